@@ -1,0 +1,275 @@
+//! The rule catalogue: the schema of a rule file, loading and validation.
+//!
+//! One rule per TOML file. The files in `rules/` are embedded at build time
+//! (see `build.rs`); users may load more with [`Catalogue::add_file`].
+
+use crate::event::{Context, EventKind};
+use crate::frontend::Language;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The four kinds of single-instance assumption.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    /// State written to this instance's disk that other instances never see.
+    LocalDiskWrite,
+    /// A timer or delay loop that runs the job once per instance.
+    InProcessTimer,
+    /// A cron library that runs the schedule once per instance.
+    CronLibrary,
+    /// State held in this process's memory and treated as shared.
+    InMemoryState,
+}
+
+impl Category {
+    /// The id used in rule files and output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::LocalDiskWrite => "local-disk-write",
+            Category::InProcessTimer => "in-process-timer",
+            Category::CronLibrary => "cron-library",
+            Category::InMemoryState => "in-memory-state",
+        }
+    }
+}
+
+/// How serious a finding is; also the unit of `--fail-on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing, rarely a bug on its own.
+    Info,
+    /// Likely to misbehave once the app runs on several instances.
+    Warning,
+    /// Breaks as soon as the app runs on several instances.
+    Error,
+}
+
+impl Severity {
+    /// The name used in rule files and output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// A rule: what to match and what to tell the user.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// Stable id, used in output, suppressions and baselines.
+    pub id: String,
+    /// Which kind of single-instance assumption it finds.
+    pub category: Category,
+    /// The languages whose files it applies to.
+    pub languages: Vec<Language>,
+    /// Default severity.
+    pub severity: Severity,
+    /// One line for `scaleout rules`.
+    pub summary: String,
+    /// The finding's message; `{target}` is replaced by the resolved API name.
+    pub message: String,
+    /// The concrete distributed replacement.
+    pub alternative: String,
+    /// Patterns; the rule fires when any one matches.
+    #[serde(rename = "match")]
+    pub patterns: Vec<Pattern>,
+    /// Mitigations; the rule stays quiet when any one holds.
+    #[serde(default)]
+    pub unless: Unless,
+    /// The documentation shown by `scaleout explain`.
+    pub docs: Docs,
+}
+
+/// One thing a rule looks for. All given conditions must hold.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pattern {
+    /// The kind of event.
+    pub kind: EventKind,
+    /// Resolved names; a trailing `*` matches any suffix.
+    pub targets: Vec<String>,
+    /// Some argument is one of these resolved members (`System.IO.FileMode.Create`)
+    /// or string literals.
+    #[serde(default)]
+    pub args_any: Vec<String>,
+    /// Some object-literal argument has one of these keys (`dest` in `multer({ dest })`).
+    #[serde(default)]
+    pub arg_keys_any: Vec<String>,
+    /// The argument at this 0-based index looks like a file path.
+    #[serde(default)]
+    pub path_arg: Option<usize>,
+    /// Some builder call before the target is one of these (`append(true)`).
+    #[serde(default)]
+    pub chain_any: Vec<String>,
+    /// The event sits in all of these contexts.
+    #[serde(default)]
+    pub context: Vec<Context>,
+}
+
+/// Mitigations that silence a rule.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Unless {
+    /// Some argument is one of these resolved members or string literals (`System.IO.FileAccess.Read`).
+    #[serde(default)]
+    pub args_any: Vec<String>,
+    /// The event sits in any of these contexts.
+    #[serde(default)]
+    pub context_any: Vec<Context>,
+    /// The file calls any of these (resolved names or bare method names; trailing `*` allowed).
+    #[serde(default)]
+    pub file_calls_any: Vec<String>,
+    /// The file has a string literal containing any of these.
+    #[serde(default)]
+    pub file_strings_any: Vec<String>,
+}
+
+/// The documentation sections every rule must have.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Docs {
+    /// What it finds.
+    pub what: String,
+    /// Why it breaks when scaled out.
+    pub why: String,
+    /// An example of flagged code.
+    pub example: String,
+    /// What to use instead.
+    pub instead: String,
+    /// When the flagged code is fine.
+    pub fine_when: String,
+}
+
+/// A problem with a rule file, naming the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogueError {
+    /// The rule file.
+    pub file: String,
+    /// What is wrong (for TOML errors, with line and column).
+    pub message: String,
+}
+
+impl fmt::Display for CatalogueError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid rule file {}: {}", self.file, self.message.trim_end())
+    }
+}
+
+impl std::error::Error for CatalogueError {}
+
+/// All loaded rules, by id.
+#[derive(Debug, Clone, Default)]
+pub struct Catalogue {
+    rules: BTreeMap<String, Rule>,
+}
+
+include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
+
+impl Catalogue {
+    /// The rules shipped in the binary.
+    pub fn builtin() -> Result<Catalogue, CatalogueError> {
+        let mut catalogue = Catalogue::default();
+        for (file, text) in EMBEDDED_RULES {
+            catalogue.add_file(&format!("rules/{file}"), text)?;
+        }
+        Ok(catalogue)
+    }
+
+    /// Parses, validates and adds one rule file. `file` names it in errors.
+    pub fn add_file(&mut self, file: &str, text: &str) -> Result<(), CatalogueError> {
+        let err = |message: String| CatalogueError {
+            file: file.to_string(),
+            message,
+        };
+        let rule: Rule = toml::from_str(text).map_err(|e| err(e.to_string()))?;
+        validate(&rule).map_err(err)?;
+        if self.rules.contains_key(&rule.id) {
+            return Err(err(format!("duplicate rule id `{}`", rule.id)));
+        }
+        self.rules.insert(rule.id.clone(), rule);
+        Ok(())
+    }
+
+    /// All rules, sorted by id.
+    pub fn rules(&self) -> impl Iterator<Item = &Rule> {
+        self.rules.values()
+    }
+
+    /// The rule with this id.
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.get(id)
+    }
+}
+
+fn validate(rule: &Rule) -> Result<(), String> {
+    let id_ok = !rule.id.is_empty()
+        && rule
+            .id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !id_ok {
+        return Err(format!(
+            "rule id `{}` must be non-empty lowercase letters, digits and '-'",
+            rule.id
+        ));
+    }
+    if rule.languages.is_empty() {
+        return Err(format!("rule `{}` names no language", rule.id));
+    }
+    if rule.patterns.is_empty() {
+        return Err(format!("rule `{}` has no [[match]] pattern", rule.id));
+    }
+    for (i, pattern) in rule.patterns.iter().enumerate() {
+        if pattern.targets.is_empty() || pattern.targets.iter().any(|t| t.trim().is_empty()) {
+            return Err(format!(
+                "rule `{}`: match #{} needs non-empty `targets`",
+                rule.id,
+                i + 1
+            ));
+        }
+    }
+    let texts = [
+        ("summary", &rule.summary),
+        ("message", &rule.message),
+        ("alternative", &rule.alternative),
+        ("docs.what", &rule.docs.what),
+        ("docs.why", &rule.docs.why),
+        ("docs.example", &rule.docs.example),
+        ("docs.instead", &rule.docs.instead),
+        ("docs.fine_when", &rule.docs.fine_when),
+    ];
+    if let Some((name, _)) = texts.iter().find(|(_, t)| t.trim().is_empty()) {
+        return Err(format!("rule `{}`: `{name}` is empty", rule.id));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_catalogue_loads() {
+        let catalogue = Catalogue::builtin().expect("embedded rules are valid");
+        assert!(catalogue.rules().count() >= 10);
+    }
+
+    #[test]
+    fn unknown_keys_and_categories_name_the_file_and_line() {
+        let mut c = Catalogue::default();
+        let e = c
+            .add_file("my.toml", "id = \"x\"\ncategory = \"disk\"\n")
+            .unwrap_err();
+        assert_eq!(e.file, "my.toml");
+        assert!(e.message.contains("line 2"), "{}", e.message);
+        assert!(e.message.contains("disk"), "{}", e.message);
+        let e = c.add_file("my.toml", "idd = \"x\"\n").unwrap_err();
+        assert!(e.message.contains("idd"), "{}", e.message);
+    }
+}

@@ -1,0 +1,105 @@
+//! The language-neutral facts a frontend extracts from one parsed file.
+//!
+//! Frontends do all parsing and name resolution; the matcher only compares
+//! these facts with the rule catalogue. A target is a fully resolved, dotted or
+//! `::`-separated name such as `fs/promises.writeFile`,
+//! `System.IO.File.WriteAllText` or `std::fs::write`.
+
+use std::collections::BTreeSet;
+
+/// What kind of syntax produced an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EventKind {
+    /// A function or method call: `fs.writeFile(p)`, `File.WriteAllText(p, s)`, `fs::write(p, b)`.
+    Call,
+    /// An object construction: `new FileStream(p, FileMode.Create)`, `new CronJob(...)`.
+    Construct,
+    /// A decorator or attribute: `@Cron('0 * * * *')`.
+    Annotation,
+    /// A type that derives from or implements the target: `class W : BackgroundService`.
+    Subclass,
+}
+
+/// A fact about one argument of a call or construction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Arg {
+    /// A string literal (or template/interpolated string without holes), unquoted.
+    Str(String),
+    /// A resolved member or enum constant, e.g. `System.IO.FileMode.Create`.
+    /// C# may yield several candidates when more than one imported namespace could supply it.
+    Member(Vec<String>),
+    /// An object literal (JS) with these top-level keys.
+    Object(Vec<String>),
+    /// Anything else; `path_like` says whether the expression looks like a file path
+    /// (a string expression, a `Path.Combine(...)`, or a name such as `filePath`).
+    Other { path_like: bool },
+}
+
+/// A fact about where in the program an event sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Context {
+    /// Inside a loop with no counting bound (`while (true)`, `for (;;)`, Rust `loop`,
+    /// `while (!token.IsCancellationRequested)`), in the same function.
+    UnboundedLoop,
+    /// Inside a spawned task or thread (`tokio::spawn`, `std::thread::spawn`, `Task.Run`),
+    /// or in a function that this file spawns.
+    Spawned,
+    /// A timer callback that schedules the enclosing function again (`setTimeout(tick, ms)` in `tick`).
+    SelfRescheduling,
+    /// Error-handling or retry code: a `catch` block, an `Err(_)` arm, an error callback, or a
+    /// delay computed from an attempt counter. Back-offs are not periodic jobs.
+    Retry,
+    /// Code that runs in a browser (imports a UI framework, `"use client"`), not on a server.
+    Browser,
+    /// Test code (test directories and file names, `#[cfg(test)]`, test attributes).
+    Test,
+}
+
+/// One fact extracted from the source.
+#[derive(Debug, Clone)]
+pub struct Event {
+    /// The syntax that produced it.
+    pub kind: EventKind,
+    /// Resolved candidate names, most likely first. Usually one; C# may give several
+    /// when a simple name could come from more than one imported namespace.
+    pub targets: Vec<String>,
+    /// Byte range in the source that a finding should point at.
+    pub span: std::ops::Range<usize>,
+    /// Facts about the arguments, in order.
+    pub args: Vec<Arg>,
+    /// Builder calls applied before the target, with a literal argument when it has one:
+    /// `OpenOptions::new().append(true).open(p)` gives `["append(true)"]`.
+    pub chain: Vec<String>,
+    /// Where the event sits.
+    pub context: BTreeSet<Context>,
+}
+
+/// Everything a frontend learned from one file.
+#[derive(Debug, Clone, Default)]
+pub struct FileFacts {
+    /// The events, in source order.
+    pub events: Vec<Event>,
+    /// Every call target (resolved where possible, else the bare method name) in the file,
+    /// used by file-wide mitigations such as a clustered Quartz store.
+    pub calls: BTreeSet<String>,
+    /// Every string literal in the file, used by file-wide mitigations.
+    pub strings: BTreeSet<String>,
+    /// Contexts that hold for the whole file (browser code, test code).
+    pub file_context: BTreeSet<Context>,
+}
+
+impl Event {
+    /// An event with no argument, chain or context facts yet.
+    pub fn new(kind: EventKind, targets: Vec<String>, span: std::ops::Range<usize>) -> Self {
+        Event {
+            kind,
+            targets,
+            span,
+            args: Vec::new(),
+            chain: Vec::new(),
+            context: BTreeSet::new(),
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! Frontends: one per language, each parses a file once and lowers it to [`FileFacts`].
+
+pub mod csharp;
+pub mod javascript;
+pub mod rust;
+mod tree;
+
+use crate::event::FileFacts;
+use serde::{Deserialize, Serialize};
+
+/// A language scaleout understands. Rules name these in their `languages` list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    /// Rust, parsed with `syn`.
+    Rust,
+    /// JavaScript (`.js .mjs .cjs .jsx`), parsed with tree-sitter-javascript.
+    JavaScript,
+    /// TypeScript (`.ts .mts .cts .tsx`), parsed with tree-sitter-typescript.
+    TypeScript,
+    /// C# (`.cs`), parsed with tree-sitter-c-sharp.
+    CSharp,
+}
+
+impl Language {
+    /// The language of a file name, by extension.
+    pub fn from_path(path: &std::path::Path) -> Option<Language> {
+        match path.extension()?.to_str()? {
+            "rs" => Some(Language::Rust),
+            "js" | "mjs" | "cjs" | "jsx" => Some(Language::JavaScript),
+            "ts" | "mts" | "cts" | "tsx" => Some(Language::TypeScript),
+            "cs" => Some(Language::CSharp),
+            _ => None,
+        }
+    }
+
+    /// The name used in rule files and output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Language::Rust => "rust",
+            Language::JavaScript => "javascript",
+            Language::TypeScript => "typescript",
+            Language::CSharp => "csharp",
+        }
+    }
+}
+
+/// Where a file failed to parse. For tree-sitter languages the rest of the file
+/// is still analysed; for Rust (`syn` has no error recovery) nothing is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    /// Byte offset of the first error.
+    pub offset: usize,
+    /// What went wrong, without a position.
+    pub message: String,
+}
+
+/// The result of running a frontend over one file.
+#[derive(Debug, Default)]
+pub struct Extracted {
+    /// The facts found (possibly partial when `syntax_error` is set).
+    pub facts: FileFacts,
+    /// The first syntax error, if the file did not parse cleanly.
+    pub syntax_error: Option<SyntaxError>,
+}
+
+/// Per-document settings a frontend cannot learn from the text itself.
+#[derive(Debug, Clone, Default)]
+pub struct FrontendOptions {
+    /// Namespaces that C#'s `<ImplicitUsings>` imports for this file's project.
+    pub csharp_implicit_namespaces: Vec<String>,
+    /// Parse TypeScript/JavaScript as TSX/JSX (by file extension).
+    pub jsx: bool,
+}
+
+/// Runs the frontend for `language` over `text`.
+pub fn extract(language: Language, text: &str, options: &FrontendOptions) -> Extracted {
+    match language {
+        Language::Rust => rust::extract(text),
+        Language::JavaScript => javascript::extract(text, javascript::Dialect::JavaScript),
+        Language::TypeScript if options.jsx => javascript::extract(text, javascript::Dialect::Tsx),
+        Language::TypeScript => javascript::extract(text, javascript::Dialect::TypeScript),
+        Language::CSharp => csharp::extract(text, &options.csharp_implicit_namespaces),
+    }
+}
