@@ -1,8 +1,98 @@
-//! Rust frontend (syn). Placeholder until the real frontend lands.
+//! Rust frontend, built on `syn`.
+//!
+//! One parse and one walk per file. Call targets are resolved through `use`
+//! trees (groups, `self`, renames, globs, scoped per module and block), local
+//! items and `let` bindings shadow imports, and method chains rooted at an
+//! associated-function call (`OpenOptions::new().append(true).open(p)`) or at a
+//! variable holding one become `Type::method` events carrying the builder chain.
+//! Contexts: unbounded loops, spawned tasks/threads (and local functions called
+//! from them), retry/error handling, and test code.
 
-use super::Extracted;
+mod macros;
+mod scope;
+mod walk;
 
-/// Extracts facts from Rust source.
-pub fn extract(_text: &str) -> Extracted {
-    Extracted::default()
+use super::{Extracted, SyntaxError};
+use std::borrow::Cow;
+use syn::visit::Visit;
+
+/// Extracts facts from Rust source. `syn` has no error recovery, so a file that
+/// does not parse yields no facts and a [`SyntaxError`] at the offending token.
+pub fn extract(text: &str) -> Extracted {
+    let source = sanitize(text);
+    let result = match syn::parse_str::<syn::File>(&source) {
+        Ok(file) => {
+            let mut walker = walk::Walker::new(&source);
+            walker.visit_file(&file);
+            Extracted {
+                facts: walker.finish(),
+                syntax_error: None,
+            }
+        }
+        Err(error) => {
+            let offset = walk::Walker::new(&source).offset(error.span().start());
+            Extracted {
+                facts: Default::default(),
+                syntax_error: Some(SyntaxError {
+                    offset,
+                    message: error.to_string(),
+                }),
+            }
+        }
+    };
+    // Every span has been converted to a byte offset by now; drop the thread's
+    // source map so long runs do not accumulate every file parsed on this thread.
+    proc_macro2::extra::invalidate_current_thread_spans();
+    result
 }
+
+/// Blanks what `syn` cannot parse before the first item — a byte-order mark, a
+/// `#!` interpreter line and cargo-script `---` frontmatter — with spaces, so byte
+/// offsets and line numbers stay those of `text`.
+fn sanitize(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let mut blank_to = 0;
+    if text.starts_with('\u{feff}') {
+        blank_to = '\u{feff}'.len_utf8();
+    }
+    let rest = &text[blank_to..];
+    if rest.starts_with("#!") && !rest[2..].trim_start().starts_with('[') {
+        blank_to += rest.find('\n').unwrap_or(rest.len());
+    }
+    // Frontmatter: the first non-blank line is a fence of three or more dashes,
+    // closed by a later line that starts with the same fence.
+    let after = &text[blank_to..];
+    let lead = after.len() - after.trim_start_matches([' ', '\t', '\r', '\n']).len();
+    let body = &after[lead..];
+    let dashes = body.len() - body.trim_start_matches('-').len();
+    if dashes >= 3 {
+        let fence = &body[..dashes];
+        let open_end = body.find('\n').unwrap_or(body.len());
+        let mut line_start = open_end + 1;
+        while line_start < body.len() {
+            let line_end = body[line_start..]
+                .find('\n')
+                .map_or(body.len(), |i| line_start + i);
+            if body[line_start..line_end].trim_end().starts_with(fence) {
+                blank_to += lead + line_end;
+                break;
+            }
+            line_start = line_end + 1;
+        }
+    }
+    if blank_to == 0 {
+        return Cow::Borrowed(text);
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    out.extend(
+        bytes[..blank_to]
+            .iter()
+            .map(|&b| if b == b'\n' { b'\n' } else { b' ' }),
+    );
+    out.extend_from_slice(&bytes[blank_to..]);
+    // Only whole characters before `blank_to` were replaced, by ASCII spaces.
+    Cow::Owned(String::from_utf8(out).unwrap_or_else(|_| text.to_string()))
+}
+
+#[cfg(test)]
+mod tests;

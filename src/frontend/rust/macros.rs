@@ -1,0 +1,84 @@
+//! Best-effort parsing of macro bodies, so calls inside `vec![..]`, `format!(..)`,
+//! `tokio::select! { .. }` and friends are seen. Tokens keep their original spans.
+
+use syn::parse::{ParseStream, Parser};
+use syn::punctuated::Punctuated;
+use syn::{Expr, MacroDelimiter, Token};
+
+/// What a macro body parsed as.
+pub(super) enum MacroBody {
+    /// Comma-separated expressions (`vec![a, b]`, `println!("{}", x)`), or the
+    /// futures and handlers of `select!`.
+    Exprs(Vec<Expr>),
+    /// Statements, for brace-delimited bodies that hold code (`thread_local!`-free
+    /// blocks such as a test harness macro's `{ let x = f(); .. }`).
+    Stmts(Vec<syn::Stmt>),
+}
+
+/// Parses a macro body, or `None` when it is custom syntax.
+pub(super) fn parse_body(mac: &syn::Macro) -> Option<MacroBody> {
+    let name = mac.path.segments.last()?.ident.to_string();
+    if name == "macro_rules" {
+        return None;
+    }
+    let tokens = &mac.tokens;
+    if name == "select" || name == "select_biased" {
+        if let Ok(exprs) = parse_select.parse2(tokens.clone()) {
+            return Some(MacroBody::Exprs(exprs));
+        }
+    }
+    let exprs = || {
+        Punctuated::<Expr, Token![,]>::parse_terminated
+            .parse2(tokens.clone())
+            .ok()
+            .map(|p| MacroBody::Exprs(p.into_iter().collect()))
+    };
+    let stmts = || {
+        syn::Block::parse_within
+            .parse2(tokens.clone())
+            .ok()
+            .map(MacroBody::Stmts)
+    };
+    match mac.delimiter {
+        MacroDelimiter::Brace(_) => stmts().or_else(exprs),
+        _ => exprs().or_else(stmts),
+    }
+}
+
+/// `tokio::select!` / `futures::select!` arms:
+/// `[biased;] pat = future [, if cond] => handler [,] ... [else => handler]`.
+fn parse_select(input: ParseStream) -> syn::Result<Vec<Expr>> {
+    let mut exprs = Vec::new();
+    if input.peek(syn::Ident) && input.peek2(Token![;]) {
+        input.parse::<syn::Ident>()?;
+        input.parse::<Token![;]>()?;
+    }
+    while !input.is_empty() {
+        if input.peek2(Token![=>]) {
+            // `else => ..` (tokio), `default => ..` / `complete => ..` (futures).
+            input.parse::<proc_macro2::TokenTree>()?;
+        } else {
+            syn::Pat::parse_multi_with_leading_vert(input)?;
+            input.parse::<Token![=]>()?;
+            exprs.push(input.parse::<Expr>()?);
+            if input.peek(Token![,]) && input.peek2(Token![if]) {
+                input.parse::<Token![,]>()?;
+                input.parse::<Token![if]>()?;
+                exprs.push(input.parse::<Expr>()?);
+            }
+        }
+        input.parse::<Token![=>]>()?;
+        exprs.push(input.parse::<Expr>()?);
+        if !input.is_empty() {
+            input.parse::<Token![,]>().or_else(|e| {
+                // A block handler needs no comma after it.
+                if matches!(exprs.last(), Some(Expr::Block(_))) {
+                    Ok(Token![,](proc_macro2::Span::call_site()))
+                } else {
+                    Err(e)
+                }
+            })?;
+        }
+    }
+    Ok(exprs)
+}

@@ -1,0 +1,330 @@
+use super::*;
+use crate::event::{Arg, Context, Event};
+use crate::position::LineIndex;
+
+fn facts(src: &str) -> crate::event::FileFacts {
+    let out = extract(src);
+    assert!(out.syntax_error.is_none(), "{:?}", out.syntax_error);
+    out.facts
+}
+
+/// Events whose targets include `target`, with their 1-based start line.
+fn hits(src: &str, target: &str) -> Vec<(usize, Event)> {
+    let idx = LineIndex::new(src);
+    facts(src)
+        .events
+        .into_iter()
+        .filter(|e| e.targets.iter().any(|t| t == target))
+        .map(|e| (idx.line_col(src, e.span.start).0, e))
+        .collect()
+}
+
+fn lines(src: &str, target: &str) -> Vec<usize> {
+    hits(src, target).into_iter().map(|(l, _)| l).collect()
+}
+
+fn ctx(e: &Event) -> Vec<Context> {
+    e.context.iter().copied().collect()
+}
+
+#[test]
+fn qualified_and_imported_paths() {
+    let src = "use std::fs;\nfn a() {\n    fs::write(\"a\", b).unwrap();\n    std::fs::write(p, b);\n    ::std::fs::remove_file(p);\n    tokio::fs::write(p, b).await;\n}\n";
+    assert_eq!(lines(src, "std::fs::write"), [3, 4]);
+    assert_eq!(lines(src, "std::fs::remove_file"), [5]);
+    assert_eq!(lines(src, "tokio::fs::write"), [6]);
+    let (_, e) = &hits(src, "std::fs::write")[0];
+    assert_eq!(e.args[0], Arg::Str("a".into()));
+}
+
+#[test]
+fn use_groups_self_and_renames() {
+    let src = "use std::{fs::{self, File}, io};\nuse std::fs::write as persist;\nuse tokio::fs as tfs;\nfn a() {\n    File::create(p);\n    persist(p, b);\n    fs::copy(a, b);\n    tfs::rename(a, b);\n}\n";
+    assert_eq!(lines(src, "std::fs::File::create"), [5]);
+    assert_eq!(lines(src, "std::fs::write"), [6]);
+    assert_eq!(lines(src, "std::fs::copy"), [7]);
+    assert_eq!(lines(src, "tokio::fs::rename"), [8]);
+}
+
+#[test]
+fn chained_use_paths_and_extern_crate_renames() {
+    let src = "extern crate tokio_cron_scheduler as tcs;\nuse std::fs;\nuse fs::File;\nfn a() { File::create(p); tcs::JobScheduler::new(); }\n";
+    assert_eq!(lines(src, "std::fs::File::create"), [4]);
+    assert_eq!(lines(src, "tokio_cron_scheduler::JobScheduler::new"), [4]);
+}
+
+#[test]
+fn glob_imports_give_candidates_unless_shadowed() {
+    let src = "use std::fs::*;\nfn a() { write(p, b); File::create(p); }\n";
+    assert_eq!(lines(src, "std::fs::write"), [2]);
+    assert_eq!(lines(src, "std::fs::File::create"), [2]);
+    let shadowed = "use std::fs::*;\nfn write(p: &str, b: &[u8]) {}\nfn a() { write(p, b); }\n";
+    assert!(lines(shadowed, "std::fs::write").is_empty());
+}
+
+#[test]
+fn scoped_uses_in_functions_and_modules() {
+    let src = "fn a() {\n    use std::fs::write;\n    write(p, b);\n}\nfn b() { write(p, b); }\nmod m {\n    use tokio::fs;\n    fn c() { fs::write(p, b); }\n}\nfn d() { fs::write(p, b); }\n";
+    assert_eq!(lines(src, "std::fs::write"), [3]);
+    assert_eq!(lines(src, "tokio::fs::write"), [8]);
+    // `fs` is not imported in `b`'s module: its bare `write` and `fs::write` stay unqualified.
+    let idx = LineIndex::new(src);
+    let outside: Vec<_> = facts(src)
+        .events
+        .into_iter()
+        .filter(|e| matches!(idx.line_col(src, e.span.start).0, 5 | 10))
+        .flat_map(|e| e.targets)
+        .collect();
+    assert_eq!(outside, ["write", "fs::write"]);
+}
+
+#[test]
+fn super_glob_sees_parent_imports() {
+    let src = "use std::fs;\nmod jobs {\n    use super::*;\n    fn a() { fs::write(p, b); }\n}\nmod other {\n    fn b() { fs::write(p, b); }\n}\n";
+    assert_eq!(lines(src, "std::fs::write"), [4]);
+}
+
+#[test]
+fn local_items_shadow_std() {
+    let src = "mod fs { pub fn write(p: &str, b: &[u8]) {} }\nstruct File;\nimpl File { fn create(p: &str) -> Self { File } }\nfn a() {\n    fs::write(p, b);\n    File::create(p);\n    crate::storage::write(p);\n    self::fs::write(p, b);\n}\n";
+    let f = facts(src);
+    assert!(
+        f.events
+            .iter()
+            .all(|e| !e.targets.iter().any(|t| t.starts_with("std::"))),
+        "{:?}",
+        f.events
+    );
+    let decl = "mod fs;\nuse std::fs::File as F;\nfn a() { fs::write(p, b); F::create(p); }\n";
+    assert!(lines(decl, "std::fs::write").is_empty());
+    assert_eq!(lines(decl, "std::fs::File::create"), [3]);
+}
+
+#[test]
+fn let_bindings_shadow_imported_functions() {
+    let src = "use std::fs::write;\nfn a(sink: Sink) {\n    write(p, b);\n    let write = |p, b| sink.push(p, b);\n    write(p, b);\n}\nfn b(write: impl Fn()) { write(); }\n";
+    assert_eq!(lines(src, "std::fs::write"), [3]);
+}
+
+#[test]
+fn open_options_chains_and_variables() {
+    let src = "use std::fs::{File, OpenOptions};\nfn a() {\n    let f = OpenOptions::new()\n        .append(true)\n        .create(true)\n        .open(p)?;\n    let mut o = OpenOptions::new();\n    o.write(true);\n    o.open(p);\n    File::options().write(true).open(p);\n    File::open(p);\n    OpenOptions::new().read(true).open(p);\n}\n";
+    let opens = hits(src, "std::fs::OpenOptions::open");
+    let got: Vec<_> = opens.iter().map(|(l, e)| (*l, e.chain.clone())).collect();
+    assert_eq!(
+        got,
+        [
+            (
+                3,
+                vec!["append(true)".to_string(), "create(true)".to_string()]
+            ),
+            (9, vec!["write(true)".to_string()]),
+            (12, vec!["read(true)".to_string()]),
+        ]
+    );
+    let file_opens: Vec<_> = hits(src, "std::fs::File::open")
+        .into_iter()
+        .map(|(l, e)| (l, e.chain))
+        .collect();
+    assert_eq!(
+        file_opens,
+        [(10, vec!["write(true)".to_string()]), (11, vec![])]
+    );
+}
+
+#[test]
+fn tokio_open_options_through_await() {
+    let src = "use tokio::fs::OpenOptions;\nasync fn a() {\n    let mut f = OpenOptions::new().create(true).append(true).open(&log_path).await?;\n    f.write_all(b).await?;\n}\n";
+    let h = hits(src, "tokio::fs::OpenOptions::open");
+    assert_eq!(h.len(), 1);
+    assert_eq!(h[0].1.chain, ["create(true)", "append(true)"]);
+    assert_eq!(h[0].1.args, [Arg::Other { path_like: true }]);
+}
+
+#[test]
+fn args_facts() {
+    let src = "use std::fs;\nfn a() {\n    fs::write(format!(\"{}/x\", dir), b);\n    fs::write(Path::new(\"a\").join(name), b);\n    fs::write(&self.upload_dir, b);\n    fs::write(x, b);\n    fs::write(\"lit\", std::sync::atomic::Ordering::SeqCst);\n}\n";
+    let args: Vec<_> = hits(src, "std::fs::write")
+        .into_iter()
+        .map(|(_, e)| e.args)
+        .collect();
+    assert_eq!(args[0][0], Arg::Other { path_like: true });
+    assert_eq!(args[1][0], Arg::Other { path_like: true });
+    assert_eq!(args[2][0], Arg::Other { path_like: true });
+    assert_eq!(args[3][0], Arg::Other { path_like: false });
+    assert_eq!(args[4][0], Arg::Str("lit".into()));
+    assert_eq!(
+        args[4][1],
+        Arg::Member(vec!["std::sync::atomic::Ordering::SeqCst".into()])
+    );
+}
+
+#[test]
+fn calls_inside_macros_keep_positions() {
+    let src = "use std::fs;\nfn a() {\n    let v = vec![\n        fs::write(p, b),\n    ];\n    println!(\"{:?}\", fs::remove_file(p));\n    tokio::select! {\n        _ = tokio::time::sleep(d) => { fs::copy(a, b); }\n        res = rx.recv(), if open => fs::rename(a, b),\n        else => break,\n    }\n}\n";
+    assert_eq!(lines(src, "std::fs::write"), [4]);
+    assert_eq!(lines(src, "std::fs::remove_file"), [6]);
+    assert_eq!(lines(src, "tokio::time::sleep"), [8]);
+    assert_eq!(lines(src, "std::fs::copy"), [8]);
+    assert_eq!(lines(src, "std::fs::rename"), [9]);
+    let f = facts(src);
+    assert!(f.strings.contains("{:?}"));
+}
+
+#[test]
+fn unparseable_macro_bodies_still_give_strings() {
+    let src = "fn a() { html! { <div class=\"x\">{ \"hello\" }</div> }; }\nmacro_rules! m { ($e:expr) => { std::fs::write($e, b) }; }\n";
+    let f = facts(src);
+    assert!(f.strings.contains("x") && f.strings.contains("hello"));
+    assert!(f.events.is_empty(), "{:?}", f.events);
+}
+
+#[test]
+fn unbounded_loops() {
+    let src = "use tokio::time::sleep;\nasync fn a() {\n    loop { sleep(d).await; }\n    while !stop.load(Ordering::SeqCst) { sleep(d).await; }\n    while running { sleep(d).await; }\n    while i < 10 { sleep(d).await; }\n    while let Some(x) = rx.recv().await { sleep(d).await; }\n    for x in xs { sleep(d).await; }\n    sleep(d).await;\n    loop { let f = || sleep(d); }\n}\n";
+    let got: Vec<_> = hits(src, "tokio::time::sleep")
+        .into_iter()
+        .map(|(l, e)| (l, e.context.contains(&Context::UnboundedLoop)))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (3, true),
+            (4, true),
+            (5, true),
+            (6, false),
+            (7, false),
+            (8, false),
+            (9, false),
+            (10, false)
+        ]
+    );
+}
+
+#[test]
+fn spawned_closures_async_blocks_and_builders() {
+    let src = "use std::thread;\nuse std::time::Duration;\nfn a() {\n    tokio::spawn(async move {\n        let mut t = tokio::time::interval(d);\n        loop { t.tick().await; }\n    });\n    thread::spawn(move || loop {\n        thread::sleep(Duration::from_secs(5));\n    });\n    thread::Builder::new().name(\"w\".into()).spawn(move || { thread::sleep(d); });\n    thread::sleep(d);\n}\n";
+    let iv = hits(src, "tokio::time::interval");
+    assert_eq!(iv.len(), 1);
+    assert_eq!(ctx(&iv[0].1), [Context::Spawned]);
+    let sl: Vec<_> = hits(src, "std::thread::sleep")
+        .into_iter()
+        .map(|(l, e)| (l, ctx(&e)))
+        .collect();
+    assert_eq!(
+        sl,
+        [
+            (9, vec![Context::UnboundedLoop, Context::Spawned]),
+            (11, vec![Context::Spawned]),
+            (12, vec![]),
+        ]
+    );
+    assert_eq!(lines(src, "std::thread::Builder::spawn"), [11]);
+}
+
+#[test]
+fn functions_called_from_spawn_are_spawned() {
+    let src = "use tokio::time::sleep;\nasync fn cleanup_loop(pool: Pool) {\n    loop { sleep(d).await; }\n}\nfn worker(rx: Rx) { loop { std::thread::sleep(d); } }\nimpl Svc {\n    async fn run(&self) { loop { sleep(d).await; } }\n    fn start(self) {\n        let this = self.clone();\n        tokio::spawn(async move { this.run().await });\n    }\n}\nfn main() {\n    tokio::spawn(cleanup_loop(pool));\n    std::thread::spawn(move || worker(rx));\n}\nasync fn other() { loop { sleep(d).await; } }\n";
+    let got: Vec<_> = hits(src, "tokio::time::sleep")
+        .into_iter()
+        .map(|(l, e)| (l, e.context.contains(&Context::Spawned)))
+        .collect();
+    assert_eq!(got, [(3, true), (7, true), (17, false)]);
+    let w = hits(src, "std::thread::sleep");
+    assert!(w[0].1.context.contains(&Context::Spawned));
+}
+
+#[test]
+fn retry_contexts() {
+    let src = "use tokio::time::sleep;\nasync fn a() {\n    loop {\n        match connect().await {\n            Ok(c) => return c,\n            Err(e) => sleep(d).await,\n        }\n        if let Err(e) = ping().await { sleep(d).await; }\n        if res.is_err() { sleep(d).await; }\n        sleep(backoff).await;\n        sleep(Duration::from_millis(100 * attempt)).await;\n        let Ok(c) = pool.get().await else { sleep(d).await; continue };\n        sleep(d).await;\n    }\n}\n";
+    let got: Vec<_> = hits(src, "tokio::time::sleep")
+        .into_iter()
+        .map(|(l, e)| (l, e.context.contains(&Context::Retry)))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (6, true),
+            (8, true),
+            (9, true),
+            (10, true),
+            (11, true),
+            (12, true),
+            (13, false)
+        ]
+    );
+}
+
+#[test]
+fn test_contexts() {
+    let src = "use std::fs;\n#[cfg(test)]\nmod tests {\n    fn helper() { std::fs::write(p, b); }\n}\n#[tokio::test]\nasync fn t() { std::fs::write(p, b); }\n#[cfg(all(test, unix))]\nfn u() { std::fs::write(p, b); }\n#[cfg(not(test))]\nfn v() { std::fs::write(p, b); }\n";
+    let got: Vec<_> = hits(src, "std::fs::write")
+        .into_iter()
+        .map(|(l, e)| (l, e.context.contains(&Context::Test)))
+        .collect();
+    assert_eq!(got, [(4, true), (7, true), (9, true), (11, false)]);
+    let file = facts("#![cfg(test)]\nfn a() {}\n");
+    assert!(file.file_context.contains(&Context::Test));
+}
+
+#[test]
+fn file_calls_and_strings() {
+    let src = "use redis::Client;\nfn a() { let c = Client::open(\"redis://x\"); c.get_connection(); x.set_nx(k, v); }\n";
+    let f = facts(src);
+    assert!(f.calls.contains("redis::Client::open"));
+    assert!(f.calls.contains("redis::Client::get_connection"));
+    assert!(f.calls.contains("set_nx"));
+    assert!(f.strings.contains("redis://x"));
+}
+
+#[test]
+fn syntax_errors_and_odd_headers() {
+    let out = extract("fn a() {\n    let x = ;\n}\n");
+    let err = out.syntax_error.expect("error");
+    assert_eq!(err.offset, "fn a() {\n    let x = ".len());
+    assert!(out.facts.events.is_empty());
+    let shebang = "#!/usr/bin/env rust-script\nfn main() { std::fs::write(p, b); }\n";
+    assert_eq!(lines(shebang, "std::fs::write"), [2]);
+    let script = "#!/usr/bin/env -S cargo +nightly -Zscript\n---cargo\n[dependencies]\nclap = \"4\"\n---\n\nfn main() { std::fs::write(p, b); }\n";
+    assert_eq!(lines(script, "std::fs::write"), [7]);
+    let bom = "\u{feff}fn main() { std::fs::write(p, b); }\n";
+    let h = hits(bom, "std::fs::write");
+    assert_eq!(h[0].1.span.start, bom.find("std").unwrap());
+    for junk in [
+        "",
+        "#!",
+        "---",
+        "\u{feff}",
+        "#![",
+        "fn",
+        "é",
+        "---\n---\n",
+        "r#\"",
+        "'a",
+    ] {
+        let _ = extract(junk);
+    }
+}
+
+#[test]
+fn spans_cover_the_call_with_multibyte_text() {
+    let src = "fn a() { let s = \"héllo😀\"; std::fs::write(s, b); }\n";
+    let (_, e) = &hits(src, "std::fs::write")[0];
+    assert_eq!(&src[e.span.clone()], "std::fs::write(s, b)");
+}
+
+#[test]
+fn long_method_chains_do_not_recurse() {
+    let mut src = String::from("fn a() { x");
+    for _ in 0..20_000 {
+        src.push_str(".f()");
+    }
+    src.push_str("; }\n");
+    let out = std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || extract(&src).facts.calls.len())
+        .unwrap()
+        .join()
+        .unwrap();
+    assert_eq!(out, 1);
+}

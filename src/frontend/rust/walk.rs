@@ -1,0 +1,896 @@
+//! The single pass over a parsed Rust file: resolves calls, tracks builder
+//! chains and contexts, and records events.
+
+use super::macros::{self, MacroBody};
+use super::scope::{Binding, Builder, Resolved, Scopes};
+use crate::event::{Arg, Context, Event, EventKind, FileFacts};
+use crate::position::LineIndex;
+use proc_macro2::{LineColumn, Span};
+use std::collections::{BTreeSet, HashSet};
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::visit::{self, Visit};
+use syn::{Expr, Token};
+
+/// Calls whose closure / future argument runs as a separate task or thread.
+const SPAWNS: &[&str] = &[
+    "tokio::spawn",
+    "tokio::task::spawn",
+    "tokio::task::spawn_local",
+    "tokio::task::spawn_blocking",
+    "tokio::task::JoinSet::spawn",
+    "tokio::task::JoinSet::spawn_blocking",
+    "tokio::task::LocalSet::spawn_local",
+    "tokio::task::Builder::spawn",
+    "tokio::runtime::Runtime::spawn",
+    "tokio::runtime::Handle::spawn",
+    "std::thread::spawn",
+    "std::thread::Builder::spawn",
+    "async_std::task::spawn",
+    "async_std::task::spawn_local",
+    "async_std::task::spawn_blocking",
+    "actix_rt::spawn",
+    "actix_web::rt::spawn",
+    "actix::spawn",
+    "smol::spawn",
+];
+
+/// Longest builder chain kept per event; longer chains are unusual and only
+/// cost memory.
+const MAX_CHAIN: usize = 32;
+
+/// How deep arguments are inspected for path-like or retry-like names.
+const ARG_DEPTH: usize = 6;
+
+/// Macro bodies inside macro bodies are re-parsed up to this depth.
+const MAX_MACRO_DEPTH: usize = 16;
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Ctx {
+    unbounded_loop: bool,
+    spawned: bool,
+    retry: bool,
+    test: bool,
+}
+
+/// Walks one file. Holds only owned data, so it can also visit syntax trees
+/// re-parsed from macro bodies.
+pub(super) struct Walker<'t> {
+    text: &'t str,
+    index: LineIndex,
+    scopes: Scopes,
+    ctx: Ctx,
+    /// Index into `fn_names` of the innermost named function.
+    current_fn: Option<usize>,
+    fn_names: Vec<String>,
+    events: Vec<(Event, Option<usize>)>,
+    /// Names of local functions and methods called inside spawned code.
+    spawned_names: HashSet<String>,
+    calls: BTreeSet<String>,
+    strings: BTreeSet<String>,
+    file_context: BTreeSet<Context>,
+    macro_depth: usize,
+}
+
+impl<'t> Walker<'t> {
+    /// A walker over `text`, the (sanitized) source that was parsed.
+    pub fn new(text: &'t str) -> Self {
+        Walker {
+            text,
+            index: LineIndex::new(text),
+            scopes: Scopes::default(),
+            ctx: Ctx::default(),
+            current_fn: None,
+            fn_names: Vec::new(),
+            events: Vec::new(),
+            spawned_names: HashSet::new(),
+            calls: BTreeSet::new(),
+            strings: BTreeSet::new(),
+            file_context: BTreeSet::new(),
+            macro_depth: 0,
+        }
+    }
+
+    /// The facts collected, with functions called from spawned code marked as spawned.
+    pub fn finish(self) -> FileFacts {
+        let spawned_fns: Vec<bool> = self
+            .fn_names
+            .iter()
+            .map(|n| self.spawned_names.contains(n))
+            .collect();
+        let events = self
+            .events
+            .into_iter()
+            .map(|(mut event, f)| {
+                if f.is_some_and(|f| spawned_fns.get(f).copied().unwrap_or(false)) {
+                    event.context.insert(Context::Spawned);
+                }
+                event
+            })
+            .collect();
+        FileFacts {
+            events,
+            calls: self.calls,
+            strings: self.strings,
+            file_context: self.file_context,
+        }
+    }
+
+    /// Byte offset of a proc-macro2 position.
+    pub fn offset(&self, at: LineColumn) -> usize {
+        if at.line == 0 {
+            return self.text.len();
+        }
+        self.index.offset_of(self.text, at.line, at.column)
+    }
+
+    fn context(&self) -> BTreeSet<Context> {
+        let mut set = BTreeSet::new();
+        for (on, c) in [
+            (self.ctx.unbounded_loop, Context::UnboundedLoop),
+            (self.ctx.spawned, Context::Spawned),
+            (self.ctx.retry, Context::Retry),
+            (self.ctx.test, Context::Test),
+        ] {
+            if on {
+                set.insert(c);
+            }
+        }
+        set
+    }
+
+    fn emit(
+        &mut self,
+        targets: Vec<String>,
+        span: std::ops::Range<usize>,
+        args: &Punctuated<Expr, Token![,]>,
+        chain: Vec<String>,
+    ) {
+        let mut event = Event::new(EventKind::Call, targets, span);
+        event.args = args.iter().map(|a| self.arg_fact(a)).collect();
+        event.chain = chain;
+        event.context = self.context();
+        if args.iter().any(|a| mentions_retry(a, 0)) {
+            event.context.insert(Context::Retry);
+        }
+        self.events.push((event, self.current_fn));
+    }
+
+    fn arg_fact(&self, arg: &Expr) -> Arg {
+        let mut e = arg;
+        for _ in 0..ARG_DEPTH {
+            e = match e {
+                Expr::Lit(l) => {
+                    return match &l.lit {
+                        syn::Lit::Str(s) => Arg::Str(s.value()),
+                        _ => Arg::Other { path_like: false },
+                    }
+                }
+                Expr::Reference(r) => &r.expr,
+                Expr::Paren(p) => &p.expr,
+                Expr::Group(g) => &g.expr,
+                Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => &u.expr,
+                Expr::Macro(m) => {
+                    let name = last_ident(&m.mac.path);
+                    return Arg::Other {
+                        path_like: matches!(name.as_deref(), Some("format" | "concat")),
+                    };
+                }
+                Expr::Path(p) if p.qself.is_none() => {
+                    let segments = segments(&p.path);
+                    let last_pathy = segments.last().is_some_and(|s| pathy(s));
+                    if segments.len() > 1 && !last_pathy {
+                        if let Resolved::Targets(t) = self
+                            .scopes
+                            .resolve(p.path.leading_colon.is_some(), &segments)
+                        {
+                            return Arg::Member(t);
+                        }
+                    }
+                    return Arg::Other {
+                        path_like: last_pathy,
+                    };
+                }
+                Expr::Field(f) => {
+                    let path_like = match &f.member {
+                        syn::Member::Named(n) => pathy(&n.to_string()),
+                        syn::Member::Unnamed(_) => false,
+                    };
+                    return Arg::Other { path_like };
+                }
+                Expr::MethodCall(m) => {
+                    let method = m.method.to_string();
+                    match method.as_str() {
+                        "clone" | "as_ref" | "as_str" | "to_owned" | "to_string" | "as_os_str"
+                        | "into" | "unwrap" | "expect" | "borrow" | "as_deref" => &m.receiver,
+                        "join" | "with_file_name" | "with_extension" | "to_path_buf"
+                        | "as_path" | "into_path_buf" => return Arg::Other { path_like: true },
+                        _ => {
+                            return Arg::Other {
+                                path_like: pathy(&method),
+                            }
+                        }
+                    }
+                }
+                Expr::Call(c) => {
+                    let path_like = match &*c.func {
+                        Expr::Path(p) => {
+                            let segs = &p.path.segments;
+                            let last = segs.last().map(|s| s.ident.to_string());
+                            let ty = segs
+                                .len()
+                                .checked_sub(2)
+                                .and_then(|i| segs.get(i))
+                                .map(|s| s.ident.to_string());
+                            matches!(ty.as_deref(), Some("Path" | "PathBuf"))
+                                || last.is_some_and(|l| pathy(&l))
+                        }
+                        _ => false,
+                    };
+                    return Arg::Other { path_like };
+                }
+                _ => return Arg::Other { path_like: false },
+            };
+        }
+        Arg::Other { path_like: false }
+    }
+
+    /// The resolved type a method chain is rooted at: an associated-function call on a
+    /// type (`OpenOptions::new()`, `File::options()`) or a variable holding a builder.
+    fn builder_of(&self, root: &Expr) -> Option<Builder> {
+        match root {
+            Expr::Call(c) => {
+                let Expr::Path(p) = &*c.func else { return None };
+                if p.qself.is_some() {
+                    return None;
+                }
+                let segments = segments(&p.path);
+                let Resolved::Targets(targets) = self
+                    .scopes
+                    .resolve(p.path.leading_colon.is_some(), &segments)
+                else {
+                    return None;
+                };
+                let first = targets.into_iter().next()?;
+                let (ty, _) = first.rsplit_once("::")?;
+                let ty_name = ty.rsplit("::").next()?;
+                ty_name
+                    .starts_with(|c: char| c.is_ascii_uppercase())
+                    .then(|| Builder {
+                        ty: ty.to_string(),
+                        chain: Vec::new(),
+                    })
+            }
+            Expr::Path(p) => {
+                let name = p.path.get_ident()?.to_string();
+                self.scopes.builder(&name).cloned()
+            }
+            _ => None,
+        }
+    }
+
+    fn visit_args(&mut self, args: &Punctuated<Expr, Token![,]>, spawn: bool) {
+        let saved = self.ctx;
+        if spawn {
+            self.ctx.spawned = true;
+            // `thread::spawn(worker)`: the function itself is passed.
+            for arg in args {
+                if let Expr::Path(p) = arg {
+                    if let Some(last) = p.path.segments.last() {
+                        self.spawned_names.insert(last.ident.to_string());
+                    }
+                }
+            }
+        }
+        for arg in args {
+            self.visit_expr(arg);
+        }
+        self.ctx = saved;
+    }
+
+    fn enter_fn(&mut self, attrs: &[syn::Attribute], sig: &syn::Signature, block: &syn::Block) {
+        let saved = (self.ctx, self.current_fn);
+        let name = sig.ident.to_string();
+        let lower = name.to_ascii_lowercase();
+        self.ctx = Ctx {
+            unbounded_loop: false,
+            spawned: false,
+            retry: lower.contains("retry") || lower.contains("backoff"),
+            test: self.ctx.test || attrs.iter().any(is_test_attr),
+        };
+        self.fn_names.push(name);
+        self.current_fn = Some(self.fn_names.len() - 1);
+        self.scopes.push(false);
+        for input in &sig.inputs {
+            if let syn::FnArg::Typed(t) = input {
+                self.bind_pat(&t.pat);
+            }
+        }
+        self.visit_block(block);
+        self.scopes.pop();
+        (self.ctx, self.current_fn) = saved;
+    }
+
+    /// Binds every name a pattern introduces as a plain value.
+    fn bind_pat(&mut self, pat: &syn::Pat) {
+        let mut names = Vec::new();
+        pat_idents(pat, &mut names);
+        for name in names {
+            self.scopes.bind(name, Binding::Value(None));
+        }
+    }
+
+    fn visit_stmts(&mut self, stmts: &[syn::Stmt]) {
+        self.scopes.push(false);
+        self.scopes
+            .declare_items(stmts.iter().filter_map(|s| match s {
+                syn::Stmt::Item(i) => Some(i),
+                _ => None,
+            }));
+        for stmt in stmts {
+            self.visit_stmt(stmt);
+        }
+        self.scopes.pop();
+    }
+
+    fn visit_items(&mut self, items: &[syn::Item]) {
+        self.scopes.declare_items(items.iter());
+        for item in items {
+            self.visit_item(item);
+        }
+    }
+
+    fn collect_strings(&mut self, tokens: &proc_macro2::TokenStream) {
+        let mut stack = vec![tokens.clone().into_iter()];
+        while let Some(iter) = stack.last_mut() {
+            match iter.next() {
+                Some(proc_macro2::TokenTree::Group(g)) => stack.push(g.stream().into_iter()),
+                Some(proc_macro2::TokenTree::Literal(l)) => {
+                    if let syn::Lit::Str(s) = syn::Lit::new(l) {
+                        self.strings.insert(s.value());
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    stack.pop();
+                }
+            }
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for Walker<'_> {
+    fn visit_file(&mut self, file: &'ast syn::File) {
+        if file.attrs.iter().any(is_test_attr) {
+            self.file_context.insert(Context::Test);
+            self.ctx.test = true;
+        }
+        self.scopes.push(true);
+        self.visit_items(&file.items);
+        self.scopes.pop();
+    }
+
+    fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
+        let Some((_, items)) = &m.content else { return };
+        let saved = (self.ctx, self.current_fn);
+        self.ctx = Ctx {
+            test: self.ctx.test || m.attrs.iter().any(is_test_attr),
+            ..Ctx::default()
+        };
+        self.current_fn = None;
+        self.scopes.push(true);
+        self.visit_items(items);
+        self.scopes.pop();
+        (self.ctx, self.current_fn) = saved;
+    }
+
+    fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
+        let saved = self.ctx;
+        self.ctx.test |= i.attrs.iter().any(is_test_attr);
+        visit::visit_item_impl(self, i);
+        self.ctx = saved;
+    }
+
+    fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+        self.enter_fn(&f.attrs, &f.sig, &f.block);
+    }
+
+    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+        self.enter_fn(&f.attrs, &f.sig, &f.block);
+    }
+
+    fn visit_trait_item_fn(&mut self, f: &'ast syn::TraitItemFn) {
+        if let Some(block) = &f.default {
+            self.enter_fn(&f.attrs, &f.sig, block);
+        }
+    }
+
+    fn visit_item_macro(&mut self, m: &'ast syn::ItemMacro) {
+        // `macro_rules! name { ... }` bodies are patterns and templates, not code.
+        if m.ident.is_none() {
+            self.visit_macro(&m.mac);
+        }
+    }
+
+    fn visit_block(&mut self, block: &'ast syn::Block) {
+        self.visit_stmts(&block.stmts);
+    }
+
+    fn visit_local(&mut self, local: &'ast syn::Local) {
+        let mut builder = None;
+        if let Some(init) = &local.init {
+            self.visit_expr(&init.expr);
+            if let Some((_, diverge)) = &init.diverge {
+                let saved = self.ctx;
+                // `let Ok(conn) = connect() else { sleep(..); continue };` handles a failure.
+                self.ctx.retry |= pat_is_variant(&local.pat, "Ok");
+                self.visit_expr(diverge);
+                self.ctx = saved;
+            }
+            builder = self.chain_builder(&init.expr);
+        }
+        self.bind_pat(&local.pat);
+        if let (Some(b), Some(name)) = (builder, simple_binding(&local.pat)) {
+            self.scopes.bind(name, Binding::Value(Some(b)));
+        }
+    }
+
+    fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
+        let saved = self.ctx;
+        self.ctx.unbounded_loop = false;
+        self.scopes.push(false);
+        for input in &c.inputs {
+            self.bind_pat(input);
+        }
+        self.visit_expr(&c.body);
+        self.scopes.pop();
+        self.ctx = saved;
+    }
+
+    fn visit_expr_async(&mut self, a: &'ast syn::ExprAsync) {
+        let saved = self.ctx;
+        self.ctx.unbounded_loop = false;
+        self.visit_block(&a.block);
+        self.ctx = saved;
+    }
+
+    fn visit_expr_loop(&mut self, l: &'ast syn::ExprLoop) {
+        let saved = self.ctx;
+        self.ctx.unbounded_loop = true;
+        self.visit_block(&l.body);
+        self.ctx = saved;
+    }
+
+    fn visit_expr_while(&mut self, w: &'ast syn::ExprWhile) {
+        self.visit_expr(&w.cond);
+        let saved = self.ctx;
+        if !is_bounded_condition(&w.cond) {
+            self.ctx.unbounded_loop = true;
+        }
+        self.ctx.retry |= condition_checks(&w.cond, "Err", "is_err");
+        self.scopes.push(false);
+        if let Expr::Let(l) = &*w.cond {
+            self.bind_pat(&l.pat);
+        }
+        self.visit_block(&w.body);
+        self.scopes.pop();
+        self.ctx = saved;
+    }
+
+    fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
+        self.visit_expr(&f.expr);
+        self.scopes.push(false);
+        self.bind_pat(&f.pat);
+        self.visit_block(&f.body);
+        self.scopes.pop();
+    }
+
+    fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
+        self.visit_expr(&i.cond);
+        let saved = self.ctx;
+        self.ctx.retry |= condition_checks(&i.cond, "Err", "is_err");
+        self.scopes.push(false);
+        if let Expr::Let(l) = &*i.cond {
+            self.bind_pat(&l.pat);
+        }
+        self.visit_block(&i.then_branch);
+        self.scopes.pop();
+        self.ctx = saved;
+        if let Some((_, els)) = &i.else_branch {
+            self.ctx.retry |= condition_checks(&i.cond, "Ok", "is_ok");
+            self.visit_expr(els);
+            self.ctx = saved;
+        }
+    }
+
+    fn visit_arm(&mut self, arm: &'ast syn::Arm) {
+        let saved = self.ctx;
+        self.ctx.retry |= pat_is_variant(&arm.pat, "Err");
+        self.scopes.push(false);
+        self.bind_pat(&arm.pat);
+        if let syn::Pat::Guard(g) = &arm.pat {
+            self.visit_expr(&g.guard);
+        }
+        self.visit_expr(&arm.body);
+        self.scopes.pop();
+        self.ctx = saved;
+    }
+
+    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+        let mut spawn = false;
+        match &*call.func {
+            Expr::Path(p) if p.qself.is_none() => {
+                let segments = segments(&p.path);
+                let resolved = self
+                    .scopes
+                    .resolve(p.path.leading_colon.is_some(), &segments);
+                let local_name = match &resolved {
+                    Resolved::Local => true,
+                    Resolved::Targets(t) => segments.len() == 1 && t.len() == 1,
+                };
+                if self.ctx.spawned && local_name {
+                    if let Some(last) = segments.last() {
+                        self.spawned_names.insert(last.clone());
+                    }
+                }
+                if let Resolved::Targets(targets) = resolved {
+                    spawn = targets.iter().any(|t| SPAWNS.contains(&t.as_str()));
+                    self.calls.extend(targets.iter().cloned());
+                    let start = self.offset(path_start(p).start());
+                    let end = self.offset(call.paren_token.span.close().end());
+                    self.emit(targets, start..end, &call.args, Vec::new());
+                }
+            }
+            func => self.visit_expr(func),
+        }
+        self.visit_args(&call.args, spawn);
+    }
+
+    fn visit_expr_method_call(&mut self, outer: &'ast syn::ExprMethodCall) {
+        // The chain is handled here as a whole, innermost call first, so long
+        // chains cost no recursion and each link knows the builder calls before it.
+        let mut links = vec![outer];
+        let mut root: &Expr = &outer.receiver;
+        loop {
+            root = match root {
+                Expr::MethodCall(m) => {
+                    links.push(m);
+                    &m.receiver
+                }
+                Expr::Await(a) => &a.base,
+                Expr::Try(t) => &t.expr,
+                Expr::Paren(p) => &p.expr,
+                _ => break,
+            };
+        }
+        self.visit_expr(root);
+        let base = self.builder_of(root);
+        let var = match root {
+            Expr::Path(p) if base.is_some() => p.path.get_ident().map(|i| i.to_string()),
+            _ => None,
+        };
+        let start = self.offset(expr_start(root).start());
+        let mut chain = base.as_ref().map(|b| b.chain.clone()).unwrap_or_default();
+        let mut added = Vec::new();
+        for link in links.iter().rev() {
+            let method = link.method.to_string();
+            if self.ctx.spawned {
+                self.spawned_names.insert(method.clone());
+            }
+            let mut spawn = false;
+            if let Some(b) = &base {
+                let target = format!("{}::{method}", b.ty);
+                spawn = SPAWNS.contains(&target.as_str());
+                self.calls.insert(target.clone());
+                let end = self.offset(link.paren_token.span.close().end());
+                self.emit(vec![target], start..end, &link.args, chain.clone());
+            }
+            self.visit_args(&link.args, spawn);
+            let form = chain_form(&method, &link.args);
+            if var.is_some() {
+                added.push(form.clone());
+            }
+            if chain.len() < MAX_CHAIN {
+                chain.push(form);
+            }
+            self.calls.insert(method);
+        }
+        if let Some(var) = var {
+            self.scopes.extend_builder(&var, &added);
+        }
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        if self.macro_depth >= MAX_MACRO_DEPTH {
+            self.collect_strings(&mac.tokens);
+            return;
+        }
+        self.macro_depth += 1;
+        match macros::parse_body(mac) {
+            Some(MacroBody::Exprs(exprs)) => {
+                for e in &exprs {
+                    self.visit_expr(e);
+                }
+            }
+            Some(MacroBody::Stmts(stmts)) => self.visit_stmts(&stmts),
+            None => self.collect_strings(&mac.tokens),
+        }
+        self.macro_depth -= 1;
+    }
+
+    fn visit_lit_str(&mut self, s: &'ast syn::LitStr) {
+        self.strings.insert(s.value());
+    }
+}
+
+impl Walker<'_> {
+    /// The builder a `let` initializer yields: a method chain (or bare call) rooted
+    /// at a typed associated-function call or at another builder variable.
+    fn chain_builder(&self, init: &Expr) -> Option<Builder> {
+        let mut forms = Vec::new();
+        let mut e = init;
+        loop {
+            e = match e {
+                Expr::MethodCall(m) => {
+                    if forms.len() < MAX_CHAIN {
+                        forms.push(chain_form(&m.method.to_string(), &m.args));
+                    }
+                    &m.receiver
+                }
+                Expr::Await(a) => &a.base,
+                Expr::Try(t) => &t.expr,
+                Expr::Paren(p) => &p.expr,
+                _ => break,
+            };
+        }
+        if forms.is_empty() && !matches!(e, Expr::Call(_)) {
+            return None;
+        }
+        let mut builder = self.builder_of(e)?;
+        builder.chain.extend(forms.into_iter().rev());
+        Some(builder)
+    }
+}
+
+/// `name(lit)` for a builder call with one literal argument, else `name`.
+fn chain_form(method: &str, args: &Punctuated<Expr, Token![,]>) -> String {
+    if let (1, Some(Expr::Lit(l))) = (args.len(), args.first()) {
+        let lit = match &l.lit {
+            syn::Lit::Bool(b) => Some(b.value.to_string()),
+            syn::Lit::Int(i) => Some(i.to_string()),
+            syn::Lit::Float(f) => Some(f.to_string()),
+            syn::Lit::Str(s) => Some(format!("{:?}", s.value())),
+            _ => None,
+        };
+        if let Some(lit) = lit {
+            return format!("{method}({lit})");
+        }
+    }
+    method.to_string()
+}
+
+fn segments(path: &syn::Path) -> Vec<String> {
+    path.segments.iter().map(|s| s.ident.to_string()).collect()
+}
+
+fn last_ident(path: &syn::Path) -> Option<String> {
+    path.segments.last().map(|s| s.ident.to_string())
+}
+
+/// Names that suggest a file-system path: `path`, `upload_dir`, `file_name`, `target_folder`.
+fn pathy(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    ["path", "file", "dir", "folder"]
+        .iter()
+        .any(|w| lower.contains(w))
+}
+
+/// Whether an argument mentions an attempt counter or back-off (`backoff`,
+/// `retry_delay`, `attempt * 2`), which marks a delay as a retry, not a schedule.
+fn mentions_retry(e: &Expr, depth: usize) -> bool {
+    if depth > ARG_DEPTH {
+        return false;
+    }
+    let retryish = |name: &str| {
+        let lower = name.to_ascii_lowercase();
+        ["attempt", "retry", "retries", "backoff", "back_off"]
+            .iter()
+            .any(|w| lower.contains(w))
+    };
+    let d = depth + 1;
+    match e {
+        Expr::Path(p) => p
+            .path
+            .segments
+            .iter()
+            .any(|s| retryish(&s.ident.to_string())),
+        Expr::Field(f) => {
+            matches!(&f.member, syn::Member::Named(n) if retryish(&n.to_string()))
+                || mentions_retry(&f.base, d)
+        }
+        Expr::MethodCall(m) => {
+            retryish(&m.method.to_string())
+                || mentions_retry(&m.receiver, d)
+                || m.args.iter().any(|a| mentions_retry(a, d))
+        }
+        Expr::Call(c) => mentions_retry(&c.func, d) || c.args.iter().any(|a| mentions_retry(a, d)),
+        Expr::Binary(b) => mentions_retry(&b.left, d) || mentions_retry(&b.right, d),
+        Expr::Unary(u) => mentions_retry(&u.expr, d),
+        Expr::Paren(p) => mentions_retry(&p.expr, d),
+        Expr::Reference(r) => mentions_retry(&r.expr, d),
+        Expr::Cast(c) => mentions_retry(&c.expr, d),
+        Expr::Try(t) => mentions_retry(&t.expr, d),
+        _ => false,
+    }
+}
+
+/// A `while` condition that counts or compares (`while i < n`, `while let Some(x) = it.next()`)
+/// bounds the loop; a flag or negation (`while running`, `while !stop.load(..)`) does not.
+fn is_bounded_condition(cond: &Expr) -> bool {
+    use syn::BinOp;
+    match cond {
+        Expr::Let(_) => true,
+        Expr::Paren(p) => is_bounded_condition(&p.expr),
+        Expr::Binary(b) => match b.op {
+            BinOp::Lt(_)
+            | BinOp::Le(_)
+            | BinOp::Gt(_)
+            | BinOp::Ge(_)
+            | BinOp::Eq(_)
+            | BinOp::Ne(_) => true,
+            BinOp::And(_) | BinOp::Or(_) => {
+                is_bounded_condition(&b.left) || is_bounded_condition(&b.right)
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Whether an `if`/`while` condition tests for the variant `variant` (`let Err(e) = ..`)
+/// or calls `method` (`res.is_err()`), at the top level or in an `&&` chain.
+fn condition_checks(cond: &Expr, variant: &str, method: &str) -> bool {
+    match cond {
+        Expr::Let(l) => pat_is_variant(&l.pat, variant),
+        Expr::MethodCall(m) => m.method == method,
+        Expr::Paren(p) => condition_checks(&p.expr, variant, method),
+        Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
+            condition_checks(&b.left, variant, method)
+                || condition_checks(&b.right, variant, method)
+        }
+        _ => false,
+    }
+}
+
+/// Whether a pattern is the tuple variant `variant(..)` (possibly guarded, or-ed or bound).
+fn pat_is_variant(pat: &syn::Pat, variant: &str) -> bool {
+    match pat {
+        syn::Pat::TupleStruct(t) => t.path.segments.last().is_some_and(|s| s.ident == variant),
+        syn::Pat::Guard(g) => pat_is_variant(&g.pat, variant),
+        syn::Pat::Or(o) => o.cases.iter().any(|c| pat_is_variant(c, variant)),
+        syn::Pat::Paren(p) => pat_is_variant(&p.pat, variant),
+        syn::Pat::Ident(i) => i
+            .subpat
+            .as_ref()
+            .is_some_and(|(_, p)| pat_is_variant(p, variant)),
+        _ => false,
+    }
+}
+
+/// The variable a `let` binds when it binds exactly one name (`let mut o = ..`, `let o: T = ..`).
+fn simple_binding(pat: &syn::Pat) -> Option<String> {
+    match pat {
+        syn::Pat::Ident(i) if i.subpat.is_none() => Some(i.ident.to_string()),
+        syn::Pat::Type(t) => simple_binding(&t.pat),
+        _ => None,
+    }
+}
+
+/// Every identifier a pattern binds.
+fn pat_idents(pat: &syn::Pat, out: &mut Vec<String>) {
+    match pat {
+        syn::Pat::Ident(i) => {
+            out.push(i.ident.to_string());
+            if let Some((_, p)) = &i.subpat {
+                pat_idents(p, out);
+            }
+        }
+        syn::Pat::Type(t) => pat_idents(&t.pat, out),
+        syn::Pat::Reference(r) => pat_idents(&r.pat, out),
+        syn::Pat::Paren(p) => pat_idents(&p.pat, out),
+        syn::Pat::Guard(g) => pat_idents(&g.pat, out),
+        syn::Pat::Or(o) => o.cases.iter().for_each(|c| pat_idents(c, out)),
+        syn::Pat::Slice(s) => s.elems.iter().for_each(|c| pat_idents(c, out)),
+        syn::Pat::Tuple(t) => t.elems.iter().for_each(|c| pat_idents(c, out)),
+        syn::Pat::TupleStruct(t) => t.elems.iter().for_each(|c| pat_idents(c, out)),
+        syn::Pat::Struct(s) => s.fields.iter().for_each(|f| pat_idents(&f.pat, out)),
+        _ => {}
+    }
+}
+
+/// `#[test]`, `#[tokio::test]`, `#[bench]`, `#[rstest]`, `#[cfg(test)]`, `#[cfg(all(test, ..))]`.
+fn is_test_attr(attr: &syn::Attribute) -> bool {
+    let path = attr.path();
+    let Some(last) = path.segments.last() else {
+        return false;
+    };
+    if last.ident == "test" || last.ident == "bench" || last.ident == "rstest" {
+        return true;
+    }
+    match &attr.meta {
+        syn::Meta::List(list) if path.is_ident("cfg") => cfg_has_test(list.tokens.clone(), 0),
+        _ => false,
+    }
+}
+
+/// Whether a `cfg` predicate requires (or, in `any`, allows) `test`; `not(..)` is skipped.
+fn cfg_has_test(tokens: proc_macro2::TokenStream, depth: usize) -> bool {
+    use proc_macro2::TokenTree;
+    if depth > 8 {
+        return false;
+    }
+    let mut iter = tokens.into_iter().peekable();
+    while let Some(tt) = iter.next() {
+        let TokenTree::Ident(ident) = tt else {
+            continue;
+        };
+        if ident == "test" {
+            return true;
+        }
+        if let Some(TokenTree::Group(g)) = iter.peek() {
+            let inner = g.stream();
+            iter.next();
+            if (ident == "all" || ident == "any") && cfg_has_test(inner, depth + 1) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+fn path_start(p: &syn::ExprPath) -> Span {
+    if let Some(q) = &p.qself {
+        return q.lt_token.span;
+    }
+    if let Some(c) = &p.path.leading_colon {
+        return c.spans[0];
+    }
+    p.path
+        .segments
+        .first()
+        .map_or_else(|| p.span(), |s| s.ident.span())
+}
+
+/// The first token of an expression, found without rebuilding its token stream
+/// for the common shapes of a call's receiver or callee.
+fn expr_start(expr: &Expr) -> Span {
+    let mut e = expr;
+    loop {
+        e = match e {
+            Expr::MethodCall(m) => &m.receiver,
+            Expr::Call(c) => &c.func,
+            Expr::Await(a) => &a.base,
+            Expr::Try(t) => &t.expr,
+            Expr::Field(f) => &f.base,
+            Expr::Index(i) => &i.expr,
+            Expr::Cast(c) => &c.expr,
+            Expr::Binary(b) => &b.left,
+            Expr::Path(p) => return path_start(p),
+            Expr::Lit(l) => return l.lit.span(),
+            Expr::Paren(p) => return p.paren_token.span.open(),
+            Expr::Tuple(t) => return t.paren_token.span.open(),
+            Expr::Array(a) => return a.bracket_token.span.open(),
+            Expr::Reference(r) => return r.and_token.span,
+            Expr::Block(b) if b.label.is_none() && b.attrs.is_empty() => {
+                return b.block.brace_token.span.open()
+            }
+            Expr::Macro(m) => {
+                return match &m.mac.path.segments.first() {
+                    Some(s) if m.mac.path.leading_colon.is_none() => s.ident.span(),
+                    _ => m.mac.path.span(),
+                }
+            }
+            other => return other.span(),
+        };
+    }
+}
