@@ -259,9 +259,8 @@ pub fn rules_table(catalogue: &Catalogue) -> String {
 
 /// The Markdown rule table embedded in README.md.
 pub fn rules_markdown(catalogue: &Catalogue) -> String {
-    let mut out = String::from(
-        "| Rule | Category | Severity | Languages | Finds |\n|---|---|---|---|---|\n",
-    );
+    let mut out =
+        String::from("| Rule | Category | Severity | Languages | Finds |\n|---|---|---|---|---|\n");
     for r in catalogue.rules() {
         out.push_str(&format!(
             "| `{}` | {} | {} | {} | {} |\n",

@@ -135,7 +135,15 @@ impl Engine {
 fn is_test_path(path: &str) -> bool {
     let mut parts = path.split('/').rev();
     let file = parts.next().unwrap_or("");
-    let dirs = ["test", "tests", "__tests__", "__mocks__", "spec", "specs", "e2e"];
+    let dirs = [
+        "test",
+        "tests",
+        "__tests__",
+        "__mocks__",
+        "spec",
+        "specs",
+        "e2e",
+    ];
     let stem = file.split('.').next().unwrap_or("");
     parts.any(|d| dirs.contains(&d) || d.ends_with(".Tests") || d.ends_with(".UnitTests"))
         || file.contains(".test.")

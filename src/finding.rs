@@ -40,8 +40,12 @@ pub struct Finding {
 /// Sort key: path, line, column, rule.
 pub fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
-        (&a.path, a.start_line, a.start_column, &a.rule_id)
-            .cmp(&(&b.path, b.start_line, b.start_column, &b.rule_id))
+        (&a.path, a.start_line, a.start_column, &a.rule_id).cmp(&(
+            &b.path,
+            b.start_line,
+            b.start_column,
+            &b.rule_id,
+        ))
     });
 }
 
@@ -54,7 +58,11 @@ pub fn sort(findings: &mut [Finding]) {
 pub fn assign_fingerprints(findings: &mut [Finding]) {
     let mut occurrences: HashMap<(String, String, String), usize> = HashMap::new();
     for f in findings.iter_mut() {
-        let key = (f.rule_id.clone(), f.path.clone(), f.normalized_source.clone());
+        let key = (
+            f.rule_id.clone(),
+            f.path.clone(),
+            f.normalized_source.clone(),
+        );
         let index = occurrences.entry(key).or_default();
         let record = format!(
             "scaleout-fp-v1\0{}\0{}\0{}\0{}",

@@ -121,8 +121,7 @@ fn pattern_holds(pattern: &Pattern, event: &Event, facts: &FileFacts) -> bool {
             return false;
         }
     }
-    if !pattern.chain_any.is_empty() && !event.chain.iter().any(|c| pattern.chain_any.contains(c))
-    {
+    if !pattern.chain_any.is_empty() && !event.chain.iter().any(|c| pattern.chain_any.contains(c)) {
         return false;
     }
     pattern
@@ -146,7 +145,8 @@ fn mitigated(unless: &Unless, event: &Event, facts: &FileFacts) -> bool {
         .context_any
         .iter()
         .any(|&c| has_context(event, facts, c))
-        || (!unless.args_any.is_empty() && event.args.iter().any(|a| arg_is_any(a, &unless.args_any)))
+        || (!unless.args_any.is_empty()
+            && event.args.iter().any(|a| arg_is_any(a, &unless.args_any)))
         || glob_contains(&facts.calls, &unless.file_calls_any)
         || unless
             .file_strings_any
@@ -207,12 +207,23 @@ fine_when = "f"
         let m = Matcher::new(&c);
         let mut facts = FileFacts::default();
         facts.events = vec![
-            event(EventKind::Construct, "System.IO.FileStream", vec![member("System.IO.FileMode.Create")]),
-            event(EventKind::Construct, "System.IO.FileStream", vec![member("System.IO.FileMode.Open")]),
             event(
                 EventKind::Construct,
                 "System.IO.FileStream",
-                vec![member("System.IO.FileMode.Create"), member("System.IO.FileAccess.Read")],
+                vec![member("System.IO.FileMode.Create")],
+            ),
+            event(
+                EventKind::Construct,
+                "System.IO.FileStream",
+                vec![member("System.IO.FileMode.Open")],
+            ),
+            event(
+                EventKind::Construct,
+                "System.IO.FileStream",
+                vec![
+                    member("System.IO.FileMode.Create"),
+                    member("System.IO.FileAccess.Read"),
+                ],
             ),
             event(EventKind::Call, "System.IO.File.WriteAllText", vec![]),
             event(EventKind::Call, "System.IO.File.ReadAllText", vec![]),
@@ -223,7 +234,10 @@ fine_when = "f"
             .iter()
             .map(|m| m.target.to_string())
             .collect();
-        assert_eq!(found, ["System.IO.FileStream", "System.IO.File.WriteAllText"]);
+        assert_eq!(
+            found,
+            ["System.IO.FileStream", "System.IO.File.WriteAllText"]
+        );
         assert!(m.run(Language::Rust, &facts).is_empty());
         facts.calls.insert("UseClustering".into());
         assert!(m.run(Language::CSharp, &facts).is_empty());

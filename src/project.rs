@@ -69,7 +69,9 @@ fn nearest_csproj(dir: &Path) -> Option<String> {
             .filter(|p| p.extension().is_some_and(|x| x == "csproj"))
             .collect();
         projects.sort();
-        projects.first().map(|p| std::fs::read_to_string(p).unwrap_or_default())
+        projects
+            .first()
+            .map(|p| std::fs::read_to_string(p).unwrap_or_default())
     })
 }
 

@@ -59,10 +59,7 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], cwd: &Path, threads: usize) -> S
     let mut result = ScanResult::default();
     for err in walk_errors {
         result.errors.push(FileError {
-            path: err
-                .path
-                .map(|p| display_path(&p, cwd))
-                .unwrap_or_default(),
+            path: err.path.map(|p| display_path(&p, cwd)).unwrap_or_default(),
             message: err.message,
         });
     }
@@ -111,7 +108,9 @@ fn scan_file(engine: &Engine, file: &SourceFile, shown: &str, csproj: &CsprojCac
         options,
     };
     match engine.lint(&doc) {
-        Outcome::Linted { findings, warning } => FileOutcome::Linted(findings, warning, text.into()),
+        Outcome::Linted { findings, warning } => {
+            FileOutcome::Linted(findings, warning, text.into())
+        }
         Outcome::Skipped(_) => FileOutcome::Skipped,
         Outcome::Failed(message) => FileOutcome::Failed(message),
     }

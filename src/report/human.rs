@@ -29,7 +29,9 @@ struct Report<'a> {
 
 impl fmt::Debug for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Report").field("finding", self.finding).finish()
+        f.debug_struct("Report")
+            .field("finding", self.finding)
+            .finish()
     }
 }
 
@@ -77,11 +79,7 @@ impl Diagnostic for Report<'_> {
 }
 
 /// Renders every finding with an excerpt of `sources[path]`.
-pub fn render(
-    findings: &[Finding],
-    sources: &BTreeMap<String, Arc<str>>,
-    color: Color,
-) -> String {
+pub fn render(findings: &[Finding], sources: &BTreeMap<String, Arc<str>>, color: Color) -> String {
     let theme = match color {
         Color::Always => GraphicalTheme::unicode(),
         Color::Never => GraphicalTheme::unicode_nocolor(),

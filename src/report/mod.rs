@@ -59,7 +59,10 @@ pub fn summary_line(result: &ScanResult) -> String {
             plural(files.len(), "file")
         )
     };
-    line.push_str(&format!("; {} scanned", plural(result.files_scanned, "file")));
+    line.push_str(&format!(
+        "; {} scanned",
+        plural(result.files_scanned, "file")
+    ));
     if result.files_skipped > 0 {
         line.push_str(&format!(
             ", {} skipped (minified or generated)",
