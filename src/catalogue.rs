@@ -128,6 +128,9 @@ pub struct Unless {
     /// The file has a string literal containing any of these.
     #[serde(default)]
     pub file_strings_any: Vec<String>,
+    /// Every path argument is in the temporary directory (scratch files).
+    #[serde(default)]
+    pub temp_paths: bool,
 }
 
 /// The documentation sections every rule must have.

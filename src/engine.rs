@@ -113,7 +113,7 @@ impl Engine {
                     rule_id: m.rule.id.clone(),
                     category: m.rule.category,
                     severity: m.rule.severity,
-                    message: m.rule.message.replace("{target}", m.target),
+                    message: m.rule.message.replace("{target}", display_target(m.target)),
                     alternative: m.rule.alternative.clone(),
                     path: doc.path.to_string(),
                     start_line,
@@ -128,6 +128,11 @@ impl Engine {
             .collect();
         Outcome::Linted { findings, warning }
     }
+}
+
+/// How a resolved target is shown: JavaScript globals without the `globalThis.` prefix.
+fn display_target(target: &str) -> &str {
+    target.strip_prefix("globalThis.").unwrap_or(target)
 }
 
 /// Test code: test directories and test file names. Frontends add in-file markers

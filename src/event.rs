@@ -34,6 +34,9 @@ pub enum Arg {
     /// Anything else; `path_like` says whether the expression looks like a file path
     /// (a string expression, a `Path.Combine(...)`, or a name such as `filePath`).
     Other { path_like: bool },
+    /// A path in the system's temporary directory (`os.tmpdir()`, `Path.GetTempPath()`,
+    /// `std::env::temp_dir()`, a `tmp`/`temp` name): scratch space, not shared state.
+    TempPath,
 }
 
 /// A fact about where in the program an event sits.

@@ -857,6 +857,10 @@ impl Emitter<'_> {
     }
 
     fn arg_fact(&self, arg: Node<'_>) -> Arg {
+        let source = text(arg, self.src);
+        if is_temp_path_expr(source) {
+            return Arg::TempPath;
+        }
         if let Some(s) = string_value(arg, self.src) {
             return Arg::Str(s);
         }
@@ -898,6 +902,27 @@ impl Emitter<'_> {
             _ => Arg::Other { path_like: false },
         }
     }
+}
+
+/// An expression that builds a path in the temporary directory: `os.tmpdir()`, `mkdtemp`,
+/// a `/tmp/` literal, or a name like `tmpFile` / `tempDir` (but not `template`).
+fn is_temp_path_expr(source: &str) -> bool {
+    if source.contains("tmpdir(") || source.contains("mkdtemp") {
+        return true;
+    }
+    let literal = source.trim_matches(['\'', '"', '`']);
+    if literal.starts_with("/tmp/") || literal == "/tmp" {
+        return true;
+    }
+    // Plain names only: `tmpFile`, `this.tempPath`, not calls or expressions.
+    if !source
+        .chars()
+        .all(|c| c.is_alphanumeric() || c == '_' || c == '.' || c == '$')
+    {
+        return false;
+    }
+    let name = source.rsplit('.').next().unwrap_or(source);
+    crate::frontend::is_temp_name(name)
 }
 
 fn name_is_path_like(name: &str) -> bool {
