@@ -96,6 +96,11 @@ impl Engine {
         if is_test_path(doc.path) {
             extracted.facts.file_context.insert(Context::Test);
         }
+        if matches!(doc.language, Language::JavaScript | Language::TypeScript)
+            && is_browser_path(doc.path)
+        {
+            extracted.facts.file_context.insert(Context::Browser);
+        }
         let facts = &extracted.facts;
         let findings = self
             .matcher
@@ -155,6 +160,14 @@ fn is_test_path(path: &str) -> bool {
         || file.contains(".spec.")
         || file.ends_with("_test.rs")
         || (file.ends_with(".cs") && (stem.ends_with("Tests") || stem.ends_with("Test")))
+}
+
+/// Front-end asset directories: scripts there run in the browser, not on the server.
+fn is_browser_path(path: &str) -> bool {
+    let dirs = [
+        "public", "static", "wwwroot", "assets", "frontend", "browser",
+    ];
+    path.split('/').rev().skip(1).any(|d| dirs.contains(&d))
 }
 
 fn skip_reason(doc: &Document<'_>) -> Option<String> {

@@ -51,9 +51,15 @@ pub enum Context {
     Spawned,
     /// A timer callback that schedules the enclosing function again (`setTimeout(tick, ms)` in `tick`).
     SelfRescheduling,
+    /// A timer whose own callback cancels it (`clearInterval` inside the `setInterval`
+    /// callback): a bounded wait for a condition, not a recurring job.
+    SelfCancelling,
     /// Error-handling or retry code: a `catch` block, an `Err(_)` arm, an error callback, or a
     /// delay computed from an attempt counter. Back-offs are not periodic jobs.
     Retry,
+    /// Behind a check that only one instance of the deployment runs it: `if (isLeader)`,
+    /// an early `if (!config.runJobs) return;`, a scheduler-enabled flag.
+    SingleInstanceGuard,
     /// Code that runs in a browser (imports a UI framework, `"use client"`), not on a server.
     Browser,
     /// Test code (test directories and file names, `#[cfg(test)]`, test attributes).

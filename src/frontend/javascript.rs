@@ -90,7 +90,7 @@ pub fn extract(src: &str, dialect: Dialect) -> Extracted {
         facts,
         functions: Vec::new(),
     };
-    if is_use_client(root, src) {
+    if is_use_client(root, src) || is_amd_module(root, src) {
         emitter.facts.file_context.insert(Context::Browser);
     }
     emitter.visit(root, Ctx::default(), 0);
@@ -526,6 +526,18 @@ fn wraps_set_timeout(node: Node<'_>, src: &str) -> bool {
     body.len() < 400 && body.contains("Promise") && body.contains("setTimeout")
 }
 
+/// A RequireJS/AMD module (`define([...], function (...) {...})` at the top level): browser code.
+fn is_amd_module(root: Node<'_>, src: &str) -> bool {
+    named_children(root).any(|stmt| {
+        stmt.kind() == "expression_statement"
+            && stmt
+                .named_child(0)
+                .filter(|c| c.kind() == "call_expression")
+                .and_then(|c| c.child_by_field_name("function"))
+                .is_some_and(|f| text(f, src) == "define")
+    })
+}
+
 fn is_use_client(root: Node<'_>, src: &str) -> bool {
     root.named_child(0).is_some_and(|first| {
         first.kind() == "expression_statement"
@@ -543,6 +555,9 @@ struct Ctx {
     unbounded_loop: bool,
     /// Inside error handling.
     retry: bool,
+    /// Behind a check that only one instance runs jobs (`if (isLeader)`, an early
+    /// `if (!nconf.get('runJobs')) return;`).
+    guarded: bool,
 }
 
 struct Emitter<'a> {
@@ -565,6 +580,32 @@ fn looks_retry(text: &str) -> bool {
     ]
     .iter()
     .any(|w| t.contains(w))
+}
+
+/// A condition that restricts code to one instance of the deployment: leader election,
+/// a scheduler role, a jobs-enabled flag. `cluster.isPrimary` and pm2's instance number
+/// are deliberately absent: there is one primary per host, not per deployment.
+fn is_single_instance_guard(condition: &str) -> bool {
+    let c: String = condition
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    [
+        "leader",
+        "runjobs",
+        "jobenabled",
+        "jobsenabled",
+        "enablejobs",
+        "cronenabled",
+        "enablecron",
+        "runcron",
+        "schedulerenabled",
+        "enablescheduler",
+        "isscheduler",
+    ]
+    .iter()
+    .any(|w| c.contains(w))
 }
 
 fn looks_error_condition(text: &str) -> bool {
@@ -596,23 +637,32 @@ fn is_unbounded_condition(condition: Option<Node<'_>>, src: &str) -> bool {
     !matches!(c.kind(), "number" | "false" | "null" | "undefined")
 }
 
-fn function_name<'s>(node: Node<'_>, src: &'s str) -> Option<&'s str> {
+/// How code refers to a function when it calls it: `tick` for a declaration or a
+/// `const tick = () => ...`, `this.poll` for a method or class field, `jobs.run` for
+/// `jobs.run = function () {...}`.
+fn function_reference(node: Node<'_>, src: &str) -> Option<String> {
+    let compact = |n: Node<'_>| text(n, src).split_whitespace().collect::<String>();
+    if node.kind() == "method_definition" {
+        return node
+            .child_by_field_name("name")
+            .map(|n| format!("this.{}", text(n, src)));
+    }
     if let Some(name) = node.child_by_field_name("name") {
-        return Some(text(name, src));
+        return Some(text(name, src).to_string());
     }
     let parent = node.parent()?;
-    let named = match parent.kind() {
-        "variable_declarator" => parent.child_by_field_name("name"),
-        "pair" => parent.child_by_field_name("key"),
+    match parent.kind() {
+        "variable_declarator" => parent.child_by_field_name("name").map(compact),
+        "pair" => parent
+            .child_by_field_name("key")
+            .map(|k| format!("this.{}", text(k, src))),
         "public_field_definition" | "field_definition" => parent
             .child_by_field_name("name")
-            .or_else(|| parent.child_by_field_name("property")),
-        "assignment_expression" => parent
-            .child_by_field_name("left")
-            .map(|l| l.child_by_field_name("property").unwrap_or(l)),
+            .or_else(|| parent.child_by_field_name("property"))
+            .map(|k| format!("this.{}", text(k, src))),
+        "assignment_expression" => parent.child_by_field_name("left").map(compact),
         _ => None,
-    }?;
-    Some(text(named, src))
+    }
 }
 
 impl Emitter<'_> {
@@ -646,11 +696,12 @@ impl Emitter<'_> {
             _ => {}
         }
         if is_function(kind) {
-            let name = function_name(node, self.src).unwrap_or("").to_string();
+            let name = function_reference(node, self.src).unwrap_or_default();
             let inner = Ctx {
                 unbounded_loop: is_promise_executor(node, self.scopes, self.src)
                     && ctx.unbounded_loop,
                 retry: ctx.retry || looks_retry(&name),
+                guarded: ctx.guarded,
             };
             self.functions.push(name);
             self.visit_children(node, inner, depth);
@@ -679,13 +730,25 @@ impl Emitter<'_> {
                 let condition = node.child_by_field_name("condition");
                 let error_branch =
                     condition.is_some_and(|c| looks_error_condition(text(c, self.src)));
+                let guard = condition.is_some_and(|c| is_single_instance_guard(text(c, self.src)));
                 for child in named_children(node) {
                     let in_consequence = node.child_by_field_name("consequence") == Some(child);
                     let c = Ctx {
                         retry: ctx.retry || (error_branch && in_consequence),
+                        guarded: ctx.guarded || guard,
                         ..ctx
                     };
                     self.visit(child, c, depth + 1);
+                }
+            }
+            "statement_block" | "program" => {
+                // After `if (!isLeader) return;` the rest of the block runs on one instance only.
+                let mut ctx = ctx;
+                for child in named_children(node) {
+                    self.visit(child, ctx, depth + 1);
+                    if child.kind() == "if_statement" && self.is_guard_exit(child) {
+                        ctx.guarded = true;
+                    }
                 }
             }
             "decorator" => {
@@ -734,6 +797,25 @@ impl Emitter<'_> {
         for child in named_children(node) {
             self.visit(child, ctx, depth + 1);
         }
+    }
+
+    /// `if (<single-instance check>) return;` (or `throw`).
+    fn is_guard_exit(&self, if_statement: Node<'_>) -> bool {
+        let guard = if_statement
+            .child_by_field_name("condition")
+            .is_some_and(|c| is_single_instance_guard(text(c, self.src)));
+        guard
+            && if_statement
+                .child_by_field_name("consequence")
+                .is_some_and(|c| {
+                    let kind = c.kind();
+                    kind == "return_statement"
+                        || kind == "throw_statement"
+                        || (kind == "statement_block"
+                            && named_children(c).any(|s| {
+                                matches!(s.kind(), "return_statement" | "throw_statement")
+                            }))
+                })
     }
 
     /// `.on('error', cb)`, `.once('close', cb)`, `.catch(cb)`: the callback handles a failure.
@@ -789,11 +871,21 @@ impl Emitter<'_> {
         if ctx.unbounded_loop {
             event.context.insert(Context::UnboundedLoop);
         }
+        if ctx.guarded {
+            event.context.insert(Context::SingleInstanceGuard);
+        }
         let delay_retry = arg_nodes
             .get(1)
             .is_some_and(|d| looks_retry(text(*d, self.src)));
         if ctx.retry || delay_retry {
             event.context.insert(Context::Retry);
+        }
+        if target.ends_with(".setInterval")
+            && arg_nodes
+                .first()
+                .is_some_and(|cb| text(*cb, self.src).contains("clearInterval("))
+        {
+            event.context.insert(Context::SelfCancelling);
         }
         if target.ends_with(".setTimeout")
             && arg_nodes
@@ -826,15 +918,10 @@ impl Emitter<'_> {
             return false;
         }
         let named = |n: Node<'_>| {
-            let name = match n.kind() {
-                "identifier" => text(n, self.src),
-                "member_expression" => n
-                    .child_by_field_name("property")
-                    .map(|p| text(p, self.src))
-                    .unwrap_or(""),
-                _ => "",
-            };
-            !name.is_empty() && self.functions.iter().any(|f| f == name)
+            matches!(n.kind(), "identifier" | "member_expression") && {
+                let reference: String = text(n, self.src).split_whitespace().collect();
+                self.functions.iter().any(|f| *f == reference)
+            }
         };
         match cb.kind() {
             "identifier" | "member_expression" => named(cb),
