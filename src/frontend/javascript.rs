@@ -920,7 +920,7 @@ impl Emitter<'_> {
         let named = |n: Node<'_>| {
             matches!(n.kind(), "identifier" | "member_expression") && {
                 let reference: String = text(n, self.src).split_whitespace().collect();
-                self.functions.iter().any(|f| *f == reference)
+                self.functions.contains(&reference)
             }
         };
         match cb.kind() {
