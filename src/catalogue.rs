@@ -128,6 +128,9 @@ pub struct Unless {
     /// The file has a string literal containing any of these.
     #[serde(default)]
     pub file_strings_any: Vec<String>,
+    /// Every path argument is in the temporary directory (scratch files).
+    #[serde(default)]
+    pub temp_paths: bool,
 }
 
 /// The documentation sections every rule must have.
@@ -157,7 +160,12 @@ pub struct CatalogueError {
 
 impl fmt::Display for CatalogueError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid rule file {}: {}", self.file, self.message.trim_end())
+        write!(
+            f,
+            "invalid rule file {}: {}",
+            self.file,
+            self.message.trim_end()
+        )
     }
 }
 
