@@ -119,6 +119,7 @@ fn open_options_chains_and_variables() {
                 vec!["append(true)".to_string(), "create(true)".to_string()]
             ),
             (9, vec!["write(true)".to_string()]),
+            (10, vec!["write(true)".to_string()]),
             (12, vec!["read(true)".to_string()]),
         ]
     );
@@ -126,10 +127,22 @@ fn open_options_chains_and_variables() {
         .into_iter()
         .map(|(l, e)| (l, e.chain))
         .collect();
+    assert_eq!(file_opens, [(11, vec![])]);
+}
+
+#[test]
+fn builder_calls_are_attributed_to_the_returned_type() {
+    let src = "use std::fs::File;\nfn a() {\n    let mut opts = File::options();\n    opts.create(true).truncate(true).write(true);\n    let f = opts.open(path)?;\n    f.set_len(0);\n    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;\n    rt.spawn(async { loop { tokio::time::sleep(d).await; } });\n}\n";
+    assert!(hits(src, "std::fs::File::create").is_empty());
+    let opens = hits(src, "std::fs::OpenOptions::open");
+    assert_eq!(opens.len(), 1);
     assert_eq!(
-        file_opens,
-        [(10, vec!["write(true)".to_string()]), (11, vec![])]
+        opens[0].1.chain,
+        ["create(true)", "truncate(true)", "write(true)"]
     );
+    assert_eq!(lines(src, "std::fs::File::set_len"), [6]);
+    let sleep = hits(src, "tokio::time::sleep");
+    assert_eq!(ctx(&sleep[0].1), [Context::UnboundedLoop, Context::Spawned]);
 }
 
 #[test]
@@ -327,4 +340,15 @@ fn long_method_chains_do_not_recurse() {
         .join()
         .unwrap();
     assert_eq!(out, 1);
+}
+
+#[test]
+fn annotated_parameters_and_lets_are_typed() {
+    let src = "use rocket::fs::TempFile;\nuse tempfile::NamedTempFile;\nasync fn upload(mut file: TempFile<'_>, t: T) {\n    file.persist_to(&dest).await?;\n    t.persist_to(p);\n    let tmp: NamedTempFile = make();\n    tmp.persist(&dest)?;\n    let f = |x: &NamedTempFile| x.persist(p);\n}\n";
+    assert_eq!(lines(src, "rocket::fs::TempFile::persist_to"), [4]);
+    assert_eq!(lines(src, "tempfile::NamedTempFile::persist"), [7, 8]);
+    assert!(facts(src)
+        .events
+        .iter()
+        .all(|e| !e.targets.iter().any(|t| t.starts_with("T::"))));
 }

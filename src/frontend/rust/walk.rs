@@ -35,6 +35,54 @@ const SPAWNS: &[&str] = &[
     "smol::spawn",
 ];
 
+/// Well-known calls that return a different type than the one they are called on,
+/// so the method chain after them is attributed to the right type:
+/// `File::options()` is an `OpenOptions`, not a `File` (whose `create` writes).
+const RETURNS: &[(&str, &str, &str)] = &[
+    ("std::fs::File", "options", "std::fs::OpenOptions"),
+    ("tokio::fs::File", "options", "tokio::fs::OpenOptions"),
+    ("fs_err::File", "options", "fs_err::OpenOptions"),
+    ("std::fs::OpenOptions", "open", "std::fs::File"),
+    ("tokio::fs::OpenOptions", "open", "tokio::fs::File"),
+    ("async_std::fs::OpenOptions", "open", "async_std::fs::File"),
+    ("fs_err::OpenOptions", "open", "fs_err::File"),
+    (
+        "tokio::runtime::Builder",
+        "build",
+        "tokio::runtime::Runtime",
+    ),
+    (
+        "tokio::runtime::Runtime",
+        "handle",
+        "tokio::runtime::Handle",
+    ),
+    ("std::thread::Builder", "spawn", "std::thread::JoinHandle"),
+];
+
+/// The type `ty::method(..)` returns when it is not `ty` itself.
+fn returns(ty: &str, method: &str) -> Option<&'static str> {
+    RETURNS
+        .iter()
+        .find(|(t, m, _)| *t == ty && *m == method)
+        .map(|(_, _, r)| *r)
+}
+
+impl Builder {
+    /// Applies the call `method(args)`: records it, or switches to the type it returns.
+    /// Returns whether the type changed.
+    fn step(&mut self, method: &str, args: &Punctuated<Expr, Token![,]>) -> bool {
+        if let Some(ty) = returns(&self.ty, method) {
+            self.ty = ty.to_string();
+            self.chain.clear();
+            return true;
+        }
+        if self.chain.len() < MAX_CHAIN {
+            self.chain.push(chain_form(method, args));
+        }
+        false
+    }
+}
+
 /// Longest builder chain kept per event; longer chains are unusual and only
 /// cost memory.
 const MAX_CHAIN: usize = 32;
@@ -252,14 +300,15 @@ impl<'t> Walker<'t> {
                     return None;
                 };
                 let first = targets.into_iter().next()?;
-                let (ty, _) = first.rsplit_once("::")?;
+                let (ty, method) = first.rsplit_once("::")?;
                 let ty_name = ty.rsplit("::").next()?;
-                ty_name
-                    .starts_with(|c: char| c.is_ascii_uppercase())
-                    .then(|| Builder {
-                        ty: ty.to_string(),
-                        chain: Vec::new(),
-                    })
+                if !ty_name.starts_with(|c: char| c.is_ascii_uppercase()) {
+                    return None;
+                }
+                Some(Builder {
+                    ty: returns(ty, method).unwrap_or(ty).to_string(),
+                    chain: Vec::new(),
+                })
             }
             Expr::Path(p) => {
                 let name = p.path.get_ident()?.to_string();
@@ -303,12 +352,53 @@ impl<'t> Walker<'t> {
         self.scopes.push(false);
         for input in &sig.inputs {
             if let syn::FnArg::Typed(t) = input {
-                self.bind_pat(&t.pat);
+                self.bind_typed(&t.pat, &t.ty);
             }
         }
         self.visit_block(block);
         self.scopes.pop();
         (self.ctx, self.current_fn) = saved;
+    }
+
+    /// Binds a parameter; a single name annotated with an imported type becomes a
+    /// typed variable, so calls on it resolve (`file: TempFile<'_>` then `file.persist_to(p)`).
+    fn bind_typed(&mut self, pat: &syn::Pat, ty: &syn::Type) {
+        self.bind_pat(pat);
+        if let (Some(name), Some(b)) = (simple_binding(pat), self.type_builder(ty)) {
+            self.scopes.bind(name, Binding::Value(Some(b)));
+        }
+    }
+
+    /// The resolved type of an annotation such as `&mut tempfile::NamedTempFile`;
+    /// generic parameters and unimported single names are not types we can name.
+    fn type_builder(&self, ty: &syn::Type) -> Option<Builder> {
+        let mut t = ty;
+        let p = loop {
+            t = match t {
+                syn::Type::Reference(r) => &r.elem,
+                syn::Type::Paren(p) => &p.elem,
+                syn::Type::Group(g) => &g.elem,
+                syn::Type::Path(p) => break p,
+                _ => return None,
+            };
+        };
+        if p.qself.is_some() {
+            return None;
+        }
+        let segments = segments(&p.path);
+        let Resolved::Targets(targets) = self
+            .scopes
+            .resolve(p.path.leading_colon.is_some(), &segments)
+        else {
+            return None;
+        };
+        let first = targets.into_iter().next()?;
+        let name = first.rsplit_once("::")?.1;
+        name.starts_with(|c: char| c.is_ascii_uppercase())
+            .then(|| Builder {
+                ty: first,
+                chain: Vec::new(),
+            })
     }
 
     /// Binds every name a pattern introduces as a plain value.
@@ -429,6 +519,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             }
             builder = self.chain_builder(&init.expr);
         }
+        if let (None, syn::Pat::Type(t)) = (&builder, &local.pat) {
+            builder = self.type_builder(&t.ty);
+        }
         self.bind_pat(&local.pat);
         if let (Some(b), Some(name)) = (builder, simple_binding(&local.pat)) {
             self.scopes.bind(name, Binding::Value(Some(b)));
@@ -440,7 +533,10 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.ctx.unbounded_loop = false;
         self.scopes.push(false);
         for input in &c.inputs {
-            self.bind_pat(input);
+            match input {
+                syn::Pat::Type(t) => self.bind_typed(&t.pat, &t.ty),
+                other => self.bind_pat(other),
+            }
         }
         self.visit_expr(&c.body);
         self.scopes.pop();
@@ -570,33 +666,35 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             _ => None,
         };
         let start = self.offset(expr_start(root).start());
-        let mut chain = base.as_ref().map(|b| b.chain.clone()).unwrap_or_default();
-        let mut added = Vec::new();
+        let mut builder = base;
+        // Calls on a builder variable update it until the chain turns into another type.
+        let mut var_calls = var.as_ref().map(|_| Vec::new());
         for link in links.iter().rev() {
             let method = link.method.to_string();
             if self.ctx.spawned {
                 self.spawned_names.insert(method.clone());
             }
             let mut spawn = false;
-            if let Some(b) = &base {
+            if let Some(b) = &mut builder {
                 let target = format!("{}::{method}", b.ty);
                 spawn = SPAWNS.contains(&target.as_str());
                 self.calls.insert(target.clone());
                 let end = self.offset(link.paren_token.span.close().end());
-                self.emit(vec![target], start..end, &link.args, chain.clone());
+                let chain = b.chain.clone();
+                self.emit(vec![target], start..end, &link.args, chain);
+                if b.step(&method, &link.args) {
+                    if let Some(calls) = var_calls.take() {
+                        self.extend_var(var.as_deref(), &calls);
+                    }
+                } else if let Some(calls) = &mut var_calls {
+                    calls.push(chain_form(&method, &link.args));
+                }
             }
             self.visit_args(&link.args, spawn);
-            let form = chain_form(&method, &link.args);
-            if var.is_some() {
-                added.push(form.clone());
-            }
-            if chain.len() < MAX_CHAIN {
-                chain.push(form);
-            }
             self.calls.insert(method);
         }
-        if let Some(var) = var {
-            self.scopes.extend_builder(&var, &added);
+        if let Some(calls) = var_calls {
+            self.extend_var(var.as_deref(), &calls);
         }
     }
 
@@ -624,17 +722,21 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 }
 
 impl Walker<'_> {
+    fn extend_var(&mut self, var: Option<&str>, calls: &[String]) {
+        if let Some(var) = var {
+            self.scopes.extend_builder(var, calls);
+        }
+    }
+
     /// The builder a `let` initializer yields: a method chain (or bare call) rooted
     /// at a typed associated-function call or at another builder variable.
     fn chain_builder(&self, init: &Expr) -> Option<Builder> {
-        let mut forms = Vec::new();
+        let mut links = Vec::new();
         let mut e = init;
         loop {
             e = match e {
                 Expr::MethodCall(m) => {
-                    if forms.len() < MAX_CHAIN {
-                        forms.push(chain_form(&m.method.to_string(), &m.args));
-                    }
+                    links.push(m);
                     &m.receiver
                 }
                 Expr::Await(a) => &a.base,
@@ -643,11 +745,13 @@ impl Walker<'_> {
                 _ => break,
             };
         }
-        if forms.is_empty() && !matches!(e, Expr::Call(_)) {
+        if links.is_empty() && !matches!(e, Expr::Call(_)) {
             return None;
         }
         let mut builder = self.builder_of(e)?;
-        builder.chain.extend(forms.into_iter().rev());
+        for link in links.iter().rev() {
+            builder.step(&link.method.to_string(), &link.args);
+        }
         Some(builder)
     }
 }
