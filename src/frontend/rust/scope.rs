@@ -51,6 +51,10 @@ pub(super) struct Scopes {
     stack: Vec<Scope>,
 }
 
+/// Crates commonly re-exported whole by facade crates (`hbb_common::tokio`,
+/// `my_runtime::async_std`), so a path through the facade also names the original.
+const REEXPORTED: &[&str] = &["std", "tokio", "async_std", "futures", "smol"];
+
 /// Path roots that always refer to the current crate.
 fn is_local_root(first: &str) -> bool {
     matches!(first, "crate" | "self" | "super" | "Self")
@@ -142,7 +146,22 @@ impl Scopes {
                     path.push_str("::");
                     path.push_str(s);
                 }
-                Resolved::Targets(vec![path])
+                let mut targets = vec![path];
+                // `use hbb_common::tokio::time::interval;`: a facade crate re-exporting a
+                // runtime crate names the same item as the runtime crate itself.
+                if let Some(i) = prefix
+                    .iter()
+                    .skip(1)
+                    .position(|p| REEXPORTED.contains(&p.as_str()))
+                {
+                    let mut inner = prefix[i + 1..].join("::");
+                    for s in &segments[1..] {
+                        inner.push_str("::");
+                        inner.push_str(s);
+                    }
+                    targets.push(inner);
+                }
+                Resolved::Targets(targets)
             }
             Some(Binding::Item | Binding::Value(_)) => Resolved::Local,
             None => {

@@ -352,3 +352,11 @@ fn annotated_parameters_and_lets_are_typed() {
         .iter()
         .all(|e| !e.targets.iter().any(|t| t.starts_with("T::"))));
 }
+
+#[test]
+fn facade_reexports_name_the_original_crate() {
+    let src = "use hbb_common::{tokio::{self, time::{interval, Duration}}, futures};\nfn a() { interval(d); tokio::fs::write(p, b); }\n";
+    assert_eq!(lines(src, "tokio::time::interval"), [2]);
+    assert_eq!(lines(src, "hbb_common::tokio::time::interval"), [2]);
+    assert_eq!(lines(src, "tokio::fs::write"), [2]);
+}
