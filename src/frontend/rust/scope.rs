@@ -55,6 +55,34 @@ pub(super) struct Scopes {
 /// `my_runtime::async_std`), so a path through the facade also names the original.
 const REEXPORTED: &[&str] = &["std", "tokio", "async_std", "futures", "smol"];
 
+/// Adds the names the same item is usually known by: without a `prelude` module
+/// (`actix::prelude::Context` is `actix::Context`, listed first) and, for facade
+/// crates, from the re-exported crate on (`hbb_common::tokio::spawn` is `tokio::spawn`).
+fn with_aliases(targets: Vec<String>) -> Vec<String> {
+    let mut out = Vec::with_capacity(targets.len());
+    for target in targets {
+        if !target.contains("::") {
+            out.push(target);
+            continue;
+        }
+        let segments: Vec<&str> = target.split("::").collect();
+        if let Some(i) = segments.iter().skip(1).position(|s| *s == "prelude") {
+            let mut stripped = segments.clone();
+            stripped.remove(i + 1);
+            out.push(stripped.join("::"));
+        }
+        let reexport = segments
+            .iter()
+            .skip(1)
+            .position(|s| REEXPORTED.contains(s))
+            .map(|i| segments[i + 1..].join("::"));
+        out.push(target);
+        out.extend(reexport);
+    }
+    out.dedup();
+    out
+}
+
 /// Path roots that always refer to the current crate.
 fn is_local_root(first: &str) -> bool {
     matches!(first, "crate" | "self" | "super" | "Self")
@@ -146,22 +174,7 @@ impl Scopes {
                     path.push_str("::");
                     path.push_str(s);
                 }
-                let mut targets = vec![path];
-                // `use hbb_common::tokio::time::interval;`: a facade crate re-exporting a
-                // runtime crate names the same item as the runtime crate itself.
-                if let Some(i) = prefix
-                    .iter()
-                    .skip(1)
-                    .position(|p| REEXPORTED.contains(&p.as_str()))
-                {
-                    let mut inner = prefix[i + 1..].join("::");
-                    for s in &segments[1..] {
-                        inner.push_str("::");
-                        inner.push_str(s);
-                    }
-                    targets.push(inner);
-                }
-                Resolved::Targets(targets)
+                Resolved::Targets(with_aliases(vec![path]))
             }
             Some(Binding::Item | Binding::Value(_)) => Resolved::Local,
             None => {
@@ -174,7 +187,7 @@ impl Scopes {
                 // Unimported multi-segment paths name an extern crate (`tokio::spawn`)
                 // or a prelude type (`Vec::new`); single names stay bare.
                 targets.push(joined);
-                Resolved::Targets(targets)
+                Resolved::Targets(with_aliases(targets))
             }
         }
     }

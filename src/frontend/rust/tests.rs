@@ -360,3 +360,23 @@ fn facade_reexports_name_the_original_crate() {
     assert_eq!(lines(src, "hbb_common::tokio::time::interval"), [2]);
     assert_eq!(lines(src, "tokio::fs::write"), [2]);
 }
+
+#[test]
+fn spawn_helpers_and_spawn_methods() {
+    let src = "fn a(set: &mut JoinSet<()>) {\n    crate::util::spawn_try_task(async move { loop { tokio::time::sleep(d).await; } });\n    set.spawn(async move { loop { tokio::time::sleep(d).await; } });\n    std::thread::scope(|s| { s.spawn(|| loop { std::thread::sleep(d); }); });\n    std::process::Command::new(\"x\").spawn();\n    loop { tokio::time::sleep(d).await; }\n}\n";
+    let got: Vec<_> = hits(src, "tokio::time::sleep")
+        .into_iter()
+        .map(|(l, e)| (l, e.context.contains(&Context::Spawned)))
+        .collect();
+    assert_eq!(got, [(2, true), (3, true), (6, false)]);
+    assert!(hits(src, "std::thread::sleep")[0]
+        .1
+        .context
+        .contains(&Context::Spawned));
+}
+
+#[test]
+fn prelude_globs_name_the_crate_root_item() {
+    let src = "use actix::prelude::*;\nimpl Actor for A {\n    fn started(&mut self, ctx: &mut Context<Self>) {\n        ctx.run_interval(d, |a, c| {});\n    }\n}\n";
+    assert_eq!(lines(src, "actix::Context::run_interval"), [4]);
+}

@@ -12,28 +12,13 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Token};
 
-/// Calls whose closure / future argument runs as a separate task or thread.
-const SPAWNS: &[&str] = &[
-    "tokio::spawn",
-    "tokio::task::spawn",
-    "tokio::task::spawn_local",
-    "tokio::task::spawn_blocking",
-    "tokio::task::JoinSet::spawn",
-    "tokio::task::JoinSet::spawn_blocking",
-    "tokio::task::LocalSet::spawn_local",
-    "tokio::task::Builder::spawn",
-    "tokio::runtime::Runtime::spawn",
-    "tokio::runtime::Handle::spawn",
-    "std::thread::spawn",
-    "std::thread::Builder::spawn",
-    "async_std::task::spawn",
-    "async_std::task::spawn_local",
-    "async_std::task::spawn_blocking",
-    "actix_rt::spawn",
-    "actix_web::rt::spawn",
-    "actix::spawn",
-    "smol::spawn",
-];
+/// Whether a call named `name` runs its closure / future argument as a separate
+/// task or thread: `tokio::spawn`, `thread::spawn`, `Builder::spawn`, `spawn_blocking`,
+/// `spawn_local`, `JoinSet::spawn`, `scope.spawn`, and project helpers such as
+/// `spawn_try_task` that wrap them.
+fn is_spawn(name: &str) -> bool {
+    name == "spawn" || name.starts_with("spawn_")
+}
 
 /// Well-known calls that return a different type than the one they are called on,
 /// so the method chain after them is attributed to the right type:
@@ -629,8 +614,8 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                         self.spawned_names.insert(last.clone());
                     }
                 }
+                spawn = segments.last().is_some_and(|s| is_spawn(s));
                 if let Resolved::Targets(targets) = resolved {
-                    spawn = targets.iter().any(|t| SPAWNS.contains(&t.as_str()));
                     self.calls.extend(targets.iter().cloned());
                     let start = self.offset(path_start(p).start());
                     let end = self.offset(call.paren_token.span.close().end());
@@ -674,10 +659,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             if self.ctx.spawned {
                 self.spawned_names.insert(method.clone());
             }
-            let mut spawn = false;
+            let spawn = is_spawn(&method) && !link.args.is_empty();
             if let Some(b) = &mut builder {
                 let target = format!("{}::{method}", b.ty);
-                spawn = SPAWNS.contains(&target.as_str());
                 self.calls.insert(target.clone());
                 let end = self.offset(link.paren_token.span.close().end());
                 let chain = b.chain.clone();
