@@ -93,7 +93,7 @@ impl Engine {
         if doc.language == Language::Rust && warning.is_some() {
             return Outcome::Failed(warning.unwrap_or_default());
         }
-        if is_test_path(doc.path) {
+        if is_test_path(doc.path) || is_tooling_path(doc.path) {
             extracted.facts.file_context.insert(Context::Test);
         }
         if matches!(doc.language, Language::JavaScript | Language::TypeScript)
@@ -162,6 +162,19 @@ fn is_test_path(path: &str) -> bool {
         || (file.ends_with(".cs") && (stem.ends_with("Tests") || stem.ends_with("Test")))
 }
 
+/// Build and developer tooling, which never runs behind a load balancer: script
+/// directories, bundler and task-runner configs, Cargo build scripts.
+fn is_tooling_path(path: &str) -> bool {
+    let mut parts = path.split('/').rev();
+    let file = parts.next().unwrap_or("");
+    let dirs = ["scripts", "script", "tools", "tooling", ".github", ".husky"];
+    let stem = file.split('.').next().unwrap_or("");
+    parts.any(|d| dirs.contains(&d))
+        || file == "build.rs"
+        || matches!(stem, "gulpfile" | "Gruntfile" | "Jakefile")
+        || (file.matches('.').count() >= 2 && file.split('.').nth(1) == Some("config"))
+}
+
 /// Front-end asset directories: scripts there run in the browser, not on the server.
 fn is_browser_path(path: &str) -> bool {
     let dirs = [
@@ -221,5 +234,10 @@ mod tests {
         assert!(!is_test_path("src/upload.js"));
         assert!(!is_test_path("fixtures/rust/latest.rs"));
         assert!(!is_test_path("src/Contest.cs"));
+        assert!(is_tooling_path("scripts/seed.js"));
+        assert!(is_tooling_path("webpack.config.js"));
+        assert!(is_tooling_path("build.rs"));
+        assert!(!is_tooling_path("src/config.js"));
+        assert!(!is_tooling_path("src/jobs/build.js"));
     }
 }

@@ -69,9 +69,17 @@ pub fn extract(src: &str, dialect: Dialect) -> Extracted {
         Dialect::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
         Dialect::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
     };
-    let Some(tree) = parse(&language, src) else {
+    let Some(mut tree) = parse(&language, src) else {
         return Extracted::default();
     };
+    if dialect == Dialect::JavaScript && tree.root_node().has_error() {
+        // Flow-typed JavaScript (`// @flow`, `import type`, `x: string`) is not
+        // JavaScript to tree-sitter-javascript, but TSX's grammar reads most of it.
+        let tsx = tree_sitter_typescript::LANGUAGE_TSX.into();
+        if let Some(retry) = parse(&tsx, src).filter(|t| !t.root_node().has_error()) {
+            tree = retry;
+        }
+    }
     let root = tree.root_node();
     let mut scopes = Scopes::default();
     let mut facts = FileFacts::default();
@@ -1222,6 +1230,18 @@ const upload = multer({ dest: 'uploads/' });
             .find(|e| e.targets[0] == "multer")
             .unwrap();
         assert_eq!(m.args, [Arg::Object(vec!["dest".into()])]);
+    }
+
+    #[test]
+    fn flow_annotated_javascript_parses() {
+        let src = "// @flow\nimport type { Config } from './config';\nconst fs = require('fs');\nfunction save(path: string, data: Config): void {\n  fs.writeFileSync(path, data);\n}\n";
+        let ex = extract(src, Dialect::JavaScript);
+        assert_eq!(ex.syntax_error, None);
+        assert!(ex
+            .facts
+            .events
+            .iter()
+            .any(|e| e.targets[0] == "fs.writeFileSync"));
     }
 
     #[test]
