@@ -5,7 +5,7 @@
 
 use crate::catalogue::Catalogue;
 use crate::event::Context;
-use crate::finding::{normalize_source, Finding};
+use crate::finding::{assign_fingerprints, normalize_source, sort, Finding};
 use crate::frontend::{self, FrontendOptions, Language};
 use crate::matcher::Matcher;
 use crate::position::LineIndex;
@@ -59,7 +59,23 @@ impl Engine {
         }
     }
 
-    /// Lints one document. Never panics on any input.
+    /// Lints `text` as the file at `path` (relative, `/`-separated), with the language
+    /// taken from the extension and default options. `None` for an unsupported extension.
+    pub fn lint_text(&self, path: &str, text: &str) -> Option<Outcome> {
+        let language = Language::from_path(std::path::Path::new(path))?;
+        let options = FrontendOptions {
+            jsx: path.ends_with(".tsx") || path.ends_with(".jsx"),
+            ..FrontendOptions::default()
+        };
+        Some(self.lint(&Document {
+            path,
+            text,
+            language,
+            options,
+        }))
+    }
+
+    /// Lints one document: findings sorted and fingerprinted. Never panics on any input.
     pub fn lint(&self, doc: &Document<'_>) -> Outcome {
         if let Some(reason) = skip_reason(doc) {
             return Outcome::Skipped(reason);
@@ -102,7 +118,7 @@ impl Engine {
             extracted.facts.file_context.insert(Context::Browser);
         }
         let facts = &extracted.facts;
-        let findings = self
+        let mut findings: Vec<Finding> = self
             .matcher
             .run(doc.language, facts)
             .into_iter()
@@ -131,6 +147,8 @@ impl Engine {
                 }
             })
             .collect();
+        sort(&mut findings);
+        assign_fingerprints(&mut findings);
         Outcome::Linted { findings, warning }
     }
 }
@@ -223,6 +241,26 @@ fn nesting_depth(text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lints_an_in_memory_document() {
+        let engine = Engine::new(&Catalogue::builtin().unwrap());
+        let text = "const fs = require('fs');\nfs.writeFileSync('a.json', '{}');\n";
+        let Some(Outcome::Linted { findings, warning }) = engine.lint_text("src/a.js", text) else {
+            panic!("linted");
+        };
+        assert_eq!(warning, None);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].rule_id, "node-fs-write");
+        assert_eq!((findings[0].start_line, findings[0].start_column), (2, 1));
+        assert_eq!(findings[0].fingerprint.len(), 16);
+        assert!(engine.lint_text("README.md", text).is_none());
+        let Some(Outcome::Linted { findings, .. }) = engine.lint_text("test/a.test.js", text)
+        else {
+            panic!("linted");
+        };
+        assert!(findings.is_empty(), "test code is not reported");
+    }
 
     #[test]
     fn recognises_test_paths() {

@@ -188,7 +188,9 @@ impl Scopes {
                 let base = self.path_of(object, src)?;
                 Some(normalize(&format!("{base}.{index}")))
             }
-            "call_expression" => self.required_module(node, src),
+            "call_expression" => self
+                .required_module(node, src)
+                .or_else(|| self.identity_call(node, src)),
             "parenthesized_expression"
             | "await_expression"
             | "non_null_expression"
@@ -219,6 +221,16 @@ impl Scopes {
             "util.promisify" => self.path_of(first, src),
             _ => None,
         }
+    }
+
+    /// `require('sqlite3').verbose()` returns the module itself.
+    fn identity_call(&self, call: Node<'_>, src: &str) -> Option<String> {
+        let function = call.child_by_field_name("function")?;
+        let property = function.child_by_field_name("property")?;
+        if text(property, src) != "verbose" {
+            return None;
+        }
+        self.path_of(function.child_by_field_name("object")?, src)
     }
 }
 
