@@ -54,6 +54,9 @@ pub enum Context {
     /// A timer whose own callback cancels it (`clearInterval` inside the `setInterval`
     /// callback): a bounded wait for a condition, not a recurring job.
     SelfCancelling,
+    /// A timer whose work concerns this instance itself: health checks, heartbeats,
+    /// metrics, keep-alives (known from the names around it or a short callback).
+    PerInstance,
     /// Error-handling or retry code: a `catch` block, an `Err(_)` arm, an error callback, or a
     /// delay computed from an attempt counter. Back-offs are not periodic jobs.
     Retry,

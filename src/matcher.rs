@@ -112,6 +112,14 @@ fn pattern_holds(pattern: &Pattern, event: &Event, facts: &FileFacts) -> bool {
     {
         return false;
     }
+    if !pattern.without_arg_keys.is_empty()
+        && event.args.iter().any(|a| match a {
+            Arg::Object(keys) => keys.iter().any(|k| pattern.without_arg_keys.contains(k)),
+            _ => false,
+        })
+    {
+        return false;
+    }
     if let Some(index) = pattern.path_arg {
         let path_like = matches!(
             event.args.get(index),
