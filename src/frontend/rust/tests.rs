@@ -380,3 +380,4 @@ fn prelude_globs_name_the_crate_root_item() {
     let src = "use actix::prelude::*;\nimpl Actor for A {\n    fn started(&mut self, ctx: &mut Context<Self>) {\n        ctx.run_interval(d, |a, c| {});\n    }\n}\n";
     assert_eq!(lines(src, "actix::Context::run_interval"), [4]);
 }
+
