@@ -11,6 +11,7 @@
 mod macros;
 mod scope;
 mod walk;
+mod words;
 
 use super::{Extracted, SyntaxError};
 use std::borrow::Cow;

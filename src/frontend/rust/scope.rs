@@ -11,6 +11,9 @@ pub(super) enum Binding {
     /// An item declared in this file (`mod fs`, `struct File`, `fn write`), or an
     /// import from this crate (`crate::`, `self::`, `super::`).
     Item,
+    /// A `let` binding holding a path in the temporary directory
+    /// (`let scratch = std::env::temp_dir().join(name)`); value namespace only.
+    TempPath,
     /// A `let` binding or parameter (value namespace only). When it holds a builder
     /// (`let mut o = OpenOptions::new()`), the builder's type and the calls made on it.
     Value(Option<Builder>),
@@ -130,7 +133,7 @@ impl Scopes {
     pub fn lookup(&self, name: &str, value: bool) -> Option<&Binding> {
         self.visible()
             .filter_map(|scope| scope.names.get(name))
-            .find(|b| value || !matches!(b, Binding::Value(_)))
+            .find(|b| value || !matches!(b, Binding::Value(_) | Binding::TempPath))
     }
 
     /// The builder held by variable `name`, if it is one.
@@ -139,6 +142,11 @@ impl Scopes {
             Binding::Value(Some(b)) => Some(b),
             _ => None,
         }
+    }
+
+    /// Whether variable `name` holds a temporary path.
+    pub fn is_temp_var(&self, name: &str) -> bool {
+        matches!(self.lookup(name, true), Some(Binding::TempPath))
     }
 
     /// Appends builder calls to the variable `name` (which must hold a builder).
@@ -176,7 +184,7 @@ impl Scopes {
                 }
                 Resolved::Targets(with_aliases(vec![path]))
             }
-            Some(Binding::Item | Binding::Value(_)) => Resolved::Local,
+            Some(Binding::Item | Binding::Value(_) | Binding::TempPath) => Resolved::Local,
             None => {
                 let joined = segments.join("::");
                 let mut targets: Vec<String> = self

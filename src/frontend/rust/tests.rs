@@ -381,3 +381,55 @@ fn prelude_globs_name_the_crate_root_item() {
     assert_eq!(lines(src, "actix::Context::run_interval"), [4]);
 }
 
+#[test]
+fn temp_paths() {
+    let src = "use std::fs;\nfn a(name: &str) {\n    fs::write(std::env::temp_dir().join(name), b);\n    let scratch = tempfile::tempdir()?;\n    let p = scratch.path().join(\"x\");\n    fs::write(&p, b);\n    fs::write(\"/tmp/upload.bin\", b);\n    fs::write(format!(\"{}/{}\", tmp_dir, name), b);\n    fs::write(&self.temp_path, b);\n    fs::write(&template_path, b);\n    fs::rename(&tmp_file, &final_path);\n}\n";
+    let first: Vec<_> = hits(src, "std::fs::write")
+        .into_iter()
+        .map(|(l, e)| (l, e.args[0] == Arg::TempPath))
+        .collect();
+    assert_eq!(
+        first,
+        [
+            (3, true),
+            (6, true),
+            (7, true),
+            (8, true),
+            (9, true),
+            (10, false)
+        ]
+    );
+    let rename = &hits(src, "std::fs::rename")[0].1;
+    assert_eq!(rename.args, [Arg::TempPath, Arg::Other { path_like: true }]);
+    let persist = "use tempfile::NamedTempFile;\nfn a() { let tmp = NamedTempFile::new()?; tmp.persist(&dest)?; }\n";
+    assert_eq!(lines(persist, "tempfile::NamedTempFile::persist"), [2]);
+}
+
+#[test]
+fn per_instance_work() {
+    let src = "use tokio::time::{interval, sleep};\nfn start(pool: Pool) {\n    tokio::spawn(async move {\n        let mut heartbeat = interval(d);\n        loop { sleep(HEARTBEAT_INTERVAL).await; }\n    });\n    let mut cleanup = interval(d);\n    tokio::spawn(async move { loop { report_metrics(&registry).await; sleep(d).await; } });\n}\nasync fn send_pings(conn: Conn) { loop { sleep(d).await; } }\nimpl MetricsReporter {\n    fn run(&self) { loop { std::thread::sleep(d); } }\n}\n";
+    let iv: Vec<_> = hits(src, "tokio::time::interval")
+        .into_iter()
+        .map(|(l, e)| (l, e.context.contains(&Context::PerInstance)))
+        .collect();
+    assert_eq!(iv, [(4, true), (7, false)]);
+    let sl: Vec<_> = hits(src, "tokio::time::sleep")
+        .into_iter()
+        .map(|(l, e)| (l, e.context.contains(&Context::PerInstance)))
+        .collect();
+    assert_eq!(sl, [(5, true), (8, true), (10, true)]);
+    assert!(hits(src, "std::thread::sleep")[0]
+        .1
+        .context
+        .contains(&Context::PerInstance));
+}
+
+#[test]
+fn single_instance_guards() {
+    let src = "use tokio::time::sleep;\nasync fn jobs(cfg: Config) {\n    if cfg.scheduler.enabled { tokio::spawn(async { loop { sleep(d).await; } }); }\n    tokio::spawn(async { loop { sleep(d).await; } });\n    if !is_leader().await {\n        return;\n    }\n    sleep(d).await;\n}\n";
+    let got: Vec<_> = hits(src, "tokio::time::sleep")
+        .into_iter()
+        .map(|(l, e)| (l, e.context.contains(&Context::SingleInstanceGuard)))
+        .collect();
+    assert_eq!(got, [(3, true), (4, false), (8, true)]);
+}

@@ -3,6 +3,7 @@
 
 use super::macros::{self, MacroBody};
 use super::scope::{Binding, Builder, Resolved, Scopes};
+use super::words;
 use crate::event::{Arg, Context, Event, EventKind, FileFacts};
 use crate::position::LineIndex;
 use proc_macro2::{LineColumn, Span};
@@ -84,7 +85,13 @@ struct Ctx {
     spawned: bool,
     retry: bool,
     test: bool,
+    per_instance: bool,
+    guarded: bool,
 }
+
+/// Bodies up to this many bytes are searched for words about per-instance work,
+/// like the short callback of a heartbeat; longer ones do real work.
+const SHORT_BODY: usize = 600;
 
 /// Walks one file. Holds only owned data, so it can also visit syntax trees
 /// re-parsed from macro bodies.
@@ -164,6 +171,8 @@ impl<'t> Walker<'t> {
             (self.ctx.spawned, Context::Spawned),
             (self.ctx.retry, Context::Retry),
             (self.ctx.test, Context::Test),
+            (self.ctx.per_instance, Context::PerInstance),
+            (self.ctx.guarded, Context::SingleInstanceGuard),
         ] {
             if on {
                 set.insert(c);
@@ -183,13 +192,103 @@ impl<'t> Walker<'t> {
         event.args = args.iter().map(|a| self.arg_fact(a)).collect();
         event.chain = chain;
         event.context = self.context();
-        if args.iter().any(|a| mentions_retry(a, 0)) {
+        let names: String = args.iter().map(words::ident_text).collect();
+        if words::looks_retry(&names) {
             event.context.insert(Context::Retry);
+        }
+        if words::mentions_per_instance_work(&names) {
+            event.context.insert(Context::PerInstance);
         }
         self.events.push((event, self.current_fn));
     }
 
+    /// Whether an expression yields a path in the temporary directory: `std::env::temp_dir()`,
+    /// `tempfile::tempdir()?.path().join(..)`, a `/tmp/` literal, a `tmp`/`temp` name, or a
+    /// variable bound to one of those.
+    fn is_temp_expr(&self, expr: &Expr) -> bool {
+        let mut e = expr;
+        for _ in 0..2 * ARG_DEPTH {
+            e = match e {
+                Expr::Reference(r) => &r.expr,
+                Expr::Paren(p) => &p.expr,
+                Expr::Group(g) => &g.expr,
+                Expr::Try(t) => &t.expr,
+                Expr::Await(a) => &a.base,
+                Expr::MethodCall(m) => &m.receiver,
+                Expr::Lit(l) => {
+                    return matches!(&l.lit, syn::Lit::Str(s) if words::is_temp_literal(&s.value()))
+                }
+                Expr::Macro(m) => return self.is_temp_format(&m.mac),
+                Expr::Path(p) => {
+                    return p.path.segments.last().is_some_and(|last| {
+                        let name = last.ident.to_string();
+                        crate::frontend::is_temp_name(&name)
+                            || (p.path.segments.len() == 1 && self.scopes.is_temp_var(&name))
+                    })
+                }
+                Expr::Field(f) => {
+                    return matches!(&f.member, syn::Member::Named(n)
+                        if crate::frontend::is_temp_name(&n.to_string()))
+                }
+                Expr::Call(c) => {
+                    let Expr::Path(p) = &*c.func else {
+                        return false;
+                    };
+                    let segments = segments(&p.path);
+                    if words::is_temp_call(&segments) {
+                        return true;
+                    }
+                    let wraps_path = segments.len() >= 2
+                        && matches!(segments[segments.len() - 2].as_str(), "Path" | "PathBuf")
+                        && matches!(segments[segments.len() - 1].as_str(), "new" | "from");
+                    match c.args.first() {
+                        Some(first) if wraps_path => first,
+                        _ => return false,
+                    }
+                }
+                _ => return false,
+            };
+        }
+        false
+    }
+
+    /// `format!("/tmp/{id}")` or `format!("{}/{}", tmp_dir, name)`: a path built in the
+    /// temporary directory.
+    fn is_temp_format(&self, mac: &syn::Macro) -> bool {
+        if !mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "format")
+        {
+            return false;
+        }
+        let mut tokens = mac.tokens.clone().into_iter();
+        let first_is_temp = match tokens.next() {
+            Some(proc_macro2::TokenTree::Literal(l)) => {
+                matches!(syn::Lit::new(l), syn::Lit::Str(s) if words::is_temp_literal(&s.value()))
+            }
+            _ => false,
+        };
+        first_is_temp
+            || tokens
+                .skip_while(
+                    |t| !matches!(t, proc_macro2::TokenTree::Punct(p) if p.as_char() == ','),
+                )
+                .nth(1)
+                .is_some_and(|t| match t {
+                    proc_macro2::TokenTree::Ident(i) => {
+                        let name = i.to_string();
+                        crate::frontend::is_temp_name(&name) || self.scopes.is_temp_var(&name)
+                    }
+                    _ => false,
+                })
+    }
+
     fn arg_fact(&self, arg: &Expr) -> Arg {
+        if self.is_temp_expr(arg) {
+            return Arg::TempPath;
+        }
         let mut e = arg;
         for _ in 0..ARG_DEPTH {
             e = match e {
@@ -325,12 +424,14 @@ impl<'t> Walker<'t> {
     fn enter_fn(&mut self, attrs: &[syn::Attribute], sig: &syn::Signature, block: &syn::Block) {
         let saved = (self.ctx, self.current_fn);
         let name = sig.ident.to_string();
-        let lower = name.to_ascii_lowercase();
         self.ctx = Ctx {
             unbounded_loop: false,
             spawned: false,
-            retry: lower.contains("retry") || lower.contains("backoff"),
+            retry: words::looks_retry(&name),
             test: self.ctx.test || attrs.iter().any(is_test_attr),
+            // Only the name: a function body holds more than the timer's own work.
+            per_instance: self.ctx.per_instance || words::mentions_per_instance_work(&name),
+            guarded: false,
         };
         self.fn_names.push(name);
         self.current_fn = Some(self.fn_names.len() - 1);
@@ -343,6 +444,17 @@ impl<'t> Walker<'t> {
         self.visit_block(block);
         self.scopes.pop();
         (self.ctx, self.current_fn) = saved;
+    }
+
+    /// Whether a short body (`{ .. }` between these braces) speaks of per-instance work.
+    fn short_body_mentions_per_instance(&self, open: Span, close: Span) -> bool {
+        let start = self.offset(open.start());
+        let end = self.offset(close.end());
+        end.saturating_sub(start) <= SHORT_BODY
+            && self
+                .text
+                .get(start..end)
+                .is_some_and(words::mentions_per_instance_work)
     }
 
     /// Binds a parameter; a single name annotated with an imported type becomes a
@@ -402,9 +514,20 @@ impl<'t> Walker<'t> {
                 syn::Stmt::Item(i) => Some(i),
                 _ => None,
             }));
+        let saved = self.ctx.guarded;
         for stmt in stmts {
             self.visit_stmt(stmt);
+            // After `if !is_leader().await { return; }` the rest runs on one instance only.
+            if let syn::Stmt::Expr(Expr::If(i), _) = stmt {
+                if i.else_branch.is_none()
+                    && exits(&i.then_branch)
+                    && words::is_single_instance_guard(&words::ident_text(&i.cond))
+                {
+                    self.ctx.guarded = true;
+                }
+            }
         }
+        self.ctx.guarded = saved;
         self.scopes.pop();
     }
 
@@ -462,6 +585,12 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
         let saved = self.ctx;
         self.ctx.test |= i.attrs.iter().any(is_test_attr);
+        // `impl MetricsReporter { .. }`, `impl Actor for HeartbeatMonitor`.
+        if let syn::Type::Path(p) = &*i.self_ty {
+            if let Some(last) = p.path.segments.last() {
+                self.ctx.per_instance |= words::mentions_per_instance_work(&last.ident.to_string());
+            }
+        }
         visit::visit_item_impl(self, i);
         self.ctx = saved;
     }
@@ -493,8 +622,16 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_local(&mut self, local: &'ast syn::Local) {
         let mut builder = None;
+        let mut temp = false;
         if let Some(init) = &local.init {
+            let saved = self.ctx;
+            // `let mut heartbeat = interval(..)`, `let metrics_task = tokio::spawn(..)`.
+            if let Some(name) = simple_binding(&local.pat) {
+                self.ctx.per_instance |= words::mentions_per_instance_work(&name);
+            }
             self.visit_expr(&init.expr);
+            self.ctx = saved;
+            temp = self.is_temp_expr(&init.expr);
             if let Some((_, diverge)) = &init.diverge {
                 let saved = self.ctx;
                 // `let Ok(conn) = connect() else { sleep(..); continue };` handles a failure.
@@ -508,14 +645,22 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             builder = self.type_builder(&t.ty);
         }
         self.bind_pat(&local.pat);
-        if let (Some(b), Some(name)) = (builder, simple_binding(&local.pat)) {
-            self.scopes.bind(name, Binding::Value(Some(b)));
+        if let Some(name) = simple_binding(&local.pat) {
+            // A typed `NamedTempFile` stays a builder: its `persist(dest)` writes for good.
+            if let Some(b) = builder {
+                self.scopes.bind(name, Binding::Value(Some(b)));
+            } else if temp {
+                self.scopes.bind(name, Binding::TempPath);
+            }
         }
     }
 
     fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
         let saved = self.ctx;
         self.ctx.unbounded_loop = false;
+        if let Some((open, close)) = body_braces(&c.body) {
+            self.ctx.per_instance |= self.short_body_mentions_per_instance(open, close);
+        }
         self.scopes.push(false);
         for input in &c.inputs {
             match input {
@@ -531,6 +676,8 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_expr_async(&mut self, a: &'ast syn::ExprAsync) {
         let saved = self.ctx;
         self.ctx.unbounded_loop = false;
+        let brace = a.block.brace_token.span;
+        self.ctx.per_instance |= self.short_body_mentions_per_instance(brace.open(), brace.close());
         self.visit_block(&a.block);
         self.ctx = saved;
     }
@@ -570,6 +717,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.visit_expr(&i.cond);
         let saved = self.ctx;
         self.ctx.retry |= condition_checks(&i.cond, "Err", "is_err");
+        self.ctx.guarded |= words::is_single_instance_guard(&words::ident_text(&i.cond));
         self.scopes.push(false);
         if let Expr::Let(l) = &*i.cond {
             self.bind_pat(&l.pat);
@@ -773,45 +921,6 @@ fn pathy(name: &str) -> bool {
         .any(|w| lower.contains(w))
 }
 
-/// Whether an argument mentions an attempt counter or back-off (`backoff`,
-/// `retry_delay`, `attempt * 2`), which marks a delay as a retry, not a schedule.
-fn mentions_retry(e: &Expr, depth: usize) -> bool {
-    if depth > ARG_DEPTH {
-        return false;
-    }
-    let retryish = |name: &str| {
-        let lower = name.to_ascii_lowercase();
-        ["attempt", "retry", "retries", "backoff", "back_off"]
-            .iter()
-            .any(|w| lower.contains(w))
-    };
-    let d = depth + 1;
-    match e {
-        Expr::Path(p) => p
-            .path
-            .segments
-            .iter()
-            .any(|s| retryish(&s.ident.to_string())),
-        Expr::Field(f) => {
-            matches!(&f.member, syn::Member::Named(n) if retryish(&n.to_string()))
-                || mentions_retry(&f.base, d)
-        }
-        Expr::MethodCall(m) => {
-            retryish(&m.method.to_string())
-                || mentions_retry(&m.receiver, d)
-                || m.args.iter().any(|a| mentions_retry(a, d))
-        }
-        Expr::Call(c) => mentions_retry(&c.func, d) || c.args.iter().any(|a| mentions_retry(a, d)),
-        Expr::Binary(b) => mentions_retry(&b.left, d) || mentions_retry(&b.right, d),
-        Expr::Unary(u) => mentions_retry(&u.expr, d),
-        Expr::Paren(p) => mentions_retry(&p.expr, d),
-        Expr::Reference(r) => mentions_retry(&r.expr, d),
-        Expr::Cast(c) => mentions_retry(&c.expr, d),
-        Expr::Try(t) => mentions_retry(&t.expr, d),
-        _ => false,
-    }
-}
-
 /// A `while` condition that counts or compares (`while i < n`, `while let Some(x) = it.next()`)
 /// bounds the loop; a flag or negation (`while running`, `while !stop.load(..)`) does not.
 fn is_bounded_condition(cond: &Expr) -> bool {
@@ -981,4 +1090,24 @@ fn expr_start(expr: &Expr) -> Span {
             other => return other.span(),
         };
     }
+}
+
+/// The braces of a closure body that is a block or loop (`|| { .. }`, `move || loop { .. }`).
+fn body_braces(body: &Expr) -> Option<(Span, Span)> {
+    let brace = match body {
+        Expr::Block(b) => b.block.brace_token.span,
+        Expr::Loop(l) => l.body.brace_token.span,
+        Expr::Async(a) => a.block.brace_token.span,
+        _ => return None,
+    };
+    Some((brace.open(), brace.close()))
+}
+
+/// Whether a block leaves the enclosing function or loop iteration at its top level.
+fn exits(block: &syn::Block) -> bool {
+    block.stmts.iter().any(|s| match s {
+        syn::Stmt::Expr(Expr::Return(_) | Expr::Continue(_) | Expr::Break(_), _) => true,
+        syn::Stmt::Macro(m) => m.mac.path.is_ident("bail"),
+        _ => false,
+    })
 }

@@ -1,0 +1,205 @@
+//! Name-based hints: what the identifiers around a call say about it (a retry
+//! back-off, per-instance housekeeping, a single-instance guard, a temporary path).
+
+use syn::Expr;
+
+/// How deep an expression is searched for identifiers.
+const DEPTH: usize = 6;
+
+/// Words naming work that concerns the instance itself, not shared state.
+const PER_INSTANCE_WORDS: &[&str] = &[
+    "health",
+    "healthcheck",
+    "heartbeat",
+    "metric",
+    "metrics",
+    "gauge",
+    "keepalive",
+    "ping",
+    "pong",
+    "telemetry",
+    "liveness",
+    "readiness",
+    "probe",
+    "uptime",
+    "prometheus",
+    "statsd",
+];
+
+/// Flags and checks that say only one instance of the deployment runs the code.
+const GUARD_WORDS: &[&str] = &[
+    "leader",
+    "runjobs",
+    "jobenabled",
+    "jobsenabled",
+    "enablejobs",
+    "cronenabled",
+    "enablecron",
+    "runcron",
+    "schedulerenabled",
+    "enablescheduler",
+    "isscheduler",
+];
+
+/// The identifiers, field and method names and string literals of an expression,
+/// separated by spaces, searched to a bounded depth.
+pub(super) fn ident_text(e: &Expr) -> String {
+    let mut out = String::new();
+    collect(e, 0, &mut out);
+    out
+}
+
+fn collect(e: &Expr, depth: usize, out: &mut String) {
+    if depth > DEPTH {
+        return;
+    }
+    let d = depth + 1;
+    let mut push = |s: &str| {
+        out.push_str(s);
+        out.push(' ');
+    };
+    match e {
+        Expr::Path(p) => p
+            .path
+            .segments
+            .iter()
+            .for_each(|s| push(&s.ident.to_string())),
+        Expr::Lit(l) => {
+            if let syn::Lit::Str(s) = &l.lit {
+                push(&s.value());
+            }
+        }
+        // Source order, so `cfg.scheduler.enabled` reads `cfg scheduler enabled`.
+        Expr::Field(f) => {
+            collect(&f.base, d, out);
+            if let syn::Member::Named(n) = &f.member {
+                out.push_str(&n.to_string());
+                out.push(' ');
+            }
+        }
+        Expr::MethodCall(m) => {
+            collect(&m.receiver, d, out);
+            out.push_str(&m.method.to_string());
+            out.push(' ');
+            m.args.iter().for_each(|a| collect(a, d, out));
+        }
+        Expr::Call(c) => {
+            collect(&c.func, d, out);
+            c.args.iter().for_each(|a| collect(a, d, out));
+        }
+        Expr::Binary(b) => {
+            collect(&b.left, d, out);
+            collect(&b.right, d, out);
+        }
+        Expr::Unary(u) => collect(&u.expr, d, out),
+        Expr::Paren(p) => collect(&p.expr, d, out),
+        Expr::Reference(r) => collect(&r.expr, d, out),
+        Expr::Cast(c) => collect(&c.expr, d, out),
+        Expr::Try(t) => collect(&t.expr, d, out),
+        Expr::Await(a) => collect(&a.base, d, out),
+        Expr::Let(l) => collect(&l.expr, d, out),
+        _ => {}
+    }
+}
+
+/// Whether `text` has one of `words` as a whole word (`sendHeartbeat`, `PING_INTERVAL`,
+/// `metrics::gauge`, `send_pings`; not `shipping`).
+fn has_word(text: &str, words: &[&str]) -> bool {
+    let mut word = String::new();
+    let mut prev_lower = false;
+    for c in text.chars().chain(std::iter::once(' ')) {
+        let boundary = !c.is_ascii_alphanumeric() || (c.is_ascii_uppercase() && prev_lower);
+        if boundary && !word.is_empty() {
+            let singular = word.strip_suffix('s').unwrap_or(&word);
+            if words.contains(&word.as_str()) || words.contains(&singular) {
+                return true;
+            }
+            word.clear();
+        }
+        if c.is_ascii_alphanumeric() {
+            word.push(c.to_ascii_lowercase());
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+    }
+    false
+}
+
+/// Names or text about this instance's own upkeep: heartbeats, metrics, health checks.
+pub(super) fn mentions_per_instance_work(text: &str) -> bool {
+    has_word(text, PER_INSTANCE_WORDS)
+}
+
+/// A condition such as `is_leader()`, `config.run_jobs` or `settings.scheduler.enabled`.
+pub(super) fn is_single_instance_guard(text: &str) -> bool {
+    let squashed: String = text
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    GUARD_WORDS.iter().any(|w| squashed.contains(w))
+}
+
+/// An attempt counter or back-off (`backoff`, `retry_delay`, `attempt * 2`, `reconnect_wait`).
+pub(super) fn looks_retry(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    [
+        "attempt",
+        "retry",
+        "retries",
+        "backoff",
+        "back_off",
+        "reconnect",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
+/// A string literal in the system's temporary directory.
+pub(super) fn is_temp_literal(s: &str) -> bool {
+    s == "/tmp" || s.starts_with("/tmp/") || s.starts_with("/var/tmp/")
+}
+
+/// A call that returns a temporary directory or file: `std::env::temp_dir()`,
+/// `tempfile::tempdir()`, `TempDir::new()`, `NamedTempFile::new()`, `tempfile()`.
+pub(super) fn is_temp_call(segments: &[String]) -> bool {
+    let last = segments.last().map(String::as_str).unwrap_or("");
+    let owner = segments
+        .len()
+        .checked_sub(2)
+        .and_then(|i| segments.get(i))
+        .map(String::as_str)
+        .unwrap_or("");
+    matches!(
+        last,
+        "temp_dir" | "tempdir" | "tempdir_in" | "tempfile" | "tempfile_in"
+    ) || matches!(owner, "TempDir" | "NamedTempFile" | "TempPath")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words() {
+        assert!(mentions_per_instance_work("send_heartbeat"));
+        assert!(mentions_per_instance_work("PING_INTERVAL"));
+        assert!(mentions_per_instance_work("reportMetrics"));
+        assert!(!mentions_per_instance_work("shipping_pingback"));
+        assert!(is_single_instance_guard("config scheduler enabled "));
+        assert!(is_single_instance_guard("is_leader "));
+        assert!(!is_single_instance_guard("enabled "));
+        assert!(looks_retry("reconnect_delay"));
+        assert!(is_temp_literal("/tmp/upload.bin"));
+        assert!(is_temp_call(&[
+            "std".into(),
+            "env".into(),
+            "temp_dir".into()
+        ]));
+        assert!(is_temp_call(&[
+            "tempfile".into(),
+            "NamedTempFile".into(),
+            "new".into()
+        ]));
+        assert!(!is_temp_call(&["std".into(), "fs".into(), "write".into()]));
+    }
+}
