@@ -255,12 +255,7 @@ impl<'t> Walker<'t> {
     /// `format!("/tmp/{id}")` or `format!("{}/{}", tmp_dir, name)`: a path built in the
     /// temporary directory.
     fn is_temp_format(&self, mac: &syn::Macro) -> bool {
-        if !mac
-            .path
-            .segments
-            .last()
-            .is_some_and(|s| s.ident == "format")
-        {
+        if mac.path.segments.last().is_none_or(|s| s.ident != "format") {
             return false;
         }
         let mut tokens = mac.tokens.clone().into_iter();
