@@ -206,3 +206,38 @@ fn bad_files_are_reported_and_the_scan_goes_on() {
     }
     assert_eq!(value["summary"]["files_scanned"], 3, "{value:#}");
 }
+
+#[test]
+fn dependency_and_build_directories_and_gitignored_files_are_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let write = "require('fs').writeFileSync('state.json', '{}');\n";
+    for sub in [
+        "node_modules/lib",
+        "dist",
+        "build",
+        "obj",
+        "bin",
+        "vendor",
+        "target",
+        "src",
+        "generated",
+    ] {
+        std::fs::create_dir_all(d.join(sub)).unwrap();
+        std::fs::write(d.join(sub).join("a.js"), write).unwrap();
+    }
+    std::fs::write(d.join(".gitignore"), "generated/\n").unwrap();
+    std::fs::write(d.join("src/app.min.js"), write).unwrap();
+    std::fs::write(d.join("src/Form.Designer.cs"), "class F {}\n").unwrap();
+    let (value, _) = json(&["."], d);
+    let paths: Vec<&str> = value["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["src/a.js"]);
+    // A file named on the command line is linted even inside an excluded directory.
+    let (value, _) = json(&["dist/a.js"], d);
+    assert_eq!(value["findings"][0]["path"], "dist/a.js");
+}
