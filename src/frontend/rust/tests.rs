@@ -288,6 +288,8 @@ fn file_calls_and_strings() {
     assert!(f.calls.contains("redis::Client::get_connection"));
     assert!(f.calls.contains("set_nx"));
     assert!(f.strings.contains("redis://x"));
+    let doc = facts("/// Should take pg_try_advisory_lock first.\n#[serde(rename = \"kind\")]\nstruct A;\n");
+    assert!(!doc.strings.iter().any(|s| s.contains("advisory")));
 }
 
 #[test]
