@@ -237,7 +237,7 @@ fn spawned_closures_async_blocks_and_builders() {
 
 #[test]
 fn functions_called_from_spawn_are_spawned() {
-    let src = "use tokio::time::sleep;\nasync fn cleanup_loop(pool: Pool) {\n    loop { sleep(d).await; }\n}\nfn worker(rx: Rx) { loop { std::thread::sleep(d); } }\nimpl Svc {\n    async fn run(&self) { loop { sleep(d).await; } }\n    fn start(self) {\n        let this = self.clone();\n        tokio::spawn(async move { this.run().await });\n    }\n}\nfn main() {\n    tokio::spawn(cleanup_loop(pool));\n    std::thread::spawn(move || worker(rx));\n}\nasync fn other() { loop { sleep(d).await; } }\n";
+    let src = "use tokio::time::sleep;\nasync fn cleanup_loop(pool: Pool) {\n    loop { sleep(d).await; }\n}\nfn worker(rx: Rx) { loop { std::thread::sleep(d); } }\nimpl Svc {\n    async fn run(&self) { loop { sleep(d).await; } }\n    fn start(self) {\n        let this = self.clone();\n        tokio::spawn(async move { this.run().await });\n    }\n}\nfn main() {\n    tokio::spawn(cleanup_loop(pool));\n    std::thread::spawn(move || worker(rx));\n}\nasync fn other() { loop { sleep(d).await; if done { break; } } }\n";
     let got: Vec<_> = hits(src, "tokio::time::sleep")
         .into_iter()
         .map(|(l, e)| (l, e.context.contains(&Context::Spawned)))
@@ -288,7 +288,9 @@ fn file_calls_and_strings() {
     assert!(f.calls.contains("redis::Client::get_connection"));
     assert!(f.calls.contains("set_nx"));
     assert!(f.strings.contains("redis://x"));
-    let doc = facts("/// Should take pg_try_advisory_lock first.\n#[serde(rename = \"kind\")]\nstruct A;\n");
+    let doc = facts(
+        "/// Should take pg_try_advisory_lock first.\n#[serde(rename = \"kind\")]\nstruct A;\n",
+    );
     assert!(!doc.strings.iter().any(|s| s.contains("advisory")));
 }
 
@@ -365,7 +367,7 @@ fn facade_reexports_name_the_original_crate() {
 
 #[test]
 fn spawn_helpers_and_spawn_methods() {
-    let src = "fn a(set: &mut JoinSet<()>) {\n    crate::util::spawn_try_task(async move { loop { tokio::time::sleep(d).await; } });\n    set.spawn(async move { loop { tokio::time::sleep(d).await; } });\n    std::thread::scope(|s| { s.spawn(|| loop { std::thread::sleep(d); }); });\n    std::process::Command::new(\"x\").spawn();\n    loop { tokio::time::sleep(d).await; }\n}\n";
+    let src = "fn a(set: &mut JoinSet<()>) {\n    crate::util::spawn_try_task(async move { loop { tokio::time::sleep(d).await; } });\n    set.spawn(async move { loop { tokio::time::sleep(d).await; } });\n    std::thread::scope(|s| { s.spawn(|| loop { std::thread::sleep(d); }); });\n    std::process::Command::new(\"x\").spawn();\n    loop { tokio::time::sleep(d).await; if done { break; } }\n}\n";
     let got: Vec<_> = hits(src, "tokio::time::sleep")
         .into_iter()
         .map(|(l, e)| (l, e.context.contains(&Context::Spawned)))
@@ -434,4 +436,14 @@ fn single_instance_guards() {
         .map(|(l, e)| (l, e.context.contains(&Context::SingleInstanceGuard)))
         .collect();
     assert_eq!(got, [(3, true), (4, false), (8, true)]);
+}
+
+#[test]
+fn functions_that_never_return_run_in_the_background() {
+    let src = "use tokio::time::sleep;\npub async fn purge_loop(pool: Pool) {\n    loop {\n        purge(&pool).await;\n        sleep(d).await;\n    }\n}\npub async fn until_shutdown(mut rx: Rx) {\n    loop {\n        tokio::select! {\n            _ = rx.recv() => break,\n            _ = sleep(d) => tick().await,\n        }\n    }\n}\nasync fn poll() -> Result<()> {\n    loop {\n        if done().await? { return Ok(()); }\n        sleep(d).await;\n    }\n}\nasync fn main() { loop { sleep(d).await; } }\n";
+    let got: Vec<_> = hits(src, "tokio::time::sleep")
+        .into_iter()
+        .map(|(l, e)| (l, e.context.contains(&Context::Spawned)))
+        .collect();
+    assert_eq!(got, [(5, true), (12, false), (19, false), (22, false)]);
 }

@@ -419,9 +419,13 @@ impl<'t> Walker<'t> {
     fn enter_fn(&mut self, attrs: &[syn::Attribute], sig: &syn::Signature, block: &syn::Block) {
         let saved = (self.ctx, self.current_fn);
         let name = sig.ident.to_string();
+        // A function that ends in a loop it never leaves can only run as a background
+        // task (`tokio::spawn(jobs::cleanup_loop(pool))` in another file); `main` is the
+        // process itself, and a dedicated worker binary is deployed on purpose.
+        let background = name != "main" && never_returns(block);
         self.ctx = Ctx {
             unbounded_loop: false,
-            spawned: false,
+            spawned: background,
             retry: words::looks_retry(&name),
             test: self.ctx.test || attrs.iter().any(is_test_attr),
             // Only the name: a function body holds more than the timer's own work.
@@ -1112,4 +1116,78 @@ fn exits(block: &syn::Block) -> bool {
         syn::Stmt::Macro(m) => m.mac.path.is_ident("bail"),
         _ => false,
     })
+}
+
+/// Whether a function body ends in a `loop` that no `break` or `return` leaves.
+fn never_returns(block: &syn::Block) -> bool {
+    let Some(syn::Stmt::Expr(Expr::Loop(l), _)) = block.stmts.last() else {
+        return false;
+    };
+    let mut finder = ExitFinder {
+        label: l.label.as_ref().map(|l| l.name.ident.to_string()),
+        nested: 0,
+        found: false,
+        macro_depth: 0,
+    };
+    finder.visit_block(&l.body);
+    !finder.found
+}
+
+/// Finds a `return`, or a `break` of the outer loop, inside a loop body (also inside
+/// macro bodies such as `select!` arms); closures and async blocks are their own functions.
+struct ExitFinder {
+    label: Option<String>,
+    nested: usize,
+    found: bool,
+    macro_depth: usize,
+}
+
+impl<'ast> Visit<'ast> for ExitFinder {
+    fn visit_expr_return(&mut self, _: &'ast syn::ExprReturn) {
+        self.found = true;
+    }
+
+    fn visit_expr_break(&mut self, b: &'ast syn::ExprBreak) {
+        self.found |= match &b.label {
+            Some(l) => self.label.as_deref() == Some(&l.ident.to_string()),
+            None => self.nested == 0,
+        };
+    }
+
+    fn visit_expr_loop(&mut self, l: &'ast syn::ExprLoop) {
+        self.nested += 1;
+        visit::visit_expr_loop(self, l);
+        self.nested -= 1;
+    }
+
+    fn visit_expr_while(&mut self, w: &'ast syn::ExprWhile) {
+        self.nested += 1;
+        visit::visit_expr_while(self, w);
+        self.nested -= 1;
+    }
+
+    fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
+        self.nested += 1;
+        visit::visit_expr_for_loop(self, f);
+        self.nested -= 1;
+    }
+
+    fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+
+    fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        if self.found || self.macro_depth >= MAX_MACRO_DEPTH {
+            return;
+        }
+        self.macro_depth += 1;
+        match macros::parse_body(mac) {
+            Some(MacroBody::Exprs(exprs)) => exprs.iter().for_each(|e| self.visit_expr(e)),
+            Some(MacroBody::Stmts(stmts)) => stmts.iter().for_each(|s| self.visit_stmt(s)),
+            None => {}
+        }
+        self.macro_depth -= 1;
+    }
 }
