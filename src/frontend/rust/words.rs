@@ -139,7 +139,8 @@ pub(super) fn is_single_instance_guard(text: &str) -> bool {
     GUARD_WORDS.iter().any(|w| squashed.contains(w))
 }
 
-/// An attempt counter or back-off (`backoff`, `retry_delay`, `attempt * 2`, `reconnect_wait`).
+/// An attempt counter or back-off (`backoff`, `retry_delay`, `attempt * 2`, `reconnect_wait`,
+/// `300 * fails`).
 pub(super) fn looks_retry(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
     [
@@ -149,6 +150,7 @@ pub(super) fn looks_retry(text: &str) -> bool {
         "backoff",
         "back_off",
         "reconnect",
+        "fail",
     ]
     .iter()
     .any(|w| lower.contains(w))
@@ -189,6 +191,7 @@ mod tests {
         assert!(is_single_instance_guard("is_leader "));
         assert!(!is_single_instance_guard("enabled "));
         assert!(looks_retry("reconnect_delay"));
+        assert!(looks_retry("fails min "));
         assert!(is_temp_literal("/tmp/upload.bin"));
         assert!(is_temp_call(&[
             "std".into(),
