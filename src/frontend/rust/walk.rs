@@ -426,7 +426,7 @@ impl<'t> Walker<'t> {
         self.ctx = Ctx {
             unbounded_loop: false,
             spawned: background,
-            retry: words::looks_retry(&name),
+            retry: words::is_retry_helper_name(&name),
             test: self.ctx.test || attrs.iter().any(is_test_attr),
             // Only the name: a function body holds more than the timer's own work.
             per_instance: self.ctx.per_instance || words::mentions_per_instance_work(&name),

@@ -156,6 +156,19 @@ pub(super) fn looks_retry(text: &str) -> bool {
     .any(|w| lower.contains(w))
 }
 
+/// A retry helper's name (`retry`, `fetch_with_retry`, `connect_with_backoff`,
+/// `send_retrying`), unlike a periodic job that happens to retry things (`retry_failed_jobs`).
+pub(super) fn is_retry_helper_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower == "retry"
+        || lower.starts_with("retry_with")
+        || lower.ends_with("_retry")
+        || lower.ends_with("_retries")
+        || ["with_retr", "backoff", "back_off", "retrying"]
+            .iter()
+            .any(|w| lower.contains(w))
+}
+
 /// A string literal in the system's temporary directory.
 pub(super) fn is_temp_literal(s: &str) -> bool {
     s == "/tmp" || s.starts_with("/tmp/") || s.starts_with("/var/tmp/")
@@ -192,6 +205,9 @@ mod tests {
         assert!(!is_single_instance_guard("enabled "));
         assert!(looks_retry("reconnect_delay"));
         assert!(looks_retry("fails min "));
+        assert!(is_retry_helper_name("fetch_with_retry"));
+        assert!(is_retry_helper_name("connect_with_backoff"));
+        assert!(!is_retry_helper_name("retry_failed_jobs"));
         assert!(is_temp_literal("/tmp/upload.bin"));
         assert!(is_temp_call(&[
             "std".into(),
