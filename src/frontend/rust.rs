@@ -10,6 +10,7 @@
 
 mod macros;
 mod scope;
+mod shapes;
 mod walk;
 mod words;
 

@@ -5,6 +5,9 @@ use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
 use syn::{Expr, MacroDelimiter, Token};
 
+/// Macro bodies inside macro bodies are re-parsed up to this depth.
+pub(super) const MAX_MACRO_DEPTH: usize = 16;
+
 /// What a macro body parsed as.
 pub(super) enum MacroBody {
     /// Comma-separated expressions (`vec![a, b]`, `println!("{}", x)`), or the

@@ -1,0 +1,273 @@
+//! Questions about the shape of syntax that the walk asks: loop conditions, error
+//! patterns, test attributes, where an expression starts, whether a loop is left.
+
+use super::macros::{self, MacroBody, MAX_MACRO_DEPTH};
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+use syn::visit::{self, Visit};
+use syn::Expr;
+
+/// A `while` condition that counts or compares (`while i < n`, `while let Some(x) = it.next()`)
+/// bounds the loop; a flag or negation (`while running`, `while !stop.load(..)`) does not.
+pub(super) fn is_bounded_condition(cond: &Expr) -> bool {
+    use syn::BinOp;
+    match cond {
+        Expr::Let(_) => true,
+        Expr::Paren(p) => is_bounded_condition(&p.expr),
+        Expr::Binary(b) => match b.op {
+            BinOp::Lt(_)
+            | BinOp::Le(_)
+            | BinOp::Gt(_)
+            | BinOp::Ge(_)
+            | BinOp::Eq(_)
+            | BinOp::Ne(_) => true,
+            BinOp::And(_) | BinOp::Or(_) => {
+                is_bounded_condition(&b.left) || is_bounded_condition(&b.right)
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Whether an `if`/`while` condition tests for the variant `variant` (`let Err(e) = ..`)
+/// or calls `method` (`res.is_err()`), at the top level or in an `&&` chain.
+pub(super) fn condition_checks(cond: &Expr, variant: &str, method: &str) -> bool {
+    match cond {
+        Expr::Let(l) => pat_is_variant(&l.pat, variant),
+        Expr::MethodCall(m) => m.method == method,
+        Expr::Paren(p) => condition_checks(&p.expr, variant, method),
+        Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_)) => {
+            condition_checks(&b.left, variant, method)
+                || condition_checks(&b.right, variant, method)
+        }
+        _ => false,
+    }
+}
+
+/// Whether a pattern is the tuple variant `variant(..)` (possibly guarded, or-ed or bound).
+pub(super) fn pat_is_variant(pat: &syn::Pat, variant: &str) -> bool {
+    match pat {
+        syn::Pat::TupleStruct(t) => t.path.segments.last().is_some_and(|s| s.ident == variant),
+        syn::Pat::Guard(g) => pat_is_variant(&g.pat, variant),
+        syn::Pat::Or(o) => o.cases.iter().any(|c| pat_is_variant(c, variant)),
+        syn::Pat::Paren(p) => pat_is_variant(&p.pat, variant),
+        syn::Pat::Ident(i) => i
+            .subpat
+            .as_ref()
+            .is_some_and(|(_, p)| pat_is_variant(p, variant)),
+        _ => false,
+    }
+}
+
+/// The variable a `let` binds when it binds exactly one name (`let mut o = ..`, `let o: T = ..`).
+pub(super) fn simple_binding(pat: &syn::Pat) -> Option<String> {
+    match pat {
+        syn::Pat::Ident(i) if i.subpat.is_none() => Some(i.ident.to_string()),
+        syn::Pat::Type(t) => simple_binding(&t.pat),
+        _ => None,
+    }
+}
+
+/// Every identifier a pattern binds.
+pub(super) fn pat_idents(pat: &syn::Pat, out: &mut Vec<String>) {
+    match pat {
+        syn::Pat::Ident(i) => {
+            out.push(i.ident.to_string());
+            if let Some((_, p)) = &i.subpat {
+                pat_idents(p, out);
+            }
+        }
+        syn::Pat::Type(t) => pat_idents(&t.pat, out),
+        syn::Pat::Reference(r) => pat_idents(&r.pat, out),
+        syn::Pat::Paren(p) => pat_idents(&p.pat, out),
+        syn::Pat::Guard(g) => pat_idents(&g.pat, out),
+        syn::Pat::Or(o) => o.cases.iter().for_each(|c| pat_idents(c, out)),
+        syn::Pat::Slice(s) => s.elems.iter().for_each(|c| pat_idents(c, out)),
+        syn::Pat::Tuple(t) => t.elems.iter().for_each(|c| pat_idents(c, out)),
+        syn::Pat::TupleStruct(t) => t.elems.iter().for_each(|c| pat_idents(c, out)),
+        syn::Pat::Struct(s) => s.fields.iter().for_each(|f| pat_idents(&f.pat, out)),
+        _ => {}
+    }
+}
+
+/// `#[test]`, `#[tokio::test]`, `#[bench]`, `#[rstest]`, `#[cfg(test)]`, `#[cfg(all(test, ..))]`.
+pub(super) fn is_test_attr(attr: &syn::Attribute) -> bool {
+    let path = attr.path();
+    let Some(last) = path.segments.last() else {
+        return false;
+    };
+    if last.ident == "test" || last.ident == "bench" || last.ident == "rstest" {
+        return true;
+    }
+    match &attr.meta {
+        syn::Meta::List(list) if path.is_ident("cfg") => cfg_has_test(list.tokens.clone(), 0),
+        _ => false,
+    }
+}
+
+/// Whether a `cfg` predicate requires (or, in `any`, allows) `test`; `not(..)` is skipped.
+pub(super) fn cfg_has_test(tokens: proc_macro2::TokenStream, depth: usize) -> bool {
+    use proc_macro2::TokenTree;
+    if depth > 8 {
+        return false;
+    }
+    let mut iter = tokens.into_iter().peekable();
+    while let Some(tt) = iter.next() {
+        let TokenTree::Ident(ident) = tt else {
+            continue;
+        };
+        if ident == "test" {
+            return true;
+        }
+        if let Some(TokenTree::Group(g)) = iter.peek() {
+            let inner = g.stream();
+            iter.next();
+            if (ident == "all" || ident == "any") && cfg_has_test(inner, depth + 1) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+pub(super) fn path_start(p: &syn::ExprPath) -> Span {
+    if let Some(q) = &p.qself {
+        return q.lt_token.span;
+    }
+    if let Some(c) = &p.path.leading_colon {
+        return c.spans[0];
+    }
+    p.path
+        .segments
+        .first()
+        .map_or_else(|| p.span(), |s| s.ident.span())
+}
+
+/// The first token of an expression, found without rebuilding its token stream
+/// for the common shapes of a call's receiver or callee.
+pub(super) fn expr_start(expr: &Expr) -> Span {
+    let mut e = expr;
+    loop {
+        e = match e {
+            Expr::MethodCall(m) => &m.receiver,
+            Expr::Call(c) => &c.func,
+            Expr::Await(a) => &a.base,
+            Expr::Try(t) => &t.expr,
+            Expr::Field(f) => &f.base,
+            Expr::Index(i) => &i.expr,
+            Expr::Cast(c) => &c.expr,
+            Expr::Binary(b) => &b.left,
+            Expr::Path(p) => return path_start(p),
+            Expr::Lit(l) => return l.lit.span(),
+            Expr::Paren(p) => return p.paren_token.span.open(),
+            Expr::Tuple(t) => return t.paren_token.span.open(),
+            Expr::Array(a) => return a.bracket_token.span.open(),
+            Expr::Reference(r) => return r.and_token.span,
+            Expr::Block(b) if b.label.is_none() && b.attrs.is_empty() => {
+                return b.block.brace_token.span.open()
+            }
+            Expr::Macro(m) => {
+                return match &m.mac.path.segments.first() {
+                    Some(s) if m.mac.path.leading_colon.is_none() => s.ident.span(),
+                    _ => m.mac.path.span(),
+                }
+            }
+            other => return other.span(),
+        };
+    }
+}
+
+/// The braces of a closure body that is a block or loop (`|| { .. }`, `move || loop { .. }`).
+pub(super) fn body_braces(body: &Expr) -> Option<(Span, Span)> {
+    let brace = match body {
+        Expr::Block(b) => b.block.brace_token.span,
+        Expr::Loop(l) => l.body.brace_token.span,
+        Expr::Async(a) => a.block.brace_token.span,
+        _ => return None,
+    };
+    Some((brace.open(), brace.close()))
+}
+
+/// Whether a block leaves the enclosing function or loop iteration at its top level.
+pub(super) fn exits(block: &syn::Block) -> bool {
+    block.stmts.iter().any(|s| match s {
+        syn::Stmt::Expr(Expr::Return(_) | Expr::Continue(_) | Expr::Break(_), _) => true,
+        syn::Stmt::Macro(m) => m.mac.path.is_ident("bail"),
+        _ => false,
+    })
+}
+
+/// Whether a function body ends in a `loop` that no `break` or `return` leaves.
+pub(super) fn never_returns(block: &syn::Block) -> bool {
+    let Some(syn::Stmt::Expr(Expr::Loop(l), _)) = block.stmts.last() else {
+        return false;
+    };
+    let mut finder = ExitFinder {
+        label: l.label.as_ref().map(|l| l.name.ident.to_string()),
+        nested: 0,
+        found: false,
+        macro_depth: 0,
+    };
+    finder.visit_block(&l.body);
+    !finder.found
+}
+
+/// Finds a `return`, or a `break` of the outer loop, inside a loop body (also inside
+/// macro bodies such as `select!` arms); closures and async blocks are their own functions.
+struct ExitFinder {
+    label: Option<String>,
+    nested: usize,
+    found: bool,
+    macro_depth: usize,
+}
+
+impl<'ast> Visit<'ast> for ExitFinder {
+    fn visit_expr_return(&mut self, _: &'ast syn::ExprReturn) {
+        self.found = true;
+    }
+
+    fn visit_expr_break(&mut self, b: &'ast syn::ExprBreak) {
+        self.found |= match &b.label {
+            Some(l) => self.label.as_deref() == Some(&l.ident.to_string()),
+            None => self.nested == 0,
+        };
+    }
+
+    fn visit_expr_loop(&mut self, l: &'ast syn::ExprLoop) {
+        self.nested += 1;
+        visit::visit_expr_loop(self, l);
+        self.nested -= 1;
+    }
+
+    fn visit_expr_while(&mut self, w: &'ast syn::ExprWhile) {
+        self.nested += 1;
+        visit::visit_expr_while(self, w);
+        self.nested -= 1;
+    }
+
+    fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
+        self.nested += 1;
+        visit::visit_expr_for_loop(self, f);
+        self.nested -= 1;
+    }
+
+    fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+
+    fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        if self.found || self.macro_depth >= MAX_MACRO_DEPTH {
+            return;
+        }
+        self.macro_depth += 1;
+        match macros::parse_body(mac) {
+            Some(MacroBody::Exprs(exprs)) => exprs.iter().for_each(|e| self.visit_expr(e)),
+            Some(MacroBody::Stmts(stmts)) => stmts.iter().for_each(|s| self.visit_stmt(s)),
+            None => {}
+        }
+        self.macro_depth -= 1;
+    }
+}
