@@ -55,8 +55,16 @@ pub(super) struct Scopes {
 }
 
 /// Crates commonly re-exported whole by facade crates (`hbb_common::tokio`,
-/// `my_runtime::async_std`), so a path through the facade also names the original.
-const REEXPORTED: &[&str] = &["std", "tokio", "async_std", "futures", "smol"];
+/// `axum_login::tower_sessions`), so a path through the facade also names the original.
+const REEXPORTED: &[&str] = &[
+    "std",
+    "tokio",
+    "async_std",
+    "futures",
+    "smol",
+    "tower_sessions",
+    "async_session",
+];
 
 /// Adds the names the same item is usually known by: without a `prelude` module
 /// (`actix::prelude::Context` is `actix::Context`, listed first) and, for facade
