@@ -447,3 +447,10 @@ fn functions_that_never_return_run_in_the_background() {
         .collect();
     assert_eq!(got, [(5, true), (12, false), (19, false), (22, false)]);
 }
+
+#[test]
+fn in_memory_eviction_loops_are_per_instance() {
+    let src = "fn gc(limiter: Arc<Limiter>, map: Arc<DashMap<K, V>>) {\n    std::thread::spawn(move || loop {\n        std::thread::sleep(d);\n        limiter.retain_recent();\n    });\n    tokio::spawn(async move { loop { map.retain(|_, v| v.ttl > now()); tokio::time::sleep(d).await; } });\n}\n";
+    assert!(hits(src, "std::thread::sleep")[0].1.context.contains(&Context::PerInstance));
+    assert!(hits(src, "tokio::time::sleep")[0].1.context.contains(&Context::PerInstance));
+}

@@ -6,7 +6,9 @@ use syn::Expr;
 /// How deep an expression is searched for identifiers.
 const DEPTH: usize = 6;
 
-/// Words naming work that concerns the instance itself, not shared state.
+/// Words naming work that concerns the instance itself, not shared state. Beyond
+/// health and metrics: evicting from in-process maps (`map.retain(..)`,
+/// `limiter.retain_recent()`, `run_gc`) only tidies this instance's memory.
 const PER_INSTANCE_WORDS: &[&str] = &[
     "health",
     "healthcheck",
@@ -24,6 +26,8 @@ const PER_INSTANCE_WORDS: &[&str] = &[
     "uptime",
     "prometheus",
     "statsd",
+    "retain",
+    "gc",
 ];
 
 /// Flags and checks that say only one instance of the deployment runs the code.
@@ -200,6 +204,8 @@ mod tests {
         assert!(mentions_per_instance_work("PING_INTERVAL"));
         assert!(mentions_per_instance_work("reportMetrics"));
         assert!(!mentions_per_instance_work("shipping_pingback"));
+        assert!(mentions_per_instance_work("{ limiter.retain_recent(); }"));
+        assert!(!mentions_per_instance_work("retainer_fees"));
         assert!(is_single_instance_guard("config scheduler enabled "));
         assert!(is_single_instance_guard("is_leader "));
         assert!(!is_single_instance_guard("enabled "));
