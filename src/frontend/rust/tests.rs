@@ -451,6 +451,25 @@ fn functions_that_never_return_run_in_the_background() {
 #[test]
 fn in_memory_eviction_loops_are_per_instance() {
     let src = "fn gc(limiter: Arc<Limiter>, map: Arc<DashMap<K, V>>) {\n    std::thread::spawn(move || loop {\n        std::thread::sleep(d);\n        limiter.retain_recent();\n    });\n    tokio::spawn(async move { loop { map.retain(|_, v| v.ttl > now()); tokio::time::sleep(d).await; } });\n}\n";
-    assert!(hits(src, "std::thread::sleep")[0].1.context.contains(&Context::PerInstance));
-    assert!(hits(src, "tokio::time::sleep")[0].1.context.contains(&Context::PerInstance));
+    assert!(hits(src, "std::thread::sleep")[0]
+        .1
+        .context
+        .contains(&Context::PerInstance));
+    assert!(hits(src, "tokio::time::sleep")[0]
+        .1
+        .context
+        .contains(&Context::PerInstance));
+}
+
+#[test]
+fn desktop_and_wasm_front_ends_are_client_code() {
+    for src in [
+        "use tauri::{AppHandle, Emitter};\nfn a() {}\n",
+        "use {eframe::egui, std::fs};\nfn a() {}\n",
+        "fn a() { wasm_bindgen_futures::spawn_local(f); web_sys::window(); }\n",
+    ] {
+        assert!(facts(src).file_context.contains(&Context::Browser), "{src}");
+    }
+    let server = "use axum::Router;\nuse leptos::prelude::*;\nfn a() { std::fs::write(p, b); }\n";
+    assert!(!facts(server).file_context.contains(&Context::Browser));
 }

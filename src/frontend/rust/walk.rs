@@ -74,6 +74,38 @@ impl Builder {
     }
 }
 
+/// Crates of desktop GUIs and browser (WASM) front ends. A file built on them runs
+/// on a user's machine, not behind a load balancer. Full-stack frameworks whose
+/// files also hold server functions (Leptos, Dioxus) are not listed.
+const CLIENT_CRATES: &[&str] = &[
+    "tauri",
+    "eframe",
+    "egui",
+    "iced",
+    "gtk",
+    "gtk4",
+    "relm4",
+    "slint",
+    "druid",
+    "fltk",
+    "winit",
+    "wry",
+    "tao",
+    "bevy",
+    "yew",
+    "sycamore",
+    "wasm_bindgen",
+    "web_sys",
+    "gloo",
+    "gloo_timers",
+];
+
+/// Whether a path starts at one of the [`CLIENT_CRATES`].
+fn is_client_path(path: &str) -> bool {
+    let root = path.split("::").next().unwrap_or(path);
+    CLIENT_CRATES.contains(&root)
+}
+
 /// Longest builder chain kept per event; longer chains are unusual and only
 /// cost memory.
 const MAX_CHAIN: usize = 32;
@@ -150,11 +182,15 @@ impl<'t> Walker<'t> {
                 event
             })
             .collect();
+        let mut file_context = self.file_context;
+        if self.calls.iter().any(|c| is_client_path(c)) {
+            file_context.insert(Context::Browser);
+        }
         FileFacts {
             events,
             calls: self.calls,
             strings: self.strings,
-            file_context: self.file_context,
+            file_context,
         }
     }
 
@@ -403,6 +439,14 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         if file.attrs.iter().any(is_test_attr) {
             self.file_context.insert(Context::Test);
             self.ctx.test = true;
+        }
+        let client = file.items.iter().any(|item| match item {
+            syn::Item::Use(u) => use_roots(&u.tree).any(|r| is_client_path(&r.to_string())),
+            syn::Item::ExternCrate(e) => is_client_path(&e.ident.to_string()),
+            _ => false,
+        });
+        if client {
+            self.file_context.insert(Context::Browser);
         }
         self.scopes.push(true);
         self.visit_items(&file.items);
@@ -755,4 +799,19 @@ fn chain_form(method: &str, args: &Punctuated<Expr, Token![,]>) -> String {
 
 fn segments(path: &syn::Path) -> Vec<String> {
     path.segments.iter().map(|s| s.ident.to_string()).collect()
+}
+
+/// The first segments of a `use` tree: `tauri` in `use tauri::{AppHandle, Manager};`,
+/// `std` and `tokio` in `use {std::fs, tokio::time};`.
+fn use_roots(tree: &syn::UseTree) -> impl Iterator<Item = &syn::Ident> {
+    let mut stack = vec![tree];
+    std::iter::from_fn(move || loop {
+        match stack.pop()? {
+            syn::UseTree::Path(p) => return Some(&p.ident),
+            syn::UseTree::Name(n) => return Some(&n.ident),
+            syn::UseTree::Rename(r) => return Some(&r.ident),
+            syn::UseTree::Glob(_) => {}
+            syn::UseTree::Group(g) => stack.extend(g.items.iter()),
+        }
+    })
 }
