@@ -154,7 +154,15 @@ impl Scopes {
 
     /// Whether variable `name` holds a temporary path.
     pub fn is_temp_var(&self, name: &str) -> bool {
-        matches!(self.lookup(name, true), Some(Binding::TempPath))
+        match self.lookup(name, true) {
+            Some(Binding::TempPath) => true,
+            // `let dir = TempDir::new()?` is also a typed variable (for `persist` calls).
+            Some(Binding::Value(Some(b))) => {
+                let ty = b.ty.rsplit("::").next().unwrap_or("");
+                matches!(ty, "TempDir" | "NamedTempFile" | "TempPath")
+            }
+            _ => false,
+        }
     }
 
     /// Appends builder calls to the variable `name` (which must hold a builder).

@@ -405,6 +405,8 @@ fn temp_paths() {
     );
     let rename = &hits(src, "std::fs::rename")[0].1;
     assert_eq!(rename.args, [Arg::TempPath, Arg::Other { path_like: true }]);
+    let typed = "use tempfile::TempDir;\nfn a() { let dir = TempDir::new()?; std::fs::write(dir.path().join(\"x\"), b); }\n";
+    assert_eq!(hits(typed, "std::fs::write")[0].1.args[0], Arg::TempPath);
     let persist = "use tempfile::NamedTempFile;\nfn a() { let tmp = NamedTempFile::new()?; tmp.persist(&dest)?; }\n";
     assert_eq!(lines(persist, "tempfile::NamedTempFile::persist"), [2]);
 }
