@@ -171,12 +171,16 @@ fn is_test_path(path: &str) -> bool {
         "spec",
         "specs",
         "e2e",
+        "benches",
     ];
     let stem = file.split('.').next().unwrap_or("");
     parts.any(|d| dirs.contains(&d) || d.ends_with(".Tests") || d.ends_with(".UnitTests"))
         || file.contains(".test.")
         || file.contains(".spec.")
         || file.ends_with("_test.rs")
+        // `#[cfg(test)] mod tests;` lives in `tests.rs` / `test.rs`.
+        || file == "tests.rs"
+        || file == "test.rs"
         || (file.ends_with(".cs") && (stem.ends_with("Tests") || stem.ends_with("Test")))
 }
 
@@ -269,6 +273,8 @@ mod tests {
         assert!(is_test_path("tests/it.rs"));
         assert!(is_test_path("Shop.Tests/UploadTests.cs"));
         assert!(is_test_path("src/store_test.rs"));
+        assert!(is_test_path("src/frontend/tests.rs"));
+        assert!(is_test_path("benches/scan.rs"));
         assert!(!is_test_path("src/upload.js"));
         assert!(!is_test_path("fixtures/rust/latest.rs"));
         assert!(!is_test_path("src/Contest.cs"));

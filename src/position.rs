@@ -30,10 +30,11 @@ impl LineIndex {
     /// Byte offset of a 1-based line and 0-based character column (proc-macro2's
     /// `LineColumn`). Out-of-range positions are clamped to the end of the line or text.
     pub fn offset_of(&self, text: &str, line: usize, char_col: usize) -> usize {
-        let Some(&start) = self.starts.get(line.saturating_sub(1)) else {
+        let line0 = line.saturating_sub(1);
+        let Some(&start) = self.starts.get(line0) else {
             return text.len();
         };
-        let end = self.line_end(text, line - 1);
+        let end = self.line_end(text, line0);
         text[start..end]
             .char_indices()
             .nth(char_col)
@@ -42,8 +43,9 @@ impl LineIndex {
 
     /// The text of the 1-based line, without its line terminator.
     pub fn line_text<'t>(&self, text: &'t str, line: usize) -> &'t str {
-        match self.starts.get(line.saturating_sub(1)) {
-            Some(&start) => text[start..self.line_end(text, line - 1)].trim_end_matches('\r'),
+        let line0 = line.saturating_sub(1);
+        match self.starts.get(line0) {
+            Some(&start) => text[start..self.line_end(text, line0)].trim_end_matches('\r'),
             None => "",
         }
     }
@@ -79,6 +81,8 @@ mod tests {
         assert_eq!(idx.line_text(text, 3), "last");
         assert_eq!(idx.line_text(text, 9), "");
         assert_eq!(idx.offset_of(text, 9, 0), text.len());
+        assert_eq!(idx.offset_of(text, 0, 0), 0);
+        assert_eq!(idx.line_text(text, 0), "ab");
         assert_eq!(idx.line_col(text, text.len() + 5), (3, 5));
     }
 }
