@@ -5,6 +5,7 @@
 //! whose callee is resolved through those bindings, with loop/retry/timer contexts.
 
 use super::tree::{first_syntax_error, parse, text};
+use super::words::{is_single_instance_guard, looks_retry, mentions_per_instance_work};
 use super::Extracted;
 use crate::event::{Arg, Context, Event, EventKind, FileFacts};
 use std::collections::HashMap;
@@ -593,84 +594,6 @@ struct Emitter<'a> {
     functions: Vec<String>,
 }
 
-fn looks_retry(text: &str) -> bool {
-    let t = text.to_ascii_lowercase();
-    [
-        "retry",
-        "retries",
-        "attempt",
-        "backoff",
-        "back_off",
-        "reconnect",
-    ]
-    .iter()
-    .any(|w| t.contains(w))
-}
-
-/// Text whose words speak of work that concerns the instance itself.
-fn mentions_per_instance_work(source: &str) -> bool {
-    const WORDS: &[&str] = &[
-        "health",
-        "healthcheck",
-        "heartbeat",
-        "metric",
-        "metrics",
-        "gauge",
-        "keepalive",
-        "ping",
-        "pong",
-        "telemetry",
-        "liveness",
-        "readiness",
-        "probe",
-        "uptime",
-        "prometheus",
-        "statsd",
-    ];
-    let mut word = String::new();
-    let mut prev_lower = false;
-    for c in source.chars().chain(std::iter::once(' ')) {
-        let boundary = !c.is_ascii_alphanumeric() || (c.is_ascii_uppercase() && prev_lower);
-        if boundary && !word.is_empty() {
-            if WORDS.contains(&word.as_str()) {
-                return true;
-            }
-            word.clear();
-        }
-        if c.is_ascii_alphanumeric() {
-            word.push(c.to_ascii_lowercase());
-        }
-        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-    }
-    false
-}
-
-/// A condition that restricts code to one instance of the deployment: leader election,
-/// a scheduler role, a jobs-enabled flag. `cluster.isPrimary` and pm2's instance number
-/// are deliberately absent: there is one primary per host, not per deployment.
-fn is_single_instance_guard(condition: &str) -> bool {
-    let c: String = condition
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    [
-        "leader",
-        "runjobs",
-        "jobenabled",
-        "jobsenabled",
-        "enablejobs",
-        "cronenabled",
-        "enablecron",
-        "runcron",
-        "schedulerenabled",
-        "enablescheduler",
-        "isscheduler",
-    ]
-    .iter()
-    .any(|w| c.contains(w))
-}
-
 fn looks_error_condition(text: &str) -> bool {
     let t = text.to_ascii_lowercase();
     looks_retry(&t) || t.contains("err") || t.contains("fail")
@@ -1161,7 +1084,7 @@ fn is_temp_path_value(value: Node<'_>, src: &str) -> bool {
         .unwrap_or("");
     source.contains('(')
         && callee.split('.').any(|segment| {
-            segment == "tmp" || segment == "tempy" || crate::frontend::is_temp_name(segment)
+            segment == "tmp" || segment == "tempy" || super::words::is_temp_name(segment)
         })
 }
 
@@ -1183,7 +1106,7 @@ fn is_temp_path_expr(source: &str) -> bool {
         return false;
     }
     let name = source.rsplit('.').next().unwrap_or(source);
-    crate::frontend::is_temp_name(name)
+    super::words::is_temp_name(name)
 }
 
 fn name_is_path_like(name: &str) -> bool {

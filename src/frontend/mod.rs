@@ -4,6 +4,9 @@ pub mod csharp;
 pub mod javascript;
 pub mod rust;
 mod tree;
+pub mod words;
+
+pub use words::is_temp_name;
 
 use crate::event::FileFacts;
 use serde::{Deserialize, Serialize};
@@ -71,21 +74,6 @@ pub struct FrontendOptions {
     pub csharp_implicit_namespaces: Vec<String>,
     /// Parse TypeScript/JavaScript as TSX/JSX (by file extension).
     pub jsx: bool,
-}
-
-/// A variable name that denotes a temporary path: contains `tmp`, or `temp` not followed
-/// by a lowercase letter (`tempFile`, `temp_dir`, `TempPath`, but not `template`).
-pub fn is_temp_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    if lower.contains("tmp") {
-        return true;
-    }
-    lower.match_indices("temp").any(|(i, _)| {
-        !name[i + 4..]
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_lowercase())
-    })
 }
 
 /// Runs the frontend for `language` over `text`.

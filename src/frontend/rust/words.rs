@@ -3,47 +3,12 @@
 
 use syn::Expr;
 
+pub(super) use crate::frontend::words::{
+    is_single_instance_guard, is_temp_literal, looks_retry, mentions_per_instance_work,
+};
+
 /// How deep an expression is searched for identifiers.
 const DEPTH: usize = 6;
-
-/// Words naming work that concerns the instance itself, not shared state. Beyond
-/// health and metrics: evicting from in-process maps (`map.retain(..)`,
-/// `limiter.retain_recent()`, `run_gc`) only tidies this instance's memory.
-const PER_INSTANCE_WORDS: &[&str] = &[
-    "health",
-    "healthcheck",
-    "heartbeat",
-    "metric",
-    "metrics",
-    "gauge",
-    "keepalive",
-    "ping",
-    "pong",
-    "telemetry",
-    "liveness",
-    "readiness",
-    "probe",
-    "uptime",
-    "prometheus",
-    "statsd",
-    "retain",
-    "gc",
-];
-
-/// Flags and checks that say only one instance of the deployment runs the code.
-const GUARD_WORDS: &[&str] = &[
-    "leader",
-    "runjobs",
-    "jobenabled",
-    "jobsenabled",
-    "enablejobs",
-    "cronenabled",
-    "enablecron",
-    "runcron",
-    "schedulerenabled",
-    "enablescheduler",
-    "isscheduler",
-];
 
 /// The identifiers, field and method names and string literals of an expression,
 /// separated by spaces, searched to a bounded depth.
@@ -106,60 +71,6 @@ fn collect(e: &Expr, depth: usize, out: &mut String) {
     }
 }
 
-/// Whether `text` has one of `words` as a whole word (`sendHeartbeat`, `PING_INTERVAL`,
-/// `metrics::gauge`, `send_pings`; not `shipping`).
-fn has_word(text: &str, words: &[&str]) -> bool {
-    let mut word = String::new();
-    let mut prev_lower = false;
-    for c in text.chars().chain(std::iter::once(' ')) {
-        let boundary = !c.is_ascii_alphanumeric() || (c.is_ascii_uppercase() && prev_lower);
-        if boundary && !word.is_empty() {
-            let singular = word.strip_suffix('s').unwrap_or(&word);
-            if words.contains(&word.as_str()) || words.contains(&singular) {
-                return true;
-            }
-            word.clear();
-        }
-        if c.is_ascii_alphanumeric() {
-            word.push(c.to_ascii_lowercase());
-        }
-        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-    }
-    false
-}
-
-/// Names or text about this instance's own upkeep: heartbeats, metrics, health checks.
-pub(super) fn mentions_per_instance_work(text: &str) -> bool {
-    has_word(text, PER_INSTANCE_WORDS)
-}
-
-/// A condition such as `is_leader()`, `config.run_jobs` or `settings.scheduler.enabled`.
-pub(super) fn is_single_instance_guard(text: &str) -> bool {
-    let squashed: String = text
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    GUARD_WORDS.iter().any(|w| squashed.contains(w))
-}
-
-/// An attempt counter or back-off (`backoff`, `retry_delay`, `attempt * 2`, `reconnect_wait`,
-/// `300 * fails`).
-pub(super) fn looks_retry(text: &str) -> bool {
-    let lower = text.to_ascii_lowercase();
-    [
-        "attempt",
-        "retry",
-        "retries",
-        "backoff",
-        "back_off",
-        "reconnect",
-        "fail",
-    ]
-    .iter()
-    .any(|w| lower.contains(w))
-}
-
 /// A retry helper's name (`retry`, `fetch_with_retry`, `connect_with_backoff`,
 /// `send_retrying`), unlike a periodic job that happens to retry things (`retry_failed_jobs`).
 pub(super) fn is_retry_helper_name(name: &str) -> bool {
@@ -171,11 +82,6 @@ pub(super) fn is_retry_helper_name(name: &str) -> bool {
         || ["with_retr", "backoff", "back_off", "retrying"]
             .iter()
             .any(|w| lower.contains(w))
-}
-
-/// A string literal in the system's temporary directory.
-pub(super) fn is_temp_literal(s: &str) -> bool {
-    s == "/tmp" || s.starts_with("/tmp/") || s.starts_with("/var/tmp/")
 }
 
 /// A call that returns a temporary directory or file: `std::env::temp_dir()`,

@@ -1,0 +1,115 @@
+//! Word lists and name tests shared by the frontends: what the names around a call say
+//! about it (a retry back-off, per-instance upkeep, a single-instance guard, a temporary path).
+
+/// Words naming work that concerns the instance itself, not shared state. Beyond
+/// health and metrics: evicting from in-process maps (`map.retain(..)`,
+/// `limiter.retain_recent()`, `run_gc`) only tidies this instance's memory.
+const PER_INSTANCE_WORDS: &[&str] = &[
+    "health",
+    "healthcheck",
+    "heartbeat",
+    "metric",
+    "metrics",
+    "gauge",
+    "keepalive",
+    "ping",
+    "pong",
+    "telemetry",
+    "liveness",
+    "readiness",
+    "probe",
+    "uptime",
+    "prometheus",
+    "statsd",
+    "retain",
+    "gc",
+];
+
+/// Flags and checks that say only one instance of the deployment runs the code.
+const GUARD_WORDS: &[&str] = &[
+    "leader",
+    "runjobs",
+    "jobenabled",
+    "jobsenabled",
+    "enablejobs",
+    "cronenabled",
+    "enablecron",
+    "runcron",
+    "schedulerenabled",
+    "enablescheduler",
+    "isscheduler",
+];
+
+/// Whether `text` has one of `words` as a whole word (`sendHeartbeat`, `PING_INTERVAL`,
+/// `metrics::gauge`, `send_pings`; not `shipping`).
+fn has_word(text: &str, words: &[&str]) -> bool {
+    let mut word = String::new();
+    let mut prev_lower = false;
+    for c in text.chars().chain(std::iter::once(' ')) {
+        let boundary = !c.is_ascii_alphanumeric() || (c.is_ascii_uppercase() && prev_lower);
+        if boundary && !word.is_empty() {
+            let singular = word.strip_suffix('s').unwrap_or(&word);
+            if words.contains(&word.as_str()) || words.contains(&singular) {
+                return true;
+            }
+            word.clear();
+        }
+        if c.is_ascii_alphanumeric() {
+            word.push(c.to_ascii_lowercase());
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+    }
+    false
+}
+
+/// Names or text about this instance's own upkeep: heartbeats, metrics, health checks.
+pub fn mentions_per_instance_work(text: &str) -> bool {
+    has_word(text, PER_INSTANCE_WORDS)
+}
+
+/// A condition such as `is_leader()`, `config.run_jobs` or `settings.scheduler.enabled`.
+pub fn is_single_instance_guard(text: &str) -> bool {
+    let squashed: String = text
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    GUARD_WORDS.iter().any(|w| squashed.contains(w))
+}
+
+/// An attempt counter or back-off (`backoff`, `retry_delay`, `attempt * 2`, `reconnect_wait`,
+/// `300 * fails`).
+pub fn looks_retry(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    [
+        "attempt",
+        "retry",
+        "retries",
+        "backoff",
+        "back_off",
+        "reconnect",
+        "fail",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
+/// A string literal in the system's temporary directory.
+pub fn is_temp_literal(s: &str) -> bool {
+    s == "/tmp" || s.starts_with("/tmp/") || s.starts_with("/var/tmp/")
+}
+
+/// A variable name that denotes a temporary path: contains `tmp`, or `temp` not followed
+/// by a lowercase letter (`tempFile`, `temp_dir`, `TempPath`, but not `template`).
+pub fn is_temp_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if lower.contains("tmp") {
+        return true;
+    }
+    lower.match_indices("temp").any(|(i, _)| {
+        !name[i + 4..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase())
+    })
+}
