@@ -1,8 +1,1786 @@
-//! C# frontend (tree-sitter-c-sharp). Placeholder until the real frontend lands.
+//! C# frontend (tree-sitter-c-sharp).
+//!
+//! Two passes over one parse: the first collects what names can refer to (usings,
+//! static usings, aliases, namespaces, types and methods declared in the file);
+//! the second walks the code with a scope of variables (locals, parameters,
+//! fields, properties) and lowers invocations, constructions, attributes and base
+//! types to [`Event`]s with resolved candidate targets.
+//!
+//! A simple type name such as `File` yields one candidate per imported namespace
+//! (`System.IO.File` when `System.IO` is imported, explicitly or implicitly); a
+//! type declared in the file, or a variable of that name, shadows the imports.
 
+use super::tree::{first_syntax_error, parse, text};
 use super::Extracted;
+use crate::event::{Arg, Context, Event, EventKind, FileFacts};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use tree_sitter::Node;
 
-/// Extracts facts from C# source.
-pub fn extract(_text: &str, _implicit_namespaces: &[String]) -> Extracted {
-    Extracted::default()
+/// Deeper nesting than this is not analysed (guards the recursive walk).
+const MAX_DEPTH: usize = 400;
+/// At most this many nodes are inspected when classifying one expression.
+const MAX_SCAN: usize = 256;
+
+/// Namespaces whose import marks a file as test code.
+const TEST_NAMESPACES: &[&str] = &[
+    "Xunit",
+    "NUnit.Framework",
+    "Microsoft.VisualStudio.TestTools.UnitTesting",
+    "TUnit.Core",
+];
+/// Method attributes that mark test methods (last name segment).
+const TEST_METHOD_ATTRIBUTES: &[&str] = &[
+    "Fact",
+    "Theory",
+    "Test",
+    "TestMethod",
+    "DataTestMethod",
+    "TestCase",
+    "TestCaseSource",
+    "SkippableFact",
+    "SkippableTheory",
+];
+/// Class attributes that mark test classes (last name segment).
+const TEST_CLASS_ATTRIBUTES: &[&str] = &["TestClass", "TestFixture"];
+/// Calls whose delegate arguments run on another task or thread.
+const SPAWNERS: &[&str] = &[
+    "System.Threading.Tasks.Task.Run",
+    "System.Threading.Tasks.Task.Factory.StartNew",
+    "System.Threading.Tasks.TaskFactory.StartNew",
+    "System.Threading.ThreadPool.QueueUserWorkItem",
+    "System.Threading.ThreadPool.UnsafeQueueUserWorkItem",
+];
+/// Constructions whose delegate arguments run on another thread.
+const SPAWNING_TYPES: &[&str] = &["System.Threading.Thread"];
+/// Calls that return a temporary path; arguments derived from them are reported as
+/// `Arg::Member` with this name so rules can treat scratch files as harmless.
+const TEMP_PATH_CALLS: &[&str] = &[
+    "System.IO.Path.GetTempPath",
+    "System.IO.Path.GetTempFileName",
+];
+/// Words in an `if` condition that mark error handling or retry code.
+const RETRY_CONDITION_WORDS: &[&str] = &["attempt", "retry", "retries", "fail", "error", "backoff"];
+/// Words in a call's arguments that mark a computed back-off delay.
+const RETRY_ARG_WORDS: &[&str] = &["attempt", "retry", "retries", "backoff"];
+
+/// Extracts facts from C# source. `implicit_namespaces` are the project's implicit
+/// usings (`<ImplicitUsings>enable</ImplicitUsings>`), treated like `global using`s.
+pub fn extract(text: &str, implicit_namespaces: &[String]) -> Extracted {
+    let language = tree_sitter_c_sharp::LANGUAGE.into();
+    let Some(tree) = parse(&language, text) else {
+        return Extracted::default();
+    };
+    let root = tree.root_node();
+    let scope = FileScope::collect(root, text, implicit_namespaces);
+    let mut walker = Walker {
+        src: text,
+        file: &scope,
+        facts: FileFacts::default(),
+        vars: vec![HashMap::new()],
+    };
+    walker.walk(root, Ctx::default(), 0);
+    let mut facts = walker.facts;
+    facts.events.sort_by_key(|e| e.span.start);
+    if scope.test_file {
+        facts.file_context.insert(Context::Test);
+    }
+    Extracted {
+        facts,
+        syntax_error: first_syntax_error(&tree),
+    }
+}
+
+/// What the file's names can refer to, independent of position.
+#[derive(Debug, Default)]
+struct FileScope {
+    /// Imported namespaces (usings, global usings, implicit usings) followed by the
+    /// namespaces declared in the file and their parents.
+    namespaces: Vec<String>,
+    /// First segments of all known namespaces: a dotted name starting with one is
+    /// taken as fully qualified.
+    roots: HashSet<String>,
+    /// `using static T;` types.
+    statics: Vec<String>,
+    /// `using A = X.Y;`.
+    aliases: HashMap<String, String>,
+    /// Types declared in this file, by simple name, with their qualified name.
+    local_types: HashMap<String, String>,
+    /// Methods and local functions declared in this file.
+    local_methods: HashSet<String>,
+    /// The file imports a test framework.
+    test_file: bool,
+}
+
+impl FileScope {
+    fn collect(root: Node<'_>, src: &str, implicit: &[String]) -> FileScope {
+        let mut scope = FileScope::default();
+        let mut imported: Vec<String> = Vec::new();
+        let mut declared: Vec<String> = Vec::new();
+        let mut types: Vec<(String, Node<'_>)> = Vec::new();
+        for_each_node(root, |node| match node.kind() {
+            "using_directive" => {
+                scope.add_using(node, src, &mut imported);
+                false
+            }
+            "namespace_declaration" | "file_scoped_namespace_declaration" => {
+                if let Some(name) = node
+                    .child_by_field_name("name")
+                    .and_then(|n| dotted(n, src))
+                {
+                    let mut prefix = name.as_str();
+                    loop {
+                        declared.push(prefix.to_string());
+                        match prefix.rfind('.') {
+                            Some(i) => prefix = &prefix[..i],
+                            None => break,
+                        }
+                    }
+                }
+                true
+            }
+            "class_declaration"
+            | "struct_declaration"
+            | "interface_declaration"
+            | "enum_declaration"
+            | "record_declaration"
+            | "record_struct_declaration"
+            | "delegate_declaration" => {
+                if let Some(name) = node.child_by_field_name("name") {
+                    types.push((text(name, src).to_string(), node));
+                }
+                true
+            }
+            "method_declaration" | "local_function_statement" => {
+                if let Some(name) = node.child_by_field_name("name") {
+                    scope.local_methods.insert(text(name, src).to_string());
+                }
+                true
+            }
+            _ => true,
+        });
+        for ns in implicit {
+            let ns = ns.trim().trim_start_matches("global::");
+            if !ns.is_empty() {
+                imported.push(ns.to_string());
+            }
+        }
+        scope.test_file = imported
+            .iter()
+            .any(|ns| TEST_NAMESPACES.contains(&ns.as_str()));
+        let file_namespace = declared.first().cloned();
+        for (name, node) in types {
+            let qualified = enclosing_namespace(node, src)
+                .or_else(|| file_namespace.clone())
+                .map_or_else(|| name.clone(), |ns| format!("{ns}.{name}"));
+            scope.local_types.entry(name).or_insert(qualified);
+        }
+        for ns in imported.into_iter().chain(declared) {
+            if !scope.namespaces.contains(&ns) {
+                if let Some(root) = ns.split('.').next() {
+                    scope.roots.insert(root.to_string());
+                }
+                scope.namespaces.push(ns);
+            }
+        }
+        scope
+    }
+
+    fn add_using(&mut self, node: Node<'_>, src: &str, imported: &mut Vec<String>) {
+        let alias = node.child_by_field_name("name");
+        let mut is_static = false;
+        let mut target = None;
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            if child.kind() == "static" {
+                is_static = true;
+            } else if child.is_named() && Some(child) != alias {
+                target = dotted(child, src);
+            }
+        }
+        let Some(target) = target else { return };
+        let target = target.trim_start_matches("global::").to_string();
+        match alias {
+            Some(alias) => {
+                self.aliases.insert(text(alias, src).to_string(), target);
+            }
+            None if is_static => self.statics.push(target),
+            None => imported.push(target),
+        }
+    }
+
+    /// Candidate fully qualified names for a type name as written at a use site.
+    fn resolve_type(&self, name: &str) -> Vec<String> {
+        if let Some(rest) = name.strip_prefix("global::") {
+            return vec![rest.to_string()];
+        }
+        let (first, rest) = match name.find(['.', ':']) {
+            Some(i) => (&name[..i], &name[i..]),
+            None => (name, ""),
+        };
+        if let Some(rest) = rest.strip_prefix("::") {
+            // `Alias::Name` names a namespace alias.
+            return match self.aliases.get(first) {
+                Some(target) => vec![format!("{target}.{rest}")],
+                None => vec![rest.to_string()],
+            };
+        }
+        if let Some(target) = self.aliases.get(first) {
+            return vec![format!("{target}{rest}")];
+        }
+        if let Some(local) = self.local_types.get(first) {
+            return vec![format!("{local}{rest}")];
+        }
+        if !rest.is_empty() && self.roots.contains(first) {
+            return vec![name.to_string()];
+        }
+        let mut out = Vec::with_capacity(self.namespaces.len() + 1);
+        if !rest.is_empty() {
+            out.push(name.to_string());
+        }
+        out.extend(self.namespaces.iter().map(|ns| format!("{ns}.{name}")));
+        if out.is_empty() {
+            out.push(name.to_string());
+        }
+        out
+    }
+}
+
+/// The innermost block namespace around `node`, with its enclosing ones.
+fn enclosing_namespace(node: Node<'_>, src: &str) -> Option<String> {
+    let mut parts = Vec::new();
+    let mut cur = node.parent();
+    while let Some(n) = cur {
+        if n.kind() == "namespace_declaration" {
+            if let Some(name) = n.child_by_field_name("name").and_then(|n| dotted(n, src)) {
+                parts.push(name);
+            }
+        }
+        cur = n.parent();
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    parts.reverse();
+    Some(parts.join("."))
+}
+
+/// Pre-order traversal without recursion; `visit` returns whether to descend.
+fn for_each_node<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) {
+    let mut cursor = root.walk();
+    let mut depth = 0usize;
+    loop {
+        let descend = visit(cursor.node()) && depth < MAX_DEPTH;
+        if descend && cursor.goto_first_child() {
+            depth += 1;
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if depth == 0 || !cursor.goto_parent() {
+                return;
+            }
+            depth -= 1;
+        }
+    }
+}
+
+/// A name written as identifiers and dots (`System.IO.File`, `global::X.Y`,
+/// `List<int>` as `List`), without whitespace or type arguments.
+fn dotted(node: Node<'_>, src: &str) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    let mut cur = node;
+    for _ in 0..64 {
+        match cur.kind() {
+            "identifier" | "predefined_type" | "this_expression" | "this" => {
+                parts.push(text(cur, src).to_string());
+                break;
+            }
+            "generic_name" => {
+                parts.push(text(cur.named_child(0)?, src).to_string());
+                break;
+            }
+            "alias_qualified_name" => {
+                let alias = text(cur.child_by_field_name("alias")?, src);
+                let name = dotted(cur.child_by_field_name("name")?, src)?;
+                parts.push(format!("{alias}::{name}"));
+                break;
+            }
+            "qualified_name" => {
+                parts.push(dotted(cur.child_by_field_name("name")?, src)?);
+                cur = cur.child_by_field_name("qualifier")?;
+            }
+            "member_access_expression" => {
+                parts.push(dotted(cur.child_by_field_name("name")?, src)?);
+                cur = cur.child_by_field_name("expression")?;
+            }
+            "nullable_type" => cur = cur.child_by_field_name("type")?,
+            _ => return None,
+        }
+    }
+    parts.reverse();
+    Some(parts.join("."))
+}
+
+/// The written type of a declaration, or `None` for `var`, arrays, tuples and the like.
+fn type_name(node: Node<'_>, src: &str) -> Option<String> {
+    match node.kind() {
+        "implicit_type" | "array_type" | "tuple_type" | "pointer_type" => None,
+        _ => dotted(node, src),
+    }
+}
+
+/// What a variable is known to hold.
+#[derive(Debug, Clone, Default)]
+struct VarInfo {
+    /// The declared or constructed type, as written.
+    ty: Option<String>,
+    /// It holds (or by its name, probably holds) a file path.
+    path_like: bool,
+    /// It was initialised from a temp-path call (one of [`TEMP_PATH_CALLS`]).
+    temp: Option<&'static str>,
+}
+
+/// Contexts inherited from enclosing syntax.
+#[derive(Debug, Clone, Copy, Default)]
+struct Ctx {
+    unbounded_loop: bool,
+    retry: bool,
+    spawned: bool,
+    test: bool,
+}
+
+impl Ctx {
+    fn set(self) -> BTreeSet<Context> {
+        let mut set = BTreeSet::new();
+        for (on, c) in [
+            (self.unbounded_loop, Context::UnboundedLoop),
+            (self.retry, Context::Retry),
+            (self.spawned, Context::Spawned),
+            (self.test, Context::Test),
+        ] {
+            if on {
+                set.insert(c);
+            }
+        }
+        set
+    }
+
+    /// The context at the start of a new function body: loops and catch blocks of the
+    /// enclosing function do not repeat or guard a lambda or local function.
+    fn function(self) -> Ctx {
+        Ctx {
+            unbounded_loop: false,
+            retry: false,
+            ..self
+        }
+    }
+}
+
+/// What the receiver of a member call is.
+enum Recv {
+    /// A type, by candidate names: the call is static.
+    Type(Vec<String>),
+    /// A value, with its type as written when known.
+    Value(Option<String>),
+}
+
+struct Walker<'s, 'f> {
+    src: &'s str,
+    file: &'f FileScope,
+    facts: FileFacts,
+    /// Variable scopes, innermost last: file (top-level statements), types
+    /// (fields, properties, primary-constructor parameters), functions.
+    vars: Vec<HashMap<String, VarInfo>>,
+}
+
+impl Walker<'_, '_> {
+    fn walk(&mut self, node: Node<'_>, ctx: Ctx, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        match node.kind() {
+            "using_directive" => {}
+            "string_literal" | "verbatim_string_literal" | "raw_string_literal" => {
+                if let Some(s) = string_value(node, self.src) {
+                    self.facts.strings.insert(s);
+                }
+            }
+            "interpolated_string_expression" => {
+                if let Some(s) = string_value(node, self.src) {
+                    self.facts.strings.insert(s);
+                }
+                self.walk_children(node, ctx, depth);
+            }
+            "class_declaration"
+            | "struct_declaration"
+            | "interface_declaration"
+            | "record_declaration"
+            | "record_struct_declaration" => {
+                self.type_declaration(node, ctx, depth);
+            }
+            "method_declaration"
+            | "constructor_declaration"
+            | "destructor_declaration"
+            | "operator_declaration"
+            | "conversion_operator_declaration"
+            | "local_function_statement"
+            | "accessor_declaration"
+            | "lambda_expression"
+            | "anonymous_method_expression" => {
+                let ctx = Ctx {
+                    test: ctx.test || self.has_attribute(node, TEST_METHOD_ATTRIBUTES),
+                    ..ctx.function()
+                };
+                self.vars.push(HashMap::new());
+                self.walk_children(node, ctx, depth);
+                self.vars.pop();
+            }
+            "while_statement" | "do_statement" | "for_statement" => {
+                let unbounded = match node.child_by_field_name("condition") {
+                    Some(cond) => !bounded_condition(cond, self.src),
+                    None => node.kind() == "for_statement",
+                };
+                let body_ctx = Ctx {
+                    unbounded_loop: ctx.unbounded_loop || unbounded,
+                    ..ctx
+                };
+                self.walk_fields(node, ctx, depth, &[("body", body_ctx)]);
+            }
+            "catch_clause" => {
+                let body_ctx = Ctx { retry: true, ..ctx };
+                self.walk_fields(node, ctx, depth, &[("body", body_ctx)]);
+            }
+            "if_statement" => {
+                let retry = node
+                    .child_by_field_name("condition")
+                    .is_some_and(|c| mentions(text(c, self.src), RETRY_CONDITION_WORDS));
+                let inner = Ctx {
+                    retry: ctx.retry || retry,
+                    ..ctx
+                };
+                self.walk_fields(
+                    node,
+                    ctx,
+                    depth,
+                    &[("consequence", inner), ("alternative", inner)],
+                );
+            }
+            "invocation_expression" => self.invocation(node, ctx, depth),
+            "object_creation_expression" | "implicit_object_creation_expression" => {
+                self.construction(node, ctx, depth);
+            }
+            "attribute" => {
+                self.attribute(node, ctx);
+                self.walk_children(node, ctx, depth);
+            }
+            "variable_declaration" => {
+                self.walk_children(node, ctx, depth);
+                self.declare_variables(node);
+            }
+            "parameter" => {
+                self.walk_children(node, ctx, depth);
+                if let Some(name) = node.child_by_field_name("name") {
+                    let ty = node
+                        .child_by_field_name("type")
+                        .and_then(|t| type_name(t, self.src));
+                    self.declare(name, ty, None);
+                }
+            }
+            "implicit_parameter" => self.declare(node, None, None),
+            "foreach_statement" => {
+                if let Some(left) = node.child_by_field_name("left") {
+                    if left.kind() == "identifier" {
+                        let ty = node
+                            .child_by_field_name("type")
+                            .and_then(|t| type_name(t, self.src));
+                        self.declare(left, ty, None);
+                    }
+                }
+                self.walk_children(node, ctx, depth);
+            }
+            "declaration_expression" | "catch_declaration" => {
+                if let Some(name) = node.child_by_field_name("name") {
+                    let ty = node
+                        .child_by_field_name("type")
+                        .and_then(|t| type_name(t, self.src));
+                    self.declare(name, ty, None);
+                }
+            }
+            _ => self.walk_children(node, ctx, depth),
+        }
+    }
+
+    fn walk_children(&mut self, node: Node<'_>, ctx: Ctx, depth: usize) {
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            self.walk(child, ctx, depth + 1);
+        }
+    }
+
+    /// Walks the children of `node`, those in the named fields with their own context.
+    fn walk_fields(&mut self, node: Node<'_>, ctx: Ctx, depth: usize, fields: &[(&str, Ctx)]) {
+        let mut cursor = node.walk();
+        let mut more = cursor.goto_first_child();
+        while more {
+            let child = cursor.node();
+            if child.is_named() {
+                let field = cursor.field_name();
+                let child_ctx = fields
+                    .iter()
+                    .find(|(f, _)| Some(*f) == field)
+                    .map_or(ctx, |(_, c)| *c);
+                self.walk(child, child_ctx, depth + 1);
+            }
+            more = cursor.goto_next_sibling();
+        }
+    }
+
+    fn type_declaration(&mut self, node: Node<'_>, ctx: Ctx, depth: usize) {
+        let mut members = HashMap::new();
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            match child.kind() {
+                "base_list" => self.base_list(child, ctx),
+                "parameter_list" => {
+                    let mut c = child.walk();
+                    for param in child.named_children(&mut c) {
+                        self.member_var(&mut members, param);
+                    }
+                }
+                "declaration_list" => {
+                    let mut c = child.walk();
+                    for member in child.named_children(&mut c) {
+                        match member.kind() {
+                            "field_declaration" | "event_field_declaration" => {
+                                let mut c2 = member.walk();
+                                for decl in member.named_children(&mut c2) {
+                                    if decl.kind() == "variable_declaration" {
+                                        self.member_vars(&mut members, decl);
+                                    }
+                                }
+                            }
+                            "property_declaration" => self.member_var(&mut members, member),
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let ctx = Ctx {
+            test: ctx.test || self.has_attribute(node, TEST_CLASS_ATTRIBUTES),
+            ..ctx
+        };
+        self.vars.push(members);
+        self.walk_children(node, ctx, depth);
+        self.vars.pop();
+    }
+
+    /// Records a property or parameter `node` (with `name` and `type` fields).
+    fn member_var(&self, members: &mut HashMap<String, VarInfo>, node: Node<'_>) {
+        if let Some(name) = node.child_by_field_name("name") {
+            let name = text(name, self.src);
+            let ty = node
+                .child_by_field_name("type")
+                .and_then(|t| type_name(t, self.src));
+            let info = self.var_info(name, ty, None);
+            members.insert(name.to_string(), info);
+        }
+    }
+
+    fn member_vars(&self, members: &mut HashMap<String, VarInfo>, decl: Node<'_>) {
+        let ty = decl
+            .child_by_field_name("type")
+            .and_then(|t| type_name(t, self.src));
+        let mut cursor = decl.walk();
+        for declarator in decl.named_children(&mut cursor) {
+            if declarator.kind() != "variable_declarator" {
+                continue;
+            }
+            if let Some(name) = declarator.child_by_field_name("name") {
+                let name = text(name, self.src);
+                let info = self.var_info(name, ty.clone(), initializer(declarator));
+                members.insert(name.to_string(), info);
+            }
+        }
+    }
+
+    fn declare_variables(&mut self, decl: Node<'_>) {
+        let ty = decl
+            .child_by_field_name("type")
+            .and_then(|t| type_name(t, self.src));
+        let mut cursor = decl.walk();
+        for declarator in decl.named_children(&mut cursor) {
+            if declarator.kind() != "variable_declarator" {
+                continue;
+            }
+            if let Some(name) = declarator.child_by_field_name("name") {
+                self.declare(name, ty.clone(), initializer(declarator));
+            }
+        }
+    }
+
+    fn declare(&mut self, name: Node<'_>, ty: Option<String>, init: Option<Node<'_>>) {
+        let name = text(name, self.src);
+        let info = self.var_info(name, ty, init);
+        if let Some(scope) = self.vars.last_mut() {
+            scope.insert(name.to_string(), info);
+        }
+    }
+
+    fn var_info(&self, name: &str, ty: Option<String>, init: Option<Node<'_>>) -> VarInfo {
+        let init = init.map(unwrap_expr);
+        let ty = ty.or_else(|| init.and_then(|i| self.expression_type(i)));
+        let temp = init.and_then(|i| self.temp_source(i));
+        let path_like = match (&ty, init) {
+            (Some(t), _) if !is_string_type(t) => false,
+            (_, Some(i)) if self.path_like(i) => true,
+            _ => path_like_name(name),
+        };
+        VarInfo {
+            ty,
+            path_like,
+            temp,
+        }
+    }
+
+    /// The type of an expression when it is written in it (`new T()`, `(T)x`, `x as T`).
+    fn expression_type(&self, expr: Node<'_>) -> Option<String> {
+        match expr.kind() {
+            "object_creation_expression" | "cast_expression" => expr
+                .child_by_field_name("type")
+                .and_then(|t| type_name(t, self.src)),
+            "as_expression" => expr
+                .child_by_field_name("right")
+                .and_then(|t| type_name(t, self.src)),
+            _ => None,
+        }
+    }
+
+    fn lookup(&self, name: &str) -> Option<&VarInfo> {
+        self.vars.iter().rev().find_map(|scope| scope.get(name))
+    }
+
+    fn has_attribute(&self, node: Node<'_>, names: &[&str]) -> bool {
+        let mut cursor = node.walk();
+        for list in node.named_children(&mut cursor) {
+            if list.kind() != "attribute_list" {
+                continue;
+            }
+            let mut c = list.walk();
+            for attr in list.named_children(&mut c) {
+                let name = attr
+                    .child_by_field_name("name")
+                    .and_then(|n| dotted(n, self.src));
+                if let Some(name) = name {
+                    let last = name.rsplit(['.', ':']).next().unwrap_or(&name);
+                    let last = last.strip_suffix("Attribute").unwrap_or(last);
+                    if names.contains(&last) {
+                        return true;
+                    }
+                }
+            }
+        }
+        false
+    }
+
+    fn base_list(&mut self, list: Node<'_>, ctx: Ctx) {
+        let mut cursor = list.walk();
+        for base in list.named_children(&mut cursor) {
+            let ty = if base.kind() == "primary_constructor_base_type" {
+                base.child_by_field_name("type")
+            } else {
+                Some(base)
+            };
+            let Some(name) = ty.and_then(|t| type_name(t, self.src)) else {
+                continue;
+            };
+            let mut event = Event::new(
+                EventKind::Subclass,
+                self.file.resolve_type(&name),
+                base.byte_range(),
+            );
+            event.context = ctx.set();
+            self.facts.events.push(event);
+        }
+    }
+
+    fn attribute(&mut self, node: Node<'_>, ctx: Ctx) {
+        let Some(name) = node
+            .child_by_field_name("name")
+            .and_then(|n| dotted(n, self.src))
+        else {
+            return;
+        };
+        let mut targets = Vec::new();
+        if !name.ends_with("Attribute") {
+            targets.extend(self.file.resolve_type(&format!("{name}Attribute")));
+        }
+        targets.extend(self.file.resolve_type(&name));
+        let mut event = Event::new(EventKind::Annotation, targets, node.byte_range());
+        let mut cursor = node.walk();
+        for list in node.named_children(&mut cursor) {
+            if list.kind() == "attribute_argument_list" {
+                let mut c = list.walk();
+                for arg in list.named_children(&mut c) {
+                    if let Some(expr) = last_named_child(arg) {
+                        event.args.push(self.arg(expr));
+                    }
+                }
+            }
+        }
+        event.context = ctx.set();
+        self.facts.events.push(event);
+    }
+
+    fn invocation(&mut self, node: Node<'_>, ctx: Ctx, depth: usize) {
+        let function = node.child_by_field_name("function");
+        let arguments = node.child_by_field_name("arguments");
+        let mut targets = Vec::new();
+        let mut start = node.start_byte();
+        let mut receiver = None;
+        if let Some(function) = function {
+            let (method, name_node, recv) = match function.kind() {
+                "member_access_expression" => (
+                    function.child_by_field_name("name"),
+                    function.child_by_field_name("name"),
+                    function.child_by_field_name("expression"),
+                ),
+                "conditional_access_expression" => {
+                    let binding = last_named_child(function);
+                    let name = binding
+                        .filter(|b| b.kind() == "member_binding_expression")
+                        .and_then(|b| b.child_by_field_name("name"));
+                    (name, name, function.child_by_field_name("condition"))
+                }
+                "identifier" | "generic_name" => (Some(function), None, None),
+                _ => (None, None, None),
+            };
+            let method = method.and_then(|m| dotted(m, self.src));
+            if let Some(method) = &method {
+                targets = self.call_targets(method, recv);
+                self.facts.calls.extend(targets.iter().cloned());
+                self.facts.calls.insert(method.clone());
+            }
+            receiver = recv;
+            // A call at the end of a multi-line chain is reported on its own line.
+            if let (Some(name), Some(recv)) = (name_node, recv) {
+                if recv.start_position().row != name.start_position().row {
+                    start = name.start_byte();
+                }
+            }
+        }
+        let args = arguments.map(|a| self.args(a)).unwrap_or_default();
+        if !targets.is_empty() {
+            let mut event = Event::new(EventKind::Call, targets.clone(), start..node.end_byte());
+            event.args = args;
+            event.chain = receiver.map(|r| self.chain(r)).unwrap_or_default();
+            event.context = ctx.set();
+            if arguments.is_some_and(|a| mentions(text(a, self.src), RETRY_ARG_WORDS)) {
+                event.context.insert(Context::Retry);
+            }
+            self.facts.events.push(event);
+        }
+        if let Some(function) = function {
+            self.walk(function, ctx, depth + 1);
+        }
+        if let Some(arguments) = arguments {
+            let spawns = targets.iter().any(|t| SPAWNERS.contains(&t.as_str()));
+            let arg_ctx = Ctx {
+                spawned: ctx.spawned || spawns,
+                ..ctx
+            };
+            self.walk(arguments, arg_ctx, depth + 1);
+        }
+    }
+
+    /// Candidate targets of calling `method` on `recv` (or unqualified when `None`).
+    fn call_targets(&self, method: &str, recv: Option<Node<'_>>) -> Vec<String> {
+        let Some(recv) = recv else {
+            if self.file.local_methods.contains(method) || self.lookup(method).is_some() {
+                return Vec::new();
+            }
+            return self
+                .file
+                .statics
+                .iter()
+                .map(|t| format!("{t}.{method}"))
+                .collect();
+        };
+        match self.receiver(recv) {
+            Recv::Type(types) => types.iter().map(|t| format!("{t}.{method}")).collect(),
+            Recv::Value(ty) => {
+                let mut out: Vec<String> = ty
+                    .map(|t| self.file.resolve_type(&t))
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|t| format!("{t}.{method}"))
+                    .collect();
+                // Extension methods: any imported namespace may supply one.
+                out.extend(
+                    self.file
+                        .namespaces
+                        .iter()
+                        .map(|ns| format!("{ns}.{method}")),
+                );
+                out
+            }
+        }
+    }
+
+    fn receiver(&self, expr: Node<'_>) -> Recv {
+        let expr = unwrap_expr(expr);
+        if let Some(ty) = self.expression_type(expr) {
+            return Recv::Value(Some(ty));
+        }
+        let Some(name) = dotted(expr, self.src) else {
+            return Recv::Value(None);
+        };
+        let first = name.split(['.', ':']).next().unwrap_or(&name);
+        let single = first.len() == name.len();
+        if first == "this" || first == "base" {
+            let mut rest = name.split('.').skip(1);
+            return match (rest.next(), rest.next()) {
+                (Some(field), None) => Recv::Value(self.lookup(field).and_then(|v| v.ty.clone())),
+                _ => Recv::Value(None),
+            };
+        }
+        if let Some(var) = self.lookup(first) {
+            return Recv::Value(if single { var.ty.clone() } else { None });
+        }
+        if let Some(system) = predefined_type(&name) {
+            return Recv::Type(vec![system.to_string()]);
+        }
+        if self.file.aliases.contains_key(first)
+            || self.file.local_types.contains_key(first)
+            || name.starts_with("global::")
+        {
+            return Recv::Type(self.file.resolve_type(&name));
+        }
+        // Unknown lower-case names are variables declared elsewhere (another partial
+        // class file, a base class); upper-case ones are taken to be types.
+        if first.starts_with(|c: char| c.is_uppercase()) {
+            Recv::Type(self.file.resolve_type(&name))
+        } else {
+            Recv::Value(None)
+        }
+    }
+
+    /// Builder calls applied to the receiver before the call, first applied first.
+    fn chain(&self, recv: Node<'_>) -> Vec<String> {
+        let mut chain = Vec::new();
+        let mut cur = unwrap_expr(recv);
+        while cur.kind() == "invocation_expression" && chain.len() < 64 {
+            let Some(function) = cur.child_by_field_name("function") else {
+                break;
+            };
+            let (name, next) = match function.kind() {
+                "member_access_expression" => (
+                    function.child_by_field_name("name"),
+                    function.child_by_field_name("expression"),
+                ),
+                _ => (Some(function), None),
+            };
+            let Some(name) = name.and_then(|n| dotted(n, self.src)) else {
+                break;
+            };
+            let literal = cur
+                .child_by_field_name("arguments")
+                .filter(|a| a.named_child_count() == 1)
+                .and_then(|a| a.named_child(0))
+                .and_then(last_named_child)
+                .and_then(|e| literal_text(e, self.src));
+            chain.push(match literal {
+                Some(lit) => format!("{name}({lit})"),
+                None => name,
+            });
+            match next {
+                Some(next) => cur = unwrap_expr(next),
+                None => break,
+            }
+        }
+        chain.reverse();
+        chain
+    }
+
+    fn construction(&mut self, node: Node<'_>, ctx: Ctx, depth: usize) {
+        let ty = if node.kind() == "object_creation_expression" {
+            node.child_by_field_name("type")
+                .and_then(|t| type_name(t, self.src))
+        } else {
+            self.target_type(node)
+        };
+        let arguments = if node.kind() == "object_creation_expression" {
+            node.child_by_field_name("arguments")
+        } else {
+            first_child_of_kind(node, "argument_list")
+        };
+        let mut spawns = false;
+        if let Some(ty) = ty {
+            let targets = self.file.resolve_type(&ty);
+            spawns = targets.iter().any(|t| SPAWNING_TYPES.contains(&t.as_str()));
+            let mut event = Event::new(EventKind::Construct, targets, node.byte_range());
+            event.args = arguments.map(|a| self.args(a)).unwrap_or_default();
+            event.context = ctx.set();
+            self.facts.events.push(event);
+        }
+        let arg_ctx = Ctx {
+            spawned: ctx.spawned || spawns,
+            ..ctx
+        };
+        let type_node = node.child_by_field_name("type");
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            if Some(child) == arguments {
+                self.walk(child, arg_ctx, depth + 1);
+            } else if Some(child) != type_node {
+                self.walk(child, ctx, depth + 1);
+            }
+        }
+    }
+
+    /// The type a target-typed `new(...)` creates, from the declaration or assignment it
+    /// initialises.
+    fn target_type(&self, node: Node<'_>) -> Option<String> {
+        let parent = node.parent()?;
+        match parent.kind() {
+            "variable_declarator" => parent
+                .parent()
+                .filter(|d| d.kind() == "variable_declaration")
+                .and_then(|d| d.child_by_field_name("type"))
+                .and_then(|t| type_name(t, self.src)),
+            "property_declaration" => parent
+                .child_by_field_name("type")
+                .and_then(|t| type_name(t, self.src)),
+            "assignment_expression" => {
+                let left = parent.child_by_field_name("left")?;
+                let name = dotted(left, self.src)?;
+                let var = name.strip_prefix("this.").unwrap_or(&name);
+                self.lookup(var)?.ty.clone()
+            }
+            _ => None,
+        }
+    }
+
+    fn args(&self, list: Node<'_>) -> Vec<Arg> {
+        let mut cursor = list.walk();
+        list.named_children(&mut cursor)
+            .filter(|a| a.kind() == "argument")
+            .filter_map(last_named_child)
+            .map(|expr| self.arg(expr))
+            .collect()
+    }
+
+    fn arg(&self, expr: Node<'_>) -> Arg {
+        let expr = unwrap_expr(expr);
+        if let Some(s) = string_value(expr, self.src) {
+            return Arg::Str(s);
+        }
+        if let Some(temp) = self.temp_source(expr) {
+            return Arg::Member(vec![temp.to_string()]);
+        }
+        match expr.kind() {
+            "member_access_expression" => {
+                if let (Some(Recv::Type(types)), Some(name)) = (
+                    expr.child_by_field_name("expression")
+                        .map(|e| self.receiver(e)),
+                    expr.child_by_field_name("name"),
+                ) {
+                    let name = text(name, self.src);
+                    return Arg::Member(types.iter().map(|t| format!("{t}.{name}")).collect());
+                }
+            }
+            "identifier" if !self.file.statics.is_empty() => {
+                let name = text(expr, self.src);
+                if self.lookup(name).is_none() && name.starts_with(|c: char| c.is_uppercase()) {
+                    return Arg::Member(
+                        self.file
+                            .statics
+                            .iter()
+                            .map(|t| format!("{t}.{name}"))
+                            .collect(),
+                    );
+                }
+            }
+            _ => {}
+        }
+        Arg::Other {
+            path_like: self.path_like(expr),
+        }
+    }
+
+    /// Whether an expression looks like a file path: a string expression, a
+    /// `System.IO.Path` call, or a name that says so.
+    fn path_like(&self, expr: Node<'_>) -> bool {
+        self.path_like_within(expr, 0)
+    }
+
+    fn path_like_within(&self, expr: Node<'_>, depth: usize) -> bool {
+        if depth > 32 {
+            return false;
+        }
+        let expr = unwrap_expr(expr);
+        match expr.kind() {
+            "string_literal"
+            | "verbatim_string_literal"
+            | "raw_string_literal"
+            | "interpolated_string_expression" => true,
+            "binary_expression" => {
+                let is_plus = expr
+                    .child_by_field_name("operator")
+                    .is_some_and(|o| text(o, self.src) == "+");
+                let side = |f: &str| {
+                    expr.child_by_field_name(f)
+                        .is_some_and(|s| self.path_like_within(s, depth + 1))
+                };
+                is_plus && (side("left") || side("right"))
+            }
+            "invocation_expression" => {
+                let Some(function) = expr.child_by_field_name("function") else {
+                    return false;
+                };
+                let (Some(method), Some(recv)) = (
+                    function.child_by_field_name("name"),
+                    function.child_by_field_name("expression"),
+                ) else {
+                    return false;
+                };
+                let method = text(method, self.src);
+                let Recv::Type(recv_types) = self.receiver(recv) else {
+                    return false;
+                };
+                recv_types.iter().any(|t| {
+                    t == "System.IO.Path"
+                        || (t == "System.String" && matches!(method, "Format" | "Concat" | "Join"))
+                })
+            }
+            "identifier" => match self.lookup(text(expr, self.src)) {
+                Some(var) => var.path_like,
+                None => path_like_name(text(expr, self.src)),
+            },
+            "member_access_expression" => expr
+                .child_by_field_name("name")
+                .is_some_and(|n| path_like_name(text(n, self.src))),
+            _ => false,
+        }
+    }
+
+    /// The temp-path call an expression derives from, directly or through a variable.
+    fn temp_source(&self, expr: Node<'_>) -> Option<&'static str> {
+        let mut found = None;
+        let mut seen = 0usize;
+        for_each_node(expr, |node| {
+            seen += 1;
+            if found.is_some() || seen > MAX_SCAN {
+                return false;
+            }
+            match node.kind() {
+                "identifier" => {
+                    found = self.lookup(text(node, self.src)).and_then(|v| v.temp);
+                    false
+                }
+                "invocation_expression" => {
+                    let name = node
+                        .child_by_field_name("function")
+                        .filter(|f| f.kind() == "member_access_expression")
+                        .and_then(|f| {
+                            let method = text(f.child_by_field_name("name")?, self.src);
+                            match self.receiver(f.child_by_field_name("expression")?) {
+                                Recv::Type(types) => TEMP_PATH_CALLS.iter().copied().find(|c| {
+                                    types.iter().any(|t| {
+                                        c.strip_prefix(t.as_str()).and_then(|r| r.strip_prefix('.'))
+                                            == Some(method)
+                                    })
+                                }),
+                                Recv::Value(_) => None,
+                            }
+                        });
+                    found = name;
+                    true
+                }
+                "lambda_expression" | "anonymous_method_expression" => false,
+                _ => true,
+            }
+        });
+        found
+    }
+}
+
+fn initializer(declarator: Node<'_>) -> Option<Node<'_>> {
+    let name = declarator.child_by_field_name("name");
+    let mut cursor = declarator.walk();
+    let init = declarator.named_children(&mut cursor).find(|c| {
+        Some(*c) != name && c.kind() != "bracketed_argument_list" && c.kind() != "tuple_pattern"
+    });
+    init
+}
+
+fn first_child_of_kind<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
+    let mut cursor = node.walk();
+    let found = node.named_children(&mut cursor).find(|c| c.kind() == kind);
+    found
+}
+
+/// The value of an `argument` or `attribute_argument`: its last named child (after
+/// any `name:` or `Name =`).
+fn last_named_child(node: Node<'_>) -> Option<Node<'_>> {
+    let last = node.named_child_count().checked_sub(1)?;
+    node.named_child(u32::try_from(last).ok()?)
+}
+
+/// Looks through parentheses, `await`, `!` and casts of the same value.
+fn unwrap_expr(mut node: Node<'_>) -> Node<'_> {
+    for _ in 0..32 {
+        match node.kind() {
+            "parenthesized_expression" | "await_expression" | "postfix_unary_expression" => {
+                match last_named_child(node) {
+                    Some(inner) => node = inner,
+                    None => break,
+                }
+            }
+            _ => break,
+        }
+    }
+    node
+}
+
+/// A loop condition that counts or tests data, so the loop ends on its own.
+fn bounded_condition(cond: Node<'_>, src: &str) -> bool {
+    let cond = unwrap_expr(cond);
+    // `while (reader.Read())`, `while (queue.TryDequeue(out var x))` consume data.
+    if cond.kind() == "invocation_expression" {
+        let name = cond
+            .child_by_field_name("function")
+            .and_then(|f| f.child_by_field_name("name"))
+            .map(|n| text(n, src))
+            .unwrap_or("");
+        if [
+            "Read",
+            "MoveNext",
+            "TryDequeue",
+            "TryTake",
+            "TryRead",
+            "TryPop",
+            "TryReceive",
+        ]
+        .iter()
+        .any(|p| name.starts_with(p))
+        {
+            return true;
+        }
+    }
+    let mut comparison = false;
+    let mut seen = 0usize;
+    for_each_node(cond, |node| {
+        seen += 1;
+        if comparison || seen > MAX_SCAN {
+            return false;
+        }
+        match node.kind() {
+            "binary_expression" => {
+                let op = node
+                    .child_by_field_name("operator")
+                    .map(|o| text(o, src))
+                    .unwrap_or("");
+                let literal_side = ["left", "right"].iter().any(|f| {
+                    node.child_by_field_name(f)
+                        .is_some_and(|s| s.kind() == "boolean_literal")
+                });
+                if matches!(op, "<" | "<=" | ">" | ">=" | "==" | "!=") && !literal_side {
+                    comparison = true;
+                }
+                true
+            }
+            "is_pattern_expression" => {
+                comparison = true;
+                false
+            }
+            "lambda_expression" | "anonymous_method_expression" => false,
+            _ => true,
+        }
+    });
+    comparison
+}
+
+fn mentions(haystack: &str, words: &[&str]) -> bool {
+    let lower = haystack.to_ascii_lowercase();
+    words.iter().any(|w| lower.contains(w))
+}
+
+/// A name such as `filePath`, `uploadDir` or `FileName`, but not `fileStream`.
+fn path_like_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    !lower.ends_with("stream")
+        && ["path", "file", "dir", "folder"]
+            .iter()
+            .any(|w| lower.contains(w))
+}
+
+/// The type a C# keyword stands for (`string.Join` is `System.String.Join`).
+fn predefined_type(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "string" => "System.String",
+        "object" => "System.Object",
+        "int" => "System.Int32",
+        "long" => "System.Int64",
+        "bool" => "System.Boolean",
+        "double" => "System.Double",
+        "decimal" => "System.Decimal",
+        "char" => "System.Char",
+        "byte" => "System.Byte",
+        _ => return None,
+    })
+}
+
+fn is_string_type(ty: &str) -> bool {
+    matches!(ty, "string" | "String" | "System.String")
+}
+
+/// A literal's source text for a builder-chain entry: bools, numbers and strings.
+fn literal_text(node: Node<'_>, src: &str) -> Option<String> {
+    match node.kind() {
+        "boolean_literal" | "integer_literal" | "real_literal" => Some(text(node, src).to_string()),
+        _ => string_value(node, src),
+    }
+}
+
+/// The value of a string literal, or of an interpolated string without holes.
+fn string_value(node: Node<'_>, src: &str) -> Option<String> {
+    let raw = text(node, src);
+    match node.kind() {
+        "string_literal" => {
+            let inner = raw.strip_suffix("u8").unwrap_or(raw);
+            let inner = inner.strip_prefix('"')?.strip_suffix('"')?;
+            Some(unescape(inner))
+        }
+        "verbatim_string_literal" => {
+            let inner = raw.strip_prefix("@\"")?.strip_suffix('"')?;
+            Some(inner.replace("\"\"", "\""))
+        }
+        "raw_string_literal" => {
+            let mut parts = String::new();
+            let mut cursor = node.walk();
+            for child in node.named_children(&mut cursor) {
+                if child.kind() == "raw_string_content" {
+                    parts.push_str(text(child, src));
+                }
+            }
+            Some(parts)
+        }
+        "interpolated_string_expression" => {
+            let verbatim = raw.starts_with("$@") || raw.starts_with("@$");
+            let mut parts = String::new();
+            let mut cursor = node.walk();
+            for child in node.named_children(&mut cursor) {
+                match child.kind() {
+                    "interpolation" => return None,
+                    "string_content" | "escape_sequence" => parts.push_str(text(child, src)),
+                    _ => {}
+                }
+            }
+            Some(if verbatim {
+                parts.replace("\"\"", "\"")
+            } else {
+                unescape(&parts)
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Resolves the common escapes; others are kept as written.
+fn unescape(s: &str) -> String {
+    if !s.contains('\\') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('\\') => out.push('\\'),
+            Some('"') => out.push('"'),
+            Some('\'') => out.push('\''),
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('0') => out.push('\0'),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The implicit usings of an SDK-style project.
+    fn implicit() -> Vec<String> {
+        [
+            "System",
+            "System.Collections.Generic",
+            "System.IO",
+            "System.Linq",
+            "System.Net.Http",
+            "System.Threading",
+            "System.Threading.Tasks",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    }
+
+    fn facts(src: &str) -> FileFacts {
+        let out = extract(src, &implicit());
+        assert!(out.syntax_error.is_none(), "syntax error in {src}");
+        out.facts
+    }
+
+    fn find<'a>(facts: &'a FileFacts, kind: EventKind, target: &str) -> Option<&'a Event> {
+        facts
+            .events
+            .iter()
+            .find(|e| e.kind == kind && e.targets.iter().any(|t| t == target))
+    }
+
+    fn call<'a>(facts: &'a FileFacts, target: &str) -> &'a Event {
+        find(facts, EventKind::Call, target)
+            .unwrap_or_else(|| panic!("no call {target} in {:#?}", facts.events))
+    }
+
+    fn line(src: &str, event: &Event) -> usize {
+        src[..event.span.start].matches('\n').count() + 1
+    }
+
+    fn has_target(facts: &FileFacts, target: &str) -> bool {
+        facts
+            .events
+            .iter()
+            .any(|e| e.targets.iter().any(|t| t == target))
+    }
+
+    #[test]
+    fn grammar_loads() {
+        let mut parser = tree_sitter::Parser::new();
+        assert!(parser
+            .set_language(&tree_sitter_c_sharp::LANGUAGE.into())
+            .is_ok());
+    }
+
+    #[test]
+    fn implicit_and_explicit_namespaces() {
+        let src = "class C {\n  void M(string p) {\n    File.WriteAllText(p, \"x\");\n  }\n}\n";
+        let f = facts(src);
+        let e = call(&f, "System.IO.File.WriteAllText");
+        assert_eq!(line(src, e), 3);
+        assert!(matches!(e.args[0], Arg::Other { .. }));
+        assert_eq!(e.args[1], Arg::Str("x".into()));
+        let out = extract(src, &[]);
+        assert!(!has_target(&out.facts, "System.IO.File.WriteAllText"));
+        let with_using = format!("using System.IO;\n{src}");
+        let out = extract(&with_using, &[]);
+        assert!(has_target(&out.facts, "System.IO.File.WriteAllText"));
+    }
+
+    #[test]
+    fn fully_qualified_and_global() {
+        let f = facts(
+            "class C { void M() {\n System.IO.File.Delete(\"a\");\n global::System.IO.File.Move(\"a\", \"b\");\n IO.File.Copy(\"a\", \"b\"); } }",
+        );
+        call(&f, "System.IO.File.Delete");
+        call(&f, "System.IO.File.Move");
+        call(&f, "System.IO.File.Copy");
+        let delete = call(&f, "System.IO.File.Delete");
+        assert_eq!(delete.targets, vec!["System.IO.File.Delete".to_string()]);
+    }
+
+    #[test]
+    fn using_static_and_aliases() {
+        let src = "using static System.IO.File;\nusing IOFile = System.IO.File;\nusing Sys = System;\nclass C { void M(string path) {\n WriteAllText(path, \"s\");\n IOFile.AppendAllText(path, \"s\");\n Sys.IO.File.Delete(path);\n Sys::IO.File.Create(path); } }";
+        let out = extract(src, &[]);
+        let f = out.facts;
+        assert_eq!(
+            call(&f, "System.IO.File.WriteAllText").targets,
+            vec!["System.IO.File.WriteAllText".to_string()]
+        );
+        call(&f, "System.IO.File.AppendAllText");
+        call(&f, "System.IO.File.Delete");
+        call(&f, "System.IO.File.Create");
+    }
+
+    #[test]
+    fn unqualified_call_to_own_method_is_not_static_import() {
+        let f = facts(
+            "using static System.IO.File;\nclass C { void WriteAllText(string a, string b) {} void M() { WriteAllText(\"a\", \"b\"); } }",
+        );
+        assert!(!has_target(&f, "System.IO.File.WriteAllText"));
+        assert!(f.calls.contains("WriteAllText"));
+    }
+
+    #[test]
+    fn local_type_shadows_import() {
+        let f = facts(
+            "namespace App.Storage;\npublic static class File { public static void Delete(string p) {} }\nclass C { void M() { File.Delete(\"a\"); } }",
+        );
+        assert!(!has_target(&f, "System.IO.File.Delete"));
+        call(&f, "App.Storage.File.Delete");
+    }
+
+    #[test]
+    fn property_and_parameter_shadow_type() {
+        let src = "public class Upload { public IFormFile File { get; set; } }\nclass Ctl {\n public IFormFile File { get; set; }\n void M(Stream s) { File.CopyTo(s); }\n void N(Timer Timer) { Timer.Dispose(); } }";
+        let f = facts(src);
+        assert!(!has_target(&f, "System.IO.File.CopyTo"));
+        call(&f, "System.Threading.Timer.Dispose");
+    }
+
+    #[test]
+    fn property_in_other_class_does_not_shadow() {
+        let f = facts(
+            "public class Upload { public IFormFile File { get; set; } }\nclass Svc { void M(string p) { File.Delete(p); } }",
+        );
+        call(&f, "System.IO.File.Delete");
+    }
+
+    #[test]
+    fn receiver_types() {
+        let src = "class C {\n private readonly FileInfo _info;\n void M(string p, DirectoryInfo dir) {\n var fi = new FileInfo(p);\n fi.CreateText();\n new FileInfo(p).Delete();\n FileInfo typed = Get();\n typed.MoveTo(p);\n dir.Delete(true);\n _info.AppendText();\n this._info.OpenWrite();\n } }";
+        let f = facts(src);
+        assert_eq!(line(src, call(&f, "System.IO.FileInfo.CreateText")), 5);
+        assert_eq!(line(src, call(&f, "System.IO.FileInfo.Delete")), 6);
+        call(&f, "System.IO.FileInfo.MoveTo");
+        call(&f, "System.IO.DirectoryInfo.Delete");
+        call(&f, "System.IO.FileInfo.AppendText");
+        call(&f, "System.IO.FileInfo.OpenWrite");
+    }
+
+    #[test]
+    fn extension_methods_on_values() {
+        let src = "using Quartz;\nvar builder = WebApplication.CreateBuilder(args);\nbuilder.Services.AddQuartz(q => { });\nclass S { void M(IServiceCollection services) { services.AddQuartz(); } }";
+        let f = facts(src);
+        let e = call(&f, "Quartz.AddQuartz");
+        assert_eq!(line(src, e), 3);
+        assert_eq!(
+            f.events
+                .iter()
+                .filter(|e| e.targets.iter().any(|t| t == "Quartz.AddQuartz"))
+                .count(),
+            2
+        );
+        assert!(f.calls.contains("AddQuartz"));
+        // Static calls are never extension calls.
+        let f = facts("using Quartz;\nclass C { void M() { Foo.AddQuartz(); } }");
+        assert!(!has_target(&f, "Quartz.AddQuartz"));
+    }
+
+    #[test]
+    fn multi_line_chain_points_at_the_call_line() {
+        let src = "using Coravel;\nvar app = Build();\napp.Services\n   .UseScheduler(s => { })\n   .LogScheduledTaskProgress();\n";
+        let f = facts(src);
+        let e = call(&f, "Coravel.UseScheduler");
+        assert_eq!(line(src, e), 4);
+        let last = call(&f, "Coravel.LogScheduledTaskProgress");
+        assert_eq!(last.chain, vec!["UseScheduler".to_string()]);
+    }
+
+    #[test]
+    fn constructions_and_member_args() {
+        let src = "class C { void M(string path) {\n using var fs = new FileStream(path, FileMode.Create, FileAccess.Write);\n var ro = new System.IO.FileStream(path, mode: FileMode.Open, access: FileAccess.Read);\n } }";
+        let f = facts(src);
+        let e = find(&f, EventKind::Construct, "System.IO.FileStream").expect("construct");
+        assert_eq!(line(src, e), 2);
+        assert_eq!(e.args[0], Arg::Other { path_like: true });
+        assert!(
+            matches!(&e.args[1], Arg::Member(c) if c.contains(&"System.IO.FileMode.Create".to_string()))
+        );
+        assert!(
+            matches!(&e.args[2], Arg::Member(c) if c.contains(&"System.IO.FileAccess.Write".to_string()))
+        );
+        let ro = f
+            .events
+            .iter()
+            .filter(|e| e.kind == EventKind::Construct)
+            .nth(1)
+            .expect("second construct");
+        assert_eq!(ro.targets, vec!["System.IO.FileStream".to_string()]);
+        assert!(
+            matches!(&ro.args[2], Arg::Member(c) if c.contains(&"System.IO.FileAccess.Read".to_string()))
+        );
+    }
+
+    #[test]
+    fn target_typed_new() {
+        let src = "class C {\n private Timer? _timer;\n private readonly PeriodicTimer _p = new(TimeSpan.FromSeconds(1));\n void Start() {\n _timer = new(Tick, null, 0, 1000);\n System.Timers.Timer t = new(1000);\n Foo(new());\n } }";
+        let f = facts(src);
+        let e = find(&f, EventKind::Construct, "System.Threading.Timer").expect("timer");
+        assert_eq!(line(src, e), 5);
+        let p = find(&f, EventKind::Construct, "System.Threading.PeriodicTimer").expect("periodic");
+        assert_eq!(line(src, p), 3);
+        find(&f, EventKind::Construct, "System.Timers.Timer").expect("timers");
+        assert_eq!(
+            f.events
+                .iter()
+                .filter(|e| e.kind == EventKind::Construct)
+                .count(),
+            3
+        );
+    }
+
+    #[test]
+    fn base_types_and_attributes() {
+        let src = "using Microsoft.Extensions.Hosting;\nnamespace N {\n public class W : BackgroundService, IDisposable { }\n record R(int X) : Base(X);\n [ApiController]\n public class Ctl { [HttpPost(\"upload\")] public void Up() {} } }";
+        let f = facts(src);
+        let e = find(
+            &f,
+            EventKind::Subclass,
+            "Microsoft.Extensions.Hosting.BackgroundService",
+        )
+        .expect("subclass");
+        assert_eq!(line(src, e), 3);
+        find(&f, EventKind::Subclass, "System.IDisposable").expect("interface");
+        find(&f, EventKind::Subclass, "N.Base").expect("primary ctor base");
+        let a = find(
+            &f,
+            EventKind::Annotation,
+            "Microsoft.Extensions.Hosting.HttpPostAttribute",
+        )
+        .expect("attribute");
+        assert_eq!(a.args, vec![Arg::Str("upload".into())]);
+    }
+
+    #[test]
+    fn unbounded_loops() {
+        let src = r#"class W {
+ async Task Run(CancellationToken ct, PeriodicTimer timer) {
+  while (!ct.IsCancellationRequested) { await Task.Delay(1000, ct); }
+  while (true) Thread.Sleep(10);
+  for (;;) { await Task.Delay(1); }
+  do { await Task.Delay(2); } while (running);
+  while (await timer.WaitForNextTickAsync(ct)) { File.Delete("x"); }
+  for (var i = 0; i < 3; i++) { await Task.Delay(3); }
+  while (queue.TryDequeue(out var item)) { await Task.Delay(4); }
+  while (x != null) { await Task.Delay(5); }
+  while (true) { Task.Run(async () => { await Task.Delay(6); }); }
+ }
+}"#;
+        let f = facts(src);
+        let delays: Vec<(usize, bool)> = f
+            .events
+            .iter()
+            .filter(|e| {
+                e.targets.iter().any(|t| {
+                    t == "System.Threading.Tasks.Task.Delay" || t == "System.Threading.Thread.Sleep"
+                })
+            })
+            .map(|e| (line(src, e), e.context.contains(&Context::UnboundedLoop)))
+            .collect();
+        assert_eq!(
+            delays,
+            vec![
+                (3, true),
+                (4, true),
+                (5, true),
+                (6, true),
+                (8, false),
+                (9, false),
+                (10, false),
+                (11, false)
+            ]
+        );
+        let delete = call(&f, "System.IO.File.Delete");
+        assert!(delete.context.contains(&Context::UnboundedLoop));
+        let run = call(&f, "System.Threading.Tasks.Task.Run");
+        assert!(run.context.contains(&Context::UnboundedLoop));
+    }
+
+    #[test]
+    fn spawned_loop() {
+        let src = "class C { void Start() {\n _ = Task.Run(async () => {\n while (true) {\n await Task.Delay(TimeSpan.FromMinutes(1));\n } }); } }";
+        let f = facts(src);
+        let d = call(&f, "System.Threading.Tasks.Task.Delay");
+        assert!(d.context.contains(&Context::UnboundedLoop));
+        assert!(d.context.contains(&Context::Spawned));
+        let src = "class C { void Start() { var t = new Thread(() => { while (true) { Thread.Sleep(100); } }); } }";
+        let f = facts(src);
+        assert!(call(&f, "System.Threading.Thread.Sleep")
+            .context
+            .contains(&Context::Spawned));
+    }
+
+    #[test]
+    fn retry_contexts() {
+        let src = r#"class C {
+ async Task M() {
+  while (true) {
+   try { await Send(); break; }
+   catch (HttpRequestException ex) { await Task.Delay(1000); }
+  }
+  while (true) {
+   if (attempt > 3) { await Task.Delay(5); }
+   await Task.Delay(TimeSpan.FromSeconds(Math.Pow(2, attempt)));
+   await Task.Delay(7);
+  }
+ }
+}"#;
+        let f = facts(src);
+        let ctx: Vec<(usize, bool)> = f
+            .events
+            .iter()
+            .filter(|e| {
+                e.targets
+                    .iter()
+                    .any(|t| t == "System.Threading.Tasks.Task.Delay")
+            })
+            .map(|e| (line(src, e), e.context.contains(&Context::Retry)))
+            .collect();
+        assert_eq!(ctx, vec![(5, true), (8, true), (9, true), (10, false)]);
+    }
+
+    #[test]
+    fn test_contexts() {
+        let f = facts("using Xunit;\nclass T { void M() { File.Delete(\"a\"); } }");
+        assert!(f.file_context.contains(&Context::Test));
+        let src = "class T {\n [Fact]\n public void M() { File.Delete(\"a\"); }\n void N() { File.Delete(\"b\"); } }";
+        let f = facts(src);
+        let events: Vec<bool> = f
+            .events
+            .iter()
+            .filter(|e| e.kind == EventKind::Call)
+            .map(|e| e.context.contains(&Context::Test))
+            .collect();
+        assert_eq!(events, vec![true, false]);
+        assert!(f.file_context.is_empty());
+        let f = facts("[TestClass]\nclass T { void M() { File.Delete(\"a\"); } }");
+        assert!(call(&f, "System.IO.File.Delete")
+            .context
+            .contains(&Context::Test));
+    }
+
+    #[test]
+    fn strings() {
+        let src = r#"class C { void M() {
+ var a = @"C:\data\""x""";
+ var b = $"no holes";
+ var c = $"{x}/y";
+ var d = """raw "text" """;
+ var e = "esc\"aped\\";
+ var props = new NameValueCollection { ["quartz.jobStore.clustered"] = "true" };
+} }"#;
+        let f = facts(src);
+        for s in [
+            r#"C:\data\"x""#,
+            "no holes",
+            r#"raw "text" "#,
+            r#"esc"aped\"#,
+            "quartz.jobStore.clustered",
+            "true",
+        ] {
+            assert!(f.strings.contains(s), "{s:?} missing from {:?}", f.strings);
+        }
+        assert_eq!(f.strings.len(), 6);
+    }
+
+    #[test]
+    fn path_like_args() {
+        let src = r#"class C {
+ private readonly string _uploadRoot;
+ private readonly string _logDir;
+ void M(string name, Stream body, MemoryStream ms, IFormFile file, Options o) {
+  var target = Path.Combine(_uploadRoot, name);
+  var csv = $"{name}.csv";
+  string other = name;
+  Helper.Use(name, target, csv, other, _logDir, body, ms, file, o.FilePath, $"{name}/x", "a" + name, Path.Join("a", name), fileStream, string.Format("{0}.txt", name));
+ }
+}"#;
+        let f = facts(src);
+        let e = f
+            .events
+            .iter()
+            .find(|e| e.targets.iter().any(|t| t == "System.Helper.Use"))
+            .expect("Use call");
+        let path_like: Vec<bool> = e
+            .args
+            .iter()
+            .map(|a| matches!(a, Arg::Other { path_like: true } | Arg::Str(_)))
+            .collect();
+        assert_eq!(
+            path_like,
+            vec![
+                false, true, true, false, true, false, false, false, true, true, true, true, false,
+                true
+            ]
+        );
+    }
+
+    #[test]
+    fn temp_paths_are_members() {
+        let src = "class C { void M(string s) {\n var tmp = Path.GetTempFileName();\n File.WriteAllText(tmp, s);\n File.WriteAllText(Path.Combine(Path.GetTempPath(), \"x.txt\"), s);\n File.WriteAllText(\"x.txt\", s);\n } }";
+        let f = facts(src);
+        let writes: Vec<&Arg> = f
+            .events
+            .iter()
+            .filter(|e| e.targets.iter().any(|t| t == "System.IO.File.WriteAllText"))
+            .map(|e| &e.args[0])
+            .collect();
+        assert_eq!(
+            writes,
+            vec![
+                &Arg::Member(vec!["System.IO.Path.GetTempFileName".into()]),
+                &Arg::Member(vec!["System.IO.Path.GetTempPath".into()]),
+                &Arg::Str("x.txt".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn conditional_access_and_generic_calls() {
+        let f = facts("using Quartz;\nclass C { void M(IServiceCollection? s, Timer? t) { s?.AddQuartz(); t?.Change(1, 2); s.AddSingleton<IFoo>(); } }");
+        call(&f, "Quartz.AddQuartz");
+        call(&f, "System.Threading.Timer.Change");
+        call(&f, "Quartz.AddSingleton");
+    }
+
+    #[test]
+    fn lambda_params_and_locals_are_values() {
+        let f = facts("class C { void M() { Do(File => File.Delete()); foreach (var Path in xs) { Path.Combine(); } } }");
+        assert!(!has_target(&f, "System.IO.File.Delete"));
+        assert!(!has_target(&f, "System.IO.Path.Combine"));
+    }
+
+    #[test]
+    fn syntax_error_keeps_facts() {
+        let src = "class C { void M() { File.Delete(\"a\"); } void N( { } \nclass D { void M() { File.Move(\"a\", \"b\"); } }";
+        let out = extract(src, &implicit());
+        assert!(out.syntax_error.is_some());
+        call(&out.facts, "System.IO.File.Delete");
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let depth = 5000;
+        let src = format!(
+            "class C {{ void M() {{ var x = {}1{}; {} }} }}",
+            "(".repeat(depth),
+            ")".repeat(depth),
+            "{".repeat(depth) + &"}".repeat(depth)
+        );
+        let _ = extract(&src, &implicit());
+        let calls = format!("class C {{ void M() {{ a{} }} }}", ".B()".repeat(depth));
+        let _ = extract(&calls, &implicit());
+        let concat = format!(
+            "class C {{ void M() {{ File.WriteAllText(\"a\"{}, s); }} }}",
+            " + x".repeat(depth)
+        );
+        let _ = extract(&concat, &implicit());
+    }
 }
