@@ -157,7 +157,12 @@ pub struct CatalogueError {
 
 impl fmt::Display for CatalogueError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid rule file {}: {}", self.file, self.message.trim_end())
+        write!(
+            f,
+            "invalid rule file {}: {}",
+            self.file,
+            self.message.trim_end()
+        )
     }
 }
 

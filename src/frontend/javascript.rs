@@ -1,6 +1,14 @@
-//! JavaScript/TypeScript frontend (tree-sitter). Placeholder.
+//! JavaScript and TypeScript frontend (tree-sitter).
+//!
+//! Two passes over one tree: the first records every declaration with its scope and,
+//! for imports and `require`s, the module path it stands for; the second emits events
+//! whose callee is resolved through those bindings, with loop/retry/timer contexts.
 
+use super::tree::{first_syntax_error, parse, text};
 use super::Extracted;
+use crate::event::{Arg, Context, Event, EventKind, FileFacts};
+use std::collections::HashMap;
+use tree_sitter::Node;
 
 /// Which grammar to parse with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,7 +21,1106 @@ pub enum Dialect {
     Tsx,
 }
 
+/// Deeper subtrees are not analysed (their facts are lost, the scan goes on).
+const MAX_DEPTH: usize = 1_500;
+
+/// Modules that mark a file as browser code.
+const BROWSER_MODULES: &[&str] = &[
+    "react",
+    "react-dom",
+    "react-dom/client",
+    "vue",
+    "svelte",
+    "preact",
+    "solid-js",
+    "@angular/core",
+    "jquery",
+    "lit",
+];
+/// Modules that mark a file as test code.
+const TEST_MODULES: &[&str] = &[
+    "vitest",
+    "@jest/globals",
+    "node:test",
+    "test",
+    "mocha",
+    "chai",
+    "ava",
+    "tap",
+    "@playwright/test",
+    "supertest",
+];
+/// Event names whose handlers are error handling (a reconnect there is a back-off).
+const ERROR_EVENTS: &[&str] = &[
+    "error",
+    "close",
+    "disconnect",
+    "end",
+    "exit",
+    "reconnect",
+    "uncaughtException",
+    "unhandledRejection",
+];
+
 /// Extracts facts from JavaScript or TypeScript source.
-pub fn extract(_text: &str, _dialect: Dialect) -> Extracted {
-    Extracted::default()
+pub fn extract(src: &str, dialect: Dialect) -> Extracted {
+    let language = match dialect {
+        Dialect::JavaScript => tree_sitter_javascript::LANGUAGE.into(),
+        Dialect::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+        Dialect::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
+    };
+    let Some(tree) = parse(&language, src) else {
+        return Extracted::default();
+    };
+    let root = tree.root_node();
+    let mut scopes = Scopes::default();
+    let mut facts = FileFacts::default();
+    collect(
+        root,
+        src,
+        root.byte_range().into(),
+        root.byte_range().into(),
+        &mut scopes,
+        &mut facts,
+        0,
+    );
+    let mut emitter = Emitter {
+        src,
+        scopes: &scopes,
+        facts,
+        functions: Vec::new(),
+    };
+    if is_use_client(root, src) {
+        emitter.facts.file_context.insert(Context::Browser);
+    }
+    emitter.visit(root, Ctx::default(), 0);
+    Extracted {
+        facts: emitter.facts,
+        syntax_error: first_syntax_error(&tree),
+    }
+}
+
+/// A byte range that bounds a declaration's visibility.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Scope {
+    start: usize,
+    end: usize,
+}
+
+impl From<std::ops::Range<usize>> for Scope {
+    fn from(r: std::ops::Range<usize>) -> Self {
+        Scope {
+            start: r.start,
+            end: r.end,
+        }
+    }
+}
+
+/// What a declared name stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Binding {
+    /// A module or a member of one: `fs`, `fs/promises.writeFile`, `node-cron`.
+    Module(String),
+    /// A local function that wraps `setTimeout` in a promise (`const sleep = ms => new Promise(...)`).
+    Delay,
+    /// Anything else declared in the file: a variable, parameter, class or function.
+    Local,
+}
+
+#[derive(Debug, Default)]
+struct Scopes {
+    decls: HashMap<String, Vec<(Scope, Binding)>>,
+}
+
+impl Scopes {
+    fn declare(&mut self, name: &str, scope: Scope, binding: Binding) {
+        self.decls
+            .entry(name.to_string())
+            .or_default()
+            .push((scope, binding));
+    }
+
+    /// The innermost declaration of `name` visible at byte `at`; `None` means a global.
+    fn lookup(&self, name: &str, at: usize) -> Option<&Binding> {
+        self.decls
+            .get(name)?
+            .iter()
+            .filter(|(s, _)| s.start <= at && at < s.end.max(s.start + 1))
+            .min_by_key(|(s, _)| s.end - s.start)
+            .map(|(_, b)| b)
+    }
+
+    /// The module path an expression stands for, if any: `fs.promises.writeFile` after
+    /// `const fs = require('fs')` gives `fs/promises.writeFile`; an unshadowed global
+    /// `setInterval` gives `globalThis.setInterval`.
+    fn path_of(&self, node: Node<'_>, src: &str) -> Option<String> {
+        match node.kind() {
+            "identifier" => {
+                let name = text(node, src);
+                match self.lookup(name, node.start_byte()) {
+                    Some(Binding::Module(m)) => Some(m.clone()),
+                    Some(_) => None,
+                    None if matches!(name, "globalThis" | "global" | "window" | "self") => {
+                        Some("globalThis".to_string())
+                    }
+                    None => Some(format!("globalThis.{name}")),
+                }
+            }
+            "member_expression" => {
+                let object = node.child_by_field_name("object")?;
+                let property = node.child_by_field_name("property")?;
+                let base = self.path_of(object, src)?;
+                Some(normalize(&format!("{base}.{}", text(property, src))))
+            }
+            "subscript_expression" => {
+                let object = node.child_by_field_name("object")?;
+                let index = string_value(node.child_by_field_name("index")?, src)?;
+                let base = self.path_of(object, src)?;
+                Some(normalize(&format!("{base}.{index}")))
+            }
+            "call_expression" => self.required_module(node, src),
+            "parenthesized_expression"
+            | "await_expression"
+            | "non_null_expression"
+            | "as_expression"
+            | "satisfies_expression" => self.path_of(node.named_child(0)?, src),
+            _ => None,
+        }
+    }
+
+    /// `require('x')`, `import('x')` or `promisify(fs.writeFile)`: the module path.
+    fn required_module(&self, call: Node<'_>, src: &str) -> Option<String> {
+        let function = call.child_by_field_name("function")?;
+        let first = call
+            .child_by_field_name("arguments")
+            .and_then(|a| a.named_child(0))?;
+        let is_loader = match function.kind() {
+            "import" => true,
+            "identifier" => {
+                text(function, src) == "require"
+                    && self.lookup("require", function.start_byte()).is_none()
+            }
+            _ => false,
+        };
+        if is_loader {
+            return string_value(first, src).map(|spec| module_name(&spec));
+        }
+        match self.path_of(function, src)?.as_str() {
+            "util.promisify" => self.path_of(first, src),
+            _ => None,
+        }
+    }
+}
+
+/// Canonical module name: no `node:` prefix.
+fn module_name(spec: &str) -> String {
+    spec.strip_prefix("node:").unwrap_or(spec).to_string()
+}
+
+/// Canonical path: `fs.promises.x` is `fs/promises.x`; `.default` of a module is the module.
+fn normalize(path: &str) -> String {
+    let path = path.replace(".default.", ".");
+    let path = path.strip_suffix(".default").unwrap_or(&path);
+    match path.strip_prefix("fs.promises") {
+        Some(rest) => format!("fs/promises{rest}"),
+        None => path.to_string(),
+    }
+}
+
+/// The value of a string literal or a template string without substitutions.
+fn string_value(node: Node<'_>, src: &str) -> Option<String> {
+    match node.kind() {
+        "string" => {
+            let t = text(node, src);
+            Some(
+                t.get(1..t.len().saturating_sub(1))
+                    .unwrap_or("")
+                    .to_string(),
+            )
+        }
+        "template_string" if node.named_child_count() == 0 => {
+            let t = text(node, src);
+            Some(
+                t.get(1..t.len().saturating_sub(1))
+                    .unwrap_or("")
+                    .to_string(),
+            )
+        }
+        "template_string"
+            if !(0..node.named_child_count()).any(|i| {
+                node.named_child(i as u32)
+                    .is_some_and(|c| c.kind() == "template_substitution")
+            }) =>
+        {
+            let t = text(node, src);
+            Some(
+                t.get(1..t.len().saturating_sub(1))
+                    .unwrap_or("")
+                    .to_string(),
+            )
+        }
+        _ => None,
+    }
+}
+
+fn named_children<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
+    (0..node.named_child_count()).filter_map(move |i| node.named_child(i as u32))
+}
+
+fn is_function(kind: &str) -> bool {
+    matches!(
+        kind,
+        "function_declaration"
+            | "function_expression"
+            | "function"
+            | "arrow_function"
+            | "method_definition"
+            | "generator_function_declaration"
+            | "generator_function"
+    )
+}
+
+fn is_block_scope(kind: &str) -> bool {
+    matches!(
+        kind,
+        "statement_block" | "for_statement" | "for_in_statement" | "switch_body" | "class_body"
+    )
+}
+
+/// Pass 1: declarations, with the scope each is visible in.
+fn collect(
+    node: Node<'_>,
+    src: &str,
+    block: Scope,
+    func: Scope,
+    scopes: &mut Scopes,
+    facts: &mut FileFacts,
+    depth: usize,
+) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let kind = node.kind();
+    match kind {
+        "import_statement" => collect_import(node, src, func, scopes, facts),
+        "variable_declarator" => {
+            let is_var = node
+                .parent()
+                .is_some_and(|p| p.kind() == "variable_declaration");
+            let scope = if is_var { func } else { block };
+            if let Some(name) = node.child_by_field_name("name") {
+                let binding = match node.child_by_field_name("value") {
+                    Some(value) if wraps_set_timeout(value, src) => Binding::Delay,
+                    Some(value) => value_binding(value, src, scopes),
+                    None => Binding::Local,
+                };
+                bind_pattern(name, src, scope, &binding, scopes);
+            }
+        }
+        "function_declaration"
+        | "generator_function_declaration"
+        | "class_declaration"
+        | "abstract_class_declaration" => {
+            if let Some(name) = node.child_by_field_name("name") {
+                let binding = if wraps_set_timeout(node, src) {
+                    Binding::Delay
+                } else {
+                    Binding::Local
+                };
+                scopes.declare(text(name, src), block, binding);
+            }
+        }
+        "catch_clause" => {
+            if let Some(p) = node.child_by_field_name("parameter") {
+                bind_pattern(p, src, node.byte_range().into(), &Binding::Local, scopes);
+            }
+        }
+        "for_in_statement" => {
+            if let Some(left) = node.child_by_field_name("left") {
+                bind_pattern(left, src, node.byte_range().into(), &Binding::Local, scopes);
+            }
+        }
+        _ => {}
+    }
+    let (mut block, mut func) = (block, func);
+    if is_function(kind) {
+        let own: Scope = node.byte_range().into();
+        if kind != "function_declaration" {
+            if let Some(name) = node.child_by_field_name("name") {
+                if name.kind() == "identifier" {
+                    scopes.declare(text(name, src), own, Binding::Local);
+                }
+            }
+        }
+        for field in ["parameters", "parameter"] {
+            if let Some(params) = node.child_by_field_name(field) {
+                bind_pattern(params, src, own, &Binding::Local, scopes);
+            }
+        }
+        block = own;
+        func = own;
+    } else if is_block_scope(kind) {
+        block = node.byte_range().into();
+    }
+    for child in named_children(node) {
+        collect(child, src, block, func, scopes, facts, depth + 1);
+    }
+}
+
+fn collect_import(
+    node: Node<'_>,
+    src: &str,
+    scope: Scope,
+    scopes: &mut Scopes,
+    facts: &mut FileFacts,
+) {
+    let Some(module) = node
+        .child_by_field_name("source")
+        .and_then(|s| string_value(s, src))
+        .map(|s| module_name(&s))
+    else {
+        // `import fs = require('fs')` (TypeScript).
+        if let Some(clause) = named_children(node).find(|c| c.kind() == "import_require_clause") {
+            let module = clause
+                .child_by_field_name("source")
+                .and_then(|s| string_value(s, src))
+                .map(|s| module_name(&s));
+            if let (Some(module), Some(name)) = (module, clause.named_child(0)) {
+                scopes.declare(text(name, src), scope, Binding::Module(module));
+            }
+        }
+        return;
+    };
+    note_module(&module, facts);
+    for clause in named_children(node).filter(|c| c.kind() == "import_clause") {
+        for part in named_children(clause) {
+            match part.kind() {
+                "identifier" => {
+                    scopes.declare(text(part, src), scope, Binding::Module(module.clone()))
+                }
+                "namespace_import" => {
+                    if let Some(name) = part.named_child(0) {
+                        scopes.declare(text(name, src), scope, Binding::Module(module.clone()));
+                    }
+                }
+                "named_imports" => {
+                    for spec in named_children(part).filter(|s| s.kind() == "import_specifier") {
+                        let Some(name) = spec.child_by_field_name("name") else {
+                            continue;
+                        };
+                        let imported =
+                            string_value(name, src).unwrap_or_else(|| text(name, src).to_string());
+                        let local = spec.child_by_field_name("alias").unwrap_or(name);
+                        let path = normalize(&format!("{module}.{imported}"));
+                        scopes.declare(text(local, src), scope, Binding::Module(path));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// File-wide contexts implied by an imported module.
+fn note_module(module: &str, facts: &mut FileFacts) {
+    if BROWSER_MODULES.contains(&module) || module.starts_with("@angular/") {
+        facts.file_context.insert(Context::Browser);
+    }
+    if TEST_MODULES.contains(&module) {
+        facts.file_context.insert(Context::Test);
+    }
+}
+
+/// What a declarator's value makes its name stand for.
+fn value_binding(value: Node<'_>, src: &str, scopes: &Scopes) -> Binding {
+    match value.kind() {
+        "identifier"
+        | "member_expression"
+        | "subscript_expression"
+        | "call_expression"
+        | "await_expression"
+        | "parenthesized_expression"
+        | "as_expression"
+        | "non_null_expression" => match scopes.path_of(value, src) {
+            // Globals (`const x = foo`, `const t = globalThis.setTimeout`) are not modules.
+            Some(path) if path == "globalThis" || path.starts_with("globalThis.") => Binding::Local,
+            Some(path) => Binding::Module(path),
+            None => Binding::Local,
+        },
+        _ => Binding::Local,
+    }
+}
+
+/// Declares every name a pattern binds. Destructuring a module binds its members:
+/// `const { writeFile: w } = require('fs')` makes `w` stand for `fs.writeFile`.
+fn bind_pattern(
+    pattern: Node<'_>,
+    src: &str,
+    scope: Scope,
+    binding: &Binding,
+    scopes: &mut Scopes,
+) {
+    let member = |key: &str| match binding {
+        Binding::Module(m) => Binding::Module(normalize(&format!("{m}.{key}"))),
+        _ => Binding::Local,
+    };
+    match pattern.kind() {
+        "identifier" | "shorthand_property_identifier_pattern" => {
+            scopes.declare(text(pattern, src), scope, binding.clone());
+        }
+        "object_pattern" => {
+            for prop in named_children(pattern) {
+                match prop.kind() {
+                    "shorthand_property_identifier_pattern" => {
+                        let key = text(prop, src);
+                        scopes.declare(key, scope, member(key));
+                    }
+                    "object_assignment_pattern" => {
+                        if let Some(left) = prop.child_by_field_name("left") {
+                            let key = text(left, src);
+                            bind_pattern(left, src, scope, &member(key), scopes);
+                        }
+                    }
+                    "pair_pattern" => {
+                        let key = prop.child_by_field_name("key").map(|k| {
+                            string_value(k, src).unwrap_or_else(|| text(k, src).to_string())
+                        });
+                        if let (Some(key), Some(value)) = (key, prop.child_by_field_name("value")) {
+                            bind_pattern(value, src, scope, &member(&key), scopes);
+                        }
+                    }
+                    _ => bind_pattern(prop, src, scope, &Binding::Local, scopes),
+                }
+            }
+        }
+        "assignment_pattern" => {
+            if let Some(left) = pattern.child_by_field_name("left") {
+                bind_pattern(left, src, scope, binding, scopes);
+            }
+        }
+        "required_parameter" | "optional_parameter" => {
+            if let Some(p) = pattern
+                .child_by_field_name("pattern")
+                .or_else(|| pattern.child_by_field_name("name"))
+            {
+                bind_pattern(p, src, scope, &Binding::Local, scopes);
+            }
+        }
+        "array_pattern" | "rest_pattern" | "formal_parameters" => {
+            for child in named_children(pattern) {
+                bind_pattern(child, src, scope, &Binding::Local, scopes);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A function (or declarator value) whose body wraps `setTimeout` in a promise: a sleep helper.
+fn wraps_set_timeout(node: Node<'_>, src: &str) -> bool {
+    let function = if is_function(node.kind()) {
+        node
+    } else {
+        return false;
+    };
+    let body = text(function, src);
+    body.len() < 400 && body.contains("Promise") && body.contains("setTimeout")
+}
+
+fn is_use_client(root: Node<'_>, src: &str) -> bool {
+    root.named_child(0).is_some_and(|first| {
+        first.kind() == "expression_statement"
+            && first
+                .named_child(0)
+                .and_then(|s| string_value(s, src))
+                .is_some_and(|s| s == "use client")
+    })
+}
+
+/// Contexts inherited down the tree in pass 2.
+#[derive(Debug, Clone, Copy, Default)]
+struct Ctx {
+    /// Inside an unbounded loop of the current function.
+    unbounded_loop: bool,
+    /// Inside error handling.
+    retry: bool,
+}
+
+struct Emitter<'a> {
+    src: &'a str,
+    scopes: &'a Scopes,
+    facts: FileFacts,
+    /// Names of the enclosing functions, innermost last.
+    functions: Vec<String>,
+}
+
+fn looks_retry(text: &str) -> bool {
+    let t = text.to_ascii_lowercase();
+    [
+        "retry",
+        "retries",
+        "attempt",
+        "backoff",
+        "back_off",
+        "reconnect",
+    ]
+    .iter()
+    .any(|w| t.contains(w))
+}
+
+fn looks_error_condition(text: &str) -> bool {
+    let t = text.to_ascii_lowercase();
+    looks_retry(&t) || t.contains("err") || t.contains("fail")
+}
+
+/// `while (true)`, `while (!stopped)`, `for (;;)`: no counting bound.
+fn is_unbounded_condition(condition: Option<Node<'_>>, src: &str) -> bool {
+    let Some(mut c) = condition else {
+        return true;
+    };
+    while c.kind() == "parenthesized_expression" {
+        match c.named_child(0) {
+            Some(inner) => c = inner,
+            None => return true,
+        }
+    }
+    if c.kind() == "empty_statement" || text(c, src).trim() == ";" {
+        return true;
+    }
+    if c.kind() == "binary_expression" {
+        let op = c
+            .child_by_field_name("operator")
+            .map(|o| text(o, src))
+            .unwrap_or("");
+        return !matches!(op, "<" | "<=" | ">" | ">=" | "==" | "===" | "!=" | "!==");
+    }
+    !matches!(c.kind(), "number" | "false" | "null" | "undefined")
+}
+
+fn function_name<'s>(node: Node<'_>, src: &'s str) -> Option<&'s str> {
+    if let Some(name) = node.child_by_field_name("name") {
+        return Some(text(name, src));
+    }
+    let parent = node.parent()?;
+    let named = match parent.kind() {
+        "variable_declarator" => parent.child_by_field_name("name"),
+        "pair" => parent.child_by_field_name("key"),
+        "public_field_definition" | "field_definition" => parent
+            .child_by_field_name("name")
+            .or_else(|| parent.child_by_field_name("property")),
+        "assignment_expression" => parent
+            .child_by_field_name("left")
+            .map(|l| l.child_by_field_name("property").unwrap_or(l)),
+        _ => None,
+    }?;
+    Some(text(named, src))
+}
+
+impl Emitter<'_> {
+    fn visit(&mut self, node: Node<'_>, ctx: Ctx, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        let kind = node.kind();
+        match kind {
+            "string" | "template_string" => {
+                if let Some(s) = string_value(node, self.src) {
+                    self.facts.strings.insert(s);
+                }
+            }
+            "identifier" => {
+                let name = text(node, self.src);
+                if matches!(name, "window" | "document")
+                    && self.scopes.lookup(name, node.start_byte()).is_none()
+                {
+                    self.facts.file_context.insert(Context::Browser);
+                }
+            }
+            "import_statement" => {
+                if let Some(m) = node
+                    .child_by_field_name("source")
+                    .and_then(|s| string_value(s, self.src))
+                {
+                    note_module(&module_name(&m), &mut self.facts);
+                }
+            }
+            _ => {}
+        }
+        if is_function(kind) {
+            let name = function_name(node, self.src).unwrap_or("").to_string();
+            let inner = Ctx {
+                unbounded_loop: is_promise_executor(node, self.scopes, self.src)
+                    && ctx.unbounded_loop,
+                retry: ctx.retry || looks_retry(&name),
+            };
+            self.functions.push(name);
+            self.visit_children(node, inner, depth);
+            self.functions.pop();
+            return;
+        }
+        match kind {
+            "while_statement" | "do_statement" | "for_statement" => {
+                let condition = node.child_by_field_name("condition");
+                let unbounded = is_unbounded_condition(condition, self.src);
+                for child in named_children(node) {
+                    let in_body = node.child_by_field_name("body") == Some(child);
+                    let c = Ctx {
+                        unbounded_loop: if in_body {
+                            unbounded
+                        } else {
+                            ctx.unbounded_loop
+                        },
+                        ..ctx
+                    };
+                    self.visit(child, c, depth + 1);
+                }
+            }
+            "catch_clause" => self.visit_children(node, Ctx { retry: true, ..ctx }, depth),
+            "if_statement" => {
+                let condition = node.child_by_field_name("condition");
+                let error_branch =
+                    condition.is_some_and(|c| looks_error_condition(text(c, self.src)));
+                for child in named_children(node) {
+                    let in_consequence = node.child_by_field_name("consequence") == Some(child);
+                    let c = Ctx {
+                        retry: ctx.retry || (error_branch && in_consequence),
+                        ..ctx
+                    };
+                    self.visit(child, c, depth + 1);
+                }
+            }
+            "decorator" => {
+                if let Some(inner) = node.named_child(0) {
+                    let callee = if inner.kind() == "call_expression" {
+                        inner.child_by_field_name("function").unwrap_or(inner)
+                    } else {
+                        inner
+                    };
+                    let args = if inner.kind() == "call_expression" {
+                        inner.child_by_field_name("arguments")
+                    } else {
+                        None
+                    };
+                    self.emit(EventKind::Annotation, node, callee, args, ctx);
+                    if let Some(args) = args {
+                        self.visit(args, ctx, depth + 1);
+                    }
+                }
+            }
+            "call_expression" => {
+                let function = node.child_by_field_name("function");
+                let args = node.child_by_field_name("arguments");
+                if let Some(function) = function {
+                    self.emit(EventKind::Call, node, function, args, ctx);
+                    self.visit(function, ctx, depth + 1);
+                }
+                if let Some(args) = args {
+                    let retry =
+                        ctx.retry || function.is_some_and(|f| self.is_error_handler(f, args));
+                    self.visit(args, Ctx { retry, ..ctx }, depth + 1);
+                }
+            }
+            "new_expression" => {
+                if let Some(constructor) = node.child_by_field_name("constructor") {
+                    let args = node.child_by_field_name("arguments");
+                    self.emit(EventKind::Construct, node, constructor, args, ctx);
+                }
+                self.visit_children(node, ctx, depth);
+            }
+            _ => self.visit_children(node, ctx, depth),
+        }
+    }
+
+    fn visit_children(&mut self, node: Node<'_>, ctx: Ctx, depth: usize) {
+        for child in named_children(node) {
+            self.visit(child, ctx, depth + 1);
+        }
+    }
+
+    /// `.on('error', cb)`, `.once('close', cb)`, `.catch(cb)`: the callback handles a failure.
+    fn is_error_handler(&self, function: Node<'_>, args: Node<'_>) -> bool {
+        if function.kind() != "member_expression" {
+            return false;
+        }
+        let method = function
+            .child_by_field_name("property")
+            .map(|p| text(p, self.src))
+            .unwrap_or("");
+        match method {
+            "catch" => true,
+            "on" | "once" | "addListener" | "addEventListener" => args
+                .named_child(0)
+                .and_then(|a| string_value(a, self.src))
+                .is_some_and(|e| ERROR_EVENTS.contains(&e.as_str())),
+            _ => false,
+        }
+    }
+
+    fn emit(
+        &mut self,
+        kind: EventKind,
+        node: Node<'_>,
+        callee: Node<'_>,
+        args: Option<Node<'_>>,
+        ctx: Ctx,
+    ) {
+        let resolved = self.resolve_callee(callee);
+        let Some(target) = resolved else {
+            if callee.kind() == "member_expression" {
+                if let Some(p) = callee.child_by_field_name("property") {
+                    self.facts.calls.insert(text(p, self.src).to_string());
+                }
+            }
+            return;
+        };
+        self.facts.calls.insert(target.clone());
+        if let Some(method) = target.rsplit('.').next() {
+            self.facts.calls.insert(method.to_string());
+        }
+        let arg_nodes: Vec<Node<'_>> = args
+            .filter(|a| a.kind() == "arguments")
+            .map(|a| {
+                named_children(a)
+                    .filter(|c| c.kind() != "comment")
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut event = Event::new(kind, vec![target.clone()], node.byte_range());
+        event.args = arg_nodes.iter().map(|&a| self.arg_fact(a)).collect();
+        if ctx.unbounded_loop {
+            event.context.insert(Context::UnboundedLoop);
+        }
+        let delay_retry = arg_nodes
+            .get(1)
+            .is_some_and(|d| looks_retry(text(*d, self.src)));
+        if ctx.retry || delay_retry {
+            event.context.insert(Context::Retry);
+        }
+        if target.ends_with(".setTimeout")
+            && arg_nodes
+                .first()
+                .is_some_and(|cb| self.calls_enclosing_function(*cb, 0))
+        {
+            event.context.insert(Context::SelfRescheduling);
+        }
+        self.facts.events.push(event);
+    }
+
+    /// The resolved target of a callee: a module path, or `globalThis.setTimeout` for a
+    /// call to a local sleep helper that wraps it.
+    fn resolve_callee(&self, callee: Node<'_>) -> Option<String> {
+        if callee.kind() == "identifier" {
+            if let Some(Binding::Delay) = self
+                .scopes
+                .lookup(text(callee, self.src), callee.start_byte())
+            {
+                return Some("globalThis.setTimeout".to_string());
+            }
+        }
+        self.scopes.path_of(callee, self.src)
+    }
+
+    /// Whether a timer callback calls one of the functions it sits in (`setTimeout(tick)`
+    /// inside `tick`, `setTimeout(() => this.poll(), ms)` inside `poll`).
+    fn calls_enclosing_function(&self, cb: Node<'_>, depth: usize) -> bool {
+        if depth > 40 {
+            return false;
+        }
+        let named = |n: Node<'_>| {
+            let name = match n.kind() {
+                "identifier" => text(n, self.src),
+                "member_expression" => n
+                    .child_by_field_name("property")
+                    .map(|p| text(p, self.src))
+                    .unwrap_or(""),
+                _ => "",
+            };
+            !name.is_empty() && self.functions.iter().any(|f| f == name)
+        };
+        match cb.kind() {
+            "identifier" | "member_expression" => named(cb),
+            "call_expression" => {
+                let function = cb.child_by_field_name("function");
+                let is_bind = function
+                    .and_then(|f| f.child_by_field_name("property"))
+                    .is_some_and(|p| text(p, self.src) == "bind");
+                if is_bind {
+                    function
+                        .and_then(|f| f.child_by_field_name("object"))
+                        .is_some_and(named)
+                } else {
+                    function.is_some_and(named)
+                        || named_children(cb).any(|c| self.calls_enclosing_function(c, depth + 1))
+                }
+            }
+            _ => named_children(cb).any(|c| self.calls_enclosing_function(c, depth + 1)),
+        }
+    }
+
+    fn arg_fact(&self, arg: Node<'_>) -> Arg {
+        if let Some(s) = string_value(arg, self.src) {
+            return Arg::Str(s);
+        }
+        match arg.kind() {
+            "object" => Arg::Object(
+                named_children(arg)
+                    .filter_map(|p| match p.kind() {
+                        "pair" => p.child_by_field_name("key").map(|k| {
+                            string_value(k, self.src)
+                                .unwrap_or_else(|| text(k, self.src).to_string())
+                        }),
+                        "shorthand_property_identifier" => Some(text(p, self.src).to_string()),
+                        "method_definition" => p
+                            .child_by_field_name("name")
+                            .map(|k| text(k, self.src).to_string()),
+                        _ => None,
+                    })
+                    .collect(),
+            ),
+            "member_expression" => match self.scopes.path_of(arg, self.src) {
+                Some(path) if !path.starts_with("globalThis.") => Arg::Member(vec![path]),
+                _ => Arg::Other {
+                    path_like: name_is_path_like(text(arg, self.src)),
+                },
+            },
+            "template_string" | "binary_expression" => Arg::Other {
+                path_like: arg.kind() == "template_string"
+                    || text(arg, self.src).contains(['\'', '"', '`']),
+            },
+            "call_expression" => Arg::Other {
+                path_like: arg
+                    .child_by_field_name("function")
+                    .and_then(|f| self.scopes.path_of(f, self.src))
+                    .is_some_and(|p| p.starts_with("path.") || p.starts_with("path/posix.")),
+            },
+            "identifier" => Arg::Other {
+                path_like: name_is_path_like(text(arg, self.src)),
+            },
+            _ => Arg::Other { path_like: false },
+        }
+    }
+}
+
+fn name_is_path_like(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    let last = n.rsplit('.').next().unwrap_or(&n);
+    !last.ends_with("stream")
+        && ["path", "file", "dir", "folder"]
+            .iter()
+            .any(|w| last.contains(w))
+}
+
+/// The executor of `new Promise((resolve) => ...)` runs synchronously, so a `setTimeout`
+/// in it belongs to the surrounding loop.
+fn is_promise_executor(function: Node<'_>, scopes: &Scopes, src: &str) -> bool {
+    let Some(args) = function.parent().filter(|p| p.kind() == "arguments") else {
+        return false;
+    };
+    args.parent()
+        .filter(|n| n.kind() == "new_expression")
+        .and_then(|n| n.child_by_field_name("constructor"))
+        .and_then(|c| scopes.path_of(c, src))
+        .is_some_and(|p| p == "globalThis.Promise")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn events(src: &str) -> Vec<(String, usize, Vec<Context>)> {
+        let ex = extract(src, Dialect::TypeScript);
+        let index = crate::position::LineIndex::new(src);
+        ex.facts
+            .events
+            .iter()
+            .filter(|e| !e.targets[0].starts_with("globalThis.require"))
+            .map(|e| {
+                (
+                    e.targets[0].clone(),
+                    index.line_col(src, e.span.start).0,
+                    e.context.iter().copied().collect(),
+                )
+            })
+            .collect()
+    }
+
+    fn targets(src: &str) -> Vec<String> {
+        events(src).into_iter().map(|e| e.0).collect()
+    }
+
+    #[test]
+    fn every_grammar_loads() {
+        for lang in [
+            tree_sitter::Language::from(tree_sitter_javascript::LANGUAGE),
+            tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+            tree_sitter_typescript::LANGUAGE_TSX.into(),
+        ] {
+            tree_sitter::Parser::new()
+                .set_language(&lang)
+                .expect("grammar ABI matches tree-sitter core");
+        }
+    }
+
+    #[test]
+    fn resolves_require_forms() {
+        let src = r#"
+const fs = require('fs');
+const { writeFile: w, promises: fsp } = require('node:fs');
+const append = require('fs').appendFileSync;
+const { mkdir } = require('fs/promises');
+fs.writeFileSync('a', 'b');
+w('a', 'b', cb);
+fsp.writeFile('a', 'b');
+append('log.txt', line);
+mkdir('uploads');
+fs.promises.rm('x');
+"#;
+        assert_eq!(
+            targets(src),
+            [
+                "fs.writeFileSync",
+                "fs.writeFile",
+                "fs/promises.writeFile",
+                "fs.appendFileSync",
+                "fs/promises.mkdir",
+                "fs/promises.rm"
+            ]
+        );
+    }
+
+    #[test]
+    fn resolves_es_imports() {
+        let src = r#"
+import fs from 'node:fs';
+import * as fsp from 'fs/promises';
+import { writeFile as save } from 'fs/promises';
+import fse = require('fs-extra');
+fs.createWriteStream('x');
+fsp.appendFile('x', 'y');
+save('x', 'y');
+fse.outputJson('x', {});
+"#;
+        assert_eq!(
+            targets(src),
+            [
+                "fs.createWriteStream",
+                "fs/promises.appendFile",
+                "fs/promises.writeFile",
+                "fs-extra.outputJson"
+            ]
+        );
+    }
+
+    #[test]
+    fn local_names_shadow_modules_and_globals() {
+        let src = r#"
+import { fs } from 'memfs';
+const path = require('path');
+function f(fs) { fs.writeFileSync('a', 'b'); }
+{
+  const setInterval = (f) => f();
+  setInterval(tick, 10);
+}
+setInterval(tick, 10);
+"#;
+        let t = targets(src);
+        assert!(!t.iter().any(|t| t.starts_with("fs.")), "{t:?}");
+        assert_eq!(
+            t.iter().filter(|t| *t == "globalThis.setInterval").count(),
+            1,
+            "{t:?}"
+        );
+    }
+
+    #[test]
+    fn memfs_variable_is_not_the_fs_module() {
+        let src = "const fs = memfs();\nfs.writeFileSync('/a', 'b');\n";
+        assert!(!targets(src).iter().any(|t| t.starts_with("fs.")));
+    }
+
+    #[test]
+    fn detects_self_rescheduling_timeouts() {
+        let src = r#"
+function tick() {
+  doWork();
+  setTimeout(tick, 1000);
+}
+setTimeout(() => console.log('once'), 10);
+class Poller {
+  poll() { setTimeout(() => this.poll(), 5000); }
+}
+"#;
+        let evs: Vec<_> = events(src)
+            .into_iter()
+            .filter(|e| e.0 == "globalThis.setTimeout")
+            .collect();
+        assert_eq!(evs.len(), 3);
+        assert!(evs[0].2.contains(&Context::SelfRescheduling));
+        assert!(!evs[1].2.contains(&Context::SelfRescheduling));
+        assert!(evs[2].2.contains(&Context::SelfRescheduling));
+    }
+
+    #[test]
+    fn retry_and_loop_contexts() {
+        let src = r#"
+function connect() {
+  socket.on('close', () => setTimeout(connect, 1000));
+  try { open(); } catch (e) { setTimeout(connect, backoff); }
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function worker() {
+  while (true) {
+    await sleep(60000);
+  }
+  for (let i = 0; i < 3; i++) { await sleep(10); }
+}
+"#;
+        let evs = events(src);
+        let timeouts: Vec<_> = evs
+            .iter()
+            .filter(|e| e.0 == "globalThis.setTimeout")
+            .collect();
+        assert!(timeouts[0].2.contains(&Context::Retry), "{timeouts:?}");
+        assert!(timeouts[1].2.contains(&Context::Retry));
+        let loop_sleep = timeouts.iter().find(|e| e.1 == 9).expect("sleep in loop");
+        assert!(loop_sleep.2.contains(&Context::UnboundedLoop));
+        let bounded = timeouts.iter().find(|e| e.1 == 11).expect("bounded sleep");
+        assert!(!bounded.2.contains(&Context::UnboundedLoop));
+    }
+
+    #[test]
+    fn decorators_object_args_and_lines() {
+        let src = r#"
+import { Cron, Interval } from '@nestjs/schedule';
+import multer from 'multer';
+class Jobs {
+  @Cron('0 * * * *')
+  hourly() {}
+}
+const upload = multer({ dest: 'uploads/' });
+"#;
+        let ex = extract(src, Dialect::TypeScript);
+        let cron = &ex.facts.events[0];
+        assert_eq!(cron.kind, EventKind::Annotation);
+        assert_eq!(cron.targets, ["@nestjs/schedule.Cron"]);
+        assert_eq!(cron.args, [Arg::Str("0 * * * *".into())]);
+        let m = ex
+            .facts
+            .events
+            .iter()
+            .find(|e| e.targets[0] == "multer")
+            .unwrap();
+        assert_eq!(m.args, [Arg::Object(vec!["dest".into()])]);
+    }
+
+    #[test]
+    fn syntax_errors_keep_the_parsed_parts() {
+        let src = "const fs = require('fs');\nfs.writeFileSync('a', 'b');\nfunction (\n";
+        let ex = extract(src, Dialect::JavaScript);
+        assert!(ex.syntax_error.is_some());
+        assert!(ex
+            .facts
+            .events
+            .iter()
+            .any(|e| e.targets[0] == "fs.writeFileSync"));
+    }
 }

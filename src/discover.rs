@@ -1,0 +1,154 @@
+//! Finds the files to lint: a parallel walk that honours `.gitignore`/`.ignore`
+//! and skips dependency and build-output directories.
+
+use crate::frontend::Language;
+use ignore::{WalkBuilder, WalkState};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Directory names never descended into (dependencies, build output, VCS metadata).
+pub const EXCLUDED_DIRS: &[&str] = &[
+    "node_modules",
+    "target",
+    "bin",
+    "obj",
+    "dist",
+    "build",
+    "vendor",
+    ".git",
+];
+
+/// A file to lint.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SourceFile {
+    /// Where it is.
+    pub path: PathBuf,
+    /// What it is written in.
+    pub language: Language,
+}
+
+/// A path the walk could not follow (unreadable directory, broken symlink, symlink loop).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalkError {
+    /// The path, when the walker knows it.
+    pub path: Option<PathBuf>,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// Walks `roots` with `threads` threads. Files named explicitly are taken as they are
+/// (if their extension is supported); directories are walked with the default excludes.
+/// The result is sorted by path.
+pub fn discover(roots: &[PathBuf], threads: usize) -> (Vec<SourceFile>, Vec<WalkError>) {
+    let Some((first, rest)) = roots.split_first() else {
+        return (Vec::new(), Vec::new());
+    };
+    let mut builder = WalkBuilder::new(first);
+    for root in rest {
+        builder.add(root);
+    }
+    builder
+        .threads(threads)
+        .follow_links(true)
+        .require_git(false)
+        .filter_entry(|entry| {
+            entry.depth() == 0
+                || !entry.file_type().is_some_and(|t| t.is_dir())
+                || !EXCLUDED_DIRS.contains(&entry.file_name().to_string_lossy().as_ref())
+        });
+    let files = Mutex::new(Vec::new());
+    let errors = Mutex::new(Vec::new());
+    builder.build_parallel().run(|| {
+        Box::new(|result| {
+            match result {
+                Ok(entry) => {
+                    let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                    if let (true, Some(language)) = (is_file, Language::from_path(entry.path())) {
+                        let file = SourceFile {
+                            path: entry.into_path(),
+                            language,
+                        };
+                        files.lock().unwrap_or_else(|e| e.into_inner()).push(file);
+                    }
+                }
+                Err(err) => errors
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(walk_error(err)),
+            }
+            WalkState::Continue
+        })
+    });
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort();
+    files.dedup();
+    let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
+    errors.sort_by(|a, b| a.path.cmp(&b.path));
+    (files, errors)
+}
+
+fn walk_error(err: ignore::Error) -> WalkError {
+    // Peel the path/depth wrappers to get at the cause and the innermost path.
+    let mut path = None;
+    let mut current = &err;
+    loop {
+        match current {
+            ignore::Error::WithPath { path: p, err } => {
+                path = Some(p.clone());
+                current = err;
+            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                current = err
+            }
+            ignore::Error::Loop { child, .. } => {
+                return WalkError {
+                    path: Some(child.clone()),
+                    message: "symbolic link loop; not followed".into(),
+                }
+            }
+            ignore::Error::Io(io) if io.kind() == std::io::ErrorKind::NotFound => {
+                return WalkError {
+                    path,
+                    message: "broken symbolic link or file vanished during the scan".into(),
+                }
+            }
+            other => {
+                return WalkError {
+                    path,
+                    message: other.to_string(),
+                }
+            }
+        }
+    }
+}
+
+/// The path to show a user: relative to `cwd` when under it, `/`-separated, no `./`.
+pub fn display_path(path: &Path, cwd: &Path) -> String {
+    let relative = path.strip_prefix(cwd).unwrap_or(path);
+    let parts: Vec<String> = relative
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let joined = parts.join("/");
+    if relative.has_root() && !joined.starts_with('/') {
+        // Unix roots come out as a "/" component; keep a single leading slash.
+        format!("/{}", joined.trim_start_matches('/'))
+    } else {
+        joined.replace("//", "/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_paths_are_relative_and_slash_separated() {
+        let cwd = Path::new("/repo");
+        assert_eq!(display_path(Path::new("/repo/src/a.js"), cwd), "src/a.js");
+        assert_eq!(display_path(Path::new("./src/a.js"), cwd), "src/a.js");
+        assert_eq!(display_path(Path::new("/other/a.js"), cwd), "/other/a.js");
+        assert_eq!(display_path(Path::new("../x/a.js"), cwd), "../x/a.js");
+    }
+}

@@ -1,0 +1,80 @@
+//! The one finding model every output format renders.
+
+use crate::catalogue::{Category, Severity};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+
+/// One reported single-instance assumption. Field order is the JSON schema's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// The rule that fired.
+    pub rule_id: String,
+    /// The rule's category.
+    pub category: Category,
+    /// The rule's severity.
+    pub severity: Severity,
+    /// What was found, naming the resolved API.
+    pub message: String,
+    /// The distributed replacement.
+    pub alternative: String,
+    /// The file, relative to the current directory when under it, with `/` separators.
+    pub path: String,
+    /// 1-based line of the start.
+    pub start_line: usize,
+    /// 1-based column of the start, in Unicode scalar values.
+    pub start_column: usize,
+    /// 1-based line of the end.
+    pub end_line: usize,
+    /// 1-based column just past the end, in Unicode scalar values.
+    pub end_column: usize,
+    /// The source line where the finding starts, trimmed.
+    pub snippet: String,
+    /// Stable identity across unrelated edits (see [`assign_fingerprints`]).
+    pub fingerprint: String,
+    /// The finding's source text with whitespace collapsed; input to the fingerprint.
+    #[serde(skip)]
+    pub normalized_source: String,
+}
+
+/// Sort key: path, line, column, rule.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (&a.path, a.start_line, a.start_column, &a.rule_id).cmp(&(
+            &b.path,
+            b.start_line,
+            b.start_column,
+            &b.rule_id,
+        ))
+    });
+}
+
+/// Sets each fingerprint from (rule, path, normalised source text, occurrence index).
+///
+/// No line numbers, so moving code does not change it; the occurrence index tells
+/// identical lines in one file apart. The hash is SHA-256 (fixed across platforms
+/// and releases) of a versioned, NUL-separated record, truncated to 16 hex digits.
+/// `findings` must already be sorted.
+pub fn assign_fingerprints(findings: &mut [Finding]) {
+    let mut occurrences: HashMap<(String, String, String), usize> = HashMap::new();
+    for f in findings.iter_mut() {
+        let key = (
+            f.rule_id.clone(),
+            f.path.clone(),
+            f.normalized_source.clone(),
+        );
+        let index = occurrences.entry(key).or_default();
+        let record = format!(
+            "scaleout-fp-v1\0{}\0{}\0{}\0{}",
+            f.rule_id, f.path, f.normalized_source, index
+        );
+        *index += 1;
+        let digest = Sha256::digest(record.as_bytes());
+        f.fingerprint = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    }
+}
+
+/// Collapses runs of whitespace into one space.
+pub fn normalize_source(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

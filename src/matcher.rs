@@ -1,0 +1,245 @@
+//! Compares a file's events with the rule catalogue.
+
+use crate::catalogue::{Catalogue, Pattern, Rule, Unless};
+use crate::event::{Arg, Context, Event, FileFacts};
+use crate::frontend::Language;
+use std::collections::{BTreeSet, HashMap};
+
+/// A rule that matched an event.
+#[derive(Debug, Clone)]
+pub struct Match<'m, 'e> {
+    /// The rule.
+    pub rule: &'m Rule,
+    /// The event it matched.
+    pub event: &'e Event,
+    /// The event target that matched, for the message.
+    pub target: &'e str,
+}
+
+/// The catalogue indexed by target, built once and shared by all files.
+#[derive(Debug)]
+pub struct Matcher {
+    rules: Vec<Rule>,
+    /// Exact target → (rule index, pattern index).
+    exact: HashMap<String, Vec<(usize, usize)>>,
+    /// Target prefixes (from `prefix*`) → (rule index, pattern index).
+    prefixes: Vec<(String, usize, usize)>,
+}
+
+impl Matcher {
+    /// Indexes every rule of `catalogue`.
+    pub fn new(catalogue: &Catalogue) -> Self {
+        let rules: Vec<Rule> = catalogue.rules().cloned().collect();
+        let mut exact: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        let mut prefixes = Vec::new();
+        for (r, rule) in rules.iter().enumerate() {
+            for (p, pattern) in rule.patterns.iter().enumerate() {
+                for target in &pattern.targets {
+                    match target.strip_suffix('*') {
+                        Some(prefix) => prefixes.push((prefix.to_string(), r, p)),
+                        None => exact.entry(target.clone()).or_default().push((r, p)),
+                    }
+                }
+            }
+        }
+        Matcher {
+            rules,
+            exact,
+            prefixes,
+        }
+    }
+
+    /// Every (rule, event) match in `facts` for a file in `language`, in event order,
+    /// at most one per rule and event.
+    pub fn run<'e>(&self, language: Language, facts: &'e FileFacts) -> Vec<Match<'_, 'e>> {
+        let mut out = Vec::new();
+        let mut seen = BTreeSet::new();
+        for (e, event) in facts.events.iter().enumerate() {
+            for target in &event.targets {
+                let exact = self.exact.get(target.as_str()).into_iter().flatten();
+                let prefixed = self
+                    .prefixes
+                    .iter()
+                    .filter(|(prefix, _, _)| target.starts_with(prefix.as_str()))
+                    .map(|(_, r, p)| (r, p));
+                for (&r, &p) in exact.map(|(r, p)| (r, p)).chain(prefixed) {
+                    let rule = &self.rules[r];
+                    if seen.contains(&(e, r)) || !rule.languages.contains(&language) {
+                        continue;
+                    }
+                    if pattern_holds(&rule.patterns[p], event, facts)
+                        && !mitigated(&rule.unless, event, facts)
+                    {
+                        seen.insert((e, r));
+                        out.push(Match {
+                            rule,
+                            event,
+                            target,
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+fn has_context(event: &Event, facts: &FileFacts, context: Context) -> bool {
+    event.context.contains(&context) || facts.file_context.contains(&context)
+}
+
+fn arg_is_any(arg: &Arg, values: &[String]) -> bool {
+    match arg {
+        Arg::Member(candidates) => candidates.iter().any(|c| values.contains(c)),
+        Arg::Str(s) => values.contains(s),
+        Arg::Object(_) | Arg::Other { .. } => false,
+    }
+}
+
+fn pattern_holds(pattern: &Pattern, event: &Event, facts: &FileFacts) -> bool {
+    if pattern.kind != event.kind {
+        return false;
+    }
+    if !pattern.args_any.is_empty() && !event.args.iter().any(|a| arg_is_any(a, &pattern.args_any))
+    {
+        return false;
+    }
+    if !pattern.arg_keys_any.is_empty()
+        && !event.args.iter().any(|a| match a {
+            Arg::Object(keys) => keys.iter().any(|k| pattern.arg_keys_any.contains(k)),
+            _ => false,
+        })
+    {
+        return false;
+    }
+    if let Some(index) = pattern.path_arg {
+        let path_like = matches!(
+            event.args.get(index),
+            Some(Arg::Str(_) | Arg::Other { path_like: true })
+        );
+        if !path_like {
+            return false;
+        }
+    }
+    if !pattern.chain_any.is_empty() && !event.chain.iter().any(|c| pattern.chain_any.contains(c)) {
+        return false;
+    }
+    pattern
+        .context
+        .iter()
+        .all(|&c| has_context(event, facts, c))
+}
+
+fn glob_contains(set: &BTreeSet<String>, patterns: &[String]) -> bool {
+    patterns.iter().any(|p| match p.strip_suffix('*') {
+        Some(prefix) => set
+            .range(prefix.to_string()..)
+            .next()
+            .is_some_and(|s| s.starts_with(prefix)),
+        None => set.contains(p),
+    })
+}
+
+fn mitigated(unless: &Unless, event: &Event, facts: &FileFacts) -> bool {
+    unless
+        .context_any
+        .iter()
+        .any(|&c| has_context(event, facts, c))
+        || (!unless.args_any.is_empty()
+            && event.args.iter().any(|a| arg_is_any(a, &unless.args_any)))
+        || glob_contains(&facts.calls, &unless.file_calls_any)
+        || unless
+            .file_strings_any
+            .iter()
+            .any(|needle| facts.strings.iter().any(|s| s.contains(needle.as_str())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::EventKind;
+
+    const RULE: &str = r#"
+id = "demo"
+category = "local-disk-write"
+languages = ["csharp"]
+severity = "warning"
+summary = "s"
+message = "`{target}` m"
+alternative = "a"
+[[match]]
+kind = "construct"
+targets = ["System.IO.FileStream"]
+args_any = ["System.IO.FileMode.Create"]
+[[match]]
+kind = "call"
+targets = ["System.IO.File.Write*"]
+[unless]
+args_any = ["System.IO.FileAccess.Read"]
+file_calls_any = ["UseClustering"]
+[docs]
+what = "w"
+why = "w"
+example = "e"
+instead = "i"
+fine_when = "f"
+"#;
+
+    fn catalogue() -> Catalogue {
+        let mut c = Catalogue::default();
+        c.add_file("demo.toml", RULE).unwrap();
+        c
+    }
+
+    fn event(kind: EventKind, target: &str, args: Vec<Arg>) -> Event {
+        let mut e = Event::new(kind, vec!["Other".into(), target.into()], 0..1);
+        e.args = args;
+        e
+    }
+
+    fn member(m: &str) -> Arg {
+        Arg::Member(vec![m.to_string()])
+    }
+
+    #[test]
+    fn matches_targets_args_prefixes_and_mitigations() {
+        let c = catalogue();
+        let m = Matcher::new(&c);
+        let mut facts = FileFacts::default();
+        facts.events = vec![
+            event(
+                EventKind::Construct,
+                "System.IO.FileStream",
+                vec![member("System.IO.FileMode.Create")],
+            ),
+            event(
+                EventKind::Construct,
+                "System.IO.FileStream",
+                vec![member("System.IO.FileMode.Open")],
+            ),
+            event(
+                EventKind::Construct,
+                "System.IO.FileStream",
+                vec![
+                    member("System.IO.FileMode.Create"),
+                    member("System.IO.FileAccess.Read"),
+                ],
+            ),
+            event(EventKind::Call, "System.IO.File.WriteAllText", vec![]),
+            event(EventKind::Call, "System.IO.File.ReadAllText", vec![]),
+            event(EventKind::Construct, "System.IO.File.WriteAllText", vec![]),
+        ];
+        let found: Vec<_> = m
+            .run(Language::CSharp, &facts)
+            .iter()
+            .map(|m| m.target.to_string())
+            .collect();
+        assert_eq!(
+            found,
+            ["System.IO.FileStream", "System.IO.File.WriteAllText"]
+        );
+        assert!(m.run(Language::Rust, &facts).is_empty());
+        facts.calls.insert("UseClustering".into());
+        assert!(m.run(Language::CSharp, &facts).is_empty());
+    }
+}

@@ -1,0 +1,126 @@
+//! Project settings a file's text cannot tell: C#'s implicit usings from the nearest `.csproj`.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Namespaces every SDK-style project imports with `<ImplicitUsings>enable</ImplicitUsings>`.
+const BASE: &[&str] = &[
+    "System",
+    "System.Collections.Generic",
+    "System.IO",
+    "System.Linq",
+    "System.Net.Http",
+    "System.Threading",
+    "System.Threading.Tasks",
+];
+/// Added by `Microsoft.NET.Sdk.Web`.
+const WEB: &[&str] = &[
+    "System.Net.Http.Json",
+    "Microsoft.AspNetCore.Builder",
+    "Microsoft.AspNetCore.Hosting",
+    "Microsoft.AspNetCore.Http",
+    "Microsoft.AspNetCore.Routing",
+    "Microsoft.Extensions.Configuration",
+    "Microsoft.Extensions.DependencyInjection",
+    "Microsoft.Extensions.Hosting",
+    "Microsoft.Extensions.Logging",
+];
+/// Added by `Microsoft.NET.Sdk.Worker`.
+const WORKER: &[&str] = &[
+    "Microsoft.Extensions.Configuration",
+    "Microsoft.Extensions.DependencyInjection",
+    "Microsoft.Extensions.Hosting",
+    "Microsoft.Extensions.Logging",
+];
+
+/// Looks up and caches, per directory, the implicit namespaces of the nearest `.csproj`.
+#[derive(Debug, Default)]
+pub struct CsprojCache {
+    by_dir: Mutex<HashMap<PathBuf, Vec<String>>>,
+}
+
+impl CsprojCache {
+    /// The implicit namespaces for a C# file at `path`. With no project file above it,
+    /// assume a web project with implicit usings on (today's `dotnet new` default),
+    /// so that `File.WriteAllText` in a loose file still resolves.
+    pub fn implicit_namespaces(&self, path: &Path) -> Vec<String> {
+        let Some(dir) = path.parent() else {
+            return implicit_for(None);
+        };
+        if let Some(hit) = self.lock().get(dir) {
+            return hit.clone();
+        }
+        let found = implicit_for(nearest_csproj(dir).as_deref());
+        self.lock().insert(dir.to_path_buf(), found.clone());
+        found
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, Vec<String>>> {
+        self.by_dir.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+fn nearest_csproj(dir: &Path) -> Option<String> {
+    dir.ancestors().find_map(|d| {
+        let entries = std::fs::read_dir(d).ok()?;
+        let mut projects: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "csproj"))
+            .collect();
+        projects.sort();
+        projects
+            .first()
+            .map(|p| std::fs::read_to_string(p).unwrap_or_default())
+    })
+}
+
+/// The implicit namespaces for a project file's text (`None`: no project found).
+fn implicit_for(csproj: Option<&str>) -> Vec<String> {
+    let (enabled, sdk) = match csproj {
+        None => (true, "Microsoft.NET.Sdk.Web"),
+        Some(text) => {
+            let value = text
+                .split("<ImplicitUsings>")
+                .nth(1)
+                .and_then(|rest| rest.split('<').next())
+                .map(|v| v.trim().to_ascii_lowercase());
+            let enabled = matches!(value.as_deref(), Some("enable" | "true"));
+            let sdk = text
+                .split("Sdk=\"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .unwrap_or("Microsoft.NET.Sdk");
+            (enabled, sdk)
+        }
+    };
+    if !enabled {
+        return Vec::new();
+    }
+    let extra = match sdk {
+        "Microsoft.NET.Sdk.Web" => WEB,
+        "Microsoft.NET.Sdk.Worker" => WORKER,
+        _ => &[],
+    };
+    let mut all: Vec<String> = BASE.iter().chain(extra).map(|s| s.to_string()).collect();
+    all.dedup();
+    all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_implicit_usings_from_the_project_file() {
+        let web = r#"<Project Sdk="Microsoft.NET.Sdk.Web"><PropertyGroup><ImplicitUsings>enable</ImplicitUsings></PropertyGroup></Project>"#;
+        let ns = implicit_for(Some(web));
+        assert!(ns.contains(&"System.IO".to_string()));
+        assert!(ns.contains(&"Microsoft.Extensions.Hosting".to_string()));
+        let off = r#"<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><ImplicitUsings>disable</ImplicitUsings></PropertyGroup></Project>"#;
+        assert!(implicit_for(Some(off)).is_empty());
+        let old = r#"<Project Sdk="Microsoft.NET.Sdk"></Project>"#;
+        assert!(implicit_for(Some(old)).is_empty());
+        assert!(implicit_for(None).contains(&"System.Threading".to_string()));
+    }
+}

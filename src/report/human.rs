@@ -1,0 +1,124 @@
+//! The human format: a miette report per finding, with the source excerpt, the
+//! message, and the distributed alternative as help.
+
+use crate::catalogue::{Category, Severity};
+use crate::finding::Finding;
+use crate::position::LineIndex;
+use crate::scan::FileError;
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
+};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+/// Whether to colour the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Color {
+    /// ANSI colours.
+    Always,
+    /// Plain text.
+    Never,
+}
+
+struct Report<'a> {
+    finding: &'a Finding,
+    source: NamedSource<Arc<str>>,
+    span: SourceSpan,
+}
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Report")
+            .field("finding", self.finding)
+            .finish()
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl Diagnostic for Report<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(format!("scaleout::{}", self.finding.rule_id)))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(&self.finding.alternative))
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let label = match self.finding.category {
+            Category::LocalDiskWrite => "only this instance's disk sees this",
+            Category::InProcessTimer => "runs separately on every instance",
+            Category::CronLibrary => "fires on every instance",
+            Category::InMemoryState => "lives in this process only",
+        };
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            Some(label.to_string()),
+            self.span,
+        ))))
+    }
+}
+
+/// Renders every finding with an excerpt of `sources[path]`.
+pub fn render(findings: &[Finding], sources: &BTreeMap<String, Arc<str>>, color: Color) -> String {
+    let theme = match color {
+        Color::Always => GraphicalTheme::unicode(),
+        Color::Never => GraphicalTheme::unicode_nocolor(),
+    };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    let mut out = String::new();
+    for finding in findings {
+        let text: Arc<str> = sources
+            .get(&finding.path)
+            .cloned()
+            .unwrap_or_else(|| Arc::from(finding.snippet.as_str()));
+        let index = LineIndex::new(&text);
+        let start = index.offset_of(&text, finding.start_line, finding.start_column - 1);
+        let end = index.offset_of(&text, finding.end_line, finding.end_column - 1);
+        let report = Report {
+            finding,
+            source: NamedSource::new(&finding.path, text.clone()),
+            span: SourceSpan::from((start, end.saturating_sub(start))),
+        };
+        if handler.render_report(&mut out, &report).is_err() {
+            out.push_str(&format!(
+                "{}:{}:{}: {} [{}] {}\n",
+                finding.path,
+                finding.start_line,
+                finding.start_column,
+                finding.severity.name(),
+                finding.rule_id,
+                finding.message
+            ));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// One line per file error, for stderr.
+pub fn render_errors(errors: &[FileError]) -> String {
+    errors
+        .iter()
+        .map(|e| format!("warning: {}: {}\n", e.path, e.message))
+        .collect()
+}

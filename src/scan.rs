@@ -1,0 +1,146 @@
+//! Scans files on disk: discover, read with guards, lint in parallel, collect.
+
+use crate::discover::{discover, display_path, SourceFile};
+use crate::engine::{Document, Engine, Outcome};
+use crate::finding::{assign_fingerprints, sort, Finding};
+use crate::frontend::{FrontendOptions, Language};
+use crate::project::CsprojCache;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Files larger than this are reported and not read.
+pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
+/// A file that could not be analysed (fully or partly).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileError {
+    /// The file, as in findings.
+    pub path: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// The result of a scan.
+#[derive(Debug, Default)]
+pub struct ScanResult {
+    /// All findings, sorted by path, line, column, rule, with fingerprints.
+    pub findings: Vec<Finding>,
+    /// Files that could not be (fully) analysed, sorted by path.
+    pub errors: Vec<FileError>,
+    /// Files linted (including those with a syntax error that still yielded facts).
+    pub files_scanned: usize,
+    /// Files skipped on purpose (minified, generated).
+    pub files_skipped: usize,
+    /// Texts of the files that have findings, for rendering source excerpts.
+    pub sources: BTreeMap<String, Arc<str>>,
+}
+
+enum FileOutcome {
+    Linted(Vec<Finding>, Option<String>, Arc<str>),
+    Skipped,
+    Failed(String),
+}
+
+/// Scans `roots` (files or directories) relative to `cwd`. Never panics on input.
+pub fn scan(engine: &Engine, roots: &[PathBuf], cwd: &Path, threads: usize) -> ScanResult {
+    let (files, walk_errors) = discover(roots, threads);
+    let csproj = CsprojCache::default();
+    let outcomes: Vec<(String, FileOutcome)> = files
+        .par_iter()
+        .map(|file| {
+            let shown = display_path(&file.path, cwd);
+            let outcome = scan_file(engine, file, &shown, &csproj);
+            (shown, outcome)
+        })
+        .collect();
+    let mut result = ScanResult::default();
+    for err in walk_errors {
+        result.errors.push(FileError {
+            path: err.path.map(|p| display_path(&p, cwd)).unwrap_or_default(),
+            message: err.message,
+        });
+    }
+    for (path, outcome) in outcomes {
+        match outcome {
+            FileOutcome::Linted(findings, warning, text) => {
+                result.files_scanned += 1;
+                if !findings.is_empty() {
+                    result.sources.insert(path.clone(), text);
+                }
+                result.findings.extend(findings);
+                if let Some(message) = warning {
+                    result.errors.push(FileError { path, message });
+                }
+            }
+            FileOutcome::Skipped => result.files_skipped += 1,
+            FileOutcome::Failed(message) => result.errors.push(FileError { path, message }),
+        }
+    }
+    sort(&mut result.findings);
+    assign_fingerprints(&mut result.findings);
+    result.errors.sort_by(|a, b| a.path.cmp(&b.path));
+    result
+}
+
+fn scan_file(engine: &Engine, file: &SourceFile, shown: &str, csproj: &CsprojCache) -> FileOutcome {
+    let text = match read_source(&file.path) {
+        Ok(text) => text,
+        Err(message) => return FileOutcome::Failed(message),
+    };
+    let options = FrontendOptions {
+        csharp_implicit_namespaces: if file.language == Language::CSharp {
+            csproj.implicit_namespaces(&file.path)
+        } else {
+            Vec::new()
+        },
+        jsx: file
+            .path
+            .extension()
+            .is_some_and(|x| x == "tsx" || x == "jsx"),
+    };
+    let doc = Document {
+        path: shown,
+        text: &text,
+        language: file.language,
+        options,
+    };
+    match engine.lint(&doc) {
+        Outcome::Linted { findings, warning } => {
+            FileOutcome::Linted(findings, warning, text.into())
+        }
+        Outcome::Skipped(_) => FileOutcome::Skipped,
+        Outcome::Failed(message) => FileOutcome::Failed(message),
+    }
+}
+
+/// Reads a source file, refusing huge, binary and non-UTF-8 files with a clear message.
+/// A UTF-8 byte-order mark is dropped so that columns match what editors show.
+pub fn read_source(path: &Path) -> Result<String, String> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| format!("cannot read file: {e}"))?
+        .len();
+    if size > MAX_FILE_BYTES {
+        return Err(format!(
+            "file too large to analyse ({:.1} MiB, limit {} MiB)",
+            size as f64 / 1024.0 / 1024.0,
+            MAX_FILE_BYTES / 1024 / 1024
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read file: {e}"))?;
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        return Err("binary file (contains NUL bytes); not analysed".into());
+    }
+    let mut text = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "not valid UTF-8 (invalid byte at offset {}); not analysed",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..3);
+    }
+    Ok(text)
+}
