@@ -64,7 +64,9 @@ const RETRY_CONDITION_WORDS: &[&str] = &["attempt", "retry", "retries", "fail", 
 const RETRY_ARG_WORDS: &[&str] = &["attempt", "retry", "retries", "backoff"];
 
 /// Extracts facts from C# source. `implicit_namespaces` are the project's implicit
-/// usings (`<ImplicitUsings>enable</ImplicitUsings>`), treated like `global using`s.
+/// usings (`<ImplicitUsings>enable</ImplicitUsings>`, `<Using Include>` items) and the
+/// `global using`s of its other files, each in the form [`global_usings`] returns:
+/// `N`, `static T` or `A = X.Y`.
 pub fn extract(text: &str, implicit_namespaces: &[String]) -> Extracted {
     let language = tree_sitter_c_sharp::LANGUAGE.into();
     let Some(tree) = parse(&language, text) else {
@@ -88,6 +90,33 @@ pub fn extract(text: &str, implicit_namespaces: &[String]) -> Extracted {
         facts,
         syntax_error: first_syntax_error(&tree),
     }
+}
+
+/// The `global using` directives of a file, which apply to every file of its project,
+/// as `N`, `static T` or `A = X.Y` (the forms [`extract`] accepts as implicit usings).
+/// A cheap line scan, so a project pre-pass need not parse every file.
+pub fn global_usings(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let line = line.trim_start_matches('\u{feff}').trim_start();
+        let Some(rest) = line.strip_prefix("global") else {
+            continue;
+        };
+        let Some(rest) = rest.trim_start().strip_prefix("using") else {
+            continue;
+        };
+        if !rest.starts_with(char::is_whitespace) {
+            continue;
+        }
+        let Some((body, _)) = rest.split_once(';') else {
+            continue;
+        };
+        let body = body.trim();
+        if !body.is_empty() && !body.contains(['(', '{', '"']) {
+            out.push(body.to_string());
+        }
+    }
+    out
 }
 
 /// What the file's names can refer to, independent of position.
@@ -158,15 +187,20 @@ impl FileScope {
             }
             _ => true,
         });
-        for ns in implicit {
-            let ns = ns.trim().trim_start_matches("global::");
-            if !ns.is_empty() {
-                imported.push(ns.to_string());
-            }
+        for entry in implicit {
+            scope.add_project_using(entry, &mut imported);
         }
+        // Test projects name their namespaces `App.Tests`, `App.IntegrationTests`, ...
         scope.test_file = imported
             .iter()
-            .any(|ns| TEST_NAMESPACES.contains(&ns.as_str()));
+            .any(|ns| TEST_NAMESPACES.contains(&ns.as_str()))
+            || declared.iter().any(|ns| {
+                ns.split('.').any(|seg| {
+                    seg.ends_with("Tests")
+                        || seg.ends_with("Test")
+                        || matches!(seg, "Testing" | "Specs")
+                })
+            });
         let file_namespace = declared.first().cloned();
         for (name, node) in types {
             let qualified = enclosing_namespace(node, src)
@@ -205,6 +239,24 @@ impl FileScope {
             }
             None if is_static => self.statics.push(target),
             None => imported.push(target),
+        }
+    }
+
+    /// A project-wide using in the form `N`, `static T` or `A = X.Y`.
+    fn add_project_using(&mut self, entry: &str, imported: &mut Vec<String>) {
+        let clean = |s: &str| {
+            s.trim()
+                .trim_start_matches("global::")
+                .replace(char::is_whitespace, "")
+        };
+        if let Some((alias, target)) = entry.split_once('=') {
+            self.aliases
+                .entry(alias.trim().to_string())
+                .or_insert_with(|| clean(target));
+        } else if let Some(ty) = entry.trim().strip_prefix("static ") {
+            self.statics.push(clean(ty));
+        } else if !entry.trim().is_empty() {
+            imported.push(clean(entry));
         }
     }
 
@@ -439,7 +491,7 @@ impl Walker<'_, '_> {
             }
             "while_statement" | "do_statement" | "for_statement" => {
                 let unbounded = match node.child_by_field_name("condition") {
-                    Some(cond) => !bounded_condition(cond, self.src),
+                    Some(cond) => unbounded_condition(cond, self.src, 0),
                     None => node.kind() == "for_statement",
                 };
                 let body_ctx = Ctx {
@@ -1146,62 +1198,44 @@ fn unwrap_expr(mut node: Node<'_>) -> Node<'_> {
     node
 }
 
-/// A loop condition that counts or tests data, so the loop ends on its own.
-fn bounded_condition(cond: Node<'_>, src: &str) -> bool {
+/// A loop condition that only a shutdown or a flag ends: `true`, `!token.IsCancellationRequested`,
+/// `_running`, `await timer.WaitForNextTickAsync(ct)`, or a conjunction of these. Conditions
+/// that compare (`i < n`, `x != null`) or call something (`reader.Read()`, `!File.Exists(p)`)
+/// count, consume data or wait for a state, and end on their own.
+fn unbounded_condition(cond: Node<'_>, src: &str, depth: usize) -> bool {
+    if depth > 16 {
+        return false;
+    }
     let cond = unwrap_expr(cond);
-    // `while (reader.Read())`, `while (queue.TryDequeue(out var x))` consume data.
-    if cond.kind() == "invocation_expression" {
-        let name = cond
+    match cond.kind() {
+        "boolean_literal" => text(cond, src) == "true",
+        "identifier" | "member_access_expression" => true,
+        "prefix_unary_expression" => {
+            text(cond, src).starts_with('!')
+                && last_named_child(cond).is_some_and(|inner| {
+                    matches!(
+                        unwrap_expr(inner).kind(),
+                        "identifier" | "member_access_expression"
+                    )
+                })
+        }
+        "binary_expression" => {
+            let op = cond
+                .child_by_field_name("operator")
+                .map(|o| text(o, src))
+                .unwrap_or("");
+            matches!(op, "&&" | "||")
+                && ["left", "right"].iter().all(|f| {
+                    cond.child_by_field_name(f)
+                        .is_some_and(|side| unbounded_condition(side, src, depth + 1))
+                })
+        }
+        "invocation_expression" => cond
             .child_by_field_name("function")
             .and_then(|f| f.child_by_field_name("name"))
-            .map(|n| text(n, src))
-            .unwrap_or("");
-        if [
-            "Read",
-            "MoveNext",
-            "TryDequeue",
-            "TryTake",
-            "TryRead",
-            "TryPop",
-            "TryReceive",
-        ]
-        .iter()
-        .any(|p| name.starts_with(p))
-        {
-            return true;
-        }
+            .is_some_and(|n| text(n, src) == "WaitForNextTickAsync"),
+        _ => false,
     }
-    let mut comparison = false;
-    let mut seen = 0usize;
-    for_each_node(cond, |node| {
-        seen += 1;
-        if comparison || seen > MAX_SCAN {
-            return false;
-        }
-        match node.kind() {
-            "binary_expression" => {
-                let op = node
-                    .child_by_field_name("operator")
-                    .map(|o| text(o, src))
-                    .unwrap_or("");
-                let literal_side = ["left", "right"].iter().any(|f| {
-                    node.child_by_field_name(f)
-                        .is_some_and(|s| s.kind() == "boolean_literal")
-                });
-                if matches!(op, "<" | "<=" | ">" | ">=" | "==" | "!=") && !literal_side {
-                    comparison = true;
-                }
-                true
-            }
-            "is_pattern_expression" => {
-                comparison = true;
-                false
-            }
-            "lambda_expression" | "anonymous_method_expression" => false,
-            _ => true,
-        }
-    });
-    comparison
 }
 
 fn mentions(haystack: &str, words: &[&str]) -> bool {
@@ -1367,6 +1401,27 @@ mod tests {
             .events
             .iter()
             .any(|e| e.targets.iter().any(|t| t == target))
+    }
+
+    #[test]
+    fn project_global_usings() {
+        let file = "\u{feff}global using System.IO;\n// global using Nope;\nglobal using static System.IO.File;\n  global using IOFile = global::System.IO.File;\nusing Local;\n";
+        let usings = global_usings(file);
+        assert_eq!(
+            usings,
+            vec![
+                "System.IO".to_string(),
+                "static System.IO.File".to_string(),
+                "IOFile = global::System.IO.File".to_string()
+            ]
+        );
+        let out = extract(
+            "class C { void M(string p) { File.Delete(p); WriteAllText(p, p); IOFile.Move(p, p); } }",
+            &usings,
+        );
+        call(&out.facts, "System.IO.File.Delete");
+        call(&out.facts, "System.IO.File.WriteAllText");
+        call(&out.facts, "System.IO.File.Move");
     }
 
     #[test]
@@ -1571,6 +1626,8 @@ mod tests {
   while (queue.TryDequeue(out var item)) { await Task.Delay(4); }
   while (x != null) { await Task.Delay(5); }
   while (true) { Task.Run(async () => { await Task.Delay(6); }); }
+  while (!File.Exists(p) && _running) { Thread.Sleep(7); }
+  while (!ct.IsCancellationRequested && _running) { Thread.Sleep(8); }
  }
 }"#;
         let f = facts(src);
@@ -1594,7 +1651,9 @@ mod tests {
                 (8, false),
                 (9, false),
                 (10, false),
-                (11, false)
+                (11, false),
+                (12, false),
+                (13, true)
             ]
         );
         let delete = call(&f, "System.IO.File.Delete");
@@ -1659,6 +1718,10 @@ mod tests {
             .map(|e| e.context.contains(&Context::Test))
             .collect();
         assert_eq!(events, vec![true, false]);
+        assert!(f.file_context.is_empty());
+        let f = facts("namespace Shop.Api.IntegrationTests.Probing;\nclass P { void M() { File.Delete(\"a\"); } }");
+        assert!(f.file_context.contains(&Context::Test));
+        let f = facts("namespace Contest.Latest;\nclass P { void M() { File.Delete(\"a\"); } }");
         assert!(f.file_context.is_empty());
         let f = facts("[TestClass]\nclass T { void M() { File.Delete(\"a\"); } }");
         assert!(call(&f, "System.IO.File.Delete")
