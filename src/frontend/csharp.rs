@@ -1044,6 +1044,14 @@ impl Walker<'_, '_> {
                     return Arg::Member(types.iter().map(|t| format!("{t}.{name}")).collect());
                 }
             }
+            "object_creation_expression" | "implicit_object_creation_expression" => {
+                // An options object (`new FileStreamOptions { Mode = FileMode.Append }`)
+                // stands for the members it sets.
+                let members = self.initializer_members(expr);
+                if !members.is_empty() {
+                    return Arg::Member(members);
+                }
+            }
             "identifier" if !self.file.statics.is_empty() => {
                 let name = text(expr, self.src);
                 if self.lookup(name).is_none() && name.starts_with(|c: char| c.is_uppercase()) {
@@ -1061,6 +1069,34 @@ impl Walker<'_, '_> {
         Arg::Other {
             path_like: self.path_like(expr),
         }
+    }
+
+    /// Candidates of the enum-like members an object initializer assigns
+    /// (`{ Mode = FileMode.Append, Access = FileAccess.Write }`).
+    fn initializer_members(&self, creation: Node<'_>) -> Vec<String> {
+        let mut out = Vec::new();
+        let Some(init) = first_child_of_kind(creation, "initializer_expression") else {
+            return out;
+        };
+        let mut cursor = init.walk();
+        for assignment in init.named_children(&mut cursor) {
+            let value = assignment
+                .child_by_field_name("right")
+                .map(unwrap_expr)
+                .filter(|v| v.kind() == "member_access_expression");
+            if let Some(value) = value {
+                if let (Some(Recv::Type(types)), Some(name)) = (
+                    value
+                        .child_by_field_name("expression")
+                        .map(|e| self.receiver(e)),
+                    value.child_by_field_name("name"),
+                ) {
+                    let name = text(name, self.src);
+                    out.extend(types.iter().map(|t| format!("{t}.{name}")));
+                }
+            }
+        }
+        out
     }
 
     /// Whether an expression looks like a file path: a string expression, a
@@ -1571,6 +1607,15 @@ mod tests {
         assert!(
             matches!(&ro.args[2], Arg::Member(c) if c.contains(&"System.IO.FileAccess.Read".to_string()))
         );
+    }
+
+    #[test]
+    fn options_object_args() {
+        let f = facts("class C { void M(string path) { using var fs = new FileStream(path, new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write }); } }");
+        let e = find(&f, EventKind::Construct, "System.IO.FileStream").expect("construct");
+        assert!(matches!(&e.args[1], Arg::Member(c)
+            if c.contains(&"System.IO.FileMode.Append".to_string())
+                && c.contains(&"System.IO.FileAccess.Write".to_string())));
     }
 
     #[test]
