@@ -21,6 +21,16 @@ const MAX_DEPTH: usize = 400;
 /// At most this many nodes are inspected when classifying one expression.
 const MAX_SCAN: usize = 256;
 
+/// The implicit usings every SDK-style project gets with `<ImplicitUsings>enable`.
+const SDK_IMPLICIT_NAMESPACES: &[&str] = &[
+    "System",
+    "System.Collections.Generic",
+    "System.IO",
+    "System.Linq",
+    "System.Net.Http",
+    "System.Threading",
+    "System.Threading.Tasks",
+];
 /// Namespaces whose import marks a file as test code.
 const TEST_NAMESPACES: &[&str] = &[
     "Xunit",
@@ -189,6 +199,12 @@ impl FileScope {
         });
         for entry in implicit {
             scope.add_project_using(entry, &mut imported);
+        }
+        // Implicit usings are often switched on where the project reader cannot see it
+        // (an imported `.props` file). A file that compiles without `using System;` gets
+        // `System` from a global using, so assume the SDK's base set.
+        if implicit.is_empty() && !imported.iter().any(|ns| ns == "System") {
+            imported.extend(SDK_IMPLICIT_NAMESPACES.iter().map(|ns| ns.to_string()));
         }
         // Test projects name their namespaces `App.Tests`, `App.IntegrationTests`, ...
         scope.test_file = imported
@@ -1476,9 +1492,13 @@ mod tests {
         assert_eq!(line(src, e), 3);
         assert!(matches!(e.args[0], Arg::Other { .. }));
         assert_eq!(e.args[1], Arg::Str("x".into()));
+        // Without `using System;` the file must rely on implicit usings.
         let out = extract(src, &[]);
+        assert!(has_target(&out.facts, "System.IO.File.WriteAllText"));
+        let old_style = format!("using System;\n{src}");
+        let out = extract(&old_style, &[]);
         assert!(!has_target(&out.facts, "System.IO.File.WriteAllText"));
-        let with_using = format!("using System.IO;\n{src}");
+        let with_using = format!("using System;\nusing System.IO;\n{src}");
         let out = extract(&with_using, &[]);
         assert!(has_target(&out.facts, "System.IO.File.WriteAllText"));
     }
