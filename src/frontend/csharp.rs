@@ -31,6 +31,8 @@ const SDK_IMPLICIT_NAMESPACES: &[&str] = &[
     "System.Threading",
     "System.Threading.Tasks",
 ];
+/// Static methods that return an instance of the type they are called on.
+const FACTORY_METHODS: &[&str] = &["Load", "LoadAsync", "Parse", "FromFile", "FromStream"];
 /// Namespaces whose import marks a file as test code.
 const TEST_NAMESPACES: &[&str] = &[
     "Xunit",
@@ -723,6 +725,21 @@ impl Walker<'_, '_> {
             "as_expression" => expr
                 .child_by_field_name("right")
                 .and_then(|t| type_name(t, self.src)),
+            // Static factories return their own type: `XDocument.Load(p)`, `Image.FromFile(p)`.
+            "invocation_expression" => {
+                let function = expr
+                    .child_by_field_name("function")
+                    .filter(|f| f.kind() == "member_access_expression")?;
+                let method = text(function.child_by_field_name("name")?, self.src);
+                if !FACTORY_METHODS.contains(&method) {
+                    return None;
+                }
+                let recv = function.child_by_field_name("expression")?;
+                match self.receiver(recv) {
+                    Recv::Type(_) => dotted(recv, self.src),
+                    Recv::Value(_) => None,
+                }
+            }
             _ => None,
         }
     }
@@ -1627,6 +1644,15 @@ mod tests {
         assert!(
             matches!(&ro.args[2], Arg::Member(c) if c.contains(&"System.IO.FileAccess.Read".to_string()))
         );
+    }
+
+    #[test]
+    fn factory_return_types() {
+        let src = "using System.Xml.Linq;\nusing SixLabors.ImageSharp;\nclass C { async Task M(string path, Stream s) {\n var doc = XDocument.Load(path);\n doc.Save(path);\n using var image = await Image.LoadAsync(s);\n await image.SaveAsync(path);\n var n = int.Parse(\"1\");\n } }";
+        let f = facts(src);
+        call(&f, "System.Xml.Linq.XDocument.Save");
+        call(&f, "SixLabors.ImageSharp.Image.SaveAsync");
+        call(&f, "SixLabors.ImageSharp.SaveAsync");
     }
 
     #[test]
