@@ -101,6 +101,9 @@ pub struct Pattern {
     /// Some object-literal argument has one of these keys (`dest` in `multer({ dest })`).
     #[serde(default)]
     pub arg_keys_any: Vec<String>,
+    /// No object-literal argument has any of these keys (`session({ secret })` without `store`).
+    #[serde(default)]
+    pub without_arg_keys: Vec<String>,
     /// The argument at this 0-based index looks like a file path.
     #[serde(default)]
     pub path_arg: Option<usize>,
@@ -128,6 +131,9 @@ pub struct Unless {
     /// The file has a string literal containing any of these.
     #[serde(default)]
     pub file_strings_any: Vec<String>,
+    /// Every path argument is in the temporary directory (scratch files).
+    #[serde(default)]
+    pub temp_paths: bool,
 }
 
 /// The documentation sections every rule must have.

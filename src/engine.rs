@@ -5,7 +5,7 @@
 
 use crate::catalogue::Catalogue;
 use crate::event::Context;
-use crate::finding::{normalize_source, Finding};
+use crate::finding::{assign_fingerprints, normalize_source, sort, Finding};
 use crate::frontend::{self, FrontendOptions, Language};
 use crate::matcher::Matcher;
 use crate::position::LineIndex;
@@ -59,7 +59,23 @@ impl Engine {
         }
     }
 
-    /// Lints one document. Never panics on any input.
+    /// Lints `text` as the file at `path` (relative, `/`-separated), with the language
+    /// taken from the extension and default options. `None` for an unsupported extension.
+    pub fn lint_text(&self, path: &str, text: &str) -> Option<Outcome> {
+        let language = Language::from_path(std::path::Path::new(path))?;
+        let options = FrontendOptions {
+            jsx: path.ends_with(".tsx") || path.ends_with(".jsx"),
+            ..FrontendOptions::default()
+        };
+        Some(self.lint(&Document {
+            path,
+            text,
+            language,
+            options,
+        }))
+    }
+
+    /// Lints one document: findings sorted and fingerprinted. Never panics on any input.
     pub fn lint(&self, doc: &Document<'_>) -> Outcome {
         if let Some(reason) = skip_reason(doc) {
             return Outcome::Skipped(reason);
@@ -93,11 +109,16 @@ impl Engine {
         if doc.language == Language::Rust && warning.is_some() {
             return Outcome::Failed(warning.unwrap_or_default());
         }
-        if is_test_path(doc.path) {
+        if is_test_path(doc.path) || is_tooling_path(doc.path) {
             extracted.facts.file_context.insert(Context::Test);
         }
+        if matches!(doc.language, Language::JavaScript | Language::TypeScript)
+            && is_browser_path(doc.path)
+        {
+            extracted.facts.file_context.insert(Context::Browser);
+        }
         let facts = &extracted.facts;
-        let findings = self
+        let mut findings: Vec<Finding> = self
             .matcher
             .run(doc.language, facts)
             .into_iter()
@@ -113,7 +134,7 @@ impl Engine {
                     rule_id: m.rule.id.clone(),
                     category: m.rule.category,
                     severity: m.rule.severity,
-                    message: m.rule.message.replace("{target}", m.target),
+                    message: m.rule.message.replace("{target}", display_target(m.target)),
                     alternative: m.rule.alternative.clone(),
                     path: doc.path.to_string(),
                     start_line,
@@ -126,8 +147,15 @@ impl Engine {
                 }
             })
             .collect();
+        sort(&mut findings);
+        assign_fingerprints(&mut findings);
         Outcome::Linted { findings, warning }
     }
+}
+
+/// How a resolved target is shown: JavaScript globals without the `globalThis.` prefix.
+fn display_target(target: &str) -> &str {
+    target.strip_prefix("globalThis.").unwrap_or(target)
 }
 
 /// Test code: test directories and test file names. Frontends add in-file markers
@@ -150,6 +178,27 @@ fn is_test_path(path: &str) -> bool {
         || file.contains(".spec.")
         || file.ends_with("_test.rs")
         || (file.ends_with(".cs") && (stem.ends_with("Tests") || stem.ends_with("Test")))
+}
+
+/// Build and developer tooling, which never runs behind a load balancer: script
+/// directories, bundler and task-runner configs, Cargo build scripts.
+fn is_tooling_path(path: &str) -> bool {
+    let mut parts = path.split('/').rev();
+    let file = parts.next().unwrap_or("");
+    let dirs = ["scripts", "script", "tools", "tooling", ".github", ".husky"];
+    let stem = file.split('.').next().unwrap_or("");
+    parts.any(|d| dirs.contains(&d))
+        || file == "build.rs"
+        || matches!(stem, "gulpfile" | "Gruntfile" | "Jakefile")
+        || (file.matches('.').count() >= 2 && file.split('.').nth(1) == Some("config"))
+}
+
+/// Front-end asset directories: scripts there run in the browser, not on the server.
+fn is_browser_path(path: &str) -> bool {
+    let dirs = [
+        "public", "static", "wwwroot", "assets", "frontend", "browser",
+    ];
+    path.split('/').rev().skip(1).any(|d| dirs.contains(&d))
 }
 
 fn skip_reason(doc: &Document<'_>) -> Option<String> {
@@ -194,6 +243,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn lints_an_in_memory_document() {
+        let engine = Engine::new(&Catalogue::builtin().unwrap());
+        let text = "const fs = require('fs');\nfs.writeFileSync('a.json', '{}');\n";
+        let Some(Outcome::Linted { findings, warning }) = engine.lint_text("src/a.js", text) else {
+            panic!("linted");
+        };
+        assert_eq!(warning, None);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].rule_id, "node-fs-write");
+        assert_eq!((findings[0].start_line, findings[0].start_column), (2, 1));
+        assert_eq!(findings[0].fingerprint.len(), 16);
+        assert!(engine.lint_text("README.md", text).is_none());
+        let Some(Outcome::Linted { findings, .. }) = engine.lint_text("test/a.test.js", text)
+        else {
+            panic!("linted");
+        };
+        assert!(findings.is_empty(), "test code is not reported");
+    }
+
+    #[test]
     fn recognises_test_paths() {
         assert!(is_test_path("src/__tests__/upload.js"));
         assert!(is_test_path("api/upload.test.ts"));
@@ -203,5 +272,10 @@ mod tests {
         assert!(!is_test_path("src/upload.js"));
         assert!(!is_test_path("fixtures/rust/latest.rs"));
         assert!(!is_test_path("src/Contest.cs"));
+        assert!(is_tooling_path("scripts/seed.js"));
+        assert!(is_tooling_path("webpack.config.js"));
+        assert!(is_tooling_path("build.rs"));
+        assert!(!is_tooling_path("src/config.js"));
+        assert!(!is_tooling_path("src/jobs/build.js"));
     }
 }

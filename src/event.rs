@@ -34,6 +34,9 @@ pub enum Arg {
     /// Anything else; `path_like` says whether the expression looks like a file path
     /// (a string expression, a `Path.Combine(...)`, or a name such as `filePath`).
     Other { path_like: bool },
+    /// A path in the system's temporary directory (`os.tmpdir()`, `Path.GetTempPath()`,
+    /// `std::env::temp_dir()`, a `tmp`/`temp` name): scratch space, not shared state.
+    TempPath,
 }
 
 /// A fact about where in the program an event sits.
@@ -48,9 +51,18 @@ pub enum Context {
     Spawned,
     /// A timer callback that schedules the enclosing function again (`setTimeout(tick, ms)` in `tick`).
     SelfRescheduling,
+    /// A timer whose own callback cancels it (`clearInterval` inside the `setInterval`
+    /// callback): a bounded wait for a condition, not a recurring job.
+    SelfCancelling,
+    /// A timer whose work concerns this instance itself: health checks, heartbeats,
+    /// metrics, keep-alives (known from the names around it or a short callback).
+    PerInstance,
     /// Error-handling or retry code: a `catch` block, an `Err(_)` arm, an error callback, or a
     /// delay computed from an attempt counter. Back-offs are not periodic jobs.
     Retry,
+    /// Behind a check that only one instance of the deployment runs it: `if (isLeader)`,
+    /// an early `if (!config.runJobs) return;`, a scheduler-enabled flag.
+    SingleInstanceGuard,
     /// Code that runs in a browser (imports a UI framework, `"use client"`), not on a server.
     Browser,
     /// Test code (test directories and file names, `#[cfg(test)]`, test attributes).

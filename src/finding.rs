@@ -78,3 +78,47 @@ pub fn assign_fingerprints(findings: &mut [Finding]) {
 pub fn normalize_source(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::{Category, Severity};
+
+    fn finding(line: usize, source: &str) -> Finding {
+        Finding {
+            rule_id: "node-fs-write".into(),
+            category: Category::LocalDiskWrite,
+            severity: Severity::Warning,
+            message: String::new(),
+            alternative: String::new(),
+            path: "src/a.js".into(),
+            start_line: line,
+            start_column: 1,
+            end_line: line,
+            end_column: 2,
+            snippet: source.into(),
+            fingerprint: String::new(),
+            normalized_source: normalize_source(source),
+        }
+    }
+
+    #[test]
+    fn fingerprints_ignore_line_moves_and_whitespace_but_separate_repeats() {
+        let mut a = vec![
+            finding(3, "fs.writeFileSync(p,  d)"),
+            finding(9, "fs.writeFileSync(p, d)"),
+        ];
+        assign_fingerprints(&mut a);
+        let mut b = vec![
+            finding(30, "fs.writeFileSync(p, d)"),
+            finding(90, "fs.writeFileSync(p,\n d)"),
+        ];
+        assign_fingerprints(&mut b);
+        assert_ne!(a[0].fingerprint, a[1].fingerprint);
+        assert_eq!(a[0].fingerprint, b[0].fingerprint);
+        assert_eq!(a[1].fingerprint, b[1].fingerprint);
+        assert_eq!(a[0].fingerprint.len(), 16);
+        // Fixed across releases and platforms: the hash is part of the baseline format.
+        assert_eq!(a[0].fingerprint, "f00c8c07b484db8b");
+    }
+}

@@ -92,7 +92,7 @@ fn arg_is_any(arg: &Arg, values: &[String]) -> bool {
     match arg {
         Arg::Member(candidates) => candidates.iter().any(|c| values.contains(c)),
         Arg::Str(s) => values.contains(s),
-        Arg::Object(_) | Arg::Other { .. } => false,
+        Arg::Object(_) | Arg::Other { .. } | Arg::TempPath => false,
     }
 }
 
@@ -112,10 +112,18 @@ fn pattern_holds(pattern: &Pattern, event: &Event, facts: &FileFacts) -> bool {
     {
         return false;
     }
+    if !pattern.without_arg_keys.is_empty()
+        && event.args.iter().any(|a| match a {
+            Arg::Object(keys) => keys.iter().any(|k| pattern.without_arg_keys.contains(k)),
+            _ => false,
+        })
+    {
+        return false;
+    }
     if let Some(index) = pattern.path_arg {
         let path_like = matches!(
             event.args.get(index),
-            Some(Arg::Str(_) | Arg::Other { path_like: true })
+            Some(Arg::Str(_) | Arg::Other { path_like: true } | Arg::TempPath)
         );
         if !path_like {
             return false;
@@ -140,6 +148,17 @@ fn glob_contains(set: &BTreeSet<String>, patterns: &[String]) -> bool {
     })
 }
 
+/// The first argument is a temporary path and no other argument is another path
+/// (`rename(tmp, "uploads/a.png")` still moves a file into shared state).
+fn only_temp_paths(event: &Event) -> bool {
+    matches!(event.args.first(), Some(Arg::TempPath))
+        && !event.args[1..].iter().any(|a| match a {
+            Arg::Str(s) => s.contains(['/', '\\']),
+            Arg::Other { path_like } => *path_like,
+            _ => false,
+        })
+}
+
 fn mitigated(unless: &Unless, event: &Event, facts: &FileFacts) -> bool {
     unless
         .context_any
@@ -147,6 +166,7 @@ fn mitigated(unless: &Unless, event: &Event, facts: &FileFacts) -> bool {
         .any(|&c| has_context(event, facts, c))
         || (!unless.args_any.is_empty()
             && event.args.iter().any(|a| arg_is_any(a, &unless.args_any)))
+        || (unless.temp_paths && only_temp_paths(event))
         || glob_contains(&facts.calls, &unless.file_calls_any)
         || unless
             .file_strings_any
@@ -205,30 +225,32 @@ fine_when = "f"
     fn matches_targets_args_prefixes_and_mitigations() {
         let c = catalogue();
         let m = Matcher::new(&c);
-        let mut facts = FileFacts::default();
-        facts.events = vec![
-            event(
-                EventKind::Construct,
-                "System.IO.FileStream",
-                vec![member("System.IO.FileMode.Create")],
-            ),
-            event(
-                EventKind::Construct,
-                "System.IO.FileStream",
-                vec![member("System.IO.FileMode.Open")],
-            ),
-            event(
-                EventKind::Construct,
-                "System.IO.FileStream",
-                vec![
-                    member("System.IO.FileMode.Create"),
-                    member("System.IO.FileAccess.Read"),
-                ],
-            ),
-            event(EventKind::Call, "System.IO.File.WriteAllText", vec![]),
-            event(EventKind::Call, "System.IO.File.ReadAllText", vec![]),
-            event(EventKind::Construct, "System.IO.File.WriteAllText", vec![]),
-        ];
+        let mut facts = FileFacts {
+            events: vec![
+                event(
+                    EventKind::Construct,
+                    "System.IO.FileStream",
+                    vec![member("System.IO.FileMode.Create")],
+                ),
+                event(
+                    EventKind::Construct,
+                    "System.IO.FileStream",
+                    vec![member("System.IO.FileMode.Open")],
+                ),
+                event(
+                    EventKind::Construct,
+                    "System.IO.FileStream",
+                    vec![
+                        member("System.IO.FileMode.Create"),
+                        member("System.IO.FileAccess.Read"),
+                    ],
+                ),
+                event(EventKind::Call, "System.IO.File.WriteAllText", vec![]),
+                event(EventKind::Call, "System.IO.File.ReadAllText", vec![]),
+                event(EventKind::Construct, "System.IO.File.WriteAllText", vec![]),
+            ],
+            ..FileFacts::default()
+        };
         let found: Vec<_> = m
             .run(Language::CSharp, &facts)
             .iter()

@@ -2,7 +2,7 @@
 
 use crate::discover::{discover, display_path, SourceFile};
 use crate::engine::{Document, Engine, Outcome};
-use crate::finding::{assign_fingerprints, sort, Finding};
+use crate::finding::{sort, Finding};
 use crate::frontend::{FrontendOptions, Language};
 use crate::project::CsprojCache;
 use rayon::prelude::*;
@@ -26,7 +26,7 @@ pub struct FileError {
 /// The result of a scan.
 #[derive(Debug, Default)]
 pub struct ScanResult {
-    /// All findings, sorted by path, line, column, rule, with fingerprints.
+    /// All findings, sorted by path, line, column, rule.
     pub findings: Vec<Finding>,
     /// Files that could not be (fully) analysed, sorted by path.
     pub errors: Vec<FileError>,
@@ -80,7 +80,6 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], cwd: &Path, threads: usize) -> S
         }
     }
     sort(&mut result.findings);
-    assign_fingerprints(&mut result.findings);
     result.errors.sort_by(|a, b| a.path.cmp(&b.path));
     result
 }

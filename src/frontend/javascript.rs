@@ -69,9 +69,17 @@ pub fn extract(src: &str, dialect: Dialect) -> Extracted {
         Dialect::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
         Dialect::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
     };
-    let Some(tree) = parse(&language, src) else {
+    let Some(mut tree) = parse(&language, src) else {
         return Extracted::default();
     };
+    if dialect == Dialect::JavaScript && tree.root_node().has_error() {
+        // Flow-typed JavaScript (`// @flow`, `import type`, `x: string`) is not
+        // JavaScript to tree-sitter-javascript, but TSX's grammar reads most of it.
+        let tsx = tree_sitter_typescript::LANGUAGE_TSX.into();
+        if let Some(retry) = parse(&tsx, src).filter(|t| !t.root_node().has_error()) {
+            tree = retry;
+        }
+    }
     let root = tree.root_node();
     let mut scopes = Scopes::default();
     let mut facts = FileFacts::default();
@@ -90,7 +98,7 @@ pub fn extract(src: &str, dialect: Dialect) -> Extracted {
         facts,
         functions: Vec::new(),
     };
-    if is_use_client(root, src) {
+    if is_use_client(root, src) || is_amd_module(root, src) {
         emitter.facts.file_context.insert(Context::Browser);
     }
     emitter.visit(root, Ctx::default(), 0);
@@ -123,6 +131,8 @@ enum Binding {
     Module(String),
     /// A local function that wraps `setTimeout` in a promise (`const sleep = ms => new Promise(...)`).
     Delay,
+    /// A local holding a path in the temporary directory (`const f = await tmpFile()`).
+    TempPath,
     /// Anything else declared in the file: a variable, parameter, class or function.
     Local,
 }
@@ -178,7 +188,9 @@ impl Scopes {
                 let base = self.path_of(object, src)?;
                 Some(normalize(&format!("{base}.{index}")))
             }
-            "call_expression" => self.required_module(node, src),
+            "call_expression" => self
+                .required_module(node, src)
+                .or_else(|| self.identity_call(node, src)),
             "parenthesized_expression"
             | "await_expression"
             | "non_null_expression"
@@ -209,6 +221,16 @@ impl Scopes {
             "util.promisify" => self.path_of(first, src),
             _ => None,
         }
+    }
+
+    /// `require('sqlite3').verbose()` returns the module itself.
+    fn identity_call(&self, call: Node<'_>, src: &str) -> Option<String> {
+        let function = call.child_by_field_name("function")?;
+        let property = function.child_by_field_name("property")?;
+        if text(property, src) != "verbose" {
+            return None;
+        }
+        self.path_of(function.child_by_field_name("object")?, src)
     }
 }
 
@@ -433,6 +455,9 @@ fn note_module(module: &str, facts: &mut FileFacts) {
 
 /// What a declarator's value makes its name stand for.
 fn value_binding(value: Node<'_>, src: &str, scopes: &Scopes) -> Binding {
+    if is_temp_path_value(value, src) {
+        return Binding::TempPath;
+    }
     match value.kind() {
         "identifier"
         | "member_expression"
@@ -526,6 +551,18 @@ fn wraps_set_timeout(node: Node<'_>, src: &str) -> bool {
     body.len() < 400 && body.contains("Promise") && body.contains("setTimeout")
 }
 
+/// A RequireJS/AMD module (`define([...], function (...) {...})` at the top level): browser code.
+fn is_amd_module(root: Node<'_>, src: &str) -> bool {
+    named_children(root).any(|stmt| {
+        stmt.kind() == "expression_statement"
+            && stmt
+                .named_child(0)
+                .filter(|c| c.kind() == "call_expression")
+                .and_then(|c| c.child_by_field_name("function"))
+                .is_some_and(|f| text(f, src) == "define")
+    })
+}
+
 fn is_use_client(root: Node<'_>, src: &str) -> bool {
     root.named_child(0).is_some_and(|first| {
         first.kind() == "expression_statement"
@@ -543,6 +580,9 @@ struct Ctx {
     unbounded_loop: bool,
     /// Inside error handling.
     retry: bool,
+    /// Behind a check that only one instance runs jobs (`if (isLeader)`, an early
+    /// `if (!nconf.get('runJobs')) return;`).
+    guarded: bool,
 }
 
 struct Emitter<'a> {
@@ -565,6 +605,70 @@ fn looks_retry(text: &str) -> bool {
     ]
     .iter()
     .any(|w| t.contains(w))
+}
+
+/// Text whose words speak of work that concerns the instance itself.
+fn mentions_per_instance_work(source: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "health",
+        "healthcheck",
+        "heartbeat",
+        "metric",
+        "metrics",
+        "gauge",
+        "keepalive",
+        "ping",
+        "pong",
+        "telemetry",
+        "liveness",
+        "readiness",
+        "probe",
+        "uptime",
+        "prometheus",
+        "statsd",
+    ];
+    let mut word = String::new();
+    let mut prev_lower = false;
+    for c in source.chars().chain(std::iter::once(' ')) {
+        let boundary = !c.is_ascii_alphanumeric() || (c.is_ascii_uppercase() && prev_lower);
+        if boundary && !word.is_empty() {
+            if WORDS.contains(&word.as_str()) {
+                return true;
+            }
+            word.clear();
+        }
+        if c.is_ascii_alphanumeric() {
+            word.push(c.to_ascii_lowercase());
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+    }
+    false
+}
+
+/// A condition that restricts code to one instance of the deployment: leader election,
+/// a scheduler role, a jobs-enabled flag. `cluster.isPrimary` and pm2's instance number
+/// are deliberately absent: there is one primary per host, not per deployment.
+fn is_single_instance_guard(condition: &str) -> bool {
+    let c: String = condition
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    [
+        "leader",
+        "runjobs",
+        "jobenabled",
+        "jobsenabled",
+        "enablejobs",
+        "cronenabled",
+        "enablecron",
+        "runcron",
+        "schedulerenabled",
+        "enablescheduler",
+        "isscheduler",
+    ]
+    .iter()
+    .any(|w| c.contains(w))
 }
 
 fn looks_error_condition(text: &str) -> bool {
@@ -596,23 +700,71 @@ fn is_unbounded_condition(condition: Option<Node<'_>>, src: &str) -> bool {
     !matches!(c.kind(), "number" | "false" | "null" | "undefined")
 }
 
-fn function_name<'s>(node: Node<'_>, src: &'s str) -> Option<&'s str> {
+/// How code refers to a function when it calls it: `tick` for a declaration or a
+/// `const tick = () => ...`, `this.poll` for a method or class field, `jobs.run` for
+/// `jobs.run = function () {...}`.
+/// A loop body that leaves the loop when its work is done (`if (!rows.length) break;`):
+/// a batch loop, not a periodic job. Exits guarded by a shutdown check
+/// (`if (signal.aborted) return;`) do not count; nested loops and functions are not searched.
+fn exits_when_done(node: Node<'_>, src: &str, depth: usize) -> bool {
+    if depth > 60 {
+        return false;
+    }
+    match node.kind() {
+        "break_statement" | "return_statement" => true,
+        "if_statement" => {
+            let shutdown = node.child_by_field_name("condition").is_some_and(|c| {
+                let t = text(c, src).to_ascii_lowercase();
+                [
+                    "abort",
+                    "stop",
+                    "shutdown",
+                    "shuttingdown",
+                    "closing",
+                    "closed",
+                    "cancel",
+                    "running",
+                    "exit",
+                    "disposed",
+                ]
+                .iter()
+                .any(|w| t.contains(w))
+            });
+            !shutdown
+                && named_children(node)
+                    .skip(1)
+                    .any(|c| exits_when_done(c, src, depth + 1))
+        }
+        "switch_statement" | "while_statement" | "do_statement" | "for_statement"
+        | "for_in_statement" => false,
+        kind if is_function(kind) || kind == "class_declaration" => false,
+        _ => named_children(node).any(|c| exits_when_done(c, src, depth + 1)),
+    }
+}
+
+fn function_reference(node: Node<'_>, src: &str) -> Option<String> {
+    let compact = |n: Node<'_>| text(n, src).split_whitespace().collect::<String>();
+    if node.kind() == "method_definition" {
+        return node
+            .child_by_field_name("name")
+            .map(|n| format!("this.{}", text(n, src)));
+    }
     if let Some(name) = node.child_by_field_name("name") {
-        return Some(text(name, src));
+        return Some(text(name, src).to_string());
     }
     let parent = node.parent()?;
-    let named = match parent.kind() {
-        "variable_declarator" => parent.child_by_field_name("name"),
-        "pair" => parent.child_by_field_name("key"),
+    match parent.kind() {
+        "variable_declarator" => parent.child_by_field_name("name").map(compact),
+        "pair" => parent
+            .child_by_field_name("key")
+            .map(|k| format!("this.{}", text(k, src))),
         "public_field_definition" | "field_definition" => parent
             .child_by_field_name("name")
-            .or_else(|| parent.child_by_field_name("property")),
-        "assignment_expression" => parent
-            .child_by_field_name("left")
-            .map(|l| l.child_by_field_name("property").unwrap_or(l)),
+            .or_else(|| parent.child_by_field_name("property"))
+            .map(|k| format!("this.{}", text(k, src))),
+        "assignment_expression" => parent.child_by_field_name("left").map(compact),
         _ => None,
-    }?;
-    Some(text(named, src))
+    }
 }
 
 impl Emitter<'_> {
@@ -646,11 +798,12 @@ impl Emitter<'_> {
             _ => {}
         }
         if is_function(kind) {
-            let name = function_name(node, self.src).unwrap_or("").to_string();
+            let name = function_reference(node, self.src).unwrap_or_default();
             let inner = Ctx {
                 unbounded_loop: is_promise_executor(node, self.scopes, self.src)
                     && ctx.unbounded_loop,
                 retry: ctx.retry || looks_retry(&name),
+                guarded: ctx.guarded,
             };
             self.functions.push(name);
             self.visit_children(node, inner, depth);
@@ -660,7 +813,10 @@ impl Emitter<'_> {
         match kind {
             "while_statement" | "do_statement" | "for_statement" => {
                 let condition = node.child_by_field_name("condition");
-                let unbounded = is_unbounded_condition(condition, self.src);
+                let unbounded = is_unbounded_condition(condition, self.src)
+                    && !node
+                        .child_by_field_name("body")
+                        .is_some_and(|b| exits_when_done(b, self.src, 0));
                 for child in named_children(node) {
                     let in_body = node.child_by_field_name("body") == Some(child);
                     let c = Ctx {
@@ -679,13 +835,25 @@ impl Emitter<'_> {
                 let condition = node.child_by_field_name("condition");
                 let error_branch =
                     condition.is_some_and(|c| looks_error_condition(text(c, self.src)));
+                let guard = condition.is_some_and(|c| is_single_instance_guard(text(c, self.src)));
                 for child in named_children(node) {
                     let in_consequence = node.child_by_field_name("consequence") == Some(child);
                     let c = Ctx {
                         retry: ctx.retry || (error_branch && in_consequence),
+                        guarded: ctx.guarded || guard,
                         ..ctx
                     };
                     self.visit(child, c, depth + 1);
+                }
+            }
+            "statement_block" | "program" => {
+                // After `if (!isLeader) return;` the rest of the block runs on one instance only.
+                let mut ctx = ctx;
+                for child in named_children(node) {
+                    self.visit(child, ctx, depth + 1);
+                    if child.kind() == "if_statement" && self.is_guard_exit(child) {
+                        ctx.guarded = true;
+                    }
                 }
             }
             "decorator" => {
@@ -734,6 +902,64 @@ impl Emitter<'_> {
         for child in named_children(node) {
             self.visit(child, ctx, depth + 1);
         }
+    }
+
+    /// Whether a timer does per-instance work: the names it is stored in, called with or
+    /// defined inside, or a short callback, speak of health, heartbeats, metrics or keep-alives.
+    fn is_per_instance_timer(&self, call: Node<'_>, callback: Option<Node<'_>>) -> bool {
+        let mut names: Vec<&str> = Vec::new();
+        if let Some(cb) = callback {
+            let t = text(cb, self.src);
+            if matches!(cb.kind(), "identifier" | "member_expression") || t.len() <= 400 {
+                names.push(t);
+            }
+        }
+        let mut node = call;
+        for _ in 0..30 {
+            let Some(parent) = node.parent() else { break };
+            match parent.kind() {
+                "variable_declarator" | "public_field_definition" | "field_definition" => {
+                    if let Some(n) = parent
+                        .child_by_field_name("name")
+                        .or_else(|| parent.child_by_field_name("property"))
+                    {
+                        names.push(text(n, self.src));
+                    }
+                }
+                "assignment_expression" => {
+                    if let Some(n) = parent.child_by_field_name("left") {
+                        names.push(text(n, self.src));
+                    }
+                }
+                "class_declaration" | "function_declaration" | "method_definition" => {
+                    if let Some(n) = parent.child_by_field_name("name") {
+                        names.push(text(n, self.src));
+                    }
+                }
+                _ => {}
+            }
+            node = parent;
+        }
+        names.iter().any(|n| mentions_per_instance_work(n))
+    }
+
+    /// `if (<single-instance check>) return;` (or `throw`).
+    fn is_guard_exit(&self, if_statement: Node<'_>) -> bool {
+        let guard = if_statement
+            .child_by_field_name("condition")
+            .is_some_and(|c| is_single_instance_guard(text(c, self.src)));
+        guard
+            && if_statement
+                .child_by_field_name("consequence")
+                .is_some_and(|c| {
+                    let kind = c.kind();
+                    kind == "return_statement"
+                        || kind == "throw_statement"
+                        || (kind == "statement_block"
+                            && named_children(c).any(|s| {
+                                matches!(s.kind(), "return_statement" | "throw_statement")
+                            }))
+                })
     }
 
     /// `.on('error', cb)`, `.once('close', cb)`, `.catch(cb)`: the callback handles a failure.
@@ -789,11 +1015,25 @@ impl Emitter<'_> {
         if ctx.unbounded_loop {
             event.context.insert(Context::UnboundedLoop);
         }
+        if ctx.guarded {
+            event.context.insert(Context::SingleInstanceGuard);
+        }
         let delay_retry = arg_nodes
             .get(1)
             .is_some_and(|d| looks_retry(text(*d, self.src)));
         if ctx.retry || delay_retry {
             event.context.insert(Context::Retry);
+        }
+        let is_timer = target.ends_with(".setInterval") || target.ends_with(".setTimeout");
+        if is_timer && self.is_per_instance_timer(node, arg_nodes.first().copied()) {
+            event.context.insert(Context::PerInstance);
+        }
+        if target.ends_with(".setInterval")
+            && arg_nodes
+                .first()
+                .is_some_and(|cb| text(*cb, self.src).contains("clearInterval("))
+        {
+            event.context.insert(Context::SelfCancelling);
         }
         if target.ends_with(".setTimeout")
             && arg_nodes
@@ -826,15 +1066,10 @@ impl Emitter<'_> {
             return false;
         }
         let named = |n: Node<'_>| {
-            let name = match n.kind() {
-                "identifier" => text(n, self.src),
-                "member_expression" => n
-                    .child_by_field_name("property")
-                    .map(|p| text(p, self.src))
-                    .unwrap_or(""),
-                _ => "",
-            };
-            !name.is_empty() && self.functions.iter().any(|f| f == name)
+            matches!(n.kind(), "identifier" | "member_expression") && {
+                let reference: String = text(n, self.src).split_whitespace().collect();
+                self.functions.contains(&reference)
+            }
         };
         match cb.kind() {
             "identifier" | "member_expression" => named(cb),
@@ -857,8 +1092,17 @@ impl Emitter<'_> {
     }
 
     fn arg_fact(&self, arg: Node<'_>) -> Arg {
+        let source = text(arg, self.src);
+        if is_temp_path_expr(source) {
+            return Arg::TempPath;
+        }
         if let Some(s) = string_value(arg, self.src) {
             return Arg::Str(s);
+        }
+        if arg.kind() == "identifier"
+            && self.scopes.lookup(source, arg.start_byte()) == Some(&Binding::TempPath)
+        {
+            return Arg::TempPath;
         }
         match arg.kind() {
             "object" => Arg::Object(
@@ -898,6 +1142,48 @@ impl Emitter<'_> {
             _ => Arg::Other { path_like: false },
         }
     }
+}
+
+/// A declarator value that produces a temporary path: any temp-path expression, or a
+/// call to a temp-file helper (`await createTmpFile()`, `tmp.fileSync().name`, `tempy.file()`).
+fn is_temp_path_value(value: Node<'_>, src: &str) -> bool {
+    let source = text(value, src);
+    if source.len() > 300 {
+        return false;
+    }
+    if is_temp_path_expr(source) {
+        return true;
+    }
+    let callee = source
+        .trim_start_matches("await ")
+        .split('(')
+        .next()
+        .unwrap_or("");
+    source.contains('(')
+        && callee.split('.').any(|segment| {
+            segment == "tmp" || segment == "tempy" || crate::frontend::is_temp_name(segment)
+        })
+}
+
+/// An expression that builds a path in the temporary directory: `os.tmpdir()`, `mkdtemp`,
+/// a `/tmp/` literal, or a name like `tmpFile` / `tempDir` (but not `template`).
+fn is_temp_path_expr(source: &str) -> bool {
+    if source.contains("tmpdir(") || source.contains("mkdtemp") {
+        return true;
+    }
+    let literal = source.trim_matches(['\'', '"', '`']);
+    if literal.starts_with("/tmp/") || literal == "/tmp" {
+        return true;
+    }
+    // Plain names only: `tmpFile`, `this.tempPath`, not calls or expressions.
+    if !source
+        .chars()
+        .all(|c| c.is_alphanumeric() || c == '_' || c == '.' || c == '$')
+    {
+        return false;
+    }
+    let name = source.rsplit('.').next().unwrap_or(source);
+    crate::frontend::is_temp_name(name)
 }
 
 fn name_is_path_like(name: &str) -> bool {
@@ -1110,6 +1396,29 @@ const upload = multer({ dest: 'uploads/' });
             .find(|e| e.targets[0] == "multer")
             .unwrap();
         assert_eq!(m.args, [Arg::Object(vec!["dest".into()])]);
+    }
+
+    #[test]
+    fn per_instance_words() {
+        assert!(mentions_per_instance_work("healthCheckTimer"));
+        assert!(mentions_per_instance_work(
+            "() => Metrics.gauge('conns', n)"
+        ));
+        assert!(mentions_per_instance_work("sendPing"));
+        assert!(!mentions_per_instance_work("shippingReminder"));
+        assert!(!mentions_per_instance_work("sendReminders"));
+    }
+
+    #[test]
+    fn flow_annotated_javascript_parses() {
+        let src = "// @flow\nimport type { Config } from './config';\nconst fs = require('fs');\nfunction save(path: string, data: Config): void {\n  fs.writeFileSync(path, data);\n}\n";
+        let ex = extract(src, Dialect::JavaScript);
+        assert_eq!(ex.syntax_error, None);
+        assert!(ex
+            .facts
+            .events
+            .iter()
+            .any(|e| e.targets[0] == "fs.writeFileSync"));
     }
 
     #[test]

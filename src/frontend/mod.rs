@@ -73,6 +73,21 @@ pub struct FrontendOptions {
     pub jsx: bool,
 }
 
+/// A variable name that denotes a temporary path: contains `tmp`, or `temp` not followed
+/// by a lowercase letter (`tempFile`, `temp_dir`, `TempPath`, but not `template`).
+pub fn is_temp_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if lower.contains("tmp") {
+        return true;
+    }
+    lower.match_indices("temp").any(|(i, _)| {
+        !name[i + 4..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase())
+    })
+}
+
 /// Runs the frontend for `language` over `text`.
 pub fn extract(language: Language, text: &str, options: &FrontendOptions) -> Extracted {
     match language {

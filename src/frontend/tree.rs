@@ -16,7 +16,9 @@ pub fn text<'s>(node: Node<'_>, src: &'s str) -> &'s str {
     src.get(node.byte_range()).unwrap_or("")
 }
 
-/// The first `ERROR` or `MISSING` node in document order, if any.
+/// The first `ERROR` node in document order, if any. `MISSING` nodes (a token the
+/// parser inserted to recover, such as the `!` tree-sitter-typescript invents after
+/// `styled.div<Props>`) leave a complete tree and are not reported.
 pub fn first_syntax_error(tree: &Tree) -> Option<SyntaxError> {
     let root = tree.root_node();
     if !root.has_error() {
@@ -25,27 +27,19 @@ pub fn first_syntax_error(tree: &Tree) -> Option<SyntaxError> {
     let mut cursor = root.walk();
     loop {
         let node = cursor.node();
-        if node.is_error() || node.is_missing() {
-            let message = if node.is_missing() {
-                format!("syntax error: missing `{}`", node.kind())
-            } else {
-                "syntax error".to_string()
-            };
+        if node.is_error() {
             return Some(SyntaxError {
                 offset: node.start_byte(),
-                message,
+                message: "syntax error".to_string(),
             });
         }
-        // Descend only into subtrees that contain the error.
+        // Descend only into subtrees that contain an error.
         if node.has_error() && cursor.goto_first_child() {
             continue;
         }
         while !cursor.goto_next_sibling() {
             if !cursor.goto_parent() {
-                return Some(SyntaxError {
-                    offset: root.start_byte(),
-                    message: "syntax error".to_string(),
-                });
+                return None;
             }
         }
     }

@@ -93,7 +93,13 @@ pub fn render(findings: &[Finding], sources: &BTreeMap<String, Arc<str>>, color:
             .unwrap_or_else(|| Arc::from(finding.snippet.as_str()));
         let index = LineIndex::new(&text);
         let start = index.offset_of(&text, finding.start_line, finding.start_column - 1);
-        let end = index.offset_of(&text, finding.end_line, finding.end_column - 1);
+        // A multi-line call is labelled on its first line only; the excerpt stays short.
+        let end = if finding.end_line == finding.start_line {
+            index.offset_of(&text, finding.end_line, finding.end_column - 1)
+        } else {
+            let line = index.line_text(&text, finding.start_line);
+            index.offset_of(&text, finding.start_line, 0) + line.trim_end().len()
+        };
         let report = Report {
             finding,
             source: NamedSource::new(&finding.path, text.clone()),

@@ -1,0 +1,243 @@
+//! End-to-end tests of the `scaleout` binary: exit codes, formats, bad input.
+
+use assert_cmd::Command;
+use std::path::Path;
+
+const SAMPLE: &str = "const fs = require('fs');
+const cron = require('node-cron');
+
+fs.writeFileSync('state.json', JSON.stringify({ counter: 1 }));
+cron.schedule('*/5 * * * *', () => console.log('tick'));
+";
+
+fn scaleout() -> Command {
+    let mut cmd = Command::cargo_bin("scaleout").unwrap();
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd
+}
+
+/// A project directory holding `src/sample.js`; the command runs inside it.
+fn sample_project() -> (tempfile::TempDir, Command) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("src")).unwrap();
+    std::fs::write(dir.path().join("src/sample.js"), SAMPLE).unwrap();
+    let mut cmd = Command::cargo_bin("scaleout").unwrap();
+    cmd.current_dir(dir.path());
+    (dir, cmd)
+}
+
+fn json(args: &[&str], dir: &Path) -> (serde_json::Value, i32) {
+    let out = Command::cargo_bin("scaleout")
+        .unwrap()
+        .current_dir(dir)
+        .args(["check", "--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    let value = serde_json::from_slice(&out.stdout).expect("stdout is one JSON document");
+    (value, out.status.code().unwrap())
+}
+
+#[test]
+fn human_output_snapshot_and_exit_code() {
+    let (_dir, mut cmd) = sample_project();
+    let out = cmd
+        .args(["check", "--color", "never", "src/sample.js"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!("human", String::from_utf8(out.stdout).unwrap());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        stderr.trim(),
+        "scaleout: 2 findings (2 warning) in 1 file; 1 file scanned"
+    );
+}
+
+#[test]
+fn json_output_snapshot() {
+    let (_dir, mut cmd) = sample_project();
+    let out = cmd.args(["check", "--format", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    serde_json::from_str::<serde_json::Value>(&stdout).expect("valid JSON");
+    insta::assert_snapshot!("json", stdout);
+}
+
+#[test]
+fn fail_on_threshold_decides_the_exit_code() {
+    for (fail_on, code) in [("warning", 1), ("info", 1), ("error", 0), ("never", 0)] {
+        let (_dir, mut cmd) = sample_project();
+        cmd.args(["check", "--quiet", "--fail-on", fail_on])
+            .assert()
+            .code(code);
+    }
+}
+
+#[test]
+fn clean_input_exits_zero_and_quiet_prints_nothing_on_stderr() {
+    scaleout()
+        .args(["check", "--quiet", "fixtures/javascript/quiet"])
+        .assert()
+        .code(0)
+        .stdout("")
+        .stderr("");
+}
+
+#[test]
+fn usage_errors_exit_two() {
+    scaleout()
+        .args(["check", "--format", "xml"])
+        .assert()
+        .code(2);
+    scaleout().args(["frobnicate"]).assert().code(2);
+    scaleout()
+        .args(["check", "does/not/exist"])
+        .assert()
+        .code(2);
+    scaleout()
+        .args(["explain", "no-such-rule"])
+        .assert()
+        .code(2);
+    scaleout()
+        .args(["check", "--threads", "0"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn rules_and_explain() {
+    let out = scaleout().arg("rules").output().unwrap();
+    assert!(out.status.success());
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(table.starts_with("RULE"));
+    assert!(table.contains("node-fs-write"));
+    assert!(table.contains("local-disk-write"));
+    let out = scaleout().args(["explain", "node-cron"]).output().unwrap();
+    let doc = String::from_utf8(out.stdout).unwrap();
+    for section in [
+        "## What it finds",
+        "## Why it breaks when scaled out",
+        "## Example",
+        "## Use instead",
+        "## When it is fine",
+    ] {
+        assert!(doc.contains(section), "missing {section}");
+    }
+}
+
+#[test]
+fn bad_files_are_reported_and_the_scan_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("good.js"),
+        "require('fs').writeFileSync('a', 'b');\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("latin1.js"), b"// caf\xe9\nsetInterval(f, 1);\n").unwrap();
+    std::fs::write(d.join("blob.ts"), b"\x00\x01\x02binary").unwrap();
+    std::fs::write(d.join("broken.rs"), "fn main( {\n").unwrap();
+    std::fs::write(
+        d.join("partial.js"),
+        "setInterval(poll, 1000);\nfunction (\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("deep.js"),
+        format!("x = {}1{};\n", "[\n".repeat(5000), "]".repeat(5000)),
+    )
+    .unwrap();
+    std::fs::write(d.join("bundle.min.js"), "setInterval(f,1)").unwrap();
+    std::fs::write(
+        d.join("long.js"),
+        format!("var a='{}';setInterval(f,1);\n", "x".repeat(2000)),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(d.join("missing.js"), d.join("dangling.js")).unwrap();
+        std::fs::create_dir(d.join("loop")).unwrap();
+        std::os::unix::fs::symlink(d, d.join("loop").join("back")).unwrap();
+    }
+    let (value, code) = json(&["."], d);
+    assert_eq!(code, 1);
+    let findings: Vec<(String, u64)> = value["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["start_line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        findings,
+        [("good.js".to_string(), 1), ("partial.js".to_string(), 1)]
+    );
+    let errors: Vec<String> = value["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{}: {}",
+                e["path"].as_str().unwrap(),
+                e["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    let has = |path: &str, text: &str| {
+        errors
+            .iter()
+            .any(|e| e.starts_with(&format!("{path}: ")) && e.contains(text))
+    };
+    assert!(has("latin1.js", "not valid UTF-8"), "{errors:#?}");
+    assert!(has("blob.ts", "binary"), "{errors:#?}");
+    assert!(has("broken.rs", "could not parse"), "{errors:#?}");
+    assert!(has("partial.js", "syntax error at 2:"), "{errors:#?}");
+    assert!(has("deep.js", "nesting too deep"), "{errors:#?}");
+    #[cfg(unix)]
+    {
+        assert!(has("dangling.js", "broken symbolic link"), "{errors:#?}");
+        assert!(has("loop/back", "loop"), "{errors:#?}");
+    }
+    assert_eq!(value["summary"]["files_scanned"], 3, "{value:#}");
+}
+
+#[test]
+fn dependency_and_build_directories_and_gitignored_files_are_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let write = "require('fs').writeFileSync('state.json', '{}');\n";
+    for sub in [
+        "node_modules/lib",
+        "dist",
+        "build",
+        "obj",
+        "bin",
+        "vendor",
+        "target",
+        "src",
+        "generated",
+    ] {
+        std::fs::create_dir_all(d.join(sub)).unwrap();
+        std::fs::write(d.join(sub).join("a.js"), write).unwrap();
+    }
+    std::fs::write(d.join(".gitignore"), "generated/\n").unwrap();
+    std::fs::write(d.join("src/app.min.js"), write).unwrap();
+    std::fs::write(d.join("src/Form.Designer.cs"), "class F {}\n").unwrap();
+    let (value, _) = json(&["."], d);
+    let paths: Vec<&str> = value["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["src/a.js"]);
+    // A file named on the command line is linted even inside an excluded directory.
+    let (value, _) = json(&["dist/a.js"], d);
+    assert_eq!(value["findings"][0]["path"], "dist/a.js");
+}
