@@ -72,6 +72,11 @@ const TEMP_PATH_CALLS: &[&str] = &[
 ];
 /// Words in an `if` condition that mark error handling or retry code.
 const RETRY_CONDITION_WORDS: &[&str] = &["attempt", "retry", "retries", "fail", "error", "backoff"];
+/// Words in a loop-condition flag that say it tracks the service's life.
+const LIFECYCLE_WORDS: &[&str] = &[
+    "cancel", "run", "active", "alive", "enable", "start", "stop", "dispos", "shutdown", "quit",
+    "terminat", "keep", "continue", "listen", "poll", "clos", "loop", "work", "live", "forever",
+];
 /// Words in a call's arguments that mark a computed back-off delay.
 const RETRY_ARG_WORDS: &[&str] = &["attempt", "retry", "retries", "backoff"];
 
@@ -1278,15 +1283,10 @@ fn unbounded_condition(cond: Node<'_>, src: &str, depth: usize) -> bool {
     let cond = unwrap_expr(cond);
     match cond.kind() {
         "boolean_literal" => text(cond, src) == "true",
-        "identifier" | "member_access_expression" => true,
+        "identifier" | "member_access_expression" => lifecycle_flag(cond, src),
         "prefix_unary_expression" => {
             text(cond, src).starts_with('!')
-                && last_named_child(cond).is_some_and(|inner| {
-                    matches!(
-                        unwrap_expr(inner).kind(),
-                        "identifier" | "member_access_expression"
-                    )
-                })
+                && last_named_child(cond).is_some_and(|inner| lifecycle_flag(unwrap_expr(inner), src))
         }
         "binary_expression" => {
             let op = cond
@@ -1305,6 +1305,18 @@ fn unbounded_condition(cond: Node<'_>, src: &str, depth: usize) -> bool {
             .is_some_and(|n| text(n, src) == "WaitForNextTickAsync"),
         _ => false,
     }
+}
+
+/// A flag that tracks the life of a service (`IsCancellationRequested`, `_running`,
+/// `!_disposed`), as opposed to a state the loop waits for (`HasPendingExecutions`,
+/// `!connected`, `!process.HasExited`).
+fn lifecycle_flag(node: Node<'_>, src: &str) -> bool {
+    let name = match node.kind() {
+        "identifier" => Some(node),
+        "member_access_expression" => node.child_by_field_name("name"),
+        _ => None,
+    };
+    name.is_some_and(|n| mentions(text(n, src), LIFECYCLE_WORDS))
 }
 
 fn mentions(haystack: &str, words: &[&str]) -> bool {
@@ -1719,6 +1731,8 @@ mod tests {
   while (true) { Task.Run(async () => { await Task.Delay(6); }); }
   while (!File.Exists(p) && _running) { Thread.Sleep(7); }
   while (!ct.IsCancellationRequested && _running) { Thread.Sleep(8); }
+  while (HasPendingExecutions) { Thread.Sleep(9); }
+  while (!_disposed) { Thread.Sleep(10); }
  }
 }"#;
         let f = facts(src);
@@ -1744,7 +1758,9 @@ mod tests {
                 (10, false),
                 (11, false),
                 (12, false),
-                (13, true)
+                (13, true),
+                (14, false),
+                (15, true)
             ]
         );
         let delete = call(&f, "System.IO.File.Delete");
