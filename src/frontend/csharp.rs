@@ -1286,7 +1286,8 @@ fn unbounded_condition(cond: Node<'_>, src: &str, depth: usize) -> bool {
         "identifier" | "member_access_expression" => lifecycle_flag(cond, src),
         "prefix_unary_expression" => {
             text(cond, src).starts_with('!')
-                && last_named_child(cond).is_some_and(|inner| lifecycle_flag(unwrap_expr(inner), src))
+                && last_named_child(cond)
+                    .is_some_and(|inner| lifecycle_flag(unwrap_expr(inner), src))
         }
         "binary_expression" => {
             let op = cond
@@ -1546,7 +1547,7 @@ mod tests {
 
     #[test]
     fn using_static_and_aliases() {
-        let src = "using static System.IO.File;\nusing IOFile = System.IO.File;\nusing Sys = System;\nclass C { void M(string path) {\n WriteAllText(path, \"s\");\n IOFile.AppendAllText(path, \"s\");\n Sys.IO.File.Delete(path);\n Sys::IO.File.Create(path); } }";
+        let src = "using static System.IO.File;\nusing IOFile = System.IO.File;\nusing Sys = System;\nusing IO = System.IO;\nclass C { void M(string path) {\n WriteAllText(path, \"s\");\n IOFile.AppendAllText(path, \"s\");\n Sys.IO.File.Delete(path);\n Sys::IO.File.Create(path);\n IO.File.Move(path, path); } }";
         let out = extract(src, &[]);
         let f = out.facts;
         assert_eq!(
@@ -1556,6 +1557,20 @@ mod tests {
         call(&f, "System.IO.File.AppendAllText");
         call(&f, "System.IO.File.Delete");
         call(&f, "System.IO.File.Create");
+        assert_eq!(
+            call(&f, "System.IO.File.Move").targets,
+            vec!["System.IO.File.Move".to_string()]
+        );
+    }
+
+    #[test]
+    fn block_namespaces_and_nested_usings() {
+        let src = "namespace Shop.Jobs\n{\n    using Quartz;\n    using Quartz.Impl;\n    public class Boot { public void Start() { var f = new StdSchedulerFactory(); } }\n    namespace Inner { class File { } class X { void M() { File.Delete(\"a\"); } } }\n}\n";
+        let out = extract(src, &[]);
+        let f = out.facts;
+        find(&f, EventKind::Construct, "Quartz.Impl.StdSchedulerFactory").expect("quartz");
+        call(&f, "Shop.Jobs.Inner.File.Delete");
+        assert!(!has_target(&f, "System.IO.File.Delete"));
     }
 
     #[test]
