@@ -31,6 +31,22 @@ const SDK_IMPLICIT_NAMESPACES: &[&str] = &[
     "System.Threading",
     "System.Threading.Tasks",
 ];
+/// Namespaces (and their children) of desktop, mobile and WebAssembly UI frameworks: a
+/// file importing one runs on a user's device, not on a server behind a load balancer.
+const CLIENT_UI_NAMESPACES: &[&str] = &[
+    "Microsoft.Maui",
+    "Xamarin.Forms",
+    "Xamarin.Essentials",
+    "System.Windows",
+    "Avalonia",
+    "Microsoft.UI.Xaml",
+    "Windows.UI.Xaml",
+    "Uno",
+    "Android.App",
+    "UIKit",
+    "CommunityToolkit.Maui",
+    "Microsoft.AspNetCore.Components.WebAssembly",
+];
 /// Static methods that return an instance of the type they are called on.
 const FACTORY_METHODS: &[&str] = &["Load", "LoadAsync", "Parse", "FromFile", "FromStream"];
 /// Namespaces whose import marks a file as test code.
@@ -103,6 +119,9 @@ pub fn extract(text: &str, implicit_namespaces: &[String]) -> Extracted {
     if scope.test_file {
         facts.file_context.insert(Context::Test);
     }
+    if scope.client_ui {
+        facts.file_context.insert(Context::Browser);
+    }
     Extracted {
         facts,
         syntax_error: first_syntax_error(&tree),
@@ -155,6 +174,8 @@ struct FileScope {
     local_methods: HashSet<String>,
     /// The file imports a test framework.
     test_file: bool,
+    /// The file imports a client UI framework.
+    client_ui: bool,
 }
 
 impl FileScope {
@@ -224,6 +245,12 @@ impl FileScope {
                         || matches!(seg, "Testing" | "Specs")
                 })
             });
+        scope.client_ui = imported.iter().any(|ns| {
+            CLIENT_UI_NAMESPACES.iter().any(|ui| {
+                ns.strip_prefix(ui)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+            })
+        });
         let file_namespace = declared.first().cloned();
         for (name, node) in types {
             let qualified = enclosing_namespace(node, src)
@@ -1849,6 +1876,16 @@ mod tests {
         assert!(call(&f, "System.IO.File.Delete")
             .context
             .contains(&Context::Test));
+    }
+
+    #[test]
+    fn client_ui_files() {
+        let f = facts("using Microsoft.Maui.Controls;\nclass P : ContentPage { void M() { File.WriteAllText(\"a\", \"b\"); } }");
+        assert!(f.file_context.contains(&Context::Browser));
+        let f = facts("using System.Windows.Forms;\nclass F { }");
+        assert!(f.file_context.contains(&Context::Browser));
+        let f = facts("using Unosquare.Labs;\nusing System.Windowsy;\nclass F { }");
+        assert!(f.file_context.is_empty());
     }
 
     #[test]
