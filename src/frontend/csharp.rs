@@ -543,7 +543,9 @@ impl Walker<'_, '_> {
                 let unbounded = match node.child_by_field_name("condition") {
                     Some(cond) => unbounded_condition(cond, self.src, 0),
                     None => node.kind() == "for_statement",
-                };
+                } && !node
+                    .child_by_field_name("body")
+                    .is_some_and(|body| consumer_driven(body, self.src));
                 let body_ctx = Ctx {
                     unbounded_loop: ctx.unbounded_loop || unbounded,
                     ..ctx
@@ -1335,6 +1337,38 @@ fn unbounded_condition(cond: Node<'_>, src: &str, depth: usize) -> bool {
     }
 }
 
+/// A loop body that yields to a consumer (`yield return`) or streams an HTTP response
+/// (`Response.Body.WriteAsync`): the loop lives as long as one request or enumeration, it
+/// is not a job.
+fn consumer_driven(body: Node<'_>, src: &str) -> bool {
+    let mut found = false;
+    let mut seen = 0usize;
+    for_each_node(body, |node| {
+        seen += 1;
+        if found || seen > 4 * MAX_SCAN {
+            return false;
+        }
+        match node.kind() {
+            "yield_statement" => {
+                found = true;
+                false
+            }
+            "member_access_expression" => {
+                let named_response =
+                    |n: Option<Node<'_>>| n.is_some_and(|n| text(n, src) == "Response");
+                found = named_response(node.child_by_field_name("name"))
+                    || named_response(node.child_by_field_name("expression"));
+                !found
+            }
+            "lambda_expression" | "anonymous_method_expression" | "local_function_statement" => {
+                false
+            }
+            _ => true,
+        }
+    });
+    found
+}
+
 /// A flag that tracks the life of a service (`IsCancellationRequested`, `_running`,
 /// `!_disposed`), as opposed to a state the loop waits for (`HasPendingExecutions`,
 /// `!connected`, `!process.HasExited`).
@@ -1809,6 +1843,30 @@ mod tests {
         assert!(delete.context.contains(&Context::UnboundedLoop));
         let run = call(&f, "System.Threading.Tasks.Task.Run");
         assert!(run.context.contains(&Context::UnboundedLoop));
+    }
+
+    #[test]
+    fn streaming_loops_are_not_jobs() {
+        let src = r#"class C {
+ async IAsyncEnumerable<string> Lines() { while (true) { yield return "x"; await Task.Delay(1); } }
+ async Task Sse(HttpContext context, CancellationToken ct) {
+  while (!ct.IsCancellationRequested) { await context.Response.WriteAsync("data: x\n\n"); await Task.Delay(2); }
+  while (!ct.IsCancellationRequested) { await Response.Body.FlushAsync(); await Task.Delay(3); }
+  while (!ct.IsCancellationRequested) { await Task.Delay(4); }
+ }
+}"#;
+        let f = facts(src);
+        let loops: Vec<bool> = f
+            .events
+            .iter()
+            .filter(|e| {
+                e.targets
+                    .iter()
+                    .any(|t| t == "System.Threading.Tasks.Task.Delay")
+            })
+            .map(|e| e.context.contains(&Context::UnboundedLoop))
+            .collect();
+        assert_eq!(loops, vec![false, false, false, true]);
     }
 
     #[test]
