@@ -931,12 +931,21 @@ impl Walker<'_, '_> {
         match self.receiver(recv) {
             Recv::Type(types) => types.iter().map(|t| format!("{t}.{method}")).collect(),
             Recv::Value(ty) => {
+                // A type of this file that declares the method calls its own method.
+                let own_method = ty.as_deref().is_some_and(|t| {
+                    let first = t.split(['.', ':']).next().unwrap_or(t);
+                    self.file.local_types.contains_key(first)
+                        && self.file.local_methods.contains(method)
+                });
                 let mut out: Vec<String> = ty
                     .map(|t| self.file.resolve_type(&t))
                     .unwrap_or_default()
                     .into_iter()
                     .map(|t| format!("{t}.{method}"))
                     .collect();
+                if own_method {
+                    return out;
+                }
                 // Extension methods: any imported namespace may supply one.
                 out.extend(
                     self.file
@@ -1694,6 +1703,9 @@ mod tests {
             2
         );
         assert!(f.calls.contains("AddQuartz"));
+        // A method of the receiver's own (local) type is not an extension.
+        let f = facts("using Coravel;\nclass Jobs { public void UseScheduler() {} }\nclass S { void M(Jobs jobs) { jobs.UseScheduler(); } }");
+        assert!(!has_target(&f, "Coravel.UseScheduler"));
         // Static calls are never extension calls.
         let f = facts("using Quartz;\nclass C { void M() { Foo.AddQuartz(); } }");
         assert!(!has_target(&f, "Quartz.AddQuartz"));
