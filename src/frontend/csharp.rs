@@ -877,6 +877,15 @@ impl Walker<'_, '_> {
                 "identifier" | "generic_name" => (Some(function), None, None),
                 _ => (None, None, None),
             };
+            // Generic calls are also recorded with their type arguments, so mitigations can
+            // name `Configure<KeyManagementOptions>`.
+            if let Some(generic) = method.filter(|m| m.kind() == "generic_name") {
+                let written: String = text(generic, self.src)
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect();
+                self.facts.calls.insert(written);
+            }
             let method = method.and_then(|m| dotted(m, self.src));
             if let Some(method) = &method {
                 targets = self.call_targets(method, recv);
@@ -2040,6 +2049,8 @@ mod tests {
         call(&f, "Quartz.AddQuartz");
         call(&f, "System.Threading.Timer.Change");
         call(&f, "Quartz.AddSingleton");
+        assert!(f.calls.contains("AddSingleton<IFoo>"));
+        assert!(f.calls.contains("AddSingleton"));
     }
 
     #[test]
