@@ -11,7 +11,7 @@
 //! type declared in the file, or a variable of that name, shadows the imports.
 
 use super::tree::{first_syntax_error, parse, text};
-use super::Extracted;
+use super::{is_temp_name, Extracted};
 use crate::event::{Arg, Context, Event, EventKind, FileFacts};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use tree_sitter::Node;
@@ -80,8 +80,7 @@ const SPAWNERS: &[&str] = &[
 ];
 /// Constructions whose delegate arguments run on another thread.
 const SPAWNING_TYPES: &[&str] = &["System.Threading.Thread"];
-/// Calls that return a temporary path; arguments derived from them are reported as
-/// `Arg::Member` with this name so rules can treat scratch files as harmless.
+/// Calls that return a temporary path; arguments derived from them are `Arg::TempPath`.
 const TEMP_PATH_CALLS: &[&str] = &[
     "System.IO.Path.GetTempPath",
     "System.IO.Path.GetTempFileName",
@@ -440,8 +439,8 @@ struct VarInfo {
     ty: Option<String>,
     /// It holds (or by its name, probably holds) a file path.
     path_like: bool,
-    /// It was initialised from a temp-path call (one of [`TEMP_PATH_CALLS`]).
-    temp: Option<&'static str>,
+    /// It holds a path in the temporary directory.
+    temp: bool,
 }
 
 /// Contexts inherited from enclosing syntax.
@@ -737,7 +736,7 @@ impl Walker<'_, '_> {
     fn var_info(&self, name: &str, ty: Option<String>, init: Option<Node<'_>>) -> VarInfo {
         let init = init.map(unwrap_expr);
         let ty = ty.or_else(|| init.and_then(|i| self.expression_type(i)));
-        let temp = init.and_then(|i| self.temp_source(i));
+        let temp = init.is_some_and(|i| self.is_temp_path(i));
         let path_like = match (&ty, init) {
             (Some(t), _) if !is_string_type(t) => false,
             (_, Some(i)) if self.path_like(i) => true,
@@ -1115,8 +1114,8 @@ impl Walker<'_, '_> {
         if let Some(s) = string_value(expr, self.src) {
             return Arg::Str(s);
         }
-        if let Some(temp) = self.temp_source(expr) {
-            return Arg::Member(vec![temp.to_string()]);
+        if self.is_temp_path(expr) {
+            return Arg::TempPath;
         }
         match expr.kind() {
             "member_access_expression" => {
@@ -1240,44 +1239,68 @@ impl Walker<'_, '_> {
         }
     }
 
-    /// The temp-path call an expression derives from, directly or through a variable.
-    fn temp_source(&self, expr: Node<'_>) -> Option<&'static str> {
-        let mut found = None;
+    /// Whether an expression is a path in the temporary directory: built from
+    /// `Path.GetTempPath()` / `Path.GetTempFileName()` (directly or through a variable
+    /// initialised from one) or named like one (`tempFile`, `_tmpDir`, not `template`).
+    fn is_temp_path(&self, expr: Node<'_>) -> bool {
+        let mut found = false;
         let mut seen = 0usize;
         for_each_node(expr, |node| {
             seen += 1;
-            if found.is_some() || seen > MAX_SCAN {
+            if found || seen > MAX_SCAN {
                 return false;
             }
             match node.kind() {
                 "identifier" => {
-                    found = self.lookup(text(node, self.src)).and_then(|v| v.temp);
+                    let name = text(node, self.src);
+                    found = self.lookup(name).is_some_and(|v| v.temp) || is_temp_name(name);
                     false
                 }
+                "member_access_expression" => {
+                    // `_options.TempDirectory`, but not the `Path` in `Path.Combine(...)`.
+                    found = node
+                        .child_by_field_name("name")
+                        .is_some_and(|n| is_temp_name(text(n, self.src)));
+                    !found
+                }
                 "invocation_expression" => {
-                    let name = node
+                    found = node
                         .child_by_field_name("function")
                         .filter(|f| f.kind() == "member_access_expression")
-                        .and_then(|f| {
-                            let method = text(f.child_by_field_name("name")?, self.src);
-                            match self.receiver(f.child_by_field_name("expression")?) {
-                                Recv::Type(types) => TEMP_PATH_CALLS.iter().copied().find(|c| {
-                                    types.iter().any(|t| {
-                                        c.strip_prefix(t.as_str()).and_then(|r| r.strip_prefix('.'))
-                                            == Some(method)
-                                    })
-                                }),
-                                Recv::Value(_) => None,
-                            }
-                        });
-                    found = name;
-                    true
+                        .is_some_and(|f| self.is_temp_path_call(f));
+                    if found {
+                        return false;
+                    }
+                    // Only the arguments: the callee's own names (`Path`, `Combine`) say nothing.
+                    if let Some(args) = node.child_by_field_name("arguments") {
+                        found = self.is_temp_path(args);
+                    }
+                    false
                 }
                 "lambda_expression" | "anonymous_method_expression" => false,
                 _ => true,
             }
         });
         found
+    }
+
+    /// `Path.GetTempPath` / `Path.GetTempFileName` as a member access `f` being called.
+    fn is_temp_path_call(&self, f: Node<'_>) -> bool {
+        let (Some(method), Some(recv)) = (
+            f.child_by_field_name("name"),
+            f.child_by_field_name("expression"),
+        ) else {
+            return false;
+        };
+        let method = text(method, self.src);
+        match self.receiver(recv) {
+            Recv::Type(types) => TEMP_PATH_CALLS.iter().any(|c| {
+                types.iter().any(|t| {
+                    c.strip_prefix(t.as_str()).and_then(|r| r.strip_prefix('.')) == Some(method)
+                })
+            }),
+            Recv::Value(_) => false,
+        }
     }
 }
 
@@ -2024,8 +2047,8 @@ mod tests {
     }
 
     #[test]
-    fn temp_paths_are_members() {
-        let src = "class C { void M(string s) {\n var tmp = Path.GetTempFileName();\n File.WriteAllText(tmp, s);\n File.WriteAllText(Path.Combine(Path.GetTempPath(), \"x.txt\"), s);\n File.WriteAllText(\"x.txt\", s);\n } }";
+    fn temp_paths() {
+        let src = "class C { void M(string s, Options o) {\n var tmp = Path.GetTempFileName();\n File.WriteAllText(tmp, s);\n File.WriteAllText(Path.Combine(Path.GetTempPath(), \"x.txt\"), s);\n File.WriteAllText(\"x.txt\", s);\n var scratch = tmp + \".bak\";\n File.WriteAllText(scratch, s);\n File.WriteAllText(tempFile, s);\n File.WriteAllText(o.TempDirectory, s);\n File.WriteAllText(templatePath, s);\n File.WriteAllText(Path.Combine(o.Root, name), s);\n } }";
         let f = facts(src);
         let writes: Vec<&Arg> = f
             .events
@@ -2036,9 +2059,14 @@ mod tests {
         assert_eq!(
             writes,
             vec![
-                &Arg::Member(vec!["System.IO.Path.GetTempFileName".into()]),
-                &Arg::Member(vec!["System.IO.Path.GetTempPath".into()]),
+                &Arg::TempPath,
+                &Arg::TempPath,
                 &Arg::Str("x.txt".into()),
+                &Arg::TempPath,
+                &Arg::TempPath,
+                &Arg::TempPath,
+                &Arg::Other { path_like: true },
+                &Arg::Other { path_like: true },
             ]
         );
     }
