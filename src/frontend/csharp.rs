@@ -92,6 +92,43 @@ const LIFECYCLE_WORDS: &[&str] = &[
     "cancel", "run", "active", "alive", "enable", "start", "stop", "dispos", "shutdown", "quit",
     "terminat", "keep", "continue", "listen", "poll", "clos", "loop", "work", "live", "forever",
 ];
+/// Words (after removing punctuation) in an `if` condition that lets one instance through.
+const SINGLE_INSTANCE_GUARD_WORDS: &[&str] = &[
+    "leader",
+    "runjobs",
+    "jobenabled",
+    "jobsenabled",
+    "enablejobs",
+    "cronenabled",
+    "enablecron",
+    "runcron",
+    "schedulerenabled",
+    "enablescheduler",
+    "isscheduler",
+    "primaryinstance",
+    "isprimary",
+    "acquire",
+    "lease",
+];
+/// Words naming per-instance work (the same list as the JavaScript frontend).
+const PER_INSTANCE_WORDS: &[&str] = &[
+    "health",
+    "healthcheck",
+    "heartbeat",
+    "metric",
+    "metrics",
+    "gauge",
+    "keepalive",
+    "ping",
+    "pong",
+    "telemetry",
+    "liveness",
+    "readiness",
+    "probe",
+    "uptime",
+    "prometheus",
+    "statsd",
+];
 /// Words in a call's arguments that mark a computed back-off delay.
 const RETRY_ARG_WORDS: &[&str] = &["attempt", "retry", "retries", "backoff"];
 
@@ -450,6 +487,10 @@ struct Ctx {
     retry: bool,
     spawned: bool,
     test: bool,
+    /// Inside a class or method whose name says it does per-instance work.
+    per_instance: bool,
+    /// Behind a check that only one instance runs the code.
+    guarded: bool,
 }
 
 impl Ctx {
@@ -460,6 +501,8 @@ impl Ctx {
             (self.retry, Context::Retry),
             (self.spawned, Context::Spawned),
             (self.test, Context::Test),
+            (self.per_instance, Context::PerInstance),
+            (self.guarded, Context::SingleInstanceGuard),
         ] {
             if on {
                 set.insert(c);
@@ -530,8 +573,12 @@ impl Walker<'_, '_> {
             | "accessor_declaration"
             | "lambda_expression"
             | "anonymous_method_expression" => {
+                let named_per_instance = node
+                    .child_by_field_name("name")
+                    .is_some_and(|n| mentions_per_instance_work(text(n, self.src)));
                 let ctx = Ctx {
                     test: ctx.test || self.has_attribute(node, TEST_METHOD_ATTRIBUTES),
+                    per_instance: ctx.per_instance || named_per_instance,
                     ..ctx.function()
                 };
                 self.vars.push(HashMap::new());
@@ -556,19 +603,38 @@ impl Walker<'_, '_> {
                 self.walk_fields(node, ctx, depth, &[("body", body_ctx)]);
             }
             "if_statement" => {
-                let retry = node
-                    .child_by_field_name("condition")
-                    .is_some_and(|c| mentions(text(c, self.src), RETRY_CONDITION_WORDS));
+                let condition = node.child_by_field_name("condition");
+                let retry =
+                    condition.is_some_and(|c| mentions(text(c, self.src), RETRY_CONDITION_WORDS));
+                let guard = condition.is_some_and(|c| single_instance_guard(text(c, self.src)));
                 let inner = Ctx {
                     retry: ctx.retry || retry,
+                    guarded: ctx.guarded || guard,
                     ..ctx
+                };
+                // The `else` of a leader check runs on the other instances.
+                let alternative = Ctx {
+                    guarded: ctx.guarded,
+                    ..inner
                 };
                 self.walk_fields(
                     node,
                     ctx,
                     depth,
-                    &[("consequence", inner), ("alternative", inner)],
+                    &[("consequence", inner), ("alternative", alternative)],
                 );
+            }
+            "block" => {
+                // After `if (!_options.IsLeader) return;` the rest of the block runs on one
+                // instance only.
+                let mut ctx = ctx;
+                let mut cursor = node.walk();
+                for child in node.named_children(&mut cursor) {
+                    self.walk(child, ctx, depth + 1);
+                    if child.kind() == "if_statement" && self.is_guard_exit(child) {
+                        ctx.guarded = true;
+                    }
+                }
             }
             "invocation_expression" => self.invocation(node, ctx, depth),
             "object_creation_expression" | "implicit_object_creation_expression" => {
@@ -672,8 +738,12 @@ impl Walker<'_, '_> {
                 _ => {}
             }
         }
+        let named_per_instance = node
+            .child_by_field_name("name")
+            .is_some_and(|n| mentions_per_instance_work(text(n, self.src)));
         let ctx = Ctx {
             test: ctx.test || self.has_attribute(node, TEST_CLASS_ATTRIBUTES),
+            per_instance: ctx.per_instance || named_per_instance,
             ..ctx
         };
         self.vars.push(members);
@@ -1060,6 +1130,9 @@ impl Walker<'_, '_> {
             let mut event = Event::new(EventKind::Construct, targets, node.byte_range());
             event.args = arguments.map(|a| self.args(a)).unwrap_or_default();
             event.context = ctx.set();
+            if self.constructs_per_instance_work(node, arguments) {
+                event.context.insert(Context::PerInstance);
+            }
             self.facts.events.push(event);
         }
         let arg_ctx = Ctx {
@@ -1075,6 +1148,60 @@ impl Walker<'_, '_> {
                 self.walk(child, ctx, depth + 1);
             }
         }
+    }
+
+    /// Whether the object's callback (`new Timer(SendHeartbeat, ...)`) or the variable it
+    /// is assigned to (`_healthCheckTimer = new(...)`) names per-instance work.
+    fn constructs_per_instance_work(&self, node: Node<'_>, arguments: Option<Node<'_>>) -> bool {
+        let callback = arguments
+            .and_then(|a| a.named_child(0))
+            .and_then(last_named_child)
+            .map(|cb| text(cb, self.src))
+            .filter(|t| t.len() <= 400);
+        if callback.is_some_and(mentions_per_instance_work) {
+            return true;
+        }
+        let mut cur = node;
+        for _ in 0..4 {
+            let Some(parent) = cur.parent() else {
+                return false;
+            };
+            let name = match parent.kind() {
+                "variable_declarator" => parent.child_by_field_name("name"),
+                "assignment_expression" => parent.child_by_field_name("left"),
+                "property_declaration" => parent.child_by_field_name("name"),
+                _ => None,
+            };
+            if let Some(name) = name {
+                return mentions_per_instance_work(text(name, self.src));
+            }
+            cur = parent;
+        }
+        false
+    }
+
+    /// `if (<single-instance check>) return;` (or `throw`).
+    fn is_guard_exit(&self, if_statement: Node<'_>) -> bool {
+        let guard = if_statement
+            .child_by_field_name("condition")
+            .is_some_and(|c| single_instance_guard(text(c, self.src)));
+        guard
+            && if_statement
+                .child_by_field_name("consequence")
+                .is_some_and(|c| match c.kind() {
+                    "return_statement" | "throw_statement" => true,
+                    "expression_statement" => c
+                        .named_child(0)
+                        .is_some_and(|e| e.kind() == "throw_expression"),
+                    "block" => {
+                        let mut cursor = c.walk();
+                        let exits = c
+                            .named_children(&mut cursor)
+                            .any(|st| matches!(st.kind(), "return_statement" | "throw_statement"));
+                        exits
+                    }
+                    _ => false,
+                })
     }
 
     /// The type a target-typed `new(...)` creates, from the declaration or assignment it
@@ -1420,6 +1547,38 @@ fn lifecycle_flag(node: Node<'_>, src: &str) -> bool {
         _ => None,
     };
     name.is_some_and(|n| mentions(text(n, src), LIFECYCLE_WORDS))
+}
+
+/// A condition that lets only one instance of the deployment through: a leader check, a
+/// jobs-enabled switch, a distributed lock or lease.
+fn single_instance_guard(condition: &str) -> bool {
+    let c: String = condition
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    SINGLE_INSTANCE_GUARD_WORDS.iter().any(|w| c.contains(w))
+}
+
+/// Whether a name or short text speaks of work that concerns this instance itself:
+/// health checks, heartbeats, metrics, keep-alives (whole camel-case words).
+fn mentions_per_instance_work(source: &str) -> bool {
+    let mut word = String::new();
+    let mut prev_lower = false;
+    for c in source.chars().chain(std::iter::once(' ')) {
+        let boundary = !c.is_ascii_alphanumeric() || (c.is_ascii_uppercase() && prev_lower);
+        if boundary && !word.is_empty() {
+            if PER_INSTANCE_WORDS.contains(&word.as_str()) {
+                return true;
+            }
+            word.clear();
+        }
+        if c.is_ascii_alphanumeric() {
+            word.push(c.to_ascii_lowercase());
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+    }
+    false
 }
 
 fn mentions(haystack: &str, words: &[&str]) -> bool {
@@ -1911,6 +2070,59 @@ mod tests {
             .map(|e| e.context.contains(&Context::UnboundedLoop))
             .collect();
         assert_eq!(loops, vec![false, false, false, true]);
+    }
+
+    #[test]
+    fn per_instance_and_guard_contexts() {
+        let src = r#"class HeartbeatHostedService {
+ async Task Run(CancellationToken ct) { while (!ct.IsCancellationRequested) { await Task.Delay(1); } }
+}
+class Jobs {
+ private Timer _healthTimer;
+ private Timer _jobTimer;
+ void Start() {
+  _healthTimer = new Timer(_ => { }, null, 0, 1);
+  _jobTimer = new Timer(SendReminders, null, 0, 1);
+  var t = new Timer(ReportMetrics, null, 0, 1);
+ }
+ async Task Loop(CancellationToken ct) {
+  if (!_options.IsLeader) return;
+  while (true) { await Task.Delay(2); }
+ }
+ async Task Other(CancellationToken ct) {
+  if (await _lock.TryAcquireAsync(ct)) { while (true) { await Task.Delay(3); } }
+  while (true) { await Task.Delay(4); }
+ }
+}"#;
+        let f = facts(src);
+        let ctx: Vec<(usize, bool, bool)> = f
+            .events
+            .iter()
+            .filter(|e| {
+                e.targets.iter().any(|t| {
+                    t == "System.Threading.Tasks.Task.Delay" || t == "System.Threading.Timer"
+                })
+            })
+            .map(|e| {
+                (
+                    line(src, e),
+                    e.context.contains(&Context::PerInstance),
+                    e.context.contains(&Context::SingleInstanceGuard),
+                )
+            })
+            .collect();
+        assert_eq!(
+            ctx,
+            vec![
+                (2, true, false),
+                (8, true, false),
+                (9, false, false),
+                (10, true, false),
+                (14, false, true),
+                (17, false, true),
+                (18, false, false),
+            ]
+        );
     }
 
     #[test]
