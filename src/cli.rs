@@ -64,6 +64,8 @@ pub struct CheckArgs {
 pub enum Format {
     /// Source excerpts with the message and the alternative.
     Human,
+    /// One line per finding: `path:line:col: severity [rule] message`.
+    Concise,
     /// One JSON document (schema version 1).
     Json,
 }
@@ -182,6 +184,7 @@ fn check(catalogue: &Catalogue, args: CheckArgs) -> u8 {
         Format::Json => {
             report::json::render(&result.findings, &result.errors, result.files_scanned)
         }
+        Format::Concise => report::concise::render(&result.findings),
         Format::Human => {
             let color = match args.color {
                 ColorChoice::Always => human::Color::Always,
@@ -201,7 +204,7 @@ fn check(catalogue: &Catalogue, args: CheckArgs) -> u8 {
         return EXIT_ERROR;
     }
     if !args.quiet {
-        if args.format == Format::Human {
+        if args.format != Format::Json {
             eprint!("{}", human::render_errors(&result.errors));
         }
         eprintln!("{}", report::summary_line(&result));

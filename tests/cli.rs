@@ -241,3 +241,11 @@ fn dependency_and_build_directories_and_gitignored_files_are_skipped() {
     let (value, _) = json(&["dist/a.js"], d);
     assert_eq!(value["findings"][0]["path"], "dist/a.js");
 }
+
+#[test]
+fn concise_output_is_one_line_per_finding() {
+    let (_dir, mut cmd) = sample_project();
+    let out = cmd.args(["check", "--format", "concise"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!("concise", String::from_utf8(out.stdout).unwrap());
+}

@@ -106,15 +106,7 @@ pub fn render(findings: &[Finding], sources: &BTreeMap<String, Arc<str>>, color:
             span: SourceSpan::from((start, end.saturating_sub(start))),
         };
         if handler.render_report(&mut out, &report).is_err() {
-            out.push_str(&format!(
-                "{}:{}:{}: {} [{}] {}\n",
-                finding.path,
-                finding.start_line,
-                finding.start_column,
-                finding.severity.name(),
-                finding.rule_id,
-                finding.message
-            ));
+            out.push_str(&super::concise::render(std::slice::from_ref(finding)));
         }
         out.push('\n');
     }

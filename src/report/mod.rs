@@ -1,6 +1,7 @@
 //! Output formats. Each is a pure function from a scan's findings, errors and
 //! summary to text.
 
+pub mod concise;
 pub mod human;
 pub mod json;
 
