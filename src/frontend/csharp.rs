@@ -212,6 +212,13 @@ struct FileScope {
     test_file: bool,
     /// The file imports a client UI framework.
     client_ui: bool,
+    /// Variables (last name segment) re-armed with a period: `_timer.Change(due, period)`.
+    rearmed: HashSet<String>,
+    /// `(variable, method)`: the method calls `variable.Change(...)`; when the method is the
+    /// timer's own callback, the timer re-arms itself and repeats.
+    changed_in: HashSet<(String, String)>,
+    /// Variables set to fire once: `_timer.AutoReset = false`.
+    fires_once: HashSet<String>,
 }
 
 impl FileScope {
@@ -256,6 +263,29 @@ impl FileScope {
             "method_declaration" | "local_function_statement" => {
                 if let Some(name) = node.child_by_field_name("name") {
                     scope.local_methods.insert(text(name, src).to_string());
+                }
+                true
+            }
+            "invocation_expression" => {
+                scope.note_timer_change(node, src);
+                true
+            }
+            "assignment_expression" => {
+                let left = node.child_by_field_name("left");
+                let right = node.child_by_field_name("right").map(|r| text(r, src));
+                if let (Some(left), Some("false")) = (left, right) {
+                    if left.kind() == "member_access_expression"
+                        && left
+                            .child_by_field_name("name")
+                            .is_some_and(|n| text(n, src) == "AutoReset")
+                    {
+                        if let Some(owner) = left
+                            .child_by_field_name("expression")
+                            .and_then(|e| dotted(e, src))
+                        {
+                            scope.fires_once.insert(last_segment(&owner).to_string());
+                        }
+                    }
                 }
                 true
             }
@@ -325,6 +355,49 @@ impl FileScope {
             }
             None if is_static => self.statics.push(target),
             None => imported.push(target),
+        }
+    }
+
+    /// Records `x.Change(due, period)` with a finite period: `x` is a periodic timer even
+    /// if it was created disabled or one-shot.
+    fn note_timer_change(&mut self, call: Node<'_>, src: &str) {
+        let Some(function) = call
+            .child_by_field_name("function")
+            .filter(|f| f.kind() == "member_access_expression")
+        else {
+            return;
+        };
+        if !function
+            .child_by_field_name("name")
+            .is_some_and(|n| text(n, src) == "Change")
+        {
+            return;
+        }
+        let period = call
+            .child_by_field_name("arguments")
+            .and_then(|a| a.named_child(1))
+            .and_then(last_named_child);
+        let periodic = period.is_some_and(|p| !is_infinite(text(p, src)));
+        let Some(owner) = function
+            .child_by_field_name("expression")
+            .and_then(|e| dotted(e, src))
+        else {
+            return;
+        };
+        let owner = last_segment(&owner).to_string();
+        let mut cur = call.parent();
+        while let Some(n) = cur {
+            if matches!(n.kind(), "method_declaration" | "local_function_statement") {
+                if let Some(method) = n.child_by_field_name("name") {
+                    self.changed_in
+                        .insert((owner.clone(), text(method, src).to_string()));
+                }
+                break;
+            }
+            cur = n.parent();
+        }
+        if periodic {
+            self.rearmed.insert(owner);
         }
     }
 
@@ -1133,6 +1206,9 @@ impl Walker<'_, '_> {
             if self.constructs_per_instance_work(node, arguments) {
                 event.context.insert(Context::PerInstance);
             }
+            if self.fires_once(&event.targets, node, arguments) {
+                event.context.insert(Context::SelfCancelling);
+            }
             self.facts.events.push(event);
         }
         let arg_ctx = Ctx {
@@ -1158,26 +1234,79 @@ impl Walker<'_, '_> {
             .and_then(last_named_child)
             .map(|cb| text(cb, self.src))
             .filter(|t| t.len() <= 400);
-        if callback.is_some_and(mentions_per_instance_work) {
-            return true;
+        callback.is_some_and(mentions_per_instance_work)
+            || self
+                .assigned_name(node)
+                .is_some_and(mentions_per_instance_work)
+    }
+
+    /// A timer that fires once: a `System.Threading.Timer` whose period is
+    /// `Timeout.Infinite` (or that is created disabled) and that is never re-armed with a
+    /// period, or a `System.Timers.Timer` with `AutoReset = false`.
+    fn fires_once(&self, targets: &[String], node: Node<'_>, arguments: Option<Node<'_>>) -> bool {
+        let is = |t: &str| targets.iter().any(|c| c == t);
+        let name = self.assigned_name(node).map(last_segment);
+        if is("System.Threading.Timer") {
+            if name.is_some_and(|n| self.file.rearmed.contains(n)) {
+                return false;
+            }
+            let mut cursor = arguments.map(|a| a.walk());
+            let args: Vec<Node<'_>> = match (arguments, cursor.as_mut()) {
+                (Some(a), Some(c)) => a.named_children(c).filter_map(last_named_child).collect(),
+                _ => Vec::new(),
+            };
+            // A callback that re-arms its own timer makes it repeat.
+            let rearms_itself = |n: &str| {
+                args.first().is_some_and(|cb| {
+                    let cb_text = text(*cb, self.src);
+                    self.file
+                        .changed_in
+                        .contains(&(n.to_string(), last_segment(cb_text).to_string()))
+                        || cb_text.contains(&format!("{n}.Change("))
+                        || cb_text.contains(&format!("{n}?.Change("))
+                })
+            };
+            if name.is_some_and(rearms_itself) {
+                return false;
+            }
+            return match args.len() {
+                1 => true,
+                4 => is_infinite(text(args[3], self.src)),
+                _ => false,
+            };
         }
+        if is("System.Timers.Timer") {
+            let initializer_once =
+                first_child_of_kind(node, "initializer_expression").is_some_and(|i| {
+                    let compact: String = text(i, self.src)
+                        .chars()
+                        .filter(|c| !c.is_whitespace())
+                        .collect();
+                    compact.contains("AutoReset=false")
+                });
+            return initializer_once || name.is_some_and(|n| self.file.fires_once.contains(n));
+        }
+        false
+    }
+
+    /// The variable, field or property an expression initialises or is assigned to.
+    fn assigned_name(&self, node: Node<'_>) -> Option<&str> {
         let mut cur = node;
         for _ in 0..4 {
-            let Some(parent) = cur.parent() else {
-                return false;
-            };
+            let parent = cur.parent()?;
             let name = match parent.kind() {
-                "variable_declarator" => parent.child_by_field_name("name"),
+                "variable_declarator" | "property_declaration" => {
+                    parent.child_by_field_name("name")
+                }
                 "assignment_expression" => parent.child_by_field_name("left"),
-                "property_declaration" => parent.child_by_field_name("name"),
                 _ => None,
             };
             if let Some(name) = name {
-                return mentions_per_instance_work(text(name, self.src));
+                return Some(text(name, self.src));
             }
             cur = parent;
         }
-        false
+        None
     }
 
     /// `if (<single-instance check>) return;` (or `throw`).
@@ -1579,6 +1708,17 @@ fn mentions_per_instance_work(source: &str) -> bool {
         prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
     }
     false
+}
+
+/// `Timeout.Infinite`, `Timeout.InfiniteTimeSpan` or `-1`: a timer period that never repeats.
+fn is_infinite(arg: &str) -> bool {
+    let compact: String = arg.chars().filter(|c| !c.is_whitespace()).collect();
+    compact == "-1" || matches!(last_segment(&compact), "Infinite" | "InfiniteTimeSpan")
+}
+
+/// The last segment of a dotted name (`_timer` in `this._timer`).
+fn last_segment(name: &str) -> &str {
+    name.rsplit(['.', ':']).next().unwrap_or(name)
 }
 
 fn mentions(haystack: &str, words: &[&str]) -> bool {
@@ -2121,6 +2261,45 @@ class Jobs {
                 (14, false, true),
                 (17, false, true),
                 (18, false, false),
+            ]
+        );
+    }
+
+    #[test]
+    fn one_shot_timers() {
+        let src = r#"class C {
+ private Timer _poll;
+ private Timer _again;
+ void M(CancellationTokenSource cts) {
+  var timeout = new Timer(_ => cts.Cancel(), null, TimeSpan.FromSeconds(30), Timeout.Infinite);
+  _poll = new Timer(Poll, null, Timeout.Infinite, Timeout.Infinite);
+  _again = new Timer(Tick, null, 1000, Timeout.Infinite);
+  var every = new Timer(Tick, null, 0, 5000);
+  var once = new System.Timers.Timer(1000) { AutoReset = false };
+  var later = new Timer(Tick);
+  var scheduled = new Timer(Fire, null, Timeout.Infinite, Timeout.Infinite);
+  scheduled.Change(TimeSpan.FromHours(1), Timeout.InfiniteTimeSpan);
+ }
+ void Start() { _poll.Change(TimeSpan.Zero, TimeSpan.FromMinutes(1)); }
+ void Tick(object s) { _again.Change(1000, Timeout.Infinite); }
+}"#;
+        let f = facts(src);
+        let once: Vec<(usize, bool)> = f
+            .events
+            .iter()
+            .filter(|e| e.kind == EventKind::Construct)
+            .map(|e| (line(src, e), e.context.contains(&Context::SelfCancelling)))
+            .collect();
+        assert_eq!(
+            once,
+            vec![
+                (5, true),
+                (6, false),
+                (7, false),
+                (8, false),
+                (9, true),
+                (10, true),
+                (11, true)
             ]
         );
     }
