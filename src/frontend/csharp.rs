@@ -367,9 +367,9 @@ impl FileScope {
         else {
             return;
         };
-        if !function
+        if function
             .child_by_field_name("name")
-            .is_some_and(|n| text(n, src) == "Change")
+            .is_none_or(|n| text(n, src) != "Change")
         {
             return;
         }
