@@ -107,8 +107,13 @@ const SINGLE_INSTANCE_GUARD_WORDS: &[&str] = &[
     "isscheduler",
     "primaryinstance",
     "isprimary",
-    "acquire",
-    "lease",
+    "tryacquire",
+    "acquirelock",
+    "lockacquired",
+    "haslock",
+    "haslease",
+    "leaseacquired",
+    "ownslease",
 ];
 /// Words naming per-instance work (the same list as the JavaScript frontend).
 const PER_INSTANCE_WORDS: &[&str] = &[
