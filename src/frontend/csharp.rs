@@ -11,7 +11,8 @@
 //! type declared in the file, or a variable of that name, shadows the imports.
 
 use super::tree::{first_syntax_error, parse, text};
-use super::{is_temp_name, Extracted};
+use super::words::{is_single_instance_guard, is_temp_name, mentions_per_instance_work};
+use super::Extracted;
 use crate::event::{Arg, Context, Event, EventKind, FileFacts};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use tree_sitter::Node;
@@ -91,48 +92,6 @@ const RETRY_CONDITION_WORDS: &[&str] = &["attempt", "retry", "retries", "fail", 
 const LIFECYCLE_WORDS: &[&str] = &[
     "cancel", "run", "active", "alive", "enable", "start", "stop", "dispos", "shutdown", "quit",
     "terminat", "keep", "continue", "listen", "poll", "clos", "loop", "work", "live", "forever",
-];
-/// Words (after removing punctuation) in an `if` condition that lets one instance through.
-const SINGLE_INSTANCE_GUARD_WORDS: &[&str] = &[
-    "leader",
-    "runjobs",
-    "jobenabled",
-    "jobsenabled",
-    "enablejobs",
-    "cronenabled",
-    "enablecron",
-    "runcron",
-    "schedulerenabled",
-    "enablescheduler",
-    "isscheduler",
-    "primaryinstance",
-    "isprimary",
-    "tryacquire",
-    "acquirelock",
-    "lockacquired",
-    "haslock",
-    "haslease",
-    "leaseacquired",
-    "ownslease",
-];
-/// Words naming per-instance work (the same list as the JavaScript frontend).
-const PER_INSTANCE_WORDS: &[&str] = &[
-    "health",
-    "healthcheck",
-    "heartbeat",
-    "metric",
-    "metrics",
-    "gauge",
-    "keepalive",
-    "ping",
-    "pong",
-    "telemetry",
-    "liveness",
-    "readiness",
-    "probe",
-    "uptime",
-    "prometheus",
-    "statsd",
 ];
 /// Words in a call's arguments that mark a computed back-off delay.
 const RETRY_ARG_WORDS: &[&str] = &["attempt", "retry", "retries", "backoff"];
@@ -684,7 +643,7 @@ impl Walker<'_, '_> {
                 let condition = node.child_by_field_name("condition");
                 let retry =
                     condition.is_some_and(|c| mentions(text(c, self.src), RETRY_CONDITION_WORDS));
-                let guard = condition.is_some_and(|c| single_instance_guard(text(c, self.src)));
+                let guard = condition.is_some_and(|c| is_single_instance_guard(text(c, self.src)));
                 let inner = Ctx {
                     retry: ctx.retry || retry,
                     guarded: ctx.guarded || guard,
@@ -1318,7 +1277,7 @@ impl Walker<'_, '_> {
     fn is_guard_exit(&self, if_statement: Node<'_>) -> bool {
         let guard = if_statement
             .child_by_field_name("condition")
-            .is_some_and(|c| single_instance_guard(text(c, self.src)));
+            .is_some_and(|c| is_single_instance_guard(text(c, self.src)));
         guard
             && if_statement
                 .child_by_field_name("consequence")
@@ -1681,38 +1640,6 @@ fn lifecycle_flag(node: Node<'_>, src: &str) -> bool {
         _ => None,
     };
     name.is_some_and(|n| mentions(text(n, src), LIFECYCLE_WORDS))
-}
-
-/// A condition that lets only one instance of the deployment through: a leader check, a
-/// jobs-enabled switch, a distributed lock or lease.
-fn single_instance_guard(condition: &str) -> bool {
-    let c: String = condition
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    SINGLE_INSTANCE_GUARD_WORDS.iter().any(|w| c.contains(w))
-}
-
-/// Whether a name or short text speaks of work that concerns this instance itself:
-/// health checks, heartbeats, metrics, keep-alives (whole camel-case words).
-fn mentions_per_instance_work(source: &str) -> bool {
-    let mut word = String::new();
-    let mut prev_lower = false;
-    for c in source.chars().chain(std::iter::once(' ')) {
-        let boundary = !c.is_ascii_alphanumeric() || (c.is_ascii_uppercase() && prev_lower);
-        if boundary && !word.is_empty() {
-            if PER_INSTANCE_WORDS.contains(&word.as_str()) {
-                return true;
-            }
-            word.clear();
-        }
-        if c.is_ascii_alphanumeric() {
-            word.push(c.to_ascii_lowercase());
-        }
-        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-    }
-    false
 }
 
 /// `Timeout.Infinite`, `Timeout.InfiniteTimeSpan` or `-1`: a timer period that never repeats.

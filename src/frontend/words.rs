@@ -26,6 +26,7 @@ const PER_INSTANCE_WORDS: &[&str] = &[
 ];
 
 /// Flags and checks that say only one instance of the deployment runs the code.
+/// (`isPrimary` is absent: Node's `cluster.isPrimary` is one process per host, not per deployment.)
 const GUARD_WORDS: &[&str] = &[
     "leader",
     "runjobs",
@@ -38,6 +39,15 @@ const GUARD_WORDS: &[&str] = &[
     "schedulerenabled",
     "enablescheduler",
     "isscheduler",
+    "primaryinstance",
+    // A distributed lock or lease that was just taken.
+    "tryacquire",
+    "acquirelock",
+    "lockacquired",
+    "haslock",
+    "haslease",
+    "leaseacquired",
+    "ownslease",
 ];
 
 /// Whether `text` has one of `words` as a whole word (`sendHeartbeat`, `PING_INTERVAL`,
