@@ -115,7 +115,7 @@ impl Engine {
         if matches!(doc.language, Language::JavaScript | Language::TypeScript)
             && is_browser_path(doc.path)
         {
-            extracted.facts.file_context.insert(Context::Browser);
+            extracted.facts.file_context.insert(Context::ClientSide);
         }
         let facts = &extracted.facts;
         let mut findings: Vec<Finding> = self
@@ -123,8 +123,9 @@ impl Engine {
             .run(doc.language, facts)
             .into_iter()
             .filter(|m| {
-                !m.event.context.contains(&Context::Test)
-                    && !facts.file_context.contains(&Context::Test)
+                [Context::Test, Context::ClientSide]
+                    .iter()
+                    .all(|c| !m.event.context.contains(c) && !facts.file_context.contains(c))
             })
             .map(|m| {
                 let span = m.event.span.clone();
@@ -174,7 +175,16 @@ fn is_test_path(path: &str) -> bool {
         "benches",
     ];
     let stem = file.split('.').next().unwrap_or("");
-    parts.any(|d| dirs.contains(&d) || d.ends_with(".Tests") || d.ends_with(".UnitTests"))
+    parts.any(|d| {
+        let lower = d.to_ascii_lowercase();
+        // `Tests/`, `IntegrationTests/`, `Shop.Api.Tests/`, `unit-tests/`.
+        dirs.contains(&lower.as_str())
+            || d.ends_with("Tests")
+            || d.ends_with("Test")
+            || [".test", "-test", "_test", ".tests", "-tests", "_tests"]
+                .iter()
+                .any(|suffix| lower.ends_with(suffix))
+    })
         || file.contains(".test.")
         || file.contains(".spec.")
         || file.ends_with("_test.rs")
@@ -275,6 +285,11 @@ mod tests {
         assert!(is_test_path("src/store_test.rs"));
         assert!(is_test_path("src/frontend/tests.rs"));
         assert!(is_test_path("benches/scan.rs"));
+        assert!(is_test_path("src/IntegrationTests/Upload.cs"));
+        assert!(is_test_path("Tests/Upload.cs"));
+        assert!(!is_test_path("src/contest/entry.js"));
+        assert!(!is_test_path("src/contests/entry.js"));
+        assert!(is_test_path("api/unit-tests/entry.js"));
         assert!(!is_test_path("src/upload.js"));
         assert!(!is_test_path("fixtures/rust/latest.rs"));
         assert!(!is_test_path("src/Contest.cs"));

@@ -63,8 +63,10 @@ pub enum Context {
     /// Behind a check that only one instance of the deployment runs it: `if (isLeader)`,
     /// an early `if (!config.runJobs) return;`, a scheduler-enabled flag.
     SingleInstanceGuard,
-    /// Code that runs in a browser (imports a UI framework, `"use client"`), not on a server.
-    Browser,
+    /// Client code that never runs behind a load balancer: browser scripts (UI framework
+    /// imports, `"use client"`, `window`/`document`, front-end asset folders) and desktop or
+    /// mobile apps (WPF, WinForms, MAUI, Tauri, egui, ...). Never reported.
+    ClientSide,
     /// Test code (test directories and file names, `#[cfg(test)]`, test attributes).
     Test,
 }

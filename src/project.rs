@@ -38,6 +38,8 @@ const WORKER: &[&str] = &[
 #[derive(Debug, Default)]
 pub struct CsprojCache {
     by_dir: Mutex<HashMap<PathBuf, Vec<String>>>,
+    /// Per project directory, so each project's files are scanned once.
+    by_project: Mutex<HashMap<PathBuf, Vec<String>>>,
 }
 
 impl CsprojCache {
@@ -51,7 +53,24 @@ impl CsprojCache {
         if let Some(hit) = self.lock().get(dir) {
             return hit.clone();
         }
-        let found = implicit_for(nearest_csproj(dir).as_deref());
+        let found = match nearest_csproj(dir) {
+            None => implicit_for(None),
+            Some((_, project_dir)) => {
+                let cached = self.projects().get(&project_dir).cloned();
+                cached.unwrap_or_else(|| {
+                    let found = nearest_csproj(&project_dir)
+                        .map(|(text, _)| {
+                            let mut found = implicit_for(Some(&text));
+                            found.extend(using_items(&text));
+                            found.extend(project_global_usings(&project_dir));
+                            found
+                        })
+                        .unwrap_or_default();
+                    self.projects().insert(project_dir, found.clone());
+                    found
+                })
+            }
+        };
         self.lock().insert(dir.to_path_buf(), found.clone());
         found
     }
@@ -59,9 +78,16 @@ impl CsprojCache {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, Vec<String>>> {
         self.by_dir.lock().unwrap_or_else(|e| e.into_inner())
     }
+
+    fn projects(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, Vec<String>>> {
+        self.by_project.lock().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
-fn nearest_csproj(dir: &Path) -> Option<String> {
+/// The nearest project file's text and directory. Properties and `<Using>` items from
+/// the nearest `Directory.Build.props` above it are appended, since MSBuild imports it
+/// into every project below.
+fn nearest_csproj(dir: &Path) -> Option<(String, PathBuf)> {
     dir.ancestors().find_map(|d| {
         let entries = std::fs::read_dir(d).ok()?;
         let mut projects: Vec<PathBuf> = entries
@@ -69,10 +95,76 @@ fn nearest_csproj(dir: &Path) -> Option<String> {
             .filter(|p| p.extension().is_some_and(|x| x == "csproj"))
             .collect();
         projects.sort();
-        projects
-            .first()
-            .map(|p| std::fs::read_to_string(p).unwrap_or_default())
+        let mut text = std::fs::read_to_string(projects.first()?).unwrap_or_default();
+        if let Some(props) = d
+            .ancestors()
+            .map(|a| a.join("Directory.Build.props"))
+            .find(|p| p.is_file())
+        {
+            let props = std::fs::read_to_string(props).unwrap_or_default();
+            if !text.contains("<ImplicitUsings>") {
+                if let Some(value) = props
+                    .split("<ImplicitUsings>")
+                    .nth(1)
+                    .and_then(|r| r.split('<').next())
+                {
+                    text.push_str(&format!("<ImplicitUsings>{value}</ImplicitUsings>"));
+                }
+            }
+            text.push_str(
+                &using_items(&props)
+                    .iter()
+                    .map(|u| format!("<Using Include=\"{u}\" />"))
+                    .collect::<String>(),
+            );
+        }
+        Some((text, d.to_path_buf()))
     })
+}
+
+/// `<Using Include="N" />` items (with `Static="true"` / `Alias="A"`), in the forms the
+/// C# frontend accepts.
+fn using_items(project: &str) -> Vec<String> {
+    let attr = |tag: &str, name: &str| {
+        tag.split(&format!("{name}=\""))
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .map(str::to_string)
+    };
+    project
+        .split("<Using ")
+        .skip(1)
+        .filter_map(|rest| {
+            let tag = rest.split('>').next()?;
+            let include = attr(tag, "Include")?;
+            Some(match (attr(tag, "Alias"), attr(tag, "Static")) {
+                (Some(alias), _) => format!("{alias} = {include}"),
+                (None, Some(s)) if s.eq_ignore_ascii_case("true") => format!("static {include}"),
+                _ => include,
+            })
+        })
+        .collect()
+}
+
+/// The `global using`s of every C# file in the project (skipping `bin/` and `obj/`).
+fn project_global_usings(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let walker = ignore::WalkBuilder::new(dir)
+        .filter_entry(|e| !matches!(e.file_name().to_str(), Some("bin" | "obj")))
+        .build();
+    for entry in walker.flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|x| x == "cs") {
+            if let Ok(text) = std::fs::read_to_string(path) {
+                if text.contains("global using") {
+                    out.extend(crate::frontend::csharp::global_usings(&text));
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// The implicit namespaces for a project file's text (`None`: no project found).

@@ -120,7 +120,7 @@ pub fn extract(text: &str, implicit_namespaces: &[String]) -> Extracted {
         facts.file_context.insert(Context::Test);
     }
     if scope.client_ui {
-        facts.file_context.insert(Context::Browser);
+        facts.file_context.insert(Context::ClientSide);
     }
     Extracted {
         facts,
@@ -2306,9 +2306,9 @@ class Jobs {
     #[test]
     fn client_ui_files() {
         let f = facts("using Microsoft.Maui.Controls;\nclass P : ContentPage { void M() { File.WriteAllText(\"a\", \"b\"); } }");
-        assert!(f.file_context.contains(&Context::Browser));
+        assert!(f.file_context.contains(&Context::ClientSide));
         let f = facts("using System.Windows.Forms;\nclass F { }");
-        assert!(f.file_context.contains(&Context::Browser));
+        assert!(f.file_context.contains(&Context::ClientSide));
         let f = facts("using Unosquare.Labs;\nusing System.Windowsy;\nclass F { }");
         assert!(f.file_context.is_empty());
     }

@@ -100,7 +100,7 @@ pub fn extract(src: &str, dialect: Dialect) -> Extracted {
         functions: Vec::new(),
     };
     if is_use_client(root, src) || is_amd_module(root, src) {
-        emitter.facts.file_context.insert(Context::Browser);
+        emitter.facts.file_context.insert(Context::ClientSide);
     }
     emitter.visit(root, Ctx::default(), 0);
     Extracted {
@@ -447,7 +447,7 @@ fn collect_import(
 /// File-wide contexts implied by an imported module.
 fn note_module(module: &str, facts: &mut FileFacts) {
     if BROWSER_MODULES.contains(&module) || module.starts_with("@angular/") {
-        facts.file_context.insert(Context::Browser);
+        facts.file_context.insert(Context::ClientSide);
     }
     if TEST_MODULES.contains(&module) {
         facts.file_context.insert(Context::Test);
@@ -707,7 +707,7 @@ impl Emitter<'_> {
                 if matches!(name, "window" | "document")
                     && self.scopes.lookup(name, node.start_byte()).is_none()
                 {
-                    self.facts.file_context.insert(Context::Browser);
+                    self.facts.file_context.insert(Context::ClientSide);
                 }
             }
             "import_statement" => {

@@ -470,8 +470,11 @@ fn desktop_and_wasm_front_ends_are_client_code() {
         "use {eframe::egui, std::fs};\nfn a() {}\n",
         "fn a() { wasm_bindgen_futures::spawn_local(f); web_sys::window(); }\n",
     ] {
-        assert!(facts(src).file_context.contains(&Context::Browser), "{src}");
+        assert!(
+            facts(src).file_context.contains(&Context::ClientSide),
+            "{src}"
+        );
     }
     let server = "use axum::Router;\nuse leptos::prelude::*;\nfn a() { std::fs::write(p, b); }\n";
-    assert!(!facts(server).file_context.contains(&Context::Browser));
+    assert!(!facts(server).file_context.contains(&Context::ClientSide));
 }

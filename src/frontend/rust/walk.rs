@@ -184,7 +184,7 @@ impl<'t> Walker<'t> {
             .collect();
         let mut file_context = self.file_context;
         if self.calls.iter().any(|c| is_client_path(c)) {
-            file_context.insert(Context::Browser);
+            file_context.insert(Context::ClientSide);
         }
         FileFacts {
             events,
@@ -446,7 +446,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             _ => false,
         });
         if client {
-            self.file_context.insert(Context::Browser);
+            self.file_context.insert(Context::ClientSide);
         }
         self.scopes.push(true);
         self.visit_items(&file.items);
