@@ -1,19 +1,10 @@
 //! Project settings a file's text cannot tell: C#'s implicit usings from the nearest `.csproj`.
 
+use crate::frontend::csharp::SDK_IMPLICIT_NAMESPACES;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-/// Namespaces every SDK-style project imports with `<ImplicitUsings>enable</ImplicitUsings>`.
-const BASE: &[&str] = &[
-    "System",
-    "System.Collections.Generic",
-    "System.IO",
-    "System.Linq",
-    "System.Net.Http",
-    "System.Threading",
-    "System.Threading.Tasks",
-];
 /// Added by `Microsoft.NET.Sdk.Web`.
 const WEB: &[&str] = &[
     "System.Net.Http.Json",
@@ -194,7 +185,11 @@ fn implicit_for(csproj: Option<&str>) -> Vec<String> {
         "Microsoft.NET.Sdk.Worker" => WORKER,
         _ => &[],
     };
-    let mut all: Vec<String> = BASE.iter().chain(extra).map(|s| s.to_string()).collect();
+    let mut all: Vec<String> = SDK_IMPLICIT_NAMESPACES
+        .iter()
+        .chain(extra)
+        .map(|s| s.to_string())
+        .collect();
     all.dedup();
     all
 }

@@ -23,7 +23,7 @@ const MAX_DEPTH: usize = 400;
 const MAX_SCAN: usize = 256;
 
 /// The implicit usings every SDK-style project gets with `<ImplicitUsings>enable`.
-const SDK_IMPLICIT_NAMESPACES: &[&str] = &[
+pub const SDK_IMPLICIT_NAMESPACES: &[&str] = &[
     "System",
     "System.Collections.Generic",
     "System.IO",
