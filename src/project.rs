@@ -25,6 +25,20 @@ const WORKER: &[&str] = &[
     "Microsoft.Extensions.Logging",
 ];
 
+/// Added by the Aspire AppHost SDK: an AppHost orchestrates the app on a developer's
+/// machine (or emits a deployment manifest); it never serves traffic itself.
+const ASPIRE_HOST: &[&str] = &["Aspire.Hosting", "Aspire.Hosting.ApplicationModel"];
+
+/// A project built with the Aspire AppHost SDK (`Sdk="Aspire.AppHost.Sdk/..."`,
+/// `<Sdk Name="Aspire.AppHost.Sdk" ... />` or `<IsAspireHost>true</IsAspireHost>`).
+fn is_aspire_host(project: &str) -> bool {
+    project.contains("Aspire.AppHost.Sdk")
+        || project
+            .split("<IsAspireHost>")
+            .nth(1)
+            .is_some_and(|rest| rest.trim_start().to_ascii_lowercase().starts_with("true"))
+}
+
 /// Looks up and caches, per directory, the implicit namespaces of the nearest `.csproj`.
 #[derive(Debug, Default)]
 pub struct CsprojCache {
@@ -52,6 +66,9 @@ impl CsprojCache {
                     let found = nearest_csproj(&project_dir)
                         .map(|(text, _)| {
                             let mut found = implicit_for(Some(&text));
+                            if is_aspire_host(&text) {
+                                found.extend(ASPIRE_HOST.iter().map(|s| s.to_string()));
+                            }
                             found.extend(using_items(&text));
                             found.extend(project_global_usings(&project_dir));
                             found
@@ -209,5 +226,21 @@ mod tests {
         let old = r#"<Project Sdk="Microsoft.NET.Sdk"></Project>"#;
         assert!(implicit_for(Some(old)).is_empty());
         assert!(implicit_for(None).contains(&"System.Threading".to_string()));
+    }
+
+    #[test]
+    fn recognises_aspire_app_hosts() {
+        assert!(is_aspire_host(
+            r#"<Project Sdk="Aspire.AppHost.Sdk/13.1.0"></Project>"#
+        ));
+        assert!(is_aspire_host(
+            r#"<Project Sdk="Microsoft.NET.Sdk"><Sdk Name="Aspire.AppHost.Sdk" Version="9.0.0" /></Project>"#
+        ));
+        assert!(is_aspire_host(
+            "<Project><PropertyGroup><IsAspireHost>true</IsAspireHost></PropertyGroup></Project>"
+        ));
+        assert!(!is_aspire_host(
+            r#"<Project Sdk="Microsoft.NET.Sdk.Web"><ItemGroup><PackageReference Include="Aspire.StackExchange.Redis" /></ItemGroup></Project>"#
+        ));
     }
 }

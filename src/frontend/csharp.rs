@@ -48,6 +48,14 @@ const CLIENT_UI_NAMESPACES: &[&str] = &[
     "CommunityToolkit.Maui",
     "Microsoft.AspNetCore.Components.WebAssembly",
 ];
+/// Namespaces whose import marks a file as developer tooling: the Aspire AppHost
+/// orchestrates the app on a developer's machine and never serves traffic itself.
+const TOOLING_NAMESPACES: &[&str] = &["Aspire.Hosting"];
+/// Words in a type name that say it schedules work: a one-shot timer there is armed for
+/// the next occurrence of a schedule, not a timeout.
+const SCHEDULER_WORDS: &[&str] = &[
+    "schedul", "trigger", "cron", "daily", "weekly", "hourly", "nightly", "recurr",
+];
 /// Static methods that return an instance of the type they are called on.
 const FACTORY_METHODS: &[&str] = &["Load", "LoadAsync", "Parse", "FromFile", "FromStream"];
 /// Namespaces whose import marks a file as test code.
@@ -183,6 +191,15 @@ struct FileScope {
     changed_in: HashSet<(String, String)>,
     /// Variables set to fire once: `_timer.AutoReset = false`.
     fires_once: HashSet<String>,
+    /// `(variable, method)`: the method stops the timer (`_timer.Stop()`,
+    /// `_timer.Enabled = false`); when it is the timer's own `Elapsed` handler, the timer
+    /// fires once per start.
+    stopped_in: HashSet<(String, String)>,
+    /// `(variable, method)`: the method starts the timer again (`_timer.Start()`,
+    /// `_timer.Enabled = true`), as a handler that pauses the timer while it works does.
+    started_in: HashSet<(String, String)>,
+    /// `(variable, handler)`: `_timer.Elapsed += handler`.
+    elapsed_handlers: HashSet<(String, String)>,
 }
 
 impl FileScope {
@@ -235,6 +252,7 @@ impl FileScope {
                 true
             }
             "assignment_expression" => {
+                scope.note_timer_assignment(node, src);
                 let left = node.child_by_field_name("left");
                 let right = node.child_by_field_name("right").map(|r| text(r, src));
                 if let (Some(left), Some("false")) = (left, right) {
@@ -265,9 +283,19 @@ impl FileScope {
             imported.extend(SDK_IMPLICIT_NAMESPACES.iter().map(|ns| ns.to_string()));
         }
         // Test projects name their namespaces `App.Tests`, `App.IntegrationTests`, ...
-        scope.test_file = imported
-            .iter()
-            .any(|ns| TEST_NAMESPACES.contains(&ns.as_str()))
+        let tooling = imported.iter().any(|ns| {
+            TOOLING_NAMESPACES.iter().any(|t| {
+                ns.strip_prefix(t)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+            })
+        }) || src
+            .lines()
+            .take(20)
+            .any(|l| l.contains("#:sdk Aspire.AppHost.Sdk"));
+        scope.test_file = tooling
+            || imported
+                .iter()
+                .any(|ns| TEST_NAMESPACES.contains(&ns.as_str()))
             || declared.iter().any(|ns| {
                 ns.split('.').any(|seg| {
                     seg.ends_with("Tests")
@@ -331,17 +359,31 @@ impl FileScope {
         else {
             return;
         };
-        if function
-            .child_by_field_name("name")
-            .is_none_or(|n| text(n, src) != "Change")
-        {
+        let method_name = function.child_by_field_name("name").map(|n| text(n, src));
+        if let Some(verb @ ("Stop" | "Start")) = method_name {
+            if let Some(owner) = function
+                .child_by_field_name("expression")
+                .and_then(|e| dotted(e, src))
+            {
+                if let Some(method) = enclosing_method_name(call, src) {
+                    let entry = (last_segment(&owner).to_string(), method.to_string());
+                    if verb == "Stop" {
+                        self.stopped_in.insert(entry);
+                    } else {
+                        self.started_in.insert(entry);
+                    }
+                }
+            }
+            return;
+        }
+        if method_name != Some("Change") {
             return;
         }
         let period = call
             .child_by_field_name("arguments")
             .and_then(|a| a.named_child(1))
             .and_then(last_named_child);
-        let periodic = period.is_some_and(|p| !is_infinite(text(p, src)));
+        let periodic = period.is_some_and(|p| !is_no_period(text(p, src)));
         let Some(owner) = function
             .child_by_field_name("expression")
             .and_then(|e| dotted(e, src))
@@ -363,6 +405,53 @@ impl FileScope {
         if periodic {
             self.rearmed.insert(owner);
         }
+    }
+
+    /// `_timer.Elapsed += Handler` and `_timer.Enabled = false` (a stop).
+    fn note_timer_assignment(&mut self, node: Node<'_>, src: &str) {
+        let Some(left) = node
+            .child_by_field_name("left")
+            .filter(|l| l.kind() == "member_access_expression")
+        else {
+            return;
+        };
+        let Some(owner) = left
+            .child_by_field_name("expression")
+            .and_then(|e| dotted(e, src))
+        else {
+            return;
+        };
+        let owner = last_segment(&owner).to_string();
+        let member = left.child_by_field_name("name").map(|n| text(n, src));
+        let op = node.child_by_field_name("operator").map(|o| text(o, src));
+        let right = node.child_by_field_name("right");
+        match (member, op) {
+            (Some("Elapsed"), Some("+=")) => {
+                if let Some(handler) = right.and_then(|r| dotted(r, src)) {
+                    self.elapsed_handlers
+                        .insert((owner, last_segment(&handler).to_string()));
+                }
+            }
+            (Some("Enabled"), Some("=")) => {
+                let value = right.map(|r| text(r, src));
+                if let Some(method) = enclosing_method_name(node, src) {
+                    match value {
+                        Some("false") => self.stopped_in.insert((owner, method.to_string())),
+                        Some("true") => self.started_in.insert((owner, method.to_string())),
+                        _ => false,
+                    };
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A `System.Timers.Timer` whose own `Elapsed` handler stops it: it fires once per
+    /// `Start()` (a debounce or a delayed action), not periodically.
+    fn stops_in_own_handler(&self, name: &str) -> bool {
+        self.elapsed_handlers.iter().any(|entry| {
+            entry.0 == name && self.stopped_in.contains(entry) && !self.started_in.contains(entry)
+        })
     }
 
     /// A project-wide using in the form `N`, `static T` or `A = X.Y`.
@@ -421,6 +510,33 @@ impl FileScope {
 }
 
 /// The innermost block namespace around `node`, with its enclosing ones.
+/// The name of the method or local function that contains `node`.
+fn enclosing_method_name<'s>(node: Node<'_>, src: &'s str) -> Option<&'s str> {
+    let mut cur = node.parent();
+    while let Some(n) = cur {
+        if matches!(n.kind(), "method_declaration" | "local_function_statement") {
+            return n.child_by_field_name("name").map(|m| text(m, src));
+        }
+        cur = n.parent();
+    }
+    None
+}
+
+/// The name of the innermost type declaration that contains `node`.
+fn enclosing_type_name<'s>(node: Node<'_>, src: &'s str) -> Option<&'s str> {
+    let mut cur = node.parent();
+    while let Some(n) = cur {
+        if matches!(
+            n.kind(),
+            "class_declaration" | "struct_declaration" | "record_declaration"
+        ) {
+            return n.child_by_field_name("name").map(|m| text(m, src));
+        }
+        cur = n.parent();
+    }
+    None
+}
+
 fn enclosing_namespace(node: Node<'_>, src: &str) -> Option<String> {
     let mut parts = Vec::new();
     let mut cur = node.parent();
@@ -623,14 +739,20 @@ impl Walker<'_, '_> {
                 self.vars.pop();
             }
             "while_statement" | "do_statement" | "for_statement" => {
-                let unbounded = match node.child_by_field_name("condition") {
-                    Some(cond) => unbounded_condition(cond, self.src, 0),
+                let condition = node.child_by_field_name("condition");
+                let body = node.child_by_field_name("body");
+                let unbounded = match condition {
+                    Some(cond) => {
+                        unbounded_condition(cond, self.src, 0)
+                            && !body.is_some_and(|b| sets_own_flag(cond, b, self.src))
+                    }
                     None => node.kind() == "for_statement",
-                } && !node
-                    .child_by_field_name("body")
-                    .is_some_and(|body| consumer_driven(body, self.src));
+                } && !body.is_some_and(|b| consumer_driven(b, self.src));
+                // A loop that waits for a state or counts (`while (ShouldWait())`) ends on
+                // its own, even inside an endless loop: its delay is a wait, not the period.
+                let bounded_wait = condition.is_some() && !unbounded;
                 let body_ctx = Ctx {
-                    unbounded_loop: ctx.unbounded_loop || unbounded,
+                    unbounded_loop: (ctx.unbounded_loop && !bounded_wait) || unbounded,
                     ..ctx
                 };
                 self.walk_fields(node, ctx, depth, &[("body", body_ctx)]);
@@ -1170,7 +1292,12 @@ impl Walker<'_, '_> {
             if self.constructs_per_instance_work(node, arguments) {
                 event.context.insert(Context::PerInstance);
             }
-            if self.fires_once(&event.targets, node, arguments) {
+            // A one-shot timer in a scheduler (`class DailyTrigger`) is armed for the next
+            // occurrence of a schedule: still a recurring job.
+            if self.fires_once(&event.targets, node, arguments)
+                && !enclosing_type_name(node, self.src)
+                    .is_some_and(|t| mentions(t, SCHEDULER_WORDS))
+            {
                 event.context.insert(Context::SelfCancelling);
             }
             self.facts.events.push(event);
@@ -1216,7 +1343,11 @@ impl Walker<'_, '_> {
             }
             let mut cursor = arguments.map(|a| a.walk());
             let args: Vec<Node<'_>> = match (arguments, cursor.as_mut()) {
-                (Some(a), Some(c)) => a.named_children(c).filter_map(last_named_child).collect(),
+                // `this` is an anonymous node: keep the argument itself then.
+                (Some(a), Some(c)) => a
+                    .named_children(c)
+                    .map(|arg| last_named_child(arg).unwrap_or(arg))
+                    .collect(),
                 _ => Vec::new(),
             };
             // A callback that re-arms its own timer makes it repeat.
@@ -1235,7 +1366,7 @@ impl Walker<'_, '_> {
             }
             return match args.len() {
                 1 => true,
-                4 => is_infinite(text(args[3], self.src)),
+                4 => is_no_period(text(args[3], self.src)),
                 _ => false,
             };
         }
@@ -1248,7 +1379,10 @@ impl Walker<'_, '_> {
                         .collect();
                     compact.contains("AutoReset=false")
                 });
-            return initializer_once || name.is_some_and(|n| self.file.fires_once.contains(n));
+            return initializer_once
+                || name.is_some_and(|n| {
+                    self.file.fires_once.contains(n) || self.file.stops_in_own_handler(n)
+                });
         }
         false
     }
@@ -1598,9 +1732,10 @@ fn unbounded_condition(cond: Node<'_>, src: &str, depth: usize) -> bool {
     }
 }
 
-/// A loop body that yields to a consumer (`yield return`) or streams an HTTP response
-/// (`Response.Body.WriteAsync`): the loop lives as long as one request or enumeration, it
-/// is not a job.
+/// A loop body that yields to a consumer (`yield return`), streams an HTTP response
+/// (`Response.Body.WriteAsync`) or takes messages from a queue: the loop lives as long as
+/// one request or enumeration, or competes with the other instances for messages; it is
+/// not a job.
 fn consumer_driven(body: Node<'_>, src: &str) -> bool {
     let mut found = false;
     let mut seen = 0usize;
@@ -1611,6 +1746,10 @@ fn consumer_driven(body: Node<'_>, src: &str) -> bool {
         }
         match node.kind() {
             "yield_statement" => {
+                found = true;
+                false
+            }
+            "invocation_expression" if takes_from_queue(node, src) => {
                 found = true;
                 false
             }
@@ -1630,6 +1769,84 @@ fn consumer_driven(body: Node<'_>, src: &str) -> bool {
     found
 }
 
+/// `do { ...; restart = Run(); } while (restart)`: the loop's flag is set from inside its
+/// own body, so the loop ends when the work says so, not on shutdown.
+fn sets_own_flag(cond: Node<'_>, body: Node<'_>, src: &str) -> bool {
+    let mut flag = unwrap_expr(cond);
+    if flag.kind() == "prefix_unary_expression" && text(flag, src).starts_with('!') {
+        match last_named_child(flag) {
+            Some(inner) => flag = unwrap_expr(inner),
+            None => return false,
+        }
+    }
+    if flag.kind() != "identifier" {
+        return false;
+    }
+    let name = text(flag, src);
+    let mut found = false;
+    let mut seen = 0usize;
+    for_each_node(body, |node| {
+        seen += 1;
+        if found || seen > 4 * MAX_SCAN {
+            return false;
+        }
+        match node.kind() {
+            "assignment_expression" => {
+                found = node
+                    .child_by_field_name("left")
+                    .is_some_and(|l| text(l, src) == name);
+                !found
+            }
+            "lambda_expression" | "anonymous_method_expression" | "local_function_statement" => {
+                false
+            }
+            _ => true,
+        }
+    });
+    found
+}
+
+/// A call that takes the next message from a queue (`queue.GetNextAsync()`,
+/// `ReceiveMessagesAsync`, `TryDequeue`): a loop around it is a queue consumer, which
+/// instances share by competing for messages.
+fn takes_from_queue(call: Node<'_>, src: &str) -> bool {
+    let Some(function) = call.child_by_field_name("function") else {
+        return false;
+    };
+    let (receiver, name) = match function.kind() {
+        "member_access_expression" => (
+            function.child_by_field_name("expression"),
+            function.child_by_field_name("name"),
+        ),
+        "identifier" | "generic_name" => (None, Some(function)),
+        _ => (None, None),
+    };
+    let name = name
+        .map(|n| text(n, src).to_ascii_lowercase())
+        .unwrap_or_default();
+    let name = name.split('<').next().unwrap_or("");
+    if [
+        "receive",
+        "dequeue",
+        "trydequeue",
+        "getmessage",
+        "getnextmessage",
+        "consume",
+    ]
+    .iter()
+    .any(|p| name.starts_with(p))
+    {
+        return true;
+    }
+    receiver.is_some_and(|r| {
+        let r = text(r, src).to_ascii_lowercase();
+        last_segment(&r).contains("queue")
+            && ["get", "read", "take", "pop", "fetch", "next"]
+                .iter()
+                .any(|p| name.starts_with(p))
+    })
+}
+
 /// A flag that tracks the life of a service (`IsCancellationRequested`, `_running`,
 /// `!_disposed`), as opposed to a state the loop waits for (`HasPendingExecutions`,
 /// `!connected`, `!process.HasExited`).
@@ -1642,10 +1859,25 @@ fn lifecycle_flag(node: Node<'_>, src: &str) -> bool {
     name.is_some_and(|n| mentions(text(n, src), LIFECYCLE_WORDS))
 }
 
-/// `Timeout.Infinite`, `Timeout.InfiniteTimeSpan` or `-1`: a timer period that never repeats.
-fn is_infinite(arg: &str) -> bool {
+/// A `System.Threading.Timer` period that never repeats: `Timeout.Infinite`,
+/// `Timeout.InfiniteTimeSpan`, `-1`, `TimeSpan.FromMilliseconds(-1)`, or zero (`0`,
+/// `TimeSpan.Zero`), which disables periodic signalling too.
+fn is_no_period(arg: &str) -> bool {
     let compact: String = arg.chars().filter(|c| !c.is_whitespace()).collect();
-    compact == "-1" || matches!(last_segment(&compact), "Infinite" | "InfiniteTimeSpan")
+    if matches!(
+        compact.as_str(),
+        "-1" | "0" | "-1L" | "0L" | "TimeSpan.Zero"
+    ) {
+        return true;
+    }
+    if matches!(last_segment(&compact), "Infinite" | "InfiniteTimeSpan") {
+        return true;
+    }
+    // `TimeSpan.FromMilliseconds(-1)`, `TimeSpan.FromSeconds(0)`.
+    compact
+        .strip_prefix("TimeSpan.From")
+        .and_then(|rest| rest.split_once('('))
+        .is_some_and(|(_, arg)| matches!(arg.trim_end_matches(')'), "-1" | "0"))
 }
 
 /// The last segment of a dotted name (`_timer` in `this._timer`).
@@ -2234,6 +2466,117 @@ class Jobs {
                 (11, true)
             ]
         );
+    }
+
+    #[test]
+    fn one_shot_timer_forms() {
+        let src = r#"class Watch {
+ private Timer _kill;
+ private System.Timers.Timer _debounce;
+ private System.Timers.Timer _paused;
+ void Arm(int ms) {
+  _kill = new Timer(static s => ((Watch)s).Kill(), this, ms, Timeout.Infinite);
+  _kill.Change(ms, Timeout.Infinite);
+  var a = new Timer(Tick, null, 100, TimeSpan.FromMilliseconds(-1));
+  var b = new Timer(Tick, null, 100, TimeSpan.Zero);
+  var c = new Timer(Tick, null, 100, 0);
+  _debounce = new System.Timers.Timer(500);
+  _debounce.Elapsed += OnDebounce;
+  _paused = new System.Timers.Timer(500);
+  _paused.Elapsed += OnPaused;
+ }
+ void OnDebounce(object s, System.Timers.ElapsedEventArgs e) { _debounce.Stop(); }
+ void OnPaused(object s, System.Timers.ElapsedEventArgs e) { _paused.Stop(); Work(); _paused.Start(); }
+}
+class NightlyTrigger {
+ void Arm(TimeSpan due) { var t = new Timer(Tick, null, due, Timeout.InfiniteTimeSpan); }
+}"#;
+        let f = facts(src);
+        let once: Vec<(usize, bool)> = f
+            .events
+            .iter()
+            .filter(|e| {
+                e.kind == EventKind::Construct && e.targets.iter().any(|t| t.ends_with("Timer"))
+            })
+            .map(|e| (line(src, e), e.context.contains(&Context::SelfCancelling)))
+            .collect();
+        assert_eq!(
+            once,
+            vec![
+                (6, true),
+                (8, true),
+                (9, true),
+                (10, true),
+                (11, true),
+                (13, false),
+                (20, false)
+            ]
+        );
+    }
+
+    #[test]
+    fn keep_alive_timers_are_per_instance() {
+        let src = "class L { private System.Timers.Timer _keepAlive; void S() { _keepAlive = new System.Timers.Timer(1000); } }";
+        let f = facts(src);
+        let timer = find(&f, EventKind::Construct, "System.Timers.Timer").unwrap();
+        assert!(timer.context.contains(&Context::PerInstance));
+    }
+
+    #[test]
+    fn waits_restarts_and_queue_consumers_are_not_jobs() {
+        let src = r#"class W {
+ async Task A(CancellationToken t) {
+  while (true) {
+   while (api.IsThrottled) { await Task.Delay(1000, t); }
+   await Task.Delay(5000, t);
+  }
+ }
+ void B() { bool restart; do { restart = Run(); Thread.Sleep(100); } while (restart); }
+ async Task C(CancellationToken t) {
+  while (!t.IsCancellationRequested) {
+   var m = await _queue.GetNextAsync(t);
+   if (m == null) { await Task.Delay(1000, t); }
+  }
+ }
+ async Task D(CancellationToken t) {
+  while (!t.IsCancellationRequested) { var m = await client.ReceiveMessageAsync(); await Task.Delay(10, t); }
+ }
+}"#;
+        let f = facts(src);
+        let loops: Vec<(usize, bool)> = f
+            .events
+            .iter()
+            .filter(|e| {
+                e.kind == EventKind::Call
+                    && e.targets
+                        .iter()
+                        .any(|t| t.ends_with("Delay") || t.ends_with("Sleep"))
+            })
+            .map(|e| (line(src, e), e.context.contains(&Context::UnboundedLoop)))
+            .collect();
+        assert_eq!(
+            loops,
+            vec![(4, false), (5, true), (8, false), (12, false), (16, false)]
+        );
+    }
+
+    #[test]
+    fn aspire_app_hosts_are_tooling() {
+        let host = extract(
+            "using Aspire.Hosting;\nvar b = DistributedApplication.CreateBuilder(args);\nFile.WriteAllText(\"a\", \"b\");\n",
+            &implicit(),
+        );
+        assert!(host.facts.file_context.contains(&Context::Test));
+        let implicit_host = extract(
+            "File.WriteAllText(\"a\", \"b\");\n",
+            &["System.IO".to_string(), "Aspire.Hosting".to_string()],
+        );
+        assert!(implicit_host.facts.file_context.contains(&Context::Test));
+        let service = extract(
+            "using Aspire.StackExchange.Redis;\nclass C {}\n",
+            &implicit(),
+        );
+        assert!(!service.facts.file_context.contains(&Context::Test));
     }
 
     #[test]

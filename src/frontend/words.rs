@@ -54,15 +54,29 @@ const GUARD_WORDS: &[&str] = &[
 /// `metrics::gauge`, `send_pings`; not `shipping`).
 fn has_word(text: &str, words: &[&str]) -> bool {
     let mut word = String::new();
+    // The previous word of the same identifier: `keepAlive` and `KEEP_ALIVE` are `keep` +
+    // `alive`.
+    let mut previous = String::new();
     let mut prev_lower = false;
     for c in text.chars().chain(std::iter::once(' ')) {
         let boundary = !c.is_ascii_alphanumeric() || (c.is_ascii_uppercase() && prev_lower);
         if boundary && !word.is_empty() {
             let singular = word.strip_suffix('s').unwrap_or(&word);
-            if words.contains(&word.as_str()) || words.contains(&singular) {
+            let joined = format!("{previous}{word}");
+            let joined_singular = joined.strip_suffix('s').unwrap_or(&joined);
+            if words.contains(&word.as_str())
+                || words.contains(&singular)
+                || (!previous.is_empty()
+                    && (words.contains(&joined.as_str()) || words.contains(&joined_singular)))
+            {
                 return true;
             }
-            word.clear();
+            previous = if c.is_ascii_alphanumeric() || c == '_' {
+                std::mem::take(&mut word)
+            } else {
+                word.clear();
+                String::new()
+            };
         }
         if c.is_ascii_alphanumeric() {
             word.push(c.to_ascii_lowercase());
