@@ -110,7 +110,20 @@ const RETRY_ARG_WORDS: &[&str] = &["attempt", "retry", "retries", "backoff"];
 /// `N`, `static T` or `A = X.Y`.
 pub fn extract(text: &str, implicit_namespaces: &[String]) -> Extracted {
     let language = tree_sitter_c_sharp::LANGUAGE.into();
-    let Some(tree) = parse(&language, text) else {
+    // Conditional compilation: read every branch when that parses (both versions of the
+    // code are then analysed), else only the first branch of each `#if`.
+    let mut rewritten = rewrite_for_grammar(text, true);
+    let mut tree = parse(&language, rewritten.as_deref().unwrap_or(text));
+    if tree.as_ref().is_some_and(|t| t.root_node().has_error()) && text.contains("#el") {
+        let first_branches = rewrite_for_grammar(text, false);
+        let retry = parse(&language, first_branches.as_deref().unwrap_or(text));
+        if retry.as_ref().is_some_and(|t| !t.root_node().has_error()) {
+            rewritten = first_branches;
+            tree = retry;
+        }
+    }
+    let text = rewritten.as_deref().unwrap_or(text);
+    let Some(tree) = tree else {
         return Extracted::default();
     };
     let root = tree.root_node();
@@ -134,6 +147,123 @@ pub fn extract(text: &str, implicit_namespaces: &[String]) -> Extracted {
         facts,
         syntax_error: first_syntax_error(&tree),
     }
+}
+
+/// Rewrites, byte for byte in place, what the grammar cannot parse, so that spans still
+/// point into the original text (`None`: nothing to rewrite):
+/// - conditional compilation directives (a `#if` in the middle of a method chain or
+///   between `catch` clauses otherwise breaks the parse), and unless `all_branches`, every
+///   `#elif` / `#else` branch, keeping the first;
+/// - file-based app directives (`#:sdk`, `#:package`) and a `#!` line;
+/// - C# 14 extension blocks (`extension(Uri uri) { ... }`), read as nested classes;
+/// - C# 14 null-conditional assignment (`order?.Status = s`), read as `order .Status = s`;
+/// - `[type]`, `[method]`, ... (an index or collection element named like an attribute
+///   target), which the grammar takes for an attribute target.
+fn rewrite_for_grammar(src: &str, all_branches: bool) -> Option<String> {
+    let mut out: Vec<u8> = src.as_bytes().to_vec();
+    let mut changed = false;
+    let blank = |out: &mut Vec<u8>, range: std::ops::Range<usize>| {
+        for b in &mut out[range] {
+            if *b != b'\n' && *b != b'\r' {
+                *b = b' ';
+            }
+        }
+    };
+    // Per open `#if`: whether its current branch is kept.
+    let mut frames: Vec<bool> = Vec::new();
+    let mut offset = 0usize;
+    for (index, line) in src.split_inclusive('\n').enumerate() {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim_start_matches('\u{feff}').trim_start();
+        let directive = trimmed.strip_prefix('#').map(str::trim_start);
+        let word = directive
+            .map(|d| {
+                d.split(|c: char| !c.is_ascii_alphabetic())
+                    .next()
+                    .unwrap_or("")
+            })
+            .unwrap_or("");
+        let kept = frames.iter().all(|kept| *kept);
+        let is_directive = match (directive, word) {
+            (Some(_), "if") => {
+                frames.push(true);
+                true
+            }
+            (Some(_), "elif" | "else") => {
+                if let Some(frame) = frames.last_mut() {
+                    *frame = all_branches;
+                }
+                true
+            }
+            (Some(_), "endif") => {
+                frames.pop();
+                true
+            }
+            (Some(d), _) => d.starts_with(':') || (index == 0 && trimmed.starts_with("#!")),
+            _ => false,
+        };
+        if is_directive || !kept {
+            blank(&mut out, start..offset);
+            changed = true;
+            continue;
+        }
+        // `extension(T x)` / `extension<T>(...) where T : ...` up to its `{`.
+        if let Some(rest) = trimmed.strip_prefix("extension") {
+            if rest.starts_with('(') || rest.starts_with('<') {
+                let at = start + (line.len() - trimmed.len());
+                let header_end = src[at..].find(['{', ';', '=']);
+                if let Some(brace) = header_end.filter(|&n| src.as_bytes()[at + n] == b'{') {
+                    blank(&mut out, at..at + brace);
+                    out[at..at + 7].copy_from_slice(b"class E");
+                    changed = true;
+                }
+            }
+        }
+    }
+    let bytes = src.as_bytes();
+    let mut i = 0;
+    while let Some(pos) = src[i..].find("?.") {
+        let at = i + pos;
+        i = at + 2;
+        let ident_end = bytes[i..]
+            .iter()
+            .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+            .map_or(bytes.len(), |n| i + n);
+        if ident_end == i || !(bytes[i].is_ascii_alphabetic() || bytes[i] == b'_') {
+            continue;
+        }
+        let after = src[ident_end..].trim_start_matches([' ', '\t']);
+        let assigns = after.strip_prefix("??=").is_some()
+            || after.strip_prefix("+=").is_some()
+            || after.strip_prefix("-=").is_some()
+            || (after.starts_with('=') && !after[1..].starts_with(['=', '>']));
+        if assigns {
+            out[at] = b' ';
+            changed = true;
+        }
+    }
+    for word in [
+        "[type]",
+        "[method]",
+        "[field]",
+        "[property]",
+        "[param]",
+        "[event]",
+        "[module]",
+    ] {
+        let mut i = 0;
+        while let Some(pos) = src[i..].find(word) {
+            let at = i + pos;
+            out[at + 2] = out[at + 2].to_ascii_uppercase();
+            i = at + word.len();
+            changed = true;
+        }
+    }
+    if !changed {
+        return None;
+    }
+    String::from_utf8(out).ok()
 }
 
 /// The `global using` directives of a file, which apply to every file of its project,
@@ -2577,6 +2707,58 @@ class NightlyTrigger {
             &implicit(),
         );
         assert!(!service.facts.file_context.contains(&Context::Test));
+    }
+
+    #[test]
+    fn newer_syntax_and_conditional_compilation_parse() {
+        let src = r#"static class Ext
+{
+    extension(Uri uri)
+    {
+        public bool IsLocal => uri.IsLoopback;
+    }
+}
+class C
+{
+    void M(Dictionary<Type, int> cache, Type type, MethodInfo method, Order? order)
+    {
+        var next = new Dictionary<Type, int>(cache) { [type] = 1 };
+        var names = method != null ? [method] : new List<MethodInfo>();
+        order?.Status = "paid";
+        var builder = new ConfigurationBuilder()
+            .AddJsonFile("appsettings.json")
+#if DEBUG
+            .AddJsonFile("appsettings.Development.json")
+#endif
+            .Build();
+        try { Run(); }
+#if NETFRAMEWORK
+        catch (ThreadAbortException) { }
+#else
+        catch (OperationCanceledException) { }
+#endif
+        File.Delete("x");
+    }
+}"#;
+        let out = extract(src, &implicit());
+        assert!(
+            out.syntax_error.is_none(),
+            "{:?}",
+            out.syntax_error.map(|e| e.offset)
+        );
+        let f = out.facts;
+        let delete = call(&f, "System.IO.File.Delete");
+        assert_eq!(line(src, delete), 27);
+        // Alternatives that only parse one at a time: the first branch is read.
+        let alt = "class D {\n#if NET8_0\n void M() {\n#else\n void N() {\n#endif\n  File.Delete(\"y\");\n }\n}\n";
+        let out = extract(alt, &implicit());
+        assert!(out.syntax_error.is_none());
+        assert!(has_target(&out.facts, "System.IO.File.Delete"));
+        // File-based apps.
+        let app = "#!/usr/bin/env dotnet\n#:package Humanizer@2.14.1\nFile.Delete(\"z\");\n";
+        let out = extract(app, &implicit());
+        assert!(out.syntax_error.is_none());
+        assert!(has_target(&out.facts, "System.IO.File.Delete"));
     }
 
     #[test]
