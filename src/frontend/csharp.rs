@@ -49,8 +49,17 @@ const CLIENT_UI_NAMESPACES: &[&str] = &[
     "Microsoft.AspNetCore.Components.WebAssembly",
 ];
 /// Namespaces whose import marks a file as developer tooling: the Aspire AppHost
-/// orchestrates the app on a developer's machine and never serves traffic itself.
-const TOOLING_NAMESPACES: &[&str] = &["Aspire.Hosting"];
+/// orchestrates the app on a developer's machine and never serves traffic itself; build
+/// scripts (NUKE, Cake, Bullseye) and benchmarks run on a developer's or CI's machine.
+const TOOLING_NAMESPACES: &[&str] = &[
+    "Aspire.Hosting",
+    "Nuke.Common",
+    "Cake.Core",
+    "Cake.Common",
+    "Cake.Frosting",
+    "Bullseye",
+    "BenchmarkDotNet",
+];
 /// Words in a type name that say it schedules work: a one-shot timer there is armed for
 /// the next occurrence of a schedule, not a timeout.
 const SCHEDULER_WORDS: &[&str] = &[
@@ -2730,6 +2739,11 @@ class NightlyTrigger {
             &["System.IO".to_string(), "Aspire.Hosting".to_string()],
         );
         assert!(implicit_host.facts.file_context.contains(&Context::Test));
+        let build = extract(
+            "using Nuke.Common;\nclass Build : NukeBuild { void M() { File.Delete(\"a\"); } }\n",
+            &implicit(),
+        );
+        assert!(build.facts.file_context.contains(&Context::Test));
         let service = extract(
             "using Aspire.StackExchange.Redis;\nclass C {}\n",
             &implicit(),

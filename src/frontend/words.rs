@@ -3,7 +3,7 @@
 
 /// Words naming work that concerns the instance itself, not shared state. Beyond
 /// health and metrics: evicting from in-process maps (`map.retain(..)`,
-/// `limiter.retain_recent()`, `run_gc`) only tidies this instance's memory.
+/// `limiter.retain_recent()`, `run_gc`, `ReleaseMemory`) only tidies this instance's memory.
 const PER_INSTANCE_WORDS: &[&str] = &[
     "health",
     "healthcheck",
@@ -23,6 +23,7 @@ const PER_INSTANCE_WORDS: &[&str] = &[
     "statsd",
     "retain",
     "gc",
+    "memory",
 ];
 
 /// Flags and checks that say only one instance of the deployment runs the code.
