@@ -974,6 +974,10 @@ impl Walker<'_, '_> {
                 self.walk_children(node, ctx, depth);
                 self.declare_variables(node);
             }
+            "assignment_expression" => {
+                self.walk_children(node, ctx, depth);
+                self.note_assignment(node);
+            }
             "parameter" => {
                 self.walk_children(node, ctx, depth);
                 if let Some(name) = node.child_by_field_name("name") {
@@ -1635,7 +1639,11 @@ impl Walker<'_, '_> {
         if let Some(s) = string_value(expr, self.src) {
             return Arg::Str(s);
         }
-        if self.is_temp_path(expr) {
+        // In a class about temporary files (`class TempFile`, `TemporaryDirectory`), the
+        // paths it handles are its temporary ones.
+        if self.is_temp_path(expr)
+            || enclosing_type_name(expr, self.src).is_some_and(is_temp_name) && self.path_like(expr)
+        {
             return Arg::TempPath;
         }
         match expr.kind() {
@@ -1798,11 +1806,47 @@ impl Walker<'_, '_> {
                     }
                     false
                 }
+                // `$"{Guid.NewGuid()}.tmp"`: a file named as temporary.
+                "string_literal" | "verbatim_string_literal" | "interpolated_string_expression" => {
+                    let lower = text(node, self.src).to_ascii_lowercase();
+                    let value = lower.trim_end_matches(['"', '\'']);
+                    found = value.ends_with(".tmp") || value.ends_with(".temp");
+                    false
+                }
                 "lambda_expression" | "anonymous_method_expression" => false,
                 _ => true,
             }
         });
         found
+    }
+
+    /// `path = Path.Combine(Path.GetTempPath(), name)` after the declaration: the variable
+    /// now holds a temporary path.
+    fn note_assignment(&mut self, node: Node<'_>) {
+        let (Some(left), Some(right)) = (
+            node.child_by_field_name("left"),
+            node.child_by_field_name("right"),
+        ) else {
+            return;
+        };
+        if left.kind() != "identifier"
+            || node
+                .child_by_field_name("operator")
+                .map(|o| text(o, self.src))
+                != Some("=")
+            || !self.is_temp_path(unwrap_expr(right))
+        {
+            return;
+        }
+        let name = text(left, self.src);
+        if let Some(var) = self
+            .vars
+            .iter_mut()
+            .rev()
+            .find_map(|scope| scope.get_mut(name))
+        {
+            var.temp = true;
+        }
     }
 
     /// `Path.GetTempPath` / `Path.GetTempFileName` as a member access `f` being called.
@@ -2808,6 +2852,28 @@ class C
         let out = extract(app, &implicit());
         assert!(out.syntax_error.is_none());
         assert!(has_target(&out.facts, "System.IO.File.Delete"));
+    }
+
+    #[test]
+    fn temp_paths_from_assignments_names_and_classes() {
+        let src = r#"class Store {
+ void M(string dir) {
+  string p;
+  p = Path.Combine(Path.GetTempPath(), "x");
+  File.Delete(p);
+  File.WriteAllText(Path.Combine(dir, $"{Guid.NewGuid()}.tmp"), "");
+  File.WriteAllText(Path.Combine(dir, "orders.json"), "");
+ }
+}
+class TempBlob { string FilePath; void Dispose() { File.Delete(FilePath); } }"#;
+        let f = facts(src);
+        let temp: Vec<(usize, bool)> = f
+            .events
+            .iter()
+            .filter(|e| e.targets.iter().any(|t| t.starts_with("System.IO.File.")))
+            .map(|e| (line(src, e), matches!(e.args.first(), Some(Arg::TempPath))))
+            .collect();
+        assert_eq!(temp, vec![(5, true), (6, true), (7, false), (10, true)]);
     }
 
     #[test]
