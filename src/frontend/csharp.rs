@@ -65,6 +65,45 @@ const TOOLING_NAMESPACES: &[&str] = &[
 const SCHEDULER_WORDS: &[&str] = &[
     "schedul", "trigger", "cron", "daily", "weekly", "hourly", "nightly", "recurr",
 ];
+/// What framework methods and properties return (for a collection, its element type), so
+/// that `Directory.GetParent(p).Delete()` and `foreach (var f in dir.GetFiles()) f.Delete()`
+/// resolve.
+const RETURN_TYPES: &[(&str, &str)] = &[
+    ("System.IO.Directory.GetParent", "System.IO.DirectoryInfo"),
+    (
+        "System.IO.Directory.CreateDirectory",
+        "System.IO.DirectoryInfo",
+    ),
+    (
+        "System.IO.DirectoryInfo.CreateSubdirectory",
+        "System.IO.DirectoryInfo",
+    ),
+    (
+        "System.IO.DirectoryInfo.GetDirectories",
+        "System.IO.DirectoryInfo",
+    ),
+    (
+        "System.IO.DirectoryInfo.EnumerateDirectories",
+        "System.IO.DirectoryInfo",
+    ),
+    ("System.IO.DirectoryInfo.GetFiles", "System.IO.FileInfo"),
+    (
+        "System.IO.DirectoryInfo.EnumerateFiles",
+        "System.IO.FileInfo",
+    ),
+    (
+        "System.IO.DirectoryInfo.GetFileSystemInfos",
+        "System.IO.FileSystemInfo",
+    ),
+    (
+        "System.IO.DirectoryInfo.EnumerateFileSystemInfos",
+        "System.IO.FileSystemInfo",
+    ),
+    ("System.IO.DirectoryInfo.Parent", "System.IO.DirectoryInfo"),
+    ("System.IO.DirectoryInfo.Root", "System.IO.DirectoryInfo"),
+    ("System.IO.FileInfo.Directory", "System.IO.DirectoryInfo"),
+    ("System.IO.FileInfo.CopyTo", "System.IO.FileInfo"),
+];
 /// Static methods that return an instance of the type they are called on.
 const FACTORY_METHODS: &[&str] = &["Load", "LoadAsync", "Parse", "FromFile", "FromStream"];
 /// Namespaces whose import marks a file as test code.
@@ -142,6 +181,7 @@ pub fn extract(text: &str, implicit_namespaces: &[String]) -> Extracted {
         file: &scope,
         facts: FileFacts::default(),
         vars: vec![HashMap::new()],
+        type_depth: std::cell::Cell::new(0),
     };
     walker.walk(root, Ctx::default(), 0);
     let mut facts = walker.facts;
@@ -857,6 +897,8 @@ struct Walker<'s, 'f> {
     /// Variable scopes, innermost last: file (top-level statements), types
     /// (fields, properties, primary-constructor parameters), functions.
     vars: Vec<HashMap<String, VarInfo>>,
+    /// Nesting of [`Walker::expression_type`] through receivers (`a.Parent.Parent...`).
+    type_depth: std::cell::Cell<usize>,
 }
 
 impl Walker<'_, '_> {
@@ -991,9 +1033,14 @@ impl Walker<'_, '_> {
             "foreach_statement" => {
                 if let Some(left) = node.child_by_field_name("left") {
                     if left.kind() == "identifier" {
+                        // `foreach (var f in dir.GetFiles())`: the element type.
                         let ty = node
                             .child_by_field_name("type")
-                            .and_then(|t| type_name(t, self.src));
+                            .and_then(|t| type_name(t, self.src))
+                            .or_else(|| {
+                                node.child_by_field_name("right")
+                                    .and_then(|r| self.expression_type(unwrap_expr(r)))
+                            });
                         self.declare(left, ty, None);
                     }
                 }
@@ -1151,6 +1198,17 @@ impl Walker<'_, '_> {
 
     /// The type of an expression when it is written in it (`new T()`, `(T)x`, `x as T`).
     fn expression_type(&self, expr: Node<'_>) -> Option<String> {
+        let depth = self.type_depth.get();
+        if depth > 32 {
+            return None;
+        }
+        self.type_depth.set(depth + 1);
+        let ty = self.expression_type_inner(expr);
+        self.type_depth.set(depth);
+        ty
+    }
+
+    fn expression_type_inner(&self, expr: Node<'_>) -> Option<String> {
         match expr.kind() {
             "object_creation_expression" | "cast_expression" => expr
                 .child_by_field_name("type")
@@ -1164,17 +1222,49 @@ impl Walker<'_, '_> {
                     .child_by_field_name("function")
                     .filter(|f| f.kind() == "member_access_expression")?;
                 let method = text(function.child_by_field_name("name")?, self.src);
-                if !FACTORY_METHODS.contains(&method) {
+                let known = RETURN_TYPES.iter().any(|(m, _)| last_segment(m) == method);
+                if !known && !FACTORY_METHODS.contains(&method) {
                     return None;
                 }
                 let recv = function.child_by_field_name("expression")?;
-                match self.receiver(recv) {
+                let receiver = self.receiver(recv);
+                if let Some(ty) = self.known_return_type(&receiver, method) {
+                    return Some(ty);
+                }
+                if !FACTORY_METHODS.contains(&method) {
+                    return None;
+                }
+                match receiver {
                     Recv::Type(_) => dotted(recv, self.src),
                     Recv::Value(_) => None,
                 }
             }
+            // Framework properties: `fileInfo.Directory`, `dir.Parent`.
+            "member_access_expression" => {
+                let name = text(expr.child_by_field_name("name")?, self.src);
+                if !RETURN_TYPES.iter().any(|(m, _)| last_segment(m) == name) {
+                    return None;
+                }
+                let receiver = self.receiver(expr.child_by_field_name("expression")?);
+                self.known_return_type(&receiver, name)
+            }
             _ => None,
         }
+    }
+
+    /// The return type of `member` on a receiver, from [`RETURN_TYPES`].
+    fn known_return_type(&self, receiver: &Recv, member: &str) -> Option<String> {
+        let types = match receiver {
+            Recv::Type(types) => types.clone(),
+            Recv::Value(Some(ty)) => self.file.resolve_type(ty),
+            Recv::Value(None) => return None,
+        };
+        types.iter().find_map(|t| {
+            RETURN_TYPES.iter().find_map(|(m, ret)| {
+                (m.strip_prefix(t.as_str()).and_then(|r| r.strip_prefix('.')) == Some(member))
+                    .then(|| ret.to_string())
+            })
+        })
     }
 
     fn lookup(&self, name: &str) -> Option<&VarInfo> {
@@ -2393,6 +2483,18 @@ mod tests {
         call(&f, "System.IO.DirectoryInfo.Delete");
         call(&f, "System.IO.FileInfo.AppendText");
         call(&f, "System.IO.FileInfo.OpenWrite");
+        let src = "class C {\n void M(string p, DirectoryInfo root) {\n  var parent = Directory.GetParent(p);\n  parent.Delete();\n  foreach (var f in root.GetFiles(\"*.log\")) { f.Delete(); }\n  foreach (var d in new DirectoryInfo(p).EnumerateDirectories()) d.Delete(true);\n  new FileInfo(p).Directory.Delete(true);\n  var copy = new FileInfo(p).CopyTo(p + \".bak\");\n  copy.MoveTo(p);\n } }";
+        let f = facts(src);
+        let lines = |target: &str| -> Vec<usize> {
+            f.events
+                .iter()
+                .filter(|e| e.targets.iter().any(|t| t == target))
+                .map(|e| line(src, e))
+                .collect()
+        };
+        assert_eq!(lines("System.IO.DirectoryInfo.Delete"), vec![4, 6, 7]);
+        assert_eq!(lines("System.IO.FileInfo.Delete"), vec![5]);
+        assert_eq!(lines("System.IO.FileInfo.MoveTo"), vec![9]);
     }
 
     #[test]
@@ -3071,6 +3173,11 @@ class TempBlob { string FilePath; void Dispose() { File.Delete(FilePath); } }"#;
         let _ = extract(&src, &implicit());
         let calls = format!("class C {{ void M() {{ a{} }} }}", ".B()".repeat(depth));
         let _ = extract(&calls, &implicit());
+        let parents = format!(
+            "class C {{ void M(DirectoryInfo d) {{ d{}.Delete(); }} }}",
+            ".Parent".repeat(depth)
+        );
+        let _ = extract(&parents, &implicit());
         let concat = format!(
             "class C {{ void M() {{ File.WriteAllText(\"a\"{}, s); }} }}",
             " + x".repeat(depth)
