@@ -104,6 +104,9 @@ const RETURN_TYPES: &[(&str, &str)] = &[
     ("System.IO.FileInfo.Directory", "System.IO.DirectoryInfo"),
     ("System.IO.FileInfo.CopyTo", "System.IO.FileInfo"),
 ];
+/// Namespaces of file-system abstractions whose `IFileSystem.File` / `.Directory` mirror
+/// `System.IO.File` / `Directory`.
+const ABSTRACT_FS_NAMESPACES: &[&str] = &["System.IO.Abstractions", "Testably.Abstractions"];
 /// Static methods that return an instance of the type they are called on.
 const FACTORY_METHODS: &[&str] = &["Load", "LoadAsync", "Parse", "FromFile", "FromStream"];
 /// Namespaces whose import marks a file as test code.
@@ -1466,6 +1469,9 @@ impl Walker<'_, '_> {
         };
         let first = name.split(['.', ':']).next().unwrap_or(&name);
         let single = first.len() == name.len();
+        if let Some(io) = self.abstract_file_system(&name) {
+            return Recv::Type(vec![io]);
+        }
         if first == "this" || first == "base" {
             let mut rest = name.split('.').skip(1);
             return match (rest.next(), rest.next()) {
@@ -1492,6 +1498,35 @@ impl Walker<'_, '_> {
         } else {
             Recv::Value(None)
         }
+    }
+
+    /// `_fileSystem.File` / `.Directory` of a System.IO.Abstractions `IFileSystem`: the
+    /// same operations as `System.IO.File` / `Directory` on the real file system.
+    fn abstract_file_system(&self, name: &str) -> Option<String> {
+        let (owner, member) = name.rsplit_once('.')?;
+        if !matches!(member, "File" | "Directory") {
+            return None;
+        }
+        let imported = self
+            .file
+            .namespaces
+            .iter()
+            .any(|ns| ABSTRACT_FS_NAMESPACES.contains(&ns.as_str()));
+        if !imported {
+            return None;
+        }
+        let owner = owner.strip_prefix("this.").unwrap_or(owner);
+        let typed = self
+            .lookup(owner)
+            .and_then(|v| v.ty.as_deref())
+            .map(last_segment);
+        let is_fs = match typed {
+            Some(ty) => matches!(ty, "IFileSystem" | "FileSystem"),
+            None => last_segment(owner)
+                .to_ascii_lowercase()
+                .contains("filesystem"),
+        };
+        is_fs.then(|| format!("System.IO.{member}"))
     }
 
     /// Builder calls applied to the receiver before the call, first applied first.
@@ -2495,6 +2530,19 @@ mod tests {
         assert_eq!(lines("System.IO.DirectoryInfo.Delete"), vec![4, 6, 7]);
         assert_eq!(lines("System.IO.FileInfo.Delete"), vec![5]);
         assert_eq!(lines("System.IO.FileInfo.MoveTo"), vec![9]);
+    }
+
+    #[test]
+    fn io_abstractions_file_system() {
+        let src = "using System.IO.Abstractions;\nclass C {\n private readonly IFileSystem _fs;\n void M(string p, IFileSystem files) {\n  _fs.File.WriteAllText(p, \"x\");\n  files.Directory.Delete(p, true);\n  this._fs.File.Delete(p);\n  _fileSystem.File.Move(p, p);\n }\n}";
+        let f = facts(src);
+        assert_eq!(line(src, call(&f, "System.IO.File.WriteAllText")), 5);
+        assert_eq!(line(src, call(&f, "System.IO.Directory.Delete")), 6);
+        assert_eq!(line(src, call(&f, "System.IO.File.Delete")), 7);
+        assert_eq!(line(src, call(&f, "System.IO.File.Move")), 8);
+        // Without the import, `File` of some other file system is not `System.IO.File`.
+        let f = facts("class C { void M(IFileSystem fs, string p) { fs.File.Delete(p); } }");
+        assert!(!has_target(&f, "System.IO.File.Delete"));
     }
 
     #[test]
