@@ -1401,6 +1401,18 @@ impl Walker<'_, '_> {
             if arguments.is_some_and(|a| mentions(text(a, self.src), RETRY_ARG_WORDS)) {
                 event.context.insert(Context::Retry);
             }
+            // `Thread.Sleep(0)`, `Task.Delay(1)`: a spin loop yielding its time slice, not
+            // a period.
+            let yields = method_is(&targets, &["Sleep", "Delay"])
+                && arguments
+                    .and_then(|a| a.named_child(0))
+                    .and_then(last_named_child)
+                    .is_some_and(|first| {
+                        matches!(text(first, self.src), "0" | "1" | "TimeSpan.Zero")
+                    });
+            if yields {
+                event.context.remove(&Context::UnboundedLoop);
+            }
             self.facts.events.push(event);
         }
         if let Some(function) = function {
@@ -2216,6 +2228,11 @@ fn is_no_period(arg: &str) -> bool {
         .is_some_and(|(_, arg)| matches!(arg.trim_end_matches(')'), "-1" | "0"))
 }
 
+/// Whether one of the candidate targets is a method of one of these names.
+fn method_is(targets: &[String], names: &[&str]) -> bool {
+    targets.iter().any(|t| names.contains(&last_segment(t)))
+}
+
 /// The last segment of a dotted name (`_timer` in `this._timer`).
 fn last_segment(name: &str) -> &str {
     name.rsplit(['.', ':']).next().unwrap_or(name)
@@ -2666,7 +2683,7 @@ mod tests {
  async Task Run(CancellationToken ct, PeriodicTimer timer) {
   while (!ct.IsCancellationRequested) { await Task.Delay(1000, ct); }
   while (true) Thread.Sleep(10);
-  for (;;) { await Task.Delay(1); }
+  for (;;) { await Task.Delay(100); }
   do { await Task.Delay(2); } while (running);
   while (await timer.WaitForNextTickAsync(ct)) { File.Delete("x"); }
   for (var i = 0; i < 3; i++) { await Task.Delay(3); }
@@ -2919,6 +2936,19 @@ class NightlyTrigger {
             loops,
             vec![(4, false), (5, true), (8, false), (12, false), (16, false)]
         );
+    }
+
+    #[test]
+    fn spin_waits_are_not_periods() {
+        let src = "class W {\n void M() {\n  while (true) {\n   if (!Interlocked.CompareExchange(ref _busy, 1, 0) == 0) { Thread.Sleep(0); continue; }\n   Thread.Sleep(1);\n   Thread.Sleep(1000);\n  }\n }\n}";
+        let f = facts(src);
+        let loops: Vec<(usize, bool)> = f
+            .events
+            .iter()
+            .filter(|e| method_is(&e.targets, &["Sleep"]))
+            .map(|e| (line(src, e), e.context.contains(&Context::UnboundedLoop)))
+            .collect();
+        assert_eq!(loops, vec![(4, false), (5, false), (6, true)]);
     }
 
     #[test]
