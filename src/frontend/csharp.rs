@@ -408,6 +408,9 @@ struct FileScope {
     /// `(variable, method)`: the method starts the timer again (`_timer.Start()`,
     /// `_timer.Enabled = true`), as a handler that pauses the timer while it works does.
     started_in: HashSet<(String, String)>,
+    /// `(method, argument index)` → whether every call of the file's own method passes a
+    /// temporary path there (`Write(tempFilePath)`, `Path.GetTempFileName()`).
+    temp_args: HashMap<(String, usize), bool>,
     /// `(variable, handler)`: `_timer.Elapsed += handler`.
     elapsed_handlers: HashSet<(String, String)>,
 }
@@ -459,6 +462,7 @@ impl FileScope {
             }
             "invocation_expression" => {
                 scope.note_timer_change(node, src);
+                scope.note_call_args(node, src);
                 true
             }
             "assignment_expression" => {
@@ -614,6 +618,43 @@ impl FileScope {
         }
         if periodic {
             self.rearmed.insert(owner);
+        }
+    }
+
+    /// Records, per argument position of an unqualified call (`Write(a, b)`,
+    /// `this.Write(a, b)`), whether the argument names a temporary path.
+    fn note_call_args(&mut self, call: Node<'_>, src: &str) {
+        let Some(function) = call.child_by_field_name("function") else {
+            return;
+        };
+        let name = match function.kind() {
+            "identifier" => text(function, src),
+            "member_access_expression"
+                if function
+                    .child_by_field_name("expression")
+                    .is_some_and(|e| e.kind() == "this_expression" || text(e, src) == "this") =>
+            {
+                function
+                    .child_by_field_name("name")
+                    .map_or("", |n| text(n, src))
+            }
+            _ => return,
+        };
+        let Some(arguments) = call.child_by_field_name("arguments") else {
+            return;
+        };
+        let mut cursor = arguments.walk();
+        for (index, arg) in arguments.named_children(&mut cursor).enumerate() {
+            let value = last_named_child(arg).unwrap_or(arg);
+            let value_text = text(value, src);
+            let temp = (value.kind() == "identifier" && is_temp_name(value_text))
+                || value_text.contains("GetTempPath")
+                || value_text.contains("GetTempFileName");
+            let entry = self
+                .temp_args
+                .entry((name.to_string(), index))
+                .or_insert(true);
+            *entry &= temp;
         }
     }
 
@@ -1030,6 +1071,12 @@ impl Walker<'_, '_> {
                         .child_by_field_name("type")
                         .and_then(|t| type_name(t, self.src));
                     self.declare(name, ty, None);
+                    if self.receives_temp_path(node) {
+                        let name = text(name, self.src);
+                        if let Some(var) = self.vars.last_mut().and_then(|s| s.get_mut(name)) {
+                            var.temp = true;
+                        }
+                    }
                 }
             }
             "implicit_parameter" => self.declare(node, None, None),
@@ -1173,6 +1220,36 @@ impl Walker<'_, '_> {
                 self.declare(name, ty.clone(), initializer(declarator));
             }
         }
+    }
+
+    /// A parameter of a method of this file that every call in the file passes a
+    /// temporary path: `CreateZip(tempFilePath)` ... `void CreateZip(string filePath)`.
+    fn receives_temp_path(&self, parameter: Node<'_>) -> bool {
+        let Some(list) = parameter.parent().filter(|l| l.kind() == "parameter_list") else {
+            return false;
+        };
+        let Some(method) = list
+            .parent()
+            .filter(|m| matches!(m.kind(), "method_declaration" | "local_function_statement"))
+        else {
+            return false;
+        };
+        let Some(name) = method.child_by_field_name("name") else {
+            return false;
+        };
+        let mut cursor = list.walk();
+        let Some(index) = list
+            .named_children(&mut cursor)
+            .filter(|p| p.kind() == "parameter")
+            .position(|p| p == parameter)
+        else {
+            return false;
+        };
+        self.file
+            .temp_args
+            .get(&(text(name, self.src).to_string(), index))
+            .copied()
+            .unwrap_or(false)
     }
 
     fn declare(&mut self, name: Node<'_>, ty: Option<String>, init: Option<Node<'_>>) {
@@ -3045,7 +3122,11 @@ class C
   File.WriteAllText(Path.Combine(dir, "orders.json"), "");
  }
 }
-class TempBlob { string FilePath; void Dispose() { File.Delete(FilePath); } }"#;
+class TempBlob { string FilePath; void Dispose() { File.Delete(FilePath); } }
+class Zipper {
+ void Run(string tmpPath, string keep) { Write(tmpPath, keep); Write(Path.GetTempFileName(), keep); }
+ void Write(string target, string other) { File.WriteAllText(target, ""); File.WriteAllText(other, ""); }
+}"#;
         let f = facts(src);
         let temp: Vec<(usize, bool)> = f
             .events
@@ -3053,7 +3134,17 @@ class TempBlob { string FilePath; void Dispose() { File.Delete(FilePath); } }"#;
             .filter(|e| e.targets.iter().any(|t| t.starts_with("System.IO.File.")))
             .map(|e| (line(src, e), matches!(e.args.first(), Some(Arg::TempPath))))
             .collect();
-        assert_eq!(temp, vec![(5, true), (6, true), (7, false), (10, true)]);
+        assert_eq!(
+            temp,
+            vec![
+                (5, true),
+                (6, true),
+                (7, false),
+                (10, true),
+                (13, true),
+                (13, false)
+            ]
+        );
     }
 
     #[test]
