@@ -39,6 +39,50 @@ fn is_aspire_host(project: &str) -> bool {
             .is_some_and(|rest| rest.trim_start().to_ascii_lowercase().starts_with("true"))
 }
 
+/// Stands for a desktop or mobile project: the C# frontend takes every file importing
+/// it (or a namespace below it) for client code.
+const DESKTOP_MARKER: &str = "System.Windows";
+
+/// A project that builds a desktop or mobile app, or a library of one: `<UseWPF>`,
+/// `<UseWindowsForms>`, `<UseMaui>`, `<UseWinUI>`, `<OutputType>WinExe</OutputType>`, or a
+/// plain-SDK project targeting only Windows, Android, iOS or Mac Catalyst that hosts no web
+/// app or service.
+fn is_desktop_project(project: &str) -> bool {
+    let property = |name: &str| {
+        project
+            .split(&format!("<{name}>"))
+            .nth(1)
+            .and_then(|rest| rest.split('<').next())
+            .map(|v| v.trim().to_ascii_lowercase())
+    };
+    let flag = |name: &str| property(name).is_some_and(|v| v == "true");
+    if ["UseWPF", "UseWindowsForms", "UseMaui", "UseWinUI"]
+        .iter()
+        .any(|f| flag(f))
+        || property("OutputType").is_some_and(|v| v == "winexe")
+    {
+        return true;
+    }
+    let frameworks = property("TargetFramework")
+        .or_else(|| property("TargetFrameworks"))
+        .unwrap_or_default();
+    let platform_only = !frameworks.is_empty()
+        && frameworks.split(';').all(|tfm| {
+            ["-windows", "-android", "-ios", "-maccatalyst"]
+                .iter()
+                .any(|p| tfm.contains(p))
+        });
+    let plain_sdk = project.contains("Sdk=\"Microsoft.NET.Sdk\"");
+    let hosts_services = [
+        "AspNetCore",
+        "Microsoft.Extensions.Hosting",
+        "WindowsServices",
+    ]
+    .iter()
+    .any(|w| project.contains(w));
+    platform_only && plain_sdk && !hosts_services
+}
+
 /// Looks up and caches, per directory, the implicit namespaces of the nearest `.csproj`.
 #[derive(Debug, Default)]
 pub struct CsprojCache {
@@ -68,6 +112,9 @@ impl CsprojCache {
                             let mut found = implicit_for(Some(&text));
                             if is_aspire_host(&text) {
                                 found.extend(ASPIRE_HOST.iter().map(|s| s.to_string()));
+                            }
+                            if is_desktop_project(&text) {
+                                found.push(DESKTOP_MARKER.to_string());
                             }
                             found.extend(using_items(&text));
                             found.extend(project_global_usings(&project_dir));
@@ -226,6 +273,22 @@ mod tests {
         let old = r#"<Project Sdk="Microsoft.NET.Sdk"></Project>"#;
         assert!(implicit_for(Some(old)).is_empty());
         assert!(implicit_for(None).contains(&"System.Threading".to_string()));
+    }
+
+    #[test]
+    fn recognises_desktop_projects() {
+        let wpf = r#"<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><TargetFramework>net9.0-windows</TargetFramework><UseWPF>true</UseWPF></PropertyGroup></Project>"#;
+        assert!(is_desktop_project(wpf));
+        let winexe = r#"<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><OutputType>WinExe</OutputType></PropertyGroup></Project>"#;
+        assert!(is_desktop_project(winexe));
+        let windows_lib = r#"<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><TargetFramework>net9.0-windows</TargetFramework></PropertyGroup></Project>"#;
+        assert!(is_desktop_project(windows_lib));
+        let windows_service = r#"<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><TargetFramework>net8.0-windows</TargetFramework></PropertyGroup><ItemGroup><PackageReference Include="Microsoft.Extensions.Hosting.WindowsServices" /></ItemGroup></Project>"#;
+        assert!(!is_desktop_project(windows_service));
+        let web = r#"<Project Sdk="Microsoft.NET.Sdk.Web"><PropertyGroup><TargetFramework>net8.0-windows</TargetFramework></PropertyGroup></Project>"#;
+        assert!(!is_desktop_project(web));
+        let multi = r#"<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><TargetFrameworks>net8.0;net8.0-windows</TargetFrameworks></PropertyGroup></Project>"#;
+        assert!(!is_desktop_project(multi));
     }
 
     #[test]
