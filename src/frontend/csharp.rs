@@ -1000,7 +1000,9 @@ impl Walker<'_, '_> {
                             && !body.is_some_and(|b| sets_own_flag(cond, b, self.src))
                     }
                     None => node.kind() == "for_statement",
-                } && !body.is_some_and(|b| consumer_driven(b, self.src));
+                } && !body
+                    .is_some_and(|b| consumer_driven(b, self.src) || exits_on_state(b, self.src))
+                    && !serves_response(node, self.src);
                 // A loop that waits for a state or counts (`while (ShouldWait())`) ends on
                 // its own, even inside an endless loop: its delay is a wait, not the period.
                 let bounded_wait = condition.is_some() && !unbounded;
@@ -2231,6 +2233,90 @@ fn sets_own_flag(cond: Node<'_>, body: Node<'_>, src: &str) -> bool {
     found
 }
 
+/// `while (true) { var s = await Poll(); if (s.Done) return s; await Task.Delay(d); }`: the
+/// loop returns (or breaks) once a state is reached, outside error handling and not on a
+/// shutdown check, so it waits for something rather than repeating a job.
+fn exits_on_state(body: Node<'_>, src: &str) -> bool {
+    let mut found = false;
+    let mut seen = 0usize;
+    let mut stack = vec![(body, false)];
+    while let Some((node, nested_loop)) = stack.pop() {
+        seen += 1;
+        if found || seen > 4 * MAX_SCAN {
+            break;
+        }
+        let exits = match node.kind() {
+            "return_statement" => true,
+            "break_statement" => !nested_loop,
+            _ => false,
+        };
+        if exits && !exit_on_shutdown(node, body, src) {
+            found = true;
+            break;
+        }
+        match node.kind() {
+            "catch_clause"
+            | "lambda_expression"
+            | "anonymous_method_expression"
+            | "local_function_statement" => continue,
+            _ => {}
+        }
+        let inner_loop = nested_loop
+            || matches!(
+                node.kind(),
+                "while_statement"
+                    | "do_statement"
+                    | "for_statement"
+                    | "foreach_statement"
+                    | "switch_statement"
+            ) && node != body;
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            stack.push((child, inner_loop));
+        }
+    }
+    found
+}
+
+/// An exit under an `if` about the service's life (`if (ct.IsCancellationRequested)
+/// return;`, `if (!_running) break;`).
+fn exit_on_shutdown(exit: Node<'_>, body: Node<'_>, src: &str) -> bool {
+    let mut cur = exit.parent();
+    while let Some(n) = cur {
+        if n == body {
+            break;
+        }
+        if n.kind() == "if_statement"
+            && n.child_by_field_name("condition")
+                .is_some_and(|c| mentions(text(c, src), LIFECYCLE_WORDS))
+        {
+            return true;
+        }
+        cur = n.parent();
+    }
+    false
+}
+
+/// A loop in a method that writes the HTTP response (`Response.Body`, `HttpContext.Response`):
+/// it lives as long as one request (a long poll, a server-sent stream), it is not a job.
+fn serves_response(node: Node<'_>, src: &str) -> bool {
+    let mut cur = node.parent();
+    while let Some(n) = cur {
+        if matches!(
+            n.kind(),
+            "method_declaration" | "local_function_statement" | "lambda_expression"
+        ) {
+            let body = text(n, src);
+            return body.len() <= 40_000
+                && (body.contains("Response.Body")
+                    || body.contains("Response.WriteAsync")
+                    || body.contains("Response.StartAsync"));
+        }
+        cur = n.parent();
+    }
+    false
+}
+
 /// A call that takes the next message from a queue (`queue.GetNextAsync()`,
 /// `ReceiveMessagesAsync`, `TryDequeue`): a loop around it is a queue consumer, which
 /// instances share by competing for messages.
@@ -2814,7 +2900,13 @@ mod tests {
  async Task Sse(HttpContext context, CancellationToken ct) {
   while (!ct.IsCancellationRequested) { await context.Response.WriteAsync("data: x\n\n"); await Task.Delay(2); }
   while (!ct.IsCancellationRequested) { await Response.Body.FlushAsync(); await Task.Delay(3); }
+ }
+ async Task Tick(CancellationToken ct) {
   while (!ct.IsCancellationRequested) { await Task.Delay(4); }
+ }
+ async Task LongPoll(HttpContext context, CancellationToken ct) {
+  await context.Response.Body.FlushAsync(ct);
+  while (!ct.IsCancellationRequested) { await Task.Delay(5); await Ping(ct); }
  }
 }"#;
         let f = facts(src);
@@ -2828,7 +2920,7 @@ mod tests {
             })
             .map(|e| e.context.contains(&Context::UnboundedLoop))
             .collect();
-        assert_eq!(loops, vec![false, false, false, true]);
+        assert_eq!(loops, vec![false, false, false, true, false]);
     }
 
     #[test]
@@ -3026,6 +3118,35 @@ class NightlyTrigger {
             .map(|e| (line(src, e), e.context.contains(&Context::UnboundedLoop)))
             .collect();
         assert_eq!(loops, vec![(4, false), (5, false), (6, true)]);
+    }
+
+    #[test]
+    fn loops_that_return_on_a_state_wait() {
+        let src = r#"class W {
+ async Task<int> WaitReady(CancellationToken ct) {
+  while (true) {
+   var status = await Poll(ct);
+   if (status == 3) return status;
+   await Task.Delay(500, ct);
+  }
+ }
+ async Task Run(CancellationToken ct) {
+  while (true) {
+   if (ct.IsCancellationRequested) return;
+   try { await Work(); } catch (Exception) { break; }
+   foreach (var x in items) { if (x == null) break; }
+   await Task.Delay(1000, ct);
+  }
+ }
+}"#;
+        let f = facts(src);
+        let loops: Vec<(usize, bool)> = f
+            .events
+            .iter()
+            .filter(|e| method_is(&e.targets, &["Delay"]))
+            .map(|e| (line(src, e), e.context.contains(&Context::UnboundedLoop)))
+            .collect();
+        assert_eq!(loops, vec![(6, false), (14, true)]);
     }
 
     #[test]
