@@ -252,38 +252,17 @@ fn normalize(path: &str) -> String {
 
 /// The value of a string literal or a template string without substitutions.
 fn string_value(node: Node<'_>, src: &str) -> Option<String> {
-    match node.kind() {
-        "string" => {
-            let t = text(node, src);
-            Some(
-                t.get(1..t.len().saturating_sub(1))
-                    .unwrap_or("")
-                    .to_string(),
-            )
-        }
-        "template_string" if node.named_child_count() == 0 => {
-            let t = text(node, src);
-            Some(
-                t.get(1..t.len().saturating_sub(1))
-                    .unwrap_or("")
-                    .to_string(),
-            )
-        }
-        "template_string"
-            if !(0..node.named_child_count()).any(|i| {
-                node.named_child(i as u32)
-                    .is_some_and(|c| c.kind() == "template_substitution")
-            }) =>
-        {
-            let t = text(node, src);
-            Some(
-                t.get(1..t.len().saturating_sub(1))
-                    .unwrap_or("")
-                    .to_string(),
-            )
-        }
-        _ => None,
-    }
+    let literal = match node.kind() {
+        "string" => true,
+        "template_string" => !named_children(node).any(|c| c.kind() == "template_substitution"),
+        _ => false,
+    };
+    literal.then(|| {
+        let t = text(node, src);
+        t.get(1..t.len().saturating_sub(1))
+            .unwrap_or("")
+            .to_string()
+    })
 }
 
 fn named_children<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
