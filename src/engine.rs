@@ -109,8 +109,11 @@ impl Engine {
         if doc.language == Language::Rust && warning.is_some() {
             return Outcome::Failed(warning.unwrap_or_default());
         }
-        if is_test_path(doc.path) || is_tooling_path(doc.path) {
+        if is_test_path(doc.path) {
             extracted.facts.file_context.insert(Context::Test);
+        }
+        if is_tooling_path(doc.path) {
+            extracted.facts.file_context.insert(Context::Tooling);
         }
         if matches!(doc.language, Language::JavaScript | Language::TypeScript)
             && is_browser_path(doc.path)
@@ -123,7 +126,7 @@ impl Engine {
             .run(doc.language, facts)
             .into_iter()
             .filter(|m| {
-                [Context::Test, Context::ClientSide]
+                [Context::Test, Context::Tooling, Context::ClientSide]
                     .iter()
                     .all(|c| !m.event.context.contains(c) && !facts.file_context.contains(c))
             })
@@ -194,12 +197,27 @@ fn is_test_path(path: &str) -> bool {
         || (file.ends_with(".cs") && (stem.ends_with("Tests") || stem.ends_with("Test")))
 }
 
-/// Build and developer tooling, which never runs behind a load balancer: script
-/// directories, bundler and task-runner configs, Cargo build scripts.
+/// Build and developer tooling, which never runs behind a load balancer: script, release,
+/// docs, example and migration directories, bundler and task-runner configs, Cargo build
+/// scripts.
 fn is_tooling_path(path: &str) -> bool {
     let mut parts = path.split('/').rev();
     let file = parts.next().unwrap_or("");
-    let dirs = ["scripts", "script", "tools", "tooling", ".github", ".husky"];
+    let dirs = [
+        "scripts",
+        "script",
+        "tools",
+        "tooling",
+        ".github",
+        ".husky",
+        "release",
+        "releases",
+        "docs",
+        "examples",
+        "example",
+        "migrations",
+        "migration",
+    ];
     let stem = file.split('.').next().unwrap_or("");
     parts.any(|d| dirs.contains(&d))
         || file == "build.rs"
@@ -298,5 +316,7 @@ mod tests {
         assert!(is_tooling_path("build.rs"));
         assert!(!is_tooling_path("src/config.js"));
         assert!(!is_tooling_path("src/jobs/build.js"));
+        assert!(is_tooling_path("db/migrations/0001-create.js"));
+        assert!(is_tooling_path("examples/upload/main.rs"));
     }
 }

@@ -38,6 +38,18 @@ const BROWSER_MODULES: &[&str] = &[
     "jquery",
     "lit",
 ];
+/// Command-line argument parsers: a file importing one is a CLI script, not a server.
+const CLI_MODULES: &[&str] = &[
+    "commander",
+    "yargs",
+    "yargs/yargs",
+    "meow",
+    "minimist",
+    "cac",
+    "@oclif/core",
+    "sade",
+    "arg",
+];
 /// Modules that mark a file as test code.
 const TEST_MODULES: &[&str] = &[
     "vitest",
@@ -101,6 +113,10 @@ pub fn extract(src: &str, dialect: Dialect) -> Extracted {
     };
     if is_use_client(root, src) || is_amd_module(root, src) {
         emitter.facts.file_context.insert(Context::ClientSide);
+    }
+    if src.starts_with("#!") {
+        // `#!/usr/bin/env node`: a command-line script.
+        emitter.facts.file_context.insert(Context::Tooling);
     }
     emitter.visit(root, Ctx::default(), 0);
     Extracted {
@@ -430,6 +446,9 @@ fn note_module(module: &str, facts: &mut FileFacts) {
     }
     if TEST_MODULES.contains(&module) {
         facts.file_context.insert(Context::Test);
+    }
+    if CLI_MODULES.contains(&module) {
+        facts.file_context.insert(Context::Tooling);
     }
 }
 
@@ -914,6 +933,11 @@ impl Emitter<'_> {
             .unwrap_or_default();
         let mut event = Event::new(kind, vec![target.clone()], node.byte_range());
         event.args = arg_nodes.iter().map(|&a| self.arg_fact(a)).collect();
+        if target == "globalThis.require" {
+            if let Some(Arg::Str(module)) = event.args.first() {
+                note_module(&module_name(module), &mut self.facts);
+            }
+        }
         if ctx.unbounded_loop {
             event.context.insert(Context::UnboundedLoop);
         }
