@@ -9,6 +9,7 @@ use crate::finding::{assign_fingerprints, normalize_source, sort, Finding};
 use crate::frontend::{self, FrontendOptions, Language};
 use crate::matcher::Matcher;
 use crate::position::LineIndex;
+use crate::suppress;
 
 /// Files with a line longer than this are treated as minified or generated.
 const MAX_LINE_LEN: usize = 1_000;
@@ -151,6 +152,7 @@ impl Engine {
                 }
             })
             .collect();
+        suppress::apply(&mut findings, doc.text);
         sort(&mut findings);
         assign_fingerprints(&mut findings);
         Outcome::Linted { findings, warning }
@@ -292,6 +294,28 @@ mod tests {
             panic!("linted");
         };
         assert!(findings.is_empty(), "test code is not reported");
+    }
+
+    #[test]
+    fn suppression_comments_silence_findings() {
+        let engine = Engine::new(&Catalogue::builtin().unwrap());
+        let text = "const fs = require('fs');\n\
+            fs.writeFileSync('a', 'b'); // scaleout: ignore[node-fs-write] -- shared volume\n\
+            // scaleout: ignore[local-disk-write] -- shared volume\n\
+            fs.writeFileSync('c', 'd');\n\
+            fs.writeFileSync('e', 'f'); // scaleout: ignore[node-cron] -- another rule\n\
+            setInterval(tick, 1000);\n";
+        let Some(Outcome::Linted { findings, .. }) = engine.lint_text("src/a.js", text) else {
+            panic!("linted");
+        };
+        let lines: Vec<usize> = findings.iter().map(|f| f.start_line).collect();
+        assert_eq!(lines, [5, 6]);
+        let whole = format!("// scaleout: ignore-file[in-process-timer] -- CLI\n{text}");
+        let Some(Outcome::Linted { findings, .. }) = engine.lint_text("src/a.js", &whole) else {
+            panic!("linted");
+        };
+        let lines: Vec<usize> = findings.iter().map(|f| f.start_line).collect();
+        assert_eq!(lines, [6]);
     }
 
     #[test]
