@@ -92,7 +92,8 @@ pub struct Rule {
 pub struct Pattern {
     /// The kind of event.
     pub kind: EventKind,
-    /// Resolved names; a trailing `*` matches any suffix.
+    /// Resolved names; a trailing `*` matches any ending and a leading `*` any beginning
+    /// (`*.setInterval`: `setInterval` from any module or global).
     pub targets: Vec<String>,
     /// Some argument is one of these resolved members (`System.IO.FileMode.Create`)
     /// or string literals.

@@ -825,8 +825,10 @@ impl Emitter<'_> {
         }
     }
 
-    /// Whether a timer does per-instance work: the names it is stored in, called with or
-    /// defined inside, or a short callback, speak of health, heartbeats, metrics or keep-alives.
+    /// Whether a timer does per-instance work: the callback it is called with (a name or a
+    /// short function) or the function and class it is defined in speak of health,
+    /// heartbeats, metrics, keep-alives or update checks. The variable holding the timer
+    /// handle does not count: `this.heartbeatInterval` may well drive the product's main job.
     fn is_per_instance_timer(&self, call: Node<'_>, callback: Option<Node<'_>>) -> bool {
         let mut names: Vec<&str> = Vec::new();
         if let Some(cb) = callback {
@@ -839,19 +841,6 @@ impl Emitter<'_> {
         for _ in 0..30 {
             let Some(parent) = node.parent() else { break };
             match parent.kind() {
-                "variable_declarator" | "public_field_definition" | "field_definition" => {
-                    if let Some(n) = parent
-                        .child_by_field_name("name")
-                        .or_else(|| parent.child_by_field_name("property"))
-                    {
-                        names.push(text(n, self.src));
-                    }
-                }
-                "assignment_expression" => {
-                    if let Some(n) = parent.child_by_field_name("left") {
-                        names.push(text(n, self.src));
-                    }
-                }
                 "class_declaration" | "function_declaration" | "method_definition" => {
                     if let Some(n) = parent.child_by_field_name("name") {
                         names.push(text(n, self.src));
