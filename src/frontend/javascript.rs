@@ -616,14 +616,33 @@ fn is_unbounded_condition(condition: Option<Node<'_>>, src: &str) -> bool {
             .child_by_field_name("operator")
             .map(|o| text(o, src))
             .unwrap_or("");
-        return !matches!(op, "<" | "<=" | ">" | ">=" | "==" | "===" | "!=" | "!==");
+        let side = |field| is_unbounded_condition(c.child_by_field_name(field), src);
+        return match op {
+            "<" | "<=" | ">" | ">=" | "==" | "===" | "!=" | "!==" => false,
+            // `attempt < 20 && !found` is bounded by its counter.
+            "&&" => side("left") && side("right"),
+            _ => true,
+        };
     }
     !matches!(c.kind(), "number" | "false" | "null" | "undefined")
 }
 
-/// How code refers to a function when it calls it: `tick` for a declaration or a
-/// `const tick = () => ...`, `this.poll` for a method or class field, `jobs.run` for
-/// `jobs.run = function () {...}`.
+/// A loop whose body is a single statement (`while (paused) await sleep(200);`): with a real
+/// condition it waits for that condition and does no recurring work of its own.
+fn is_wait_loop(body: Option<Node<'_>>) -> bool {
+    let Some(mut body) = body else {
+        return false;
+    };
+    if body.kind() == "statement_block" {
+        let mut statements = named_children(body).filter(|n| n.kind() != "comment");
+        match (statements.next(), statements.next()) {
+            (Some(only), None) => body = only,
+            _ => return false,
+        }
+    }
+    body.kind() == "expression_statement"
+}
+
 /// A loop body that leaves the loop when its work is done (`if (!rows.length) break;`):
 /// a batch loop, not a periodic job. Exits guarded by a shutdown check
 /// (`if (signal.aborted) return;`) do not count; nested loops and functions are not searched.
@@ -663,6 +682,9 @@ fn exits_when_done(node: Node<'_>, src: &str, depth: usize) -> bool {
     }
 }
 
+/// How code refers to a function when it calls it: `tick` for a declaration or a
+/// `const tick = () => ...`, `this.poll` for a method or class field, `jobs.run` for
+/// `jobs.run = function () {...}`.
 fn function_reference(node: Node<'_>, src: &str) -> Option<String> {
     let compact = |n: Node<'_>| text(n, src).split_whitespace().collect::<String>();
     if node.kind() == "method_definition" {
@@ -735,6 +757,10 @@ impl Emitter<'_> {
             "while_statement" | "do_statement" | "for_statement" => {
                 let condition = node.child_by_field_name("condition");
                 let unbounded = is_unbounded_condition(condition, self.src)
+                    && !(is_wait_loop(node.child_by_field_name("body"))
+                        && condition.is_some_and(|c| {
+                            !matches!(text(c, self.src), "(true)" | "(1)" | "true" | "1")
+                        }))
                     && !node
                         .child_by_field_name("body")
                         .is_some_and(|b| exits_when_done(b, self.src, 0));
