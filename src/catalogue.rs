@@ -102,7 +102,8 @@ pub struct Pattern {
     /// Some object-literal argument has one of these keys (`dest` in `multer({ dest })`).
     #[serde(default)]
     pub arg_keys_any: Vec<String>,
-    /// No object-literal argument has any of these keys (`session({ secret })` without `store`).
+    /// No object-literal argument has any of these keys (`session({ secret })` without `store`);
+    /// a spread (`{ ...opts }`) counts as possibly having them.
     #[serde(default)]
     pub without_arg_keys: Vec<String>,
     /// The argument at this 0-based index looks like a file path.

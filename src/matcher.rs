@@ -125,7 +125,10 @@ fn pattern_holds(pattern: &Pattern, event: &Event, facts: &FileFacts) -> bool {
     }
     if !pattern.without_arg_keys.is_empty()
         && event.args.iter().any(|a| match a {
-            Arg::Object(keys) => keys.iter().any(|k| pattern.without_arg_keys.contains(k)),
+            // A spread (`...opts`) may bring the key.
+            Arg::Object(keys) => keys
+                .iter()
+                .any(|k| k == "..." || pattern.without_arg_keys.contains(k)),
             _ => false,
         })
     {

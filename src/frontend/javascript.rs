@@ -150,6 +150,9 @@ enum Binding {
     Delay,
     /// A local holding a path in the temporary directory (`const f = await tmpFile()`).
     TempPath,
+    /// A local initialised with an object literal with these keys (`const sess = { secret }`),
+    /// so `session(sess)` can be checked like `session({ secret })`.
+    Object(Vec<String>),
     /// Anything else declared in the file: a variable, parameter, class or function.
     Local,
 }
@@ -456,6 +459,9 @@ fn note_module(module: &str, facts: &mut FileFacts) {
 fn value_binding(value: Node<'_>, src: &str, scopes: &Scopes) -> Binding {
     if is_temp_path_value(value, src) {
         return Binding::TempPath;
+    }
+    if value.kind() == "object" {
+        return Binding::Object(object_keys(value, src));
     }
     match value.kind() {
         "identifier"
@@ -1040,27 +1046,15 @@ impl Emitter<'_> {
         if let Some(s) = string_value(arg, self.src) {
             return Arg::Str(s);
         }
-        if arg.kind() == "identifier"
-            && self.scopes.lookup(source, arg.start_byte()) == Some(&Binding::TempPath)
-        {
-            return Arg::TempPath;
+        if arg.kind() == "identifier" {
+            match self.scopes.lookup(source, arg.start_byte()) {
+                Some(Binding::TempPath) => return Arg::TempPath,
+                Some(Binding::Object(keys)) => return Arg::Object(keys.clone()),
+                _ => {}
+            }
         }
         match arg.kind() {
-            "object" => Arg::Object(
-                named_children(arg)
-                    .filter_map(|p| match p.kind() {
-                        "pair" => p.child_by_field_name("key").map(|k| {
-                            string_value(k, self.src)
-                                .unwrap_or_else(|| text(k, self.src).to_string())
-                        }),
-                        "shorthand_property_identifier" => Some(text(p, self.src).to_string()),
-                        "method_definition" => p
-                            .child_by_field_name("name")
-                            .map(|k| text(k, self.src).to_string()),
-                        _ => None,
-                    })
-                    .collect(),
-            ),
+            "object" => Arg::Object(object_keys(arg, self.src)),
             "member_expression" => match self.scopes.path_of(arg, self.src) {
                 Some(path) if !path.starts_with("globalThis.") => Arg::Member(vec![path]),
                 _ => Arg::Other {
@@ -1125,6 +1119,24 @@ fn is_temp_path_expr(source: &str) -> bool {
     }
     let name = source.rsplit('.').next().unwrap_or(source);
     super::words::is_temp_name(name)
+}
+
+/// The top-level keys of an object literal; a spread (`...opts`) is the key `...`, since it
+/// may bring any key.
+fn object_keys(object: Node<'_>, src: &str) -> Vec<String> {
+    named_children(object)
+        .filter_map(|p| match p.kind() {
+            "pair" => p
+                .child_by_field_name("key")
+                .map(|k| string_value(k, src).unwrap_or_else(|| text(k, src).to_string())),
+            "shorthand_property_identifier" => Some(text(p, src).to_string()),
+            "method_definition" => p
+                .child_by_field_name("name")
+                .map(|k| text(k, src).to_string()),
+            "spread_element" => Some("...".to_string()),
+            _ => None,
+        })
+        .collect()
 }
 
 fn name_is_path_like(name: &str) -> bool {
