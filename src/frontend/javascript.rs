@@ -588,6 +588,8 @@ struct Ctx {
     /// Behind a check that only one instance runs jobs (`if (isLeader)`, an early
     /// `if (!nconf.get('runJobs')) return;`).
     guarded: bool,
+    /// Inside `if (isDev)` / `if (process.env.NODE_ENV !== 'production')`: never in production.
+    dev_only: bool,
 }
 
 struct Emitter<'a> {
@@ -601,6 +603,20 @@ struct Emitter<'a> {
 fn looks_error_condition(text: &str) -> bool {
     let t = text.to_ascii_lowercase();
     looks_retry(&t) || t.contains("err") || t.contains("fail")
+}
+
+/// A condition under which code only runs in development or tests: `isDev`,
+/// `process.env.NODE_ENV !== 'production'`, `NODE_ENV === 'test'`.
+fn is_dev_only_condition(condition: &str) -> bool {
+    let c = condition.to_ascii_lowercase();
+    let squashed: String = c.chars().filter(|ch| !ch.is_whitespace()).collect();
+    let env = squashed.contains("node_env") || squashed.contains("app_env");
+    squashed.contains("isdev")
+        || squashed.contains("devmode")
+        || (env
+            && (squashed.contains("==='development'") || squashed.contains("==\"development\"")))
+        || (env && squashed.contains("!==") && squashed.contains("production"))
+        || (env && (squashed.contains("==='test'") || squashed.contains("===\"test\"")))
 }
 
 /// `while (true)`, `while (!stopped)`, `for (;;)`: no counting bound.
@@ -753,6 +769,7 @@ impl Emitter<'_> {
                     && ctx.unbounded_loop,
                 retry: ctx.retry || looks_retry(&name),
                 guarded: ctx.guarded,
+                dev_only: ctx.dev_only,
             };
             self.functions.push(name);
             self.visit_children(node, inner, depth);
@@ -789,11 +806,13 @@ impl Emitter<'_> {
                 let error_branch =
                     condition.is_some_and(|c| looks_error_condition(text(c, self.src)));
                 let guard = condition.is_some_and(|c| is_single_instance_guard(text(c, self.src)));
+                let dev_only = condition.is_some_and(|c| is_dev_only_condition(text(c, self.src)));
                 for child in named_children(node) {
                     let in_consequence = node.child_by_field_name("consequence") == Some(child);
                     let c = Ctx {
                         retry: ctx.retry || (error_branch && in_consequence),
                         guarded: ctx.guarded || guard,
+                        dev_only: ctx.dev_only || (dev_only && in_consequence),
                         ..ctx
                     };
                     self.visit(child, c, depth + 1);
@@ -964,6 +983,9 @@ impl Emitter<'_> {
         }
         if ctx.guarded {
             event.context.insert(Context::SingleInstanceGuard);
+        }
+        if ctx.dev_only {
+            event.context.insert(Context::Test);
         }
         let delay_retry = arg_nodes
             .get(1)
