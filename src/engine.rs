@@ -94,7 +94,16 @@ impl Engine {
     }
 
     fn lint_parsed(&self, doc: &Document<'_>) -> Outcome {
-        let mut extracted = frontend::extract(doc.language, doc.text, &doc.options);
+        // tree-sitter stops at a NUL byte; a raw NUL inside a string literal is valid
+        // source, so parse a copy with NULs blanked (offsets stay the same).
+        let blanked;
+        let parse_text = if doc.text.contains('\0') {
+            blanked = doc.text.replace('\0', " ");
+            blanked.as_str()
+        } else {
+            doc.text
+        };
+        let mut extracted = frontend::extract(doc.language, parse_text, &doc.options);
         let index = LineIndex::new(doc.text);
         let warning = extracted.syntax_error.as_ref().map(|e| {
             let (line, col) = index.line_col(doc.text, e.offset);
@@ -230,7 +239,7 @@ fn is_tooling_path(path: &str) -> bool {
 /// Front-end asset directories: scripts there run in the browser, not on the server.
 fn is_browser_path(path: &str) -> bool {
     let dirs = [
-        "public", "static", "wwwroot", "assets", "frontend", "browser",
+        "public", "static", "wwwroot", "assets", "frontend", "browser", "client",
     ];
     path.split('/').rev().skip(1).any(|d| dirs.contains(&d))
 }

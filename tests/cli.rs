@@ -260,10 +260,11 @@ fn a_nul_character_inside_a_string_literal_is_still_source() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("keys.js"),
-        "const fs = require('fs');\nconst sep = '\0';\nfs.writeFileSync('keys.txt', ['a', 'b'].join(sep));\n",
+        "const fs = require('fs');\nconst sep = `\0`;\nfs.writeFileSync('keys.txt', ['a', 'b'].join(sep));\n",
     )
     .unwrap();
     let (value, code) = json(&["."], dir.path());
     assert_eq!(code, 1, "{value:#}");
     assert_eq!(value["findings"][0]["start_line"], 3);
+    assert_eq!(value["errors"], serde_json::json!([]));
 }
