@@ -8,7 +8,7 @@ use super::tree::{first_syntax_error, parse, text};
 use super::words::{is_single_instance_guard, looks_retry, mentions_per_instance_work};
 use super::Extracted;
 use crate::event::{Arg, Context, Event, EventKind, FileFacts};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
 /// Which grammar to parse with.
@@ -105,9 +105,12 @@ pub fn extract(src: &str, dialect: Dialect) -> Extracted {
         &mut facts,
         0,
     );
+    let mut callees = HashMap::new();
+    collect_callees(root, src, &mut Vec::new(), &mut callees, 0);
     let mut emitter = Emitter {
         src,
         scopes: &scopes,
+        callees,
         facts,
         functions: Vec::new(),
     };
@@ -595,6 +598,8 @@ struct Ctx {
 struct Emitter<'a> {
     src: &'a str,
     scopes: &'a Scopes,
+    /// For each named function, the functions its body calls (as referenced: `tick`, `this.poll`).
+    callees: HashMap<String, HashSet<String>>,
     facts: FileFacts,
     /// Names of the enclosing functions, innermost last.
     functions: Vec<String>,
@@ -701,6 +706,46 @@ fn exits_when_done(node: Node<'_>, src: &str, depth: usize) -> bool {
         | "for_in_statement" => false,
         kind if is_function(kind) || kind == "class_declaration" => false,
         _ => named_children(node).any(|c| exits_when_done(c, src, depth + 1)),
+    }
+}
+
+/// Records, for every named function, the references its body calls.
+fn collect_callees(
+    node: Node<'_>,
+    src: &str,
+    stack: &mut Vec<String>,
+    out: &mut HashMap<String, HashSet<String>>,
+    depth: usize,
+) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let pushed = is_function(node.kind())
+        && match function_reference(node, src) {
+            Some(name) => {
+                stack.push(name);
+                true
+            }
+            None => false,
+        };
+    if node.kind() == "call_expression" {
+        if let Some(f) = node
+            .child_by_field_name("function")
+            .filter(|f| matches!(f.kind(), "identifier" | "member_expression"))
+        {
+            let reference: String = text(f, src).split_whitespace().collect();
+            for caller in stack.iter() {
+                out.entry(caller.clone())
+                    .or_default()
+                    .insert(reference.clone());
+            }
+        }
+    }
+    for child in named_children(node) {
+        collect_callees(child, src, stack, out, depth + 1);
+    }
+    if pushed {
+        stack.pop();
     }
 }
 
@@ -1034,13 +1079,29 @@ impl Emitter<'_> {
         if depth > 40 {
             return false;
         }
+        // The callback calls an enclosing function, directly or through one helper that
+        // calls it (`setTimeout(() => this.runDeletes())` in `schedule`, where
+        // `runDeletes` ends with `this.schedule()`).
         let named = |n: Node<'_>| {
             matches!(n.kind(), "identifier" | "member_expression") && {
                 let reference: String = text(n, self.src).split_whitespace().collect();
                 self.functions.contains(&reference)
+                    || self
+                        .callees
+                        .get(&reference)
+                        .is_some_and(|called| self.functions.iter().any(|f| called.contains(f)))
             }
         };
         match cb.kind() {
+            // A reschedule only under `if (attempts < retries)` is a retry.
+            "if_statement"
+                if cb
+                    .child_by_field_name("condition")
+                    .is_some_and(|c| looks_error_condition(text(c, self.src))) =>
+            {
+                cb.child_by_field_name("alternative")
+                    .is_some_and(|a| self.calls_enclosing_function(a, depth + 1))
+            }
             "identifier" | "member_expression" => named(cb),
             "call_expression" => {
                 let function = cb.child_by_field_name("function");
