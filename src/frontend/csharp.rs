@@ -2286,9 +2286,11 @@ fn exit_on_shutdown(exit: Node<'_>, body: Node<'_>, src: &str) -> bool {
         if n == body {
             break;
         }
+        // A flag about the service's life (`ct.IsCancellationRequested`, `!_running`), not
+        // a state the loop reads (`StopReading(n)`, `status == Done`).
         if n.kind() == "if_statement"
             && n.child_by_field_name("condition")
-                .is_some_and(|c| mentions(text(c, src), LIFECYCLE_WORDS))
+                .is_some_and(|c| unbounded_condition(c, src, 0))
         {
             return true;
         }
@@ -3138,6 +3140,13 @@ class NightlyTrigger {
    await Task.Delay(1000, ct);
   }
  }
+ async Task Read(CancellationToken ct) {
+  while (true) {
+   n += await s.ReadAsync(buf, ct);
+   if (StopReading(n)) break;
+   await Task.Delay(50, ct);
+  }
+ }
 }"#;
         let f = facts(src);
         let loops: Vec<(usize, bool)> = f
@@ -3146,7 +3155,7 @@ class NightlyTrigger {
             .filter(|e| method_is(&e.targets, &["Delay"]))
             .map(|e| (line(src, e), e.context.contains(&Context::UnboundedLoop)))
             .collect();
-        assert_eq!(loops, vec![(6, false), (14, true)]);
+        assert_eq!(loops, vec![(6, false), (14, true), (21, false)]);
     }
 
     #[test]
