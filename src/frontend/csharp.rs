@@ -50,9 +50,18 @@ const CLIENT_UI_NAMESPACES: &[&str] = &[
 ];
 /// Namespaces whose import marks a file as developer tooling: the Aspire AppHost
 /// orchestrates the app on a developer's machine and never serves traffic itself; build
-/// scripts (NUKE, Cake, Bullseye) and benchmarks run on a developer's or CI's machine.
+/// scripts (NUKE, Cake, Bullseye) and benchmarks run on a developer's or CI's machine, and
+/// command-line commands (System.CommandLine, CommandLineUtils, Spectre.Console.Cli, ...) run
+/// once when an operator starts them.
 const TOOLING_NAMESPACES: &[&str] = &[
     "Aspire.Hosting",
+    "System.CommandLine",
+    "Microsoft.Extensions.CommandLineUtils",
+    "McMaster.Extensions.CommandLineUtils",
+    "Spectre.Console.Cli",
+    "CommandLine",
+    "Cocona",
+    "CliFx",
     "Nuke.Common",
     "Cake.Core",
     "Cake.Common",
@@ -3175,6 +3184,11 @@ class NightlyTrigger {
             &implicit(),
         );
         assert!(build.facts.file_context.contains(&Context::Test));
+        let cli = extract(
+            "using System.CommandLine;\nclass Export { void Run(string p) { File.WriteAllText(p, \"\"); } }\n",
+            &implicit(),
+        );
+        assert!(cli.facts.file_context.contains(&Context::Test));
         let service = extract(
             "using Aspire.StackExchange.Redis;\nclass C {}\n",
             &implicit(),
