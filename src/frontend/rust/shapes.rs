@@ -60,6 +60,20 @@ pub(super) fn pat_is_variant(pat: &syn::Pat, variant: &str) -> bool {
     }
 }
 
+/// Whether a pattern is `variant(..)` or holds it inside another tuple variant
+/// (`Ok(Err(e))`, `Some(Err(e))`).
+pub(super) fn pat_holds_variant(pat: &syn::Pat, variant: &str) -> bool {
+    pat_is_variant(pat, variant)
+        || match pat {
+            syn::Pat::TupleStruct(t) => t.elems.iter().any(|e| pat_holds_variant(e, variant)),
+            syn::Pat::Tuple(t) => t.elems.iter().any(|e| pat_holds_variant(e, variant)),
+            syn::Pat::Or(o) => o.cases.iter().any(|c| pat_holds_variant(c, variant)),
+            syn::Pat::Paren(p) => pat_holds_variant(&p.pat, variant),
+            syn::Pat::Guard(g) => pat_holds_variant(&g.pat, variant),
+            _ => false,
+        }
+}
+
 /// The variable a `let` binds when it binds exactly one name (`let mut o = ..`, `let o: T = ..`).
 pub(super) fn simple_binding(pat: &syn::Pat) -> Option<String> {
     match pat {

@@ -478,3 +478,31 @@ fn desktop_and_wasm_front_ends_are_client_code() {
     let server = "use axum::Router;\nuse leptos::prelude::*;\nfn a() { std::fs::write(p, b); }\n";
     assert!(!facts(server).file_context.contains(&Context::ClientSide));
 }
+
+#[test]
+fn guards_checked_inside_loops_cover_the_timer_before_them() {
+    let src = "use tokio::time::interval;\nasync fn a(db: Db) {\n    let mut t = interval(d);\n    loop { t.tick().await; if !db.is_leader().await { continue; } work().await; }\n}\nasync fn b() {\n    let mut t = interval(d);\n    loop { t.tick().await; check().await; }\n}\nasync fn check() { if !cluster.is_leader() { return; } }\nasync fn c(leader: bool) {\n    if leader { warm_up().await; }\n    let mut t = interval(d);\n    loop { t.tick().await; work().await; }\n}\n";
+    let guarded: Vec<(usize, bool)> = hits(src, "tokio::time::interval")
+        .into_iter()
+        .map(|(l, e)| (l, e.context.contains(&Context::SingleInstanceGuard)))
+        .collect();
+    assert_eq!(guarded, vec![(3, true), (7, true), (13, false)]);
+}
+
+#[test]
+fn owner_bound_and_queue_draining_loops_are_per_instance() {
+    let src = "use tokio::time::{interval, sleep};\nfn a(weak: Weak<T>) {\n    tokio::spawn(async move {\n        let mut t = interval(d);\n        loop { t.tick().await; let Some(x) = weak.upgrade() else { return }; x.run(); }\n    });\n}\nimpl S {\n    async fn run(&mut self) { let mut t = interval(d); loop { t.tick().await; if !self.once().await { return; } } }\n    async fn once(&mut self) -> bool { self.snap().is_some() }\n    fn snap(&self) -> Option<u8> { self.owner.upgrade().map(|_| 1) }\n}\nasync fn drain(q: Queue) { loop { while let Some(x) = q.try_pop() { save(x); } sleep(d).await; } }\nasync fn job(mut shutdown_rx: Rx) { loop { tokio::select! { _ = shutdown_rx.recv() => break, _ = sleep(d) => run().await } } }\n";
+    let per: Vec<(usize, bool)> = hits(src, "tokio::time::interval")
+        .into_iter()
+        .chain(hits(src, "tokio::time::sleep"))
+        .map(|(l, e)| (l, e.context.contains(&Context::PerInstance)))
+        .collect();
+    assert_eq!(per, vec![(4, true), (9, true), (13, true), (14, false)]);
+}
+
+#[test]
+fn nested_error_arms_are_retries() {
+    let src = "fn a() { std::thread::spawn(move || loop { match std::panic::catch_unwind(f) { Ok(Ok(())) => {} Ok(Err(e)) => std::thread::sleep(d), Err(_) => break } }); }\n";
+    let (_, e) = &hits(src, "std::thread::sleep")[0];
+    assert!(e.context.contains(&Context::Retry));
+}

@@ -3,17 +3,18 @@
 
 mod args;
 
+use super::body::{self, BodyFacts};
 use super::macros::{self, MacroBody, MAX_MACRO_DEPTH};
 use super::scope::{Binding, Builder, Resolved, Scopes};
 use super::shapes::{
     body_braces, condition_checks, exits, expr_start, is_bounded_condition, is_test_attr,
-    never_returns, pat_idents, pat_is_variant, path_start, simple_binding,
+    never_returns, pat_holds_variant, pat_idents, pat_is_variant, path_start, simple_binding,
 };
 use super::words;
 use crate::event::{Context, Event, EventKind, FileFacts};
 use crate::position::LineIndex;
 use proc_macro2::{LineColumn, Span};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use syn::punctuated::Punctuated;
 use syn::visit::{self, Visit};
 use syn::{Expr, Token};
@@ -144,6 +145,8 @@ pub(super) struct Walker<'t> {
     strings: BTreeSet<String>,
     file_context: BTreeSet<Context>,
     macro_depth: usize,
+    /// What each named function of the file does in its body (see [`body`]).
+    fn_facts: HashMap<String, BodyFacts>,
 }
 
 impl<'t> Walker<'t> {
@@ -162,6 +165,7 @@ impl<'t> Walker<'t> {
             strings: BTreeSet::new(),
             file_context: BTreeSet::new(),
             macro_depth: 0,
+            fn_facts: HashMap::new(),
         }
     }
 
@@ -301,14 +305,17 @@ impl<'t> Walker<'t> {
         // task (`tokio::spawn(jobs::cleanup_loop(pool))` in another file); `main` is the
         // process itself, and a dedicated worker binary is deployed on purpose.
         let background = name != "main" && never_returns(block);
+        let facts = body::loop_facts(block, &self.fn_facts);
         self.ctx = Ctx {
             unbounded_loop: false,
             spawned: background,
             retry: words::is_retry_helper_name(&name),
             test: self.ctx.test || attrs.iter().any(is_test_attr),
             // Only the name: a function body holds more than the timer's own work.
-            per_instance: self.ctx.per_instance || words::mentions_per_instance_work(&name),
-            guarded: false,
+            per_instance: self.ctx.per_instance
+                || words::mentions_per_instance_work(&name)
+                || facts.per_instance(),
+            guarded: facts.guard,
         };
         self.fn_names.push(name);
         self.current_fn = Some(self.fn_names.len() - 1);
@@ -448,6 +455,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         if client {
             self.file_context.insert(Context::ClientSide);
         }
+        self.fn_facts = body::function_facts(file);
         self.scopes.push(true);
         self.visit_items(&file.items);
         self.scopes.pop();
@@ -546,6 +554,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         if let Some((open, close)) = body_braces(&c.body) {
             self.ctx.per_instance |= self.short_body_mentions_per_instance(open, close);
         }
+        self.apply(body::loop_facts_expr(&c.body, &self.fn_facts));
         self.scopes.push(false);
         for input in &c.inputs {
             match input {
@@ -563,6 +572,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.ctx.unbounded_loop = false;
         let brace = a.block.brace_token.span;
         self.ctx.per_instance |= self.short_body_mentions_per_instance(brace.open(), brace.close());
+        self.apply(body::loop_facts(&a.block, &self.fn_facts));
         self.visit_block(&a.block);
         self.ctx = saved;
     }
@@ -619,7 +629,8 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_arm(&mut self, arm: &'ast syn::Arm) {
         let saved = self.ctx;
-        self.ctx.retry |= pat_is_variant(&arm.pat, "Err");
+        // `Err(e) =>`, also nested: `Ok(Err(e)) =>` of a `catch_unwind` result.
+        self.ctx.retry |= pat_holds_variant(&arm.pat, "Err");
         self.scopes.push(false);
         self.bind_pat(&arm.pat);
         if let syn::Pat::Guard(g) = &arm.pat {
@@ -746,6 +757,12 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 }
 
 impl Walker<'_> {
+    /// Marks the body being entered as guarded or per-instance by its loops.
+    fn apply(&mut self, facts: BodyFacts) {
+        self.ctx.guarded |= facts.guard;
+        self.ctx.per_instance |= facts.per_instance();
+    }
+
     fn extend_var(&mut self, var: Option<&str>, calls: &[String]) {
         if let Some(var) = var {
             self.scopes.extend_builder(var, calls);

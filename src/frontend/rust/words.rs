@@ -115,6 +115,10 @@ mod tests {
         assert!(is_single_instance_guard("config scheduler enabled "));
         assert!(is_single_instance_guard("is_leader "));
         assert!(!is_single_instance_guard("enabled "));
+        assert!(!is_single_instance_guard(
+            "crate leaderboard recompute conn "
+        ));
+        assert!(is_single_instance_guard("leaderboard is_leader "));
         assert!(looks_retry("reconnect_delay"));
         assert!(looks_retry("fails min "));
         assert!(is_retry_helper_name("fetch_with_retry"));

@@ -1,0 +1,272 @@
+//! What the loops of a function body (or closure, or async block) say about the
+//! periodic work around them: a leadership check on every round, a task that lives
+//! only as long as an in-process object, a worker draining an in-process queue.
+//!
+//! The timer usually comes first (`let mut tick = interval(d); loop { tick.tick().await;
+//! if !db.is_leader().await { continue; } .. }`), so these facts are gathered before
+//! the body is walked and apply to all of it.
+
+use super::macros::{self, MacroBody, MAX_MACRO_DEPTH};
+use super::words;
+use std::collections::{HashMap, HashSet};
+use syn::visit::{self, Visit};
+use syn::Expr;
+
+/// Facts about one body.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct BodyFacts {
+    /// A single-instance guard (`is_leader()`, `config.run_jobs`) is checked.
+    pub guard: bool,
+    /// A `Weak` owner is upgraded: the task stops when an in-process object is dropped,
+    /// so it looks after that object (a cache, a connection, a shard) on this instance.
+    pub owner_bound: bool,
+    /// An in-process channel or queue is drained (`rx.recv()`, `queue.try_pop()`): the
+    /// loop handles work this instance queued for itself.
+    pub drains_queue: bool,
+}
+
+impl BodyFacts {
+    fn merge(&mut self, other: BodyFacts) {
+        self.guard |= other.guard;
+        self.owner_bound |= other.owner_bound;
+        self.drains_queue |= other.drains_queue;
+    }
+
+    /// Per-instance work by these facts.
+    pub fn per_instance(self) -> bool {
+        self.owner_bound || self.drains_queue
+    }
+}
+
+/// How many calls deep a function's facts include those of the local functions it calls
+/// (`run` calls `run_once`, which calls `snapshot`, which upgrades the owner).
+const CALL_DEPTH: usize = 3;
+
+/// Facts of each named function and method of a file, from its own body (anywhere in
+/// it) and the local functions it calls, merged over functions that share a name.
+pub(super) fn function_facts(file: &syn::File) -> HashMap<String, BodyFacts> {
+    let mut collector = FnCollector {
+        out: HashMap::new(),
+    };
+    collector.visit_file(file);
+    let mut facts: HashMap<String, BodyFacts> = collector
+        .out
+        .iter()
+        .map(|(name, (f, _))| (name.clone(), *f))
+        .collect();
+    for _ in 1..CALL_DEPTH {
+        let mut next = facts.clone();
+        for (name, (_, calls)) in &collector.out {
+            let entry = next.entry(name.clone()).or_default();
+            for callee in calls {
+                if let Some(f) = facts.get(callee) {
+                    entry.merge(*f);
+                }
+            }
+        }
+        if next == facts {
+            break;
+        }
+        facts = next;
+    }
+    facts
+}
+
+/// Facts of a body, counting only what happens inside its loops (each round checks
+/// the guard, upgrades the owner, drains the queue) and calls, inside those loops, of
+/// local functions whose facts are in `fns`.
+pub(super) fn loop_facts(block: &syn::Block, fns: &HashMap<String, BodyFacts>) -> BodyFacts {
+    let mut scan = Scan::new(true, fns);
+    scan.visit_block(block);
+    scan.facts
+}
+
+/// [`loop_facts`] of an expression body (a closure's).
+pub(super) fn loop_facts_expr(e: &Expr, fns: &HashMap<String, BodyFacts>) -> BodyFacts {
+    let mut scan = Scan::new(true, fns);
+    scan.visit_expr(e);
+    scan.facts
+}
+
+/// Each function's own facts and the local functions it calls.
+/// Methods are keyed apart from free functions, so a call of a free `run()` does not
+/// pick up the facts of some type's `run` method.
+fn method_key(name: &str) -> String {
+    format!("Self::{name}")
+}
+
+struct FnCollector {
+    out: HashMap<String, (BodyFacts, HashSet<String>)>,
+}
+
+impl FnCollector {
+    fn add(&mut self, name: String, block: &syn::Block) {
+        let empty = HashMap::new();
+        let mut scan = Scan::new(false, &empty);
+        scan.visit_block(block);
+        let entry = self.out.entry(name).or_default();
+        entry.0.merge(scan.facts);
+        entry.1.extend(scan.calls);
+    }
+}
+
+impl<'ast> Visit<'ast> for FnCollector {
+    fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+        self.add(f.sig.ident.to_string(), &f.block);
+        visit::visit_item_fn(self, f);
+    }
+
+    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+        self.add(method_key(&f.sig.ident.to_string()), &f.block);
+        visit::visit_impl_item_fn(self, f);
+    }
+}
+
+/// Method names that take the next message of a channel or queue.
+const DRAIN_METHODS: &[&str] = &[
+    "recv",
+    "try_recv",
+    "recv_async",
+    "recv_timeout",
+    "recv_many",
+    "try_pop",
+    "pop_front",
+];
+
+/// Receivers that only say when to stop (`shutdown_rx.recv()`, `stop.try_recv()`),
+/// which periodic jobs have too.
+fn is_stop_signal(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    [
+        "shutdown", "stop", "cancel", "close", "quit", "exit", "term", "kill", "signal", "done",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
+struct Scan<'f> {
+    /// Count only what sits inside a loop.
+    loops_only: bool,
+    loop_depth: usize,
+    macro_depth: usize,
+    fns: &'f HashMap<String, BodyFacts>,
+    facts: BodyFacts,
+    /// Local functions called (where counted).
+    calls: HashSet<String>,
+}
+
+impl<'f> Scan<'f> {
+    fn new(loops_only: bool, fns: &'f HashMap<String, BodyFacts>) -> Self {
+        Scan {
+            loops_only,
+            loop_depth: 0,
+            macro_depth: 0,
+            fns,
+            facts: BodyFacts::default(),
+            calls: HashSet::new(),
+        }
+    }
+
+    fn counts(&self) -> bool {
+        !self.loops_only || self.loop_depth > 0
+    }
+
+    fn condition(&mut self, cond: &Expr) {
+        if self.counts() && words::is_single_instance_guard(&words::ident_text(cond)) {
+            self.facts.guard = true;
+        }
+    }
+
+    fn local_call(&mut self, name: &str) {
+        if self.counts() {
+            if let Some(f) = self.fns.get(name) {
+                self.facts.merge(*f);
+            }
+            self.calls.insert(name.to_string());
+        }
+    }
+
+    fn in_loop(&mut self, f: impl FnOnce(&mut Self)) {
+        self.loop_depth += 1;
+        f(self);
+        self.loop_depth -= 1;
+    }
+}
+
+impl<'ast> Visit<'ast> for Scan<'_> {
+    fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
+        self.condition(&i.cond);
+        visit::visit_expr_if(self, i);
+    }
+
+    fn visit_expr_loop(&mut self, l: &'ast syn::ExprLoop) {
+        self.in_loop(|s| visit::visit_expr_loop(s, l));
+    }
+
+    fn visit_expr_while(&mut self, w: &'ast syn::ExprWhile) {
+        // The condition is checked on every round.
+        self.in_loop(|s| {
+            s.condition(&w.cond);
+            visit::visit_expr_while(s, w)
+        });
+    }
+
+    fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
+        self.visit_expr(&f.expr);
+        self.in_loop(|s| s.visit_block(&f.body));
+    }
+
+    fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+        // `check_versions().await`, `Self::run_once(..)`: a local function.
+        if let Expr::Path(p) = &*c.func {
+            let segs: Vec<_> = p.path.segments.iter().collect();
+            let key = match segs.as_slice() {
+                [one] => Some(one.ident.to_string()),
+                [first, last] if first.ident == "Self" => Some(method_key(&last.ident.to_string())),
+                _ => None,
+            };
+            if let Some(key) = key {
+                self.local_call(&key);
+            }
+        }
+        visit::visit_expr_call(self, c);
+    }
+
+    fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+        let method = m.method.to_string();
+        if self.counts() {
+            if method == "upgrade" && m.args.is_empty() {
+                self.facts.owner_bound = true;
+            }
+            if DRAIN_METHODS.contains(&method.as_str())
+                && !is_stop_signal(&words::ident_text(&m.receiver))
+            {
+                self.facts.drains_queue = true;
+            }
+        }
+        if matches!(&*m.receiver, Expr::Path(p) if p.path.is_ident("self")) {
+            self.local_call(&method_key(&method));
+        }
+        visit::visit_expr_method_call(self, m);
+    }
+
+    // Closures, async blocks and nested items are bodies of their own.
+    fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+
+    fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        if self.macro_depth >= MAX_MACRO_DEPTH {
+            return;
+        }
+        self.macro_depth += 1;
+        match macros::parse_body(mac) {
+            Some(MacroBody::Exprs(exprs)) => exprs.iter().for_each(|e| self.visit_expr(e)),
+            Some(MacroBody::Stmts(stmts)) => stmts.iter().for_each(|s| self.visit_stmt(s)),
+            None => {}
+        }
+        self.macro_depth -= 1;
+    }
+}
