@@ -12,6 +12,8 @@ const PER_INSTANCE_WORDS: &[&str] = &[
     "metrics",
     "gauge",
     "keepalive",
+    // `keep_alive`, `is_alive`, `alive_check`.
+    "alive",
     "ping",
     "pong",
     "telemetry",

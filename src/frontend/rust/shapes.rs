@@ -203,6 +203,48 @@ pub(super) fn body_braces(body: &Expr) -> Option<(Span, Span)> {
     Some((brace.open(), brace.close()))
 }
 
+/// Whether a loop body only waits for a condition: `loop { sleep(d).await; if ready() { break; } }`.
+/// Besides one `if` that leaves the loop (`break` / `return`, no `else`), it holds at most
+/// two plain calls (the sleep, a log line); any other statement is work, which makes a job.
+pub(super) fn is_wait_loop(body: &syn::Block) -> bool {
+    let mut exit_checks = 0;
+    let mut calls = 0;
+    for stmt in &body.stmts {
+        let e = match stmt {
+            syn::Stmt::Expr(e, _) => e,
+            syn::Stmt::Macro(m) if is_log_macro(&m.mac) => continue,
+            _ => return false,
+        };
+        match e {
+            Expr::If(i) if i.else_branch.is_none() && leaves_loop(&i.then_branch) => {
+                exit_checks += 1
+            }
+            Expr::Await(_) | Expr::Call(_) | Expr::MethodCall(_) => calls += 1,
+            Expr::Macro(m) if is_log_macro(&m.mac) => {}
+            _ => return false,
+        }
+    }
+    exit_checks == 1 && calls <= 2
+}
+
+/// `tracing` / `log` macros, which do no work of their own.
+fn is_log_macro(mac: &syn::Macro) -> bool {
+    mac.path.segments.last().is_some_and(|s| {
+        matches!(
+            s.ident.to_string().as_str(),
+            "trace" | "debug" | "info" | "warn" | "error" | "println" | "eprintln"
+        )
+    })
+}
+
+/// Whether a block ends the loop around it at its top level (`break`, `return`).
+fn leaves_loop(block: &syn::Block) -> bool {
+    block
+        .stmts
+        .iter()
+        .any(|s| matches!(s, syn::Stmt::Expr(Expr::Return(_) | Expr::Break(_), _)))
+}
+
 /// Whether a block leaves the enclosing function or loop iteration at its top level.
 pub(super) fn exits(block: &syn::Block) -> bool {
     block.stmts.iter().any(|s| match s {

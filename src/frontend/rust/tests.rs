@@ -506,3 +506,35 @@ fn nested_error_arms_are_retries() {
     let (_, e) = &hits(src, "std::thread::sleep")[0];
     assert!(e.context.contains(&Context::Retry));
 }
+
+#[test]
+fn proc_macro_files_are_build_tooling() {
+    for src in [
+        "use proc_macro::TokenStream;\nfn a() { std::fs::write(p, b); }\n",
+        "extern crate proc_macro;\nfn a() { std::fs::write(p, b); }\n",
+        "#[proc_macro_derive(X)]\npub fn x(i: T) -> T { std::fs::write(p, b); i }\n",
+    ] {
+        assert!(facts(src).file_context.contains(&Context::Test), "{src}");
+    }
+    let plain = "use proc_macro2::TokenStream;\nfn a() { std::fs::write(p, b); }\n";
+    assert!(!facts(plain).file_context.contains(&Context::Test));
+}
+
+#[test]
+fn wait_loops_and_short_gauge_loops() {
+    let src = "use tokio::time::sleep;\nfn a() {\n    tokio::spawn(async move {\n        loop { if ready() { break; } sleep(d).await; }\n        loop { sleep(d).await; if stop() { break; } purge().await; }\n        loop { metrics::GAUGE.set(rss()); sleep(d).await; }\n    });\n}\n";
+    let got: Vec<(usize, bool, bool)> = hits(src, "tokio::time::sleep")
+        .into_iter()
+        .map(|(l, e)| {
+            (
+                l,
+                e.context.contains(&Context::Retry),
+                e.context.contains(&Context::PerInstance),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![(4, true, false), (5, false, false), (6, false, true)]
+    );
+}

@@ -8,7 +8,8 @@ use super::macros::{self, MacroBody, MAX_MACRO_DEPTH};
 use super::scope::{Binding, Builder, Resolved, Scopes};
 use super::shapes::{
     body_braces, condition_checks, exits, expr_start, is_bounded_condition, is_test_attr,
-    never_returns, pat_holds_variant, pat_idents, pat_is_variant, path_start, simple_binding,
+    is_wait_loop, never_returns, pat_holds_variant, pat_idents, pat_is_variant, path_start,
+    simple_binding,
 };
 use super::words;
 use crate::event::{Context, Event, EventKind, FileFacts};
@@ -455,6 +456,21 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         if client {
             self.file_context.insert(Context::ClientSide);
         }
+        // Procedural macros run inside the compiler, like a build script: files they
+        // write (generated docs, example configs) are build output.
+        let proc_macro = file.items.iter().any(|item| match item {
+            syn::Item::Use(u) => use_roots(&u.tree).any(|r| r == "proc_macro"),
+            syn::Item::ExternCrate(e) => e.ident == "proc_macro",
+            syn::Item::Fn(f) => f.attrs.iter().any(|a| {
+                a.path()
+                    .get_ident()
+                    .is_some_and(|i| i.to_string().starts_with("proc_macro"))
+            }),
+            _ => false,
+        });
+        if proc_macro {
+            self.file_context.insert(Context::Test);
+        }
         self.fn_facts = body::function_facts(file);
         self.scopes.push(true);
         self.visit_items(&file.items);
@@ -580,6 +596,11 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_expr_loop(&mut self, l: &'ast syn::ExprLoop) {
         let saved = self.ctx;
         self.ctx.unbounded_loop = true;
+        // `loop { sleep(d).await; if ready() { break; } }` waits; it is no job.
+        self.ctx.retry |= is_wait_loop(&l.body);
+        // A short loop body about metrics or heartbeats, like a short callback.
+        let brace = l.body.brace_token.span;
+        self.ctx.per_instance |= self.short_body_mentions_per_instance(brace.open(), brace.close());
         self.visit_block(&l.body);
         self.ctx = saved;
     }
