@@ -204,8 +204,8 @@ pub(super) fn body_braces(body: &Expr) -> Option<(Span, Span)> {
 }
 
 /// Whether a loop body only waits for a condition: `loop { sleep(d).await; if ready() { break; } }`.
-/// Besides one `if` that leaves the loop (`break` / `return`, no `else`), it holds at most
-/// two plain calls (the sleep, a log line); any other statement is work, which makes a job.
+/// Besides one `if` that leaves the loop (`break` / `return`, no `else`) and log lines, it
+/// holds at most two pauses (`sleep`, `tick`); any other statement is work, which makes a job.
 pub(super) fn is_wait_loop(body: &syn::Block) -> bool {
     let mut exit_checks = 0;
     let mut calls = 0;
@@ -219,12 +219,31 @@ pub(super) fn is_wait_loop(body: &syn::Block) -> bool {
             Expr::If(i) if i.else_branch.is_none() && leaves_loop(&i.then_branch) => {
                 exit_checks += 1
             }
-            Expr::Await(_) | Expr::Call(_) | Expr::MethodCall(_) => calls += 1,
+            Expr::Await(_) | Expr::Call(_) | Expr::MethodCall(_) if is_pause(e) => calls += 1,
             Expr::Macro(m) if is_log_macro(&m.mac) => {}
             _ => return false,
         }
     }
     exit_checks == 1 && calls <= 2
+}
+
+/// A call that only pauses: `sleep(d)`, `ticker.tick().await`, `thread::park()`.
+fn is_pause(e: &Expr) -> bool {
+    let name = match e {
+        Expr::Await(a) => return is_pause(&a.base),
+        Expr::Call(c) => match &*c.func {
+            Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+            _ => None,
+        },
+        Expr::MethodCall(m) => Some(m.method.to_string()),
+        _ => None,
+    };
+    name.is_some_and(|n| {
+        let n = n.to_ascii_lowercase();
+        ["sleep", "tick", "delay", "wait", "park", "yield", "after"]
+            .iter()
+            .any(|w| n.contains(w))
+    })
 }
 
 /// `tracing` / `log` macros, which do no work of their own.
