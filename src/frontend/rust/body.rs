@@ -133,17 +133,6 @@ const DRAIN_METHODS: &[&str] = &[
     "pop_front",
 ];
 
-/// Receivers that only say when to stop (`shutdown_rx.recv()`, `stop.try_recv()`),
-/// which periodic jobs have too.
-fn is_stop_signal(text: &str) -> bool {
-    let lower = text.to_ascii_lowercase();
-    [
-        "shutdown", "stop", "cancel", "close", "quit", "exit", "term", "kill", "signal", "done",
-    ]
-    .iter()
-    .any(|w| lower.contains(w))
-}
-
 struct Scan<'f> {
     /// Count only what sits inside a loop.
     loops_only: bool,
@@ -239,7 +228,7 @@ impl<'ast> Visit<'ast> for Scan<'_> {
                 self.facts.owner_bound = true;
             }
             if DRAIN_METHODS.contains(&method.as_str())
-                && !is_stop_signal(&words::ident_text(&m.receiver))
+                && !words::is_stop_signal(&words::ident_text(&m.receiver))
             {
                 self.facts.drains_queue = true;
             }

@@ -2,6 +2,7 @@
 //! patterns, test attributes, where an expression starts, whether a loop is left.
 
 use super::macros::{self, MacroBody, MAX_MACRO_DEPTH};
+use super::words;
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
@@ -273,11 +274,22 @@ pub(super) fn exits(block: &syn::Block) -> bool {
     })
 }
 
-/// Whether a function body ends in a `loop` that no `break` or `return` leaves.
+/// Whether a function body ends in a `loop` that no `break` or `return` leaves (other than
+/// at shutdown), followed at most by a plain result (`Ok(())`) and log lines.
 pub(super) fn never_returns(block: &syn::Block) -> bool {
-    let Some(syn::Stmt::Expr(Expr::Loop(l), _)) = block.stmts.last() else {
+    let Some(at) = block
+        .stmts
+        .iter()
+        .rposition(|s| matches!(s, syn::Stmt::Expr(Expr::Loop(_), _)))
+    else {
         return false;
     };
+    let syn::Stmt::Expr(Expr::Loop(l), _) = &block.stmts[at] else {
+        return false;
+    };
+    if !block.stmts[at + 1..].iter().all(is_plain_tail) {
+        return false;
+    }
     let mut finder = ExitFinder {
         label: l.label.as_ref().map(|l| l.name.ident.to_string()),
         nested: 0,
@@ -286,6 +298,22 @@ pub(super) fn never_returns(block: &syn::Block) -> bool {
     };
     finder.visit_block(&l.body);
     !finder.found
+}
+
+/// `Ok(())`, `()`, `Ok(())` after a log line: what a function returns once its loop ends.
+fn is_plain_tail(stmt: &syn::Stmt) -> bool {
+    match stmt {
+        syn::Stmt::Macro(m) => is_log_macro(&m.mac),
+        syn::Stmt::Expr(Expr::Macro(m), _) => is_log_macro(&m.mac),
+        syn::Stmt::Expr(Expr::Tuple(t), _) => t.elems.is_empty(),
+        syn::Stmt::Expr(Expr::Call(c), _) => {
+            matches!(&*c.func, Expr::Path(p) if p.path.is_ident("Ok"))
+                && c.args
+                    .iter()
+                    .all(|a| matches!(a, Expr::Tuple(t) if t.elems.is_empty()))
+        }
+        _ => false,
+    }
 }
 
 /// Finds a `return`, or a `break` of the outer loop, inside a loop body (also inside
@@ -325,6 +353,18 @@ impl<'ast> Visit<'ast> for ExitFinder {
         self.nested += 1;
         visit::visit_expr_for_loop(self, f);
         self.nested -= 1;
+    }
+
+    fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
+        // `if cluster::is_offline() { break; }` ends the process's job at shutdown; the
+        // loop still runs for the life of the process.
+        if words::is_stop_signal(&words::ident_text(&i.cond)) {
+            if let Some((_, els)) = &i.else_branch {
+                self.visit_expr(els);
+            }
+            return;
+        }
+        visit::visit_expr_if(self, i);
     }
 
     fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}

@@ -538,3 +538,13 @@ fn wait_loops_and_short_gauge_loops() {
         vec![(3, true, false), (4, false, false), (7, false, true)]
     );
 }
+
+#[test]
+fn loops_left_only_at_shutdown_run_in_the_background() {
+    let src = "use tokio::time::sleep;\nasync fn a(token: Token) { loop { if token.is_cancelled() { break; } sleep(d).await; work().await; } }\nasync fn b() { loop { if queue_empty().await { break; } sleep(d).await; } }\n";
+    let spawned: Vec<(usize, bool)> = hits(src, "tokio::time::sleep")
+        .into_iter()
+        .map(|(l, e)| (l, e.context.contains(&Context::Spawned)))
+        .collect();
+    assert_eq!(spawned, vec![(2, true), (3, false)]);
+}
