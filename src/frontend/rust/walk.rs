@@ -76,8 +76,8 @@ impl Builder {
     }
 }
 
-/// Crates of desktop GUIs and browser (WASM) front ends. A file built on them runs
-/// on a user's machine, not behind a load balancer. Full-stack frameworks whose
+/// Crates of desktop GUIs, browser (WASM) front ends and interactive terminal programs.
+/// A file built on them runs on a user's machine, not behind a load balancer. Full-stack frameworks whose
 /// files also hold server functions (Leptos, Dioxus) are not listed.
 const CLIENT_CRATES: &[&str] = &[
     "tauri",
@@ -100,6 +100,14 @@ const CLIENT_CRATES: &[&str] = &[
     "web_sys",
     "gloo",
     "gloo_timers",
+    // Interactive terminal programs (prompts, progress bars, full-screen TUIs) run on the
+    // user's machine too; a service has no terminal to draw on.
+    "dialoguer",
+    "indicatif",
+    "inquire",
+    "crossterm",
+    "ratatui",
+    "rustyline",
 ];
 
 /// Whether a path starts at one of the [`CLIENT_CRATES`].
