@@ -551,8 +551,10 @@ fn loops_left_only_at_shutdown_run_in_the_background() {
 
 #[test]
 fn interactive_terminal_programs_are_client_side() {
-    let cli = "use indicatif::ProgressBar;\nfn a() { std::fs::write(p, b); }\n";
+    let cli = "use dialoguer::Confirm;\nfn a() { std::fs::write(p, b); }\n";
     assert!(facts(cli).file_context.contains(&Context::ClientSide));
+    let loader = "use indicatif::ProgressBar;\nfn a() { std::fs::write(p, b); }\n";
+    assert!(!facts(loader).file_context.contains(&Context::ClientSide));
     let admin = "use clap::Parser;\nfn a() { std::fs::write(p, b); }\n";
     assert!(!facts(admin).file_context.contains(&Context::ClientSide));
 }

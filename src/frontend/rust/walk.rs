@@ -100,10 +100,10 @@ const CLIENT_CRATES: &[&str] = &[
     "web_sys",
     "gloo",
     "gloo_timers",
-    // Interactive terminal programs (prompts, progress bars, full-screen TUIs) run on the
-    // user's machine too; a service has no terminal to draw on.
+    // Interactive terminal programs (prompts, full-screen TUIs, line editors) run on the
+    // user's machine too; a service has no terminal to ask. (Progress bars are not listed:
+    // servers draw them on their console while loading data.)
     "dialoguer",
-    "indicatif",
     "inquire",
     "crossterm",
     "ratatui",
