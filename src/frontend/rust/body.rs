@@ -7,6 +7,7 @@
 //! the body is walked and apply to all of it.
 
 use super::macros::{self, MacroBody, MAX_MACRO_DEPTH};
+use super::shapes::simple_binding;
 use super::words;
 use std::collections::{HashMap, HashSet};
 use syn::visit::{self, Visit};
@@ -133,7 +134,27 @@ const DRAIN_METHODS: &[&str] = &[
     "pop_front",
 ];
 
+/// A process-wide buffer: a static (`BROADCAST_QUEUE`) or a locked value
+/// (`self.outbox.lock()`) named like a queue. Rows fetched from a database
+/// (`db.pending_jobs()`) are neither.
+fn is_buffer_name(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    let named = ["queue", "buffer", "inbox", "outbox", "pending", "backlog"]
+        .iter()
+        .any(|w| lower.contains(w));
+    let shared = text.split_whitespace().any(|w| {
+        matches!(w, "lock" | "write" | "borrow_mut")
+            || (w.len() >= 3
+                && w.chars().any(|c| c.is_ascii_uppercase())
+                && w.chars()
+                    .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit()))
+    });
+    named && shared
+}
+
 struct Scan<'f> {
+    /// Variables bound to an in-process buffer (`let q = QUEUE.lock()`).
+    buffer_vars: HashSet<String>,
     /// Count only what sits inside a loop.
     loops_only: bool,
     loop_depth: usize,
@@ -147,6 +168,7 @@ struct Scan<'f> {
 impl<'f> Scan<'f> {
     fn new(loops_only: bool, fns: &'f HashMap<String, BodyFacts>) -> Self {
         Scan {
+            buffer_vars: HashSet::new(),
             loops_only,
             loop_depth: 0,
             macro_depth: 0,
@@ -192,6 +214,15 @@ impl<'ast> Visit<'ast> for Scan<'_> {
         self.in_loop(|s| visit::visit_expr_loop(s, l));
     }
 
+    fn visit_local(&mut self, local: &'ast syn::Local) {
+        if let (Some(init), Some(name)) = (&local.init, simple_binding(&local.pat)) {
+            if is_buffer_name(&words::ident_text(&init.expr)) {
+                self.buffer_vars.insert(name);
+            }
+        }
+        visit::visit_local(self, local);
+    }
+
     fn visit_expr_while(&mut self, w: &'ast syn::ExprWhile) {
         // The condition is checked on every round.
         self.in_loop(|s| {
@@ -227,8 +258,18 @@ impl<'ast> Visit<'ast> for Scan<'_> {
             if method == "upgrade" && m.args.is_empty() {
                 self.facts.owner_bound = true;
             }
-            if DRAIN_METHODS.contains(&method.as_str())
-                && !words::is_stop_signal(&words::ident_text(&m.receiver))
+            let receiver = words::ident_text(&m.receiver);
+            if DRAIN_METHODS.contains(&method.as_str()) && !words::is_stop_signal(&receiver) {
+                self.facts.drains_queue = true;
+            }
+            // `let mut q = BROADCAST_QUEUE.write().await; q.drain(..)`: emptying a
+            // process-wide buffer.
+            if matches!(method.as_str(), "drain" | "pop" | "split_off")
+                && (is_buffer_name(&receiver)
+                    || receiver
+                        .split_whitespace()
+                        .next()
+                        .is_some_and(|v| self.buffer_vars.contains(v)))
             {
                 self.facts.drains_queue = true;
             }
