@@ -300,3 +300,110 @@ impl<'ast> Visit<'ast> for Scan<'_> {
         self.macro_depth -= 1;
     }
 }
+
+/// Timer variables of a body that are only ever ticked inside counted loops
+/// (`for attempt in 0..30 { ticker.tick().await; .. }`): a bounded wait, not a schedule.
+pub(super) fn bounded_tickers(block: &syn::Block) -> HashSet<String> {
+    let mut scan = TickScan::default();
+    scan.visit_block(block);
+    bounded_of(scan)
+}
+
+/// [`bounded_tickers`] of an expression body (a closure's).
+pub(super) fn bounded_tickers_expr(e: &Expr) -> HashSet<String> {
+    let mut scan = TickScan::default();
+    scan.visit_expr(e);
+    bounded_of(scan)
+}
+
+fn bounded_of(scan: TickScan) -> HashSet<String> {
+    scan.ticks
+        .into_iter()
+        .filter_map(|(name, bounded)| bounded.then_some(name))
+        .collect()
+}
+
+#[derive(Default)]
+struct TickScan {
+    /// Whether each enclosing loop is counted.
+    loops: Vec<bool>,
+    /// Each ticked variable, and whether every tick so far sat in counted loops only.
+    ticks: HashMap<String, bool>,
+    macro_depth: usize,
+}
+
+impl TickScan {
+    fn in_loop(&mut self, counted: bool, f: impl FnOnce(&mut Self)) {
+        self.loops.push(counted);
+        f(self);
+        self.loops.pop();
+    }
+}
+
+impl<'ast> Visit<'ast> for TickScan {
+    fn visit_expr_loop(&mut self, l: &'ast syn::ExprLoop) {
+        self.in_loop(false, |s| visit::visit_expr_loop(s, l));
+    }
+
+    fn visit_expr_while(&mut self, w: &'ast syn::ExprWhile) {
+        self.in_loop(false, |s| visit::visit_expr_while(s, w));
+    }
+
+    fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
+        self.visit_expr(&f.expr);
+        self.in_loop(true, |s| s.visit_block(&f.body));
+    }
+
+    fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+        if m.method == "tick" {
+            if let Expr::Path(p) = &*m.receiver {
+                if let Some(name) = p.path.get_ident() {
+                    let counted = !self.loops.is_empty() && self.loops.iter().all(|c| *c);
+                    let entry = self.ticks.entry(name.to_string()).or_insert(true);
+                    *entry &= counted;
+                }
+            }
+        }
+        visit::visit_expr_method_call(self, m);
+    }
+
+    // A timer moved into a closure or async block may be ticked forever there.
+    fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
+        self.mark_captured(&c.body);
+    }
+
+    fn visit_expr_async(&mut self, a: &'ast syn::ExprAsync) {
+        for stmt in &a.block.stmts {
+            let mut inner = TickScan::default();
+            inner.visit_stmt(stmt);
+            for name in inner.ticks.into_keys() {
+                self.ticks.insert(name, false);
+            }
+        }
+    }
+
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        if self.macro_depth >= MAX_MACRO_DEPTH {
+            return;
+        }
+        self.macro_depth += 1;
+        match macros::parse_body(mac) {
+            Some(MacroBody::Exprs(exprs)) => exprs.iter().for_each(|e| self.visit_expr(e)),
+            Some(MacroBody::Stmts(stmts)) => stmts.iter().for_each(|s| self.visit_stmt(s)),
+            None => {}
+        }
+        self.macro_depth -= 1;
+    }
+}
+
+impl TickScan {
+    fn mark_captured(&mut self, body: &Expr) {
+        let mut inner = TickScan::default();
+        inner.visit_expr(body);
+        for name in inner.ticks.into_keys() {
+            self.ticks.insert(name, false);
+        }
+    }
+}

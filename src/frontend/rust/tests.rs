@@ -558,3 +558,13 @@ fn interactive_terminal_programs_are_client_side() {
     let admin = "use clap::Parser;\nfn a() { std::fs::write(p, b); }\n";
     assert!(!facts(admin).file_context.contains(&Context::ClientSide));
 }
+
+#[test]
+fn timers_ticked_only_in_counted_loops_pace_a_wait() {
+    let src = "use tokio::time::interval;\nasync fn a() {\n    let mut t = interval(d);\n    for _ in 0..5 { t.tick().await; }\n}\nasync fn b() {\n    let mut t = interval(d);\n    for _ in 0..5 { t.tick().await; }\n    loop { t.tick().await; }\n}\nasync fn c() {\n    let mut t = interval(d);\n    tokio::spawn(async move { loop { t.tick().await; } });\n}\n";
+    let retry: Vec<(usize, bool)> = hits(src, "tokio::time::interval")
+        .into_iter()
+        .map(|(l, e)| (l, e.context.contains(&Context::Retry)))
+        .collect();
+    assert_eq!(retry, vec![(3, true), (7, false), (12, false)]);
+}

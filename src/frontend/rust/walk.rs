@@ -156,6 +156,8 @@ pub(super) struct Walker<'t> {
     macro_depth: usize,
     /// What each named function of the file does in its body (see [`body`]).
     fn_facts: HashMap<String, BodyFacts>,
+    /// Per body being walked: timer variables ticked only in counted loops.
+    bounded_tickers: Vec<HashSet<String>>,
 }
 
 impl<'t> Walker<'t> {
@@ -175,6 +177,7 @@ impl<'t> Walker<'t> {
             file_context: BTreeSet::new(),
             macro_depth: 0,
             fn_facts: HashMap::new(),
+            bounded_tickers: Vec::new(),
         }
     }
 
@@ -334,7 +337,9 @@ impl<'t> Walker<'t> {
                 self.bind_typed(&t.pat, &t.ty);
             }
         }
+        self.bounded_tickers.push(body::bounded_tickers(block));
         self.visit_block(block);
+        self.bounded_tickers.pop();
         self.scopes.pop();
         (self.ctx, self.current_fn) = saved;
     }
@@ -545,6 +550,12 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             // `let mut heartbeat = interval(..)`, `let metrics_task = tokio::spawn(..)`.
             if let Some(name) = simple_binding(&local.pat) {
                 self.ctx.per_instance |= words::mentions_per_instance_work(&name);
+                // `let mut ticker = interval(d); for _ in 0..30 { ticker.tick().await; .. }`
+                // paces a bounded wait.
+                self.ctx.retry |= self
+                    .bounded_tickers
+                    .last()
+                    .is_some_and(|b| b.contains(&name));
             }
             self.visit_expr(&init.expr);
             self.ctx = saved;
@@ -586,7 +597,10 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 other => self.bind_pat(other),
             }
         }
+        self.bounded_tickers
+            .push(body::bounded_tickers_expr(&c.body));
         self.visit_expr(&c.body);
+        self.bounded_tickers.pop();
         self.scopes.pop();
         self.ctx = saved;
     }
@@ -597,7 +611,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let brace = a.block.brace_token.span;
         self.ctx.per_instance |= self.short_body_mentions_per_instance(brace.open(), brace.close());
         self.apply(body::loop_facts(&a.block, &self.fn_facts));
+        self.bounded_tickers.push(body::bounded_tickers(&a.block));
         self.visit_block(&a.block);
+        self.bounded_tickers.pop();
         self.ctx = saved;
     }
 
