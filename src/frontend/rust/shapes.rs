@@ -247,6 +247,72 @@ fn is_pause(e: &Expr) -> bool {
     })
 }
 
+/// Whether a `loop` ends once its work is done: somewhere in its body an `if` leaves it
+/// (`if users.is_empty() { break; }`, `if job.status != Open { return Ok(()); }`) on a
+/// condition that is neither a stop signal (`shutdown`, `cancelled`) nor an error check.
+/// Such a loop is a batch or a wait that finishes, not a schedule. Exits inside error
+/// arms, `let .. else`, nested loops, closures and macro bodies do not count.
+pub(super) fn is_finite_loop(body: &syn::Block) -> bool {
+    let mut finder = CompletionExit { found: false };
+    finder.visit_block(body);
+    finder.found
+}
+
+struct CompletionExit {
+    found: bool,
+}
+
+impl CompletionExit {
+    fn leaves(&self, block: &syn::Block) -> bool {
+        block.stmts.iter().any(|s| match s {
+            syn::Stmt::Expr(Expr::Break(b), _) => b.label.is_none(),
+            syn::Stmt::Expr(Expr::Return(r), _) => !r
+                .expr
+                .as_deref()
+                .is_some_and(|e| matches!(e, Expr::Call(c) if matches!(&*c.func, Expr::Path(p) if p.path.is_ident("Err")))),
+            _ => false,
+        })
+    }
+}
+
+impl<'ast> Visit<'ast> for CompletionExit {
+    fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
+        let cond = words::ident_text(&i.cond);
+        let failure = condition_checks(&i.cond, "Err", "is_err")
+            || condition_checks(&i.cond, "None", "is_none")
+            || words::is_stop_signal(&cond);
+        if !failure {
+            self.found |= self.leaves(&i.then_branch);
+            self.visit_block(&i.then_branch);
+        }
+        if let Some((_, els)) = &i.else_branch {
+            self.visit_expr(els);
+        }
+    }
+
+    fn visit_arm(&mut self, arm: &'ast syn::Arm) {
+        if !pat_holds_variant(&arm.pat, "Err") {
+            visit::visit_arm(self, arm);
+        }
+    }
+
+    fn visit_local(&mut self, _: &'ast syn::Local) {}
+
+    fn visit_expr_loop(&mut self, _: &'ast syn::ExprLoop) {}
+
+    fn visit_expr_while(&mut self, _: &'ast syn::ExprWhile) {}
+
+    fn visit_expr_for_loop(&mut self, _: &'ast syn::ExprForLoop) {}
+
+    fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+
+    fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
+
+    fn visit_macro(&mut self, _: &'ast syn::Macro) {}
+}
+
 /// `tracing` / `log` macros, which do no work of their own.
 fn is_log_macro(mac: &syn::Macro) -> bool {
     mac.path.segments.last().is_some_and(|s| {

@@ -568,3 +568,13 @@ fn timers_ticked_only_in_counted_loops_pace_a_wait() {
         .collect();
     assert_eq!(retry, vec![(3, true), (7, false), (12, false)]);
 }
+
+#[test]
+fn loops_that_finish_their_batch_are_bounded() {
+    let src = "use tokio::time::sleep;\nasync fn a() {\n    loop { let b = next().await; if b.is_empty() { return Ok(()); } work(b).await; sleep(d).await; }\n    loop { if token.is_cancelled() { break; } work().await; sleep(d).await; }\n    loop { if let Err(e) = work().await { break; } sleep(d).await; }\n    loop { if bad() { return Err(e); } work().await; sleep(d).await; }\n}\n";
+    let unbounded: Vec<(usize, bool)> = hits(src, "tokio::time::sleep")
+        .into_iter()
+        .map(|(l, e)| (l, e.context.contains(&Context::UnboundedLoop)))
+        .collect();
+    assert_eq!(unbounded, vec![(3, false), (4, true), (5, true), (6, true)]);
+}

@@ -7,9 +7,9 @@ use super::body::{self, BodyFacts};
 use super::macros::{self, MacroBody, MAX_MACRO_DEPTH};
 use super::scope::{Binding, Builder, Resolved, Scopes};
 use super::shapes::{
-    body_braces, condition_checks, exits, expr_start, is_bounded_condition, is_test_attr,
-    is_wait_loop, never_returns, pat_holds_variant, pat_idents, pat_is_variant, path_start,
-    simple_binding,
+    body_braces, condition_checks, exits, expr_start, is_bounded_condition, is_finite_loop,
+    is_test_attr, is_wait_loop, never_returns, pat_holds_variant, pat_idents, pat_is_variant,
+    path_start, simple_binding,
 };
 use super::words;
 use crate::event::{Context, Event, EventKind, FileFacts};
@@ -619,7 +619,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_expr_loop(&mut self, l: &'ast syn::ExprLoop) {
         let saved = self.ctx;
-        self.ctx.unbounded_loop = true;
+        // A loop that leaves once its batch is done (`if rows.is_empty() { break; }`)
+        // finishes; only a loop that runs until shutdown is a schedule.
+        self.ctx.unbounded_loop = !is_finite_loop(&l.body);
         // `loop { sleep(d).await; if ready() { break; } }` waits; it is no job.
         self.ctx.retry |= is_wait_loop(&l.body);
         // A short loop body about metrics or heartbeats, like a short callback.
