@@ -578,3 +578,13 @@ fn loops_that_finish_their_batch_are_bounded() {
         .collect();
     assert_eq!(unbounded, vec![(3, false), (4, true), (5, true), (6, true)]);
 }
+
+#[test]
+fn interval_streams_cut_short_are_waits() {
+    let src = "use tokio::time::interval;\nasync fn a() {\n    IntervalStream::new(interval(d)).take_until(done).for_each(|_| async {}).await;\n    IntervalStream::new(interval(d)).for_each(|_| async { sync().await }).await;\n}\n";
+    let retry: Vec<(usize, bool)> = hits(src, "tokio::time::interval")
+        .into_iter()
+        .map(|(l, e)| (l, e.context.contains(&Context::Retry)))
+        .collect();
+    assert_eq!(retry, vec![(3, true), (4, false)]);
+}

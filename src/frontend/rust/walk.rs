@@ -735,7 +735,13 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 _ => break,
             };
         }
+        // `IntervalStream::new(interval(d)).take_until(done)`: ticks until something ends.
+        let saved_retry = self.ctx.retry;
+        self.ctx.retry |= links
+            .iter()
+            .any(|l| matches!(l.method.to_string().as_str(), "take_until" | "take"));
         self.visit_expr(root);
+        self.ctx.retry = saved_retry;
         let base = self.builder_of(root);
         let var = match root {
             Expr::Path(p) if base.is_some() => p.path.get_ident().map(|i| i.to_string()),
