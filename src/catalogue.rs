@@ -92,7 +92,8 @@ pub struct Rule {
 pub struct Pattern {
     /// The kind of event.
     pub kind: EventKind,
-    /// Resolved names; a trailing `*` matches any suffix.
+    /// Resolved names; a trailing `*` matches any ending and a leading `*` any beginning
+    /// (`*.setInterval`: `setInterval` from any module or global).
     pub targets: Vec<String>,
     /// Some argument is one of these resolved members (`System.IO.FileMode.Create`)
     /// or string literals.
@@ -101,7 +102,8 @@ pub struct Pattern {
     /// Some object-literal argument has one of these keys (`dest` in `multer({ dest })`).
     #[serde(default)]
     pub arg_keys_any: Vec<String>,
-    /// No object-literal argument has any of these keys (`session({ secret })` without `store`).
+    /// No object-literal argument has any of these keys (`session({ secret })` without `store`);
+    /// a spread (`{ ...opts }`) counts as possibly having them.
     #[serde(default)]
     pub without_arg_keys: Vec<String>,
     /// The argument at this 0-based index looks like a file path.

@@ -9,6 +9,7 @@ use crate::finding::{assign_fingerprints, normalize_source, sort, Finding};
 use crate::frontend::{self, FrontendOptions, Language};
 use crate::matcher::Matcher;
 use crate::position::LineIndex;
+use crate::suppress;
 
 /// Files with a line longer than this are treated as minified or generated.
 const MAX_LINE_LEN: usize = 1_000;
@@ -93,7 +94,16 @@ impl Engine {
     }
 
     fn lint_parsed(&self, doc: &Document<'_>) -> Outcome {
-        let mut extracted = frontend::extract(doc.language, doc.text, &doc.options);
+        // tree-sitter stops at a NUL byte; a raw NUL inside a string literal is valid
+        // source, so parse a copy with NULs blanked (offsets stay the same).
+        let blanked;
+        let parse_text = if doc.text.contains('\0') {
+            blanked = doc.text.replace('\0', " ");
+            blanked.as_str()
+        } else {
+            doc.text
+        };
+        let mut extracted = frontend::extract(doc.language, parse_text, &doc.options);
         let index = LineIndex::new(doc.text);
         let warning = extracted.syntax_error.as_ref().map(|e| {
             let (line, col) = index.line_col(doc.text, e.offset);
@@ -109,8 +119,11 @@ impl Engine {
         if doc.language == Language::Rust && warning.is_some() {
             return Outcome::Failed(warning.unwrap_or_default());
         }
-        if is_test_path(doc.path) || is_tooling_path(doc.path) {
+        if is_test_path(doc.path) {
             extracted.facts.file_context.insert(Context::Test);
+        }
+        if is_tooling_path(doc.path) {
+            extracted.facts.file_context.insert(Context::Tooling);
         }
         if matches!(doc.language, Language::JavaScript | Language::TypeScript)
             && is_browser_path(doc.path)
@@ -123,7 +136,7 @@ impl Engine {
             .run(doc.language, facts)
             .into_iter()
             .filter(|m| {
-                [Context::Test, Context::ClientSide]
+                [Context::Test, Context::Tooling, Context::ClientSide]
                     .iter()
                     .all(|c| !m.event.context.contains(c) && !facts.file_context.contains(c))
             })
@@ -148,6 +161,7 @@ impl Engine {
                 }
             })
             .collect();
+        suppress::apply(&mut findings, doc.text);
         sort(&mut findings);
         assign_fingerprints(&mut findings);
         Outcome::Linted { findings, warning }
@@ -194,12 +208,27 @@ fn is_test_path(path: &str) -> bool {
         || (file.ends_with(".cs") && (stem.ends_with("Tests") || stem.ends_with("Test")))
 }
 
-/// Build and developer tooling, which never runs behind a load balancer: script
-/// directories, bundler and task-runner configs, Cargo build scripts.
+/// Build and developer tooling, which never runs behind a load balancer: script, release,
+/// docs, example and migration directories, bundler and task-runner configs, Cargo build
+/// scripts.
 fn is_tooling_path(path: &str) -> bool {
     let mut parts = path.split('/').rev();
     let file = parts.next().unwrap_or("");
-    let dirs = ["scripts", "script", "tools", "tooling", ".github", ".husky"];
+    let dirs = [
+        "scripts",
+        "script",
+        "tools",
+        "tooling",
+        ".github",
+        ".husky",
+        "release",
+        "releases",
+        "docs",
+        "examples",
+        "example",
+        "migrations",
+        "migration",
+    ];
     let stem = file.split('.').next().unwrap_or("");
     parts.any(|d| dirs.contains(&d))
         || file == "build.rs"
@@ -210,7 +239,7 @@ fn is_tooling_path(path: &str) -> bool {
 /// Front-end asset directories: scripts there run in the browser, not on the server.
 fn is_browser_path(path: &str) -> bool {
     let dirs = [
-        "public", "static", "wwwroot", "assets", "frontend", "browser",
+        "public", "static", "wwwroot", "assets", "frontend", "browser", "client",
     ];
     path.split('/').rev().skip(1).any(|d| dirs.contains(&d))
 }
@@ -277,6 +306,28 @@ mod tests {
     }
 
     #[test]
+    fn suppression_comments_silence_findings() {
+        let engine = Engine::new(&Catalogue::builtin().unwrap());
+        let text = "const fs = require('fs');\n\
+            fs.writeFileSync('a', 'b'); // scaleout: ignore[node-fs-write] -- shared volume\n\
+            // scaleout: ignore[local-disk-write] -- shared volume\n\
+            fs.writeFileSync('c', 'd');\n\
+            fs.writeFileSync('e', 'f'); // scaleout: ignore[node-cron] -- another rule\n\
+            setInterval(tick, 1000);\n";
+        let Some(Outcome::Linted { findings, .. }) = engine.lint_text("src/a.js", text) else {
+            panic!("linted");
+        };
+        let lines: Vec<usize> = findings.iter().map(|f| f.start_line).collect();
+        assert_eq!(lines, [5, 6]);
+        let whole = format!("// scaleout: ignore-file[in-process-timer] -- CLI\n{text}");
+        let Some(Outcome::Linted { findings, .. }) = engine.lint_text("src/a.js", &whole) else {
+            panic!("linted");
+        };
+        let lines: Vec<usize> = findings.iter().map(|f| f.start_line).collect();
+        assert_eq!(lines, [6]);
+    }
+
+    #[test]
     fn recognises_test_paths() {
         assert!(is_test_path("src/__tests__/upload.js"));
         assert!(is_test_path("api/upload.test.ts"));
@@ -298,5 +349,7 @@ mod tests {
         assert!(is_tooling_path("build.rs"));
         assert!(!is_tooling_path("src/config.js"));
         assert!(!is_tooling_path("src/jobs/build.js"));
+        assert!(is_tooling_path("db/migrations/0001-create.js"));
+        assert!(is_tooling_path("examples/upload/main.rs"));
     }
 }

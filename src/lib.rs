@@ -15,3 +15,4 @@ pub mod position;
 pub mod project;
 pub mod report;
 pub mod scan;
+pub mod suppress;

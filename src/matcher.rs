@@ -24,6 +24,8 @@ pub struct Matcher {
     exact: HashMap<String, Vec<(usize, usize)>>,
     /// Target prefixes (from `prefix*`) → (rule index, pattern index).
     prefixes: Vec<(String, usize, usize)>,
+    /// Target suffixes (from `*suffix`) → (rule index, pattern index).
+    suffixes: Vec<(String, usize, usize)>,
 }
 
 impl Matcher {
@@ -32,12 +34,16 @@ impl Matcher {
         let rules: Vec<Rule> = catalogue.rules().cloned().collect();
         let mut exact: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
         let mut prefixes = Vec::new();
+        let mut suffixes = Vec::new();
         for (r, rule) in rules.iter().enumerate() {
             for (p, pattern) in rule.patterns.iter().enumerate() {
                 for target in &pattern.targets {
-                    match target.strip_suffix('*') {
-                        Some(prefix) => prefixes.push((prefix.to_string(), r, p)),
-                        None => exact.entry(target.clone()).or_default().push((r, p)),
+                    if let Some(suffix) = target.strip_prefix('*') {
+                        suffixes.push((suffix.to_string(), r, p));
+                    } else if let Some(prefix) = target.strip_suffix('*') {
+                        prefixes.push((prefix.to_string(), r, p));
+                    } else {
+                        exact.entry(target.clone()).or_default().push((r, p));
                     }
                 }
             }
@@ -46,6 +52,7 @@ impl Matcher {
             rules,
             exact,
             prefixes,
+            suffixes,
         }
     }
 
@@ -60,9 +67,13 @@ impl Matcher {
                 let prefixed = self
                     .prefixes
                     .iter()
-                    .filter(|(prefix, _, _)| target.starts_with(prefix.as_str()))
-                    .map(|(_, r, p)| (r, p));
-                for (&r, &p) in exact.map(|(r, p)| (r, p)).chain(prefixed) {
+                    .filter(|(prefix, _, _)| target.starts_with(prefix.as_str()));
+                let suffixed = self
+                    .suffixes
+                    .iter()
+                    .filter(|(suffix, _, _)| target.ends_with(suffix.as_str()));
+                let globbed = prefixed.chain(suffixed).map(|(_, r, p)| (r, p));
+                for (&r, &p) in exact.map(|(r, p)| (r, p)).chain(globbed) {
                     let rule = &self.rules[r];
                     if seen.contains(&(e, r)) || !rule.languages.contains(&language) {
                         continue;
@@ -114,7 +125,10 @@ fn pattern_holds(pattern: &Pattern, event: &Event, facts: &FileFacts) -> bool {
     }
     if !pattern.without_arg_keys.is_empty()
         && event.args.iter().any(|a| match a {
-            Arg::Object(keys) => keys.iter().any(|k| pattern.without_arg_keys.contains(k)),
+            // A spread (`...opts`) may bring the key.
+            Arg::Object(keys) => keys
+                .iter()
+                .any(|k| k == "..." || pattern.without_arg_keys.contains(k)),
             _ => false,
         })
     {

@@ -129,14 +129,23 @@ pub fn read_source(path: &Path) -> Result<String, String> {
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read file: {e}"))?;
-    if bytes[..bytes.len().min(8192)].contains(&0) {
-        return Err("binary file (contains NUL bytes); not analysed".into());
+    // A stray NUL inside a string literal is still source code; binary files have many
+    // NULs or are not UTF-8 at all.
+    let head = &bytes[..bytes.len().min(8192)];
+    let nuls = head.iter().filter(|&&b| b == 0).count();
+    let binary = "binary file (contains NUL bytes); not analysed";
+    if nuls > 2 && nuls * 100 > head.len() {
+        return Err(binary.into());
     }
     let mut text = String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "not valid UTF-8 (invalid byte at offset {}); not analysed",
-            e.utf8_error().valid_up_to()
-        )
+        if nuls > 0 {
+            binary.to_string()
+        } else {
+            format!(
+                "not valid UTF-8 (invalid byte at offset {}); not analysed",
+                e.utf8_error().valid_up_to()
+            )
+        }
     })?;
     if text.starts_with('\u{feff}') {
         text.drain(..3);

@@ -136,7 +136,11 @@ fn bad_files_are_reported_and_the_scan_goes_on() {
     )
     .unwrap();
     std::fs::write(d.join("latin1.js"), b"// caf\xe9\nsetInterval(f, 1);\n").unwrap();
-    std::fs::write(d.join("blob.ts"), b"\x00\x01\x02binary").unwrap();
+    std::fs::write(
+        d.join("blob.ts"),
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00",
+    )
+    .unwrap();
     std::fs::write(d.join("broken.rs"), "fn main( {\n").unwrap();
     std::fs::write(
         d.join("partial.js"),
@@ -249,4 +253,18 @@ fn concise_output_is_one_line_per_finding() {
     let out = cmd.args(["check", "--format", "concise"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     insta::assert_snapshot!("concise", String::from_utf8(out.stdout).unwrap());
+}
+
+#[test]
+fn a_nul_character_inside_a_string_literal_is_still_source() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("keys.js"),
+        "const fs = require('fs');\nconst sep = `\0`;\nfs.writeFileSync('keys.txt', ['a', 'b'].join(sep));\n",
+    )
+    .unwrap();
+    let (value, code) = json(&["."], dir.path());
+    assert_eq!(code, 1, "{value:#}");
+    assert_eq!(value["findings"][0]["start_line"], 3);
+    assert_eq!(value["errors"], serde_json::json!([]));
 }

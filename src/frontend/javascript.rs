@@ -8,7 +8,7 @@ use super::tree::{first_syntax_error, parse, text};
 use super::words::{is_single_instance_guard, looks_retry, mentions_per_instance_work};
 use super::Extracted;
 use crate::event::{Arg, Context, Event, EventKind, FileFacts};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
 /// Which grammar to parse with.
@@ -37,6 +37,18 @@ const BROWSER_MODULES: &[&str] = &[
     "@angular/core",
     "jquery",
     "lit",
+];
+/// Command-line argument parsers: a file importing one is a CLI script, not a server.
+const CLI_MODULES: &[&str] = &[
+    "commander",
+    "yargs",
+    "yargs/yargs",
+    "meow",
+    "minimist",
+    "cac",
+    "@oclif/core",
+    "sade",
+    "arg",
 ];
 /// Modules that mark a file as test code.
 const TEST_MODULES: &[&str] = &[
@@ -93,14 +105,21 @@ pub fn extract(src: &str, dialect: Dialect) -> Extracted {
         &mut facts,
         0,
     );
+    let mut callees = HashMap::new();
+    collect_callees(root, src, &mut Vec::new(), &mut callees, 0);
     let mut emitter = Emitter {
         src,
         scopes: &scopes,
+        callees,
         facts,
         functions: Vec::new(),
     };
     if is_use_client(root, src) || is_amd_module(root, src) {
         emitter.facts.file_context.insert(Context::ClientSide);
+    }
+    if src.starts_with("#!") {
+        // `#!/usr/bin/env node`: a command-line script.
+        emitter.facts.file_context.insert(Context::Tooling);
     }
     emitter.visit(root, Ctx::default(), 0);
     Extracted {
@@ -134,6 +153,9 @@ enum Binding {
     Delay,
     /// A local holding a path in the temporary directory (`const f = await tmpFile()`).
     TempPath,
+    /// A local initialised with an object literal with these keys (`const sess = { secret }`),
+    /// so `session(sess)` can be checked like `session({ secret })`.
+    Object(Vec<String>),
     /// Anything else declared in the file: a variable, parameter, class or function.
     Local,
 }
@@ -252,38 +274,17 @@ fn normalize(path: &str) -> String {
 
 /// The value of a string literal or a template string without substitutions.
 fn string_value(node: Node<'_>, src: &str) -> Option<String> {
-    match node.kind() {
-        "string" => {
-            let t = text(node, src);
-            Some(
-                t.get(1..t.len().saturating_sub(1))
-                    .unwrap_or("")
-                    .to_string(),
-            )
-        }
-        "template_string" if node.named_child_count() == 0 => {
-            let t = text(node, src);
-            Some(
-                t.get(1..t.len().saturating_sub(1))
-                    .unwrap_or("")
-                    .to_string(),
-            )
-        }
-        "template_string"
-            if !(0..node.named_child_count()).any(|i| {
-                node.named_child(i as u32)
-                    .is_some_and(|c| c.kind() == "template_substitution")
-            }) =>
-        {
-            let t = text(node, src);
-            Some(
-                t.get(1..t.len().saturating_sub(1))
-                    .unwrap_or("")
-                    .to_string(),
-            )
-        }
-        _ => None,
-    }
+    let literal = match node.kind() {
+        "string" => true,
+        "template_string" => !named_children(node).any(|c| c.kind() == "template_substitution"),
+        _ => false,
+    };
+    literal.then(|| {
+        let t = text(node, src);
+        t.get(1..t.len().saturating_sub(1))
+            .unwrap_or("")
+            .to_string()
+    })
 }
 
 fn named_children<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
@@ -452,12 +453,18 @@ fn note_module(module: &str, facts: &mut FileFacts) {
     if TEST_MODULES.contains(&module) {
         facts.file_context.insert(Context::Test);
     }
+    if CLI_MODULES.contains(&module) {
+        facts.file_context.insert(Context::Tooling);
+    }
 }
 
 /// What a declarator's value makes its name stand for.
 fn value_binding(value: Node<'_>, src: &str, scopes: &Scopes) -> Binding {
     if is_temp_path_value(value, src) {
         return Binding::TempPath;
+    }
+    if value.kind() == "object" {
+        return Binding::Object(object_keys(value, src));
     }
     match value.kind() {
         "identifier"
@@ -584,11 +591,15 @@ struct Ctx {
     /// Behind a check that only one instance runs jobs (`if (isLeader)`, an early
     /// `if (!nconf.get('runJobs')) return;`).
     guarded: bool,
+    /// Inside `if (isDev)` / `if (process.env.NODE_ENV !== 'production')`: never in production.
+    dev_only: bool,
 }
 
 struct Emitter<'a> {
     src: &'a str,
     scopes: &'a Scopes,
+    /// For each named function, the functions its body calls (as referenced: `tick`, `this.poll`).
+    callees: HashMap<String, HashSet<String>>,
     facts: FileFacts,
     /// Names of the enclosing functions, innermost last.
     functions: Vec<String>,
@@ -597,6 +608,20 @@ struct Emitter<'a> {
 fn looks_error_condition(text: &str) -> bool {
     let t = text.to_ascii_lowercase();
     looks_retry(&t) || t.contains("err") || t.contains("fail")
+}
+
+/// A condition under which code only runs in development or tests: `isDev`,
+/// `process.env.NODE_ENV !== 'production'`, `NODE_ENV === 'test'`.
+fn is_dev_only_condition(condition: &str) -> bool {
+    let c = condition.to_ascii_lowercase();
+    let squashed: String = c.chars().filter(|ch| !ch.is_whitespace()).collect();
+    let env = squashed.contains("node_env") || squashed.contains("app_env");
+    squashed.contains("isdev")
+        || squashed.contains("devmode")
+        || (env
+            && (squashed.contains("==='development'") || squashed.contains("==\"development\"")))
+        || (env && squashed.contains("!==") && squashed.contains("production"))
+        || (env && (squashed.contains("==='test'") || squashed.contains("===\"test\"")))
 }
 
 /// `while (true)`, `while (!stopped)`, `for (;;)`: no counting bound.
@@ -618,14 +643,33 @@ fn is_unbounded_condition(condition: Option<Node<'_>>, src: &str) -> bool {
             .child_by_field_name("operator")
             .map(|o| text(o, src))
             .unwrap_or("");
-        return !matches!(op, "<" | "<=" | ">" | ">=" | "==" | "===" | "!=" | "!==");
+        let side = |field| is_unbounded_condition(c.child_by_field_name(field), src);
+        return match op {
+            "<" | "<=" | ">" | ">=" | "==" | "===" | "!=" | "!==" => false,
+            // `attempt < 20 && !found` is bounded by its counter.
+            "&&" => side("left") && side("right"),
+            _ => true,
+        };
     }
     !matches!(c.kind(), "number" | "false" | "null" | "undefined")
 }
 
-/// How code refers to a function when it calls it: `tick` for a declaration or a
-/// `const tick = () => ...`, `this.poll` for a method or class field, `jobs.run` for
-/// `jobs.run = function () {...}`.
+/// A loop whose body is a single statement (`while (paused) await sleep(200);`): with a real
+/// condition it waits for that condition and does no recurring work of its own.
+fn is_wait_loop(body: Option<Node<'_>>) -> bool {
+    let Some(mut body) = body else {
+        return false;
+    };
+    if body.kind() == "statement_block" {
+        let mut statements = named_children(body).filter(|n| n.kind() != "comment");
+        match (statements.next(), statements.next()) {
+            (Some(only), None) => body = only,
+            _ => return false,
+        }
+    }
+    body.kind() == "expression_statement"
+}
+
 /// A loop body that leaves the loop when its work is done (`if (!rows.length) break;`):
 /// a batch loop, not a periodic job. Exits guarded by a shutdown check
 /// (`if (signal.aborted) return;`) do not count; nested loops and functions are not searched.
@@ -665,6 +709,49 @@ fn exits_when_done(node: Node<'_>, src: &str, depth: usize) -> bool {
     }
 }
 
+/// Records, for every named function, the references its body calls.
+fn collect_callees(
+    node: Node<'_>,
+    src: &str,
+    stack: &mut Vec<String>,
+    out: &mut HashMap<String, HashSet<String>>,
+    depth: usize,
+) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let pushed = is_function(node.kind())
+        && match function_reference(node, src) {
+            Some(name) => {
+                stack.push(name);
+                true
+            }
+            None => false,
+        };
+    if node.kind() == "call_expression" {
+        if let Some(f) = node
+            .child_by_field_name("function")
+            .filter(|f| matches!(f.kind(), "identifier" | "member_expression"))
+        {
+            let reference: String = text(f, src).split_whitespace().collect();
+            for caller in stack.iter() {
+                out.entry(caller.clone())
+                    .or_default()
+                    .insert(reference.clone());
+            }
+        }
+    }
+    for child in named_children(node) {
+        collect_callees(child, src, stack, out, depth + 1);
+    }
+    if pushed {
+        stack.pop();
+    }
+}
+
+/// How code refers to a function when it calls it: `tick` for a declaration or a
+/// `const tick = () => ...`, `this.poll` for a method or class field, `jobs.run` for
+/// `jobs.run = function () {...}`.
 fn function_reference(node: Node<'_>, src: &str) -> Option<String> {
     let compact = |n: Node<'_>| text(n, src).split_whitespace().collect::<String>();
     if node.kind() == "method_definition" {
@@ -727,6 +814,7 @@ impl Emitter<'_> {
                     && ctx.unbounded_loop,
                 retry: ctx.retry || looks_retry(&name),
                 guarded: ctx.guarded,
+                dev_only: ctx.dev_only,
             };
             self.functions.push(name);
             self.visit_children(node, inner, depth);
@@ -737,6 +825,10 @@ impl Emitter<'_> {
             "while_statement" | "do_statement" | "for_statement" => {
                 let condition = node.child_by_field_name("condition");
                 let unbounded = is_unbounded_condition(condition, self.src)
+                    && !(is_wait_loop(node.child_by_field_name("body"))
+                        && condition.is_some_and(|c| {
+                            !matches!(text(c, self.src), "(true)" | "(1)" | "true" | "1")
+                        }))
                     && !node
                         .child_by_field_name("body")
                         .is_some_and(|b| exits_when_done(b, self.src, 0));
@@ -759,11 +851,13 @@ impl Emitter<'_> {
                 let error_branch =
                     condition.is_some_and(|c| looks_error_condition(text(c, self.src)));
                 let guard = condition.is_some_and(|c| is_single_instance_guard(text(c, self.src)));
+                let dev_only = condition.is_some_and(|c| is_dev_only_condition(text(c, self.src)));
                 for child in named_children(node) {
                     let in_consequence = node.child_by_field_name("consequence") == Some(child);
                     let c = Ctx {
                         retry: ctx.retry || (error_branch && in_consequence),
                         guarded: ctx.guarded || guard,
+                        dev_only: ctx.dev_only || (dev_only && in_consequence),
                         ..ctx
                     };
                     self.visit(child, c, depth + 1);
@@ -827,8 +921,10 @@ impl Emitter<'_> {
         }
     }
 
-    /// Whether a timer does per-instance work: the names it is stored in, called with or
-    /// defined inside, or a short callback, speak of health, heartbeats, metrics or keep-alives.
+    /// Whether a timer does per-instance work: the callback it is called with (a name or a
+    /// short function) or the function and class it is defined in speak of health,
+    /// heartbeats, metrics, keep-alives or update checks. The variable holding the timer
+    /// handle does not count: `this.heartbeatInterval` may well drive the product's main job.
     fn is_per_instance_timer(&self, call: Node<'_>, callback: Option<Node<'_>>) -> bool {
         let mut names: Vec<&str> = Vec::new();
         if let Some(cb) = callback {
@@ -841,19 +937,6 @@ impl Emitter<'_> {
         for _ in 0..30 {
             let Some(parent) = node.parent() else { break };
             match parent.kind() {
-                "variable_declarator" | "public_field_definition" | "field_definition" => {
-                    if let Some(n) = parent
-                        .child_by_field_name("name")
-                        .or_else(|| parent.child_by_field_name("property"))
-                    {
-                        names.push(text(n, self.src));
-                    }
-                }
-                "assignment_expression" => {
-                    if let Some(n) = parent.child_by_field_name("left") {
-                        names.push(text(n, self.src));
-                    }
-                }
                 "class_declaration" | "function_declaration" | "method_definition" => {
                     if let Some(n) = parent.child_by_field_name("name") {
                         names.push(text(n, self.src));
@@ -935,11 +1018,19 @@ impl Emitter<'_> {
             .unwrap_or_default();
         let mut event = Event::new(kind, vec![target.clone()], node.byte_range());
         event.args = arg_nodes.iter().map(|&a| self.arg_fact(a)).collect();
+        if target == "globalThis.require" {
+            if let Some(Arg::Str(module)) = event.args.first() {
+                note_module(&module_name(module), &mut self.facts);
+            }
+        }
         if ctx.unbounded_loop {
             event.context.insert(Context::UnboundedLoop);
         }
         if ctx.guarded {
             event.context.insert(Context::SingleInstanceGuard);
+        }
+        if ctx.dev_only {
+            event.context.insert(Context::Test);
         }
         let delay_retry = arg_nodes
             .get(1)
@@ -988,13 +1079,29 @@ impl Emitter<'_> {
         if depth > 40 {
             return false;
         }
+        // The callback calls an enclosing function, directly or through one helper that
+        // calls it (`setTimeout(() => this.runDeletes())` in `schedule`, where
+        // `runDeletes` ends with `this.schedule()`).
         let named = |n: Node<'_>| {
             matches!(n.kind(), "identifier" | "member_expression") && {
                 let reference: String = text(n, self.src).split_whitespace().collect();
                 self.functions.contains(&reference)
+                    || self
+                        .callees
+                        .get(&reference)
+                        .is_some_and(|called| self.functions.iter().any(|f| called.contains(f)))
             }
         };
         match cb.kind() {
+            // A reschedule only under `if (attempts < retries)` is a retry.
+            "if_statement"
+                if cb
+                    .child_by_field_name("condition")
+                    .is_some_and(|c| looks_error_condition(text(c, self.src))) =>
+            {
+                cb.child_by_field_name("alternative")
+                    .is_some_and(|a| self.calls_enclosing_function(a, depth + 1))
+            }
             "identifier" | "member_expression" => named(cb),
             "call_expression" => {
                 let function = cb.child_by_field_name("function");
@@ -1022,27 +1129,15 @@ impl Emitter<'_> {
         if let Some(s) = string_value(arg, self.src) {
             return Arg::Str(s);
         }
-        if arg.kind() == "identifier"
-            && self.scopes.lookup(source, arg.start_byte()) == Some(&Binding::TempPath)
-        {
-            return Arg::TempPath;
+        if arg.kind() == "identifier" {
+            match self.scopes.lookup(source, arg.start_byte()) {
+                Some(Binding::TempPath) => return Arg::TempPath,
+                Some(Binding::Object(keys)) => return Arg::Object(keys.clone()),
+                _ => {}
+            }
         }
         match arg.kind() {
-            "object" => Arg::Object(
-                named_children(arg)
-                    .filter_map(|p| match p.kind() {
-                        "pair" => p.child_by_field_name("key").map(|k| {
-                            string_value(k, self.src)
-                                .unwrap_or_else(|| text(k, self.src).to_string())
-                        }),
-                        "shorthand_property_identifier" => Some(text(p, self.src).to_string()),
-                        "method_definition" => p
-                            .child_by_field_name("name")
-                            .map(|k| text(k, self.src).to_string()),
-                        _ => None,
-                    })
-                    .collect(),
-            ),
+            "object" => Arg::Object(object_keys(arg, self.src)),
             "member_expression" => match self.scopes.path_of(arg, self.src) {
                 Some(path) if !path.starts_with("globalThis.") => Arg::Member(vec![path]),
                 _ => Arg::Other {
@@ -1107,6 +1202,24 @@ fn is_temp_path_expr(source: &str) -> bool {
     }
     let name = source.rsplit('.').next().unwrap_or(source);
     super::words::is_temp_name(name)
+}
+
+/// The top-level keys of an object literal; a spread (`...opts`) is the key `...`, since it
+/// may bring any key.
+fn object_keys(object: Node<'_>, src: &str) -> Vec<String> {
+    named_children(object)
+        .filter_map(|p| match p.kind() {
+            "pair" => p
+                .child_by_field_name("key")
+                .map(|k| string_value(k, src).unwrap_or_else(|| text(k, src).to_string())),
+            "shorthand_property_identifier" => Some(text(p, src).to_string()),
+            "method_definition" => p
+                .child_by_field_name("name")
+                .map(|k| text(k, src).to_string()),
+            "spread_element" => Some("...".to_string()),
+            _ => None,
+        })
+        .collect()
 }
 
 fn name_is_path_like(name: &str) -> bool {

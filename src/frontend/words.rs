@@ -76,7 +76,25 @@ fn has_word(text: &str, words: &[&str]) -> bool {
 
 /// Names or text about this instance's own upkeep: heartbeats, metrics, health checks.
 pub fn mentions_per_instance_work(text: &str) -> bool {
-    has_word(text, PER_INSTANCE_WORDS)
+    if has_word(text, PER_INSTANCE_WORDS) {
+        return true;
+    }
+    // Checks for a newer release of the app itself: `checkForUpdates`, `check_version`.
+    let squashed: String = text
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    [
+        "checkforupdate",
+        "checkupdate",
+        "updatecheck",
+        "versioncheck",
+        "checkversion",
+        "checkforversion",
+    ]
+    .iter()
+    .any(|p| squashed.contains(p))
 }
 
 /// A condition such as `is_leader()`, `config.run_jobs` or `settings.scheduler.enabled`.

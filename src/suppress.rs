@@ -1,0 +1,112 @@
+//! Inline suppressions: comments that silence findings on purpose, with a reason.
+//!
+//! ```text
+//! fs.writeFileSync(p, d); // scaleout: ignore[node-fs-write] -- volume shared by all pods
+//! // scaleout: ignore[in-process-timer] -- per-instance cache refresh
+//! setInterval(refresh, 60_000);
+//! // scaleout: ignore-file[local-disk-write] -- CLI, never deployed
+//! ```
+//!
+//! A comment on the finding's first line or on the line above silences it; `ignore-file`
+//! anywhere in the file silences the whole file. The brackets name rule ids or categories;
+//! without brackets every rule is silenced. The same comment syntax (`//`, `/* */`) serves
+//! all four languages.
+
+use crate::finding::Finding;
+use crate::position::LineIndex;
+
+const MARKER: &str = "scaleout:";
+
+/// One parsed suppression comment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Directive {
+    /// `ignore-file` rather than `ignore`.
+    whole_file: bool,
+    /// Rule ids or categories; empty means every rule.
+    names: Vec<String>,
+}
+
+impl Directive {
+    fn covers(&self, finding: &Finding) -> bool {
+        self.names.is_empty()
+            || self
+                .names
+                .iter()
+                .any(|n| *n == finding.rule_id || n == finding.category.name())
+    }
+}
+
+/// Parses the directive in a line's comment, if any.
+fn directive(line: &str) -> Option<Directive> {
+    let at = line.find(MARKER)?;
+    let comment = line[..at].rfind("//").or_else(|| line[..at].rfind("/*"));
+    comment?;
+    let rest = line[at + MARKER.len()..].trim_start();
+    let (whole_file, rest) = if let Some(r) = rest.strip_prefix("ignore-file") {
+        (true, r)
+    } else {
+        (false, rest.strip_prefix("ignore")?)
+    };
+    let names = match rest.strip_prefix('[') {
+        Some(inner) => inner
+            .split(']')
+            .next()
+            .unwrap_or("")
+            .split(',')
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty())
+            .collect(),
+        None if rest.is_empty() || rest.starts_with(char::is_whitespace) => Vec::new(),
+        None => return None,
+    };
+    Some(Directive { whole_file, names })
+}
+
+/// Removes the findings that a suppression comment in `text` covers.
+pub fn apply(findings: &mut Vec<Finding>, text: &str) {
+    if findings.is_empty() || !text.contains(MARKER) {
+        return;
+    }
+    let index = LineIndex::new(text);
+    let file_wide: Vec<Directive> = text
+        .lines()
+        .filter_map(directive)
+        .filter(|d| d.whole_file)
+        .collect();
+    findings.retain(|f| {
+        let here = [f.start_line, f.start_line.saturating_sub(1)];
+        let local = here
+            .iter()
+            .filter(|&&l| l > 0)
+            .filter_map(|&l| directive(index.line_text(text, l)))
+            .any(|d| !d.whole_file && d.covers(f));
+        !(local || file_wide.iter().any(|d| d.covers(f)))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_directives() {
+        let d =
+            directive("x(); // scaleout: ignore[node-fs-write, in-process-timer] -- shared volume");
+        assert_eq!(
+            d,
+            Some(Directive {
+                whole_file: false,
+                names: vec!["node-fs-write".into(), "in-process-timer".into()]
+            })
+        );
+        assert_eq!(
+            directive("/* scaleout: ignore-file -- CLI */"),
+            Some(Directive {
+                whole_file: true,
+                names: vec![]
+            })
+        );
+        assert_eq!(directive("let s = \"scaleout: ignore\";"), None);
+        assert_eq!(directive("// scaleout: ignored"), None);
+    }
+}
