@@ -12,6 +12,8 @@ const PER_INSTANCE_WORDS: &[&str] = &[
     "metrics",
     "gauge",
     "keepalive",
+    // `keep_alive`, `is_alive`, `alive_check`.
+    "alive",
     "ping",
     "pong",
     "telemetry",
@@ -117,6 +119,8 @@ pub fn is_single_instance_guard(text: &str) -> bool {
         .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_lowercase())
         .collect();
+    // A leaderboard ranks players; it elects nothing.
+    let squashed = squashed.replace("leaderboard", "");
     GUARD_WORDS.iter().any(|w| squashed.contains(w))
 }
 

@@ -2,6 +2,7 @@
 //! patterns, test attributes, where an expression starts, whether a loop is left.
 
 use super::macros::{self, MacroBody, MAX_MACRO_DEPTH};
+use super::words;
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
@@ -58,6 +59,20 @@ pub(super) fn pat_is_variant(pat: &syn::Pat, variant: &str) -> bool {
             .is_some_and(|(_, p)| pat_is_variant(p, variant)),
         _ => false,
     }
+}
+
+/// Whether a pattern is `variant(..)` or holds it inside another tuple variant
+/// (`Ok(Err(e))`, `Some(Err(e))`).
+pub(super) fn pat_holds_variant(pat: &syn::Pat, variant: &str) -> bool {
+    pat_is_variant(pat, variant)
+        || match pat {
+            syn::Pat::TupleStruct(t) => t.elems.iter().any(|e| pat_holds_variant(e, variant)),
+            syn::Pat::Tuple(t) => t.elems.iter().any(|e| pat_holds_variant(e, variant)),
+            syn::Pat::Or(o) => o.cases.iter().any(|c| pat_holds_variant(c, variant)),
+            syn::Pat::Paren(p) => pat_holds_variant(&p.pat, variant),
+            syn::Pat::Guard(g) => pat_holds_variant(&g.pat, variant),
+            _ => false,
+        }
 }
 
 /// The variable a `let` binds when it binds exactly one name (`let mut o = ..`, `let o: T = ..`).
@@ -189,6 +204,133 @@ pub(super) fn body_braces(body: &Expr) -> Option<(Span, Span)> {
     Some((brace.open(), brace.close()))
 }
 
+/// Whether a loop body only waits for a condition: `loop { sleep(d).await; if ready() { break; } }`.
+/// Besides one `if` that leaves the loop (`break` / `return`, no `else`) and log lines, it
+/// holds at most two pauses (`sleep`, `tick`); any other statement is work, which makes a job.
+pub(super) fn is_wait_loop(body: &syn::Block) -> bool {
+    let mut exit_checks = 0;
+    let mut calls = 0;
+    for stmt in &body.stmts {
+        let e = match stmt {
+            syn::Stmt::Expr(e, _) => e,
+            syn::Stmt::Macro(m) if is_log_macro(&m.mac) => continue,
+            _ => return false,
+        };
+        match e {
+            Expr::If(i) if i.else_branch.is_none() && leaves_loop(&i.then_branch) => {
+                exit_checks += 1
+            }
+            Expr::Await(_) | Expr::Call(_) | Expr::MethodCall(_) if is_pause(e) => calls += 1,
+            Expr::Macro(m) if is_log_macro(&m.mac) => {}
+            _ => return false,
+        }
+    }
+    exit_checks == 1 && calls <= 2
+}
+
+/// A call that only pauses: `sleep(d)`, `ticker.tick().await`, `thread::park()`.
+fn is_pause(e: &Expr) -> bool {
+    let name = match e {
+        Expr::Await(a) => return is_pause(&a.base),
+        Expr::Call(c) => match &*c.func {
+            Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+            _ => None,
+        },
+        Expr::MethodCall(m) => Some(m.method.to_string()),
+        _ => None,
+    };
+    name.is_some_and(|n| {
+        let n = n.to_ascii_lowercase();
+        ["sleep", "tick", "delay", "wait", "park", "yield", "after"]
+            .iter()
+            .any(|w| n.contains(w))
+    })
+}
+
+/// Whether a `loop` ends once its work is done: somewhere in its body an `if` leaves it
+/// (`if users.is_empty() { break; }`, `if job.status != Open { return Ok(()); }`) on a
+/// condition that is neither a stop signal (`shutdown`, `cancelled`) nor an error check.
+/// Such a loop is a batch or a wait that finishes, not a schedule. Exits inside error
+/// arms, `let .. else`, nested loops, closures and macro bodies do not count.
+pub(super) fn is_finite_loop(body: &syn::Block) -> bool {
+    let mut finder = CompletionExit { found: false };
+    finder.visit_block(body);
+    finder.found
+}
+
+struct CompletionExit {
+    found: bool,
+}
+
+impl CompletionExit {
+    fn leaves(&self, block: &syn::Block) -> bool {
+        block.stmts.iter().any(|s| match s {
+            syn::Stmt::Expr(Expr::Break(b), _) => b.label.is_none(),
+            syn::Stmt::Expr(Expr::Return(r), _) => !r
+                .expr
+                .as_deref()
+                .is_some_and(|e| matches!(e, Expr::Call(c) if matches!(&*c.func, Expr::Path(p) if p.path.is_ident("Err")))),
+            _ => false,
+        })
+    }
+}
+
+impl<'ast> Visit<'ast> for CompletionExit {
+    fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
+        let cond = words::ident_text(&i.cond);
+        let failure = condition_checks(&i.cond, "Err", "is_err")
+            || condition_checks(&i.cond, "None", "is_none")
+            || words::is_stop_signal(&cond);
+        if !failure {
+            self.found |= self.leaves(&i.then_branch);
+            self.visit_block(&i.then_branch);
+        }
+        if let Some((_, els)) = &i.else_branch {
+            self.visit_expr(els);
+        }
+    }
+
+    fn visit_arm(&mut self, arm: &'ast syn::Arm) {
+        if !pat_holds_variant(&arm.pat, "Err") {
+            visit::visit_arm(self, arm);
+        }
+    }
+
+    fn visit_local(&mut self, _: &'ast syn::Local) {}
+
+    fn visit_expr_loop(&mut self, _: &'ast syn::ExprLoop) {}
+
+    fn visit_expr_while(&mut self, _: &'ast syn::ExprWhile) {}
+
+    fn visit_expr_for_loop(&mut self, _: &'ast syn::ExprForLoop) {}
+
+    fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+
+    fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
+
+    fn visit_macro(&mut self, _: &'ast syn::Macro) {}
+}
+
+/// `tracing` / `log` macros, which do no work of their own.
+fn is_log_macro(mac: &syn::Macro) -> bool {
+    mac.path.segments.last().is_some_and(|s| {
+        matches!(
+            s.ident.to_string().as_str(),
+            "trace" | "debug" | "info" | "warn" | "error" | "println" | "eprintln"
+        )
+    })
+}
+
+/// Whether a block ends the loop around it at its top level (`break`, `return`).
+fn leaves_loop(block: &syn::Block) -> bool {
+    block
+        .stmts
+        .iter()
+        .any(|s| matches!(s, syn::Stmt::Expr(Expr::Return(_) | Expr::Break(_), _)))
+}
+
 /// Whether a block leaves the enclosing function or loop iteration at its top level.
 pub(super) fn exits(block: &syn::Block) -> bool {
     block.stmts.iter().any(|s| match s {
@@ -198,11 +340,22 @@ pub(super) fn exits(block: &syn::Block) -> bool {
     })
 }
 
-/// Whether a function body ends in a `loop` that no `break` or `return` leaves.
+/// Whether a function body ends in a `loop` that no `break` or `return` leaves (other than
+/// at shutdown), followed at most by a plain result (`Ok(())`) and log lines.
 pub(super) fn never_returns(block: &syn::Block) -> bool {
-    let Some(syn::Stmt::Expr(Expr::Loop(l), _)) = block.stmts.last() else {
+    let Some(at) = block
+        .stmts
+        .iter()
+        .rposition(|s| matches!(s, syn::Stmt::Expr(Expr::Loop(_), _)))
+    else {
         return false;
     };
+    let syn::Stmt::Expr(Expr::Loop(l), _) = &block.stmts[at] else {
+        return false;
+    };
+    if !block.stmts[at + 1..].iter().all(is_plain_tail) {
+        return false;
+    }
     let mut finder = ExitFinder {
         label: l.label.as_ref().map(|l| l.name.ident.to_string()),
         nested: 0,
@@ -211,6 +364,22 @@ pub(super) fn never_returns(block: &syn::Block) -> bool {
     };
     finder.visit_block(&l.body);
     !finder.found
+}
+
+/// `Ok(())`, `()`, `Ok(())` after a log line: what a function returns once its loop ends.
+fn is_plain_tail(stmt: &syn::Stmt) -> bool {
+    match stmt {
+        syn::Stmt::Macro(m) => is_log_macro(&m.mac),
+        syn::Stmt::Expr(Expr::Macro(m), _) => is_log_macro(&m.mac),
+        syn::Stmt::Expr(Expr::Tuple(t), _) => t.elems.is_empty(),
+        syn::Stmt::Expr(Expr::Call(c), _) => {
+            matches!(&*c.func, Expr::Path(p) if p.path.is_ident("Ok"))
+                && c.args
+                    .iter()
+                    .all(|a| matches!(a, Expr::Tuple(t) if t.elems.is_empty()))
+        }
+        _ => false,
+    }
 }
 
 /// Finds a `return`, or a `break` of the outer loop, inside a loop body (also inside
@@ -250,6 +419,18 @@ impl<'ast> Visit<'ast> for ExitFinder {
         self.nested += 1;
         visit::visit_expr_for_loop(self, f);
         self.nested -= 1;
+    }
+
+    fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
+        // `if cluster::is_offline() { break; }` ends the process's job at shutdown; the
+        // loop still runs for the life of the process.
+        if words::is_stop_signal(&words::ident_text(&i.cond)) {
+            if let Some((_, els)) = &i.else_branch {
+                self.visit_expr(els);
+            }
+            return;
+        }
+        visit::visit_expr_if(self, i);
     }
 
     fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}

@@ -478,3 +478,113 @@ fn desktop_and_wasm_front_ends_are_client_code() {
     let server = "use axum::Router;\nuse leptos::prelude::*;\nfn a() { std::fs::write(p, b); }\n";
     assert!(!facts(server).file_context.contains(&Context::ClientSide));
 }
+
+#[test]
+fn guards_checked_inside_loops_cover_the_timer_before_them() {
+    let src = "use tokio::time::interval;\nasync fn a(db: Db) {\n    let mut t = interval(d);\n    loop { t.tick().await; if !db.is_leader().await { continue; } work().await; }\n}\nasync fn b() {\n    let mut t = interval(d);\n    loop { t.tick().await; check().await; }\n}\nasync fn check() { if !cluster.is_leader() { return; } }\nasync fn c(leader: bool) {\n    if leader { warm_up().await; }\n    let mut t = interval(d);\n    loop { t.tick().await; work().await; }\n}\n";
+    let guarded: Vec<(usize, bool)> = hits(src, "tokio::time::interval")
+        .into_iter()
+        .map(|(l, e)| (l, e.context.contains(&Context::SingleInstanceGuard)))
+        .collect();
+    assert_eq!(guarded, vec![(3, true), (7, true), (13, false)]);
+}
+
+#[test]
+fn owner_bound_and_queue_draining_loops_are_per_instance() {
+    let src = "use tokio::time::{interval, sleep};\nfn a(weak: Weak<T>) {\n    tokio::spawn(async move {\n        let mut t = interval(d);\n        loop { t.tick().await; let Some(x) = weak.upgrade() else { return }; x.run(); }\n    });\n}\nimpl S {\n    async fn run(&mut self) { let mut t = interval(d); loop { t.tick().await; if !self.once().await { return; } } }\n    async fn once(&mut self) -> bool { self.snap().is_some() }\n    fn snap(&self) -> Option<u8> { self.owner.upgrade().map(|_| 1) }\n}\nasync fn drain(q: Queue) { loop { while let Some(x) = q.try_pop() { save(x); } sleep(d).await; } }\nasync fn job(mut shutdown_rx: Rx) { loop { tokio::select! { _ = shutdown_rx.recv() => break, _ = sleep(d) => run().await } } }\n";
+    let per: Vec<(usize, bool)> = hits(src, "tokio::time::interval")
+        .into_iter()
+        .chain(hits(src, "tokio::time::sleep"))
+        .map(|(l, e)| (l, e.context.contains(&Context::PerInstance)))
+        .collect();
+    assert_eq!(per, vec![(4, true), (9, true), (13, true), (14, false)]);
+}
+
+#[test]
+fn nested_error_arms_are_retries() {
+    let src = "fn a() { std::thread::spawn(move || loop { match std::panic::catch_unwind(f) { Ok(Ok(())) => {} Ok(Err(e)) => std::thread::sleep(d), Err(_) => break } }); }\n";
+    let (_, e) = &hits(src, "std::thread::sleep")[0];
+    assert!(e.context.contains(&Context::Retry));
+}
+
+#[test]
+fn proc_macro_files_are_build_tooling() {
+    for src in [
+        "use proc_macro::TokenStream;\nfn a() { std::fs::write(p, b); }\n",
+        "extern crate proc_macro;\nfn a() { std::fs::write(p, b); }\n",
+        "#[proc_macro_derive(X)]\npub fn x(i: T) -> T { std::fs::write(p, b); i }\n",
+    ] {
+        assert!(facts(src).file_context.contains(&Context::Test), "{src}");
+    }
+    let plain = "use proc_macro2::TokenStream;\nfn a() { std::fs::write(p, b); }\n";
+    assert!(!facts(plain).file_context.contains(&Context::Test));
+}
+
+#[test]
+fn wait_loops_and_short_gauge_loops() {
+    let src = "use tokio::time::sleep;\nasync fn a() {\n        loop { if ready() { break; } sleep(d).await; }\n        loop { sleep(d).await; if stop() { break; } purge().await; }\n}\nasync fn b() {\n        loop { metrics::GAUGE.set(rss()); sleep(d).await; }\n}\n";
+    let got: Vec<(usize, bool, bool)> = hits(src, "tokio::time::sleep")
+        .into_iter()
+        .map(|(l, e)| {
+            (
+                l,
+                e.context.contains(&Context::Retry),
+                e.context.contains(&Context::PerInstance),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![(3, true, false), (4, false, false), (7, false, true)]
+    );
+}
+
+#[test]
+fn loops_left_only_at_shutdown_run_in_the_background() {
+    let src = "use tokio::time::sleep;\nasync fn a(token: Token) { loop { if token.is_cancelled() { break; } sleep(d).await; work().await; } }\nasync fn b() { loop { if queue_empty().await { break; } sleep(d).await; } }\n";
+    let spawned: Vec<(usize, bool)> = hits(src, "tokio::time::sleep")
+        .into_iter()
+        .map(|(l, e)| (l, e.context.contains(&Context::Spawned)))
+        .collect();
+    assert_eq!(spawned, vec![(2, true), (3, false)]);
+}
+
+#[test]
+fn interactive_terminal_programs_are_client_side() {
+    let cli = "use dialoguer::Confirm;\nfn a() { std::fs::write(p, b); }\n";
+    assert!(facts(cli).file_context.contains(&Context::ClientSide));
+    let loader = "use indicatif::ProgressBar;\nfn a() { std::fs::write(p, b); }\n";
+    assert!(!facts(loader).file_context.contains(&Context::ClientSide));
+    let admin = "use clap::Parser;\nfn a() { std::fs::write(p, b); }\n";
+    assert!(!facts(admin).file_context.contains(&Context::ClientSide));
+}
+
+#[test]
+fn timers_ticked_only_in_counted_loops_pace_a_wait() {
+    let src = "use tokio::time::interval;\nasync fn a() {\n    let mut t = interval(d);\n    for _ in 0..5 { t.tick().await; }\n}\nasync fn b() {\n    let mut t = interval(d);\n    for _ in 0..5 { t.tick().await; }\n    loop { t.tick().await; }\n}\nasync fn c() {\n    let mut t = interval(d);\n    tokio::spawn(async move { loop { t.tick().await; } });\n}\n";
+    let retry: Vec<(usize, bool)> = hits(src, "tokio::time::interval")
+        .into_iter()
+        .map(|(l, e)| (l, e.context.contains(&Context::Retry)))
+        .collect();
+    assert_eq!(retry, vec![(3, true), (7, false), (12, false)]);
+}
+
+#[test]
+fn loops_that_finish_their_batch_are_bounded() {
+    let src = "use tokio::time::sleep;\nasync fn a() {\n    loop { let b = next().await; if b.is_empty() { return Ok(()); } work(b).await; sleep(d).await; }\n    loop { if token.is_cancelled() { break; } work().await; sleep(d).await; }\n    loop { if let Err(e) = work().await { break; } sleep(d).await; }\n    loop { if bad() { return Err(e); } work().await; sleep(d).await; }\n}\n";
+    let unbounded: Vec<(usize, bool)> = hits(src, "tokio::time::sleep")
+        .into_iter()
+        .map(|(l, e)| (l, e.context.contains(&Context::UnboundedLoop)))
+        .collect();
+    assert_eq!(unbounded, vec![(3, false), (4, true), (5, true), (6, true)]);
+}
+
+#[test]
+fn interval_streams_cut_short_are_waits() {
+    let src = "use tokio::time::interval;\nasync fn a() {\n    IntervalStream::new(interval(d)).take_until(done).for_each(|_| async {}).await;\n    IntervalStream::new(interval(d)).for_each(|_| async { sync().await }).await;\n}\n";
+    let retry: Vec<(usize, bool)> = hits(src, "tokio::time::interval")
+        .into_iter()
+        .map(|(l, e)| (l, e.context.contains(&Context::Retry)))
+        .collect();
+    assert_eq!(retry, vec![(3, true), (4, false)]);
+}

@@ -3,17 +3,19 @@
 
 mod args;
 
+use super::body::{self, BodyFacts};
 use super::macros::{self, MacroBody, MAX_MACRO_DEPTH};
 use super::scope::{Binding, Builder, Resolved, Scopes};
 use super::shapes::{
-    body_braces, condition_checks, exits, expr_start, is_bounded_condition, is_test_attr,
-    never_returns, pat_idents, pat_is_variant, path_start, simple_binding,
+    body_braces, condition_checks, exits, expr_start, is_bounded_condition, is_finite_loop,
+    is_test_attr, is_wait_loop, never_returns, pat_holds_variant, pat_idents, pat_is_variant,
+    path_start, simple_binding,
 };
 use super::words;
 use crate::event::{Context, Event, EventKind, FileFacts};
 use crate::position::LineIndex;
 use proc_macro2::{LineColumn, Span};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use syn::punctuated::Punctuated;
 use syn::visit::{self, Visit};
 use syn::{Expr, Token};
@@ -74,8 +76,8 @@ impl Builder {
     }
 }
 
-/// Crates of desktop GUIs and browser (WASM) front ends. A file built on them runs
-/// on a user's machine, not behind a load balancer. Full-stack frameworks whose
+/// Crates of desktop GUIs, browser (WASM) front ends and interactive terminal programs.
+/// A file built on them runs on a user's machine, not behind a load balancer. Full-stack frameworks whose
 /// files also hold server functions (Leptos, Dioxus) are not listed.
 const CLIENT_CRATES: &[&str] = &[
     "tauri",
@@ -98,6 +100,14 @@ const CLIENT_CRATES: &[&str] = &[
     "web_sys",
     "gloo",
     "gloo_timers",
+    // Interactive terminal programs (prompts, full-screen TUIs, line editors) run on the
+    // user's machine too; a service has no terminal to ask. (Progress bars are not listed:
+    // servers draw them on their console while loading data.)
+    "dialoguer",
+    "inquire",
+    "crossterm",
+    "ratatui",
+    "rustyline",
 ];
 
 /// Whether a path starts at one of the [`CLIENT_CRATES`].
@@ -144,6 +154,10 @@ pub(super) struct Walker<'t> {
     strings: BTreeSet<String>,
     file_context: BTreeSet<Context>,
     macro_depth: usize,
+    /// What each named function of the file does in its body (see [`body`]).
+    fn_facts: HashMap<String, BodyFacts>,
+    /// Per body being walked: timer variables ticked only in counted loops.
+    bounded_tickers: Vec<HashSet<String>>,
 }
 
 impl<'t> Walker<'t> {
@@ -162,6 +176,8 @@ impl<'t> Walker<'t> {
             strings: BTreeSet::new(),
             file_context: BTreeSet::new(),
             macro_depth: 0,
+            fn_facts: HashMap::new(),
+            bounded_tickers: Vec::new(),
         }
     }
 
@@ -301,14 +317,17 @@ impl<'t> Walker<'t> {
         // task (`tokio::spawn(jobs::cleanup_loop(pool))` in another file); `main` is the
         // process itself, and a dedicated worker binary is deployed on purpose.
         let background = name != "main" && never_returns(block);
+        let facts = body::loop_facts(block, &self.fn_facts);
         self.ctx = Ctx {
             unbounded_loop: false,
             spawned: background,
             retry: words::is_retry_helper_name(&name),
             test: self.ctx.test || attrs.iter().any(is_test_attr),
             // Only the name: a function body holds more than the timer's own work.
-            per_instance: self.ctx.per_instance || words::mentions_per_instance_work(&name),
-            guarded: false,
+            per_instance: self.ctx.per_instance
+                || words::mentions_per_instance_work(&name)
+                || facts.per_instance(),
+            guarded: facts.guard,
         };
         self.fn_names.push(name);
         self.current_fn = Some(self.fn_names.len() - 1);
@@ -318,7 +337,9 @@ impl<'t> Walker<'t> {
                 self.bind_typed(&t.pat, &t.ty);
             }
         }
+        self.bounded_tickers.push(body::bounded_tickers(block));
         self.visit_block(block);
+        self.bounded_tickers.pop();
         self.scopes.pop();
         (self.ctx, self.current_fn) = saved;
     }
@@ -448,6 +469,22 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         if client {
             self.file_context.insert(Context::ClientSide);
         }
+        // Procedural macros run inside the compiler, like a build script: files they
+        // write (generated docs, example configs) are build output.
+        let proc_macro = file.items.iter().any(|item| match item {
+            syn::Item::Use(u) => use_roots(&u.tree).any(|r| r == "proc_macro"),
+            syn::Item::ExternCrate(e) => e.ident == "proc_macro",
+            syn::Item::Fn(f) => f.attrs.iter().any(|a| {
+                a.path()
+                    .get_ident()
+                    .is_some_and(|i| i.to_string().starts_with("proc_macro"))
+            }),
+            _ => false,
+        });
+        if proc_macro {
+            self.file_context.insert(Context::Test);
+        }
+        self.fn_facts = body::function_facts(file);
         self.scopes.push(true);
         self.visit_items(&file.items);
         self.scopes.pop();
@@ -513,6 +550,12 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             // `let mut heartbeat = interval(..)`, `let metrics_task = tokio::spawn(..)`.
             if let Some(name) = simple_binding(&local.pat) {
                 self.ctx.per_instance |= words::mentions_per_instance_work(&name);
+                // `let mut ticker = interval(d); for _ in 0..30 { ticker.tick().await; .. }`
+                // paces a bounded wait.
+                self.ctx.retry |= self
+                    .bounded_tickers
+                    .last()
+                    .is_some_and(|b| b.contains(&name));
             }
             self.visit_expr(&init.expr);
             self.ctx = saved;
@@ -546,6 +589,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         if let Some((open, close)) = body_braces(&c.body) {
             self.ctx.per_instance |= self.short_body_mentions_per_instance(open, close);
         }
+        self.apply(body::loop_facts_expr(&c.body, &self.fn_facts));
         self.scopes.push(false);
         for input in &c.inputs {
             match input {
@@ -553,7 +597,10 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 other => self.bind_pat(other),
             }
         }
+        self.bounded_tickers
+            .push(body::bounded_tickers_expr(&c.body));
         self.visit_expr(&c.body);
+        self.bounded_tickers.pop();
         self.scopes.pop();
         self.ctx = saved;
     }
@@ -563,13 +610,23 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.ctx.unbounded_loop = false;
         let brace = a.block.brace_token.span;
         self.ctx.per_instance |= self.short_body_mentions_per_instance(brace.open(), brace.close());
+        self.apply(body::loop_facts(&a.block, &self.fn_facts));
+        self.bounded_tickers.push(body::bounded_tickers(&a.block));
         self.visit_block(&a.block);
+        self.bounded_tickers.pop();
         self.ctx = saved;
     }
 
     fn visit_expr_loop(&mut self, l: &'ast syn::ExprLoop) {
         let saved = self.ctx;
-        self.ctx.unbounded_loop = true;
+        // A loop that leaves once its batch is done (`if rows.is_empty() { break; }`)
+        // finishes; only a loop that runs until shutdown is a schedule.
+        self.ctx.unbounded_loop = !is_finite_loop(&l.body);
+        // `loop { sleep(d).await; if ready() { break; } }` waits; it is no job.
+        self.ctx.retry |= is_wait_loop(&l.body);
+        // A short loop body about metrics or heartbeats, like a short callback.
+        let brace = l.body.brace_token.span;
+        self.ctx.per_instance |= self.short_body_mentions_per_instance(brace.open(), brace.close());
         self.visit_block(&l.body);
         self.ctx = saved;
     }
@@ -619,7 +676,8 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_arm(&mut self, arm: &'ast syn::Arm) {
         let saved = self.ctx;
-        self.ctx.retry |= pat_is_variant(&arm.pat, "Err");
+        // `Err(e) =>`, also nested: `Ok(Err(e)) =>` of a `catch_unwind` result.
+        self.ctx.retry |= pat_holds_variant(&arm.pat, "Err");
         self.scopes.push(false);
         self.bind_pat(&arm.pat);
         if let syn::Pat::Guard(g) = &arm.pat {
@@ -677,7 +735,13 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 _ => break,
             };
         }
+        // `IntervalStream::new(interval(d)).take_until(done)`: ticks until something ends.
+        let saved_retry = self.ctx.retry;
+        self.ctx.retry |= links
+            .iter()
+            .any(|l| matches!(l.method.to_string().as_str(), "take_until" | "take"));
         self.visit_expr(root);
+        self.ctx.retry = saved_retry;
         let base = self.builder_of(root);
         let var = match root {
             Expr::Path(p) if base.is_some() => p.path.get_ident().map(|i| i.to_string()),
@@ -746,6 +810,12 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 }
 
 impl Walker<'_> {
+    /// Marks the body being entered as guarded or per-instance by its loops.
+    fn apply(&mut self, facts: BodyFacts) {
+        self.ctx.guarded |= facts.guard;
+        self.ctx.per_instance |= facts.per_instance();
+    }
+
     fn extend_var(&mut self, var: Option<&str>, calls: &[String]) {
         if let Some(var) = var {
             self.scopes.extend_builder(var, calls);

@@ -71,6 +71,29 @@ fn collect(e: &Expr, depth: usize, out: &mut String) {
     }
 }
 
+/// Names that only say when to stop (`shutdown_rx.recv()`, `cancel.is_cancelled()`,
+/// `cluster::is_offline()`), which periodic jobs check too.
+pub(super) fn is_stop_signal(text: &str) -> bool {
+    const STEMS: &[&str] = &[
+        "shutdown", "stop", "cancel", "close", "quit", "exit", "terminat", "kill", "signal",
+        "offline",
+    ];
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut prev_lower = false;
+    for c in text.chars().chain(std::iter::once(' ')) {
+        let boundary = !c.is_ascii_alphanumeric() || (c.is_ascii_uppercase() && prev_lower);
+        if boundary && !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+        if c.is_ascii_alphanumeric() {
+            word.push(c.to_ascii_lowercase());
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+    }
+    words.iter().any(|w| STEMS.iter().any(|s| w.starts_with(s)))
+}
+
 /// A retry helper's name (`retry`, `fetch_with_retry`, `connect_with_backoff`,
 /// `send_retrying`), unlike a periodic job that happens to retry things (`retry_failed_jobs`).
 pub(super) fn is_retry_helper_name(name: &str) -> bool {
@@ -115,9 +138,18 @@ mod tests {
         assert!(is_single_instance_guard("config scheduler enabled "));
         assert!(is_single_instance_guard("is_leader "));
         assert!(!is_single_instance_guard("enabled "));
+        assert!(!is_single_instance_guard(
+            "crate leaderboard recompute conn "
+        ));
+        assert!(is_single_instance_guard("leaderboard is_leader "));
         assert!(looks_retry("reconnect_delay"));
         assert!(looks_retry("fails min "));
         assert!(is_retry_helper_name("fetch_with_retry"));
+        assert!(is_stop_signal("shutdown_rx "));
+        assert!(is_stop_signal("cluster is_offline "));
+        assert!(is_stop_signal("token isCancelled "));
+        assert!(!is_stop_signal("user skills is_empty "));
+        assert!(!is_stop_signal("determine_batch "));
         assert!(is_retry_helper_name("connect_with_backoff"));
         assert!(!is_retry_helper_name("retry_failed_jobs"));
         assert!(is_temp_literal("/tmp/upload.bin"));
