@@ -116,6 +116,15 @@ const RETURN_TYPES: &[(&str, &str)] = &[
 /// Namespaces of file-system abstractions whose `IFileSystem.File` / `.Directory` mirror
 /// `System.IO.File` / `Directory`.
 const ABSTRACT_FS_NAMESPACES: &[&str] = &["System.IO.Abstractions", "Testably.Abstractions"];
+/// Type-name endings of objects that live with one connection, session or subscription on
+/// the instance that holds it: their timers and loops serve that object, not the cluster.
+const PER_CONNECTION_SUFFIXES: &[&str] = &[
+    "Connection",
+    "Subscription",
+    "Socket",
+    "WebSocketHandler",
+    "Stream",
+];
 /// Static methods that return an instance of the type they are called on.
 const FACTORY_METHODS: &[&str] = &["Load", "LoadAsync", "Parse", "FromFile", "FromStream"];
 /// Namespaces whose import marks a file as test code.
@@ -1176,9 +1185,11 @@ impl Walker<'_, '_> {
                 _ => {}
             }
         }
-        let named_per_instance = node
-            .child_by_field_name("name")
-            .is_some_and(|n| mentions_per_instance_work(text(n, self.src)));
+        let named_per_instance = node.child_by_field_name("name").is_some_and(|n| {
+            let name = text(n, self.src);
+            mentions_per_instance_work(name)
+                || PER_CONNECTION_SUFFIXES.iter().any(|s| name.ends_with(s))
+        });
         let ctx = Ctx {
             test: ctx.test || self.has_attribute(node, TEST_CLASS_ATTRIBUTES),
             per_instance: ctx.per_instance || named_per_instance,
@@ -3070,6 +3081,19 @@ class NightlyTrigger {
                 (20, false)
             ]
         );
+    }
+
+    #[test]
+    fn per_connection_objects_are_per_instance() {
+        let src = "class OrderFeedSubscription { async Task Run(CancellationToken ct) { using var t = new PeriodicTimer(TimeSpan.FromSeconds(5)); } }\nclass SessionSweeper { void S() { var t = new System.Timers.Timer(1000); } }";
+        let f = facts(src);
+        let per: Vec<bool> = f
+            .events
+            .iter()
+            .filter(|e| e.kind == EventKind::Construct)
+            .map(|e| e.context.contains(&Context::PerInstance))
+            .collect();
+        assert_eq!(per, vec![true, false]);
     }
 
     #[test]
