@@ -1872,6 +1872,10 @@ impl Walker<'_, '_> {
 
     fn arg(&self, expr: Node<'_>) -> Arg {
         let expr = unwrap_expr(expr);
+        // `$"Filename={Path.Combine(Path.GetTempPath(), "app.db")}"`
+        if expr.kind() == "interpolated_string_expression" && self.is_temp_path(expr) {
+            return Arg::TempPath;
+        }
         if let Some(s) = string_value(expr, self.src) {
             return Arg::Str(s);
         }
@@ -2047,7 +2051,8 @@ impl Walker<'_, '_> {
                     let lower = text(node, self.src).to_ascii_lowercase();
                     let value = lower.trim_end_matches(['"', '\'']);
                     found = value.ends_with(".tmp") || value.ends_with(".temp");
-                    false
+                    // Look into the interpolations: `$"{Path.GetTempPath()}/x.db"`.
+                    !found && node.kind() == "interpolated_string_expression"
                 }
                 "lambda_expression" | "anonymous_method_expression" => false,
                 _ => true,
@@ -3313,6 +3318,14 @@ class Zipper {
                 (13, false)
             ]
         );
+        let f = facts("class D { void M() { var c = new SqliteConnection($\"Data Source={Path.Combine(Path.GetTempPath(), \"a.db\")}\"); var d = new SqliteConnection($\"Data Source={dir}/a.db\"); } }");
+        let temp: Vec<bool> = f
+            .events
+            .iter()
+            .filter(|e| e.kind == EventKind::Construct)
+            .map(|e| matches!(e.args.first(), Some(Arg::TempPath)))
+            .collect();
+        assert_eq!(temp, vec![true, false]);
     }
 
     #[test]
