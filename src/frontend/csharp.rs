@@ -229,7 +229,8 @@ pub fn extract(text: &str, implicit_namespaces: &[String]) -> Extracted {
 /// - C# 14 null-conditional assignment (`order?.Status = s`), read as `order .Status = s`;
 /// - `[type]`, `[method]`, ... (an index or collection element named like an attribute
 ///   target), which the grammar takes for an attribute target;
-/// - `async`, `required` and `partial` used as names (`if (async)`), renamed `asyn_`, ....
+/// - `async`, `required` and `partial` used as names (`if (async)`), renamed `asyn_`, ...;
+/// - list-pattern slices (`[..]`, `[.., x]`) and the empty interpolated string `$""`.
 fn rewrite_for_grammar(src: &str, all_branches: bool) -> Option<String> {
     let mut out: Vec<u8> = src.as_bytes().to_vec();
     let mut changed = false;
@@ -328,6 +329,28 @@ fn rewrite_for_grammar(src: &str, all_branches: bool) -> Option<String> {
             let at = i + pos;
             out[at + 2] = out[at + 2].to_ascii_uppercase();
             i = at + word.len();
+            changed = true;
+        }
+    }
+    // List-pattern slices (`is [..]`, `[.., '/']`, `[first, ..]`) read as discards, and the
+    // empty interpolated string `$""` as `""`.
+    for (from, to) in [("[..]", "[_ ]"), ("[..,", "[_ ,"), (", ..]", ", _ ]")] {
+        let mut i = 0;
+        while let Some(pos) = src[i..].find(from) {
+            let at = i + pos;
+            out[at..at + to.len()].copy_from_slice(to.as_bytes());
+            i = at + from.len();
+            changed = true;
+        }
+    }
+    let mut i = 0;
+    while let Some(pos) = src[i..].find("$\"\"") {
+        let at = i + pos;
+        i = at + 3;
+        let before = at.checked_sub(1).map(|b| bytes[b]);
+        let after = bytes.get(at + 3);
+        if !matches!(before, Some(b'"' | b'$' | b'@')) && after != Some(&b'"') {
+            out[at] = b' ';
             changed = true;
         }
     }
@@ -3247,6 +3270,8 @@ class C
         if (async) { required = null; }
         Save(loaded, async: async);
         var run = async () => await Task.Yield();
+        var empty = $"";
+        var any = names is [..] && names is [.., var last] && names is [var first, ..];
         order?.Status = "paid";
         var builder = new ConfigurationBuilder()
             .AddJsonFile("appsettings.json")
@@ -3271,7 +3296,7 @@ class C
         );
         let f = out.facts;
         let delete = call(&f, "System.IO.File.Delete");
-        assert_eq!(line(src, delete), 34);
+        assert_eq!(line(src, delete), 36);
         // Alternatives that only parse one at a time: the first branch is read.
         let alt = "class D {\n#if NET8_0\n void M() {\n#else\n void N() {\n#endif\n  File.Delete(\"y\");\n }\n}\n";
         let out = extract(alt, &implicit());
