@@ -1,6 +1,7 @@
 //! Unit tests of the C# frontend.
 
-use super::{extract, global_usings, method_is};
+use super::syntax::method_is;
+use super::{extract, global_usings};
 use crate::event::{Arg, Context, Event, EventKind, FileFacts};
 
 /// The implicit usings of an SDK-style project.
