@@ -25,7 +25,7 @@ pub struct Document<'a> {
     pub text: &'a str,
     /// The language to parse it as.
     pub language: Language,
-    /// Settings the text cannot tell (C# implicit usings, JSX).
+    /// Settings the text cannot tell (C# implicit usings, JSX, a Rust tool crate).
     pub options: FrontendOptions,
 }
 
@@ -122,7 +122,7 @@ impl Engine {
         if is_test_path(doc.path) {
             extracted.facts.file_context.insert(Context::Test);
         }
-        if is_tooling_path(doc.path) {
+        if is_tooling_path(doc.path) || doc.options.tool_project {
             extracted.facts.file_context.insert(Context::Tooling);
         }
         if matches!(doc.language, Language::JavaScript | Language::TypeScript)

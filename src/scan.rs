@@ -1,5 +1,6 @@
 //! Scans files on disk: discover, read with guards, lint in parallel, collect.
 
+use crate::cargo_project::CargoCache;
 use crate::discover::{discover, display_path, SourceFile};
 use crate::engine::{Document, Engine, Outcome};
 use crate::finding::{sort, Finding};
@@ -47,12 +48,12 @@ enum FileOutcome {
 /// Scans `roots` (files or directories) relative to `cwd`. Never panics on input.
 pub fn scan(engine: &Engine, roots: &[PathBuf], cwd: &Path, threads: usize) -> ScanResult {
     let (files, walk_errors) = discover(roots, threads);
-    let csproj = CsprojCache::default();
+    let projects = Projects::default();
     let outcomes: Vec<(String, FileOutcome)> = files
         .par_iter()
         .map(|file| {
             let shown = display_path(&file.path, cwd);
-            let outcome = scan_file(engine, file, &shown, &csproj);
+            let outcome = scan_file(engine, file, &shown, &projects);
             (shown, outcome)
         })
         .collect();
@@ -84,14 +85,21 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], cwd: &Path, threads: usize) -> S
     result
 }
 
-fn scan_file(engine: &Engine, file: &SourceFile, shown: &str, csproj: &CsprojCache) -> FileOutcome {
+/// Project files read while scanning, cached per directory.
+#[derive(Default)]
+struct Projects {
+    csproj: CsprojCache,
+    cargo: CargoCache,
+}
+
+fn scan_file(engine: &Engine, file: &SourceFile, shown: &str, projects: &Projects) -> FileOutcome {
     let text = match read_source(&file.path) {
         Ok(text) => text,
         Err(message) => return FileOutcome::Failed(message),
     };
     let options = FrontendOptions {
         csharp_implicit_namespaces: if file.language == Language::CSharp {
-            csproj.implicit_namespaces(&file.path)
+            projects.csproj.implicit_namespaces(&file.path)
         } else {
             Vec::new()
         },
@@ -99,6 +107,7 @@ fn scan_file(engine: &Engine, file: &SourceFile, shown: &str, csproj: &CsprojCac
             .path
             .extension()
             .is_some_and(|x| x == "tsx" || x == "jsx"),
+        tool_project: file.language == Language::Rust && projects.cargo.is_tool(&file.path),
     };
     let doc = Document {
         path: shown,

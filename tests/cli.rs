@@ -295,3 +295,38 @@ fn rust_src_bin_is_source_but_dotnet_bin_is_output() {
         .collect();
     assert_eq!(paths, ["server/src/bin/worker.rs"]);
 }
+
+#[test]
+fn a_rust_command_line_crate_is_tooling_but_a_server_crate_is_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let write = "fn main() { std::fs::write(\"state.json\", b\"{}\").unwrap(); }\n";
+    std::fs::write(
+        d.join("Cargo.toml"),
+        "[workspace]\nmembers = [\"crates/*\"]\n\n[workspace.dependencies]\nclap = { version = \"4\", features = [\"derive\"] }\n",
+    )
+    .unwrap();
+    for (name, deps) in [
+        ("api", "axum = \"0.8\"\nclap.workspace = true\n"),
+        ("admin", "clap.workspace = true\nserde_json = \"1\"\n"),
+    ] {
+        let crate_dir = d.join("crates").join(name);
+        std::fs::create_dir_all(crate_dir.join("src")).unwrap();
+        std::fs::write(
+            crate_dir.join("Cargo.toml"),
+            format!(
+                "[package]\nname = \"shop-{name}\"\nversion = \"0.1.0\"\n\n[dependencies]\n{deps}"
+            ),
+        )
+        .unwrap();
+        std::fs::write(crate_dir.join("src/main.rs"), write).unwrap();
+    }
+    let (value, _) = json(&["."], d);
+    let paths: Vec<&str> = value["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["crates/api/src/main.rs"]);
+}

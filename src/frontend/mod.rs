@@ -74,6 +74,9 @@ pub struct FrontendOptions {
     pub csharp_implicit_namespaces: Vec<String>,
     /// Parse TypeScript/JavaScript as TSX/JSX (by file extension).
     pub jsx: bool,
+    /// The file belongs to a command-line tool's project (for Rust: its crate's
+    /// `Cargo.toml`, see [`crate::cargo_project`]); the engine treats it as tooling.
+    pub tool_project: bool,
 }
 
 /// Runs the frontend for `language` over `text`.
