@@ -8,8 +8,16 @@
 //! - it depends (in `[dependencies]` or `[target.*.dependencies]`, not optionally) on an
 //!   interactive terminal crate (dialoguer, inquire, ratatui, crossterm, rustyline, ...), or
 //!   builds a binary and depends on an argument parser (clap, structopt, argh, pico-args,
-//!   ...) or a progress-bar crate (indicatif), **and** depends (even optionally) on no
-//!   crate that serves requests or runs jobs.
+//!   ...) or a progress-bar crate (indicatif) and on no path dependency that serves
+//!   requests itself or through its own path dependencies (a service's main crate often
+//!   parses arguments and leaves the HTTP stack to a sibling crate), **and** it depends
+//!   on no crate that serves requests or runs jobs: for the weak argument-parser signal
+//!   not even optionally or by a sibling crate's name, for the strong terminal signal
+//!   only a server framework it always links counts.
+//!
+//! Only files in the crate's source directories count (not fixtures beside it), and
+//! when the tool signal is an argument parser or a `[[bin]]` name in a crate that also
+//! has a library, only the binaries' files (see [`ToolScope`]).
 //!
 //! The "serves requests" list is HTTP/gRPC servers (axum, actix-web, actix-rt, warp,
 //! rocket, poem, salvo, tide, tonic, tower-http, hyper with its `server` or `full`
@@ -21,7 +29,7 @@
 //! local-first clients use them as much as services do. An argument parser alone is
 //! no signal in a library: a server's shared config crate derives `clap::Parser` too.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use toml::{Table, Value};
@@ -103,22 +111,45 @@ const SERVER_CRATES: &[&str] = &[
     "fang",
 ];
 
-/// Whether a crate manifest (`Cargo.toml` text) describes a command-line tool.
-/// `dir_name` is the crate directory's name, `has_bin` whether it builds a binary
-/// (`src/main.rs` or `src/bin/`), `workspace` the workspace root manifest's text (for
-/// features of `workspace = true` dependencies).
-pub fn is_tool_manifest(
+/// Which of a crate's sources count as a command-line tool's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ToolScope {
+    /// All of them (a tool's package name, an interactive terminal crate, or an
+    /// argument parser in a crate without a library).
+    Crate,
+    /// Only the binaries' (`src/main.rs`, `src/bin/`, `[[bin]]` paths): the crate also
+    /// has a library, which a service may well link (a write-ahead log with a small
+    /// inspection binary).
+    Binaries,
+}
+
+/// The targets a crate builds, as found on disk (`src/main.rs` or `src/bin/`, and
+/// `src/lib.rs`); `[[bin]]` and `[lib]` sections of the manifest are added to these.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Targets {
+    /// A binary target exists.
+    pub bin: bool,
+    /// A library target exists.
+    pub lib: bool,
+}
+
+/// Whether, and for which sources, a crate manifest (`Cargo.toml` text) describes a
+/// command-line tool. `dir_name` is the crate directory's name, `workspace` the
+/// workspace root manifest's text (for features of `workspace = true` dependencies),
+/// `links_server` tells whether a path dependency (`(inherited from the workspace,
+/// path)`) serves requests itself or through its own path dependencies: a service's
+/// main crate often parses arguments and leaves the HTTP stack to a sibling crate, so
+/// an argument parser only counts when no such dependency does (an interactive terminal
+/// crate counts regardless).
+pub fn tool_scope(
     manifest: &str,
     dir_name: &str,
-    has_bin: bool,
+    targets: Targets,
     workspace: Option<&str>,
-) -> bool {
-    let Ok(table) = manifest.parse::<Table>() else {
-        return false;
-    };
-    let Some(package) = table.get("package").and_then(Value::as_table) else {
-        return false;
-    };
+    links_server: &dyn Fn(bool, &str) -> bool,
+) -> Option<ToolScope> {
+    let table = manifest.parse::<Table>().ok()?;
+    let package = table.get("package").and_then(Value::as_table)?;
     let workspace_deps = workspace
         .and_then(|w| w.parse::<Table>().ok())
         .and_then(|w| {
@@ -138,25 +169,40 @@ pub fn is_tool_manifest(
                 .collect()
         })
         .unwrap_or_default();
+    let has_bin = targets.bin || !bins.is_empty();
+    let binaries_only = if targets.lib || table.contains_key("lib") {
+        ToolScope::Binaries
+    } else {
+        ToolScope::Crate
+    };
+    // A tool's name wins even over a server crate: `cargo-shuttle` runs a local
+    // callback server, `quickwit-cli` starts the whole service.
+    if [name, dir_name].into_iter().any(is_tool_name) {
+        return Some(ToolScope::Crate);
+    }
+    if bins.iter().copied().any(is_tool_name) {
+        return Some(binaries_only);
+    }
     let deps = dependencies(&table, &workspace_deps);
-    let serves = deps.iter().any(|d| d.serves());
-    if std::iter::once(name)
-        .chain(bins.iter().copied())
-        .chain(std::iter::once(dir_name))
-        .any(is_tool_name)
-    {
-        // A tool's name wins even over a server crate: `cargo-shuttle` runs a local
-        // callback server, `quickwit-cli` starts the whole service.
-        return true;
+    let uses = |list: &[&str]| {
+        deps.iter()
+            .any(|d| !d.optional && list.contains(&d.name.as_str()))
+    };
+    // An interactive terminal crate is strong evidence: only a server framework the crate
+    // always links outweighs it (an optional `server` feature or a sibling `*-daemon`
+    // crate has its own sources, classified on their own).
+    if uses(TERMINAL_UI) {
+        let runs_a_server = deps.iter().any(|d| !d.optional && d.is_server_framework());
+        return (!runs_a_server).then_some(ToolScope::Crate);
     }
-    if serves {
-        return false;
-    }
-    let has_bin = has_bin || !bins.is_empty();
-    deps.iter().filter(|d| !d.optional).any(|d| {
-        TERMINAL_UI.contains(&d.name.as_str())
-            || (has_bin && ARG_PARSERS.contains(&d.name.as_str()))
-    })
+    // An argument parser is weak evidence: any server crate, even optional or reached
+    // through a path dependency, outweighs it.
+    let serves = deps.iter().any(Dependency::serves)
+        || deps
+            .iter()
+            .filter_map(|d| d.path.as_ref())
+            .any(|(inherited, path)| links_server(*inherited, path));
+    (has_bin && uses(ARG_PARSERS) && !serves).then_some(binaries_only)
 }
 
 /// `cargo-*`, or ending in `cli`, `tool(s)` or `ctl`.
@@ -175,10 +221,13 @@ struct Dependency {
     name: String,
     optional: bool,
     features: Vec<String>,
+    /// A `path` dependency's directory: (inherited from the workspace, path).
+    path: Option<(bool, String)>,
 }
 
 impl Dependency {
-    fn serves(&self) -> bool {
+    /// A crate from [`SERVER_CRATES`], or hyper with its `server`/`full` feature.
+    fn is_server_framework(&self) -> bool {
         let name = self.name.as_str();
         if name == "hyper" {
             return self
@@ -187,9 +236,14 @@ impl Dependency {
                 .any(|f| matches!(f.as_str(), "server" | "full"));
         }
         SERVER_CRATES.contains(&name)
+    }
+
+    /// A server framework, or a crate named `*-server`/`*-serve`/`*-service`/`*-daemon`.
+    fn serves(&self) -> bool {
+        self.is_server_framework()
             || ["-server", "-serve", "-service", "-daemon"]
                 .iter()
-                .any(|s| name.ends_with(s))
+                .any(|s| self.name.ends_with(s))
     }
 }
 
@@ -222,7 +276,11 @@ fn dependencies(table: &Table, workspace_deps: &Table) -> Vec<Dependency> {
             let mut name = key.as_str();
             let mut optional = false;
             let mut features = Vec::new();
+            let mut path = None;
             if let Some(spec) = spec.as_table() {
+                if let Some(p) = spec.get("path").and_then(Value::as_str) {
+                    path = Some((false, p.to_string()));
+                }
                 if let Some(package) = spec.get("package").and_then(Value::as_str) {
                     name = package;
                 }
@@ -234,6 +292,9 @@ fn dependencies(table: &Table, workspace_deps: &Table) -> Vec<Dependency> {
                             name = package;
                         }
                         features.extend(strings(inherited.get("features")));
+                        if let Some(p) = inherited.get("path").and_then(Value::as_str) {
+                            path = Some((true, p.to_string()));
+                        }
                     }
                 }
             }
@@ -241,6 +302,7 @@ fn dependencies(table: &Table, workspace_deps: &Table) -> Vec<Dependency> {
                 name: name.replace('_', "-"),
                 optional,
                 features,
+                path,
             });
         }
     }
@@ -250,38 +312,70 @@ fn dependencies(table: &Table, workspace_deps: &Table) -> Vec<Dependency> {
 /// Looks up and caches, per directory, whether a Rust file's crate is a command-line tool.
 #[derive(Debug, Default)]
 pub struct CargoCache {
-    by_dir: Mutex<HashMap<PathBuf, bool>>,
-    /// Per crate directory, so each manifest is read once: whether the crate is a tool,
-    /// and the directories its library and binaries are compiled from.
-    by_crate: Mutex<HashMap<PathBuf, (bool, Vec<PathBuf>)>>,
+    /// Whether every file of the directory is a tool's, else which files are.
+    by_dir: Mutex<HashMap<PathBuf, (bool, Vec<PathBuf>)>>,
+    /// Per crate directory, so each manifest is read once.
+    by_crate: Mutex<HashMap<PathBuf, CrateInfo>>,
+}
+
+/// What one crate's manifest and layout tell.
+#[derive(Debug, Clone, Default)]
+struct CrateInfo {
+    scope: Option<ToolScope>,
+    /// Directories the crate's targets are compiled from: `src/` and those of `[lib]`
+    /// and `[[bin]]` paths.
+    sources: Vec<PathBuf>,
+    /// Directories holding only binaries: `src/bin/` and those of `[[bin]]` paths
+    /// outside `src/` and the crate root.
+    bin_dirs: Vec<PathBuf>,
+    /// Binary roots: `src/main.rs` and `[[bin]]` paths.
+    bin_files: Vec<PathBuf>,
 }
 
 impl CargoCache {
     /// Whether the Rust file at `path` is compiled into a command-line tool: it lies in
-    /// the source directory (`src/`, or that of a `[lib]`/`[[bin]]` `path`) of the crate
-    /// whose `Cargo.toml` is nearest above it. `false` with no manifest, one without
-    /// `[package]`, or a file outside the crate's sources (fixtures, vendored samples).
+    /// the sources (see [`ToolScope`]) of the crate whose `Cargo.toml` is nearest above
+    /// it. `false` with no manifest, one without `[package]`, or a file outside the
+    /// crate's source directories (fixtures, vendored samples).
     pub fn is_tool(&self, path: &Path) -> bool {
+        // Relative paths (`./main.rs` when scanning inside `src/`) must still reach the
+        // manifest above the working directory.
+        let Ok(path) = std::path::absolute(path) else {
+            return false;
+        };
+        let path = path.as_path();
         let Some(dir) = path.parent() else {
             return false;
         };
-        if let Some(&hit) = lock(&self.by_dir).get(dir) {
-            return hit;
+        if let Some((all, files)) = lock(&self.by_dir).get(dir) {
+            return *all || files.iter().any(|f| f == path);
         }
         let found = match dir.ancestors().find(|d| d.join("Cargo.toml").is_file()) {
-            None => false,
+            None => (false, Vec::new()),
             Some(crate_dir) => {
                 let cached = lock(&self.by_crate).get(crate_dir).cloned();
-                let (tool, sources) = cached.unwrap_or_else(|| {
+                let info = cached.unwrap_or_else(|| {
                     let found = read_crate(crate_dir);
                     lock(&self.by_crate).insert(crate_dir.to_path_buf(), found.clone());
                     found
                 });
-                tool && sources.iter().any(|s| dir.starts_with(s))
+                let under = |dirs: &[PathBuf]| dirs.iter().any(|s| dir.starts_with(s));
+                match info.scope {
+                    None => (false, Vec::new()),
+                    Some(ToolScope::Crate) => (under(&info.sources), Vec::new()),
+                    Some(ToolScope::Binaries) => (
+                        under(&info.bin_dirs),
+                        info.bin_files
+                            .into_iter()
+                            .filter(|f| f.parent() == Some(dir))
+                            .collect(),
+                    ),
+                }
             }
         };
+        let hit = found.0 || found.1.iter().any(|f| f == path);
         lock(&self.by_dir).insert(dir.to_path_buf(), found);
-        found
+        hit
     }
 }
 
@@ -289,10 +383,10 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Whether the crate in `crate_dir` is a tool, and its source directories.
-fn read_crate(crate_dir: &Path) -> (bool, Vec<PathBuf>) {
+/// What the crate in `crate_dir` is, and where its sources lie.
+fn read_crate(crate_dir: &Path) -> CrateInfo {
     let Ok(manifest) = std::fs::read_to_string(crate_dir.join("Cargo.toml")) else {
-        return (false, Vec::new());
+        return CrateInfo::default();
     };
     // Crate directories are absolute or relative to the working directory; a bare
     // `.` has no name, so ask the file system for it.
@@ -305,49 +399,123 @@ fn read_crate(crate_dir: &Path) -> (bool, Vec<PathBuf>) {
                 .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
         })
         .unwrap_or_default();
-    let has_bin = crate_dir.join("src/main.rs").is_file() || crate_dir.join("src/bin").is_dir();
-    let workspace = if manifest.contains("workspace") {
-        crate_dir
-            .ancestors()
-            .skip(1)
-            .filter_map(|d| std::fs::read_to_string(d.join("Cargo.toml")).ok())
-            .find(|text| text.contains("[workspace"))
-    } else {
-        None
+    let src = crate_dir.join("src");
+    let targets = Targets {
+        bin: src.join("main.rs").is_file() || src.join("bin").is_dir(),
+        lib: src.join("lib.rs").is_file(),
     };
-    let tool = is_tool_manifest(&manifest, &dir_name, has_bin, workspace.as_deref());
-    let mut sources = vec![crate_dir.join("src")];
-    sources.extend(
-        target_paths(&manifest)
-            .iter()
-            .filter_map(|p| Path::new(p).parent())
-            .map(|p| crate_dir.join(p)),
+    let workspace = workspace_root(crate_dir, &manifest);
+    let links_server = |inherited: bool, path: &str| {
+        let base = match (&workspace, inherited) {
+            (Some((root, _)), true) => root.as_path(),
+            _ => crate_dir,
+        };
+        serves_through_paths(&base.join(path), &mut HashSet::new())
+    };
+    let scope = tool_scope(
+        &manifest,
+        &dir_name,
+        targets,
+        workspace.as_ref().map(|(_, text)| text.as_str()),
+        &links_server,
     );
-    (tool, sources)
+    let (lib_paths, bin_paths) = target_paths(&manifest);
+    let parent = |p: &String| crate_dir.join(p).parent().map(Path::to_path_buf);
+    let mut sources = vec![src.clone()];
+    sources.extend(lib_paths.iter().chain(&bin_paths).filter_map(parent));
+    let mut bin_dirs = vec![src.join("bin")];
+    bin_dirs.extend(
+        bin_paths
+            .iter()
+            .filter_map(parent)
+            .filter(|d| d != &src && d != crate_dir),
+    );
+    let mut bin_files = vec![src.join("main.rs")];
+    bin_files.extend(bin_paths.iter().map(|p| crate_dir.join(p)));
+    CrateInfo {
+        scope,
+        sources,
+        bin_dirs,
+        bin_files,
+    }
 }
 
-/// The `path`s of `[lib]` and `[[bin]]` targets.
-fn target_paths(manifest: &str) -> Vec<String> {
-    let Ok(table) = manifest.parse::<Table>() else {
-        return Vec::new();
+/// The directory and manifest text of the workspace above a crate (when its manifest
+/// mentions a workspace at all).
+fn workspace_root(crate_dir: &Path, manifest: &str) -> Option<(PathBuf, String)> {
+    if !manifest.contains("workspace") {
+        return None;
+    }
+    crate_dir.ancestors().skip(1).find_map(|d| {
+        let text = std::fs::read_to_string(d.join("Cargo.toml")).ok()?;
+        text.contains("[workspace").then(|| (d.to_path_buf(), text))
+    })
+}
+
+/// Whether the crate in `dir` depends on a server crate, itself or through its own
+/// path dependencies.
+fn serves_through_paths(dir: &Path, seen: &mut HashSet<PathBuf>) -> bool {
+    if seen.len() > 200 || !seen.insert(dir.to_path_buf()) {
+        return false;
+    }
+    let Ok(manifest) = std::fs::read_to_string(dir.join("Cargo.toml")) else {
+        return false;
     };
-    let lib = table.get("lib").into_iter();
+    let Ok(table) = manifest.parse::<Table>() else {
+        return false;
+    };
+    let workspace = workspace_root(dir, &manifest);
+    let workspace_deps = workspace
+        .as_ref()
+        .and_then(|(_, w)| w.parse::<Table>().ok())
+        .and_then(|w| {
+            w.get("workspace")
+                .and_then(|w| w.get("dependencies"))
+                .and_then(Value::as_table)
+                .cloned()
+        })
+        .unwrap_or_default();
+    let deps = dependencies(&table, &workspace_deps);
+    deps.iter().any(Dependency::serves)
+        || deps
+            .iter()
+            .filter_map(|d| d.path.as_ref())
+            .any(|(inherited, path)| {
+                let base = match (&workspace, inherited) {
+                    (Some((root, _)), true) => root.as_path(),
+                    _ => dir,
+                };
+                serves_through_paths(&base.join(path), seen)
+            })
+}
+
+/// The `path`s of the `[lib]` and of the `[[bin]]` targets.
+fn target_paths(manifest: &str) -> (Vec<String>, Vec<String>) {
+    let Ok(table) = manifest.parse::<Table>() else {
+        return (Vec::new(), Vec::new());
+    };
+    let path = |t: &Value| t.get("path").and_then(Value::as_str).map(str::to_string);
+    let lib = table.get("lib").and_then(path).into_iter().collect();
     let bins = table
         .get("bin")
         .and_then(Value::as_array)
         .into_iter()
-        .flatten();
-    lib.chain(bins)
-        .filter_map(|t| t.get("path").and_then(Value::as_str).map(str::to_string))
-        .collect()
+        .flatten()
+        .filter_map(path)
+        .collect();
+    (lib, bins)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn tool(manifest: &str, dir: &str, has_bin: bool) -> bool {
-        is_tool_manifest(manifest, dir, has_bin, None)
+    fn tool(manifest: &str, dir: &str, bin: bool) -> bool {
+        scope(manifest, dir, bin, false).is_some()
+    }
+
+    fn scope(manifest: &str, dir: &str, bin: bool, lib: bool) -> Option<ToolScope> {
+        tool_scope(manifest, dir, Targets { bin, lib }, None, &|_, _| false)
     }
 
     #[test]
@@ -382,14 +550,37 @@ sqlx = { version = "0.8", features = ["postgres"] }
             "web = { package = \"actix-web\", version = \"4\" }",
             "axum = { version = \"0.8\", optional = true }",
         ] {
-            let m = format!(
-                "[package]\nname = \"shop\"\n\n[dependencies]\nclap = \"4\"\ndialoguer = \"0.11\"\n{server}\n"
-            );
+            let m =
+                format!("[package]\nname = \"shop\"\n\n[dependencies]\nclap = \"4\"\n{server}\n");
             assert!(!tool(&m, "shop", true), "{server}");
         }
         // hyper as a client only is no server.
         let client = "[package]\nname = \"fetcher\"\n[dependencies]\nclap = \"4\"\nhyper = { version = \"1\", features = [\"client\", \"http1\"] }\n";
         assert!(tool(client, "fetcher", true));
+    }
+
+    #[test]
+    fn an_argument_parser_beside_a_library_covers_only_the_binaries() {
+        let m = "[package]\nname = \"wal\"\n[dependencies]\ndocopt = \"1\"\nmemmap2 = \"0.9\"\n";
+        assert_eq!(scope(m, "wal", true, true), Some(ToolScope::Binaries));
+        assert_eq!(scope(m, "wal", true, false), Some(ToolScope::Crate));
+        let named =
+            "[package]\nname = \"wal\"\n[[bin]]\nname = \"walctl\"\npath = \"src/bin/ctl.rs\"\n";
+        assert_eq!(scope(named, "wal", false, true), Some(ToolScope::Binaries));
+        let tui = "[package]\nname = \"hist\"\n[dependencies]\ncrossterm = \"0.28\"\n";
+        assert_eq!(scope(tui, "hist", true, true), Some(ToolScope::Crate));
+    }
+
+    #[test]
+    fn only_a_linked_server_framework_outweighs_a_terminal_ui() {
+        let m = "[package]\nname = \"shell\"\n[dependencies]\nratatui = \"0.29\"\nshell-daemon = { path = \"../daemon\" }\nshell-server = { path = \"../server\", optional = true }\naxum = { version = \"0.8\", optional = true }\n";
+        assert!(tool(m, "shell", true));
+        let linked =
+            "[package]\nname = \"shell\"\n[dependencies]\nratatui = \"0.29\"\nwarp = \"0.3\"\n";
+        assert!(!tool(linked, "shell", true));
+        // The weak signal gives way to the same optional server.
+        let clap = "[package]\nname = \"shell\"\n[dependencies]\nclap = \"4\"\naxum = { version = \"0.8\", optional = true }\n";
+        assert!(!tool(clap, "shell", true));
     }
 
     #[test]
@@ -464,6 +655,21 @@ cli = ["dep:clap"]
         assert!(cache.is_tool(&d.join("src/cmd/dump.rs")));
         assert!(cache.is_tool(&d.join("jobs/sweep.rs")));
         assert!(!cache.is_tool(&d.join("fixtures/server.rs")));
+        // Beside a library, only the binaries are the tool's.
+        let w = d.join("wal");
+        std::fs::create_dir_all(w.join("src/bin")).unwrap();
+        std::fs::write(w.join("src/lib.rs"), "").unwrap();
+        std::fs::write(w.join("src/main.rs"), "").unwrap();
+        std::fs::write(
+            w.join("Cargo.toml"),
+            "[package]\nname = \"wal\"\n[dependencies]\nclap = \"4\"\n",
+        )
+        .unwrap();
+        let cache = CargoCache::default();
+        assert!(!cache.is_tool(&w.join("src/lib.rs")));
+        assert!(!cache.is_tool(&w.join("src/segment.rs")));
+        assert!(cache.is_tool(&w.join("src/main.rs")));
+        assert!(cache.is_tool(&w.join("src/bin/inspect.rs")));
         assert!(!CargoCache::default().is_tool(Path::new("/no/such/dir/main.rs")));
     }
 
@@ -471,7 +677,23 @@ cli = ["dep:clap"]
     fn inherits_features_from_the_workspace() {
         let ws = "[workspace]\n[workspace.dependencies]\nhyper = { version = \"1\", features = [\"server\"] }\nclap = \"4\"\n";
         let m = "[package]\nname = \"gateway\"\n[dependencies]\nclap.workspace = true\nhyper = { workspace = true }\n";
-        assert!(!is_tool_manifest(m, "gateway", true, Some(ws)));
-        assert!(is_tool_manifest(m, "gateway", true, None));
+        let bin = Targets {
+            bin: true,
+            lib: false,
+        };
+        let no = |_: bool, _: &str| false;
+        assert_eq!(tool_scope(m, "gateway", bin, Some(ws), &no), None);
+        assert_eq!(
+            tool_scope(m, "gateway", bin, None, &no),
+            Some(ToolScope::Crate)
+        );
+        // A main crate parsing arguments for a server its sibling crate runs.
+        let main = "[package]\nname = \"shop\"\n[dependencies]\nclap = \"4\"\nshop-http = { path = \"../http\" }\n";
+        let http = |inherited: bool, path: &str| !inherited && path == "../http";
+        assert_eq!(tool_scope(main, "shop", bin, None, &http), None);
+        assert_eq!(
+            tool_scope(main, "shop", bin, None, &no),
+            Some(ToolScope::Crate)
+        );
     }
 }

@@ -309,6 +309,11 @@ fn a_rust_command_line_crate_is_tooling_but_a_server_crate_is_not() {
     for (name, deps) in [
         ("api", "axum = \"0.8\"\nclap.workspace = true\n"),
         ("admin", "clap.workspace = true\nserde_json = \"1\"\n"),
+        // The main binary parses arguments and runs the server of a sibling crate.
+        (
+            "shop",
+            "clap.workspace = true\nshop-api = { path = \"../api\" }\n",
+        ),
     ] {
         let crate_dir = d.join("crates").join(name);
         std::fs::create_dir_all(crate_dir.join("src")).unwrap();
@@ -328,5 +333,10 @@ fn a_rust_command_line_crate_is_tooling_but_a_server_crate_is_not() {
         .iter()
         .map(|f| f["path"].as_str().unwrap())
         .collect();
-    assert_eq!(paths, ["crates/api/src/main.rs"]);
+    assert_eq!(paths, ["crates/api/src/main.rs", "crates/shop/src/main.rs"]);
+    // Scanned from inside a crate, the manifest above the working directory still counts.
+    let (value, code) = json(&["."], &d.join("crates/admin/src"));
+    assert_eq!(code, 0, "{value:#}");
+    let (value, code) = json(&["main.rs"], &d.join("crates/api/src"));
+    assert_eq!(code, 1, "{value:#}");
 }
