@@ -38,7 +38,8 @@ const BROWSER_MODULES: &[&str] = &[
     "jquery",
     "lit",
 ];
-/// Command-line argument parsers: a file importing one is a CLI script, not a server.
+/// Command-line argument parsers, prompts and code generators: a file importing one is a
+/// CLI script or build tool, not a server.
 const CLI_MODULES: &[&str] = &[
     "commander",
     "yargs",
@@ -49,6 +50,19 @@ const CLI_MODULES: &[&str] = &[
     "@oclif/core",
     "sade",
     "arg",
+    // Terminal prompts and spinners: someone is at a keyboard, not behind a load balancer.
+    "inquirer",
+    "@inquirer/prompts",
+    "prompts",
+    "enquirer",
+    "@clack/prompts",
+    "ora",
+    // Code generators run by developers.
+    "@nx/devkit",
+    "@angular-devkit/schematics",
+    "yeoman-generator",
+    "plop",
+    "node-plop",
 ];
 /// Modules that mark a file as test code.
 const TEST_MODULES: &[&str] = &[
@@ -460,7 +474,7 @@ fn note_module(module: &str, facts: &mut FileFacts) {
 
 /// What a declarator's value makes its name stand for.
 fn value_binding(value: Node<'_>, src: &str, scopes: &Scopes) -> Binding {
-    if is_temp_path_value(value, src) {
+    if is_temp_path_value(value, src) || is_temp_path_node(value, src, scopes, 0) {
         return Binding::TempPath;
     }
     if value.kind() == "object" {
@@ -1123,7 +1137,7 @@ impl Emitter<'_> {
 
     fn arg_fact(&self, arg: Node<'_>) -> Arg {
         let source = text(arg, self.src);
-        if is_temp_path_expr(source) {
+        if is_temp_path_node(arg, self.src, self.scopes, 0) {
             return Arg::TempPath;
         }
         if let Some(s) = string_value(arg, self.src) {
@@ -1181,6 +1195,64 @@ fn is_temp_path_value(value: Node<'_>, src: &str) -> bool {
         && callee.split('.').any(|segment| {
             segment == "tmp" || segment == "tempy" || super::words::is_temp_name(segment)
         })
+}
+
+/// A path inside a temporary directory: a temp-path expression, a local bound to one, or
+/// a path whose first component is one (`path.join(tmpDir, name)`,
+/// `` `${tempDirectory}/export.html` ``, `tmpDir + '/a.txt'`).
+fn is_temp_path_node(node: Node<'_>, src: &str, scopes: &Scopes, depth: usize) -> bool {
+    let source = text(node, src);
+    if depth > 8 || source.len() > 300 {
+        return false;
+    }
+    if is_temp_path_expr(source) {
+        return true;
+    }
+    let first_is_temp = |first: Option<Node<'_>>| {
+        first.is_some_and(|f| is_temp_path_node(f, src, scopes, depth + 1))
+    };
+    match node.kind() {
+        "identifier" => matches!(
+            scopes.lookup(source, node.start_byte()),
+            Some(Binding::TempPath)
+        ),
+        "parenthesized_expression"
+        | "await_expression"
+        | "non_null_expression"
+        | "as_expression"
+        | "satisfies_expression" => first_is_temp(node.named_child(0)),
+        // Only a template that starts with the directory: `${tmp}/a`, not `out/${tmp}`.
+        "template_string" => {
+            source.starts_with("`${")
+                && first_is_temp(
+                    named_children(node)
+                        .find(|c| c.kind() == "template_substitution")
+                        .and_then(|c| c.named_child(0)),
+                )
+        }
+        "binary_expression" => {
+            node.child_by_field_name("operator")
+                .is_some_and(|o| text(o, src) == "+")
+                && first_is_temp(node.child_by_field_name("left"))
+        }
+        "call_expression" => {
+            let joins = node
+                .child_by_field_name("function")
+                .and_then(|f| scopes.path_of(f, src))
+                .is_some_and(|p| {
+                    matches!(
+                        p.as_str(),
+                        "path.join" | "path.resolve" | "path/posix.join" | "path/posix.resolve"
+                    )
+                });
+            joins
+                && first_is_temp(
+                    node.child_by_field_name("arguments")
+                        .and_then(|a| a.named_child(0)),
+                )
+        }
+        _ => false,
+    }
 }
 
 /// An expression that builds a path in the temporary directory: `os.tmpdir()`, `mkdtemp`,
@@ -1407,6 +1479,34 @@ async function worker() {
         assert!(loop_sleep.2.contains(&Context::UnboundedLoop));
         let bounded = timeouts.iter().find(|e| e.1 == 11).expect("bounded sleep");
         assert!(!bounded.2.contains(&Context::UnboundedLoop));
+    }
+
+    #[test]
+    fn paths_built_on_a_temp_directory_are_temp_paths() {
+        let src = r#"
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+const scratch = os.tmpdir();
+const tempDirectory = scratch;
+function run(id, tmpName) {
+  const a = `${tempDirectory}/a_${id}.html`;
+  fs.writeFileSync(a, '');
+  fs.writeFileSync(path.join(scratch, 'b'), '');
+  fs.writeFileSync(scratch + '/c', '');
+  fs.writeFileSync(`out/${tmpName}`, '');
+  fs.writeFileSync(path.join('out', scratch), '');
+}
+"#;
+        let ex = extract(src, Dialect::JavaScript);
+        let firsts: Vec<bool> = ex
+            .facts
+            .events
+            .iter()
+            .filter(|e| e.targets[0] == "fs.writeFileSync")
+            .map(|e| e.args[0] == Arg::TempPath)
+            .collect();
+        assert_eq!(firsts, [true, true, true, false, false]);
     }
 
     #[test]
