@@ -38,8 +38,8 @@ const BROWSER_MODULES: &[&str] = &[
     "jquery",
     "lit",
 ];
-/// Command-line argument parsers, prompts and code generators: a file importing one is a
-/// CLI script or build tool, not a server.
+/// Command-line argument parsers, prompts, code generators and bundlers: a file importing
+/// one is a CLI script or build tool, not a server.
 const CLI_MODULES: &[&str] = &[
     "commander",
     "yargs",
@@ -63,6 +63,15 @@ const CLI_MODULES: &[&str] = &[
     "yeoman-generator",
     "plop",
     "node-plop",
+    // Bundlers, compilers and doc generators driven from build scripts. (Not `webpack` or
+    // `vite`: dev servers embed them as middleware.)
+    "esbuild",
+    "rollup",
+    "tsup",
+    "ts-morph",
+    "typedoc",
+    "react-docgen",
+    "jscodeshift",
 ];
 /// Modules that mark a file as test code.
 const TEST_MODULES: &[&str] = &[

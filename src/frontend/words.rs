@@ -146,11 +146,12 @@ pub fn is_temp_literal(s: &str) -> bool {
     s == "/tmp" || s.starts_with("/tmp/") || s.starts_with("/var/tmp/")
 }
 
-/// A variable name that denotes a temporary path: contains `tmp`, or `temp` not followed
-/// by a lowercase letter (`tempFile`, `temp_dir`, `TempPath`, but not `template`).
+/// A variable name that denotes a temporary path: contains `tmp` or `temporary`, or `temp`
+/// not followed by a lowercase letter (`tempFile`, `temp_dir`, `TempPath`,
+/// `temporaryDirectory`, but not `template`).
 pub fn is_temp_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    if lower.contains("tmp") {
+    if lower.contains("tmp") || lower.contains("temporary") {
         return true;
     }
     lower.match_indices("temp").any(|(i, _)| {
