@@ -6,7 +6,8 @@ use ignore::{WalkBuilder, WalkState};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-/// Directory names never descended into (dependencies, build output, VCS metadata).
+/// Directory names never descended into (dependencies, build output, VCS metadata);
+/// `bin` only when it is .NET build output (see `is_excluded_dir`).
 pub const EXCLUDED_DIRS: &[&str] = &[
     "node_modules",
     "target",
@@ -17,6 +18,26 @@ pub const EXCLUDED_DIRS: &[&str] = &[
     "vendor",
     ".git",
 ];
+
+/// Whether to skip a directory. `bin` is .NET build output only when it holds `Debug`/`Release`
+/// folders or sits beside a project file; elsewhere (Rust's `src/bin/`) it is source.
+fn is_excluded_dir(path: &Path, name: &str) -> bool {
+    if name != "bin" {
+        return EXCLUDED_DIRS.contains(&name);
+    }
+    let build_output = ["Debug", "Release"].iter().any(|d| path.join(d).is_dir());
+    let beside_project = path
+        .parent()
+        .and_then(|p| std::fs::read_dir(p).ok())
+        .is_some_and(|entries| {
+            entries.filter_map(Result::ok).any(|e| {
+                let n = e.file_name();
+                let n = n.to_string_lossy();
+                n.ends_with(".csproj") || n.ends_with(".fsproj") || n.ends_with(".vbproj")
+            })
+        });
+    build_output || beside_project
+}
 
 /// A file to lint.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -54,7 +75,7 @@ pub fn discover(roots: &[PathBuf], threads: usize) -> (Vec<SourceFile>, Vec<Walk
         .filter_entry(|entry| {
             entry.depth() == 0
                 || !entry.file_type().is_some_and(|t| t.is_dir())
-                || !EXCLUDED_DIRS.contains(&entry.file_name().to_string_lossy().as_ref())
+                || !is_excluded_dir(entry.path(), &entry.file_name().to_string_lossy())
         });
     let files = Mutex::new(Vec::new());
     let errors = Mutex::new(Vec::new());

@@ -203,8 +203,10 @@ fn is_test_path(path: &str) -> bool {
         || file.contains(".spec.")
         || file.ends_with("_test.rs")
         // `#[cfg(test)] mod tests;` lives in `tests.rs` / `test.rs`.
-        || file == "tests.rs"
-        || file == "test.rs"
+        || matches!(
+            file,
+            "tests.rs" | "test.rs" | "test_utils.rs" | "test_util.rs" | "test_helpers.rs" | "testing.rs"
+        )
         || (file.ends_with(".cs") && (stem.ends_with("Tests") || stem.ends_with("Test")))
 }
 
@@ -228,9 +230,12 @@ fn is_tooling_path(path: &str) -> bool {
         "example",
         "migrations",
         "migration",
+        "xtask",
+        "fuzz",
+        "cli",
     ];
     let stem = file.split('.').next().unwrap_or("");
-    parts.any(|d| dirs.contains(&d))
+    parts.any(|d| dirs.contains(&d) || d.ends_with("-cli"))
         || file == "build.rs"
         || matches!(stem, "gulpfile" | "Gruntfile" | "Jakefile")
         || (file.matches('.').count() >= 2 && file.split('.').nth(1) == Some("config"))
@@ -351,5 +356,7 @@ mod tests {
         assert!(!is_tooling_path("src/jobs/build.js"));
         assert!(is_tooling_path("db/migrations/0001-create.js"));
         assert!(is_tooling_path("examples/upload/main.rs"));
+        assert!(is_tooling_path("crates/meili-cli/src/main.rs"));
+        assert!(is_tooling_path("xtask/src/main.rs"));
     }
 }

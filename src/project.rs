@@ -49,13 +49,16 @@ const DESKTOP_MARKER: &str = "System.Windows";
 /// app or service.
 fn is_desktop_project(project: &str) -> bool {
     let property = |name: &str| {
-        project
-            .split(&format!("<{name}>"))
-            .nth(1)
-            .and_then(|rest| rest.split('<').next())
-            .map(|v| v.trim().to_ascii_lowercase())
+        property_values(project, name)
+            .into_iter()
+            .next()
+            .map(|v| v.to_ascii_lowercase())
     };
-    let flag = |name: &str| property(name).is_some_and(|v| v == "true");
+    let flag = |name: &str| {
+        property_values(project, name)
+            .iter()
+            .any(|v| v.eq_ignore_ascii_case("true"))
+    };
     if ["UseWPF", "UseWindowsForms", "UseMaui", "UseWinUI"]
         .iter()
         .any(|f| flag(f))
@@ -81,6 +84,29 @@ fn is_desktop_project(project: &str) -> bool {
     .iter()
     .any(|w| project.contains(w));
     platform_only && plain_sdk && !hosts_services
+}
+
+/// The values of every `<Name>` / `<Name Condition="...">` element of a project file.
+fn property_values(project: &str, name: &str) -> Vec<String> {
+    let open = format!("<{name}");
+    let mut out = Vec::new();
+    let mut rest = project;
+    while let Some(pos) = rest.find(&open) {
+        rest = &rest[pos + open.len()..];
+        if !rest.starts_with(['>', ' ', '\t', '\r', '\n']) {
+            continue;
+        }
+        let Some((tag, after)) = rest.split_once('>') else {
+            break;
+        };
+        if tag.ends_with('/') {
+            continue;
+        }
+        if let Some(value) = after.split('<').next() {
+            out.push(value.trim().to_string());
+        }
+    }
+    out
 }
 
 /// Looks up and caches, per directory, the implicit namespaces of the nearest `.csproj`.
@@ -289,6 +315,8 @@ mod tests {
         assert!(!is_desktop_project(web));
         let multi = r#"<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><TargetFrameworks>net8.0;net8.0-windows</TargetFrameworks></PropertyGroup></Project>"#;
         assert!(!is_desktop_project(multi));
+        let conditional = r#"<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><UseMaui Condition=" '$(TargetFrameworks)' != '' ">true</UseMaui></PropertyGroup></Project>"#;
+        assert!(is_desktop_project(conditional));
     }
 
     #[test]

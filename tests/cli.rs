@@ -222,7 +222,6 @@ fn dependency_and_build_directories_and_gitignored_files_are_skipped() {
         "dist",
         "build",
         "obj",
-        "bin",
         "vendor",
         "target",
         "src",
@@ -267,4 +266,32 @@ fn a_nul_character_inside_a_string_literal_is_still_source() {
     assert_eq!(code, 1, "{value:#}");
     assert_eq!(value["findings"][0]["start_line"], 3);
     assert_eq!(value["errors"], serde_json::json!([]));
+}
+
+#[test]
+fn rust_src_bin_is_source_but_dotnet_bin_is_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let write = "fn main() { std::fs::write(\"state.json\", b\"{}\").unwrap(); }\n";
+    std::fs::create_dir_all(d.join("server/src/bin")).unwrap();
+    std::fs::write(d.join("server/src/bin/worker.rs"), write).unwrap();
+    std::fs::create_dir_all(d.join("Api/bin/Debug/net8.0")).unwrap();
+    std::fs::write(
+        d.join("Api/Api.csproj"),
+        "<Project Sdk=\"Microsoft.NET.Sdk.Web\" />",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("Api/bin/Debug/net8.0/Gen.cs"),
+        "System.IO.File.WriteAllText(\"a\", \"b\");\n",
+    )
+    .unwrap();
+    let (value, _) = json(&["."], d);
+    let paths: Vec<&str> = value["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["server/src/bin/worker.rs"]);
 }

@@ -50,9 +50,18 @@ const CLIENT_UI_NAMESPACES: &[&str] = &[
 ];
 /// Namespaces whose import marks a file as developer tooling: the Aspire AppHost
 /// orchestrates the app on a developer's machine and never serves traffic itself; build
-/// scripts (NUKE, Cake, Bullseye) and benchmarks run on a developer's or CI's machine.
+/// scripts (NUKE, Cake, Bullseye) and benchmarks run on a developer's or CI's machine, and
+/// command-line commands (System.CommandLine, CommandLineUtils, Spectre.Console.Cli, ...) run
+/// once when an operator starts them.
 const TOOLING_NAMESPACES: &[&str] = &[
     "Aspire.Hosting",
+    "System.CommandLine",
+    "Microsoft.Extensions.CommandLineUtils",
+    "McMaster.Extensions.CommandLineUtils",
+    "Spectre.Console.Cli",
+    "CommandLine",
+    "Cocona",
+    "CliFx",
     "Nuke.Common",
     "Cake.Core",
     "Cake.Common",
@@ -107,6 +116,15 @@ const RETURN_TYPES: &[(&str, &str)] = &[
 /// Namespaces of file-system abstractions whose `IFileSystem.File` / `.Directory` mirror
 /// `System.IO.File` / `Directory`.
 const ABSTRACT_FS_NAMESPACES: &[&str] = &["System.IO.Abstractions", "Testably.Abstractions"];
+/// Type-name endings of objects that live with one connection, session or subscription on
+/// the instance that holds it: their timers and loops serve that object, not the cluster.
+const PER_CONNECTION_SUFFIXES: &[&str] = &[
+    "Connection",
+    "Subscription",
+    "Socket",
+    "WebSocketHandler",
+    "Stream",
+];
 /// Static methods that return an instance of the type they are called on.
 const FACTORY_METHODS: &[&str] = &["Load", "LoadAsync", "Parse", "FromFile", "FromStream"];
 /// Namespaces whose import marks a file as test code.
@@ -211,7 +229,8 @@ pub fn extract(text: &str, implicit_namespaces: &[String]) -> Extracted {
 /// - C# 14 null-conditional assignment (`order?.Status = s`), read as `order .Status = s`;
 /// - `[type]`, `[method]`, ... (an index or collection element named like an attribute
 ///   target), which the grammar takes for an attribute target;
-/// - `async`, `required` and `partial` used as names (`if (async)`), renamed `asyn_`, ....
+/// - `async`, `required` and `partial` used as names (`if (async)`), renamed `asyn_`, ...;
+/// - list-pattern slices (`[..]`, `[.., x]`) and the empty interpolated string `$""`.
 fn rewrite_for_grammar(src: &str, all_branches: bool) -> Option<String> {
     let mut out: Vec<u8> = src.as_bytes().to_vec();
     let mut changed = false;
@@ -310,6 +329,28 @@ fn rewrite_for_grammar(src: &str, all_branches: bool) -> Option<String> {
             let at = i + pos;
             out[at + 2] = out[at + 2].to_ascii_uppercase();
             i = at + word.len();
+            changed = true;
+        }
+    }
+    // List-pattern slices (`is [..]`, `[.., '/']`, `[first, ..]`) read as discards, and the
+    // empty interpolated string `$""` as `""`.
+    for (from, to) in [("[..]", "[_ ]"), ("[..,", "[_ ,"), (", ..]", ", _ ]")] {
+        let mut i = 0;
+        while let Some(pos) = src[i..].find(from) {
+            let at = i + pos;
+            out[at..at + to.len()].copy_from_slice(to.as_bytes());
+            i = at + from.len();
+            changed = true;
+        }
+    }
+    let mut i = 0;
+    while let Some(pos) = src[i..].find("$\"\"") {
+        let at = i + pos;
+        i = at + 3;
+        let before = at.checked_sub(1).map(|b| bytes[b]);
+        let after = bytes.get(at + 3);
+        if !matches!(before, Some(b'"' | b'$' | b'@')) && after != Some(&b'"') {
+            out[at] = b' ';
             changed = true;
         }
     }
@@ -1167,9 +1208,11 @@ impl Walker<'_, '_> {
                 _ => {}
             }
         }
-        let named_per_instance = node
-            .child_by_field_name("name")
-            .is_some_and(|n| mentions_per_instance_work(text(n, self.src)));
+        let named_per_instance = node.child_by_field_name("name").is_some_and(|n| {
+            let name = text(n, self.src);
+            mentions_per_instance_work(name)
+                || PER_CONNECTION_SUFFIXES.iter().any(|s| name.ends_with(s))
+        });
         let ctx = Ctx {
             test: ctx.test || self.has_attribute(node, TEST_CLASS_ATTRIBUTES),
             per_instance: ctx.per_instance || named_per_instance,
@@ -1852,6 +1895,10 @@ impl Walker<'_, '_> {
 
     fn arg(&self, expr: Node<'_>) -> Arg {
         let expr = unwrap_expr(expr);
+        // `$"Filename={Path.Combine(Path.GetTempPath(), "app.db")}"`
+        if expr.kind() == "interpolated_string_expression" && self.is_temp_path(expr) {
+            return Arg::TempPath;
+        }
         if let Some(s) = string_value(expr, self.src) {
             return Arg::Str(s);
         }
@@ -2027,7 +2074,8 @@ impl Walker<'_, '_> {
                     let lower = text(node, self.src).to_ascii_lowercase();
                     let value = lower.trim_end_matches(['"', '\'']);
                     found = value.ends_with(".tmp") || value.ends_with(".temp");
-                    false
+                    // Look into the interpolations: `$"{Path.GetTempPath()}/x.db"`.
+                    !found && node.kind() == "interpolated_string_expression"
                 }
                 "lambda_expression" | "anonymous_method_expression" => false,
                 _ => true,
@@ -2286,9 +2334,11 @@ fn exit_on_shutdown(exit: Node<'_>, body: Node<'_>, src: &str) -> bool {
         if n == body {
             break;
         }
+        // A flag about the service's life (`ct.IsCancellationRequested`, `!_running`), not
+        // a state the loop reads (`StopReading(n)`, `status == Done`).
         if n.kind() == "if_statement"
             && n.child_by_field_name("condition")
-                .is_some_and(|c| mentions(text(c, src), LIFECYCLE_WORDS))
+                .is_some_and(|c| unbounded_condition(c, src, 0))
         {
             return true;
         }
@@ -3062,6 +3112,19 @@ class NightlyTrigger {
     }
 
     #[test]
+    fn per_connection_objects_are_per_instance() {
+        let src = "class OrderFeedSubscription { async Task Run(CancellationToken ct) { using var t = new PeriodicTimer(TimeSpan.FromSeconds(5)); } }\nclass SessionSweeper { void S() { var t = new System.Timers.Timer(1000); } }";
+        let f = facts(src);
+        let per: Vec<bool> = f
+            .events
+            .iter()
+            .filter(|e| e.kind == EventKind::Construct)
+            .map(|e| e.context.contains(&Context::PerInstance))
+            .collect();
+        assert_eq!(per, vec![true, false]);
+    }
+
+    #[test]
     fn keep_alive_timers_are_per_instance() {
         let src = "class L { private System.Timers.Timer _keepAlive; void S() { _keepAlive = new System.Timers.Timer(1000); } }";
         let f = facts(src);
@@ -3138,6 +3201,13 @@ class NightlyTrigger {
    await Task.Delay(1000, ct);
   }
  }
+ async Task Read(CancellationToken ct) {
+  while (true) {
+   n += await s.ReadAsync(buf, ct);
+   if (StopReading(n)) break;
+   await Task.Delay(50, ct);
+  }
+ }
 }"#;
         let f = facts(src);
         let loops: Vec<(usize, bool)> = f
@@ -3146,7 +3216,7 @@ class NightlyTrigger {
             .filter(|e| method_is(&e.targets, &["Delay"]))
             .map(|e| (line(src, e), e.context.contains(&Context::UnboundedLoop)))
             .collect();
-        assert_eq!(loops, vec![(6, false), (14, true)]);
+        assert_eq!(loops, vec![(6, false), (14, true), (21, false)]);
     }
 
     #[test]
@@ -3166,6 +3236,11 @@ class NightlyTrigger {
             &implicit(),
         );
         assert!(build.facts.file_context.contains(&Context::Test));
+        let cli = extract(
+            "using System.CommandLine;\nclass Export { void Run(string p) { File.WriteAllText(p, \"\"); } }\n",
+            &implicit(),
+        );
+        assert!(cli.facts.file_context.contains(&Context::Test));
         let service = extract(
             "using Aspire.StackExchange.Redis;\nclass C {}\n",
             &implicit(),
@@ -3195,6 +3270,8 @@ class C
         if (async) { required = null; }
         Save(loaded, async: async);
         var run = async () => await Task.Yield();
+        var empty = $"";
+        var any = names is [..] && names is [.., var last] && names is [var first, ..];
         order?.Status = "paid";
         var builder = new ConfigurationBuilder()
             .AddJsonFile("appsettings.json")
@@ -3219,7 +3296,7 @@ class C
         );
         let f = out.facts;
         let delete = call(&f, "System.IO.File.Delete");
-        assert_eq!(line(src, delete), 34);
+        assert_eq!(line(src, delete), 36);
         // Alternatives that only parse one at a time: the first branch is read.
         let alt = "class D {\n#if NET8_0\n void M() {\n#else\n void N() {\n#endif\n  File.Delete(\"y\");\n }\n}\n";
         let out = extract(alt, &implicit());
@@ -3266,6 +3343,14 @@ class Zipper {
                 (13, false)
             ]
         );
+        let f = facts("class D { void M() { var c = new SqliteConnection($\"Data Source={Path.Combine(Path.GetTempPath(), \"a.db\")}\"); var d = new SqliteConnection($\"Data Source={dir}/a.db\"); } }");
+        let temp: Vec<bool> = f
+            .events
+            .iter()
+            .filter(|e| e.kind == EventKind::Construct)
+            .map(|e| matches!(e.args.first(), Some(Arg::TempPath)))
+            .collect();
+        assert_eq!(temp, vec![true, false]);
     }
 
     #[test]

@@ -588,3 +588,13 @@ fn interval_streams_cut_short_are_waits() {
         .collect();
     assert_eq!(retry, vec![(3, true), (4, false)]);
 }
+
+#[test]
+fn timers_of_one_connection_are_per_instance() {
+    let src = "use tokio::time::interval;\nasync fn a(ws: WebSocketUpgrade) -> Response {\n    ws.on_upgrade(|s| async move { let mut t = interval(d); loop { t.tick().await; s.send(m).await; } })\n}\nasync fn b(socket: WebSocket) { let mut t = interval(d); loop { t.tick().await; } }\nasync fn c(addr: SocketAddr, pool: Pool) { let mut t = interval(d); loop { t.tick().await; purge(&pool).await; } }\n";
+    let per: Vec<(usize, bool)> = hits(src, "tokio::time::interval")
+        .into_iter()
+        .map(|(l, e)| (l, e.context.contains(&Context::PerInstance)))
+        .collect();
+    assert_eq!(per, vec![(3, true), (5, true), (6, false)]);
+}

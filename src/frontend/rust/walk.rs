@@ -116,6 +116,27 @@ fn is_client_path(path: &str) -> bool {
     CLIENT_CRATES.contains(&root)
 }
 
+/// Whether a parameter type is one client connection: a WebSocket, a socket or stream
+/// (`WebSocket`, `WebSocketStream<S>`, `TcpStream`, `actix_ws::Session` is not matched).
+fn is_connection_type(ty: &syn::Type) -> bool {
+    let mut t = ty;
+    let p = loop {
+        t = match t {
+            syn::Type::Reference(r) => &r.elem,
+            syn::Type::Paren(p) => &p.elem,
+            syn::Type::Group(g) => &g.elem,
+            syn::Type::Path(p) => break p,
+            _ => return false,
+        };
+    };
+    p.path.segments.last().is_some_and(|s| {
+        let name = s.ident.to_string().to_ascii_lowercase();
+        name.contains("websocket")
+            || (name.ends_with("socket") && !name.contains("addr"))
+            || matches!(name.as_str(), "tcpstream" | "unixstream" | "wsstream")
+    })
+}
+
 /// Longest builder chain kept per event; longer chains are unusual and only
 /// cost memory.
 const MAX_CHAIN: usize = 32;
@@ -335,6 +356,9 @@ impl<'t> Walker<'t> {
         for input in &sig.inputs {
             if let syn::FnArg::Typed(t) = input {
                 self.bind_typed(&t.pat, &t.ty);
+                // `async fn handle_socket(socket: WebSocket, ..)`: timers here serve one
+                // connection (pings, idle timeouts), however they are named.
+                self.ctx.per_instance |= is_connection_type(&t.ty);
             }
         }
         self.bounded_tickers.push(body::bounded_tickers(block));
@@ -771,7 +795,11 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                     calls.push(chain_form(&method, &link.args));
                 }
             }
+            // `ws.on_upgrade(|socket| async move { .. })`: the callback serves one connection.
+            let saved_per_instance = self.ctx.per_instance;
+            self.ctx.per_instance |= method == "on_upgrade";
             self.visit_args(&link.args, spawn);
+            self.ctx.per_instance = saved_per_instance;
             self.calls.insert(method);
         }
         if let Some(calls) = var_calls {
