@@ -128,6 +128,10 @@ pub fn extract(src: &str, dialect: Dialect) -> Extracted {
         &mut facts,
         0,
     );
+    // Twice, so a helper that hands its parameter to another helper is seen too.
+    for _ in 0..2 {
+        bind_temp_parameters(root, src, &mut scopes);
+    }
     let mut callees = HashMap::new();
     collect_callees(root, src, &mut Vec::new(), &mut callees, 0);
     let mut emitter = Emitter {
@@ -194,6 +198,16 @@ impl Scopes {
             .entry(name.to_string())
             .or_default()
             .push((scope, binding));
+    }
+
+    /// Replaces what `name` declared exactly at `scope` stands for.
+    fn rebind(&mut self, name: &str, scope: Scope, binding: Binding) {
+        if let Some(decls) = self.decls.get_mut(name) {
+            for (s, b) in decls.iter_mut().filter(|(s, _)| *s == scope) {
+                let _ = s;
+                *b = binding.clone();
+            }
+        }
     }
 
     /// The innermost declaration of `name` visible at byte `at`; `None` means a global.
@@ -1206,6 +1220,154 @@ fn is_temp_path_value(value: Node<'_>, src: &str) -> bool {
         })
 }
 
+/// What a file-local function is called with: its declaring node, and the argument lists
+/// of its direct calls; `escapes` when the name is also used otherwise (passed as a
+/// callback, exported), so its callers are not all known.
+#[derive(Default)]
+struct LocalFunction<'t> {
+    nodes: Vec<Node<'t>>,
+    calls: Vec<Node<'t>>,
+    escapes: bool,
+}
+
+fn gather_local_functions<'t>(
+    node: Node<'t>,
+    src: &str,
+    out: &mut HashMap<String, LocalFunction<'t>>,
+    depth: usize,
+) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let kind = node.kind();
+    if is_function(kind) && kind != "method_definition" {
+        if let Some(name) = function_reference(node, src).filter(|n| is_identifier_name(n)) {
+            let entry = out.entry(name).or_default();
+            entry.nodes.push(node);
+            if is_exported_declaration(node) {
+                entry.escapes = true;
+            }
+        }
+    }
+    match kind {
+        "call_expression" => {
+            if let (Some(f), Some(args)) = (
+                node.child_by_field_name("function"),
+                node.child_by_field_name("arguments"),
+            ) {
+                if f.kind() == "identifier" {
+                    out.entry(text(f, src).to_string())
+                        .or_default()
+                        .calls
+                        .push(args);
+                }
+            }
+        }
+        "identifier" | "shorthand_property_identifier" => {
+            let parent = node.parent();
+            let is_callee = parent.is_some_and(|p| {
+                p.kind() == "call_expression" && p.child_by_field_name("function") == Some(node)
+            });
+            let is_declaration = parent.is_some_and(|p| {
+                matches!(
+                    p.kind(),
+                    "function_declaration"
+                        | "generator_function_declaration"
+                        | "function_expression"
+                        | "function"
+                        | "variable_declarator"
+                ) && p.child_by_field_name("name") == Some(node)
+            });
+            if !is_callee && !is_declaration {
+                out.entry(text(node, src).to_string()).or_default().escapes = true;
+            }
+        }
+        _ => {}
+    }
+    for child in named_children(node) {
+        gather_local_functions(child, src, out, depth + 1);
+    }
+}
+
+fn is_identifier_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+}
+
+/// `export function f`, `export const f = ...`, `export default function f`.
+fn is_exported_declaration(function: Node<'_>) -> bool {
+    let mut node = function;
+    for _ in 0..3 {
+        let Some(parent) = node.parent() else {
+            return false;
+        };
+        if parent.kind() == "export_statement" {
+            return true;
+        }
+        if !matches!(
+            parent.kind(),
+            "variable_declarator" | "lexical_declaration" | "variable_declaration"
+        ) {
+            return false;
+        }
+        node = parent;
+    }
+    false
+}
+
+/// The simple names of a function's parameters, by position (`None` for patterns).
+fn parameter_names<'t>(function: Node<'t>) -> Vec<Option<Node<'t>>> {
+    if let Some(single) = function.child_by_field_name("parameter") {
+        return vec![Some(single).filter(|p| p.kind() == "identifier")];
+    }
+    let Some(params) = function.child_by_field_name("parameters") else {
+        return Vec::new();
+    };
+    named_children(params)
+        .filter(|p| p.kind() != "comment")
+        .map(|p| match p.kind() {
+            "identifier" => Some(p),
+            "required_parameter" | "optional_parameter" => p
+                .child_by_field_name("pattern")
+                .filter(|n| n.kind() == "identifier"),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Parameters that only ever receive temporary paths: a file-local helper
+/// (`const rm = async (p) => fs.unlink(p)`) whose every call passes a temp path
+/// (`rm(tmpFile)`) gets that parameter bound to a temp path. Exported helpers, and
+/// helpers passed around as values, may be called with anything and are left alone.
+fn bind_temp_parameters(root: Node<'_>, src: &str, scopes: &mut Scopes) {
+    let mut functions = HashMap::new();
+    gather_local_functions(root, src, &mut functions, 0);
+    let mut rebinds = Vec::new();
+    for function in functions.values() {
+        if function.escapes || function.nodes.len() != 1 || function.calls.is_empty() {
+            continue;
+        }
+        let node = function.nodes[0];
+        for (i, param) in parameter_names(node).into_iter().enumerate() {
+            let Some(param) = param else { continue };
+            let all_temp = function.calls.iter().all(|args| {
+                named_children(*args)
+                    .filter(|a| a.kind() != "comment")
+                    .nth(i)
+                    .is_some_and(|a| is_temp_path_node(a, src, scopes, 0))
+            });
+            if all_temp {
+                rebinds.push((text(param, src).to_string(), Scope::from(node.byte_range())));
+            }
+        }
+    }
+    for (name, scope) in rebinds {
+        scopes.rebind(&name, scope, Binding::TempPath);
+    }
+}
+
 /// A path inside a temporary directory: a temp-path expression, a local bound to one, or
 /// a path whose first component is one (`path.join(tmpDir, name)`,
 /// `` `${tempDirectory}/export.html` ``, `tmpDir + '/a.txt'`).
@@ -1516,6 +1678,34 @@ function run(id, tmpName) {
             .map(|e| e.args[0] == Arg::TempPath)
             .collect();
         assert_eq!(firsts, [true, true, true, false, false]);
+    }
+
+    #[test]
+    fn helpers_only_handed_temp_paths_have_temp_parameters() {
+        let src = r#"
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const rm = (p) => fs.unlinkSync(p);
+function keep(p) { fs.unlinkSync(p); }
+function passed(p) { fs.unlinkSync(p); }
+export function shared(p) { fs.unlinkSync(p); }
+rm(path.join(os.tmpdir(), 'a'));
+keep(path.join(os.tmpdir(), 'a'));
+keep('data/a');
+passed(path.join(os.tmpdir(), 'a'));
+files.forEach(passed);
+shared(path.join(os.tmpdir(), 'a'));
+"#;
+        let ex = extract(src, Dialect::TypeScript);
+        let temps: Vec<bool> = ex
+            .facts
+            .events
+            .iter()
+            .filter(|e| e.targets[0] == "fs.unlinkSync")
+            .map(|e| e.args[0] == Arg::TempPath)
+            .collect();
+        assert_eq!(temps, [true, false, false, false]);
     }
 
     #[test]
