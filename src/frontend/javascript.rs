@@ -883,6 +883,26 @@ impl Emitter<'_> {
                 }
             }
             "catch_clause" => self.visit_children(node, Ctx { retry: true, ..ctx }, depth),
+            // `switch (process.env.NODE_ENV) { case 'development': ... }`
+            "switch_case" => {
+                let on_env = node
+                    .parent()
+                    .and_then(|body| body.parent())
+                    .and_then(|switch| switch.child_by_field_name("value"))
+                    .is_some_and(|v| {
+                        let v = text(v, self.src).to_ascii_lowercase();
+                        v.contains("node_env") || v.contains("app_env")
+                    });
+                let dev_case = node
+                    .child_by_field_name("value")
+                    .and_then(|v| string_value(v, self.src))
+                    .is_some_and(|v| matches!(v.as_str(), "development" | "dev" | "test"));
+                let c = Ctx {
+                    dev_only: ctx.dev_only || (on_env && dev_case),
+                    ..ctx
+                };
+                self.visit_children(node, c, depth);
+            }
             "if_statement" => {
                 let condition = node.child_by_field_name("condition");
                 let error_branch =
@@ -960,7 +980,8 @@ impl Emitter<'_> {
 
     /// Whether a timer does per-instance work: the callback it is called with (a name or a
     /// short function) or the function and class it is defined in speak of health,
-    /// heartbeats, metrics, keep-alives or update checks. The variable holding the timer
+    /// heartbeats, metrics, keep-alives or update checks, or the flag it is started under
+    /// does (`if (metricsEnabled)`). The variable holding the timer
     /// handle does not count: `this.heartbeatInterval` may well drive the product's main job.
     fn is_per_instance_timer(&self, call: Node<'_>, callback: Option<Node<'_>>) -> bool {
         let mut names: Vec<&str> = Vec::new();
@@ -971,6 +992,8 @@ impl Emitter<'_> {
             }
         }
         let mut node = call;
+        // Conditions count only inside the timer's own function.
+        let mut same_function = true;
         for _ in 0..30 {
             let Some(parent) = node.parent() else { break };
             match parent.kind() {
@@ -979,7 +1002,19 @@ impl Emitter<'_> {
                         names.push(text(n, self.src));
                     }
                 }
+                // A timer started only under a flag: `if (metricsEnabled)`,
+                // `useServerPing ? setInterval(...) : null`.
+                "if_statement" | "ternary_expression"
+                    if same_function && parent.child_by_field_name("consequence") == Some(node) =>
+                {
+                    if let Some(c) = parent.child_by_field_name("condition") {
+                        names.push(text(c, self.src));
+                    }
+                }
                 _ => {}
+            }
+            if is_function(parent.kind()) {
+                same_function = false;
             }
             node = parent;
         }
@@ -1742,6 +1777,34 @@ const upload = multer({ dest: 'uploads/' });
         assert!(mentions_per_instance_work("sendPing"));
         assert!(!mentions_per_instance_work("shippingReminder"));
         assert!(!mentions_per_instance_work("sendReminders"));
+    }
+
+    #[test]
+    fn timer_flags_and_environment_switches() {
+        let src = r#"
+const a = usePing ? setInterval(() => send(1), 5) : null;
+if (opts.metricsEnabled) { setInterval(() => send(2), 5); }
+function f() { if (opts.metricsEnabled) { return () => setInterval(() => send(3), 5); } }
+switch (process.env.NODE_ENV) {
+  case 'development': setInterval(() => send(4), 5); break;
+  case 'production': setInterval(() => send(5), 5); break;
+}
+"#;
+        let timers: Vec<Vec<Context>> = events(src)
+            .into_iter()
+            .filter(|(t, _, _)| t == "globalThis.setInterval")
+            .map(|(_, _, c)| c)
+            .collect();
+        assert_eq!(
+            timers,
+            [
+                vec![Context::PerInstance],
+                vec![Context::PerInstance],
+                vec![],
+                vec![Context::Test],
+                vec![],
+            ]
+        );
     }
 
     #[test]

@@ -20,6 +20,8 @@ const PER_INSTANCE_WORDS: &[&str] = &[
     "liveness",
     "readiness",
     "probe",
+    // `runSmokeTest`: the instance exercising itself.
+    "smoke",
     "uptime",
     "prometheus",
     "statsd",
