@@ -1018,7 +1018,12 @@ impl Emitter<'_> {
             }
             node = parent;
         }
-        names.iter().any(|n| mentions_per_instance_work(n))
+        // A timer in this process's own shutdown (`shutdownWhenIdle`) waits for it to drain.
+        // Names only: a callback's code may merely check `if (isShutdown) return`.
+        names.iter().any(|n| {
+            mentions_per_instance_work(n)
+                || (!n.contains(['(', ' ', '\n']) && n.to_ascii_lowercase().contains("shutdown"))
+        })
     }
 
     /// `if (<single-instance check>) return;` (or `throw`).

@@ -22,6 +22,13 @@ const PER_INSTANCE_WORDS: &[&str] = &[
     "probe",
     // `runSmokeTest`: the instance exercising itself.
     "smoke",
+    // Its own log level, and reloading its in-memory caches (`refreshCacheInBackground`):
+    // repeating them on every instance is the point.
+    "loglevel",
+    "refreshcache",
+    "reloadcache",
+    "cacherefresh",
+    "cachereload",
     "uptime",
     "prometheus",
     "statsd",
