@@ -532,6 +532,10 @@ fn bind_pattern(
 ) {
     let member = |key: &str| match binding {
         Binding::Module(m) => Binding::Module(normalize(&format!("{m}.{key}"))),
+        // `const { path } = req.file`, `const { name } = tmp.fileSync()`.
+        Binding::TempPath if matches!(key, "path" | "filepath" | "tempFilePath" | "name") => {
+            Binding::TempPath
+        }
         _ => Binding::Local,
     };
     match pattern.kind() {
@@ -1246,7 +1250,7 @@ fn is_temp_path_value(value: Node<'_>, src: &str) -> bool {
     if source.len() > 300 {
         return false;
     }
-    if is_temp_path_expr(source) {
+    if is_temp_path_expr(source) || is_request_upload(source) {
         return true;
     }
     let callee = source
@@ -1408,6 +1412,29 @@ fn bind_temp_parameters(root: Node<'_>, src: &str, scopes: &mut Scopes) {
     }
 }
 
+/// The file an upload middleware stored for this request (`req.file`, `req.file.path`,
+/// `req.files.doc.path`): scratch that the handler removes once it has read it.
+/// Moving it elsewhere is still reported, since the destination is another path.
+fn is_request_upload(source: &str) -> bool {
+    let Some(rest) = ["req.", "request.", "ctx.request."]
+        .iter()
+        .find_map(|p| source.strip_prefix(p))
+    else {
+        return false;
+    };
+    let mut segments = rest.split(['.', '[']);
+    matches!(segments.next(), Some("file" | "files"))
+        && source
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '$' | '[' | ']' | '\'' | '"'))
+        && segments.next_back().is_none_or(|last| {
+            matches!(
+                last,
+                "file" | "files" | "path" | "filepath" | "tempFilePath"
+            ) || last.ends_with(']')
+        })
+}
+
 /// A path inside a temporary directory: a temp-path expression, a local bound to one, or
 /// a path whose first component is one (`path.join(tmpDir, name)`,
 /// `` `${tempDirectory}/export.html` ``, `tmpDir + '/a.txt'`).
@@ -1416,7 +1443,7 @@ fn is_temp_path_node(node: Node<'_>, src: &str, scopes: &Scopes, depth: usize) -
     if depth > 8 || source.len() > 300 {
         return false;
     }
-    if is_temp_path_expr(source) {
+    if is_temp_path_expr(source) || is_request_upload(source) {
         return true;
     }
     let first_is_temp = |first: Option<Node<'_>>| {
@@ -1746,6 +1773,29 @@ shared(path.join(os.tmpdir(), 'a'));
             .map(|e| e.args[0] == Arg::TempPath)
             .collect();
         assert_eq!(temps, [true, false, false, false]);
+    }
+
+    #[test]
+    fn request_uploads_are_scratch_files() {
+        let src = r#"
+const fs = require('fs');
+async function handle(req) {
+  const { path, originalname } = req.file;
+  fs.unlinkSync(path);
+  fs.unlinkSync(req.files[0].path);
+  fs.unlinkSync(originalname);
+  fs.unlinkSync(req.file.buffer);
+}
+"#;
+        let ex = extract(src, Dialect::JavaScript);
+        let temps: Vec<bool> = ex
+            .facts
+            .events
+            .iter()
+            .filter(|e| e.targets[0] == "fs.unlinkSync")
+            .map(|e| e.args[0] == Arg::TempPath)
+            .collect();
+        assert_eq!(temps, [true, true, false, false]);
     }
 
     #[test]
