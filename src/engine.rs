@@ -195,6 +195,8 @@ fn is_test_path(path: &str) -> bool {
         dirs.contains(&lower.as_str())
             || d.ends_with("Tests")
             || d.ends_with("Test")
+            // `TestMqHost/`, `TestUtilities/` but not `Testimonials/`.
+            || d.strip_prefix("Test").is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
             || [".test", "-test", "_test", ".tests", "-tests", "_tests"]
                 .iter()
                 .any(|suffix| lower.ends_with(suffix))
@@ -235,8 +237,12 @@ fn is_tooling_path(path: &str) -> bool {
         "cli",
     ];
     let stem = file.split('.').next().unwrap_or("");
-    parts.any(|d| dirs.contains(&d) || d.ends_with("-cli"))
-        || file == "build.rs"
+    parts.any(|d| {
+        dirs.contains(&d)
+            || d.ends_with("-cli")
+            || d.ends_with(".Tools")
+            || d.eq_ignore_ascii_case("seeddata")
+    }) || file == "build.rs"
         || matches!(stem, "gulpfile" | "Gruntfile" | "Jakefile")
         || (file.matches('.').count() >= 2 && file.split('.').nth(1) == Some("config"))
 }
@@ -345,6 +351,8 @@ mod tests {
         assert!(is_test_path("Tests/Upload.cs"));
         assert!(!is_test_path("src/contest/entry.js"));
         assert!(!is_test_path("src/contests/entry.js"));
+        assert!(is_test_path("TestMqHost/Program.cs"));
+        assert!(!is_test_path("Testimonials/index.js"));
         assert!(is_test_path("api/unit-tests/entry.js"));
         assert!(!is_test_path("src/upload.js"));
         assert!(!is_test_path("fixtures/rust/latest.rs"));

@@ -1,0 +1,349 @@
+//! Argument facts: string values, member constants, options objects, and whether a
+//! value is a file path or a path in the temporary directory.
+
+use super::resolve::Recv;
+use super::scope::FileScope;
+use super::strings::string_value;
+use super::syntax::{
+    enclosing_type_name, first_child_of_kind, for_each_node, last_named_child, unwrap_expr,
+};
+use super::walk::Walker;
+use super::MAX_SCAN;
+use crate::event::Arg;
+use crate::frontend::tree::text;
+use crate::frontend::words::is_temp_name;
+use tree_sitter::Node;
+
+/// Calls that return a temporary path; arguments derived from them are `Arg::TempPath`.
+const TEMP_PATH_CALLS: &[&str] = &[
+    "System.IO.Path.GetTempPath",
+    "System.IO.Path.GetTempFileName",
+];
+
+impl FileScope {
+    /// Records, per argument position of an unqualified call (`Write(a, b)`,
+    /// `this.Write(a, b)`), whether the argument names a temporary path.
+    pub(super) fn note_call_args(&mut self, call: Node<'_>, src: &str) {
+        let Some(function) = call.child_by_field_name("function") else {
+            return;
+        };
+        let name = match function.kind() {
+            "identifier" => text(function, src),
+            "member_access_expression"
+                if function
+                    .child_by_field_name("expression")
+                    .is_some_and(|e| e.kind() == "this_expression" || text(e, src) == "this") =>
+            {
+                function
+                    .child_by_field_name("name")
+                    .map_or("", |n| text(n, src))
+            }
+            _ => return,
+        };
+        let Some(arguments) = call.child_by_field_name("arguments") else {
+            return;
+        };
+        let mut cursor = arguments.walk();
+        for (index, arg) in arguments.named_children(&mut cursor).enumerate() {
+            let value = last_named_child(arg).unwrap_or(arg);
+            let value_text = text(value, src);
+            let temp = (value.kind() == "identifier" && is_temp_name(value_text))
+                || value_text.contains("GetTempPath")
+                || value_text.contains("GetTempFileName");
+            let entry = self
+                .temp_args
+                .entry((name.to_string(), index))
+                .or_insert(true);
+            *entry &= temp;
+        }
+    }
+}
+
+impl Walker<'_, '_> {
+    /// A parameter of a method of this file that every call in the file passes a
+    /// temporary path: `CreateZip(tempFilePath)` ... `void CreateZip(string filePath)`.
+    pub(super) fn receives_temp_path(&self, parameter: Node<'_>) -> bool {
+        let Some(list) = parameter.parent().filter(|l| l.kind() == "parameter_list") else {
+            return false;
+        };
+        let Some(method) = list
+            .parent()
+            .filter(|m| matches!(m.kind(), "method_declaration" | "local_function_statement"))
+        else {
+            return false;
+        };
+        let Some(name) = method.child_by_field_name("name") else {
+            return false;
+        };
+        let mut cursor = list.walk();
+        let Some(index) = list
+            .named_children(&mut cursor)
+            .filter(|p| p.kind() == "parameter")
+            .position(|p| p == parameter)
+        else {
+            return false;
+        };
+        self.file
+            .temp_args
+            .get(&(text(name, self.src).to_string(), index))
+            .copied()
+            .unwrap_or(false)
+    }
+
+    pub(super) fn args(&self, list: Node<'_>) -> Vec<Arg> {
+        let mut cursor = list.walk();
+        list.named_children(&mut cursor)
+            .filter(|a| a.kind() == "argument")
+            .filter_map(last_named_child)
+            .map(|expr| self.arg(expr))
+            .collect()
+    }
+
+    pub(super) fn arg(&self, expr: Node<'_>) -> Arg {
+        let expr = unwrap_expr(expr);
+        // `$"Filename={Path.Combine(Path.GetTempPath(), "app.db")}"`
+        if expr.kind() == "interpolated_string_expression" && self.is_temp_path(expr) {
+            return Arg::TempPath;
+        }
+        if let Some(s) = string_value(expr, self.src) {
+            return Arg::Str(s);
+        }
+        // In a class about temporary files (`class TempFile`, `TemporaryDirectory`), the
+        // paths it handles are its temporary ones.
+        if self.is_temp_path(expr)
+            || enclosing_type_name(expr, self.src).is_some_and(is_temp_name) && self.path_like(expr)
+        {
+            return Arg::TempPath;
+        }
+        match expr.kind() {
+            "member_access_expression" => {
+                if let (Some(Recv::Type(types)), Some(name)) = (
+                    expr.child_by_field_name("expression")
+                        .map(|e| self.receiver(e)),
+                    expr.child_by_field_name("name"),
+                ) {
+                    let name = text(name, self.src);
+                    return Arg::Member(types.iter().map(|t| format!("{t}.{name}")).collect());
+                }
+            }
+            "object_creation_expression" | "implicit_object_creation_expression" => {
+                // An options object (`new FileStreamOptions { Mode = FileMode.Append }`)
+                // stands for the members it sets.
+                let members = self.initializer_members(expr);
+                if !members.is_empty() {
+                    return Arg::Member(members);
+                }
+            }
+            "identifier" if !self.file.statics.is_empty() => {
+                let name = text(expr, self.src);
+                if self.lookup(name).is_none() && name.starts_with(|c: char| c.is_uppercase()) {
+                    return Arg::Member(
+                        self.file
+                            .statics
+                            .iter()
+                            .map(|t| format!("{t}.{name}"))
+                            .collect(),
+                    );
+                }
+            }
+            _ => {}
+        }
+        Arg::Other {
+            path_like: self.path_like(expr),
+        }
+    }
+
+    /// Candidates of the enum-like members an object initializer assigns
+    /// (`{ Mode = FileMode.Append, Access = FileAccess.Write }`).
+    fn initializer_members(&self, creation: Node<'_>) -> Vec<String> {
+        let mut out = Vec::new();
+        let Some(init) = first_child_of_kind(creation, "initializer_expression") else {
+            return out;
+        };
+        let mut cursor = init.walk();
+        for assignment in init.named_children(&mut cursor) {
+            let value = assignment
+                .child_by_field_name("right")
+                .map(unwrap_expr)
+                .filter(|v| v.kind() == "member_access_expression");
+            if let Some(value) = value {
+                if let (Some(Recv::Type(types)), Some(name)) = (
+                    value
+                        .child_by_field_name("expression")
+                        .map(|e| self.receiver(e)),
+                    value.child_by_field_name("name"),
+                ) {
+                    let name = text(name, self.src);
+                    out.extend(types.iter().map(|t| format!("{t}.{name}")));
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether an expression looks like a file path: a string expression, a
+    /// `System.IO.Path` call, or a name that says so.
+    pub(super) fn path_like(&self, expr: Node<'_>) -> bool {
+        self.path_like_within(expr, 0)
+    }
+
+    fn path_like_within(&self, expr: Node<'_>, depth: usize) -> bool {
+        if depth > 32 {
+            return false;
+        }
+        let expr = unwrap_expr(expr);
+        match expr.kind() {
+            "string_literal"
+            | "verbatim_string_literal"
+            | "raw_string_literal"
+            | "interpolated_string_expression" => true,
+            "binary_expression" => {
+                let is_plus = expr
+                    .child_by_field_name("operator")
+                    .is_some_and(|o| text(o, self.src) == "+");
+                let side = |f: &str| {
+                    expr.child_by_field_name(f)
+                        .is_some_and(|s| self.path_like_within(s, depth + 1))
+                };
+                is_plus && (side("left") || side("right"))
+            }
+            "invocation_expression" => {
+                let Some(function) = expr.child_by_field_name("function") else {
+                    return false;
+                };
+                let (Some(method), Some(recv)) = (
+                    function.child_by_field_name("name"),
+                    function.child_by_field_name("expression"),
+                ) else {
+                    return false;
+                };
+                let method = text(method, self.src);
+                let Recv::Type(recv_types) = self.receiver(recv) else {
+                    return false;
+                };
+                recv_types.iter().any(|t| {
+                    t == "System.IO.Path"
+                        || (t == "System.String" && matches!(method, "Format" | "Concat" | "Join"))
+                })
+            }
+            "identifier" => match self.lookup(text(expr, self.src)) {
+                Some(var) => var.path_like,
+                None => path_like_name(text(expr, self.src)),
+            },
+            "member_access_expression" => expr
+                .child_by_field_name("name")
+                .is_some_and(|n| path_like_name(text(n, self.src))),
+            _ => false,
+        }
+    }
+
+    /// Whether an expression is a path in the temporary directory: built from
+    /// `Path.GetTempPath()` / `Path.GetTempFileName()` (directly or through a variable
+    /// initialised from one) or named like one (`tempFile`, `_tmpDir`, not `template`).
+    pub(super) fn is_temp_path(&self, expr: Node<'_>) -> bool {
+        let mut found = false;
+        let mut seen = 0usize;
+        for_each_node(expr, |node| {
+            seen += 1;
+            if found || seen > MAX_SCAN {
+                return false;
+            }
+            match node.kind() {
+                "identifier" => {
+                    let name = text(node, self.src);
+                    found = self.lookup(name).is_some_and(|v| v.temp) || is_temp_name(name);
+                    false
+                }
+                "member_access_expression" => {
+                    // `_options.TempDirectory`, but not the `Path` in `Path.Combine(...)`.
+                    found = node
+                        .child_by_field_name("name")
+                        .is_some_and(|n| is_temp_name(text(n, self.src)));
+                    !found
+                }
+                "invocation_expression" => {
+                    found = node
+                        .child_by_field_name("function")
+                        .filter(|f| f.kind() == "member_access_expression")
+                        .is_some_and(|f| self.is_temp_path_call(f));
+                    if found {
+                        return false;
+                    }
+                    // Only the arguments: the callee's own names (`Path`, `Combine`) say nothing.
+                    if let Some(args) = node.child_by_field_name("arguments") {
+                        found = self.is_temp_path(args);
+                    }
+                    false
+                }
+                // `$"{Guid.NewGuid()}.tmp"`: a file named as temporary.
+                "string_literal" | "verbatim_string_literal" | "interpolated_string_expression" => {
+                    let lower = text(node, self.src).to_ascii_lowercase();
+                    let value = lower.trim_end_matches(['"', '\'']);
+                    found = value.ends_with(".tmp") || value.ends_with(".temp");
+                    // Look into the interpolations: `$"{Path.GetTempPath()}/x.db"`.
+                    !found && node.kind() == "interpolated_string_expression"
+                }
+                "lambda_expression" | "anonymous_method_expression" => false,
+                _ => true,
+            }
+        });
+        found
+    }
+
+    /// `path = Path.Combine(Path.GetTempPath(), name)` after the declaration: the variable
+    /// now holds a temporary path.
+    pub(super) fn note_assignment(&mut self, node: Node<'_>) {
+        let (Some(left), Some(right)) = (
+            node.child_by_field_name("left"),
+            node.child_by_field_name("right"),
+        ) else {
+            return;
+        };
+        if left.kind() != "identifier"
+            || node
+                .child_by_field_name("operator")
+                .map(|o| text(o, self.src))
+                != Some("=")
+            || !self.is_temp_path(unwrap_expr(right))
+        {
+            return;
+        }
+        let name = text(left, self.src);
+        if let Some(var) = self
+            .vars
+            .iter_mut()
+            .rev()
+            .find_map(|scope| scope.get_mut(name))
+        {
+            var.temp = true;
+        }
+    }
+
+    /// `Path.GetTempPath` / `Path.GetTempFileName` as a member access `f` being called.
+    fn is_temp_path_call(&self, f: Node<'_>) -> bool {
+        let (Some(method), Some(recv)) = (
+            f.child_by_field_name("name"),
+            f.child_by_field_name("expression"),
+        ) else {
+            return false;
+        };
+        let method = text(method, self.src);
+        match self.receiver(recv) {
+            Recv::Type(types) => TEMP_PATH_CALLS.iter().any(|c| {
+                types.iter().any(|t| {
+                    c.strip_prefix(t.as_str()).and_then(|r| r.strip_prefix('.')) == Some(method)
+                })
+            }),
+            Recv::Value(_) => false,
+        }
+    }
+}
+
+/// A name such as `filePath`, `uploadDir` or `FileName`, but not `fileStream`.
+pub(super) fn path_like_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    !lower.ends_with("stream")
+        && ["path", "file", "dir", "folder"]
+            .iter()
+            .any(|w| lower.contains(w))
+}

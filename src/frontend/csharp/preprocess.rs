@@ -1,0 +1,169 @@
+//! Source rewrites done before parsing, for syntax tree-sitter-c-sharp cannot parse.
+
+/// Rewrites, byte for byte in place, what the grammar cannot parse, so that spans still
+/// point into the original text (`None`: nothing to rewrite):
+/// - conditional compilation directives (a `#if` in the middle of a method chain or
+///   between `catch` clauses otherwise breaks the parse), and unless `all_branches`, every
+///   `#elif` / `#else` branch, keeping the first;
+/// - file-based app directives (`#:sdk`, `#:package`) and a `#!` line;
+/// - C# 14 extension blocks (`extension(Uri uri) { ... }`), read as nested classes;
+/// - C# 14 null-conditional assignment (`order?.Status = s`), read as `order .Status = s`;
+/// - `[type]`, `[method]`, ... (an index or collection element named like an attribute
+///   target), which the grammar takes for an attribute target;
+/// - `async`, `required` and `partial` used as names (`if (async)`), renamed `asyn_`, ...;
+/// - list-pattern slices (`[..]`, `[.., x]`) and the empty interpolated string `$""`.
+pub(super) fn rewrite_for_grammar(src: &str, all_branches: bool) -> Option<String> {
+    let mut out: Vec<u8> = src.as_bytes().to_vec();
+    let mut changed = false;
+    let blank = |out: &mut Vec<u8>, range: std::ops::Range<usize>| {
+        for b in &mut out[range] {
+            if *b != b'\n' && *b != b'\r' {
+                *b = b' ';
+            }
+        }
+    };
+    // Per open `#if`: whether its current branch is kept.
+    let mut frames: Vec<bool> = Vec::new();
+    let mut offset = 0usize;
+    for (index, line) in src.split_inclusive('\n').enumerate() {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim_start_matches('\u{feff}').trim_start();
+        let directive = trimmed.strip_prefix('#').map(str::trim_start);
+        let word = directive
+            .map(|d| {
+                d.split(|c: char| !c.is_ascii_alphabetic())
+                    .next()
+                    .unwrap_or("")
+            })
+            .unwrap_or("");
+        let kept = frames.iter().all(|kept| *kept);
+        let is_directive = match (directive, word) {
+            (Some(_), "if") => {
+                frames.push(true);
+                true
+            }
+            (Some(_), "elif" | "else") => {
+                if let Some(frame) = frames.last_mut() {
+                    *frame = all_branches;
+                }
+                true
+            }
+            (Some(_), "endif") => {
+                frames.pop();
+                true
+            }
+            (Some(d), _) => d.starts_with(':') || (index == 0 && trimmed.starts_with("#!")),
+            _ => false,
+        };
+        if is_directive || !kept {
+            blank(&mut out, start..offset);
+            changed = true;
+            continue;
+        }
+        // `extension(T x)` / `extension<T>(...) where T : ...` up to its `{`.
+        if let Some(rest) = trimmed.strip_prefix("extension") {
+            if rest.starts_with('(') || rest.starts_with('<') {
+                let at = start + (line.len() - trimmed.len());
+                let header_end = src[at..].find(['{', ';', '=']);
+                if let Some(brace) = header_end.filter(|&n| src.as_bytes()[at + n] == b'{') {
+                    blank(&mut out, at..at + brace);
+                    out[at..at + 7].copy_from_slice(b"class E");
+                    changed = true;
+                }
+            }
+        }
+    }
+    let bytes = src.as_bytes();
+    let mut i = 0;
+    while let Some(pos) = src[i..].find("?.") {
+        let at = i + pos;
+        i = at + 2;
+        let ident_end = bytes[i..]
+            .iter()
+            .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+            .map_or(bytes.len(), |n| i + n);
+        if ident_end == i || !(bytes[i].is_ascii_alphabetic() || bytes[i] == b'_') {
+            continue;
+        }
+        let after = src[ident_end..].trim_start_matches([' ', '\t']);
+        let assigns = after.strip_prefix("??=").is_some()
+            || after.strip_prefix("+=").is_some()
+            || after.strip_prefix("-=").is_some()
+            || (after.starts_with('=') && !after[1..].starts_with(['=', '>']));
+        if assigns {
+            out[at] = b' ';
+            changed = true;
+        }
+    }
+    for word in [
+        "[type]",
+        "[method]",
+        "[field]",
+        "[property]",
+        "[param]",
+        "[event]",
+        "[module]",
+    ] {
+        let mut i = 0;
+        while let Some(pos) = src[i..].find(word) {
+            let at = i + pos;
+            out[at + 2] = out[at + 2].to_ascii_uppercase();
+            i = at + word.len();
+            changed = true;
+        }
+    }
+    // List-pattern slices (`is [..]`, `[.., '/']`, `[first, ..]`) read as discards, and the
+    // empty interpolated string `$""` as `""`.
+    for (from, to) in [("[..]", "[_ ]"), ("[..,", "[_ ,"), (", ..]", ", _ ]")] {
+        let mut i = 0;
+        while let Some(pos) = src[i..].find(from) {
+            let at = i + pos;
+            out[at..at + to.len()].copy_from_slice(to.as_bytes());
+            i = at + from.len();
+            changed = true;
+        }
+    }
+    let mut i = 0;
+    while let Some(pos) = src[i..].find("$\"\"") {
+        let at = i + pos;
+        i = at + 3;
+        let before = at.checked_sub(1).map(|b| bytes[b]);
+        let after = bytes.get(at + 3);
+        if !matches!(before, Some(b'"' | b'$' | b'@')) && after != Some(&b'"') {
+            out[at] = b' ';
+            changed = true;
+        }
+    }
+    // Contextual keywords used as names: `bool async`, `if (async)`, `required.Add(k)`,
+    // `partial = await Render()`. Followed by punctuation they can only be names.
+    for word in ["async", "required", "partial"] {
+        let mut i = 0;
+        while let Some(pos) = src[i..].find(word) {
+            let at = i + pos;
+            i = at + word.len();
+            let before = at.checked_sub(1).map(|b| bytes[b]);
+            if before.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'@') {
+                continue;
+            }
+            let rest = src[i..].trim_start();
+            let name_use = match rest.as_bytes().first() {
+                Some(b'.' | b')' | b',' | b';' | b'?' | b':' | b']' | b'&' | b'|') => true,
+                Some(b'=') => !rest[1..].starts_with('>'),
+                Some(b'!') => rest[1..].starts_with('='),
+                _ => false,
+            };
+            let ident_continues = bytes
+                .get(i)
+                .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+            if name_use && !ident_continues {
+                out[i - 1] = b'_';
+                changed = true;
+            }
+        }
+    }
+    if !changed {
+        return None;
+    }
+    String::from_utf8(out).ok()
+}

@@ -1,0 +1,168 @@
+//! Small helpers over tree-sitter-c-sharp nodes and dotted names.
+
+use super::MAX_DEPTH;
+use crate::frontend::tree::text;
+use tree_sitter::Node;
+
+/// The name of the method or local function that contains `node`.
+pub(super) fn enclosing_method_name<'s>(node: Node<'_>, src: &'s str) -> Option<&'s str> {
+    let mut cur = node.parent();
+    while let Some(n) = cur {
+        if matches!(n.kind(), "method_declaration" | "local_function_statement") {
+            return n.child_by_field_name("name").map(|m| text(m, src));
+        }
+        cur = n.parent();
+    }
+    None
+}
+
+/// The name of the innermost type declaration that contains `node`.
+pub(super) fn enclosing_type_name<'s>(node: Node<'_>, src: &'s str) -> Option<&'s str> {
+    let mut cur = node.parent();
+    while let Some(n) = cur {
+        if matches!(
+            n.kind(),
+            "class_declaration" | "struct_declaration" | "record_declaration"
+        ) {
+            return n.child_by_field_name("name").map(|m| text(m, src));
+        }
+        cur = n.parent();
+    }
+    None
+}
+
+/// Pre-order traversal without recursion; `visit` returns whether to descend.
+pub(super) fn for_each_node<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) {
+    let mut cursor = root.walk();
+    let mut depth = 0usize;
+    loop {
+        let descend = visit(cursor.node()) && depth < MAX_DEPTH;
+        if descend && cursor.goto_first_child() {
+            depth += 1;
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if depth == 0 || !cursor.goto_parent() {
+                return;
+            }
+            depth -= 1;
+        }
+    }
+}
+
+/// A name written as identifiers and dots (`System.IO.File`, `global::X.Y`,
+/// `List<int>` as `List`), without whitespace or type arguments.
+pub(super) fn dotted(node: Node<'_>, src: &str) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    let mut cur = node;
+    for _ in 0..64 {
+        match cur.kind() {
+            "identifier" | "predefined_type" | "this_expression" | "this" => {
+                parts.push(text(cur, src).to_string());
+                break;
+            }
+            "generic_name" => {
+                parts.push(text(cur.named_child(0)?, src).to_string());
+                break;
+            }
+            "alias_qualified_name" => {
+                let alias = text(cur.child_by_field_name("alias")?, src);
+                let name = dotted(cur.child_by_field_name("name")?, src)?;
+                parts.push(format!("{alias}::{name}"));
+                break;
+            }
+            "qualified_name" => {
+                parts.push(dotted(cur.child_by_field_name("name")?, src)?);
+                cur = cur.child_by_field_name("qualifier")?;
+            }
+            "member_access_expression" => {
+                parts.push(dotted(cur.child_by_field_name("name")?, src)?);
+                cur = cur.child_by_field_name("expression")?;
+            }
+            "nullable_type" => cur = cur.child_by_field_name("type")?,
+            _ => return None,
+        }
+    }
+    parts.reverse();
+    Some(parts.join("."))
+}
+
+/// The written type of a declaration, or `None` for `var`, arrays, tuples and the like.
+pub(super) fn type_name(node: Node<'_>, src: &str) -> Option<String> {
+    match node.kind() {
+        "implicit_type" | "array_type" | "tuple_type" | "pointer_type" => None,
+        _ => dotted(node, src),
+    }
+}
+
+pub(super) fn initializer(declarator: Node<'_>) -> Option<Node<'_>> {
+    let name = declarator.child_by_field_name("name");
+    let mut cursor = declarator.walk();
+    let init = declarator.named_children(&mut cursor).find(|c| {
+        Some(*c) != name && c.kind() != "bracketed_argument_list" && c.kind() != "tuple_pattern"
+    });
+    init
+}
+
+pub(super) fn first_child_of_kind<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
+    let mut cursor = node.walk();
+    let found = node.named_children(&mut cursor).find(|c| c.kind() == kind);
+    found
+}
+
+/// The value of an `argument` or `attribute_argument`: its last named child (after
+/// any `name:` or `Name =`).
+pub(super) fn last_named_child(node: Node<'_>) -> Option<Node<'_>> {
+    let last = node.named_child_count().checked_sub(1)?;
+    node.named_child(u32::try_from(last).ok()?)
+}
+
+/// Looks through parentheses, `await`, `!` and casts of the same value.
+pub(super) fn unwrap_expr(mut node: Node<'_>) -> Node<'_> {
+    for _ in 0..32 {
+        match node.kind() {
+            "parenthesized_expression" | "await_expression" | "postfix_unary_expression" => {
+                match last_named_child(node) {
+                    Some(inner) => node = inner,
+                    None => break,
+                }
+            }
+            _ => break,
+        }
+    }
+    node
+}
+
+/// Whether one of the candidate targets is a method of one of these names.
+pub(super) fn method_is(targets: &[String], names: &[&str]) -> bool {
+    targets.iter().any(|t| names.contains(&last_segment(t)))
+}
+
+/// The last segment of a dotted name (`_timer` in `this._timer`).
+pub(super) fn last_segment(name: &str) -> &str {
+    name.rsplit(['.', ':']).next().unwrap_or(name)
+}
+
+pub(super) fn mentions(haystack: &str, words: &[&str]) -> bool {
+    let lower = haystack.to_ascii_lowercase();
+    words.iter().any(|w| lower.contains(w))
+}
+
+/// The type a C# keyword stands for (`string.Join` is `System.String.Join`).
+pub(super) fn predefined_type(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "string" => "System.String",
+        "object" => "System.Object",
+        "int" => "System.Int32",
+        "long" => "System.Int64",
+        "bool" => "System.Boolean",
+        "double" => "System.Double",
+        "decimal" => "System.Decimal",
+        "char" => "System.Char",
+        "byte" => "System.Byte",
+        _ => return None,
+    })
+}

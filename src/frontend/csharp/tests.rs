@@ -1,0 +1,994 @@
+//! Unit tests of the C# frontend.
+
+use super::syntax::method_is;
+use super::{extract, global_usings};
+use crate::event::{Arg, Context, Event, EventKind, FileFacts};
+
+/// The implicit usings of an SDK-style project.
+fn implicit() -> Vec<String> {
+    [
+        "System",
+        "System.Collections.Generic",
+        "System.IO",
+        "System.Linq",
+        "System.Net.Http",
+        "System.Threading",
+        "System.Threading.Tasks",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+fn facts(src: &str) -> FileFacts {
+    let out = extract(src, &implicit());
+    assert!(out.syntax_error.is_none(), "syntax error in {src}");
+    out.facts
+}
+
+fn find<'a>(facts: &'a FileFacts, kind: EventKind, target: &str) -> Option<&'a Event> {
+    facts
+        .events
+        .iter()
+        .find(|e| e.kind == kind && e.targets.iter().any(|t| t == target))
+}
+
+fn call<'a>(facts: &'a FileFacts, target: &str) -> &'a Event {
+    find(facts, EventKind::Call, target)
+        .unwrap_or_else(|| panic!("no call {target} in {:#?}", facts.events))
+}
+
+fn line(src: &str, event: &Event) -> usize {
+    src[..event.span.start].matches('\n').count() + 1
+}
+
+fn has_target(facts: &FileFacts, target: &str) -> bool {
+    facts
+        .events
+        .iter()
+        .any(|e| e.targets.iter().any(|t| t == target))
+}
+
+#[test]
+fn project_global_usings() {
+    let file = "\u{feff}global using System.IO;\n// global using Nope;\nglobal using static System.IO.File;\n  global using IOFile = global::System.IO.File;\nusing Local;\n";
+    let usings = global_usings(file);
+    assert_eq!(
+        usings,
+        vec![
+            "System.IO".to_string(),
+            "static System.IO.File".to_string(),
+            "IOFile = global::System.IO.File".to_string()
+        ]
+    );
+    let out = extract(
+        "class C { void M(string p) { File.Delete(p); WriteAllText(p, p); IOFile.Move(p, p); } }",
+        &usings,
+    );
+    call(&out.facts, "System.IO.File.Delete");
+    call(&out.facts, "System.IO.File.WriteAllText");
+    call(&out.facts, "System.IO.File.Move");
+}
+
+#[test]
+fn grammar_loads() {
+    let mut parser = tree_sitter::Parser::new();
+    assert!(parser
+        .set_language(&tree_sitter_c_sharp::LANGUAGE.into())
+        .is_ok());
+}
+
+#[test]
+fn implicit_and_explicit_namespaces() {
+    let src = "class C {\n  void M(string p) {\n    File.WriteAllText(p, \"x\");\n  }\n}\n";
+    let f = facts(src);
+    let e = call(&f, "System.IO.File.WriteAllText");
+    assert_eq!(line(src, e), 3);
+    assert!(matches!(e.args[0], Arg::Other { .. }));
+    assert_eq!(e.args[1], Arg::Str("x".into()));
+    // Without `using System;` the file must rely on implicit usings.
+    let out = extract(src, &[]);
+    assert!(has_target(&out.facts, "System.IO.File.WriteAllText"));
+    let old_style = format!("using System;\n{src}");
+    let out = extract(&old_style, &[]);
+    assert!(!has_target(&out.facts, "System.IO.File.WriteAllText"));
+    let with_using = format!("using System;\nusing System.IO;\n{src}");
+    let out = extract(&with_using, &[]);
+    assert!(has_target(&out.facts, "System.IO.File.WriteAllText"));
+}
+
+#[test]
+fn fully_qualified_and_global() {
+    let f = facts(
+            "class C { void M() {\n System.IO.File.Delete(\"a\");\n global::System.IO.File.Move(\"a\", \"b\");\n IO.File.Copy(\"a\", \"b\"); } }",
+        );
+    call(&f, "System.IO.File.Delete");
+    call(&f, "System.IO.File.Move");
+    call(&f, "System.IO.File.Copy");
+    let delete = call(&f, "System.IO.File.Delete");
+    assert_eq!(delete.targets, vec!["System.IO.File.Delete".to_string()]);
+}
+
+#[test]
+fn using_static_and_aliases() {
+    let src = "using static System.IO.File;\nusing IOFile = System.IO.File;\nusing Sys = System;\nusing IO = System.IO;\nclass C { void M(string path) {\n WriteAllText(path, \"s\");\n IOFile.AppendAllText(path, \"s\");\n Sys.IO.File.Delete(path);\n Sys::IO.File.Create(path);\n IO.File.Move(path, path); } }";
+    let out = extract(src, &[]);
+    let f = out.facts;
+    assert_eq!(
+        call(&f, "System.IO.File.WriteAllText").targets,
+        vec!["System.IO.File.WriteAllText".to_string()]
+    );
+    call(&f, "System.IO.File.AppendAllText");
+    call(&f, "System.IO.File.Delete");
+    call(&f, "System.IO.File.Create");
+    assert_eq!(
+        call(&f, "System.IO.File.Move").targets,
+        vec!["System.IO.File.Move".to_string()]
+    );
+}
+
+#[test]
+fn block_namespaces_and_nested_usings() {
+    let src = "namespace Shop.Jobs\n{\n    using Quartz;\n    using Quartz.Impl;\n    public class Boot { public void Start() { var f = new StdSchedulerFactory(); } }\n    namespace Inner { class File { } class X { void M() { File.Delete(\"a\"); } } }\n}\n";
+    let out = extract(src, &[]);
+    let f = out.facts;
+    find(&f, EventKind::Construct, "Quartz.Impl.StdSchedulerFactory").expect("quartz");
+    call(&f, "Shop.Jobs.Inner.File.Delete");
+    assert!(!has_target(&f, "System.IO.File.Delete"));
+}
+
+#[test]
+fn unqualified_call_to_own_method_is_not_static_import() {
+    let f = facts(
+            "using static System.IO.File;\nclass C { void WriteAllText(string a, string b) {} void M() { WriteAllText(\"a\", \"b\"); } }",
+        );
+    assert!(!has_target(&f, "System.IO.File.WriteAllText"));
+    assert!(f.calls.contains("WriteAllText"));
+}
+
+#[test]
+fn local_type_shadows_import() {
+    let f = facts(
+            "namespace App.Storage;\npublic static class File { public static void Delete(string p) {} }\nclass C { void M() { File.Delete(\"a\"); } }",
+        );
+    assert!(!has_target(&f, "System.IO.File.Delete"));
+    call(&f, "App.Storage.File.Delete");
+}
+
+#[test]
+fn property_and_parameter_shadow_type() {
+    let src = "public class Upload { public IFormFile File { get; set; } }\nclass Ctl {\n public IFormFile File { get; set; }\n void M(Stream s) { File.CopyTo(s); }\n void N(Timer Timer) { Timer.Dispose(); } }";
+    let f = facts(src);
+    assert!(!has_target(&f, "System.IO.File.CopyTo"));
+    call(&f, "System.Threading.Timer.Dispose");
+}
+
+#[test]
+fn property_in_other_class_does_not_shadow() {
+    let f = facts(
+            "public class Upload { public IFormFile File { get; set; } }\nclass Svc { void M(string p) { File.Delete(p); } }",
+        );
+    call(&f, "System.IO.File.Delete");
+}
+
+#[test]
+fn receiver_types() {
+    let src = "class C {\n private readonly FileInfo _info;\n void M(string p, DirectoryInfo dir) {\n var fi = new FileInfo(p);\n fi.CreateText();\n new FileInfo(p).Delete();\n FileInfo typed = Get();\n typed.MoveTo(p);\n dir.Delete(true);\n _info.AppendText();\n this._info.OpenWrite();\n } }";
+    let f = facts(src);
+    assert_eq!(line(src, call(&f, "System.IO.FileInfo.CreateText")), 5);
+    assert_eq!(line(src, call(&f, "System.IO.FileInfo.Delete")), 6);
+    call(&f, "System.IO.FileInfo.MoveTo");
+    call(&f, "System.IO.DirectoryInfo.Delete");
+    call(&f, "System.IO.FileInfo.AppendText");
+    call(&f, "System.IO.FileInfo.OpenWrite");
+    let src = "class C {\n void M(string p, DirectoryInfo root) {\n  var parent = Directory.GetParent(p);\n  parent.Delete();\n  foreach (var f in root.GetFiles(\"*.log\")) { f.Delete(); }\n  foreach (var d in new DirectoryInfo(p).EnumerateDirectories()) d.Delete(true);\n  new FileInfo(p).Directory.Delete(true);\n  var copy = new FileInfo(p).CopyTo(p + \".bak\");\n  copy.MoveTo(p);\n } }";
+    let f = facts(src);
+    let lines = |target: &str| -> Vec<usize> {
+        f.events
+            .iter()
+            .filter(|e| e.targets.iter().any(|t| t == target))
+            .map(|e| line(src, e))
+            .collect()
+    };
+    assert_eq!(lines("System.IO.DirectoryInfo.Delete"), vec![4, 6, 7]);
+    assert_eq!(lines("System.IO.FileInfo.Delete"), vec![5]);
+    assert_eq!(lines("System.IO.FileInfo.MoveTo"), vec![9]);
+}
+
+#[test]
+fn io_abstractions_file_system() {
+    let src = "using System.IO.Abstractions;\nclass C {\n private readonly IFileSystem _fs;\n void M(string p, IFileSystem files) {\n  _fs.File.WriteAllText(p, \"x\");\n  files.Directory.Delete(p, true);\n  this._fs.File.Delete(p);\n  _fileSystem.File.Move(p, p);\n }\n}";
+    let f = facts(src);
+    assert_eq!(line(src, call(&f, "System.IO.File.WriteAllText")), 5);
+    assert_eq!(line(src, call(&f, "System.IO.Directory.Delete")), 6);
+    assert_eq!(line(src, call(&f, "System.IO.File.Delete")), 7);
+    assert_eq!(line(src, call(&f, "System.IO.File.Move")), 8);
+    // Without the import, `File` of some other file system is not `System.IO.File`.
+    let f = facts("class C { void M(IFileSystem fs, string p) { fs.File.Delete(p); } }");
+    assert!(!has_target(&f, "System.IO.File.Delete"));
+}
+
+#[test]
+fn extension_methods_on_values() {
+    let src = "using Quartz;\nvar builder = WebApplication.CreateBuilder(args);\nbuilder.Services.AddQuartz(q => { });\nclass S { void M(IServiceCollection services) { services.AddQuartz(); } }";
+    let f = facts(src);
+    let e = call(&f, "Quartz.AddQuartz");
+    assert_eq!(line(src, e), 3);
+    assert_eq!(
+        f.events
+            .iter()
+            .filter(|e| e.targets.iter().any(|t| t == "Quartz.AddQuartz"))
+            .count(),
+        2
+    );
+    assert!(f.calls.contains("AddQuartz"));
+    // A method of the receiver's own (local) type is not an extension.
+    let f = facts("using Coravel;\nclass Jobs { public void UseScheduler() {} }\nclass S { void M(Jobs jobs) { jobs.UseScheduler(); } }");
+    assert!(!has_target(&f, "Coravel.UseScheduler"));
+    // Static calls are never extension calls.
+    let f = facts("using Quartz;\nclass C { void M() { Foo.AddQuartz(); } }");
+    assert!(!has_target(&f, "Quartz.AddQuartz"));
+}
+
+#[test]
+fn multi_line_chain_points_at_the_call_line() {
+    let src = "using Coravel;\nvar app = Build();\napp.Services\n   .UseScheduler(s => { })\n   .LogScheduledTaskProgress();\n";
+    let f = facts(src);
+    let e = call(&f, "Coravel.UseScheduler");
+    assert_eq!(line(src, e), 4);
+    let last = call(&f, "Coravel.LogScheduledTaskProgress");
+    assert_eq!(last.chain, vec!["UseScheduler".to_string()]);
+}
+
+#[test]
+fn constructions_and_member_args() {
+    let src = "class C { void M(string path) {\n using var fs = new FileStream(path, FileMode.Create, FileAccess.Write);\n var ro = new System.IO.FileStream(path, mode: FileMode.Open, access: FileAccess.Read);\n } }";
+    let f = facts(src);
+    let e = find(&f, EventKind::Construct, "System.IO.FileStream").expect("construct");
+    assert_eq!(line(src, e), 2);
+    assert_eq!(e.args[0], Arg::Other { path_like: true });
+    assert!(
+        matches!(&e.args[1], Arg::Member(c) if c.contains(&"System.IO.FileMode.Create".to_string()))
+    );
+    assert!(
+        matches!(&e.args[2], Arg::Member(c) if c.contains(&"System.IO.FileAccess.Write".to_string()))
+    );
+    let ro = f
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::Construct)
+        .nth(1)
+        .expect("second construct");
+    assert_eq!(ro.targets, vec!["System.IO.FileStream".to_string()]);
+    assert!(
+        matches!(&ro.args[2], Arg::Member(c) if c.contains(&"System.IO.FileAccess.Read".to_string()))
+    );
+}
+
+#[test]
+fn factory_return_types() {
+    let src = "using System.Xml.Linq;\nusing SixLabors.ImageSharp;\nclass C { async Task M(string path, Stream s) {\n var doc = XDocument.Load(path);\n doc.Save(path);\n using var image = await Image.LoadAsync(s);\n await image.SaveAsync(path);\n var n = int.Parse(\"1\");\n } }";
+    let f = facts(src);
+    call(&f, "System.Xml.Linq.XDocument.Save");
+    call(&f, "SixLabors.ImageSharp.Image.SaveAsync");
+    call(&f, "SixLabors.ImageSharp.SaveAsync");
+}
+
+#[test]
+fn options_object_args() {
+    let f = facts("class C { void M(string path) { using var fs = new FileStream(path, new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write }); } }");
+    let e = find(&f, EventKind::Construct, "System.IO.FileStream").expect("construct");
+    assert!(matches!(&e.args[1], Arg::Member(c)
+            if c.contains(&"System.IO.FileMode.Append".to_string())
+                && c.contains(&"System.IO.FileAccess.Write".to_string())));
+}
+
+#[test]
+fn target_typed_new() {
+    let src = "class C {\n private Timer? _timer;\n private readonly PeriodicTimer _p = new(TimeSpan.FromSeconds(1));\n void Start() {\n _timer = new(Tick, null, 0, 1000);\n System.Timers.Timer t = new(1000);\n Foo(new());\n } }";
+    let f = facts(src);
+    let e = find(&f, EventKind::Construct, "System.Threading.Timer").expect("timer");
+    assert_eq!(line(src, e), 5);
+    let p = find(&f, EventKind::Construct, "System.Threading.PeriodicTimer").expect("periodic");
+    assert_eq!(line(src, p), 3);
+    find(&f, EventKind::Construct, "System.Timers.Timer").expect("timers");
+    assert_eq!(
+        f.events
+            .iter()
+            .filter(|e| e.kind == EventKind::Construct)
+            .count(),
+        3
+    );
+}
+
+#[test]
+fn base_types_and_attributes() {
+    let src = "using Microsoft.Extensions.Hosting;\nnamespace N {\n public class W : BackgroundService, IDisposable { }\n record R(int X) : Base(X);\n [ApiController]\n public class Ctl { [HttpPost(\"upload\")] public void Up() {} } }";
+    let f = facts(src);
+    let e = find(
+        &f,
+        EventKind::Subclass,
+        "Microsoft.Extensions.Hosting.BackgroundService",
+    )
+    .expect("subclass");
+    assert_eq!(line(src, e), 3);
+    find(&f, EventKind::Subclass, "System.IDisposable").expect("interface");
+    find(&f, EventKind::Subclass, "N.Base").expect("primary ctor base");
+    let a = find(
+        &f,
+        EventKind::Annotation,
+        "Microsoft.Extensions.Hosting.HttpPostAttribute",
+    )
+    .expect("attribute");
+    assert_eq!(a.args, vec![Arg::Str("upload".into())]);
+}
+
+#[test]
+fn unbounded_loops() {
+    let src = r#"class W {
+ async Task Run(CancellationToken ct, PeriodicTimer timer) {
+  while (!ct.IsCancellationRequested) { await Task.Delay(1000, ct); }
+  while (true) Thread.Sleep(10);
+  for (;;) { await Task.Delay(100); }
+  do { await Task.Delay(2); } while (running);
+  while (await timer.WaitForNextTickAsync(ct)) { File.Delete("x"); }
+  for (var i = 0; i < 3; i++) { await Task.Delay(3); }
+  while (queue.TryDequeue(out var item)) { await Task.Delay(4); }
+  while (x != null) { await Task.Delay(5); }
+  while (true) { Task.Run(async () => { await Task.Delay(6); }); }
+  while (!File.Exists(p) && _running) { Thread.Sleep(7); }
+  while (!ct.IsCancellationRequested && _running) { Thread.Sleep(8); }
+  while (HasPendingExecutions) { Thread.Sleep(9); }
+  while (!_disposed) { Thread.Sleep(10); }
+ }
+}"#;
+    let f = facts(src);
+    let delays: Vec<(usize, bool)> = f
+        .events
+        .iter()
+        .filter(|e| {
+            e.targets.iter().any(|t| {
+                t == "System.Threading.Tasks.Task.Delay" || t == "System.Threading.Thread.Sleep"
+            })
+        })
+        .map(|e| (line(src, e), e.context.contains(&Context::UnboundedLoop)))
+        .collect();
+    assert_eq!(
+        delays,
+        vec![
+            (3, true),
+            (4, true),
+            (5, true),
+            (6, true),
+            (8, false),
+            (9, false),
+            (10, false),
+            (11, false),
+            (12, false),
+            (13, true),
+            (14, false),
+            (15, true)
+        ]
+    );
+    let delete = call(&f, "System.IO.File.Delete");
+    assert!(delete.context.contains(&Context::UnboundedLoop));
+    let run = call(&f, "System.Threading.Tasks.Task.Run");
+    assert!(run.context.contains(&Context::UnboundedLoop));
+}
+
+#[test]
+fn streaming_loops_are_not_jobs() {
+    let src = r#"class C {
+ async IAsyncEnumerable<string> Lines() { while (true) { yield return "x"; await Task.Delay(1); } }
+ async Task Sse(HttpContext context, CancellationToken ct) {
+  while (!ct.IsCancellationRequested) { await context.Response.WriteAsync("data: x\n\n"); await Task.Delay(2); }
+  while (!ct.IsCancellationRequested) { await Response.Body.FlushAsync(); await Task.Delay(3); }
+ }
+ async Task Tick(CancellationToken ct) {
+  while (!ct.IsCancellationRequested) { await Task.Delay(4); }
+ }
+ async Task LongPoll(HttpContext context, CancellationToken ct) {
+  await context.Response.Body.FlushAsync(ct);
+  while (!ct.IsCancellationRequested) { await Task.Delay(5); await Ping(ct); }
+ }
+}"#;
+    let f = facts(src);
+    let loops: Vec<bool> = f
+        .events
+        .iter()
+        .filter(|e| {
+            e.targets
+                .iter()
+                .any(|t| t == "System.Threading.Tasks.Task.Delay")
+        })
+        .map(|e| e.context.contains(&Context::UnboundedLoop))
+        .collect();
+    assert_eq!(loops, vec![false, false, false, true, false]);
+}
+
+#[test]
+fn per_instance_and_guard_contexts() {
+    let src = r#"class HeartbeatHostedService {
+ async Task Run(CancellationToken ct) { while (!ct.IsCancellationRequested) { await Task.Delay(1); } }
+}
+class Jobs {
+ private Timer _healthTimer;
+ private Timer _jobTimer;
+ void Start() {
+  _healthTimer = new Timer(_ => { }, null, 0, 1);
+  _jobTimer = new Timer(SendReminders, null, 0, 1);
+  var t = new Timer(ReportMetrics, null, 0, 1);
+ }
+ async Task Loop(CancellationToken ct) {
+  if (!_options.IsLeader) return;
+  while (true) { await Task.Delay(2); }
+ }
+ async Task Other(CancellationToken ct) {
+  if (await _lock.TryAcquireAsync(ct)) { while (true) { await Task.Delay(3); } }
+  while (true) { await Task.Delay(4); }
+ }
+}"#;
+    let f = facts(src);
+    let ctx: Vec<(usize, bool, bool)> = f
+        .events
+        .iter()
+        .filter(|e| {
+            e.targets
+                .iter()
+                .any(|t| t == "System.Threading.Tasks.Task.Delay" || t == "System.Threading.Timer")
+        })
+        .map(|e| {
+            (
+                line(src, e),
+                e.context.contains(&Context::PerInstance),
+                e.context.contains(&Context::SingleInstanceGuard),
+            )
+        })
+        .collect();
+    assert_eq!(
+        ctx,
+        vec![
+            (2, true, false),
+            (8, true, false),
+            (9, false, false),
+            (10, true, false),
+            (14, false, true),
+            (17, false, true),
+            (18, false, false),
+        ]
+    );
+}
+
+#[test]
+fn one_shot_timers() {
+    let src = r#"class C {
+ private Timer _poll;
+ private Timer _again;
+ void M(CancellationTokenSource cts) {
+  var timeout = new Timer(_ => cts.Cancel(), null, TimeSpan.FromSeconds(30), Timeout.Infinite);
+  _poll = new Timer(Poll, null, Timeout.Infinite, Timeout.Infinite);
+  _again = new Timer(Tick, null, 1000, Timeout.Infinite);
+  var every = new Timer(Tick, null, 0, 5000);
+  var once = new System.Timers.Timer(1000) { AutoReset = false };
+  var later = new Timer(Tick);
+  var scheduled = new Timer(Fire, null, Timeout.Infinite, Timeout.Infinite);
+  scheduled.Change(TimeSpan.FromHours(1), Timeout.InfiniteTimeSpan);
+ }
+ void Start() { _poll.Change(TimeSpan.Zero, TimeSpan.FromMinutes(1)); }
+ void Tick(object s) { _again.Change(1000, Timeout.Infinite); }
+}"#;
+    let f = facts(src);
+    let once: Vec<(usize, bool)> = f
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::Construct)
+        .map(|e| (line(src, e), e.context.contains(&Context::SelfCancelling)))
+        .collect();
+    assert_eq!(
+        once,
+        vec![
+            (5, true),
+            (6, false),
+            (7, false),
+            (8, false),
+            (9, true),
+            (10, true),
+            (11, true)
+        ]
+    );
+}
+
+#[test]
+fn one_shot_timer_forms() {
+    let src = r#"class Watch {
+ private Timer _kill;
+ private System.Timers.Timer _debounce;
+ private System.Timers.Timer _paused;
+ void Arm(int ms) {
+  _kill = new Timer(static s => ((Watch)s).Kill(), this, ms, Timeout.Infinite);
+  _kill.Change(ms, Timeout.Infinite);
+  var a = new Timer(Tick, null, 100, TimeSpan.FromMilliseconds(-1));
+  var b = new Timer(Tick, null, 100, TimeSpan.Zero);
+  var c = new Timer(Tick, null, 100, 0);
+  _debounce = new System.Timers.Timer(500);
+  _debounce.Elapsed += OnDebounce;
+  _paused = new System.Timers.Timer(500);
+  _paused.Elapsed += OnPaused;
+ }
+ void OnDebounce(object s, System.Timers.ElapsedEventArgs e) { _debounce.Stop(); }
+ void OnPaused(object s, System.Timers.ElapsedEventArgs e) { _paused.Stop(); Work(); _paused.Start(); }
+}
+class NightlyTrigger {
+ void Arm(TimeSpan due) { var t = new Timer(Tick, null, due, Timeout.InfiniteTimeSpan); }
+}"#;
+    let f = facts(src);
+    let once: Vec<(usize, bool)> = f
+        .events
+        .iter()
+        .filter(|e| {
+            e.kind == EventKind::Construct && e.targets.iter().any(|t| t.ends_with("Timer"))
+        })
+        .map(|e| (line(src, e), e.context.contains(&Context::SelfCancelling)))
+        .collect();
+    assert_eq!(
+        once,
+        vec![
+            (6, true),
+            (8, true),
+            (9, true),
+            (10, true),
+            (11, true),
+            (13, false),
+            (20, false)
+        ]
+    );
+}
+
+#[test]
+fn per_connection_objects_are_per_instance() {
+    let src = "class OrderFeedSubscription { async Task Run(CancellationToken ct) { using var t = new PeriodicTimer(TimeSpan.FromSeconds(5)); } }\nclass SessionSweeper { void S() { var t = new System.Timers.Timer(1000); } }";
+    let f = facts(src);
+    let per: Vec<bool> = f
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::Construct)
+        .map(|e| e.context.contains(&Context::PerInstance))
+        .collect();
+    assert_eq!(per, vec![true, false]);
+}
+
+#[test]
+fn keep_alive_timers_are_per_instance() {
+    let src = "class L { private System.Timers.Timer _keepAlive; void S() { _keepAlive = new System.Timers.Timer(1000); } }";
+    let f = facts(src);
+    let timer = find(&f, EventKind::Construct, "System.Timers.Timer").unwrap();
+    assert!(timer.context.contains(&Context::PerInstance));
+}
+
+#[test]
+fn waits_restarts_and_queue_consumers_are_not_jobs() {
+    let src = r#"class W {
+ async Task A(CancellationToken t) {
+  while (true) {
+   while (api.IsThrottled) { await Task.Delay(1000, t); }
+   await Task.Delay(5000, t);
+  }
+ }
+ void B() { bool restart; do { restart = Run(); Thread.Sleep(100); } while (restart); }
+ async Task C(CancellationToken t) {
+  while (!t.IsCancellationRequested) {
+   var m = await _queue.GetNextAsync(t);
+   if (m == null) { await Task.Delay(1000, t); }
+  }
+ }
+ async Task D(CancellationToken t) {
+  while (!t.IsCancellationRequested) { var m = await client.ReceiveMessageAsync(); await Task.Delay(10, t); }
+ }
+}"#;
+    let f = facts(src);
+    let loops: Vec<(usize, bool)> = f
+        .events
+        .iter()
+        .filter(|e| {
+            e.kind == EventKind::Call
+                && e.targets
+                    .iter()
+                    .any(|t| t.ends_with("Delay") || t.ends_with("Sleep"))
+        })
+        .map(|e| (line(src, e), e.context.contains(&Context::UnboundedLoop)))
+        .collect();
+    assert_eq!(
+        loops,
+        vec![(4, false), (5, true), (8, false), (12, false), (16, false)]
+    );
+}
+
+#[test]
+fn spin_waits_are_not_periods() {
+    let src = "class W {\n void M() {\n  while (true) {\n   if (!Interlocked.CompareExchange(ref _busy, 1, 0) == 0) { Thread.Sleep(0); continue; }\n   Thread.Sleep(1);\n   Thread.Sleep(1000);\n  }\n }\n}";
+    let f = facts(src);
+    let loops: Vec<(usize, bool)> = f
+        .events
+        .iter()
+        .filter(|e| method_is(&e.targets, &["Sleep"]))
+        .map(|e| (line(src, e), e.context.contains(&Context::UnboundedLoop)))
+        .collect();
+    assert_eq!(loops, vec![(4, false), (5, false), (6, true)]);
+}
+
+#[test]
+fn loops_that_return_on_a_state_wait() {
+    let src = r#"class W {
+ async Task<int> WaitReady(CancellationToken ct) {
+  while (true) {
+   var status = await Poll(ct);
+   if (status == 3) return status;
+   await Task.Delay(500, ct);
+  }
+ }
+ async Task Run(CancellationToken ct) {
+  while (true) {
+   if (ct.IsCancellationRequested) return;
+   try { await Work(); } catch (Exception) { break; }
+   foreach (var x in items) { if (x == null) break; }
+   await Task.Delay(1000, ct);
+  }
+ }
+ async Task Read(CancellationToken ct) {
+  while (true) {
+   n += await s.ReadAsync(buf, ct);
+   if (StopReading(n)) break;
+   await Task.Delay(50, ct);
+  }
+ }
+}"#;
+    let f = facts(src);
+    let loops: Vec<(usize, bool)> = f
+        .events
+        .iter()
+        .filter(|e| method_is(&e.targets, &["Delay"]))
+        .map(|e| (line(src, e), e.context.contains(&Context::UnboundedLoop)))
+        .collect();
+    assert_eq!(loops, vec![(6, false), (14, true), (21, false)]);
+}
+
+#[test]
+fn aspire_app_hosts_are_tooling() {
+    let host = extract(
+            "using Aspire.Hosting;\nvar b = DistributedApplication.CreateBuilder(args);\nFile.WriteAllText(\"a\", \"b\");\n",
+            &implicit(),
+        );
+    assert!(host.facts.file_context.contains(&Context::Test));
+    let implicit_host = extract(
+        "File.WriteAllText(\"a\", \"b\");\n",
+        &["System.IO".to_string(), "Aspire.Hosting".to_string()],
+    );
+    assert!(implicit_host.facts.file_context.contains(&Context::Test));
+    let build = extract(
+        "using Nuke.Common;\nclass Build : NukeBuild { void M() { File.Delete(\"a\"); } }\n",
+        &implicit(),
+    );
+    assert!(build.facts.file_context.contains(&Context::Test));
+    let cli = extract(
+            "using System.CommandLine;\nclass Export { void Run(string p) { File.WriteAllText(p, \"\"); } }\n",
+            &implicit(),
+        );
+    assert!(cli.facts.file_context.contains(&Context::Test));
+    let service = extract(
+        "using Aspire.StackExchange.Redis;\nclass C {}\n",
+        &implicit(),
+    );
+    assert!(!service.facts.file_context.contains(&Context::Test));
+}
+
+#[test]
+fn newer_syntax_and_conditional_compilation_parse() {
+    let src = r#"static class Ext
+{
+    extension(Uri uri)
+    {
+        public bool IsLocal => uri.IsLoopback;
+    }
+}
+class C
+{
+    void M(Dictionary<Type, int> cache, Type type, MethodInfo method, Order? order)
+    {
+        var next = new Dictionary<Type, int>(cache) { [type] = 1 };
+        var names = method != null ? [method] : new List<MethodInfo>();
+        bool async = names.Count > 0;
+        var required = new List<string>();
+        required.Add("id");
+        var loaded = async ? Load() : null;
+        if (async) { required = null; }
+        Save(loaded, async: async);
+        var run = async () => await Task.Yield();
+        var empty = $"";
+        var any = names is [..] && names is [.., var last] && names is [var first, ..];
+        order?.Status = "paid";
+        var builder = new ConfigurationBuilder()
+            .AddJsonFile("appsettings.json")
+#if DEBUG
+            .AddJsonFile("appsettings.Development.json")
+#endif
+            .Build();
+        try { Run(); }
+#if NETFRAMEWORK
+        catch (ThreadAbortException) { }
+#else
+        catch (OperationCanceledException) { }
+#endif
+        File.Delete("x");
+    }
+}"#;
+    let out = extract(src, &implicit());
+    assert!(
+        out.syntax_error.is_none(),
+        "{:?}",
+        out.syntax_error.map(|e| e.offset)
+    );
+    let f = out.facts;
+    let delete = call(&f, "System.IO.File.Delete");
+    assert_eq!(line(src, delete), 36);
+    // Alternatives that only parse one at a time: the first branch is read.
+    let alt = "class D {\n#if NET8_0\n void M() {\n#else\n void N() {\n#endif\n  File.Delete(\"y\");\n }\n}\n";
+    let out = extract(alt, &implicit());
+    assert!(out.syntax_error.is_none());
+    assert!(has_target(&out.facts, "System.IO.File.Delete"));
+    // File-based apps.
+    let app = "#!/usr/bin/env dotnet\n#:package Humanizer@2.14.1\nFile.Delete(\"z\");\n";
+    let out = extract(app, &implicit());
+    assert!(out.syntax_error.is_none());
+    assert!(has_target(&out.facts, "System.IO.File.Delete"));
+}
+
+#[test]
+fn temp_paths_from_assignments_names_and_classes() {
+    let src = r#"class Store {
+ void M(string dir) {
+  string p;
+  p = Path.Combine(Path.GetTempPath(), "x");
+  File.Delete(p);
+  File.WriteAllText(Path.Combine(dir, $"{Guid.NewGuid()}.tmp"), "");
+  File.WriteAllText(Path.Combine(dir, "orders.json"), "");
+ }
+}
+class TempBlob { string FilePath; void Dispose() { File.Delete(FilePath); } }
+class Zipper {
+ void Run(string tmpPath, string keep) { Write(tmpPath, keep); Write(Path.GetTempFileName(), keep); }
+ void Write(string target, string other) { File.WriteAllText(target, ""); File.WriteAllText(other, ""); }
+}"#;
+    let f = facts(src);
+    let temp: Vec<(usize, bool)> = f
+        .events
+        .iter()
+        .filter(|e| e.targets.iter().any(|t| t.starts_with("System.IO.File.")))
+        .map(|e| (line(src, e), matches!(e.args.first(), Some(Arg::TempPath))))
+        .collect();
+    assert_eq!(
+        temp,
+        vec![
+            (5, true),
+            (6, true),
+            (7, false),
+            (10, true),
+            (13, true),
+            (13, false)
+        ]
+    );
+    let f = facts("class D { void M() { var c = new SqliteConnection($\"Data Source={Path.Combine(Path.GetTempPath(), \"a.db\")}\"); var d = new SqliteConnection($\"Data Source={dir}/a.db\"); } }");
+    let temp: Vec<bool> = f
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::Construct)
+        .map(|e| matches!(e.args.first(), Some(Arg::TempPath)))
+        .collect();
+    assert_eq!(temp, vec![true, false]);
+}
+
+#[test]
+fn spawned_loop() {
+    let src = "class C { void Start() {\n _ = Task.Run(async () => {\n while (true) {\n await Task.Delay(TimeSpan.FromMinutes(1));\n } }); } }";
+    let f = facts(src);
+    let d = call(&f, "System.Threading.Tasks.Task.Delay");
+    assert!(d.context.contains(&Context::UnboundedLoop));
+    assert!(d.context.contains(&Context::Spawned));
+    let src = "class C { void Start() { var t = new Thread(() => { while (true) { Thread.Sleep(100); } }); } }";
+    let f = facts(src);
+    assert!(call(&f, "System.Threading.Thread.Sleep")
+        .context
+        .contains(&Context::Spawned));
+}
+
+#[test]
+fn retry_contexts() {
+    let src = r#"class C {
+ async Task M() {
+  while (true) {
+   try { await Send(); break; }
+   catch (HttpRequestException ex) { await Task.Delay(1000); }
+  }
+  while (true) {
+   if (attempt > 3) { await Task.Delay(5); }
+   await Task.Delay(TimeSpan.FromSeconds(Math.Pow(2, attempt)));
+   await Task.Delay(7);
+  }
+ }
+}"#;
+    let f = facts(src);
+    let ctx: Vec<(usize, bool)> = f
+        .events
+        .iter()
+        .filter(|e| {
+            e.targets
+                .iter()
+                .any(|t| t == "System.Threading.Tasks.Task.Delay")
+        })
+        .map(|e| (line(src, e), e.context.contains(&Context::Retry)))
+        .collect();
+    assert_eq!(ctx, vec![(5, true), (8, true), (9, true), (10, false)]);
+}
+
+#[test]
+fn test_contexts() {
+    let f = facts("using Xunit;\nclass T { void M() { File.Delete(\"a\"); } }");
+    assert!(f.file_context.contains(&Context::Test));
+    let src = "class T {\n [Fact]\n public void M() { File.Delete(\"a\"); }\n void N() { File.Delete(\"b\"); } }";
+    let f = facts(src);
+    let events: Vec<bool> = f
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::Call)
+        .map(|e| e.context.contains(&Context::Test))
+        .collect();
+    assert_eq!(events, vec![true, false]);
+    assert!(f.file_context.is_empty());
+    let f = facts("namespace Shop.Api.IntegrationTests.Probing;\nclass P { void M() { File.Delete(\"a\"); } }");
+    assert!(f.file_context.contains(&Context::Test));
+    let f = facts("namespace Contest.Latest;\nclass P { void M() { File.Delete(\"a\"); } }");
+    assert!(f.file_context.is_empty());
+    let f = facts("[TestClass]\nclass T { void M() { File.Delete(\"a\"); } }");
+    assert!(call(&f, "System.IO.File.Delete")
+        .context
+        .contains(&Context::Test));
+}
+
+#[test]
+fn client_ui_files() {
+    let f = facts("using Microsoft.Maui.Controls;\nclass P : ContentPage { void M() { File.WriteAllText(\"a\", \"b\"); } }");
+    assert!(f.file_context.contains(&Context::ClientSide));
+    let f = facts("using System.Windows.Forms;\nclass F { }");
+    assert!(f.file_context.contains(&Context::ClientSide));
+    let f = facts("using Unosquare.Labs;\nusing System.Windowsy;\nclass F { }");
+    assert!(f.file_context.is_empty());
+}
+
+#[test]
+fn strings() {
+    let src = r#"class C { void M() {
+ var a = @"C:\data\""x""";
+ var b = $"no holes";
+ var c = $"{x}/y";
+ var d = """raw "text" """;
+ var e = "esc\"aped\\";
+ var props = new NameValueCollection { ["quartz.jobStore.clustered"] = "true" };
+} }"#;
+    let f = facts(src);
+    for s in [
+        r#"C:\data\"x""#,
+        "no holes",
+        r#"raw "text" "#,
+        r#"esc"aped\"#,
+        "quartz.jobStore.clustered",
+        "true",
+    ] {
+        assert!(f.strings.contains(s), "{s:?} missing from {:?}", f.strings);
+    }
+    assert_eq!(f.strings.len(), 6);
+}
+
+#[test]
+fn path_like_args() {
+    let src = r#"class C {
+ private readonly string _uploadRoot;
+ private readonly string _logDir;
+ void M(string name, Stream body, MemoryStream ms, IFormFile file, Options o) {
+  var target = Path.Combine(_uploadRoot, name);
+  var csv = $"{name}.csv";
+  string other = name;
+  Helper.Use(name, target, csv, other, _logDir, body, ms, file, o.FilePath, $"{name}/x", "a" + name, Path.Join("a", name), fileStream, string.Format("{0}.txt", name));
+ }
+}"#;
+    let f = facts(src);
+    let e = f
+        .events
+        .iter()
+        .find(|e| e.targets.iter().any(|t| t == "System.Helper.Use"))
+        .expect("Use call");
+    let path_like: Vec<bool> = e
+        .args
+        .iter()
+        .map(|a| matches!(a, Arg::Other { path_like: true } | Arg::Str(_)))
+        .collect();
+    assert_eq!(
+        path_like,
+        vec![
+            false, true, true, false, true, false, false, false, true, true, true, true, false,
+            true
+        ]
+    );
+}
+
+#[test]
+fn temp_paths() {
+    let src = "class C { void M(string s, Options o) {\n var tmp = Path.GetTempFileName();\n File.WriteAllText(tmp, s);\n File.WriteAllText(Path.Combine(Path.GetTempPath(), \"x.txt\"), s);\n File.WriteAllText(\"x.txt\", s);\n var scratch = tmp + \".bak\";\n File.WriteAllText(scratch, s);\n File.WriteAllText(tempFile, s);\n File.WriteAllText(o.TempDirectory, s);\n File.WriteAllText(templatePath, s);\n File.WriteAllText(Path.Combine(o.Root, name), s);\n } }";
+    let f = facts(src);
+    let writes: Vec<&Arg> = f
+        .events
+        .iter()
+        .filter(|e| e.targets.iter().any(|t| t == "System.IO.File.WriteAllText"))
+        .map(|e| &e.args[0])
+        .collect();
+    assert_eq!(
+        writes,
+        vec![
+            &Arg::TempPath,
+            &Arg::TempPath,
+            &Arg::Str("x.txt".into()),
+            &Arg::TempPath,
+            &Arg::TempPath,
+            &Arg::TempPath,
+            &Arg::Other { path_like: true },
+            &Arg::Other { path_like: true },
+        ]
+    );
+}
+
+#[test]
+fn conditional_access_and_generic_calls() {
+    let f = facts("using Quartz;\nclass C { void M(IServiceCollection? s, Timer? t) { s?.AddQuartz(); t?.Change(1, 2); s.AddSingleton<IFoo>(); } }");
+    call(&f, "Quartz.AddQuartz");
+    call(&f, "System.Threading.Timer.Change");
+    call(&f, "Quartz.AddSingleton");
+    assert!(f.calls.contains("AddSingleton<IFoo>"));
+    assert!(f.calls.contains("AddSingleton"));
+}
+
+#[test]
+fn lambda_params_and_locals_are_values() {
+    let f = facts("class C { void M() { Do(File => File.Delete()); foreach (var Path in xs) { Path.Combine(); } } }");
+    assert!(!has_target(&f, "System.IO.File.Delete"));
+    assert!(!has_target(&f, "System.IO.Path.Combine"));
+}
+
+#[test]
+fn syntax_error_keeps_facts() {
+    let src = "class C { void M() { File.Delete(\"a\"); } void N( { } \nclass D { void M() { File.Move(\"a\", \"b\"); } }";
+    let out = extract(src, &implicit());
+    assert!(out.syntax_error.is_some());
+    call(&out.facts, "System.IO.File.Delete");
+}
+
+#[test]
+fn deep_nesting_does_not_overflow() {
+    let depth = 5000;
+    let src = format!(
+        "class C {{ void M() {{ var x = {}1{}; {} }} }}",
+        "(".repeat(depth),
+        ")".repeat(depth),
+        "{".repeat(depth) + &"}".repeat(depth)
+    );
+    let _ = extract(&src, &implicit());
+    let calls = format!("class C {{ void M() {{ a{} }} }}", ".B()".repeat(depth));
+    let _ = extract(&calls, &implicit());
+    let parents = format!(
+        "class C {{ void M(DirectoryInfo d) {{ d{}.Delete(); }} }}",
+        ".Parent".repeat(depth)
+    );
+    let _ = extract(&parents, &implicit());
+    let concat = format!(
+        "class C {{ void M() {{ File.WriteAllText(\"a\"{}, s); }} }}",
+        " + x".repeat(depth)
+    );
+    let _ = extract(&concat, &implicit());
+}

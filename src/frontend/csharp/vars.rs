@@ -1,0 +1,140 @@
+//! Variables in scope (locals, parameters, fields, properties) and what they hold.
+
+use super::args::path_like_name;
+use super::syntax::{dotted, initializer, type_name, unwrap_expr};
+use super::walk::Walker;
+use crate::frontend::tree::text;
+use std::collections::HashMap;
+use tree_sitter::Node;
+
+/// What a variable is known to hold.
+#[derive(Debug, Clone, Default)]
+pub(super) struct VarInfo {
+    /// The declared or constructed type, as written.
+    pub(super) ty: Option<String>,
+    /// It holds (or by its name, probably holds) a file path.
+    pub(super) path_like: bool,
+    /// It holds a path in the temporary directory.
+    pub(super) temp: bool,
+}
+
+impl Walker<'_, '_> {
+    /// Records a property or parameter `node` (with `name` and `type` fields).
+    pub(super) fn member_var(&self, members: &mut HashMap<String, VarInfo>, node: Node<'_>) {
+        if let Some(name) = node.child_by_field_name("name") {
+            let name = text(name, self.src);
+            let ty = node
+                .child_by_field_name("type")
+                .and_then(|t| type_name(t, self.src));
+            let info = self.var_info(name, ty, None);
+            members.insert(name.to_string(), info);
+        }
+    }
+
+    pub(super) fn member_vars(&self, members: &mut HashMap<String, VarInfo>, decl: Node<'_>) {
+        let ty = decl
+            .child_by_field_name("type")
+            .and_then(|t| type_name(t, self.src));
+        let mut cursor = decl.walk();
+        for declarator in decl.named_children(&mut cursor) {
+            if declarator.kind() != "variable_declarator" {
+                continue;
+            }
+            if let Some(name) = declarator.child_by_field_name("name") {
+                let name = text(name, self.src);
+                let info = self.var_info(name, ty.clone(), initializer(declarator));
+                members.insert(name.to_string(), info);
+            }
+        }
+    }
+
+    pub(super) fn declare_variables(&mut self, decl: Node<'_>) {
+        let ty = decl
+            .child_by_field_name("type")
+            .and_then(|t| type_name(t, self.src));
+        let mut cursor = decl.walk();
+        for declarator in decl.named_children(&mut cursor) {
+            if declarator.kind() != "variable_declarator" {
+                continue;
+            }
+            if let Some(name) = declarator.child_by_field_name("name") {
+                self.declare(name, ty.clone(), initializer(declarator));
+            }
+        }
+    }
+
+    pub(super) fn declare(&mut self, name: Node<'_>, ty: Option<String>, init: Option<Node<'_>>) {
+        let name = text(name, self.src);
+        let info = self.var_info(name, ty, init);
+        if let Some(scope) = self.vars.last_mut() {
+            scope.insert(name.to_string(), info);
+        }
+    }
+
+    fn var_info(&self, name: &str, ty: Option<String>, init: Option<Node<'_>>) -> VarInfo {
+        let init = init.map(unwrap_expr);
+        let ty = ty.or_else(|| init.and_then(|i| self.expression_type(i)));
+        let temp = init.is_some_and(|i| self.is_temp_path(i));
+        let path_like = match (&ty, init) {
+            (Some(t), _) if !is_string_type(t) => false,
+            (_, Some(i)) if self.path_like(i) => true,
+            _ => path_like_name(name),
+        };
+        VarInfo {
+            ty,
+            path_like,
+            temp,
+        }
+    }
+
+    pub(super) fn lookup(&self, name: &str) -> Option<&VarInfo> {
+        self.vars.iter().rev().find_map(|scope| scope.get(name))
+    }
+
+    /// The variable, field or property an expression initialises or is assigned to.
+    pub(super) fn assigned_name(&self, node: Node<'_>) -> Option<&str> {
+        let mut cur = node;
+        for _ in 0..4 {
+            let parent = cur.parent()?;
+            let name = match parent.kind() {
+                "variable_declarator" | "property_declaration" => {
+                    parent.child_by_field_name("name")
+                }
+                "assignment_expression" => parent.child_by_field_name("left"),
+                _ => None,
+            };
+            if let Some(name) = name {
+                return Some(text(name, self.src));
+            }
+            cur = parent;
+        }
+        None
+    }
+
+    /// The type a target-typed `new(...)` creates, from the declaration or assignment it
+    /// initialises.
+    pub(super) fn target_type(&self, node: Node<'_>) -> Option<String> {
+        let parent = node.parent()?;
+        match parent.kind() {
+            "variable_declarator" => parent
+                .parent()
+                .filter(|d| d.kind() == "variable_declaration")
+                .and_then(|d| d.child_by_field_name("type"))
+                .and_then(|t| type_name(t, self.src)),
+            "property_declaration" => parent
+                .child_by_field_name("type")
+                .and_then(|t| type_name(t, self.src)),
+            "assignment_expression" => {
+                let left = parent.child_by_field_name("left")?;
+                let name = dotted(left, self.src)?;
+                let var = name.strip_prefix("this.").unwrap_or(&name);
+                self.lookup(var)?.ty.clone()
+            }
+            _ => None,
+        }
+    }
+}
+
+fn is_string_type(ty: &str) -> bool {
+    matches!(ty, "string" | "String" | "System.String")
+}

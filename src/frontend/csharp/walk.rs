@@ -1,0 +1,490 @@
+//! The second pass: walks the code with a scope of variables and lowers invocations,
+//! constructions, attributes and base types to [`Event`]s with their contexts.
+
+use super::context::Ctx;
+use super::loops::{
+    consumer_driven, exits_on_state, serves_response, sets_own_flag, unbounded_condition,
+};
+use super::scope::FileScope;
+use super::strings::string_value;
+use super::syntax::{
+    dotted, enclosing_type_name, first_child_of_kind, last_named_child, mentions, method_is,
+    type_name, unwrap_expr,
+};
+use super::vars::VarInfo;
+use super::MAX_DEPTH;
+use crate::event::{Context, Event, EventKind, FileFacts};
+use crate::frontend::tree::text;
+use crate::frontend::words::{is_single_instance_guard, mentions_per_instance_work};
+use std::collections::HashMap;
+use tree_sitter::Node;
+
+/// Words in a type name that say it schedules work: a one-shot timer there is armed for
+/// the next occurrence of a schedule, not a timeout.
+const SCHEDULER_WORDS: &[&str] = &[
+    "schedul", "trigger", "cron", "daily", "weekly", "hourly", "nightly", "recurr",
+];
+/// Type-name endings of objects that live with one connection, session or subscription on
+/// the instance that holds it: their timers and loops serve that object, not the cluster.
+const PER_CONNECTION_SUFFIXES: &[&str] = &[
+    "Connection",
+    "Subscription",
+    "Socket",
+    "WebSocketHandler",
+    "Stream",
+];
+/// Method attributes that mark test methods (last name segment).
+const TEST_METHOD_ATTRIBUTES: &[&str] = &[
+    "Fact",
+    "Theory",
+    "Test",
+    "TestMethod",
+    "DataTestMethod",
+    "TestCase",
+    "TestCaseSource",
+    "SkippableFact",
+    "SkippableTheory",
+];
+/// Class attributes that mark test classes (last name segment).
+const TEST_CLASS_ATTRIBUTES: &[&str] = &["TestClass", "TestFixture"];
+/// Calls whose delegate arguments run on another task or thread.
+const SPAWNERS: &[&str] = &[
+    "System.Threading.Tasks.Task.Run",
+    "System.Threading.Tasks.Task.Factory.StartNew",
+    "System.Threading.Tasks.TaskFactory.StartNew",
+    "System.Threading.ThreadPool.QueueUserWorkItem",
+    "System.Threading.ThreadPool.UnsafeQueueUserWorkItem",
+];
+/// Constructions whose delegate arguments run on another thread.
+const SPAWNING_TYPES: &[&str] = &["System.Threading.Thread"];
+/// Words in an `if` condition that mark error handling or retry code.
+const RETRY_CONDITION_WORDS: &[&str] = &["attempt", "retry", "retries", "fail", "error", "backoff"];
+/// Words in a call's arguments that mark a computed back-off delay.
+const RETRY_ARG_WORDS: &[&str] = &["attempt", "retry", "retries", "backoff"];
+
+pub(super) struct Walker<'s, 'f> {
+    pub(super) src: &'s str,
+    pub(super) file: &'f FileScope,
+    pub(super) facts: FileFacts,
+    /// Variable scopes, innermost last: file (top-level statements), types
+    /// (fields, properties, primary-constructor parameters), functions.
+    pub(super) vars: Vec<HashMap<String, VarInfo>>,
+    /// Nesting of [`Walker::expression_type`] through receivers (`a.Parent.Parent...`).
+    pub(super) type_depth: std::cell::Cell<usize>,
+}
+
+impl Walker<'_, '_> {
+    pub(super) fn walk(&mut self, node: Node<'_>, ctx: Ctx, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        match node.kind() {
+            "using_directive" => {}
+            "string_literal" | "verbatim_string_literal" | "raw_string_literal" => {
+                if let Some(s) = string_value(node, self.src) {
+                    self.facts.strings.insert(s);
+                }
+            }
+            "interpolated_string_expression" => {
+                if let Some(s) = string_value(node, self.src) {
+                    self.facts.strings.insert(s);
+                }
+                self.walk_children(node, ctx, depth);
+            }
+            "class_declaration"
+            | "struct_declaration"
+            | "interface_declaration"
+            | "record_declaration"
+            | "record_struct_declaration" => {
+                self.type_declaration(node, ctx, depth);
+            }
+            "method_declaration"
+            | "constructor_declaration"
+            | "destructor_declaration"
+            | "operator_declaration"
+            | "conversion_operator_declaration"
+            | "local_function_statement"
+            | "accessor_declaration"
+            | "lambda_expression"
+            | "anonymous_method_expression" => {
+                let named_per_instance = node
+                    .child_by_field_name("name")
+                    .is_some_and(|n| mentions_per_instance_work(text(n, self.src)));
+                let ctx = Ctx {
+                    test: ctx.test || self.has_attribute(node, TEST_METHOD_ATTRIBUTES),
+                    per_instance: ctx.per_instance || named_per_instance,
+                    ..ctx.function()
+                };
+                self.vars.push(HashMap::new());
+                self.walk_children(node, ctx, depth);
+                self.vars.pop();
+            }
+            "while_statement" | "do_statement" | "for_statement" => {
+                let condition = node.child_by_field_name("condition");
+                let body = node.child_by_field_name("body");
+                let unbounded = match condition {
+                    Some(cond) => {
+                        unbounded_condition(cond, self.src, 0)
+                            && !body.is_some_and(|b| sets_own_flag(cond, b, self.src))
+                    }
+                    None => node.kind() == "for_statement",
+                } && !body
+                    .is_some_and(|b| consumer_driven(b, self.src) || exits_on_state(b, self.src))
+                    && !serves_response(node, self.src);
+                // A loop that waits for a state or counts (`while (ShouldWait())`) ends on
+                // its own, even inside an endless loop: its delay is a wait, not the period.
+                let bounded_wait = condition.is_some() && !unbounded;
+                let body_ctx = Ctx {
+                    unbounded_loop: (ctx.unbounded_loop && !bounded_wait) || unbounded,
+                    ..ctx
+                };
+                self.walk_fields(node, ctx, depth, &[("body", body_ctx)]);
+            }
+            "catch_clause" => {
+                let body_ctx = Ctx { retry: true, ..ctx };
+                self.walk_fields(node, ctx, depth, &[("body", body_ctx)]);
+            }
+            "if_statement" => {
+                let condition = node.child_by_field_name("condition");
+                let retry =
+                    condition.is_some_and(|c| mentions(text(c, self.src), RETRY_CONDITION_WORDS));
+                let guard = condition.is_some_and(|c| is_single_instance_guard(text(c, self.src)));
+                let inner = Ctx {
+                    retry: ctx.retry || retry,
+                    guarded: ctx.guarded || guard,
+                    ..ctx
+                };
+                // The `else` of a leader check runs on the other instances.
+                let alternative = Ctx {
+                    guarded: ctx.guarded,
+                    ..inner
+                };
+                self.walk_fields(
+                    node,
+                    ctx,
+                    depth,
+                    &[("consequence", inner), ("alternative", alternative)],
+                );
+            }
+            "block" => {
+                // After `if (!_options.IsLeader) return;` the rest of the block runs on one
+                // instance only.
+                let mut ctx = ctx;
+                let mut cursor = node.walk();
+                for child in node.named_children(&mut cursor) {
+                    self.walk(child, ctx, depth + 1);
+                    if child.kind() == "if_statement" && self.is_guard_exit(child) {
+                        ctx.guarded = true;
+                    }
+                }
+            }
+            "invocation_expression" => self.invocation(node, ctx, depth),
+            "object_creation_expression" | "implicit_object_creation_expression" => {
+                self.construction(node, ctx, depth);
+            }
+            "attribute" => {
+                self.attribute(node, ctx);
+                self.walk_children(node, ctx, depth);
+            }
+            "variable_declaration" => {
+                self.walk_children(node, ctx, depth);
+                self.declare_variables(node);
+            }
+            "assignment_expression" => {
+                self.walk_children(node, ctx, depth);
+                self.note_assignment(node);
+            }
+            "parameter" => {
+                self.walk_children(node, ctx, depth);
+                if let Some(name) = node.child_by_field_name("name") {
+                    let ty = node
+                        .child_by_field_name("type")
+                        .and_then(|t| type_name(t, self.src));
+                    self.declare(name, ty, None);
+                    if self.receives_temp_path(node) {
+                        let name = text(name, self.src);
+                        if let Some(var) = self.vars.last_mut().and_then(|s| s.get_mut(name)) {
+                            var.temp = true;
+                        }
+                    }
+                }
+            }
+            "implicit_parameter" => self.declare(node, None, None),
+            "foreach_statement" => {
+                if let Some(left) = node.child_by_field_name("left") {
+                    if left.kind() == "identifier" {
+                        // `foreach (var f in dir.GetFiles())`: the element type.
+                        let ty = node
+                            .child_by_field_name("type")
+                            .and_then(|t| type_name(t, self.src))
+                            .or_else(|| {
+                                node.child_by_field_name("right")
+                                    .and_then(|r| self.expression_type(unwrap_expr(r)))
+                            });
+                        self.declare(left, ty, None);
+                    }
+                }
+                self.walk_children(node, ctx, depth);
+            }
+            "declaration_expression" | "catch_declaration" => {
+                if let Some(name) = node.child_by_field_name("name") {
+                    let ty = node
+                        .child_by_field_name("type")
+                        .and_then(|t| type_name(t, self.src));
+                    self.declare(name, ty, None);
+                }
+            }
+            _ => self.walk_children(node, ctx, depth),
+        }
+    }
+
+    fn walk_children(&mut self, node: Node<'_>, ctx: Ctx, depth: usize) {
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            self.walk(child, ctx, depth + 1);
+        }
+    }
+
+    /// Walks the children of `node`, those in the named fields with their own context.
+    fn walk_fields(&mut self, node: Node<'_>, ctx: Ctx, depth: usize, fields: &[(&str, Ctx)]) {
+        let mut cursor = node.walk();
+        let mut more = cursor.goto_first_child();
+        while more {
+            let child = cursor.node();
+            if child.is_named() {
+                let field = cursor.field_name();
+                let child_ctx = fields
+                    .iter()
+                    .find(|(f, _)| Some(*f) == field)
+                    .map_or(ctx, |(_, c)| *c);
+                self.walk(child, child_ctx, depth + 1);
+            }
+            more = cursor.goto_next_sibling();
+        }
+    }
+
+    fn type_declaration(&mut self, node: Node<'_>, ctx: Ctx, depth: usize) {
+        let mut members = HashMap::new();
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            match child.kind() {
+                "base_list" => self.base_list(child, ctx),
+                "parameter_list" => {
+                    let mut c = child.walk();
+                    for param in child.named_children(&mut c) {
+                        self.member_var(&mut members, param);
+                    }
+                }
+                "declaration_list" => {
+                    let mut c = child.walk();
+                    for member in child.named_children(&mut c) {
+                        match member.kind() {
+                            "field_declaration" | "event_field_declaration" => {
+                                let mut c2 = member.walk();
+                                for decl in member.named_children(&mut c2) {
+                                    if decl.kind() == "variable_declaration" {
+                                        self.member_vars(&mut members, decl);
+                                    }
+                                }
+                            }
+                            "property_declaration" => self.member_var(&mut members, member),
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let named_per_instance = node.child_by_field_name("name").is_some_and(|n| {
+            let name = text(n, self.src);
+            mentions_per_instance_work(name)
+                || PER_CONNECTION_SUFFIXES.iter().any(|s| name.ends_with(s))
+        });
+        let ctx = Ctx {
+            test: ctx.test || self.has_attribute(node, TEST_CLASS_ATTRIBUTES),
+            per_instance: ctx.per_instance || named_per_instance,
+            ..ctx
+        };
+        self.vars.push(members);
+        self.walk_children(node, ctx, depth);
+        self.vars.pop();
+    }
+
+    fn base_list(&mut self, list: Node<'_>, ctx: Ctx) {
+        let mut cursor = list.walk();
+        for base in list.named_children(&mut cursor) {
+            let ty = if base.kind() == "primary_constructor_base_type" {
+                base.child_by_field_name("type")
+            } else {
+                Some(base)
+            };
+            let Some(name) = ty.and_then(|t| type_name(t, self.src)) else {
+                continue;
+            };
+            let mut event = Event::new(
+                EventKind::Subclass,
+                self.file.resolve_type(&name),
+                base.byte_range(),
+            );
+            event.context = ctx.set();
+            self.facts.events.push(event);
+        }
+    }
+
+    fn attribute(&mut self, node: Node<'_>, ctx: Ctx) {
+        let Some(name) = node
+            .child_by_field_name("name")
+            .and_then(|n| dotted(n, self.src))
+        else {
+            return;
+        };
+        let mut targets = Vec::new();
+        if !name.ends_with("Attribute") {
+            targets.extend(self.file.resolve_type(&format!("{name}Attribute")));
+        }
+        targets.extend(self.file.resolve_type(&name));
+        let mut event = Event::new(EventKind::Annotation, targets, node.byte_range());
+        let mut cursor = node.walk();
+        for list in node.named_children(&mut cursor) {
+            if list.kind() == "attribute_argument_list" {
+                let mut c = list.walk();
+                for arg in list.named_children(&mut c) {
+                    if let Some(expr) = last_named_child(arg) {
+                        event.args.push(self.arg(expr));
+                    }
+                }
+            }
+        }
+        event.context = ctx.set();
+        self.facts.events.push(event);
+    }
+
+    fn invocation(&mut self, node: Node<'_>, ctx: Ctx, depth: usize) {
+        let function = node.child_by_field_name("function");
+        let arguments = node.child_by_field_name("arguments");
+        let mut targets = Vec::new();
+        let mut start = node.start_byte();
+        let mut receiver = None;
+        if let Some(function) = function {
+            let (method, name_node, recv) = match function.kind() {
+                "member_access_expression" => (
+                    function.child_by_field_name("name"),
+                    function.child_by_field_name("name"),
+                    function.child_by_field_name("expression"),
+                ),
+                "conditional_access_expression" => {
+                    let binding = last_named_child(function);
+                    let name = binding
+                        .filter(|b| b.kind() == "member_binding_expression")
+                        .and_then(|b| b.child_by_field_name("name"));
+                    (name, name, function.child_by_field_name("condition"))
+                }
+                "identifier" | "generic_name" => (Some(function), None, None),
+                _ => (None, None, None),
+            };
+            // Generic calls are also recorded with their type arguments, so mitigations can
+            // name `Configure<KeyManagementOptions>`.
+            if let Some(generic) = method.filter(|m| m.kind() == "generic_name") {
+                let written: String = text(generic, self.src)
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect();
+                self.facts.calls.insert(written);
+            }
+            let method = method.and_then(|m| dotted(m, self.src));
+            if let Some(method) = &method {
+                targets = self.call_targets(method, recv);
+                self.facts.calls.extend(targets.iter().cloned());
+                self.facts.calls.insert(method.clone());
+            }
+            receiver = recv;
+            // A call at the end of a multi-line chain is reported on its own line.
+            if let (Some(name), Some(recv)) = (name_node, recv) {
+                if recv.start_position().row != name.start_position().row {
+                    start = name.start_byte();
+                }
+            }
+        }
+        let args = arguments.map(|a| self.args(a)).unwrap_or_default();
+        if !targets.is_empty() {
+            let mut event = Event::new(EventKind::Call, targets.clone(), start..node.end_byte());
+            event.args = args;
+            event.chain = receiver.map(|r| self.chain(r)).unwrap_or_default();
+            event.context = ctx.set();
+            if arguments.is_some_and(|a| mentions(text(a, self.src), RETRY_ARG_WORDS)) {
+                event.context.insert(Context::Retry);
+            }
+            // `Thread.Sleep(0)`, `Task.Delay(1)`: a spin loop yielding its time slice, not
+            // a period.
+            let yields = method_is(&targets, &["Sleep", "Delay"])
+                && arguments
+                    .and_then(|a| a.named_child(0))
+                    .and_then(last_named_child)
+                    .is_some_and(|first| {
+                        matches!(text(first, self.src), "0" | "1" | "TimeSpan.Zero")
+                    });
+            if yields {
+                event.context.remove(&Context::UnboundedLoop);
+            }
+            self.facts.events.push(event);
+        }
+        if let Some(function) = function {
+            self.walk(function, ctx, depth + 1);
+        }
+        if let Some(arguments) = arguments {
+            let spawns = targets.iter().any(|t| SPAWNERS.contains(&t.as_str()));
+            let arg_ctx = Ctx {
+                spawned: ctx.spawned || spawns,
+                ..ctx
+            };
+            self.walk(arguments, arg_ctx, depth + 1);
+        }
+    }
+
+    fn construction(&mut self, node: Node<'_>, ctx: Ctx, depth: usize) {
+        let ty = if node.kind() == "object_creation_expression" {
+            node.child_by_field_name("type")
+                .and_then(|t| type_name(t, self.src))
+        } else {
+            self.target_type(node)
+        };
+        let arguments = if node.kind() == "object_creation_expression" {
+            node.child_by_field_name("arguments")
+        } else {
+            first_child_of_kind(node, "argument_list")
+        };
+        let mut spawns = false;
+        if let Some(ty) = ty {
+            let targets = self.file.resolve_type(&ty);
+            spawns = targets.iter().any(|t| SPAWNING_TYPES.contains(&t.as_str()));
+            let mut event = Event::new(EventKind::Construct, targets, node.byte_range());
+            event.args = arguments.map(|a| self.args(a)).unwrap_or_default();
+            event.context = ctx.set();
+            if self.constructs_per_instance_work(node, arguments) {
+                event.context.insert(Context::PerInstance);
+            }
+            // A one-shot timer in a scheduler (`class DailyTrigger`) is armed for the next
+            // occurrence of a schedule: still a recurring job.
+            if self.fires_once(&event.targets, node, arguments)
+                && !enclosing_type_name(node, self.src)
+                    .is_some_and(|t| mentions(t, SCHEDULER_WORDS))
+            {
+                event.context.insert(Context::SelfCancelling);
+            }
+            self.facts.events.push(event);
+        }
+        let arg_ctx = Ctx {
+            spawned: ctx.spawned || spawns,
+            ..ctx
+        };
+        let type_node = node.child_by_field_name("type");
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            if Some(child) == arguments {
+                self.walk(child, arg_ctx, depth + 1);
+            } else if Some(child) != type_node {
+                self.walk(child, ctx, depth + 1);
+            }
+        }
+    }
+}
