@@ -122,7 +122,11 @@ impl Engine {
         if is_test_path(doc.path) {
             extracted.facts.file_context.insert(Context::Test);
         }
-        if is_tooling_path(doc.path) || doc.options.tool_project {
+        let script_language = matches!(doc.language, Language::JavaScript | Language::TypeScript);
+        if is_tooling_path(doc.path)
+            || (script_language && is_node_script_path(doc.path))
+            || doc.options.tool_project
+        {
             extracted.facts.file_context.insert(Context::Tooling);
         }
         if matches!(doc.language, Language::JavaScript | Language::TypeScript)
@@ -187,6 +191,7 @@ fn is_test_path(path: &str) -> bool {
         "specs",
         "e2e",
         "benches",
+        "testing",
     ];
     let stem = file.split('.').next().unwrap_or("");
     parts.any(|d| {
@@ -245,6 +250,15 @@ fn is_tooling_path(path: &str) -> bool {
     }) || file == "build.rs"
         || matches!(stem, "gulpfile" | "Gruntfile" | "Jakefile")
         || (file.matches('.').count() >= 2 && file.split('.').nth(1) == Some("config"))
+}
+
+/// Node packages keep command-line entry points in `bin/`, and `create-*` packages
+/// are project scaffolders; `www/` holds the project's website. None of it is a server.
+fn is_node_script_path(path: &str) -> bool {
+    path.split('/')
+        .rev()
+        .skip(1)
+        .any(|d| d == "bin" || d == "www" || d.starts_with("create-"))
 }
 
 /// Front-end asset directories: scripts there run in the browser, not on the server.
@@ -366,5 +380,10 @@ mod tests {
         assert!(is_tooling_path("examples/upload/main.rs"));
         assert!(is_tooling_path("crates/meili-cli/src/main.rs"));
         assert!(is_tooling_path("xtask/src/main.rs"));
+        assert!(is_node_script_path("packages/payload/bin/migrate.js"));
+        assert!(is_node_script_path(
+            "packages/create-payload-app/src/index.ts"
+        ));
+        assert!(!is_node_script_path("src/binary.js"));
     }
 }

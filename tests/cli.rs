@@ -38,6 +38,16 @@ fn json(args: &[&str], dir: &Path) -> (serde_json::Value, i32) {
     (value, out.status.code().unwrap())
 }
 
+/// The `path` of every finding in a JSON report.
+fn finding_paths(value: &serde_json::Value) -> Vec<&str> {
+    value["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect()
+}
+
 #[test]
 fn human_output_snapshot_and_exit_code() {
     let (_dir, mut cmd) = sample_project();
@@ -234,12 +244,7 @@ fn dependency_and_build_directories_and_gitignored_files_are_skipped() {
     std::fs::write(d.join("src/app.min.js"), write).unwrap();
     std::fs::write(d.join("src/Form.Designer.cs"), "class F {}\n").unwrap();
     let (value, _) = json(&["."], d);
-    let paths: Vec<&str> = value["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap())
-        .collect();
+    let paths = finding_paths(&value);
     assert_eq!(paths, ["src/a.js"]);
     // A file named on the command line is linted even inside an excluded directory.
     let (value, _) = json(&["dist/a.js"], d);
@@ -287,12 +292,7 @@ fn rust_src_bin_is_source_but_dotnet_bin_is_output() {
     )
     .unwrap();
     let (value, _) = json(&["."], d);
-    let paths: Vec<&str> = value["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap())
-        .collect();
+    let paths = finding_paths(&value);
     assert_eq!(paths, ["server/src/bin/worker.rs"]);
 }
 

@@ -20,6 +20,15 @@ const PER_INSTANCE_WORDS: &[&str] = &[
     "liveness",
     "readiness",
     "probe",
+    // `runSmokeTest`: the instance exercising itself.
+    "smoke",
+    // Its own log level, and reloading its in-memory caches (`refreshCacheInBackground`):
+    // repeating them on every instance is the point.
+    "loglevel",
+    "refreshcache",
+    "reloadcache",
+    "cacherefresh",
+    "cachereload",
     "uptime",
     "prometheus",
     "statsd",
@@ -146,11 +155,12 @@ pub fn is_temp_literal(s: &str) -> bool {
     s == "/tmp" || s.starts_with("/tmp/") || s.starts_with("/var/tmp/")
 }
 
-/// A variable name that denotes a temporary path: contains `tmp`, or `temp` not followed
-/// by a lowercase letter (`tempFile`, `temp_dir`, `TempPath`, but not `template`).
+/// A variable name that denotes a temporary path: contains `tmp` or `temporary`, or `temp`
+/// not followed by a lowercase letter (`tempFile`, `temp_dir`, `TempPath`,
+/// `temporaryDirectory`, but not `template`).
 pub fn is_temp_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    if lower.contains("tmp") {
+    if lower.contains("tmp") || lower.contains("temporary") {
         return true;
     }
     lower.match_indices("temp").any(|(i, _)| {

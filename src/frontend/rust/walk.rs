@@ -277,23 +277,28 @@ impl<'t> Walker<'t> {
         self.events.push((event, self.current_fn));
     }
 
+    /// The most likely resolved target of a path (`None` for `<T as Trait>::` paths and
+    /// local or unresolved names).
+    fn first_target(&self, qualified_self: bool, path: &syn::Path) -> Option<String> {
+        if qualified_self {
+            return None;
+        }
+        let segments = segments(path);
+        let Resolved::Targets(targets) =
+            self.scopes.resolve(path.leading_colon.is_some(), &segments)
+        else {
+            return None;
+        };
+        targets.into_iter().next()
+    }
+
     /// The resolved type a method chain is rooted at: an associated-function call on a
     /// type (`OpenOptions::new()`, `File::options()`) or a variable holding a builder.
     fn builder_of(&self, root: &Expr) -> Option<Builder> {
         match root {
             Expr::Call(c) => {
                 let Expr::Path(p) = &*c.func else { return None };
-                if p.qself.is_some() {
-                    return None;
-                }
-                let segments = segments(&p.path);
-                let Resolved::Targets(targets) = self
-                    .scopes
-                    .resolve(p.path.leading_colon.is_some(), &segments)
-                else {
-                    return None;
-                };
-                let first = targets.into_iter().next()?;
+                let first = self.first_target(p.qself.is_some(), &p.path)?;
                 let (ty, method) = first.rsplit_once("::")?;
                 let ty_name = ty.rsplit("::").next()?;
                 if !ty_name.starts_with(|c: char| c.is_ascii_uppercase()) {
@@ -401,17 +406,7 @@ impl<'t> Walker<'t> {
                 _ => return None,
             };
         };
-        if p.qself.is_some() {
-            return None;
-        }
-        let segments = segments(&p.path);
-        let Resolved::Targets(targets) = self
-            .scopes
-            .resolve(p.path.leading_colon.is_some(), &segments)
-        else {
-            return None;
-        };
-        let first = targets.into_iter().next()?;
+        let first = self.first_target(p.qself.is_some(), &p.path)?;
         let name = first.rsplit_once("::")?.1;
         name.starts_with(|c: char| c.is_ascii_uppercase())
             .then(|| Builder {

@@ -1,0 +1,464 @@
+//! Pass 2: the walk that emits events, with loop, retry, guard and per-instance contexts.
+
+use super::*;
+
+/// Event names whose handlers are error handling (a reconnect there is a back-off).
+pub(super) const ERROR_EVENTS: &[&str] = &[
+    "error",
+    "close",
+    "disconnect",
+    "end",
+    "exit",
+    "reconnect",
+    "uncaughtException",
+    "unhandledRejection",
+];
+
+/// Contexts inherited down the tree in pass 2.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Ctx {
+    /// Inside an unbounded loop of the current function.
+    pub(super) unbounded_loop: bool,
+    /// Inside error handling.
+    pub(super) retry: bool,
+    /// Behind a check that only one instance runs jobs (`if (isLeader)`, an early
+    /// `if (!nconf.get('runJobs')) return;`).
+    pub(super) guarded: bool,
+    /// Inside `if (isDev)` / `if (process.env.NODE_ENV !== 'production')`: never in production.
+    pub(super) dev_only: bool,
+}
+
+pub(super) struct Emitter<'a> {
+    pub(super) src: &'a str,
+    pub(super) scopes: &'a Scopes,
+    /// For each named function, the functions its body calls (as referenced: `tick`, `this.poll`).
+    pub(super) callees: HashMap<String, HashSet<String>>,
+    pub(super) facts: FileFacts,
+    /// Names of the enclosing functions, innermost last.
+    pub(super) functions: Vec<String>,
+}
+
+impl Emitter<'_> {
+    pub(super) fn visit(&mut self, node: Node<'_>, ctx: Ctx, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        let kind = node.kind();
+        match kind {
+            "string" | "template_string" => {
+                if let Some(s) = string_value(node, self.src) {
+                    self.facts.strings.insert(s);
+                }
+            }
+            "identifier" => {
+                let name = text(node, self.src);
+                if matches!(name, "window" | "document")
+                    && self.scopes.lookup(name, node.start_byte()).is_none()
+                {
+                    self.facts.file_context.insert(Context::ClientSide);
+                }
+            }
+            "import_statement" => {
+                if let Some(m) = node
+                    .child_by_field_name("source")
+                    .and_then(|s| string_value(s, self.src))
+                {
+                    note_module(&module_name(&m), &mut self.facts);
+                }
+            }
+            _ => {}
+        }
+        if is_function(kind) {
+            let name = function_reference(node, self.src).unwrap_or_default();
+            let inner = Ctx {
+                unbounded_loop: is_promise_executor(node, self.scopes, self.src)
+                    && ctx.unbounded_loop,
+                retry: ctx.retry || looks_retry(&name),
+                guarded: ctx.guarded,
+                dev_only: ctx.dev_only,
+            };
+            self.functions.push(name);
+            self.visit_children(node, inner, depth);
+            self.functions.pop();
+            return;
+        }
+        match kind {
+            "while_statement" | "do_statement" | "for_statement" => {
+                let condition = node.child_by_field_name("condition");
+                let unbounded = is_unbounded_condition(condition, self.src)
+                    && !(is_wait_loop(node.child_by_field_name("body"))
+                        && condition.is_some_and(|c| {
+                            !matches!(text(c, self.src), "(true)" | "(1)" | "true" | "1")
+                        }))
+                    && !node
+                        .child_by_field_name("body")
+                        .is_some_and(|b| exits_when_done(b, self.src, 0));
+                for child in named_children(node) {
+                    let in_body = node.child_by_field_name("body") == Some(child);
+                    let c = Ctx {
+                        unbounded_loop: if in_body {
+                            unbounded
+                        } else {
+                            ctx.unbounded_loop
+                        },
+                        ..ctx
+                    };
+                    self.visit(child, c, depth + 1);
+                }
+            }
+            "catch_clause" => self.visit_children(node, Ctx { retry: true, ..ctx }, depth),
+            // `switch (process.env.NODE_ENV) { case 'development': ... }`
+            "switch_case" => {
+                let on_env = node
+                    .parent()
+                    .and_then(|body| body.parent())
+                    .and_then(|switch| switch.child_by_field_name("value"))
+                    .is_some_and(|v| {
+                        let v = text(v, self.src).to_ascii_lowercase();
+                        v.contains("node_env") || v.contains("app_env")
+                    });
+                let dev_case = node
+                    .child_by_field_name("value")
+                    .and_then(|v| string_value(v, self.src))
+                    .is_some_and(|v| matches!(v.as_str(), "development" | "dev" | "test"));
+                let c = Ctx {
+                    dev_only: ctx.dev_only || (on_env && dev_case),
+                    ..ctx
+                };
+                self.visit_children(node, c, depth);
+            }
+            "if_statement" => {
+                let condition = node.child_by_field_name("condition");
+                let error_branch =
+                    condition.is_some_and(|c| looks_error_condition(text(c, self.src)));
+                let guard = condition.is_some_and(|c| is_single_instance_guard(text(c, self.src)));
+                let dev_only = condition.is_some_and(|c| is_dev_only_condition(text(c, self.src)));
+                for child in named_children(node) {
+                    let in_consequence = node.child_by_field_name("consequence") == Some(child);
+                    let c = Ctx {
+                        retry: ctx.retry || (error_branch && in_consequence),
+                        guarded: ctx.guarded || guard,
+                        dev_only: ctx.dev_only || (dev_only && in_consequence),
+                        ..ctx
+                    };
+                    self.visit(child, c, depth + 1);
+                }
+            }
+            "statement_block" | "program" => {
+                // After `if (!isLeader) return;` the rest of the block runs on one instance only.
+                let mut ctx = ctx;
+                for child in named_children(node) {
+                    self.visit(child, ctx, depth + 1);
+                    if child.kind() == "if_statement" && self.is_guard_exit(child) {
+                        ctx.guarded = true;
+                    }
+                }
+            }
+            "decorator" => {
+                if let Some(inner) = node.named_child(0) {
+                    let callee = if inner.kind() == "call_expression" {
+                        inner.child_by_field_name("function").unwrap_or(inner)
+                    } else {
+                        inner
+                    };
+                    let args = if inner.kind() == "call_expression" {
+                        inner.child_by_field_name("arguments")
+                    } else {
+                        None
+                    };
+                    self.emit(EventKind::Annotation, node, callee, args, ctx);
+                    if let Some(args) = args {
+                        self.visit(args, ctx, depth + 1);
+                    }
+                }
+            }
+            "call_expression" => {
+                let function = node.child_by_field_name("function");
+                let args = node.child_by_field_name("arguments");
+                if let Some(function) = function {
+                    self.emit(EventKind::Call, node, function, args, ctx);
+                    self.visit(function, ctx, depth + 1);
+                }
+                if let Some(args) = args {
+                    let retry =
+                        ctx.retry || function.is_some_and(|f| self.is_error_handler(f, args));
+                    self.visit(args, Ctx { retry, ..ctx }, depth + 1);
+                }
+            }
+            "new_expression" => {
+                if let Some(constructor) = node.child_by_field_name("constructor") {
+                    let args = node.child_by_field_name("arguments");
+                    self.emit(EventKind::Construct, node, constructor, args, ctx);
+                }
+                self.visit_children(node, ctx, depth);
+            }
+            _ => self.visit_children(node, ctx, depth),
+        }
+    }
+
+    pub(super) fn visit_children(&mut self, node: Node<'_>, ctx: Ctx, depth: usize) {
+        for child in named_children(node) {
+            self.visit(child, ctx, depth + 1);
+        }
+    }
+
+    /// Whether a timer does per-instance work: the callback it is called with (a name or a
+    /// short function) or the function and class it is defined in speak of health,
+    /// heartbeats, metrics, keep-alives or update checks, or the flag it is started under
+    /// does (`if (metricsEnabled)`). The variable holding the timer
+    /// handle does not count: `this.heartbeatInterval` may well drive the product's main job.
+    pub(super) fn is_per_instance_timer(&self, call: Node<'_>, callback: Option<Node<'_>>) -> bool {
+        let mut names: Vec<&str> = Vec::new();
+        if let Some(cb) = callback {
+            let t = text(cb, self.src);
+            if matches!(cb.kind(), "identifier" | "member_expression") || t.len() <= 400 {
+                names.push(t);
+            }
+        }
+        let mut node = call;
+        // Conditions count only inside the timer's own function.
+        let mut same_function = true;
+        for _ in 0..30 {
+            let Some(parent) = node.parent() else { break };
+            match parent.kind() {
+                "class_declaration" | "function_declaration" | "method_definition" => {
+                    if let Some(n) = parent.child_by_field_name("name") {
+                        names.push(text(n, self.src));
+                    }
+                }
+                // A timer started only under a flag: `if (metricsEnabled)`,
+                // `useServerPing ? setInterval(...) : null`.
+                "if_statement" | "ternary_expression"
+                    if same_function && parent.child_by_field_name("consequence") == Some(node) =>
+                {
+                    if let Some(c) = parent.child_by_field_name("condition") {
+                        names.push(text(c, self.src));
+                    }
+                }
+                _ => {}
+            }
+            if is_function(parent.kind()) {
+                same_function = false;
+            }
+            node = parent;
+        }
+        // A timer in this process's own shutdown (`shutdownWhenIdle`) waits for it to drain.
+        // Names only: a callback's code may merely check `if (isShutdown) return`.
+        names.iter().any(|n| {
+            mentions_per_instance_work(n)
+                || (!n.contains(['(', ' ', '\n']) && n.to_ascii_lowercase().contains("shutdown"))
+        })
+    }
+
+    /// `if (<single-instance check>) return;` (or `throw`).
+    pub(super) fn is_guard_exit(&self, if_statement: Node<'_>) -> bool {
+        let guard = if_statement
+            .child_by_field_name("condition")
+            .is_some_and(|c| is_single_instance_guard(text(c, self.src)));
+        guard
+            && if_statement
+                .child_by_field_name("consequence")
+                .is_some_and(|c| {
+                    let kind = c.kind();
+                    kind == "return_statement"
+                        || kind == "throw_statement"
+                        || (kind == "statement_block"
+                            && named_children(c).any(|s| {
+                                matches!(s.kind(), "return_statement" | "throw_statement")
+                            }))
+                })
+    }
+
+    /// `.on('error', cb)`, `.once('close', cb)`, `.catch(cb)`: the callback handles a failure.
+    pub(super) fn is_error_handler(&self, function: Node<'_>, args: Node<'_>) -> bool {
+        if function.kind() != "member_expression" {
+            return false;
+        }
+        let method = function
+            .child_by_field_name("property")
+            .map(|p| text(p, self.src))
+            .unwrap_or("");
+        match method {
+            "catch" => true,
+            "on" | "once" | "addListener" | "addEventListener" => args
+                .named_child(0)
+                .and_then(|a| string_value(a, self.src))
+                .is_some_and(|e| ERROR_EVENTS.contains(&e.as_str())),
+            _ => false,
+        }
+    }
+
+    pub(super) fn emit(
+        &mut self,
+        kind: EventKind,
+        node: Node<'_>,
+        callee: Node<'_>,
+        args: Option<Node<'_>>,
+        ctx: Ctx,
+    ) {
+        let resolved = self.resolve_callee(callee);
+        let Some(target) = resolved else {
+            if callee.kind() == "member_expression" {
+                if let Some(p) = callee.child_by_field_name("property") {
+                    self.facts.calls.insert(text(p, self.src).to_string());
+                }
+            }
+            return;
+        };
+        self.facts.calls.insert(target.clone());
+        if let Some(method) = target.rsplit('.').next() {
+            self.facts.calls.insert(method.to_string());
+        }
+        let arg_nodes: Vec<Node<'_>> = args
+            .filter(|a| a.kind() == "arguments")
+            .map(|a| {
+                named_children(a)
+                    .filter(|c| c.kind() != "comment")
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut event = Event::new(kind, vec![target.clone()], node.byte_range());
+        event.args = arg_nodes.iter().map(|&a| self.arg_fact(a)).collect();
+        if target == "globalThis.require" {
+            if let Some(Arg::Str(module)) = event.args.first() {
+                note_module(&module_name(module), &mut self.facts);
+            }
+        }
+        if ctx.unbounded_loop {
+            event.context.insert(Context::UnboundedLoop);
+        }
+        if ctx.guarded {
+            event.context.insert(Context::SingleInstanceGuard);
+        }
+        if ctx.dev_only {
+            event.context.insert(Context::Test);
+        }
+        let delay_retry = arg_nodes
+            .get(1)
+            .is_some_and(|d| looks_retry(text(*d, self.src)));
+        if ctx.retry || delay_retry {
+            event.context.insert(Context::Retry);
+        }
+        let is_timer = target.ends_with(".setInterval") || target.ends_with(".setTimeout");
+        if is_timer && self.is_per_instance_timer(node, arg_nodes.first().copied()) {
+            event.context.insert(Context::PerInstance);
+        }
+        if target.ends_with(".setInterval")
+            && arg_nodes
+                .first()
+                .is_some_and(|cb| text(*cb, self.src).contains("clearInterval("))
+        {
+            event.context.insert(Context::SelfCancelling);
+        }
+        if target.ends_with(".setTimeout")
+            && arg_nodes
+                .first()
+                .is_some_and(|cb| self.calls_enclosing_function(*cb, 0))
+        {
+            event.context.insert(Context::SelfRescheduling);
+        }
+        self.facts.events.push(event);
+    }
+
+    /// The resolved target of a callee: a module path, or `globalThis.setTimeout` for a
+    /// call to a local sleep helper that wraps it.
+    pub(super) fn resolve_callee(&self, callee: Node<'_>) -> Option<String> {
+        if callee.kind() == "identifier" {
+            if let Some(Binding::Delay) = self
+                .scopes
+                .lookup(text(callee, self.src), callee.start_byte())
+            {
+                return Some("globalThis.setTimeout".to_string());
+            }
+        }
+        self.scopes.path_of(callee, self.src)
+    }
+
+    /// Whether a timer callback calls one of the functions it sits in (`setTimeout(tick)`
+    /// inside `tick`, `setTimeout(() => this.poll(), ms)` inside `poll`).
+    pub(super) fn calls_enclosing_function(&self, cb: Node<'_>, depth: usize) -> bool {
+        if depth > 40 {
+            return false;
+        }
+        // The callback calls an enclosing function, directly or through one helper that
+        // calls it (`setTimeout(() => this.runDeletes())` in `schedule`, where
+        // `runDeletes` ends with `this.schedule()`).
+        let named = |n: Node<'_>| {
+            matches!(n.kind(), "identifier" | "member_expression") && {
+                let reference: String = text(n, self.src).split_whitespace().collect();
+                self.functions.contains(&reference)
+                    || self
+                        .callees
+                        .get(&reference)
+                        .is_some_and(|called| self.functions.iter().any(|f| called.contains(f)))
+            }
+        };
+        match cb.kind() {
+            // A reschedule only under `if (attempts < retries)` is a retry.
+            "if_statement"
+                if cb
+                    .child_by_field_name("condition")
+                    .is_some_and(|c| looks_error_condition(text(c, self.src))) =>
+            {
+                cb.child_by_field_name("alternative")
+                    .is_some_and(|a| self.calls_enclosing_function(a, depth + 1))
+            }
+            "identifier" | "member_expression" => named(cb),
+            "call_expression" => {
+                let function = cb.child_by_field_name("function");
+                let is_bind = function
+                    .and_then(|f| f.child_by_field_name("property"))
+                    .is_some_and(|p| text(p, self.src) == "bind");
+                if is_bind {
+                    function
+                        .and_then(|f| f.child_by_field_name("object"))
+                        .is_some_and(named)
+                } else {
+                    function.is_some_and(named)
+                        || named_children(cb).any(|c| self.calls_enclosing_function(c, depth + 1))
+                }
+            }
+            _ => named_children(cb).any(|c| self.calls_enclosing_function(c, depth + 1)),
+        }
+    }
+
+    pub(super) fn arg_fact(&self, arg: Node<'_>) -> Arg {
+        let source = text(arg, self.src);
+        if is_temp_path_node(arg, self.src, self.scopes, 0) {
+            return Arg::TempPath;
+        }
+        if let Some(s) = string_value(arg, self.src) {
+            return Arg::Str(s);
+        }
+        if arg.kind() == "identifier" {
+            match self.scopes.lookup(source, arg.start_byte()) {
+                Some(Binding::TempPath) => return Arg::TempPath,
+                Some(Binding::Object(keys)) => return Arg::Object(keys.clone()),
+                _ => {}
+            }
+        }
+        match arg.kind() {
+            "object" => Arg::Object(object_keys(arg, self.src)),
+            "member_expression" => match self.scopes.path_of(arg, self.src) {
+                Some(path) if !path.starts_with("globalThis.") => Arg::Member(vec![path]),
+                _ => Arg::Other {
+                    path_like: name_is_path_like(text(arg, self.src)),
+                },
+            },
+            "template_string" | "binary_expression" => Arg::Other {
+                path_like: arg.kind() == "template_string"
+                    || text(arg, self.src).contains(['\'', '"', '`']),
+            },
+            "call_expression" => Arg::Other {
+                path_like: arg
+                    .child_by_field_name("function")
+                    .and_then(|f| self.scopes.path_of(f, self.src))
+                    .is_some_and(|p| p.starts_with("path.") || p.starts_with("path/posix.")),
+            },
+            "identifier" => Arg::Other {
+                path_like: name_is_path_like(text(arg, self.src)),
+            },
+            _ => Arg::Other { path_like: false },
+        }
+    }
+}

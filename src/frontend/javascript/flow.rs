@@ -1,0 +1,189 @@
+//! Control-flow shapes: unbounded and waiting loops, retry and dev-only conditions, and
+//! which functions call which (for self-rescheduling timers).
+
+use super::*;
+
+pub(super) fn looks_error_condition(text: &str) -> bool {
+    let t = text.to_ascii_lowercase();
+    looks_retry(&t) || t.contains("err") || t.contains("fail")
+}
+
+/// A condition under which code only runs in development or tests: `isDev`,
+/// `process.env.NODE_ENV !== 'production'`, `NODE_ENV === 'test'`.
+pub(super) fn is_dev_only_condition(condition: &str) -> bool {
+    let c = condition.to_ascii_lowercase();
+    let squashed: String = c.chars().filter(|ch| !ch.is_whitespace()).collect();
+    let env = squashed.contains("node_env") || squashed.contains("app_env");
+    squashed.contains("isdev")
+        || squashed.contains("devmode")
+        || (env
+            && (squashed.contains("==='development'") || squashed.contains("==\"development\"")))
+        || (env && squashed.contains("!==") && squashed.contains("production"))
+        || (env && (squashed.contains("==='test'") || squashed.contains("===\"test\"")))
+}
+
+/// `while (true)`, `while (!stopped)`, `for (;;)`: no counting bound.
+pub(super) fn is_unbounded_condition(condition: Option<Node<'_>>, src: &str) -> bool {
+    let Some(mut c) = condition else {
+        return true;
+    };
+    while c.kind() == "parenthesized_expression" {
+        match c.named_child(0) {
+            Some(inner) => c = inner,
+            None => return true,
+        }
+    }
+    if c.kind() == "empty_statement" || text(c, src).trim() == ";" {
+        return true;
+    }
+    if c.kind() == "binary_expression" {
+        let op = c
+            .child_by_field_name("operator")
+            .map(|o| text(o, src))
+            .unwrap_or("");
+        let side = |field| is_unbounded_condition(c.child_by_field_name(field), src);
+        return match op {
+            "<" | "<=" | ">" | ">=" | "==" | "===" | "!=" | "!==" => false,
+            // `attempt < 20 && !found` is bounded by its counter.
+            "&&" => side("left") && side("right"),
+            _ => true,
+        };
+    }
+    !matches!(c.kind(), "number" | "false" | "null" | "undefined")
+}
+
+/// A loop whose body is a single statement (`while (paused) await sleep(200);`): with a real
+/// condition it waits for that condition and does no recurring work of its own.
+pub(super) fn is_wait_loop(body: Option<Node<'_>>) -> bool {
+    let Some(mut body) = body else {
+        return false;
+    };
+    if body.kind() == "statement_block" {
+        let mut statements = named_children(body).filter(|n| n.kind() != "comment");
+        match (statements.next(), statements.next()) {
+            (Some(only), None) => body = only,
+            _ => return false,
+        }
+    }
+    body.kind() == "expression_statement"
+}
+
+/// A loop body that leaves the loop when its work is done (`if (!rows.length) break;`):
+/// a batch loop, not a periodic job. Exits guarded by a shutdown check
+/// (`if (signal.aborted) return;`) do not count; nested loops and functions are not searched.
+pub(super) fn exits_when_done(node: Node<'_>, src: &str, depth: usize) -> bool {
+    if depth > 60 {
+        return false;
+    }
+    match node.kind() {
+        "break_statement" | "return_statement" => true,
+        "if_statement" => {
+            let shutdown = node.child_by_field_name("condition").is_some_and(|c| {
+                let t = text(c, src).to_ascii_lowercase();
+                [
+                    "abort",
+                    "stop",
+                    "shutdown",
+                    "shuttingdown",
+                    "closing",
+                    "closed",
+                    "cancel",
+                    "running",
+                    "exit",
+                    "disposed",
+                ]
+                .iter()
+                .any(|w| t.contains(w))
+            });
+            !shutdown
+                && named_children(node)
+                    .skip(1)
+                    .any(|c| exits_when_done(c, src, depth + 1))
+        }
+        "switch_statement" | "while_statement" | "do_statement" | "for_statement"
+        | "for_in_statement" => false,
+        kind if is_function(kind) || kind == "class_declaration" => false,
+        _ => named_children(node).any(|c| exits_when_done(c, src, depth + 1)),
+    }
+}
+
+/// Records, for every named function, the references its body calls.
+pub(super) fn collect_callees(
+    node: Node<'_>,
+    src: &str,
+    stack: &mut Vec<String>,
+    out: &mut HashMap<String, HashSet<String>>,
+    depth: usize,
+) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let pushed = is_function(node.kind())
+        && match function_reference(node, src) {
+            Some(name) => {
+                stack.push(name);
+                true
+            }
+            None => false,
+        };
+    if node.kind() == "call_expression" {
+        if let Some(f) = node
+            .child_by_field_name("function")
+            .filter(|f| matches!(f.kind(), "identifier" | "member_expression"))
+        {
+            let reference: String = text(f, src).split_whitespace().collect();
+            for caller in stack.iter() {
+                out.entry(caller.clone())
+                    .or_default()
+                    .insert(reference.clone());
+            }
+        }
+    }
+    for child in named_children(node) {
+        collect_callees(child, src, stack, out, depth + 1);
+    }
+    if pushed {
+        stack.pop();
+    }
+}
+
+/// How code refers to a function when it calls it: `tick` for a declaration or a
+/// `const tick = () => ...`, `this.poll` for a method or class field, `jobs.run` for
+/// `jobs.run = function () {...}`.
+pub(super) fn function_reference(node: Node<'_>, src: &str) -> Option<String> {
+    let compact = |n: Node<'_>| text(n, src).split_whitespace().collect::<String>();
+    if node.kind() == "method_definition" {
+        return node
+            .child_by_field_name("name")
+            .map(|n| format!("this.{}", text(n, src)));
+    }
+    if let Some(name) = node.child_by_field_name("name") {
+        return Some(text(name, src).to_string());
+    }
+    let parent = node.parent()?;
+    match parent.kind() {
+        "variable_declarator" => parent.child_by_field_name("name").map(compact),
+        "pair" => parent
+            .child_by_field_name("key")
+            .map(|k| format!("this.{}", text(k, src))),
+        "public_field_definition" | "field_definition" => parent
+            .child_by_field_name("name")
+            .or_else(|| parent.child_by_field_name("property"))
+            .map(|k| format!("this.{}", text(k, src))),
+        "assignment_expression" => parent.child_by_field_name("left").map(compact),
+        _ => None,
+    }
+}
+
+/// The executor of `new Promise((resolve) => ...)` runs synchronously, so a `setTimeout`
+/// in it belongs to the surrounding loop.
+pub(super) fn is_promise_executor(function: Node<'_>, scopes: &Scopes, src: &str) -> bool {
+    let Some(args) = function.parent().filter(|p| p.kind() == "arguments") else {
+        return false;
+    };
+    args.parent()
+        .filter(|n| n.kind() == "new_expression")
+        .and_then(|n| n.child_by_field_name("constructor"))
+        .and_then(|c| scopes.path_of(c, src))
+        .is_some_and(|p| p == "globalThis.Promise")
+}

@@ -1,0 +1,302 @@
+//! Argument facts about paths: temporary paths (also through variables, helper
+//! parameters and upload middleware), path-like names, object-literal keys.
+
+use super::*;
+
+/// A declarator value that produces a temporary path: any temp-path expression, or a
+/// call to a temp-file helper (`await createTmpFile()`, `tmp.fileSync().name`, `tempy.file()`).
+pub(super) fn is_temp_path_value(value: Node<'_>, src: &str) -> bool {
+    let source = text(value, src);
+    if source.len() > 300 {
+        return false;
+    }
+    if is_temp_path_expr(source) || is_request_upload(source) {
+        return true;
+    }
+    let callee = source
+        .trim_start_matches("await ")
+        .split('(')
+        .next()
+        .unwrap_or("");
+    source.contains('(')
+        && callee.split('.').any(|segment| {
+            segment == "tmp" || segment == "tempy" || crate::frontend::words::is_temp_name(segment)
+        })
+}
+
+/// What a file-local function is called with: its declaring node, and the argument lists
+/// of its direct calls; `escapes` when the name is also used otherwise (passed as a
+/// callback, exported), so its callers are not all known.
+#[derive(Default)]
+pub(super) struct LocalFunction<'t> {
+    pub(super) nodes: Vec<Node<'t>>,
+    pub(super) calls: Vec<Node<'t>>,
+    pub(super) escapes: bool,
+}
+
+pub(super) fn gather_local_functions<'t>(
+    node: Node<'t>,
+    src: &str,
+    out: &mut HashMap<String, LocalFunction<'t>>,
+    depth: usize,
+) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let kind = node.kind();
+    if is_function(kind) && kind != "method_definition" {
+        if let Some(name) = function_reference(node, src).filter(|n| is_identifier_name(n)) {
+            let entry = out.entry(name).or_default();
+            entry.nodes.push(node);
+            if is_exported_declaration(node) {
+                entry.escapes = true;
+            }
+        }
+    }
+    match kind {
+        "call_expression" => {
+            if let (Some(f), Some(args)) = (
+                node.child_by_field_name("function"),
+                node.child_by_field_name("arguments"),
+            ) {
+                if f.kind() == "identifier" {
+                    out.entry(text(f, src).to_string())
+                        .or_default()
+                        .calls
+                        .push(args);
+                }
+            }
+        }
+        "identifier" | "shorthand_property_identifier" => {
+            let parent = node.parent();
+            let is_callee = parent.is_some_and(|p| {
+                p.kind() == "call_expression" && p.child_by_field_name("function") == Some(node)
+            });
+            let is_declaration = parent.is_some_and(|p| {
+                matches!(
+                    p.kind(),
+                    "function_declaration"
+                        | "generator_function_declaration"
+                        | "function_expression"
+                        | "function"
+                        | "variable_declarator"
+                ) && p.child_by_field_name("name") == Some(node)
+            });
+            if !is_callee && !is_declaration {
+                out.entry(text(node, src).to_string()).or_default().escapes = true;
+            }
+        }
+        _ => {}
+    }
+    for child in named_children(node) {
+        gather_local_functions(child, src, out, depth + 1);
+    }
+}
+
+pub(super) fn is_identifier_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+}
+
+/// `export function f`, `export const f = ...`, `export default function f`.
+pub(super) fn is_exported_declaration(function: Node<'_>) -> bool {
+    let mut node = function;
+    for _ in 0..3 {
+        let Some(parent) = node.parent() else {
+            return false;
+        };
+        if parent.kind() == "export_statement" {
+            return true;
+        }
+        if !matches!(
+            parent.kind(),
+            "variable_declarator" | "lexical_declaration" | "variable_declaration"
+        ) {
+            return false;
+        }
+        node = parent;
+    }
+    false
+}
+
+/// The simple names of a function's parameters, by position (`None` for patterns).
+pub(super) fn parameter_names<'t>(function: Node<'t>) -> Vec<Option<Node<'t>>> {
+    if let Some(single) = function.child_by_field_name("parameter") {
+        return vec![Some(single).filter(|p| p.kind() == "identifier")];
+    }
+    let Some(params) = function.child_by_field_name("parameters") else {
+        return Vec::new();
+    };
+    named_children(params)
+        .filter(|p| p.kind() != "comment")
+        .map(|p| match p.kind() {
+            "identifier" => Some(p),
+            "required_parameter" | "optional_parameter" => p
+                .child_by_field_name("pattern")
+                .filter(|n| n.kind() == "identifier"),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Parameters that only ever receive temporary paths: a file-local helper
+/// (`const rm = async (p) => fs.unlink(p)`) whose every call passes a temp path
+/// (`rm(tmpFile)`) gets that parameter bound to a temp path. Exported helpers, and
+/// helpers passed around as values, may be called with anything and are left alone.
+pub(super) fn bind_temp_parameters(root: Node<'_>, src: &str, scopes: &mut Scopes) {
+    let mut functions = HashMap::new();
+    gather_local_functions(root, src, &mut functions, 0);
+    let mut rebinds = Vec::new();
+    for function in functions.values() {
+        if function.escapes || function.nodes.len() != 1 || function.calls.is_empty() {
+            continue;
+        }
+        let node = function.nodes[0];
+        for (i, param) in parameter_names(node).into_iter().enumerate() {
+            let Some(param) = param else { continue };
+            let all_temp = function.calls.iter().all(|args| {
+                named_children(*args)
+                    .filter(|a| a.kind() != "comment")
+                    .nth(i)
+                    .is_some_and(|a| is_temp_path_node(a, src, scopes, 0))
+            });
+            if all_temp {
+                rebinds.push((text(param, src).to_string(), Scope::from(node.byte_range())));
+            }
+        }
+    }
+    for (name, scope) in rebinds {
+        scopes.rebind(&name, scope, Binding::TempPath);
+    }
+}
+
+/// The file an upload middleware stored for this request (`req.file`, `req.file.path`,
+/// `req.files.doc.path`): scratch that the handler removes once it has read it.
+/// Moving it elsewhere is still reported, since the destination is another path.
+pub(super) fn is_request_upload(source: &str) -> bool {
+    let Some(rest) = ["req.", "request.", "ctx.request."]
+        .iter()
+        .find_map(|p| source.strip_prefix(p))
+    else {
+        return false;
+    };
+    let mut segments = rest.split(['.', '[']);
+    matches!(segments.next(), Some("file" | "files"))
+        && source
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '$' | '[' | ']' | '\'' | '"'))
+        && segments.next_back().is_none_or(|last| {
+            matches!(
+                last,
+                "file" | "files" | "path" | "filepath" | "tempFilePath"
+            ) || last.ends_with(']')
+        })
+}
+
+/// A path inside a temporary directory: a temp-path expression, a local bound to one, or
+/// a path whose first component is one (`path.join(tmpDir, name)`,
+/// `` `${tempDirectory}/export.html` ``, `tmpDir + '/a.txt'`).
+pub(super) fn is_temp_path_node(node: Node<'_>, src: &str, scopes: &Scopes, depth: usize) -> bool {
+    let source = text(node, src);
+    if depth > 8 || source.len() > 300 {
+        return false;
+    }
+    if is_temp_path_expr(source) || is_request_upload(source) {
+        return true;
+    }
+    let first_is_temp = |first: Option<Node<'_>>| {
+        first.is_some_and(|f| is_temp_path_node(f, src, scopes, depth + 1))
+    };
+    match node.kind() {
+        "identifier" => matches!(
+            scopes.lookup(source, node.start_byte()),
+            Some(Binding::TempPath)
+        ),
+        "parenthesized_expression"
+        | "await_expression"
+        | "non_null_expression"
+        | "as_expression"
+        | "satisfies_expression" => first_is_temp(node.named_child(0)),
+        // Only a template that starts with the directory: `${tmp}/a`, not `out/${tmp}`.
+        "template_string" => {
+            source.starts_with("`${")
+                && first_is_temp(
+                    named_children(node)
+                        .find(|c| c.kind() == "template_substitution")
+                        .and_then(|c| c.named_child(0)),
+                )
+        }
+        "binary_expression" => {
+            node.child_by_field_name("operator")
+                .is_some_and(|o| text(o, src) == "+")
+                && first_is_temp(node.child_by_field_name("left"))
+        }
+        "call_expression" => {
+            let joins = node
+                .child_by_field_name("function")
+                .and_then(|f| scopes.path_of(f, src))
+                .is_some_and(|p| {
+                    matches!(
+                        p.as_str(),
+                        "path.join" | "path.resolve" | "path/posix.join" | "path/posix.resolve"
+                    )
+                });
+            joins
+                && first_is_temp(
+                    node.child_by_field_name("arguments")
+                        .and_then(|a| a.named_child(0)),
+                )
+        }
+        _ => false,
+    }
+}
+
+/// An expression that builds a path in the temporary directory: `os.tmpdir()`, `mkdtemp`,
+/// a `/tmp/` literal, or a name like `tmpFile` / `tempDir` (but not `template`).
+pub(super) fn is_temp_path_expr(source: &str) -> bool {
+    if source.contains("tmpdir(") || source.contains("mkdtemp") {
+        return true;
+    }
+    let literal = source.trim_matches(['\'', '"', '`']);
+    if literal.starts_with("/tmp/") || literal == "/tmp" {
+        return true;
+    }
+    // Plain names only: `tmpFile`, `this.tempPath`, not calls or expressions.
+    if !source
+        .chars()
+        .all(|c| c.is_alphanumeric() || c == '_' || c == '.' || c == '$')
+    {
+        return false;
+    }
+    let name = source.rsplit('.').next().unwrap_or(source);
+    crate::frontend::words::is_temp_name(name)
+}
+
+/// The top-level keys of an object literal; a spread (`...opts`) is the key `...`, since it
+/// may bring any key.
+pub(super) fn object_keys(object: Node<'_>, src: &str) -> Vec<String> {
+    named_children(object)
+        .filter_map(|p| match p.kind() {
+            "pair" => p
+                .child_by_field_name("key")
+                .map(|k| string_value(k, src).unwrap_or_else(|| text(k, src).to_string())),
+            "shorthand_property_identifier" => Some(text(p, src).to_string()),
+            "method_definition" => p
+                .child_by_field_name("name")
+                .map(|k| text(k, src).to_string()),
+            "spread_element" => Some("...".to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+pub(super) fn name_is_path_like(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    let last = n.rsplit('.').next().unwrap_or(&n);
+    !last.ends_with("stream")
+        && ["path", "file", "dir", "folder"]
+            .iter()
+            .any(|w| last.contains(w))
+}

@@ -1,0 +1,42 @@
+//! Small tree-sitter helpers for the JavaScript grammars.
+
+use super::*;
+
+/// The value of a string literal or a template string without substitutions.
+pub(super) fn string_value(node: Node<'_>, src: &str) -> Option<String> {
+    let literal = match node.kind() {
+        "string" => true,
+        "template_string" => !named_children(node).any(|c| c.kind() == "template_substitution"),
+        _ => false,
+    };
+    literal.then(|| {
+        let t = text(node, src);
+        t.get(1..t.len().saturating_sub(1))
+            .unwrap_or("")
+            .to_string()
+    })
+}
+
+pub(super) fn named_children<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
+    (0..node.named_child_count()).filter_map(move |i| node.named_child(i as u32))
+}
+
+pub(super) fn is_function(kind: &str) -> bool {
+    matches!(
+        kind,
+        "function_declaration"
+            | "function_expression"
+            | "function"
+            | "arrow_function"
+            | "method_definition"
+            | "generator_function_declaration"
+            | "generator_function"
+    )
+}
+
+pub(super) fn is_block_scope(kind: &str) -> bool {
+    matches!(
+        kind,
+        "statement_block" | "for_statement" | "for_in_statement" | "switch_body" | "class_body"
+    )
+}

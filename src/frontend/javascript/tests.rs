@@ -1,0 +1,331 @@
+//! Unit tests of the JavaScript/TypeScript frontend.
+
+use super::*;
+
+fn events(src: &str) -> Vec<(String, usize, Vec<Context>)> {
+    let ex = extract(src, Dialect::TypeScript);
+    let index = crate::position::LineIndex::new(src);
+    ex.facts
+        .events
+        .iter()
+        .filter(|e| !e.targets[0].starts_with("globalThis.require"))
+        .map(|e| {
+            (
+                e.targets[0].clone(),
+                index.line_col(src, e.span.start).0,
+                e.context.iter().copied().collect(),
+            )
+        })
+        .collect()
+}
+
+fn targets(src: &str) -> Vec<String> {
+    events(src).into_iter().map(|e| e.0).collect()
+}
+
+#[test]
+fn every_grammar_loads() {
+    for lang in [
+        tree_sitter::Language::from(tree_sitter_javascript::LANGUAGE),
+        tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+        tree_sitter_typescript::LANGUAGE_TSX.into(),
+    ] {
+        tree_sitter::Parser::new()
+            .set_language(&lang)
+            .expect("grammar ABI matches tree-sitter core");
+    }
+}
+
+#[test]
+fn resolves_require_forms() {
+    let src = r#"
+const fs = require('fs');
+const { writeFile: w, promises: fsp } = require('node:fs');
+const append = require('fs').appendFileSync;
+const { mkdir } = require('fs/promises');
+fs.writeFileSync('a', 'b');
+w('a', 'b', cb);
+fsp.writeFile('a', 'b');
+append('log.txt', line);
+mkdir('uploads');
+fs.promises.rm('x');
+"#;
+    assert_eq!(
+        targets(src),
+        [
+            "fs.writeFileSync",
+            "fs.writeFile",
+            "fs/promises.writeFile",
+            "fs.appendFileSync",
+            "fs/promises.mkdir",
+            "fs/promises.rm"
+        ]
+    );
+}
+
+#[test]
+fn resolves_es_imports() {
+    let src = r#"
+import fs from 'node:fs';
+import * as fsp from 'fs/promises';
+import { writeFile as save } from 'fs/promises';
+import fse = require('fs-extra');
+fs.createWriteStream('x');
+fsp.appendFile('x', 'y');
+save('x', 'y');
+fse.outputJson('x', {});
+"#;
+    assert_eq!(
+        targets(src),
+        [
+            "fs.createWriteStream",
+            "fs/promises.appendFile",
+            "fs/promises.writeFile",
+            "fs-extra.outputJson"
+        ]
+    );
+}
+
+#[test]
+fn local_names_shadow_modules_and_globals() {
+    let src = r#"
+import { fs } from 'memfs';
+const path = require('path');
+function f(fs) { fs.writeFileSync('a', 'b'); }
+{
+  const setInterval = (f) => f();
+  setInterval(tick, 10);
+}
+setInterval(tick, 10);
+"#;
+    let t = targets(src);
+    assert!(!t.iter().any(|t| t.starts_with("fs.")), "{t:?}");
+    assert_eq!(
+        t.iter().filter(|t| *t == "globalThis.setInterval").count(),
+        1,
+        "{t:?}"
+    );
+}
+
+#[test]
+fn memfs_variable_is_not_the_fs_module() {
+    let src = "const fs = memfs();\nfs.writeFileSync('/a', 'b');\n";
+    assert!(!targets(src).iter().any(|t| t.starts_with("fs.")));
+}
+
+#[test]
+fn detects_self_rescheduling_timeouts() {
+    let src = r#"
+function tick() {
+  doWork();
+  setTimeout(tick, 1000);
+}
+setTimeout(() => console.log('once'), 10);
+class Poller {
+  poll() { setTimeout(() => this.poll(), 5000); }
+}
+"#;
+    let evs: Vec<_> = events(src)
+        .into_iter()
+        .filter(|e| e.0 == "globalThis.setTimeout")
+        .collect();
+    assert_eq!(evs.len(), 3);
+    assert!(evs[0].2.contains(&Context::SelfRescheduling));
+    assert!(!evs[1].2.contains(&Context::SelfRescheduling));
+    assert!(evs[2].2.contains(&Context::SelfRescheduling));
+}
+
+#[test]
+fn retry_and_loop_contexts() {
+    let src = r#"
+function connect() {
+  socket.on('close', () => setTimeout(connect, 1000));
+  try { open(); } catch (e) { setTimeout(connect, backoff); }
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function worker() {
+  while (true) {
+await sleep(60000);
+  }
+  for (let i = 0; i < 3; i++) { await sleep(10); }
+}
+"#;
+    let evs = events(src);
+    let timeouts: Vec<_> = evs
+        .iter()
+        .filter(|e| e.0 == "globalThis.setTimeout")
+        .collect();
+    assert!(timeouts[0].2.contains(&Context::Retry), "{timeouts:?}");
+    assert!(timeouts[1].2.contains(&Context::Retry));
+    let loop_sleep = timeouts.iter().find(|e| e.1 == 9).expect("sleep in loop");
+    assert!(loop_sleep.2.contains(&Context::UnboundedLoop));
+    let bounded = timeouts.iter().find(|e| e.1 == 11).expect("bounded sleep");
+    assert!(!bounded.2.contains(&Context::UnboundedLoop));
+}
+
+#[test]
+fn paths_built_on_a_temp_directory_are_temp_paths() {
+    let src = r#"
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+const scratch = os.tmpdir();
+const tempDirectory = scratch;
+function run(id, tmpName) {
+  const a = `${tempDirectory}/a_${id}.html`;
+  fs.writeFileSync(a, '');
+  fs.writeFileSync(path.join(scratch, 'b'), '');
+  fs.writeFileSync(scratch + '/c', '');
+  fs.writeFileSync(`out/${tmpName}`, '');
+  fs.writeFileSync(path.join('out', scratch), '');
+}
+"#;
+    let ex = extract(src, Dialect::JavaScript);
+    let firsts: Vec<bool> = ex
+        .facts
+        .events
+        .iter()
+        .filter(|e| e.targets[0] == "fs.writeFileSync")
+        .map(|e| e.args[0] == Arg::TempPath)
+        .collect();
+    assert_eq!(firsts, [true, true, true, false, false]);
+}
+
+#[test]
+fn helpers_only_handed_temp_paths_have_temp_parameters() {
+    let src = r#"
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const rm = (p) => fs.unlinkSync(p);
+function keep(p) { fs.unlinkSync(p); }
+function passed(p) { fs.unlinkSync(p); }
+export function shared(p) { fs.unlinkSync(p); }
+rm(path.join(os.tmpdir(), 'a'));
+keep(path.join(os.tmpdir(), 'a'));
+keep('data/a');
+passed(path.join(os.tmpdir(), 'a'));
+files.forEach(passed);
+shared(path.join(os.tmpdir(), 'a'));
+"#;
+    let ex = extract(src, Dialect::TypeScript);
+    let temps: Vec<bool> = ex
+        .facts
+        .events
+        .iter()
+        .filter(|e| e.targets[0] == "fs.unlinkSync")
+        .map(|e| e.args[0] == Arg::TempPath)
+        .collect();
+    assert_eq!(temps, [true, false, false, false]);
+}
+
+#[test]
+fn request_uploads_are_scratch_files() {
+    let src = r#"
+const fs = require('fs');
+async function handle(req) {
+  const { path, originalname } = req.file;
+  fs.unlinkSync(path);
+  fs.unlinkSync(req.files[0].path);
+  fs.unlinkSync(originalname);
+  fs.unlinkSync(req.file.buffer);
+}
+"#;
+    let ex = extract(src, Dialect::JavaScript);
+    let temps: Vec<bool> = ex
+        .facts
+        .events
+        .iter()
+        .filter(|e| e.targets[0] == "fs.unlinkSync")
+        .map(|e| e.args[0] == Arg::TempPath)
+        .collect();
+    assert_eq!(temps, [true, true, false, false]);
+}
+
+#[test]
+fn decorators_object_args_and_lines() {
+    let src = r#"
+import { Cron, Interval } from '@nestjs/schedule';
+import multer from 'multer';
+class Jobs {
+  @Cron('0 * * * *')
+  hourly() {}
+}
+const upload = multer({ dest: 'uploads/' });
+"#;
+    let ex = extract(src, Dialect::TypeScript);
+    let cron = &ex.facts.events[0];
+    assert_eq!(cron.kind, EventKind::Annotation);
+    assert_eq!(cron.targets, ["@nestjs/schedule.Cron"]);
+    assert_eq!(cron.args, [Arg::Str("0 * * * *".into())]);
+    let m = ex
+        .facts
+        .events
+        .iter()
+        .find(|e| e.targets[0] == "multer")
+        .unwrap();
+    assert_eq!(m.args, [Arg::Object(vec!["dest".into()])]);
+}
+
+#[test]
+fn per_instance_words() {
+    assert!(mentions_per_instance_work("healthCheckTimer"));
+    assert!(mentions_per_instance_work(
+        "() => Metrics.gauge('conns', n)"
+    ));
+    assert!(mentions_per_instance_work("sendPing"));
+    assert!(!mentions_per_instance_work("shippingReminder"));
+    assert!(!mentions_per_instance_work("sendReminders"));
+}
+
+#[test]
+fn timer_flags_and_environment_switches() {
+    let src = r#"
+const a = usePing ? setInterval(() => send(1), 5) : null;
+if (opts.metricsEnabled) { setInterval(() => send(2), 5); }
+function f() { if (opts.metricsEnabled) { return () => setInterval(() => send(3), 5); } }
+switch (process.env.NODE_ENV) {
+  case 'development': setInterval(() => send(4), 5); break;
+  case 'production': setInterval(() => send(5), 5); break;
+}
+"#;
+    let timers: Vec<Vec<Context>> = events(src)
+        .into_iter()
+        .filter(|(t, _, _)| t == "globalThis.setInterval")
+        .map(|(_, _, c)| c)
+        .collect();
+    assert_eq!(
+        timers,
+        [
+            vec![Context::PerInstance],
+            vec![Context::PerInstance],
+            vec![],
+            vec![Context::Test],
+            vec![],
+        ]
+    );
+}
+
+#[test]
+fn flow_annotated_javascript_parses() {
+    let src = "// @flow\nimport type { Config } from './config';\nconst fs = require('fs');\nfunction save(path: string, data: Config): void {\n  fs.writeFileSync(path, data);\n}\n";
+    let ex = extract(src, Dialect::JavaScript);
+    assert_eq!(ex.syntax_error, None);
+    assert!(ex
+        .facts
+        .events
+        .iter()
+        .any(|e| e.targets[0] == "fs.writeFileSync"));
+}
+
+#[test]
+fn syntax_errors_keep_the_parsed_parts() {
+    let src = "const fs = require('fs');\nfs.writeFileSync('a', 'b');\nfunction (\n";
+    let ex = extract(src, Dialect::JavaScript);
+    assert!(ex.syntax_error.is_some());
+    assert!(ex
+        .facts
+        .events
+        .iter()
+        .any(|e| e.targets[0] == "fs.writeFileSync"));
+}
