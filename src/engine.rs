@@ -25,7 +25,7 @@ pub struct Document<'a> {
     pub text: &'a str,
     /// The language to parse it as.
     pub language: Language,
-    /// Settings the text cannot tell (C# implicit usings, JSX, a Rust tool crate).
+    /// Settings the text cannot tell (C# implicit usings, JSX, a tool or client package).
     pub options: FrontendOptions,
 }
 
@@ -129,9 +129,7 @@ impl Engine {
         {
             extracted.facts.file_context.insert(Context::Tooling);
         }
-        if matches!(doc.language, Language::JavaScript | Language::TypeScript)
-            && is_browser_path(doc.path)
-        {
+        if (script_language && is_browser_path(doc.path)) || doc.options.client_project {
             extracted.facts.file_context.insert(Context::ClientSide);
         }
         let facts = &extracted.facts;

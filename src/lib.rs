@@ -11,6 +11,7 @@ pub mod engine;
 pub mod event;
 pub mod finding;
 pub mod frontend;
+pub mod js_package;
 pub mod matcher;
 pub mod position;
 pub mod project;

@@ -5,6 +5,7 @@ use crate::discover::{discover, display_path, SourceFile};
 use crate::engine::{Document, Engine, Outcome};
 use crate::finding::{sort, Finding};
 use crate::frontend::{FrontendOptions, Language};
+use crate::js_package::{PackageCache, PackageKind};
 use crate::project::CsprojCache;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -90,12 +91,17 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], cwd: &Path, threads: usize) -> S
 struct Projects {
     csproj: CsprojCache,
     cargo: CargoCache,
+    npm: PackageCache,
 }
 
 fn scan_file(engine: &Engine, file: &SourceFile, shown: &str, projects: &Projects) -> FileOutcome {
     let text = match read_source(&file.path) {
         Ok(text) => text,
         Err(message) => return FileOutcome::Failed(message),
+    };
+    let package = match file.language {
+        Language::JavaScript | Language::TypeScript => projects.npm.kind(&file.path),
+        _ => None,
     };
     let options = FrontendOptions {
         csharp_implicit_namespaces: if file.language == Language::CSharp {
@@ -107,7 +113,9 @@ fn scan_file(engine: &Engine, file: &SourceFile, shown: &str, projects: &Project
             .path
             .extension()
             .is_some_and(|x| x == "tsx" || x == "jsx"),
-        tool_project: file.language == Language::Rust && projects.cargo.is_tool(&file.path),
+        tool_project: (file.language == Language::Rust && projects.cargo.is_tool(&file.path))
+            || package == Some(PackageKind::Tool),
+        client_project: package == Some(PackageKind::ClientSide),
     };
     let doc = Document {
         path: shown,

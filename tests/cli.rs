@@ -340,3 +340,45 @@ fn a_rust_command_line_crate_is_tooling_but_a_server_crate_is_not() {
     let (value, code) = json(&["main.rs"], &d.join("crates/api/src"));
     assert_eq!(code, 1, "{value:#}");
 }
+
+#[test]
+fn javascript_web_and_command_line_packages_are_quiet_but_a_server_package_is_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let timer = "setInterval(() => refresh(), 60_000);\n";
+    let write = "import fs from 'node:fs';\nfs.writeFileSync('state.json', '{}');\n";
+    std::fs::write(
+        d.join("package.json"),
+        r#"{"name": "shop", "private": true, "workspaces": ["apps/*"], "devDependencies": {"commander": "12"}}"#,
+    )
+    .unwrap();
+    for (name, manifest) in [
+        (
+            "api",
+            r#"{"name": "api", "bin": {"api": "src/index.js"}, "dependencies": {"express": "4", "yargs": "17"}}"#,
+        ),
+        (
+            "web",
+            r#"{"name": "web", "dependencies": {"react": "18", "react-dom": "18"}}"#,
+        ),
+        (
+            "cli",
+            r#"{"name": "shopctl", "bin": "src/index.js", "dependencies": {"commander": "12"}}"#,
+        ),
+    ] {
+        let pkg = d.join("apps").join(name);
+        std::fs::create_dir_all(pkg.join("src")).unwrap();
+        std::fs::write(pkg.join("package.json"), manifest).unwrap();
+        std::fs::write(pkg.join("src/poll.js"), timer).unwrap();
+        std::fs::write(pkg.join("src/save.js"), write).unwrap();
+    }
+    let (value, code) = json(&["."], d);
+    assert_eq!(code, 1, "{value:#}");
+    assert_eq!(
+        finding_paths(&value),
+        ["apps/api/src/poll.js", "apps/api/src/save.js"]
+    );
+    // Scanned from inside the web package, its manifest above the working directory counts.
+    let (value, code) = json(&["."], &d.join("apps/web/src"));
+    assert_eq!(code, 0, "{value:#}");
+}
