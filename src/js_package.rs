@@ -14,15 +14,22 @@
 //! `@react-router/node`, @sveltejs/kit, astro, `@solidjs/start`, qwik-city, nitro,
 //! TanStack Start), API layers (@trpc/server, Apollo Server, GraphQL Yoga), serverless
 //! runtimes (@vercel/node, firebase-functions, @azure/functions, ...), job queues and
-//! schedulers (bull, bullmq, agenda, node-cron, cron, ...), message brokers (kafkajs,
-//! amqplib) and server-side data access (mongoose, prisma, pg, mysql, typeorm,
+//! schedulers (bull, bullmq, agenda, node-cron, cron, pg-boss, graphile-worker, Temporal
+//! workers, ...), message brokers (kafkajs, amqplib, nats, Pub/Sub), gRPC servers, chat
+//! bots (discord.js, telegraf, @slack/bolt, probot) and server-side data access (mongoose, prisma, pg, mysql, typeorm,
 //! sequelize, knex, drizzle-orm, mongodb, redis, ioredis, ...): a package using one of
 //! these has (or may have) code that runs on a server, so its files keep their findings.
+//! Embedded databases (better-sqlite3) are no signal: desktop apps and tools use them.
 //!
 //! A package is a **command-line tool** when it has a `bin` field or its `dependencies`
 //! or `peerDependencies` name an argument parser or terminal prompt library (commander,
 //! yargs, meow, cac, `@oclif/core`, inquirer, prompts, @clack/prompts, ora, ...), and no
 //! dependency section names a server framework or runtime from the list above.
+//!
+//! A package that also exports a library (`main`, `module`, `exports`, `types`) may be
+//! linked by a service (an ORM or query builder shipping its migration CLI: typeorm,
+//! knex), so it needs an interactive prompt or spinner as well (libraries do not ask
+//! questions).
 //!
 //! The `ws` websocket library serves and connects alike: it counts as a server unless
 //! the package also prompts its user or shows a spinner (inquirer, prompts, ora, ...),
@@ -140,7 +147,13 @@ const SERVER_PACKAGES: &[&str] = &[
     "redis",
     "ioredis",
     "objection",
-    "better-sqlite3",
+    "nats",
+    "sqs-consumer",
+    "pg-boss",
+    "graphile-worker",
+    "discord.js",
+    "telegraf",
+    "probot",
 ];
 
 /// Packages a server and a command-line client both use (the `ws` websocket library): a
@@ -186,7 +199,15 @@ const SERVER_PREFIXES: &[&str] = &[
     "@aws-sdk/client-sqs",
     "@prisma/client",
     "@mikro-orm/",
+    "@grpc/grpc-js",
+    "@google-cloud/pubsub",
+    "@temporalio/worker",
+    "@slack/bolt",
+    "@hocuspocus/server",
 ];
+
+/// Fields naming a library entry point: a package with one may be linked by a service.
+const LIBRARY_ENTRIES: &[&str] = &["main", "module", "exports", "types", "typings"];
 
 /// All dependency sections.
 const SECTIONS: &[&str] = &[
@@ -264,7 +285,8 @@ fn parse(text: &str) -> Manifest {
         Some(Value::Object(m)) => !m.is_empty(),
         _ => false,
     };
-    if has_bin || runtime.iter().any(|d| CLI_LIBRARIES.contains(d)) {
+    let library = LIBRARY_ENTRIES.iter().any(|k| root.contains_key(*k));
+    if (has_bin || runtime.iter().any(|d| CLI_LIBRARIES.contains(d))) && (!library || interactive) {
         return Manifest::Package(Some(PackageKind::Tool));
     }
     Manifest::Package(None)
@@ -364,7 +386,7 @@ mod tests {
 
     #[test]
     fn a_bin_field_or_an_argument_parser_makes_a_tool() {
-        let bin = r#"{"name": "tool", "bin": {"tool": "./dist/cli.js"}}"#;
+        let bin = r#"{"name": "tool", "private": true, "bin": {"tool": "./dist/cli.js"}}"#;
         assert_eq!(classify(bin), Some(PackageKind::Tool));
         let bin_string = r#"{"name": "tool", "bin": "./cli.js"}"#;
         assert_eq!(classify(bin_string), Some(PackageKind::Tool));
@@ -388,6 +410,14 @@ mod tests {
         }
         let tunnel = r#"{"name": "t", "bin": "t.js", "dependencies": {"ws": "8", "ora": "8"}}"#;
         assert_eq!(classify(tunnel), Some(PackageKind::Tool));
+    }
+
+    #[test]
+    fn a_library_with_a_bin_needs_an_interactive_dependency() {
+        let orm = r#"{"name": "orm", "main": "index.js", "bin": {"orm": "cli.js"}, "dependencies": {"yargs": "17"}}"#;
+        assert_eq!(classify(orm), None);
+        let init = r#"{"name": "init", "main": "index.js", "bin": "cli.js", "dependencies": {"commander": "12", "inquirer": "9"}}"#;
+        assert_eq!(classify(init), Some(PackageKind::Tool));
     }
 
     #[test]
