@@ -13,6 +13,10 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "scaleout", version, about)]
 pub struct Cli {
+    /// Extra rule files (TOML, one rule per file, the schema of `rules/*.toml`), or
+    /// directories of them; may be repeated. They add to the built-in rules.
+    #[arg(long = "rules", global = true, value_name = "PATH")]
+    pub rule_paths: Vec<PathBuf>,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -112,10 +116,10 @@ pub const EXIT_ERROR: u8 = 2;
 
 /// Runs a parsed command line; returns the exit status.
 pub fn run(cli: Cli) -> u8 {
-    let catalogue = match Catalogue::builtin() {
+    let catalogue = match load_catalogue(&cli.rule_paths) {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: {e}");
+        Err(message) => {
+            eprintln!("error: {message}");
             return EXIT_ERROR;
         }
     };
@@ -140,6 +144,33 @@ pub fn run(cli: Cli) -> u8 {
             }
         },
     }
+}
+
+/// The built-in rules plus the user's rule files (files, or directories of `*.toml`).
+fn load_catalogue(paths: &[PathBuf]) -> Result<Catalogue, String> {
+    let mut catalogue = Catalogue::builtin().map_err(|e| e.to_string())?;
+    for path in paths {
+        let files = if path.is_dir() {
+            let entries = std::fs::read_dir(path)
+                .map_err(|e| format!("cannot read rule directory {}: {e}", path.display()))?;
+            let mut files: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect();
+            files.sort();
+            files
+        } else {
+            vec![path.clone()]
+        };
+        for file in files {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| format!("cannot read rule file {}: {e}", file.display()))?;
+            catalogue
+                .add_file(&file.display().to_string(), &text)
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(catalogue)
 }
 
 fn print(text: &str) -> u8 {

@@ -382,3 +382,56 @@ fn javascript_web_and_command_line_packages_are_quiet_but_a_server_package_is_no
     let (value, code) = json(&["."], &d.join("apps/web/src"));
     assert_eq!(code, 0, "{value:#}");
 }
+
+#[test]
+fn user_rule_files_add_rules_and_bad_ones_exit_two() {
+    let (dir, mut cmd) = sample_project();
+    let rule = r#"
+id = "team-no-state-json"
+category = "local-disk-write"
+languages = ["javascript"]
+severity = "error"
+summary = "Our services keep state in Postgres, never in JSON files"
+message = "`{target}` writes a state file"
+alternative = "Use the `settings` table"
+[[match]]
+kind = "call"
+targets = ["fs.writeFileSync"]
+args_any = ["state.json"]
+[docs]
+what = "w"
+why = "w"
+example = "e"
+instead = "i"
+fine_when = "f"
+"#;
+    std::fs::write(dir.path().join("team.toml"), rule).unwrap();
+    let out = cmd
+        .args(["check", "--format", "concise", "--rules", "team.toml"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("error [team-no-state-json]"), "{stdout}");
+    assert!(
+        stdout.contains("[node-fs-write]"),
+        "built-in rules still run: {stdout}"
+    );
+
+    std::fs::write(
+        dir.path().join("bad.toml"),
+        "id = \"x\"\nseverity = \"fatal\"\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("scaleout")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["rules", "--rules", "bad.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("bad.toml") && stderr.contains("fatal"),
+        "{stderr}"
+    );
+}
