@@ -16,10 +16,14 @@
 //! runtimes (@vercel/node, firebase-functions, @azure/functions, ...), job queues and
 //! schedulers (bull, bullmq, agenda, node-cron, cron, pg-boss, graphile-worker, Temporal
 //! workers, ...), message brokers (kafkajs, amqplib, nats, Pub/Sub), gRPC servers, chat
-//! bots (discord.js, telegraf, @slack/bolt, probot) and server-side data access (mongoose, prisma, pg, mysql, typeorm,
-//! sequelize, knex, drizzle-orm, mongodb, redis, ioredis, ...): a package using one of
-//! these has (or may have) code that runs on a server, so its files keep their findings.
-//! Embedded databases (better-sqlite3) are no signal: desktop apps and tools use them.
+//! bots (discord.js, telegraf, @slack/bolt, probot), backend frameworks a plugin package
+//! plugs into (payload, @keystone-6/core, @strapi/strapi, @medusajs/framework: a CMS
+//! plugin's React admin components sit beside its server hooks), server-side SDKs
+//! (@sentry/node, @sentry/nextjs, ...) and server-side data access (mongoose, prisma, pg,
+//! mysql, typeorm, sequelize, knex, drizzle-orm, mongodb, redis, ioredis, ...): a package
+//! using one of these has (or may have) code that runs on a server, so its files keep
+//! their findings. Embedded databases (better-sqlite3) are no signal: desktop apps and
+//! tools use them.
 //!
 //! A package is a **command-line tool** when it has a `bin` field or its `dependencies`
 //! or `peerDependencies` name an argument parser or terminal prompt library (commander,
@@ -154,6 +158,15 @@ const SERVER_PACKAGES: &[&str] = &[
     "discord.js",
     "telegraf",
     "probot",
+    "payload",
+    "@keystone-6/core",
+    "@strapi/strapi",
+    "@medusajs/framework",
+    "@medusajs/medusa",
+    "@redwoodjs/api",
+    "@directus/api",
+    "better-auth",
+    "next-auth",
 ];
 
 /// Packages a server and a command-line client both use (the `ws` websocket library): a
@@ -204,6 +217,13 @@ const SERVER_PREFIXES: &[&str] = &[
     "@temporalio/worker",
     "@slack/bolt",
     "@hocuspocus/server",
+    "@sentry/node",
+    "@sentry/nextjs",
+    "@sentry/nestjs",
+    "@sentry/remix",
+    "@sentry/sveltekit",
+    "@sentry/aws-serverless",
+    "@sentry/google-cloud-serverless",
 ];
 
 /// Fields naming a library entry point: a package with one may be linked by a service.
@@ -373,6 +393,7 @@ mod tests {
             r#"{"name": "remix", "dependencies": {"react": "18", "@remix-run/node": "2"}}"#,
             r#"{"name": "mail", "dependencies": {"react": "18", "bullmq": "5"}}"#,
             r#"{"name": "data", "dependencies": {"vue": "3", "@prisma/client": "5"}}"#,
+            r#"{"name": "plugin", "peerDependencies": {"payload": "3", "react": "19"}}"#,
         ] {
             assert_eq!(classify(text), None, "{text}");
         }
