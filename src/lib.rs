@@ -3,7 +3,6 @@
 //! [`engine::Engine::lint`] lints one in-memory document; [`scan::scan`] walks and
 //! lints a tree of files; [`cli`] is the command line over both.
 
-pub mod cargo_project;
 pub mod catalogue;
 pub mod cli;
 pub mod discover;
@@ -11,10 +10,9 @@ pub mod engine;
 pub mod event;
 pub mod finding;
 pub mod frontend;
-pub mod js_package;
+pub mod manifest;
 pub mod matcher;
 pub mod position;
-pub mod project;
 pub mod report;
 pub mod scan;
 pub mod suppress;

@@ -1,12 +1,12 @@
 //! Scans files on disk: discover, read with guards, lint in parallel, collect.
 
-use crate::cargo_project::CargoCache;
 use crate::discover::{discover, display_path, SourceFile};
 use crate::engine::{Document, Engine, Outcome};
 use crate::finding::{sort, Finding};
 use crate::frontend::{FrontendOptions, Language};
-use crate::js_package::{PackageCache, PackageKind};
-use crate::project::CsprojCache;
+use crate::manifest::cargo::CargoCache;
+use crate::manifest::csproj::CsprojCache;
+use crate::manifest::npm::{PackageCache, PackageKind};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;

@@ -75,12 +75,12 @@ pub struct FrontendOptions {
     /// Parse TypeScript/JavaScript as TSX/JSX (by file extension).
     pub jsx: bool,
     /// The file belongs to a command-line tool's project (for Rust: its crate's
-    /// `Cargo.toml`, see [`crate::cargo_project`]; for JavaScript/TypeScript: its
-    /// package's `package.json`, see [`crate::js_package`]); the engine treats it as
+    /// `Cargo.toml`, see [`crate::manifest::cargo`]; for JavaScript/TypeScript: its
+    /// package's `package.json`, see [`crate::manifest::npm`]); the engine treats it as
     /// tooling.
     pub tool_project: bool,
     /// The file belongs to a client-side (browser, mobile or desktop) package, from its
-    /// `package.json` (see [`crate::js_package`]); the engine treats it as client-side.
+    /// `package.json` (see [`crate::manifest::npm`]); the engine treats it as client-side.
     pub client_project: bool,
 }
 
