@@ -36,6 +36,7 @@ pub(super) struct LocalFunction<'t> {
 
 pub(super) fn gather_local_functions<'t>(
     node: Node<'t>,
+    parent: Option<Node<'t>>,
     src: &str,
     out: &mut HashMap<String, LocalFunction<'t>>,
     depth: usize,
@@ -68,7 +69,7 @@ pub(super) fn gather_local_functions<'t>(
             }
         }
         "identifier" | "shorthand_property_identifier" => {
-            let parent = node.parent();
+            // The parent is passed down: `Node::parent` rescans from the root.
             let is_callee = parent.is_some_and(|p| {
                 p.kind() == "call_expression" && p.child_by_field_name("function") == Some(node)
             });
@@ -83,13 +84,20 @@ pub(super) fn gather_local_functions<'t>(
                 ) && p.child_by_field_name("name") == Some(node)
             });
             if !is_callee && !is_declaration {
-                out.entry(text(node, src).to_string()).or_default().escapes = true;
+                let name = text(node, src);
+                match out.get_mut(name) {
+                    Some(entry) => entry.escapes = true,
+                    None => {
+                        let entry = out.entry(name.to_string()).or_default();
+                        entry.escapes = true;
+                    }
+                }
             }
         }
         _ => {}
     }
     for child in named_children(node) {
-        gather_local_functions(child, src, out, depth + 1);
+        gather_local_functions(child, Some(node), src, out, depth + 1);
     }
 }
 
@@ -147,7 +155,7 @@ pub(super) fn parameter_names<'t>(function: Node<'t>) -> Vec<Option<Node<'t>>> {
 /// helpers passed around as values, may be called with anything and are left alone.
 pub(super) fn bind_temp_parameters(root: Node<'_>, src: &str, scopes: &mut Scopes) {
     let mut functions = HashMap::new();
-    gather_local_functions(root, src, &mut functions, 0);
+    gather_local_functions(root, None, src, &mut functions, 0);
     let mut rebinds = Vec::new();
     for function in functions.values() {
         if function.escapes || function.nodes.len() != 1 || function.calls.is_empty() {
