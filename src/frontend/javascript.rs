@@ -69,10 +69,7 @@ pub fn extract(src: &str, dialect: Dialect) -> Extracted {
         &mut facts,
         0,
     );
-    // Twice, so a helper that hands its parameter to another helper is seen too.
-    for _ in 0..2 {
-        bind_temp_parameters(root, src, &mut scopes);
-    }
+    bind_temp_parameters(root, src, &mut scopes);
     let mut callees = HashMap::new();
     collect_callees(root, src, &mut Vec::new(), &mut callees, 0);
     let mut emitter = Emitter {

@@ -153,9 +153,21 @@ pub(super) fn parameter_names<'t>(function: Node<'t>) -> Vec<Option<Node<'t>>> {
 /// (`const rm = async (p) => fs.unlink(p)`) whose every call passes a temp path
 /// (`rm(tmpFile)`) gets that parameter bound to a temp path. Exported helpers, and
 /// helpers passed around as values, may be called with anything and are left alone.
+/// Runs twice, so a helper that hands its parameter to another helper is seen too; the
+/// functions are gathered once.
 pub(super) fn bind_temp_parameters(root: Node<'_>, src: &str, scopes: &mut Scopes) {
     let mut functions = HashMap::new();
     gather_local_functions(root, None, src, &mut functions, 0);
+    for _ in 0..2 {
+        bind_temp_parameters_once(&functions, src, scopes);
+    }
+}
+
+fn bind_temp_parameters_once(
+    functions: &HashMap<String, LocalFunction<'_>>,
+    src: &str,
+    scopes: &mut Scopes,
+) {
     let mut rebinds = Vec::new();
     for function in functions.values() {
         if function.escapes || function.nodes.len() != 1 || function.calls.is_empty() {
