@@ -95,8 +95,25 @@ impl Walker<'_, '_> {
         list.named_children(&mut cursor)
             .filter(|a| a.kind() == "argument")
             .filter_map(last_named_child)
-            .map(|expr| self.arg(expr))
+            .enumerate()
+            .map(|(index, expr)| match self.arg(expr) {
+                // A first argument declared `string` is a path for the APIs whose first
+                // argument is either a path or a stream (`image.Save(destination)`,
+                // `new StreamWriter(target)`); later ones are often contents.
+                Arg::Other { path_like: false } if index == 0 => Arg::Other {
+                    path_like: self.string_variable(unwrap_expr(expr)),
+                },
+                arg => arg,
+            })
             .collect()
+    }
+
+    fn string_variable(&self, expr: Node<'_>) -> bool {
+        expr.kind() == "identifier"
+            && self
+                .lookup(text(expr, self.src))
+                .and_then(|var| var.ty.as_deref())
+                .is_some_and(|ty| matches!(ty, "string" | "string?" | "String" | "System.String"))
     }
 
     pub(super) fn arg(&self, expr: Node<'_>) -> Arg {

@@ -5,12 +5,14 @@
 /// - conditional compilation directives (a `#if` in the middle of a method chain or
 ///   between `catch` clauses otherwise breaks the parse), and unless `all_branches`, every
 ///   `#elif` / `#else` branch, keeping the first;
-/// - file-based app directives (`#:sdk`, `#:package`) and a `#!` line;
+/// - file-based app directives (`#:sdk`, `#:package`), a `#!` line, and `#region` /
+///   `#endregion` (one after a file-scoped namespace's last type breaks the parse);
 /// - C# 14 extension blocks (`extension(Uri uri) { ... }`), read as nested classes;
 /// - C# 14 null-conditional assignment (`order?.Status = s`), read as `order .Status = s`;
 /// - `[type]`, `[method]`, ... (an index or collection element named like an attribute
 ///   target), which the grammar takes for an attribute target;
-/// - `async`, `required` and `partial` used as names (`if (async)`), renamed `asyn_`, ...;
+/// - `async`, `required` and `partial` used as names (`if (async)`, `async + " "`),
+///   renamed `asyn_`, ...;
 /// - list-pattern slices (`[..]`, `[.., x]`) and the empty interpolated string `$""`.
 pub(super) fn rewrite_for_grammar(src: &str, all_branches: bool) -> Option<String> {
     let mut out: Vec<u8> = src.as_bytes().to_vec();
@@ -53,6 +55,7 @@ pub(super) fn rewrite_for_grammar(src: &str, all_branches: bool) -> Option<Strin
                 frames.pop();
                 true
             }
+            (Some(_), "region" | "endregion") => true,
             (Some(d), _) => d.starts_with(':') || (index == 0 && trimmed.starts_with("#!")),
             _ => false,
         };
@@ -148,7 +151,7 @@ pub(super) fn rewrite_for_grammar(src: &str, all_branches: bool) -> Option<Strin
             }
             let rest = src[i..].trim_start();
             let name_use = match rest.as_bytes().first() {
-                Some(b'.' | b')' | b',' | b';' | b'?' | b':' | b']' | b'&' | b'|') => true,
+                Some(b'.' | b')' | b',' | b';' | b'?' | b':' | b']' | b'&' | b'|' | b'+') => true,
                 Some(b'=') => !rest[1..].starts_with('>'),
                 Some(b'!') => rest[1..].starts_with('='),
                 _ => false,

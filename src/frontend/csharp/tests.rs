@@ -740,6 +740,11 @@ class C
     let out = extract(app, &implicit());
     assert!(out.syntax_error.is_none());
     assert!(has_target(&out.facts, "System.IO.File.Delete"));
+    // A `#endregion` after a file-scoped namespace's last type; `async` before `+`.
+    let regions = "namespace N;\n#region A\nclass C {\n string M(string async) => async + \" \";\n void W() { File.Delete(\"z\"); }\n}\n#endregion\n";
+    let out = extract(regions, &implicit());
+    assert!(out.syntax_error.is_none());
+    assert!(has_target(&out.facts, "System.IO.File.Delete"));
 }
 
 #[test]
@@ -910,11 +915,12 @@ fn path_like_args() {
         .iter()
         .map(|a| matches!(a, Arg::Other { path_like: true } | Arg::Str(_)))
         .collect();
+    // The first argument, declared `string`, counts (`image.Save(destination)`); later
+    // ones only by name or initialiser.
     assert_eq!(
         path_like,
         vec![
-            false, true, true, false, true, false, false, false, true, true, true, true, false,
-            true
+            true, true, true, false, true, false, false, false, true, true, true, true, false, true
         ]
     );
 }
