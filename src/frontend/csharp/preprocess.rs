@@ -12,7 +12,8 @@
 /// - `[type]`, `[method]`, ... (an index or collection element named like an attribute
 ///   target), which the grammar takes for an attribute target;
 /// - `async`, `required` and `partial` used as names (`if (async)`, `async + " "`),
-///   renamed `asyn_`, ...;
+///   renamed `asyn_`, ..., and `or` / `and` as names before `)`, `.` or `;`
+///   (`if (match is OrMatch or)`);
 /// - list-pattern slices (`[..]`, `[.., x]`) and the empty interpolated string `$""`.
 pub(super) fn rewrite_for_grammar(src: &str, all_branches: bool) -> Option<String> {
     let mut out: Vec<u8> = src.as_bytes().to_vec();
@@ -140,7 +141,9 @@ pub(super) fn rewrite_for_grammar(src: &str, all_branches: bool) -> Option<Strin
     }
     // Contextual keywords used as names: `bool async`, `if (async)`, `required.Add(k)`,
     // `partial = await Render()`. Followed by punctuation they can only be names.
-    for word in ["async", "required", "partial"] {
+    for word in ["async", "required", "partial", "or", "and"] {
+        // Pattern combinators are names only in fewer places (`if (match is OrMatch or)`).
+        let combinator = matches!(word, "or" | "and");
         let mut i = 0;
         while let Some(pos) = src[i..].find(word) {
             let at = i + pos;
@@ -151,6 +154,8 @@ pub(super) fn rewrite_for_grammar(src: &str, all_branches: bool) -> Option<Strin
             }
             let rest = src[i..].trim_start();
             let name_use = match rest.as_bytes().first() {
+                Some(b')' | b'.' | b';') if combinator => true,
+                _ if combinator => false,
                 Some(b'.' | b')' | b',' | b';' | b'?' | b':' | b']' | b'&' | b'|' | b'+') => true,
                 Some(b'=') => !rest[1..].starts_with('>'),
                 Some(b'!') => rest[1..].starts_with('='),

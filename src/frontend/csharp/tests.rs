@@ -741,7 +741,7 @@ class C
     assert!(out.syntax_error.is_none());
     assert!(has_target(&out.facts, "System.IO.File.Delete"));
     // A `#endregion` after a file-scoped namespace's last type; `async` before `+`.
-    let regions = "namespace N;\n#region A\nclass C {\n string M(string async) => async + \" \";\n void W() { File.Delete(\"z\"); }\n}\n#endregion\n";
+    let regions = "namespace N;\n#region A\nclass C {\n string M(string async) => async + \" \";\n object O(object m) { if (m is Exception or) return or.Message; return m is A or B and not C; }\n void W() { File.Delete(\"z\"); }\n}\n#endregion\n";
     let out = extract(regions, &implicit());
     assert!(out.syntax_error.is_none());
     assert!(has_target(&out.facts, "System.IO.File.Delete"));
