@@ -44,6 +44,26 @@ const TOOLING_NAMESPACES: &[&str] = &[
     "Bullseye",
     "BenchmarkDotNet",
 ];
+/// Base classes of command-line commands whose namespaces a server's `Program.cs` also
+/// imports (to call `RunJasperFxCommands` / `RunOaktonCommands`), so only a class deriving
+/// from one marks its file as tooling.
+const COMMAND_BASES: &[&str] = &[
+    "JasperFxCommand<",
+    "JasperFxAsyncCommand<",
+    "OaktonCommand<",
+    "OaktonAsyncCommand<",
+];
+
+fn declares_command_class(line: &str) -> bool {
+    line.split_once(" class ")
+        .or_else(|| line.trim_start().strip_prefix("class ").map(|r| ("", r)))
+        .and_then(|(_, rest)| rest.split_once(':'))
+        .is_some_and(|(_, bases)| {
+            let first = bases.trim_start();
+            COMMAND_BASES.iter().any(|b| first.starts_with(b))
+        })
+}
+
 /// Namespaces whose import marks a file as test code.
 const TEST_NAMESPACES: &[&str] = &[
     "Xunit",
@@ -184,7 +204,8 @@ impl FileScope {
         }) || src
             .lines()
             .take(20)
-            .any(|l| l.contains("#:sdk Aspire.AppHost.Sdk"));
+            .any(|l| l.contains("#:sdk Aspire.AppHost.Sdk"))
+            || src.lines().any(declares_command_class);
         scope.test_file = tooling
             || imported
                 .iter()
