@@ -30,6 +30,10 @@ const PER_INSTANCE_WORDS: &[&str] = &[
     "cacherefresh",
     "cachereload",
     "uptime",
+    // Sending what this instance has buffered in memory (`flushBatchAsync`).
+    "flushbatch",
+    "batchflush",
+    "flushbuffer",
     "prometheus",
     "statsd",
     "retain",
