@@ -238,6 +238,12 @@ fn is_tooling_path(path: &str) -> bool {
         "xtask",
         "fuzz",
         "cli",
+        "load-testing",
+        "load-tests",
+        "loadtest",
+        "benchmark",
+        "benchmarks",
+        "codegen",
     ];
     let stem = file.split('.').next().unwrap_or("");
     parts.any(|d| {

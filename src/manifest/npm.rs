@@ -167,6 +167,14 @@ const SERVER_PACKAGES: &[&str] = &[
     "@directus/api",
     "better-auth",
     "next-auth",
+    // Express middleware that only runs inside a server (a package shipping a React admin
+    // app next to the server plugin that serves it).
+    "express-rate-limit",
+    "express-slow-down",
+    "express-session",
+    "rate-limiter-flexible",
+    "multer",
+    "helmet",
 ];
 
 /// Packages a server and a command-line client both use (the `ws` websocket library): a
@@ -394,6 +402,7 @@ mod tests {
             r#"{"name": "mail", "dependencies": {"react": "18", "bullmq": "5"}}"#,
             r#"{"name": "data", "dependencies": {"vue": "3", "@prisma/client": "5"}}"#,
             r#"{"name": "plugin", "peerDependencies": {"payload": "3", "react": "19"}}"#,
+            r#"{"name": "admin", "dependencies": {"react": "19", "express-rate-limit": "7"}}"#,
         ] {
             assert_eq!(classify(text), None, "{text}");
         }

@@ -51,7 +51,13 @@ pub(super) const CLI_MODULES: &[&str] = &[
     "typedoc",
     "react-docgen",
     "jscodeshift",
+    // The TypeScript compiler API: code generators and config loaders, not request handlers.
+    "typescript",
 ];
+
+/// Bundlers whose `Plugin` type marks a file as a build plugin. (Importing the bundler
+/// itself is no signal: dev servers embed Vite and webpack as middleware.)
+const BUNDLERS: &[&str] = &["vite", "rollup", "webpack", "esbuild"];
 
 /// Modules that mark a file as test code.
 pub(super) const TEST_MODULES: &[&str] = &[
@@ -345,6 +351,11 @@ pub(super) fn collect_import(
                         let imported =
                             string_value(name, src).unwrap_or_else(|| text(name, src).to_string());
                         let local = spec.child_by_field_name("alias").unwrap_or(name);
+                        if BUNDLERS.contains(&module.as_str())
+                            && matches!(imported.as_str(), "Plugin" | "PluginOption")
+                        {
+                            facts.file_context.insert(Context::Tooling);
+                        }
                         let path = normalize(&format!("{module}.{imported}"));
                         scopes.declare(text(local, src), scope, Binding::Module(path));
                     }

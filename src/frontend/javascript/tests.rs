@@ -329,3 +329,23 @@ fn syntax_errors_keep_the_parsed_parts() {
         .iter()
         .any(|e| e.targets[0] == "fs.writeFileSync"));
 }
+
+#[test]
+fn a_bundler_plugin_type_or_the_compiler_api_marks_build_tooling() {
+    let tooling = |src: &str| {
+        extract(src, Dialect::TypeScript)
+            .facts
+            .file_context
+            .contains(&Context::Tooling)
+    };
+    assert!(tooling(
+        "import type { Plugin } from 'vite';\nexport const p: Plugin = { name: 'x' };"
+    ));
+    assert!(tooling(
+        "import * as ts from 'typescript';\nts.sys.writeFile('a', 'b');"
+    ));
+    // A dev server embedding Vite as middleware is no build plugin.
+    assert!(!tooling(
+        "import { createServer } from 'vite';\nawait createServer({});"
+    ));
+}
