@@ -740,20 +740,8 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_expr_method_call(&mut self, outer: &'ast syn::ExprMethodCall) {
         // The chain is handled here as a whole, innermost call first, so long
         // chains cost no recursion and each link knows the builder calls before it.
-        let mut links = vec![outer];
-        let mut root: &Expr = &outer.receiver;
-        loop {
-            root = match root {
-                Expr::MethodCall(m) => {
-                    links.push(m);
-                    &m.receiver
-                }
-                Expr::Await(a) => &a.base,
-                Expr::Try(t) => &t.expr,
-                Expr::Paren(p) => &p.expr,
-                _ => break,
-            };
-        }
+        let (mut links, root) = method_chain(&outer.receiver);
+        links.insert(0, outer);
         // `IntervalStream::new(interval(d)).take_until(done)`: ticks until something ends.
         let saved_retry = self.ctx.retry;
         self.ctx.retry |= links
@@ -848,20 +836,7 @@ impl Walker<'_> {
     /// The builder a `let` initializer yields: a method chain (or bare call) rooted
     /// at a typed associated-function call or at another builder variable.
     fn chain_builder(&self, init: &Expr) -> Option<Builder> {
-        let mut links = Vec::new();
-        let mut e = init;
-        loop {
-            e = match e {
-                Expr::MethodCall(m) => {
-                    links.push(m);
-                    &m.receiver
-                }
-                Expr::Await(a) => &a.base,
-                Expr::Try(t) => &t.expr,
-                Expr::Paren(p) => &p.expr,
-                _ => break,
-            };
-        }
+        let (links, e) = method_chain(init);
         if links.is_empty() && !matches!(e, Expr::Call(_)) {
             return None;
         }
@@ -874,6 +849,25 @@ impl Walker<'_> {
 }
 
 /// `name(lit)` for a builder call with one literal argument, else `name`.
+/// The method calls of a chain, outermost first, and the expression it is rooted at,
+/// looking through `.await`, `?` and parentheses (iteratively, so long chains cost no
+/// recursion).
+fn method_chain(mut e: &Expr) -> (Vec<&syn::ExprMethodCall>, &Expr) {
+    let mut links = Vec::new();
+    loop {
+        e = match e {
+            Expr::MethodCall(m) => {
+                links.push(m);
+                &m.receiver
+            }
+            Expr::Await(a) => &a.base,
+            Expr::Try(t) => &t.expr,
+            Expr::Paren(p) => &p.expr,
+            _ => return (links, e),
+        };
+    }
+}
+
 fn chain_form(method: &str, args: &Punctuated<Expr, Token![,]>) -> String {
     if let (1, Some(Expr::Lit(l))) = (args.len(), args.first()) {
         let lit = match &l.lit {
