@@ -37,6 +37,8 @@ pub enum Outcome {
     Linted {
         /// The findings, in source order.
         findings: Vec<Finding>,
+        /// Findings a suppression comment silenced, each with its suppression, in source order.
+        suppressed: Vec<Finding>,
         /// A problem worth telling the user about (a syntax error).
         warning: Option<String>,
     },
@@ -160,13 +162,20 @@ impl Engine {
                     snippet: index.line_text(doc.text, start_line).trim().to_string(),
                     fingerprint: String::new(),
                     normalized_source: normalize_source(doc.text.get(span).unwrap_or("")),
+                    suppression: None,
                 }
             })
             .collect();
-        suppress::apply(&mut findings, doc.text);
+        // Fingerprints count identical texts in the file, suppressed or not, so that
+        // suppressing one of two identical lines does not change the other's.
         sort(&mut findings);
         assign_fingerprints(&mut findings);
-        Outcome::Linted { findings, warning }
+        let suppressed = suppress::apply(&mut findings, doc.text);
+        Outcome::Linted {
+            findings,
+            suppressed,
+            warning,
+        }
     }
 }
 
@@ -318,7 +327,10 @@ mod tests {
     fn lints_an_in_memory_document() {
         let engine = Engine::new(&Catalogue::builtin().unwrap());
         let text = "const fs = require('fs');\nfs.writeFileSync('a.json', '{}');\n";
-        let Some(Outcome::Linted { findings, warning }) = engine.lint_text("src/a.js", text) else {
+        let Some(Outcome::Linted {
+            findings, warning, ..
+        }) = engine.lint_text("src/a.js", text)
+        else {
             panic!("linted");
         };
         assert_eq!(warning, None);
@@ -343,11 +355,27 @@ mod tests {
             fs.writeFileSync('c', 'd');\n\
             fs.writeFileSync('e', 'f'); // scaleout: ignore[node-cron] -- another rule\n\
             setInterval(tick, 1000);\n";
-        let Some(Outcome::Linted { findings, .. }) = engine.lint_text("src/a.js", text) else {
+        let Some(Outcome::Linted {
+            findings,
+            suppressed,
+            ..
+        }) = engine.lint_text("src/a.js", text)
+        else {
             panic!("linted");
         };
         let lines: Vec<usize> = findings.iter().map(|f| f.start_line).collect();
         assert_eq!(lines, [5, 6]);
+        let silenced: Vec<(usize, Option<&str>)> = suppressed
+            .iter()
+            .map(|f| {
+                let s = f.suppression.as_ref().expect("suppression set");
+                (f.start_line, s.reason.as_deref())
+            })
+            .collect();
+        assert_eq!(
+            silenced,
+            [(2, Some("shared volume")), (4, Some("shared volume"))]
+        );
         let whole = format!("// scaleout: ignore-file[in-process-timer] -- CLI\n{text}");
         let Some(Outcome::Linted { findings, .. }) = engine.lint_text("src/a.js", &whole) else {
             panic!("linted");

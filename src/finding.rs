@@ -35,6 +35,30 @@ pub struct Finding {
     /// The finding's source text with whitespace collapsed; input to the fingerprint.
     #[serde(skip)]
     pub normalized_source: String,
+    /// Set when a suppression silenced this finding; such findings are kept apart
+    /// from the reported ones (`ScanResult::suppressed`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppression: Option<Suppression>,
+}
+
+/// Why a finding is not reported although its rule matched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suppression {
+    /// Where the suppression lives (SARIF's `suppression.kind`).
+    pub kind: SuppressionKind,
+    /// The text after `--` in the comment, when one was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// Where a suppression lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SuppressionKind {
+    /// A `scaleout: ignore` comment in the source.
+    InSource,
+    /// Outside the source: a baseline file or configuration.
+    External,
 }
 
 /// Sort key: path, line, column, rule.
@@ -99,6 +123,7 @@ mod tests {
             snippet: source.into(),
             fingerprint: String::new(),
             normalized_source: normalize_source(source),
+            suppression: None,
         }
     }
 

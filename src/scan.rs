@@ -30,6 +30,8 @@ pub struct FileError {
 pub struct ScanResult {
     /// All findings, sorted by path, line, column, rule.
     pub findings: Vec<Finding>,
+    /// Findings silenced by a suppression (each has `suppression` set), sorted likewise.
+    pub suppressed: Vec<Finding>,
     /// Files that could not be (fully) analysed, sorted by path.
     pub errors: Vec<FileError>,
     /// Files linted (including those with a syntax error that still yielded facts).
@@ -41,7 +43,12 @@ pub struct ScanResult {
 }
 
 enum FileOutcome {
-    Linted(Vec<Finding>, Option<String>, Arc<str>),
+    Linted {
+        findings: Vec<Finding>,
+        suppressed: Vec<Finding>,
+        warning: Option<String>,
+        text: Arc<str>,
+    },
     Skipped,
     Failed(String),
 }
@@ -67,12 +74,18 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], cwd: &Path, threads: usize) -> S
     }
     for (path, outcome) in outcomes {
         match outcome {
-            FileOutcome::Linted(findings, warning, text) => {
+            FileOutcome::Linted {
+                findings,
+                suppressed,
+                warning,
+                text,
+            } => {
                 result.files_scanned += 1;
                 if !findings.is_empty() {
                     result.sources.insert(path.clone(), text);
                 }
                 result.findings.extend(findings);
+                result.suppressed.extend(suppressed);
                 if let Some(message) = warning {
                     result.errors.push(FileError { path, message });
                 }
@@ -82,6 +95,7 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], cwd: &Path, threads: usize) -> S
         }
     }
     sort(&mut result.findings);
+    sort(&mut result.suppressed);
     result.errors.sort_by(|a, b| a.path.cmp(&b.path));
     result
 }
@@ -124,9 +138,16 @@ fn scan_file(engine: &Engine, file: &SourceFile, shown: &str, projects: &Project
         options,
     };
     match engine.lint(&doc) {
-        Outcome::Linted { findings, warning } => {
-            FileOutcome::Linted(findings, warning, text.into())
-        }
+        Outcome::Linted {
+            findings,
+            suppressed,
+            warning,
+        } => FileOutcome::Linted {
+            findings,
+            suppressed,
+            warning,
+            text: text.into(),
+        },
         Outcome::Skipped(_) => FileOutcome::Skipped,
         Outcome::Failed(message) => FileOutcome::Failed(message),
     }

@@ -12,7 +12,7 @@
 //! without brackets every rule is silenced. The same comment syntax (`//`, `/* */`) serves
 //! all four languages.
 
-use crate::finding::Finding;
+use crate::finding::{Finding, Suppression, SuppressionKind};
 use crate::position::LineIndex;
 
 const MARKER: &str = "scaleout:";
@@ -24,6 +24,8 @@ struct Directive {
     whole_file: bool,
     /// Rule ids or categories; empty means every rule.
     names: Vec<String>,
+    /// The text after `--`, if any.
+    reason: Option<String>,
 }
 
 impl Directive {
@@ -59,13 +61,22 @@ fn directive(line: &str) -> Option<Directive> {
         None if rest.is_empty() || rest.starts_with(char::is_whitespace) => Vec::new(),
         None => return None,
     };
-    Some(Directive { whole_file, names })
+    let reason = rest
+        .split_once("--")
+        .map(|(_, r)| r.trim().trim_end_matches("*/").trim().to_string())
+        .filter(|r| !r.is_empty());
+    Some(Directive {
+        whole_file,
+        names,
+        reason,
+    })
 }
 
-/// Removes the findings that a suppression comment in `text` covers.
-pub fn apply(findings: &mut Vec<Finding>, text: &str) {
+/// Removes the findings that a suppression comment in `text` covers and returns them,
+/// each with its [`Suppression`] set.
+pub fn apply(findings: &mut Vec<Finding>, text: &str) -> Vec<Finding> {
     if findings.is_empty() || !text.contains(MARKER) {
-        return;
+        return Vec::new();
     }
     let index = LineIndex::new(text);
     let file_wide: Vec<Directive> = text
@@ -73,15 +84,26 @@ pub fn apply(findings: &mut Vec<Finding>, text: &str) {
         .filter_map(directive)
         .filter(|d| d.whole_file)
         .collect();
-    findings.retain(|f| {
+    let mut suppressed = Vec::new();
+    for mut f in std::mem::take(findings) {
         let here = [f.start_line, f.start_line.saturating_sub(1)];
         let local = here
             .iter()
             .filter(|&&l| l > 0)
             .filter_map(|&l| directive(index.line_text(text, l)))
-            .any(|d| !d.whole_file && d.covers(f));
-        !(local || file_wide.iter().any(|d| d.covers(f)))
-    });
+            .find(|d| !d.whole_file && d.covers(&f));
+        match local.or_else(|| file_wide.iter().find(|d| d.covers(&f)).cloned()) {
+            Some(d) => {
+                f.suppression = Some(Suppression {
+                    kind: SuppressionKind::InSource,
+                    reason: d.reason,
+                });
+                suppressed.push(f);
+            }
+            None => findings.push(f),
+        }
+    }
+    suppressed
 }
 
 #[cfg(test)]
@@ -96,14 +118,16 @@ mod tests {
             d,
             Some(Directive {
                 whole_file: false,
-                names: vec!["node-fs-write".into(), "in-process-timer".into()]
+                names: vec!["node-fs-write".into(), "in-process-timer".into()],
+                reason: Some("shared volume".into()),
             })
         );
         assert_eq!(
             directive("/* scaleout: ignore-file -- CLI */"),
             Some(Directive {
                 whole_file: true,
-                names: vec![]
+                names: vec![],
+                reason: Some("CLI".into()),
             })
         );
         assert_eq!(directive("let s = \"scaleout: ignore\";"), None);
