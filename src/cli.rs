@@ -1,9 +1,12 @@
 //! Command-line interface: argument definitions and the commands they run.
 
-use crate::catalogue::{Catalogue, Rule, Severity};
+use crate::catalogue::{Catalogue, Rule};
+pub use crate::config::FailOn;
+use crate::config::{self, ConfigError, Loaded, Overrides, Settings};
+use crate::discover::discover;
 use crate::engine::Engine;
 use crate::report::{self, human};
-use crate::scan::scan;
+use crate::scan::scan_files;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -17,6 +20,13 @@ pub struct Cli {
     /// directories of them; may be repeated. They add to the built-in rules.
     #[arg(long = "rules", global = true, value_name = "PATH")]
     pub rule_paths: Vec<PathBuf>,
+    /// Use this config file instead of the `scaleout.toml` / `.scaleout.toml` found from
+    /// the scanned paths upward.
+    #[arg(long, global = true, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore config files.
+    #[arg(long, global = true)]
+    pub no_config: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -38,6 +48,8 @@ pub enum Command {
         /// The rule id, as shown by `scaleout rules`.
         rule: String,
     },
+    /// Write a commented starter `scaleout.toml` in the current directory.
+    Init,
 }
 
 /// Arguments of `scaleout check`.
@@ -49,9 +61,21 @@ pub struct CheckArgs {
     /// Output format (written to stdout).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Exit with 1 when a finding has at least this severity.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    pub fail_on: FailOn,
+    /// Exit with 1 when a finding has at least this severity [default: the config's
+    /// `fail-on`, else warning].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Report only these rule ids, id prefixes or categories (comma-separated; replaces
+    /// the config's `select`).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Option<Vec<String>>,
+    /// Do not report these rule ids, id prefixes or categories (replaces the config's `ignore`).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Option<Vec<String>>,
+    /// Skip files matching these gitignore-syntax patterns, relative to the current
+    /// directory (replaces the config's `exclude`; may be repeated).
+    #[arg(long, value_name = "PATTERN")]
+    pub exclude: Option<Vec<String>>,
     /// Worker threads (default: all cores).
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
@@ -83,19 +107,6 @@ pub enum RulesFormat {
     Markdown,
 }
 
-/// The `--fail-on` threshold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
-    /// Only errors fail.
-    Error,
-    /// Warnings and errors fail.
-    Warning,
-    /// Any finding fails.
-    Info,
-    /// Never fail because of findings.
-    Never,
-}
-
 /// `--color`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
@@ -116,15 +127,20 @@ pub const EXIT_ERROR: u8 = 2;
 
 /// Runs a parsed command line; returns the exit status.
 pub fn run(cli: Cli) -> u8 {
-    let catalogue = match load_catalogue(&cli.rule_paths) {
-        Ok(c) => c,
-        Err(message) => {
-            eprintln!("error: {message}");
+    let cwd = std::env::current_dir().unwrap_or_default();
+    if let Command::Init = cli.command {
+        return init(&cwd);
+    }
+    let (catalogue, settings) = match setup(&cli, &cwd) {
+        Ok(s) => s,
+        Err(e) => {
+            eprint!("{}", e.render());
             return EXIT_ERROR;
         }
     };
     match cli.command {
-        Command::Check(args) => check(&catalogue, args),
+        Command::Check(args) => check(&catalogue, &settings, args, &cwd),
+        Command::Init => EXIT_ERROR,
         Command::Rules { format } => {
             let text = match format {
                 RulesFormat::Table => rules_table(&catalogue),
@@ -143,6 +159,60 @@ pub fn run(cli: Cli) -> u8 {
                 EXIT_ERROR
             }
         },
+    }
+}
+
+/// Reads the config file (unless `--no-config`), then loads the rules (built-in, `--rules`,
+/// the config's `rules`) and checks the config against them.
+fn setup(cli: &Cli, cwd: &std::path::Path) -> Result<(Catalogue, Settings), ConfigError> {
+    let (paths, overrides) = match &cli.command {
+        Command::Check(args) => (
+            args.paths.clone(),
+            Overrides {
+                select: args.select.clone(),
+                ignore: args.ignore.clone(),
+                exclude: args.exclude.clone(),
+            },
+        ),
+        _ => (vec![PathBuf::from(".")], Overrides::default()),
+    };
+    let file = match (&cli.config, cli.no_config) {
+        (_, true) => None,
+        (Some(file), false) => Some(config::absolute(cwd, file)),
+        (None, false) => config::discover(&paths, cwd)?,
+    };
+    let loaded = match &file {
+        Some(path) => {
+            let shown = crate::discover::display_path(path, cwd);
+            Some(Loaded::read(path, &shown)?)
+        }
+        None => None,
+    };
+    let mut rule_paths = cli.rule_paths.clone();
+    if let Some(loaded) = &loaded {
+        rule_paths.extend(loaded.rule_files()?);
+    }
+    let catalogue = load_catalogue(&rule_paths).map_err(ConfigError::plain)?;
+    let settings = Settings::new(loaded.as_ref(), &catalogue, &overrides, cwd)?;
+    Ok((catalogue, settings))
+}
+
+/// `scaleout init`: writes the starter config, never over an existing one.
+fn init(cwd: &std::path::Path) -> u8 {
+    if let Some(existing) = config::FILE_NAMES.iter().find(|n| cwd.join(n).exists()) {
+        eprintln!("error: {existing} already exists; not overwriting it");
+        return EXIT_ERROR;
+    }
+    let path = cwd.join(config::FILE_NAMES[0]);
+    match std::fs::write(&path, config::STARTER) {
+        Ok(()) => {
+            eprintln!("wrote {}", config::FILE_NAMES[0]);
+            EXIT_CLEAN
+        }
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            EXIT_ERROR
+        }
     }
 }
 
@@ -186,8 +256,7 @@ fn print(text: &str) -> u8 {
     }
 }
 
-fn check(catalogue: &Catalogue, args: CheckArgs) -> u8 {
-    let cwd = std::env::current_dir().unwrap_or_default();
+fn check(catalogue: &Catalogue, settings: &Settings, args: CheckArgs, cwd: &std::path::Path) -> u8 {
     if let Some(missing) = args.paths.iter().find(|p| !p.exists() && !p.is_symlink()) {
         eprintln!("error: {}: no such file or directory", missing.display());
         return EXIT_ERROR;
@@ -208,8 +277,11 @@ fn check(catalogue: &Catalogue, args: CheckArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let engine = Engine::new(catalogue);
-    let result = pool.install(|| scan(&engine, &args.paths, &cwd, threads));
+    let engine = Engine::new(catalogue).include_tests(settings.include_tests);
+    let (mut files, walk_errors) = discover(&args.paths, threads);
+    files.retain(|f| !settings.is_excluded(&config::absolute(cwd, &f.path)));
+    let mut result = pool.install(|| scan_files(&engine, &files, walk_errors, cwd));
+    settings.apply(&mut result, cwd);
 
     let text = match args.format {
         Format::Json => {
@@ -240,12 +312,8 @@ fn check(catalogue: &Catalogue, args: CheckArgs) -> u8 {
         }
         eprintln!("{}", report::summary_line(&result));
     }
-    let threshold = match args.fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Info => Some(Severity::Info),
-        FailOn::Never => None,
-    };
+    let fail_on = args.fail_on.or(settings.fail_on).unwrap_or(FailOn::Warning);
+    let threshold = fail_on.threshold();
     let failed = threshold.is_some_and(|t| result.findings.iter().any(|f| f.severity >= t));
     if failed {
         EXIT_FINDINGS

@@ -52,6 +52,8 @@ pub enum Outcome {
 #[derive(Debug)]
 pub struct Engine {
     matcher: Matcher,
+    /// Report findings in test code (the config's `include-tests`); off by default.
+    include_tests: bool,
 }
 
 impl Engine {
@@ -59,7 +61,14 @@ impl Engine {
     pub fn new(catalogue: &Catalogue) -> Self {
         Engine {
             matcher: Matcher::new(catalogue),
+            include_tests: false,
         }
+    }
+
+    /// Also report findings in test code (files, modules and functions in a test context).
+    pub fn include_tests(mut self, yes: bool) -> Self {
+        self.include_tests = yes;
+        self
     }
 
     /// Lints `text` as the file at `path` (relative, `/`-separated), with the language
@@ -135,12 +144,17 @@ impl Engine {
             extracted.facts.file_context.insert(Context::ClientSide);
         }
         let facts = &extracted.facts;
+        let unreported: &[Context] = if self.include_tests {
+            &[Context::Tooling, Context::ClientSide]
+        } else {
+            &[Context::Test, Context::Tooling, Context::ClientSide]
+        };
         let mut findings: Vec<Finding> = self
             .matcher
             .run(doc.language, facts)
             .into_iter()
             .filter(|m| {
-                [Context::Test, Context::Tooling, Context::ClientSide]
+                unreported
                     .iter()
                     .all(|c| !m.event.context.contains(c) && !facts.file_context.contains(c))
             })
