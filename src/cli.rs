@@ -76,6 +76,16 @@ pub struct CheckArgs {
     /// directory (replaces the config's `exclude`; may be repeated).
     #[arg(long, value_name = "PATTERN")]
     pub exclude: Option<Vec<String>>,
+    /// Report suppression comments that give no `-- reason` (rule `suppression-without-reason`).
+    #[arg(long)]
+    pub require_reason: bool,
+    /// Add the suppressed findings, with their reasons, to JSON output (`suppressed`).
+    #[arg(long)]
+    pub show_suppressed: bool,
+    /// Insert a `scaleout: ignore[...]` comment with a placeholder reason above every
+    /// reported finding, in place, instead of failing on them.
+    #[arg(long)]
+    pub add_suppressions: bool,
     /// Worker threads (default: all cores).
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
@@ -277,15 +287,26 @@ fn check(catalogue: &Catalogue, settings: &Settings, args: CheckArgs, cwd: &std:
             return EXIT_ERROR;
         }
     };
-    let engine = Engine::new(catalogue).include_tests(settings.include_tests);
+    let engine = Engine::new(catalogue)
+        .include_tests(settings.include_tests)
+        .require_reason(settings.require_reason || args.require_reason);
     let (mut files, walk_errors) = discover(&args.paths, threads);
     files.retain(|f| !settings.is_excluded(&config::absolute(cwd, &f.path)));
     let mut result = pool.install(|| scan_files(&engine, &files, walk_errors, cwd));
     settings.apply(&mut result, cwd);
+    if args.add_suppressions {
+        return add_suppressions(&result, cwd);
+    }
 
     let text = match args.format {
         Format::Json => {
-            report::json::render(&result.findings, &result.errors, result.files_scanned)
+            let suppressed = args.show_suppressed.then_some(result.suppressed.as_slice());
+            report::json::render(
+                &result.findings,
+                suppressed,
+                &result.errors,
+                result.files_scanned,
+            )
         }
         Format::Concise => report::concise::render(&result.findings),
         Format::Human => {
@@ -319,6 +340,28 @@ fn check(catalogue: &Catalogue, settings: &Settings, args: CheckArgs, cwd: &std:
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
+    }
+}
+
+/// `check --add-suppressions`: comments above every reported finding; exit 1 when some
+/// finding could not take one.
+fn add_suppressions(result: &crate::scan::ScanResult, cwd: &std::path::Path) -> u8 {
+    let added = crate::add_suppressions::add_suppressions(&result.findings, cwd);
+    for skipped in &added.skipped {
+        eprintln!("not suppressed: {skipped}");
+    }
+    eprintln!(
+        "scaleout: added {} suppression comment{} in {} file{}; replace each `{}`",
+        added.comments,
+        if added.comments == 1 { "" } else { "s" },
+        added.files,
+        if added.files == 1 { "" } else { "s" },
+        crate::add_suppressions::PLACEHOLDER
+    );
+    if added.skipped.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
     }
 }
 

@@ -3,6 +3,7 @@
 //! [`engine::Engine::lint`] lints one in-memory document; [`scan::scan`] walks and
 //! lints a tree of files; [`cli`] is the command line over both.
 
+pub mod add_suppressions;
 pub mod catalogue;
 pub mod cli;
 pub mod config;
