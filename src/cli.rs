@@ -1,5 +1,6 @@
 //! Command-line interface: argument definitions and the commands they run.
 
+use crate::baseline::{self, Baseline};
 use crate::catalogue::{Catalogue, Rule};
 pub use crate::config::FailOn;
 use crate::config::{self, ConfigError, Loaded, Overrides, Settings};
@@ -8,6 +9,7 @@ use crate::engine::Engine;
 use crate::report::{self, human};
 use crate::scan::scan_files;
 use clap::{Parser, Subcommand, ValueEnum};
+use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -86,6 +88,15 @@ pub struct CheckArgs {
     /// reported finding, in place, instead of failing on them.
     #[arg(long)]
     pub add_suppressions: bool,
+    /// Record the current findings in FILE (a baseline) and exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
+    /// Report only findings that are not in the baseline FILE.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// With --baseline: exit 1 when the baseline has entries whose finding is gone.
+    #[arg(long, requires = "baseline")]
+    pub strict_baseline: bool,
     /// Worker threads (default: all cores).
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
@@ -271,6 +282,13 @@ fn check(catalogue: &Catalogue, settings: &Settings, args: CheckArgs, cwd: &std:
         eprintln!("error: {}: no such file or directory", missing.display());
         return EXIT_ERROR;
     }
+    let baseline = match args.baseline.as_deref().map(read_baseline).transpose() {
+        Ok(b) => b,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_ERROR;
+        }
+    };
     let threads = args.threads.map_or_else(
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         usize::from,
@@ -294,6 +312,16 @@ fn check(catalogue: &Catalogue, settings: &Settings, args: CheckArgs, cwd: &std:
     files.retain(|f| !settings.is_excluded(&config::absolute(cwd, &f.path)));
     let mut result = pool.install(|| scan_files(&engine, &files, walk_errors, cwd));
     settings.apply(&mut result, cwd);
+    if let Some(file) = &args.write_baseline {
+        return write_baseline(file, &result);
+    }
+    let applied = baseline.map(|(baseline, shown)| {
+        let scanned: BTreeSet<String> = files
+            .iter()
+            .map(|f| crate::discover::display_path(&f.path, cwd))
+            .collect();
+        baseline.apply(&mut result, &shown, &scanned, cwd)
+    });
     if args.add_suppressions {
         return add_suppressions(&result, cwd);
     }
@@ -333,14 +361,66 @@ fn check(catalogue: &Catalogue, settings: &Settings, args: CheckArgs, cwd: &std:
         }
         eprintln!("{}", report::summary_line(&result));
     }
+    if let Some(applied) = &applied {
+        report_baseline(applied, args.quiet && !args.strict_baseline);
+    }
     let fail_on = args.fail_on.or(settings.fail_on).unwrap_or(FailOn::Warning);
     let threshold = fail_on.threshold();
-    let failed = threshold.is_some_and(|t| result.findings.iter().any(|f| f.severity >= t));
+    let failed = threshold.is_some_and(|t| result.findings.iter().any(|f| f.severity >= t))
+        || (args.strict_baseline && applied.is_some_and(|a| !a.stale.is_empty()));
     if failed {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
     }
+}
+
+/// Reads and parses a `--baseline` file; also returns how to name it.
+fn read_baseline(path: &std::path::Path) -> Result<(Baseline, String), String> {
+    let shown = path.display().to_string();
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read baseline {shown}: {e}"))?;
+    let baseline = Baseline::parse(&text).map_err(|e| format!("invalid baseline {shown}: {e}"))?;
+    Ok((baseline, shown))
+}
+
+/// `check --write-baseline FILE`.
+fn write_baseline(path: &std::path::Path, result: &crate::scan::ScanResult) -> u8 {
+    match std::fs::write(path, baseline::render(&result.findings)) {
+        Ok(()) => {
+            let n = result.findings.len();
+            eprintln!(
+                "scaleout: wrote {n} finding{} to baseline {}",
+                if n == 1 { "" } else { "s" },
+                path.display()
+            );
+            EXIT_CLEAN
+        }
+        Err(e) => {
+            eprintln!("error: cannot write baseline {}: {e}", path.display());
+            EXIT_ERROR
+        }
+    }
+}
+
+/// How many findings the baseline hid, and its stale entries (listed unless `quiet`).
+fn report_baseline(applied: &baseline::Applied, quiet: bool) {
+    if quiet {
+        return;
+    }
+    for e in &applied.stale {
+        eprintln!(
+            "stale baseline entry: {} [{}] {} (finding gone; rewrite the baseline with --write-baseline)",
+            e.path, e.rule_id, e.fingerprint
+        );
+    }
+    eprintln!(
+        "scaleout: {} finding{} in the baseline not shown; {} stale baseline entr{}",
+        applied.baselined,
+        if applied.baselined == 1 { "" } else { "s" },
+        applied.stale.len(),
+        if applied.stale.len() == 1 { "y" } else { "ies" }
+    );
 }
 
 /// `check --add-suppressions`: comments above every reported finding; exit 1 when some

@@ -4,6 +4,7 @@
 //! lints a tree of files; [`cli`] is the command line over both.
 
 pub mod add_suppressions;
+pub mod baseline;
 pub mod catalogue;
 pub mod cli;
 pub mod config;
