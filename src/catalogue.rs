@@ -86,6 +86,14 @@ pub struct Rule {
     pub docs: Docs,
 }
 
+impl Rule {
+    /// Where the rule is documented online: the rules section of the project's README
+    /// (SARIF `helpUri`, LSP `codeDescription.href`). `scaleout explain` prints the full text.
+    pub fn help_uri(&self) -> String {
+        format!("{}#rules", env!("CARGO_PKG_REPOSITORY"))
+    }
+}
+
 /// One thing a rule looks for. All given conditions must hold.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -38,6 +38,8 @@ pub enum Command {
         /// The rule id, as shown by `scaleout rules`.
         rule: String,
     },
+    /// Run the language server on stdin and stdout (for editors).
+    Lsp,
 }
 
 /// Arguments of `scaleout check`.
@@ -132,6 +134,7 @@ pub fn run(cli: Cli) -> u8 {
             };
             print(&text)
         }
+        Command::Lsp => crate::lsp::run(&catalogue),
         Command::Explain { rule } => match catalogue.get(&rule) {
             Some(r) => print(&explain(r)),
             None => {
