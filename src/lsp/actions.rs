@@ -16,7 +16,7 @@ pub const SHOW_DOCUMENTATION: &str = "scaleout.showDocumentation";
 /// The placeholder the user replaces with the reason for a suppression.
 const REASON: &str = "<reason>";
 
-/// The actions for the findings that touch `range` of the document at `uri`.
+/// The actions for the findings on the lines of `range` in the document at `uri`.
 pub fn actions(
     uri: &Uri,
     text: &str,
@@ -29,9 +29,10 @@ pub fn actions(
     let mut out = Vec::new();
     let mut line_done = BTreeSet::new();
     let mut file_done = BTreeSet::new();
+    // By line: the cursor anywhere on a flagged line offers its fixes.
     let touching = flagged
         .iter()
-        .filter(|f| f.range.start <= range.end && range.start <= f.range.end);
+        .filter(|f| f.range.start.line <= range.end.line && range.start.line <= f.range.end.line);
     for f in touching.clone() {
         let rule = &f.finding.rule_id;
         let line = f.range.start.line;

@@ -352,6 +352,9 @@ impl<'a> Server<'a> {
             }
             DidSaveTextDocument::METHOD => {
                 let p: DidSaveTextDocumentParams = params(n.params)?;
+                // Clients that cannot watch files still save: read the manifests afresh.
+                self.projects = Projects::default();
+                self.facts_epoch += 1;
                 if let Some(entry) = self.documents.get_mut(&p.text_document.uri) {
                     entry.flagged = None;
                 }
