@@ -13,7 +13,7 @@ use super::transport::MALFORMED;
 use crate::catalogue::Catalogue;
 use crate::engine::{Document, Engine, Outcome};
 use crate::frontend::FrontendOptions;
-use crate::scan::Projects;
+use crate::scan::{Projects, MAX_FILE_BYTES};
 use lsp_server::{
     Connection, ErrorCode, Message, Notification, Request, RequestId, Response, ResponseError,
 };
@@ -193,6 +193,11 @@ impl<'a> Server<'a> {
     fn run(&mut self) -> Ending {
         loop {
             let next = self.due.values().min().copied();
+            // Publish what is due before reading on, so steady traffic cannot starve it.
+            if next.is_some_and(|at| at <= Instant::now()) {
+                self.publish_due();
+                continue;
+            }
             let received = match next {
                 Some(at) => match self.connection.receiver.recv_deadline(at) {
                     Ok(message) => Some(message),
@@ -453,24 +458,14 @@ impl<'a> Server<'a> {
 
     /// The findings in the open document at `uri`, linting it first if it changed.
     fn flagged(&mut self, uri: &Uri) -> Option<&Vec<Flagged>> {
-        let entry = self.documents.get_mut(uri)?;
+        let entry = self.documents.get(uri)?;
         if entry.flagged.is_none() {
             let (found, problem) = lint(&self.engine, &self.projects, &entry.doc);
-            if problem.is_some() && problem != entry.problem {
-                let message = format!("{}: {}", entry.doc.shown, problem.as_deref().unwrap_or(""));
-                self.connection
-                    .sender
-                    .send(
-                        Notification::new(
-                            LogMessage::METHOD.into(),
-                            LogMessageParams {
-                                typ: MessageType::INFO,
-                                message,
-                            },
-                        )
-                        .into(),
-                    )
-                    .ok();
+            if let Some(p) = problem
+                .as_ref()
+                .filter(|p| Some(*p) != entry.problem.as_ref())
+            {
+                self.log(MessageType::INFO, format!("{}: {p}", entry.doc.shown));
             }
             let entry = self.documents.get_mut(uri)?;
             entry.problem = problem;
@@ -619,6 +614,13 @@ fn lint(
     let Some(language) = doc.language else {
         return (Vec::new(), None);
     };
+    if doc.text.len() as u64 > MAX_FILE_BYTES {
+        let limit = MAX_FILE_BYTES / 1024 / 1024;
+        return (
+            Vec::new(),
+            Some(format!("too large to analyse (limit {limit} MiB)")),
+        );
+    }
     let options = match &doc.path {
         Some(path) => projects.frontend_options(path, language),
         None => FrontendOptions {
