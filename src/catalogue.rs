@@ -97,6 +97,20 @@ pub struct Rule {
     pub builtin: bool,
 }
 
+impl Rule {
+    /// Where the rule is documented online (SARIF `helpUri`, LSP `codeDescription.href`):
+    /// a built-in rule's page `docs/rules/<id>.md` (the text of `scaleout explain`), else the
+    /// rules section of the project's README.
+    pub fn help_uri(&self) -> String {
+        let home = env!("CARGO_PKG_REPOSITORY");
+        if self.builtin {
+            format!("{home}/blob/main/docs/rules/{}.md", self.id)
+        } else {
+            format!("{home}#rules")
+        }
+    }
+}
+
 /// One thing a rule looks for. All given conditions must hold.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
