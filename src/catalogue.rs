@@ -156,6 +156,10 @@ pub struct Unless {
     /// The file has a string literal containing any of these.
     #[serde(default)]
     pub file_strings_any: Vec<String>,
+    /// The argument list's source text contains any of these, ignoring case (C#: a key
+    /// folder under `/mnt/`, a `SHARED_KEYS_DIR` variable).
+    #[serde(default)]
+    pub args_text_any: Vec<String>,
     /// Every path argument is in the temporary directory (scratch files).
     #[serde(default)]
     pub temp_paths: bool,

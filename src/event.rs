@@ -139,7 +139,13 @@ pub struct Event {
     pub chain: Vec<String>,
     /// Where the event sits.
     pub context: BTreeSet<Context>,
+    /// The source text of the argument list, cut at [`MAX_ARGS_TEXT`] bytes (C#), for
+    /// conditions on what the arguments mention (`/mnt/`, `SHARED_KEYS_DIR`).
+    pub args_text: String,
 }
+
+/// The longest argument-list text kept on an event.
+pub const MAX_ARGS_TEXT: usize = 400;
 
 /// Everything a frontend learned from one file.
 #[derive(Debug, Clone, Default)]
@@ -165,6 +171,7 @@ impl Event {
             args: Vec::new(),
             chain: Vec::new(),
             context: BTreeSet::new(),
+            args_text: String::new(),
         }
     }
 }

@@ -182,6 +182,17 @@ fn has_object_value(event: &Event, condition: &ObjectValue) -> bool {
     })
 }
 
+/// `text` contains one of `needles`, ignoring ASCII case.
+fn mentions_any(text: &str, needles: &[String]) -> bool {
+    if needles.is_empty() || text.is_empty() {
+        return false;
+    }
+    let text = text.to_ascii_lowercase();
+    needles
+        .iter()
+        .any(|n| text.contains(n.to_ascii_lowercase().as_str()))
+}
+
 fn glob_contains(set: &BTreeSet<String>, patterns: &[String]) -> bool {
     patterns.iter().any(|p| match p.strip_suffix('*') {
         Some(prefix) => set
@@ -211,6 +222,7 @@ fn mitigated(unless: &Unless, event: &Event, facts: &FileFacts) -> bool {
         || (!unless.args_any.is_empty()
             && event.args.iter().any(|a| arg_is_any(a, &unless.args_any)))
         || (unless.temp_paths && only_temp_paths(event))
+        || mentions_any(&event.args_text, &unless.args_text_any)
         || unless
             .object_values_any
             .iter()
