@@ -114,7 +114,9 @@ fn scan_file(engine: &Engine, file: &SourceFile, shown: &str, projects: &Project
         Err(message) => return FileOutcome::Failed(message),
     };
     let package = match file.language {
-        Language::JavaScript | Language::TypeScript => projects.npm.kind(&file.path),
+        Language::JavaScript | Language::TypeScript | Language::Prisma => {
+            projects.npm.kind(&file.path)
+        }
         _ => None,
     };
     let options = FrontendOptions {
@@ -129,7 +131,8 @@ fn scan_file(engine: &Engine, file: &SourceFile, shown: &str, projects: &Project
             .is_some_and(|x| x == "tsx" || x == "jsx"),
         tool_project: (file.language == Language::Rust && projects.cargo.is_tool(&file.path))
             || package == Some(PackageKind::Tool),
-        client_project: package == Some(PackageKind::ClientSide),
+        client_project: package == Some(PackageKind::ClientSide)
+            || (file.language == Language::DotnetConfig && projects.csproj.is_desktop(&file.path)),
     };
     let doc = Document {
         path: shown,

@@ -10,7 +10,9 @@
 //! A comment on the finding's first line or on the line above silences it; `ignore-file`
 //! anywhere in the file silences the whole file. The brackets name rule ids or categories;
 //! without brackets every rule is silenced. The same comment syntax (`//`, `/* */`) serves
-//! all four languages.
+//! all four languages and the JSON and Prisma configuration files. XML configuration files use
+//! `<!-- scaleout: ignore[...] reason -->`: XML comments cannot hold `--`, so the reason is the
+//! rest of the comment.
 
 use crate::finding::{Finding, Suppression, SuppressionKind};
 use crate::position::LineIndex;
@@ -41,29 +43,41 @@ impl Directive {
 /// Parses the directive in a line's comment, if any.
 fn directive(line: &str) -> Option<Directive> {
     let at = line.find(MARKER)?;
-    let comment = line[..at].rfind("//").or_else(|| line[..at].rfind("/*"));
-    comment?;
+    let before = &line[..at];
+    let xml = before.rfind("<!--").is_some_and(|x| {
+        before.rfind("//").is_none_or(|c| c < x) && before.rfind("/*").is_none_or(|c| c < x)
+    });
+    if !xml && before.rfind("//").is_none() && before.rfind("/*").is_none() {
+        return None;
+    }
     let rest = line[at + MARKER.len()..].trim_start();
     let (whole_file, rest) = if let Some(r) = rest.strip_prefix("ignore-file") {
         (true, r)
     } else {
         (false, rest.strip_prefix("ignore")?)
     };
-    let names = match rest.strip_prefix('[') {
-        Some(inner) => inner
-            .split(']')
-            .next()
-            .unwrap_or("")
-            .split(',')
-            .map(|n| n.trim().to_string())
-            .filter(|n| !n.is_empty())
-            .collect(),
-        None if rest.is_empty() || rest.starts_with(char::is_whitespace) => Vec::new(),
+    let (names, after) = match rest.strip_prefix('[') {
+        Some(inner) => {
+            let (list, after) = inner.split_once(']').unwrap_or((inner, ""));
+            let names = list
+                .split(',')
+                .map(|n| n.trim().to_string())
+                .filter(|n| !n.is_empty())
+                .collect();
+            (names, after)
+        }
+        None if rest.is_empty() || rest.starts_with(char::is_whitespace) => (Vec::new(), rest),
         None => return None,
     };
-    let reason = rest
-        .split_once("--")
-        .map(|(_, r)| r.trim().trim_end_matches("*/").trim().to_string())
+    // XML comments cannot hold `--`: there the reason is the rest of the comment.
+    let reason = if xml {
+        let r = after.trim().trim_end_matches("-->");
+        Some(r.strip_prefix("--").unwrap_or(r))
+    } else {
+        after.split_once("--").map(|(_, r)| r)
+    };
+    let reason = reason
+        .map(|r| r.trim().trim_end_matches("*/").trim().to_string())
         .filter(|r| !r.is_empty());
     Some(Directive {
         whole_file,
@@ -132,5 +146,21 @@ mod tests {
         );
         assert_eq!(directive("let s = \"scaleout: ignore\";"), None);
         assert_eq!(directive("// scaleout: ignored"), None);
+        assert_eq!(
+            directive("<target /> <!-- scaleout: ignore[dotnet-file-logger] EFS volume -->"),
+            Some(Directive {
+                whole_file: false,
+                names: vec!["dotnet-file-logger".into()],
+                reason: Some("EFS volume".into()),
+            })
+        );
+        assert_eq!(
+            directive("<!-- scaleout: ignore-file -->"),
+            Some(Directive {
+                whole_file: true,
+                names: vec![],
+                reason: None,
+            })
+        );
     }
 }
