@@ -125,7 +125,7 @@ impl Projects {
     /// usings, JSX by extension, a tool or client-side package.
     pub fn frontend_options(&self, path: &Path, language: Language) -> FrontendOptions {
         let package = match language {
-            Language::JavaScript | Language::TypeScript => self.npm.kind(path),
+            Language::JavaScript | Language::TypeScript | Language::Prisma => self.npm.kind(path),
             _ => None,
         };
         FrontendOptions {
@@ -137,7 +137,8 @@ impl Projects {
             jsx: path.extension().is_some_and(|x| x == "tsx" || x == "jsx"),
             tool_project: (language == Language::Rust && self.cargo.is_tool(path))
                 || package == Some(PackageKind::Tool),
-            client_project: package == Some(PackageKind::ClientSide),
+            client_project: package == Some(PackageKind::ClientSide)
+                || (language == Language::DotnetConfig && self.csproj.is_desktop(path)),
         }
     }
 }
