@@ -2,8 +2,9 @@
 
 use crate::catalogue::{Catalogue, Rule, Severity};
 use crate::engine::Engine;
-use crate::report::{self, human};
-use crate::scan::{scan, ScanResult};
+use crate::progress::{self, ScanProgress};
+use crate::report::{self, human, Summary};
+use crate::scan::{scan_with_progress, ScanResult};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -85,6 +86,8 @@ pub enum Format {
     Github,
     /// GitLab Code Quality report.
     Gitlab,
+    /// One self-contained HTML page with charts and a filterable table.
+    Html,
 }
 
 impl Format {
@@ -233,7 +236,21 @@ fn check(catalogue: &Catalogue, args: CheckArgs) -> u8 {
         }
     };
     let engine = Engine::new(catalogue);
-    let result = pool.install(|| scan(&engine, &args.paths, &cwd, threads));
+    let progress = ScanProgress::default();
+    let show_progress = progress::wanted(
+        args.quiet,
+        std::io::stderr().is_terminal(),
+        std::env::var("CI").ok().as_deref(),
+    );
+    let result = std::thread::scope(|s| {
+        if show_progress {
+            s.spawn(|| progress::display(&progress));
+        }
+        let result =
+            pool.install(|| scan_with_progress(&engine, &args.paths, &cwd, threads, &progress));
+        progress.finish();
+        result
+    });
 
     let format = args.format.unwrap_or_else(Format::default_for_environment);
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
@@ -315,6 +332,14 @@ fn render(
         ),
         Format::Github => report::github::render(&result.findings),
         Format::Gitlab => report::gitlab::render(&result.findings),
+        Format::Html => report::html::render(&report::html::Page {
+            findings: &result.findings,
+            errors: &result.errors,
+            summary: &Summary::new(&result.findings, result.files_scanned),
+            suppressed: result.suppressed.len(),
+            catalogue,
+            sources: &result.sources,
+        }),
     }
 }
 

@@ -7,6 +7,7 @@ use crate::frontend::{FrontendOptions, Language};
 use crate::manifest::cargo::CargoCache;
 use crate::manifest::csproj::CsprojCache;
 use crate::manifest::npm::{PackageCache, PackageKind};
+use crate::progress::ScanProgress;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -55,13 +56,26 @@ enum FileOutcome {
 
 /// Scans `roots` (files or directories) relative to `cwd`. Never panics on input.
 pub fn scan(engine: &Engine, roots: &[PathBuf], cwd: &Path, threads: usize) -> ScanResult {
+    scan_with_progress(engine, roots, cwd, threads, &ScanProgress::default())
+}
+
+/// [`scan`], counting files in `progress` for a progress display.
+pub fn scan_with_progress(
+    engine: &Engine,
+    roots: &[PathBuf],
+    cwd: &Path,
+    threads: usize,
+    progress: &ScanProgress,
+) -> ScanResult {
     let (files, walk_errors) = discover(roots, threads);
+    progress.set_total(files.len());
     let projects = Projects::default();
     let outcomes: Vec<(String, FileOutcome)> = files
         .par_iter()
         .map(|file| {
             let shown = display_path(&file.path, cwd);
             let outcome = scan_file(engine, file, &shown, &projects);
+            progress.file_done();
             (shown, outcome)
         })
         .collect();

@@ -358,3 +358,38 @@ fn statistics_go_to_stderr_beside_the_report_and_to_stdout_beside_a_file() {
     assert_eq!(stdout(&out), stderr);
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn html_report_is_one_escaped_self_contained_page() {
+    let dir = project();
+    std::fs::write(
+        dir.path().join("src/<b>&.js"),
+        "require('fs').writeFileSync('</script><script>alert(1)</script>', \"'\");\n",
+    )
+    .unwrap();
+    let out = check(dir.path(), &["--format", "html"]);
+    assert_eq!(out.status.code(), Some(1));
+    let html = stdout(&out);
+    assert_eq!(html.matches("<tr class=\"finding\"").count(), 4);
+    assert_eq!(
+        html.matches("<script>").count(),
+        1,
+        "only the page's own script"
+    );
+    assert!(html.contains("&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(html.contains("data-path=\"src/&lt;b&gt;&amp;.js\""));
+    assert!(html.contains("&#39;"));
+    for remote in ["src=", "<link", "url(", "@import", "href=\"http"] {
+        assert!(!html.contains(remote), "loads {remote}");
+    }
+    insta::assert_snapshot!("html", html);
+}
+
+#[test]
+fn html_report_without_findings_says_so() {
+    let out = check(fixtures(), &["--format", "html", "javascript/quiet"]);
+    assert_eq!(out.status.code(), Some(0));
+    let html = stdout(&out);
+    assert!(html.contains("<p id=\"empty\">No findings.</p>"));
+    assert_eq!(html.matches("<tr class=\"finding\"").count(), 0);
+}
