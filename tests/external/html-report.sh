@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The HTML report in real headless Chromium: render the report of fixtures/, take a
 # screenshot and check it is not one flat colour, then dump the DOM after the page's script
-# ran and check there is one table row per finding, and that a filter given in the URL
-# fragment leaves exactly the matching rows visible.
+# ran and check there is one table row per finding, that a filter given in the URL
+# fragment leaves exactly the matching rows visible, and that opening a finding (what a
+# click does; `open=N` in the fragment) shows its excerpt, alternative and rule docs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -27,9 +28,10 @@ chrome --virtual-time-budget=3000 --dump-dom \
   "file://$out/report.html#category=cron-library&severity=warning" >"$out/dom-filtered.html"
 chrome --virtual-time-budget=3000 --dump-dom \
   "file://$out/report.html#q=no-such-text-anywhere" >"$out/dom-none.html"
+chrome --virtual-time-budget=3000 --dump-dom "file://$out/report.html#open=1" >"$out/dom-open.html"
 
 python3 - "$out" <<'PY'
-import html.parser, json, struct, sys, zlib
+import html.parser, json, re, struct, sys, zlib
 
 out = sys.argv[1]
 
@@ -109,5 +111,13 @@ assert filtered.shown == f"{wanted} of {len(findings)} findings", filtered.shown
 
 none = rows("dom-none.html")
 assert all(hidden for _, _, hidden in none.rows) and none.shown.startswith("0 of"), none.shown
+opened = open(f"{out}/dom-open.html").read()
+panel = re.search(r'<aside id="detail"([^>]*)>(.*?)</aside>', opened, re.S)
+assert panel and "hidden" not in panel.group(1), "the detail panel did not open"
+rule = findings[1]["rule_id"]
+assert f'<article class="rule" data-rule="{rule}">' in panel.group(2), rule
+assert 'class="alternative"' in panel.group(2) and 'class="hit"' in panel.group(2)
+assert "<h3>Why it breaks when scaled out</h3>" in panel.group(2)
+
 print(f"html-report: {len(findings)} rows, {wanted} after filtering, screenshot {len(colours)} colours: ok")
 PY

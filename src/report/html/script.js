@@ -1,7 +1,8 @@
-// Sorting, filtering and the detail panel of the scaleout HTML report. The filter state
-// lives in the URL fragment (#severity=error&category=cron-library&folder=src&q=text),
-// which the page reads on load and whenever it changes. Only textContent and existing
-// elements are used, never markup built from strings.
+// Sorting, filtering and the detail panel of the scaleout HTML report. The filters and
+// the open finding live in the URL fragment
+// (#severity=error&category=cron-library&folder=src&q=text&open=3), which the page reads
+// on load and whenever it changes, so a view can be linked to. Only textContent and
+// existing elements are used, never markup built from strings.
 "use strict";
 (function () {
   const body = document.querySelector("#findings tbody");
@@ -10,10 +11,15 @@
   const input = (name) => document.getElementById(name);
   const shown = input("shown");
 
+  const params = () => new URLSearchParams(location.hash.slice(1));
+  function writeHash(p) {
+    const hash = p.toString();
+    history.replaceState(null, "", hash ? "#" + hash : location.pathname + location.search);
+  }
   function state() {
-    const params = new URLSearchParams(location.hash.slice(1));
+    const p = params();
     const s = {};
-    for (const f of fields) s[f] = params.get(f) || "";
+    for (const f of fields.concat(["open"])) s[f] = p.get(f) || "";
     return s;
   }
 
@@ -31,13 +37,17 @@
       if (ok) visible += 1;
     }
     shown.textContent = visible + " of " + rows.length + " findings";
+    const open = rows.find((r) => r.dataset.index === s.open);
+    if (open) show(open);
   }
 
   function update() {
-    const params = new URLSearchParams();
-    for (const f of fields) if (input(f).value) params.set(f, input(f).value);
-    const hash = params.toString();
-    history.replaceState(null, "", hash ? "#" + hash : location.pathname + location.search);
+    const p = params();
+    for (const f of fields) {
+      if (input(f).value) p.set(f, input(f).value);
+      else p.delete(f);
+    }
+    writeHash(p);
     apply();
   }
 
@@ -87,13 +97,23 @@
       .find((a) => a.dataset.rule === row.dataset.rule);
     doc.replaceChildren(...(rule ? [rule.cloneNode(true)] : []));
     detail.hidden = false;
+    const p = params();
+    p.set("open", row.dataset.index);
+    writeHash(p);
+  }
+  function close() {
+    detail.hidden = true;
+    for (const r of rows) r.classList.remove("selected");
+    const p = params();
+    p.delete("open");
+    writeHash(p);
   }
   for (const row of rows) {
     row.addEventListener("click", () => show(row));
     row.addEventListener("keydown", (e) => { if (e.key === "Enter") show(row); });
   }
-  input("close").addEventListener("click", () => { detail.hidden = true; });
-  document.addEventListener("keydown", (e) => { if (e.key === "Escape") detail.hidden = true; });
+  input("close").addEventListener("click", close);
+  document.addEventListener("keydown", (e) => { if (e.key === "Escape") close(); });
 
   apply();
 })();
