@@ -1,8 +1,9 @@
 //! Command-line interface: argument definitions and the commands they run.
 
-use crate::catalogue::{Catalogue, Rule, Severity};
+use crate::catalogue::{Catalogue, Severity};
 use crate::engine::Engine;
 use crate::progress::{self, ScanProgress};
+use crate::report::rule_doc::{self, languages};
 use crate::report::{self, human, Summary};
 use crate::scan::{scan_with_progress, ScanResult};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -160,7 +161,7 @@ pub fn run(cli: Cli) -> u8 {
             print(&text)
         }
         Command::Explain { rule } => match catalogue.get(&rule) {
-            Some(r) => print(&explain(r)),
+            Some(r) => print(&rule_doc::explain(r)),
             None => {
                 let ids: Vec<&str> = catalogue.rules().map(|r| r.id.as_str()).collect();
                 eprintln!(
@@ -343,11 +344,6 @@ fn render(
     }
 }
 
-fn languages(rule: &Rule) -> String {
-    let names: Vec<&str> = rule.languages.iter().map(|l| l.name()).collect();
-    names.join(", ")
-}
-
 /// The `scaleout rules` table.
 pub fn rules_table(catalogue: &Catalogue) -> String {
     let rows: Vec<[String; 5]> = catalogue
@@ -395,24 +391,4 @@ pub fn rules_markdown(catalogue: &Catalogue) -> String {
         ));
     }
     out
-}
-
-/// `scaleout explain RULE`.
-pub fn explain(rule: &Rule) -> String {
-    let d = &rule.docs;
-    format!(
-        "# {id}\n\n{summary}\n\nCategory: {cat} · Severity: {sev} · Languages: {langs}\n\n\
-         ## What it finds\n\n{what}\n\n## Why it breaks when scaled out\n\n{why}\n\n\
-         ## Example\n\n{example}\n\n## Use instead\n\n{instead}\n\n## When it is fine\n\n{fine}\n",
-        id = rule.id,
-        summary = rule.summary,
-        cat = rule.category.name(),
-        sev = rule.severity.name(),
-        langs = languages(rule),
-        what = d.what.trim(),
-        why = d.why.trim(),
-        example = d.example.trim(),
-        instead = d.instead.trim(),
-        fine = d.fine_when.trim(),
-    )
 }

@@ -8,6 +8,7 @@ pub mod html;
 pub mod human;
 pub mod json;
 pub mod links;
+pub mod rule_doc;
 pub mod sarif;
 pub mod statistics;
 
