@@ -181,9 +181,18 @@ fn sarif_of_every_fixture_is_valid_and_lists_every_rule() {
     }
     let results = run["results"].as_array().unwrap();
     assert!(results.len() > 100, "{}", results.len());
+    let levels: std::collections::BTreeSet<&str> = results
+        .iter()
+        .map(|r| r["level"].as_str().unwrap())
+        .collect();
+    assert_eq!(levels, ["error", "warning"].into());
     for result in results {
         let index = result["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules[index]["id"], result["ruleId"]);
+        assert_eq!(
+            rules[index]["defaultConfiguration"]["level"],
+            result["level"]
+        );
         let uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
             .as_str()
             .unwrap();
@@ -239,6 +248,10 @@ fn github_annotations_snapshot_and_auto_selection() {
         .output()
         .unwrap();
     assert_eq!(stdout(&auto), text);
+    // Severities pick the command: the fixtures have errors and warnings.
+    let fixtures_out = stdout(&check(fixtures(), &["--format", "github", "."]));
+    assert!(fixtures_out.lines().all(|l| l.starts_with("::")));
+    assert!(fixtures_out.contains("::error file=") && fixtures_out.contains("::warning file="));
     // An explicit format wins.
     let explicit = Command::cargo_bin("scaleout")
         .unwrap()
