@@ -2,6 +2,7 @@
 
 use crate::catalogue::{Catalogue, Severity};
 use crate::engine::Engine;
+use crate::finding::Finding;
 use crate::progress::{self, ScanProgress};
 use crate::report::rule_doc::{self, languages};
 use crate::report::{self, human, Summary};
@@ -237,21 +238,7 @@ fn check(catalogue: &Catalogue, args: CheckArgs) -> u8 {
         }
     };
     let engine = Engine::new(catalogue);
-    let progress = ScanProgress::default();
-    let show_progress = progress::wanted(
-        args.quiet,
-        std::io::stderr().is_terminal(),
-        std::env::var("CI").ok().as_deref(),
-    );
-    let result = std::thread::scope(|s| {
-        if show_progress {
-            s.spawn(|| progress::display(&progress));
-        }
-        let result =
-            pool.install(|| scan_with_progress(&engine, &args.paths, &cwd, threads, &progress));
-        progress.finish();
-        result
-    });
+    let result = pool.install(|| scan_showing_progress(&engine, &args, &cwd, threads));
 
     let format = args.format.unwrap_or_else(Format::default_for_environment);
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
@@ -262,22 +249,8 @@ fn check(catalogue: &Catalogue, args: CheckArgs) -> u8 {
         &cwd,
         color(args.color, to_terminal),
     );
-    let written = match &args.output {
-        Some(path) => std::fs::write(path, &text).map_err(|e| {
-            eprintln!("error: cannot write {}: {e}", path.display());
-        }),
-        None => (print(&text) == EXIT_CLEAN).then_some(()).ok_or(()),
-    };
-    if written.is_err() {
+    if !write_report(&args, &text, &result.findings) {
         return EXIT_ERROR;
-    }
-    if args.statistics {
-        let table = report::statistics::render(&result.findings);
-        if args.output.is_some() {
-            print(&table);
-        } else {
-            eprint!("{table}");
-        }
     }
     if !args.quiet {
         if format != Format::Json {
@@ -296,6 +269,56 @@ fn check(catalogue: &Catalogue, args: CheckArgs) -> u8 {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
+    }
+}
+
+/// Scans (inside the worker pool) with a progress bar on stderr when
+/// [`progress::wanted`].
+fn scan_showing_progress(
+    engine: &Engine,
+    args: &CheckArgs,
+    cwd: &Path,
+    threads: usize,
+) -> ScanResult {
+    let progress = ScanProgress::default();
+    let show = progress::wanted(
+        args.quiet,
+        std::io::stderr().is_terminal(),
+        std::env::var("CI").ok().as_deref(),
+    );
+    std::thread::scope(|s| {
+        if show {
+            s.spawn(|| progress::display(&progress));
+        }
+        let result = scan_with_progress(engine, &args.paths, cwd, threads, &progress);
+        progress.finish();
+        result
+    })
+}
+
+/// Writes the report to `--output` or stdout, then the `--statistics` (on stdout only when
+/// the report went to a file); false when the report could not be written.
+fn write_report(args: &CheckArgs, text: &str, findings: &[Finding]) -> bool {
+    let statistics = args
+        .statistics
+        .then(|| report::statistics::render(findings));
+    match &args.output {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, text) {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                return false;
+            }
+            statistics.is_none_or(|table| print(&table) == EXIT_CLEAN)
+        }
+        None => {
+            if print(text) != EXIT_CLEAN {
+                return false;
+            }
+            if let Some(table) = statistics {
+                eprint!("{table}");
+            }
+            true
+        }
     }
 }
 
