@@ -18,6 +18,7 @@ pub mod lsp;
 pub mod manifest;
 pub mod matcher;
 pub mod position;
+pub mod progress;
 pub mod report;
 pub mod scan;
 pub mod suppress;
