@@ -44,7 +44,7 @@ expect() { # expect <status> <hook> <files...>
   if [ "$want" = fail ] && ! grep -q "node-fs-write" "$SCRATCH/out.txt"; then
     cat "$SCRATCH/out.txt"; echo "FAIL: $hook did not name the rule"; exit 1
   fi
-  echo "ok: $hook ${want}s on $*"
+  echo "ok: $hook: $want on $*"
 }
 
 expect fail scaleout src/bad.mts src/good.ts
