@@ -4,8 +4,11 @@
 //! lints a tree of files; [`cli`] is the command line over both; [`lsp`] is the language
 //! server over the engine.
 
+pub mod add_suppressions;
+pub mod baseline;
 pub mod catalogue;
 pub mod cli;
+pub mod config;
 pub mod discover;
 pub mod engine;
 pub mod event;

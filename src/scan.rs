@@ -1,6 +1,6 @@
 //! Scans files on disk: discover, read with guards, lint in parallel, collect.
 
-use crate::discover::{discover, display_path, SourceFile};
+use crate::discover::{discover, display_path, SourceFile, WalkError};
 use crate::engine::{Document, Engine, Outcome};
 use crate::finding::{sort, Finding};
 use crate::frontend::{FrontendOptions, Language};
@@ -56,6 +56,17 @@ enum FileOutcome {
 /// Scans `roots` (files or directories) relative to `cwd`. Never panics on input.
 pub fn scan(engine: &Engine, roots: &[PathBuf], cwd: &Path, threads: usize) -> ScanResult {
     let (files, walk_errors) = discover(roots, threads);
+    scan_files(engine, &files, walk_errors, cwd)
+}
+
+/// Lints `files` (found by [`discover`], perhaps filtered since) relative to `cwd`;
+/// `walk_errors` are reported with the files' errors. Never panics on input.
+pub fn scan_files(
+    engine: &Engine,
+    files: &[SourceFile],
+    walk_errors: Vec<WalkError>,
+    cwd: &Path,
+) -> ScanResult {
     let projects = Projects::default();
     let outcomes: Vec<(String, FileOutcome)> = files
         .par_iter()
@@ -114,7 +125,7 @@ impl Projects {
     /// usings, JSX by extension, a tool or client-side package.
     pub fn frontend_options(&self, path: &Path, language: Language) -> FrontendOptions {
         let package = match language {
-            Language::JavaScript | Language::TypeScript => self.npm.kind(path),
+            Language::JavaScript | Language::TypeScript | Language::Prisma => self.npm.kind(path),
             _ => None,
         };
         FrontendOptions {
@@ -126,7 +137,8 @@ impl Projects {
             jsx: path.extension().is_some_and(|x| x == "tsx" || x == "jsx"),
             tool_project: (language == Language::Rust && self.cargo.is_tool(path))
                 || package == Some(PackageKind::Tool),
-            client_project: package == Some(PackageKind::ClientSide),
+            client_project: package == Some(PackageKind::ClientSide)
+                || (language == Language::DotnetConfig && self.csproj.is_desktop(path)),
         }
     }
 }

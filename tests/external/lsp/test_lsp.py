@@ -101,7 +101,7 @@ def check_timer(diagnostic: types.Diagnostic) -> None:
     assert diagnostic.range.start == types.Position(line=3, character=start)
     assert diagnostic.range.end == types.Position(line=3, character=start + len("setInterval(tick, 60_000)"))
     assert "Instead:" in diagnostic.message
-    assert diagnostic.code_description.href.endswith("#rules")
+    assert diagnostic.code_description.href.endswith("/docs/rules/node-set-interval.md")
 
 
 async def quick_fix(client: LanguageClient, uri: str, diagnostic: types.Diagnostic) -> types.CodeAction:
@@ -153,7 +153,7 @@ async def test_pushed_diagnostic_quick_fix_and_hover(vscode: LanguageClient, wor
     await client.workspace_execute_command_async(
         types.ExecuteCommandParams(command="scaleout.showDocumentation", arguments=["node-set-interval"])
     )
-    assert [d.uri.endswith("#rules") for d in client.shown_documents] == [True]
+    assert [d.uri.endswith("/docs/rules/node-set-interval.md") for d in client.shown_documents] == [True]
 
     # Back to the original text with a full-document change: the diagnostic returns.
     client.text_document_did_change(
