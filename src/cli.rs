@@ -2,6 +2,7 @@
 
 use crate::catalogue::{Catalogue, Rule, Severity};
 use crate::engine::Engine;
+use crate::limits::{self, Limits, ParseBudget};
 use crate::report::{self, human};
 use crate::scan::scan;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -61,6 +62,26 @@ pub struct CheckArgs {
     /// When to colour human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Follow symbolic links inside directories (links named as PATH are always followed).
+    #[arg(long)]
+    pub follow: bool,
+    /// Skip files larger than this (e.g. 4MiB, 512K, bytes without a unit).
+    #[arg(long, value_name = "SIZE", default_value = "4MiB", value_parser = limits::parse_size)]
+    pub max_file_size: u64,
+    /// Give up on a file whose parsing takes longer than this (e.g. 10, 2.5s, 500ms).
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = limits::parse_duration)]
+    pub parse_timeout: std::time::Duration,
+}
+
+impl CheckArgs {
+    /// The limits these flags set.
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_file_size: self.max_file_size,
+            parse_budget: ParseBudget(self.parse_timeout),
+            follow_symlinks: self.follow,
+        }
+    }
 }
 
 /// Output formats of `check`.
@@ -209,7 +230,8 @@ fn check(catalogue: &Catalogue, args: CheckArgs) -> u8 {
         }
     };
     let engine = Engine::new(catalogue);
-    let result = pool.install(|| scan(&engine, &args.paths, &cwd, threads));
+    let limits = args.limits();
+    let result = pool.install(|| scan(&engine, &args.paths, &cwd, threads, &limits));
 
     let text = match args.format {
         Format::Json => {

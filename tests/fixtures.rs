@@ -6,6 +6,7 @@
 use scaleout::catalogue::Catalogue;
 use scaleout::engine::Engine;
 use scaleout::frontend::Language;
+use scaleout::limits::Limits;
 use scaleout::scan::scan;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -60,7 +61,13 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 fn fixtures_report_exactly_the_annotated_lines() {
     let catalogue = Catalogue::builtin().unwrap();
     let engine = Engine::new(&catalogue);
-    let result = scan(&engine, &[root().join("fixtures")], &root(), 2);
+    let result = scan(
+        &engine,
+        &[root().join("fixtures")],
+        &root(),
+        2,
+        &Limits::default(),
+    );
     assert!(
         result.errors.is_empty(),
         "fixtures must parse: {:?}",
