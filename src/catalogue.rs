@@ -5,11 +5,13 @@
 
 use crate::event::{Context, EventKind};
 use crate::frontend::Language;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// The four kinds of single-instance assumption.
+/// The four kinds of single-instance assumption, and `suppression` for the rules that
+/// audit suppression comments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Category {
@@ -21,6 +23,9 @@ pub enum Category {
     CronLibrary,
     /// State held in this process's memory and treated as shared.
     InMemoryState,
+    /// A suppression comment that needs attention (silences nothing, names an unknown rule,
+    /// gives no reason). Its rules have no `[[match]]`: the suppression checker raises them.
+    Suppression,
 }
 
 impl Category {
@@ -31,12 +36,15 @@ impl Category {
             Category::InProcessTimer => "in-process-timer",
             Category::CronLibrary => "cron-library",
             Category::InMemoryState => "in-memory-state",
+            Category::Suppression => "suppression",
         }
     }
 }
 
 /// How serious a finding is; also the unit of `--fail-on`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Worth knowing, rarely a bug on its own.
@@ -76,14 +84,17 @@ pub struct Rule {
     pub message: String,
     /// The concrete distributed replacement.
     pub alternative: String,
-    /// Patterns; the rule fires when any one matches.
-    #[serde(rename = "match")]
+    /// Patterns; the rule fires when any one matches. Empty exactly for `suppression` rules.
+    #[serde(rename = "match", default)]
     pub patterns: Vec<Pattern>,
     /// Mitigations; the rule stays quiet when any one holds.
     #[serde(default)]
     pub unless: Unless,
     /// The documentation shown by `scaleout explain`.
     pub docs: Docs,
+    /// Shipped in the binary (it has a page under `docs/rules/`), not a user's rule file.
+    #[serde(skip)]
+    pub builtin: bool,
 }
 
 /// One thing a rule looks for. All given conditions must hold.
@@ -191,6 +202,9 @@ impl Catalogue {
         for (file, text) in EMBEDDED_RULES {
             catalogue.add_file(&format!("rules/{file}"), text)?;
         }
+        for rule in catalogue.rules.values_mut() {
+            rule.builtin = true;
+        }
         Ok(catalogue)
     }
 
@@ -291,10 +305,20 @@ fn validate(rule: &Rule) -> Result<(), (Vec<Step>, String)> {
             format!("rule `{}` names no language", rule.id),
         ));
     }
-    if rule.patterns.is_empty() {
+    let audits_suppressions = rule.category == Category::Suppression;
+    if rule.patterns.is_empty() && !audits_suppressions {
         return Err((
             vec![Step::Key("match")],
             format!("rule `{}` has no [[match]] pattern", rule.id),
+        ));
+    }
+    if !rule.patterns.is_empty() && audits_suppressions {
+        return Err((
+            vec![Step::Key("match")],
+            format!(
+                "rule `{}`: `suppression` rules are raised by the suppression checker and take no [[match]]",
+                rule.id
+            ),
         ));
     }
     for (i, pattern) in rule.patterns.iter().enumerate() {

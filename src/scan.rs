@@ -1,6 +1,6 @@
 //! Scans files on disk: discover, read with guards, lint in parallel, collect.
 
-use crate::discover::{discover, display_path, SourceFile};
+use crate::discover::{discover, display_path, SourceFile, WalkError};
 use crate::engine::{Document, Engine, Outcome};
 use crate::finding::{sort, Finding};
 use crate::frontend::{FrontendOptions, Language};
@@ -64,22 +64,16 @@ pub fn scan(
     limits: &Limits,
 ) -> ScanResult {
     let (files, walk_errors) = discover(roots, threads, limits.follow_symlinks);
-    let mut result = lint_files(engine, &files, cwd, limits);
-    for err in walk_errors {
-        result.errors.push(FileError {
-            path: err.path.map(|p| display_path(&p, cwd)).unwrap_or_default(),
-            message: err.message,
-        });
-    }
-    result.errors.sort_by(|a, b| a.path.cmp(&b.path));
-    result
+    scan_files(engine, &files, walk_errors, cwd, limits)
 }
 
-/// Lints files already found (by [`discover`]) in parallel; a file that has vanished or
-/// changed since is reported under `errors`.
-pub fn lint_files(
+/// Lints `files` (found by [`discover`], perhaps filtered since) relative to `cwd`
+/// within `limits`; `walk_errors` are reported with the files' errors. A file that has
+/// vanished or changed since the walk is reported too. Never panics on input.
+pub fn scan_files(
     engine: &Engine,
     files: &[SourceFile],
+    walk_errors: Vec<WalkError>,
     cwd: &Path,
     limits: &Limits,
 ) -> ScanResult {
@@ -93,6 +87,12 @@ pub fn lint_files(
         })
         .collect();
     let mut result = ScanResult::default();
+    for err in walk_errors {
+        result.errors.push(FileError {
+            path: err.path.map(|p| display_path(&p, cwd)).unwrap_or_default(),
+            message: err.message,
+        });
+    }
     for (path, outcome) in outcomes {
         match outcome {
             FileOutcome::Linted {
