@@ -55,6 +55,7 @@ fn main() {
                     &[corpus.path().to_path_buf()],
                     corpus.path(),
                     threads,
+                    &scaleout::limits::Limits::default(),
                 )
             });
             best = best.min(start.elapsed().as_secs_f64());

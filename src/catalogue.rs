@@ -206,12 +206,12 @@ pub struct Docs {
     pub fine_when: String,
 }
 
-/// A problem with a rule file, naming the file.
+/// A problem with a rule file, naming the file, line and key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CatalogueError {
     /// The rule file.
     pub file: String,
-    /// What is wrong (for TOML errors, with line and column).
+    /// What is wrong, with the line (and column, for TOML errors) and the key.
     pub message: String,
 }
 
@@ -256,9 +256,16 @@ impl Catalogue {
             message,
         };
         let rule: Rule = toml::from_str(text).map_err(|e| err(e.to_string()))?;
-        validate(&rule).map_err(err)?;
+        let at = |key: &[Step], message: String| {
+            let line = line_of(text, key).map_or(String::new(), |l| format!("line {l}, "));
+            err(format!("{line}key `{}`: {message}", key_name(key)))
+        };
+        validate(&rule).map_err(|(key, message)| at(&key, message))?;
         if self.rules.contains_key(&rule.id) {
-            return Err(err(format!("duplicate rule id `{}`", rule.id)));
+            return Err(at(
+                &[Step::Key("id")],
+                format!("duplicate rule id `{}`", rule.id),
+            ));
         }
         self.rules.insert(rule.id.clone(), rule);
         Ok(())
@@ -275,66 +282,160 @@ impl Catalogue {
     }
 }
 
-fn validate(rule: &Rule) -> Result<(), String> {
+/// One step of a key path in a rule file: a table key or an array index.
+#[derive(Debug, Clone, Copy)]
+enum Step {
+    Key(&'static str),
+    Index(usize),
+}
+
+/// `match[2].targets`, `docs.what` (indices 1-based, as `match #2` reads).
+fn key_name(key: &[Step]) -> String {
+    let mut out = String::new();
+    for step in key {
+        match step {
+            Step::Key(k) if out.is_empty() => out.push_str(k),
+            Step::Key(k) => out.push_str(&format!(".{k}")),
+            Step::Index(i) => out.push_str(&format!("[{}]", i + 1)),
+        }
+    }
+    out
+}
+
+/// The 1-based line of the value at `key` in `text` (a file that parsed).
+fn line_of(text: &str, key: &[Step]) -> Option<usize> {
+    use toml::de::{DeTable, DeValue};
+    let document = DeTable::parse(text).ok()?;
+    let mut span = document.span();
+    let mut value: Option<&DeValue<'_>> = None;
+    let mut table = Some(document.get_ref());
+    for step in key {
+        let next = match (step, table, value) {
+            (Step::Key(k), Some(t), _) => t.iter().find(|(name, _)| name.get_ref() == k)?.1,
+            (Step::Index(i), _, Some(DeValue::Array(items))) => items.get(*i)?,
+            _ => return None,
+        };
+        span = next.span();
+        value = Some(next.get_ref());
+        table = match next.get_ref() {
+            DeValue::Table(t) => Some(t),
+            _ => None,
+        };
+    }
+    Some(text.get(..span.start)?.matches('\n').count() + 1)
+}
+
+fn validate(rule: &Rule) -> Result<(), (Vec<Step>, String)> {
     let id_ok = !rule.id.is_empty()
         && rule
             .id
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     if !id_ok {
-        return Err(format!(
-            "rule id `{}` must be non-empty lowercase letters, digits and '-'",
-            rule.id
+        return Err((
+            vec![Step::Key("id")],
+            format!(
+                "rule id `{}` must be non-empty lowercase letters, digits and '-'",
+                rule.id
+            ),
         ));
     }
     if rule.languages.is_empty() {
-        return Err(format!("rule `{}` names no language", rule.id));
+        return Err((
+            vec![Step::Key("languages")],
+            format!("rule `{}` names no language", rule.id),
+        ));
     }
     let audits_suppressions = rule.category == Category::Suppression;
     if rule.patterns.is_empty() && !audits_suppressions {
-        return Err(format!("rule `{}` has no [[match]] pattern", rule.id));
+        return Err((
+            vec![Step::Key("match")],
+            format!("rule `{}` has no [[match]] pattern", rule.id),
+        ));
     }
     if !rule.patterns.is_empty() && audits_suppressions {
-        return Err(format!(
-            "rule `{}`: `suppression` rules are raised by the suppression checker and take no [[match]]",
-            rule.id
+        return Err((
+            vec![Step::Key("match")],
+            format!(
+                "rule `{}`: `suppression` rules are raised by the suppression checker and take no [[match]]",
+                rule.id
+            ),
         ));
     }
     for (i, pattern) in rule.patterns.iter().enumerate() {
         if pattern.targets.is_empty() || pattern.targets.iter().any(|t| t.trim().is_empty()) {
-            return Err(format!(
-                "rule `{}`: match #{} needs non-empty `targets`",
-                rule.id,
-                i + 1
+            return Err((
+                vec![Step::Key("match"), Step::Index(i), Step::Key("targets")],
+                format!(
+                    "rule `{}`: match #{} needs non-empty `targets`",
+                    rule.id,
+                    i + 1
+                ),
             ));
         }
     }
     let object_values = rule
         .patterns
         .iter()
-        .filter_map(|p| p.object_value.as_ref())
-        .chain(&rule.unless.object_values_any);
-    for condition in object_values {
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let at = vec![
+                Step::Key("match"),
+                Step::Index(i),
+                Step::Key("object_value"),
+            ];
+            p.object_value.as_ref().map(|c| (at, c))
+        })
+        .chain(
+            rule.unless
+                .object_values_any
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let at = vec![
+                        Step::Key("unless"),
+                        Step::Key("object_values_any"),
+                        Step::Index(i),
+                    ];
+                    (at, c)
+                }),
+        );
+    for (at, condition) in object_values {
         let key_ok = condition.key.split('.').all(|k| !k.trim().is_empty());
         if !key_ok || condition.values.is_empty() {
-            return Err(format!(
-                "rule `{}`: an object value condition needs a `key` without empty parts and non-empty `values`",
-                rule.id
+            return Err((
+                at,
+                format!(
+                    "rule `{}`: an object value condition needs a `key` without empty parts and non-empty `values`",
+                    rule.id
+                ),
             ));
         }
     }
     let texts = [
-        ("summary", &rule.summary),
-        ("message", &rule.message),
-        ("alternative", &rule.alternative),
-        ("docs.what", &rule.docs.what),
-        ("docs.why", &rule.docs.why),
-        ("docs.example", &rule.docs.example),
-        ("docs.instead", &rule.docs.instead),
-        ("docs.fine_when", &rule.docs.fine_when),
+        (&[Step::Key("summary")][..], &rule.summary),
+        (&[Step::Key("message")], &rule.message),
+        (&[Step::Key("alternative")], &rule.alternative),
+        (&[Step::Key("docs"), Step::Key("what")], &rule.docs.what),
+        (&[Step::Key("docs"), Step::Key("why")], &rule.docs.why),
+        (
+            &[Step::Key("docs"), Step::Key("example")],
+            &rule.docs.example,
+        ),
+        (
+            &[Step::Key("docs"), Step::Key("instead")],
+            &rule.docs.instead,
+        ),
+        (
+            &[Step::Key("docs"), Step::Key("fine_when")],
+            &rule.docs.fine_when,
+        ),
     ];
-    if let Some((name, _)) = texts.iter().find(|(_, t)| t.trim().is_empty()) {
-        return Err(format!("rule `{}`: `{name}` is empty", rule.id));
+    if let Some((key, _)) = texts.iter().find(|(_, t)| t.trim().is_empty()) {
+        return Err((
+            key.to_vec(),
+            format!("rule `{}`: `{}` is empty", rule.id, key_name(key)),
+        ));
     }
     Ok(())
 }
@@ -360,5 +461,49 @@ mod tests {
         assert!(e.message.contains("disk"), "{}", e.message);
         let e = c.add_file("my.toml", "idd = \"x\"\n").unwrap_err();
         assert!(e.message.contains("idd"), "{}", e.message);
+    }
+
+    #[test]
+    fn invalid_values_name_the_line_and_key() {
+        let text = "id = \"my-rule\"\ncategory = \"local-disk-write\"\n\
+            languages = [\"javascript\"]\nseverity = \"warning\"\nsummary = \"s\"\n\
+            message = \"m\"\nalternative = \"a\"\n\n[[match]]\nkind = \"call\"\n\
+            targets = [\"fs.writeFileSync\"]\n\n[[match]]\nkind = \"call\"\n\
+            targets = [\"fs.writeFile\"]\n\n[docs]\nwhat = \"w\"\nwhy = \"y\"\n\
+            example = \"e\"\ninstead = \"i\"\nfine_when = \"f\"\n";
+        let cases = [
+            ("id = \"my-rule\"", "id = \"Bad Id\"", "line 1, key `id`: "),
+            (
+                "languages = [\"javascript\"]",
+                "languages = []",
+                "line 3, key `languages`: ",
+            ),
+            (
+                "[\"fs.writeFile\"]",
+                "[\" \"]",
+                "line 15, key `match[2].targets`: ",
+            ),
+            (
+                "what = \"w\"",
+                "what = \"  \"",
+                "line 18, key `docs.what`: ",
+            ),
+        ];
+        for (from, to, start) in cases {
+            let e = Catalogue::default()
+                .add_file("my.toml", &text.replacen(from, to, 1))
+                .unwrap_err();
+            assert_eq!(e.file, "my.toml");
+            assert!(e.message.starts_with(start), "{}", e.message);
+        }
+        let mut c = Catalogue::default();
+        c.add_file("a.toml", text).unwrap();
+        let e = c.add_file("b.toml", text).unwrap_err();
+        assert_eq!(e.file, "b.toml");
+        assert!(
+            e.message.starts_with("line 1, key `id`: duplicate"),
+            "{}",
+            e.message
+        );
     }
 }

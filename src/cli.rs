@@ -7,6 +7,7 @@ use crate::config::{self, ConfigError, Loaded, Overrides, Settings};
 use crate::discover::{discover, SourceFile, WalkError};
 use crate::engine::Engine;
 use crate::finding::Finding;
+use crate::limits::{self, Limits, ParseBudget};
 use crate::progress::{self, ScanProgress};
 use crate::report::rule_doc::{self, languages};
 use crate::report::{self, human, Summary};
@@ -41,7 +42,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint files and directories (default: the current directory).
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule: id, category, severity, languages, summary.
     Rules {
         /// Output format.
@@ -122,6 +123,26 @@ pub struct CheckArgs {
     /// When to colour human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Follow symbolic links inside directories (links named as PATH are always followed).
+    #[arg(long)]
+    pub follow: bool,
+    /// Skip files larger than this (e.g. 4MiB, 512K, bytes without a unit).
+    #[arg(long, value_name = "SIZE", default_value = "4MiB", value_parser = limits::parse_size)]
+    pub max_file_size: u64,
+    /// Give up on a file whose parsing takes longer than this (e.g. 10, 2.5s, 500ms).
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = limits::parse_duration)]
+    pub parse_timeout: std::time::Duration,
+}
+
+impl CheckArgs {
+    /// The limits these flags set.
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_file_size: self.max_file_size,
+            parse_budget: ParseBudget(self.parse_timeout),
+            follow_symlinks: self.follow,
+        }
+    }
 }
 
 /// Output formats of `check`.
@@ -195,7 +216,7 @@ pub fn run(cli: Cli) -> u8 {
         }
     };
     match cli.command {
-        Command::Check(args) => check(&catalogue, &settings, args, &cwd),
+        Command::Check(args) => check(&catalogue, &settings, *args, &cwd),
         Command::Init => EXIT_ERROR,
         Command::Rules { format } => {
             let text = match format {
@@ -344,7 +365,8 @@ fn check(catalogue: &Catalogue, settings: &Settings, args: CheckArgs, cwd: &std:
     let engine = Engine::new(catalogue)
         .include_tests(settings.include_tests)
         .require_reason(settings.require_reason || args.require_reason);
-    let (mut files, walk_errors) = discover(&args.paths, threads);
+    let limits = args.limits();
+    let (mut files, walk_errors) = discover(&args.paths, threads, limits.follow_symlinks);
     files.retain(|f| !settings.is_excluded(&config::absolute(cwd, &f.path)));
     if let Some(git_ref) = &args.changed_since {
         let changed = match crate::changed::changed_files(git_ref, cwd) {
@@ -359,7 +381,7 @@ fn check(catalogue: &Catalogue, settings: &Settings, args: CheckArgs, cwd: &std:
         files.retain(|f| changed.contains(&config::absolute(&real_cwd, &f.path)));
     }
     let mut result =
-        pool.install(|| scan_showing_progress(&engine, &files, walk_errors, &args, cwd));
+        pool.install(|| scan_showing_progress(&engine, &files, walk_errors, &args, cwd, &limits));
     settings.apply(&mut result, cwd);
     if let Some(file) = &args.write_baseline {
         return write_baseline(file, &result);
@@ -416,6 +438,7 @@ fn scan_showing_progress(
     walk_errors: Vec<WalkError>,
     args: &CheckArgs,
     cwd: &Path,
+    limits: &Limits,
 ) -> ScanResult {
     let progress = ScanProgress::default();
     let show = progress::wanted(
@@ -427,7 +450,7 @@ fn scan_showing_progress(
         if show {
             s.spawn(|| progress::display(&progress));
         }
-        let result = scan_files(engine, files, walk_errors, cwd, &progress);
+        let result = scan_files(engine, files, walk_errors, cwd, limits, &progress);
         progress.finish();
         result
     })

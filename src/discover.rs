@@ -1,5 +1,10 @@
 //! Finds the files to lint: a parallel walk that honours `.gitignore`/`.ignore`
 //! and skips dependency and build-output directories.
+//!
+//! Symbolic links met during the walk are not followed unless asked (as in ripgrep and
+//! ruff); links named on the command line are. When following, loops are reported and
+//! a file reached through several links is linted once. FIFOs, sockets and devices are
+//! never opened.
 
 use crate::frontend::Language;
 use ignore::{WalkBuilder, WalkState};
@@ -59,8 +64,12 @@ pub struct WalkError {
 
 /// Walks `roots` with `threads` threads. Files named explicitly are taken as they are
 /// (if their extension is supported); directories are walked with the default excludes.
-/// The result is sorted by path.
-pub fn discover(roots: &[PathBuf], threads: usize) -> (Vec<SourceFile>, Vec<WalkError>) {
+/// `follow` follows symbolic links inside directories. The result is sorted by path.
+pub fn discover(
+    roots: &[PathBuf],
+    threads: usize,
+    follow: bool,
+) -> (Vec<SourceFile>, Vec<WalkError>) {
     let Some((first, rest)) = roots.split_first() else {
         return (Vec::new(), Vec::new());
     };
@@ -70,7 +79,7 @@ pub fn discover(roots: &[PathBuf], threads: usize) -> (Vec<SourceFile>, Vec<Walk
     }
     builder
         .threads(threads)
-        .follow_links(true)
+        .follow_links(follow)
         .require_git(false)
         .filter_entry(|entry| {
             entry.depth() == 0
@@ -83,13 +92,24 @@ pub fn discover(roots: &[PathBuf], threads: usize) -> (Vec<SourceFile>, Vec<Walk
         Box::new(|result| {
             match result {
                 Ok(entry) => {
-                    let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                    if let (true, Some(language)) = (is_file, Language::from_path(entry.path())) {
-                        let file = SourceFile {
-                            path: entry.into_path(),
-                            language,
-                        };
-                        files.lock().unwrap_or_else(|e| e.into_inner()).push(file);
+                    let language = Language::from_path(entry.path());
+                    match (entry.file_type(), language) {
+                        (Some(t), Some(language)) if t.is_file() => {
+                            let file = SourceFile {
+                                path: entry.into_path(),
+                                language,
+                            };
+                            files.lock().unwrap_or_else(|e| e.into_inner()).push(file);
+                        }
+                        // Reading a FIFO or a device could block or have side effects.
+                        (Some(t), Some(_)) if !t.is_dir() && !t.is_symlink() => {
+                            let error = WalkError {
+                                path: Some(entry.into_path()),
+                                message: NOT_REGULAR.into(),
+                            };
+                            errors.lock().unwrap_or_else(|e| e.into_inner()).push(error);
+                        }
+                        _ => {}
                     }
                 }
                 Err(err) => errors
@@ -103,9 +123,23 @@ pub fn discover(roots: &[PathBuf], threads: usize) -> (Vec<SourceFile>, Vec<Walk
     let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
     files.sort();
     files.dedup();
+    if follow {
+        once_per_target(&mut files);
+    }
     let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     (files, errors)
+}
+
+/// Why a FIFO, socket or device with a source file's name is not read.
+pub const NOT_REGULAR: &str = "not a regular file (FIFO, socket or device); skipped";
+
+/// Keeps the first (by path) of the files that are the same file reached through
+/// different symbolic links.
+fn once_per_target(files: &mut Vec<SourceFile>) {
+    let mut seen = std::collections::HashSet::new();
+    files
+        .retain(|f| seen.insert(std::fs::canonicalize(&f.path).unwrap_or_else(|_| f.path.clone())));
 }
 
 fn walk_error(err: ignore::Error) -> WalkError {

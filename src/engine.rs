@@ -8,7 +8,7 @@ use crate::event::Context;
 use crate::finding::{assign_fingerprints, normalize_source, sort, Finding};
 use crate::frontend::{self, FrontendOptions, Language};
 use crate::matcher::Matcher;
-use crate::position::LineIndex;
+use crate::position::{self, LineIndex};
 use crate::suppress::{SuppressionAudit, Suppressions};
 
 /// Files with a line longer than this are treated as minified or generated.
@@ -97,6 +97,13 @@ impl Engine {
 
     /// Lints one document: findings sorted and fingerprinted. Never panics on any input.
     pub fn lint(&self, doc: &Document<'_>) -> Outcome {
+        // Lone carriage returns (classic Mac line ends) end lines as in editors; as line
+        // feeds they do so for every layer, with byte offsets unchanged.
+        let lines = position::lone_cr_as_lf(doc.text);
+        let doc = &Document {
+            text: &lines,
+            ..doc.clone()
+        };
         if let Some(reason) = skip_reason(doc) {
             return Outcome::Skipped(reason);
         }
@@ -122,7 +129,10 @@ impl Engine {
         } else {
             doc.text
         };
-        let mut extracted = frontend::extract(doc.language, parse_text, &doc.options);
+        let mut extracted = match frontend::extract(doc.language, parse_text, &doc.options) {
+            Ok(extracted) => extracted,
+            Err(timeout) => return Outcome::Failed(timeout.to_string()),
+        };
         let index = LineIndex::new(doc.text);
         let warning = extracted.syntax_error.as_ref().map(|e| {
             let (line, col) = index.line_col(doc.text, e.offset);

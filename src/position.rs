@@ -57,6 +57,23 @@ impl LineIndex {
     }
 }
 
+/// `text` with every carriage return that is not followed by a line feed turned into
+/// a line feed (same length, so byte offsets stay valid); borrowed when there is none.
+pub fn lone_cr_as_lf(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let lone = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+    if !(0..bytes.len()).any(lone) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let lone = c == '\r' && chars.peek() != Some(&'\n');
+        out.push(if lone { '\n' } else { c });
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     while !text.is_char_boundary(i) {
         i -= 1;
@@ -84,5 +101,15 @@ mod tests {
         assert_eq!(idx.offset_of(text, 0, 0), 0);
         assert_eq!(idx.line_text(text, 0), "ab");
         assert_eq!(idx.line_col(text, text.len() + 5), (3, 5));
+    }
+
+    #[test]
+    fn lone_carriage_returns_become_line_feeds() {
+        assert!(matches!(
+            lone_cr_as_lf("a\r\nb\n"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(lone_cr_as_lf("a\rb\r\nc\r"), "a\nb\r\nc\n");
+        assert_eq!(lone_cr_as_lf("é\r😀"), "é\n😀");
     }
 }

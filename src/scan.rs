@@ -4,18 +4,17 @@ use crate::discover::{discover, display_path, SourceFile, WalkError};
 use crate::engine::{Document, Engine, Outcome};
 use crate::finding::{sort, Finding};
 use crate::frontend::{FrontendOptions, Language};
+use crate::limits::Limits;
 use crate::manifest::cargo::CargoCache;
 use crate::manifest::csproj::CsprojCache;
 use crate::manifest::npm::{PackageCache, PackageKind};
 use crate::progress::ScanProgress;
+use crate::read::read_source;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-/// Files larger than this are reported and not read.
-pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 
 /// A file that could not be analysed (fully or partly).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -39,7 +38,8 @@ pub struct ScanResult {
     pub files_scanned: usize,
     /// Files skipped on purpose (minified, generated).
     pub files_skipped: usize,
-    /// Texts of the files that have findings, for rendering source excerpts.
+    /// Texts of the files that have findings, for rendering source excerpts (only
+    /// those: memory stays bounded by the findings, not by the size of the tree).
     pub sources: BTreeMap<String, Arc<str>>,
 }
 
@@ -48,26 +48,43 @@ enum FileOutcome {
         findings: Vec<Finding>,
         suppressed: Vec<Finding>,
         warning: Option<String>,
-        text: Arc<str>,
+        /// Kept only when there are findings.
+        text: Option<Arc<str>>,
     },
     Skipped,
     Failed(String),
 }
 
-/// Scans `roots` (files or directories) relative to `cwd`. Never panics on input.
-pub fn scan(engine: &Engine, roots: &[PathBuf], cwd: &Path, threads: usize) -> ScanResult {
-    let (files, walk_errors) = discover(roots, threads);
-    scan_files(engine, &files, walk_errors, cwd, &ScanProgress::default())
+/// Scans `roots` (files or directories) relative to `cwd` within `limits`. Never panics
+/// on input.
+pub fn scan(
+    engine: &Engine,
+    roots: &[PathBuf],
+    cwd: &Path,
+    threads: usize,
+    limits: &Limits,
+) -> ScanResult {
+    let (files, walk_errors) = discover(roots, threads, limits.follow_symlinks);
+    scan_files(
+        engine,
+        &files,
+        walk_errors,
+        cwd,
+        limits,
+        &ScanProgress::default(),
+    )
 }
 
-/// Lints `files` (found by [`discover`], perhaps filtered since) relative to `cwd`;
-/// `walk_errors` are reported with the files' errors, and each file done is counted in
-/// `progress` for a progress display. Never panics on input.
+/// Lints `files` (found by [`discover`], perhaps filtered since) relative to `cwd`
+/// within `limits`; `walk_errors` are reported with the files' errors, and each file done
+/// is counted in `progress` for a progress display. A file that has vanished or changed
+/// since the walk is reported too. Never panics on input.
 pub fn scan_files(
     engine: &Engine,
     files: &[SourceFile],
     walk_errors: Vec<WalkError>,
     cwd: &Path,
+    limits: &Limits,
     progress: &ScanProgress,
 ) -> ScanResult {
     progress.set_total(files.len());
@@ -76,7 +93,7 @@ pub fn scan_files(
         .par_iter()
         .map(|file| {
             let shown = display_path(&file.path, cwd);
-            let outcome = scan_file(engine, file, &shown, &projects);
+            let outcome = scan_file(engine, file, &shown, &projects, limits);
             progress.file_done();
             (shown, outcome)
         })
@@ -97,7 +114,7 @@ pub fn scan_files(
                 text,
             } => {
                 result.files_scanned += 1;
-                if !findings.is_empty() {
+                if let Some(text) = text {
                     result.sources.insert(path.clone(), text);
                 }
                 result.findings.extend(findings);
@@ -144,16 +161,26 @@ impl Projects {
                 || package == Some(PackageKind::Tool),
             client_project: package == Some(PackageKind::ClientSide)
                 || (language == Language::DotnetConfig && self.csproj.is_desktop(path)),
+            ..FrontendOptions::default()
         }
     }
 }
 
-fn scan_file(engine: &Engine, file: &SourceFile, shown: &str, projects: &Projects) -> FileOutcome {
-    let text = match read_source(&file.path) {
-        Ok(text) => text,
+fn scan_file(
+    engine: &Engine,
+    file: &SourceFile,
+    shown: &str,
+    projects: &Projects,
+    limits: &Limits,
+) -> FileOutcome {
+    let (text, note) = match read_source(&file.path, limits.max_file_size) {
+        Ok(source) => (source.text, source.note),
         Err(message) => return FileOutcome::Failed(message),
     };
-    let options = projects.frontend_options(&file.path, file.language);
+    let options = FrontendOptions {
+        parse_budget: limits.parse_budget,
+        ..projects.frontend_options(&file.path, file.language)
+    };
     let doc = Document {
         path: shown,
         text: &text,
@@ -166,50 +193,16 @@ fn scan_file(engine: &Engine, file: &SourceFile, shown: &str, projects: &Project
             suppressed,
             warning,
         } => FileOutcome::Linted {
+            text: (!findings.is_empty()).then(|| text.into()),
             findings,
             suppressed,
-            warning,
-            text: text.into(),
+            // The decoding note comes first: it explains odd characters in a syntax error.
+            warning: match (note, warning) {
+                (Some(note), Some(warning)) => Some(format!("{note}; {warning}")),
+                (note, warning) => note.or(warning),
+            },
         },
         Outcome::Skipped(_) => FileOutcome::Skipped,
         Outcome::Failed(message) => FileOutcome::Failed(message),
     }
-}
-
-/// Reads a source file, refusing huge, binary and non-UTF-8 files with a clear message.
-/// A UTF-8 byte-order mark is dropped so that columns match what editors show.
-pub fn read_source(path: &Path) -> Result<String, String> {
-    let size = std::fs::metadata(path)
-        .map_err(|e| format!("cannot read file: {e}"))?
-        .len();
-    if size > MAX_FILE_BYTES {
-        return Err(format!(
-            "file too large to analyse ({:.1} MiB, limit {} MiB)",
-            size as f64 / 1024.0 / 1024.0,
-            MAX_FILE_BYTES / 1024 / 1024
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read file: {e}"))?;
-    // A stray NUL inside a string literal is still source code; binary files have many
-    // NULs or are not UTF-8 at all.
-    let head = &bytes[..bytes.len().min(8192)];
-    let nuls = head.iter().filter(|&&b| b == 0).count();
-    let binary = "binary file (contains NUL bytes); not analysed";
-    if nuls > 2 && nuls * 100 > head.len() {
-        return Err(binary.into());
-    }
-    let mut text = String::from_utf8(bytes).map_err(|e| {
-        if nuls > 0 {
-            binary.to_string()
-        } else {
-            format!(
-                "not valid UTF-8 (invalid byte at offset {}); not analysed",
-                e.utf8_error().valid_up_to()
-            )
-        }
-    })?;
-    if text.starts_with('\u{feff}') {
-        text.drain(..3);
-    }
-    Ok(text)
 }

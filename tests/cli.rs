@@ -175,7 +175,7 @@ fn bad_files_are_reported_and_the_scan_goes_on() {
         std::fs::create_dir(d.join("loop")).unwrap();
         std::os::unix::fs::symlink(d, d.join("loop").join("back")).unwrap();
     }
-    let (value, code) = json(&["."], d);
+    let (value, code) = json(&["--follow", "."], d);
     assert_eq!(code, 1);
     let findings: Vec<(String, u64)> = value["findings"]
         .as_array()
@@ -190,7 +190,11 @@ fn bad_files_are_reported_and_the_scan_goes_on() {
         .collect();
     assert_eq!(
         findings,
-        [("good.js".to_string(), 1), ("partial.js".to_string(), 1)]
+        [
+            ("good.js".to_string(), 1),
+            ("latin1.js".to_string(), 2),
+            ("partial.js".to_string(), 1)
+        ]
     );
     let errors: Vec<String> = value["errors"]
         .as_array()
@@ -209,7 +213,10 @@ fn bad_files_are_reported_and_the_scan_goes_on() {
             .iter()
             .any(|e| e.starts_with(&format!("{path}: ")) && e.contains(text))
     };
-    assert!(has("latin1.js", "not valid UTF-8"), "{errors:#?}");
+    assert!(
+        has("latin1.js", "not valid UTF-8: 1 invalid sequence replaced"),
+        "{errors:#?}"
+    );
     assert!(has("blob.ts", "binary"), "{errors:#?}");
     assert!(has("broken.rs", "could not parse"), "{errors:#?}");
     assert!(has("partial.js", "syntax error at 2:"), "{errors:#?}");
@@ -219,8 +226,9 @@ fn bad_files_are_reported_and_the_scan_goes_on() {
         assert!(has("dangling.js", "broken symbolic link"), "{errors:#?}");
         assert!(has("loop/back", "loop"), "{errors:#?}");
     }
-    // Linted: good.js, partial.js; skipped: bundle.min.js, long.js; the rest failed.
-    assert_eq!(value["summary"]["files_scanned"], 2, "{value:#}");
+    // Linted: good.js, latin1.js, partial.js; skipped: bundle.min.js, long.js; the rest
+    // failed.
+    assert_eq!(value["summary"]["files_scanned"], 3, "{value:#}");
 }
 
 #[test]

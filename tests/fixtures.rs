@@ -7,6 +7,7 @@
 use scaleout::catalogue::Catalogue;
 use scaleout::engine::Engine;
 use scaleout::frontend::Language;
+use scaleout::limits::Limits;
 use scaleout::scan::scan;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -74,7 +75,13 @@ fn fixtures_report_exactly_the_annotated_lines() {
     let catalogue = Catalogue::builtin().unwrap();
     // Reasons are required so that `suppression-without-reason` has fixtures too.
     let engine = Engine::new(&catalogue).require_reason(true);
-    let result = scan(&engine, &[root().join("fixtures")], &root(), 2);
+    let result = scan(
+        &engine,
+        &[root().join("fixtures")],
+        &root(),
+        2,
+        &Limits::default(),
+    );
     assert!(
         result.errors.is_empty(),
         "fixtures must parse: {:?}",

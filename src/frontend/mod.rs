@@ -10,7 +10,9 @@ pub mod words;
 pub use words::is_temp_name;
 
 use crate::event::FileFacts;
+use crate::limits::ParseBudget;
 use serde::{Deserialize, Serialize};
+use std::time::Instant;
 
 /// A language scaleout understands. Rules name these in their `languages` list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
@@ -35,7 +37,7 @@ pub enum Language {
 impl Language {
     /// The language of a file: configuration files by name, source files by extension.
     pub fn from_path(path: &std::path::Path) -> Option<Language> {
-        let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+        let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
         // Serilog settings also live in their own JSON file (`logging.json`, `serilog.json`).
         let settings_json = ["appsettings", "logging", "serilog"]
             .iter()
@@ -112,11 +114,34 @@ pub struct FrontendOptions {
     /// The file belongs to a client-side (browser, mobile or desktop) package, from its
     /// `package.json` (see [`crate::manifest::npm`]); the engine treats it as client-side.
     pub client_project: bool,
+    /// The parse time this file gets (tree-sitter languages; `syn` cannot be interrupted).
+    pub parse_budget: ParseBudget,
 }
 
-/// Runs the frontend for `language` over `text`.
-pub fn extract(language: Language, text: &str, options: &FrontendOptions) -> Extracted {
-    match language {
+/// The file needed more parse time than its [`ParseBudget`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseTimeout(pub ParseBudget);
+
+impl std::fmt::Display for ParseTimeout {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "parsing took longer than {:?} (--parse-timeout raises the limit); not analysed",
+            self.0 .0
+        )
+    }
+}
+
+/// Runs the frontend for `language` over `text` within `options.parse_budget`.
+pub fn extract(
+    language: Language,
+    text: &str,
+    options: &FrontendOptions,
+) -> Result<Extracted, ParseTimeout> {
+    let deadline = Instant::now()
+        .checked_add(options.parse_budget.0)
+        .unwrap_or_else(|| Instant::now() + std::time::Duration::from_secs(86_400 * 365));
+    let (extracted, expired) = tree::with_deadline(deadline, || match language {
         Language::Rust => rust::extract(text),
         Language::JavaScript => javascript::extract(text, javascript::Dialect::JavaScript),
         Language::TypeScript if options.jsx => javascript::extract(text, javascript::Dialect::Tsx),
@@ -124,5 +149,10 @@ pub fn extract(language: Language, text: &str, options: &FrontendOptions) -> Ext
         Language::CSharp => csharp::extract(text, &options.csharp_implicit_namespaces),
         Language::DotnetConfig => config_files::extract_dotnet(text),
         Language::Prisma => config_files::extract_prisma(text),
+    });
+    if expired {
+        Err(ParseTimeout(options.parse_budget))
+    } else {
+        Ok(extracted)
     }
 }

@@ -9,6 +9,7 @@
 //! from them), retry/error handling, and test code.
 
 mod body;
+mod depth;
 mod macros;
 mod scope;
 mod shapes;
@@ -23,7 +24,7 @@ use syn::visit::Visit;
 /// does not parse yields no facts and a [`SyntaxError`] at the offending token.
 pub fn extract(text: &str) -> Extracted {
     let source = sanitize(text);
-    let result = match syn::parse_str::<syn::File>(&source) {
+    let result = match parse(&source) {
         Ok(file) => {
             let mut walker = walk::Walker::new(&source);
             walker.visit_file(&file);
@@ -47,6 +48,23 @@ pub fn extract(text: &str) -> Extracted {
     // source map so long runs do not accumulate every file parsed on this thread.
     proc_macro2::extra::invalidate_current_thread_spans();
     result
+}
+
+/// Nesting (brackets and bracket-free chains, see [`depth`]) beyond which `syn` is not
+/// run, as it could exhaust the stack.
+const MAX_DEPTH: usize = 500;
+
+/// Lexes, checks the nesting, then parses the tokens (what `syn::parse_str` does, with
+/// the check between).
+fn parse(source: &str) -> syn::Result<syn::File> {
+    let tokens: proc_macro2::TokenStream = source.parse().map_err(syn::Error::from)?;
+    if let Some(span) = depth::too_deep(tokens.clone(), MAX_DEPTH) {
+        return Err(syn::Error::new(
+            span,
+            format!("nested too deeply to analyse (more than {MAX_DEPTH} levels)"),
+        ));
+    }
+    syn::parse2(tokens)
 }
 
 /// Blanks what `syn` cannot parse before the first item — a byte-order mark, a

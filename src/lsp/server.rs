@@ -14,7 +14,8 @@ use super::transport::MALFORMED;
 use crate::catalogue::Catalogue;
 use crate::engine::{Document, Engine, Outcome};
 use crate::frontend::FrontendOptions;
-use crate::scan::{Projects, MAX_FILE_BYTES};
+use crate::limits::DEFAULT_MAX_FILE_SIZE as MAX_FILE_BYTES;
+use crate::scan::Projects;
 use lsp_server::{
     Connection, ErrorCode, Message, Notification, Request, RequestId, Response, ResponseError,
 };

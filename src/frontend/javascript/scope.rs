@@ -110,6 +110,9 @@ pub(super) struct Scopes {
     pub(super) decls: HashMap<String, Vec<(Scope, Binding)>>,
 }
 
+/// The most member accesses [`Scopes::path_of`] follows.
+const MAX_PATH_PARTS: usize = 64;
+
 impl Scopes {
     pub(super) fn declare(&mut self, name: &str, scope: Scope, binding: Binding) {
         self.decls
@@ -160,6 +163,15 @@ impl Scopes {
     /// `const fs = require('fs')` gives `fs/promises.writeFile`; an unshadowed global
     /// `setInterval` gives `globalThis.setInterval`.
     pub(super) fn path_of(&self, node: Node<'_>, src: &str) -> Option<String> {
+        self.path_within(node, src, 0)
+    }
+
+    /// [`Scopes::path_of`] below `depth` member accesses: a module path has a handful of
+    /// parts, and recursing down a hostile `a.b.b.b…` chain would exhaust the stack.
+    fn path_within(&self, node: Node<'_>, src: &str, depth: usize) -> Option<String> {
+        if depth > MAX_PATH_PARTS {
+            return None;
+        }
         match node.kind() {
             "identifier" => {
                 let name = text(node, src);
@@ -175,13 +187,13 @@ impl Scopes {
             "member_expression" => {
                 let object = node.child_by_field_name("object")?;
                 let property = node.child_by_field_name("property")?;
-                let base = self.path_of(object, src)?;
+                let base = self.path_within(object, src, depth + 1)?;
                 Some(normalize(&format!("{base}.{}", text(property, src))))
             }
             "subscript_expression" => {
                 let object = node.child_by_field_name("object")?;
                 let index = string_value(node.child_by_field_name("index")?, src)?;
-                let base = self.path_of(object, src)?;
+                let base = self.path_within(object, src, depth + 1)?;
                 Some(normalize(&format!("{base}.{index}")))
             }
             "call_expression" => self
@@ -191,7 +203,7 @@ impl Scopes {
             | "await_expression"
             | "non_null_expression"
             | "as_expression"
-            | "satisfies_expression" => self.path_of(node.named_child(0)?, src),
+            | "satisfies_expression" => self.path_within(node.named_child(0)?, src, depth + 1),
             _ => None,
         }
     }

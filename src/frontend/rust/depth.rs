@@ -1,0 +1,185 @@
+//! A bound, read off the tokens, on how deeply `syn` will recurse into a file.
+//!
+//! `syn` parses recursively and cannot be stopped, so a hostile file of a few hundred
+//! kilobytes (`!!!!…x`, `move || move || …`, `fn() -> fn() -> …`, `return return …`,
+//! `Box<Box<…>>`) would overflow the stack and abort the process. Brackets are bounded
+//! by the engine; this counts, per statement, the tokens through which `syn` may
+//! recurse without a bracket: prefix and binary operators, `|`, `<` and the keywords
+//! that take an expression (`return`, `break`, `if`, ...). The count starts again where
+//! `syn` parses in a loop instead: after `;`, `=>`, a comma outside closure parameters
+//! and generic arguments, and a block followed by a new statement or item. It
+//! overestimates (a statement with hundreds of operators counts as deep), never
+//! underestimates.
+
+use proc_macro2::{Delimiter, Spacing, Span, TokenStream, TokenTree};
+use std::iter::Peekable;
+
+/// Keywords that take an expression and may nest again inside it.
+const NESTING_KEYWORDS: &[&str] = &[
+    "return", "break", "yield", "box", "become", "if", "match", "while", "for", "loop",
+];
+
+/// Where the estimated depth first exceeds `limit`, if it does.
+pub fn too_deep(tokens: TokenStream, limit: usize) -> Option<Span> {
+    let mut stack = vec![Level::new(tokens, 0)];
+    while let Some(level) = stack.last_mut() {
+        let Some(token) = level.tokens.next() else {
+            stack.pop();
+            continue;
+        };
+        match token {
+            TokenTree::Group(group) => {
+                let brace = group.delimiter() == Delimiter::Brace;
+                let ends_statement = brace
+                    && match level.tokens.peek() {
+                        Some(TokenTree::Ident(next)) => next != "as",
+                        Some(TokenTree::Punct(next)) => next.as_char() == '#',
+                        _ => false,
+                    };
+                let inner = level.depth + 1;
+                if ends_statement {
+                    level.restart();
+                }
+                if inner > limit {
+                    return Some(group.span());
+                }
+                stack.push(Level::new(group.stream(), inner));
+            }
+            TokenTree::Ident(ident) => {
+                if NESTING_KEYWORDS.iter().any(|k| ident == k) {
+                    level.depth += 1;
+                }
+                if level.depth > limit {
+                    return Some(ident.span());
+                }
+            }
+            TokenTree::Punct(punct) => {
+                let c = punct.as_char();
+                // `::`, `=>`, `->` and `..` mean something of their own; other operators
+                // count once per character (`&&` twice: an overestimate).
+                // Inner attributes and `//!` docs are `#` `!` `[...]`, spaced or not.
+                let pair = match level.tokens.peek() {
+                    Some(TokenTree::Punct(next))
+                        if punct.spacing() == Spacing::Joint || c == '#' =>
+                    {
+                        [(':', ':'), ('=', '>'), ('-', '>'), ('.', '.'), ('#', '!')]
+                            .contains(&(c, next.as_char()))
+                            .then(|| next.as_char())
+                    }
+                    _ => None,
+                };
+                if pair.is_some() {
+                    level.tokens.next();
+                }
+                level.punct(c, pair);
+                if level.depth > limit {
+                    return Some(punct.span());
+                }
+            }
+            TokenTree::Literal(_) => {}
+        }
+    }
+    None
+}
+
+/// One token stream being read, with the estimated depth so far.
+struct Level {
+    tokens: Peekable<proc_macro2::token_stream::IntoIter>,
+    /// The depth of the enclosing brackets.
+    base: usize,
+    /// The estimated depth at the current token.
+    depth: usize,
+    /// Single `|` seen in this statement: odd inside closure parameters.
+    pipes: usize,
+    /// `<` not yet closed by `>` in this statement (generic arguments, or comparisons).
+    angles: usize,
+}
+
+impl Level {
+    fn new(tokens: TokenStream, base: usize) -> Self {
+        Level {
+            tokens: tokens.into_iter().peekable(),
+            base,
+            depth: base,
+            pipes: 0,
+            angles: 0,
+        }
+    }
+
+    fn restart(&mut self) {
+        self.depth = self.base;
+        self.pipes = 0;
+        self.angles = 0;
+    }
+
+    fn punct(&mut self, c: char, pair: Option<char>) {
+        match (c, pair) {
+            (':', Some(':')) | ('#', Some('!')) => {}
+            ('=', Some('>')) | (';', None) => self.restart(),
+            ('-', Some('>')) | ('.', Some('.')) => self.depth += 1,
+            (',', _) if self.pipes.is_multiple_of(2) && self.angles == 0 => self.depth = self.base,
+            // Paths, fields, `?`, attributes, bindings and lifetimes are read in loops.
+            (',' | '.' | '?' | '#' | ':' | '@' | '$' | '\'', _) => {}
+            ('>', _) => self.angles = self.angles.saturating_sub(1),
+            _ => {
+                match c {
+                    '|' => self.pipes += 1,
+                    '<' => self.angles += 1,
+                    _ => {}
+                }
+                self.depth += 1;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn depth_over(src: &str, limit: usize) -> bool {
+        too_deep(src.parse().expect("tokens"), limit).is_some()
+    }
+
+    #[test]
+    fn ordinary_code_is_shallow() {
+        let src = "use std::fs;\n\
+            fn main() -> std::io::Result<()> {\n\
+                let v: Vec<Vec<u8>> = vec![vec![-1, -2, -3], vec![4]];\n\
+                if a && !b || c > d { fs::write(\"x\", b\"y\")?; }\n\
+                match x { A | B => {} C => {} _ => f(|a, b| a + b) }\n\
+                Ok(())\n\
+            }\n";
+        assert!(!depth_over(src, 12));
+        let table = format!("const T: [i32; 5000] = [{}];", "-1, ".repeat(5000));
+        assert!(!depth_over(&table, 10));
+        let items = "//! Docs.\n".repeat(2000) + &"pub fn a() -> u8 { 1 }\n".repeat(2000);
+        assert!(!depth_over(&items, 10));
+        let else_ifs = format!("fn f() {{ if a {{ }}{} }}", " else if a { }".repeat(2000));
+        assert!(!depth_over(&else_ifs, 10));
+    }
+
+    #[test]
+    fn chains_without_brackets_are_deep() {
+        for chain in [
+            "!".repeat(600) + "x",
+            "- ".repeat(600) + "x",
+            "move || ".repeat(600) + "x",
+            "move |a, b| ".repeat(600) + "x",
+            "return ".repeat(600) + "x",
+            "a = ".repeat(600) + "x",
+            ".. ".repeat(600) + "x",
+            "return {x} - ".repeat(600) + "x",
+        ] {
+            let src = format!("fn f() {{ let x = {chain}; }}");
+            assert!(depth_over(&src, 500), "{}", &chain[..20]);
+        }
+        for ty in [
+            "fn() -> ".repeat(600) + "u8",
+            "&dyn Fn() -> ".repeat(600) + "u8",
+            "Box<A, ".repeat(600) + "u8" + &">".repeat(600),
+        ] {
+            assert!(depth_over(&format!("type T = {ty};"), 500), "{}", &ty[..20]);
+        }
+    }
+}
