@@ -84,6 +84,9 @@ pub struct Rule {
     pub unless: Unless,
     /// The documentation shown by `scaleout explain`.
     pub docs: Docs,
+    /// Shipped in the binary (it has a page under `docs/rules/`), not a user's rule file.
+    #[serde(skip)]
+    pub builtin: bool,
 }
 
 /// One thing a rule looks for. All given conditions must hold.
@@ -190,6 +193,9 @@ impl Catalogue {
         let mut catalogue = Catalogue::default();
         for (file, text) in EMBEDDED_RULES {
             catalogue.add_file(&format!("rules/{file}"), text)?;
+        }
+        for rule in catalogue.rules.values_mut() {
+            rule.builtin = true;
         }
         Ok(catalogue)
     }

@@ -3,10 +3,10 @@
 use crate::catalogue::{Catalogue, Rule, Severity};
 use crate::engine::Engine;
 use crate::report::{self, human};
-use crate::scan::scan;
+use crate::scan::{scan, ScanResult};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Finds single-instance assumptions: code that works on one server and breaks
 /// when the app runs as several instances behind a load balancer.
@@ -46,9 +46,16 @@ pub struct CheckArgs {
     /// Files or directories to lint.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
-    /// Output format (written to stdout).
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Output format [default: github when GITHUB_ACTIONS=true, else human].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Write the report to this file instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Also print the number of findings per rule and per category (on stderr, or on
+    /// stdout when the report goes to `--output`).
+    #[arg(long)]
+    pub statistics: bool,
     /// Exit with 1 when a finding has at least this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     pub fail_on: FailOn,
@@ -72,6 +79,23 @@ pub enum Format {
     Concise,
     /// One JSON document (schema version 1).
     Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// GitLab Code Quality report.
+    Gitlab,
+}
+
+impl Format {
+    /// The format when `--format` is not given: annotations inside GitHub Actions.
+    pub fn default_for_environment() -> Format {
+        if std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") {
+            Format::Github
+        } else {
+            Format::Human
+        }
+    }
 }
 
 /// Output formats of `rules`.
@@ -211,31 +235,34 @@ fn check(catalogue: &Catalogue, args: CheckArgs) -> u8 {
     let engine = Engine::new(catalogue);
     let result = pool.install(|| scan(&engine, &args.paths, &cwd, threads));
 
-    let text = match args.format {
-        Format::Json => {
-            report::json::render(&result.findings, &result.errors, result.files_scanned)
-        }
-        Format::Concise => report::concise::render(&result.findings),
-        Format::Human => {
-            let color = match args.color {
-                ColorChoice::Always => human::Color::Always,
-                ColorChoice::Never => human::Color::Never,
-                ColorChoice::Auto
-                    if std::io::stdout().is_terminal()
-                        && std::env::var_os("NO_COLOR").is_none() =>
-                {
-                    human::Color::Always
-                }
-                ColorChoice::Auto => human::Color::Never,
-            };
-            human::render(&result.findings, &result.sources, color)
-        }
+    let format = args.format.unwrap_or_else(Format::default_for_environment);
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let text = render(
+        format,
+        &result,
+        catalogue,
+        &cwd,
+        color(args.color, to_terminal),
+    );
+    let written = match &args.output {
+        Some(path) => std::fs::write(path, &text).map_err(|e| {
+            eprintln!("error: cannot write {}: {e}", path.display());
+        }),
+        None => (print(&text) == EXIT_CLEAN).then_some(()).ok_or(()),
     };
-    if print(&text) != EXIT_CLEAN {
+    if written.is_err() {
         return EXIT_ERROR;
     }
+    if args.statistics {
+        let table = report::statistics::render(&result.findings);
+        if args.output.is_some() {
+            print(&table);
+        } else {
+            eprint!("{table}");
+        }
+    }
     if !args.quiet {
-        if args.format != Format::Json {
+        if format != Format::Json {
             eprint!("{}", human::render_errors(&result.errors));
         }
         eprintln!("{}", report::summary_line(&result));
@@ -251,6 +278,43 @@ fn check(catalogue: &Catalogue, args: CheckArgs) -> u8 {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
+    }
+}
+
+fn color(choice: ColorChoice, to_terminal: bool) -> human::Color {
+    match choice {
+        ColorChoice::Always => human::Color::Always,
+        ColorChoice::Never => human::Color::Never,
+        ColorChoice::Auto if to_terminal && std::env::var_os("NO_COLOR").is_none() => {
+            human::Color::Always
+        }
+        ColorChoice::Auto => human::Color::Never,
+    }
+}
+
+/// The report in `format`; `cwd` is what relative paths are relative to.
+fn render(
+    format: Format,
+    result: &ScanResult,
+    catalogue: &Catalogue,
+    cwd: &Path,
+    color: human::Color,
+) -> String {
+    match format {
+        Format::Human => human::render(&result.findings, &result.sources, color),
+        Format::Concise => report::concise::render(&result.findings),
+        Format::Json => {
+            report::json::render(&result.findings, &result.errors, result.files_scanned)
+        }
+        Format::Sarif => report::sarif::render(
+            &result.findings,
+            &result.suppressed,
+            &result.errors,
+            catalogue,
+            cwd,
+        ),
+        Format::Github => report::github::render(&result.findings),
+        Format::Gitlab => report::gitlab::render(&result.findings),
     }
 }
 

@@ -12,7 +12,8 @@ cron.schedule('*/5 * * * *', () => console.log('tick'));
 
 fn scaleout() -> Command {
     let mut cmd = Command::cargo_bin("scaleout").unwrap();
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("GITHUB_ACTIONS");
     cmd
 }
 
@@ -22,7 +23,7 @@ fn sample_project() -> (tempfile::TempDir, Command) {
     std::fs::create_dir(dir.path().join("src")).unwrap();
     std::fs::write(dir.path().join("src/sample.js"), SAMPLE).unwrap();
     let mut cmd = Command::cargo_bin("scaleout").unwrap();
-    cmd.current_dir(dir.path());
+    cmd.current_dir(dir.path()).env_remove("GITHUB_ACTIONS");
     (dir, cmd)
 }
 
