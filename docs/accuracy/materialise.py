@@ -62,7 +62,11 @@ def main():
     parser.add_argument("--mirrors", default="/work/.mirror")
     parser.add_argument("--only", nargs="*", default=[])
     args = parser.parse_args()
-    for repo in load_repos():
+    repos = load_repos()
+    unknown = set(args.only) - {r["repo"] for r in repos}
+    if unknown:
+        raise SystemExit(f"not in repos.toml: {', '.join(sorted(unknown))}")
+    for repo in repos:
         if args.only and repo["repo"] not in args.only:
             continue
         slug = repo["repo"].replace("/", "__")

@@ -244,7 +244,12 @@ def main():
         print(f"error: no scaleout binary at {args.scaleout} (cargo build --release)",
               file=sys.stderr)
         return 2
-    selected = [r for r in load_repos()
+    repos = load_repos()
+    unknown = set(args.only) - {r["repo"] for r in repos}
+    if unknown:
+        print(f"error: not in repos.toml: {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
+    selected = [r for r in repos
                 if (not args.only or r["repo"] in args.only)
                 and (not args.role or r["role"] == args.role)]
     results, failed = [], False
