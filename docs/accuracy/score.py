@@ -65,9 +65,9 @@ def slug(repo):
     return repo.replace("/", "__")
 
 
-def load_labels(language, repo):
+def load_labels(labels_dir, language, repo):
     """The label rows of one repository (empty when it has no label file yet)."""
-    path = os.path.join(HERE, "labels", language, slug(repo) + ".tsv")
+    path = os.path.join(labels_dir, language, slug(repo) + ".tsv")
     if not os.path.exists(path):
         return []
     with open(path, newline="", encoding="utf-8") as f:
@@ -140,7 +140,7 @@ def score_repo(repo, args):
     except (RuntimeError, json.JSONDecodeError, OSError) as e:
         print(f"error: {repo['repo']}: {e}", file=sys.stderr)
         return None
-    labels = load_labels(repo["language"], repo["repo"])
+    labels = load_labels(args.labels, repo["language"], repo["repo"])
     matched, unlabelled, lost = match(report["findings"], labels)
     return {
         "repo": repo,
@@ -231,6 +231,8 @@ def main():
     parser.add_argument("--scaleout", default=os.path.join(HERE, "..", "..", "target",
                                                            "release", "scaleout"),
                         help="the scaleout binary (default: target/release/scaleout)")
+    parser.add_argument("--repos", default=os.path.join(HERE, "repos.toml"),
+                        help="the repository list (labels/ beside it; default: this folder's)")
     parser.add_argument("--only", nargs="*", default=[], help="score only these owner/name")
     parser.add_argument("--role", choices=["tune", "measure"], help="score only this set")
     parser.add_argument("--reveal-measure", action="store_true",
@@ -240,11 +242,12 @@ def main():
     parser.add_argument("--markdown", action="store_true", help="print the tables as Markdown")
     args = parser.parse_args()
     args.scaleout = os.path.abspath(args.scaleout)
+    args.labels = os.path.join(os.path.dirname(os.path.abspath(args.repos)), "labels")
     if not os.path.exists(args.scaleout):
         print(f"error: no scaleout binary at {args.scaleout} (cargo build --release)",
               file=sys.stderr)
         return 2
-    repos = load_repos()
+    repos = load_repos(args.repos)
     unknown = set(args.only) - {r["repo"] for r in repos}
     if unknown:
         print(f"error: not in repos.toml: {', '.join(sorted(unknown))}", file=sys.stderr)
