@@ -8,8 +8,8 @@ DIR holds the repositories of repos.toml checked out at their judged commits as
 DIR/<owner>__<name> (materialise.py does that, see fetch.md). For each one the script runs
 `scaleout check . --format json` inside it, matches every finding to a label by fingerprint
 (fallback: same rule, path and snippet), and prints per-repository and per-language
-TP/FP/precision for the tune and the measure sets separately, the FP kinds still reported,
-the unlabelled new findings (to judge and add to the labels) and the lost TPs (labelled TP,
+TP/FP/precision for the tune and the measure sets separately, the FP kinds still reported and
+the precision per rule (tune set), the unlabelled new findings (to judge and add to the labels) and the lost TPs (labelled TP,
 no longer reported).
 
 Precision counts the labelled findings that are still reported: TP / (TP + FP). Unlabelled
@@ -149,6 +149,7 @@ def score_repo(repo, args):
         "tp": sum(1 for _, l in matched if l["verdict"] == "TP"),
         "fp": sum(1 for _, l in matched if l["verdict"] == "FP"),
         "fp_kinds": collections.Counter(l["kind"] for _, l in matched if l["verdict"] == "FP"),
+        "by_rule": collections.Counter((l["rule_id"], l["verdict"]) for _, l in matched),
         "unlabelled": unlabelled,
         "lost_tp": [l for l in lost if l["verdict"] == "TP"],
         "gone_fp": sum(1 for l in lost if l["verdict"] == "FP"),
@@ -199,14 +200,25 @@ def render(header, rows, markdown):
 
 
 def print_details(results, reveal_measure):
-    """FP kinds still reported, unlabelled findings and lost TPs."""
-    kinds = collections.Counter()
-    for r in results:
+    """FP kinds and per-rule counts of the tune set, unlabelled findings and lost TPs."""
+    shown = [r for r in results if reveal_measure or r["repo"]["role"] == "tune"]
+    scope = "all repositories" if reveal_measure else "tune repositories"
+    kinds, rules = collections.Counter(), collections.Counter()
+    for r in shown:
         kinds.update(r["fp_kinds"])
+        rules.update(r["by_rule"])
     if kinds:
-        print("FP kinds still reported (all repositories):")
+        print(f"FP kinds still reported ({scope}):")
         for kind, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])):
             print(f"  {n:4}  {kind}")
+        print()
+    if rules:
+        print(f"Per rule ({scope}):")
+        names = sorted({rule for rule, _ in rules},
+                       key=lambda rule: (-rules[(rule, "FP")], rule))
+        render(["rule", "TP", "FP", "precision"],
+               [[rule, rules[(rule, "TP")], rules[(rule, "FP")],
+                 precision(rules[(rule, "TP")], rules[(rule, "FP")])] for rule in names], False)
         print()
     for r in results:
         name = r["repo"]["repo"]
