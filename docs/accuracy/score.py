@@ -9,8 +9,8 @@ DIR/<owner>__<name> (materialise.py does that, see fetch.md). For each one the s
 `scaleout check . --format json` inside it, matches every finding to a label by fingerprint
 (fallback: same rule, path and snippet), and prints per-repository and per-language
 TP/FP/precision for the tune and the measure sets separately, the FP kinds still reported and
-the precision per rule (tune set), the unlabelled new findings (to judge and add to the labels) and the lost TPs (labelled TP,
-no longer reported).
+the precision per rule (tune set), the unlabelled new findings (to judge and add to the
+labels) and the lost TPs (labelled TP, no longer reported).
 
 Precision counts the labelled findings that are still reported: TP / (TP + FP). Unlabelled
 findings are listed, not counted, until someone judges them.
