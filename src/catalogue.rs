@@ -188,6 +188,10 @@ pub struct Unless {
     /// Every path argument is in the temporary directory (scratch files).
     #[serde(default)]
     pub temp_paths: bool,
+    /// Every path argument is this instance's own cache, log, pid/lock file or self-signed
+    /// certificate, or in the temporary directory.
+    #[serde(default)]
+    pub instance_paths: bool,
 }
 
 /// The documentation sections every rule must have.

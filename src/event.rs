@@ -37,6 +37,10 @@ pub enum Arg {
     /// A path in the system's temporary directory (`os.tmpdir()`, `Path.GetTempPath()`,
     /// `std::env::temp_dir()`, a `tmp`/`temp` name): scratch space, not shared state.
     TempPath,
+    /// A path whose names say it belongs to this instance alone: its own cache (thumbnails,
+    /// transcodes), log file, pid or lock file, self-signed certificate
+    /// (see `frontend::words::is_instance_path_text`).
+    InstancePath,
 }
 
 /// One property of an object-literal argument: `client: 'sqlite3'`.

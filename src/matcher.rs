@@ -103,7 +103,7 @@ fn arg_is_any(arg: &Arg, values: &[String]) -> bool {
     match arg {
         Arg::Member(candidates) => candidates.iter().any(|c| values.contains(c)),
         Arg::Str(s) => values.contains(s),
-        Arg::Object(_) | Arg::Other { .. } | Arg::TempPath => false,
+        Arg::Object(_) | Arg::Other { .. } | Arg::TempPath | Arg::InstancePath => false,
     }
 }
 
@@ -147,7 +147,7 @@ fn pattern_holds(pattern: &Pattern, event: &Event, facts: &FileFacts) -> bool {
     if let Some(index) = pattern.path_arg {
         let path_like = matches!(
             event.args.get(index),
-            Some(Arg::Str(_) | Arg::Other { path_like: true } | Arg::TempPath)
+            Some(Arg::Str(_) | Arg::Other { path_like: true } | Arg::TempPath | Arg::InstancePath)
         );
         if !path_like {
             return false;
@@ -202,13 +202,14 @@ fn glob_contains(set: &BTreeSet<String>, patterns: &[String]) -> bool {
     })
 }
 
-/// The first argument is a temporary path and no other argument is another path
-/// (`rename(tmp, "uploads/a.png")` still moves a file into shared state).
-fn only_temp_paths(event: &Event) -> bool {
-    matches!(event.args.first(), Some(Arg::TempPath))
+/// The first argument is a path with one of `purposes` and no other argument is another
+/// path (`rename(tmp, "uploads/a.png")` still moves a file into shared state).
+fn only_paths_of(event: &Event, purposes: &[Arg]) -> bool {
+    event.args.first().is_some_and(|a| purposes.contains(a))
         && !event.args[1..].iter().any(|a| match a {
             Arg::Str(s) => s.contains(['/', '\\']),
             Arg::Other { path_like } => *path_like,
+            Arg::InstancePath | Arg::TempPath => !purposes.contains(a),
             _ => false,
         })
 }
@@ -220,7 +221,8 @@ fn mitigated(unless: &Unless, event: &Event, facts: &FileFacts) -> bool {
         .any(|&c| has_context(event, facts, c))
         || (!unless.args_any.is_empty()
             && event.args.iter().any(|a| arg_is_any(a, &unless.args_any)))
-        || (unless.temp_paths && only_temp_paths(event))
+        || (unless.temp_paths && only_paths_of(event, &[Arg::TempPath]))
+        || (unless.instance_paths && only_paths_of(event, &[Arg::TempPath, Arg::InstancePath]))
         || mentions_any(&event.args_text, &unless.args_text_any)
         || unless
             .object_values_any

@@ -174,3 +174,69 @@ pub fn is_temp_name(name: &str) -> bool {
             .is_some_and(|c| c.is_ascii_lowercase())
     })
 }
+
+/// Words in a path expression saying the file belongs to this instance alone: a cache of
+/// derived data (thumbnails, transcodes, downloaded copies: rebuilt on a miss), its own log
+/// file, pid or lock file, a self-signed certificate. Whole words of identifiers and string
+/// literals (`cachePath`, `THUMB_DIR`, `logFilePath`, `SELF_SIGNED_KEY`); bare `log`/`logs`
+/// are absent, since a `logs` folder may hold the application's data (chat logs).
+const INSTANCE_PATH_WORDS: &[&str] = &[
+    "cache",
+    "cached",
+    "thumb",
+    "thumbnail",
+    "transcode",
+    "transcoded",
+    "transcoding",
+    "logfile",
+    "errorlog",
+    "pid",
+    "pidfile",
+    "lockfile",
+    "selfsigned",
+];
+
+/// Words that make a path shared data even beside an instance word: an upload's thumbnail
+/// (`uploads/thumbs`), an attachment's preview, an audit log, a lock file in an export folder.
+const SHARED_DATA_WORDS: &[&str] = &[
+    "upload",
+    "attachment",
+    "avatar",
+    "document",
+    "export",
+    "backup",
+    "audit",
+    "setting",
+    "config",
+    "plugin",
+];
+
+/// Whether a path expression names shared data (`uploads`, `attachments`, an audit log), so
+/// no instance word around it (`thumbPath`) makes it this instance's own.
+pub fn names_shared_data(text: &str) -> bool {
+    has_word(text, SHARED_DATA_WORDS)
+}
+
+/// File extensions of an instance's own log, pid and lock files (`"app.log"`, `'.pid'`).
+const INSTANCE_PATH_EXTENSIONS: &[&str] = &[".log", ".pid", ".lock"];
+
+/// Whether the source text of a path expression (or of the value a variable was given)
+/// names this instance's own cache, log, pid/lock file or self-signed certificate.
+pub fn is_instance_path_text(text: &str) -> bool {
+    if names_shared_data(text) {
+        return false;
+    }
+    if has_word(text, INSTANCE_PATH_WORDS) {
+        return true;
+    }
+    let lower = text.to_ascii_lowercase();
+    INSTANCE_PATH_EXTENSIONS.iter().any(|ext| {
+        lower.match_indices(ext).any(|(i, _)| {
+            // A literal ending there: `"app.log"`, not `console.log(` or `mutex.lock()`.
+            lower[i + ext.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| matches!(c, '"' | '\'' | '`'))
+        })
+    })
+}

@@ -11,7 +11,7 @@ use super::walk::Walker;
 use super::MAX_SCAN;
 use crate::event::{Arg, MAX_ARGS_TEXT};
 use crate::frontend::tree::text;
-use crate::frontend::words::is_temp_name;
+use crate::frontend::words::{self, is_temp_name};
 use tree_sitter::Node;
 
 /// Calls that return a temporary path; arguments derived from them are `Arg::TempPath`.
@@ -131,6 +131,9 @@ impl Walker<'_, '_> {
             || enclosing_type_name(expr, self.src).is_some_and(is_temp_name) && self.path_like(expr)
         {
             return Arg::TempPath;
+        }
+        if self.is_instance_path(expr) {
+            return Arg::InstancePath;
         }
         match expr.kind() {
             "member_access_expression" => {
@@ -307,6 +310,40 @@ impl Walker<'_, '_> {
         found
     }
 
+    /// Whether an expression names this instance's own cache, log, pid/lock file or
+    /// certificate (`cachePath`, `Path.Combine(_paths.CachePath, id)`, `$"{name}.log"`), or
+    /// uses a variable initialised or assigned from one.
+    pub(super) fn is_instance_path(&self, expr: Node<'_>) -> bool {
+        let var = (expr.kind() == "identifier")
+            .then(|| self.lookup(text(expr, self.src)))
+            .flatten();
+        if var.is_some_and(|v| v.shared) {
+            return false;
+        }
+        if words::is_instance_path_text(text(expr, self.src)) {
+            return true;
+        }
+        let mut found = false;
+        let mut seen = 0usize;
+        for_each_node(expr, |node| {
+            seen += 1;
+            if found || seen > MAX_SCAN {
+                return false;
+            }
+            match node.kind() {
+                "identifier" => {
+                    found = self
+                        .lookup(text(node, self.src))
+                        .is_some_and(|v| v.instance);
+                    false
+                }
+                "lambda_expression" | "anonymous_method_expression" => false,
+                _ => true,
+            }
+        });
+        found
+    }
+
     /// `path = Path.Combine(Path.GetTempPath(), name)` after the declaration: the variable
     /// now holds a temporary path.
     pub(super) fn note_assignment(&mut self, node: Node<'_>) {
@@ -321,8 +358,13 @@ impl Walker<'_, '_> {
                 .child_by_field_name("operator")
                 .map(|o| text(o, self.src))
                 != Some("=")
-            || !self.is_temp_path(unwrap_expr(right))
         {
+            return;
+        }
+        let right = unwrap_expr(right);
+        let temp = self.is_temp_path(right);
+        let instance = !temp && self.is_instance_path(right);
+        if !temp && !instance {
             return;
         }
         let name = text(left, self.src);
@@ -332,7 +374,8 @@ impl Walker<'_, '_> {
             .rev()
             .find_map(|scope| scope.get_mut(name))
         {
-            var.temp = true;
+            var.temp |= temp;
+            var.instance |= instance;
         }
     }
 

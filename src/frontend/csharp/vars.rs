@@ -4,6 +4,7 @@ use super::args::path_like_name;
 use super::syntax::{dotted, initializer, type_name, unwrap_expr};
 use super::walk::Walker;
 use crate::frontend::tree::text;
+use crate::frontend::words;
 use std::collections::HashMap;
 use tree_sitter::Node;
 
@@ -16,6 +17,10 @@ pub(super) struct VarInfo {
     pub(super) path_like: bool,
     /// It holds a path in the temporary directory.
     pub(super) temp: bool,
+    /// It holds a path of this instance's own cache, log, pid/lock file or certificate.
+    pub(super) instance: bool,
+    /// Its value names shared data (`Path.Combine(root, "uploads", ...)`), whatever its name.
+    pub(super) shared: bool,
 }
 
 impl Walker<'_, '_> {
@@ -75,6 +80,8 @@ impl Walker<'_, '_> {
         let init = init.map(unwrap_expr);
         let ty = ty.or_else(|| init.and_then(|i| self.expression_type(i)));
         let temp = init.is_some_and(|i| self.is_temp_path(i));
+        let instance = init.is_some_and(|i| self.is_instance_path(i));
+        let shared = init.is_some_and(|i| words::names_shared_data(text(i, self.src)));
         let path_like = match (&ty, init) {
             (Some(t), _) if !is_string_type(t) => false,
             (_, Some(i)) if self.path_like(i) => true,
@@ -84,6 +91,8 @@ impl Walker<'_, '_> {
             ty,
             path_like,
             temp,
+            instance,
+            shared,
         }
     }
 

@@ -433,10 +433,23 @@ impl Emitter<'_> {
         if arg.kind() == "identifier" {
             match self.scopes.lookup(source, arg.start_byte()) {
                 Some(Binding::TempPath) => return Arg::TempPath,
+                Some(Binding::InstancePath) => return Arg::InstancePath,
                 Some(Binding::Object(keys)) => return Arg::Object(keys.clone()),
                 _ => {}
             }
         }
+        let fact = self.plain_arg_fact(arg);
+        if matches!(fact, Arg::Other { .. })
+            && crate::frontend::words::is_instance_path_text(source)
+        {
+            return Arg::InstancePath;
+        }
+        fact
+    }
+
+    /// What an argument that is neither temporary nor a literal is: an object, a module
+    /// member, or a value that may be a path.
+    fn plain_arg_fact(&self, arg: Node<'_>) -> Arg {
         match arg.kind() {
             "object" => Arg::Object(object_props(arg, self.src, self.scopes)),
             "member_expression" => match self.scopes.path_of(arg, self.src) {

@@ -98,6 +98,9 @@ pub(super) enum Binding {
     Delay,
     /// A local holding a path in the temporary directory (`const f = await tmpFile()`).
     TempPath,
+    /// A local holding a path of this instance's own cache, log, pid/lock file or certificate
+    /// (`const cacheFile = path.join(dir, 'thumbs', id)`).
+    InstancePath,
     /// A local initialised with an object literal with these properties (`const sess = { secret }`),
     /// so `session(sess)` can be checked like `session({ secret })`.
     Object(Vec<Property>),
@@ -427,6 +430,20 @@ pub(super) fn value_binding(value: Node<'_>, src: &str, scopes: &Scopes) -> Bind
     if value.kind() == "object" {
         return Binding::Object(object_props(value, src, scopes));
     }
+    let binding = module_or_local(value, src, scopes);
+    let path_value = match &binding {
+        Binding::Local => true,
+        Binding::Module(p) => p.starts_with("path.") || p.starts_with("path/posix."),
+        _ => false,
+    };
+    if path_value && crate::frontend::words::is_instance_path_text(text(value, src)) {
+        return Binding::InstancePath;
+    }
+    binding
+}
+
+/// The module member a value stands for, or a plain local.
+fn module_or_local(value: Node<'_>, src: &str, scopes: &Scopes) -> Binding {
     match value.kind() {
         "identifier"
         | "member_expression"

@@ -14,6 +14,9 @@ pub(super) enum Binding {
     /// A `let` binding holding a path in the temporary directory
     /// (`let scratch = std::env::temp_dir().join(name)`); value namespace only.
     TempPath,
+    /// A `let` binding holding a path of this instance's own cache, log, pid/lock file or
+    /// certificate (`let path = cache_dir.join(id)`); value namespace only.
+    InstancePath,
     /// A `let` binding or parameter (value namespace only). When it holds a builder
     /// (`let mut o = OpenOptions::new()`), the builder's type and the calls made on it.
     Value(Option<Builder>),
@@ -141,7 +144,13 @@ impl Scopes {
     pub fn lookup(&self, name: &str, value: bool) -> Option<&Binding> {
         self.visible()
             .filter_map(|scope| scope.names.get(name))
-            .find(|b| value || !matches!(b, Binding::Value(_) | Binding::TempPath))
+            .find(|b| {
+                value
+                    || !matches!(
+                        b,
+                        Binding::Value(_) | Binding::TempPath | Binding::InstancePath
+                    )
+            })
     }
 
     /// The builder held by variable `name`, if it is one.
@@ -163,6 +172,11 @@ impl Scopes {
             }
             _ => false,
         }
+    }
+
+    /// Whether variable `name` holds a path of this instance's own cache, log or certificate.
+    pub fn is_instance_var(&self, name: &str) -> bool {
+        matches!(self.lookup(name, true), Some(Binding::InstancePath))
     }
 
     /// Appends builder calls to the variable `name` (which must hold a builder).
@@ -200,7 +214,9 @@ impl Scopes {
                 }
                 Resolved::Targets(with_aliases(vec![path]))
             }
-            Some(Binding::Item | Binding::Value(_) | Binding::TempPath) => Resolved::Local,
+            Some(Binding::Item | Binding::Value(_) | Binding::TempPath | Binding::InstancePath) => {
+                Resolved::Local
+            }
             None => {
                 let joined = segments.join("::");
                 let mut targets: Vec<String> = self

@@ -598,3 +598,16 @@ fn timers_of_one_connection_are_per_instance() {
         .collect();
     assert_eq!(per, vec![(3, true), (5, true), (6, false)]);
 }
+
+#[test]
+fn instance_paths() {
+    let src = "use std::fs;\nuse std::path::Path;\nconst SELF_SIGNED_KEY: &str = \"k.pem\";\nfn a(cache_dir: &Path, root: &Path) {\n    fs::write(SELF_SIGNED_KEY, b);\n    let page = cache_dir.join(format!(\"{slug}.html\"));\n    fs::write(&page, b);\n    fs::write(root.join(\"uploads\").join(\"thumbs\"), b);\n    fs::write(root.join(\"a.png\"), b);\n    fs::write(\"app.log\", b);\n}\n";
+    let first: Vec<_> = hits(src, "std::fs::write")
+        .into_iter()
+        .map(|(l, e)| (l, e.args[0] == Arg::InstancePath))
+        .collect();
+    assert_eq!(
+        first,
+        [(5, true), (7, true), (8, false), (9, false), (10, false)]
+    );
+}

@@ -231,6 +231,11 @@ impl<'t> Walker<'t> {
         }
     }
 
+    /// The source text in `range`, or nothing when it is not on character boundaries.
+    pub fn source(&self, range: std::ops::Range<usize>) -> &str {
+        self.text.get(range).unwrap_or("")
+    }
+
     /// Byte offset of a proc-macro2 position.
     pub fn offset(&self, at: LineColumn) -> usize {
         if at.line == 0 {
@@ -564,6 +569,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_local(&mut self, local: &'ast syn::Local) {
         let mut builder = None;
         let mut temp = false;
+        let mut instance = false;
         if let Some(init) = &local.init {
             let saved = self.ctx;
             // `let mut heartbeat = interval(..)`, `let metrics_task = tokio::spawn(..)`.
@@ -579,6 +585,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             self.visit_expr(&init.expr);
             self.ctx = saved;
             temp = self.is_temp_expr(&init.expr);
+            instance = !temp && self.is_instance_expr(&init.expr);
             if let Some((_, diverge)) = &init.diverge {
                 let saved = self.ctx;
                 // `let Ok(conn) = connect() else { sleep(..); continue };` handles a failure.
@@ -594,10 +601,17 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.bind_pat(&local.pat);
         if let Some(name) = simple_binding(&local.pat) {
             // A typed `NamedTempFile` stays a builder: its `persist(dest)` writes for good.
-            if let Some(b) = builder {
-                self.scopes.bind(name, Binding::Value(Some(b)));
-            } else if temp {
-                self.scopes.bind(name, Binding::TempPath);
+            // A path built from a `&Path` keeps its purpose rather than its type.
+            let path_type = builder
+                .as_ref()
+                .is_some_and(|b| matches!(b.ty.rsplit("::").next(), Some("Path" | "PathBuf")));
+            match builder {
+                Some(b) if !(path_type && (temp || instance)) => {
+                    self.scopes.bind(name, Binding::Value(Some(b)));
+                }
+                _ if temp => self.scopes.bind(name, Binding::TempPath),
+                _ if instance => self.scopes.bind(name, Binding::InstancePath),
+                _ => {}
             }
         }
     }

@@ -4,6 +4,7 @@ use super::{segments, Walker, ARG_DEPTH};
 use crate::event::Arg;
 use crate::frontend::rust::scope::Resolved;
 use crate::frontend::rust::words;
+use syn::spanned::Spanned;
 use syn::Expr;
 
 impl Walker<'_> {
@@ -57,6 +58,40 @@ impl Walker<'_> {
         false
     }
 
+    /// Whether an expression names this instance's own cache, log, pid/lock file or
+    /// certificate (`SELF_SIGNED_KEY`, `cache_dir.join(id)`, `"app.pid"`), or is a variable
+    /// bound to one.
+    pub(super) fn is_instance_expr(&self, expr: &Expr) -> bool {
+        let span = expr.span();
+        let (start, end) = (self.offset(span.start()), self.offset(span.end()));
+        let text = self.source(start..end);
+        if crate::frontend::words::is_instance_path_text(text) {
+            return true;
+        }
+        let mut e = expr;
+        for _ in 0..ARG_DEPTH {
+            e = match e {
+                Expr::Reference(r) => &r.expr,
+                Expr::Paren(p) => &p.expr,
+                Expr::Group(g) => &g.expr,
+                Expr::MethodCall(m) => &m.receiver,
+                Expr::Path(p) => {
+                    return p.path.segments.last().is_some_and(|last| {
+                        let name = last.ident.to_string();
+                        crate::frontend::words::is_instance_path_text(&name)
+                            || (p.path.segments.len() == 1 && self.scopes.is_instance_var(&name))
+                    })
+                }
+                Expr::Field(f) => {
+                    return matches!(&f.member, syn::Member::Named(n)
+                        if crate::frontend::words::is_instance_path_text(&n.to_string()))
+                }
+                _ => return false,
+            };
+        }
+        false
+    }
+
     /// `format!("/tmp/{id}")` or `format!("{}/{}", tmp_dir, name)`: a path built in the
     /// temporary directory.
     fn is_temp_format(&self, mac: &syn::Macro) -> bool {
@@ -88,6 +123,9 @@ impl Walker<'_> {
     pub(super) fn arg_fact(&self, arg: &Expr) -> Arg {
         if self.is_temp_expr(arg) {
             return Arg::TempPath;
+        }
+        if !matches!(arg, Expr::Lit(_)) && self.is_instance_expr(arg) {
+            return Arg::InstancePath;
         }
         let mut e = arg;
         for _ in 0..ARG_DEPTH {
