@@ -317,8 +317,8 @@ impl Walker<'_, '_> {
         let var = (expr.kind() == "identifier")
             .then(|| self.lookup(text(expr, self.src)))
             .flatten();
-        if var.is_some_and(|v| v.shared) {
-            return false;
+        if let Some(var) = var.filter(|v| v.valued) {
+            return var.instance;
         }
         if words::is_instance_path_text(text(expr, self.src)) {
             return true;

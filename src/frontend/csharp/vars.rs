@@ -1,7 +1,7 @@
 //! Variables in scope (locals, parameters, fields, properties) and what they hold.
 
 use super::args::path_like_name;
-use super::syntax::{dotted, initializer, type_name, unwrap_expr};
+use super::syntax::{dotted, first_child_of_kind, initializer, type_name, unwrap_expr};
 use super::walk::Walker;
 use crate::frontend::tree::text;
 use crate::frontend::words;
@@ -19,8 +19,9 @@ pub(super) struct VarInfo {
     pub(super) temp: bool,
     /// It holds a path of this instance's own cache, log, pid/lock file or certificate.
     pub(super) instance: bool,
-    /// Its value names shared data (`Path.Combine(root, "uploads", ...)`), whatever its name.
-    pub(super) shared: bool,
+    /// Its value is known (a local's initialiser, a property's `=> value`): its purpose comes
+    /// from that value, not from its name (a `CachePath` property that holds `device.txt`).
+    pub(super) valued: bool,
 }
 
 impl Walker<'_, '_> {
@@ -31,7 +32,14 @@ impl Walker<'_, '_> {
             let ty = node
                 .child_by_field_name("type")
                 .and_then(|t| type_name(t, self.src));
-            let info = self.var_info(name, ty, None);
+            // `string CachePath => Path.Combine(root, "device.txt");`
+            let value = node.child_by_field_name("value").or_else(|| {
+                first_child_of_kind(node, "arrow_expression_clause")
+                    .and_then(|arrow| arrow.named_child(0))
+            });
+            let mut info = self.var_info(name, ty, value);
+            // A member's value says what it holds, whatever its name.
+            info.instance = value.is_some_and(|v| self.is_instance_path(unwrap_expr(v)));
             members.insert(name.to_string(), info);
         }
     }
@@ -80,8 +88,11 @@ impl Walker<'_, '_> {
         let init = init.map(unwrap_expr);
         let ty = ty.or_else(|| init.and_then(|i| self.expression_type(i)));
         let temp = init.is_some_and(|i| self.is_temp_path(i));
-        let instance = init.is_some_and(|i| self.is_instance_path(i));
-        let shared = init.is_some_and(|i| words::names_shared_data(text(i, self.src)));
+        // `var thumbPath = Path.Combine(root, "uploads", ...)` holds an upload whatever its name.
+        let instance = init.is_some_and(|i| {
+            !words::names_shared_data(text(i, self.src))
+                && (self.is_instance_path(i) || words::is_instance_path_text(name))
+        });
         let path_like = match (&ty, init) {
             (Some(t), _) if !is_string_type(t) => false,
             (_, Some(i)) if self.path_like(i) => true,
@@ -92,7 +103,7 @@ impl Walker<'_, '_> {
             path_like,
             temp,
             instance,
-            shared,
+            valued: init.is_some(),
         }
     }
 
