@@ -439,7 +439,13 @@ impl Emitter<'_> {
             }
         }
         let fact = self.plain_arg_fact(arg);
-        if matches!(fact, Arg::Other { .. })
+        let shared = arg.kind() == "identifier"
+            && matches!(
+                self.scopes.lookup(source, arg.start_byte()),
+                Some(Binding::SharedPath)
+            );
+        if !shared
+            && matches!(fact, Arg::Other { .. })
             && crate::frontend::words::is_instance_path_text(source)
         {
             return Arg::InstancePath;

@@ -101,6 +101,9 @@ pub(super) enum Binding {
     /// A local holding a path of this instance's own cache, log, pid/lock file or certificate
     /// (`const cacheFile = path.join(dir, 'thumbs', id)`).
     InstancePath,
+    /// A local holding a path that names shared data (`path.join(root, 'uploads', name)`):
+    /// its name (`thumbPath`) does not make it this instance's own.
+    SharedPath,
     /// A local initialised with an object literal with these properties (`const sess = { secret }`),
     /// so `session(sess)` can be checked like `session({ secret })`.
     Object(Vec<Property>),
@@ -436,6 +439,9 @@ pub(super) fn value_binding(value: Node<'_>, src: &str, scopes: &Scopes) -> Bind
         Binding::Module(p) => p.starts_with("path.") || p.starts_with("path/posix."),
         _ => false,
     };
+    if path_value && crate::frontend::words::names_shared_data(text(value, src)) {
+        return Binding::SharedPath;
+    }
     if path_value && crate::frontend::words::is_instance_path_text(text(value, src)) {
         return Binding::InstancePath;
     }

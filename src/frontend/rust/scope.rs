@@ -17,6 +17,9 @@ pub(super) enum Binding {
     /// A `let` binding holding a path of this instance's own cache, log, pid/lock file or
     /// certificate (`let path = cache_dir.join(id)`); value namespace only.
     InstancePath,
+    /// A `let` binding holding a path that names shared data (`root.join("uploads")`): its
+    /// name (`thumbnail`) does not make it this instance's own; value namespace only.
+    SharedPath,
     /// A `let` binding or parameter (value namespace only). When it holds a builder
     /// (`let mut o = OpenOptions::new()`), the builder's type and the calls made on it.
     Value(Option<Builder>),
@@ -148,7 +151,10 @@ impl Scopes {
                 value
                     || !matches!(
                         b,
-                        Binding::Value(_) | Binding::TempPath | Binding::InstancePath
+                        Binding::Value(_)
+                            | Binding::TempPath
+                            | Binding::InstancePath
+                            | Binding::SharedPath
                     )
             })
     }
@@ -177,6 +183,11 @@ impl Scopes {
     /// Whether variable `name` holds a path of this instance's own cache, log or certificate.
     pub fn is_instance_var(&self, name: &str) -> bool {
         matches!(self.lookup(name, true), Some(Binding::InstancePath))
+    }
+
+    /// Whether variable `name` holds a path that names shared data.
+    pub fn is_shared_var(&self, name: &str) -> bool {
+        matches!(self.lookup(name, true), Some(Binding::SharedPath))
     }
 
     /// Appends builder calls to the variable `name` (which must hold a builder).
@@ -214,9 +225,13 @@ impl Scopes {
                 }
                 Resolved::Targets(with_aliases(vec![path]))
             }
-            Some(Binding::Item | Binding::Value(_) | Binding::TempPath | Binding::InstancePath) => {
-                Resolved::Local
-            }
+            Some(
+                Binding::Item
+                | Binding::Value(_)
+                | Binding::TempPath
+                | Binding::InstancePath
+                | Binding::SharedPath,
+            ) => Resolved::Local,
             None => {
                 let joined = segments.join("::");
                 let mut targets: Vec<String> = self

@@ -570,6 +570,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let mut builder = None;
         let mut temp = false;
         let mut instance = false;
+        let mut shared = false;
         if let Some(init) = &local.init {
             let saved = self.ctx;
             // `let mut heartbeat = interval(..)`, `let metrics_task = tokio::spawn(..)`.
@@ -586,6 +587,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             self.ctx = saved;
             temp = self.is_temp_expr(&init.expr);
             instance = !temp && self.is_instance_expr(&init.expr);
+            shared = self.names_shared_data(&init.expr);
             if let Some((_, diverge)) = &init.diverge {
                 let saved = self.ctx;
                 // `let Ok(conn) = connect() else { sleep(..); continue };` handles a failure.
@@ -606,11 +608,12 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 .as_ref()
                 .is_some_and(|b| matches!(b.ty.rsplit("::").next(), Some("Path" | "PathBuf")));
             match builder {
-                Some(b) if !(path_type && (temp || instance)) => {
+                Some(b) if !(path_type && (temp || instance || shared)) => {
                     self.scopes.bind(name, Binding::Value(Some(b)));
                 }
                 _ if temp => self.scopes.bind(name, Binding::TempPath),
                 _ if instance => self.scopes.bind(name, Binding::InstancePath),
+                _ if shared => self.scopes.bind(name, Binding::SharedPath),
                 _ => {}
             }
         }

@@ -62,10 +62,19 @@ impl Walker<'_> {
     /// certificate (`SELF_SIGNED_KEY`, `cache_dir.join(id)`, `"app.pid"`), or is a variable
     /// bound to one.
     pub(super) fn is_instance_expr(&self, expr: &Expr) -> bool {
-        let span = expr.span();
-        let (start, end) = (self.offset(span.start()), self.offset(span.end()));
-        let text = self.source(start..end);
-        if crate::frontend::words::is_instance_path_text(text) {
+        let mut inner = expr;
+        while let Expr::Reference(r) = inner {
+            inner = &r.expr;
+        }
+        if let Expr::Path(p) = inner {
+            if p.path
+                .get_ident()
+                .is_some_and(|i| self.scopes.is_shared_var(&i.to_string()))
+            {
+                return false;
+            }
+        }
+        if crate::frontend::words::is_instance_path_text(self.expr_text(expr)) {
             return true;
         }
         let mut e = expr;
@@ -90,6 +99,17 @@ impl Walker<'_> {
             };
         }
         false
+    }
+
+    /// Whether an expression's source text names shared data (`root.join("uploads")`).
+    pub(super) fn names_shared_data(&self, expr: &Expr) -> bool {
+        crate::frontend::words::names_shared_data(self.expr_text(expr))
+    }
+
+    /// The source text of an expression (its first token where spans cannot be joined).
+    fn expr_text(&self, expr: &Expr) -> &str {
+        let span = expr.span();
+        self.source(self.offset(span.start())..self.offset(span.end()))
     }
 
     /// `format!("/tmp/{id}")` or `format!("{}/{}", tmp_dir, name)`: a path built in the
