@@ -5,11 +5,13 @@
 
 use crate::event::{Context, EventKind};
 use crate::frontend::Language;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// The four kinds of single-instance assumption.
+/// The four kinds of single-instance assumption, and `suppression` for the rules that
+/// audit suppression comments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Category {
@@ -21,9 +23,21 @@ pub enum Category {
     CronLibrary,
     /// State held in this process's memory and treated as shared.
     InMemoryState,
+    /// A suppression comment that needs attention (silences nothing, names an unknown rule,
+    /// gives no reason). Its rules have no `[[match]]`: the suppression checker raises them.
+    Suppression,
 }
 
 impl Category {
+    /// Every category, in the order reports list them.
+    pub const ALL: [Category; 5] = [
+        Category::LocalDiskWrite,
+        Category::InProcessTimer,
+        Category::CronLibrary,
+        Category::InMemoryState,
+        Category::Suppression,
+    ];
+
     /// The id used in rule files and output.
     pub fn name(self) -> &'static str {
         match self {
@@ -31,12 +45,15 @@ impl Category {
             Category::InProcessTimer => "in-process-timer",
             Category::CronLibrary => "cron-library",
             Category::InMemoryState => "in-memory-state",
+            Category::Suppression => "suppression",
         }
     }
 }
 
 /// How serious a finding is; also the unit of `--fail-on`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Worth knowing, rarely a bug on its own.
@@ -76,8 +93,8 @@ pub struct Rule {
     pub message: String,
     /// The concrete distributed replacement.
     pub alternative: String,
-    /// Patterns; the rule fires when any one matches.
-    #[serde(rename = "match")]
+    /// Patterns; the rule fires when any one matches. Empty exactly for `suppression` rules.
+    #[serde(rename = "match", default)]
     pub patterns: Vec<Pattern>,
     /// Mitigations; the rule stays quiet when any one holds.
     #[serde(default)]
@@ -241,8 +258,15 @@ fn validate(rule: &Rule) -> Result<(), String> {
     if rule.languages.is_empty() {
         return Err(format!("rule `{}` names no language", rule.id));
     }
-    if rule.patterns.is_empty() {
+    let audits_suppressions = rule.category == Category::Suppression;
+    if rule.patterns.is_empty() && !audits_suppressions {
         return Err(format!("rule `{}` has no [[match]] pattern", rule.id));
+    }
+    if !rule.patterns.is_empty() && audits_suppressions {
+        return Err(format!(
+            "rule `{}`: `suppression` rules are raised by the suppression checker and take no [[match]]",
+            rule.id
+        ));
     }
     for (i, pattern) in rule.patterns.iter().enumerate() {
         if pattern.targets.is_empty() || pattern.targets.iter().any(|t| t.trim().is_empty()) {

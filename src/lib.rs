@@ -3,8 +3,11 @@
 //! [`engine::Engine::lint`] lints one in-memory document; [`scan::scan`] walks and
 //! lints a tree of files; [`cli`] is the command line over both.
 
+pub mod add_suppressions;
+pub mod baseline;
 pub mod catalogue;
 pub mod cli;
+pub mod config;
 pub mod discover;
 pub mod engine;
 pub mod event;

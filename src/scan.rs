@@ -1,6 +1,6 @@
 //! Scans files on disk: discover, read with guards, lint in parallel, collect.
 
-use crate::discover::{discover, display_path, SourceFile};
+use crate::discover::{discover, display_path, SourceFile, WalkError};
 use crate::engine::{Document, Engine, Outcome};
 use crate::finding::{sort, Finding};
 use crate::frontend::{FrontendOptions, Language};
@@ -56,18 +56,20 @@ enum FileOutcome {
 
 /// Scans `roots` (files or directories) relative to `cwd`. Never panics on input.
 pub fn scan(engine: &Engine, roots: &[PathBuf], cwd: &Path, threads: usize) -> ScanResult {
-    scan_with_progress(engine, roots, cwd, threads, &ScanProgress::default())
+    let (files, walk_errors) = discover(roots, threads);
+    scan_files(engine, &files, walk_errors, cwd, &ScanProgress::default())
 }
 
-/// [`scan`], counting files in `progress` for a progress display.
-pub fn scan_with_progress(
+/// Lints `files` (found by [`discover`], perhaps filtered since) relative to `cwd`;
+/// `walk_errors` are reported with the files' errors. Counts files in `progress` for a
+/// progress display. Never panics on input.
+pub fn scan_files(
     engine: &Engine,
-    roots: &[PathBuf],
+    files: &[SourceFile],
+    walk_errors: Vec<WalkError>,
     cwd: &Path,
-    threads: usize,
     progress: &ScanProgress,
 ) -> ScanResult {
-    let (files, walk_errors) = discover(roots, threads);
     progress.set_total(files.len());
     let projects = Projects::default();
     let outcomes: Vec<(String, FileOutcome)> = files

@@ -59,7 +59,8 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 #[test]
 fn fixtures_report_exactly_the_annotated_lines() {
     let catalogue = Catalogue::builtin().unwrap();
-    let engine = Engine::new(&catalogue);
+    // Reasons are required so that `suppression-without-reason` has fixtures too.
+    let engine = Engine::new(&catalogue).require_reason(true);
     let result = scan(&engine, &[root().join("fixtures")], &root(), 2);
     assert!(
         result.errors.is_empty(),

@@ -185,7 +185,7 @@ fn sarif_of_every_fixture_is_valid_and_lists_every_rule() {
         .iter()
         .map(|r| r["level"].as_str().unwrap())
         .collect();
-    assert_eq!(levels, ["error", "warning"].into());
+    assert_eq!(levels, ["error", "note", "warning"].into());
     for result in results {
         let index = result["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules[index]["id"], result["ruleId"]);
