@@ -55,6 +55,8 @@ pub enum Command {
     },
     /// Write a commented starter `scaleout.toml` in the current directory.
     Init,
+    /// Run the language server on stdin and stdout (for editors).
+    Lsp,
 }
 
 /// Arguments of `scaleout check`.
@@ -198,6 +200,7 @@ pub fn run(cli: Cli) -> u8 {
             };
             print(&text)
         }
+        Command::Lsp => crate::lsp::run(&catalogue),
         Command::Explain { rule } => match catalogue.get(&rule) {
             Some(r) => print(&rule_doc::explain(r)),
             None => {
