@@ -172,7 +172,7 @@ fn sarif_of_every_fixture_is_valid_and_lists_every_rule() {
         let id = rule["id"].as_str().unwrap();
         assert_eq!(
             rule["helpUri"],
-            format!("https://github.com/scaleout-dev/scaleout/blob/main/docs/rules/{id}.md")
+            format!("https://github.com/scaleout-lint/scaleout/blob/main/docs/rules/{id}.md")
         );
         assert!(rule["help"]["markdown"]
             .as_str()
