@@ -109,6 +109,10 @@ pub struct CheckArgs {
     /// With --baseline: exit 1 when the baseline has entries whose finding is gone.
     #[arg(long, requires = "baseline")]
     pub strict_baseline: bool,
+    /// Only lint files changed since this git ref (`git diff --name-only REF` plus untracked
+    /// files), e.g. `origin/main` in a pull-request job.
+    #[arg(long, value_name = "GIT_REF")]
+    pub changed_since: Option<String>,
     /// Worker threads (default: all cores).
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
@@ -342,6 +346,18 @@ fn check(catalogue: &Catalogue, settings: &Settings, args: CheckArgs, cwd: &std:
         .require_reason(settings.require_reason || args.require_reason);
     let (mut files, walk_errors) = discover(&args.paths, threads);
     files.retain(|f| !settings.is_excluded(&config::absolute(cwd, &f.path)));
+    if let Some(git_ref) = &args.changed_since {
+        let changed = match crate::changed::changed_files(git_ref, cwd) {
+            Ok(c) => c,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return EXIT_ERROR;
+            }
+        };
+        // git prints resolved paths; compare with the resolved current directory.
+        let real_cwd = cwd.canonicalize().unwrap_or_else(|_| cwd.to_path_buf());
+        files.retain(|f| changed.contains(&config::absolute(&real_cwd, &f.path)));
+    }
     let mut result =
         pool.install(|| scan_showing_progress(&engine, &files, walk_errors, &args, cwd));
     settings.apply(&mut result, cwd);

@@ -7,6 +7,7 @@
 pub mod add_suppressions;
 pub mod baseline;
 pub mod catalogue;
+pub mod changed;
 pub mod cli;
 pub mod config;
 pub mod discover;

@@ -61,8 +61,8 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], cwd: &Path, threads: usize) -> S
 }
 
 /// Lints `files` (found by [`discover`], perhaps filtered since) relative to `cwd`;
-/// `walk_errors` are reported with the files' errors. Counts files in `progress` for a
-/// progress display. Never panics on input.
+/// `walk_errors` are reported with the files' errors, and each file done is counted in
+/// `progress` for a progress display. Never panics on input.
 pub fn scan_files(
     engine: &Engine,
     files: &[SourceFile],

@@ -1,8 +1,9 @@
 //! The server loop: initialization, dispatch, debounced linting, shutdown.
 //!
 //! One thread reads messages and answers them in order. A change schedules a lint of
-//! its document [`DEBOUNCE`] later, so a burst of keystrokes is linted once; opening,
-//! saving, hovering, asking for code actions or pulling diagnostics lints at once.
+//! its document [`DEBOUNCE`] later, and messages already queued are read before linting,
+//! so a burst of changes is linted once; opening, saving, hovering, asking for code
+//! actions or pulling diagnostics lints at once.
 //! A request that fails or panics is answered with an error and the loop goes on.
 
 use super::actions::{self, SHOW_DOCUMENTATION};
@@ -47,8 +48,11 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-/// How long after the last change a document is linted.
-pub const DEBOUNCE: Duration = Duration::from_millis(20);
+/// How long after the last change a document is linted (changes already queued are
+/// read first in any case).
+pub const DEBOUNCE: Duration = Duration::from_millis(10);
+/// How late a due lint may get while messages keep arriving.
+const MAX_DELAY: Duration = Duration::from_millis(100);
 
 /// Files whose change can change findings in open documents: project manifests.
 const WATCHED: &[&str] = &[
@@ -193,10 +197,15 @@ impl<'a> Server<'a> {
     fn run(&mut self) -> Ending {
         loop {
             let next = self.due.values().min().copied();
-            // Publish what is due before reading on, so steady traffic cannot starve it.
-            if next.is_some_and(|at| at <= Instant::now()) {
-                self.publish_due();
-                continue;
+            // Read what is already queued first, so a burst of changes is linted once; but
+            // publish a lint overdue by MAX_DELAY even then, so steady traffic cannot starve it.
+            if let Some(at) = next {
+                let now = Instant::now();
+                let idle = self.connection.receiver.is_empty();
+                if at <= now && (idle || now - at >= MAX_DELAY) {
+                    self.publish_due();
+                    continue;
+                }
             }
             let received = match next {
                 Some(at) => match self.connection.receiver.recv_deadline(at) {
