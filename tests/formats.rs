@@ -406,3 +406,38 @@ fn html_report_without_findings_says_so() {
     assert!(html.contains("<p id=\"empty\">No findings.</p>"));
     assert_eq!(html.matches("<tr class=\"finding\"").count(), 0);
 }
+
+#[test]
+fn sarif_marks_baselined_findings_as_externally_suppressed() {
+    let dir = project();
+    let out = check(dir.path(), &["--write-baseline", "baseline.txt"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    std::fs::write(dir.path().join("src/new.js"), "setInterval(poll, 1000);\n").unwrap();
+    let log = sarif(dir.path(), &["--baseline", "baseline.txt"]);
+    let kinds: Vec<(String, Option<String>)> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            let kind = r["suppressions"][0]["kind"].as_str().map(String::from);
+            (uri, kind)
+        })
+        .collect();
+    let kind_of = |uri: &str| -> Vec<Option<&str>> {
+        kinds
+            .iter()
+            .filter(|(u, _)| u == uri)
+            .map(|(_, k)| k.as_deref())
+            .collect()
+    };
+    assert_eq!(kind_of("src/new.js"), [None]);
+    assert_eq!(
+        kind_of("src/sample.js"),
+        [Some("external"), Some("external")]
+    );
+    assert_eq!(kind_of("src/jobs.ts"), [Some("inSource"), Some("inSource")]);
+}
