@@ -245,6 +245,10 @@ fn line_starts_in_code(text: &str, language: Language) -> Vec<bool> {
             }
             S::Str(close, _, escapes, doubled) => {
                 if escapes && c == b'\\' {
+                    if b.get(i + 1) == Some(&b'\n') {
+                        // A line continuation: the next line starts inside the string.
+                        out.push(false);
+                    }
                     i += 2;
                     continue;
                 }
@@ -302,10 +306,10 @@ mod tests {
             starts(js, Language::JavaScript),
             [true, false, true, false, true, true]
         );
-        let rs = "let s = r#\"a\n\"b\"#;\nlet c = '\"';\nlet t = \"x\ny\";\nfn f<'a>() {}\nz();\n";
+        let rs = "let s = r#\"a\n\"b\"#;\nlet c = '\"';\nlet t = \"x\ny\";\nfn f<'a>() {}\nlet u = \"a \\\n b\";\nz();\n";
         assert_eq!(
             starts(rs, Language::Rust),
-            [true, false, true, true, false, true, true]
+            [true, false, true, true, false, true, true, false, true]
         );
         let cs = "var s = @\"a\n\"\"b\";\nvar r = \"\"\"\nraw\n\"\"\";\nvar c = '\"';\nF();\n";
         assert_eq!(

@@ -177,19 +177,19 @@ pub const EXIT_ERROR: u8 = 2;
 /// Runs a parsed command line; returns the exit status.
 pub fn run(cli: Cli) -> u8 {
     let cwd = std::env::current_dir().unwrap_or_default();
-    if let Command::Init = cli.command {
-        return init(&cwd);
-    }
-    let (catalogue, settings) = match setup(&cli, &cwd) {
-        Ok(s) => s,
-        Err(e) => {
-            eprint!("{}", e.render());
-            return EXIT_ERROR;
-        }
+    let (catalogue, settings) = match &cli.command {
+        Command::Init => return init(&cwd),
+        _ => match setup(&cli, &cwd) {
+            Ok(s) => s,
+            Err(e) => {
+                eprint!("{}", e.render());
+                return EXIT_ERROR;
+            }
+        },
     };
     match cli.command {
         Command::Check(args) => check(&catalogue, &settings, args, &cwd),
-        Command::Init => EXIT_ERROR,
+        Command::Init => init(&cwd),
         Command::Rules { format } => {
             let text = match format {
                 RulesFormat::Table => rules_table(&catalogue),
