@@ -1,12 +1,15 @@
 //! Command-line interface: argument definitions and the commands they run.
 
 use crate::baseline::{self, Baseline};
-use crate::catalogue::{Catalogue, Rule};
+use crate::catalogue::Catalogue;
 pub use crate::config::FailOn;
 use crate::config::{self, ConfigError, Loaded, Overrides, Settings};
-use crate::discover::discover;
+use crate::discover::{discover, SourceFile, WalkError};
 use crate::engine::Engine;
-use crate::report::{self, human};
+use crate::finding::Finding;
+use crate::progress::{self, ScanProgress};
+use crate::report::rule_doc::{self, languages};
+use crate::report::{self, human, Summary};
 use crate::scan::{scan_files, ScanResult};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::collections::BTreeSet;
@@ -52,6 +55,8 @@ pub enum Command {
     },
     /// Write a commented starter `scaleout.toml` in the current directory.
     Init,
+    /// Run the language server on stdin and stdout (for editors).
+    Lsp,
 }
 
 /// Arguments of `scaleout check`.
@@ -134,6 +139,8 @@ pub enum Format {
     Github,
     /// GitLab Code Quality report.
     Gitlab,
+    /// One self-contained HTML page with charts and a filterable table.
+    Html,
 }
 
 impl Format {
@@ -197,8 +204,9 @@ pub fn run(cli: Cli) -> u8 {
             };
             print(&text)
         }
+        Command::Lsp => crate::lsp::run(&catalogue),
         Command::Explain { rule } => match catalogue.get(&rule) {
-            Some(r) => print(&explain(r)),
+            Some(r) => print(&rule_doc::explain(r)),
             None => {
                 let ids: Vec<&str> = catalogue.rules().map(|r| r.id.as_str()).collect();
                 eprintln!(
@@ -350,7 +358,8 @@ fn check(catalogue: &Catalogue, settings: &Settings, args: CheckArgs, cwd: &std:
         let real_cwd = cwd.canonicalize().unwrap_or_else(|_| cwd.to_path_buf());
         files.retain(|f| changed.contains(&config::absolute(&real_cwd, &f.path)));
     }
-    let mut result = pool.install(|| scan_files(&engine, &files, walk_errors, cwd));
+    let mut result =
+        pool.install(|| scan_showing_progress(&engine, &files, walk_errors, &args, cwd));
     settings.apply(&mut result, cwd);
     if let Some(file) = &args.write_baseline {
         return write_baseline(file, &result);
@@ -371,27 +380,13 @@ fn check(catalogue: &Catalogue, settings: &Settings, args: CheckArgs, cwd: &std:
     let text = render(
         format,
         &result,
+        args.show_suppressed,
         catalogue,
         cwd,
         color(args.color, to_terminal),
-        args.show_suppressed,
     );
-    let written = match &args.output {
-        Some(path) => std::fs::write(path, &text).map_err(|e| {
-            eprintln!("error: cannot write {}: {e}", path.display());
-        }),
-        None => (print(&text) == EXIT_CLEAN).then_some(()).ok_or(()),
-    };
-    if written.is_err() {
+    if !write_report(&args, &text, &result.findings) {
         return EXIT_ERROR;
-    }
-    if args.statistics {
-        let table = report::statistics::render(&result.findings);
-        if args.output.is_some() {
-            print(&table);
-        } else {
-            eprint!("{table}");
-        }
     }
     if !args.quiet {
         if format != Format::Json {
@@ -410,6 +405,106 @@ fn check(catalogue: &Catalogue, settings: &Settings, args: CheckArgs, cwd: &std:
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
+    }
+}
+
+/// Scans (inside the worker pool) with a progress bar on stderr when
+/// [`progress::wanted`].
+fn scan_showing_progress(
+    engine: &Engine,
+    files: &[SourceFile],
+    walk_errors: Vec<WalkError>,
+    args: &CheckArgs,
+    cwd: &Path,
+) -> ScanResult {
+    let progress = ScanProgress::default();
+    let show = progress::wanted(
+        args.quiet,
+        std::io::stderr().is_terminal(),
+        std::env::var("CI").ok().as_deref(),
+    );
+    std::thread::scope(|s| {
+        if show {
+            s.spawn(|| progress::display(&progress));
+        }
+        let result = scan_files(engine, files, walk_errors, cwd, &progress);
+        progress.finish();
+        result
+    })
+}
+
+/// Writes the report to `--output` or stdout, then the `--statistics` (on stdout only when
+/// the report went to a file); false when the report could not be written.
+fn write_report(args: &CheckArgs, text: &str, findings: &[Finding]) -> bool {
+    let statistics = args
+        .statistics
+        .then(|| report::statistics::render(findings));
+    match &args.output {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, text) {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                return false;
+            }
+            statistics.is_none_or(|table| print(&table) == EXIT_CLEAN)
+        }
+        None => {
+            if print(text) != EXIT_CLEAN {
+                return false;
+            }
+            if let Some(table) = statistics {
+                eprint!("{table}");
+            }
+            true
+        }
+    }
+}
+
+fn color(choice: ColorChoice, to_terminal: bool) -> human::Color {
+    match choice {
+        ColorChoice::Always => human::Color::Always,
+        ColorChoice::Never => human::Color::Never,
+        ColorChoice::Auto if to_terminal && std::env::var_os("NO_COLOR").is_none() => {
+            human::Color::Always
+        }
+        ColorChoice::Auto => human::Color::Never,
+    }
+}
+
+/// The report in `format`; `cwd` is what relative paths are relative to.
+fn render(
+    format: Format,
+    result: &ScanResult,
+    show_suppressed: bool,
+    catalogue: &Catalogue,
+    cwd: &Path,
+    color: human::Color,
+) -> String {
+    match format {
+        Format::Human => human::render(&result.findings, &result.sources, color),
+        Format::Concise => report::concise::render(&result.findings),
+        Format::Json => report::json::render(
+            &result.findings,
+            show_suppressed.then_some(result.suppressed.as_slice()),
+            &result.errors,
+            result.files_scanned,
+        ),
+        Format::Sarif => report::sarif::render(
+            &result.findings,
+            &result.suppressed,
+            &result.errors,
+            catalogue,
+            cwd,
+        ),
+        Format::Github => report::github::render(&result.findings),
+        Format::Gitlab => report::gitlab::render(&result.findings),
+        Format::Html => report::html::render(&report::html::Page {
+            findings: &result.findings,
+            errors: &result.errors,
+            summary: &Summary::new(&result.findings, result.files_scanned),
+            suppressed: result.suppressed.len(),
+            catalogue,
+            sources: &result.sources,
+        }),
     }
 }
 
@@ -483,52 +578,6 @@ fn add_suppressions(result: &crate::scan::ScanResult, cwd: &std::path::Path) -> 
     }
 }
 
-fn color(choice: ColorChoice, to_terminal: bool) -> human::Color {
-    match choice {
-        ColorChoice::Always => human::Color::Always,
-        ColorChoice::Never => human::Color::Never,
-        ColorChoice::Auto if to_terminal && std::env::var_os("NO_COLOR").is_none() => {
-            human::Color::Always
-        }
-        ColorChoice::Auto => human::Color::Never,
-    }
-}
-
-/// The report in `format`; `cwd` is what relative paths are relative to.
-fn render(
-    format: Format,
-    result: &ScanResult,
-    catalogue: &Catalogue,
-    cwd: &Path,
-    color: human::Color,
-    show_suppressed: bool,
-) -> String {
-    match format {
-        Format::Human => human::render(&result.findings, &result.sources, color),
-        Format::Concise => report::concise::render(&result.findings),
-        Format::Json => report::json::render(
-            &result.findings,
-            show_suppressed.then_some(result.suppressed.as_slice()),
-            &result.errors,
-            result.files_scanned,
-        ),
-        Format::Sarif => report::sarif::render(
-            &result.findings,
-            &result.suppressed,
-            &result.errors,
-            catalogue,
-            cwd,
-        ),
-        Format::Github => report::github::render(&result.findings),
-        Format::Gitlab => report::gitlab::render(&result.findings),
-    }
-}
-
-fn languages(rule: &Rule) -> String {
-    let names: Vec<&str> = rule.languages.iter().map(|l| l.name()).collect();
-    names.join(", ")
-}
-
 /// The `scaleout rules` table.
 pub fn rules_table(catalogue: &Catalogue) -> String {
     let rows: Vec<[String; 5]> = catalogue
@@ -576,24 +625,4 @@ pub fn rules_markdown(catalogue: &Catalogue) -> String {
         ));
     }
     out
-}
-
-/// `scaleout explain RULE`.
-pub fn explain(rule: &Rule) -> String {
-    let d = &rule.docs;
-    format!(
-        "# {id}\n\n{summary}\n\nCategory: {cat} · Severity: {sev} · Languages: {langs}\n\n\
-         ## What it finds\n\n{what}\n\n## Why it breaks when scaled out\n\n{why}\n\n\
-         ## Example\n\n{example}\n\n## Use instead\n\n{instead}\n\n## When it is fine\n\n{fine}\n",
-        id = rule.id,
-        summary = rule.summary,
-        cat = rule.category.name(),
-        sev = rule.severity.name(),
-        langs = languages(rule),
-        what = d.what.trim(),
-        why = d.why.trim(),
-        example = d.example.trim(),
-        instead = d.instead.trim(),
-        fine = d.fine_when.trim(),
-    )
 }

@@ -126,7 +126,7 @@ impl Engine {
         let index = LineIndex::new(doc.text);
         let warning = extracted.syntax_error.as_ref().map(|e| {
             let (line, col) = index.line_col(doc.text, e.offset);
-            if doc.language == Language::Rust {
+            if !doc.language.recovers_from_syntax_errors() {
                 format!("could not parse: {} at {line}:{col}", e.message)
             } else {
                 format!(
@@ -135,7 +135,7 @@ impl Engine {
                 )
             }
         });
-        if doc.language == Language::Rust && warning.is_some() {
+        if !doc.language.recovers_from_syntax_errors() && warning.is_some() {
             return Outcome::Failed(warning.unwrap_or_default());
         }
         if is_test_path(doc.path) {
@@ -257,6 +257,17 @@ fn is_test_path(path: &str) -> bool {
             "tests.rs" | "test.rs" | "test_utils.rs" | "test_util.rs" | "test_helpers.rs" | "testing.rs"
         )
         || (file.ends_with(".cs") && (stem.ends_with("Tests") || stem.ends_with("Test")))
+        || is_development_settings(file)
+}
+
+/// .NET settings for development or test environments (`appsettings.Development.json`):
+/// never loaded in production.
+fn is_development_settings(file: &str) -> bool {
+    let lower = file.to_ascii_lowercase();
+    lower
+        .strip_prefix("appsettings.")
+        .and_then(|rest| rest.strip_suffix(".json"))
+        .is_some_and(|env| matches!(env, "development" | "dev" | "local" | "test" | "testing"))
 }
 
 /// Build and developer tooling, which never runs behind a load balancer: script, release,
@@ -451,6 +462,9 @@ mod tests {
         assert!(!is_test_path("src/upload.js"));
         assert!(!is_test_path("fixtures/rust/latest.rs"));
         assert!(!is_test_path("src/Contest.cs"));
+        assert!(is_test_path("Shop.Web/appsettings.Development.json"));
+        assert!(!is_test_path("Shop.Web/appsettings.Production.json"));
+        assert!(!is_test_path("Shop.Web/appsettings.json"));
         assert!(is_tooling_path("scripts/seed.js"));
         assert!(is_tooling_path("webpack.config.js"));
         assert!(is_tooling_path("build.rs"));

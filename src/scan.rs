@@ -7,6 +7,7 @@ use crate::frontend::{FrontendOptions, Language};
 use crate::manifest::cargo::CargoCache;
 use crate::manifest::csproj::CsprojCache;
 use crate::manifest::npm::{PackageCache, PackageKind};
+use crate::progress::ScanProgress;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -56,23 +57,27 @@ enum FileOutcome {
 /// Scans `roots` (files or directories) relative to `cwd`. Never panics on input.
 pub fn scan(engine: &Engine, roots: &[PathBuf], cwd: &Path, threads: usize) -> ScanResult {
     let (files, walk_errors) = discover(roots, threads);
-    scan_files(engine, &files, walk_errors, cwd)
+    scan_files(engine, &files, walk_errors, cwd, &ScanProgress::default())
 }
 
 /// Lints `files` (found by [`discover`], perhaps filtered since) relative to `cwd`;
-/// `walk_errors` are reported with the files' errors. Never panics on input.
+/// `walk_errors` are reported with the files' errors, and each file done is counted in
+/// `progress` for a progress display. Never panics on input.
 pub fn scan_files(
     engine: &Engine,
     files: &[SourceFile],
     walk_errors: Vec<WalkError>,
     cwd: &Path,
+    progress: &ScanProgress,
 ) -> ScanResult {
+    progress.set_total(files.len());
     let projects = Projects::default();
     let outcomes: Vec<(String, FileOutcome)> = files
         .par_iter()
         .map(|file| {
             let shown = display_path(&file.path, cwd);
             let outcome = scan_file(engine, file, &shown, &projects);
+            progress.file_done();
             (shown, outcome)
         })
         .collect();
@@ -111,12 +116,36 @@ pub fn scan_files(
     result
 }
 
-/// Project files read while scanning, cached per directory.
+/// Project files (`.csproj`, `Cargo.toml`, `package.json`) read while linting, cached per
+/// directory. The CLI scan and the language server ask the same questions of them.
 #[derive(Default)]
-struct Projects {
+pub struct Projects {
     csproj: CsprojCache,
     cargo: CargoCache,
     npm: PackageCache,
+}
+
+impl Projects {
+    /// What the projects around the file at `path` tell its frontend: C# implicit
+    /// usings, JSX by extension, a tool or client-side package.
+    pub fn frontend_options(&self, path: &Path, language: Language) -> FrontendOptions {
+        let package = match language {
+            Language::JavaScript | Language::TypeScript | Language::Prisma => self.npm.kind(path),
+            _ => None,
+        };
+        FrontendOptions {
+            csharp_implicit_namespaces: if language == Language::CSharp {
+                self.csproj.implicit_namespaces(path)
+            } else {
+                Vec::new()
+            },
+            jsx: path.extension().is_some_and(|x| x == "tsx" || x == "jsx"),
+            tool_project: (language == Language::Rust && self.cargo.is_tool(path))
+                || package == Some(PackageKind::Tool),
+            client_project: package == Some(PackageKind::ClientSide)
+                || (language == Language::DotnetConfig && self.csproj.is_desktop(path)),
+        }
+    }
 }
 
 fn scan_file(engine: &Engine, file: &SourceFile, shown: &str, projects: &Projects) -> FileOutcome {
@@ -124,24 +153,7 @@ fn scan_file(engine: &Engine, file: &SourceFile, shown: &str, projects: &Project
         Ok(text) => text,
         Err(message) => return FileOutcome::Failed(message),
     };
-    let package = match file.language {
-        Language::JavaScript | Language::TypeScript => projects.npm.kind(&file.path),
-        _ => None,
-    };
-    let options = FrontendOptions {
-        csharp_implicit_namespaces: if file.language == Language::CSharp {
-            projects.csproj.implicit_namespaces(&file.path)
-        } else {
-            Vec::new()
-        },
-        jsx: file
-            .path
-            .extension()
-            .is_some_and(|x| x == "tsx" || x == "jsx"),
-        tool_project: (file.language == Language::Rust && projects.cargo.is_tool(&file.path))
-            || package == Some(PackageKind::Tool),
-        client_project: package == Some(PackageKind::ClientSide),
-    };
+    let options = projects.frontend_options(&file.path, file.language);
     let doc = Document {
         path: shown,
         text: &text,
