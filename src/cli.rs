@@ -4,7 +4,7 @@ use crate::baseline::{self, Baseline};
 use crate::catalogue::Catalogue;
 pub use crate::config::FailOn;
 use crate::config::{self, ConfigError, Loaded, Overrides, Settings};
-use crate::discover::{discover, SourceFile, WalkError};
+use crate::discover::{discover_pruned, SourceFile, WalkError};
 use crate::engine::Engine;
 use crate::finding::Finding;
 use crate::progress::{self, ScanProgress};
@@ -344,7 +344,8 @@ fn check(catalogue: &Catalogue, settings: &Settings, args: CheckArgs, cwd: &std:
     let engine = Engine::new(catalogue)
         .include_tests(settings.include_tests)
         .require_reason(settings.require_reason || args.require_reason);
-    let (mut files, walk_errors) = discover(&args.paths, threads);
+    let (mut files, walk_errors) =
+        discover_pruned(&args.paths, threads, settings.excluded_dirs(cwd));
     files.retain(|f| !settings.is_excluded(&config::absolute(cwd, &f.path)));
     if let Some(git_ref) = &args.changed_since {
         let changed = match crate::changed::changed_files(git_ref, cwd) {
