@@ -4,7 +4,7 @@ use crate::baseline::{self, Baseline};
 use crate::catalogue::Catalogue;
 pub use crate::config::FailOn;
 use crate::config::{self, ConfigError, Loaded, Overrides, Settings};
-use crate::discover::{discover, SourceFile, WalkError};
+use crate::discover::{discover_pruned, SourceFile, WalkError};
 use crate::engine::Engine;
 use crate::finding::Finding;
 use crate::limits::{self, Limits, ParseBudget};
@@ -205,19 +205,19 @@ pub const EXIT_ERROR: u8 = 2;
 /// Runs a parsed command line; returns the exit status.
 pub fn run(cli: Cli) -> u8 {
     let cwd = std::env::current_dir().unwrap_or_default();
-    if let Command::Init = cli.command {
-        return init(&cwd);
-    }
-    let (catalogue, settings) = match setup(&cli, &cwd) {
-        Ok(s) => s,
-        Err(e) => {
-            eprint!("{}", e.render());
-            return EXIT_ERROR;
-        }
+    let (catalogue, settings) = match &cli.command {
+        Command::Init => return init(&cwd),
+        _ => match setup(&cli, &cwd) {
+            Ok(s) => s,
+            Err(e) => {
+                eprint!("{}", e.render());
+                return EXIT_ERROR;
+            }
+        },
     };
     match cli.command {
         Command::Check(args) => check(&catalogue, &settings, *args, &cwd),
-        Command::Init => EXIT_ERROR,
+        Command::Init => init(&cwd),
         Command::Rules { format } => {
             let text = match format {
                 RulesFormat::Table => rules_table(&catalogue),
@@ -366,7 +366,12 @@ fn check(catalogue: &Catalogue, settings: &Settings, args: CheckArgs, cwd: &std:
         .include_tests(settings.include_tests)
         .require_reason(settings.require_reason || args.require_reason);
     let limits = args.limits();
-    let (mut files, walk_errors) = discover(&args.paths, threads, limits.follow_symlinks);
+    let (mut files, walk_errors) = discover_pruned(
+        &args.paths,
+        threads,
+        limits.follow_symlinks,
+        settings.excluded_dirs(cwd),
+    );
     files.retain(|f| !settings.is_excluded(&config::absolute(cwd, &f.path)));
     if let Some(git_ref) = &args.changed_since {
         let changed = match crate::changed::changed_files(git_ref, cwd) {

@@ -336,7 +336,7 @@ impl SuppressionAudit {
             };
             let Some(rule) = rule else { continue };
             let line = index.line_text(text, problem.line);
-            let comment = line[problem.column..].trim_end();
+            let comment = line.get(problem.column..).unwrap_or(line).trim_end();
             let start = index.offset_of(text, problem.line, 0) + problem.column;
             let (start_line, start_column) = index.line_col(text, start);
             let (end_line, end_column) = index.line_col(text, start + comment.len());

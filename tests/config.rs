@@ -63,6 +63,20 @@ fn files_named_explicitly_still_honour_excludes() {
 }
 
 #[test]
+fn excluded_directories_are_not_walked() {
+    let dir = project(&[
+        ("scaleout.toml", "exclude = [\"vendored/\"]\n"),
+        ("src/a.js", JS),
+    ]);
+    std::fs::create_dir(dir.path().join("vendored")).unwrap();
+    std::os::unix::fs::symlink("missing.js", dir.path().join("vendored/broken.js")).unwrap();
+    let out = concise(dir.path(), &[]);
+    assert!(!out.stderr.contains("vendored"), "{}", out.stderr);
+    let out = concise(dir.path(), &["--no-config"]);
+    assert!(out.stderr.contains("vendored/broken.js"), "{}", out.stderr);
+}
+
+#[test]
 fn the_closest_config_wins_and_roots_must_agree() {
     let dir = project(&[
         ("scaleout.toml", "select = [\"node-fs-write\"]\n"),
