@@ -178,6 +178,11 @@ pub fn run(cli: Cli) -> u8 {
     if let Command::Init = cli.command {
         return init(&cwd);
     }
+    // The server finds each document's configuration itself; one that is broken now must
+    // not stop it from starting (the user may be editing it).
+    if let Command::Lsp = cli.command {
+        return crate::lsp::run(&cli.rule_paths);
+    }
     let (catalogue, settings) = match setup(&cli, &cwd) {
         Ok(s) => s,
         Err(e) => {
@@ -187,7 +192,6 @@ pub fn run(cli: Cli) -> u8 {
     };
     match cli.command {
         Command::Check(args) => check(&catalogue, &settings, args, &cwd),
-        Command::Init => EXIT_ERROR,
         Command::Rules { format } => {
             let text = match format {
                 RulesFormat::Table => rules_table(&catalogue),
@@ -195,7 +199,7 @@ pub fn run(cli: Cli) -> u8 {
             };
             print(&text)
         }
-        Command::Lsp => crate::lsp::run(&catalogue),
+        Command::Init | Command::Lsp => EXIT_ERROR,
         Command::Explain { rule } => match catalogue.get(&rule) {
             Some(r) => print(&explain(r)),
             None => {
@@ -265,7 +269,7 @@ fn init(cwd: &std::path::Path) -> u8 {
 }
 
 /// The built-in rules plus the user's rule files (files, or directories of `*.toml`).
-fn load_catalogue(paths: &[PathBuf]) -> Result<Catalogue, String> {
+pub fn load_catalogue(paths: &[PathBuf]) -> Result<Catalogue, String> {
     let mut catalogue = Catalogue::builtin().map_err(|e| e.to_string())?;
     for path in paths {
         let files = if path.is_dir() {

@@ -3,8 +3,7 @@
 
 use assert_cmd::Command;
 use lsp_server::{Connection, Message, Notification, Request, RequestId, Response, ResponseError};
-use scaleout::catalogue::Catalogue;
-use scaleout::lsp::{serve, Ending};
+use scaleout::lsp::{serve, Ending, Profiles};
 use serde_json::{json, Value};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -45,10 +44,7 @@ impl Client {
     /// Starts a server and initializes it with these client capabilities.
     fn start(capabilities: Value) -> (Client, Value) {
         let (server_side, connection) = Connection::memory();
-        let server = std::thread::spawn(move || {
-            let catalogue = Catalogue::builtin().unwrap();
-            serve(server_side, &catalogue)
-        });
+        let server = std::thread::spawn(move || serve(server_side, Profiles::new(&[]).unwrap()));
         let mut client = Client {
             connection,
             server,
@@ -463,6 +459,60 @@ fn manifest_changes_relint_open_documents_with_the_projects_facts() {
         json!({ "changes": [{ "uri": format!("file://{}", manifest.display()), "type": 1 }] }),
     );
     assert_eq!(client.diagnostics(&uri)["diagnostics"], json!([]));
+    assert_eq!(client.finish(), Ending::Clean);
+}
+
+#[test]
+fn the_documents_configuration_selects_rules_and_severities() {
+    let capabilities =
+        json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } });
+    let (mut client, _) = Client::start(capabilities);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("src")).unwrap();
+    let config = dir.path().join("scaleout.toml");
+    std::fs::write(
+        &config,
+        "ignore = [\"node-fs-write\"]\n[severity]\nnode-set-interval = \"error\"\n",
+    )
+    .unwrap();
+    let uri = format!("file://{}", dir.path().join("src/jobs.js").display());
+    client.open(&uri, "javascript", JOBS);
+    let published = client.diagnostics(&uri);
+    let seen: Vec<(&Value, &Value)> = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (&d["code"], &d["severity"]))
+        .collect();
+    assert_eq!(seen, [(&json!("node-set-interval"), &json!(1))]);
+
+    // A broken configuration is reported and the document is linted without it.
+    std::fs::write(&config, "selct = []\n").unwrap();
+    let changed =
+        json!({ "changes": [{ "uri": format!("file://{}", config.display()), "type": 2 }] });
+    client.notify("workspace/didChangeWatchedFiles", changed.clone());
+    assert_eq!(
+        client.diagnostics(&uri)["diagnostics"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert!(
+        client.logs().iter().any(|l| l.contains("selct")),
+        "{:?}",
+        client.logs()
+    );
+
+    std::fs::write(&config, "select = [\"local-disk-write\"]\n").unwrap();
+    client.notify("workspace/didChangeWatchedFiles", changed);
+    let codes: Vec<Value> = client.diagnostics(&uri)["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].clone())
+        .collect();
+    assert_eq!(codes, [json!("node-fs-write")]);
     assert_eq!(client.finish(), Ending::Clean);
 }
 

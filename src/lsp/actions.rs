@@ -10,7 +10,8 @@ use lsp_types::{
 };
 use std::collections::{BTreeSet, HashMap};
 
-/// The command that shows a rule's documentation; its one argument is the rule id.
+/// The command that shows a rule's documentation; its arguments are the rule id and the
+/// URI of the document (whose configuration may add rules).
 pub const SHOW_DOCUMENTATION: &str = "scaleout.showDocumentation";
 
 /// The placeholder the user replaces with the reason for a suppression.
@@ -78,7 +79,7 @@ pub fn actions(
             command: Some(Command {
                 title,
                 command: SHOW_DOCUMENTATION.to_string(),
-                arguments: Some(vec![rule.as_str().into()]),
+                arguments: Some(vec![rule.as_str().into(), uri.as_str().into()]),
             }),
             ..CodeAction::default()
         }));
