@@ -70,18 +70,22 @@ impl Property {
         }
     }
 
-    /// The value at a dotted key path (`connection.filename`) in `props`, if present.
-    pub fn lookup<'p>(props: &'p [Property], path: &str) -> Option<&'p Value> {
+    /// Every value at a dotted key path (`connection.filename`) in `props`: a key given
+    /// twice, or by objects assigned in several branches, may hold any of them.
+    pub fn lookup<'p>(props: &'p [Property], path: &str) -> Vec<&'p Value> {
         let (head, rest) = match path.split_once('.') {
             Some((head, rest)) => (head, Some(rest)),
             None => (path, None),
         };
-        // The last occurrence wins, as when the object is evaluated.
-        let value = &props.iter().rev().find(|p| p.key == head)?.value;
-        match (rest, value) {
-            (None, value) => Some(value),
-            (Some(rest), Value::Object(inner)) => Property::lookup(inner, rest),
-            (Some(_), _) => None,
+        let values = props.iter().filter(|p| p.key == head).map(|p| &p.value);
+        match rest {
+            None => values.collect(),
+            Some(rest) => values
+                .flat_map(|v| match v {
+                    Value::Object(inner) => Property::lookup(inner, rest),
+                    _ => Vec::new(),
+                })
+                .collect(),
         }
     }
 }

@@ -7,6 +7,7 @@
 pub mod add_suppressions;
 pub mod baseline;
 pub mod catalogue;
+pub mod changed;
 pub mod cli;
 pub mod config;
 pub mod discover;
@@ -18,6 +19,7 @@ pub mod lsp;
 pub mod manifest;
 pub mod matcher;
 pub mod position;
+pub mod progress;
 pub mod report;
 pub mod scan;
 pub mod suppress;

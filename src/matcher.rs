@@ -174,10 +174,9 @@ fn has_object_value(event: &Event, condition: &ObjectValue) -> bool {
             })
     };
     event.args.iter().any(|a| match a {
-        Arg::Object(props) => match Property::lookup(props, &condition.key) {
-            Some(Value::Str(s) | Value::Member(s)) => value_is(s),
-            _ => false,
-        },
+        Arg::Object(props) => Property::lookup(props, &condition.key)
+            .into_iter()
+            .any(|v| matches!(v, Value::Str(s) | Value::Member(s) if value_is(s))),
         _ => false,
     })
 }

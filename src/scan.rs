@@ -7,6 +7,7 @@ use crate::frontend::{FrontendOptions, Language};
 use crate::manifest::cargo::CargoCache;
 use crate::manifest::csproj::CsprojCache;
 use crate::manifest::npm::{PackageCache, PackageKind};
+use crate::progress::ScanProgress;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -56,23 +57,27 @@ enum FileOutcome {
 /// Scans `roots` (files or directories) relative to `cwd`. Never panics on input.
 pub fn scan(engine: &Engine, roots: &[PathBuf], cwd: &Path, threads: usize) -> ScanResult {
     let (files, walk_errors) = discover(roots, threads);
-    scan_files(engine, &files, walk_errors, cwd)
+    scan_files(engine, &files, walk_errors, cwd, &ScanProgress::default())
 }
 
 /// Lints `files` (found by [`discover`], perhaps filtered since) relative to `cwd`;
-/// `walk_errors` are reported with the files' errors. Never panics on input.
+/// `walk_errors` are reported with the files' errors, and each file done is counted in
+/// `progress` for a progress display. Never panics on input.
 pub fn scan_files(
     engine: &Engine,
     files: &[SourceFile],
     walk_errors: Vec<WalkError>,
     cwd: &Path,
+    progress: &ScanProgress,
 ) -> ScanResult {
+    progress.set_total(files.len());
     let projects = Projects::default();
     let outcomes: Vec<(String, FileOutcome)> = files
         .par_iter()
         .map(|file| {
             let shown = display_path(&file.path, cwd);
             let outcome = scan_file(engine, file, &shown, &projects);
+            progress.file_done();
             (shown, outcome)
         })
         .collect();

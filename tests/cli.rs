@@ -454,6 +454,14 @@ fn configuration_files_are_inputs_with_their_own_positions() {
     )
     .unwrap();
     std::fs::write(d.join("Api/log4net.config"), "<log4net><appender>").unwrap();
+    // A desktop app's settings run on a user's machine.
+    std::fs::create_dir_all(d.join("Till")).unwrap();
+    std::fs::write(
+        d.join("Till/Till.csproj"),
+        "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><UseWPF>true</UseWPF></PropertyGroup></Project>",
+    )
+    .unwrap();
+    std::fs::write(d.join("Till/appsettings.json"), settings).unwrap();
     std::fs::write(
         d.join("prisma/schema.prisma"),
         "datasource db {\n  provider = \"sqlite\"\n  url = \"file:./dev.db\"\n}\n",

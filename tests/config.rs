@@ -280,3 +280,29 @@ fn committed_json_schema_matches_the_config_types() {
     let schema: serde_json::Value = serde_json::from_str(&committed).unwrap();
     assert!(schema["properties"]["per-path-ignores"].is_object());
 }
+
+/// Editors validate with the schema: the starter config and every key pass, mistakes do not.
+#[test]
+fn the_json_schema_accepts_valid_configs_and_rejects_mistakes() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/scaleout.schema.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let as_json = |toml_text: &str| -> serde_json::Value {
+        let value: toml::Value = toml::from_str(toml_text).unwrap();
+        serde_json::to_value(value).unwrap()
+    };
+    assert!(validator.is_valid(&as_json(scaleout::config::STARTER)));
+    assert!(validator.is_valid(&as_json(CONFIG_ALL_KEYS)));
+    assert!(validator.is_valid(&as_json(
+        "select = [\"node\"]\nfail-on = \"never\"\nrules = [\"r/*.toml\"]\ninclude-tests = true\n"
+    )));
+    for wrong in [
+        "selectt = []\n",
+        "fail-on = \"sometimes\"\n",
+        "[severity]\nnode = \"loud\"\n",
+        "include-tests = \"yes\"\n",
+    ] {
+        assert!(!validator.is_valid(&as_json(wrong)), "{wrong}");
+    }
+}

@@ -24,8 +24,8 @@ pub enum Language {
     TypeScript,
     /// C# (`.cs`), parsed with tree-sitter-c-sharp.
     CSharp,
-    /// .NET configuration files: `appsettings*.json` (JSON with comments), `nlog.config` and
-    /// `log4net.config` (XML), read by [`config_files`].
+    /// .NET configuration files: `appsettings*.json`, `logging*.json`, `serilog*.json` (JSON
+    /// with comments), `nlog.config` and `log4net.config` (XML), read by [`config_files`].
     #[serde(rename = "dotnet-config")]
     DotnetConfig,
     /// Prisma schemas (`*.prisma`), read by [`config_files`].
@@ -36,7 +36,11 @@ impl Language {
     /// The language of a file: configuration files by name, source files by extension.
     pub fn from_path(path: &std::path::Path) -> Option<Language> {
         let name = path.file_name()?.to_str()?.to_ascii_lowercase();
-        if (name.starts_with("appsettings") && name.ends_with(".json"))
+        // Serilog settings also live in their own JSON file (`logging.json`, `serilog.json`).
+        let settings_json = ["appsettings", "logging", "serilog"]
+            .iter()
+            .any(|prefix| name.starts_with(prefix));
+        if (settings_json && name.ends_with(".json"))
             || name == "nlog.config"
             || name == "log4net.config"
         {

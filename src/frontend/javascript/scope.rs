@@ -128,6 +128,24 @@ impl Scopes {
         }
     }
 
+    /// Adds the properties of an object literal assigned to `name` at byte `at`
+    /// (`config = { client: 'sqlite3' }`) to what its declaration stands for: a name
+    /// assigned objects in several branches may hold any of them.
+    pub(super) fn assign_object(&mut self, name: &str, at: usize, props: Vec<Property>) {
+        let Some(decls) = self.decls.get_mut(name) else {
+            return;
+        };
+        let visible = decls
+            .iter_mut()
+            .filter(|(s, _)| s.start <= at && at < s.end.max(s.start + 1))
+            .min_by_key(|(s, _)| s.end - s.start);
+        match visible {
+            Some((_, Binding::Object(existing))) => existing.extend(props),
+            Some((_, binding @ Binding::Local)) => *binding = Binding::Object(props),
+            _ => {}
+        }
+    }
+
     /// The innermost declaration of `name` visible at byte `at`; `None` means a global.
     pub(super) fn lookup(&self, name: &str, at: usize) -> Option<&Binding> {
         self.decls
@@ -268,6 +286,16 @@ pub(super) fn collect(
                     Binding::Local
                 };
                 scopes.declare(text(name, src), block, binding);
+            }
+        }
+        "assignment_expression" => {
+            let left = node.child_by_field_name("left");
+            let right = node.child_by_field_name("right");
+            if let (Some(left), Some(right)) = (left, right) {
+                if left.kind() == "identifier" && right.kind() == "object" {
+                    let props = object_props(right, src, scopes);
+                    scopes.assign_object(text(left, src), node.start_byte(), props);
+                }
             }
         }
         "catch_clause" => {

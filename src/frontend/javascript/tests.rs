@@ -381,19 +381,51 @@ MikroORM.init({ driver: SqliteDriver, dbName: process.env.DB, ...rest });
     let knex = props("knex");
     assert_eq!(
         Property::lookup(&knex, "client"),
-        Some(&Value::Str("sqlite3".into()))
+        [&Value::Str("sqlite3".into())]
     );
     assert_eq!(
         Property::lookup(&knex, "connection.filename"),
-        Some(&Value::Str("./data.db".into()))
+        [&Value::Str("./data.db".into())]
     );
-    assert_eq!(Property::lookup(&knex, "pool.max"), None);
-    assert_eq!(Property::lookup(&knex, "client.x"), None);
+    assert_eq!(Property::lookup(&knex, "pool.max"), Vec::<&Value>::new());
+    assert_eq!(Property::lookup(&knex, "client.x"), Vec::<&Value>::new());
     let orm = props("@mikro-orm/core.MikroORM.init");
     assert_eq!(
         Property::lookup(&orm, "driver"),
-        Some(&Value::Member("@mikro-orm/sqlite.SqliteDriver".into()))
+        [&Value::Member("@mikro-orm/sqlite.SqliteDriver".into())]
     );
-    assert_eq!(Property::lookup(&orm, "dbName"), Some(&Value::Other));
+    assert_eq!(Property::lookup(&orm, "dbName"), [&Value::Other]);
     assert_eq!(orm.last().map(|p| p.key.as_str()), Some("..."));
+}
+
+#[test]
+fn objects_assigned_in_branches_are_all_kept() {
+    let src = r#"
+const knex = require('knex');
+const Dialect = require('knex/lib/dialects/sqlite3/index.js');
+let config = {};
+if (type === 'sqlite') {
+    config = { client: Dialect, connection: { filename: dbPath } };
+} else {
+    config = { client: 'mysql2' };
+}
+knex(config);
+"#;
+    let ex = extract(src, Dialect::JavaScript);
+    let event = ex
+        .facts
+        .events
+        .iter()
+        .find(|e| e.targets[0] == "knex")
+        .unwrap();
+    let Arg::Object(props) = &event.args[0] else {
+        panic!("object argument");
+    };
+    assert_eq!(
+        Property::lookup(props, "client"),
+        [
+            &Value::Member("knex/lib/dialects/sqlite3/index.js".into()),
+            &Value::Str("mysql2".into())
+        ]
+    );
 }
