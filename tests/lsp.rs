@@ -294,14 +294,14 @@ fn file_suppression_goes_on_top_with_the_indentation_of_nothing() {
     let line_edit = &actions[0]["edit"]["changes"][uri][0];
     assert_eq!(
         line_edit["newText"],
-        "    // scaleout: ignore[dotnet-file-write] -- <reason>\n"
+        "    // scaleout: ignore[dotnet-file-write] -- TODO: explain why this is safe with several instances\n"
     );
     let file_edit = &actions[1]["edit"]["changes"][uri][0];
     assert_eq!(
         file_edit,
         &json!({
             "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } },
-            "newText": "// scaleout: ignore-file[dotnet-file-write] -- <reason>\n"
+            "newText": "// scaleout: ignore-file[dotnet-file-write] -- TODO: explain why this is safe with several instances\n"
         })
     );
     client.notify(
@@ -319,6 +319,41 @@ fn file_suppression_goes_on_top_with_the_indentation_of_nothing() {
     assert_eq!(docs.result, Some(Value::Null));
     let shown = client.notification("window/showMessage");
     insta::assert_json_snapshot!("show_documentation_message", shown);
+    assert_eq!(client.finish(), Ending::Clean);
+}
+
+#[test]
+fn between_jsx_elements_the_line_suppression_is_a_jsx_comment() {
+    let (mut client, _) = Client::start(json!({}));
+    let uri = "file:///project/src/Admin.jsx";
+    let text = "import fs from 'fs';\n\
+        export function Admin() {\n\
+        \x20 return (\n\
+        \x20   <div>\n\
+        \x20     {fs.writeFileSync('seen.txt', 'x')}\n\
+        \x20   </div>\n\
+        \x20 );\n\
+        }\n";
+    client.open(uri, "javascriptreact", text);
+    let published = client.diagnostics(uri);
+    assert_eq!(
+        published["diagnostics"][0]["code"], "node-fs-write",
+        "{published}"
+    );
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri },
+            "range": { "start": { "line": 4, "character": 0 }, "end": { "line": 4, "character": 0 } },
+            "context": { "diagnostics": [] }
+        }),
+    );
+    let edit = &actions.result.unwrap()[0]["edit"]["changes"][uri][0];
+    assert_eq!(
+        edit["newText"],
+        "      {/* scaleout: ignore[node-fs-write] -- TODO: explain why this is safe with several instances */}\n"
+    );
+    assert_eq!(edit["range"]["start"], json!({ "line": 4, "character": 0 }));
     assert_eq!(client.finish(), Ending::Clean);
 }
 

@@ -299,11 +299,14 @@ impl<'a> Server<'a> {
                 let p: CodeActionParams = params(request.params)?;
                 let uri = p.text_document.uri;
                 let found = self.flagged(&uri).cloned().unwrap_or_default();
-                let entry = self.documents.get(&uri);
-                let path = entry.and_then(|e| e.doc.path.as_deref());
+                let Some(entry) = self.documents.get(&uri) else {
+                    return to_value(Vec::<Value>::new());
+                };
+                let path = entry.doc.path.as_deref();
                 let catalogue = &self.profiles.for_document(path).0.catalogue;
-                let text = entry.map_or("", |e| e.doc.text.as_str());
-                to_value(actions::actions(&uri, text, &found, p.range, catalogue))
+                to_value(actions::actions(
+                    &uri, &entry.doc, &found, p.range, catalogue,
+                ))
             }
             ExecuteCommand::METHOD => {
                 let p: ExecuteCommandParams = params(request.params)?;
