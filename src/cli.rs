@@ -205,19 +205,23 @@ pub const EXIT_ERROR: u8 = 2;
 /// Runs a parsed command line; returns the exit status.
 pub fn run(cli: Cli) -> u8 {
     let cwd = std::env::current_dir().unwrap_or_default();
-    let (catalogue, settings) = match &cli.command {
-        Command::Init => return init(&cwd),
-        _ => match setup(&cli, &cwd) {
-            Ok(s) => s,
-            Err(e) => {
-                eprint!("{}", e.render());
-                return EXIT_ERROR;
-            }
-        },
+    if let Command::Init = cli.command {
+        return init(&cwd);
+    }
+    // The server finds each document's configuration itself; one that is broken now must
+    // not stop it from starting (the user may be editing it).
+    if let Command::Lsp = cli.command {
+        return crate::lsp::run(&cli.rule_paths);
+    }
+    let (catalogue, settings) = match setup(&cli, &cwd) {
+        Ok(s) => s,
+        Err(e) => {
+            eprint!("{}", e.render());
+            return EXIT_ERROR;
+        }
     };
     match cli.command {
         Command::Check(args) => check(&catalogue, &settings, *args, &cwd),
-        Command::Init => init(&cwd),
         Command::Rules { format } => {
             let text = match format {
                 RulesFormat::Table => rules_table(&catalogue),
@@ -225,7 +229,7 @@ pub fn run(cli: Cli) -> u8 {
             };
             print(&text)
         }
-        Command::Lsp => crate::lsp::run(&catalogue),
+        Command::Init | Command::Lsp => EXIT_ERROR,
         Command::Explain { rule } => match catalogue.get(&rule) {
             Some(r) => print(&rule_doc::explain(r)),
             None => {
@@ -295,7 +299,7 @@ fn init(cwd: &std::path::Path) -> u8 {
 }
 
 /// The built-in rules plus the user's rule files (files, or directories of `*.toml`).
-fn load_catalogue(paths: &[PathBuf]) -> Result<Catalogue, String> {
+pub fn load_catalogue(paths: &[PathBuf]) -> Result<Catalogue, String> {
     let mut catalogue = Catalogue::builtin().map_err(|e| e.to_string())?;
     for path in paths {
         let files = if path.is_dir() {
