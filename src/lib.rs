@@ -12,6 +12,7 @@ pub mod finding;
 pub mod frontend;
 pub mod manifest;
 pub mod matcher;
+pub mod placement;
 pub mod position;
 pub mod report;
 pub mod scan;

@@ -4,9 +4,8 @@ use crate::discover::{discover, display_path, SourceFile};
 use crate::engine::{Document, Engine, Outcome};
 use crate::finding::{sort, Finding};
 use crate::frontend::{FrontendOptions, Language};
-use crate::manifest::cargo::CargoCache;
 use crate::manifest::csproj::CsprojCache;
-use crate::manifest::npm::{PackageCache, PackageKind};
+use crate::placement::project::ProjectPlacements;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -104,18 +103,13 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], cwd: &Path, threads: usize) -> S
 #[derive(Default)]
 struct Projects {
     csproj: CsprojCache,
-    cargo: CargoCache,
-    npm: PackageCache,
+    placements: ProjectPlacements,
 }
 
 fn scan_file(engine: &Engine, file: &SourceFile, shown: &str, projects: &Projects) -> FileOutcome {
     let text = match read_source(&file.path) {
         Ok(text) => text,
         Err(message) => return FileOutcome::Failed(message),
-    };
-    let package = match file.language {
-        Language::JavaScript | Language::TypeScript => projects.npm.kind(&file.path),
-        _ => None,
     };
     let options = FrontendOptions {
         csharp_implicit_namespaces: if file.language == Language::CSharp {
@@ -127,9 +121,7 @@ fn scan_file(engine: &Engine, file: &SourceFile, shown: &str, projects: &Project
             .path
             .extension()
             .is_some_and(|x| x == "tsx" || x == "jsx"),
-        tool_project: (file.language == Language::Rust && projects.cargo.is_tool(&file.path))
-            || package == Some(PackageKind::Tool),
-        client_project: package == Some(PackageKind::ClientSide),
+        placement: projects.placements.of_file(&file.path, file.language),
     };
     let doc = Document {
         path: shown,
