@@ -161,19 +161,19 @@ mod tests {
             "src/upgrades/4.1/move_uploads.js",
             "install/web.js",
             "src/seed.ts",
-            "Data/SeedData.cs",
+            "Data/DemoSeeder.cs",
             "Data/UserMigration.cs",
             "Setup/PluginInstaller.cs",
-            "src/UpgradeSettingsFolder.cs",
             "src/migrate.rs",
         ] {
             assert_eq!(of_path(path, CSharp), Placement::OnceAtStart, "{path}");
         }
         for path in [
-            "src/Seedling.cs",
+            "src/Indexers/SeedConfigProvider.cs",
+            "src/Billing/UpgradeOrganizationPlanCommand.cs",
+            "src/plugins/install.js",
             "src/Controllers/MigrationStatusController.cs",
-            "src/Upgraded.cs",
-            "src/installation.js",
+            "src/Core/Tools/SendFeatures/LocalSendStorageService.cs",
             "src/Startup.cs",
         ] {
             assert_eq!(of_path(path, CSharp), Placement::Server, "{path}");

@@ -55,6 +55,8 @@ struct RawPath {
     #[serde(default)]
     languages: Vec<Language>,
     #[serde(default)]
+    ignore_case: bool,
+    #[serde(default)]
     dirs: Vec<String>,
     #[serde(default)]
     files: Vec<String>,
@@ -90,9 +92,9 @@ struct RawNpm {
 /// Parses and validates placement data; errors name `file` and, where TOML can tell, the line.
 pub fn parse(text: &str, file: &str) -> Result<Places, String> {
     let raw: RawPlaces = toml::from_str(text).map_err(|e| format!("{file}: {e}"))?;
-    let globs = |list: &[String], what: &str| -> Result<Vec<Glob>, String> {
+    let globs = |list: &[String], ignore_case: bool, what: &str| -> Result<Vec<Glob>, String> {
         list.iter()
-            .map(|p| Glob::new(p).map_err(|e| format!("{file}: {what}: {e}")))
+            .map(|p| Glob::new(p, ignore_case).map_err(|e| format!("{file}: {what}: {e}")))
             .collect()
     };
     let mut paths = Vec::new();
@@ -111,8 +113,8 @@ pub fn parse(text: &str, file: &str) -> Result<Places, String> {
                 RawPlacement::OnceAtStart => Placement::OnceAtStart,
             },
             languages: entry.languages.clone(),
-            dirs: globs(&entry.dirs, "dirs")?,
-            files: globs(&entry.files, "files")?,
+            dirs: globs(&entry.dirs, entry.ignore_case, "dirs")?,
+            files: globs(&entry.files, entry.ignore_case, "files")?,
         });
     }
     let words = |list: Vec<String>, what: &str| -> Result<Vec<String>, String> {
@@ -134,7 +136,7 @@ pub fn parse(text: &str, file: &str) -> Result<Places, String> {
         paths,
         dotnet_hosting: words(raw.dotnet.hosting, "[dotnet] hosting")?,
         rust_server_words,
-        npm_one_off_scripts: globs(&raw.npm.one_off_scripts, "[npm] one_off_scripts")?,
+        npm_one_off_scripts: globs(&raw.npm.one_off_scripts, true, "[npm] one_off_scripts")?,
     })
 }
 

@@ -1,7 +1,7 @@
 //! Name patterns of the placement data: `*` for any run of characters, `[A-Z]` /
-//! `[abc]` for one character of a set, anything else literal. Smart case, as in
-//! ripgrep: a pattern without an upper-case letter ignores case (`tests` matches
-//! `Tests`), one with an upper-case letter is exact (`*Tests` does not match `contests`).
+//! `[abc]` for one character of a set, anything else literal. Exact by default
+//! (`*Tests` does not match `contests`, `tools` does not match a product area named
+//! `Tools`); an entry may ask to ignore case (`tests` matching `Tests`).
 
 /// One compiled pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,8 +20,9 @@ enum Part {
 }
 
 impl Glob {
-    /// Compiles `pattern`; an empty pattern, a bare `*` or an unclosed `[` is an error.
-    pub fn new(pattern: &str) -> Result<Glob, String> {
+    /// Compiles `pattern`, matching exactly or ignoring case; an empty pattern, a bare
+    /// `*`, an unclosed `[` or a reversed range is an error.
+    pub fn new(pattern: &str, ignore_case: bool) -> Result<Glob, String> {
         if pattern.is_empty() || pattern.chars().all(|c| c == '*') {
             return Err(format!("pattern `{pattern}` matches every name"));
         }
@@ -64,7 +65,7 @@ impl Glob {
         }
         Ok(Glob {
             source: pattern.to_string(),
-            ignore_case: !pattern.chars().any(|c| c.is_uppercase()),
+            ignore_case,
             parts,
         })
     }
@@ -110,11 +111,14 @@ impl Glob {
 
     fn one(&self, part: &Part, c: char) -> bool {
         match part {
-            Part::Literal(l) if self.ignore_case => l.to_lowercase().eq(std::iter::once(c)),
+            Part::Literal(l) if self.ignore_case => l.to_lowercase().eq(c.to_lowercase()),
             Part::Literal(l) => *l == c,
             Part::Set(ranges) => ranges.iter().any(|&(lo, hi)| {
                 (lo..=hi).contains(&c)
-                    || (self.ignore_case && c.to_uppercase().any(|u| (lo..=hi).contains(&u)))
+                    || (self.ignore_case
+                        && c.to_uppercase()
+                            .chain(c.to_lowercase())
+                            .any(|u| (lo..=hi).contains(&u)))
             }),
             Part::Any => true,
         }
@@ -126,13 +130,21 @@ mod tests {
     use super::*;
 
     fn m(pattern: &str, name: &str) -> bool {
-        Glob::new(pattern).unwrap().matches(name)
+        Glob::new(pattern, false).unwrap().matches(name)
+    }
+
+    fn i(pattern: &str, name: &str) -> bool {
+        Glob::new(pattern, true).unwrap().matches(name)
     }
 
     #[test]
-    fn smart_case_and_wildcards() {
-        assert!(m("tests", "Tests"));
-        assert!(m("tests", "TESTS"));
+    fn exact_or_ignoring_case_with_wildcards() {
+        assert!(i("tests", "Tests"));
+        assert!(i("tests", "TESTS"));
+        assert!(i("Migrations", "migrations"));
+        assert!(i("[a-c]x", "BX"));
+        assert!(!m("tools", "Tools"));
+        assert!(!m("[a-c]x", "Bx"));
         assert!(m("*Tests", "Shop.Api.Tests"));
         assert!(!m("*Tests", "contests"));
         assert!(m("Test[A-Z]*", "TestMqHost"));
@@ -141,7 +153,7 @@ mod tests {
         assert!(m("*.test.*", "upload.test.ts"));
         assert!(!m("*.test.*", "upload.ts"));
         assert!(m("*-cli", "meili-cli"));
-        assert!(m("*migration.*", "UserMigration.cs"));
+        assert!(i("*migration.*", "UserMigration.cs"));
         assert!(m("a*b*c", "aXbYbZc"));
         assert!(!m("a*b*c", "aXbYbZ"));
         assert!(m("[abc]x", "bx"));
@@ -149,9 +161,9 @@ mod tests {
 
     #[test]
     fn rejects_patterns_that_match_everything_or_do_not_close() {
-        assert!(Glob::new("").is_err());
-        assert!(Glob::new("**").is_err());
-        assert!(Glob::new("Test[A-Z").is_err());
-        assert!(Glob::new("[z-a]").is_err());
+        assert!(Glob::new("", false).is_err());
+        assert!(Glob::new("**", true).is_err());
+        assert!(Glob::new("Test[A-Z", false).is_err());
+        assert!(Glob::new("[z-a]", false).is_err());
     }
 }
