@@ -165,6 +165,8 @@ mod tests {
             "Data/UserMigration.cs",
             "Setup/PluginInstaller.cs",
             "src/migrate.rs",
+            "util/MySqlMigrations/Factories.cs",
+            "util/MsSqlMigratorUtility/Program.cs",
         ] {
             assert_eq!(of_path(path, CSharp), Placement::OnceAtStart, "{path}");
         }

@@ -167,11 +167,12 @@ impl CsprojCache {
 
 /// Looks up and caches, per directory, whether a C# file belongs to a console program
 /// that hosts no service: a project with `<OutputType>Exe</OutputType>` whose project
-/// file, and every project it references (transitively), names no hosting framework
-/// (`[dotnet] hosting` in the placement data: the web or worker SDK, ASP.NET Core, the
-/// generic host, Azure Functions, message buses, job schedulers). An updater, a plugin
-/// packer or a one-off migrator. A console project that references the web project it
-/// starts (a `Program` that runs the server) hosts through that reference.
+/// file names no hosting framework (`[dotnet] hosting` and `hosting_direct` in the
+/// placement data: the web or worker SDK, ASP.NET Core, the generic host, Azure
+/// Functions, message buses, job schedulers) and references (transitively) no project
+/// that names one from `hosting`. An updater, a plugin packer, a one-off migrator. A
+/// console project that references the host library it starts hosts through that
+/// reference; one that references a shared library using ASP.NET Core packages does not.
 #[derive(Debug, Default)]
 pub struct ConsoleCache {
     by_dir: Mutex<HashMap<PathBuf, bool>>,
@@ -193,7 +194,11 @@ impl ConsoleCache {
             let exe = property_values(&text, "OutputType")
                 .iter()
                 .any(|v| v.eq_ignore_ascii_case("exe"));
-            exe && !self.hosts(&project, &mut Vec::new())
+            let direct = crate::placement::builtin()
+                .map(|p| p.dotnet_hosting_direct.as_slice())
+                .unwrap_or_default();
+            exe && !direct.iter().any(|w| text.contains(w.as_str()))
+                && !self.hosts(&project, &mut Vec::new())
         });
         lock(&self.by_dir).insert(dir.to_path_buf(), found);
         found
@@ -444,6 +449,18 @@ mod tests {
             "Loop/Loop.csproj",
             &exe(r#"<ProjectReference Include="../Loop/Loop.csproj" />"#),
         );
+        write(
+            "Shared/Shared.csproj",
+            r#"<Project Sdk="Microsoft.NET.Sdk"><ItemGroup><PackageReference Include="Microsoft.AspNetCore.DataProtection" /></ItemGroup></Project>"#,
+        );
+        write(
+            "Setup/Setup.csproj",
+            &exe(r#"<ProjectReference Include="..\Shared\Shared.csproj" />"#),
+        );
+        write(
+            "Bus/Bus.csproj",
+            &exe(r#"<PackageReference Include="MassTransit" />"#),
+        );
         let cache = ConsoleCache::default();
         let separate = |p: &str| cache.is_separate_console(&d.join(p));
         assert!(separate("Packer/Program.cs"));
@@ -451,6 +468,14 @@ mod tests {
         assert!(separate("Migrator/Program.cs"));
         assert!(separate("Loop/Program.cs"));
         assert!(!separate("Core/Store.cs"));
+        assert!(
+            separate("Setup/Program.cs"),
+            "a shared library using ASP.NET Core hosts nothing"
+        );
+        assert!(
+            !separate("Bus/Program.cs"),
+            "a message-bus consumer is a service"
+        );
         assert!(!separate("Web/Program.cs"));
         assert!(
             !separate("Console/Program.cs"),

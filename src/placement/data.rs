@@ -15,8 +15,11 @@ const PLACES_NAME: &str = "src/placement/places.toml";
 pub struct Places {
     /// Path entries, in file order.
     pub paths: Vec<PathEntry>,
-    /// Words naming what makes a .NET console project host a service.
+    /// Strings that make a .NET project, or a project it references, host a service.
     pub dotnet_hosting: Vec<String>,
+    /// Strings that make a .NET console project host a service when its own project
+    /// file names them.
+    pub dotnet_hosting_direct: Vec<String>,
     /// Word parts of identifiers that make a Rust binary a server.
     pub rust_server_words: Vec<String>,
     /// Script names (or parts of them) that run a one-off job.
@@ -75,6 +78,7 @@ enum RawPlacement {
 #[serde(deny_unknown_fields)]
 struct RawDotnet {
     hosting: Vec<String>,
+    hosting_direct: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -135,6 +139,7 @@ pub fn parse(text: &str, file: &str) -> Result<Places, String> {
     Ok(Places {
         paths,
         dotnet_hosting: words(raw.dotnet.hosting, "[dotnet] hosting")?,
+        dotnet_hosting_direct: words(raw.dotnet.hosting_direct, "[dotnet] hosting_direct")?,
         rust_server_words,
         npm_one_off_scripts: globs(&raw.npm.one_off_scripts, true, "[npm] one_off_scripts")?,
     })
@@ -161,7 +166,7 @@ mod tests {
 
     #[test]
     fn errors_name_the_file_and_the_problem() {
-        let base = "[dotnet]\nhosting = [\"Web\"]\n[rust]\nserver_words = [\"serve\"]\n[npm]\none_off_scripts = [\"seed\"]\n";
+        let base = "[dotnet]\nhosting = [\"Web\"]\nhosting_direct = [\"Bus\"]\n[rust]\nserver_words = [\"serve\"]\n[npm]\none_off_scripts = [\"seed\"]\n";
         let unknown =
             format!("{base}[[path]]\nplacement = \"test\"\nwhy = \"x\"\ndirz = [\"t\"]\n");
         let e = parse(&unknown, "p.toml").unwrap_err();
