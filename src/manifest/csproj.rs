@@ -436,7 +436,7 @@ mod tests {
             "Web/Web.csproj",
             "<Project Sdk=\"Microsoft.NET.Sdk.Web\"></Project>",
         );
-        write("Host/Host.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\"><ItemGroup><FrameworkReference Include=\"Microsoft.AspNetCore.App\" /></ItemGroup></Project>");
+        write("Host/Host.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\"><ItemGroup><PackageReference Include=\"Microsoft.Extensions.Hosting.WindowsServices\" /></ItemGroup></Project>");
         write(
             "Console/Console.csproj",
             &exe(r#"<ProjectReference Include="..\Host\Host.csproj" />"#),
@@ -451,7 +451,7 @@ mod tests {
         );
         write(
             "Shared/Shared.csproj",
-            r#"<Project Sdk="Microsoft.NET.Sdk"><ItemGroup><PackageReference Include="Microsoft.AspNetCore.DataProtection" /></ItemGroup></Project>"#,
+            r#"<Project Sdk="Microsoft.NET.Sdk"><ItemGroup><FrameworkReference Include="Microsoft.AspNetCore.App" /><PackageReference Include="Microsoft.AspNetCore.DataProtection" /></ItemGroup></Project>"#,
         );
         write(
             "Setup/Setup.csproj",
