@@ -116,6 +116,7 @@ mod tests {
             "TestMqHost/Program.cs",
             "api/unit-tests/entry.js",
             "lib/collection/src/model_testing/fixture.rs",
+            "Shop.Web/appsettings.Development.json",
         ] {
             assert_eq!(at(path), Placement::Test, "{path}");
         }
@@ -127,6 +128,8 @@ mod tests {
             "fixtures/rust/latest.rs",
             "src/Contest.cs",
             "src/Attestation.cs",
+            "Shop.Web/appsettings.Production.json",
+            "Shop.Web/appsettings.json",
         ] {
             assert_eq!(at(path), Placement::Server, "{path}");
         }

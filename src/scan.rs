@@ -1,6 +1,6 @@
 //! Scans files on disk: discover, read with guards, lint in parallel, collect.
 
-use crate::discover::{discover, display_path, SourceFile};
+use crate::discover::{discover, display_path, SourceFile, WalkError};
 use crate::engine::{Document, Engine, Outcome};
 use crate::finding::{sort, Finding};
 use crate::frontend::{FrontendOptions, Language};
@@ -55,6 +55,17 @@ enum FileOutcome {
 /// Scans `roots` (files or directories) relative to `cwd`. Never panics on input.
 pub fn scan(engine: &Engine, roots: &[PathBuf], cwd: &Path, threads: usize) -> ScanResult {
     let (files, walk_errors) = discover(roots, threads);
+    scan_files(engine, &files, walk_errors, cwd)
+}
+
+/// Lints `files` (found by [`discover`], perhaps filtered since) relative to `cwd`;
+/// `walk_errors` are reported with the files' errors. Never panics on input.
+pub fn scan_files(
+    engine: &Engine,
+    files: &[SourceFile],
+    walk_errors: Vec<WalkError>,
+    cwd: &Path,
+) -> ScanResult {
     let projects = Projects::default();
     let outcomes: Vec<(String, FileOutcome)> = files
         .par_iter()
@@ -99,11 +110,28 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], cwd: &Path, threads: usize) -> S
     result
 }
 
-/// Project files read while scanning, cached per directory.
+/// Project files (`.csproj`, `Cargo.toml`, `package.json`) read while linting, cached per
+/// directory. The CLI scan and the language server ask the same questions of them.
 #[derive(Default)]
-struct Projects {
+pub struct Projects {
     csproj: CsprojCache,
     placements: ProjectPlacements,
+}
+
+impl Projects {
+    /// What the projects around the file at `path` tell its frontend: C# implicit
+    /// usings, JSX by extension, and where the file runs (see [`ProjectPlacements`]).
+    pub fn frontend_options(&self, path: &Path, language: Language) -> FrontendOptions {
+        FrontendOptions {
+            csharp_implicit_namespaces: if language == Language::CSharp {
+                self.csproj.implicit_namespaces(path)
+            } else {
+                Vec::new()
+            },
+            jsx: path.extension().is_some_and(|x| x == "tsx" || x == "jsx"),
+            placement: self.placements.of_file(path, language, &self.csproj),
+        }
+    }
 }
 
 fn scan_file(engine: &Engine, file: &SourceFile, shown: &str, projects: &Projects) -> FileOutcome {
@@ -111,18 +139,7 @@ fn scan_file(engine: &Engine, file: &SourceFile, shown: &str, projects: &Project
         Ok(text) => text,
         Err(message) => return FileOutcome::Failed(message),
     };
-    let options = FrontendOptions {
-        csharp_implicit_namespaces: if file.language == Language::CSharp {
-            projects.csproj.implicit_namespaces(&file.path)
-        } else {
-            Vec::new()
-        },
-        jsx: file
-            .path
-            .extension()
-            .is_some_and(|x| x == "tsx" || x == "jsx"),
-        placement: projects.placements.of_file(&file.path, file.language),
-    };
+    let options = projects.frontend_options(&file.path, file.language);
     let doc = Document {
         path: shown,
         text: &text,

@@ -5,7 +5,7 @@
 use super::{Placement, Program};
 use crate::frontend::Language;
 use crate::manifest::cargo::{CargoCache, CrateRole};
-use crate::manifest::csproj::ConsoleCache;
+use crate::manifest::csproj::{ConsoleCache, CsprojCache};
 use crate::manifest::npm::{PackageCache, PackageKind};
 use crate::manifest::npm_scripts::ScriptCache;
 use std::path::Path;
@@ -21,26 +21,30 @@ pub struct ProjectPlacements {
 
 impl ProjectPlacements {
     /// Where the file at `path` runs according to its project; `Server` when the
-    /// project tells nothing.
-    pub fn of_file(&self, path: &Path, language: Language) -> Placement {
+    /// project tells nothing. `csproj` is the scan's cache of C# project settings (a
+    /// desktop project's configuration files run on a user's machine).
+    pub fn of_file(&self, path: &Path, language: Language, csproj: &CsprojCache) -> Placement {
         match language {
             Language::Rust => match self.cargo.role(path) {
                 Some(CrateRole::Tool) => Placement::Tooling,
                 Some(CrateRole::SeparateBinary) => Placement::SeparateProgram(Program::RustBinary),
                 None => Placement::Server,
             },
-            Language::JavaScript | Language::TypeScript => match self.npm.kind(path) {
-                Some(PackageKind::Tool) => Placement::Tooling,
-                Some(PackageKind::ClientSide) => Placement::Client,
-                None if self.scripts.is_one_off_script(path) => {
-                    Placement::SeparateProgram(Program::PackageScript)
+            Language::JavaScript | Language::TypeScript | Language::Prisma => {
+                match self.npm.kind(path) {
+                    Some(PackageKind::Tool) => Placement::Tooling,
+                    Some(PackageKind::ClientSide) => Placement::Client,
+                    None if self.scripts.is_one_off_script(path) => {
+                        Placement::SeparateProgram(Program::PackageScript)
+                    }
+                    None => Placement::Server,
                 }
-                None => Placement::Server,
-            },
-            Language::CSharp if self.console.is_separate_console(path) => {
+            }
+            Language::CSharp | Language::DotnetConfig if self.console.is_separate_console(path) => {
                 Placement::SeparateProgram(Program::ConsoleProject)
             }
-            Language::CSharp => Placement::Server,
+            Language::DotnetConfig if csproj.is_desktop(path) => Placement::Client,
+            Language::CSharp | Language::DotnetConfig => Placement::Server,
         }
     }
 }

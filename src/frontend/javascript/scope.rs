@@ -98,9 +98,9 @@ pub(super) enum Binding {
     Delay,
     /// A local holding a path in the temporary directory (`const f = await tmpFile()`).
     TempPath,
-    /// A local initialised with an object literal with these keys (`const sess = { secret }`),
+    /// A local initialised with an object literal with these properties (`const sess = { secret }`),
     /// so `session(sess)` can be checked like `session({ secret })`.
-    Object(Vec<String>),
+    Object(Vec<Property>),
     /// Anything else declared in the file: a variable, parameter, class or function.
     Local,
 }
@@ -385,7 +385,7 @@ pub(super) fn value_binding(value: Node<'_>, src: &str, scopes: &Scopes) -> Bind
         return Binding::TempPath;
     }
     if value.kind() == "object" {
-        return Binding::Object(object_keys(value, src));
+        return Binding::Object(object_props(value, src, scopes));
     }
     match value.kind() {
         "identifier"
