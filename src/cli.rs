@@ -300,6 +300,8 @@ fn init(cwd: &std::path::Path) -> u8 {
 
 /// The built-in rules plus the user's rule files (files, or directories of `*.toml`).
 pub fn load_catalogue(paths: &[PathBuf]) -> Result<Catalogue, String> {
+    // The placement data is embedded like the rules: check it before any work.
+    crate::placement::builtin()?;
     let mut catalogue = Catalogue::builtin().map_err(|e| e.to_string())?;
     for path in paths {
         let files = if path.is_dir() {

@@ -119,7 +119,7 @@ pub enum Context {
     /// mobile apps (WPF, WinForms, MAUI, Tauri, egui, ...). Never reported.
     ClientSide,
     /// Build, release and developer tooling that never runs behind a load balancer: script,
-    /// docs, example and migration directories, bundler configs, command-line scripts
+    /// docs and example directories, bundler configs, command-line scripts
     /// (a `#!` line, a CLI-argument parser). Never reported.
     Tooling,
     /// Test code (test directories and file names, `#[cfg(test)]`, test attributes).

@@ -19,6 +19,7 @@ pub mod limits;
 pub mod lsp;
 pub mod manifest;
 pub mod matcher;
+pub mod placement;
 pub mod position;
 pub mod progress;
 pub mod read;

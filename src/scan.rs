@@ -5,9 +5,8 @@ use crate::engine::{Document, Engine, Outcome};
 use crate::finding::{sort, Finding};
 use crate::frontend::{FrontendOptions, Language};
 use crate::limits::Limits;
-use crate::manifest::cargo::CargoCache;
 use crate::manifest::csproj::CsprojCache;
-use crate::manifest::npm::{PackageCache, PackageKind};
+use crate::placement::project::ProjectPlacements;
 use crate::progress::ScanProgress;
 use crate::read::read_source;
 use rayon::prelude::*;
@@ -138,18 +137,13 @@ pub fn scan_files(
 #[derive(Default)]
 pub struct Projects {
     csproj: CsprojCache,
-    cargo: CargoCache,
-    npm: PackageCache,
+    placements: ProjectPlacements,
 }
 
 impl Projects {
     /// What the projects around the file at `path` tell its frontend: C# implicit
-    /// usings, JSX by extension, a tool or client-side package.
+    /// usings, JSX by extension, and where the file runs (see [`ProjectPlacements`]).
     pub fn frontend_options(&self, path: &Path, language: Language) -> FrontendOptions {
-        let package = match language {
-            Language::JavaScript | Language::TypeScript | Language::Prisma => self.npm.kind(path),
-            _ => None,
-        };
         FrontendOptions {
             csharp_implicit_namespaces: if language == Language::CSharp {
                 self.csproj.implicit_namespaces(path)
@@ -157,10 +151,7 @@ impl Projects {
                 Vec::new()
             },
             jsx: path.extension().is_some_and(|x| x == "tsx" || x == "jsx"),
-            tool_project: (language == Language::Rust && self.cargo.is_tool(path))
-                || package == Some(PackageKind::Tool),
-            client_project: package == Some(PackageKind::ClientSide)
-                || (language == Language::DotnetConfig && self.csproj.is_desktop(path)),
+            placement: self.placements.of_file(path, language, &self.csproj),
             ..FrontendOptions::default()
         }
     }
