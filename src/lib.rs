@@ -13,6 +13,7 @@ pub mod frontend;
 pub mod manifest;
 pub mod matcher;
 pub mod position;
+pub mod reach;
 pub mod report;
 pub mod scan;
 pub mod suppress;

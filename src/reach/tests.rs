@@ -1,0 +1,200 @@
+use super::*;
+
+/// A definition named `name` with `role`, nested in `parent`, referring to `refs`.
+fn def(name: &str, role: Role, parent: Option<usize>, refs: &[&str]) -> Definition {
+    Definition {
+        name: name.to_string(),
+        role,
+        parent,
+        refs: refs.iter().map(|r| r.to_string()).collect(),
+        ..Definition::default()
+    }
+}
+
+fn file(language: Language, role: FileRole, definitions: Vec<Definition>) -> FileModel {
+    FileModel {
+        language: Some(language),
+        role,
+        definitions,
+    }
+}
+
+use Reachability::*;
+
+#[test]
+fn walks_references_across_files_from_entry_points() {
+    let server = file(
+        Language::JavaScript,
+        FileRole::Server,
+        vec![
+            def("", Role::Entry, None, &["app", "listen", "handleUpload"]),
+            def("neverCalled", Role::Plain, Some(0), &["cleanup"]),
+        ],
+    );
+    let lib = file(
+        Language::TypeScript,
+        FileRole::Server,
+        vec![
+            def("", Role::Plain, None, &[]),
+            def("handleUpload", Role::Plain, Some(0), &["store"]),
+            def("store", Role::Plain, Some(0), &[]),
+            def("cleanup", Role::Plain, Some(0), &[]),
+        ],
+    );
+    let verdicts = solve(&[server, lib]);
+    assert_eq!(verdicts[0], [Reachable, Unreferenced]);
+    assert_eq!(
+        verdicts[1],
+        [Unreferenced, Reachable, Reachable, Unreferenced],
+        "a function only a dead function calls is dead too"
+    );
+}
+
+#[test]
+fn names_do_not_cross_language_families() {
+    let js = file(
+        Language::JavaScript,
+        FileRole::Server,
+        vec![def("", Role::Entry, None, &["Run"])],
+    );
+    let cs = file(
+        Language::CSharp,
+        FileRole::Server,
+        vec![
+            def("", Role::Plain, None, &[]),
+            def("Run", Role::Plain, Some(0), &[]),
+        ],
+    );
+    assert_eq!(solve(&[js, cs])[1], [Unreferenced, Unreferenced]);
+}
+
+#[test]
+fn start_up_code_and_subcommands_are_walked_after_the_serve_path() {
+    let main = file(
+        Language::Rust,
+        FileRole::Server,
+        vec![
+            def("", Role::Plain, None, &[]),
+            def("main", Role::Entry, Some(0), &["run_migrations", "serve"]),
+            def("", Role::Subcommand, Some(1), &["backup"]),
+            def("serve", Role::Plain, Some(0), &["save_upload"]),
+            def("run_migrations", Role::Plain, Some(0), &["write_marker"]),
+            def(
+                "backup",
+                Role::Plain,
+                Some(0),
+                &["write_archive", "write_marker"],
+            ),
+            def("write_archive", Role::Plain, Some(0), &[]),
+            def("write_marker", Role::Plain, Some(0), &[]),
+            def("save_upload", Role::Plain, Some(0), &[]),
+        ],
+    );
+    assert_eq!(
+        solve(&[main])[0],
+        [
+            Unreferenced,
+            Reachable,
+            Offline,
+            Reachable,
+            Startup,
+            Offline,
+            Offline,
+            Startup,
+            Reachable
+        ]
+    );
+}
+
+#[test]
+fn serve_path_wins_over_start_up_and_offline_uses() {
+    let main = file(
+        Language::CSharp,
+        FileRole::Server,
+        vec![
+            def("", Role::Entry, None, &["SeedData", "Export"]),
+            def("SeedData", Role::Plain, Some(0), &["Save"]),
+            def("", Role::Subcommand, Some(0), &["Save"]),
+            def("Export", Role::Plain, Some(0), &["Save"]),
+            def("Save", Role::Plain, Some(0), &[]),
+        ],
+    );
+    assert_eq!(
+        solve(&[main])[0],
+        [Reachable, Startup, Offline, Reachable, Reachable]
+    );
+}
+
+#[test]
+fn tool_files_reach_offline_and_tests_reach_nothing() {
+    let tool = file(
+        Language::Rust,
+        FileRole::Tool,
+        vec![def("", Role::Entry, None, &["export_all"])],
+    );
+    let test = file(
+        Language::Rust,
+        FileRole::Test,
+        vec![def("", Role::Entry, None, &["helper"])],
+    );
+    let lib = file(
+        Language::Rust,
+        FileRole::Server,
+        vec![
+            def("", Role::Plain, None, &[]),
+            def("export_all", Role::Plain, Some(0), &[]),
+            def("helper", Role::Plain, Some(0), &[]),
+        ],
+    );
+    let verdicts = solve(&[tool, test, lib]);
+    assert_eq!(verdicts[0], [Offline]);
+    assert_eq!(verdicts[1], [Unreferenced]);
+    assert_eq!(verdicts[2], [Unreferenced, Offline, Unreferenced]);
+}
+
+#[test]
+fn an_entry_point_named_for_start_up_is_start_up_code() {
+    let worker = file(
+        Language::CSharp,
+        FileRole::Server,
+        vec![
+            def("", Role::Plain, None, &[]),
+            def("DatabaseMigrator", Role::Entry, Some(0), &["Apply"]),
+            def("Apply", Role::Plain, Some(0), &[]),
+        ],
+    );
+    assert_eq!(solve(&[worker])[0], [Unreferenced, Startup, Startup]);
+}
+
+#[test]
+fn a_single_file_keeps_what_others_may_call() {
+    let defs = vec![
+        def("", Role::Entry, None, &["tick"]),
+        def("tick", Role::Plain, Some(0), &[]),
+        def("exportedHelper", Role::Plain, Some(0), &[]),
+        def("privateHelper", Role::Plain, Some(0), &[]),
+        def("runMigrations", Role::Plain, Some(0), &[]),
+    ];
+    let mut defs = defs;
+    defs[2].exported = true;
+    defs[4].exported = true;
+    assert_eq!(
+        solve_file(Language::JavaScript, &defs),
+        [Reachable, Reachable, Reachable, Unreferenced, Reachable]
+    );
+}
+
+#[test]
+fn innermost_definition_of_an_offset() {
+    let mut outer = def("outer", Role::Plain, Some(0), &[]);
+    outer.span = 10..100;
+    let mut inner = def("inner", Role::Plain, Some(1), &[]);
+    inner.span = 20..40;
+    let mut top = def("", Role::Entry, None, &[]);
+    top.span = 0..200;
+    let defs = [top, outer, inner];
+    assert_eq!(innermost(&defs, 5), 0);
+    assert_eq!(innermost(&defs, 30), 2);
+    assert_eq!(innermost(&defs, 50), 1);
+    assert_eq!(innermost(&defs, 150), 0);
+}
