@@ -3,6 +3,7 @@
 pub mod csharp;
 pub mod javascript;
 pub mod rust;
+pub mod symbols;
 mod tree;
 pub mod words;
 

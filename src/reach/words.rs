@@ -24,6 +24,8 @@ pub struct Words {
     pub startup_words: HashSet<String>,
     /// Words of an expression that chooses a subcommand.
     pub command_words: Vec<String>,
+    /// Words of a function name where a command line is dispatched.
+    pub command_functions: HashSet<String>,
     /// Subcommands that start the service.
     pub serve_commands: HashSet<String>,
 }
@@ -80,6 +82,14 @@ impl Words {
         self.command_words
             .iter()
             .any(|w| lower.contains(w.as_str()))
+    }
+
+    /// Whether a function (empty: the module top level) may dispatch a command line.
+    pub fn dispatches_commands(&self, function: &str) -> bool {
+        function.is_empty()
+            || split_words(function)
+                .iter()
+                .any(|w| self.command_functions.contains(w.as_str()))
     }
 
     /// Whether a subcommand (variant or literal) is the serve path.
@@ -145,6 +155,10 @@ mod tests {
         assert!(!w.is_startup_name("seedling"));
         assert!(!w.is_startup_name("uploadAvatar"));
         assert!(w.chooses_command("cli.command"));
+        assert!(w.chooses_command("process.argv[2]"));
+        assert!(!w.chooses_command("req.body.action"));
+        assert!(w.dispatches_commands("run_cli"));
+        assert!(!w.dispatches_commands("handle_request"));
         assert!(w.is_serve_command("Serve"));
         assert!(w.is_serve_command("--serve"));
         assert!(!w.is_serve_command("Backup"));
