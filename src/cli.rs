@@ -58,6 +58,10 @@ pub struct CheckArgs {
     /// Print findings only: no summary or file warnings on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Also report findings in code no server entry point reaches (start-up, offline and
+    /// unreferenced code), marked as of low confidence.
+    #[arg(long)]
+    pub show_all: bool,
     /// When to colour human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -209,7 +213,11 @@ fn check(catalogue: &Catalogue, args: CheckArgs) -> u8 {
         }
     };
     let engine = Engine::new(catalogue);
-    let result = pool.install(|| scan(&engine, &args.paths, &cwd, threads));
+    let mut result = pool.install(|| scan(&engine, &args.paths, &cwd, threads));
+    if args.show_all {
+        result.findings.append(&mut result.unreachable);
+        crate::finding::sort(&mut result.findings);
+    }
 
     let text = match args.format {
         Format::Json => {

@@ -7,6 +7,7 @@ use crate::frontend::{FrontendOptions, Language};
 use crate::manifest::cargo::CargoCache;
 use crate::manifest::csproj::CsprojCache;
 use crate::manifest::npm::{PackageCache, PackageKind};
+use crate::reach::{self, FileModel, Reachability};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -32,13 +33,16 @@ pub struct ScanResult {
     pub findings: Vec<Finding>,
     /// Findings silenced by a suppression (each has `suppression` set), sorted likewise.
     pub suppressed: Vec<Finding>,
+    /// Findings in code no server entry point reaches (each has `reachability` set: start-up,
+    /// offline or unreferenced code), sorted likewise; reported only on request.
+    pub unreachable: Vec<Finding>,
     /// Files that could not be (fully) analysed, sorted by path.
     pub errors: Vec<FileError>,
     /// Files linted (including those with a syntax error that still yielded facts).
     pub files_scanned: usize,
     /// Files skipped on purpose (minified, generated).
     pub files_skipped: usize,
-    /// Texts of the files that have findings, for rendering source excerpts.
+    /// Texts of the files that have findings (reachable or not), for rendering source excerpts.
     pub sources: BTreeMap<String, Arc<str>>,
 }
 
@@ -46,14 +50,20 @@ enum FileOutcome {
     Linted {
         findings: Vec<Finding>,
         suppressed: Vec<Finding>,
+        unreached: Vec<Finding>,
         warning: Option<String>,
         text: Arc<str>,
+        model: FileModel,
     },
     Skipped,
     Failed(String),
 }
 
 /// Scans `roots` (files or directories) relative to `cwd`. Never panics on input.
+///
+/// When every root is a directory the scanned files are one project: after linting,
+/// [`reach::solve`] decides which findings a server entry point reaches. Files named on
+/// the command line are judged on their own ([`Engine::lint`]'s single-file verdicts).
 pub fn scan(engine: &Engine, roots: &[PathBuf], cwd: &Path, threads: usize) -> ScanResult {
     let (files, walk_errors) = discover(roots, threads);
     let projects = Projects::default();
@@ -65,6 +75,7 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], cwd: &Path, threads: usize) -> S
             (shown, outcome)
         })
         .collect();
+    let project = !roots.is_empty() && roots.iter().all(|r| r.is_dir());
     let mut result = ScanResult::default();
     for err in walk_errors {
         result.errors.push(FileError {
@@ -72,30 +83,57 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], cwd: &Path, threads: usize) -> S
             message: err.message,
         });
     }
+    let mut models = Vec::new();
+    let mut judged = Vec::new();
     for (path, outcome) in outcomes {
         match outcome {
             FileOutcome::Linted {
                 findings,
                 suppressed,
+                unreached,
                 warning,
                 text,
+                model,
             } => {
                 result.files_scanned += 1;
-                if !findings.is_empty() {
+                if !findings.is_empty() || !unreached.is_empty() {
                     result.sources.insert(path.clone(), text);
                 }
-                result.findings.extend(findings);
                 result.suppressed.extend(suppressed);
                 if let Some(message) = warning {
                     result.errors.push(FileError { path, message });
+                }
+                if project {
+                    let file = models.len();
+                    models.push(model);
+                    judged.extend(findings.into_iter().chain(unreached).map(|f| (file, f)));
+                } else {
+                    result.findings.extend(findings);
+                    result.unreachable.extend(unreached);
                 }
             }
             FileOutcome::Skipped => result.files_skipped += 1,
             FileOutcome::Failed(message) => result.errors.push(FileError { path, message }),
         }
     }
+    if project {
+        let verdicts = reach::solve(&models);
+        for (file, mut finding) in judged {
+            let verdict = verdicts[file]
+                .get(finding.definition)
+                .copied()
+                .unwrap_or(Reachability::Reachable);
+            finding.set_reachability(verdict);
+            if verdict == Reachability::Reachable {
+                result.findings.push(finding);
+            } else {
+                result.unreachable.push(finding);
+            }
+        }
+    }
     sort(&mut result.findings);
     sort(&mut result.suppressed);
+    sort(&mut result.unreachable);
     result.errors.sort_by(|a, b| a.path.cmp(&b.path));
     result
 }
@@ -141,12 +179,16 @@ fn scan_file(engine: &Engine, file: &SourceFile, shown: &str, projects: &Project
         Outcome::Linted {
             findings,
             suppressed,
+            unreached,
             warning,
+            model,
         } => FileOutcome::Linted {
             findings,
             suppressed,
+            unreached,
             warning,
             text: text.into(),
+            model,
         },
         Outcome::Skipped(_) => FileOutcome::Skipped,
         Outcome::Failed(message) => FileOutcome::Failed(message),

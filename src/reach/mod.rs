@@ -62,7 +62,7 @@ pub enum FileRole {
 }
 
 /// One file's part of the project model.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FileModel {
     /// The language (JavaScript and TypeScript share names).
     pub language: Option<Language>,

@@ -151,7 +151,8 @@ mod tests {
         assert!(w.is_framework_method("OnGetAsync"));
         assert!(w.is_startup_name("runMigrations"));
         assert!(w.is_startup_name("seed_database"));
-        assert!(w.is_startup_name("MoveLegacySettingsFolder"));
+        assert!(w.is_startup_name("UpgradeSettingsFolder"));
+        assert!(!w.is_startup_name("LegacyInvoiceArchive"));
         assert!(!w.is_startup_name("seedling"));
         assert!(!w.is_startup_name("uploadAvatar"));
         assert!(w.chooses_command("cli.command"));
