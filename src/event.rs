@@ -120,6 +120,10 @@ pub enum Role {
     /// An entry point: module top level, `main`, a route handler, a hosted service, a
     /// scheduled job, a class a framework finds by reflection, a JavaScript export.
     Entry,
+    /// A program's entry (`main`, C# top-level statements): an entry point when the program
+    /// serves (its code reaches a server-start word such as `serve`, `HttpServer` or
+    /// `CreateBuilder`), else the entry of a separate tool, whose code is offline.
+    Main,
     /// A command-line subcommand branch other than the serve path (`Commands::Backup => ..`,
     /// `if (args[0] == "backup")`): unnamed, reached only as an offline branch of its parent.
     Subcommand,

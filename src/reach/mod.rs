@@ -7,6 +7,10 @@
 //! framework finds by reflection). A reference to a name reaches every definition of that
 //! name in the same language family: dynamic dispatch and interfaces over-approximate.
 //!
+//! A program's `main` (or C# top-level statements) is an entry point when the program
+//! serves: some code it reaches mentions a server-start word (`serve`, `HttpServer`,
+//! `CreateBuilder`); otherwise the program is a separate tool and its code is offline.
+//!
 //! Three walks give each definition a [`Reachability`]: from the entry points of server
 //! files, not entering start-up code (names with a start-up word: migrations, seeding,
 //! installers, upgrades) nor subcommand branches, is `reachable`; from the start-up code
@@ -103,11 +107,13 @@ pub fn solve(files: &[FileModel]) -> Vec<Vec<Reachability>> {
     let mut offline = Vec::new();
     for (f, file) in files.iter().enumerate() {
         for (d, def) in file.definitions.iter().enumerate() {
-            if def.role != Role::Entry {
-                continue;
-            }
             let node = graph.offsets[f] + d;
-            match file.role {
+            let role = match (def.role, file.role) {
+                (Role::Main, FileRole::Server) if !graph.serves(node) => FileRole::Tool,
+                (Role::Main | Role::Entry, role) => role,
+                _ => continue,
+            };
+            match role {
                 FileRole::Server if graph.startup[node] => startup.push(node),
                 FileRole::Server => seeds.push(node),
                 FileRole::Tool => offline.push(node),
@@ -141,7 +147,9 @@ pub fn solve_file(language: Language, definitions: &[Definition]) -> Vec<Reachab
     };
     let mut graph = Graph::new(std::slice::from_ref(&file));
     let seeds = (0..definitions.len())
-        .filter(|&d| definitions[d].role == Role::Entry || definitions[d].exported)
+        .filter(|&d| {
+            matches!(definitions[d].role, Role::Entry | Role::Main) || definitions[d].exported
+        })
         .collect();
     graph.startup.iter_mut().for_each(|s| *s = false);
     let mut offline = Vec::new();
@@ -220,6 +228,37 @@ impl<'a> Graph<'a> {
             startup,
             verdict,
         }
+    }
+
+    /// Whether the program whose entry is `main` starts a server: some code it reaches
+    /// (not through subcommand branches) mentions a server-start word.
+    fn serves(&self, main: usize) -> bool {
+        let words = words();
+        let mut seen = HashSet::from([main]);
+        let mut expanded: HashSet<(u8, &str)> = HashSet::new();
+        let mut queue = VecDeque::from([main]);
+        while let Some(node) = queue.pop_front() {
+            let (family, def) = self.nodes[node];
+            for name in &def.refs {
+                if words.server_start_words.contains(name) {
+                    return true;
+                }
+                if !expanded.insert((family, name.as_str())) {
+                    continue;
+                }
+                for &target in self
+                    .index
+                    .get(&(family, name.as_str()))
+                    .into_iter()
+                    .flatten()
+                {
+                    if seen.insert(target) {
+                        queue.push_back(target);
+                    }
+                }
+            }
+        }
+        false
     }
 
     /// Marks everything `seeds` reach with `level`. Start-up code met on a `reachable` walk

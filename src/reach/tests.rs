@@ -198,3 +198,35 @@ fn innermost_definition_of_an_offset() {
     assert_eq!(innermost(&defs, 50), 1);
     assert_eq!(innermost(&defs, 150), 0);
 }
+
+#[test]
+fn a_main_that_starts_no_server_is_a_tool() {
+    let server = file(
+        Language::Rust,
+        FileRole::Server,
+        vec![
+            def("", Role::Entry, None, &[]),
+            def("main", Role::Main, Some(0), &["start"]),
+            def(
+                "start",
+                Role::Plain,
+                Some(0),
+                &["axum", "serve", "save_upload"],
+            ),
+            def("save_upload", Role::Plain, Some(0), &[]),
+        ],
+    );
+    let tool = file(
+        Language::Rust,
+        FileRole::Server,
+        vec![
+            def("", Role::Entry, None, &[]),
+            def("main", Role::Main, Some(0), &["export_all"]),
+            def("export_all", Role::Plain, Some(0), &["write_csv"]),
+            def("write_csv", Role::Plain, Some(0), &[]),
+        ],
+    );
+    let verdicts = solve(&[server, tool]);
+    assert_eq!(verdicts[0], [Reachable, Reachable, Reachable, Reachable]);
+    assert_eq!(verdicts[1], [Reachable, Offline, Offline, Offline]);
+}

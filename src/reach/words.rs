@@ -28,6 +28,8 @@ pub struct Words {
     pub command_functions: HashSet<String>,
     /// Subcommands that start the service.
     pub serve_commands: HashSet<String>,
+    /// Names a program mentions when it starts a server.
+    pub server_start_words: HashSet<String>,
 }
 
 static WORDS: LazyLock<Words> = LazyLock::new(|| {

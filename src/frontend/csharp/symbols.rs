@@ -48,6 +48,7 @@ impl SymbolWalk<'_> {
         }
         match node.kind() {
             "using_directive" | "comment" => return,
+            "global_statement" => self.table.set_role(0, Role::Main),
             "identifier" => {
                 self.table.mention(text(node, self.src));
                 return;
@@ -159,19 +160,26 @@ impl SymbolWalk<'_> {
         let name = node.child_by_field_name("name");
         let label = name.map(|n| text(n, self.src)).unwrap_or("");
         let public = has_modifier(node, self.src, "public");
-        let entry = label == "Main"
-            || attributes(node, self.src)
-                .iter()
-                .any(|a| words.is_entry_attribute(a))
+        let entry = attributes(node, self.src)
+            .iter()
+            .any(|a| words.is_entry_attribute(a))
             || (public && class.is_some_and(|c| c.entry));
-        if !entry && (words.is_framework_method(label) || has_modifier(node, self.src, "override"))
+        if !entry
+            && label != "Main"
+            && (words.is_framework_method(label) || has_modifier(node, self.src, "override"))
         {
             for child in named(node).filter(|&c| Some(c) != name) {
                 self.visit(child, None, depth + 1);
             }
             return;
         }
-        let role = if entry { Role::Entry } else { Role::Plain };
+        let role = if label == "Main" {
+            Role::Main
+        } else if entry {
+            Role::Entry
+        } else {
+            Role::Plain
+        };
         self.definition(node, name, class.map(|c| c.name), role, public, depth);
     }
 

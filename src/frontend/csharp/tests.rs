@@ -1025,7 +1025,7 @@ static class Program {
     assert_eq!(
         crate::frontend::symbols::describe(&defs),
         [
-            " Entry <- None: AddHostedService Length Run Services Worker app args builder",
+            " Main <- None: AddHostedService Length Run Services Worker app args builder",
             " Subcommand <- Some(0): Backup Run",
             "FilesController Entry exported <- Some(0): ApiController ControllerBase FilesController IStore _store store",
             "FilesController.Upload Entry exported <- Some(2): HttpPost IActionResult Ok Save",
@@ -1036,7 +1036,7 @@ static class Program {
             "Local Plain <- Some(7): ",
             "Worker.Unused Plain <- Some(6): ",
             "Program Plain <- Some(0): ",
-            "Program.Main Entry <- Some(10): Serve args",
+            "Program.Main Main <- Some(10): Serve args",
             " Subcommand <- Some(11): Export",
         ]
     );

@@ -1,8 +1,10 @@
 //! The file's symbol table for the project model: named functions, classes and methods,
 //! and the names each one's code mentions. A walk over the tree already parsed.
 //!
-//! Exports, decorated methods and classes, and framework-called methods (constructors,
-//! lifecycle hooks) are entry points; anonymous callbacks belong to the code around them;
+//! Default exports and exports a framework calls by name (`GET`, `handler`), decorated
+//! methods and classes, and framework-called methods (constructors, lifecycle hooks) are
+//! entry points; other exports are reached by name like any function (export lists and
+//! `module.exports = { f }` do not count as uses); anonymous callbacks belong to the code around them;
 //! a branch on `process.argv` that is not the serve command is a subcommand.
 
 use super::syntax::{named_children, string_value};
@@ -38,7 +40,10 @@ impl SymbolWalk<'_> {
             return;
         }
         match node.kind() {
-            "import_statement" | "comment" => return,
+            "import_statement" | "comment" | "export_clause" => return,
+            "assignment_expression" if is_commonjs_export(node, self.src) => {
+                return self.commonjs_export(node, class, depth);
+            }
             "identifier"
             | "property_identifier"
             | "shorthand_property_identifier"
@@ -48,16 +53,14 @@ impl SymbolWalk<'_> {
             }
             "function_declaration" | "generator_function_declaration" => {
                 let name = node.child_by_field_name("name");
-                let exported = is_exported(node);
-                let role = if exported { Role::Entry } else { Role::Plain };
+                let (exported, role) = self.export_role(node, name);
                 return self.definition(node, name, None, role, exported, depth);
             }
             "variable_declarator" => {
                 let value = node.child_by_field_name("value");
                 if value.is_some_and(|v| is_function_value(v.kind())) {
                     let name = node.child_by_field_name("name");
-                    let exported = is_exported(node);
-                    let role = if exported { Role::Entry } else { Role::Plain };
+                    let (exported, role) = self.export_role(node, name);
                     return self.definition(node, name, None, role, exported, depth);
                 }
             }
@@ -133,7 +136,6 @@ impl SymbolWalk<'_> {
     fn class(&mut self, node: Node<'_>, depth: usize) {
         let words = words();
         let name = node.child_by_field_name("name");
-        let exported = is_exported(node);
         let decorated = decorators(node, self.src)
             .iter()
             .any(|d| words.is_entry_class_attribute(d) || words.is_entry_attribute(d));
@@ -145,7 +147,8 @@ impl SymbolWalk<'_> {
                     .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
                     .any(|t| words.is_entry_base_type(t))
             });
-        let role = if exported || decorated || based {
+        let (exported, export_role) = self.export_role(node, name);
+        let role = if export_role == Role::Entry || decorated || based {
             Role::Entry
         } else {
             Role::Plain
@@ -201,6 +204,72 @@ impl SymbolWalk<'_> {
         self.definition(node, name, class, role, public, depth);
     }
 
+    /// Whether a declaration is exported, and its role: an entry point when it is the
+    /// default export or a framework calls it by name (`export async function GET`).
+    fn export_role(&self, node: Node<'_>, name: Option<Node<'_>>) -> (bool, Role) {
+        let Some(statement) = export_statement(node) else {
+            return (false, Role::Plain);
+        };
+        let default = statement
+            .child(1)
+            .is_some_and(|c| text(c, self.src) == "default");
+        let convention =
+            name.is_some_and(|n| words().convention_exports.contains(text(n, self.src)));
+        (
+            true,
+            if default || convention {
+                Role::Entry
+            } else {
+                Role::Plain
+            },
+        )
+    }
+
+    /// `module.exports = { a, b }`, `exports.f = f`: exported names are not uses; an inline
+    /// function (`exports.f = function () {}`) is a definition named `f`.
+    fn commonjs_export(&mut self, node: Node<'_>, class: Option<&str>, depth: usize) {
+        let left = node.child_by_field_name("left");
+        let Some(right) = node.child_by_field_name("right") else {
+            return;
+        };
+        let property = left
+            .and_then(|l| l.child_by_field_name("property"))
+            .filter(|_| left.is_some_and(|l| text(l, self.src) != "module.exports"));
+        match right.kind() {
+            "identifier" => {}
+            "object" => {
+                for member in named_children(right) {
+                    match member.kind() {
+                        "shorthand_property_identifier" => {}
+                        "pair"
+                            if member
+                                .child_by_field_name("value")
+                                .is_some_and(|v| v.kind() == "identifier") => {}
+                        _ => self.visit(member, class, depth + 1),
+                    }
+                }
+            }
+            kind if is_function_value(kind) && property.is_some() => {
+                let role = if property
+                    .is_some_and(|p| words().convention_exports.contains(text(p, self.src)))
+                {
+                    Role::Entry
+                } else {
+                    Role::Plain
+                };
+                let label = property.map(|p| text(p, self.src)).unwrap_or("");
+                let outer = std::mem::replace(&mut self.function, label.to_string());
+                self.table.open(label, None, node.byte_range(), role, true);
+                self.visit(right, class, depth + 1);
+                self.table.close();
+                self.function = outer;
+            }
+            // `module.exports = function () {}` / `= class {}`: whoever requires the
+            // module calls it, under any name.
+            _ => self.visit(right, class, depth + 1),
+        }
+    }
+
     /// The consequence of `if (process.argv[2] === 'backup')` when it is not the serve command.
     fn subcommand_branch<'t>(&self, node: Node<'t>) -> Option<Node<'t>> {
         let words = words();
@@ -240,25 +309,32 @@ fn is_function_value(kind: &str) -> bool {
     )
 }
 
-/// `export function f`, `export const f = ...`, `export default class`.
-fn is_exported(node: Node<'_>) -> bool {
+/// The `export` statement of `export function f`, `export const f = ...`,
+/// `export default class`.
+fn export_statement(node: Node<'_>) -> Option<Node<'_>> {
     let mut current = node;
     for _ in 0..3 {
-        let Some(parent) = current.parent() else {
-            return false;
-        };
+        let parent = current.parent()?;
         if parent.kind() == "export_statement" {
-            return true;
+            return Some(parent);
         }
         if !matches!(
             parent.kind(),
             "lexical_declaration" | "variable_declaration"
         ) {
-            return false;
+            return None;
         }
         current = parent;
     }
-    false
+    None
+}
+
+/// An assignment to `module.exports` or `exports.x` / `module.exports.x`.
+fn is_commonjs_export(node: Node<'_>, src: &str) -> bool {
+    node.child_by_field_name("left").is_some_and(|l| {
+        let t = text(l, src);
+        t == "module.exports" || t.starts_with("module.exports.") || t.starts_with("exports.")
+    })
 }
 
 /// The decorator names on a class or member (`Get`, `Cron`, `Controller`), whether they

@@ -372,20 +372,26 @@ export class Jobs {
 }
 if (process.argv[2] === 'backup') { backup(); } else if (process.argv[2] === 'serve') { listen(); }
 switch (process.argv[2]) { case 'restore': restore(); break; case 'start': start(); }
+module.exports = { handler, other: save, make: build() };
+exports.run = function () { work(); };
+export { api };
+export async function GET() {}
 ";
     assert_eq!(
         symbols(src),
         [
-            " Entry <- None: Injectable app argv express get handler listen process start",
+            " Entry <- None: Injectable app argv build express get handler listen make process start",
             "handler Plain <- Some(0): body req res save",
             "save Plain <- Some(0): b writeFile",
             "neverCalled Plain <- Some(0): setInterval tick",
-            "api Entry exported <- Some(0): ",
+            "api Plain exported <- Some(0): ",
             "Jobs Entry exported <- Some(0): Cron ready repo",
             "Jobs.sweep Entry exported <- Some(5): purge",
             "Jobs.purge Plain <- Some(5): ",
             " Subcommand <- Some(0): backup",
             " Subcommand <- Some(0): restore",
+            "run Plain exported <- Some(0): work",
+            "GET Entry exported <- Some(0): ",
         ]
     );
 }

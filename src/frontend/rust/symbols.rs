@@ -68,8 +68,14 @@ impl SymbolVisit<'_, '_> {
                 .join("::");
             words.is_entry_attribute(&full)
         });
-        let entry = (label == "main" && self.owner.is_none()) || attributed || self.trait_impl;
-        let role = if entry { Role::Entry } else { Role::Plain };
+        let main = label == "main" && self.owner.is_none();
+        let role = if main {
+            Role::Main
+        } else if attributed || self.trait_impl {
+            Role::Entry
+        } else {
+            Role::Plain
+        };
         let exported = vis.is_some_and(|v| !matches!(v, syn::Visibility::Inherited));
         self.table
             .open(&label, self.owner.as_deref(), span, role, exported);
@@ -140,8 +146,8 @@ impl<'ast> Visit<'ast> for SymbolVisit<'_, '_> {
     }
 
     fn visit_expr_path(&mut self, path: &'ast syn::ExprPath) {
-        if let Some(last) = path.path.segments.last() {
-            self.table.mention(&last.ident.to_string());
+        for segment in &path.path.segments {
+            self.table.mention(&segment.ident.to_string());
         }
         visit::visit_expr_path(self, path);
     }

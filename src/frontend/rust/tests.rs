@@ -628,15 +628,15 @@ fn dispatch(cmd: Cmd) { match cmd { Cmd::Get => get_key(), Cmd::Set => set_key()
         crate::frontend::symbols::describe(&defs),
         [
             " Entry <- None: ",
-            "main Entry <- Some(0): cli parse port serve",
+            "main Main <- Some(0): Cli cli parse port serve",
             " Subcommand <- Some(1): backup dir",
-            " Subcommand <- Some(1): Vacuum vacuum",
-            "serve Plain <- Some(0): describe get new port route spawn sweep upload",
+            " Subcommand <- Some(1): Commands Vacuum db vacuum",
+            "serve Plain <- Some(0): Router describe get new port route spawn sweep tokio upload",
             "upload Entry <- Some(0): ",
             "unused Plain exported <- Some(0): ",
             "Store.save Plain exported <- Some(0): flush self",
             "Store.drop Entry <- Some(0): cleanup",
-            "dispatch Plain <- Some(0): Get Set cmd get_key set_key",
+            "dispatch Plain <- Some(0): Cmd Get Set cmd get_key set_key",
         ]
     );
 }
