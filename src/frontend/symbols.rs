@@ -12,6 +12,8 @@ pub struct SymbolTable {
     definitions: Vec<Definition>,
     refs: Vec<BTreeSet<String>>,
     open: Vec<usize>,
+    /// Names exported by a list (`export { f }`, `module.exports = { f }`).
+    exported_names: BTreeSet<String>,
 }
 
 impl SymbolTable {
@@ -25,6 +27,7 @@ impl SymbolTable {
             }],
             refs: vec![BTreeSet::new()],
             open: vec![0],
+            exported_names: BTreeSet::new(),
         }
     }
 
@@ -81,13 +84,20 @@ impl SymbolTable {
         }
     }
 
+    /// Records that the file exports the definition named `name` by a list.
+    pub fn export(&mut self, name: &str) {
+        self.exported_names.insert(name.to_string());
+    }
+
     /// The finished table.
     pub fn finish(self) -> Vec<Definition> {
+        let exported = self.exported_names;
         self.definitions
             .into_iter()
             .zip(self.refs)
             .map(|(mut d, refs)| {
                 d.refs = refs.into_iter().collect();
+                d.exported |= d.owner.is_none() && exported.contains(&d.name);
                 d
             })
             .collect()

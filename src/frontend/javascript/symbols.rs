@@ -40,7 +40,15 @@ impl SymbolWalk<'_> {
             return;
         }
         match node.kind() {
-            "import_statement" | "comment" | "export_clause" => return,
+            "import_statement" | "comment" => return,
+            "export_clause" => {
+                for specifier in named_children(node) {
+                    if let Some(name) = specifier.child_by_field_name("name") {
+                        self.table.export(text(name, self.src));
+                    }
+                }
+                return;
+            }
             "assignment_expression" if is_commonjs_export(node, self.src) => {
                 return self.commonjs_export(node, class, depth);
             }
@@ -236,15 +244,17 @@ impl SymbolWalk<'_> {
             .and_then(|l| l.child_by_field_name("property"))
             .filter(|_| left.is_some_and(|l| text(l, self.src) != "module.exports"));
         match right.kind() {
-            "identifier" => {}
+            "identifier" => self.table.export(text(right, self.src)),
             "object" => {
                 for member in named_children(right) {
+                    let value = member.child_by_field_name("value");
                     match member.kind() {
-                        "shorthand_property_identifier" => {}
-                        "pair"
-                            if member
-                                .child_by_field_name("value")
-                                .is_some_and(|v| v.kind() == "identifier") => {}
+                        "shorthand_property_identifier" => {
+                            self.table.export(text(member, self.src));
+                        }
+                        "pair" if value.is_some_and(|v| v.kind() == "identifier") => {
+                            self.table.export(value.map_or("", |v| text(v, self.src)));
+                        }
                         _ => self.visit(member, class, depth + 1),
                     }
                 }

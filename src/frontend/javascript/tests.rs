@@ -381,8 +381,8 @@ export async function GET() {}
         symbols(src),
         [
             " Entry <- None: Injectable app argv build express get handler listen make process start",
-            "handler Plain <- Some(0): body req res save",
-            "save Plain <- Some(0): b writeFile",
+            "handler Plain exported <- Some(0): body req res save",
+            "save Plain exported <- Some(0): b writeFile",
             "neverCalled Plain <- Some(0): setInterval tick",
             "api Plain exported <- Some(0): ",
             "Jobs Entry exported <- Some(0): Cron ready repo",
