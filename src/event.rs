@@ -120,6 +120,9 @@ pub enum Role {
     /// An entry point: module top level, `main`, a route handler, a hosted service, a
     /// scheduled job, a class a framework finds by reflection, a JavaScript export.
     Entry,
+    /// A method a framework calls on an object it holds (lifecycle hooks, `ExecuteAsync`,
+    /// `Handle`, overrides): reached with its class, and by name like any method.
+    Member,
     /// A program's entry (`main`, C# top-level statements): an entry point when the program
     /// serves (its code reaches a server-start word such as `serve`, `HttpServer` or
     /// `CreateBuilder`), else the entry of a separate tool, whose code is offline.

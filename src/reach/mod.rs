@@ -9,7 +9,9 @@
 //!
 //! A program's `main` (or C# top-level statements) is an entry point when the program
 //! serves: some code it reaches mentions a server-start word (`serve`, `HttpServer`,
-//! `CreateBuilder`); otherwise the program is a separate tool and its code is offline.
+//! `CreateBuilder`); otherwise the program is a separate tool and its code is offline. The
+//! entry points of tooling files count as server entry points when they serve (a command
+//! line that launches the server).
 //!
 //! Three walks give each definition a [`Reachability`]: from the entry points of server
 //! files, not entering start-up code (names with a start-up word: migrations, seeding,
@@ -25,6 +27,9 @@ use crate::frontend::Language;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet, VecDeque};
 pub use words::words;
+
+/// At most this many definitions are visited to decide whether a program serves.
+const PROBE_BUDGET: usize = 5_000;
 
 /// Whether a finding's code runs in a scaled-out server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -110,6 +115,10 @@ pub fn solve(files: &[FileModel]) -> Vec<Vec<Reachability>> {
             let node = graph.offsets[f] + d;
             let role = match (def.role, file.role) {
                 (Role::Main, FileRole::Server) if !graph.serves(node) => FileRole::Tool,
+                // A command-line launcher of the server (`thelounge start`).
+                (Role::Main | Role::Entry, FileRole::Tool) if graph.serves(node) => {
+                    FileRole::Server
+                }
                 (Role::Main | Role::Entry, role) => role,
                 _ => continue,
             };
@@ -176,7 +185,7 @@ struct Graph<'a> {
     nodes: Vec<(u8, &'a Definition)>,
     /// (family, name) → nodes of that name.
     index: HashMap<(u8, &'a str), Vec<usize>>,
-    /// Per node: the subcommand branches directly inside it.
+    /// Per node: the subcommand branches and framework-called members directly inside it.
     branches: HashMap<usize, Vec<usize>>,
     /// Per node: its name (or its owner's) says it runs once per start or upgrade.
     startup: Vec<bool>,
@@ -205,7 +214,7 @@ impl<'a> Graph<'a> {
                         .or_default()
                         .push(node);
                 }
-                if def.role == Role::Subcommand {
+                if matches!(def.role, Role::Subcommand | Role::Member) {
                     if let Some(parent) = def.parent {
                         branches.entry(base + parent).or_default().push(node);
                     }
@@ -231,13 +240,18 @@ impl<'a> Graph<'a> {
     }
 
     /// Whether the program whose entry is `main` starts a server: some code it reaches
-    /// (not through subcommand branches) mentions a server-start word.
+    /// (not through subcommand branches) mentions a server-start word. A program whose
+    /// reach is larger than [`PROBE_BUDGET`] definitions is taken to serve (the probe stays
+    /// cheap, and when unsure code is reachable).
     fn serves(&self, main: usize) -> bool {
         let words = words();
         let mut seen = HashSet::from([main]);
         let mut expanded: HashSet<(u8, &str)> = HashSet::new();
         let mut queue = VecDeque::from([main]);
         while let Some(node) = queue.pop_front() {
+            if seen.len() > PROBE_BUDGET {
+                return true;
+            }
             let (family, def) = self.nodes[node];
             for name in &def.refs {
                 if words.server_start_words.contains(name) {
@@ -284,7 +298,10 @@ impl<'a> Graph<'a> {
                 if self.verdict[*branch].is_some() {
                     continue;
                 }
-                if level == Reachability::Offline {
+                if self.nodes[*branch].1.role == Role::Member {
+                    self.verdict[*branch] = Some(level);
+                    queue.push_back(*branch);
+                } else if level == Reachability::Offline {
                     self.verdict[*branch] = Some(level);
                     queue.push_back(*branch);
                 } else {

@@ -230,3 +230,66 @@ fn a_main_that_starts_no_server_is_a_tool() {
     assert_eq!(verdicts[0], [Reachable, Reachable, Reachable, Reachable]);
     assert_eq!(verdicts[1], [Reachable, Offline, Offline, Offline]);
 }
+
+#[test]
+fn framework_called_members_come_with_their_class_or_their_name() {
+    let lib = file(
+        Language::CSharp,
+        FileRole::Server,
+        vec![
+            def(
+                "",
+                Role::Main,
+                None,
+                &["AddHostedService", "Sweeper", "tasks", "Run"],
+            ),
+            def("Sweeper", Role::Plain, Some(0), &[]),
+            def("ExecuteAsync", Role::Member, Some(1), &["Sweep"]),
+            def("Sweep", Role::Plain, Some(1), &[]),
+            def("ReflectedTask", Role::Plain, Some(0), &[]),
+            def("Run", Role::Member, Some(4), &[]),
+            def("DeadTask", Role::Plain, Some(0), &[]),
+            def("Dispose", Role::Member, Some(6), &[]),
+        ],
+    );
+    assert_eq!(
+        solve(&[lib])[0],
+        [
+            Reachable,
+            Reachable,
+            Reachable,
+            Reachable,
+            Unreferenced,
+            Reachable,
+            Unreferenced,
+            Unreferenced
+        ]
+    );
+}
+
+#[test]
+fn a_tool_that_launches_the_server_is_a_server_entry_point() {
+    let cli = file(
+        Language::TypeScript,
+        FileRole::Tool,
+        vec![def("", Role::Entry, None, &["startServer"])],
+    );
+    let server = file(
+        Language::TypeScript,
+        FileRole::Server,
+        vec![
+            def("", Role::Plain, None, &[]),
+            def(
+                "startServer",
+                Role::Plain,
+                Some(0),
+                &["listen", "saveUpload"],
+            ),
+            def("saveUpload", Role::Plain, Some(0), &[]),
+        ],
+    );
+    assert_eq!(
+        solve(&[cli, server])[1],
+        [Unreferenced, Reachable, Reachable]
+    );
+}

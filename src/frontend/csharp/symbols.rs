@@ -164,19 +164,13 @@ impl SymbolWalk<'_> {
             .iter()
             .any(|a| words.is_entry_attribute(a))
             || (public && class.is_some_and(|c| c.entry));
-        if !entry
-            && label != "Main"
-            && (words.is_framework_method(label) || has_modifier(node, self.src, "override"))
-        {
-            for child in named(node).filter(|&c| Some(c) != name) {
-                self.visit(child, None, depth + 1);
-            }
-            return;
-        }
+        let member = words.is_framework_method(label) || has_modifier(node, self.src, "override");
         let role = if label == "Main" {
             Role::Main
         } else if entry {
             Role::Entry
+        } else if member {
+            Role::Member
         } else {
             Role::Plain
         };

@@ -1031,13 +1031,14 @@ static class Program {
             "FilesController.Upload Entry exported <- Some(2): HttpPost IActionResult Ok Save",
             "FilesController.Other Entry exported <- Some(2): Helper",
             "FilesController.Save Plain <- Some(2): File WriteAllText",
-            "Worker Entry exported <- Some(0): BackgroundService CancellationToken Task Tick t",
+            "Worker Entry exported <- Some(0): BackgroundService",
+            "Worker.ExecuteAsync Member <- Some(6): CancellationToken Task Tick t",
             "Worker.Tick Plain <- Some(6): CompletedTask Task",
-            "Local Plain <- Some(7): ",
+            "Local Plain <- Some(8): ",
             "Worker.Unused Plain <- Some(6): ",
             "Program Plain <- Some(0): ",
-            "Program.Main Main <- Some(10): Serve args",
-            " Subcommand <- Some(11): Export",
+            "Program.Main Main <- Some(11): Serve args",
+            " Subcommand <- Some(12): Export",
         ]
     );
 }

@@ -182,8 +182,9 @@ impl SymbolWalk<'_> {
         self.table.close();
     }
 
-    /// A method or a field of a class: framework-called methods and fields without a
-    /// function value belong to the class; others are definitions of their own.
+    /// A method or a field of a class: the constructor and fields without a function value
+    /// belong to the class; others are definitions of their own (framework-called methods
+    /// are reached with their class).
     fn member(&mut self, node: Node<'_>, class: Option<&str>, depth: usize) {
         let words = words();
         let name = node
@@ -195,7 +196,7 @@ impl SymbolWalk<'_> {
                 .child_by_field_name("value")
                 .is_some_and(|v| is_function_value(v.kind()));
         if label.is_empty()
-            || words.is_framework_method(label)
+            || label == "constructor"
             || (node.kind() != "method_definition" && !function_field)
         {
             for child in named_children(node).filter(|&c| Some(c) != name) {
@@ -206,7 +207,13 @@ impl SymbolWalk<'_> {
         let decorated = decorators(node, self.src)
             .iter()
             .any(|d| words.is_entry_attribute(d) || words.is_entry_class_attribute(d));
-        let role = if decorated { Role::Entry } else { Role::Plain };
+        let role = if decorated {
+            Role::Entry
+        } else if words.is_framework_method(label) {
+            Role::Member
+        } else {
+            Role::Plain
+        };
         let public =
             !text(node, self.src).trim_start().starts_with("private") && !label.starts_with('#');
         self.definition(node, name, class, role, public, depth);
