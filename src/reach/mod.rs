@@ -298,10 +298,7 @@ impl<'a> Graph<'a> {
                 if self.verdict[*branch].is_some() {
                     continue;
                 }
-                if self.nodes[*branch].1.role == Role::Member {
-                    self.verdict[*branch] = Some(level);
-                    queue.push_back(*branch);
-                } else if level == Reachability::Offline {
+                if self.nodes[*branch].1.role == Role::Member || level == Reachability::Offline {
                     self.verdict[*branch] = Some(level);
                     queue.push_back(*branch);
                 } else {
