@@ -298,7 +298,10 @@ impl<'a> Graph<'a> {
                 if self.verdict[*branch].is_some() {
                     continue;
                 }
-                if self.nodes[*branch].1.role == Role::Member || level == Reachability::Offline {
+                let member = self.nodes[*branch].1.role == Role::Member;
+                if member && level == Reachability::Reachable && self.startup[*branch] {
+                    startup.push(*branch);
+                } else if member || level == Reachability::Offline {
                     self.verdict[*branch] = Some(level);
                     queue.push_back(*branch);
                 } else {
