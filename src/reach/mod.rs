@@ -28,9 +28,6 @@ use serde::Serialize;
 use std::collections::{HashMap, HashSet, VecDeque};
 pub use words::words;
 
-/// At most this many definitions are visited to decide whether a program serves.
-const PROBE_BUDGET: usize = 5_000;
-
 /// Whether a finding's code runs in a scaled-out server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -107,6 +104,7 @@ fn family(language: Option<Language>) -> u8 {
 /// Verdicts for every definition of every file (same shape as `files`).
 pub fn solve(files: &[FileModel]) -> Vec<Vec<Reachability>> {
     let mut graph = Graph::new(files);
+    let serving = graph.serving();
     let mut seeds = Vec::new();
     let mut startup = Vec::new();
     let mut offline = Vec::new();
@@ -114,11 +112,9 @@ pub fn solve(files: &[FileModel]) -> Vec<Vec<Reachability>> {
         for (d, def) in file.definitions.iter().enumerate() {
             let node = graph.offsets[f] + d;
             let role = match (def.role, file.role) {
-                (Role::Main, FileRole::Server) if !graph.serves(node) => FileRole::Tool,
+                (Role::Main, FileRole::Server) if !serving[node] => FileRole::Tool,
                 // A command-line launcher of the server (`thelounge start`).
-                (Role::Main | Role::Entry, FileRole::Tool) if graph.serves(node) => {
-                    FileRole::Server
-                }
+                (Role::Main | Role::Entry, FileRole::Tool) if serving[node] => FileRole::Server,
                 (Role::Main | Role::Entry, role) => role,
                 _ => continue,
             };
@@ -183,6 +179,8 @@ struct Graph<'a> {
     offsets: Vec<usize>,
     /// Per node: its file's family and definition.
     nodes: Vec<(u8, &'a Definition)>,
+    /// Per node: the node number of its file's first definition.
+    base: Vec<usize>,
     /// (family, name) → nodes of that name.
     index: HashMap<(u8, &'a str), Vec<usize>>,
     /// Per node: the subcommand branches and framework-called members directly inside it.
@@ -198,6 +196,7 @@ impl<'a> Graph<'a> {
         let words = words();
         let mut offsets = Vec::with_capacity(files.len());
         let mut nodes = Vec::new();
+        let mut bases = Vec::new();
         let mut index: HashMap<(u8, &str), Vec<usize>> = HashMap::new();
         let mut branches: HashMap<usize, Vec<usize>> = HashMap::new();
         let mut startup = Vec::new();
@@ -208,6 +207,7 @@ impl<'a> Graph<'a> {
             for def in &file.definitions {
                 let node = nodes.len();
                 nodes.push((family, def));
+                bases.push(base);
                 if !def.name.is_empty() {
                     index
                         .entry((family, def.name.as_str()))
@@ -232,6 +232,7 @@ impl<'a> Graph<'a> {
         Graph {
             offsets,
             nodes,
+            base: bases,
             index,
             branches,
             startup,
@@ -239,40 +240,50 @@ impl<'a> Graph<'a> {
         }
     }
 
-    /// Whether the program whose entry is `main` starts a server: some code it reaches
-    /// (not through subcommand branches) mentions a server-start word. A program whose
-    /// reach is larger than [`PROBE_BUDGET`] definitions is taken to serve (the probe stays
-    /// cheap, and when unsure code is reachable).
-    fn serves(&self, main: usize) -> bool {
+    /// Per node: whether code it reaches (not through subcommand branches) mentions a
+    /// server-start word. One backward walk over the references, linear in their number:
+    /// a node mentioning a server word serves; so does any node that mentions the name of a
+    /// serving node, and the class of a serving member.
+    fn serving(&self) -> Vec<bool> {
         let words = words();
-        let mut seen = HashSet::from([main]);
-        let mut expanded: HashSet<(u8, &str)> = HashSet::new();
-        let mut queue = VecDeque::from([main]);
-        while let Some(node) = queue.pop_front() {
-            if seen.len() > PROBE_BUDGET {
-                return true;
-            }
-            let (family, def) = self.nodes[node];
+        let mut mentioned_by: HashMap<(u8, &str), Vec<usize>> = HashMap::new();
+        let mut serving = vec![false; self.nodes.len()];
+        let mut queue = VecDeque::new();
+        for (node, &(family, def)) in self.nodes.iter().enumerate() {
             for name in &def.refs {
-                if words.server_start_words.contains(name) {
-                    return true;
-                }
-                if !expanded.insert((family, name.as_str())) {
-                    continue;
-                }
-                for &target in self
-                    .index
-                    .get(&(family, name.as_str()))
-                    .into_iter()
-                    .flatten()
-                {
-                    if seen.insert(target) {
-                        queue.push_back(target);
-                    }
+                mentioned_by
+                    .entry((family, name.as_str()))
+                    .or_default()
+                    .push(node);
+                if !serving[node] && words.server_start_words.contains(name) {
+                    serving[node] = true;
+                    queue.push_back(node);
                 }
             }
         }
-        false
+        let mut expanded: HashSet<(u8, &str)> = HashSet::new();
+        while let Some(node) = queue.pop_front() {
+            let (family, def) = self.nodes[node];
+            let mut callers: Vec<usize> = Vec::new();
+            if def.role == Role::Member {
+                callers.extend(def.parent.map(|p| self.base[node] + p));
+            }
+            if !def.name.is_empty() && expanded.insert((family, def.name.as_str())) {
+                callers.extend(
+                    mentioned_by
+                        .get(&(family, def.name.as_str()))
+                        .into_iter()
+                        .flatten(),
+                );
+            }
+            for caller in callers {
+                if !serving[caller] {
+                    serving[caller] = true;
+                    queue.push_back(caller);
+                }
+            }
+        }
+        serving
     }
 
     /// Marks everything `seeds` reach with `level`. Start-up code met on a `reachable` walk
