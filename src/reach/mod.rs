@@ -18,6 +18,8 @@
 //! installers, upgrades) nor subcommand branches, is `reachable`; from the start-up code
 //! reached on the way is `startup`; from the subcommand branches reached on the way and the
 //! entry points of tool files is `offline`. What none of them reaches is `unreferenced`.
+//! Reaching a definition reaches the one around it (a method's class, whose field
+//! initializers and constructor then ran) and the framework-called members of a class.
 //! Each walk expands a name once, so the cost is linear in definitions and references.
 
 pub mod words;
@@ -305,6 +307,13 @@ impl<'a> Graph<'a> {
         }
         while let Some(node) = queue.pop_front() {
             let (family, def) = self.nodes[node];
+            // A method that runs has a class whose fields and constructor ran.
+            if let Some(parent) = def.parent.map(|p| self.base[node] + p) {
+                if self.verdict[parent].is_none() && !self.startup[parent] {
+                    self.verdict[parent] = Some(level);
+                    queue.push_back(parent);
+                }
+            }
             for branch in self.branches.get(&node).into_iter().flatten() {
                 if self.verdict[*branch].is_some() {
                     continue;
