@@ -5,11 +5,13 @@
 
 use crate::event::{Context, EventKind};
 use crate::frontend::Language;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// The four kinds of single-instance assumption.
+/// The four kinds of single-instance assumption, and `suppression` for the rules that
+/// audit suppression comments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Category {
@@ -21,6 +23,9 @@ pub enum Category {
     CronLibrary,
     /// State held in this process's memory and treated as shared.
     InMemoryState,
+    /// A suppression comment that needs attention (silences nothing, names an unknown rule,
+    /// gives no reason). Its rules have no `[[match]]`: the suppression checker raises them.
+    Suppression,
 }
 
 impl Category {
@@ -31,12 +36,15 @@ impl Category {
             Category::InProcessTimer => "in-process-timer",
             Category::CronLibrary => "cron-library",
             Category::InMemoryState => "in-memory-state",
+            Category::Suppression => "suppression",
         }
     }
 }
 
 /// How serious a finding is; also the unit of `--fail-on`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Worth knowing, rarely a bug on its own.
@@ -76,14 +84,31 @@ pub struct Rule {
     pub message: String,
     /// The concrete distributed replacement.
     pub alternative: String,
-    /// Patterns; the rule fires when any one matches.
-    #[serde(rename = "match")]
+    /// Patterns; the rule fires when any one matches. Empty exactly for `suppression` rules.
+    #[serde(rename = "match", default)]
     pub patterns: Vec<Pattern>,
     /// Mitigations; the rule stays quiet when any one holds.
     #[serde(default)]
     pub unless: Unless,
     /// The documentation shown by `scaleout explain`.
     pub docs: Docs,
+    /// Shipped in the binary (it has a page under `docs/rules/`), not a user's rule file.
+    #[serde(skip)]
+    pub builtin: bool,
+}
+
+impl Rule {
+    /// Where the rule is documented online (SARIF `helpUri`, LSP `codeDescription.href`):
+    /// a built-in rule's page `docs/rules/<id>.md` (the text of `scaleout explain`), else the
+    /// rules section of the project's README.
+    pub fn help_uri(&self) -> String {
+        let home = env!("CARGO_PKG_REPOSITORY");
+        if self.builtin {
+            format!("{home}/blob/main/docs/rules/{}.md", self.id)
+        } else {
+            format!("{home}#rules")
+        }
+    }
 }
 
 /// One thing a rule looks for. All given conditions must hold.
@@ -106,15 +131,34 @@ pub struct Pattern {
     /// a spread (`{ ...opts }`) counts as possibly having them.
     #[serde(default)]
     pub without_arg_keys: Vec<String>,
+    /// Some object-literal argument has this key (a dotted path reaches into nested
+    /// objects: `connection.filename`) with one of these values (`client: 'sqlite3'`).
+    #[serde(default)]
+    pub object_value: Option<ObjectValue>,
     /// The argument at this 0-based index looks like a file path.
     #[serde(default)]
     pub path_arg: Option<usize>,
+    /// The call or construction has at least this many arguments (`new Database(file)`,
+    /// whatever the expression that gives the file).
+    #[serde(default)]
+    pub min_args: Option<usize>,
     /// Some builder call before the target is one of these (`append(true)`).
     #[serde(default)]
     pub chain_any: Vec<String>,
     /// The event sits in all of these contexts.
     #[serde(default)]
     pub context: Vec<Context>,
+}
+
+/// A condition on the value of one key of an object-literal argument.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectValue {
+    /// The key; dots separate the keys of nested objects (`connection.filename`).
+    pub key: String,
+    /// String literals or resolved names; a trailing `*` matches any ending
+    /// (`file:*`).
+    pub values: Vec<String>,
 }
 
 /// Mitigations that silence a rule.
@@ -127,12 +171,20 @@ pub struct Unless {
     /// The event sits in any of these contexts.
     #[serde(default)]
     pub context_any: Vec<Context>,
+    /// Some object-literal argument has one of these key/value pairs
+    /// (`connection.filename = ':memory:'`).
+    #[serde(default)]
+    pub object_values_any: Vec<ObjectValue>,
     /// The file calls any of these (resolved names or bare method names; trailing `*` allowed).
     #[serde(default)]
     pub file_calls_any: Vec<String>,
     /// The file has a string literal containing any of these.
     #[serde(default)]
     pub file_strings_any: Vec<String>,
+    /// The argument list's source text contains any of these, ignoring case (C#: a key
+    /// folder under `/mnt/`, a `SHARED_KEYS_DIR` variable).
+    #[serde(default)]
+    pub args_text_any: Vec<String>,
     /// Every path argument is in the temporary directory (scratch files).
     #[serde(default)]
     pub temp_paths: bool,
@@ -191,6 +243,9 @@ impl Catalogue {
         for (file, text) in EMBEDDED_RULES {
             catalogue.add_file(&format!("rules/{file}"), text)?;
         }
+        for rule in catalogue.rules.values_mut() {
+            rule.builtin = true;
+        }
         Ok(catalogue)
     }
 
@@ -235,8 +290,15 @@ fn validate(rule: &Rule) -> Result<(), String> {
     if rule.languages.is_empty() {
         return Err(format!("rule `{}` names no language", rule.id));
     }
-    if rule.patterns.is_empty() {
+    let audits_suppressions = rule.category == Category::Suppression;
+    if rule.patterns.is_empty() && !audits_suppressions {
         return Err(format!("rule `{}` has no [[match]] pattern", rule.id));
+    }
+    if !rule.patterns.is_empty() && audits_suppressions {
+        return Err(format!(
+            "rule `{}`: `suppression` rules are raised by the suppression checker and take no [[match]]",
+            rule.id
+        ));
     }
     for (i, pattern) in rule.patterns.iter().enumerate() {
         if pattern.targets.is_empty() || pattern.targets.iter().any(|t| t.trim().is_empty()) {
@@ -244,6 +306,20 @@ fn validate(rule: &Rule) -> Result<(), String> {
                 "rule `{}`: match #{} needs non-empty `targets`",
                 rule.id,
                 i + 1
+            ));
+        }
+    }
+    let object_values = rule
+        .patterns
+        .iter()
+        .filter_map(|p| p.object_value.as_ref())
+        .chain(&rule.unless.object_values_any);
+    for condition in object_values {
+        let key_ok = condition.key.split('.').all(|k| !k.trim().is_empty());
+        if !key_ok || condition.values.is_empty() {
+            return Err(format!(
+                "rule `{}`: an object value condition needs a `key` without empty parts and non-empty `values`",
+                rule.id
             ));
         }
     }

@@ -1,12 +1,20 @@
 //! Command-line interface: argument definitions and the commands they run.
 
-use crate::catalogue::{Catalogue, Rule, Severity};
+use crate::baseline::{self, Baseline};
+use crate::catalogue::Catalogue;
+pub use crate::config::FailOn;
+use crate::config::{self, ConfigError, Loaded, Overrides, Settings};
+use crate::discover::{discover, SourceFile, WalkError};
 use crate::engine::Engine;
-use crate::report::{self, human};
-use crate::scan::scan;
+use crate::finding::Finding;
+use crate::progress::{self, ScanProgress};
+use crate::report::rule_doc::{self, languages};
+use crate::report::{self, human, Summary};
+use crate::scan::{scan_files, ScanResult};
 use clap::{Parser, Subcommand, ValueEnum};
+use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Finds single-instance assumptions: code that works on one server and breaks
 /// when the app runs as several instances behind a load balancer.
@@ -17,6 +25,13 @@ pub struct Cli {
     /// directories of them; may be repeated. They add to the built-in rules.
     #[arg(long = "rules", global = true, value_name = "PATH")]
     pub rule_paths: Vec<PathBuf>,
+    /// Use this config file instead of the `scaleout.toml` / `.scaleout.toml` found from
+    /// the scanned paths upward.
+    #[arg(long, global = true, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore config files.
+    #[arg(long, global = true)]
+    pub no_config: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -38,6 +53,10 @@ pub enum Command {
         /// The rule id, as shown by `scaleout rules`.
         rule: String,
     },
+    /// Write a commented starter `scaleout.toml` in the current directory.
+    Init,
+    /// Run the language server on stdin and stdout (for editors).
+    Lsp,
 }
 
 /// Arguments of `scaleout check`.
@@ -46,12 +65,54 @@ pub struct CheckArgs {
     /// Files or directories to lint.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
-    /// Output format (written to stdout).
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-    /// Exit with 1 when a finding has at least this severity.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    pub fail_on: FailOn,
+    /// Output format [default: github when GITHUB_ACTIONS=true, else human].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Write the report to this file instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Also print the number of findings per rule and per category (on stderr, or on
+    /// stdout when the report goes to `--output`).
+    #[arg(long)]
+    pub statistics: bool,
+    /// Exit with 1 when a finding has at least this severity [default: the config's
+    /// `fail-on`, else warning].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Report only these rule ids, id prefixes or categories (comma-separated; replaces
+    /// the config's `select`).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Option<Vec<String>>,
+    /// Do not report these rule ids, id prefixes or categories (replaces the config's `ignore`).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Option<Vec<String>>,
+    /// Skip files matching these gitignore-syntax patterns, relative to the current
+    /// directory (replaces the config's `exclude`; may be repeated).
+    #[arg(long, value_name = "PATTERN")]
+    pub exclude: Option<Vec<String>>,
+    /// Report suppression comments that give no `-- reason` (rule `suppression-without-reason`).
+    #[arg(long)]
+    pub require_reason: bool,
+    /// Add the suppressed findings, with their reasons, to JSON output (`suppressed`).
+    #[arg(long)]
+    pub show_suppressed: bool,
+    /// Insert a `scaleout: ignore[...]` comment with a placeholder reason above every
+    /// reported finding, in place, instead of failing on them.
+    #[arg(long)]
+    pub add_suppressions: bool,
+    /// Record the current findings in FILE (a baseline) and exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
+    /// Report only findings that are not in the baseline FILE.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// With --baseline: exit 1 when the baseline has entries whose finding is gone.
+    #[arg(long, requires = "baseline")]
+    pub strict_baseline: bool,
+    /// Only lint files changed since this git ref (`git diff --name-only REF` plus untracked
+    /// files), e.g. `origin/main` in a pull-request job.
+    #[arg(long, value_name = "GIT_REF")]
+    pub changed_since: Option<String>,
     /// Worker threads (default: all cores).
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
@@ -76,6 +137,25 @@ pub enum Format {
     Concise,
     /// One JSON document (schema version 1).
     Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// GitLab Code Quality report.
+    Gitlab,
+    /// One self-contained HTML page with charts and a filterable table.
+    Html,
+}
+
+impl Format {
+    /// The format when `--format` is not given: annotations inside GitHub Actions.
+    pub fn default_for_environment() -> Format {
+        if std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") {
+            Format::Github
+        } else {
+            Format::Human
+        }
+    }
 }
 
 /// Output formats of `rules`.
@@ -85,19 +165,6 @@ pub enum RulesFormat {
     Table,
     /// A Markdown table (the one in README.md).
     Markdown,
-}
-
-/// The `--fail-on` threshold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
-    /// Only errors fail.
-    Error,
-    /// Warnings and errors fail.
-    Warning,
-    /// Any finding fails.
-    Info,
-    /// Never fail because of findings.
-    Never,
 }
 
 /// `--color`.
@@ -120,15 +187,20 @@ pub const EXIT_ERROR: u8 = 2;
 
 /// Runs a parsed command line; returns the exit status.
 pub fn run(cli: Cli) -> u8 {
-    let catalogue = match load_catalogue(&cli.rule_paths) {
-        Ok(c) => c,
-        Err(message) => {
-            eprintln!("error: {message}");
+    let cwd = std::env::current_dir().unwrap_or_default();
+    if let Command::Init = cli.command {
+        return init(&cwd);
+    }
+    let (catalogue, settings) = match setup(&cli, &cwd) {
+        Ok(s) => s,
+        Err(e) => {
+            eprint!("{}", e.render());
             return EXIT_ERROR;
         }
     };
     match cli.command {
-        Command::Check(args) => check(&catalogue, args),
+        Command::Check(args) => check(&catalogue, &settings, args, &cwd),
+        Command::Init => EXIT_ERROR,
         Command::Rules { format } => {
             let text = match format {
                 RulesFormat::Table => rules_table(&catalogue),
@@ -136,8 +208,9 @@ pub fn run(cli: Cli) -> u8 {
             };
             print(&text)
         }
+        Command::Lsp => crate::lsp::run(&catalogue),
         Command::Explain { rule } => match catalogue.get(&rule) {
-            Some(r) => print(&explain(r)),
+            Some(r) => print(&rule_doc::explain(r)),
             None => {
                 let ids: Vec<&str> = catalogue.rules().map(|r| r.id.as_str()).collect();
                 eprintln!(
@@ -147,6 +220,60 @@ pub fn run(cli: Cli) -> u8 {
                 EXIT_ERROR
             }
         },
+    }
+}
+
+/// Reads the config file (unless `--no-config`), then loads the rules (built-in, `--rules`,
+/// the config's `rules`) and checks the config against them.
+fn setup(cli: &Cli, cwd: &std::path::Path) -> Result<(Catalogue, Settings), ConfigError> {
+    let (paths, overrides) = match &cli.command {
+        Command::Check(args) => (
+            args.paths.clone(),
+            Overrides {
+                select: args.select.clone(),
+                ignore: args.ignore.clone(),
+                exclude: args.exclude.clone(),
+            },
+        ),
+        _ => (vec![PathBuf::from(".")], Overrides::default()),
+    };
+    let file = match (&cli.config, cli.no_config) {
+        (_, true) => None,
+        (Some(file), false) => Some(config::absolute(cwd, file)),
+        (None, false) => config::discover(&paths, cwd)?,
+    };
+    let loaded = match &file {
+        Some(path) => {
+            let shown = crate::discover::display_path(path, cwd);
+            Some(Loaded::read(path, &shown)?)
+        }
+        None => None,
+    };
+    let mut rule_paths = cli.rule_paths.clone();
+    if let Some(loaded) = &loaded {
+        rule_paths.extend(loaded.rule_files()?);
+    }
+    let catalogue = load_catalogue(&rule_paths).map_err(ConfigError::plain)?;
+    let settings = Settings::new(loaded.as_ref(), &catalogue, &overrides, cwd)?;
+    Ok((catalogue, settings))
+}
+
+/// `scaleout init`: writes the starter config, never over an existing one.
+fn init(cwd: &std::path::Path) -> u8 {
+    if let Some(existing) = config::FILE_NAMES.iter().find(|n| cwd.join(n).exists()) {
+        eprintln!("error: {existing} already exists; not overwriting it");
+        return EXIT_ERROR;
+    }
+    let path = cwd.join(config::FILE_NAMES[0]);
+    match std::fs::write(&path, config::STARTER) {
+        Ok(()) => {
+            eprintln!("wrote {}", config::FILE_NAMES[0]);
+            EXIT_CLEAN
+        }
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            EXIT_ERROR
+        }
     }
 }
 
@@ -190,12 +317,18 @@ fn print(text: &str) -> u8 {
     }
 }
 
-fn check(catalogue: &Catalogue, args: CheckArgs) -> u8 {
-    let cwd = std::env::current_dir().unwrap_or_default();
+fn check(catalogue: &Catalogue, settings: &Settings, args: CheckArgs, cwd: &std::path::Path) -> u8 {
     if let Some(missing) = args.paths.iter().find(|p| !p.exists() && !p.is_symlink()) {
         eprintln!("error: {}: no such file or directory", missing.display());
         return EXIT_ERROR;
     }
+    let baseline = match args.baseline.as_deref().map(read_baseline).transpose() {
+        Ok(b) => b,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_ERROR;
+        }
+    };
     let threads = args.threads.map_or_else(
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         usize::from,
@@ -212,49 +345,70 @@ fn check(catalogue: &Catalogue, args: CheckArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let engine = Engine::new(catalogue);
-    let mut result = pool.install(|| scan(&engine, &args.paths, &cwd, threads));
+    let engine = Engine::new(catalogue)
+        .include_tests(settings.include_tests)
+        .require_reason(settings.require_reason || args.require_reason);
+    let (mut files, walk_errors) = discover(&args.paths, threads);
+    files.retain(|f| !settings.is_excluded(&config::absolute(cwd, &f.path)));
+    if let Some(git_ref) = &args.changed_since {
+        let changed = match crate::changed::changed_files(git_ref, cwd) {
+            Ok(c) => c,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return EXIT_ERROR;
+            }
+        };
+        // git prints resolved paths; compare with the resolved current directory.
+        let real_cwd = cwd.canonicalize().unwrap_or_else(|_| cwd.to_path_buf());
+        files.retain(|f| changed.contains(&config::absolute(&real_cwd, &f.path)));
+    }
+    let mut result =
+        pool.install(|| scan_showing_progress(&engine, &files, walk_errors, &args, cwd));
     if args.show_all {
         result.findings.append(&mut result.unreachable);
         crate::finding::sort(&mut result.findings);
     }
+    settings.apply(&mut result, cwd);
+    if let Some(file) = &args.write_baseline {
+        return write_baseline(file, &result);
+    }
+    let applied = baseline.map(|(baseline, shown)| {
+        let scanned: BTreeSet<String> = files
+            .iter()
+            .map(|f| crate::discover::display_path(&f.path, cwd))
+            .collect();
+        baseline.apply(&mut result, &shown, &scanned, cwd)
+    });
+    if args.add_suppressions {
+        return add_suppressions(&result, cwd);
+    }
 
-    let text = match args.format {
-        Format::Json => {
-            report::json::render(&result.findings, &result.errors, result.files_scanned)
-        }
-        Format::Concise => report::concise::render(&result.findings),
-        Format::Human => {
-            let color = match args.color {
-                ColorChoice::Always => human::Color::Always,
-                ColorChoice::Never => human::Color::Never,
-                ColorChoice::Auto
-                    if std::io::stdout().is_terminal()
-                        && std::env::var_os("NO_COLOR").is_none() =>
-                {
-                    human::Color::Always
-                }
-                ColorChoice::Auto => human::Color::Never,
-            };
-            human::render(&result.findings, &result.sources, color)
-        }
-    };
-    if print(&text) != EXIT_CLEAN {
+    let format = args.format.unwrap_or_else(Format::default_for_environment);
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let text = render(
+        format,
+        &result,
+        args.show_suppressed,
+        catalogue,
+        cwd,
+        color(args.color, to_terminal),
+    );
+    if !write_report(&args, &text, &result.findings) {
         return EXIT_ERROR;
     }
     if !args.quiet {
-        if args.format != Format::Json {
+        if format != Format::Json {
             eprint!("{}", human::render_errors(&result.errors));
         }
         eprintln!("{}", report::summary_line(&result));
     }
-    let threshold = match args.fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Info => Some(Severity::Info),
-        FailOn::Never => None,
-    };
-    let failed = threshold.is_some_and(|t| result.findings.iter().any(|f| f.severity >= t));
+    if let Some(applied) = &applied {
+        report_baseline(applied, args.quiet && !args.strict_baseline);
+    }
+    let fail_on = args.fail_on.or(settings.fail_on).unwrap_or(FailOn::Warning);
+    let threshold = fail_on.threshold();
+    let failed = threshold.is_some_and(|t| result.findings.iter().any(|f| f.severity >= t))
+        || (args.strict_baseline && applied.is_some_and(|a| !a.stale.is_empty()));
     if failed {
         EXIT_FINDINGS
     } else {
@@ -262,9 +416,177 @@ fn check(catalogue: &Catalogue, args: CheckArgs) -> u8 {
     }
 }
 
-fn languages(rule: &Rule) -> String {
-    let names: Vec<&str> = rule.languages.iter().map(|l| l.name()).collect();
-    names.join(", ")
+/// Scans (inside the worker pool) with a progress bar on stderr when
+/// [`progress::wanted`].
+fn scan_showing_progress(
+    engine: &Engine,
+    files: &[SourceFile],
+    walk_errors: Vec<WalkError>,
+    args: &CheckArgs,
+    cwd: &Path,
+) -> ScanResult {
+    let progress = ScanProgress::default();
+    let show = progress::wanted(
+        args.quiet,
+        std::io::stderr().is_terminal(),
+        std::env::var("CI").ok().as_deref(),
+    );
+    std::thread::scope(|s| {
+        if show {
+            s.spawn(|| progress::display(&progress));
+        }
+        // The files are a whole project when only directories were named and no
+        // `--changed-since` picked a subset (see `scan_files`).
+        let project = args.paths.iter().all(|p| p.is_dir()) && args.changed_since.is_none();
+        let result = scan_files(engine, files, walk_errors, cwd, &progress, project);
+        progress.finish();
+        result
+    })
+}
+
+/// Writes the report to `--output` or stdout, then the `--statistics` (on stdout only when
+/// the report went to a file); false when the report could not be written.
+fn write_report(args: &CheckArgs, text: &str, findings: &[Finding]) -> bool {
+    let statistics = args
+        .statistics
+        .then(|| report::statistics::render(findings));
+    match &args.output {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, text) {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                return false;
+            }
+            statistics.is_none_or(|table| print(&table) == EXIT_CLEAN)
+        }
+        None => {
+            if print(text) != EXIT_CLEAN {
+                return false;
+            }
+            if let Some(table) = statistics {
+                eprint!("{table}");
+            }
+            true
+        }
+    }
+}
+
+fn color(choice: ColorChoice, to_terminal: bool) -> human::Color {
+    match choice {
+        ColorChoice::Always => human::Color::Always,
+        ColorChoice::Never => human::Color::Never,
+        ColorChoice::Auto if to_terminal && std::env::var_os("NO_COLOR").is_none() => {
+            human::Color::Always
+        }
+        ColorChoice::Auto => human::Color::Never,
+    }
+}
+
+/// The report in `format`; `cwd` is what relative paths are relative to.
+fn render(
+    format: Format,
+    result: &ScanResult,
+    show_suppressed: bool,
+    catalogue: &Catalogue,
+    cwd: &Path,
+    color: human::Color,
+) -> String {
+    match format {
+        Format::Human => human::render(&result.findings, &result.sources, color),
+        Format::Concise => report::concise::render(&result.findings),
+        Format::Json => report::json::render(
+            &result.findings,
+            show_suppressed.then_some(result.suppressed.as_slice()),
+            &result.errors,
+            result.files_scanned,
+        ),
+        Format::Sarif => report::sarif::render(
+            &result.findings,
+            &result.suppressed,
+            &result.errors,
+            catalogue,
+            cwd,
+        ),
+        Format::Github => report::github::render(&result.findings),
+        Format::Gitlab => report::gitlab::render(&result.findings),
+        Format::Html => report::html::render(&report::html::Page {
+            findings: &result.findings,
+            errors: &result.errors,
+            summary: &Summary::new(&result.findings, result.files_scanned),
+            suppressed: result.suppressed.len(),
+            catalogue,
+            sources: &result.sources,
+        }),
+    }
+}
+
+/// Reads and parses a `--baseline` file; also returns how to name it.
+fn read_baseline(path: &std::path::Path) -> Result<(Baseline, String), String> {
+    let shown = path.display().to_string();
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read baseline {shown}: {e}"))?;
+    let baseline = Baseline::parse(&text).map_err(|e| format!("invalid baseline {shown}: {e}"))?;
+    Ok((baseline, shown))
+}
+
+/// `check --write-baseline FILE`.
+fn write_baseline(path: &std::path::Path, result: &crate::scan::ScanResult) -> u8 {
+    match std::fs::write(path, baseline::render(&result.findings)) {
+        Ok(()) => {
+            let n = result.findings.len();
+            eprintln!(
+                "scaleout: wrote {n} finding{} to baseline {}",
+                if n == 1 { "" } else { "s" },
+                path.display()
+            );
+            EXIT_CLEAN
+        }
+        Err(e) => {
+            eprintln!("error: cannot write baseline {}: {e}", path.display());
+            EXIT_ERROR
+        }
+    }
+}
+
+/// How many findings the baseline hid, and its stale entries (listed unless `quiet`).
+fn report_baseline(applied: &baseline::Applied, quiet: bool) {
+    if quiet {
+        return;
+    }
+    for e in &applied.stale {
+        eprintln!(
+            "stale baseline entry: {} [{}] {} (finding gone; rewrite the baseline with --write-baseline)",
+            e.path, e.rule_id, e.fingerprint
+        );
+    }
+    eprintln!(
+        "scaleout: {} finding{} in the baseline not shown; {} stale baseline entr{}",
+        applied.baselined,
+        if applied.baselined == 1 { "" } else { "s" },
+        applied.stale.len(),
+        if applied.stale.len() == 1 { "y" } else { "ies" }
+    );
+}
+
+/// `check --add-suppressions`: comments above every reported finding; exit 1 when some
+/// finding could not take one.
+fn add_suppressions(result: &crate::scan::ScanResult, cwd: &std::path::Path) -> u8 {
+    let added = crate::add_suppressions::add_suppressions(&result.findings, cwd);
+    for skipped in &added.skipped {
+        eprintln!("not suppressed: {skipped}");
+    }
+    eprintln!(
+        "scaleout: added {} suppression comment{} in {} file{}; replace each `{}`",
+        added.comments,
+        if added.comments == 1 { "" } else { "s" },
+        added.files,
+        if added.files == 1 { "" } else { "s" },
+        crate::add_suppressions::PLACEHOLDER
+    );
+    if added.skipped.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
+    }
 }
 
 /// The `scaleout rules` table.
@@ -314,24 +636,4 @@ pub fn rules_markdown(catalogue: &Catalogue) -> String {
         ));
     }
     out
-}
-
-/// `scaleout explain RULE`.
-pub fn explain(rule: &Rule) -> String {
-    let d = &rule.docs;
-    format!(
-        "# {id}\n\n{summary}\n\nCategory: {cat} · Severity: {sev} · Languages: {langs}\n\n\
-         ## What it finds\n\n{what}\n\n## Why it breaks when scaled out\n\n{why}\n\n\
-         ## Example\n\n{example}\n\n## Use instead\n\n{instead}\n\n## When it is fine\n\n{fine}\n",
-        id = rule.id,
-        summary = rule.summary,
-        cat = rule.category.name(),
-        sev = rule.severity.name(),
-        langs = languages(rule),
-        what = d.what.trim(),
-        why = d.why.trim(),
-        example = d.example.trim(),
-        instead = d.instead.trim(),
-        fine = d.fine_when.trim(),
-    )
 }

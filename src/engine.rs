@@ -10,7 +10,7 @@ use crate::frontend::{self, FrontendOptions, Language};
 use crate::matcher::Matcher;
 use crate::position::LineIndex;
 use crate::reach::{self, FileModel, FileRole, Reachability};
-use crate::suppress;
+use crate::suppress::{SuppressionAudit, Suppressions};
 
 /// Files with a line longer than this are treated as minified or generated.
 const MAX_LINE_LEN: usize = 1_000;
@@ -58,6 +58,9 @@ pub enum Outcome {
 #[derive(Debug)]
 pub struct Engine {
     matcher: Matcher,
+    audit: SuppressionAudit,
+    /// Report findings in test code (the config's `include-tests`); off by default.
+    include_tests: bool,
 }
 
 impl Engine {
@@ -65,7 +68,21 @@ impl Engine {
     pub fn new(catalogue: &Catalogue) -> Self {
         Engine {
             matcher: Matcher::new(catalogue),
+            audit: SuppressionAudit::new(catalogue),
+            include_tests: false,
         }
+    }
+
+    /// Report suppression comments without a `-- reason` (`--require-reason`).
+    pub fn require_reason(mut self, yes: bool) -> Self {
+        self.audit.require_reason = yes;
+        self
+    }
+
+    /// Also report findings in test code (files, modules and functions in a test context).
+    pub fn include_tests(mut self, yes: bool) -> Self {
+        self.include_tests = yes;
+        self
     }
 
     /// Lints `text` as the file at `path` (relative, `/`-separated), with the language
@@ -115,7 +132,7 @@ impl Engine {
         let index = LineIndex::new(doc.text);
         let warning = extracted.syntax_error.as_ref().map(|e| {
             let (line, col) = index.line_col(doc.text, e.offset);
-            if doc.language == Language::Rust {
+            if !doc.language.recovers_from_syntax_errors() {
                 format!("could not parse: {} at {line}:{col}", e.message)
             } else {
                 format!(
@@ -124,7 +141,7 @@ impl Engine {
                 )
             }
         });
-        if doc.language == Language::Rust && warning.is_some() {
+        if !doc.language.recovers_from_syntax_errors() && warning.is_some() {
             return Outcome::Failed(warning.unwrap_or_default());
         }
         if is_test_path(doc.path) {
@@ -141,45 +158,63 @@ impl Engine {
             extracted.facts.file_context.insert(Context::ClientSide);
         }
         let facts = &extracted.facts;
-        let mut findings: Vec<Finding> = self
+        let unreported: &[Context] = if self.include_tests {
+            &[Context::Tooling, Context::ClientSide]
+        } else {
+            &[Context::Test, Context::Tooling, Context::ClientSide]
+        };
+        let reported_file = unreported.iter().all(|c| !facts.file_context.contains(c));
+        let (matches, dropped): (Vec<_>, Vec<_>) = self
             .matcher
             .run(doc.language, facts)
             .into_iter()
-            .filter(|m| {
-                [Context::Test, Context::Tooling, Context::ClientSide]
-                    .iter()
-                    .all(|c| !m.event.context.contains(c) && !facts.file_context.contains(c))
-            })
-            .map(|m| {
-                let span = m.event.span.clone();
-                let (start_line, start_column) = index.line_col(doc.text, span.start);
-                let (end_line, end_column) = index.line_col(doc.text, span.end);
-                Finding {
-                    rule_id: m.rule.id.clone(),
-                    category: m.rule.category,
-                    severity: m.rule.severity,
-                    message: m.rule.message.replace("{target}", display_target(m.target)),
-                    alternative: m.rule.alternative.clone(),
-                    path: doc.path.to_string(),
-                    start_line,
-                    start_column,
-                    end_line,
-                    end_column,
-                    snippet: index.line_text(doc.text, start_line).trim().to_string(),
-                    fingerprint: String::new(),
-                    normalized_source: normalize_source(doc.text.get(span.clone()).unwrap_or("")),
-                    suppression: None,
-                    confidence: None,
-                    reachability: None,
-                    definition: reach::innermost(&facts.definitions, span.start),
-                }
-            })
-            .collect();
+            .partition(|m| {
+                reported_file && unreported.iter().all(|c| !m.event.context.contains(c))
+            });
+        let to_finding = |m: crate::matcher::Match<'_, '_>| {
+            let span = m.event.span.clone();
+            let (start_line, start_column) = index.line_col(doc.text, span.start);
+            let (end_line, end_column) = index.line_col(doc.text, span.end);
+            Finding {
+                rule_id: m.rule.id.clone(),
+                category: m.rule.category,
+                severity: m.rule.severity,
+                message: m.rule.message.replace("{target}", display_target(m.target)),
+                alternative: m.rule.alternative.clone(),
+                path: doc.path.to_string(),
+                start_line,
+                start_column,
+                end_line,
+                end_column,
+                snippet: index.line_text(doc.text, start_line).trim().to_string(),
+                fingerprint: String::new(),
+                normalized_source: normalize_source(doc.text.get(span.clone()).unwrap_or("")),
+                suppression: None,
+                confidence: None,
+                reachability: None,
+                definition: reach::innermost(&facts.definitions, span.start),
+            }
+        };
+        let mut findings: Vec<Finding> = matches.into_iter().map(to_finding).collect();
+        let mut suppressions = Suppressions::parse(doc.text);
+        if !suppressions.is_empty() {
+            // A comment that excuses test or tooling code is in use, though nothing is reported.
+            let dropped: Vec<Finding> = dropped.into_iter().map(to_finding).collect();
+            suppressions.mark_used(&dropped);
+        }
         // Fingerprints count identical texts in the file, suppressed or not, so that
         // suppressing one of two identical lines does not change the other's.
         sort(&mut findings);
         assign_fingerprints(&mut findings);
-        let suppressed = suppress::apply(&mut findings, doc.text);
+        let suppressed = suppressions.silence(&mut findings);
+        if reported_file && !suppressions.is_empty() {
+            let mut audit = self
+                .audit
+                .findings(&suppressions, doc.path, doc.text, &index);
+            assign_fingerprints(&mut audit);
+            findings.extend(audit);
+            sort(&mut findings);
+        }
         let verdicts = reach::solve_file(doc.language, &facts.definitions);
         let mut unreached = Vec::new();
         for mut finding in std::mem::take(&mut findings) {
@@ -194,7 +229,7 @@ impl Engine {
                 unreached.push(finding);
             }
         }
-        let role = if facts.file_context.contains(&Context::Test) {
+        let role = if facts.file_context.contains(&Context::Test) && !self.include_tests {
             FileRole::Test
         } else if facts.file_context.contains(&Context::Tooling)
             || facts.file_context.contains(&Context::ClientSide)
@@ -260,6 +295,17 @@ fn is_test_path(path: &str) -> bool {
             "tests.rs" | "test.rs" | "test_utils.rs" | "test_util.rs" | "test_helpers.rs" | "testing.rs"
         )
         || (file.ends_with(".cs") && (stem.ends_with("Tests") || stem.ends_with("Test")))
+        || is_development_settings(file)
+}
+
+/// .NET settings for development or test environments (`appsettings.Development.json`):
+/// never loaded in production.
+fn is_development_settings(file: &str) -> bool {
+    let lower = file.to_ascii_lowercase();
+    lower
+        .strip_prefix("appsettings.")
+        .and_then(|rest| rest.strip_suffix(".json"))
+        .is_some_and(|env| matches!(env, "development" | "dev" | "local" | "test" | "testing"))
 }
 
 /// Build and developer tooling, which never runs behind a load balancer: script, release,
@@ -401,8 +447,18 @@ mod tests {
         else {
             panic!("linted");
         };
-        let lines: Vec<usize> = findings.iter().map(|f| f.start_line).collect();
-        assert_eq!(lines, [5, 6]);
+        let lines: Vec<(usize, &str)> = findings
+            .iter()
+            .map(|f| (f.start_line, f.rule_id.as_str()))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                (5, "node-fs-write"),
+                (5, "unused-suppression"),
+                (6, "node-set-interval")
+            ]
+        );
         let silenced: Vec<(usize, Option<&str>)> = suppressed
             .iter()
             .map(|f| {
@@ -418,8 +474,11 @@ mod tests {
         let Some(Outcome::Linted { findings, .. }) = engine.lint_text("src/a.js", &whole) else {
             panic!("linted");
         };
-        let lines: Vec<usize> = findings.iter().map(|f| f.start_line).collect();
-        assert_eq!(lines, [6]);
+        let lines: Vec<(usize, &str)> = findings
+            .iter()
+            .map(|f| (f.start_line, f.rule_id.as_str()))
+            .collect();
+        assert_eq!(lines, [(6, "node-fs-write"), (6, "unused-suppression")]);
     }
 
     #[test]
@@ -441,6 +500,9 @@ mod tests {
         assert!(!is_test_path("src/upload.js"));
         assert!(!is_test_path("fixtures/rust/latest.rs"));
         assert!(!is_test_path("src/Contest.cs"));
+        assert!(is_test_path("Shop.Web/appsettings.Development.json"));
+        assert!(!is_test_path("Shop.Web/appsettings.Production.json"));
+        assert!(!is_test_path("Shop.Web/appsettings.json"));
         assert!(is_tooling_path("scripts/seed.js"));
         assert!(is_tooling_path("webpack.config.js"));
         assert!(is_tooling_path("build.rs"));

@@ -48,10 +48,15 @@ pub struct Finding {
     /// `unreferenced` (see [`crate::reach`]). Such findings are reported only on request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reachability: Option<Reachability>,
-    /// The definition the finding sits in (index into its file's symbol table).
+    /// The definition the finding sits in (index into its file's symbol table), or
+    /// [`NOT_CODE`].
     #[serde(skip)]
     pub definition: usize,
 }
+
+/// The `definition` of a finding about something other than code (a suppression comment):
+/// no definition, always reachable.
+pub const NOT_CODE: usize = usize::MAX;
 
 /// How sure scaleout is that a finding matters in a scaled-out deployment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -1,12 +1,13 @@
 //! Scans files on disk: discover, read with guards, lint in parallel, collect.
 
-use crate::discover::{discover, display_path, SourceFile};
+use crate::discover::{discover, display_path, SourceFile, WalkError};
 use crate::engine::{Document, Engine, Outcome};
 use crate::finding::{sort, Finding};
 use crate::frontend::{FrontendOptions, Language};
 use crate::manifest::cargo::CargoCache;
 use crate::manifest::csproj::CsprojCache;
 use crate::manifest::npm::{PackageCache, PackageKind};
+use crate::progress::ScanProgress;
 use crate::reach::{self, FileModel, Reachability};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -59,23 +60,49 @@ enum FileOutcome {
     Failed(String),
 }
 
-/// Scans `roots` (files or directories) relative to `cwd`. Never panics on input.
-///
-/// When every root is a directory the scanned files are one project: after linting,
-/// [`reach::solve`] decides which findings a server entry point reaches. Files named on
-/// the command line are judged on their own ([`Engine::lint`]'s single-file verdicts).
+/// Scans `roots` (files or directories) relative to `cwd`. Never panics on input. When
+/// every root is a directory, the files found are one project (see [`scan_files`]).
 pub fn scan(engine: &Engine, roots: &[PathBuf], cwd: &Path, threads: usize) -> ScanResult {
     let (files, walk_errors) = discover(roots, threads);
+    let project = !roots.is_empty() && roots.iter().all(|r| r.is_dir());
+    scan_files(
+        engine,
+        &files,
+        walk_errors,
+        cwd,
+        &ScanProgress::default(),
+        project,
+    )
+}
+
+/// Lints `files` (found by [`discover`], perhaps filtered since) relative to `cwd`;
+/// `walk_errors` are reported with the files' errors, and each file done is counted in
+/// `progress` for a progress display. Never panics on input.
+///
+/// With `project`, `files` are a whole project: after linting, [`reach::solve`] decides
+/// which findings a server entry point reaches over the call graph of all of them. Without
+/// it (files named on the command line, a `--changed-since` subset) each file is judged on
+/// its own ([`Engine::lint`]'s single-file verdicts). Findings no entry point reaches go to
+/// [`ScanResult::unreachable`].
+pub fn scan_files(
+    engine: &Engine,
+    files: &[SourceFile],
+    walk_errors: Vec<WalkError>,
+    cwd: &Path,
+    progress: &ScanProgress,
+    project: bool,
+) -> ScanResult {
+    progress.set_total(files.len());
     let projects = Projects::default();
     let outcomes: Vec<(String, FileOutcome)> = files
         .par_iter()
         .map(|file| {
             let shown = display_path(&file.path, cwd);
             let outcome = scan_file(engine, file, &shown, &projects);
+            progress.file_done();
             (shown, outcome)
         })
         .collect();
-    let project = !roots.is_empty() && roots.iter().all(|r| r.is_dir());
     let mut result = ScanResult::default();
     for err in walk_errors {
         result.errors.push(FileError {
@@ -138,12 +165,36 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], cwd: &Path, threads: usize) -> S
     result
 }
 
-/// Project files read while scanning, cached per directory.
+/// Project files (`.csproj`, `Cargo.toml`, `package.json`) read while linting, cached per
+/// directory. The CLI scan and the language server ask the same questions of them.
 #[derive(Default)]
-struct Projects {
+pub struct Projects {
     csproj: CsprojCache,
     cargo: CargoCache,
     npm: PackageCache,
+}
+
+impl Projects {
+    /// What the projects around the file at `path` tell its frontend: C# implicit
+    /// usings, JSX by extension, a tool or client-side package.
+    pub fn frontend_options(&self, path: &Path, language: Language) -> FrontendOptions {
+        let package = match language {
+            Language::JavaScript | Language::TypeScript | Language::Prisma => self.npm.kind(path),
+            _ => None,
+        };
+        FrontendOptions {
+            csharp_implicit_namespaces: if language == Language::CSharp {
+                self.csproj.implicit_namespaces(path)
+            } else {
+                Vec::new()
+            },
+            jsx: path.extension().is_some_and(|x| x == "tsx" || x == "jsx"),
+            tool_project: (language == Language::Rust && self.cargo.is_tool(path))
+                || package == Some(PackageKind::Tool),
+            client_project: package == Some(PackageKind::ClientSide)
+                || (language == Language::DotnetConfig && self.csproj.is_desktop(path)),
+        }
+    }
 }
 
 fn scan_file(engine: &Engine, file: &SourceFile, shown: &str, projects: &Projects) -> FileOutcome {
@@ -151,24 +202,7 @@ fn scan_file(engine: &Engine, file: &SourceFile, shown: &str, projects: &Project
         Ok(text) => text,
         Err(message) => return FileOutcome::Failed(message),
     };
-    let package = match file.language {
-        Language::JavaScript | Language::TypeScript => projects.npm.kind(&file.path),
-        _ => None,
-    };
-    let options = FrontendOptions {
-        csharp_implicit_namespaces: if file.language == Language::CSharp {
-            projects.csproj.implicit_namespaces(&file.path)
-        } else {
-            Vec::new()
-        },
-        jsx: file
-            .path
-            .extension()
-            .is_some_and(|x| x == "tsx" || x == "jsx"),
-        tool_project: (file.language == Language::Rust && projects.cargo.is_tool(&file.path))
-            || package == Some(PackageKind::Tool),
-        client_project: package == Some(PackageKind::ClientSide),
-    };
+    let options = projects.frontend_options(&file.path, file.language);
     let doc = Document {
         path: shown,
         text: &text,

@@ -1,10 +1,11 @@
 //! Runs the linter over `fixtures/` and compares with the inline annotations.
 //!
-//! A line that must be reported ends with a comment `expect: <rule-id or category>[, ...]`.
+//! A line that must be reported ends with a comment `expect: <rule-id or category>[, ...]`:
+//! `// expect: ...` in source, JSON-with-comments and Prisma files, `<!-- expect: ... -->` in XML.
 //! Any missing or unexpected finding fails the test, as does a fixture that does not parse.
 //! Each directory under `fixtures/projects/` is scanned as one project; there a line that
-//! matches but no server entry point reaches ends with `quiet: <reachability>` (`startup`,
-//! `offline`, `unreferenced`).
+//! matches but no server entry point reaches ends with `// quiet: <reachability>`
+//! (`startup`, `offline`, `unreferenced`).
 
 use scaleout::catalogue::Catalogue;
 use scaleout::engine::Engine;
@@ -19,11 +20,11 @@ fn root() -> PathBuf {
 
 /// (path, line) → expected rule ids or categories.
 fn annotations() -> BTreeMap<(String, usize), BTreeSet<String>> {
-    marked("// expect:")
+    marked(expectation)
 }
 
-/// (path, line) → the comma-separated words after `marker` on that line.
-fn marked(marker: &str) -> BTreeMap<(String, usize), BTreeSet<String>> {
+/// (path, line) → the comma-separated words `annotation` finds on that line.
+fn marked(annotation: fn(&str) -> Option<&str>) -> BTreeMap<(String, usize), BTreeSet<String>> {
     let mut out = BTreeMap::new();
     let files = walk(&root().join("fixtures"));
     for file in files {
@@ -34,8 +35,8 @@ fn marked(marker: &str) -> BTreeMap<(String, usize), BTreeSet<String>> {
             .replace('\\', "/");
         let text = std::fs::read_to_string(&file).unwrap();
         for (i, line) in text.lines().enumerate() {
-            if let Some(pos) = line.find(marker) {
-                let ids = line[pos + marker.len()..]
+            if let Some(words) = annotation(line) {
+                let ids = words
                     .split(',')
                     .map(|s| s.trim().to_string())
                     .filter(|s| !s.is_empty())
@@ -45,6 +46,24 @@ fn marked(marker: &str) -> BTreeMap<(String, usize), BTreeSet<String>> {
         }
     }
     out
+}
+
+/// The text after `// expect:` (source, JSON with comments, Prisma) or `<!-- expect:` (XML).
+fn expectation(line: &str) -> Option<&str> {
+    ["// expect:", "<!-- expect:"].iter().find_map(|marker| {
+        let pos = line.find(marker)?;
+        Some(
+            line[pos + marker.len()..]
+                .trim_end()
+                .trim_end_matches("-->"),
+        )
+    })
+}
+
+/// The text after `// quiet:` (project fixtures: the reachability of a quiet finding).
+fn quiet_reachability(line: &str) -> Option<&str> {
+    let pos = line.find("// quiet:")?;
+    Some(line[pos + "// quiet:".len()..].trim_end())
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
@@ -67,7 +86,8 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 #[test]
 fn fixtures_report_exactly_the_annotated_lines() {
     let catalogue = Catalogue::builtin().unwrap();
-    let engine = Engine::new(&catalogue);
+    // Reasons are required so that `suppression-without-reason` has fixtures too.
+    let engine = Engine::new(&catalogue).require_reason(true);
     // Each sample file is linted on its own (named on the command line); the projects
     // under fixtures/projects/ are scanned as projects by `projects_report_...` below.
     let files: Vec<PathBuf> = walk(&root().join("fixtures"))
@@ -80,7 +100,6 @@ fn fixtures_report_exactly_the_annotated_lines() {
         "fixtures must parse: {:?}",
         result.errors
     );
-
     let problems = compare(&result.findings, &annotations(), |p| {
         !p.starts_with("fixtures/projects/")
     });
@@ -139,7 +158,7 @@ fn projects_report_only_what_a_server_entry_point_reaches() {
     dirs.sort();
     assert!(dirs.len() >= 3, "a project per language");
     let expected = annotations();
-    let quiet = marked("// quiet:");
+    let quiet = marked(quiet_reachability);
     let mut problems = Vec::new();
     for dir in dirs {
         let result = scan(&engine, std::slice::from_ref(&dir), &root(), 2);
@@ -199,7 +218,7 @@ fn every_rule_has_positive_fixtures_and_every_language_negative_ones() {
         for file in walk(&quiet) {
             let text = std::fs::read_to_string(&file).unwrap();
             assert!(
-                !text.contains("// expect:"),
+                !text.lines().any(|l| expectation(l).is_some()),
                 "{} is a negative fixture but has expectations",
                 file.display()
             );

@@ -1,5 +1,6 @@
 //! Frontends: one per language, each parses a file once and lowers it to [`FileFacts`].
 
+pub mod config_files;
 pub mod csharp;
 pub mod javascript;
 pub mod rust;
@@ -24,12 +25,30 @@ pub enum Language {
     TypeScript,
     /// C# (`.cs`), parsed with tree-sitter-c-sharp.
     CSharp,
+    /// .NET configuration files: `appsettings*.json`, `logging*.json`, `serilog*.json` (JSON
+    /// with comments), `nlog.config` and `log4net.config` (XML), read by [`config_files`].
+    #[serde(rename = "dotnet-config")]
+    DotnetConfig,
+    /// Prisma schemas (`*.prisma`), read by [`config_files`].
+    Prisma,
 }
 
 impl Language {
-    /// The language of a file name, by extension.
+    /// The language of a file: configuration files by name, source files by extension.
     pub fn from_path(path: &std::path::Path) -> Option<Language> {
+        let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+        // Serilog settings also live in their own JSON file (`logging.json`, `serilog.json`).
+        let settings_json = ["appsettings", "logging", "serilog"]
+            .iter()
+            .any(|prefix| name.starts_with(prefix));
+        if (settings_json && name.ends_with(".json"))
+            || name == "nlog.config"
+            || name == "log4net.config"
+        {
+            return Some(Language::DotnetConfig);
+        }
         match path.extension()?.to_str()? {
+            "prisma" => Some(Language::Prisma),
             "rs" => Some(Language::Rust),
             "js" | "mjs" | "cjs" | "jsx" => Some(Language::JavaScript),
             "ts" | "mts" | "cts" | "tsx" => Some(Language::TypeScript),
@@ -45,7 +64,18 @@ impl Language {
             Language::JavaScript => "javascript",
             Language::TypeScript => "typescript",
             Language::CSharp => "csharp",
+            Language::DotnetConfig => "dotnet-config",
+            Language::Prisma => "prisma",
         }
+    }
+
+    /// Whether a syntax error still leaves facts about the rest of the file (tree-sitter's
+    /// error recovery); for the other languages a file that does not parse yields nothing.
+    pub fn recovers_from_syntax_errors(self) -> bool {
+        matches!(
+            self,
+            Language::JavaScript | Language::TypeScript | Language::CSharp
+        )
     }
 }
 
@@ -93,5 +123,7 @@ pub fn extract(language: Language, text: &str, options: &FrontendOptions) -> Ext
         Language::TypeScript if options.jsx => javascript::extract(text, javascript::Dialect::Tsx),
         Language::TypeScript => javascript::extract(text, javascript::Dialect::TypeScript),
         Language::CSharp => csharp::extract(text, &options.csharp_implicit_namespaces),
+        Language::DotnetConfig => config_files::extract_dotnet(text),
+        Language::Prisma => config_files::extract_prisma(text),
     }
 }

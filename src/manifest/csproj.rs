@@ -118,6 +118,14 @@ pub struct CsprojCache {
 }
 
 impl CsprojCache {
+    /// Whether the file at `path` belongs to a desktop or mobile project (its configuration
+    /// files run on a user's machine, not behind a load balancer).
+    pub fn is_desktop(&self, path: &Path) -> bool {
+        self.implicit_namespaces(path)
+            .iter()
+            .any(|n| n == DESKTOP_MARKER)
+    }
+
     /// The implicit namespaces for a C# file at `path`. With no project file above it,
     /// assume a web project with implicit usings on (today's `dotnet new` default),
     /// so that `File.WriteAllText` in a loose file still resolves.

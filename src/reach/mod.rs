@@ -99,7 +99,8 @@ fn family(language: Option<Language>) -> u8 {
         Some(Language::JavaScript | Language::TypeScript) => 0,
         Some(Language::CSharp) => 1,
         Some(Language::Rust) => 2,
-        None => 3,
+        // Configuration files define nothing.
+        _ => 3,
     }
 }
 

@@ -70,6 +70,7 @@ impl Diagnostic for Report<'_> {
             Category::InProcessTimer => "runs separately on every instance",
             Category::CronLibrary => "fires on every instance",
             Category::InMemoryState => "lives in this process only",
+            Category::Suppression => "this suppression needs a look",
         };
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
             Some(label.to_string()),

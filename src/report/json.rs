@@ -19,12 +19,21 @@ struct Document<'a> {
     schema_version: u32,
     tool: Tool,
     findings: &'a [Finding],
+    /// Only with `--show-suppressed`: findings a suppression silenced, with its reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed: Option<&'a [Finding]>,
     errors: &'a [FileError],
     summary: Summary,
 }
 
-/// Renders the whole report as one pretty-printed JSON document.
-pub fn render(findings: &[Finding], errors: &[FileError], files_scanned: usize) -> String {
+/// Renders the whole report as one pretty-printed JSON document; `suppressed` is listed
+/// when given.
+pub fn render(
+    findings: &[Finding],
+    suppressed: Option<&[Finding]>,
+    errors: &[FileError],
+    files_scanned: usize,
+) -> String {
     let doc = Document {
         schema_version: SCHEMA_VERSION,
         tool: Tool {
@@ -32,6 +41,7 @@ pub fn render(findings: &[Finding], errors: &[FileError], files_scanned: usize) 
             version: env!("CARGO_PKG_VERSION"),
         },
         findings,
+        suppressed,
         errors,
         summary: Summary::new(findings, files_scanned),
     };

@@ -2,8 +2,15 @@
 //! summary to text.
 
 pub mod concise;
+pub mod github;
+pub mod gitlab;
+pub mod html;
 pub mod human;
 pub mod json;
+pub mod links;
+pub mod rule_doc;
+pub mod sarif;
+pub mod statistics;
 
 use crate::finding::Finding;
 use crate::scan::ScanResult;
@@ -36,6 +43,15 @@ impl Summary {
         }
         s
     }
+}
+
+/// A finding's message followed by its alternative, for formats with one text field.
+pub fn message_with_alternative(finding: &Finding) -> String {
+    format!(
+        "{}. Instead: {}",
+        finding.message.trim_end_matches('.'),
+        finding.alternative
+    )
 }
 
 /// One line for stderr: counts of findings by severity, files and errors.

@@ -32,6 +32,8 @@ struct Class<'a> {
     name: &'a str,
     /// Found by reflection: its public methods are entry points.
     entry: bool,
+    /// `partial`: other files may call even its private methods.
+    partial: bool,
 }
 
 struct SymbolWalk<'s> {
@@ -140,7 +142,11 @@ impl SymbolWalk<'_> {
             role,
             has_modifier(node, self.src, "public"),
         );
-        let inner = Class { name: label, entry };
+        let inner = Class {
+            name: label,
+            entry,
+            partial: has_modifier(node, self.src, "partial"),
+        };
         for child in named(node).filter(|&c| c != name) {
             if child.kind() == "declaration_list" {
                 for member in named(child) {
@@ -174,7 +180,8 @@ impl SymbolWalk<'_> {
         } else {
             Role::Plain
         };
-        self.definition(node, name, class.map(|c| c.name), role, public, depth);
+        let visible = public || class.is_some_and(|c| c.partial);
+        self.definition(node, name, class.map(|c| c.name), role, visible, depth);
     }
 
     /// The consequence of `if (args[0] == "backup")` when it is not the serve command.
