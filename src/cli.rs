@@ -120,6 +120,10 @@ pub struct CheckArgs {
     /// Print findings only: no summary or file warnings on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Also report findings in code no server entry point reaches (start-up, offline and
+    /// unreferenced code), marked as of low confidence.
+    #[arg(long)]
+    pub show_all: bool,
     /// When to colour human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -393,6 +397,10 @@ fn check(catalogue: &Catalogue, settings: &Settings, args: CheckArgs, cwd: &std:
     }
     let mut result =
         pool.install(|| scan_showing_progress(&engine, &files, walk_errors, &args, cwd, &limits));
+    if args.show_all {
+        result.findings.append(&mut result.unreachable);
+        crate::finding::sort(&mut result.findings);
+    }
     settings.apply(&mut result, cwd);
     if let Some(file) = &args.write_baseline {
         return write_baseline(file, &result);
@@ -461,7 +469,10 @@ fn scan_showing_progress(
         if show {
             s.spawn(|| progress::display(&progress));
         }
-        let result = scan_files(engine, files, walk_errors, cwd, limits, &progress);
+        // The files are a whole project when only directories were named and no
+        // `--changed-since` picked a subset (see `scan_files`).
+        let project = args.paths.iter().all(|p| p.is_dir()) && args.changed_since.is_none();
+        let result = scan_files(engine, files, walk_errors, cwd, limits, &progress, project);
         progress.finish();
         result
     })

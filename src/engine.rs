@@ -10,6 +10,7 @@ use crate::frontend::{self, FrontendOptions, Language};
 use crate::matcher::Matcher;
 use crate::placement::{self, Placement};
 use crate::position::{self, LineIndex};
+use crate::reach::{self, FileModel, FileRole, Reachability};
 use crate::suppress::{SuppressionAudit, Suppressions};
 
 /// Files with a line longer than this are treated as minified or generated.
@@ -40,8 +41,13 @@ pub enum Outcome {
         findings: Vec<Finding>,
         /// Findings a suppression comment silenced, each with its suppression, in source order.
         suppressed: Vec<Finding>,
+        /// Findings in code that no entry point of this file reaches and nothing outside
+        /// it can call (each has `reachability` set), in source order.
+        unreached: Vec<Finding>,
         /// A problem worth telling the user about (a syntax error).
         warning: Option<String>,
+        /// The file's part of the project model.
+        model: FileModel,
     },
     /// Not linted on purpose (minified or generated code).
     Skipped(String),
@@ -183,8 +189,11 @@ impl Engine {
                 end_column,
                 snippet: index.line_text(doc.text, start_line).trim().to_string(),
                 fingerprint: String::new(),
-                normalized_source: normalize_source(doc.text.get(span).unwrap_or("")),
+                normalized_source: normalize_source(doc.text.get(span.clone()).unwrap_or("")),
                 suppression: None,
+                confidence: None,
+                reachability: None,
+                definition: reach::innermost(&facts.definitions, span.start),
             }
         };
         let mut findings: Vec<Finding> = matches.into_iter().map(to_finding).collect();
@@ -207,10 +216,39 @@ impl Engine {
             findings.extend(audit);
             sort(&mut findings);
         }
+        let verdicts = reach::solve_file(doc.language, &facts.definitions);
+        let mut unreached = Vec::new();
+        for mut finding in std::mem::take(&mut findings) {
+            let verdict = verdicts
+                .get(finding.definition)
+                .copied()
+                .unwrap_or(Reachability::Reachable);
+            finding.set_reachability(verdict);
+            if verdict == Reachability::Reachable {
+                findings.push(finding);
+            } else {
+                unreached.push(finding);
+            }
+        }
+        let role = if facts.file_context.contains(&Context::Test) && !self.include_tests {
+            FileRole::Test
+        } else if facts.file_context.contains(&Context::Tooling)
+            || facts.file_context.contains(&Context::ClientSide)
+        {
+            FileRole::Tool
+        } else {
+            FileRole::Server
+        };
         Outcome::Linted {
             findings,
             suppressed,
+            unreached,
             warning,
+            model: FileModel {
+                language: Some(doc.language),
+                role,
+                definitions: extracted.facts.definitions,
+            },
         }
     }
 }

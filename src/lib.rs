@@ -22,6 +22,7 @@ pub mod matcher;
 pub mod placement;
 pub mod position;
 pub mod progress;
+pub mod reach;
 pub mod read;
 pub mod report;
 pub mod scan;

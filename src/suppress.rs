@@ -356,6 +356,10 @@ impl SuppressionAudit {
                 fingerprint: String::new(),
                 normalized_source: format!("{} {detail}", normalize_source(comment)),
                 suppression: None,
+                confidence: None,
+                reachability: None,
+                // About a comment, not code: always reported.
+                definition: crate::finding::NOT_CODE,
             });
         }
         crate::finding::sort(&mut out);
@@ -434,6 +438,9 @@ mod tests {
             fingerprint: String::new(),
             normalized_source: String::new(),
             suppression: None,
+            confidence: None,
+            reachability: None,
+            definition: 0,
         }
     }
 

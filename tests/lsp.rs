@@ -273,7 +273,7 @@ fn session_diagnostics_hover_code_actions_and_shutdown() {
 fn file_suppression_goes_on_top_with_the_indentation_of_nothing() {
     let (mut client, _) = Client::start(json!({}));
     let uri = "file:///project/src/Jobs.cs";
-    let text = "public class Jobs {\n    void Save() { System.IO.File.WriteAllText(\"a.txt\", \"x\"); }\n}\n";
+    let text = "public class Jobs {\n    public void Save() { System.IO.File.WriteAllText(\"a.txt\", \"x\"); }\n}\n";
     client.open(uri, "csharp", text);
     assert_eq!(
         client.diagnostics(uri)["diagnostics"]
