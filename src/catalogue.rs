@@ -29,6 +29,15 @@ pub enum Category {
 }
 
 impl Category {
+    /// Every category, in the order reports list them.
+    pub const ALL: [Category; 5] = [
+        Category::LocalDiskWrite,
+        Category::InProcessTimer,
+        Category::CronLibrary,
+        Category::InMemoryState,
+        Category::Suppression,
+    ];
+
     /// The id used in rule files and output.
     pub fn name(self) -> &'static str {
         match self {
@@ -97,6 +106,20 @@ pub struct Rule {
     pub builtin: bool,
 }
 
+impl Rule {
+    /// Where the rule is documented online (SARIF `helpUri`, LSP `codeDescription.href`):
+    /// a built-in rule's page `docs/rules/<id>.md` (the text of `scaleout explain`), else the
+    /// rules section of the project's README.
+    pub fn help_uri(&self) -> String {
+        let home = env!("CARGO_PKG_REPOSITORY");
+        if self.builtin {
+            format!("{home}/blob/main/docs/rules/{}.md", self.id)
+        } else {
+            format!("{home}#rules")
+        }
+    }
+}
+
 /// One thing a rule looks for. All given conditions must hold.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -117,15 +140,34 @@ pub struct Pattern {
     /// a spread (`{ ...opts }`) counts as possibly having them.
     #[serde(default)]
     pub without_arg_keys: Vec<String>,
+    /// Some object-literal argument has this key (a dotted path reaches into nested
+    /// objects: `connection.filename`) with one of these values (`client: 'sqlite3'`).
+    #[serde(default)]
+    pub object_value: Option<ObjectValue>,
     /// The argument at this 0-based index looks like a file path.
     #[serde(default)]
     pub path_arg: Option<usize>,
+    /// The call or construction has at least this many arguments (`new Database(file)`,
+    /// whatever the expression that gives the file).
+    #[serde(default)]
+    pub min_args: Option<usize>,
     /// Some builder call before the target is one of these (`append(true)`).
     #[serde(default)]
     pub chain_any: Vec<String>,
     /// The event sits in all of these contexts.
     #[serde(default)]
     pub context: Vec<Context>,
+}
+
+/// A condition on the value of one key of an object-literal argument.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectValue {
+    /// The key; dots separate the keys of nested objects (`connection.filename`).
+    pub key: String,
+    /// String literals or resolved names; a trailing `*` matches any ending
+    /// (`file:*`).
+    pub values: Vec<String>,
 }
 
 /// Mitigations that silence a rule.
@@ -138,12 +180,20 @@ pub struct Unless {
     /// The event sits in any of these contexts.
     #[serde(default)]
     pub context_any: Vec<Context>,
+    /// Some object-literal argument has one of these key/value pairs
+    /// (`connection.filename = ':memory:'`).
+    #[serde(default)]
+    pub object_values_any: Vec<ObjectValue>,
     /// The file calls any of these (resolved names or bare method names; trailing `*` allowed).
     #[serde(default)]
     pub file_calls_any: Vec<String>,
     /// The file has a string literal containing any of these.
     #[serde(default)]
     pub file_strings_any: Vec<String>,
+    /// The argument list's source text contains any of these, ignoring case (C#: a key
+    /// folder under `/mnt/`, a `SHARED_KEYS_DIR` variable).
+    #[serde(default)]
+    pub args_text_any: Vec<String>,
     /// Every path argument is in the temporary directory (scratch files).
     #[serde(default)]
     pub temp_paths: bool,
@@ -329,6 +379,44 @@ fn validate(rule: &Rule) -> Result<(), (Vec<Step>, String)> {
                     "rule `{}`: match #{} needs non-empty `targets`",
                     rule.id,
                     i + 1
+                ),
+            ));
+        }
+    }
+    let object_values = rule
+        .patterns
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let at = vec![
+                Step::Key("match"),
+                Step::Index(i),
+                Step::Key("object_value"),
+            ];
+            p.object_value.as_ref().map(|c| (at, c))
+        })
+        .chain(
+            rule.unless
+                .object_values_any
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let at = vec![
+                        Step::Key("unless"),
+                        Step::Key("object_values_any"),
+                        Step::Index(i),
+                    ];
+                    (at, c)
+                }),
+        );
+    for (at, condition) in object_values {
+        let key_ok = condition.key.split('.').all(|k| !k.trim().is_empty());
+        if !key_ok || condition.values.is_empty() {
+            return Err((
+                at,
+                format!(
+                    "rule `{}`: an object value condition needs a `key` without empty parts and non-empty `values`",
+                    rule.id
                 ),
             ));
         }

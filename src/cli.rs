@@ -1,13 +1,16 @@
 //! Command-line interface: argument definitions and the commands they run.
 
 use crate::baseline::{self, Baseline};
-use crate::catalogue::{Catalogue, Rule};
+use crate::catalogue::Catalogue;
 pub use crate::config::FailOn;
 use crate::config::{self, ConfigError, Loaded, Overrides, Settings};
-use crate::discover::discover;
+use crate::discover::{discover_pruned, SourceFile, WalkError};
 use crate::engine::Engine;
+use crate::finding::Finding;
 use crate::limits::{self, Limits, ParseBudget};
-use crate::report::{self, human};
+use crate::progress::{self, ScanProgress};
+use crate::report::rule_doc::{self, languages};
+use crate::report::{self, human, Summary};
 use crate::scan::{scan_files, ScanResult};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::collections::BTreeSet;
@@ -39,7 +42,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint files and directories (default: the current directory).
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule: id, category, severity, languages, summary.
     Rules {
         /// Output format.
@@ -53,6 +56,8 @@ pub enum Command {
     },
     /// Write a commented starter `scaleout.toml` in the current directory.
     Init,
+    /// Run the language server on stdin and stdout (for editors).
+    Lsp,
 }
 
 /// Arguments of `scaleout check`.
@@ -105,6 +110,10 @@ pub struct CheckArgs {
     /// With --baseline: exit 1 when the baseline has entries whose finding is gone.
     #[arg(long, requires = "baseline")]
     pub strict_baseline: bool,
+    /// Only lint files changed since this git ref (`git diff --name-only REF` plus untracked
+    /// files), e.g. `origin/main` in a pull-request job.
+    #[arg(long, value_name = "GIT_REF")]
+    pub changed_since: Option<String>,
     /// Worker threads (default: all cores).
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
@@ -151,6 +160,8 @@ pub enum Format {
     Github,
     /// GitLab Code Quality report.
     Gitlab,
+    /// One self-contained HTML page with charts and a filterable table.
+    Html,
 }
 
 impl Format {
@@ -197,6 +208,11 @@ pub fn run(cli: Cli) -> u8 {
     if let Command::Init = cli.command {
         return init(&cwd);
     }
+    // The server finds each document's configuration itself; one that is broken now must
+    // not stop it from starting (the user may be editing it).
+    if let Command::Lsp = cli.command {
+        return crate::lsp::run(&cli.rule_paths);
+    }
     let (catalogue, settings) = match setup(&cli, &cwd) {
         Ok(s) => s,
         Err(e) => {
@@ -205,8 +221,7 @@ pub fn run(cli: Cli) -> u8 {
         }
     };
     match cli.command {
-        Command::Check(args) => check(&catalogue, &settings, args, &cwd),
-        Command::Init => EXIT_ERROR,
+        Command::Check(args) => check(&catalogue, &settings, *args, &cwd),
         Command::Rules { format } => {
             let text = match format {
                 RulesFormat::Table => rules_table(&catalogue),
@@ -214,8 +229,9 @@ pub fn run(cli: Cli) -> u8 {
             };
             print(&text)
         }
+        Command::Init | Command::Lsp => EXIT_ERROR,
         Command::Explain { rule } => match catalogue.get(&rule) {
-            Some(r) => print(&explain(r)),
+            Some(r) => print(&rule_doc::explain(r)),
             None => {
                 let ids: Vec<&str> = catalogue.rules().map(|r| r.id.as_str()).collect();
                 eprintln!(
@@ -283,7 +299,9 @@ fn init(cwd: &std::path::Path) -> u8 {
 }
 
 /// The built-in rules plus the user's rule files (files, or directories of `*.toml`).
-fn load_catalogue(paths: &[PathBuf]) -> Result<Catalogue, String> {
+pub fn load_catalogue(paths: &[PathBuf]) -> Result<Catalogue, String> {
+    // The placement data is embedded like the rules: check it before any work.
+    crate::placement::builtin()?;
     let mut catalogue = Catalogue::builtin().map_err(|e| e.to_string())?;
     for path in paths {
         let files = if path.is_dir() {
@@ -354,9 +372,27 @@ fn check(catalogue: &Catalogue, settings: &Settings, args: CheckArgs, cwd: &std:
         .include_tests(settings.include_tests)
         .require_reason(settings.require_reason || args.require_reason);
     let limits = args.limits();
-    let (mut files, walk_errors) = discover(&args.paths, threads, limits.follow_symlinks);
+    let (mut files, walk_errors) = discover_pruned(
+        &args.paths,
+        threads,
+        limits.follow_symlinks,
+        settings.excluded_dirs(cwd),
+    );
     files.retain(|f| !settings.is_excluded(&config::absolute(cwd, &f.path)));
-    let mut result = pool.install(|| scan_files(&engine, &files, walk_errors, cwd, &limits));
+    if let Some(git_ref) = &args.changed_since {
+        let changed = match crate::changed::changed_files(git_ref, cwd) {
+            Ok(c) => c,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return EXIT_ERROR;
+            }
+        };
+        // git prints resolved paths; compare with the resolved current directory.
+        let real_cwd = cwd.canonicalize().unwrap_or_else(|_| cwd.to_path_buf());
+        files.retain(|f| changed.contains(&config::absolute(&real_cwd, &f.path)));
+    }
+    let mut result =
+        pool.install(|| scan_showing_progress(&engine, &files, walk_errors, &args, cwd, &limits));
     settings.apply(&mut result, cwd);
     if let Some(file) = &args.write_baseline {
         return write_baseline(file, &result);
@@ -382,22 +418,8 @@ fn check(catalogue: &Catalogue, settings: &Settings, args: CheckArgs, cwd: &std:
         cwd,
         color(args.color, to_terminal),
     );
-    let written = match &args.output {
-        Some(path) => std::fs::write(path, &text).map_err(|e| {
-            eprintln!("error: cannot write {}: {e}", path.display());
-        }),
-        None => (print(&text) == EXIT_CLEAN).then_some(()).ok_or(()),
-    };
-    if written.is_err() {
+    if !write_report(&args, &text, &result.findings) {
         return EXIT_ERROR;
-    }
-    if args.statistics {
-        let table = report::statistics::render(&result.findings);
-        if args.output.is_some() {
-            print(&table);
-        } else {
-            eprint!("{table}");
-        }
     }
     if !args.quiet {
         if format != Format::Json {
@@ -416,6 +438,58 @@ fn check(catalogue: &Catalogue, settings: &Settings, args: CheckArgs, cwd: &std:
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
+    }
+}
+
+/// Scans (inside the worker pool) with a progress bar on stderr when
+/// [`progress::wanted`].
+fn scan_showing_progress(
+    engine: &Engine,
+    files: &[SourceFile],
+    walk_errors: Vec<WalkError>,
+    args: &CheckArgs,
+    cwd: &Path,
+    limits: &Limits,
+) -> ScanResult {
+    let progress = ScanProgress::default();
+    let show = progress::wanted(
+        args.quiet,
+        std::io::stderr().is_terminal(),
+        std::env::var("CI").ok().as_deref(),
+    );
+    std::thread::scope(|s| {
+        if show {
+            s.spawn(|| progress::display(&progress));
+        }
+        let result = scan_files(engine, files, walk_errors, cwd, limits, &progress);
+        progress.finish();
+        result
+    })
+}
+
+/// Writes the report to `--output` or stdout, then the `--statistics` (on stdout only when
+/// the report went to a file); false when the report could not be written.
+fn write_report(args: &CheckArgs, text: &str, findings: &[Finding]) -> bool {
+    let statistics = args
+        .statistics
+        .then(|| report::statistics::render(findings));
+    match &args.output {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, text) {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                return false;
+            }
+            statistics.is_none_or(|table| print(&table) == EXIT_CLEAN)
+        }
+        None => {
+            if print(text) != EXIT_CLEAN {
+                return false;
+            }
+            if let Some(table) = statistics {
+                eprint!("{table}");
+            }
+            true
+        }
     }
 }
 
@@ -457,6 +531,14 @@ fn render(
         ),
         Format::Github => report::github::render(&result.findings),
         Format::Gitlab => report::gitlab::render(&result.findings),
+        Format::Html => report::html::render(&report::html::Page {
+            findings: &result.findings,
+            errors: &result.errors,
+            summary: &Summary::new(&result.findings, result.files_scanned),
+            suppressed: result.suppressed.len(),
+            catalogue,
+            sources: &result.sources,
+        }),
     }
 }
 
@@ -530,11 +612,6 @@ fn add_suppressions(result: &crate::scan::ScanResult, cwd: &std::path::Path) -> 
     }
 }
 
-fn languages(rule: &Rule) -> String {
-    let names: Vec<&str> = rule.languages.iter().map(|l| l.name()).collect();
-    names.join(", ")
-}
-
 /// The `scaleout rules` table.
 pub fn rules_table(catalogue: &Catalogue) -> String {
     let rows: Vec<[String; 5]> = catalogue
@@ -582,24 +659,4 @@ pub fn rules_markdown(catalogue: &Catalogue) -> String {
         ));
     }
     out
-}
-
-/// `scaleout explain RULE`.
-pub fn explain(rule: &Rule) -> String {
-    let d = &rule.docs;
-    format!(
-        "# {id}\n\n{summary}\n\nCategory: {cat} · Severity: {sev} · Languages: {langs}\n\n\
-         ## What it finds\n\n{what}\n\n## Why it breaks when scaled out\n\n{why}\n\n\
-         ## Example\n\n{example}\n\n## Use instead\n\n{instead}\n\n## When it is fine\n\n{fine}\n",
-        id = rule.id,
-        summary = rule.summary,
-        cat = rule.category.name(),
-        sev = rule.severity.name(),
-        langs = languages(rule),
-        what = d.what.trim(),
-        why = d.why.trim(),
-        example = d.example.trim(),
-        instead = d.instead.trim(),
-        fine = d.fine_when.trim(),
-    )
 }

@@ -29,14 +29,65 @@ pub enum Arg {
     /// A resolved member or enum constant, e.g. `System.IO.FileMode.Create`.
     /// C# may yield several candidates when more than one imported namespace could supply it.
     Member(Vec<String>),
-    /// An object literal (JS) with these top-level keys.
-    Object(Vec<String>),
+    /// An object literal (JS), or a name bound to one, with its properties in order.
+    Object(Vec<Property>),
     /// Anything else; `path_like` says whether the expression looks like a file path
     /// (a string expression, a `Path.Combine(...)`, or a name such as `filePath`).
     Other { path_like: bool },
     /// A path in the system's temporary directory (`os.tmpdir()`, `Path.GetTempPath()`,
     /// `std::env::temp_dir()`, a `tmp`/`temp` name): scratch space, not shared state.
     TempPath,
+}
+
+/// One property of an object-literal argument: `client: 'sqlite3'`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Property {
+    /// The key; a spread (`...opts`) is the key `...`, since it may bring any key.
+    pub key: String,
+    /// What can be told about the value without running the code.
+    pub value: Value,
+}
+
+/// What can be told about a property's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    /// A string literal (or a template string without holes), unquoted.
+    Str(String),
+    /// A resolved imported name or module member (`@mikro-orm/sqlite.SqliteDriver`).
+    Member(String),
+    /// A nested object literal, with its properties (a few levels deep).
+    Object(Vec<Property>),
+    /// Anything else (a number, a call, a local variable, a spread).
+    Other,
+}
+
+impl Property {
+    /// A property with this key and value.
+    pub fn new(key: impl Into<String>, value: Value) -> Self {
+        Property {
+            key: key.into(),
+            value,
+        }
+    }
+
+    /// Every value at a dotted key path (`connection.filename`) in `props`: a key given
+    /// twice, or by objects assigned in several branches, may hold any of them.
+    pub fn lookup<'p>(props: &'p [Property], path: &str) -> Vec<&'p Value> {
+        let (head, rest) = match path.split_once('.') {
+            Some((head, rest)) => (head, Some(rest)),
+            None => (path, None),
+        };
+        let values = props.iter().filter(|p| p.key == head).map(|p| &p.value);
+        match rest {
+            None => values.collect(),
+            Some(rest) => values
+                .flat_map(|v| match v {
+                    Value::Object(inner) => Property::lookup(inner, rest),
+                    _ => Vec::new(),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// A fact about where in the program an event sits.
@@ -68,7 +119,7 @@ pub enum Context {
     /// mobile apps (WPF, WinForms, MAUI, Tauri, egui, ...). Never reported.
     ClientSide,
     /// Build, release and developer tooling that never runs behind a load balancer: script,
-    /// docs, example and migration directories, bundler configs, command-line scripts
+    /// docs and example directories, bundler configs, command-line scripts
     /// (a `#!` line, a CLI-argument parser). Never reported.
     Tooling,
     /// Test code (test directories and file names, `#[cfg(test)]`, test attributes).
@@ -92,7 +143,13 @@ pub struct Event {
     pub chain: Vec<String>,
     /// Where the event sits.
     pub context: BTreeSet<Context>,
+    /// The source text of the argument list, cut at [`MAX_ARGS_TEXT`] bytes (C#), for
+    /// conditions on what the arguments mention (`/mnt/`, `SHARED_KEYS_DIR`).
+    pub args_text: String,
 }
+
+/// The longest argument-list text kept on an event.
+pub const MAX_ARGS_TEXT: usize = 400;
 
 /// Everything a frontend learned from one file.
 #[derive(Debug, Clone, Default)]
@@ -118,6 +175,7 @@ impl Event {
             args: Vec::new(),
             chain: Vec::new(),
             context: BTreeSet::new(),
+            args_text: String::new(),
         }
     }
 }

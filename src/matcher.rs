@@ -1,7 +1,7 @@
 //! Compares a file's events with the rule catalogue.
 
-use crate::catalogue::{Catalogue, Pattern, Rule, Unless};
-use crate::event::{Arg, Context, Event, FileFacts};
+use crate::catalogue::{Catalogue, ObjectValue, Pattern, Rule, Unless};
+use crate::event::{Arg, Context, Event, FileFacts, Property, Value};
 use crate::frontend::Language;
 use std::collections::{BTreeSet, HashMap};
 
@@ -117,7 +117,7 @@ fn pattern_holds(pattern: &Pattern, event: &Event, facts: &FileFacts) -> bool {
     }
     if !pattern.arg_keys_any.is_empty()
         && !event.args.iter().any(|a| match a {
-            Arg::Object(keys) => keys.iter().any(|k| pattern.arg_keys_any.contains(k)),
+            Arg::Object(props) => props.iter().any(|p| pattern.arg_keys_any.contains(&p.key)),
             _ => false,
         })
     {
@@ -126,12 +126,22 @@ fn pattern_holds(pattern: &Pattern, event: &Event, facts: &FileFacts) -> bool {
     if !pattern.without_arg_keys.is_empty()
         && event.args.iter().any(|a| match a {
             // A spread (`...opts`) may bring the key.
-            Arg::Object(keys) => keys
+            Arg::Object(props) => props
                 .iter()
-                .any(|k| k == "..." || pattern.without_arg_keys.contains(k)),
+                .any(|p| p.key == "..." || pattern.without_arg_keys.contains(&p.key)),
             _ => false,
         })
     {
+        return false;
+    }
+    if pattern
+        .object_value
+        .as_ref()
+        .is_some_and(|condition| !has_object_value(event, condition))
+    {
+        return false;
+    }
+    if pattern.min_args.is_some_and(|n| event.args.len() < n) {
         return false;
     }
     if let Some(index) = pattern.path_arg {
@@ -150,6 +160,36 @@ fn pattern_holds(pattern: &Pattern, event: &Event, facts: &FileFacts) -> bool {
         .context
         .iter()
         .all(|&c| has_context(event, facts, c))
+}
+
+/// Some object-literal argument has the condition's key with one of its values.
+fn has_object_value(event: &Event, condition: &ObjectValue) -> bool {
+    let value_is = |v: &str| {
+        condition
+            .values
+            .iter()
+            .any(|want| match want.strip_suffix('*') {
+                Some(prefix) => v.starts_with(prefix),
+                None => v == want,
+            })
+    };
+    event.args.iter().any(|a| match a {
+        Arg::Object(props) => Property::lookup(props, &condition.key)
+            .into_iter()
+            .any(|v| matches!(v, Value::Str(s) | Value::Member(s) if value_is(s))),
+        _ => false,
+    })
+}
+
+/// `text` contains one of `needles`, ignoring ASCII case.
+fn mentions_any(text: &str, needles: &[String]) -> bool {
+    if needles.is_empty() || text.is_empty() {
+        return false;
+    }
+    let text = text.to_ascii_lowercase();
+    needles
+        .iter()
+        .any(|n| text.contains(n.to_ascii_lowercase().as_str()))
 }
 
 fn glob_contains(set: &BTreeSet<String>, patterns: &[String]) -> bool {
@@ -181,6 +221,11 @@ fn mitigated(unless: &Unless, event: &Event, facts: &FileFacts) -> bool {
         || (!unless.args_any.is_empty()
             && event.args.iter().any(|a| arg_is_any(a, &unless.args_any)))
         || (unless.temp_paths && only_temp_paths(event))
+        || mentions_any(&event.args_text, &unless.args_text_any)
+        || unless
+            .object_values_any
+            .iter()
+            .any(|c| has_object_value(event, c))
         || glob_contains(&facts.calls, &unless.file_calls_any)
         || unless
             .file_strings_any
@@ -277,5 +322,62 @@ fine_when = "f"
         assert!(m.run(Language::Rust, &facts).is_empty());
         facts.calls.insert("UseClustering".into());
         assert!(m.run(Language::CSharp, &facts).is_empty());
+    }
+
+    const OBJECT_RULE: &str = r#"
+id = "db"
+category = "local-disk-write"
+languages = ["javascript"]
+severity = "error"
+summary = "s"
+message = "m"
+alternative = "a"
+[[match]]
+kind = "call"
+targets = ["knex"]
+object_value = { key = "client", values = ["sqlite*"] }
+[unless]
+object_values_any = [{ key = "connection.filename", values = [":memory:"] }]
+[docs]
+what = "w"
+why = "w"
+example = "e"
+instead = "i"
+fine_when = "f"
+"#;
+
+    #[test]
+    fn object_values_match_nested_keys_and_globs() {
+        let mut c = Catalogue::default();
+        c.add_file("db.toml", OBJECT_RULE).unwrap();
+        let m = Matcher::new(&c);
+        let knex = |client: &str, filename: &str| {
+            let connection = vec![Property::new("filename", Value::Str(filename.into()))];
+            let props = vec![
+                Property::new("client", Value::Str(client.into())),
+                Property::new("connection", Value::Object(connection)),
+            ];
+            let mut e = Event::new(EventKind::Call, vec!["knex".into()], 0..1);
+            e.args = vec![Arg::Object(props)];
+            e
+        };
+        let facts = FileFacts {
+            events: vec![
+                knex("sqlite3", "data.db"),
+                knex("pg", "data.db"),
+                knex("better-sqlite3", "data.db"),
+                knex("sqlite3", ":memory:"),
+            ],
+            ..FileFacts::default()
+        };
+        let found: Vec<_> = m
+            .run(Language::JavaScript, &facts)
+            .iter()
+            .map(|m| &m.event.args)
+            .collect();
+        assert_eq!(found, [&facts.events[0].args]);
+        let bad = OBJECT_RULE.replace("key = \"client\"", "key = \"client.\"");
+        let err = Catalogue::default().add_file("db.toml", &bad).unwrap_err();
+        assert!(err.message.contains("object value"), "{}", err.message);
     }
 }

@@ -5,9 +5,9 @@ use crate::engine::{Document, Engine, Outcome};
 use crate::finding::{sort, Finding};
 use crate::frontend::{FrontendOptions, Language};
 use crate::limits::Limits;
-use crate::manifest::cargo::CargoCache;
 use crate::manifest::csproj::CsprojCache;
-use crate::manifest::npm::{PackageCache, PackageKind};
+use crate::placement::project::ProjectPlacements;
+use crate::progress::ScanProgress;
 use crate::read::read_source;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -64,25 +64,36 @@ pub fn scan(
     limits: &Limits,
 ) -> ScanResult {
     let (files, walk_errors) = discover(roots, threads, limits.follow_symlinks);
-    scan_files(engine, &files, walk_errors, cwd, limits)
+    scan_files(
+        engine,
+        &files,
+        walk_errors,
+        cwd,
+        limits,
+        &ScanProgress::default(),
+    )
 }
 
 /// Lints `files` (found by [`discover`], perhaps filtered since) relative to `cwd`
-/// within `limits`; `walk_errors` are reported with the files' errors. A file that has
-/// vanished or changed since the walk is reported too. Never panics on input.
+/// within `limits`; `walk_errors` are reported with the files' errors, and each file done
+/// is counted in `progress` for a progress display. A file that has vanished or changed
+/// since the walk is reported too. Never panics on input.
 pub fn scan_files(
     engine: &Engine,
     files: &[SourceFile],
     walk_errors: Vec<WalkError>,
     cwd: &Path,
     limits: &Limits,
+    progress: &ScanProgress,
 ) -> ScanResult {
+    progress.set_total(files.len());
     let projects = Projects::default();
     let outcomes: Vec<(String, FileOutcome)> = files
         .par_iter()
         .map(|file| {
             let shown = display_path(&file.path, cwd);
             let outcome = scan_file(engine, file, &shown, &projects, limits);
+            progress.file_done();
             (shown, outcome)
         })
         .collect();
@@ -121,12 +132,29 @@ pub fn scan_files(
     result
 }
 
-/// Project files read while scanning, cached per directory.
+/// Project files (`.csproj`, `Cargo.toml`, `package.json`) read while linting, cached per
+/// directory. The CLI scan and the language server ask the same questions of them.
 #[derive(Default)]
-struct Projects {
+pub struct Projects {
     csproj: CsprojCache,
-    cargo: CargoCache,
-    npm: PackageCache,
+    placements: ProjectPlacements,
+}
+
+impl Projects {
+    /// What the projects around the file at `path` tell its frontend: C# implicit
+    /// usings, JSX by extension, and where the file runs (see [`ProjectPlacements`]).
+    pub fn frontend_options(&self, path: &Path, language: Language) -> FrontendOptions {
+        FrontendOptions {
+            csharp_implicit_namespaces: if language == Language::CSharp {
+                self.csproj.implicit_namespaces(path)
+            } else {
+                Vec::new()
+            },
+            jsx: path.extension().is_some_and(|x| x == "tsx" || x == "jsx"),
+            placement: self.placements.of_file(path, language, &self.csproj),
+            ..FrontendOptions::default()
+        }
+    }
 }
 
 fn scan_file(
@@ -140,24 +168,9 @@ fn scan_file(
         Ok(source) => (source.text, source.note),
         Err(message) => return FileOutcome::Failed(message),
     };
-    let package = match file.language {
-        Language::JavaScript | Language::TypeScript => projects.npm.kind(&file.path),
-        _ => None,
-    };
     let options = FrontendOptions {
-        csharp_implicit_namespaces: if file.language == Language::CSharp {
-            projects.csproj.implicit_namespaces(&file.path)
-        } else {
-            Vec::new()
-        },
-        jsx: file
-            .path
-            .extension()
-            .is_some_and(|x| x == "tsx" || x == "jsx"),
-        tool_project: (file.language == Language::Rust && projects.cargo.is_tool(&file.path))
-            || package == Some(PackageKind::Tool),
-        client_project: package == Some(PackageKind::ClientSide),
         parse_budget: limits.parse_budget,
+        ..projects.frontend_options(&file.path, file.language)
     };
     let doc = Document {
         path: shown,

@@ -11,7 +11,9 @@
 //! suppression comment higher up in an unbroken run of suppression-only lines directly above
 //! it; `ignore-file` anywhere in the file silences the whole file. The brackets name rule ids
 //! or categories; without brackets every rule is silenced. The same comment syntax (`//`,
-//! `/* */`, and `{/* */}` in JSX) serves all four languages.
+//! `/* */`, and `{/* */}` in JSX) serves all four languages and the JSON and Prisma
+//! configuration files. XML configuration files use `<!-- scaleout: ignore[...] reason -->`: XML comments cannot hold
+//! `--`, so the reason is the rest of the comment.
 //!
 //! [`Suppressions`] also remembers which comment silenced what, so that comments that silence
 //! nothing, name no known rule, or give no reason can be reported ([`Suppressions::problems`]).
@@ -60,28 +62,41 @@ impl Directive {
 /// Parses the directive in a line's comment, if any.
 fn directive(line: &str) -> Option<Directive> {
     let at = line.find(MARKER)?;
-    let column = line[..at].rfind("//").or_else(|| line[..at].rfind("/*"))?;
+    let before = &line[..at];
+    let comment = before.rfind("//").or_else(|| before.rfind("/*"));
+    let xml_start = before
+        .rfind("<!--")
+        .filter(|&x| comment.is_none_or(|c| c < x));
+    let xml = xml_start.is_some();
+    let column = xml_start.or(comment)?;
     let rest = line[at + MARKER.len()..].trim_start();
     let (whole_file, rest) = if let Some(r) = rest.strip_prefix("ignore-file") {
         (true, r)
     } else {
         (false, rest.strip_prefix("ignore")?)
     };
-    let names = match rest.strip_prefix('[') {
-        Some(inner) => inner
-            .split(']')
-            .next()
-            .unwrap_or("")
-            .split(',')
-            .map(|n| n.trim().to_string())
-            .filter(|n| !n.is_empty())
-            .collect(),
-        None if rest.is_empty() || rest.starts_with(char::is_whitespace) => Vec::new(),
+    let (names, after) = match rest.strip_prefix('[') {
+        Some(inner) => {
+            let (list, after) = inner.split_once(']').unwrap_or((inner, ""));
+            let names = list
+                .split(',')
+                .map(|n| n.trim().to_string())
+                .filter(|n| !n.is_empty())
+                .collect();
+            (names, after)
+        }
+        None if rest.is_empty() || rest.starts_with(char::is_whitespace) => (Vec::new(), rest),
         None => return None,
     };
-    let reason = rest
-        .split_once("--")
-        .map(|(_, r)| r.split("*/").next().unwrap_or("").trim().to_string())
+    // XML comments cannot hold `--`: there the reason is the rest of the comment.
+    let reason = if xml {
+        let r = after.trim().trim_end_matches("-->");
+        Some(r.strip_prefix("--").unwrap_or(r))
+    } else {
+        after.split_once("--").map(|(_, r)| r)
+    };
+    let reason = reason
+        .map(|r| r.split("*/").next().unwrap_or("").trim().to_string())
         .filter(|r| !r.is_empty());
     let before = line[..column].trim();
     Some(Directive {
@@ -321,7 +336,7 @@ impl SuppressionAudit {
             };
             let Some(rule) = rule else { continue };
             let line = index.line_text(text, problem.line);
-            let comment = line[problem.column..].trim_end();
+            let comment = line.get(problem.column..).unwrap_or(line).trim_end();
             let start = index.offset_of(text, problem.line, 0) + problem.column;
             let (start_line, start_column) = index.line_col(text, start);
             let (end_line, end_column) = index.line_col(text, start + comment.len());
@@ -381,6 +396,26 @@ mod tests {
         assert_eq!((jsx.reason.as_deref(), jsx.standalone), (Some("why"), true));
         assert_eq!(directive("let s = \"scaleout: ignore\";"), None);
         assert_eq!(directive("// scaleout: ignored"), None);
+        assert_eq!(
+            directive("<target /> <!-- scaleout: ignore[dotnet-file-logger] EFS volume -->"),
+            Some(Directive {
+                whole_file: false,
+                names: vec!["dotnet-file-logger".into()],
+                reason: Some("EFS volume".into()),
+                standalone: false,
+                column: 11,
+            })
+        );
+        assert_eq!(
+            directive("<!-- scaleout: ignore-file -->"),
+            Some(Directive {
+                whole_file: true,
+                names: vec![],
+                reason: None,
+                standalone: true,
+                column: 0,
+            })
+        );
     }
 
     fn finding(line: usize, rule: &str) -> Finding {

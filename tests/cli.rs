@@ -444,3 +444,68 @@ fine_when = "f"
         "{stderr}"
     );
 }
+
+#[test]
+fn configuration_files_are_inputs_with_their_own_positions() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("Api")).unwrap();
+    std::fs::create_dir_all(d.join("Api.Tests")).unwrap();
+    std::fs::create_dir_all(d.join("prisma")).unwrap();
+    let settings = "{\n  \"Serilog\": {\n    \"WriteTo\": [ { \"Name\": \"File\", \"Args\": { \"path\": \"logs/api.txt\" } } ]\n  }\n}\n";
+    std::fs::write(d.join("Api/appsettings.json"), settings).unwrap();
+    std::fs::write(d.join("Api/appsettings.Development.json"), settings).unwrap();
+    std::fs::write(d.join("Api.Tests/appsettings.json"), settings).unwrap();
+    std::fs::write(
+        d.join("Api/NLog.config"),
+        "<nlog>\n  <targets>\n    <!-- scaleout: ignore[dotnet-file-logger] EFS volume -->\n    <target type=\"File\" fileName=\"a.log\" />\n  </targets>\n</nlog>\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("Api/log4net.config"), "<log4net><appender>").unwrap();
+    // A desktop app's settings run on a user's machine.
+    std::fs::create_dir_all(d.join("Till")).unwrap();
+    std::fs::write(
+        d.join("Till/Till.csproj"),
+        "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><UseWPF>true</UseWPF></PropertyGroup></Project>",
+    )
+    .unwrap();
+    std::fs::write(d.join("Till/appsettings.json"), settings).unwrap();
+    std::fs::write(
+        d.join("prisma/schema.prisma"),
+        "datasource db {\n  provider = \"sqlite\"\n  url = \"file:./dev.db\"\n}\n",
+    )
+    .unwrap();
+    let (value, code) = json(&["."], d);
+    assert_eq!(code, 1);
+    let findings: Vec<String> = value["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{}:{} {}",
+                f["path"].as_str().unwrap(),
+                f["start_line"],
+                f["start_column"],
+                f["rule_id"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            "Api/appsettings.json:3:28 dotnet-file-logger",
+            "prisma/schema.prisma:2:14 node-embedded-file-database",
+        ]
+    );
+    let errors = value["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0]["path"], "Api/log4net.config");
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("could not parse"),
+        "{errors:#?}"
+    );
+}

@@ -63,6 +63,21 @@ fn files_named_explicitly_still_honour_excludes() {
 }
 
 #[test]
+fn excluded_directories_are_not_walked() {
+    let dir = project(&[
+        ("scaleout.toml", "exclude = [\"vendored/\"]\n"),
+        ("src/a.js", JS),
+    ]);
+    std::fs::create_dir(dir.path().join("vendored")).unwrap();
+    // A binary file is listed under errors whenever the walk reaches it.
+    std::fs::write(dir.path().join("vendored/blob.js"), [0u8; 64]).unwrap();
+    let out = concise(dir.path(), &[]);
+    assert!(!out.stderr.contains("vendored"), "{}", out.stderr);
+    let out = concise(dir.path(), &["--no-config"]);
+    assert!(out.stderr.contains("vendored/blob.js"), "{}", out.stderr);
+}
+
+#[test]
 fn the_closest_config_wins_and_roots_must_agree() {
     let dir = project(&[
         ("scaleout.toml", "select = [\"node-fs-write\"]\n"),
@@ -279,4 +294,30 @@ fn committed_json_schema_matches_the_config_types() {
     );
     let schema: serde_json::Value = serde_json::from_str(&committed).unwrap();
     assert!(schema["properties"]["per-path-ignores"].is_object());
+}
+
+/// Editors validate with the schema: the starter config and every key pass, mistakes do not.
+#[test]
+fn the_json_schema_accepts_valid_configs_and_rejects_mistakes() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/scaleout.schema.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let as_json = |toml_text: &str| -> serde_json::Value {
+        let value: toml::Value = toml::from_str(toml_text).unwrap();
+        serde_json::to_value(value).unwrap()
+    };
+    assert!(validator.is_valid(&as_json(scaleout::config::STARTER)));
+    assert!(validator.is_valid(&as_json(CONFIG_ALL_KEYS)));
+    assert!(validator.is_valid(&as_json(
+        "select = [\"node\"]\nfail-on = \"never\"\nrules = [\"r/*.toml\"]\ninclude-tests = true\n"
+    )));
+    for wrong in [
+        "selectt = []\n",
+        "fail-on = \"sometimes\"\n",
+        "[severity]\nnode = \"loud\"\n",
+        "include-tests = \"yes\"\n",
+    ] {
+        assert!(!validator.is_valid(&as_json(wrong)), "{wrong}");
+    }
 }

@@ -1,6 +1,7 @@
 //! Runs the linter over `fixtures/` and compares with the inline annotations.
 //!
-//! A line that must be reported ends with a comment `expect: <rule-id or category>[, ...]`.
+//! A line that must be reported ends with a comment `expect: <rule-id or category>[, ...]`:
+//! `// expect: ...` in source, JSON-with-comments and Prisma files, `<!-- expect: ... -->` in XML.
 //! Any missing or unexpected finding fails the test, as does a fixture that does not parse.
 
 use scaleout::catalogue::Catalogue;
@@ -27,8 +28,8 @@ fn annotations() -> BTreeMap<(String, usize), BTreeSet<String>> {
             .replace('\\', "/");
         let text = std::fs::read_to_string(&file).unwrap();
         for (i, line) in text.lines().enumerate() {
-            if let Some(pos) = line.find("// expect:") {
-                let ids = line[pos + "// expect:".len()..]
+            if let Some(annotation) = expectation(line) {
+                let ids = annotation
                     .split(',')
                     .map(|s| s.trim().to_string())
                     .filter(|s| !s.is_empty())
@@ -38,6 +39,18 @@ fn annotations() -> BTreeMap<(String, usize), BTreeSet<String>> {
         }
     }
     out
+}
+
+/// The text after `// expect:` (source, JSON with comments, Prisma) or `<!-- expect:` (XML).
+fn expectation(line: &str) -> Option<&str> {
+    ["// expect:", "<!-- expect:"].iter().find_map(|marker| {
+        let pos = line.find(marker)?;
+        Some(
+            line[pos + marker.len()..]
+                .trim_end()
+                .trim_end_matches("-->"),
+        )
+    })
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
@@ -133,7 +146,7 @@ fn every_rule_has_positive_fixtures_and_every_language_negative_ones() {
         for file in walk(&quiet) {
             let text = std::fs::read_to_string(&file).unwrap();
             assert!(
-                !text.contains("// expect:"),
+                !text.lines().any(|l| expectation(l).is_some()),
                 "{} is a negative fixture but has expectations",
                 file.display()
             );

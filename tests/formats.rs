@@ -181,9 +181,18 @@ fn sarif_of_every_fixture_is_valid_and_lists_every_rule() {
     }
     let results = run["results"].as_array().unwrap();
     assert!(results.len() > 100, "{}", results.len());
+    let levels: std::collections::BTreeSet<&str> = results
+        .iter()
+        .map(|r| r["level"].as_str().unwrap())
+        .collect();
+    assert_eq!(levels, ["error", "note", "warning"].into());
     for result in results {
         let index = result["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules[index]["id"], result["ruleId"]);
+        assert_eq!(
+            rules[index]["defaultConfiguration"]["level"],
+            result["level"]
+        );
         let uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
             .as_str()
             .unwrap();
@@ -239,6 +248,10 @@ fn github_annotations_snapshot_and_auto_selection() {
         .output()
         .unwrap();
     assert_eq!(stdout(&auto), text);
+    // Severities pick the command: the fixtures have errors and warnings.
+    let fixtures_out = stdout(&check(fixtures(), &["--format", "github", "."]));
+    assert!(fixtures_out.lines().all(|l| l.starts_with("::")));
+    assert!(fixtures_out.contains("::error file=") && fixtures_out.contains("::warning file="));
     // An explicit format wins.
     let explicit = Command::cargo_bin("scaleout")
         .unwrap()
@@ -357,4 +370,74 @@ fn statistics_go_to_stderr_beside_the_report_and_to_stdout_beside_a_file() {
     let out = check(dir.path(), &["--statistics", "--quiet", "-o", "report.txt"]);
     assert_eq!(stdout(&out), stderr);
     assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn html_report_is_one_escaped_self_contained_page() {
+    let dir = project();
+    std::fs::write(
+        dir.path().join("src/<b>&.js"),
+        "require('fs').writeFileSync('</script><script>alert(1)</script>', \"'\");\n",
+    )
+    .unwrap();
+    let out = check(dir.path(), &["--format", "html"]);
+    assert_eq!(out.status.code(), Some(1));
+    let html = stdout(&out);
+    assert_eq!(html.matches("<tr class=\"finding\"").count(), 4);
+    assert_eq!(
+        html.matches("<script>").count(),
+        1,
+        "only the page's own script"
+    );
+    assert!(html.contains("&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(html.contains("data-path=\"src/&lt;b&gt;&amp;.js\""));
+    assert!(html.contains("&#39;"));
+    for remote in ["src=", "<link", "url(", "@import", "href=\"http"] {
+        assert!(!html.contains(remote), "loads {remote}");
+    }
+    insta::assert_snapshot!("html", html);
+}
+
+#[test]
+fn html_report_without_findings_says_so() {
+    let out = check(fixtures(), &["--format", "html", "javascript/quiet"]);
+    assert_eq!(out.status.code(), Some(0));
+    let html = stdout(&out);
+    assert!(html.contains("<p id=\"empty\">No findings.</p>"));
+    assert_eq!(html.matches("<tr class=\"finding\"").count(), 0);
+}
+
+#[test]
+fn sarif_marks_baselined_findings_as_externally_suppressed() {
+    let dir = project();
+    let out = check(dir.path(), &["--write-baseline", "baseline.txt"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    std::fs::write(dir.path().join("src/new.js"), "setInterval(poll, 1000);\n").unwrap();
+    let log = sarif(dir.path(), &["--baseline", "baseline.txt"]);
+    let kinds: Vec<(String, Option<String>)> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            let kind = r["suppressions"][0]["kind"].as_str().map(String::from);
+            (uri, kind)
+        })
+        .collect();
+    let kind_of = |uri: &str| -> Vec<Option<&str>> {
+        kinds
+            .iter()
+            .filter(|(u, _)| u == uri)
+            .map(|(_, k)| k.as_deref())
+            .collect()
+    };
+    assert_eq!(kind_of("src/new.js"), [None]);
+    assert_eq!(
+        kind_of("src/sample.js"),
+        [Some("external"), Some("external")]
+    );
+    assert_eq!(kind_of("src/jobs.ts"), [Some("inSource"), Some("inSource")]);
 }

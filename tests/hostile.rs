@@ -382,6 +382,7 @@ fn a_file_that_vanishes_after_the_walk_is_reported() {
     use scaleout::discover::discover;
     use scaleout::engine::Engine;
     use scaleout::limits::Limits;
+    use scaleout::progress::ScanProgress;
     use scaleout::scan::scan_files;
 
     let dir = tree();
@@ -390,7 +391,14 @@ fn a_file_that_vanishes_after_the_walk_is_reported() {
     assert_eq!((files.len(), errors.len()), (2, 0));
     std::fs::remove_file(dir.path().join("gone.js")).unwrap();
     let engine = Engine::new(&Catalogue::builtin().unwrap());
-    let result = scan_files(&engine, &files, Vec::new(), dir.path(), &Limits::default());
+    let result = scan_files(
+        &engine,
+        &files,
+        Vec::new(),
+        dir.path(),
+        &Limits::default(),
+        &ScanProgress::default(),
+    );
     assert_eq!(result.files_scanned, 1);
     assert_eq!(result.findings[0].path, "good.js");
     assert_eq!(result.errors.len(), 1);

@@ -33,7 +33,7 @@ fn docs_pages_match_the_rules() {
     let mut stale = Vec::new();
     for rule in catalogue.rules() {
         let path = dir.join(format!("{}.md", rule.id));
-        let page = scaleout::cli::explain(rule);
+        let page = scaleout::report::rule_doc::explain(rule);
         if std::fs::read_to_string(&path).ok().as_deref() != Some(page.as_str()) {
             if update {
                 std::fs::create_dir_all(dir).unwrap();

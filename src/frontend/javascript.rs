@@ -7,7 +7,7 @@
 use super::tree::{first_syntax_error, parse, text};
 use super::words::{is_single_instance_guard, looks_retry, mentions_per_instance_work};
 use super::Extracted;
-use crate::event::{Arg, Context, Event, EventKind, FileFacts};
+use crate::event::{Arg, Context, Event, EventKind, FileFacts, Property, Value};
 use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 

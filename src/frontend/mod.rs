@@ -1,5 +1,6 @@
 //! Frontends: one per language, each parses a file once and lowers it to [`FileFacts`].
 
+pub mod config_files;
 pub mod csharp;
 pub mod javascript;
 pub mod rust;
@@ -25,12 +26,30 @@ pub enum Language {
     TypeScript,
     /// C# (`.cs`), parsed with tree-sitter-c-sharp.
     CSharp,
+    /// .NET configuration files: `appsettings*.json`, `logging*.json`, `serilog*.json` (JSON
+    /// with comments), `nlog.config` and `log4net.config` (XML), read by [`config_files`].
+    #[serde(rename = "dotnet-config")]
+    DotnetConfig,
+    /// Prisma schemas (`*.prisma`), read by [`config_files`].
+    Prisma,
 }
 
 impl Language {
-    /// The language of a file name, by extension.
+    /// The language of a file: configuration files by name, source files by extension.
     pub fn from_path(path: &std::path::Path) -> Option<Language> {
+        let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
+        // Serilog settings also live in their own JSON file (`logging.json`, `serilog.json`).
+        let settings_json = ["appsettings", "logging", "serilog"]
+            .iter()
+            .any(|prefix| name.starts_with(prefix));
+        if (settings_json && name.ends_with(".json"))
+            || name == "nlog.config"
+            || name == "log4net.config"
+        {
+            return Some(Language::DotnetConfig);
+        }
         match path.extension()?.to_str()? {
+            "prisma" => Some(Language::Prisma),
             "rs" => Some(Language::Rust),
             "js" | "mjs" | "cjs" | "jsx" => Some(Language::JavaScript),
             "ts" | "mts" | "cts" | "tsx" => Some(Language::TypeScript),
@@ -46,7 +65,18 @@ impl Language {
             Language::JavaScript => "javascript",
             Language::TypeScript => "typescript",
             Language::CSharp => "csharp",
+            Language::DotnetConfig => "dotnet-config",
+            Language::Prisma => "prisma",
         }
+    }
+
+    /// Whether a syntax error still leaves facts about the rest of the file (tree-sitter's
+    /// error recovery); for the other languages a file that does not parse yields nothing.
+    pub fn recovers_from_syntax_errors(self) -> bool {
+        matches!(
+            self,
+            Language::JavaScript | Language::TypeScript | Language::CSharp
+        )
     }
 }
 
@@ -76,14 +106,10 @@ pub struct FrontendOptions {
     pub csharp_implicit_namespaces: Vec<String>,
     /// Parse TypeScript/JavaScript as TSX/JSX (by file extension).
     pub jsx: bool,
-    /// The file belongs to a command-line tool's project (for Rust: its crate's
-    /// `Cargo.toml`, see [`crate::manifest::cargo`]; for JavaScript/TypeScript: its
-    /// package's `package.json`, see [`crate::manifest::npm`]); the engine treats it as
-    /// tooling.
-    pub tool_project: bool,
-    /// The file belongs to a client-side (browser, mobile or desktop) package, from its
-    /// `package.json` (see [`crate::manifest::npm`]); the engine treats it as client-side.
-    pub client_project: bool,
+    /// Where the file runs according to its project (`.csproj`, `Cargo.toml`,
+    /// `package.json`; see [`crate::placement::project`]); the engine reports findings
+    /// only in server code.
+    pub placement: crate::placement::Placement,
     /// The parse time this file gets (tree-sitter languages; `syn` cannot be interrupted).
     pub parse_budget: ParseBudget,
 }
@@ -117,6 +143,8 @@ pub fn extract(
         Language::TypeScript if options.jsx => javascript::extract(text, javascript::Dialect::Tsx),
         Language::TypeScript => javascript::extract(text, javascript::Dialect::TypeScript),
         Language::CSharp => csharp::extract(text, &options.csharp_implicit_namespaces),
+        Language::DotnetConfig => config_files::extract_dotnet(text),
+        Language::Prisma => config_files::extract_prisma(text),
     });
     if expired {
         Err(ParseTimeout(options.parse_budget))

@@ -10,8 +10,7 @@ pub const HOMEPAGE: &str = env!("CARGO_PKG_REPOSITORY");
 /// The page of a built-in rule: `docs/rules/<id>.md` in the repository, the text of
 /// `scaleout explain <id>`. User rules have no page.
 pub fn rule_doc_url(rule: &Rule) -> Option<String> {
-    rule.builtin
-        .then(|| format!("{HOMEPAGE}/blob/main/docs/rules/{}.md", rule.id))
+    rule.builtin.then(|| rule.help_uri())
 }
 
 /// Percent-encodes a `/`-separated path for use in a URI: everything but unreserved

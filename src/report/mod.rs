@@ -4,9 +4,11 @@
 pub mod concise;
 pub mod github;
 pub mod gitlab;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod links;
+pub mod rule_doc;
 pub mod sarif;
 pub mod statistics;
 

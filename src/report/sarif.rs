@@ -224,7 +224,7 @@ fn level(severity: Severity) -> &'static str {
 }
 
 fn descriptor(rule: &Rule) -> ReportingDescriptor {
-    let doc = crate::cli::explain(rule);
+    let doc = super::rule_doc::explain(rule);
     let mut tags = vec![rule.category.name().to_string()];
     tags.extend(rule.languages.iter().map(|l| l.name().to_string()));
     ReportingDescriptor {

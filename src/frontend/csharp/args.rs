@@ -9,7 +9,7 @@ use super::syntax::{
 };
 use super::walk::Walker;
 use super::MAX_SCAN;
-use crate::event::Arg;
+use crate::event::{Arg, MAX_ARGS_TEXT};
 use crate::frontend::tree::text;
 use crate::frontend::words::is_temp_name;
 use tree_sitter::Node;
@@ -363,4 +363,17 @@ pub(super) fn path_like_name(name: &str) -> bool {
         && ["path", "file", "dir", "folder"]
             .iter()
             .any(|w| lower.contains(w))
+}
+
+/// The source text of an argument list, without its parentheses, cut at a character
+/// boundary after [`MAX_ARGS_TEXT`] bytes.
+pub(super) fn args_text(list: Node<'_>, src: &str) -> String {
+    let inner = text(list, src)
+        .trim_start_matches('(')
+        .trim_end_matches(')');
+    let mut end = inner.len().min(MAX_ARGS_TEXT);
+    while !inner.is_char_boundary(end) {
+        end -= 1;
+    }
+    inner[..end].to_string()
 }

@@ -1,6 +1,7 @@
 //! The second pass: walks the code with a scope of variables and lowers invocations,
 //! constructions, attributes and base types to [`Event`]s with their contexts.
 
+use super::args::args_text;
 use super::context::Ctx;
 use super::loops::{
     consumer_driven, exits_on_state, serves_response, sets_own_flag, unbounded_condition,
@@ -409,6 +410,9 @@ impl Walker<'_, '_> {
         if !targets.is_empty() {
             let mut event = Event::new(EventKind::Call, targets.clone(), start..node.end_byte());
             event.args = args;
+            event.args_text = arguments
+                .map(|a| args_text(a, self.src))
+                .unwrap_or_default();
             event.chain = receiver.map(|r| self.chain(r)).unwrap_or_default();
             event.context = ctx.set();
             if arguments.is_some_and(|a| mentions(text(a, self.src), RETRY_ARG_WORDS)) {

@@ -438,7 +438,7 @@ impl Emitter<'_> {
             }
         }
         match arg.kind() {
-            "object" => Arg::Object(object_keys(arg, self.src)),
+            "object" => Arg::Object(object_props(arg, self.src, self.scopes)),
             "member_expression" => match self.scopes.path_of(arg, self.src) {
                 Some(path) if !path.starts_with("globalThis.") => Arg::Member(vec![path]),
                 _ => Arg::Other {

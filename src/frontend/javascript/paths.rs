@@ -1,5 +1,5 @@
 //! Argument facts about paths: temporary paths (also through variables, helper
-//! parameters and upload middleware), path-like names, object-literal keys.
+//! parameters and upload middleware), path-like names, object-literal properties.
 
 use super::*;
 
@@ -294,22 +294,64 @@ pub(super) fn is_temp_path_expr(source: &str) -> bool {
     crate::frontend::words::is_temp_name(name)
 }
 
-/// The top-level keys of an object literal; a spread (`...opts`) is the key `...`, since it
-/// may bring any key.
-pub(super) fn object_keys(object: Node<'_>, src: &str) -> Vec<String> {
+/// Object literals nested deeper than this are kept as [`Value::Other`].
+const MAX_OBJECT_DEPTH: usize = 4;
+
+/// The properties of an object literal, with what can be told about each value; a spread
+/// (`...opts`) is the key `...`, since it may bring any key.
+pub(super) fn object_props(object: Node<'_>, src: &str, scopes: &Scopes) -> Vec<Property> {
+    props_at(object, src, scopes, 0)
+}
+
+fn props_at(object: Node<'_>, src: &str, scopes: &Scopes, depth: usize) -> Vec<Property> {
     named_children(object)
         .filter_map(|p| match p.kind() {
-            "pair" => p
-                .child_by_field_name("key")
-                .map(|k| string_value(k, src).unwrap_or_else(|| text(k, src).to_string())),
-            "shorthand_property_identifier" => Some(text(p, src).to_string()),
+            "pair" => {
+                let key = p.child_by_field_name("key")?;
+                let key = string_value(key, src).unwrap_or_else(|| text(key, src).to_string());
+                let value = p
+                    .child_by_field_name("value")
+                    .map_or(Value::Other, |v| value_fact(v, src, scopes, depth));
+                Some(Property::new(key, value))
+            }
+            "shorthand_property_identifier" => Some(Property::new(
+                text(p, src),
+                value_fact(p, src, scopes, depth),
+            )),
             "method_definition" => p
                 .child_by_field_name("name")
-                .map(|k| text(k, src).to_string()),
-            "spread_element" => Some("...".to_string()),
+                .map(|k| Property::new(text(k, src), Value::Other)),
+            "spread_element" => Some(Property::new("...", Value::Other)),
             _ => None,
         })
         .collect()
+}
+
+/// A property value: a string literal, a nested object, or an imported name.
+fn value_fact(value: Node<'_>, src: &str, scopes: &Scopes, depth: usize) -> Value {
+    if let Some(s) = string_value(value, src) {
+        return Value::Str(s);
+    }
+    match value.kind() {
+        "object" if depth < MAX_OBJECT_DEPTH => {
+            Value::Object(props_at(value, src, scopes, depth + 1))
+        }
+        "identifier" | "shorthand_property_identifier" | "member_expression" => {
+            let path = if value.kind() == "shorthand_property_identifier" {
+                match scopes.lookup(text(value, src), value.start_byte()) {
+                    Some(Binding::Module(m)) => Some(m.clone()),
+                    _ => None,
+                }
+            } else {
+                scopes.path_of(value, src)
+            };
+            match path {
+                Some(path) if !path.starts_with("globalThis") => Value::Member(path),
+                _ => Value::Other,
+            }
+        }
+        _ => Value::Other,
+    }
 }
 
 pub(super) fn name_is_path_like(name: &str) -> bool {

@@ -98,9 +98,9 @@ pub(super) enum Binding {
     Delay,
     /// A local holding a path in the temporary directory (`const f = await tmpFile()`).
     TempPath,
-    /// A local initialised with an object literal with these keys (`const sess = { secret }`),
+    /// A local initialised with an object literal with these properties (`const sess = { secret }`),
     /// so `session(sess)` can be checked like `session({ secret })`.
-    Object(Vec<String>),
+    Object(Vec<Property>),
     /// Anything else declared in the file: a variable, parameter, class or function.
     Local,
 }
@@ -128,6 +128,24 @@ impl Scopes {
                 let _ = s;
                 *b = binding.clone();
             }
+        }
+    }
+
+    /// Adds the properties of an object literal assigned to `name` at byte `at`
+    /// (`config = { client: 'sqlite3' }`) to what its declaration stands for: a name
+    /// assigned objects in several branches may hold any of them.
+    pub(super) fn assign_object(&mut self, name: &str, at: usize, props: Vec<Property>) {
+        let Some(decls) = self.decls.get_mut(name) else {
+            return;
+        };
+        let visible = decls
+            .iter_mut()
+            .filter(|(s, _)| s.start <= at && at < s.end.max(s.start + 1))
+            .min_by_key(|(s, _)| s.end - s.start);
+        match visible {
+            Some((_, Binding::Object(existing))) => existing.extend(props),
+            Some((_, binding @ Binding::Local)) => *binding = Binding::Object(props),
+            _ => {}
         }
     }
 
@@ -282,6 +300,16 @@ pub(super) fn collect(
                 scopes.declare(text(name, src), block, binding);
             }
         }
+        "assignment_expression" => {
+            let left = node.child_by_field_name("left");
+            let right = node.child_by_field_name("right");
+            if let (Some(left), Some(right)) = (left, right) {
+                if left.kind() == "identifier" && right.kind() == "object" {
+                    let props = object_props(right, src, scopes);
+                    scopes.assign_object(text(left, src), node.start_byte(), props);
+                }
+            }
+        }
         "catch_clause" => {
             if let Some(p) = node.child_by_field_name("parameter") {
                 bind_pattern(p, src, node.byte_range().into(), &Binding::Local, scopes);
@@ -397,7 +425,7 @@ pub(super) fn value_binding(value: Node<'_>, src: &str, scopes: &Scopes) -> Bind
         return Binding::TempPath;
     }
     if value.kind() == "object" {
-        return Binding::Object(object_keys(value, src));
+        return Binding::Object(object_props(value, src, scopes));
     }
     match value.kind() {
         "identifier"

@@ -264,7 +264,13 @@ const upload = multer({ dest: 'uploads/' });
         .iter()
         .find(|e| e.targets[0] == "multer")
         .unwrap();
-    assert_eq!(m.args, [Arg::Object(vec!["dest".into()])]);
+    assert_eq!(
+        m.args,
+        [Arg::Object(vec![Property::new(
+            "dest",
+            Value::Str("uploads/".into())
+        )])]
+    );
 }
 
 #[test]
@@ -348,4 +354,78 @@ fn a_bundler_plugin_type_or_the_compiler_api_marks_build_tooling() {
     assert!(!tooling(
         "import { createServer } from 'vite';\nawait createServer({});"
     ));
+}
+
+#[test]
+fn object_arguments_keep_simple_values() {
+    let src = r#"
+import knex from 'knex';
+import { MikroORM } from '@mikro-orm/core';
+import { SqliteDriver } from '@mikro-orm/sqlite';
+const base = { client: 'sqlite3', connection: { filename: `./data.db` }, pool: { min: 0 } };
+knex(base);
+MikroORM.init({ driver: SqliteDriver, dbName: process.env.DB, ...rest });
+"#;
+    let ex = extract(src, Dialect::TypeScript);
+    let props = |target: &str| match &ex
+        .facts
+        .events
+        .iter()
+        .find(|e| e.targets[0] == target)
+        .unwrap()
+        .args[0]
+    {
+        Arg::Object(props) => props.clone(),
+        other => panic!("not an object: {other:?}"),
+    };
+    let knex = props("knex");
+    assert_eq!(
+        Property::lookup(&knex, "client"),
+        [&Value::Str("sqlite3".into())]
+    );
+    assert_eq!(
+        Property::lookup(&knex, "connection.filename"),
+        [&Value::Str("./data.db".into())]
+    );
+    assert_eq!(Property::lookup(&knex, "pool.max"), Vec::<&Value>::new());
+    assert_eq!(Property::lookup(&knex, "client.x"), Vec::<&Value>::new());
+    let orm = props("@mikro-orm/core.MikroORM.init");
+    assert_eq!(
+        Property::lookup(&orm, "driver"),
+        [&Value::Member("@mikro-orm/sqlite.SqliteDriver".into())]
+    );
+    assert_eq!(Property::lookup(&orm, "dbName"), [&Value::Other]);
+    assert_eq!(orm.last().map(|p| p.key.as_str()), Some("..."));
+}
+
+#[test]
+fn objects_assigned_in_branches_are_all_kept() {
+    let src = r#"
+const knex = require('knex');
+const Dialect = require('knex/lib/dialects/sqlite3/index.js');
+let config = {};
+if (type === 'sqlite') {
+    config = { client: Dialect, connection: { filename: dbPath } };
+} else {
+    config = { client: 'mysql2' };
+}
+knex(config);
+"#;
+    let ex = extract(src, Dialect::JavaScript);
+    let event = ex
+        .facts
+        .events
+        .iter()
+        .find(|e| e.targets[0] == "knex")
+        .unwrap();
+    let Arg::Object(props) = &event.args[0] else {
+        panic!("object argument");
+    };
+    assert_eq!(
+        Property::lookup(props, "client"),
+        [
+            &Value::Member("knex/lib/dialects/sqlite3/index.js".into()),
+            &Value::Str("mysql2".into())
+        ]
+    );
 }

@@ -1,0 +1,287 @@
+#!/usr/bin/env python3
+"""Re-scores scaleout against the judged findings in labels/ (Python 3.11+ standard library only).
+
+Usage: score.py DIR [--scaleout BIN] [--only OWNER/NAME ...] [--role tune|measure]
+                    [--reveal-measure] [--check] [--markdown]
+
+DIR holds the repositories of repos.toml checked out at their judged commits as
+DIR/<owner>__<name> (materialise.py does that, see fetch.md). For each one the script runs
+`scaleout check . --format json` inside it, matches every finding to a label by fingerprint
+(fallback: same rule, path and snippet), and prints per-repository and per-language
+TP/FP/precision for the tune and the measure sets separately, the FP kinds still reported and
+the precision per rule (tune set), the unlabelled new findings (to judge and add to the
+labels) and the lost TPs (labelled TP, no longer reported).
+
+Precision counts the labelled findings that are still reported: TP / (TP + FP). Unlabelled
+findings are listed, not counted, until someone judges them.
+
+Findings of measure-only repositories are summarised by counts only; --reveal-measure lists
+them too (only when the tuning is finished: their details must not steer it).
+
+Exit status: 0; 1 with --check when a labelled TP is no longer reported; 2 when a repository is
+missing or scaleout fails.
+"""
+import argparse
+import collections
+import csv
+import json
+import os
+import subprocess
+import sys
+import tomllib
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+LABEL_COLUMNS = ["fingerprint", "rule_id", "path", "line", "verdict", "kind", "reason", "snippet"]
+FP_KINDS = {
+    "separate-program": "a separate non-server program in the repository (installer, seeder, tool)",
+    "offline-subcommand": "an offline subcommand of the server binary (backup, restore, certs)",
+    "once-at-start": "runs once per start or upgrade (migration, folder set-up, legacy clean-up)",
+    "dead-code": "never called (no reference, or the call is commented out)",
+    "scratch": "per-request or per-instance temporary file, deleted again",
+    "harmless-timer": "loop/timer doing no shared work (keep-alive, metrics, competing consumers)",
+    "client-code": "runs in a browser, desktop or mobile client",
+    "test-code": "test code or a test harness",
+    "dev-tooling": "build or developer tooling (bundling, code generation, design-time)",
+    "shared-volume": "the path is a volume the deployment shares between instances",
+    "external-folder": "a folder the user points an external client at (watch/blackhole)",
+    "not-a-write": "the call does not write or schedule anything (mis-resolved)",
+    "per-instance-state": "state that belongs to this instance only (own cache, own replica)",
+    "other": "anything else (the reason says what)",
+}
+
+
+def load_repos(path=os.path.join(HERE, "repos.toml")):
+    """The judged repositories: dicts with repo, commit, language, role."""
+    with open(path, "rb") as f:
+        repos = tomllib.load(f)["repo"]
+    for r in repos:
+        if r.get("role") not in ("tune", "measure"):
+            raise SystemExit(f"repos.toml: {r.get('repo')}: role must be tune or measure")
+    return repos
+
+
+def slug(repo):
+    """owner/name -> owner__name, the directory and label file name."""
+    return repo.replace("/", "__")
+
+
+def load_labels(labels_dir, language, repo):
+    """The label rows of one repository (empty when it has no label file yet)."""
+    path = os.path.join(labels_dir, language, slug(repo) + ".tsv")
+    if not os.path.exists(path):
+        return []
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    for row in rows:
+        if row["verdict"] not in ("TP", "FP"):
+            raise SystemExit(f"{path}: verdict must be TP or FP: {row}")
+        if row["verdict"] == "FP" and row["kind"] not in FP_KINDS:
+            raise SystemExit(f"{path}: unknown FP kind {row['kind']!r}")
+    return rows
+
+
+def run_scaleout(binary, checkout):
+    """scaleout's JSON report for one checkout (paths relative to it)."""
+    proc = subprocess.run(
+        [binary, "check", ".", "--format", "json", "--fail-on", "never", "--quiet"],
+        cwd=checkout, capture_output=True, text=True,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"scaleout exited {proc.returncode}: {proc.stderr.strip()[:500]}")
+    return json.loads(proc.stdout)
+
+
+def match(findings, labels):
+    """Pairs findings with labels: by fingerprint, then by rule + path + snippet.
+
+    Returns (matched [(finding, label)], unlabelled findings, labels not matched)."""
+    by_fp = {}
+    for label in labels:
+        by_fp.setdefault(label["fingerprint"], []).append(label)
+    used = set()
+    matched, rest = [], []
+    for f in findings:
+        candidates = [l for l in by_fp.get(f["fingerprint"], []) if id(l) not in used]
+        if candidates:
+            used.add(id(candidates[0]))
+            matched.append((f, candidates[0]))
+        else:
+            rest.append(f)
+    by_text = collections.defaultdict(list)
+    for label in labels:
+        if id(label) not in used:
+            by_text[(label["rule_id"], label["path"], label["snippet"])].append(label)
+    unlabelled = []
+    for f in rest:
+        key = (f["rule_id"], f["path"], f["snippet"].replace("\t", " "))
+        candidates = [l for l in by_text.get(key, []) if id(l) not in used]
+        if candidates:
+            used.add(id(candidates[0]))
+            matched.append((f, candidates[0]))
+        else:
+            unlabelled.append(f)
+    lost = [l for l in labels if id(l) not in used]
+    return matched, unlabelled, lost
+
+
+def precision(tp, fp):
+    """TP / (TP + FP) as text, '-' when nothing was reported."""
+    return f"{tp / (tp + fp):.2f}" if tp + fp else "-"
+
+
+def score_repo(repo, args):
+    """One repository's result dict, or None when it cannot be scored."""
+    checkout = os.path.join(args.dir, slug(repo["repo"]))
+    if not os.path.isdir(checkout):
+        print(f"error: {repo['repo']}: no checkout at {checkout} (see fetch.md)", file=sys.stderr)
+        return None
+    try:
+        report = run_scaleout(args.scaleout, checkout)
+    except (RuntimeError, json.JSONDecodeError, OSError) as e:
+        print(f"error: {repo['repo']}: {e}", file=sys.stderr)
+        return None
+    labels = load_labels(args.labels, repo["language"], repo["repo"])
+    matched, unlabelled, lost = match(report["findings"], labels)
+    return {
+        "repo": repo,
+        "files": report["summary"]["files_scanned"],
+        "findings": len(report["findings"]),
+        "tp": sum(1 for _, l in matched if l["verdict"] == "TP"),
+        "fp": sum(1 for _, l in matched if l["verdict"] == "FP"),
+        "fp_kinds": collections.Counter(l["kind"] for _, l in matched if l["verdict"] == "FP"),
+        "by_rule": collections.Counter((l["rule_id"], l["verdict"]) for _, l in matched),
+        "unlabelled": unlabelled,
+        "lost_tp": [l for l in lost if l["verdict"] == "TP"],
+        "gone_fp": sum(1 for l in lost if l["verdict"] == "FP"),
+    }
+
+
+def print_tables(results, markdown):
+    """Per-repository rows, then per-language totals for each role."""
+    header = ["role", "language", "repository", "commit", "files", "findings", "TP", "FP",
+              "precision", "unlabelled", "lost TP", "FP gone"]
+    rows = []
+    for r in results:
+        rows.append([r["repo"]["role"], r["repo"]["language"], r["repo"]["repo"],
+                     r["repo"]["commit"][:10], r["files"], r["findings"], r["tp"], r["fp"],
+                     precision(r["tp"], r["fp"]), len(r["unlabelled"]), len(r["lost_tp"]),
+                     r["gone_fp"]])
+    totals = collections.OrderedDict()
+    for r in results:
+        key = (r["repo"]["role"], r["repo"]["language"])
+        t = totals.setdefault(key, collections.Counter())
+        for k in ("files", "findings", "tp", "fp", "gone_fp"):
+            t[k] += r[k]
+        t["repos"] += 1
+        t["unlabelled"] += len(r["unlabelled"])
+        t["lost_tp"] += len(r["lost_tp"])
+    total_header = ["role", "language", "repos", "files", "findings", "TP", "FP", "precision",
+                    "unlabelled", "lost TP", "FP gone"]
+    total_rows = [[role, lang, t["repos"], t["files"], t["findings"], t["tp"], t["fp"],
+                   precision(t["tp"], t["fp"]), t["unlabelled"], t["lost_tp"], t["gone_fp"]]
+                  for (role, lang), t in sorted(totals.items())]
+    for head, body in ((header, rows), (total_header, total_rows)):
+        render(head, body, markdown)
+        print()
+
+
+def render(header, rows, markdown):
+    """A table as Markdown or as aligned plain text."""
+    cells = [[str(c) for c in row] for row in [header] + rows]
+    if markdown:
+        print("| " + " | ".join(cells[0]) + " |")
+        print("|" + "|".join("---" for _ in header) + "|")
+        for row in cells[1:]:
+            print("| " + " | ".join(row) + " |")
+        return
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    for row in cells:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+
+
+def print_details(results, reveal_measure):
+    """FP kinds and per-rule counts of the tune set, unlabelled findings and lost TPs."""
+    shown = [r for r in results if reveal_measure or r["repo"]["role"] == "tune"]
+    scope = "all repositories" if reveal_measure else "tune repositories"
+    kinds, rules = collections.Counter(), collections.Counter()
+    for r in shown:
+        kinds.update(r["fp_kinds"])
+        rules.update(r["by_rule"])
+    if kinds:
+        print(f"FP kinds still reported ({scope}):")
+        for kind, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])):
+            print(f"  {n:4}  {kind}")
+        print()
+    if rules:
+        print(f"Per rule ({scope}):")
+        names = sorted({rule for rule, _ in rules},
+                       key=lambda rule: (-rules[(rule, "FP")], rule))
+        render(["rule", "TP", "FP", "precision"],
+               [[rule, rules[(rule, "TP")], rules[(rule, "FP")],
+                 precision(rules[(rule, "TP")], rules[(rule, "FP")])] for rule in names], False)
+        print()
+    for r in results:
+        name = r["repo"]["repo"]
+        if not (r["unlabelled"] or r["lost_tp"]):
+            continue
+        if r["repo"]["role"] == "measure" and not reveal_measure:
+            print(f"{name} (measure-only): {len(r['unlabelled'])} unlabelled, "
+                  f"{len(r['lost_tp'])} lost TP (details hidden; --reveal-measure after tuning)")
+            continue
+        for f in r["unlabelled"]:
+            print(f"UNLABELLED {name} {f['path']}:{f['start_line']} [{f['rule_id']}] "
+                  f"{f['fingerprint']} {f['snippet']}")
+        for l in r["lost_tp"]:
+            print(f"LOST TP    {name} {l['path']}:{l['line']} [{l['rule_id']}] "
+                  f"{l['fingerprint']} {l['reason']}")
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description="Re-score scaleout against the judged findings in docs/accuracy/labels.")
+    parser.add_argument("dir", help="directory holding the checkouts as <owner>__<name>")
+    parser.add_argument("--scaleout", default=os.path.join(HERE, "..", "..", "target",
+                                                           "release", "scaleout"),
+                        help="the scaleout binary (default: target/release/scaleout)")
+    parser.add_argument("--repos", default=os.path.join(HERE, "repos.toml"),
+                        help="the repository list (labels/ beside it; default: this folder's)")
+    parser.add_argument("--only", nargs="*", default=[], help="score only these owner/name")
+    parser.add_argument("--role", choices=["tune", "measure"], help="score only this set")
+    parser.add_argument("--reveal-measure", action="store_true",
+                        help="also list unlabelled findings and lost TPs of measure-only repos")
+    parser.add_argument("--check", action="store_true",
+                        help="exit 1 when a labelled TP is no longer reported")
+    parser.add_argument("--markdown", action="store_true", help="print the tables as Markdown")
+    args = parser.parse_args()
+    args.scaleout = os.path.abspath(args.scaleout)
+    args.labels = os.path.join(os.path.dirname(os.path.abspath(args.repos)), "labels")
+    if not os.path.exists(args.scaleout):
+        print(f"error: no scaleout binary at {args.scaleout} (cargo build --release)",
+              file=sys.stderr)
+        return 2
+    repos = load_repos(args.repos)
+    unknown = set(args.only) - {r["repo"] for r in repos}
+    if unknown:
+        print(f"error: not in repos.toml: {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
+    selected = [r for r in repos
+                if (not args.only or r["repo"] in args.only)
+                and (not args.role or r["role"] == args.role)]
+    results, failed = [], False
+    for repo in sorted(selected, key=lambda r: (r["role"], r["language"], r["repo"].lower())):
+        result = score_repo(repo, args)
+        if result is None:
+            failed = True
+        else:
+            results.append(result)
+    print_tables(results, args.markdown)
+    print_details(results, args.reveal_measure)
+    if failed:
+        return 2
+    if args.check and any(r["lost_tp"] for r in results):
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
