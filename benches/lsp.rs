@@ -9,7 +9,7 @@
 use lsp_server::{Connection, Message, Notification, Request, RequestId};
 use scaleout::catalogue::Catalogue;
 use scaleout::engine::Engine;
-use scaleout::lsp::{serve, DEBOUNCE};
+use scaleout::lsp::{serve, Profiles, DEBOUNCE};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -146,7 +146,7 @@ fn main() {
         let (server_side, client) = Connection::memory();
         let server = std::thread::Builder::new()
             .stack_size(64 * 1024 * 1024)
-            .spawn(move || serve(server_side, &Catalogue::builtin().unwrap()))
+            .spawn(move || serve(server_side, Profiles::new(&[]).unwrap()))
             .unwrap();
         send(
             &client,

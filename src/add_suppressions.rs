@@ -60,11 +60,11 @@ pub fn add_suppressions(findings: &[Finding], cwd: &Path) -> Added {
             Some(rest) => ("\u{feff}", rest),
             None => ("", original.as_str()),
         };
-        let jsx = file.extension().is_some_and(|x| x == "jsx" || x == "tsx");
-        let (edited, comments, unplaced) = insert_comments(text, language, jsx, &findings);
+        let (edited, comments, unplaced) =
+            insert_comments(text, language, Syntax::of(&file), &findings);
         for line in unplaced {
             added.skipped.push(format!(
-                "{path}:{line}: the line starts and ends inside a multi-line string or comment; add the suppression by hand"
+                "{path}:{line}: the line starts inside a multi-line string, comment or XML tag; add the suppression by hand"
             ));
         }
         if comments == 0 {
@@ -86,7 +86,7 @@ pub fn add_suppressions(findings: &[Finding], cwd: &Path) -> Added {
 pub fn insert_comments(
     text: &str,
     language: Language,
-    jsx: bool,
+    syntax: Syntax,
     findings: &[&Finding],
 ) -> (String, usize, Vec<usize>) {
     let mut rules: BTreeMap<usize, BTreeSet<&str>> = BTreeMap::new();
@@ -94,7 +94,7 @@ pub fn insert_comments(
         rules.entry(f.start_line).or_default().insert(&f.rule_id);
     }
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    let in_code = line_starts_in_code(text, language);
+    let in_code = line_starts_in_code(text, language, syntax == Syntax::Xml);
     let mut out = String::with_capacity(text.len() + 80 * rules.len());
     let (mut comments, mut unplaced) = (0, Vec::new());
     for (i, line) in lines.iter().enumerate() {
@@ -112,15 +112,17 @@ pub fn insert_comments(
                 .take_while(|c| *c == ' ' || *c == '\t')
                 .collect();
             let previous = lines[..i].iter().rev().find(|l| !l.trim().is_empty());
-            let comment = if jsx && between_jsx_elements(previous.copied(), line) {
-                format!("{{/* {directive} */}}")
-            } else {
-                format!("// {directive}")
+            let comment = match syntax {
+                Syntax::Xml => format!("<!-- {} -->", directive.replacen(" -- ", " ", 1)),
+                Syntax::Jsx if between_jsx_elements(previous.copied(), line) => {
+                    format!("{{/* {directive} */}}")
+                }
+                _ => format!("// {directive}"),
             };
             let newline = if newline.is_empty() { "\n" } else { newline };
             out.push_str(&format!("{indent}{comment}{newline}{line}"));
             comments += 1;
-        } else if in_code.get(i + 1).copied().unwrap_or(true) {
+        } else if syntax != Syntax::Xml && in_code.get(i + 1).copied().unwrap_or(true) {
             // The line starts inside a multi-line string but ends in code: a trailing comment.
             out.push_str(&format!("{body} // {directive}{newline}"));
             comments += 1;
@@ -130,6 +132,28 @@ pub fn insert_comments(
         }
     }
     (out, comments, unplaced)
+}
+
+/// How comments are written in a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    /// `//` comments: Rust, JavaScript, TypeScript, C#, JSON with comments, Prisma.
+    Slashes,
+    /// JavaScript or TypeScript with JSX (`.jsx`, `.tsx`): `{/* */}` between elements.
+    Jsx,
+    /// XML configuration files: `<!-- -->`, which cannot hold `--`.
+    Xml,
+}
+
+impl Syntax {
+    /// The comment syntax of the file at `path`.
+    pub fn of(path: &Path) -> Syntax {
+        match path.extension().and_then(|x| x.to_str()) {
+            Some("jsx" | "tsx") => Syntax::Jsx,
+            Some("config" | "xml") => Syntax::Xml,
+            _ => Syntax::Slashes,
+        }
+    }
 }
 
 /// Whether a line sits among JSX children: it opens an element or expression and the line
@@ -146,7 +170,7 @@ fn between_jsx_elements(previous: Option<&str>, line: &str) -> bool {
 /// A small lexer: line and block comments, quotes, JavaScript template literals, Rust raw
 /// strings and char literals, C# verbatim and raw strings. Single-line string kinds end at a
 /// newline, so a misread (a JavaScript regex holding a quote) cannot spread past its line.
-fn line_starts_in_code(text: &str, language: Language) -> Vec<bool> {
+fn line_starts_in_code(text: &str, language: Language, xml: bool) -> Vec<bool> {
     #[derive(Clone, Copy, PartialEq)]
     enum S {
         Code,
@@ -157,6 +181,10 @@ fn line_starts_in_code(text: &str, language: Language) -> Vec<bool> {
         RustRaw(usize),
         /// A C# raw string literal (`"""`).
         CsRaw,
+        /// Inside an XML comment (`<!-- -->`).
+        XmlComment,
+        /// Inside an XML tag (`<a\n b="c">`), where no comment may go.
+        XmlTag,
     }
     let b = text.as_bytes();
     let at = |i: usize, s: &str| b[i..].starts_with(s.as_bytes());
@@ -174,6 +202,26 @@ fn line_starts_in_code(text: &str, language: Language) -> Vec<bool> {
             continue;
         }
         match state {
+            S::Code if xml => {
+                if at(i, "<!--") {
+                    state = S::XmlComment;
+                    i += 4;
+                    continue;
+                }
+                if c == b'<' {
+                    state = S::XmlTag;
+                }
+                i += 1;
+            }
+            S::XmlComment | S::XmlTag => {
+                let end = if state == S::XmlComment { "-->" } else { ">" };
+                if at(i, end) {
+                    state = S::Code;
+                    i += end.len();
+                } else {
+                    i += 1;
+                }
+            }
             S::Code => {
                 let ident_before = i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_');
                 if at(i, "//") {
@@ -187,9 +235,13 @@ fn line_starts_in_code(text: &str, language: Language) -> Vec<bool> {
                     continue;
                 }
                 match (language, c) {
-                    (Language::JavaScript | Language::TypeScript, b'"' | b'\'') => {
-                        state = S::Str(c, true, true, false)
-                    }
+                    (
+                        Language::JavaScript
+                        | Language::TypeScript
+                        | Language::DotnetConfig
+                        | Language::Prisma,
+                        b'"' | b'\'',
+                    ) => state = S::Str(c, true, true, false),
                     (Language::JavaScript | Language::TypeScript, b'`') => {
                         state = S::Str(c, false, true, false)
                     }
@@ -245,6 +297,10 @@ fn line_starts_in_code(text: &str, language: Language) -> Vec<bool> {
             }
             S::Str(close, _, escapes, doubled) => {
                 if escapes && c == b'\\' {
+                    if b.get(i + 1) == Some(&b'\n') {
+                        // A line continuation: the next line starts inside the string.
+                        out.push(false);
+                    }
                     i += 2;
                     continue;
                 }
@@ -290,7 +346,7 @@ mod tests {
     use super::*;
 
     fn starts(text: &str, language: Language) -> Vec<bool> {
-        let mut v = line_starts_in_code(text, language);
+        let mut v = line_starts_in_code(text, language, false);
         v.truncate(text.lines().count());
         v
     }
@@ -302,15 +358,25 @@ mod tests {
             starts(js, Language::JavaScript),
             [true, false, true, false, true, true]
         );
-        let rs = "let s = r#\"a\n\"b\"#;\nlet c = '\"';\nlet t = \"x\ny\";\nfn f<'a>() {}\nz();\n";
+        let rs = "let s = r#\"a\n\"b\"#;\nlet c = '\"';\nlet t = \"x\ny\";\nfn f<'a>() {}\nlet u = \"a \\\n b\";\nz();\n";
         assert_eq!(
             starts(rs, Language::Rust),
-            [true, false, true, true, false, true, true]
+            [true, false, true, true, false, true, true, false, true]
         );
         let cs = "var s = @\"a\n\"\"b\";\nvar r = \"\"\"\nraw\n\"\"\";\nvar c = '\"';\nF();\n";
         assert_eq!(
             starts(cs, Language::CSharp),
             [true, false, true, false, false, true, true]
+        );
+    }
+
+    #[test]
+    fn xml_comments_go_between_elements_only() {
+        let xml =
+            "<nlog>\n  <!-- a\n  b -->\n  <target name=\"f\"\n    fileName=\"x.log\" />\n</nlog>\n";
+        assert_eq!(
+            line_starts_in_code(xml, Language::DotnetConfig, true)[..6],
+            [true, true, false, true, false, true]
         );
     }
 

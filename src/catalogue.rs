@@ -29,6 +29,15 @@ pub enum Category {
 }
 
 impl Category {
+    /// Every category, in the order reports list them.
+    pub const ALL: [Category; 5] = [
+        Category::LocalDiskWrite,
+        Category::InProcessTimer,
+        Category::CronLibrary,
+        Category::InMemoryState,
+        Category::Suppression,
+    ];
+
     /// The id used in rule files and output.
     pub fn name(self) -> &'static str {
         match self {

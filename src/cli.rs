@@ -4,7 +4,7 @@ use crate::baseline::{self, Baseline};
 use crate::catalogue::Catalogue;
 pub use crate::config::FailOn;
 use crate::config::{self, ConfigError, Loaded, Overrides, Settings};
-use crate::discover::{discover, SourceFile, WalkError};
+use crate::discover::{discover_pruned, SourceFile, WalkError};
 use crate::engine::Engine;
 use crate::finding::Finding;
 use crate::limits::{self, Limits, ParseBudget};
@@ -120,6 +120,10 @@ pub struct CheckArgs {
     /// Print findings only: no summary or file warnings on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Also report findings in code no server entry point reaches (start-up, offline and
+    /// unreferenced code), marked as of low confidence.
+    #[arg(long)]
+    pub show_all: bool,
     /// When to colour human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -208,6 +212,11 @@ pub fn run(cli: Cli) -> u8 {
     if let Command::Init = cli.command {
         return init(&cwd);
     }
+    // The server finds each document's configuration itself; one that is broken now must
+    // not stop it from starting (the user may be editing it).
+    if let Command::Lsp = cli.command {
+        return crate::lsp::run(&cli.rule_paths);
+    }
     let (catalogue, settings) = match setup(&cli, &cwd) {
         Ok(s) => s,
         Err(e) => {
@@ -217,7 +226,6 @@ pub fn run(cli: Cli) -> u8 {
     };
     match cli.command {
         Command::Check(args) => check(&catalogue, &settings, *args, &cwd),
-        Command::Init => EXIT_ERROR,
         Command::Rules { format } => {
             let text = match format {
                 RulesFormat::Table => rules_table(&catalogue),
@@ -225,7 +233,7 @@ pub fn run(cli: Cli) -> u8 {
             };
             print(&text)
         }
-        Command::Lsp => crate::lsp::run(&catalogue),
+        Command::Init | Command::Lsp => EXIT_ERROR,
         Command::Explain { rule } => match catalogue.get(&rule) {
             Some(r) => print(&rule_doc::explain(r)),
             None => {
@@ -295,7 +303,9 @@ fn init(cwd: &std::path::Path) -> u8 {
 }
 
 /// The built-in rules plus the user's rule files (files, or directories of `*.toml`).
-fn load_catalogue(paths: &[PathBuf]) -> Result<Catalogue, String> {
+pub fn load_catalogue(paths: &[PathBuf]) -> Result<Catalogue, String> {
+    // The placement data is embedded like the rules: check it before any work.
+    crate::placement::builtin()?;
     let mut catalogue = Catalogue::builtin().map_err(|e| e.to_string())?;
     for path in paths {
         let files = if path.is_dir() {
@@ -366,7 +376,12 @@ fn check(catalogue: &Catalogue, settings: &Settings, args: CheckArgs, cwd: &std:
         .include_tests(settings.include_tests)
         .require_reason(settings.require_reason || args.require_reason);
     let limits = args.limits();
-    let (mut files, walk_errors) = discover(&args.paths, threads, limits.follow_symlinks);
+    let (mut files, walk_errors) = discover_pruned(
+        &args.paths,
+        threads,
+        limits.follow_symlinks,
+        settings.excluded_dirs(cwd),
+    );
     files.retain(|f| !settings.is_excluded(&config::absolute(cwd, &f.path)));
     if let Some(git_ref) = &args.changed_since {
         let changed = match crate::changed::changed_files(git_ref, cwd) {
@@ -382,6 +397,10 @@ fn check(catalogue: &Catalogue, settings: &Settings, args: CheckArgs, cwd: &std:
     }
     let mut result =
         pool.install(|| scan_showing_progress(&engine, &files, walk_errors, &args, cwd, &limits));
+    if args.show_all {
+        result.findings.append(&mut result.unreachable);
+        crate::finding::sort(&mut result.findings);
+    }
     settings.apply(&mut result, cwd);
     if let Some(file) = &args.write_baseline {
         return write_baseline(file, &result);
@@ -450,7 +469,10 @@ fn scan_showing_progress(
         if show {
             s.spawn(|| progress::display(&progress));
         }
-        let result = scan_files(engine, files, walk_errors, cwd, limits, &progress);
+        // The files are a whole project when only directories were named and no
+        // `--changed-since` picked a subset (see `scan_files`).
+        let project = args.paths.iter().all(|p| p.is_dir()) && args.changed_since.is_none();
+        let result = scan_files(engine, files, walk_errors, cwd, limits, &progress, project);
         progress.finish();
         result
     })

@@ -532,6 +532,17 @@ impl Settings {
             .is_some_and(|g| matches(g, path, false))
     }
 
+    /// A test for directories the walk should not enter (`exclude` / `--exclude`); walked
+    /// paths are resolved against `cwd`.
+    pub fn excluded_dirs(&self, cwd: &Path) -> impl Fn(&Path) -> bool + Send + Sync + 'static {
+        let (exclude, cwd) = (self.exclude.clone(), cwd.to_path_buf());
+        move |dir: &Path| {
+            exclude
+                .as_ref()
+                .is_some_and(|g| matches(g, &absolute(&cwd, dir), true))
+        }
+    }
+
     /// Applies selection, per-path ignores and severities to a finished scan. Paths in
     /// findings are resolved against `cwd`.
     pub fn apply(&self, result: &mut ScanResult, cwd: &Path) {

@@ -70,6 +70,17 @@ pub fn discover(
     threads: usize,
     follow: bool,
 ) -> (Vec<SourceFile>, Vec<WalkError>) {
+    discover_pruned(roots, threads, follow, |_| false)
+}
+
+/// Like [`discover`], and never descends into a directory for which `skip_dir` (given the
+/// walked path) is true: the config's excludes.
+pub fn discover_pruned(
+    roots: &[PathBuf],
+    threads: usize,
+    follow: bool,
+    skip_dir: impl Fn(&Path) -> bool + Send + Sync + 'static,
+) -> (Vec<SourceFile>, Vec<WalkError>) {
     let Some((first, rest)) = roots.split_first() else {
         return (Vec::new(), Vec::new());
     };
@@ -81,10 +92,11 @@ pub fn discover(
         .threads(threads)
         .follow_links(follow)
         .require_git(false)
-        .filter_entry(|entry| {
+        .filter_entry(move |entry| {
             entry.depth() == 0
                 || !entry.file_type().is_some_and(|t| t.is_dir())
-                || !is_excluded_dir(entry.path(), &entry.file_name().to_string_lossy())
+                || !(is_excluded_dir(entry.path(), &entry.file_name().to_string_lossy())
+                    || skip_dir(entry.path()))
         });
     let files = Mutex::new(Vec::new());
     let errors = Mutex::new(Vec::new());

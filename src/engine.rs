@@ -8,7 +8,9 @@ use crate::event::Context;
 use crate::finding::{assign_fingerprints, normalize_source, sort, Finding};
 use crate::frontend::{self, FrontendOptions, Language};
 use crate::matcher::Matcher;
+use crate::placement::{self, Placement};
 use crate::position::{self, LineIndex};
+use crate::reach::{self, FileModel, FileRole, Reachability};
 use crate::suppress::{SuppressionAudit, Suppressions};
 
 /// Files with a line longer than this are treated as minified or generated.
@@ -39,8 +41,13 @@ pub enum Outcome {
         findings: Vec<Finding>,
         /// Findings a suppression comment silenced, each with its suppression, in source order.
         suppressed: Vec<Finding>,
+        /// Findings in code that no entry point of this file reaches and nothing outside
+        /// it can call (each has `reachability` set), in source order.
+        unreached: Vec<Finding>,
         /// A problem worth telling the user about (a syntax error).
         warning: Option<String>,
+        /// The file's part of the project model.
+        model: FileModel,
     },
     /// Not linted on purpose (minified or generated code).
     Skipped(String),
@@ -129,7 +136,7 @@ impl Engine {
         } else {
             doc.text
         };
-        let mut extracted = match frontend::extract(doc.language, parse_text, &doc.options) {
+        let extracted = match frontend::extract(doc.language, parse_text, &doc.options) {
             Ok(extracted) => extracted,
             Err(timeout) => return Outcome::Failed(timeout.to_string()),
         };
@@ -148,26 +155,16 @@ impl Engine {
         if !doc.language.recovers_from_syntax_errors() && warning.is_some() {
             return Outcome::Failed(warning.unwrap_or_default());
         }
-        if is_test_path(doc.path) {
-            extracted.facts.file_context.insert(Context::Test);
-        }
-        let script_language = matches!(doc.language, Language::JavaScript | Language::TypeScript);
-        if is_tooling_path(doc.path)
-            || (script_language && is_node_script_path(doc.path))
-            || doc.options.tool_project
-        {
-            extracted.facts.file_context.insert(Context::Tooling);
-        }
-        if (script_language && is_browser_path(doc.path)) || doc.options.client_project {
-            extracted.facts.file_context.insert(Context::ClientSide);
-        }
+        let placement = placement::resolve(doc.options.placement, doc.path, doc.language);
         let facts = &extracted.facts;
         let unreported: &[Context] = if self.include_tests {
             &[Context::Tooling, Context::ClientSide]
         } else {
             &[Context::Test, Context::Tooling, Context::ClientSide]
         };
-        let reported_file = unreported.iter().all(|c| !facts.file_context.contains(c));
+        let placed =
+            placement.is_reported() || (self.include_tests && placement == Placement::Test);
+        let reported_file = placed && unreported.iter().all(|c| !facts.file_context.contains(c));
         let (matches, dropped): (Vec<_>, Vec<_>) = self
             .matcher
             .run(doc.language, facts)
@@ -192,8 +189,11 @@ impl Engine {
                 end_column,
                 snippet: index.line_text(doc.text, start_line).trim().to_string(),
                 fingerprint: String::new(),
-                normalized_source: normalize_source(doc.text.get(span).unwrap_or("")),
+                normalized_source: normalize_source(doc.text.get(span.clone()).unwrap_or("")),
                 suppression: None,
+                confidence: None,
+                reachability: None,
+                definition: reach::innermost(&facts.definitions, span.start),
             }
         };
         let mut findings: Vec<Finding> = matches.into_iter().map(to_finding).collect();
@@ -216,10 +216,39 @@ impl Engine {
             findings.extend(audit);
             sort(&mut findings);
         }
+        let verdicts = reach::solve_file(doc.language, &facts.definitions);
+        let mut unreached = Vec::new();
+        for mut finding in std::mem::take(&mut findings) {
+            let verdict = verdicts
+                .get(finding.definition)
+                .copied()
+                .unwrap_or(Reachability::Reachable);
+            finding.set_reachability(verdict);
+            if verdict == Reachability::Reachable {
+                findings.push(finding);
+            } else {
+                unreached.push(finding);
+            }
+        }
+        let role = if facts.file_context.contains(&Context::Test) && !self.include_tests {
+            FileRole::Test
+        } else if facts.file_context.contains(&Context::Tooling)
+            || facts.file_context.contains(&Context::ClientSide)
+        {
+            FileRole::Tool
+        } else {
+            FileRole::Server
+        };
         Outcome::Linted {
             findings,
             suppressed,
+            unreached,
             warning,
+            model: FileModel {
+                language: Some(doc.language),
+                role,
+                definitions: extracted.facts.definitions,
+            },
         }
     }
 }
@@ -227,115 +256,6 @@ impl Engine {
 /// How a resolved target is shown: JavaScript globals without the `globalThis.` prefix.
 fn display_target(target: &str) -> &str {
     target.strip_prefix("globalThis.").unwrap_or(target)
-}
-
-/// Test code: test directories and test file names. Frontends add in-file markers
-/// (`#[cfg(test)]`, `[Fact]`, test-framework imports).
-fn is_test_path(path: &str) -> bool {
-    let mut parts = path.split('/').rev();
-    let file = parts.next().unwrap_or("");
-    let dirs = [
-        "test",
-        "tests",
-        "__tests__",
-        "__mocks__",
-        "spec",
-        "specs",
-        "e2e",
-        "benches",
-        "testing",
-    ];
-    let stem = file.split('.').next().unwrap_or("");
-    parts.any(|d| {
-        let lower = d.to_ascii_lowercase();
-        // `Tests/`, `IntegrationTests/`, `Shop.Api.Tests/`, `unit-tests/`.
-        dirs.contains(&lower.as_str())
-            || d.ends_with("Tests")
-            || d.ends_with("Test")
-            // `TestMqHost/`, `TestUtilities/` but not `Testimonials/`.
-            || d.strip_prefix("Test").is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
-            || [".test", "-test", "_test", ".tests", "-tests", "_tests"]
-                .iter()
-                .any(|suffix| lower.ends_with(suffix))
-    })
-        || file.contains(".test.")
-        || file.contains(".spec.")
-        || file.ends_with("_test.rs")
-        // `#[cfg(test)] mod tests;` lives in `tests.rs` / `test.rs`.
-        || matches!(
-            file,
-            "tests.rs" | "test.rs" | "test_utils.rs" | "test_util.rs" | "test_helpers.rs" | "testing.rs"
-        )
-        || (file.ends_with(".cs") && (stem.ends_with("Tests") || stem.ends_with("Test")))
-        || is_development_settings(file)
-}
-
-/// .NET settings for development or test environments (`appsettings.Development.json`):
-/// never loaded in production.
-fn is_development_settings(file: &str) -> bool {
-    let lower = file.to_ascii_lowercase();
-    lower
-        .strip_prefix("appsettings.")
-        .and_then(|rest| rest.strip_suffix(".json"))
-        .is_some_and(|env| matches!(env, "development" | "dev" | "local" | "test" | "testing"))
-}
-
-/// Build and developer tooling, which never runs behind a load balancer: script, release,
-/// docs, example and migration directories, bundler and task-runner configs, Cargo build
-/// scripts.
-fn is_tooling_path(path: &str) -> bool {
-    let mut parts = path.split('/').rev();
-    let file = parts.next().unwrap_or("");
-    let dirs = [
-        "scripts",
-        "script",
-        "tools",
-        "tooling",
-        ".github",
-        ".husky",
-        "release",
-        "releases",
-        "docs",
-        "examples",
-        "example",
-        "migrations",
-        "migration",
-        "xtask",
-        "fuzz",
-        "cli",
-        "load-testing",
-        "load-tests",
-        "loadtest",
-        "benchmark",
-        "benchmarks",
-        "codegen",
-    ];
-    let stem = file.split('.').next().unwrap_or("");
-    parts.any(|d| {
-        dirs.contains(&d)
-            || d.ends_with("-cli")
-            || d.ends_with(".Tools")
-            || d.eq_ignore_ascii_case("seeddata")
-    }) || file == "build.rs"
-        || matches!(stem, "gulpfile" | "Gruntfile" | "Jakefile")
-        || (file.matches('.').count() >= 2 && file.split('.').nth(1) == Some("config"))
-}
-
-/// Node packages keep command-line entry points in `bin/`, and `create-*` packages
-/// are project scaffolders; `www/` holds the project's website. None of it is a server.
-fn is_node_script_path(path: &str) -> bool {
-    path.split('/')
-        .rev()
-        .skip(1)
-        .any(|d| d == "bin" || d == "www" || d.starts_with("create-"))
-}
-
-/// Front-end asset directories: scripts there run in the browser, not on the server.
-fn is_browser_path(path: &str) -> bool {
-    let dirs = [
-        "public", "static", "wwwroot", "assets", "frontend", "browser", "client",
-    ];
-    path.split('/').rev().skip(1).any(|d| dirs.contains(&d))
 }
 
 fn skip_reason(doc: &Document<'_>) -> Option<String> {
@@ -451,43 +371,5 @@ mod tests {
             .map(|f| (f.start_line, f.rule_id.as_str()))
             .collect();
         assert_eq!(lines, [(6, "node-fs-write"), (6, "unused-suppression")]);
-    }
-
-    #[test]
-    fn recognises_test_paths() {
-        assert!(is_test_path("src/__tests__/upload.js"));
-        assert!(is_test_path("api/upload.test.ts"));
-        assert!(is_test_path("tests/it.rs"));
-        assert!(is_test_path("Shop.Tests/UploadTests.cs"));
-        assert!(is_test_path("src/store_test.rs"));
-        assert!(is_test_path("src/frontend/tests.rs"));
-        assert!(is_test_path("benches/scan.rs"));
-        assert!(is_test_path("src/IntegrationTests/Upload.cs"));
-        assert!(is_test_path("Tests/Upload.cs"));
-        assert!(!is_test_path("src/contest/entry.js"));
-        assert!(!is_test_path("src/contests/entry.js"));
-        assert!(is_test_path("TestMqHost/Program.cs"));
-        assert!(!is_test_path("Testimonials/index.js"));
-        assert!(is_test_path("api/unit-tests/entry.js"));
-        assert!(!is_test_path("src/upload.js"));
-        assert!(!is_test_path("fixtures/rust/latest.rs"));
-        assert!(!is_test_path("src/Contest.cs"));
-        assert!(is_test_path("Shop.Web/appsettings.Development.json"));
-        assert!(!is_test_path("Shop.Web/appsettings.Production.json"));
-        assert!(!is_test_path("Shop.Web/appsettings.json"));
-        assert!(is_tooling_path("scripts/seed.js"));
-        assert!(is_tooling_path("webpack.config.js"));
-        assert!(is_tooling_path("build.rs"));
-        assert!(!is_tooling_path("src/config.js"));
-        assert!(!is_tooling_path("src/jobs/build.js"));
-        assert!(is_tooling_path("db/migrations/0001-create.js"));
-        assert!(is_tooling_path("examples/upload/main.rs"));
-        assert!(is_tooling_path("crates/meili-cli/src/main.rs"));
-        assert!(is_tooling_path("xtask/src/main.rs"));
-        assert!(is_node_script_path("packages/payload/bin/migrate.js"));
-        assert!(is_node_script_path(
-            "packages/create-payload-app/src/index.ts"
-        ));
-        assert!(!is_node_script_path("src/binary.js"));
     }
 }

@@ -123,7 +123,7 @@ pub enum Context {
     /// mobile apps (WPF, WinForms, MAUI, Tauri, egui, ...). Never reported.
     ClientSide,
     /// Build, release and developer tooling that never runs behind a load balancer: script,
-    /// docs, example and migration directories, bundler configs, command-line scripts
+    /// docs and example directories, bundler configs, command-line scripts
     /// (a `#!` line, a CLI-argument parser). Never reported.
     Tooling,
     /// Test code (test directories and file names, `#[cfg(test)]`, test attributes).
@@ -167,6 +167,53 @@ pub struct FileFacts {
     pub strings: BTreeSet<String>,
     /// Contexts that hold for the whole file (browser code, test code).
     pub file_context: BTreeSet<Context>,
+    /// The file's symbol table for the project model (see [`crate::reach`]): the module
+    /// top level first (index 0, spanning the whole file), then every definition.
+    pub definitions: Vec<Definition>,
+}
+
+/// How a definition is reached, as the frontend sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Role {
+    /// Reached only through references to its name.
+    #[default]
+    Plain,
+    /// An entry point: module top level, `main`, a route handler, a hosted service, a
+    /// scheduled job, a class a framework finds by reflection, a JavaScript export.
+    Entry,
+    /// A method a framework calls on an object it holds (lifecycle hooks, `ExecuteAsync`,
+    /// `Handle`, overrides): reached with its class, and by name like any method.
+    Member,
+    /// A program's entry (`main`, C# top-level statements): an entry point when the program
+    /// serves (its code reaches a server-start word such as `serve`, `HttpServer` or
+    /// `CreateBuilder`), else the entry of a separate tool, whose code is offline.
+    Main,
+    /// A command-line subcommand branch other than the serve path (`Commands::Backup => ..`,
+    /// `if (args[0] == "backup")`): unnamed, reached only as an offline branch of its parent.
+    Subcommand,
+}
+
+/// One function, method, class or pseudo-definition (module top level, a subcommand
+/// branch) in a file, with the names its code refers to.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Definition {
+    /// The name it is referred to by (empty for the top level and subcommand branches).
+    pub name: String,
+    /// The type that declares it, for methods.
+    pub owner: Option<String>,
+    /// Byte range of the whole definition.
+    pub span: std::ops::Range<usize>,
+    /// How it is reached.
+    pub role: Role,
+    /// Visible outside its file (`export`, `pub`, `public`): in a single-file run any
+    /// other file may call it.
+    pub exported: bool,
+    /// The enclosing definition (index into the same table); `None` for the top level.
+    pub parent: Option<usize>,
+    /// The simple names its code mentions (calls, functions passed as values, method
+    /// references, types constructed), sorted and deduplicated. Code of nested closures
+    /// counts for the definition around them.
+    pub refs: Vec<String>,
 }
 
 impl Event {

@@ -1,6 +1,7 @@
 //! The one finding model every output format renders.
 
 use crate::catalogue::{Category, Severity};
+use crate::reach::Reachability;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -39,6 +40,53 @@ pub struct Finding {
     /// from the reported ones (`ScanResult::suppressed`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppression: Option<Suppression>,
+    /// `low` when no server entry point reaches the finding's code (see `reachability`);
+    /// absent on reachable findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<Confidence>,
+    /// Set when no server entry point reaches the finding's code: `startup`, `offline` or
+    /// `unreferenced` (see [`crate::reach`]). Such findings are reported only on request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reachability: Option<Reachability>,
+    /// The definition the finding sits in (index into its file's symbol table), or
+    /// [`NOT_CODE`].
+    #[serde(skip)]
+    pub definition: usize,
+}
+
+/// The `definition` of a finding about something other than code (a suppression comment):
+/// no definition, always reachable.
+pub const NOT_CODE: usize = usize::MAX;
+
+/// How sure scaleout is that a finding matters in a scaled-out deployment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// The code does not run in the server's request or job paths.
+    Low,
+}
+
+impl Finding {
+    /// The message with a note when no server entry point reaches the finding's code:
+    /// `... (low confidence: unreferenced code)`.
+    pub fn message_with_reachability(&self) -> String {
+        match self.reachability {
+            Some(r) => format!("{} (low confidence: {} code)", self.message, r.name()),
+            None => self.message.clone(),
+        }
+    }
+
+    /// Records the reachability of the finding's code: reachable clears it, anything else
+    /// marks the finding as of low confidence.
+    pub fn set_reachability(&mut self, reach: Reachability) {
+        if reach == Reachability::Reachable {
+            self.reachability = None;
+            self.confidence = None;
+        } else {
+            self.reachability = Some(reach);
+            self.confidence = Some(Confidence::Low);
+        }
+    }
 }
 
 /// Why a finding is not reported although its rule matched.
@@ -123,6 +171,9 @@ mod tests {
             snippet: source.into(),
             fingerprint: String::new(),
             normalized_source: normalize_source(source),
+            confidence: None,
+            reachability: None,
+            definition: 0,
             suppression: None,
         }
     }

@@ -5,3 +5,4 @@
 pub mod cargo;
 pub mod csproj;
 pub mod npm;
+pub mod npm_scripts;

@@ -5,10 +5,10 @@ use crate::engine::{Document, Engine, Outcome};
 use crate::finding::{sort, Finding};
 use crate::frontend::{FrontendOptions, Language};
 use crate::limits::Limits;
-use crate::manifest::cargo::CargoCache;
 use crate::manifest::csproj::CsprojCache;
-use crate::manifest::npm::{PackageCache, PackageKind};
+use crate::placement::project::ProjectPlacements;
 use crate::progress::ScanProgress;
+use crate::reach::{self, FileModel, Reachability};
 use crate::read::read_source;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -32,14 +32,17 @@ pub struct ScanResult {
     pub findings: Vec<Finding>,
     /// Findings silenced by a suppression (each has `suppression` set), sorted likewise.
     pub suppressed: Vec<Finding>,
+    /// Findings in code no server entry point reaches (each has `reachability` set: start-up,
+    /// offline or unreferenced code), sorted likewise; reported only on request.
+    pub unreachable: Vec<Finding>,
     /// Files that could not be (fully) analysed, sorted by path.
     pub errors: Vec<FileError>,
     /// Files linted (including those with a syntax error that still yielded facts).
     pub files_scanned: usize,
     /// Files skipped on purpose (minified, generated).
     pub files_skipped: usize,
-    /// Texts of the files that have findings, for rendering source excerpts (only
-    /// those: memory stays bounded by the findings, not by the size of the tree).
+    /// Texts of the files that have findings (reachable or not), for rendering source excerpts
+    /// (only those: memory stays bounded by the findings, not by the size of the tree).
     pub sources: BTreeMap<String, Arc<str>>,
 }
 
@@ -47,16 +50,19 @@ enum FileOutcome {
     Linted {
         findings: Vec<Finding>,
         suppressed: Vec<Finding>,
+        unreached: Vec<Finding>,
         warning: Option<String>,
-        /// Kept only when there are findings.
+        /// Kept only when there are findings (reachable or not).
         text: Option<Arc<str>>,
+        model: FileModel,
     },
     Skipped,
     Failed(String),
 }
 
 /// Scans `roots` (files or directories) relative to `cwd` within `limits`. Never panics
-/// on input.
+/// on input. When every root is a directory, the files found are one project (see
+/// [`scan_files`]).
 pub fn scan(
     engine: &Engine,
     roots: &[PathBuf],
@@ -65,6 +71,7 @@ pub fn scan(
     limits: &Limits,
 ) -> ScanResult {
     let (files, walk_errors) = discover(roots, threads, limits.follow_symlinks);
+    let project = !roots.is_empty() && roots.iter().all(|r| r.is_dir());
     scan_files(
         engine,
         &files,
@@ -72,6 +79,7 @@ pub fn scan(
         cwd,
         limits,
         &ScanProgress::default(),
+        project,
     )
 }
 
@@ -79,6 +87,12 @@ pub fn scan(
 /// within `limits`; `walk_errors` are reported with the files' errors, and each file done
 /// is counted in `progress` for a progress display. A file that has vanished or changed
 /// since the walk is reported too. Never panics on input.
+///
+/// With `project`, `files` are a whole project: after linting, [`reach::solve`] decides
+/// which findings a server entry point reaches over the call graph of all of them. Without
+/// it (files named on the command line, a `--changed-since` subset) each file is judged on
+/// its own ([`Engine::lint`]'s single-file verdicts). Findings no entry point reaches go to
+/// [`ScanResult::unreachable`].
 pub fn scan_files(
     engine: &Engine,
     files: &[SourceFile],
@@ -86,6 +100,7 @@ pub fn scan_files(
     cwd: &Path,
     limits: &Limits,
     progress: &ScanProgress,
+    project: bool,
 ) -> ScanResult {
     progress.set_total(files.len());
     let projects = Projects::default();
@@ -105,30 +120,57 @@ pub fn scan_files(
             message: err.message,
         });
     }
+    let mut models = Vec::new();
+    let mut judged = Vec::new();
     for (path, outcome) in outcomes {
         match outcome {
             FileOutcome::Linted {
                 findings,
                 suppressed,
+                unreached,
                 warning,
                 text,
+                model,
             } => {
                 result.files_scanned += 1;
                 if let Some(text) = text {
                     result.sources.insert(path.clone(), text);
                 }
-                result.findings.extend(findings);
                 result.suppressed.extend(suppressed);
                 if let Some(message) = warning {
                     result.errors.push(FileError { path, message });
+                }
+                if project {
+                    let file = models.len();
+                    models.push(model);
+                    judged.extend(findings.into_iter().chain(unreached).map(|f| (file, f)));
+                } else {
+                    result.findings.extend(findings);
+                    result.unreachable.extend(unreached);
                 }
             }
             FileOutcome::Skipped => result.files_skipped += 1,
             FileOutcome::Failed(message) => result.errors.push(FileError { path, message }),
         }
     }
+    if project {
+        let verdicts = reach::solve(&models);
+        for (file, mut finding) in judged {
+            let verdict = verdicts[file]
+                .get(finding.definition)
+                .copied()
+                .unwrap_or(Reachability::Reachable);
+            finding.set_reachability(verdict);
+            if verdict == Reachability::Reachable {
+                result.findings.push(finding);
+            } else {
+                result.unreachable.push(finding);
+            }
+        }
+    }
     sort(&mut result.findings);
     sort(&mut result.suppressed);
+    sort(&mut result.unreachable);
     result.errors.sort_by(|a, b| a.path.cmp(&b.path));
     result
 }
@@ -138,18 +180,13 @@ pub fn scan_files(
 #[derive(Default)]
 pub struct Projects {
     csproj: CsprojCache,
-    cargo: CargoCache,
-    npm: PackageCache,
+    placements: ProjectPlacements,
 }
 
 impl Projects {
     /// What the projects around the file at `path` tell its frontend: C# implicit
-    /// usings, JSX by extension, a tool or client-side package.
+    /// usings, JSX by extension, and where the file runs (see [`ProjectPlacements`]).
     pub fn frontend_options(&self, path: &Path, language: Language) -> FrontendOptions {
-        let package = match language {
-            Language::JavaScript | Language::TypeScript | Language::Prisma => self.npm.kind(path),
-            _ => None,
-        };
         FrontendOptions {
             csharp_implicit_namespaces: if language == Language::CSharp {
                 self.csproj.implicit_namespaces(path)
@@ -157,10 +194,7 @@ impl Projects {
                 Vec::new()
             },
             jsx: path.extension().is_some_and(|x| x == "tsx" || x == "jsx"),
-            tool_project: (language == Language::Rust && self.cargo.is_tool(path))
-                || package == Some(PackageKind::Tool),
-            client_project: package == Some(PackageKind::ClientSide)
-                || (language == Language::DotnetConfig && self.csproj.is_desktop(path)),
+            placement: self.placements.of_file(path, language, &self.csproj),
             ..FrontendOptions::default()
         }
     }
@@ -191,16 +225,20 @@ fn scan_file(
         Outcome::Linted {
             findings,
             suppressed,
+            unreached,
             warning,
+            model,
         } => FileOutcome::Linted {
-            text: (!findings.is_empty()).then(|| text.into()),
+            text: (!findings.is_empty() || !unreached.is_empty()).then(|| text.into()),
             findings,
             suppressed,
+            unreached,
             // The decoding note comes first: it explains odd characters in a syntax error.
             warning: match (note, warning) {
                 (Some(note), Some(warning)) => Some(format!("{note}; {warning}")),
                 (note, warning) => note.or(warning),
             },
+            model,
         },
         Outcome::Skipped(_) => FileOutcome::Skipped,
         Outcome::Failed(message) => FileOutcome::Failed(message),

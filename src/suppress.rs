@@ -336,7 +336,7 @@ impl SuppressionAudit {
             };
             let Some(rule) = rule else { continue };
             let line = index.line_text(text, problem.line);
-            let comment = line[problem.column..].trim_end();
+            let comment = line.get(problem.column..).unwrap_or(line).trim_end();
             let start = index.offset_of(text, problem.line, 0) + problem.column;
             let (start_line, start_column) = index.line_col(text, start);
             let (end_line, end_column) = index.line_col(text, start + comment.len());
@@ -356,6 +356,10 @@ impl SuppressionAudit {
                 fingerprint: String::new(),
                 normalized_source: format!("{} {detail}", normalize_source(comment)),
                 suppression: None,
+                confidence: None,
+                reachability: None,
+                // About a comment, not code: always reported.
+                definition: crate::finding::NOT_CODE,
             });
         }
         crate::finding::sort(&mut out);
@@ -434,6 +438,9 @@ mod tests {
             fingerprint: String::new(),
             normalized_source: String::new(),
             suppression: None,
+            confidence: None,
+            reachability: None,
+            definition: 0,
         }
     }
 

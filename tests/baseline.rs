@@ -11,6 +11,7 @@ function save(p, body) {
 }
 
 setInterval(flush, 1000);
+app.post('/upload', (req, res) => save(req.params.name, req.body));
 ";
 
 fn baselined_project() -> tempfile::TempDir {
@@ -63,7 +64,7 @@ fn only_new_findings_are_reported() {
         )],
     );
     let out = with_baseline(dir.path(), &[]);
-    insta::assert_snapshot!(brief(&out.stdout), @"src/upload.js:8:1: warning [node-fs-write]");
+    insta::assert_snapshot!(brief(&out.stdout), @"src/upload.js:9:1: warning [node-fs-write]");
     assert_eq!(out.code, 1);
 }
 
@@ -80,6 +81,7 @@ function   save( p,body ){
 }
 
 setInterval(flush,   1000);
+app.post('/upload', (req, res) =>   save(req.params.name, req.body));
 ";
     write(dir.path(), &[("src/upload.js", edited)]);
     let out = with_baseline(dir.path(), &[]);

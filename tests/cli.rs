@@ -286,7 +286,8 @@ fn a_nul_character_inside_a_string_literal_is_still_source() {
 fn rust_src_bin_is_source_but_dotnet_bin_is_output() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let write = "fn main() { std::fs::write(\"state.json\", b\"{}\").unwrap(); }\n";
+    // `serve()`: a program that starts a server (one that does not is a separate tool).
+    let write = "fn main() { std::fs::write(\"state.json\", b\"{}\").unwrap(); serve(); }\n";
     std::fs::create_dir_all(d.join("server/src/bin")).unwrap();
     std::fs::write(d.join("server/src/bin/worker.rs"), write).unwrap();
     std::fs::create_dir_all(d.join("Api/bin/Debug/net8.0")).unwrap();
@@ -309,7 +310,8 @@ fn rust_src_bin_is_source_but_dotnet_bin_is_output() {
 fn a_rust_command_line_crate_is_tooling_but_a_server_crate_is_not() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let write = "fn main() { std::fs::write(\"state.json\", b\"{}\").unwrap(); }\n";
+    // `serve()`: a program that starts a server (one that does not is a separate tool).
+    let write = "fn main() { std::fs::write(\"state.json\", b\"{}\").unwrap(); serve(); }\n";
     std::fs::write(
         d.join("Cargo.toml"),
         "[workspace]\nmembers = [\"crates/*\"]\n\n[workspace.dependencies]\nclap = { version = \"4\", features = [\"derive\"] }\n",

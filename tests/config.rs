@@ -63,6 +63,21 @@ fn files_named_explicitly_still_honour_excludes() {
 }
 
 #[test]
+fn excluded_directories_are_not_walked() {
+    let dir = project(&[
+        ("scaleout.toml", "exclude = [\"vendored/\"]\n"),
+        ("src/a.js", JS),
+    ]);
+    std::fs::create_dir(dir.path().join("vendored")).unwrap();
+    // A binary file is listed under errors whenever the walk reaches it.
+    std::fs::write(dir.path().join("vendored/blob.js"), [0u8; 64]).unwrap();
+    let out = concise(dir.path(), &[]);
+    assert!(!out.stderr.contains("vendored"), "{}", out.stderr);
+    let out = concise(dir.path(), &["--no-config"]);
+    assert!(out.stderr.contains("vendored/blob.js"), "{}", out.stderr);
+}
+
+#[test]
 fn the_closest_config_wins_and_roots_must_agree() {
     let dir = project(&[
         ("scaleout.toml", "select = [\"node-fs-write\"]\n"),

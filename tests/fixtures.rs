@@ -3,6 +3,9 @@
 //! A line that must be reported ends with a comment `expect: <rule-id or category>[, ...]`:
 //! `// expect: ...` in source, JSON-with-comments and Prisma files, `<!-- expect: ... -->` in XML.
 //! Any missing or unexpected finding fails the test, as does a fixture that does not parse.
+//! Each directory under `fixtures/projects/` is scanned as one project; there a line that
+//! matches but no server entry point reaches ends with `// quiet: <reachability>`
+//! (`startup`, `offline`, `unreferenced`).
 
 use scaleout::catalogue::Catalogue;
 use scaleout::engine::Engine;
@@ -18,6 +21,11 @@ fn root() -> PathBuf {
 
 /// (path, line) → expected rule ids or categories.
 fn annotations() -> BTreeMap<(String, usize), BTreeSet<String>> {
+    marked(expectation)
+}
+
+/// (path, line) → the comma-separated words `annotation` finds on that line.
+fn marked(annotation: fn(&str) -> Option<&str>) -> BTreeMap<(String, usize), BTreeSet<String>> {
     let mut out = BTreeMap::new();
     let files = walk(&root().join("fixtures"));
     for file in files {
@@ -28,8 +36,8 @@ fn annotations() -> BTreeMap<(String, usize), BTreeSet<String>> {
             .replace('\\', "/");
         let text = std::fs::read_to_string(&file).unwrap();
         for (i, line) in text.lines().enumerate() {
-            if let Some(annotation) = expectation(line) {
-                let ids = annotation
+            if let Some(words) = annotation(line) {
+                let ids = words
                     .split(',')
                     .map(|s| s.trim().to_string())
                     .filter(|s| !s.is_empty())
@@ -51,6 +59,12 @@ fn expectation(line: &str) -> Option<&str> {
                 .trim_end_matches("-->"),
         )
     })
+}
+
+/// The text after `// quiet:` (project fixtures: the reachability of a quiet finding).
+fn quiet_reachability(line: &str) -> Option<&str> {
+    let pos = line.find("// quiet:")?;
+    Some(line[pos + "// quiet:".len()..].trim_end())
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
@@ -75,29 +89,39 @@ fn fixtures_report_exactly_the_annotated_lines() {
     let catalogue = Catalogue::builtin().unwrap();
     // Reasons are required so that `suppression-without-reason` has fixtures too.
     let engine = Engine::new(&catalogue).require_reason(true);
-    let result = scan(
-        &engine,
-        &[root().join("fixtures")],
-        &root(),
-        2,
-        &Limits::default(),
-    );
+    // Each sample file is linted on its own (named on the command line); the projects
+    // under fixtures/projects/ are scanned as projects by `projects_report_...` below.
+    let files: Vec<PathBuf> = walk(&root().join("fixtures"))
+        .into_iter()
+        .filter(|f| !f.starts_with(root().join("fixtures/projects")))
+        .collect();
+    let result = scan(&engine, &files, &root(), 2, &Limits::default());
     assert!(
         result.errors.is_empty(),
         "fixtures must parse: {:?}",
         result.errors
     );
+    let problems = compare(&result.findings, &annotations(), |p| {
+        !p.starts_with("fixtures/projects/")
+    });
+    assert!(problems.is_empty(), "\n{}\n", problems.join("\n"));
+}
 
+/// Differences between `findings` and the `expected` annotations of the paths `in_scope` accepts.
+fn compare(
+    findings: &[scaleout::finding::Finding],
+    expected: &BTreeMap<(String, usize), BTreeSet<String>>,
+    in_scope: impl Fn(&str) -> bool,
+) -> Vec<String> {
     let mut actual: BTreeMap<(String, usize), BTreeSet<(String, String)>> = BTreeMap::new();
-    for f in &result.findings {
+    for f in findings {
         actual
             .entry((f.path.clone(), f.start_line))
             .or_default()
             .insert((f.rule_id.clone(), f.category.name().to_string()));
     }
-    let expected = annotations();
     let mut problems = Vec::new();
-    for ((path, line), ids) in &expected {
+    for ((path, line), ids) in expected.iter().filter(|((p, _), _)| in_scope(p)) {
         let found = actual
             .get(&(path.clone(), *line))
             .cloned()
@@ -117,6 +141,63 @@ fn fixtures_report_exactly_the_annotated_lines() {
             if !ids.contains(rule) && !ids.contains(cat) {
                 problems.push(format!("{path}:{line}: unexpected `{rule}`"));
             }
+        }
+    }
+    problems
+}
+
+#[test]
+fn projects_report_only_what_a_server_entry_point_reaches() {
+    let catalogue = Catalogue::builtin().unwrap();
+    let engine = Engine::new(&catalogue);
+    let projects = root().join("fixtures/projects");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&projects)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    assert!(dirs.len() >= 3, "a project per language");
+    let expected = annotations();
+    let quiet = marked(quiet_reachability);
+    let mut problems = Vec::new();
+    for dir in dirs {
+        let result = scan(
+            &engine,
+            std::slice::from_ref(&dir),
+            &root(),
+            2,
+            &Limits::default(),
+        );
+        assert!(result.errors.is_empty(), "{:?}", result.errors);
+        let prefix = format!(
+            "{}/",
+            dir.strip_prefix(root())
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        );
+        let in_scope = |p: &str| p.starts_with(&prefix);
+        problems.extend(compare(&result.findings, &expected, in_scope));
+        let mut verdicts: BTreeMap<(String, usize), BTreeSet<String>> = BTreeMap::new();
+        for f in &result.unreachable {
+            let verdict = f.reachability.expect("unreachable findings say why").name();
+            verdicts
+                .entry((f.path.clone(), f.start_line))
+                .or_default()
+                .insert(verdict.to_string());
+        }
+        // `quiet: placement` lines are dropped before reachability (a separate program, code
+        // that runs once at start by its name): they must be neither reported nor judged.
+        let wanted: BTreeMap<_, _> = quiet
+            .iter()
+            .filter(|((p, _), v)| in_scope(p) && !v.contains("placement"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if verdicts != wanted {
+            problems.push(format!(
+                "{prefix}: quiet verdicts {verdicts:?}, annotated {wanted:?}"
+            ));
         }
     }
     assert!(problems.is_empty(), "\n{}\n", problems.join("\n"));

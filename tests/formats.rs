@@ -163,7 +163,8 @@ fn sarif_snapshot() {
 
 #[test]
 fn sarif_of_every_fixture_is_valid_and_lists_every_rule() {
-    let log = sarif(fixtures(), &["."]);
+    // `--show-all`: the fixtures are sample files, not one project.
+    let log = sarif(fixtures(), &[".", "--show-all"]);
     let run = &log["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     let catalogue = scaleout::catalogue::Catalogue::builtin().unwrap();
@@ -273,7 +274,7 @@ fn gitlab_code_quality_snapshot() {
 
 #[test]
 fn gitlab_fingerprints_are_unique_over_the_fixtures() {
-    let out = check(fixtures(), &["--format", "gitlab", "."]);
+    let out = check(fixtures(), &["--format", "gitlab", ".", "--show-all"]);
     let issues: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert!(issues.len() > 100);
     let fingerprints: std::collections::BTreeSet<&str> = issues
@@ -405,4 +406,39 @@ fn html_report_without_findings_says_so() {
     let html = stdout(&out);
     assert!(html.contains("<p id=\"empty\">No findings.</p>"));
     assert_eq!(html.matches("<tr class=\"finding\"").count(), 0);
+}
+
+#[test]
+fn sarif_marks_baselined_findings_as_externally_suppressed() {
+    let dir = project();
+    let out = check(dir.path(), &["--write-baseline", "baseline.txt"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    std::fs::write(dir.path().join("src/new.js"), "setInterval(poll, 1000);\n").unwrap();
+    let log = sarif(dir.path(), &["--baseline", "baseline.txt"]);
+    let kinds: Vec<(String, Option<String>)> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            let kind = r["suppressions"][0]["kind"].as_str().map(String::from);
+            (uri, kind)
+        })
+        .collect();
+    let kind_of = |uri: &str| -> Vec<Option<&str>> {
+        kinds
+            .iter()
+            .filter(|(u, _)| u == uri)
+            .map(|(_, k)| k.as_deref())
+            .collect()
+    };
+    assert_eq!(kind_of("src/new.js"), [None]);
+    assert_eq!(
+        kind_of("src/sample.js"),
+        [Some("external"), Some("external")]
+    );
+    assert_eq!(kind_of("src/jobs.ts"), [Some("inSource"), Some("inSource")]);
 }

@@ -3,8 +3,7 @@
 
 use assert_cmd::Command;
 use lsp_server::{Connection, Message, Notification, Request, RequestId, Response, ResponseError};
-use scaleout::catalogue::Catalogue;
-use scaleout::lsp::{serve, Ending};
+use scaleout::lsp::{serve, Ending, Profiles};
 use serde_json::{json, Value};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -45,10 +44,7 @@ impl Client {
     /// Starts a server and initializes it with these client capabilities.
     fn start(capabilities: Value) -> (Client, Value) {
         let (server_side, connection) = Connection::memory();
-        let server = std::thread::spawn(move || {
-            let catalogue = Catalogue::builtin().unwrap();
-            serve(server_side, &catalogue)
-        });
+        let server = std::thread::spawn(move || serve(server_side, Profiles::new(&[]).unwrap()));
         let mut client = Client {
             connection,
             server,
@@ -277,7 +273,7 @@ fn session_diagnostics_hover_code_actions_and_shutdown() {
 fn file_suppression_goes_on_top_with_the_indentation_of_nothing() {
     let (mut client, _) = Client::start(json!({}));
     let uri = "file:///project/src/Jobs.cs";
-    let text = "public class Jobs {\n    void Save() { System.IO.File.WriteAllText(\"a.txt\", \"x\"); }\n}\n";
+    let text = "public class Jobs {\n    public void Save() { System.IO.File.WriteAllText(\"a.txt\", \"x\"); }\n}\n";
     client.open(uri, "csharp", text);
     assert_eq!(
         client.diagnostics(uri)["diagnostics"]
@@ -298,14 +294,14 @@ fn file_suppression_goes_on_top_with_the_indentation_of_nothing() {
     let line_edit = &actions[0]["edit"]["changes"][uri][0];
     assert_eq!(
         line_edit["newText"],
-        "    // scaleout: ignore[dotnet-file-write] -- <reason>\n"
+        "    // scaleout: ignore[dotnet-file-write] -- TODO: explain why this is safe with several instances\n"
     );
     let file_edit = &actions[1]["edit"]["changes"][uri][0];
     assert_eq!(
         file_edit,
         &json!({
             "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } },
-            "newText": "// scaleout: ignore-file[dotnet-file-write] -- <reason>\n"
+            "newText": "// scaleout: ignore-file[dotnet-file-write] -- TODO: explain why this is safe with several instances\n"
         })
     );
     client.notify(
@@ -323,6 +319,41 @@ fn file_suppression_goes_on_top_with_the_indentation_of_nothing() {
     assert_eq!(docs.result, Some(Value::Null));
     let shown = client.notification("window/showMessage");
     insta::assert_json_snapshot!("show_documentation_message", shown);
+    assert_eq!(client.finish(), Ending::Clean);
+}
+
+#[test]
+fn between_jsx_elements_the_line_suppression_is_a_jsx_comment() {
+    let (mut client, _) = Client::start(json!({}));
+    let uri = "file:///project/src/Admin.jsx";
+    let text = "import fs from 'fs';\n\
+        export function Admin() {\n\
+        \x20 return (\n\
+        \x20   <div>\n\
+        \x20     {fs.writeFileSync('seen.txt', 'x')}\n\
+        \x20   </div>\n\
+        \x20 );\n\
+        }\n";
+    client.open(uri, "javascriptreact", text);
+    let published = client.diagnostics(uri);
+    assert_eq!(
+        published["diagnostics"][0]["code"], "node-fs-write",
+        "{published}"
+    );
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri },
+            "range": { "start": { "line": 4, "character": 0 }, "end": { "line": 4, "character": 0 } },
+            "context": { "diagnostics": [] }
+        }),
+    );
+    let edit = &actions.result.unwrap()[0]["edit"]["changes"][uri][0];
+    assert_eq!(
+        edit["newText"],
+        "      {/* scaleout: ignore[node-fs-write] -- TODO: explain why this is safe with several instances */}\n"
+    );
+    assert_eq!(edit["range"]["start"], json!({ "line": 4, "character": 0 }));
     assert_eq!(client.finish(), Ending::Clean);
 }
 
@@ -463,6 +494,60 @@ fn manifest_changes_relint_open_documents_with_the_projects_facts() {
         json!({ "changes": [{ "uri": format!("file://{}", manifest.display()), "type": 1 }] }),
     );
     assert_eq!(client.diagnostics(&uri)["diagnostics"], json!([]));
+    assert_eq!(client.finish(), Ending::Clean);
+}
+
+#[test]
+fn the_documents_configuration_selects_rules_and_severities() {
+    let capabilities =
+        json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } });
+    let (mut client, _) = Client::start(capabilities);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("src")).unwrap();
+    let config = dir.path().join("scaleout.toml");
+    std::fs::write(
+        &config,
+        "ignore = [\"node-fs-write\"]\n[severity]\nnode-set-interval = \"error\"\n",
+    )
+    .unwrap();
+    let uri = format!("file://{}", dir.path().join("src/jobs.js").display());
+    client.open(&uri, "javascript", JOBS);
+    let published = client.diagnostics(&uri);
+    let seen: Vec<(&Value, &Value)> = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (&d["code"], &d["severity"]))
+        .collect();
+    assert_eq!(seen, [(&json!("node-set-interval"), &json!(1))]);
+
+    // A broken configuration is reported and the document is linted without it.
+    std::fs::write(&config, "selct = []\n").unwrap();
+    let changed =
+        json!({ "changes": [{ "uri": format!("file://{}", config.display()), "type": 2 }] });
+    client.notify("workspace/didChangeWatchedFiles", changed.clone());
+    assert_eq!(
+        client.diagnostics(&uri)["diagnostics"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert!(
+        client.logs().iter().any(|l| l.contains("selct")),
+        "{:?}",
+        client.logs()
+    );
+
+    std::fs::write(&config, "select = [\"local-disk-write\"]\n").unwrap();
+    client.notify("workspace/didChangeWatchedFiles", changed);
+    let codes: Vec<Value> = client.diagnostics(&uri)["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].clone())
+        .collect();
+    assert_eq!(codes, [json!("node-fs-write")]);
     assert_eq!(client.finish(), Ending::Clean);
 }
 

@@ -159,7 +159,9 @@ fn add_suppressions_comments_every_finding_once() {
         ("web/page.jsx", JSX),
     ];
     let dir = project(&files);
-    let out = run(dir.path(), &["check", "--add-suppressions"]);
+    // `--show-all`: the sample files do not call each other (no server entry point
+    // reaches their code).
+    let out = run(dir.path(), &["check", "--add-suppressions", "--show-all"]);
     assert_eq!(
         out.code, 1,
         "the stale comment in Store.cs needs a hand: {}",
@@ -180,7 +182,7 @@ fn add_suppressions_comments_every_finding_once() {
     };
     let after_first = read();
     insta::assert_snapshot!("added_comments", after_first);
-    let out = run(dir.path(), &["check", "--add-suppressions"]);
+    let out = run(dir.path(), &["check", "--add-suppressions", "--show-all"]);
     assert!(
         out.stderr
             .contains("added 0 suppression comments in 0 files"),
@@ -190,4 +192,44 @@ fn add_suppressions_comments_every_finding_once() {
     assert_eq!(read(), after_first, "a second run changes nothing");
     let out = concise(dir.path(), &["--ignore", "suppression"]);
     assert_eq!((out.stdout.as_str(), out.code), ("", 0));
+}
+
+const LOG4NET: &str = "<log4net>
+  <appender name=\"Payments\"
+            type=\"log4net.Appender.RollingFileAppender, log4net\">
+    <file value=\"logs/payments.log\" />
+  </appender>
+  <appender name=\"Audit\" type=\"log4net.Appender.FileAppender\">
+    <file value=\"logs/audit.log\" />
+  </appender>
+</log4net>
+";
+
+#[test]
+fn add_suppressions_writes_xml_comments_between_elements_only() {
+    let dir = project(&[("log4net.config", LOG4NET)]);
+    let out = concise(dir.path(), &[]);
+    insta::assert_snapshot!(brief(&out.stdout), @r"
+    log4net.config:3:19: warning [dotnet-file-logger]
+    log4net.config:6:32: warning [dotnet-file-logger]
+    ");
+    let out = run(dir.path(), &["check", "--add-suppressions"]);
+    insta::assert_snapshot!(out.stderr, @r"
+    not suppressed: log4net.config:3: the line starts inside a multi-line string, comment or XML tag; add the suppression by hand
+    scaleout: added 1 suppression comment in 1 file; replace each `TODO: explain why this is safe with several instances`
+    ");
+    let text = std::fs::read_to_string(dir.path().join("log4net.config")).unwrap();
+    insta::assert_snapshot!(text, @r#"
+    <log4net>
+      <appender name="Payments"
+                type="log4net.Appender.RollingFileAppender, log4net">
+        <file value="logs/payments.log" />
+      </appender>
+      <!-- scaleout: ignore[dotnet-file-logger] TODO: explain why this is safe with several instances -->
+      <appender name="Audit" type="log4net.Appender.FileAppender">
+        <file value="logs/audit.log" />
+      </appender>
+    </log4net>
+    "#);
+    assert_eq!(concise(dir.path(), &[]).stdout.lines().count(), 1);
 }

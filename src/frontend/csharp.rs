@@ -18,6 +18,7 @@ mod project;
 mod resolve;
 mod scope;
 mod strings;
+mod symbols;
 mod syntax;
 mod timers;
 mod vars;
@@ -73,6 +74,7 @@ pub fn extract(text: &str, implicit_namespaces: &[String]) -> Extracted {
     walker.walk(root, Ctx::default(), 0);
     let mut facts = walker.facts;
     facts.events.sort_by_key(|e| e.span.start);
+    facts.definitions = symbols::collect(root, text);
     if scope.test_file {
         facts.file_context.insert(Context::Test);
     }

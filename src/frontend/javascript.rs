@@ -15,6 +15,7 @@ mod emit;
 mod flow;
 mod paths;
 mod scope;
+mod symbols;
 mod syntax;
 #[cfg(test)]
 mod tests;
@@ -87,8 +88,10 @@ pub fn extract(src: &str, dialect: Dialect) -> Extracted {
         emitter.facts.file_context.insert(Context::Tooling);
     }
     emitter.visit(root, Ctx::default(), 0);
+    let mut facts = emitter.facts;
+    facts.definitions = symbols::collect(root, src);
     Extracted {
-        facts: emitter.facts,
+        facts,
         syntax_error: first_syntax_error(&tree),
     }
 }

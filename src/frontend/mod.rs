@@ -4,6 +4,7 @@ pub mod config_files;
 pub mod csharp;
 pub mod javascript;
 pub mod rust;
+pub mod symbols;
 mod tree;
 pub mod words;
 
@@ -106,14 +107,10 @@ pub struct FrontendOptions {
     pub csharp_implicit_namespaces: Vec<String>,
     /// Parse TypeScript/JavaScript as TSX/JSX (by file extension).
     pub jsx: bool,
-    /// The file belongs to a command-line tool's project (for Rust: its crate's
-    /// `Cargo.toml`, see [`crate::manifest::cargo`]; for JavaScript/TypeScript: its
-    /// package's `package.json`, see [`crate::manifest::npm`]); the engine treats it as
-    /// tooling.
-    pub tool_project: bool,
-    /// The file belongs to a client-side (browser, mobile or desktop) package, from its
-    /// `package.json` (see [`crate::manifest::npm`]); the engine treats it as client-side.
-    pub client_project: bool,
+    /// Where the file runs according to its project (`.csproj`, `Cargo.toml`,
+    /// `package.json`; see [`crate::placement::project`]); the engine reports findings
+    /// only in server code.
+    pub placement: crate::placement::Placement,
     /// The parse time this file gets (tree-sitter languages; `syn` cannot be interrupted).
     pub parse_budget: ParseBudget,
 }

@@ -13,6 +13,7 @@ mod depth;
 mod macros;
 mod scope;
 mod shapes;
+mod symbols;
 mod walk;
 mod words;
 
@@ -28,8 +29,11 @@ pub fn extract(text: &str) -> Extracted {
         Ok(file) => {
             let mut walker = walk::Walker::new(&source);
             walker.visit_file(&file);
+            let definitions = symbols::collect(&file, &walker, &source);
+            let mut facts = walker.finish();
+            facts.definitions = definitions;
             Extracted {
-                facts: walker.finish(),
+                facts,
                 syntax_error: None,
             }
         }

@@ -68,7 +68,7 @@ const GUARD_WORDS: &[&str] = &[
 
 /// Whether `text` has one of `words` as a whole word (`sendHeartbeat`, `PING_INTERVAL`,
 /// `metrics::gauge`, `send_pings`; not `shipping`).
-fn has_word(text: &str, words: &[&str]) -> bool {
+pub fn has_word(text: &str, words: &[&str]) -> bool {
     let mut word = String::new();
     // The previous word of the same identifier: `keepAlive` and `KEEP_ALIVE` are `keep` +
     // `alive`.

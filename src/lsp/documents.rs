@@ -6,7 +6,7 @@ use crate::discover::display_path;
 use crate::frontend::Language;
 use crate::position::LineIndex;
 use lsp_types::{TextDocumentContentChangeEvent, Uri};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// One document the editor has open.
 #[derive(Debug, Clone)]
@@ -21,6 +21,8 @@ pub struct OpenDocument {
     pub path: Option<PathBuf>,
     /// The path shown to the engine: relative to the workspace folder holding it.
     pub shown: String,
+    /// The directory `shown` is relative to (empty when `shown` is absolute or not a path).
+    pub base: PathBuf,
 }
 
 impl OpenDocument {
@@ -38,14 +40,15 @@ impl OpenDocument {
             .as_deref()
             .and_then(Language::from_path)
             .or_else(|| language_from_id(language_id));
+        let root = path.as_ref().and_then(|p| {
+            roots
+                .iter()
+                .filter(|r| p.starts_with(r))
+                .max_by_key(|r| r.as_os_str().len())
+        });
+        let base = root.cloned().unwrap_or_default();
         let shown = match &path {
-            Some(p) => {
-                let root = roots
-                    .iter()
-                    .filter(|r| p.starts_with(r))
-                    .max_by_key(|r| r.as_os_str().len());
-                display_path(p, root.map_or(Path::new(""), |r| r.as_path()))
-            }
+            Some(p) => display_path(p, &base),
             None => uri.path().as_str().to_string(),
         };
         OpenDocument {
@@ -54,6 +57,7 @@ impl OpenDocument {
             language,
             path,
             shown,
+            base,
         }
     }
 

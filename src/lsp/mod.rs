@@ -12,31 +12,42 @@
 //! | `documents` | open documents, full and incremental sync, `file:` URIs |
 //! | `diagnostics` | findings as diagnostics |
 //! | `utf16` | LSP positions (UTF-16 code units) |
+//! | `profiles` | the configuration (`scaleout.toml`) that applies to each document |
 //! | `hover`, `actions` | rule documentation, suppression quick fixes |
 
 mod actions;
 mod diagnostics;
 mod documents;
 mod hover;
+mod profiles;
 mod server;
 mod transport;
 mod utf16;
 
+pub use profiles::Profiles;
 pub use server::{serve, Ending, DEBOUNCE};
 
-use crate::catalogue::Catalogue;
+use std::path::PathBuf;
 
 /// Runs the server on stdin and stdout; returns the exit status: 0 after `shutdown` and
 /// `exit`, 1 after `exit` alone or the end of input (as the protocol asks), 2 when the
-/// session could not start.
-pub fn run(catalogue: &Catalogue) -> u8 {
+/// session could not start. `extra_rules` are the `--rules` files, added to every
+/// document's rules.
+pub fn run(extra_rules: &[PathBuf]) -> u8 {
+    let profiles = match Profiles::new(extra_rules) {
+        Ok(p) => p,
+        Err(message) => {
+            eprint!("{message}");
+            return 2;
+        }
+    };
     let (connection, io) = transport::stdio();
     // Parsers recurse; give them the room the CLI's worker threads have.
     let ending = std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("scaleout-lsp".into())
             .stack_size(64 * 1024 * 1024)
-            .spawn_scoped(scope, || serve(connection, catalogue))
+            .spawn_scoped(scope, || serve(connection, profiles))
             .map(|handle| handle.join())
     });
     let ending = match ending {

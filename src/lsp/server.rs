@@ -10,12 +10,13 @@ use super::actions::{self, SHOW_DOCUMENTATION};
 use super::diagnostics::{self, Flagged};
 use super::documents::{file_path, OpenDocument};
 use super::hover;
+use super::profiles::Profiles;
 use super::transport::MALFORMED;
 use crate::catalogue::Catalogue;
-use crate::engine::{Document, Engine, Outcome};
+use crate::engine::{Document, Outcome};
 use crate::frontend::FrontendOptions;
 use crate::limits::DEFAULT_MAX_FILE_SIZE as MAX_FILE_BYTES;
-use crate::scan::Projects;
+use crate::scan::{Projects, ScanResult};
 use lsp_server::{
     Connection, ErrorCode, Message, Notification, Request, RequestId, Response, ResponseError,
 };
@@ -55,8 +56,11 @@ pub const DEBOUNCE: Duration = Duration::from_millis(10);
 /// How late a due lint may get while messages keep arriving.
 const MAX_DELAY: Duration = Duration::from_millis(100);
 
-/// Files whose change can change findings in open documents: project manifests.
+/// Files whose change can change findings in open documents: configuration files and
+/// project manifests.
 const WATCHED: &[&str] = &[
+    "**/scaleout.toml",
+    "**/.scaleout.toml",
     "**/Cargo.toml",
     "**/package.json",
     "**/*.csproj",
@@ -76,7 +80,7 @@ pub enum Ending {
 
 /// Serves one client on `connection` until `exit` or the end of input. The connection is
 /// dropped on return, so a stdio transport's writer can finish.
-pub fn serve(connection: Connection, catalogue: &Catalogue) -> Ending {
+pub fn serve(connection: Connection, profiles: Profiles) -> Ending {
     let (id, params) = match connection.initialize_start() {
         Ok(start) => start,
         Err(e) => return Ending::Failed(e.to_string()),
@@ -95,7 +99,7 @@ pub fn serve(connection: Connection, catalogue: &Catalogue) -> Ending {
     {
         return Ending::Abrupt;
     }
-    Server::new(&connection, catalogue, &params).run()
+    Server::new(&connection, profiles, &params).run()
 }
 
 fn capabilities() -> ServerCapabilities {
@@ -140,8 +144,7 @@ struct Entry {
 
 struct Server<'a> {
     connection: &'a Connection,
-    catalogue: &'a Catalogue,
-    engine: Engine,
+    profiles: Profiles,
     projects: Projects,
     /// Workspace folders; document paths are shown relative to the one holding them.
     roots: Vec<PathBuf>,
@@ -156,11 +159,7 @@ struct Server<'a> {
 }
 
 impl<'a> Server<'a> {
-    fn new(
-        connection: &'a Connection,
-        catalogue: &'a Catalogue,
-        params: &InitializeParams,
-    ) -> Self {
+    fn new(connection: &'a Connection, profiles: Profiles, params: &InitializeParams) -> Self {
         let mut roots: Vec<PathBuf> = params
             .workspace_folders
             .iter()
@@ -173,8 +172,7 @@ impl<'a> Server<'a> {
         }
         Server {
             connection,
-            catalogue,
-            engine: Engine::new(catalogue),
+            profiles,
             projects: Projects::default(),
             roots,
             documents: BTreeMap::new(),
@@ -294,23 +292,21 @@ impl<'a> Server<'a> {
             HoverRequest::METHOD => {
                 let p: HoverParams = params(request.params)?;
                 let doc = p.text_document_position_params;
-                let catalogue = self.catalogue;
-                let hover = self
-                    .flagged(&doc.text_document.uri)
-                    .and_then(|f| hover::hover(f, doc.position, catalogue));
-                to_value(hover)
+                let uri = doc.text_document.uri;
+                let found = self.flagged(&uri).cloned().unwrap_or_default();
+                to_value(hover::hover(&found, doc.position, self.catalogue(&uri)))
             }
             CodeActionRequest::METHOD => {
                 let p: CodeActionParams = params(request.params)?;
                 let uri = p.text_document.uri;
                 let found = self.flagged(&uri).cloned().unwrap_or_default();
-                let text = self.documents.get(&uri).map_or("", |e| e.doc.text.as_str());
+                let Some(entry) = self.documents.get(&uri) else {
+                    return to_value(Vec::<Value>::new());
+                };
+                let path = entry.doc.path.as_deref();
+                let catalogue = &self.profiles.for_document(path).0.catalogue;
                 to_value(actions::actions(
-                    &uri,
-                    text,
-                    &found,
-                    p.range,
-                    self.catalogue,
+                    &uri, &entry.doc, &found, p.range, catalogue,
                 ))
             }
             ExecuteCommand::METHOD => {
@@ -367,8 +363,10 @@ impl<'a> Server<'a> {
             }
             DidSaveTextDocument::METHOD => {
                 let p: DidSaveTextDocumentParams = params(n.params)?;
-                // Clients that cannot watch files still save: read the manifests afresh.
+                // Clients that cannot watch files still save: read the configuration and
+                // manifests afresh.
                 self.projects = Projects::default();
+                self.profiles.clear();
                 self.facts_epoch += 1;
                 if let Some(entry) = self.documents.get_mut(&p.text_document.uri) {
                     entry.flagged = None;
@@ -455,22 +453,25 @@ impl<'a> Server<'a> {
     }
 
     fn diagnostics(&mut self, uri: &Uri) -> Vec<lsp_types::Diagnostic> {
-        let catalogue = self.catalogue;
-        self.flagged(uri)
-            .map(|found| {
-                found
-                    .iter()
-                    .map(|f| diagnostics::diagnostic(f, catalogue))
-                    .collect()
-            })
-            .unwrap_or_default()
+        let found = self.flagged(uri).cloned().unwrap_or_default();
+        let catalogue = self.catalogue(uri);
+        found
+            .iter()
+            .map(|f| diagnostics::diagnostic(f, catalogue))
+            .collect()
+    }
+
+    /// The rules that apply to the document at `uri` (its configuration's).
+    fn catalogue(&mut self, uri: &Uri) -> &Catalogue {
+        let path = self.documents.get(uri).and_then(|e| e.doc.path.as_deref());
+        &self.profiles.for_document(path).0.catalogue
     }
 
     /// The findings in the open document at `uri`, linting it first if it changed.
     fn flagged(&mut self, uri: &Uri) -> Option<&Vec<Flagged>> {
         let entry = self.documents.get(uri)?;
         if entry.flagged.is_none() {
-            let (found, problem) = lint(&self.engine, &self.projects, &entry.doc);
+            let (found, problem) = lint(&mut self.profiles, &self.projects, &entry.doc);
             if let Some(p) = problem
                 .as_ref()
                 .filter(|p| Some(*p) != entry.problem.as_ref())
@@ -517,10 +518,21 @@ impl<'a> Server<'a> {
             ));
         }
         let id = p.arguments.first().and_then(Value::as_str).unwrap_or("");
-        let Some(rule) = self.catalogue.get(id) else {
+        // The second argument, when given, is the document whose configuration's rules to use.
+        let document = p.arguments.get(1).and_then(Value::as_str);
+        let path = document
+            .and_then(|d| d.parse::<Uri>().ok())
+            .and_then(|uri| self.documents.get(&uri))
+            .and_then(|e| e.doc.path.clone());
+        let catalogue = &self.profiles.for_document(path.as_deref()).0.catalogue;
+        let Some(rule) = catalogue.get(id) else {
             return Err(error(ErrorCode::InvalidParams, format!("no rule `{id}`")));
         };
         let uri = rule.help_uri();
+        let message = format!(
+            "{}: {} (`scaleout explain {}`, {uri})",
+            rule.id, rule.summary, rule.id
+        );
         let can_show = self
             .client
             .window
@@ -538,10 +550,6 @@ impl<'a> Server<'a> {
                 self.send_request(ShowDocument::METHOD, params);
             }
             _ => {
-                let message = format!(
-                    "{}: {} (`scaleout explain {}`, {uri})",
-                    rule.id, rule.summary, rule.id
-                );
                 self.notify(
                     ShowMessage::METHOD,
                     ShowMessageParams {
@@ -587,9 +595,11 @@ impl<'a> Server<'a> {
         );
     }
 
-    /// A manifest changed: forget cached project facts and lint every open document again.
+    /// A configuration or manifest changed: forget what was read and lint every open
+    /// document again.
     fn facts_changed(&mut self) {
         self.projects = Projects::default();
+        self.profiles.clear();
         self.facts_epoch += 1;
         let uris: Vec<Uri> = self.documents.keys().cloned().collect();
         for entry in self.documents.values_mut() {
@@ -617,7 +627,7 @@ impl<'a> Server<'a> {
 /// Lints one open document with the facts of the project it lives in. Returns the
 /// findings and, when the document could not be fully linted, why.
 fn lint(
-    engine: &Engine,
+    profiles: &mut Profiles,
     projects: &Projects,
     doc: &OpenDocument,
 ) -> (Vec<Flagged>, Option<String>) {
@@ -638,7 +648,15 @@ fn lint(
             ..FrontendOptions::default()
         },
     };
-    let outcome = engine.lint(&Document {
+    let (profile, config_problem) = profiles.for_document(doc.path.as_deref());
+    if doc
+        .path
+        .as_ref()
+        .is_some_and(|p| profile.settings.is_excluded(p))
+    {
+        return (Vec::new(), Some("excluded by the configuration".into()));
+    }
+    let outcome = profile.engine.lint(&Document {
         path: &doc.shown,
         text: &doc.text,
         language,
@@ -647,7 +665,16 @@ fn lint(
     match outcome {
         Outcome::Linted {
             findings, warning, ..
-        } => (diagnostics::flag(findings, &doc.text), warning),
+        } => {
+            // Selection, severities and per-path ignores, as `check` applies them.
+            let mut result = ScanResult {
+                findings,
+                ..ScanResult::default()
+            };
+            profile.settings.apply(&mut result, &doc.base);
+            let flagged = diagnostics::flag(result.findings, &doc.text);
+            (flagged, config_problem.or(warning))
+        }
         Outcome::Skipped(reason) => (Vec::new(), Some(format!("not linted: {reason}"))),
         Outcome::Failed(reason) => (Vec::new(), Some(reason)),
     }

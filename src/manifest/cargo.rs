@@ -150,15 +150,7 @@ pub fn tool_scope(
 ) -> Option<ToolScope> {
     let table = manifest.parse::<Table>().ok()?;
     let package = table.get("package").and_then(Value::as_table)?;
-    let workspace_deps = workspace
-        .and_then(|w| w.parse::<Table>().ok())
-        .and_then(|w| {
-            w.get("workspace")
-                .and_then(|w| w.get("dependencies"))
-                .and_then(Value::as_table)
-                .cloned()
-        })
-        .unwrap_or_default();
+    let workspace_deps = workspace_dependencies(workspace);
     let name = package.get("name").and_then(Value::as_str).unwrap_or("");
     let bins: Vec<&str> = table
         .get("bin")
@@ -197,12 +189,42 @@ pub fn tool_scope(
     }
     // An argument parser is weak evidence: any server crate, even optional or reached
     // through a path dependency, outweighs it.
-    let serves = deps.iter().any(Dependency::serves)
+    (has_bin && uses(ARG_PARSERS) && !serves(&deps, links_server)).then_some(binaries_only)
+}
+
+/// Whether a crate manifest depends on a server crate, even optionally, by a sibling
+/// crate's name, or through a path dependency (`links_server`, as for [`tool_scope`]).
+pub fn crate_serves(
+    manifest: &str,
+    workspace: Option<&str>,
+    links_server: &dyn Fn(bool, &str) -> bool,
+) -> bool {
+    let Ok(table) = manifest.parse::<Table>() else {
+        return false;
+    };
+    let workspace_deps = workspace_dependencies(workspace);
+    serves(&dependencies(&table, &workspace_deps), links_server)
+}
+
+fn serves(deps: &[Dependency], links_server: &dyn Fn(bool, &str) -> bool) -> bool {
+    deps.iter().any(Dependency::serves)
         || deps
             .iter()
             .filter_map(|d| d.path.as_ref())
-            .any(|(inherited, path)| links_server(*inherited, path));
-    (has_bin && uses(ARG_PARSERS) && !serves).then_some(binaries_only)
+            .any(|(inherited, path)| links_server(*inherited, path))
+}
+
+/// The `[workspace.dependencies]` table of a workspace manifest's text.
+fn workspace_dependencies(workspace: Option<&str>) -> Table {
+    workspace
+        .and_then(|w| w.parse::<Table>().ok())
+        .and_then(|w| {
+            w.get("workspace")
+                .and_then(|w| w.get("dependencies"))
+                .and_then(Value::as_table)
+                .cloned()
+        })
+        .unwrap_or_default()
 }
 
 /// `cargo-*`, or ending in `cli`, `tool(s)` or `ctl`.
@@ -309,13 +331,30 @@ fn dependencies(table: &Table, workspace_deps: &Table) -> Vec<Dependency> {
     out
 }
 
-/// Looks up and caches, per directory, whether a Rust file's crate is a command-line tool.
+/// What a Rust file is compiled into, when that is not (part of) a service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CrateRole {
+    /// A command-line tool's sources (see [`ToolScope`]).
+    Tool,
+    /// A binary target other than the crate's main one (`src/bin/*.rs`,
+    /// `src/bin/<name>/`, a `[[bin]]` path) whose own files start no server, in a crate
+    /// that serves: a migration or analysis tool shipped beside the server.
+    SeparateBinary,
+}
+
+/// Looks up and caches, per directory, what a Rust file's crate makes of it.
 #[derive(Debug, Default)]
 pub struct CargoCache {
-    /// Whether every file of the directory is a tool's, else which files are.
-    by_dir: Mutex<HashMap<PathBuf, (bool, Vec<PathBuf>)>>,
+    /// The role of every file of the directory, else of single files in it.
+    by_dir: Mutex<HashMap<PathBuf, DirRoles>>,
     /// Per crate directory, so each manifest is read once.
     by_crate: Mutex<HashMap<PathBuf, CrateInfo>>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct DirRoles {
+    all: Option<CrateRole>,
+    files: Vec<(PathBuf, CrateRole)>,
 }
 
 /// What one crate's manifest and layout tell.
@@ -330,28 +369,43 @@ struct CrateInfo {
     bin_dirs: Vec<PathBuf>,
     /// Binary roots: `src/main.rs` and `[[bin]]` paths.
     bin_files: Vec<PathBuf>,
+    /// Binaries that start no server in a crate that serves.
+    separate: Vec<BinTarget>,
+}
+
+/// A binary target other than the crate's main one: its root file and the directory
+/// that holds only its modules (`src/bin/<name>/`), if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct BinTarget {
+    root: PathBuf,
+    own_dir: Option<PathBuf>,
 }
 
 impl CargoCache {
-    /// Whether the Rust file at `path` is compiled into a command-line tool: it lies in
-    /// the sources (see [`ToolScope`]) of the crate whose `Cargo.toml` is nearest above
-    /// it. `false` with no manifest, one without `[package]`, or a file outside the
-    /// crate's source directories (fixtures, vendored samples).
-    pub fn is_tool(&self, path: &Path) -> bool {
+    /// What the Rust file at `path` is compiled into: a command-line tool (it lies in the
+    /// sources, see [`ToolScope`], of the crate whose `Cargo.toml` is nearest above it),
+    /// a separate binary, or `None` (a service, or not known: no manifest, one without
+    /// `[package]`, a file outside the crate's source directories).
+    pub fn role(&self, path: &Path) -> Option<CrateRole> {
         // Relative paths (`./main.rs` when scanning inside `src/`) must still reach the
         // manifest above the working directory.
-        let Ok(path) = std::path::absolute(path) else {
-            return false;
-        };
+        let path = std::path::absolute(path).ok()?;
         let path = path.as_path();
-        let Some(dir) = path.parent() else {
-            return false;
+        let dir = path.parent()?;
+        let lookup = |roles: &DirRoles| {
+            roles.all.or_else(|| {
+                roles
+                    .files
+                    .iter()
+                    .find(|(f, _)| f == path)
+                    .map(|(_, role)| *role)
+            })
         };
-        if let Some((all, files)) = lock(&self.by_dir).get(dir) {
-            return *all || files.iter().any(|f| f == path);
+        if let Some(roles) = lock(&self.by_dir).get(dir) {
+            return lookup(roles);
         }
-        let found = match dir.ancestors().find(|d| d.join("Cargo.toml").is_file()) {
-            None => (false, Vec::new()),
+        let roles = match dir.ancestors().find(|d| d.join("Cargo.toml").is_file()) {
+            None => DirRoles::default(),
             Some(crate_dir) => {
                 let cached = lock(&self.by_crate).get(crate_dir).cloned();
                 let info = cached.unwrap_or_else(|| {
@@ -359,23 +413,49 @@ impl CargoCache {
                     lock(&self.by_crate).insert(crate_dir.to_path_buf(), found.clone());
                     found
                 });
-                let under = |dirs: &[PathBuf]| dirs.iter().any(|s| dir.starts_with(s));
-                match info.scope {
-                    None => (false, Vec::new()),
-                    Some(ToolScope::Crate) => (under(&info.sources), Vec::new()),
-                    Some(ToolScope::Binaries) => (
-                        under(&info.bin_dirs),
-                        info.bin_files
-                            .into_iter()
-                            .filter(|f| f.parent() == Some(dir))
-                            .collect(),
-                    ),
-                }
+                dir_roles(&info, dir)
             }
         };
-        let hit = found.0 || found.1.iter().any(|f| f == path);
-        lock(&self.by_dir).insert(dir.to_path_buf(), found);
+        let hit = lookup(&roles);
+        lock(&self.by_dir).insert(dir.to_path_buf(), roles);
         hit
+    }
+}
+
+/// The roles of the files in `dir`, a directory of the crate `info` describes.
+fn dir_roles(info: &CrateInfo, dir: &Path) -> DirRoles {
+    let under = |dirs: &[PathBuf]| dirs.iter().any(|s| dir.starts_with(s));
+    let tool = Some(CrateRole::Tool);
+    match info.scope {
+        Some(ToolScope::Crate) => DirRoles {
+            all: tool.filter(|_| under(&info.sources)),
+            files: Vec::new(),
+        },
+        Some(ToolScope::Binaries) => DirRoles {
+            all: tool.filter(|_| under(&info.bin_dirs)),
+            files: info
+                .bin_files
+                .iter()
+                .filter(|f| f.parent() == Some(dir))
+                .map(|f| (f.clone(), CrateRole::Tool))
+                .collect(),
+        },
+        None => {
+            let separate = Some(CrateRole::SeparateBinary);
+            let whole = info
+                .separate
+                .iter()
+                .any(|b| b.own_dir.as_ref().is_some_and(|d| dir.starts_with(d)));
+            DirRoles {
+                all: separate.filter(|_| whole),
+                files: info
+                    .separate
+                    .iter()
+                    .filter(|b| b.root.parent() == Some(dir))
+                    .map(|b| (b.root.clone(), CrateRole::SeparateBinary))
+                    .collect(),
+            }
+        }
     }
 }
 
@@ -432,12 +512,107 @@ fn read_crate(crate_dir: &Path) -> CrateInfo {
     );
     let mut bin_files = vec![src.join("main.rs")];
     bin_files.extend(bin_paths.iter().map(|p| crate_dir.join(p)));
+    let workspace_text = workspace.as_ref().map(|(_, text)| text.as_str());
+    let separate = if scope.is_none() && crate_serves(&manifest, workspace_text, &links_server) {
+        other_binaries(crate_dir, &manifest)
+            .into_iter()
+            .filter(|bin| !starts_a_server(bin))
+            .collect()
+    } else {
+        Vec::new()
+    };
     CrateInfo {
         scope,
         sources,
         bin_dirs,
         bin_files,
+        separate,
     }
+}
+
+/// The crate's binary targets other than its main one (`src/main.rs`, or a `[[bin]]`
+/// named like the package): every `src/bin/*.rs` and `src/bin/<name>/main.rs`, and the
+/// `[[bin]]` paths.
+fn other_binaries(crate_dir: &Path, manifest: &str) -> Vec<BinTarget> {
+    let src = crate_dir.join("src");
+    let bin = src.join("bin");
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(&bin) {
+        let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.sort();
+        for path in paths {
+            if path.extension().is_some_and(|x| x == "rs") {
+                let own_dir = path.with_extension("");
+                out.push(BinTarget {
+                    own_dir: own_dir.is_dir().then_some(own_dir),
+                    root: path,
+                });
+            } else if path.join("main.rs").is_file() {
+                out.push(BinTarget {
+                    root: path.join("main.rs"),
+                    own_dir: Some(path),
+                });
+            }
+        }
+    }
+    let table = manifest.parse::<Table>().unwrap_or_default();
+    let package = table
+        .get("package")
+        .and_then(|p| p.get("name"))
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    for target in table
+        .get("bin")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let name = target.get("name").and_then(Value::as_str).unwrap_or("");
+        let Some(path) = target.get("path").and_then(Value::as_str) else {
+            continue;
+        };
+        let root = crate_dir.join(path);
+        if name == package || root == src.join("main.rs") || out.iter().any(|b| b.root == root) {
+            continue;
+        }
+        let own_dir = root
+            .parent()
+            .filter(|d| *d != src && *d != bin && *d != crate_dir)
+            .map(Path::to_path_buf);
+        out.push(BinTarget { root, own_dir });
+    }
+    out
+}
+
+/// Whether a binary's own files name a server (see `[rust] server_words` in the placement
+/// data). A file that cannot be read counts as naming one.
+fn starts_a_server(bin: &BinTarget) -> bool {
+    let Ok(places) = crate::placement::builtin() else {
+        return true;
+    };
+    let words: Vec<&str> = places
+        .rust_server_words
+        .iter()
+        .map(String::as_str)
+        .collect();
+    let mut files = vec![bin.root.clone()];
+    if let Some(dir) = &bin.own_dir {
+        let walker = ignore::WalkBuilder::new(dir)
+            .standard_filters(false)
+            .build();
+        files.extend(
+            walker
+                .flatten()
+                .map(|e| e.into_path())
+                .filter(|p| p.extension().is_some_and(|x| x == "rs") && *p != bin.root),
+        );
+    }
+    files
+        .iter()
+        .any(|file| match std::fs::read_to_string(file) {
+            Ok(text) => crate::frontend::words::has_word(&text, &words),
+            Err(_) => true,
+        })
 }
 
 /// The directory and manifest text of the workspace above a crate (when its manifest
@@ -465,16 +640,7 @@ fn serves_through_paths(dir: &Path, seen: &mut HashSet<PathBuf>) -> bool {
         return false;
     };
     let workspace = workspace_root(dir, &manifest);
-    let workspace_deps = workspace
-        .as_ref()
-        .and_then(|(_, w)| w.parse::<Table>().ok())
-        .and_then(|w| {
-            w.get("workspace")
-                .and_then(|w| w.get("dependencies"))
-                .and_then(Value::as_table)
-                .cloned()
-        })
-        .unwrap_or_default();
+    let workspace_deps = workspace_dependencies(workspace.as_ref().map(|(_, w)| w.as_str()));
     let deps = dependencies(&table, &workspace_deps);
     deps.iter().any(Dependency::serves)
         || deps
@@ -651,10 +817,13 @@ cli = ["dep:clap"]
             std::fs::create_dir_all(d.join(sub)).unwrap();
         }
         let cache = CargoCache::default();
-        assert!(cache.is_tool(&d.join("src/main.rs")));
-        assert!(cache.is_tool(&d.join("src/cmd/dump.rs")));
-        assert!(cache.is_tool(&d.join("jobs/sweep.rs")));
-        assert!(!cache.is_tool(&d.join("fixtures/server.rs")));
+        assert_eq!(cache.role(&d.join("src/main.rs")), Some(CrateRole::Tool));
+        assert_eq!(
+            cache.role(&d.join("src/cmd/dump.rs")),
+            Some(CrateRole::Tool)
+        );
+        assert_eq!(cache.role(&d.join("jobs/sweep.rs")), Some(CrateRole::Tool));
+        assert_eq!(cache.role(&d.join("fixtures/server.rs")), None);
         // Beside a library, only the binaries are the tool's.
         let w = d.join("wal");
         std::fs::create_dir_all(w.join("src/bin")).unwrap();
@@ -666,11 +835,68 @@ cli = ["dep:clap"]
         )
         .unwrap();
         let cache = CargoCache::default();
-        assert!(!cache.is_tool(&w.join("src/lib.rs")));
-        assert!(!cache.is_tool(&w.join("src/segment.rs")));
-        assert!(cache.is_tool(&w.join("src/main.rs")));
-        assert!(cache.is_tool(&w.join("src/bin/inspect.rs")));
-        assert!(!CargoCache::default().is_tool(Path::new("/no/such/dir/main.rs")));
+        assert_eq!(cache.role(&w.join("src/lib.rs")), None);
+        assert_eq!(cache.role(&w.join("src/segment.rs")), None);
+        assert_eq!(cache.role(&w.join("src/main.rs")), Some(CrateRole::Tool));
+        assert_eq!(
+            cache.role(&w.join("src/bin/inspect.rs")),
+            Some(CrateRole::Tool)
+        );
+        assert_eq!(
+            CargoCache::default().role(Path::new("/no/such/dir/main.rs")),
+            None
+        );
+    }
+
+    #[test]
+    fn binaries_that_start_no_server_are_separate_programs_in_a_serving_crate() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let write = |p: &str, t: &str| {
+            let p = d.join(p);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, t).unwrap();
+        };
+        write(
+            "Cargo.toml",
+            "[package]\nname = \"shop\"\n[dependencies]\naxum = \"0.8\"\n[[bin]]\nname = \"reindex\"\npath = \"ops/reindex.rs\"\n[[bin]]\nname = \"shop\"\npath = \"src/main.rs\"\n",
+        );
+        write("src/main.rs", "fn main() { shop::run() }\n");
+        write("src/lib.rs", "pub fn run() {}\n");
+        write(
+            "src/bin/backfill.rs",
+            "fn main() { std::fs::write(\"out.csv\", \"\").unwrap(); }\n",
+        );
+        write("src/bin/import/main.rs", "mod rows;\nfn main() {}\n");
+        write("src/bin/import/rows.rs", "pub fn read() {}\n");
+        write(
+            "src/bin/gateway.rs",
+            "fn main() { let app = axum::Router::new(); }\n",
+        );
+        write("src/bin/admin/main.rs", "mod http;\nfn main() {}\n");
+        write("src/bin/admin/http.rs", "pub async fn serve_admin() {}\n");
+        write("ops/reindex.rs", "fn main() {}\n");
+        let cache = CargoCache::default();
+        let role = |p: &str| cache.role(&d.join(p));
+        let separate = Some(CrateRole::SeparateBinary);
+        assert_eq!(role("src/bin/backfill.rs"), separate);
+        assert_eq!(role("src/bin/import/main.rs"), separate);
+        assert_eq!(role("src/bin/import/rows.rs"), separate);
+        assert_eq!(role("ops/reindex.rs"), separate);
+        // Naming a server framework or serving from a module of its own keeps a binary.
+        assert_eq!(role("src/bin/gateway.rs"), None);
+        assert_eq!(role("src/bin/admin/main.rs"), None);
+        assert_eq!(role("src/bin/admin/http.rs"), None);
+        // The main binary and the library are the service.
+        assert_eq!(role("src/main.rs"), None);
+        assert_eq!(role("src/lib.rs"), None);
+        // In a crate that serves nothing, binaries tell nothing.
+        write(
+            "quiet/Cargo.toml",
+            "[package]\nname = \"quiet\"\n[dependencies]\nserde = \"1\"\n",
+        );
+        write("quiet/src/bin/backfill.rs", "fn main() {}\n");
+        assert_eq!(role("quiet/src/bin/backfill.rs"), None);
     }
 
     #[test]

@@ -173,42 +173,131 @@ impl CsprojCache {
     }
 }
 
-/// The nearest project file's text and directory. Properties and `<Using>` items from
-/// the nearest `Directory.Build.props` above it are appended, since MSBuild imports it
-/// into every project below.
-fn nearest_csproj(dir: &Path) -> Option<(String, PathBuf)> {
+/// Looks up and caches, per directory, whether a C# file belongs to a console program
+/// that hosts no service: a project with `<OutputType>Exe</OutputType>` whose project
+/// file names no hosting framework (`[dotnet] hosting` and `hosting_direct` in the
+/// placement data: the web or worker SDK, ASP.NET Core, the generic host, Azure
+/// Functions, message buses, job schedulers) and references (transitively) no project
+/// that names one from `hosting`. An updater, a plugin packer, a one-off migrator. A
+/// console project that references the host library it starts hosts through that
+/// reference; one that references a shared library using ASP.NET Core packages does not.
+#[derive(Debug, Default)]
+pub struct ConsoleCache {
+    by_dir: Mutex<HashMap<PathBuf, bool>>,
+    /// Per project file: whether it, or a project it references, hosts a service.
+    hosts: Mutex<HashMap<PathBuf, bool>>,
+}
+
+impl ConsoleCache {
+    /// Whether the C# file at `path` belongs to a console program that hosts nothing.
+    pub fn is_separate_console(&self, path: &Path) -> bool {
+        let Some(dir) = path.parent() else {
+            return false;
+        };
+        if let Some(hit) = lock(&self.by_dir).get(dir) {
+            return *hit;
+        }
+        let found = nearest_project_file(dir).is_some_and(|project| {
+            let text = std::fs::read_to_string(&project).unwrap_or_default();
+            let exe = property_values(&text, "OutputType")
+                .iter()
+                .any(|v| v.eq_ignore_ascii_case("exe"));
+            let direct = crate::placement::builtin()
+                .map(|p| p.dotnet_hosting_direct.as_slice())
+                .unwrap_or_default();
+            exe && !direct.iter().any(|w| text.contains(w.as_str()))
+                && !self.hosts(&project, &mut Vec::new())
+        });
+        lock(&self.by_dir).insert(dir.to_path_buf(), found);
+        found
+    }
+
+    /// Whether `project` or a project it references names a hosting framework. An
+    /// unreadable project counts as hosting (when unsure, report).
+    fn hosts(&self, project: &Path, seen: &mut Vec<PathBuf>) -> bool {
+        if let Some(hit) = lock(&self.hosts).get(project) {
+            return *hit;
+        }
+        if seen.len() > 200 || seen.iter().any(|p| p == project) {
+            return false;
+        }
+        seen.push(project.to_path_buf());
+        let Ok(text) = std::fs::read_to_string(project) else {
+            return true;
+        };
+        let words = crate::placement::builtin()
+            .map(|p| p.dotnet_hosting.as_slice())
+            .unwrap_or_default();
+        let base = project.parent().unwrap_or(Path::new("."));
+        let found = words.iter().any(|w| text.contains(w.as_str()))
+            || project_references(&text)
+                .iter()
+                .any(|r| self.hosts(&base.join(r), seen));
+        lock(&self.hosts).insert(project.to_path_buf(), found);
+        found
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The first (by name) `.csproj` in the nearest directory above `dir` that has one.
+fn nearest_project_file(dir: &Path) -> Option<PathBuf> {
     dir.ancestors().find_map(|d| {
-        let entries = std::fs::read_dir(d).ok()?;
-        let mut projects: Vec<PathBuf> = entries
+        let mut projects: Vec<PathBuf> = std::fs::read_dir(d)
+            .ok()?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "csproj"))
             .collect();
         projects.sort();
-        let mut text = std::fs::read_to_string(projects.first()?).unwrap_or_default();
-        if let Some(props) = d
-            .ancestors()
-            .map(|a| a.join("Directory.Build.props"))
-            .find(|p| p.is_file())
-        {
-            let props = std::fs::read_to_string(props).unwrap_or_default();
-            if !text.contains("<ImplicitUsings>") {
-                if let Some(value) = props
-                    .split("<ImplicitUsings>")
-                    .nth(1)
-                    .and_then(|r| r.split('<').next())
-                {
-                    text.push_str(&format!("<ImplicitUsings>{value}</ImplicitUsings>"));
-                }
-            }
-            text.push_str(
-                &using_items(&props)
-                    .iter()
-                    .map(|u| format!("<Using Include=\"{u}\" />"))
-                    .collect::<String>(),
-            );
-        }
-        Some((text, d.to_path_buf()))
+        projects.into_iter().next()
     })
+}
+
+/// The `Include` paths of `<ProjectReference>` items, with `/` separators.
+fn project_references(project: &str) -> Vec<String> {
+    project
+        .split("<ProjectReference")
+        .skip(1)
+        .filter_map(|rest| {
+            let tag = rest.split('>').next()?;
+            let include = tag.split("Include=\"").nth(1)?.split('"').next()?;
+            Some(include.replace('\\', "/"))
+        })
+        .collect()
+}
+
+/// The nearest project file's text and directory. Properties and `<Using>` items from
+/// the nearest `Directory.Build.props` above it are appended, since MSBuild imports it
+/// into every project below.
+fn nearest_csproj(dir: &Path) -> Option<(String, PathBuf)> {
+    let project = nearest_project_file(dir)?;
+    let d = project.parent()?;
+    let mut text = std::fs::read_to_string(&project).unwrap_or_default();
+    if let Some(props) = d
+        .ancestors()
+        .map(|a| a.join("Directory.Build.props"))
+        .find(|p| p.is_file())
+    {
+        let props = std::fs::read_to_string(props).unwrap_or_default();
+        if !text.contains("<ImplicitUsings>") {
+            if let Some(value) = props
+                .split("<ImplicitUsings>")
+                .nth(1)
+                .and_then(|r| r.split('<').next())
+            {
+                text.push_str(&format!("<ImplicitUsings>{value}</ImplicitUsings>"));
+            }
+        }
+        text.push_str(
+            &using_items(&props)
+                .iter()
+                .map(|u| format!("<Using Include=\"{u}\" />"))
+                .collect::<String>(),
+        );
+    }
+    Some((text, d.to_path_buf()))
 }
 
 /// `<Using Include="N" />` items (with `Static="true"` / `Alias="A"`), in the forms the
@@ -325,6 +414,86 @@ mod tests {
         assert!(!is_desktop_project(multi));
         let conditional = r#"<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><UseMaui Condition=" '$(TargetFrameworks)' != '' ">true</UseMaui></PropertyGroup></Project>"#;
         assert!(is_desktop_project(conditional));
+    }
+
+    #[test]
+    fn console_projects_that_host_nothing_are_separate_programs() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let write = |p: &str, t: &str| {
+            let p = d.join(p);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, t).unwrap();
+        };
+        let exe = |refs: &str| {
+            format!("<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><OutputType>Exe</OutputType></PropertyGroup><ItemGroup>{refs}</ItemGroup></Project>")
+        };
+        write(
+            "Packer/Packer.csproj",
+            &exe("<PackageReference Include=\"System.IO.Compression\" />"),
+        );
+        write(
+            "Core/Core.csproj",
+            "<Project Sdk=\"Microsoft.NET.Sdk\"></Project>",
+        );
+        write(
+            "Migrator/Migrator.csproj",
+            &exe(r#"<ProjectReference Include="..\Core\Core.csproj" />"#),
+        );
+        write(
+            "Web/Web.csproj",
+            "<Project Sdk=\"Microsoft.NET.Sdk.Web\"></Project>",
+        );
+        write("Host/Host.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\"><ItemGroup><PackageReference Include=\"Microsoft.Extensions.Hosting.WindowsServices\" /></ItemGroup></Project>");
+        write(
+            "Console/Console.csproj",
+            &exe(r#"<ProjectReference Include="..\Host\Host.csproj" />"#),
+        );
+        write(
+            "Worker/Worker.csproj",
+            &exe("<PackageReference Include=\"Microsoft.Extensions.Hosting\" />"),
+        );
+        write(
+            "Loop/Loop.csproj",
+            &exe(r#"<ProjectReference Include="../Loop/Loop.csproj" />"#),
+        );
+        write(
+            "Shared/Shared.csproj",
+            r#"<Project Sdk="Microsoft.NET.Sdk"><ItemGroup><FrameworkReference Include="Microsoft.AspNetCore.App" /><PackageReference Include="Microsoft.AspNetCore.DataProtection" /></ItemGroup></Project>"#,
+        );
+        write(
+            "Setup/Setup.csproj",
+            &exe(r#"<ProjectReference Include="..\Shared\Shared.csproj" />"#),
+        );
+        write(
+            "Bus/Bus.csproj",
+            &exe(r#"<PackageReference Include="MassTransit" />"#),
+        );
+        let cache = ConsoleCache::default();
+        let separate = |p: &str| cache.is_separate_console(&d.join(p));
+        assert!(separate("Packer/Program.cs"));
+        assert!(separate("Packer/Zip/Writer.cs"));
+        assert!(separate("Migrator/Program.cs"));
+        assert!(separate("Loop/Program.cs"));
+        assert!(!separate("Core/Store.cs"));
+        assert!(
+            separate("Setup/Program.cs"),
+            "a shared library using ASP.NET Core hosts nothing"
+        );
+        assert!(
+            !separate("Bus/Program.cs"),
+            "a message-bus consumer is a service"
+        );
+        assert!(!separate("Web/Program.cs"));
+        assert!(
+            !separate("Console/Program.cs"),
+            "starts the web host it references"
+        );
+        assert!(
+            !separate("Worker/Program.cs"),
+            "a worker service is deployed and scaled"
+        );
+        assert!(!separate("Loose.cs"));
     }
 
     #[test]

@@ -15,7 +15,7 @@ pub fn render(findings: &[Finding]) -> String {
                 f.start_column,
                 f.severity.name(),
                 f.rule_id,
-                f.message
+                f.message_with_reachability()
             )
         })
         .collect()

@@ -93,12 +93,6 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-const CATEGORIES: [Category; 4] = [
-    Category::LocalDiskWrite,
-    Category::InProcessTimer,
-    Category::CronLibrary,
-    Category::InMemoryState,
-];
 const SEVERITIES: [Severity; 3] = [Severity::Error, Severity::Warning, Severity::Info];
 
 fn totals(out: &mut String, summary: &Summary) {
@@ -115,7 +109,7 @@ fn totals(out: &mut String, summary: &Summary) {
             s = severity.name()
         );
     }
-    for category in CATEGORIES {
+    for category in Category::ALL {
         let n = summary
             .by_category
             .get(category.name())
@@ -140,7 +134,7 @@ fn folder(path: &str) -> &str {
 }
 
 fn charts(out: &mut String, findings: &[Finding]) {
-    let mut by_category: Vec<(String, String, usize)> = CATEGORIES
+    let mut by_category: Vec<(String, String, usize)> = Category::ALL
         .iter()
         .map(|c| {
             let n = findings.iter().filter(|f| f.category == *c).count();
@@ -252,7 +246,7 @@ fn filters(out: &mut String, findings: &[Finding]) {
         let _ = write!(out, "<option>{}</option>", s.name());
     }
     out.push_str("</select></label>\n<label>Category <select id=\"category\"><option value=\"\">all</option>");
-    for c in CATEGORIES {
+    for c in Category::ALL {
         let _ = write!(out, "<option>{}</option>", c.name());
     }
     out.push_str(

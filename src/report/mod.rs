@@ -76,6 +76,12 @@ pub fn summary_line(result: &ScanResult) -> String {
             plural(files.len(), "file")
         )
     };
+    if !result.unreachable.is_empty() {
+        line.push_str(&format!(
+            " (+{} in start-up, offline or unreferenced code: --show-all)",
+            result.unreachable.len()
+        ));
+    }
     line.push_str(&format!(
         "; {} scanned",
         plural(result.files_scanned, "file")

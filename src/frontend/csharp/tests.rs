@@ -998,3 +998,47 @@ fn deep_nesting_does_not_overflow() {
     );
     let _ = extract(&concat, &implicit());
 }
+
+#[test]
+fn symbol_table_of_types_methods_and_subcommands() {
+    let src = r#"using System.IO;
+if (args.Length > 0 && args[0] == "backup") { Backup.Run(); return; }
+builder.Services.AddHostedService<Worker>();
+app.Run();
+[ApiController]
+public class FilesController : ControllerBase {
+    public FilesController(IStore store) { _store = store; }
+    [HttpPost] public IActionResult Upload() { Save(); return Ok(); }
+    public void Other() => Helper();
+    private void Save() { File.WriteAllText("a", "b"); }
+}
+public class Worker : BackgroundService {
+    protected override async Task ExecuteAsync(CancellationToken t) { await Tick(); }
+    private Task Tick() { int Local() => 1; return Task.CompletedTask; }
+    private void Unused() { }
+}
+static class Program {
+    static void Main(string[] args) { switch (args[0]) { case "export": Export(); break; case "serve": Serve(); break; } }
+}
+"#;
+    let defs = facts(src).definitions;
+    assert_eq!(
+        crate::frontend::symbols::describe(&defs),
+        [
+            " Main <- None: AddHostedService Length Run Services Worker app args builder",
+            " Subcommand <- Some(0): Backup Run",
+            "FilesController Entry exported <- Some(0): ApiController ControllerBase FilesController IStore _store store",
+            "FilesController.Upload Entry exported <- Some(2): HttpPost IActionResult Ok Save",
+            "FilesController.Other Entry exported <- Some(2): Helper",
+            "FilesController.Save Plain <- Some(2): File WriteAllText",
+            "Worker Entry exported <- Some(0): BackgroundService",
+            "Worker.ExecuteAsync Member <- Some(6): CancellationToken Task Tick t",
+            "Worker.Tick Plain <- Some(6): CompletedTask Task",
+            "Local Plain <- Some(8): ",
+            "Worker.Unused Plain <- Some(6): ",
+            "Program Plain <- Some(0): ",
+            "Program.Main Main <- Some(11): Serve args",
+            " Subcommand <- Some(12): Export",
+        ]
+    );
+}

@@ -429,3 +429,49 @@ knex(config);
         ]
     );
 }
+
+fn symbols(src: &str) -> Vec<String> {
+    crate::frontend::symbols::describe(&extract(src, Dialect::TypeScript).facts.definitions)
+}
+
+#[test]
+fn symbol_table_of_functions_classes_and_subcommands() {
+    let src = "import { writeFile } from 'fs';
+const app = express();
+app.get('/x', handler);
+function handler(req, res) { save(req.body); }
+const save = async (b) => { writeFile('a', b); };
+function neverCalled() { setInterval(() => { tick(); }, 1000); }
+export function api() {}
+// cleanup();
+@Injectable()
+export class Jobs {
+  constructor(private readonly repo: Repo) { this.repo.ready(); }
+  @Cron('* * * * *') sweep() { this.purge(); }
+  private purge() {}
+}
+if (process.argv[2] === 'backup') { backup(); } else if (process.argv[2] === 'serve') { listen(); }
+switch (process.argv[2]) { case 'restore': restore(); break; case 'start': start(); }
+module.exports = { handler, other: save, make: build() };
+exports.run = function () { work(); };
+export { api };
+export async function GET() {}
+";
+    assert_eq!(
+        symbols(src),
+        [
+            " Entry <- None: Injectable app argv build express get handler listen make process start",
+            "handler Plain exported <- Some(0): body req res save",
+            "save Plain exported <- Some(0): b writeFile",
+            "neverCalled Plain <- Some(0): setInterval tick",
+            "api Plain exported <- Some(0): ",
+            "Jobs Entry exported <- Some(0): Cron ready repo",
+            "Jobs.sweep Entry exported <- Some(5): purge",
+            "Jobs.purge Plain <- Some(5): ",
+            " Subcommand <- Some(0): backup",
+            " Subcommand <- Some(0): restore",
+            "run Plain exported <- Some(0): work",
+            "GET Entry exported <- Some(0): ",
+        ]
+    );
+}

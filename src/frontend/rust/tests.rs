@@ -611,3 +611,45 @@ fn instance_paths() {
         [(5, true), (7, true), (8, false), (9, false), (10, false)]
     );
 }
+
+#[test]
+fn symbol_table_of_functions_impls_and_subcommands() {
+    let src = r#"use crate::jobs::backup;
+#[tokio::main]
+async fn main() {
+    let cli = Cli::parse();
+    match cli.command {
+        Commands::Serve { port } => serve(port).await,
+        Commands::Backup { dir } => backup(&dir),
+        Commands::Vacuum => db::vacuum(),
+    }
+}
+async fn serve(port: u16) {
+    let app = Router::new().route("/", get(upload));
+    tokio::spawn(async move { sweep().await });
+    info!("listening {}", describe(port));
+}
+#[get("/x")]
+async fn upload() {}
+pub fn unused() {}
+impl Store { pub fn save(&self) { self.flush(); } }
+impl Drop for Store { fn drop(&mut self) { cleanup(); } }
+fn dispatch(cmd: Cmd) { match cmd { Cmd::Get => get_key(), Cmd::Set => set_key() } }
+"#;
+    let defs = extract(src).facts.definitions;
+    assert_eq!(
+        crate::frontend::symbols::describe(&defs),
+        [
+            " Entry <- None: ",
+            "main Main <- Some(0): Cli cli parse port serve",
+            " Subcommand <- Some(1): backup dir",
+            " Subcommand <- Some(1): Commands Vacuum db vacuum",
+            "serve Plain <- Some(0): Router describe get new port route spawn sweep tokio upload",
+            "upload Entry <- Some(0): ",
+            "unused Plain exported <- Some(0): ",
+            "Store.save Plain exported <- Some(0): flush self",
+            "Store.drop Entry <- Some(0): cleanup",
+            "dispatch Plain <- Some(0): Cmd Get Set cmd get_key set_key",
+        ]
+    );
+}

@@ -228,6 +228,7 @@ impl<'t> Walker<'t> {
             calls: self.calls,
             strings: self.strings,
             file_context,
+            definitions: Vec::new(),
         }
     }
 

@@ -1,0 +1,247 @@
+//! The file's symbol table for the project model: types, methods and local functions, and
+//! the names each one's code mentions. A walk over the tree already parsed.
+//!
+//! Top-level statements and `Main` are entry points, as are classes a framework finds by
+//! reflection (controllers, hubs, hosted services, consumers: from their attributes and
+//! base types) with their public methods, and attributed methods (`[HttpGet]`,
+//! `[FunctionName]`). Constructors, properties, fields, overrides and framework-called
+//! methods (`ExecuteAsync`, `Handle`, `Invoke`) belong to their class. A branch on `args`
+//! that is not the serve command is a subcommand.
+
+use super::MAX_DEPTH;
+use crate::event::{Definition, Role};
+use crate::frontend::symbols::SymbolTable;
+use crate::frontend::tree::text;
+use crate::reach::words;
+use tree_sitter::Node;
+
+/// The symbol table of a parsed file.
+pub(super) fn collect(root: Node<'_>, src: &str) -> Vec<Definition> {
+    let mut walk = SymbolWalk {
+        src,
+        table: SymbolTable::new(src.len()),
+        function: String::new(),
+    };
+    walk.visit(root, None, 0);
+    walk.table.finish()
+}
+
+/// The class a member is visited in.
+#[derive(Clone, Copy)]
+struct Class<'a> {
+    name: &'a str,
+    /// Found by reflection: its public methods are entry points.
+    entry: bool,
+    /// `partial`: other files may call even its private methods.
+    partial: bool,
+}
+
+struct SymbolWalk<'s> {
+    src: &'s str,
+    table: SymbolTable,
+    /// The innermost named method (empty at the top level).
+    function: String,
+}
+
+impl SymbolWalk<'_> {
+    fn visit(&mut self, node: Node<'_>, class: Option<Class<'_>>, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        match node.kind() {
+            "using_directive" | "comment" => return,
+            "global_statement" => self.table.set_role(0, Role::Main),
+            "identifier" => {
+                self.table.mention(text(node, self.src));
+                return;
+            }
+            "class_declaration" | "struct_declaration" | "record_declaration" => {
+                return self.class(node, depth);
+            }
+            "method_declaration" => return self.method(node, class, depth),
+            "local_function_statement" => {
+                let name = node.child_by_field_name("name");
+                return self.definition(node, name, None, Role::Plain, false, depth);
+            }
+            "if_statement" => {
+                if let Some(branch) = self.subcommand_branch(node) {
+                    for child in named(node) {
+                        if child == branch {
+                            self.table
+                                .open("", None, child.byte_range(), Role::Subcommand, false);
+                            self.visit(child, class, depth + 1);
+                            self.table.close();
+                        } else {
+                            self.visit(child, class, depth + 1);
+                        }
+                    }
+                    return;
+                }
+            }
+            "switch_section" if self.is_subcommand_section(node) => {
+                self.table
+                    .open("", None, node.byte_range(), Role::Subcommand, false);
+                self.visit_children(node, class, depth);
+                self.table.close();
+                return;
+            }
+            _ => {}
+        }
+        self.visit_children(node, class, depth);
+    }
+
+    fn visit_children(&mut self, node: Node<'_>, class: Option<Class<'_>>, depth: usize) {
+        for child in named(node) {
+            self.visit(child, class, depth + 1);
+        }
+    }
+
+    /// Opens a definition for `node` and visits everything but its name.
+    fn definition(
+        &mut self,
+        node: Node<'_>,
+        name: Option<Node<'_>>,
+        owner: Option<&str>,
+        role: Role,
+        exported: bool,
+        depth: usize,
+    ) {
+        let Some(name) = name else {
+            return self.visit_children(node, None, depth);
+        };
+        let label = text(name, self.src).to_string();
+        let outer = std::mem::replace(&mut self.function, label.clone());
+        self.table
+            .open(&label, owner, node.byte_range(), role, exported);
+        for child in named(node).filter(|&c| c != name) {
+            self.visit(child, None, depth + 1);
+        }
+        self.table.close();
+        self.function = outer;
+    }
+
+    fn class(&mut self, node: Node<'_>, depth: usize) {
+        let words = words();
+        let Some(name) = node.child_by_field_name("name") else {
+            return self.visit_children(node, None, depth);
+        };
+        let attributes = attributes(node, self.src);
+        let entry = attributes
+            .iter()
+            .any(|a| words.is_entry_class_attribute(a) || words.is_entry_attribute(a))
+            || named(node)
+                .filter(|c| c.kind() == "base_list")
+                .flat_map(named)
+                .any(|b| words.is_entry_base_type(text(b, self.src)));
+        let label = text(name, self.src);
+        let role = if entry { Role::Entry } else { Role::Plain };
+        self.table.open(
+            label,
+            None,
+            node.byte_range(),
+            role,
+            has_modifier(node, self.src, "public"),
+        );
+        let inner = Class {
+            name: label,
+            entry,
+            partial: has_modifier(node, self.src, "partial"),
+        };
+        for child in named(node).filter(|&c| c != name) {
+            if child.kind() == "declaration_list" {
+                for member in named(child) {
+                    self.visit(member, Some(inner), depth + 2);
+                }
+            } else {
+                self.visit(child, None, depth + 1);
+            }
+        }
+        self.table.close();
+    }
+
+    /// A method: `Main`, attributed methods and the public methods of reflected classes
+    /// are entry points; overrides and framework-called methods belong to their class.
+    fn method(&mut self, node: Node<'_>, class: Option<Class<'_>>, depth: usize) {
+        let words = words();
+        let name = node.child_by_field_name("name");
+        let label = name.map(|n| text(n, self.src)).unwrap_or("");
+        let public = has_modifier(node, self.src, "public");
+        let entry = attributes(node, self.src)
+            .iter()
+            .any(|a| words.is_entry_attribute(a))
+            || (public && class.is_some_and(|c| c.entry));
+        let member = words.is_framework_method(label) || has_modifier(node, self.src, "override");
+        let role = if label == "Main" {
+            Role::Main
+        } else if entry {
+            Role::Entry
+        } else if member {
+            Role::Member
+        } else {
+            Role::Plain
+        };
+        let visible = public || class.is_some_and(|c| c.partial);
+        self.definition(node, name, class.map(|c| c.name), role, visible, depth);
+    }
+
+    /// The consequence of `if (args[0] == "backup")` when it is not the serve command.
+    fn subcommand_branch<'t>(&self, node: Node<'t>) -> Option<Node<'t>> {
+        let words = words();
+        let condition = node.child_by_field_name("condition")?;
+        if !words.dispatches_commands(&self.function)
+            || !words.chooses_command(text(condition, self.src))
+        {
+            return None;
+        }
+        let literal = first_string(condition, self.src, 0)?;
+        (!words.is_serve_command(&literal)).then(|| node.child_by_field_name("consequence"))?
+    }
+
+    /// `case "backup":` in a `switch` over `args[0]`.
+    fn is_subcommand_section(&self, node: Node<'_>) -> bool {
+        let words = words();
+        let Some(label) = named(node)
+            .take_while(|c| c.kind().ends_with("pattern") || c.kind() == "case_switch_label")
+            .find_map(|c| first_string(c, self.src, 0))
+        else {
+            return false;
+        };
+        let scrutinee = node
+            .parent()
+            .and_then(|body| body.parent())
+            .and_then(|switch| switch.child_by_field_name("value"));
+        words.dispatches_commands(&self.function)
+            && scrutinee.is_some_and(|s| words.chooses_command(text(s, self.src)))
+            && !words.is_serve_command(&label)
+    }
+}
+
+fn named<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
+    (0..node.named_child_count()).filter_map(move |i| node.named_child(i as u32))
+}
+
+fn has_modifier(node: Node<'_>, src: &str, modifier: &str) -> bool {
+    named(node).any(|c| c.kind() == "modifier" && text(c, src) == modifier)
+}
+
+/// The attribute names on a declaration (`HttpGet`, `ApiController`).
+fn attributes(node: Node<'_>, src: &str) -> Vec<String> {
+    named(node)
+        .filter(|c| c.kind() == "attribute_list")
+        .flat_map(named)
+        .filter(|a| a.kind() == "attribute")
+        .filter_map(|a| a.child_by_field_name("name"))
+        .map(|n| text(n, src).to_string())
+        .collect()
+}
+
+/// The first string literal inside `node`, unquoted.
+fn first_string(node: Node<'_>, src: &str, depth: usize) -> Option<String> {
+    if node.kind() == "string_literal" {
+        return Some(text(node, src).trim_matches('"').to_string());
+    }
+    if depth > 20 {
+        return None;
+    }
+    named(node).find_map(|c| first_string(c, src, depth + 1))
+}

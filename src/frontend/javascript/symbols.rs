@@ -1,0 +1,395 @@
+//! The file's symbol table for the project model: named functions, classes and methods,
+//! and the names each one's code mentions. A walk over the tree already parsed.
+//!
+//! Default exports and exports a framework calls by name (`GET`, `handler`), decorated
+//! methods and classes, and framework-called methods (constructors, lifecycle hooks) are
+//! entry points; other exports are reached by name like any function (export lists and
+//! `module.exports = { f }` do not count as uses); anonymous callbacks belong to the code around them;
+//! a branch on `process.argv` that is not the serve command is a subcommand.
+
+use super::syntax::{named_children, string_value};
+use super::MAX_DEPTH;
+use crate::event::{Definition, Role};
+use crate::frontend::symbols::SymbolTable;
+use crate::frontend::tree::text;
+use crate::reach::words;
+use tree_sitter::Node;
+
+/// The symbol table of a parsed file.
+pub(super) fn collect(root: Node<'_>, src: &str) -> Vec<Definition> {
+    let mut walk = SymbolWalk {
+        src,
+        table: SymbolTable::new(src.len()),
+        function: String::new(),
+    };
+    walk.visit(root, None, 0);
+    walk.table.finish()
+}
+
+struct SymbolWalk<'s> {
+    src: &'s str,
+    table: SymbolTable,
+    /// The name of the innermost named function (empty at the top level).
+    function: String,
+}
+
+impl SymbolWalk<'_> {
+    /// Visits `node`; `class` names the class whose body it is in.
+    fn visit(&mut self, node: Node<'_>, class: Option<&str>, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        match node.kind() {
+            "import_statement" | "comment" => return,
+            "export_clause" => {
+                for specifier in named_children(node) {
+                    if let Some(name) = specifier.child_by_field_name("name") {
+                        self.table.export(text(name, self.src));
+                    }
+                }
+                return;
+            }
+            "assignment_expression" if is_commonjs_export(node, self.src) => {
+                return self.commonjs_export(node, class, depth);
+            }
+            "identifier"
+            | "property_identifier"
+            | "shorthand_property_identifier"
+            | "private_property_identifier" => {
+                self.table.mention(text(node, self.src));
+                return;
+            }
+            "function_declaration" | "generator_function_declaration" => {
+                let name = node.child_by_field_name("name");
+                let (exported, role) = self.export_role(node, name);
+                return self.definition(node, name, None, role, exported, depth);
+            }
+            "variable_declarator" => {
+                let value = node.child_by_field_name("value");
+                if value.is_some_and(|v| is_function_value(v.kind())) {
+                    let name = node.child_by_field_name("name");
+                    let (exported, role) = self.export_role(node, name);
+                    return self.definition(node, name, None, role, exported, depth);
+                }
+            }
+            "class_declaration" | "abstract_class_declaration" | "class" => {
+                return self.class(node, depth);
+            }
+            "method_definition" | "public_field_definition" | "field_definition"
+                if class.is_some() =>
+            {
+                return self.member(node, class, depth);
+            }
+            "if_statement" => {
+                if let Some(branch) = self.subcommand_branch(node) {
+                    for child in named_children(node) {
+                        if child == branch {
+                            self.table
+                                .open("", None, child.byte_range(), Role::Subcommand, false);
+                            self.visit(child, class, depth + 1);
+                            self.table.close();
+                        } else {
+                            self.visit(child, class, depth + 1);
+                        }
+                    }
+                    return;
+                }
+            }
+            "switch_case" if self.is_subcommand_case(node) => {
+                self.table
+                    .open("", None, node.byte_range(), Role::Subcommand, false);
+                self.visit_children(node, class, depth);
+                self.table.close();
+                return;
+            }
+            _ => {}
+        }
+        self.visit_children(node, class, depth);
+    }
+
+    fn visit_children(&mut self, node: Node<'_>, class: Option<&str>, depth: usize) {
+        for child in named_children(node) {
+            self.visit(child, class, depth + 1);
+        }
+    }
+
+    /// Opens a definition for `node` named by `name` and visits everything but the name.
+    fn definition(
+        &mut self,
+        node: Node<'_>,
+        name: Option<Node<'_>>,
+        owner: Option<&str>,
+        role: Role,
+        exported: bool,
+        depth: usize,
+    ) {
+        let Some(name) =
+            name.filter(|n| n.kind() != "object_pattern" && n.kind() != "array_pattern")
+        else {
+            return self.visit_children(node, None, depth);
+        };
+        let label = text(name, self.src).to_string();
+        let outer = std::mem::replace(&mut self.function, label.clone());
+        self.table
+            .open(&label, owner, node.byte_range(), role, exported);
+        for child in named_children(node) {
+            if child != name {
+                self.visit(child, None, depth + 1);
+            }
+        }
+        self.table.close();
+        self.function = outer;
+    }
+
+    fn class(&mut self, node: Node<'_>, depth: usize) {
+        let words = words();
+        let name = node.child_by_field_name("name");
+        let decorated = decorators(node, self.src)
+            .iter()
+            .any(|d| words.is_entry_class_attribute(d) || words.is_entry_attribute(d));
+        let based = node
+            .named_children(&mut node.walk())
+            .filter(|c| c.kind() == "class_heritage")
+            .any(|h| {
+                text(h, self.src)
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+                    .any(|t| words.is_entry_base_type(t))
+            });
+        let (exported, export_role) = self.export_role(node, name);
+        let role = if export_role == Role::Entry || decorated || based {
+            Role::Entry
+        } else {
+            Role::Plain
+        };
+        let Some(name) = name else {
+            return self.visit_children(node, None, depth);
+        };
+        let label = text(name, self.src).to_string();
+        self.table
+            .open(&label, None, node.byte_range(), role, exported);
+        for child in named_children(node) {
+            if child == name {
+                continue;
+            }
+            if child.kind() == "class_body" {
+                for member in named_children(child) {
+                    self.visit(member, Some(&label), depth + 2);
+                }
+            } else {
+                self.visit(child, None, depth + 1);
+            }
+        }
+        self.table.close();
+    }
+
+    /// A method or a field of a class: the constructor and fields without a function value
+    /// belong to the class; others are definitions of their own (framework-called methods
+    /// are reached with their class).
+    fn member(&mut self, node: Node<'_>, class: Option<&str>, depth: usize) {
+        let words = words();
+        let name = node
+            .child_by_field_name("name")
+            .or_else(|| node.child_by_field_name("property"));
+        let label = name.map(|n| text(n, self.src)).unwrap_or("");
+        let function_field = node.kind() != "method_definition"
+            && node
+                .child_by_field_name("value")
+                .is_some_and(|v| is_function_value(v.kind()));
+        if label.is_empty()
+            || label == "constructor"
+            || (node.kind() != "method_definition" && !function_field)
+        {
+            for child in named_children(node).filter(|&c| Some(c) != name) {
+                self.visit(child, None, depth + 1);
+            }
+            return;
+        }
+        let decorated = decorators(node, self.src)
+            .iter()
+            .any(|d| words.is_entry_attribute(d) || words.is_entry_class_attribute(d));
+        let role = if decorated {
+            Role::Entry
+        } else if words.is_framework_method(label) {
+            Role::Member
+        } else {
+            Role::Plain
+        };
+        let public =
+            !text(node, self.src).trim_start().starts_with("private") && !label.starts_with('#');
+        self.definition(node, name, class, role, public, depth);
+    }
+
+    /// Whether a declaration is exported, and its role: an entry point when it is the
+    /// default export or a framework calls it by name (`export async function GET`).
+    fn export_role(&self, node: Node<'_>, name: Option<Node<'_>>) -> (bool, Role) {
+        let Some(statement) = export_statement(node) else {
+            return (false, Role::Plain);
+        };
+        let default = statement
+            .child(1)
+            .is_some_and(|c| text(c, self.src) == "default");
+        let convention =
+            name.is_some_and(|n| words().convention_exports.contains(text(n, self.src)));
+        (
+            true,
+            if default || convention {
+                Role::Entry
+            } else {
+                Role::Plain
+            },
+        )
+    }
+
+    /// `module.exports = { a, b }`, `exports.f = f`: exported names are not uses; an inline
+    /// function (`exports.f = function () {}`) is a definition named `f`.
+    fn commonjs_export(&mut self, node: Node<'_>, class: Option<&str>, depth: usize) {
+        let left = node.child_by_field_name("left");
+        let Some(right) = node.child_by_field_name("right") else {
+            return;
+        };
+        let property = left
+            .and_then(|l| l.child_by_field_name("property"))
+            .filter(|_| left.is_some_and(|l| text(l, self.src) != "module.exports"));
+        match right.kind() {
+            "identifier" => self.table.export(text(right, self.src)),
+            "object" => {
+                for member in named_children(right) {
+                    let value = member.child_by_field_name("value");
+                    match member.kind() {
+                        "shorthand_property_identifier" => {
+                            self.table.export(text(member, self.src));
+                        }
+                        "pair" if value.is_some_and(|v| v.kind() == "identifier") => {
+                            self.table.export(value.map_or("", |v| text(v, self.src)));
+                        }
+                        _ => self.visit(member, class, depth + 1),
+                    }
+                }
+            }
+            kind if is_function_value(kind) && property.is_some() => {
+                let role = if property
+                    .is_some_and(|p| words().convention_exports.contains(text(p, self.src)))
+                {
+                    Role::Entry
+                } else {
+                    Role::Plain
+                };
+                let label = property.map(|p| text(p, self.src)).unwrap_or("");
+                let outer = std::mem::replace(&mut self.function, label.to_string());
+                self.table.open(label, None, node.byte_range(), role, true);
+                self.visit(right, class, depth + 1);
+                self.table.close();
+                self.function = outer;
+            }
+            // `module.exports = function () {}` / `= class {}`: whoever requires the
+            // module calls it, under any name.
+            _ => self.visit(right, class, depth + 1),
+        }
+    }
+
+    /// The consequence of `if (process.argv[2] === 'backup')` when it is not the serve command.
+    fn subcommand_branch<'t>(&self, node: Node<'t>) -> Option<Node<'t>> {
+        let words = words();
+        let condition = node.child_by_field_name("condition")?;
+        if !words.dispatches_commands(&self.function)
+            || !words.chooses_command(text(condition, self.src))
+        {
+            return None;
+        }
+        let literal = first_string(condition, self.src)?;
+        (!words.is_serve_command(&literal)).then(|| node.child_by_field_name("consequence"))?
+    }
+
+    /// `case 'backup':` in a `switch` over `process.argv[2]`.
+    fn is_subcommand_case(&self, node: Node<'_>) -> bool {
+        let words = words();
+        let Some(value) = node
+            .child_by_field_name("value")
+            .and_then(|v| string_value(v, self.src))
+        else {
+            return false;
+        };
+        let scrutinee = node
+            .parent()
+            .and_then(|body| body.parent())
+            .and_then(|switch| switch.child_by_field_name("value"));
+        words.dispatches_commands(&self.function)
+            && scrutinee.is_some_and(|s| words.chooses_command(text(s, self.src)))
+            && !words.is_serve_command(&value)
+    }
+}
+
+fn is_function_value(kind: &str) -> bool {
+    matches!(
+        kind,
+        "arrow_function" | "function_expression" | "function" | "generator_function"
+    )
+}
+
+/// The `export` statement of `export function f`, `export const f = ...`,
+/// `export default class`.
+fn export_statement(node: Node<'_>) -> Option<Node<'_>> {
+    let mut current = node;
+    for _ in 0..3 {
+        let parent = current.parent()?;
+        if parent.kind() == "export_statement" {
+            return Some(parent);
+        }
+        if !matches!(
+            parent.kind(),
+            "lexical_declaration" | "variable_declaration"
+        ) {
+            return None;
+        }
+        current = parent;
+    }
+    None
+}
+
+/// An assignment to `module.exports` or `exports.x` / `module.exports.x`.
+fn is_commonjs_export(node: Node<'_>, src: &str) -> bool {
+    node.child_by_field_name("left").is_some_and(|l| {
+        let t = text(l, src);
+        t == "module.exports" || t.starts_with("module.exports.") || t.starts_with("exports.")
+    })
+}
+
+/// The decorator names on a class or member (`Get`, `Cron`, `Controller`), whether they
+/// are children of the node, of its `export` statement, or siblings just before it.
+fn decorators(node: Node<'_>, src: &str) -> Vec<String> {
+    let name = |d: Node<'_>| {
+        let inner = d.named_child(0)?;
+        let callee = if inner.kind() == "call_expression" {
+            inner.child_by_field_name("function")?
+        } else {
+            inner
+        };
+        Some(text(callee, src).to_string())
+    };
+    let mut out: Vec<String> = named_children(node)
+        .filter(|c| c.kind() == "decorator")
+        .filter_map(name)
+        .collect();
+    if let Some(parent) = node.parent().filter(|p| p.kind() == "export_statement") {
+        out.extend(
+            named_children(parent)
+                .filter(|c| c.kind() == "decorator")
+                .filter_map(name),
+        );
+    }
+    let exported = node.parent().filter(|p| p.kind() == "export_statement");
+    let mut sibling = exported.unwrap_or(node).prev_named_sibling();
+    while let Some(s) = sibling.filter(|s| s.kind() == "decorator") {
+        out.extend(name(s));
+        sibling = s.prev_named_sibling();
+    }
+    out
+}
+
+/// The first string literal inside `node`.
+fn first_string(node: Node<'_>, src: &str) -> Option<String> {
+    if let Some(s) = string_value(node, src) {
+        return Some(s);
+    }
+    named_children(node).find_map(|c| first_string(c, src))
+}

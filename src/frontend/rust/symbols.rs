@@ -1,0 +1,211 @@
+//! The file's symbol table for the project model: functions and methods, and the names
+//! each one's code mentions (paths, method calls, identifiers inside macros). A visit of
+//! the `syn` tree already parsed.
+//!
+//! `main`, attributed handlers (`#[get("/")]`, `#[tokio::main]`) and the methods of trait
+//! implementations (called by the trait's users and by frameworks) are entry points. An arm
+//! of a `match` over a command-line subcommand (`Commands::Backup { .. } => ..`,
+//! `Some(("backup", m))`) that is not the serve command is a subcommand branch.
+
+use super::walk::Walker;
+use crate::event::{Definition, Role};
+use crate::frontend::symbols::SymbolTable;
+use crate::reach::words;
+use proc_macro2::{TokenStream, TokenTree};
+use syn::spanned::Spanned;
+use syn::visit::{self, Visit};
+
+/// The symbol table of a parsed file; `walker` converts spans to byte offsets.
+pub(super) fn collect(file: &syn::File, walker: &Walker<'_>, source: &str) -> Vec<Definition> {
+    let mut visit = SymbolVisit {
+        walker,
+        source,
+        table: SymbolTable::new(source.len()),
+        function: String::new(),
+        owner: None,
+        trait_impl: false,
+    };
+    visit.visit_file(file);
+    visit.table.finish()
+}
+
+struct SymbolVisit<'w, 't> {
+    walker: &'w Walker<'t>,
+    source: &'w str,
+    table: SymbolTable,
+    /// The innermost function's name (empty at the top level).
+    function: String,
+    /// The `impl` block's type, inside one.
+    owner: Option<String>,
+    /// Inside `impl Trait for Type`.
+    trait_impl: bool,
+}
+
+impl SymbolVisit<'_, '_> {
+    fn range(&self, node: &impl Spanned) -> std::ops::Range<usize> {
+        let span = node.span();
+        self.walker.offset(span.start())..self.walker.offset(span.end())
+    }
+
+    /// Visits a function body as a definition.
+    fn function(
+        &mut self,
+        name: &syn::Ident,
+        attrs: &[syn::Attribute],
+        vis: Option<&syn::Visibility>,
+        span: std::ops::Range<usize>,
+        body: impl FnOnce(&mut Self),
+    ) {
+        let words = words();
+        let label = name.to_string();
+        let attributed = attrs.iter().any(|a| {
+            let path = a.path();
+            let full = path
+                .segments
+                .iter()
+                .map(|s| s.ident.to_string())
+                .collect::<Vec<_>>()
+                .join("::");
+            words.is_entry_attribute(&full)
+        });
+        let main = label == "main" && self.owner.is_none();
+        let role = if main {
+            Role::Main
+        } else if attributed || self.trait_impl {
+            Role::Entry
+        } else {
+            Role::Plain
+        };
+        let exported = vis.is_some_and(|v| !matches!(v, syn::Visibility::Inherited));
+        self.table
+            .open(&label, self.owner.as_deref(), span, role, exported);
+        let outer = std::mem::replace(&mut self.function, label);
+        body(self);
+        self.function = outer;
+        self.table.close();
+    }
+
+    fn mention_tokens(&mut self, tokens: TokenStream, depth: usize) {
+        if depth > 64 {
+            return;
+        }
+        for tree in tokens {
+            match tree {
+                TokenTree::Ident(ident) => self.table.mention(&ident.to_string()),
+                TokenTree::Group(group) => self.mention_tokens(group.stream(), depth + 1),
+                _ => {}
+            }
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for SymbolVisit<'_, '_> {
+    fn visit_item_use(&mut self, _: &'ast syn::ItemUse) {}
+
+    fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
+        let span = self.range(item);
+        let owner = self.owner.take();
+        let trait_impl = std::mem::replace(&mut self.trait_impl, false);
+        self.function(&item.sig.ident, &item.attrs, Some(&item.vis), span, |v| {
+            v.visit_signature(&item.sig);
+            v.visit_block(&item.block);
+        });
+        self.owner = owner;
+        self.trait_impl = trait_impl;
+    }
+
+    fn visit_item_impl(&mut self, item: &'ast syn::ItemImpl) {
+        let owner = match &*item.self_ty {
+            syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+            _ => None,
+        };
+        let outer = std::mem::replace(&mut self.owner, owner);
+        let trait_impl = std::mem::replace(&mut self.trait_impl, item.trait_.is_some());
+        for impl_item in &item.items {
+            self.visit_impl_item(impl_item);
+        }
+        self.owner = outer;
+        self.trait_impl = trait_impl;
+    }
+
+    fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
+        let span = self.range(item);
+        self.function(&item.sig.ident, &item.attrs, Some(&item.vis), span, |v| {
+            v.visit_signature(&item.sig);
+            v.visit_block(&item.block);
+        });
+    }
+
+    fn visit_trait_item_fn(&mut self, item: &'ast syn::TraitItemFn) {
+        if let Some(block) = &item.default {
+            let span = self.range(item);
+            self.function(&item.sig.ident, &item.attrs, None, span, |v| {
+                v.visit_block(block);
+            });
+        }
+    }
+
+    fn visit_expr_path(&mut self, path: &'ast syn::ExprPath) {
+        for segment in &path.path.segments {
+            self.table.mention(&segment.ident.to_string());
+        }
+        visit::visit_expr_path(self, path);
+    }
+
+    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        self.table.mention(&call.method.to_string());
+        visit::visit_expr_method_call(self, call);
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        self.mention_tokens(mac.tokens.clone(), 0);
+    }
+
+    fn visit_expr_match(&mut self, expr: &'ast syn::ExprMatch) {
+        let words = words();
+        let scrutinee = self.source.get(self.range(&*expr.expr)).unwrap_or("");
+        let dispatch =
+            words.dispatches_commands(&self.function) && words.chooses_command(scrutinee);
+        self.visit_expr(&expr.expr);
+        for arm in &expr.arms {
+            let offline = dispatch
+                && subcommand_name(&arm.pat, 0).is_some_and(|n| !words.is_serve_command(&n));
+            if offline {
+                let span = self.range(arm);
+                self.table.open("", None, span, Role::Subcommand, false);
+                self.visit_arm(arm);
+                self.table.close();
+            } else {
+                self.visit_arm(arm);
+            }
+        }
+    }
+}
+
+/// The subcommand an arm's pattern names: a variant (`Commands::Backup { .. }`,
+/// `Some(Cmd::Restore(args))`) or a string (`"backup"`, `Some(("backup", m))`).
+fn subcommand_name(pat: &syn::Pat, depth: usize) -> Option<String> {
+    if depth > 8 {
+        return None;
+    }
+    let last = |path: &syn::Path| path.segments.last().map(|s| s.ident.to_string());
+    match pat {
+        syn::Pat::TupleStruct(p) => {
+            let name = last(&p.path)?;
+            if matches!(name.as_str(), "Some" | "Ok") {
+                subcommand_name(p.elems.first()?, depth + 1)
+            } else {
+                Some(name)
+            }
+        }
+        syn::Pat::Struct(p) => last(&p.path),
+        syn::Pat::Path(p) if p.path.segments.len() > 1 => last(&p.path),
+        syn::Pat::Tuple(p) => subcommand_name(p.elems.first()?, depth + 1),
+        syn::Pat::Or(p) => subcommand_name(p.cases.first()?, depth + 1),
+        syn::Pat::Lit(syn::PatLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => Some(s.value()),
+        _ => None,
+    }
+}

@@ -1,0 +1,127 @@
+//! Builds a file's symbol table ([`Definition`]s and the names each one mentions) while a
+//! frontend walks its tree: shared by the three frontends.
+
+use crate::event::{Definition, Role};
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+/// A symbol table under construction: definitions in source pre-order, the innermost open
+/// one receiving the names mentioned.
+#[derive(Debug)]
+pub struct SymbolTable {
+    definitions: Vec<Definition>,
+    refs: Vec<BTreeSet<String>>,
+    open: Vec<usize>,
+    /// Names exported by a list (`export { f }`, `module.exports = { f }`).
+    exported_names: BTreeSet<String>,
+}
+
+impl SymbolTable {
+    /// A table holding the module top level (an entry point) over `len` bytes.
+    pub fn new(len: usize) -> Self {
+        SymbolTable {
+            definitions: vec![Definition {
+                span: 0..len,
+                role: Role::Entry,
+                ..Definition::default()
+            }],
+            refs: vec![BTreeSet::new()],
+            open: vec![0],
+            exported_names: BTreeSet::new(),
+        }
+    }
+
+    /// Opens a definition inside the current one; names mentioned go to it until [`close`].
+    ///
+    /// [`close`]: SymbolTable::close
+    pub fn open(
+        &mut self,
+        name: &str,
+        owner: Option<&str>,
+        span: Range<usize>,
+        role: Role,
+        exported: bool,
+    ) -> usize {
+        let index = self.definitions.len();
+        self.definitions.push(Definition {
+            name: name.to_string(),
+            owner: owner.map(str::to_string),
+            span,
+            role,
+            exported,
+            parent: Some(self.current()),
+            refs: Vec::new(),
+        });
+        self.refs.push(BTreeSet::new());
+        self.open.push(index);
+        index
+    }
+
+    /// Closes the innermost open definition.
+    pub fn close(&mut self) {
+        if self.open.len() > 1 {
+            self.open.pop();
+        }
+    }
+
+    /// The innermost open definition.
+    pub fn current(&self) -> usize {
+        self.open.last().copied().unwrap_or(0)
+    }
+
+    /// Records that the current definition's code mentions `name`.
+    pub fn mention(&mut self, name: &str) {
+        let current = self.current();
+        if !name.is_empty() && !self.refs[current].contains(name) {
+            self.refs[current].insert(name.to_string());
+        }
+    }
+
+    /// Changes the role of a definition already opened.
+    pub fn set_role(&mut self, index: usize, role: Role) {
+        if let Some(d) = self.definitions.get_mut(index) {
+            d.role = role;
+        }
+    }
+
+    /// Records that the file exports the definition named `name` by a list.
+    pub fn export(&mut self, name: &str) {
+        self.exported_names.insert(name.to_string());
+    }
+
+    /// The finished table.
+    pub fn finish(self) -> Vec<Definition> {
+        let exported = self.exported_names;
+        self.definitions
+            .into_iter()
+            .zip(self.refs)
+            .map(|(mut d, refs)| {
+                d.refs = refs.into_iter().collect();
+                d.exported |= d.owner.is_none() && exported.contains(&d.name);
+                d
+            })
+            .collect()
+    }
+}
+
+/// Each definition as `Owner.name Role [exported] <- parent: refs`, for tests.
+#[cfg(test)]
+pub fn describe(definitions: &[Definition]) -> Vec<String> {
+    definitions
+        .iter()
+        .map(|d| {
+            format!(
+                "{}{} {:?}{} <- {:?}: {}",
+                d.owner
+                    .as_deref()
+                    .map(|o| format!("{o}."))
+                    .unwrap_or_default(),
+                d.name,
+                d.role,
+                if d.exported { " exported" } else { "" },
+                d.parent,
+                d.refs.join(" ")
+            )
+        })
+        .collect()
+}

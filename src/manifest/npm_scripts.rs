@@ -1,0 +1,228 @@
+//! Node scripts that only a `package.json` script runs: a seeder, a migrator, a build
+//! step. The nearest `package.json` above a file (skipping `{"type": "module"}`
+//! markers) is read for its `scripts`; a JavaScript/TypeScript file named in a script's
+//! command (`"seed": "node src/seed.js"`, `"db:migrate": "tsx ./db/migrate.ts"`) is a
+//! separate program when every script naming it is a one-off job (`[npm]
+//! one_off_scripts` in the placement data) and the package's entry points (`main`,
+//! `module`, `bin`, `exports`) do not name it.
+//!
+//! What this cannot see: a file that the server also imports (the seed function a test
+//! endpoint calls) stays quiet here; telling that needs the project's import graph.
+
+use serde_json::Value;
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+
+/// Extensions of the files a script command can run.
+const SCRIPT_EXTENSIONS: &[&str] = &["js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx"];
+
+/// Looks up and caches, per package directory, the files only one-off scripts run.
+#[derive(Debug, Default)]
+pub struct ScriptCache {
+    /// Per source directory: the directory of its nearest `package.json`.
+    package_of: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+    /// Per package directory: the files run only by one-off scripts.
+    one_off: Mutex<HashMap<PathBuf, BTreeSet<PathBuf>>>,
+}
+
+impl ScriptCache {
+    /// Whether the file at `path` is run only by one-off `package.json` scripts.
+    pub fn is_one_off_script(&self, path: &Path) -> bool {
+        let Ok(path) = std::path::absolute(path) else {
+            return false;
+        };
+        let path = normalize(&path);
+        let Some(dir) = path.parent() else {
+            return false;
+        };
+        let cached = lock(&self.package_of).get(dir).cloned();
+        let package = cached.unwrap_or_else(|| {
+            let found = nearest_package(dir);
+            lock(&self.package_of).insert(dir.to_path_buf(), found.clone());
+            found
+        });
+        let Some(package) = package else {
+            return false;
+        };
+        if let Some(files) = lock(&self.one_off).get(&package) {
+            return files.contains(&path);
+        }
+        let text = std::fs::read_to_string(package.join("package.json")).unwrap_or_default();
+        let files: BTreeSet<PathBuf> = one_off_files(&text)
+            .into_iter()
+            .map(|f| normalize(&package.join(f)))
+            .collect();
+        let hit = files.contains(&path);
+        lock(&self.one_off).insert(package, files);
+        hit
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The directory of the nearest `package.json` that is not a bare `{"type": ...}` marker.
+fn nearest_package(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors().find_map(|d| {
+        let text = std::fs::read_to_string(d.join("package.json")).ok()?;
+        let Ok(Value::Object(root)) = serde_json::from_str::<Value>(&text) else {
+            return Some(d.to_path_buf());
+        };
+        let marker = root.keys().all(|k| k == "type" || k == "private");
+        (!marker).then(|| d.to_path_buf())
+    })
+}
+
+/// The files (relative to the package, as written) that only one-off scripts of a
+/// `package.json` text run.
+pub fn one_off_files(text: &str) -> BTreeSet<String> {
+    let Ok(Value::Object(root)) = serde_json::from_str::<Value>(text) else {
+        return BTreeSet::new();
+    };
+    let Some(scripts) = root.get("scripts").and_then(Value::as_object) else {
+        return BTreeSet::new();
+    };
+    let mut one_off = BTreeSet::new();
+    let mut kept = BTreeSet::new();
+    for (name, command) in scripts {
+        let Some(command) = command.as_str() else {
+            continue;
+        };
+        let target = if is_one_off(name) {
+            &mut one_off
+        } else {
+            &mut kept
+        };
+        target.extend(script_files(command));
+    }
+    for field in ["main", "module", "bin", "exports"] {
+        if let Some(value) = root.get(field) {
+            strings(value, &mut kept);
+        }
+    }
+    let kept: BTreeSet<String> = kept.iter().map(|f| clean(f)).collect();
+    one_off
+        .into_iter()
+        .map(|f| clean(&f))
+        .filter(|f| !kept.contains(f))
+        .collect()
+}
+
+/// Whether a script name, or one of its `:`/`-`/`_`-separated parts, names a one-off job.
+fn is_one_off(name: &str) -> bool {
+    let Ok(places) = crate::placement::builtin() else {
+        return false;
+    };
+    let globs = &places.npm_one_off_scripts;
+    std::iter::once(name)
+        .chain(name.split([':', '-', '_']))
+        .any(|part| globs.iter().any(|g| g.matches(part)))
+}
+
+/// Source files a shell command names: words ending in a script extension.
+fn script_files(command: &str) -> Vec<String> {
+    command
+        .split(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | ')'))
+        .map(|w| w.trim_matches(|c| matches!(c, '"' | '\'')))
+        .filter(|w| !w.starts_with('-') && !w.contains("://") && !w.contains('*'))
+        .filter(|w| {
+            Path::new(w)
+                .extension()
+                .and_then(|x| x.to_str())
+                .is_some_and(|x| SCRIPT_EXTENSIONS.contains(&x))
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every string inside a JSON value (for `exports` maps and `bin` objects).
+fn strings(value: &Value, out: &mut BTreeSet<String>) {
+    match value {
+        Value::String(s) => {
+            out.insert(s.clone());
+        }
+        Value::Array(items) => items.iter().for_each(|v| strings(v, out)),
+        Value::Object(map) => map.values().for_each(|v| strings(v, out)),
+        _ => {}
+    }
+}
+
+/// A relative path without `./` segments.
+fn clean(path: &str) -> String {
+    normalize(Path::new(path))
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// Removes `.` segments and resolves `..` lexically.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_run_only_by_one_off_scripts() {
+        let text = r#"{
+            "name": "shop", "main": "src/server.js",
+            "scripts": {
+                "start": "node src/server.js",
+                "dev": "nodemon ./src/server.js",
+                "seed": "node src/seed.js",
+                "db:migrate": "tsx ./db/migrate.ts --env production",
+                "build:icons": "node scripts/icons.mjs && vite build",
+                "worker": "node src/worker.js",
+                "import-products": "ts-node src/import.ts",
+                "reindex": "node src/import.ts",
+                "postinstall": "node ./src/server.js --check"
+            }
+        }"#;
+        let files = one_off_files(text);
+        let expected: BTreeSet<String> = ["db/migrate.ts", "scripts/icons.mjs", "src/seed.js"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(files, expected);
+        assert!(one_off_files("not json").is_empty());
+        assert!(one_off_files(r#"{"name": "x"}"#).is_empty());
+        let exported = r#"{"name": "x", "exports": {".": {"import": "./src/seed.js"}}, "scripts": {"seed": "node src/seed.js"}}"#;
+        assert!(one_off_files(exported).is_empty());
+    }
+
+    #[test]
+    fn the_cache_reads_the_nearest_package() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |p: &str, t: &str| {
+            let p = root.join(p);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, t).unwrap();
+        };
+        write(
+            "api/package.json",
+            r#"{"name": "api", "scripts": {"seed": "node src/db/seed.js", "start": "node src/index.js"}}"#,
+        );
+        write("api/src/db/package.json", r#"{"type": "module"}"#);
+        let cache = ScriptCache::default();
+        assert!(cache.is_one_off_script(&root.join("api/src/db/seed.js")));
+        assert!(!cache.is_one_off_script(&root.join("api/src/index.js")));
+        assert!(!cache.is_one_off_script(&root.join("api/src/db/pool.js")));
+        assert!(!cache.is_one_off_script(&root.join("other/seed.js")));
+    }
+}

@@ -1,0 +1,50 @@
+//! Placement from a file's project: what its nearest `.csproj`, `Cargo.toml` or
+//! `package.json` says about the program the file is compiled into. Reads the disk, so
+//! only the scan layer uses it; results are cached per directory by the manifest readers.
+
+use super::{Placement, Program};
+use crate::frontend::Language;
+use crate::manifest::cargo::{CargoCache, CrateRole};
+use crate::manifest::csproj::{ConsoleCache, CsprojCache};
+use crate::manifest::npm::{PackageCache, PackageKind};
+use crate::manifest::npm_scripts::ScriptCache;
+use std::path::Path;
+
+/// The manifest caches that place files, shared by every worker of a scan.
+#[derive(Default)]
+pub struct ProjectPlacements {
+    cargo: CargoCache,
+    npm: PackageCache,
+    console: ConsoleCache,
+    scripts: ScriptCache,
+}
+
+impl ProjectPlacements {
+    /// Where the file at `path` runs according to its project; `Server` when the
+    /// project tells nothing. `csproj` is the scan's cache of C# project settings (a
+    /// desktop project's configuration files run on a user's machine).
+    pub fn of_file(&self, path: &Path, language: Language, csproj: &CsprojCache) -> Placement {
+        match language {
+            Language::Rust => match self.cargo.role(path) {
+                Some(CrateRole::Tool) => Placement::Tooling,
+                Some(CrateRole::SeparateBinary) => Placement::SeparateProgram(Program::RustBinary),
+                None => Placement::Server,
+            },
+            Language::JavaScript | Language::TypeScript | Language::Prisma => {
+                match self.npm.kind(path) {
+                    Some(PackageKind::Tool) => Placement::Tooling,
+                    Some(PackageKind::ClientSide) => Placement::Client,
+                    None if self.scripts.is_one_off_script(path) => {
+                        Placement::SeparateProgram(Program::PackageScript)
+                    }
+                    None => Placement::Server,
+                }
+            }
+            Language::CSharp | Language::DotnetConfig if self.console.is_separate_console(path) => {
+                Placement::SeparateProgram(Program::ConsoleProject)
+            }
+            Language::DotnetConfig if csproj.is_desktop(path) => Placement::Client,
+            Language::CSharp | Language::DotnetConfig => Placement::Server,
+        }
+    }
+}

@@ -1,0 +1,368 @@
+//! The project model's call graph: which definitions run in a scaled-out server.
+//!
+//! Each frontend emits a small symbol table per file ([`Definition`]s with the names their
+//! code mentions). After every file is linted, [`solve`] indexes the definitions of the
+//! whole project by name and walks the references breadth-first from the entry points
+//! (module top level, `main`, route handlers, hosted services, scheduled jobs, classes a
+//! framework finds by reflection). A reference to a name reaches every definition of that
+//! name in the same language family: dynamic dispatch and interfaces over-approximate.
+//!
+//! A program's `main` (or C# top-level statements) is an entry point when the program
+//! serves: some code it reaches mentions a server-start word (`serve`, `HttpServer`,
+//! `CreateBuilder`); otherwise the program is a separate tool and its code is offline. The
+//! entry points of tooling files count as server entry points when they serve (a command
+//! line that launches the server).
+//!
+//! Three walks give each definition a [`Reachability`]: from the entry points of server
+//! files, not entering start-up code (names with a start-up word: migrations, seeding,
+//! installers, upgrades) nor subcommand branches, is `reachable`; from the start-up code
+//! reached on the way is `startup`; from the subcommand branches reached on the way and the
+//! entry points of tool files is `offline`. What none of them reaches is `unreferenced`.
+//! Reaching a definition reaches the one around it (a method's class, whose field
+//! initializers and constructor then ran) and the framework-called members of a class.
+//! Each walk expands a name once, so the cost is linear in definitions and references.
+
+pub mod words;
+
+use crate::event::{Definition, Role};
+use crate::frontend::Language;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet, VecDeque};
+pub use words::words;
+
+/// Whether a finding's code runs in a scaled-out server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Reachability {
+    /// Reached from a server entry point (or nothing proves otherwise).
+    Reachable,
+    /// Reached only through code that runs once per start or upgrade.
+    Startup,
+    /// Reached only through a command-line subcommand other than the serve path, or from a
+    /// separate tool program.
+    Offline,
+    /// Reached from no entry point: dead code.
+    Unreferenced,
+}
+
+impl Reachability {
+    /// The name used in output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Reachability::Reachable => "reachable",
+            Reachability::Startup => "startup",
+            Reachability::Offline => "offline",
+            Reachability::Unreferenced => "unreferenced",
+        }
+    }
+}
+
+/// Where a file's entry points lead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FileRole {
+    /// Server code: its entry points are server entry points.
+    #[default]
+    Server,
+    /// Tooling or client code: what its entry points reach is offline.
+    Tool,
+    /// Test code: its entry points reach nothing that runs in production.
+    Test,
+}
+
+/// One file's part of the project model.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileModel {
+    /// The language (JavaScript and TypeScript share names).
+    pub language: Option<Language>,
+    /// Where its entry points lead.
+    pub role: FileRole,
+    /// Its symbol table (see [`crate::event::FileFacts::definitions`]).
+    pub definitions: Vec<Definition>,
+}
+
+/// The innermost definition whose span contains `offset` (0, the top level, when none does).
+/// Definitions are in source pre-order, so the last one containing it is the innermost.
+pub fn innermost(definitions: &[Definition], offset: usize) -> usize {
+    definitions
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter(|(_, d)| d.span.contains(&offset))
+        .map(|(i, _)| i)
+        .next_back()
+        .unwrap_or(0)
+}
+
+/// Names share a namespace within a family: JavaScript with TypeScript.
+fn family(language: Option<Language>) -> u8 {
+    match language {
+        Some(Language::JavaScript | Language::TypeScript) => 0,
+        Some(Language::CSharp) => 1,
+        Some(Language::Rust) => 2,
+        // Configuration files define nothing.
+        _ => 3,
+    }
+}
+
+/// Verdicts for every definition of every file (same shape as `files`).
+pub fn solve(files: &[FileModel]) -> Vec<Vec<Reachability>> {
+    let mut graph = Graph::new(files);
+    let serving = graph.serving();
+    let mut seeds = Vec::new();
+    let mut startup = Vec::new();
+    let mut offline = Vec::new();
+    for (f, file) in files.iter().enumerate() {
+        for (d, def) in file.definitions.iter().enumerate() {
+            let node = graph.offsets[f] + d;
+            let role = match (def.role, file.role) {
+                (Role::Main, FileRole::Server) if !serving[node] => FileRole::Tool,
+                // A command-line launcher of the server (`thelounge start`).
+                (Role::Main | Role::Entry, FileRole::Tool) if serving[node] => FileRole::Server,
+                (Role::Main | Role::Entry, role) => role,
+                _ => continue,
+            };
+            match role {
+                FileRole::Server if graph.startup[node] => startup.push(node),
+                FileRole::Server => seeds.push(node),
+                FileRole::Tool => offline.push(node),
+                FileRole::Test => {}
+            }
+        }
+    }
+    graph.walk(Reachability::Reachable, seeds, &mut startup, &mut offline);
+    graph.walk(
+        Reachability::Startup,
+        startup,
+        &mut Vec::new(),
+        &mut offline,
+    );
+    graph.walk(
+        Reachability::Offline,
+        offline,
+        &mut Vec::new(),
+        &mut Vec::new(),
+    );
+    graph.verdicts(files)
+}
+
+/// Verdicts for one file on its own (an editor or a run over named files): entry points and
+/// everything visible outside the file are reachable; subcommand branches are offline.
+pub fn solve_file(language: Language, definitions: &[Definition]) -> Vec<Reachability> {
+    let file = FileModel {
+        language: Some(language),
+        role: FileRole::Server,
+        definitions: definitions.to_vec(),
+    };
+    let mut graph = Graph::new(std::slice::from_ref(&file));
+    let seeds = (0..definitions.len())
+        .filter(|&d| {
+            matches!(definitions[d].role, Role::Entry | Role::Main) || definitions[d].exported
+        })
+        .collect();
+    graph.startup.iter_mut().for_each(|s| *s = false);
+    let mut offline = Vec::new();
+    graph.walk(
+        Reachability::Reachable,
+        seeds,
+        &mut Vec::new(),
+        &mut offline,
+    );
+    graph.walk(
+        Reachability::Offline,
+        offline,
+        &mut Vec::new(),
+        &mut Vec::new(),
+    );
+    graph.verdicts(std::slice::from_ref(&file)).remove(0)
+}
+
+/// The definitions of all files as one numbered node list, with a name index.
+struct Graph<'a> {
+    /// First node number of each file.
+    offsets: Vec<usize>,
+    /// Per node: its file's family and definition.
+    nodes: Vec<(u8, &'a Definition)>,
+    /// Per node: the node number of its file's first definition.
+    base: Vec<usize>,
+    /// (family, name) → nodes of that name.
+    index: HashMap<(u8, &'a str), Vec<usize>>,
+    /// Per node: the subcommand branches and framework-called members directly inside it.
+    branches: HashMap<usize, Vec<usize>>,
+    /// Per node: its name (or its owner's) says it runs once per start or upgrade.
+    startup: Vec<bool>,
+    /// Per node: the verdict once reached.
+    verdict: Vec<Option<Reachability>>,
+}
+
+impl<'a> Graph<'a> {
+    fn new(files: &'a [FileModel]) -> Self {
+        let words = words();
+        let mut offsets = Vec::with_capacity(files.len());
+        let mut nodes = Vec::new();
+        let mut bases = Vec::new();
+        let mut index: HashMap<(u8, &str), Vec<usize>> = HashMap::new();
+        let mut branches: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut startup = Vec::new();
+        for file in files {
+            let family = family(file.language);
+            let base = nodes.len();
+            offsets.push(base);
+            for def in &file.definitions {
+                let node = nodes.len();
+                nodes.push((family, def));
+                bases.push(base);
+                if !def.name.is_empty() {
+                    index
+                        .entry((family, def.name.as_str()))
+                        .or_default()
+                        .push(node);
+                }
+                if matches!(def.role, Role::Subcommand | Role::Member) {
+                    if let Some(parent) = def.parent {
+                        branches.entry(base + parent).or_default().push(node);
+                    }
+                }
+                startup.push(
+                    words.is_startup_name(&def.name)
+                        || def
+                            .owner
+                            .as_deref()
+                            .is_some_and(|o| words.is_startup_name(o)),
+                );
+            }
+        }
+        let verdict = vec![None; nodes.len()];
+        Graph {
+            offsets,
+            nodes,
+            base: bases,
+            index,
+            branches,
+            startup,
+            verdict,
+        }
+    }
+
+    /// Per node: whether code it reaches (not through subcommand branches) mentions a
+    /// server-start word. One backward walk over the references, linear in their number:
+    /// a node mentioning a server word serves; so does any node that mentions the name of a
+    /// serving node, and the class of a serving member.
+    fn serving(&self) -> Vec<bool> {
+        let words = words();
+        let mut mentioned_by: HashMap<(u8, &str), Vec<usize>> = HashMap::new();
+        let mut serving = vec![false; self.nodes.len()];
+        let mut queue = VecDeque::new();
+        for (node, &(family, def)) in self.nodes.iter().enumerate() {
+            for name in &def.refs {
+                mentioned_by
+                    .entry((family, name.as_str()))
+                    .or_default()
+                    .push(node);
+                if !serving[node] && words.server_start_words.contains(name) {
+                    serving[node] = true;
+                    queue.push_back(node);
+                }
+            }
+        }
+        let mut expanded: HashSet<(u8, &str)> = HashSet::new();
+        while let Some(node) = queue.pop_front() {
+            let (family, def) = self.nodes[node];
+            let mut callers: Vec<usize> = Vec::new();
+            if def.role == Role::Member {
+                callers.extend(def.parent.map(|p| self.base[node] + p));
+            }
+            if !def.name.is_empty() && expanded.insert((family, def.name.as_str())) {
+                callers.extend(
+                    mentioned_by
+                        .get(&(family, def.name.as_str()))
+                        .into_iter()
+                        .flatten(),
+                );
+            }
+            for caller in callers {
+                if !serving[caller] {
+                    serving[caller] = true;
+                    queue.push_back(caller);
+                }
+            }
+        }
+        serving
+    }
+
+    /// Marks everything `seeds` reach with `level`. Start-up code met on a `reachable` walk
+    /// goes to `startup`; subcommand branches met before the offline walk go to `offline`.
+    fn walk(
+        &mut self,
+        level: Reachability,
+        seeds: Vec<usize>,
+        startup: &mut Vec<usize>,
+        offline: &mut Vec<usize>,
+    ) {
+        let mut expanded: HashSet<(u8, &str)> = HashSet::new();
+        let mut queue = VecDeque::new();
+        for seed in seeds {
+            if self.verdict[seed].is_none() {
+                self.verdict[seed] = Some(level);
+                queue.push_back(seed);
+            }
+        }
+        while let Some(node) = queue.pop_front() {
+            let (family, def) = self.nodes[node];
+            // A method that runs has a class whose fields and constructor ran.
+            if let Some(parent) = def.parent.map(|p| self.base[node] + p) {
+                if self.verdict[parent].is_none() && !self.startup[parent] {
+                    self.verdict[parent] = Some(level);
+                    queue.push_back(parent);
+                }
+            }
+            for branch in self.branches.get(&node).into_iter().flatten() {
+                if self.verdict[*branch].is_some() {
+                    continue;
+                }
+                let member = self.nodes[*branch].1.role == Role::Member;
+                if member && level == Reachability::Reachable && self.startup[*branch] {
+                    startup.push(*branch);
+                } else if member || level == Reachability::Offline {
+                    self.verdict[*branch] = Some(level);
+                    queue.push_back(*branch);
+                } else {
+                    offline.push(*branch);
+                }
+            }
+            for name in &def.refs {
+                if !expanded.insert((family, name.as_str())) {
+                    continue;
+                }
+                let Some(targets) = self.index.get(&(family, name.as_str())) else {
+                    continue;
+                };
+                for &target in targets {
+                    if self.verdict[target].is_some() {
+                        continue;
+                    }
+                    if level == Reachability::Reachable && self.startup[target] {
+                        startup.push(target);
+                    } else {
+                        self.verdict[target] = Some(level);
+                        queue.push_back(target);
+                    }
+                }
+            }
+        }
+    }
+
+    fn verdicts(&self, files: &[FileModel]) -> Vec<Vec<Reachability>> {
+        files
+            .iter()
+            .zip(&self.offsets)
+            .map(|(file, &base)| {
+                (0..file.definitions.len())
+                    .map(|d| self.verdict[base + d].unwrap_or(Reachability::Unreferenced))
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,285 @@
+use super::*;
+
+/// A definition named `name` with `role`, nested in `parent`, referring to `refs`.
+fn def(name: &str, role: Role, parent: Option<usize>, refs: &[&str]) -> Definition {
+    Definition {
+        name: name.to_string(),
+        role,
+        parent,
+        refs: refs.iter().map(|r| r.to_string()).collect(),
+        ..Definition::default()
+    }
+}
+
+fn file(language: Language, role: FileRole, definitions: Vec<Definition>) -> FileModel {
+    FileModel {
+        language: Some(language),
+        role,
+        definitions,
+    }
+}
+
+use Reachability::*;
+
+#[test]
+fn walks_references_across_files_from_entry_points() {
+    let server = file(
+        Language::JavaScript,
+        FileRole::Server,
+        vec![
+            def("", Role::Entry, None, &["app", "listen", "handleUpload"]),
+            def("neverCalled", Role::Plain, Some(0), &["cleanup"]),
+        ],
+    );
+    let lib = file(
+        Language::TypeScript,
+        FileRole::Server,
+        vec![
+            def("", Role::Plain, None, &[]),
+            def("handleUpload", Role::Plain, Some(0), &["store"]),
+            def("store", Role::Plain, Some(0), &[]),
+            def("cleanup", Role::Plain, Some(0), &[]),
+        ],
+    );
+    let verdicts = solve(&[server, lib]);
+    assert_eq!(verdicts[0], [Reachable, Unreferenced]);
+    assert_eq!(
+        verdicts[1],
+        [Reachable, Reachable, Reachable, Unreferenced],
+        "a function only a dead function calls is dead too"
+    );
+}
+
+#[test]
+fn names_do_not_cross_language_families() {
+    let js = file(
+        Language::JavaScript,
+        FileRole::Server,
+        vec![def("", Role::Entry, None, &["Run"])],
+    );
+    let cs = file(
+        Language::CSharp,
+        FileRole::Server,
+        vec![
+            def("", Role::Plain, None, &[]),
+            def("Run", Role::Plain, Some(0), &[]),
+        ],
+    );
+    assert_eq!(solve(&[js, cs])[1], [Unreferenced, Unreferenced]);
+}
+
+#[test]
+fn start_up_code_and_subcommands_are_walked_after_the_serve_path() {
+    let main = file(
+        Language::Rust,
+        FileRole::Server,
+        vec![
+            def("", Role::Plain, None, &[]),
+            def("main", Role::Entry, Some(0), &["run_migrations", "serve"]),
+            def("", Role::Subcommand, Some(1), &["backup"]),
+            def("serve", Role::Plain, Some(0), &["save_upload"]),
+            def("run_migrations", Role::Plain, Some(0), &["write_marker"]),
+            def(
+                "backup",
+                Role::Plain,
+                Some(0),
+                &["write_archive", "write_marker"],
+            ),
+            def("write_archive", Role::Plain, Some(0), &[]),
+            def("write_marker", Role::Plain, Some(0), &[]),
+            def("save_upload", Role::Plain, Some(0), &[]),
+        ],
+    );
+    assert_eq!(
+        solve(&[main])[0],
+        [
+            Reachable, // the module around `main`
+            Reachable, Offline, Reachable, Startup, Offline, Offline, Startup, Reachable
+        ]
+    );
+}
+
+#[test]
+fn serve_path_wins_over_start_up_and_offline_uses() {
+    let main = file(
+        Language::CSharp,
+        FileRole::Server,
+        vec![
+            def("", Role::Entry, None, &["SeedData", "Export"]),
+            def("SeedData", Role::Plain, Some(0), &["Save"]),
+            def("", Role::Subcommand, Some(0), &["Save"]),
+            def("Export", Role::Plain, Some(0), &["Save"]),
+            def("Save", Role::Plain, Some(0), &[]),
+        ],
+    );
+    assert_eq!(
+        solve(&[main])[0],
+        [Reachable, Startup, Offline, Reachable, Reachable]
+    );
+}
+
+#[test]
+fn tool_files_reach_offline_and_tests_reach_nothing() {
+    let tool = file(
+        Language::Rust,
+        FileRole::Tool,
+        vec![def("", Role::Entry, None, &["export_all"])],
+    );
+    let test = file(
+        Language::Rust,
+        FileRole::Test,
+        vec![def("", Role::Entry, None, &["helper"])],
+    );
+    let lib = file(
+        Language::Rust,
+        FileRole::Server,
+        vec![
+            def("", Role::Plain, None, &[]),
+            def("export_all", Role::Plain, Some(0), &[]),
+            def("helper", Role::Plain, Some(0), &[]),
+        ],
+    );
+    let verdicts = solve(&[tool, test, lib]);
+    assert_eq!(verdicts[0], [Offline]);
+    assert_eq!(verdicts[1], [Unreferenced]);
+    assert_eq!(verdicts[2], [Offline, Offline, Unreferenced]);
+}
+
+#[test]
+fn an_entry_point_named_for_start_up_is_start_up_code() {
+    let worker = file(
+        Language::CSharp,
+        FileRole::Server,
+        vec![
+            def("", Role::Plain, None, &[]),
+            def("DatabaseMigrator", Role::Entry, Some(0), &["Apply"]),
+            def("Apply", Role::Plain, Some(0), &[]),
+        ],
+    );
+    assert_eq!(solve(&[worker])[0], [Startup, Startup, Startup]);
+}
+
+#[test]
+fn a_single_file_keeps_what_others_may_call() {
+    let defs = vec![
+        def("", Role::Entry, None, &["tick"]),
+        def("tick", Role::Plain, Some(0), &[]),
+        def("exportedHelper", Role::Plain, Some(0), &[]),
+        def("privateHelper", Role::Plain, Some(0), &[]),
+        def("runMigrations", Role::Plain, Some(0), &[]),
+    ];
+    let mut defs = defs;
+    defs[2].exported = true;
+    defs[4].exported = true;
+    assert_eq!(
+        solve_file(Language::JavaScript, &defs),
+        [Reachable, Reachable, Reachable, Unreferenced, Reachable]
+    );
+}
+
+#[test]
+fn innermost_definition_of_an_offset() {
+    let mut outer = def("outer", Role::Plain, Some(0), &[]);
+    outer.span = 10..100;
+    let mut inner = def("inner", Role::Plain, Some(1), &[]);
+    inner.span = 20..40;
+    let mut top = def("", Role::Entry, None, &[]);
+    top.span = 0..200;
+    let defs = [top, outer, inner];
+    assert_eq!(innermost(&defs, 5), 0);
+    assert_eq!(innermost(&defs, 30), 2);
+    assert_eq!(innermost(&defs, 50), 1);
+    assert_eq!(innermost(&defs, 150), 0);
+}
+
+#[test]
+fn a_main_that_starts_no_server_is_a_tool() {
+    let server = file(
+        Language::Rust,
+        FileRole::Server,
+        vec![
+            def("", Role::Entry, None, &[]),
+            def("main", Role::Main, Some(0), &["start"]),
+            def(
+                "start",
+                Role::Plain,
+                Some(0),
+                &["axum", "serve", "save_upload"],
+            ),
+            def("save_upload", Role::Plain, Some(0), &[]),
+        ],
+    );
+    let tool = file(
+        Language::Rust,
+        FileRole::Server,
+        vec![
+            def("", Role::Entry, None, &[]),
+            def("main", Role::Main, Some(0), &["export_all"]),
+            def("export_all", Role::Plain, Some(0), &["write_csv"]),
+            def("write_csv", Role::Plain, Some(0), &[]),
+        ],
+    );
+    let verdicts = solve(&[server, tool]);
+    assert_eq!(verdicts[0], [Reachable, Reachable, Reachable, Reachable]);
+    assert_eq!(verdicts[1], [Reachable, Offline, Offline, Offline]);
+}
+
+#[test]
+fn framework_called_members_come_with_their_class_or_their_name() {
+    let lib = file(
+        Language::CSharp,
+        FileRole::Server,
+        vec![
+            def(
+                "",
+                Role::Main,
+                None,
+                &["AddHostedService", "Sweeper", "tasks", "Run"],
+            ),
+            def("Sweeper", Role::Plain, Some(0), &[]),
+            def("ExecuteAsync", Role::Member, Some(1), &["Sweep"]),
+            def("Sweep", Role::Plain, Some(1), &[]),
+            def("ReflectedTask", Role::Plain, Some(0), &[]),
+            def("Run", Role::Member, Some(4), &[]),
+            def("DeadTask", Role::Plain, Some(0), &[]),
+            def("Dispose", Role::Member, Some(6), &[]),
+        ],
+    );
+    assert_eq!(
+        solve(&[lib])[0],
+        [
+            Reachable,
+            Reachable,
+            Reachable,
+            Reachable,
+            Reachable, // reflected: its `Run` is called by name, so the class runs
+            Reachable,
+            Unreferenced,
+            Unreferenced
+        ]
+    );
+}
+
+#[test]
+fn a_tool_that_launches_the_server_is_a_server_entry_point() {
+    let cli = file(
+        Language::TypeScript,
+        FileRole::Tool,
+        vec![def("", Role::Entry, None, &["startServer"])],
+    );
+    let server = file(
+        Language::TypeScript,
+        FileRole::Server,
+        vec![
+            def("", Role::Plain, None, &[]),
+            def(
+                "startServer",
+                Role::Plain,
+                Some(0),
+                &["listen", "saveUpload"],
+            ),
+            def("saveUpload", Role::Plain, Some(0), &[]),
+        ],
+    );
+    assert_eq!(solve(&[cli, server])[1], [Reachable, Reachable, Reachable]);
+}

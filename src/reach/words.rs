@@ -1,0 +1,174 @@
+//! The word lists of `words.toml`: entry-point attributes and base types, framework-called
+//! methods, start-up words and command-line subcommand words.
+
+use serde::Deserialize;
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+/// The parsed `words.toml`.
+#[derive(Debug, Deserialize)]
+pub struct Words {
+    /// Attributes / decorators that make a function an entry point.
+    pub entry_attributes: HashSet<String>,
+    /// Class attributes / decorators that make every method of the class an entry point.
+    pub entry_class_attributes: HashSet<String>,
+    /// Base types whose classes a framework finds by reflection.
+    pub entry_base_types: HashSet<String>,
+    /// Methods a framework calls on an object it holds.
+    pub framework_methods: HashSet<String>,
+    /// Method name prefixes a framework calls by convention.
+    pub framework_method_prefixes: Vec<String>,
+    /// JavaScript exports a framework calls by name.
+    pub convention_exports: HashSet<String>,
+    /// Words of a name that runs once per start or upgrade.
+    pub startup_words: HashSet<String>,
+    /// Words of an expression that chooses a subcommand.
+    pub command_words: Vec<String>,
+    /// Words of a function name where a command line is dispatched.
+    pub command_functions: HashSet<String>,
+    /// Subcommands that start the service.
+    pub serve_commands: HashSet<String>,
+    /// Names a program mentions when it starts a server.
+    pub server_start_words: HashSet<String>,
+}
+
+static WORDS: LazyLock<Words> = LazyLock::new(|| {
+    // The file is part of the binary and covered by unit tests; it always parses.
+    toml::from_str(include_str!("words.toml")).unwrap_or_else(|e| panic!("words.toml: {e}"))
+});
+
+/// The word lists, parsed once.
+pub fn words() -> &'static Words {
+    &WORDS
+}
+
+impl Words {
+    /// Whether an attribute or decorator (any path, optional `Attribute` suffix) marks an
+    /// entry point.
+    pub fn is_entry_attribute(&self, name: &str) -> bool {
+        self.entry_attributes.contains(last_segment(name))
+    }
+
+    /// Whether a class attribute or decorator makes every method an entry point.
+    pub fn is_entry_class_attribute(&self, name: &str) -> bool {
+        self.entry_class_attributes.contains(last_segment(name))
+    }
+
+    /// Whether a base type (any path, generic arguments ignored) makes a class an entry point.
+    pub fn is_entry_base_type(&self, name: &str) -> bool {
+        let plain = name.split('<').next().unwrap_or(name).trim();
+        self.entry_base_types.contains(last_segment(plain))
+    }
+
+    /// Whether a framework calls a method of this name on objects it holds.
+    pub fn is_framework_method(&self, name: &str) -> bool {
+        self.framework_methods.contains(name)
+            || self
+                .framework_method_prefixes
+                .iter()
+                .any(|p| name.starts_with(p.as_str()))
+    }
+
+    /// Whether a name says it runs once per start or upgrade (`runMigrations`,
+    /// `seed_database`, `UpgradeLegacySettings`).
+    pub fn is_startup_name(&self, name: &str) -> bool {
+        split_words(name)
+            .iter()
+            .any(|w| self.startup_words.contains(w.as_str()))
+    }
+
+    /// Whether an expression (a `match` scrutinee, a `switch` value, an `if` condition)
+    /// chooses a command-line subcommand.
+    pub fn chooses_command(&self, expression: &str) -> bool {
+        let lower = expression.to_ascii_lowercase();
+        self.command_words
+            .iter()
+            .any(|w| lower.contains(w.as_str()))
+    }
+
+    /// Whether a function (empty: the module top level) may dispatch a command line.
+    pub fn dispatches_commands(&self, function: &str) -> bool {
+        function.is_empty()
+            || split_words(function)
+                .iter()
+                .any(|w| self.command_functions.contains(w.as_str()))
+    }
+
+    /// Whether a subcommand (variant or literal) is the serve path.
+    pub fn is_serve_command(&self, name: &str) -> bool {
+        let lower = name.trim_start_matches('-').to_ascii_lowercase();
+        self.serve_commands.contains(lower.as_str())
+            || split_words(name)
+                .iter()
+                .any(|w| self.serve_commands.contains(w.as_str()))
+    }
+}
+
+/// The last segment of a dotted or `::` path, without an `Attribute` suffix.
+fn last_segment(name: &str) -> &str {
+    let last = name.rsplit(['.', ':']).next().unwrap_or(name);
+    last.strip_suffix("Attribute")
+        .filter(|s| !s.is_empty())
+        .unwrap_or(last)
+}
+
+/// The lower-case words of a camelCase, PascalCase, snake_case or kebab-case name.
+pub fn split_words(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if !c.is_alphanumeric() {
+            if !word.is_empty() {
+                out.push(std::mem::take(&mut word));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && prev_lower && !word.is_empty() {
+            out.push(std::mem::take(&mut word));
+        }
+        prev_lower = c.is_lowercase() || c.is_ascii_digit();
+        word.extend(c.to_lowercase());
+    }
+    if !word.is_empty() {
+        out.push(word);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_lists_parse_and_answer() {
+        let w = words();
+        assert!(w.is_entry_attribute("HttpGet"));
+        assert!(w.is_entry_attribute("Microsoft.AspNetCore.Mvc.HttpPostAttribute"));
+        assert!(w.is_entry_attribute("actix_web::get"));
+        assert!(!w.is_entry_attribute("Obsolete"));
+        assert!(w.is_entry_base_type("IConsumer<OrderPlaced>"));
+        assert!(w.is_entry_base_type("Microsoft.Extensions.Hosting.BackgroundService"));
+        assert!(w.is_framework_method("OnGetAsync"));
+        assert!(w.is_startup_name("runMigrations"));
+        assert!(w.is_startup_name("seed_database"));
+        assert!(w.is_startup_name("UpgradeSettingsFolder"));
+        assert!(!w.is_startup_name("LegacyInvoiceArchive"));
+        assert!(!w.is_startup_name("seedling"));
+        assert!(!w.is_startup_name("uploadAvatar"));
+        assert!(w.chooses_command("cli.command"));
+        assert!(w.chooses_command("process.argv[2]"));
+        assert!(!w.chooses_command("req.body.action"));
+        assert!(w.dispatches_commands("run_cli"));
+        assert!(!w.dispatches_commands("handle_request"));
+        assert!(w.is_serve_command("Serve"));
+        assert!(w.is_serve_command("--serve"));
+        assert!(!w.is_serve_command("Backup"));
+        assert_eq!(split_words("HTTPServerStart"), ["httpserver", "start"]);
+        assert_eq!(
+            split_words("run_db-migrations"),
+            ["run", "db", "migrations"]
+        );
+    }
+}
