@@ -37,6 +37,10 @@ for t in $targets; do
     lint_tsx) seed "$corpus" '*.tsx' ;;
     lint_csharp) seed "$corpus" '*.cs' ;;
     rule_file) seed "$corpus" '*.toml' ;;
+    config_file)
+      mkdir -p "$corpus"
+      # The example configuration of README.md.
+      sed -n '/^```toml$/,/^```$/p' ../README.md | sed '1d;$d' > "$corpus/seed-readme" ;;
   esac
   echo "== $t for ${seconds}s"
   if ! "${cargo[@]}" fuzz run "$t" "$corpus" -- \
