@@ -6,3 +6,12 @@ pub mod cargo;
 pub mod csproj;
 pub mod npm;
 pub mod npm_scripts;
+
+/// Writes `text` to `rel` under `root`, creating its directories: the project trees the
+/// manifest tests build.
+#[cfg(test)]
+fn write_tree_file(root: &std::path::Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}

@@ -149,6 +149,7 @@ def score_repo(repo, args):
         "tp": sum(1 for _, l in matched if l["verdict"] == "TP"),
         "fp": sum(1 for _, l in matched if l["verdict"] == "FP"),
         "fp_kinds": collections.Counter(l["kind"] for _, l in matched if l["verdict"] == "FP"),
+        "fp_labels": [l for _, l in matched if l["verdict"] == "FP"],
         "by_rule": collections.Counter((l["rule_id"], l["verdict"]) for _, l in matched),
         "unlabelled": unlabelled,
         "lost_tp": [l for l in lost if l["verdict"] == "TP"],
@@ -236,6 +237,17 @@ def print_details(results, reveal_measure):
                   f"{l['fingerprint']} {l['reason']}")
 
 
+def print_fps(results, kind):
+    """The judged FPs still reported in tune repositories, optionally of one kind."""
+    for r in results:
+        if r["repo"]["role"] != "tune":
+            continue
+        for l in sorted(r["fp_labels"], key=lambda l: (l["kind"], l["path"], int(l["line"]))):
+            if kind in ("", l["kind"]):
+                print(f"FP {l['kind']:<18} {r['repo']['repo']} {l['path']}:{l['line']} "
+                      f"[{l['rule_id']}] {l['reason']}")
+
+
 def main():
     parser = argparse.ArgumentParser(
         description="Re-score scaleout against the judged findings in docs/accuracy/labels.")
@@ -252,6 +264,8 @@ def main():
     parser.add_argument("--check", action="store_true",
                         help="exit 1 when a labelled TP is no longer reported")
     parser.add_argument("--markdown", action="store_true", help="print the tables as Markdown")
+    parser.add_argument("--list-fp", nargs="?", const="", metavar="KIND",
+                        help="list the FPs still reported in tune repositories (of one kind)")
     args = parser.parse_args()
     args.scaleout = os.path.abspath(args.scaleout)
     args.labels = os.path.join(os.path.dirname(os.path.abspath(args.repos)), "labels")
@@ -276,6 +290,8 @@ def main():
             results.append(result)
     print_tables(results, args.markdown)
     print_details(results, args.reveal_measure)
+    if args.list_fp is not None:
+        print_fps(results, args.list_fp)
     if failed:
         return 2
     if args.check and any(r["lost_tp"] for r in results):

@@ -78,6 +78,9 @@ pub fn extract(text: &str, implicit_namespaces: &[String]) -> Extracted {
     if scope.test_file {
         facts.file_context.insert(Context::Test);
     }
+    if scope.tooling_file {
+        facts.file_context.insert(Context::Tooling);
+    }
     if scope.client_ui {
         facts.file_context.insert(Context::ClientSide);
     }

@@ -852,11 +852,7 @@ cli = ["dep:clap"]
     fn binaries_that_start_no_server_are_separate_programs_in_a_serving_crate() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        let write = |p: &str, t: &str| {
-            let p = d.join(p);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, t).unwrap();
-        };
+        let write = |p: &str, t: &str| super::super::write_tree_file(d, p, t);
         write(
             "Cargo.toml",
             "[package]\nname = \"shop\"\n[dependencies]\naxum = \"0.8\"\n[[bin]]\nname = \"reindex\"\npath = \"ops/reindex.rs\"\n[[bin]]\nname = \"shop\"\npath = \"src/main.rs\"\n",

@@ -420,11 +420,7 @@ mod tests {
     fn console_projects_that_host_nothing_are_separate_programs() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        let write = |p: &str, t: &str| {
-            let p = d.join(p);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, t).unwrap();
-        };
+        let write = |p: &str, t: &str| super::super::write_tree_file(d, p, t);
         let exe = |refs: &str| {
             format!("<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><OutputType>Exe</OutputType></PropertyGroup><ItemGroup>{refs}</ItemGroup></Project>")
         };

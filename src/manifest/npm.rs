@@ -478,11 +478,7 @@ mod tests {
     fn the_cache_finds_the_nearest_manifest_and_stops_at_a_workspace_root() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        let write = |p: &str, t: &str| {
-            let p = root.join(p);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, t).unwrap();
-        };
+        let write = |p: &str, t: &str| super::super::write_tree_file(root, p, t);
         write(
             "package.json",
             r#"{"name": "mono", "workspaces": ["apps/*"], "dependencies": {"commander": "1"}}"#,

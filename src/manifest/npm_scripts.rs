@@ -209,11 +209,7 @@ mod tests {
     fn the_cache_reads_the_nearest_package() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        let write = |p: &str, t: &str| {
-            let p = root.join(p);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, t).unwrap();
-        };
+        let write = |p: &str, t: &str| super::super::write_tree_file(root, p, t);
         write(
             "api/package.json",
             r#"{"name": "api", "scripts": {"seed": "node src/db/seed.js", "start": "node src/index.js"}}"#,

@@ -1,13 +1,12 @@
 //! The human format: a miette report per finding, with the source excerpt, the
 //! message, and the distributed alternative as help.
 
+use super::indexed_source::IndexedSource;
 use crate::catalogue::{Category, Severity};
 use crate::finding::Finding;
 use crate::position::LineIndex;
 use crate::scan::FileError;
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
@@ -23,7 +22,7 @@ pub enum Color {
 
 struct Report<'a> {
     finding: &'a Finding,
-    source: NamedSource<Arc<str>>,
+    source: &'a IndexedSource,
     span: SourceSpan,
 }
 
@@ -61,7 +60,7 @@ impl Diagnostic for Report<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.source)
+        Some(self.source)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
@@ -79,6 +78,23 @@ impl Diagnostic for Report<'_> {
     }
 }
 
+/// One file's text, indexed once for every finding in it.
+struct Indexed {
+    text: Arc<str>,
+    lines: LineIndex,
+    source: IndexedSource,
+}
+
+impl Indexed {
+    fn new(path: &str, text: Arc<str>) -> Self {
+        Indexed {
+            lines: LineIndex::new(&text),
+            source: IndexedSource::new(path, text.clone()),
+            text,
+        }
+    }
+}
+
 /// Renders every finding with an excerpt of `sources[path]`.
 pub fn render(findings: &[Finding], sources: &BTreeMap<String, Arc<str>>, color: Color) -> String {
     let theme = match color {
@@ -86,24 +102,31 @@ pub fn render(findings: &[Finding], sources: &BTreeMap<String, Arc<str>>, color:
         Color::Never => GraphicalTheme::unicode_nocolor(),
     };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    let mut files: BTreeMap<&str, Indexed> = BTreeMap::new();
     let mut out = String::new();
     for finding in findings {
-        let text: Arc<str> = sources
-            .get(&finding.path)
-            .cloned()
-            .unwrap_or_else(|| Arc::from(finding.snippet.as_str()));
-        let index = LineIndex::new(&text);
-        let start = index.offset_of(&text, finding.start_line, finding.start_column - 1);
+        let snippet;
+        let file = match sources.get(&finding.path) {
+            Some(text) => files
+                .entry(finding.path.as_str())
+                .or_insert_with(|| Indexed::new(&finding.path, text.clone())),
+            None => {
+                snippet = Indexed::new(&finding.path, Arc::from(finding.snippet.as_str()));
+                &snippet
+            }
+        };
+        let (text, index) = (&file.text, &file.lines);
+        let start = index.offset_of(text, finding.start_line, finding.start_column - 1);
         // A multi-line call is labelled on its first line only; the excerpt stays short.
         let end = if finding.end_line == finding.start_line {
-            index.offset_of(&text, finding.end_line, finding.end_column - 1)
+            index.offset_of(text, finding.end_line, finding.end_column - 1)
         } else {
-            let line = index.line_text(&text, finding.start_line);
-            index.offset_of(&text, finding.start_line, 0) + line.trim_end().len()
+            let line = index.line_text(text, finding.start_line);
+            index.offset_of(text, finding.start_line, 0) + line.trim_end().len()
         };
         let report = Report {
             finding,
-            source: NamedSource::new(&finding.path, text.clone()),
+            source: &file.source,
             span: SourceSpan::from((start, end.saturating_sub(start))),
         };
         if handler.render_report(&mut out, &report).is_err() {

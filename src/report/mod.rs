@@ -6,6 +6,7 @@ pub mod github;
 pub mod gitlab;
 pub mod html;
 pub mod human;
+pub mod indexed_source;
 pub mod json;
 pub mod links;
 pub mod rule_doc;

@@ -18,8 +18,8 @@ scaleout="$root/target/debug/scaleout"
 
 # Exit status 1: the fixtures are full of findings on purpose.
 run() { local status=0; (cd "$root/fixtures" && "$scaleout" check -q "$@") || status=$?; [ "$status" = 1 ]; }
-run --format html -o "$out/report.html"
-run --format json -o "$out/report.json"
+run --show-all --format html -o "$out/report.html"
+run --show-all --format json -o "$out/report.json"
 
 chrome() { chromium --headless --no-sandbox --disable-gpu "$@" 2>>"$out/chromium.log"; }
 chrome --window-size=1280,900 --screenshot="$out/screenshot.png" "file://$out/report.html" >/dev/null

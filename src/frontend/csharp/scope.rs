@@ -91,6 +91,9 @@ pub(super) struct FileScope {
     pub(super) local_methods: HashSet<String>,
     /// The file imports a test framework.
     pub(super) test_file: bool,
+    /// The file imports a command-line, build-script or benchmark library (or declares a
+    /// command class): developer or operator tooling, unless it also starts the server.
+    pub(super) tooling_file: bool,
     /// The file imports a client UI framework.
     pub(super) client_ui: bool,
     /// Variables (last name segment) re-armed with a period: `_timer.Change(due, period)`.
@@ -206,10 +209,10 @@ impl FileScope {
             .take(20)
             .any(|l| l.contains("#:sdk Aspire.AppHost.Sdk"))
             || src.lines().any(declares_command_class);
-        scope.test_file = tooling
-            || imported
-                .iter()
-                .any(|ns| TEST_NAMESPACES.contains(&ns.as_str()))
+        scope.tooling_file = tooling;
+        scope.test_file = imported
+            .iter()
+            .any(|ns| TEST_NAMESPACES.contains(&ns.as_str()))
             || declared.iter().any(|ns| {
                 ns.split('.').any(|seg| {
                     seg.ends_with("Tests")

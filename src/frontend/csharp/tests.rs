@@ -658,27 +658,27 @@ fn aspire_app_hosts_are_tooling() {
             "using Aspire.Hosting;\nvar b = DistributedApplication.CreateBuilder(args);\nFile.WriteAllText(\"a\", \"b\");\n",
             &implicit(),
         );
-    assert!(host.facts.file_context.contains(&Context::Test));
+    assert!(host.facts.file_context.contains(&Context::Tooling));
     let implicit_host = extract(
         "File.WriteAllText(\"a\", \"b\");\n",
         &["System.IO".to_string(), "Aspire.Hosting".to_string()],
     );
-    assert!(implicit_host.facts.file_context.contains(&Context::Test));
+    assert!(implicit_host.facts.file_context.contains(&Context::Tooling));
     let build = extract(
         "using Nuke.Common;\nclass Build : NukeBuild { void M() { File.Delete(\"a\"); } }\n",
         &implicit(),
     );
-    assert!(build.facts.file_context.contains(&Context::Test));
+    assert!(build.facts.file_context.contains(&Context::Tooling));
     let cli = extract(
             "using System.CommandLine;\nclass Export { void Run(string p) { File.WriteAllText(p, \"\"); } }\n",
             &implicit(),
         );
-    assert!(cli.facts.file_context.contains(&Context::Test));
+    assert!(cli.facts.file_context.contains(&Context::Tooling));
     let service = extract(
         "using Aspire.StackExchange.Redis;\nclass C {}\n",
         &implicit(),
     );
-    assert!(!service.facts.file_context.contains(&Context::Test));
+    assert!(!service.facts.file_context.contains(&Context::Tooling));
 }
 
 #[test]
