@@ -2,6 +2,7 @@
 
 use crate::catalogue::{Catalogue, ObjectValue, Pattern, Rule, Unless};
 use crate::event::{Arg, Context, Event, FileFacts, Property, Value};
+use crate::frontend::words::PathPurpose;
 use crate::frontend::Language;
 use std::collections::{BTreeSet, HashMap};
 
@@ -203,11 +204,18 @@ fn glob_contains(set: &BTreeSet<String>, patterns: &[String]) -> bool {
 }
 
 /// The first argument is a path with one of `purposes` and no other argument is another
-/// path (`rename(tmp, "uploads/a.png")` still moves a file into shared state).
+/// path (`rename(tmp, "uploads/a.png")` still moves a file into shared state). A string
+/// literal that names this instance's own file (`"app.pid"`, `"cache/pages"`) is an
+/// instance path.
 fn only_paths_of(event: &Event, purposes: &[Arg]) -> bool {
-    event.args.first().is_some_and(|a| purposes.contains(a))
+    let has = |a: &Arg| {
+        purposes.contains(a)
+            || (purposes.contains(&Arg::InstancePath)
+                && matches!(a, Arg::Str(s) if PathPurpose::literal(s).is_instance()))
+    };
+    event.args.first().is_some_and(has)
         && !event.args[1..].iter().any(|a| match a {
-            Arg::Str(s) => s.contains(['/', '\\']),
+            Arg::Str(s) => s.contains(['/', '\\']) && !has(a),
             Arg::Other { path_like } => *path_like,
             Arg::InstancePath | Arg::TempPath => !purposes.contains(a),
             _ => false,

@@ -112,7 +112,7 @@ const RUST: &str = "use std::fs;
 fn save(data: &str) {
     let banner = \"multi
 line\"; fs::write(\"state.json\", data).unwrap();
-    fs::write(\"cache.json\", data).unwrap();
+    fs::write(\"orders.json\", data).unwrap();
 }
 ";
 

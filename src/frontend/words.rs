@@ -175,11 +175,11 @@ pub fn is_temp_name(name: &str) -> bool {
     })
 }
 
-/// Words in a path expression saying the file belongs to this instance alone: a cache of
-/// derived data (thumbnails, transcodes, downloaded copies: rebuilt on a miss), its own log
-/// file, pid or lock file, a self-signed certificate. Whole words of identifiers and string
-/// literals (`cachePath`, `THUMB_DIR`, `logFilePath`, `SELF_SIGNED_KEY`); bare `log`/`logs`
-/// are absent, since a `logs` folder may hold the application's data (chat logs).
+/// Words naming a file that belongs to this instance alone: a derived cache of shared data
+/// (thumbnails, transcodes, provider responses and listings, hot-tier copies of object
+/// storage, all rebuilt on a miss), a node's ingest staging or spool folder, its pid, lock or
+/// Unix-socket file, its self-signed certificate. Log files are absent: a local log file is a
+/// local-disk write like any other.
 const INSTANCE_PATH_WORDS: &[&str] = &[
     "cache",
     "cached",
@@ -188,55 +188,163 @@ const INSTANCE_PATH_WORDS: &[&str] = &[
     "transcode",
     "transcoded",
     "transcoding",
-    "logfile",
-    "errorlog",
+    "hottier",
+    "staging",
+    "spool",
     "pid",
     "pidfile",
     "lockfile",
+    "socket",
     "selfsigned",
 ];
 
-/// Words that make a path shared data even beside an instance word: an upload's thumbnail
-/// (`uploads/thumbs`), an attachment's preview, an audit log, a lock file in an export folder.
+/// Words naming shared data, or a log file (a local log file is a local-disk write like any
+/// other): a path that has one is reported even beside an instance word (`uploads/thumbs`,
+/// `data/cache`, an attachment's preview, a plugin's cache folder, `cache/ffmpeg.log`).
 const SHARED_DATA_WORDS: &[&str] = &[
+    "log",
     "upload",
     "attachment",
     "avatar",
+    "media",
+    "data",
+    "storage",
     "document",
     "export",
     "backup",
     "audit",
-    "setting",
-    "config",
     "plugin",
+    "config",
+    "setting",
+    "database",
+    "db",
+    "sqlite",
 ];
 
-/// Whether a path expression names shared data (`uploads`, `attachments`, an audit log), so
-/// no instance word around it (`thumbPath`) makes it this instance's own.
-pub fn names_shared_data(text: &str) -> bool {
-    has_word(text, SHARED_DATA_WORDS)
+/// File extensions of an instance's own pid, lock and socket files (`"app.pid"`).
+const INSTANCE_PATH_EXTENSIONS: &[&str] = &[".pid", ".lock", ".sock"];
+
+/// What the words of a path expression say about whose file it is. Only strong evidence can
+/// make a path this instance's own: a string literal in it (`"cache"`, `"app.pid"`), or a name
+/// that designates a location for the whole program (a member such as `CachePath` or
+/// `hot_tier_path`, a constant, a function such as `dirs::cache_dir()`). The name of a local
+/// or parameter alone is weak evidence: it can only make the path shared data.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PathPurpose {
+    instance: bool,
+    shared: bool,
 }
 
-/// File extensions of an instance's own log, pid and lock files (`"app.log"`, `'.pid'`).
-const INSTANCE_PATH_EXTENSIONS: &[&str] = &[".log", ".pid", ".lock"];
+impl PathPurpose {
+    /// A string literal in a path: a folder or file name. `{..}` placeholders of a format
+    /// string are not part of it.
+    pub fn literal(value: &str) -> Self {
+        let mut plain = String::with_capacity(value.len());
+        let mut depth = 0usize;
+        for c in value.chars() {
+            match c {
+                '{' => depth += 1,
+                '}' => depth = depth.saturating_sub(1),
+                _ if depth == 0 => plain.push(c),
+                _ => {}
+            }
+        }
+        let lower = plain.to_ascii_lowercase();
+        Self {
+            instance: has_word(&plain, INSTANCE_PATH_WORDS)
+                || INSTANCE_PATH_EXTENSIONS
+                    .iter()
+                    .any(|ext| lower.ends_with(ext)),
+            shared: has_word(&plain, SHARED_DATA_WORDS),
+        }
+    }
 
-/// Whether the source text of a path expression (or of the value a variable was given)
-/// names this instance's own cache, log, pid/lock file or self-signed certificate.
-pub fn is_instance_path_text(text: &str) -> bool {
-    if names_shared_data(text) {
-        return false;
+    /// A name that designates a location for the whole program: a member or property, a
+    /// constant, a function or method returning a path.
+    pub fn designated(name: &str) -> Self {
+        Self {
+            instance: has_word(name, INSTANCE_PATH_WORDS),
+            shared: has_word(name, SHARED_DATA_WORDS),
+        }
     }
-    if has_word(text, INSTANCE_PATH_WORDS) {
-        return true;
+
+    /// The name of a local or parameter whose value is not known: it can only say that the
+    /// path is shared data (`uploadDir`), never that it is this instance's own (`cachePath`).
+    pub fn local_name(name: &str) -> Self {
+        Self {
+            instance: false,
+            shared: has_word(name, SHARED_DATA_WORDS),
+        }
     }
-    let lower = text.to_ascii_lowercase();
-    INSTANCE_PATH_EXTENSIONS.iter().any(|ext| {
-        lower.match_indices(ext).any(|(i, _)| {
-            // A literal ending there: `"app.log"`, not `console.log(` or `mutex.lock()`.
-            lower[i + ext.len()..]
-                .chars()
-                .next()
-                .is_none_or(|c| matches!(c, '"' | '\'' | '`'))
-        })
-    })
+
+    /// The purpose of a path built from both parts.
+    #[must_use]
+    pub fn with(self, other: Self) -> Self {
+        Self {
+            instance: self.instance || other.instance,
+            shared: self.shared || other.shared,
+        }
+    }
+
+    /// The path is this instance's own: strong evidence says so and no word names shared data.
+    pub fn is_instance(self) -> bool {
+        self.instance && !self.shared
+    }
+
+    /// A word of the path names shared data.
+    pub fn is_shared(self) -> bool {
+        self.shared
+    }
+}
+
+/// Whether a name is a constant's (`SELF_SIGNED_KEY`, `CACHE_DIR`): a location designated
+/// for the whole program, unlike a local's name.
+pub fn is_constant_name(name: &str) -> bool {
+    name.chars().any(|c| c.is_ascii_uppercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_and_designated_names_are_strong_evidence() {
+        assert!(PathPurpose::literal("tls/self_signed_cert.pem").is_instance());
+        assert!(PathPurpose::literal("preview-cache").is_instance());
+        assert!(PathPurpose::literal("app.pid").is_instance());
+        assert!(PathPurpose::literal("/run/shop.sock").is_instance());
+        assert!(PathPurpose::designated("CachePath").is_instance());
+        assert!(PathPurpose::designated("hot_tier_path").is_instance());
+        assert!(!PathPurpose::local_name("cachePath").is_instance());
+    }
+
+    #[test]
+    fn log_files_are_not_instance_paths() {
+        assert!(!PathPurpose::literal("access.log").is_instance());
+        assert!(!PathPurpose::designated("logFilePath").is_instance());
+        assert!(!PathPurpose::literal("{cache_key}.log").is_instance());
+        assert!(!PathPurpose::literal("cache/ffmpeg.log").is_instance());
+        assert!(!PathPurpose::designated("CacheLogPath").is_instance());
+    }
+
+    #[test]
+    fn shared_words_win() {
+        let cache = PathPurpose::literal("thumbs");
+        assert!(!cache
+            .with(PathPurpose::local_name("uploadRoot"))
+            .is_instance());
+        assert!(!PathPurpose::literal("data/cache").is_instance());
+        assert!(!PathPurpose::designated("AttachmentCachePath").is_instance());
+        assert!(PathPurpose::literal("metadata-cache").is_instance());
+    }
+
+    #[test]
+    fn constant_names() {
+        assert!(is_constant_name("SELF_SIGNED_KEY"));
+        assert!(!is_constant_name("SelfSigned"));
+        assert!(!is_constant_name("_"));
+    }
 }

@@ -11,7 +11,7 @@ use super::walk::Walker;
 use super::MAX_SCAN;
 use crate::event::{Arg, MAX_ARGS_TEXT};
 use crate::frontend::tree::text;
-use crate::frontend::words::{self, is_temp_name};
+use crate::frontend::words::{is_temp_name, PathPurpose};
 use tree_sitter::Node;
 
 /// Calls that return a temporary path; arguments derived from them are `Arg::TempPath`.
@@ -132,7 +132,7 @@ impl Walker<'_, '_> {
         {
             return Arg::TempPath;
         }
-        if self.is_instance_path(expr) {
+        if self.path_purpose(expr).is_instance() {
             return Arg::InstancePath;
         }
         match expr.kind() {
@@ -231,20 +231,7 @@ impl Walker<'_, '_> {
                 let Some(function) = expr.child_by_field_name("function") else {
                     return false;
                 };
-                let (Some(method), Some(recv)) = (
-                    function.child_by_field_name("name"),
-                    function.child_by_field_name("expression"),
-                ) else {
-                    return false;
-                };
-                let method = text(method, self.src);
-                let Recv::Type(recv_types) = self.receiver(recv) else {
-                    return false;
-                };
-                recv_types.iter().any(|t| {
-                    t == "System.IO.Path"
-                        || (t == "System.String" && matches!(method, "Format" | "Concat" | "Join"))
-                })
+                self.builds_path(function)
             }
             "identifier" => match self.lookup(text(expr, self.src)) {
                 Some(var) => var.path_like,
@@ -310,38 +297,114 @@ impl Walker<'_, '_> {
         found
     }
 
-    /// Whether an expression names this instance's own cache, log, pid/lock file or
-    /// certificate (`cachePath`, `Path.Combine(_paths.CachePath, id)`, `$"{name}.log"`), or
-    /// uses a variable initialised or assigned from one.
-    pub(super) fn is_instance_path(&self, expr: Node<'_>) -> bool {
-        let var = (expr.kind() == "identifier")
-            .then(|| self.lookup(text(expr, self.src)))
-            .flatten();
-        if let Some(var) = var.filter(|v| v.valued) {
-            return var.instance;
-        }
-        if words::is_instance_path_text(text(expr, self.src)) {
-            return true;
-        }
-        let mut found = false;
+    /// What the words of a path expression say about whose file it is (see [`PathPurpose`]):
+    /// string literals, member names (`_paths.CachePath`) and the names of path getters
+    /// (`GetSubtitleCachePath(..)`) are strong evidence; a local or parameter counts by its
+    /// value when it is known, else its name can only make the path shared.
+    pub(super) fn path_purpose(&self, expr: Node<'_>) -> PathPurpose {
+        let mut purpose = PathPurpose::default();
         let mut seen = 0usize;
         for_each_node(expr, |node| {
             seen += 1;
-            if found || seen > MAX_SCAN {
+            if seen > MAX_SCAN {
                 return false;
             }
-            match node.kind() {
-                "identifier" => {
-                    found = self
-                        .lookup(text(node, self.src))
-                        .is_some_and(|v| v.instance);
+            let found = match node.kind() {
+                "string_literal" | "verbatim_string_literal" | "raw_string_literal" => {
+                    string_value(node, self.src).map(|s| PathPurpose::literal(&s))
+                }
+                // The text between the holes of `$"{id}.pid"`.
+                "string_content" => Some(PathPurpose::literal(text(node, self.src))),
+                "identifier" => Some(self.name_purpose(text(node, self.src))),
+                "member_access_expression" => {
+                    let name = node
+                        .child_by_field_name("name")
+                        .map_or("", |n| text(n, self.src));
+                    let callee = node.parent().is_some_and(|p| {
+                        p.kind() == "invocation_expression"
+                            && p.child_by_field_name("function") == Some(node)
+                    });
+                    let on_this = node
+                        .child_by_field_name("expression")
+                        .is_some_and(|e| e.kind() == "this_expression");
+                    // The object it is read from (`_config` in `_config.Paths.CachePath`)
+                    // holds the path; the member names it. A combining call's own name
+                    // (`Path.Combine`) says nothing.
+                    Some(match (callee, on_this) {
+                        (true, _) => PathPurpose::default(),
+                        (false, true) => self.name_purpose(name),
+                        (false, false) => PathPurpose::designated(name),
+                    })
+                }
+                "member_binding_expression" => node
+                    .child_by_field_name("name")
+                    .map(|n| PathPurpose::designated(text(n, self.src))),
+                "invocation_expression" => {
+                    let function = node.child_by_field_name("function");
+                    if function.is_some_and(|f| self.builds_path(f)) {
+                        // `Path.Combine(..)`, `string.Format(..)`: the parts.
+                        None
+                    } else {
+                        // Another call: what its name says it returns.
+                        let name = function.map(|f| match f.kind() {
+                            "member_access_expression" => f
+                                .child_by_field_name("name")
+                                .map_or("", |n| text(n, self.src)),
+                            _ => text(f, self.src),
+                        });
+                        Some(name.map_or_else(PathPurpose::default, PathPurpose::designated))
+                    }
+                }
+                "lambda_expression" | "anonymous_method_expression" => Some(PathPurpose::default()),
+                _ => None,
+            };
+            match found {
+                Some(found) => {
+                    purpose = purpose.with(found);
                     false
                 }
-                "lambda_expression" | "anonymous_method_expression" => false,
-                _ => true,
+                None => true,
             }
         });
-        found
+        purpose
+    }
+
+    /// What a bare name in a path says: a variable by its known value, a field or property
+    /// (or an inherited member, `CachePath`) by its name, a local or parameter by its name
+    /// only as far as it names shared data.
+    fn name_purpose(&self, name: &str) -> PathPurpose {
+        match self.lookup(name) {
+            Some(var) => var.purpose.unwrap_or_else(|| {
+                if var.member {
+                    PathPurpose::designated(name)
+                } else {
+                    PathPurpose::local_name(name)
+                }
+            }),
+            None if name.starts_with(|c: char| c.is_ascii_uppercase()) => {
+                PathPurpose::designated(name)
+            }
+            None => PathPurpose::local_name(name),
+        }
+    }
+
+    /// Whether a called member builds a path from its arguments: `System.IO.Path` methods
+    /// and `string.Format` / `Concat` / `Join`.
+    fn builds_path(&self, function: Node<'_>) -> bool {
+        let (Some(method), Some(recv)) = (
+            function.child_by_field_name("name"),
+            function.child_by_field_name("expression"),
+        ) else {
+            return false;
+        };
+        let method = text(method, self.src);
+        let Recv::Type(recv_types) = self.receiver(recv) else {
+            return false;
+        };
+        recv_types.iter().any(|t| {
+            t == "System.IO.Path"
+                || (t == "System.String" && matches!(method, "Format" | "Concat" | "Join"))
+        })
     }
 
     /// `path = Path.Combine(Path.GetTempPath(), name)` after the declaration: the variable
@@ -363,10 +426,7 @@ impl Walker<'_, '_> {
         }
         let right = unwrap_expr(right);
         let temp = self.is_temp_path(right);
-        let instance = !temp && self.is_instance_path(right);
-        if !temp && !instance {
-            return;
-        }
+        let purpose = self.path_purpose(right);
         let name = text(left, self.src);
         if let Some(var) = self
             .vars
@@ -375,7 +435,7 @@ impl Walker<'_, '_> {
             .find_map(|scope| scope.get_mut(name))
         {
             var.temp |= temp;
-            var.instance |= instance;
+            var.purpose = Some(var.purpose.unwrap_or_default().with(purpose));
         }
     }
 

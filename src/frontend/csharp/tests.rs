@@ -1042,3 +1042,48 @@ static class Program {
         ]
     );
 }
+
+#[test]
+fn instance_paths_need_strong_evidence() {
+    let src = r#"class Renderer {
+ IAppPaths _paths;
+ string _root;
+ string CachePath => Path.Combine(_root, "store-id.txt");
+ void M(string cachePath, string dataDir) {
+  File.WriteAllText(Path.Combine(_paths.CachePath, "omdb", "a.json"), "");
+  File.WriteAllText(cachePath, "");
+  File.WriteAllText(GetSubtitleCachePath(1), "");
+  File.WriteAllText(Path.Combine(_config.Paths.CachePath, "x"), "");
+  File.WriteAllText(Path.Combine(dataDir, "cache", "x"), "");
+  File.WriteAllText(Path.Combine(_paths.CachePath, "uploads"), "");
+  File.WriteAllText(Path.Combine(_paths.LogPath, "a.log"), "");
+  File.WriteAllText(CachePath, "");
+  var target = Path.Combine(_paths.CachePath, $"{id}.webp");
+  File.WriteAllText(target, "");
+ }
+}"#;
+    let f = facts(src);
+    let instance: Vec<(usize, bool)> = f
+        .events
+        .iter()
+        .filter(|e| e.targets.iter().any(|t| t == "System.IO.File.WriteAllText"))
+        .map(|e| (line(src, e), e.args[0] == Arg::InstancePath))
+        .collect();
+    // A member (`_paths.CachePath`, not the `_config` it is read from) and a path getter are
+    // strong; a parameter's name, `data`, `uploads`, a log file and a property whose value
+    // is not a cache are not.
+    assert_eq!(
+        instance,
+        vec![
+            (6, true),
+            (7, false),
+            (8, true),
+            (9, true),
+            (10, false),
+            (11, false),
+            (12, false),
+            (13, false),
+            (15, true)
+        ]
+    );
+}

@@ -4,7 +4,7 @@ use super::args::path_like_name;
 use super::syntax::{dotted, first_child_of_kind, initializer, type_name, unwrap_expr};
 use super::walk::Walker;
 use crate::frontend::tree::text;
-use crate::frontend::words;
+use crate::frontend::words::PathPurpose;
 use std::collections::HashMap;
 use tree_sitter::Node;
 
@@ -17,16 +17,23 @@ pub(super) struct VarInfo {
     pub(super) path_like: bool,
     /// It holds a path in the temporary directory.
     pub(super) temp: bool,
-    /// It holds a path of this instance's own cache, log, pid/lock file or certificate.
-    pub(super) instance: bool,
-    /// Its value is known (a local's initialiser, a property's `=> value`): its purpose comes
-    /// from that value, not from its name (a `CachePath` property that holds `device.txt`).
-    pub(super) valued: bool,
+    /// What its value says about whose path it holds, when the value is known (an
+    /// initialiser, a property's `=> value`, an assignment): the value, not the name, tells
+    /// (a `CachePath` property that holds `device.txt`).
+    pub(super) purpose: Option<PathPurpose>,
+    /// A field or property: its name designates a location for the whole class.
+    pub(super) member: bool,
 }
 
 impl Walker<'_, '_> {
-    /// Records a property or parameter `node` (with `name` and `type` fields).
-    pub(super) fn member_var(&self, members: &mut HashMap<String, VarInfo>, node: Node<'_>) {
+    /// Records a property or primary-constructor parameter `node` (with `name` and `type`
+    /// fields); `member` for a property.
+    pub(super) fn member_var(
+        &self,
+        members: &mut HashMap<String, VarInfo>,
+        node: Node<'_>,
+        member: bool,
+    ) {
         if let Some(name) = node.child_by_field_name("name") {
             let name = text(name, self.src);
             let ty = node
@@ -37,9 +44,10 @@ impl Walker<'_, '_> {
                 first_child_of_kind(node, "arrow_expression_clause")
                     .and_then(|arrow| arrow.named_child(0))
             });
-            let mut info = self.var_info(name, ty, value);
-            // A member's value says what it holds, whatever its name.
-            info.instance = value.is_some_and(|v| self.is_instance_path(unwrap_expr(v)));
+            let info = VarInfo {
+                member,
+                ..self.var_info(name, ty, value)
+            };
             members.insert(name.to_string(), info);
         }
     }
@@ -55,7 +63,10 @@ impl Walker<'_, '_> {
             }
             if let Some(name) = declarator.child_by_field_name("name") {
                 let name = text(name, self.src);
-                let info = self.var_info(name, ty.clone(), initializer(declarator));
+                let info = VarInfo {
+                    member: true,
+                    ..self.var_info(name, ty.clone(), initializer(declarator))
+                };
                 members.insert(name.to_string(), info);
             }
         }
@@ -89,10 +100,7 @@ impl Walker<'_, '_> {
         let ty = ty.or_else(|| init.and_then(|i| self.expression_type(i)));
         let temp = init.is_some_and(|i| self.is_temp_path(i));
         // `var thumbPath = Path.Combine(root, "uploads", ...)` holds an upload whatever its name.
-        let instance = init.is_some_and(|i| {
-            !words::names_shared_data(text(i, self.src))
-                && (self.is_instance_path(i) || words::is_instance_path_text(name))
-        });
+        let purpose = init.map(|i| self.path_purpose(i));
         let path_like = match (&ty, init) {
             (Some(t), _) if !is_string_type(t) => false,
             (_, Some(i)) if self.path_like(i) => true,
@@ -102,8 +110,8 @@ impl Walker<'_, '_> {
             ty,
             path_like,
             temp,
-            instance,
-            valued: init.is_some(),
+            purpose,
+            member: false,
         }
     }
 

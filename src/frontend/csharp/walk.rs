@@ -273,7 +273,7 @@ impl Walker<'_, '_> {
                 "parameter_list" => {
                     let mut c = child.walk();
                     for param in child.named_children(&mut c) {
-                        self.member_var(&mut members, param);
+                        self.member_var(&mut members, param, false);
                     }
                 }
                 "declaration_list" => {
@@ -288,7 +288,7 @@ impl Walker<'_, '_> {
                                     }
                                 }
                             }
-                            "property_declaration" => self.member_var(&mut members, member),
+                            "property_declaration" => self.member_var(&mut members, member, true),
                             _ => {}
                         }
                     }

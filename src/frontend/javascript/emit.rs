@@ -433,20 +433,13 @@ impl Emitter<'_> {
         if arg.kind() == "identifier" {
             match self.scopes.lookup(source, arg.start_byte()) {
                 Some(Binding::TempPath) => return Arg::TempPath,
-                Some(Binding::InstancePath) => return Arg::InstancePath,
                 Some(Binding::Object(keys)) => return Arg::Object(keys.clone()),
                 _ => {}
             }
         }
         let fact = self.plain_arg_fact(arg);
-        let shared = arg.kind() == "identifier"
-            && matches!(
-                self.scopes.lookup(source, arg.start_byte()),
-                Some(Binding::SharedPath)
-            );
-        if !shared
-            && matches!(fact, Arg::Other { .. })
-            && crate::frontend::words::is_instance_path_text(source)
+        if matches!(fact, Arg::Other { .. })
+            && path_purpose(arg, self.src, self.scopes, 0).is_instance()
         {
             return Arg::InstancePath;
         }

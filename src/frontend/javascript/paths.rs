@@ -2,6 +2,7 @@
 //! parameters and upload middleware), path-like names, object-literal properties.
 
 use super::*;
+use crate::frontend::words::{is_constant_name, PathPurpose};
 
 /// A declarator value that produces a temporary path: any temp-path expression, or a
 /// call to a temp-file helper (`await createTmpFile()`, `tmp.fileSync().name`, `tempy.file()`).
@@ -270,6 +271,87 @@ pub(super) fn is_temp_path_node(node: Node<'_>, src: &str, scopes: &Scopes, dept
                 )
         }
         _ => false,
+    }
+}
+
+/// Path expressions nested deeper than this say nothing more about their purpose.
+const MAX_PURPOSE_DEPTH: usize = 8;
+
+/// What the words of a path expression say about whose file it is (see [`PathPurpose`]):
+/// string literals, member names (`config.cacheDir`, `process.env.CACHE_DIR`) and the names of
+/// path getters (`getCacheDir()`) are strong evidence; a local counts by its value when it is
+/// known, else its name can only make the path shared.
+pub(super) fn path_purpose(
+    node: Node<'_>,
+    src: &str,
+    scopes: &Scopes,
+    depth: usize,
+) -> PathPurpose {
+    if depth > MAX_PURPOSE_DEPTH {
+        return PathPurpose::default();
+    }
+    let part = |n: Option<Node<'_>>| {
+        n.map_or_else(PathPurpose::default, |n| {
+            path_purpose(n, src, scopes, depth + 1)
+        })
+    };
+    let all = |nodes: &mut dyn Iterator<Item = Node<'_>>| {
+        nodes.fold(PathPurpose::default(), |p, n| p.with(part(Some(n))))
+    };
+    match node.kind() {
+        "string" => {
+            string_value(node, src).map_or_else(PathPurpose::default, |s| PathPurpose::literal(&s))
+        }
+        "string_fragment" => PathPurpose::literal(text(node, src)),
+        "template_string" => all(&mut named_children(node)),
+        "template_substitution"
+        | "parenthesized_expression"
+        | "await_expression"
+        | "non_null_expression"
+        | "as_expression"
+        | "satisfies_expression" => part(node.named_child(0)),
+        "identifier" => {
+            let name = text(node, src);
+            match scopes.lookup(name, node.start_byte()) {
+                Some(Binding::Path(purpose)) => *purpose,
+                Some(Binding::Module(_)) | None if is_constant_name(name) => {
+                    PathPurpose::designated(name)
+                }
+                _ => PathPurpose::local_name(name),
+            }
+        }
+        // The member names the location; the object it is read from only holds it.
+        "member_expression" => node
+            .child_by_field_name("property")
+            .map_or_else(PathPurpose::default, |p| {
+                PathPurpose::designated(text(p, src))
+            }),
+        "subscript_expression" => part(node.child_by_field_name("index")),
+        "binary_expression" => {
+            part(node.child_by_field_name("left")).with(part(node.child_by_field_name("right")))
+        }
+        "ternary_expression" => part(node.child_by_field_name("consequence"))
+            .with(part(node.child_by_field_name("alternative"))),
+        "call_expression" => {
+            let function = node.child_by_field_name("function");
+            let joins = function
+                .and_then(|f| scopes.path_of(f, src))
+                .is_some_and(|p| p.starts_with("path.") || p.starts_with("path/posix."));
+            if joins {
+                // `path.join(..)`: the parts.
+                let args = node.child_by_field_name("arguments");
+                return all(&mut args.into_iter().flat_map(named_children));
+            }
+            // Another call: what its name says it returns.
+            let name = function.map(|f| match f.kind() {
+                "member_expression" => f
+                    .child_by_field_name("property")
+                    .map_or("", |p| text(p, src)),
+                _ => text(f, src),
+            });
+            name.map_or_else(PathPurpose::default, PathPurpose::designated)
+        }
+        _ => PathPurpose::default(),
     }
 }
 

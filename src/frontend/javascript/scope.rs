@@ -2,6 +2,7 @@
 //! member, a local, a sleep helper, a temporary path, an options object).
 
 use super::*;
+use crate::frontend::words::PathPurpose;
 
 /// Modules that mark a file as browser code.
 pub(super) const BROWSER_MODULES: &[&str] = &[
@@ -98,12 +99,10 @@ pub(super) enum Binding {
     Delay,
     /// A local holding a path in the temporary directory (`const f = await tmpFile()`).
     TempPath,
-    /// A local holding a path of this instance's own cache, log, pid/lock file or certificate
-    /// (`const cacheFile = path.join(dir, 'thumbs', id)`).
-    InstancePath,
-    /// A local holding a path that names shared data (`path.join(root, 'uploads', name)`):
-    /// its name (`thumbPath`) does not make it this instance's own.
-    SharedPath,
+    /// A local holding a path whose value says whose file it is: this instance's own
+    /// (`path.join(dir, 'thumbs', id)`) or shared data (`path.join(root, 'uploads', name)`,
+    /// whatever the local's name).
+    Path(PathPurpose),
     /// A local initialised with an object literal with these properties (`const sess = { secret }`),
     /// so `session(sess)` can be checked like `session({ secret })`.
     Object(Vec<Property>),
@@ -439,11 +438,9 @@ pub(super) fn value_binding(value: Node<'_>, src: &str, scopes: &Scopes) -> Bind
         Binding::Module(p) => p.starts_with("path.") || p.starts_with("path/posix."),
         _ => false,
     };
-    if path_value && crate::frontend::words::names_shared_data(text(value, src)) {
-        return Binding::SharedPath;
-    }
-    if path_value && crate::frontend::words::is_instance_path_text(text(value, src)) {
-        return Binding::InstancePath;
+    let purpose = path_purpose(value, src, scopes, 0);
+    if path_value && purpose != PathPurpose::default() {
+        return Binding::Path(purpose);
     }
     binding
 }

@@ -475,3 +475,37 @@ export async function GET() {}
         ]
     );
 }
+
+#[test]
+fn instance_paths_need_strong_evidence() {
+    let src = r#"
+const fs = require('fs');
+const path = require('path');
+const RUN = '/run/app';
+function f(cacheFile, dataDir) {
+  fs.writeFileSync(path.join(RUN, 'app.pid'), '');
+  fs.writeFileSync(cacheFile, '');
+  fs.writeFileSync(path.join(config.cacheDir, 'previews', id), '');
+  fs.writeFileSync(path.join(dataDir, 'cache', id), '');
+  fs.writeFileSync(path.join(nconf.get('cache_path'), 'uploads', id), '');
+  fs.writeFileSync(path.join(config.cacheDir, 'app.log'), '');
+  const preview = path.join(process.env.CACHE_DIR, `${id}.png`);
+  fs.writeFileSync(preview, '');
+  fs.writeFileSync(path.join(RUN, 'app.log'), '');
+}
+"#;
+    let ex = extract(src, Dialect::JavaScript);
+    let firsts: Vec<bool> = ex
+        .facts
+        .events
+        .iter()
+        .filter(|e| e.targets[0] == "fs.writeFileSync")
+        .map(|e| e.args[0] == Arg::InstancePath)
+        .collect();
+    // A literal, a member and an environment key are strong; a parameter's name is not, and
+    // `data`, `uploads` and a log file win over `cache`.
+    assert_eq!(
+        firsts,
+        [true, false, true, false, false, false, true, false]
+    );
+}

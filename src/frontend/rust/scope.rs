@@ -1,6 +1,7 @@
 //! Lexical name resolution for the Rust frontend: `use` trees, local items,
 //! `let` bindings and glob imports, scoped per module and per block.
 
+use crate::frontend::words::PathPurpose;
 use std::collections::HashMap;
 
 /// What a name in scope stands for.
@@ -14,12 +15,10 @@ pub(super) enum Binding {
     /// A `let` binding holding a path in the temporary directory
     /// (`let scratch = std::env::temp_dir().join(name)`); value namespace only.
     TempPath,
-    /// A `let` binding holding a path of this instance's own cache, log, pid/lock file or
-    /// certificate (`let path = cache_dir.join(id)`); value namespace only.
-    InstancePath,
-    /// A `let` binding holding a path that names shared data (`root.join("uploads")`): its
-    /// name (`thumbnail`) does not make it this instance's own; value namespace only.
-    SharedPath,
+    /// A `let` binding holding a path whose value says whose file it is: this instance's own
+    /// (`let page = cache_dir().join(id)`) or shared data (`root.join("uploads")`, whatever
+    /// the binding's name); value namespace only.
+    Path(PathPurpose),
     /// A `let` binding or parameter (value namespace only). When it holds a builder
     /// (`let mut o = OpenOptions::new()`), the builder's type and the calls made on it.
     Value(Option<Builder>),
@@ -148,14 +147,7 @@ impl Scopes {
         self.visible()
             .filter_map(|scope| scope.names.get(name))
             .find(|b| {
-                value
-                    || !matches!(
-                        b,
-                        Binding::Value(_)
-                            | Binding::TempPath
-                            | Binding::InstancePath
-                            | Binding::SharedPath
-                    )
+                value || !matches!(b, Binding::Value(_) | Binding::TempPath | Binding::Path(_))
             })
     }
 
@@ -180,14 +172,12 @@ impl Scopes {
         }
     }
 
-    /// Whether variable `name` holds a path of this instance's own cache, log or certificate.
-    pub fn is_instance_var(&self, name: &str) -> bool {
-        matches!(self.lookup(name, true), Some(Binding::InstancePath))
-    }
-
-    /// Whether variable `name` holds a path that names shared data.
-    pub fn is_shared_var(&self, name: &str) -> bool {
-        matches!(self.lookup(name, true), Some(Binding::SharedPath))
+    /// What the value of variable `name` says about whose path it holds, when it says anything.
+    pub fn path_purpose(&self, name: &str) -> Option<PathPurpose> {
+        match self.lookup(name, true) {
+            Some(Binding::Path(purpose)) => Some(*purpose),
+            _ => None,
+        }
     }
 
     /// Appends builder calls to the variable `name` (which must hold a builder).
@@ -225,13 +215,9 @@ impl Scopes {
                 }
                 Resolved::Targets(with_aliases(vec![path]))
             }
-            Some(
-                Binding::Item
-                | Binding::Value(_)
-                | Binding::TempPath
-                | Binding::InstancePath
-                | Binding::SharedPath,
-            ) => Resolved::Local,
+            Some(Binding::Item | Binding::Value(_) | Binding::TempPath | Binding::Path(_)) => {
+                Resolved::Local
+            }
             None => {
                 let joined = segments.join("::");
                 let mut targets: Vec<String> = self

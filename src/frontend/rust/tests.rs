@@ -601,14 +601,25 @@ fn timers_of_one_connection_are_per_instance() {
 
 #[test]
 fn instance_paths() {
-    let src = "use std::fs;\nuse std::path::Path;\nconst SELF_SIGNED_KEY: &str = \"k.pem\";\nfn a(cache_dir: &Path, root: &Path) {\n    fs::write(SELF_SIGNED_KEY, b);\n    let page = cache_dir.join(format!(\"{slug}.html\"));\n    fs::write(&page, b);\n    fs::write(root.join(\"uploads\").join(\"thumbs\"), b);\n    fs::write(root.join(\"a.png\"), b);\n    fs::write(\"app.log\", b);\n}\n";
+    let src = "use std::fs;\nuse std::path::Path;\nconst SELF_SIGNED_KEY: &str = \"k.pem\";\nfn a(cache_dir: &Path, root: &Path, cfg: &Config) {\n    fs::write(SELF_SIGNED_KEY, b);\n    let page = cfg.cache_dir.join(format!(\"{slug}.html\"));\n    fs::write(&page, b);\n    fs::write(root.join(\"uploads\").join(\"thumbs\"), b);\n    fs::write(cache_dir.join(\"a.png\"), b);\n    fs::write(root.join(\"app.log\"), b);\n    fs::write(dirs::cache_dir().unwrap().join(\"x\"), b);\n    let thumb_path = root.join(\"media\").join(\"thumbs\");\n    fs::write(&thumb_path, b);\n}\n";
     let first: Vec<_> = hits(src, "std::fs::write")
         .into_iter()
         .map(|(l, e)| (l, e.args[0] == Arg::InstancePath))
         .collect();
+    // A constant, a field and `dirs::cache_dir()` are strong evidence; a parameter's name
+    // alone (`cache_dir`) is not, a log file is not this instance's own, `uploads` and
+    // `media` name shared data.
     assert_eq!(
         first,
-        [(5, true), (7, true), (8, false), (9, false), (10, false)]
+        [
+            (5, true),
+            (7, true),
+            (8, false),
+            (9, false),
+            (10, false),
+            (11, true),
+            (13, false)
+        ]
     );
 }
 

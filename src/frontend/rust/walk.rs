@@ -13,6 +13,7 @@ use super::shapes::{
 };
 use super::words;
 use crate::event::{Context, Event, EventKind, FileFacts};
+use crate::frontend::words::PathPurpose;
 use crate::position::LineIndex;
 use proc_macro2::{LineColumn, Span};
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -230,11 +231,6 @@ impl<'t> Walker<'t> {
             file_context,
             definitions: Vec::new(),
         }
-    }
-
-    /// The source text in `range`, or nothing when it is not on character boundaries.
-    pub fn source(&self, range: std::ops::Range<usize>) -> &str {
-        self.text.get(range).unwrap_or("")
     }
 
     /// Byte offset of a proc-macro2 position.
@@ -570,8 +566,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_local(&mut self, local: &'ast syn::Local) {
         let mut builder = None;
         let mut temp = false;
-        let mut instance = false;
-        let mut shared = false;
+        let mut purpose = PathPurpose::default();
         if let Some(init) = &local.init {
             let saved = self.ctx;
             // `let mut heartbeat = interval(..)`, `let metrics_task = tokio::spawn(..)`.
@@ -587,8 +582,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             self.visit_expr(&init.expr);
             self.ctx = saved;
             temp = self.is_temp_expr(&init.expr);
-            instance = !temp && self.is_instance_expr(&init.expr);
-            shared = self.names_shared_data(&init.expr);
+            purpose = self.path_purpose(&init.expr, 0);
             if let Some((_, diverge)) = &init.diverge {
                 let saved = self.ctx;
                 // `let Ok(conn) = connect() else { sleep(..); continue };` handles a failure.
@@ -608,13 +602,13 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             let path_type = builder
                 .as_ref()
                 .is_some_and(|b| matches!(b.ty.rsplit("::").next(), Some("Path" | "PathBuf")));
+            let known = purpose != PathPurpose::default();
             match builder {
-                Some(b) if !(path_type && (temp || instance || shared)) => {
+                Some(b) if !(path_type && (temp || known)) => {
                     self.scopes.bind(name, Binding::Value(Some(b)));
                 }
                 _ if temp => self.scopes.bind(name, Binding::TempPath),
-                _ if instance => self.scopes.bind(name, Binding::InstancePath),
-                _ if shared => self.scopes.bind(name, Binding::SharedPath),
+                _ if known => self.scopes.bind(name, Binding::Path(purpose)),
                 _ => {}
             }
         }

@@ -2,9 +2,10 @@
 
 use super::{segments, Walker, ARG_DEPTH};
 use crate::event::Arg;
+use crate::frontend::rust::macros::{parse_body, MacroBody};
 use crate::frontend::rust::scope::Resolved;
 use crate::frontend::rust::words;
-use syn::spanned::Spanned;
+use crate::frontend::words::{is_constant_name, PathPurpose};
 use syn::Expr;
 
 impl Walker<'_> {
@@ -58,58 +59,93 @@ impl Walker<'_> {
         false
     }
 
-    /// Whether an expression names this instance's own cache, log, pid/lock file or
-    /// certificate (`SELF_SIGNED_KEY`, `cache_dir.join(id)`, `"app.pid"`), or is a variable
-    /// bound to one.
-    pub(super) fn is_instance_expr(&self, expr: &Expr) -> bool {
-        let mut inner = expr;
-        while let Expr::Reference(r) = inner {
-            inner = &r.expr;
+    /// What the words of a path expression say about whose file it is (see [`PathPurpose`]):
+    /// string literals, field names (`self.hot_tier_path`), constants (`SELF_SIGNED_CERT`) and
+    /// the names of path getters (`dirs::cache_dir()`, `options.staging_dir()`) are strong
+    /// evidence; a `let` binding counts by its value, a parameter's name only as far as it
+    /// names shared data.
+    pub(super) fn path_purpose(&self, expr: &Expr, depth: usize) -> PathPurpose {
+        if depth > 2 * ARG_DEPTH {
+            return PathPurpose::default();
         }
-        if let Expr::Path(p) = inner {
-            if p.path
-                .get_ident()
-                .is_some_and(|i| self.scopes.is_shared_var(&i.to_string()))
-            {
-                return false;
+        let part = |e: &Expr| self.path_purpose(e, depth + 1);
+        let all = |es: &mut dyn Iterator<Item = &Expr>| {
+            es.fold(PathPurpose::default(), |p, e| p.with(part(e)))
+        };
+        match expr {
+            Expr::Lit(l) => match &l.lit {
+                syn::Lit::Str(s) => PathPurpose::literal(&s.value()),
+                _ => PathPurpose::default(),
+            },
+            Expr::Reference(r) => part(&r.expr),
+            Expr::Paren(p) => part(&p.expr),
+            Expr::Group(g) => part(&g.expr),
+            Expr::Try(t) => part(&t.expr),
+            Expr::Await(a) => part(&a.base),
+            Expr::Unary(u) => part(&u.expr),
+            Expr::Binary(b) => part(&b.left).with(part(&b.right)),
+            Expr::Path(p) if p.qself.is_none() => {
+                let Some(last) = p.path.segments.last() else {
+                    return PathPurpose::default();
+                };
+                let name = last.ident.to_string();
+                if p.path.segments.len() > 1 || is_constant_name(&name) {
+                    // `SELF_SIGNED_CERT`, `config::CACHE_DIR`.
+                    PathPurpose::designated(&name)
+                } else {
+                    self.scopes
+                        .path_purpose(&name)
+                        .unwrap_or_else(|| PathPurpose::local_name(&name))
+                }
             }
-        }
-        if crate::frontend::words::is_instance_path_text(self.expr_text(expr)) {
-            return true;
-        }
-        let mut e = expr;
-        for _ in 0..ARG_DEPTH {
-            e = match e {
-                Expr::Reference(r) => &r.expr,
-                Expr::Paren(p) => &p.expr,
-                Expr::Group(g) => &g.expr,
-                Expr::MethodCall(m) => &m.receiver,
-                Expr::Path(p) => {
-                    return p.path.segments.last().is_some_and(|last| {
-                        let name = last.ident.to_string();
-                        crate::frontend::words::is_instance_path_text(&name)
-                            || (p.path.segments.len() == 1 && self.scopes.is_instance_var(&name))
-                    })
+            // The field names the location; the value it is read from only holds it.
+            Expr::Field(f) => match &f.member {
+                syn::Member::Named(n) => PathPurpose::designated(&n.to_string()),
+                syn::Member::Unnamed(_) => PathPurpose::default(),
+            },
+            Expr::MethodCall(m) => {
+                let method = m.method.to_string();
+                let receiver = part(&m.receiver);
+                match method.as_str() {
+                    "clone" | "as_ref" | "as_str" | "to_owned" | "to_string" | "as_os_str"
+                    | "into" | "unwrap" | "expect" | "borrow" | "as_deref" | "as_path"
+                    | "to_path_buf" | "into_path_buf" | "display" | "to_string_lossy"
+                    | "parent" => receiver,
+                    "join" | "with_file_name" | "with_extension" | "unwrap_or" => {
+                        receiver.with(all(&mut m.args.iter()))
+                    }
+                    _ => receiver.with(PathPurpose::designated(&method)),
                 }
-                Expr::Field(f) => {
-                    return matches!(&f.member, syn::Member::Named(n)
-                        if crate::frontend::words::is_instance_path_text(&n.to_string()))
+            }
+            Expr::Call(c) => {
+                let Expr::Path(p) = &*c.func else {
+                    return PathPurpose::default();
+                };
+                let segments = segments(&p.path);
+                let wraps_path = segments.len() >= 2
+                    && matches!(segments[segments.len() - 2].as_str(), "Path" | "PathBuf");
+                if wraps_path {
+                    all(&mut c.args.iter())
+                } else {
+                    segments
+                        .last()
+                        .map_or_else(PathPurpose::default, |f| PathPurpose::designated(f))
                 }
-                _ => return false,
-            };
+            }
+            Expr::Macro(m)
+                if m.mac
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|s| s.ident == "format") =>
+            {
+                match parse_body(&m.mac) {
+                    Some(MacroBody::Exprs(exprs)) => all(&mut exprs.iter()),
+                    _ => PathPurpose::default(),
+                }
+            }
+            _ => PathPurpose::default(),
         }
-        false
-    }
-
-    /// Whether an expression's source text names shared data (`root.join("uploads")`).
-    pub(super) fn names_shared_data(&self, expr: &Expr) -> bool {
-        crate::frontend::words::names_shared_data(self.expr_text(expr))
-    }
-
-    /// The source text of an expression (its first token where spans cannot be joined).
-    fn expr_text(&self, expr: &Expr) -> &str {
-        let span = expr.span();
-        self.source(self.offset(span.start())..self.offset(span.end()))
     }
 
     /// `format!("/tmp/{id}")` or `format!("{}/{}", tmp_dir, name)`: a path built in the
@@ -144,7 +180,7 @@ impl Walker<'_> {
         if self.is_temp_expr(arg) {
             return Arg::TempPath;
         }
-        if !matches!(arg, Expr::Lit(_)) && self.is_instance_expr(arg) {
+        if !matches!(arg, Expr::Lit(_)) && self.path_purpose(arg, 0).is_instance() {
             return Arg::InstancePath;
         }
         let mut e = arg;
