@@ -197,8 +197,8 @@ pub struct Unless {
     /// Every path argument is in the temporary directory (scratch files).
     #[serde(default)]
     pub temp_paths: bool,
-    /// Every path argument is this instance's own cache, log, pid/lock file or self-signed
-    /// certificate, or in the temporary directory.
+    /// Every path argument is this instance's own (a derived cache, a staging or spool folder,
+    /// a pid, lock or socket file, a self-signed certificate), or in the temporary directory.
     #[serde(default)]
     pub instance_paths: bool,
 }

@@ -37,9 +37,9 @@ pub enum Arg {
     /// A path in the system's temporary directory (`os.tmpdir()`, `Path.GetTempPath()`,
     /// `std::env::temp_dir()`, a `tmp`/`temp` name): scratch space, not shared state.
     TempPath,
-    /// A path whose names say it belongs to this instance alone: its own cache (thumbnails,
-    /// transcodes), log file, pid or lock file, self-signed certificate
-    /// (see `frontend::words::is_instance_path_text`).
+    /// A path whose literals, members, constants or getters say it belongs to this instance
+    /// alone: a derived cache, a staging or spool folder, a pid, lock or socket file, a
+    /// self-signed certificate (see `frontend::words::PathPurpose`).
     InstancePath,
 }
 
