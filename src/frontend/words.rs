@@ -176,18 +176,16 @@ pub fn is_temp_name(name: &str) -> bool {
 }
 
 /// Words naming a file that belongs to this instance alone: a derived cache of shared data
-/// (thumbnails, transcodes, provider responses and listings, hot-tier copies of object
-/// storage, all rebuilt on a miss), a node's ingest staging or spool folder, its pid, lock or
-/// Unix-socket file, its self-signed certificate. Log files are absent: a local log file is a
-/// local-disk write like any other.
+/// (thumbnails, provider responses and listings, hot-tier copies of object storage, all
+/// rebuilt on a miss), a node's ingest staging or spool folder, its pid, lock or Unix-socket
+/// file, its self-signed certificate. Log files are absent (a local log file is a local-disk
+/// write like any other), and so is transcoding output: its segments are served to the
+/// client by later requests.
 const INSTANCE_PATH_WORDS: &[&str] = &[
     "cache",
     "cached",
     "thumb",
     "thumbnail",
-    "transcode",
-    "transcoded",
-    "transcoding",
     "hottier",
     "staging",
     "spool",
@@ -322,12 +320,13 @@ mod tests {
     }
 
     #[test]
-    fn log_files_are_not_instance_paths() {
+    fn log_files_and_transcodes_are_not_instance_paths() {
         assert!(!PathPurpose::literal("access.log").is_instance());
         assert!(!PathPurpose::designated("logFilePath").is_instance());
         assert!(!PathPurpose::literal("{cache_key}.log").is_instance());
         assert!(!PathPurpose::literal("cache/ffmpeg.log").is_instance());
         assert!(!PathPurpose::designated("CacheLogPath").is_instance());
+        assert!(!PathPurpose::designated("TranscodePath").is_instance());
     }
 
     #[test]
