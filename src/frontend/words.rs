@@ -199,21 +199,12 @@ const INSTANCE_PATH_WORDS: &[&str] = &[
 /// Words naming shared data, or a log file (a local log file is a local-disk write like any
 /// other): a path that has one is reported even beside an instance word (`uploads/thumbs`,
 /// `data/cache`, an attachment's preview, a plugin's cache folder, `cache/ffmpeg.log`).
-/// Media content counts whatever its kind (images, artwork, logos, covers): an image cache
-/// may well hold the only copy of an uploaded logo.
 const SHARED_DATA_WORDS: &[&str] = &[
     "log",
     "upload",
     "attachment",
     "avatar",
     "media",
-    "image",
-    "artwork",
-    "logo",
-    "picture",
-    "photo",
-    "cover",
-    "poster",
     "data",
     "storage",
     "document",
@@ -347,7 +338,6 @@ mod tests {
         assert!(!PathPurpose::literal("data/cache").is_instance());
         assert!(!PathPurpose::designated("AttachmentCachePath").is_instance());
         assert!(PathPurpose::literal("metadata-cache").is_instance());
-        assert!(!PathPurpose::designated("ImageCacheFolder").is_instance());
     }
 
     #[test]
