@@ -201,6 +201,11 @@ pub struct Unless {
     /// a pid, lock or socket file, a self-signed certificate), or in the temporary directory.
     #[serde(default)]
     pub instance_paths: bool,
+    /// Calls (resolved targets, `*suffix` / `prefix*` globs) that `instance_paths` does not
+    /// silence: deleting from this instance's cache invalidates it here only, while the other
+    /// instances keep serving stale copies.
+    #[serde(default)]
+    pub invalidating_calls: Vec<String>,
 }
 
 /// The documentation sections every rule must have.

@@ -193,6 +193,21 @@ fn mentions_any(text: &str, needles: &[String]) -> bool {
         .any(|n| text.contains(n.to_ascii_lowercase().as_str()))
 }
 
+/// One of the event's targets matches one of `patterns` (`*suffix`, `prefix*` or exact).
+fn targets_any(event: &Event, patterns: &[String]) -> bool {
+    patterns.iter().any(|p| {
+        event.targets.iter().any(|t| {
+            if let Some(suffix) = p.strip_prefix('*') {
+                t.ends_with(suffix)
+            } else if let Some(prefix) = p.strip_suffix('*') {
+                t.starts_with(prefix)
+            } else {
+                t == p
+            }
+        })
+    })
+}
+
 fn glob_contains(set: &BTreeSet<String>, patterns: &[String]) -> bool {
     patterns.iter().any(|p| match p.strip_suffix('*') {
         Some(prefix) => set
@@ -230,7 +245,9 @@ fn mitigated(unless: &Unless, event: &Event, facts: &FileFacts) -> bool {
         || (!unless.args_any.is_empty()
             && event.args.iter().any(|a| arg_is_any(a, &unless.args_any)))
         || (unless.temp_paths && only_paths_of(event, &[Arg::TempPath]))
-        || (unless.instance_paths && only_paths_of(event, &[Arg::TempPath, Arg::InstancePath]))
+        || (unless.instance_paths
+            && !targets_any(event, &unless.invalidating_calls)
+            && only_paths_of(event, &[Arg::TempPath, Arg::InstancePath]))
         || mentions_any(&event.args_text, &unless.args_text_any)
         || unless
             .object_values_any
@@ -332,6 +349,78 @@ fine_when = "f"
         assert!(m.run(Language::Rust, &facts).is_empty());
         facts.calls.insert("UseClustering".into());
         assert!(m.run(Language::CSharp, &facts).is_empty());
+    }
+
+    const INSTANCE_RULE: &str = r#"
+id = "disk"
+category = "local-disk-write"
+languages = ["csharp"]
+severity = "warning"
+summary = "s"
+message = "m"
+alternative = "a"
+[[match]]
+kind = "call"
+targets = ["System.IO.File.*"]
+[unless]
+instance_paths = true
+invalidating_calls = ["*.Delete"]
+[docs]
+what = "w"
+why = "w"
+example = "e"
+instead = "i"
+fine_when = "f"
+"#;
+
+    #[test]
+    fn instance_paths_spare_invalidating_calls_and_shared_destinations() {
+        let mut c = Catalogue::default();
+        c.add_file("disk.toml", INSTANCE_RULE).unwrap();
+        let m = Matcher::new(&c);
+        let facts = FileFacts {
+            events: vec![
+                event(
+                    EventKind::Call,
+                    "System.IO.File.WriteAllText",
+                    vec![Arg::InstancePath],
+                ),
+                event(
+                    EventKind::Call,
+                    "System.IO.File.WriteAllText",
+                    vec![Arg::Str("app.pid".into())],
+                ),
+                event(
+                    EventKind::Call,
+                    "System.IO.File.WriteAllText",
+                    vec![Arg::Str("app.log".into())],
+                ),
+                event(
+                    EventKind::Call,
+                    "System.IO.File.Delete",
+                    vec![Arg::InstancePath],
+                ),
+                event(
+                    EventKind::Call,
+                    "System.IO.File.Copy",
+                    vec![Arg::InstancePath, Arg::Str("uploads/a.png".into())],
+                ),
+            ],
+            ..FileFacts::default()
+        };
+        let found: Vec<_> = m
+            .run(Language::CSharp, &facts)
+            .iter()
+            .map(|m| m.target.to_string())
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "System.IO.File.WriteAllText",
+                "System.IO.File.Delete",
+                "System.IO.File.Copy"
+            ]
+        );
     }
 
     const OBJECT_RULE: &str = r#"
