@@ -46,6 +46,23 @@ pub struct ScanResult {
     pub sources: BTreeMap<String, Arc<str>>,
 }
 
+impl ScanResult {
+    /// Adds another scan's results (of other files) to this one, keeping every list sorted.
+    pub fn merge(&mut self, other: ScanResult) {
+        self.findings.extend(other.findings);
+        self.suppressed.extend(other.suppressed);
+        self.unreachable.extend(other.unreachable);
+        self.errors.extend(other.errors);
+        crate::finding::sort(&mut self.findings);
+        crate::finding::sort(&mut self.suppressed);
+        crate::finding::sort(&mut self.unreachable);
+        self.errors.sort_by(|a, b| a.path.cmp(&b.path));
+        self.files_scanned += other.files_scanned;
+        self.files_skipped += other.files_skipped;
+        self.sources.extend(other.sources);
+    }
+}
+
 enum FileOutcome {
     Linted {
         findings: Vec<Finding>,
