@@ -12,7 +12,7 @@ use crate::reach::{self, FileModel, Reachability};
 use crate::read::read_source;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -139,6 +139,7 @@ pub fn scan_files(
     }
     let mut models = Vec::new();
     let mut judged = Vec::new();
+    let mut mitigated: BTreeSet<String> = BTreeSet::new();
     for (path, outcome) in outcomes {
         match outcome {
             FileOutcome::Linted {
@@ -156,6 +157,9 @@ pub fn scan_files(
                 result.suppressed.extend(suppressed);
                 if let Some(message) = warning {
                     result.errors.push(FileError { path, message });
+                }
+                if project {
+                    mitigated.extend(model.mitigations.iter().cloned());
                 }
                 if project {
                     let file = models.len();
@@ -185,6 +189,12 @@ pub fn scan_files(
             }
         }
     }
+    // In a project, a mitigation one file supplies (a backplane added where the host is
+    // built) holds for the findings of that rule in every file; named files are judged alone.
+    result.findings.retain(|f| !mitigated.contains(&f.rule_id));
+    result
+        .unreachable
+        .retain(|f| !mitigated.contains(&f.rule_id));
     sort(&mut result.findings);
     sort(&mut result.suppressed);
     sort(&mut result.unreachable);
