@@ -118,6 +118,10 @@ struct PathUse {
     event: Option<usize>,
     /// For a move or copy: whether the destination is a temporary path.
     to_temp: bool,
+    /// The destination of a copy into a temporary path (its event is the copy).
+    copied_in: bool,
+    /// Runs when something failed (a `catch` block, an error branch).
+    on_failure: bool,
 }
 
 /// The path uses of one file, recorded while walking it.
@@ -141,6 +145,9 @@ pub struct Call<'a> {
     pub path: &'a str,
     /// For a move or copy: the text of the destination and whether it is a temporary path.
     pub destination: Option<(&'a str, bool)>,
+    /// The call runs when something failed (a `catch` block, an error branch): a delete
+    /// there rolls back a file meant to stay, so it does not make the creation scratch.
+    pub on_failure: bool,
 }
 
 impl PathUses {
@@ -157,64 +164,72 @@ impl PathUses {
             at: call.at,
             event: call.event,
             to_temp,
+            copied_in: false,
+            on_failure: call.on_failure,
         });
         // The destination of a move or copy is created there.
-        if let Some(key) = call.destination.and_then(|(d, _)| path_key(d)) {
+        let copied_in = call.what == Use::Copy && to_temp;
+        let destination = call.destination.map(|(d, _)| {
+            // A destination too long to follow is still a copy into the temporary
+            // directory, under a key of its own.
+            path_key(d).or_else(|| copied_in.then(|| format!("@{}", call.at)))
+        });
+        if let Some(key) = destination.flatten() {
             self.uses.push(PathUse {
                 function: call.function,
                 key,
                 what: Use::Create,
                 at: call.at,
-                event: None,
+                event: call.event.filter(|_| copied_in),
                 to_temp,
+                copied_in,
+                on_failure: call.on_failure,
             });
         }
     }
 
     /// Marks the path arguments of scratch calls as temporary paths in `events` (indexed as
-    /// recorded): deletes of a path the function created earlier, the creations of such a
-    /// path unless it is moved or copied out of the temporary directory, and copies into a
-    /// temporary path.
+    /// recorded): deletes of a path the function created earlier; the creations of such a
+    /// path unless it is moved or copied out of the temporary directory or deleted only on
+    /// failure; copies into a temporary path that is not moved or copied out again.
     pub fn apply(self, events: &mut [Event]) {
         let mut quiet = Vec::new();
         let mut groups: BTreeMap<(usize, &str), Vec<&PathUse>> = BTreeMap::new();
         for u in &self.uses {
-            // A copy marks its source and its destination.
-            if matches!(u.what, Use::Copy) && u.to_temp {
-                quiet.extend(u.event.map(|e| (e, 2)));
-            }
             groups
                 .entry((u.function, u.key.as_str()))
                 .or_default()
                 .push(u);
         }
         for uses in groups.values() {
-            let Some(first_create) = uses
+            // Moved or copied to a path outside the temporary directory: the file outlives
+            // the function.
+            let kept = uses
                 .iter()
-                .filter(|u| u.what == Use::Create)
-                .map(|u| u.at)
-                .min()
-            else {
+                .any(|u| matches!(u.what, Use::Move | Use::Copy) && !u.to_temp);
+            if !kept {
+                // A copy marks its source and its destination.
+                quiet.extend(
+                    uses.iter()
+                        .filter(|u| u.copied_in)
+                        .filter_map(|u| u.event)
+                        .map(|e| (e, 2)),
+                );
+            }
+            let creates = || {
+                uses.iter()
+                    .filter(|u| u.what == Use::Create && !u.copied_in)
+            };
+            let Some(first_create) = creates().map(|u| u.at).min() else {
                 continue;
             };
             let deletes: Vec<&&PathUse> = uses
                 .iter()
                 .filter(|u| u.what == Use::Delete && u.at > first_create)
                 .collect();
-            if deletes.is_empty() {
-                continue;
-            }
             quiet.extend(deletes.iter().filter_map(|u| u.event).map(|e| (e, 1)));
-            let kept = uses
-                .iter()
-                .any(|u| matches!(u.what, Use::Move | Use::Copy) && !u.to_temp);
-            if !kept {
-                quiet.extend(
-                    uses.iter()
-                        .filter(|u| u.what == Use::Create)
-                        .filter_map(|u| u.event)
-                        .map(|e| (e, 1)),
-                );
+            if !kept && deletes.iter().any(|u| !u.on_failure) {
+                quiet.extend(creates().filter_map(|u| u.event).map(|e| (e, 1)));
             }
         }
         for (index, paths) in quiet {
@@ -250,6 +265,7 @@ mod tests {
             event: Some(event),
             path,
             destination: None,
+            on_failure: false,
         }
     }
 
@@ -325,6 +341,36 @@ mod tests {
         assert_eq!(events[0].args[0], path());
         assert_eq!(events[1].args, vec![path(), path()]);
         assert_eq!(events[2].args[0], Arg::TempPath);
+    }
+
+    #[test]
+    fn a_delete_on_failure_rolls_back_a_kept_file() {
+        let mut events = vec![event(vec![path()]), event(vec![path()])];
+        let mut uses = PathUses::default();
+        uses.record(call(Use::Create, 10, 0, "resized"));
+        let mut rollback = call(Use::Delete, 20, 1, "resized");
+        rollback.on_failure = true;
+        uses.record(rollback);
+        uses.apply(&mut events);
+        assert_eq!(events[0].args[0], path());
+        assert_eq!(events[1].args[0], Arg::TempPath);
+    }
+
+    #[test]
+    fn a_temporary_copy_moved_back_out_is_kept() {
+        let mut events = vec![
+            event(vec![path(), Arg::TempPath]),
+            event(vec![Arg::TempPath, path()]),
+        ];
+        let mut uses = PathUses::default();
+        let mut copied = call(Use::Copy, 10, 0, "a");
+        copied.destination = Some(("swap", true));
+        uses.record(copied);
+        let mut back = call(Use::Move, 20, 1, "swap");
+        back.destination = Some(("b", false));
+        uses.record(back);
+        uses.apply(&mut events);
+        assert_eq!(events[0].args, vec![path(), Arg::TempPath]);
     }
 
     #[test]

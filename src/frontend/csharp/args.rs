@@ -97,8 +97,9 @@ impl FileScope {
             .or_insert(true) &= temp;
     }
 
-    /// `_workDir = Path.Combine(Path.GetTempPath(), "jobs")` or `this.WorkDir = ...`: the
-    /// field or property holds a temporary path in the whole file.
+    /// `_workDir = Path.Combine(Path.GetTempPath(), "jobs")` in a constructor, or
+    /// `this.WorkDir = ...` anywhere: the field or property holds a temporary path in the
+    /// whole file.
     pub(super) fn note_temp_field(&mut self, node: Node<'_>, src: &str) {
         let (Some(left), Some(right)) = (
             node.child_by_field_name("left"),
@@ -106,8 +107,25 @@ impl FileScope {
         ) else {
             return;
         };
+        // A plain name is a field only where constructors set fields; elsewhere it may be
+        // a local (`current = tempPath`), which the walk follows itself.
+        let in_constructor = || {
+            let mut cur = node.parent();
+            while let Some(n) = cur {
+                match n.kind() {
+                    "constructor_declaration" => return true,
+                    "method_declaration"
+                    | "local_function_statement"
+                    | "lambda_expression"
+                    | "anonymous_method_expression"
+                    | "accessor_declaration" => return false,
+                    _ => cur = n.parent(),
+                }
+            }
+            false
+        };
         let name = match left.kind() {
-            "identifier" => Some(left),
+            "identifier" if in_constructor() => Some(left),
             "member_access_expression"
                 if left
                     .child_by_field_name("expression")

@@ -64,13 +64,15 @@ impl Walker<'_, '_> {
             (Use::Move, None) => return,
             (what, _) => (what, first, None),
         };
+        let (function, on_failure) = enclosing_function(node);
         self.path_uses.record(Call {
-            function: enclosing_function(node),
+            function,
             what,
             at: node.start_byte(),
             event,
             path: text(path, self.src),
             destination,
+            on_failure,
         });
     }
 
@@ -88,14 +90,17 @@ impl Walker<'_, '_> {
     }
 }
 
-/// The start byte of the method, accessor or lambda around `node` (0 at top level).
-fn enclosing_function(node: Node<'_>) -> usize {
+/// The start byte of the method, accessor or lambda around `node` (0 at top level), and
+/// whether `node` sits in a `catch` block of it.
+fn enclosing_function(node: Node<'_>) -> (usize, bool) {
+    let mut in_catch = false;
     let mut cur = node.parent();
     while let Some(n) = cur {
         if FUNCTIONS.contains(&n.kind()) {
-            return n.start_byte();
+            return (n.start_byte(), in_catch);
         }
+        in_catch |= n.kind() == "catch_clause";
         cur = n.parent();
     }
-    0
+    (0, in_catch)
 }

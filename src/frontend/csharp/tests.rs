@@ -1092,6 +1092,9 @@ fn files_created_and_deleted_in_one_method_are_scratch() {
   } finally { File.Delete(part); }
  }
  void Thumb(string original) { var tmpCopy = Path.GetTempFileName(); File.Copy(original, tmpCopy, true); File.Copy(original, "App_Data/copy.png"); }
+ void Resize(string dest, byte[] b) { try { File.WriteAllBytes(dest, b); } catch { File.Delete(dest); throw; } }
+ void Rename(string root, string current) { var tempPath = Path.Combine(root, "x"); current = tempPath; }
+ void Keep(string current, string s) { File.WriteAllText(current, s); }
 }"#;
     assert_eq!(
         file_call_temps(src),
@@ -1106,6 +1109,9 @@ fn files_created_and_deleted_in_one_method_are_scratch() {
             (18, true),
             (20, true),
             (20, false),
+            (21, false),
+            (21, true),
+            (23, false),
         ]
     );
 }

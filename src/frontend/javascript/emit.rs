@@ -316,7 +316,7 @@ impl Emitter<'_> {
             .clone()
             .unwrap_or_else(|| text(callee, self.src).to_string());
         let event_index = resolved.as_ref().map(|_| self.facts.events.len());
-        self.note_path_use(node, &name, &arg_nodes, event_index);
+        self.note_path_use(node, &name, &arg_nodes, event_index, ctx.retry);
         let Some(target) = resolved else {
             if callee.kind() == "member_expression" {
                 if let Some(p) = callee.child_by_field_name("property") {

@@ -84,13 +84,15 @@ fn visit(
 
 impl Emitter<'_> {
     /// Records what a call does with its path arguments, for scratch files: `name` is the
-    /// resolved target or the callee's text, `event` the index of the event it produced.
+    /// resolved target or the callee's text, `event` the index of the event it produced,
+    /// `on_failure` whether it runs in error handling.
     pub(super) fn note_path_use(
         &mut self,
         node: Node<'_>,
         name: &str,
         args: &[Node<'_>],
         event: Option<usize>,
+        on_failure: bool,
     ) {
         let Some(&first) = args.first() else { return };
         let Some(what) = use_of(name) else { return };
@@ -112,6 +114,7 @@ impl Emitter<'_> {
             event,
             path: text(first, self.src),
             destination,
+            on_failure,
         });
     }
 }

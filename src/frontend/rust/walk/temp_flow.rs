@@ -152,6 +152,7 @@ impl Walker<'_> {
             event,
             path: &path,
             destination: destination.as_ref().map(|(d, t)| (d.as_str(), *t)),
+            on_failure: self.ctx.retry,
         });
     }
 }
