@@ -1115,3 +1115,17 @@ fn files_created_and_deleted_in_one_method_are_scratch() {
         ]
     );
 }
+
+#[test]
+fn paths_under_a_condition_about_a_temp_file_are_temp() {
+    let src = r#"class Images {
+ void Close(string safePath, bool isSafePathTemp, string keepPath) {
+  if (isSafePathTemp) { File.Delete(safePath); } else { File.Delete(keepPath); }
+  File.Delete(keepPath);
+ }
+}"#;
+    assert_eq!(
+        file_call_temps(src),
+        vec![(3, true), (3, false), (4, false)]
+    );
+}

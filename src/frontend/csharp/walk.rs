@@ -9,12 +9,12 @@ use super::loops::{
 use super::scope::FileScope;
 use super::strings::string_value;
 use super::syntax::{
-    dotted, enclosing_type_name, first_child_of_kind, last_named_child, last_segment, mentions,
-    method_is, type_name, unwrap_expr,
+    dotted, enclosing_type_name, first_child_of_kind, for_each_node, last_named_child,
+    last_segment, mentions, method_is, type_name, unwrap_expr,
 };
 use super::vars::VarInfo;
 use super::MAX_DEPTH;
-use crate::event::{Context, Event, EventKind, FileFacts};
+use crate::event::{Arg, Context, Event, EventKind, FileFacts};
 use crate::frontend::scratch::PathUses;
 use crate::frontend::tree::text;
 use crate::frontend::words::{is_single_instance_guard, mentions_per_instance_work};
@@ -153,14 +153,17 @@ impl Walker<'_, '_> {
                 let retry =
                     condition.is_some_and(|c| mentions(text(c, self.src), RETRY_CONDITION_WORDS));
                 let guard = condition.is_some_and(|c| is_single_instance_guard(text(c, self.src)));
+                let temp_guard = condition.is_some_and(|c| names_temp(c, self.src));
                 let inner = Ctx {
                     retry: ctx.retry || retry,
                     guarded: ctx.guarded || guard,
+                    temp_guard: ctx.temp_guard || temp_guard,
                     ..ctx
                 };
                 // The `else` of a leader check runs on the other instances.
                 let alternative = Ctx {
                     guarded: ctx.guarded,
+                    temp_guard: ctx.temp_guard,
                     ..inner
                 };
                 self.walk_fields(
@@ -411,7 +414,12 @@ impl Walker<'_, '_> {
                 }
             }
         }
-        let args = arguments.map(|a| self.args(a)).unwrap_or_default();
+        let mut args = arguments.map(|a| self.args(a)).unwrap_or_default();
+        if ctx.temp_guard {
+            if let Some(first @ Arg::Other { path_like: true }) = args.first_mut() {
+                *first = Arg::TempPath;
+            }
+        }
         let event_index = (!targets.is_empty()).then_some(self.facts.events.len());
         if !targets.is_empty() {
             let mut event = Event::new(EventKind::Call, targets.clone(), start..node.end_byte());
@@ -503,4 +511,23 @@ impl Walker<'_, '_> {
             }
         }
     }
+}
+
+/// A condition that names a temporary file or folder (`isSafePathTemp`, `tempFile != null`,
+/// `!options.KeepTempFiles`), not one that only passes it along (`Exists(tmp)` counts too:
+/// it is about the temporary file).
+fn names_temp(condition: Node<'_>, src: &str) -> bool {
+    let mut found = false;
+    let mut seen = 0usize;
+    for_each_node(condition, |node| {
+        seen += 1;
+        if found || seen > super::MAX_SCAN {
+            return false;
+        }
+        if node.kind() == "identifier" {
+            found = crate::frontend::words::is_temp_name(text(node, src));
+        }
+        true
+    });
+    found
 }
