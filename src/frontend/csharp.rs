@@ -17,6 +17,7 @@ mod preprocess;
 mod project;
 mod resolve;
 mod scope;
+mod scratch;
 mod strings;
 mod symbols;
 mod syntax;
@@ -27,6 +28,7 @@ mod walk;
 use super::tree::{first_syntax_error, parse};
 use super::Extracted;
 use crate::event::{Context, FileFacts};
+use crate::frontend::scratch::PathUses;
 use context::Ctx;
 use preprocess::rewrite_for_grammar;
 use scope::FileScope;
@@ -70,9 +72,11 @@ pub fn extract(text: &str, implicit_namespaces: &[String]) -> Extracted {
         facts: FileFacts::default(),
         vars: vec![HashMap::new()],
         type_depth: std::cell::Cell::new(0),
+        path_uses: PathUses::default(),
     };
     walker.walk(root, Ctx::default(), 0);
     let mut facts = walker.facts;
+    walker.path_uses.apply(&mut facts.events);
     facts.events.sort_by_key(|e| e.span.start);
     facts.definitions = symbols::collect(root, text);
     if scope.test_file {

@@ -8,6 +8,7 @@ use super::tree::{first_syntax_error, parse, text};
 use super::words::{is_single_instance_guard, looks_retry, mentions_per_instance_work};
 use super::Extracted;
 use crate::event::{Arg, Context, Event, EventKind, FileFacts, Property, Value};
+use crate::frontend::scratch::PathUses;
 use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
@@ -17,6 +18,7 @@ mod paths;
 mod scope;
 mod symbols;
 mod syntax;
+mod temp_flow;
 #[cfg(test)]
 mod tests;
 
@@ -25,6 +27,7 @@ use flow::*;
 use paths::*;
 use scope::*;
 use syntax::*;
+use temp_flow::*;
 
 /// Which grammar to parse with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +63,7 @@ pub fn extract(src: &str, dialect: Dialect) -> Extracted {
     }
     let root = tree.root_node();
     let mut scopes = Scopes::default();
+    collect_temp_fields_and_returns(root, src, &mut scopes);
     let mut facts = FileFacts::default();
     collect(
         root,
@@ -79,6 +83,8 @@ pub fn extract(src: &str, dialect: Dialect) -> Extracted {
         callees,
         facts,
         functions: Vec::new(),
+        function_starts: Vec::new(),
+        path_uses: PathUses::default(),
     };
     if is_use_client(root, src) || is_amd_module(root, src) {
         emitter.facts.file_context.insert(Context::ClientSide);
@@ -89,6 +95,7 @@ pub fn extract(src: &str, dialect: Dialect) -> Extracted {
     }
     emitter.visit(root, Ctx::default(), 0);
     let mut facts = emitter.facts;
+    emitter.path_uses.apply(&mut facts.events);
     facts.definitions = symbols::collect(root, src);
     Extracted {
         facts,

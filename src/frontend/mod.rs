@@ -4,6 +4,7 @@ pub mod config_files;
 pub mod csharp;
 pub mod javascript;
 pub mod rust;
+pub mod scratch;
 pub mod symbols;
 mod tree;
 pub mod words;

@@ -1042,3 +1042,90 @@ static class Program {
         ]
     );
 }
+
+/// Line and temp-ness of the first argument of each `System.IO.File.*` call.
+fn file_call_temps(src: &str) -> Vec<(usize, bool)> {
+    facts(src)
+        .events
+        .iter()
+        .filter(|e| e.targets.iter().any(|t| t.starts_with("System.IO.File")))
+        .map(|e| (line(src, e), matches!(e.args.first(), Some(Arg::TempPath))))
+        .collect()
+}
+
+#[test]
+fn temp_paths_through_fields_and_returns() {
+    let src = r#"class Render {
+ string _work;
+ string _keep = "App_Data";
+ void Page(byte[] b) { File.WriteAllBytes(Path.Combine(_work, "p"), b); File.WriteAllBytes(Path.Combine(_keep, "p"), b); }
+ Render() { _work = Path.Combine(Path.GetTempPath(), "render"); }
+ void Stage(byte[] b) { File.WriteAllBytes(Spool(), b); File.WriteAllBytes(Mixed(true), b); File.WriteAllBytes(CreateTempFile(), b); }
+ static string Spool() { var n = "x"; return Path.Combine(Path.GetTempPath(), n); }
+ static string Mixed(bool t) { if (t) return Path.GetTempFileName(); return "App_Data/x"; }
+}"#;
+    assert_eq!(
+        file_call_temps(src),
+        vec![(4, true), (4, false), (6, true), (6, false), (6, true)]
+    );
+}
+
+#[test]
+fn files_created_and_deleted_in_one_method_are_scratch() {
+    let src = r#"class Probe {
+ bool CanWrite(string dir) {
+  var probe = Path.Combine(dir, "probe");
+  try { File.WriteAllText(probe, ""); return true; }
+  finally { File.Delete(probe); }
+ }
+ void Replace(string dir, string s) {
+  var p = Path.Combine(dir, "a.json");
+  File.Delete(p);
+  File.WriteAllText(p, s);
+ }
+ void Other(string dir) { File.Delete(Path.Combine(dir, "probe")); }
+ async Task Download(string target) {
+  var part = target + ".part";
+  try {
+   using (var fs = new FileStream(part, FileMode.Create)) { }
+   File.Move(part, target);
+  } finally { File.Delete(part); }
+ }
+ void Thumb(string original) { var tmpCopy = Path.GetTempFileName(); File.Copy(original, tmpCopy, true); File.Copy(original, "App_Data/copy.png"); }
+ void Resize(string dest, byte[] b) { try { File.WriteAllBytes(dest, b); } catch { File.Delete(dest); throw; } }
+ void Rename(string root, string current) { var tempPath = Path.Combine(root, "x"); current = tempPath; }
+ void Keep(string current, string s) { File.WriteAllText(current, s); }
+}"#;
+    assert_eq!(
+        file_call_temps(src),
+        vec![
+            (4, true),
+            (5, true),
+            (9, false),
+            (10, false),
+            (12, false),
+            (16, false),
+            (17, false),
+            (18, true),
+            (20, true),
+            (20, false),
+            (21, false),
+            (21, true),
+            (23, false),
+        ]
+    );
+}
+
+#[test]
+fn paths_under_a_condition_about_a_temp_file_are_temp() {
+    let src = r#"class Images {
+ void Close(string safePath, bool isSafePathTemp, string keepPath) {
+  if (isSafePathTemp) { File.Delete(safePath); } else { File.Delete(keepPath); }
+  File.Delete(keepPath);
+ }
+}"#;
+    assert_eq!(
+        file_call_temps(src),
+        vec![(3, true), (3, false), (4, false)]
+    );
+}

@@ -1,6 +1,7 @@
 //! Pass 2: the walk that emits events, with loop, retry, guard and per-instance contexts.
 
 use super::*;
+use crate::frontend::scratch::PathUses;
 
 /// Event names whose handlers are error handling (a reconnect there is a back-off).
 pub(super) const ERROR_EVENTS: &[&str] = &[
@@ -36,6 +37,10 @@ pub(super) struct Emitter<'a> {
     pub(super) facts: FileFacts,
     /// Names of the enclosing functions, innermost last.
     pub(super) functions: Vec<String>,
+    /// Start bytes of the enclosing functions, innermost last.
+    pub(super) function_starts: Vec<usize>,
+    /// What the calls do with their paths, for scratch files (see [`PathUses`]).
+    pub(super) path_uses: PathUses,
 }
 
 impl Emitter<'_> {
@@ -78,7 +83,9 @@ impl Emitter<'_> {
                 dev_only: ctx.dev_only,
             };
             self.functions.push(name);
+            self.function_starts.push(node.start_byte());
             self.visit_children(node, inner, depth);
+            self.function_starts.pop();
             self.functions.pop();
             return;
         }
@@ -297,6 +304,19 @@ impl Emitter<'_> {
         ctx: Ctx,
     ) {
         let resolved = self.resolve_callee(callee);
+        let arg_nodes: Vec<Node<'_>> = args
+            .filter(|a| a.kind() == "arguments")
+            .map(|a| {
+                named_children(a)
+                    .filter(|c| c.kind() != "comment")
+                    .collect()
+            })
+            .unwrap_or_default();
+        let name = resolved
+            .clone()
+            .unwrap_or_else(|| text(callee, self.src).to_string());
+        let event_index = resolved.as_ref().map(|_| self.facts.events.len());
+        self.note_path_use(node, &name, &arg_nodes, event_index, ctx.retry);
         let Some(target) = resolved else {
             if callee.kind() == "member_expression" {
                 if let Some(p) = callee.child_by_field_name("property") {
@@ -309,14 +329,6 @@ impl Emitter<'_> {
         if let Some(method) = target.rsplit('.').next() {
             self.facts.calls.insert(method.to_string());
         }
-        let arg_nodes: Vec<Node<'_>> = args
-            .filter(|a| a.kind() == "arguments")
-            .map(|a| {
-                named_children(a)
-                    .filter(|c| c.kind() != "comment")
-                    .collect()
-            })
-            .unwrap_or_default();
         let mut event = Event::new(kind, vec![target.clone()], node.byte_range());
         event.args = arg_nodes.iter().map(|&a| self.arg_fact(a)).collect();
         if target == "globalThis.require" {

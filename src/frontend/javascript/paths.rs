@@ -253,7 +253,18 @@ pub(super) fn is_temp_path_node(node: Node<'_>, src: &str, scopes: &Scopes, dept
                 .is_some_and(|o| text(o, src) == "+")
                 && first_is_temp(node.child_by_field_name("left"))
         }
+        "member_expression" => {
+            let member: String = source.split_whitespace().collect();
+            scopes.temp_members.contains(&member)
+        }
         "call_expression" => {
+            let callee: String = node
+                .child_by_field_name("function")
+                .map(|f| text(f, src).split_whitespace().collect())
+                .unwrap_or_default();
+            if scopes.temp_returns.get(&callee).copied().unwrap_or(false) {
+                return true;
+            }
             let joins = node
                 .child_by_field_name("function")
                 .and_then(|f| scopes.path_of(f, src))

@@ -108,6 +108,11 @@ pub(super) enum Binding {
 #[derive(Debug, Default)]
 pub(super) struct Scopes {
     pub(super) decls: HashMap<String, Vec<(Scope, Binding)>>,
+    /// Fields assigned a temporary path somewhere in the file (`this.workDir`).
+    pub(super) temp_members: HashSet<String>,
+    /// Functions and methods (`makeScratch`, `this.scratchPath`) → whether every value
+    /// they return is a temporary path.
+    pub(super) temp_returns: HashMap<String, bool>,
 }
 
 /// The most member accesses [`Scopes::path_of`] follows.

@@ -475,3 +475,75 @@ export async function GET() {}
         ]
     );
 }
+
+/// Line and temp-ness of the first argument of each `fs` call.
+fn fs_call_temps(src: &str) -> Vec<(usize, bool)> {
+    extract(src, Dialect::TypeScript)
+        .facts
+        .events
+        .iter()
+        .filter(|e| e.targets[0].starts_with("fs"))
+        .map(|e| {
+            let line = src[..e.span.start].matches('\n').count() + 1;
+            (line, e.args[0] == Arg::TempPath)
+        })
+        .collect()
+}
+
+#[test]
+fn temp_paths_through_fields_and_returns() {
+    let src = r#"import fs from 'fs';
+import os from 'os';
+import path from 'path';
+class Renderer {
+  page(b) { fs.writeFileSync(path.join(this.work, 'p'), b); fs.writeFileSync(path.join(this.keep, 'p'), b); }
+  constructor() { this.work = fs.mkdtempSync(path.join(os.tmpdir(), 'r-')); this.keep = 'data'; }
+  spool(b) { fs.writeFileSync(this.spoolPath(), b); fs.writeFileSync(mixed(), b); fs.writeFileSync(scratch('a'), b); }
+  spoolPath() { return path.join(os.tmpdir(), 'spool'); }
+}
+function mixed() { if (x) return os.tmpdir(); return 'data/x'; }
+const scratch = (id) => path.join(os.tmpdir(), id);
+"#;
+    let temps: Vec<(usize, bool)> = fs_call_temps(src)
+        .into_iter()
+        .filter(|(line, _)| *line != 6)
+        .collect();
+    assert_eq!(
+        temps,
+        vec![(5, true), (5, false), (7, true), (7, false), (7, true)]
+    );
+}
+
+#[test]
+fn files_created_and_deleted_in_one_function_are_scratch() {
+    let src = r#"import fs from 'fs';
+import os from 'os';
+import path from 'path';
+async function probe(dir) {
+  const p = path.join(dir, '.probe');
+  try { await fs.promises.writeFile(p, ''); } finally { await fs.promises.unlink(p); }
+}
+function replace(file, s) { fs.unlinkSync(file); fs.writeFileSync(file, s); }
+function publish(id, data) {
+  const part = `uploads/${id}.part`;
+  fs.writeFileSync(part, data);
+  fs.renameSync(part, `uploads/${id}`);
+  fs.rmSync(part, { force: true });
+}
+function thumb(src) { fs.copyFileSync(src, path.join(os.tmpdir(), 't.png')); fs.copyFileSync(src, 'public/t.png'); }
+"#;
+    assert_eq!(
+        fs_call_temps(src),
+        vec![
+            (6, true),
+            (6, true),
+            (8, false),
+            (8, false),
+            (11, false),
+            (12, false),
+            (13, true),
+            (15, true),
+            (15, false),
+        ]
+    );
+}

@@ -640,3 +640,72 @@ fn dispatch(cmd: Cmd) { match cmd { Cmd::Get => get_key(), Cmd::Set => set_key()
         ]
     );
 }
+
+/// Line and temp-ness of the first argument of each `std::fs` call.
+fn fs_temps(src: &str) -> Vec<(usize, bool)> {
+    let idx = LineIndex::new(src);
+    facts(src)
+        .events
+        .into_iter()
+        .filter(|e| e.targets.iter().any(|t| t.starts_with("std::fs::")))
+        .map(|e| {
+            (
+                idx.line_col(src, e.span.start).0,
+                e.args[0] == Arg::TempPath,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn temp_paths_through_returns() {
+    let src = r#"use std::fs;
+use std::path::PathBuf;
+impl R {
+    fn go(&self, b: &[u8]) { fs::write(self.work().join("p"), b); fs::write(self.keep().join("p"), b); fs::write(spool(1), b); fs::write(Self::work_at(), b); }
+    fn work(&self) -> PathBuf { std::env::temp_dir().join("r") }
+    fn keep(&self) -> PathBuf { self.root.join("r") }
+    fn work_at() -> PathBuf { let d = std::env::temp_dir(); d.join("x") }
+}
+fn spool(id: u64) -> PathBuf { let w = std::env::temp_dir(); let f = w.join(id.to_string()); f }
+"#;
+    assert_eq!(
+        fs_temps(src),
+        vec![(4, true), (4, false), (4, true), (4, true)]
+    );
+}
+
+#[test]
+fn files_created_and_deleted_in_one_function_are_scratch() {
+    let src = r#"use std::fs;
+use std::path::Path;
+fn probe(dir: &Path) -> bool {
+    let p = dir.join(".probe");
+    let ok = fs::write(&p, b"").is_ok();
+    let _ = fs::remove_file(&p);
+    ok
+}
+fn replace(f: &Path, b: &[u8]) { fs::remove_file(f).ok(); fs::write(f, b).ok(); }
+fn publish(dir: &Path, b: &[u8]) {
+    let part = dir.join("a.part");
+    fs::write(&part, b).ok();
+    fs::rename(&part, dir.join("a")).ok();
+    fs::remove_file(part.clone()).ok();
+}
+fn copy(src: &Path) { fs::copy(src, std::env::temp_dir().join("c")).ok(); fs::copy(src, "data/c").ok(); }
+"#;
+    assert_eq!(
+        fs_temps(src),
+        vec![
+            (5, true),
+            (6, true),
+            (9, false),
+            (9, false),
+            (12, false),
+            (13, false),
+            (14, true),
+            (16, true),
+            (16, false),
+        ]
+    );
+}

@@ -2,6 +2,7 @@
 //! chains and contexts, and records events.
 
 mod args;
+mod temp_flow;
 
 use super::body::{self, BodyFacts};
 use super::macros::{self, MacroBody, MAX_MACRO_DEPTH};
@@ -13,6 +14,7 @@ use super::shapes::{
 };
 use super::words;
 use crate::event::{Context, Event, EventKind, FileFacts};
+use crate::frontend::scratch::PathUses;
 use crate::position::LineIndex;
 use proc_macro2::{LineColumn, Span};
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -179,6 +181,10 @@ pub(super) struct Walker<'t> {
     fn_facts: HashMap<String, BodyFacts>,
     /// Per body being walked: timer variables ticked only in counted loops.
     bounded_tickers: Vec<HashSet<String>>,
+    /// The file's functions and methods that return temporary paths.
+    temp_fns: HashSet<String>,
+    /// What the calls do with their paths, for scratch files (see [`PathUses`]).
+    path_uses: PathUses,
 }
 
 impl<'t> Walker<'t> {
@@ -199,6 +205,8 @@ impl<'t> Walker<'t> {
             macro_depth: 0,
             fn_facts: HashMap::new(),
             bounded_tickers: Vec::new(),
+            temp_fns: HashSet::new(),
+            path_uses: PathUses::default(),
         }
     }
 
@@ -209,7 +217,7 @@ impl<'t> Walker<'t> {
             .iter()
             .map(|n| self.spawned_names.contains(n))
             .collect();
-        let events = self
+        let mut events: Vec<Event> = self
             .events
             .into_iter()
             .map(|(mut event, f)| {
@@ -219,6 +227,7 @@ impl<'t> Walker<'t> {
                 event
             })
             .collect();
+        self.path_uses.apply(&mut events);
         let mut file_context = self.file_context;
         if self.calls.iter().any(|c| is_client_path(c)) {
             file_context.insert(Context::ClientSide);
@@ -505,6 +514,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             self.file_context.insert(Context::Test);
         }
         self.fn_facts = body::function_facts(file);
+        self.temp_fns = temp_flow::temp_returning_fns(file);
         self.scopes.push(true);
         self.visit_items(&file.items);
         self.scopes.pop();
@@ -726,11 +736,16 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                     }
                 }
                 spawn = segments.last().is_some_and(|s| is_spawn(s));
+                let start = self.offset(path_start(p).start());
                 if let Resolved::Targets(targets) = resolved {
                     self.calls.extend(targets.iter().cloned());
-                    let start = self.offset(path_start(p).start());
                     let end = self.offset(call.paren_token.span.close().end());
+                    let name = targets.first().cloned().unwrap_or_default();
+                    let index = self.events.len();
                     self.emit(targets, start..end, &call.args, Vec::new());
+                    self.note_path_use(&name, &call.args, start, Some(index));
+                } else if let Some(name) = segments.last() {
+                    self.note_path_use(name, &call.args, start, None);
                 }
             }
             func => self.visit_expr(func),
