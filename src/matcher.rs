@@ -134,6 +134,17 @@ fn pattern_holds(pattern: &Pattern, event: &Event, facts: &FileFacts) -> bool {
     {
         return false;
     }
+    if !pattern.without_arg_keys.is_empty()
+        && pattern
+            .options_arg
+            .and_then(|i| event.args.get(i))
+            .is_some_and(|a| !matches!(a, Arg::Object(_)))
+    {
+        return false;
+    }
+    if !pattern.file_calls_any.is_empty() && !glob_contains(&facts.calls, &pattern.file_calls_any) {
+        return false;
+    }
     if pattern
         .object_value
         .as_ref()
@@ -379,5 +390,72 @@ fine_when = "f"
         let bad = OBJECT_RULE.replace("key = \"client\"", "key = \"client.\"");
         let err = Catalogue::default().add_file("db.toml", &bad).unwrap_err();
         assert!(err.message.contains("object value"), "{}", err.message);
+    }
+
+    const OPTIONS_RULE: &str = r#"
+id = "limit"
+category = "in-memory-state"
+languages = ["javascript"]
+severity = "warning"
+summary = "s"
+message = "m"
+alternative = "a"
+[[match]]
+kind = "call"
+targets = ["limiter"]
+without_arg_keys = ["store"]
+options_arg = 0
+[[match]]
+kind = "construct"
+targets = ["Server"]
+file_calls_any = ["clients.*"]
+[docs]
+what = "w"
+why = "w"
+example = "e"
+instead = "i"
+fine_when = "f"
+"#;
+
+    #[test]
+    fn unseen_options_may_hold_the_key_and_file_calls_are_evidence() {
+        let mut c = Catalogue::default();
+        c.add_file("limit.toml", OPTIONS_RULE).unwrap();
+        let m = Matcher::new(&c);
+        let call = |args: Vec<Arg>| {
+            let mut e = Event::new(EventKind::Call, vec!["limiter".into()], 0..1);
+            e.args = args;
+            e
+        };
+        let store = vec![Property::new("store", Value::Other)];
+        let mut facts = FileFacts {
+            events: vec![
+                call(vec![]),
+                call(vec![Arg::Object(vec![Property::new(
+                    "limit",
+                    Value::Other,
+                )])]),
+                call(vec![Arg::Object(store)]),
+                call(vec![Arg::Other { path_like: false }]),
+                call(vec![member("./config.limits")]),
+                Event::new(EventKind::Construct, vec!["Server".into()], 0..1),
+            ],
+            ..FileFacts::default()
+        };
+        let found = |facts: &FileFacts| -> Vec<usize> {
+            m.run(Language::JavaScript, facts)
+                .iter()
+                .map(|x| {
+                    facts
+                        .events
+                        .iter()
+                        .position(|e| std::ptr::eq(e, x.event))
+                        .unwrap()
+                })
+                .collect()
+        };
+        assert_eq!(found(&facts), [0, 1]);
+        facts.calls.insert("clients.forEach".into());
+        assert_eq!(found(&facts), [0, 1, 5]);
     }
 }

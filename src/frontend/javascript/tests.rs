@@ -475,3 +475,61 @@ export async function GET() {}
         ]
     );
 }
+
+#[test]
+fn spreads_of_names_bound_in_the_file_bring_their_keys() {
+    let src = r#"
+import rateLimit from 'express-rate-limit';
+const base = { windowMs: 60000, store };
+rateLimit({ ...base, limit: 5 });
+rateLimit({ ...imported, limit: 5 });
+"#;
+    let ex = extract(src, Dialect::TypeScript);
+    let keys: Vec<Vec<String>> = ex
+        .facts
+        .events
+        .iter()
+        .map(|e| match &e.args[0] {
+            Arg::Object(props) => props.iter().map(|p| p.key.clone()).collect(),
+            other => panic!("not an object: {other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        keys,
+        [vec!["windowMs", "store", "limit"], vec!["...", "limit"]]
+    );
+}
+
+#[test]
+fn modules_handed_to_unresolved_methods_are_plugin_registrations() {
+    let src = r#"
+import rateLimit from '@fastify/rate-limit';
+import { join } from 'node:path';
+const app = makeApp();
+app.register(rateLimit, { max: 5 });
+app.register(require('@fastify/cors'));
+app.register(localPlugin);
+const wss = makeServer();
+wss.clients.forEach((c) => c.send(join('a', 'b')));
+"#;
+    let ex = extract(src, Dialect::TypeScript);
+    let registered: Vec<(&str, &Arg)> = ex
+        .facts
+        .events
+        .iter()
+        .filter(|e| e.targets[0] == "?.register")
+        .map(|e| (e.targets[0].as_str(), &e.args[0]))
+        .collect();
+    assert_eq!(
+        registered,
+        [
+            (
+                "?.register",
+                &Arg::Member(vec!["@fastify/rate-limit".into()])
+            ),
+            ("?.register", &Arg::Member(vec!["@fastify/cors".into()])),
+        ]
+    );
+    assert!(ex.facts.calls.contains("clients.forEach"));
+    assert!(ex.facts.calls.contains("forEach"));
+}
