@@ -166,6 +166,11 @@ pub struct Pattern {
     /// allowed): evidence the match needs from elsewhere in the file.
     #[serde(default)]
     pub file_calls_any: Vec<String>,
+    /// The event's words (what a collection holds: its name, type arguments and keys) include
+    /// one of these; a word also matches its plural (`user` matches `users`), a trailing `*`
+    /// any ending.
+    #[serde(default)]
+    pub words_any: Vec<String>,
     /// The event sits in all of these contexts.
     #[serde(default)]
     pub context: Vec<Context>,
@@ -209,6 +214,10 @@ pub struct Unless {
     /// Every path argument is in the temporary directory (scratch files).
     #[serde(default)]
     pub temp_paths: bool,
+    /// The event's words include one of these (as `words_any` of a pattern): a collection
+    /// named or keyed as a cache, a template or a configuration.
+    #[serde(default)]
+    pub words_any: Vec<String>,
 }
 
 /// The documentation sections every rule must have.

@@ -164,6 +164,9 @@ fn pattern_holds(pattern: &Pattern, event: &Event, facts: &FileFacts) -> bool {
             return false;
         }
     }
+    if !pattern.words_any.is_empty() && !has_word(event, &pattern.words_any) {
+        return false;
+    }
     if !pattern.chain_any.is_empty() && !event.chain.iter().any(|c| pattern.chain_any.contains(c)) {
         return false;
     }
@@ -189,6 +192,22 @@ fn has_object_value(event: &Event, condition: &ObjectValue) -> bool {
             .into_iter()
             .any(|v| matches!(v, Value::Str(s) | Value::Member(s) if value_is(s))),
         _ => false,
+    })
+}
+
+/// One of the event's words is one of `wanted`, or its plural (`users`, `boxes`), or starts
+/// with a `prefix*` of it.
+fn has_word(event: &Event, wanted: &[String]) -> bool {
+    event.words.iter().any(|word| {
+        wanted.iter().any(|w| match w.strip_suffix('*') {
+            Some(prefix) => word.starts_with(prefix),
+            None => {
+                word == w
+                    || word
+                        .strip_prefix(w.as_str())
+                        .is_some_and(|rest| rest == "s" || rest == "es")
+            }
+        })
     })
 }
 
@@ -232,6 +251,7 @@ fn mitigated(unless: &Unless, event: &Event, facts: &FileFacts) -> bool {
         || (!unless.args_any.is_empty()
             && event.args.iter().any(|a| arg_is_any(a, &unless.args_any)))
         || (unless.temp_paths && only_temp_paths(event))
+        || (!unless.words_any.is_empty() && has_word(event, &unless.words_any))
         || mentions_any(&event.args_text, &unless.args_text_any)
         || unless
             .object_values_any
@@ -457,5 +477,17 @@ fine_when = "f"
         assert_eq!(found(&facts), [0, 1]);
         facts.calls.insert("clients.forEach".into());
         assert_eq!(found(&facts), [0, 1, 5]);
+    }
+
+    #[test]
+    fn words_match_plurals_and_prefixes() {
+        let mut e = Event::new(EventKind::Collection, vec!["Map".into()], 0..1);
+        e.words = vec!["boxes".into(), "online".into(), "users".into()];
+        let w =
+            |list: &[&str]| has_word(&e, &list.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert!(w(&["user"]));
+        assert!(w(&["box"]));
+        assert!(w(&["on*"]));
+        assert!(!w(&["use", "line", "session"]));
     }
 }

@@ -533,3 +533,42 @@ wss.clients.forEach((c) => c.send(join('a', 'b')));
     assert!(ex.facts.calls.contains("clients.forEach"));
     assert!(ex.facts.calls.contains("forEach"));
 }
+
+#[test]
+fn module_collections_written_from_functions_are_collection_events() {
+    let src = r#"
+const sessions = new Map();
+const table = new Map([['a', 1]]);
+const byRoom = {};
+let queue = [];
+sessions.set('boot', 1);
+function join(socket, room) {
+    sessions.set(socket.id, socket);
+    byRoom[room] = socket.id;
+    const sessions2 = new Map();
+    sessions2.set(1, 2);
+}
+function shadowed(queue) { queue.push(1); }
+"#;
+    let ex = extract(src, Dialect::JavaScript);
+    let collections: Vec<(String, Vec<String>)> = ex
+        .facts
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::Collection)
+        .map(|e| (e.targets[0].clone(), e.words.clone()))
+        .collect();
+    assert_eq!(
+        collections,
+        [
+            (
+                "globalThis.Map".to_string(),
+                vec!["id".to_string(), "sessions".into(), "socket".into()]
+            ),
+            (
+                "globalThis.Object".to_string(),
+                vec!["by".to_string(), "room".into()]
+            ),
+        ]
+    );
+}
