@@ -17,6 +17,7 @@ mod preprocess;
 mod project;
 mod resolve;
 mod scope;
+mod state;
 mod strings;
 mod symbols;
 mod syntax;
@@ -73,6 +74,9 @@ pub fn extract(text: &str, implicit_namespaces: &[String]) -> Extracted {
     };
     walker.walk(root, Ctx::default(), 0);
     let mut facts = walker.facts;
+    facts
+        .events
+        .extend(state::collection_events(root, text, &scope));
     facts.events.sort_by_key(|e| e.span.start);
     facts.definitions = symbols::collect(root, text);
     if scope.test_file {

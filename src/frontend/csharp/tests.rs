@@ -1042,3 +1042,34 @@ static class Program {
         ]
     );
 }
+
+#[test]
+fn static_collections_written_by_methods_are_collection_events() {
+    let f = facts(
+        r#"
+class Tracker
+{
+    static readonly Dictionary<string, UserState> Sessions = new();
+    static readonly List<string> Table = new() { "a" };
+    static readonly HashSet<int> Boot;
+    readonly List<string> _instance = new();
+    static Tracker() { Boot = new(); Boot.Add(1); }
+    public void Join(Peer peer) { Sessions[peer.Id] = new UserState(); _instance.Add("x"); }
+}
+"#,
+    );
+    let collections: Vec<(bool, &[String])> = f
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::Collection)
+        .map(|e| {
+            let generic = e
+                .targets
+                .iter()
+                .any(|t| t == "System.Collections.Generic.Dictionary");
+            (generic, e.words.as_slice())
+        })
+        .collect();
+    let words = ["id", "peer", "sessions", "state", "string", "user"].map(String::from);
+    assert_eq!(collections, [(true, &words[..])]);
+}
