@@ -1,13 +1,13 @@
 //! Static collections that methods write to: `static ConcurrentDictionary<string, User>
 //! Online` and `Online.TryAdd(Context.ConnectionId, user)` in a hub method (see
-//! [`EventKind::Collection`]).
+//! [`EventKind::Collection`](crate::event::EventKind::Collection)).
 
 use super::scope::FileScope;
 use super::syntax::{dotted, for_each_node};
-use crate::event::{Event, EventKind};
+use crate::event::Event;
+use crate::frontend::collections::Collection;
 use crate::frontend::tree::text;
-use crate::reach::words::split_words;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use tree_sitter::Node;
 
 /// Methods that add to or change a collection.
@@ -25,21 +25,11 @@ const WRITE_METHODS: &[&str] = &[
     "AddLast",
 ];
 
-/// Longer key expressions (a lambda, an object initializer) say nothing about what is keyed.
-const MAX_KEY_TEXT: usize = 80;
-
-struct Candidate {
-    targets: Vec<String>,
-    span: std::ops::Range<usize>,
-    words: BTreeSet<String>,
-    written: bool,
-}
-
-/// One [`EventKind::Collection`] event per `static` field that code in a method, an
+/// One collection event per `static` field that code in a method, an
 /// instance constructor or an accessor writes to, with the words of its name, its type
 /// arguments and the keys it is written with.
 pub(super) fn collection_events(root: Node<'_>, src: &str, scope: &FileScope) -> Vec<Event> {
-    let mut candidates: HashMap<String, Candidate> = HashMap::new();
+    let mut candidates: HashMap<String, Collection> = HashMap::new();
     for_each_node(root, |node| {
         if node.kind() == "field_declaration" {
             static_field(node, src, scope, &mut candidates);
@@ -54,8 +44,7 @@ pub(super) fn collection_events(root: Node<'_>, src: &str, scope: &FileScope) ->
         if let Some((name, key)) = written_field(node, src) {
             if let Some(c) = candidates.get_mut(name) {
                 if in_method(node, src) {
-                    c.written = true;
-                    c.words.extend(key.map(split_words).unwrap_or_default());
+                    c.written_with(key);
                 }
             }
         }
@@ -63,12 +52,7 @@ pub(super) fn collection_events(root: Node<'_>, src: &str, scope: &FileScope) ->
     });
     let mut events: Vec<Event> = candidates
         .into_values()
-        .filter(|c| c.written)
-        .map(|c| {
-            let mut event = Event::new(EventKind::Collection, c.targets, c.span);
-            event.words = c.words.into_iter().collect();
-            event
-        })
+        .filter_map(Collection::into_event)
         .collect();
     events.sort_by_key(|e| e.span.start);
     events
@@ -87,7 +71,7 @@ fn static_field(
     node: Node<'_>,
     src: &str,
     scope: &FileScope,
-    candidates: &mut HashMap<String, Candidate>,
+    candidates: &mut HashMap<String, Collection>,
 ) {
     if !has_modifier(node, src, "static") || has_modifier(node, src, "const") {
         return;
@@ -102,26 +86,20 @@ fn static_field(
         return;
     };
     let targets = scope.resolve_type(&name);
-    let type_words: Vec<String> = named(ty)
+    let type_arguments: Vec<&str> = named(ty)
         .filter(|c| c.kind() == "type_argument_list")
-        .flat_map(|args| split_words(text(args, src)))
+        .map(|args| text(args, src))
         .collect();
     for declarator in named(declaration).filter(|c| c.kind() == "variable_declarator") {
         let Some(field) = declarator.child_by_field_name("name") else {
             continue;
         };
         let field = text(field, src);
-        let mut words: BTreeSet<String> = split_words(field).into_iter().collect();
-        words.extend(type_words.iter().cloned());
-        candidates.insert(
-            field.to_string(),
-            Candidate {
-                targets: targets.clone(),
-                span: declarator.byte_range(),
-                words,
-                written: false,
-            },
-        );
+        let mut collection = Collection::new(targets.clone(), declarator.byte_range(), field);
+        for args in &type_arguments {
+            collection.describe(args);
+        }
+        candidates.insert(field.to_string(), collection);
     }
 }
 
@@ -133,7 +111,6 @@ fn written_field<'s>(node: Node<'_>, src: &'s str) -> Option<(&'s str, Option<&'
         "member_access_expression" => n.child_by_field_name("name").map(|m| text(m, src)),
         _ => None,
     };
-    let short = |k: Node<'_>| Some(text(k, src)).filter(|k| k.len() <= MAX_KEY_TEXT);
     match node.kind() {
         "invocation_expression" => {
             let function = node.child_by_field_name("function")?;
@@ -148,7 +125,7 @@ fn written_field<'s>(node: Node<'_>, src: &'s str) -> Option<(&'s str, Option<&'
             let key = node
                 .child_by_field_name("arguments")
                 .and_then(|a| a.named_child(0))
-                .and_then(short);
+                .map(|k| text(k, src));
             Some((field, key))
         }
         "assignment_expression" => {
@@ -157,7 +134,7 @@ fn written_field<'s>(node: Node<'_>, src: &'s str) -> Option<(&'s str, Option<&'
                 return None;
             }
             let field = field_name(left.child_by_field_name("expression")?)?;
-            let key = left.child_by_field_name("subscript").and_then(short);
+            let key = left.child_by_field_name("subscript").map(|k| text(k, src));
             Some((field, key))
         }
         _ => None,

@@ -1,31 +1,19 @@
 //! Module-level collections that functions write to: `const sessions = new Map()` at the top
 //! of a module and `sessions.set(socket.id, s)` in a handler (see
-//! [`EventKind::Collection`]).
+//! [`EventKind::Collection`](crate::event::EventKind::Collection)).
 
 use super::*;
-use crate::reach::words::split_words;
-use std::collections::BTreeSet;
+use crate::frontend::collections::Collection;
 
 /// Methods that add to or change a collection.
 const WRITE_METHODS: &[&str] = &["set", "add", "push", "unshift", "splice"];
 
-/// Longer key expressions (a callback, a literal object) say nothing about what is keyed.
-const MAX_KEY_TEXT: usize = 80;
-
-/// A module-level declaration that may hold state.
-struct Candidate {
-    target: String,
-    span: std::ops::Range<usize>,
-    words: BTreeSet<String>,
-    written: bool,
-}
-
-/// One [`EventKind::Collection`] event per module-level `new X()`, object or array literal
+/// One collection event per module-level `new X()`, object or array literal
 /// that code inside a function writes to, with the words of its name and of the keys it is
 /// written with.
 pub(super) fn collection_events(root: Node<'_>, src: &str, scopes: &Scopes) -> Vec<Event> {
     let module: Scope = root.byte_range().into();
-    let mut candidates: HashMap<String, Candidate> = HashMap::new();
+    let mut candidates: HashMap<String, Collection> = HashMap::new();
     for statement in named_children(root) {
         let declaration = match statement.kind() {
             "export_statement" => statement.child_by_field_name("declaration"),
@@ -56,12 +44,7 @@ pub(super) fn collection_events(root: Node<'_>, src: &str, scopes: &Scopes) -> V
                 let name = text(name, src);
                 candidates.insert(
                     name.to_string(),
-                    Candidate {
-                        target,
-                        span: declarator.byte_range(),
-                        words: split_words(name).into_iter().collect(),
-                        written: false,
-                    },
+                    Collection::new(vec![target], declarator.byte_range(), name),
                 );
             }
         }
@@ -78,8 +61,7 @@ pub(super) fn collection_events(root: Node<'_>, src: &str, scopes: &Scopes) -> V
             if let Some((name, key)) = written_collection(node, src) {
                 let module_level = scopes.visible_scope(name, node.start_byte()) == Some(module);
                 if let Some(c) = candidates.get_mut(name).filter(|_| module_level) {
-                    c.written = true;
-                    c.words.extend(key.map(split_words).unwrap_or_default());
+                    c.written_with(key);
                 }
             }
         }
@@ -90,12 +72,7 @@ pub(super) fn collection_events(root: Node<'_>, src: &str, scopes: &Scopes) -> V
     }
     let mut events: Vec<Event> = candidates
         .into_values()
-        .filter(|c| c.written)
-        .map(|c| {
-            let mut event = Event::new(EventKind::Collection, vec![c.target], c.span);
-            event.words = c.words.into_iter().collect();
-            event
-        })
+        .filter_map(Collection::into_event)
         .collect();
     events.sort_by_key(|e| e.span.start);
     events
@@ -134,8 +111,7 @@ fn written_collection<'s>(node: Node<'_>, src: &'s str) -> Option<(&'s str, Opti
                 .child_by_field_name("arguments")
                 .and_then(|a| a.named_child(0))
                 .filter(|k| !is_function(k.kind()))
-                .map(|k| text(k, src))
-                .filter(|k| k.len() <= MAX_KEY_TEXT);
+                .map(|k| text(k, src));
             Some((text(object, src), key))
         }
         "assignment_expression" | "augmented_assignment_expression" => {
@@ -149,8 +125,7 @@ fn written_collection<'s>(node: Node<'_>, src: &'s str) -> Option<(&'s str, Opti
                 "member_expression" => left.child_by_field_name("property"),
                 _ => None,
             }?;
-            let key = Some(text(key, src)).filter(|k| k.len() <= MAX_KEY_TEXT);
-            Some((text(object, src), key))
+            Some((text(object, src), Some(text(key, src))))
         }
         _ => None,
     }
