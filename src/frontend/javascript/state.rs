@@ -94,7 +94,7 @@ fn value_constructor(new: Node<'_>, src: &str, scopes: &Scopes) -> Option<String
 }
 
 /// The collection a node writes to, by name, with the text of the key when it has one:
-/// `name.set(key, v)`, `name.add(key)`, `name.push(v)`, `name[key] = v`, `name.key = v`.
+/// `name.set(key, v)`, `name.add(key)`, `name.push(v)`, `name[key] = v`.
 fn written_collection<'s>(node: Node<'_>, src: &'s str) -> Option<(&'s str, Option<&'s str>)> {
     match node.kind() {
         "call_expression" => {
@@ -120,11 +120,12 @@ fn written_collection<'s>(node: Node<'_>, src: &'s str) -> Option<(&'s str, Opti
             if object.kind() != "identifier" {
                 return None;
             }
-            let key = match left.kind() {
-                "subscript_expression" => left.child_by_field_name("index"),
-                "member_expression" => left.child_by_field_name("property"),
-                _ => None,
-            }?;
+            // Only computed keys: `totals.count = 0` sets a fixed field, `arr.length = 0`
+            // clears; neither keys the collection by anything.
+            if left.kind() != "subscript_expression" {
+                return None;
+            }
+            let key = left.child_by_field_name("index")?;
             Some((text(object, src), Some(text(key, src))))
         }
         _ => None,
