@@ -470,14 +470,17 @@ fine_when = "f"
         assert!(err.message.contains("object value"), "{}", err.message);
     }
 
-    const OPTIONS_RULE: &str = r#"
-id = "limit"
-category = "in-memory-state"
-languages = ["javascript"]
-severity = "warning"
-summary = "s"
-message = "m"
-alternative = "a"
+    /// A rule file for `javascript` with placeholder texts around the given `[[match]]` tables.
+    fn javascript_rule(id: &str, patterns: &str) -> String {
+        format!(
+            "id = \"{id}\"\ncategory = \"in-memory-state\"\nlanguages = [\"javascript\"]\n\
+             severity = \"warning\"\nsummary = \"s\"\nmessage = \"m\"\nalternative = \"a\"\n\
+             {patterns}\n[docs]\nwhat = \"w\"\nwhy = \"w\"\nexample = \"e\"\n\
+             instead = \"i\"\nfine_when = \"f\"\n"
+        )
+    }
+
+    const OPTIONS_PATTERNS: &str = r#"
 [[match]]
 kind = "call"
 targets = ["limiter"]
@@ -487,18 +490,13 @@ options_arg = 0
 kind = "construct"
 targets = ["Server"]
 file_calls_any = ["clients.*"]
-[docs]
-what = "w"
-why = "w"
-example = "e"
-instead = "i"
-fine_when = "f"
 "#;
 
     #[test]
     fn unseen_options_may_hold_the_key_and_file_calls_are_evidence() {
         let mut c = Catalogue::default();
-        c.add_file("limit.toml", OPTIONS_RULE).unwrap();
+        c.add_file("limit.toml", &javascript_rule("limit", OPTIONS_PATTERNS))
+            .unwrap();
         let m = Matcher::new(&c);
         let call = |args: Vec<Arg>| {
             let mut e = Event::new(EventKind::Call, vec!["limiter".into()], 0..1);
