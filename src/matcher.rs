@@ -79,10 +79,13 @@ impl Matcher {
                     .prefixes
                     .iter()
                     .filter(|(prefix, _, _)| target.starts_with(prefix.as_str()));
+                // `?.register` (a method of a value that did not resolve) is matched only by
+                // rules that name it so, never by `*.setTimeout`-style suffixes.
+                let unresolved = target.starts_with("?.");
                 let suffixed = self
                     .suffixes
                     .iter()
-                    .filter(|(suffix, _, _)| target.ends_with(suffix.as_str()));
+                    .filter(|(suffix, _, _)| !unresolved && target.ends_with(suffix.as_str()));
                 let globbed = prefixed.chain(suffixed).map(|(_, r, p)| (r, p));
                 for (&r, &p) in exact.map(|(r, p)| (r, p)).chain(globbed) {
                     let rule = &self.rules[r];
@@ -490,10 +493,14 @@ options_arg = 0
 kind = "construct"
 targets = ["Server"]
 file_calls_any = ["clients.*"]
+[[match]]
+kind = "call"
+targets = ["*.setTimeout"]
 "#;
 
     #[test]
-    fn unseen_options_may_hold_the_key_and_file_calls_are_evidence() {
+    fn unseen_options_may_hold_the_key_file_calls_are_evidence_and_unresolved_methods_match_only_by_name(
+    ) {
         let mut c = Catalogue::default();
         c.add_file("limit.toml", &javascript_rule("limit", OPTIONS_PATTERNS))
             .unwrap();
@@ -530,9 +537,19 @@ file_calls_any = ["clients.*"]
                 })
                 .collect()
         };
-        assert_eq!(found(&facts), [0, 1]);
+        facts.events.push(Event::new(
+            EventKind::Call,
+            vec!["?.setTimeout".into()],
+            0..1,
+        ));
+        facts.events.push(Event::new(
+            EventKind::Call,
+            vec!["x.setTimeout".into()],
+            0..1,
+        ));
+        assert_eq!(found(&facts), [0, 1, 7]);
         facts.calls.insert("clients.forEach".into());
-        assert_eq!(found(&facts), [0, 1, 5]);
+        assert_eq!(found(&facts), [0, 1, 5, 7]);
     }
 
     #[test]

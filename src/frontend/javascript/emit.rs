@@ -358,7 +358,8 @@ impl Emitter<'_> {
     /// A method called on a value that does not resolve to a module (`wss.clients.forEach`,
     /// `app.register`): records its name, and its last two names, among the file's calls.
     /// When it is handed an imported module (`app.register(rateLimit, opts)`, a plugin
-    /// registration) it is still an event, with the target `?.register`.
+    /// registration) it is still an event, with the target `?.register`, which only rules
+    /// naming `?.register` match.
     fn unresolved_method(&mut self, callee: Node<'_>, args: Option<Node<'_>>) -> Option<String> {
         if callee.kind() != "member_expression" {
             return None;
