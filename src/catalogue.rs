@@ -151,9 +151,26 @@ pub struct Pattern {
     /// whatever the expression that gives the file).
     #[serde(default)]
     pub min_args: Option<usize>,
+    /// The argument at this 0-based index is the options object that `without_arg_keys`
+    /// reads. When it is given but is neither an object literal nor a name bound to one in
+    /// the file (a parameter, an imported object, a function's result), it may hold any
+    /// key, so `without_arg_keys` does not hold. Without `options_arg` only object-literal
+    /// arguments are read and any other argument counts as holding no key.
+    #[serde(default)]
+    pub options_arg: Option<usize>,
     /// Some builder call before the target is one of these (`append(true)`).
     #[serde(default)]
     pub chain_any: Vec<String>,
+    /// The file also calls one of these (resolved names or bare method names, and for a
+    /// method of an unresolved value its last two names, `clients.forEach`; trailing `*`
+    /// allowed): evidence the match needs from elsewhere in the file.
+    #[serde(default)]
+    pub file_calls_any: Vec<String>,
+    /// The event's words (what a collection holds: its name, type arguments and keys) include
+    /// one of these; a word also matches its plural (`user` matches `users`), a trailing `*`
+    /// any ending.
+    #[serde(default)]
+    pub words_any: Vec<String>,
     /// The event sits in all of these contexts.
     #[serde(default)]
     pub context: Vec<Context>,
@@ -207,6 +224,10 @@ pub struct Unless {
     /// Every path argument is in the temporary directory (scratch files).
     #[serde(default)]
     pub temp_paths: bool,
+    /// The event's words include one of these (as `words_any` of a pattern): a collection
+    /// named or keyed as a cache, a template or a configuration.
+    #[serde(default)]
+    pub words_any: Vec<String>,
 }
 
 /// The documentation sections every rule must have.

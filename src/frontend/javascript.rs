@@ -16,6 +16,7 @@ mod emit;
 mod flow;
 mod paths;
 mod scope;
+mod state;
 mod symbols;
 mod syntax;
 mod temp_flow;
@@ -96,6 +97,11 @@ pub fn extract(src: &str, dialect: Dialect) -> Extracted {
     emitter.visit(root, Ctx::default(), 0);
     let mut facts = emitter.facts;
     emitter.path_uses.apply(&mut facts.events);
+    let collections = state::collection_events(root, src, &scopes);
+    if !collections.is_empty() {
+        facts.events.extend(collections);
+        facts.events.sort_by_key(|e| e.span.start);
+    }
     facts.definitions = symbols::collect(root, src);
     Extracted {
         facts,

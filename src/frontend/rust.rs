@@ -13,6 +13,7 @@ mod depth;
 mod macros;
 mod scope;
 mod shapes;
+mod statics;
 mod symbols;
 mod walk;
 mod words;

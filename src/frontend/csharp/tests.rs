@@ -977,26 +977,36 @@ fn syntax_error_keeps_facts() {
 
 #[test]
 fn deep_nesting_does_not_overflow() {
-    let depth = 5000;
-    let src = format!(
-        "class C {{ void M() {{ var x = {}1{}; {} }} }}",
-        "(".repeat(depth),
-        ")".repeat(depth),
-        "{".repeat(depth) + &"}".repeat(depth)
-    );
-    let _ = extract(&src, &implicit());
-    let calls = format!("class C {{ void M() {{ a{} }} }}", ".B()".repeat(depth));
-    let _ = extract(&calls, &implicit());
-    let parents = format!(
-        "class C {{ void M(DirectoryInfo d) {{ d{}.Delete(); }} }}",
-        ".Parent".repeat(depth)
-    );
-    let _ = extract(&parents, &implicit());
-    let concat = format!(
-        "class C {{ void M() {{ File.WriteAllText(\"a\"{}, s); }} }}",
-        " + x".repeat(depth)
-    );
-    let _ = extract(&concat, &implicit());
+    // The walk stops at MAX_DEPTH levels; in a debug build each level takes a few
+    // kilobytes of stack, more than a test thread's 2 MiB. The CLI's workers and the
+    // language server give the parsers 64 MiB; 8 MiB (a main thread's) is checked here.
+    std::thread::Builder::new()
+        .stack_size(8 << 20)
+        .spawn(|| {
+            let depth = 5000;
+            let src = format!(
+                "class C {{ void M() {{ var x = {}1{}; {} }} }}",
+                "(".repeat(depth),
+                ")".repeat(depth),
+                "{".repeat(depth) + &"}".repeat(depth)
+            );
+            let _ = extract(&src, &implicit());
+            let calls = format!("class C {{ void M() {{ a{} }} }}", ".B()".repeat(depth));
+            let _ = extract(&calls, &implicit());
+            let parents = format!(
+                "class C {{ void M(DirectoryInfo d) {{ d{}.Delete(); }} }}",
+                ".Parent".repeat(depth)
+            );
+            let _ = extract(&parents, &implicit());
+            let concat = format!(
+                "class C {{ void M() {{ File.WriteAllText(\"a\"{}, s); }} }}",
+                " + x".repeat(depth)
+            );
+            let _ = extract(&concat, &implicit());
+        })
+        .unwrap()
+        .join()
+        .unwrap();
 }
 
 #[test]
@@ -1128,4 +1138,35 @@ fn paths_under_a_condition_about_a_temp_file_are_temp() {
         file_call_temps(src),
         vec![(3, true), (3, false), (4, false)]
     );
+}
+
+#[test]
+fn static_collections_written_by_methods_are_collection_events() {
+    let f = facts(
+        r#"
+class Tracker
+{
+    static readonly Dictionary<string, UserState> Sessions = new();
+    static readonly List<string> Table = new() { "a" };
+    static readonly HashSet<int> Boot;
+    readonly List<string> _instance = new();
+    static Tracker() { Boot = new(); Boot.Add(1); }
+    public void Join(Peer peer) { Sessions[peer.Id] = new UserState(); _instance.Add("x"); }
+}
+"#,
+    );
+    let collections: Vec<(bool, &[String])> = f
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::Collection)
+        .map(|e| {
+            let generic = e
+                .targets
+                .iter()
+                .any(|t| t == "System.Collections.Generic.Dictionary");
+            (generic, e.words.as_slice())
+        })
+        .collect();
+    let words = ["id", "peer", "sessions", "state", "string", "user"].map(String::from);
+    assert_eq!(collections, [(true, &words[..])]);
 }

@@ -164,6 +164,16 @@ impl Scopes {
             .map(|(_, b)| b)
     }
 
+    /// The scope of the innermost declaration of `name` visible at byte `at`.
+    pub(super) fn visible_scope(&self, name: &str, at: usize) -> Option<Scope> {
+        self.decls
+            .get(name)?
+            .iter()
+            .filter(|(s, _)| s.start <= at && at < s.end.max(s.start + 1))
+            .min_by_key(|(s, _)| s.end - s.start)
+            .map(|(s, _)| *s)
+    }
+
     /// The module path an expression stands for, if any: `fs.promises.writeFile` after
     /// `const fs = require('fs')` gives `fs/promises.writeFile`; an unshadowed global
     /// `setInterval` gives `globalThis.setInterval`.

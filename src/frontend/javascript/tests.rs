@@ -515,6 +515,30 @@ const scratch = (id) => path.join(os.tmpdir(), id);
 }
 
 #[test]
+fn spreads_of_names_bound_in_the_file_bring_their_keys() {
+    let src = r#"
+import rateLimit from 'express-rate-limit';
+const base = { windowMs: 60000, store };
+rateLimit({ ...base, limit: 5 });
+rateLimit({ ...imported, limit: 5 });
+"#;
+    let ex = extract(src, Dialect::TypeScript);
+    let keys: Vec<Vec<String>> = ex
+        .facts
+        .events
+        .iter()
+        .map(|e| match &e.args[0] {
+            Arg::Object(props) => props.iter().map(|p| p.key.clone()).collect(),
+            other => panic!("not an object: {other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        keys,
+        [vec!["windowMs", "store", "limit"], vec!["...", "limit"]]
+    );
+}
+
+#[test]
 fn files_created_and_deleted_in_one_function_are_scratch() {
     let src = r#"import fs from 'fs';
 import os from 'os';
@@ -544,6 +568,79 @@ function thumb(src) { fs.copyFileSync(src, path.join(os.tmpdir(), 't.png')); fs.
             (13, true),
             (15, true),
             (15, false),
+        ]
+    );
+}
+
+#[test]
+fn modules_handed_to_unresolved_methods_are_plugin_registrations() {
+    let src = r#"
+import rateLimit from '@fastify/rate-limit';
+import { join } from 'node:path';
+const app = makeApp();
+app.register(rateLimit, { max: 5 });
+app.register(require('@fastify/cors'));
+app.register(localPlugin);
+const wss = makeServer();
+wss.clients.forEach((c) => c.send(join('a', 'b')));
+"#;
+    let ex = extract(src, Dialect::TypeScript);
+    let registered: Vec<(&str, &Arg)> = ex
+        .facts
+        .events
+        .iter()
+        .filter(|e| e.targets[0] == "?.register")
+        .map(|e| (e.targets[0].as_str(), &e.args[0]))
+        .collect();
+    assert_eq!(
+        registered,
+        [
+            (
+                "?.register",
+                &Arg::Member(vec!["@fastify/rate-limit".into()])
+            ),
+            ("?.register", &Arg::Member(vec!["@fastify/cors".into()])),
+        ]
+    );
+    assert!(ex.facts.calls.contains("clients.forEach"));
+    assert!(ex.facts.calls.contains("forEach"));
+}
+
+#[test]
+fn module_collections_written_from_functions_are_collection_events() {
+    let src = r#"
+const sessions = new Map();
+const table = new Map([['a', 1]]);
+const byRoom = {};
+let queue = [];
+sessions.set('boot', 1);
+function join(socket, room) {
+    sessions.set(socket.id, socket);
+    byRoom[room] = socket.id;
+    const sessions2 = new Map();
+    sessions2.set(1, 2);
+}
+function shadowed(queue) { queue.push(1); }
+"#;
+    let ex = extract(src, Dialect::JavaScript);
+    let collections: Vec<(String, Vec<String>)> = ex
+        .facts
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::Collection)
+        .map(|e| (e.targets[0].clone(), e.words.clone()))
+        .collect();
+    assert_eq!(
+        collections,
+        [
+            (
+                "globalThis.Map".to_string(),
+                vec!["id".to_string(), "sessions".into(), "socket".into()]
+            ),
+            (
+                "globalThis.Object".to_string(),
+                vec!["by".to_string(), "room".into()]
+            ),
         ]
     );
 }

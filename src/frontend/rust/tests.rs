@@ -709,3 +709,46 @@ fn copy(src: &Path) { fs::copy(src, std::env::temp_dir().join("c")).ok(); fs::co
         ]
     );
 }
+
+#[test]
+fn statics_written_by_functions_are_collection_events() {
+    let src = r#"
+use std::collections::HashMap;
+use std::sync::{LazyLock, RwLock};
+fn join(peer: Peer) {
+    crate::ROOMS.write().unwrap().insert(peer.room_id, peer);
+}
+static ROOMS: LazyLock<RwLock<HashMap<RoomId, Peer>>> = LazyLock::new(Default::default);
+static TABLE: LazyLock<HashMap<u8, u8>> = LazyLock::new(|| HashMap::from([(1, 2)]));
+lazy_static::lazy_static! {
+    static ref SEEN: std::sync::Mutex<Vec<String>> = Default::default();
+}
+fn see(name: String) { SEEN.lock().unwrap().push(name); }
+"#;
+    let collections: Vec<(Vec<String>, Vec<String>)> = facts(src)
+        .events
+        .into_iter()
+        .filter(|e| e.kind == crate::event::EventKind::Collection)
+        .map(|e| (e.targets, e.words))
+        .collect();
+    let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        collections,
+        [
+            (
+                strings(&[
+                    "std::sync::LazyLock",
+                    "std::sync::RwLock",
+                    "std::collections::HashMap",
+                    "RoomId",
+                    "Peer"
+                ]),
+                strings(&["hash", "id", "lazy", "lock", "map", "peer", "room", "rooms", "rw"])
+            ),
+            (
+                strings(&["std::sync::Mutex", "Vec", "String"]),
+                strings(&["mutex", "name", "seen", "string", "vec"])
+            ),
+        ]
+    );
+}

@@ -12,6 +12,7 @@ use super::shapes::{
     is_test_attr, is_wait_loop, never_returns, pat_holds_variant, pat_idents, pat_is_variant,
     path_start, simple_binding,
 };
+use super::statics::{lazy_static_entries, Statics};
 use super::words;
 use crate::event::{Context, Event, EventKind, FileFacts};
 use crate::frontend::scratch::PathUses;
@@ -185,6 +186,8 @@ pub(super) struct Walker<'t> {
     temp_fns: HashSet<String>,
     /// What the calls do with their paths, for scratch files (see [`PathUses`]).
     path_uses: PathUses,
+    /// Statics and the writes to them (see [`Statics`]).
+    statics: Statics,
 }
 
 impl<'t> Walker<'t> {
@@ -204,6 +207,7 @@ impl<'t> Walker<'t> {
             file_context: BTreeSet::new(),
             macro_depth: 0,
             fn_facts: HashMap::new(),
+            statics: Statics::default(),
             bounded_tickers: Vec::new(),
             temp_fns: HashSet::new(),
             path_uses: PathUses::default(),
@@ -228,6 +232,11 @@ impl<'t> Walker<'t> {
             })
             .collect();
         self.path_uses.apply(&mut events);
+        let statics = self.statics.events();
+        if !statics.is_empty() {
+            events.extend(statics);
+            events.sort_by_key(|e| e.span.start);
+        }
         let mut file_context = self.file_context;
         if self.calls.iter().any(|c| is_client_path(c)) {
             file_context.insert(Context::ClientSide);
@@ -239,6 +248,22 @@ impl<'t> Walker<'t> {
             file_context,
             definitions: Vec::new(),
         }
+    }
+
+    /// Records a `static` (or `lazy_static!` entry) for [`Statics`].
+    fn declare_static(&mut self, name: &syn::Ident, ty: &syn::Type) {
+        let start = self.offset(name.span().start());
+        let end = self.offset(name.span().end());
+        let scopes = &self.scopes;
+        self.statics.declare(
+            &name.to_string(),
+            ty,
+            start..end,
+            |leading_colon, segments| match scopes.resolve(leading_colon, segments) {
+                Resolved::Targets(targets) => targets,
+                Resolved::Local => vec![segments.join("::")],
+            },
+        );
     }
 
     /// Byte offset of a proc-macro2 position.
@@ -562,10 +587,25 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_item_macro(&mut self, m: &'ast syn::ItemMacro) {
+        if m.mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "lazy_static")
+        {
+            for (name, ty) in lazy_static_entries(&m.mac.tokens) {
+                self.declare_static(&name, &ty);
+            }
+        }
         // `macro_rules! name { ... }` bodies are patterns and templates, not code.
         if m.ident.is_none() {
             self.visit_macro(&m.mac);
         }
+    }
+
+    fn visit_item_static(&mut self, s: &'ast syn::ItemStatic) {
+        self.declare_static(&s.ident, &s.ty);
+        visit::visit_item_static(self, s);
     }
 
     fn visit_block(&mut self, block: &'ast syn::Block) {
@@ -758,6 +798,14 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         // chains cost no recursion and each link knows the builder calls before it.
         let (mut links, root) = method_chain(&outer.receiver);
         links.insert(0, outer);
+        let (index, text) = (&self.index, self.text);
+        self.statics.note_chain(&links, root, |e| {
+            use syn::spanned::Spanned;
+            let span = e.span();
+            let at = |p: LineColumn| (p.line > 0).then(|| index.offset_of(text, p.line, p.column));
+            text.get(at(span.start())?..at(span.end())?)
+                .map(str::to_string)
+        });
         // `IntervalStream::new(interval(d)).take_until(done)`: ticks until something ends.
         let saved_retry = self.ctx.retry;
         self.ctx.retry |= links
