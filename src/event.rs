@@ -146,6 +146,9 @@ pub struct Event {
     /// The source text of the argument list, cut at [`MAX_ARGS_TEXT`] bytes (C#), for
     /// conditions on what the arguments mention (`/mnt/`, `SHARED_KEYS_DIR`).
     pub args_text: String,
+    /// What the recurring body behind the event does (a timer's callback, a scheduled job's
+    /// function, the loop around a sleep), when the event has one (see [`crate::work`]).
+    pub work: Option<crate::work::Work>,
 }
 
 /// The longest argument-list text kept on an event.
@@ -223,6 +226,7 @@ impl Event {
             chain: Vec::new(),
             context: BTreeSet::new(),
             args_text: String::new(),
+            work: None,
         }
     }
 }

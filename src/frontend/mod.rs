@@ -6,6 +6,7 @@ pub mod javascript;
 pub mod rust;
 pub mod symbols;
 mod tree;
+mod tree_work;
 pub mod words;
 
 pub use words::is_temp_name;

@@ -36,6 +36,8 @@ pub(super) struct Emitter<'a> {
     pub(super) facts: FileFacts,
     /// Names of the enclosing functions, innermost last.
     pub(super) functions: Vec<String>,
+    /// What recurring bodies do (see [`crate::work`]).
+    pub(super) work: crate::frontend::tree_work::BodyWork<'a>,
 }
 
 impl Emitter<'_> {
@@ -350,6 +352,7 @@ impl Emitter<'_> {
         {
             event.context.insert(Context::SelfCancelling);
         }
+        event.work = self.recurring_work(kind, node, &arg_nodes, ctx.unbounded_loop);
         if target.ends_with(".setTimeout")
             && arg_nodes
                 .first()
