@@ -21,6 +21,9 @@ pub(super) struct Grammar {
     /// Constructions and their type (or constructor) field.
     pub constructs: &'static [&'static str],
     pub constructed: &'static str,
+    /// A null-conditional access (`timer?.Dispose()`): its `condition` is the receiver and
+    /// its last child binds the member's `name` (empty when the grammar has none).
+    pub conditional: &'static str,
     /// Nodes looked through when finding a chain's receiver (`await`, parentheses, `!`).
     pub wrappers: &'static [&'static str],
     /// Function literals: code of their own, left out of argument words.
@@ -77,20 +80,53 @@ impl<'t> BodyWork<'t> {
     /// The work of the same file's function `name` (a callback passed by name).
     pub fn of_function(&mut self, name: &str) -> Option<Work> {
         self.defines(name).then_some(())?;
-        let call = Call::new("", vec![name.to_string()], "");
-        Some(self.classify(&[call]))
+        self.of_calls(&[Call::new("", vec![name.to_string()], "")])
+    }
+
+    /// The work of a body made of these calls (the handlers a timer raises).
+    pub fn of_calls(&mut self, calls: &[Call]) -> Option<Work> {
+        (self.budget > 0).then(|| self.classify(calls))
+    }
+
+    /// Whether the same file's function `name`, or one it calls (a few calls deep), makes a
+    /// call for which `wanted` holds (a timer callback that disposes its own timer).
+    pub fn function_calls(&mut self, name: &str, wanted: &dyn Fn(&Call) -> bool) -> bool {
+        let mut pending = vec![(name.to_string(), 0)];
+        let mut seen = std::collections::HashSet::new();
+        while let Some((name, depth)) = pending.pop() {
+            if depth > 2 || !seen.insert(name.clone()) {
+                continue;
+            }
+            let Some(calls) = self.function_body_calls(&name) else {
+                continue;
+            };
+            for call in &calls {
+                if wanted(call) {
+                    return true;
+                }
+                if let Some(m) = call.methods.first() {
+                    if call.methods.len() == 1 && self.defines(m) {
+                        pending.push((m.clone(), depth + 1));
+                    }
+                }
+            }
+        }
+        false
+    }
+
+    /// The calls of the same file's functions named `name`.
+    fn function_body_calls(&mut self, name: &str) -> Option<Vec<Call>> {
+        let ranges = self.functions.get(name)?.clone();
+        let mut out = Vec::new();
+        for r in ranges {
+            let node = self.root.descendant_for_byte_range(r.start, r.end)?;
+            out.extend(self.calls(node)?);
+        }
+        Some(out)
     }
 
     fn classify(&mut self, calls: &[Call]) -> Work {
-        let mut lookup = |name: &str| -> Option<Vec<Call>> {
-            let ranges = self.functions.get(name)?.clone();
-            let mut out = Vec::new();
-            for r in ranges {
-                let node = self.root.descendant_for_byte_range(r.start, r.end)?;
-                out.extend(self.calls(node)?);
-            }
-            Some(out)
-        };
+        let mut lookup = |name: &str| self.function_body_calls(name);
         work::classify(calls, &mut lookup)
     }
 
@@ -153,6 +189,20 @@ impl<'t> BodyWork<'t> {
                     }
                     match cur.child_by_field_name(g.object) {
                         Some(o) => cur = o,
+                        None => break String::new(),
+                    }
+                }
+                k if k == g.conditional => {
+                    let count = cur.named_child_count();
+                    let name = count
+                        .checked_sub(1)
+                        .and_then(|i| cur.named_child(u32::try_from(i).ok()?))
+                        .and_then(|b| b.child_by_field_name("name"));
+                    if let Some(n) = name {
+                        methods.push(text(n, self.src).to_string());
+                    }
+                    match cur.child_by_field_name("condition") {
+                        Some(c) => cur = c,
                         None => break String::new(),
                     }
                 }

@@ -72,6 +72,8 @@ pub(super) struct Walker<'s, 'f> {
     pub(super) vars: Vec<HashMap<String, VarInfo>>,
     /// Nesting of [`Walker::expression_type`] through receivers (`a.Parent.Parent...`).
     pub(super) type_depth: std::cell::Cell<usize>,
+    /// What recurring bodies do (see [`crate::work`]).
+    pub(super) work: crate::frontend::tree_work::BodyWork<'s>,
 }
 
 impl Walker<'_, '_> {
@@ -430,6 +432,9 @@ impl Walker<'_, '_> {
             if yields {
                 event.context.remove(&Context::UnboundedLoop);
             }
+            if ctx.unbounded_loop {
+                event.work = self.loop_work(node);
+            }
             self.facts.events.push(event);
         }
         if let Some(function) = function {
@@ -474,6 +479,12 @@ impl Walker<'_, '_> {
                     .is_some_and(|t| mentions(t, SCHEDULER_WORDS))
             {
                 event.context.insert(Context::SelfCancelling);
+            }
+            if event.targets.iter().any(|t| t.ends_with("Timer")) {
+                event.work = self.timer_work(node, arguments);
+                if self.callback_stops_timer(node, arguments) {
+                    event.context.insert(Context::SelfCancelling);
+                }
             }
             self.facts.events.push(event);
         }

@@ -16,6 +16,7 @@ pub(super) static GRAMMAR: Grammar = Grammar {
     property: "property",
     constructs: &["new_expression"],
     constructed: "constructor",
+    conditional: "",
     wrappers: &[
         "await_expression",
         "parenthesized_expression",
