@@ -87,6 +87,18 @@ struct Neutral {
     receivers: HashSet<String>,
     /// Called names (whole, lower case, `Async` suffix ignored) that read or reshape values.
     methods: HashSet<String>,
+    /// First words of called names that only read (`getDelayedCount`, `is_empty`).
+    prefixes: HashSet<String>,
+}
+
+impl Neutral {
+    /// Whether a called name is neutral: listed whole, or starting with a reading word.
+    fn has(&self, method: &str) -> bool {
+        self.methods.contains(&plain_method(method))
+            || split_words(method)
+                .first()
+                .is_some_and(|w| self.prefixes.contains(w))
+    }
 }
 
 /// The parsed `kinds.toml`.
@@ -180,10 +192,7 @@ impl Kinds {
         let neutral_receiver = receiver
             .first()
             .is_some_and(|w| self.neutral.receivers.contains(w));
-        let all_neutral = call
-            .methods
-            .iter()
-            .all(|m| self.neutral.methods.contains(&plain_method(m)));
+        let all_neutral = call.methods.iter().all(|m| self.neutral.has(m));
         if neutral_receiver || all_neutral {
             None
         } else {

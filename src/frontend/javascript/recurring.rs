@@ -110,11 +110,17 @@ fn decorated_method(decorator: Node<'_>) -> Option<Node<'_>> {
     None
 }
 
-/// The body of the innermost loop around `node` in the same function.
+/// The body of the innermost loop around `node` in the same function (or in a function
+/// handed to a constructor, which runs at once: `new Promise((r) => setTimeout(r, ms))`).
 fn enclosing_loop_body(node: Node<'_>) -> Option<Node<'_>> {
     let mut cur = node.parent();
     while let Some(n) = cur {
-        if is_function(n.kind()) {
+        let executor = n
+            .parent()
+            .filter(|a| a.kind() == "arguments")
+            .and_then(|a| a.parent())
+            .is_some_and(|c| c.kind() == "new_expression");
+        if is_function(n.kind()) && !executor {
             return None;
         }
         if matches!(
