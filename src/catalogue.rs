@@ -228,6 +228,10 @@ pub struct Unless {
     /// named or keyed as a cache, a template or a configuration.
     #[serde(default)]
     pub words_any: Vec<String>,
+    /// The recurring body behind the event does only these kinds of work (ids of
+    /// `src/work/kinds.toml`: `metrics`, `logging`, `own-cache`, ...).
+    #[serde(default)]
+    pub work_only: Vec<String>,
 }
 
 /// The documentation sections every rule must have.
@@ -452,6 +456,28 @@ fn validate(rule: &Rule) -> Result<(), (Vec<Step>, String)> {
             ));
         }
     }
+    let work_kinds = crate::work::kinds().map_err(|e| {
+        (
+            vec![Step::Key("unless"), Step::Key("work_only")],
+            e.to_string(),
+        )
+    })?;
+    if let Some((i, kind)) = rule
+        .unless
+        .work_only
+        .iter()
+        .enumerate()
+        .find(|(_, k)| !work_kinds.is_kind(k))
+    {
+        return Err((
+            vec![Step::Key("unless"), Step::Key("work_only"), Step::Index(i)],
+            format!(
+                "rule `{}`: `{kind}` is no kind of work (one of: {})",
+                rule.id,
+                work_kinds.ids().collect::<Vec<_>>().join(", ")
+            ),
+        ));
+    }
     let texts = [
         (&[Step::Key("summary")][..], &rule.summary),
         (&[Step::Key("message")], &rule.message),
@@ -536,6 +562,17 @@ mod tests {
             assert_eq!(e.file, "my.toml");
             assert!(e.message.starts_with(start), "{}", e.message);
         }
+        let with_work = format!("{text}\n[unless]\nwork_only = [\"metrics\", \"metric\"]\n");
+        let e = Catalogue::default()
+            .add_file("my.toml", &with_work)
+            .unwrap_err();
+        assert!(
+            e.message.starts_with(
+                "line 25, key `unless.work_only[2]`: rule `my-rule`: `metric` is no kind"
+            ),
+            "{}",
+            e.message
+        );
         let mut c = Catalogue::default();
         c.add_file("a.toml", text).unwrap();
         let e = c.add_file("b.toml", text).unwrap_err();

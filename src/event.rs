@@ -158,6 +158,9 @@ pub struct Event {
     /// deduplicated: its name, its type arguments and the keys it is written with
     /// (`userSessions.set(socket.id, s)` gives `id`, `sessions`, `socket`, `user`).
     pub words: Vec<String>,
+    /// What the recurring body behind the event does (a timer's callback, a scheduled job's
+    /// function, the loop around a sleep), when the event has one (see [`crate::work`]).
+    pub work: Option<crate::work::Work>,
 }
 
 /// The longest argument-list text kept on an event.
@@ -236,6 +239,7 @@ impl Event {
             context: BTreeSet::new(),
             args_text: String::new(),
             words: Vec::new(),
+            work: None,
         }
     }
 }

@@ -257,6 +257,15 @@ fn only_temp_paths(event: &Event) -> bool {
         })
 }
 
+/// Whether the event's recurring body does some work and only work of these kinds.
+fn does_only(event: &Event, kinds: &[String]) -> bool {
+    !kinds.is_empty()
+        && event
+            .work
+            .as_ref()
+            .is_some_and(|w| !w.is_empty() && w.iter().all(|k| kinds.contains(k)))
+}
+
 fn mitigated(unless: &Unless, event: &Event, facts: &FileFacts) -> bool {
     unless
         .context_any
@@ -266,6 +275,7 @@ fn mitigated(unless: &Unless, event: &Event, facts: &FileFacts) -> bool {
             && event.args.iter().any(|a| arg_is_any(a, &unless.args_any)))
         || (unless.temp_paths && only_temp_paths(event))
         || (!unless.words_any.is_empty() && has_word(event, &unless.words_any))
+        || does_only(event, &unless.work_only)
         || mentions_any(&event.args_text, &unless.args_text_any)
         || unless
             .object_values_any

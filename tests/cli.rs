@@ -7,7 +7,7 @@ const SAMPLE: &str = "const fs = require('fs');
 const cron = require('node-cron');
 
 fs.writeFileSync('state.json', JSON.stringify({ counter: 1 }));
-cron.schedule('*/5 * * * *', () => console.log('tick'));
+cron.schedule('*/5 * * * *', () => mailer.log('ticks'));
 ";
 
 fn scaleout() -> Command {

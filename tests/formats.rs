@@ -17,7 +17,7 @@ fn project() -> tempfile::TempDir {
         src.join("sample.js"),
         "const fs = require('fs');\nconst cron = require('node-cron');\n\n\
          fs.writeFileSync('state.json', JSON.stringify({ counter: 1 }));\n\
-         cron.schedule('*/5 * * * *', () => console.log('tick'));\n",
+         cron.schedule('*/5 * * * *', () => mailer.log('ticks'));\n",
     )
     .unwrap();
     std::fs::write(

@@ -15,6 +15,7 @@ mod context;
 mod loops;
 mod preprocess;
 mod project;
+mod recurring;
 mod resolve;
 mod scope;
 mod scratch;
@@ -67,8 +68,10 @@ pub fn extract(text: &str, implicit_namespaces: &[String]) -> Extracted {
     };
     let root = tree.root_node();
     let scope = FileScope::collect(root, text, implicit_namespaces);
+    let functions = recurring::function_ranges(root, text);
     let mut walker = Walker {
         src: text,
+        work: super::tree_work::BodyWork::new(&recurring::GRAMMAR, text, root, functions),
         file: &scope,
         facts: FileFacts::default(),
         vars: vec![HashMap::new()],

@@ -15,6 +15,7 @@ use tree_sitter::Node;
 mod emit;
 mod flow;
 mod paths;
+mod recurring;
 mod scope;
 mod state;
 mod symbols;
@@ -78,10 +79,12 @@ pub fn extract(src: &str, dialect: Dialect) -> Extracted {
     bind_temp_parameters(root, src, &mut scopes);
     let mut callees = HashMap::new();
     collect_callees(root, src, &mut Vec::new(), &mut callees, 0);
+    let functions = recurring::function_ranges(root, src);
     let mut emitter = Emitter {
         src,
         scopes: &scopes,
         callees,
+        work: super::tree_work::BodyWork::new(&recurring::GRAMMAR, src, root, functions),
         facts,
         functions: Vec::new(),
         function_starts: Vec::new(),

@@ -8,6 +8,7 @@ pub mod rust;
 pub mod scratch;
 pub mod symbols;
 mod tree;
+mod tree_work;
 pub mod words;
 
 pub use words::is_temp_name;

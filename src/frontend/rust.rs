@@ -11,6 +11,7 @@
 mod body;
 mod depth;
 mod macros;
+mod recurring;
 mod scope;
 mod shapes;
 mod statics;

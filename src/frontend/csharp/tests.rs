@@ -1170,3 +1170,41 @@ class Tracker
     let words = ["id", "peer", "sessions", "state", "string", "user"].map(String::from);
     assert_eq!(collections, [(true, &words[..])]);
 }
+
+#[test]
+fn timer_callbacks_and_delay_loops_carry_their_work() {
+    let src = r#"class C {
+ private Timer _watch;
+ void Start() {
+  _watch = new Timer(Watch, null, 1000, 1000);
+  var audit = new Timer(_ => _repository.SaveChanges(), null, 0, 1000);
+ }
+ void Watch(object s) { _logger.LogDebug("watch"); if (_sessions.Count == 0) Stop(); }
+ void Stop() { _watch?.Dispose(); }
+ async Task Loop(CancellationToken t) {
+  while (!t.IsCancellationRequested) { await _cache.RefreshAsync(); await Task.Delay(1000, t); }
+ }
+}"#;
+    let f = facts(src);
+    let timers: Vec<(Vec<String>, bool)> = f
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::Construct)
+        .map(|e| {
+            (
+                e.work.clone().unwrap_or_default().into_iter().collect(),
+                e.context.contains(&Context::SelfCancelling),
+            )
+        })
+        .collect();
+    assert_eq!(
+        timers,
+        vec![
+            (vec!["logging".to_string()], true),
+            (vec!["database".to_string()], false)
+        ]
+    );
+    let delay = find(&f, EventKind::Call, "System.Threading.Tasks.Task.Delay").expect("delay");
+    let work: Vec<String> = delay.work.clone().unwrap_or_default().into_iter().collect();
+    assert_eq!(work, ["own-cache", "waiting"]);
+}

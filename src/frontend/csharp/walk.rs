@@ -75,6 +75,8 @@ pub(super) struct Walker<'s, 'f> {
     pub(super) type_depth: std::cell::Cell<usize>,
     /// What the calls do with their paths, for scratch files (see [`PathUses`]).
     pub(super) path_uses: PathUses,
+    /// What recurring bodies do (see [`crate::work`]).
+    pub(super) work: crate::frontend::tree_work::BodyWork<'s>,
 }
 
 impl Walker<'_, '_> {
@@ -444,6 +446,9 @@ impl Walker<'_, '_> {
             if yields {
                 event.context.remove(&Context::UnboundedLoop);
             }
+            if ctx.unbounded_loop {
+                event.work = self.loop_work(node);
+            }
             self.facts.events.push(event);
         }
         if let Some(method) = &method_name {
@@ -491,6 +496,12 @@ impl Walker<'_, '_> {
                     .is_some_and(|t| mentions(t, SCHEDULER_WORDS))
             {
                 event.context.insert(Context::SelfCancelling);
+            }
+            if event.targets.iter().any(|t| t.ends_with("Timer")) {
+                event.work = self.timer_work(node, arguments);
+                if self.callback_stops_timer(node, arguments) {
+                    event.context.insert(Context::SelfCancelling);
+                }
             }
             self.facts.events.push(event);
             let name = last_segment(ty.as_str()).to_string();

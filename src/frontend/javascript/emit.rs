@@ -41,6 +41,8 @@ pub(super) struct Emitter<'a> {
     pub(super) function_starts: Vec<usize>,
     /// What the calls do with their paths, for scratch files (see [`PathUses`]).
     pub(super) path_uses: PathUses,
+    /// What recurring bodies do (see [`crate::work`]).
+    pub(super) work: crate::frontend::tree_work::BodyWork<'a>,
 }
 
 impl Emitter<'_> {
@@ -357,6 +359,7 @@ impl Emitter<'_> {
         {
             event.context.insert(Context::SelfCancelling);
         }
+        event.work = self.recurring_work(kind, node, &arg_nodes, ctx.unbounded_loop);
         if target.ends_with(".setTimeout")
             && arg_nodes
                 .first()

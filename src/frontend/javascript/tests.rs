@@ -644,3 +644,49 @@ function shadowed(queue) { queue.push(1); }
         ]
     );
 }
+
+#[test]
+fn recurring_bodies_carry_their_work() {
+    let src = r#"
+import { Cron } from '@nestjs/schedule';
+const cache = new Map();
+function sweep() { cache.clear(); }
+setInterval(sweep, 1000);
+setInterval(() => db.query('DELETE FROM t'), 1000);
+setTimeout(() => {}, 10);
+class Jobs {
+  @Cron('* * * * *')
+  tick() { this.logger.info('tick'); }
+}
+async function poll() {
+  while (true) {
+    await mailer.sendDigest();
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+"#;
+    let ex = extract(src, Dialect::TypeScript);
+    let index = crate::position::LineIndex::new(src);
+    let work: Vec<(usize, Vec<String>)> = ex
+        .facts
+        .events
+        .iter()
+        .filter(|e| e.targets[0] != "Promise")
+        .filter_map(|e| {
+            let line = index.line_col(src, e.span.start).0;
+            Some((line, e.work.clone()?.into_iter().collect()))
+        })
+        .collect();
+    let at = |line: usize| -> Vec<String> {
+        work.iter()
+            .rev()
+            .find(|(l, _)| *l == line)
+            .map(|(_, w)| w.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(at(5), ["own-cache"]);
+    assert_eq!(at(6), ["database"]);
+    assert_eq!(at(7), ["in-memory"]);
+    assert_eq!(at(9), ["logging"]);
+    assert_eq!(at(15), ["email", "waiting"]);
+}

@@ -752,3 +752,33 @@ fn see(name: String) { SEEN.lock().unwrap().push(name); }
         ]
     );
 }
+
+#[test]
+fn sleeps_take_the_work_of_their_loop_and_intervals_of_their_body() {
+    let src = r#"
+use std::time::Duration;
+use tokio::time::{interval, sleep};
+fn start(pool: Pool) {
+    tokio::spawn(async move {
+        loop {
+            tracing::info!("tick");
+            sleep(Duration::from_secs(1)).await;
+        }
+    });
+    tokio::spawn(async move {
+        let mut t = interval(Duration::from_secs(5));
+        loop {
+            t.tick().await;
+            purge(&pool).await;
+        }
+    });
+}
+async fn purge(pool: &Pool) { sqlx::query("DELETE FROM t").execute(pool).await; }
+"#;
+    let work = |target: &str| -> Vec<String> {
+        let (_, e) = hits(src, target).into_iter().next().expect(target);
+        e.work.expect("work").into_iter().collect()
+    };
+    assert_eq!(work("tokio::time::sleep"), ["logging", "waiting"]);
+    assert_eq!(work("tokio::time::interval"), ["database", "waiting"]);
+}

@@ -6,6 +6,7 @@ mod temp_flow;
 
 use super::body::{self, BodyFacts};
 use super::macros::{self, MacroBody, MAX_MACRO_DEPTH};
+use super::recurring;
 use super::scope::{Binding, Builder, Resolved, Scopes};
 use super::shapes::{
     body_braces, condition_checks, exits, expr_start, is_bounded_condition, is_finite_loop,
@@ -188,6 +189,11 @@ pub(super) struct Walker<'t> {
     path_uses: PathUses,
     /// Statics and the writes to them (see [`Statics`]).
     statics: Statics,
+    /// The bodies around the walk, innermost last: whether each is an endless loop, and
+    /// the byte offset of its opening brace (see [`super::recurring`]).
+    recurring: Vec<(bool, usize)>,
+    /// For each event (by index), the body whose work it gets.
+    work_requests: Vec<(usize, usize)>,
 }
 
 impl<'t> Walker<'t> {
@@ -211,6 +217,8 @@ impl<'t> Walker<'t> {
             bounded_tickers: Vec::new(),
             temp_fns: HashSet::new(),
             path_uses: PathUses::default(),
+            recurring: Vec::new(),
+            work_requests: Vec::new(),
         }
     }
 
@@ -309,6 +317,19 @@ impl<'t> Walker<'t> {
         if words::mentions_per_instance_work(&names) {
             event.context.insert(Context::PerInstance);
         }
+        // The endless loop around the event, else the function, closure or async block.
+        let body = match self.recurring.last() {
+            Some(&(true, key)) if self.ctx.unbounded_loop => Some(key),
+            _ => self
+                .recurring
+                .iter()
+                .rev()
+                .find(|(l, _)| !l)
+                .map(|&(_, k)| k),
+        };
+        if let Some(key) = body {
+            self.work_requests.push((self.events.len(), key));
+        }
         self.events.push((event, self.current_fn));
     }
 
@@ -402,7 +423,9 @@ impl<'t> Walker<'t> {
             }
         }
         self.bounded_tickers.push(body::bounded_tickers(block));
-        self.visit_block(block);
+        self.enter_body(false, block.brace_token.span.open(), |w| {
+            w.visit_block(block)
+        });
         self.bounded_tickers.pop();
         self.scopes.pop();
         (self.ctx, self.current_fn) = saved;
@@ -543,6 +566,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.scopes.push(true);
         self.visit_items(&file.items);
         self.scopes.pop();
+        self.assign_work(file);
     }
 
     fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
@@ -669,7 +693,14 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         }
         self.bounded_tickers
             .push(body::bounded_tickers_expr(&c.body));
-        self.visit_expr(&c.body);
+        match &*c.body {
+            Expr::Block(b) => {
+                self.enter_body(false, b.block.brace_token.span.open(), |w| {
+                    w.visit_expr(&c.body)
+                });
+            }
+            body => self.visit_expr(body),
+        }
         self.bounded_tickers.pop();
         self.scopes.pop();
         self.ctx = saved;
@@ -682,7 +713,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.ctx.per_instance |= self.short_body_mentions_per_instance(brace.open(), brace.close());
         self.apply(body::loop_facts(&a.block, &self.fn_facts));
         self.bounded_tickers.push(body::bounded_tickers(&a.block));
-        self.visit_block(&a.block);
+        self.enter_body(false, brace.open(), |w| w.visit_block(&a.block));
         self.bounded_tickers.pop();
         self.ctx = saved;
     }
@@ -697,7 +728,8 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         // A short loop body about metrics or heartbeats, like a short callback.
         let brace = l.body.brace_token.span;
         self.ctx.per_instance |= self.short_body_mentions_per_instance(brace.open(), brace.close());
-        self.visit_block(&l.body);
+        let endless = self.ctx.unbounded_loop;
+        self.enter_body(endless, brace.open(), |w| w.visit_block(&l.body));
         self.ctx = saved;
     }
 
@@ -712,7 +744,10 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         if let Expr::Let(l) = &*w.cond {
             self.bind_pat(&l.pat);
         }
-        self.visit_block(&w.body);
+        let endless = self.ctx.unbounded_loop;
+        self.enter_body(endless, w.body.brace_token.span.open(), |w2| {
+            w2.visit_block(&w.body)
+        });
         self.scopes.pop();
         self.ctx = saved;
     }
@@ -885,6 +920,29 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 }
 
 impl Walker<'_> {
+    /// Walks a body (`loop` marks an endless loop) that events inside may take their
+    /// work from.
+    fn enter_body(&mut self, endless: bool, open: Span, walk: impl FnOnce(&mut Self)) {
+        let key = self.offset(open.start());
+        self.recurring.push((endless, key));
+        walk(self);
+        self.recurring.pop();
+    }
+
+    /// Gives each event the work of its body (see [`super::recurring`]).
+    fn assign_work(&mut self, file: &syn::File) {
+        let wanted: HashSet<usize> = self.work_requests.iter().map(|&(_, k)| k).collect();
+        if wanted.is_empty() {
+            return;
+        }
+        let work = recurring::body_work(file, &wanted, &|at| self.offset(at));
+        for &(event, key) in &self.work_requests {
+            if let (Some((e, _)), Some(w)) = (self.events.get_mut(event), work.get(&key)) {
+                e.work = Some(w.clone());
+            }
+        }
+    }
+
     /// Marks the body being entered as guarded or per-instance by its loops.
     fn apply(&mut self, facts: BodyFacts) {
         self.ctx.guarded |= facts.guard;
@@ -916,7 +974,7 @@ impl Walker<'_> {
 /// The method calls of a chain, outermost first, and the expression it is rooted at,
 /// looking through `.await`, `?` and parentheses (iteratively, so long chains cost no
 /// recursion).
-fn method_chain(mut e: &Expr) -> (Vec<&syn::ExprMethodCall>, &Expr) {
+pub(super) fn method_chain(mut e: &Expr) -> (Vec<&syn::ExprMethodCall>, &Expr) {
     let mut links = Vec::new();
     loop {
         e = match e {
