@@ -244,11 +244,7 @@ impl Engine {
             suppressed,
             unreached,
             warning,
-            model: FileModel {
-                language: Some(doc.language),
-                role,
-                definitions: extracted.facts.definitions,
-            },
+            model: FileModel::new(doc.language, doc.path, role, extracted.facts.definitions),
         }
     }
 }

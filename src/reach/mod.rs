@@ -22,6 +22,7 @@
 //! initializers and constructor then ran) and the framework-called members of a class.
 //! Each walk expands a name once, so the cost is linear in definitions and references.
 
+pub mod modules;
 pub mod words;
 
 use crate::event::{Definition, Role};
@@ -78,6 +79,28 @@ pub struct FileModel {
     pub role: FileRole,
     /// Its symbol table (see [`crate::event::FileFacts::definitions`]).
     pub definitions: Vec<Definition>,
+}
+
+impl FileModel {
+    /// The model of the file at `path`; a JavaScript or TypeScript file's top level is
+    /// named for its module (see [`modules`]), so that importing the file reaches it.
+    pub fn new(
+        language: Language,
+        path: &str,
+        role: FileRole,
+        mut definitions: Vec<Definition>,
+    ) -> Self {
+        if matches!(language, Language::JavaScript | Language::TypeScript) {
+            if let (Some(top), Some(name)) = (definitions.first_mut(), modules::module_name(path)) {
+                top.name = name;
+            }
+        }
+        FileModel {
+            language: Some(language),
+            role,
+            definitions,
+        }
+    }
 }
 
 /// The innermost definition whose span contains `offset` (0, the top level, when none does).
@@ -222,8 +245,9 @@ impl<'a> Graph<'a> {
                         branches.entry(base + parent).or_default().push(node);
                     }
                 }
+                // A module's name is its file's: it says nothing about when the code runs.
                 startup.push(
-                    words.is_startup_name(&def.name)
+                    (!modules::is_module_name(&def.name) && words.is_startup_name(&def.name))
                         || def
                             .owner
                             .as_deref()

@@ -640,3 +640,24 @@ fn dispatch(cmd: Cmd) { match cmd { Cmd::Get => get_key(), Cmd::Set => set_key()
         ]
     );
 }
+
+#[test]
+fn a_match_over_a_parsed_argument_enum_dispatches_subcommands() {
+    let src = r#"fn main() {
+    match Args::parse() {
+        Args::Serve(a) => server::run(a),
+        Args::GenerateConfig(a) => gen_config::write(a),
+    }
+    match port.parse() { Ok(p) => listen(p), Err(e) => fail(e) }
+}
+"#;
+    let defs = extract(src).facts.definitions;
+    assert_eq!(
+        crate::frontend::symbols::describe(&defs),
+        [
+            " Entry <- None: ",
+            "main Main <- Some(0): Args a e fail listen p parse port run server",
+            " Subcommand <- Some(1): a gen_config write",
+        ]
+    );
+}
