@@ -244,7 +244,15 @@ impl Engine {
             suppressed,
             unreached,
             warning,
-            model: FileModel::new(doc.language, doc.path, role, extracted.facts.definitions),
+            model: FileModel {
+                // Only reported (server) code mitigates: a test host's backplane proves nothing.
+                mitigations: if reported_file {
+                    self.matcher.project_mitigations(doc.language, facts)
+                } else {
+                    Vec::new()
+                },
+                ..FileModel::new(doc.language, doc.path, role, extracted.facts.definitions)
+            },
         }
     }
 }
