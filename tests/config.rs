@@ -192,7 +192,7 @@ fn extra_rule_files_from_the_config() {
         ("repo/ops/rules/acme.toml", CUSTOM_RULE),
         (
             "repo/src/a.js",
-            "const acme = require('acme');\nacme.scratch('x');\n",
+            "const acme = require('acme');\nacme.scratch('x');\nmodule.exports = {};\n",
         ),
         ("outside.toml", CUSTOM_RULE),
     ]);

@@ -378,7 +378,7 @@ fn html_report_is_one_escaped_self_contained_page() {
     let dir = project();
     std::fs::write(
         dir.path().join("src/<b>&.js"),
-        "require('fs').writeFileSync('</script><script>alert(1)</script>', \"'\");\n",
+        "require('fs').writeFileSync('</script><script>alert(1)</script>', \"'\");\nmodule.exports = {};\n",
     )
     .unwrap();
     let out = check(dir.path(), &["--format", "html"]);

@@ -460,7 +460,7 @@ export async function GET() {}
     assert_eq!(
         symbols(src),
         [
-            " Entry <- None: Injectable app argv build express get handler listen make process start",
+            " Entry <- None: Injectable app argv build express get handler listen make module:fs process start",
             "handler Plain exported <- Some(0): body req res save",
             "save Plain exported <- Some(0): b writeFile",
             "neverCalled Plain <- Some(0): setInterval tick",
@@ -689,4 +689,29 @@ async function poll() {
     assert_eq!(at(7), ["in-memory"]);
     assert_eq!(at(9), ["logging"]);
     assert_eq!(at(15), ["email", "waiting"]);
+}
+
+#[test]
+fn imports_mention_modules_and_a_file_without_exports_is_a_program() {
+    let src = "import express from 'express';
+import './jobs/index.js';
+const db = require('../db');
+program.command('start').action(() => { require('./server').listen(); });
+program.command('build [targets...]').option('-v').action((targets) => { build(targets); });
+yargs.command('export <file>', 'writes a dump', () => {}, (argv) => { dump(argv.file); });
+yargs.command('serve', 'serves', () => {}, (argv) => { serve(); });
+bot.command('help', (ctx) => ctx.reply('hi'));
+async function lazy() { const m = await import('./plugins/cache.mjs'); }
+";
+    assert_eq!(
+        symbols(src),
+        [
+            " Main <- None: action argv bot command ctx db listen module:db module:express module:jobs module:server option program reply require serve yargs",
+            " Subcommand <- Some(0): build targets",
+            " Subcommand <- Some(0): argv dump file",
+            "lazy Plain <- Some(0): m module:cache",
+        ]
+    );
+    let exporting = symbols("export const x = 1;\n");
+    assert_eq!(exporting[0], " Entry <- None: x");
 }

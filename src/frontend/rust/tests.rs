@@ -782,3 +782,24 @@ async fn purge(pool: &Pool) { sqlx::query("DELETE FROM t").execute(pool).await; 
     assert_eq!(work("tokio::time::sleep"), ["logging", "waiting"]);
     assert_eq!(work("tokio::time::interval"), ["database", "waiting"]);
 }
+
+#[test]
+fn a_match_over_a_parsed_argument_enum_dispatches_subcommands() {
+    let src = r#"fn main() {
+    match Args::parse() {
+        Args::Serve(a) => server::run(a),
+        Args::GenerateConfig(a) => gen_config::write(a),
+    }
+    match port.parse() { Ok(p) => listen(p), Err(e) => fail(e) }
+}
+"#;
+    let defs = extract(src).facts.definitions;
+    assert_eq!(
+        crate::frontend::symbols::describe(&defs),
+        [
+            " Entry <- None: ",
+            "main Main <- Some(0): Args a e fail listen p parse port run server",
+            " Subcommand <- Some(1): a gen_config write",
+        ]
+    );
+}
