@@ -70,6 +70,7 @@ pub fn extract(text: &str, implicit_namespaces: &[String]) -> Extracted {
         facts: FileFacts::default(),
         vars: vec![HashMap::new()],
         type_depth: std::cell::Cell::new(0),
+        types: Vec::new(),
     };
     walker.walk(root, Ctx::default(), 0);
     let mut facts = walker.facts;

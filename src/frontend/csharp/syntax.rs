@@ -16,21 +16,6 @@ pub(super) fn enclosing_method_name<'s>(node: Node<'_>, src: &'s str) -> Option<
     None
 }
 
-/// The name of the innermost type declaration that contains `node`.
-pub(super) fn enclosing_type_name<'s>(node: Node<'_>, src: &'s str) -> Option<&'s str> {
-    let mut cur = node.parent();
-    while let Some(n) = cur {
-        if matches!(
-            n.kind(),
-            "class_declaration" | "struct_declaration" | "record_declaration"
-        ) {
-            return n.child_by_field_name("name").map(|m| text(m, src));
-        }
-        cur = n.parent();
-    }
-    None
-}
-
 /// Pre-order traversal without recursion; `visit` returns whether to descend.
 pub(super) fn for_each_node<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) {
     let mut cursor = root.walk();

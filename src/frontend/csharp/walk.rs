@@ -9,8 +9,7 @@ use super::loops::{
 use super::scope::FileScope;
 use super::strings::string_value;
 use super::syntax::{
-    dotted, enclosing_type_name, first_child_of_kind, last_named_child, mentions, method_is,
-    type_name, unwrap_expr,
+    dotted, first_child_of_kind, last_named_child, mentions, method_is, type_name, unwrap_expr,
 };
 use super::vars::VarInfo;
 use super::MAX_DEPTH;
@@ -72,6 +71,9 @@ pub(super) struct Walker<'s, 'f> {
     pub(super) vars: Vec<HashMap<String, VarInfo>>,
     /// Nesting of [`Walker::expression_type`] through receivers (`a.Parent.Parent...`).
     pub(super) type_depth: std::cell::Cell<usize>,
+    /// The names of the class, struct and record declarations around the node being
+    /// walked, innermost last (`None`: a declaration without a name).
+    pub(super) types: Vec<Option<&'s str>>,
 }
 
 impl Walker<'_, '_> {
@@ -264,7 +266,22 @@ impl Walker<'_, '_> {
         }
     }
 
+    /// The name of the innermost class, struct or record declaration around the node
+    /// being walked (interfaces and record structs do not count).
+    pub(super) fn enclosing_type_name(&self) -> Option<&str> {
+        self.types.last().copied().flatten()
+    }
+
     fn type_declaration(&mut self, node: Node<'_>, ctx: Ctx, depth: usize) {
+        let named_type = matches!(
+            node.kind(),
+            "class_declaration" | "struct_declaration" | "record_declaration"
+        );
+        if named_type {
+            let src = self.src;
+            self.types
+                .push(node.child_by_field_name("name").map(|n| text(n, src)));
+        }
         let mut members = HashMap::new();
         let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
@@ -309,6 +326,9 @@ impl Walker<'_, '_> {
         self.vars.push(members);
         self.walk_children(node, ctx, depth);
         self.vars.pop();
+        if named_type {
+            self.types.pop();
+        }
     }
 
     fn base_list(&mut self, list: Node<'_>, ctx: Ctx) {
@@ -470,7 +490,8 @@ impl Walker<'_, '_> {
             // A one-shot timer in a scheduler (`class DailyTrigger`) is armed for the next
             // occurrence of a schedule: still a recurring job.
             if self.fires_once(&event.targets, node, arguments)
-                && !enclosing_type_name(node, self.src)
+                && !self
+                    .enclosing_type_name()
                     .is_some_and(|t| mentions(t, SCHEDULER_WORDS))
             {
                 event.context.insert(Context::SelfCancelling);

@@ -7,10 +7,11 @@
 //! `module.exports = { f }` do not count as uses); anonymous callbacks belong to the code around them;
 //! a branch on `process.argv` that is not the serve command is a subcommand.
 
-use super::syntax::{named_children, string_value};
+use super::syntax::string_value;
 use super::MAX_DEPTH;
 use crate::event::{Definition, Role};
 use crate::frontend::symbols::SymbolTable;
+use crate::frontend::tree::named_children;
 use crate::frontend::tree::text;
 use crate::reach::words;
 use tree_sitter::Node;
