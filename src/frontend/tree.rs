@@ -95,15 +95,29 @@ fn parse_from(language: &Language, text: &str, previous: Option<&Tree>) -> Optio
     parser.parse_with_options(&mut read, previous, Some(options))
 }
 
-/// The named children of `node`, in order. A cursor steps from one to the next:
-/// `Node::named_child(i)` walks the children from the first each time.
+/// Nodes with more named children than this are stepped through with a cursor.
+const FEW_CHILDREN: usize = 8;
+
+/// The named children of `node`, in order. `Node::named_child(i)` walks the children from
+/// the first each time, so a node with many (a module's statements) is stepped through
+/// with a cursor instead; few are read by index, which spares the cursor's allocation.
 pub fn named_children<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
-    let mut cursor = node.walk();
-    let mut more = cursor.goto_first_child();
+    let count = node.named_child_count();
+    let mut cursor = (count > FEW_CHILDREN).then(|| {
+        let mut cursor = node.walk();
+        let more = cursor.goto_first_child();
+        (cursor, more)
+    });
+    let mut next = 0;
     std::iter::from_fn(move || {
-        while more {
+        let Some((cursor, more)) = cursor.as_mut() else {
+            let child = node.named_child(u32::try_from(next).ok()?);
+            next += 1;
+            return child;
+        };
+        while *more {
             let child = cursor.node();
-            more = cursor.goto_next_sibling();
+            *more = cursor.goto_next_sibling();
             if child.is_named() {
                 return Some(child);
             }

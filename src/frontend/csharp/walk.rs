@@ -14,7 +14,7 @@ use super::syntax::{
 use super::vars::VarInfo;
 use super::MAX_DEPTH;
 use crate::event::{Context, Event, EventKind, FileFacts};
-use crate::frontend::tree::text;
+use crate::frontend::tree::{named_children, text};
 use crate::frontend::words::{is_single_instance_guard, mentions_per_instance_work};
 use std::collections::HashMap;
 use tree_sitter::Node;
@@ -242,8 +242,7 @@ impl Walker<'_, '_> {
     }
 
     fn walk_children(&mut self, node: Node<'_>, ctx: Ctx, depth: usize) {
-        let mut cursor = node.walk();
-        for child in node.named_children(&mut cursor) {
+        for child in named_children(node) {
             self.walk(child, ctx, depth + 1);
         }
     }
