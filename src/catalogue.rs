@@ -190,6 +190,16 @@ pub struct Unless {
     /// The file has a string literal containing any of these.
     #[serde(default)]
     pub file_strings_any: Vec<String>,
+    /// Some file of the scanned project, in one of the rule's languages, calls any of these
+    /// (like `file_calls_any`): a mitigation configured in another module, such as a
+    /// SignalR backplane added where the host is built. A run over single files sees only
+    /// those files.
+    #[serde(default)]
+    pub project_calls_any: Vec<String>,
+    /// Some file of the scanned project, in one of the rule's languages, has a string
+    /// literal containing any of these.
+    #[serde(default)]
+    pub project_strings_any: Vec<String>,
     /// The argument list's source text contains any of these, ignoring case (C#: a key
     /// folder under `/mnt/`, a `SHARED_KEYS_DIR` variable).
     #[serde(default)]

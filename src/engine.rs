@@ -247,6 +247,12 @@ impl Engine {
             model: FileModel {
                 language: Some(doc.language),
                 role,
+                // Only reported (server) code mitigates: a test host's backplane proves nothing.
+                mitigations: if reported_file {
+                    self.matcher.project_mitigations(doc.language, facts)
+                } else {
+                    Vec::new()
+                },
                 definitions: extracted.facts.definitions,
             },
         }

@@ -56,6 +56,17 @@ impl Matcher {
         }
     }
 
+    /// The ids of the rules (for `language`) whose project-scope mitigation this file
+    /// supplies: their findings in every other file of the project are mitigated too.
+    pub fn project_mitigations(&self, language: Language, facts: &FileFacts) -> Vec<String> {
+        self.rules
+            .iter()
+            .filter(|rule| rule.languages.contains(&language))
+            .filter(|rule| supplies_project_mitigation(&rule.unless, facts))
+            .map(|rule| rule.id.clone())
+            .collect()
+    }
+
     /// Every (rule, event) match in `facts` for a file in `language`, in event order,
     /// at most one per rule and event.
     pub fn run<'e>(&self, language: Language, facts: &'e FileFacts) -> Vec<Match<'_, 'e>> {
@@ -227,10 +238,22 @@ fn mitigated(unless: &Unless, event: &Event, facts: &FileFacts) -> bool {
             .iter()
             .any(|c| has_object_value(event, c))
         || glob_contains(&facts.calls, &unless.file_calls_any)
-        || unless
-            .file_strings_any
-            .iter()
-            .any(|needle| facts.strings.iter().any(|s| s.contains(needle.as_str())))
+        || has_string(facts, &unless.file_strings_any)
+        || supplies_project_mitigation(unless, facts)
+}
+
+/// Some string literal of the file contains one of `needles`.
+fn has_string(facts: &FileFacts, needles: &[String]) -> bool {
+    needles
+        .iter()
+        .any(|needle| facts.strings.iter().any(|s| s.contains(needle.as_str())))
+}
+
+/// The file makes one of the rule's project-scope mitigations (`project_calls_any`,
+/// `project_strings_any`) hold.
+fn supplies_project_mitigation(unless: &Unless, facts: &FileFacts) -> bool {
+    glob_contains(&facts.calls, &unless.project_calls_any)
+        || has_string(facts, &unless.project_strings_any)
 }
 
 #[cfg(test)]
@@ -345,6 +368,41 @@ example = "e"
 instead = "i"
 fine_when = "f"
 "#;
+
+    #[test]
+    fn project_mitigations_hold_in_their_own_file_and_are_named_for_the_project() {
+        let rule = RULE.replace(
+            "file_calls_any = [\"UseClustering\"]",
+            "project_calls_any = [\"AddBackplane*\"]\nproject_strings_any = [\"clustered\"]",
+        );
+        let mut c = Catalogue::default();
+        c.add_file("demo.toml", &rule).unwrap();
+        let m = Matcher::new(&c);
+        let write = event(
+            EventKind::Call,
+            "System.IO.File.WriteAllText",
+            vec![Arg::Other { path_like: true }],
+        );
+        let mut facts = FileFacts {
+            events: vec![write],
+            ..FileFacts::default()
+        };
+        assert_eq!(m.run(Language::CSharp, &facts).len(), 1);
+        assert!(m.project_mitigations(Language::CSharp, &facts).is_empty());
+        facts.calls.insert("AddBackplaneRedis".into());
+        assert!(
+            m.run(Language::CSharp, &facts).is_empty(),
+            "mitigated in its own file"
+        );
+        assert_eq!(m.project_mitigations(Language::CSharp, &facts), ["demo"]);
+        // Only for the rule's languages.
+        assert!(m
+            .project_mitigations(Language::JavaScript, &facts)
+            .is_empty());
+        facts.calls.clear();
+        facts.strings.insert("quartz.clustered=true".into());
+        assert_eq!(m.project_mitigations(Language::CSharp, &facts), ["demo"]);
+    }
 
     #[test]
     fn object_values_match_nested_keys_and_globs() {

@@ -78,6 +78,9 @@ pub struct FileModel {
     pub role: FileRole,
     /// Its symbol table (see [`crate::event::FileFacts::definitions`]).
     pub definitions: Vec<Definition>,
+    /// The rules whose project-scope mitigation (`project_calls_any`,
+    /// `project_strings_any`) this file supplies, for every file of the project.
+    pub mitigations: Vec<String>,
 }
 
 /// The innermost definition whose span contains `offset` (0, the top level, when none does).
@@ -152,6 +155,7 @@ pub fn solve_file(language: Language, definitions: &[Definition]) -> Vec<Reachab
         language: Some(language),
         role: FileRole::Server,
         definitions: definitions.to_vec(),
+        mitigations: Vec::new(),
     };
     let mut graph = Graph::new(std::slice::from_ref(&file));
     let seeds = (0..definitions.len())

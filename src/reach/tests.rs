@@ -16,6 +16,7 @@ fn file(language: Language, role: FileRole, definitions: Vec<Definition>) -> Fil
         language: Some(language),
         role,
         definitions,
+        mitigations: Vec::new(),
     }
 }
 
