@@ -77,6 +77,7 @@ pub fn extract(text: &str, implicit_namespaces: &[String]) -> Extracted {
         vars: vec![HashMap::new()],
         type_depth: std::cell::Cell::new(0),
         path_uses: PathUses::default(),
+        types: Vec::new(),
     };
     walker.walk(root, Ctx::default(), 0);
     let mut facts = walker.facts;

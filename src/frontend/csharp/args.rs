@@ -4,9 +4,7 @@
 use super::resolve::Recv;
 use super::scope::FileScope;
 use super::strings::string_value;
-use super::syntax::{
-    enclosing_type_name, first_child_of_kind, for_each_node, last_named_child, unwrap_expr,
-};
+use super::syntax::{first_child_of_kind, for_each_node, last_named_child, unwrap_expr};
 use super::walk::Walker;
 use super::MAX_SCAN;
 use crate::event::{Arg, MAX_ARGS_TEXT};
@@ -227,7 +225,7 @@ impl Walker<'_, '_> {
         // In a class about temporary files (`class TempFile`, `TemporaryDirectory`), the
         // paths it handles are its temporary ones.
         if self.is_temp_path(expr)
-            || enclosing_type_name(expr, self.src).is_some_and(is_temp_name) && self.path_like(expr)
+            || self.enclosing_type_name().is_some_and(is_temp_name) && self.path_like(expr)
         {
             return Arg::TempPath;
         }

@@ -9,14 +9,14 @@ use super::loops::{
 use super::scope::FileScope;
 use super::strings::string_value;
 use super::syntax::{
-    dotted, enclosing_type_name, first_child_of_kind, for_each_node, last_named_child,
-    last_segment, mentions, method_is, type_name, unwrap_expr,
+    dotted, first_child_of_kind, for_each_node, last_named_child, last_segment, mentions,
+    method_is, type_name, unwrap_expr,
 };
 use super::vars::VarInfo;
 use super::MAX_DEPTH;
 use crate::event::{Arg, Context, Event, EventKind, FileFacts};
 use crate::frontend::scratch::PathUses;
-use crate::frontend::tree::text;
+use crate::frontend::tree::{named_children, text};
 use crate::frontend::words::{is_single_instance_guard, mentions_per_instance_work};
 use std::collections::HashMap;
 use tree_sitter::Node;
@@ -77,6 +77,9 @@ pub(super) struct Walker<'s, 'f> {
     pub(super) path_uses: PathUses,
     /// What recurring bodies do (see [`crate::work`]).
     pub(super) work: crate::frontend::tree_work::BodyWork<'s>,
+    /// The names of the class, struct and record declarations around the node being
+    /// walked, innermost last (`None`: a declaration without a name).
+    pub(super) types: Vec<Option<&'s str>>,
 }
 
 impl Walker<'_, '_> {
@@ -248,8 +251,7 @@ impl Walker<'_, '_> {
     }
 
     fn walk_children(&mut self, node: Node<'_>, ctx: Ctx, depth: usize) {
-        let mut cursor = node.walk();
-        for child in node.named_children(&mut cursor) {
+        for child in named_children(node) {
             self.walk(child, ctx, depth + 1);
         }
     }
@@ -272,7 +274,22 @@ impl Walker<'_, '_> {
         }
     }
 
+    /// The name of the innermost class, struct or record declaration around the node
+    /// being walked (interfaces and record structs do not count).
+    pub(super) fn enclosing_type_name(&self) -> Option<&str> {
+        self.types.last().copied().flatten()
+    }
+
     fn type_declaration(&mut self, node: Node<'_>, ctx: Ctx, depth: usize) {
+        let named_type = matches!(
+            node.kind(),
+            "class_declaration" | "struct_declaration" | "record_declaration"
+        );
+        if named_type {
+            let src = self.src;
+            self.types
+                .push(node.child_by_field_name("name").map(|n| text(n, src)));
+        }
         let mut members = HashMap::new();
         let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
@@ -317,6 +334,9 @@ impl Walker<'_, '_> {
         self.vars.push(members);
         self.walk_children(node, ctx, depth);
         self.vars.pop();
+        if named_type {
+            self.types.pop();
+        }
     }
 
     fn base_list(&mut self, list: Node<'_>, ctx: Ctx) {
@@ -492,7 +512,8 @@ impl Walker<'_, '_> {
             // A one-shot timer in a scheduler (`class DailyTrigger`) is armed for the next
             // occurrence of a schedule: still a recurring job.
             if self.fires_once(&event.targets, node, arguments)
-                && !enclosing_type_name(node, self.src)
+                && !self
+                    .enclosing_type_name()
                     .is_some_and(|t| mentions(t, SCHEDULER_WORDS))
             {
                 event.context.insert(Context::SelfCancelling);

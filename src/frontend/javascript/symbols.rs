@@ -14,10 +14,11 @@
 //! own, whose top level is a [`Role::Main`]: an entry point when it starts a server, or when
 //! a file the server runs imports it; otherwise a script someone runs by hand.
 
-use super::syntax::{named_children, string_value};
+use super::syntax::string_value;
 use super::MAX_DEPTH;
 use crate::event::{Definition, Role};
 use crate::frontend::symbols::SymbolTable;
+use crate::frontend::tree::named_children;
 use crate::frontend::tree::text;
 use crate::reach::{modules, words};
 use tree_sitter::Node;

@@ -895,13 +895,13 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             return;
         }
         self.macro_depth += 1;
-        match macros::parse_body(mac) {
+        match macros::parse_body(mac).as_deref() {
             Some(MacroBody::Exprs(exprs)) => {
-                for e in &exprs {
+                for e in exprs {
                     self.visit_expr(e);
                 }
             }
-            Some(MacroBody::Stmts(stmts)) => self.visit_stmts(&stmts),
+            Some(MacroBody::Stmts(stmts)) => self.visit_stmts(stmts),
             None => self.collect_strings(&mac.tokens),
         }
         self.macro_depth -= 1;
