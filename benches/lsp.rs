@@ -5,6 +5,8 @@
 //! typed into a line, as an incremental change). The time from sending `didChange` to receiving
 //! its `publishDiagnostics` includes the server's debounce; the engine's share (linting
 //! the text alone) is printed beside it. Numbers, not assertions.
+//!
+//! `cargo bench --bench lsp -- csharp rust` measures only the languages named.
 
 use lsp_server::{Connection, Message, Notification, Request, RequestId};
 use scaleout::catalogue::Catalogue;
@@ -116,6 +118,11 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 fn main() {
     let catalogue = Catalogue::builtin().unwrap();
     let engine = Engine::new(&catalogue);
+    // `cargo bench` adds `--bench`; other arguments name the languages to measure.
+    let only: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
     println!("debounce {} ms; {EDITS} edits per file; latency = didChange sent to publishDiagnostics received", DEBOUNCE.as_millis());
     for (language, ext, header, block) in [
         ("javascript", "js", JS_HEADER, JS_BLOCK),
@@ -123,6 +130,9 @@ fn main() {
         ("rust", "rs", RUST_HEADER, RUST_BLOCK),
         ("csharp", "cs", CSHARP_HEADER, CSHARP_BLOCK),
     ] {
+        if !only.is_empty() && !only.iter().any(|o| o == language) {
+            continue;
+        }
         let text = document(header, block);
         assert_eq!(text.lines().count(), LINES);
         let path = format!("src/big.{ext}");

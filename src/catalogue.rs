@@ -151,9 +151,26 @@ pub struct Pattern {
     /// whatever the expression that gives the file).
     #[serde(default)]
     pub min_args: Option<usize>,
+    /// The argument at this 0-based index is the options object that `without_arg_keys`
+    /// reads. When it is given but is neither an object literal nor a name bound to one in
+    /// the file (a parameter, an imported object, a function's result), it may hold any
+    /// key, so `without_arg_keys` does not hold. Without `options_arg` only object-literal
+    /// arguments are read and any other argument counts as holding no key.
+    #[serde(default)]
+    pub options_arg: Option<usize>,
     /// Some builder call before the target is one of these (`append(true)`).
     #[serde(default)]
     pub chain_any: Vec<String>,
+    /// The file also calls one of these (resolved names or bare method names, and for a
+    /// method of an unresolved value its last two names, `clients.forEach`; trailing `*`
+    /// allowed): evidence the match needs from elsewhere in the file.
+    #[serde(default)]
+    pub file_calls_any: Vec<String>,
+    /// The event's words (what a collection holds: its name, type arguments and keys) include
+    /// one of these; a word also matches its plural (`user` matches `users`), a trailing `*`
+    /// any ending.
+    #[serde(default)]
+    pub words_any: Vec<String>,
     /// The event sits in all of these contexts.
     #[serde(default)]
     pub context: Vec<Context>,
@@ -190,6 +207,16 @@ pub struct Unless {
     /// The file has a string literal containing any of these.
     #[serde(default)]
     pub file_strings_any: Vec<String>,
+    /// Some file of the scanned project, in one of the rule's languages, calls any of these
+    /// (like `file_calls_any`): a mitigation configured in another module, such as a
+    /// SignalR backplane added where the host is built. A run over single files sees only
+    /// those files.
+    #[serde(default)]
+    pub project_calls_any: Vec<String>,
+    /// Some file of the scanned project, in one of the rule's languages, has a string
+    /// literal containing any of these.
+    #[serde(default)]
+    pub project_strings_any: Vec<String>,
     /// The argument list's source text contains any of these, ignoring case (C#: a key
     /// folder under `/mnt/`, a `SHARED_KEYS_DIR` variable).
     #[serde(default)]
@@ -206,6 +233,14 @@ pub struct Unless {
     /// instances keep serving stale copies.
     #[serde(default)]
     pub invalidating_calls: Vec<String>,
+    /// The event's words include one of these (as `words_any` of a pattern): a collection
+    /// named or keyed as a cache, a template or a configuration.
+    #[serde(default)]
+    pub words_any: Vec<String>,
+    /// The recurring body behind the event does only these kinds of work (ids of
+    /// `src/work/kinds.toml`: `metrics`, `logging`, `own-cache`, ...).
+    #[serde(default)]
+    pub work_only: Vec<String>,
 }
 
 /// The documentation sections every rule must have.
@@ -430,6 +465,28 @@ fn validate(rule: &Rule) -> Result<(), (Vec<Step>, String)> {
             ));
         }
     }
+    let work_kinds = crate::work::kinds().map_err(|e| {
+        (
+            vec![Step::Key("unless"), Step::Key("work_only")],
+            e.to_string(),
+        )
+    })?;
+    if let Some((i, kind)) = rule
+        .unless
+        .work_only
+        .iter()
+        .enumerate()
+        .find(|(_, k)| !work_kinds.is_kind(k))
+    {
+        return Err((
+            vec![Step::Key("unless"), Step::Key("work_only"), Step::Index(i)],
+            format!(
+                "rule `{}`: `{kind}` is no kind of work (one of: {})",
+                rule.id,
+                work_kinds.ids().collect::<Vec<_>>().join(", ")
+            ),
+        ));
+    }
     let texts = [
         (&[Step::Key("summary")][..], &rule.summary),
         (&[Step::Key("message")], &rule.message),
@@ -514,6 +571,17 @@ mod tests {
             assert_eq!(e.file, "my.toml");
             assert!(e.message.starts_with(start), "{}", e.message);
         }
+        let with_work = format!("{text}\n[unless]\nwork_only = [\"metrics\", \"metric\"]\n");
+        let e = Catalogue::default()
+            .add_file("my.toml", &with_work)
+            .unwrap_err();
+        assert!(
+            e.message.starts_with(
+                "line 25, key `unless.work_only[2]`: rule `my-rule`: `metric` is no kind"
+            ),
+            "{}",
+            e.message
+        );
         let mut c = Catalogue::default();
         c.add_file("a.toml", text).unwrap();
         let e = c.add_file("b.toml", text).unwrap_err();

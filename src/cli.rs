@@ -217,15 +217,21 @@ pub fn run(cli: Cli) -> u8 {
     if let Command::Lsp = cli.command {
         return crate::lsp::run(&cli.rule_paths);
     }
-    let (catalogue, settings) = match setup(&cli, &cwd) {
-        Ok(s) => s,
+    let mut groups = match setup(&cli, &cwd) {
+        Ok(g) => g,
         Err(e) => {
             eprint!("{}", e.render());
             return EXIT_ERROR;
         }
     };
+    if let Command::Check(args) = cli.command {
+        return check(&groups, *args, &cwd);
+    }
+    let Some(Group { catalogue, .. }) = groups.pop() else {
+        return EXIT_ERROR;
+    };
     match cli.command {
-        Command::Check(args) => check(&catalogue, &settings, *args, &cwd),
+        Command::Check(_) | Command::Init | Command::Lsp => EXIT_ERROR,
         Command::Rules { format } => {
             let text = match format {
                 RulesFormat::Table => rules_table(&catalogue),
@@ -233,7 +239,6 @@ pub fn run(cli: Cli) -> u8 {
             };
             print(&text)
         }
-        Command::Init | Command::Lsp => EXIT_ERROR,
         Command::Explain { rule } => match catalogue.get(&rule) {
             Some(r) => print(&rule_doc::explain(r)),
             None => {
@@ -248,9 +253,20 @@ pub fn run(cli: Cli) -> u8 {
     }
 }
 
-/// Reads the config file (unless `--no-config`), then loads the rules (built-in, `--rules`,
-/// the config's `rules`) and checks the config against them.
-fn setup(cli: &Cli, cwd: &std::path::Path) -> Result<(Catalogue, Settings), ConfigError> {
+/// Scanned paths with the configuration and rules that apply to them.
+struct Group {
+    catalogue: Catalogue,
+    settings: Settings,
+    /// The rule files loaded beside the built-in rules (`--rules` and the config's).
+    rule_paths: Vec<PathBuf>,
+    paths: Vec<PathBuf>,
+}
+
+/// Reads the config files (unless `--no-config`), then loads the rules (built-in, `--rules`,
+/// the config's `rules`) and checks each config against them. Paths led to different
+/// config files (a monorepo's packages, a pre-commit run over several of them) form one
+/// group each; other commands have one group, for the current directory.
+fn setup(cli: &Cli, cwd: &std::path::Path) -> Result<Vec<Group>, ConfigError> {
     let (paths, overrides) = match &cli.command {
         Command::Check(args) => (
             args.paths.clone(),
@@ -262,25 +278,35 @@ fn setup(cli: &Cli, cwd: &std::path::Path) -> Result<(Catalogue, Settings), Conf
         ),
         _ => (vec![PathBuf::from(".")], Overrides::default()),
     };
-    let file = match (&cli.config, cli.no_config) {
-        (_, true) => None,
-        (Some(file), false) => Some(config::absolute(cwd, file)),
-        (None, false) => config::discover(&paths, cwd)?,
+    let files = match (&cli.config, cli.no_config) {
+        (_, true) => vec![(None, paths)],
+        (Some(file), false) => vec![(Some(config::absolute(cwd, file)), paths)],
+        (None, false) => config::group_by_config(&paths, cwd)?,
     };
-    let loaded = match &file {
-        Some(path) => {
-            let shown = crate::discover::display_path(path, cwd);
-            Some(Loaded::read(path, &shown)?)
-        }
-        None => None,
-    };
-    let mut rule_paths = cli.rule_paths.clone();
-    if let Some(loaded) = &loaded {
-        rule_paths.extend(loaded.rule_files()?);
-    }
-    let catalogue = load_catalogue(&rule_paths).map_err(ConfigError::plain)?;
-    let settings = Settings::new(loaded.as_ref(), &catalogue, &overrides, cwd)?;
-    Ok((catalogue, settings))
+    files
+        .into_iter()
+        .map(|(file, paths)| {
+            let loaded = match &file {
+                Some(path) => {
+                    let shown = crate::discover::display_path(path, cwd);
+                    Some(Loaded::read(path, &shown)?)
+                }
+                None => None,
+            };
+            let mut rule_paths = cli.rule_paths.clone();
+            if let Some(loaded) = &loaded {
+                rule_paths.extend(loaded.rule_files()?);
+            }
+            let catalogue = load_catalogue(&rule_paths).map_err(ConfigError::plain)?;
+            let settings = Settings::new(loaded.as_ref(), &catalogue, &overrides, cwd)?;
+            Ok(Group {
+                catalogue,
+                settings,
+                rule_paths,
+                paths,
+            })
+        })
+        .collect()
 }
 
 /// `scaleout init`: writes the starter config, never over an existing one.
@@ -344,7 +370,7 @@ fn print(text: &str) -> u8 {
     }
 }
 
-fn check(catalogue: &Catalogue, settings: &Settings, args: CheckArgs, cwd: &std::path::Path) -> u8 {
+fn check(groups: &[Group], args: CheckArgs, cwd: &std::path::Path) -> u8 {
     if let Some(missing) = args.paths.iter().find(|p| !p.exists() && !p.is_symlink()) {
         eprintln!("error: {}: no such file or directory", missing.display());
         return EXIT_ERROR;
@@ -372,43 +398,59 @@ fn check(catalogue: &Catalogue, settings: &Settings, args: CheckArgs, cwd: &std:
             return EXIT_ERROR;
         }
     };
-    let engine = Engine::new(catalogue)
-        .include_tests(settings.include_tests)
-        .require_reason(settings.require_reason || args.require_reason);
-    let limits = args.limits();
-    let (mut files, walk_errors) = discover_pruned(
-        &args.paths,
-        threads,
-        limits.follow_symlinks,
-        settings.excluded_dirs(cwd),
-    );
-    files.retain(|f| !settings.is_excluded(&config::absolute(cwd, &f.path)));
-    if let Some(git_ref) = &args.changed_since {
-        let changed = match crate::changed::changed_files(git_ref, cwd) {
-            Ok(c) => c,
-            Err(message) => {
-                eprintln!("error: {message}");
-                return EXIT_ERROR;
-            }
+    let mut result = ScanResult::default();
+    // Per group: the files it scanned (as shown) and its failure threshold.
+    let mut scanned_by_group: Vec<(BTreeSet<String>, FailOn)> = Vec::new();
+    for group in groups {
+        let files = match group_files(group, &args, threads, cwd) {
+            Ok(files) => files,
+            Err(code) => return code,
         };
-        // git prints resolved paths; compare with the resolved current directory.
-        let real_cwd = cwd.canonicalize().unwrap_or_else(|_| cwd.to_path_buf());
-        files.retain(|f| changed.contains(&config::absolute(&real_cwd, &f.path)));
+        let mut part = pool.install(|| {
+            scan_showing_progress(&group.catalogue, group, &files.0, files.1, &args, cwd)
+        });
+        if args.show_all {
+            part.findings.append(&mut part.unreachable);
+            crate::finding::sort(&mut part.findings);
+        }
+        group.settings.apply(&mut part, cwd);
+        let scanned = files
+            .0
+            .iter()
+            .map(|f| crate::discover::display_path(&f.path, cwd))
+            .collect();
+        let fail_on = args
+            .fail_on
+            .or(group.settings.fail_on)
+            .unwrap_or(FailOn::Warning);
+        scanned_by_group.push((scanned, fail_on));
+        result.merge(part);
     }
-    let mut result =
-        pool.install(|| scan_showing_progress(&engine, &files, walk_errors, &args, cwd, &limits));
-    if args.show_all {
-        result.findings.append(&mut result.unreachable);
-        crate::finding::sort(&mut result.findings);
-    }
-    settings.apply(&mut result, cwd);
+    let catalogue = match groups {
+        [one] => std::borrow::Cow::Borrowed(&one.catalogue),
+        _ => {
+            let mut paths: Vec<PathBuf> = Vec::new();
+            for path in groups.iter().flat_map(|g| &g.rule_paths) {
+                if !paths.contains(path) {
+                    paths.push(path.clone());
+                }
+            }
+            match load_catalogue(&paths) {
+                Ok(c) => std::borrow::Cow::Owned(c),
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    return EXIT_ERROR;
+                }
+            }
+        }
+    };
     if let Some(file) = &args.write_baseline {
         return write_baseline(file, &result);
     }
     let applied = baseline.map(|(baseline, shown)| {
-        let scanned: BTreeSet<String> = files
+        let scanned: BTreeSet<String> = scanned_by_group
             .iter()
-            .map(|f| crate::discover::display_path(&f.path, cwd))
+            .flat_map(|(files, _)| files.iter().cloned())
             .collect();
         baseline.apply(&mut result, &shown, &scanned, cwd)
     });
@@ -422,7 +464,7 @@ fn check(catalogue: &Catalogue, settings: &Settings, args: CheckArgs, cwd: &std:
         format,
         &result,
         args.show_suppressed,
-        catalogue,
+        &catalogue,
         cwd,
         color(args.color, to_terminal),
     );
@@ -438,10 +480,12 @@ fn check(catalogue: &Catalogue, settings: &Settings, args: CheckArgs, cwd: &std:
     if let Some(applied) = &applied {
         report_baseline(applied, args.quiet && !args.strict_baseline);
     }
-    let fail_on = args.fail_on.or(settings.fail_on).unwrap_or(FailOn::Warning);
-    let threshold = fail_on.threshold();
-    let failed = threshold.is_some_and(|t| result.findings.iter().any(|f| f.severity >= t))
-        || (args.strict_baseline && applied.is_some_and(|a| !a.stale.is_empty()));
+    // Each finding is judged by the threshold of the config that applies to its file.
+    let failed = result.findings.iter().any(|f| {
+        scanned_by_group.iter().any(|(files, fail_on)| {
+            files.contains(&f.path) && fail_on.threshold().is_some_and(|t| f.severity >= t)
+        })
+    }) || (args.strict_baseline && applied.is_some_and(|a| !a.stale.is_empty()));
     if failed {
         EXIT_FINDINGS
     } else {
@@ -449,16 +493,51 @@ fn check(catalogue: &Catalogue, settings: &Settings, args: CheckArgs, cwd: &std:
     }
 }
 
+/// The files a group scans: walked from its paths (pruning its config's excluded
+/// directories), minus its excludes and, with `--changed-since`, files git does not list
+/// as changed; with the walk's errors. `Err` carries the exit status.
+fn group_files(
+    group: &Group,
+    args: &CheckArgs,
+    threads: usize,
+    cwd: &Path,
+) -> Result<(Vec<SourceFile>, Vec<WalkError>), u8> {
+    let (mut files, walk_errors) = discover_pruned(
+        &group.paths,
+        threads,
+        args.limits().follow_symlinks,
+        group.settings.excluded_dirs(cwd),
+    );
+    files.retain(|f| !group.settings.is_excluded(&config::absolute(cwd, &f.path)));
+    if let Some(git_ref) = &args.changed_since {
+        let changed = match crate::changed::changed_files(git_ref, cwd) {
+            Ok(c) => c,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return Err(EXIT_ERROR);
+            }
+        };
+        // git prints resolved paths; compare with the resolved current directory.
+        let real_cwd = cwd.canonicalize().unwrap_or_else(|_| cwd.to_path_buf());
+        files.retain(|f| changed.contains(&config::absolute(&real_cwd, &f.path)));
+    }
+    Ok((files, walk_errors))
+}
+
 /// Scans (inside the worker pool) with a progress bar on stderr when
 /// [`progress::wanted`].
 fn scan_showing_progress(
-    engine: &Engine,
+    catalogue: &Catalogue,
+    group: &Group,
     files: &[SourceFile],
     walk_errors: Vec<WalkError>,
     args: &CheckArgs,
     cwd: &Path,
-    limits: &Limits,
 ) -> ScanResult {
+    let engine = Engine::new(catalogue)
+        .include_tests(group.settings.include_tests)
+        .require_reason(group.settings.require_reason || args.require_reason);
+    let limits = args.limits();
     let progress = ScanProgress::default();
     let show = progress::wanted(
         args.quiet,
@@ -471,8 +550,16 @@ fn scan_showing_progress(
         }
         // The files are a whole project when only directories were named and no
         // `--changed-since` picked a subset (see `scan_files`).
-        let project = args.paths.iter().all(|p| p.is_dir()) && args.changed_since.is_none();
-        let result = scan_files(engine, files, walk_errors, cwd, limits, &progress, project);
+        let project = group.paths.iter().all(|p| p.is_dir()) && args.changed_since.is_none();
+        let result = scan_files(
+            &engine,
+            files,
+            walk_errors,
+            cwd,
+            &limits,
+            &progress,
+            project,
+        );
         progress.finish();
         result
     })

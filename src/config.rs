@@ -330,7 +330,40 @@ fn normalize(path: &Path) -> PathBuf {
 /// `.scaleout.toml` in its directory or an ancestor. All paths must lead to the same file
 /// (or all to none); otherwise it is an error asking for `--config` or separate runs.
 pub fn discover(paths: &[PathBuf], cwd: &Path) -> Result<Option<PathBuf>, ConfigError> {
-    let mut chosen: Option<(&PathBuf, Option<PathBuf>)> = None;
+    let mut groups = group_by_config(paths, cwd)?.into_iter();
+    let Some((config, first)) = groups.next() else {
+        return Ok(None);
+    };
+    match groups.next() {
+        None => Ok(config),
+        Some((other, second)) => {
+            let name = |c: &Option<PathBuf>| {
+                c.as_ref().map_or("no config file".to_string(), |p| {
+                    crate::discover::display_path(p, cwd)
+                })
+            };
+            Err(ConfigError::plain(format!(
+                "{} uses {} but {} uses {}; scan them in separate runs or name one \
+                 config with --config",
+                first[0].display(),
+                name(&config),
+                second[0].display(),
+                name(&other)
+            )))
+        }
+    }
+}
+
+/// A config file (`None`: no config applies) and the scanned paths it applies to.
+pub type ConfigGroup = (Option<PathBuf>, Vec<PathBuf>);
+
+/// The scanned `paths` grouped by the config file that applies to each (the closest
+/// `scaleout.toml` or `.scaleout.toml` in its directory or an ancestor; `None` when there is
+/// none), groups in the order of their first path. A monorepo's packages can each keep their
+/// own config, and a pre-commit run naming files from several of them lints each file with
+/// its own.
+pub fn group_by_config(paths: &[PathBuf], cwd: &Path) -> Result<Vec<ConfigGroup>, ConfigError> {
+    let mut groups: Vec<ConfigGroup> = Vec::new();
     for path in paths {
         let abs = absolute(cwd, path);
         let start = if abs.is_dir() {
@@ -339,27 +372,12 @@ pub fn discover(paths: &[PathBuf], cwd: &Path) -> Result<Option<PathBuf>, Config
             abs.parent().unwrap_or(Path::new("/"))
         };
         let found = closest(start)?;
-        match &chosen {
-            None => chosen = Some((path, found)),
-            Some((first, config)) if *config != found => {
-                let name = |c: &Option<PathBuf>| {
-                    c.as_ref().map_or("no config file".to_string(), |p| {
-                        crate::discover::display_path(p, cwd)
-                    })
-                };
-                return Err(ConfigError::plain(format!(
-                    "{} uses {} but {} uses {}; scan them in separate runs or name one \
-                     config with --config",
-                    first.display(),
-                    name(config),
-                    path.display(),
-                    name(&found)
-                )));
-            }
-            Some(_) => {}
+        match groups.iter_mut().find(|(config, _)| *config == found) {
+            Some((_, members)) => members.push(path.clone()),
+            None => groups.push((found, vec![path.clone()])),
         }
     }
-    Ok(chosen.and_then(|(_, c)| c))
+    Ok(groups)
 }
 
 fn closest(start: &Path) -> Result<Option<PathBuf>, ConfigError> {

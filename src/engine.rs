@@ -245,9 +245,13 @@ impl Engine {
             unreached,
             warning,
             model: FileModel {
-                language: Some(doc.language),
-                role,
-                definitions: extracted.facts.definitions,
+                // Only reported (server) code mitigates: a test host's backplane proves nothing.
+                mitigations: if reported_file {
+                    self.matcher.project_mitigations(doc.language, facts)
+                } else {
+                    Vec::new()
+                },
+                ..FileModel::new(doc.language, doc.path, role, extracted.facts.definitions)
             },
         }
     }

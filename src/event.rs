@@ -19,6 +19,14 @@ pub enum EventKind {
     Annotation,
     /// A type that derives from or implements the target: `class W : BackgroundService`.
     Subclass,
+    /// A collection that lives as long as the process (a module-level `Map`, object or array;
+    /// a C# `static` field; a Rust `static`, `LazyLock` or `lazy_static!`) and that code in a
+    /// function writes to after initialisation (`sessions.set(id, s)`, `Users[id] = u`,
+    /// `PEERS.lock().insert(addr, tx)`). The target is its type (`globalThis.Map`,
+    /// `System.Collections.Concurrent.ConcurrentDictionary`, `dashmap::DashMap`), its
+    /// [`Event::words`] what it holds. Collections only filled where they are declared (lookup
+    /// tables) or in a static constructor are no events.
+    Collection,
 }
 
 /// A fact about one argument of a call or construction.
@@ -150,6 +158,13 @@ pub struct Event {
     /// The source text of the argument list, cut at [`MAX_ARGS_TEXT`] bytes (C#), for
     /// conditions on what the arguments mention (`/mnt/`, `SHARED_KEYS_DIR`).
     pub args_text: String,
+    /// For a [`EventKind::Collection`], the lower-case words of what it holds, sorted and
+    /// deduplicated: its name, its type arguments and the keys it is written with
+    /// (`userSessions.set(socket.id, s)` gives `id`, `sessions`, `socket`, `user`).
+    pub words: Vec<String>,
+    /// What the recurring body behind the event does (a timer's callback, a scheduled job's
+    /// function, the loop around a sleep), when the event has one (see [`crate::work`]).
+    pub work: Option<crate::work::Work>,
 }
 
 /// The longest argument-list text kept on an event.
@@ -227,6 +242,8 @@ impl Event {
             chain: Vec::new(),
             context: BTreeSet::new(),
             args_text: String::new(),
+            words: Vec::new(),
+            work: None,
         }
     }
 }

@@ -27,3 +27,4 @@ pub mod read;
 pub mod report;
 pub mod scan;
 pub mod suppress;
+pub mod work;

@@ -57,6 +57,17 @@ impl Matcher {
         }
     }
 
+    /// The ids of the rules (for `language`) whose project-scope mitigation this file
+    /// supplies: their findings in every other file of the project are mitigated too.
+    pub fn project_mitigations(&self, language: Language, facts: &FileFacts) -> Vec<String> {
+        self.rules
+            .iter()
+            .filter(|rule| rule.languages.contains(&language))
+            .filter(|rule| supplies_project_mitigation(&rule.unless, facts))
+            .map(|rule| rule.id.clone())
+            .collect()
+    }
+
     /// Every (rule, event) match in `facts` for a file in `language`, in event order,
     /// at most one per rule and event.
     pub fn run<'e>(&self, language: Language, facts: &'e FileFacts) -> Vec<Match<'_, 'e>> {
@@ -69,10 +80,13 @@ impl Matcher {
                     .prefixes
                     .iter()
                     .filter(|(prefix, _, _)| target.starts_with(prefix.as_str()));
+                // `?.register` (a method of a value that did not resolve) is matched only by
+                // rules that name it so, never by `*.setTimeout`-style suffixes.
+                let unresolved = target.starts_with("?.");
                 let suffixed = self
                     .suffixes
                     .iter()
-                    .filter(|(suffix, _, _)| target.ends_with(suffix.as_str()));
+                    .filter(|(suffix, _, _)| !unresolved && target.ends_with(suffix.as_str()));
                 let globbed = prefixed.chain(suffixed).map(|(_, r, p)| (r, p));
                 for (&r, &p) in exact.map(|(r, p)| (r, p)).chain(globbed) {
                     let rule = &self.rules[r];
@@ -135,6 +149,17 @@ fn pattern_holds(pattern: &Pattern, event: &Event, facts: &FileFacts) -> bool {
     {
         return false;
     }
+    if !pattern.without_arg_keys.is_empty()
+        && pattern
+            .options_arg
+            .and_then(|i| event.args.get(i))
+            .is_some_and(|a| !matches!(a, Arg::Object(_)))
+    {
+        return false;
+    }
+    if !pattern.file_calls_any.is_empty() && !glob_contains(&facts.calls, &pattern.file_calls_any) {
+        return false;
+    }
     if pattern
         .object_value
         .as_ref()
@@ -153,6 +178,9 @@ fn pattern_holds(pattern: &Pattern, event: &Event, facts: &FileFacts) -> bool {
         if !path_like {
             return false;
         }
+    }
+    if !pattern.words_any.is_empty() && !has_word(event, &pattern.words_any) {
+        return false;
     }
     if !pattern.chain_any.is_empty() && !event.chain.iter().any(|c| pattern.chain_any.contains(c)) {
         return false;
@@ -179,6 +207,22 @@ fn has_object_value(event: &Event, condition: &ObjectValue) -> bool {
             .into_iter()
             .any(|v| matches!(v, Value::Str(s) | Value::Member(s) if value_is(s))),
         _ => false,
+    })
+}
+
+/// One of the event's words is one of `wanted`, or its plural (`users`, `boxes`), or starts
+/// with a `prefix*` of it.
+fn has_word(event: &Event, wanted: &[String]) -> bool {
+    event.words.iter().any(|word| {
+        wanted.iter().any(|w| match w.strip_suffix('*') {
+            Some(prefix) => word.starts_with(prefix),
+            None => {
+                word == w
+                    || word
+                        .strip_prefix(w.as_str())
+                        .is_some_and(|rest| rest == "s" || rest == "es")
+            }
+        })
     })
 }
 
@@ -237,6 +281,15 @@ fn only_paths_of(event: &Event, purposes: &[Arg]) -> bool {
         })
 }
 
+/// Whether the event's recurring body does some work and only work of these kinds.
+fn does_only(event: &Event, kinds: &[String]) -> bool {
+    !kinds.is_empty()
+        && event
+            .work
+            .as_ref()
+            .is_some_and(|w| !w.is_empty() && w.iter().all(|k| kinds.contains(k)))
+}
+
 fn mitigated(unless: &Unless, event: &Event, facts: &FileFacts) -> bool {
     unless
         .context_any
@@ -248,16 +301,30 @@ fn mitigated(unless: &Unless, event: &Event, facts: &FileFacts) -> bool {
         || (unless.instance_paths
             && !targets_any(event, &unless.invalidating_calls)
             && only_paths_of(event, &[Arg::TempPath, Arg::InstancePath]))
+        || (!unless.words_any.is_empty() && has_word(event, &unless.words_any))
+        || does_only(event, &unless.work_only)
         || mentions_any(&event.args_text, &unless.args_text_any)
         || unless
             .object_values_any
             .iter()
             .any(|c| has_object_value(event, c))
         || glob_contains(&facts.calls, &unless.file_calls_any)
-        || unless
-            .file_strings_any
-            .iter()
-            .any(|needle| facts.strings.iter().any(|s| s.contains(needle.as_str())))
+        || has_string(facts, &unless.file_strings_any)
+        || supplies_project_mitigation(unless, facts)
+}
+
+/// Some string literal of the file contains one of `needles`.
+fn has_string(facts: &FileFacts, needles: &[String]) -> bool {
+    needles
+        .iter()
+        .any(|needle| facts.strings.iter().any(|s| s.contains(needle.as_str())))
+}
+
+/// The file makes one of the rule's project-scope mitigations (`project_calls_any`,
+/// `project_strings_any`) hold.
+fn supplies_project_mitigation(unless: &Unless, facts: &FileFacts) -> bool {
+    glob_contains(&facts.calls, &unless.project_calls_any)
+        || has_string(facts, &unless.project_strings_any)
 }
 
 #[cfg(test)]
@@ -446,6 +513,41 @@ fine_when = "f"
 "#;
 
     #[test]
+    fn project_mitigations_hold_in_their_own_file_and_are_named_for_the_project() {
+        let rule = RULE.replace(
+            "file_calls_any = [\"UseClustering\"]",
+            "project_calls_any = [\"AddBackplane*\"]\nproject_strings_any = [\"clustered\"]",
+        );
+        let mut c = Catalogue::default();
+        c.add_file("demo.toml", &rule).unwrap();
+        let m = Matcher::new(&c);
+        let write = event(
+            EventKind::Call,
+            "System.IO.File.WriteAllText",
+            vec![Arg::Other { path_like: true }],
+        );
+        let mut facts = FileFacts {
+            events: vec![write],
+            ..FileFacts::default()
+        };
+        assert_eq!(m.run(Language::CSharp, &facts).len(), 1);
+        assert!(m.project_mitigations(Language::CSharp, &facts).is_empty());
+        facts.calls.insert("AddBackplaneRedis".into());
+        assert!(
+            m.run(Language::CSharp, &facts).is_empty(),
+            "mitigated in its own file"
+        );
+        assert_eq!(m.project_mitigations(Language::CSharp, &facts), ["demo"]);
+        // Only for the rule's languages.
+        assert!(m
+            .project_mitigations(Language::JavaScript, &facts)
+            .is_empty());
+        facts.calls.clear();
+        facts.strings.insert("quartz.clustered=true".into());
+        assert_eq!(m.project_mitigations(Language::CSharp, &facts), ["demo"]);
+    }
+
+    #[test]
     fn object_values_match_nested_keys_and_globs() {
         let mut c = Catalogue::default();
         c.add_file("db.toml", OBJECT_RULE).unwrap();
@@ -478,5 +580,96 @@ fine_when = "f"
         let bad = OBJECT_RULE.replace("key = \"client\"", "key = \"client.\"");
         let err = Catalogue::default().add_file("db.toml", &bad).unwrap_err();
         assert!(err.message.contains("object value"), "{}", err.message);
+    }
+
+    /// A rule file for `javascript` with placeholder texts around the given `[[match]]` tables.
+    fn javascript_rule(id: &str, patterns: &str) -> String {
+        format!(
+            "id = \"{id}\"\ncategory = \"in-memory-state\"\nlanguages = [\"javascript\"]\n\
+             severity = \"warning\"\nsummary = \"s\"\nmessage = \"m\"\nalternative = \"a\"\n\
+             {patterns}\n[docs]\nwhat = \"w\"\nwhy = \"w\"\nexample = \"e\"\n\
+             instead = \"i\"\nfine_when = \"f\"\n"
+        )
+    }
+
+    const OPTIONS_PATTERNS: &str = r#"
+[[match]]
+kind = "call"
+targets = ["limiter"]
+without_arg_keys = ["store"]
+options_arg = 0
+[[match]]
+kind = "construct"
+targets = ["Server"]
+file_calls_any = ["clients.*"]
+[[match]]
+kind = "call"
+targets = ["*.setTimeout"]
+"#;
+
+    #[test]
+    fn unseen_options_may_hold_the_key_file_calls_are_evidence_and_unresolved_methods_match_only_by_name(
+    ) {
+        let mut c = Catalogue::default();
+        c.add_file("limit.toml", &javascript_rule("limit", OPTIONS_PATTERNS))
+            .unwrap();
+        let m = Matcher::new(&c);
+        let call = |args: Vec<Arg>| {
+            let mut e = Event::new(EventKind::Call, vec!["limiter".into()], 0..1);
+            e.args = args;
+            e
+        };
+        let store = vec![Property::new("store", Value::Other)];
+        let mut facts = FileFacts {
+            events: vec![
+                call(vec![]),
+                call(vec![Arg::Object(vec![Property::new(
+                    "limit",
+                    Value::Other,
+                )])]),
+                call(vec![Arg::Object(store)]),
+                call(vec![Arg::Other { path_like: false }]),
+                call(vec![member("./config.limits")]),
+                Event::new(EventKind::Construct, vec!["Server".into()], 0..1),
+            ],
+            ..FileFacts::default()
+        };
+        let found = |facts: &FileFacts| -> Vec<usize> {
+            m.run(Language::JavaScript, facts)
+                .iter()
+                .map(|x| {
+                    facts
+                        .events
+                        .iter()
+                        .position(|e| std::ptr::eq(e, x.event))
+                        .unwrap()
+                })
+                .collect()
+        };
+        facts.events.push(Event::new(
+            EventKind::Call,
+            vec!["?.setTimeout".into()],
+            0..1,
+        ));
+        facts.events.push(Event::new(
+            EventKind::Call,
+            vec!["x.setTimeout".into()],
+            0..1,
+        ));
+        assert_eq!(found(&facts), [0, 1, 7]);
+        facts.calls.insert("clients.forEach".into());
+        assert_eq!(found(&facts), [0, 1, 5, 7]);
+    }
+
+    #[test]
+    fn words_match_plurals_and_prefixes() {
+        let mut e = Event::new(EventKind::Collection, vec!["Map".into()], 0..1);
+        e.words = vec!["boxes".into(), "online".into(), "users".into()];
+        let w =
+            |list: &[&str]| has_word(&e, &list.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert!(w(&["user"]));
+        assert!(w(&["box"]));
+        assert!(w(&["on*"]));
+        assert!(!w(&["use", "line", "session"]));
     }
 }

@@ -142,6 +142,8 @@ mod tests {
             "webpack.config.js",
             "build.rs",
             "examples/upload/main.rs",
+            "samples/Sample.Worker/Program.cs",
+            "demo/server.js",
             "crates/meili-cli/src/main.rs",
             "xtask/src/main.rs",
             "crates/fuzzers/src/bin/fuzz-indexing.rs",

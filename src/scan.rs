@@ -12,7 +12,7 @@ use crate::reach::{self, FileModel, Reachability};
 use crate::read::read_source;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -44,6 +44,23 @@ pub struct ScanResult {
     /// Texts of the files that have findings (reachable or not), for rendering source excerpts
     /// (only those: memory stays bounded by the findings, not by the size of the tree).
     pub sources: BTreeMap<String, Arc<str>>,
+}
+
+impl ScanResult {
+    /// Adds another scan's results (of other files) to this one, keeping every list sorted.
+    pub fn merge(&mut self, other: ScanResult) {
+        self.findings.extend(other.findings);
+        self.suppressed.extend(other.suppressed);
+        self.unreachable.extend(other.unreachable);
+        self.errors.extend(other.errors);
+        crate::finding::sort(&mut self.findings);
+        crate::finding::sort(&mut self.suppressed);
+        crate::finding::sort(&mut self.unreachable);
+        self.errors.sort_by(|a, b| a.path.cmp(&b.path));
+        self.files_scanned += other.files_scanned;
+        self.files_skipped += other.files_skipped;
+        self.sources.extend(other.sources);
+    }
 }
 
 enum FileOutcome {
@@ -122,6 +139,7 @@ pub fn scan_files(
     }
     let mut models = Vec::new();
     let mut judged = Vec::new();
+    let mut mitigated: BTreeSet<String> = BTreeSet::new();
     for (path, outcome) in outcomes {
         match outcome {
             FileOutcome::Linted {
@@ -139,6 +157,9 @@ pub fn scan_files(
                 result.suppressed.extend(suppressed);
                 if let Some(message) = warning {
                     result.errors.push(FileError { path, message });
+                }
+                if project {
+                    mitigated.extend(model.mitigations.iter().cloned());
                 }
                 if project {
                     let file = models.len();
@@ -168,6 +189,12 @@ pub fn scan_files(
             }
         }
     }
+    // In a project, a mitigation one file supplies (a backplane added where the host is
+    // built) holds for the findings of that rule in every file; named files are judged alone.
+    result.findings.retain(|f| !mitigated.contains(&f.rule_id));
+    result
+        .unreachable
+        .retain(|f| !mitigated.contains(&f.rule_id));
     sort(&mut result.findings);
     sort(&mut result.suppressed);
     sort(&mut result.unreachable);

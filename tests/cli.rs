@@ -7,7 +7,7 @@ const SAMPLE: &str = "const fs = require('fs');
 const cron = require('node-cron');
 
 fs.writeFileSync('state.json', JSON.stringify({ counter: 1 }));
-cron.schedule('*/5 * * * *', () => console.log('tick'));
+cron.schedule('*/5 * * * *', () => mailer.log('ticks'));
 ";
 
 fn scaleout() -> Command {
@@ -143,7 +143,8 @@ fn bad_files_are_reported_and_the_scan_goes_on() {
     let d = dir.path();
     std::fs::write(
         d.join("good.js"),
-        "require('fs').writeFileSync('a', 'b');\n",
+        // Exports something: a module the server imports, not a script run by hand.
+        "require('fs').writeFileSync('a', 'b');\nmodule.exports = {};\n",
     )
     .unwrap();
     std::fs::write(d.join("latin1.js"), b"// caf\xe9\nsetInterval(f, 1);\n").unwrap();
@@ -235,7 +236,7 @@ fn bad_files_are_reported_and_the_scan_goes_on() {
 fn dependency_and_build_directories_and_gitignored_files_are_skipped() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let write = "require('fs').writeFileSync('state.json', '{}');\n";
+    let write = "require('fs').writeFileSync('state.json', '{}');\nmodule.exports = {};\n";
     for sub in [
         "node_modules/lib",
         "dist",
@@ -273,7 +274,7 @@ fn a_nul_character_inside_a_string_literal_is_still_source() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("keys.js"),
-        "const fs = require('fs');\nconst sep = `\0`;\nfs.writeFileSync('keys.txt', ['a', 'b'].join(sep));\n",
+        "const fs = require('fs');\nconst sep = `\0`;\nfs.writeFileSync('keys.txt', ['a', 'b'].join(sep));\nmodule.exports = {};\n",
     )
     .unwrap();
     let (value, code) = json(&["."], dir.path());
@@ -357,7 +358,7 @@ fn javascript_web_and_command_line_packages_are_quiet_but_a_server_package_is_no
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let timer = "setInterval(() => refresh(), 60_000);\n";
-    let write = "import fs from 'node:fs';\nfs.writeFileSync('state.json', '{}');\n";
+    let write = "import fs from 'node:fs';\nfs.writeFileSync('state.json', '{}');\nexport {};\n";
     std::fs::write(
         d.join("package.json"),
         r#"{"name": "shop", "private": true, "workspaces": ["apps/*"], "devDependencies": {"commander": "12"}}"#,

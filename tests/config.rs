@@ -97,14 +97,33 @@ fn the_closest_config_wins_and_roots_must_agree() {
     api/a.js:2:1: warning [node-fs-write]
     web/b.js:2:1: warning [node-fs-write]
     ");
-    let out = concise(dir.path(), &["api", "web"]);
-    assert_eq!(out.code, 2);
-    insta::assert_snapshot!(out.stderr, @r"
-    scaleout::config
-
-      × api uses api/.scaleout.toml but web uses scaleout.toml; scan them in separate runs or name one
-      │ config with --config
+    // Paths under different configs (a monorepo, a pre-commit run): each file gets its own.
+    let out = concise(dir.path(), &["api/a.js", "web"]);
+    assert_eq!(out.code, 1);
+    insta::assert_snapshot!(brief(&out.stdout), @r"
+    api/a.js:3:1: warning [node-set-interval]
+    web/b.js:2:1: warning [node-fs-write]
     ");
+}
+
+#[test]
+fn each_config_judges_its_own_files_failure() {
+    let dir = project(&[
+        ("scaleout.toml", "fail-on = \"never\"\n"),
+        ("api/scaleout.toml", "select = [\"node-set-interval\"]\n"),
+        ("api/a.js", JS),
+        ("web/b.js", JS),
+    ]);
+    // web's config never fails; api's fails on its warning.
+    let out = concise(dir.path(), &["web/b.js", "api/a.js"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let out = concise(dir.path(), &["web/b.js"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // A broken config of one group stops the run, naming the file.
+    std::fs::write(dir.path().join("api/scaleout.toml"), "select = 3\n").unwrap();
+    let out = concise(dir.path(), &["web/b.js", "api/a.js"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("api/scaleout.toml"), "{}", out.stderr);
 }
 
 #[test]
@@ -173,7 +192,7 @@ fn extra_rule_files_from_the_config() {
         ("repo/ops/rules/acme.toml", CUSTOM_RULE),
         (
             "repo/src/a.js",
-            "const acme = require('acme');\nacme.scratch('x');\n",
+            "const acme = require('acme');\nacme.scratch('x');\nmodule.exports = {};\n",
         ),
         ("outside.toml", CUSTOM_RULE),
     ]);

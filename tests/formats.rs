@@ -17,7 +17,7 @@ fn project() -> tempfile::TempDir {
         src.join("sample.js"),
         "const fs = require('fs');\nconst cron = require('node-cron');\n\n\
          fs.writeFileSync('state.json', JSON.stringify({ counter: 1 }));\n\
-         cron.schedule('*/5 * * * *', () => console.log('tick'));\n",
+         cron.schedule('*/5 * * * *', () => mailer.log('ticks'));\n",
     )
     .unwrap();
     std::fs::write(
@@ -378,7 +378,7 @@ fn html_report_is_one_escaped_self_contained_page() {
     let dir = project();
     std::fs::write(
         dir.path().join("src/<b>&.js"),
-        "require('fs').writeFileSync('</script><script>alert(1)</script>', \"'\");\n",
+        "require('fs').writeFileSync('</script><script>alert(1)</script>', \"'\");\nmodule.exports = {};\n",
     )
     .unwrap();
     let out = check(dir.path(), &["--format", "html"]);

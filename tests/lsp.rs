@@ -604,3 +604,137 @@ fn the_binary_survives_malformed_frames_over_stdio() {
     );
     assert_eq!(responses[0]["result"]["serverInfo"]["name"], "scaleout");
 }
+
+/// Line and UTF-16 column of byte `offset` in `text`.
+fn lsp_position(text: &str, offset: usize) -> Value {
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let character: usize = before[line_start..].chars().map(char::len_utf16).sum();
+    json!({ "line": before.matches('\n').count(), "character": character })
+}
+
+/// What the server should publish for `text`: a fresh [`scaleout::engine::Engine::lint`]
+/// of it, with the facts a scan would use, as (code, range, message).
+fn fresh_diagnostics(path: &str, text: &str) -> Vec<Value> {
+    use scaleout::engine::{Document, Engine, Outcome};
+    let catalogue = scaleout::catalogue::Catalogue::builtin().unwrap();
+    let path = std::path::Path::new(path);
+    let language = scaleout::frontend::Language::from_path(path).unwrap();
+    let options = scaleout::scan::Projects::default().frontend_options(path, language);
+    let shown = path.to_str().unwrap();
+    let doc = Document {
+        path: shown,
+        text,
+        language,
+        options,
+    };
+    let Outcome::Linted { findings, .. } = Engine::new(&catalogue).lint(&doc) else {
+        return Vec::new();
+    };
+    let utf16 = |line: usize, column: usize| {
+        let line_text = text.lines().nth(line - 1).unwrap_or("");
+        let character: usize = line_text
+            .chars()
+            .take(column - 1)
+            .map(char::len_utf16)
+            .sum();
+        json!({ "line": line - 1, "character": character })
+    };
+    findings
+        .iter()
+        .map(|f| {
+            json!({
+                "code": f.rule_id,
+                "range": { "start": utf16(f.start_line, f.start_column), "end": utf16(f.end_line, f.end_column) },
+                "message": format!("{}\nInstead: {}", f.message, f.alternative),
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn diagnostics_after_edits_equal_a_fresh_lint_of_the_text() {
+    let (mut client, _) = Client::start(json!({}));
+    // Typed, deleted and pasted text, syntax errors and their repair, a new finding.
+    let inserts = [
+        "x",
+        " ",
+        "(",
+        "}\n",
+        "\n",
+        ";",
+        "// ",
+        "{",
+        "\"",
+        "fs.write(a, b);\n",
+    ];
+    for (fixture, language) in [
+        ("fixtures/javascript/jobs.js", "javascript"),
+        ("fixtures/typescript/scheduler.ts", "typescript"),
+        ("fixtures/csharp/Workers/ExchangeRateRefresher.cs", "csharp"),
+        ("fixtures/rust/background/tasks.rs", "rust"),
+    ] {
+        let mut text = std::fs::read_to_string(fixture).unwrap();
+        // A path outside any project, so that the server and the fresh lint see the same facts.
+        let name = fixture.rsplit('/').next().unwrap();
+        let path = format!("/nowhere-{language}/src/{name}");
+        let uri = format!("file://{path}");
+        client.open(&uri, language, &text);
+        let opened = client.diagnostics(&uri);
+        let mut seed: usize = 7;
+        for version in 2..26 {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1) >> 1;
+            let mut start = seed % (text.len() + 1);
+            while !text.is_char_boundary(start) {
+                start -= 1;
+            }
+            let mut end = (start + (seed >> 8) % 24).min(text.len());
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            // Even versions delete a span (and undo the last insertion now and then), odd ones insert.
+            let insert = if version % 2 == 1 {
+                inserts[(seed >> 16) % inserts.len()]
+            } else {
+                ""
+            };
+            let range = json!({ "start": lsp_position(&text, start), "end": lsp_position(&text, if insert.is_empty() { end } else { start }) });
+            let replaced = if insert.is_empty() {
+                start..end
+            } else {
+                start..start
+            };
+            text.replace_range(replaced, insert);
+            client.notify(
+                "textDocument/didChange",
+                json!({
+                    "textDocument": { "uri": uri, "version": version },
+                    "contentChanges": [{ "range": range, "text": insert }]
+                }),
+            );
+            let published = client.next(|m| {
+                matches!(m, Message::Notification(n)
+                    if n.method == "textDocument/publishDiagnostics" && n.params["version"] == version)
+            });
+            let Message::Notification(published) = published else {
+                unreachable!()
+            };
+            let got: Vec<Value> = published.params["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| json!({ "code": d["code"], "range": d["range"], "message": d["message"] }))
+                .collect();
+            assert_eq!(
+                got,
+                fresh_diagnostics(&path, &text),
+                "{fixture}, version {version}:\n{text}"
+            );
+        }
+        assert!(
+            !opened["diagnostics"].as_array().unwrap().is_empty(),
+            "{fixture} has findings to compare"
+        );
+    }
+    assert_eq!(client.finish(), Ending::Clean);
+}

@@ -15,8 +15,11 @@ mod context;
 mod loops;
 mod preprocess;
 mod project;
+mod recurring;
 mod resolve;
 mod scope;
+mod scratch;
+mod state;
 mod strings;
 mod symbols;
 mod syntax;
@@ -27,6 +30,7 @@ mod walk;
 use super::tree::{first_syntax_error, parse};
 use super::Extracted;
 use crate::event::{Context, FileFacts};
+use crate::frontend::scratch::PathUses;
 use context::Ctx;
 use preprocess::rewrite_for_grammar;
 use scope::FileScope;
@@ -64,15 +68,23 @@ pub fn extract(text: &str, implicit_namespaces: &[String]) -> Extracted {
     };
     let root = tree.root_node();
     let scope = FileScope::collect(root, text, implicit_namespaces);
+    let functions = recurring::function_ranges(root, text);
     let mut walker = Walker {
         src: text,
+        work: super::tree_work::BodyWork::new(&recurring::GRAMMAR, text, root, functions),
         file: &scope,
         facts: FileFacts::default(),
         vars: vec![HashMap::new()],
         type_depth: std::cell::Cell::new(0),
+        path_uses: PathUses::default(),
+        types: Vec::new(),
     };
     walker.walk(root, Ctx::default(), 0);
     let mut facts = walker.facts;
+    walker.path_uses.apply(&mut facts.events);
+    facts
+        .events
+        .extend(state::collection_events(root, text, &scope));
     facts.events.sort_by_key(|e| e.span.start);
     facts.definitions = symbols::collect(root, text);
     if scope.test_file {

@@ -4,19 +4,23 @@
 //! for imports and `require`s, the module path it stands for; the second emits events
 //! whose callee is resolved through those bindings, with loop/retry/timer contexts.
 
-use super::tree::{first_syntax_error, parse, text};
+use super::tree::{first_syntax_error, named_children, parse, text};
 use super::words::{is_single_instance_guard, looks_retry, mentions_per_instance_work};
 use super::Extracted;
 use crate::event::{Arg, Context, Event, EventKind, FileFacts, Property, Value};
+use crate::frontend::scratch::PathUses;
 use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
 mod emit;
 mod flow;
 mod paths;
+mod recurring;
 mod scope;
+mod state;
 mod symbols;
 mod syntax;
+mod temp_flow;
 #[cfg(test)]
 mod tests;
 
@@ -25,6 +29,7 @@ use flow::*;
 use paths::*;
 use scope::*;
 use syntax::*;
+use temp_flow::*;
 
 /// Which grammar to parse with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +65,7 @@ pub fn extract(src: &str, dialect: Dialect) -> Extracted {
     }
     let root = tree.root_node();
     let mut scopes = Scopes::default();
+    collect_temp_fields_and_returns(root, src, &mut scopes);
     let mut facts = FileFacts::default();
     collect(
         root,
@@ -73,12 +79,16 @@ pub fn extract(src: &str, dialect: Dialect) -> Extracted {
     bind_temp_parameters(root, src, &mut scopes);
     let mut callees = HashMap::new();
     collect_callees(root, src, &mut Vec::new(), &mut callees, 0);
+    let functions = recurring::function_ranges(root, src);
     let mut emitter = Emitter {
         src,
         scopes: &scopes,
         callees,
+        work: super::tree_work::BodyWork::new(&recurring::GRAMMAR, src, root, functions),
         facts,
         functions: Vec::new(),
+        function_starts: Vec::new(),
+        path_uses: PathUses::default(),
     };
     if is_use_client(root, src) || is_amd_module(root, src) {
         emitter.facts.file_context.insert(Context::ClientSide);
@@ -89,6 +99,12 @@ pub fn extract(src: &str, dialect: Dialect) -> Extracted {
     }
     emitter.visit(root, Ctx::default(), 0);
     let mut facts = emitter.facts;
+    emitter.path_uses.apply(&mut facts.events);
+    let collections = state::collection_events(root, src, &scopes);
+    if !collections.is_empty() {
+        facts.events.extend(collections);
+        facts.events.sort_by_key(|e| e.span.start);
+    }
     facts.definitions = symbols::collect(root, src);
     Extracted {
         facts,

@@ -1,13 +1,18 @@
 //! Frontends: one per language, each parses a file once and lowers it to [`FileFacts`].
 
+mod collections;
 pub mod config_files;
 pub mod csharp;
 pub mod javascript;
+mod reuse;
 pub mod rust;
+pub mod scratch;
 pub mod symbols;
 mod tree;
+mod tree_work;
 pub mod words;
 
+pub use reuse::TreeCache;
 pub use words::is_temp_name;
 
 use crate::event::FileFacts;
@@ -113,6 +118,9 @@ pub struct FrontendOptions {
     pub placement: crate::placement::Placement,
     /// The parse time this file gets (tree-sitter languages; `syn` cannot be interrupted).
     pub parse_budget: ParseBudget,
+    /// Where to keep this document's syntax trees for its next lint, when it is linted
+    /// again after edits (tree-sitter languages).
+    pub trees: Option<TreeCache>,
 }
 
 /// The file needed more parse time than its [`ParseBudget`].
@@ -138,15 +146,18 @@ pub fn extract(
     let deadline = Instant::now()
         .checked_add(options.parse_budget.0)
         .unwrap_or_else(|| Instant::now() + std::time::Duration::from_secs(86_400 * 365));
-    let (extracted, expired) = tree::with_deadline(deadline, || match language {
-        Language::Rust => rust::extract(text),
-        Language::JavaScript => javascript::extract(text, javascript::Dialect::JavaScript),
-        Language::TypeScript if options.jsx => javascript::extract(text, javascript::Dialect::Tsx),
-        Language::TypeScript => javascript::extract(text, javascript::Dialect::TypeScript),
-        Language::CSharp => csharp::extract(text, &options.csharp_implicit_namespaces),
-        Language::DotnetConfig => config_files::extract_dotnet(text),
-        Language::Prisma => config_files::extract_prisma(text),
-    });
+    let (extracted, expired) =
+        tree::with_deadline(deadline, options.trees.as_ref(), || match language {
+            Language::Rust => rust::extract(text),
+            Language::JavaScript => javascript::extract(text, javascript::Dialect::JavaScript),
+            Language::TypeScript if options.jsx => {
+                javascript::extract(text, javascript::Dialect::Tsx)
+            }
+            Language::TypeScript => javascript::extract(text, javascript::Dialect::TypeScript),
+            Language::CSharp => csharp::extract(text, &options.csharp_implicit_namespaces),
+            Language::DotnetConfig => config_files::extract_dotnet(text),
+            Language::Prisma => config_files::extract_prisma(text),
+        });
     if expired {
         Err(ParseTimeout(options.parse_budget))
     } else {

@@ -11,8 +11,10 @@
 mod body;
 mod depth;
 mod macros;
+mod recurring;
 mod scope;
 mod shapes;
+mod statics;
 mod symbols;
 mod walk;
 mod words;
@@ -24,6 +26,8 @@ use syn::visit::Visit;
 /// Extracts facts from Rust source. `syn` has no error recovery, so a file that
 /// does not parse yields no facts and a [`SyntaxError`] at the offending token.
 pub fn extract(text: &str) -> Extracted {
+    // Positions are those of one file: nothing parsed for another may be reused.
+    macros::forget_parsed();
     let source = sanitize(text);
     let result = match parse(&source) {
         Ok(file) => {
@@ -51,6 +55,7 @@ pub fn extract(text: &str) -> Extracted {
     // Every span has been converted to a byte offset by now; drop the thread's
     // source map so long runs do not accumulate every file parsed on this thread.
     proc_macro2::extra::invalidate_current_thread_spans();
+    macros::forget_parsed();
     result
 }
 

@@ -1,7 +1,8 @@
 //! Small helpers shared by the tree-sitter frontends.
 
+use super::reuse::{self, Parsed, TreeCache};
 use super::SyntaxError;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::ops::ControlFlow;
 use std::time::Instant;
 use tree_sitter::{Language, Node, ParseOptions, ParseState, Parser, Tree};
@@ -14,26 +15,71 @@ thread_local! {
     static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
     /// Whether a parse was cancelled because the deadline passed.
     static EXPIRED: Cell<bool> = const { Cell::new(false) };
+    /// The trees of the document's previous lint, when it keeps them (set like `DEADLINE`).
+    static TREES: RefCell<Option<Vec<Parsed>>> = const { RefCell::new(None) };
 }
 
-/// Runs `f` with parsing on this thread cancelled after `deadline`; also says whether
-/// a parse was cancelled.
-pub fn with_deadline<T>(deadline: Instant, f: impl FnOnce() -> T) -> (T, bool) {
-    let outer = DEADLINE.replace(Some(deadline));
-    let outer_expired = EXPIRED.replace(false);
+/// Runs `f` with parsing on this thread cancelled after `deadline`, reusing and then
+/// keeping the trees in `trees` if given; also says whether a parse was cancelled.
+pub fn with_deadline<T>(
+    deadline: Instant,
+    trees: Option<&TreeCache>,
+    f: impl FnOnce() -> T,
+) -> (T, bool) {
+    let outer = Outer {
+        deadline: DEADLINE.replace(Some(deadline)),
+        expired: EXPIRED.replace(false),
+        trees: TREES.replace(trees.map(TreeCache::take)),
+    };
     let value = f();
-    DEADLINE.set(outer);
-    (value, EXPIRED.replace(outer_expired))
+    let kept = TREES.take();
+    let expired = EXPIRED.get();
+    drop(outer);
+    if let (Some(cache), Some(kept)) = (trees, kept) {
+        cache.put(kept);
+    }
+    (value, expired)
 }
 
-/// Parses `text` with `language`. `None` if the grammar's ABI does not match the
-/// tree-sitter core (a build problem, covered by a unit test) or the file's parse time
-/// ran out (see [`with_deadline`]).
+/// What [`with_deadline`] replaced, put back when it ends (also by a panic in its `f`).
+struct Outer {
+    deadline: Option<Instant>,
+    expired: bool,
+    trees: Option<Vec<Parsed>>,
+}
+
+impl Drop for Outer {
+    fn drop(&mut self) {
+        DEADLINE.set(self.deadline);
+        EXPIRED.set(self.expired);
+        TREES.set(self.trees.take());
+    }
+}
+
+/// Parses `text` with `language`, incrementally from the document's previous tree for
+/// that grammar when it is kept (see [`with_deadline`]). `None` if the grammar's ABI does
+/// not match the tree-sitter core (a build problem, covered by a unit test) or the file's
+/// parse time ran out.
 pub fn parse(language: &Language, text: &str) -> Option<Tree> {
+    let previous = TREES.with_borrow_mut(|trees| {
+        trees
+            .as_mut()
+            .and_then(|trees| reuse::previous(trees, language, text))
+    });
+    let tree = parse_from(language, text, previous.as_ref())?;
+    TREES.with_borrow_mut(|trees| {
+        if let Some(trees) = trees {
+            reuse::keep(trees, text, &tree);
+        }
+    });
+    Some(tree)
+}
+
+fn parse_from(language: &Language, text: &str, previous: Option<&Tree>) -> Option<Tree> {
     let mut parser = Parser::new();
     parser.set_language(language).ok()?;
     let Some(deadline) = DEADLINE.get() else {
-        return parser.parse(text, None);
+        return parser.parse(text, previous);
     };
     let mut check = |_: &ParseState| {
         if Instant::now() >= deadline {
@@ -46,7 +92,38 @@ pub fn parse(language: &Language, text: &str) -> Option<Tree> {
     let options = ParseOptions::new().progress_callback(&mut check);
     let bytes = text.as_bytes();
     let mut read = |i: usize, _| bytes.get(i..).unwrap_or_default();
-    parser.parse_with_options(&mut read, None, Some(options))
+    parser.parse_with_options(&mut read, previous, Some(options))
+}
+
+/// Nodes with more named children than this are stepped through with a cursor.
+const FEW_CHILDREN: usize = 8;
+
+/// The named children of `node`, in order. `Node::named_child(i)` walks the children from
+/// the first each time, so a node with many (a module's statements) is stepped through
+/// with a cursor instead; few are read by index, which spares the cursor's allocation.
+pub fn named_children<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
+    let count = node.named_child_count();
+    let mut cursor = (count > FEW_CHILDREN).then(|| {
+        let mut cursor = node.walk();
+        let more = cursor.goto_first_child();
+        (cursor, more)
+    });
+    let mut next = 0;
+    std::iter::from_fn(move || {
+        let Some((cursor, more)) = cursor.as_mut() else {
+            let child = node.named_child(u32::try_from(next).ok()?);
+            next += 1;
+            return child;
+        };
+        while *more {
+            let child = cursor.node();
+            *more = cursor.goto_next_sibling();
+            if child.is_named() {
+                return Some(child);
+            }
+        }
+        None
+    })
 }
 
 /// The source text of `node`.

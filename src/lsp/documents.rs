@@ -3,7 +3,7 @@
 
 use super::utf16;
 use crate::discover::display_path;
-use crate::frontend::Language;
+use crate::frontend::{Language, TreeCache};
 use crate::position::LineIndex;
 use lsp_types::{TextDocumentContentChangeEvent, Uri};
 use std::path::PathBuf;
@@ -23,6 +23,8 @@ pub struct OpenDocument {
     pub shown: String,
     /// The directory `shown` is relative to (empty when `shown` is absolute or not a path).
     pub base: PathBuf,
+    /// The syntax trees of its last lint, from which the next one parses incrementally.
+    pub trees: TreeCache,
 }
 
 impl OpenDocument {
@@ -58,6 +60,7 @@ impl OpenDocument {
             path,
             shown,
             base,
+            trees: TreeCache::default(),
         }
     }
 

@@ -648,6 +648,10 @@ fn lint(
             ..FrontendOptions::default()
         },
     };
+    let options = FrontendOptions {
+        trees: Some(doc.trees.clone()),
+        ..options
+    };
     let (profile, config_problem) = profiles.for_document(doc.path.as_deref());
     if doc
         .path

@@ -5,13 +5,16 @@
 //! whole project by name and walks the references breadth-first from the entry points
 //! (module top level, `main`, route handlers, hosted services, scheduled jobs, classes a
 //! framework finds by reflection). A reference to a name reaches every definition of that
-//! name in the same language family: dynamic dispatch and interfaces over-approximate.
+//! name in the same language family: dynamic dispatch and interfaces over-approximate. A
+//! JavaScript or TypeScript function its file does not export is visible in that file only,
+//! and a module's top level answers to the imports of its file name ([`modules`]).
 //!
 //! A program's `main` (or C# top-level statements) is an entry point when the program
 //! serves: some code it reaches mentions a server-start word (`serve`, `HttpServer`,
-//! `CreateBuilder`); otherwise the program is a separate tool and its code is offline. The
-//! entry points of tooling files count as server entry points when they serve (a command
-//! line that launches the server).
+//! `CreateBuilder`, or keeps a periodic job running); otherwise the program is a separate
+//! tool and its code is offline (a JavaScript file that exports nothing is such a program,
+//! unless a file that runs imports it). The entry points of tooling files count as server
+//! entry points when they serve (a command line that launches the server).
 //!
 //! Three walks give each definition a [`Reachability`]: from the entry points of server
 //! files, not entering start-up code (names with a start-up word: migrations, seeding,
@@ -22,6 +25,7 @@
 //! initializers and constructor then ran) and the framework-called members of a class.
 //! Each walk expands a name once, so the cost is linear in definitions and references.
 
+pub mod modules;
 pub mod words;
 
 use crate::event::{Definition, Role};
@@ -78,6 +82,32 @@ pub struct FileModel {
     pub role: FileRole,
     /// Its symbol table (see [`crate::event::FileFacts::definitions`]).
     pub definitions: Vec<Definition>,
+    /// The rules whose project-scope mitigation (`project_calls_any`,
+    /// `project_strings_any`) this file supplies, for every file of the project.
+    pub mitigations: Vec<String>,
+}
+
+impl FileModel {
+    /// The model of the file at `path`; a JavaScript or TypeScript file's top level is
+    /// named for its module (see [`modules`]), so that importing the file reaches it.
+    pub fn new(
+        language: Language,
+        path: &str,
+        role: FileRole,
+        mut definitions: Vec<Definition>,
+    ) -> Self {
+        if matches!(language, Language::JavaScript | Language::TypeScript) {
+            if let (Some(top), Some(name)) = (definitions.first_mut(), modules::module_name(path)) {
+                top.name = name;
+            }
+        }
+        FileModel {
+            language: Some(language),
+            role,
+            definitions,
+            mitigations: Vec::new(),
+        }
+    }
 }
 
 /// The innermost definition whose span contains `offset` (0, the top level, when none does).
@@ -94,7 +124,7 @@ pub fn innermost(definitions: &[Definition], offset: usize) -> usize {
 }
 
 /// Names share a namespace within a family: JavaScript with TypeScript.
-fn family(language: Option<Language>) -> u8 {
+fn family(language: Option<Language>) -> usize {
     match language {
         Some(Language::JavaScript | Language::TypeScript) => 0,
         Some(Language::CSharp) => 1,
@@ -152,6 +182,7 @@ pub fn solve_file(language: Language, definitions: &[Definition]) -> Vec<Reachab
         language: Some(language),
         role: FileRole::Server,
         definitions: definitions.to_vec(),
+        mitigations: Vec::new(),
     };
     let mut graph = Graph::new(std::slice::from_ref(&file));
     let seeds = (0..definitions.len())
@@ -176,16 +207,34 @@ pub fn solve_file(language: Language, definitions: &[Definition]) -> Vec<Reachab
     graph.verdicts(std::slice::from_ref(&file)).remove(0)
 }
 
+/// How many families [`family`] tells apart; scope numbers above are files.
+const FAMILIES: usize = 4;
+
+/// Where a name is looked up: a language family (scopes `0..FAMILIES`) or one file.
+type Scope = usize;
+
+/// Whether a definition's name is visible only in its own file: a JavaScript or TypeScript
+/// function that is not exported nor a class member (module scope; other files reach it only
+/// through code of this file that mentions it).
+fn file_local(language: Option<Language>, def: &Definition) -> bool {
+    matches!(language, Some(Language::JavaScript | Language::TypeScript))
+        && def.role == Role::Plain
+        && !def.exported
+        && def.owner.is_none()
+}
+
 /// The definitions of all files as one numbered node list, with a name index.
 struct Graph<'a> {
     /// First node number of each file.
     offsets: Vec<usize>,
     /// Per node: its file's family and definition.
-    nodes: Vec<(u8, &'a Definition)>,
+    nodes: Vec<(usize, &'a Definition)>,
     /// Per node: the node number of its file's first definition.
     base: Vec<usize>,
-    /// (family, name) → nodes of that name.
-    index: HashMap<(u8, &'a str), Vec<usize>>,
+    /// Per node: the scope its name is visible in.
+    scope: Vec<Scope>,
+    /// (scope, name) → nodes of that name.
+    index: HashMap<(Scope, &'a str), Vec<usize>>,
     /// Per node: the subcommand branches and framework-called members directly inside it.
     branches: HashMap<usize, Vec<usize>>,
     /// Per node: its name (or its owner's) says it runs once per start or upgrade.
@@ -200,7 +249,8 @@ impl<'a> Graph<'a> {
         let mut offsets = Vec::with_capacity(files.len());
         let mut nodes = Vec::new();
         let mut bases = Vec::new();
-        let mut index: HashMap<(u8, &str), Vec<usize>> = HashMap::new();
+        let mut scopes = Vec::new();
+        let mut index: HashMap<(Scope, &str), Vec<usize>> = HashMap::new();
         let mut branches: HashMap<usize, Vec<usize>> = HashMap::new();
         let mut startup = Vec::new();
         for file in files {
@@ -211,9 +261,15 @@ impl<'a> Graph<'a> {
                 let node = nodes.len();
                 nodes.push((family, def));
                 bases.push(base);
+                let scope = if file_local(file.language, def) {
+                    FAMILIES + base
+                } else {
+                    family
+                };
+                scopes.push(scope);
                 if !def.name.is_empty() {
                     index
-                        .entry((family, def.name.as_str()))
+                        .entry((scope, def.name.as_str()))
                         .or_default()
                         .push(node);
                 }
@@ -222,8 +278,9 @@ impl<'a> Graph<'a> {
                         branches.entry(base + parent).or_default().push(node);
                     }
                 }
+                // A module's name is its file's: it says nothing about when the code runs.
                 startup.push(
-                    words.is_startup_name(&def.name)
+                    (!modules::is_module_name(&def.name) && words.is_startup_name(&def.name))
                         || def
                             .owner
                             .as_deref()
@@ -236,11 +293,17 @@ impl<'a> Graph<'a> {
             offsets,
             nodes,
             base: bases,
+            scope: scopes,
             index,
             branches,
             startup,
             verdict,
         }
+    }
+
+    /// The scopes a name mentioned by `node` is looked up in: its family's and its file's.
+    fn lookup_scopes(&self, node: usize) -> [Scope; 2] {
+        [self.nodes[node].0, FAMILIES + self.base[node]]
     }
 
     /// Per node: whether code it reaches (not through subcommand branches) mentions a
@@ -249,32 +312,35 @@ impl<'a> Graph<'a> {
     /// serving node, and the class of a serving member.
     fn serving(&self) -> Vec<bool> {
         let words = words();
-        let mut mentioned_by: HashMap<(u8, &str), Vec<usize>> = HashMap::new();
+        let mut mentioned_by: HashMap<(Scope, &str), Vec<usize>> = HashMap::new();
         let mut serving = vec![false; self.nodes.len()];
         let mut queue = VecDeque::new();
-        for (node, &(family, def)) in self.nodes.iter().enumerate() {
+        for (node, &(_, def)) in self.nodes.iter().enumerate() {
             for name in &def.refs {
-                mentioned_by
-                    .entry((family, name.as_str()))
-                    .or_default()
-                    .push(node);
+                for scope in self.lookup_scopes(node) {
+                    mentioned_by
+                        .entry((scope, name.as_str()))
+                        .or_default()
+                        .push(node);
+                }
                 if !serving[node] && words.server_start_words.contains(name) {
                     serving[node] = true;
                     queue.push_back(node);
                 }
             }
         }
-        let mut expanded: HashSet<(u8, &str)> = HashSet::new();
+        let mut expanded: HashSet<(Scope, &str)> = HashSet::new();
         while let Some(node) = queue.pop_front() {
-            let (family, def) = self.nodes[node];
+            let (_, def) = self.nodes[node];
+            let scope = self.scope[node];
             let mut callers: Vec<usize> = Vec::new();
             if def.role == Role::Member {
                 callers.extend(def.parent.map(|p| self.base[node] + p));
             }
-            if !def.name.is_empty() && expanded.insert((family, def.name.as_str())) {
+            if !def.name.is_empty() && expanded.insert((scope, def.name.as_str())) {
                 callers.extend(
                     mentioned_by
-                        .get(&(family, def.name.as_str()))
+                        .get(&(scope, def.name.as_str()))
                         .into_iter()
                         .flatten(),
                 );
@@ -298,7 +364,7 @@ impl<'a> Graph<'a> {
         startup: &mut Vec<usize>,
         offline: &mut Vec<usize>,
     ) {
-        let mut expanded: HashSet<(u8, &str)> = HashSet::new();
+        let mut expanded: HashSet<(Scope, &str)> = HashSet::new();
         let mut queue = VecDeque::new();
         for seed in seeds {
             if self.verdict[seed].is_none() {
@@ -307,7 +373,7 @@ impl<'a> Graph<'a> {
             }
         }
         while let Some(node) = queue.pop_front() {
-            let (family, def) = self.nodes[node];
+            let (_, def) = self.nodes[node];
             // A method that runs has a class whose fields and constructor ran.
             if let Some(parent) = def.parent.map(|p| self.base[node] + p) {
                 if self.verdict[parent].is_none() && !self.startup[parent] {
@@ -329,11 +395,16 @@ impl<'a> Graph<'a> {
                     offline.push(*branch);
                 }
             }
-            for name in &def.refs {
-                if !expanded.insert((family, name.as_str())) {
+            let scopes = self.lookup_scopes(node);
+            let named = def
+                .refs
+                .iter()
+                .flat_map(|name| scopes.map(|s| (s, name.as_str())));
+            for key in named {
+                if !expanded.insert(key) {
                     continue;
                 }
-                let Some(targets) = self.index.get(&(family, name.as_str())) else {
+                let Some(targets) = self.index.get(&key) else {
                     continue;
                 };
                 for &target in targets {

@@ -11,11 +11,20 @@ fn def(name: &str, role: Role, parent: Option<usize>, refs: &[&str]) -> Definiti
     }
 }
 
+/// `definition`, exported from its file.
+fn exported(definition: Definition) -> Definition {
+    Definition {
+        exported: true,
+        ..definition
+    }
+}
+
 fn file(language: Language, role: FileRole, definitions: Vec<Definition>) -> FileModel {
     FileModel {
         language: Some(language),
         role,
         definitions,
+        mitigations: Vec::new(),
     }
 }
 
@@ -36,7 +45,7 @@ fn walks_references_across_files_from_entry_points() {
         FileRole::Server,
         vec![
             def("", Role::Plain, None, &[]),
-            def("handleUpload", Role::Plain, Some(0), &["store"]),
+            exported(def("handleUpload", Role::Plain, Some(0), &["store"])),
             def("store", Role::Plain, Some(0), &[]),
             def("cleanup", Role::Plain, Some(0), &[]),
         ],
@@ -272,14 +281,64 @@ fn a_tool_that_launches_the_server_is_a_server_entry_point() {
         FileRole::Server,
         vec![
             def("", Role::Plain, None, &[]),
-            def(
+            exported(def(
                 "startServer",
                 Role::Plain,
                 Some(0),
                 &["listen", "saveUpload"],
-            ),
+            )),
             def("saveUpload", Role::Plain, Some(0), &[]),
         ],
     );
     assert_eq!(solve(&[cli, server])[1], [Reachable, Reachable, Reachable]);
+}
+
+#[test]
+fn a_javascript_function_nobody_exports_is_reached_only_from_its_own_file() {
+    let server = file(
+        Language::JavaScript,
+        FileRole::Server,
+        vec![
+            def(
+                "module:server",
+                Role::Main,
+                None,
+                &["listen", "download", "module:files"],
+            ),
+            def("download", Role::Plain, Some(0), &[]),
+        ],
+    );
+    let files = file(
+        Language::TypeScript,
+        FileRole::Server,
+        vec![
+            def("module:files", Role::Entry, None, &[]),
+            exported(def("upload", Role::Plain, Some(0), &[])),
+        ],
+    );
+    let script = file(
+        Language::JavaScript,
+        FileRole::Server,
+        vec![
+            def(
+                "module:fetch-dist",
+                Role::Main,
+                None,
+                &["download", "upload"],
+            ),
+            def("download", Role::Plain, Some(0), &["writeFileSync"]),
+        ],
+    );
+    let verdicts = solve(&[server, files, script]);
+    assert_eq!(verdicts[0], [Reachable, Reachable]);
+    assert_eq!(
+        verdicts[1],
+        [Reachable, Offline],
+        "an export is reached from other files"
+    );
+    assert_eq!(
+        verdicts[2],
+        [Offline, Offline],
+        "the server's `download` is its own; the script's is reached only by the script"
+    );
 }

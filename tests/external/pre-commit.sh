@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The real pre-commit (PyPI) runs this checkout's .pre-commit-hooks.yaml through `try-repo`
 # (which snapshots uncommitted changes) in a throwaway git repository: both hooks must fail on a
-# file with a finding and pass on a clean one and on a finding in a file the config excludes.
+# file with a finding and pass on a clean one and on a finding in a file the config excludes;
+# files of two monorepo packages with their own configs are each judged by their own.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 WORK="$ROOT/target/external/pre-commit"
@@ -29,6 +30,10 @@ printf "const fs = require('fs');\nfs.writeFileSync('state.json', '{}');\n" > sr
 printf "export const answer = 42;\n" > src/good.ts
 printf "const fs = require('fs');\nfs.writeFileSync('old.json', '{}');\n" > legacy/old.js
 printf 'exclude = ["legacy/"]\n' > scaleout.toml
+# A monorepo package with its own config, which selects only timers.
+mkdir -p packages/api
+printf "const fs = require('fs');\nfs.writeFileSync('cache.json', '{}');\n" > packages/api/writes.js
+printf 'select = ["in-process-timer"]\n' > packages/api/scaleout.toml
 git add .
 
 expect() { # expect <status> <hook> <files...>
@@ -53,4 +58,7 @@ expect pass scaleout src/good.ts legacy/old.js
 (cd "$ROOT" && cargo build --quiet)
 PATH="$ROOT/target/debug:$PATH" expect fail scaleout-system src/bad.mts
 PATH="$ROOT/target/debug:$PATH" expect pass scaleout-system src/good.ts legacy/old.js
+# Files under two configs in one commit: each is linted with its own.
+PATH="$ROOT/target/debug:$PATH" expect pass scaleout-system packages/api/writes.js src/good.ts
+PATH="$ROOT/target/debug:$PATH" expect fail scaleout-system packages/api/writes.js src/bad.mts
 echo "pre-commit: all hooks behave"

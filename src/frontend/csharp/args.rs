@@ -4,9 +4,7 @@
 use super::resolve::Recv;
 use super::scope::FileScope;
 use super::strings::string_value;
-use super::syntax::{
-    enclosing_type_name, first_child_of_kind, for_each_node, last_named_child, unwrap_expr,
-};
+use super::syntax::{first_child_of_kind, for_each_node, last_named_child, unwrap_expr};
 use super::walk::Walker;
 use super::MAX_SCAN;
 use crate::event::{Arg, MAX_ARGS_TEXT};
@@ -59,7 +57,106 @@ impl FileScope {
     }
 }
 
+/// Whether the text of an expression plainly names a temporary path: a call of
+/// `Path.GetTempPath()` / `Path.GetTempFileName()` in it, or a temporary name
+/// (`tempFile`, `_tmpDir`, `options.TempDirectory`).
+fn names_temp_path(expr: Node<'_>, src: &str) -> bool {
+    let source = text(expr, src);
+    source.contains("GetTempPath")
+        || source.contains("GetTempFileName")
+        || (matches!(expr.kind(), "identifier" | "member_access_expression")
+            && is_temp_name(source.rsplit('.').next().unwrap_or(source)))
+}
+
+impl FileScope {
+    /// `return tempFile;` or `=> Path.GetTempFileName()` in a method of the file: whether
+    /// every value the method returns is a temporary path.
+    pub(super) fn note_return(&mut self, node: Node<'_>, src: &str) {
+        let Some(value) = node.named_child(0).map(unwrap_expr) else {
+            return;
+        };
+        let mut cur = node.parent();
+        while let Some(n) = cur {
+            match n.kind() {
+                "method_declaration" | "local_function_statement" => break,
+                "lambda_expression" | "anonymous_method_expression" | "accessor_declaration" => {
+                    return
+                }
+                _ => cur = n.parent(),
+            }
+        }
+        let Some(name) = cur.and_then(|m| m.child_by_field_name("name")) else {
+            return;
+        };
+        let temp = names_temp_path(value, src);
+        *self
+            .temp_returns
+            .entry(text(name, src).to_string())
+            .or_insert(true) &= temp;
+    }
+
+    /// `_workDir = Path.Combine(Path.GetTempPath(), "jobs")` in a constructor, or
+    /// `this.WorkDir = ...` anywhere: the field or property holds a temporary path in the
+    /// whole file.
+    pub(super) fn note_temp_field(&mut self, node: Node<'_>, src: &str) {
+        let (Some(left), Some(right)) = (
+            node.child_by_field_name("left"),
+            node.child_by_field_name("right"),
+        ) else {
+            return;
+        };
+        // A plain name is a field only where constructors set fields; elsewhere it may be
+        // a local (`current = tempPath`), which the walk follows itself.
+        let in_constructor = || {
+            let mut cur = node.parent();
+            while let Some(n) = cur {
+                match n.kind() {
+                    "constructor_declaration" => return true,
+                    "method_declaration"
+                    | "local_function_statement"
+                    | "lambda_expression"
+                    | "anonymous_method_expression"
+                    | "accessor_declaration" => return false,
+                    _ => cur = n.parent(),
+                }
+            }
+            false
+        };
+        let name = match left.kind() {
+            "identifier" if in_constructor() => Some(left),
+            "member_access_expression"
+                if left
+                    .child_by_field_name("expression")
+                    .is_some_and(|e| e.kind() == "this_expression" || text(e, src) == "this") =>
+            {
+                left.child_by_field_name("name")
+            }
+            _ => None,
+        };
+        if let Some(name) = name {
+            let right = unwrap_expr(right);
+            if text(right, src).len() <= 300 && names_temp_path(right, src) {
+                self.temp_fields.insert(text(name, src).to_string());
+            }
+        }
+    }
+}
+
 impl Walker<'_, '_> {
+    /// A call of the file's own method that returns temporary paths, or of a method named
+    /// for one (`CreateTempFile(..)`, `GetTempDirectory()`).
+    fn calls_temp_returning(&self, function: Node<'_>) -> bool {
+        let name = match function.kind() {
+            "identifier" => Some(function),
+            "member_access_expression" => function.child_by_field_name("name"),
+            _ => None,
+        };
+        name.is_some_and(|n| {
+            let name = text(n, self.src);
+            is_temp_name(name) || self.file.temp_returns.get(name).copied().unwrap_or(false)
+        })
+    }
+
     /// A parameter of a method of this file that every call in the file passes a
     /// temporary path: `CreateZip(tempFilePath)` ... `void CreateZip(string filePath)`.
     pub(super) fn receives_temp_path(&self, parameter: Node<'_>) -> bool {
@@ -128,7 +225,7 @@ impl Walker<'_, '_> {
         // In a class about temporary files (`class TempFile`, `TemporaryDirectory`), the
         // paths it handles are its temporary ones.
         if self.is_temp_path(expr)
-            || enclosing_type_name(expr, self.src).is_some_and(is_temp_name) && self.path_like(expr)
+            || self.enclosing_type_name().is_some_and(is_temp_name) && self.path_like(expr)
         {
             return Arg::TempPath;
         }
@@ -258,21 +355,27 @@ impl Walker<'_, '_> {
             match node.kind() {
                 "identifier" => {
                     let name = text(node, self.src);
-                    found = self.lookup(name).is_some_and(|v| v.temp) || is_temp_name(name);
+                    found = self.lookup(name).is_some_and(|v| v.temp)
+                        || is_temp_name(name)
+                        || self.file.temp_fields.contains(name);
                     false
                 }
                 "member_access_expression" => {
                     // `_options.TempDirectory`, but not the `Path` in `Path.Combine(...)`.
-                    found = node
-                        .child_by_field_name("name")
-                        .is_some_and(|n| is_temp_name(text(n, self.src)));
+                    let on_this = node.child_by_field_name("expression").is_some_and(|e| {
+                        e.kind() == "this_expression" || text(e, self.src) == "this"
+                    });
+                    found = node.child_by_field_name("name").is_some_and(|n| {
+                        let name = text(n, self.src);
+                        is_temp_name(name) || (on_this && self.file.temp_fields.contains(name))
+                    });
                     !found
                 }
                 "invocation_expression" => {
-                    found = node
-                        .child_by_field_name("function")
-                        .filter(|f| f.kind() == "member_access_expression")
-                        .is_some_and(|f| self.is_temp_path_call(f));
+                    found = node.child_by_field_name("function").is_some_and(|f| {
+                        (f.kind() == "member_access_expression" && self.is_temp_path_call(f))
+                            || self.calls_temp_returning(f)
+                    });
                     if found {
                         return false;
                     }

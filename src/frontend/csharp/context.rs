@@ -20,6 +20,9 @@ pub(super) struct Ctx {
     pub(super) per_instance: bool,
     /// Behind a check that only one instance runs the code.
     pub(super) guarded: bool,
+    /// Under `if (isTempFile)`: a condition about a temporary file, so the paths handled
+    /// there are temporary ones.
+    pub(super) temp_guard: bool,
 }
 
 impl Ctx {

@@ -3,7 +3,7 @@
 
 use super::syntax::{for_each_node, last_named_child, last_segment, mentions, unwrap_expr};
 use super::MAX_SCAN;
-use crate::frontend::tree::text;
+use crate::frontend::tree::{named_children, text};
 use tree_sitter::Node;
 
 /// Words in a loop-condition flag that say it tracks the service's life.
@@ -159,8 +159,7 @@ pub(super) fn exits_on_state(body: Node<'_>, src: &str) -> bool {
                     | "foreach_statement"
                     | "switch_statement"
             ) && node != body;
-        let mut cursor = node.walk();
-        for child in node.named_children(&mut cursor) {
+        for child in named_children(node) {
             stack.push((child, inner_loop));
         }
     }

@@ -113,6 +113,12 @@ pub(super) struct FileScope {
     /// `(method, argument index)` → whether every call of the file's own method passes a
     /// temporary path there (`Write(tempFilePath)`, `Path.GetTempFileName()`).
     pub(super) temp_args: HashMap<(String, usize), bool>,
+    /// Fields and properties assigned a temporary path anywhere in the file
+    /// (`_workDir = Path.Combine(Path.GetTempPath(), "jobs")` in a constructor).
+    pub(super) temp_fields: HashSet<String>,
+    /// The file's own methods by name → whether every value they return is a temporary
+    /// path (`return Path.GetTempFileName();`): their calls are temporary paths.
+    pub(super) temp_returns: HashMap<String, bool>,
     /// `(variable, handler)`: `_timer.Elapsed += handler`.
     pub(super) elapsed_handlers: HashSet<(String, String)>,
 }
@@ -167,8 +173,13 @@ impl FileScope {
                 scope.note_call_args(node, src);
                 true
             }
+            "return_statement" | "arrow_expression_clause" => {
+                scope.note_return(node, src);
+                true
+            }
             "assignment_expression" => {
                 scope.note_timer_assignment(node, src);
+                scope.note_temp_field(node, src);
                 let left = node.child_by_field_name("left");
                 let right = node.child_by_field_name("right").map(|r| text(r, src));
                 if let (Some(left), Some("false")) = (left, right) {

@@ -11,7 +11,7 @@
 use super::MAX_DEPTH;
 use crate::event::{Definition, Role};
 use crate::frontend::symbols::SymbolTable;
-use crate::frontend::tree::text;
+use crate::frontend::tree::{named_children, text};
 use crate::reach::words;
 use tree_sitter::Node;
 
@@ -65,7 +65,7 @@ impl SymbolWalk<'_> {
             }
             "if_statement" => {
                 if let Some(branch) = self.subcommand_branch(node) {
-                    for child in named(node) {
+                    for child in named_children(node) {
                         if child == branch {
                             self.table
                                 .open("", None, child.byte_range(), Role::Subcommand, false);
@@ -91,7 +91,7 @@ impl SymbolWalk<'_> {
     }
 
     fn visit_children(&mut self, node: Node<'_>, class: Option<Class<'_>>, depth: usize) {
-        for child in named(node) {
+        for child in named_children(node) {
             self.visit(child, class, depth + 1);
         }
     }
@@ -113,7 +113,7 @@ impl SymbolWalk<'_> {
         let outer = std::mem::replace(&mut self.function, label.clone());
         self.table
             .open(&label, owner, node.byte_range(), role, exported);
-        for child in named(node).filter(|&c| c != name) {
+        for child in named_children(node).filter(|&c| c != name) {
             self.visit(child, None, depth + 1);
         }
         self.table.close();
@@ -129,9 +129,9 @@ impl SymbolWalk<'_> {
         let entry = attributes
             .iter()
             .any(|a| words.is_entry_class_attribute(a) || words.is_entry_attribute(a))
-            || named(node)
+            || named_children(node)
                 .filter(|c| c.kind() == "base_list")
-                .flat_map(named)
+                .flat_map(named_children)
                 .any(|b| words.is_entry_base_type(text(b, self.src)));
         let label = text(name, self.src);
         let role = if entry { Role::Entry } else { Role::Plain };
@@ -147,9 +147,9 @@ impl SymbolWalk<'_> {
             entry,
             partial: has_modifier(node, self.src, "partial"),
         };
-        for child in named(node).filter(|&c| c != name) {
+        for child in named_children(node).filter(|&c| c != name) {
             if child.kind() == "declaration_list" {
-                for member in named(child) {
+                for member in named_children(child) {
                     self.visit(member, Some(inner), depth + 2);
                 }
             } else {
@@ -200,7 +200,7 @@ impl SymbolWalk<'_> {
     /// `case "backup":` in a `switch` over `args[0]`.
     fn is_subcommand_section(&self, node: Node<'_>) -> bool {
         let words = words();
-        let Some(label) = named(node)
+        let Some(label) = named_children(node)
             .take_while(|c| c.kind().ends_with("pattern") || c.kind() == "case_switch_label")
             .find_map(|c| first_string(c, self.src, 0))
         else {
@@ -216,19 +216,15 @@ impl SymbolWalk<'_> {
     }
 }
 
-fn named<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
-    (0..node.named_child_count()).filter_map(move |i| node.named_child(i as u32))
-}
-
 fn has_modifier(node: Node<'_>, src: &str, modifier: &str) -> bool {
-    named(node).any(|c| c.kind() == "modifier" && text(c, src) == modifier)
+    named_children(node).any(|c| c.kind() == "modifier" && text(c, src) == modifier)
 }
 
 /// The attribute names on a declaration (`HttpGet`, `ApiController`).
 fn attributes(node: Node<'_>, src: &str) -> Vec<String> {
-    named(node)
+    named_children(node)
         .filter(|c| c.kind() == "attribute_list")
-        .flat_map(named)
+        .flat_map(named_children)
         .filter(|a| a.kind() == "attribute")
         .filter_map(|a| a.child_by_field_name("name"))
         .map(|n| text(n, src).to_string())
@@ -243,5 +239,5 @@ fn first_string(node: Node<'_>, src: &str, depth: usize) -> Option<String> {
     if depth > 20 {
         return None;
     }
-    named(node).find_map(|c| first_string(c, src, depth + 1))
+    named_children(node).find_map(|c| first_string(c, src, depth + 1))
 }

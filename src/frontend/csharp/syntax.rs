@@ -1,7 +1,7 @@
 //! Small helpers over tree-sitter-c-sharp nodes and dotted names.
 
 use super::MAX_DEPTH;
-use crate::frontend::tree::text;
+use crate::frontend::tree::{named_children, text};
 use tree_sitter::Node;
 
 /// The name of the method or local function that contains `node`.
@@ -9,21 +9,6 @@ pub(super) fn enclosing_method_name<'s>(node: Node<'_>, src: &'s str) -> Option<
     let mut cur = node.parent();
     while let Some(n) = cur {
         if matches!(n.kind(), "method_declaration" | "local_function_statement") {
-            return n.child_by_field_name("name").map(|m| text(m, src));
-        }
-        cur = n.parent();
-    }
-    None
-}
-
-/// The name of the innermost type declaration that contains `node`.
-pub(super) fn enclosing_type_name<'s>(node: Node<'_>, src: &'s str) -> Option<&'s str> {
-    let mut cur = node.parent();
-    while let Some(n) = cur {
-        if matches!(
-            n.kind(),
-            "class_declaration" | "struct_declaration" | "record_declaration"
-        ) {
             return n.child_by_field_name("name").map(|m| text(m, src));
         }
         cur = n.parent();
@@ -108,9 +93,7 @@ pub(super) fn initializer(declarator: Node<'_>) -> Option<Node<'_>> {
 }
 
 pub(super) fn first_child_of_kind<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
-    let mut cursor = node.walk();
-    let found = node.named_children(&mut cursor).find(|c| c.kind() == kind);
-    found
+    named_children(node).find(|c| c.kind() == kind)
 }
 
 /// The value of an `argument` or `attribute_argument`: its last named child (after

@@ -977,26 +977,36 @@ fn syntax_error_keeps_facts() {
 
 #[test]
 fn deep_nesting_does_not_overflow() {
-    let depth = 5000;
-    let src = format!(
-        "class C {{ void M() {{ var x = {}1{}; {} }} }}",
-        "(".repeat(depth),
-        ")".repeat(depth),
-        "{".repeat(depth) + &"}".repeat(depth)
-    );
-    let _ = extract(&src, &implicit());
-    let calls = format!("class C {{ void M() {{ a{} }} }}", ".B()".repeat(depth));
-    let _ = extract(&calls, &implicit());
-    let parents = format!(
-        "class C {{ void M(DirectoryInfo d) {{ d{}.Delete(); }} }}",
-        ".Parent".repeat(depth)
-    );
-    let _ = extract(&parents, &implicit());
-    let concat = format!(
-        "class C {{ void M() {{ File.WriteAllText(\"a\"{}, s); }} }}",
-        " + x".repeat(depth)
-    );
-    let _ = extract(&concat, &implicit());
+    // The walk stops at MAX_DEPTH levels; in a debug build each level takes a few
+    // kilobytes of stack, more than a test thread's 2 MiB. The CLI's workers and the
+    // language server give the parsers 64 MiB; 8 MiB (a main thread's) is checked here.
+    std::thread::Builder::new()
+        .stack_size(8 << 20)
+        .spawn(|| {
+            let depth = 5000;
+            let src = format!(
+                "class C {{ void M() {{ var x = {}1{}; {} }} }}",
+                "(".repeat(depth),
+                ")".repeat(depth),
+                "{".repeat(depth) + &"}".repeat(depth)
+            );
+            let _ = extract(&src, &implicit());
+            let calls = format!("class C {{ void M() {{ a{} }} }}", ".B()".repeat(depth));
+            let _ = extract(&calls, &implicit());
+            let parents = format!(
+                "class C {{ void M(DirectoryInfo d) {{ d{}.Delete(); }} }}",
+                ".Parent".repeat(depth)
+            );
+            let _ = extract(&parents, &implicit());
+            let concat = format!(
+                "class C {{ void M() {{ File.WriteAllText(\"a\"{}, s); }} }}",
+                " + x".repeat(depth)
+            );
+            let _ = extract(&concat, &implicit());
+        })
+        .unwrap()
+        .join()
+        .unwrap();
 }
 
 #[test]
@@ -1086,4 +1096,160 @@ fn instance_paths_need_strong_evidence() {
             (15, true)
         ]
     );
+}
+
+/// Line and temp-ness of the first argument of each `System.IO.File.*` call.
+fn file_call_temps(src: &str) -> Vec<(usize, bool)> {
+    facts(src)
+        .events
+        .iter()
+        .filter(|e| e.targets.iter().any(|t| t.starts_with("System.IO.File")))
+        .map(|e| (line(src, e), matches!(e.args.first(), Some(Arg::TempPath))))
+        .collect()
+}
+
+#[test]
+fn temp_paths_through_fields_and_returns() {
+    let src = r#"class Render {
+ string _work;
+ string _keep = "App_Data";
+ void Page(byte[] b) { File.WriteAllBytes(Path.Combine(_work, "p"), b); File.WriteAllBytes(Path.Combine(_keep, "p"), b); }
+ Render() { _work = Path.Combine(Path.GetTempPath(), "render"); }
+ void Stage(byte[] b) { File.WriteAllBytes(Spool(), b); File.WriteAllBytes(Mixed(true), b); File.WriteAllBytes(CreateTempFile(), b); }
+ static string Spool() { var n = "x"; return Path.Combine(Path.GetTempPath(), n); }
+ static string Mixed(bool t) { if (t) return Path.GetTempFileName(); return "App_Data/x"; }
+}"#;
+    assert_eq!(
+        file_call_temps(src),
+        vec![(4, true), (4, false), (6, true), (6, false), (6, true)]
+    );
+}
+
+#[test]
+fn files_created_and_deleted_in_one_method_are_scratch() {
+    let src = r#"class Probe {
+ bool CanWrite(string dir) {
+  var probe = Path.Combine(dir, "probe");
+  try { File.WriteAllText(probe, ""); return true; }
+  finally { File.Delete(probe); }
+ }
+ void Replace(string dir, string s) {
+  var p = Path.Combine(dir, "a.json");
+  File.Delete(p);
+  File.WriteAllText(p, s);
+ }
+ void Other(string dir) { File.Delete(Path.Combine(dir, "probe")); }
+ async Task Download(string target) {
+  var part = target + ".part";
+  try {
+   using (var fs = new FileStream(part, FileMode.Create)) { }
+   File.Move(part, target);
+  } finally { File.Delete(part); }
+ }
+ void Thumb(string original) { var tmpCopy = Path.GetTempFileName(); File.Copy(original, tmpCopy, true); File.Copy(original, "App_Data/copy.png"); }
+ void Resize(string dest, byte[] b) { try { File.WriteAllBytes(dest, b); } catch { File.Delete(dest); throw; } }
+ void Rename(string root, string current) { var tempPath = Path.Combine(root, "x"); current = tempPath; }
+ void Keep(string current, string s) { File.WriteAllText(current, s); }
+}"#;
+    assert_eq!(
+        file_call_temps(src),
+        vec![
+            (4, true),
+            (5, true),
+            (9, false),
+            (10, false),
+            (12, false),
+            (16, false),
+            (17, false),
+            (18, true),
+            (20, true),
+            (20, false),
+            (21, false),
+            (21, true),
+            (23, false),
+        ]
+    );
+}
+
+#[test]
+fn paths_under_a_condition_about_a_temp_file_are_temp() {
+    let src = r#"class Images {
+ void Close(string safePath, bool isSafePathTemp, string keepPath) {
+  if (isSafePathTemp) { File.Delete(safePath); } else { File.Delete(keepPath); }
+  File.Delete(keepPath);
+ }
+}"#;
+    assert_eq!(
+        file_call_temps(src),
+        vec![(3, true), (3, false), (4, false)]
+    );
+}
+
+#[test]
+fn static_collections_written_by_methods_are_collection_events() {
+    let f = facts(
+        r#"
+class Tracker
+{
+    static readonly Dictionary<string, UserState> Sessions = new();
+    static readonly List<string> Table = new() { "a" };
+    static readonly HashSet<int> Boot;
+    readonly List<string> _instance = new();
+    static Tracker() { Boot = new(); Boot.Add(1); }
+    public void Join(Peer peer) { Sessions[peer.Id] = new UserState(); _instance.Add("x"); }
+}
+"#,
+    );
+    let collections: Vec<(bool, &[String])> = f
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::Collection)
+        .map(|e| {
+            let generic = e
+                .targets
+                .iter()
+                .any(|t| t == "System.Collections.Generic.Dictionary");
+            (generic, e.words.as_slice())
+        })
+        .collect();
+    let words = ["id", "peer", "sessions", "state", "string", "user"].map(String::from);
+    assert_eq!(collections, [(true, &words[..])]);
+}
+
+#[test]
+fn timer_callbacks_and_delay_loops_carry_their_work() {
+    let src = r#"class C {
+ private Timer _watch;
+ void Start() {
+  _watch = new Timer(Watch, null, 1000, 1000);
+  var audit = new Timer(_ => _repository.SaveChanges(), null, 0, 1000);
+ }
+ void Watch(object s) { _logger.LogDebug("watch"); if (_sessions.Count == 0) Stop(); }
+ void Stop() { _watch?.Dispose(); }
+ async Task Loop(CancellationToken t) {
+  while (!t.IsCancellationRequested) { await _cache.RefreshAsync(); await Task.Delay(1000, t); }
+ }
+}"#;
+    let f = facts(src);
+    let timers: Vec<(Vec<String>, bool)> = f
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::Construct)
+        .map(|e| {
+            (
+                e.work.clone().unwrap_or_default().into_iter().collect(),
+                e.context.contains(&Context::SelfCancelling),
+            )
+        })
+        .collect();
+    assert_eq!(
+        timers,
+        vec![
+            (vec!["logging".to_string()], true),
+            (vec!["database".to_string()], false)
+        ]
+    );
+    let delay = find(&f, EventKind::Call, "System.Threading.Tasks.Task.Delay").expect("delay");
+    let work: Vec<String> = delay.work.clone().unwrap_or_default().into_iter().collect();
+    assert_eq!(work, ["own-cache", "waiting"]);
 }

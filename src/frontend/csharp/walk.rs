@@ -9,13 +9,14 @@ use super::loops::{
 use super::scope::FileScope;
 use super::strings::string_value;
 use super::syntax::{
-    dotted, enclosing_type_name, first_child_of_kind, last_named_child, mentions, method_is,
-    type_name, unwrap_expr,
+    dotted, first_child_of_kind, for_each_node, last_named_child, last_segment, mentions,
+    method_is, type_name, unwrap_expr,
 };
 use super::vars::VarInfo;
 use super::MAX_DEPTH;
-use crate::event::{Context, Event, EventKind, FileFacts};
-use crate::frontend::tree::text;
+use crate::event::{Arg, Context, Event, EventKind, FileFacts};
+use crate::frontend::scratch::PathUses;
+use crate::frontend::tree::{named_children, text};
 use crate::frontend::words::{is_single_instance_guard, mentions_per_instance_work};
 use std::collections::HashMap;
 use tree_sitter::Node;
@@ -72,6 +73,13 @@ pub(super) struct Walker<'s, 'f> {
     pub(super) vars: Vec<HashMap<String, VarInfo>>,
     /// Nesting of [`Walker::expression_type`] through receivers (`a.Parent.Parent...`).
     pub(super) type_depth: std::cell::Cell<usize>,
+    /// What the calls do with their paths, for scratch files (see [`PathUses`]).
+    pub(super) path_uses: PathUses,
+    /// What recurring bodies do (see [`crate::work`]).
+    pub(super) work: crate::frontend::tree_work::BodyWork<'s>,
+    /// The names of the class, struct and record declarations around the node being
+    /// walked, innermost last (`None`: a declaration without a name).
+    pub(super) types: Vec<Option<&'s str>>,
 }
 
 impl Walker<'_, '_> {
@@ -150,14 +158,17 @@ impl Walker<'_, '_> {
                 let retry =
                     condition.is_some_and(|c| mentions(text(c, self.src), RETRY_CONDITION_WORDS));
                 let guard = condition.is_some_and(|c| is_single_instance_guard(text(c, self.src)));
+                let temp_guard = condition.is_some_and(|c| names_temp(c, self.src));
                 let inner = Ctx {
                     retry: ctx.retry || retry,
                     guarded: ctx.guarded || guard,
+                    temp_guard: ctx.temp_guard || temp_guard,
                     ..ctx
                 };
                 // The `else` of a leader check runs on the other instances.
                 let alternative = Ctx {
                     guarded: ctx.guarded,
+                    temp_guard: ctx.temp_guard,
                     ..inner
                 };
                 self.walk_fields(
@@ -240,8 +251,7 @@ impl Walker<'_, '_> {
     }
 
     fn walk_children(&mut self, node: Node<'_>, ctx: Ctx, depth: usize) {
-        let mut cursor = node.walk();
-        for child in node.named_children(&mut cursor) {
+        for child in named_children(node) {
             self.walk(child, ctx, depth + 1);
         }
     }
@@ -264,7 +274,22 @@ impl Walker<'_, '_> {
         }
     }
 
+    /// The name of the innermost class, struct or record declaration around the node
+    /// being walked (interfaces and record structs do not count).
+    pub(super) fn enclosing_type_name(&self) -> Option<&str> {
+        self.types.last().copied().flatten()
+    }
+
     fn type_declaration(&mut self, node: Node<'_>, ctx: Ctx, depth: usize) {
+        let named_type = matches!(
+            node.kind(),
+            "class_declaration" | "struct_declaration" | "record_declaration"
+        );
+        if named_type {
+            let src = self.src;
+            self.types
+                .push(node.child_by_field_name("name").map(|n| text(n, src)));
+        }
         let mut members = HashMap::new();
         let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
@@ -309,6 +334,9 @@ impl Walker<'_, '_> {
         self.vars.push(members);
         self.walk_children(node, ctx, depth);
         self.vars.pop();
+        if named_type {
+            self.types.pop();
+        }
     }
 
     fn base_list(&mut self, list: Node<'_>, ctx: Ctx) {
@@ -366,6 +394,7 @@ impl Walker<'_, '_> {
         let mut targets = Vec::new();
         let mut start = node.start_byte();
         let mut receiver = None;
+        let mut method_name = None;
         if let Some(function) = function {
             let (method, name_node, recv) = match function.kind() {
                 "member_access_expression" => (
@@ -399,6 +428,7 @@ impl Walker<'_, '_> {
                 self.facts.calls.insert(method.clone());
             }
             receiver = recv;
+            method_name = method;
             // A call at the end of a multi-line chain is reported on its own line.
             if let (Some(name), Some(recv)) = (name_node, recv) {
                 if recv.start_position().row != name.start_position().row {
@@ -406,7 +436,13 @@ impl Walker<'_, '_> {
                 }
             }
         }
-        let args = arguments.map(|a| self.args(a)).unwrap_or_default();
+        let mut args = arguments.map(|a| self.args(a)).unwrap_or_default();
+        if ctx.temp_guard {
+            if let Some(first @ Arg::Other { path_like: true }) = args.first_mut() {
+                *first = Arg::TempPath;
+            }
+        }
+        let event_index = (!targets.is_empty()).then_some(self.facts.events.len());
         if !targets.is_empty() {
             let mut event = Event::new(EventKind::Call, targets.clone(), start..node.end_byte());
             event.args = args;
@@ -430,7 +466,13 @@ impl Walker<'_, '_> {
             if yields {
                 event.context.remove(&Context::UnboundedLoop);
             }
+            if ctx.unbounded_loop {
+                event.work = self.loop_work(node);
+            }
             self.facts.events.push(event);
+        }
+        if let Some(method) = &method_name {
+            self.note_path_use(node, method, arguments, event_index);
         }
         if let Some(function) = function {
             self.walk(function, ctx, depth + 1);
@@ -470,12 +512,22 @@ impl Walker<'_, '_> {
             // A one-shot timer in a scheduler (`class DailyTrigger`) is armed for the next
             // occurrence of a schedule: still a recurring job.
             if self.fires_once(&event.targets, node, arguments)
-                && !enclosing_type_name(node, self.src)
+                && !self
+                    .enclosing_type_name()
                     .is_some_and(|t| mentions(t, SCHEDULER_WORDS))
             {
                 event.context.insert(Context::SelfCancelling);
             }
+            if event.targets.iter().any(|t| t.ends_with("Timer")) {
+                event.work = self.timer_work(node, arguments);
+                if self.callback_stops_timer(node, arguments) {
+                    event.context.insert(Context::SelfCancelling);
+                }
+            }
             self.facts.events.push(event);
+            let name = last_segment(ty.as_str()).to_string();
+            let index = self.facts.events.len() - 1;
+            self.note_path_use(node, &name, arguments, Some(index));
         }
         let arg_ctx = Ctx {
             spawned: ctx.spawned || spawns,
@@ -491,4 +543,23 @@ impl Walker<'_, '_> {
             }
         }
     }
+}
+
+/// A condition that names a temporary file or folder (`isSafePathTemp`, `tempFile != null`,
+/// `!options.KeepTempFiles`), not one that only passes it along (`Exists(tmp)` counts too:
+/// it is about the temporary file).
+fn names_temp(condition: Node<'_>, src: &str) -> bool {
+    let mut found = false;
+    let mut seen = 0usize;
+    for_each_node(condition, |node| {
+        seen += 1;
+        if found || seen > super::MAX_SCAN {
+            return false;
+        }
+        if node.kind() == "identifier" {
+            found = crate::frontend::words::is_temp_name(text(node, src));
+        }
+        true
+    });
+    found
 }

@@ -1,6 +1,7 @@
 //! Pass 2: the walk that emits events, with loop, retry, guard and per-instance contexts.
 
 use super::*;
+use crate::frontend::scratch::PathUses;
 
 /// Event names whose handlers are error handling (a reconnect there is a back-off).
 pub(super) const ERROR_EVENTS: &[&str] = &[
@@ -36,6 +37,12 @@ pub(super) struct Emitter<'a> {
     pub(super) facts: FileFacts,
     /// Names of the enclosing functions, innermost last.
     pub(super) functions: Vec<String>,
+    /// Start bytes of the enclosing functions, innermost last.
+    pub(super) function_starts: Vec<usize>,
+    /// What the calls do with their paths, for scratch files (see [`PathUses`]).
+    pub(super) path_uses: PathUses,
+    /// What recurring bodies do (see [`crate::work`]).
+    pub(super) work: crate::frontend::tree_work::BodyWork<'a>,
 }
 
 impl Emitter<'_> {
@@ -78,7 +85,9 @@ impl Emitter<'_> {
                 dev_only: ctx.dev_only,
             };
             self.functions.push(name);
+            self.function_starts.push(node.start_byte());
             self.visit_children(node, inner, depth);
+            self.function_starts.pop();
             self.functions.pop();
             return;
         }
@@ -297,18 +306,6 @@ impl Emitter<'_> {
         ctx: Ctx,
     ) {
         let resolved = self.resolve_callee(callee);
-        let Some(target) = resolved else {
-            if callee.kind() == "member_expression" {
-                if let Some(p) = callee.child_by_field_name("property") {
-                    self.facts.calls.insert(text(p, self.src).to_string());
-                }
-            }
-            return;
-        };
-        self.facts.calls.insert(target.clone());
-        if let Some(method) = target.rsplit('.').next() {
-            self.facts.calls.insert(method.to_string());
-        }
         let arg_nodes: Vec<Node<'_>> = args
             .filter(|a| a.kind() == "arguments")
             .map(|a| {
@@ -317,6 +314,18 @@ impl Emitter<'_> {
                     .collect()
             })
             .unwrap_or_default();
+        let name = resolved
+            .clone()
+            .unwrap_or_else(|| text(callee, self.src).to_string());
+        let event_index = resolved.as_ref().map(|_| self.facts.events.len());
+        self.note_path_use(node, &name, &arg_nodes, event_index, ctx.retry);
+        let Some(target) = resolved.or_else(|| self.unresolved_method(callee, args)) else {
+            return;
+        };
+        self.facts.calls.insert(target.clone());
+        if let Some(method) = target.rsplit('.').next() {
+            self.facts.calls.insert(method.to_string());
+        }
         let mut event = Event::new(kind, vec![target.clone()], node.byte_range());
         event.args = arg_nodes.iter().map(|&a| self.arg_fact(a)).collect();
         if target == "globalThis.require" {
@@ -350,6 +359,7 @@ impl Emitter<'_> {
         {
             event.context.insert(Context::SelfCancelling);
         }
+        event.work = self.recurring_work(kind, node, &arg_nodes, ctx.unbounded_loop);
         if target.ends_with(".setTimeout")
             && arg_nodes
                 .first()
@@ -358,6 +368,39 @@ impl Emitter<'_> {
             event.context.insert(Context::SelfRescheduling);
         }
         self.facts.events.push(event);
+    }
+
+    /// A method called on a value that does not resolve to a module (`wss.clients.forEach`,
+    /// `app.register`): records its name, and its last two names, among the file's calls.
+    /// When it is handed an imported module (`app.register(rateLimit, opts)`, a plugin
+    /// registration) it is still an event, with the target `?.register`, which only rules
+    /// naming `?.register` match.
+    fn unresolved_method(&mut self, callee: Node<'_>, args: Option<Node<'_>>) -> Option<String> {
+        if callee.kind() != "member_expression" {
+            return None;
+        }
+        let method = text(callee.child_by_field_name("property")?, self.src);
+        self.facts.calls.insert(method.to_string());
+        if let Some(owner) = callee
+            .child_by_field_name("object")
+            .filter(|o| o.kind() == "member_expression")
+            .and_then(|o| o.child_by_field_name("property"))
+        {
+            self.facts
+                .calls
+                .insert(format!("{}.{method}", text(owner, self.src)));
+        }
+        let hands_a_module = args.is_some_and(|a| {
+            named_children(a).any(|arg| match arg.kind() {
+                "identifier" => self
+                    .scopes
+                    .path_of(arg, self.src)
+                    .is_some_and(|p| !p.starts_with("globalThis")),
+                "call_expression" => self.scopes.required_module(arg, self.src).is_some(),
+                _ => false,
+            })
+        });
+        hands_a_module.then(|| format!("?.{method}"))
     }
 
     /// The resolved target of a callee: a module path, or `globalThis.setTimeout` for a
@@ -461,15 +504,30 @@ impl Emitter<'_> {
                 path_like: arg.kind() == "template_string"
                     || text(arg, self.src).contains(['\'', '"', '`']),
             },
+            // `app.register(require('@fastify/rate-limit'), opts)`: the module itself.
+            "call_expression" if self.scopes.required_module(arg, self.src).is_some() => {
+                Arg::Member(
+                    self.scopes
+                        .required_module(arg, self.src)
+                        .into_iter()
+                        .collect(),
+                )
+            }
             "call_expression" => Arg::Other {
                 path_like: arg
                     .child_by_field_name("function")
                     .and_then(|f| self.scopes.path_of(f, self.src))
                     .is_some_and(|p| p.starts_with("path.") || p.starts_with("path/posix.")),
             },
-            "identifier" => Arg::Other {
-                path_like: name_is_path_like(text(arg, self.src)),
-            },
+            // An imported name (`app.register(rateLimit, opts)`) is a module member, like
+            // `config.limits`; a path-like name stays a path, wherever it comes from.
+            "identifier" if !name_is_path_like(text(arg, self.src)) => {
+                match self.scopes.path_of(arg, self.src) {
+                    Some(path) if !path.starts_with("globalThis") => Arg::Member(vec![path]),
+                    _ => Arg::Other { path_like: false },
+                }
+            }
+            "identifier" => Arg::Other { path_like: true },
             _ => Arg::Other { path_like: false },
         }
     }

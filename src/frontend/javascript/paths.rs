@@ -254,7 +254,18 @@ pub(super) fn is_temp_path_node(node: Node<'_>, src: &str, scopes: &Scopes, dept
                 .is_some_and(|o| text(o, src) == "+")
                 && first_is_temp(node.child_by_field_name("left"))
         }
+        "member_expression" => {
+            let member: String = source.split_whitespace().collect();
+            scopes.temp_members.contains(&member)
+        }
         "call_expression" => {
+            let callee: String = node
+                .child_by_field_name("function")
+                .map(|f| text(f, src).split_whitespace().collect())
+                .unwrap_or_default();
+            if scopes.temp_returns.get(&callee).copied().unwrap_or(false) {
+                return true;
+            }
             let joins = node
                 .child_by_field_name("function")
                 .and_then(|f| scopes.path_of(f, src))
@@ -387,26 +398,44 @@ pub(super) fn object_props(object: Node<'_>, src: &str, scopes: &Scopes) -> Vec<
 
 fn props_at(object: Node<'_>, src: &str, scopes: &Scopes, depth: usize) -> Vec<Property> {
     named_children(object)
-        .filter_map(|p| match p.kind() {
-            "pair" => {
-                let key = p.child_by_field_name("key")?;
-                let key = string_value(key, src).unwrap_or_else(|| text(key, src).to_string());
-                let value = p
-                    .child_by_field_name("value")
-                    .map_or(Value::Other, |v| value_fact(v, src, scopes, depth));
-                Some(Property::new(key, value))
+        .flat_map(|p| match p.kind() {
+            // `{ ...base, limit: 5 }` with `const base = { windowMs, store }` in the file: the
+            // spread brings what can be seen of `base`; any other spread may bring any key.
+            "spread_element" => {
+                let bound = p
+                    .named_child(0)
+                    .filter(|n| n.kind() == "identifier")
+                    .and_then(|n| match scopes.lookup(text(n, src), n.start_byte()) {
+                        Some(Binding::Object(props)) => Some(props.clone()),
+                        _ => None,
+                    });
+                bound.unwrap_or_else(|| vec![Property::new("...", Value::Other)])
             }
-            "shorthand_property_identifier" => Some(Property::new(
-                text(p, src),
-                value_fact(p, src, scopes, depth),
-            )),
-            "method_definition" => p
-                .child_by_field_name("name")
-                .map(|k| Property::new(text(k, src), Value::Other)),
-            "spread_element" => Some(Property::new("...", Value::Other)),
-            _ => None,
+            _ => prop_at(p, src, scopes, depth).into_iter().collect(),
         })
         .collect()
+}
+
+/// One non-spread member of an object literal.
+fn prop_at(p: Node<'_>, src: &str, scopes: &Scopes, depth: usize) -> Option<Property> {
+    match p.kind() {
+        "pair" => {
+            let key = p.child_by_field_name("key")?;
+            let key = string_value(key, src).unwrap_or_else(|| text(key, src).to_string());
+            let value = p
+                .child_by_field_name("value")
+                .map_or(Value::Other, |v| value_fact(v, src, scopes, depth));
+            Some(Property::new(key, value))
+        }
+        "shorthand_property_identifier" => Some(Property::new(
+            text(p, src),
+            value_fact(p, src, scopes, depth),
+        )),
+        "method_definition" => p
+            .child_by_field_name("name")
+            .map(|k| Property::new(text(k, src), Value::Other)),
+        _ => None,
+    }
 }
 
 /// A property value: a string literal, a nested object, or an imported name.

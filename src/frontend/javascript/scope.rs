@@ -113,6 +113,11 @@ pub(super) enum Binding {
 #[derive(Debug, Default)]
 pub(super) struct Scopes {
     pub(super) decls: HashMap<String, Vec<(Scope, Binding)>>,
+    /// Fields assigned a temporary path somewhere in the file (`this.workDir`).
+    pub(super) temp_members: HashSet<String>,
+    /// Functions and methods (`makeScratch`, `this.scratchPath`) → whether every value
+    /// they return is a temporary path.
+    pub(super) temp_returns: HashMap<String, bool>,
 }
 
 /// The most member accesses [`Scopes::path_of`] follows.
@@ -162,6 +167,16 @@ impl Scopes {
             .filter(|(s, _)| s.start <= at && at < s.end.max(s.start + 1))
             .min_by_key(|(s, _)| s.end - s.start)
             .map(|(_, b)| b)
+    }
+
+    /// The scope of the innermost declaration of `name` visible at byte `at`.
+    pub(super) fn visible_scope(&self, name: &str, at: usize) -> Option<Scope> {
+        self.decls
+            .get(name)?
+            .iter()
+            .filter(|(s, _)| s.start <= at && at < s.end.max(s.start + 1))
+            .min_by_key(|(s, _)| s.end - s.start)
+            .map(|(s, _)| *s)
     }
 
     /// The module path an expression stands for, if any: `fs.promises.writeFile` after

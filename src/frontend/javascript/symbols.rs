@@ -5,14 +5,22 @@
 //! methods and classes, and framework-called methods (constructors, lifecycle hooks) are
 //! entry points; other exports are reached by name like any function (export lists and
 //! `module.exports = { f }` do not count as uses); anonymous callbacks belong to the code around them;
-//! a branch on `process.argv` that is not the serve command is a subcommand.
+//! a branch on `process.argv` that is not the serve command is a subcommand, and so is the
+//! handler of a command-line parser's command (commander's `.command('build').action(fn)`,
+//! yargs' `.command('build', 'desc', builder, fn)`).
+//!
+//! Imports (`import`, `require`, `import()`, `export .. from`) mention the imported module's
+//! name (see [`crate::reach::modules`]). A file that exports nothing is a program of its
+//! own, whose top level is a [`Role::Main`]: an entry point when it starts a server, or when
+//! a file the server runs imports it; otherwise a script someone runs by hand.
 
-use super::syntax::{named_children, string_value};
+use super::syntax::string_value;
 use super::MAX_DEPTH;
 use crate::event::{Definition, Role};
 use crate::frontend::symbols::SymbolTable;
+use crate::frontend::tree::named_children;
 use crate::frontend::tree::text;
-use crate::reach::words;
+use crate::reach::{modules, words};
 use tree_sitter::Node;
 
 /// The symbol table of a parsed file.
@@ -21,8 +29,12 @@ pub(super) fn collect(root: Node<'_>, src: &str) -> Vec<Definition> {
         src,
         table: SymbolTable::new(src.len()),
         function: String::new(),
+        exports: false,
     };
     walk.visit(root, None, 0);
+    if !walk.exports {
+        walk.table.set_role(0, Role::Main);
+    }
     walk.table.finish()
 }
 
@@ -31,6 +43,8 @@ struct SymbolWalk<'s> {
     table: SymbolTable,
     /// The name of the innermost named function (empty at the top level).
     function: String,
+    /// The file exports something (`export`, `module.exports`, `exports.f`).
+    exports: bool,
 }
 
 impl SymbolWalk<'_> {
@@ -39,8 +53,14 @@ impl SymbolWalk<'_> {
         if depth > MAX_DEPTH {
             return;
         }
+        if let Some(specifier) = self.imported_module(node) {
+            if let Some(name) = modules::module_name(&specifier) {
+                self.table.mention(&name);
+            }
+        }
         match node.kind() {
             "import_statement" | "comment" => return,
+            "export_statement" => self.exports = true,
             "export_clause" => {
                 for specifier in named_children(node) {
                     if let Some(name) = specifier.child_by_field_name("name") {
@@ -50,7 +70,13 @@ impl SymbolWalk<'_> {
                 return;
             }
             "assignment_expression" if is_commonjs_export(node, self.src) => {
+                self.exports = true;
                 return self.commonjs_export(node, class, depth);
+            }
+            "call_expression" => {
+                if let Some(handlers) = self.command_handlers(node) {
+                    return self.visit_with_branch(node, handlers, class, depth);
+                }
             }
             "identifier"
             | "property_identifier"
@@ -82,17 +108,7 @@ impl SymbolWalk<'_> {
             }
             "if_statement" => {
                 if let Some(branch) = self.subcommand_branch(node) {
-                    for child in named_children(node) {
-                        if child == branch {
-                            self.table
-                                .open("", None, child.byte_range(), Role::Subcommand, false);
-                            self.visit(child, class, depth + 1);
-                            self.table.close();
-                        } else {
-                            self.visit(child, class, depth + 1);
-                        }
-                    }
-                    return;
+                    return self.visit_with_branch(node, branch, class, depth);
                 }
             }
             "switch_case" if self.is_subcommand_case(node) => {
@@ -105,6 +121,26 @@ impl SymbolWalk<'_> {
             _ => {}
         }
         self.visit_children(node, class, depth);
+    }
+
+    /// Visits the children of `node`, `branch` as a subcommand branch.
+    fn visit_with_branch(
+        &mut self,
+        node: Node<'_>,
+        branch: Node<'_>,
+        class: Option<&str>,
+        depth: usize,
+    ) {
+        for child in named_children(node) {
+            if child == branch {
+                self.table
+                    .open("", None, child.byte_range(), Role::Subcommand, false);
+                self.visit(child, class, depth + 1);
+                self.table.close();
+            } else {
+                self.visit(child, class, depth + 1);
+            }
+        }
     }
 
     fn visit_children(&mut self, node: Node<'_>, class: Option<&str>, depth: usize) {
@@ -285,6 +321,71 @@ impl SymbolWalk<'_> {
             // module calls it, under any name.
             _ => self.visit(right, class, depth + 1),
         }
+    }
+
+    /// The module an import names: `import .. from 'x'`, `export .. from 'x'`,
+    /// `require('x')`, `import('x')`.
+    fn imported_module(&self, node: Node<'_>) -> Option<String> {
+        match node.kind() {
+            "import_statement" | "export_statement" => {
+                string_value(node.child_by_field_name("source")?, self.src)
+            }
+            "call_expression" => {
+                let function = node.child_by_field_name("function")?;
+                let import = function.kind() == "import"
+                    || (function.kind() == "identifier" && text(function, self.src) == "require");
+                let first = node.child_by_field_name("arguments")?.named_child(0)?;
+                import.then(|| string_value(first, self.src))?
+            }
+            _ => None,
+        }
+    }
+
+    /// The arguments holding a command-line parser's handler for a command other than the
+    /// serve command: `.action(fn)` after commander's `.command('build')`, or the handler
+    /// of yargs' `.command('build', 'description', builder, handler)`.
+    fn command_handlers<'t>(&self, node: Node<'t>) -> Option<Node<'t>> {
+        if !words().dispatches_commands(&self.function) {
+            return None;
+        }
+        let callee = node.child_by_field_name("function")?;
+        let arguments = node.child_by_field_name("arguments")?;
+        let method = text(callee.child_by_field_name("property")?, self.src);
+        let command = match method {
+            "action" => self.chained_command(callee.child_by_field_name("object")?)?,
+            "command" => {
+                let args: Vec<Node<'_>> = named_children(arguments).collect();
+                let described = args.get(1).is_some_and(|d| {
+                    string_value(*d, self.src).is_some() || text(*d, self.src) == "false"
+                });
+                if args.len() < 3 || !described {
+                    return None;
+                }
+                string_value(args[0], self.src)?
+            }
+            _ => return None,
+        };
+        let name = command.split_whitespace().next().unwrap_or("");
+        let default = name.is_empty() || name.starts_with("$0") || name.starts_with(['<', '[']);
+        (!default && !words().is_serve_command(name)).then_some(arguments)
+    }
+
+    /// The command a commander chain names: `program.command('build').option(..)`.
+    fn chained_command(&self, mut node: Node<'_>) -> Option<String> {
+        for _ in 0..MAX_DEPTH {
+            let callee = (node.kind() == "call_expression")
+                .then(|| node.child_by_field_name("function"))??;
+            let method = text(callee.child_by_field_name("property")?, self.src);
+            match method {
+                "command" => {
+                    let arguments = node.child_by_field_name("arguments")?;
+                    return string_value(arguments.named_child(0)?, self.src);
+                }
+                "action" => return None,
+                _ => node = callee.child_by_field_name("object")?,
+            }
+        }
+        None
     }
 
     /// The consequence of `if (process.argv[2] === 'backup')` when it is not the serve command.

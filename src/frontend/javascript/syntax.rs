@@ -17,10 +17,6 @@ pub(super) fn string_value(node: Node<'_>, src: &str) -> Option<String> {
     })
 }
 
-pub(super) fn named_children<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
-    (0..node.named_child_count()).filter_map(move |i| node.named_child(i as u32))
-}
-
 pub(super) fn is_function(kind: &str) -> bool {
     matches!(
         kind,

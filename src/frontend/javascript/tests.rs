@@ -460,7 +460,7 @@ export async function GET() {}
     assert_eq!(
         symbols(src),
         [
-            " Entry <- None: Injectable app argv build express get handler listen make process start",
+            " Entry <- None: Injectable app argv build express get handler listen make module:fs process start",
             "handler Plain exported <- Some(0): body req res save",
             "save Plain exported <- Some(0): b writeFile",
             "neverCalled Plain <- Some(0): setInterval tick",
@@ -508,4 +508,244 @@ function f(cacheFile, dataDir) {
         firsts,
         [true, false, true, false, false, false, true, false]
     );
+}
+
+/// Line and temp-ness of the first argument of each `fs` call.
+fn fs_call_temps(src: &str) -> Vec<(usize, bool)> {
+    extract(src, Dialect::TypeScript)
+        .facts
+        .events
+        .iter()
+        .filter(|e| e.targets[0].starts_with("fs"))
+        .map(|e| {
+            let line = src[..e.span.start].matches('\n').count() + 1;
+            (line, e.args[0] == Arg::TempPath)
+        })
+        .collect()
+}
+
+#[test]
+fn temp_paths_through_fields_and_returns() {
+    let src = r#"import fs from 'fs';
+import os from 'os';
+import path from 'path';
+class Renderer {
+  page(b) { fs.writeFileSync(path.join(this.work, 'p'), b); fs.writeFileSync(path.join(this.keep, 'p'), b); }
+  constructor() { this.work = fs.mkdtempSync(path.join(os.tmpdir(), 'r-')); this.keep = 'data'; }
+  spool(b) { fs.writeFileSync(this.spoolPath(), b); fs.writeFileSync(mixed(), b); fs.writeFileSync(scratch('a'), b); }
+  spoolPath() { return path.join(os.tmpdir(), 'spool'); }
+}
+function mixed() { if (x) return os.tmpdir(); return 'data/x'; }
+const scratch = (id) => path.join(os.tmpdir(), id);
+"#;
+    let temps: Vec<(usize, bool)> = fs_call_temps(src)
+        .into_iter()
+        .filter(|(line, _)| *line != 6)
+        .collect();
+    assert_eq!(
+        temps,
+        vec![(5, true), (5, false), (7, true), (7, false), (7, true)]
+    );
+}
+
+#[test]
+fn spreads_of_names_bound_in_the_file_bring_their_keys() {
+    let src = r#"
+import rateLimit from 'express-rate-limit';
+const base = { windowMs: 60000, store };
+rateLimit({ ...base, limit: 5 });
+rateLimit({ ...imported, limit: 5 });
+"#;
+    let ex = extract(src, Dialect::TypeScript);
+    let keys: Vec<Vec<String>> = ex
+        .facts
+        .events
+        .iter()
+        .map(|e| match &e.args[0] {
+            Arg::Object(props) => props.iter().map(|p| p.key.clone()).collect(),
+            other => panic!("not an object: {other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        keys,
+        [vec!["windowMs", "store", "limit"], vec!["...", "limit"]]
+    );
+}
+
+#[test]
+fn files_created_and_deleted_in_one_function_are_scratch() {
+    let src = r#"import fs from 'fs';
+import os from 'os';
+import path from 'path';
+async function probe(dir) {
+  const p = path.join(dir, '.probe');
+  try { await fs.promises.writeFile(p, ''); } finally { await fs.promises.unlink(p); }
+}
+function replace(file, s) { fs.unlinkSync(file); fs.writeFileSync(file, s); }
+function publish(id, data) {
+  const part = `uploads/${id}.part`;
+  fs.writeFileSync(part, data);
+  fs.renameSync(part, `uploads/${id}`);
+  fs.rmSync(part, { force: true });
+}
+function thumb(src) { fs.copyFileSync(src, path.join(os.tmpdir(), 't.png')); fs.copyFileSync(src, 'public/t.png'); }
+"#;
+    assert_eq!(
+        fs_call_temps(src),
+        vec![
+            (6, true),
+            (6, true),
+            (8, false),
+            (8, false),
+            (11, false),
+            (12, false),
+            (13, true),
+            (15, true),
+            (15, false),
+        ]
+    );
+}
+
+#[test]
+fn modules_handed_to_unresolved_methods_are_plugin_registrations() {
+    let src = r#"
+import rateLimit from '@fastify/rate-limit';
+import { join } from 'node:path';
+const app = makeApp();
+app.register(rateLimit, { max: 5 });
+app.register(require('@fastify/cors'));
+app.register(localPlugin);
+const wss = makeServer();
+wss.clients.forEach((c) => c.send(join('a', 'b')));
+"#;
+    let ex = extract(src, Dialect::TypeScript);
+    let registered: Vec<(&str, &Arg)> = ex
+        .facts
+        .events
+        .iter()
+        .filter(|e| e.targets[0] == "?.register")
+        .map(|e| (e.targets[0].as_str(), &e.args[0]))
+        .collect();
+    assert_eq!(
+        registered,
+        [
+            (
+                "?.register",
+                &Arg::Member(vec!["@fastify/rate-limit".into()])
+            ),
+            ("?.register", &Arg::Member(vec!["@fastify/cors".into()])),
+        ]
+    );
+    assert!(ex.facts.calls.contains("clients.forEach"));
+    assert!(ex.facts.calls.contains("forEach"));
+}
+
+#[test]
+fn module_collections_written_from_functions_are_collection_events() {
+    let src = r#"
+const sessions = new Map();
+const table = new Map([['a', 1]]);
+const byRoom = {};
+let queue = [];
+sessions.set('boot', 1);
+function join(socket, room) {
+    sessions.set(socket.id, socket);
+    byRoom[room] = socket.id;
+    const sessions2 = new Map();
+    sessions2.set(1, 2);
+}
+function shadowed(queue) { queue.push(1); }
+"#;
+    let ex = extract(src, Dialect::JavaScript);
+    let collections: Vec<(String, Vec<String>)> = ex
+        .facts
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::Collection)
+        .map(|e| (e.targets[0].clone(), e.words.clone()))
+        .collect();
+    assert_eq!(
+        collections,
+        [
+            (
+                "globalThis.Map".to_string(),
+                vec!["id".to_string(), "sessions".into(), "socket".into()]
+            ),
+            (
+                "globalThis.Object".to_string(),
+                vec!["by".to_string(), "room".into()]
+            ),
+        ]
+    );
+}
+
+#[test]
+fn recurring_bodies_carry_their_work() {
+    let src = r#"
+import { Cron } from '@nestjs/schedule';
+const cache = new Map();
+function sweep() { cache.clear(); }
+setInterval(sweep, 1000);
+setInterval(() => db.query('DELETE FROM t'), 1000);
+setTimeout(() => {}, 10);
+class Jobs {
+  @Cron('* * * * *')
+  tick() { this.logger.info('tick'); }
+}
+async function poll() {
+  while (true) {
+    await mailer.sendDigest();
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+"#;
+    let ex = extract(src, Dialect::TypeScript);
+    let index = crate::position::LineIndex::new(src);
+    let work: Vec<(usize, Vec<String>)> = ex
+        .facts
+        .events
+        .iter()
+        .filter(|e| e.targets[0] != "Promise")
+        .filter_map(|e| {
+            let line = index.line_col(src, e.span.start).0;
+            Some((line, e.work.clone()?.into_iter().collect()))
+        })
+        .collect();
+    let at = |line: usize| -> Vec<String> {
+        work.iter()
+            .rev()
+            .find(|(l, _)| *l == line)
+            .map(|(_, w)| w.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(at(5), ["own-cache"]);
+    assert_eq!(at(6), ["database"]);
+    assert_eq!(at(7), ["in-memory"]);
+    assert_eq!(at(9), ["logging"]);
+    assert_eq!(at(15), ["email", "waiting"]);
+}
+
+#[test]
+fn imports_mention_modules_and_a_file_without_exports_is_a_program() {
+    let src = "import express from 'express';
+import './jobs/index.js';
+const db = require('../db');
+program.command('start').action(() => { require('./server').listen(); });
+program.command('build [targets...]').option('-v').action((targets) => { build(targets); });
+yargs.command('export <file>', 'writes a dump', () => {}, (argv) => { dump(argv.file); });
+yargs.command('serve', 'serves', () => {}, (argv) => { serve(); });
+bot.command('help', (ctx) => ctx.reply('hi'));
+async function lazy() { const m = await import('./plugins/cache.mjs'); }
+";
+    assert_eq!(
+        symbols(src),
+        [
+            " Main <- None: action argv bot command ctx db listen module:db module:express module:jobs module:server option program reply require serve yargs",
+            " Subcommand <- Some(0): build targets",
+            " Subcommand <- Some(0): argv dump file",
+            "lazy Plain <- Some(0): m module:cache",
+        ]
+    );
+    let exporting = symbols("export const x = 1;\n");
+    assert_eq!(exporting[0], " Entry <- None: x");
 }

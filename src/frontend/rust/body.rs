@@ -292,7 +292,7 @@ impl<'ast> Visit<'ast> for Scan<'_> {
             return;
         }
         self.macro_depth += 1;
-        match macros::parse_body(mac) {
+        match macros::parse_body(mac).as_deref() {
             Some(MacroBody::Exprs(exprs)) => exprs.iter().for_each(|e| self.visit_expr(e)),
             Some(MacroBody::Stmts(stmts)) => stmts.iter().for_each(|s| self.visit_stmt(s)),
             None => {}
@@ -389,7 +389,7 @@ impl<'ast> Visit<'ast> for TickScan {
             return;
         }
         self.macro_depth += 1;
-        match macros::parse_body(mac) {
+        match macros::parse_body(mac).as_deref() {
             Some(MacroBody::Exprs(exprs)) => exprs.iter().for_each(|e| self.visit_expr(e)),
             Some(MacroBody::Stmts(stmts)) => stmts.iter().for_each(|s| self.visit_stmt(s)),
             None => {}

@@ -1,9 +1,28 @@
 //! Best-effort parsing of macro bodies, so calls inside `vec![..]`, `format!(..)`,
 //! `tokio::select! { .. }` and friends are seen. Tokens keep their original spans.
 
+use proc_macro2::LineColumn;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
 use syn::{Expr, MacroDelimiter, Token};
+
+/// Where a macro's `!` starts and its body ends.
+type MacroPlace = (LineColumn, LineColumn);
+
+thread_local! {
+    /// The macro bodies of the file being analysed on this thread, by their place:
+    /// several passes visit each macro, and it is parsed once.
+    static PARSED: RefCell<HashMap<MacroPlace, Option<Rc<MacroBody>>>> =
+        RefCell::new(HashMap::new());
+}
+
+/// Forgets the macro bodies parsed so far (their positions are those of one file).
+pub(super) fn forget_parsed() {
+    PARSED.with_borrow_mut(HashMap::clear);
+}
 
 /// Macro bodies inside macro bodies are re-parsed up to this depth.
 pub(super) const MAX_MACRO_DEPTH: usize = 16;
@@ -18,8 +37,25 @@ pub(super) enum MacroBody {
     Stmts(Vec<syn::Stmt>),
 }
 
-/// Parses a macro body, or `None` when it is custom syntax.
-pub(super) fn parse_body(mac: &syn::Macro) -> Option<MacroBody> {
+/// Parses a macro body, or `None` when it is custom syntax; each macro of a file once.
+pub(super) fn parse_body(mac: &syn::Macro) -> Option<Rc<MacroBody>> {
+    let key = (
+        mac.bang_token.span.start(),
+        mac.delimiter.span().close().end(),
+    );
+    // Tokens without a place in the source (line 0) cannot be told apart.
+    if key.0.line == 0 {
+        return parse_fresh(mac).map(Rc::new);
+    }
+    if let Some(parsed) = PARSED.with_borrow(|p| p.get(&key).cloned()) {
+        return parsed;
+    }
+    let parsed = parse_fresh(mac).map(Rc::new);
+    PARSED.with_borrow_mut(|p| p.insert(key, parsed.clone()));
+    parsed
+}
+
+fn parse_fresh(mac: &syn::Macro) -> Option<MacroBody> {
     let name = mac.path.segments.last()?.ident.to_string();
     if name == "macro_rules" {
         return None;

@@ -664,3 +664,166 @@ fn dispatch(cmd: Cmd) { match cmd { Cmd::Get => get_key(), Cmd::Set => set_key()
         ]
     );
 }
+
+/// Line and temp-ness of the first argument of each `std::fs` call.
+fn fs_temps(src: &str) -> Vec<(usize, bool)> {
+    let idx = LineIndex::new(src);
+    facts(src)
+        .events
+        .into_iter()
+        .filter(|e| e.targets.iter().any(|t| t.starts_with("std::fs::")))
+        .map(|e| {
+            (
+                idx.line_col(src, e.span.start).0,
+                e.args[0] == Arg::TempPath,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn temp_paths_through_returns() {
+    let src = r#"use std::fs;
+use std::path::PathBuf;
+impl R {
+    fn go(&self, b: &[u8]) { fs::write(self.work().join("p"), b); fs::write(self.keep().join("p"), b); fs::write(spool(1), b); fs::write(Self::work_at(), b); }
+    fn work(&self) -> PathBuf { std::env::temp_dir().join("r") }
+    fn keep(&self) -> PathBuf { self.root.join("r") }
+    fn work_at() -> PathBuf { let d = std::env::temp_dir(); d.join("x") }
+}
+fn spool(id: u64) -> PathBuf { let w = std::env::temp_dir(); let f = w.join(id.to_string()); f }
+"#;
+    assert_eq!(
+        fs_temps(src),
+        vec![(4, true), (4, false), (4, true), (4, true)]
+    );
+}
+
+#[test]
+fn files_created_and_deleted_in_one_function_are_scratch() {
+    let src = r#"use std::fs;
+use std::path::Path;
+fn probe(dir: &Path) -> bool {
+    let p = dir.join(".probe");
+    let ok = fs::write(&p, b"").is_ok();
+    let _ = fs::remove_file(&p);
+    ok
+}
+fn replace(f: &Path, b: &[u8]) { fs::remove_file(f).ok(); fs::write(f, b).ok(); }
+fn publish(dir: &Path, b: &[u8]) {
+    let part = dir.join("a.part");
+    fs::write(&part, b).ok();
+    fs::rename(&part, dir.join("a")).ok();
+    fs::remove_file(part.clone()).ok();
+}
+fn copy(src: &Path) { fs::copy(src, std::env::temp_dir().join("c")).ok(); fs::copy(src, "data/c").ok(); }
+"#;
+    assert_eq!(
+        fs_temps(src),
+        vec![
+            (5, true),
+            (6, true),
+            (9, false),
+            (9, false),
+            (12, false),
+            (13, false),
+            (14, true),
+            (16, true),
+            (16, false),
+        ]
+    );
+}
+
+#[test]
+fn statics_written_by_functions_are_collection_events() {
+    let src = r#"
+use std::collections::HashMap;
+use std::sync::{LazyLock, RwLock};
+fn join(peer: Peer) {
+    crate::ROOMS.write().unwrap().insert(peer.room_id, peer);
+}
+static ROOMS: LazyLock<RwLock<HashMap<RoomId, Peer>>> = LazyLock::new(Default::default);
+static TABLE: LazyLock<HashMap<u8, u8>> = LazyLock::new(|| HashMap::from([(1, 2)]));
+lazy_static::lazy_static! {
+    static ref SEEN: std::sync::Mutex<Vec<String>> = Default::default();
+}
+fn see(name: String) { SEEN.lock().unwrap().push(name); }
+"#;
+    let collections: Vec<(Vec<String>, Vec<String>)> = facts(src)
+        .events
+        .into_iter()
+        .filter(|e| e.kind == crate::event::EventKind::Collection)
+        .map(|e| (e.targets, e.words))
+        .collect();
+    let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        collections,
+        [
+            (
+                strings(&[
+                    "std::sync::LazyLock",
+                    "std::sync::RwLock",
+                    "std::collections::HashMap",
+                    "RoomId",
+                    "Peer"
+                ]),
+                strings(&["hash", "id", "lazy", "lock", "map", "peer", "room", "rooms", "rw"])
+            ),
+            (
+                strings(&["std::sync::Mutex", "Vec", "String"]),
+                strings(&["mutex", "name", "seen", "string", "vec"])
+            ),
+        ]
+    );
+}
+
+#[test]
+fn sleeps_take_the_work_of_their_loop_and_intervals_of_their_body() {
+    let src = r#"
+use std::time::Duration;
+use tokio::time::{interval, sleep};
+fn start(pool: Pool) {
+    tokio::spawn(async move {
+        loop {
+            tracing::info!("tick");
+            sleep(Duration::from_secs(1)).await;
+        }
+    });
+    tokio::spawn(async move {
+        let mut t = interval(Duration::from_secs(5));
+        loop {
+            t.tick().await;
+            purge(&pool).await;
+        }
+    });
+}
+async fn purge(pool: &Pool) { sqlx::query("DELETE FROM t").execute(pool).await; }
+"#;
+    let work = |target: &str| -> Vec<String> {
+        let (_, e) = hits(src, target).into_iter().next().expect(target);
+        e.work.expect("work").into_iter().collect()
+    };
+    assert_eq!(work("tokio::time::sleep"), ["logging", "waiting"]);
+    assert_eq!(work("tokio::time::interval"), ["database", "waiting"]);
+}
+
+#[test]
+fn a_match_over_a_parsed_argument_enum_dispatches_subcommands() {
+    let src = r#"fn main() {
+    match Args::parse() {
+        Args::Serve(a) => server::run(a),
+        Args::GenerateConfig(a) => gen_config::write(a),
+    }
+    match port.parse() { Ok(p) => listen(p), Err(e) => fail(e) }
+}
+"#;
+    let defs = extract(src).facts.definitions;
+    assert_eq!(
+        crate::frontend::symbols::describe(&defs),
+        [
+            " Entry <- None: ",
+            "main Main <- Some(0): Args a e fail listen p parse port run server",
+            " Subcommand <- Some(1): a gen_config write",
+        ]
+    );
+}

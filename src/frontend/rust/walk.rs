@@ -2,17 +2,21 @@
 //! chains and contexts, and records events.
 
 mod args;
+mod temp_flow;
 
 use super::body::{self, BodyFacts};
 use super::macros::{self, MacroBody, MAX_MACRO_DEPTH};
+use super::recurring;
 use super::scope::{Binding, Builder, Resolved, Scopes};
 use super::shapes::{
     body_braces, condition_checks, exits, expr_start, is_bounded_condition, is_finite_loop,
     is_test_attr, is_wait_loop, never_returns, pat_holds_variant, pat_idents, pat_is_variant,
     path_start, simple_binding,
 };
+use super::statics::{lazy_static_entries, Statics};
 use super::words;
 use crate::event::{Context, Event, EventKind, FileFacts};
+use crate::frontend::scratch::PathUses;
 use crate::frontend::words::PathPurpose;
 use crate::position::LineIndex;
 use proc_macro2::{LineColumn, Span};
@@ -180,6 +184,17 @@ pub(super) struct Walker<'t> {
     fn_facts: HashMap<String, BodyFacts>,
     /// Per body being walked: timer variables ticked only in counted loops.
     bounded_tickers: Vec<HashSet<String>>,
+    /// The file's functions and methods that return temporary paths.
+    temp_fns: HashSet<String>,
+    /// What the calls do with their paths, for scratch files (see [`PathUses`]).
+    path_uses: PathUses,
+    /// Statics and the writes to them (see [`Statics`]).
+    statics: Statics,
+    /// The bodies around the walk, innermost last: whether each is an endless loop, and
+    /// the byte offset of its opening brace (see [`super::recurring`]).
+    recurring: Vec<(bool, usize)>,
+    /// For each event (by index), the body whose work it gets.
+    work_requests: Vec<(usize, usize)>,
 }
 
 impl<'t> Walker<'t> {
@@ -199,7 +214,12 @@ impl<'t> Walker<'t> {
             file_context: BTreeSet::new(),
             macro_depth: 0,
             fn_facts: HashMap::new(),
+            statics: Statics::default(),
             bounded_tickers: Vec::new(),
+            temp_fns: HashSet::new(),
+            path_uses: PathUses::default(),
+            recurring: Vec::new(),
+            work_requests: Vec::new(),
         }
     }
 
@@ -210,7 +230,7 @@ impl<'t> Walker<'t> {
             .iter()
             .map(|n| self.spawned_names.contains(n))
             .collect();
-        let events = self
+        let mut events: Vec<Event> = self
             .events
             .into_iter()
             .map(|(mut event, f)| {
@@ -220,6 +240,12 @@ impl<'t> Walker<'t> {
                 event
             })
             .collect();
+        self.path_uses.apply(&mut events);
+        let statics = self.statics.events();
+        if !statics.is_empty() {
+            events.extend(statics);
+            events.sort_by_key(|e| e.span.start);
+        }
         let mut file_context = self.file_context;
         if self.calls.iter().any(|c| is_client_path(c)) {
             file_context.insert(Context::ClientSide);
@@ -231,6 +257,22 @@ impl<'t> Walker<'t> {
             file_context,
             definitions: Vec::new(),
         }
+    }
+
+    /// Records a `static` (or `lazy_static!` entry) for [`Statics`].
+    fn declare_static(&mut self, name: &syn::Ident, ty: &syn::Type) {
+        let start = self.offset(name.span().start());
+        let end = self.offset(name.span().end());
+        let scopes = &self.scopes;
+        self.statics.declare(
+            &name.to_string(),
+            ty,
+            start..end,
+            |leading_colon, segments| match scopes.resolve(leading_colon, segments) {
+                Resolved::Targets(targets) => targets,
+                Resolved::Local => vec![segments.join("::")],
+            },
+        );
     }
 
     /// Byte offset of a proc-macro2 position.
@@ -275,6 +317,19 @@ impl<'t> Walker<'t> {
         }
         if words::mentions_per_instance_work(&names) {
             event.context.insert(Context::PerInstance);
+        }
+        // The endless loop around the event, else the function, closure or async block.
+        let body = match self.recurring.last() {
+            Some(&(true, key)) if self.ctx.unbounded_loop => Some(key),
+            _ => self
+                .recurring
+                .iter()
+                .rev()
+                .find(|(l, _)| !l)
+                .map(|&(_, k)| k),
+        };
+        if let Some(key) = body {
+            self.work_requests.push((self.events.len(), key));
         }
         self.events.push((event, self.current_fn));
     }
@@ -369,7 +424,9 @@ impl<'t> Walker<'t> {
             }
         }
         self.bounded_tickers.push(body::bounded_tickers(block));
-        self.visit_block(block);
+        self.enter_body(false, block.brace_token.span.open(), |w| {
+            w.visit_block(block)
+        });
         self.bounded_tickers.pop();
         self.scopes.pop();
         (self.ctx, self.current_fn) = saved;
@@ -506,9 +563,11 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             self.file_context.insert(Context::Test);
         }
         self.fn_facts = body::function_facts(file);
+        self.temp_fns = temp_flow::temp_returning_fns(file);
         self.scopes.push(true);
         self.visit_items(&file.items);
         self.scopes.pop();
+        self.assign_work(file);
     }
 
     fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
@@ -553,10 +612,25 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_item_macro(&mut self, m: &'ast syn::ItemMacro) {
+        if m.mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "lazy_static")
+        {
+            for (name, ty) in lazy_static_entries(&m.mac.tokens) {
+                self.declare_static(&name, &ty);
+            }
+        }
         // `macro_rules! name { ... }` bodies are patterns and templates, not code.
         if m.ident.is_none() {
             self.visit_macro(&m.mac);
         }
+    }
+
+    fn visit_item_static(&mut self, s: &'ast syn::ItemStatic) {
+        self.declare_static(&s.ident, &s.ty);
+        visit::visit_item_static(self, s);
     }
 
     fn visit_block(&mut self, block: &'ast syn::Block) {
@@ -630,7 +704,14 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         }
         self.bounded_tickers
             .push(body::bounded_tickers_expr(&c.body));
-        self.visit_expr(&c.body);
+        match &*c.body {
+            Expr::Block(b) => {
+                self.enter_body(false, b.block.brace_token.span.open(), |w| {
+                    w.visit_expr(&c.body)
+                });
+            }
+            body => self.visit_expr(body),
+        }
         self.bounded_tickers.pop();
         self.scopes.pop();
         self.ctx = saved;
@@ -643,7 +724,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.ctx.per_instance |= self.short_body_mentions_per_instance(brace.open(), brace.close());
         self.apply(body::loop_facts(&a.block, &self.fn_facts));
         self.bounded_tickers.push(body::bounded_tickers(&a.block));
-        self.visit_block(&a.block);
+        self.enter_body(false, brace.open(), |w| w.visit_block(&a.block));
         self.bounded_tickers.pop();
         self.ctx = saved;
     }
@@ -658,7 +739,8 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         // A short loop body about metrics or heartbeats, like a short callback.
         let brace = l.body.brace_token.span;
         self.ctx.per_instance |= self.short_body_mentions_per_instance(brace.open(), brace.close());
-        self.visit_block(&l.body);
+        let endless = self.ctx.unbounded_loop;
+        self.enter_body(endless, brace.open(), |w| w.visit_block(&l.body));
         self.ctx = saved;
     }
 
@@ -673,7 +755,10 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         if let Expr::Let(l) = &*w.cond {
             self.bind_pat(&l.pat);
         }
-        self.visit_block(&w.body);
+        let endless = self.ctx.unbounded_loop;
+        self.enter_body(endless, w.body.brace_token.span.open(), |w2| {
+            w2.visit_block(&w.body)
+        });
         self.scopes.pop();
         self.ctx = saved;
     }
@@ -737,11 +822,16 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                     }
                 }
                 spawn = segments.last().is_some_and(|s| is_spawn(s));
+                let start = self.offset(path_start(p).start());
                 if let Resolved::Targets(targets) = resolved {
                     self.calls.extend(targets.iter().cloned());
-                    let start = self.offset(path_start(p).start());
                     let end = self.offset(call.paren_token.span.close().end());
+                    let name = targets.first().cloned().unwrap_or_default();
+                    let index = self.events.len();
                     self.emit(targets, start..end, &call.args, Vec::new());
+                    self.note_path_use(&name, &call.args, start, Some(index));
+                } else if let Some(name) = segments.last() {
+                    self.note_path_use(name, &call.args, start, None);
                 }
             }
             func => self.visit_expr(func),
@@ -754,6 +844,14 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         // chains cost no recursion and each link knows the builder calls before it.
         let (mut links, root) = method_chain(&outer.receiver);
         links.insert(0, outer);
+        let (index, text) = (&self.index, self.text);
+        self.statics.note_chain(&links, root, |e| {
+            use syn::spanned::Spanned;
+            let span = e.span();
+            let at = |p: LineColumn| (p.line > 0).then(|| index.offset_of(text, p.line, p.column));
+            text.get(at(span.start())?..at(span.end())?)
+                .map(str::to_string)
+        });
         // `IntervalStream::new(interval(d)).take_until(done)`: ticks until something ends.
         let saved_retry = self.ctx.retry;
         self.ctx.retry |= links
@@ -808,13 +906,13 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             return;
         }
         self.macro_depth += 1;
-        match macros::parse_body(mac) {
+        match macros::parse_body(mac).as_deref() {
             Some(MacroBody::Exprs(exprs)) => {
-                for e in &exprs {
+                for e in exprs {
                     self.visit_expr(e);
                 }
             }
-            Some(MacroBody::Stmts(stmts)) => self.visit_stmts(&stmts),
+            Some(MacroBody::Stmts(stmts)) => self.visit_stmts(stmts),
             None => self.collect_strings(&mac.tokens),
         }
         self.macro_depth -= 1;
@@ -833,6 +931,29 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 }
 
 impl Walker<'_> {
+    /// Walks a body (`loop` marks an endless loop) that events inside may take their
+    /// work from.
+    fn enter_body(&mut self, endless: bool, open: Span, walk: impl FnOnce(&mut Self)) {
+        let key = self.offset(open.start());
+        self.recurring.push((endless, key));
+        walk(self);
+        self.recurring.pop();
+    }
+
+    /// Gives each event the work of its body (see [`super::recurring`]).
+    fn assign_work(&mut self, file: &syn::File) {
+        let wanted: HashSet<usize> = self.work_requests.iter().map(|&(_, k)| k).collect();
+        if wanted.is_empty() {
+            return;
+        }
+        let work = recurring::body_work(file, &wanted, &|at| self.offset(at));
+        for &(event, key) in &self.work_requests {
+            if let (Some((e, _)), Some(w)) = (self.events.get_mut(event), work.get(&key)) {
+                e.work = Some(w.clone());
+            }
+        }
+    }
+
     /// Marks the body being entered as guarded or per-instance by its loops.
     fn apply(&mut self, facts: BodyFacts) {
         self.ctx.guarded |= facts.guard;
@@ -864,7 +985,7 @@ impl Walker<'_> {
 /// The method calls of a chain, outermost first, and the expression it is rooted at,
 /// looking through `.await`, `?` and parentheses (iteratively, so long chains cost no
 /// recursion).
-fn method_chain(mut e: &Expr) -> (Vec<&syn::ExprMethodCall>, &Expr) {
+pub(super) fn method_chain(mut e: &Expr) -> (Vec<&syn::ExprMethodCall>, &Expr) {
     let mut links = Vec::new();
     loop {
         e = match e {

@@ -6,59 +6,107 @@ use crate::frontend::rust::macros::{parse_body, MacroBody};
 use crate::frontend::rust::scope::Resolved;
 use crate::frontend::rust::words;
 use crate::frontend::words::{is_constant_name, PathPurpose};
+use std::collections::HashSet;
 use syn::Expr;
 
-impl Walker<'_> {
-    /// Whether an expression yields a path in the temporary directory: `std::env::temp_dir()`,
-    /// `tempfile::tempdir()?.path().join(..)`, a `/tmp/` literal, a `tmp`/`temp` name, or a
-    /// variable bound to one of those.
-    pub(super) fn is_temp_expr(&self, expr: &Expr) -> bool {
-        let mut e = expr;
-        for _ in 0..2 * ARG_DEPTH {
-            e = match e {
-                Expr::Reference(r) => &r.expr,
-                Expr::Paren(p) => &p.expr,
-                Expr::Group(g) => &g.expr,
-                Expr::Try(t) => &t.expr,
-                Expr::Await(a) => &a.base,
-                Expr::MethodCall(m) => &m.receiver,
-                Expr::Lit(l) => {
-                    return matches!(&l.lit, syn::Lit::Str(s) if words::is_temp_literal(&s.value()))
-                }
-                Expr::Macro(m) => return self.is_temp_format(&m.mac),
-                Expr::Path(p) => {
-                    return p.path.segments.last().is_some_and(|last| {
-                        let name = last.ident.to_string();
-                        crate::frontend::is_temp_name(&name)
-                            || (p.path.segments.len() == 1 && self.scopes.is_temp_var(&name))
-                    })
-                }
-                Expr::Field(f) => {
-                    return matches!(&f.member, syn::Member::Named(n)
-                        if crate::frontend::is_temp_name(&n.to_string()))
-                }
-                Expr::Call(c) => {
-                    let Expr::Path(p) = &*c.func else {
-                        return false;
-                    };
-                    let segments = segments(&p.path);
-                    if words::is_temp_call(&segments) {
-                        return true;
-                    }
-                    let wraps_path = segments.len() >= 2
-                        && matches!(segments[segments.len() - 2].as_str(), "Path" | "PathBuf")
-                        && matches!(segments[segments.len() - 1].as_str(), "new" | "from");
-                    match c.args.first() {
-                        Some(first) if wraps_path => first,
-                        _ => return false,
-                    }
-                }
-                _ => return false,
-            };
-        }
-        false
-    }
+/// What is known about names while judging temp-ness: which variables hold temporary
+/// paths, and which of the file's functions and methods return one.
+pub(super) struct TempNames<'a> {
+    /// Whether the variable holds a temporary path.
+    pub(super) var: &'a dyn Fn(&str) -> bool,
+    /// Functions and methods whose every return value is a temporary path.
+    pub(super) fns: &'a HashSet<String>,
+}
 
+/// Whether an expression yields a path in the temporary directory: `std::env::temp_dir()`,
+/// `tempfile::tempdir()?.path().join(..)`, a `/tmp/` literal, a `tmp`/`temp` name, a
+/// variable bound to one of those, or a call of a function of the file that returns one
+/// (`scratch_path(id)`, `self.work_dir()`).
+pub(super) fn is_temp_expr(expr: &Expr, names: &TempNames<'_>) -> bool {
+    let mut e = expr;
+    for _ in 0..2 * ARG_DEPTH {
+        e = match e {
+            Expr::Reference(r) => &r.expr,
+            Expr::Paren(p) => &p.expr,
+            Expr::Group(g) => &g.expr,
+            Expr::Try(t) => &t.expr,
+            Expr::Await(a) => &a.base,
+            Expr::MethodCall(m) => {
+                let on_self = matches!(&*m.receiver, Expr::Path(p) if p.path.is_ident("self"));
+                if on_self && names.fns.contains(&m.method.to_string()) {
+                    return true;
+                }
+                &m.receiver
+            }
+            Expr::Lit(l) => {
+                return matches!(&l.lit, syn::Lit::Str(s) if words::is_temp_literal(&s.value()))
+            }
+            Expr::Macro(m) => return is_temp_format(&m.mac, names),
+            Expr::Path(p) => {
+                return p.path.segments.last().is_some_and(|last| {
+                    let name = last.ident.to_string();
+                    crate::frontend::is_temp_name(&name)
+                        || (p.path.segments.len() == 1 && (names.var)(&name))
+                })
+            }
+            Expr::Field(f) => {
+                return matches!(&f.member, syn::Member::Named(n)
+                    if crate::frontend::is_temp_name(&n.to_string()))
+            }
+            Expr::Call(c) => {
+                let Expr::Path(p) = &*c.func else {
+                    return false;
+                };
+                let segments = segments(&p.path);
+                if words::is_temp_call(&segments) {
+                    return true;
+                }
+                // `scratch_path(id)`, `Self::work_dir()`.
+                let local = segments.len() == 1 || (segments.len() == 2 && segments[0] == "Self");
+                if local && segments.last().is_some_and(|f| names.fns.contains(f)) {
+                    return true;
+                }
+                let wraps_path = segments.len() >= 2
+                    && matches!(segments[segments.len() - 2].as_str(), "Path" | "PathBuf")
+                    && matches!(segments[segments.len() - 1].as_str(), "new" | "from");
+                match c.args.first() {
+                    Some(first) if wraps_path => first,
+                    _ => return false,
+                }
+            }
+            _ => return false,
+        };
+    }
+    false
+}
+
+/// `format!("/tmp/{id}")` or `format!("{}/{}", tmp_dir, name)`: a path built in the
+/// temporary directory.
+fn is_temp_format(mac: &syn::Macro, names: &TempNames<'_>) -> bool {
+    if mac.path.segments.last().is_none_or(|s| s.ident != "format") {
+        return false;
+    }
+    let mut tokens = mac.tokens.clone().into_iter();
+    let first_is_temp = match tokens.next() {
+        Some(proc_macro2::TokenTree::Literal(l)) => {
+            matches!(syn::Lit::new(l), syn::Lit::Str(s) if words::is_temp_literal(&s.value()))
+        }
+        _ => false,
+    };
+    first_is_temp
+        || tokens
+            .skip_while(|t| !matches!(t, proc_macro2::TokenTree::Punct(p) if p.as_char() == ','))
+            .nth(1)
+            .is_some_and(|t| match t {
+                proc_macro2::TokenTree::Ident(i) => {
+                    let name = i.to_string();
+                    crate::frontend::is_temp_name(&name) || (names.var)(&name)
+                }
+                _ => false,
+            })
+}
+
+impl Walker<'_> {
     /// What the words of a path expression say about whose file it is (see [`PathPurpose`]):
     /// string literals, field names (`self.hot_tier_path`), constants (`SELF_SIGNED_CERT`) and
     /// the names of path getters (`dirs::cache_dir()`, `options.staging_dir()`) are strong
@@ -139,7 +187,7 @@ impl Walker<'_> {
                     .last()
                     .is_some_and(|s| s.ident == "format") =>
             {
-                match parse_body(&m.mac) {
+                match parse_body(&m.mac).as_deref() {
                     Some(MacroBody::Exprs(exprs)) => all(&mut exprs.iter()),
                     _ => PathPurpose::default(),
                 }
@@ -148,32 +196,14 @@ impl Walker<'_> {
         }
     }
 
-    /// `format!("/tmp/{id}")` or `format!("{}/{}", tmp_dir, name)`: a path built in the
-    /// temporary directory.
-    fn is_temp_format(&self, mac: &syn::Macro) -> bool {
-        if mac.path.segments.last().is_none_or(|s| s.ident != "format") {
-            return false;
-        }
-        let mut tokens = mac.tokens.clone().into_iter();
-        let first_is_temp = match tokens.next() {
-            Some(proc_macro2::TokenTree::Literal(l)) => {
-                matches!(syn::Lit::new(l), syn::Lit::Str(s) if words::is_temp_literal(&s.value()))
-            }
-            _ => false,
+    /// [`is_temp_expr`] with the variables in scope and the file's temp-returning functions.
+    pub(super) fn is_temp_expr(&self, expr: &Expr) -> bool {
+        let var = |name: &str| self.scopes.is_temp_var(name);
+        let names = TempNames {
+            var: &var,
+            fns: &self.temp_fns,
         };
-        first_is_temp
-            || tokens
-                .skip_while(
-                    |t| !matches!(t, proc_macro2::TokenTree::Punct(p) if p.as_char() == ','),
-                )
-                .nth(1)
-                .is_some_and(|t| match t {
-                    proc_macro2::TokenTree::Ident(i) => {
-                        let name = i.to_string();
-                        crate::frontend::is_temp_name(&name) || self.scopes.is_temp_var(&name)
-                    }
-                    _ => false,
-                })
+        is_temp_expr(expr, &names)
     }
 
     pub(super) fn arg_fact(&self, arg: &Expr) -> Arg {

@@ -1,0 +1,52 @@
+//! What the frontends share about process-lived collections (module-level, `static`): the
+//! declaration found, the writes seen, and the collection event they make.
+
+use crate::event::{Event, EventKind};
+use crate::reach::words::split_words;
+use std::collections::BTreeSet;
+
+/// Longer key expressions (a callback, an object literal) say nothing about what is keyed.
+pub(crate) const MAX_KEY_TEXT: usize = 80;
+
+/// A declared collection that may hold state.
+pub(crate) struct Collection {
+    targets: Vec<String>,
+    span: std::ops::Range<usize>,
+    words: BTreeSet<String>,
+    written: bool,
+}
+
+impl Collection {
+    /// A collection named `name`, of a type with these candidate `targets`.
+    pub(crate) fn new(targets: Vec<String>, span: std::ops::Range<usize>, name: &str) -> Self {
+        Collection {
+            targets,
+            span,
+            words: split_words(name).into_iter().collect(),
+            written: false,
+        }
+    }
+
+    /// Adds the words of a name that describes what it holds (a type, a field).
+    pub(crate) fn describe(&mut self, name: &str) {
+        self.words.extend(split_words(name));
+    }
+
+    /// Records a write after initialisation, with the text of its key when short.
+    pub(crate) fn written_with(&mut self, key: Option<&str>) {
+        self.written = true;
+        if let Some(key) = key.filter(|k| k.len() <= MAX_KEY_TEXT) {
+            self.describe(key);
+        }
+    }
+
+    /// The event, when something wrote to the collection.
+    pub(crate) fn into_event(self) -> Option<Event> {
+        if !self.written {
+            return None;
+        }
+        let mut event = Event::new(EventKind::Collection, self.targets, self.span);
+        event.words = self.words.into_iter().collect();
+        Some(event)
+    }
+}

@@ -1,0 +1,178 @@
+//! What the recurring body behind a timer or a delay loop does (see [`crate::work`]): a
+//! timer's callback (a lambda or a method of this file named as a method group), the
+//! `Elapsed` handlers of a `System.Timers.Timer`, the method around a `PeriodicTimer`, the
+//! loop around a `Task.Delay`; and whether a timer's callback stops the timer itself.
+
+use super::syntax::{last_named_child, last_segment};
+use super::walk::Walker;
+use crate::frontend::tree::text;
+use crate::frontend::tree_work::Grammar;
+use crate::work::{Call, Work};
+use std::collections::HashMap;
+use tree_sitter::Node;
+
+/// How calls are read from a C# tree.
+pub(super) static GRAMMAR: Grammar = Grammar {
+    call: "invocation_expression",
+    function: "function",
+    arguments: "arguments",
+    members: &["member_access_expression"],
+    object: "expression",
+    property: "name",
+    constructs: &["object_creation_expression"],
+    constructed: "type",
+    conditional: "conditional_access_expression",
+    wrappers: &[
+        "await_expression",
+        "parenthesized_expression",
+        "postfix_unary_expression",
+        "argument",
+    ],
+    functions: &["lambda_expression", "anonymous_method_expression"],
+};
+
+/// Method and local-function kinds.
+const METHODS: &[&str] = &["method_declaration", "local_function_statement"];
+
+/// The byte ranges of the file's methods and local functions by name.
+pub(super) fn function_ranges(
+    root: Node<'_>,
+    src: &str,
+) -> HashMap<String, Vec<std::ops::Range<usize>>> {
+    let mut out: HashMap<String, Vec<std::ops::Range<usize>>> = HashMap::new();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if METHODS.contains(&node.kind()) {
+            if let Some(name) = node.child_by_field_name("name") {
+                let body = node.child_by_field_name("body").unwrap_or(node);
+                out.entry(text(name, src).to_string())
+                    .or_default()
+                    .push(body.byte_range());
+            }
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    out
+}
+
+impl Walker<'_, '_> {
+    /// The work of a timer's callback: the first argument (a lambda or a method group of
+    /// this file), the `Elapsed` handlers of the variable it is assigned to, or else the
+    /// method it is created in (a `PeriodicTimer` ticks in a loop there).
+    pub(super) fn timer_work(
+        &mut self,
+        node: Node<'_>,
+        arguments: Option<Node<'_>>,
+    ) -> Option<Work> {
+        let callback = arguments
+            .and_then(|a| a.named_child(0))
+            .and_then(last_named_child);
+        if let Some(cb) = callback {
+            if GRAMMAR.functions.contains(&cb.kind()) {
+                let body = cb.child_by_field_name("body").unwrap_or(cb);
+                return self.work.of_node(body);
+            }
+            if let Some(name) = self.callback_method(cb) {
+                return self.work.of_function(&name);
+            }
+        }
+        if let Some(var) = self
+            .assigned_name(node)
+            .map(|n| last_segment(n).to_string())
+        {
+            let handlers: Vec<String> = self
+                .file
+                .elapsed_handlers
+                .iter()
+                .filter(|(owner, _)| *owner == var)
+                .map(|(_, handler)| handler.clone())
+                .collect();
+            if !handlers.is_empty() {
+                let calls: Vec<Call> = handlers
+                    .into_iter()
+                    .map(|h| Call::new("", vec![h], ""))
+                    .collect();
+                return self.work.of_calls(&calls);
+            }
+        }
+        let method = enclosing(node, METHODS)?;
+        self.work
+            .of_node(method.child_by_field_name("body").unwrap_or(method))
+    }
+
+    /// The work of the loop around a delay, in the same method or lambda.
+    pub(super) fn loop_work(&mut self, node: Node<'_>) -> Option<Work> {
+        let mut cur = node.parent();
+        while let Some(n) = cur {
+            match n.kind() {
+                "while_statement" | "do_statement" | "for_statement" => {
+                    return self
+                        .work
+                        .of_node(n.child_by_field_name("body").unwrap_or(n));
+                }
+                k if METHODS.contains(&k) || GRAMMAR.functions.contains(&k) => return None,
+                _ => cur = n.parent(),
+            }
+        }
+        None
+    }
+
+    /// Whether a timer's callback (a method of this file, or one it calls) disposes the
+    /// timer or stops it for good (`_timer.Dispose()`, `_timer?.Change(Timeout.Infinite, ..)`):
+    /// the timer lives only while there is something to look after, like a JavaScript
+    /// interval that clears itself.
+    pub(super) fn callback_stops_timer(
+        &mut self,
+        node: Node<'_>,
+        arguments: Option<Node<'_>>,
+    ) -> bool {
+        let Some(var) = self
+            .assigned_name(node)
+            .map(|n| last_segment(n).to_string())
+        else {
+            return false;
+        };
+        let Some(name) = arguments
+            .and_then(|a| a.named_child(0))
+            .and_then(last_named_child)
+            .and_then(|cb| self.callback_method(cb))
+        else {
+            return false;
+        };
+        let stops = |call: &Call| {
+            last_segment(call.receiver.trim_start_matches("this.")) == var
+                && call.methods.iter().any(|m| {
+                    m == "Dispose"
+                        || m == "DisposeAsync"
+                        // The due time comes first: `Change(Timeout.Infinite, ..)` stops it,
+                        // `Change(1000, Timeout.Infinite)` arms it once more.
+                        || (m == "Change"
+                            && (call.args.starts_with("Timeout.Infinite")
+                                || call.args.starts_with("-1")))
+                })
+        };
+        self.work.function_calls(&name, &stops)
+    }
+
+    /// The method of this file a method-group argument names (`CheckIdle`, `this.OnTick`).
+    fn callback_method(&self, cb: Node<'_>) -> Option<String> {
+        if !matches!(cb.kind(), "identifier" | "member_access_expression") {
+            return None;
+        }
+        let name = last_segment(text(cb, self.src)).trim().to_string();
+        self.work.defines(&name).then_some(name)
+    }
+}
+
+/// The innermost ancestor of one of these kinds.
+fn enclosing<'t>(node: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
+    let mut cur = node.parent();
+    while let Some(n) = cur {
+        if kinds.contains(&n.kind()) {
+            return Some(n);
+        }
+        cur = n.parent();
+    }
+    None
+}

@@ -1,0 +1,106 @@
+//! Scratch files by data flow: what each call does with the path it is given, recorded
+//! for [`crate::frontend::scratch`] (a file created and deleted in the same method).
+
+use super::syntax::{last_named_child, unwrap_expr};
+use super::walk::Walker;
+use crate::event::Arg;
+use crate::frontend::scratch::{type_creates, use_of, Call, Use};
+use crate::frontend::tree::text;
+use tree_sitter::Node;
+
+/// Function-like nodes: a path's uses are compared within one of them.
+const FUNCTIONS: &[&str] = &[
+    "method_declaration",
+    "constructor_declaration",
+    "local_function_statement",
+    "accessor_declaration",
+    "lambda_expression",
+    "anonymous_method_expression",
+];
+
+/// `FileMode`s that create or extend the file a `FileStream` opens.
+const CREATING_MODES: &[&str] = &["Create", "CreateNew", "Append", "OpenOrCreate"];
+
+impl Walker<'_, '_> {
+    /// Records the path use of a call or construction `node` named `name` (method or type),
+    /// with its argument list and the index of the event it produced.
+    pub(super) fn note_path_use(
+        &mut self,
+        node: Node<'_>,
+        name: &str,
+        arguments: Option<Node<'_>>,
+        event: Option<usize>,
+    ) {
+        let Some(arguments) = arguments else { return };
+        let mut cursor = arguments.walk();
+        let values: Vec<Node<'_>> = arguments
+            .named_children(&mut cursor)
+            .filter(|a| a.kind() == "argument")
+            .filter_map(last_named_child)
+            .map(unwrap_expr)
+            .take(2)
+            .collect();
+        let Some(&first) = values.first() else { return };
+        let what = if node.kind() == "invocation_expression" {
+            match use_of(name) {
+                Some(what) => what,
+                None => return,
+            }
+        } else if type_creates(name) || event.is_some_and(|e| self.opens_for_writing(e)) {
+            // `new StreamWriter(path)`, `new FileStream(path, FileMode.Create)`.
+            Use::Create
+        } else {
+            return;
+        };
+        let (what, path, destination) = match (what, values.get(1)) {
+            (Use::Move | Use::Copy, Some(&dest)) => (
+                what,
+                first,
+                Some((text(dest, self.src), self.is_temp_path(dest))),
+            ),
+            // `entry.ExtractToFile(destination)`, `info.CopyTo(destination)`: the one
+            // argument is the file created.
+            (Use::Copy, None) => (Use::Create, first, None),
+            (Use::Move, None) => return,
+            (what, _) => (what, first, None),
+        };
+        let (function, on_failure) = enclosing_function(node);
+        self.path_uses.record(Call {
+            function,
+            what,
+            at: node.start_byte(),
+            event,
+            path: text(path, self.src),
+            destination,
+            on_failure,
+        });
+    }
+
+    fn opens_for_writing(&self, event: usize) -> bool {
+        self.facts.events.get(event).is_some_and(|e| {
+            e.args.iter().any(|a| match a {
+                Arg::Member(candidates) => candidates.iter().any(|c| {
+                    c.rsplit_once('.').is_some_and(|(ty, mode)| {
+                        ty.ends_with("FileMode") && CREATING_MODES.contains(&mode)
+                    })
+                }),
+                _ => false,
+            })
+        })
+    }
+}
+
+/// The start byte of the method, accessor or lambda around `node` (0 at top level), and
+/// whether `node` sits in a `catch` block of it.
+fn enclosing_function(node: Node<'_>) -> (usize, bool) {
+    let mut in_catch = false;
+    let mut cur = node.parent();
+    while let Some(n) = cur {
+        if FUNCTIONS.contains(&n.kind()) {
+            return (n.start_byte(), in_catch);
+        }
+        in_catch |= n.kind() == "catch_clause";
+        cur = n.parent();
+    }
+    (0, in_catch)
+}

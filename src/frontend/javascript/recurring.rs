@@ -1,0 +1,135 @@
+//! What the recurring body behind an event does: a callback passed to the call (inline or a
+//! function of this file named by reference), the method a decorator schedules, or the loop
+//! around a sleep. See [`crate::work`].
+
+use super::*;
+use crate::frontend::tree_work::Grammar;
+use crate::work::Work;
+
+/// How calls are read from a JavaScript/TypeScript tree.
+pub(super) static GRAMMAR: Grammar = Grammar {
+    call: "call_expression",
+    function: "function",
+    arguments: "arguments",
+    members: &["member_expression"],
+    object: "object",
+    property: "property",
+    constructs: &["new_expression"],
+    constructed: "constructor",
+    conditional: "",
+    wrappers: &[
+        "await_expression",
+        "parenthesized_expression",
+        "non_null_expression",
+    ],
+    functions: &[
+        "arrow_function",
+        "function_expression",
+        "function",
+        "generator_function",
+    ],
+};
+
+/// The byte ranges of the file's functions by simple name (`tick`, and `poll` for the
+/// method `this.poll`).
+pub(super) fn function_ranges(
+    root: Node<'_>,
+    src: &str,
+) -> HashMap<String, Vec<std::ops::Range<usize>>> {
+    let mut out: HashMap<String, Vec<std::ops::Range<usize>>> = HashMap::new();
+    let mut stack = vec![(root, 0usize)];
+    while let Some((node, depth)) = stack.pop() {
+        if depth > MAX_DEPTH {
+            continue;
+        }
+        if is_function(node.kind()) {
+            if let Some(name) = function_reference(node, src) {
+                let simple = name.rsplit('.').next().unwrap_or(&name).to_string();
+                if let Some(body) = node.child_by_field_name("body") {
+                    out.entry(simple).or_default().push(body.byte_range());
+                }
+            }
+        }
+        stack.extend(named_children(node).map(|c| (c, depth + 1)));
+    }
+    out
+}
+
+impl Emitter<'_> {
+    /// The work of the body an event runs again and again, when it has one.
+    pub(super) fn recurring_work(
+        &mut self,
+        kind: EventKind,
+        node: Node<'_>,
+        args: &[Node<'_>],
+        in_loop: bool,
+    ) -> Option<Work> {
+        match kind {
+            EventKind::Annotation => {
+                let method = decorated_method(node)?;
+                self.work.of_node(method.child_by_field_name("body")?)
+            }
+            EventKind::Call | EventKind::Construct => {
+                if let Some(f) = args.iter().find(|a| is_function(a.kind())) {
+                    let body = f.child_by_field_name("body").unwrap_or(*f);
+                    return self.work.of_node(body);
+                }
+                let named = args.iter().find_map(|a| {
+                    matches!(a.kind(), "identifier" | "member_expression").then(|| {
+                        let t = text(*a, self.src);
+                        t.rsplit('.').next().unwrap_or(t).trim().to_string()
+                    })
+                });
+                if let Some(name) = named.filter(|n| self.work.defines(n)) {
+                    return self.work.of_function(&name);
+                }
+                if in_loop {
+                    return self.work.of_node(enclosing_loop_body(node)?);
+                }
+                None
+            }
+            EventKind::Subclass | EventKind::Collection => None,
+        }
+    }
+}
+
+/// The method a decorator sits on (inside the method, or before it in the class body).
+fn decorated_method(decorator: Node<'_>) -> Option<Node<'_>> {
+    let parent = decorator.parent()?;
+    if parent.kind() == "method_definition" {
+        return Some(parent);
+    }
+    let mut next = decorator.next_named_sibling();
+    while let Some(n) = next {
+        match n.kind() {
+            "method_definition" => return Some(n),
+            "decorator" => next = n.next_named_sibling(),
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// The body of the innermost loop around `node` in the same function (or in a function
+/// handed to a constructor, which runs at once: `new Promise((r) => setTimeout(r, ms))`).
+fn enclosing_loop_body(node: Node<'_>) -> Option<Node<'_>> {
+    let mut cur = node.parent();
+    while let Some(n) = cur {
+        let executor = n
+            .parent()
+            .filter(|a| a.kind() == "arguments")
+            .and_then(|a| a.parent())
+            .is_some_and(|c| c.kind() == "new_expression");
+        if is_function(n.kind()) && !executor {
+            return None;
+        }
+        if matches!(
+            n.kind(),
+            "while_statement" | "do_statement" | "for_statement"
+        ) {
+            return n.child_by_field_name("body");
+        }
+        cur = n.parent();
+    }
+    None
+}

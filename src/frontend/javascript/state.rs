@@ -1,0 +1,133 @@
+//! Module-level collections that functions write to: `const sessions = new Map()` at the top
+//! of a module and `sessions.set(socket.id, s)` in a handler (see
+//! [`EventKind::Collection`](crate::event::EventKind::Collection)).
+
+use super::*;
+use crate::frontend::collections::Collection;
+
+/// Methods that add to or change a collection.
+const WRITE_METHODS: &[&str] = &["set", "add", "push", "unshift", "splice"];
+
+/// One collection event per module-level `new X()`, object or array literal
+/// that code inside a function writes to, with the words of its name and of the keys it is
+/// written with.
+pub(super) fn collection_events(root: Node<'_>, src: &str, scopes: &Scopes) -> Vec<Event> {
+    let module: Scope = root.byte_range().into();
+    let mut candidates: HashMap<String, Collection> = HashMap::new();
+    for statement in named_children(root) {
+        let declaration = match statement.kind() {
+            "export_statement" => statement.child_by_field_name("declaration"),
+            _ => Some(statement),
+        };
+        let Some(declaration) = declaration
+            .filter(|d| matches!(d.kind(), "lexical_declaration" | "variable_declaration"))
+        else {
+            continue;
+        };
+        for declarator in named_children(declaration) {
+            let (Some(name), Some(value)) = (
+                declarator.child_by_field_name("name"),
+                declarator.child_by_field_name("value"),
+            ) else {
+                continue;
+            };
+            if name.kind() != "identifier" {
+                continue;
+            }
+            let target = match unwrap_type_assertion(value).kind() {
+                "new_expression" => value_constructor(unwrap_type_assertion(value), src, scopes),
+                "object" => Some("globalThis.Object".to_string()),
+                "array" => Some("globalThis.Array".to_string()),
+                _ => None,
+            };
+            if let Some(target) = target {
+                let name = text(name, src);
+                candidates.insert(
+                    name.to_string(),
+                    Collection::new(vec![target], declarator.byte_range(), name),
+                );
+            }
+        }
+    }
+    if candidates.is_empty() {
+        return Vec::new();
+    }
+    let mut stack = vec![(root, false, 0usize)];
+    while let Some((node, in_function, depth)) = stack.pop() {
+        if depth > MAX_DEPTH {
+            continue;
+        }
+        if in_function {
+            if let Some((name, key)) = written_collection(node, src) {
+                let module_level = scopes.visible_scope(name, node.start_byte()) == Some(module);
+                if let Some(c) = candidates.get_mut(name).filter(|_| module_level) {
+                    c.written_with(key);
+                }
+            }
+        }
+        let inside = in_function || is_function(node.kind());
+        for child in named_children(node) {
+            stack.push((child, inside, depth + 1));
+        }
+    }
+    let mut events: Vec<Event> = candidates
+        .into_values()
+        .filter_map(Collection::into_event)
+        .collect();
+    events.sort_by_key(|e| e.span.start);
+    events
+}
+
+/// `x as Map<K, V>`, `x satisfies T`, `x!`: the expression inside.
+fn unwrap_type_assertion(node: Node<'_>) -> Node<'_> {
+    match node.kind() {
+        "as_expression" | "satisfies_expression" | "non_null_expression" => {
+            node.named_child(0).unwrap_or(node)
+        }
+        _ => node,
+    }
+}
+
+fn value_constructor(new: Node<'_>, src: &str, scopes: &Scopes) -> Option<String> {
+    let constructor = new.child_by_field_name("constructor")?;
+    scopes.path_of(constructor, src)
+}
+
+/// The collection a node writes to, by name, with the text of the key when it has one:
+/// `name.set(key, v)`, `name.add(key)`, `name.push(v)`, `name[key] = v`.
+fn written_collection<'s>(node: Node<'_>, src: &'s str) -> Option<(&'s str, Option<&'s str>)> {
+    match node.kind() {
+        "call_expression" => {
+            let callee = node.child_by_field_name("function")?;
+            let object = callee.child_by_field_name("object")?;
+            let method = text(callee.child_by_field_name("property")?, src);
+            if callee.kind() != "member_expression"
+                || object.kind() != "identifier"
+                || !WRITE_METHODS.contains(&method)
+            {
+                return None;
+            }
+            let key = node
+                .child_by_field_name("arguments")
+                .and_then(|a| a.named_child(0))
+                .filter(|k| !is_function(k.kind()))
+                .map(|k| text(k, src));
+            Some((text(object, src), key))
+        }
+        "assignment_expression" | "augmented_assignment_expression" => {
+            let left = node.child_by_field_name("left")?;
+            let object = left.child_by_field_name("object")?;
+            if object.kind() != "identifier" {
+                return None;
+            }
+            // Only computed keys: `totals.count = 0` sets a fixed field, `arr.length = 0`
+            // clears; neither keys the collection by anything.
+            if left.kind() != "subscript_expression" {
+                return None;
+            }
+            let key = left.child_by_field_name("index")?;
+            Some((text(object, src), Some(text(key, src))))
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,234 @@
+//! What the recurring body behind an event does (see [`crate::work`]): the endless loop
+//! around a sleep or a tick, else the function, closure or async block the event sits in.
+//!
+//! The walk records, per event, the opening brace of that body; afterwards one more visit
+//! of the file reads the calls of the bodies asked for (and of every function, so that
+//! calls of the same file's functions can be followed).
+
+use super::macros::{self, MacroBody, MAX_MACRO_DEPTH};
+use super::words::ident_text;
+use crate::work::{self, Call, Work};
+use proc_macro2::LineColumn;
+use std::collections::{HashMap, HashSet};
+use syn::visit::{self, Visit};
+use syn::Expr;
+
+/// The most expressions read for the recurring bodies of one file; beyond it, bodies are
+/// not classified (and so stay reported).
+const FILE_BUDGET: usize = 200_000;
+
+/// The work of each requested body (by the byte offset of its opening brace), following
+/// calls of the file's own functions.
+pub(super) fn body_work(
+    file: &syn::File,
+    wanted: &HashSet<usize>,
+    offset: &dyn Fn(LineColumn) -> usize,
+) -> HashMap<usize, Work> {
+    let mut budget = FILE_BUDGET;
+    let mut functions = FunctionCalls {
+        out: HashMap::new(),
+        budget: &mut budget,
+    };
+    functions.visit_file(file);
+    let functions = functions.out;
+    let mut finder = Finder {
+        wanted,
+        offset,
+        found: HashMap::new(),
+        budget: &mut budget,
+        macro_depth: 0,
+    };
+    finder.visit_file(file);
+    let found = finder.found;
+    found
+        .into_iter()
+        .filter_map(|(key, calls)| {
+            let calls = calls?;
+            let mut lookup = |name: &str| functions.get(name).cloned().flatten();
+            Some((key, work::classify(&calls, &mut lookup)))
+        })
+        .collect()
+}
+
+/// The calls of every function and method of the file, by simple name (`None` when the
+/// budget ran out while reading it).
+struct FunctionCalls<'b> {
+    out: HashMap<String, Option<Vec<Call>>>,
+    budget: &'b mut usize,
+}
+
+impl FunctionCalls<'_> {
+    fn add(&mut self, name: String, block: &syn::Block) {
+        let calls = calls_of_block(block, self.budget);
+        let entry = self.out.entry(name).or_insert_with(|| Some(Vec::new()));
+        match (entry.as_mut(), calls) {
+            (Some(all), Some(calls)) => all.extend(calls),
+            _ => *entry = None,
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for FunctionCalls<'_> {
+    fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+        self.add(f.sig.ident.to_string(), &f.block);
+        visit::visit_item_fn(self, f);
+    }
+
+    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+        self.add(f.sig.ident.to_string(), &f.block);
+        visit::visit_impl_item_fn(self, f);
+    }
+
+    fn visit_trait_item_fn(&mut self, f: &'ast syn::TraitItemFn) {
+        if let Some(block) = &f.default {
+            self.add(f.sig.ident.to_string(), block);
+        }
+        visit::visit_trait_item_fn(self, f);
+    }
+}
+
+/// Finds the requested blocks, also inside macro bodies.
+struct Finder<'w, 'b> {
+    wanted: &'w HashSet<usize>,
+    offset: &'w dyn Fn(LineColumn) -> usize,
+    found: HashMap<usize, Option<Vec<Call>>>,
+    budget: &'b mut usize,
+    macro_depth: usize,
+}
+
+impl<'ast> Visit<'ast> for Finder<'_, '_> {
+    fn visit_block(&mut self, block: &'ast syn::Block) {
+        let key = (self.offset)(block.brace_token.span.open().start());
+        if self.wanted.contains(&key) && !self.found.contains_key(&key) {
+            let calls = calls_of_block(block, self.budget);
+            self.found.insert(key, calls);
+        }
+        visit::visit_block(self, block);
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        if self.macro_depth >= MAX_MACRO_DEPTH {
+            return;
+        }
+        self.macro_depth += 1;
+        match macros::parse_body(mac).as_deref() {
+            Some(MacroBody::Exprs(exprs)) => exprs.iter().for_each(|e| self.visit_expr(e)),
+            Some(MacroBody::Stmts(stmts)) => stmts.iter().for_each(|s| self.visit_stmt(s)),
+            None => {}
+        }
+        self.macro_depth -= 1;
+    }
+}
+
+/// The calls of a block, closures and async blocks in it included, nested items left out.
+fn calls_of_block(block: &syn::Block, budget: &mut usize) -> Option<Vec<Call>> {
+    let mut collector = Collector {
+        out: Vec::new(),
+        budget,
+        exhausted: false,
+        macro_depth: 0,
+    };
+    collector.visit_block(block);
+    (!collector.exhausted).then_some(collector.out)
+}
+
+struct Collector<'b> {
+    out: Vec<Call>,
+    budget: &'b mut usize,
+    exhausted: bool,
+    macro_depth: usize,
+}
+
+/// A path's segments as text.
+fn path_text(path: &syn::Path) -> Vec<String> {
+    path.segments.iter().map(|s| s.ident.to_string()).collect()
+}
+
+impl Collector<'_> {
+    /// `Report::new`: the receiver `Report` and the method `new`.
+    fn path_call(&self, func: &Expr) -> Option<(String, String)> {
+        let Expr::Path(p) = func else { return None };
+        let mut segments = path_text(&p.path);
+        let last = segments.pop()?;
+        Some((segments.join("::"), last))
+    }
+
+    fn args_words<'a>(args: impl Iterator<Item = &'a Expr>) -> String {
+        args.map(ident_text).collect::<Vec<_>>().join(" ")
+    }
+}
+
+impl<'ast> Visit<'ast> for Collector<'_> {
+    fn visit_expr(&mut self, e: &'ast Expr) {
+        if *self.budget == 0 {
+            self.exhausted = true;
+            return;
+        }
+        *self.budget -= 1;
+        match e {
+            Expr::Call(c) => {
+                match self.path_call(&c.func) {
+                    Some((receiver, method)) => {
+                        let args = Self::args_words(c.args.iter());
+                        self.out.push(Call::new(receiver, vec![method], args));
+                    }
+                    None => self.visit_expr(&c.func),
+                }
+                c.args.iter().for_each(|a| self.visit_expr(a));
+            }
+            Expr::MethodCall(_) => {
+                let (links, root) = super::walk::method_chain(e);
+                let mut methods: Vec<String> = Vec::new();
+                let mut args = Self::args_words(links.iter().flat_map(|l| l.args.iter()));
+                let receiver = match root {
+                    Expr::Call(c) => match self.path_call(&c.func) {
+                        Some((receiver, method)) => {
+                            methods.push(method);
+                            args.push(' ');
+                            args.push_str(&Self::args_words(c.args.iter()));
+                            c.args.iter().for_each(|a| self.visit_expr(a));
+                            receiver
+                        }
+                        None => {
+                            self.visit_expr(root);
+                            String::new()
+                        }
+                    },
+                    Expr::Path(_) | Expr::Field(_) => ident_text(root),
+                    other => {
+                        self.visit_expr(other);
+                        String::new()
+                    }
+                };
+                methods.extend(links.iter().rev().map(|l| l.method.to_string()));
+                self.out.push(Call::new(receiver, methods, args));
+                for link in &links {
+                    link.args.iter().for_each(|a| self.visit_expr(a));
+                }
+            }
+            _ => visit::visit_expr(self, e),
+        }
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        if let Some(name) = mac.path.segments.last() {
+            self.out.push(Call::new(
+                "",
+                vec![format!("{}!", name.ident)],
+                String::new(),
+            ));
+        }
+        if self.macro_depth >= MAX_MACRO_DEPTH {
+            return;
+        }
+        self.macro_depth += 1;
+        match macros::parse_body(mac).as_deref() {
+            Some(MacroBody::Exprs(exprs)) => exprs.iter().for_each(|e| self.visit_expr(e)),
+            Some(MacroBody::Stmts(stmts)) => stmts.iter().for_each(|s| self.visit_stmt(s)),
+            None => {}
+        }
+        self.macro_depth -= 1;
+    }
+
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
+}

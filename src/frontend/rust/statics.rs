@@ -1,0 +1,197 @@
+//! Process-wide collections that functions write to: `static SESSIONS: LazyLock<DashMap<..>>`
+//! (or `lazy_static!`, `OnceLock`, `Lazy`) and `SESSIONS.insert(token, user)` in a handler
+//! (see [`EventKind::Collection`](crate::event::EventKind::Collection)).
+
+use crate::event::Event;
+use crate::frontend::collections::Collection;
+use std::collections::{BTreeMap, BTreeSet};
+use syn::Expr;
+
+/// Methods that add to or change a collection.
+const WRITE_METHODS: &[&str] = &[
+    "insert",
+    "entry",
+    "push",
+    "push_back",
+    "push_front",
+    "extend",
+    "append",
+    "get_or_insert_with",
+];
+
+/// The statics of a file and the writes to them, joined when the walk ends (a function may
+/// write to a static declared below it).
+#[derive(Default)]
+pub(super) struct Statics {
+    candidates: BTreeMap<String, Collection>,
+    /// Static name → the keys it is written with (`None`: no key, or one too long to tell),
+    /// and the fields on the way to it (`STATE.sessions.insert(..)`).
+    writes: BTreeMap<String, Vec<Option<String>>>,
+}
+
+impl Statics {
+    /// Records a `static NAME: TYPE`, with the resolved candidates of every type its type
+    /// names and the words of its name and type.
+    pub(super) fn declare(
+        &mut self,
+        name: &str,
+        ty: &syn::Type,
+        span: std::ops::Range<usize>,
+        resolve: impl Fn(bool, &[String]) -> Vec<String>,
+    ) {
+        let mut targets = Vec::new();
+        let mut names = Vec::new();
+        type_paths(ty, &mut |leading_colon, segments| {
+            targets.extend(resolve(leading_colon, segments));
+            names.extend(segments.last().cloned());
+        });
+        let mut seen = BTreeSet::new();
+        targets.retain(|t| seen.insert(t.clone()));
+        let mut collection = Collection::new(targets, span, name);
+        for n in &names {
+            collection.describe(n);
+        }
+        self.candidates.insert(name.to_string(), collection);
+    }
+
+    /// Records a write when some link of a method chain adds to a collection rooted at a
+    /// plain path (`SESSIONS.lock().unwrap().insert(k, v)`, `crate::PEERS.entry(addr)`).
+    /// `text_of` gives the source text of an argument.
+    pub(super) fn note_chain(
+        &mut self,
+        links: &[&syn::ExprMethodCall],
+        root: &Expr,
+        text_of: impl Fn(&Expr) -> Option<String>,
+    ) {
+        let Some(write) = links
+            .iter()
+            .rev()
+            .find(|l| WRITE_METHODS.contains(&l.method.to_string().as_str()))
+        else {
+            return;
+        };
+        let mut fields = Vec::new();
+        let mut base = root;
+        let name = loop {
+            base = match base {
+                Expr::Field(f) => {
+                    if let syn::Member::Named(n) = &f.member {
+                        fields.push(n.to_string());
+                    }
+                    &f.base
+                }
+                Expr::Unary(u) => &u.expr,
+                Expr::Reference(r) => &r.expr,
+                Expr::Paren(p) => &p.expr,
+                Expr::Path(p) if p.qself.is_none() => {
+                    let segments = segment_names(&p.path);
+                    let local = segments[..segments.len().saturating_sub(1)]
+                        .iter()
+                        .all(|s| matches!(s.as_str(), "crate" | "self" | "super"));
+                    match segments.last() {
+                        Some(last) if local => break last.clone(),
+                        _ => return,
+                    }
+                }
+                _ => return,
+            };
+        };
+        let writes = self.writes.entry(name).or_default();
+        writes.extend(fields.into_iter().map(Some));
+        let key = write
+            .args
+            .first()
+            .filter(|k| !matches!(k, Expr::Closure(_)))
+            .and_then(&text_of);
+        writes.push(key);
+    }
+
+    /// One collection event per static that some function writes to.
+    pub(super) fn events(self) -> Vec<Event> {
+        let Statics {
+            candidates,
+            mut writes,
+        } = self;
+        candidates
+            .into_iter()
+            .filter_map(|(name, mut c)| {
+                for key in writes.remove(&name)? {
+                    c.written_with(key.as_deref());
+                }
+                c.into_event()
+            })
+            .collect()
+    }
+}
+
+/// The identifiers of a path's segments.
+fn segment_names(path: &syn::Path) -> Vec<String> {
+    path.segments.iter().map(|s| s.ident.to_string()).collect()
+}
+
+/// Calls `each` with every path a type names, outermost first
+/// (`LazyLock<Mutex<HashMap<UserId, Session>>>` gives `LazyLock`, `Mutex`, `HashMap`,
+/// `UserId`, `Session`).
+fn type_paths(ty: &syn::Type, each: &mut impl FnMut(bool, &[String])) {
+    let mut stack = vec![ty];
+    let mut seen = 0;
+    while let Some(ty) = stack.pop() {
+        seen += 1;
+        if seen > 64 {
+            return;
+        }
+        match ty {
+            syn::Type::Path(p) => {
+                let segments = segment_names(&p.path);
+                each(p.path.leading_colon.is_some(), &segments);
+                for segment in &p.path.segments {
+                    if let syn::PathArguments::AngleBracketed(args) = &segment.arguments {
+                        for arg in args.args.iter().rev() {
+                            if let syn::GenericArgument::Type(t) = arg {
+                                stack.push(t);
+                            }
+                        }
+                    }
+                }
+            }
+            syn::Type::Reference(r) => stack.push(&r.elem),
+            syn::Type::Paren(p) => stack.push(&p.elem),
+            syn::Type::Group(g) => stack.push(&g.elem),
+            syn::Type::Tuple(t) => stack.extend(t.elems.iter().rev()),
+            syn::Type::Array(a) => stack.push(&a.elem),
+            syn::Type::Slice(s) => stack.push(&s.elem),
+            _ => {}
+        }
+    }
+}
+
+/// The `static ref NAME: TYPE = ...;` entries of a `lazy_static!` body.
+pub(super) fn lazy_static_entries(
+    tokens: &proc_macro2::TokenStream,
+) -> Vec<(syn::Ident, syn::Type)> {
+    use proc_macro2::TokenTree;
+    let tokens: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 3 < tokens.len() {
+        let is_ident = |t: &TokenTree, w: &str| matches!(t, TokenTree::Ident(id) if id == w);
+        if is_ident(&tokens[i], "static") && is_ident(&tokens[i + 1], "ref") {
+            if let (TokenTree::Ident(name), TokenTree::Punct(colon)) =
+                (&tokens[i + 2], &tokens[i + 3])
+            {
+                if colon.as_char() == ':' {
+                    let ty: proc_macro2::TokenStream = tokens[i + 4..]
+                        .iter()
+                        .take_while(|t| !matches!(t, TokenTree::Punct(p) if p.as_char() == '='))
+                        .cloned()
+                        .collect();
+                    if let Ok(ty) = syn::parse2::<syn::Type>(ty) {
+                        out.push((name.clone(), ty));
+                    }
+                }
+            }
+        }
+        i += 1;
+    }
+    out
+}

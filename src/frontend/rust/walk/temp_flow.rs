@@ -1,0 +1,158 @@
+//! Functions of the file that return temporary paths, and what calls do with paths (for
+//! [`crate::frontend::scratch`]).
+
+use super::args::{is_temp_expr, TempNames};
+use super::Walker;
+use crate::frontend::rust::shapes::simple_binding;
+use crate::frontend::scratch::{use_of, Call, Use};
+use std::collections::HashSet;
+use syn::visit::Visit;
+use syn::{Expr, Stmt};
+
+/// How many rounds of functions returning what other such functions return are followed.
+const ROUNDS: usize = 2;
+
+/// The names of the file's functions and methods whose body ends in a temporary path
+/// (`std::env::temp_dir().join(..)`, a `let` bound to one, or a call of another such
+/// function): their calls are temporary paths too.
+pub(super) fn temp_returning_fns(file: &syn::File) -> HashSet<String> {
+    let mut bodies = Bodies(Vec::new());
+    bodies.visit_file(file);
+    let mut fns = HashSet::new();
+    for _ in 0..ROUNDS {
+        let found: Vec<&String> = bodies
+            .0
+            .iter()
+            .filter(|(name, block)| !fns.contains(name) && ends_in_temp(block, &fns))
+            .map(|(name, _)| name)
+            .collect();
+        if found.is_empty() {
+            break;
+        }
+        let found: Vec<String> = found.into_iter().cloned().collect();
+        fns.extend(found);
+    }
+    fns
+}
+
+/// The block's last expression is a temporary path, given the `let`s before it.
+fn ends_in_temp(block: &syn::Block, fns: &HashSet<String>) -> bool {
+    let mut temp_lets: HashSet<String> = HashSet::new();
+    for stmt in &block.stmts {
+        match stmt {
+            Stmt::Local(local) => {
+                if let (Some(name), Some(init)) = (simple_binding(&local.pat), &local.init) {
+                    let var = |n: &str| temp_lets.contains(n);
+                    let names = TempNames { var: &var, fns };
+                    if is_temp_expr(&init.expr, &names) {
+                        temp_lets.insert(name);
+                    } else {
+                        temp_lets.remove(&name);
+                    }
+                }
+            }
+            Stmt::Expr(e, None) => {
+                let var = |n: &str| temp_lets.contains(n);
+                let names = TempNames { var: &var, fns };
+                return is_temp_expr(unwrap_ok(e), &names);
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// `Ok(path)` / `Some(path)` around a returned value.
+fn unwrap_ok(e: &Expr) -> &Expr {
+    if let Expr::Call(c) = e {
+        if let Expr::Path(p) = &*c.func {
+            if (p.path.is_ident("Ok") || p.path.is_ident("Some")) && c.args.len() == 1 {
+                return &c.args[0];
+            }
+        }
+    }
+    e
+}
+
+/// Every named function and method body of a file.
+struct Bodies<'ast>(Vec<(String, &'ast syn::Block)>);
+
+impl<'ast> Visit<'ast> for Bodies<'ast> {
+    fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+        self.0.push((f.sig.ident.to_string(), &f.block));
+        syn::visit::visit_item_fn(self, f);
+    }
+
+    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+        self.0.push((f.sig.ident.to_string(), &f.block));
+        syn::visit::visit_impl_item_fn(self, f);
+    }
+}
+
+/// The text a path expression is compared by: a variable, a field, `self.dir`, through
+/// borrows and path conversions (`&path`, `path.clone()`, `dir.as_path()`).
+fn key_of(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Reference(r) => key_of(&r.expr),
+        Expr::Paren(p) => key_of(&p.expr),
+        Expr::Group(g) => key_of(&g.expr),
+        Expr::Path(p) if p.qself.is_none() => Some(
+            p.path
+                .segments
+                .iter()
+                .map(|s| s.ident.to_string())
+                .collect::<Vec<_>>()
+                .join("::"),
+        ),
+        Expr::Field(f) => {
+            let member = match &f.member {
+                syn::Member::Named(n) => n.to_string(),
+                syn::Member::Unnamed(i) => i.index.to_string(),
+            };
+            Some(format!("{}.{member}", key_of(&f.base)?))
+        }
+        Expr::MethodCall(m)
+            if m.args.is_empty()
+                && matches!(
+                    m.method.to_string().as_str(),
+                    "clone" | "as_path" | "as_ref" | "to_path_buf" | "path"
+                ) =>
+        {
+            key_of(&m.receiver)
+        }
+        _ => None,
+    }
+}
+
+impl Walker<'_> {
+    /// Records what a call named `name` does with its path arguments; `event` is the
+    /// index of the event it produced.
+    pub(super) fn note_path_use(
+        &mut self,
+        name: &str,
+        args: &syn::punctuated::Punctuated<Expr, syn::Token![,]>,
+        at: usize,
+        event: Option<usize>,
+    ) {
+        let Some(what) = use_of(name) else { return };
+        let Some(path) = args.first().and_then(key_of) else {
+            return;
+        };
+        let destination = match (what, args.iter().nth(1)) {
+            (Use::Move | Use::Copy, Some(dest)) => {
+                Some((key_of(dest).unwrap_or_default(), self.is_temp_expr(dest)))
+            }
+            (Use::Move | Use::Copy, None) => return,
+            _ => None,
+        };
+        self.path_uses.record(Call {
+            function: self.current_fn.map_or(0, |f| f + 1),
+            what,
+            at,
+            event,
+            path: &path,
+            destination: destination.as_ref().map(|(d, t)| (d.as_str(), *t)),
+            on_failure: self.ctx.retry,
+        });
+    }
+}

@@ -1,0 +1,386 @@
+//! Scratch files by data flow inside one function, shared by the frontends.
+//!
+//! A frontend records how each call in a function uses a path (`File.WriteAllText(probe, ..)`
+//! creates `probe`, `File.Delete(probe)` deletes it, `File.Move(part, target)` moves `part`
+//! away), keyed by the path expression's text. A path that the function creates and later
+//! deletes is scratch: a write probe, a spool file removed in a `finally`, a working folder
+//! removed after use. Its delete is quiet, and so is its creation unless the function moves
+//! or copies it to a path outside the temporary directory (then the file outlives the
+//! function, and the creation stays reported along with the move). A copy or extraction
+//! whose destination is a temporary path only reads its source, so it is quiet too.
+//!
+//! [`PathUses::apply`] groups the uses by function and path once (sorted map, linear in the
+//! number of uses) and marks the quiet events' path arguments [`Arg::TempPath`].
+
+use crate::event::{Arg, Event};
+use std::collections::BTreeMap;
+
+/// What a call does with the path it is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Use {
+    /// Creates or writes it: `writeFile`, `File.Create`, `fs::create_dir_all`, `new StreamWriter`.
+    Create,
+    /// Deletes it: `unlink`, `File.Delete`, `fs::remove_dir_all`, `rmSync`.
+    Delete,
+    /// Moves it to a second path: `rename`, `File.Move`.
+    Move,
+    /// Copies (or extracts) it to a second path: `copyFile`, `File.Copy`, `ExtractToDirectory`.
+    Copy,
+}
+
+const DELETE_WORDS: &[&str] = &[
+    "delete", "unlink", "rm", "rmdir", "remove", "rimraf", "unlinkat",
+];
+const MOVE_WORDS: &[&str] = &["rename", "move"];
+const COPY_WORDS: &[&str] = &["copy", "extract"];
+const CREATE_WORDS: &[&str] = &[
+    "write", "create", "save", "append", "mkdir", "mkdirp", "mkdtemp", "download",
+];
+
+/// What a call named `name` (a method or function; the last segment of a dotted or `::`
+/// path counts) does with its first path argument, by the first word of its name
+/// (`WriteAllText`, `unlinkSync`, `remove_dir_all`; not `GetLastWriteTime`).
+pub fn use_of(name: &str) -> Option<Use> {
+    let last = name.rsplit(['.', ':']).next().unwrap_or(name);
+    let end = last
+        .char_indices()
+        .skip(1)
+        .find(|&(_, c)| c.is_ascii_uppercase() || !c.is_ascii_alphanumeric())
+        .map_or(last.len(), |(i, _)| i);
+    let first = last[..end].to_ascii_lowercase();
+    let is = |words: &[&str]| words.contains(&first.as_str());
+    if is(DELETE_WORDS) {
+        Some(Use::Delete)
+    } else if is(MOVE_WORDS) {
+        Some(Use::Move)
+    } else if is(COPY_WORDS) {
+        Some(Use::Copy)
+    } else if is(CREATE_WORDS) {
+        Some(Use::Create)
+    } else {
+        None
+    }
+}
+
+/// Whether constructing the type `name` creates the file it is given: a writer
+/// (`StreamWriter`, `BinaryWriter`).
+pub fn type_creates(name: &str) -> bool {
+    let last = name.rsplit(['.', ':']).next().unwrap_or(name);
+    last.ends_with("Writer")
+}
+
+/// The key of a path expression: its text without blanks, borrows, `this.`/`self.` and
+/// conversions that keep the path (`&path`, `path.clone()`, `this.file`), or `None` when
+/// it is too long to be a variable or a simple expression.
+pub fn path_key(source: &str) -> Option<String> {
+    if source.len() > 200 {
+        return None;
+    }
+    let mut key: String = source.chars().filter(|c| !c.is_whitespace()).collect();
+    loop {
+        let before = key.len();
+        for prefix in ["&mut", "&", "this.", "self.", "await"] {
+            if let Some(rest) = key.strip_prefix(prefix) {
+                key = rest.to_string();
+            }
+        }
+        for suffix in [
+            ".clone()",
+            ".as_path()",
+            ".as_ref()",
+            ".to_path_buf()",
+            ".to_string()",
+            ".to_owned()",
+            "?",
+            "!",
+        ] {
+            if let Some(rest) = key.strip_suffix(suffix) {
+                key = rest.to_string();
+            }
+        }
+        if key.len() == before {
+            break;
+        }
+    }
+    (!key.is_empty()).then_some(key)
+}
+
+/// One call's use of one path.
+#[derive(Debug, Clone)]
+struct PathUse {
+    /// The enclosing function (its start byte; 0 for top-level code).
+    function: usize,
+    key: String,
+    what: Use,
+    /// Byte offset of the call: source order inside the function.
+    at: usize,
+    /// The event the call produced, as an index into the events before they are sorted.
+    event: Option<usize>,
+    /// For a move or copy: whether the destination is a temporary path.
+    to_temp: bool,
+    /// The destination of a copy into a temporary path (its event is the copy).
+    copied_in: bool,
+    /// Runs when something failed (a `catch` block, an error branch).
+    on_failure: bool,
+}
+
+/// The path uses of one file, recorded while walking it.
+#[derive(Debug, Default)]
+pub struct PathUses {
+    uses: Vec<PathUse>,
+}
+
+/// One call to record: where it is and what it does with which paths.
+#[derive(Debug, Clone, Copy)]
+pub struct Call<'a> {
+    /// The start byte of the enclosing function (0 at top level).
+    pub function: usize,
+    /// What the call does with its first path.
+    pub what: Use,
+    /// The byte offset of the call.
+    pub at: usize,
+    /// The event the call produced (index into the events, before any sorting).
+    pub event: Option<usize>,
+    /// The text of its first path argument (the source of a move or copy).
+    pub path: &'a str,
+    /// For a move or copy: the text of the destination and whether it is a temporary path.
+    pub destination: Option<(&'a str, bool)>,
+    /// The call runs when something failed (a `catch` block, an error branch): a delete
+    /// there rolls back a file meant to stay, so it does not make the creation scratch.
+    pub on_failure: bool,
+}
+
+impl PathUses {
+    /// Records a call that uses a path.
+    pub fn record(&mut self, call: Call<'_>) {
+        let Some(key) = path_key(call.path) else {
+            return;
+        };
+        let to_temp = call.destination.is_some_and(|(_, temp)| temp);
+        self.uses.push(PathUse {
+            function: call.function,
+            key,
+            what: call.what,
+            at: call.at,
+            event: call.event,
+            to_temp,
+            copied_in: false,
+            on_failure: call.on_failure,
+        });
+        // The destination of a move or copy is created there.
+        let copied_in = call.what == Use::Copy && to_temp;
+        let destination = call.destination.map(|(d, _)| {
+            // A destination too long to follow is still a copy into the temporary
+            // directory, under a key of its own.
+            path_key(d).or_else(|| copied_in.then(|| format!("@{}", call.at)))
+        });
+        if let Some(key) = destination.flatten() {
+            self.uses.push(PathUse {
+                function: call.function,
+                key,
+                what: Use::Create,
+                at: call.at,
+                event: call.event.filter(|_| copied_in),
+                to_temp,
+                copied_in,
+                on_failure: call.on_failure,
+            });
+        }
+    }
+
+    /// Marks the path arguments of scratch calls as temporary paths in `events` (indexed as
+    /// recorded): deletes of a path the function created earlier; the creations of such a
+    /// path unless it is moved or copied out of the temporary directory or deleted only on
+    /// failure; copies into a temporary path that is not moved or copied out again.
+    pub fn apply(self, events: &mut [Event]) {
+        let mut quiet = Vec::new();
+        let mut groups: BTreeMap<(usize, &str), Vec<&PathUse>> = BTreeMap::new();
+        for u in &self.uses {
+            groups
+                .entry((u.function, u.key.as_str()))
+                .or_default()
+                .push(u);
+        }
+        for uses in groups.values() {
+            // Moved or copied to a path outside the temporary directory: the file outlives
+            // the function.
+            let kept = uses
+                .iter()
+                .any(|u| matches!(u.what, Use::Move | Use::Copy) && !u.to_temp);
+            if !kept {
+                // A copy marks its source and its destination.
+                quiet.extend(
+                    uses.iter()
+                        .filter(|u| u.copied_in)
+                        .filter_map(|u| u.event)
+                        .map(|e| (e, 2)),
+                );
+            }
+            let creates = || {
+                uses.iter()
+                    .filter(|u| u.what == Use::Create && !u.copied_in)
+            };
+            let Some(first_create) = creates().map(|u| u.at).min() else {
+                continue;
+            };
+            let deletes: Vec<&&PathUse> = uses
+                .iter()
+                .filter(|u| u.what == Use::Delete && u.at > first_create)
+                .collect();
+            quiet.extend(deletes.iter().filter_map(|u| u.event).map(|e| (e, 1)));
+            if !kept && deletes.iter().any(|u| !u.on_failure) {
+                quiet.extend(creates().filter_map(|u| u.event).map(|e| (e, 1)));
+            }
+        }
+        for (index, paths) in quiet {
+            if let Some(event) = events.get_mut(index) {
+                for arg in event.args.iter_mut().take(paths) {
+                    *arg = Arg::TempPath;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::EventKind;
+
+    fn event(args: Vec<Arg>) -> Event {
+        let mut e = Event::new(EventKind::Call, vec!["x".into()], 0..1);
+        e.args = args;
+        e
+    }
+
+    fn path() -> Arg {
+        Arg::Other { path_like: true }
+    }
+
+    fn call<'a>(what: Use, at: usize, event: usize, path: &'a str) -> Call<'a> {
+        Call {
+            function: 7,
+            what,
+            at,
+            event: Some(event),
+            path,
+            destination: None,
+            on_failure: false,
+        }
+    }
+
+    #[test]
+    fn verbs_come_from_the_last_name() {
+        assert_eq!(use_of("System.IO.File.WriteAllText"), Some(Use::Create));
+        assert_eq!(use_of("fs.unlinkSync"), Some(Use::Delete));
+        assert_eq!(use_of("std::fs::remove_dir_all"), Some(Use::Delete));
+        assert_eq!(use_of("fs/promises.rename"), Some(Use::Move));
+        assert_eq!(use_of("System.IO.File.Copy"), Some(Use::Copy));
+        assert!(type_creates("System.IO.StreamWriter"));
+        assert_eq!(use_of("System.IO.File.Exists"), None);
+        assert_eq!(use_of("System.IO.File.GetLastWriteTimeUtc"), None);
+        assert_eq!(use_of("fs.readFileSync"), None);
+    }
+
+    #[test]
+    fn keys_ignore_borrows_and_conversions() {
+        assert_eq!(path_key("&probe").as_deref(), Some("probe"));
+        assert_eq!(path_key("this.tmp_dir.clone()").as_deref(), Some("tmp_dir"));
+        assert_eq!(
+            path_key("path.join(dir, 'a')").as_deref(),
+            Some("path.join(dir,'a')")
+        );
+    }
+
+    #[test]
+    fn a_probe_written_then_deleted_is_quiet() {
+        let mut events = vec![
+            event(vec![path(), Arg::Str(String::new())]),
+            event(vec![path()]),
+        ];
+        let mut uses = PathUses::default();
+        uses.record(call(Use::Create, 10, 0, "file"));
+        uses.record(call(Use::Delete, 20, 1, "file"));
+        uses.apply(&mut events);
+        assert_eq!(events[0].args[0], Arg::TempPath);
+        assert_eq!(events[0].args[1], Arg::Str(String::new()));
+        assert_eq!(events[1].args[0], Arg::TempPath);
+    }
+
+    #[test]
+    fn a_delete_before_the_write_or_elsewhere_stays() {
+        let mut events = vec![
+            event(vec![path()]),
+            event(vec![path()]),
+            event(vec![path()]),
+        ];
+        let mut uses = PathUses::default();
+        uses.record(call(Use::Delete, 10, 0, "target"));
+        uses.record(call(Use::Create, 20, 1, "target"));
+        let mut other_function = call(Use::Delete, 30, 2, "target");
+        other_function.function = 99;
+        uses.record(other_function);
+        uses.apply(&mut events);
+        assert!(events.iter().all(|e| e.args[0] == path()));
+    }
+
+    #[test]
+    fn a_part_file_moved_into_place_keeps_its_write() {
+        let mut events = vec![
+            event(vec![path()]),
+            event(vec![path(), path()]),
+            event(vec![path()]),
+        ];
+        let mut uses = PathUses::default();
+        uses.record(call(Use::Create, 10, 0, "part"));
+        let mut moved = call(Use::Move, 20, 1, "part");
+        moved.destination = Some(("target", false));
+        uses.record(moved);
+        uses.record(call(Use::Delete, 30, 2, "part"));
+        uses.apply(&mut events);
+        assert_eq!(events[0].args[0], path());
+        assert_eq!(events[1].args, vec![path(), path()]);
+        assert_eq!(events[2].args[0], Arg::TempPath);
+    }
+
+    #[test]
+    fn a_delete_on_failure_rolls_back_a_kept_file() {
+        let mut events = vec![event(vec![path()]), event(vec![path()])];
+        let mut uses = PathUses::default();
+        uses.record(call(Use::Create, 10, 0, "resized"));
+        let mut rollback = call(Use::Delete, 20, 1, "resized");
+        rollback.on_failure = true;
+        uses.record(rollback);
+        uses.apply(&mut events);
+        assert_eq!(events[0].args[0], path());
+        assert_eq!(events[1].args[0], Arg::TempPath);
+    }
+
+    #[test]
+    fn a_temporary_copy_moved_back_out_is_kept() {
+        let mut events = vec![
+            event(vec![path(), Arg::TempPath]),
+            event(vec![Arg::TempPath, path()]),
+        ];
+        let mut uses = PathUses::default();
+        let mut copied = call(Use::Copy, 10, 0, "a");
+        copied.destination = Some(("swap", true));
+        uses.record(copied);
+        let mut back = call(Use::Move, 20, 1, "swap");
+        back.destination = Some(("b", false));
+        uses.record(back);
+        uses.apply(&mut events);
+        assert_eq!(events[0].args, vec![path(), Arg::TempPath]);
+    }
+
+    #[test]
+    fn a_copy_into_a_temporary_path_is_quiet() {
+        let mut events = vec![event(vec![path(), Arg::TempPath])];
+        let mut uses = PathUses::default();
+        let mut copied = call(Use::Copy, 10, 0, "source");
+        copied.destination = Some(("tempPath", true));
+        uses.record(copied);
+        uses.apply(&mut events);
+        assert_eq!(events[0].args, vec![Arg::TempPath, Arg::TempPath]);
+    }
+}

@@ -1,0 +1,256 @@
+//! The calls of a recurring body in a tree-sitter tree (JavaScript/TypeScript and C#), as
+//! [`crate::work::Call`]s, and the same file's functions by name, so that
+//! [`crate::work::classify`] can follow them.
+
+use super::tree::text;
+use crate::work::{self, Call, Work};
+use std::collections::HashMap;
+use tree_sitter::Node;
+
+/// The node kinds and fields of a grammar that calls are read from.
+pub(super) struct Grammar {
+    /// Call nodes (`call_expression`, `invocation_expression`).
+    pub call: &'static str,
+    /// The callee and argument fields of a call.
+    pub function: &'static str,
+    pub arguments: &'static str,
+    /// Member accesses (`a.b`) with their object and property fields.
+    pub members: &'static [&'static str],
+    pub object: &'static str,
+    pub property: &'static str,
+    /// Constructions and their type (or constructor) field.
+    pub constructs: &'static [&'static str],
+    pub constructed: &'static str,
+    /// A null-conditional access (`timer?.Dispose()`): its `condition` is the receiver and
+    /// its last child binds the member's `name` (empty when the grammar has none).
+    pub conditional: &'static str,
+    /// Nodes looked through when finding a chain's receiver (`await`, parentheses, `!`).
+    pub wrappers: &'static [&'static str],
+    /// Function literals: code of their own, left out of argument words.
+    pub functions: &'static [&'static str],
+}
+
+/// The most nodes read for the recurring bodies of one file; beyond it, bodies are not
+/// classified (and so stay reported).
+const FILE_BUDGET: usize = 200_000;
+
+/// The most argument text kept per call.
+const MAX_ARGS: usize = 300;
+
+/// Classifies recurring bodies of one file; remembers the file's functions by simple name.
+pub(super) struct BodyWork<'t> {
+    grammar: &'static Grammar,
+    src: &'t str,
+    root: Node<'t>,
+    /// Byte ranges of the bodies of the file's functions, by simple name.
+    functions: HashMap<String, Vec<std::ops::Range<usize>>>,
+    /// Nodes still to be read in this file.
+    budget: usize,
+}
+
+impl<'t> BodyWork<'t> {
+    /// A classifier over `root`, with `functions` (simple name → body byte ranges).
+    pub fn new(
+        grammar: &'static Grammar,
+        src: &'t str,
+        root: Node<'t>,
+        functions: HashMap<String, Vec<std::ops::Range<usize>>>,
+    ) -> Self {
+        BodyWork {
+            grammar,
+            src,
+            root,
+            functions,
+            budget: FILE_BUDGET,
+        }
+    }
+
+    /// Whether the file defines a function of this simple name.
+    pub fn defines(&self, name: &str) -> bool {
+        self.functions.contains_key(name)
+    }
+
+    /// The work of a body (a function literal, a block, a loop body); `None` once the
+    /// file's budget is spent.
+    pub fn of_node(&mut self, body: Node<'_>) -> Option<Work> {
+        let calls = self.calls(body)?;
+        Some(self.classify(&calls))
+    }
+
+    /// The work of the same file's function `name` (a callback passed by name).
+    pub fn of_function(&mut self, name: &str) -> Option<Work> {
+        self.defines(name).then_some(())?;
+        self.of_calls(&[Call::new("", vec![name.to_string()], "")])
+    }
+
+    /// The work of a body made of these calls (the handlers a timer raises).
+    pub fn of_calls(&mut self, calls: &[Call]) -> Option<Work> {
+        (self.budget > 0).then(|| self.classify(calls))
+    }
+
+    /// Whether the same file's function `name`, or one it calls (a few calls deep), makes a
+    /// call for which `wanted` holds (a timer callback that disposes its own timer).
+    pub fn function_calls(&mut self, name: &str, wanted: &dyn Fn(&Call) -> bool) -> bool {
+        let mut pending = vec![(name.to_string(), 0)];
+        let mut seen = std::collections::HashSet::new();
+        while let Some((name, depth)) = pending.pop() {
+            if depth > 2 || !seen.insert(name.clone()) {
+                continue;
+            }
+            let Some(calls) = self.function_body_calls(&name) else {
+                continue;
+            };
+            for call in &calls {
+                if wanted(call) {
+                    return true;
+                }
+                if let Some(m) = call.methods.first() {
+                    if call.methods.len() == 1 && self.defines(m) {
+                        pending.push((m.clone(), depth + 1));
+                    }
+                }
+            }
+        }
+        false
+    }
+
+    /// The calls of the same file's functions named `name`.
+    fn function_body_calls(&mut self, name: &str) -> Option<Vec<Call>> {
+        let ranges = self.functions.get(name)?.clone();
+        let mut out = Vec::new();
+        for r in ranges {
+            let node = self.root.descendant_for_byte_range(r.start, r.end)?;
+            out.extend(self.calls(node)?);
+        }
+        Some(out)
+    }
+
+    fn classify(&mut self, calls: &[Call]) -> Work {
+        let mut lookup = |name: &str| self.function_body_calls(name);
+        work::classify(calls, &mut lookup)
+    }
+
+    /// The calls under `node`, a method chain counting once; `None` once the budget is spent.
+    fn calls(&mut self, node: Node<'_>) -> Option<Vec<Call>> {
+        let mut out = Vec::new();
+        let mut stack = vec![node];
+        while let Some(n) = stack.pop() {
+            if self.budget == 0 {
+                return None;
+            }
+            self.budget -= 1;
+            let kind = n.kind();
+            if kind == self.grammar.call {
+                out.push(self.chain(n, &mut stack));
+                continue;
+            }
+            if self.grammar.constructs.contains(&kind) {
+                let ty = n
+                    .child_by_field_name(self.grammar.constructed)
+                    .map(|t| text(t, self.src))
+                    .unwrap_or("");
+                let args = n.child_by_field_name(self.grammar.arguments);
+                out.push(Call::new(ty, vec!["new".into()], self.arg_words(args)));
+                if let Some(a) = args {
+                    stack.push(a);
+                }
+                continue;
+            }
+            let mut cursor = n.walk();
+            stack.extend(n.named_children(&mut cursor));
+        }
+        Some(out)
+    }
+
+    /// One method chain (`a.b(x).c(y)`) as a call; pushes the arguments (and any complex
+    /// receiver) for further reading.
+    fn chain<'n>(&self, call: Node<'n>, stack: &mut Vec<Node<'n>>) -> Call {
+        let g = self.grammar;
+        let mut methods = Vec::new();
+        let mut args = String::new();
+        let mut cur = call;
+        let receiver = loop {
+            match cur.kind() {
+                k if k == g.call => {
+                    let a = cur.child_by_field_name(g.arguments);
+                    if let Some(a) = a {
+                        stack.push(a);
+                    }
+                    args.push_str(&self.arg_words(a));
+                    args.push(' ');
+                    match cur.child_by_field_name(g.function) {
+                        Some(f) => cur = f,
+                        None => break String::new(),
+                    }
+                }
+                k if g.members.contains(&k) => {
+                    if let Some(p) = cur.child_by_field_name(g.property) {
+                        methods.push(text(p, self.src).to_string());
+                    }
+                    match cur.child_by_field_name(g.object) {
+                        Some(o) => cur = o,
+                        None => break String::new(),
+                    }
+                }
+                k if k == g.conditional => {
+                    let count = cur.named_child_count();
+                    let name = count
+                        .checked_sub(1)
+                        .and_then(|i| cur.named_child(u32::try_from(i).ok()?))
+                        .and_then(|b| b.child_by_field_name("name"));
+                    if let Some(n) = name {
+                        methods.push(text(n, self.src).to_string());
+                    }
+                    match cur.child_by_field_name("condition") {
+                        Some(c) => cur = c,
+                        None => break String::new(),
+                    }
+                }
+                k if g.wrappers.contains(&k) => match cur.named_child(0) {
+                    Some(inner) => cur = inner,
+                    None => break String::new(),
+                },
+                _ if methods.is_empty() => {
+                    // A plain function call: the callee's name is the method.
+                    methods.push(text(cur, self.src).to_string());
+                    break String::new();
+                }
+                _ => {
+                    if cur.named_child_count() > 0 {
+                        stack.push(cur);
+                    }
+                    break compact(text(cur, self.src));
+                }
+            }
+        };
+        methods.reverse();
+        Call::new(receiver, methods, args)
+    }
+
+    /// The words of an argument list, function literals left out.
+    fn arg_words(&self, args: Option<Node<'_>>) -> String {
+        let Some(args) = args else {
+            return String::new();
+        };
+        let mut out = String::new();
+        let mut cursor = args.walk();
+        for a in args.named_children(&mut cursor) {
+            if self.grammar.functions.contains(&a.kind()) || out.len() > MAX_ARGS {
+                continue;
+            }
+            let t = text(a, self.src);
+            out.push_str(t.get(..t.len().min(MAX_ARGS)).unwrap_or(""));
+            out.push(' ');
+        }
+        out
+    }
+}
+
+/// A receiver's text without whitespace, cut short.
+fn compact(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<String>()
+        .chars()
+        .take(200)
+        .collect()
+}

@@ -1,0 +1,316 @@
+//! What the body of a recurring job does: the kinds of work of a timer callback, a cron job
+//! or a polling loop, from the calls in it (resolved through the same file's functions).
+//!
+//! A frontend lists the calls of the body ([`Call`]: a method chain with its receiver and
+//! argument words) and answers for the same file's functions; [`classify`] returns the kinds
+//! of work ([`Work`]). The kinds and their words are data ([`kinds.toml`](work/kinds.toml),
+//! embedded and validated at start-up); rules name the kinds that silence them
+//! (`[unless] work_only`). A call that no kind, neutral word or same-file function explains
+//! is [`UNKNOWN`]: when unsure, a body does shared work.
+
+use crate::reach::words::split_words;
+use serde::Deserialize;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::LazyLock;
+
+/// The kinds of work a body does, by kind id, sorted.
+pub type Work = BTreeSet<String>;
+
+/// The kind of a call nothing explains: shared work, since unsure.
+pub const UNKNOWN: &str = "unknown";
+
+/// The kind of a body that calls nothing but neutral code: it only changes this process's
+/// memory (or nothing at all, like an empty callback).
+pub const IN_MEMORY: &str = "in-memory";
+
+/// How many calls deep the same file's functions are followed.
+const DEPTH: usize = 3;
+
+/// The most calls classified for one body, callees included; beyond it the body is unknown.
+const MAX_CALLS: usize = 400;
+
+/// One call of a body: a method chain counts once (`Sessions.Where(..).ToList()`,
+/// `client.post(url).json(&body).send()`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Call {
+    /// The text of the chain's root receiver (`this.cache`, `_logger`, `HTTP_CLIENT`,
+    /// `Report`); empty for a plain function call.
+    pub receiver: String,
+    /// The names called along the chain, innermost first (`["Where", "ToList"]`).
+    pub methods: Vec<String>,
+    /// Identifier and string words of the arguments (nested functions left out).
+    pub args: String,
+}
+
+impl Call {
+    /// A call of `methods` on `receiver` with argument words `args`.
+    pub fn new(receiver: impl Into<String>, methods: Vec<String>, args: impl Into<String>) -> Self {
+        Call {
+            receiver: receiver.into(),
+            methods,
+            args: args.into(),
+        }
+    }
+}
+
+/// One kind of work and the words that give it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Kind {
+    /// The id rules name (`metrics`, `database`).
+    pub id: String,
+    /// Whether the work is shared by every instance (a database write, an e-mail) rather
+    /// than this process's own (its metrics, its cache).
+    pub shared: bool,
+    /// One line on what it is.
+    pub about: String,
+    /// Words of an argument that name the work (`ANALYTICS_URL`); checked first.
+    #[serde(default)]
+    pub arguments: Vec<String>,
+    /// Words of the receiver (`_logger`, `db`, `this.cache`).
+    #[serde(default)]
+    pub receivers: Vec<String>,
+    /// Words of a called name (`LogDebug`, `gauge`, `sendMail`).
+    #[serde(default)]
+    pub methods: Vec<String>,
+    /// Whole names called on a receiver, `Async` suffix and case ignored
+    /// (`contentService.Refresh()`, `this.reload()`; a bare `refresh()` says too little).
+    #[serde(default)]
+    pub whole_methods: Vec<String>,
+}
+
+/// Calls that do no work of their own kind: pure helpers, collection reads, waiting.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Neutral {
+    /// Receivers whose calls are pure helpers (`Math`, `JSON`, `Task`, `Duration`).
+    receivers: HashSet<String>,
+    /// Called names (whole, lower case, `Async` suffix ignored) that read or reshape values.
+    methods: HashSet<String>,
+    /// First words of called names that only read (`getDelayedCount`, `is_empty`).
+    prefixes: HashSet<String>,
+}
+
+impl Neutral {
+    /// Whether a called name is neutral: listed whole, or starting with a reading word.
+    fn has(&self, method: &str) -> bool {
+        self.methods.contains(&plain_method(method))
+            || split_words(method)
+                .first()
+                .is_some_and(|w| self.prefixes.contains(w))
+    }
+}
+
+/// The parsed `kinds.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Kinds {
+    neutral: Neutral,
+    #[serde(rename = "kind")]
+    kinds: Vec<Kind>,
+}
+
+static KINDS: LazyLock<Result<Kinds, String>> = LazyLock::new(|| {
+    let kinds: Kinds = toml::from_str(include_str!("work/kinds.toml"))
+        .map_err(|e| format!("src/work/kinds.toml: {e}"))?;
+    kinds.validate()?;
+    Ok(kinds)
+});
+
+/// The kinds of work, parsed and validated once; an error names the problem in
+/// `src/work/kinds.toml` (the catalogue reports it at start-up).
+pub fn kinds() -> Result<&'static Kinds, &'static str> {
+    KINDS.as_ref().map_err(String::as_str)
+}
+
+impl Kinds {
+    fn validate(&self) -> Result<(), String> {
+        let mut seen = HashSet::new();
+        for kind in &self.kinds {
+            if matches!(kind.id.as_str(), UNKNOWN | IN_MEMORY) || !seen.insert(kind.id.as_str()) {
+                return Err(format!(
+                    "src/work/kinds.toml: kind `{}` is defined twice or is built in",
+                    kind.id
+                ));
+            }
+            let words = kind
+                .arguments
+                .iter()
+                .chain(&kind.receivers)
+                .chain(&kind.methods)
+                .chain(&kind.whole_methods);
+            for w in words {
+                if w.is_empty() || !w.chars().all(|c| c.is_ascii_lowercase()) {
+                    return Err(format!(
+                        "src/work/kinds.toml: kind `{}`: word `{w}` must be lower-case letters",
+                        kind.id
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether `id` names a kind: one of the file's or a built-in one.
+    pub fn is_kind(&self, id: &str) -> bool {
+        matches!(id, UNKNOWN | IN_MEMORY) || self.kinds.iter().any(|k| k.id == id)
+    }
+
+    /// Every kind id, built-in ones first.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        [UNKNOWN, IN_MEMORY]
+            .into_iter()
+            .chain(self.kinds.iter().map(|k| k.id.as_str()))
+    }
+
+    /// The kind of one call, or `None` for a neutral call; `Some(UNKNOWN)` when nothing
+    /// explains it. Same-file functions are the caller's business (see [`classify`]).
+    fn kind_of(&self, call: &Call) -> Option<&str> {
+        let args = split_words(&call.args);
+        let receiver = split_words(&call.receiver);
+        let methods: Vec<Vec<String>> = call.methods.iter().map(|m| split_words(m)).collect();
+        let by_receiver = |k: &&Kind| has_any(&receiver, &k.receivers);
+        let by_method = |k: &&Kind| {
+            methods.iter().any(|m| has_any(m, &k.methods))
+                || (!call.receiver.is_empty()
+                    && call
+                        .methods
+                        .iter()
+                        .any(|m| k.whole_methods.contains(&plain_method(m))))
+        };
+        let local = || self.kinds.iter().filter(|k| !k.shared);
+        let shared = || self.kinds.iter().filter(|k| k.shared);
+        let found = local()
+            .find(|k| has_any(&args, &k.arguments))
+            .or_else(|| shared().find(by_receiver))
+            .or_else(|| shared().find(by_method))
+            .or_else(|| local().find(by_receiver))
+            .or_else(|| local().find(by_method));
+        if let Some(k) = found {
+            return Some(&k.id);
+        }
+        let neutral_receiver = receiver
+            .first()
+            .is_some_and(|w| self.neutral.receivers.contains(w));
+        let all_neutral = call.methods.iter().all(|m| self.neutral.has(m));
+        if neutral_receiver || all_neutral {
+            None
+        } else {
+            Some(UNKNOWN)
+        }
+    }
+
+    /// The one name a call may run of the same file: its only non-neutral method
+    /// (`OnPlaybackStopped(..).ConfigureAwait(false)`, `this.cleanup()`, `report.send()`).
+    fn local_callee<'c>(&self, call: &'c Call) -> Option<&'c str> {
+        let mut rest = call
+            .methods
+            .iter()
+            .filter(|m| !self.neutral.methods.contains(&plain_method(m)));
+        let first = rest.next()?;
+        rest.next().is_none().then_some(first.as_str())
+    }
+}
+
+/// A method name without `Async`, in lower case, `_` dropped: `RefreshAsync` → `refresh`.
+fn plain_method(name: &str) -> String {
+    let base = name
+        .strip_suffix("Async")
+        .filter(|b| !b.is_empty())
+        .unwrap_or(name);
+    base.chars()
+        .filter(|c| *c != '_' && *c != '!')
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// Whether `words` (lower case) hold one of `list`: a word, its singular, or two adjacent
+/// words joined (`sys info` gives `sysinfo`).
+fn has_any(words: &[String], list: &[String]) -> bool {
+    if list.is_empty() {
+        return false;
+    }
+    let hit = |w: &str| {
+        list.iter().any(|l| l == w)
+            || w.strip_suffix('s')
+                .is_some_and(|s| list.iter().any(|l| l == s))
+    };
+    words
+        .iter()
+        .enumerate()
+        .any(|(i, w)| hit(w) || (i > 0 && hit(&format!("{}{w}", words[i - 1]))))
+}
+
+/// The kinds of work of a body: the kind of each call, where a call runs a function of
+/// the same file (`lookup` gives its calls) that function's kinds, a few calls deep.
+/// A body with only neutral calls does [`IN_MEMORY`] work.
+pub fn classify(body: &[Call], lookup: &mut dyn FnMut(&str) -> Option<Vec<Call>>) -> Work {
+    let mut work = Work::new();
+    let Ok(kinds) = kinds() else {
+        work.insert(UNKNOWN.to_string());
+        return work;
+    };
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut budget = MAX_CALLS;
+    let mut cache: HashMap<String, Option<Vec<Call>>> = HashMap::new();
+    visit(
+        kinds,
+        body,
+        0,
+        lookup,
+        &mut seen,
+        &mut budget,
+        &mut cache,
+        &mut work,
+    );
+    if work.is_empty() {
+        work.insert(IN_MEMORY.to_string());
+    }
+    work
+}
+
+#[allow(clippy::too_many_arguments)]
+fn visit(
+    kinds: &Kinds,
+    body: &[Call],
+    depth: usize,
+    lookup: &mut dyn FnMut(&str) -> Option<Vec<Call>>,
+    seen: &mut HashSet<String>,
+    budget: &mut usize,
+    cache: &mut HashMap<String, Option<Vec<Call>>>,
+    work: &mut Work,
+) {
+    for call in body {
+        if *budget == 0 {
+            work.insert(UNKNOWN.to_string());
+            return;
+        }
+        *budget -= 1;
+        // A function of this file: its own calls say more than its name.
+        if let Some(name) = kinds.local_callee(call) {
+            if seen.contains(name) {
+                continue;
+            }
+            let callee = cache
+                .entry(name.to_string())
+                .or_insert_with(|| lookup(name))
+                .clone();
+            if let Some(calls) = callee {
+                if depth >= DEPTH {
+                    work.insert(UNKNOWN.to_string());
+                    continue;
+                }
+                seen.insert(name.to_string());
+                visit(kinds, &calls, depth + 1, lookup, seen, budget, cache, work);
+                continue;
+            }
+        }
+        let kind = kinds.kind_of(call);
+        if let Some(k) = kind {
+            work.insert(k.to_string());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

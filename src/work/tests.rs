@@ -1,0 +1,144 @@
+use super::*;
+
+fn call(receiver: &str, methods: &[&str], args: &str) -> Call {
+    Call::new(
+        receiver,
+        methods.iter().map(|m| m.to_string()).collect(),
+        args,
+    )
+}
+
+fn work_of(body: &[Call]) -> Vec<String> {
+    classify(body, &mut |_| None).into_iter().collect()
+}
+
+#[test]
+fn kinds_file_parses_and_validates() {
+    let k = kinds().expect("kinds.toml is valid");
+    assert!(k.is_kind("metrics"));
+    assert!(k.is_kind(UNKNOWN));
+    assert!(k.is_kind(IN_MEMORY));
+    assert!(!k.is_kind("metric"));
+    assert!(k.ids().count() > 10);
+}
+
+#[test]
+fn local_kinds_from_receivers_and_names() {
+    assert_eq!(
+        work_of(&[
+            call("Metrics", &["gauge"], "prefix count"),
+            call("Logger", &["warn"], "Failed"),
+        ]),
+        ["logging", "metrics"]
+    );
+    assert_eq!(work_of(&[call("this", &["ping"], "")]), ["health-check"]);
+    assert_eq!(
+        work_of(&[call("contentObjectService", &["RefreshAsync"], "")]),
+        ["own-cache"]
+    );
+    // A bare `refresh()` names no object it refreshes.
+    assert_eq!(work_of(&[call("", &["refresh"], "")]), [UNKNOWN]);
+    assert_eq!(
+        work_of(&[call("_sessionManager", &["OnPlaybackProgress"], "info")]),
+        ["own-sessions"]
+    );
+    assert_eq!(
+        work_of(&[call("", &["refresh_sys_info"], "")]),
+        ["own-resources"]
+    );
+    assert_eq!(work_of(&[call("", &["info!"], "tick")]), ["logging"]);
+}
+
+#[test]
+fn shared_words_win_over_local_ones() {
+    // The receiver says database, though the method is about metrics.
+    assert_eq!(
+        work_of(&[call("metricsRepository", &["save"], "")]),
+        ["database"]
+    );
+    // A shared method on a local-sounding receiver.
+    assert_eq!(
+        work_of(&[call("Session", &["destroy"], "where")]),
+        ["database"]
+    );
+    assert_eq!(work_of(&[call("mailer", &["send"], "reminder")]), ["email"]);
+    // A destination named for analytics makes an HTTP call usage analytics.
+    assert_eq!(
+        work_of(&[call(
+            "HTTP_CLIENT",
+            &["post", "json", "send"],
+            "ANALYTICS_SERVER_URL"
+        )]),
+        ["usage-analytics"]
+    );
+    assert_eq!(
+        work_of(&[call(
+            "HTTP_CLIENT",
+            &["post", "json", "send"],
+            "WEBHOOK_URL"
+        )]),
+        ["http"]
+    );
+}
+
+#[test]
+fn neutral_calls_leave_in_memory_work_and_unknown_calls_count_as_shared() {
+    assert_eq!(work_of(&[]), [IN_MEMORY]);
+    assert_eq!(
+        work_of(&[call("Date", &["now"], ""), call("entries", &["filter"], "")]),
+        [IN_MEMORY]
+    );
+    assert_eq!(
+        work_of(&[
+            call("", &["processDueReminders"], ""),
+            call("log", &["info"], "")
+        ]),
+        ["logging", UNKNOWN]
+    );
+}
+
+#[test]
+fn same_file_functions_are_followed() {
+    let mut lookup = |name: &str| match name {
+        "cleanup" => Some(vec![call("log", &["debug"], ""), call("", &["sweep"], "")]),
+        "sweep" => Some(vec![call("cache", &["delete"], "key")]),
+        "expire" => Some(vec![call("db", &["query"], "DELETE")]),
+        "tick" => Some(vec![
+            call("", &["tick"], ""),
+            call("timer", &["refresh"], ""),
+        ]),
+        _ => None,
+    };
+    let quiet = classify(&[call("this", &["cleanup"], "")], &mut lookup);
+    assert_eq!(
+        quiet.into_iter().collect::<Vec<_>>(),
+        ["logging", "own-cache"]
+    );
+    let shared = classify(&[call("", &["expire"], "")], &mut lookup);
+    assert!(shared.contains("database"));
+    // A function that calls itself does nothing more by doing so.
+    let recursive = classify(&[call("", &["tick"], "")], &mut lookup);
+    assert_eq!(recursive.into_iter().collect::<Vec<_>>(), ["own-cache"]);
+}
+
+#[test]
+fn deep_or_huge_bodies_are_unknown() {
+    let mut chain = |name: &str| {
+        let n: usize = name.strip_prefix('f')?.parse().ok()?;
+        Some(vec![call("", &[&format!("f{}", n + 1)], "")])
+    };
+    let deep = classify(&[call("", &["f0"], "")], &mut chain);
+    assert!(deep.contains(UNKNOWN));
+    let many: Vec<Call> = (0..MAX_CALLS + 1)
+        .map(|_| call("log", &["info"], ""))
+        .collect();
+    assert!(classify(&many, &mut |_| None).contains(UNKNOWN));
+}
+
+#[test]
+fn method_names_lose_async_and_underscores() {
+    assert_eq!(plain_method("RefreshAsync"), "refresh");
+    assert_eq!(plain_method("run_pending"), "runpending");
+    assert_eq!(plain_method("info!"), "info");
+    assert_eq!(plain_method("Async"), "async");
+}
