@@ -8,6 +8,7 @@ use crate::discover::{discover_pruned, SourceFile, WalkError};
 use crate::engine::Engine;
 use crate::finding::Finding;
 use crate::limits::{self, Limits, ParseBudget};
+use crate::lsp::ConfigChoice;
 use crate::progress::{self, ScanProgress};
 use crate::report::rule_doc::{self, languages};
 use crate::report::{self, human, Summary};
@@ -215,7 +216,12 @@ pub fn run(cli: Cli) -> u8 {
     // The server finds each document's configuration itself; one that is broken now must
     // not stop it from starting (the user may be editing it).
     if let Command::Lsp = cli.command {
-        return crate::lsp::run(&cli.rule_paths);
+        let choice = match (&cli.config, cli.no_config) {
+            (_, true) => ConfigChoice::Nothing,
+            (Some(file), false) => ConfigChoice::File(config::absolute(&cwd, file)),
+            (None, false) => ConfigChoice::Nearest,
+        };
+        return crate::lsp::run(&cli.rule_paths, choice);
     }
     let mut groups = match setup(&cli, &cwd) {
         Ok(g) => g,

@@ -3,7 +3,7 @@
 
 use assert_cmd::Command;
 use lsp_server::{Connection, Message, Notification, Request, RequestId, Response, ResponseError};
-use scaleout::lsp::{serve, Ending, Profiles};
+use scaleout::lsp::{serve, ConfigChoice, Ending, Profiles};
 use serde_json::{json, Value};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -43,8 +43,15 @@ const WAIT: Duration = Duration::from_secs(20);
 impl Client {
     /// Starts a server and initializes it with these client capabilities.
     fn start(capabilities: Value) -> (Client, Value) {
+        Client::start_with(capabilities, ConfigChoice::Nearest)
+    }
+
+    /// [`Client::start`] for a server given `--config FILE` or `--no-config`.
+    fn start_with(capabilities: Value, choice: ConfigChoice) -> (Client, Value) {
         let (server_side, connection) = Connection::memory();
-        let server = std::thread::spawn(move || serve(server_side, Profiles::new(&[]).unwrap()));
+        let server = std::thread::spawn(move || {
+            serve(server_side, Profiles::with_config(&[], choice).unwrap())
+        });
         let mut client = Client {
             connection,
             server,
@@ -549,6 +556,39 @@ fn the_documents_configuration_selects_rules_and_severities() {
         .collect();
     assert_eq!(codes, [json!("node-fs-write")]);
     assert_eq!(client.finish(), Ending::Clean);
+}
+
+#[test]
+fn config_and_no_config_given_to_the_server_apply_to_every_document() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("src")).unwrap();
+    std::fs::write(
+        dir.path().join("scaleout.toml"),
+        "ignore = [\"node-fs-write\"]\n",
+    )
+    .unwrap();
+    let other = dir.path().join("timers-only.toml");
+    std::fs::write(&other, "select = [\"local-disk-write\"]\n").unwrap();
+    let uri = format!("file://{}", dir.path().join("src/jobs.js").display());
+    let codes = |choice: ConfigChoice| {
+        let (mut client, _) = Client::start_with(json!({}), choice);
+        client.open(&uri, "javascript", JOBS);
+        let mut codes: Vec<String> = client.diagnostics(&uri)["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap_or_default().to_string())
+            .collect();
+        codes.sort();
+        assert_eq!(client.finish(), Ending::Clean);
+        codes
+    };
+    assert_eq!(codes(ConfigChoice::Nearest), ["node-set-interval"]);
+    assert_eq!(codes(ConfigChoice::File(other)), ["node-fs-write"]);
+    assert_eq!(
+        codes(ConfigChoice::Nothing),
+        ["node-fs-write", "node-set-interval"]
+    );
 }
 
 fn frame(message: &Value) -> String {

@@ -24,7 +24,7 @@ mod server;
 mod transport;
 mod utf16;
 
-pub use profiles::Profiles;
+pub use profiles::{ConfigChoice, Profiles};
 pub use server::{serve, Ending, DEBOUNCE};
 
 use std::path::PathBuf;
@@ -33,8 +33,8 @@ use std::path::PathBuf;
 /// `exit`, 1 after `exit` alone or the end of input (as the protocol asks), 2 when the
 /// session could not start. `extra_rules` are the `--rules` files, added to every
 /// document's rules.
-pub fn run(extra_rules: &[PathBuf]) -> u8 {
-    let profiles = match Profiles::new(extra_rules) {
+pub fn run(extra_rules: &[PathBuf], choice: ConfigChoice) -> u8 {
+    let profiles = match Profiles::with_config(extra_rules, choice) {
         Ok(p) => p,
         Err(message) => {
             eprint!("{message}");

@@ -21,11 +21,25 @@ pub struct Profile {
     pub settings: Settings,
 }
 
+/// Which configuration file a document uses, from `scaleout lsp`'s global options.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum ConfigChoice {
+    /// The `scaleout.toml` (or `.scaleout.toml`) nearest above the document.
+    #[default]
+    Nearest,
+    /// `--config FILE`: this file for every document.
+    File(PathBuf),
+    /// `--no-config`: none.
+    Nothing,
+}
+
 /// The profiles in use, by configuration file.
 #[derive(Debug)]
 pub struct Profiles {
     /// `--rules` given to `scaleout lsp`.
     extra_rules: Vec<PathBuf>,
+    /// `--config` / `--no-config` given to `scaleout lsp`.
+    choice: ConfigChoice,
     /// Without a configuration file (also the fallback when one is invalid).
     plain: Profile,
     by_config: BTreeMap<PathBuf, Profile>,
@@ -34,9 +48,16 @@ pub struct Profiles {
 impl Profiles {
     /// Profiles over the built-in rules and `extra_rules`; an error if those do not load.
     pub fn new(extra_rules: &[PathBuf]) -> Result<Profiles, String> {
+        Profiles::with_config(extra_rules, ConfigChoice::Nearest)
+    }
+
+    /// [`Profiles::new`] with the configuration chosen by `scaleout lsp --config FILE` or
+    /// `--no-config`.
+    pub fn with_config(extra_rules: &[PathBuf], choice: ConfigChoice) -> Result<Profiles, String> {
         let plain = build(extra_rules, None).map_err(|e| e.render())?;
         Ok(Profiles {
             extra_rules: extra_rules.to_vec(),
+            choice,
             plain,
             by_config: BTreeMap::new(),
         })
@@ -46,7 +67,13 @@ impl Profiles {
     /// with its configuration file when that could not be used (the plain profile is then
     /// used instead).
     pub fn for_document(&mut self, path: Option<&Path>) -> (&Profile, Option<String>) {
-        let found = path.map(|p| config::discover(&[p.to_path_buf()], Path::new("/")));
+        let found = match &self.choice {
+            ConfigChoice::Nearest => {
+                path.map(|p| config::discover(&[p.to_path_buf()], Path::new("/")))
+            }
+            ConfigChoice::File(file) => Some(Ok(Some(file.clone()))),
+            ConfigChoice::Nothing => None,
+        };
         let file = match found {
             None | Some(Ok(None)) => return (&self.plain, None),
             Some(Err(e)) => return (&self.plain, Some(e.render())),
