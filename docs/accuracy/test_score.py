@@ -105,6 +105,9 @@ class WholeRunTest(unittest.TestCase):
         self.assertEqual(second.returncode, 0, second.stdout + second.stderr)
         self.assertIn("tune  js        1      1      2         1   1   0.50", second.stdout)
         self.assertNotIn("UNLABELLED", second.stdout)
+        listed = self.run_score("--list-fp", "harmless-timer")
+        self.assertEqual(listed.stdout.count("FP harmless-timer"), 1, listed.stdout)
+        self.assertNotIn("FP harmless-timer", self.run_score("--list-fp", "scratch").stdout)
 
     def test_check_fails_on_a_lost_tp(self):
         self.write_labels([["0000000000000000", "node-fs-write", "src/gone.js", "3", "TP", "-",
