@@ -59,6 +59,8 @@ pub enum Outcome {
 #[derive(Debug)]
 pub struct Engine {
     matcher: Matcher,
+    /// The targets whose recurring body's work some rule reads (see [`crate::work::wanted`]).
+    work_targets: std::sync::Arc<crate::work::WorkTargets>,
     audit: SuppressionAudit,
     /// Report findings in test code (the config's `include-tests`); off by default.
     include_tests: bool,
@@ -67,8 +69,10 @@ pub struct Engine {
 impl Engine {
     /// An engine over `catalogue`.
     pub fn new(catalogue: &Catalogue) -> Self {
+        let matcher = Matcher::new(catalogue);
         Engine {
-            matcher: Matcher::new(catalogue),
+            work_targets: std::sync::Arc::new(matcher.work_targets()),
+            matcher,
             audit: SuppressionAudit::new(catalogue),
             include_tests: false,
         }
@@ -136,7 +140,9 @@ impl Engine {
         } else {
             doc.text
         };
-        let extracted = match frontend::extract(doc.language, parse_text, &doc.options) {
+        let extracted = match crate::work::with_targets(self.work_targets.clone(), || {
+            frontend::extract(doc.language, parse_text, &doc.options)
+        }) {
             Ok(extracted) => extracted,
             Err(timeout) => return Outcome::Failed(timeout.to_string()),
         };

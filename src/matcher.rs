@@ -57,6 +57,18 @@ impl Matcher {
         }
     }
 
+    /// The targets of the rules that a recurring body's work can silence (`work_only`).
+    pub fn work_targets(&self) -> crate::work::WorkTargets {
+        crate::work::WorkTargets::new(
+            self.rules
+                .iter()
+                .filter(|rule| !rule.unless.work_only.is_empty())
+                .flat_map(|rule| &rule.patterns)
+                .flat_map(|pattern| &pattern.targets)
+                .map(String::as_str),
+        )
+    }
+
     /// The ids of the rules (for `language`) whose project-scope mitigation this file
     /// supplies: their findings in every other file of the project are mitigated too.
     pub fn project_mitigations(&self, language: Language, facts: &FileFacts) -> Vec<String> {

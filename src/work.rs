@@ -16,6 +16,67 @@ use std::sync::LazyLock;
 /// The kinds of work a body does, by kind id, sorted.
 pub type Work = BTreeSet<String>;
 
+/// The event targets whose recurring body is worth classifying: those a rule with a
+/// `work_only` mitigation can match (exact targets, `prefix*` and `*suffix` globs).
+/// Classifying every callback of every call would cost more than the rest of the lint.
+#[derive(Debug, Clone, Default)]
+pub struct WorkTargets {
+    exact: HashSet<String>,
+    prefixes: Vec<String>,
+    suffixes: Vec<String>,
+}
+
+impl WorkTargets {
+    /// The targets of rule patterns, as written in the rules.
+    pub fn new<'a>(targets: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut wanted = WorkTargets::default();
+        for t in targets {
+            if let Some(suffix) = t.strip_prefix('*') {
+                wanted.suffixes.push(suffix.to_string());
+            } else if let Some(prefix) = t.strip_suffix('*') {
+                wanted.prefixes.push(prefix.to_string());
+            } else {
+                wanted.exact.insert(t.to_string());
+            }
+        }
+        wanted
+    }
+
+    fn matches(&self, target: &str) -> bool {
+        self.exact.contains(target)
+            || self.prefixes.iter().any(|p| target.starts_with(p.as_str()))
+            || self.suffixes.iter().any(|s| target.ends_with(s.as_str()))
+    }
+}
+
+thread_local! {
+    static WANTED: std::cell::RefCell<Option<std::sync::Arc<WorkTargets>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` (a frontend's extraction) with only `targets` asking for their body's work; see
+/// [`wanted`]. The previous setting is restored afterwards, also when `f` panics.
+pub fn with_targets<T>(targets: std::sync::Arc<WorkTargets>, f: impl FnOnce() -> T) -> T {
+    struct Restore(Option<std::sync::Arc<WorkTargets>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let previous = self.0.take();
+            WANTED.with(|w| *w.borrow_mut() = previous);
+        }
+    }
+    let _restore = Restore(WANTED.with(|w| w.borrow_mut().replace(targets)));
+    f()
+}
+
+/// Whether an event with any of `targets` should carry its recurring body's work: always,
+/// unless the engine named the targets that can use it ([`with_targets`]).
+pub fn wanted<'a>(mut targets: impl Iterator<Item = &'a String>) -> bool {
+    WANTED.with(|w| match &*w.borrow() {
+        None => true,
+        Some(wanted) => targets.any(|t| wanted.matches(t)),
+    })
+}
+
 /// The kind of a call nothing explains: shared work, since unsure.
 pub const UNKNOWN: &str = "unknown";
 

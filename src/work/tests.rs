@@ -142,3 +142,18 @@ fn method_names_lose_async_and_underscores() {
     assert_eq!(plain_method("info!"), "info");
     assert_eq!(plain_method("Async"), "async");
 }
+
+#[test]
+fn only_the_targets_a_work_only_rule_matches_ask_for_work() {
+    let t = |s: &str| vec![s.to_string()];
+    // Outside an engine's lint every event asks (frontend unit tests classify all).
+    assert!(wanted(t("express.get").iter()));
+    let targets = WorkTargets::new(["*.setInterval", "node-cron.schedule", "@nestjs/*"]);
+    with_targets(std::sync::Arc::new(targets), || {
+        assert!(wanted(t("globalThis.setInterval").iter()));
+        assert!(wanted(t("node-cron.schedule").iter()));
+        assert!(wanted(t("@nestjs/schedule.Cron").iter()));
+        assert!(!wanted(t("express.get").iter()));
+    });
+    assert!(wanted(t("express.get").iter()), "restored afterwards");
+}

@@ -359,7 +359,9 @@ impl Emitter<'_> {
         {
             event.context.insert(Context::SelfCancelling);
         }
-        event.work = self.recurring_work(kind, node, &arg_nodes, ctx.unbounded_loop);
+        if crate::work::wanted(event.targets.iter()) {
+            event.work = self.recurring_work(kind, node, &arg_nodes, ctx.unbounded_loop);
+        }
         if target.ends_with(".setTimeout")
             && arg_nodes
                 .first()
