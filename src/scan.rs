@@ -222,6 +222,7 @@ impl Projects {
             },
             jsx: path.extension().is_some_and(|x| x == "tsx" || x == "jsx"),
             placement: self.placements.of_file(path, language, &self.csproj),
+            module_purpose: crate::frontend::words::module_purpose(path),
             ..FrontendOptions::default()
         }
     }

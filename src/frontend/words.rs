@@ -230,6 +230,32 @@ const SHARED_DATA_WORDS: &[&str] = &[
     "sqlite",
 ];
 
+/// Words of a module's name (a directory or file under `src/`) that designate this instance's
+/// own store: the files such a module writes are that store's (`src/staging/writer.rs`,
+/// `src/hottier.rs`, `src/cache/disk.rs`).
+const MODULE_INSTANCE_WORDS: &[&str] = &["staging", "spool", "hottier", "cache"];
+
+/// What the module a file implements says about the paths it writes: the directories and the
+/// file stem after the last `src` component of its path (none without one), so that a
+/// staging or hot-tier module's own files count as this instance's. Only instance evidence:
+/// a path that names shared data stays shared.
+pub fn module_purpose(path: &std::path::Path) -> PathPurpose {
+    let parts: Vec<String> = path
+        .with_extension("")
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let Some(src) = parts.iter().rposition(|p| p == "src") else {
+        return PathPurpose::default();
+    };
+    PathPurpose {
+        instance: parts[src + 1..]
+            .iter()
+            .any(|p| has_word(p, MODULE_INSTANCE_WORDS)),
+        shared: false,
+    }
+}
+
 /// File extensions of an instance's own pid, lock and socket files (`"app.pid"`).
 const INSTANCE_PATH_EXTENSIONS: &[&str] = &[".pid", ".lock", ".sock"];
 
@@ -349,6 +375,24 @@ mod tests {
         assert!(!PathPurpose::literal("data/cache").is_instance());
         assert!(!PathPurpose::designated("AttachmentCachePath").is_instance());
         assert!(PathPurpose::literal("metadata-cache").is_instance());
+    }
+
+    #[test]
+    fn module_names_designate_instance_stores() {
+        use std::path::Path;
+        let module = |p: &str| module_purpose(Path::new(p));
+        assert!(module("src/parseable/staging/writer.rs").is_instance());
+        assert!(module("crates/query/src/hot_tier.rs").is_instance());
+        assert!(module("/work/app/src/cache/disk.rs").is_instance());
+        // Only below `src/`: a checkout under `~/.cache` says nothing.
+        assert!(!module("/home/me/.cache/app/src/handlers.rs").is_instance());
+        assert!(!module("cache/handlers.rs").is_instance());
+        assert!(!module("src/uploads.rs").is_instance());
+        // A path naming shared data stays shared.
+        let in_staging = module("src/staging/writer.rs");
+        assert!(!in_staging
+            .with(PathPurpose::literal("exports"))
+            .is_instance());
     }
 
     #[test]

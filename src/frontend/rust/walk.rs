@@ -198,6 +198,8 @@ pub(super) struct Walker<'t> {
     recurring: Vec<(bool, usize)>,
     /// For each event (by index), the body whose work it gets.
     work_requests: Vec<(usize, usize)>,
+    /// What the file's module name says about the paths it writes.
+    pub(super) module: PathPurpose,
 }
 
 impl<'t> Walker<'t> {
@@ -223,6 +225,7 @@ impl<'t> Walker<'t> {
             path_uses: PathUses::default(),
             recurring: Vec::new(),
             work_requests: Vec::new(),
+            module: PathPurpose::default(),
         }
     }
 

@@ -212,7 +212,8 @@ impl Walker<'_> {
         }
         if !matches!(arg, Expr::Lit(_)) {
             let purpose = self.path_purpose(arg, 0);
-            if purpose.is_instance() {
+            // The module may designate the location (a staging module's files).
+            if purpose.is_instance() || self.module.with(purpose).is_instance() {
                 return Arg::InstancePath;
             }
             // A download's destination (and the partial file it is written to first) is a
