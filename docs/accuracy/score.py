@@ -124,6 +124,19 @@ def match(findings, labels):
     return matched, unlabelled, lost
 
 
+SOURCE_LANGUAGES = {
+    ".rs": "rust", ".cs": "csharp", ".js": "js", ".jsx": "js", ".mjs": "js", ".cjs": "js",
+    ".ts": "js", ".tsx": "js", ".mts": "js", ".cts": "js",
+}
+
+
+def path_language(path, default):
+    """The language a finding or label counts for: its source file's, so a repository that
+    mixes languages (a Node server beside a Tauri desktop app in Rust) is split by language;
+    configuration files count for the repository's language."""
+    return SOURCE_LANGUAGES.get(os.path.splitext(path)[1].lower(), default)
+
+
 def precision(tp, fp):
     """TP / (TP + FP) as text, '-' when nothing was reported."""
     return f"{tp / (tp + fp):.2f}" if tp + fp else "-"
@@ -142,7 +155,19 @@ def score_repo(repo, args):
         return None
     labels = load_labels(args.labels, repo["language"], repo["repo"])
     matched, unlabelled, lost = match(report["findings"], labels)
+    lang = repo["language"]
+    per_language = collections.defaultdict(collections.Counter)
+    for f in report["findings"]:
+        per_language[path_language(f["path"], lang)]["findings"] += 1
+    for _, l in matched:
+        per_language[path_language(l["path"], lang)][l["verdict"].lower()] += 1
+    for f in unlabelled:
+        per_language[path_language(f["path"], lang)]["unlabelled"] += 1
+    for l in lost:
+        key = "lost_tp" if l["verdict"] == "TP" else "gone_fp"
+        per_language[path_language(l["path"], lang)][key] += 1
     return {
+        "per_language": per_language,
         "repo": repo,
         "files": report["summary"]["files_scanned"],
         "findings": len(report["findings"]),
@@ -167,15 +192,15 @@ def print_tables(results, markdown):
                      r["repo"]["commit"][:10], r["files"], r["findings"], r["tp"], r["fp"],
                      precision(r["tp"], r["fp"]), len(r["unlabelled"]), len(r["lost_tp"]),
                      r["gone_fp"]])
-    totals = collections.OrderedDict()
+    # Totals per language count each finding and label for its source file's language.
+    totals = collections.defaultdict(collections.Counter)
     for r in results:
-        key = (r["repo"]["role"], r["repo"]["language"])
-        t = totals.setdefault(key, collections.Counter())
-        for k in ("files", "findings", "tp", "fp", "gone_fp"):
-            t[k] += r[k]
+        role = r["repo"]["role"]
+        t = totals[(role, r["repo"]["language"])]
+        t["files"] += r["files"]
         t["repos"] += 1
-        t["unlabelled"] += len(r["unlabelled"])
-        t["lost_tp"] += len(r["lost_tp"])
+        for lang, counts in r["per_language"].items():
+            totals[(role, lang)].update(counts)
     total_header = ["role", "language", "repos", "files", "findings", "TP", "FP", "precision",
                     "unlabelled", "lost TP", "FP gone"]
     total_rows = [[role, lang, t["repos"], t["files"], t["findings"], t["tp"], t["fp"],

@@ -63,6 +63,14 @@ class MatchTest(unittest.TestCase):
         self.assertEqual([f["fingerprint"] for f in unlabelled], ["b"])
 
 
+class LanguageTest(unittest.TestCase):
+    def test_findings_count_for_their_source_file_language(self):
+        self.assertEqual(score.path_language("src-tauri/src/main.rs", "js"), "rust")
+        self.assertEqual(score.path_language("Api/Startup.CS", "js"), "csharp")
+        self.assertEqual(score.path_language("web/app.tsx", "rust"), "js")
+        self.assertEqual(score.path_language("appsettings.json", "csharp"), "csharp")
+
+
 @unittest.skipUnless(os.environ.get("SCALEOUT"), "SCALEOUT names the binary to run")
 class WholeRunTest(unittest.TestCase):
     def setUp(self):
