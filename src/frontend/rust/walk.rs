@@ -256,6 +256,7 @@ impl<'t> Walker<'t> {
             strings: self.strings,
             file_context,
             definitions: Vec::new(),
+            registrations: Default::default(),
         }
     }
 
