@@ -92,36 +92,42 @@ def run_scaleout(binary, checkout):
 
 
 def match(findings, labels):
-    """Pairs findings with labels: by fingerprint, then by rule + path + snippet.
+    """Pairs findings with labels, in passes: fingerprint and line, rule + path + snippet and
+    line, fingerprint, rule + path + snippet. A fingerprint numbers identical snippets of a
+    file in order, so when an earlier one is no longer reported a later one takes its
+    fingerprint: the line keeps it with its own label.
 
     Returns (matched [(finding, label)], unlabelled findings, labels not matched)."""
-    by_fp = {}
-    for label in labels:
-        by_fp.setdefault(label["fingerprint"], []).append(label)
     used = set()
-    matched, rest = [], []
-    for f in findings:
-        candidates = [l for l in by_fp.get(f["fingerprint"], []) if id(l) not in used]
-        if candidates:
-            used.add(id(candidates[0]))
-            matched.append((f, candidates[0]))
-        else:
-            rest.append(f)
-    by_text = collections.defaultdict(list)
-    for label in labels:
-        if id(label) not in used:
-            by_text[(label["rule_id"], label["path"], label["snippet"])].append(label)
-    unlabelled = []
-    for f in rest:
-        key = (f["rule_id"], f["path"], f["snippet"].replace("\t", " "))
-        candidates = [l for l in by_text.get(key, []) if id(l) not in used]
-        if candidates:
-            used.add(id(candidates[0]))
-            matched.append((f, candidates[0]))
-        else:
-            unlabelled.append(f)
+    matched, rest = [], list(findings)
+
+    def text(x, snippet):
+        return (x["rule_id"], x["path"], snippet.replace("\t", " "))
+
+    passes = [
+        (lambda f: (f["fingerprint"], str(f["start_line"])),
+         lambda l: (l["fingerprint"], l["line"])),
+        (lambda f: text(f, f["snippet"]) + (str(f["start_line"]),),
+         lambda l: text(l, l["snippet"]) + (l["line"],)),
+        (lambda f: f["fingerprint"], lambda l: l["fingerprint"]),
+        (lambda f: text(f, f["snippet"]), lambda l: text(l, l["snippet"])),
+    ]
+    for finding_key, label_key in passes:
+        by_key = collections.defaultdict(list)
+        for label in labels:
+            if id(label) not in used:
+                by_key[label_key(label)].append(label)
+        unmatched = []
+        for f in rest:
+            candidates = [l for l in by_key.get(finding_key(f), []) if id(l) not in used]
+            if candidates:
+                used.add(id(candidates[0]))
+                matched.append((f, candidates[0]))
+            else:
+                unmatched.append(f)
+        rest = unmatched
     lost = [l for l in labels if id(l) not in used]
-    return matched, unlabelled, lost
+    return matched, rest, lost
 
 
 SOURCE_LANGUAGES = {

@@ -26,14 +26,15 @@ app.listen(3000);
 HEADER = "\t".join(score.LABEL_COLUMNS) + "\n"
 
 
-def finding(fingerprint, rule="node-fs-write", path="src/a.js", snippet="fs.writeFileSync(p);"):
+def finding(fingerprint, rule="node-fs-write", path="src/a.js", snippet="fs.writeFileSync(p);",
+            line=1):
     return {"fingerprint": fingerprint, "rule_id": rule, "path": path, "snippet": snippet,
-            "start_line": 1}
+            "start_line": line}
 
 
 def label(fingerprint, verdict="TP", rule="node-fs-write", path="src/a.js",
-          snippet="fs.writeFileSync(p);"):
-    return {"fingerprint": fingerprint, "rule_id": rule, "path": path, "line": "1",
+          snippet="fs.writeFileSync(p);", line=1):
+    return {"fingerprint": fingerprint, "rule_id": rule, "path": path, "line": str(line),
             "verdict": verdict, "kind": "-" if verdict == "TP" else "scratch",
             "reason": "r", "snippet": snippet}
 
@@ -56,6 +57,14 @@ class MatchTest(unittest.TestCase):
         self.assertEqual(matched, [])
         self.assertEqual([f["fingerprint"] for f in unlabelled], ["new"])
         self.assertEqual([l["fingerprint"] for l in lost], ["old"])
+
+    def test_a_later_identical_snippet_keeps_its_own_label(self):
+        # The first of two identical snippets is gone: the second inherits its fingerprint.
+        labels = [label("first", verdict="FP", line=10), label("second", line=90)]
+        matched, unlabelled, lost = score.match([finding("first", line=90)], labels)
+        self.assertEqual([l["fingerprint"] for _, l in matched], ["second"])
+        self.assertEqual([l["fingerprint"] for l in lost], ["first"])
+        self.assertEqual(unlabelled, [])
 
     def test_one_label_matches_one_finding(self):
         matched, unlabelled, _ = score.match([finding("a"), finding("b")], [label("a")])

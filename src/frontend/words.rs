@@ -154,6 +154,17 @@ pub fn looks_retry(text: &str) -> bool {
     .any(|w| lower.contains(w))
 }
 
+/// Words of a function name that says it downloads: fetches a copy of data kept elsewhere
+/// (an object store, another service) into a local file.
+const DOWNLOAD_WORDS: &[&str] = &["download", "downloads", "downloader"];
+
+/// Whether a function's name says it downloads (`parallel_chunked_download`,
+/// `downloadToCache`): the files it writes are local copies of data kept elsewhere, which
+/// any instance can fetch again, unless a word of the path names shared data.
+pub fn names_a_download(name: &str) -> bool {
+    has_word(name, DOWNLOAD_WORDS)
+}
+
 /// A string literal in the system's temporary directory.
 pub fn is_temp_literal(s: &str) -> bool {
     s == "/tmp" || s.starts_with("/tmp/") || s.starts_with("/var/tmp/")
@@ -338,6 +349,15 @@ mod tests {
         assert!(!PathPurpose::literal("data/cache").is_instance());
         assert!(!PathPurpose::designated("AttachmentCachePath").is_instance());
         assert!(PathPurpose::literal("metadata-cache").is_instance());
+    }
+
+    #[test]
+    fn download_names() {
+        assert!(names_a_download("parallel_chunked_download"));
+        assert!(names_a_download("_parallel_download_inner"));
+        assert!(names_a_download("DownloadToCache"));
+        assert!(!names_a_download("upload_file"));
+        assert!(!names_a_download("downloadable_formats"));
     }
 
     #[test]

@@ -157,6 +157,9 @@ struct Ctx {
     test: bool,
     per_instance: bool,
     guarded: bool,
+    /// In a function whose name says it downloads (see
+    /// [`crate::frontend::words::names_a_download`]).
+    download: bool,
 }
 
 /// Bodies up to this many bytes are searched for words about per-instance work,
@@ -413,6 +416,7 @@ impl<'t> Walker<'t> {
                 || words::mentions_per_instance_work(&name)
                 || facts.per_instance(),
             guarded: facts.guard,
+            download: crate::frontend::words::names_a_download(&name),
         };
         self.fn_names.push(name);
         self.current_fn = Some(self.fn_names.len() - 1);
