@@ -237,14 +237,22 @@ impl Engine {
                 unreached.push(finding);
             }
         }
-        let role = if facts.file_context.contains(&Context::Test) && !self.include_tests {
+        let role = if (facts.file_context.contains(&Context::Test) || placement == Placement::Test)
+            && !self.include_tests
+        {
             FileRole::Test
         } else if facts.file_context.contains(&Context::Tooling)
             || facts.file_context.contains(&Context::ClientSide)
         {
             FileRole::Tool
         } else {
-            FileRole::Server
+            match placement {
+                Placement::OnceAtStart => FileRole::Startup,
+                Placement::Tooling | Placement::Client | Placement::SeparateProgram(_) => {
+                    FileRole::Tool
+                }
+                Placement::Server | Placement::Test => FileRole::Server,
+            }
         };
         Outcome::Linted {
             findings,

@@ -71,6 +71,9 @@ pub enum FileRole {
     Tool,
     /// Test code: its entry points reach nothing that runs in production.
     Test,
+    /// Code that runs once per start or upgrade (an installer, a migration project): what
+    /// its entry points reach, and nothing else reaches, is start-up code.
+    Startup,
 }
 
 /// One file's part of the project model.
@@ -158,6 +161,7 @@ pub fn solve(files: &[FileModel]) -> Vec<Vec<Reachability>> {
             match role {
                 FileRole::Server if graph.startup[node] => startup.push(node),
                 FileRole::Server => seeds.push(node),
+                FileRole::Startup => startup.push(node),
                 FileRole::Tool => offline.push(node),
                 FileRole::Test => {}
             }
