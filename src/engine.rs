@@ -200,6 +200,7 @@ impl Engine {
                 confidence: None,
                 reachability: None,
                 definition: reach::innermost(&facts.definitions, span.start),
+                requires: m.requires,
             }
         };
         let mut findings: Vec<Finding> = matches.into_iter().map(to_finding).collect();
@@ -254,6 +255,12 @@ impl Engine {
                 // Only reported (server) code mitigates: a test host's backplane proves nothing.
                 mitigations: if reported_file {
                     self.matcher.project_mitigations(doc.language, facts)
+                } else {
+                    Vec::new()
+                },
+                // Nor does a test that registers a tracker as a singleton.
+                registrations: if reported_file {
+                    facts.registrations.iter().cloned().collect()
                 } else {
                     Vec::new()
                 },

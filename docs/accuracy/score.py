@@ -23,7 +23,8 @@ missed/<language>/<owner>__<name>.tsv (path, line, category, reason):
   `category` of the JSON report);
 - missed: rows of the missed file that are still not reported, plus lost TPs (labelled TP, no
   longer reported; their category is the rule's, from `scaleout rules`);
-- recall = found / (found + missed).
+- recall = found / (found + missed), per repository and per language and set; like precision,
+  each problem counts for its source file's language.
 
 A missed row counts as reported (so as found, through the TP label of the finding) when a
 reported finding labelled TP of the same category points at the same path within NEAR_LINES
@@ -31,7 +32,8 @@ lines; each such finding covers one missed row. A new finding on a missed row th
 to found only once it is judged TP in labels/. `--list-missed` lists the rows still missed.
 
 Findings and missed rows of measure-only repositories are summarised by counts only;
---reveal-measure lists them too (only when the tuning is finished: their details must not steer it).
+--reveal-measure lists them too (only when the tuning is finished: their details must not steer
+it).
 
 Exit status: 0; 1 with --check when a labelled TP is no longer reported; 2 when a repository is
 missing or scaleout fails.
@@ -129,17 +131,20 @@ def rule_categories(binary):
     return categories
 
 
-def recall_counts(matched, lost_tp, missed, categories):
-    """Per category: found, missed and the missed rows still missed (see the module doc)."""
+def recall_counts(matched, lost_tp, missed, categories, default_language):
+    """found and missed per (language, category), with the missed rows still missed (see the
+    module doc); each counts for its source file's language, like precision."""
     tp_findings = [f for f, l in matched if l["verdict"] == "TP"]
-    counts = {c: {"found": 0, "missed": 0, "rows": []} for c in CATEGORIES}
+    counts = collections.defaultdict(lambda: {"found": 0, "missed": 0, "rows": []})
+
+    def count(path, category, key):
+        if category in CATEGORIES:
+            counts[(path_language(path, default_language), category)][key] += 1
+
     for f in tp_findings:
-        if f["category"] in counts:
-            counts[f["category"]]["found"] += 1
+        count(f["path"], f["category"], "found")
     for l in lost_tp:
-        category = categories.get(l["rule_id"])
-        if category in counts:
-            counts[category]["missed"] += 1
+        count(l["path"], categories.get(l["rule_id"]), "missed")
     used = set()
     for row in sorted(missed, key=lambda r: (r["path"], int(r["line"]))):
         line = int(row["line"])
@@ -149,9 +154,10 @@ def recall_counts(matched, lost_tp, missed, categories):
         if near:
             used.add(id(min(near, key=lambda f: abs(f["start_line"] - line))))
         else:
-            counts[row["category"]]["missed"] += 1
-            counts[row["category"]]["rows"].append(row)
-    return counts
+            count(row["path"], row["category"], "missed")
+            counts[(path_language(row["path"], default_language), row["category"])][
+                "rows"].append(row)
+    return dict(counts)
 
 
 def recall(found, missed):
@@ -203,6 +209,19 @@ def match(findings, labels):
     return matched, unlabelled, lost
 
 
+SOURCE_LANGUAGES = {
+    ".rs": "rust", ".cs": "csharp", ".js": "js", ".jsx": "js", ".mjs": "js", ".cjs": "js",
+    ".ts": "js", ".tsx": "js", ".mts": "js", ".cts": "js",
+}
+
+
+def path_language(path, default):
+    """The language a finding or label counts for: its source file's, so a repository that
+    mixes languages (a Node server beside a Tauri desktop app in Rust) is split by language;
+    configuration files count for the repository's language."""
+    return SOURCE_LANGUAGES.get(os.path.splitext(path)[1].lower(), default)
+
+
 def precision(tp, fp):
     """TP / (TP + FP) as text, '-' when nothing was reported."""
     return f"{tp / (tp + fp):.2f}" if tp + fp else "-"
@@ -223,7 +242,19 @@ def score_repo(repo, args):
     matched, unlabelled, lost = match(report["findings"], labels)
     lost_tp = [l for l in lost if l["verdict"] == "TP"]
     missed = load_missed(args.missed, repo["language"], repo["repo"])
+    lang = repo["language"]
+    per_language = collections.defaultdict(collections.Counter)
+    for f in report["findings"]:
+        per_language[path_language(f["path"], lang)]["findings"] += 1
+    for _, l in matched:
+        per_language[path_language(l["path"], lang)][l["verdict"].lower()] += 1
+    for f in unlabelled:
+        per_language[path_language(f["path"], lang)]["unlabelled"] += 1
+    for l in lost:
+        key = "lost_tp" if l["verdict"] == "TP" else "gone_fp"
+        per_language[path_language(l["path"], lang)][key] += 1
     return {
+        "per_language": per_language,
         "repo": repo,
         "files": report["summary"]["files_scanned"],
         "findings": len(report["findings"]),
@@ -235,7 +266,7 @@ def score_repo(repo, args):
         "unlabelled": unlabelled,
         "lost_tp": lost_tp,
         "gone_fp": sum(1 for l in lost if l["verdict"] == "FP"),
-        "recall": recall_counts(matched, lost_tp, missed, args.categories),
+        "recall": recall_counts(matched, lost_tp, missed, args.categories, lang),
     }
 
 
@@ -249,15 +280,15 @@ def print_tables(results, markdown):
                      r["repo"]["commit"][:10], r["files"], r["findings"], r["tp"], r["fp"],
                      precision(r["tp"], r["fp"]), len(r["unlabelled"]), len(r["lost_tp"]),
                      r["gone_fp"]])
-    totals = collections.OrderedDict()
+    # Totals per language count each finding and label for its source file's language.
+    totals = collections.defaultdict(collections.Counter)
     for r in results:
-        key = (r["repo"]["role"], r["repo"]["language"])
-        t = totals.setdefault(key, collections.Counter())
-        for k in ("files", "findings", "tp", "fp", "gone_fp"):
-            t[k] += r[k]
+        role = r["repo"]["role"]
+        t = totals[(role, r["repo"]["language"])]
+        t["files"] += r["files"]
         t["repos"] += 1
-        t["unlabelled"] += len(r["unlabelled"])
-        t["lost_tp"] += len(r["lost_tp"])
+        for lang, counts in r["per_language"].items():
+            totals[(role, lang)].update(counts)
     total_header = ["role", "language", "repos", "files", "findings", "TP", "FP", "precision",
                     "unlabelled", "lost TP", "FP gone"]
     total_rows = [[role, lang, t["repos"], t["files"], t["findings"], t["tp"], t["fp"],
@@ -274,18 +305,15 @@ def print_recall(results, markdown):
     rows = []
     totals = collections.defaultdict(collections.Counter)
     for r in results:
-        role, lang = r["repo"]["role"], r["repo"]["language"]
-        cells = []
-        for c in CATEGORIES + ["all"]:
-            if c == "all":
-                found = sum(r["recall"][k]["found"] for k in CATEGORIES)
-                missed = sum(r["recall"][k]["missed"] for k in CATEGORIES)
-            else:
-                found, missed = r["recall"][c]["found"], r["recall"][c]["missed"]
-                totals[(role, lang, c)].update(found=found, missed=missed)
-                totals[(role, lang, "all")].update(found=found, missed=missed)
-            cells.append(f"{found}/{found + missed}" if found + missed else "-")
-        rows.append([role, lang, r["repo"]["repo"]] + cells)
+        role = r["repo"]["role"]
+        per_category = collections.defaultdict(collections.Counter)
+        for (lang, category), c in r["recall"].items():
+            for key in (category, "all"):
+                per_category[key].update(found=c["found"], missed=c["missed"])
+                totals[(role, lang, key)].update(found=c["found"], missed=c["missed"])
+        cells = [f"{t['found']}/{t['found'] + t['missed']}" if t["found"] + t["missed"] else "-"
+                 for t in (per_category[c] for c in CATEGORIES + ["all"])]
+        rows.append([role, r["repo"]["language"], r["repo"]["repo"]] + cells)
     print("Recall per repository (found / known real problems, per category):")
     render(header, rows, markdown)
     print()
@@ -301,7 +329,7 @@ def print_missed(results, reveal_measure):
     """The missed rows still not reported (measure-only repositories: with --reveal-measure)."""
     for r in results:
         name = r["repo"]["repo"]
-        rows = [row for c in CATEGORIES for row in r["recall"][c]["rows"]]
+        rows = [row for c in r["recall"].values() for row in c["rows"]]
         if r["repo"]["role"] == "measure" and not reveal_measure:
             if rows:
                 print(f"{name} (measure-only): {len(rows)} missed (details hidden; "

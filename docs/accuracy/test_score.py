@@ -74,9 +74,9 @@ class RecallTest(unittest.TestCase):
     def counts(self, findings, labels, missed_rows):
         matched, _, lost = score.match(findings, labels)
         lost_tp = [l for l in lost if l["verdict"] == "TP"]
-        counts = score.recall_counts(matched, lost_tp, missed_rows, self.CATEGORIES)
-        return {c: (v["found"], v["missed"]) for c, v in counts.items() if v != {
-            "found": 0, "missed": 0, "rows": []}}
+        counts = score.recall_counts(matched, lost_tp, missed_rows, self.CATEGORIES, "js")
+        self.assertEqual({lang for lang, _ in counts}, {"js"} if counts else set())
+        return {c: (v["found"], v["missed"]) for (_, c), v in counts.items()}
 
     def test_reported_tp_labels_are_found_in_their_findings_category(self):
         self.assertEqual(self.counts([finding("a"), finding("b", category="in-process-timer")],
@@ -110,6 +110,12 @@ class RecallTest(unittest.TestCase):
                                      [missed(9), missed(11)]),
                          {"local-disk-write": (1, 1)})
 
+    def test_rows_count_for_their_source_file_language(self):
+        matched, _, _ = score.match([], [])
+        counts = score.recall_counts(matched, [], [missed(3, path="src-tauri/main.rs")],
+                                     self.CATEGORIES, "js")
+        self.assertEqual(list(counts), [("rust", "local-disk-write")])
+
     def test_recall_text(self):
         self.assertEqual((score.recall(3, 1), score.recall(0, 2), score.recall(0, 0)),
                          ("0.75", "0.00", "-"))
@@ -122,6 +128,14 @@ class RecallTest(unittest.TestCase):
             with self.assertRaises(SystemExit) as raised:
                 score.load_missed(root, "js", "o/r")
             self.assertIn("category must be one of", str(raised.exception))
+
+
+class LanguageTest(unittest.TestCase):
+    def test_findings_count_for_their_source_file_language(self):
+        self.assertEqual(score.path_language("src-tauri/src/main.rs", "js"), "rust")
+        self.assertEqual(score.path_language("Api/Startup.CS", "js"), "csharp")
+        self.assertEqual(score.path_language("web/app.tsx", "rust"), "js")
+        self.assertEqual(score.path_language("appsettings.json", "csharp"), "csharp")
 
 
 @unittest.skipUnless(os.environ.get("SCALEOUT"), "SCALEOUT names the binary to run")

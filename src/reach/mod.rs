@@ -85,6 +85,9 @@ pub struct FileModel {
     /// The rules whose project-scope mitigation (`project_calls_any`,
     /// `project_strings_any`) this file supplies, for every file of the project.
     pub mitigations: Vec<String>,
+    /// The `how:Type` registrations this file supplies (see
+    /// [`crate::event::FileFacts::registrations`]), for the findings of every file.
+    pub registrations: Vec<String>,
 }
 
 impl FileModel {
@@ -106,6 +109,7 @@ impl FileModel {
             role,
             definitions,
             mitigations: Vec::new(),
+            registrations: Vec::new(),
         }
     }
 }
@@ -183,6 +187,7 @@ pub fn solve_file(language: Language, definitions: &[Definition]) -> Vec<Reachab
         role: FileRole::Server,
         definitions: definitions.to_vec(),
         mitigations: Vec::new(),
+        registrations: Vec::new(),
     };
     let mut graph = Graph::new(std::slice::from_ref(&file));
     let seeds = (0..definitions.len())

@@ -466,7 +466,7 @@ impl Walker<'_, '_> {
             if yields {
                 event.context.remove(&Context::UnboundedLoop);
             }
-            if ctx.unbounded_loop {
+            if ctx.unbounded_loop && crate::work::wanted(event.targets.iter()) {
                 event.work = self.loop_work(node);
             }
             self.facts.events.push(event);
@@ -519,7 +519,9 @@ impl Walker<'_, '_> {
                 event.context.insert(Context::SelfCancelling);
             }
             if event.targets.iter().any(|t| t.ends_with("Timer")) {
-                event.work = self.timer_work(node, arguments);
+                if crate::work::wanted(event.targets.iter()) {
+                    event.work = self.timer_work(node, arguments);
+                }
                 if self.callback_stops_timer(node, arguments) {
                     event.context.insert(Context::SelfCancelling);
                 }

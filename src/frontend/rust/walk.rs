@@ -256,6 +256,7 @@ impl<'t> Walker<'t> {
             strings: self.strings,
             file_context,
             definitions: Vec::new(),
+            registrations: Default::default(),
         }
     }
 
@@ -328,7 +329,8 @@ impl<'t> Walker<'t> {
                 .find(|(l, _)| !l)
                 .map(|&(_, k)| k),
         };
-        if let Some(key) = body {
+        // Only events a `work_only` rule can match need their body's work.
+        if let Some(key) = body.filter(|_| crate::work::wanted(event.targets.iter())) {
             self.work_requests.push((self.events.len(), key));
         }
         self.events.push((event, self.current_fn));
