@@ -200,6 +200,7 @@ impl Engine {
                 confidence: None,
                 reachability: None,
                 definition: reach::innermost(&facts.definitions, span.start),
+                requires: m.requires,
             }
         };
         let mut findings: Vec<Finding> = matches.into_iter().map(to_finding).collect();
@@ -236,14 +237,22 @@ impl Engine {
                 unreached.push(finding);
             }
         }
-        let role = if facts.file_context.contains(&Context::Test) && !self.include_tests {
+        let role = if (facts.file_context.contains(&Context::Test) || placement == Placement::Test)
+            && !self.include_tests
+        {
             FileRole::Test
         } else if facts.file_context.contains(&Context::Tooling)
             || facts.file_context.contains(&Context::ClientSide)
         {
             FileRole::Tool
         } else {
-            FileRole::Server
+            match placement {
+                Placement::OnceAtStart => FileRole::Startup,
+                Placement::Tooling | Placement::Client | Placement::SeparateProgram(_) => {
+                    FileRole::Tool
+                }
+                Placement::Server | Placement::Test => FileRole::Server,
+            }
         };
         Outcome::Linted {
             findings,
@@ -254,6 +263,12 @@ impl Engine {
                 // Only reported (server) code mitigates: a test host's backplane proves nothing.
                 mitigations: if reported_file {
                     self.matcher.project_mitigations(doc.language, facts)
+                } else {
+                    Vec::new()
+                },
+                // Nor does a test that registers a tracker as a singleton.
+                registrations: if reported_file {
+                    facts.registrations.iter().cloned().collect()
                 } else {
                     Vec::new()
                 },

@@ -27,6 +27,13 @@ pub enum EventKind {
     /// [`Event::words`] what it holds. Collections only filled where they are declared (lookup
     /// tables) or in a static constructor are no events.
     Collection,
+    /// A collection held in a field of an object (a C# instance field, a JavaScript class's
+    /// `this.x`, a Rust struct's field) that the object's methods, or handlers holding it,
+    /// write to after construction. Like [`EventKind::Collection`], with [`Event::owner`]
+    /// naming the type that holds it: the field lives as long as that object, so a rule
+    /// asks the project how the object is made (`owner_registered_any`).
+    #[serde(rename = "field-collection")]
+    FieldCollection,
 }
 
 /// A fact about one argument of a call or construction.
@@ -165,6 +172,9 @@ pub struct Event {
     /// What the recurring body behind the event does (a timer's callback, a scheduled job's
     /// function, the loop around a sleep), when the event has one (see [`crate::work`]).
     pub work: Option<crate::work::Work>,
+    /// For a [`EventKind::FieldCollection`], the simple name of the type whose field holds
+    /// the collection (`PresenceTracker`, `AppState`).
+    pub owner: Option<String>,
 }
 
 /// The longest argument-list text kept on an event.
@@ -182,6 +192,12 @@ pub struct FileFacts {
     pub strings: BTreeSet<String>,
     /// Contexts that hold for the whole file (browser code, test code).
     pub file_context: BTreeSet<Context>,
+    /// How this file makes single, process-lived instances of types, as `how:Type`:
+    /// `AddSingleton:PresenceTracker` (C# `AddSingleton<IPresence, PresenceTracker>()`),
+    /// `@nestjs/common.Injectable:ChatService` (a NestJS provider), `new:ClientManager` (a
+    /// JavaScript module-level `new ClientManager()`), `actix_web::web::Data:AppState`
+    /// (Rust application state). Rules read them with `owner_registered_any`.
+    pub registrations: BTreeSet<String>,
     /// The file's symbol table for the project model (see [`crate::reach`]): the module
     /// top level first (index 0, spanning the whole file), then every definition.
     pub definitions: Vec<Definition>,
@@ -244,6 +260,7 @@ impl Event {
             args_text: String::new(),
             words: Vec::new(),
             work: None,
+            owner: None,
         }
     }
 }

@@ -52,6 +52,10 @@ pub struct Finding {
     /// [`NOT_CODE`].
     #[serde(skip)]
     pub definition: usize,
+    /// Project facts of which some server file must supply one for the finding to stand
+    /// (see [`crate::matcher::Match::requires`]); empty for a finding its file proves alone.
+    #[serde(skip)]
+    pub requires: Vec<String>,
 }
 
 /// The `definition` of a finding about something other than code (a suppression comment):
@@ -174,6 +178,7 @@ mod tests {
             confidence: None,
             reachability: None,
             definition: 0,
+            requires: Vec::new(),
             suppression: None,
         }
     }

@@ -15,6 +15,9 @@ pub struct Match<'m, 'e> {
     pub event: &'e Event,
     /// The event target that matched, for the message.
     pub target: &'e str,
+    /// Project facts (`how:Type` registrations) of which some server file of the project
+    /// must supply one for the match to stand; empty when the file itself proves it.
+    pub requires: Vec<String>,
 }
 
 /// The catalogue indexed by target, built once and shared by all files.
@@ -105,7 +108,8 @@ impl Matcher {
                     if seen.contains(&(e, r)) || !rule.languages.contains(&language) {
                         continue;
                     }
-                    if pattern_holds(&rule.patterns[p], event, facts)
+                    let pattern = &rule.patterns[p];
+                    if pattern_holds(pattern, event, facts)
                         && !mitigated(&rule.unless, event, facts)
                     {
                         seen.insert((e, r));
@@ -113,6 +117,7 @@ impl Matcher {
                             rule,
                             event,
                             target,
+                            requires: owner_registrations(pattern, event, facts),
                         });
                     }
                 }
@@ -194,6 +199,9 @@ fn pattern_holds(pattern: &Pattern, event: &Event, facts: &FileFacts) -> bool {
     if !pattern.words_any.is_empty() && !has_word(event, &pattern.words_any) {
         return false;
     }
+    if !pattern.owner_registered_any.is_empty() && event.owner.is_none() {
+        return false;
+    }
     if !pattern.chain_any.is_empty() && !event.chain.iter().any(|c| pattern.chain_any.contains(c)) {
         return false;
     }
@@ -201,6 +209,24 @@ fn pattern_holds(pattern: &Pattern, event: &Event, facts: &FileFacts) -> bool {
         .context
         .iter()
         .all(|&c| has_context(event, facts, c))
+}
+
+/// The registrations (`how:Owner`) that would make the event's owner a process-lived
+/// instance, when the file itself has none of them: the project must supply one. Empty when
+/// the pattern asks nothing of the owner or the file registers it itself.
+fn owner_registrations(pattern: &Pattern, event: &Event, facts: &FileFacts) -> Vec<String> {
+    let Some(owner) = event.owner.as_deref() else {
+        return Vec::new();
+    };
+    let wanted: Vec<String> = pattern
+        .owner_registered_any
+        .iter()
+        .map(|how| format!("{how}:{owner}"))
+        .collect();
+    if wanted.iter().any(|w| facts.registrations.contains(w)) {
+        return Vec::new();
+    }
+    wanted
 }
 
 /// Some object-literal argument has the condition's key with one of its values.
@@ -683,5 +709,36 @@ targets = ["*.setTimeout"]
         assert!(w(&["box"]));
         assert!(w(&["on*"]));
         assert!(!w(&["use", "line", "session"]));
+    }
+
+    #[test]
+    fn field_collections_need_their_owner_registered_here_or_in_the_project() {
+        let rule = RULE
+            .replace(
+                "kind = \"construct\"",
+                "kind = \"field-collection\"\nowner_registered_any = [\"AddSingleton\"]",
+            )
+            .replace("args_any = [\"System.IO.FileMode.Create\"]\n", "");
+        let mut c = Catalogue::default();
+        c.add_file("demo.toml", &rule).unwrap();
+        let m = Matcher::new(&c);
+        let mut field = event(EventKind::FieldCollection, "System.IO.FileStream", vec![]);
+        let mut facts = FileFacts {
+            events: vec![field.clone()],
+            ..FileFacts::default()
+        };
+        // No owner: not a field of anything the project could register.
+        assert!(m.run(Language::CSharp, &facts).is_empty());
+        field.owner = Some("Tracker".into());
+        facts.events = vec![field];
+        let requires = |facts: &FileFacts| -> Vec<Vec<String>> {
+            m.run(Language::CSharp, facts)
+                .into_iter()
+                .map(|x| x.requires)
+                .collect()
+        };
+        assert_eq!(requires(&facts), [vec!["AddSingleton:Tracker".to_string()]]);
+        facts.registrations.insert("AddSingleton:Tracker".into());
+        assert_eq!(requires(&facts), [Vec::<String>::new()]);
     }
 }

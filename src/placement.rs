@@ -175,6 +175,7 @@ mod tests {
             "src/migrate.rs",
             "util/MySqlMigrations/Factories.cs",
             "util/MsSqlMigratorUtility/Program.cs",
+            "src/Modules/Shop.Module.Installer/Controllers/InstallController.cs",
         ] {
             assert_eq!(of_path(path, CSharp), Placement::OnceAtStart, "{path}");
         }

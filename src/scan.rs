@@ -140,6 +140,7 @@ pub fn scan_files(
     let mut models = Vec::new();
     let mut judged = Vec::new();
     let mut mitigated: BTreeSet<String> = BTreeSet::new();
+    let mut registered: BTreeSet<String> = BTreeSet::new();
     for (path, outcome) in outcomes {
         match outcome {
             FileOutcome::Linted {
@@ -161,6 +162,7 @@ pub fn scan_files(
                 if project {
                     mitigated.extend(model.mitigations.iter().cloned());
                 }
+                registered.extend(model.registrations.iter().cloned());
                 if project {
                     let file = models.len();
                     models.push(model);
@@ -195,6 +197,13 @@ pub fn scan_files(
     result
         .unreachable
         .retain(|f| !mitigated.contains(&f.rule_id));
+    // A field collection stands when some scanned server file makes its owner a single
+    // instance (`AddSingleton<Tracker>()` where the host is built).
+    let stands =
+        |f: &Finding| f.requires.is_empty() || f.requires.iter().any(|r| registered.contains(r));
+    result.findings.retain(stands);
+    result.unreachable.retain(stands);
+    result.suppressed.retain(stands);
     sort(&mut result.findings);
     sort(&mut result.suppressed);
     sort(&mut result.unreachable);

@@ -360,6 +360,7 @@ impl SuppressionAudit {
                 reachability: None,
                 // About a comment, not code: always reported.
                 definition: crate::finding::NOT_CODE,
+                requires: Vec::new(),
             });
         }
         crate::finding::sort(&mut out);
@@ -441,6 +442,7 @@ mod tests {
             confidence: None,
             reachability: None,
             definition: 0,
+            requires: Vec::new(),
         }
     }
 

@@ -82,9 +82,9 @@ pub fn extract(text: &str, implicit_namespaces: &[String]) -> Extracted {
     walker.walk(root, Ctx::default(), 0);
     let mut facts = walker.facts;
     walker.path_uses.apply(&mut facts.events);
-    facts
-        .events
-        .extend(state::collection_events(root, text, &scope));
+    let (collections, registrations) = state::collection_events(root, text, &scope);
+    facts.events.extend(collections);
+    facts.registrations = registrations;
     facts.events.sort_by_key(|e| e.span.start);
     facts.definitions = symbols::collect(root, text);
     if scope.test_file {

@@ -1217,6 +1217,53 @@ class Tracker
 }
 
 #[test]
+fn instance_fields_written_by_methods_and_singleton_registrations() {
+    let f = facts(
+        r#"
+class Tracker
+{
+    readonly Dictionary<string, UserState> _sessions = new();
+    readonly List<string> _boot = new();
+    Tracker() { _boot.Add("x"); }
+    public void Join(Peer peer) { _sessions[peer.Id] = new UserState(); }
+}
+struct Point { List<int> _xs; void Add() { _xs.Add(1); } }
+static class Setup
+{
+    static void Register(IServiceCollection s)
+    {
+        s.AddSingleton<ITracker, Tracker>();
+        s.TryAddSingleton(new Codes(1));
+        s.AddSingleton<IClock>(sp => new Clock());
+        s.AddHostedService(typeof(Worker));
+        s.addLower<Hidden>();
+    }
+}
+"#,
+    );
+    let fields: Vec<(Option<&str>, &[String])> = f
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::FieldCollection)
+        .map(|e| (e.owner.as_deref(), e.words.as_slice()))
+        .collect();
+    let words = ["id", "peer", "sessions", "state", "string", "user"].map(String::from);
+    assert_eq!(fields, [(Some("Tracker"), &words[..])]);
+    let registrations: Vec<&str> = f.registrations.iter().map(String::as_str).collect();
+    assert_eq!(
+        registrations,
+        [
+            "AddHostedService:Worker",
+            "AddSingleton:Clock",
+            "AddSingleton:IClock",
+            "AddSingleton:ITracker",
+            "AddSingleton:Tracker",
+            "TryAddSingleton:Codes",
+        ]
+    );
+}
+
+#[test]
 fn timer_callbacks_and_delay_loops_carry_their_work() {
     let src = r#"class C {
  private Timer _watch;

@@ -88,7 +88,7 @@ impl Emitter<'_> {
                 }
                 None
             }
-            EventKind::Subclass | EventKind::Collection => None,
+            EventKind::Subclass | EventKind::Collection | EventKind::FieldCollection => None,
         }
     }
 }

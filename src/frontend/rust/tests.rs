@@ -827,3 +827,44 @@ fn a_match_over_a_parsed_argument_enum_dispatches_subcommands() {
         ]
     );
 }
+
+#[test]
+fn struct_fields_written_by_own_methods_and_app_state_registrations() {
+    let src = r#"
+use dashmap::DashMap;
+use actix_web::web;
+struct Rooms { peers: DashMap<PeerId, Peer>, boot: Vec<u8> }
+impl Rooms {
+    fn new() -> Self { let mut boot = Vec::new(); boot.push(1); Rooms { peers: DashMap::new(), boot } }
+    fn join(&self, peer: Peer) { self.peers.insert(peer.id, peer); }
+}
+impl Other { fn add(&self, x: u8) { self.boot.push(x); } }
+async fn handler(rooms: web::Data<std::sync::Arc<Rooms>>) {}
+fn main() { App::new().app_data(web::Data::new(Registry::new())); }
+"#;
+    let f = facts(src);
+    let fields: Vec<(Option<String>, Vec<String>)> = f
+        .events
+        .into_iter()
+        .filter(|e| e.kind == crate::event::EventKind::FieldCollection)
+        .map(|e| (e.owner, e.words))
+        .collect();
+    let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        fields,
+        [(
+            Some("Rooms".to_string()),
+            strings(&["dash", "id", "map", "peer", "peers"])
+        )]
+    );
+    let registrations: Vec<&str> = f.registrations.iter().map(String::as_str).collect();
+    assert_eq!(
+        registrations,
+        [
+            "actix_web::web::Data:Arc",
+            "actix_web::web::Data:Rooms",
+            "app_data:Data",
+            "app_data:Registry",
+        ]
+    );
+}
