@@ -27,6 +27,7 @@
 
 pub mod modules;
 pub mod words;
+pub mod wrappers;
 
 use crate::event::{Definition, Role};
 use crate::frontend::Language;
@@ -85,6 +86,9 @@ pub struct FileModel {
     /// The rules whose project-scope mitigation (`project_calls_any`,
     /// `project_strings_any`) this file supplies, for every file of the project.
     pub mitigations: Vec<String>,
+    /// Calls that pass a path naming shared data: (definition, method, argument position)
+    /// (see [`wrappers`]).
+    pub shared_calls: Vec<(usize, String, usize)>,
 }
 
 impl FileModel {
@@ -106,6 +110,7 @@ impl FileModel {
             role,
             definitions,
             mitigations: Vec::new(),
+            shared_calls: Vec::new(),
         }
     }
 }
@@ -183,6 +188,7 @@ pub fn solve_file(language: Language, definitions: &[Definition]) -> Vec<Reachab
         role: FileRole::Server,
         definitions: definitions.to_vec(),
         mitigations: Vec::new(),
+        shared_calls: Vec::new(),
     };
     let mut graph = Graph::new(std::slice::from_ref(&file));
     let seeds = (0..definitions.len())

@@ -25,6 +25,7 @@ fn file(language: Language, role: FileRole, definitions: Vec<Definition>) -> Fil
         role,
         definitions,
         mitigations: Vec::new(),
+        shared_calls: Vec::new(),
     }
 }
 

@@ -256,6 +256,7 @@ impl<'t> Walker<'t> {
             strings: self.strings,
             file_context,
             definitions: Vec::new(),
+            shared_path_calls: Vec::new(),
         }
     }
 
