@@ -253,8 +253,50 @@ pub fn module_purpose(path: &std::path::Path) -> PathPurpose {
             .iter()
             .any(|p| has_word(p, MODULE_INSTANCE_WORDS)),
         shared: false,
+        external: false,
     }
 }
+
+/// Words naming a folder the user points an external program at, or that belongs to the
+/// user's media library rather than to the service: a download client's watch or "blackhole"
+/// folder, DVR recordings. Writing there is what the user configured; whether several
+/// instances may share it is the user's storage, so such a finding is at most `info` (issue
+/// 5). Data words win over them (`recordingUploads`). `playlist` is absent: the word does not
+/// tell a playlist in the user's library from one the service keeps and serves.
+const EXTERNAL_FOLDER_WORDS: &[&str] = &[
+    "blackhole",
+    "watchfolder",
+    "watchdir",
+    "watchdirectory",
+    "recording",
+    "recorder",
+];
+
+/// Words in a type or namespace name that say it is a general file-system layer: its
+/// methods do what callers ask with the paths they are given (`ManagedFileSystem`,
+/// `DiskProvider`, a static `AsyncFile` in an `IO` namespace). Storage backends are absent:
+/// a local storage backend is judged where it writes.
+const FILE_SYSTEM_LAYER_WORDS: &[&str] = &[
+    "filesystem",
+    "diskprovider",
+    "fileprovider",
+    "filehelper",
+    "fileutil",
+    "fileutils",
+    "iohelper",
+    "io",
+    "disk",
+];
+
+/// Whether a type or the last segment of a namespace names a general file-system layer
+/// (`ManagedFileSystem`, `DiskProviderBase`, `MediaBrowser.Model.IO`, `NzbDrone.Common.Disk`).
+pub fn is_file_system_layer(name: &str) -> bool {
+    has_word(name, FILE_SYSTEM_LAYER_WORDS) && !has_word(name, STORAGE_BACKEND_WORDS)
+}
+
+/// Words naming a storage backend (`FileSystemStore`, `LocalFileStorage`): where it writes
+/// is the data it stores, so it is judged there, not at its callers.
+const STORAGE_BACKEND_WORDS: &[&str] = &["store", "storage", "repository"];
 
 /// File extensions of an instance's own pid, lock and socket files (`"app.pid"`).
 const INSTANCE_PATH_EXTENSIONS: &[&str] = &[".pid", ".lock", ".sock"];
@@ -268,6 +310,7 @@ const INSTANCE_PATH_EXTENSIONS: &[&str] = &[".pid", ".lock", ".sock"];
 pub struct PathPurpose {
     instance: bool,
     shared: bool,
+    external: bool,
 }
 
 impl PathPurpose {
@@ -291,6 +334,7 @@ impl PathPurpose {
                     .iter()
                     .any(|ext| lower.ends_with(ext)),
             shared: has_word(&plain, SHARED_DATA_WORDS),
+            external: has_word(&plain, EXTERNAL_FOLDER_WORDS),
         }
     }
 
@@ -300,15 +344,27 @@ impl PathPurpose {
         Self {
             instance: has_word(name, INSTANCE_PATH_WORDS),
             shared: has_word(name, SHARED_DATA_WORDS),
+            external: has_word(name, EXTERNAL_FOLDER_WORDS),
         }
     }
 
     /// The name of a local or parameter whose value is not known: it can only say that the
-    /// path is shared data (`uploadDir`), never that it is this instance's own (`cachePath`).
+    /// path is shared data (`uploadDir`) or in an external folder (`recordingPath`), never
+    /// that it is this instance's own (`cachePath`).
     pub fn local_name(name: &str) -> Self {
         Self {
             instance: false,
             shared: has_word(name, SHARED_DATA_WORDS),
+            external: has_word(name, EXTERNAL_FOLDER_WORDS),
+        }
+    }
+
+    /// What the name of a local or parameter says about an external folder, even when its
+    /// value is known (`var recordingPath = timer.Path`): the name is all that tells.
+    pub fn external_name(name: &str) -> Self {
+        Self {
+            external: has_word(name, EXTERNAL_FOLDER_WORDS),
+            ..Self::default()
         }
     }
 
@@ -318,6 +374,23 @@ impl PathPurpose {
         Self {
             instance: self.instance || other.instance,
             shared: self.shared || other.shared,
+            external: self.external || other.external,
+        }
+    }
+
+    /// The path is in a folder the user points an external program at (a watch folder,
+    /// recordings, playlists beside the media) and no word names the service's own data.
+    pub fn is_external(self) -> bool {
+        self.external && !self.shared
+    }
+
+    /// Only what it says about shared data (what a call's arguments say about the path the
+    /// call returns).
+    #[must_use]
+    pub fn shared_only(self) -> Self {
+        Self {
+            shared: self.shared,
+            ..Self::default()
         }
     }
 
@@ -402,6 +475,29 @@ mod tests {
         assert!(names_a_download("DownloadToCache"));
         assert!(!names_a_download("upload_file"));
         assert!(!names_a_download("downloadable_formats"));
+    }
+
+    #[test]
+    fn external_folders() {
+        assert!(PathPurpose::local_name("recordingPath").is_external());
+        assert!(PathPurpose::designated("BlackholeFolder").is_external());
+        assert!(PathPurpose::designated("WatchFolder").is_external());
+        assert!(PathPurpose::external_name("recordingPath").is_external());
+        assert!(!PathPurpose::external_name("playlistPath").is_external());
+        assert!(!PathPurpose::local_name("recordingUploads").is_external());
+        assert!(!PathPurpose::literal("data/recordings").is_external());
+        assert!(!PathPurpose::local_name("uploadDir").is_external());
+    }
+
+    #[test]
+    fn file_system_layers() {
+        assert!(is_file_system_layer("ManagedFileSystem"));
+        assert!(is_file_system_layer("DiskProviderBase"));
+        assert!(is_file_system_layer("IO"));
+        assert!(!is_file_system_layer("FileStorage"));
+        assert!(!is_file_system_layer("FileSystemStore"));
+        assert!(!is_file_system_layer("Discounts"));
+        assert!(!is_file_system_layer("Audio"));
     }
 
     #[test]

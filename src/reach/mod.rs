@@ -27,6 +27,7 @@
 
 pub mod modules;
 pub mod words;
+pub mod wrappers;
 
 use crate::event::{Definition, Role};
 use crate::frontend::Language;
@@ -91,6 +92,9 @@ pub struct FileModel {
     /// The `how:Type` registrations this file supplies (see
     /// [`crate::event::FileFacts::registrations`]), for the findings of every file.
     pub registrations: Vec<String>,
+    /// Calls that pass a path naming shared data: (definition, method, argument position)
+    /// (see [`wrappers`]).
+    pub shared_calls: Vec<(usize, String, usize)>,
 }
 
 impl FileModel {
@@ -113,6 +117,7 @@ impl FileModel {
             definitions,
             mitigations: Vec::new(),
             registrations: Vec::new(),
+            shared_calls: Vec::new(),
         }
     }
 }
@@ -192,6 +197,7 @@ pub fn solve_file(language: Language, definitions: &[Definition]) -> Vec<Reachab
         definitions: definitions.to_vec(),
         mitigations: Vec::new(),
         registrations: Vec::new(),
+        shared_calls: Vec::new(),
     };
     let mut graph = Graph::new(std::slice::from_ref(&file));
     let seeds = (0..definitions.len())

@@ -26,6 +26,7 @@ fn file(language: Language, role: FileRole, definitions: Vec<Definition>) -> Fil
         definitions,
         mitigations: Vec::new(),
         registrations: Vec::new(),
+        shared_calls: Vec::new(),
     }
 }
 

@@ -275,6 +275,7 @@ impl<'t> Walker<'t> {
             file_context,
             definitions: Vec::new(),
             registrations,
+            shared_path_calls: Vec::new(),
         }
     }
 
