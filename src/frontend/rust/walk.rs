@@ -328,7 +328,8 @@ impl<'t> Walker<'t> {
                 .find(|(l, _)| !l)
                 .map(|&(_, k)| k),
         };
-        if let Some(key) = body {
+        // Only events a `work_only` rule can match read their body's work.
+        if let Some(key) = body.filter(|_| crate::work::wanted(event.targets.iter())) {
             self.work_requests.push((self.events.len(), key));
         }
         self.events.push((event, self.current_fn));
