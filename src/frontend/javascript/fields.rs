@@ -3,7 +3,9 @@
 //! [`EventKind::FieldCollection`](crate::event::EventKind::FieldCollection)), and the
 //! registrations that make a class a single instance: a class decorator such as NestJS's
 //! `@Injectable()` (`@nestjs/common.Injectable:ChatService`, unless it is given a `scope`)
-//! and a module-level `new ClientManager()` (`new:ClientManager`).
+//! and a `new ClientManager()` that a module-level variable holds (`new:ClientManager`), made
+//! where it is declared or assigned later (`manager = new ClientManager()` when the server
+//! starts).
 
 use super::state::{unwrap_type_assertion, value_constructor, written_by};
 use super::symbols::{decorator_callee, decorator_nodes};
@@ -18,6 +20,7 @@ pub(super) fn field_collection_events(
     scopes: &Scopes,
 ) -> (Vec<Event>, BTreeSet<String>) {
     let mut registrations = module_instances(root, src);
+    let module: Scope = root.byte_range().into();
     let mut events = Vec::new();
     let mut stack = vec![(root, 0usize)];
     while let Some((node, depth)) = stack.pop() {
@@ -26,6 +29,17 @@ pub(super) fn field_collection_events(
         }
         if is_class(node.kind()) {
             class_fields(node, src, scopes, &mut events, &mut registrations);
+        }
+        // `manager = new ClientManager()` in a function, to a module-level `let manager`.
+        if node.kind() == "assignment_expression" {
+            let left = node.child_by_field_name("left");
+            let held = left.is_some_and(|l| {
+                l.kind() == "identifier"
+                    && scopes.visible_scope(text(l, src), l.start_byte()) == Some(module)
+            });
+            if let Some(value) = node.child_by_field_name("right").filter(|_| held) {
+                registrations.extend(constructed(value, src));
+            }
         }
         for child in named_children(node) {
             stack.push((child, depth + 1));
@@ -45,7 +59,6 @@ fn is_class(kind: &str) -> bool {
 /// `new:Name` for every `new Name(..)` a top-level statement keeps: `const x = new Name()`,
 /// `export default new Name()`, `module.exports = new Name()`.
 fn module_instances(root: Node<'_>, src: &str) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
     let mut values = Vec::new();
     for statement in named_children(root) {
         let statement = match statement.kind() {
@@ -69,20 +82,24 @@ fn module_instances(root: Node<'_>, src: &str) -> BTreeSet<String> {
             _ => {}
         }
     }
-    for value in values {
-        let value = unwrap_type_assertion(value);
-        if value.kind() != "new_expression" {
-            continue;
-        }
-        if let Some(constructor) = value.child_by_field_name("constructor") {
-            let name = text(constructor, src)
-                .rsplit('.')
-                .next()
-                .unwrap_or_default();
-            out.insert(format!("new:{name}"));
-        }
+    values
+        .into_iter()
+        .filter_map(|value| constructed(value, src))
+        .collect()
+}
+
+/// `new:Name` when `value` is `new Name(..)` (or `new pkg.Name(..)`).
+fn constructed(value: Node<'_>, src: &str) -> Option<String> {
+    let value = unwrap_type_assertion(value);
+    if value.kind() != "new_expression" {
+        return None;
     }
-    out
+    let constructor = value.child_by_field_name("constructor")?;
+    let name = text(constructor, src)
+        .rsplit('.')
+        .next()
+        .unwrap_or_default();
+    Some(format!("new:{name}"))
 }
 
 /// The collections a class keeps in fields (declared with a value, or assigned to `this.x`

@@ -767,6 +767,8 @@ class PerRequest {}
 export default new Tracker();
 module.exports = new svc.Directory(1);
 function later() { return new NotTopLevel(); }
+let manager;
+function start() { manager = new Manager(); let local; local = new Local(); }
 "#;
     let ex = extract(src, Dialect::TypeScript);
     let fields: Vec<(Option<&str>, &[String])> = ex
@@ -793,6 +795,7 @@ function later() { return new NotTopLevel(); }
         [
             "@nestjs/common.Injectable:Codes",
             "new:Directory",
+            "new:Manager",
             "new:Tracker"
         ]
     );
