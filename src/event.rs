@@ -56,6 +56,11 @@ pub enum Arg {
     /// alone: a derived cache, a staging or spool folder, a pid, lock or socket file, a
     /// self-signed certificate (see `frontend::words::PathPurpose`).
     InstancePath,
+    /// A path in a folder the user points an external program at, or that belongs to the
+    /// user's media library: a watch or "blackhole" folder, recordings (see
+    /// `frontend::words::PathPurpose`). A write there is reported at most as `info`, with low
+    /// confidence.
+    ExternalPath,
 }
 
 /// One property of an object-literal argument: `client: 'sqlite3'`.
@@ -175,6 +180,31 @@ pub struct Event {
     /// For a [`EventKind::FieldCollection`], the simple name of the type whose field holds
     /// the collection (`PresenceTracker`, `AppState`).
     pub owner: Option<String>,
+    /// Set when the event sits in a thin file-system wrapper that only forwards paths its
+    /// method's parameters give (see [`Forwarded`]).
+    pub forwarded: Option<Forwarded>,
+}
+
+/// A file operation of a file-system wrapper (`DiskProvider.DeleteFile(string path)`) whose
+/// paths come only from its method's parameters: whose file it is, its callers say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Forwarded {
+    /// The method's simple name.
+    pub method: String,
+    /// The positions of the parameters the paths come from.
+    pub params: Vec<usize>,
+}
+
+/// A call that passes a path naming shared data (`_disk.WriteAllText(_configFile, xml)`):
+/// a wrapper's file operation on that parameter stays reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedPathCall {
+    /// Byte offset of the call (its definition is found from it).
+    pub at: usize,
+    /// The called method's simple name.
+    pub method: String,
+    /// The argument position of the shared path.
+    pub index: usize,
 }
 
 /// The longest argument-list text kept on an event.
@@ -201,6 +231,9 @@ pub struct FileFacts {
     /// The file's symbol table for the project model (see [`crate::reach`]): the module
     /// top level first (index 0, spanning the whole file), then every definition.
     pub definitions: Vec<Definition>,
+    /// Calls of the file's or the project's own methods that pass a path naming shared
+    /// data (see [`Forwarded`]).
+    pub shared_path_calls: Vec<SharedPathCall>,
 }
 
 /// How a definition is reached, as the frontend sees it.
@@ -261,6 +294,7 @@ impl Event {
             words: Vec::new(),
             work: None,
             owner: None,
+            forwarded: None,
         }
     }
 }

@@ -135,7 +135,11 @@ fn arg_is_any(arg: &Arg, values: &[String]) -> bool {
     match arg {
         Arg::Member(candidates) => candidates.iter().any(|c| values.contains(c)),
         Arg::Str(s) => values.contains(s),
-        Arg::Object(_) | Arg::Other { .. } | Arg::TempPath | Arg::InstancePath => false,
+        Arg::Object(_)
+        | Arg::Other { .. }
+        | Arg::TempPath
+        | Arg::InstancePath
+        | Arg::ExternalPath => false,
     }
 }
 
@@ -190,7 +194,13 @@ fn pattern_holds(pattern: &Pattern, event: &Event, facts: &FileFacts) -> bool {
     if let Some(index) = pattern.path_arg {
         let path_like = matches!(
             event.args.get(index),
-            Some(Arg::Str(_) | Arg::Other { path_like: true } | Arg::TempPath | Arg::InstancePath)
+            Some(
+                Arg::Str(_)
+                    | Arg::Other { path_like: true }
+                    | Arg::TempPath
+                    | Arg::InstancePath
+                    | Arg::ExternalPath
+            )
         );
         if !path_like {
             return false;
@@ -314,8 +324,20 @@ fn only_paths_of(event: &Event, purposes: &[Arg]) -> bool {
         && !event.args[1..].iter().any(|a| match a {
             Arg::Str(s) => s.contains(['/', '\\']) && !has(a),
             Arg::Other { path_like } => *path_like,
-            Arg::InstancePath | Arg::TempPath => !purposes.contains(a),
+            Arg::InstancePath | Arg::TempPath | Arg::ExternalPath => !purposes.contains(a),
             _ => false,
+        })
+}
+
+/// Whether an event's paths lie in a folder the user points an external program at (see
+/// [`Arg::ExternalPath`]): one of its paths is external and no other one is shown to be
+/// anything else (a literal path, a temporary or instance path that names shared data is
+/// not external; a copy's source with nothing known about it is only read).
+pub fn in_external_folder(event: &Event) -> bool {
+    event.args.contains(&Arg::ExternalPath)
+        && event.args.iter().all(|a| match a {
+            Arg::Str(s) => !s.contains(['/', '\\']),
+            _ => true,
         })
 }
 

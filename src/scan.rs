@@ -178,13 +178,14 @@ pub fn scan_files(
     }
     if project {
         let verdicts = reach::solve(&models);
+        reach::wrappers::judge(&models, &verdicts, &mut judged);
         for (file, mut finding) in judged {
             let verdict = verdicts[file]
                 .get(finding.definition)
                 .copied()
                 .unwrap_or(Reachability::Reachable);
             finding.set_reachability(verdict);
-            if verdict == Reachability::Reachable {
+            if !finding.is_doubtful() {
                 result.findings.push(finding);
             } else {
                 result.unreachable.push(finding);
@@ -231,6 +232,7 @@ impl Projects {
             },
             jsx: path.extension().is_some_and(|x| x == "tsx" || x == "jsx"),
             placement: self.placements.of_file(path, language, &self.csproj),
+            module_purpose: crate::frontend::words::module_purpose(path),
             ..FrontendOptions::default()
         }
     }

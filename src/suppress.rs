@@ -358,6 +358,8 @@ impl SuppressionAudit {
                 suppression: None,
                 confidence: None,
                 reachability: None,
+                doubt: None,
+                forwarded: None,
                 // About a comment, not code: always reported.
                 definition: crate::finding::NOT_CODE,
                 requires: Vec::new(),
@@ -441,6 +443,8 @@ mod tests {
             suppression: None,
             confidence: None,
             reachability: None,
+            doubt: None,
+            forwarded: None,
             definition: 0,
             requires: Vec::new(),
         }

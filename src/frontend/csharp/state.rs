@@ -10,6 +10,7 @@ use super::syntax::{dotted, enclosing_name, for_each_node};
 use crate::event::Event;
 use crate::frontend::collections::Collection;
 use crate::frontend::tree::text;
+use crate::frontend::tree::Fields;
 use std::collections::{BTreeSet, HashMap};
 use tree_sitter::Node;
 
@@ -178,7 +179,7 @@ fn field(
     let Some(declaration) = named(node).find(|c| c.kind() == "variable_declaration") else {
         return;
     };
-    let Some(ty) = declaration.child_by_field_name("type") else {
+    let Some(ty) = declaration.field("type") else {
         return;
     };
     let Some(name) = dotted(ty, src) else {
@@ -190,7 +191,7 @@ fn field(
         .map(|args| text(args, src))
         .collect();
     for declarator in named(declaration).filter(|c| c.kind() == "variable_declarator") {
-        let Some(field) = declarator.child_by_field_name("name") else {
+        let Some(field) = declarator.field("name") else {
             continue;
         };
         let field = text(field, src);
@@ -212,33 +213,33 @@ fn field(
 fn written_field<'s>(node: Node<'_>, src: &'s str) -> Option<(&'s str, Option<&'s str>)> {
     let field_name = |n: Node<'_>| match n.kind() {
         "identifier" => Some(text(n, src)),
-        "member_access_expression" => n.child_by_field_name("name").map(|m| text(m, src)),
+        "member_access_expression" => n.field("name").map(|m| text(m, src)),
         _ => None,
     };
     match node.kind() {
         "invocation_expression" => {
-            let function = node.child_by_field_name("function")?;
+            let function = node.field("function")?;
             if function.kind() != "member_access_expression" {
                 return None;
             }
-            let method = text(function.child_by_field_name("name")?, src);
+            let method = text(function.field("name")?, src);
             if !WRITE_METHODS.contains(&method) {
                 return None;
             }
-            let field = field_name(function.child_by_field_name("expression")?)?;
+            let field = field_name(function.field("expression")?)?;
             let key = node
-                .child_by_field_name("arguments")
+                .field("arguments")
                 .and_then(|a| a.named_child(0))
                 .map(|k| text(k, src));
             Some((field, key))
         }
         "assignment_expression" => {
-            let left = node.child_by_field_name("left")?;
+            let left = node.field("left")?;
             if left.kind() != "element_access_expression" {
                 return None;
             }
-            let field = field_name(left.child_by_field_name("expression")?)?;
-            let key = left.child_by_field_name("subscript").map(|k| text(k, src));
+            let field = field_name(left.field("expression")?)?;
+            let key = left.field("subscript").map(|k| text(k, src));
             Some((field, key))
         }
         _ => None,

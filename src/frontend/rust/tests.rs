@@ -3,7 +3,7 @@ use crate::event::{Arg, Context, Event};
 use crate::position::LineIndex;
 
 fn facts(src: &str) -> crate::event::FileFacts {
-    let out = extract(src);
+    let out = extract(src, PathPurpose::default());
     assert!(out.syntax_error.is_none(), "{:?}", out.syntax_error);
     out.facts
 }
@@ -296,7 +296,7 @@ fn file_calls_and_strings() {
 
 #[test]
 fn syntax_errors_and_odd_headers() {
-    let out = extract("fn a() {\n    let x = ;\n}\n");
+    let out = extract("fn a() {\n    let x = ;\n}\n", PathPurpose::default());
     let err = out.syntax_error.expect("error");
     assert_eq!(err.offset, "fn a() {\n    let x = ".len());
     assert!(out.facts.events.is_empty());
@@ -319,7 +319,7 @@ fn syntax_errors_and_odd_headers() {
         "r#\"",
         "'a",
     ] {
-        let _ = extract(junk);
+        let _ = extract(junk, PathPurpose::default());
     }
 }
 
@@ -339,7 +339,7 @@ fn long_method_chains_do_not_recurse() {
     src.push_str("; }\n");
     let out = std::thread::Builder::new()
         .stack_size(256 << 20)
-        .spawn(move || extract(&src).facts.calls.len())
+        .spawn(move || extract(&src, PathPurpose::default()).facts.calls.len())
         .unwrap()
         .join()
         .unwrap();
@@ -647,7 +647,7 @@ impl Store { pub fn save(&self) { self.flush(); } }
 impl Drop for Store { fn drop(&mut self) { cleanup(); } }
 fn dispatch(cmd: Cmd) { match cmd { Cmd::Get => get_key(), Cmd::Set => set_key() } }
 "#;
-    let defs = extract(src).facts.definitions;
+    let defs = extract(src, PathPurpose::default()).facts.definitions;
     assert_eq!(
         crate::frontend::symbols::describe(&defs),
         [
@@ -817,7 +817,7 @@ fn a_match_over_a_parsed_argument_enum_dispatches_subcommands() {
     match port.parse() { Ok(p) => listen(p), Err(e) => fail(e) }
 }
 "#;
-    let defs = extract(src).facts.definitions;
+    let defs = extract(src, PathPurpose::default()).facts.definitions;
     assert_eq!(
         crate::frontend::symbols::describe(&defs),
         [

@@ -165,6 +165,9 @@ struct Ctx {
     test: bool,
     per_instance: bool,
     guarded: bool,
+    /// In a function whose name says it downloads (see
+    /// [`crate::frontend::words::names_a_download`]).
+    download: bool,
 }
 
 /// Bodies up to this many bytes are searched for words about per-instance work,
@@ -205,6 +208,8 @@ pub(super) struct Walker<'t> {
     recurring: Vec<(bool, usize)>,
     /// For each event (by index), the body whose work it gets.
     work_requests: Vec<(usize, usize)>,
+    /// What the file's module name says about the paths it writes.
+    pub(super) module: PathPurpose,
 }
 
 impl<'t> Walker<'t> {
@@ -231,6 +236,7 @@ impl<'t> Walker<'t> {
             path_uses: PathUses::default(),
             recurring: Vec::new(),
             work_requests: Vec::new(),
+            module: PathPurpose::default(),
         }
     }
 
@@ -269,6 +275,7 @@ impl<'t> Walker<'t> {
             file_context,
             definitions: Vec::new(),
             registrations,
+            shared_path_calls: Vec::new(),
         }
     }
 
@@ -336,7 +343,8 @@ impl<'t> Walker<'t> {
                 .find(|(l, _)| !l)
                 .map(|&(_, k)| k),
         };
-        if let Some(key) = body {
+        // Only events a `work_only` rule can match need their body's work.
+        if let Some(key) = body.filter(|_| crate::work::wanted(event.targets.iter())) {
             self.work_requests.push((self.events.len(), key));
         }
         self.events.push((event, self.current_fn));
@@ -419,6 +427,7 @@ impl<'t> Walker<'t> {
                 || words::mentions_per_instance_work(&name)
                 || facts.per_instance(),
             guarded: facts.guard,
+            download: crate::frontend::words::names_a_download(&name),
         };
         self.fn_names.push(name);
         self.current_fn = Some(self.fn_names.len() - 1);
