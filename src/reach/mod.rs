@@ -27,6 +27,7 @@
 
 pub mod modules;
 pub mod words;
+pub mod wrappers;
 
 use crate::event::{Definition, Role};
 use crate::frontend::Language;
@@ -71,6 +72,9 @@ pub enum FileRole {
     Tool,
     /// Test code: its entry points reach nothing that runs in production.
     Test,
+    /// Code that runs once per start or upgrade (an installer, a migration project): what
+    /// its entry points reach, and nothing else reaches, is start-up code.
+    Startup,
 }
 
 /// One file's part of the project model.
@@ -85,6 +89,12 @@ pub struct FileModel {
     /// The rules whose project-scope mitigation (`project_calls_any`,
     /// `project_strings_any`) this file supplies, for every file of the project.
     pub mitigations: Vec<String>,
+    /// The `how:Type` registrations this file supplies (see
+    /// [`crate::event::FileFacts::registrations`]), for the findings of every file.
+    pub registrations: Vec<String>,
+    /// Calls that pass a path naming shared data: (definition, method, argument position)
+    /// (see [`wrappers`]).
+    pub shared_calls: Vec<(usize, String, usize)>,
 }
 
 impl FileModel {
@@ -106,6 +116,8 @@ impl FileModel {
             role,
             definitions,
             mitigations: Vec::new(),
+            registrations: Vec::new(),
+            shared_calls: Vec::new(),
         }
     }
 }
@@ -154,6 +166,7 @@ pub fn solve(files: &[FileModel]) -> Vec<Vec<Reachability>> {
             match role {
                 FileRole::Server if graph.startup[node] => startup.push(node),
                 FileRole::Server => seeds.push(node),
+                FileRole::Startup => startup.push(node),
                 FileRole::Tool => offline.push(node),
                 FileRole::Test => {}
             }
@@ -183,6 +196,8 @@ pub fn solve_file(language: Language, definitions: &[Definition]) -> Vec<Reachab
         role: FileRole::Server,
         definitions: definitions.to_vec(),
         mitigations: Vec::new(),
+        registrations: Vec::new(),
+        shared_calls: Vec::new(),
     };
     let mut graph = Graph::new(std::slice::from_ref(&file));
     let seeds = (0..definitions.len())

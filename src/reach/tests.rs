@@ -25,6 +25,8 @@ fn file(language: Language, role: FileRole, definitions: Vec<Definition>) -> Fil
         role,
         definitions,
         mitigations: Vec::new(),
+        registrations: Vec::new(),
+        shared_calls: Vec::new(),
     }
 }
 
@@ -340,5 +342,39 @@ fn a_javascript_function_nobody_exports_is_reached_only_from_its_own_file() {
         verdicts[2],
         [Offline, Offline],
         "the server's `download` is its own; the script's is reached only by the script"
+    );
+}
+
+#[test]
+fn what_only_an_installer_reaches_is_startup_code() {
+    let installer = file(
+        Language::CSharp,
+        FileRole::Startup,
+        vec![
+            def("", Role::Plain, None, &[]),
+            def(
+                "Install",
+                Role::Entry,
+                Some(0),
+                &["SaveSettings", "SaveTheme"],
+            ),
+        ],
+    );
+    let web = file(
+        Language::CSharp,
+        FileRole::Server,
+        vec![
+            def("", Role::Plain, None, &[]),
+            def("PutTheme", Role::Entry, Some(0), &["SaveTheme"]),
+            def("SaveSettings", Role::Plain, Some(0), &[]),
+            def("SaveTheme", Role::Plain, Some(0), &[]),
+        ],
+    );
+    let verdicts = solve(&[installer, web]);
+    assert_eq!(verdicts[0], [Startup, Startup]);
+    assert_eq!(
+        verdicts[1],
+        [Reachable, Reachable, Startup, Reachable],
+        "what a route also reaches stays reachable"
     );
 }

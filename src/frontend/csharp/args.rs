@@ -225,8 +225,22 @@ impl Walker<'_, '_> {
         {
             return Arg::TempPath;
         }
-        if self.path_purpose(expr).is_instance() {
+        let purpose = self.path_purpose(expr);
+        if purpose.is_instance() {
             return Arg::InstancePath;
+        }
+        // In a class about an external folder (`class DirectRecorder`), the paths its
+        // methods are given are in that folder unless a word names the service's data; a
+        // path it builds itself (its log file) is its own.
+        if purpose.is_external()
+            || (!purpose.is_shared()
+                && self
+                    .enclosing_type_name()
+                    .is_some_and(|t| PathPurpose::designated(t).is_external())
+                && self.path_like(expr)
+                && self.parameter_mask(expr).is_some())
+        {
+            return Arg::ExternalPath;
         }
         match expr.kind() {
             "member_access_expression" => {
@@ -438,14 +452,24 @@ impl Walker<'_, '_> {
                         // `Path.Combine(..)`, `string.Format(..)`: the parts.
                         None
                     } else {
-                        // Another call: what its name says it returns.
+                        // Another call: what its name says it returns, and shared data its
+                        // arguments name (`BuildPath(_config.FileStorageDirectory, name)`
+                        // builds a path in the storage folder).
                         let name = function.map(|f| match f.kind() {
                             "member_access_expression" => {
                                 f.field("name").map_or("", |n| text(n, self.src))
                             }
                             _ => text(f, self.src),
                         });
-                        Some(name.map_or_else(PathPurpose::default, PathPurpose::designated))
+                        let arguments = node
+                            .child_by_field_name("arguments")
+                            .map_or_else(PathPurpose::default, |a| {
+                                self.path_purpose(a).shared_only()
+                            });
+                        Some(
+                            name.map_or_else(PathPurpose::default, PathPurpose::designated)
+                                .with(arguments),
+                        )
                     }
                 }
                 "lambda_expression" | "anonymous_method_expression" => Some(PathPurpose::default()),
@@ -464,16 +488,16 @@ impl Walker<'_, '_> {
 
     /// What a bare name in a path says: a variable by its known value, a field or property
     /// (or an inherited member, `CachePath`) by its name, a local or parameter by its name
-    /// only as far as it names shared data.
+    /// only as far as it names shared data or an external folder (a local's name tells the
+    /// latter even when its value is known: `var recordingPath = timer.Path`).
     fn name_purpose(&self, name: &str) -> PathPurpose {
         match self.lookup(name) {
-            Some(var) => var.purpose.unwrap_or_else(|| {
-                if var.member {
-                    PathPurpose::designated(name)
-                } else {
-                    PathPurpose::local_name(name)
-                }
-            }),
+            Some(var) => match var.purpose {
+                Some(purpose) if var.member => purpose,
+                Some(purpose) => purpose.with(PathPurpose::external_name(name)),
+                None if var.member => PathPurpose::designated(name),
+                None => PathPurpose::local_name(name),
+            },
             None if name.starts_with(|c: char| c.is_ascii_uppercase()) => {
                 PathPurpose::designated(name)
             }

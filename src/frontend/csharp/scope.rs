@@ -122,6 +122,8 @@ pub(super) struct FileScope {
     pub(super) temp_returns: HashMap<String, bool>,
     /// `(variable, handler)`: `_timer.Elapsed += handler`.
     pub(super) elapsed_handlers: HashSet<(String, String)>,
+    /// The first namespace the file declares.
+    pub(super) declared_namespace: Option<String>,
 }
 
 impl FileScope {
@@ -233,6 +235,7 @@ impl FileScope {
             })
         });
         let file_namespace = declared.first().cloned();
+        scope.declared_namespace = file_namespace.clone();
         for (name, node) in types {
             let qualified = enclosing_namespace(node, src)
                 .or_else(|| file_namespace.clone())

@@ -7,9 +7,18 @@ use tree_sitter::Node;
 
 /// The name of the method or local function that contains `node`.
 pub(super) fn enclosing_method_name<'s>(node: Node<'_>, src: &'s str) -> Option<&'s str> {
+    enclosing_name(
+        node,
+        src,
+        &["method_declaration", "local_function_statement"],
+    )
+}
+
+/// The name of the innermost declaration of one of these `kinds` that contains `node`.
+pub(super) fn enclosing_name<'s>(node: Node<'_>, src: &'s str, kinds: &[&str]) -> Option<&'s str> {
     let mut cur = node.parent();
     while let Some(n) = cur {
-        if matches!(n.kind(), "method_declaration" | "local_function_statement") {
+        if kinds.contains(&n.kind()) {
             return n.field("name").map(|m| text(m, src));
         }
         cur = n.parent();

@@ -24,6 +24,9 @@ pub(super) struct VarInfo {
     pub(super) purpose: Option<PathPurpose>,
     /// A field or property: its name designates a location for the whole class.
     pub(super) member: bool,
+    /// The parameters of the enclosing method its value is built from, as a bit set, when
+    /// it is built from nothing else (see [`Walker::parameter_mask`]).
+    pub(super) params: Option<u64>,
 }
 
 impl Walker<'_, '_> {
@@ -96,6 +99,7 @@ impl Walker<'_, '_> {
         let temp = init.is_some_and(|i| self.is_temp_path(i));
         // `var thumbPath = Path.Combine(root, "uploads", ...)` holds an upload whatever its name.
         let purpose = init.map(|i| self.path_purpose(i));
+        let params = init.and_then(|i| self.parameter_mask(i));
         let path_like = match (&ty, init) {
             (Some(t), _) if !is_string_type(t) => false,
             (_, Some(i)) if self.path_like(i) => true,
@@ -107,6 +111,7 @@ impl Walker<'_, '_> {
             temp,
             purpose,
             member: false,
+            params,
         }
     }
 

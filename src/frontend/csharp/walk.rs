@@ -81,6 +81,10 @@ pub(super) struct Walker<'s, 'f> {
     /// The names of the class, struct and record declarations around the node being
     /// walked, innermost last (`None`: a declaration without a name).
     pub(super) types: Vec<Option<&'s str>>,
+    /// Events marked [`crate::event::Forwarded`], with the start of their method.
+    pub(super) forwarded_events: Vec<(usize, usize)>,
+    /// Starts of file-system-layer methods that also work on paths of their own.
+    pub(super) thick_methods: std::collections::HashSet<usize>,
 }
 
 impl Walker<'_, '_> {
@@ -212,11 +216,12 @@ impl Walker<'_, '_> {
                 if let Some(name) = node.field("name") {
                     let ty = node.field("type").and_then(|t| type_name(t, self.src));
                     self.declare(name, ty, None);
-                    if self.receives_temp_path(node) {
-                        let name = text(name, self.src);
-                        if let Some(var) = self.vars.last_mut().and_then(|s| s.get_mut(name)) {
-                            var.temp = true;
-                        }
+                    let temp = self.receives_temp_path(node);
+                    let bit = Self::parameter_bit(node);
+                    let name = text(name, self.src);
+                    if let Some(var) = self.vars.last_mut().and_then(|s| s.get_mut(name)) {
+                        var.temp |= temp;
+                        var.params = bit;
                     }
                 }
             }
@@ -233,6 +238,14 @@ impl Walker<'_, '_> {
                                     .and_then(|r| self.expression_type(unwrap_expr(r)))
                             });
                         self.declare(left, ty, None);
+                        // `foreach (var file in dir.EnumerateFiles())`: built from `dir`.
+                        let params = node
+                            .child_by_field_name("right")
+                            .and_then(|r| self.parameter_mask(r));
+                        let name = text(left, self.src);
+                        if let Some(var) = self.vars.last_mut().and_then(|s| s.get_mut(name)) {
+                            var.params = params;
+                        }
                     }
                 }
                 self.walk_children(node, ctx, depth);
@@ -436,6 +449,11 @@ impl Walker<'_, '_> {
             }
         }
         let event_index = (!targets.is_empty()).then_some(self.facts.events.len());
+        let args_for_calls = if targets.is_empty() {
+            std::mem::take(&mut args)
+        } else {
+            Vec::new()
+        };
         if !targets.is_empty() {
             let mut event = Event::new(EventKind::Call, targets.clone(), start..node.end_byte());
             event.args = args;
@@ -459,10 +477,19 @@ impl Walker<'_, '_> {
             if yields {
                 event.context.remove(&Context::UnboundedLoop);
             }
-            if ctx.unbounded_loop {
+            if ctx.unbounded_loop && crate::work::wanted(event.targets.iter()) {
                 event.work = self.loop_work(node);
             }
+            event.forwarded = self.forwarded(node, &event.args, arguments, receiver);
             self.facts.events.push(event);
+        }
+        // A call of the project's own method (not a framework API).
+        let framework = self.calls_framework(receiver);
+        if let (Some(method), false) = (&method_name, framework) {
+            let args = event_index
+                .and_then(|i| self.facts.events.get(i))
+                .map_or(args_for_calls, |e| e.args.clone());
+            self.note_shared_path_args(node, method, &args, arguments);
         }
         if let Some(method) = &method_name {
             self.note_path_use(node, method, arguments, event_index);
@@ -497,6 +524,7 @@ impl Walker<'_, '_> {
             spawns = targets.iter().any(|t| SPAWNING_TYPES.contains(&t.as_str()));
             let mut event = Event::new(EventKind::Construct, targets, node.byte_range());
             event.args = arguments.map(|a| self.args(a)).unwrap_or_default();
+            event.forwarded = self.forwarded(node, &event.args, arguments, None);
             event.context = ctx.set();
             if self.constructs_per_instance_work(node, arguments) {
                 event.context.insert(Context::PerInstance);
@@ -511,7 +539,9 @@ impl Walker<'_, '_> {
                 event.context.insert(Context::SelfCancelling);
             }
             if event.targets.iter().any(|t| t.ends_with("Timer")) {
-                event.work = self.timer_work(node, arguments);
+                if crate::work::wanted(event.targets.iter()) {
+                    event.work = self.timer_work(node, arguments);
+                }
                 if self.callback_stops_timer(node, arguments) {
                     event.context.insert(Context::SelfCancelling);
                 }

@@ -89,7 +89,7 @@ impl Emitter<'_> {
                 }
                 None
             }
-            EventKind::Subclass | EventKind::Collection => None,
+            EventKind::Subclass | EventKind::Collection | EventKind::FieldCollection => None,
         }
     }
 }

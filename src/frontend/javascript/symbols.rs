@@ -453,30 +453,35 @@ fn is_commonjs_export(node: Node<'_>, src: &str) -> bool {
 /// The decorator names on a class or member (`Get`, `Cron`, `Controller`), whether they
 /// are children of the node, of its `export` statement, or siblings just before it.
 fn decorators(node: Node<'_>, src: &str) -> Vec<String> {
-    let name = |d: Node<'_>| {
-        let inner = d.named_child(0)?;
-        let callee = if inner.kind() == "call_expression" {
-            inner.field("function")?
-        } else {
-            inner
-        };
-        Some(text(callee, src).to_string())
-    };
-    let mut out: Vec<String> = named_children(node)
-        .filter(|c| c.kind() == "decorator")
-        .filter_map(name)
-        .collect();
-    if let Some(parent) = node.parent().filter(|p| p.kind() == "export_statement") {
-        out.extend(
-            named_children(parent)
-                .filter(|c| c.kind() == "decorator")
-                .filter_map(name),
-        );
+    decorator_nodes(node)
+        .into_iter()
+        .filter_map(|d| Some(text(decorator_callee(d)?, src).to_string()))
+        .collect()
+}
+
+/// The callee of a decorator: `Injectable` in `@Injectable()` and in `@Injectable`.
+pub(super) fn decorator_callee(decorator: Node<'_>) -> Option<Node<'_>> {
+    let inner = decorator.named_child(0)?;
+    if inner.kind() == "call_expression" {
+        inner.field("function")
+    } else {
+        Some(inner)
     }
+}
+
+/// The decorators on a class or member: children of the node, of its `export` statement,
+/// or siblings just before it.
+pub(super) fn decorator_nodes(node: Node<'_>) -> Vec<Node<'_>> {
+    let mut out: Vec<Node<'_>> = named_children(node)
+        .filter(|c| c.kind() == "decorator")
+        .collect();
     let exported = node.parent().filter(|p| p.kind() == "export_statement");
+    if let Some(parent) = exported {
+        out.extend(named_children(parent).filter(|c| c.kind() == "decorator"));
+    }
     let mut sibling = exported.unwrap_or(node).prev_named_sibling();
     while let Some(s) = sibling.filter(|s| s.kind() == "decorator") {
-        out.extend(name(s));
+        out.push(s);
         sibling = s.prev_named_sibling();
     }
     out
