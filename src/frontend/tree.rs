@@ -96,13 +96,11 @@ fn parse_from(language: &Language, text: &str, previous: Option<&Tree>) -> Optio
 }
 
 /// Nodes with more named children than this are stepped through with a cursor.
-const FEW_CHILDREN: usize = 1;
+const FEW_CHILDREN: usize = 8;
 
 /// The named children of `node`, in order. `Node::named_child(i)` walks the children from
-/// the first each time (anonymous tokens and hidden nodes included), so a node with two or
-/// more is stepped through with a cursor instead (profiled: by index, reading the children
-/// of small nodes was a third of a JavaScript lint); a single child is read by index,
-/// which spares the cursor's allocation.
+/// the first each time, so a node with many (a module's statements) is stepped through
+/// with a cursor instead; few are read by index, which spares the cursor's allocation.
 pub fn named_children<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
     let count = node.named_child_count();
     let mut cursor = (count > FEW_CHILDREN).then(|| {
