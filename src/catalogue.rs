@@ -171,6 +171,13 @@ pub struct Pattern {
     /// any ending.
     #[serde(default)]
     pub words_any: Vec<String>,
+    /// For a `field-collection` (and required there): the type holding the field is made
+    /// a single, process-lived instance in one of these ways (the `how` of the frontends'
+    /// `how:Type` registrations: `AddSingleton`, `@nestjs/common.Injectable`, `new`,
+    /// `actix_web::web::Data`), in this file or in any server file of the scanned project.
+    /// A run over single files sees only those files.
+    #[serde(default)]
+    pub owner_registered_any: Vec<String>,
     /// The event sits in all of these contexts.
     #[serde(default)]
     pub context: Vec<Context>,
@@ -427,6 +434,23 @@ fn validate(rule: &Rule) -> Result<(), (Vec<Step>, String)> {
             ));
         }
     }
+    for (i, pattern) in rule.patterns.iter().enumerate() {
+        let field = pattern.kind == EventKind::FieldCollection;
+        if field == pattern.owner_registered_any.is_empty() {
+            return Err((
+                vec![
+                    Step::Key("match"),
+                    Step::Index(i),
+                    Step::Key("owner_registered_any"),
+                ],
+                format!(
+                    "rule `{}`: match #{}: `owner_registered_any` is required for kind `field-collection` and allowed only there",
+                    rule.id,
+                    i + 1
+                ),
+            ));
+        }
+    }
     let object_values = rule
         .patterns
         .iter()
@@ -582,6 +606,23 @@ mod tests {
             "{}",
             e.message
         );
+        // `owner_registered_any` belongs to `field-collection` patterns, which need it.
+        let owner_cases = [
+            (
+                "kind = \"field-collection\"",
+                "is required for kind `field-collection`",
+            ),
+            (
+                "kind = \"call\"\nowner_registered_any = [\"AddSingleton\"]",
+                "line 11, key `match[1].owner_registered_any`",
+            ),
+        ];
+        for (kind, wanted) in owner_cases {
+            let e = Catalogue::default()
+                .add_file("my.toml", &text.replacen("kind = \"call\"", kind, 1))
+                .unwrap_err();
+            assert!(e.message.contains(wanted), "{}", e.message);
+        }
         let mut c = Catalogue::default();
         c.add_file("a.toml", text).unwrap();
         let e = c.add_file("b.toml", text).unwrap_err();

@@ -3,14 +3,14 @@
 //! This is the entry point the CLI and an editor integration share; it never
 //! touches the disk.
 
-use crate::catalogue::Catalogue;
+use crate::catalogue::{Catalogue, Category};
 use crate::event::Context;
-use crate::finding::{assign_fingerprints, normalize_source, sort, Finding};
+use crate::finding::{assign_fingerprints, normalize_source, sort, Doubt, Finding};
 use crate::frontend::{self, FrontendOptions, Language};
-use crate::matcher::Matcher;
+use crate::matcher::{in_external_folder, Matcher};
 use crate::placement::{self, Placement};
 use crate::position::{self, LineIndex};
-use crate::reach::{self, FileModel, FileRole, Reachability};
+use crate::reach::{self, wrappers, FileModel, FileRole, Reachability};
 use crate::suppress::{SuppressionAudit, Suppressions};
 
 /// Files with a line longer than this are treated as minified or generated.
@@ -182,7 +182,7 @@ impl Engine {
             let span = m.event.span.clone();
             let (start_line, start_column) = index.line_col(doc.text, span.start);
             let (end_line, end_column) = index.line_col(doc.text, span.end);
-            Finding {
+            let mut finding = Finding {
                 rule_id: m.rule.id.clone(),
                 category: m.rule.category,
                 severity: m.rule.severity,
@@ -199,8 +199,15 @@ impl Engine {
                 suppression: None,
                 confidence: None,
                 reachability: None,
+                doubt: None,
+                forwarded: m.event.forwarded.clone(),
                 definition: reach::innermost(&facts.definitions, span.start),
+                requires: m.requires,
+            };
+            if m.rule.category == Category::LocalDiskWrite && in_external_folder(m.event) {
+                finding.set_doubt(Doubt::ExternalFolder);
             }
+            finding
         };
         let mut findings: Vec<Finding> = matches.into_iter().map(to_finding).collect();
         let mut suppressions = Suppressions::parse(doc.text);
@@ -230,7 +237,7 @@ impl Engine {
                 .copied()
                 .unwrap_or(Reachability::Reachable);
             finding.set_reachability(verdict);
-            if verdict == Reachability::Reachable {
+            if !finding.is_doubtful() {
                 findings.push(finding);
             } else {
                 unreached.push(finding);
@@ -265,6 +272,16 @@ impl Engine {
                 } else {
                     Vec::new()
                 },
+                // Nor does a test that registers a tracker as a singleton.
+                registrations: if reported_file {
+                    facts.registrations.iter().cloned().collect()
+                } else {
+                    Vec::new()
+                },
+                shared_calls: wrappers::shared_calls(
+                    &extracted.facts.definitions,
+                    &extracted.facts.shared_path_calls,
+                ),
                 ..FileModel::new(doc.language, doc.path, role, extracted.facts.definitions)
             },
         }

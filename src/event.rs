@@ -27,6 +27,13 @@ pub enum EventKind {
     /// [`Event::words`] what it holds. Collections only filled where they are declared (lookup
     /// tables) or in a static constructor are no events.
     Collection,
+    /// A collection held in a field of an object (a C# instance field, a JavaScript class's
+    /// `this.x`, a Rust struct's field) that the object's methods, or handlers holding it,
+    /// write to after construction. Like [`EventKind::Collection`], with [`Event::owner`]
+    /// naming the type that holds it: the field lives as long as that object, so a rule
+    /// asks the project how the object is made (`owner_registered_any`).
+    #[serde(rename = "field-collection")]
+    FieldCollection,
 }
 
 /// A fact about one argument of a call or construction.
@@ -49,6 +56,11 @@ pub enum Arg {
     /// alone: a derived cache, a staging or spool folder, a pid, lock or socket file, a
     /// self-signed certificate (see `frontend::words::PathPurpose`).
     InstancePath,
+    /// A path in a folder the user points an external program at, or that belongs to the
+    /// user's media library: a watch or "blackhole" folder, recordings (see
+    /// `frontend::words::PathPurpose`). A write there is reported at most as `info`, with low
+    /// confidence.
+    ExternalPath,
 }
 
 /// One property of an object-literal argument: `client: 'sqlite3'`.
@@ -165,6 +177,34 @@ pub struct Event {
     /// What the recurring body behind the event does (a timer's callback, a scheduled job's
     /// function, the loop around a sleep), when the event has one (see [`crate::work`]).
     pub work: Option<crate::work::Work>,
+    /// For a [`EventKind::FieldCollection`], the simple name of the type whose field holds
+    /// the collection (`PresenceTracker`, `AppState`).
+    pub owner: Option<String>,
+    /// Set when the event sits in a thin file-system wrapper that only forwards paths its
+    /// method's parameters give (see [`Forwarded`]).
+    pub forwarded: Option<Forwarded>,
+}
+
+/// A file operation of a file-system wrapper (`DiskProvider.DeleteFile(string path)`) whose
+/// paths come only from its method's parameters: whose file it is, its callers say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Forwarded {
+    /// The method's simple name.
+    pub method: String,
+    /// The positions of the parameters the paths come from.
+    pub params: Vec<usize>,
+}
+
+/// A call that passes a path naming shared data (`_disk.WriteAllText(_configFile, xml)`):
+/// a wrapper's file operation on that parameter stays reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedPathCall {
+    /// Byte offset of the call (its definition is found from it).
+    pub at: usize,
+    /// The called method's simple name.
+    pub method: String,
+    /// The argument position of the shared path.
+    pub index: usize,
 }
 
 /// The longest argument-list text kept on an event.
@@ -182,9 +222,18 @@ pub struct FileFacts {
     pub strings: BTreeSet<String>,
     /// Contexts that hold for the whole file (browser code, test code).
     pub file_context: BTreeSet<Context>,
+    /// How this file makes single, process-lived instances of types, as `how:Type`:
+    /// `AddSingleton:PresenceTracker` (C# `AddSingleton<IPresence, PresenceTracker>()`),
+    /// `@nestjs/common.Injectable:ChatService` (a NestJS provider), `new:ClientManager` (a
+    /// JavaScript module-level `new ClientManager()`), `actix_web::web::Data:AppState`
+    /// (Rust application state). Rules read them with `owner_registered_any`.
+    pub registrations: BTreeSet<String>,
     /// The file's symbol table for the project model (see [`crate::reach`]): the module
     /// top level first (index 0, spanning the whole file), then every definition.
     pub definitions: Vec<Definition>,
+    /// Calls of the file's or the project's own methods that pass a path naming shared
+    /// data (see [`Forwarded`]).
+    pub shared_path_calls: Vec<SharedPathCall>,
 }
 
 /// How a definition is reached, as the frontend sees it.
@@ -248,6 +297,8 @@ impl Event {
             args_text: String::new(),
             words: Vec::new(),
             work: None,
+            owner: None,
+            forwarded: None,
         }
     }
 }

@@ -40,18 +40,31 @@ pub struct Finding {
     /// from the reported ones (`ScanResult::suppressed`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppression: Option<Suppression>,
-    /// `low` when no server entry point reaches the finding's code (see `reachability`);
-    /// absent on reachable findings.
+    /// `low` when no server entry point reaches the finding's code (see `reachability`) or
+    /// something else puts it in doubt (see `doubt`); absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<Confidence>,
     /// Set when no server entry point reaches the finding's code: `startup`, `offline` or
     /// `unreferenced` (see [`crate::reach`]). Such findings are reported only on request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reachability: Option<Reachability>,
+    /// Set when the finding's code is reached but what it writes is doubtful: a folder the
+    /// user points an external program at (`external-folder`). Such findings have severity
+    /// `info` and are reported only on request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doubt: Option<Doubt>,
+    /// Set when the finding's file operation only forwards paths its method's parameters give
+    /// (see [`crate::reach::wrappers`]).
+    #[serde(skip)]
+    pub forwarded: Option<crate::event::Forwarded>,
     /// The definition the finding sits in (index into its file's symbol table), or
     /// [`NOT_CODE`].
     #[serde(skip)]
     pub definition: usize,
+    /// Project facts of which some server file must supply one for the finding to stand
+    /// (see [`crate::matcher::Match::requires`]); empty for a finding its file proves alone.
+    #[serde(skip)]
+    pub requires: Vec<String>,
 }
 
 /// The `definition` of a finding about something other than code (a suppression comment):
@@ -66,13 +79,36 @@ pub enum Confidence {
     Low,
 }
 
+/// Why a reached finding is of low confidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Doubt {
+    /// The path is in a folder the user points an external program at, or in the user's
+    /// media library: a watch or "blackhole" folder, recordings.
+    ExternalFolder,
+    /// A thin file-system wrapper's operation that no reached caller gives a path naming
+    /// shared data.
+    Wrapper,
+}
+
+impl Doubt {
+    /// The name used in output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Doubt::ExternalFolder => "external folder",
+            Doubt::Wrapper => "file-system wrapper",
+        }
+    }
+}
+
 impl Finding {
-    /// The message with a note when no server entry point reaches the finding's code:
-    /// `... (low confidence: unreferenced code)`.
+    /// The message with a note when the finding is of low confidence:
+    /// `... (low confidence: unreferenced code)`, `... (low confidence: external folder)`.
     pub fn message_with_reachability(&self) -> String {
-        match self.reachability {
-            Some(r) => format!("{} (low confidence: {} code)", self.message, r.name()),
-            None => self.message.clone(),
+        match (self.reachability, self.doubt) {
+            (Some(r), _) => format!("{} (low confidence: {} code)", self.message, r.name()),
+            (None, Some(d)) => format!("{} (low confidence: {})", self.message, d.name()),
+            (None, None) => self.message.clone(),
         }
     }
 
@@ -81,11 +117,26 @@ impl Finding {
     pub fn set_reachability(&mut self, reach: Reachability) {
         if reach == Reachability::Reachable {
             self.reachability = None;
-            self.confidence = None;
         } else {
             self.reachability = Some(reach);
-            self.confidence = Some(Confidence::Low);
         }
+        self.confidence = self.is_doubtful().then_some(Confidence::Low);
+    }
+
+    /// Marks the finding as doubtful: low confidence; a write into an external folder is
+    /// at most `info`.
+    pub fn set_doubt(&mut self, doubt: Doubt) {
+        self.doubt = Some(doubt);
+        if doubt == Doubt::ExternalFolder {
+            self.severity = Severity::Info;
+        }
+        self.confidence = Some(Confidence::Low);
+    }
+
+    /// Whether the finding is of low confidence: unreached code or a doubt. Such findings
+    /// are reported only on request (`--show-all`).
+    pub fn is_doubtful(&self) -> bool {
+        self.reachability.is_some() || self.doubt.is_some()
     }
 }
 
@@ -173,7 +224,10 @@ mod tests {
             normalized_source: normalize_source(source),
             confidence: None,
             reachability: None,
+            doubt: None,
+            forwarded: None,
             definition: 0,
+            requires: Vec::new(),
             suppression: None,
         }
     }

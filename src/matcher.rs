@@ -15,6 +15,9 @@ pub struct Match<'m, 'e> {
     pub event: &'e Event,
     /// The event target that matched, for the message.
     pub target: &'e str,
+    /// Project facts (`how:Type` registrations) of which some server file of the project
+    /// must supply one for the match to stand; empty when the file itself proves it.
+    pub requires: Vec<String>,
 }
 
 /// The catalogue indexed by target, built once and shared by all files.
@@ -105,7 +108,8 @@ impl Matcher {
                     if seen.contains(&(e, r)) || !rule.languages.contains(&language) {
                         continue;
                     }
-                    if pattern_holds(&rule.patterns[p], event, facts)
+                    let pattern = &rule.patterns[p];
+                    if pattern_holds(pattern, event, facts)
                         && !mitigated(&rule.unless, event, facts)
                     {
                         seen.insert((e, r));
@@ -113,6 +117,7 @@ impl Matcher {
                             rule,
                             event,
                             target,
+                            requires: owner_registrations(pattern, event, facts),
                         });
                     }
                 }
@@ -130,7 +135,11 @@ fn arg_is_any(arg: &Arg, values: &[String]) -> bool {
     match arg {
         Arg::Member(candidates) => candidates.iter().any(|c| values.contains(c)),
         Arg::Str(s) => values.contains(s),
-        Arg::Object(_) | Arg::Other { .. } | Arg::TempPath | Arg::InstancePath => false,
+        Arg::Object(_)
+        | Arg::Other { .. }
+        | Arg::TempPath
+        | Arg::InstancePath
+        | Arg::ExternalPath => false,
     }
 }
 
@@ -185,13 +194,22 @@ fn pattern_holds(pattern: &Pattern, event: &Event, facts: &FileFacts) -> bool {
     if let Some(index) = pattern.path_arg {
         let path_like = matches!(
             event.args.get(index),
-            Some(Arg::Str(_) | Arg::Other { path_like: true } | Arg::TempPath | Arg::InstancePath)
+            Some(
+                Arg::Str(_)
+                    | Arg::Other { path_like: true }
+                    | Arg::TempPath
+                    | Arg::InstancePath
+                    | Arg::ExternalPath
+            )
         );
         if !path_like {
             return false;
         }
     }
     if !pattern.words_any.is_empty() && !has_word(event, &pattern.words_any) {
+        return false;
+    }
+    if !pattern.owner_registered_any.is_empty() && event.owner.is_none() {
         return false;
     }
     if !pattern.chain_any.is_empty() && !event.chain.iter().any(|c| pattern.chain_any.contains(c)) {
@@ -201,6 +219,24 @@ fn pattern_holds(pattern: &Pattern, event: &Event, facts: &FileFacts) -> bool {
         .context
         .iter()
         .all(|&c| has_context(event, facts, c))
+}
+
+/// The registrations (`how:Owner`) that would make the event's owner a process-lived
+/// instance, when the file itself has none of them: the project must supply one. Empty when
+/// the pattern asks nothing of the owner or the file registers it itself.
+fn owner_registrations(pattern: &Pattern, event: &Event, facts: &FileFacts) -> Vec<String> {
+    let Some(owner) = event.owner.as_deref() else {
+        return Vec::new();
+    };
+    let wanted: Vec<String> = pattern
+        .owner_registered_any
+        .iter()
+        .map(|how| format!("{how}:{owner}"))
+        .collect();
+    if wanted.iter().any(|w| facts.registrations.contains(w)) {
+        return Vec::new();
+    }
+    wanted
 }
 
 /// Some object-literal argument has the condition's key with one of its values.
@@ -288,8 +324,20 @@ fn only_paths_of(event: &Event, purposes: &[Arg]) -> bool {
         && !event.args[1..].iter().any(|a| match a {
             Arg::Str(s) => s.contains(['/', '\\']) && !has(a),
             Arg::Other { path_like } => *path_like,
-            Arg::InstancePath | Arg::TempPath => !purposes.contains(a),
+            Arg::InstancePath | Arg::TempPath | Arg::ExternalPath => !purposes.contains(a),
             _ => false,
+        })
+}
+
+/// Whether an event's paths lie in a folder the user points an external program at (see
+/// [`Arg::ExternalPath`]): one of its paths is external and no other one is shown to be
+/// anything else (a literal path, a temporary or instance path that names shared data is
+/// not external; a copy's source with nothing known about it is only read).
+pub fn in_external_folder(event: &Event) -> bool {
+    event.args.contains(&Arg::ExternalPath)
+        && event.args.iter().all(|a| match a {
+            Arg::Str(s) => !s.contains(['/', '\\']),
+            _ => true,
         })
 }
 
@@ -683,5 +731,36 @@ targets = ["*.setTimeout"]
         assert!(w(&["box"]));
         assert!(w(&["on*"]));
         assert!(!w(&["use", "line", "session"]));
+    }
+
+    #[test]
+    fn field_collections_need_their_owner_registered_here_or_in_the_project() {
+        let rule = RULE
+            .replace(
+                "kind = \"construct\"",
+                "kind = \"field-collection\"\nowner_registered_any = [\"AddSingleton\"]",
+            )
+            .replace("args_any = [\"System.IO.FileMode.Create\"]\n", "");
+        let mut c = Catalogue::default();
+        c.add_file("demo.toml", &rule).unwrap();
+        let m = Matcher::new(&c);
+        let mut field = event(EventKind::FieldCollection, "System.IO.FileStream", vec![]);
+        let mut facts = FileFacts {
+            events: vec![field.clone()],
+            ..FileFacts::default()
+        };
+        // No owner: not a field of anything the project could register.
+        assert!(m.run(Language::CSharp, &facts).is_empty());
+        field.owner = Some("Tracker".into());
+        facts.events = vec![field];
+        let requires = |facts: &FileFacts| -> Vec<Vec<String>> {
+            m.run(Language::CSharp, facts)
+                .into_iter()
+                .map(|x| x.requires)
+                .collect()
+        };
+        assert_eq!(requires(&facts), [vec!["AddSingleton:Tracker".to_string()]]);
+        facts.registrations.insert("AddSingleton:Tracker".into());
+        assert_eq!(requires(&facts), [Vec::<String>::new()]);
     }
 }

@@ -117,6 +117,8 @@ mod tests {
             "api/unit-tests/entry.js",
             "lib/collection/src/model_testing/fixture.rs",
             "Shop.Web/appsettings.Development.json",
+            "src/api/src/dev_only/handlers.rs",
+            "crates/store/src/test_utils/mod.rs",
         ] {
             assert_eq!(at(path), Placement::Test, "{path}");
         }
@@ -128,6 +130,7 @@ mod tests {
             "fixtures/rust/latest.rs",
             "src/Contest.cs",
             "src/Attestation.cs",
+            "src/api/src/developer_settings.rs",
             "Shop.Web/appsettings.Production.json",
             "Shop.Web/appsettings.json",
         ] {

@@ -140,6 +140,7 @@ pub fn scan_files(
     let mut models = Vec::new();
     let mut judged = Vec::new();
     let mut mitigated: BTreeSet<String> = BTreeSet::new();
+    let mut registered: BTreeSet<String> = BTreeSet::new();
     for (path, outcome) in outcomes {
         match outcome {
             FileOutcome::Linted {
@@ -161,6 +162,7 @@ pub fn scan_files(
                 if project {
                     mitigated.extend(model.mitigations.iter().cloned());
                 }
+                registered.extend(model.registrations.iter().cloned());
                 if project {
                     let file = models.len();
                     models.push(model);
@@ -176,13 +178,14 @@ pub fn scan_files(
     }
     if project {
         let verdicts = reach::solve(&models);
+        reach::wrappers::judge(&models, &verdicts, &mut judged);
         for (file, mut finding) in judged {
             let verdict = verdicts[file]
                 .get(finding.definition)
                 .copied()
                 .unwrap_or(Reachability::Reachable);
             finding.set_reachability(verdict);
-            if verdict == Reachability::Reachable {
+            if !finding.is_doubtful() {
                 result.findings.push(finding);
             } else {
                 result.unreachable.push(finding);
@@ -195,6 +198,13 @@ pub fn scan_files(
     result
         .unreachable
         .retain(|f| !mitigated.contains(&f.rule_id));
+    // A field collection stands when some scanned server file makes its owner a single
+    // instance (`AddSingleton<Tracker>()` where the host is built).
+    let stands =
+        |f: &Finding| f.requires.is_empty() || f.requires.iter().any(|r| registered.contains(r));
+    result.findings.retain(stands);
+    result.unreachable.retain(stands);
+    result.suppressed.retain(stands);
     sort(&mut result.findings);
     sort(&mut result.suppressed);
     sort(&mut result.unreachable);
@@ -222,6 +232,7 @@ impl Projects {
             },
             jsx: path.extension().is_some_and(|x| x == "tsx" || x == "jsx"),
             placement: self.placements.of_file(path, language, &self.csproj),
+            module_purpose: crate::frontend::words::module_purpose(path),
             ..FrontendOptions::default()
         }
     }

@@ -358,8 +358,11 @@ impl SuppressionAudit {
                 suppression: None,
                 confidence: None,
                 reachability: None,
+                doubt: None,
+                forwarded: None,
                 // About a comment, not code: always reported.
                 definition: crate::finding::NOT_CODE,
+                requires: Vec::new(),
             });
         }
         crate::finding::sort(&mut out);
@@ -440,7 +443,10 @@ mod tests {
             suppression: None,
             confidence: None,
             reachability: None,
+            doubt: None,
+            forwarded: None,
             definition: 0,
+            requires: Vec::new(),
         }
     }
 

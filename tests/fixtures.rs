@@ -5,7 +5,8 @@
 //! Any missing or unexpected finding fails the test, as does a fixture that does not parse.
 //! Each directory under `fixtures/projects/` is scanned as one project; there a line that
 //! matches but no server entry point reaches ends with `// quiet: <reachability>`
-//! (`startup`, `offline`, `unreferenced`).
+//! (`startup`, `offline`, `unreferenced`), or `// quiet: doubt` when it is reached but of
+//! low confidence (an external folder).
 
 use scaleout::catalogue::Catalogue;
 use scaleout::engine::Engine;
@@ -181,7 +182,11 @@ fn projects_report_only_what_a_server_entry_point_reaches() {
         problems.extend(compare(&result.findings, &expected, in_scope));
         let mut verdicts: BTreeMap<(String, usize), BTreeSet<String>> = BTreeMap::new();
         for f in &result.unreachable {
-            let verdict = f.reachability.expect("unreachable findings say why").name();
+            let verdict = match (f.reachability, f.doubt) {
+                (Some(reach), _) => reach.name(),
+                (None, Some(_)) => "doubt",
+                (None, None) => panic!("low-confidence findings say why"),
+            };
             verdicts
                 .entry((f.path.clone(), f.start_line))
                 .or_default()

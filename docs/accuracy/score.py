@@ -2,7 +2,7 @@
 """Re-scores scaleout against the judged findings in labels/ (Python 3.11+ standard library only).
 
 Usage: score.py DIR [--scaleout BIN] [--only OWNER/NAME ...] [--role tune|measure]
-                    [--reveal-measure] [--check] [--markdown]
+                    [--reveal-measure] [--check] [--markdown] [--list-fp [KIND]] [--list-missed]
 
 DIR holds the repositories of repos.toml checked out at their judged commits as
 DIR/<owner>__<name> (materialise.py does that, see fetch.md). For each one the script runs
@@ -15,8 +15,25 @@ labels) and the lost TPs (labelled TP, no longer reported).
 Precision counts the labelled findings that are still reported: TP / (TP + FP). Unlabelled
 findings are listed, not counted, until someone judges them.
 
-Findings of measure-only repositories are summarised by counts only; --reveal-measure lists
-them too (only when the tuning is finished: their details must not steer it).
+Recall is counted per category (local-disk-write, in-process-timer, cron-library,
+in-memory-state) from the TP labels and the sample of real problems scaleout does not report in
+missed/<language>/<owner>__<name>.tsv (path, line, category, reason):
+
+- found: TP labels still reported, in the category of the finding that matches them (the
+  `category` of the JSON report);
+- missed: rows of the missed file that are still not reported, plus lost TPs (labelled TP, no
+  longer reported; their category is the rule's, from `scaleout rules`);
+- recall = found / (found + missed), per repository and per language and set; like precision,
+  each problem counts for its source file's language.
+
+A missed row counts as reported (so as found, through the TP label of the finding) when a
+reported finding labelled TP of the same category points at the same path within NEAR_LINES
+lines; each such finding covers one missed row. A new finding on a missed row therefore moves it
+to found only once it is judged TP in labels/. `--list-missed` lists the rows still missed.
+
+Findings and missed rows of measure-only repositories are summarised by counts only;
+--reveal-measure lists them too (only when the tuning is finished: their details must not steer
+it).
 
 Exit status: 0; 1 with --check when a labelled TP is no longer reported; 2 when a repository is
 missing or scaleout fails.
@@ -32,6 +49,9 @@ import tomllib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LABEL_COLUMNS = ["fingerprint", "rule_id", "path", "line", "verdict", "kind", "reason", "snippet"]
+MISSED_COLUMNS = ["path", "line", "category", "reason"]
+CATEGORIES = ["local-disk-write", "in-process-timer", "cron-library", "in-memory-state"]
+NEAR_LINES = 3
 FP_KINDS = {
     "separate-program": "a separate non-server program in the repository (installer, seeder, tool)",
     "offline-subcommand": "an offline subcommand of the server binary (backup, restore, certs)",
@@ -80,6 +100,71 @@ def load_labels(labels_dir, language, repo):
     return rows
 
 
+def load_missed(missed_dir, language, repo):
+    """The missed rows of one repository (empty when it has no missed file)."""
+    path = os.path.join(missed_dir, language, slug(repo) + ".tsv")
+    if not os.path.exists(path):
+        return []
+    with open(path, newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+        if reader.fieldnames != MISSED_COLUMNS:
+            raise SystemExit(f"{path}: the header must be {' '.join(MISSED_COLUMNS)}")
+        rows = list(reader)
+    for row in rows:
+        if row["category"] not in CATEGORIES or not row["line"].isdigit():
+            raise SystemExit(f"{path}: category must be one of {', '.join(CATEGORIES)} "
+                             f"and line a number: {row}")
+    return rows
+
+
+def rule_categories(binary):
+    """rule id -> category, from the Markdown table of `scaleout rules`."""
+    proc = subprocess.run([binary, "rules", "--format", "markdown"], capture_output=True,
+                          text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"scaleout rules exited {proc.returncode}: {proc.stderr.strip()[:500]}")
+    categories = {}
+    for line in proc.stdout.splitlines():
+        cells = [c.strip().strip("`") for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 2 and cells[1] in CATEGORIES:
+            categories[cells[0]] = cells[1]
+    return categories
+
+
+def recall_counts(matched, lost_tp, missed, categories, default_language):
+    """found and missed per (language, category), with the missed rows still missed (see the
+    module doc); each counts for its source file's language, like precision."""
+    tp_findings = [f for f, l in matched if l["verdict"] == "TP"]
+    counts = collections.defaultdict(lambda: {"found": 0, "missed": 0, "rows": []})
+
+    def count(path, category, key):
+        if category in CATEGORIES:
+            counts[(path_language(path, default_language), category)][key] += 1
+
+    for f in tp_findings:
+        count(f["path"], f["category"], "found")
+    for l in lost_tp:
+        count(l["path"], categories.get(l["rule_id"]), "missed")
+    used = set()
+    for row in sorted(missed, key=lambda r: (r["path"], int(r["line"]))):
+        line = int(row["line"])
+        near = [f for f in tp_findings
+                if id(f) not in used and f["category"] == row["category"]
+                and f["path"] == row["path"] and abs(f["start_line"] - line) <= NEAR_LINES]
+        if near:
+            used.add(id(min(near, key=lambda f: abs(f["start_line"] - line))))
+        else:
+            count(row["path"], row["category"], "missed")
+            counts[(path_language(row["path"], default_language), row["category"])][
+                "rows"].append(row)
+    return dict(counts)
+
+
+def recall(found, missed):
+    """found / (found + missed) as text, '-' when the category has no known problem."""
+    return f"{found / (found + missed):.2f}" if found + missed else "-"
+
+
 def run_scaleout(binary, checkout):
     """scaleout's JSON report for one checkout (paths relative to it)."""
     proc = subprocess.run(
@@ -92,36 +177,55 @@ def run_scaleout(binary, checkout):
 
 
 def match(findings, labels):
-    """Pairs findings with labels: by fingerprint, then by rule + path + snippet.
+    """Pairs findings with labels, in passes: fingerprint and line, rule + path + snippet and
+    line, fingerprint, rule + path + snippet. A fingerprint numbers identical snippets of a
+    file in order, so when an earlier one is no longer reported a later one takes its
+    fingerprint: the line keeps it with its own label.
 
     Returns (matched [(finding, label)], unlabelled findings, labels not matched)."""
-    by_fp = {}
-    for label in labels:
-        by_fp.setdefault(label["fingerprint"], []).append(label)
     used = set()
-    matched, rest = [], []
-    for f in findings:
-        candidates = [l for l in by_fp.get(f["fingerprint"], []) if id(l) not in used]
-        if candidates:
-            used.add(id(candidates[0]))
-            matched.append((f, candidates[0]))
-        else:
-            rest.append(f)
-    by_text = collections.defaultdict(list)
-    for label in labels:
-        if id(label) not in used:
-            by_text[(label["rule_id"], label["path"], label["snippet"])].append(label)
-    unlabelled = []
-    for f in rest:
-        key = (f["rule_id"], f["path"], f["snippet"].replace("\t", " "))
-        candidates = [l for l in by_text.get(key, []) if id(l) not in used]
-        if candidates:
-            used.add(id(candidates[0]))
-            matched.append((f, candidates[0]))
-        else:
-            unlabelled.append(f)
+    matched, rest = [], list(findings)
+
+    def text(x, snippet):
+        return (x["rule_id"], x["path"], snippet.replace("\t", " "))
+
+    passes = [
+        (lambda f: (f["fingerprint"], str(f["start_line"])),
+         lambda l: (l["fingerprint"], l["line"])),
+        (lambda f: text(f, f["snippet"]) + (str(f["start_line"]),),
+         lambda l: text(l, l["snippet"]) + (l["line"],)),
+        (lambda f: f["fingerprint"], lambda l: l["fingerprint"]),
+        (lambda f: text(f, f["snippet"]), lambda l: text(l, l["snippet"])),
+    ]
+    for finding_key, label_key in passes:
+        by_key = collections.defaultdict(list)
+        for label in labels:
+            if id(label) not in used:
+                by_key[label_key(label)].append(label)
+        unmatched = []
+        for f in rest:
+            candidates = [l for l in by_key.get(finding_key(f), []) if id(l) not in used]
+            if candidates:
+                used.add(id(candidates[0]))
+                matched.append((f, candidates[0]))
+            else:
+                unmatched.append(f)
+        rest = unmatched
     lost = [l for l in labels if id(l) not in used]
-    return matched, unlabelled, lost
+    return matched, rest, lost
+
+
+SOURCE_LANGUAGES = {
+    ".rs": "rust", ".cs": "csharp", ".js": "js", ".jsx": "js", ".mjs": "js", ".cjs": "js",
+    ".ts": "js", ".tsx": "js", ".mts": "js", ".cts": "js",
+}
+
+
+def path_language(path, default):
+    """The language a finding or label counts for: its source file's, so a repository that
+    mixes languages (a Node server beside a Tauri desktop app in Rust) is split by language;
+    configuration files count for the repository's language."""
+    return SOURCE_LANGUAGES.get(os.path.splitext(path)[1].lower(), default)
 
 
 def precision(tp, fp):
@@ -142,7 +246,21 @@ def score_repo(repo, args):
         return None
     labels = load_labels(args.labels, repo["language"], repo["repo"])
     matched, unlabelled, lost = match(report["findings"], labels)
+    lost_tp = [l for l in lost if l["verdict"] == "TP"]
+    missed = load_missed(args.missed, repo["language"], repo["repo"])
+    lang = repo["language"]
+    per_language = collections.defaultdict(collections.Counter)
+    for f in report["findings"]:
+        per_language[path_language(f["path"], lang)]["findings"] += 1
+    for _, l in matched:
+        per_language[path_language(l["path"], lang)][l["verdict"].lower()] += 1
+    for f in unlabelled:
+        per_language[path_language(f["path"], lang)]["unlabelled"] += 1
+    for l in lost:
+        key = "lost_tp" if l["verdict"] == "TP" else "gone_fp"
+        per_language[path_language(l["path"], lang)][key] += 1
     return {
+        "per_language": per_language,
         "repo": repo,
         "files": report["summary"]["files_scanned"],
         "findings": len(report["findings"]),
@@ -152,8 +270,9 @@ def score_repo(repo, args):
         "fp_labels": [l for _, l in matched if l["verdict"] == "FP"],
         "by_rule": collections.Counter((l["rule_id"], l["verdict"]) for _, l in matched),
         "unlabelled": unlabelled,
-        "lost_tp": [l for l in lost if l["verdict"] == "TP"],
+        "lost_tp": lost_tp,
         "gone_fp": sum(1 for l in lost if l["verdict"] == "FP"),
+        "recall": recall_counts(matched, lost_tp, missed, args.categories, lang),
     }
 
 
@@ -167,15 +286,15 @@ def print_tables(results, markdown):
                      r["repo"]["commit"][:10], r["files"], r["findings"], r["tp"], r["fp"],
                      precision(r["tp"], r["fp"]), len(r["unlabelled"]), len(r["lost_tp"]),
                      r["gone_fp"]])
-    totals = collections.OrderedDict()
+    # Totals per language count each finding and label for its source file's language.
+    totals = collections.defaultdict(collections.Counter)
     for r in results:
-        key = (r["repo"]["role"], r["repo"]["language"])
-        t = totals.setdefault(key, collections.Counter())
-        for k in ("files", "findings", "tp", "fp", "gone_fp"):
-            t[k] += r[k]
+        role = r["repo"]["role"]
+        t = totals[(role, r["repo"]["language"])]
+        t["files"] += r["files"]
         t["repos"] += 1
-        t["unlabelled"] += len(r["unlabelled"])
-        t["lost_tp"] += len(r["lost_tp"])
+        for lang, counts in r["per_language"].items():
+            totals[(role, lang)].update(counts)
     total_header = ["role", "language", "repos", "files", "findings", "TP", "FP", "precision",
                     "unlabelled", "lost TP", "FP gone"]
     total_rows = [[role, lang, t["repos"], t["files"], t["findings"], t["tp"], t["fp"],
@@ -184,6 +303,47 @@ def print_tables(results, markdown):
     for head, body in ((header, rows), (total_header, total_rows)):
         render(head, body, markdown)
         print()
+
+
+def print_recall(results, markdown):
+    """Recall per repository (found/known per category), then per language and category."""
+    header = ["role", "language", "repository"] + CATEGORIES + ["all"]
+    rows = []
+    totals = collections.defaultdict(collections.Counter)
+    for r in results:
+        role = r["repo"]["role"]
+        per_category = collections.defaultdict(collections.Counter)
+        for (lang, category), c in r["recall"].items():
+            for key in (category, "all"):
+                per_category[key].update(found=c["found"], missed=c["missed"])
+                totals[(role, lang, key)].update(found=c["found"], missed=c["missed"])
+        cells = [f"{t['found']}/{t['found'] + t['missed']}" if t["found"] + t["missed"] else "-"
+                 for t in (per_category[c] for c in CATEGORIES + ["all"])]
+        rows.append([role, r["repo"]["language"], r["repo"]["repo"]] + cells)
+    print("Recall per repository (found / known real problems, per category):")
+    render(header, rows, markdown)
+    print()
+    order = {c: i for i, c in enumerate(CATEGORIES + ["all"])}
+    total_rows = [[role, lang, c, t["found"], t["missed"], recall(t["found"], t["missed"])]
+                  for (role, lang, c), t in sorted(totals.items(),
+                                                   key=lambda kv: (kv[0][:2], order[kv[0][2]]))]
+    render(["role", "language", "category", "found", "missed", "recall"], total_rows, markdown)
+    print()
+
+
+def print_missed(results, reveal_measure):
+    """The missed rows still not reported (measure-only repositories: with --reveal-measure)."""
+    for r in results:
+        name = r["repo"]["repo"]
+        rows = [row for c in r["recall"].values() for row in c["rows"]]
+        if r["repo"]["role"] == "measure" and not reveal_measure:
+            if rows:
+                print(f"{name} (measure-only): {len(rows)} missed (details hidden; "
+                      f"--reveal-measure after tuning)")
+            continue
+        for row in sorted(rows, key=lambda row: (row["path"], int(row["line"]))):
+            print(f"MISSED {row['category']:<17} {name} {row['path']}:{row['line']} "
+                  f"{row['reason']}")
 
 
 def render(header, rows, markdown):
@@ -266,14 +426,18 @@ def main():
     parser.add_argument("--markdown", action="store_true", help="print the tables as Markdown")
     parser.add_argument("--list-fp", nargs="?", const="", metavar="KIND",
                         help="list the FPs still reported in tune repositories (of one kind)")
+    parser.add_argument("--list-missed", action="store_true",
+                        help="list the rows of missed/ still not reported (tune repositories)")
     args = parser.parse_args()
     args.scaleout = os.path.abspath(args.scaleout)
     args.labels = os.path.join(os.path.dirname(os.path.abspath(args.repos)), "labels")
+    args.missed = os.path.join(os.path.dirname(os.path.abspath(args.repos)), "missed")
     if not os.path.exists(args.scaleout):
         print(f"error: no scaleout binary at {args.scaleout} (cargo build --release)",
               file=sys.stderr)
         return 2
     repos = load_repos(args.repos)
+    args.categories = rule_categories(args.scaleout)
     unknown = set(args.only) - {r["repo"] for r in repos}
     if unknown:
         print(f"error: not in repos.toml: {', '.join(sorted(unknown))}", file=sys.stderr)
@@ -289,9 +453,12 @@ def main():
         else:
             results.append(result)
     print_tables(results, args.markdown)
+    print_recall(results, args.markdown)
     print_details(results, args.reveal_measure)
     if args.list_fp is not None:
         print_fps(results, args.list_fp)
+    if args.list_missed:
+        print_missed(results, args.reveal_measure)
     if failed:
         return 2
     if args.check and any(r["lost_tp"] for r in results):

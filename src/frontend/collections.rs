@@ -1,5 +1,6 @@
-//! What the frontends share about process-lived collections (module-level, `static`): the
-//! declaration found, the writes seen, and the collection event they make.
+//! What the frontends share about process-lived collections (module-level, `static`) and
+//! collections in fields of objects: the declaration found, the writes seen, and the
+//! collection event they make.
 
 use crate::event::{Event, EventKind};
 use crate::reach::words::split_words;
@@ -14,6 +15,8 @@ pub(crate) struct Collection {
     span: std::ops::Range<usize>,
     words: BTreeSet<String>,
     written: bool,
+    /// The type whose field holds it; `None` for a module-level or `static` collection.
+    owner: Option<String>,
 }
 
 impl Collection {
@@ -24,7 +27,15 @@ impl Collection {
             span,
             words: split_words(name).into_iter().collect(),
             written: false,
+            owner: None,
         }
+    }
+
+    /// A collection held in a field of `owner` (a class or struct), for a
+    /// [`EventKind::FieldCollection`] event.
+    pub(crate) fn field_of(mut self, owner: &str) -> Self {
+        self.owner = Some(owner.to_string());
+        self
     }
 
     /// Adds the words of a name that describes what it holds (a type, a field).
@@ -45,8 +56,13 @@ impl Collection {
         if !self.written {
             return None;
         }
-        let mut event = Event::new(EventKind::Collection, self.targets, self.span);
+        let kind = match self.owner {
+            Some(_) => EventKind::FieldCollection,
+            None => EventKind::Collection,
+        };
+        let mut event = Event::new(kind, self.targets, self.span);
         event.words = self.words.into_iter().collect();
+        event.owner = self.owner;
         Some(event)
     }
 }

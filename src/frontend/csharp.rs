@@ -12,6 +12,7 @@
 
 mod args;
 mod context;
+mod forward;
 mod loops;
 mod preprocess;
 mod project;
@@ -78,13 +79,16 @@ pub fn extract(text: &str, implicit_namespaces: &[String]) -> Extracted {
         type_depth: std::cell::Cell::new(0),
         path_uses: PathUses::default(),
         types: Vec::new(),
+        forwarded_events: Vec::new(),
+        thick_methods: std::collections::HashSet::new(),
     };
     walker.walk(root, Ctx::default(), 0);
+    walker.drop_thick_wrappers();
     let mut facts = walker.facts;
     walker.path_uses.apply(&mut facts.events);
-    facts
-        .events
-        .extend(state::collection_events(root, text, &scope));
+    let (collections, registrations) = state::collection_events(root, text, &scope);
+    facts.events.extend(collections);
+    facts.registrations = registrations;
     facts.events.sort_by_key(|e| e.span.start);
     facts.definitions = symbols::collect(root, text);
     if scope.test_file {

@@ -13,6 +13,7 @@ use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
 mod emit;
+mod fields;
 mod flow;
 mod paths;
 mod recurring;
@@ -100,7 +101,10 @@ pub fn extract(src: &str, dialect: Dialect) -> Extracted {
     emitter.visit(root, Ctx::default(), 0);
     let mut facts = emitter.facts;
     emitter.path_uses.apply(&mut facts.events);
-    let collections = state::collection_events(root, src, &scopes);
+    let mut collections = state::collection_events(root, src, &scopes);
+    let (fields, registrations) = fields::field_collection_events(root, src, &scopes);
+    collections.extend(fields);
+    facts.registrations = registrations;
     if !collections.is_empty() {
         facts.events.extend(collections);
         facts.events.sort_by_key(|e| e.span.start);

@@ -116,6 +116,9 @@ pub struct FrontendOptions {
     /// `package.json`; see [`crate::placement::project`]); the engine reports findings
     /// only in server code.
     pub placement: crate::placement::Placement,
+    /// What the module the file implements says about the paths it writes (see
+    /// [`words::module_purpose`]).
+    pub module_purpose: words::PathPurpose,
     /// The parse time this file gets (tree-sitter languages; `syn` cannot be interrupted).
     pub parse_budget: ParseBudget,
     /// Where to keep this document's syntax trees for its next lint, when it is linted
@@ -148,7 +151,7 @@ pub fn extract(
         .unwrap_or_else(|| Instant::now() + std::time::Duration::from_secs(86_400 * 365));
     let (extracted, expired) =
         tree::with_deadline(deadline, options.trees.as_ref(), || match language {
-            Language::Rust => rust::extract(text),
+            Language::Rust => rust::extract(text, options.module_purpose),
             Language::JavaScript => javascript::extract(text, javascript::Dialect::JavaScript),
             Language::TypeScript if options.jsx => {
                 javascript::extract(text, javascript::Dialect::Tsx)

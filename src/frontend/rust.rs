@@ -19,19 +19,22 @@ mod symbols;
 mod walk;
 mod words;
 
+use super::words::PathPurpose;
 use super::{Extracted, SyntaxError};
 use std::borrow::Cow;
 use syn::visit::Visit;
 
 /// Extracts facts from Rust source. `syn` has no error recovery, so a file that
-/// does not parse yields no facts and a [`SyntaxError`] at the offending token.
-pub fn extract(text: &str) -> Extracted {
+/// does not parse yields no facts and a [`SyntaxError`] at the offending token. `module` is
+/// what the file's module name says about the paths it writes.
+pub fn extract(text: &str, module: PathPurpose) -> Extracted {
     // Positions are those of one file: nothing parsed for another may be reused.
     macros::forget_parsed();
     let source = sanitize(text);
     let result = match parse(&source) {
         Ok(file) => {
             let mut walker = walk::Walker::new(&source);
+            walker.module = module;
             walker.visit_file(&file);
             let definitions = symbols::collect(&file, &walker, &source);
             let mut facts = walker.finish();

@@ -96,11 +96,13 @@ fn parse_from(language: &Language, text: &str, previous: Option<&Tree>) -> Optio
 }
 
 /// Nodes with more named children than this are stepped through with a cursor.
-const FEW_CHILDREN: usize = 8;
+const FEW_CHILDREN: usize = 1;
 
 /// The named children of `node`, in order. `Node::named_child(i)` walks the children from
-/// the first each time, so a node with many (a module's statements) is stepped through
-/// with a cursor instead; few are read by index, which spares the cursor's allocation.
+/// the first each time (anonymous tokens and hidden nodes included), so a node with two or
+/// more is stepped through with a cursor instead (profiled: by index, reading the children
+/// of small nodes was a third of a JavaScript lint); a single child is read by index,
+/// which spares the cursor's allocation.
 pub fn named_children<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
     let count = node.named_child_count();
     let mut cursor = (count > FEW_CHILDREN).then(|| {
@@ -157,5 +159,46 @@ pub fn first_syntax_error(tree: &Tree) -> Option<SyntaxError> {
                 return None;
             }
         }
+    }
+}
+
+/// Children by field name, with each field's id looked up once per grammar.
+pub trait Fields<'t> {
+    /// The child in field `name` (`Node::child_by_field_name`, whose lookup of the name
+    /// compares it with every field name of the grammar on each call).
+    fn field(&self, name: &'static str) -> Option<Node<'t>>;
+}
+
+/// The field ids of one grammar found so far, by the address and length of the field name.
+type GrammarFields = (Language, Vec<(usize, usize, Option<u16>)>);
+
+thread_local! {
+    /// Field ids found so far, per grammar.
+    static FIELD_IDS: RefCell<Vec<GrammarFields>> = const { RefCell::new(Vec::new()) };
+}
+
+impl<'t> Fields<'t> for Node<'t> {
+    fn field(&self, name: &'static str) -> Option<Node<'t>> {
+        let language = self.language();
+        let key = (name.as_ptr() as usize, name.len());
+        let id = FIELD_IDS.with_borrow_mut(|grammars| {
+            let at = match grammars.iter().position(|(l, _)| *l == *language) {
+                Some(at) => at,
+                None => {
+                    grammars.push(((*language).clone(), Vec::new()));
+                    grammars.len() - 1
+                }
+            };
+            let ids = &mut grammars[at].1;
+            match ids.iter().find(|(p, l, _)| (*p, *l) == key) {
+                Some(&(_, _, id)) => id,
+                None => {
+                    let id = language.field_id_for_name(name).map(u16::from);
+                    ids.push((key.0, key.1, id));
+                    id
+                }
+            }
+        });
+        self.child_by_field_id(id?)
     }
 }

@@ -3,6 +3,7 @@
 //! [`crate::work::classify`] can follow them.
 
 use super::tree::text;
+use crate::frontend::tree::Fields;
 use crate::work::{self, Call, Work};
 use std::collections::HashMap;
 use tree_sitter::Node;
@@ -146,10 +147,10 @@ impl<'t> BodyWork<'t> {
             }
             if self.grammar.constructs.contains(&kind) {
                 let ty = n
-                    .child_by_field_name(self.grammar.constructed)
+                    .field(self.grammar.constructed)
                     .map(|t| text(t, self.src))
                     .unwrap_or("");
-                let args = n.child_by_field_name(self.grammar.arguments);
+                let args = n.field(self.grammar.arguments);
                 out.push(Call::new(ty, vec!["new".into()], self.arg_words(args)));
                 if let Some(a) = args {
                     stack.push(a);
@@ -172,22 +173,22 @@ impl<'t> BodyWork<'t> {
         let receiver = loop {
             match cur.kind() {
                 k if k == g.call => {
-                    let a = cur.child_by_field_name(g.arguments);
+                    let a = cur.field(g.arguments);
                     if let Some(a) = a {
                         stack.push(a);
                     }
                     args.push_str(&self.arg_words(a));
                     args.push(' ');
-                    match cur.child_by_field_name(g.function) {
+                    match cur.field(g.function) {
                         Some(f) => cur = f,
                         None => break String::new(),
                     }
                 }
                 k if g.members.contains(&k) => {
-                    if let Some(p) = cur.child_by_field_name(g.property) {
+                    if let Some(p) = cur.field(g.property) {
                         methods.push(text(p, self.src).to_string());
                     }
-                    match cur.child_by_field_name(g.object) {
+                    match cur.field(g.object) {
                         Some(o) => cur = o,
                         None => break String::new(),
                     }
@@ -197,11 +198,11 @@ impl<'t> BodyWork<'t> {
                     let name = count
                         .checked_sub(1)
                         .and_then(|i| cur.named_child(u32::try_from(i).ok()?))
-                        .and_then(|b| b.child_by_field_name("name"));
+                        .and_then(|b| b.field("name"));
                     if let Some(n) = name {
                         methods.push(text(n, self.src).to_string());
                     }
-                    match cur.child_by_field_name("condition") {
+                    match cur.field("condition") {
                         Some(c) => cur = c,
                         None => break String::new(),
                     }

@@ -154,6 +154,17 @@ pub fn looks_retry(text: &str) -> bool {
     .any(|w| lower.contains(w))
 }
 
+/// Words of a function name that says it downloads: fetches a copy of data kept elsewhere
+/// (an object store, another service) into a local file.
+const DOWNLOAD_WORDS: &[&str] = &["download", "downloads", "downloader"];
+
+/// Whether a function's name says it downloads (`parallel_chunked_download`,
+/// `downloadToCache`): the files it writes are local copies of data kept elsewhere, which
+/// any instance can fetch again, unless a word of the path names shared data.
+pub fn names_a_download(name: &str) -> bool {
+    has_word(name, DOWNLOAD_WORDS)
+}
+
 /// A string literal in the system's temporary directory.
 pub fn is_temp_literal(s: &str) -> bool {
     s == "/tmp" || s.starts_with("/tmp/") || s.starts_with("/var/tmp/")
@@ -219,6 +230,74 @@ const SHARED_DATA_WORDS: &[&str] = &[
     "sqlite",
 ];
 
+/// Words of a module's name (a directory or file under `src/`) that designate this instance's
+/// own store: the files such a module writes are that store's (`src/staging/writer.rs`,
+/// `src/hottier.rs`, `src/cache/disk.rs`).
+const MODULE_INSTANCE_WORDS: &[&str] = &["staging", "spool", "hottier", "cache"];
+
+/// What the module a file implements says about the paths it writes: the directories and the
+/// file stem after the last `src` component of its path (none without one), so that a
+/// staging or hot-tier module's own files count as this instance's. Only instance evidence:
+/// a path that names shared data stays shared.
+pub fn module_purpose(path: &std::path::Path) -> PathPurpose {
+    let parts: Vec<String> = path
+        .with_extension("")
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let Some(src) = parts.iter().rposition(|p| p == "src") else {
+        return PathPurpose::default();
+    };
+    PathPurpose {
+        instance: parts[src + 1..]
+            .iter()
+            .any(|p| has_word(p, MODULE_INSTANCE_WORDS)),
+        shared: false,
+        external: false,
+    }
+}
+
+/// Words naming a folder the user points an external program at, or that belongs to the
+/// user's media library rather than to the service: a download client's watch or "blackhole"
+/// folder, DVR recordings. Writing there is what the user configured; whether several
+/// instances may share it is the user's storage, so such a finding is at most `info` (issue
+/// 5). Data words win over them (`recordingUploads`). `playlist` is absent: the word does not
+/// tell a playlist in the user's library from one the service keeps and serves.
+const EXTERNAL_FOLDER_WORDS: &[&str] = &[
+    "blackhole",
+    "watchfolder",
+    "watchdir",
+    "watchdirectory",
+    "recording",
+    "recorder",
+];
+
+/// Words in a type or namespace name that say it is a general file-system layer: its
+/// methods do what callers ask with the paths they are given (`ManagedFileSystem`,
+/// `DiskProvider`, a static `AsyncFile` in an `IO` namespace). Storage backends are absent:
+/// a local storage backend is judged where it writes.
+const FILE_SYSTEM_LAYER_WORDS: &[&str] = &[
+    "filesystem",
+    "diskprovider",
+    "fileprovider",
+    "filehelper",
+    "fileutil",
+    "fileutils",
+    "iohelper",
+    "io",
+    "disk",
+];
+
+/// Whether a type or the last segment of a namespace names a general file-system layer
+/// (`ManagedFileSystem`, `DiskProviderBase`, `MediaBrowser.Model.IO`, `NzbDrone.Common.Disk`).
+pub fn is_file_system_layer(name: &str) -> bool {
+    has_word(name, FILE_SYSTEM_LAYER_WORDS) && !has_word(name, STORAGE_BACKEND_WORDS)
+}
+
+/// Words naming a storage backend (`FileSystemStore`, `LocalFileStorage`): where it writes
+/// is the data it stores, so it is judged there, not at its callers.
+const STORAGE_BACKEND_WORDS: &[&str] = &["store", "storage", "repository"];
+
 /// File extensions of an instance's own pid, lock and socket files (`"app.pid"`).
 const INSTANCE_PATH_EXTENSIONS: &[&str] = &[".pid", ".lock", ".sock"];
 
@@ -231,6 +310,7 @@ const INSTANCE_PATH_EXTENSIONS: &[&str] = &[".pid", ".lock", ".sock"];
 pub struct PathPurpose {
     instance: bool,
     shared: bool,
+    external: bool,
 }
 
 impl PathPurpose {
@@ -254,6 +334,7 @@ impl PathPurpose {
                     .iter()
                     .any(|ext| lower.ends_with(ext)),
             shared: has_word(&plain, SHARED_DATA_WORDS),
+            external: has_word(&plain, EXTERNAL_FOLDER_WORDS),
         }
     }
 
@@ -263,15 +344,27 @@ impl PathPurpose {
         Self {
             instance: has_word(name, INSTANCE_PATH_WORDS),
             shared: has_word(name, SHARED_DATA_WORDS),
+            external: has_word(name, EXTERNAL_FOLDER_WORDS),
         }
     }
 
     /// The name of a local or parameter whose value is not known: it can only say that the
-    /// path is shared data (`uploadDir`), never that it is this instance's own (`cachePath`).
+    /// path is shared data (`uploadDir`) or in an external folder (`recordingPath`), never
+    /// that it is this instance's own (`cachePath`).
     pub fn local_name(name: &str) -> Self {
         Self {
             instance: false,
             shared: has_word(name, SHARED_DATA_WORDS),
+            external: has_word(name, EXTERNAL_FOLDER_WORDS),
+        }
+    }
+
+    /// What the name of a local or parameter says about an external folder, even when its
+    /// value is known (`var recordingPath = timer.Path`): the name is all that tells.
+    pub fn external_name(name: &str) -> Self {
+        Self {
+            external: has_word(name, EXTERNAL_FOLDER_WORDS),
+            ..Self::default()
         }
     }
 
@@ -281,6 +374,23 @@ impl PathPurpose {
         Self {
             instance: self.instance || other.instance,
             shared: self.shared || other.shared,
+            external: self.external || other.external,
+        }
+    }
+
+    /// The path is in a folder the user points an external program at (a watch folder,
+    /// recordings, playlists beside the media) and no word names the service's own data.
+    pub fn is_external(self) -> bool {
+        self.external && !self.shared
+    }
+
+    /// Only what it says about shared data (what a call's arguments say about the path the
+    /// call returns).
+    #[must_use]
+    pub fn shared_only(self) -> Self {
+        Self {
+            shared: self.shared,
+            ..Self::default()
         }
     }
 
@@ -338,6 +448,56 @@ mod tests {
         assert!(!PathPurpose::literal("data/cache").is_instance());
         assert!(!PathPurpose::designated("AttachmentCachePath").is_instance());
         assert!(PathPurpose::literal("metadata-cache").is_instance());
+    }
+
+    #[test]
+    fn module_names_designate_instance_stores() {
+        use std::path::Path;
+        let module = |p: &str| module_purpose(Path::new(p));
+        assert!(module("src/parseable/staging/writer.rs").is_instance());
+        assert!(module("crates/query/src/hot_tier.rs").is_instance());
+        assert!(module("/work/app/src/cache/disk.rs").is_instance());
+        // Only below `src/`: a checkout under `~/.cache` says nothing.
+        assert!(!module("/home/me/.cache/app/src/handlers.rs").is_instance());
+        assert!(!module("cache/handlers.rs").is_instance());
+        assert!(!module("src/uploads.rs").is_instance());
+        // A path naming shared data stays shared.
+        let in_staging = module("src/staging/writer.rs");
+        assert!(!in_staging
+            .with(PathPurpose::literal("exports"))
+            .is_instance());
+    }
+
+    #[test]
+    fn download_names() {
+        assert!(names_a_download("parallel_chunked_download"));
+        assert!(names_a_download("_parallel_download_inner"));
+        assert!(names_a_download("DownloadToCache"));
+        assert!(!names_a_download("upload_file"));
+        assert!(!names_a_download("downloadable_formats"));
+    }
+
+    #[test]
+    fn external_folders() {
+        assert!(PathPurpose::local_name("recordingPath").is_external());
+        assert!(PathPurpose::designated("BlackholeFolder").is_external());
+        assert!(PathPurpose::designated("WatchFolder").is_external());
+        assert!(PathPurpose::external_name("recordingPath").is_external());
+        assert!(!PathPurpose::external_name("playlistPath").is_external());
+        assert!(!PathPurpose::local_name("recordingUploads").is_external());
+        assert!(!PathPurpose::literal("data/recordings").is_external());
+        assert!(!PathPurpose::local_name("uploadDir").is_external());
+    }
+
+    #[test]
+    fn file_system_layers() {
+        assert!(is_file_system_layer("ManagedFileSystem"));
+        assert!(is_file_system_layer("DiskProviderBase"));
+        assert!(is_file_system_layer("IO"));
+        assert!(!is_file_system_layer("FileStorage"));
+        assert!(!is_file_system_layer("FileSystemStore"));
+        assert!(!is_file_system_layer("Discounts"));
+        assert!(!is_file_system_layer("Audio"));
     }
 
     #[test]

@@ -670,9 +670,14 @@ fn lint(
         Outcome::Linted {
             findings, warning, ..
         } => {
-            // Selection, severities and per-path ignores, as `check` applies them.
+            // Selection, severities and per-path ignores, as `check` applies them. A finding
+            // that needs a fact from another file of the project (a singleton registration)
+            // is not shown: the document is judged alone.
             let mut result = ScanResult {
-                findings,
+                findings: findings
+                    .into_iter()
+                    .filter(|f| f.requires.is_empty())
+                    .collect(),
                 ..ScanResult::default()
             };
             profile.settings.apply(&mut result, &doc.base);

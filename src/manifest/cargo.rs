@@ -15,6 +15,10 @@
 //!   not even optionally or by a sibling crate's name, for the strong terminal signal
 //!   only a server framework it always links counts.
 //!
+//! A library crate named `*-client` or `*-sdk` that calls over HTTP and links no server
+//! framework unconditionally is a client library that applications embed (see
+//! [`is_client_library`]).
+//!
 //! Only files in the crate's source directories count (not fixtures beside it), and
 //! when the tool signal is an argument parser or a `[[bin]]` name in a crate that also
 //! has a library, only the binaries' files (see [`ToolScope`]).
@@ -111,6 +115,22 @@ const SERVER_CRATES: &[&str] = &[
     "fang",
 ];
 
+/// HTTP client crates: a library named as a client or SDK that uses one calls a service
+/// from inside the applications that embed it.
+const HTTP_CLIENTS: &[&str] = &[
+    "reqwest",
+    "ureq",
+    "surf",
+    "isahc",
+    "awc",
+    "hyper-util",
+    "attohttpc",
+    "minreq",
+];
+
+/// Endings of a client library's package name (`shop-client`, `shop_sdk`).
+const CLIENT_LIBRARY_SUFFIXES: &[&str] = &["-client", "-sdk"];
+
 /// Which of a crate's sources count as a command-line tool's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ToolScope {
@@ -204,6 +224,35 @@ pub fn crate_serves(
     };
     let workspace_deps = workspace_dependencies(workspace);
     serves(&dependencies(&table, &workspace_deps), links_server)
+}
+
+/// Whether a crate manifest describes a client library that applications embed: a
+/// library without a binary target, named `*-client` or `*-sdk`, that depends on an HTTP
+/// client crate and links no server framework unconditionally (an optional `axum` or
+/// `actix-web` feature only lets the embedding application mount the library's handlers).
+pub fn is_client_library(manifest: &str, targets: Targets, workspace: Option<&str>) -> bool {
+    let Ok(table) = manifest.parse::<Table>() else {
+        return false;
+    };
+    let Some(package) = table.get("package").and_then(Value::as_table) else {
+        return false;
+    };
+    let name = package
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_ascii_lowercase()
+        .replace('_', "-");
+    if targets.bin
+        || table.contains_key("bin")
+        || !CLIENT_LIBRARY_SUFFIXES.iter().any(|s| name.ends_with(s))
+    {
+        return false;
+    }
+    let deps = dependencies(&table, &workspace_dependencies(workspace));
+    deps.iter()
+        .any(|d| !d.optional && HTTP_CLIENTS.contains(&d.name.as_str()))
+        && !deps.iter().any(|d| !d.optional && d.serves())
 }
 
 fn serves(deps: &[Dependency], links_server: &dyn Fn(bool, &str) -> bool) -> bool {
@@ -340,6 +389,8 @@ pub enum CrateRole {
     /// `src/bin/<name>/`, a `[[bin]]` path) whose own files start no server, in a crate
     /// that serves: a migration or analysis tool shipped beside the server.
     SeparateBinary,
+    /// A client library that applications embed (see [`is_client_library`]).
+    ClientLibrary,
 }
 
 /// Looks up and caches, per directory, what a Rust file's crate makes of it.
@@ -371,6 +422,8 @@ struct CrateInfo {
     bin_files: Vec<PathBuf>,
     /// Binaries that start no server in a crate that serves.
     separate: Vec<BinTarget>,
+    /// The crate is a client library (see [`is_client_library`]).
+    client_library: bool,
 }
 
 /// A binary target other than the crate's main one: its root file and the directory
@@ -439,6 +492,10 @@ fn dir_roles(info: &CrateInfo, dir: &Path) -> DirRoles {
                 .filter(|f| f.parent() == Some(dir))
                 .map(|f| (f.clone(), CrateRole::Tool))
                 .collect(),
+        },
+        None if info.client_library => DirRoles {
+            all: Some(CrateRole::ClientLibrary).filter(|_| under(&info.sources)),
+            files: Vec::new(),
         },
         None => {
             let separate = Some(CrateRole::SeparateBinary);
@@ -522,6 +579,7 @@ fn read_crate(crate_dir: &Path) -> CrateInfo {
         Vec::new()
     };
     CrateInfo {
+        client_library: scope.is_none() && is_client_library(&manifest, targets, workspace_text),
         scope,
         sources,
         bin_dirs,
@@ -795,6 +853,39 @@ cli = ["dep:clap"]
         // Words that only contain a suffix's letters elsewhere are no tool.
         let client = "[package]\nname = \"shop-client\"\n[dependencies]\nreqwest = \"0.12\"\n";
         assert!(!tool(client, "client", false));
+    }
+
+    #[test]
+    fn client_libraries_are_named_so_and_call_over_http() {
+        let lib = Targets {
+            bin: false,
+            lib: true,
+        };
+        let client =
+            |deps: &str| format!("[package]\nname = \"shop-client\"\n[dependencies]\n{deps}");
+        assert!(is_client_library(
+            &client("reqwest = \"0.12\"\n"),
+            lib,
+            None
+        ));
+        // Integrations the embedding application switches on.
+        let optional = "reqwest = \"0.12\"\naxum = { version = \"0.8\", optional = true }\n";
+        assert!(is_client_library(&client(optional), lib, None));
+        // A server framework always linked, no HTTP client, a binary or another name: no.
+        let serving = "reqwest = \"0.12\"\naxum = \"0.8\"\n";
+        assert!(!is_client_library(&client(serving), lib, None));
+        assert!(!is_client_library(&client("serde = \"1\"\n"), lib, None));
+        let bin = Targets {
+            bin: true,
+            lib: true,
+        };
+        assert!(!is_client_library(
+            &client("reqwest = \"0.12\"\n"),
+            bin,
+            None
+        ));
+        let store = "[package]\nname = \"shop-store\"\n[dependencies]\nreqwest = \"0.12\"\n";
+        assert!(!is_client_library(store, lib, None));
     }
 
     #[test]

@@ -33,6 +33,7 @@
 
 pub mod modules;
 pub mod words;
+pub mod wrappers;
 
 use crate::event::{Definition, Role};
 use crate::frontend::Language;
@@ -94,6 +95,12 @@ pub struct FileModel {
     /// The rules whose project-scope mitigation (`project_calls_any`,
     /// `project_strings_any`) this file supplies, for every file of the project.
     pub mitigations: Vec<String>,
+    /// The `how:Type` registrations this file supplies (see
+    /// [`crate::event::FileFacts::registrations`]), for the findings of every file.
+    pub registrations: Vec<String>,
+    /// Calls that pass a path naming shared data: (definition, method, argument position)
+    /// (see [`wrappers`]).
+    pub shared_calls: Vec<(usize, String, usize)>,
 }
 
 impl FileModel {
@@ -115,6 +122,8 @@ impl FileModel {
             role,
             definitions,
             mitigations: Vec::new(),
+            registrations: Vec::new(),
+            shared_calls: Vec::new(),
         }
     }
 }
@@ -202,6 +211,8 @@ pub fn solve_file(language: Language, definitions: &[Definition]) -> Vec<Reachab
         role: FileRole::Server,
         definitions: definitions.to_vec(),
         mitigations: Vec::new(),
+        registrations: Vec::new(),
+        shared_calls: Vec::new(),
     };
     let mut graph = Graph::new(std::slice::from_ref(&file));
     let seeds = (0..definitions.len())

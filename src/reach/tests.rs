@@ -25,6 +25,8 @@ fn file(language: Language, role: FileRole, definitions: Vec<Definition>) -> Fil
         role,
         definitions,
         mitigations: Vec::new(),
+        registrations: Vec::new(),
+        shared_calls: Vec::new(),
     }
 }
 

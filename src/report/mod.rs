@@ -78,10 +78,22 @@ pub fn summary_line(result: &ScanResult) -> String {
         )
     };
     if !result.unreachable.is_empty() {
-        line.push_str(&format!(
-            " (+{} in start-up, offline or unreferenced code: --show-all)",
-            result.unreachable.len()
-        ));
+        let doubts = result
+            .unreachable
+            .iter()
+            .filter(|f| f.reachability.is_none())
+            .count();
+        let unreached = result.unreachable.len() - doubts;
+        let mut parts = Vec::new();
+        if unreached > 0 {
+            parts.push(format!(
+                "+{unreached} in start-up, offline or unreferenced code"
+            ));
+        }
+        if doubts > 0 {
+            parts.push(format!("+{doubts} in external folders or wrappers"));
+        }
+        line.push_str(&format!(" ({}: --show-all)", parts.join(", ")));
     }
     line.push_str(&format!(
         "; {} scanned",

@@ -9,6 +9,7 @@ use super::walk::Walker;
 use super::MAX_SCAN;
 use crate::event::{Arg, MAX_ARGS_TEXT};
 use crate::frontend::tree::text;
+use crate::frontend::tree::Fields;
 use crate::frontend::words::{is_temp_name, PathPurpose};
 use tree_sitter::Node;
 
@@ -22,23 +23,21 @@ impl FileScope {
     /// Records, per argument position of an unqualified call (`Write(a, b)`,
     /// `this.Write(a, b)`), whether the argument names a temporary path.
     pub(super) fn note_call_args(&mut self, call: Node<'_>, src: &str) {
-        let Some(function) = call.child_by_field_name("function") else {
+        let Some(function) = call.field("function") else {
             return;
         };
         let name = match function.kind() {
             "identifier" => text(function, src),
             "member_access_expression"
                 if function
-                    .child_by_field_name("expression")
+                    .field("expression")
                     .is_some_and(|e| e.kind() == "this_expression" || text(e, src) == "this") =>
             {
-                function
-                    .child_by_field_name("name")
-                    .map_or("", |n| text(n, src))
+                function.field("name").map_or("", |n| text(n, src))
             }
             _ => return,
         };
-        let Some(arguments) = call.child_by_field_name("arguments") else {
+        let Some(arguments) = call.field("arguments") else {
             return;
         };
         let mut cursor = arguments.walk();
@@ -85,7 +84,7 @@ impl FileScope {
                 _ => cur = n.parent(),
             }
         }
-        let Some(name) = cur.and_then(|m| m.child_by_field_name("name")) else {
+        let Some(name) = cur.and_then(|m| m.field("name")) else {
             return;
         };
         let temp = names_temp_path(value, src);
@@ -99,10 +98,7 @@ impl FileScope {
     /// `this.WorkDir = ...` anywhere: the field or property holds a temporary path in the
     /// whole file.
     pub(super) fn note_temp_field(&mut self, node: Node<'_>, src: &str) {
-        let (Some(left), Some(right)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        ) else {
+        let (Some(left), Some(right)) = (node.field("left"), node.field("right")) else {
             return;
         };
         // A plain name is a field only where constructors set fields; elsewhere it may be
@@ -126,10 +122,10 @@ impl FileScope {
             "identifier" if in_constructor() => Some(left),
             "member_access_expression"
                 if left
-                    .child_by_field_name("expression")
+                    .field("expression")
                     .is_some_and(|e| e.kind() == "this_expression" || text(e, src) == "this") =>
             {
-                left.child_by_field_name("name")
+                left.field("name")
             }
             _ => None,
         };
@@ -148,7 +144,7 @@ impl Walker<'_, '_> {
     fn calls_temp_returning(&self, function: Node<'_>) -> bool {
         let name = match function.kind() {
             "identifier" => Some(function),
-            "member_access_expression" => function.child_by_field_name("name"),
+            "member_access_expression" => function.field("name"),
             _ => None,
         };
         name.is_some_and(|n| {
@@ -169,7 +165,7 @@ impl Walker<'_, '_> {
         else {
             return false;
         };
-        let Some(name) = method.child_by_field_name("name") else {
+        let Some(name) = method.field("name") else {
             return false;
         };
         let mut cursor = list.walk();
@@ -229,15 +225,28 @@ impl Walker<'_, '_> {
         {
             return Arg::TempPath;
         }
-        if self.path_purpose(expr).is_instance() {
+        let purpose = self.path_purpose(expr);
+        if purpose.is_instance() {
             return Arg::InstancePath;
+        }
+        // In a class about an external folder (`class DirectRecorder`), the paths its
+        // methods are given are in that folder unless a word names the service's data; a
+        // path it builds itself (its log file) is its own.
+        if purpose.is_external()
+            || (!purpose.is_shared()
+                && self
+                    .enclosing_type_name()
+                    .is_some_and(|t| PathPurpose::designated(t).is_external())
+                && self.path_like(expr)
+                && self.parameter_mask(expr).is_some())
+        {
+            return Arg::ExternalPath;
         }
         match expr.kind() {
             "member_access_expression" => {
                 if let (Some(Recv::Type(types)), Some(name)) = (
-                    expr.child_by_field_name("expression")
-                        .map(|e| self.receiver(e)),
-                    expr.child_by_field_name("name"),
+                    expr.field("expression").map(|e| self.receiver(e)),
+                    expr.field("name"),
                 ) {
                     let name = text(name, self.src);
                     return Arg::Member(types.iter().map(|t| format!("{t}.{name}")).collect());
@@ -280,15 +289,13 @@ impl Walker<'_, '_> {
         let mut cursor = init.walk();
         for assignment in init.named_children(&mut cursor) {
             let value = assignment
-                .child_by_field_name("right")
+                .field("right")
                 .map(unwrap_expr)
                 .filter(|v| v.kind() == "member_access_expression");
             if let Some(value) = value {
                 if let (Some(Recv::Type(types)), Some(name)) = (
-                    value
-                        .child_by_field_name("expression")
-                        .map(|e| self.receiver(e)),
-                    value.child_by_field_name("name"),
+                    value.field("expression").map(|e| self.receiver(e)),
+                    value.field("name"),
                 ) {
                     let name = text(name, self.src);
                     out.extend(types.iter().map(|t| format!("{t}.{name}")));
@@ -316,16 +323,16 @@ impl Walker<'_, '_> {
             | "interpolated_string_expression" => true,
             "binary_expression" => {
                 let is_plus = expr
-                    .child_by_field_name("operator")
+                    .field("operator")
                     .is_some_and(|o| text(o, self.src) == "+");
-                let side = |f: &str| {
-                    expr.child_by_field_name(f)
+                let side = |f: &'static str| {
+                    expr.field(f)
                         .is_some_and(|s| self.path_like_within(s, depth + 1))
                 };
                 is_plus && (side("left") || side("right"))
             }
             "invocation_expression" => {
-                let Some(function) = expr.child_by_field_name("function") else {
+                let Some(function) = expr.field("function") else {
                     return false;
                 };
                 self.builds_path(function)
@@ -335,7 +342,7 @@ impl Walker<'_, '_> {
                 None => path_like_name(text(expr, self.src)),
             },
             "member_access_expression" => expr
-                .child_by_field_name("name")
+                .field("name")
                 .is_some_and(|n| path_like_name(text(n, self.src))),
             _ => false,
         }
@@ -362,17 +369,17 @@ impl Walker<'_, '_> {
                 }
                 "member_access_expression" => {
                     // `_options.TempDirectory`, but not the `Path` in `Path.Combine(...)`.
-                    let on_this = node.child_by_field_name("expression").is_some_and(|e| {
+                    let on_this = node.field("expression").is_some_and(|e| {
                         e.kind() == "this_expression" || text(e, self.src) == "this"
                     });
-                    found = node.child_by_field_name("name").is_some_and(|n| {
+                    found = node.field("name").is_some_and(|n| {
                         let name = text(n, self.src);
                         is_temp_name(name) || (on_this && self.file.temp_fields.contains(name))
                     });
                     !found
                 }
                 "invocation_expression" => {
-                    found = node.child_by_field_name("function").is_some_and(|f| {
+                    found = node.field("function").is_some_and(|f| {
                         (f.kind() == "member_access_expression" && self.is_temp_path_call(f))
                             || self.calls_temp_returning(f)
                     });
@@ -380,7 +387,7 @@ impl Walker<'_, '_> {
                         return false;
                     }
                     // Only the arguments: the callee's own names (`Path`, `Combine`) say nothing.
-                    if let Some(args) = node.child_by_field_name("arguments") {
+                    if let Some(args) = node.field("arguments") {
                         found = self.is_temp_path(args);
                     }
                     false
@@ -420,15 +427,12 @@ impl Walker<'_, '_> {
                 "string_content" => Some(PathPurpose::literal(text(node, self.src))),
                 "identifier" => Some(self.name_purpose(text(node, self.src))),
                 "member_access_expression" => {
-                    let name = node
-                        .child_by_field_name("name")
-                        .map_or("", |n| text(n, self.src));
+                    let name = node.field("name").map_or("", |n| text(n, self.src));
                     let callee = node.parent().is_some_and(|p| {
-                        p.kind() == "invocation_expression"
-                            && p.child_by_field_name("function") == Some(node)
+                        p.kind() == "invocation_expression" && p.field("function") == Some(node)
                     });
                     let on_this = node
-                        .child_by_field_name("expression")
+                        .field("expression")
                         .is_some_and(|e| e.kind() == "this_expression");
                     // The object it is read from (`_config` in `_config.Paths.CachePath`)
                     // holds the path; the member names it. A combining call's own name
@@ -440,22 +444,32 @@ impl Walker<'_, '_> {
                     })
                 }
                 "member_binding_expression" => node
-                    .child_by_field_name("name")
+                    .field("name")
                     .map(|n| PathPurpose::designated(text(n, self.src))),
                 "invocation_expression" => {
-                    let function = node.child_by_field_name("function");
+                    let function = node.field("function");
                     if function.is_some_and(|f| self.builds_path(f)) {
                         // `Path.Combine(..)`, `string.Format(..)`: the parts.
                         None
                     } else {
-                        // Another call: what its name says it returns.
+                        // Another call: what its name says it returns, and shared data its
+                        // arguments name (`BuildPath(_config.FileStorageDirectory, name)`
+                        // builds a path in the storage folder).
                         let name = function.map(|f| match f.kind() {
-                            "member_access_expression" => f
-                                .child_by_field_name("name")
-                                .map_or("", |n| text(n, self.src)),
+                            "member_access_expression" => {
+                                f.field("name").map_or("", |n| text(n, self.src))
+                            }
                             _ => text(f, self.src),
                         });
-                        Some(name.map_or_else(PathPurpose::default, PathPurpose::designated))
+                        let arguments = node
+                            .child_by_field_name("arguments")
+                            .map_or_else(PathPurpose::default, |a| {
+                                self.path_purpose(a).shared_only()
+                            });
+                        Some(
+                            name.map_or_else(PathPurpose::default, PathPurpose::designated)
+                                .with(arguments),
+                        )
                     }
                 }
                 "lambda_expression" | "anonymous_method_expression" => Some(PathPurpose::default()),
@@ -474,16 +488,16 @@ impl Walker<'_, '_> {
 
     /// What a bare name in a path says: a variable by its known value, a field or property
     /// (or an inherited member, `CachePath`) by its name, a local or parameter by its name
-    /// only as far as it names shared data.
+    /// only as far as it names shared data or an external folder (a local's name tells the
+    /// latter even when its value is known: `var recordingPath = timer.Path`).
     fn name_purpose(&self, name: &str) -> PathPurpose {
         match self.lookup(name) {
-            Some(var) => var.purpose.unwrap_or_else(|| {
-                if var.member {
-                    PathPurpose::designated(name)
-                } else {
-                    PathPurpose::local_name(name)
-                }
-            }),
+            Some(var) => match var.purpose {
+                Some(purpose) if var.member => purpose,
+                Some(purpose) => purpose.with(PathPurpose::external_name(name)),
+                None if var.member => PathPurpose::designated(name),
+                None => PathPurpose::local_name(name),
+            },
             None if name.starts_with(|c: char| c.is_ascii_uppercase()) => {
                 PathPurpose::designated(name)
             }
@@ -494,10 +508,8 @@ impl Walker<'_, '_> {
     /// Whether a called member builds a path from its arguments: `System.IO.Path` methods
     /// and `string.Format` / `Concat` / `Join`.
     fn builds_path(&self, function: Node<'_>) -> bool {
-        let (Some(method), Some(recv)) = (
-            function.child_by_field_name("name"),
-            function.child_by_field_name("expression"),
-        ) else {
+        let (Some(method), Some(recv)) = (function.field("name"), function.field("expression"))
+        else {
             return false;
         };
         let method = text(method, self.src);
@@ -513,17 +525,11 @@ impl Walker<'_, '_> {
     /// `path = Path.Combine(Path.GetTempPath(), name)` after the declaration: the variable
     /// now holds a temporary path.
     pub(super) fn note_assignment(&mut self, node: Node<'_>) {
-        let (Some(left), Some(right)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        ) else {
+        let (Some(left), Some(right)) = (node.field("left"), node.field("right")) else {
             return;
         };
         if left.kind() != "identifier"
-            || node
-                .child_by_field_name("operator")
-                .map(|o| text(o, self.src))
-                != Some("=")
+            || node.field("operator").map(|o| text(o, self.src)) != Some("=")
         {
             return;
         }
@@ -544,10 +550,7 @@ impl Walker<'_, '_> {
 
     /// `Path.GetTempPath` / `Path.GetTempFileName` as a member access `f` being called.
     fn is_temp_path_call(&self, f: Node<'_>) -> bool {
-        let (Some(method), Some(recv)) = (
-            f.child_by_field_name("name"),
-            f.child_by_field_name("expression"),
-        ) else {
+        let (Some(method), Some(recv)) = (f.field("name"), f.field("expression")) else {
             return false;
         };
         let method = text(method, self.src);

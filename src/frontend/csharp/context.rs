@@ -5,6 +5,7 @@ use super::syntax::{dotted, last_named_child};
 use super::walk::Walker;
 use crate::event::Context;
 use crate::frontend::tree::text;
+use crate::frontend::tree::Fields;
 use crate::frontend::words::{is_single_instance_guard, mentions_per_instance_work};
 use std::collections::BTreeSet;
 use tree_sitter::Node;
@@ -63,9 +64,7 @@ impl Walker<'_, '_> {
             }
             let mut c = list.walk();
             for attr in list.named_children(&mut c) {
-                let name = attr
-                    .child_by_field_name("name")
-                    .and_then(|n| dotted(n, self.src));
+                let name = attr.field("name").and_then(|n| dotted(n, self.src));
                 if let Some(name) = name {
                     let last = name.rsplit(['.', ':']).next().unwrap_or(&name);
                     let last = last.strip_suffix("Attribute").unwrap_or(last);
@@ -99,11 +98,11 @@ impl Walker<'_, '_> {
     /// `if (<single-instance check>) return;` (or `throw`).
     pub(super) fn is_guard_exit(&self, if_statement: Node<'_>) -> bool {
         let guard = if_statement
-            .child_by_field_name("condition")
+            .field("condition")
             .is_some_and(|c| is_single_instance_guard(text(c, self.src)));
         guard
             && if_statement
-                .child_by_field_name("consequence")
+                .field("consequence")
                 .is_some_and(|c| match c.kind() {
                     "return_statement" | "throw_statement" => true,
                     "expression_statement" => c

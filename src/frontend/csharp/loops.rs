@@ -3,6 +3,7 @@
 
 use super::syntax::{for_each_node, last_named_child, last_segment, mentions, unwrap_expr};
 use super::MAX_SCAN;
+use crate::frontend::tree::Fields;
 use crate::frontend::tree::{named_children, text};
 use tree_sitter::Node;
 
@@ -30,19 +31,16 @@ pub(super) fn unbounded_condition(cond: Node<'_>, src: &str, depth: usize) -> bo
                     .is_some_and(|inner| lifecycle_flag(unwrap_expr(inner), src))
         }
         "binary_expression" => {
-            let op = cond
-                .child_by_field_name("operator")
-                .map(|o| text(o, src))
-                .unwrap_or("");
+            let op = cond.field("operator").map(|o| text(o, src)).unwrap_or("");
             matches!(op, "&&" | "||")
                 && ["left", "right"].iter().all(|f| {
-                    cond.child_by_field_name(f)
+                    cond.field(f)
                         .is_some_and(|side| unbounded_condition(side, src, depth + 1))
                 })
         }
         "invocation_expression" => cond
-            .child_by_field_name("function")
-            .and_then(|f| f.child_by_field_name("name"))
+            .field("function")
+            .and_then(|f| f.field("name"))
             .is_some_and(|n| text(n, src) == "WaitForNextTickAsync"),
         _ => false,
     }
@@ -72,8 +70,8 @@ pub(super) fn consumer_driven(body: Node<'_>, src: &str) -> bool {
             "member_access_expression" => {
                 let named_response =
                     |n: Option<Node<'_>>| n.is_some_and(|n| text(n, src) == "Response");
-                found = named_response(node.child_by_field_name("name"))
-                    || named_response(node.child_by_field_name("expression"));
+                found =
+                    named_response(node.field("name")) || named_response(node.field("expression"));
                 !found
             }
             "lambda_expression" | "anonymous_method_expression" | "local_function_statement" => {
@@ -108,9 +106,7 @@ pub(super) fn sets_own_flag(cond: Node<'_>, body: Node<'_>, src: &str) -> bool {
         }
         match node.kind() {
             "assignment_expression" => {
-                found = node
-                    .child_by_field_name("left")
-                    .is_some_and(|l| text(l, src) == name);
+                found = node.field("left").is_some_and(|l| text(l, src) == name);
                 !found
             }
             "lambda_expression" | "anonymous_method_expression" | "local_function_statement" => {
@@ -177,7 +173,7 @@ fn exit_on_shutdown(exit: Node<'_>, body: Node<'_>, src: &str) -> bool {
         // A flag about the service's life (`ct.IsCancellationRequested`, `!_running`), not
         // a state the loop reads (`StopReading(n)`, `status == Done`).
         if n.kind() == "if_statement"
-            && n.child_by_field_name("condition")
+            && n.field("condition")
                 .is_some_and(|c| unbounded_condition(c, src, 0))
         {
             return true;
@@ -211,14 +207,11 @@ pub(super) fn serves_response(node: Node<'_>, src: &str) -> bool {
 /// `ReceiveMessagesAsync`, `TryDequeue`): a loop around it is a queue consumer, which
 /// instances share by competing for messages.
 fn takes_from_queue(call: Node<'_>, src: &str) -> bool {
-    let Some(function) = call.child_by_field_name("function") else {
+    let Some(function) = call.field("function") else {
         return false;
     };
     let (receiver, name) = match function.kind() {
-        "member_access_expression" => (
-            function.child_by_field_name("expression"),
-            function.child_by_field_name("name"),
-        ),
+        "member_access_expression" => (function.field("expression"), function.field("name")),
         "identifier" | "generic_name" => (None, Some(function)),
         _ => (None, None),
     };
@@ -254,7 +247,7 @@ fn takes_from_queue(call: Node<'_>, src: &str) -> bool {
 fn lifecycle_flag(node: Node<'_>, src: &str) -> bool {
     let name = match node.kind() {
         "identifier" => Some(node),
-        "member_access_expression" => node.child_by_field_name("name"),
+        "member_access_expression" => node.field("name"),
         _ => None,
     };
     name.is_some_and(|n| mentions(text(n, src), LIFECYCLE_WORDS))

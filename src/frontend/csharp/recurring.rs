@@ -6,6 +6,7 @@
 use super::syntax::{last_named_child, last_segment};
 use super::walk::Walker;
 use crate::frontend::tree::text;
+use crate::frontend::tree::Fields;
 use crate::frontend::tree_work::Grammar;
 use crate::work::{Call, Work};
 use std::collections::HashMap;
@@ -43,8 +44,8 @@ pub(super) fn function_ranges(
     let mut stack = vec![root];
     while let Some(node) = stack.pop() {
         if METHODS.contains(&node.kind()) {
-            if let Some(name) = node.child_by_field_name("name") {
-                let body = node.child_by_field_name("body").unwrap_or(node);
+            if let Some(name) = node.field("name") {
+                let body = node.field("body").unwrap_or(node);
                 out.entry(text(name, src).to_string())
                     .or_default()
                     .push(body.byte_range());
@@ -70,7 +71,7 @@ impl Walker<'_, '_> {
             .and_then(last_named_child);
         if let Some(cb) = callback {
             if GRAMMAR.functions.contains(&cb.kind()) {
-                let body = cb.child_by_field_name("body").unwrap_or(cb);
+                let body = cb.field("body").unwrap_or(cb);
                 return self.work.of_node(body);
             }
             if let Some(name) = self.callback_method(cb) {
@@ -97,8 +98,7 @@ impl Walker<'_, '_> {
             }
         }
         let method = enclosing(node, METHODS)?;
-        self.work
-            .of_node(method.child_by_field_name("body").unwrap_or(method))
+        self.work.of_node(method.field("body").unwrap_or(method))
     }
 
     /// The work of the loop around a delay, in the same method or lambda.
@@ -107,9 +107,7 @@ impl Walker<'_, '_> {
         while let Some(n) = cur {
             match n.kind() {
                 "while_statement" | "do_statement" | "for_statement" => {
-                    return self
-                        .work
-                        .of_node(n.child_by_field_name("body").unwrap_or(n));
+                    return self.work.of_node(n.field("body").unwrap_or(n));
                 }
                 k if METHODS.contains(&k) || GRAMMAR.functions.contains(&k) => return None,
                 _ => cur = n.parent(),

@@ -7,6 +7,7 @@ use super::syntax::{
 };
 use super::walk::Walker;
 use crate::frontend::tree::text;
+use crate::frontend::tree::Fields;
 use tree_sitter::Node;
 
 /// What framework methods and properties return (for a collection, its element type), so
@@ -77,23 +78,21 @@ impl Walker<'_, '_> {
 
     fn expression_type_inner(&self, expr: Node<'_>) -> Option<String> {
         match expr.kind() {
-            "object_creation_expression" | "cast_expression" => expr
-                .child_by_field_name("type")
-                .and_then(|t| type_name(t, self.src)),
-            "as_expression" => expr
-                .child_by_field_name("right")
-                .and_then(|t| type_name(t, self.src)),
+            "object_creation_expression" | "cast_expression" => {
+                expr.field("type").and_then(|t| type_name(t, self.src))
+            }
+            "as_expression" => expr.field("right").and_then(|t| type_name(t, self.src)),
             // Static factories return their own type: `XDocument.Load(p)`, `Image.FromFile(p)`.
             "invocation_expression" => {
                 let function = expr
-                    .child_by_field_name("function")
+                    .field("function")
                     .filter(|f| f.kind() == "member_access_expression")?;
-                let method = text(function.child_by_field_name("name")?, self.src);
+                let method = text(function.field("name")?, self.src);
                 let known = RETURN_TYPES.iter().any(|(m, _)| last_segment(m) == method);
                 if !known && !FACTORY_METHODS.contains(&method) {
                     return None;
                 }
-                let recv = function.child_by_field_name("expression")?;
+                let recv = function.field("expression")?;
                 let receiver = self.receiver(recv);
                 if let Some(ty) = self.known_return_type(&receiver, method) {
                     return Some(ty);
@@ -108,11 +107,11 @@ impl Walker<'_, '_> {
             }
             // Framework properties: `fileInfo.Directory`, `dir.Parent`.
             "member_access_expression" => {
-                let name = text(expr.child_by_field_name("name")?, self.src);
+                let name = text(expr.field("name")?, self.src);
                 if !RETURN_TYPES.iter().any(|(m, _)| last_segment(m) == name) {
                     return None;
                 }
-                let receiver = self.receiver(expr.child_by_field_name("expression")?);
+                let receiver = self.receiver(expr.field("expression")?);
                 self.known_return_type(&receiver, name)
             }
             _ => None,
@@ -252,21 +251,20 @@ impl Walker<'_, '_> {
         let mut chain = Vec::new();
         let mut cur = unwrap_expr(recv);
         while cur.kind() == "invocation_expression" && chain.len() < 64 {
-            let Some(function) = cur.child_by_field_name("function") else {
+            let Some(function) = cur.field("function") else {
                 break;
             };
             let (name, next) = match function.kind() {
-                "member_access_expression" => (
-                    function.child_by_field_name("name"),
-                    function.child_by_field_name("expression"),
-                ),
+                "member_access_expression" => {
+                    (function.field("name"), function.field("expression"))
+                }
                 _ => (Some(function), None),
             };
             let Some(name) = name.and_then(|n| dotted(n, self.src)) else {
                 break;
             };
             let literal = cur
-                .child_by_field_name("arguments")
+                .field("arguments")
                 .filter(|a| a.named_child_count() == 1)
                 .and_then(|a| a.named_child(0))
                 .and_then(last_named_child)

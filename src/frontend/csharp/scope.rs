@@ -4,6 +4,7 @@
 use super::project::SDK_IMPLICIT_NAMESPACES;
 use super::syntax::{dotted, for_each_node, last_segment};
 use crate::frontend::tree::text;
+use crate::frontend::tree::Fields;
 use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
@@ -121,6 +122,8 @@ pub(super) struct FileScope {
     pub(super) temp_returns: HashMap<String, bool>,
     /// `(variable, handler)`: `_timer.Elapsed += handler`.
     pub(super) elapsed_handlers: HashSet<(String, String)>,
+    /// The first namespace the file declares.
+    pub(super) declared_namespace: Option<String>,
 }
 
 impl FileScope {
@@ -135,10 +138,7 @@ impl FileScope {
                 false
             }
             "namespace_declaration" | "file_scoped_namespace_declaration" => {
-                if let Some(name) = node
-                    .child_by_field_name("name")
-                    .and_then(|n| dotted(n, src))
-                {
+                if let Some(name) = node.field("name").and_then(|n| dotted(n, src)) {
                     let mut prefix = name.as_str();
                     loop {
                         declared.push(prefix.to_string());
@@ -157,13 +157,13 @@ impl FileScope {
             | "record_declaration"
             | "record_struct_declaration"
             | "delegate_declaration" => {
-                if let Some(name) = node.child_by_field_name("name") {
+                if let Some(name) = node.field("name") {
                     types.push((text(name, src).to_string(), node));
                 }
                 true
             }
             "method_declaration" | "local_function_statement" => {
-                if let Some(name) = node.child_by_field_name("name") {
+                if let Some(name) = node.field("name") {
                     scope.local_methods.insert(text(name, src).to_string());
                 }
                 true
@@ -180,18 +180,15 @@ impl FileScope {
             "assignment_expression" => {
                 scope.note_timer_assignment(node, src);
                 scope.note_temp_field(node, src);
-                let left = node.child_by_field_name("left");
-                let right = node.child_by_field_name("right").map(|r| text(r, src));
+                let left = node.field("left");
+                let right = node.field("right").map(|r| text(r, src));
                 if let (Some(left), Some("false")) = (left, right) {
                     if left.kind() == "member_access_expression"
                         && left
-                            .child_by_field_name("name")
+                            .field("name")
                             .is_some_and(|n| text(n, src) == "AutoReset")
                     {
-                        if let Some(owner) = left
-                            .child_by_field_name("expression")
-                            .and_then(|e| dotted(e, src))
-                        {
+                        if let Some(owner) = left.field("expression").and_then(|e| dotted(e, src)) {
                             scope.fires_once.insert(last_segment(&owner).to_string());
                         }
                     }
@@ -238,6 +235,7 @@ impl FileScope {
             })
         });
         let file_namespace = declared.first().cloned();
+        scope.declared_namespace = file_namespace.clone();
         for (name, node) in types {
             let qualified = enclosing_namespace(node, src)
                 .or_else(|| file_namespace.clone())
@@ -256,7 +254,7 @@ impl FileScope {
     }
 
     fn add_using(&mut self, node: Node<'_>, src: &str, imported: &mut Vec<String>) {
-        let alias = node.child_by_field_name("name");
+        let alias = node.field("name");
         let mut is_static = false;
         let mut target = None;
         let mut cursor = node.walk();
@@ -339,7 +337,7 @@ fn enclosing_namespace(node: Node<'_>, src: &str) -> Option<String> {
     let mut cur = node.parent();
     while let Some(n) = cur {
         if n.kind() == "namespace_declaration" {
-            if let Some(name) = n.child_by_field_name("name").and_then(|n| dotted(n, src)) {
+            if let Some(name) = n.field("name").and_then(|n| dotted(n, src)) {
                 parts.push(name);
             }
         }

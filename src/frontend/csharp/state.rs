@@ -1,13 +1,17 @@
 //! Static collections that methods write to: `static ConcurrentDictionary<string, User>
 //! Online` and `Online.TryAdd(Context.ConnectionId, user)` in a hub method (see
-//! [`EventKind::Collection`](crate::event::EventKind::Collection)).
+//! [`EventKind::Collection`](crate::event::EventKind::Collection)); instance fields that the
+//! class's own methods write to (see
+//! [`EventKind::FieldCollection`](crate::event::EventKind::FieldCollection)); and the
+//! registrations that make a class a single instance (`AddSingleton<IPresence, Presence>()`).
 
 use super::scope::FileScope;
-use super::syntax::{dotted, for_each_node};
+use super::syntax::{dotted, enclosing_name, for_each_node};
 use crate::event::Event;
 use crate::frontend::collections::Collection;
 use crate::frontend::tree::text;
-use std::collections::HashMap;
+use crate::frontend::tree::Fields;
+use std::collections::{BTreeSet, HashMap};
 use tree_sitter::Node;
 
 /// Methods that add to or change a collection.
@@ -25,37 +29,119 @@ const WRITE_METHODS: &[&str] = &[
     "AddLast",
 ];
 
-/// One collection event per `static` field that code in a method, an
-/// instance constructor or an accessor writes to, with the words of its name, its type
-/// arguments and the keys it is written with.
-pub(super) fn collection_events(root: Node<'_>, src: &str, scope: &FileScope) -> Vec<Event> {
+/// One collection event per `static` field that code in a method, an instance constructor
+/// or an accessor writes to, and one field-collection event per instance field of a class
+/// that its own methods or accessors (not its constructors) write to, with the words of its
+/// name, its type arguments and the keys it is written with; and the file's registrations
+/// (see [`registration`]).
+pub(super) fn collection_events(
+    root: Node<'_>,
+    src: &str,
+    scope: &FileScope,
+) -> (Vec<Event>, BTreeSet<String>) {
+    // Statics by name, instance fields by `Class.name`.
     let mut candidates: HashMap<String, Collection> = HashMap::new();
+    let mut writes: Vec<(String, Option<&str>)> = Vec::new();
+    let mut registrations = BTreeSet::new();
     for_each_node(root, |node| {
-        if node.kind() == "field_declaration" {
-            static_field(node, src, scope, &mut candidates);
-            return false;
+        match node.kind() {
+            "field_declaration" => {
+                field(node, src, scope, &mut candidates);
+                return false;
+            }
+            "invocation_expression" => registration(node, src, &mut registrations),
+            _ => {}
         }
-        true
-    });
-    if candidates.is_empty() {
-        return Vec::new();
-    }
-    for_each_node(root, |node| {
         if let Some((name, key)) = written_field(node, src) {
-            if let Some(c) = candidates.get_mut(name) {
-                if in_method(node, src) {
-                    c.written_with(key);
+            match after_initialisation(node, src) {
+                Written::Never => {}
+                Written::Static => writes.push((name.to_string(), key)),
+                Written::Both => {
+                    writes.push((name.to_string(), key));
+                    if let Some(class) =
+                        enclosing_name(node, src, &["class_declaration", "record_declaration"])
+                    {
+                        writes.push((format!("{class}.{name}"), key));
+                    }
                 }
             }
         }
         true
     });
+    for (name, key) in writes {
+        if let Some(c) = candidates.get_mut(&name) {
+            c.written_with(key);
+        }
+    }
     let mut events: Vec<Event> = candidates
         .into_values()
         .filter_map(Collection::into_event)
         .collect();
     events.sort_by_key(|e| e.span.start);
-    events
+    (events, registrations)
+}
+
+/// The most generic calls that can register a class, kept short: the type arguments of a
+/// generic call and the types constructed or named by `typeof` in its arguments, each as
+/// `Method:Type` (`AddSingleton<IPresence, Presence>()` gives `AddSingleton:IPresence` and
+/// `AddSingleton:Presence`; `AddSingleton(new Presence(db))` and
+/// `AddSingleton<IPresence>(sp => new Presence(db))` give `AddSingleton:Presence`).
+fn registration(node: Node<'_>, src: &str, out: &mut BTreeSet<String>) {
+    let Some(function) = node.child_by_field_name("function") else {
+        return;
+    };
+    let method = match function.kind() {
+        "member_access_expression" => function.child_by_field_name("name"),
+        "generic_name" | "identifier" => Some(function),
+        _ => None,
+    };
+    let Some(method) = method else { return };
+    let name = match method.kind() {
+        "generic_name" => method.named_child(0).map(|n| text(n, src)),
+        _ => Some(text(method, src)),
+    };
+    let Some(name) = name.filter(|n| n.starts_with(|c: char| c.is_ascii_uppercase())) else {
+        return;
+    };
+    let mut types = Vec::new();
+    if method.kind() == "generic_name" {
+        for list in named(method).filter(|c| c.kind() == "type_argument_list") {
+            types.extend(named(list));
+        }
+    }
+    if let Some(arguments) = node.child_by_field_name("arguments") {
+        for argument in named(arguments) {
+            let mut value = named(argument).last();
+            // `sp => new Presence(..)`
+            if let Some(lambda) = value.filter(|v| v.kind() == "lambda_expression") {
+                value = lambda.child_by_field_name("body");
+            }
+            match value.map(|v| (v.kind(), v)) {
+                Some(("object_creation_expression", v)) => {
+                    types.extend(v.child_by_field_name("type"));
+                }
+                Some(("typeof_expression", v)) => types.extend(v.child_by_field_name("type")),
+                _ => {}
+            }
+        }
+    }
+    for ty in types {
+        if let Some(simple) = simple_type_name(ty, src) {
+            out.insert(format!("{name}:{simple}"));
+        }
+    }
+}
+
+/// `Presence`, for `Presence`, `Tracking.Presence` and `Presence<T>`.
+fn simple_type_name<'s>(ty: Node<'_>, src: &'s str) -> Option<&'s str> {
+    match ty.kind() {
+        "identifier" => Some(text(ty, src)),
+        "generic_name" => ty.named_child(0).map(|n| text(n, src)),
+        "qualified_name" => ty
+            .child_by_field_name("name")
+            .and_then(|n| simple_type_name(n, src)),
+        _ => None,
+    }
 }
 
 fn named<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
@@ -66,20 +152,34 @@ fn has_modifier(node: Node<'_>, src: &str, modifier: &str) -> bool {
     named(node).any(|c| c.kind() == "modifier" && text(c, src) == modifier)
 }
 
-/// Records the variables of a `static` (not `const`) field declaration.
-fn static_field(
+/// Records the variables of a field declaration: a `static` one by name, an instance
+/// field of a class or record by `Class.name` (not `const` ones).
+fn field(
     node: Node<'_>,
     src: &str,
     scope: &FileScope,
     candidates: &mut HashMap<String, Collection>,
 ) {
-    if !has_modifier(node, src, "static") || has_modifier(node, src, "const") {
+    if has_modifier(node, src, "const") {
         return;
     }
+    let owner = if has_modifier(node, src, "static") {
+        None
+    } else {
+        match node.parent().and_then(|body| body.parent()) {
+            Some(class) if matches!(class.kind(), "class_declaration" | "record_declaration") => {
+                match class.child_by_field_name("name") {
+                    Some(name) => Some(text(name, src)),
+                    None => return,
+                }
+            }
+            _ => return,
+        }
+    };
     let Some(declaration) = named(node).find(|c| c.kind() == "variable_declaration") else {
         return;
     };
-    let Some(ty) = declaration.child_by_field_name("type") else {
+    let Some(ty) = declaration.field("type") else {
         return;
     };
     let Some(name) = dotted(ty, src) else {
@@ -91,7 +191,7 @@ fn static_field(
         .map(|args| text(args, src))
         .collect();
     for declarator in named(declaration).filter(|c| c.kind() == "variable_declarator") {
-        let Some(field) = declarator.child_by_field_name("name") else {
+        let Some(field) = declarator.field("name") else {
             continue;
         };
         let field = text(field, src);
@@ -99,7 +199,12 @@ fn static_field(
         for args in &type_arguments {
             collection.describe(args);
         }
-        candidates.insert(field.to_string(), collection);
+        match owner {
+            Some(owner) => {
+                candidates.insert(format!("{owner}.{field}"), collection.field_of(owner))
+            }
+            None => candidates.insert(field.to_string(), collection),
+        };
     }
 }
 
@@ -108,56 +213,68 @@ fn static_field(
 fn written_field<'s>(node: Node<'_>, src: &'s str) -> Option<(&'s str, Option<&'s str>)> {
     let field_name = |n: Node<'_>| match n.kind() {
         "identifier" => Some(text(n, src)),
-        "member_access_expression" => n.child_by_field_name("name").map(|m| text(m, src)),
+        "member_access_expression" => n.field("name").map(|m| text(m, src)),
         _ => None,
     };
     match node.kind() {
         "invocation_expression" => {
-            let function = node.child_by_field_name("function")?;
+            let function = node.field("function")?;
             if function.kind() != "member_access_expression" {
                 return None;
             }
-            let method = text(function.child_by_field_name("name")?, src);
+            let method = text(function.field("name")?, src);
             if !WRITE_METHODS.contains(&method) {
                 return None;
             }
-            let field = field_name(function.child_by_field_name("expression")?)?;
+            let field = field_name(function.field("expression")?)?;
             let key = node
-                .child_by_field_name("arguments")
+                .field("arguments")
                 .and_then(|a| a.named_child(0))
                 .map(|k| text(k, src));
             Some((field, key))
         }
         "assignment_expression" => {
-            let left = node.child_by_field_name("left")?;
+            let left = node.field("left")?;
             if left.kind() != "element_access_expression" {
                 return None;
             }
-            let field = field_name(left.child_by_field_name("expression")?)?;
-            let key = left.child_by_field_name("subscript").map(|k| text(k, src));
+            let field = field_name(left.field("expression")?)?;
+            let key = left.field("subscript").map(|k| text(k, src));
             Some((field, key))
         }
         _ => None,
     }
 }
 
-/// Whether a node runs after initialisation: in a method, an accessor, a local function or
-/// an instance constructor, not in a field initializer or a static constructor.
-fn in_method(node: Node<'_>, src: &str) -> bool {
+/// Which fields a write in this place changes after their initialisation.
+enum Written {
+    /// None: a field initializer or a static constructor.
+    Never,
+    /// A static field's: an instance constructor runs for every object.
+    Static,
+    /// Static and instance fields': a method, an accessor, a local function.
+    Both,
+}
+
+/// Whether a node runs after initialisation: in a method, an accessor or a local function
+/// (both kinds of field), in an instance constructor (static fields only), not in a field
+/// initializer or a static constructor.
+fn after_initialisation(node: Node<'_>, src: &str) -> Written {
     let mut cur = node.parent();
     while let Some(n) = cur {
         match n.kind() {
-            "constructor_declaration" => return !has_modifier(n, src, "static"),
+            "constructor_declaration" if has_modifier(n, src, "static") => return Written::Never,
+            "constructor_declaration" => return Written::Static,
             "method_declaration"
             | "accessor_declaration"
             | "local_function_statement"
             | "operator_declaration"
-            | "arrow_expression_clause" => return true,
+            | "arrow_expression_clause" => return Written::Both,
             "field_declaration" | "class_declaration" | "struct_declaration"
-            | "record_declaration" | "compilation_unit" => return false,
+            | "record_declaration" | "compilation_unit" => return Written::Never,
             _ => {}
         }
         cur = n.parent();
     }
-    false
+    Written::Never
 }

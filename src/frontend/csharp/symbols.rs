@@ -11,6 +11,7 @@
 use super::MAX_DEPTH;
 use crate::event::{Definition, Role};
 use crate::frontend::symbols::SymbolTable;
+use crate::frontend::tree::Fields;
 use crate::frontend::tree::{named_children, text};
 use crate::reach::words;
 use tree_sitter::Node;
@@ -60,7 +61,7 @@ impl SymbolWalk<'_> {
             }
             "method_declaration" => return self.method(node, class, depth),
             "local_function_statement" => {
-                let name = node.child_by_field_name("name");
+                let name = node.field("name");
                 return self.definition(node, name, None, Role::Plain, false, depth);
             }
             "if_statement" => {
@@ -122,7 +123,7 @@ impl SymbolWalk<'_> {
 
     fn class(&mut self, node: Node<'_>, depth: usize) {
         let words = words();
-        let Some(name) = node.child_by_field_name("name") else {
+        let Some(name) = node.field("name") else {
             return self.visit_children(node, None, depth);
         };
         let attributes = attributes(node, self.src);
@@ -163,7 +164,7 @@ impl SymbolWalk<'_> {
     /// are entry points; overrides and framework-called methods belong to their class.
     fn method(&mut self, node: Node<'_>, class: Option<Class<'_>>, depth: usize) {
         let words = words();
-        let name = node.child_by_field_name("name");
+        let name = node.field("name");
         let label = name.map(|n| text(n, self.src)).unwrap_or("");
         let public = has_modifier(node, self.src, "public");
         let entry = attributes(node, self.src)
@@ -187,14 +188,14 @@ impl SymbolWalk<'_> {
     /// The consequence of `if (args[0] == "backup")` when it is not the serve command.
     fn subcommand_branch<'t>(&self, node: Node<'t>) -> Option<Node<'t>> {
         let words = words();
-        let condition = node.child_by_field_name("condition")?;
+        let condition = node.field("condition")?;
         if !words.dispatches_commands(&self.function)
             || !words.chooses_command(text(condition, self.src))
         {
             return None;
         }
         let literal = first_string(condition, self.src, 0)?;
-        (!words.is_serve_command(&literal)).then(|| node.child_by_field_name("consequence"))?
+        (!words.is_serve_command(&literal)).then(|| node.field("consequence"))?
     }
 
     /// `case "backup":` in a `switch` over `args[0]`.
@@ -209,7 +210,7 @@ impl SymbolWalk<'_> {
         let scrutinee = node
             .parent()
             .and_then(|body| body.parent())
-            .and_then(|switch| switch.child_by_field_name("value"));
+            .and_then(|switch| switch.field("value"));
         words.dispatches_commands(&self.function)
             && scrutinee.is_some_and(|s| words.chooses_command(text(s, self.src)))
             && !words.is_serve_command(&label)
@@ -226,7 +227,7 @@ fn attributes(node: Node<'_>, src: &str) -> Vec<String> {
         .filter(|c| c.kind() == "attribute_list")
         .flat_map(named_children)
         .filter(|a| a.kind() == "attribute")
-        .filter_map(|a| a.child_by_field_name("name"))
+        .filter_map(|a| a.field("name"))
         .map(|n| text(n, src).to_string())
         .collect()
 }

@@ -1,15 +1,25 @@
 //! Small helpers over tree-sitter-c-sharp nodes and dotted names.
 
 use super::MAX_DEPTH;
+use crate::frontend::tree::Fields;
 use crate::frontend::tree::{named_children, text};
 use tree_sitter::Node;
 
 /// The name of the method or local function that contains `node`.
 pub(super) fn enclosing_method_name<'s>(node: Node<'_>, src: &'s str) -> Option<&'s str> {
+    enclosing_name(
+        node,
+        src,
+        &["method_declaration", "local_function_statement"],
+    )
+}
+
+/// The name of the innermost declaration of one of these `kinds` that contains `node`.
+pub(super) fn enclosing_name<'s>(node: Node<'_>, src: &'s str, kinds: &[&str]) -> Option<&'s str> {
     let mut cur = node.parent();
     while let Some(n) = cur {
-        if matches!(n.kind(), "method_declaration" | "local_function_statement") {
-            return n.child_by_field_name("name").map(|m| text(m, src));
+        if kinds.contains(&n.kind()) {
+            return n.field("name").map(|m| text(m, src));
         }
         cur = n.parent();
     }
@@ -54,20 +64,20 @@ pub(super) fn dotted(node: Node<'_>, src: &str) -> Option<String> {
                 break;
             }
             "alias_qualified_name" => {
-                let alias = text(cur.child_by_field_name("alias")?, src);
-                let name = dotted(cur.child_by_field_name("name")?, src)?;
+                let alias = text(cur.field("alias")?, src);
+                let name = dotted(cur.field("name")?, src)?;
                 parts.push(format!("{alias}::{name}"));
                 break;
             }
             "qualified_name" => {
-                parts.push(dotted(cur.child_by_field_name("name")?, src)?);
-                cur = cur.child_by_field_name("qualifier")?;
+                parts.push(dotted(cur.field("name")?, src)?);
+                cur = cur.field("qualifier")?;
             }
             "member_access_expression" => {
-                parts.push(dotted(cur.child_by_field_name("name")?, src)?);
-                cur = cur.child_by_field_name("expression")?;
+                parts.push(dotted(cur.field("name")?, src)?);
+                cur = cur.field("expression")?;
             }
-            "nullable_type" => cur = cur.child_by_field_name("type")?,
+            "nullable_type" => cur = cur.field("type")?,
             _ => return None,
         }
     }
@@ -84,7 +94,7 @@ pub(super) fn type_name(node: Node<'_>, src: &str) -> Option<String> {
 }
 
 pub(super) fn initializer(declarator: Node<'_>) -> Option<Node<'_>> {
-    let name = declarator.child_by_field_name("name");
+    let name = declarator.field("name");
     let mut cursor = declarator.walk();
     let init = declarator.named_children(&mut cursor).find(|c| {
         Some(*c) != name && c.kind() != "bracketed_argument_list" && c.kind() != "tuple_pattern"

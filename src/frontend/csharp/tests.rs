@@ -1217,6 +1217,53 @@ class Tracker
 }
 
 #[test]
+fn instance_fields_written_by_methods_and_singleton_registrations() {
+    let f = facts(
+        r#"
+class Tracker
+{
+    readonly Dictionary<string, UserState> _sessions = new();
+    readonly List<string> _boot = new();
+    Tracker() { _boot.Add("x"); }
+    public void Join(Peer peer) { _sessions[peer.Id] = new UserState(); }
+}
+struct Point { List<int> _xs; void Add() { _xs.Add(1); } }
+static class Setup
+{
+    static void Register(IServiceCollection s)
+    {
+        s.AddSingleton<ITracker, Tracker>();
+        s.TryAddSingleton(new Codes(1));
+        s.AddSingleton<IClock>(sp => new Clock());
+        s.AddHostedService(typeof(Worker));
+        s.addLower<Hidden>();
+    }
+}
+"#,
+    );
+    let fields: Vec<(Option<&str>, &[String])> = f
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::FieldCollection)
+        .map(|e| (e.owner.as_deref(), e.words.as_slice()))
+        .collect();
+    let words = ["id", "peer", "sessions", "state", "string", "user"].map(String::from);
+    assert_eq!(fields, [(Some("Tracker"), &words[..])]);
+    let registrations: Vec<&str> = f.registrations.iter().map(String::as_str).collect();
+    assert_eq!(
+        registrations,
+        [
+            "AddHostedService:Worker",
+            "AddSingleton:Clock",
+            "AddSingleton:IClock",
+            "AddSingleton:ITracker",
+            "AddSingleton:Tracker",
+            "TryAddSingleton:Codes",
+        ]
+    );
+}
+
+#[test]
 fn timer_callbacks_and_delay_loops_carry_their_work() {
     let src = r#"class C {
  private Timer _watch;
@@ -1252,4 +1299,68 @@ fn timer_callbacks_and_delay_loops_carry_their_work() {
     let delay = find(&f, EventKind::Call, "System.Threading.Tasks.Task.Delay").expect("delay");
     let work: Vec<String> = delay.work.clone().unwrap_or_default().into_iter().collect();
     assert_eq!(work, ["own-cache", "waiting"]);
+}
+
+#[test]
+fn wrappers_forward_parameters_and_callers_pass_shared_paths() {
+    let src = r#"
+namespace App;
+public class DiskProvider
+{
+    private readonly string _root = "/srv";
+    public void DeleteFile(string path) { File.Delete(path); }
+    public void Move(string source, string destination)
+    {
+        var sourceDir = new DirectoryInfo(source);
+        foreach (var file in sourceDir.EnumerateFiles())
+        {
+            file.CopyTo(Path.Combine(destination, file.Name), true);
+        }
+        sourceDir.Delete(true);
+    }
+    public void Own(string name) { File.Delete(Path.Combine(_root, name)); }
+    public void Swap(string first, string second)
+    {
+        var spare = Path.Combine(_root, "swap");
+        File.Copy(first, spare, true);
+        File.Move(second, first, true);
+    }
+}
+public class Settings(DiskProvider disk)
+{
+    private readonly string _settingsFile = Path.Combine(AppContext.BaseDirectory, "config", "settings.json");
+    public void Save(string json) { disk.WriteAllText(_settingsFile, json); disk.DeleteFile(json); }
+}
+"#;
+    let facts = facts(src);
+    let forwarded = |target: &str| {
+        facts
+            .events
+            .iter()
+            .filter(|e| e.targets.first().is_some_and(|t| t.ends_with(target)))
+            .map(|e| {
+                e.forwarded
+                    .as_ref()
+                    .map(|f| (f.method.as_str(), f.params.clone()))
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        forwarded("File.Delete"),
+        vec![Some(("DeleteFile", vec![0])), None]
+    );
+    assert_eq!(forwarded("CopyTo"), vec![Some(("Move", vec![0, 1]))]);
+    assert_eq!(
+        forwarded("DirectoryInfo.Delete"),
+        vec![Some(("Move", vec![0]))]
+    );
+    assert_eq!(forwarded("DiskProvider.DeleteFile"), vec![None]);
+    // A method that also works on a path of its own is not a thin wrapper.
+    assert_eq!(forwarded("File.Move"), vec![None]);
+    let shared: Vec<(String, usize)> = facts
+        .shared_path_calls
+        .iter()
+        .map(|c| (c.method.clone(), c.index))
+        .collect();
+    assert_eq!(shared, vec![("WriteAllText".to_string(), 0)]);
 }

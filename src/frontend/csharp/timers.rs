@@ -7,6 +7,7 @@ use super::syntax::{
 };
 use super::walk::Walker;
 use crate::frontend::tree::text;
+use crate::frontend::tree::Fields;
 use tree_sitter::Node;
 
 impl FileScope {
@@ -14,17 +15,14 @@ impl FileScope {
     /// if it was created disabled or one-shot.
     pub(super) fn note_timer_change(&mut self, call: Node<'_>, src: &str) {
         let Some(function) = call
-            .child_by_field_name("function")
+            .field("function")
             .filter(|f| f.kind() == "member_access_expression")
         else {
             return;
         };
-        let method_name = function.child_by_field_name("name").map(|n| text(n, src));
+        let method_name = function.field("name").map(|n| text(n, src));
         if let Some(verb @ ("Stop" | "Start")) = method_name {
-            if let Some(owner) = function
-                .child_by_field_name("expression")
-                .and_then(|e| dotted(e, src))
-            {
+            if let Some(owner) = function.field("expression").and_then(|e| dotted(e, src)) {
                 if let Some(method) = enclosing_method_name(call, src) {
                     let entry = (last_segment(&owner).to_string(), method.to_string());
                     if verb == "Stop" {
@@ -40,21 +38,18 @@ impl FileScope {
             return;
         }
         let period = call
-            .child_by_field_name("arguments")
+            .field("arguments")
             .and_then(|a| a.named_child(1))
             .and_then(last_named_child);
         let periodic = period.is_some_and(|p| !is_no_period(text(p, src)));
-        let Some(owner) = function
-            .child_by_field_name("expression")
-            .and_then(|e| dotted(e, src))
-        else {
+        let Some(owner) = function.field("expression").and_then(|e| dotted(e, src)) else {
             return;
         };
         let owner = last_segment(&owner).to_string();
         let mut cur = call.parent();
         while let Some(n) = cur {
             if matches!(n.kind(), "method_declaration" | "local_function_statement") {
-                if let Some(method) = n.child_by_field_name("name") {
+                if let Some(method) = n.field("name") {
                     self.changed_in
                         .insert((owner.clone(), text(method, src).to_string()));
                 }
@@ -70,21 +65,18 @@ impl FileScope {
     /// `_timer.Elapsed += Handler` and `_timer.Enabled = false` (a stop).
     pub(super) fn note_timer_assignment(&mut self, node: Node<'_>, src: &str) {
         let Some(left) = node
-            .child_by_field_name("left")
+            .field("left")
             .filter(|l| l.kind() == "member_access_expression")
         else {
             return;
         };
-        let Some(owner) = left
-            .child_by_field_name("expression")
-            .and_then(|e| dotted(e, src))
-        else {
+        let Some(owner) = left.field("expression").and_then(|e| dotted(e, src)) else {
             return;
         };
         let owner = last_segment(&owner).to_string();
-        let member = left.child_by_field_name("name").map(|n| text(n, src));
-        let op = node.child_by_field_name("operator").map(|o| text(o, src));
-        let right = node.child_by_field_name("right");
+        let member = left.field("name").map(|n| text(n, src));
+        let op = node.field("operator").map(|o| text(o, src));
+        let right = node.field("right");
         match (member, op) {
             (Some("Elapsed"), Some("+=")) => {
                 if let Some(handler) = right.and_then(|r| dotted(r, src)) {

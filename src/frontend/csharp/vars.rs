@@ -4,6 +4,7 @@ use super::args::path_like_name;
 use super::syntax::{dotted, first_child_of_kind, initializer, type_name, unwrap_expr};
 use super::walk::Walker;
 use crate::frontend::tree::text;
+use crate::frontend::tree::Fields;
 use crate::frontend::words::PathPurpose;
 use std::collections::HashMap;
 use tree_sitter::Node;
@@ -23,6 +24,9 @@ pub(super) struct VarInfo {
     pub(super) purpose: Option<PathPurpose>,
     /// A field or property: its name designates a location for the whole class.
     pub(super) member: bool,
+    /// The parameters of the enclosing method its value is built from, as a bit set, when
+    /// it is built from nothing else (see [`Walker::parameter_mask`]).
+    pub(super) params: Option<u64>,
 }
 
 impl Walker<'_, '_> {
@@ -34,13 +38,11 @@ impl Walker<'_, '_> {
         node: Node<'_>,
         member: bool,
     ) {
-        if let Some(name) = node.child_by_field_name("name") {
+        if let Some(name) = node.field("name") {
             let name = text(name, self.src);
-            let ty = node
-                .child_by_field_name("type")
-                .and_then(|t| type_name(t, self.src));
+            let ty = node.field("type").and_then(|t| type_name(t, self.src));
             // `string CachePath => Path.Combine(root, "device.txt");`
-            let value = node.child_by_field_name("value").or_else(|| {
+            let value = node.field("value").or_else(|| {
                 first_child_of_kind(node, "arrow_expression_clause")
                     .and_then(|arrow| arrow.named_child(0))
             });
@@ -53,15 +55,13 @@ impl Walker<'_, '_> {
     }
 
     pub(super) fn member_vars(&self, members: &mut HashMap<String, VarInfo>, decl: Node<'_>) {
-        let ty = decl
-            .child_by_field_name("type")
-            .and_then(|t| type_name(t, self.src));
+        let ty = decl.field("type").and_then(|t| type_name(t, self.src));
         let mut cursor = decl.walk();
         for declarator in decl.named_children(&mut cursor) {
             if declarator.kind() != "variable_declarator" {
                 continue;
             }
-            if let Some(name) = declarator.child_by_field_name("name") {
+            if let Some(name) = declarator.field("name") {
                 let name = text(name, self.src);
                 let info = VarInfo {
                     member: true,
@@ -73,15 +73,13 @@ impl Walker<'_, '_> {
     }
 
     pub(super) fn declare_variables(&mut self, decl: Node<'_>) {
-        let ty = decl
-            .child_by_field_name("type")
-            .and_then(|t| type_name(t, self.src));
+        let ty = decl.field("type").and_then(|t| type_name(t, self.src));
         let mut cursor = decl.walk();
         for declarator in decl.named_children(&mut cursor) {
             if declarator.kind() != "variable_declarator" {
                 continue;
             }
-            if let Some(name) = declarator.child_by_field_name("name") {
+            if let Some(name) = declarator.field("name") {
                 self.declare(name, ty.clone(), initializer(declarator));
             }
         }
@@ -101,6 +99,7 @@ impl Walker<'_, '_> {
         let temp = init.is_some_and(|i| self.is_temp_path(i));
         // `var thumbPath = Path.Combine(root, "uploads", ...)` holds an upload whatever its name.
         let purpose = init.map(|i| self.path_purpose(i));
+        let params = init.and_then(|i| self.parameter_mask(i));
         let path_like = match (&ty, init) {
             (Some(t), _) if !is_string_type(t) => false,
             (_, Some(i)) if self.path_like(i) => true,
@@ -112,6 +111,7 @@ impl Walker<'_, '_> {
             temp,
             purpose,
             member: false,
+            params,
         }
     }
 
@@ -125,10 +125,8 @@ impl Walker<'_, '_> {
         for _ in 0..4 {
             let parent = cur.parent()?;
             let name = match parent.kind() {
-                "variable_declarator" | "property_declaration" => {
-                    parent.child_by_field_name("name")
-                }
-                "assignment_expression" => parent.child_by_field_name("left"),
+                "variable_declarator" | "property_declaration" => parent.field("name"),
+                "assignment_expression" => parent.field("left"),
                 _ => None,
             };
             if let Some(name) = name {
@@ -147,13 +145,11 @@ impl Walker<'_, '_> {
             "variable_declarator" => parent
                 .parent()
                 .filter(|d| d.kind() == "variable_declaration")
-                .and_then(|d| d.child_by_field_name("type"))
+                .and_then(|d| d.field("type"))
                 .and_then(|t| type_name(t, self.src)),
-            "property_declaration" => parent
-                .child_by_field_name("type")
-                .and_then(|t| type_name(t, self.src)),
+            "property_declaration" => parent.field("type").and_then(|t| type_name(t, self.src)),
             "assignment_expression" => {
-                let left = parent.child_by_field_name("left")?;
+                let left = parent.field("left")?;
                 let name = dotted(left, self.src)?;
                 let var = name.strip_prefix("this.").unwrap_or(&name);
                 self.lookup(var)?.ty.clone()

@@ -16,6 +16,7 @@ use super::vars::VarInfo;
 use super::MAX_DEPTH;
 use crate::event::{Arg, Context, Event, EventKind, FileFacts};
 use crate::frontend::scratch::PathUses;
+use crate::frontend::tree::Fields;
 use crate::frontend::tree::{named_children, text};
 use crate::frontend::words::{is_single_instance_guard, mentions_per_instance_work};
 use std::collections::HashMap;
@@ -80,6 +81,10 @@ pub(super) struct Walker<'s, 'f> {
     /// The names of the class, struct and record declarations around the node being
     /// walked, innermost last (`None`: a declaration without a name).
     pub(super) types: Vec<Option<&'s str>>,
+    /// Events marked [`crate::event::Forwarded`], with the start of their method.
+    pub(super) forwarded_events: Vec<(usize, usize)>,
+    /// Starts of file-system-layer methods that also work on paths of their own.
+    pub(super) thick_methods: std::collections::HashSet<usize>,
 }
 
 impl Walker<'_, '_> {
@@ -117,7 +122,7 @@ impl Walker<'_, '_> {
             | "lambda_expression"
             | "anonymous_method_expression" => {
                 let named_per_instance = node
-                    .child_by_field_name("name")
+                    .field("name")
                     .is_some_and(|n| mentions_per_instance_work(text(n, self.src)));
                 let ctx = Ctx {
                     test: ctx.test || self.has_attribute(node, TEST_METHOD_ATTRIBUTES),
@@ -129,8 +134,8 @@ impl Walker<'_, '_> {
                 self.vars.pop();
             }
             "while_statement" | "do_statement" | "for_statement" => {
-                let condition = node.child_by_field_name("condition");
-                let body = node.child_by_field_name("body");
+                let condition = node.field("condition");
+                let body = node.field("body");
                 let unbounded = match condition {
                     Some(cond) => {
                         unbounded_condition(cond, self.src, 0)
@@ -154,7 +159,7 @@ impl Walker<'_, '_> {
                 self.walk_fields(node, ctx, depth, &[("body", body_ctx)]);
             }
             "if_statement" => {
-                let condition = node.child_by_field_name("condition");
+                let condition = node.field("condition");
                 let retry =
                     condition.is_some_and(|c| mentions(text(c, self.src), RETRY_CONDITION_WORDS));
                 let guard = condition.is_some_and(|c| is_single_instance_guard(text(c, self.src)));
@@ -208,41 +213,46 @@ impl Walker<'_, '_> {
             }
             "parameter" => {
                 self.walk_children(node, ctx, depth);
-                if let Some(name) = node.child_by_field_name("name") {
-                    let ty = node
-                        .child_by_field_name("type")
-                        .and_then(|t| type_name(t, self.src));
+                if let Some(name) = node.field("name") {
+                    let ty = node.field("type").and_then(|t| type_name(t, self.src));
                     self.declare(name, ty, None);
-                    if self.receives_temp_path(node) {
-                        let name = text(name, self.src);
-                        if let Some(var) = self.vars.last_mut().and_then(|s| s.get_mut(name)) {
-                            var.temp = true;
-                        }
+                    let temp = self.receives_temp_path(node);
+                    let bit = Self::parameter_bit(node);
+                    let name = text(name, self.src);
+                    if let Some(var) = self.vars.last_mut().and_then(|s| s.get_mut(name)) {
+                        var.temp |= temp;
+                        var.params = bit;
                     }
                 }
             }
             "implicit_parameter" => self.declare(node, None, None),
             "foreach_statement" => {
-                if let Some(left) = node.child_by_field_name("left") {
+                if let Some(left) = node.field("left") {
                     if left.kind() == "identifier" {
                         // `foreach (var f in dir.GetFiles())`: the element type.
                         let ty = node
-                            .child_by_field_name("type")
+                            .field("type")
                             .and_then(|t| type_name(t, self.src))
                             .or_else(|| {
-                                node.child_by_field_name("right")
+                                node.field("right")
                                     .and_then(|r| self.expression_type(unwrap_expr(r)))
                             });
                         self.declare(left, ty, None);
+                        // `foreach (var file in dir.EnumerateFiles())`: built from `dir`.
+                        let params = node
+                            .child_by_field_name("right")
+                            .and_then(|r| self.parameter_mask(r));
+                        let name = text(left, self.src);
+                        if let Some(var) = self.vars.last_mut().and_then(|s| s.get_mut(name)) {
+                            var.params = params;
+                        }
                     }
                 }
                 self.walk_children(node, ctx, depth);
             }
             "declaration_expression" | "catch_declaration" => {
-                if let Some(name) = node.child_by_field_name("name") {
-                    let ty = node
-                        .child_by_field_name("type")
-                        .and_then(|t| type_name(t, self.src));
+                if let Some(name) = node.field("name") {
+                    let ty = node.field("type").and_then(|t| type_name(t, self.src));
                     self.declare(name, ty, None);
                 }
             }
@@ -287,8 +297,7 @@ impl Walker<'_, '_> {
         );
         if named_type {
             let src = self.src;
-            self.types
-                .push(node.child_by_field_name("name").map(|n| text(n, src)));
+            self.types.push(node.field("name").map(|n| text(n, src)));
         }
         let mut members = HashMap::new();
         let mut cursor = node.walk();
@@ -321,7 +330,7 @@ impl Walker<'_, '_> {
                 _ => {}
             }
         }
-        let named_per_instance = node.child_by_field_name("name").is_some_and(|n| {
+        let named_per_instance = node.field("name").is_some_and(|n| {
             let name = text(n, self.src);
             mentions_per_instance_work(name)
                 || PER_CONNECTION_SUFFIXES.iter().any(|s| name.ends_with(s))
@@ -343,7 +352,7 @@ impl Walker<'_, '_> {
         let mut cursor = list.walk();
         for base in list.named_children(&mut cursor) {
             let ty = if base.kind() == "primary_constructor_base_type" {
-                base.child_by_field_name("type")
+                base.field("type")
             } else {
                 Some(base)
             };
@@ -361,10 +370,7 @@ impl Walker<'_, '_> {
     }
 
     fn attribute(&mut self, node: Node<'_>, ctx: Ctx) {
-        let Some(name) = node
-            .child_by_field_name("name")
-            .and_then(|n| dotted(n, self.src))
-        else {
+        let Some(name) = node.field("name").and_then(|n| dotted(n, self.src)) else {
             return;
         };
         let mut targets = Vec::new();
@@ -389,8 +395,8 @@ impl Walker<'_, '_> {
     }
 
     fn invocation(&mut self, node: Node<'_>, ctx: Ctx, depth: usize) {
-        let function = node.child_by_field_name("function");
-        let arguments = node.child_by_field_name("arguments");
+        let function = node.field("function");
+        let arguments = node.field("arguments");
         let mut targets = Vec::new();
         let mut start = node.start_byte();
         let mut receiver = None;
@@ -398,16 +404,16 @@ impl Walker<'_, '_> {
         if let Some(function) = function {
             let (method, name_node, recv) = match function.kind() {
                 "member_access_expression" => (
-                    function.child_by_field_name("name"),
-                    function.child_by_field_name("name"),
-                    function.child_by_field_name("expression"),
+                    function.field("name"),
+                    function.field("name"),
+                    function.field("expression"),
                 ),
                 "conditional_access_expression" => {
                     let binding = last_named_child(function);
                     let name = binding
                         .filter(|b| b.kind() == "member_binding_expression")
-                        .and_then(|b| b.child_by_field_name("name"));
-                    (name, name, function.child_by_field_name("condition"))
+                        .and_then(|b| b.field("name"));
+                    (name, name, function.field("condition"))
                 }
                 "identifier" | "generic_name" => (Some(function), None, None),
                 _ => (None, None, None),
@@ -443,6 +449,11 @@ impl Walker<'_, '_> {
             }
         }
         let event_index = (!targets.is_empty()).then_some(self.facts.events.len());
+        let args_for_calls = if targets.is_empty() {
+            std::mem::take(&mut args)
+        } else {
+            Vec::new()
+        };
         if !targets.is_empty() {
             let mut event = Event::new(EventKind::Call, targets.clone(), start..node.end_byte());
             event.args = args;
@@ -466,10 +477,19 @@ impl Walker<'_, '_> {
             if yields {
                 event.context.remove(&Context::UnboundedLoop);
             }
-            if ctx.unbounded_loop {
+            if ctx.unbounded_loop && crate::work::wanted(event.targets.iter()) {
                 event.work = self.loop_work(node);
             }
+            event.forwarded = self.forwarded(node, &event.args, arguments, receiver);
             self.facts.events.push(event);
+        }
+        // A call of the project's own method (not a framework API).
+        let framework = self.calls_framework(receiver);
+        if let (Some(method), false) = (&method_name, framework) {
+            let args = event_index
+                .and_then(|i| self.facts.events.get(i))
+                .map_or(args_for_calls, |e| e.args.clone());
+            self.note_shared_path_args(node, method, &args, arguments);
         }
         if let Some(method) = &method_name {
             self.note_path_use(node, method, arguments, event_index);
@@ -489,13 +509,12 @@ impl Walker<'_, '_> {
 
     fn construction(&mut self, node: Node<'_>, ctx: Ctx, depth: usize) {
         let ty = if node.kind() == "object_creation_expression" {
-            node.child_by_field_name("type")
-                .and_then(|t| type_name(t, self.src))
+            node.field("type").and_then(|t| type_name(t, self.src))
         } else {
             self.target_type(node)
         };
         let arguments = if node.kind() == "object_creation_expression" {
-            node.child_by_field_name("arguments")
+            node.field("arguments")
         } else {
             first_child_of_kind(node, "argument_list")
         };
@@ -505,6 +524,7 @@ impl Walker<'_, '_> {
             spawns = targets.iter().any(|t| SPAWNING_TYPES.contains(&t.as_str()));
             let mut event = Event::new(EventKind::Construct, targets, node.byte_range());
             event.args = arguments.map(|a| self.args(a)).unwrap_or_default();
+            event.forwarded = self.forwarded(node, &event.args, arguments, None);
             event.context = ctx.set();
             if self.constructs_per_instance_work(node, arguments) {
                 event.context.insert(Context::PerInstance);
@@ -519,7 +539,9 @@ impl Walker<'_, '_> {
                 event.context.insert(Context::SelfCancelling);
             }
             if event.targets.iter().any(|t| t.ends_with("Timer")) {
-                event.work = self.timer_work(node, arguments);
+                if crate::work::wanted(event.targets.iter()) {
+                    event.work = self.timer_work(node, arguments);
+                }
                 if self.callback_stops_timer(node, arguments) {
                     event.context.insert(Context::SelfCancelling);
                 }
@@ -533,7 +555,7 @@ impl Walker<'_, '_> {
             spawned: ctx.spawned || spawns,
             ..ctx
         };
-        let type_node = node.child_by_field_name("type");
+        let type_node = node.field("type");
         let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
             if Some(child) == arguments {

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::frontend::scratch::PathUses;
+use crate::frontend::tree::Fields;
 
 /// Event names whose handlers are error handling (a reconnect there is a back-off).
 pub(super) const ERROR_EVENTS: &[&str] = &[
@@ -66,10 +67,7 @@ impl Emitter<'_> {
                 }
             }
             "import_statement" => {
-                if let Some(m) = node
-                    .child_by_field_name("source")
-                    .and_then(|s| string_value(s, self.src))
-                {
+                if let Some(m) = node.field("source").and_then(|s| string_value(s, self.src)) {
                     note_module(&module_name(&m), &mut self.facts);
                 }
             }
@@ -93,17 +91,17 @@ impl Emitter<'_> {
         }
         match kind {
             "while_statement" | "do_statement" | "for_statement" => {
-                let condition = node.child_by_field_name("condition");
+                let condition = node.field("condition");
                 let unbounded = is_unbounded_condition(condition, self.src)
-                    && !(is_wait_loop(node.child_by_field_name("body"))
+                    && !(is_wait_loop(node.field("body"))
                         && condition.is_some_and(|c| {
                             !matches!(text(c, self.src), "(true)" | "(1)" | "true" | "1")
                         }))
                     && !node
-                        .child_by_field_name("body")
+                        .field("body")
                         .is_some_and(|b| exits_when_done(b, self.src, 0));
                 for child in named_children(node) {
-                    let in_body = node.child_by_field_name("body") == Some(child);
+                    let in_body = node.field("body") == Some(child);
                     let c = Ctx {
                         unbounded_loop: if in_body {
                             unbounded
@@ -121,13 +119,13 @@ impl Emitter<'_> {
                 let on_env = node
                     .parent()
                     .and_then(|body| body.parent())
-                    .and_then(|switch| switch.child_by_field_name("value"))
+                    .and_then(|switch| switch.field("value"))
                     .is_some_and(|v| {
                         let v = text(v, self.src).to_ascii_lowercase();
                         v.contains("node_env") || v.contains("app_env")
                     });
                 let dev_case = node
-                    .child_by_field_name("value")
+                    .field("value")
                     .and_then(|v| string_value(v, self.src))
                     .is_some_and(|v| matches!(v.as_str(), "development" | "dev" | "test"));
                 let c = Ctx {
@@ -137,13 +135,13 @@ impl Emitter<'_> {
                 self.visit_children(node, c, depth);
             }
             "if_statement" => {
-                let condition = node.child_by_field_name("condition");
+                let condition = node.field("condition");
                 let error_branch =
                     condition.is_some_and(|c| looks_error_condition(text(c, self.src)));
                 let guard = condition.is_some_and(|c| is_single_instance_guard(text(c, self.src)));
                 let dev_only = condition.is_some_and(|c| is_dev_only_condition(text(c, self.src)));
                 for child in named_children(node) {
-                    let in_consequence = node.child_by_field_name("consequence") == Some(child);
+                    let in_consequence = node.field("consequence") == Some(child);
                     let c = Ctx {
                         retry: ctx.retry || (error_branch && in_consequence),
                         guarded: ctx.guarded || guard,
@@ -166,12 +164,12 @@ impl Emitter<'_> {
             "decorator" => {
                 if let Some(inner) = node.named_child(0) {
                     let callee = if inner.kind() == "call_expression" {
-                        inner.child_by_field_name("function").unwrap_or(inner)
+                        inner.field("function").unwrap_or(inner)
                     } else {
                         inner
                     };
                     let args = if inner.kind() == "call_expression" {
-                        inner.child_by_field_name("arguments")
+                        inner.field("arguments")
                     } else {
                         None
                     };
@@ -182,8 +180,8 @@ impl Emitter<'_> {
                 }
             }
             "call_expression" => {
-                let function = node.child_by_field_name("function");
-                let args = node.child_by_field_name("arguments");
+                let function = node.field("function");
+                let args = node.field("arguments");
                 if let Some(function) = function {
                     self.emit(EventKind::Call, node, function, args, ctx);
                     self.visit(function, ctx, depth + 1);
@@ -195,8 +193,8 @@ impl Emitter<'_> {
                 }
             }
             "new_expression" => {
-                if let Some(constructor) = node.child_by_field_name("constructor") {
-                    let args = node.child_by_field_name("arguments");
+                if let Some(constructor) = node.field("constructor") {
+                    let args = node.field("arguments");
                     self.emit(EventKind::Construct, node, constructor, args, ctx);
                 }
                 self.visit_children(node, ctx, depth);
@@ -231,16 +229,16 @@ impl Emitter<'_> {
             let Some(parent) = node.parent() else { break };
             match parent.kind() {
                 "class_declaration" | "function_declaration" | "method_definition" => {
-                    if let Some(n) = parent.child_by_field_name("name") {
+                    if let Some(n) = parent.field("name") {
                         names.push(text(n, self.src));
                     }
                 }
                 // A timer started only under a flag: `if (metricsEnabled)`,
                 // `useServerPing ? setInterval(...) : null`.
                 "if_statement" | "ternary_expression"
-                    if same_function && parent.child_by_field_name("consequence") == Some(node) =>
+                    if same_function && parent.field("consequence") == Some(node) =>
                 {
-                    if let Some(c) = parent.child_by_field_name("condition") {
+                    if let Some(c) = parent.field("condition") {
                         names.push(text(c, self.src));
                     }
                 }
@@ -262,20 +260,17 @@ impl Emitter<'_> {
     /// `if (<single-instance check>) return;` (or `throw`).
     pub(super) fn is_guard_exit(&self, if_statement: Node<'_>) -> bool {
         let guard = if_statement
-            .child_by_field_name("condition")
+            .field("condition")
             .is_some_and(|c| is_single_instance_guard(text(c, self.src)));
         guard
-            && if_statement
-                .child_by_field_name("consequence")
-                .is_some_and(|c| {
-                    let kind = c.kind();
-                    kind == "return_statement"
-                        || kind == "throw_statement"
-                        || (kind == "statement_block"
-                            && named_children(c).any(|s| {
-                                matches!(s.kind(), "return_statement" | "throw_statement")
-                            }))
-                })
+            && if_statement.field("consequence").is_some_and(|c| {
+                let kind = c.kind();
+                kind == "return_statement"
+                    || kind == "throw_statement"
+                    || (kind == "statement_block"
+                        && named_children(c)
+                            .any(|s| matches!(s.kind(), "return_statement" | "throw_statement")))
+            })
     }
 
     /// `.on('error', cb)`, `.once('close', cb)`, `.catch(cb)`: the callback handles a failure.
@@ -284,7 +279,7 @@ impl Emitter<'_> {
             return false;
         }
         let method = function
-            .child_by_field_name("property")
+            .field("property")
             .map(|p| text(p, self.src))
             .unwrap_or("");
         match method {
@@ -381,12 +376,12 @@ impl Emitter<'_> {
         if callee.kind() != "member_expression" {
             return None;
         }
-        let method = text(callee.child_by_field_name("property")?, self.src);
+        let method = text(callee.field("property")?, self.src);
         self.facts.calls.insert(method.to_string());
         if let Some(owner) = callee
-            .child_by_field_name("object")
+            .field("object")
             .filter(|o| o.kind() == "member_expression")
-            .and_then(|o| o.child_by_field_name("property"))
+            .and_then(|o| o.field("property"))
         {
             self.facts
                 .calls
@@ -442,22 +437,20 @@ impl Emitter<'_> {
             // A reschedule only under `if (attempts < retries)` is a retry.
             "if_statement"
                 if cb
-                    .child_by_field_name("condition")
+                    .field("condition")
                     .is_some_and(|c| looks_error_condition(text(c, self.src))) =>
             {
-                cb.child_by_field_name("alternative")
+                cb.field("alternative")
                     .is_some_and(|a| self.calls_enclosing_function(a, depth + 1))
             }
             "identifier" | "member_expression" => named(cb),
             "call_expression" => {
-                let function = cb.child_by_field_name("function");
+                let function = cb.field("function");
                 let is_bind = function
-                    .and_then(|f| f.child_by_field_name("property"))
+                    .and_then(|f| f.field("property"))
                     .is_some_and(|p| text(p, self.src) == "bind");
                 if is_bind {
-                    function
-                        .and_then(|f| f.child_by_field_name("object"))
-                        .is_some_and(named)
+                    function.and_then(|f| f.field("object")).is_some_and(named)
                 } else {
                     function.is_some_and(named)
                         || named_children(cb).any(|c| self.calls_enclosing_function(c, depth + 1))
@@ -517,7 +510,7 @@ impl Emitter<'_> {
             }
             "call_expression" => Arg::Other {
                 path_like: arg
-                    .child_by_field_name("function")
+                    .field("function")
                     .and_then(|f| self.scopes.path_of(f, self.src))
                     .is_some_and(|p| p.starts_with("path.") || p.starts_with("path/posix.")),
             },

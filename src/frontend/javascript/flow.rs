@@ -2,6 +2,7 @@
 //! which functions call which (for self-rescheduling timers).
 
 use super::*;
+use crate::frontend::tree::Fields;
 
 pub(super) fn looks_error_condition(text: &str) -> bool {
     let t = text.to_ascii_lowercase();
@@ -37,11 +38,8 @@ pub(super) fn is_unbounded_condition(condition: Option<Node<'_>>, src: &str) -> 
         return true;
     }
     if c.kind() == "binary_expression" {
-        let op = c
-            .child_by_field_name("operator")
-            .map(|o| text(o, src))
-            .unwrap_or("");
-        let side = |field| is_unbounded_condition(c.child_by_field_name(field), src);
+        let op = c.field("operator").map(|o| text(o, src)).unwrap_or("");
+        let side = |field| is_unbounded_condition(c.field(field), src);
         return match op {
             "<" | "<=" | ">" | ">=" | "==" | "===" | "!=" | "!==" => false,
             // `attempt < 20 && !found` is bounded by its counter.
@@ -78,7 +76,7 @@ pub(super) fn exits_when_done(node: Node<'_>, src: &str, depth: usize) -> bool {
     match node.kind() {
         "break_statement" | "return_statement" => true,
         "if_statement" => {
-            let shutdown = node.child_by_field_name("condition").is_some_and(|c| {
+            let shutdown = node.field("condition").is_some_and(|c| {
                 let t = text(c, src).to_ascii_lowercase();
                 [
                     "abort",
@@ -128,7 +126,7 @@ pub(super) fn collect_callees(
         };
     if node.kind() == "call_expression" {
         if let Some(f) = node
-            .child_by_field_name("function")
+            .field("function")
             .filter(|f| matches!(f.kind(), "identifier" | "member_expression"))
         {
             let reference: String = text(f, src).split_whitespace().collect();
@@ -153,24 +151,22 @@ pub(super) fn collect_callees(
 pub(super) fn function_reference(node: Node<'_>, src: &str) -> Option<String> {
     let compact = |n: Node<'_>| text(n, src).split_whitespace().collect::<String>();
     if node.kind() == "method_definition" {
-        return node
-            .child_by_field_name("name")
-            .map(|n| format!("this.{}", text(n, src)));
+        return node.field("name").map(|n| format!("this.{}", text(n, src)));
     }
-    if let Some(name) = node.child_by_field_name("name") {
+    if let Some(name) = node.field("name") {
         return Some(text(name, src).to_string());
     }
     let parent = node.parent()?;
     match parent.kind() {
-        "variable_declarator" => parent.child_by_field_name("name").map(compact),
+        "variable_declarator" => parent.field("name").map(compact),
         "pair" => parent
-            .child_by_field_name("key")
+            .field("key")
             .map(|k| format!("this.{}", text(k, src))),
         "public_field_definition" | "field_definition" => parent
-            .child_by_field_name("name")
-            .or_else(|| parent.child_by_field_name("property"))
+            .field("name")
+            .or_else(|| parent.field("property"))
             .map(|k| format!("this.{}", text(k, src))),
-        "assignment_expression" => parent.child_by_field_name("left").map(compact),
+        "assignment_expression" => parent.field("left").map(compact),
         _ => None,
     }
 }
@@ -183,7 +179,7 @@ pub(super) fn is_promise_executor(function: Node<'_>, scopes: &Scopes, src: &str
     };
     args.parent()
         .filter(|n| n.kind() == "new_expression")
-        .and_then(|n| n.child_by_field_name("constructor"))
+        .and_then(|n| n.field("constructor"))
         .and_then(|c| scopes.path_of(c, src))
         .is_some_and(|p| p == "globalThis.Promise")
 }

@@ -2,6 +2,7 @@
 //! parameters and upload middleware), path-like names, object-literal properties.
 
 use super::*;
+use crate::frontend::tree::Fields;
 use crate::frontend::words::{is_constant_name, PathPurpose};
 
 /// A declarator value that produces a temporary path: any temp-path expression, or a
@@ -57,10 +58,7 @@ pub(super) fn gather_local_functions<'t>(
     }
     match kind {
         "call_expression" => {
-            if let (Some(f), Some(args)) = (
-                node.child_by_field_name("function"),
-                node.child_by_field_name("arguments"),
-            ) {
+            if let (Some(f), Some(args)) = (node.field("function"), node.field("arguments")) {
                 if f.kind() == "identifier" {
                     out.entry(text(f, src).to_string())
                         .or_default()
@@ -72,7 +70,7 @@ pub(super) fn gather_local_functions<'t>(
         "identifier" | "shorthand_property_identifier" => {
             // The parent is passed down: `Node::parent` rescans from the root.
             let is_callee = parent.is_some_and(|p| {
-                p.kind() == "call_expression" && p.child_by_field_name("function") == Some(node)
+                p.kind() == "call_expression" && p.field("function") == Some(node)
             });
             let is_declaration = parent.is_some_and(|p| {
                 matches!(
@@ -82,7 +80,7 @@ pub(super) fn gather_local_functions<'t>(
                         | "function_expression"
                         | "function"
                         | "variable_declarator"
-                ) && p.child_by_field_name("name") == Some(node)
+                ) && p.field("name") == Some(node)
             });
             if !is_callee && !is_declaration {
                 let name = text(node, src);
@@ -132,19 +130,19 @@ pub(super) fn is_exported_declaration(function: Node<'_>) -> bool {
 
 /// The simple names of a function's parameters, by position (`None` for patterns).
 pub(super) fn parameter_names<'t>(function: Node<'t>) -> Vec<Option<Node<'t>>> {
-    if let Some(single) = function.child_by_field_name("parameter") {
+    if let Some(single) = function.field("parameter") {
         return vec![Some(single).filter(|p| p.kind() == "identifier")];
     }
-    let Some(params) = function.child_by_field_name("parameters") else {
+    let Some(params) = function.field("parameters") else {
         return Vec::new();
     };
     named_children(params)
         .filter(|p| p.kind() != "comment")
         .map(|p| match p.kind() {
             "identifier" => Some(p),
-            "required_parameter" | "optional_parameter" => p
-                .child_by_field_name("pattern")
-                .filter(|n| n.kind() == "identifier"),
+            "required_parameter" | "optional_parameter" => {
+                p.field("pattern").filter(|n| n.kind() == "identifier")
+            }
             _ => None,
         })
         .collect()
@@ -250,9 +248,8 @@ pub(super) fn is_temp_path_node(node: Node<'_>, src: &str, scopes: &Scopes, dept
                 )
         }
         "binary_expression" => {
-            node.child_by_field_name("operator")
-                .is_some_and(|o| text(o, src) == "+")
-                && first_is_temp(node.child_by_field_name("left"))
+            node.field("operator").is_some_and(|o| text(o, src) == "+")
+                && first_is_temp(node.field("left"))
         }
         "member_expression" => {
             let member: String = source.split_whitespace().collect();
@@ -260,14 +257,14 @@ pub(super) fn is_temp_path_node(node: Node<'_>, src: &str, scopes: &Scopes, dept
         }
         "call_expression" => {
             let callee: String = node
-                .child_by_field_name("function")
+                .field("function")
                 .map(|f| text(f, src).split_whitespace().collect())
                 .unwrap_or_default();
             if scopes.temp_returns.get(&callee).copied().unwrap_or(false) {
                 return true;
             }
             let joins = node
-                .child_by_field_name("function")
+                .field("function")
                 .and_then(|f| scopes.path_of(f, src))
                 .is_some_and(|p| {
                     matches!(
@@ -275,11 +272,7 @@ pub(super) fn is_temp_path_node(node: Node<'_>, src: &str, scopes: &Scopes, dept
                         "path.join" | "path.resolve" | "path/posix.join" | "path/posix.resolve"
                     )
                 });
-            joins
-                && first_is_temp(
-                    node.child_by_field_name("arguments")
-                        .and_then(|a| a.named_child(0)),
-                )
+            joins && first_is_temp(node.field("arguments").and_then(|a| a.named_child(0)))
         }
         _ => false,
     }
@@ -333,31 +326,28 @@ pub(super) fn path_purpose(
         }
         // The member names the location; the object it is read from only holds it.
         "member_expression" => node
-            .child_by_field_name("property")
+            .field("property")
             .map_or_else(PathPurpose::default, |p| {
                 PathPurpose::designated(text(p, src))
             }),
-        "subscript_expression" => part(node.child_by_field_name("index")),
-        "binary_expression" => {
-            part(node.child_by_field_name("left")).with(part(node.child_by_field_name("right")))
+        "subscript_expression" => part(node.field("index")),
+        "binary_expression" => part(node.field("left")).with(part(node.field("right"))),
+        "ternary_expression" => {
+            part(node.field("consequence")).with(part(node.field("alternative")))
         }
-        "ternary_expression" => part(node.child_by_field_name("consequence"))
-            .with(part(node.child_by_field_name("alternative"))),
         "call_expression" => {
-            let function = node.child_by_field_name("function");
+            let function = node.field("function");
             let joins = function
                 .and_then(|f| scopes.path_of(f, src))
                 .is_some_and(|p| p.starts_with("path.") || p.starts_with("path/posix."));
             if joins {
                 // `path.join(..)`: the parts.
-                let args = node.child_by_field_name("arguments");
+                let args = node.field("arguments");
                 return all(&mut args.into_iter().flat_map(named_children));
             }
             // Another call: what its name says it returns.
             let name = function.map(|f| match f.kind() {
-                "member_expression" => f
-                    .child_by_field_name("property")
-                    .map_or("", |p| text(p, src)),
+                "member_expression" => f.field("property").map_or("", |p| text(p, src)),
                 _ => text(f, src),
             });
             name.map_or_else(PathPurpose::default, PathPurpose::designated)
@@ -420,10 +410,10 @@ fn props_at(object: Node<'_>, src: &str, scopes: &Scopes, depth: usize) -> Vec<P
 fn prop_at(p: Node<'_>, src: &str, scopes: &Scopes, depth: usize) -> Option<Property> {
     match p.kind() {
         "pair" => {
-            let key = p.child_by_field_name("key")?;
+            let key = p.field("key")?;
             let key = string_value(key, src).unwrap_or_else(|| text(key, src).to_string());
             let value = p
-                .child_by_field_name("value")
+                .field("value")
                 .map_or(Value::Other, |v| value_fact(v, src, scopes, depth));
             Some(Property::new(key, value))
         }
@@ -432,7 +422,7 @@ fn prop_at(p: Node<'_>, src: &str, scopes: &Scopes, depth: usize) -> Option<Prop
             value_fact(p, src, scopes, depth),
         )),
         "method_definition" => p
-            .child_by_field_name("name")
+            .field("name")
             .map(|k| Property::new(text(k, src), Value::Other)),
         _ => None,
     }

@@ -3,6 +3,7 @@
 //! around a sleep. See [`crate::work`].
 
 use super::*;
+use crate::frontend::tree::Fields;
 use crate::frontend::tree_work::Grammar;
 use crate::work::Work;
 
@@ -45,7 +46,7 @@ pub(super) fn function_ranges(
         if is_function(node.kind()) {
             if let Some(name) = function_reference(node, src) {
                 let simple = name.rsplit('.').next().unwrap_or(&name).to_string();
-                if let Some(body) = node.child_by_field_name("body") {
+                if let Some(body) = node.field("body") {
                     out.entry(simple).or_default().push(body.byte_range());
                 }
             }
@@ -67,11 +68,11 @@ impl Emitter<'_> {
         match kind {
             EventKind::Annotation => {
                 let method = decorated_method(node)?;
-                self.work.of_node(method.child_by_field_name("body")?)
+                self.work.of_node(method.field("body")?)
             }
             EventKind::Call | EventKind::Construct => {
                 if let Some(f) = args.iter().find(|a| is_function(a.kind())) {
-                    let body = f.child_by_field_name("body").unwrap_or(*f);
+                    let body = f.field("body").unwrap_or(*f);
                     return self.work.of_node(body);
                 }
                 let named = args.iter().find_map(|a| {
@@ -88,7 +89,7 @@ impl Emitter<'_> {
                 }
                 None
             }
-            EventKind::Subclass | EventKind::Collection => None,
+            EventKind::Subclass | EventKind::Collection | EventKind::FieldCollection => None,
         }
     }
 }
@@ -127,7 +128,7 @@ fn enclosing_loop_body(node: Node<'_>) -> Option<Node<'_>> {
             n.kind(),
             "while_statement" | "do_statement" | "for_statement"
         ) {
-            return n.child_by_field_name("body");
+            return n.field("body");
         }
         cur = n.parent();
     }

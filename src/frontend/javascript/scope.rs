@@ -2,6 +2,7 @@
 //! member, a local, a sleep helper, a temporary path, an options object).
 
 use super::*;
+use crate::frontend::tree::Fields;
 use crate::frontend::words::PathPurpose;
 
 /// Modules that mark a file as browser code.
@@ -205,14 +206,14 @@ impl Scopes {
                 }
             }
             "member_expression" => {
-                let object = node.child_by_field_name("object")?;
-                let property = node.child_by_field_name("property")?;
+                let object = node.field("object")?;
+                let property = node.field("property")?;
                 let base = self.path_within(object, src, depth + 1)?;
                 Some(normalize(&format!("{base}.{}", text(property, src))))
             }
             "subscript_expression" => {
-                let object = node.child_by_field_name("object")?;
-                let index = string_value(node.child_by_field_name("index")?, src)?;
+                let object = node.field("object")?;
+                let index = string_value(node.field("index")?, src)?;
                 let base = self.path_within(object, src, depth + 1)?;
                 Some(normalize(&format!("{base}.{index}")))
             }
@@ -230,10 +231,8 @@ impl Scopes {
 
     /// `require('x')`, `import('x')` or `promisify(fs.writeFile)`: the module path.
     pub(super) fn required_module(&self, call: Node<'_>, src: &str) -> Option<String> {
-        let function = call.child_by_field_name("function")?;
-        let first = call
-            .child_by_field_name("arguments")
-            .and_then(|a| a.named_child(0))?;
+        let function = call.field("function")?;
+        let first = call.field("arguments").and_then(|a| a.named_child(0))?;
         let is_loader = match function.kind() {
             "import" => true,
             "identifier" => {
@@ -253,12 +252,12 @@ impl Scopes {
 
     /// `require('sqlite3').verbose()` returns the module itself.
     pub(super) fn identity_call(&self, call: Node<'_>, src: &str) -> Option<String> {
-        let function = call.child_by_field_name("function")?;
-        let property = function.child_by_field_name("property")?;
+        let function = call.field("function")?;
+        let property = function.field("property")?;
         if text(property, src) != "verbose" {
             return None;
         }
-        self.path_of(function.child_by_field_name("object")?, src)
+        self.path_of(function.field("object")?, src)
     }
 }
 
@@ -298,8 +297,8 @@ pub(super) fn collect(
                 .parent()
                 .is_some_and(|p| p.kind() == "variable_declaration");
             let scope = if is_var { func } else { block };
-            if let Some(name) = node.child_by_field_name("name") {
-                let binding = match node.child_by_field_name("value") {
+            if let Some(name) = node.field("name") {
+                let binding = match node.field("value") {
                     Some(value) if wraps_set_timeout(value, src) => Binding::Delay,
                     Some(value) => value_binding(value, src, scopes),
                     None => Binding::Local,
@@ -311,7 +310,7 @@ pub(super) fn collect(
         | "generator_function_declaration"
         | "class_declaration"
         | "abstract_class_declaration" => {
-            if let Some(name) = node.child_by_field_name("name") {
+            if let Some(name) = node.field("name") {
                 let binding = if wraps_set_timeout(node, src) {
                     Binding::Delay
                 } else {
@@ -321,8 +320,8 @@ pub(super) fn collect(
             }
         }
         "assignment_expression" => {
-            let left = node.child_by_field_name("left");
-            let right = node.child_by_field_name("right");
+            let left = node.field("left");
+            let right = node.field("right");
             if let (Some(left), Some(right)) = (left, right) {
                 if left.kind() == "identifier" && right.kind() == "object" {
                     let props = object_props(right, src, scopes);
@@ -331,12 +330,12 @@ pub(super) fn collect(
             }
         }
         "catch_clause" => {
-            if let Some(p) = node.child_by_field_name("parameter") {
+            if let Some(p) = node.field("parameter") {
                 bind_pattern(p, src, node.byte_range().into(), &Binding::Local, scopes);
             }
         }
         "for_in_statement" => {
-            if let Some(left) = node.child_by_field_name("left") {
+            if let Some(left) = node.field("left") {
                 bind_pattern(left, src, node.byte_range().into(), &Binding::Local, scopes);
             }
         }
@@ -346,14 +345,14 @@ pub(super) fn collect(
     if is_function(kind) {
         let own: Scope = node.byte_range().into();
         if kind != "function_declaration" {
-            if let Some(name) = node.child_by_field_name("name") {
+            if let Some(name) = node.field("name") {
                 if name.kind() == "identifier" {
                     scopes.declare(text(name, src), own, Binding::Local);
                 }
             }
         }
         for field in ["parameters", "parameter"] {
-            if let Some(params) = node.child_by_field_name(field) {
+            if let Some(params) = node.field(field) {
                 bind_pattern(params, src, own, &Binding::Local, scopes);
             }
         }
@@ -375,14 +374,14 @@ pub(super) fn collect_import(
     facts: &mut FileFacts,
 ) {
     let Some(module) = node
-        .child_by_field_name("source")
+        .field("source")
         .and_then(|s| string_value(s, src))
         .map(|s| module_name(&s))
     else {
         // `import fs = require('fs')` (TypeScript).
         if let Some(clause) = named_children(node).find(|c| c.kind() == "import_require_clause") {
             let module = clause
-                .child_by_field_name("source")
+                .field("source")
                 .and_then(|s| string_value(s, src))
                 .map(|s| module_name(&s));
             if let (Some(module), Some(name)) = (module, clause.named_child(0)) {
@@ -405,12 +404,12 @@ pub(super) fn collect_import(
                 }
                 "named_imports" => {
                     for spec in named_children(part).filter(|s| s.kind() == "import_specifier") {
-                        let Some(name) = spec.child_by_field_name("name") else {
+                        let Some(name) = spec.field("name") else {
                             continue;
                         };
                         let imported =
                             string_value(name, src).unwrap_or_else(|| text(name, src).to_string());
-                        let local = spec.child_by_field_name("alias").unwrap_or(name);
+                        let local = spec.field("alias").unwrap_or(name);
                         if BUNDLERS.contains(&module.as_str())
                             && matches!(imported.as_str(), "Plugin" | "PluginOption")
                         {
@@ -509,16 +508,16 @@ pub(super) fn bind_pattern(
                         scopes.declare(key, scope, member(key));
                     }
                     "object_assignment_pattern" => {
-                        if let Some(left) = prop.child_by_field_name("left") {
+                        if let Some(left) = prop.field("left") {
                             let key = text(left, src);
                             bind_pattern(left, src, scope, &member(key), scopes);
                         }
                     }
                     "pair_pattern" => {
-                        let key = prop.child_by_field_name("key").map(|k| {
+                        let key = prop.field("key").map(|k| {
                             string_value(k, src).unwrap_or_else(|| text(k, src).to_string())
                         });
-                        if let (Some(key), Some(value)) = (key, prop.child_by_field_name("value")) {
+                        if let (Some(key), Some(value)) = (key, prop.field("value")) {
                             bind_pattern(value, src, scope, &member(&key), scopes);
                         }
                     }
@@ -527,15 +526,12 @@ pub(super) fn bind_pattern(
             }
         }
         "assignment_pattern" => {
-            if let Some(left) = pattern.child_by_field_name("left") {
+            if let Some(left) = pattern.field("left") {
                 bind_pattern(left, src, scope, binding, scopes);
             }
         }
         "required_parameter" | "optional_parameter" => {
-            if let Some(p) = pattern
-                .child_by_field_name("pattern")
-                .or_else(|| pattern.child_by_field_name("name"))
-            {
+            if let Some(p) = pattern.field("pattern").or_else(|| pattern.field("name")) {
                 bind_pattern(p, src, scope, &Binding::Local, scopes);
             }
         }
@@ -566,7 +562,7 @@ pub(super) fn is_amd_module(root: Node<'_>, src: &str) -> bool {
             && stmt
                 .named_child(0)
                 .filter(|c| c.kind() == "call_expression")
-                .and_then(|c| c.child_by_field_name("function"))
+                .and_then(|c| c.field("function"))
                 .is_some_and(|f| text(f, src) == "define")
     })
 }

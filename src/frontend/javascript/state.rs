@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::frontend::collections::Collection;
+use crate::frontend::tree::Fields;
 
 /// Methods that add to or change a collection.
 const WRITE_METHODS: &[&str] = &["set", "add", "push", "unshift", "splice"];
@@ -16,7 +17,7 @@ pub(super) fn collection_events(root: Node<'_>, src: &str, scopes: &Scopes) -> V
     let mut candidates: HashMap<String, Collection> = HashMap::new();
     for statement in named_children(root) {
         let declaration = match statement.kind() {
-            "export_statement" => statement.child_by_field_name("declaration"),
+            "export_statement" => statement.field("declaration"),
             _ => Some(statement),
         };
         let Some(declaration) = declaration
@@ -25,10 +26,8 @@ pub(super) fn collection_events(root: Node<'_>, src: &str, scopes: &Scopes) -> V
             continue;
         };
         for declarator in named_children(declaration) {
-            let (Some(name), Some(value)) = (
-                declarator.child_by_field_name("name"),
-                declarator.child_by_field_name("value"),
-            ) else {
+            let (Some(name), Some(value)) = (declarator.field("name"), declarator.field("value"))
+            else {
                 continue;
             };
             if name.kind() != "identifier" {
@@ -79,7 +78,7 @@ pub(super) fn collection_events(root: Node<'_>, src: &str, scopes: &Scopes) -> V
 }
 
 /// `x as Map<K, V>`, `x satisfies T`, `x!`: the expression inside.
-fn unwrap_type_assertion(node: Node<'_>) -> Node<'_> {
+pub(super) fn unwrap_type_assertion(node: Node<'_>) -> Node<'_> {
     match node.kind() {
         "as_expression" | "satisfies_expression" | "non_null_expression" => {
             node.named_child(0).unwrap_or(node)
@@ -88,45 +87,54 @@ fn unwrap_type_assertion(node: Node<'_>) -> Node<'_> {
     }
 }
 
-fn value_constructor(new: Node<'_>, src: &str, scopes: &Scopes) -> Option<String> {
-    let constructor = new.child_by_field_name("constructor")?;
+pub(super) fn value_constructor(new: Node<'_>, src: &str, scopes: &Scopes) -> Option<String> {
+    let constructor = new.field("constructor")?;
     scopes.path_of(constructor, src)
 }
 
 /// The collection a node writes to, by name, with the text of the key when it has one:
 /// `name.set(key, v)`, `name.add(key)`, `name.push(v)`, `name[key] = v`.
 fn written_collection<'s>(node: Node<'_>, src: &'s str) -> Option<(&'s str, Option<&'s str>)> {
+    written_by(node, src, |object| {
+        (object.kind() == "identifier").then(|| text(object, src))
+    })
+}
+
+/// What a node writes to, by the name `collection` gives the written object, with the text
+/// of the key when it has one: `x.set(key, v)`, `x.add(key)`, `x.push(v)`, `x[key] = v`.
+pub(super) fn written_by<'s>(
+    node: Node<'_>,
+    src: &'s str,
+    collection: impl Fn(Node<'_>) -> Option<&'s str>,
+) -> Option<(&'s str, Option<&'s str>)> {
     match node.kind() {
         "call_expression" => {
-            let callee = node.child_by_field_name("function")?;
-            let object = callee.child_by_field_name("object")?;
-            let method = text(callee.child_by_field_name("property")?, src);
-            if callee.kind() != "member_expression"
-                || object.kind() != "identifier"
-                || !WRITE_METHODS.contains(&method)
-            {
+            let callee = node.field("function")?;
+            if callee.kind() != "member_expression" {
                 return None;
             }
+            let method = text(callee.field("property")?, src);
+            if !WRITE_METHODS.contains(&method) {
+                return None;
+            }
+            let name = collection(callee.field("object")?)?;
             let key = node
-                .child_by_field_name("arguments")
+                .field("arguments")
                 .and_then(|a| a.named_child(0))
                 .filter(|k| !is_function(k.kind()))
                 .map(|k| text(k, src));
-            Some((text(object, src), key))
+            Some((name, key))
         }
         "assignment_expression" | "augmented_assignment_expression" => {
-            let left = node.child_by_field_name("left")?;
-            let object = left.child_by_field_name("object")?;
-            if object.kind() != "identifier" {
-                return None;
-            }
+            let left = node.field("left")?;
             // Only computed keys: `totals.count = 0` sets a fixed field, `arr.length = 0`
             // clears; neither keys the collection by anything.
             if left.kind() != "subscript_expression" {
                 return None;
             }
-            let key = left.child_by_field_name("index")?;
-            Some((text(object, src), Some(text(key, src))))
+            let name = collection(left.field("object")?)?;
+            let key = left.field("index")?;
+            Some((name, Some(text(key, src))))
         }
         _ => None,
     }

@@ -20,6 +20,7 @@ use crate::event::{Definition, Role};
 use crate::frontend::symbols::SymbolTable;
 use crate::frontend::tree::named_children;
 use crate::frontend::tree::text;
+use crate::frontend::tree::Fields;
 use crate::reach::{modules, words};
 use tree_sitter::Node;
 
@@ -81,7 +82,7 @@ impl SymbolWalk<'_> {
             "export_statement" => self.exports = true,
             "export_clause" => {
                 for specifier in named_children(node) {
-                    if let Some(name) = specifier.child_by_field_name("name") {
+                    if let Some(name) = specifier.field("name") {
                         self.table.export(text(name, self.src));
                     }
                 }
@@ -108,14 +109,14 @@ impl SymbolWalk<'_> {
                 return;
             }
             "function_declaration" | "generator_function_declaration" => {
-                let name = node.child_by_field_name("name");
+                let name = node.field("name");
                 let (exported, role) = self.export_role(node, name);
                 return self.definition(node, name, None, role, exported, depth);
             }
             "variable_declarator" => {
-                let value = node.child_by_field_name("value");
+                let value = node.field("value");
                 if value.is_some_and(|v| is_function_value(v.kind())) {
-                    let name = node.child_by_field_name("name");
+                    let name = node.field("name");
                     let (exported, role) = self.export_role(node, name);
                     return self.definition(node, name, None, role, exported, depth);
                 }
@@ -216,7 +217,7 @@ impl SymbolWalk<'_> {
 
     fn class(&mut self, node: Node<'_>, depth: usize) {
         let words = words();
-        let name = node.child_by_field_name("name");
+        let name = node.field("name");
         let decorated = decorators(node, self.src)
             .iter()
             .any(|d| words.is_entry_class_attribute(d) || words.is_entry_attribute(d));
@@ -260,13 +261,11 @@ impl SymbolWalk<'_> {
     /// are reached with their class).
     fn member(&mut self, node: Node<'_>, class: Option<&str>, depth: usize) {
         let words = words();
-        let name = node
-            .child_by_field_name("name")
-            .or_else(|| node.child_by_field_name("property"));
+        let name = node.field("name").or_else(|| node.field("property"));
         let label = name.map(|n| text(n, self.src)).unwrap_or("");
         let function_field = node.kind() != "method_definition"
             && node
-                .child_by_field_name("value")
+                .field("value")
                 .is_some_and(|v| is_function_value(v.kind()));
         if label.is_empty()
             || label == "constructor"
@@ -316,18 +315,18 @@ impl SymbolWalk<'_> {
     /// `module.exports = { a, b }`, `exports.f = f`: exported names are not uses; an inline
     /// function (`exports.f = function () {}`) is a definition named `f`.
     fn commonjs_export(&mut self, node: Node<'_>, class: Option<&str>, depth: usize) {
-        let left = node.child_by_field_name("left");
-        let Some(right) = node.child_by_field_name("right") else {
+        let left = node.field("left");
+        let Some(right) = node.field("right") else {
             return;
         };
         let property = left
-            .and_then(|l| l.child_by_field_name("property"))
+            .and_then(|l| l.field("property"))
             .filter(|_| left.is_some_and(|l| text(l, self.src) != "module.exports"));
         match right.kind() {
             "identifier" => self.table.export(text(right, self.src)),
             "object" => {
                 for member in named_children(right) {
-                    let value = member.child_by_field_name("value");
+                    let value = member.field("value");
                     match member.kind() {
                         "shorthand_property_identifier" => {
                             self.table.export(text(member, self.src));
@@ -367,13 +366,13 @@ impl SymbolWalk<'_> {
     fn imported_module(&self, node: Node<'_>) -> Option<String> {
         match node.kind() {
             "import_statement" | "export_statement" => {
-                string_value(node.child_by_field_name("source")?, self.src)
+                string_value(node.field("source")?, self.src)
             }
             "call_expression" => {
-                let function = node.child_by_field_name("function")?;
+                let function = node.field("function")?;
                 let import = function.kind() == "import"
                     || (function.kind() == "identifier" && text(function, self.src) == "require");
-                let first = node.child_by_field_name("arguments")?.named_child(0)?;
+                let first = node.field("arguments")?.named_child(0)?;
                 import.then(|| string_value(first, self.src))?
             }
             _ => None,
@@ -387,11 +386,11 @@ impl SymbolWalk<'_> {
         if !words().dispatches_commands(&self.function) {
             return None;
         }
-        let callee = node.child_by_field_name("function")?;
-        let arguments = node.child_by_field_name("arguments")?;
-        let method = text(callee.child_by_field_name("property")?, self.src);
+        let callee = node.field("function")?;
+        let arguments = node.field("arguments")?;
+        let method = text(callee.field("property")?, self.src);
         let command = match method {
-            "action" => self.chained_command(callee.child_by_field_name("object")?)?,
+            "action" => self.chained_command(callee.field("object")?)?,
             "command" => {
                 let args: Vec<Node<'_>> = named_children(arguments).collect();
                 let described = args.get(1).is_some_and(|d| {
@@ -412,16 +411,15 @@ impl SymbolWalk<'_> {
     /// The command a commander chain names: `program.command('build').option(..)`.
     fn chained_command(&self, mut node: Node<'_>) -> Option<String> {
         for _ in 0..MAX_DEPTH {
-            let callee = (node.kind() == "call_expression")
-                .then(|| node.child_by_field_name("function"))??;
-            let method = text(callee.child_by_field_name("property")?, self.src);
+            let callee = (node.kind() == "call_expression").then(|| node.field("function"))??;
+            let method = text(callee.field("property")?, self.src);
             match method {
                 "command" => {
-                    let arguments = node.child_by_field_name("arguments")?;
+                    let arguments = node.field("arguments")?;
                     return string_value(arguments.named_child(0)?, self.src);
                 }
                 "action" => return None,
-                _ => node = callee.child_by_field_name("object")?,
+                _ => node = callee.field("object")?,
             }
         }
         None
@@ -430,29 +428,26 @@ impl SymbolWalk<'_> {
     /// The consequence of `if (process.argv[2] === 'backup')` when it is not the serve command.
     fn subcommand_branch<'t>(&self, node: Node<'t>) -> Option<Node<'t>> {
         let words = words();
-        let condition = node.child_by_field_name("condition")?;
+        let condition = node.field("condition")?;
         if !words.dispatches_commands(&self.function)
             || !words.chooses_command(text(condition, self.src))
         {
             return None;
         }
         let literal = first_string(condition, self.src)?;
-        (!words.is_serve_command(&literal)).then(|| node.child_by_field_name("consequence"))?
+        (!words.is_serve_command(&literal)).then(|| node.field("consequence"))?
     }
 
     /// `case 'backup':` in a `switch` over `process.argv[2]`.
     fn is_subcommand_case(&self, node: Node<'_>) -> bool {
         let words = words();
-        let Some(value) = node
-            .child_by_field_name("value")
-            .and_then(|v| string_value(v, self.src))
-        else {
+        let Some(value) = node.field("value").and_then(|v| string_value(v, self.src)) else {
             return false;
         };
         let scrutinee = node
             .parent()
             .and_then(|body| body.parent())
-            .and_then(|switch| switch.child_by_field_name("value"));
+            .and_then(|switch| switch.field("value"));
         words.dispatches_commands(&self.function)
             && scrutinee.is_some_and(|s| words.chooses_command(text(s, self.src)))
             && !words.is_serve_command(&value)
@@ -526,7 +521,7 @@ fn export_statement(node: Node<'_>) -> Option<Node<'_>> {
 
 /// An assignment to `module.exports` or `exports.x` / `module.exports.x`.
 fn is_commonjs_export(node: Node<'_>, src: &str) -> bool {
-    node.child_by_field_name("left").is_some_and(|l| {
+    node.field("left").is_some_and(|l| {
         let t = text(l, src);
         t == "module.exports" || t.starts_with("module.exports.") || t.starts_with("exports.")
     })
@@ -535,30 +530,35 @@ fn is_commonjs_export(node: Node<'_>, src: &str) -> bool {
 /// The decorator names on a class or member (`Get`, `Cron`, `Controller`), whether they
 /// are children of the node, of its `export` statement, or siblings just before it.
 fn decorators(node: Node<'_>, src: &str) -> Vec<String> {
-    let name = |d: Node<'_>| {
-        let inner = d.named_child(0)?;
-        let callee = if inner.kind() == "call_expression" {
-            inner.child_by_field_name("function")?
-        } else {
-            inner
-        };
-        Some(text(callee, src).to_string())
-    };
-    let mut out: Vec<String> = named_children(node)
-        .filter(|c| c.kind() == "decorator")
-        .filter_map(name)
-        .collect();
-    if let Some(parent) = node.parent().filter(|p| p.kind() == "export_statement") {
-        out.extend(
-            named_children(parent)
-                .filter(|c| c.kind() == "decorator")
-                .filter_map(name),
-        );
+    decorator_nodes(node)
+        .into_iter()
+        .filter_map(|d| Some(text(decorator_callee(d)?, src).to_string()))
+        .collect()
+}
+
+/// The callee of a decorator: `Injectable` in `@Injectable()` and in `@Injectable`.
+pub(super) fn decorator_callee(decorator: Node<'_>) -> Option<Node<'_>> {
+    let inner = decorator.named_child(0)?;
+    if inner.kind() == "call_expression" {
+        inner.field("function")
+    } else {
+        Some(inner)
     }
+}
+
+/// The decorators on a class or member: children of the node, of its `export` statement,
+/// or siblings just before it.
+pub(super) fn decorator_nodes(node: Node<'_>) -> Vec<Node<'_>> {
+    let mut out: Vec<Node<'_>> = named_children(node)
+        .filter(|c| c.kind() == "decorator")
+        .collect();
     let exported = node.parent().filter(|p| p.kind() == "export_statement");
+    if let Some(parent) = exported {
+        out.extend(named_children(parent).filter(|c| c.kind() == "decorator"));
+    }
     let mut sibling = exported.unwrap_or(node).prev_named_sibling();
     while let Some(s) = sibling.filter(|s| s.kind() == "decorator") {
-        out.extend(name(s));
+        out.push(s);
         sibling = s.prev_named_sibling();
     }
     out

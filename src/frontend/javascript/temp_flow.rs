@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::frontend::scratch::{use_of, Call, Use};
+use crate::frontend::tree::Fields;
 
 /// Finds the fields assigned a temporary path (`this.workDir = fs.mkdtempSync(...)`) and
 /// the functions and methods whose every return value is one (`return path.join(os.tmpdir(), id)`),
@@ -40,10 +41,7 @@ fn visit(
     if is_function(kind) {
         let name = function_reference(node, src).unwrap_or_default();
         // `const scratch = () => path.join(os.tmpdir(), id)`: an expression body is returned.
-        if let Some(body) = node
-            .child_by_field_name("body")
-            .filter(|b| b.kind() != "statement_block")
-        {
+        if let Some(body) = node.field("body").filter(|b| b.kind() != "statement_block") {
             let temp = is_temp_value(body, src, empty);
             note_return(scopes, Some(&name), temp);
         }
@@ -62,10 +60,7 @@ fn visit(
             note_return(scopes, functions.last(), temp);
         }
         "assignment_expression" => {
-            if let (Some(left), Some(right)) = (
-                node.child_by_field_name("left"),
-                node.child_by_field_name("right"),
-            ) {
+            if let (Some(left), Some(right)) = (node.field("left"), node.field("right")) {
                 let member: String = text(left, src).split_whitespace().collect();
                 if member.starts_with("this.")
                     && left.kind() == "member_expression"

@@ -781,3 +781,54 @@ function start() { prepare(); setTimeout(() => later(), 5); }
         ]
     );
 }
+
+#[test]
+fn class_fields_written_by_methods_and_singleton_registrations() {
+    let src = r#"
+import { Injectable, Scope } from '@nestjs/common';
+@Injectable()
+export class Codes {
+  private pending = new Map<string, LoginCode>();
+  #rooms = {};
+  constructor() { this.boot = []; this.boot.push(1); this.peers = new Set(); }
+  issue(email: string) { this.pending.set(email, code()); this.#rooms[email] = 1; }
+  onPeer = (peer) => { this.peers.add(peer.id); };
+}
+@Injectable({ scope: Scope.REQUEST })
+class PerRequest {}
+export default new Tracker();
+module.exports = new svc.Directory(1);
+function later() { return new NotTopLevel(); }
+let manager;
+function start() { manager = new Manager(); let local; local = new Local(); }
+"#;
+    let ex = extract(src, Dialect::TypeScript);
+    let fields: Vec<(Option<&str>, &[String])> = ex
+        .facts
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::FieldCollection)
+        .map(|e| (e.owner.as_deref(), e.words.as_slice()))
+        .collect();
+    let pending = ["code", "email", "login", "pending", "string"].map(String::from);
+    let rooms = ["email", "rooms"].map(String::from);
+    let peers = ["id", "peer", "peers"].map(String::from);
+    assert_eq!(
+        fields,
+        [
+            (Some("Codes"), &pending[..]),
+            (Some("Codes"), &rooms[..]),
+            (Some("Codes"), &peers[..]),
+        ]
+    );
+    let registrations: Vec<&str> = ex.facts.registrations.iter().map(String::as_str).collect();
+    assert_eq!(
+        registrations,
+        [
+            "@nestjs/common.Injectable:Codes",
+            "new:Directory",
+            "new:Manager",
+            "new:Tracker"
+        ]
+    );
+}

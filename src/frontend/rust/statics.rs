@@ -1,6 +1,10 @@
 //! Process-wide collections that functions write to: `static SESSIONS: LazyLock<DashMap<..>>`
 //! (or `lazy_static!`, `OnceLock`, `Lazy`) and `SESSIONS.insert(token, user)` in a handler
-//! (see [`EventKind::Collection`](crate::event::EventKind::Collection)).
+//! (see [`EventKind::Collection`](crate::event::EventKind::Collection)); collections in
+//! struct fields that the struct's own methods write to (`self.sessions.insert(..)` in an
+//! `impl`, see [`EventKind::FieldCollection`](crate::event::EventKind::FieldCollection)); and
+//! the registrations that make a struct application state (`web::Data<AppState>`,
+//! `.app_data(AppState { .. })`).
 
 use crate::event::Event;
 use crate::frontend::collections::Collection;
@@ -19,11 +23,15 @@ const WRITE_METHODS: &[&str] = &[
     "get_or_insert_with",
 ];
 
-/// The statics of a file and the writes to them, joined when the walk ends (a function may
-/// write to a static declared below it).
+/// The statics and struct fields of a file and the writes to them, joined when the walk ends
+/// (a function may write to a static declared below it).
 #[derive(Default)]
 pub(super) struct Statics {
+    /// Statics by name, struct fields by `Struct.field`.
     candidates: BTreeMap<String, Collection>,
+    /// How the file makes structs single instances, as `how:Struct` (see
+    /// [`crate::event::FileFacts::registrations`]).
+    pub(super) registrations: BTreeSet<String>,
     /// Static name → the keys it is written with (`None`: no key, or one too long to tell),
     /// and the fields on the way to it (`STATE.sessions.insert(..)`).
     writes: BTreeMap<String, Vec<Option<String>>>,
@@ -39,28 +47,94 @@ impl Statics {
         span: std::ops::Range<usize>,
         resolve: impl Fn(bool, &[String]) -> Vec<String>,
     ) {
-        let mut targets = Vec::new();
-        let mut names = Vec::new();
-        type_paths(ty, &mut |leading_colon, segments| {
-            targets.extend(resolve(leading_colon, segments));
-            names.extend(segments.last().cloned());
-        });
-        let mut seen = BTreeSet::new();
-        targets.retain(|t| seen.insert(t.clone()));
-        let mut collection = Collection::new(targets, span, name);
-        for n in &names {
-            collection.describe(n);
-        }
+        let collection = collection(name, ty, span, resolve);
         self.candidates.insert(name.to_string(), collection);
     }
 
+    /// Records a field `owner.name: TYPE` of a struct, like [`Statics::declare`].
+    pub(super) fn declare_field(
+        &mut self,
+        owner: &str,
+        name: &str,
+        ty: &syn::Type,
+        span: std::ops::Range<usize>,
+        resolve: impl Fn(bool, &[String]) -> Vec<String>,
+    ) {
+        let collection = collection(name, ty, span, resolve).field_of(owner);
+        self.candidates
+            .insert(format!("{owner}.{name}"), collection);
+    }
+
+    /// Records `how:Name` for every type a type names inside the generic arguments of
+    /// `resolved` wrappers (`web::Data<Arc<AppState>>` gives `actix_web::web::Data:Arc` and
+    /// `actix_web::web::Data:AppState`).
+    pub(super) fn register_type(
+        &mut self,
+        ty: &syn::Type,
+        resolve: impl Fn(bool, &[String]) -> Vec<String>,
+    ) {
+        let syn::Type::Path(p) = ty else { return };
+        let Some(last) = p.path.segments.last() else {
+            return;
+        };
+        let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+            return;
+        };
+        let wrappers = resolve(p.path.leading_colon.is_some(), &segment_names(&p.path));
+        for arg in &args.args {
+            if let syn::GenericArgument::Type(inner) = arg {
+                type_paths(inner, &mut |_, segments| {
+                    if let Some(name) = segments.last() {
+                        for how in &wrappers {
+                            self.registrations.insert(format!("{how}:{name}"));
+                        }
+                    }
+                });
+            }
+        }
+    }
+
+    /// Records `method:Name` for the structs a method call's arguments build
+    /// (`.app_data(web::Data::new(AppState { .. }))` gives `app_data:AppState`,
+    /// `.with_state(AppState::new(db))` gives `with_state:AppState`).
+    pub(super) fn register_call(&mut self, method: &str, args: &[&Expr]) {
+        let mut stack: Vec<&Expr> = args.to_vec();
+        let mut seen = 0;
+        while let Some(expr) = stack.pop() {
+            seen += 1;
+            if seen > 16 {
+                return;
+            }
+            let built = match expr {
+                Expr::Struct(s) => s.path.segments.last().map(|s| s.ident.to_string()),
+                Expr::Call(call) => {
+                    stack.extend(call.args.iter());
+                    match &*call.func {
+                        // `AppState::new(..)`: the type before the constructor.
+                        Expr::Path(p) if p.path.segments.len() >= 2 => {
+                            let n = p.path.segments.len();
+                            Some(p.path.segments[n - 2].ident.to_string())
+                        }
+                        _ => None,
+                    }
+                }
+                _ => None,
+            };
+            if let Some(name) = built {
+                self.registrations.insert(format!("{method}:{name}"));
+            }
+        }
+    }
+
     /// Records a write when some link of a method chain adds to a collection rooted at a
-    /// plain path (`SESSIONS.lock().unwrap().insert(k, v)`, `crate::PEERS.entry(addr)`).
+    /// plain path (`SESSIONS.lock().unwrap().insert(k, v)`, `crate::PEERS.entry(addr)`), or
+    /// at a field of `self` in a method of `owner` (`self.sessions.write().insert(k, v)`).
     /// `text_of` gives the source text of an argument.
     pub(super) fn note_chain(
         &mut self,
         links: &[&syn::ExprMethodCall],
         root: &Expr,
+        owner: Option<&str>,
         text_of: impl Fn(&Expr) -> Option<String>,
     ) {
         let Some(write) = links
@@ -96,6 +170,16 @@ impl Statics {
                 _ => return,
             };
         };
+        // `self.sessions.insert(..)`: the field next to `self`, of the impl's struct.
+        let name = match (name.as_str(), owner, fields.pop()) {
+            ("self", Some(owner), Some(field)) => format!("{owner}.{field}"),
+            ("self", _, _) => return,
+            (_, _, Some(field)) => {
+                fields.push(field);
+                name
+            }
+            (_, _, None) => name,
+        };
         let writes = self.writes.entry(name).or_default();
         writes.extend(fields.into_iter().map(Some));
         let key = write
@@ -111,6 +195,7 @@ impl Statics {
         let Statics {
             candidates,
             mut writes,
+            ..
         } = self;
         candidates
             .into_iter()
@@ -122,6 +207,29 @@ impl Statics {
             })
             .collect()
     }
+}
+
+/// A collection named `name` of type `ty`, with the resolved candidates of every type its
+/// type names and the words of its name and type.
+fn collection(
+    name: &str,
+    ty: &syn::Type,
+    span: std::ops::Range<usize>,
+    resolve: impl Fn(bool, &[String]) -> Vec<String>,
+) -> Collection {
+    let mut targets = Vec::new();
+    let mut names = Vec::new();
+    type_paths(ty, &mut |leading_colon, segments| {
+        targets.extend(resolve(leading_colon, segments));
+        names.extend(segments.last().cloned());
+    });
+    let mut seen = BTreeSet::new();
+    targets.retain(|t| seen.insert(t.clone()));
+    let mut collection = Collection::new(targets, span, name);
+    for n in &names {
+        collection.describe(n);
+    }
+    collection
 }
 
 /// The identifiers of a path's segments.

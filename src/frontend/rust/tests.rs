@@ -3,7 +3,7 @@ use crate::event::{Arg, Context, Event};
 use crate::position::LineIndex;
 
 fn facts(src: &str) -> crate::event::FileFacts {
-    let out = extract(src);
+    let out = extract(src, PathPurpose::default());
     assert!(out.syntax_error.is_none(), "{:?}", out.syntax_error);
     out.facts
 }
@@ -296,7 +296,7 @@ fn file_calls_and_strings() {
 
 #[test]
 fn syntax_errors_and_odd_headers() {
-    let out = extract("fn a() {\n    let x = ;\n}\n");
+    let out = extract("fn a() {\n    let x = ;\n}\n", PathPurpose::default());
     let err = out.syntax_error.expect("error");
     assert_eq!(err.offset, "fn a() {\n    let x = ".len());
     assert!(out.facts.events.is_empty());
@@ -319,7 +319,7 @@ fn syntax_errors_and_odd_headers() {
         "r#\"",
         "'a",
     ] {
-        let _ = extract(junk);
+        let _ = extract(junk, PathPurpose::default());
     }
 }
 
@@ -339,7 +339,7 @@ fn long_method_chains_do_not_recurse() {
     src.push_str("; }\n");
     let out = std::thread::Builder::new()
         .stack_size(256 << 20)
-        .spawn(move || extract(&src).facts.calls.len())
+        .spawn(move || extract(&src, PathPurpose::default()).facts.calls.len())
         .unwrap()
         .join()
         .unwrap();
@@ -647,7 +647,7 @@ impl Store { pub fn save(&self) { self.flush(); } }
 impl Drop for Store { fn drop(&mut self) { cleanup(); } }
 fn dispatch(cmd: Cmd) { match cmd { Cmd::Get => get_key(), Cmd::Set => set_key() } }
 "#;
-    let defs = extract(src).facts.definitions;
+    let defs = extract(src, PathPurpose::default()).facts.definitions;
     assert_eq!(
         crate::frontend::symbols::describe(&defs),
         [
@@ -817,13 +817,54 @@ fn a_match_over_a_parsed_argument_enum_dispatches_subcommands() {
     match port.parse() { Ok(p) => listen(p), Err(e) => fail(e) }
 }
 "#;
-    let defs = extract(src).facts.definitions;
+    let defs = extract(src, PathPurpose::default()).facts.definitions;
     assert_eq!(
         crate::frontend::symbols::describe(&defs),
         [
             " Entry <- None: ",
             "main Main <- Some(0): Args a e fail listen p parse port run server",
             " Subcommand <- Some(1): a gen_config write",
+        ]
+    );
+}
+
+#[test]
+fn struct_fields_written_by_own_methods_and_app_state_registrations() {
+    let src = r#"
+use dashmap::DashMap;
+use actix_web::web;
+struct Rooms { peers: DashMap<PeerId, Peer>, boot: Vec<u8> }
+impl Rooms {
+    fn new() -> Self { let mut boot = Vec::new(); boot.push(1); Rooms { peers: DashMap::new(), boot } }
+    fn join(&self, peer: Peer) { self.peers.insert(peer.id, peer); }
+}
+impl Other { fn add(&self, x: u8) { self.boot.push(x); } }
+async fn handler(rooms: web::Data<std::sync::Arc<Rooms>>) {}
+fn main() { App::new().app_data(web::Data::new(Registry::new())); }
+"#;
+    let f = facts(src);
+    let fields: Vec<(Option<String>, Vec<String>)> = f
+        .events
+        .into_iter()
+        .filter(|e| e.kind == crate::event::EventKind::FieldCollection)
+        .map(|e| (e.owner, e.words))
+        .collect();
+    let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        fields,
+        [(
+            Some("Rooms".to_string()),
+            strings(&["dash", "id", "map", "peer", "peers"])
+        )]
+    );
+    let registrations: Vec<&str> = f.registrations.iter().map(String::as_str).collect();
+    assert_eq!(
+        registrations,
+        [
+            "actix_web::web::Data:Arc",
+            "actix_web::web::Data:Rooms",
+            "app_data:Data",
+            "app_data:Registry",
         ]
     );
 }

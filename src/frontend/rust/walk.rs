@@ -115,6 +115,14 @@ const CLIENT_CRATES: &[&str] = &[
     "rustyline",
 ];
 
+/// Resolves a type path's segments to candidate targets (a local type by its own path).
+fn type_targets(scopes: &Scopes, leading_colon: bool, segments: &[String]) -> Vec<String> {
+    match scopes.resolve(leading_colon, segments) {
+        Resolved::Targets(targets) => targets,
+        Resolved::Local => vec![segments.join("::")],
+    }
+}
+
 /// Whether a path starts at one of the [`CLIENT_CRATES`].
 fn is_client_path(path: &str) -> bool {
     let root = path.split("::").next().unwrap_or(path);
@@ -157,6 +165,9 @@ struct Ctx {
     test: bool,
     per_instance: bool,
     guarded: bool,
+    /// In a function whose name says it downloads (see
+    /// [`crate::frontend::words::names_a_download`]).
+    download: bool,
 }
 
 /// Bodies up to this many bytes are searched for words about per-instance work,
@@ -188,13 +199,17 @@ pub(super) struct Walker<'t> {
     temp_fns: HashSet<String>,
     /// What the calls do with their paths, for scratch files (see [`PathUses`]).
     path_uses: PathUses,
-    /// Statics and the writes to them (see [`Statics`]).
+    /// Statics, struct fields and the writes to them (see [`Statics`]).
     statics: Statics,
+    /// The struct of the `impl` being walked (`self`'s type).
+    impl_owner: Option<String>,
     /// The bodies around the walk, innermost last: whether each is an endless loop, and
     /// the byte offset of its opening brace (see [`super::recurring`]).
     recurring: Vec<(bool, usize)>,
     /// For each event (by index), the body whose work it gets.
     work_requests: Vec<(usize, usize)>,
+    /// What the file's module name says about the paths it writes.
+    pub(super) module: PathPurpose,
 }
 
 impl<'t> Walker<'t> {
@@ -215,16 +230,18 @@ impl<'t> Walker<'t> {
             macro_depth: 0,
             fn_facts: HashMap::new(),
             statics: Statics::default(),
+            impl_owner: None,
             bounded_tickers: Vec::new(),
             temp_fns: HashSet::new(),
             path_uses: PathUses::default(),
             recurring: Vec::new(),
             work_requests: Vec::new(),
+            module: PathPurpose::default(),
         }
     }
 
     /// The facts collected, with functions called from spawned code marked as spawned.
-    pub fn finish(self) -> FileFacts {
+    pub fn finish(mut self) -> FileFacts {
         let spawned_fns: Vec<bool> = self
             .fn_names
             .iter()
@@ -241,6 +258,7 @@ impl<'t> Walker<'t> {
             })
             .collect();
         self.path_uses.apply(&mut events);
+        let registrations = std::mem::take(&mut self.statics.registrations);
         let statics = self.statics.events();
         if !statics.is_empty() {
             events.extend(statics);
@@ -256,6 +274,8 @@ impl<'t> Walker<'t> {
             strings: self.strings,
             file_context,
             definitions: Vec::new(),
+            registrations,
+            shared_path_calls: Vec::new(),
         }
     }
 
@@ -264,15 +284,10 @@ impl<'t> Walker<'t> {
         let start = self.offset(name.span().start());
         let end = self.offset(name.span().end());
         let scopes = &self.scopes;
-        self.statics.declare(
-            &name.to_string(),
-            ty,
-            start..end,
-            |leading_colon, segments| match scopes.resolve(leading_colon, segments) {
-                Resolved::Targets(targets) => targets,
-                Resolved::Local => vec![segments.join("::")],
-            },
-        );
+        self.statics
+            .declare(&name.to_string(), ty, start..end, |c, s| {
+                type_targets(scopes, c, s)
+            });
     }
 
     /// Byte offset of a proc-macro2 position.
@@ -328,7 +343,8 @@ impl<'t> Walker<'t> {
                 .find(|(l, _)| !l)
                 .map(|&(_, k)| k),
         };
-        if let Some(key) = body {
+        // Only events a `work_only` rule can match need their body's work.
+        if let Some(key) = body.filter(|_| crate::work::wanted(event.targets.iter())) {
             self.work_requests.push((self.events.len(), key));
         }
         self.events.push((event, self.current_fn));
@@ -411,6 +427,7 @@ impl<'t> Walker<'t> {
                 || words::mentions_per_instance_work(&name)
                 || facts.per_instance(),
             guarded: facts.guard,
+            download: crate::frontend::words::names_a_download(&name),
         };
         self.fn_names.push(name);
         self.current_fn = Some(self.fn_names.len() - 1);
@@ -418,6 +435,10 @@ impl<'t> Walker<'t> {
         for input in &sig.inputs {
             if let syn::FnArg::Typed(t) = input {
                 self.bind_typed(&t.pat, &t.ty);
+                // `state: web::Data<AppState>`: application state, one per process.
+                let scopes = &self.scopes;
+                self.statics
+                    .register_type(&t.ty, |c, s| type_targets(scopes, c, s));
                 // `async fn handle_socket(socket: WebSocket, ..)`: timers here serve one
                 // connection (pings, idle timeouts), however they are named.
                 self.ctx.per_instance |= is_connection_type(&t.ty);
@@ -585,16 +606,33 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
-        let saved = self.ctx;
+        let saved = (self.ctx, self.impl_owner.take());
         self.ctx.test |= i.attrs.iter().any(is_test_attr);
         // `impl MetricsReporter { .. }`, `impl Actor for HeartbeatMonitor`.
         if let syn::Type::Path(p) = &*i.self_ty {
             if let Some(last) = p.path.segments.last() {
                 self.ctx.per_instance |= words::mentions_per_instance_work(&last.ident.to_string());
+                self.impl_owner = Some(last.ident.to_string());
             }
         }
         visit::visit_item_impl(self, i);
-        self.ctx = saved;
+        (self.ctx, self.impl_owner) = saved;
+    }
+
+    fn visit_item_struct(&mut self, s: &'ast syn::ItemStruct) {
+        if let syn::Fields::Named(fields) = &s.fields {
+            let owner = s.ident.to_string();
+            for field in &fields.named {
+                let Some(name) = &field.ident else { continue };
+                let span = self.offset(name.span().start())..self.offset(name.span().end());
+                let scopes = &self.scopes;
+                self.statics
+                    .declare_field(&owner, &name.to_string(), &field.ty, span, |c, s| {
+                        type_targets(scopes, c, s)
+                    });
+            }
+        }
+        visit::visit_item_struct(self, s);
     }
 
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
@@ -844,8 +882,13 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         // chains cost no recursion and each link knows the builder calls before it.
         let (mut links, root) = method_chain(&outer.receiver);
         links.insert(0, outer);
+        for link in &links {
+            let args: Vec<&Expr> = link.args.iter().collect();
+            self.statics.register_call(&link.method.to_string(), &args);
+        }
         let (index, text) = (&self.index, self.text);
-        self.statics.note_chain(&links, root, |e| {
+        let owner = self.impl_owner.as_deref();
+        self.statics.note_chain(&links, root, owner, |e| {
             use syn::spanned::Spanned;
             let span = e.span();
             let at = |p: LineColumn| (p.line > 0).then(|| index.offset_of(text, p.line, p.column));

@@ -210,8 +210,18 @@ impl Walker<'_> {
         if self.is_temp_expr(arg) {
             return Arg::TempPath;
         }
-        if !matches!(arg, Expr::Lit(_)) && self.path_purpose(arg, 0).is_instance() {
-            return Arg::InstancePath;
+        if !matches!(arg, Expr::Lit(_)) {
+            let purpose = self.path_purpose(arg, 0);
+            // The module may designate the location (a staging module's files).
+            if purpose.is_instance() || self.module.with(purpose).is_instance() {
+                return Arg::InstancePath;
+            }
+            // A download's destination (and the partial file it is written to first) is a
+            // local copy that any instance can fetch again: scratch, unless its words name
+            // shared data.
+            if self.ctx.download && !purpose.is_shared() {
+                return Arg::TempPath;
+            }
         }
         let mut e = arg;
         for _ in 0..ARG_DEPTH {
