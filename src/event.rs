@@ -278,6 +278,10 @@ pub struct Definition {
     /// references, types constructed), sorted and deduplicated. Code of nested closures
     /// counts for the definition around them.
     pub refs: Vec<String>,
+    /// The names of [`refs`](Definition::refs) only ever called directly as a statement of
+    /// its own body (`init();`, `await setup(dir);`, `let c = load()?;`: outside callbacks,
+    /// closures and loops), so each such call runs once per run of this definition.
+    pub calls: Vec<String>,
 }
 
 impl Event {

@@ -11,6 +11,10 @@ use std::ops::Range;
 pub struct SymbolTable {
     definitions: Vec<Definition>,
     refs: Vec<BTreeSet<String>>,
+    /// Per definition: the names called directly as a statement of its body.
+    calls: Vec<BTreeSet<String>>,
+    /// Per definition: the names mentioned any other way.
+    others: Vec<BTreeSet<String>>,
     open: Vec<usize>,
     /// Names exported by a list (`export { f }`, `module.exports = { f }`).
     exported_names: BTreeSet<String>,
@@ -26,6 +30,8 @@ impl SymbolTable {
                 ..Definition::default()
             }],
             refs: vec![BTreeSet::new()],
+            calls: vec![BTreeSet::new()],
+            others: vec![BTreeSet::new()],
             open: vec![0],
             exported_names: BTreeSet::new(),
         }
@@ -51,8 +57,11 @@ impl SymbolTable {
             exported,
             parent: Some(self.current()),
             refs: Vec::new(),
+            calls: Vec::new(),
         });
         self.refs.push(BTreeSet::new());
+        self.calls.push(BTreeSet::new());
+        self.others.push(BTreeSet::new());
         self.open.push(index);
         index
     }
@@ -71,9 +80,30 @@ impl SymbolTable {
 
     /// Records that the current definition's code mentions `name`.
     pub fn mention(&mut self, name: &str) {
+        self.record(name, false);
+    }
+
+    /// Records that the current definition's body calls `name` directly as a statement
+    /// (outside callbacks, closures and loops): the call runs once per run of the definition.
+    pub fn mention_call(&mut self, name: &str) {
+        self.record(name, true);
+    }
+
+    fn record(&mut self, name: &str, call: bool) {
         let current = self.current();
-        if !name.is_empty() && !self.refs[current].contains(name) {
+        if name.is_empty() {
+            return;
+        }
+        if !self.refs[current].contains(name) {
             self.refs[current].insert(name.to_string());
+        }
+        let kind = if call {
+            &mut self.calls[current]
+        } else {
+            &mut self.others[current]
+        };
+        if !kind.contains(name) {
+            kind.insert(name.to_string());
         }
     }
 
@@ -95,8 +125,10 @@ impl SymbolTable {
         self.definitions
             .into_iter()
             .zip(self.refs)
-            .map(|(mut d, refs)| {
+            .zip(self.calls.into_iter().zip(self.others))
+            .map(|((mut d, refs), (calls, others))| {
                 d.refs = refs.into_iter().collect();
+                d.calls = calls.difference(&others).cloned().collect();
                 d.exported |= d.owner.is_none() && exported.contains(&d.name);
                 d
             })

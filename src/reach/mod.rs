@@ -21,6 +21,12 @@
 //! installers, upgrades) nor subcommand branches, is `reachable`; from the start-up code
 //! reached on the way is `startup`; from the subcommand branches reached on the way and the
 //! entry points of tool files is `offline`. What none of them reaches is `unreferenced`.
+//! A server's start (`main`, C# top-level statements, a server file's top level) runs the
+//! functions it calls directly as statements ([`Definition::calls`]) once: those whose code
+//! starts no server and registers nothing that runs later (`registration_words`) are
+//! start-up code unless something else reaches them; the busy ones are part of the start.
+//! A file's [`FileRole`] comes from its placement: an installer's entry points lead to
+//! start-up code.
 //! Reaching a definition reaches the one around it (a method's class, whose field
 //! initializers and constructor then ran) and the framework-called members of a class.
 //! Each walk expands a name once, so the cost is linear in definitions and references.
@@ -149,7 +155,14 @@ fn family(language: Option<Language>) -> usize {
 /// Verdicts for every definition of every file (same shape as `files`).
 pub fn solve(files: &[FileModel]) -> Vec<Vec<Reachability>> {
     let mut graph = Graph::new(files);
-    let serving = graph.serving();
+    let words = words();
+    let serving = graph.reaching(&words.server_start_words);
+    let registering = graph.reaching(&words.registration_words);
+    graph.busy = serving
+        .iter()
+        .zip(&registering)
+        .map(|(s, r)| *s || *r)
+        .collect();
     let mut seeds = Vec::new();
     let mut startup = Vec::new();
     let mut offline = Vec::new();
@@ -163,6 +176,8 @@ pub fn solve(files: &[FileModel]) -> Vec<Vec<Reachability>> {
                 (Role::Main | Role::Entry, role) => role,
                 _ => continue,
             };
+            // A server's start: `main`, C# top-level statements, a server file's top level.
+            graph.start[node] = role == FileRole::Server && (def.role == Role::Main || d == 0);
             match role {
                 FileRole::Server if graph.startup[node] => startup.push(node),
                 FileRole::Server => seeds.push(node),
@@ -256,6 +271,12 @@ struct Graph<'a> {
     startup: Vec<bool>,
     /// Per node: the verdict once reached.
     verdict: Vec<Option<Reachability>>,
+    /// Per node: it is a server's start (see [`solve`]): the functions it calls directly as
+    /// a statement run once, before the server serves.
+    start: Vec<bool>,
+    /// Per node: code it reaches starts a server, keeps a periodic job or registers code that
+    /// runs later (a route, a handler): never start-up code because a start calls it.
+    busy: Vec<bool>,
 }
 
 impl<'a> Graph<'a> {
@@ -304,7 +325,11 @@ impl<'a> Graph<'a> {
             }
         }
         let verdict = vec![None; nodes.len()];
+        let start = vec![false; nodes.len()];
+        let busy = vec![false; nodes.len()];
         Graph {
+            start,
+            busy,
             offsets,
             nodes,
             base: bases,
@@ -321,12 +346,11 @@ impl<'a> Graph<'a> {
         [self.nodes[node].0, FAMILIES + self.base[node]]
     }
 
-    /// Per node: whether code it reaches (not through subcommand branches) mentions a
-    /// server-start word. One backward walk over the references, linear in their number:
-    /// a node mentioning a server word serves; so does any node that mentions the name of a
-    /// serving node, and the class of a serving member.
-    fn serving(&self) -> Vec<bool> {
-        let words = words();
+    /// Per node: whether code it reaches (not through subcommand branches) mentions one of
+    /// `words` (server-start words: the node serves). One backward walk over the references,
+    /// linear in their number: a node mentioning a word is marked; so is any node that
+    /// mentions the name of a marked node, and the class of a marked member.
+    fn reaching(&self, words: &HashSet<String>) -> Vec<bool> {
         let mut mentioned_by: HashMap<(Scope, &str), Vec<usize>> = HashMap::new();
         let mut serving = vec![false; self.nodes.len()];
         let mut queue = VecDeque::new();
@@ -338,7 +362,7 @@ impl<'a> Graph<'a> {
                         .or_default()
                         .push(node);
                 }
-                if !serving[node] && words.server_start_words.contains(name) {
+                if !serving[node] && words.contains(name) {
                     serving[node] = true;
                     queue.push_back(node);
                 }
@@ -411,11 +435,35 @@ impl<'a> Graph<'a> {
                 }
             }
             let scopes = self.lookup_scopes(node);
+            let start = level == Reachability::Reachable && self.start[node];
             let named = def
                 .refs
                 .iter()
                 .flat_map(|name| scopes.map(|s| (s, name.as_str())));
             for key in named {
+                // What a server's start calls directly runs once, unless it serves or
+                // registers code that runs later; a later mention elsewhere still reaches it.
+                if start
+                    && def
+                        .calls
+                        .binary_search_by(|c| c.as_str().cmp(key.1))
+                        .is_ok()
+                {
+                    if let Some(targets) = self.index.get(&key) {
+                        let all_once = targets.iter().all(|&t| !self.busy[t]);
+                        if all_once {
+                            startup.extend(targets.iter().filter(|&&t| self.verdict[t].is_none()));
+                            continue;
+                        }
+                        // A busy function called once is part of the start: its own direct
+                        // calls run once too.
+                        for &target in targets {
+                            if self.verdict[target].is_none() {
+                                self.start[target] = true;
+                            }
+                        }
+                    }
+                }
                 if !expanded.insert(key) {
                     continue;
                 }

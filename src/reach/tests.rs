@@ -378,3 +378,50 @@ fn what_only_an_installer_reaches_is_startup_code() {
         "what a route also reaches stays reachable"
     );
 }
+
+/// `definition`, calling `calls` directly as statements of its body.
+fn calling(definition: Definition, calls: &[&str]) -> Definition {
+    Definition {
+        calls: calls.iter().map(|c| c.to_string()).collect(),
+        ..definition
+    }
+}
+
+#[test]
+fn what_a_server_start_calls_directly_runs_once() {
+    let main = file(
+        Language::Rust,
+        FileRole::Server,
+        vec![
+            def("", Role::Plain, None, &[]),
+            calling(
+                def(
+                    "main",
+                    Role::Main,
+                    Some(0),
+                    &["prepare_dirs", "start_http", "write_pid"],
+                ),
+                &["prepare_dirs", "start_http", "write_pid"],
+            ),
+            calling(
+                def(
+                    "start_http",
+                    Role::Plain,
+                    Some(0),
+                    &["serve", "warm_cache", "upload"],
+                ),
+                &["warm_cache"],
+            ),
+            def("prepare_dirs", Role::Plain, Some(0), &["create_dir_all"]),
+            def("write_pid", Role::Plain, Some(0), &[]),
+            def("warm_cache", Role::Plain, Some(0), &[]),
+            def("upload", Role::Plain, Some(0), &["write_pid"]),
+        ],
+    );
+    assert_eq!(
+        solve(&[main])[0],
+        [Reachable, Reachable, Reachable, Startup, Reachable, Startup, Reachable],
+        "a direct call of a serving function is part of the start; a function a handler \
+         also calls stays reachable"
+    );
+}

@@ -30,6 +30,8 @@ pub struct Words {
     pub serve_commands: HashSet<String>,
     /// Names a program mentions when it starts a server.
     pub server_start_words: HashSet<String>,
+    /// Names a function mentions when it registers code that runs later.
+    pub registration_words: HashSet<String>,
 }
 
 static WORDS: LazyLock<Words> = LazyLock::new(|| {

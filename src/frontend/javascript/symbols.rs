@@ -31,6 +31,8 @@ pub(super) fn collect(root: Node<'_>, src: &str) -> Vec<Definition> {
         table: SymbolTable::new(src.len()),
         function: String::new(),
         exports: false,
+        nested: 0,
+        direct: None,
     };
     walk.visit(root, None, 0);
     if !walk.exports {
@@ -46,6 +48,11 @@ struct SymbolWalk<'s> {
     function: String,
     /// The file exports something (`export`, `module.exports`, `exports.f`).
     exports: bool,
+    /// How many callbacks and loops lie between the node visited and the innermost
+    /// definition (0: a statement of its own body, which runs once per run).
+    nested: usize,
+    /// The name node of the call a statement of the definition's own body makes.
+    direct: Option<usize>,
 }
 
 impl SymbolWalk<'_> {
@@ -59,8 +66,19 @@ impl SymbolWalk<'_> {
                 self.table.mention(&name);
             }
         }
+        if self.nested == 0 {
+            if let Some(callee) = statement_callee(node) {
+                self.direct = Some(callee.id());
+            }
+        }
         match node.kind() {
             "import_statement" | "comment" => return,
+            kind if is_function_value(kind) && !is_invoked(node) => {
+                return self.visit_nested(node, class, depth);
+            }
+            "for_statement" | "for_in_statement" | "while_statement" | "do_statement" => {
+                return self.visit_nested(node, class, depth);
+            }
             "export_statement" => self.exports = true,
             "export_clause" => {
                 for specifier in named_children(node) {
@@ -83,7 +101,11 @@ impl SymbolWalk<'_> {
             | "property_identifier"
             | "shorthand_property_identifier"
             | "private_property_identifier" => {
-                self.table.mention(text(node, self.src));
+                if self.direct == Some(node.id()) {
+                    self.table.mention_call(text(node, self.src));
+                } else {
+                    self.table.mention(text(node, self.src));
+                }
                 return;
             }
             "function_declaration" | "generator_function_declaration" => {
@@ -144,6 +166,13 @@ impl SymbolWalk<'_> {
         }
     }
 
+    /// Visits a callback or a loop: what it calls may run any number of times.
+    fn visit_nested(&mut self, node: Node<'_>, class: Option<&str>, depth: usize) {
+        self.nested += 1;
+        self.visit_children(node, class, depth);
+        self.nested -= 1;
+    }
+
     fn visit_children(&mut self, node: Node<'_>, class: Option<&str>, depth: usize) {
         for child in named_children(node) {
             self.visit(child, class, depth + 1);
@@ -167,15 +196,23 @@ impl SymbolWalk<'_> {
         };
         let label = text(name, self.src).to_string();
         let outer = std::mem::replace(&mut self.function, label.clone());
+        let nested = std::mem::take(&mut self.nested);
         self.table
             .open(&label, owner, node.byte_range(), role, exported);
         for child in named_children(node) {
-            if child != name {
+            if child == name {
+                continue;
+            }
+            // The body of a function defined here is its own: its statements run once per call.
+            if is_function_value(child.kind()) {
+                self.visit_children(child, None, depth + 1);
+            } else {
                 self.visit(child, None, depth + 1);
             }
         }
         self.table.close();
         self.function = outer;
+        self.nested = nested;
     }
 
     fn class(&mut self, node: Node<'_>, depth: usize) {
@@ -311,9 +348,11 @@ impl SymbolWalk<'_> {
                 };
                 let label = property.map(|p| text(p, self.src)).unwrap_or("");
                 let outer = std::mem::replace(&mut self.function, label.to_string());
+                let nested = std::mem::take(&mut self.nested);
                 self.table.open(label, None, node.byte_range(), role, true);
-                self.visit(right, class, depth + 1);
+                self.visit_children(right, class, depth + 1);
                 self.table.close();
+                self.nested = nested;
                 self.function = outer;
             }
             // `module.exports = function () {}` / `= class {}`: whoever requires the
@@ -413,6 +452,44 @@ impl SymbolWalk<'_> {
             && scrutinee.is_some_and(|s| words.chooses_command(text(s, self.src)))
             && !words.is_serve_command(&value)
     }
+}
+
+/// The name node of the function a statement calls directly: `init(dir);`,
+/// `await db.connect();`, `const config = load();` (the callee's last name).
+fn statement_callee(node: Node<'_>) -> Option<Node<'_>> {
+    let expression = match node.kind() {
+        "expression_statement" => node.named_child(0)?,
+        "variable_declarator" => node.child_by_field_name("value")?,
+        _ => return None,
+    };
+    let call = if expression.kind() == "await_expression" {
+        expression.named_child(0)?
+    } else {
+        expression
+    };
+    if call.kind() != "call_expression" {
+        return None;
+    }
+    let callee = call.child_by_field_name("function")?;
+    match callee.kind() {
+        "identifier" => Some(callee),
+        "member_expression" => callee.child_by_field_name("property"),
+        _ => None,
+    }
+}
+
+/// Whether a function expression is called where it is written: `(async () => { .. })()`.
+fn is_invoked(node: Node<'_>) -> bool {
+    let mut outer = node;
+    while let Some(parent) = outer
+        .parent()
+        .filter(|p| p.kind() == "parenthesized_expression")
+    {
+        outer = parent;
+    }
+    outer.parent().is_some_and(|p| {
+        p.kind() == "call_expression" && p.child_by_field_name("function") == Some(outer)
+    })
 }
 
 fn is_function_value(kind: &str) -> bool {

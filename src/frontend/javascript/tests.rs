@@ -751,6 +751,38 @@ async function lazy() { const m = await import('./plugins/cache.mjs'); }
 }
 
 #[test]
+fn statements_of_a_body_are_direct_calls() {
+    let src = "const app = express();
+(async () => {
+  Database.initDataDir(args);
+  await setup();
+  const cfg = loadConfig();
+  app.get('/x', (req, res) => { handle(req); });
+  for (const p of plugins) { loadPlugin(p); }
+  reuse();
+  app.use(reuse);
+})();
+function start() { prepare(); setTimeout(() => later(), 5); }
+";
+    let defs = extract(src, Dialect::TypeScript).facts.definitions;
+    let calls: Vec<&[String]> = defs.iter().map(|d| d.calls.as_slice()).collect();
+    assert_eq!(
+        calls,
+        [
+            &[
+                "express",
+                "get",
+                "initDataDir",
+                "loadConfig",
+                "setup",
+                "use"
+            ][..],
+            &["prepare", "setTimeout"][..],
+        ]
+    );
+}
+
+#[test]
 fn class_fields_written_by_methods_and_singleton_registrations() {
     let src = r#"
 import { Injectable, Scope } from '@nestjs/common';
