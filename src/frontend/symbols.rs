@@ -2,8 +2,32 @@
 //! frontend walks its tree: shared by the three frontends.
 
 use crate::event::{Definition, Role};
+use crate::frontend::tree::named_children;
 use std::collections::BTreeSet;
 use std::ops::Range;
+use tree_sitter::Node;
+
+/// Visits the named children of `node` with `visit`, the child `branch` (a command-line
+/// subcommand's branch of an `if` or `switch`) inside a [`Role::Subcommand`] definition of
+/// the walker's table: what the branch reaches is offline unless it is the serve path.
+pub fn visit_subcommand_branch<'t, W>(
+    walker: &mut W,
+    node: Node<'t>,
+    branch: Node<'t>,
+    table: fn(&mut W) -> &mut SymbolTable,
+    mut visit: impl FnMut(&mut W, Node<'t>),
+) {
+    for child in named_children(node) {
+        let in_branch = child == branch;
+        if in_branch {
+            table(walker).open("", None, child.byte_range(), Role::Subcommand, false);
+        }
+        visit(walker, child);
+        if in_branch {
+            table(walker).close();
+        }
+    }
+}
 
 /// A symbol table under construction: definitions in source pre-order, the innermost open
 /// one receiving the names mentioned.

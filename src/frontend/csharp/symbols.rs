@@ -10,7 +10,7 @@
 
 use super::MAX_DEPTH;
 use crate::event::{Definition, Role};
-use crate::frontend::symbols::SymbolTable;
+use crate::frontend::symbols::{visit_subcommand_branch, SymbolTable};
 use crate::frontend::tree::Fields;
 use crate::frontend::tree::{named_children, text};
 use crate::reach::words;
@@ -66,16 +66,13 @@ impl SymbolWalk<'_> {
             }
             "if_statement" => {
                 if let Some(branch) = self.subcommand_branch(node) {
-                    for child in named_children(node) {
-                        if child == branch {
-                            self.table
-                                .open("", None, child.byte_range(), Role::Subcommand, false);
-                            self.visit(child, class, depth + 1);
-                            self.table.close();
-                        } else {
-                            self.visit(child, class, depth + 1);
-                        }
-                    }
+                    visit_subcommand_branch(
+                        self,
+                        node,
+                        branch,
+                        |w| &mut w.table,
+                        |w, child| w.visit(child, class, depth + 1),
+                    );
                     return;
                 }
             }

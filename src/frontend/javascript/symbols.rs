@@ -17,7 +17,7 @@
 use super::syntax::string_value;
 use super::MAX_DEPTH;
 use crate::event::{Definition, Role};
-use crate::frontend::symbols::SymbolTable;
+use crate::frontend::symbols::{visit_subcommand_branch, SymbolTable};
 use crate::frontend::tree::named_children;
 use crate::frontend::tree::text;
 use crate::frontend::tree::Fields;
@@ -154,16 +154,13 @@ impl SymbolWalk<'_> {
         class: Option<&str>,
         depth: usize,
     ) {
-        for child in named_children(node) {
-            if child == branch {
-                self.table
-                    .open("", None, child.byte_range(), Role::Subcommand, false);
-                self.visit(child, class, depth + 1);
-                self.table.close();
-            } else {
-                self.visit(child, class, depth + 1);
-            }
-        }
+        visit_subcommand_branch(
+            self,
+            node,
+            branch,
+            |w| &mut w.table,
+            |w, child| w.visit(child, class, depth + 1),
+        );
     }
 
     /// Visits a callback or a loop: what it calls may run any number of times.
