@@ -127,11 +127,8 @@ impl Words {
     /// verbose`, the `else` of `!process.env.GENERATE_GQL_SCHEMA`. `None` when no such variable
     /// is read or the mode is not certain (`||`, a negated `&&`, a comparison with `!=`).
     pub fn env_mode(&self, condition: &str) -> Option<ModeBranch> {
-        let squashed: String = condition.chars().filter(|c| !c.is_whitespace()).collect();
-        let mut c = squashed.as_str();
-        while let Some(inner) = c.strip_prefix('(').and_then(|i| i.strip_suffix(')')) {
-            c = inner;
-        }
+        let squashed = squash(condition);
+        let c = bare(&squashed);
         if c.contains("||") || c.contains("!=") {
             return None;
         }
@@ -156,13 +153,24 @@ impl Words {
     /// Whether a top-level `if` condition runs its file as a program only when it is not
     /// imported (`require.main === module`).
     pub fn is_program_guard(&self, condition: &str) -> bool {
-        let squashed: String = condition.chars().filter(|c| !c.is_whitespace()).collect();
-        let mut c = squashed.as_str();
-        while let Some(inner) = c.strip_prefix('(').and_then(|i| i.strip_suffix(')')) {
-            c = inner;
-        }
-        self.program_guards.contains(c)
+        self.program_guards.contains(bare(&squash(condition)))
     }
+}
+
+/// A condition's text without whitespace.
+fn squash(condition: &str) -> String {
+    condition.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// A condition without the parentheses around all of it.
+fn bare(mut condition: &str) -> &str {
+    while let Some(inner) = condition
+        .strip_prefix('(')
+        .and_then(|i| i.strip_suffix(')'))
+    {
+        condition = inner;
+    }
+    condition
 }
 
 /// The variable name after `process.env`: `.NAME` or `["NAME"]`.
