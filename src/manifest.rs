@@ -6,6 +6,7 @@ pub mod cargo;
 pub mod csproj;
 pub mod npm;
 pub mod npm_scripts;
+pub mod npm_workspace;
 
 /// Writes `text` to `rel` under `root`, creating its directories: the project trees the
 /// manifest tests build.

@@ -40,6 +40,9 @@
 //! the package also prompts its user or shows a spinner (inquirer, prompts, ora, ...),
 //! the mark of an interactive command-line client (a tunnel or dev-server CLI).
 //!
+//! A workspace library that only client apps and command-line tools of its monorepo depend
+//! on is client-side too (see [`super::npm_workspace`]).
+//!
 //! A `package.json` with `workspaces` (or beside a `pnpm-workspace.yaml`/`lerna.json`)
 //! is a monorepo root: it says nothing about its workspaces, nor about files under it
 //! that no nearer package claims. A `package.json` without `name` and without
@@ -291,12 +294,7 @@ fn parse(text: &str) -> Manifest {
     };
     let all = names(SECTIONS);
     let runtime = names(RUNTIME_SECTIONS);
-    let server = all.iter().any(|d| {
-        SERVER_PACKAGES.contains(d)
-            || SERVER_PREFIXES
-                .iter()
-                .any(|p| d.starts_with(p) && (p.ends_with('/') || d.len() == p.len()))
-    });
+    let server = all.iter().any(|d| is_server_package(d));
     let interactive = runtime.iter().any(|d| INTERACTIVE.contains(d));
     let weak_server = all.iter().any(|d| WEAK_SERVER_PACKAGES.contains(d));
     if server || (weak_server && !interactive) {
@@ -321,6 +319,27 @@ fn parse(text: &str) -> Manifest {
     Manifest::Package(None)
 }
 
+/// Whether a dependency is a server framework or runtime, a queue or server-side data access.
+fn is_server_package(name: &str) -> bool {
+    SERVER_PACKAGES.contains(&name)
+        || SERVER_PREFIXES
+            .iter()
+            .any(|p| name.starts_with(p) && (p.ends_with('/') || name.len() == p.len()))
+}
+
+/// Whether any dependency section of a `package.json` text names a server package (weak ones
+/// such as `ws` included): its package has, or may have, code that runs on a server.
+pub fn names_a_server(text: &str) -> bool {
+    let Ok(Value::Object(root)) = serde_json::from_str::<Value>(text) else {
+        return true;
+    };
+    SECTIONS
+        .iter()
+        .filter_map(|s| root.get(*s).and_then(Value::as_object))
+        .flat_map(Map::keys)
+        .any(|d| is_server_package(d) || WEAK_SERVER_PACKAGES.contains(&d.as_str()))
+}
+
 /// Whether a dependency is a desktop framework (`[desktop] packages` in the placement
 /// data: `electron`, the Tauri API).
 fn is_desktop_package(name: &str) -> bool {
@@ -333,6 +352,7 @@ fn is_desktop_package(name: &str) -> bool {
 #[derive(Default)]
 pub struct PackageCache {
     by_dir: Mutex<HashMap<PathBuf, Option<PackageKind>>>,
+    workspaces: super::npm_workspace::WorkspaceCache,
 }
 
 impl PackageCache {
@@ -371,6 +391,9 @@ impl PackageCache {
                         || d.join("lerna.json").is_file() =>
                 {
                     return None
+                }
+                Manifest::Package(None) if self.workspaces.is_client_library(d, &text) => {
+                    return Some(PackageKind::ClientSide)
                 }
                 Manifest::Package(kind) => return kind,
             }
