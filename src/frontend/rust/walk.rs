@@ -420,7 +420,10 @@ impl<'t> Walker<'t> {
         self.ctx = Ctx {
             unbounded_loop: false,
             spawned: background,
-            retry: words::is_retry_helper_name(&name),
+            // A retry helper returns once the operation succeeds; a function that never
+            // returns (`scim_task_retry`: `loop { sleep(..); retry_failed().await }`) is a
+            // periodic job that retries things.
+            retry: words::is_retry_helper_name(&name) && !never_returns(block),
             test: self.ctx.test || attrs.iter().any(is_test_attr),
             // Only the name: a function body holds more than the timer's own work.
             per_instance: self.ctx.per_instance
