@@ -231,10 +231,15 @@ fn owner_registrations(pattern: &Pattern, event: &Event, facts: &FileFacts) -> V
     let Some(owner) = event.owner.as_deref() else {
         return Vec::new();
     };
+    // A field its own file never writes needs a write through application state.
+    let owner = match &event.written_elsewhere {
+        Some(field) => format!("write:{{how}}:{owner}.{field}"),
+        None => format!("{{how}}:{owner}"),
+    };
     let wanted: Vec<String> = pattern
         .owner_registered_any
         .iter()
-        .map(|how| format!("{how}:{owner}"))
+        .map(|how| owner.replace("{how}", how))
         .collect();
     if wanted.iter().any(|w| facts.registrations.contains(w)) {
         return Vec::new();
@@ -773,6 +778,16 @@ targets = ["*.setTimeout"]
         };
         assert_eq!(requires(&facts), [vec!["AddSingleton:Tracker".to_string()]]);
         facts.registrations.insert("AddSingleton:Tracker".into());
+        assert_eq!(requires(&facts), [Vec::<String>::new()]);
+        // A field its file never writes needs a write through the registered state.
+        facts.events[0].written_elsewhere = Some("sessions".into());
+        assert_eq!(
+            requires(&facts),
+            [vec!["write:AddSingleton:Tracker.sessions".to_string()]]
+        );
+        facts
+            .registrations
+            .insert("write:AddSingleton:Tracker.sessions".into());
         assert_eq!(requires(&facts), [Vec::<String>::new()]);
     }
 }
