@@ -60,12 +60,15 @@ impl Matcher {
         }
     }
 
-    /// The targets of the rules that a recurring body's work can silence (`work_only`).
+    /// The targets of the rules that a recurring body's work can silence (`work_only`,
+    /// `work_any`).
     pub fn work_targets(&self) -> crate::work::WorkTargets {
         crate::work::WorkTargets::new(
             self.rules
                 .iter()
-                .filter(|rule| !rule.unless.work_only.is_empty())
+                .filter(|rule| {
+                    !rule.unless.work_only.is_empty() || !rule.unless.work_any.is_empty()
+                })
                 .flat_map(|rule| &rule.patterns)
                 .flat_map(|pattern| &pattern.targets)
                 .map(String::as_str),
@@ -355,6 +358,14 @@ fn does_only(event: &Event, kinds: &[String]) -> bool {
             .is_some_and(|w| !w.is_empty() && w.iter().all(|k| kinds.contains(k)))
 }
 
+/// Whether the event's recurring body does one of these kinds of work, among others.
+fn does_any(event: &Event, kinds: &[String]) -> bool {
+    event
+        .work
+        .as_ref()
+        .is_some_and(|w| kinds.iter().any(|k| w.contains(k)))
+}
+
 fn mitigated(unless: &Unless, event: &Event, facts: &FileFacts) -> bool {
     unless
         .context_any
@@ -368,6 +379,7 @@ fn mitigated(unless: &Unless, event: &Event, facts: &FileFacts) -> bool {
             && only_paths_of(event, &[Arg::TempPath, Arg::InstancePath]))
         || (!unless.words_any.is_empty() && has_word(event, &unless.words_any))
         || does_only(event, &unless.work_only)
+        || does_any(event, &unless.work_any)
         || mentions_any(&event.args_text, &unless.args_text_any)
         || unless
             .object_values_any

@@ -168,6 +168,9 @@ struct Ctx {
     /// In a function whose name says it downloads (see
     /// [`crate::frontend::words::names_a_download`]).
     download: bool,
+    /// In `impl Drop`: a guard removing what it holds when it goes out of scope; its
+    /// file lives no longer than the guard (scratch).
+    drop_guard: bool,
 }
 
 /// Bodies up to this many bytes are searched for words about per-instance work,
@@ -428,6 +431,7 @@ impl<'t> Walker<'t> {
                 || facts.per_instance(),
             guarded: facts.guard,
             download: crate::frontend::words::names_a_download(&name),
+            drop_guard: self.ctx.drop_guard,
         };
         self.fn_names.push(name);
         self.current_fn = Some(self.fn_names.len() - 1);
@@ -614,6 +618,11 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
         let saved = (self.ctx, self.impl_owner.take());
         self.ctx.test |= i.attrs.iter().any(is_test_attr);
+        self.ctx.drop_guard = i
+            .trait_
+            .as_ref()
+            .and_then(|t| t.0.segments.last())
+            .is_some_and(|s| s.ident == "Drop");
         // `impl MetricsReporter { .. }`, `impl Actor for HeartbeatMonitor`.
         if let syn::Type::Path(p) = &*i.self_ty {
             if let Some(last) = p.path.segments.last() {
