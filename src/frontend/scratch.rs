@@ -191,7 +191,7 @@ impl PathUses {
     /// Marks the path arguments of scratch calls as temporary paths in `events` (indexed as
     /// recorded): deletes of a path the function created earlier; the creations of such a
     /// path unless it is moved or copied out of the temporary directory or deleted only on
-    /// failure; copies into a temporary path that is not moved or copied out again.
+    /// failure, and then also its deletes before the creation (leftovers of an earlier run); copies into a temporary path that is not moved or copied out again.
     pub fn apply(self, events: &mut [Event]) {
         let mut quiet = Vec::new();
         let mut groups: BTreeMap<(usize, &str), Vec<&PathUse>> = BTreeMap::new();
@@ -230,6 +230,14 @@ impl PathUses {
             quiet.extend(deletes.iter().filter_map(|u| u.event).map(|e| (e, 1)));
             if !kept && deletes.iter().any(|u| !u.on_failure) {
                 quiet.extend(creates().filter_map(|u| u.event).map(|e| (e, 1)));
+                // A scratch path of this function: a delete before its creation clears
+                // what an earlier run left behind.
+                quiet.extend(
+                    uses.iter()
+                        .filter(|u| u.what == Use::Delete && u.at < first_create)
+                        .filter_map(|u| u.event)
+                        .map(|e| (e, 1)),
+                );
             }
         }
         for (index, paths) in quiet {
