@@ -84,6 +84,15 @@ pub(super) fn simple_binding(pat: &syn::Pat) -> Option<String> {
     }
 }
 
+/// The name a parameter binds, also through a one-field extractor
+/// (`State(state): State<AppState>`, `Extension(sessions)`).
+pub(super) fn param_name(pat: &syn::Pat) -> Option<String> {
+    match pat {
+        syn::Pat::TupleStruct(t) if t.elems.len() == 1 => simple_binding(&t.elems[0]),
+        _ => simple_binding(pat),
+    }
+}
+
 /// Every identifier a pattern binds.
 pub(super) fn pat_idents(pat: &syn::Pat, out: &mut Vec<String>) {
     match pat {

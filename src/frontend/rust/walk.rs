@@ -10,8 +10,8 @@ use super::recurring;
 use super::scope::{Binding, Builder, Resolved, Scopes};
 use super::shapes::{
     body_braces, condition_checks, exits, expr_start, is_bounded_condition, is_finite_loop,
-    is_test_attr, is_wait_loop, never_returns, pat_holds_variant, pat_idents, pat_is_variant,
-    path_start, simple_binding,
+    is_test_attr, is_wait_loop, never_returns, param_name, pat_holds_variant, pat_idents,
+    pat_is_variant, path_start, simple_binding,
 };
 use super::statics::{lazy_static_entries, Statics};
 use super::words;
@@ -449,6 +449,7 @@ impl<'t> Walker<'t> {
         self.fn_names.push(name);
         self.current_fn = Some(self.fn_names.len() - 1);
         self.scopes.push(false);
+        let saved_bindings = self.statics.enter_fn();
         for input in &sig.inputs {
             if let syn::FnArg::Typed(t) = input {
                 self.bind_typed(&t.pat, &t.ty);
@@ -456,6 +457,10 @@ impl<'t> Walker<'t> {
                 let scopes = &self.scopes;
                 self.statics
                     .register_type(&t.ty, |c, s| type_targets(scopes, c, s));
+                if let Some(name) = param_name(&t.pat) {
+                    self.statics
+                        .bind_param(name, &t.ty, |c, s| type_targets(scopes, c, s));
+                }
                 // `async fn handle_socket(socket: WebSocket, ..)`: timers here serve one
                 // connection (pings, idle timeouts), however they are named.
                 self.ctx.per_instance |= is_connection_type(&t.ty);
@@ -466,6 +471,7 @@ impl<'t> Walker<'t> {
             w.visit_block(block)
         });
         self.bounded_tickers.pop();
+        self.statics.leave_fn(saved_bindings);
         self.scopes.pop();
         (self.ctx, self.current_fn) = saved;
     }
@@ -731,6 +737,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         }
         self.bind_pat(&local.pat);
         if let Some(name) = simple_binding(&local.pat) {
+            let init = local.init.as_ref().map(|i| &*i.expr);
+            self.statics
+                .bind_local(name.clone(), init, self.impl_owner.as_deref());
             // A typed `NamedTempFile` stays a builder: its `persist(dest)` writes for good.
             // A path built from a `&Path` keeps its purpose rather than its type.
             let path_type = builder
