@@ -9,9 +9,9 @@ use super::macros::{self, MacroBody, MAX_MACRO_DEPTH};
 use super::recurring;
 use super::scope::{Binding, Builder, Resolved, Scopes};
 use super::shapes::{
-    body_braces, condition_checks, exits, expr_start, is_bounded_condition, is_finite_loop,
-    is_test_attr, is_wait_loop, never_returns, param_name, pat_holds_variant, pat_idents,
-    pat_is_variant, path_start, simple_binding,
+    body_braces, condition_checks, exits, expr_start, is_bounded_condition, is_endless_iterator,
+    is_finite_loop, is_test_attr, is_wait_loop, never_returns, param_name, pat_holds_variant,
+    pat_idents, pat_is_variant, path_start, simple_binding,
 };
 use super::statics::{lazy_static_entries, Statics};
 use super::words;
@@ -436,7 +436,10 @@ impl<'t> Walker<'t> {
         self.ctx = Ctx {
             unbounded_loop: false,
             spawned: background,
-            retry: words::is_retry_helper_name(&name),
+            // A retry helper returns once the operation succeeds; a function that never
+            // returns (`scim_task_retry`: `loop { sleep(..); retry_failed().await }`) is a
+            // periodic job that retries things.
+            retry: words::is_retry_helper_name(&name) && !never_returns(block),
             test: self.ctx.test || attrs.iter().any(is_test_attr),
             // Only the name: a function body holds more than the timer's own work.
             per_instance: self.ctx.per_instance
@@ -834,10 +837,21 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
         self.visit_expr(&f.expr);
+        let saved = self.ctx;
+        // `for next in schedule.upcoming(Utc) { sleep_until(next).await; .. }` never ends.
+        let endless = is_endless_iterator(&f.expr) && !is_finite_loop(&f.body);
+        self.ctx.unbounded_loop |= endless;
         self.scopes.push(false);
         self.bind_pat(&f.pat);
-        self.visit_block(&f.body);
+        if endless {
+            self.enter_body(true, f.body.brace_token.span.open(), |w| {
+                w.visit_block(&f.body)
+            });
+        } else {
+            self.visit_block(&f.body);
+        }
         self.scopes.pop();
+        self.ctx = saved;
     }
 
     fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
