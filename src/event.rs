@@ -257,6 +257,10 @@ pub enum Role {
     /// serves (its code reaches a server-start word such as `serve`, `HttpServer` or
     /// `CreateBuilder`), else the entry of a separate tool, whose code is offline.
     Main,
+    /// The top level of a JavaScript file that runs itself as a program (a `require.main ===
+    /// module` guard) and whose own code starts no server: the entry of a separate tool, whose
+    /// code is offline unless a server file imports the module.
+    Program,
     /// A command-line subcommand branch other than the serve path (`Commands::Backup => ..`,
     /// `if (args[0] == "backup")`): unnamed, reached only as an offline branch of its parent.
     Subcommand,

@@ -150,6 +150,19 @@ fn is_connection_type(ty: &syn::Type) -> bool {
     })
 }
 
+/// Builder calls after which `OpenOptions::open` creates or writes the file.
+const WRITING_OPTIONS: &[&str] = &[
+    "write(true)",
+    "append(true)",
+    "create(true)",
+    "create_new(true)",
+    "truncate(true)",
+    "append",
+    "create",
+    "create_new",
+    "truncate",
+];
+
 /// Longest builder chain kept per event; longer chains are unusual and only
 /// cost memory.
 const MAX_CHAIN: usize = 32;
@@ -954,7 +967,15 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 self.calls.insert(target.clone());
                 let end = self.offset(link.paren_token.span.close().end());
                 let chain = b.chain.clone();
+                // `OpenOptions::new().write(true).open(p)` creates `p` (see `scratch`).
+                let creates = method == "open"
+                    && b.ty.ends_with("OpenOptions")
+                    && chain.iter().any(|c| WRITING_OPTIONS.contains(&c.as_str()));
+                let index = self.events.len();
                 self.emit(vec![target], start..end, &link.args, chain);
+                if creates {
+                    self.note_path_use("create", &link.args, start, Some(index));
+                }
                 if b.step(&method, &link.args) {
                     if let Some(calls) = var_calls.take() {
                         self.extend_var(var.as_deref(), &calls);
