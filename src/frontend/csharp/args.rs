@@ -4,7 +4,9 @@
 use super::resolve::Recv;
 use super::scope::FileScope;
 use super::strings::string_value;
-use super::syntax::{first_child_of_kind, for_each_node, last_named_child, unwrap_expr};
+use super::syntax::{
+    first_child_of_kind, for_each_node, last_named_child, returning_method_name, unwrap_expr,
+};
 use super::walk::Walker;
 use super::MAX_SCAN;
 use crate::event::{Arg, MAX_ARGS_TEXT};
@@ -74,24 +76,11 @@ impl FileScope {
         let Some(value) = node.named_child(0).map(unwrap_expr) else {
             return;
         };
-        let mut cur = node.parent();
-        while let Some(n) = cur {
-            match n.kind() {
-                "method_declaration" | "local_function_statement" => break,
-                "lambda_expression" | "anonymous_method_expression" | "accessor_declaration" => {
-                    return
-                }
-                _ => cur = n.parent(),
-            }
-        }
-        let Some(name) = cur.and_then(|m| m.field("name")) else {
+        let Some(name) = returning_method_name(node, src) else {
             return;
         };
         let temp = names_temp_path(value, src);
-        *self
-            .temp_returns
-            .entry(text(name, src).to_string())
-            .or_insert(true) &= temp;
+        *self.temp_returns.entry(name.to_string()).or_insert(true) &= temp;
     }
 
     /// `_workDir = Path.Combine(Path.GetTempPath(), "jobs")` in a constructor, or

@@ -11,7 +11,7 @@
 //! `extract` walks the same tree once more with these facts (`FileScope::flow`), at most
 //! [`MAX_WALKS`] times in all (a chain of that many calls); no second parse.
 
-use super::syntax::{last_named_child, unwrap_expr};
+use super::syntax::{last_named_child, returning_method_name, unwrap_expr};
 use super::walk::Walker;
 use crate::frontend::tree::{text, Fields};
 use crate::frontend::words::PathPurpose;
@@ -147,23 +147,11 @@ impl Walker<'_, '_> {
         let Some(value) = node.named_child(0).map(unwrap_expr) else {
             return;
         };
-        let mut cur = node.parent();
-        while let Some(n) = cur {
-            match n.kind() {
-                "method_declaration" | "local_function_statement" => break,
-                "lambda_expression"
-                | "anonymous_method_expression"
-                | "accessor_declaration"
-                | "property_declaration"
-                | "constructor_declaration" => return,
-                _ => cur = n.parent(),
-            }
-        }
-        let Some(name) = cur.and_then(|m| m.field("name")) else {
+        let Some(name) = returning_method_name(node, self.src) else {
             return;
         };
         let purpose = self.path_purpose(value);
-        self.flow.note_return(text(name, self.src), purpose);
+        self.flow.note_return(name, purpose);
     }
 }
 

@@ -256,6 +256,21 @@ fn is_pause(e: &Expr) -> bool {
     })
 }
 
+/// An iterator that never ends: a cron schedule's coming times (`schedule.upcoming(Utc)`,
+/// `upcoming_owned`), an open range (`0..`), `std::iter::repeat(..)` / `repeat_with(..)`.
+pub(super) fn is_endless_iterator(e: &Expr) -> bool {
+    match e {
+        Expr::MethodCall(m) => {
+            matches!(m.method.to_string().as_str(), "upcoming" | "upcoming_owned")
+        }
+        Expr::Range(r) => r.end.is_none(),
+        Expr::Call(c) => matches!(&*c.func, Expr::Path(p)
+            if p.path.segments.last().is_some_and(|s| s.ident == "repeat" || s.ident == "repeat_with")),
+        Expr::Paren(p) => is_endless_iterator(&p.expr),
+        _ => false,
+    }
+}
+
 /// Whether a `loop` ends once its work is done: somewhere in its body an `if` leaves it
 /// (`if users.is_empty() { break; }`, `if job.status != Open { return Ok(()); }`) on a
 /// condition that is neither a stop signal (`shutdown`, `cancelled`) nor an error check.

@@ -9,9 +9,9 @@ use super::macros::{self, MacroBody, MAX_MACRO_DEPTH};
 use super::recurring;
 use super::scope::{Binding, Builder, Resolved, Scopes};
 use super::shapes::{
-    body_braces, condition_checks, exits, expr_start, is_bounded_condition, is_finite_loop,
-    is_test_attr, is_wait_loop, never_returns, param_name, pat_holds_variant, pat_idents,
-    pat_is_variant, path_start, simple_binding,
+    body_braces, condition_checks, exits, expr_start, is_bounded_condition, is_endless_iterator,
+    is_finite_loop, is_test_attr, is_wait_loop, never_returns, param_name, pat_holds_variant,
+    pat_idents, pat_is_variant, path_start, simple_binding,
 };
 use super::statics::{lazy_static_entries, Statics};
 use super::words;
@@ -149,6 +149,19 @@ fn is_connection_type(ty: &syn::Type) -> bool {
             || matches!(name.as_str(), "tcpstream" | "unixstream" | "wsstream")
     })
 }
+
+/// Builder calls after which `OpenOptions::open` creates or writes the file.
+const WRITING_OPTIONS: &[&str] = &[
+    "write(true)",
+    "append(true)",
+    "create(true)",
+    "create_new(true)",
+    "truncate(true)",
+    "append",
+    "create",
+    "create_new",
+    "truncate",
+];
 
 /// Longest builder chain kept per event; longer chains are unusual and only
 /// cost memory.
@@ -423,7 +436,10 @@ impl<'t> Walker<'t> {
         self.ctx = Ctx {
             unbounded_loop: false,
             spawned: background,
-            retry: words::is_retry_helper_name(&name),
+            // A retry helper returns once the operation succeeds; a function that never
+            // returns (`scim_task_retry`: `loop { sleep(..); retry_failed().await }`) is a
+            // periodic job that retries things.
+            retry: words::is_retry_helper_name(&name) && !never_returns(block),
             test: self.ctx.test || attrs.iter().any(is_test_attr),
             // Only the name: a function body holds more than the timer's own work.
             per_instance: self.ctx.per_instance
@@ -821,10 +837,21 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
         self.visit_expr(&f.expr);
+        let saved = self.ctx;
+        // `for next in schedule.upcoming(Utc) { sleep_until(next).await; .. }` never ends.
+        let endless = is_endless_iterator(&f.expr) && !is_finite_loop(&f.body);
+        self.ctx.unbounded_loop |= endless;
         self.scopes.push(false);
         self.bind_pat(&f.pat);
-        self.visit_block(&f.body);
+        if endless {
+            self.enter_body(true, f.body.brace_token.span.open(), |w| {
+                w.visit_block(&f.body)
+            });
+        } else {
+            self.visit_block(&f.body);
+        }
         self.scopes.pop();
+        self.ctx = saved;
     }
 
     fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
@@ -940,7 +967,15 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 self.calls.insert(target.clone());
                 let end = self.offset(link.paren_token.span.close().end());
                 let chain = b.chain.clone();
+                // `OpenOptions::new().write(true).open(p)` creates `p` (see `scratch`).
+                let creates = method == "open"
+                    && b.ty.ends_with("OpenOptions")
+                    && chain.iter().any(|c| WRITING_OPTIONS.contains(&c.as_str()));
+                let index = self.events.len();
                 self.emit(vec![target], start..end, &link.args, chain);
+                if creates {
+                    self.note_path_use("create", &link.args, start, Some(index));
+                }
                 if b.step(&method, &link.args) {
                     if let Some(calls) = var_calls.take() {
                         self.extend_var(var.as_deref(), &calls);
