@@ -181,3 +181,12 @@ pub fn describe(definitions: &[Definition]) -> Vec<String> {
         })
         .collect()
 }
+
+/// Each definition as `name: direct calls`, for tests.
+#[cfg(test)]
+pub fn describe_calls(definitions: &[Definition]) -> Vec<String> {
+    definitions
+        .iter()
+        .map(|d| format!("{}: {}", d.name, d.calls.join(" ")))
+        .collect()
+}

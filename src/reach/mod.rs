@@ -21,10 +21,12 @@
 //! installers, upgrades) nor subcommand branches, is `reachable`; from the start-up code
 //! reached on the way is `startup`; from the subcommand branches reached on the way and the
 //! entry points of tool files is `offline`. What none of them reaches is `unreferenced`.
-//! A server's start (`main`, C# top-level statements, a server file's top level) runs the
-//! functions it calls directly as statements ([`Definition::calls`]) once: those whose code
-//! starts no server and registers nothing that runs later (`registration_words`) are
+//! A server's start (`main`, C# top-level statements, a server file's top level, a
+//! framework's start-up method: `start_methods`) runs the functions it calls directly as
+//! statements ([`Definition::calls`]) once: those whose directly called code starts no server,
+//! keeps no endless loop and registers nothing that runs later (`registration_words`) are
 //! start-up code unless something else reaches them; the busy ones are part of the start.
+//! The definitions of test files are visible in their own file only.
 //! A file's [`FileRole`] comes from its placement: an installer's entry points lead to
 //! start-up code.
 //! Reaching a definition reaches the one around it (a method's class, whose field
@@ -156,9 +158,12 @@ fn family(language: Option<Language>) -> usize {
 pub fn solve(files: &[FileModel]) -> Vec<Vec<Reachability>> {
     let mut graph = Graph::new(files);
     let words = words();
-    let serving = graph.reaching(&words.server_start_words);
-    let registering = graph.reaching(&words.registration_words);
-    graph.busy = serving
+    let serving = graph.reaching(&words.server_start_words, true);
+    // Busy code is what the code a start calls actually runs: naming a class (a type, a
+    // `typeof`) runs its constructor, not the methods a framework calls on it.
+    let starting = graph.reaching(&words.server_start_words, false);
+    let registering = graph.reaching(&words.registration_words, false);
+    graph.busy = starting
         .iter()
         .zip(&registering)
         .map(|(s, r)| *s || *r)
@@ -180,7 +185,7 @@ pub fn solve(files: &[FileModel]) -> Vec<Vec<Reachability>> {
                 _ => continue,
             };
             // A server's start: `main`, C# top-level statements, a server file's top level.
-            graph.start[node] = role == FileRole::Server && (def.role == Role::Main || d == 0);
+            graph.start[node] |= role == FileRole::Server && (def.role == Role::Main || d == 0);
             match role {
                 FileRole::Server if graph.startup[node] => startup.push(node),
                 FileRole::Server => seeds.push(node),
@@ -242,6 +247,10 @@ pub fn solve_file(language: Language, definitions: &[Definition]) -> Vec<Reachab
     graph.verdicts(std::slice::from_ref(&file)).remove(0)
 }
 
+/// The member a class runs when it is constructed (JavaScript; a C# constructor's code is
+/// its class's own).
+const CONSTRUCTOR: &str = "constructor";
+
 /// How many families [`family`] tells apart; scope numbers above are files.
 const FAMILIES: usize = 4;
 
@@ -294,6 +303,7 @@ impl<'a> Graph<'a> {
         let mut index: HashMap<(Scope, &str), Vec<usize>> = HashMap::new();
         let mut branches: HashMap<usize, Vec<usize>> = HashMap::new();
         let mut startup = Vec::new();
+        let mut start = Vec::new();
         for file in files {
             let family = family(file.language);
             let base = nodes.len();
@@ -302,7 +312,8 @@ impl<'a> Graph<'a> {
                 let node = nodes.len();
                 nodes.push((family, def));
                 bases.push(base);
-                let scope = if file_local(file.language, def) {
+                // Test code never runs in a server: no other file reaches its definitions.
+                let scope = if file.role == FileRole::Test || file_local(file.language, def) {
                     FAMILIES + base
                 } else {
                     family
@@ -319,6 +330,12 @@ impl<'a> Graph<'a> {
                         branches.entry(base + parent).or_default().push(node);
                     }
                 }
+                // A framework's start-up method of a server class runs once, like `main`.
+                start.push(
+                    file.role == FileRole::Server
+                        && matches!(def.role, Role::Member | Role::Entry)
+                        && words.start_methods.contains(&def.name),
+                );
                 // A module's name is its file's: it says nothing about when the code runs.
                 startup.push(
                     (!modules::is_module_name(&def.name) && words.is_startup_name(&def.name))
@@ -330,7 +347,6 @@ impl<'a> Graph<'a> {
             }
         }
         let verdict = vec![None; nodes.len()];
-        let start = vec![false; nodes.len()];
         let busy = vec![false; nodes.len()];
         Graph {
             start,
@@ -354,14 +370,17 @@ impl<'a> Graph<'a> {
     /// Per node: whether code it reaches (not through subcommand branches) mentions one of
     /// `words` (server-start words: the node serves). One backward walk over the references,
     /// linear in their number: a node mentioning a word is marked; so is any node that
-    /// mentions the name of a marked node, and the class of a marked member.
-    fn reaching(&self, words: &HashSet<String>) -> Vec<bool> {
+    /// mentions the name of a marked node, and the class of a marked member. With `members`
+    /// false, only what runs when the node runs: the direct calls of its body (see
+    /// [`Definition::calls`]) and the constructor of a class.
+    fn reaching(&self, words: &HashSet<String>, members: bool) -> Vec<bool> {
         let mut mentioned_by: HashMap<(Scope, &str), Vec<usize>> = HashMap::new();
         let mut serving = vec![false; self.nodes.len()];
         let mut queue = VecDeque::new();
         for (node, &(_, def)) in self.nodes.iter().enumerate() {
             for name in &def.refs {
-                for scope in self.lookup_scopes(node) {
+                let called = members || def.calls.binary_search(name).is_ok();
+                for scope in self.lookup_scopes(node).into_iter().filter(|_| called) {
                     mentioned_by
                         .entry((scope, name.as_str()))
                         .or_default()
@@ -378,7 +397,7 @@ impl<'a> Graph<'a> {
             let (_, def) = self.nodes[node];
             let scope = self.scope[node];
             let mut callers: Vec<usize> = Vec::new();
-            if def.role == Role::Member {
+            if def.role == Role::Member && (members || def.name == CONSTRUCTOR) {
                 callers.extend(def.parent.map(|p| self.base[node] + p));
             }
             if !def.name.is_empty() && expanded.insert((scope, def.name.as_str())) {

@@ -471,3 +471,41 @@ fn what_a_server_start_calls_directly_runs_once() {
          also calls stays reachable"
     );
 }
+
+#[test]
+fn server_code_never_reaches_the_definitions_of_test_files() {
+    let server = file(
+        Language::JavaScript,
+        FileRole::Server,
+        vec![def("", Role::Entry, None, &["create", "listen"])],
+    );
+    let mock = file(
+        Language::JavaScript,
+        FileRole::Test,
+        vec![
+            def("", Role::Entry, None, &["MockDb"]),
+            def("MockDb", Role::Plain, Some(0), &[]),
+            def(
+                "create",
+                Role::Member,
+                Some(1),
+                &["prepareDataDir", "MockDb"],
+            ),
+        ],
+    );
+    let data = file(
+        Language::JavaScript,
+        FileRole::Server,
+        vec![
+            def("", Role::Entry, None, &[]),
+            exported(def("prepareDataDir", Role::Plain, Some(0), &[])),
+        ],
+    );
+    let verdicts = solve(&[server, mock, data]);
+    assert_eq!(verdicts[1], [Unreferenced, Unreferenced, Unreferenced]);
+    assert_eq!(
+        verdicts[2],
+        [Reachable, Unreferenced],
+        "a test's mock of the same name does not make the helper it calls reachable"
+    );
+}

@@ -32,11 +32,21 @@ pub struct Words {
     pub server_start_words: HashSet<String>,
     /// Names a function mentions when it registers code that runs later.
     pub registration_words: HashSet<String>,
+    /// Framework-called methods that run once when the server starts.
+    pub start_methods: HashSet<String>,
+    /// Calls that run a method passed to them once.
+    pub once_calls: HashSet<String>,
+    /// Calls that wait for the call they are made on.
+    pub awaiting_calls: HashSet<String>,
     /// Words of an environment variable's name that choose a generating, debugging or test mode.
     pub mode_env_words: HashSet<String>,
     /// Conditions that run a JavaScript file as a program only when it is not imported.
     pub program_guards: HashSet<String>,
 }
+
+/// The name a frontend mentions for a loop that may run for the process's lifetime (a
+/// keyword, so no definition has it); `registration_words` lists it: such code keeps running.
+pub const LOOP: &str = "while";
 
 static WORDS: LazyLock<Words> = LazyLock::new(|| {
     // The file is part of the binary and covered by unit tests; it always parses.
@@ -98,6 +108,16 @@ impl Words {
             || split_words(function)
                 .iter()
                 .any(|w| self.command_functions.contains(w.as_str()))
+    }
+
+    /// Whether a call runs a method passed to it once (`MapResult`).
+    pub fn runs_argument_once(&self, name: &str) -> bool {
+        self.once_calls.contains(name)
+    }
+
+    /// Whether a call waits for the call it is made on (`ConfigureAwait`).
+    pub fn awaits_call(&self, name: &str) -> bool {
+        self.awaiting_calls.contains(name)
     }
 
     /// Whether a subcommand (variant or literal) is the serve path.
@@ -276,6 +296,10 @@ mod tests {
         assert!(!w.chooses_command("req.body.action"));
         assert!(w.dispatches_commands("run_cli"));
         assert!(!w.dispatches_commands("handle_request"));
+        assert!(w.registration_words.contains(LOOP));
+        assert!(w.runs_argument_once("MapResult"));
+        assert!(w.awaits_call("ConfigureAwait"));
+        assert!(w.start_methods.contains("ConfigureServices"));
         assert!(w.is_serve_command("Serve"));
         assert!(w.is_serve_command("--serve"));
         assert!(!w.is_serve_command("Backup"));

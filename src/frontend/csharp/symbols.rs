@@ -22,6 +22,8 @@ pub(super) fn collect(root: Node<'_>, src: &str) -> Vec<Definition> {
         src,
         table: SymbolTable::new(src.len()),
         function: String::new(),
+        nested: 0,
+        direct: Vec::new(),
     };
     walk.visit(root, None, 0);
     walk.table.finish()
@@ -42,6 +44,12 @@ struct SymbolWalk<'s> {
     table: SymbolTable,
     /// The innermost named method (empty at the top level).
     function: String,
+    /// How many lambdas and loops lie between the node visited and the innermost
+    /// definition (0: a statement of its own body, which runs once per run).
+    nested: usize,
+    /// The name nodes of the calls the statements of the definition's own body make (and
+    /// of the methods they pass to a call that runs its argument once).
+    direct: Vec<usize>,
 }
 
 impl SymbolWalk<'_> {
@@ -49,11 +57,42 @@ impl SymbolWalk<'_> {
         if depth > MAX_DEPTH {
             return;
         }
+        if self.nested == 0 {
+            self.direct
+                .extend(direct_calls(node, self.src).iter().map(|n| n.id()));
+        }
         match node.kind() {
             "using_directive" | "comment" => return,
             "global_statement" => self.table.set_role(0, Role::Main),
             "identifier" => {
-                self.table.mention(text(node, self.src));
+                if self.direct.contains(&node.id()) {
+                    self.table.mention_call(text(node, self.src));
+                } else {
+                    self.table.mention(text(node, self.src));
+                }
+                return;
+            }
+            "lambda_expression"
+            | "anonymous_method_expression"
+            | "for_statement"
+            | "foreach_statement" => {
+                self.nested += 1;
+                self.visit_children(node, class, depth);
+                self.nested -= 1;
+                return;
+            }
+            // A loop that may run for the process's lifetime (`while (true)`, until the
+            // host stops): its code keeps running.
+            "while_statement" | "do_statement" => {
+                if node
+                    .field("condition")
+                    .is_some_and(|c| endless_condition(text(c, self.src)))
+                {
+                    self.table.mention(words::LOOP);
+                }
+                self.nested += 1;
+                self.visit_children(node, class, depth);
+                self.nested -= 1;
                 return;
             }
             "class_declaration" | "struct_declaration" | "record_declaration" => {
@@ -109,6 +148,7 @@ impl SymbolWalk<'_> {
         };
         let label = text(name, self.src).to_string();
         let outer = std::mem::replace(&mut self.function, label.clone());
+        let nested = std::mem::take(&mut self.nested);
         self.table
             .open(&label, owner, node.byte_range(), role, exported);
         for child in named_children(node).filter(|&c| c != name) {
@@ -116,6 +156,7 @@ impl SymbolWalk<'_> {
         }
         self.table.close();
         self.function = outer;
+        self.nested = nested;
     }
 
     fn class(&mut self, node: Node<'_>, depth: usize) {
@@ -211,6 +252,77 @@ impl SymbolWalk<'_> {
         words.dispatches_commands(&self.function)
             && scrutinee.is_some_and(|s| words.chooses_command(text(s, self.src)))
             && !words.is_serve_command(&label)
+    }
+}
+
+/// The name nodes of what a statement calls directly: `Init(dir);`, `await db.Connect();`,
+/// `var config = Load();`, `await Start().ConfigureAwait(false);` (the callee's last name),
+/// and the methods it passes to a call that runs its argument once
+/// (`.MapResult(StartApp, Fail)`).
+fn direct_calls<'t>(node: Node<'t>, src: &str) -> Vec<Node<'t>> {
+    let expression = match node.kind() {
+        "expression_statement" | "return_statement" => node.named_child(0),
+        "variable_declarator" => named_children(node).last(),
+        _ => None,
+    };
+    let Some(mut call) = expression else {
+        return Vec::new();
+    };
+    let words = words();
+    let mut out = Vec::new();
+    for _ in 0..8 {
+        call = match call.kind() {
+            "await_expression" | "equals_value_clause" => match call.named_child(0) {
+                Some(inner) => inner,
+                None => break,
+            },
+            "invocation_expression" => {
+                let Some(name) = call.field("function").and_then(callee_name) else {
+                    break;
+                };
+                let label = text(name, src);
+                if words.awaits_call(label) {
+                    // `Start().ConfigureAwait(false)`: the call awaited is the one inside.
+                    match call.field("function").and_then(|f| f.field("expression")) {
+                        Some(inner) => inner,
+                        None => break,
+                    }
+                } else {
+                    if words.runs_argument_once(label) {
+                        out.extend(
+                            call.field("arguments")
+                                .into_iter()
+                                .flat_map(named_children)
+                                .filter_map(|a| a.named_child(0))
+                                .filter(|a| a.kind() == "identifier"),
+                        );
+                    }
+                    out.push(name);
+                    break;
+                }
+            }
+            _ => break,
+        };
+    }
+    out
+}
+
+/// Whether a loop condition keeps the loop running for the process's lifetime: `true`, or
+/// until a cancellation token says the host stops.
+fn endless_condition(condition: &str) -> bool {
+    condition == "true" || condition.contains("IsCancellationRequested")
+}
+
+/// The identifier naming an invoked method: `F`, `x.F`, `F<T>`, `x.F<T>`.
+fn callee_name(function: Node<'_>) -> Option<Node<'_>> {
+    let name = match function.kind() {
+        "member_access_expression" => function.field("name")?,
+        _ => function,
+    };
+    match name.kind() {
+        "identifier" => Some(name),
+        "generic_name" => named_children(name).find(|c| c.kind() == "identifier"),
+        _ => None,
     }
 }
 

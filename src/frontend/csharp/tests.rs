@@ -1364,3 +1364,33 @@ public class Settings(DiskProvider disk)
         .collect();
     assert_eq!(shared, vec![("WriteAllText".to_string(), 0)]);
 }
+
+#[test]
+fn statements_of_a_body_are_direct_calls() {
+    let src = r#"
+public static class Program {
+    public static async Task Main(string[] args) {
+        await Parser.Default.ParseArguments<Options>(args).MapResult(StartApp, Fail).ConfigureAwait(false);
+    }
+    private static async Task StartApp(Options o) {
+        var paths = CreatePaths(o);
+        paths.MakeSanityCheck();
+        await InitLogging<Program>(paths).ConfigureAwait(false);
+        app.MapGet("/x", () => Handle());
+        foreach (var p in plugins) { Load(p); }
+        while (true) { await Poll(); }
+    }
+}
+"#;
+    let defs = facts(src).definitions;
+    assert_eq!(
+        crate::frontend::symbols::describe_calls(&defs),
+        [
+            ": ",
+            "Program: ",
+            "Main: Fail MapResult StartApp",
+            "StartApp: CreatePaths InitLogging MakeSanityCheck MapGet",
+        ]
+    );
+    assert!(defs[3].refs.iter().any(|r| r == crate::reach::words::LOOP));
+}

@@ -24,6 +24,8 @@ pub(super) fn collect(file: &syn::File, walker: &Walker<'_>, source: &str) -> Ve
         function: String::new(),
         owner: None,
         trait_impl: false,
+        nested: 0,
+        direct: Vec::new(),
     };
     visit.visit_file(file);
     visit.table.finish()
@@ -39,6 +41,12 @@ struct SymbolVisit<'w, 't> {
     owner: Option<String>,
     /// Inside `impl Trait for Type`.
     trait_impl: bool,
+    /// How many closures, async blocks and loops lie between the node visited and the
+    /// innermost function (0: a statement of its own body, which runs once per run).
+    nested: usize,
+    /// The callee expressions (by address in the tree) of the calls the statements of the
+    /// function's own body make.
+    direct: Vec<*const ()>,
 }
 
 impl SymbolVisit<'_, '_> {
@@ -80,9 +88,18 @@ impl SymbolVisit<'_, '_> {
         self.table
             .open(&label, self.owner.as_deref(), span, role, exported);
         let outer = std::mem::replace(&mut self.function, label);
+        let nested = std::mem::take(&mut self.nested);
         body(self);
+        self.nested = nested;
         self.function = outer;
         self.table.close();
+    }
+
+    /// Visits a closure, an async block or a loop: what it calls may run any number of times.
+    fn nested(&mut self, visit: impl FnOnce(&mut Self)) {
+        self.nested += 1;
+        visit(self);
+        self.nested -= 1;
     }
 
     fn mention_tokens(&mut self, tokens: TokenStream, depth: usize) {
@@ -145,15 +162,61 @@ impl<'ast> Visit<'ast> for SymbolVisit<'_, '_> {
         }
     }
 
+    fn visit_stmt(&mut self, stmt: &'ast syn::Stmt) {
+        if self.nested == 0 {
+            let expression = match stmt {
+                syn::Stmt::Expr(e, _) => Some(e),
+                syn::Stmt::Local(local) => local.init.as_ref().map(|i| &*i.expr),
+                _ => None,
+            };
+            if let Some(callee) = expression.and_then(|e| direct_callee(e, 0)) {
+                self.direct.push(callee);
+            }
+        }
+        visit::visit_stmt(self, stmt);
+    }
+
+    fn visit_expr_closure(&mut self, expr: &'ast syn::ExprClosure) {
+        self.nested(|v| visit::visit_expr_closure(v, expr));
+    }
+
+    fn visit_expr_async(&mut self, expr: &'ast syn::ExprAsync) {
+        self.nested(|v| visit::visit_expr_async(v, expr));
+    }
+
+    fn visit_expr_for_loop(&mut self, expr: &'ast syn::ExprForLoop) {
+        self.nested(|v| visit::visit_expr_for_loop(v, expr));
+    }
+
+    fn visit_expr_loop(&mut self, expr: &'ast syn::ExprLoop) {
+        // A loop that may run for the process's lifetime: its code keeps running.
+        self.table.mention(words::LOOP);
+        self.nested(|v| visit::visit_expr_loop(v, expr));
+    }
+
+    fn visit_expr_while(&mut self, expr: &'ast syn::ExprWhile) {
+        self.nested(|v| visit::visit_expr_while(v, expr));
+    }
+
     fn visit_expr_path(&mut self, path: &'ast syn::ExprPath) {
-        for segment in &path.path.segments {
-            self.table.mention(&segment.ident.to_string());
+        let direct = self.direct.contains(&address(path));
+        let last = path.path.segments.len().saturating_sub(1);
+        for (i, segment) in path.path.segments.iter().enumerate() {
+            if direct && i == last {
+                self.table.mention_call(&segment.ident.to_string());
+            } else {
+                self.table.mention(&segment.ident.to_string());
+            }
         }
         visit::visit_expr_path(self, path);
     }
 
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
-        self.table.mention(&call.method.to_string());
+        if self.direct.contains(&address(call)) {
+            self.table.mention_call(&call.method.to_string());
+        } else {
+            self.table.mention(&call.method.to_string());
+        }
         visit::visit_expr_method_call(self, call);
     }
 
@@ -168,6 +231,12 @@ impl<'ast> Visit<'ast> for SymbolVisit<'_, '_> {
             words.dispatches_commands(&self.function) && words.chooses_command(scrutinee);
         self.visit_expr(&expr.expr);
         for arm in &expr.arms {
+            // An arm's call runs once per run of the match: `Command::Serve => serve().await`.
+            if self.nested == 0 {
+                if let Some(callee) = direct_callee(&arm.body, 0) {
+                    self.direct.push(callee);
+                }
+            }
             let offline = dispatch
                 && subcommand_name(&arm.pat, 0).is_some_and(|n| !words.is_serve_command(&n));
             if offline {
@@ -179,6 +248,34 @@ impl<'ast> Visit<'ast> for SymbolVisit<'_, '_> {
                 self.visit_arm(arm);
             }
         }
+    }
+}
+
+/// The address of a node of the tree, which identifies it during the visit.
+fn address<T>(node: &T) -> *const () {
+    (node as *const T).cast()
+}
+
+/// The callee (a path or a method call) of the call a statement makes directly:
+/// `init(dir);`, `store.check().await?;`, `let config = load()?;`,
+/// `prepare().expect("..")` (the call whose result is awaited, tried or unwrapped).
+fn direct_callee(expr: &syn::Expr, depth: usize) -> Option<*const ()> {
+    if depth > 8 {
+        return None;
+    }
+    match expr {
+        syn::Expr::Await(e) => direct_callee(&e.base, depth + 1),
+        syn::Expr::Try(e) => direct_callee(&e.expr, depth + 1),
+        syn::Expr::Paren(e) => direct_callee(&e.expr, depth + 1),
+        syn::Expr::Call(call) => match &*call.func {
+            syn::Expr::Path(path) => Some(address(path)),
+            _ => None,
+        },
+        syn::Expr::MethodCall(call) if words().awaits_call(&call.method.to_string()) => {
+            direct_callee(&call.receiver, depth + 1)
+        }
+        syn::Expr::MethodCall(call) => Some(address(call)),
+        _ => None,
     }
 }
 

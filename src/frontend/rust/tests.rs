@@ -883,3 +883,31 @@ fn main() { App::new().app_data(web::Data::new(Registry::new())); }
         ]
     );
 }
+
+#[test]
+fn statements_of_a_body_are_direct_calls() {
+    let src = r#"
+#[tokio::main]
+async fn main() {
+    let config = load_config().expect("config");
+    bootstrap::prepare_secrets(&config).await?;
+    store.check_root().await.unwrap();
+    tokio::spawn(async move { refresh().await });
+    for p in plugins { load(p); }
+    match cli.command {
+        Command::Serve => media::serve().await,
+        _ => {}
+    }
+    loop { poll().await; }
+}
+"#;
+    let defs = facts(src).definitions;
+    assert_eq!(
+        crate::frontend::symbols::describe_calls(&defs),
+        [
+            ": ",
+            "main: check_root load_config prepare_secrets serve spawn"
+        ]
+    );
+    assert!(defs[1].refs.iter().any(|r| r == crate::reach::words::LOOP));
+}
