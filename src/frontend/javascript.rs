@@ -4,7 +4,7 @@
 //! for imports and `require`s, the module path it stands for; the second emits events
 //! whose callee is resolved through those bindings, with loop/retry/timer contexts.
 
-use super::tree::{first_syntax_error, named_children, parse, text};
+use super::tree::{first_syntax_error, named_children, parse, text, Kind};
 use super::words::{is_single_instance_guard, looks_retry, mentions_per_instance_work};
 use super::Extracted;
 use crate::event::{Arg, Context, Event, EventKind, FileFacts, Property, Value};

@@ -3,7 +3,7 @@
 //! [`crate::work::classify`] can follow them.
 
 use super::tree::text;
-use crate::frontend::tree::Fields;
+use crate::frontend::tree::{Fields, Kind};
 use crate::work::{self, Call, Work};
 use std::collections::HashMap;
 use tree_sitter::Node;
@@ -140,7 +140,7 @@ impl<'t> BodyWork<'t> {
                 return None;
             }
             self.budget -= 1;
-            let kind = n.kind();
+            let kind = n.kind_str();
             if kind == self.grammar.call {
                 out.push(self.chain(n, &mut stack));
                 continue;
@@ -171,7 +171,7 @@ impl<'t> BodyWork<'t> {
         let mut args = String::new();
         let mut cur = call;
         let receiver = loop {
-            match cur.kind() {
+            match cur.kind_str() {
                 k if k == g.call => {
                     let a = cur.field(g.arguments);
                     if let Some(a) = a {
@@ -236,7 +236,7 @@ impl<'t> BodyWork<'t> {
         let mut out = String::new();
         let mut cursor = args.walk();
         for a in args.named_children(&mut cursor) {
-            if self.grammar.functions.contains(&a.kind()) || out.len() > MAX_ARGS {
+            if self.grammar.functions.contains(&a.kind_str()) || out.len() > MAX_ARGS {
                 continue;
             }
             let t = text(a, self.src);

@@ -4,7 +4,7 @@
 use super::project::SDK_IMPLICIT_NAMESPACES;
 use super::syntax::{dotted, for_each_node, last_segment};
 use crate::frontend::tree::text;
-use crate::frontend::tree::Fields;
+use crate::frontend::tree::{Fields, Kind};
 use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
@@ -132,7 +132,7 @@ impl FileScope {
         let mut imported: Vec<String> = Vec::new();
         let mut declared: Vec<String> = Vec::new();
         let mut types: Vec<(String, Node<'_>)> = Vec::new();
-        for_each_node(root, |node| match node.kind() {
+        for_each_node(root, |node| match node.kind_str() {
             "using_directive" => {
                 scope.add_using(node, src, &mut imported);
                 false
@@ -183,7 +183,7 @@ impl FileScope {
                 let left = node.field("left");
                 let right = node.field("right").map(|r| text(r, src));
                 if let (Some(left), Some("false")) = (left, right) {
-                    if left.kind() == "member_access_expression"
+                    if left.kind_str() == "member_access_expression"
                         && left
                             .field("name")
                             .is_some_and(|n| text(n, src) == "AutoReset")
@@ -259,7 +259,7 @@ impl FileScope {
         let mut target = None;
         let mut cursor = node.walk();
         for child in node.children(&mut cursor) {
-            if child.kind() == "static" {
+            if child.kind_str() == "static" {
                 is_static = true;
             } else if child.is_named() && Some(child) != alias {
                 target = dotted(child, src);
@@ -336,7 +336,7 @@ fn enclosing_namespace(node: Node<'_>, src: &str) -> Option<String> {
     let mut parts = Vec::new();
     let mut cur = node.parent();
     while let Some(n) = cur {
-        if n.kind() == "namespace_declaration" {
+        if n.kind_str() == "namespace_declaration" {
             if let Some(name) = n.field("name").and_then(|n| dotted(n, src)) {
                 parts.push(name);
             }

@@ -3,7 +3,7 @@
 //! around a sleep. See [`crate::work`].
 
 use super::*;
-use crate::frontend::tree::Fields;
+use crate::frontend::tree::{Fields, Kind};
 use crate::frontend::tree_work::Grammar;
 use crate::work::Work;
 
@@ -43,7 +43,7 @@ pub(super) fn function_ranges(
         if depth > MAX_DEPTH {
             continue;
         }
-        if is_function(node.kind()) {
+        if is_function(node.kind_str()) {
             if let Some(name) = function_reference(node, src) {
                 let simple = name.rsplit('.').next().unwrap_or(&name).to_string();
                 if let Some(body) = node.field("body") {
@@ -71,12 +71,12 @@ impl Emitter<'_> {
                 self.work.of_node(method.field("body")?)
             }
             EventKind::Call | EventKind::Construct => {
-                if let Some(f) = args.iter().find(|a| is_function(a.kind())) {
+                if let Some(f) = args.iter().find(|a| is_function(a.kind_str())) {
                     let body = f.field("body").unwrap_or(*f);
                     return self.work.of_node(body);
                 }
                 let named = args.iter().find_map(|a| {
-                    matches!(a.kind(), "identifier" | "member_expression").then(|| {
+                    matches!(a.kind_str(), "identifier" | "member_expression").then(|| {
                         let t = text(*a, self.src);
                         t.rsplit('.').next().unwrap_or(t).trim().to_string()
                     })
@@ -97,12 +97,12 @@ impl Emitter<'_> {
 /// The method a decorator sits on (inside the method, or before it in the class body).
 fn decorated_method(decorator: Node<'_>) -> Option<Node<'_>> {
     let parent = decorator.parent()?;
-    if parent.kind() == "method_definition" {
+    if parent.kind_str() == "method_definition" {
         return Some(parent);
     }
     let mut next = decorator.next_named_sibling();
     while let Some(n) = next {
-        match n.kind() {
+        match n.kind_str() {
             "method_definition" => return Some(n),
             "decorator" => next = n.next_named_sibling(),
             _ => return None,
@@ -118,14 +118,14 @@ fn enclosing_loop_body(node: Node<'_>) -> Option<Node<'_>> {
     while let Some(n) = cur {
         let executor = n
             .parent()
-            .filter(|a| a.kind() == "arguments")
+            .filter(|a| a.kind_str() == "arguments")
             .and_then(|a| a.parent())
-            .is_some_and(|c| c.kind() == "new_expression");
-        if is_function(n.kind()) && !executor {
+            .is_some_and(|c| c.kind_str() == "new_expression");
+        if is_function(n.kind_str()) && !executor {
             return None;
         }
         if matches!(
-            n.kind(),
+            n.kind_str(),
             "while_statement" | "do_statement" | "for_statement"
         ) {
             return n.field("body");

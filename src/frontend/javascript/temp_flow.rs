@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::frontend::scratch::{use_of, Call, Use};
-use crate::frontend::tree::Fields;
+use crate::frontend::tree::{Fields, Kind};
 
 /// Finds the fields assigned a temporary path (`this.workDir = fs.mkdtempSync(...)`) and
 /// the functions and methods whose every return value is one (`return path.join(os.tmpdir(), id)`),
@@ -37,11 +37,14 @@ fn visit(
     if depth > MAX_DEPTH {
         return;
     }
-    let kind = node.kind();
+    let kind = node.kind_str();
     if is_function(kind) {
         let name = function_reference(node, src).unwrap_or_default();
         // `const scratch = () => path.join(os.tmpdir(), id)`: an expression body is returned.
-        if let Some(body) = node.field("body").filter(|b| b.kind() != "statement_block") {
+        if let Some(body) = node
+            .field("body")
+            .filter(|b| b.kind_str() != "statement_block")
+        {
             let temp = is_temp_value(body, src, empty);
             note_return(scopes, Some(&name), temp);
         }
@@ -63,7 +66,7 @@ fn visit(
             if let (Some(left), Some(right)) = (node.field("left"), node.field("right")) {
                 let member: String = text(left, src).split_whitespace().collect();
                 if member.starts_with("this.")
-                    && left.kind() == "member_expression"
+                    && left.kind_str() == "member_expression"
                     && is_temp_value(right, src, empty)
                 {
                     scopes.temp_members.insert(member);
