@@ -105,50 +105,20 @@ pub(super) fn exits_when_done(node: Node<'_>, src: &str, depth: usize) -> bool {
     }
 }
 
-/// Records, for every named function, the references its body calls.
-pub(super) fn collect_callees(
-    node: Node<'_>,
-    src: &str,
-    stack: &mut Vec<String>,
-    out: &mut HashMap<String, HashSet<String>>,
-    depth: usize,
-) {
-    if depth > MAX_DEPTH {
-        return;
-    }
-    let pushed = is_function(node.kind_str())
-        && match function_reference(node, src) {
-            Some(name) => {
-                stack.push(name);
-                true
-            }
-            None => false,
-        };
-    if node.kind_str() == "call_expression" {
-        if let Some(f) = node
-            .field("function")
-            .filter(|f| matches!(f.kind_str(), "identifier" | "member_expression"))
-        {
-            let reference: String = text(f, src).split_whitespace().collect();
-            for caller in stack.iter() {
-                out.entry(caller.clone())
-                    .or_default()
-                    .insert(reference.clone());
-            }
-        }
-    }
-    for child in named_children(node) {
-        collect_callees(child, src, stack, out, depth + 1);
-    }
-    if pushed {
-        stack.pop();
-    }
-}
-
 /// How code refers to a function when it calls it: `tick` for a declaration or a
 /// `const tick = () => ...`, `this.poll` for a method or class field, `jobs.run` for
 /// `jobs.run = function () {...}`.
 pub(super) fn function_reference(node: Node<'_>, src: &str) -> Option<String> {
+    function_reference_under(node, None, src)
+}
+
+/// [`function_reference`] of a node whose parent the caller knows (`None`: look it up;
+/// `Node::parent` searches down from the root).
+pub(super) fn function_reference_under<'t>(
+    node: Node<'t>,
+    parent: Option<Node<'t>>,
+    src: &str,
+) -> Option<String> {
     let compact = |n: Node<'_>| text(n, src).split_whitespace().collect::<String>();
     if node.kind_str() == "method_definition" {
         return node.field("name").map(|n| format!("this.{}", text(n, src)));
@@ -156,7 +126,7 @@ pub(super) fn function_reference(node: Node<'_>, src: &str) -> Option<String> {
     if let Some(name) = node.field("name") {
         return Some(text(name, src).to_string());
     }
-    let parent = node.parent()?;
+    let parent = parent.or_else(|| node.parent())?;
     match parent.kind_str() {
         "variable_declarator" => parent.field("name").map(compact),
         "pair" => parent

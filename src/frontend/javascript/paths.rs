@@ -36,96 +36,11 @@ pub(super) struct LocalFunction<'t> {
     pub(super) escapes: bool,
 }
 
-pub(super) fn gather_local_functions<'t>(
-    node: Node<'t>,
-    parent: Option<Node<'t>>,
-    src: &str,
-    out: &mut HashMap<String, LocalFunction<'t>>,
-    depth: usize,
-) {
-    if depth > MAX_DEPTH {
-        return;
-    }
-    let kind = node.kind_str();
-    if is_function(kind) && kind != "method_definition" {
-        if let Some(name) = function_reference(node, src).filter(|n| is_identifier_name(n)) {
-            let entry = out.entry(name).or_default();
-            entry.nodes.push(node);
-            if is_exported_declaration(node) {
-                entry.escapes = true;
-            }
-        }
-    }
-    match kind {
-        "call_expression" => {
-            if let (Some(f), Some(args)) = (node.field("function"), node.field("arguments")) {
-                if f.kind_str() == "identifier" {
-                    out.entry(text(f, src).to_string())
-                        .or_default()
-                        .calls
-                        .push(args);
-                }
-            }
-        }
-        "identifier" | "shorthand_property_identifier" => {
-            // The parent is passed down: `Node::parent` rescans from the root.
-            let is_callee = parent.is_some_and(|p| {
-                p.kind_str() == "call_expression" && p.field("function") == Some(node)
-            });
-            let is_declaration = parent.is_some_and(|p| {
-                matches!(
-                    p.kind_str(),
-                    "function_declaration"
-                        | "generator_function_declaration"
-                        | "function_expression"
-                        | "function"
-                        | "variable_declarator"
-                ) && p.field("name") == Some(node)
-            });
-            if !is_callee && !is_declaration {
-                let name = text(node, src);
-                match out.get_mut(name) {
-                    Some(entry) => entry.escapes = true,
-                    None => {
-                        let entry = out.entry(name.to_string()).or_default();
-                        entry.escapes = true;
-                    }
-                }
-            }
-        }
-        _ => {}
-    }
-    for child in named_children(node) {
-        gather_local_functions(child, Some(node), src, out, depth + 1);
-    }
-}
-
 pub(super) fn is_identifier_name(name: &str) -> bool {
     !name.is_empty()
         && name
             .chars()
             .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
-}
-
-/// `export function f`, `export const f = ...`, `export default function f`.
-pub(super) fn is_exported_declaration(function: Node<'_>) -> bool {
-    let mut node = function;
-    for _ in 0..3 {
-        let Some(parent) = node.parent() else {
-            return false;
-        };
-        if parent.kind_str() == "export_statement" {
-            return true;
-        }
-        if !matches!(
-            parent.kind_str(),
-            "variable_declarator" | "lexical_declaration" | "variable_declaration"
-        ) {
-            return false;
-        }
-        node = parent;
-    }
-    false
 }
 
 /// The simple names of a function's parameters, by position (`None` for patterns).
@@ -154,11 +69,13 @@ pub(super) fn parameter_names<'t>(function: Node<'t>) -> Vec<Option<Node<'t>>> {
 /// helpers passed around as values, may be called with anything and are left alone.
 /// Runs twice, so a helper that hands its parameter to another helper is seen too; the
 /// functions are gathered once.
-pub(super) fn bind_temp_parameters(root: Node<'_>, src: &str, scopes: &mut Scopes) {
-    let mut functions = HashMap::new();
-    gather_local_functions(root, None, src, &mut functions, 0);
+pub(super) fn bind_temp_parameters(
+    functions: &HashMap<String, LocalFunction<'_>>,
+    src: &str,
+    scopes: &mut Scopes,
+) {
     for _ in 0..2 {
-        bind_temp_parameters_once(&functions, src, scopes);
+        bind_temp_parameters_once(functions, src, scopes);
     }
 }
 

@@ -31,31 +31,6 @@ pub(super) static GRAMMAR: Grammar = Grammar {
     ],
 };
 
-/// The byte ranges of the file's functions by simple name (`tick`, and `poll` for the
-/// method `this.poll`).
-pub(super) fn function_ranges(
-    root: Node<'_>,
-    src: &str,
-) -> HashMap<String, Vec<std::ops::Range<usize>>> {
-    let mut out: HashMap<String, Vec<std::ops::Range<usize>>> = HashMap::new();
-    let mut stack = vec![(root, 0usize)];
-    while let Some((node, depth)) = stack.pop() {
-        if depth > MAX_DEPTH {
-            continue;
-        }
-        if is_function(node.kind_str()) {
-            if let Some(name) = function_reference(node, src) {
-                let simple = name.rsplit('.').next().unwrap_or(&name).to_string();
-                if let Some(body) = node.field("body") {
-                    out.entry(simple).or_default().push(body.byte_range());
-                }
-            }
-        }
-        stack.extend(named_children(node).map(|c| (c, depth + 1)));
-    }
-    out
-}
-
 impl Emitter<'_> {
     /// The work of the body an event runs again and again, when it has one.
     pub(super) fn recurring_work(
