@@ -68,8 +68,8 @@ pub fn extract(text: &str, implicit_namespaces: &[String]) -> Extracted {
         return Extracted::default();
     };
     let root = tree.root_node();
-    let scope = FileScope::collect(root, text, implicit_namespaces);
-    let functions = recurring::function_ranges(root, text);
+    let mut scope = FileScope::collect(root, text, implicit_namespaces);
+    let functions = std::mem::take(&mut scope.method_bodies);
     let mut walker = Walker {
         src: text,
         work: super::tree_work::BodyWork::new(&recurring::GRAMMAR, text, root, functions),

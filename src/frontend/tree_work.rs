@@ -50,13 +50,25 @@ pub(super) struct BodyWork<'t> {
 }
 
 impl<'t> BodyWork<'t> {
-    /// A classifier over `root`, with `functions` (simple name → body byte ranges).
+    /// A classifier over `root`, with `functions` (simple name → body byte ranges, in any
+    /// order: the bodies of one name are read enclosing first, otherwise the later first).
     pub fn new(
         grammar: &'static Grammar,
         src: &'t str,
         root: Node<'t>,
-        functions: HashMap<String, Vec<std::ops::Range<usize>>>,
+        mut functions: HashMap<String, Vec<std::ops::Range<usize>>>,
     ) -> Self {
+        for ranges in functions.values_mut() {
+            ranges.sort_by(|a, b| {
+                if a.start <= b.start && b.end <= a.end {
+                    std::cmp::Ordering::Less
+                } else if b.start <= a.start && a.end <= b.end {
+                    std::cmp::Ordering::Greater
+                } else {
+                    b.start.cmp(&a.start)
+                }
+            });
+        }
         BodyWork {
             grammar,
             src,

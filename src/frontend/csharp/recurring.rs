@@ -9,7 +9,6 @@ use crate::frontend::tree::text;
 use crate::frontend::tree::{Fields, Kind};
 use crate::frontend::tree_work::Grammar;
 use crate::work::{Call, Work};
-use std::collections::HashMap;
 use tree_sitter::Node;
 
 /// How calls are read from a C# tree.
@@ -34,28 +33,6 @@ pub(super) static GRAMMAR: Grammar = Grammar {
 
 /// Method and local-function kinds.
 const METHODS: &[&str] = &["method_declaration", "local_function_statement"];
-
-/// The byte ranges of the file's methods and local functions by name.
-pub(super) fn function_ranges(
-    root: Node<'_>,
-    src: &str,
-) -> HashMap<String, Vec<std::ops::Range<usize>>> {
-    let mut out: HashMap<String, Vec<std::ops::Range<usize>>> = HashMap::new();
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        if METHODS.contains(&node.kind_str()) {
-            if let Some(name) = node.field("name") {
-                let body = node.field("body").unwrap_or(node);
-                out.entry(text(name, src).to_string())
-                    .or_default()
-                    .push(body.byte_range());
-            }
-        }
-        let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor));
-    }
-    out
-}
 
 impl Walker<'_, '_> {
     /// The work of a timer's callback: the first argument (a lambda or a method group of

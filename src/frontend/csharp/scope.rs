@@ -90,6 +90,9 @@ pub(super) struct FileScope {
     pub(super) local_types: HashMap<String, String>,
     /// Methods and local functions declared in this file.
     pub(super) local_methods: HashSet<String>,
+    /// The byte ranges of the bodies of the file's methods and local functions by name (the
+    /// whole declaration when it has no body), for [`crate::frontend::tree_work::BodyWork`].
+    pub(super) method_bodies: HashMap<String, Vec<std::ops::Range<usize>>>,
     /// The file imports a test framework.
     pub(super) test_file: bool,
     /// The file imports a command-line, build-script or benchmark library (or declares a
@@ -165,6 +168,12 @@ impl FileScope {
             "method_declaration" | "local_function_statement" => {
                 if let Some(name) = node.field("name") {
                     scope.local_methods.insert(text(name, src).to_string());
+                    let body = node.field("body").unwrap_or(node);
+                    scope
+                        .method_bodies
+                        .entry(text(name, src).to_string())
+                        .or_default()
+                        .push(body.byte_range());
                 }
                 true
             }

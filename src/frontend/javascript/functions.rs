@@ -34,20 +34,6 @@ pub(super) fn collect<'t>(root: Node<'t>, src: &str, scopes: &mut Scopes) -> Fun
         callers: Vec::new(),
     };
     walk.visit(root, 0);
-    // The bodies of one name in the order a right-to-left depth-first search meets them,
-    // the order recurring work reads them in: an enclosing function before the ones in it,
-    // otherwise the later first.
-    for ranges in walk.found.bodies.values_mut() {
-        ranges.sort_by(|a, b| {
-            if a.start <= b.start && b.end <= a.end {
-                std::cmp::Ordering::Less
-            } else if b.start <= a.start && a.end <= b.end {
-                std::cmp::Ordering::Greater
-            } else {
-                b.start.cmp(&a.start)
-            }
-        });
-    }
     walk.found
 }
 
