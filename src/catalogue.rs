@@ -248,6 +248,11 @@ pub struct Unless {
     /// `src/work/kinds.toml`: `metrics`, `logging`, `own-cache`, ...).
     #[serde(default)]
     pub work_only: Vec<String>,
+    /// The recurring body behind the event does one of these kinds of work, whatever else it
+    /// does: `coordinated` (a distributed lock, lease or election, a consumer group, rows
+    /// claimed with `SKIP LOCKED`) makes one instance do each piece of work.
+    #[serde(default)]
+    pub work_any: Vec<String>,
 }
 
 /// The documentation sections every rule must have.
@@ -495,21 +500,24 @@ fn validate(rule: &Rule) -> Result<(), (Vec<Step>, String)> {
             e.to_string(),
         )
     })?;
-    if let Some((i, kind)) = rule
-        .unless
-        .work_only
-        .iter()
-        .enumerate()
-        .find(|(_, k)| !work_kinds.is_kind(k))
-    {
-        return Err((
-            vec![Step::Key("unless"), Step::Key("work_only"), Step::Index(i)],
-            format!(
-                "rule `{}`: `{kind}` is no kind of work (one of: {})",
-                rule.id,
-                work_kinds.ids().collect::<Vec<_>>().join(", ")
-            ),
-        ));
+    for (key, list) in [
+        ("work_only", &rule.unless.work_only),
+        ("work_any", &rule.unless.work_any),
+    ] {
+        if let Some((i, kind)) = list
+            .iter()
+            .enumerate()
+            .find(|(_, k)| !work_kinds.is_kind(k))
+        {
+            return Err((
+                vec![Step::Key("unless"), Step::Key(key), Step::Index(i)],
+                format!(
+                    "rule `{}`: `{kind}` is no kind of work (one of: {})",
+                    rule.id,
+                    work_kinds.ids().collect::<Vec<_>>().join(", ")
+                ),
+            ));
+        }
     }
     let texts = [
         (&[Step::Key("summary")][..], &rule.summary),

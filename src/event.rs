@@ -180,6 +180,11 @@ pub struct Event {
     /// For a [`EventKind::FieldCollection`], the simple name of the type whose field holds
     /// the collection (`PresenceTracker`, `AppState`).
     pub owner: Option<String>,
+    /// For a [`EventKind::FieldCollection`] that its own file never writes, the field's
+    /// name: the event stands only when some file writes `owner.field` through application
+    /// state (`state.sessions.insert(..)` in a handler taking `web::Data<AppState>`), which
+    /// that file records as the registration `write:how:Owner.field`.
+    pub written_elsewhere: Option<String>,
     /// Set when the event sits in a thin file-system wrapper that only forwards paths its
     /// method's parameters give (see [`Forwarded`]).
     pub forwarded: Option<Forwarded>,
@@ -252,6 +257,10 @@ pub enum Role {
     /// serves (its code reaches a server-start word such as `serve`, `HttpServer` or
     /// `CreateBuilder`), else the entry of a separate tool, whose code is offline.
     Main,
+    /// The top level of a JavaScript file that runs itself as a program (a `require.main ===
+    /// module` guard) and whose own code starts no server: the entry of a separate tool, whose
+    /// code is offline unless a server file imports the module.
+    Program,
     /// A command-line subcommand branch other than the serve path (`Commands::Backup => ..`,
     /// `if (args[0] == "backup")`): unnamed, reached only as an offline branch of its parent.
     Subcommand,
@@ -298,6 +307,7 @@ impl Event {
             words: Vec::new(),
             work: None,
             owner: None,
+            written_elsewhere: None,
             forwarded: None,
         }
     }

@@ -60,12 +60,15 @@ impl Matcher {
         }
     }
 
-    /// The targets of the rules that a recurring body's work can silence (`work_only`).
+    /// The targets of the rules that a recurring body's work can silence (`work_only`,
+    /// `work_any`).
     pub fn work_targets(&self) -> crate::work::WorkTargets {
         crate::work::WorkTargets::new(
             self.rules
                 .iter()
-                .filter(|rule| !rule.unless.work_only.is_empty())
+                .filter(|rule| {
+                    !rule.unless.work_only.is_empty() || !rule.unless.work_any.is_empty()
+                })
                 .flat_map(|rule| &rule.patterns)
                 .flat_map(|pattern| &pattern.targets)
                 .map(String::as_str),
@@ -228,10 +231,15 @@ fn owner_registrations(pattern: &Pattern, event: &Event, facts: &FileFacts) -> V
     let Some(owner) = event.owner.as_deref() else {
         return Vec::new();
     };
+    // A field its own file never writes needs a write through application state.
+    let owner = match &event.written_elsewhere {
+        Some(field) => format!("write:{{how}}:{owner}.{field}"),
+        None => format!("{{how}}:{owner}"),
+    };
     let wanted: Vec<String> = pattern
         .owner_registered_any
         .iter()
-        .map(|how| format!("{how}:{owner}"))
+        .map(|how| owner.replace("{how}", how))
         .collect();
     if wanted.iter().any(|w| facts.registrations.contains(w)) {
         return Vec::new();
@@ -350,6 +358,14 @@ fn does_only(event: &Event, kinds: &[String]) -> bool {
             .is_some_and(|w| !w.is_empty() && w.iter().all(|k| kinds.contains(k)))
 }
 
+/// Whether the event's recurring body does one of these kinds of work, among others.
+fn does_any(event: &Event, kinds: &[String]) -> bool {
+    event
+        .work
+        .as_ref()
+        .is_some_and(|w| kinds.iter().any(|k| w.contains(k)))
+}
+
 fn mitigated(unless: &Unless, event: &Event, facts: &FileFacts) -> bool {
     unless
         .context_any
@@ -363,6 +379,7 @@ fn mitigated(unless: &Unless, event: &Event, facts: &FileFacts) -> bool {
             && only_paths_of(event, &[Arg::TempPath, Arg::InstancePath]))
         || (!unless.words_any.is_empty() && has_word(event, &unless.words_any))
         || does_only(event, &unless.work_only)
+        || does_any(event, &unless.work_any)
         || mentions_any(&event.args_text, &unless.args_text_any)
         || unless
             .object_values_any
@@ -761,6 +778,16 @@ targets = ["*.setTimeout"]
         };
         assert_eq!(requires(&facts), [vec!["AddSingleton:Tracker".to_string()]]);
         facts.registrations.insert("AddSingleton:Tracker".into());
+        assert_eq!(requires(&facts), [Vec::<String>::new()]);
+        // A field its file never writes needs a write through the registered state.
+        facts.events[0].written_elsewhere = Some("sessions".into());
+        assert_eq!(
+            requires(&facts),
+            [vec!["write:AddSingleton:Tracker.sessions".to_string()]]
+        );
+        facts
+            .registrations
+            .insert("write:AddSingleton:Tracker.sessions".into());
         assert_eq!(requires(&facts), [Vec::<String>::new()]);
     }
 }

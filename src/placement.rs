@@ -119,6 +119,9 @@ mod tests {
             "Shop.Web/appsettings.Development.json",
             "src/api/src/dev_only/handlers.rs",
             "crates/store/src/test_utils/mod.rs",
+            "app/server/lib/TestingHooks.ts",
+            "src/Storage/BlobStoreForTests.cs",
+            "src/mail/FakeMailer.js",
         ] {
             assert_eq!(at(path), Placement::Test, "{path}");
         }
@@ -133,6 +136,9 @@ mod tests {
             "src/api/src/developer_settings.rs",
             "Shop.Web/appsettings.Production.json",
             "Shop.Web/appsettings.json",
+            "src/Testimonials.tsx",
+            "src/Fakespot.js",
+            "src/fakeNews.js",
         ] {
             assert_eq!(at(path), Placement::Server, "{path}");
         }

@@ -123,6 +123,11 @@ pub struct Kind {
     /// Whether the work is shared by every instance (a database write, an e-mail) rather
     /// than this process's own (its metrics, its cache).
     pub shared: bool,
+    /// Whether the work makes one instance do each piece of it (a distributed lock, lease or
+    /// election, a consumer group, rows claimed with `SKIP LOCKED`): such a kind is looked for
+    /// before every other one, and a rule names it in `[unless] work_any`.
+    #[serde(default)]
+    pub coordinates: bool,
     /// One line on what it is.
     pub about: String,
     /// Words of an argument that name the work (`ANALYTICS_URL`); checked first.
@@ -134,6 +139,10 @@ pub struct Kind {
     /// Words of a called name (`LogDebug`, `gauge`, `sendMail`).
     #[serde(default)]
     pub methods: Vec<String>,
+    /// Whole names that end a chain, `Async` suffix and case ignored: the chain gives what
+    /// they give, whatever its receiver (`createQueryBuilder()..getCount()` counts rows).
+    #[serde(default)]
+    pub last_methods: Vec<String>,
     /// Whole names called on a receiver, `Async` suffix and case ignored
     /// (`contentService.Refresh()`, `this.reload()`; a bare `refresh()` says too little).
     #[serde(default)]
@@ -199,7 +208,8 @@ impl Kinds {
                 .iter()
                 .chain(&kind.receivers)
                 .chain(&kind.methods)
-                .chain(&kind.whole_methods);
+                .chain(&kind.whole_methods)
+                .chain(&kind.last_methods);
             for w in words {
                 if w.is_empty() || !w.chars().all(|c| c.is_ascii_lowercase()) {
                     return Err(format!(
@@ -239,10 +249,18 @@ impl Kinds {
                         .iter()
                         .any(|m| k.whole_methods.contains(&plain_method(m))))
         };
-        let local = || self.kinds.iter().filter(|k| !k.shared);
-        let shared = || self.kinds.iter().filter(|k| k.shared);
-        let found = local()
-            .find(|k| has_any(&args, &k.arguments))
+        let local = || self.kinds.iter().filter(|k| !k.shared && !k.coordinates);
+        let shared = || self.kinds.iter().filter(|k| k.shared && !k.coordinates);
+        let found = self
+            .kinds
+            .iter()
+            .filter(|k| k.coordinates)
+            .find(|k| has_any(&args, &k.arguments) || by_receiver(k) || by_method(k))
+            .or_else(|| {
+                let last = plain_method(call.methods.last()?);
+                local().find(|k| k.last_methods.contains(&last))
+            })
+            .or_else(|| local().find(|k| has_any(&args, &k.arguments)))
             .or_else(|| shared().find(by_receiver))
             .or_else(|| shared().find(by_method))
             .or_else(|| local().find(by_receiver))

@@ -17,6 +17,9 @@ pub(crate) struct Collection {
     written: bool,
     /// The type whose field holds it; `None` for a module-level or `static` collection.
     owner: Option<String>,
+    /// The field's name, when its own file does not write it (see
+    /// [`Event::written_elsewhere`]).
+    elsewhere: Option<String>,
 }
 
 impl Collection {
@@ -28,6 +31,7 @@ impl Collection {
             words: split_words(name).into_iter().collect(),
             written: false,
             owner: None,
+            elsewhere: None,
         }
     }
 
@@ -51,9 +55,17 @@ impl Collection {
         }
     }
 
-    /// The event, when something wrote to the collection.
+    /// Marks a field that its own file does not write: its event stands only when another
+    /// file writes `field` (see [`Event::written_elsewhere`]).
+    pub(crate) fn written_elsewhere(&mut self, field: &str) {
+        if self.owner.is_some() {
+            self.elsewhere = Some(field.to_string());
+        }
+    }
+
+    /// The event, when something wrote to the collection or may elsewhere.
     pub(crate) fn into_event(self) -> Option<Event> {
-        if !self.written {
+        if !self.written && self.elsewhere.is_none() {
             return None;
         }
         let kind = match self.owner {
@@ -63,6 +75,7 @@ impl Collection {
         let mut event = Event::new(kind, self.targets, self.span);
         event.words = self.words.into_iter().collect();
         event.owner = self.owner;
+        event.written_elsewhere = if self.written { None } else { self.elsewhere };
         Some(event)
     }
 }

@@ -16,6 +16,7 @@ mod forward;
 mod loops;
 mod preprocess;
 mod project;
+mod purpose_flow;
 mod recurring;
 mod resolve;
 mod scope;
@@ -69,23 +70,16 @@ pub fn extract(text: &str, implicit_namespaces: &[String]) -> Extracted {
     };
     let root = tree.root_node();
     let mut scope = FileScope::collect(root, text, implicit_namespaces);
-    let functions = std::mem::take(&mut scope.method_bodies);
-    let mut walker = Walker {
-        src: text,
-        work: super::tree_work::BodyWork::new(&recurring::GRAMMAR, text, root, functions),
-        file: &scope,
-        facts: FileFacts::default(),
-        vars: vec![HashMap::new()],
-        type_depth: std::cell::Cell::new(0),
-        path_uses: PathUses::default(),
-        types: Vec::new(),
-        forwarded_events: Vec::new(),
-        thick_methods: std::collections::HashSet::new(),
-    };
-    walker.walk(root, Ctx::default(), 0);
-    walker.drop_thick_wrappers();
-    let mut facts = walker.facts;
-    walker.path_uses.apply(&mut facts.events);
+    let (mut facts, mut flow) = walk_file(root, text, &scope);
+    // While a walk finds more methods returning, or parameters receiving, only instance
+    // paths than the one before knew, walk again with that known (see `purpose_flow`).
+    for _ in 1..purpose_flow::MAX_WALKS {
+        if flow.instance_count() <= scope.flow.instance_count() {
+            break;
+        }
+        scope.flow = flow;
+        (facts, flow) = walk_file(root, text, &scope);
+    }
     let (collections, registrations) = state::collection_events(root, text, &scope);
     facts.events.extend(collections);
     facts.registrations = registrations;
@@ -104,6 +98,34 @@ pub fn extract(text: &str, implicit_namespaces: &[String]) -> Extracted {
         facts,
         syntax_error: first_syntax_error(&tree),
     }
+}
+
+/// One walk of the file's tree with `scope`: the events (scratch files applied) and what
+/// the file's methods return and their calls pass.
+fn walk_file(
+    root: tree_sitter::Node<'_>,
+    text: &str,
+    scope: &FileScope,
+) -> (FileFacts, purpose_flow::PurposeFlow) {
+    let functions = scope.method_bodies.clone();
+    let mut walker = Walker {
+        src: text,
+        work: super::tree_work::BodyWork::new(&recurring::GRAMMAR, text, root, functions),
+        file: scope,
+        facts: FileFacts::default(),
+        vars: vec![HashMap::new()],
+        type_depth: std::cell::Cell::new(0),
+        path_uses: PathUses::default(),
+        types: Vec::new(),
+        forwarded_events: Vec::new(),
+        thick_methods: std::collections::HashSet::new(),
+        flow: purpose_flow::PurposeFlow::default(),
+    };
+    walker.walk(root, Ctx::default(), 0);
+    walker.drop_thick_wrappers();
+    let mut facts = walker.facts;
+    walker.path_uses.apply(&mut facts.events);
+    (facts, walker.flow)
 }
 
 #[cfg(test)]

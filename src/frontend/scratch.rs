@@ -26,6 +26,8 @@ pub enum Use {
     Move,
     /// Copies (or extracts) it to a second path: `copyFile`, `File.Copy`, `ExtractToDirectory`.
     Copy,
+    /// Reads its age: `File.GetLastWriteTimeUtc`, `GetCreationTime`.
+    Dated,
 }
 
 const DELETE_WORDS: &[&str] = &[
@@ -36,6 +38,9 @@ const COPY_WORDS: &[&str] = &["copy", "extract"];
 const CREATE_WORDS: &[&str] = &[
     "write", "create", "save", "append", "mkdir", "mkdirp", "mkdtemp", "download",
 ];
+
+/// Calls that read a file's age (lower case, name prefixes).
+const AGE_GETTERS: &[&str] = &["getlastwritetime", "getcreationtime", "getlastaccesstime"];
 
 /// What a call named `name` (a method or function; the last segment of a dotted or `::`
 /// path counts) does with its first path argument, by the first word of its name
@@ -49,7 +54,10 @@ pub fn use_of(name: &str) -> Option<Use> {
         .map_or(last.len(), |(i, _)| i);
     let first = last[..end].to_ascii_lowercase();
     let is = |words: &[&str]| words.contains(&first.as_str());
-    if is(DELETE_WORDS) {
+    let lower = last.to_ascii_lowercase();
+    if AGE_GETTERS.iter().any(|g| lower.starts_with(g)) {
+        Some(Use::Dated)
+    } else if is(DELETE_WORDS) {
         Some(Use::Delete)
     } else if is(MOVE_WORDS) {
         Some(Use::Move)
@@ -191,9 +199,12 @@ impl PathUses {
     /// Marks the path arguments of scratch calls as temporary paths in `events` (indexed as
     /// recorded): deletes of a path the function created earlier; the creations of such a
     /// path unless it is moved or copied out of the temporary directory or deleted only on
-    /// failure; copies into a temporary path that is not moved or copied out again.
+    /// failure, and then also its deletes before the creation (leftovers of an earlier run);
+    /// deletes of this instance's own path (`Arg::InstancePath`) after the function read the
+    /// file's age (an expired cache entry); copies into a temporary path that is not moved or copied out again.
     pub fn apply(self, events: &mut [Event]) {
         let mut quiet = Vec::new();
+        let mut expired = Vec::new();
         let mut groups: BTreeMap<(usize, &str), Vec<&PathUse>> = BTreeMap::new();
         for u in &self.uses {
             groups
@@ -220,6 +231,20 @@ impl PathUses {
                 uses.iter()
                     .filter(|u| u.what == Use::Create && !u.copied_in)
             };
+            // An entry of this instance's own cache whose age the function reads before
+            // deleting it: an expired copy, which every instance expires on its own.
+            if let Some(first_dated) = uses
+                .iter()
+                .filter(|u| u.what == Use::Dated)
+                .map(|u| u.at)
+                .min()
+            {
+                expired.extend(
+                    uses.iter()
+                        .filter(|u| u.what == Use::Delete && u.at > first_dated)
+                        .filter_map(|u| u.event),
+                );
+            }
             let Some(first_create) = creates().map(|u| u.at).min() else {
                 continue;
             };
@@ -230,6 +255,21 @@ impl PathUses {
             quiet.extend(deletes.iter().filter_map(|u| u.event).map(|e| (e, 1)));
             if !kept && deletes.iter().any(|u| !u.on_failure) {
                 quiet.extend(creates().filter_map(|u| u.event).map(|e| (e, 1)));
+                // A scratch path of this function: a delete before its creation clears
+                // what an earlier run left behind.
+                quiet.extend(
+                    uses.iter()
+                        .filter(|u| u.what == Use::Delete && u.at < first_create)
+                        .filter_map(|u| u.event)
+                        .map(|e| (e, 1)),
+                );
+            }
+        }
+        for index in expired {
+            if let Some(event) = events.get_mut(index) {
+                if event.args.first() == Some(&Arg::InstancePath) {
+                    event.args[0] = Arg::TempPath;
+                }
             }
         }
         for (index, paths) in quiet {
@@ -278,7 +318,10 @@ mod tests {
         assert_eq!(use_of("System.IO.File.Copy"), Some(Use::Copy));
         assert!(type_creates("System.IO.StreamWriter"));
         assert_eq!(use_of("System.IO.File.Exists"), None);
-        assert_eq!(use_of("System.IO.File.GetLastWriteTimeUtc"), None);
+        assert_eq!(
+            use_of("System.IO.File.GetLastWriteTimeUtc"),
+            Some(Use::Dated)
+        );
         assert_eq!(use_of("fs.readFileSync"), None);
     }
 

@@ -19,6 +19,10 @@
 //! framework unconditionally is a client library that applications embed (see
 //! [`is_client_library`]).
 //!
+//! A crate that depends on a desktop or GUI framework (`[desktop] crates` in the placement
+//! data: tauri and its plugins, egui, iced, gtk, ...) is a desktop app (see
+//! [`is_desktop_app`]): it runs on its user's machine, whatever else it links.
+//!
 //! Only files in the crate's source directories count (not fixtures beside it), and
 //! when the tool signal is an argument parser or a `[[bin]]` name in a crate that also
 //! has a library, only the binaries' files (see [`ToolScope`]).
@@ -255,6 +259,24 @@ pub fn is_client_library(manifest: &str, targets: Targets, workspace: Option<&st
         && !deps.iter().any(|d| !d.optional && d.serves())
 }
 
+/// Whether a crate manifest describes a desktop app or a plugin of one: it depends, not
+/// optionally, on a crate of `[desktop] crates` in the placement data. A desktop app that
+/// embeds a local HTTP server (a Tauri app's local API on `axum`) is still a desktop app.
+pub fn is_desktop_app(manifest: &str, workspace: Option<&str>) -> bool {
+    let Ok(table) = manifest.parse::<Table>() else {
+        return false;
+    };
+    let Ok(places) = crate::placement::builtin() else {
+        return false;
+    };
+    if !table.contains_key("package") {
+        return false;
+    }
+    dependencies(&table, &workspace_dependencies(workspace))
+        .iter()
+        .any(|d| !d.optional && places.desktop_crates.iter().any(|g| g.matches(&d.name)))
+}
+
 fn serves(deps: &[Dependency], links_server: &dyn Fn(bool, &str) -> bool) -> bool {
     deps.iter().any(Dependency::serves)
         || deps
@@ -391,6 +413,8 @@ pub enum CrateRole {
     SeparateBinary,
     /// A client library that applications embed (see [`is_client_library`]).
     ClientLibrary,
+    /// A desktop app or a plugin of one (see [`is_desktop_app`]).
+    DesktopApp,
 }
 
 /// Looks up and caches, per directory, what a Rust file's crate makes of it.
@@ -424,6 +448,8 @@ struct CrateInfo {
     separate: Vec<BinTarget>,
     /// The crate is a client library (see [`is_client_library`]).
     client_library: bool,
+    /// The crate is a desktop app (see [`is_desktop_app`]).
+    desktop: bool,
 }
 
 /// A binary target other than the crate's main one: its root file and the directory
@@ -479,6 +505,12 @@ impl CargoCache {
 fn dir_roles(info: &CrateInfo, dir: &Path) -> DirRoles {
     let under = |dirs: &[PathBuf]| dirs.iter().any(|s| dir.starts_with(s));
     let tool = Some(CrateRole::Tool);
+    if info.desktop {
+        return DirRoles {
+            all: Some(CrateRole::DesktopApp).filter(|_| under(&info.sources)),
+            files: Vec::new(),
+        };
+    }
     match info.scope {
         Some(ToolScope::Crate) => DirRoles {
             all: tool.filter(|_| under(&info.sources)),
@@ -580,6 +612,7 @@ fn read_crate(crate_dir: &Path) -> CrateInfo {
     };
     CrateInfo {
         client_library: scope.is_none() && is_client_library(&manifest, targets, workspace_text),
+        desktop: is_desktop_app(&manifest, workspace_text),
         scope,
         sources,
         bin_dirs,
@@ -984,6 +1017,27 @@ cli = ["dep:clap"]
         );
         write("quiet/src/bin/backfill.rs", "fn main() {}\n");
         assert_eq!(role("quiet/src/bin/backfill.rs"), None);
+    }
+
+    #[test]
+    fn a_desktop_framework_makes_a_desktop_app_even_beside_a_local_server() {
+        let app = "[package]\nname = \"notes-desktop\"\n[dependencies]\ntauri = \"2\"\naxum = \"0.8\"\nclap = \"4\"\n";
+        assert!(is_desktop_app(app, None));
+        let plugin = "[package]\nname = \"sync-plugin\"\n[target.'cfg(unix)'.dependencies]\ntauri_plugin_store = \"2\"\n";
+        assert!(is_desktop_app(plugin, None));
+        let ws = "[workspace]\n[workspace.dependencies]\neframe = \"0.29\"\n";
+        let inherited = "[package]\nname = \"viewer\"\n[dependencies]\neframe.workspace = true\n";
+        assert!(is_desktop_app(inherited, Some(ws)));
+        // An optional desktop feature, a dev or build dependency, or a desktop-ish name
+        // leave a server crate a server.
+        for server in [
+            "[package]\nname = \"desktop-sync-server\"\n[dependencies]\naxum = \"0.8\"\n",
+            "[package]\nname = \"notes\"\n[dependencies]\naxum = \"0.8\"\ntauri = { version = \"2\", optional = true }\n",
+            "[package]\nname = \"notes\"\n[dev-dependencies]\ntauri = \"2\"\n[build-dependencies]\ntauri-build = \"2\"\n",
+            "[workspace]\nmembers = [\"app\"]\n[workspace.dependencies]\ntauri = \"2\"\n",
+        ] {
+            assert!(!is_desktop_app(server, None), "{server}");
+        }
     }
 
     #[test]

@@ -5,8 +5,9 @@
 //!
 //! A package is **client-side** when its `dependencies` or `peerDependencies` name a UI
 //! framework (react, react-dom, vue, svelte, @angular/core, preact, solid-js, lit,
-//! react-native, expo, `@ionic/*`), or any dependency section names `electron` (a desktop
-//! app runs once per user, not behind a load balancer), **and** no dependency section
+//! react-native, expo, `@ionic/*`), or any dependency section names a desktop framework
+//! (`[desktop] packages` in the placement data: electron, the Tauri API; a desktop app
+//! runs once per user, not behind a load balancer), **and** no dependency section
 //! (dev dependencies included: meta-frameworks are often listed there) names a server
 //! framework or runtime. That list holds HTTP servers (express, fastify, koa, hapi,
 //! `@nestjs/*`, hono, restify, h3, micro, polka, ...), websocket servers (socket.io, ws),
@@ -304,7 +305,7 @@ fn parse(text: &str) -> Manifest {
     let ui = runtime
         .iter()
         .any(|d| UI_FRAMEWORKS.contains(d) || UI_SCOPES.iter().any(|p| d.starts_with(p)))
-        || all.contains(&"electron");
+        || all.iter().any(|d| is_desktop_package(d));
     if ui {
         return Manifest::Package(Some(PackageKind::ClientSide));
     }
@@ -318,6 +319,13 @@ fn parse(text: &str) -> Manifest {
         return Manifest::Package(Some(PackageKind::Tool));
     }
     Manifest::Package(None)
+}
+
+/// Whether a dependency is a desktop framework (`[desktop] packages` in the placement
+/// data: `electron`, the Tauri API).
+fn is_desktop_package(name: &str) -> bool {
+    crate::placement::builtin()
+        .is_ok_and(|places| places.desktop_packages.iter().any(|g| g.matches(name)))
 }
 
 /// Package kinds, cached per directory (every file of a directory has the same nearest
@@ -389,6 +397,8 @@ mod tests {
         assert_eq!(classify(ionic), Some(PackageKind::ClientSide));
         let desktop = r#"{"name": "desk", "devDependencies": {"electron": "30"}}"#;
         assert_eq!(classify(desktop), Some(PackageKind::ClientSide));
+        let tauri = r#"{"name": "shell", "dependencies": {"@tauri-apps/plugin-fs": "2"}}"#;
+        assert_eq!(classify(tauri), Some(PackageKind::ClientSide));
     }
 
     #[test]

@@ -24,6 +24,10 @@ pub struct Places {
     pub rust_server_words: Vec<String>,
     /// Script names (or parts of them) that run a one-off job.
     pub npm_one_off_scripts: Vec<Glob>,
+    /// Rust crates of desktop and GUI frameworks: a crate depending on one is a desktop app.
+    pub desktop_crates: Vec<Glob>,
+    /// npm packages of desktop frameworks: a package depending on one is a desktop app.
+    pub desktop_packages: Vec<Glob>,
 }
 
 /// One `[[path]]` entry.
@@ -46,6 +50,7 @@ struct RawPlaces {
     dotnet: RawDotnet,
     rust: RawRust,
     npm: RawNpm,
+    desktop: RawDesktop,
 }
 
 #[derive(Deserialize)]
@@ -91,6 +96,13 @@ struct RawRust {
 #[serde(deny_unknown_fields)]
 struct RawNpm {
     one_off_scripts: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDesktop {
+    crates: Vec<String>,
+    packages: Vec<String>,
 }
 
 /// Parses and validates placement data; errors name `file` and, where TOML can tell, the line.
@@ -142,6 +154,8 @@ pub fn parse(text: &str, file: &str) -> Result<Places, String> {
         dotnet_hosting_direct: words(raw.dotnet.hosting_direct, "[dotnet] hosting_direct")?,
         rust_server_words,
         npm_one_off_scripts: globs(&raw.npm.one_off_scripts, true, "[npm] one_off_scripts")?,
+        desktop_crates: globs(&raw.desktop.crates, false, "[desktop] crates")?,
+        desktop_packages: globs(&raw.desktop.packages, false, "[desktop] packages")?,
     })
 }
 
@@ -166,7 +180,7 @@ mod tests {
 
     #[test]
     fn errors_name_the_file_and_the_problem() {
-        let base = "[dotnet]\nhosting = [\"Web\"]\nhosting_direct = [\"Bus\"]\n[rust]\nserver_words = [\"serve\"]\n[npm]\none_off_scripts = [\"seed\"]\n";
+        let base = "[dotnet]\nhosting = [\"Web\"]\nhosting_direct = [\"Bus\"]\n[rust]\nserver_words = [\"serve\"]\n[npm]\none_off_scripts = [\"seed\"]\n[desktop]\ncrates = [\"tauri\"]\npackages = [\"electron\"]\n";
         let unknown =
             format!("{base}[[path]]\nplacement = \"test\"\nwhy = \"x\"\ndirz = [\"t\"]\n");
         let e = parse(&unknown, "p.toml").unwrap_err();

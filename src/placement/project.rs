@@ -28,7 +28,7 @@ impl ProjectPlacements {
             Language::Rust => match self.cargo.role(path) {
                 Some(CrateRole::Tool) => Placement::Tooling,
                 Some(CrateRole::SeparateBinary) => Placement::SeparateProgram(Program::RustBinary),
-                Some(CrateRole::ClientLibrary) => Placement::Client,
+                Some(CrateRole::ClientLibrary | CrateRole::DesktopApp) => Placement::Client,
                 None => Placement::Server,
             },
             Language::JavaScript | Language::TypeScript | Language::Prisma => {

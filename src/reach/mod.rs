@@ -171,6 +171,9 @@ pub fn solve(files: &[FileModel]) -> Vec<Vec<Reachability>> {
             let node = graph.offsets[f] + d;
             let role = match (def.role, file.role) {
                 (Role::Main, FileRole::Server) if !serving[node] => FileRole::Tool,
+                // A program that starts no server itself, whatever its names reach.
+                (Role::Program, FileRole::Server | FileRole::Tool) => FileRole::Tool,
+                (Role::Program, role) => role,
                 // A command-line launcher of the server (`thelounge start`).
                 (Role::Main | Role::Entry, FileRole::Tool) if serving[node] => FileRole::Server,
                 (Role::Main | Role::Entry, role) => role,
@@ -221,7 +224,9 @@ pub fn solve_file(language: Language, definitions: &[Definition]) -> Vec<Reachab
         })
         .collect();
     graph.startup.iter_mut().for_each(|s| *s = false);
-    let mut offline = Vec::new();
+    let mut offline: Vec<usize> = (0..definitions.len())
+        .filter(|&d| definitions[d].role == Role::Program)
+        .collect();
     graph.walk(
         Reachability::Reachable,
         seeds,

@@ -236,6 +236,52 @@ fn a_main_that_starts_no_server_is_a_tool() {
 }
 
 #[test]
+fn a_program_that_starts_no_server_is_offline_unless_a_server_file_imports_it() {
+    // A script whose names happen to match a serving function elsewhere (`map`).
+    let server = file(
+        Language::JavaScript,
+        FileRole::Server,
+        vec![
+            def(
+                "module:server",
+                Role::Main,
+                None,
+                &["listen", "module:render"],
+            ),
+            def("map", Role::Plain, Some(0), &["listen"]),
+        ],
+    );
+    let script = file(
+        Language::JavaScript,
+        FileRole::Server,
+        vec![
+            def("module:currencies", Role::Program, None, &["main", "map"]),
+            def("main", Role::Plain, Some(0), &["writeTable"]),
+            def("writeTable", Role::Plain, Some(0), &[]),
+        ],
+    );
+    let imported = file(
+        Language::JavaScript,
+        FileRole::Server,
+        vec![
+            def("module:render", Role::Program, None, &["renderInvoice"]),
+            def("renderInvoice", Role::Plain, Some(0), &[]),
+        ],
+    );
+    let verdicts = solve(&[server, script, imported]);
+    assert_eq!(verdicts[1], [Offline, Offline, Offline]);
+    assert_eq!(verdicts[2], [Reachable, Reachable]);
+    let alone = solve_file(
+        Language::JavaScript,
+        &[
+            def("", Role::Program, None, &["main"]),
+            def("main", Role::Plain, Some(0), &[]),
+        ],
+    );
+    assert_eq!(alone, [Offline, Offline]);
+}
+
+#[test]
 fn framework_called_members_come_with_their_class_or_their_name() {
     let lib = file(
         Language::CSharp,

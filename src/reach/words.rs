@@ -32,6 +32,10 @@ pub struct Words {
     pub server_start_words: HashSet<String>,
     /// Names a function mentions when it registers code that runs later.
     pub registration_words: HashSet<String>,
+    /// Words of an environment variable's name that choose a generating, debugging or test mode.
+    pub mode_env_words: HashSet<String>,
+    /// Conditions that run a JavaScript file as a program only when it is not imported.
+    pub program_guards: HashSet<String>,
 }
 
 static WORDS: LazyLock<Words> = LazyLock::new(|| {
@@ -106,6 +110,81 @@ impl Words {
     }
 }
 
+/// Which branch of an `if` runs in a mode an environment variable chooses (see
+/// [`Words::env_mode`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModeBranch {
+    /// The consequence: `if (process.env.GENERATE_SCHEMA)`.
+    Consequence,
+    /// The `else`: `if (!process.env.GENERATE_SCHEMA)`.
+    Alternative,
+}
+
+impl Words {
+    /// The branch of an `if` with this condition that runs only when an environment variable
+    /// named for a generating, debugging or test mode (`mode_env_words`) is set: the
+    /// consequence of `process.env.APP_TEST_DELAY` or `isSet(process.env.DUMP_STATE) &&
+    /// verbose`, the `else` of `!process.env.GENERATE_GQL_SCHEMA`. `None` when no such variable
+    /// is read or the mode is not certain (`||`, a negated `&&`, a comparison with `!=`).
+    pub fn env_mode(&self, condition: &str) -> Option<ModeBranch> {
+        let squashed = squash(condition);
+        let c = bare(&squashed);
+        if c.contains("||") || c.contains("!=") {
+            return None;
+        }
+        let mode = c
+            .match_indices("process.env")
+            .filter_map(|(at, _)| env_name(&c[at + "process.env".len()..]))
+            .any(|name| {
+                split_words(name)
+                    .iter()
+                    .any(|w| self.mode_env_words.contains(w.as_str()))
+            });
+        if !mode {
+            return None;
+        }
+        match c.strip_prefix('!') {
+            Some(_) if c.contains("&&") => None,
+            Some(_) => Some(ModeBranch::Alternative),
+            None => Some(ModeBranch::Consequence),
+        }
+    }
+
+    /// Whether a top-level `if` condition runs its file as a program only when it is not
+    /// imported (`require.main === module`).
+    pub fn is_program_guard(&self, condition: &str) -> bool {
+        self.program_guards.contains(bare(&squash(condition)))
+    }
+}
+
+/// A condition's text without whitespace.
+fn squash(condition: &str) -> String {
+    condition.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// A condition without the parentheses around all of it.
+fn bare(mut condition: &str) -> &str {
+    while let Some(inner) = condition
+        .strip_prefix('(')
+        .and_then(|i| i.strip_suffix(')'))
+    {
+        condition = inner;
+    }
+    condition
+}
+
+/// The variable name after `process.env`: `.NAME` or `["NAME"]`.
+fn env_name(rest: &str) -> Option<&str> {
+    let name = match rest.strip_prefix('.') {
+        Some(dotted) => dotted,
+        None => rest.strip_prefix("[")?.trim_start_matches(['"', '\'', '`']),
+    };
+    let end = name
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(name.len());
+    (end > 0).then(|| &name[..end])
+}
+
 /// The last segment of a dotted or `::` path, without an `Attribute` suffix.
 fn last_segment(name: &str) -> &str {
     let last = name.rsplit(['.', ':']).next().unwrap_or(name);
@@ -144,6 +223,39 @@ mod tests {
     use super::*;
 
     #[test]
+    fn environment_variables_named_for_a_mode_choose_a_branch() {
+        let w = words();
+        let mode = |c: &str| w.env_mode(c);
+        assert_eq!(
+            mode("(process.env.APP_TEST_READY_DELAY)"),
+            Some(ModeBranch::Consequence)
+        );
+        assert_eq!(
+            mode("(!process.env.GENERATE_GQL_SCHEMA)"),
+            Some(ModeBranch::Alternative)
+        );
+        assert_eq!(
+            mode("(isSet(process.env['DUMP_STATE']) && verbose)"),
+            Some(ModeBranch::Consequence)
+        );
+        assert_eq!(
+            mode("(process.env.RECORD_DIR === 'true')"),
+            Some(ModeBranch::Consequence)
+        );
+        // Not certain, or no mode in the name.
+        for condition in [
+            "(process.env.GENERATE_PDF || forced)",
+            "(!process.env.DEBUG_LOG && ready)",
+            "(process.env.TEST_MODE !== 'off')",
+            "(process.env.UPLOAD_DIR)",
+            "(process.env.LATEST_RELEASE)",
+            "(debug)",
+        ] {
+            assert_eq!(mode(condition), None, "{condition}");
+        }
+    }
+
+    #[test]
     fn word_lists_parse_and_answer() {
         let w = words();
         assert!(w.is_entry_attribute("HttpGet"));
@@ -168,6 +280,8 @@ mod tests {
         assert!(w.is_serve_command("--serve"));
         assert!(!w.is_serve_command("Backup"));
         assert_eq!(split_words("HTTPServerStart"), ["httpserver", "start"]);
+        assert!(w.is_program_guard("(require.main === module)"));
+        assert!(!w.is_program_guard("(require.main)"));
         assert_eq!(
             split_words("run_db-migrations"),
             ["run", "db", "migrations"]

@@ -157,3 +157,59 @@ fn only_the_targets_a_work_only_rule_matches_ask_for_work() {
     });
     assert!(wanted(t("express.get").iter()), "restored afterwards");
 }
+
+#[test]
+fn coordination_is_found_whatever_else_the_body_does() {
+    // A lease taken before the database work: the body does both kinds.
+    assert_eq!(
+        work_of(&[
+            call(
+                "this",
+                &["_electionStore", "getElection"],
+                "\"purge\" 1800000"
+            ),
+            call("db", &["execute"], "DELETE FROM docs"),
+        ]),
+        ["coordinated", "database"]
+    );
+    // Rows claimed atomically, named by the query's text.
+    assert_eq!(
+        work_of(&[call(
+            "",
+            &["query!"],
+            "SELECT id FROM mentions FOR UPDATE SKIP LOCKED"
+        )]),
+        ["coordinated"]
+    );
+    assert_eq!(
+        work_of(&[call("", &["ensure_consumer_group"], "redis")]),
+        ["coordinated"]
+    );
+    // A process-local try-lock coordinates nothing.
+    assert_eq!(work_of(&[call("state", &["try_lock"], "")]), [UNKNOWN]);
+}
+
+#[test]
+fn a_chain_ending_in_a_count_only_counts() {
+    assert_eq!(
+        work_of(&[call(
+            "manager",
+            &["createQueryBuilder", "from", "where", "getCount"],
+            "\"users\""
+        )]),
+        ["counting"]
+    );
+    assert_eq!(
+        work_of(&[call("this", &["prisma", "user", "count"], "")]),
+        ["counting"]
+    );
+    // The same query builder deleting rows is database work.
+    assert_eq!(
+        work_of(&[call(
+            "manager",
+            &["createQueryBuilder", "delete", "execute"],
+            ""
+        )]),
+        ["database"]
+    );
+}

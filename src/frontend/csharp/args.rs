@@ -4,7 +4,9 @@
 use super::resolve::Recv;
 use super::scope::FileScope;
 use super::strings::string_value;
-use super::syntax::{first_child_of_kind, for_each_node, last_named_child, unwrap_expr};
+use super::syntax::{
+    first_child_of_kind, for_each_node, last_named_child, returning_method_name, unwrap_expr,
+};
 use super::walk::Walker;
 use super::MAX_SCAN;
 use crate::event::{Arg, MAX_ARGS_TEXT};
@@ -74,24 +76,11 @@ impl FileScope {
         let Some(value) = node.named_child(0).map(unwrap_expr) else {
             return;
         };
-        let mut cur = node.parent();
-        while let Some(n) = cur {
-            match n.kind_str() {
-                "method_declaration" | "local_function_statement" => break,
-                "lambda_expression" | "anonymous_method_expression" | "accessor_declaration" => {
-                    return
-                }
-                _ => cur = n.parent(),
-            }
-        }
-        let Some(name) = cur.and_then(|m| m.field("name")) else {
+        let Some(name) = returning_method_name(node, src) else {
             return;
         };
         let temp = names_temp_path(value, src);
-        *self
-            .temp_returns
-            .entry(text(name, src).to_string())
-            .or_insert(true) &= temp;
+        *self.temp_returns.entry(name.to_string()).or_insert(true) &= temp;
     }
 
     /// `_workDir = Path.Combine(Path.GetTempPath(), "jobs")` in a constructor, or
@@ -156,36 +145,20 @@ impl Walker<'_, '_> {
     /// A parameter of a method of this file that every call in the file passes a
     /// temporary path: `CreateZip(tempFilePath)` ... `void CreateZip(string filePath)`.
     pub(super) fn receives_temp_path(&self, parameter: Node<'_>) -> bool {
-        let Some(list) = parameter
-            .parent()
-            .filter(|l| l.kind_str() == "parameter_list")
-        else {
-            return false;
-        };
-        let Some(method) = list.parent().filter(|m| {
-            matches!(
-                m.kind_str(),
-                "method_declaration" | "local_function_statement"
-            )
-        }) else {
-            return false;
-        };
-        let Some(name) = method.field("name") else {
-            return false;
-        };
-        let mut cursor = list.walk();
-        let Some(index) = list
-            .named_children(&mut cursor)
-            .filter(|p| p.kind_str() == "parameter")
-            .position(|p| p == parameter)
-        else {
-            return false;
-        };
-        self.file
-            .temp_args
-            .get(&(text(name, self.src).to_string(), index))
-            .copied()
-            .unwrap_or(false)
+        parameter_position(parameter, self.src).is_some_and(|(name, index)| {
+            self.file
+                .temp_args
+                .get(&(name.to_string(), index))
+                .copied()
+                .unwrap_or(false)
+        })
+    }
+
+    /// What every call in the file passes at a parameter of a method of this file, when each
+    /// is this instance's own path (see [`super::purpose_flow`]).
+    pub(super) fn receives_instance_path(&self, parameter: Node<'_>) -> Option<PathPurpose> {
+        let (name, index) = parameter_position(parameter, self.src)?;
+        self.file.flow.instance_argument(name, index)
     }
 
     pub(super) fn args(&self, list: Node<'_>) -> Vec<Arg> {
@@ -340,7 +313,13 @@ impl Walker<'_, '_> {
                 let Some(function) = expr.field("function") else {
                     return false;
                 };
+                // `string.Join('|', names)` builds text; it builds a path when one of its
+                // parts is a path (`string.Format("{0}/{1}", dir, name)`).
                 self.builds_path(function)
+                    && (!self.joins_strings(function)
+                        || expr
+                            .field("arguments")
+                            .is_some_and(|a| self.has_path_part(a, depth)))
             }
             "identifier" => match self.lookup(text(expr, self.src)) {
                 Some(var) => var.path_like,
@@ -471,8 +450,15 @@ impl Walker<'_, '_> {
                             .map_or_else(PathPurpose::default, |a| {
                                 self.path_purpose(a).shared_only()
                             });
+                        // A method of this file that returns only instance paths: what
+                        // it returns tells, not its name (`GetDataFilePath` of a cache).
+                        let returned = name
+                            .filter(|n| self.file.local_methods.contains(*n))
+                            .and_then(|n| self.file.flow.instance_return(n));
                         Some(
-                            name.map_or_else(PathPurpose::default, PathPurpose::designated)
+                            returned
+                                .or_else(|| name.map(PathPurpose::designated))
+                                .unwrap_or_default()
                                 .with(arguments),
                         )
                     }
@@ -508,6 +494,32 @@ impl Walker<'_, '_> {
             }
             None => PathPurpose::local_name(name),
         }
+    }
+
+    /// Whether a called member is `string.Format` / `Concat` / `Join`.
+    fn joins_strings(&self, function: Node<'_>) -> bool {
+        let (Some(method), Some(recv)) = (function.field("name"), function.field("expression"))
+        else {
+            return false;
+        };
+        matches!(text(method, self.src), "Format" | "Concat" | "Join")
+            && matches!(self.receiver(recv), Recv::Type(types) if types.iter().any(|t| t == "System.String"))
+    }
+
+    /// Some argument is a path: a literal with a path separator or a file extension, or
+    /// another path-like
+    /// expression.
+    fn has_path_part(&self, arguments: Node<'_>, depth: usize) -> bool {
+        let mut cursor = arguments.walk();
+        let values: Vec<Node<'_>> = arguments
+            .named_children(&mut cursor)
+            .filter_map(last_named_child)
+            .map(unwrap_expr)
+            .collect();
+        values.into_iter().any(|v| match string_value(v, self.src) {
+            Some(s) => s.contains(['/', '\\']) || has_file_extension(&s),
+            None => self.path_like_within(v, depth + 1),
+        })
     }
 
     /// Whether a called member builds a path from its arguments: `System.IO.Path` methods
@@ -568,6 +580,35 @@ impl Walker<'_, '_> {
             Recv::Value(_) => false,
         }
     }
+}
+
+/// The name of the method or local function a parameter belongs to, and its position.
+fn parameter_position<'s>(parameter: Node<'_>, src: &'s str) -> Option<(&'s str, usize)> {
+    let list = parameter
+        .parent()
+        .filter(|l| l.kind_str() == "parameter_list")?;
+    let method = list.parent().filter(|m| {
+        matches!(
+            m.kind_str(),
+            "method_declaration" | "local_function_statement"
+        )
+    })?;
+    let name = method.field("name")?;
+    let mut cursor = list.walk();
+    let index = list
+        .named_children(&mut cursor)
+        .filter(|p| p.kind_str() == "parameter")
+        .position(|p| p == parameter)?;
+    Some((text(name, src), index))
+}
+
+/// A text ending in a file extension (`"{0}.json"`, `"cover.jpg"`).
+fn has_file_extension(s: &str) -> bool {
+    s.rsplit_once('.').is_some_and(|(stem, ext)| {
+        !stem.is_empty()
+            && (1..=5).contains(&ext.len())
+            && ext.chars().all(|c| c.is_ascii_alphanumeric())
+    })
 }
 
 /// A name such as `filePath`, `uploadDir` or `FileName`, but not `fileStream`.

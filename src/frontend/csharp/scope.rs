@@ -123,6 +123,9 @@ pub(super) struct FileScope {
     /// The file's own methods by name → whether every value they return is a temporary
     /// path (`return Path.GetTempFileName();`): their calls are temporary paths.
     pub(super) temp_returns: HashMap<String, bool>,
+    /// What the values the file's methods return and their calls pass say about whose paths
+    /// they are, from a first walk (see [`super::purpose_flow`]); empty on the first walk.
+    pub(super) flow: super::purpose_flow::PurposeFlow,
     /// `(variable, handler)`: `_timer.Elapsed += handler`.
     pub(super) elapsed_handlers: HashSet<(String, String)>,
     /// The first namespace the file declares.

@@ -27,6 +27,26 @@ pub(super) fn enclosing_name<'s>(node: Node<'_>, src: &'s str, kinds: &[&str]) -
 }
 
 /// Pre-order traversal without recursion; `visit` returns whether to descend.
+/// The name of the method or local function a `return` (or `=>` body) returns from; `None`
+/// inside a lambda, an accessor, a property or a constructor.
+pub(super) fn returning_method_name<'s>(node: Node<'_>, src: &'s str) -> Option<&'s str> {
+    let mut cur = node.parent();
+    while let Some(n) = cur {
+        match n.kind_str() {
+            "method_declaration" | "local_function_statement" => {
+                return n.field("name").map(|name| text(name, src))
+            }
+            "lambda_expression"
+            | "anonymous_method_expression"
+            | "accessor_declaration"
+            | "property_declaration"
+            | "constructor_declaration" => return None,
+            _ => cur = n.parent(),
+        }
+    }
+    None
+}
+
 pub(super) fn for_each_node<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) {
     let mut cursor = root.walk();
     let mut depth = 0usize;

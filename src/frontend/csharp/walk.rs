@@ -85,6 +85,8 @@ pub(super) struct Walker<'s, 'f> {
     pub(super) forwarded_events: Vec<(usize, usize)>,
     /// Starts of file-system-layer methods that also work on paths of their own.
     pub(super) thick_methods: std::collections::HashSet<usize>,
+    /// What the file's methods return and their calls pass (see [`super::purpose_flow`]).
+    pub(super) flow: super::purpose_flow::PurposeFlow,
 }
 
 impl Walker<'_, '_> {
@@ -195,7 +197,14 @@ impl Walker<'_, '_> {
                     }
                 }
             }
-            "invocation_expression" => self.invocation(node, ctx, depth),
+            "invocation_expression" => {
+                self.note_own_call(node);
+                self.invocation(node, ctx, depth);
+            }
+            "return_statement" | "arrow_expression_clause" => {
+                self.walk_children(node, ctx, depth);
+                self.note_returned_purpose(node);
+            }
             "object_creation_expression" | "implicit_object_creation_expression" => {
                 self.construction(node, ctx, depth);
             }
@@ -217,11 +226,13 @@ impl Walker<'_, '_> {
                     let ty = node.field("type").and_then(|t| type_name(t, self.src));
                     self.declare(name, ty, None);
                     let temp = self.receives_temp_path(node);
+                    let instance = self.receives_instance_path(node);
                     let bit = Self::parameter_bit(node);
                     let name = text(name, self.src);
                     if let Some(var) = self.vars.last_mut().and_then(|s| s.get_mut(name)) {
                         var.temp |= temp;
                         var.params = bit;
+                        var.purpose = instance.or(var.purpose);
                     }
                 }
             }

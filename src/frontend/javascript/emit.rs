@@ -3,6 +3,7 @@
 use super::*;
 use crate::frontend::scratch::PathUses;
 use crate::frontend::tree::{Fields, Kind};
+use crate::reach::words::ModeBranch;
 
 /// Event names whose handlers are error handling (a reconnect there is a back-off).
 pub(super) const ERROR_EVENTS: &[&str] = &[
@@ -140,12 +141,20 @@ impl Emitter<'_> {
                     condition.is_some_and(|c| looks_error_condition(text(c, self.src)));
                 let guard = condition.is_some_and(|c| is_single_instance_guard(text(c, self.src)));
                 let dev_only = condition.is_some_and(|c| is_dev_only_condition(text(c, self.src)));
+                // The branch a generating, debugging or test mode's variable chooses.
+                let mode = condition
+                    .and_then(|c| crate::reach::words().env_mode(text(c, self.src)))
+                    .map(|branch| match branch {
+                        ModeBranch::Consequence => node.field("consequence"),
+                        ModeBranch::Alternative => node.field("alternative"),
+                    });
                 for child in named_children(node) {
                     let in_consequence = node.field("consequence") == Some(child);
+                    let in_mode = mode.is_some_and(|m| m == Some(child));
                     let c = Ctx {
                         retry: ctx.retry || (error_branch && in_consequence),
                         guarded: ctx.guarded || guard,
-                        dev_only: ctx.dev_only || (dev_only && in_consequence),
+                        dev_only: ctx.dev_only || (dev_only && in_consequence) || in_mode,
                         ..ctx
                     };
                     self.visit(child, c, depth + 1);

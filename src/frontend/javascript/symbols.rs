@@ -21,6 +21,7 @@ use crate::frontend::symbols::{visit_subcommand_branch, SymbolTable};
 use crate::frontend::tree::named_children;
 use crate::frontend::tree::text;
 use crate::frontend::tree::{Fields, Kind};
+use crate::reach::words::ModeBranch;
 use crate::reach::{modules, words};
 use tree_sitter::Node;
 
@@ -28,6 +29,7 @@ use tree_sitter::Node;
 pub(super) fn collect(root: Node<'_>, src: &str) -> Vec<Definition> {
     let mut walk = SymbolWalk {
         src,
+        program_guard: false,
         table: SymbolTable::new(src.len()),
         function: String::new(),
         exports: false,
@@ -38,11 +40,47 @@ pub(super) fn collect(root: Node<'_>, src: &str) -> Vec<Definition> {
     if !walk.exports {
         walk.table.set_role(0, Role::Main);
     }
-    walk.table.finish()
+    let mut definitions = walk.table.finish();
+    if walk.program_guard {
+        as_program(&mut definitions);
+    }
+    definitions
+}
+
+/// Makes the definitions of a file that runs itself as a program (`require.main === module`)
+/// a separate program's, unless its own code mentions a server-start word: the top level
+/// becomes a [`Role::Program`], and the file's functions and classes are reached from other
+/// files only through an import of the module, whose top level now mentions them.
+fn as_program(definitions: &mut [Definition]) {
+    let starts = &words().server_start_words;
+    if definitions
+        .iter()
+        .any(|d| d.refs.iter().any(|r| starts.contains(r)))
+    {
+        return;
+    }
+    let mut inner: Vec<String> = Vec::new();
+    for d in definitions.iter_mut().skip(1) {
+        if d.owner.is_none() && (d.exported || d.role == Role::Entry) {
+            inner.push(d.name.clone());
+            d.exported = false;
+            if d.role == Role::Entry {
+                d.role = Role::Plain;
+            }
+        }
+    }
+    if let Some(top) = definitions.first_mut() {
+        top.role = Role::Program;
+        top.refs.extend(inner);
+        top.refs.sort();
+        top.refs.dedup();
+    }
 }
 
 struct SymbolWalk<'s> {
     src: &'s str,
+    /// The file runs itself as a program when it is not imported (`require.main === module`).
+    program_guard: bool,
     table: SymbolTable,
     /// The name of the innermost named function (empty at the top level).
     function: String,
@@ -130,6 +168,14 @@ impl SymbolWalk<'_> {
                 return self.member(node, class, depth);
             }
             "if_statement" => {
+                if self.function.is_empty()
+                    && self.table.current() == 0
+                    && node
+                        .field("condition")
+                        .is_some_and(|c| words().is_program_guard(text(c, self.src)))
+                {
+                    self.program_guard = true;
+                }
                 if let Some(branch) = self.subcommand_branch(node) {
                     return self.visit_with_branch(node, branch, class, depth);
                 }
@@ -424,13 +470,21 @@ impl SymbolWalk<'_> {
         None
     }
 
-    /// The consequence of `if (process.argv[2] === 'backup')` when it is not the serve command.
+    /// The consequence of `if (process.argv[2] === 'backup')` when it is not the serve command,
+    /// and the branch of `if (!process.env.GENERATE_SCHEMA)` that runs in the mode the
+    /// environment variable chooses (see [`crate::reach::words::Words::env_mode`]).
     fn subcommand_branch<'t>(&self, node: Node<'t>) -> Option<Node<'t>> {
         let words = words();
         let condition = node.field("condition")?;
-        if !words.dispatches_commands(&self.function)
-            || !words.chooses_command(text(condition, self.src))
-        {
+        if !words.dispatches_commands(&self.function) {
+            return None;
+        }
+        match words.env_mode(text(condition, self.src)) {
+            Some(ModeBranch::Consequence) => return node.field("consequence"),
+            Some(ModeBranch::Alternative) => return node.field("alternative"),
+            None => {}
+        }
+        if !words.chooses_command(text(condition, self.src)) {
             return None;
         }
         let literal = first_string(condition, self.src)?;

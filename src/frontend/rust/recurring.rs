@@ -211,18 +211,22 @@ impl<'ast> Visit<'ast> for Collector<'_> {
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        let body = (self.macro_depth < MAX_MACRO_DEPTH).then(|| macros::parse_body(mac));
         if let Some(name) = mac.path.segments.last() {
-            self.out.push(Call::new(
-                "",
-                vec![format!("{}!", name.ident)],
-                String::new(),
-            ));
+            // A query macro's SQL (`sqlx::query!("... FOR UPDATE SKIP LOCKED")`) says how
+            // its rows are claimed; the text of other macros (log lines) says little.
+            let query =
+                crate::frontend::words::has_word(&name.ident.to_string(), &["query", "sql"]);
+            let args = match body.as_ref().and_then(|b| b.as_deref()) {
+                Some(MacroBody::Exprs(exprs)) if query => Self::args_words(exprs.iter()),
+                _ => String::new(),
+            };
+            self.out
+                .push(Call::new("", vec![format!("{}!", name.ident)], args));
         }
-        if self.macro_depth >= MAX_MACRO_DEPTH {
-            return;
-        }
+        let Some(body) = body else { return };
         self.macro_depth += 1;
-        match macros::parse_body(mac).as_deref() {
+        match body.as_deref() {
             Some(MacroBody::Exprs(exprs)) => exprs.iter().for_each(|e| self.visit_expr(e)),
             Some(MacroBody::Stmts(stmts)) => stmts.iter().for_each(|s| self.visit_stmt(s)),
             None => {}

@@ -84,6 +84,15 @@ pub(super) fn simple_binding(pat: &syn::Pat) -> Option<String> {
     }
 }
 
+/// The name a parameter binds, also through a one-field extractor
+/// (`State(state): State<AppState>`, `Extension(sessions)`).
+pub(super) fn param_name(pat: &syn::Pat) -> Option<String> {
+    match pat {
+        syn::Pat::TupleStruct(t) if t.elems.len() == 1 => simple_binding(&t.elems[0]),
+        _ => simple_binding(pat),
+    }
+}
+
 /// Every identifier a pattern binds.
 pub(super) fn pat_idents(pat: &syn::Pat, out: &mut Vec<String>) {
     match pat {
@@ -245,6 +254,21 @@ fn is_pause(e: &Expr) -> bool {
             .iter()
             .any(|w| n.contains(w))
     })
+}
+
+/// An iterator that never ends: a cron schedule's coming times (`schedule.upcoming(Utc)`,
+/// `upcoming_owned`), an open range (`0..`), `std::iter::repeat(..)` / `repeat_with(..)`.
+pub(super) fn is_endless_iterator(e: &Expr) -> bool {
+    match e {
+        Expr::MethodCall(m) => {
+            matches!(m.method.to_string().as_str(), "upcoming" | "upcoming_owned")
+        }
+        Expr::Range(r) => r.end.is_none(),
+        Expr::Call(c) => matches!(&*c.func, Expr::Path(p)
+            if p.path.segments.last().is_some_and(|s| s.ident == "repeat" || s.ident == "repeat_with")),
+        Expr::Paren(p) => is_endless_iterator(&p.expr),
+        _ => false,
+    }
 }
 
 /// Whether a `loop` ends once its work is done: somewhere in its body an `if` leaves it

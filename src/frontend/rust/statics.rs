@@ -14,6 +14,7 @@ use syn::Expr;
 /// Methods that add to or change a collection.
 const WRITE_METHODS: &[&str] = &[
     "insert",
+    "put",
     "entry",
     "push",
     "push_back",
@@ -35,7 +36,44 @@ pub(super) struct Statics {
     /// Static name → the keys it is written with (`None`: no key, or one too long to tell),
     /// and the fields on the way to it (`STATE.sessions.insert(..)`).
     writes: BTreeMap<String, Vec<Option<String>>>,
+    /// The locals of the function being walked that hold a lock guard or a reference to a
+    /// collection (`let mut cache = TOKEN_CACHE.lock().await;`), by the name they stand for.
+    guards: BTreeMap<String, Place>,
+    /// The parameters of the function being walked that wrap application state
+    /// (`state: web::Data<AppState>`): name → (resolved wrapper, type inside).
+    state_params: BTreeMap<String, Vec<(String, String)>>,
 }
+
+/// A collection a place expression names: its candidate key (`STATIC`, `Owner.field`), the
+/// fields passed on the way to it (innermost last), and, for a field of application state
+/// reached through a handler parameter, the registrations `write:how:Type.field` a write to
+/// it makes.
+#[derive(Clone)]
+pub(super) struct Place {
+    name: String,
+    fields: Vec<String>,
+    writes_state: Vec<String>,
+}
+
+/// Methods that lead from a collection's holder to the collection itself: a lock guard, a
+/// `OnceLock`'s value, a borrow, an unwrapped result.
+const GUARD_METHODS: &[&str] = &[
+    "lock",
+    "write",
+    "get",
+    "get_mut",
+    "borrow_mut",
+    "as_mut",
+    "unwrap",
+    "expect",
+    "force",
+];
+
+/// The functions' locals and parameters, saved by [`Statics::enter_fn`].
+pub(super) type FnBindings = (
+    BTreeMap<String, Place>,
+    BTreeMap<String, Vec<(String, String)>>,
+);
 
 impl Statics {
     /// Records a `static NAME: TYPE`, with the resolved candidates of every type its type
@@ -126,24 +164,96 @@ impl Statics {
         }
     }
 
-    /// Records a write when some link of a method chain adds to a collection rooted at a
-    /// plain path (`SESSIONS.lock().unwrap().insert(k, v)`, `crate::PEERS.entry(addr)`), or
-    /// at a field of `self` in a method of `owner` (`self.sessions.write().insert(k, v)`).
-    /// `text_of` gives the source text of an argument.
-    pub(super) fn note_chain(
+    /// Starts a function: its guards and state parameters replace the enclosing one's,
+    /// which are returned for [`Statics::leave_fn`].
+    pub(super) fn enter_fn(&mut self) -> FnBindings {
+        (
+            std::mem::take(&mut self.guards),
+            std::mem::take(&mut self.state_params),
+        )
+    }
+
+    /// Ends a function started with [`Statics::enter_fn`].
+    pub(super) fn leave_fn(&mut self, saved: FnBindings) {
+        (self.guards, self.state_params) = saved;
+    }
+
+    /// Records a parameter `name` of type `ty` that wraps application state
+    /// (`state: web::Data<AppState>`, `State(state): State<Arc<AppState>>`): a write to
+    /// `state.sessions` is a write to the field `sessions` of `AppState`, wherever
+    /// `AppState` is declared (see [`Statics::note_chain`]).
+    pub(super) fn bind_param(
         &mut self,
-        links: &[&syn::ExprMethodCall],
-        root: &Expr,
-        owner: Option<&str>,
-        text_of: impl Fn(&Expr) -> Option<String>,
+        name: String,
+        ty: &syn::Type,
+        resolve: impl Fn(bool, &[String]) -> Vec<String>,
     ) {
-        let Some(write) = links
-            .iter()
-            .rev()
-            .find(|l| WRITE_METHODS.contains(&l.method.to_string().as_str()))
-        else {
+        self.guards.remove(&name);
+        let syn::Type::Path(p) = ty else {
+            self.state_params.remove(&name);
             return;
         };
+        let mut inner = Vec::new();
+        if let Some(syn::PathArguments::AngleBracketed(args)) =
+            p.path.segments.last().map(|s| &s.arguments)
+        {
+            let wrappers = resolve(p.path.leading_colon.is_some(), &segment_names(&p.path));
+            for arg in &args.args {
+                if let syn::GenericArgument::Type(t) = arg {
+                    type_paths(t, &mut |_, segments| {
+                        if let Some(ty) = segments.last() {
+                            for how in &wrappers {
+                                inner.push((how.clone(), ty.clone()));
+                            }
+                        }
+                    });
+                }
+            }
+        }
+        if inner.is_empty() {
+            self.state_params.remove(&name);
+        } else {
+            self.state_params.insert(name, inner);
+        }
+    }
+
+    /// Records `let name = init;`: when `init` reaches a collection through guard methods
+    /// (`TOKEN_CACHE.lock().await`, `&mut self.typing.write().await`, `&state.sessions`),
+    /// later writes through `name` are writes to that collection; any other binding of the
+    /// name forgets what it stood for.
+    pub(super) fn bind_local(&mut self, name: String, init: Option<&Expr>, owner: Option<&str>) {
+        let target = init.and_then(|init| {
+            let mut expr = init;
+            loop {
+                expr = match expr {
+                    Expr::Await(a) => &a.base,
+                    Expr::Try(t) => &t.expr,
+                    Expr::Paren(p) => &p.expr,
+                    Expr::Reference(r) => &r.expr,
+                    Expr::MethodCall(m)
+                        if GUARD_METHODS.contains(&m.method.to_string().as_str()) =>
+                    {
+                        &m.receiver
+                    }
+                    _ => break,
+                };
+            }
+            match expr {
+                Expr::Path(_) | Expr::Field(_) => self.place(expr, owner),
+                _ => None,
+            }
+        });
+        self.state_params.remove(&name);
+        match target {
+            Some(target) => self.guards.insert(name, target),
+            None => self.guards.remove(&name),
+        };
+    }
+
+    /// The collection a place expression names: `STATIC`, `Owner.field` for `self.field` in
+    /// a method of `Owner`, `AppState.field` for `state.field` of a state parameter, or what
+    /// a guard local stands for.
+    fn place(&self, root: &Expr, owner: Option<&str>) -> Option<Place> {
         let mut fields = Vec::new();
         let mut base = root;
         let name = loop {
@@ -163,25 +273,72 @@ impl Statics {
                         .iter()
                         .all(|s| matches!(s.as_str(), "crate" | "self" | "super"));
                     match segments.last() {
-                        Some(last) if local => break last.clone(),
-                        _ => return,
+                        Some(last) if local => break (last.clone(), segments.len() == 1),
+                        _ => return None,
                     }
                 }
-                _ => return,
+                _ => return None,
             };
         };
+        let (name, single) = name;
+        let place = |name: String, fields: Vec<String>| Place {
+            name,
+            fields,
+            writes_state: Vec::new(),
+        };
+        if let Some(guard) = self.guards.get(&name).filter(|_| single) {
+            let mut guard = guard.clone();
+            guard.fields.extend(fields);
+            return Some(guard);
+        }
+        if let (Some(params), true) = (self.state_params.get(&name), single) {
+            let field = fields.pop()?;
+            let (_, ty) = params.last()?;
+            return Some(Place {
+                name: format!("{ty}.{field}"),
+                fields,
+                writes_state: params
+                    .iter()
+                    .map(|(how, ty)| format!("write:{how}:{ty}.{field}"))
+                    .collect(),
+            });
+        }
         // `self.sessions.insert(..)`: the field next to `self`, of the impl's struct.
-        let name = match (name.as_str(), owner, fields.pop()) {
-            ("self", Some(owner), Some(field)) => format!("{owner}.{field}"),
-            ("self", _, _) => return,
+        match (name.as_str(), owner, fields.pop()) {
+            ("self", Some(owner), Some(field)) => Some(place(format!("{owner}.{field}"), fields)),
+            ("self", _, _) => None,
             (_, _, Some(field)) => {
                 fields.push(field);
-                name
+                Some(place(name, fields))
             }
-            (_, _, None) => name,
+            (_, _, None) => Some(place(name, fields)),
+        }
+    }
+
+    /// Records a write when some link of a method chain adds to a collection rooted at a
+    /// plain path (`SESSIONS.lock().unwrap().insert(k, v)`, `crate::PEERS.entry(addr)`), or
+    /// at a field of `self` in a method of `owner` (`self.sessions.write().insert(k, v)`).
+    /// `text_of` gives the source text of an argument.
+    pub(super) fn note_chain(
+        &mut self,
+        links: &[&syn::ExprMethodCall],
+        root: &Expr,
+        owner: Option<&str>,
+        text_of: impl Fn(&Expr) -> Option<String>,
+    ) {
+        let Some(write) = links
+            .iter()
+            .rev()
+            .find(|l| WRITE_METHODS.contains(&l.method.to_string().as_str()))
+        else {
+            return;
         };
-        let writes = self.writes.entry(name).or_default();
-        writes.extend(fields.into_iter().map(Some));
+        let Some(place) = self.place(root, owner) else {
+            return;
+        };
+        self.registrations.extend(place.writes_state);
+        let writes = self.writes.entry(place.name).or_default();
+        writes.extend(place.fields.into_iter().map(Some));
         let key = write
             .args
             .first()
@@ -190,7 +347,8 @@ impl Statics {
         writes.push(key);
     }
 
-    /// One collection event per static that some function writes to.
+    /// One collection event per static that some function writes to, and one per struct
+    /// field: written by the struct's methods here, or (pending) by handlers elsewhere.
     pub(super) fn events(self) -> Vec<Event> {
         let Statics {
             candidates,
@@ -200,8 +358,17 @@ impl Statics {
         candidates
             .into_iter()
             .filter_map(|(name, mut c)| {
-                for key in writes.remove(&name)? {
-                    c.written_with(key.as_deref());
+                match writes.remove(&name) {
+                    Some(keys) => {
+                        for key in keys {
+                            c.written_with(key.as_deref());
+                        }
+                    }
+                    None => {
+                        // `Owner.field`, which handlers in other files may write.
+                        let (_, field) = name.split_once('.')?;
+                        c.written_elsewhere(field);
+                    }
                 }
                 c.into_event()
             })

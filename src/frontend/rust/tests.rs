@@ -839,32 +839,47 @@ impl Rooms {
     fn join(&self, peer: Peer) { self.peers.insert(peer.id, peer); }
 }
 impl Other { fn add(&self, x: u8) { self.boot.push(x); } }
-async fn handler(rooms: web::Data<std::sync::Arc<Rooms>>) {}
+async fn handler(rooms: web::Data<std::sync::Arc<Rooms>>, State(app): State<Lobby>) {
+    let mut invites = app.invites.lock().unwrap();
+    invites.insert(1);
+}
 fn main() { App::new().app_data(web::Data::new(Registry::new())); }
 "#;
     let f = facts(src);
-    let fields: Vec<(Option<String>, Vec<String>)> = f
+    let fields: Vec<(Option<String>, Vec<String>, Option<String>)> = f
         .events
         .into_iter()
         .filter(|e| e.kind == crate::event::EventKind::FieldCollection)
-        .map(|e| (e.owner, e.words))
+        .map(|e| (e.owner, e.words, e.written_elsewhere))
         .collect();
     let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    // `boot` is filled in the constructor only: it stands only if a handler elsewhere
+    // writes it through application state.
     assert_eq!(
         fields,
-        [(
-            Some("Rooms".to_string()),
-            strings(&["dash", "id", "map", "peer", "peers"])
-        )]
+        [
+            (
+                Some("Rooms".to_string()),
+                strings(&["dash", "id", "map", "peer", "peers"]),
+                None
+            ),
+            (
+                Some("Rooms".to_string()),
+                strings(&["boot", "u8", "vec"]),
+                Some("boot".to_string())
+            ),
+        ]
     );
     let registrations: Vec<&str> = f.registrations.iter().map(String::as_str).collect();
     assert_eq!(
         registrations,
         [
+            "State:Lobby",
             "actix_web::web::Data:Arc",
             "actix_web::web::Data:Rooms",
             "app_data:Data",
             "app_data:Registry",
+            "write:State:Lobby.invites",
         ]
     );
 }

@@ -9,9 +9,9 @@ use super::macros::{self, MacroBody, MAX_MACRO_DEPTH};
 use super::recurring;
 use super::scope::{Binding, Builder, Resolved, Scopes};
 use super::shapes::{
-    body_braces, condition_checks, exits, expr_start, is_bounded_condition, is_finite_loop,
-    is_test_attr, is_wait_loop, never_returns, pat_holds_variant, pat_idents, pat_is_variant,
-    path_start, simple_binding,
+    body_braces, condition_checks, exits, expr_start, is_bounded_condition, is_endless_iterator,
+    is_finite_loop, is_test_attr, is_wait_loop, never_returns, param_name, pat_holds_variant,
+    pat_idents, pat_is_variant, path_start, simple_binding,
 };
 use super::statics::{lazy_static_entries, Statics};
 use super::words;
@@ -150,6 +150,19 @@ fn is_connection_type(ty: &syn::Type) -> bool {
     })
 }
 
+/// Builder calls after which `OpenOptions::open` creates or writes the file.
+const WRITING_OPTIONS: &[&str] = &[
+    "write(true)",
+    "append(true)",
+    "create(true)",
+    "create_new(true)",
+    "truncate(true)",
+    "append",
+    "create",
+    "create_new",
+    "truncate",
+];
+
 /// Longest builder chain kept per event; longer chains are unusual and only
 /// cost memory.
 const MAX_CHAIN: usize = 32;
@@ -168,6 +181,9 @@ struct Ctx {
     /// In a function whose name says it downloads (see
     /// [`crate::frontend::words::names_a_download`]).
     download: bool,
+    /// In `impl Drop`: a guard removing what it holds when it goes out of scope; its
+    /// file lives no longer than the guard (scratch).
+    drop_guard: bool,
 }
 
 /// Bodies up to this many bytes are searched for words about per-instance work,
@@ -420,7 +436,10 @@ impl<'t> Walker<'t> {
         self.ctx = Ctx {
             unbounded_loop: false,
             spawned: background,
-            retry: words::is_retry_helper_name(&name),
+            // A retry helper returns once the operation succeeds; a function that never
+            // returns (`scim_task_retry`: `loop { sleep(..); retry_failed().await }`) is a
+            // periodic job that retries things.
+            retry: words::is_retry_helper_name(&name) && !never_returns(block),
             test: self.ctx.test || attrs.iter().any(is_test_attr),
             // Only the name: a function body holds more than the timer's own work.
             per_instance: self.ctx.per_instance
@@ -428,10 +447,12 @@ impl<'t> Walker<'t> {
                 || facts.per_instance(),
             guarded: facts.guard,
             download: crate::frontend::words::names_a_download(&name),
+            drop_guard: self.ctx.drop_guard,
         };
         self.fn_names.push(name);
         self.current_fn = Some(self.fn_names.len() - 1);
         self.scopes.push(false);
+        let saved_bindings = self.statics.enter_fn();
         for input in &sig.inputs {
             if let syn::FnArg::Typed(t) = input {
                 self.bind_typed(&t.pat, &t.ty);
@@ -439,6 +460,10 @@ impl<'t> Walker<'t> {
                 let scopes = &self.scopes;
                 self.statics
                     .register_type(&t.ty, |c, s| type_targets(scopes, c, s));
+                if let Some(name) = param_name(&t.pat) {
+                    self.statics
+                        .bind_param(name, &t.ty, |c, s| type_targets(scopes, c, s));
+                }
                 // `async fn handle_socket(socket: WebSocket, ..)`: timers here serve one
                 // connection (pings, idle timeouts), however they are named.
                 self.ctx.per_instance |= is_connection_type(&t.ty);
@@ -449,6 +474,7 @@ impl<'t> Walker<'t> {
             w.visit_block(block)
         });
         self.bounded_tickers.pop();
+        self.statics.leave_fn(saved_bindings);
         self.scopes.pop();
         (self.ctx, self.current_fn) = saved;
     }
@@ -608,6 +634,11 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
         let saved = (self.ctx, self.impl_owner.take());
         self.ctx.test |= i.attrs.iter().any(is_test_attr);
+        self.ctx.drop_guard = i
+            .trait_
+            .as_ref()
+            .and_then(|t| t.0.segments.last())
+            .is_some_and(|s| s.ident == "Drop");
         // `impl MetricsReporter { .. }`, `impl Actor for HeartbeatMonitor`.
         if let syn::Type::Path(p) = &*i.self_ty {
             if let Some(last) = p.path.segments.last() {
@@ -709,6 +740,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         }
         self.bind_pat(&local.pat);
         if let Some(name) = simple_binding(&local.pat) {
+            let init = local.init.as_ref().map(|i| &*i.expr);
+            self.statics
+                .bind_local(name.clone(), init, self.impl_owner.as_deref());
             // A typed `NamedTempFile` stays a builder: its `persist(dest)` writes for good.
             // A path built from a `&Path` keeps its purpose rather than its type.
             let path_type = builder
@@ -803,10 +837,21 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
         self.visit_expr(&f.expr);
+        let saved = self.ctx;
+        // `for next in schedule.upcoming(Utc) { sleep_until(next).await; .. }` never ends.
+        let endless = is_endless_iterator(&f.expr) && !is_finite_loop(&f.body);
+        self.ctx.unbounded_loop |= endless;
         self.scopes.push(false);
         self.bind_pat(&f.pat);
-        self.visit_block(&f.body);
+        if endless {
+            self.enter_body(true, f.body.brace_token.span.open(), |w| {
+                w.visit_block(&f.body)
+            });
+        } else {
+            self.visit_block(&f.body);
+        }
         self.scopes.pop();
+        self.ctx = saved;
     }
 
     fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
@@ -922,7 +967,15 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 self.calls.insert(target.clone());
                 let end = self.offset(link.paren_token.span.close().end());
                 let chain = b.chain.clone();
+                // `OpenOptions::new().write(true).open(p)` creates `p` (see `scratch`).
+                let creates = method == "open"
+                    && b.ty.ends_with("OpenOptions")
+                    && chain.iter().any(|c| WRITING_OPTIONS.contains(&c.as_str()));
+                let index = self.events.len();
                 self.emit(vec![target], start..end, &link.args, chain);
+                if creates {
+                    self.note_path_use("create", &link.args, start, Some(index));
+                }
                 if b.step(&method, &link.args) {
                     if let Some(calls) = var_calls.take() {
                         self.extend_var(var.as_deref(), &calls);

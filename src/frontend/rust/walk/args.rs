@@ -217,9 +217,10 @@ impl Walker<'_> {
                 return Arg::InstancePath;
             }
             // A download's destination (and the partial file it is written to first) is a
-            // local copy that any instance can fetch again: scratch, unless its words name
+            // local copy that any instance can fetch again, and what a guard removes when
+            // it is dropped lives no longer than the guard: scratch, unless its words name
             // shared data.
-            if self.ctx.download && !purpose.is_shared() {
+            if (self.ctx.download || self.ctx.drop_guard) && !purpose.is_shared() {
                 return Arg::TempPath;
             }
         }
