@@ -107,7 +107,7 @@ fn walk_file(
     text: &str,
     scope: &FileScope,
 ) -> (FileFacts, purpose_flow::PurposeFlow) {
-    let functions = recurring::function_ranges(root, text);
+    let functions = scope.method_bodies.clone();
     let mut walker = Walker {
         src: text,
         work: super::tree_work::BodyWork::new(&recurring::GRAMMAR, text, root, functions),

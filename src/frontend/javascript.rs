@@ -4,7 +4,7 @@
 //! for imports and `require`s, the module path it stands for; the second emits events
 //! whose callee is resolved through those bindings, with loop/retry/timer contexts.
 
-use super::tree::{first_syntax_error, named_children, parse, text};
+use super::tree::{first_syntax_error, named_children, parse, text, Kind};
 use super::words::{is_single_instance_guard, looks_retry, mentions_per_instance_work};
 use super::Extracted;
 use crate::event::{Arg, Context, Event, EventKind, FileFacts, Property, Value};
@@ -15,13 +15,14 @@ use tree_sitter::Node;
 mod emit;
 mod fields;
 mod flow;
+mod functions;
+mod path_uses;
 mod paths;
 mod recurring;
 mod scope;
 mod state;
 mod symbols;
 mod syntax;
-mod temp_flow;
 #[cfg(test)]
 mod tests;
 
@@ -30,7 +31,6 @@ use flow::*;
 use paths::*;
 use scope::*;
 use syntax::*;
-use temp_flow::*;
 
 /// Which grammar to parse with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,7 +66,7 @@ pub fn extract(src: &str, dialect: Dialect) -> Extracted {
     }
     let root = tree.root_node();
     let mut scopes = Scopes::default();
-    collect_temp_fields_and_returns(root, src, &mut scopes);
+    let functions = functions::collect(root, src, &mut scopes);
     let mut facts = FileFacts::default();
     collect(
         root,
@@ -77,15 +77,12 @@ pub fn extract(src: &str, dialect: Dialect) -> Extracted {
         &mut facts,
         0,
     );
-    bind_temp_parameters(root, src, &mut scopes);
-    let mut callees = HashMap::new();
-    collect_callees(root, src, &mut Vec::new(), &mut callees, 0);
-    let functions = recurring::function_ranges(root, src);
+    bind_temp_parameters(&functions.local, src, &mut scopes);
     let mut emitter = Emitter {
         src,
         scopes: &scopes,
-        callees,
-        work: super::tree_work::BodyWork::new(&recurring::GRAMMAR, src, root, functions),
+        callees: functions.callees,
+        work: super::tree_work::BodyWork::new(&recurring::GRAMMAR, src, root, functions.bodies),
         facts,
         functions: Vec::new(),
         function_starts: Vec::new(),

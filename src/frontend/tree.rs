@@ -4,6 +4,7 @@ use super::reuse::{self, Parsed, TreeCache};
 use super::SyntaxError;
 use std::cell::{Cell, RefCell};
 use std::ops::ControlFlow;
+use std::sync::Mutex;
 use std::time::Instant;
 use tree_sitter::{Language, Node, ParseOptions, ParseState, Parser, Tree};
 
@@ -198,5 +199,64 @@ impl<'t> Fields<'t> for Node<'t> {
             }
         });
         self.child_by_field_id(id?)
+    }
+}
+
+/// Node kinds by name, from a table of each grammar's kind names made once.
+pub trait Kind<'t> {
+    /// The node's kind, as `Node::kind` gives it (which measures the name's C string and
+    /// checks that it is UTF-8 on every call).
+    fn kind_str(&self) -> &'t str;
+}
+
+/// One grammar's kind names, indexed by kind id.
+type KindNames = (Language, &'static [&'static str]);
+
+/// The kind names of every grammar met so far. Each table is made once and kept for the
+/// life of the process (one per grammar: a few kilobytes each).
+static KIND_NAMES: Mutex<Vec<KindNames>> = Mutex::new(Vec::new());
+
+thread_local! {
+    /// The tables this thread has used, so that a lookup takes no lock.
+    static THREAD_KIND_NAMES: RefCell<Vec<KindNames>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The kind names of `language`, made the first time any thread asks.
+fn kind_names(language: &Language) -> &'static [&'static str] {
+    let mut tables = KIND_NAMES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, names)) = tables.iter().find(|(l, _)| l == language) {
+        return names;
+    }
+    let names: Vec<&'static str> = (0..language.node_kind_count())
+        .map(|id| {
+            let name = u16::try_from(id)
+                .ok()
+                .and_then(|id| language.node_kind_for_id(id))
+                .unwrap_or("");
+            &*Box::leak(name.to_owned().into_boxed_str())
+        })
+        .collect();
+    let names: &'static [&'static str] = Box::leak(names.into_boxed_slice());
+    tables.push((language.clone(), names));
+    names
+}
+
+impl<'t> Kind<'t> for Node<'t> {
+    fn kind_str(&self) -> &'t str {
+        let id = usize::from(self.kind_id());
+        let language = self.language();
+        let name = THREAD_KIND_NAMES.with_borrow_mut(|tables| {
+            let names = match tables.iter().find(|(l, _)| *l == *language) {
+                Some((_, names)) => names,
+                None => {
+                    let names = kind_names(&language);
+                    tables.push(((*language).clone(), names));
+                    names
+                }
+            };
+            names.get(id).copied()
+        });
+        // Ids past the table: `ERROR` and the like.
+        name.unwrap_or_else(|| self.kind())
     }
 }

@@ -3,7 +3,7 @@
 //! [`crate::work::classify`] can follow them.
 
 use super::tree::text;
-use crate::frontend::tree::Fields;
+use crate::frontend::tree::{Fields, Kind};
 use crate::work::{self, Call, Work};
 use std::collections::HashMap;
 use tree_sitter::Node;
@@ -50,13 +50,25 @@ pub(super) struct BodyWork<'t> {
 }
 
 impl<'t> BodyWork<'t> {
-    /// A classifier over `root`, with `functions` (simple name → body byte ranges).
+    /// A classifier over `root`, with `functions` (simple name → body byte ranges, in any
+    /// order: the bodies of one name are read enclosing first, otherwise the later first).
     pub fn new(
         grammar: &'static Grammar,
         src: &'t str,
         root: Node<'t>,
-        functions: HashMap<String, Vec<std::ops::Range<usize>>>,
+        mut functions: HashMap<String, Vec<std::ops::Range<usize>>>,
     ) -> Self {
+        for ranges in functions.values_mut() {
+            ranges.sort_by(|a, b| {
+                if a.start <= b.start && b.end <= a.end {
+                    std::cmp::Ordering::Less
+                } else if b.start <= a.start && a.end <= b.end {
+                    std::cmp::Ordering::Greater
+                } else {
+                    b.start.cmp(&a.start)
+                }
+            });
+        }
         BodyWork {
             grammar,
             src,
@@ -140,7 +152,7 @@ impl<'t> BodyWork<'t> {
                 return None;
             }
             self.budget -= 1;
-            let kind = n.kind();
+            let kind = n.kind_str();
             if kind == self.grammar.call {
                 out.push(self.chain(n, &mut stack));
                 continue;
@@ -171,7 +183,7 @@ impl<'t> BodyWork<'t> {
         let mut args = String::new();
         let mut cur = call;
         let receiver = loop {
-            match cur.kind() {
+            match cur.kind_str() {
                 k if k == g.call => {
                     let a = cur.field(g.arguments);
                     if let Some(a) = a {
@@ -236,7 +248,7 @@ impl<'t> BodyWork<'t> {
         let mut out = String::new();
         let mut cursor = args.walk();
         for a in args.named_children(&mut cursor) {
-            if self.grammar.functions.contains(&a.kind()) || out.len() > MAX_ARGS {
+            if self.grammar.functions.contains(&a.kind_str()) || out.len() > MAX_ARGS {
                 continue;
             }
             let t = text(a, self.src);

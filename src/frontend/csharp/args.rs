@@ -11,7 +11,7 @@ use super::walk::Walker;
 use super::MAX_SCAN;
 use crate::event::{Arg, MAX_ARGS_TEXT};
 use crate::frontend::tree::text;
-use crate::frontend::tree::Fields;
+use crate::frontend::tree::{Fields, Kind};
 use crate::frontend::words::{is_temp_name, PathPurpose};
 use tree_sitter::Node;
 
@@ -28,12 +28,12 @@ impl FileScope {
         let Some(function) = call.field("function") else {
             return;
         };
-        let name = match function.kind() {
+        let name = match function.kind_str() {
             "identifier" => text(function, src),
             "member_access_expression"
-                if function
-                    .field("expression")
-                    .is_some_and(|e| e.kind() == "this_expression" || text(e, src) == "this") =>
+                if function.field("expression").is_some_and(|e| {
+                    e.kind_str() == "this_expression" || text(e, src) == "this"
+                }) =>
             {
                 function.field("name").map_or("", |n| text(n, src))
             }
@@ -46,7 +46,7 @@ impl FileScope {
         for (index, arg) in arguments.named_children(&mut cursor).enumerate() {
             let value = last_named_child(arg).unwrap_or(arg);
             let value_text = text(value, src);
-            let temp = (value.kind() == "identifier" && is_temp_name(value_text))
+            let temp = (value.kind_str() == "identifier" && is_temp_name(value_text))
                 || value_text.contains("GetTempPath")
                 || value_text.contains("GetTempFileName");
             let entry = self
@@ -65,7 +65,7 @@ fn names_temp_path(expr: Node<'_>, src: &str) -> bool {
     let source = text(expr, src);
     source.contains("GetTempPath")
         || source.contains("GetTempFileName")
-        || (matches!(expr.kind(), "identifier" | "member_access_expression")
+        || (matches!(expr.kind_str(), "identifier" | "member_access_expression")
             && is_temp_name(source.rsplit('.').next().unwrap_or(source)))
 }
 
@@ -95,7 +95,7 @@ impl FileScope {
         let in_constructor = || {
             let mut cur = node.parent();
             while let Some(n) = cur {
-                match n.kind() {
+                match n.kind_str() {
                     "constructor_declaration" => return true,
                     "method_declaration"
                     | "local_function_statement"
@@ -107,12 +107,12 @@ impl FileScope {
             }
             false
         };
-        let name = match left.kind() {
+        let name = match left.kind_str() {
             "identifier" if in_constructor() => Some(left),
             "member_access_expression"
-                if left
-                    .field("expression")
-                    .is_some_and(|e| e.kind() == "this_expression" || text(e, src) == "this") =>
+                if left.field("expression").is_some_and(|e| {
+                    e.kind_str() == "this_expression" || text(e, src) == "this"
+                }) =>
             {
                 left.field("name")
             }
@@ -131,7 +131,7 @@ impl Walker<'_, '_> {
     /// A call of the file's own method that returns temporary paths, or of a method named
     /// for one (`CreateTempFile(..)`, `GetTempDirectory()`).
     fn calls_temp_returning(&self, function: Node<'_>) -> bool {
-        let name = match function.kind() {
+        let name = match function.kind_str() {
             "identifier" => Some(function),
             "member_access_expression" => function.field("name"),
             _ => None,
@@ -164,7 +164,7 @@ impl Walker<'_, '_> {
     pub(super) fn args(&self, list: Node<'_>) -> Vec<Arg> {
         let mut cursor = list.walk();
         list.named_children(&mut cursor)
-            .filter(|a| a.kind() == "argument")
+            .filter(|a| a.kind_str() == "argument")
             .filter_map(last_named_child)
             .enumerate()
             .map(|(index, expr)| match self.arg(expr) {
@@ -180,7 +180,7 @@ impl Walker<'_, '_> {
     }
 
     fn string_variable(&self, expr: Node<'_>) -> bool {
-        expr.kind() == "identifier"
+        expr.kind_str() == "identifier"
             && self
                 .lookup(text(expr, self.src))
                 .and_then(|var| var.ty.as_deref())
@@ -190,7 +190,7 @@ impl Walker<'_, '_> {
     pub(super) fn arg(&self, expr: Node<'_>) -> Arg {
         let expr = unwrap_expr(expr);
         // `$"Filename={Path.Combine(Path.GetTempPath(), "app.db")}"`
-        if expr.kind() == "interpolated_string_expression" && self.is_temp_path(expr) {
+        if expr.kind_str() == "interpolated_string_expression" && self.is_temp_path(expr) {
             return Arg::TempPath;
         }
         if let Some(s) = string_value(expr, self.src) {
@@ -220,7 +220,7 @@ impl Walker<'_, '_> {
         {
             return Arg::ExternalPath;
         }
-        match expr.kind() {
+        match expr.kind_str() {
             "member_access_expression" => {
                 if let (Some(Recv::Type(types)), Some(name)) = (
                     expr.field("expression").map(|e| self.receiver(e)),
@@ -269,7 +269,7 @@ impl Walker<'_, '_> {
             let value = assignment
                 .field("right")
                 .map(unwrap_expr)
-                .filter(|v| v.kind() == "member_access_expression");
+                .filter(|v| v.kind_str() == "member_access_expression");
             if let Some(value) = value {
                 if let (Some(Recv::Type(types)), Some(name)) = (
                     value.field("expression").map(|e| self.receiver(e)),
@@ -294,7 +294,7 @@ impl Walker<'_, '_> {
             return false;
         }
         let expr = unwrap_expr(expr);
-        match expr.kind() {
+        match expr.kind_str() {
             "string_literal"
             | "verbatim_string_literal"
             | "raw_string_literal"
@@ -343,7 +343,7 @@ impl Walker<'_, '_> {
             if found || seen > MAX_SCAN {
                 return false;
             }
-            match node.kind() {
+            match node.kind_str() {
                 "identifier" => {
                     let name = text(node, self.src);
                     found = self.lookup(name).is_some_and(|v| v.temp)
@@ -354,7 +354,7 @@ impl Walker<'_, '_> {
                 "member_access_expression" => {
                     // `_options.TempDirectory`, but not the `Path` in `Path.Combine(...)`.
                     let on_this = node.field("expression").is_some_and(|e| {
-                        e.kind() == "this_expression" || text(e, self.src) == "this"
+                        e.kind_str() == "this_expression" || text(e, self.src) == "this"
                     });
                     found = node.field("name").is_some_and(|n| {
                         let name = text(n, self.src);
@@ -364,7 +364,7 @@ impl Walker<'_, '_> {
                 }
                 "invocation_expression" => {
                     found = node.field("function").is_some_and(|f| {
-                        (f.kind() == "member_access_expression" && self.is_temp_path_call(f))
+                        (f.kind_str() == "member_access_expression" && self.is_temp_path_call(f))
                             || self.calls_temp_returning(f)
                     });
                     if found {
@@ -382,7 +382,7 @@ impl Walker<'_, '_> {
                     let value = lower.trim_end_matches(['"', '\'']);
                     found = value.ends_with(".tmp") || value.ends_with(".temp");
                     // Look into the interpolations: `$"{Path.GetTempPath()}/x.db"`.
-                    !found && node.kind() == "interpolated_string_expression"
+                    !found && node.kind_str() == "interpolated_string_expression"
                 }
                 "lambda_expression" | "anonymous_method_expression" => false,
                 _ => true,
@@ -403,7 +403,7 @@ impl Walker<'_, '_> {
             if seen > MAX_SCAN {
                 return false;
             }
-            let found = match node.kind() {
+            let found = match node.kind_str() {
                 "string_literal" | "verbatim_string_literal" | "raw_string_literal" => {
                     string_value(node, self.src).map(|s| PathPurpose::literal(&s))
                 }
@@ -413,11 +413,11 @@ impl Walker<'_, '_> {
                 "member_access_expression" => {
                     let name = node.field("name").map_or("", |n| text(n, self.src));
                     let callee = node.parent().is_some_and(|p| {
-                        p.kind() == "invocation_expression" && p.field("function") == Some(node)
+                        p.kind_str() == "invocation_expression" && p.field("function") == Some(node)
                     });
                     let on_this = node
                         .field("expression")
-                        .is_some_and(|e| e.kind() == "this_expression");
+                        .is_some_and(|e| e.kind_str() == "this_expression");
                     // The object it is read from (`_config` in `_config.Paths.CachePath`)
                     // holds the path; the member names it. A combining call's own name
                     // (`Path.Combine`) says nothing.
@@ -439,7 +439,7 @@ impl Walker<'_, '_> {
                         // Another call: what its name says it returns, and shared data its
                         // arguments name (`BuildPath(_config.FileStorageDirectory, name)`
                         // builds a path in the storage folder).
-                        let name = function.map(|f| match f.kind() {
+                        let name = function.map(|f| match f.kind_str() {
                             "member_access_expression" => {
                                 f.field("name").map_or("", |n| text(n, self.src))
                             }
@@ -545,7 +545,7 @@ impl Walker<'_, '_> {
         let (Some(left), Some(right)) = (node.field("left"), node.field("right")) else {
             return;
         };
-        if left.kind() != "identifier"
+        if left.kind_str() != "identifier"
             || node.field("operator").map(|o| text(o, self.src)) != Some("=")
         {
             return;
@@ -586,15 +586,18 @@ impl Walker<'_, '_> {
 fn parameter_position<'s>(parameter: Node<'_>, src: &'s str) -> Option<(&'s str, usize)> {
     let list = parameter
         .parent()
-        .filter(|l| l.kind() == "parameter_list")?;
-    let method = list
-        .parent()
-        .filter(|m| matches!(m.kind(), "method_declaration" | "local_function_statement"))?;
+        .filter(|l| l.kind_str() == "parameter_list")?;
+    let method = list.parent().filter(|m| {
+        matches!(
+            m.kind_str(),
+            "method_declaration" | "local_function_statement"
+        )
+    })?;
     let name = method.field("name")?;
     let mut cursor = list.walk();
     let index = list
         .named_children(&mut cursor)
-        .filter(|p| p.kind() == "parameter")
+        .filter(|p| p.kind_str() == "parameter")
         .position(|p| p == parameter)?;
     Some((text(name, src), index))
 }

@@ -5,7 +5,7 @@ use super::syntax::{dotted, last_named_child};
 use super::walk::Walker;
 use crate::event::Context;
 use crate::frontend::tree::text;
-use crate::frontend::tree::Fields;
+use crate::frontend::tree::{Fields, Kind};
 use crate::frontend::words::{is_single_instance_guard, mentions_per_instance_work};
 use std::collections::BTreeSet;
 use tree_sitter::Node;
@@ -59,7 +59,7 @@ impl Walker<'_, '_> {
     pub(super) fn has_attribute(&self, node: Node<'_>, names: &[&str]) -> bool {
         let mut cursor = node.walk();
         for list in node.named_children(&mut cursor) {
-            if list.kind() != "attribute_list" {
+            if list.kind_str() != "attribute_list" {
                 continue;
             }
             let mut c = list.walk();
@@ -103,16 +103,16 @@ impl Walker<'_, '_> {
         guard
             && if_statement
                 .field("consequence")
-                .is_some_and(|c| match c.kind() {
+                .is_some_and(|c| match c.kind_str() {
                     "return_statement" | "throw_statement" => true,
                     "expression_statement" => c
                         .named_child(0)
-                        .is_some_and(|e| e.kind() == "throw_expression"),
+                        .is_some_and(|e| e.kind_str() == "throw_expression"),
                     "block" => {
                         let mut cursor = c.walk();
-                        let exits = c
-                            .named_children(&mut cursor)
-                            .any(|st| matches!(st.kind(), "return_statement" | "throw_statement"));
+                        let exits = c.named_children(&mut cursor).any(|st| {
+                            matches!(st.kind_str(), "return_statement" | "throw_statement")
+                        });
                         exits
                     }
                     _ => false,

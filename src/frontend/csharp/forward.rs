@@ -10,7 +10,7 @@ use super::resolve::Recv;
 use super::syntax::{last_named_child, unwrap_expr};
 use super::walk::Walker;
 use crate::event::{Arg, Forwarded, SharedPathCall};
-use crate::frontend::tree::text;
+use crate::frontend::tree::{text, Kind};
 use crate::frontend::words::{is_file_system_layer, PathPurpose};
 use tree_sitter::Node;
 
@@ -46,7 +46,7 @@ impl Walker<'_, '_> {
             return None;
         }
         *budget -= 1;
-        match node.kind() {
+        match node.kind_str() {
             "identifier" => {
                 let name = text(node, self.src);
                 match self.lookup(name) {
@@ -101,7 +101,7 @@ impl Walker<'_, '_> {
         let mut masks = Vec::new();
         if let Some(receiver) = receiver
             .map(unwrap_expr)
-            .filter(|r| r.kind() == "identifier")
+            .filter(|r| r.kind_str() == "identifier")
         {
             if self.lookup(text(receiver, self.src)).is_some() {
                 masks.push(self.parameter_mask(receiver));
@@ -194,11 +194,11 @@ impl Walker<'_, '_> {
     pub(super) fn parameter_bit(parameter: Node<'_>) -> Option<u64> {
         let list = parameter
             .parent()
-            .filter(|l| l.kind() == "parameter_list")?;
+            .filter(|l| l.kind_str() == "parameter_list")?;
         let mut cursor = list.walk();
         let index = list
             .named_children(&mut cursor)
-            .filter(|p| p.kind() == "parameter")
+            .filter(|p| p.kind_str() == "parameter")
             .position(|p| p == parameter)?;
         (index < 64).then(|| 1 << index)
     }
@@ -212,7 +212,7 @@ fn argument_values(arguments: Option<Node<'_>>) -> Vec<Node<'_>> {
     let mut cursor = arguments.walk();
     arguments
         .named_children(&mut cursor)
-        .filter(|a| a.kind() == "argument")
+        .filter(|a| a.kind_str() == "argument")
         .filter_map(last_named_child)
         .collect()
 }
@@ -222,7 +222,7 @@ fn argument_values(arguments: Option<Node<'_>>) -> Vec<Node<'_>> {
 fn enclosing_method(node: Node<'_>) -> Option<Node<'_>> {
     let mut cur = node.parent();
     while let Some(n) = cur {
-        match n.kind() {
+        match n.kind_str() {
             "method_declaration" => return Some(n),
             "local_function_statement"
             | "constructor_declaration"

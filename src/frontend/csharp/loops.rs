@@ -3,8 +3,8 @@
 
 use super::syntax::{for_each_node, last_named_child, last_segment, mentions, unwrap_expr};
 use super::MAX_SCAN;
-use crate::frontend::tree::Fields;
 use crate::frontend::tree::{named_children, text};
+use crate::frontend::tree::{Fields, Kind};
 use tree_sitter::Node;
 
 /// Words in a loop-condition flag that say it tracks the service's life.
@@ -22,7 +22,7 @@ pub(super) fn unbounded_condition(cond: Node<'_>, src: &str, depth: usize) -> bo
         return false;
     }
     let cond = unwrap_expr(cond);
-    match cond.kind() {
+    match cond.kind_str() {
         "boolean_literal" => text(cond, src) == "true",
         "identifier" | "member_access_expression" => lifecycle_flag(cond, src),
         "prefix_unary_expression" => {
@@ -58,7 +58,7 @@ pub(super) fn consumer_driven(body: Node<'_>, src: &str) -> bool {
         if found || seen > 4 * MAX_SCAN {
             return false;
         }
-        match node.kind() {
+        match node.kind_str() {
             "yield_statement" => {
                 found = true;
                 false
@@ -87,13 +87,13 @@ pub(super) fn consumer_driven(body: Node<'_>, src: &str) -> bool {
 /// own body, so the loop ends when the work says so, not on shutdown.
 pub(super) fn sets_own_flag(cond: Node<'_>, body: Node<'_>, src: &str) -> bool {
     let mut flag = unwrap_expr(cond);
-    if flag.kind() == "prefix_unary_expression" && text(flag, src).starts_with('!') {
+    if flag.kind_str() == "prefix_unary_expression" && text(flag, src).starts_with('!') {
         match last_named_child(flag) {
             Some(inner) => flag = unwrap_expr(inner),
             None => return false,
         }
     }
-    if flag.kind() != "identifier" {
+    if flag.kind_str() != "identifier" {
         return false;
     }
     let name = text(flag, src);
@@ -104,7 +104,7 @@ pub(super) fn sets_own_flag(cond: Node<'_>, body: Node<'_>, src: &str) -> bool {
         if found || seen > 4 * MAX_SCAN {
             return false;
         }
-        match node.kind() {
+        match node.kind_str() {
             "assignment_expression" => {
                 found = node.field("left").is_some_and(|l| text(l, src) == name);
                 !found
@@ -130,7 +130,7 @@ pub(super) fn exits_on_state(body: Node<'_>, src: &str) -> bool {
         if found || seen > 4 * MAX_SCAN {
             break;
         }
-        let exits = match node.kind() {
+        let exits = match node.kind_str() {
             "return_statement" => true,
             "break_statement" => !nested_loop,
             _ => false,
@@ -139,7 +139,7 @@ pub(super) fn exits_on_state(body: Node<'_>, src: &str) -> bool {
             found = true;
             break;
         }
-        match node.kind() {
+        match node.kind_str() {
             "catch_clause"
             | "lambda_expression"
             | "anonymous_method_expression"
@@ -148,7 +148,7 @@ pub(super) fn exits_on_state(body: Node<'_>, src: &str) -> bool {
         }
         let inner_loop = nested_loop
             || matches!(
-                node.kind(),
+                node.kind_str(),
                 "while_statement"
                     | "do_statement"
                     | "for_statement"
@@ -172,7 +172,7 @@ fn exit_on_shutdown(exit: Node<'_>, body: Node<'_>, src: &str) -> bool {
         }
         // A flag about the service's life (`ct.IsCancellationRequested`, `!_running`), not
         // a state the loop reads (`StopReading(n)`, `status == Done`).
-        if n.kind() == "if_statement"
+        if n.kind_str() == "if_statement"
             && n.field("condition")
                 .is_some_and(|c| unbounded_condition(c, src, 0))
         {
@@ -189,7 +189,7 @@ pub(super) fn serves_response(node: Node<'_>, src: &str) -> bool {
     let mut cur = node.parent();
     while let Some(n) = cur {
         if matches!(
-            n.kind(),
+            n.kind_str(),
             "method_declaration" | "local_function_statement" | "lambda_expression"
         ) {
             let body = text(n, src);
@@ -210,7 +210,7 @@ fn takes_from_queue(call: Node<'_>, src: &str) -> bool {
     let Some(function) = call.field("function") else {
         return false;
     };
-    let (receiver, name) = match function.kind() {
+    let (receiver, name) = match function.kind_str() {
         "member_access_expression" => (function.field("expression"), function.field("name")),
         "identifier" | "generic_name" => (None, Some(function)),
         _ => (None, None),
@@ -245,7 +245,7 @@ fn takes_from_queue(call: Node<'_>, src: &str) -> bool {
 /// `!_disposed`), as opposed to a state the loop waits for (`HasPendingExecutions`,
 /// `!connected`, `!process.HasExited`).
 fn lifecycle_flag(node: Node<'_>, src: &str) -> bool {
-    let name = match node.kind() {
+    let name = match node.kind_str() {
         "identifier" => Some(node),
         "member_access_expression" => node.field("name"),
         _ => None,

@@ -13,7 +13,7 @@
 
 use super::syntax::{last_named_child, returning_method_name, unwrap_expr};
 use super::walk::Walker;
-use crate::frontend::tree::{text, Fields};
+use crate::frontend::tree::{text, Fields, Kind};
 use crate::frontend::words::PathPurpose;
 use std::collections::HashMap;
 use tree_sitter::Node;
@@ -108,12 +108,12 @@ impl Walker<'_, '_> {
         let Some(function) = call.field("function") else {
             return;
         };
-        let name = match function.kind() {
+        let name = match function.kind_str() {
             "identifier" => function,
             "member_access_expression"
                 if function
                     .field("expression")
-                    .is_some_and(|e| e.kind() == "this_expression") =>
+                    .is_some_and(|e| e.kind_str() == "this_expression") =>
             {
                 match function.field("name") {
                     Some(name) => name,
@@ -132,7 +132,7 @@ impl Walker<'_, '_> {
         let mut cursor = arguments.walk();
         let values: Vec<Node<'_>> = arguments
             .named_children(&mut cursor)
-            .filter(|a| a.kind() == "argument")
+            .filter(|a| a.kind_str() == "argument")
             .filter_map(last_named_child)
             .collect();
         for (index, value) in values.into_iter().enumerate() {

@@ -6,10 +6,9 @@
 use super::syntax::{last_named_child, last_segment};
 use super::walk::Walker;
 use crate::frontend::tree::text;
-use crate::frontend::tree::Fields;
+use crate::frontend::tree::{Fields, Kind};
 use crate::frontend::tree_work::Grammar;
 use crate::work::{Call, Work};
-use std::collections::HashMap;
 use tree_sitter::Node;
 
 /// How calls are read from a C# tree.
@@ -35,28 +34,6 @@ pub(super) static GRAMMAR: Grammar = Grammar {
 /// Method and local-function kinds.
 const METHODS: &[&str] = &["method_declaration", "local_function_statement"];
 
-/// The byte ranges of the file's methods and local functions by name.
-pub(super) fn function_ranges(
-    root: Node<'_>,
-    src: &str,
-) -> HashMap<String, Vec<std::ops::Range<usize>>> {
-    let mut out: HashMap<String, Vec<std::ops::Range<usize>>> = HashMap::new();
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        if METHODS.contains(&node.kind()) {
-            if let Some(name) = node.field("name") {
-                let body = node.field("body").unwrap_or(node);
-                out.entry(text(name, src).to_string())
-                    .or_default()
-                    .push(body.byte_range());
-            }
-        }
-        let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor));
-    }
-    out
-}
-
 impl Walker<'_, '_> {
     /// The work of a timer's callback: the first argument (a lambda or a method group of
     /// this file), the `Elapsed` handlers of the variable it is assigned to, or else the
@@ -70,7 +47,7 @@ impl Walker<'_, '_> {
             .and_then(|a| a.named_child(0))
             .and_then(last_named_child);
         if let Some(cb) = callback {
-            if GRAMMAR.functions.contains(&cb.kind()) {
+            if GRAMMAR.functions.contains(&cb.kind_str()) {
                 let body = cb.field("body").unwrap_or(cb);
                 return self.work.of_node(body);
             }
@@ -105,7 +82,7 @@ impl Walker<'_, '_> {
     pub(super) fn loop_work(&mut self, node: Node<'_>) -> Option<Work> {
         let mut cur = node.parent();
         while let Some(n) = cur {
-            match n.kind() {
+            match n.kind_str() {
                 "while_statement" | "do_statement" | "for_statement" => {
                     return self.work.of_node(n.field("body").unwrap_or(n));
                 }
@@ -155,7 +132,7 @@ impl Walker<'_, '_> {
 
     /// The method of this file a method-group argument names (`CheckIdle`, `this.OnTick`).
     fn callback_method(&self, cb: Node<'_>) -> Option<String> {
-        if !matches!(cb.kind(), "identifier" | "member_access_expression") {
+        if !matches!(cb.kind_str(), "identifier" | "member_access_expression") {
             return None;
         }
         let name = last_segment(text(cb, self.src)).trim().to_string();
@@ -167,7 +144,7 @@ impl Walker<'_, '_> {
 fn enclosing<'t>(node: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
     let mut cur = node.parent();
     while let Some(n) = cur {
-        if kinds.contains(&n.kind()) {
+        if kinds.contains(&n.kind_str()) {
             return Some(n);
         }
         cur = n.parent();

@@ -7,7 +7,7 @@ use super::syntax::{
 };
 use super::walk::Walker;
 use crate::frontend::tree::text;
-use crate::frontend::tree::Fields;
+use crate::frontend::tree::{Fields, Kind};
 use tree_sitter::Node;
 
 /// What framework methods and properties return (for a collection, its element type), so
@@ -77,7 +77,7 @@ impl Walker<'_, '_> {
     }
 
     fn expression_type_inner(&self, expr: Node<'_>) -> Option<String> {
-        match expr.kind() {
+        match expr.kind_str() {
             "object_creation_expression" | "cast_expression" => {
                 expr.field("type").and_then(|t| type_name(t, self.src))
             }
@@ -86,7 +86,7 @@ impl Walker<'_, '_> {
             "invocation_expression" => {
                 let function = expr
                     .field("function")
-                    .filter(|f| f.kind() == "member_access_expression")?;
+                    .filter(|f| f.kind_str() == "member_access_expression")?;
                 let method = text(function.field("name")?, self.src);
                 let known = RETURN_TYPES.iter().any(|(m, _)| last_segment(m) == method);
                 if !known && !FACTORY_METHODS.contains(&method) {
@@ -250,11 +250,11 @@ impl Walker<'_, '_> {
     pub(super) fn chain(&self, recv: Node<'_>) -> Vec<String> {
         let mut chain = Vec::new();
         let mut cur = unwrap_expr(recv);
-        while cur.kind() == "invocation_expression" && chain.len() < 64 {
+        while cur.kind_str() == "invocation_expression" && chain.len() < 64 {
             let Some(function) = cur.field("function") else {
                 break;
             };
-            let (name, next) = match function.kind() {
+            let (name, next) = match function.kind_str() {
                 "member_access_expression" => {
                     (function.field("name"), function.field("expression"))
                 }

@@ -4,7 +4,7 @@
 use super::project::SDK_IMPLICIT_NAMESPACES;
 use super::syntax::{dotted, for_each_node, last_segment};
 use crate::frontend::tree::text;
-use crate::frontend::tree::Fields;
+use crate::frontend::tree::{Fields, Kind};
 use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
@@ -90,6 +90,9 @@ pub(super) struct FileScope {
     pub(super) local_types: HashMap<String, String>,
     /// Methods and local functions declared in this file.
     pub(super) local_methods: HashSet<String>,
+    /// The byte ranges of the bodies of the file's methods and local functions by name (the
+    /// whole declaration when it has no body), for [`crate::frontend::tree_work::BodyWork`].
+    pub(super) method_bodies: HashMap<String, Vec<std::ops::Range<usize>>>,
     /// The file imports a test framework.
     pub(super) test_file: bool,
     /// The file imports a command-line, build-script or benchmark library (or declares a
@@ -135,7 +138,7 @@ impl FileScope {
         let mut imported: Vec<String> = Vec::new();
         let mut declared: Vec<String> = Vec::new();
         let mut types: Vec<(String, Node<'_>)> = Vec::new();
-        for_each_node(root, |node| match node.kind() {
+        for_each_node(root, |node| match node.kind_str() {
             "using_directive" => {
                 scope.add_using(node, src, &mut imported);
                 false
@@ -168,6 +171,12 @@ impl FileScope {
             "method_declaration" | "local_function_statement" => {
                 if let Some(name) = node.field("name") {
                     scope.local_methods.insert(text(name, src).to_string());
+                    let body = node.field("body").unwrap_or(node);
+                    scope
+                        .method_bodies
+                        .entry(text(name, src).to_string())
+                        .or_default()
+                        .push(body.byte_range());
                 }
                 true
             }
@@ -186,7 +195,7 @@ impl FileScope {
                 let left = node.field("left");
                 let right = node.field("right").map(|r| text(r, src));
                 if let (Some(left), Some("false")) = (left, right) {
-                    if left.kind() == "member_access_expression"
+                    if left.kind_str() == "member_access_expression"
                         && left
                             .field("name")
                             .is_some_and(|n| text(n, src) == "AutoReset")
@@ -262,7 +271,7 @@ impl FileScope {
         let mut target = None;
         let mut cursor = node.walk();
         for child in node.children(&mut cursor) {
-            if child.kind() == "static" {
+            if child.kind_str() == "static" {
                 is_static = true;
             } else if child.is_named() && Some(child) != alias {
                 target = dotted(child, src);
@@ -339,7 +348,7 @@ fn enclosing_namespace(node: Node<'_>, src: &str) -> Option<String> {
     let mut parts = Vec::new();
     let mut cur = node.parent();
     while let Some(n) = cur {
-        if n.kind() == "namespace_declaration" {
+        if n.kind_str() == "namespace_declaration" {
             if let Some(name) = n.field("name").and_then(|n| dotted(n, src)) {
                 parts.push(name);
             }

@@ -5,7 +5,7 @@ use super::syntax::{last_named_child, unwrap_expr};
 use super::walk::Walker;
 use crate::event::Arg;
 use crate::frontend::scratch::{type_creates, use_of, Call, Use};
-use crate::frontend::tree::text;
+use crate::frontend::tree::{text, Kind};
 use tree_sitter::Node;
 
 /// Function-like nodes: a path's uses are compared within one of them.
@@ -35,13 +35,13 @@ impl Walker<'_, '_> {
         let mut cursor = arguments.walk();
         let values: Vec<Node<'_>> = arguments
             .named_children(&mut cursor)
-            .filter(|a| a.kind() == "argument")
+            .filter(|a| a.kind_str() == "argument")
             .filter_map(last_named_child)
             .map(unwrap_expr)
             .take(2)
             .collect();
         let Some(&first) = values.first() else { return };
-        let what = if node.kind() == "invocation_expression" {
+        let what = if node.kind_str() == "invocation_expression" {
             match use_of(name) {
                 Some(what) => what,
                 None => return,
@@ -96,10 +96,10 @@ fn enclosing_function(node: Node<'_>) -> (usize, bool) {
     let mut in_catch = false;
     let mut cur = node.parent();
     while let Some(n) = cur {
-        if FUNCTIONS.contains(&n.kind()) {
+        if FUNCTIONS.contains(&n.kind_str()) {
             return (n.start_byte(), in_catch);
         }
-        in_catch |= n.kind() == "catch_clause";
+        in_catch |= n.kind_str() == "catch_clause";
         cur = n.parent();
     }
     (0, in_catch)

@@ -10,7 +10,7 @@ use super::syntax::{dotted, enclosing_name, for_each_node};
 use crate::event::Event;
 use crate::frontend::collections::Collection;
 use crate::frontend::tree::text;
-use crate::frontend::tree::Fields;
+use crate::frontend::tree::{Fields, Kind};
 use std::collections::{BTreeSet, HashMap};
 use tree_sitter::Node;
 
@@ -44,7 +44,7 @@ pub(super) fn collection_events(
     let mut writes: Vec<(String, Option<&str>)> = Vec::new();
     let mut registrations = BTreeSet::new();
     for_each_node(root, |node| {
-        match node.kind() {
+        match node.kind_str() {
             "field_declaration" => {
                 field(node, src, scope, &mut candidates);
                 return false;
@@ -90,13 +90,13 @@ fn registration(node: Node<'_>, src: &str, out: &mut BTreeSet<String>) {
     let Some(function) = node.child_by_field_name("function") else {
         return;
     };
-    let method = match function.kind() {
+    let method = match function.kind_str() {
         "member_access_expression" => function.child_by_field_name("name"),
         "generic_name" | "identifier" => Some(function),
         _ => None,
     };
     let Some(method) = method else { return };
-    let name = match method.kind() {
+    let name = match method.kind_str() {
         "generic_name" => method.named_child(0).map(|n| text(n, src)),
         _ => Some(text(method, src)),
     };
@@ -104,8 +104,8 @@ fn registration(node: Node<'_>, src: &str, out: &mut BTreeSet<String>) {
         return;
     };
     let mut types = Vec::new();
-    if method.kind() == "generic_name" {
-        for list in named(method).filter(|c| c.kind() == "type_argument_list") {
+    if method.kind_str() == "generic_name" {
+        for list in named(method).filter(|c| c.kind_str() == "type_argument_list") {
             types.extend(named(list));
         }
     }
@@ -113,10 +113,10 @@ fn registration(node: Node<'_>, src: &str, out: &mut BTreeSet<String>) {
         for argument in named(arguments) {
             let mut value = named(argument).last();
             // `sp => new Presence(..)`
-            if let Some(lambda) = value.filter(|v| v.kind() == "lambda_expression") {
+            if let Some(lambda) = value.filter(|v| v.kind_str() == "lambda_expression") {
                 value = lambda.child_by_field_name("body");
             }
-            match value.map(|v| (v.kind(), v)) {
+            match value.map(|v| (v.kind_str(), v)) {
                 Some(("object_creation_expression", v)) => {
                     types.extend(v.child_by_field_name("type"));
                 }
@@ -134,7 +134,7 @@ fn registration(node: Node<'_>, src: &str, out: &mut BTreeSet<String>) {
 
 /// `Presence`, for `Presence`, `Tracking.Presence` and `Presence<T>`.
 fn simple_type_name<'s>(ty: Node<'_>, src: &'s str) -> Option<&'s str> {
-    match ty.kind() {
+    match ty.kind_str() {
         "identifier" => Some(text(ty, src)),
         "generic_name" => ty.named_child(0).map(|n| text(n, src)),
         "qualified_name" => ty
@@ -149,7 +149,7 @@ fn named<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
 }
 
 fn has_modifier(node: Node<'_>, src: &str, modifier: &str) -> bool {
-    named(node).any(|c| c.kind() == "modifier" && text(c, src) == modifier)
+    named(node).any(|c| c.kind_str() == "modifier" && text(c, src) == modifier)
 }
 
 /// Records the variables of a field declaration: a `static` one by name, an instance
@@ -167,7 +167,9 @@ fn field(
         None
     } else {
         match node.parent().and_then(|body| body.parent()) {
-            Some(class) if matches!(class.kind(), "class_declaration" | "record_declaration") => {
+            Some(class)
+                if matches!(class.kind_str(), "class_declaration" | "record_declaration") =>
+            {
                 match class.child_by_field_name("name") {
                     Some(name) => Some(text(name, src)),
                     None => return,
@@ -176,7 +178,7 @@ fn field(
             _ => return,
         }
     };
-    let Some(declaration) = named(node).find(|c| c.kind() == "variable_declaration") else {
+    let Some(declaration) = named(node).find(|c| c.kind_str() == "variable_declaration") else {
         return;
     };
     let Some(ty) = declaration.field("type") else {
@@ -187,10 +189,10 @@ fn field(
     };
     let targets = scope.resolve_type(&name);
     let type_arguments: Vec<&str> = named(ty)
-        .filter(|c| c.kind() == "type_argument_list")
+        .filter(|c| c.kind_str() == "type_argument_list")
         .map(|args| text(args, src))
         .collect();
-    for declarator in named(declaration).filter(|c| c.kind() == "variable_declarator") {
+    for declarator in named(declaration).filter(|c| c.kind_str() == "variable_declarator") {
         let Some(field) = declarator.field("name") else {
             continue;
         };
@@ -211,15 +213,15 @@ fn field(
 /// The field a node writes to, by name, with the text of the key when it has one:
 /// `Name.TryAdd(key, v)`, `Type.Name.Add(v)`, `Name[key] = v`.
 fn written_field<'s>(node: Node<'_>, src: &'s str) -> Option<(&'s str, Option<&'s str>)> {
-    let field_name = |n: Node<'_>| match n.kind() {
+    let field_name = |n: Node<'_>| match n.kind_str() {
         "identifier" => Some(text(n, src)),
         "member_access_expression" => n.field("name").map(|m| text(m, src)),
         _ => None,
     };
-    match node.kind() {
+    match node.kind_str() {
         "invocation_expression" => {
             let function = node.field("function")?;
-            if function.kind() != "member_access_expression" {
+            if function.kind_str() != "member_access_expression" {
                 return None;
             }
             let method = text(function.field("name")?, src);
@@ -235,7 +237,7 @@ fn written_field<'s>(node: Node<'_>, src: &'s str) -> Option<(&'s str, Option<&'
         }
         "assignment_expression" => {
             let left = node.field("left")?;
-            if left.kind() != "element_access_expression" {
+            if left.kind_str() != "element_access_expression" {
                 return None;
             }
             let field = field_name(left.field("expression")?)?;
@@ -262,7 +264,7 @@ enum Written {
 fn after_initialisation(node: Node<'_>, src: &str) -> Written {
     let mut cur = node.parent();
     while let Some(n) = cur {
-        match n.kind() {
+        match n.kind_str() {
             "constructor_declaration" if has_modifier(n, src, "static") => return Written::Never,
             "constructor_declaration" => return Written::Static,
             "method_declaration"

@@ -1,11 +1,11 @@
 //! The values of string literals.
 
-use crate::frontend::tree::text;
+use crate::frontend::tree::{text, Kind};
 use tree_sitter::Node;
 
 /// A literal's source text for a builder-chain entry: bools, numbers and strings.
 pub(super) fn literal_text(node: Node<'_>, src: &str) -> Option<String> {
-    match node.kind() {
+    match node.kind_str() {
         "boolean_literal" | "integer_literal" | "real_literal" => Some(text(node, src).to_string()),
         _ => string_value(node, src),
     }
@@ -14,7 +14,7 @@ pub(super) fn literal_text(node: Node<'_>, src: &str) -> Option<String> {
 /// The value of a string literal, or of an interpolated string without holes.
 pub(super) fn string_value(node: Node<'_>, src: &str) -> Option<String> {
     let raw = text(node, src);
-    match node.kind() {
+    match node.kind_str() {
         "string_literal" => {
             let inner = raw.strip_suffix("u8").unwrap_or(raw);
             let inner = inner.strip_prefix('"')?.strip_suffix('"')?;
@@ -28,7 +28,7 @@ pub(super) fn string_value(node: Node<'_>, src: &str) -> Option<String> {
             let mut parts = String::new();
             let mut cursor = node.walk();
             for child in node.named_children(&mut cursor) {
-                if child.kind() == "raw_string_content" {
+                if child.kind_str() == "raw_string_content" {
                     parts.push_str(text(child, src));
                 }
             }
@@ -39,7 +39,7 @@ pub(super) fn string_value(node: Node<'_>, src: &str) -> Option<String> {
             let mut parts = String::new();
             let mut cursor = node.walk();
             for child in node.named_children(&mut cursor) {
-                match child.kind() {
+                match child.kind_str() {
                     "interpolation" => return None,
                     "string_content" | "escape_sequence" => parts.push_str(text(child, src)),
                     _ => {}

@@ -11,8 +11,8 @@
 use super::MAX_DEPTH;
 use crate::event::{Definition, Role};
 use crate::frontend::symbols::{visit_subcommand_branch, SymbolTable};
-use crate::frontend::tree::Fields;
 use crate::frontend::tree::{named_children, text};
+use crate::frontend::tree::{Fields, Kind};
 use crate::reach::words;
 use tree_sitter::Node;
 
@@ -61,7 +61,7 @@ impl SymbolWalk<'_> {
             self.direct
                 .extend(direct_calls(node, self.src).iter().map(|n| n.id()));
         }
-        match node.kind() {
+        match node.kind_str() {
             "using_directive" | "comment" => return,
             "global_statement" => self.table.set_role(0, Role::Main),
             "identifier" => {
@@ -169,7 +169,7 @@ impl SymbolWalk<'_> {
             .iter()
             .any(|a| words.is_entry_class_attribute(a) || words.is_entry_attribute(a))
             || named_children(node)
-                .filter(|c| c.kind() == "base_list")
+                .filter(|c| c.kind_str() == "base_list")
                 .flat_map(named_children)
                 .any(|b| words.is_entry_base_type(text(b, self.src)));
         let label = text(name, self.src);
@@ -187,7 +187,7 @@ impl SymbolWalk<'_> {
             partial: has_modifier(node, self.src, "partial"),
         };
         for child in named_children(node).filter(|&c| c != name) {
-            if child.kind() == "declaration_list" {
+            if child.kind_str() == "declaration_list" {
                 for member in named_children(child) {
                     self.visit(member, Some(inner), depth + 2);
                 }
@@ -240,7 +240,9 @@ impl SymbolWalk<'_> {
     fn is_subcommand_section(&self, node: Node<'_>) -> bool {
         let words = words();
         let Some(label) = named_children(node)
-            .take_while(|c| c.kind().ends_with("pattern") || c.kind() == "case_switch_label")
+            .take_while(|c| {
+                c.kind_str().ends_with("pattern") || c.kind_str() == "case_switch_label"
+            })
             .find_map(|c| first_string(c, self.src, 0))
         else {
             return false;
@@ -260,7 +262,7 @@ impl SymbolWalk<'_> {
 /// and the methods it passes to a call that runs its argument once
 /// (`.MapResult(StartApp, Fail)`).
 fn direct_calls<'t>(node: Node<'t>, src: &str) -> Vec<Node<'t>> {
-    let expression = match node.kind() {
+    let expression = match node.kind_str() {
         "expression_statement" | "return_statement" => node.named_child(0),
         "variable_declarator" => named_children(node).last(),
         _ => None,
@@ -271,7 +273,7 @@ fn direct_calls<'t>(node: Node<'t>, src: &str) -> Vec<Node<'t>> {
     let words = words();
     let mut out = Vec::new();
     for _ in 0..8 {
-        call = match call.kind() {
+        call = match call.kind_str() {
             "await_expression" | "equals_value_clause" => match call.named_child(0) {
                 Some(inner) => inner,
                 None => break,
@@ -294,7 +296,7 @@ fn direct_calls<'t>(node: Node<'t>, src: &str) -> Vec<Node<'t>> {
                                 .into_iter()
                                 .flat_map(named_children)
                                 .filter_map(|a| a.named_child(0))
-                                .filter(|a| a.kind() == "identifier"),
+                                .filter(|a| a.kind_str() == "identifier"),
                         );
                     }
                     out.push(name);
@@ -315,27 +317,27 @@ fn endless_condition(condition: &str) -> bool {
 
 /// The identifier naming an invoked method: `F`, `x.F`, `F<T>`, `x.F<T>`.
 fn callee_name(function: Node<'_>) -> Option<Node<'_>> {
-    let name = match function.kind() {
+    let name = match function.kind_str() {
         "member_access_expression" => function.field("name")?,
         _ => function,
     };
-    match name.kind() {
+    match name.kind_str() {
         "identifier" => Some(name),
-        "generic_name" => named_children(name).find(|c| c.kind() == "identifier"),
+        "generic_name" => named_children(name).find(|c| c.kind_str() == "identifier"),
         _ => None,
     }
 }
 
 fn has_modifier(node: Node<'_>, src: &str, modifier: &str) -> bool {
-    named_children(node).any(|c| c.kind() == "modifier" && text(c, src) == modifier)
+    named_children(node).any(|c| c.kind_str() == "modifier" && text(c, src) == modifier)
 }
 
 /// The attribute names on a declaration (`HttpGet`, `ApiController`).
 fn attributes(node: Node<'_>, src: &str) -> Vec<String> {
     named_children(node)
-        .filter(|c| c.kind() == "attribute_list")
+        .filter(|c| c.kind_str() == "attribute_list")
         .flat_map(named_children)
-        .filter(|a| a.kind() == "attribute")
+        .filter(|a| a.kind_str() == "attribute")
         .filter_map(|a| a.field("name"))
         .map(|n| text(n, src).to_string())
         .collect()
@@ -343,7 +345,7 @@ fn attributes(node: Node<'_>, src: &str) -> Vec<String> {
 
 /// The first string literal inside `node`, unquoted.
 fn first_string(node: Node<'_>, src: &str, depth: usize) -> Option<String> {
-    if node.kind() == "string_literal" {
+    if node.kind_str() == "string_literal" {
         return Some(text(node, src).trim_matches('"').to_string());
     }
     if depth > 20 {

@@ -1,8 +1,8 @@
 //! Small helpers over tree-sitter-c-sharp nodes and dotted names.
 
 use super::MAX_DEPTH;
-use crate::frontend::tree::Fields;
 use crate::frontend::tree::{named_children, text};
+use crate::frontend::tree::{Fields, Kind};
 use tree_sitter::Node;
 
 /// The name of the method or local function that contains `node`.
@@ -18,7 +18,7 @@ pub(super) fn enclosing_method_name<'s>(node: Node<'_>, src: &'s str) -> Option<
 pub(super) fn enclosing_name<'s>(node: Node<'_>, src: &'s str, kinds: &[&str]) -> Option<&'s str> {
     let mut cur = node.parent();
     while let Some(n) = cur {
-        if kinds.contains(&n.kind()) {
+        if kinds.contains(&n.kind_str()) {
             return n.field("name").map(|m| text(m, src));
         }
         cur = n.parent();
@@ -32,7 +32,7 @@ pub(super) fn enclosing_name<'s>(node: Node<'_>, src: &'s str, kinds: &[&str]) -
 pub(super) fn returning_method_name<'s>(node: Node<'_>, src: &'s str) -> Option<&'s str> {
     let mut cur = node.parent();
     while let Some(n) = cur {
-        match n.kind() {
+        match n.kind_str() {
             "method_declaration" | "local_function_statement" => {
                 return n.field("name").map(|name| text(name, src))
             }
@@ -74,7 +74,7 @@ pub(super) fn dotted(node: Node<'_>, src: &str) -> Option<String> {
     let mut parts: Vec<String> = Vec::new();
     let mut cur = node;
     for _ in 0..64 {
-        match cur.kind() {
+        match cur.kind_str() {
             "identifier" | "predefined_type" | "this_expression" | "this" => {
                 parts.push(text(cur, src).to_string());
                 break;
@@ -107,7 +107,7 @@ pub(super) fn dotted(node: Node<'_>, src: &str) -> Option<String> {
 
 /// The written type of a declaration, or `None` for `var`, arrays, tuples and the like.
 pub(super) fn type_name(node: Node<'_>, src: &str) -> Option<String> {
-    match node.kind() {
+    match node.kind_str() {
         "implicit_type" | "array_type" | "tuple_type" | "pointer_type" => None,
         _ => dotted(node, src),
     }
@@ -117,13 +117,15 @@ pub(super) fn initializer(declarator: Node<'_>) -> Option<Node<'_>> {
     let name = declarator.field("name");
     let mut cursor = declarator.walk();
     let init = declarator.named_children(&mut cursor).find(|c| {
-        Some(*c) != name && c.kind() != "bracketed_argument_list" && c.kind() != "tuple_pattern"
+        Some(*c) != name
+            && c.kind_str() != "bracketed_argument_list"
+            && c.kind_str() != "tuple_pattern"
     });
     init
 }
 
 pub(super) fn first_child_of_kind<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
-    named_children(node).find(|c| c.kind() == kind)
+    named_children(node).find(|c| c.kind_str() == kind)
 }
 
 /// The value of an `argument` or `attribute_argument`: its last named child (after
@@ -136,7 +138,7 @@ pub(super) fn last_named_child(node: Node<'_>) -> Option<Node<'_>> {
 /// Looks through parentheses, `await`, `!` and casts of the same value.
 pub(super) fn unwrap_expr(mut node: Node<'_>) -> Node<'_> {
     for _ in 0..32 {
-        match node.kind() {
+        match node.kind_str() {
             "parenthesized_expression" | "await_expression" | "postfix_unary_expression" => {
                 match last_named_child(node) {
                     Some(inner) => node = inner,

@@ -7,7 +7,7 @@ use super::syntax::{
 };
 use super::walk::Walker;
 use crate::frontend::tree::text;
-use crate::frontend::tree::Fields;
+use crate::frontend::tree::{Fields, Kind};
 use tree_sitter::Node;
 
 impl FileScope {
@@ -16,7 +16,7 @@ impl FileScope {
     pub(super) fn note_timer_change(&mut self, call: Node<'_>, src: &str) {
         let Some(function) = call
             .field("function")
-            .filter(|f| f.kind() == "member_access_expression")
+            .filter(|f| f.kind_str() == "member_access_expression")
         else {
             return;
         };
@@ -48,7 +48,10 @@ impl FileScope {
         let owner = last_segment(&owner).to_string();
         let mut cur = call.parent();
         while let Some(n) = cur {
-            if matches!(n.kind(), "method_declaration" | "local_function_statement") {
+            if matches!(
+                n.kind_str(),
+                "method_declaration" | "local_function_statement"
+            ) {
                 if let Some(method) = n.field("name") {
                     self.changed_in
                         .insert((owner.clone(), text(method, src).to_string()));
@@ -66,7 +69,7 @@ impl FileScope {
     pub(super) fn note_timer_assignment(&mut self, node: Node<'_>, src: &str) {
         let Some(left) = node
             .field("left")
-            .filter(|l| l.kind() == "member_access_expression")
+            .filter(|l| l.kind_str() == "member_access_expression")
         else {
             return;
         };

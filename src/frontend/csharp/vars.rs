@@ -4,7 +4,7 @@ use super::args::path_like_name;
 use super::syntax::{dotted, first_child_of_kind, initializer, type_name, unwrap_expr};
 use super::walk::Walker;
 use crate::frontend::tree::text;
-use crate::frontend::tree::Fields;
+use crate::frontend::tree::{Fields, Kind};
 use crate::frontend::words::PathPurpose;
 use std::collections::HashMap;
 use tree_sitter::Node;
@@ -58,7 +58,7 @@ impl Walker<'_, '_> {
         let ty = decl.field("type").and_then(|t| type_name(t, self.src));
         let mut cursor = decl.walk();
         for declarator in decl.named_children(&mut cursor) {
-            if declarator.kind() != "variable_declarator" {
+            if declarator.kind_str() != "variable_declarator" {
                 continue;
             }
             if let Some(name) = declarator.field("name") {
@@ -76,7 +76,7 @@ impl Walker<'_, '_> {
         let ty = decl.field("type").and_then(|t| type_name(t, self.src));
         let mut cursor = decl.walk();
         for declarator in decl.named_children(&mut cursor) {
-            if declarator.kind() != "variable_declarator" {
+            if declarator.kind_str() != "variable_declarator" {
                 continue;
             }
             if let Some(name) = declarator.field("name") {
@@ -124,7 +124,7 @@ impl Walker<'_, '_> {
         let mut cur = node;
         for _ in 0..4 {
             let parent = cur.parent()?;
-            let name = match parent.kind() {
+            let name = match parent.kind_str() {
                 "variable_declarator" | "property_declaration" => parent.field("name"),
                 "assignment_expression" => parent.field("left"),
                 _ => None,
@@ -141,10 +141,10 @@ impl Walker<'_, '_> {
     /// initialises.
     pub(super) fn target_type(&self, node: Node<'_>) -> Option<String> {
         let parent = node.parent()?;
-        match parent.kind() {
+        match parent.kind_str() {
             "variable_declarator" => parent
                 .parent()
-                .filter(|d| d.kind() == "variable_declaration")
+                .filter(|d| d.kind_str() == "variable_declaration")
                 .and_then(|d| d.field("type"))
                 .and_then(|t| type_name(t, self.src)),
             "property_declaration" => parent.field("type").and_then(|t| type_name(t, self.src)),

@@ -16,8 +16,8 @@ use super::vars::VarInfo;
 use super::MAX_DEPTH;
 use crate::event::{Arg, Context, Event, EventKind, FileFacts};
 use crate::frontend::scratch::PathUses;
-use crate::frontend::tree::Fields;
 use crate::frontend::tree::{named_children, text};
+use crate::frontend::tree::{Fields, Kind};
 use crate::frontend::words::{is_single_instance_guard, mentions_per_instance_work};
 use std::collections::HashMap;
 use tree_sitter::Node;
@@ -94,7 +94,7 @@ impl Walker<'_, '_> {
         if depth > MAX_DEPTH {
             return;
         }
-        match node.kind() {
+        match node.kind_str() {
             "using_directive" => {}
             "string_literal" | "verbatim_string_literal" | "raw_string_literal" => {
                 if let Some(s) = string_value(node, self.src) {
@@ -143,7 +143,7 @@ impl Walker<'_, '_> {
                         unbounded_condition(cond, self.src, 0)
                             && !body.is_some_and(|b| sets_own_flag(cond, b, self.src))
                     }
-                    None => node.kind() == "for_statement",
+                    None => node.kind_str() == "for_statement",
                 } && !body
                     .is_some_and(|b| consumer_driven(b, self.src) || exits_on_state(b, self.src))
                     && !serves_response(node, self.src);
@@ -192,7 +192,7 @@ impl Walker<'_, '_> {
                 let mut cursor = node.walk();
                 for child in node.named_children(&mut cursor) {
                     self.walk(child, ctx, depth + 1);
-                    if child.kind() == "if_statement" && self.is_guard_exit(child) {
+                    if child.kind_str() == "if_statement" && self.is_guard_exit(child) {
                         ctx.guarded = true;
                     }
                 }
@@ -239,7 +239,7 @@ impl Walker<'_, '_> {
             "implicit_parameter" => self.declare(node, None, None),
             "foreach_statement" => {
                 if let Some(left) = node.field("left") {
-                    if left.kind() == "identifier" {
+                    if left.kind_str() == "identifier" {
                         // `foreach (var f in dir.GetFiles())`: the element type.
                         let ty = node
                             .field("type")
@@ -303,7 +303,7 @@ impl Walker<'_, '_> {
 
     fn type_declaration(&mut self, node: Node<'_>, ctx: Ctx, depth: usize) {
         let named_type = matches!(
-            node.kind(),
+            node.kind_str(),
             "class_declaration" | "struct_declaration" | "record_declaration"
         );
         if named_type {
@@ -313,7 +313,7 @@ impl Walker<'_, '_> {
         let mut members = HashMap::new();
         let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
-            match child.kind() {
+            match child.kind_str() {
                 "base_list" => self.base_list(child, ctx),
                 "parameter_list" => {
                     let mut c = child.walk();
@@ -324,11 +324,11 @@ impl Walker<'_, '_> {
                 "declaration_list" => {
                     let mut c = child.walk();
                     for member in child.named_children(&mut c) {
-                        match member.kind() {
+                        match member.kind_str() {
                             "field_declaration" | "event_field_declaration" => {
                                 let mut c2 = member.walk();
                                 for decl in member.named_children(&mut c2) {
-                                    if decl.kind() == "variable_declaration" {
+                                    if decl.kind_str() == "variable_declaration" {
                                         self.member_vars(&mut members, decl);
                                     }
                                 }
@@ -362,7 +362,7 @@ impl Walker<'_, '_> {
     fn base_list(&mut self, list: Node<'_>, ctx: Ctx) {
         let mut cursor = list.walk();
         for base in list.named_children(&mut cursor) {
-            let ty = if base.kind() == "primary_constructor_base_type" {
+            let ty = if base.kind_str() == "primary_constructor_base_type" {
                 base.field("type")
             } else {
                 Some(base)
@@ -392,7 +392,7 @@ impl Walker<'_, '_> {
         let mut event = Event::new(EventKind::Annotation, targets, node.byte_range());
         let mut cursor = node.walk();
         for list in node.named_children(&mut cursor) {
-            if list.kind() == "attribute_argument_list" {
+            if list.kind_str() == "attribute_argument_list" {
                 let mut c = list.walk();
                 for arg in list.named_children(&mut c) {
                     if let Some(expr) = last_named_child(arg) {
@@ -413,7 +413,7 @@ impl Walker<'_, '_> {
         let mut receiver = None;
         let mut method_name = None;
         if let Some(function) = function {
-            let (method, name_node, recv) = match function.kind() {
+            let (method, name_node, recv) = match function.kind_str() {
                 "member_access_expression" => (
                     function.field("name"),
                     function.field("name"),
@@ -422,7 +422,7 @@ impl Walker<'_, '_> {
                 "conditional_access_expression" => {
                     let binding = last_named_child(function);
                     let name = binding
-                        .filter(|b| b.kind() == "member_binding_expression")
+                        .filter(|b| b.kind_str() == "member_binding_expression")
                         .and_then(|b| b.field("name"));
                     (name, name, function.field("condition"))
                 }
@@ -431,7 +431,7 @@ impl Walker<'_, '_> {
             };
             // Generic calls are also recorded with their type arguments, so mitigations can
             // name `Configure<KeyManagementOptions>`.
-            if let Some(generic) = method.filter(|m| m.kind() == "generic_name") {
+            if let Some(generic) = method.filter(|m| m.kind_str() == "generic_name") {
                 let written: String = text(generic, self.src)
                     .chars()
                     .filter(|c| !c.is_whitespace())
@@ -519,12 +519,12 @@ impl Walker<'_, '_> {
     }
 
     fn construction(&mut self, node: Node<'_>, ctx: Ctx, depth: usize) {
-        let ty = if node.kind() == "object_creation_expression" {
+        let ty = if node.kind_str() == "object_creation_expression" {
             node.field("type").and_then(|t| type_name(t, self.src))
         } else {
             self.target_type(node)
         };
-        let arguments = if node.kind() == "object_creation_expression" {
+        let arguments = if node.kind_str() == "object_creation_expression" {
             node.field("arguments")
         } else {
             first_child_of_kind(node, "argument_list")
@@ -589,7 +589,7 @@ fn names_temp(condition: Node<'_>, src: &str) -> bool {
         if found || seen > super::MAX_SCAN {
             return false;
         }
-        if node.kind() == "identifier" {
+        if node.kind_str() == "identifier" {
             found = crate::frontend::words::is_temp_name(text(node, src));
         }
         true

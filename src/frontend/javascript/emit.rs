@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::frontend::scratch::PathUses;
-use crate::frontend::tree::Fields;
+use crate::frontend::tree::{Fields, Kind};
 use crate::reach::words::ModeBranch;
 
 /// Event names whose handlers are error handling (a reconnect there is a back-off).
@@ -52,7 +52,7 @@ impl Emitter<'_> {
         if depth > MAX_DEPTH {
             return;
         }
-        let kind = node.kind();
+        let kind = node.kind_str();
         match kind {
             "string" | "template_string" => {
                 if let Some(s) = string_value(node, self.src) {
@@ -165,19 +165,19 @@ impl Emitter<'_> {
                 let mut ctx = ctx;
                 for child in named_children(node) {
                     self.visit(child, ctx, depth + 1);
-                    if child.kind() == "if_statement" && self.is_guard_exit(child) {
+                    if child.kind_str() == "if_statement" && self.is_guard_exit(child) {
                         ctx.guarded = true;
                     }
                 }
             }
             "decorator" => {
                 if let Some(inner) = node.named_child(0) {
-                    let callee = if inner.kind() == "call_expression" {
+                    let callee = if inner.kind_str() == "call_expression" {
                         inner.field("function").unwrap_or(inner)
                     } else {
                         inner
                     };
-                    let args = if inner.kind() == "call_expression" {
+                    let args = if inner.kind_str() == "call_expression" {
                         inner.field("arguments")
                     } else {
                         None
@@ -227,7 +227,7 @@ impl Emitter<'_> {
         let mut names: Vec<&str> = Vec::new();
         if let Some(cb) = callback {
             let t = text(cb, self.src);
-            if matches!(cb.kind(), "identifier" | "member_expression") || t.len() <= 400 {
+            if matches!(cb.kind_str(), "identifier" | "member_expression") || t.len() <= 400 {
                 names.push(t);
             }
         }
@@ -236,7 +236,7 @@ impl Emitter<'_> {
         let mut same_function = true;
         for _ in 0..30 {
             let Some(parent) = node.parent() else { break };
-            match parent.kind() {
+            match parent.kind_str() {
                 "class_declaration" | "function_declaration" | "method_definition" => {
                     if let Some(n) = parent.field("name") {
                         names.push(text(n, self.src));
@@ -253,7 +253,7 @@ impl Emitter<'_> {
                 }
                 _ => {}
             }
-            if is_function(parent.kind()) {
+            if is_function(parent.kind_str()) {
                 same_function = false;
             }
             node = parent;
@@ -273,18 +273,19 @@ impl Emitter<'_> {
             .is_some_and(|c| is_single_instance_guard(text(c, self.src)));
         guard
             && if_statement.field("consequence").is_some_and(|c| {
-                let kind = c.kind();
+                let kind = c.kind_str();
                 kind == "return_statement"
                     || kind == "throw_statement"
                     || (kind == "statement_block"
-                        && named_children(c)
-                            .any(|s| matches!(s.kind(), "return_statement" | "throw_statement")))
+                        && named_children(c).any(|s| {
+                            matches!(s.kind_str(), "return_statement" | "throw_statement")
+                        }))
             })
     }
 
     /// `.on('error', cb)`, `.once('close', cb)`, `.catch(cb)`: the callback handles a failure.
     pub(super) fn is_error_handler(&self, function: Node<'_>, args: Node<'_>) -> bool {
-        if function.kind() != "member_expression" {
+        if function.kind_str() != "member_expression" {
             return false;
         }
         let method = function
@@ -311,10 +312,10 @@ impl Emitter<'_> {
     ) {
         let resolved = self.resolve_callee(callee);
         let arg_nodes: Vec<Node<'_>> = args
-            .filter(|a| a.kind() == "arguments")
+            .filter(|a| a.kind_str() == "arguments")
             .map(|a| {
                 named_children(a)
-                    .filter(|c| c.kind() != "comment")
+                    .filter(|c| c.kind_str() != "comment")
                     .collect()
             })
             .unwrap_or_default();
@@ -382,14 +383,14 @@ impl Emitter<'_> {
     /// registration) it is still an event, with the target `?.register`, which only rules
     /// naming `?.register` match.
     fn unresolved_method(&mut self, callee: Node<'_>, args: Option<Node<'_>>) -> Option<String> {
-        if callee.kind() != "member_expression" {
+        if callee.kind_str() != "member_expression" {
             return None;
         }
         let method = text(callee.field("property")?, self.src);
         self.facts.calls.insert(method.to_string());
         if let Some(owner) = callee
             .field("object")
-            .filter(|o| o.kind() == "member_expression")
+            .filter(|o| o.kind_str() == "member_expression")
             .and_then(|o| o.field("property"))
         {
             self.facts
@@ -397,7 +398,7 @@ impl Emitter<'_> {
                 .insert(format!("{}.{method}", text(owner, self.src)));
         }
         let hands_a_module = args.is_some_and(|a| {
-            named_children(a).any(|arg| match arg.kind() {
+            named_children(a).any(|arg| match arg.kind_str() {
                 "identifier" => self
                     .scopes
                     .path_of(arg, self.src)
@@ -412,7 +413,7 @@ impl Emitter<'_> {
     /// The resolved target of a callee: a module path, or `globalThis.setTimeout` for a
     /// call to a local sleep helper that wraps it.
     pub(super) fn resolve_callee(&self, callee: Node<'_>) -> Option<String> {
-        if callee.kind() == "identifier" {
+        if callee.kind_str() == "identifier" {
             if let Some(Binding::Delay) = self
                 .scopes
                 .lookup(text(callee, self.src), callee.start_byte())
@@ -433,7 +434,7 @@ impl Emitter<'_> {
         // calls it (`setTimeout(() => this.runDeletes())` in `schedule`, where
         // `runDeletes` ends with `this.schedule()`).
         let named = |n: Node<'_>| {
-            matches!(n.kind(), "identifier" | "member_expression") && {
+            matches!(n.kind_str(), "identifier" | "member_expression") && {
                 let reference: String = text(n, self.src).split_whitespace().collect();
                 self.functions.contains(&reference)
                     || self
@@ -442,7 +443,7 @@ impl Emitter<'_> {
                         .is_some_and(|called| self.functions.iter().any(|f| called.contains(f)))
             }
         };
-        match cb.kind() {
+        match cb.kind_str() {
             // A reschedule only under `if (attempts < retries)` is a retry.
             "if_statement"
                 if cb
@@ -477,7 +478,7 @@ impl Emitter<'_> {
         if let Some(s) = string_value(arg, self.src) {
             return Arg::Str(s);
         }
-        if arg.kind() == "identifier" {
+        if arg.kind_str() == "identifier" {
             match self.scopes.lookup(source, arg.start_byte()) {
                 Some(Binding::TempPath) => return Arg::TempPath,
                 Some(Binding::Object(keys)) => return Arg::Object(keys.clone()),
@@ -496,7 +497,7 @@ impl Emitter<'_> {
     /// What an argument that is neither temporary nor a literal is: an object, a module
     /// member, or a value that may be a path.
     fn plain_arg_fact(&self, arg: Node<'_>) -> Arg {
-        match arg.kind() {
+        match arg.kind_str() {
             "object" => Arg::Object(object_props(arg, self.src, self.scopes)),
             "member_expression" => match self.scopes.path_of(arg, self.src) {
                 Some(path) if !path.starts_with("globalThis.") => Arg::Member(vec![path]),
@@ -505,7 +506,7 @@ impl Emitter<'_> {
                 },
             },
             "template_string" | "binary_expression" => Arg::Other {
-                path_like: arg.kind() == "template_string"
+                path_like: arg.kind_str() == "template_string"
                     || text(arg, self.src).contains(['\'', '"', '`']),
             },
             // `app.register(require('@fastify/rate-limit'), opts)`: the module itself.

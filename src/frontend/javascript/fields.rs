@@ -27,14 +27,14 @@ pub(super) fn field_collection_events(
         if depth > MAX_DEPTH {
             continue;
         }
-        if is_class(node.kind()) {
+        if is_class(node.kind_str()) {
             class_fields(node, src, scopes, &mut events, &mut registrations);
         }
         // `manager = new ClientManager()` in a function, to a module-level `let manager`.
-        if node.kind() == "assignment_expression" {
+        if node.kind_str() == "assignment_expression" {
             let left = node.child_by_field_name("left");
             let held = left.is_some_and(|l| {
-                l.kind() == "identifier"
+                l.kind_str() == "identifier"
                     && scopes.visible_scope(text(l, src), l.start_byte()) == Some(module)
             });
             if let Some(value) = node.child_by_field_name("right").filter(|_| held) {
@@ -61,7 +61,7 @@ fn is_class(kind: &str) -> bool {
 fn module_instances(root: Node<'_>, src: &str) -> BTreeSet<String> {
     let mut values = Vec::new();
     for statement in named_children(root) {
-        let statement = match statement.kind() {
+        let statement = match statement.kind_str() {
             "export_statement" => {
                 values.extend(statement.child_by_field_name("value"));
                 match statement.child_by_field_name("declaration") {
@@ -71,12 +71,12 @@ fn module_instances(root: Node<'_>, src: &str) -> BTreeSet<String> {
             }
             _ => statement,
         };
-        match statement.kind() {
+        match statement.kind_str() {
             "lexical_declaration" | "variable_declaration" => values
                 .extend(named_children(statement).filter_map(|d| d.child_by_field_name("value"))),
             "expression_statement" => values.extend(
                 named_children(statement)
-                    .filter(|e| e.kind() == "assignment_expression")
+                    .filter(|e| e.kind_str() == "assignment_expression")
                     .filter_map(|e| e.child_by_field_name("right")),
             ),
             _ => {}
@@ -91,7 +91,7 @@ fn module_instances(root: Node<'_>, src: &str) -> BTreeSet<String> {
 /// `new:Name` when `value` is `new Name(..)` (or `new pkg.Name(..)`).
 fn constructed(value: Node<'_>, src: &str) -> Option<String> {
     let value = unwrap_type_assertion(value);
-    if value.kind() != "new_expression" {
+    if value.kind_str() != "new_expression" {
         return None;
     }
     let constructor = value.child_by_field_name("constructor")?;
@@ -132,7 +132,7 @@ fn class_fields(
     let mut candidates: HashMap<String, Collection> = HashMap::new();
     let mut writers = Vec::new();
     for member in named_children(body) {
-        match member.kind() {
+        match member.kind_str() {
             "public_field_definition" | "field_definition" => {
                 let field = member
                     .child_by_field_name("name")
@@ -141,7 +141,7 @@ fn class_fields(
                 else {
                     continue;
                 };
-                if is_function(value.kind()) {
+                if is_function(value.kind_str()) {
                     writers.push(value);
                     continue;
                 }
@@ -172,7 +172,7 @@ fn class_fields(
     for writer in writers {
         let mut stack = vec![(writer, 0usize)];
         while let Some((node, depth)) = stack.pop() {
-            if depth > MAX_DEPTH || is_class(node.kind()) {
+            if depth > MAX_DEPTH || is_class(node.kind_str()) {
                 continue;
             }
             if let Some((field, key)) = written_field(node, src) {
@@ -204,7 +204,7 @@ fn declare(
     candidates: &mut HashMap<String, Collection>,
 ) {
     let value = unwrap_type_assertion(value);
-    let target = match value.kind() {
+    let target = match value.kind_str() {
         "new_expression" => value_constructor(value, src, scopes),
         "object" => Some("globalThis.Object".to_string()),
         "array" => Some("globalThis.Array".to_string()),
@@ -227,10 +227,10 @@ fn this_assignments<'t>(body: Node<'t>, src: &str) -> Vec<(Node<'t>, Node<'t>)> 
     let mut out = Vec::new();
     let mut stack = vec![(body, 0usize)];
     while let Some((node, depth)) = stack.pop() {
-        if depth > MAX_DEPTH || is_function(node.kind()) || is_class(node.kind()) {
+        if depth > MAX_DEPTH || is_function(node.kind_str()) || is_class(node.kind_str()) {
             continue;
         }
-        if node.kind() == "assignment_expression" {
+        if node.kind_str() == "assignment_expression" {
             let left = node.child_by_field_name("left");
             let field = left.and_then(|l| this_member(l, src));
             if let (Some(field), Some(value)) = (field, node.child_by_field_name("right")) {
@@ -246,11 +246,11 @@ fn this_assignments<'t>(body: Node<'t>, src: &str) -> Vec<(Node<'t>, Node<'t>)> 
 
 /// The property of `this.x` (or `this.#x`).
 fn this_member<'t>(node: Node<'t>, src: &str) -> Option<Node<'t>> {
-    if node.kind() != "member_expression" {
+    if node.kind_str() != "member_expression" {
         return None;
     }
     let object = node.child_by_field_name("object")?;
-    (object.kind() == "this" || text(object, src) == "this")
+    (object.kind_str() == "this" || text(object, src) == "this")
         .then(|| node.child_by_field_name("property"))
         .flatten()
 }

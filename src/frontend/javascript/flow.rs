@@ -2,7 +2,7 @@
 //! which functions call which (for self-rescheduling timers).
 
 use super::*;
-use crate::frontend::tree::Fields;
+use crate::frontend::tree::{Fields, Kind};
 
 pub(super) fn looks_error_condition(text: &str) -> bool {
     let t = text.to_ascii_lowercase();
@@ -28,16 +28,16 @@ pub(super) fn is_unbounded_condition(condition: Option<Node<'_>>, src: &str) -> 
     let Some(mut c) = condition else {
         return true;
     };
-    while c.kind() == "parenthesized_expression" {
+    while c.kind_str() == "parenthesized_expression" {
         match c.named_child(0) {
             Some(inner) => c = inner,
             None => return true,
         }
     }
-    if c.kind() == "empty_statement" || text(c, src).trim() == ";" {
+    if c.kind_str() == "empty_statement" || text(c, src).trim() == ";" {
         return true;
     }
-    if c.kind() == "binary_expression" {
+    if c.kind_str() == "binary_expression" {
         let op = c.field("operator").map(|o| text(o, src)).unwrap_or("");
         let side = |field| is_unbounded_condition(c.field(field), src);
         return match op {
@@ -47,7 +47,7 @@ pub(super) fn is_unbounded_condition(condition: Option<Node<'_>>, src: &str) -> 
             _ => true,
         };
     }
-    !matches!(c.kind(), "number" | "false" | "null" | "undefined")
+    !matches!(c.kind_str(), "number" | "false" | "null" | "undefined")
 }
 
 /// A loop whose body is a single statement (`while (paused) await sleep(200);`): with a real
@@ -56,14 +56,14 @@ pub(super) fn is_wait_loop(body: Option<Node<'_>>) -> bool {
     let Some(mut body) = body else {
         return false;
     };
-    if body.kind() == "statement_block" {
-        let mut statements = named_children(body).filter(|n| n.kind() != "comment");
+    if body.kind_str() == "statement_block" {
+        let mut statements = named_children(body).filter(|n| n.kind_str() != "comment");
         match (statements.next(), statements.next()) {
             (Some(only), None) => body = only,
             _ => return false,
         }
     }
-    body.kind() == "expression_statement"
+    body.kind_str() == "expression_statement"
 }
 
 /// A loop body that leaves the loop when its work is done (`if (!rows.length) break;`):
@@ -73,7 +73,7 @@ pub(super) fn exits_when_done(node: Node<'_>, src: &str, depth: usize) -> bool {
     if depth > 60 {
         return false;
     }
-    match node.kind() {
+    match node.kind_str() {
         "break_statement" | "return_statement" => true,
         "if_statement" => {
             let shutdown = node.field("condition").is_some_and(|c| {
@@ -105,59 +105,29 @@ pub(super) fn exits_when_done(node: Node<'_>, src: &str, depth: usize) -> bool {
     }
 }
 
-/// Records, for every named function, the references its body calls.
-pub(super) fn collect_callees(
-    node: Node<'_>,
-    src: &str,
-    stack: &mut Vec<String>,
-    out: &mut HashMap<String, HashSet<String>>,
-    depth: usize,
-) {
-    if depth > MAX_DEPTH {
-        return;
-    }
-    let pushed = is_function(node.kind())
-        && match function_reference(node, src) {
-            Some(name) => {
-                stack.push(name);
-                true
-            }
-            None => false,
-        };
-    if node.kind() == "call_expression" {
-        if let Some(f) = node
-            .field("function")
-            .filter(|f| matches!(f.kind(), "identifier" | "member_expression"))
-        {
-            let reference: String = text(f, src).split_whitespace().collect();
-            for caller in stack.iter() {
-                out.entry(caller.clone())
-                    .or_default()
-                    .insert(reference.clone());
-            }
-        }
-    }
-    for child in named_children(node) {
-        collect_callees(child, src, stack, out, depth + 1);
-    }
-    if pushed {
-        stack.pop();
-    }
-}
-
 /// How code refers to a function when it calls it: `tick` for a declaration or a
 /// `const tick = () => ...`, `this.poll` for a method or class field, `jobs.run` for
 /// `jobs.run = function () {...}`.
 pub(super) fn function_reference(node: Node<'_>, src: &str) -> Option<String> {
+    function_reference_under(node, None, src)
+}
+
+/// [`function_reference`] of a node whose parent the caller knows (`None`: look it up;
+/// `Node::parent` searches down from the root).
+pub(super) fn function_reference_under<'t>(
+    node: Node<'t>,
+    parent: Option<Node<'t>>,
+    src: &str,
+) -> Option<String> {
     let compact = |n: Node<'_>| text(n, src).split_whitespace().collect::<String>();
-    if node.kind() == "method_definition" {
+    if node.kind_str() == "method_definition" {
         return node.field("name").map(|n| format!("this.{}", text(n, src)));
     }
     if let Some(name) = node.field("name") {
         return Some(text(name, src).to_string());
     }
-    let parent = node.parent()?;
-    match parent.kind() {
+    let parent = parent.or_else(|| node.parent())?;
+    match parent.kind_str() {
         "variable_declarator" => parent.field("name").map(compact),
         "pair" => parent
             .field("key")
@@ -174,11 +144,11 @@ pub(super) fn function_reference(node: Node<'_>, src: &str) -> Option<String> {
 /// The executor of `new Promise((resolve) => ...)` runs synchronously, so a `setTimeout`
 /// in it belongs to the surrounding loop.
 pub(super) fn is_promise_executor(function: Node<'_>, scopes: &Scopes, src: &str) -> bool {
-    let Some(args) = function.parent().filter(|p| p.kind() == "arguments") else {
+    let Some(args) = function.parent().filter(|p| p.kind_str() == "arguments") else {
         return false;
     };
     args.parent()
-        .filter(|n| n.kind() == "new_expression")
+        .filter(|n| n.kind_str() == "new_expression")
         .and_then(|n| n.field("constructor"))
         .and_then(|c| scopes.path_of(c, src))
         .is_some_and(|p| p == "globalThis.Promise")

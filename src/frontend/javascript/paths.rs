@@ -2,7 +2,7 @@
 //! parameters and upload middleware), path-like names, object-literal properties.
 
 use super::*;
-use crate::frontend::tree::Fields;
+use crate::frontend::tree::{Fields, Kind};
 use crate::frontend::words::{is_constant_name, PathPurpose};
 
 /// A declarator value that produces a temporary path: any temp-path expression, or a
@@ -36,70 +36,6 @@ pub(super) struct LocalFunction<'t> {
     pub(super) escapes: bool,
 }
 
-pub(super) fn gather_local_functions<'t>(
-    node: Node<'t>,
-    parent: Option<Node<'t>>,
-    src: &str,
-    out: &mut HashMap<String, LocalFunction<'t>>,
-    depth: usize,
-) {
-    if depth > MAX_DEPTH {
-        return;
-    }
-    let kind = node.kind();
-    if is_function(kind) && kind != "method_definition" {
-        if let Some(name) = function_reference(node, src).filter(|n| is_identifier_name(n)) {
-            let entry = out.entry(name).or_default();
-            entry.nodes.push(node);
-            if is_exported_declaration(node) {
-                entry.escapes = true;
-            }
-        }
-    }
-    match kind {
-        "call_expression" => {
-            if let (Some(f), Some(args)) = (node.field("function"), node.field("arguments")) {
-                if f.kind() == "identifier" {
-                    out.entry(text(f, src).to_string())
-                        .or_default()
-                        .calls
-                        .push(args);
-                }
-            }
-        }
-        "identifier" | "shorthand_property_identifier" => {
-            // The parent is passed down: `Node::parent` rescans from the root.
-            let is_callee = parent.is_some_and(|p| {
-                p.kind() == "call_expression" && p.field("function") == Some(node)
-            });
-            let is_declaration = parent.is_some_and(|p| {
-                matches!(
-                    p.kind(),
-                    "function_declaration"
-                        | "generator_function_declaration"
-                        | "function_expression"
-                        | "function"
-                        | "variable_declarator"
-                ) && p.field("name") == Some(node)
-            });
-            if !is_callee && !is_declaration {
-                let name = text(node, src);
-                match out.get_mut(name) {
-                    Some(entry) => entry.escapes = true,
-                    None => {
-                        let entry = out.entry(name.to_string()).or_default();
-                        entry.escapes = true;
-                    }
-                }
-            }
-        }
-        _ => {}
-    }
-    for child in named_children(node) {
-        gather_local_functions(child, Some(node), src, out, depth + 1);
-    }
-}
-
 pub(super) fn is_identifier_name(name: &str) -> bool {
     !name.is_empty()
         && name
@@ -107,41 +43,20 @@ pub(super) fn is_identifier_name(name: &str) -> bool {
             .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
 }
 
-/// `export function f`, `export const f = ...`, `export default function f`.
-pub(super) fn is_exported_declaration(function: Node<'_>) -> bool {
-    let mut node = function;
-    for _ in 0..3 {
-        let Some(parent) = node.parent() else {
-            return false;
-        };
-        if parent.kind() == "export_statement" {
-            return true;
-        }
-        if !matches!(
-            parent.kind(),
-            "variable_declarator" | "lexical_declaration" | "variable_declaration"
-        ) {
-            return false;
-        }
-        node = parent;
-    }
-    false
-}
-
 /// The simple names of a function's parameters, by position (`None` for patterns).
 pub(super) fn parameter_names<'t>(function: Node<'t>) -> Vec<Option<Node<'t>>> {
     if let Some(single) = function.field("parameter") {
-        return vec![Some(single).filter(|p| p.kind() == "identifier")];
+        return vec![Some(single).filter(|p| p.kind_str() == "identifier")];
     }
     let Some(params) = function.field("parameters") else {
         return Vec::new();
     };
     named_children(params)
-        .filter(|p| p.kind() != "comment")
-        .map(|p| match p.kind() {
+        .filter(|p| p.kind_str() != "comment")
+        .map(|p| match p.kind_str() {
             "identifier" => Some(p),
             "required_parameter" | "optional_parameter" => {
-                p.field("pattern").filter(|n| n.kind() == "identifier")
+                p.field("pattern").filter(|n| n.kind_str() == "identifier")
             }
             _ => None,
         })
@@ -154,11 +69,13 @@ pub(super) fn parameter_names<'t>(function: Node<'t>) -> Vec<Option<Node<'t>>> {
 /// helpers passed around as values, may be called with anything and are left alone.
 /// Runs twice, so a helper that hands its parameter to another helper is seen too; the
 /// functions are gathered once.
-pub(super) fn bind_temp_parameters(root: Node<'_>, src: &str, scopes: &mut Scopes) {
-    let mut functions = HashMap::new();
-    gather_local_functions(root, None, src, &mut functions, 0);
+pub(super) fn bind_temp_parameters(
+    functions: &HashMap<String, LocalFunction<'_>>,
+    src: &str,
+    scopes: &mut Scopes,
+) {
     for _ in 0..2 {
-        bind_temp_parameters_once(&functions, src, scopes);
+        bind_temp_parameters_once(functions, src, scopes);
     }
 }
 
@@ -177,7 +94,7 @@ fn bind_temp_parameters_once(
             let Some(param) = param else { continue };
             let all_temp = function.calls.iter().all(|args| {
                 named_children(*args)
-                    .filter(|a| a.kind() != "comment")
+                    .filter(|a| a.kind_str() != "comment")
                     .nth(i)
                     .is_some_and(|a| is_temp_path_node(a, src, scopes, 0))
             });
@@ -228,7 +145,7 @@ pub(super) fn is_temp_path_node(node: Node<'_>, src: &str, scopes: &Scopes, dept
     let first_is_temp = |first: Option<Node<'_>>| {
         first.is_some_and(|f| is_temp_path_node(f, src, scopes, depth + 1))
     };
-    match node.kind() {
+    match node.kind_str() {
         "identifier" => matches!(
             scopes.lookup(source, node.start_byte()),
             Some(Binding::TempPath)
@@ -243,7 +160,7 @@ pub(super) fn is_temp_path_node(node: Node<'_>, src: &str, scopes: &Scopes, dept
             source.starts_with("`${")
                 && first_is_temp(
                     named_children(node)
-                        .find(|c| c.kind() == "template_substitution")
+                        .find(|c| c.kind_str() == "template_substitution")
                         .and_then(|c| c.named_child(0)),
                 )
         }
@@ -302,7 +219,7 @@ pub(super) fn path_purpose(
     let all = |nodes: &mut dyn Iterator<Item = Node<'_>>| {
         nodes.fold(PathPurpose::default(), |p, n| p.with(part(Some(n))))
     };
-    match node.kind() {
+    match node.kind_str() {
         "string" => {
             string_value(node, src).map_or_else(PathPurpose::default, |s| PathPurpose::literal(&s))
         }
@@ -346,7 +263,7 @@ pub(super) fn path_purpose(
                 return all(&mut args.into_iter().flat_map(named_children));
             }
             // Another call: what its name says it returns.
-            let name = function.map(|f| match f.kind() {
+            let name = function.map(|f| match f.kind_str() {
                 "member_expression" => f.field("property").map_or("", |p| text(p, src)),
                 _ => text(f, src),
             });
@@ -388,13 +305,13 @@ pub(super) fn object_props(object: Node<'_>, src: &str, scopes: &Scopes) -> Vec<
 
 fn props_at(object: Node<'_>, src: &str, scopes: &Scopes, depth: usize) -> Vec<Property> {
     named_children(object)
-        .flat_map(|p| match p.kind() {
+        .flat_map(|p| match p.kind_str() {
             // `{ ...base, limit: 5 }` with `const base = { windowMs, store }` in the file: the
             // spread brings what can be seen of `base`; any other spread may bring any key.
             "spread_element" => {
                 let bound = p
                     .named_child(0)
-                    .filter(|n| n.kind() == "identifier")
+                    .filter(|n| n.kind_str() == "identifier")
                     .and_then(|n| match scopes.lookup(text(n, src), n.start_byte()) {
                         Some(Binding::Object(props)) => Some(props.clone()),
                         _ => None,
@@ -408,7 +325,7 @@ fn props_at(object: Node<'_>, src: &str, scopes: &Scopes, depth: usize) -> Vec<P
 
 /// One non-spread member of an object literal.
 fn prop_at(p: Node<'_>, src: &str, scopes: &Scopes, depth: usize) -> Option<Property> {
-    match p.kind() {
+    match p.kind_str() {
         "pair" => {
             let key = p.field("key")?;
             let key = string_value(key, src).unwrap_or_else(|| text(key, src).to_string());
@@ -433,12 +350,12 @@ fn value_fact(value: Node<'_>, src: &str, scopes: &Scopes, depth: usize) -> Valu
     if let Some(s) = string_value(value, src) {
         return Value::Str(s);
     }
-    match value.kind() {
+    match value.kind_str() {
         "object" if depth < MAX_OBJECT_DEPTH => {
             Value::Object(props_at(value, src, scopes, depth + 1))
         }
         "identifier" | "shorthand_property_identifier" | "member_expression" => {
-            let path = if value.kind() == "shorthand_property_identifier" {
+            let path = if value.kind_str() == "shorthand_property_identifier" {
                 match scopes.lookup(text(value, src), value.start_byte()) {
                     Some(Binding::Module(m)) => Some(m.clone()),
                     _ => None,

@@ -3,7 +3,7 @@
 //! around a sleep. See [`crate::work`].
 
 use super::*;
-use crate::frontend::tree::Fields;
+use crate::frontend::tree::{Fields, Kind};
 use crate::frontend::tree_work::Grammar;
 use crate::work::Work;
 
@@ -31,31 +31,6 @@ pub(super) static GRAMMAR: Grammar = Grammar {
     ],
 };
 
-/// The byte ranges of the file's functions by simple name (`tick`, and `poll` for the
-/// method `this.poll`).
-pub(super) fn function_ranges(
-    root: Node<'_>,
-    src: &str,
-) -> HashMap<String, Vec<std::ops::Range<usize>>> {
-    let mut out: HashMap<String, Vec<std::ops::Range<usize>>> = HashMap::new();
-    let mut stack = vec![(root, 0usize)];
-    while let Some((node, depth)) = stack.pop() {
-        if depth > MAX_DEPTH {
-            continue;
-        }
-        if is_function(node.kind()) {
-            if let Some(name) = function_reference(node, src) {
-                let simple = name.rsplit('.').next().unwrap_or(&name).to_string();
-                if let Some(body) = node.field("body") {
-                    out.entry(simple).or_default().push(body.byte_range());
-                }
-            }
-        }
-        stack.extend(named_children(node).map(|c| (c, depth + 1)));
-    }
-    out
-}
-
 impl Emitter<'_> {
     /// The work of the body an event runs again and again, when it has one.
     pub(super) fn recurring_work(
@@ -71,12 +46,12 @@ impl Emitter<'_> {
                 self.work.of_node(method.field("body")?)
             }
             EventKind::Call | EventKind::Construct => {
-                if let Some(f) = args.iter().find(|a| is_function(a.kind())) {
+                if let Some(f) = args.iter().find(|a| is_function(a.kind_str())) {
                     let body = f.field("body").unwrap_or(*f);
                     return self.work.of_node(body);
                 }
                 let named = args.iter().find_map(|a| {
-                    matches!(a.kind(), "identifier" | "member_expression").then(|| {
+                    matches!(a.kind_str(), "identifier" | "member_expression").then(|| {
                         let t = text(*a, self.src);
                         t.rsplit('.').next().unwrap_or(t).trim().to_string()
                     })
@@ -97,12 +72,12 @@ impl Emitter<'_> {
 /// The method a decorator sits on (inside the method, or before it in the class body).
 fn decorated_method(decorator: Node<'_>) -> Option<Node<'_>> {
     let parent = decorator.parent()?;
-    if parent.kind() == "method_definition" {
+    if parent.kind_str() == "method_definition" {
         return Some(parent);
     }
     let mut next = decorator.next_named_sibling();
     while let Some(n) = next {
-        match n.kind() {
+        match n.kind_str() {
             "method_definition" => return Some(n),
             "decorator" => next = n.next_named_sibling(),
             _ => return None,
@@ -118,14 +93,14 @@ fn enclosing_loop_body(node: Node<'_>) -> Option<Node<'_>> {
     while let Some(n) = cur {
         let executor = n
             .parent()
-            .filter(|a| a.kind() == "arguments")
+            .filter(|a| a.kind_str() == "arguments")
             .and_then(|a| a.parent())
-            .is_some_and(|c| c.kind() == "new_expression");
-        if is_function(n.kind()) && !executor {
+            .is_some_and(|c| c.kind_str() == "new_expression");
+        if is_function(n.kind_str()) && !executor {
             return None;
         }
         if matches!(
-            n.kind(),
+            n.kind_str(),
             "while_statement" | "do_statement" | "for_statement"
         ) {
             return n.field("body");

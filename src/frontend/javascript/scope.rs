@@ -2,7 +2,7 @@
 //! member, a local, a sleep helper, a temporary path, an options object).
 
 use super::*;
-use crate::frontend::tree::Fields;
+use crate::frontend::tree::{Fields, Kind};
 use crate::frontend::words::PathPurpose;
 
 /// Modules that mark a file as browser code.
@@ -193,7 +193,7 @@ impl Scopes {
         if depth > MAX_PATH_PARTS {
             return None;
         }
-        match node.kind() {
+        match node.kind_str() {
             "identifier" => {
                 let name = text(node, src);
                 match self.lookup(name, node.start_byte()) {
@@ -233,7 +233,7 @@ impl Scopes {
     pub(super) fn required_module(&self, call: Node<'_>, src: &str) -> Option<String> {
         let function = call.field("function")?;
         let first = call.field("arguments").and_then(|a| a.named_child(0))?;
-        let is_loader = match function.kind() {
+        let is_loader = match function.kind_str() {
             "import" => true,
             "identifier" => {
                 text(function, src) == "require"
@@ -289,13 +289,13 @@ pub(super) fn collect(
     if depth > MAX_DEPTH {
         return;
     }
-    let kind = node.kind();
+    let kind = node.kind_str();
     match kind {
         "import_statement" => collect_import(node, src, func, scopes, facts),
         "variable_declarator" => {
             let is_var = node
                 .parent()
-                .is_some_and(|p| p.kind() == "variable_declaration");
+                .is_some_and(|p| p.kind_str() == "variable_declaration");
             let scope = if is_var { func } else { block };
             if let Some(name) = node.field("name") {
                 let binding = match node.field("value") {
@@ -323,7 +323,7 @@ pub(super) fn collect(
             let left = node.field("left");
             let right = node.field("right");
             if let (Some(left), Some(right)) = (left, right) {
-                if left.kind() == "identifier" && right.kind() == "object" {
+                if left.kind_str() == "identifier" && right.kind_str() == "object" {
                     let props = object_props(right, src, scopes);
                     scopes.assign_object(text(left, src), node.start_byte(), props);
                 }
@@ -346,7 +346,7 @@ pub(super) fn collect(
         let own: Scope = node.byte_range().into();
         if kind != "function_declaration" {
             if let Some(name) = node.field("name") {
-                if name.kind() == "identifier" {
+                if name.kind_str() == "identifier" {
                     scopes.declare(text(name, src), own, Binding::Local);
                 }
             }
@@ -379,7 +379,8 @@ pub(super) fn collect_import(
         .map(|s| module_name(&s))
     else {
         // `import fs = require('fs')` (TypeScript).
-        if let Some(clause) = named_children(node).find(|c| c.kind() == "import_require_clause") {
+        if let Some(clause) = named_children(node).find(|c| c.kind_str() == "import_require_clause")
+        {
             let module = clause
                 .field("source")
                 .and_then(|s| string_value(s, src))
@@ -391,9 +392,9 @@ pub(super) fn collect_import(
         return;
     };
     note_module(&module, facts);
-    for clause in named_children(node).filter(|c| c.kind() == "import_clause") {
+    for clause in named_children(node).filter(|c| c.kind_str() == "import_clause") {
         for part in named_children(clause) {
-            match part.kind() {
+            match part.kind_str() {
                 "identifier" => {
                     scopes.declare(text(part, src), scope, Binding::Module(module.clone()))
                 }
@@ -403,7 +404,8 @@ pub(super) fn collect_import(
                     }
                 }
                 "named_imports" => {
-                    for spec in named_children(part).filter(|s| s.kind() == "import_specifier") {
+                    for spec in named_children(part).filter(|s| s.kind_str() == "import_specifier")
+                    {
                         let Some(name) = spec.field("name") else {
                             continue;
                         };
@@ -443,7 +445,7 @@ pub(super) fn value_binding(value: Node<'_>, src: &str, scopes: &Scopes) -> Bind
     if is_temp_path_value(value, src) || is_temp_path_node(value, src, scopes, 0) {
         return Binding::TempPath;
     }
-    if value.kind() == "object" {
+    if value.kind_str() == "object" {
         return Binding::Object(object_props(value, src, scopes));
     }
     let binding = module_or_local(value, src, scopes);
@@ -461,7 +463,7 @@ pub(super) fn value_binding(value: Node<'_>, src: &str, scopes: &Scopes) -> Bind
 
 /// The module member a value stands for, or a plain local.
 fn module_or_local(value: Node<'_>, src: &str, scopes: &Scopes) -> Binding {
-    match value.kind() {
+    match value.kind_str() {
         "identifier"
         | "member_expression"
         | "subscript_expression"
@@ -496,13 +498,13 @@ pub(super) fn bind_pattern(
         }
         _ => Binding::Local,
     };
-    match pattern.kind() {
+    match pattern.kind_str() {
         "identifier" | "shorthand_property_identifier_pattern" => {
             scopes.declare(text(pattern, src), scope, binding.clone());
         }
         "object_pattern" => {
             for prop in named_children(pattern) {
-                match prop.kind() {
+                match prop.kind_str() {
                     "shorthand_property_identifier_pattern" => {
                         let key = text(prop, src);
                         scopes.declare(key, scope, member(key));
@@ -546,7 +548,7 @@ pub(super) fn bind_pattern(
 
 /// A function (or declarator value) whose body wraps `setTimeout` in a promise: a sleep helper.
 pub(super) fn wraps_set_timeout(node: Node<'_>, src: &str) -> bool {
-    let function = if is_function(node.kind()) {
+    let function = if is_function(node.kind_str()) {
         node
     } else {
         return false;
@@ -558,10 +560,10 @@ pub(super) fn wraps_set_timeout(node: Node<'_>, src: &str) -> bool {
 /// A RequireJS/AMD module (`define([...], function (...) {...})` at the top level): browser code.
 pub(super) fn is_amd_module(root: Node<'_>, src: &str) -> bool {
     named_children(root).any(|stmt| {
-        stmt.kind() == "expression_statement"
+        stmt.kind_str() == "expression_statement"
             && stmt
                 .named_child(0)
-                .filter(|c| c.kind() == "call_expression")
+                .filter(|c| c.kind_str() == "call_expression")
                 .and_then(|c| c.field("function"))
                 .is_some_and(|f| text(f, src) == "define")
     })
@@ -569,7 +571,7 @@ pub(super) fn is_amd_module(root: Node<'_>, src: &str) -> bool {
 
 pub(super) fn is_use_client(root: Node<'_>, src: &str) -> bool {
     root.named_child(0).is_some_and(|first| {
-        first.kind() == "expression_statement"
+        first.kind_str() == "expression_statement"
             && first
                 .named_child(0)
                 .and_then(|s| string_value(s, src))

@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::frontend::collections::Collection;
-use crate::frontend::tree::Fields;
+use crate::frontend::tree::{Fields, Kind};
 
 /// Methods that add to or change a collection.
 const WRITE_METHODS: &[&str] = &["set", "add", "push", "unshift", "splice"];
@@ -16,12 +16,12 @@ pub(super) fn collection_events(root: Node<'_>, src: &str, scopes: &Scopes) -> V
     let module: Scope = root.byte_range().into();
     let mut candidates: HashMap<String, Collection> = HashMap::new();
     for statement in named_children(root) {
-        let declaration = match statement.kind() {
+        let declaration = match statement.kind_str() {
             "export_statement" => statement.field("declaration"),
             _ => Some(statement),
         };
         let Some(declaration) = declaration
-            .filter(|d| matches!(d.kind(), "lexical_declaration" | "variable_declaration"))
+            .filter(|d| matches!(d.kind_str(), "lexical_declaration" | "variable_declaration"))
         else {
             continue;
         };
@@ -30,10 +30,10 @@ pub(super) fn collection_events(root: Node<'_>, src: &str, scopes: &Scopes) -> V
             else {
                 continue;
             };
-            if name.kind() != "identifier" {
+            if name.kind_str() != "identifier" {
                 continue;
             }
-            let target = match unwrap_type_assertion(value).kind() {
+            let target = match unwrap_type_assertion(value).kind_str() {
                 "new_expression" => value_constructor(unwrap_type_assertion(value), src, scopes),
                 "object" => Some("globalThis.Object".to_string()),
                 "array" => Some("globalThis.Array".to_string()),
@@ -64,7 +64,7 @@ pub(super) fn collection_events(root: Node<'_>, src: &str, scopes: &Scopes) -> V
                 }
             }
         }
-        let inside = in_function || is_function(node.kind());
+        let inside = in_function || is_function(node.kind_str());
         for child in named_children(node) {
             stack.push((child, inside, depth + 1));
         }
@@ -79,7 +79,7 @@ pub(super) fn collection_events(root: Node<'_>, src: &str, scopes: &Scopes) -> V
 
 /// `x as Map<K, V>`, `x satisfies T`, `x!`: the expression inside.
 pub(super) fn unwrap_type_assertion(node: Node<'_>) -> Node<'_> {
-    match node.kind() {
+    match node.kind_str() {
         "as_expression" | "satisfies_expression" | "non_null_expression" => {
             node.named_child(0).unwrap_or(node)
         }
@@ -96,7 +96,7 @@ pub(super) fn value_constructor(new: Node<'_>, src: &str, scopes: &Scopes) -> Op
 /// `name.set(key, v)`, `name.add(key)`, `name.push(v)`, `name[key] = v`.
 fn written_collection<'s>(node: Node<'_>, src: &'s str) -> Option<(&'s str, Option<&'s str>)> {
     written_by(node, src, |object| {
-        (object.kind() == "identifier").then(|| text(object, src))
+        (object.kind_str() == "identifier").then(|| text(object, src))
     })
 }
 
@@ -107,10 +107,10 @@ pub(super) fn written_by<'s>(
     src: &'s str,
     collection: impl Fn(Node<'_>) -> Option<&'s str>,
 ) -> Option<(&'s str, Option<&'s str>)> {
-    match node.kind() {
+    match node.kind_str() {
         "call_expression" => {
             let callee = node.field("function")?;
-            if callee.kind() != "member_expression" {
+            if callee.kind_str() != "member_expression" {
                 return None;
             }
             let method = text(callee.field("property")?, src);
@@ -121,7 +121,7 @@ pub(super) fn written_by<'s>(
             let key = node
                 .field("arguments")
                 .and_then(|a| a.named_child(0))
-                .filter(|k| !is_function(k.kind()))
+                .filter(|k| !is_function(k.kind_str()))
                 .map(|k| text(k, src));
             Some((name, key))
         }
@@ -129,7 +129,7 @@ pub(super) fn written_by<'s>(
             let left = node.field("left")?;
             // Only computed keys: `totals.count = 0` sets a fixed field, `arr.length = 0`
             // clears; neither keys the collection by anything.
-            if left.kind() != "subscript_expression" {
+            if left.kind_str() != "subscript_expression" {
                 return None;
             }
             let name = collection(left.field("object")?)?;

@@ -20,7 +20,7 @@ use crate::event::{Definition, Role};
 use crate::frontend::symbols::{visit_subcommand_branch, SymbolTable};
 use crate::frontend::tree::named_children;
 use crate::frontend::tree::text;
-use crate::frontend::tree::Fields;
+use crate::frontend::tree::{Fields, Kind};
 use crate::reach::words::ModeBranch;
 use crate::reach::{modules, words};
 use tree_sitter::Node;
@@ -109,7 +109,7 @@ impl SymbolWalk<'_> {
                 self.direct = Some(callee.id());
             }
         }
-        match node.kind() {
+        match node.kind_str() {
             "import_statement" | "comment" => return,
             kind if is_function_value(kind) && !is_invoked(node) => {
                 return self.visit_nested(node, class, depth);
@@ -153,7 +153,7 @@ impl SymbolWalk<'_> {
             }
             "variable_declarator" => {
                 let value = node.field("value");
-                if value.is_some_and(|v| is_function_value(v.kind())) {
+                if value.is_some_and(|v| is_function_value(v.kind_str())) {
                     let name = node.field("name");
                     let (exported, role) = self.export_role(node, name);
                     return self.definition(node, name, None, role, exported, depth);
@@ -233,7 +233,7 @@ impl SymbolWalk<'_> {
         depth: usize,
     ) {
         let Some(name) =
-            name.filter(|n| n.kind() != "object_pattern" && n.kind() != "array_pattern")
+            name.filter(|n| n.kind_str() != "object_pattern" && n.kind_str() != "array_pattern")
         else {
             return self.visit_children(node, None, depth);
         };
@@ -247,7 +247,7 @@ impl SymbolWalk<'_> {
                 continue;
             }
             // The body of a function defined here is its own: its statements run once per call.
-            if is_function_value(child.kind()) {
+            if is_function_value(child.kind_str()) {
                 self.visit_children(child, None, depth + 1);
             } else {
                 self.visit(child, None, depth + 1);
@@ -266,7 +266,7 @@ impl SymbolWalk<'_> {
             .any(|d| words.is_entry_class_attribute(d) || words.is_entry_attribute(d));
         let based = node
             .named_children(&mut node.walk())
-            .filter(|c| c.kind() == "class_heritage")
+            .filter(|c| c.kind_str() == "class_heritage")
             .any(|h| {
                 text(h, self.src)
                     .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
@@ -288,7 +288,7 @@ impl SymbolWalk<'_> {
             if child == name {
                 continue;
             }
-            if child.kind() == "class_body" {
+            if child.kind_str() == "class_body" {
                 for member in named_children(child) {
                     self.visit(member, Some(&label), depth + 2);
                 }
@@ -306,13 +306,13 @@ impl SymbolWalk<'_> {
         let words = words();
         let name = node.field("name").or_else(|| node.field("property"));
         let label = name.map(|n| text(n, self.src)).unwrap_or("");
-        let function_field = node.kind() != "method_definition"
+        let function_field = node.kind_str() != "method_definition"
             && node
                 .field("value")
-                .is_some_and(|v| is_function_value(v.kind()));
+                .is_some_and(|v| is_function_value(v.kind_str()));
         if label.is_empty()
             || label == "constructor"
-            || (node.kind() != "method_definition" && !function_field)
+            || (node.kind_str() != "method_definition" && !function_field)
         {
             for child in named_children(node).filter(|&c| Some(c) != name) {
                 self.visit(child, None, depth + 1);
@@ -365,16 +365,16 @@ impl SymbolWalk<'_> {
         let property = left
             .and_then(|l| l.field("property"))
             .filter(|_| left.is_some_and(|l| text(l, self.src) != "module.exports"));
-        match right.kind() {
+        match right.kind_str() {
             "identifier" => self.table.export(text(right, self.src)),
             "object" => {
                 for member in named_children(right) {
                     let value = member.field("value");
-                    match member.kind() {
+                    match member.kind_str() {
                         "shorthand_property_identifier" => {
                             self.table.export(text(member, self.src));
                         }
-                        "pair" if value.is_some_and(|v| v.kind() == "identifier") => {
+                        "pair" if value.is_some_and(|v| v.kind_str() == "identifier") => {
                             self.table.export(value.map_or("", |v| text(v, self.src)));
                         }
                         _ => self.visit(member, class, depth + 1),
@@ -407,14 +407,15 @@ impl SymbolWalk<'_> {
     /// The module an import names: `import .. from 'x'`, `export .. from 'x'`,
     /// `require('x')`, `import('x')`.
     fn imported_module(&self, node: Node<'_>) -> Option<String> {
-        match node.kind() {
+        match node.kind_str() {
             "import_statement" | "export_statement" => {
                 string_value(node.field("source")?, self.src)
             }
             "call_expression" => {
                 let function = node.field("function")?;
-                let import = function.kind() == "import"
-                    || (function.kind() == "identifier" && text(function, self.src) == "require");
+                let import = function.kind_str() == "import"
+                    || (function.kind_str() == "identifier"
+                        && text(function, self.src) == "require");
                 let first = node.field("arguments")?.named_child(0)?;
                 import.then(|| string_value(first, self.src))?
             }
@@ -454,7 +455,8 @@ impl SymbolWalk<'_> {
     /// The command a commander chain names: `program.command('build').option(..)`.
     fn chained_command(&self, mut node: Node<'_>) -> Option<String> {
         for _ in 0..MAX_DEPTH {
-            let callee = (node.kind() == "call_expression").then(|| node.field("function"))??;
+            let callee =
+                (node.kind_str() == "call_expression").then(|| node.field("function"))??;
             let method = text(callee.field("property")?, self.src);
             match method {
                 "command" => {
@@ -508,21 +510,21 @@ impl SymbolWalk<'_> {
 /// The name node of the function a statement calls directly: `init(dir);`,
 /// `await db.connect();`, `const config = load();` (the callee's last name).
 fn statement_callee(node: Node<'_>) -> Option<Node<'_>> {
-    let expression = match node.kind() {
+    let expression = match node.kind_str() {
         "expression_statement" => node.named_child(0)?,
         "variable_declarator" => node.child_by_field_name("value")?,
         _ => return None,
     };
-    let call = if expression.kind() == "await_expression" {
+    let call = if expression.kind_str() == "await_expression" {
         expression.named_child(0)?
     } else {
         expression
     };
-    if call.kind() != "call_expression" {
+    if call.kind_str() != "call_expression" {
         return None;
     }
     let callee = call.child_by_field_name("function")?;
-    match callee.kind() {
+    match callee.kind_str() {
         "identifier" => Some(callee),
         "member_expression" => callee.child_by_field_name("property"),
         _ => None,
@@ -534,12 +536,12 @@ fn is_invoked(node: Node<'_>) -> bool {
     let mut outer = node;
     while let Some(parent) = outer
         .parent()
-        .filter(|p| p.kind() == "parenthesized_expression")
+        .filter(|p| p.kind_str() == "parenthesized_expression")
     {
         outer = parent;
     }
     outer.parent().is_some_and(|p| {
-        p.kind() == "call_expression" && p.child_by_field_name("function") == Some(outer)
+        p.kind_str() == "call_expression" && p.child_by_field_name("function") == Some(outer)
     })
 }
 
@@ -556,11 +558,11 @@ fn export_statement(node: Node<'_>) -> Option<Node<'_>> {
     let mut current = node;
     for _ in 0..3 {
         let parent = current.parent()?;
-        if parent.kind() == "export_statement" {
+        if parent.kind_str() == "export_statement" {
             return Some(parent);
         }
         if !matches!(
-            parent.kind(),
+            parent.kind_str(),
             "lexical_declaration" | "variable_declaration"
         ) {
             return None;
@@ -590,7 +592,7 @@ fn decorators(node: Node<'_>, src: &str) -> Vec<String> {
 /// The callee of a decorator: `Injectable` in `@Injectable()` and in `@Injectable`.
 pub(super) fn decorator_callee(decorator: Node<'_>) -> Option<Node<'_>> {
     let inner = decorator.named_child(0)?;
-    if inner.kind() == "call_expression" {
+    if inner.kind_str() == "call_expression" {
         inner.field("function")
     } else {
         Some(inner)
@@ -601,14 +603,14 @@ pub(super) fn decorator_callee(decorator: Node<'_>) -> Option<Node<'_>> {
 /// or siblings just before it.
 pub(super) fn decorator_nodes(node: Node<'_>) -> Vec<Node<'_>> {
     let mut out: Vec<Node<'_>> = named_children(node)
-        .filter(|c| c.kind() == "decorator")
+        .filter(|c| c.kind_str() == "decorator")
         .collect();
-    let exported = node.parent().filter(|p| p.kind() == "export_statement");
+    let exported = node.parent().filter(|p| p.kind_str() == "export_statement");
     if let Some(parent) = exported {
-        out.extend(named_children(parent).filter(|c| c.kind() == "decorator"));
+        out.extend(named_children(parent).filter(|c| c.kind_str() == "decorator"));
     }
     let mut sibling = exported.unwrap_or(node).prev_named_sibling();
-    while let Some(s) = sibling.filter(|s| s.kind() == "decorator") {
+    while let Some(s) = sibling.filter(|s| s.kind_str() == "decorator") {
         out.push(s);
         sibling = s.prev_named_sibling();
     }

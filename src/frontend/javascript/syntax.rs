@@ -4,9 +4,9 @@ use super::*;
 
 /// The value of a string literal or a template string without substitutions.
 pub(super) fn string_value(node: Node<'_>, src: &str) -> Option<String> {
-    let literal = match node.kind() {
+    let literal = match node.kind_str() {
         "string" => true,
-        "template_string" => !named_children(node).any(|c| c.kind() == "template_substitution"),
+        "template_string" => !named_children(node).any(|c| c.kind_str() == "template_substitution"),
         _ => false,
     };
     literal.then(|| {
