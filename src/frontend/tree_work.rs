@@ -3,6 +3,7 @@
 //! [`crate::work::classify`] can follow them.
 
 use super::tree::text;
+use crate::frontend::tree::named_children;
 use crate::frontend::tree::{Fields, Kind};
 use crate::work::{self, Call, Work};
 use std::collections::HashMap;
@@ -169,8 +170,7 @@ impl<'t> BodyWork<'t> {
                 }
                 continue;
             }
-            let mut cursor = n.walk();
-            stack.extend(n.named_children(&mut cursor));
+            stack.extend(named_children(n));
         }
         Some(out)
     }
@@ -246,8 +246,7 @@ impl<'t> BodyWork<'t> {
             return String::new();
         };
         let mut out = String::new();
-        let mut cursor = args.walk();
-        for a in args.named_children(&mut cursor) {
+        for a in named_children(args) {
             if self.grammar.functions.contains(&a.kind_str()) || out.len() > MAX_ARGS {
                 continue;
             }

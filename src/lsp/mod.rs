@@ -7,7 +7,7 @@
 //!
 //! | module | role |
 //! |---|---|
-//! | `server` | initialization, the message loop, debouncing, shutdown |
+//! | `server` | initialization, the message loop, linting when idle, shutdown |
 //! | `transport` | stdio framing that survives malformed messages |
 //! | `documents` | open documents, full and incremental sync, `file:` URIs |
 //! | `diagnostics` | findings as diagnostics |
@@ -25,7 +25,7 @@ mod transport;
 mod utf16;
 
 pub use profiles::{ConfigChoice, Profiles};
-pub use server::{serve, Ending, DEBOUNCE};
+pub use server::{serve, Ending};
 
 use std::path::PathBuf;
 

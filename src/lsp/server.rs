@@ -1,9 +1,9 @@
-//! The server loop: initialization, dispatch, debounced linting, shutdown.
+//! The server loop: initialization, dispatch, linting when idle, shutdown.
 //!
 //! One thread reads messages and answers them in order. A change schedules a lint of
-//! its document [`DEBOUNCE`] later, and messages already queued are read before linting,
-//! so a burst of changes is linted once; opening, saving, hovering, asking for code
-//! actions or pulling diagnostics lints at once.
+//! its document, and messages already queued are read before linting, so a burst of
+//! changes is linted once without waiting for more to come; opening, saving, hovering,
+//! asking for code actions or pulling diagnostics lints at once.
 //! A request that fails or panics is answered with an error and the loop goes on.
 
 use super::actions::{self, SHOW_DOCUMENTATION};
@@ -50,9 +50,6 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-/// How long after the last change a document is linted (changes already queued are
-/// read first in any case).
-pub const DEBOUNCE: Duration = Duration::from_millis(10);
 /// How late a due lint may get while messages keep arriving.
 const MAX_DELAY: Duration = Duration::from_millis(100);
 
@@ -359,7 +356,7 @@ impl<'a> Server<'a> {
                 };
                 entry.doc.apply(p.text_document.version, p.content_changes);
                 entry.flagged = None;
-                self.schedule(uri, DEBOUNCE);
+                self.schedule(uri, Duration::ZERO);
             }
             DidSaveTextDocument::METHOD => {
                 let p: DidSaveTextDocumentParams = params(n.params)?;

@@ -13,6 +13,7 @@
 
 use super::syntax::{last_named_child, returning_method_name, unwrap_expr};
 use super::walk::Walker;
+use crate::frontend::tree::named_children;
 use crate::frontend::tree::{text, Fields, Kind};
 use crate::frontend::words::PathPurpose;
 use std::collections::HashMap;
@@ -129,9 +130,7 @@ impl Walker<'_, '_> {
         let Some(arguments) = call.field("arguments") else {
             return;
         };
-        let mut cursor = arguments.walk();
-        let values: Vec<Node<'_>> = arguments
-            .named_children(&mut cursor)
+        let values: Vec<Node<'_>> = named_children(arguments)
             .filter(|a| a.kind_str() == "argument")
             .filter_map(last_named_child)
             .collect();

@@ -11,6 +11,7 @@ use crate::event::Event;
 use crate::frontend::collections::Collection;
 use crate::frontend::tree::text;
 use crate::frontend::tree::{Fields, Kind};
+use crate::frontend::tree_index::Up;
 use std::collections::{BTreeSet, HashMap};
 use tree_sitter::Node;
 
@@ -166,7 +167,7 @@ fn field(
     let owner = if has_modifier(node, src, "static") {
         None
     } else {
-        match node.parent().and_then(|body| body.parent()) {
+        match node.up().and_then(|body| body.up()) {
             Some(class)
                 if matches!(class.kind_str(), "class_declaration" | "record_declaration") =>
             {
@@ -262,7 +263,7 @@ enum Written {
 /// (both kinds of field), in an instance constructor (static fields only), not in a field
 /// initializer or a static constructor.
 fn after_initialisation(node: Node<'_>, src: &str) -> Written {
-    let mut cur = node.parent();
+    let mut cur = node.up();
     while let Some(n) = cur {
         match n.kind_str() {
             "constructor_declaration" if has_modifier(n, src, "static") => return Written::Never,
@@ -276,7 +277,7 @@ fn after_initialisation(node: Node<'_>, src: &str) -> Written {
             | "record_declaration" | "compilation_unit" => return Written::Never,
             _ => {}
         }
-        cur = n.parent();
+        cur = n.up();
     }
     Written::Never
 }

@@ -13,6 +13,7 @@ use crate::event::{Definition, Role};
 use crate::frontend::symbols::{visit_subcommand_branch, SymbolTable};
 use crate::frontend::tree::{named_children, text};
 use crate::frontend::tree::{Fields, Kind};
+use crate::frontend::tree_index::Up;
 use crate::reach::words;
 use tree_sitter::Node;
 
@@ -23,7 +24,7 @@ pub(super) fn collect(root: Node<'_>, src: &str) -> Vec<Definition> {
         table: SymbolTable::new(src.len()),
         function: String::new(),
         nested: 0,
-        direct: Vec::new(),
+        direct: std::collections::HashSet::new(),
     };
     walk.visit(root, None, 0);
     walk.table.finish()
@@ -49,7 +50,7 @@ struct SymbolWalk<'s> {
     nested: usize,
     /// The name nodes of the calls the statements of the definition's own body make (and
     /// of the methods they pass to a call that runs its argument once).
-    direct: Vec<usize>,
+    direct: std::collections::HashSet<usize>,
 }
 
 impl SymbolWalk<'_> {
@@ -248,8 +249,8 @@ impl SymbolWalk<'_> {
             return false;
         };
         let scrutinee = node
-            .parent()
-            .and_then(|body| body.parent())
+            .up()
+            .and_then(|body| body.up())
             .and_then(|switch| switch.field("value"));
         words.dispatches_commands(&self.function)
             && scrutinee.is_some_and(|s| words.chooses_command(text(s, self.src)))

@@ -8,6 +8,7 @@ use super::syntax::{
 use super::walk::Walker;
 use crate::frontend::tree::text;
 use crate::frontend::tree::{Fields, Kind};
+use crate::frontend::tree_index::Up;
 use tree_sitter::Node;
 
 impl FileScope {
@@ -46,7 +47,7 @@ impl FileScope {
             return;
         };
         let owner = last_segment(&owner).to_string();
-        let mut cur = call.parent();
+        let mut cur = call.up();
         while let Some(n) = cur {
             if matches!(
                 n.kind_str(),
@@ -58,7 +59,7 @@ impl FileScope {
                 }
                 break;
             }
-            cur = n.parent();
+            cur = n.up();
         }
         if periodic {
             self.rearmed.insert(owner);

@@ -189,8 +189,7 @@ impl Walker<'_, '_> {
                 // After `if (!_options.IsLeader) return;` the rest of the block runs on one
                 // instance only.
                 let mut ctx = ctx;
-                let mut cursor = node.walk();
-                for child in node.named_children(&mut cursor) {
+                for child in named_children(node) {
                     self.walk(child, ctx, depth + 1);
                     if child.kind_str() == "if_statement" && self.is_guard_exit(child) {
                         ctx.guarded = true;
@@ -311,23 +310,19 @@ impl Walker<'_, '_> {
             self.types.push(node.field("name").map(|n| text(n, src)));
         }
         let mut members = HashMap::new();
-        let mut cursor = node.walk();
-        for child in node.named_children(&mut cursor) {
+        for child in named_children(node) {
             match child.kind_str() {
                 "base_list" => self.base_list(child, ctx),
                 "parameter_list" => {
-                    let mut c = child.walk();
-                    for param in child.named_children(&mut c) {
+                    for param in named_children(child) {
                         self.member_var(&mut members, param, false);
                     }
                 }
                 "declaration_list" => {
-                    let mut c = child.walk();
-                    for member in child.named_children(&mut c) {
+                    for member in named_children(child) {
                         match member.kind_str() {
                             "field_declaration" | "event_field_declaration" => {
-                                let mut c2 = member.walk();
-                                for decl in member.named_children(&mut c2) {
+                                for decl in named_children(member) {
                                     if decl.kind_str() == "variable_declaration" {
                                         self.member_vars(&mut members, decl);
                                     }
@@ -360,8 +355,7 @@ impl Walker<'_, '_> {
     }
 
     fn base_list(&mut self, list: Node<'_>, ctx: Ctx) {
-        let mut cursor = list.walk();
-        for base in list.named_children(&mut cursor) {
+        for base in named_children(list) {
             let ty = if base.kind_str() == "primary_constructor_base_type" {
                 base.field("type")
             } else {
@@ -390,11 +384,9 @@ impl Walker<'_, '_> {
         }
         targets.extend(self.file.resolve_type(&name));
         let mut event = Event::new(EventKind::Annotation, targets, node.byte_range());
-        let mut cursor = node.walk();
-        for list in node.named_children(&mut cursor) {
+        for list in named_children(node) {
             if list.kind_str() == "attribute_argument_list" {
-                let mut c = list.walk();
-                for arg in list.named_children(&mut c) {
+                for arg in named_children(list) {
                     if let Some(expr) = last_named_child(arg) {
                         event.args.push(self.arg(expr));
                     }
@@ -567,8 +559,7 @@ impl Walker<'_, '_> {
             ..ctx
         };
         let type_node = node.field("type");
-        let mut cursor = node.walk();
-        for child in node.named_children(&mut cursor) {
+        for child in named_children(node) {
             if Some(child) == arguments {
                 self.walk(child, arg_ctx, depth + 1);
             } else if Some(child) != type_node {

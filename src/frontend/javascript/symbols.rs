@@ -21,6 +21,7 @@ use crate::frontend::symbols::{visit_subcommand_branch, SymbolTable};
 use crate::frontend::tree::named_children;
 use crate::frontend::tree::text;
 use crate::frontend::tree::{Fields, Kind};
+use crate::frontend::tree_index::Up;
 use crate::reach::words::ModeBranch;
 use crate::reach::{modules, words};
 use tree_sitter::Node;
@@ -498,8 +499,8 @@ impl SymbolWalk<'_> {
             return false;
         };
         let scrutinee = node
-            .parent()
-            .and_then(|body| body.parent())
+            .up()
+            .and_then(|body| body.up())
             .and_then(|switch| switch.field("value"));
         words.dispatches_commands(&self.function)
             && scrutinee.is_some_and(|s| words.chooses_command(text(s, self.src)))
@@ -535,12 +536,12 @@ fn statement_callee(node: Node<'_>) -> Option<Node<'_>> {
 fn is_invoked(node: Node<'_>) -> bool {
     let mut outer = node;
     while let Some(parent) = outer
-        .parent()
+        .up()
         .filter(|p| p.kind_str() == "parenthesized_expression")
     {
         outer = parent;
     }
-    outer.parent().is_some_and(|p| {
+    outer.up().is_some_and(|p| {
         p.kind_str() == "call_expression" && p.child_by_field_name("function") == Some(outer)
     })
 }
@@ -557,7 +558,7 @@ fn is_function_value(kind: &str) -> bool {
 fn export_statement(node: Node<'_>) -> Option<Node<'_>> {
     let mut current = node;
     for _ in 0..3 {
-        let parent = current.parent()?;
+        let parent = current.up()?;
         if parent.kind_str() == "export_statement" {
             return Some(parent);
         }
@@ -605,7 +606,7 @@ pub(super) fn decorator_nodes(node: Node<'_>) -> Vec<Node<'_>> {
     let mut out: Vec<Node<'_>> = named_children(node)
         .filter(|c| c.kind_str() == "decorator")
         .collect();
-    let exported = node.parent().filter(|p| p.kind_str() == "export_statement");
+    let exported = node.up().filter(|p| p.kind_str() == "export_statement");
     if let Some(parent) = exported {
         out.extend(named_children(parent).filter(|c| c.kind_str() == "decorator"));
     }

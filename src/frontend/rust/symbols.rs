@@ -25,7 +25,7 @@ pub(super) fn collect(file: &syn::File, walker: &Walker<'_>, source: &str) -> Ve
         owner: None,
         trait_impl: false,
         nested: 0,
-        direct: Vec::new(),
+        direct: std::collections::HashSet::new(),
     };
     visit.visit_file(file);
     visit.table.finish()
@@ -46,7 +46,7 @@ struct SymbolVisit<'w, 't> {
     nested: usize,
     /// The callee expressions (by address in the tree) of the calls the statements of the
     /// function's own body make.
-    direct: Vec<*const ()>,
+    direct: std::collections::HashSet<*const ()>,
 }
 
 impl SymbolVisit<'_, '_> {
@@ -170,7 +170,7 @@ impl<'ast> Visit<'ast> for SymbolVisit<'_, '_> {
                 _ => None,
             };
             if let Some(callee) = expression.and_then(|e| direct_callee(e, 0)) {
-                self.direct.push(callee);
+                self.direct.insert(callee);
             }
         }
         visit::visit_stmt(self, stmt);
@@ -234,7 +234,7 @@ impl<'ast> Visit<'ast> for SymbolVisit<'_, '_> {
             // An arm's call runs once per run of the match: `Command::Serve => serve().await`.
             if self.nested == 0 {
                 if let Some(callee) = direct_callee(&arm.body, 0) {
-                    self.direct.push(callee);
+                    self.direct.insert(callee);
                 }
             }
             let offline = dispatch
