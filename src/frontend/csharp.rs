@@ -30,7 +30,6 @@ mod vars;
 mod walk;
 
 use super::tree::{first_syntax_error, parse};
-use super::tree_index::with_index;
 use super::Extracted;
 use crate::event::{Context, FileFacts};
 use crate::frontend::scratch::PathUses;
@@ -69,14 +68,7 @@ pub fn extract(text: &str, implicit_namespaces: &[String]) -> Extracted {
     let Some(tree) = tree else {
         return Extracted::default();
     };
-    with_index(&tree, || Extracted {
-        facts: facts_of(tree.root_node(), text, implicit_namespaces),
-        syntax_error: first_syntax_error(&tree),
-    })
-}
-
-/// The facts of the file whose tree's root is `root`.
-fn facts_of(root: tree_sitter::Node<'_>, text: &str, implicit_namespaces: &[String]) -> FileFacts {
+    let root = tree.root_node();
     let mut scope = FileScope::collect(root, text, implicit_namespaces);
     let (mut facts, mut flow) = walk_file(root, text, &scope);
     // While a walk finds more methods returning, or parameters receiving, only instance
@@ -102,7 +94,10 @@ fn facts_of(root: tree_sitter::Node<'_>, text: &str, implicit_namespaces: &[Stri
     if scope.client_ui {
         facts.file_context.insert(Context::ClientSide);
     }
-    facts
+    Extracted {
+        facts,
+        syntax_error: first_syntax_error(&tree),
+    }
 }
 
 /// One walk of the file's tree with `scope`: the events (scratch files applied) and what

@@ -5,7 +5,6 @@
 //! whose callee is resolved through those bindings, with loop/retry/timer contexts.
 
 use super::tree::{first_syntax_error, named_children, parse, text, Kind};
-use super::tree_index::with_index;
 use super::words::{is_single_instance_guard, looks_retry, mentions_per_instance_work};
 use super::Extracted;
 use crate::event::{Arg, Context, Event, EventKind, FileFacts, Property, Value};
@@ -65,14 +64,7 @@ pub fn extract(src: &str, dialect: Dialect) -> Extracted {
             tree = retry;
         }
     }
-    with_index(&tree, || Extracted {
-        facts: facts_of(tree.root_node(), src),
-        syntax_error: first_syntax_error(&tree),
-    })
-}
-
-/// The facts of the file whose tree's root is `root`.
-fn facts_of(root: Node<'_>, src: &str) -> FileFacts {
+    let root = tree.root_node();
     let mut scopes = Scopes::default();
     let functions = functions::collect(root, src, &mut scopes);
     let mut facts = FileFacts::default();
@@ -115,5 +107,8 @@ fn facts_of(root: Node<'_>, src: &str) -> FileFacts {
         facts.events.sort_by_key(|e| e.span.start);
     }
     facts.definitions = symbols::collect(root, src);
-    facts
+    Extracted {
+        facts,
+        syntax_error: first_syntax_error(&tree),
+    }
 }

@@ -9,7 +9,6 @@ pub mod rust;
 pub mod scratch;
 pub mod symbols;
 mod tree;
-pub(crate) mod tree_index;
 mod tree_work;
 pub mod words;
 

@@ -1,13 +1,12 @@
 //! Small helpers shared by the tree-sitter frontends.
 
 use super::reuse::{self, Parsed, TreeCache};
-use super::tree_index;
 use super::SyntaxError;
 use std::cell::{Cell, RefCell};
 use std::ops::ControlFlow;
 use std::sync::Mutex;
 use std::time::Instant;
-use tree_sitter::{Language, Node, ParseOptions, ParseState, Parser, Tree, TreeCursor};
+use tree_sitter::{Language, Node, ParseOptions, ParseState, Parser, Tree};
 
 thread_local! {
     /// When the file being linted on this thread runs out of parse time. It is set
@@ -100,51 +99,21 @@ fn parse_from(language: &Language, text: &str, previous: Option<&Tree>) -> Optio
 /// Nodes with more named children than this are stepped through with a cursor.
 const FEW_CHILDREN: usize = 8;
 
-/// The named children of `node`, in order: from the tree's index while one is made (see
-/// [`with_index`](super::tree_index::with_index)), else from the tree.
-/// `Node::named_child(i)` walks the children from the first each time, so a node with many
-/// (a module's statements) is stepped through with a cursor instead; few are read by index,
-/// which spares the cursor's allocation.
-pub fn named_children<'t>(node: Node<'t>) -> NamedChildren<'t> {
-    if let Some(indexed) = tree_index::indexed_children(node, true) {
-        return NamedChildren::Indexed(indexed);
-    }
+/// The named children of `node`, in order. `Node::named_child(i)` walks the children from
+/// the first each time, so a node with many (a module's statements) is stepped through
+/// with a cursor instead; few are read by index, which spares the cursor's allocation.
+pub fn named_children<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
     let count = node.named_child_count();
-    let cursor = (count > FEW_CHILDREN).then(|| {
+    let mut cursor = (count > FEW_CHILDREN).then(|| {
         let mut cursor = node.walk();
         let more = cursor.goto_first_child();
         (cursor, more)
     });
-    NamedChildren::Tree {
-        node,
-        cursor,
-        next: 0,
-    }
-}
-
-/// The iterator [`named_children`] returns.
-pub enum NamedChildren<'t> {
-    /// From the tree's index.
-    Indexed(tree_index::IndexedChildren<'t>),
-    /// From the tree: by index, or with a cursor (and whether it has a node left).
-    Tree {
-        node: Node<'t>,
-        cursor: Option<(TreeCursor<'t>, bool)>,
-        next: u32,
-    },
-}
-
-impl<'t> Iterator for NamedChildren<'t> {
-    type Item = Node<'t>;
-
-    fn next(&mut self) -> Option<Node<'t>> {
-        let (node, cursor, next) = match self {
-            NamedChildren::Indexed(indexed) => return indexed.next(),
-            NamedChildren::Tree { node, cursor, next } => (node, cursor, next),
-        };
+    let mut next = 0;
+    std::iter::from_fn(move || {
         let Some((cursor, more)) = cursor.as_mut() else {
-            let child = node.named_child(*next);
-            *next += 1;
+            let child = node.named_child(u32::try_from(next).ok()?);
+            next += 1;
             return child;
         };
         while *more {
@@ -155,7 +124,7 @@ impl<'t> Iterator for NamedChildren<'t> {
             }
         }
         None
-    }
+    })
 }
 
 /// The source text of `node`.

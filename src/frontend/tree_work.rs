@@ -3,7 +3,6 @@
 //! [`crate::work::classify`] can follow them.
 
 use super::tree::text;
-use crate::frontend::tree::named_children;
 use crate::frontend::tree::{Fields, Kind};
 use crate::work::{self, Call, Work};
 use std::collections::HashMap;
@@ -170,7 +169,8 @@ impl<'t> BodyWork<'t> {
                 }
                 continue;
             }
-            stack.extend(named_children(n));
+            let mut cursor = n.walk();
+            stack.extend(n.named_children(&mut cursor));
         }
         Some(out)
     }
@@ -246,7 +246,8 @@ impl<'t> BodyWork<'t> {
             return String::new();
         };
         let mut out = String::new();
-        for a in named_children(args) {
+        let mut cursor = args.walk();
+        for a in args.named_children(&mut cursor) {
             if self.grammar.functions.contains(&a.kind_str()) || out.len() > MAX_ARGS {
                 continue;
             }

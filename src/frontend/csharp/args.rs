@@ -10,10 +10,8 @@ use super::syntax::{
 use super::walk::Walker;
 use super::MAX_SCAN;
 use crate::event::{Arg, MAX_ARGS_TEXT};
-use crate::frontend::tree::named_children;
 use crate::frontend::tree::text;
 use crate::frontend::tree::{Fields, Kind};
-use crate::frontend::tree_index::Up;
 use crate::frontend::words::{is_temp_name, PathPurpose};
 use tree_sitter::Node;
 
@@ -44,7 +42,8 @@ impl FileScope {
         let Some(arguments) = call.field("arguments") else {
             return;
         };
-        for (index, arg) in named_children(arguments).enumerate() {
+        let mut cursor = arguments.walk();
+        for (index, arg) in arguments.named_children(&mut cursor).enumerate() {
             let value = last_named_child(arg).unwrap_or(arg);
             let value_text = text(value, src);
             let temp = (value.kind_str() == "identifier" && is_temp_name(value_text))
@@ -94,7 +93,7 @@ impl FileScope {
         // A plain name is a field only where constructors set fields; elsewhere it may be
         // a local (`current = tempPath`), which the walk follows itself.
         let in_constructor = || {
-            let mut cur = node.up();
+            let mut cur = node.parent();
             while let Some(n) = cur {
                 match n.kind_str() {
                     "constructor_declaration" => return true,
@@ -103,7 +102,7 @@ impl FileScope {
                     | "lambda_expression"
                     | "anonymous_method_expression"
                     | "accessor_declaration" => return false,
-                    _ => cur = n.up(),
+                    _ => cur = n.parent(),
                 }
             }
             false
@@ -163,7 +162,8 @@ impl Walker<'_, '_> {
     }
 
     pub(super) fn args(&self, list: Node<'_>) -> Vec<Arg> {
-        named_children(list)
+        let mut cursor = list.walk();
+        list.named_children(&mut cursor)
             .filter(|a| a.kind_str() == "argument")
             .filter_map(last_named_child)
             .enumerate()
@@ -264,7 +264,8 @@ impl Walker<'_, '_> {
         let Some(init) = first_child_of_kind(creation, "initializer_expression") else {
             return out;
         };
-        for assignment in named_children(init) {
+        let mut cursor = init.walk();
+        for assignment in init.named_children(&mut cursor) {
             let value = assignment
                 .field("right")
                 .map(unwrap_expr)
@@ -411,7 +412,7 @@ impl Walker<'_, '_> {
                 "identifier" => Some(self.name_purpose(text(node, self.src))),
                 "member_access_expression" => {
                     let name = node.field("name").map_or("", |n| text(n, self.src));
-                    let callee = node.up().is_some_and(|p| {
+                    let callee = node.parent().is_some_and(|p| {
                         p.kind_str() == "invocation_expression" && p.field("function") == Some(node)
                     });
                     let on_this = node
@@ -509,7 +510,9 @@ impl Walker<'_, '_> {
     /// another path-like
     /// expression.
     fn has_path_part(&self, arguments: Node<'_>, depth: usize) -> bool {
-        let values: Vec<Node<'_>> = named_children(arguments)
+        let mut cursor = arguments.walk();
+        let values: Vec<Node<'_>> = arguments
+            .named_children(&mut cursor)
             .filter_map(last_named_child)
             .map(unwrap_expr)
             .collect();
@@ -582,16 +585,18 @@ impl Walker<'_, '_> {
 /// The name of the method or local function a parameter belongs to, and its position.
 fn parameter_position<'s>(parameter: Node<'_>, src: &'s str) -> Option<(&'s str, usize)> {
     let list = parameter
-        .up()
+        .parent()
         .filter(|l| l.kind_str() == "parameter_list")?;
-    let method = list.up().filter(|m| {
+    let method = list.parent().filter(|m| {
         matches!(
             m.kind_str(),
             "method_declaration" | "local_function_statement"
         )
     })?;
     let name = method.field("name")?;
-    let index = named_children(list)
+    let mut cursor = list.walk();
+    let index = list
+        .named_children(&mut cursor)
         .filter(|p| p.kind_str() == "parameter")
         .position(|p| p == parameter)?;
     Some((text(name, src), index))

@@ -4,7 +4,6 @@
 use super::syntax::{dotted, last_named_child};
 use super::walk::Walker;
 use crate::event::Context;
-use crate::frontend::tree::named_children;
 use crate::frontend::tree::text;
 use crate::frontend::tree::{Fields, Kind};
 use crate::frontend::words::{is_single_instance_guard, mentions_per_instance_work};
@@ -58,11 +57,13 @@ impl Ctx {
 
 impl Walker<'_, '_> {
     pub(super) fn has_attribute(&self, node: Node<'_>, names: &[&str]) -> bool {
-        for list in named_children(node) {
+        let mut cursor = node.walk();
+        for list in node.named_children(&mut cursor) {
             if list.kind_str() != "attribute_list" {
                 continue;
             }
-            for attr in named_children(list) {
+            let mut c = list.walk();
+            for attr in list.named_children(&mut c) {
                 let name = attr.field("name").and_then(|n| dotted(n, self.src));
                 if let Some(name) = name {
                     let last = name.rsplit(['.', ':']).next().unwrap_or(&name);
@@ -108,7 +109,8 @@ impl Walker<'_, '_> {
                         .named_child(0)
                         .is_some_and(|e| e.kind_str() == "throw_expression"),
                     "block" => {
-                        let exits = named_children(c).any(|st| {
+                        let mut cursor = c.walk();
+                        let exits = c.named_children(&mut cursor).any(|st| {
                             matches!(st.kind_str(), "return_statement" | "throw_statement")
                         });
                         exits

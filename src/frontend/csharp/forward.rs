@@ -10,9 +10,7 @@ use super::resolve::Recv;
 use super::syntax::{last_named_child, unwrap_expr};
 use super::walk::Walker;
 use crate::event::{Arg, Forwarded, SharedPathCall};
-use crate::frontend::tree::named_children;
 use crate::frontend::tree::{text, Kind};
-use crate::frontend::tree_index::Up;
 use crate::frontend::words::{is_file_system_layer, PathPurpose};
 use tree_sitter::Node;
 
@@ -69,7 +67,8 @@ impl Walker<'_, '_> {
             kind if kind.ends_with("literal") => Some(0),
             _ => {
                 let mut mask = 0;
-                for child in named_children(node) {
+                let mut cursor = node.walk();
+                for child in node.named_children(&mut cursor) {
                     mask |= self.mask_within(child, budget)?;
                 }
                 Some(mask)
@@ -194,9 +193,11 @@ impl Walker<'_, '_> {
     /// The parameter's position in its method's list, for [`Walker::parameter_mask`].
     pub(super) fn parameter_bit(parameter: Node<'_>) -> Option<u64> {
         let list = parameter
-            .up()
+            .parent()
             .filter(|l| l.kind_str() == "parameter_list")?;
-        let index = named_children(list)
+        let mut cursor = list.walk();
+        let index = list
+            .named_children(&mut cursor)
             .filter(|p| p.kind_str() == "parameter")
             .position(|p| p == parameter)?;
         (index < 64).then(|| 1 << index)
@@ -208,7 +209,9 @@ fn argument_values(arguments: Option<Node<'_>>) -> Vec<Node<'_>> {
     let Some(arguments) = arguments else {
         return Vec::new();
     };
-    named_children(arguments)
+    let mut cursor = arguments.walk();
+    arguments
+        .named_children(&mut cursor)
         .filter(|a| a.kind_str() == "argument")
         .filter_map(last_named_child)
         .collect()
@@ -217,7 +220,7 @@ fn argument_values(arguments: Option<Node<'_>>) -> Vec<Node<'_>> {
 /// The method declaration whose body holds `node` (through lambdas and blocks, not through
 /// local functions, constructors or accessors).
 fn enclosing_method(node: Node<'_>) -> Option<Node<'_>> {
-    let mut cur = node.up();
+    let mut cur = node.parent();
     while let Some(n) = cur {
         match n.kind_str() {
             "method_declaration" => return Some(n),
@@ -227,7 +230,7 @@ fn enclosing_method(node: Node<'_>) -> Option<Node<'_>> {
             | "class_declaration"
             | "struct_declaration"
             | "record_declaration" => return None,
-            _ => cur = n.up(),
+            _ => cur = n.parent(),
         }
     }
     None

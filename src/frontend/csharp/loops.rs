@@ -5,7 +5,6 @@ use super::syntax::{for_each_node, last_named_child, last_segment, mentions, unw
 use super::MAX_SCAN;
 use crate::frontend::tree::{named_children, text};
 use crate::frontend::tree::{Fields, Kind};
-use crate::frontend::tree_index::Up;
 use tree_sitter::Node;
 
 /// Words in a loop-condition flag that say it tracks the service's life.
@@ -166,7 +165,7 @@ pub(super) fn exits_on_state(body: Node<'_>, src: &str) -> bool {
 /// An exit under an `if` about the service's life (`if (ct.IsCancellationRequested)
 /// return;`, `if (!_running) break;`).
 fn exit_on_shutdown(exit: Node<'_>, body: Node<'_>, src: &str) -> bool {
-    let mut cur = exit.up();
+    let mut cur = exit.parent();
     while let Some(n) = cur {
         if n == body {
             break;
@@ -179,7 +178,7 @@ fn exit_on_shutdown(exit: Node<'_>, body: Node<'_>, src: &str) -> bool {
         {
             return true;
         }
-        cur = n.up();
+        cur = n.parent();
     }
     false
 }
@@ -187,7 +186,7 @@ fn exit_on_shutdown(exit: Node<'_>, body: Node<'_>, src: &str) -> bool {
 /// A loop in a method that writes the HTTP response (`Response.Body`, `HttpContext.Response`):
 /// it lives as long as one request (a long poll, a server-sent stream), it is not a job.
 pub(super) fn serves_response(node: Node<'_>, src: &str) -> bool {
-    let mut cur = node.up();
+    let mut cur = node.parent();
     while let Some(n) = cur {
         if matches!(
             n.kind_str(),
@@ -199,7 +198,7 @@ pub(super) fn serves_response(node: Node<'_>, src: &str) -> bool {
                     || body.contains("Response.WriteAsync")
                     || body.contains("Response.StartAsync"));
         }
-        cur = n.up();
+        cur = n.parent();
     }
     false
 }

@@ -13,7 +13,6 @@
 
 use super::syntax::{last_named_child, returning_method_name, unwrap_expr};
 use super::walk::Walker;
-use crate::frontend::tree::named_children;
 use crate::frontend::tree::{text, Fields, Kind};
 use crate::frontend::words::PathPurpose;
 use std::collections::HashMap;
@@ -130,7 +129,9 @@ impl Walker<'_, '_> {
         let Some(arguments) = call.field("arguments") else {
             return;
         };
-        let values: Vec<Node<'_>> = named_children(arguments)
+        let mut cursor = arguments.walk();
+        let values: Vec<Node<'_>> = arguments
+            .named_children(&mut cursor)
             .filter(|a| a.kind_str() == "argument")
             .filter_map(last_named_child)
             .collect();

@@ -7,7 +7,6 @@ use super::syntax::{last_named_child, last_segment};
 use super::walk::Walker;
 use crate::frontend::tree::text;
 use crate::frontend::tree::{Fields, Kind};
-use crate::frontend::tree_index::Up;
 use crate::frontend::tree_work::Grammar;
 use crate::work::{Call, Work};
 use tree_sitter::Node;
@@ -81,14 +80,14 @@ impl Walker<'_, '_> {
 
     /// The work of the loop around a delay, in the same method or lambda.
     pub(super) fn loop_work(&mut self, node: Node<'_>) -> Option<Work> {
-        let mut cur = node.up();
+        let mut cur = node.parent();
         while let Some(n) = cur {
             match n.kind_str() {
                 "while_statement" | "do_statement" | "for_statement" => {
                     return self.work.of_node(n.field("body").unwrap_or(n));
                 }
                 k if METHODS.contains(&k) || GRAMMAR.functions.contains(&k) => return None,
-                _ => cur = n.up(),
+                _ => cur = n.parent(),
             }
         }
         None
@@ -143,12 +142,12 @@ impl Walker<'_, '_> {
 
 /// The innermost ancestor of one of these kinds.
 fn enclosing<'t>(node: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
-    let mut cur = node.up();
+    let mut cur = node.parent();
     while let Some(n) = cur {
         if kinds.contains(&n.kind_str()) {
             return Some(n);
         }
-        cur = n.up();
+        cur = n.parent();
     }
     None
 }

@@ -5,7 +5,6 @@ use super::project::SDK_IMPLICIT_NAMESPACES;
 use super::syntax::{dotted, for_each_node, last_segment};
 use crate::frontend::tree::text;
 use crate::frontend::tree::{Fields, Kind};
-use crate::frontend::tree_index::Up;
 use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
@@ -347,14 +346,14 @@ impl FileScope {
 /// The innermost block namespace around `node`, with its enclosing ones.
 fn enclosing_namespace(node: Node<'_>, src: &str) -> Option<String> {
     let mut parts = Vec::new();
-    let mut cur = node.up();
+    let mut cur = node.parent();
     while let Some(n) = cur {
         if n.kind_str() == "namespace_declaration" {
             if let Some(name) = n.field("name").and_then(|n| dotted(n, src)) {
                 parts.push(name);
             }
         }
-        cur = n.up();
+        cur = n.parent();
     }
     if parts.is_empty() {
         return None;

@@ -5,9 +5,7 @@ use super::syntax::{last_named_child, unwrap_expr};
 use super::walk::Walker;
 use crate::event::Arg;
 use crate::frontend::scratch::{type_creates, use_of, Call, Use};
-use crate::frontend::tree::named_children;
 use crate::frontend::tree::{text, Kind};
-use crate::frontend::tree_index::Up;
 use tree_sitter::Node;
 
 /// Function-like nodes: a path's uses are compared within one of them.
@@ -34,7 +32,9 @@ impl Walker<'_, '_> {
         event: Option<usize>,
     ) {
         let Some(arguments) = arguments else { return };
-        let values: Vec<Node<'_>> = named_children(arguments)
+        let mut cursor = arguments.walk();
+        let values: Vec<Node<'_>> = arguments
+            .named_children(&mut cursor)
             .filter(|a| a.kind_str() == "argument")
             .filter_map(last_named_child)
             .map(unwrap_expr)
@@ -94,13 +94,13 @@ impl Walker<'_, '_> {
 /// whether `node` sits in a `catch` block of it.
 fn enclosing_function(node: Node<'_>) -> (usize, bool) {
     let mut in_catch = false;
-    let mut cur = node.up();
+    let mut cur = node.parent();
     while let Some(n) = cur {
         if FUNCTIONS.contains(&n.kind_str()) {
             return (n.start_byte(), in_catch);
         }
         in_catch |= n.kind_str() == "catch_clause";
-        cur = n.up();
+        cur = n.parent();
     }
     (0, in_catch)
 }

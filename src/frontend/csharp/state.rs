@@ -11,7 +11,6 @@ use crate::event::Event;
 use crate::frontend::collections::Collection;
 use crate::frontend::tree::text;
 use crate::frontend::tree::{Fields, Kind};
-use crate::frontend::tree_index::Up;
 use std::collections::{BTreeSet, HashMap};
 use tree_sitter::Node;
 
@@ -167,7 +166,7 @@ fn field(
     let owner = if has_modifier(node, src, "static") {
         None
     } else {
-        match node.up().and_then(|body| body.up()) {
+        match node.parent().and_then(|body| body.parent()) {
             Some(class)
                 if matches!(class.kind_str(), "class_declaration" | "record_declaration") =>
             {
@@ -263,7 +262,7 @@ enum Written {
 /// (both kinds of field), in an instance constructor (static fields only), not in a field
 /// initializer or a static constructor.
 fn after_initialisation(node: Node<'_>, src: &str) -> Written {
-    let mut cur = node.up();
+    let mut cur = node.parent();
     while let Some(n) = cur {
         match n.kind_str() {
             "constructor_declaration" if has_modifier(n, src, "static") => return Written::Never,
@@ -277,7 +276,7 @@ fn after_initialisation(node: Node<'_>, src: &str) -> Written {
             | "record_declaration" | "compilation_unit" => return Written::Never,
             _ => {}
         }
-        cur = n.up();
+        cur = n.parent();
     }
     Written::Never
 }

@@ -1,6 +1,5 @@
 //! The values of string literals.
 
-use crate::frontend::tree::named_children;
 use crate::frontend::tree::{text, Kind};
 use tree_sitter::Node;
 
@@ -27,7 +26,8 @@ pub(super) fn string_value(node: Node<'_>, src: &str) -> Option<String> {
         }
         "raw_string_literal" => {
             let mut parts = String::new();
-            for child in named_children(node) {
+            let mut cursor = node.walk();
+            for child in node.named_children(&mut cursor) {
                 if child.kind_str() == "raw_string_content" {
                     parts.push_str(text(child, src));
                 }
@@ -37,7 +37,8 @@ pub(super) fn string_value(node: Node<'_>, src: &str) -> Option<String> {
         "interpolated_string_expression" => {
             let verbatim = raw.starts_with("$@") || raw.starts_with("@$");
             let mut parts = String::new();
-            for child in named_children(node) {
+            let mut cursor = node.walk();
+            for child in node.named_children(&mut cursor) {
                 match child.kind_str() {
                     "interpolation" => return None,
                     "string_content" | "escape_sequence" => parts.push_str(text(child, src)),

@@ -13,7 +13,6 @@ use crate::event::{Definition, Role};
 use crate::frontend::symbols::{visit_subcommand_branch, SymbolTable};
 use crate::frontend::tree::{named_children, text};
 use crate::frontend::tree::{Fields, Kind};
-use crate::frontend::tree_index::Up;
 use crate::reach::words;
 use tree_sitter::Node;
 
@@ -249,8 +248,8 @@ impl SymbolWalk<'_> {
             return false;
         };
         let scrutinee = node
-            .up()
-            .and_then(|body| body.up())
+            .parent()
+            .and_then(|body| body.parent())
             .and_then(|switch| switch.field("value"));
         words.dispatches_commands(&self.function)
             && scrutinee.is_some_and(|s| words.chooses_command(text(s, self.src)))

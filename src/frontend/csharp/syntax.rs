@@ -3,7 +3,6 @@
 use super::MAX_DEPTH;
 use crate::frontend::tree::{named_children, text};
 use crate::frontend::tree::{Fields, Kind};
-use crate::frontend::tree_index::Up;
 use tree_sitter::Node;
 
 /// The name of the method or local function that contains `node`.
@@ -17,12 +16,12 @@ pub(super) fn enclosing_method_name<'s>(node: Node<'_>, src: &'s str) -> Option<
 
 /// The name of the innermost declaration of one of these `kinds` that contains `node`.
 pub(super) fn enclosing_name<'s>(node: Node<'_>, src: &'s str, kinds: &[&str]) -> Option<&'s str> {
-    let mut cur = node.up();
+    let mut cur = node.parent();
     while let Some(n) = cur {
         if kinds.contains(&n.kind_str()) {
             return n.field("name").map(|m| text(m, src));
         }
-        cur = n.up();
+        cur = n.parent();
     }
     None
 }
@@ -31,7 +30,7 @@ pub(super) fn enclosing_name<'s>(node: Node<'_>, src: &'s str, kinds: &[&str]) -
 /// The name of the method or local function a `return` (or `=>` body) returns from; `None`
 /// inside a lambda, an accessor, a property or a constructor.
 pub(super) fn returning_method_name<'s>(node: Node<'_>, src: &'s str) -> Option<&'s str> {
-    let mut cur = node.up();
+    let mut cur = node.parent();
     while let Some(n) = cur {
         match n.kind_str() {
             "method_declaration" | "local_function_statement" => {
@@ -42,16 +41,31 @@ pub(super) fn returning_method_name<'s>(node: Node<'_>, src: &'s str) -> Option<
             | "accessor_declaration"
             | "property_declaration"
             | "constructor_declaration" => return None,
-            _ => cur = n.up(),
+            _ => cur = n.parent(),
         }
     }
     None
 }
 
-/// Calls `visit` on `root` and every node below it in document order, going below a node
-/// only when `visit` returns true for it (and not deeper than [`MAX_DEPTH`]).
-pub(super) fn for_each_node<'t>(root: Node<'t>, visit: impl FnMut(Node<'t>) -> bool) {
-    crate::frontend::tree_index::for_each_node(root, MAX_DEPTH, visit);
+pub(super) fn for_each_node<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) {
+    let mut cursor = root.walk();
+    let mut depth = 0usize;
+    loop {
+        let descend = visit(cursor.node()) && depth < MAX_DEPTH;
+        if descend && cursor.goto_first_child() {
+            depth += 1;
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if depth == 0 || !cursor.goto_parent() {
+                return;
+            }
+            depth -= 1;
+        }
+    }
 }
 
 /// A name written as identifiers and dots (`System.IO.File`, `global::X.Y`,
@@ -101,7 +115,8 @@ pub(super) fn type_name(node: Node<'_>, src: &str) -> Option<String> {
 
 pub(super) fn initializer(declarator: Node<'_>) -> Option<Node<'_>> {
     let name = declarator.field("name");
-    let init = named_children(declarator).find(|c| {
+    let mut cursor = declarator.walk();
+    let init = declarator.named_children(&mut cursor).find(|c| {
         Some(*c) != name
             && c.kind_str() != "bracketed_argument_list"
             && c.kind_str() != "tuple_pattern"

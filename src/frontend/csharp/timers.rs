@@ -8,7 +8,6 @@ use super::syntax::{
 use super::walk::Walker;
 use crate::frontend::tree::text;
 use crate::frontend::tree::{Fields, Kind};
-use crate::frontend::tree_index::Up;
 use tree_sitter::Node;
 
 impl FileScope {
@@ -47,7 +46,7 @@ impl FileScope {
             return;
         };
         let owner = last_segment(&owner).to_string();
-        let mut cur = call.up();
+        let mut cur = call.parent();
         while let Some(n) = cur {
             if matches!(
                 n.kind_str(),
@@ -59,7 +58,7 @@ impl FileScope {
                 }
                 break;
             }
-            cur = n.up();
+            cur = n.parent();
         }
         if periodic {
             self.rearmed.insert(owner);

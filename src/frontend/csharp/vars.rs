@@ -3,10 +3,8 @@
 use super::args::path_like_name;
 use super::syntax::{dotted, first_child_of_kind, initializer, type_name, unwrap_expr};
 use super::walk::Walker;
-use crate::frontend::tree::named_children;
 use crate::frontend::tree::text;
 use crate::frontend::tree::{Fields, Kind};
-use crate::frontend::tree_index::Up;
 use crate::frontend::words::PathPurpose;
 use std::collections::HashMap;
 use tree_sitter::Node;
@@ -58,7 +56,8 @@ impl Walker<'_, '_> {
 
     pub(super) fn member_vars(&self, members: &mut HashMap<String, VarInfo>, decl: Node<'_>) {
         let ty = decl.field("type").and_then(|t| type_name(t, self.src));
-        for declarator in named_children(decl) {
+        let mut cursor = decl.walk();
+        for declarator in decl.named_children(&mut cursor) {
             if declarator.kind_str() != "variable_declarator" {
                 continue;
             }
@@ -75,7 +74,8 @@ impl Walker<'_, '_> {
 
     pub(super) fn declare_variables(&mut self, decl: Node<'_>) {
         let ty = decl.field("type").and_then(|t| type_name(t, self.src));
-        for declarator in named_children(decl) {
+        let mut cursor = decl.walk();
+        for declarator in decl.named_children(&mut cursor) {
             if declarator.kind_str() != "variable_declarator" {
                 continue;
             }
@@ -123,7 +123,7 @@ impl Walker<'_, '_> {
     pub(super) fn assigned_name(&self, node: Node<'_>) -> Option<&str> {
         let mut cur = node;
         for _ in 0..4 {
-            let parent = cur.up()?;
+            let parent = cur.parent()?;
             let name = match parent.kind_str() {
                 "variable_declarator" | "property_declaration" => parent.field("name"),
                 "assignment_expression" => parent.field("left"),
@@ -140,10 +140,10 @@ impl Walker<'_, '_> {
     /// The type a target-typed `new(...)` creates, from the declaration or assignment it
     /// initialises.
     pub(super) fn target_type(&self, node: Node<'_>) -> Option<String> {
-        let parent = node.up()?;
+        let parent = node.parent()?;
         match parent.kind_str() {
             "variable_declarator" => parent
-                .up()
+                .parent()
                 .filter(|d| d.kind_str() == "variable_declaration")
                 .and_then(|d| d.field("type"))
                 .and_then(|t| type_name(t, self.src)),

@@ -189,7 +189,8 @@ impl Walker<'_, '_> {
                 // After `if (!_options.IsLeader) return;` the rest of the block runs on one
                 // instance only.
                 let mut ctx = ctx;
-                for child in named_children(node) {
+                let mut cursor = node.walk();
+                for child in node.named_children(&mut cursor) {
                     self.walk(child, ctx, depth + 1);
                     if child.kind_str() == "if_statement" && self.is_guard_exit(child) {
                         ctx.guarded = true;
@@ -310,19 +311,23 @@ impl Walker<'_, '_> {
             self.types.push(node.field("name").map(|n| text(n, src)));
         }
         let mut members = HashMap::new();
-        for child in named_children(node) {
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
             match child.kind_str() {
                 "base_list" => self.base_list(child, ctx),
                 "parameter_list" => {
-                    for param in named_children(child) {
+                    let mut c = child.walk();
+                    for param in child.named_children(&mut c) {
                         self.member_var(&mut members, param, false);
                     }
                 }
                 "declaration_list" => {
-                    for member in named_children(child) {
+                    let mut c = child.walk();
+                    for member in child.named_children(&mut c) {
                         match member.kind_str() {
                             "field_declaration" | "event_field_declaration" => {
-                                for decl in named_children(member) {
+                                let mut c2 = member.walk();
+                                for decl in member.named_children(&mut c2) {
                                     if decl.kind_str() == "variable_declaration" {
                                         self.member_vars(&mut members, decl);
                                     }
@@ -355,7 +360,8 @@ impl Walker<'_, '_> {
     }
 
     fn base_list(&mut self, list: Node<'_>, ctx: Ctx) {
-        for base in named_children(list) {
+        let mut cursor = list.walk();
+        for base in list.named_children(&mut cursor) {
             let ty = if base.kind_str() == "primary_constructor_base_type" {
                 base.field("type")
             } else {
@@ -384,9 +390,11 @@ impl Walker<'_, '_> {
         }
         targets.extend(self.file.resolve_type(&name));
         let mut event = Event::new(EventKind::Annotation, targets, node.byte_range());
-        for list in named_children(node) {
+        let mut cursor = node.walk();
+        for list in node.named_children(&mut cursor) {
             if list.kind_str() == "attribute_argument_list" {
-                for arg in named_children(list) {
+                let mut c = list.walk();
+                for arg in list.named_children(&mut c) {
                     if let Some(expr) = last_named_child(arg) {
                         event.args.push(self.arg(expr));
                     }
@@ -559,7 +567,8 @@ impl Walker<'_, '_> {
             ..ctx
         };
         let type_node = node.field("type");
-        for child in named_children(node) {
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
             if Some(child) == arguments {
                 self.walk(child, arg_ctx, depth + 1);
             } else if Some(child) != type_node {

@@ -3,7 +3,6 @@
 use super::*;
 use crate::frontend::scratch::PathUses;
 use crate::frontend::tree::{Fields, Kind};
-use crate::frontend::tree_index::Up;
 use crate::reach::words::ModeBranch;
 
 /// Event names whose handlers are error handling (a reconnect there is a back-off).
@@ -119,8 +118,8 @@ impl Emitter<'_> {
             // `switch (process.env.NODE_ENV) { case 'development': ... }`
             "switch_case" => {
                 let on_env = node
-                    .up()
-                    .and_then(|body| body.up())
+                    .parent()
+                    .and_then(|body| body.parent())
                     .and_then(|switch| switch.field("value"))
                     .is_some_and(|v| {
                         let v = text(v, self.src).to_ascii_lowercase();
@@ -236,7 +235,7 @@ impl Emitter<'_> {
         // Conditions count only inside the timer's own function.
         let mut same_function = true;
         for _ in 0..30 {
-            let Some(parent) = node.up() else { break };
+            let Some(parent) = node.parent() else { break };
             match parent.kind_str() {
                 "class_declaration" | "function_declaration" | "method_definition" => {
                     if let Some(n) = parent.field("name") {

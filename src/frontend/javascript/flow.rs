@@ -3,7 +3,6 @@
 
 use super::*;
 use crate::frontend::tree::{Fields, Kind};
-use crate::frontend::tree_index::Up;
 
 pub(super) fn looks_error_condition(text: &str) -> bool {
     let t = text.to_ascii_lowercase();
@@ -127,7 +126,7 @@ pub(super) fn function_reference_under<'t>(
     if let Some(name) = node.field("name") {
         return Some(text(name, src).to_string());
     }
-    let parent = parent.or_else(|| node.up())?;
+    let parent = parent.or_else(|| node.parent())?;
     match parent.kind_str() {
         "variable_declarator" => parent.field("name").map(compact),
         "pair" => parent
@@ -145,10 +144,10 @@ pub(super) fn function_reference_under<'t>(
 /// The executor of `new Promise((resolve) => ...)` runs synchronously, so a `setTimeout`
 /// in it belongs to the surrounding loop.
 pub(super) fn is_promise_executor(function: Node<'_>, scopes: &Scopes, src: &str) -> bool {
-    let Some(args) = function.up().filter(|p| p.kind_str() == "arguments") else {
+    let Some(args) = function.parent().filter(|p| p.kind_str() == "arguments") else {
         return false;
     };
-    args.up()
+    args.parent()
         .filter(|n| n.kind_str() == "new_expression")
         .and_then(|n| n.field("constructor"))
         .and_then(|c| scopes.path_of(c, src))

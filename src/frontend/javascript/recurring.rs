@@ -4,7 +4,6 @@
 
 use super::*;
 use crate::frontend::tree::{Fields, Kind};
-use crate::frontend::tree_index::Up;
 use crate::frontend::tree_work::Grammar;
 use crate::work::Work;
 
@@ -72,7 +71,7 @@ impl Emitter<'_> {
 
 /// The method a decorator sits on (inside the method, or before it in the class body).
 fn decorated_method(decorator: Node<'_>) -> Option<Node<'_>> {
-    let parent = decorator.up()?;
+    let parent = decorator.parent()?;
     if parent.kind_str() == "method_definition" {
         return Some(parent);
     }
@@ -90,12 +89,12 @@ fn decorated_method(decorator: Node<'_>) -> Option<Node<'_>> {
 /// The body of the innermost loop around `node` in the same function (or in a function
 /// handed to a constructor, which runs at once: `new Promise((r) => setTimeout(r, ms))`).
 fn enclosing_loop_body(node: Node<'_>) -> Option<Node<'_>> {
-    let mut cur = node.up();
+    let mut cur = node.parent();
     while let Some(n) = cur {
         let executor = n
-            .up()
+            .parent()
             .filter(|a| a.kind_str() == "arguments")
-            .and_then(|a| a.up())
+            .and_then(|a| a.parent())
             .is_some_and(|c| c.kind_str() == "new_expression");
         if is_function(n.kind_str()) && !executor {
             return None;
@@ -106,7 +105,7 @@ fn enclosing_loop_body(node: Node<'_>) -> Option<Node<'_>> {
         ) {
             return n.field("body");
         }
-        cur = n.up();
+        cur = n.parent();
     }
     None
 }

@@ -3,7 +3,6 @@
 
 use super::*;
 use crate::frontend::tree::{Fields, Kind};
-use crate::frontend::tree_index::Up;
 use crate::frontend::words::PathPurpose;
 
 /// Modules that mark a file as browser code.
@@ -295,7 +294,7 @@ pub(super) fn collect(
         "import_statement" => collect_import(node, src, func, scopes, facts),
         "variable_declarator" => {
             let is_var = node
-                .up()
+                .parent()
                 .is_some_and(|p| p.kind_str() == "variable_declaration");
             let scope = if is_var { func } else { block };
             if let Some(name) = node.field("name") {

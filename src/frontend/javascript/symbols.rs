@@ -21,7 +21,6 @@ use crate::frontend::symbols::{visit_subcommand_branch, SymbolTable};
 use crate::frontend::tree::named_children;
 use crate::frontend::tree::text;
 use crate::frontend::tree::{Fields, Kind};
-use crate::frontend::tree_index::Up;
 use crate::reach::words::ModeBranch;
 use crate::reach::{modules, words};
 use tree_sitter::Node;
@@ -499,8 +498,8 @@ impl SymbolWalk<'_> {
             return false;
         };
         let scrutinee = node
-            .up()
-            .and_then(|body| body.up())
+            .parent()
+            .and_then(|body| body.parent())
             .and_then(|switch| switch.field("value"));
         words.dispatches_commands(&self.function)
             && scrutinee.is_some_and(|s| words.chooses_command(text(s, self.src)))
@@ -536,12 +535,12 @@ fn statement_callee(node: Node<'_>) -> Option<Node<'_>> {
 fn is_invoked(node: Node<'_>) -> bool {
     let mut outer = node;
     while let Some(parent) = outer
-        .up()
+        .parent()
         .filter(|p| p.kind_str() == "parenthesized_expression")
     {
         outer = parent;
     }
-    outer.up().is_some_and(|p| {
+    outer.parent().is_some_and(|p| {
         p.kind_str() == "call_expression" && p.child_by_field_name("function") == Some(outer)
     })
 }
@@ -558,7 +557,7 @@ fn is_function_value(kind: &str) -> bool {
 fn export_statement(node: Node<'_>) -> Option<Node<'_>> {
     let mut current = node;
     for _ in 0..3 {
-        let parent = current.up()?;
+        let parent = current.parent()?;
         if parent.kind_str() == "export_statement" {
             return Some(parent);
         }
@@ -606,7 +605,7 @@ pub(super) fn decorator_nodes(node: Node<'_>) -> Vec<Node<'_>> {
     let mut out: Vec<Node<'_>> = named_children(node)
         .filter(|c| c.kind_str() == "decorator")
         .collect();
-    let exported = node.up().filter(|p| p.kind_str() == "export_statement");
+    let exported = node.parent().filter(|p| p.kind_str() == "export_statement");
     if let Some(parent) = exported {
         out.extend(named_children(parent).filter(|c| c.kind_str() == "decorator"));
     }
