@@ -33,6 +33,7 @@
 //! initializers and constructor then ran) and the framework-called members of a class.
 //! Each walk expands a name once, so the cost is linear in definitions and references.
 
+pub mod held;
 pub mod modules;
 pub mod words;
 pub mod wrappers;
