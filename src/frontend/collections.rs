@@ -64,6 +64,12 @@ impl Collection {
         }
     }
 
+    /// Marks a collection that is state by itself, written or not: a module-level instance of
+    /// the project's own class lives as long as the process, whatever its methods keep.
+    pub(crate) fn lives_with_process(&mut self) {
+        self.written = true;
+    }
+
     /// Marks a field that its own file does not write: its event stands only when another
     /// file writes `field` (see [`Event::written_elsewhere`]).
     pub(crate) fn written_elsewhere(&mut self, field: &str) {
