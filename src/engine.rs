@@ -266,6 +266,7 @@ impl Engine {
                     FileRole::Tool
                 }
                 Placement::Server | Placement::Test => FileRole::Server,
+                Placement::Service => FileRole::Service,
             }
         };
         Outcome::Linted {
