@@ -139,9 +139,10 @@ impl Walker<'_> {
             return;
         }
         let Some(what) = use_of(name) else { return };
-        let Some(path) = args.first().and_then(key_of) else {
-            return;
-        };
+        let Some(first) = args.first() else { return };
+        // A path too complex to compare (`self.root.join(key)`) is still a file the call
+        // uses, under a key of its own (a file that mirrors a store quiets it).
+        let path = key_of(first).unwrap_or_else(|| format!("#{at}"));
         let destination = match (what, args.iter().nth(1)) {
             (Use::Move | Use::Copy, Some(dest)) => {
                 Some((key_of(dest).unwrap_or_default(), self.is_temp_expr(dest)))
