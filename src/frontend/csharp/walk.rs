@@ -503,7 +503,9 @@ impl Walker<'_, '_> {
             self.note_shared_path_args(start..node.end_byte(), method, receiver, &args, arguments);
         }
         if let Some(method) = &method_name {
-            self.note_path_use(node, method, arguments, event_index);
+            if !self.note_transfer(node, method, arguments, receiver) {
+                self.note_path_use(node, method, arguments, event_index);
+            }
         }
         if let Some(function) = function {
             self.walk(function, ctx, depth + 1);

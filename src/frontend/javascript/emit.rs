@@ -478,6 +478,17 @@ impl Emitter<'_> {
         if let Some(s) = string_value(arg, self.src) {
             return Arg::Str(s);
         }
+        // A download's destination is a local copy of data kept elsewhere (an object store,
+        // another service) that any instance can fetch again: scratch, unless its words name
+        // shared data (as in the Rust frontend).
+        if self
+            .functions
+            .last()
+            .is_some_and(|f| crate::frontend::words::names_a_download(f))
+            && !path_purpose(arg, self.src, self.scopes, 0).is_shared()
+        {
+            return Arg::TempPath;
+        }
         if arg.kind_str() == "identifier" {
             match self.scopes.lookup(source, arg.start_byte()) {
                 Some(Binding::TempPath) => return Arg::TempPath,

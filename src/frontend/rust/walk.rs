@@ -1003,6 +1003,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 self.spawned_names.insert(method.clone());
             }
             let spawn = is_spawn(&method) && !link.args.is_empty();
+            // `client.download_to_file(key, &path)`: a copy of an object in the store.
+            let on_self = matches!(root, Expr::Path(p) if p.path.is_ident("self"));
+            self.note_transfer(&method, &link.args, start, !on_self);
             if let Some(b) = &mut builder {
                 let target = format!("{}::{method}", b.ty);
                 self.calls.insert(target.clone());
