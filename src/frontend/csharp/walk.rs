@@ -492,7 +492,19 @@ impl Walker<'_, '_> {
                 event.work = self.loop_work(node);
             }
             event.forwarded = self.forwarded(node, &event.args, arguments, receiver);
+            if !ctx.unbounded_loop && method_is(&targets, &["Sleep", "Delay"]) {
+                self.note_delay_helper(node);
+            }
             self.facts.events.push(event);
+        }
+        // `Task.Delay` itself is matched as it is.
+        let own_method = !method_is(&targets, &["Sleep", "Delay"])
+            && node.parent().is_some_and(|p| {
+                matches!(p.kind_str(), "await_expression" | "expression_statement")
+            });
+        if let (true, true, Some(method)) = (ctx.unbounded_loop, own_method, &method_name) {
+            let helper = self.delay_helper_call(method, node, ctx, start);
+            self.facts.events.push(helper);
         }
         // A call of the project's own method (not a framework API).
         let framework = self.calls_framework(receiver);

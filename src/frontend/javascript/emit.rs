@@ -374,7 +374,41 @@ impl Emitter<'_> {
         {
             event.context.insert(Context::SelfRescheduling);
         }
+        let helper = (ctx.unbounded_loop && !target.starts_with("globalThis"))
+            .then(|| self.imported_delay(node, callee, &event))
+            .flatten();
         self.facts.events.push(event);
+        self.facts.events.extend(helper);
+    }
+
+    /// An awaited call, in an endless loop, of a function another module defines
+    /// (`await sleep(60_000)` with `sleep` imported from `../lib/time`): a delay when that
+    /// module's file registers it as a sleep helper (`delay:sleep`), so the event asks for
+    /// the registration and stands only if some file of the project supplies it.
+    fn imported_delay(&mut self, node: Node<'_>, callee: Node<'_>, call: &Event) -> Option<Event> {
+        if node.parent()?.kind_str() != "await_expression" {
+            return None;
+        }
+        let name = match callee.kind_str() {
+            "identifier" => callee,
+            "member_expression" => callee.field("property")?,
+            _ => return None,
+        };
+        let mut event = call.clone();
+        event.targets = vec!["globalThis.setTimeout".to_string()];
+        event.requires_any = vec![format!("delay:{}", text(name, self.src))];
+        if event.work.is_none() {
+            let args: Vec<Node<'_>> = node
+                .field("arguments")
+                .map(|a| {
+                    named_children(a)
+                        .filter(|c| c.kind_str() != "comment")
+                        .collect()
+                })
+                .unwrap_or_default();
+            event.work = self.recurring_work(call.kind, node, &args, true);
+        }
+        Some(event)
     }
 
     /// A method called on a value that does not resolve to a module (`wss.clients.forEach`,

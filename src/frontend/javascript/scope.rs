@@ -160,6 +160,19 @@ impl Scopes {
         }
     }
 
+    /// The sleep helpers declared at the top level of the file (`scope` is the file's),
+    /// which other files may import: `delay:sleep` for `const sleep = ms => new Promise(..)`.
+    pub(super) fn delay_registrations(&self, scope: Scope) -> impl Iterator<Item = String> + '_ {
+        self.decls
+            .iter()
+            .filter(move |(_, decls)| {
+                decls
+                    .iter()
+                    .any(|(s, b)| *s == scope && *b == Binding::Delay)
+            })
+            .map(|(name, _)| format!("delay:{name}"))
+    }
+
     /// The innermost declaration of `name` visible at byte `at`; `None` means a global.
     pub(super) fn lookup(&self, name: &str, at: usize) -> Option<&Binding> {
         self.decls

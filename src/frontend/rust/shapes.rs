@@ -237,6 +237,26 @@ pub(super) fn is_wait_loop(body: &syn::Block) -> bool {
     exit_checks == 1 && calls <= 2
 }
 
+/// A resolved call that sleeps: `tokio::time::sleep`, `std::thread::sleep`,
+/// `actix_rt::time::sleep_until`, `smol::Timer::after`.
+pub(super) fn is_sleep_target(target: &str) -> bool {
+    target.ends_with("::sleep")
+        || target.ends_with("::sleep_until")
+        || target.ends_with("Timer::after")
+}
+
+/// A short function body without loops (at most four statements): small enough to be a
+/// helper around one call, such as a sleep.
+pub(super) fn is_short_straight_body(block: &syn::Block) -> bool {
+    block.stmts.len() <= 4
+        && !block.stmts.iter().any(|s| {
+            matches!(
+                s,
+                syn::Stmt::Expr(Expr::Loop(_) | Expr::While(_) | Expr::ForLoop(_), _)
+            )
+        })
+}
+
 /// A call that only pauses: `sleep(d)`, `ticker.tick().await`, `thread::park()`.
 fn is_pause(e: &Expr) -> bool {
     let name = match e {

@@ -7,11 +7,12 @@ mod temp_flow;
 use super::body::{self, BodyFacts};
 use super::macros::{self, MacroBody, MAX_MACRO_DEPTH};
 use super::recurring;
-use super::scope::{Binding, Builder, Resolved, Scopes};
+use super::scope::{is_local_root, Binding, Builder, Resolved, Scopes};
 use super::shapes::{
     body_braces, condition_checks, exits, expr_start, is_bounded_condition, is_endless_iterator,
-    is_finite_loop, is_test_attr, is_wait_loop, never_returns, param_name, pat_holds_variant,
-    pat_idents, pat_is_variant, path_start, simple_binding,
+    is_finite_loop, is_short_straight_body, is_sleep_target, is_test_attr, is_wait_loop,
+    never_returns, param_name, pat_holds_variant, pat_idents, pat_is_variant, path_start,
+    simple_binding,
 };
 use super::statics::{lazy_static_entries, Statics};
 use super::words;
@@ -177,6 +178,9 @@ struct Ctx {
     retry: bool,
     test: bool,
     per_instance: bool,
+    /// In a loop draining an in-process queue (see [`BodyFacts::drains_queue`]): work this
+    /// instance queued for itself. A task spawned from there is a task of its own.
+    drains_queue: bool,
     guarded: bool,
     /// In a function whose name says it downloads (see
     /// [`crate::frontend::words::names_a_download`]).
@@ -189,6 +193,10 @@ struct Ctx {
 /// Bodies up to this many bytes are searched for words about per-instance work,
 /// like the short callback of a heartbeat; longer ones do real work.
 const SHORT_BODY: usize = 600;
+
+/// The target a call of a sleep helper is reported as (the helper wraps a sleep; which
+/// one, its own file knows).
+const HELPER_SLEEP: &str = "tokio::time::sleep";
 
 /// Walks one file. Holds only owned data, so it can also visit syntax trees
 /// re-parsed from macro bodies.
@@ -321,7 +329,10 @@ impl<'t> Walker<'t> {
             (self.ctx.spawned, Context::Spawned),
             (self.ctx.retry, Context::Retry),
             (self.ctx.test, Context::Test),
-            (self.ctx.per_instance, Context::PerInstance),
+            (
+                self.ctx.per_instance || self.ctx.drains_queue,
+                Context::PerInstance,
+            ),
             (self.ctx.guarded, Context::SingleInstanceGuard),
         ] {
             if on {
@@ -410,6 +421,10 @@ impl<'t> Walker<'t> {
         let saved = self.ctx;
         if spawn {
             self.ctx.spawned = true;
+            // `while let Some(alert) = rx.recv().await { tokio::spawn(async move { loop {
+            // evaluate(&alert).await; sleep(d).await } }) }`: the spawned loop outlives the
+            // message that started it.
+            self.ctx.drains_queue = false;
             // `thread::spawn(worker)`: the function itself is passed.
             for arg in args {
                 if let Expr::Path(p) = arg {
@@ -444,7 +459,8 @@ impl<'t> Walker<'t> {
             // Only the name: a function body holds more than the timer's own work.
             per_instance: self.ctx.per_instance
                 || words::mentions_per_instance_work(&name)
-                || facts.per_instance(),
+                || facts.owner_bound,
+            drains_queue: self.ctx.drains_queue || facts.drains_queue,
             guarded: facts.guard,
             download: crate::frontend::words::names_a_download(&name),
             drop_guard: self.ctx.drop_guard,
@@ -470,13 +486,54 @@ impl<'t> Walker<'t> {
             }
         }
         self.bounded_tickers.push(body::bounded_tickers(block));
+        let first_event = self.events.len();
         self.enter_body(false, block.brace_token.span.open(), |w| {
             w.visit_block(block)
         });
         self.bounded_tickers.pop();
+        // `async fn nap(secs: u64) { tokio::time::sleep(..).await }`: a sleep helper that
+        // loops in other files may call (see `delay_helper_call`).
+        let sleeps = self.events[first_event..]
+            .iter()
+            .any(|(e, _)| e.targets.iter().any(|t| is_sleep_target(t)));
+        if sleeps && is_short_straight_body(block) {
+            let name = self.fn_names.last().cloned().unwrap_or_default();
+            self.statics.registrations.insert(format!("delay:{name}"));
+        }
         self.statics.leave_fn(saved_bindings);
         self.scopes.pop();
         (self.ctx, self.current_fn) = saved;
+    }
+
+    /// A call, in an endless loop, of a function this crate or another defines
+    /// (`timing::nap(300).await`): a sleep when some file registers it as a sleep helper
+    /// (`delay:nap`), so the event asks for that registration. Calls named like a
+    /// runtime's own sleep are that sleep, which the rules name themselves.
+    fn delay_helper_call(
+        &mut self,
+        resolved: &Resolved,
+        segments: &[String],
+        p: &syn::ExprPath,
+        call: &syn::ExprCall,
+    ) {
+        let Some(name) = segments.last() else { return };
+        let external = matches!(resolved, Resolved::Targets(_))
+            && !is_local_root(segments.first().map_or("", String::as_str));
+        if external && is_sleep_target(&format!("::{name}")) {
+            return;
+        }
+        let start = self.offset(path_start(p).start());
+        let end = self.offset(call.paren_token.span.close().end());
+        let index = self.events.len();
+        self.emit(
+            vec![HELPER_SLEEP.to_string()],
+            start..end,
+            &call.args,
+            Vec::new(),
+        );
+        if let Some((event, _)) = self.events.get_mut(index) {
+            event.requires_any = vec![format!("delay:{name}")];
+        }
     }
 
     /// Whether a short body (`{ .. }` between these braces) speaks of per-instance work.
@@ -906,6 +963,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 }
                 spawn = segments.last().is_some_and(|s| is_spawn(s));
                 let start = self.offset(path_start(p).start());
+                if self.ctx.unbounded_loop {
+                    self.delay_helper_call(&resolved, &segments, p, call);
+                }
                 if let Resolved::Targets(targets) = resolved {
                     self.calls.extend(targets.iter().cloned());
                     let end = self.offset(call.paren_token.span.close().end());
@@ -1053,7 +1113,8 @@ impl Walker<'_> {
     /// Marks the body being entered as guarded or per-instance by its loops.
     fn apply(&mut self, facts: BodyFacts) {
         self.ctx.guarded |= facts.guard;
-        self.ctx.per_instance |= facts.per_instance();
+        self.ctx.per_instance |= facts.owner_bound;
+        self.ctx.drains_queue |= facts.drains_queue;
     }
 
     fn extend_var(&mut self, var: Option<&str>, calls: &[String]) {
