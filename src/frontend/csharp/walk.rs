@@ -18,7 +18,9 @@ use crate::event::{Arg, Context, Event, EventKind, FileFacts};
 use crate::frontend::scratch::PathUses;
 use crate::frontend::tree::{named_children, text};
 use crate::frontend::tree::{Fields, Kind};
-use crate::frontend::words::{is_single_instance_guard, mentions_per_instance_work};
+use crate::frontend::words::{
+    is_single_instance_guard, looks_like_duration, mentions_per_instance_work,
+};
 use std::collections::HashMap;
 use tree_sitter::Node;
 
@@ -498,7 +500,11 @@ impl Walker<'_, '_> {
             self.facts.events.push(event);
         }
         // `Task.Delay` itself is matched as it is.
-        let own_method = !method_is(&targets, &["Sleep", "Delay"])
+        let duration = arguments
+            .and_then(|a| a.named_child(0))
+            .is_some_and(|first| looks_like_duration(text(first, self.src)));
+        let own_method = duration
+            && !method_is(&targets, &["Sleep", "Delay"])
             && node.parent().is_some_and(|p| {
                 matches!(p.kind_str(), "await_expression" | "expression_statement")
             });

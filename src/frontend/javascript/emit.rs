@@ -3,6 +3,7 @@
 use super::*;
 use crate::frontend::scratch::PathUses;
 use crate::frontend::tree::{Fields, Kind};
+use crate::frontend::words::looks_like_duration;
 use crate::reach::words::ModeBranch;
 
 /// Event names whose handlers are error handling (a reconnect there is a back-off).
@@ -324,7 +325,22 @@ impl Emitter<'_> {
             .unwrap_or_else(|| text(callee, self.src).to_string());
         let event_index = resolved.as_ref().map(|_| self.facts.events.len());
         self.note_path_use(node, &name, &arg_nodes, event_index, ctx.retry);
-        let Some(target) = resolved.or_else(|| self.unresolved_method(callee, args)) else {
+        // `await this.sleep(ms)` in an endless loop: a member of no module, which may be a
+        // sleep helper some file of the project defines (see `imported_delay`).
+        let awaited_member = || {
+            let member = callee.kind_str() == "member_expression"
+                && node
+                    .parent()
+                    .is_some_and(|p| p.kind_str() == "await_expression");
+            let property = callee.field("property").map(|p| text(p, self.src));
+            property
+                .filter(|_| member && ctx.unbounded_loop)
+                .map(|p| format!("?.{p}"))
+        };
+        let Some(target) = resolved
+            .or_else(|| self.unresolved_method(callee, args))
+            .or_else(awaited_member)
+        else {
             return;
         };
         self.facts.calls.insert(target.clone());
@@ -394,6 +410,12 @@ impl Emitter<'_> {
             "member_expression" => callee.field("property")?,
             _ => return None,
         };
+        let first = node
+            .field("arguments")
+            .and_then(|a| named_children(a).find(|c| c.kind_str() != "comment"))?;
+        if !looks_like_duration(text(first, self.src)) {
+            return None;
+        }
         let mut event = call.clone();
         event.targets = vec!["globalThis.setTimeout".to_string()];
         event.requires_any = vec![format!("delay:{}", text(name, self.src))];

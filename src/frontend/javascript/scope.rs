@@ -342,6 +342,23 @@ pub(super) fn collect(
                 }
             }
         }
+        // `static sleep(ms) { return new Promise(..) }`, `{ sleep: (ms) => new Promise(..) }`:
+        // a sleep helper other code calls as a member (`utils.sleep(ms)`, `this.sleep(ms)`).
+        "method_definition" | "pair" => {
+            let key = node.field("name").or_else(|| node.field("key"));
+            let function = if kind == "pair" {
+                node.field("value")
+            } else {
+                Some(node)
+            };
+            if let (Some(key), Some(function)) = (key, function) {
+                if wraps_set_timeout(function, src) {
+                    facts
+                        .registrations
+                        .insert(format!("delay:{}", text(key, src)));
+                }
+            }
+        }
         "catch_clause" => {
             if let Some(p) = node.field("parameter") {
                 bind_pattern(p, src, node.byte_range().into(), &Binding::Local, scopes);

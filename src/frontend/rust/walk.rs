@@ -10,15 +10,15 @@ use super::recurring;
 use super::scope::{is_local_root, Binding, Builder, Resolved, Scopes};
 use super::shapes::{
     body_braces, condition_checks, exits, expr_start, is_bounded_condition, is_endless_iterator,
-    is_finite_loop, is_short_straight_body, is_sleep_target, is_test_attr, is_wait_loop,
-    never_returns, param_name, pat_holds_variant, pat_idents, pat_is_variant, path_start,
-    simple_binding,
+    is_finite_loop, is_interval_target, is_short_straight_body, is_sleep_target, is_test_attr,
+    is_wait_loop, never_returns, param_name, pat_holds_variant, pat_idents, pat_is_variant,
+    path_start, simple_binding,
 };
 use super::statics::{lazy_static_entries, Statics};
 use super::words;
 use crate::event::{Context, Event, EventKind, FileFacts};
 use crate::frontend::scratch::PathUses;
-use crate::frontend::words::PathPurpose;
+use crate::frontend::words::{looks_like_duration, PathPurpose};
 use crate::position::LineIndex;
 use proc_macro2::{LineColumn, Span};
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -197,6 +197,21 @@ const SHORT_BODY: usize = 600;
 /// The target a call of a sleep helper is reported as (the helper wraps a sleep; which
 /// one, its own file knows).
 const HELPER_SLEEP: &str = "tokio::time::sleep";
+
+/// The name a helper registers under, from the path that calls it: a function's own name
+/// (`timing::nap` is `nap`), a type's function with its type (`Ticker::every`).
+fn helper_name(segments: &[String]) -> Option<String> {
+    let (last, before) = segments.split_last()?;
+    match before.last() {
+        Some(owner) if owner.starts_with(|c: char| c.is_ascii_uppercase()) => {
+            Some(format!("{owner}::{last}"))
+        }
+        _ => Some(last.clone()),
+    }
+}
+
+/// The target a call of an interval-building helper is reported as.
+const HELPER_INTERVAL: &str = "tokio::time::interval";
 
 /// Walks one file. Holds only owned data, so it can also visit syntax trees
 /// re-parsed from macro bodies.
@@ -493,12 +508,31 @@ impl<'t> Walker<'t> {
         self.bounded_tickers.pop();
         // `async fn nap(secs: u64) { tokio::time::sleep(..).await }`: a sleep helper that
         // loops in other files may call (see `delay_helper_call`).
-        let sleeps = self.events[first_event..]
-            .iter()
-            .any(|(e, _)| e.targets.iter().any(|t| is_sleep_target(t)));
-        if sleeps && is_short_straight_body(block) {
-            let name = self.fn_names.last().cloned().unwrap_or_default();
-            self.statics.registrations.insert(format!("delay:{name}"));
+        // `fn every(secs: u64) -> Interval { tokio::time::interval(..) }` builds the
+        // interval that a loop elsewhere ticks (see `interval_helper_call`).
+        // A method is known with its type (`Ticker::new`), so a `new` of one type does
+        // not make every other `new` an interval.
+        if is_short_straight_body(block) {
+            let own = self.fn_names.last().cloned().unwrap_or_default();
+            let name = match &self.impl_owner {
+                Some(owner) => format!("{owner}::{own}"),
+                None => own,
+            };
+            // The function's own sleeps and intervals, not its calls of other helpers.
+            let has = |wanted: fn(&str) -> bool| {
+                self.events[first_event..]
+                    .iter()
+                    .any(|(e, _)| e.requires_any.is_empty() && e.targets.iter().any(|t| wanted(t)))
+            };
+            let (sleeps, ticks) = (has(is_sleep_target), has(is_interval_target));
+            if sleeps {
+                self.statics.registrations.insert(format!("delay:{name}"));
+            }
+            if ticks {
+                self.statics
+                    .registrations
+                    .insert(format!("interval:{name}"));
+            }
         }
         self.statics.leave_fn(saved_bindings);
         self.scopes.pop();
@@ -516,10 +550,19 @@ impl<'t> Walker<'t> {
         p: &syn::ExprPath,
         call: &syn::ExprCall,
     ) {
-        let Some(name) = segments.last() else { return };
+        let Some(name) = helper_name(segments) else {
+            return;
+        };
         let external = matches!(resolved, Resolved::Targets(_))
             && !is_local_root(segments.first().map_or("", String::as_str));
         if external && is_sleep_target(&format!("::{name}")) {
+            return;
+        }
+        let duration = call
+            .args
+            .first()
+            .is_some_and(|a| looks_like_duration(self.source_of(a)));
+        if !duration {
             return;
         }
         let start = self.offset(path_start(p).start());
@@ -534,6 +577,45 @@ impl<'t> Walker<'t> {
         if let Some((event, _)) = self.events.get_mut(index) {
             event.requires_any = vec![format!("delay:{name}")];
         }
+    }
+
+    /// `let mut ticker = timing::every(120);`: an interval another function builds, as the
+    /// interval it returns when some file registers that function (`interval:every`). A
+    /// runtime's own `interval(..)` is matched as it is.
+    fn interval_helper_call(&mut self, init: &Expr) {
+        let mut e = init;
+        while let Expr::Await(a) = e {
+            e = &a.base;
+        }
+        let Expr::Call(call) = e else { return };
+        let Expr::Path(p) = &*call.func else { return };
+        let segments = segments(&p.path);
+        let Some(name) = helper_name(&segments) else {
+            return;
+        };
+        if p.qself.is_some() || is_interval_target(&format!("::{name}")) {
+            return;
+        }
+        let start = self.offset(path_start(p).start());
+        let end = self.offset(call.paren_token.span.close().end());
+        let index = self.events.len();
+        self.emit(
+            vec![HELPER_INTERVAL.to_string()],
+            start..end,
+            &call.args,
+            Vec::new(),
+        );
+        if let Some((event, _)) = self.events.get_mut(index) {
+            event.requires_any = vec![format!("interval:{name}")];
+        }
+    }
+
+    /// The source text of an expression (empty when its place is unknown).
+    fn source_of(&self, e: &Expr) -> &str {
+        use syn::spanned::Spanned;
+        let span = e.span();
+        let (start, end) = (self.offset(span.start()), self.offset(span.end()));
+        self.text.get(start..end).unwrap_or("")
     }
 
     /// Whether a short body (`{ .. }` between these braces) speaks of per-instance work.
@@ -764,6 +846,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_local(&mut self, local: &'ast syn::Local) {
+        if let Some(init) = &local.init {
+            self.interval_helper_call(&init.expr);
+        }
         let mut builder = None;
         let mut temp = false;
         let mut purpose = PathPurpose::default();
