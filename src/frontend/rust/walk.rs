@@ -565,17 +565,24 @@ impl<'t> Walker<'t> {
         if !duration {
             return;
         }
+        self.emit_helper_call(HELPER_SLEEP, p, call, format!("delay:{name}"));
+    }
+
+    /// An event for the call of a helper as `target`, standing only when some file
+    /// registers `requirement`.
+    fn emit_helper_call(
+        &mut self,
+        target: &str,
+        p: &syn::ExprPath,
+        call: &syn::ExprCall,
+        requirement: String,
+    ) {
         let start = self.offset(path_start(p).start());
         let end = self.offset(call.paren_token.span.close().end());
         let index = self.events.len();
-        self.emit(
-            vec![HELPER_SLEEP.to_string()],
-            start..end,
-            &call.args,
-            Vec::new(),
-        );
+        self.emit(vec![target.to_string()], start..end, &call.args, Vec::new());
         if let Some((event, _)) = self.events.get_mut(index) {
-            event.requires_any = vec![format!("delay:{name}")];
+            event.requires_any = vec![requirement];
         }
     }
 
@@ -596,18 +603,7 @@ impl<'t> Walker<'t> {
         if p.qself.is_some() || is_interval_target(&format!("::{name}")) {
             return;
         }
-        let start = self.offset(path_start(p).start());
-        let end = self.offset(call.paren_token.span.close().end());
-        let index = self.events.len();
-        self.emit(
-            vec![HELPER_INTERVAL.to_string()],
-            start..end,
-            &call.args,
-            Vec::new(),
-        );
-        if let Some((event, _)) = self.events.get_mut(index) {
-            event.requires_any = vec![format!("interval:{name}")];
-        }
+        self.emit_helper_call(HELPER_INTERVAL, p, call, format!("interval:{name}"));
     }
 
     /// The source text of an expression (empty when its place is unknown).
