@@ -258,6 +258,7 @@ impl Engine {
                     FileRole::Tool
                 }
                 Placement::Server | Placement::Test => FileRole::Server,
+                Placement::Service => FileRole::Service,
             }
         };
         Outcome::Linted {

@@ -199,7 +199,9 @@ pub fn scan_files(
         .unreachable
         .retain(|f| !mitigated.contains(&f.rule_id));
     // A field collection stands when some scanned server file makes its owner a single
-    // instance (`AddSingleton<Tracker>()` where the host is built).
+    // instance (`AddSingleton<Tracker>()` where the host is built), or a single instance
+    // holds it.
+    reach::held::close(&mut registered);
     let stands =
         |f: &Finding| f.requires.is_empty() || f.requires.iter().any(|r| registered.contains(r));
     result.findings.retain(stands);

@@ -33,6 +33,7 @@
 //! initializers and constructor then ran) and the framework-called members of a class.
 //! Each walk expands a name once, so the cost is linear in definitions and references.
 
+pub mod held;
 pub mod modules;
 pub mod words;
 pub mod wrappers;
@@ -83,6 +84,9 @@ pub enum FileRole {
     /// Code that runs once per start or upgrade (an installer, a migration project): what
     /// its entry points reach, and nothing else reaches, is start-up code.
     Startup,
+    /// Server code of a program deployed as an operating-system service: its `main` serves
+    /// whatever words the code it reaches mentions.
+    Service,
 }
 
 /// One file's part of the project model.
@@ -176,6 +180,7 @@ pub fn solve(files: &[FileModel]) -> Vec<Vec<Reachability>> {
             let node = graph.offsets[f] + d;
             let role = match (def.role, file.role) {
                 (Role::Main, FileRole::Server) if !serving[node] => FileRole::Tool,
+                (Role::Main | Role::Entry | Role::Program, FileRole::Service) => FileRole::Server,
                 // A program that starts no server itself, whatever its names reach.
                 (Role::Program, FileRole::Server | FileRole::Tool) => FileRole::Tool,
                 (Role::Program, role) => role,
@@ -188,7 +193,7 @@ pub fn solve(files: &[FileModel]) -> Vec<Vec<Reachability>> {
             graph.start[node] |= role == FileRole::Server && (def.role == Role::Main || d == 0);
             match role {
                 FileRole::Server if graph.startup[node] => startup.push(node),
-                FileRole::Server => seeds.push(node),
+                FileRole::Server | FileRole::Service => seeds.push(node),
                 FileRole::Startup => startup.push(node),
                 FileRole::Tool => offline.push(node),
                 FileRole::Test => {}
@@ -332,7 +337,7 @@ impl<'a> Graph<'a> {
                 }
                 // A framework's start-up method of a server class runs once, like `main`.
                 start.push(
-                    file.role == FileRole::Server
+                    matches!(file.role, FileRole::Server | FileRole::Service)
                         && matches!(def.role, Role::Member | Role::Entry)
                         && words.start_methods.contains(&def.name),
                 );
