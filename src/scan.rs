@@ -185,7 +185,9 @@ pub fn scan_files(
                 .copied()
                 .unwrap_or(Reachability::Reachable);
             finding.set_reachability(verdict);
-            if !finding.is_doubtful() {
+            if finding.suppression.is_some() {
+                result.suppressed.push(finding);
+            } else if !finding.is_doubtful() {
                 result.findings.push(finding);
             } else {
                 result.unreachable.push(finding);

@@ -104,9 +104,8 @@ pub struct FileModel {
     /// The `how:Type` registrations this file supplies (see
     /// [`crate::event::FileFacts::registrations`]), for the findings of every file.
     pub registrations: Vec<String>,
-    /// Calls that pass a path naming shared data: (definition, method, argument position)
-    /// (see [`wrappers`]).
-    pub shared_calls: Vec<(usize, String, usize)>,
+    /// Calls that pass a path naming shared data (see [`wrappers`]).
+    pub shared_calls: Vec<wrappers::CallSite>,
 }
 
 impl FileModel {
