@@ -188,6 +188,10 @@ pub struct Event {
     /// Set when the event sits in a thin file-system wrapper that only forwards paths its
     /// method's parameters give (see [`Forwarded`]).
     pub forwarded: Option<Forwarded>,
+    /// Registrations one of which some scanned file must supply for the event to stand: a
+    /// call to a helper another file defines is a delay only when that file registers it
+    /// as one (`delay:sleep`, see [`FileFacts::registrations`]).
+    pub requires_any: Vec<String>,
 }
 
 /// A file operation of a file-system wrapper (`DiskProvider.DeleteFile(string path)`) whose
@@ -237,7 +241,9 @@ pub struct FileFacts {
     /// `AddSingleton:PresenceTracker` (C# `AddSingleton<IPresence, PresenceTracker>()`),
     /// `@nestjs/common.Injectable:ChatService` (a NestJS provider), `new:ClientManager` (a
     /// JavaScript module-level `new ClientManager()`), `actix_web::web::Data:AppState`
-    /// (Rust application state). Rules read them with `owner_registered_any`.
+    /// (Rust application state). Rules read them with `owner_registered_any`. Also the
+    /// file's sleep helpers as `delay:name` (`const sleep = ms => new Promise(..)`), which
+    /// calls to them from other files need (see [`Event::requires_any`]).
     pub registrations: BTreeSet<String>,
     /// The file's symbol table for the project model (see [`crate::reach`]): the module
     /// top level first (index 0, spanning the whole file), then every definition.
@@ -315,6 +321,7 @@ impl Event {
             owner: None,
             written_elsewhere: None,
             forwarded: None,
+            requires_any: Vec::new(),
         }
     }
 }

@@ -226,8 +226,18 @@ fn pattern_holds(pattern: &Pattern, event: &Event, facts: &FileFacts) -> bool {
 
 /// The registrations (`how:Owner`) that would make the event's owner a process-lived
 /// instance, when the file itself has none of them: the project must supply one. Empty when
-/// the pattern asks nothing of the owner or the file registers it itself.
+/// the pattern asks nothing of the owner or the file registers it itself. An event that
+/// needs a registration of its own ([`Event::requires_any`]) asks for that first.
 fn owner_registrations(pattern: &Pattern, event: &Event, facts: &FileFacts) -> Vec<String> {
+    // A call to another file's helper stands when some file registers it (`delay:sleep`).
+    if !event.requires_any.is_empty()
+        && !event
+            .requires_any
+            .iter()
+            .any(|r| facts.registrations.contains(r))
+    {
+        return event.requires_any.clone();
+    }
     let Some(owner) = event.owner.as_deref() else {
         return Vec::new();
     };

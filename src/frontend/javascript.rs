@@ -101,7 +101,10 @@ pub fn extract(src: &str, dialect: Dialect) -> Extracted {
     let mut collections = state::collection_events(root, src, &scopes);
     let (fields, registrations) = fields::field_collection_events(root, src, &scopes);
     collections.extend(fields);
-    facts.registrations = registrations;
+    facts.registrations.extend(registrations);
+    facts
+        .registrations
+        .extend(scopes.delay_registrations(root.byte_range().into()));
     if !collections.is_empty() {
         facts.events.extend(collections);
         facts.events.sort_by_key(|e| e.span.start);

@@ -405,6 +405,37 @@ impl PathPurpose {
     }
 }
 
+/// Whether an argument's text can be a duration: a number (`60_000`, `15 * 60 * 1000`,
+/// `Duration::from_secs(300)`), a constant (`POLL_INTERVAL`) or a name about time
+/// (`delayMs`, `TimeSpan.FromMinutes(5)`, `interval`). A call of another file's helper is
+/// a sleep only with such a first argument: `provider.settle(batch)` is no pause.
+pub fn looks_like_duration(text: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "ms",
+        "millis",
+        "millisecond",
+        "sec",
+        "second",
+        "minute",
+        "hour",
+        "day",
+        "delay",
+        "interval",
+        "timeout",
+        "wait",
+        "sleep",
+        "period",
+        "duration",
+        "backoff",
+        "timespan",
+        "pause",
+        "tick",
+        "frequency",
+        "every",
+    ];
+    text.chars().any(|c| c.is_ascii_digit()) || is_constant_name(text) || has_word(text, WORDS)
+}
+
 /// Whether a name is a constant's (`SELF_SIGNED_KEY`, `CACHE_DIR`): a location designated
 /// for the whole program, unlike a local's name.
 pub fn is_constant_name(name: &str) -> bool {
@@ -417,6 +448,29 @@ pub fn is_constant_name(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_are_numbers_constants_and_time_words() {
+        for text in [
+            "60_000",
+            "15 * 60 * 1000",
+            "POLL_INTERVAL",
+            "delayMs",
+            "TimeSpan.FromMinutes(t)",
+            "retry_backoff",
+        ] {
+            assert!(looks_like_duration(text), "{text}");
+        }
+        for text in [
+            "batch",
+            "&pool",
+            "\"https://example.org/feed\"",
+            "user.id",
+            "",
+        ] {
+            assert!(!looks_like_duration(text), "{text}");
+        }
+    }
 
     #[test]
     fn literals_and_designated_names_are_strong_evidence() {

@@ -832,3 +832,35 @@ function start() { manager = new Manager(); let local; local = new Local(); }
         ]
     );
 }
+
+#[test]
+fn delay_helpers_across_files() {
+    // Top-level sleep helpers register themselves; other functions do not.
+    let helper = "export const pause = (ms) => new Promise((r) => setTimeout(r, ms));\nexport function later(ms) { return new Promise((r) => setTimeout(r, ms)); }\nexport function slow(url) { return fetch(url); }\n";
+    let registered = extract(helper, Dialect::TypeScript).facts.registrations;
+    let delays: Vec<&str> = registered
+        .iter()
+        .filter(|r| r.starts_with("delay:"))
+        .map(String::as_str)
+        .collect();
+    assert_eq!(delays, ["delay:later", "delay:pause"]);
+    // An awaited call of an imported function in an endless loop asks for it; a call
+    // that is not awaited, or outside a loop, does not.
+    let job = "import { pause } from './pause';\nimport * as time from '../lib/time';\nasync function run() {\n  while (true) {\n    await db.sweep();\n    await pause(1000);\n    await time.later(5);\n    pause(1);\n  }\n}\nasync function once() { await pause(1); }\n";
+    let ex = extract(job, Dialect::TypeScript);
+    let index = crate::position::LineIndex::new(job);
+    let wanted: Vec<(usize, Vec<String>)> = ex
+        .facts
+        .events
+        .iter()
+        .filter(|e| !e.requires_any.is_empty())
+        .map(|e| (index.line_col(job, e.span.start).0, e.requires_any.clone()))
+        .collect();
+    assert_eq!(
+        wanted,
+        [
+            (6, vec!["delay:pause".to_string()]),
+            (7, vec!["delay:later".to_string()]),
+        ]
+    );
+}

@@ -5,7 +5,14 @@ use crate::position::LineIndex;
 fn facts(src: &str) -> crate::event::FileFacts {
     let out = extract(src, PathPurpose::default());
     assert!(out.syntax_error.is_none(), "{:?}", out.syntax_error);
-    out.facts
+    own_events(out.facts)
+}
+
+/// The facts without calls of other files' helpers (`delay:name` candidates), which
+/// [`delay_helpers_across_files`] checks.
+fn own_events(mut facts: crate::event::FileFacts) -> crate::event::FileFacts {
+    facts.events.retain(|e| e.requires_any.is_empty());
+    facts
 }
 
 /// Events whose targets include `target`, with their 1-based start line.
@@ -910,6 +917,44 @@ async fn main() {
         ]
     );
     assert!(defs[1].refs.iter().any(|r| r == crate::reach::words::LOOP));
+}
+
+#[test]
+fn delay_helpers_across_files() {
+    // The helper's file registers it; a function with a loop of its own is no helper.
+    let helper = "use std::time::Duration;\npub async fn nap(secs: u64) {\n    tokio::time::sleep(Duration::from_secs(secs)).await;\n}\npub async fn poll_forever() {\n    loop { tokio::time::sleep(Duration::from_secs(1)).await; }\n}\n";
+    let registered = extract(helper, PathPurpose::default()).facts.registrations;
+    assert!(registered.contains("delay:nap"));
+    assert!(!registered.contains("delay:poll_forever"));
+    // A call in an endless loop with a duration asks for the registration; a runtime's own
+    // sleep, calls without a duration and calls outside loops do not.
+    let job = "use crate::pacing::nap;\npub async fn mirror() {\n    loop {\n        sync_all().await;\n        nap(600).await;\n        tokio::time::sleep(d).await;\n    }\n}\npub async fn once() { nap(1).await; }\n";
+    let out = extract(job, PathPurpose::default()).facts;
+    let idx = LineIndex::new(job);
+    let wanted: Vec<(usize, Vec<String>, bool)> = out
+        .events
+        .iter()
+        .filter(|e| !e.requires_any.is_empty())
+        .map(|e| {
+            (
+                idx.line_col(job, e.span.start).0,
+                e.requires_any.clone(),
+                e.context.contains(&Context::UnboundedLoop)
+                    && e.context.contains(&Context::Spawned),
+            )
+        })
+        .collect();
+    assert_eq!(wanted, [(5, vec!["delay:nap".to_string()], true)]);
+}
+
+#[test]
+fn select_arms_that_leave_at_shutdown_keep_the_loop_endless() {
+    let src = "pub async fn sweep(stop: CancellationToken) {\n    loop {\n        tokio::select! {\n            _ = stop.cancelled() => { info!(\"bye\"); break; }\n            _ = tokio::time::sleep(d) => {}\n        }\n        purge().await;\n    }\n}\npub async fn drain(mut rx: Rx) {\n    loop {\n        tokio::select! {\n            _ = rx.recv() => break,\n            _ = tokio::time::sleep(d) => {}\n        }\n    }\n}\n";
+    let got: Vec<_> = hits(src, "tokio::time::sleep")
+        .into_iter()
+        .map(|(l, e)| (l, e.context.contains(&Context::Spawned)))
+        .collect();
+    assert_eq!(got, [(5, true), (14, false)]);
 }
 
 #[test]
