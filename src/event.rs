@@ -207,6 +207,8 @@ pub struct Forwarded {
     pub method: String,
     /// The positions of the parameters the paths come from.
     pub params: Vec<usize>,
+    /// The simple name of the type that declares the method (`DiskProviderBase`), when any.
+    pub owner: Option<String>,
 }
 
 /// A call that passes a path naming shared data (`_disk.WriteAllText(_configFile, xml)`):
@@ -219,6 +221,10 @@ pub struct SharedPathCall {
     pub method: String,
     /// The argument position of the shared path.
     pub index: usize,
+    /// The reported span of the call (from its method name when a chain spans lines).
+    pub span: std::ops::Range<usize>,
+    /// The last name of the call's receiver (`_diskProvider`, `AsyncFile`), when it has one.
+    pub receiver: Option<String>,
 }
 
 /// The longest argument-list text kept on an event.

@@ -42,6 +42,15 @@ impl Collection {
         self
     }
 
+    /// Adds candidates of what its type stands for (a type alias, a struct of collections).
+    pub(crate) fn add_targets(&mut self, targets: Vec<String>) {
+        for target in targets {
+            if !self.targets.contains(&target) {
+                self.targets.push(target);
+            }
+        }
+    }
+
     /// Adds the words of a name that describes what it holds (a type, a field).
     pub(crate) fn describe(&mut self, name: &str) {
         self.words.extend(split_words(name));

@@ -500,7 +500,7 @@ impl Walker<'_, '_> {
             let args = event_index
                 .and_then(|i| self.facts.events.get(i))
                 .map_or(args_for_calls, |e| e.args.clone());
-            self.note_shared_path_args(node, method, &args, arguments);
+            self.note_shared_path_args(start..node.end_byte(), method, receiver, &args, arguments);
         }
         if let Some(method) = &method_name {
             self.note_path_use(node, method, arguments, event_index);

@@ -860,12 +860,12 @@ fn main() { App::new().app_data(web::Data::new(Registry::new())); }
         [
             (
                 Some("Rooms".to_string()),
-                strings(&["dash", "id", "map", "peer", "peers"]),
+                strings(&["dash", "id", "map", "peer", "peers", "rooms"]),
                 None
             ),
             (
                 Some("Rooms".to_string()),
-                strings(&["boot", "u8", "vec"]),
+                strings(&["boot", "rooms", "u8", "vec"]),
                 Some("boot".to_string())
             ),
         ]
@@ -910,4 +910,56 @@ async fn main() {
         ]
     );
     assert!(defs[1].refs.iter().any(|r| r == crate::reach::words::LOOP));
+}
+
+#[test]
+fn held_structs_trait_impls_nested_writes_accessors_and_aliases() {
+    let src = r#"
+use actix_extensible_rate_limit::backend::Backend;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+type Watchers = Mutex<HashMap<String, u8>>;
+struct Keys { set: Arc<Mutex<HashSet<String>>> }
+struct Guard { keys: Keys, remote: Arc<other::Keys>, watchers: Watchers }
+impl Guard {
+    fn seen(&self, k: String) { self.keys.set.lock().unwrap().insert(k); }
+    fn watch(&self, k: String) { self.watchers.lock().unwrap().insert(k, 1); }
+}
+impl Backend<String> for Guard {}
+struct Table { rows: HashMap<u8, u8> }
+static TABLE: OnceLock<RwLock<Table>> = OnceLock::new();
+fn table_mut() -> std::sync::RwLockWriteGuard<'static, Table> { TABLE.get().unwrap().write().unwrap() }
+"#;
+    let f = facts(src);
+    let written: Vec<(Option<String>, Vec<String>)> = f
+        .events
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.kind,
+                crate::event::EventKind::FieldCollection | crate::event::EventKind::Collection
+            ) && e.written_elsewhere.is_none()
+        })
+        .map(|e| (e.owner.clone(), e.targets.clone()))
+        .collect();
+    let has = |owner: Option<&str>, target: &str| {
+        written
+            .iter()
+            .any(|(o, t)| o.as_deref() == owner && t.iter().any(|x| x == target))
+    };
+    // `self.keys.set`: the field `set` of the `Keys` a `Guard` holds.
+    assert!(has(Some("Keys"), "std::collections::HashSet"));
+    // `watchers: Watchers` is the map its alias names.
+    assert!(has(Some("Guard"), "std::collections::HashMap"));
+    // `TABLE` holds a struct of maps, and `table_mut` hands out write access.
+    assert!(has(None, "std::collections::HashMap"));
+    let registrations: Vec<&str> = f.registrations.iter().map(String::as_str).collect();
+    assert_eq!(
+        registrations,
+        [
+            "held-by:Guard:Keys",
+            "held-by:Guard:Watchers",
+            "impl:actix_extensible_rate_limit::backend::Backend:Guard",
+        ]
+    );
 }

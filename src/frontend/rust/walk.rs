@@ -123,6 +123,20 @@ fn type_targets(scopes: &Scopes, leading_colon: bool, segments: &[String]) -> Ve
     }
 }
 
+/// Whether a type path names a type of this crate: a local item, a path from `crate`,
+/// `self` or `super`, or a bare name no `use` imports from another crate.
+fn of_this_crate(scopes: &Scopes, leading_colon: bool, segments: &[String]) -> bool {
+    match scopes.resolve(leading_colon, segments) {
+        Resolved::Local => true,
+        Resolved::Targets(targets) => targets.iter().any(|t| {
+            !t.contains("::")
+                || ["crate::", "self::", "super::"]
+                    .iter()
+                    .any(|root| t.starts_with(root))
+        }),
+    }
+}
+
 /// Whether a path starts at one of the [`CLIENT_CRATES`].
 fn is_client_path(path: &str) -> bool {
     let root = path.split("::").next().unwrap_or(path);
@@ -453,6 +467,8 @@ impl<'t> Walker<'t> {
         self.current_fn = Some(self.fn_names.len() - 1);
         self.scopes.push(false);
         let saved_bindings = self.statics.enter_fn();
+        self.statics
+            .note_accessor(block, self.impl_owner.as_deref());
         for input in &sig.inputs {
             if let syn::FnArg::Typed(t) = input {
                 self.bind_typed(&t.pat, &t.ty);
@@ -644,6 +660,18 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             if let Some(last) = p.path.segments.last() {
                 self.ctx.per_instance |= words::mentions_per_instance_work(&last.ident.to_string());
                 self.impl_owner = Some(last.ident.to_string());
+                // `impl Backend<Input> for MemoryBackend`: what the type is for.
+                if let Some((t, _)) = &i.trait_ {
+                    let traits = type_targets(
+                        &self.scopes,
+                        t.leading_colon.is_some(),
+                        &t.segments
+                            .iter()
+                            .map(|s| s.ident.to_string())
+                            .collect::<Vec<_>>(),
+                    );
+                    self.statics.register_impl(&traits, &last.ident.to_string());
+                }
             }
         }
         visit::visit_item_impl(self, i);
@@ -657,10 +685,14 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 let Some(name) = &field.ident else { continue };
                 let span = self.offset(name.span().start())..self.offset(name.span().end());
                 let scopes = &self.scopes;
-                self.statics
-                    .declare_field(&owner, &name.to_string(), &field.ty, span, |c, s| {
-                        type_targets(scopes, c, s)
-                    });
+                self.statics.declare_field(
+                    &owner,
+                    &name.to_string(),
+                    &field.ty,
+                    span,
+                    |c, s| type_targets(scopes, c, s),
+                    |c, s| of_this_crate(scopes, c, s),
+                );
             }
         }
         visit::visit_item_struct(self, s);
@@ -695,6 +727,15 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         if m.ident.is_none() {
             self.visit_macro(&m.mac);
         }
+    }
+
+    fn visit_item_type(&mut self, t: &'ast syn::ItemType) {
+        let scopes = &self.scopes;
+        self.statics
+            .declare_alias(&t.ident.to_string(), &t.ty, |c, s| {
+                type_targets(scopes, c, s)
+            });
+        visit::visit_item_type(self, t);
     }
 
     fn visit_item_static(&mut self, s: &'ast syn::ItemStatic) {
