@@ -56,6 +56,10 @@ pub enum Arg {
     /// alone: a derived cache, a staging or spool folder, a pid, lock or socket file, a
     /// self-signed certificate (see `frontend::words::PathPurpose`).
     InstancePath,
+    /// A file of the running process itself: its pid file or Unix socket (see
+    /// `frontend::words::PathPurpose::is_process_file`). Writing or deleting it changes
+    /// nothing another instance reads.
+    ProcessPath,
     /// A path in a folder the user points an external program at, or that belongs to the
     /// user's media library: a watch or "blackhole" folder, recordings (see
     /// `frontend::words::PathPurpose`). A write there is reported at most as `info`, with low
@@ -148,6 +152,11 @@ pub enum Context {
     Tooling,
     /// Test code (test directories and file names, `#[cfg(test)]`, test attributes).
     Test,
+    /// Runs once, when the process loads the module: a JavaScript module's top-level
+    /// statements (also inside `if`, `try` and loops, the function a list's `forEach` runs,
+    /// a function invoked where it is written and the callback of a start-up hook such as
+    /// `Meteor.startup`), not the callbacks it registers to run later.
+    OnceAtStart,
 }
 
 /// One fact extracted from the source.

@@ -118,7 +118,7 @@ impl Walker<'_, '_> {
             let path = match arg {
                 Arg::Other { path_like } => *path_like,
                 Arg::Str(s) => s.contains(['/', '\\']),
-                Arg::TempPath | Arg::InstancePath | Arg::ExternalPath => true,
+                Arg::TempPath | Arg::InstancePath | Arg::ProcessPath | Arg::ExternalPath => true,
                 Arg::Member(_) | Arg::Object(_) => false,
             };
             if path {

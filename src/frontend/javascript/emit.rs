@@ -30,6 +30,8 @@ pub(super) struct Ctx {
     pub(super) guarded: bool,
     /// Inside `if (isDev)` / `if (process.env.NODE_ENV !== 'production')`: never in production.
     pub(super) dev_only: bool,
+    /// Runs once when the module loads (see [`Context::OnceAtStart`]).
+    pub(super) at_start: bool,
 }
 
 pub(super) struct Emitter<'a> {
@@ -83,6 +85,7 @@ impl Emitter<'_> {
                 retry: ctx.retry || looks_retry(&name),
                 guarded: ctx.guarded,
                 dev_only: ctx.dev_only,
+                at_start: ctx.at_start && runs_where_written(node, self.src),
             };
             self.functions.push(name);
             self.function_starts.push(node.start_byte());
@@ -363,6 +366,9 @@ impl Emitter<'_> {
         if ctx.dev_only {
             event.context.insert(Context::Test);
         }
+        if ctx.at_start {
+            event.context.insert(Context::OnceAtStart);
+        }
         let delay_retry = arg_nodes
             .get(1)
             .is_some_and(|d| looks_retry(text(*d, self.src)));
@@ -553,10 +559,14 @@ impl Emitter<'_> {
             }
         }
         let fact = self.plain_arg_fact(arg);
-        if matches!(fact, Arg::Other { .. })
-            && path_purpose(arg, self.src, self.scopes, 0).is_instance()
-        {
-            return Arg::InstancePath;
+        if matches!(fact, Arg::Other { .. }) {
+            let purpose = path_purpose(arg, self.src, self.scopes, 0);
+            if purpose.is_process_file() {
+                return Arg::ProcessPath;
+            }
+            if purpose.is_instance() {
+                return Arg::InstancePath;
+            }
         }
         fact
     }

@@ -174,3 +174,35 @@ pub(super) fn is_promise_executor(function: Node<'_>, scopes: &Scopes, src: &str
         .and_then(|c| scopes.path_of(c, src))
         .is_some_and(|p| p == "globalThis.Promise")
 }
+
+/// Whether a function runs where it is written, when the code around it runs: invoked there
+/// (`(async () => { .. })()`), handed to a list's iteration method (`dirs.forEach(d => ..)`)
+/// or to a call that runs it once (`Meteor.startup(() => ..)`). Other functions (handlers,
+/// callbacks, methods) run later, perhaps many times.
+pub(super) fn runs_where_written(function: Node<'_>, src: &str) -> bool {
+    let mut outer = function;
+    while let Some(parent) = outer
+        .parent()
+        .filter(|p| p.kind_str() == "parenthesized_expression")
+    {
+        outer = parent;
+    }
+    let Some(parent) = outer.parent() else {
+        return false;
+    };
+    if parent.kind_str() == "call_expression" {
+        return parent.field("function") == Some(outer);
+    }
+    let Some(call) = parent
+        .parent()
+        .filter(|c| parent.kind_str() == "arguments" && c.kind_str() == "call_expression")
+    else {
+        return false;
+    };
+    let method = call.field("function").map(|f| match f.field("property") {
+        Some(property) => text(property, src),
+        None => text(f, src),
+    });
+    let words = crate::reach::words();
+    method.is_some_and(|m| words.iterates_argument(m) || words.runs_argument_once(m))
+}
