@@ -221,6 +221,14 @@ impl Engine {
         sort(&mut findings);
         assign_fingerprints(&mut findings);
         let suppressed = suppressions.silence(&mut findings);
+        let call_sites = wrappers::call_sites(
+            &facts.definitions,
+            &facts.shared_path_calls,
+            doc.path,
+            doc.text,
+            &index,
+            &mut suppressions,
+        );
         if reported_file && !suppressions.is_empty() {
             let mut audit = self
                 .audit
@@ -258,6 +266,7 @@ impl Engine {
                     FileRole::Tool
                 }
                 Placement::Server | Placement::Test => FileRole::Server,
+                Placement::Service => FileRole::Service,
             }
         };
         Outcome::Linted {
@@ -278,10 +287,7 @@ impl Engine {
                 } else {
                     Vec::new()
                 },
-                shared_calls: wrappers::shared_calls(
-                    &extracted.facts.definitions,
-                    &extracted.facts.shared_path_calls,
-                ),
+                shared_calls: call_sites,
                 ..FileModel::new(doc.language, doc.path, role, extracted.facts.definitions)
             },
         }

@@ -56,6 +56,10 @@ pub enum Arg {
     /// alone: a derived cache, a staging or spool folder, a pid, lock or socket file, a
     /// self-signed certificate (see `frontend::words::PathPurpose`).
     InstancePath,
+    /// A file of the running process itself: its pid file or Unix socket (see
+    /// `frontend::words::PathPurpose::is_process_file`). Writing or deleting it changes
+    /// nothing another instance reads.
+    ProcessPath,
     /// A path in a folder the user points an external program at, or that belongs to the
     /// user's media library: a watch or "blackhole" folder, recordings (see
     /// `frontend::words::PathPurpose`). A write there is reported at most as `info`, with low
@@ -148,6 +152,11 @@ pub enum Context {
     Tooling,
     /// Test code (test directories and file names, `#[cfg(test)]`, test attributes).
     Test,
+    /// Runs once, when the process loads the module: a JavaScript module's top-level
+    /// statements (also inside `if`, `try` and loops, the function a list's `forEach` runs,
+    /// a function invoked where it is written and the callback of a start-up hook such as
+    /// `Meteor.startup`), not the callbacks it registers to run later.
+    OnceAtStart,
 }
 
 /// One fact extracted from the source.
@@ -188,6 +197,10 @@ pub struct Event {
     /// Set when the event sits in a thin file-system wrapper that only forwards paths its
     /// method's parameters give (see [`Forwarded`]).
     pub forwarded: Option<Forwarded>,
+    /// Registrations one of which some scanned file must supply for the event to stand: a
+    /// call to a helper another file defines is a delay only when that file registers it
+    /// as one (`delay:sleep`, see [`FileFacts::registrations`]).
+    pub requires_any: Vec<String>,
 }
 
 /// A file operation of a file-system wrapper (`DiskProvider.DeleteFile(string path)`) whose
@@ -198,6 +211,8 @@ pub struct Forwarded {
     pub method: String,
     /// The positions of the parameters the paths come from.
     pub params: Vec<usize>,
+    /// The simple name of the type that declares the method (`DiskProviderBase`), when any.
+    pub owner: Option<String>,
 }
 
 /// A call that passes a path naming shared data (`_disk.WriteAllText(_configFile, xml)`):
@@ -210,6 +225,10 @@ pub struct SharedPathCall {
     pub method: String,
     /// The argument position of the shared path.
     pub index: usize,
+    /// The reported span of the call (from its method name when a chain spans lines).
+    pub span: std::ops::Range<usize>,
+    /// The last name of the call's receiver (`_diskProvider`, `AsyncFile`), when it has one.
+    pub receiver: Option<String>,
 }
 
 /// The longest argument-list text kept on an event.
@@ -231,7 +250,9 @@ pub struct FileFacts {
     /// `AddSingleton:PresenceTracker` (C# `AddSingleton<IPresence, PresenceTracker>()`),
     /// `@nestjs/common.Injectable:ChatService` (a NestJS provider), `new:ClientManager` (a
     /// JavaScript module-level `new ClientManager()`), `actix_web::web::Data:AppState`
-    /// (Rust application state). Rules read them with `owner_registered_any`.
+    /// (Rust application state). Rules read them with `owner_registered_any`. Also the
+    /// file's sleep helpers as `delay:name` (`const sleep = ms => new Promise(..)`), which
+    /// calls to them from other files need (see [`Event::requires_any`]).
     pub registrations: BTreeSet<String>,
     /// The file's symbol table for the project model (see [`crate::reach`]): the module
     /// top level first (index 0, spanning the whole file), then every definition.
@@ -309,6 +330,7 @@ impl Event {
             owner: None,
             written_elsewhere: None,
             forwarded: None,
+            requires_any: Vec::new(),
         }
     }
 }

@@ -142,6 +142,7 @@ fn arg_is_any(arg: &Arg, values: &[String]) -> bool {
         | Arg::Other { .. }
         | Arg::TempPath
         | Arg::InstancePath
+        | Arg::ProcessPath
         | Arg::ExternalPath => false,
     }
 }
@@ -202,6 +203,7 @@ fn pattern_holds(pattern: &Pattern, event: &Event, facts: &FileFacts) -> bool {
                     | Arg::Other { path_like: true }
                     | Arg::TempPath
                     | Arg::InstancePath
+                    | Arg::ProcessPath
                     | Arg::ExternalPath
             )
         );
@@ -226,8 +228,18 @@ fn pattern_holds(pattern: &Pattern, event: &Event, facts: &FileFacts) -> bool {
 
 /// The registrations (`how:Owner`) that would make the event's owner a process-lived
 /// instance, when the file itself has none of them: the project must supply one. Empty when
-/// the pattern asks nothing of the owner or the file registers it itself.
+/// the pattern asks nothing of the owner or the file registers it itself. An event that
+/// needs a registration of its own ([`Event::requires_any`]) asks for that first.
 fn owner_registrations(pattern: &Pattern, event: &Event, facts: &FileFacts) -> Vec<String> {
+    // A call to another file's helper stands when some file registers it (`delay:sleep`).
+    if !event.requires_any.is_empty()
+        && !event
+            .requires_any
+            .iter()
+            .any(|r| facts.registrations.contains(r))
+    {
+        return event.requires_any.clone();
+    }
     let Some(owner) = event.owner.as_deref() else {
         return Vec::new();
     };
@@ -320,19 +332,23 @@ fn glob_contains(set: &BTreeSet<String>, patterns: &[String]) -> bool {
 
 /// The first argument is a path with one of `purposes` and no other argument is another
 /// path (`rename(tmp, "uploads/a.png")` still moves a file into shared state). A string
-/// literal that names this instance's own file (`"app.pid"`, `"cache/pages"`) is an
-/// instance path.
+/// literal that names this instance's own file (`"cache/pages"`) is an instance path, one
+/// that names a pid or socket file (`"app.pid"`) a process path.
 fn only_paths_of(event: &Event, purposes: &[Arg]) -> bool {
     let has = |a: &Arg| {
         purposes.contains(a)
             || (purposes.contains(&Arg::InstancePath)
                 && matches!(a, Arg::Str(s) if PathPurpose::literal(s).is_instance()))
+            || (purposes.contains(&Arg::ProcessPath)
+                && matches!(a, Arg::Str(s) if PathPurpose::literal(s).is_process_file()))
     };
     event.args.first().is_some_and(has)
         && !event.args[1..].iter().any(|a| match a {
             Arg::Str(s) => s.contains(['/', '\\']) && !has(a),
             Arg::Other { path_like } => *path_like,
-            Arg::InstancePath | Arg::TempPath | Arg::ExternalPath => !purposes.contains(a),
+            Arg::InstancePath | Arg::ProcessPath | Arg::TempPath | Arg::ExternalPath => {
+                !purposes.contains(a)
+            }
             _ => false,
         })
 }
@@ -375,8 +391,14 @@ fn mitigated(unless: &Unless, event: &Event, facts: &FileFacts) -> bool {
             && event.args.iter().any(|a| arg_is_any(a, &unless.args_any)))
         || (unless.temp_paths && only_paths_of(event, &[Arg::TempPath]))
         || (unless.instance_paths
-            && !targets_any(event, &unless.invalidating_calls)
-            && only_paths_of(event, &[Arg::TempPath, Arg::InstancePath]))
+            && (only_paths_of(event, &[Arg::TempPath, Arg::ProcessPath])
+                || (!targets_any(event, &unless.invalidating_calls)
+                    && only_paths_of(
+                        event,
+                        &[Arg::TempPath, Arg::InstancePath, Arg::ProcessPath],
+                    ))))
+        || (event.context.contains(&Context::OnceAtStart)
+            && targets_any(event, &unless.setup_calls))
         || (!unless.words_any.is_empty() && has_word(event, &unless.words_any))
         || does_only(event, &unless.work_only)
         || does_any(event, &unless.work_any)

@@ -29,6 +29,10 @@ pub enum Placement {
     /// On every instance of the service (or not known otherwise): reported.
     #[default]
     Server,
+    /// A program of its own that is deployed as an operating-system service (a .NET
+    /// console project its deploy script installs with nssm or `New-Service`): reported
+    /// like server code, and its `main` runs for as long as the service does.
+    Service,
     /// Test code.
     Test,
     /// Build, release and developer tooling.
@@ -55,7 +59,7 @@ pub enum Program {
 impl Placement {
     /// Whether findings in code placed here are reported.
     pub fn is_reported(self) -> bool {
-        self == Placement::Server
+        matches!(self, Placement::Server | Placement::Service)
     }
 }
 
@@ -88,6 +92,7 @@ pub fn resolve(project: Placement, path: &str, language: Language) -> Placement 
     match of_path(path, language) {
         Placement::Test => Placement::Test,
         by_path if project == Placement::Server => by_path,
+        Placement::Server if project == Placement::Service => project,
         _ => project,
     }
 }

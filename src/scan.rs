@@ -185,7 +185,9 @@ pub fn scan_files(
                 .copied()
                 .unwrap_or(Reachability::Reachable);
             finding.set_reachability(verdict);
-            if !finding.is_doubtful() {
+            if finding.suppression.is_some() {
+                result.suppressed.push(finding);
+            } else if !finding.is_doubtful() {
                 result.findings.push(finding);
             } else {
                 result.unreachable.push(finding);
@@ -199,7 +201,9 @@ pub fn scan_files(
         .unreachable
         .retain(|f| !mitigated.contains(&f.rule_id));
     // A field collection stands when some scanned server file makes its owner a single
-    // instance (`AddSingleton<Tracker>()` where the host is built).
+    // instance (`AddSingleton<Tracker>()` where the host is built), or a single instance
+    // holds it.
+    reach::held::close(&mut registered);
     let stands =
         |f: &Finding| f.requires.is_empty() || f.requires.iter().any(|r| registered.contains(r));
     result.findings.retain(stands);

@@ -151,6 +151,26 @@ impl ProblemKind {
     }
 }
 
+/// A suppression comment over a line, kept for a finding made there later.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineSuppression {
+    names: Vec<String>,
+    reason: Option<String>,
+}
+
+impl LineSuppression {
+    /// The suppression it gives a finding of `rule_id` in `category`, when it names either
+    /// or nothing.
+    pub fn silences(&self, rule_id: &str, category: &str) -> Option<Suppression> {
+        (self.names.is_empty() || self.names.iter().any(|n| n == rule_id || n == category)).then(
+            || Suppression {
+                kind: SuppressionKind::InSource,
+                reason: self.reason.clone(),
+            },
+        )
+    }
+}
+
 /// The suppression comments of one file and what each has silenced so far.
 #[derive(Debug, Default)]
 pub struct Suppressions {
@@ -184,15 +204,23 @@ impl Suppressions {
     /// The directive (line, name slot) that silences `finding`: on its line, the line above,
     /// further up through a run of suppression-only lines, else a file-wide one.
     fn cover(&self, finding: &Finding) -> Option<(usize, usize)> {
+        self.cover_line(finding.start_line, |d| d.covering_name(finding))
+    }
+
+    /// The directive (line, name slot) that `pick` accepts for code starting on `start`.
+    fn cover_line(
+        &self,
+        start: usize,
+        pick: impl Fn(&Directive) -> Option<Option<usize>>,
+    ) -> Option<(usize, usize)> {
         let local = |line: usize| {
             let d = self.directives.get(&line).filter(|d| !d.whole_file)?;
-            d.covering_name(finding)
-                .map(|slot| (line, slot.unwrap_or(0)))
+            pick(d).map(|slot| (line, slot.unwrap_or(0)))
         };
-        if let Some(at) = local(finding.start_line) {
+        if let Some(at) = local(start) {
             return Some(at);
         }
-        let mut line = finding.start_line;
+        let mut line = start;
         while line > 1 {
             line -= 1;
             let Some(d) = self.directives.get(&line) else {
@@ -207,7 +235,7 @@ impl Suppressions {
         }
         self.directives.iter().find_map(|(&l, d)| {
             d.whole_file
-                .then(|| d.covering_name(finding))
+                .then(|| pick(d))
                 .flatten()
                 .map(|slot| (l, slot.unwrap_or(0)))
         })
@@ -239,6 +267,22 @@ impl Suppressions {
             }
         }
         suppressed
+    }
+
+    /// The comment that covers code starting on `line`, whatever it names, marked as used:
+    /// a call that hands a path to a file-system wrapper carries the wrapper's finding only
+    /// after every file is linted ([`crate::reach::wrappers`]), which then asks
+    /// [`LineSuppression::silences`].
+    pub fn covering_line(&mut self, line: usize) -> Option<LineSuppression> {
+        let at = self.cover_line(line, |_| Some(None))?;
+        if let Some(used) = self.used.get_mut(&at.0) {
+            used.iter_mut().for_each(|u| *u = true);
+        }
+        let d = &self.directives[&at.0];
+        Some(LineSuppression {
+            names: d.names.clone(),
+            reason: d.reason.clone(),
+        })
     }
 
     /// Records that the comments covering `findings` were used, without reporting them
@@ -374,6 +418,22 @@ impl SuppressionAudit {
 mod tests {
     use super::*;
     use crate::catalogue::{Category, Severity};
+
+    #[test]
+    fn a_comment_over_a_line_silences_later_findings_it_names() {
+        let text = "a();\n// scaleout: ignore[dotnet-file-write] -- settings live on a shared volume\nb();\nc();\n";
+        let mut s = Suppressions::parse(text);
+        assert!(s.covering_line(4).is_none());
+        let over = s.covering_line(3).expect("the comment above covers line 3");
+        let silenced = over.silences("dotnet-file-write", "local-disk-write");
+        assert_eq!(
+            silenced.and_then(|s| s.reason).as_deref(),
+            Some("settings live on a shared volume")
+        );
+        assert!(over.silences("dotnet-timer", "in-process-timer").is_none());
+        // Marked as used: the audit does not call it unused.
+        assert!(s.used[&2].iter().all(|u| *u));
+    }
 
     #[test]
     fn parses_directives() {

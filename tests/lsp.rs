@@ -680,8 +680,10 @@ fn fresh_diagnostics(path: &str, text: &str) -> Vec<Value> {
             .sum();
         json!({ "line": line - 1, "character": character })
     };
+    // Like the server: a finding that needs another file's registration is not shown.
     findings
         .iter()
+        .filter(|f| f.requires.is_empty())
         .map(|f| {
             json!({
                 "code": f.rule_id,

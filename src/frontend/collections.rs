@@ -42,6 +42,15 @@ impl Collection {
         self
     }
 
+    /// Adds candidates of what its type stands for (a type alias, a struct of collections).
+    pub(crate) fn add_targets(&mut self, targets: Vec<String>) {
+        for target in targets {
+            if !self.targets.contains(&target) {
+                self.targets.push(target);
+            }
+        }
+    }
+
     /// Adds the words of a name that describes what it holds (a type, a field).
     pub(crate) fn describe(&mut self, name: &str) {
         self.words.extend(split_words(name));
@@ -53,6 +62,12 @@ impl Collection {
         if let Some(key) = key.filter(|k| k.len() <= MAX_KEY_TEXT) {
             self.describe(key);
         }
+    }
+
+    /// Marks a collection that is state by itself, written or not: a module-level instance of
+    /// the project's own class lives as long as the process, whatever its methods keep.
+    pub(crate) fn lives_with_process(&mut self) {
+        self.written = true;
     }
 
     /// Marks a field that its own file does not write: its event stands only when another

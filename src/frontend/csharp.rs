@@ -12,6 +12,7 @@
 
 mod args;
 mod context;
+mod delays;
 mod forward;
 mod loops;
 mod preprocess;
@@ -82,7 +83,7 @@ pub fn extract(text: &str, implicit_namespaces: &[String]) -> Extracted {
     }
     let (collections, registrations) = state::collection_events(root, text, &scope);
     facts.events.extend(collections);
-    facts.registrations = registrations;
+    facts.registrations.extend(registrations);
     facts.events.sort_by_key(|e| e.span.start);
     facts.definitions = symbols::collect(root, text);
     if scope.test_file {

@@ -95,13 +95,21 @@ pub fn extract(src: &str, dialect: Dialect) -> Extracted {
         // `#!/usr/bin/env node`: a command-line script.
         emitter.facts.file_context.insert(Context::Tooling);
     }
-    emitter.visit(root, Ctx::default(), 0);
+    // A module's top level runs once, when the process loads it.
+    let top = Ctx {
+        at_start: true,
+        ..Ctx::default()
+    };
+    emitter.visit(root, top, 0);
     let mut facts = emitter.facts;
     emitter.path_uses.apply(&mut facts.events);
     let mut collections = state::collection_events(root, src, &scopes);
     let (fields, registrations) = fields::field_collection_events(root, src, &scopes);
     collections.extend(fields);
-    facts.registrations = registrations;
+    facts.registrations.extend(registrations);
+    facts
+        .registrations
+        .extend(scopes.delay_registrations(root.byte_range().into()));
     if !collections.is_empty() {
         facts.events.extend(collections);
         facts.events.sort_by_key(|e| e.span.start);

@@ -4,6 +4,7 @@ mod collections;
 pub mod config_files;
 pub mod csharp;
 pub mod javascript;
+mod object_copy;
 mod reuse;
 pub mod rust;
 pub mod scratch;

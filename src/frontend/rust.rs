@@ -10,6 +10,7 @@
 
 mod body;
 mod depth;
+mod local_types;
 mod macros;
 mod recurring;
 mod scope;

@@ -9,10 +9,16 @@
 //! function, and the creation stays reported along with the move). A copy or extraction
 //! whose destination is a temporary path only reads its source, so it is quiet too.
 //!
+//! A path that the function also downloads from or uploads to object storage is a working
+//! copy of an object kept there (see [`crate::frontend::object_copy`]): its writes, moves and
+//! deletes are quiet, and so are all file operations on computed paths of a file that both
+//! downloads and uploads through a storage client (it mirrors the store).
+//!
 //! [`PathUses::apply`] groups the uses by function and path once (sorted map, linear in the
 //! number of uses) and marks the quiet events' path arguments [`Arg::TempPath`].
 
 use crate::event::{Arg, Event};
+use crate::frontend::object_copy::Direction;
 use std::collections::BTreeMap;
 
 /// What a call does with the path it is given.
@@ -28,6 +34,8 @@ pub enum Use {
     Copy,
     /// Reads its age: `File.GetLastWriteTimeUtc`, `GetCreationTime`.
     Dated,
+    /// Copies it from or to object storage: `store.download(key, path)`, `fPutObject`.
+    Transfer,
 }
 
 const DELETE_WORDS: &[&str] = &[
@@ -36,7 +44,7 @@ const DELETE_WORDS: &[&str] = &[
 const MOVE_WORDS: &[&str] = &["rename", "move"];
 const COPY_WORDS: &[&str] = &["copy", "extract"];
 const CREATE_WORDS: &[&str] = &[
-    "write", "create", "save", "append", "mkdir", "mkdirp", "mkdtemp", "download",
+    "write", "create", "save", "append", "mkdir", "mkdirp", "mkdtemp", "download", "output",
 ];
 
 /// Calls that read a file's age (lower case, name prefixes).
@@ -136,6 +144,26 @@ struct PathUse {
 #[derive(Debug, Default)]
 pub struct PathUses {
     uses: Vec<PathUse>,
+    /// The file downloads from a storage client (a receiver other than its own class).
+    downloads_from_client: bool,
+    /// The file uploads to a storage client.
+    uploads_to_client: bool,
+}
+
+/// One call that copies between object storage and local files (see
+/// [`crate::frontend::object_copy`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Transfer<'a> {
+    /// The start byte of the enclosing function (0 at top level).
+    pub function: usize,
+    /// Which way it copies.
+    pub direction: Direction,
+    /// The byte offset of the call.
+    pub at: usize,
+    /// The texts of its arguments: any of them may be the local path.
+    pub args: &'a [&'a str],
+    /// The call is made on a storage client, not on the file's own class.
+    pub on_client: bool,
 }
 
 /// One call to record: where it is and what it does with which paths.
@@ -196,14 +224,48 @@ impl PathUses {
         }
     }
 
+    /// Records a call that copies between object storage and local files.
+    pub fn record_transfer(&mut self, transfer: Transfer<'_>) {
+        match transfer.direction {
+            Direction::Download => self.downloads_from_client |= transfer.on_client,
+            Direction::Upload => self.uploads_to_client |= transfer.on_client,
+        }
+        for key in transfer.args.iter().filter_map(|a| path_key(a)) {
+            self.uses.push(PathUse {
+                function: transfer.function,
+                key,
+                what: Use::Transfer,
+                at: transfer.at,
+                event: None,
+                to_temp: false,
+                copied_in: false,
+                on_failure: false,
+            });
+        }
+    }
+
     /// Marks the path arguments of scratch calls as temporary paths in `events` (indexed as
     /// recorded): deletes of a path the function created earlier; the creations of such a
     /// path unless it is moved or copied out of the temporary directory or deleted only on
     /// failure, and then also its deletes before the creation (leftovers of an earlier run);
     /// deletes of this instance's own path (`Arg::InstancePath`) after the function read the
-    /// file's age (an expired cache entry); copies into a temporary path that is not moved or copied out again.
+    /// file's age (an expired cache entry); copies into a temporary path that is not moved or copied out again;
+    /// file operations on a path the function copies from or to object storage, and, in a
+    /// file that mirrors a store, on every computed path (not a literal).
     pub fn apply(self, events: &mut [Event]) {
         let mut quiet = Vec::new();
+        // Events on working copies of the store's objects.
+        let mut copies = Vec::new();
+        let changes =
+            |u: &PathUse| matches!(u.what, Use::Create | Use::Delete | Use::Move | Use::Copy);
+        if self.downloads_from_client && self.uploads_to_client {
+            copies.extend(
+                self.uses
+                    .iter()
+                    .filter(|u| changes(u))
+                    .filter_map(|u| u.event),
+            );
+        }
         let mut expired = Vec::new();
         let mut groups: BTreeMap<(usize, &str), Vec<&PathUse>> = BTreeMap::new();
         for u in &self.uses {
@@ -213,6 +275,10 @@ impl PathUses {
                 .push(u);
         }
         for uses in groups.values() {
+            // A working copy of an object in the store.
+            if uses.iter().any(|u| u.what == Use::Transfer) {
+                copies.extend(uses.iter().filter(|u| changes(u)).filter_map(|u| u.event));
+            }
             // Moved or copied to a path outside the temporary directory: the file outlives
             // the function.
             let kept = uses
@@ -276,6 +342,17 @@ impl PathUses {
             if let Some(event) = events.get_mut(index) {
                 for arg in event.args.iter_mut().take(paths) {
                     *arg = Arg::TempPath;
+                }
+            }
+        }
+        for index in copies {
+            if let Some(event) = events.get_mut(index) {
+                // A literal names a fixed location of the application, not a copy of an
+                // object; the source and destination of a move or copy are both copies.
+                for arg in event.args.iter_mut().take(2) {
+                    if !matches!(arg, Arg::Str(_)) {
+                        *arg = Arg::TempPath;
+                    }
                 }
             }
         }
@@ -425,5 +502,52 @@ mod tests {
         uses.record(copied);
         uses.apply(&mut events);
         assert_eq!(events[0].args, vec![Arg::TempPath, Arg::TempPath]);
+    }
+
+    fn transfer<'a>(direction: Direction, args: &'a [&'a str], on_client: bool) -> Transfer<'a> {
+        Transfer {
+            function: 7,
+            direction,
+            at: 15,
+            args,
+            on_client,
+        }
+    }
+
+    #[test]
+    fn a_path_copied_from_the_store_in_the_same_function_is_quiet() {
+        let mut events = vec![event(vec![path()]), event(vec![path()])];
+        let mut uses = PathUses::default();
+        uses.record(call(Use::Delete, 10, 0, "local"));
+        uses.record_transfer(transfer(Direction::Download, &["key", "local"], false));
+        uses.record(call(Use::Create, 20, 1, "other"));
+        uses.apply(&mut events);
+        assert_eq!(events[0].args[0], Arg::TempPath);
+        assert_eq!(events[1].args[0], path(), "another path stays");
+    }
+
+    #[test]
+    fn a_file_that_downloads_and_uploads_through_clients_mirrors_the_store() {
+        let literal = Arg::Str("/srv/app/settings.json".into());
+        let mut events = vec![event(vec![path()]), event(vec![literal.clone()])];
+        let mut uses = PathUses::default();
+        uses.record(call(Use::Create, 10, 0, "copy"));
+        uses.record(call(Use::Create, 12, 1, "'/srv/app/settings.json'"));
+        uses.record_transfer(transfer(Direction::Download, &["a", "b"], true));
+        let mut only_one_way = PathUses::default();
+        only_one_way.record(call(Use::Create, 10, 0, "copy"));
+        only_one_way.record_transfer(transfer(Direction::Download, &["a", "b"], true));
+        only_one_way.record_transfer(transfer(Direction::Upload, &["a", "b"], false));
+        let mut untouched = events.clone();
+        only_one_way.apply(&mut untouched);
+        assert_eq!(
+            untouched[0].args[0],
+            path(),
+            "an upload to its own class is no client"
+        );
+        uses.record_transfer(transfer(Direction::Upload, &["c", "d"], true));
+        uses.apply(&mut events);
+        assert_eq!(events[0].args[0], Arg::TempPath);
+        assert_eq!(events[1].args[0], literal, "a literal is a fixed location");
     }
 }

@@ -252,8 +252,7 @@ pub fn module_purpose(path: &std::path::Path) -> PathPurpose {
         instance: parts[src + 1..]
             .iter()
             .any(|p| has_word(p, MODULE_INSTANCE_WORDS)),
-        shared: false,
-        external: false,
+        ..PathPurpose::default()
     }
 }
 
@@ -301,6 +300,17 @@ const STORAGE_BACKEND_WORDS: &[&str] = &["store", "storage", "repository"];
 /// File extensions of an instance's own pid, lock and socket files (`"app.pid"`).
 const INSTANCE_PATH_EXTENSIONS: &[&str] = &[".pid", ".lock", ".sock"];
 
+/// Words naming a file of the running process itself: its pid file, its Unix socket. Such
+/// a file describes this process alone, so writing, replacing or deleting it (a stale socket
+/// removed before listening, the pid file removed at shutdown) changes nothing another
+/// instance could read. Unlike a cache entry, deleting it invalidates no copy of shared data.
+/// The words are unambiguous even in a local's name (`socketPath`, `pidFile`).
+const PROCESS_FILE_WORDS: &[&str] = &["pid", "pidfile", "socket", "sock"];
+
+/// Extensions of a process's pid and socket file names (`"sonarr.pid"`): the file name
+/// says what the file is, whatever folder it is in (the application's data folder).
+const PROCESS_FILE_EXTENSIONS: &[&str] = &[".pid", ".sock"];
+
 /// What the words of a path expression say about whose file it is. Only strong evidence can
 /// make a path this instance's own: a string literal in it (`"cache"`, `"app.pid"`), or a name
 /// that designates a location for the whole program (a member such as `CachePath` or
@@ -311,6 +321,11 @@ pub struct PathPurpose {
     instance: bool,
     shared: bool,
     external: bool,
+    /// A word names a file of the running process (see [`PROCESS_FILE_WORDS`]).
+    process: bool,
+    /// A literal file name is a pid or socket file's (`"app.pid"`), which no folder word
+    /// overrides.
+    process_file_name: bool,
 }
 
 impl PathPurpose {
@@ -328,6 +343,9 @@ impl PathPurpose {
             }
         }
         let lower = plain.to_ascii_lowercase();
+        let process_file_name = PROCESS_FILE_EXTENSIONS
+            .iter()
+            .any(|ext| lower.ends_with(ext));
         Self {
             instance: has_word(&plain, INSTANCE_PATH_WORDS)
                 || INSTANCE_PATH_EXTENSIONS
@@ -335,6 +353,8 @@ impl PathPurpose {
                     .any(|ext| lower.ends_with(ext)),
             shared: has_word(&plain, SHARED_DATA_WORDS),
             external: has_word(&plain, EXTERNAL_FOLDER_WORDS),
+            process: process_file_name || has_word(&plain, PROCESS_FILE_WORDS),
+            process_file_name,
         }
     }
 
@@ -345,17 +365,22 @@ impl PathPurpose {
             instance: has_word(name, INSTANCE_PATH_WORDS),
             shared: has_word(name, SHARED_DATA_WORDS),
             external: has_word(name, EXTERNAL_FOLDER_WORDS),
+            process: has_word(name, PROCESS_FILE_WORDS),
+            process_file_name: false,
         }
     }
 
     /// The name of a local or parameter whose value is not known: it can only say that the
-    /// path is shared data (`uploadDir`) or in an external folder (`recordingPath`), never
-    /// that it is this instance's own (`cachePath`).
+    /// path is shared data (`uploadDir`), in an external folder (`recordingPath`) or a file
+    /// of the running process (`socketPath`, whose word is unambiguous), never that it is
+    /// this instance's own cache (`cachePath`).
     pub fn local_name(name: &str) -> Self {
         Self {
             instance: false,
             shared: has_word(name, SHARED_DATA_WORDS),
             external: has_word(name, EXTERNAL_FOLDER_WORDS),
+            process: has_word(name, PROCESS_FILE_WORDS),
+            process_file_name: false,
         }
     }
 
@@ -375,6 +400,8 @@ impl PathPurpose {
             instance: self.instance || other.instance,
             shared: self.shared || other.shared,
             external: self.external || other.external,
+            process: self.process || other.process,
+            process_file_name: self.process_file_name || other.process_file_name,
         }
     }
 
@@ -403,6 +430,44 @@ impl PathPurpose {
     pub fn is_shared(self) -> bool {
         self.shared
     }
+
+    /// The path is a file of the running process (its pid file, its Unix socket): a literal
+    /// file name says so (`Path.Combine(dataFolder, "app.pid")`), or a word does and none
+    /// names shared data.
+    pub fn is_process_file(self) -> bool {
+        self.process_file_name || (self.process && !self.shared)
+    }
+}
+
+/// Whether an argument's text can be a duration: a number (`60_000`, `15 * 60 * 1000`,
+/// `Duration::from_secs(300)`), a constant (`POLL_INTERVAL`) or a name about time
+/// (`delayMs`, `TimeSpan.FromMinutes(5)`, `interval`). A call of another file's helper is
+/// a sleep only with such a first argument: `provider.settle(batch)` is no pause.
+pub fn looks_like_duration(text: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "ms",
+        "millis",
+        "millisecond",
+        "sec",
+        "second",
+        "minute",
+        "hour",
+        "day",
+        "delay",
+        "interval",
+        "timeout",
+        "wait",
+        "sleep",
+        "period",
+        "duration",
+        "backoff",
+        "timespan",
+        "pause",
+        "tick",
+        "frequency",
+        "every",
+    ];
+    text.chars().any(|c| c.is_ascii_digit()) || is_constant_name(text) || has_word(text, WORDS)
 }
 
 /// Whether a name is a constant's (`SELF_SIGNED_KEY`, `CACHE_DIR`): a location designated
@@ -419,6 +484,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn durations_are_numbers_constants_and_time_words() {
+        for text in [
+            "60_000",
+            "15 * 60 * 1000",
+            "POLL_INTERVAL",
+            "delayMs",
+            "TimeSpan.FromMinutes(t)",
+            "retry_backoff",
+        ] {
+            assert!(looks_like_duration(text), "{text}");
+        }
+        for text in [
+            "batch",
+            "&pool",
+            "\"https://example.org/feed\"",
+            "user.id",
+            "",
+        ] {
+            assert!(!looks_like_duration(text), "{text}");
+        }
+    }
+
+    #[test]
     fn literals_and_designated_names_are_strong_evidence() {
         assert!(PathPurpose::literal("tls/self_signed_cert.pem").is_instance());
         assert!(PathPurpose::literal("preview-cache").is_instance());
@@ -427,6 +515,22 @@ mod tests {
         assert!(PathPurpose::designated("CachePath").is_instance());
         assert!(PathPurpose::designated("hot_tier_path").is_instance());
         assert!(!PathPurpose::local_name("cachePath").is_instance());
+    }
+
+    #[test]
+    fn process_files() {
+        assert!(PathPurpose::literal("pidfile").is_process_file());
+        assert!(PathPurpose::local_name("socketPath").is_process_file());
+        assert!(PathPurpose::designated("GetUnixSocketPath").is_process_file());
+        // The file name wins over the folder it is in.
+        assert!(PathPurpose::designated("AppDataFolder")
+            .with(PathPurpose::literal("shop.pid"))
+            .is_process_file());
+        assert!(!PathPurpose::local_name("socketUploadDir").is_process_file());
+        assert!(!PathPurpose::literal("data/sockets.json").is_process_file());
+        assert!(!PathPurpose::literal("app.lock").is_process_file());
+        assert!(!PathPurpose::designated("CachePath").is_process_file());
+        assert!(!PathPurpose::local_name("cachePath").is_process_file());
     }
 
     #[test]

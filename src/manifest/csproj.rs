@@ -181,23 +181,48 @@ impl CsprojCache {
 /// that names one from `hosting`. An updater, a plugin packer, a one-off migrator. A
 /// console project that references the host library it starts hosts through that
 /// reference; one that references a shared library using ASP.NET Core packages does not.
+///
+/// A console project whose deploy script installs it as an operating-system service
+/// (`[dotnet] service_installers`) is not separate: it is a job worker that runs for as
+/// long as the service does.
 #[derive(Debug, Default)]
 pub struct ConsoleCache {
-    by_dir: Mutex<HashMap<PathBuf, bool>>,
+    by_dir: Mutex<HashMap<PathBuf, Console>>,
     /// Per project file: whether it, or a project it references, hosts a service.
     hosts: Mutex<HashMap<PathBuf, bool>>,
+}
+
+/// What kind of program a directory's C# files belong to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Console {
+    /// A hosting project, a library, or no project at all.
+    Other,
+    /// A console program that hosts nothing.
+    Separate,
+    /// A console program that hosts nothing itself but is installed as a service.
+    InstalledService,
 }
 
 impl ConsoleCache {
     /// Whether the C# file at `path` belongs to a console program that hosts nothing.
     pub fn is_separate_console(&self, path: &Path) -> bool {
+        self.console(path) == Console::Separate
+    }
+
+    /// Whether the C# file at `path` belongs to a console program that hosts nothing
+    /// itself but whose deploy script installs it as an operating-system service.
+    pub fn is_installed_service(&self, path: &Path) -> bool {
+        self.console(path) == Console::InstalledService
+    }
+
+    fn console(&self, path: &Path) -> Console {
         let Some(dir) = path.parent() else {
-            return false;
+            return Console::Other;
         };
         if let Some(hit) = lock(&self.by_dir).get(dir) {
             return *hit;
         }
-        let found = nearest_project_file(dir).is_some_and(|project| {
+        let found = nearest_project_file(dir).map_or(Console::Other, |project| {
             let text = std::fs::read_to_string(&project).unwrap_or_default();
             let exe = property_values(&text, "OutputType")
                 .iter()
@@ -205,8 +230,16 @@ impl ConsoleCache {
             let direct = crate::placement::builtin()
                 .map(|p| p.dotnet_hosting_direct.as_slice())
                 .unwrap_or_default();
-            exe && !direct.iter().any(|w| text.contains(w.as_str()))
-                && !self.hosts(&project, &mut Vec::new())
+            if !exe
+                || direct.iter().any(|w| text.contains(w.as_str()))
+                || self.hosts(&project, &mut Vec::new())
+            {
+                Console::Other
+            } else if installs_as_service(project.parent().unwrap_or(Path::new("."))) {
+                Console::InstalledService
+            } else {
+                Console::Separate
+            }
         });
         lock(&self.by_dir).insert(dir.to_path_buf(), found);
         found
@@ -236,6 +269,41 @@ impl ConsoleCache {
         lock(&self.hosts).insert(project.to_path_buf(), found);
         found
     }
+}
+
+/// Extensions of the files that may install a program as an operating-system service.
+const SERVICE_SCRIPT_EXTENSIONS: &[&str] = &["ps1", "psm1", "cmd", "bat", "sh", "service"];
+/// Larger scripts are not read.
+const SERVICE_SCRIPT_MAX_BYTES: u64 = 256 * 1024;
+
+/// Whether a script or unit file in `dir` or a folder directly below it installs the
+/// program as a service (`[dotnet] service_installers` in the placement data).
+fn installs_as_service(dir: &Path) -> bool {
+    let markers = crate::placement::builtin()
+        .map(|p| p.dotnet_service_installers.as_slice())
+        .unwrap_or_default();
+    let entries = |d: &Path| -> Vec<PathBuf> {
+        std::fs::read_dir(d)
+            .map(|r| r.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default()
+    };
+    let top = entries(dir);
+    let below = top
+        .iter()
+        .filter(|p| p.is_dir() && !p.is_symlink())
+        .flat_map(|d| entries(d));
+    top.iter().cloned().chain(below).any(|p| {
+        let script = p.extension().and_then(|x| x.to_str()).is_some_and(|x| {
+            SERVICE_SCRIPT_EXTENSIONS
+                .iter()
+                .any(|e| x.eq_ignore_ascii_case(e))
+        });
+        script
+            && p.metadata()
+                .is_ok_and(|m| m.is_file() && m.len() <= SERVICE_SCRIPT_MAX_BYTES)
+            && std::fs::read_to_string(&p)
+                .is_ok_and(|text| markers.iter().any(|m| text.contains(m.as_str())))
+    })
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -465,8 +533,22 @@ mod tests {
             "Bus/Bus.csproj",
             &exe(r#"<PackageReference Include="MassTransit" />"#),
         );
+        write(
+            "Job/Job.csproj",
+            &exe("<PackageReference Include=\"Serilog.Sinks.File\" />"),
+        );
+        write(
+            "Job/Scripts/PostDeploy.ps1",
+            "& .\\nssm.exe install $ServiceName $ScriptToRun\n",
+        );
+        write("Packer/Scripts/pack.ps1", "Compress-Archive -Path out\n");
         let cache = ConsoleCache::default();
         let separate = |p: &str| cache.is_separate_console(&d.join(p));
+        assert!(
+            !separate("Job/Program.cs") && cache.is_installed_service(&d.join("Job/Program.cs")),
+            "a console program installed as a Windows service runs for as long as the service"
+        );
+        assert!(!cache.is_installed_service(&d.join("Packer/Program.cs")));
         assert!(separate("Packer/Program.cs"));
         assert!(separate("Packer/Zip/Writer.cs"));
         assert!(separate("Migrator/Program.cs"));

@@ -20,6 +20,8 @@ pub struct Places {
     /// Strings that make a .NET console project host a service when its own project
     /// file names them.
     pub dotnet_hosting_direct: Vec<String>,
+    /// Strings in a .NET console project's scripts that install it as a service.
+    pub dotnet_service_installers: Vec<String>,
     /// Word parts of identifiers that make a Rust binary a server.
     pub rust_server_words: Vec<String>,
     /// Script names (or parts of them) that run a one-off job.
@@ -84,6 +86,7 @@ enum RawPlacement {
 struct RawDotnet {
     hosting: Vec<String>,
     hosting_direct: Vec<String>,
+    service_installers: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -152,6 +155,10 @@ pub fn parse(text: &str, file: &str) -> Result<Places, String> {
         paths,
         dotnet_hosting: words(raw.dotnet.hosting, "[dotnet] hosting")?,
         dotnet_hosting_direct: words(raw.dotnet.hosting_direct, "[dotnet] hosting_direct")?,
+        dotnet_service_installers: words(
+            raw.dotnet.service_installers,
+            "[dotnet] service_installers",
+        )?,
         rust_server_words,
         npm_one_off_scripts: globs(&raw.npm.one_off_scripts, true, "[npm] one_off_scripts")?,
         desktop_crates: globs(&raw.desktop.crates, false, "[desktop] crates")?,
@@ -180,7 +187,7 @@ mod tests {
 
     #[test]
     fn errors_name_the_file_and_the_problem() {
-        let base = "[dotnet]\nhosting = [\"Web\"]\nhosting_direct = [\"Bus\"]\n[rust]\nserver_words = [\"serve\"]\n[npm]\none_off_scripts = [\"seed\"]\n[desktop]\ncrates = [\"tauri\"]\npackages = [\"electron\"]\n";
+        let base = "[dotnet]\nhosting = [\"Web\"]\nhosting_direct = [\"Bus\"]\nservice_installers = [\"nssm\"]\n[rust]\nserver_words = [\"serve\"]\n[npm]\none_off_scripts = [\"seed\"]\n[desktop]\ncrates = [\"tauri\"]\npackages = [\"electron\"]\n";
         let unknown =
             format!("{base}[[path]]\nplacement = \"test\"\nwhy = \"x\"\ndirz = [\"t\"]\n");
         let e = parse(&unknown, "p.toml").unwrap_err();

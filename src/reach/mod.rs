@@ -33,6 +33,7 @@
 //! initializers and constructor then ran) and the framework-called members of a class.
 //! Each walk expands a name once, so the cost is linear in definitions and references.
 
+pub mod held;
 pub mod modules;
 pub mod words;
 pub mod wrappers;
@@ -83,6 +84,9 @@ pub enum FileRole {
     /// Code that runs once per start or upgrade (an installer, a migration project): what
     /// its entry points reach, and nothing else reaches, is start-up code.
     Startup,
+    /// Server code of a program deployed as an operating-system service: its `main` serves
+    /// whatever words the code it reaches mentions.
+    Service,
 }
 
 /// One file's part of the project model.
@@ -100,9 +104,8 @@ pub struct FileModel {
     /// The `how:Type` registrations this file supplies (see
     /// [`crate::event::FileFacts::registrations`]), for the findings of every file.
     pub registrations: Vec<String>,
-    /// Calls that pass a path naming shared data: (definition, method, argument position)
-    /// (see [`wrappers`]).
-    pub shared_calls: Vec<(usize, String, usize)>,
+    /// Calls that pass a path naming shared data (see [`wrappers`]).
+    pub shared_calls: Vec<wrappers::CallSite>,
 }
 
 impl FileModel {
@@ -176,6 +179,7 @@ pub fn solve(files: &[FileModel]) -> Vec<Vec<Reachability>> {
             let node = graph.offsets[f] + d;
             let role = match (def.role, file.role) {
                 (Role::Main, FileRole::Server) if !serving[node] => FileRole::Tool,
+                (Role::Main | Role::Entry | Role::Program, FileRole::Service) => FileRole::Server,
                 // A program that starts no server itself, whatever its names reach.
                 (Role::Program, FileRole::Server | FileRole::Tool) => FileRole::Tool,
                 (Role::Program, role) => role,
@@ -188,7 +192,7 @@ pub fn solve(files: &[FileModel]) -> Vec<Vec<Reachability>> {
             graph.start[node] |= role == FileRole::Server && (def.role == Role::Main || d == 0);
             match role {
                 FileRole::Server if graph.startup[node] => startup.push(node),
-                FileRole::Server => seeds.push(node),
+                FileRole::Server | FileRole::Service => seeds.push(node),
                 FileRole::Startup => startup.push(node),
                 FileRole::Tool => offline.push(node),
                 FileRole::Test => {}
@@ -332,7 +336,7 @@ impl<'a> Graph<'a> {
                 }
                 // A framework's start-up method of a server class runs once, like `main`.
                 start.push(
-                    file.role == FileRole::Server
+                    matches!(file.role, FileRole::Server | FileRole::Service)
                         && matches!(def.role, Role::Member | Role::Entry)
                         && words.start_methods.contains(&def.name),
                 );

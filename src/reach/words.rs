@@ -36,6 +36,8 @@ pub struct Words {
     pub start_methods: HashSet<String>,
     /// Calls that run a method passed to them once.
     pub once_calls: HashSet<String>,
+    /// Methods that run the function passed to them right away, once per element.
+    pub iteration_calls: HashSet<String>,
     /// Calls that wait for the call they are made on.
     pub awaiting_calls: HashSet<String>,
     /// Words of an environment variable's name that choose a generating, debugging or test mode.
@@ -113,6 +115,12 @@ impl Words {
     /// Whether a call runs a method passed to it once (`MapResult`).
     pub fn runs_argument_once(&self, name: &str) -> bool {
         self.once_calls.contains(name)
+    }
+
+    /// Whether a method runs the function passed to it right away, once per element of a
+    /// list (`forEach`).
+    pub fn iterates_argument(&self, name: &str) -> bool {
+        self.iteration_calls.contains(name)
     }
 
     /// Whether a call waits for the call it is made on (`ConfigureAwait`).

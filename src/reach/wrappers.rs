@@ -9,41 +9,85 @@
 //! every call of the project's own methods that passes a path naming shared data
 //! ([`crate::event::SharedPathCall`]: `_disk.WriteAllText(_configFile, xml)`).
 //!
-//! After reachability, [`judge`] keeps a wrapper's finding in the default report when some
-//! reached definition calls a method of that name with shared data at one of those positions
-//! (names over-approximate, as in the call graph); otherwise the finding is of low confidence
-//! ([`Doubt::Wrapper`]), shown with `--show-all`. One index of (method, position) over all
-//! recorded calls, one lookup per finding: linear in calls plus findings.
+//! After reachability, [`judge`] moves a wrapper's finding to its callers: each reached call
+//! of a method of that name with shared data at one of those positions, whose receiver's
+//! name fits the wrapper's type (`_diskProvider.WriteAllText(..)` for
+//! `DiskProviderBase.WriteAllText`; an unqualified call always does), gets the finding, with
+//! the wrapper named in its message; the wrapper's own operation is of low confidence
+//! ([`Doubt::Wrapper`]), shown with `--show-all`. Names over-approximate, as in the call
+//! graph. One index of (method, position) over all recorded calls, one lookup per finding:
+//! linear in calls plus findings.
 
 use super::{FileModel, Reachability};
-use crate::event::{Definition, SharedPathCall};
-use crate::finding::{Doubt, Finding};
-use std::collections::HashSet;
+use crate::event::{Definition, Forwarded, SharedPathCall};
+use crate::finding::{assign_fingerprints, normalize_source, Doubt, Finding};
+use crate::position::LineIndex;
+use crate::suppress::{LineSuppression, Suppressions};
+use std::collections::{HashMap, HashSet};
 
-/// A file's shared-path calls as (definition, method, argument position), the definition
-/// being the innermost one around the call.
-pub fn shared_calls(
+/// A call that passes a path naming shared data, placed in its file: where a wrapper's
+/// finding is reported when the call reaches the wrapper.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallSite {
+    /// The innermost definition around the call.
+    pub definition: usize,
+    /// The called method's simple name.
+    pub method: String,
+    /// The argument position of the shared path.
+    pub index: usize,
+    /// The last name of the call's receiver, when it has one.
+    pub receiver: Option<String>,
+    /// The file, as findings name it.
+    pub path: String,
+    /// 1-based line and column of the start and of the end.
+    pub start: (usize, usize),
+    /// See `start`.
+    pub end: (usize, usize),
+    /// The source line where the call starts, trimmed.
+    pub snippet: String,
+    /// The call's text with whitespace collapsed (the fingerprint's input).
+    pub normalized_source: String,
+    /// The suppression comment over the call, if any.
+    pub suppression: Option<LineSuppression>,
+}
+
+/// A file's shared-path calls placed in `text` (the file at `path`), each with the comment
+/// that suppresses findings on its line.
+pub fn call_sites(
     definitions: &[Definition],
     calls: &[SharedPathCall],
-) -> Vec<(usize, String, usize)> {
+    path: &str,
+    text: &str,
+    index: &LineIndex,
+    suppressions: &mut Suppressions,
+) -> Vec<CallSite> {
     calls
         .iter()
         .map(|c| {
-            (
-                super::innermost(definitions, c.at),
-                c.method.clone(),
-                c.index,
-            )
+            let start = index.line_col(text, c.span.start);
+            CallSite {
+                definition: super::innermost(definitions, c.at),
+                method: c.method.clone(),
+                index: c.index,
+                receiver: c.receiver.clone(),
+                path: path.to_string(),
+                start,
+                end: index.line_col(text, c.span.end),
+                snippet: index.line_text(text, start.0).trim().to_string(),
+                normalized_source: normalize_source(text.get(c.span.clone()).unwrap_or("")),
+                suppression: suppressions.covering_line(start.0),
+            }
         })
         .collect()
 }
 
-/// Marks the reached wrapper findings of `judged` (file index, finding) that no reached
-/// caller gives shared data as of low confidence. `verdicts` are [`super::solve`]'s.
+/// Marks the reached wrapper findings of `judged` (file index, finding) as of low confidence
+/// and adds their findings at the reached calls that give them shared data. `verdicts` are
+/// [`super::solve`]'s.
 pub fn judge(
     models: &[FileModel],
     verdicts: &[Vec<Reachability>],
-    judged: &mut [(usize, Finding)],
+    judged: &mut Vec<(usize, Finding)>,
 ) {
     let reached = |file: usize, definition: usize| {
         verdicts
@@ -51,17 +95,19 @@ pub fn judge(
             .and_then(|v| v.get(definition))
             .is_none_or(|v| *v == Reachability::Reachable)
     };
-    let shared: HashSet<(&str, usize)> = models
-        .iter()
-        .enumerate()
-        .flat_map(|(f, model)| {
-            model
-                .shared_calls
-                .iter()
-                .filter(move |(d, _, _)| reached(f, *d))
-                .map(|(_, method, index)| (method.as_str(), *index))
-        })
-        .collect();
+    let mut sites: HashMap<(&str, usize), Vec<(usize, &CallSite)>> = HashMap::new();
+    for (f, model) in models.iter().enumerate() {
+        for site in &model.shared_calls {
+            if reached(f, site.definition) {
+                sites
+                    .entry((site.method.as_str(), site.index))
+                    .or_default()
+                    .push((f, site));
+            }
+        }
+    }
+    let mut seen = HashSet::new();
+    let mut moved: Vec<(usize, Finding)> = Vec::new();
     for (file, finding) in judged.iter_mut() {
         let Some(forwarded) = &finding.forwarded else {
             continue;
@@ -69,12 +115,73 @@ pub fn judge(
         if !reached(*file, finding.definition) {
             continue;
         }
-        let kept = forwarded
-            .params
-            .iter()
-            .any(|&i| shared.contains(&(forwarded.method.as_str(), i)));
-        if !kept {
-            finding.set_doubt(Doubt::Wrapper);
+        for i in &forwarded.params {
+            let callers = sites.get(&(forwarded.method.as_str(), *i));
+            for &(f, site) in callers.into_iter().flatten() {
+                let key = (f, site.start, finding.rule_id.clone());
+                if calls_owner(site.receiver.as_deref(), forwarded) && seen.insert(key) {
+                    moved.push((f, at_call(finding, forwarded, site)));
+                }
+            }
         }
+        finding.set_doubt(Doubt::Wrapper);
     }
+    moved.sort_by(|a, b| {
+        (&a.1.path, a.1.start_line, a.1.start_column, &a.1.rule_id).cmp(&(
+            &b.1.path,
+            b.1.start_line,
+            b.1.start_column,
+            &b.1.rule_id,
+        ))
+    });
+    let (files, mut findings): (Vec<usize>, Vec<Finding>) = moved.into_iter().unzip();
+    assign_fingerprints(&mut findings);
+    judged.extend(files.into_iter().zip(findings));
+}
+
+/// The wrapper's finding reported at a call that gives it shared data.
+fn at_call(wrapper: &Finding, forwarded: &Forwarded, site: &CallSite) -> Finding {
+    let through = match &forwarded.owner {
+        Some(owner) => format!("{owner}.{}", forwarded.method),
+        None => forwarded.method.clone(),
+    };
+    Finding {
+        message: format!("{} (through `{through}`)", wrapper.message),
+        path: site.path.clone(),
+        start_line: site.start.0,
+        start_column: site.start.1,
+        end_line: site.end.0,
+        end_column: site.end.1,
+        snippet: site.snippet.clone(),
+        fingerprint: String::new(),
+        normalized_source: site.normalized_source.clone(),
+        suppression: site
+            .suppression
+            .as_ref()
+            .and_then(|s| s.silences(&wrapper.rule_id, wrapper.category.name())),
+        confidence: None,
+        reachability: None,
+        doubt: None,
+        forwarded: None,
+        definition: site.definition,
+        ..wrapper.clone()
+    }
+}
+
+/// Whether a call with this receiver can be a call of the wrapper: no receiver (a call in the
+/// same type, or on a value the walk does not name), or a receiver whose name and the
+/// wrapper's type name contain one another (`_fileSystem` and `ManagedFileSystem`, `disk`
+/// and `DiskProvider`, `AsyncFile`).
+fn calls_owner(receiver: Option<&str>, forwarded: &Forwarded) -> bool {
+    let (Some(receiver), Some(owner)) = (receiver, forwarded.owner.as_deref()) else {
+        return true;
+    };
+    let plain = |s: &str| -> String {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let (receiver, owner) = (plain(receiver), plain(owner));
+    receiver.len() >= 3 && (owner.contains(&receiver) || receiver.contains(&owner))
 }

@@ -204,6 +204,9 @@ impl Walker<'_, '_> {
             return Arg::TempPath;
         }
         let purpose = self.path_purpose(expr);
+        if purpose.is_process_file() {
+            return Arg::ProcessPath;
+        }
         if purpose.is_instance() {
             return Arg::InstancePath;
         }
@@ -445,8 +448,14 @@ impl Walker<'_, '_> {
                             }
                             _ => text(f, self.src),
                         });
+                        // A getter named for a file of the process itself
+                        // (`GetUnixSocketPath(startupConfig, paths)`) returns that file,
+                        // whatever its arguments name.
+                        let process =
+                            name.is_some_and(|n| PathPurpose::designated(n).is_process_file());
                         let arguments = node
                             .child_by_field_name("arguments")
+                            .filter(|_| !process)
                             .map_or_else(PathPurpose::default, |a| {
                                 self.path_purpose(a).shared_only()
                             });

@@ -87,21 +87,28 @@ impl Walker<'_, '_> {
         arguments: Option<Node<'_>>,
         receiver: Option<Node<'_>>,
     ) -> Option<Forwarded> {
-        let layer = self.enclosing_type_name().is_some_and(is_file_system_layer)
-            || self
-                .file
-                .declared_namespace
-                .as_deref()
-                .is_some_and(|n| is_file_system_layer(n.rsplit('.').next().unwrap_or(n)));
+        let owner = self.enclosing_type_name().map(str::to_string);
+        // A type named for a file-system layer, or a static helper class in an `IO`
+        // namespace (`AsyncFile`); an instance class there (a shortcut handler, a recorder)
+        // has a purpose of its own and is judged where it writes.
+        let layer = owner.as_deref().is_some_and(is_file_system_layer)
+            || (in_static_class(node, self.src)
+                && self
+                    .file
+                    .declared_namespace
+                    .as_deref()
+                    .is_some_and(|n| is_file_system_layer(n.rsplit('.').next().unwrap_or(n))));
         if !layer {
             return None;
         }
         let method = enclosing_method(node)?;
         let name = text(method.child_by_field_name("name")?, self.src);
         let mut masks = Vec::new();
+        // The receiver is a path when it is a file or folder object (`info.Delete()`), not a
+        // logger or another service the method calls.
         if let Some(receiver) = receiver
             .map(unwrap_expr)
-            .filter(|r| r.kind_str() == "identifier")
+            .filter(|r| r.kind_str() == "identifier" && self.may_be_file_object(*r))
         {
             if self.lookup(text(receiver, self.src)).is_some() {
                 masks.push(self.parameter_mask(receiver));
@@ -111,7 +118,7 @@ impl Walker<'_, '_> {
             let path = match arg {
                 Arg::Other { path_like } => *path_like,
                 Arg::Str(s) => s.contains(['/', '\\']),
-                Arg::TempPath | Arg::InstancePath | Arg::ExternalPath => true,
+                Arg::TempPath | Arg::InstancePath | Arg::ProcessPath | Arg::ExternalPath => true,
                 Arg::Member(_) | Arg::Object(_) => false,
             };
             if path {
@@ -131,6 +138,7 @@ impl Walker<'_, '_> {
         Some(Forwarded {
             method: name.to_string(),
             params: (0..64).filter(|i| mask & (1 << i) != 0).collect(),
+            owner,
         })
     }
 
@@ -148,14 +156,17 @@ impl Walker<'_, '_> {
     }
 
     /// Records the arguments of a call of the project's own method `method` that name shared
-    /// data (`_disk.WriteAllText(_configFile, xml)`, `Save(Path.Combine(uploads, name))`).
+    /// data (`_disk.WriteAllText(_configFile, xml)`, `Save(Path.Combine(uploads, name))`);
+    /// `span` is the call's reported span.
     pub(super) fn note_shared_path_args(
         &mut self,
-        node: Node<'_>,
+        span: std::ops::Range<usize>,
         method: &str,
+        receiver: Option<Node<'_>>,
         args: &[Arg],
         arguments: Option<Node<'_>>,
     ) {
+        let receiver = receiver.and_then(|r| receiver_name(r, self.src));
         let method = method.rsplit('.').next().unwrap_or(method);
         for (index, (arg, expr)) in args.iter().zip(argument_values(arguments)).enumerate() {
             let shared = match arg {
@@ -165,9 +176,11 @@ impl Walker<'_, '_> {
             };
             if shared {
                 self.facts.shared_path_calls.push(SharedPathCall {
-                    at: node.start_byte(),
+                    at: span.start,
                     method: method.to_string(),
                     index,
+                    span: span.clone(),
+                    receiver: receiver.clone(),
                 });
             }
         }
@@ -190,6 +203,18 @@ impl Walker<'_, '_> {
         })
     }
 
+    /// Whether a receiver may be a file or folder object: its type is a framework file type
+    /// or not known.
+    fn may_be_file_object(&self, receiver: Node<'_>) -> bool {
+        match self.receiver(receiver) {
+            Recv::Value(Some(ty)) => {
+                FRAMEWORK_FILE_TYPES.contains(&ty.rsplit('.').next().unwrap_or(&ty))
+            }
+            Recv::Value(None) => true,
+            Recv::Type(_) => false,
+        }
+    }
+
     /// The parameter's position in its method's list, for [`Walker::parameter_mask`].
     pub(super) fn parameter_bit(parameter: Node<'_>) -> Option<u64> {
         let list = parameter
@@ -202,6 +227,33 @@ impl Walker<'_, '_> {
             .position(|p| p == parameter)?;
         (index < 64).then(|| 1 << index)
     }
+}
+
+/// Whether `node` is inside a `static` class.
+fn in_static_class(node: Node<'_>, src: &str) -> bool {
+    let mut cur = node.parent();
+    while let Some(n) = cur {
+        if n.kind_str() == "class_declaration" {
+            let mut cursor = n.walk();
+            return n
+                .children(&mut cursor)
+                .any(|c| c.kind_str() == "modifier" && text(c, src) == "static");
+        }
+        cur = n.parent();
+    }
+    false
+}
+
+/// The last name of a call's receiver: `_diskProvider`, `FileSystem` of
+/// `_host.FileSystem`, `AsyncFile`; none for `this`, a call's result or an indexer.
+fn receiver_name(receiver: Node<'_>, src: &str) -> Option<String> {
+    let receiver = unwrap_expr(receiver);
+    let name = match receiver.kind_str() {
+        "identifier" => receiver,
+        "member_access_expression" => receiver.child_by_field_name("name")?,
+        _ => return None,
+    };
+    Some(text(name, src).to_string())
 }
 
 /// The values of an argument list's arguments, in order.

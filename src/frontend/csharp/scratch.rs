@@ -4,7 +4,8 @@
 use super::syntax::{last_named_child, unwrap_expr};
 use super::walk::Walker;
 use crate::event::Arg;
-use crate::frontend::scratch::{type_creates, use_of, Call, Use};
+use crate::frontend::object_copy::direction;
+use crate::frontend::scratch::{type_creates, use_of, Call, Transfer, Use};
 use crate::frontend::tree::{text, Kind};
 use tree_sitter::Node;
 
@@ -74,6 +75,43 @@ impl Walker<'_, '_> {
             destination,
             on_failure,
         });
+    }
+
+    /// Records a call of method `name` on `receiver` that copies between object storage and
+    /// local files (`blobClient.DownloadToAsync(path)`, see [`crate::frontend::object_copy`]).
+    /// Whether it was one.
+    pub(super) fn note_transfer(
+        &mut self,
+        node: Node<'_>,
+        name: &str,
+        arguments: Option<Node<'_>>,
+        receiver: Option<Node<'_>>,
+    ) -> bool {
+        let Some(direction) = direction(name) else {
+            return false;
+        };
+        let Some(arguments) = arguments else {
+            return true;
+        };
+        let mut cursor = arguments.walk();
+        let texts: Vec<&str> = arguments
+            .named_children(&mut cursor)
+            .filter(|a| a.kind_str() == "argument")
+            .filter_map(last_named_child)
+            .map(|a| text(unwrap_expr(a), self.src))
+            .collect();
+        let on_client = receiver.is_some_and(|r| {
+            !matches!(r.kind_str(), "this_expression" | "base_expression" | "this")
+                && text(r, self.src) != "this"
+        });
+        self.path_uses.record_transfer(Transfer {
+            function: enclosing_function(node).0,
+            direction,
+            at: node.start_byte(),
+            args: &texts,
+            on_client,
+        });
+        true
     }
 
     fn opens_for_writing(&self, event: usize) -> bool {

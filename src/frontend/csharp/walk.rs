@@ -18,7 +18,9 @@ use crate::event::{Arg, Context, Event, EventKind, FileFacts};
 use crate::frontend::scratch::PathUses;
 use crate::frontend::tree::{named_children, text};
 use crate::frontend::tree::{Fields, Kind};
-use crate::frontend::words::{is_single_instance_guard, mentions_per_instance_work};
+use crate::frontend::words::{
+    is_single_instance_guard, looks_like_duration, mentions_per_instance_work,
+};
 use std::collections::HashMap;
 use tree_sitter::Node;
 
@@ -492,7 +494,23 @@ impl Walker<'_, '_> {
                 event.work = self.loop_work(node);
             }
             event.forwarded = self.forwarded(node, &event.args, arguments, receiver);
+            if !ctx.unbounded_loop && method_is(&targets, &["Sleep", "Delay"]) {
+                self.note_delay_helper(node);
+            }
             self.facts.events.push(event);
+        }
+        // `Task.Delay` itself is matched as it is.
+        let duration = arguments
+            .and_then(|a| a.named_child(0))
+            .is_some_and(|first| looks_like_duration(text(first, self.src)));
+        let own_method = duration
+            && !method_is(&targets, &["Sleep", "Delay"])
+            && node.parent().is_some_and(|p| {
+                matches!(p.kind_str(), "await_expression" | "expression_statement")
+            });
+        if let (true, true, Some(method)) = (ctx.unbounded_loop, own_method, &method_name) {
+            let helper = self.delay_helper_call(method, node, ctx, start);
+            self.facts.events.push(helper);
         }
         // A call of the project's own method (not a framework API).
         let framework = self.calls_framework(receiver);
@@ -500,10 +518,12 @@ impl Walker<'_, '_> {
             let args = event_index
                 .and_then(|i| self.facts.events.get(i))
                 .map_or(args_for_calls, |e| e.args.clone());
-            self.note_shared_path_args(node, method, &args, arguments);
+            self.note_shared_path_args(start..node.end_byte(), method, receiver, &args, arguments);
         }
         if let Some(method) = &method_name {
-            self.note_path_use(node, method, arguments, event_index);
+            if !self.note_transfer(node, method, arguments, receiver) {
+                self.note_path_use(node, method, arguments, event_index);
+            }
         }
         if let Some(function) = function {
             self.walk(function, ctx, depth + 1);

@@ -3,6 +3,7 @@
 use super::*;
 use crate::frontend::scratch::PathUses;
 use crate::frontend::tree::{Fields, Kind};
+use crate::frontend::words::looks_like_duration;
 use crate::reach::words::ModeBranch;
 
 /// Event names whose handlers are error handling (a reconnect there is a back-off).
@@ -29,6 +30,8 @@ pub(super) struct Ctx {
     pub(super) guarded: bool,
     /// Inside `if (isDev)` / `if (process.env.NODE_ENV !== 'production')`: never in production.
     pub(super) dev_only: bool,
+    /// Runs once when the module loads (see [`Context::OnceAtStart`]).
+    pub(super) at_start: bool,
 }
 
 pub(super) struct Emitter<'a> {
@@ -82,6 +85,7 @@ impl Emitter<'_> {
                 retry: ctx.retry || looks_retry(&name),
                 guarded: ctx.guarded,
                 dev_only: ctx.dev_only,
+                at_start: ctx.at_start && runs_where_written(node, self.src),
             };
             self.functions.push(name);
             self.function_starts.push(node.start_byte());
@@ -324,7 +328,22 @@ impl Emitter<'_> {
             .unwrap_or_else(|| text(callee, self.src).to_string());
         let event_index = resolved.as_ref().map(|_| self.facts.events.len());
         self.note_path_use(node, &name, &arg_nodes, event_index, ctx.retry);
-        let Some(target) = resolved.or_else(|| self.unresolved_method(callee, args)) else {
+        // `await this.sleep(ms)` in an endless loop: a member of no module, which may be a
+        // sleep helper some file of the project defines (see `imported_delay`).
+        let awaited_member = || {
+            let member = callee.kind_str() == "member_expression"
+                && node
+                    .parent()
+                    .is_some_and(|p| p.kind_str() == "await_expression");
+            let property = callee.field("property").map(|p| text(p, self.src));
+            property
+                .filter(|_| member && ctx.unbounded_loop)
+                .map(|p| format!("?.{p}"))
+        };
+        let Some(target) = resolved
+            .or_else(|| self.unresolved_method(callee, args))
+            .or_else(awaited_member)
+        else {
             return;
         };
         self.facts.calls.insert(target.clone());
@@ -346,6 +365,9 @@ impl Emitter<'_> {
         }
         if ctx.dev_only {
             event.context.insert(Context::Test);
+        }
+        if ctx.at_start {
+            event.context.insert(Context::OnceAtStart);
         }
         let delay_retry = arg_nodes
             .get(1)
@@ -374,7 +396,47 @@ impl Emitter<'_> {
         {
             event.context.insert(Context::SelfRescheduling);
         }
+        let helper = (ctx.unbounded_loop && !target.starts_with("globalThis"))
+            .then(|| self.imported_delay(node, callee, &event))
+            .flatten();
         self.facts.events.push(event);
+        self.facts.events.extend(helper);
+    }
+
+    /// An awaited call, in an endless loop, of a function another module defines
+    /// (`await sleep(60_000)` with `sleep` imported from `../lib/time`): a delay when that
+    /// module's file registers it as a sleep helper (`delay:sleep`), so the event asks for
+    /// the registration and stands only if some file of the project supplies it.
+    fn imported_delay(&mut self, node: Node<'_>, callee: Node<'_>, call: &Event) -> Option<Event> {
+        if node.parent()?.kind_str() != "await_expression" {
+            return None;
+        }
+        let name = match callee.kind_str() {
+            "identifier" => callee,
+            "member_expression" => callee.field("property")?,
+            _ => return None,
+        };
+        let first = node
+            .field("arguments")
+            .and_then(|a| named_children(a).find(|c| c.kind_str() != "comment"))?;
+        if !looks_like_duration(text(first, self.src)) {
+            return None;
+        }
+        let mut event = call.clone();
+        event.targets = vec!["globalThis.setTimeout".to_string()];
+        event.requires_any = vec![format!("delay:{}", text(name, self.src))];
+        if event.work.is_none() {
+            let args: Vec<Node<'_>> = node
+                .field("arguments")
+                .map(|a| {
+                    named_children(a)
+                        .filter(|c| c.kind_str() != "comment")
+                        .collect()
+                })
+                .unwrap_or_default();
+            event.work = self.recurring_work(call.kind, node, &args, true);
+        }
+        Some(event)
     }
 
     /// A method called on a value that does not resolve to a module (`wss.clients.forEach`,
@@ -478,6 +540,17 @@ impl Emitter<'_> {
         if let Some(s) = string_value(arg, self.src) {
             return Arg::Str(s);
         }
+        // A download's destination is a local copy of data kept elsewhere (an object store,
+        // another service) that any instance can fetch again: scratch, unless its words name
+        // shared data (as in the Rust frontend).
+        if self
+            .functions
+            .last()
+            .is_some_and(|f| crate::frontend::words::names_a_download(f))
+            && !path_purpose(arg, self.src, self.scopes, 0).is_shared()
+        {
+            return Arg::TempPath;
+        }
         if arg.kind_str() == "identifier" {
             match self.scopes.lookup(source, arg.start_byte()) {
                 Some(Binding::TempPath) => return Arg::TempPath,
@@ -486,10 +559,14 @@ impl Emitter<'_> {
             }
         }
         let fact = self.plain_arg_fact(arg);
-        if matches!(fact, Arg::Other { .. })
-            && path_purpose(arg, self.src, self.scopes, 0).is_instance()
-        {
-            return Arg::InstancePath;
+        if matches!(fact, Arg::Other { .. }) {
+            let purpose = path_purpose(arg, self.src, self.scopes, 0);
+            if purpose.is_process_file() {
+                return Arg::ProcessPath;
+            }
+            if purpose.is_instance() {
+                return Arg::InstancePath;
+            }
         }
         fact
     }

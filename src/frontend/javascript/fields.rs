@@ -5,7 +5,9 @@
 //! `@Injectable()` (`@nestjs/common.Injectable:ChatService`, unless it is given a `scope`)
 //! and a `new ClientManager()` that a module-level variable holds (`new:ClientManager`), made
 //! where it is declared or assigned later (`manager = new ClientManager()` when the server
-//! starts).
+//! starts). A class's `static` collections are process-lived like module-level ones: written
+//! as `Owner.field.set(..)` (or through `this` in static methods), they become `Collection`
+//! events.
 
 use super::state::{unwrap_type_assertion, value_constructor, written_by};
 use super::symbols::{decorator_callee, decorator_nodes};
@@ -130,8 +132,12 @@ fn class_fields(
         }
     }
     let mut candidates: HashMap<String, Collection> = HashMap::new();
+    // Static fields live as long as the process, like module-level collections.
+    let mut statics: HashMap<String, Collection> = HashMap::new();
     let mut writers = Vec::new();
+    let mut static_writers = Vec::new();
     for member in named_children(body) {
+        let is_static = is_static(member);
         match member.kind_str() {
             "public_field_definition" | "field_definition" => {
                 let field = member
@@ -142,16 +148,23 @@ fn class_fields(
                     continue;
                 };
                 if is_function(value.kind_str()) {
+                    static_writers.push((value, is_static));
                     writers.push(value);
                     continue;
                 }
                 let annotation = member.child_by_field_name("type");
-                declare(field, value, annotation, src, scopes, &mut candidates);
+                let held = if is_static {
+                    &mut statics
+                } else {
+                    &mut candidates
+                };
+                declare(field, value, annotation, src, scopes, held);
             }
             "method_definition" => {
                 let Some(body) = member.child_by_field_name("body") else {
                     continue;
                 };
+                static_writers.push((body, is_static));
                 let constructor = member
                     .child_by_field_name("name")
                     .is_some_and(|n| text(n, src) == "constructor");
@@ -165,6 +178,10 @@ fn class_fields(
             }
             _ => {}
         }
+    }
+    if !statics.is_empty() {
+        static_writes(owner, &static_writers, src, &mut statics);
+        events.extend(statics.into_values().filter_map(Collection::into_event));
     }
     if candidates.is_empty() {
         return;
@@ -191,6 +208,50 @@ fn class_fields(
         .collect();
     found.sort_by_key(|e| e.span.start);
     events.extend(found);
+}
+
+/// Whether a class member is declared `static`.
+fn is_static(member: Node<'_>) -> bool {
+    let mut cursor = member.walk();
+    let found = member
+        .children(&mut cursor)
+        .any(|c| c.kind_str() == "static");
+    found
+}
+
+/// The writes to static collections of class `owner` in its members' bodies (`writers`, each
+/// with whether the member is static): `Owner.field.set(key, v)` anywhere, and
+/// `this.field.set(key, v)` in static members.
+fn static_writes(
+    owner: &str,
+    writers: &[(Node<'_>, bool)],
+    src: &str,
+    statics: &mut HashMap<String, Collection>,
+) {
+    for &(writer, in_static) in writers {
+        let mut stack = vec![(writer, 0usize)];
+        while let Some((node, depth)) = stack.pop() {
+            if depth > MAX_DEPTH || is_class(node.kind_str()) {
+                continue;
+            }
+            let written = written_by(node, src, |object| {
+                let property = object.child_by_field_name("property")?;
+                let holder = object.child_by_field_name("object")?;
+                let by_class = holder.kind_str() == "identifier" && text(holder, src) == owner;
+                let by_this = in_static && this_member(object, src).is_some();
+                (object.kind_str() == "member_expression" && (by_class || by_this))
+                    .then(|| text(property, src).trim_start_matches('#'))
+            });
+            if let Some((field, key)) = written {
+                if let Some(c) = statics.get_mut(field) {
+                    c.written_with(key);
+                }
+            }
+            for child in named_children(node) {
+                stack.push((child, depth + 1));
+            }
+        }
+    }
 }
 
 /// Records `field` as a candidate when `value` makes a collection (`new Map()`, `{}`, `[]`),

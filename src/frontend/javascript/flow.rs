@@ -47,7 +47,42 @@ pub(super) fn is_unbounded_condition(condition: Option<Node<'_>>, src: &str) -> 
             _ => true,
         };
     }
+    // `while (!this.isAllSaved(doc))`, `while (!(await ready()))`: waits until a state is
+    // reached; a check of the service's life (`!isShuttingDown()`) runs until shutdown.
+    let mut operand = c;
+    while matches!(
+        operand.kind_str(),
+        "unary_expression" | "await_expression" | "parenthesized_expression"
+    ) {
+        match operand.named_child(0) {
+            Some(inner) => operand = inner,
+            None => break,
+        }
+    }
+    if operand.kind_str() == "call_expression" && !names_shutdown(text(operand, src)) {
+        return false;
+    }
     !matches!(c.kind_str(), "number" | "false" | "null" | "undefined")
+}
+
+/// Whether a condition's text speaks of the service's life ending (`signal.aborted`,
+/// `isShuttingDown()`, `this.running`).
+fn names_shutdown(condition: &str) -> bool {
+    let t = condition.to_ascii_lowercase();
+    [
+        "abort",
+        "stop",
+        "shutdown",
+        "shuttingdown",
+        "closing",
+        "closed",
+        "cancel",
+        "running",
+        "exit",
+        "disposed",
+    ]
+    .iter()
+    .any(|w| t.contains(w))
 }
 
 /// A loop whose body is a single statement (`while (paused) await sleep(200);`): with a real
@@ -76,23 +111,9 @@ pub(super) fn exits_when_done(node: Node<'_>, src: &str, depth: usize) -> bool {
     match node.kind_str() {
         "break_statement" | "return_statement" => true,
         "if_statement" => {
-            let shutdown = node.field("condition").is_some_and(|c| {
-                let t = text(c, src).to_ascii_lowercase();
-                [
-                    "abort",
-                    "stop",
-                    "shutdown",
-                    "shuttingdown",
-                    "closing",
-                    "closed",
-                    "cancel",
-                    "running",
-                    "exit",
-                    "disposed",
-                ]
-                .iter()
-                .any(|w| t.contains(w))
-            });
+            let shutdown = node
+                .field("condition")
+                .is_some_and(|c| names_shutdown(text(c, src)));
             !shutdown
                 && named_children(node)
                     .skip(1)
@@ -152,4 +173,36 @@ pub(super) fn is_promise_executor(function: Node<'_>, scopes: &Scopes, src: &str
         .and_then(|n| n.field("constructor"))
         .and_then(|c| scopes.path_of(c, src))
         .is_some_and(|p| p == "globalThis.Promise")
+}
+
+/// Whether a function runs where it is written, when the code around it runs: invoked there
+/// (`(async () => { .. })()`), handed to a list's iteration method (`dirs.forEach(d => ..)`)
+/// or to a call that runs it once (`Meteor.startup(() => ..)`). Other functions (handlers,
+/// callbacks, methods) run later, perhaps many times.
+pub(super) fn runs_where_written(function: Node<'_>, src: &str) -> bool {
+    let mut outer = function;
+    while let Some(parent) = outer
+        .parent()
+        .filter(|p| p.kind_str() == "parenthesized_expression")
+    {
+        outer = parent;
+    }
+    let Some(parent) = outer.parent() else {
+        return false;
+    };
+    if parent.kind_str() == "call_expression" {
+        return parent.field("function") == Some(outer);
+    }
+    let Some(call) = parent
+        .parent()
+        .filter(|c| parent.kind_str() == "arguments" && c.kind_str() == "call_expression")
+    else {
+        return false;
+    };
+    let method = call.field("function").map(|f| match f.field("property") {
+        Some(property) => text(property, src),
+        None => text(f, src),
+    });
+    let words = crate::reach::words();
+    method.is_some_and(|m| words.iterates_argument(m) || words.runs_argument_once(m))
 }

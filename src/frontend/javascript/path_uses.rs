@@ -1,7 +1,8 @@
 //! What calls do with paths (for [`crate::frontend::scratch`]), recorded during emission.
 
 use super::*;
-use crate::frontend::scratch::{use_of, Call, Use};
+use crate::frontend::object_copy::{direction, on_client};
+use crate::frontend::scratch::{use_of, Call, Transfer, Use};
 
 impl Emitter<'_> {
     /// Records what a call does with its path arguments, for scratch files: `name` is the
@@ -16,6 +17,18 @@ impl Emitter<'_> {
         on_failure: bool,
     ) {
         let Some(&first) = args.first() else { return };
+        let function = self.function_starts.last().copied().unwrap_or(0);
+        if let Some(direction) = direction(name) {
+            let texts: Vec<&str> = args.iter().map(|&a| text(a, self.src)).collect();
+            self.path_uses.record_transfer(Transfer {
+                function,
+                direction,
+                at: node.start_byte(),
+                args: &texts,
+                on_client: on_client(name),
+            });
+            return;
+        }
         let Some(what) = use_of(name) else { return };
         let (what, destination) = match (what, args.get(1)) {
             (Use::Move | Use::Copy, Some(&dest)) => (
@@ -29,7 +42,7 @@ impl Emitter<'_> {
             (what, _) => (what, None),
         };
         self.path_uses.record(Call {
-            function: self.function_starts.last().copied().unwrap_or(0),
+            function,
             what,
             at: node.start_byte(),
             event,

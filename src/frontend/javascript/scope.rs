@@ -160,6 +160,19 @@ impl Scopes {
         }
     }
 
+    /// The sleep helpers declared at the top level of the file (`scope` is the file's),
+    /// which other files may import: `delay:sleep` for `const sleep = ms => new Promise(..)`.
+    pub(super) fn delay_registrations(&self, scope: Scope) -> impl Iterator<Item = String> + '_ {
+        self.decls
+            .iter()
+            .filter(move |(_, decls)| {
+                decls
+                    .iter()
+                    .any(|(s, b)| *s == scope && *b == Binding::Delay)
+            })
+            .map(|(name, _)| format!("delay:{name}"))
+    }
+
     /// The innermost declaration of `name` visible at byte `at`; `None` means a global.
     pub(super) fn lookup(&self, name: &str, at: usize) -> Option<&Binding> {
         self.decls
@@ -326,6 +339,23 @@ pub(super) fn collect(
                 if left.kind_str() == "identifier" && right.kind_str() == "object" {
                     let props = object_props(right, src, scopes);
                     scopes.assign_object(text(left, src), node.start_byte(), props);
+                }
+            }
+        }
+        // `static sleep(ms) { return new Promise(..) }`, `{ sleep: (ms) => new Promise(..) }`:
+        // a sleep helper other code calls as a member (`utils.sleep(ms)`, `this.sleep(ms)`).
+        "method_definition" | "pair" => {
+            let key = node.field("name").or_else(|| node.field("key"));
+            let function = if kind == "pair" {
+                node.field("value")
+            } else {
+                Some(node)
+            };
+            if let (Some(key), Some(function)) = (key, function) {
+                if wraps_set_timeout(function, src) {
+                    facts
+                        .registrations
+                        .insert(format!("delay:{}", text(key, src)));
                 }
             }
         }

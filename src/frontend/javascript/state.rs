@@ -1,6 +1,8 @@
 //! Module-level collections that functions write to: `const sessions = new Map()` at the top
 //! of a module and `sessions.set(socket.id, s)` in a handler (see
-//! [`EventKind::Collection`](crate::event::EventKind::Collection)).
+//! [`EventKind::Collection`](crate::event::EventKind::Collection)), and module-level instances
+//! of the project's own classes (`const loginThrottle = new LoginThrottle()`), which live as
+//! long as the process whatever their methods keep.
 
 use super::*;
 use crate::frontend::collections::Collection;
@@ -11,9 +13,12 @@ const WRITE_METHODS: &[&str] = &["set", "add", "push", "unshift", "splice"];
 
 /// One collection event per module-level `new X()`, object or array literal
 /// that code inside a function writes to, with the words of its name and of the keys it is
-/// written with.
+/// written with, and one per module-level `new Own()` of a class declared in the file or
+/// imported from a relative path (target: the class's path, or its name when declared here;
+/// words: the variable's and the class's names).
 pub(super) fn collection_events(root: Node<'_>, src: &str, scopes: &Scopes) -> Vec<Event> {
     let module: Scope = root.byte_range().into();
+    let classes = own_classes(root, src);
     let mut candidates: HashMap<String, Collection> = HashMap::new();
     for statement in named_children(root) {
         let declaration = match statement.kind_str() {
@@ -33,8 +38,17 @@ pub(super) fn collection_events(root: Node<'_>, src: &str, scopes: &Scopes) -> V
             if name.kind_str() != "identifier" {
                 continue;
             }
-            let target = match unwrap_type_assertion(value).kind_str() {
-                "new_expression" => value_constructor(unwrap_type_assertion(value), src, scopes),
+            let value = unwrap_type_assertion(value);
+            if let Some((target, class)) = own_instance(value, src, scopes, &classes) {
+                let name = text(name, src);
+                let mut instance = Collection::new(vec![target], declarator.byte_range(), name);
+                instance.describe(class);
+                instance.lives_with_process();
+                candidates.insert(name.to_string(), instance);
+                continue;
+            }
+            let target = match value.kind_str() {
+                "new_expression" => value_constructor(value, src, scopes),
                 "object" => Some("globalThis.Object".to_string()),
                 "array" => Some("globalThis.Array".to_string()),
                 _ => None,
@@ -75,6 +89,47 @@ pub(super) fn collection_events(root: Node<'_>, src: &str, scopes: &Scopes) -> V
         .collect();
     events.sort_by_key(|e| e.span.start);
     events
+}
+
+/// The names of the classes the file declares at its top level (also exported ones).
+fn own_classes<'s>(root: Node<'_>, src: &'s str) -> HashSet<&'s str> {
+    named_children(root)
+        .filter_map(|statement| match statement.kind_str() {
+            "export_statement" => statement.field("declaration"),
+            _ => Some(statement),
+        })
+        .filter(|d| {
+            matches!(
+                d.kind_str(),
+                "class_declaration" | "abstract_class_declaration"
+            )
+        })
+        .filter_map(|class| class.field("name"))
+        .map(|name| text(name, src))
+        .collect()
+}
+
+/// `new Own(..)` of a class of the project's own: declared in the file (`classes`) or
+/// imported from a relative or rooted path (`./limits`, `/server/lib/throttle`). The target
+/// (the class's module path, or its name when declared here) and the class's name.
+fn own_instance<'s>(
+    value: Node<'_>,
+    src: &'s str,
+    scopes: &Scopes,
+    classes: &HashSet<&str>,
+) -> Option<(String, &'s str)> {
+    if value.kind_str() != "new_expression" {
+        return None;
+    }
+    let constructor = value.field("constructor")?;
+    let class = text(constructor, src);
+    if constructor.kind_str() == "identifier" && classes.contains(class) {
+        return Some((class.to_string(), class));
+    }
+    let path = scopes
+        .path_of(constructor, src)
+        .filter(|p| p.starts_with('.') || p.starts_with('/'))?;
+    Some((path, class.rsplit('.').next().unwrap_or(class)))
 }
 
 /// `x as Map<K, V>`, `x satisfies T`, `x!`: the expression inside.

@@ -2,6 +2,8 @@
 
 use super::*;
 
+/// Each event's target, line and contexts (but [`Context::OnceAtStart`], which
+/// `once_at_start_is_what_runs_when_the_module_loads` checks).
 fn events(src: &str) -> Vec<(String, usize, Vec<Context>)> {
     let ex = extract(src, Dialect::TypeScript);
     let index = crate::position::LineIndex::new(src);
@@ -13,10 +15,58 @@ fn events(src: &str) -> Vec<(String, usize, Vec<Context>)> {
             (
                 e.targets[0].clone(),
                 index.line_col(src, e.span.start).0,
-                e.context.iter().copied().collect(),
+                e.context
+                    .iter()
+                    .copied()
+                    .filter(|c| *c != Context::OnceAtStart)
+                    .collect(),
             )
         })
         .collect()
+}
+
+#[test]
+fn once_at_start_is_what_runs_when_the_module_loads() {
+    let src = r#"
+const fs = require('fs');
+if (!fs.existsSync(root)) { try { fs.mkdirSync(root); } catch (e) {} }
+dirs.forEach((d) => fs.mkdirSync(d));
+(async () => { await fs.promises.mkdir(a); })();
+Meteor.startup(() => fs.mkdirSync(b));
+app.post('/x', (req, res) => fs.mkdirSync(c));
+setTimeout(() => fs.mkdirSync(d), 5);
+function later() { fs.mkdirSync(e); }
+class Store { open() { fs.mkdirSync(f); } }
+const handlers = { save() { fs.mkdirSync(g); } };
+"#;
+    let ex = extract(src, Dialect::JavaScript);
+    let index = crate::position::LineIndex::new(src);
+    let at_start: Vec<(usize, bool)> = ex
+        .facts
+        .events
+        .iter()
+        .filter(|e| e.targets[0].ends_with("mkdirSync") || e.targets[0].ends_with(".mkdir"))
+        .map(|e| {
+            (
+                index.line_col(src, e.span.start).0,
+                e.context.contains(&Context::OnceAtStart),
+            )
+        })
+        .collect();
+    assert_eq!(
+        at_start,
+        [
+            (3, true),
+            (4, true),
+            (5, true),
+            (6, true),
+            (7, false),
+            (8, false),
+            (9, false),
+            (10, false),
+            (11, false)
+        ]
+    );
 }
 
 fn targets(src: &str) -> Vec<String> {
@@ -500,7 +550,7 @@ function f(cacheFile, dataDir) {
         .events
         .iter()
         .filter(|e| e.targets[0] == "fs.writeFileSync")
-        .map(|e| e.args[0] == Arg::InstancePath)
+        .map(|e| matches!(e.args[0], Arg::InstancePath | Arg::ProcessPath))
         .collect();
     // A literal, a member and an environment key are strong; a parameter's name is not, and
     // `data`, `uploads` and a log file win over `cache`.
@@ -508,6 +558,13 @@ function f(cacheFile, dataDir) {
         firsts,
         [true, false, true, false, false, false, true, false]
     );
+    // The pid file is the process's own.
+    let pid = ex
+        .facts
+        .events
+        .iter()
+        .find(|e| e.targets[0] == "fs.writeFileSync");
+    assert_eq!(pid.map(|e| &e.args[0]), Some(&Arg::ProcessPath));
 }
 
 /// Line and temp-ness of the first argument of each `fs` call.
@@ -829,6 +886,38 @@ function start() { manager = new Manager(); let local; local = new Local(); }
             "new:Directory",
             "new:Manager",
             "new:Tracker"
+        ]
+    );
+}
+
+#[test]
+fn delay_helpers_across_files() {
+    // Top-level sleep helpers register themselves; other functions do not.
+    let helper = "export const pause = (ms) => new Promise((r) => setTimeout(r, ms));\nexport function later(ms) { return new Promise((r) => setTimeout(r, ms)); }\nexport function slow(url) { return fetch(url); }\n";
+    let registered = extract(helper, Dialect::TypeScript).facts.registrations;
+    let delays: Vec<&str> = registered
+        .iter()
+        .filter(|r| r.starts_with("delay:"))
+        .map(String::as_str)
+        .collect();
+    assert_eq!(delays, ["delay:later", "delay:pause"]);
+    // An awaited call of an imported function in an endless loop asks for it; a call
+    // that is not awaited, or outside a loop, does not.
+    let job = "import { pause } from './pause';\nimport * as time from '../lib/time';\nasync function run() {\n  while (true) {\n    await db.sweep();\n    await pause(1000);\n    await time.later(5);\n    pause(1);\n  }\n}\nasync function once() { await pause(1); }\n";
+    let ex = extract(job, Dialect::TypeScript);
+    let index = crate::position::LineIndex::new(job);
+    let wanted: Vec<(usize, Vec<String>)> = ex
+        .facts
+        .events
+        .iter()
+        .filter(|e| !e.requires_any.is_empty())
+        .map(|e| (index.line_col(job, e.span.start).0, e.requires_any.clone()))
+        .collect();
+    assert_eq!(
+        wanted,
+        [
+            (6, vec!["delay:pause".to_string()]),
+            (7, vec!["delay:later".to_string()]),
         ]
     );
 }

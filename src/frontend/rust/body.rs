@@ -32,11 +32,6 @@ impl BodyFacts {
         self.owner_bound |= other.owner_bound;
         self.drains_queue |= other.drains_queue;
     }
-
-    /// Per-instance work by these facts.
-    pub fn per_instance(self) -> bool {
-        self.owner_bound || self.drains_queue
-    }
 }
 
 /// How many calls deep a function's facts include those of the local functions it calls

@@ -1,6 +1,7 @@
 //! Best-effort parsing of macro bodies, so calls inside `vec![..]`, `format!(..)`,
 //! `tokio::select! { .. }` and friends are seen. Tokens keep their original spans.
 
+use super::words;
 use proc_macro2::LineColumn;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -88,6 +89,7 @@ fn parse_fresh(mac: &syn::Macro) -> Option<MacroBody> {
 /// `[biased;] pat = future [, if cond] => handler [,] ... [else => handler]`.
 fn parse_select(input: ParseStream) -> syn::Result<Vec<Expr>> {
     let mut exprs = Vec::new();
+    let mut stop = false;
     if input.peek(syn::Ident) && input.peek2(Token![;]) {
         input.parse::<syn::Ident>()?;
         input.parse::<Token![;]>()?;
@@ -99,7 +101,9 @@ fn parse_select(input: ParseStream) -> syn::Result<Vec<Expr>> {
         } else {
             syn::Pat::parse_multi_with_leading_vert(input)?;
             input.parse::<Token![=]>()?;
-            exprs.push(input.parse::<Expr>()?);
+            let future = input.parse::<Expr>()?;
+            stop = words::is_stop_signal(&words::ident_text(&future));
+            exprs.push(future);
             if input.peek(Token![,]) && input.peek2(Token![if]) {
                 input.parse::<Token![,]>()?;
                 input.parse::<Token![if]>()?;
@@ -107,11 +111,19 @@ fn parse_select(input: ParseStream) -> syn::Result<Vec<Expr>> {
             }
         }
         input.parse::<Token![=>]>()?;
-        exprs.push(input.parse::<Expr>()?);
+        let handler = input.parse::<Expr>()?;
+        let block_handler = matches!(handler, Expr::Block(_));
+        // `_ = token.cancelled() => break`: leaving at shutdown does not end the job's
+        // loop early (like `if shutdown { break; }`), so the bare exit is left out.
+        if !(std::mem::take(&mut stop) && is_bare_exit(&handler)) {
+            exprs.push(handler);
+        } else {
+            exprs.push(Expr::Verbatim(proc_macro2::TokenStream::new()));
+        }
         if !input.is_empty() {
             input.parse::<Token![,]>().or_else(|e| {
                 // A block handler needs no comma after it.
-                if matches!(exprs.last(), Some(Expr::Block(_))) {
+                if block_handler {
                     Ok(Token![,](proc_macro2::Span::call_site()))
                 } else {
                     Err(e)
@@ -120,4 +132,22 @@ fn parse_select(input: ParseStream) -> syn::Result<Vec<Expr>> {
         }
     }
     Ok(exprs)
+}
+
+/// A handler that only leaves (`break`, `return`, `{ info!(..); break; }`).
+fn is_bare_exit(handler: &Expr) -> bool {
+    match handler {
+        Expr::Break(b) => b.expr.is_none(),
+        Expr::Return(_) => true,
+        Expr::Block(b) => {
+            let stmts = &b.block.stmts;
+            stmts
+                .last()
+                .is_some_and(|s| matches!(s, syn::Stmt::Expr(e, _) if is_bare_exit(e)))
+                && stmts[..stmts.len() - 1]
+                    .iter()
+                    .all(|s| matches!(s, syn::Stmt::Macro(_)))
+        }
+        _ => false,
+    }
 }

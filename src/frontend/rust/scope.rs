@@ -100,7 +100,7 @@ fn with_aliases(targets: Vec<String>) -> Vec<String> {
 }
 
 /// Path roots that always refer to the current crate.
-fn is_local_root(first: &str) -> bool {
+pub(super) fn is_local_root(first: &str) -> bool {
     matches!(first, "crate" | "self" | "super" | "Self")
 }
 

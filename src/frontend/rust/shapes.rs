@@ -237,6 +237,45 @@ pub(super) fn is_wait_loop(body: &syn::Block) -> bool {
     exit_checks == 1 && calls <= 2
 }
 
+/// A resolved call that sleeps: `tokio::time::sleep`, `std::thread::sleep`,
+/// `actix_rt::time::sleep_until`, `smol::Timer::after`.
+pub(super) fn is_sleep_target(target: &str) -> bool {
+    target.ends_with("::sleep")
+        || target.ends_with("::sleep_until")
+        || target.ends_with("Timer::after")
+}
+
+/// A resolved call that makes a periodic ticker: `tokio::time::interval`, `interval_at`,
+/// `smol::Timer::interval`.
+pub(super) fn is_interval_target(target: &str) -> bool {
+    target.ends_with("::interval") || target.ends_with("::interval_at")
+}
+
+/// A short function body without loops, closures or async blocks (at most four
+/// statements): small enough to be a helper around one call, such as a sleep, that runs
+/// in its caller's task.
+pub(super) fn is_short_straight_body(block: &syn::Block) -> bool {
+    struct Nested(bool);
+    impl<'ast> Visit<'ast> for Nested {
+        fn visit_expr(&mut self, e: &'ast Expr) {
+            match e {
+                Expr::Loop(_)
+                | Expr::While(_)
+                | Expr::ForLoop(_)
+                | Expr::Closure(_)
+                | Expr::Async(_) => self.0 = true,
+                _ => visit::visit_expr(self, e),
+            }
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut nested = Nested(false);
+    if block.stmts.len() <= 4 {
+        nested.visit_block(block);
+    }
+    block.stmts.len() <= 4 && !nested.0
+}
+
 /// A call that only pauses: `sleep(d)`, `ticker.tick().await`, `thread::park()`.
 fn is_pause(e: &Expr) -> bool {
     let name = match e {

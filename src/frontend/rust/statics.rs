@@ -6,8 +6,10 @@
 //! the registrations that make a struct application state (`web::Data<AppState>`,
 //! `.app_data(AppState { .. })`).
 
+use super::local_types::{held_types, LocalTypes};
 use crate::event::Event;
 use crate::frontend::collections::Collection;
+use crate::reach::held::HELD_BY;
 use std::collections::{BTreeMap, BTreeSet};
 use syn::Expr;
 
@@ -33,9 +35,12 @@ pub(super) struct Statics {
     /// How the file makes structs single instances, as `how:Struct` (see
     /// [`crate::event::FileFacts::registrations`]).
     pub(super) registrations: BTreeSet<String>,
-    /// Static name → the keys it is written with (`None`: no key, or one too long to tell),
-    /// and the fields on the way to it (`STATE.sessions.insert(..)`).
-    writes: BTreeMap<String, Vec<Option<String>>>,
+    /// Place name (`STATIC`, `Owner.field`) → the writes to it.
+    writes: BTreeMap<String, Vec<Write>>,
+    /// Candidate → the simple names of the types its type names, for [`LocalTypes::expand`].
+    type_names: BTreeMap<String, Vec<String>>,
+    /// The file's type aliases and structs.
+    types: LocalTypes,
     /// The locals of the function being walked that hold a lock guard or a reference to a
     /// collection (`let mut cache = TOKEN_CACHE.lock().await;`), by the name they stand for.
     guards: BTreeMap<String, Place>,
@@ -55,6 +60,13 @@ pub(super) struct Place {
     writes_state: Vec<String>,
 }
 
+/// One write to a place: the fields passed on the way to the collection (innermost last:
+/// `STATE.sessions.insert(..)` gives `sessions`) and the text of its key, when short.
+struct Write {
+    fields: Vec<String>,
+    key: Option<String>,
+}
+
 /// Methods that lead from a collection's holder to the collection itself: a lock guard, a
 /// `OnceLock`'s value, a borrow, an unwrapped result.
 const GUARD_METHODS: &[&str] = &[
@@ -68,6 +80,9 @@ const GUARD_METHODS: &[&str] = &[
     "expect",
     "force",
 ];
+
+/// The [`GUARD_METHODS`] that give write access.
+const MUTABLE_ACCESS: &[&str] = &["lock", "write", "get_mut", "borrow_mut", "as_mut"];
 
 /// The functions' locals and parameters, saved by [`Statics::enter_fn`].
 pub(super) type FnBindings = (
@@ -85,11 +100,14 @@ impl Statics {
         span: std::ops::Range<usize>,
         resolve: impl Fn(bool, &[String]) -> Vec<String>,
     ) {
-        let collection = collection(name, ty, span, resolve);
+        let (collection, names) = collection(name, ty, span, resolve);
+        self.type_names.insert(name.to_string(), names);
         self.candidates.insert(name.to_string(), collection);
     }
 
-    /// Records a field `owner.name: TYPE` of a struct, like [`Statics::declare`].
+    /// Records a field `owner.name: TYPE` of a struct, like [`Statics::declare`], and the
+    /// struct it holds (`held-by:Owner:Type`, see [`HELD_BY`]). The struct's name describes
+    /// its fields too (`struct IdempotencySet { set: .. }`, `struct UserCache { users: .. }`).
     pub(super) fn declare_field(
         &mut self,
         owner: &str,
@@ -97,10 +115,47 @@ impl Statics {
         ty: &syn::Type,
         span: std::ops::Range<usize>,
         resolve: impl Fn(bool, &[String]) -> Vec<String>,
+        own: impl Fn(bool, &[String]) -> bool,
     ) {
-        let collection = collection(name, ty, span, resolve).field_of(owner);
-        self.candidates
-            .insert(format!("{owner}.{name}"), collection);
+        let (mut collection, names) = collection(name, ty, span, &resolve);
+        let held = held_types(ty, own);
+        for held in &held {
+            self.registrations
+                .insert(format!("{HELD_BY}{owner}:{held}"));
+        }
+        let mut targets = Vec::new();
+        type_paths(ty, &mut |leading_colon, segments| {
+            targets.extend(resolve(leading_colon, segments));
+        });
+        self.types.field(owner, name, &targets, &held);
+        collection.describe(owner);
+        let key = format!("{owner}.{name}");
+        self.type_names.insert(key.clone(), names);
+        self.candidates.insert(key, collection.field_of(owner));
+    }
+
+    /// Records `type name = TYPE;`: a collection whose type names the alias is of the types
+    /// the alias names.
+    pub(super) fn declare_alias(
+        &mut self,
+        name: &str,
+        ty: &syn::Type,
+        resolve: impl Fn(bool, &[String]) -> Vec<String>,
+    ) {
+        let mut targets = Vec::new();
+        type_paths(ty, &mut |leading_colon, segments| {
+            targets.extend(resolve(leading_colon, segments));
+        });
+        self.types.alias(name, targets);
+    }
+
+    /// Records `impl:Trait:Type` for `impl Trait for Type`, with every candidate of the
+    /// trait's path (`impl Backend<Input> for MemoryBackend` under
+    /// `use actix_extensible_rate_limit::backend::Backend`).
+    pub(super) fn register_impl(&mut self, traits: &[String], owner: &str) {
+        for t in traits {
+            self.registrations.insert(format!("impl:{t}:{owner}"));
+        }
     }
 
     /// Records `how:Name` for every type a type names inside the generic arguments of
@@ -337,31 +392,98 @@ impl Statics {
             return;
         };
         self.registrations.extend(place.writes_state);
-        let writes = self.writes.entry(place.name).or_default();
-        writes.extend(place.fields.into_iter().map(Some));
         let key = write
             .args
             .first()
             .filter(|k| !matches!(k, Expr::Closure(_)))
             .and_then(&text_of);
-        writes.push(key);
+        self.writes.entry(place.name).or_default().push(Write {
+            fields: place.fields,
+            key,
+        });
+    }
+
+    /// Records a write when a function hands out write access to a collection: its body
+    /// ends in a lock or mutable borrow of it (`fn mut_sessions() -> RwLockWriteGuard<..> {
+    /// SESSIONS.get().expect("set").write() }`), which its callers write through.
+    pub(super) fn note_accessor(&mut self, block: &syn::Block, owner: Option<&str>) {
+        let mut tail = block;
+        let mut expr = loop {
+            match tail.stmts.last() {
+                Some(syn::Stmt::Expr(Expr::Block(b), None)) => tail = &b.block,
+                Some(syn::Stmt::Expr(e, None)) => break e,
+                _ => return,
+            }
+        };
+        let mut mutable = false;
+        loop {
+            expr = match expr {
+                Expr::Await(a) => &a.base,
+                Expr::Try(t) => &t.expr,
+                Expr::Paren(p) => &p.expr,
+                Expr::MethodCall(m) if GUARD_METHODS.contains(&m.method.to_string().as_str()) => {
+                    mutable |= MUTABLE_ACCESS.contains(&m.method.to_string().as_str());
+                    &m.receiver
+                }
+                _ => break,
+            };
+        }
+        if !mutable || !matches!(expr, Expr::Path(_) | Expr::Field(_)) {
+            return;
+        }
+        if let Some(place) = self.place(expr, owner) {
+            self.writes.entry(place.name).or_default().push(Write {
+                fields: place.fields,
+                key: None,
+            });
+        }
     }
 
     /// One collection event per static that some function writes to, and one per struct
-    /// field: written by the struct's methods here, or (pending) by handlers elsewhere.
+    /// field: written by the struct's methods here, or (pending) by handlers elsewhere. A
+    /// write through a field that holds one of the file's structs
+    /// (`self.idempotency_set.set.write().insert(..)`) is a write to that struct's field.
     pub(super) fn events(self) -> Vec<Event> {
         let Statics {
             candidates,
             mut writes,
+            type_names,
+            types,
             ..
         } = self;
+        let through: Vec<(String, String)> = writes
+            .keys()
+            .filter_map(|name| Some((name.clone(), types.held_by_field(name)?.to_string())))
+            .collect();
+        for (name, held) in through {
+            let list = writes.remove(&name).unwrap_or_default();
+            let (inner, own): (Vec<Write>, Vec<Write>) =
+                list.into_iter().partition(|w| !w.fields.is_empty());
+            if !own.is_empty() {
+                writes.insert(name, own);
+            }
+            for mut write in inner {
+                if let Some(field) = write.fields.pop() {
+                    writes
+                        .entry(format!("{held}.{field}"))
+                        .or_default()
+                        .push(write);
+                }
+            }
+        }
         candidates
             .into_iter()
             .filter_map(|(name, mut c)| {
+                if let Some(names) = type_names.get(&name) {
+                    c.add_targets(types.expand(names, !name.contains('.')));
+                }
                 match writes.remove(&name) {
-                    Some(keys) => {
-                        for key in keys {
-                            c.written_with(key.as_deref());
+                    Some(list) => {
+                        for write in list {
+                            for field in &write.fields {
+                                c.written_with(Some(field));
+                            }
+                            c.written_with(write.key.as_deref());
                         }
                     }
                     None => {
@@ -377,13 +499,13 @@ impl Statics {
 }
 
 /// A collection named `name` of type `ty`, with the resolved candidates of every type its
-/// type names and the words of its name and type.
+/// type names and the words of its name and type; and the simple names of those types.
 fn collection(
     name: &str,
     ty: &syn::Type,
     span: std::ops::Range<usize>,
     resolve: impl Fn(bool, &[String]) -> Vec<String>,
-) -> Collection {
+) -> (Collection, Vec<String>) {
     let mut targets = Vec::new();
     let mut names = Vec::new();
     type_paths(ty, &mut |leading_colon, segments| {
@@ -396,7 +518,7 @@ fn collection(
     for n in &names {
         collection.describe(n);
     }
-    collection
+    (collection, names)
 }
 
 /// The identifiers of a path's segments.

@@ -5,7 +5,14 @@ use crate::position::LineIndex;
 fn facts(src: &str) -> crate::event::FileFacts {
     let out = extract(src, PathPurpose::default());
     assert!(out.syntax_error.is_none(), "{:?}", out.syntax_error);
-    out.facts
+    own_events(out.facts)
+}
+
+/// The facts without calls of other files' helpers (`delay:name` candidates), which
+/// [`delay_helpers_across_files`] checks.
+fn own_events(mut facts: crate::event::FileFacts) -> crate::event::FileFacts {
+    facts.events.retain(|e| e.requires_any.is_empty());
+    facts
 }
 
 /// Events whose targets include `target`, with their 1-based start line.
@@ -860,12 +867,12 @@ fn main() { App::new().app_data(web::Data::new(Registry::new())); }
         [
             (
                 Some("Rooms".to_string()),
-                strings(&["dash", "id", "map", "peer", "peers"]),
+                strings(&["dash", "id", "map", "peer", "peers", "rooms"]),
                 None
             ),
             (
                 Some("Rooms".to_string()),
-                strings(&["boot", "u8", "vec"]),
+                strings(&["boot", "rooms", "u8", "vec"]),
                 Some("boot".to_string())
             ),
         ]
@@ -910,4 +917,94 @@ async fn main() {
         ]
     );
     assert!(defs[1].refs.iter().any(|r| r == crate::reach::words::LOOP));
+}
+
+#[test]
+fn delay_helpers_across_files() {
+    // The helper's file registers it; a function with a loop of its own is no helper.
+    let helper = "use std::time::Duration;\npub async fn nap(secs: u64) {\n    tokio::time::sleep(Duration::from_secs(secs)).await;\n}\npub async fn poll_forever() {\n    loop { tokio::time::sleep(Duration::from_secs(1)).await; }\n}\n";
+    let registered = extract(helper, PathPurpose::default()).facts.registrations;
+    assert!(registered.contains("delay:nap"));
+    assert!(!registered.contains("delay:poll_forever"));
+    // A call in an endless loop with a duration asks for the registration; a runtime's own
+    // sleep, calls without a duration and calls outside loops do not.
+    let job = "use crate::pacing::nap;\npub async fn mirror() {\n    loop {\n        sync_all().await;\n        nap(600).await;\n        tokio::time::sleep(d).await;\n    }\n}\npub async fn once() { nap(1).await; }\n";
+    let out = extract(job, PathPurpose::default()).facts;
+    let idx = LineIndex::new(job);
+    let wanted: Vec<(usize, Vec<String>, bool)> = out
+        .events
+        .iter()
+        .filter(|e| !e.requires_any.is_empty())
+        .map(|e| {
+            (
+                idx.line_col(job, e.span.start).0,
+                e.requires_any.clone(),
+                e.context.contains(&Context::UnboundedLoop)
+                    && e.context.contains(&Context::Spawned),
+            )
+        })
+        .collect();
+    assert_eq!(wanted, [(5, vec!["delay:nap".to_string()], true)]);
+}
+
+#[test]
+fn select_arms_that_leave_at_shutdown_keep_the_loop_endless() {
+    let src = "pub async fn sweep(stop: CancellationToken) {\n    loop {\n        tokio::select! {\n            _ = stop.cancelled() => { info!(\"bye\"); break; }\n            _ = tokio::time::sleep(d) => {}\n        }\n        purge().await;\n    }\n}\npub async fn drain(mut rx: Rx) {\n    loop {\n        tokio::select! {\n            _ = rx.recv() => break,\n            _ = tokio::time::sleep(d) => {}\n        }\n    }\n}\n";
+    let got: Vec<_> = hits(src, "tokio::time::sleep")
+        .into_iter()
+        .map(|(l, e)| (l, e.context.contains(&Context::Spawned)))
+        .collect();
+    assert_eq!(got, [(5, true), (14, false)]);
+}
+
+#[test]
+fn held_structs_trait_impls_nested_writes_accessors_and_aliases() {
+    let src = r#"
+use actix_extensible_rate_limit::backend::Backend;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+type Watchers = Mutex<HashMap<String, u8>>;
+struct Keys { set: Arc<Mutex<HashSet<String>>> }
+struct Guard { keys: Keys, remote: Arc<other::Keys>, watchers: Watchers }
+impl Guard {
+    fn seen(&self, k: String) { self.keys.set.lock().unwrap().insert(k); }
+    fn watch(&self, k: String) { self.watchers.lock().unwrap().insert(k, 1); }
+}
+impl Backend<String> for Guard {}
+struct Table { rows: HashMap<u8, u8> }
+static TABLE: OnceLock<RwLock<Table>> = OnceLock::new();
+fn table_mut() -> std::sync::RwLockWriteGuard<'static, Table> { TABLE.get().unwrap().write().unwrap() }
+"#;
+    let f = facts(src);
+    let written: Vec<(Option<String>, Vec<String>)> = f
+        .events
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.kind,
+                crate::event::EventKind::FieldCollection | crate::event::EventKind::Collection
+            ) && e.written_elsewhere.is_none()
+        })
+        .map(|e| (e.owner.clone(), e.targets.clone()))
+        .collect();
+    let has = |owner: Option<&str>, target: &str| {
+        written
+            .iter()
+            .any(|(o, t)| o.as_deref() == owner && t.iter().any(|x| x == target))
+    };
+    // `self.keys.set`: the field `set` of the `Keys` a `Guard` holds.
+    assert!(has(Some("Keys"), "std::collections::HashSet"));
+    // `watchers: Watchers` is the map its alias names.
+    assert!(has(Some("Guard"), "std::collections::HashMap"));
+    // `TABLE` holds a struct of maps, and `table_mut` hands out write access.
+    assert!(has(None, "std::collections::HashMap"));
+    let registrations: Vec<&str> = f.registrations.iter().map(String::as_str).collect();
+    assert_eq!(
+        registrations,
+        [
+            "held-by:Guard:Keys",
+            "held-by:Guard:Watchers",
+            "impl:actix_extensible_rate_limit::backend::Backend:Guard",
+        ]
+    );
 }

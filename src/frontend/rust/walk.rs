@@ -7,17 +7,18 @@ mod temp_flow;
 use super::body::{self, BodyFacts};
 use super::macros::{self, MacroBody, MAX_MACRO_DEPTH};
 use super::recurring;
-use super::scope::{Binding, Builder, Resolved, Scopes};
+use super::scope::{is_local_root, Binding, Builder, Resolved, Scopes};
 use super::shapes::{
     body_braces, condition_checks, exits, expr_start, is_bounded_condition, is_endless_iterator,
-    is_finite_loop, is_test_attr, is_wait_loop, never_returns, param_name, pat_holds_variant,
-    pat_idents, pat_is_variant, path_start, simple_binding,
+    is_finite_loop, is_interval_target, is_short_straight_body, is_sleep_target, is_test_attr,
+    is_wait_loop, never_returns, param_name, pat_holds_variant, pat_idents, pat_is_variant,
+    path_start, simple_binding,
 };
 use super::statics::{lazy_static_entries, Statics};
 use super::words;
 use crate::event::{Context, Event, EventKind, FileFacts};
 use crate::frontend::scratch::PathUses;
-use crate::frontend::words::PathPurpose;
+use crate::frontend::words::{looks_like_duration, PathPurpose};
 use crate::position::LineIndex;
 use proc_macro2::{LineColumn, Span};
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -123,6 +124,20 @@ fn type_targets(scopes: &Scopes, leading_colon: bool, segments: &[String]) -> Ve
     }
 }
 
+/// Whether a type path names a type of this crate: a local item, a path from `crate`,
+/// `self` or `super`, or a bare name no `use` imports from another crate.
+fn of_this_crate(scopes: &Scopes, leading_colon: bool, segments: &[String]) -> bool {
+    match scopes.resolve(leading_colon, segments) {
+        Resolved::Local => true,
+        Resolved::Targets(targets) => targets.iter().any(|t| {
+            !t.contains("::")
+                || ["crate::", "self::", "super::"]
+                    .iter()
+                    .any(|root| t.starts_with(root))
+        }),
+    }
+}
+
 /// Whether a path starts at one of the [`CLIENT_CRATES`].
 fn is_client_path(path: &str) -> bool {
     let root = path.split("::").next().unwrap_or(path);
@@ -177,6 +192,9 @@ struct Ctx {
     retry: bool,
     test: bool,
     per_instance: bool,
+    /// In a loop draining an in-process queue (see [`BodyFacts::drains_queue`]): work this
+    /// instance queued for itself. A task spawned from there is a task of its own.
+    drains_queue: bool,
     guarded: bool,
     /// In a function whose name says it downloads (see
     /// [`crate::frontend::words::names_a_download`]).
@@ -189,6 +207,25 @@ struct Ctx {
 /// Bodies up to this many bytes are searched for words about per-instance work,
 /// like the short callback of a heartbeat; longer ones do real work.
 const SHORT_BODY: usize = 600;
+
+/// The target a call of a sleep helper is reported as (the helper wraps a sleep; which
+/// one, its own file knows).
+const HELPER_SLEEP: &str = "tokio::time::sleep";
+
+/// The name a helper registers under, from the path that calls it: a function's own name
+/// (`timing::nap` is `nap`), a type's function with its type (`Ticker::every`).
+fn helper_name(segments: &[String]) -> Option<String> {
+    let (last, before) = segments.split_last()?;
+    match before.last() {
+        Some(owner) if owner.starts_with(|c: char| c.is_ascii_uppercase()) => {
+            Some(format!("{owner}::{last}"))
+        }
+        _ => Some(last.clone()),
+    }
+}
+
+/// The target a call of an interval-building helper is reported as.
+const HELPER_INTERVAL: &str = "tokio::time::interval";
 
 /// Walks one file. Holds only owned data, so it can also visit syntax trees
 /// re-parsed from macro bodies.
@@ -321,7 +358,10 @@ impl<'t> Walker<'t> {
             (self.ctx.spawned, Context::Spawned),
             (self.ctx.retry, Context::Retry),
             (self.ctx.test, Context::Test),
-            (self.ctx.per_instance, Context::PerInstance),
+            (
+                self.ctx.per_instance || self.ctx.drains_queue,
+                Context::PerInstance,
+            ),
             (self.ctx.guarded, Context::SingleInstanceGuard),
         ] {
             if on {
@@ -410,6 +450,10 @@ impl<'t> Walker<'t> {
         let saved = self.ctx;
         if spawn {
             self.ctx.spawned = true;
+            // `while let Some(alert) = rx.recv().await { tokio::spawn(async move { loop {
+            // evaluate(&alert).await; sleep(d).await } }) }`: the spawned loop outlives the
+            // message that started it.
+            self.ctx.drains_queue = false;
             // `thread::spawn(worker)`: the function itself is passed.
             for arg in args {
                 if let Expr::Path(p) = arg {
@@ -444,7 +488,8 @@ impl<'t> Walker<'t> {
             // Only the name: a function body holds more than the timer's own work.
             per_instance: self.ctx.per_instance
                 || words::mentions_per_instance_work(&name)
-                || facts.per_instance(),
+                || facts.owner_bound,
+            drains_queue: self.ctx.drains_queue || facts.drains_queue,
             guarded: facts.guard,
             download: crate::frontend::words::names_a_download(&name),
             drop_guard: self.ctx.drop_guard,
@@ -453,6 +498,8 @@ impl<'t> Walker<'t> {
         self.current_fn = Some(self.fn_names.len() - 1);
         self.scopes.push(false);
         let saved_bindings = self.statics.enter_fn();
+        self.statics
+            .note_accessor(block, self.impl_owner.as_deref());
         for input in &sig.inputs {
             if let syn::FnArg::Typed(t) = input {
                 self.bind_typed(&t.pat, &t.ty);
@@ -470,13 +517,117 @@ impl<'t> Walker<'t> {
             }
         }
         self.bounded_tickers.push(body::bounded_tickers(block));
+        let first_event = self.events.len();
         self.enter_body(false, block.brace_token.span.open(), |w| {
             w.visit_block(block)
         });
         self.bounded_tickers.pop();
+        // `async fn nap(secs: u64) { tokio::time::sleep(..).await }`: a sleep helper that
+        // loops in other files may call (see `delay_helper_call`).
+        // `fn every(secs: u64) -> Interval { tokio::time::interval(..) }` builds the
+        // interval that a loop elsewhere ticks (see `interval_helper_call`).
+        // A method is known with its type (`Ticker::new`), so a `new` of one type does
+        // not make every other `new` an interval.
+        if is_short_straight_body(block) {
+            let own = self.fn_names.last().cloned().unwrap_or_default();
+            let name = match &self.impl_owner {
+                Some(owner) => format!("{owner}::{own}"),
+                None => own,
+            };
+            // The function's own sleeps and intervals, not its calls of other helpers.
+            let has = |wanted: fn(&str) -> bool| {
+                self.events[first_event..]
+                    .iter()
+                    .any(|(e, _)| e.requires_any.is_empty() && e.targets.iter().any(|t| wanted(t)))
+            };
+            let (sleeps, ticks) = (has(is_sleep_target), has(is_interval_target));
+            if sleeps {
+                self.statics.registrations.insert(format!("delay:{name}"));
+            }
+            if ticks {
+                self.statics
+                    .registrations
+                    .insert(format!("interval:{name}"));
+            }
+        }
         self.statics.leave_fn(saved_bindings);
         self.scopes.pop();
         (self.ctx, self.current_fn) = saved;
+    }
+
+    /// A call, in an endless loop, of a function this crate or another defines
+    /// (`timing::nap(300).await`): a sleep when some file registers it as a sleep helper
+    /// (`delay:nap`), so the event asks for that registration. Calls named like a
+    /// runtime's own sleep are that sleep, which the rules name themselves.
+    fn delay_helper_call(
+        &mut self,
+        resolved: &Resolved,
+        segments: &[String],
+        p: &syn::ExprPath,
+        call: &syn::ExprCall,
+    ) {
+        let Some(name) = helper_name(segments) else {
+            return;
+        };
+        let external = matches!(resolved, Resolved::Targets(_))
+            && !is_local_root(segments.first().map_or("", String::as_str));
+        if external && is_sleep_target(&format!("::{name}")) {
+            return;
+        }
+        let duration = call
+            .args
+            .first()
+            .is_some_and(|a| looks_like_duration(self.source_of(a)));
+        if !duration {
+            return;
+        }
+        self.emit_helper_call(HELPER_SLEEP, p, call, format!("delay:{name}"));
+    }
+
+    /// An event for the call of a helper as `target`, standing only when some file
+    /// registers `requirement`.
+    fn emit_helper_call(
+        &mut self,
+        target: &str,
+        p: &syn::ExprPath,
+        call: &syn::ExprCall,
+        requirement: String,
+    ) {
+        let start = self.offset(path_start(p).start());
+        let end = self.offset(call.paren_token.span.close().end());
+        let index = self.events.len();
+        self.emit(vec![target.to_string()], start..end, &call.args, Vec::new());
+        if let Some((event, _)) = self.events.get_mut(index) {
+            event.requires_any = vec![requirement];
+        }
+    }
+
+    /// `let mut ticker = timing::every(120);`: an interval another function builds, as the
+    /// interval it returns when some file registers that function (`interval:every`). A
+    /// runtime's own `interval(..)` is matched as it is.
+    fn interval_helper_call(&mut self, init: &Expr) {
+        let mut e = init;
+        while let Expr::Await(a) = e {
+            e = &a.base;
+        }
+        let Expr::Call(call) = e else { return };
+        let Expr::Path(p) = &*call.func else { return };
+        let segments = segments(&p.path);
+        let Some(name) = helper_name(&segments) else {
+            return;
+        };
+        if p.qself.is_some() || is_interval_target(&format!("::{name}")) {
+            return;
+        }
+        self.emit_helper_call(HELPER_INTERVAL, p, call, format!("interval:{name}"));
+    }
+
+    /// The source text of an expression (empty when its place is unknown).
+    fn source_of(&self, e: &Expr) -> &str {
+        use syn::spanned::Spanned;
+        let span = e.span();
+        let (start, end) = (self.offset(span.start()), self.offset(span.end()));
+        self.text.get(start..end).unwrap_or("")
     }
 
     /// Whether a short body (`{ .. }` between these braces) speaks of per-instance work.
@@ -644,6 +795,18 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             if let Some(last) = p.path.segments.last() {
                 self.ctx.per_instance |= words::mentions_per_instance_work(&last.ident.to_string());
                 self.impl_owner = Some(last.ident.to_string());
+                // `impl Backend<Input> for MemoryBackend`: what the type is for.
+                if let Some((t, _)) = &i.trait_ {
+                    let traits = type_targets(
+                        &self.scopes,
+                        t.leading_colon.is_some(),
+                        &t.segments
+                            .iter()
+                            .map(|s| s.ident.to_string())
+                            .collect::<Vec<_>>(),
+                    );
+                    self.statics.register_impl(&traits, &last.ident.to_string());
+                }
             }
         }
         visit::visit_item_impl(self, i);
@@ -657,10 +820,14 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 let Some(name) = &field.ident else { continue };
                 let span = self.offset(name.span().start())..self.offset(name.span().end());
                 let scopes = &self.scopes;
-                self.statics
-                    .declare_field(&owner, &name.to_string(), &field.ty, span, |c, s| {
-                        type_targets(scopes, c, s)
-                    });
+                self.statics.declare_field(
+                    &owner,
+                    &name.to_string(),
+                    &field.ty,
+                    span,
+                    |c, s| type_targets(scopes, c, s),
+                    |c, s| of_this_crate(scopes, c, s),
+                );
             }
         }
         visit::visit_item_struct(self, s);
@@ -697,6 +864,15 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         }
     }
 
+    fn visit_item_type(&mut self, t: &'ast syn::ItemType) {
+        let scopes = &self.scopes;
+        self.statics
+            .declare_alias(&t.ident.to_string(), &t.ty, |c, s| {
+                type_targets(scopes, c, s)
+            });
+        visit::visit_item_type(self, t);
+    }
+
     fn visit_item_static(&mut self, s: &'ast syn::ItemStatic) {
         self.declare_static(&s.ident, &s.ty);
         visit::visit_item_static(self, s);
@@ -707,6 +883,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_local(&mut self, local: &'ast syn::Local) {
+        if let Some(init) = &local.init {
+            self.interval_helper_call(&init.expr);
+        }
         let mut builder = None;
         let mut temp = false;
         let mut purpose = PathPurpose::default();
@@ -906,6 +1085,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 }
                 spawn = segments.last().is_some_and(|s| is_spawn(s));
                 let start = self.offset(path_start(p).start());
+                if self.ctx.unbounded_loop {
+                    self.delay_helper_call(&resolved, &segments, p, call);
+                }
                 if let Resolved::Targets(targets) = resolved {
                     self.calls.extend(targets.iter().cloned());
                     let end = self.offset(call.paren_token.span.close().end());
@@ -962,6 +1144,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 self.spawned_names.insert(method.clone());
             }
             let spawn = is_spawn(&method) && !link.args.is_empty();
+            // `client.download_to_file(key, &path)`: a copy of an object in the store.
+            let on_self = matches!(root, Expr::Path(p) if p.path.is_ident("self"));
+            self.note_transfer(&method, &link.args, start, !on_self);
             if let Some(b) = &mut builder {
                 let target = format!("{}::{method}", b.ty);
                 self.calls.insert(target.clone());
@@ -1053,7 +1238,8 @@ impl Walker<'_> {
     /// Marks the body being entered as guarded or per-instance by its loops.
     fn apply(&mut self, facts: BodyFacts) {
         self.ctx.guarded |= facts.guard;
-        self.ctx.per_instance |= facts.per_instance();
+        self.ctx.per_instance |= facts.owner_bound;
+        self.ctx.drains_queue |= facts.drains_queue;
     }
 
     fn extend_var(&mut self, var: Option<&str>, calls: &[String]) {

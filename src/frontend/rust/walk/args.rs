@@ -213,6 +213,9 @@ impl Walker<'_> {
         if !matches!(arg, Expr::Lit(_)) {
             let purpose = self.path_purpose(arg, 0);
             // The module may designate the location (a staging module's files).
+            if purpose.is_process_file() {
+                return Arg::ProcessPath;
+            }
             if purpose.is_instance() || self.module.with(purpose).is_instance() {
                 return Arg::InstancePath;
             }

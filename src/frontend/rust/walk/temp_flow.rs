@@ -3,8 +3,9 @@
 
 use super::args::{is_temp_expr, TempNames};
 use super::Walker;
+use crate::frontend::object_copy::direction;
 use crate::frontend::rust::shapes::simple_binding;
-use crate::frontend::scratch::{use_of, Call, Use};
+use crate::frontend::scratch::{use_of, Call, Transfer, Use};
 use std::collections::HashSet;
 use syn::visit::Visit;
 use syn::{Expr, Stmt};
@@ -134,10 +135,14 @@ impl Walker<'_> {
         at: usize,
         event: Option<usize>,
     ) {
-        let Some(what) = use_of(name) else { return };
-        let Some(path) = args.first().and_then(key_of) else {
+        if self.note_transfer(name, args, at, false) {
             return;
-        };
+        }
+        let Some(what) = use_of(name) else { return };
+        let Some(first) = args.first() else { return };
+        // A path too complex to compare (`self.root.join(key)`) is still a file the call
+        // uses, under a key of its own (a file that mirrors a store quiets it).
+        let path = key_of(first).unwrap_or_else(|| format!("#{at}"));
         let destination = match (what, args.iter().nth(1)) {
             (Use::Move | Use::Copy, Some(dest)) => {
                 Some((key_of(dest).unwrap_or_default(), self.is_temp_expr(dest)))
@@ -154,5 +159,30 @@ impl Walker<'_> {
             destination: destination.as_ref().map(|(d, t)| (d.as_str(), *t)),
             on_failure: self.ctx.retry,
         });
+    }
+
+    /// Records a call named `name` that copies between object storage and local files (see
+    /// [`crate::frontend::object_copy`]); `on_client` when it is a method called on a value
+    /// other than `self`. Whether it was one.
+    pub(super) fn note_transfer(
+        &mut self,
+        name: &str,
+        args: &syn::punctuated::Punctuated<Expr, syn::Token![,]>,
+        at: usize,
+        on_client: bool,
+    ) -> bool {
+        let Some(direction) = direction(name) else {
+            return false;
+        };
+        let keys: Vec<String> = args.iter().filter_map(key_of).collect();
+        let texts: Vec<&str> = keys.iter().map(String::as_str).collect();
+        self.path_uses.record_transfer(Transfer {
+            function: self.current_fn.map_or(0, |f| f + 1),
+            direction,
+            at,
+            args: &texts,
+            on_client,
+        });
+        true
     }
 }
