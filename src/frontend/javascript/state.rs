@@ -2,8 +2,10 @@
 //! of a module and `sessions.set(socket.id, s)` in a handler (see
 //! [`EventKind::Collection`](crate::event::EventKind::Collection)), and module-level instances
 //! of the project's own classes (`const loginThrottle = new LoginThrottle()`), which live as
-//! long as the process whatever their methods keep.
+//! long as the process whatever their methods keep. A registry of the process's own
+//! connections, only counted and closed, is not state (see [`drain`](super::drain)).
 
+use super::drain::{self, Uses};
 use super::*;
 use crate::frontend::collections::Collection;
 use crate::frontend::tree::{Fields, Kind};
@@ -65,10 +67,14 @@ pub(super) fn collection_events(root: Node<'_>, src: &str, scopes: &Scopes) -> V
     if candidates.is_empty() {
         return Vec::new();
     }
+    let mut uses: HashMap<&str, Uses> = HashMap::new();
     let mut stack = vec![(root, false, 0usize)];
     while let Some((node, in_function, depth)) = stack.pop() {
         if depth > MAX_DEPTH {
             continue;
+        }
+        if let Some((name, used)) = mention(node, src, &candidates, scopes, module) {
+            uses.entry(name).or_default().record(used);
         }
         if in_function {
             if let Some((name, key)) = written_collection(node, src) {
@@ -84,11 +90,38 @@ pub(super) fn collection_events(root: Node<'_>, src: &str, scopes: &Scopes) -> V
         }
     }
     let mut events: Vec<Event> = candidates
-        .into_values()
-        .filter_map(Collection::into_event)
+        .into_iter()
+        .filter(|(name, _)| !uses.get(name.as_str()).is_some_and(Uses::only_drained))
+        .filter_map(|(_, collection)| collection.into_event())
         .collect();
     events.sort_by_key(|e| e.span.start);
     events
+}
+
+/// A mention of a module-level candidate by name (its declaration aside) and how it uses
+/// the collection; a shorthand property (`{ sockets }`) passes it on.
+fn mention<'s>(
+    node: Node<'_>,
+    src: &'s str,
+    candidates: &HashMap<String, Collection>,
+    scopes: &Scopes,
+    module: Scope,
+) -> Option<(&'s str, drain::Use)> {
+    let kind = node.kind_str();
+    if kind != "identifier" && kind != "shorthand_property_identifier" {
+        return None;
+    }
+    let name = text(node, src);
+    if !candidates.contains_key(name)
+        || scopes.visible_scope(name, node.start_byte()) != Some(module)
+    {
+        return None;
+    }
+    let used = match kind {
+        "identifier" => drain::use_of(node, src)?,
+        _ => drain::Use::Other,
+    };
+    Some((name, used))
 }
 
 /// The names of the classes the file declares at its top level (also exported ones).

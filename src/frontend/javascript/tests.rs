@@ -921,3 +921,39 @@ fn delay_helpers_across_files() {
         ]
     );
 }
+
+#[test]
+fn connection_registries_only_counted_and_closed_are_not_collection_events() {
+    let src = r#"
+const open = new Set();
+const byAddress = {};
+const broadcastTo = new Set();
+const looked = new Set();
+const exported = new Set();
+server.on('connection', (conn) => {
+    open.add(conn);
+    byAddress[conn.remoteAddress] = conn;
+    broadcastTo.add(conn);
+    looked.add(conn);
+    exported.add(conn);
+    conn.on('close', () => { open.delete(conn); delete byAddress[conn.remoteAddress]; });
+});
+function stop() {
+    open.forEach((c) => c.destroy());
+    for (const c of Object.values(byAddress)) { c.end(); }
+    for (const c of broadcastTo) c.write('bye');
+    return open.size + looked.size + exported.size + (looked.has(1) ? 1 : 0);
+}
+module.exports = { exported };
+"#;
+    let ex = extract(src, Dialect::JavaScript);
+    let mut names: Vec<String> = ex
+        .facts
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::Collection)
+        .map(|e| e.words.join(" "))
+        .collect();
+    names.sort();
+    assert_eq!(names, ["broadcast conn to", "conn exported", "conn looked"]);
+}

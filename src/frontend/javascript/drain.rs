@@ -1,0 +1,212 @@
+//! Registries of this process's own live connections: a module-level collection that stores
+//! the connection objects themselves (`sockets.add(socket)`, `connections[key] = conn`) and
+//! is otherwise only emptied (`delete`, `clear`), counted (`sockets.size`,
+//! `Object.keys(connections).length`) or walked to close its elements
+//! (`for (const s of sockets) s.destroy()`). That is what a graceful shutdown keeps: no
+//! request reads a client's state from it, so it is not per-client state.
+
+use super::*;
+use crate::frontend::tree::Fields;
+
+/// Methods that end a connection.
+const CLOSE_METHODS: &[&str] = &["destroy", "end", "close", "terminate", "disconnect"];
+
+/// How one mention of a collection uses it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Use {
+    /// Stores an object as it is (`add(socket)`, `set(key, conn)`, `x[key] = conn`).
+    StoresObject,
+    /// Removes elements (`delete`, `clear`, `delete x[key]`).
+    Removes,
+    /// Counts the elements (`size`, `length`, `Object.keys(x).length`).
+    Counts,
+    /// Walks the elements only to close them.
+    Closes,
+    /// Anything else: a lookup, a walk that does more, a write of data, passing it on.
+    Other,
+}
+
+/// What the mentions of one collection add up to.
+#[derive(Debug, Default)]
+pub(super) struct Uses {
+    other: bool,
+    drains: bool,
+}
+
+impl Uses {
+    /// Adds one mention.
+    pub(super) fn record(&mut self, used: Use) {
+        match used {
+            Use::Other => self.other = true,
+            Use::Counts | Use::Closes => self.drains = true,
+            Use::StoresObject | Use::Removes => {}
+        }
+    }
+
+    /// Only stored, emptied, counted and closed (counted or closed at least once): a
+    /// registry of this process's own connections.
+    pub(super) fn only_drained(&self) -> bool {
+        self.drains && !self.other
+    }
+}
+
+/// How the mention `name` (an identifier naming a module-level collection) uses it; `None`
+/// for the name in its own declaration.
+pub(super) fn use_of(name: Node<'_>, src: &str) -> Option<Use> {
+    let parent = name.parent()?;
+    Some(match parent.kind_str() {
+        "variable_declarator" if is_field(parent, "name", name) => return None,
+        "member_expression" if is_field(parent, "object", name) => member_use(parent, src),
+        "subscript_expression" if is_field(parent, "object", name) => subscript_use(parent),
+        "for_in_statement" if is_field(parent, "right", name) => loop_use(parent, src),
+        "arguments" => object_helper_use(parent, name, src),
+        _ => Use::Other,
+    })
+}
+
+fn is_field(parent: Node<'_>, field: &'static str, child: Node<'_>) -> bool {
+    parent.field(field).is_some_and(|n| n.id() == child.id())
+}
+
+/// `x.size`, `x.add(socket)`, `x.delete(k)`, `x.forEach((s) => s.close())`, `x.values()`.
+fn member_use(member: Node<'_>, src: &str) -> Use {
+    let property = member.field("property").map_or("", |p| text(p, src));
+    let call = member
+        .parent()
+        .filter(|p| p.kind_str() == "call_expression" && is_field(*p, "function", member));
+    let Some(call) = call else {
+        return match property {
+            "size" | "length" => Use::Counts,
+            _ => Use::Other,
+        };
+    };
+    let argument = |i: u32| call.field("arguments").and_then(|a| a.named_child(i));
+    match property {
+        "add" | "push" | "unshift" => stores(argument(0)),
+        "set" => stores(argument(1)),
+        "delete" | "clear" => Use::Removes,
+        "forEach" if argument(0).is_some_and(|f| callback_closes(f, src)) => Use::Closes,
+        "values" => walked(call, src),
+        _ => Use::Other,
+    }
+}
+
+/// `x[key] = conn`, `delete x[key]`.
+fn subscript_use(subscript: Node<'_>) -> Use {
+    let Some(parent) = subscript.parent() else {
+        return Use::Other;
+    };
+    match parent.kind_str() {
+        "assignment_expression" if is_field(parent, "left", subscript) => {
+            stores(parent.field("right"))
+        }
+        "unary_expression"
+            if parent
+                .field("operator")
+                .is_some_and(|o| o.kind_str() == "delete") =>
+        {
+            Use::Removes
+        }
+        _ => Use::Other,
+    }
+}
+
+/// `Object.keys(x).length`, `for (const c of Object.values(x)) c.destroy()`.
+fn object_helper_use(arguments: Node<'_>, name: Node<'_>, src: &str) -> Use {
+    let Some(call) = arguments
+        .parent()
+        .filter(|c| c.kind_str() == "call_expression")
+    else {
+        return Use::Other;
+    };
+    let first = arguments
+        .named_child(0)
+        .is_some_and(|a| a.id() == name.id());
+    let helper = call.field("function").map_or("", |f| text(f, src));
+    if !first || !matches!(helper, "Object.keys" | "Object.values" | "Object.entries") {
+        return Use::Other;
+    }
+    match call.parent() {
+        Some(member)
+            if member.kind_str() == "member_expression"
+                && member
+                    .field("property")
+                    .is_some_and(|p| text(p, src) == "length")
+                && member
+                    .parent()
+                    .is_none_or(|p| !is_field(p, "function", member)) =>
+        {
+            Use::Counts
+        }
+        _ if helper == "Object.values" => walked(call, src),
+        _ => Use::Other,
+    }
+}
+
+/// A call whose result a `for .. of` loop walks (`x.values()`, `Object.values(x)`).
+fn walked(call: Node<'_>, src: &str) -> Use {
+    match call.parent() {
+        Some(l) if l.kind_str() == "for_in_statement" && is_field(l, "right", call) => {
+            loop_use(l, src)
+        }
+        _ => Use::Other,
+    }
+}
+
+/// `for (const s of x) s.destroy();`
+fn loop_use(for_in: Node<'_>, src: &str) -> Use {
+    let variable = for_in
+        .field("left")
+        .filter(|l| l.kind_str() == "identifier");
+    match (variable, for_in.field("body")) {
+        (Some(variable), Some(body)) if closes(body, text(variable, src), src) => Use::Closes,
+        _ => Use::Other,
+    }
+}
+
+/// `(s) => s.close()`, `function (s) { s.destroy(); }`.
+fn callback_closes(callback: Node<'_>, src: &str) -> bool {
+    if !is_function(callback.kind_str()) {
+        return false;
+    }
+    let parameter = callback.field("parameter").or_else(|| {
+        callback
+            .field("parameters")
+            .and_then(|p| p.named_child(0))
+            .map(|p| p.field("pattern").unwrap_or(p))
+    });
+    match (parameter, callback.field("body")) {
+        (Some(p), Some(body)) if p.kind_str() == "identifier" => closes(body, text(p, src), src),
+        _ => false,
+    }
+}
+
+/// A body or statement that only calls close methods on `element`.
+fn closes(node: Node<'_>, element: &str, src: &str) -> bool {
+    match node.kind_str() {
+        "statement_block" => {
+            let mut statements = named_children(node)
+                .filter(|s| s.kind_str() != "comment")
+                .peekable();
+            statements.peek().is_some() && statements.all(|s| closes(s, element, src))
+        }
+        "expression_statement" => node.named_child(0).is_some_and(|e| closes(e, element, src)),
+        "await_expression" => node.named_child(0).is_some_and(|e| closes(e, element, src)),
+        "call_expression" => node.field("function").is_some_and(|f| {
+            f.kind_str() == "member_expression"
+                && f.field("object")
+                    .is_some_and(|o| o.kind_str() == "identifier" && text(o, src) == element)
+                && f.field("property")
+                    .is_some_and(|p| CLOSE_METHODS.contains(&text(p, src)))
+        }),
+        _ => false,
+    }
+}
+
+/// A write of the object itself (an identifier), not of data built for it.
+fn stores(value: Option<Node<'_>>) -> Use {
+    match value {
+        Some(v) if v.kind_str() == "identifier" => Use::StoresObject,
+        _ => Use::Other,
+    }
+}
