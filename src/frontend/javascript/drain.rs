@@ -4,9 +4,17 @@
 //! `Object.keys(connections).length`) or walked to close its elements
 //! (`for (const s of sockets) s.destroy()`). That is what a graceful shutdown keeps: no
 //! request reads a client's state from it, so it is not per-client state.
+//!
+//! Also state of one connection kept under that connection's own id and reached only by it
+//! (`uploads[socket.id] = ..`, `uploads[socket.id]`, `delete uploads[socket.id]`): only that
+//! connection's messages read it, and they reach the instance that holds the connection.
 
 use super::*;
 use crate::frontend::tree::Fields;
+use crate::reach::words::split_words;
+
+/// Words of a name that stands for a live connection (`socket`, `ws`, `conn`).
+const CONNECTION_WORDS: &[&str] = &["socket", "websocket", "ws", "conn", "connection"];
 
 /// Methods that end a connection.
 const CLOSE_METHODS: &[&str] = &["destroy", "end", "close", "terminate", "disconnect"];
@@ -31,23 +39,59 @@ pub(super) enum Use {
 pub(super) struct Uses {
     other: bool,
     drains: bool,
+    mentions: usize,
+    by_connection: usize,
 }
 
 impl Uses {
-    /// Adds one mention.
-    pub(super) fn record(&mut self, used: Use) {
+    /// Adds one mention, and whether its key is the id of a connection (see
+    /// [`keyed_by_connection`]).
+    pub(super) fn record(&mut self, used: Use, by_connection: bool) {
         match used {
             Use::Other => self.other = true,
             Use::Counts | Use::Closes => self.drains = true,
             Use::StoresObject | Use::Removes => {}
         }
+        self.mentions += 1;
+        self.by_connection += usize::from(by_connection);
     }
 
     /// Only stored, emptied, counted and closed (counted or closed at least once): a
-    /// registry of this process's own connections.
-    pub(super) fn only_drained(&self) -> bool {
-        self.drains && !self.other
+    /// registry of this process's own connections; or only reached under a connection's
+    /// own id, and read so at least once: that connection's state.
+    pub(super) fn per_connection(&self) -> bool {
+        (self.drains && !self.other) || (self.other && self.by_connection == self.mentions)
     }
+}
+
+/// Whether the mention `name` of a collection is keyed by a connection's own id:
+/// `x[socket.id]`, `x.get(ws.id)`, `x.set(conn.id, ..)`, `x.delete(socket.id)`.
+pub(super) fn keyed_by_connection(name: Node<'_>, src: &str) -> bool {
+    let Some(parent) = name.parent() else {
+        return false;
+    };
+    let key = match parent.kind_str() {
+        "subscript_expression" if is_field(parent, "object", name) => parent.field("index"),
+        "member_expression" if is_field(parent, "object", name) => {
+            let method = parent.field("property").map_or("", |p| text(p, src));
+            parent
+                .parent()
+                .filter(|c| c.kind_str() == "call_expression" && is_field(*c, "function", parent))
+                .filter(|_| matches!(method, "get" | "set" | "has" | "delete"))
+                .and_then(|c| c.field("arguments"))
+                .and_then(|a| a.named_child(0))
+        }
+        _ => None,
+    };
+    key.filter(|k| k.kind_str() == "member_expression")
+        .filter(|k| k.field("property").is_some_and(|p| text(p, src) == "id"))
+        .and_then(|k| k.field("object"))
+        .filter(|o| o.kind_str() == "identifier")
+        .is_some_and(|o| {
+            split_words(text(o, src))
+                .iter()
+                .any(|w| CONNECTION_WORDS.contains(&w.as_str()))
+        })
 }
 
 /// How the mention `name` (an identifier naming a module-level collection) uses it; `None`

@@ -3,7 +3,8 @@
 //! [`EventKind::Collection`](crate::event::EventKind::Collection)), and module-level instances
 //! of the project's own classes (`const loginThrottle = new LoginThrottle()`), which live as
 //! long as the process whatever their methods keep. A registry of the process's own
-//! connections, only counted and closed, is not state (see [`drain`](super::drain)).
+//! connections, only counted and closed, and a connection's state kept under its own id are
+//! not (see [`drain`](super::drain)).
 
 use super::drain::{self, Uses};
 use super::*;
@@ -74,7 +75,8 @@ pub(super) fn collection_events(root: Node<'_>, src: &str, scopes: &Scopes) -> V
             continue;
         }
         if let Some((name, used)) = mention(node, src, &candidates, scopes, module) {
-            uses.entry(name).or_default().record(used);
+            let by_connection = drain::keyed_by_connection(node, src);
+            uses.entry(name).or_default().record(used, by_connection);
         }
         if in_function {
             if let Some((name, key)) = written_collection(node, src) {
@@ -91,7 +93,7 @@ pub(super) fn collection_events(root: Node<'_>, src: &str, scopes: &Scopes) -> V
     }
     let mut events: Vec<Event> = candidates
         .into_iter()
-        .filter(|(name, _)| !uses.get(name.as_str()).is_some_and(Uses::only_drained))
+        .filter(|(name, _)| !uses.get(name.as_str()).is_some_and(Uses::per_connection))
         .filter_map(|(_, collection)| collection.into_event())
         .collect();
     events.sort_by_key(|e| e.span.start);

@@ -957,3 +957,33 @@ module.exports = { exported };
     names.sort();
     assert_eq!(names, ["broadcast conn to", "conn exported", "conn looked"]);
 }
+
+#[test]
+fn state_reached_only_under_its_connections_id_is_not_a_collection_event() {
+    let src = r#"
+const buffers = {};
+const byUser = {};
+const roster = new Map();
+function onChunk(socket, chunk) {
+    buffers[socket.id] = buffers[socket.id] || [];
+    buffers[socket.id].push(chunk);
+    byUser[socket.data.user] = chunk;
+    roster.set(socket.id, chunk);
+}
+function onDone(socket) {
+    const all = buffers[socket.id];
+    delete buffers[socket.id];
+    return byUser[socket.data.user] + all + roster.get(socket.id) + [...roster.values()];
+}
+"#;
+    let ex = extract(src, Dialect::JavaScript);
+    let mut names: Vec<String> = ex
+        .facts
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::Collection)
+        .map(|e| e.words.join(" "))
+        .collect();
+    names.sort();
+    assert_eq!(names, ["by data socket user", "id roster socket"]);
+}
