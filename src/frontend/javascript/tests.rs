@@ -922,6 +922,20 @@ fn delay_helpers_across_files() {
     );
 }
 
+/// The words of each module-level collection event of `src`, joined, sorted.
+fn sorted_collection_words(src: &str) -> Vec<String> {
+    let ex = extract(src, Dialect::JavaScript);
+    let mut names: Vec<String> = ex
+        .facts
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::Collection)
+        .map(|e| e.words.join(" "))
+        .collect();
+    names.sort();
+    names
+}
+
 #[test]
 fn connection_registries_only_counted_and_closed_are_not_collection_events() {
     let src = r#"
@@ -946,15 +960,7 @@ function stop() {
 }
 module.exports = { exported };
 "#;
-    let ex = extract(src, Dialect::JavaScript);
-    let mut names: Vec<String> = ex
-        .facts
-        .events
-        .iter()
-        .filter(|e| e.kind == EventKind::Collection)
-        .map(|e| e.words.join(" "))
-        .collect();
-    names.sort();
+    let names = sorted_collection_words(src);
     assert_eq!(names, ["broadcast conn to", "conn exported", "conn looked"]);
 }
 
@@ -976,14 +982,6 @@ function onDone(socket) {
     return byUser[socket.data.user] + all + roster.get(socket.id) + [...roster.values()];
 }
 "#;
-    let ex = extract(src, Dialect::JavaScript);
-    let mut names: Vec<String> = ex
-        .facts
-        .events
-        .iter()
-        .filter(|e| e.kind == EventKind::Collection)
-        .map(|e| e.words.join(" "))
-        .collect();
-    names.sort();
+    let names = sorted_collection_words(src);
     assert_eq!(names, ["by data socket user", "id roster socket"]);
 }
