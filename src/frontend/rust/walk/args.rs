@@ -53,9 +53,11 @@ pub(super) fn is_temp_expr(expr: &Expr, names: &TempNames<'_>) -> bool {
                 })
             }
             Expr::Field(f) => {
+                let temp_field = |f: &syn::ExprField| matches!(&f.member, syn::Member::Named(n) if names.fields.contains(&n.to_string()));
                 return matches!(&f.member, syn::Member::Named(n)
-                    if crate::frontend::is_temp_name(&n.to_string())
-                        || names.fields.contains(&n.to_string()))
+                    if crate::frontend::is_temp_name(&n.to_string()))
+                    || temp_field(f)
+                    || matches!(&*f.base, Expr::Field(base) if temp_field(base));
             }
             Expr::Call(c) => {
                 let Expr::Path(p) = &*c.func else {

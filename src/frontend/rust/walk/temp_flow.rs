@@ -17,7 +17,8 @@ const ROUNDS: usize = 2;
 #[derive(Debug, Default)]
 pub(super) struct TempItems {
     /// Named struct fields of a `tempfile` type (`tempdir: tempfile::TempDir`, through
-    /// `Option` or `Arc`): `self.tempdir` is a temporary directory whatever its name.
+    /// `Option` or `Arc`, or a struct of the file named like one): `self.tempdir` and
+    /// `self.tempdir.path` are in a temporary directory whatever their names.
     pub(super) fields: HashSet<String>,
     /// Functions and methods whose body ends in a temporary path
     /// (`std::env::temp_dir().join(..)`, a `let` bound to one, a temporary field, or a call
@@ -49,17 +50,26 @@ pub(super) fn temp_items(file: &syn::File) -> TempItems {
     TempItems { fields, fns }
 }
 
-/// Named struct fields whose type is a `tempfile` type, directly or inside one wrapper.
+/// Named struct fields whose type is a `tempfile` type, directly or inside one wrapper,
+/// and the named fields of the file's own struct of such a name (`struct TempDir { path }`).
 struct TempFields(HashSet<String>);
 
 impl<'ast> Visit<'ast> for TempFields {
-    fn visit_field(&mut self, f: &'ast syn::Field) {
-        if let Some(name) = &f.ident {
-            if holds_temp_type(&f.ty, 2) {
-                self.0.insert(name.to_string());
+    fn visit_item_struct(&mut self, s: &'ast syn::ItemStruct) {
+        let own_temp_type = is_temp_type_name(&s.ident.to_string());
+        for f in &s.fields {
+            if let Some(name) = &f.ident {
+                if own_temp_type || holds_temp_type(&f.ty, 2) {
+                    self.0.insert(name.to_string());
+                }
             }
         }
     }
+}
+
+/// The names of the `tempfile` crate's path-owning types.
+fn is_temp_type_name(name: &str) -> bool {
+    matches!(name, "TempDir" | "NamedTempFile" | "TempPath")
 }
 
 /// `TempDir`, `tempfile::NamedTempFile`, `Option<TempPath>`, `Arc<TempDir>`.
@@ -70,10 +80,7 @@ fn holds_temp_type(ty: &syn::Type, depth: usize) -> bool {
     let Some(last) = p.path.segments.last() else {
         return false;
     };
-    if matches!(
-        last.ident.to_string().as_str(),
-        "TempDir" | "NamedTempFile" | "TempPath"
-    ) {
+    if is_temp_type_name(&last.ident.to_string()) {
         return true;
     }
     let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
