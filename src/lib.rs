@@ -5,6 +5,7 @@
 //! server over the engine.
 
 pub mod add_suppressions;
+pub mod allocator;
 pub mod baseline;
 pub mod catalogue;
 pub mod changed;

@@ -73,26 +73,30 @@ pub fn has_word(text: &str, words: &[&str]) -> bool {
     // The previous word of the same identifier: `keepAlive` and `KEEP_ALIVE` are `keep` +
     // `alive`.
     let mut previous = String::new();
+    let mut joined = String::new();
     let mut prev_lower = false;
     for c in text.chars().chain(std::iter::once(' ')) {
         let boundary = !c.is_ascii_alphanumeric() || (c.is_ascii_uppercase() && prev_lower);
         if boundary && !word.is_empty() {
             let singular = word.strip_suffix('s').unwrap_or(&word);
-            let joined = format!("{previous}{word}");
-            let joined_singular = joined.strip_suffix('s').unwrap_or(&joined);
-            if words.contains(&word.as_str())
-                || words.contains(&singular)
-                || (!previous.is_empty()
-                    && (words.contains(&joined.as_str()) || words.contains(&joined_singular)))
-            {
+            if words.contains(&word.as_str()) || words.contains(&singular) {
                 return true;
             }
-            previous = if c.is_ascii_alphanumeric() || c == '_' {
-                std::mem::take(&mut word)
+            if !previous.is_empty() {
+                joined.clear();
+                joined.push_str(&previous);
+                joined.push_str(&word);
+                let joined_singular = joined.strip_suffix('s').unwrap_or(&joined);
+                if words.contains(&joined.as_str()) || words.contains(&joined_singular) {
+                    return true;
+                }
+            }
+            if c.is_ascii_alphanumeric() || c == '_' {
+                std::mem::swap(&mut previous, &mut word);
             } else {
-                word.clear();
-                String::new()
-            };
+                previous.clear();
+            }
+            word.clear();
         }
         if c.is_ascii_alphanumeric() {
             word.push(c.to_ascii_lowercase());

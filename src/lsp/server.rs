@@ -78,6 +78,8 @@ pub enum Ending {
 /// Serves one client on `connection` until `exit` or the end of input. The connection is
 /// dropped on return, so a stdio transport's writer can finish.
 pub fn serve(connection: Connection, profiles: Profiles) -> Ending {
+    // Every change is linted again: reuse the memory of the last lint.
+    crate::allocator::keep_freed_memory();
     let (id, params) = match connection.initialize_start() {
         Ok(start) => start,
         Err(e) => return Ending::Failed(e.to_string()),

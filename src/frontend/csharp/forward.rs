@@ -91,13 +91,14 @@ impl Walker<'_, '_> {
         // A type named for a file-system layer, or a static helper class in an `IO`
         // namespace (`AsyncFile`); an instance class there (a shortcut handler, a recorder)
         // has a purpose of its own and is judged where it writes.
+        // The namespace first: finding the class climbs the tree from the root.
         let layer = owner.as_deref().is_some_and(is_file_system_layer)
-            || (in_static_class(node, self.src)
-                && self
-                    .file
-                    .declared_namespace
-                    .as_deref()
-                    .is_some_and(|n| is_file_system_layer(n.rsplit('.').next().unwrap_or(n))));
+            || (self
+                .file
+                .declared_namespace
+                .as_deref()
+                .is_some_and(|n| is_file_system_layer(n.rsplit('.').next().unwrap_or(n)))
+                && in_static_class(node, self.src));
         if !layer {
             return None;
         }

@@ -3,7 +3,7 @@
 
 use super::strings::literal_text;
 use super::syntax::{
-    dotted, last_named_child, last_segment, predefined_type, type_name, unwrap_expr,
+    concat, dotted, last_named_child, last_segment, predefined_type, type_name, unwrap_expr,
 };
 use super::walk::Walker;
 use crate::frontend::tree::text;
@@ -213,11 +213,11 @@ impl Walker<'_, '_> {
                 .file
                 .statics
                 .iter()
-                .map(|t| format!("{t}.{method}"))
+                .map(|t| concat(&[t, ".", method]))
                 .collect();
         };
         match self.receiver(recv) {
-            Recv::Type(types) => types.iter().map(|t| format!("{t}.{method}")).collect(),
+            Recv::Type(types) => types.iter().map(|t| concat(&[t, ".", method])).collect(),
             Recv::Value(ty) => {
                 // A type of this file that declares the method calls its own method.
                 let own_method = ty.as_deref().is_some_and(|t| {
@@ -229,7 +229,7 @@ impl Walker<'_, '_> {
                     .map(|t| self.file.resolve_type(&t))
                     .unwrap_or_default()
                     .into_iter()
-                    .map(|t| format!("{t}.{method}"))
+                    .map(|t| concat(&[&t, ".", method]))
                     .collect();
                 if own_method {
                     return out;
@@ -239,7 +239,7 @@ impl Walker<'_, '_> {
                     self.file
                         .namespaces
                         .iter()
-                        .map(|ns| format!("{ns}.{method}")),
+                        .map(|ns| concat(&[ns, ".", method])),
                 );
                 out
             }

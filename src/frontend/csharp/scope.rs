@@ -2,7 +2,7 @@
 //! namespaces, types and methods declared in the file), and type-name resolution.
 
 use super::project::SDK_IMPLICIT_NAMESPACES;
-use super::syntax::{dotted, for_each_node, last_segment};
+use super::syntax::{concat, dotted, for_each_node, last_segment};
 use crate::frontend::tree::text;
 use crate::frontend::tree::{Fields, Kind};
 use std::collections::{HashMap, HashSet};
@@ -318,15 +318,15 @@ impl FileScope {
         if let Some(rest) = rest.strip_prefix("::") {
             // `Alias::Name` names a namespace alias.
             return match self.aliases.get(first) {
-                Some(target) => vec![format!("{target}.{rest}")],
+                Some(target) => vec![concat(&[target, ".", rest])],
                 None => vec![rest.to_string()],
             };
         }
         if let Some(target) = self.aliases.get(first) {
-            return vec![format!("{target}{rest}")];
+            return vec![concat(&[target, rest])];
         }
         if let Some(local) = self.local_types.get(first) {
-            return vec![format!("{local}{rest}")];
+            return vec![concat(&[local, rest])];
         }
         if !rest.is_empty() && self.roots.contains(first) {
             return vec![name.to_string()];
@@ -335,7 +335,7 @@ impl FileScope {
         if !rest.is_empty() {
             out.push(name.to_string());
         }
-        out.extend(self.namespaces.iter().map(|ns| format!("{ns}.{name}")));
+        out.extend(self.namespaces.iter().map(|ns| concat(&[ns, ".", name])));
         if out.is_empty() {
             out.push(name.to_string());
         }

@@ -157,6 +157,16 @@ pub(super) fn method_is(targets: &[String], names: &[&str]) -> bool {
 }
 
 /// The last segment of a dotted name (`_timer` in `this._timer`).
+/// `parts` written one after another: `format!("{ns}.{name}")` without the formatting
+/// machinery, for the qualified names made for every call and type reference.
+pub(super) fn concat(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for part in parts {
+        out.push_str(part);
+    }
+    out
+}
+
 pub(super) fn last_segment(name: &str) -> &str {
     name.rsplit(['.', ':']).next().unwrap_or(name)
 }
