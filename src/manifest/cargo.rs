@@ -13,7 +13,11 @@
 //!   parses arguments and leaves the HTTP stack to a sibling crate), **and** it depends
 //!   on no crate that serves requests or runs jobs: for the weak argument-parser signal
 //!   not even optionally or by a sibling crate's name, for the strong terminal signal
-//!   only a server framework it always links counts.
+//!   only a server framework it always links counts (a websocket crate does not: a
+//!   terminal program that opens a websocket is a client); or
+//! - it always links a sibling crate that is such a terminal program and always links
+//!   nothing that serves, itself or through its path dependencies (a terminal program's
+//!   own local store; see [`links_terminal_program`]).
 //!
 //! A library crate named `*-client` or `*-sdk` that calls over HTTP and links no server
 //! framework unconditionally is a client library that applications embed (see
@@ -208,12 +212,52 @@ pub fn tool_scope(
     // always links outweighs it (an optional `server` feature or a sibling `*-daemon`
     // crate has its own sources, classified on their own).
     if uses(TERMINAL_UI) {
-        let runs_a_server = deps.iter().any(|d| !d.optional && d.is_server_framework());
-        return (!runs_a_server).then_some(ToolScope::Crate);
+        return is_terminal_program(&deps).then_some(ToolScope::Crate);
     }
     // An argument parser is weak evidence: any server crate, even optional or reached
     // through a path dependency, outweighs it.
     (has_bin && uses(ARG_PARSERS) && !serves(&deps, links_server)).then_some(binaries_only)
+}
+
+/// Whether dependencies that include an interactive terminal crate make a terminal
+/// program: no server framework is always linked. A websocket crate does not count: a
+/// terminal program that opens a websocket is the client of a hub (the manifest cannot
+/// tell client from server use, the terminal can).
+fn is_terminal_program(deps: &[Dependency]) -> bool {
+    deps.iter()
+        .any(|d| !d.optional && TERMINAL_UI.contains(&d.name.as_str()))
+        && !deps
+            .iter()
+            .any(|d| !d.optional && d.is_server_framework() && !d.is_websocket())
+}
+
+/// Whether a crate manifest always links (not optionally) a sibling crate by `path` for
+/// which `is_terminal` holds (`(inherited from the workspace, path)`, see
+/// [`tool_scope`]) and always links no server crate, itself or through the path
+/// dependencies it always links (`always_serves`): a library of a terminal program's own
+/// (its local key-value store, its scripts database) runs where that program runs.
+pub fn links_terminal_program(
+    manifest: &str,
+    workspace: Option<&str>,
+    always_serves: &dyn Fn(bool, &str) -> bool,
+    is_terminal: &dyn Fn(bool, &str) -> bool,
+) -> bool {
+    let Ok(table) = manifest.parse::<Table>() else {
+        return false;
+    };
+    if !table.contains_key("package") {
+        return false;
+    }
+    let deps = dependencies(&table, &workspace_dependencies(workspace));
+    let always = |f: &dyn Fn(bool, &str) -> bool| {
+        deps.iter().any(|d| {
+            !d.optional
+                && d.path
+                    .as_ref()
+                    .is_some_and(|(inherited, path)| f(*inherited, path))
+        })
+    };
+    !deps.iter().any(|d| !d.optional && d.serves()) && !always(always_serves) && always(is_terminal)
 }
 
 /// Whether a crate manifest depends on a server crate, even optionally, by a sibling
@@ -329,6 +373,14 @@ impl Dependency {
                 .any(|f| matches!(f.as_str(), "server" | "full"));
         }
         SERVER_CRATES.contains(&name)
+    }
+
+    /// A websocket crate, which clients and servers use alike.
+    fn is_websocket(&self) -> bool {
+        matches!(
+            self.name.as_str(),
+            "tokio-tungstenite" | "async-tungstenite"
+        )
     }
 
     /// A server framework, or a crate named `*-server`/`*-serve`/`*-service`/`*-daemon`.
@@ -579,7 +631,7 @@ fn read_crate(crate_dir: &Path) -> CrateInfo {
             (Some((root, _)), true) => root.as_path(),
             _ => crate_dir,
         };
-        serves_through_paths(&base.join(path), &mut HashSet::new())
+        serves_through_paths(&base.join(path), Links::Any, &mut HashSet::new())
     };
     let scope = tool_scope(
         &manifest,
@@ -588,6 +640,23 @@ fn read_crate(crate_dir: &Path) -> CrateInfo {
         workspace.as_ref().map(|(_, text)| text.as_str()),
         &links_server,
     );
+    let workspace_text = workspace.as_ref().map(|(_, text)| text.as_str());
+    let base = |inherited: bool| match (&workspace, inherited) {
+        (Some((root, _)), true) => root.clone(),
+        _ => crate_dir.to_path_buf(),
+    };
+    let always_serves = |inherited: bool, path: &str| {
+        serves_through_paths(
+            &base(inherited).join(path),
+            Links::Always,
+            &mut HashSet::new(),
+        )
+    };
+    let is_terminal = |inherited: bool, path: &str| terminal_at(&base(inherited).join(path));
+    let scope = scope.or_else(|| {
+        links_terminal_program(&manifest, workspace_text, &always_serves, &is_terminal)
+            .then_some(ToolScope::Crate)
+    });
     let (lib_paths, bin_paths) = target_paths(&manifest);
     let parent = |p: &String| crate_dir.join(p).parent().map(Path::to_path_buf);
     let mut sources = vec![src.clone()];
@@ -601,7 +670,6 @@ fn read_crate(crate_dir: &Path) -> CrateInfo {
     );
     let mut bin_files = vec![src.join("main.rs")];
     bin_files.extend(bin_paths.iter().map(|p| crate_dir.join(p)));
-    let workspace_text = workspace.as_ref().map(|(_, text)| text.as_str());
     let separate = if scope.is_none() && crate_serves(&manifest, workspace_text, &links_server) {
         other_binaries(crate_dir, &manifest)
             .into_iter()
@@ -718,9 +786,32 @@ fn workspace_root(crate_dir: &Path, manifest: &str) -> Option<(PathBuf, String)>
     })
 }
 
+/// Whether the crate in `dir` is an interactive terminal program (see
+/// [`is_terminal_program`]).
+fn terminal_at(dir: &Path) -> bool {
+    let Ok(manifest) = std::fs::read_to_string(dir.join("Cargo.toml")) else {
+        return false;
+    };
+    let Ok(table) = manifest.parse::<Table>() else {
+        return false;
+    };
+    let workspace = workspace_root(dir, &manifest);
+    let workspace_deps = workspace_dependencies(workspace.as_ref().map(|(_, w)| w.as_str()));
+    is_terminal_program(&dependencies(&table, &workspace_deps))
+}
+
+/// Which dependencies [`serves_through_paths`] follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Links {
+    /// Optional ones too.
+    Any,
+    /// Only those always linked.
+    Always,
+}
+
 /// Whether the crate in `dir` depends on a server crate, itself or through its own
-/// path dependencies.
-fn serves_through_paths(dir: &Path, seen: &mut HashSet<PathBuf>) -> bool {
+/// path dependencies (optional ones too, or only those always linked).
+fn serves_through_paths(dir: &Path, links: Links, seen: &mut HashSet<PathBuf>) -> bool {
     if seen.len() > 200 || !seen.insert(dir.to_path_buf()) {
         return false;
     }
@@ -732,7 +823,10 @@ fn serves_through_paths(dir: &Path, seen: &mut HashSet<PathBuf>) -> bool {
     };
     let workspace = workspace_root(dir, &manifest);
     let workspace_deps = workspace_dependencies(workspace.as_ref().map(|(_, w)| w.as_str()));
-    let deps = dependencies(&table, &workspace_deps);
+    let deps: Vec<Dependency> = dependencies(&table, &workspace_deps)
+        .into_iter()
+        .filter(|d| links == Links::Any || !d.optional)
+        .collect();
     deps.iter().any(Dependency::serves)
         || deps
             .iter()
@@ -742,7 +836,7 @@ fn serves_through_paths(dir: &Path, seen: &mut HashSet<PathBuf>) -> bool {
                     (Some((root, _)), true) => root.as_path(),
                     _ => dir,
                 };
-                serves_through_paths(&base.join(path), seen)
+                serves_through_paths(&base.join(path), links, seen)
             })
 }
 
@@ -792,6 +886,27 @@ sqlx = { version = "0.8", features = ["postgres"] }
         assert!(!tool(m, "dbdump", false));
         let bin_target = format!("{m}\n[[bin]]\nname = \"dump\"\npath = \"src/dump.rs\"\n");
         assert!(tool(&bin_target, "dbdump", false));
+    }
+
+    #[test]
+    fn a_library_that_always_links_a_terminal_program_is_part_of_it() {
+        let terminal = |_: bool, path: &str| path == "../term";
+        let serves = |_: bool, path: &str| path == "../api";
+        let links = |deps: &str| {
+            let m = format!("[package]\nname = \"notes\"\n[dependencies]\n{deps}\n");
+            links_terminal_program(&m, None, &serves, &terminal)
+        };
+        assert!(links("term = { path = \"../term\" }"));
+        assert!(!links("term = { path = \"../term\", optional = true }"));
+        assert!(!links("term = { path = \"../term\" }\naxum = \"0.8\""));
+        assert!(!links(
+            "term = { path = \"../term\" }\napi = { path = \"../api\" }"
+        ));
+        assert!(!links("store = { path = \"../store\" }"));
+        // A websocket crate beside a terminal crate is a client's; a server framework is not.
+        let ws = "[package]\nname = \"share\"\n[dependencies]\ncrossterm = \"0.29\"\ntokio-tungstenite = \"0.24\"\n";
+        assert!(tool(ws, "share", false));
+        assert!(!tool(&format!("{ws}axum = \"0.8\"\n"), "share", false));
     }
 
     #[test]

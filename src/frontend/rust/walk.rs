@@ -248,8 +248,8 @@ pub(super) struct Walker<'t> {
     fn_facts: HashMap<String, BodyFacts>,
     /// Per body being walked: timer variables ticked only in counted loops.
     bounded_tickers: Vec<HashSet<String>>,
-    /// The file's functions and methods that return temporary paths.
-    temp_fns: HashSet<String>,
+    /// The file's temporary fields and functions that return temporary paths.
+    temp: temp_flow::TempItems,
     /// What the calls do with their paths, for scratch files (see [`PathUses`]).
     path_uses: PathUses,
     /// Statics, struct fields and the writes to them (see [`Statics`]).
@@ -285,7 +285,7 @@ impl<'t> Walker<'t> {
             statics: Statics::default(),
             impl_owner: None,
             bounded_tickers: Vec::new(),
-            temp_fns: HashSet::new(),
+            temp: temp_flow::TempItems::default(),
             path_uses: PathUses::default(),
             recurring: Vec::new(),
             work_requests: Vec::new(),
@@ -761,7 +761,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             self.file_context.insert(Context::Test);
         }
         self.fn_facts = body::function_facts(file);
-        self.temp_fns = temp_flow::temp_returning_fns(file);
+        self.temp = temp_flow::temp_items(file);
         self.scopes.push(true);
         self.visit_items(&file.items);
         self.scopes.pop();

@@ -16,11 +16,14 @@ pub(super) struct TempNames<'a> {
     pub(super) var: &'a dyn Fn(&str) -> bool,
     /// Functions and methods whose every return value is a temporary path.
     pub(super) fns: &'a HashSet<String>,
+    /// Struct fields of a `tempfile` type.
+    pub(super) fields: &'a HashSet<String>,
 }
 
 /// Whether an expression yields a path in the temporary directory: `std::env::temp_dir()`,
 /// `tempfile::tempdir()?.path().join(..)`, a `/tmp/` literal, a `tmp`/`temp` name, a
-/// variable bound to one of those, or a call of a function of the file that returns one
+/// variable bound to one of those, a field of a `tempfile` type (`self.dir.path()` when
+/// `dir: TempDir`), or a call of a function of the file that returns one
 /// (`scratch_path(id)`, `self.work_dir()`).
 pub(super) fn is_temp_expr(expr: &Expr, names: &TempNames<'_>) -> bool {
     let mut e = expr;
@@ -50,8 +53,11 @@ pub(super) fn is_temp_expr(expr: &Expr, names: &TempNames<'_>) -> bool {
                 })
             }
             Expr::Field(f) => {
+                let temp_field = |f: &syn::ExprField| matches!(&f.member, syn::Member::Named(n) if names.fields.contains(&n.to_string()));
                 return matches!(&f.member, syn::Member::Named(n)
                     if crate::frontend::is_temp_name(&n.to_string()))
+                    || temp_field(f)
+                    || matches!(&*f.base, Expr::Field(base) if temp_field(base));
             }
             Expr::Call(c) => {
                 let Expr::Path(p) = &*c.func else {
@@ -196,12 +202,14 @@ impl Walker<'_> {
         }
     }
 
-    /// [`is_temp_expr`] with the variables in scope and the file's temp-returning functions.
+    /// [`is_temp_expr`] with the variables in scope and the file's temporary fields and
+    /// temp-returning functions.
     pub(super) fn is_temp_expr(&self, expr: &Expr) -> bool {
         let var = |name: &str| self.scopes.is_temp_var(name);
         let names = TempNames {
             var: &var,
-            fns: &self.temp_fns,
+            fns: &self.temp.fns,
+            fields: &self.temp.fields,
         };
         is_temp_expr(expr, &names)
     }

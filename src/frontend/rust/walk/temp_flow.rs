@@ -13,10 +13,24 @@ use syn::{Expr, Stmt};
 /// How many rounds of functions returning what other such functions return are followed.
 const ROUNDS: usize = 2;
 
-/// The names of the file's functions and methods whose body ends in a temporary path
-/// (`std::env::temp_dir().join(..)`, a `let` bound to one, or a call of another such
-/// function): their calls are temporary paths too.
-pub(super) fn temp_returning_fns(file: &syn::File) -> HashSet<String> {
+/// What a file declares that holds or returns temporary paths.
+#[derive(Debug, Default)]
+pub(super) struct TempItems {
+    /// Named struct fields of a `tempfile` type (`tempdir: tempfile::TempDir`, through
+    /// `Option` or `Arc`, or a struct of the file named like one): `self.tempdir` and
+    /// `self.tempdir.path` are in a temporary directory whatever their names.
+    pub(super) fields: HashSet<String>,
+    /// Functions and methods whose body ends in a temporary path
+    /// (`std::env::temp_dir().join(..)`, a `let` bound to one, a temporary field, or a call
+    /// of another such function): their calls are temporary paths too.
+    pub(super) fns: HashSet<String>,
+}
+
+/// The file's temporary fields and the functions that return temporary paths.
+pub(super) fn temp_items(file: &syn::File) -> TempItems {
+    let mut fields = TempFields(HashSet::new());
+    fields.visit_file(file);
+    let fields = fields.0;
     let mut bodies = Bodies(Vec::new());
     bodies.visit_file(file);
     let mut fns = HashSet::new();
@@ -24,7 +38,7 @@ pub(super) fn temp_returning_fns(file: &syn::File) -> HashSet<String> {
         let found: Vec<&String> = bodies
             .0
             .iter()
-            .filter(|(name, block)| !fns.contains(name) && ends_in_temp(block, &fns))
+            .filter(|(name, block)| !fns.contains(name) && ends_in_temp(block, &fns, &fields))
             .map(|(name, _)| name)
             .collect();
         if found.is_empty() {
@@ -33,18 +47,63 @@ pub(super) fn temp_returning_fns(file: &syn::File) -> HashSet<String> {
         let found: Vec<String> = found.into_iter().cloned().collect();
         fns.extend(found);
     }
-    fns
+    TempItems { fields, fns }
+}
+
+/// Named struct fields whose type is a `tempfile` type, directly or inside one wrapper,
+/// and the named fields of the file's own struct of such a name (`struct TempDir { path }`).
+struct TempFields(HashSet<String>);
+
+impl<'ast> Visit<'ast> for TempFields {
+    fn visit_item_struct(&mut self, s: &'ast syn::ItemStruct) {
+        let own_temp_type = is_temp_type_name(&s.ident.to_string());
+        for f in &s.fields {
+            if let Some(name) = &f.ident {
+                if own_temp_type || holds_temp_type(&f.ty, 2) {
+                    self.0.insert(name.to_string());
+                }
+            }
+        }
+    }
+}
+
+/// The names of the `tempfile` crate's path-owning types.
+fn is_temp_type_name(name: &str) -> bool {
+    matches!(name, "TempDir" | "NamedTempFile" | "TempPath")
+}
+
+/// `TempDir`, `tempfile::NamedTempFile`, `Option<TempPath>`, `Arc<TempDir>`.
+fn holds_temp_type(ty: &syn::Type, depth: usize) -> bool {
+    let syn::Type::Path(p) = ty else {
+        return false;
+    };
+    let Some(last) = p.path.segments.last() else {
+        return false;
+    };
+    if is_temp_type_name(&last.ident.to_string()) {
+        return true;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return false;
+    };
+    depth > 0
+        && matches!(args.args.first(), Some(syn::GenericArgument::Type(inner))
+            if holds_temp_type(inner, depth - 1))
 }
 
 /// The block's last expression is a temporary path, given the `let`s before it.
-fn ends_in_temp(block: &syn::Block, fns: &HashSet<String>) -> bool {
+fn ends_in_temp(block: &syn::Block, fns: &HashSet<String>, fields: &HashSet<String>) -> bool {
     let mut temp_lets: HashSet<String> = HashSet::new();
     for stmt in &block.stmts {
         match stmt {
             Stmt::Local(local) => {
                 if let (Some(name), Some(init)) = (simple_binding(&local.pat), &local.init) {
                     let var = |n: &str| temp_lets.contains(n);
-                    let names = TempNames { var: &var, fns };
+                    let names = TempNames {
+                        var: &var,
+                        fns,
+                        fields,
+                    };
                     if is_temp_expr(&init.expr, &names) {
                         temp_lets.insert(name);
                     } else {
@@ -54,7 +113,11 @@ fn ends_in_temp(block: &syn::Block, fns: &HashSet<String>) -> bool {
             }
             Stmt::Expr(e, None) => {
                 let var = |n: &str| temp_lets.contains(n);
-                let names = TempNames { var: &var, fns };
+                let names = TempNames {
+                    var: &var,
+                    fns,
+                    fields,
+                };
                 return is_temp_expr(unwrap_ok(e), &names);
             }
             _ => {}
