@@ -99,6 +99,11 @@ pub struct Rule {
     /// Mitigations; the rule stays quiet when any one holds.
     #[serde(default)]
     pub unless: Unless,
+    /// Report only the first match in a file (in source order; matches that need different
+    /// registrations from other files count apart): one finding per file for a problem that
+    /// repeats at every call, such as evicting an in-process cache in each update method.
+    #[serde(default)]
+    pub once_per_file: bool,
     /// The documentation shown by `scaleout explain`.
     pub docs: Docs,
     /// Shipped in the binary (it has a page under `docs/rules/`), not a user's rule file.

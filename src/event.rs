@@ -181,7 +181,9 @@ pub struct Event {
     pub args_text: String,
     /// For a [`EventKind::Collection`], the lower-case words of what it holds, sorted and
     /// deduplicated: its name, its type arguments and the keys it is written with
-    /// (`userSessions.set(socket.id, s)` gives `id`, `sessions`, `socket`, `user`).
+    /// (`userSessions.set(socket.id, s)` gives `id`, `sessions`, `socket`, `user`). For a C#
+    /// call, the words of the method and the type it sits in (`SaveSettings` in
+    /// `SettingsService` gives `save`, `service`, `settings`).
     pub words: Vec<String>,
     /// What the recurring body behind the event does (a timer's callback, a scheduled job's
     /// function, the loop around a sleep), when the event has one (see [`crate::work`]).

@@ -11,6 +11,7 @@
 //! type declared in the file, or a variable of that name, shadows the imports.
 
 mod args;
+mod caches;
 mod context;
 mod delays;
 mod forward;

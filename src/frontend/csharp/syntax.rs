@@ -106,6 +106,15 @@ pub(super) fn dotted(node: Node<'_>, src: &str) -> Option<String> {
 }
 
 /// The written type of a declaration, or `None` for `var`, arrays, tuples and the like.
+/// The type an entry of a base list names (`Base` in `: Base` and in `: Base(arg)`).
+pub(super) fn base_type(base: Node<'_>) -> Option<Node<'_>> {
+    if base.kind_str() == "primary_constructor_base_type" {
+        base.field("type")
+    } else {
+        Some(base)
+    }
+}
+
 pub(super) fn type_name(node: Node<'_>, src: &str) -> Option<String> {
     match node.kind_str() {
         "implicit_type" | "array_type" | "tuple_type" | "pointer_type" => None,

@@ -1414,3 +1414,31 @@ fn delay_helpers_across_files() {
         .collect();
     assert_eq!(wanted, [(5, vec!["delay:Rest".to_string()])]);
 }
+
+#[test]
+fn cache_wrappers_across_files_and_the_words_of_a_call() {
+    let wrapper = "using Microsoft.Extensions.Caching.Memory;\npublic class CacheService : ICacheService {\n  private readonly IMemoryCache _memoryCache;\n  public void Remove(string key) => _memoryCache.Remove(key);\n  public void Track(string name) { _memoryCache.Remove(\"keys:\" + name); }\n}\n";
+    let registered = extract(wrapper, &implicit()).facts.registrations;
+    assert!(registered.contains("evict:CacheService.Remove"));
+    assert!(registered.contains("evict:ICacheService.Remove"));
+    assert!(!registered.iter().any(|r| r.ends_with(".Track")));
+    let service = "public class ProfileService {\n  private readonly ICacheService _cache;\n  public async Task UpdateProfile(string id) {\n    _cache.Remove(\"profile:\" + id);\n    _cache.GetOrAdd(id);\n  }\n}\n";
+    let out = extract(service, &implicit()).facts;
+    let wrapped: Vec<(usize, Vec<String>)> = out
+        .events
+        .iter()
+        .filter(|e| !e.requires_any.is_empty())
+        .map(|e| (line(service, e), e.requires_any.clone()))
+        .collect();
+    assert_eq!(
+        wrapped,
+        [(4, vec!["evict:ICacheService.Remove".to_string()])]
+    );
+    let words = &out
+        .events
+        .iter()
+        .find(|e| line(service, e) == 4)
+        .unwrap()
+        .words;
+    assert_eq!(words, &["profile", "service", "update"]);
+}

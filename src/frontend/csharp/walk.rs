@@ -9,8 +9,8 @@ use super::loops::{
 use super::scope::FileScope;
 use super::strings::string_value;
 use super::syntax::{
-    dotted, first_child_of_kind, for_each_node, last_named_child, last_segment, mentions,
-    method_is, type_name, unwrap_expr,
+    base_type, dotted, first_child_of_kind, for_each_node, last_named_child, last_segment,
+    mentions, method_is, type_name, unwrap_expr,
 };
 use super::vars::VarInfo;
 use super::MAX_DEPTH;
@@ -364,12 +364,7 @@ impl Walker<'_, '_> {
     fn base_list(&mut self, list: Node<'_>, ctx: Ctx) {
         let mut cursor = list.walk();
         for base in list.named_children(&mut cursor) {
-            let ty = if base.kind_str() == "primary_constructor_base_type" {
-                base.field("type")
-            } else {
-                Some(base)
-            };
-            let Some(name) = ty.and_then(|t| type_name(t, self.src)) else {
+            let Some(name) = base_type(base).and_then(|t| type_name(t, self.src)) else {
                 continue;
             };
             let mut event = Event::new(
@@ -497,7 +492,13 @@ impl Walker<'_, '_> {
             if !ctx.unbounded_loop && method_is(&targets, &["Sleep", "Delay"]) {
                 self.note_delay_helper(node);
             }
+            self.note_eviction_wrapper(node, &targets);
+            event.words = self.enclosing_words(node);
+            let wrapped = method_name
+                .as_deref()
+                .and_then(|m| self.wrapped_eviction(m, receiver, &targets, &event));
             self.facts.events.push(event);
+            self.facts.events.extend(wrapped);
         }
         // `Task.Delay` itself is matched as it is.
         let duration = arguments

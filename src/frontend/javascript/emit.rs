@@ -341,6 +341,7 @@ impl Emitter<'_> {
                 .map(|p| format!("?.{p}"))
         };
         let Some(target) = resolved
+            .or_else(|| self.instance_method(callee, args))
             .or_else(|| self.unresolved_method(callee, args))
             .or_else(awaited_member)
         else {
@@ -437,6 +438,26 @@ impl Emitter<'_> {
             event.work = self.recurring_work(call.kind, node, &args, true);
         }
         Some(event)
+    }
+
+    /// A method called on a local made from a module's class (`cache.delete(key)` with
+    /// `const cache = new LRUCache(..)`): `lru-cache.LRUCache#delete`. Its names are recorded
+    /// among the file's calls as for any method of a local (see
+    /// [`Walker::unresolved_method`]).
+    fn instance_method(&mut self, callee: Node<'_>, args: Option<Node<'_>>) -> Option<String> {
+        let object = callee
+            .field("object")
+            .filter(|o| callee.kind_str() == "member_expression" && o.kind_str() == "identifier")?;
+        let Some(Binding::Instance(class)) = self
+            .scopes
+            .lookup(text(object, self.src), object.start_byte())
+        else {
+            return None;
+        };
+        let class = class.clone();
+        let method = text(callee.field("property")?, self.src).to_string();
+        self.unresolved_method(callee, args);
+        Some(format!("{class}#{method}"))
     }
 
     /// A method called on a value that does not resolve to a module (`wss.clients.forEach`,

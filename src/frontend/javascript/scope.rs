@@ -107,6 +107,10 @@ pub(super) enum Binding {
     /// A local initialised with an object literal with these properties (`const sess = { secret }`),
     /// so `session(sess)` can be checked like `session({ secret })`.
     Object(Vec<Property>),
+    /// A local holding an object made from a module's class (`const cache = new
+    /// LRUCache({ max })`, `lru-cache.LRUCache`): its method calls resolve as
+    /// `lru-cache.LRUCache#delete`.
+    Instance(String),
     /// Anything else declared in the file: a variable, parameter, class or function.
     Local,
 }
@@ -477,6 +481,17 @@ pub(super) fn value_binding(value: Node<'_>, src: &str, scopes: &Scopes) -> Bind
     }
     if value.kind_str() == "object" {
         return Binding::Object(object_props(value, src, scopes));
+    }
+    if value.kind_str() == "new_expression" {
+        let class = value
+            .field("constructor")
+            .and_then(|c| scopes.path_of(c, src));
+        return match class {
+            Some(class) if class != "globalThis" && !class.starts_with("globalThis.") => {
+                Binding::Instance(class)
+            }
+            _ => Binding::Local,
+        };
     }
     let binding = module_or_local(value, src, scopes);
     let path_value = match &binding {

@@ -526,6 +526,9 @@ fn segment_names(path: &syn::Path) -> Vec<String> {
     path.segments.iter().map(|s| s.ident.to_string()).collect()
 }
 
+/// The target the unit type `()` gives among a collection's types.
+const UNIT: &str = "()";
+
 /// Calls `each` with every path a type names, outermost first
 /// (`LazyLock<Mutex<HashMap<UserId, Session>>>` gives `LazyLock`, `Mutex`, `HashMap`,
 /// `UserId`, `Session`).
@@ -554,6 +557,8 @@ fn type_paths(ty: &syn::Type, each: &mut impl FnMut(bool, &[String])) {
             syn::Type::Reference(r) => stack.push(&r.elem),
             syn::Type::Paren(p) => stack.push(&p.elem),
             syn::Type::Group(g) => stack.push(&g.elem),
+            // The unit type names itself: a map to `()` (`LruCache<String, ()>`) is a set.
+            syn::Type::Tuple(t) if t.elems.is_empty() => each(false, &[UNIT.to_string()]),
             syn::Type::Tuple(t) => stack.extend(t.elems.iter().rev()),
             syn::Type::Array(a) => stack.push(&a.elem),
             syn::Type::Slice(s) => stack.push(&s.elem),
