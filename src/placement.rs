@@ -16,7 +16,7 @@
 //! [`resolve`] and drops the findings of every file that is not `Server`.
 
 mod data;
-mod glob;
+pub(crate) mod glob;
 pub mod project;
 
 pub use data::{builtin, Places};

@@ -291,6 +291,11 @@ impl Kinds {
     }
 }
 
+/// A receiver that is the calling object or module itself (none, `this`, `self`, `Self`).
+fn own_receiver(receiver: &str) -> bool {
+    matches!(receiver, "" | "this" | "self" | "Self" | "base")
+}
+
 /// A method name without `Async`, in lower case, `_` dropped: `RefreshAsync` → `refresh`.
 fn plain_method(name: &str) -> String {
     let base = name
@@ -367,7 +372,16 @@ fn visit(
         *budget -= 1;
         // A function of this file: its own calls say more than its name.
         if let Some(name) = kinds.local_callee(call) {
+            // Back at a function already followed: a call of itself, or (`db.expireHolds()`
+            // inside `expireHolds`) a method of the same name on another object, which is
+            // judged by its own words.
             if seen.contains(name) {
+                if own_receiver(&call.receiver) {
+                    continue;
+                }
+                if let Some(k) = kinds.kind_of(call) {
+                    work.insert(k.to_string());
+                }
                 continue;
             }
             let callee = cache

@@ -24,38 +24,58 @@ pub struct ScriptCache {
     package_of: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
     /// Per package directory: the files run only by one-off scripts.
     one_off: Mutex<HashMap<PathBuf, BTreeSet<PathBuf>>>,
+    /// Per package directory: the files in tooling folders that long-lived scripts run.
+    service: Mutex<HashMap<PathBuf, BTreeSet<PathBuf>>>,
 }
 
 impl ScriptCache {
     /// Whether the file at `path` is run only by one-off `package.json` scripts.
     pub fn is_one_off_script(&self, path: &Path) -> bool {
-        let Ok(path) = std::path::absolute(path) else {
-            return false;
-        };
-        let path = normalize(&path);
-        let Some(dir) = path.parent() else {
-            return false;
-        };
+        self.files_of(path, &self.one_off, one_off_files)
+            .is_some_and(|(path, files)| files.contains(&path))
+    }
+
+    /// Whether the file at `path` is a long-lived process's code kept in a tooling folder:
+    /// a file that a worker-like `package.json` script runs from there (`"worker": "tsx
+    /// scripts/worker.ts"`), or a module in a folder below that file's (`scripts/workers/`).
+    pub fn is_service_script(&self, path: &Path) -> bool {
+        self.files_of(path, &self.service, service_files)
+            .is_some_and(|(path, files)| {
+                files.iter().any(|entry| {
+                    *entry == path
+                        || entry
+                            .parent()
+                            .is_some_and(|dir| path.starts_with(dir) && path.parent() != Some(dir))
+                })
+            })
+    }
+
+    /// The normalized `path` and the files `select` picks from its nearest package's
+    /// `package.json` (cached per package in `cache`).
+    fn files_of(
+        &self,
+        path: &Path,
+        cache: &Mutex<HashMap<PathBuf, BTreeSet<PathBuf>>>,
+        select: fn(&str) -> BTreeSet<String>,
+    ) -> Option<(PathBuf, BTreeSet<PathBuf>)> {
+        let path = normalize(&std::path::absolute(path).ok()?);
+        let dir = path.parent()?;
         let cached = lock(&self.package_of).get(dir).cloned();
         let package = cached.unwrap_or_else(|| {
             let found = nearest_package(dir);
             lock(&self.package_of).insert(dir.to_path_buf(), found.clone());
             found
-        });
-        let Some(package) = package else {
-            return false;
-        };
-        if let Some(files) = lock(&self.one_off).get(&package) {
-            return files.contains(&path);
+        })?;
+        if let Some(files) = lock(cache).get(&package) {
+            return Some((path, files.clone()));
         }
         let text = std::fs::read_to_string(package.join("package.json")).unwrap_or_default();
-        let files: BTreeSet<PathBuf> = one_off_files(&text)
+        let files: BTreeSet<PathBuf> = select(&text)
             .into_iter()
             .map(|f| normalize(&package.join(f)))
             .collect();
-        let hit = files.contains(&path);
-        lock(&self.one_off).insert(package, files);
-        hit
+        lock(cache).insert(package, files.clone());
+        Some((path, files))
     }
 }
 
@@ -110,12 +130,51 @@ pub fn one_off_files(text: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// The files (relative to the package, as written) in tooling folders (`scripts/`) that
+/// a long-lived script of a `package.json` text runs (`"worker:prod": "tsx
+/// scripts/worker.ts"`), and no one-off script does.
+pub fn service_files(text: &str) -> BTreeSet<String> {
+    let Ok(Value::Object(root)) = serde_json::from_str::<Value>(text) else {
+        return BTreeSet::new();
+    };
+    let Some(scripts) = root.get("scripts").and_then(Value::as_object) else {
+        return BTreeSet::new();
+    };
+    let commands = |wanted: fn(&str) -> bool| -> BTreeSet<String> {
+        scripts
+            .iter()
+            .filter(|(name, _)| wanted(name))
+            .filter_map(|(_, command)| command.as_str())
+            .flat_map(script_files)
+            .map(|f| clean(&f))
+            .collect()
+    };
+    let one_off = commands(is_one_off);
+    commands(is_service)
+        .into_iter()
+        .filter(|f| !one_off.contains(f))
+        .filter(|f| {
+            let language = if f.ends_with("ts") || f.ends_with("tsx") {
+                crate::frontend::Language::TypeScript
+            } else {
+                crate::frontend::Language::JavaScript
+            };
+            crate::placement::of_path(f, language) == crate::placement::Placement::Tooling
+        })
+        .collect()
+}
+
 /// Whether a script name, or one of its `:`/`-`/`_`-separated parts, names a one-off job.
 fn is_one_off(name: &str) -> bool {
-    let Ok(places) = crate::placement::builtin() else {
-        return false;
-    };
-    let globs = &places.npm_one_off_scripts;
+    crate::placement::builtin().is_ok_and(|places| name_matches(name, &places.npm_one_off_scripts))
+}
+
+/// Whether a script name, or one of its parts, names a long-lived process (a worker).
+fn is_service(name: &str) -> bool {
+    crate::placement::builtin().is_ok_and(|places| name_matches(name, &places.npm_service_scripts))
+}
+
+fn name_matches(name: &str, globs: &[crate::placement::glob::Glob]) -> bool {
     std::iter::once(name)
         .chain(name.split([':', '-', '_']))
         .any(|part| globs.iter().any(|g| g.matches(part)))
@@ -220,5 +279,25 @@ mod tests {
         assert!(!cache.is_one_off_script(&root.join("api/src/index.js")));
         assert!(!cache.is_one_off_script(&root.join("api/src/db/pool.js")));
         assert!(!cache.is_one_off_script(&root.join("other/seed.js")));
+    }
+
+    #[test]
+    fn worker_scripts_in_tooling_folders_are_services() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        super::super::write_tree_file(
+            root,
+            "package.json",
+            r#"{"name": "app", "scripts": {"worker:prod": "tsx scripts/worker.ts", "jobs": "node src/jobs.js", "seed": "node scripts/seed.js", "seed:worker": "node scripts/fill.js"}}"#,
+        );
+        let cache = ScriptCache::default();
+        // The worker a long-lived script runs from `scripts/`, and its modules below it.
+        assert!(cache.is_service_script(&root.join("scripts/worker.ts")));
+        assert!(cache.is_service_script(&root.join("scripts/workers/archive.ts")));
+        // Its sibling scripts, a worker outside a tooling folder (server code anyway) and a
+        // file a one-off script also runs stay as they are.
+        assert!(!cache.is_service_script(&root.join("scripts/make-icons.js")));
+        assert!(!cache.is_service_script(&root.join("src/jobs.js")));
+        assert!(!cache.is_service_script(&root.join("scripts/fill.js")));
     }
 }

@@ -26,6 +26,8 @@ pub struct Places {
     pub rust_server_words: Vec<String>,
     /// Script names (or parts of them) that run a one-off job.
     pub npm_one_off_scripts: Vec<Glob>,
+    /// Script names (or parts of them) that run a long-lived process beside the server.
+    pub npm_service_scripts: Vec<Glob>,
     /// Rust crates of desktop and GUI frameworks: a crate depending on one is a desktop app.
     pub desktop_crates: Vec<Glob>,
     /// npm packages of desktop frameworks: a package depending on one is a desktop app.
@@ -99,6 +101,8 @@ struct RawRust {
 #[serde(deny_unknown_fields)]
 struct RawNpm {
     one_off_scripts: Vec<String>,
+    #[serde(default)]
+    service_scripts: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -161,6 +165,7 @@ pub fn parse(text: &str, file: &str) -> Result<Places, String> {
         )?,
         rust_server_words,
         npm_one_off_scripts: globs(&raw.npm.one_off_scripts, true, "[npm] one_off_scripts")?,
+        npm_service_scripts: globs(&raw.npm.service_scripts, true, "[npm] service_scripts")?,
         desktop_crates: globs(&raw.desktop.crates, false, "[desktop] crates")?,
         desktop_packages: globs(&raw.desktop.packages, false, "[desktop] packages")?,
     })

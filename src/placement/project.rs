@@ -38,6 +38,7 @@ impl ProjectPlacements {
                     None if self.scripts.is_one_off_script(path) => {
                         Placement::SeparateProgram(Program::PackageScript)
                     }
+                    None if self.scripts.is_service_script(path) => Placement::Service,
                     None => Placement::Server,
                 }
             }

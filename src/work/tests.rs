@@ -107,6 +107,7 @@ fn same_file_functions_are_followed() {
             call("", &["tick"], ""),
             call("timer", &["refresh"], ""),
         ]),
+        "purgeOrders" => Some(vec![call("db", &["purgeOrders"], "")]),
         _ => None,
     };
     let quiet = classify(&[call("this", &["cleanup"], "")], &mut lookup);
@@ -119,6 +120,9 @@ fn same_file_functions_are_followed() {
     // A function that calls itself does nothing more by doing so.
     let recursive = classify(&[call("", &["tick"], "")], &mut lookup);
     assert_eq!(recursive.into_iter().collect::<Vec<_>>(), ["own-cache"]);
+    // `db.purgeOrders()` inside `purgeOrders`: the database's method of the same name.
+    let wrapper = classify(&[call("", &["purgeOrders"], "")], &mut lookup);
+    assert!(wrapper.contains("database"), "{wrapper:?}");
 }
 
 #[test]

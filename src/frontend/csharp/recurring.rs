@@ -78,6 +78,26 @@ impl Walker<'_, '_> {
         self.work.of_node(method.field("body").unwrap_or(method))
     }
 
+    /// The work of what an Rx timer drives (`Observable.Interval(d).Select(..).Subscribe(..)`):
+    /// the lambdas of the operator chain it starts; `None` when nothing is chained here.
+    pub(super) fn subscription_work(&mut self, node: Node<'_>) -> Option<Work> {
+        let mut chain = node;
+        while let Some(member) = chain
+            .parent()
+            .filter(|p| p.kind_str() == "member_access_expression")
+            .filter(|p| p.field("expression") == Some(chain))
+        {
+            match member
+                .parent()
+                .filter(|p| p.kind_str() == "invocation_expression")
+            {
+                Some(call) => chain = call,
+                None => break,
+            }
+        }
+        (chain != node).then(|| self.work.of_node(chain)).flatten()
+    }
+
     /// The work of the loop around a delay, in the same method or lambda.
     pub(super) fn loop_work(&mut self, node: Node<'_>) -> Option<Work> {
         let mut cur = node.parent();

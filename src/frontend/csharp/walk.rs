@@ -487,6 +487,12 @@ impl Walker<'_, '_> {
             }
             if ctx.unbounded_loop && crate::work::wanted(event.targets.iter()) {
                 event.work = self.loop_work(node);
+            } else if targets
+                .iter()
+                .any(|t| t.starts_with("System.Reactive.Linq.Observable."))
+                && crate::work::wanted(event.targets.iter())
+            {
+                event.work = self.subscription_work(node);
             }
             event.forwarded = self.forwarded(node, &event.args, arguments, receiver);
             if !ctx.unbounded_loop && method_is(&targets, &["Sleep", "Delay"]) {

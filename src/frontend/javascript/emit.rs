@@ -81,7 +81,8 @@ impl Emitter<'_> {
             let name = function_reference(node, self.src).unwrap_or_default();
             let inner = Ctx {
                 unbounded_loop: is_promise_executor(node, self.scopes, self.src)
-                    && ctx.unbounded_loop,
+                    && ctx.unbounded_loop
+                    || recurs_forever(node, &name, self.src),
                 retry: ctx.retry || looks_retry(&name),
                 guarded: ctx.guarded,
                 dev_only: ctx.dev_only,
@@ -376,7 +377,9 @@ impl Emitter<'_> {
         if ctx.retry || delay_retry {
             event.context.insert(Context::Retry);
         }
-        let is_timer = target.ends_with(".setInterval") || target.ends_with(".setTimeout");
+        let is_timer = [".setInterval", ".setIntervalAsync", ".setTimeout"]
+            .iter()
+            .any(|t| target.ends_with(t));
         if is_timer && self.is_per_instance_timer(node, arg_nodes.first().copied()) {
             event.context.insert(Context::PerInstance);
         }
@@ -496,7 +499,10 @@ impl Emitter<'_> {
     /// The resolved target of a callee: a module path, or `globalThis.setTimeout` for a
     /// call to a local sleep helper that wraps it.
     pub(super) fn resolve_callee(&self, callee: Node<'_>) -> Option<String> {
-        if callee.kind_str() == "identifier" {
+        // A sleep helper calling itself again (`poll()` at the end of `poll`) is not a sleep.
+        if callee.kind_str() == "identifier"
+            && !self.functions.iter().any(|f| f == text(callee, self.src))
+        {
             if let Some(Binding::Delay) = self
                 .scopes
                 .lookup(text(callee, self.src), callee.start_byte())

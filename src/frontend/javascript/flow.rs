@@ -65,6 +65,35 @@ pub(super) fn is_unbounded_condition(condition: Option<Node<'_>>, src: &str) -> 
     !matches!(c.kind_str(), "number" | "false" | "null" | "undefined")
 }
 
+/// A loop that only a shutdown ends (`while (true)`, `for (;;)`, `do { } while (!this.stopped)`,
+/// `while (!signal.aborted)`): it may run for the process's lifetime. Narrower than
+/// [`is_unbounded_condition`]: a flag counts only when its name speaks of the service's life.
+pub(super) fn is_endless_loop(node: Node<'_>, src: &str) -> bool {
+    let condition = node.field("condition");
+    if node.kind_str() == "for_statement"
+        && condition.is_none_or(|c| c.kind_str() == "empty_statement" || text(c, src).trim() == ";")
+    {
+        return true;
+    }
+    let Some(mut c) = condition else {
+        return false;
+    };
+    loop {
+        match c.kind_str() {
+            "parenthesized_expression" | "unary_expression" if text(c, src).len() < 200 => {
+                match c.named_child(0) {
+                    Some(inner) => c = inner,
+                    None => return false,
+                }
+            }
+            "true" => return true,
+            "number" => return text(c, src) == "1",
+            "identifier" | "member_expression" => return names_shutdown(text(c, src)),
+            _ => return false,
+        }
+    }
+}
+
 /// Whether a condition's text speaks of the service's life ending (`signal.aborted`,
 /// `isShuttingDown()`, `this.running`).
 fn names_shutdown(condition: &str) -> bool {
@@ -160,6 +189,77 @@ pub(super) fn function_reference_under<'t>(
         "assignment_expression" => parent.field("left").map(compact),
         _ => None,
     }
+}
+
+/// `async function poll() { await work(); await sleep(ms); poll(); }`: a function whose
+/// last statement calls itself again with its own parameters (`poll()`, `return poll(db)`,
+/// `void this.poll()`) is a loop written as recursion; its delays pace a periodic job. A
+/// function that returns early on a state (`if (!job) return;`, a drain that ends when the
+/// queue is empty) or recurs with other arguments (`fetchPage(page + 1)`) ends on its own.
+pub(super) fn recurs_forever(function: Node<'_>, name: &str, src: &str) -> bool {
+    if name.is_empty() {
+        return false;
+    }
+    let Some(body) = function
+        .field("body")
+        .filter(|b| b.kind_str() == "statement_block")
+    else {
+        return false;
+    };
+    let statements: Vec<Node<'_>> = named_children(body)
+        .filter(|n| n.kind_str() != "comment")
+        .collect();
+    let Some((last, before)) = statements.split_last() else {
+        return false;
+    };
+    let mut expr = match last.kind_str() {
+        "expression_statement" | "return_statement" => last.named_child(0),
+        _ => None,
+    };
+    while let Some(e) = expr.filter(|e| {
+        matches!(
+            e.kind_str(),
+            "await_expression" | "unary_expression" | "parenthesized_expression"
+        )
+    }) {
+        expr = e.named_child(0);
+    }
+    let Some(call) = expr.filter(|e| e.kind_str() == "call_expression") else {
+        return false;
+    };
+    let compact = |n: Node<'_>| text(n, src).split_whitespace().collect::<String>();
+    if call.field("function").map(compact).as_deref() != Some(name) {
+        return false;
+    }
+    let params: Vec<String> = function
+        .field("parameters")
+        .or_else(|| function.field("parameter"))
+        .map(|p| {
+            if p.kind_str() == "identifier" {
+                vec![text(p, src).to_string()]
+            } else {
+                named_children(p)
+                    .map(|c| c.field("pattern").unwrap_or(c))
+                    .map(compact)
+                    .collect()
+            }
+        })
+        .unwrap_or_default();
+    let same_args = call.field("arguments").is_some_and(|a| {
+        let args: Vec<String> = named_children(a)
+            .filter(|c| c.kind_str() != "comment")
+            .map(compact)
+            .collect();
+        args.is_empty() || args == params
+    });
+    let returns_early = before.iter().any(|s| {
+        s.kind_str() == "if_statement"
+            && text(*s, src).contains("return")
+            && !s
+                .field("condition")
+                .is_some_and(|c| names_shutdown(text(c, src)))
+    });
+    same_args && !returns_early
 }
 
 /// The executor of `new Promise((resolve) => ...)` runs synchronously, so a `setTimeout`

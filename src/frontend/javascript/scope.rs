@@ -344,6 +344,12 @@ pub(super) fn collect(
                     let props = object_props(right, src, scopes);
                     scopes.assign_object(text(left, src), node.start_byte(), props);
                 }
+                // `exports.sleep = (ms) => new Promise(..)`: a sleep helper other files import.
+                if let Some(name) = commonjs_export_name(left, src) {
+                    if wraps_set_timeout(right, src) {
+                        facts.registrations.insert(format!("delay:{name}"));
+                    }
+                }
             }
         }
         // `static sleep(ms) { return new Promise(..) }`, `{ sleep: (ms) => new Promise(..) }`:
@@ -600,6 +606,18 @@ pub(super) fn wraps_set_timeout(node: Node<'_>, src: &str) -> bool {
     };
     let body = text(function, src);
     body.len() < 400 && body.contains("Promise") && body.contains("setTimeout")
+}
+
+/// The exported name of `exports.name = ..` or `module.exports.name = ..`.
+fn commonjs_export_name<'s>(left: Node<'_>, src: &'s str) -> Option<&'s str> {
+    if left.kind_str() != "member_expression" {
+        return None;
+    }
+    let object = text(left.field("object")?, src);
+    if !matches!(object, "exports" | "module.exports") {
+        return None;
+    }
+    Some(text(left.field("property")?, src))
 }
 
 /// A RequireJS/AMD module (`define([...], function (...) {...})` at the top level): browser code.

@@ -115,6 +115,10 @@ impl SymbolWalk<'_> {
                 return self.visit_nested(node, class, depth);
             }
             "for_statement" | "for_in_statement" | "while_statement" | "do_statement" => {
+                // A loop that may run for the process's lifetime: its code keeps running.
+                if super::flow::is_endless_loop(node, self.src) {
+                    self.table.mention(words::LOOP);
+                }
                 return self.visit_nested(node, class, depth);
             }
             "export_statement" => self.exports = true,

@@ -894,13 +894,23 @@ function start() { manager = new Manager(); let local; local = new Local(); }
 fn delay_helpers_across_files() {
     // Top-level sleep helpers register themselves; other functions do not.
     let helper = "export const pause = (ms) => new Promise((r) => setTimeout(r, ms));\nexport function later(ms) { return new Promise((r) => setTimeout(r, ms)); }\nexport function slow(url) { return fetch(url); }\n";
-    let registered = extract(helper, Dialect::TypeScript).facts.registrations;
-    let delays: Vec<&str> = registered
-        .iter()
-        .filter(|r| r.starts_with("delay:"))
-        .map(String::as_str)
-        .collect();
-    assert_eq!(delays, ["delay:later", "delay:pause"]);
+    let delays = |src: &str, dialect| -> Vec<String> {
+        let registered = extract(src, dialect).facts.registrations;
+        registered
+            .into_iter()
+            .filter(|r| r.starts_with("delay:"))
+            .collect()
+    };
+    assert_eq!(
+        delays(helper, Dialect::TypeScript),
+        ["delay:later", "delay:pause"]
+    );
+    // CommonJS exports are sleep helpers too.
+    let commonjs = "exports.sleep = (ms) => new Promise((r) => setTimeout(r, ms));\nmodule.exports.wait = (ms) => new Promise((r) => setTimeout(r, ms));\nexports.fetchJson = (url) => fetch(url);\n";
+    assert_eq!(
+        delays(commonjs, Dialect::JavaScript),
+        ["delay:sleep", "delay:wait"]
+    );
     // An awaited call of an imported function in an endless loop asks for it; a call
     // that is not awaited, or outside a loop, does not.
     let job = "import { pause } from './pause';\nimport * as time from '../lib/time';\nasync function run() {\n  while (true) {\n    await db.sweep();\n    await pause(1000);\n    await time.later(5);\n    pause(1);\n  }\n}\nasync function once() { await pause(1); }\n";

@@ -403,30 +403,85 @@ pub(super) fn exits(block: &syn::Block) -> bool {
     })
 }
 
-/// Whether a function body ends in a `loop` that no `break` or `return` leaves (other than
-/// at shutdown), followed at most by a plain result (`Ok(())`) and log lines.
+/// Whether a function body ends in a `loop` (or a `while` on a shutdown check, `while
+/// !token.is_cancelled()`) that no `break` or `return` leaves (other than at shutdown),
+/// followed at most by a plain result (`Ok(())`) and log lines.
 pub(super) fn never_returns(block: &syn::Block) -> bool {
     let Some(at) = block
         .stmts
         .iter()
-        .rposition(|s| matches!(s, syn::Stmt::Expr(Expr::Loop(_), _)))
+        .rposition(|s| matches!(s, syn::Stmt::Expr(Expr::Loop(_) | Expr::While(_), _)))
     else {
         return false;
     };
-    let syn::Stmt::Expr(Expr::Loop(l), _) = &block.stmts[at] else {
-        return false;
+    let (label, body) = match &block.stmts[at] {
+        syn::Stmt::Expr(Expr::Loop(l), _) => (&l.label, &l.body),
+        syn::Stmt::Expr(Expr::While(w), _) if runs_until_shutdown(&w.cond) => (&w.label, &w.body),
+        _ => return false,
     };
     if !block.stmts[at + 1..].iter().all(is_plain_tail) {
         return false;
     }
     let mut finder = ExitFinder {
-        label: l.label.as_ref().map(|l| l.name.ident.to_string()),
+        label: label.as_ref().map(|l| l.name.ident.to_string()),
         nested: 0,
         found: false,
         macro_depth: 0,
     };
-    finder.visit_block(&l.body);
+    finder.visit_block(body);
     !finder.found
+}
+
+/// A `while` condition that only a shutdown ends: `!token.is_cancelled()`,
+/// `!shutdown.load(Ordering::Relaxed)`, `running.load(..)`; not a `while let` drain.
+fn runs_until_shutdown(cond: &Expr) -> bool {
+    if matches!(cond, Expr::Let(_)) {
+        return false;
+    }
+    let text = words::ident_text(cond);
+    words::is_stop_signal(&text) || {
+        let lower = text.to_ascii_lowercase();
+        ["running", "alive"].iter().any(|w| lower.contains(w))
+    }
+}
+
+/// A spawned task that starts itself again once done: a top-level statement of its body
+/// calls the function that spawned it (`schedule_refresh(pool)` inside the task that
+/// `schedule_refresh` spawns, after a sleep), or sends one of that function's parameters back
+/// into a channel (`tx.send(job).await`: the job re-enqueued for the worker that launched
+/// it). A loop written as a chain of tasks.
+pub(super) fn relaunches(block: &syn::Block, launcher: &str, params: &[String]) -> bool {
+    block.stmts.iter().any(|stmt| {
+        let expr = match stmt {
+            syn::Stmt::Expr(e, _) => e,
+            syn::Stmt::Local(l) => match &l.init {
+                Some(init) => &init.expr,
+                None => return false,
+            },
+            _ => return false,
+        };
+        relaunch_call(expr, launcher, params)
+    })
+}
+
+fn relaunch_call(expr: &Expr, launcher: &str, params: &[String]) -> bool {
+    match expr {
+        Expr::Await(a) => relaunch_call(&a.base, launcher, params),
+        Expr::Try(t) => relaunch_call(&t.expr, launcher, params),
+        Expr::Call(c) => {
+            matches!(&*c.func, Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == launcher))
+        }
+        Expr::MethodCall(m) => {
+            let own = matches!(&*m.receiver, Expr::Path(p) if p.path.is_ident("self"))
+                && m.method == launcher;
+            let sends_back = m.method == "send"
+                && m.args.len() == 1
+                && matches!(&m.args[0], Expr::Path(p)
+                    if p.path.get_ident().is_some_and(|i| params.iter().any(|n| i == n)));
+            own || sends_back
+        }
+        _ => false,
+    }
 }
 
 /// `Ok(())`, `()`, `Ok(())` after a log line: what a function returns once its loop ends.

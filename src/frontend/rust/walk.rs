@@ -12,7 +12,7 @@ use super::shapes::{
     body_braces, condition_checks, exits, expr_start, is_bounded_condition, is_endless_iterator,
     is_finite_loop, is_interval_target, is_short_straight_body, is_sleep_target, is_test_attr,
     is_wait_loop, never_returns, param_name, pat_holds_variant, pat_idents, pat_is_variant,
-    path_start, simple_binding,
+    path_start, relaunches, simple_binding,
 };
 use super::statics::{lazy_static_entries, Statics};
 use super::words;
@@ -237,6 +237,8 @@ pub(super) struct Walker<'t> {
     /// Index into `fn_names` of the innermost named function.
     current_fn: Option<usize>,
     fn_names: Vec<String>,
+    /// The parameter names of each function of `fn_names` (same index).
+    fn_params: Vec<Vec<String>>,
     events: Vec<(Event, Option<usize>)>,
     /// Names of local functions and methods called inside spawned code.
     spawned_names: HashSet<String>,
@@ -275,6 +277,7 @@ impl<'t> Walker<'t> {
             ctx: Ctx::default(),
             current_fn: None,
             fn_names: Vec::new(),
+            fn_params: Vec::new(),
             events: Vec::new(),
             spawned_names: HashSet::new(),
             calls: BTreeSet::new(),
@@ -495,6 +498,15 @@ impl<'t> Walker<'t> {
             drop_guard: self.ctx.drop_guard,
         };
         self.fn_names.push(name);
+        self.fn_params.push(
+            sig.inputs
+                .iter()
+                .filter_map(|input| match input {
+                    syn::FnArg::Typed(t) => param_name(&t.pat),
+                    syn::FnArg::Receiver(_) => None,
+                })
+                .collect(),
+        );
         self.current_fn = Some(self.fn_names.len() - 1);
         self.scopes.push(false);
         let saved_bindings = self.statics.enter_fn();
@@ -553,6 +565,15 @@ impl<'t> Walker<'t> {
         self.statics.leave_fn(saved_bindings);
         self.scopes.pop();
         (self.ctx, self.current_fn) = saved;
+    }
+
+    /// A spawned task that starts itself again once done (see [`relaunches`]): the chain of
+    /// tasks repeats like an endless loop.
+    fn relaunches_launcher(&self, block: &syn::Block) -> bool {
+        let Some(i) = self.current_fn.filter(|_| self.ctx.spawned) else {
+            return false;
+        };
+        relaunches(block, &self.fn_names[i], &self.fn_params[i])
     }
 
     /// A call, in an endless loop, of a function this crate or another defines
@@ -946,6 +967,11 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             self.ctx.per_instance |= self.short_body_mentions_per_instance(open, close);
         }
         self.apply(body::loop_facts_expr(&c.body, &self.fn_facts));
+        let relaunched = match &*c.body {
+            Expr::Block(b) => self.relaunches_launcher(&b.block),
+            _ => false,
+        };
+        self.ctx.unbounded_loop = relaunched;
         self.scopes.push(false);
         for input in &c.inputs {
             match input {
@@ -957,7 +983,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             .push(body::bounded_tickers_expr(&c.body));
         match &*c.body {
             Expr::Block(b) => {
-                self.enter_body(false, b.block.brace_token.span.open(), |w| {
+                self.enter_body(relaunched, b.block.brace_token.span.open(), |w| {
                     w.visit_expr(&c.body)
                 });
             }
@@ -974,8 +1000,10 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let brace = a.block.brace_token.span;
         self.ctx.per_instance |= self.short_body_mentions_per_instance(brace.open(), brace.close());
         self.apply(body::loop_facts(&a.block, &self.fn_facts));
+        let relaunched = self.relaunches_launcher(&a.block);
+        self.ctx.unbounded_loop = relaunched;
         self.bounded_tickers.push(body::bounded_tickers(&a.block));
-        self.enter_body(false, brace.open(), |w| w.visit_block(&a.block));
+        self.enter_body(relaunched, brace.open(), |w| w.visit_block(&a.block));
         self.bounded_tickers.pop();
         self.ctx = saved;
     }
