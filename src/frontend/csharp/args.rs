@@ -5,15 +5,14 @@ use super::resolve::Recv;
 use super::scope::FileScope;
 use super::strings::string_value;
 use super::syntax::{
-    enclosing_method_name, first_child_of_kind, for_each_node, last_named_child,
-    returning_method_name, unwrap_expr,
+    first_child_of_kind, for_each_node, last_named_child, returning_method_name, unwrap_expr,
 };
 use super::walk::Walker;
 use super::MAX_SCAN;
 use crate::event::{Arg, MAX_ARGS_TEXT};
 use crate::frontend::tree::text;
 use crate::frontend::tree::{Fields, Kind};
-use crate::frontend::words::{is_temp_name, names_a_download, PathPurpose};
+use crate::frontend::words::{is_temp_name, PathPurpose};
 use tree_sitter::Node;
 
 /// Calls that return a temporary path; arguments derived from them are `Arg::TempPath`.
@@ -210,14 +209,6 @@ impl Walker<'_, '_> {
         }
         if purpose.is_instance() {
             return Arg::InstancePath;
-        }
-        // A download's destination is a local copy of data kept elsewhere (a provider,
-        // another service) that any instance can fetch again: scratch, unless its words
-        // name shared data (as in the JavaScript and Rust frontends).
-        if !purpose.is_shared()
-            && enclosing_method_name(expr, self.src).is_some_and(names_a_download)
-        {
-            return Arg::TempPath;
         }
         // In a class about an external folder (`class DirectRecorder`), the paths its
         // methods are given are in that folder unless a word names the service's data; a

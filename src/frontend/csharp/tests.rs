@@ -1142,7 +1142,7 @@ fn files_created_and_deleted_in_one_method_are_scratch() {
   File.WriteAllText(p, s);
  }
  void Other(string dir) { File.Delete(Path.Combine(dir, "probe")); }
- async Task Fetch(string target) {
+ async Task Download(string target) {
   var part = target + ".part";
   try {
    using (var fs = new FileStream(part, FileMode.Create)) { }
