@@ -183,7 +183,9 @@ pub struct Event {
     /// deduplicated: its name, its type arguments and the keys it is written with
     /// (`userSessions.set(socket.id, s)` gives `id`, `sessions`, `socket`, `user`). For a C#
     /// call, the words of the method and the type it sits in (`SaveSettings` in
-    /// `SettingsService` gives `save`, `service`, `settings`).
+    /// `SettingsService` gives `save`, `service`, `settings`); for a C#
+    /// [`EventKind::Construct`] that initialises or is assigned to a variable, field or
+    /// property, the words of that name (`_logRateLimiter` gives `limiter`, `log`, `rate`).
     pub words: Vec<String>,
     /// What the recurring body behind the event does (a timer's callback, a scheduled job's
     /// function, the loop around a sleep), when the event has one (see [`crate::work`]).

@@ -262,7 +262,9 @@ pub fn module_purpose(path: &std::path::Path) -> PathPurpose {
 
 /// Words naming a folder the user points an external program at, or that belongs to the
 /// user's media library rather than to the service: a download client's watch or "blackhole"
-/// folder, DVR recordings. Writing there is what the user configured; whether several
+/// folder, DVR recordings, an SMTP server's pickup directory (.NET's
+/// `SmtpClient.PickupDirectoryLocation`: the mail server collects and sends what is dropped
+/// there). Writing there is what the user configured; whether several
 /// instances may share it is the user's storage, so such a finding is at most `info` (issue
 /// 5). Data words win over them (`recordingUploads`). `playlist` is absent: the word does not
 /// tell a playlist in the user's library from one the service keeps and serves.
@@ -273,6 +275,9 @@ const EXTERNAL_FOLDER_WORDS: &[&str] = &[
     "watchdirectory",
     "recording",
     "recorder",
+    "pickupdirectory",
+    "pickupdir",
+    "pickupfolder",
 ];
 
 /// Words in a type or namespace name that say it is a general file-system layer: its
@@ -595,6 +600,12 @@ mod tests {
         assert!(!PathPurpose::local_name("recordingUploads").is_external());
         assert!(!PathPurpose::literal("data/recordings").is_external());
         assert!(!PathPurpose::local_name("uploadDir").is_external());
+        assert!(PathPurpose::local_name("pickupDirectory").is_external());
+        assert!(PathPurpose::designated("PickupDirectoryLocation").is_external());
+        assert!(
+            !PathPurpose::local_name("pickupPointsFile").is_external(),
+            "a store's pickup points are its own data"
+        );
     }
 
     #[test]

@@ -197,6 +197,9 @@ pub struct ConsoleCache {
 enum Console {
     /// A hosting project, a library, or no project at all.
     Other,
+    /// Code the build loads, never the service: MSBuild tasks, Roslyn analyzers and
+    /// source generators, development-only packages (see [`is_build_extension`]).
+    BuildExtension,
     /// A console program that hosts nothing.
     Separate,
     /// A console program that hosts nothing itself but is installed as a service.
@@ -215,6 +218,12 @@ impl ConsoleCache {
         self.console(path) == Console::InstalledService
     }
 
+    /// Whether the C# file at `path` belongs to a project that the build loads (an MSBuild
+    /// task library, a Roslyn analyzer or source generator) and that hosts nothing.
+    pub fn is_build_extension(&self, path: &Path) -> bool {
+        self.console(path) == Console::BuildExtension
+    }
+
     fn console(&self, path: &Path) -> Console {
         let Some(dir) = path.parent() else {
             return Console::Other;
@@ -230,11 +239,14 @@ impl ConsoleCache {
             let direct = crate::placement::builtin()
                 .map(|p| p.dotnet_hosting_direct.as_slice())
                 .unwrap_or_default();
-            if !exe
+            let build = is_build_extension(&text);
+            if !(exe || build)
                 || direct.iter().any(|w| text.contains(w.as_str()))
                 || self.hosts(&project, &mut Vec::new())
             {
                 Console::Other
+            } else if build {
+                Console::BuildExtension
             } else if installs_as_service(project.parent().unwrap_or(Path::new("."))) {
                 Console::InstalledService
             } else {
@@ -269,6 +281,27 @@ impl ConsoleCache {
         lock(&self.hosts).insert(project.to_path_buf(), found);
         found
     }
+}
+
+/// Packages only code that MSBuild itself loads references: the task and logging APIs.
+const MSBUILD_TASK_PACKAGES: &[&str] = &[
+    "\"Microsoft.Build.Utilities.Core\"",
+    "\"Microsoft.Build.Framework\"",
+    "\"Microsoft.Build.Tasks.Core\"",
+];
+
+/// A project the build loads rather than the service: an MSBuild task library (it references
+/// MSBuild's task packages), a Roslyn analyzer or source generator (`<IsRoslynComponent>`),
+/// or a package marked `<DevelopmentDependency>` (it flows into no consumer's output).
+fn is_build_extension(project: &str) -> bool {
+    let flag = |name: &str| {
+        property_values(project, name)
+            .iter()
+            .any(|v| v.eq_ignore_ascii_case("true"))
+    };
+    MSBUILD_TASK_PACKAGES.iter().any(|p| project.contains(p))
+        || flag("IsRoslynComponent")
+        || flag("DevelopmentDependency")
 }
 
 /// Extensions of the files that may install a program as an operating-system service.
@@ -572,6 +605,53 @@ mod tests {
             "a worker service is deployed and scaled"
         );
         assert!(!separate("Loose.cs"));
+    }
+
+    #[test]
+    fn projects_the_build_loads_are_build_extensions() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let write = |p: &str, t: &str| super::super::write_tree_file(d, p, t);
+        let lib = |body: &str| format!("<Project Sdk=\"Microsoft.NET.Sdk\">{body}</Project>");
+        write(
+            "Tasks/Tasks.csproj",
+            &lib(
+                r#"<ItemGroup><PackageReference Include="Microsoft.Build.Utilities.Core" Version="17.0.0" /></ItemGroup>"#,
+            ),
+        );
+        write(
+            "Generators/Generators.csproj",
+            &lib("<PropertyGroup><IsRoslynComponent>true</IsRoslynComponent></PropertyGroup>"),
+        );
+        write(
+            "Stamp/Stamp.csproj",
+            &lib("<PropertyGroup><DevelopmentDependency>true</DevelopmentDependency></PropertyGroup>"),
+        );
+        write(
+            "Locator/Locator.csproj",
+            &lib(
+                r#"<ItemGroup><PackageReference Include="Microsoft.Build.Locator" /></ItemGroup>"#,
+            ),
+        );
+        write(
+            "Web/Web.csproj",
+            r#"<Project Sdk="Microsoft.NET.Sdk.Web"><ItemGroup><PackageReference Include="Microsoft.Build.Framework" /></ItemGroup></Project>"#,
+        );
+        let cache = ConsoleCache::default();
+        let build = |p: &str| cache.is_build_extension(&d.join(p));
+        assert!(build("Tasks/StampVersion.cs"));
+        assert!(build("Generators/RoutesGenerator.cs"));
+        assert!(build("Stamp/Writer.cs"));
+        assert!(!cache.is_separate_console(&d.join("Tasks/StampVersion.cs")));
+        assert!(
+            !build("Locator/Find.cs"),
+            "locating MSBuild is no task of the build"
+        );
+        assert!(
+            !build("Web/Program.cs"),
+            "a web project hosts, whatever it references"
+        );
+        assert!(!build("Loose.cs"));
     }
 
     #[test]

@@ -45,6 +45,9 @@ impl ProjectPlacements {
             Language::CSharp | Language::DotnetConfig if self.console.is_separate_console(path) => {
                 Placement::SeparateProgram(Program::ConsoleProject)
             }
+            Language::CSharp | Language::DotnetConfig if self.console.is_build_extension(path) => {
+                Placement::Tooling
+            }
             Language::CSharp if self.console.is_installed_service(path) => Placement::Service,
             Language::DotnetConfig if csproj.is_desktop(path) => Placement::Client,
             Language::CSharp | Language::DotnetConfig => Placement::Server,

@@ -137,6 +137,33 @@ impl Walker<'_, '_> {
         None
     }
 
+    /// The variable, field or property a value initialises or is assigned to directly
+    /// (through parentheses, a cast or `await` only, unlike [`Self::assigned_name`]): the
+    /// last name of the target (`_logLimiter` in `this._logLimiter = new ..`).
+    pub(super) fn initialised_name(&self, node: Node<'_>) -> Option<&str> {
+        let mut cur = node;
+        let mut parent = cur.parent()?;
+        while matches!(
+            parent.kind_str(),
+            "parenthesized_expression"
+                | "cast_expression"
+                | "await_expression"
+                | "equals_value_clause"
+        ) {
+            cur = parent;
+            parent = cur.parent()?;
+        }
+        let target = match parent.kind_str() {
+            "variable_declarator" | "property_declaration" => parent.field("name")?,
+            "assignment_expression" if parent.field("right") == Some(cur) => {
+                let left = parent.field("left")?;
+                left.field("name").unwrap_or(left)
+            }
+            _ => return None,
+        };
+        Some(text(target, self.src))
+    }
+
     /// The type a target-typed `new(...)` creates, from the declaration or assignment it
     /// initialises.
     pub(super) fn target_type(&self, node: Node<'_>) -> Option<String> {

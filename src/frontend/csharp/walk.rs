@@ -564,6 +564,13 @@ impl Walker<'_, '_> {
             event.args = arguments.map(|a| self.args(a)).unwrap_or_default();
             event.forwarded = self.forwarded(node, &event.args, arguments, None);
             event.context = ctx.set();
+            // What the object is for, as its name says (`_logRateLimiter`).
+            if let Some(name) = self.initialised_name(node) {
+                let mut words = crate::reach::words::split_words(name);
+                words.sort();
+                words.dedup();
+                event.words = words;
+            }
             if self.constructs_per_instance_work(node, arguments) {
                 event.context.insert(Context::PerInstance);
             }
