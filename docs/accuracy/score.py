@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Re-scores scaleout against the judged findings in labels/ (Python 3.11+ standard library only).
 
+Measure-only repositories keep their label and missed files under heldout/labels/ and
+heldout/missed/ instead, so that searching labels/ or missed/ while tuning cannot show them.
+
 Usage: score.py DIR [--scaleout BIN] [--only OWNER/NAME ...] [--role tune|measure]
                     [--reveal-measure] [--check] [--markdown] [--list-fp [KIND]] [--list-missed]
 
@@ -244,10 +247,11 @@ def score_repo(repo, args):
     except (RuntimeError, json.JSONDecodeError, OSError) as e:
         print(f"error: {repo['repo']}: {e}", file=sys.stderr)
         return None
-    labels = load_labels(args.labels, repo["language"], repo["repo"])
+    root = args.heldout if repo["role"] == "measure" else args.judged
+    labels = load_labels(os.path.join(root, "labels"), repo["language"], repo["repo"])
     matched, unlabelled, lost = match(report["findings"], labels)
     lost_tp = [l for l in lost if l["verdict"] == "TP"]
-    missed = load_missed(args.missed, repo["language"], repo["repo"])
+    missed = load_missed(os.path.join(root, "missed"), repo["language"], repo["repo"])
     lang = repo["language"]
     per_language = collections.defaultdict(collections.Counter)
     for f in report["findings"]:
@@ -430,8 +434,10 @@ def main():
                         help="list the rows of missed/ still not reported (tune repositories)")
     args = parser.parse_args()
     args.scaleout = os.path.abspath(args.scaleout)
-    args.labels = os.path.join(os.path.dirname(os.path.abspath(args.repos)), "labels")
-    args.missed = os.path.join(os.path.dirname(os.path.abspath(args.repos)), "missed")
+    args.judged = os.path.dirname(os.path.abspath(args.repos))
+    # Measure-only repositories keep their labels and missed rows apart, under heldout/, so
+    # that a search through labels/ or missed/ while tuning never shows them.
+    args.heldout = os.path.join(args.judged, "heldout")
     if not os.path.exists(args.scaleout):
         print(f"error: no scaleout binary at {args.scaleout} (cargo build --release)",
               file=sys.stderr)
