@@ -216,6 +216,11 @@ class WholeRunTest(unittest.TestCase):
         self.assertIn("| tune | js | in-memory-state | 0 | 1 | 0.00 |", markdown.stdout)
         with open(self.repos, "w") as f:
             f.write('[[repo]]\nrepo = "o/r"\ncommit = "0"\nlanguage = "js"\nrole = "measure"\n')
+        self.assertIn("2 unlabelled", self.run_score().stdout)  # measure reads heldout/ only
+        accuracy = os.path.dirname(self.repos)
+        for kind, path in (("labels", self.labels), ("missed", self.missed)):
+            os.makedirs(os.path.join(accuracy, "heldout", kind, "js"))
+            os.rename(path, os.path.join(accuracy, "heldout", kind, "js", "o__r.tsv"))
         hidden = self.run_score("--list-missed")
         self.assertIn("o/r (measure-only): 1 missed (details hidden", hidden.stdout)
         self.assertNotIn("MISSED", hidden.stdout)
