@@ -159,6 +159,35 @@ fn family(language: Option<Language>) -> usize {
 
 /// Verdicts for every definition of every file (same shape as `files`).
 pub fn solve(files: &[FileModel]) -> Vec<Vec<Reachability>> {
+    solve_with_starts(files).verdicts
+}
+
+/// What [`solve_with_starts`] finds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Solved {
+    /// Verdicts for every definition of every file (same shape as the files).
+    pub verdicts: Vec<Vec<Reachability>>,
+    /// Per definition: it is a server's start that the `reachable` walk met (`main`, a
+    /// framework's start-up method, a serving function a start calls directly): each
+    /// statement of its own body runs once per start of the process.
+    pub starts: Vec<Vec<bool>>,
+}
+
+impl Solved {
+    /// Whether a call of `name` in definition `d` of file `f` runs once per start of the
+    /// process: `d` is a start and calls `name` directly as a statement of its own body (see
+    /// [`Definition::calls`]), nowhere else.
+    pub fn runs_once(&self, files: &[FileModel], f: usize, d: usize, name: &str) -> bool {
+        self.starts.get(f).and_then(|s| s.get(d)).copied() == Some(true)
+            && files[f].definitions[d]
+                .calls
+                .binary_search_by(|c| c.as_str().cmp(name))
+                .is_ok()
+    }
+}
+
+/// Verdicts for every definition of every file, and which definitions are starts.
+pub fn solve_with_starts(files: &[FileModel]) -> Solved {
     let mut graph = Graph::new(files);
     let words = words();
     let serving = graph.reaching(&words.server_start_words, true);
@@ -199,6 +228,7 @@ pub fn solve(files: &[FileModel]) -> Vec<Vec<Reachability>> {
             }
         }
     }
+    graph.mark_starts();
     graph.walk(Reachability::Reachable, seeds, &mut startup, &mut offline);
     graph.walk(
         Reachability::Startup,
@@ -212,7 +242,18 @@ pub fn solve(files: &[FileModel]) -> Vec<Vec<Reachability>> {
         &mut Vec::new(),
         &mut Vec::new(),
     );
-    graph.verdicts(files)
+    let verdicts = graph.verdicts(files);
+    let starts = graph
+        .offsets
+        .iter()
+        .zip(&verdicts)
+        .map(|(&base, file)| {
+            (0..file.len())
+                .map(|d| graph.start[base + d] && file[d] == Reachability::Reachable)
+                .collect()
+        })
+        .collect();
+    Solved { verdicts, starts }
 }
 
 /// Verdicts for one file on its own (an editor or a run over named files): entry points and
@@ -422,6 +463,37 @@ impl<'a> Graph<'a> {
         serving
     }
 
+    /// Marks as starts the busy functions a start calls directly (see [`solve`]), and in
+    /// turn theirs: a busy function called once is part of the start, its own direct calls
+    /// run once too. A start that is a class (or a class's start member) constructs it once:
+    /// its constructor is part of the start. Each node is expanded once.
+    fn mark_starts(&mut self) {
+        let mut queue: VecDeque<usize> = (0..self.nodes.len()).filter(|&n| self.start[n]).collect();
+        while let Some(node) = queue.pop_front() {
+            let (_, def) = self.nodes[node];
+            let mut next: Vec<usize> = self
+                .branches
+                .get(&node)
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|&b| self.nodes[b].1.name == CONSTRUCTOR)
+                .collect();
+            for name in &def.calls {
+                for scope in self.lookup_scopes(node) {
+                    let targets = self.index.get(&(scope, name.as_str()));
+                    next.extend(targets.into_iter().flatten().filter(|&&t| self.busy[t]));
+                }
+            }
+            for target in next {
+                if !self.start[target] {
+                    self.start[target] = true;
+                    queue.push_back(target);
+                }
+            }
+        }
+    }
+
     /// Marks everything `seeds` reach with `level`. Start-up code met on a `reachable` walk
     /// goes to `startup`; subcommand branches met before the offline walk go to `offline`.
     fn walk(
@@ -482,13 +554,6 @@ impl<'a> Graph<'a> {
                         if all_once {
                             startup.extend(targets.iter().filter(|&&t| self.verdict[t].is_none()));
                             continue;
-                        }
-                        // A busy function called once is part of the start: its own direct
-                        // calls run once too.
-                        for &target in targets {
-                            if self.verdict[target].is_none() {
-                                self.start[target] = true;
-                            }
                         }
                     }
                 }
