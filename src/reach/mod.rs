@@ -228,7 +228,6 @@ pub fn solve_with_starts(files: &[FileModel]) -> Solved {
             }
         }
     }
-    graph.mark_starts();
     graph.walk(Reachability::Reachable, seeds, &mut startup, &mut offline);
     graph.walk(
         Reachability::Startup,
@@ -463,37 +462,6 @@ impl<'a> Graph<'a> {
         serving
     }
 
-    /// Marks as starts the busy functions a start calls directly (see [`solve`]), and in
-    /// turn theirs: a busy function called once is part of the start, its own direct calls
-    /// run once too. A start that is a class (or a class's start member) constructs it once:
-    /// its constructor is part of the start. Each node is expanded once.
-    fn mark_starts(&mut self) {
-        let mut queue: VecDeque<usize> = (0..self.nodes.len()).filter(|&n| self.start[n]).collect();
-        while let Some(node) = queue.pop_front() {
-            let (_, def) = self.nodes[node];
-            let mut next: Vec<usize> = self
-                .branches
-                .get(&node)
-                .into_iter()
-                .flatten()
-                .copied()
-                .filter(|&b| self.nodes[b].1.name == CONSTRUCTOR)
-                .collect();
-            for name in &def.calls {
-                for scope in self.lookup_scopes(node) {
-                    let targets = self.index.get(&(scope, name.as_str()));
-                    next.extend(targets.into_iter().flatten().filter(|&&t| self.busy[t]));
-                }
-            }
-            for target in next {
-                if !self.start[target] {
-                    self.start[target] = true;
-                    queue.push_back(target);
-                }
-            }
-        }
-    }
-
     /// Marks everything `seeds` reach with `level`. Start-up code met on a `reachable` walk
     /// goes to `startup`; subcommand branches met before the offline walk go to `offline`.
     fn walk(
@@ -525,6 +493,10 @@ impl<'a> Graph<'a> {
                     continue;
                 }
                 let member = self.nodes[*branch].1.role == Role::Member;
+                // A start's class is constructed once: its constructor is part of the start.
+                if member && self.start[node] && self.nodes[*branch].1.name == CONSTRUCTOR {
+                    self.start[*branch] = true;
+                }
                 if member && level == Reachability::Reachable && self.startup[*branch] {
                     startup.push(*branch);
                 } else if member || level == Reachability::Offline {
@@ -554,6 +526,13 @@ impl<'a> Graph<'a> {
                         if all_once {
                             startup.extend(targets.iter().filter(|&&t| self.verdict[t].is_none()));
                             continue;
+                        }
+                        // A busy function called once is part of the start: its own direct
+                        // calls run once too (unless something else reached it first).
+                        for &target in targets {
+                            if self.verdict[target].is_none() {
+                                self.start[target] = true;
+                            }
                         }
                     }
                 }
