@@ -247,8 +247,9 @@ pub struct Unless {
     pub invalidating_calls: Vec<String>,
     /// Calls (resolved targets, `*suffix` / `prefix*` globs) that only prepare a place for
     /// later writes (creating a directory): silenced where they run once, when the process
-    /// loads the module ([`Context::OnceAtStart`]). The writes into the place are judged
-    /// where they happen.
+    /// loads the module ([`Context::OnceAtStart`]) or as a statement of a server's start (see
+    /// [`crate::reach::Solved::runs_once`]). The writes into the place are judged where they
+    /// happen.
     #[serde(default)]
     pub setup_calls: Vec<String>,
     /// The event's words include one of these (as `words_any` of a pattern): a collection

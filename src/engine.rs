@@ -203,6 +203,7 @@ impl Engine {
                 forwarded: m.event.forwarded.clone(),
                 definition: reach::innermost(&facts.definitions, span.start),
                 requires: m.requires,
+                setup_call: m.setup_call,
             };
             if m.rule.category == Category::LocalDiskWrite && in_external_folder(m.event) {
                 finding.set_doubt(Doubt::ExternalFolder);

@@ -65,6 +65,10 @@ pub struct Finding {
     /// (see [`crate::matcher::Match::requires`]); empty for a finding its file proves alone.
     #[serde(skip)]
     pub requires: Vec<String>,
+    /// The called name when the finding's call only prepares a place for later writes
+    /// (creating a directory, see [`crate::matcher::Match::setup_call`]).
+    #[serde(skip)]
+    pub setup_call: Option<String>,
 }
 
 /// The `definition` of a finding about something other than code (a suppression comment):
@@ -228,6 +232,7 @@ mod tests {
             forwarded: None,
             definition: 0,
             requires: Vec::new(),
+            setup_call: None,
             suppression: None,
         }
     }

@@ -18,6 +18,10 @@ pub struct Match<'m, 'e> {
     /// Project facts (`how:Type` registrations) of which some server file of the project
     /// must supply one for the match to stand; empty when the file itself proves it.
     pub requires: Vec<String>,
+    /// The called name when the call only prepares a place for later writes (the rule's
+    /// `setup_calls`, see [`crate::catalogue::Unless::setup_calls`]): quiet where it runs
+    /// once, as a statement of a server's start.
+    pub setup_call: Option<String>,
 }
 
 /// The catalogue indexed by target, built once and shared by all files.
@@ -127,6 +131,8 @@ impl Matcher {
                             event,
                             target,
                             requires,
+                            setup_call: targets_any(event, &rule.unless.setup_calls)
+                                .then(|| called_name(target).to_string()),
                         });
                     }
                 }
@@ -312,6 +318,12 @@ fn mentions_any(text: &str, needles: &[String]) -> bool {
 }
 
 /// One of the event's targets matches one of `patterns` (`*suffix`, `prefix*` or exact).
+/// The last name of a resolved target (`fs.mkdirSync`, `tokio::fs::create_dir_all`): the
+/// name its call site writes.
+fn called_name(target: &str) -> &str {
+    target.rsplit(['.', ':']).next().unwrap_or(target)
+}
+
 fn targets_any(event: &Event, patterns: &[String]) -> bool {
     patterns.iter().any(|p| {
         event.targets.iter().any(|t| {

@@ -177,13 +177,28 @@ pub fn scan_files(
         }
     }
     if project {
-        let verdicts = reach::solve(&models);
-        reach::wrappers::judge(&models, &verdicts, &mut judged);
+        let solved = reach::solve_with_starts(&models);
+        let verdicts = &solved.verdicts;
+        reach::wrappers::judge(&models, verdicts, &mut judged);
         for (file, mut finding) in judged {
-            let verdict = verdicts[file]
+            let mut verdict = verdicts[file]
                 .get(finding.definition)
                 .copied()
                 .unwrap_or(Reachability::Reachable);
+            // Preparing a folder as a statement of a server's start runs once per start; the
+            // writes into it are judged where they happen.
+            if finding
+                .setup_call
+                .as_deref()
+                .is_some_and(|name| solved.runs_once(&models, file, finding.definition, name))
+            {
+                verdict = Reachability::Startup;
+            }
+            // A secret or identity stored at start-up is generated when absent: each instance
+            // would have its own.
+            if verdict == Reachability::Startup && reach::words().names_secret(&finding.snippet) {
+                verdict = Reachability::Reachable;
+            }
             finding.set_reachability(verdict);
             if finding.suppression.is_some() {
                 result.suppressed.push(finding);

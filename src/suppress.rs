@@ -407,6 +407,7 @@ impl SuppressionAudit {
                 // About a comment, not code: always reported.
                 definition: crate::finding::NOT_CODE,
                 requires: Vec::new(),
+                setup_call: None,
             });
         }
         crate::finding::sort(&mut out);
@@ -507,6 +508,7 @@ mod tests {
             forwarded: None,
             definition: 0,
             requires: Vec::new(),
+            setup_call: None,
         }
     }
 

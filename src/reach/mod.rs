@@ -159,6 +159,35 @@ fn family(language: Option<Language>) -> usize {
 
 /// Verdicts for every definition of every file (same shape as `files`).
 pub fn solve(files: &[FileModel]) -> Vec<Vec<Reachability>> {
+    solve_with_starts(files).verdicts
+}
+
+/// What [`solve_with_starts`] finds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Solved {
+    /// Verdicts for every definition of every file (same shape as the files).
+    pub verdicts: Vec<Vec<Reachability>>,
+    /// Per definition: it is a server's start that the `reachable` walk met (`main`, a
+    /// framework's start-up method, a serving function a start calls directly): each
+    /// statement of its own body runs once per start of the process.
+    pub starts: Vec<Vec<bool>>,
+}
+
+impl Solved {
+    /// Whether a call of `name` in definition `d` of file `f` runs once per start of the
+    /// process: `d` is a start and calls `name` directly as a statement of its own body (see
+    /// [`Definition::calls`]), nowhere else.
+    pub fn runs_once(&self, files: &[FileModel], f: usize, d: usize, name: &str) -> bool {
+        self.starts.get(f).and_then(|s| s.get(d)).copied() == Some(true)
+            && files[f].definitions[d]
+                .calls
+                .binary_search_by(|c| c.as_str().cmp(name))
+                .is_ok()
+    }
+}
+
+/// Verdicts for every definition of every file, and which definitions are starts.
+pub fn solve_with_starts(files: &[FileModel]) -> Solved {
     let mut graph = Graph::new(files);
     let words = words();
     let serving = graph.reaching(&words.server_start_words, true);
@@ -212,7 +241,18 @@ pub fn solve(files: &[FileModel]) -> Vec<Vec<Reachability>> {
         &mut Vec::new(),
         &mut Vec::new(),
     );
-    graph.verdicts(files)
+    let verdicts = graph.verdicts(files);
+    let starts = graph
+        .offsets
+        .iter()
+        .zip(&verdicts)
+        .map(|(&base, file)| {
+            (0..file.len())
+                .map(|d| graph.start[base + d] && file[d] == Reachability::Reachable)
+                .collect()
+        })
+        .collect();
+    Solved { verdicts, starts }
 }
 
 /// Verdicts for one file on its own (an editor or a run over named files): entry points and
@@ -453,6 +493,10 @@ impl<'a> Graph<'a> {
                     continue;
                 }
                 let member = self.nodes[*branch].1.role == Role::Member;
+                // A start's class is constructed once: its constructor is part of the start.
+                if member && self.start[node] && self.nodes[*branch].1.name == CONSTRUCTOR {
+                    self.start[*branch] = true;
+                }
                 if member && level == Reachability::Reachable && self.startup[*branch] {
                     startup.push(*branch);
                 } else if member || level == Reachability::Offline {
@@ -484,7 +528,7 @@ impl<'a> Graph<'a> {
                             continue;
                         }
                         // A busy function called once is part of the start: its own direct
-                        // calls run once too.
+                        // calls run once too (unless something else reached it first).
                         for &target in targets {
                             if self.verdict[target].is_none() {
                                 self.start[target] = true;

@@ -44,6 +44,8 @@ pub struct Words {
     pub mode_env_words: HashSet<String>,
     /// Conditions that run a JavaScript file as a program only when it is not imported.
     pub program_guards: HashSet<String>,
+    /// Words of a line that stores a secret or identity the service generates when absent.
+    pub secret_words: HashSet<String>,
 }
 
 /// The name a frontend mentions for a loop that may run for the process's lifetime (a
@@ -126,6 +128,14 @@ impl Words {
     /// Whether a call waits for the call it is made on (`ConfigureAwait`).
     pub fn awaits_call(&self, name: &str) -> bool {
         self.awaiting_calls.contains(name)
+    }
+
+    /// Whether a line of code names a secret or an identity (`fs::write(&key_path, pem)`):
+    /// written at start-up, it is generated when absent, and each instance would have its own.
+    pub fn names_secret(&self, line: &str) -> bool {
+        split_words(line)
+            .iter()
+            .any(|w| self.secret_words.contains(w.as_str()))
     }
 
     /// Whether a subcommand (variant or literal) is the serve path.
@@ -313,6 +323,9 @@ mod tests {
         assert!(!w.is_serve_command("Backup"));
         assert_eq!(split_words("HTTPServerStart"), ["httpserver", "start"]);
         assert!(w.is_program_guard("(require.main === module)"));
+        assert!(w.names_secret("fs::write(&key_file, pem)?;"));
+        assert!(w.names_secret("fs.writeFileSync(vapidKeysPath, json)"));
+        assert!(!w.names_secret("fs::create_dir_all(&settings.data_dir)?;"));
         assert!(!w.is_program_guard("(require.main)"));
         assert_eq!(
             split_words("run_db-migrations"),

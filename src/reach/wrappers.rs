@@ -164,6 +164,7 @@ fn at_call(wrapper: &Finding, forwarded: &Forwarded, site: &CallSite) -> Finding
         doubt: None,
         forwarded: None,
         definition: site.definition,
+        setup_call: None,
         ..wrapper.clone()
     }
 }

@@ -105,7 +105,7 @@ impl SymbolWalk<'_> {
             }
         }
         if self.nested == 0 {
-            if let Some(callee) = statement_callee(node) {
+            if let Some(callee) = statement_callee(node, self.src) {
                 self.direct = Some(callee.id());
             }
         }
@@ -171,6 +171,9 @@ impl SymbolWalk<'_> {
             {
                 return self.member(node, class, depth);
             }
+            // A method of an object literal (`Meteor.methods({ backup() { .. } })`) runs when
+            // it is called, not when the object is built.
+            "method_definition" => return self.visit_nested(node, class, depth),
             "if_statement" => {
                 if self.function.is_empty()
                     && self.table.current() == 0
@@ -512,27 +515,57 @@ impl SymbolWalk<'_> {
 }
 
 /// The name node of the function a statement calls directly: `init(dir);`,
-/// `await db.connect();`, `const config = load();` (the callee's last name).
-fn statement_callee(node: Node<'_>) -> Option<Node<'_>> {
+/// `await db.connect();`, `const config = load();` (the callee's last name), also when the
+/// statement only handles its promise (`main().catch(fail);`, `void main();`), and the class
+/// whose constructor a statement runs (`this.server = new Server(options);`).
+fn statement_callee<'t>(node: Node<'t>, src: &str) -> Option<Node<'t>> {
     let expression = match node.kind_str() {
         "expression_statement" => node.named_child(0)?,
         "variable_declarator" => node.child_by_field_name("value")?,
         _ => return None,
     };
-    let call = if expression.kind_str() == "await_expression" {
-        expression.named_child(0)?
-    } else {
-        expression
-    };
-    if call.kind_str() != "call_expression" {
-        return None;
+    let mut call = expression;
+    for _ in 0..8 {
+        call = match call.kind_str() {
+            "await_expression" | "parenthesized_expression" => call.named_child(0)?,
+            // `this.server = new Server(options);`
+            "assignment_expression" => call.child_by_field_name("right")?,
+            // `new Server(options)` runs the class's constructor.
+            "new_expression" => {
+                let constructor = call.child_by_field_name("constructor")?;
+                return match constructor.kind_str() {
+                    "identifier" => Some(constructor),
+                    "member_expression" => constructor.child_by_field_name("property"),
+                    _ => None,
+                };
+            }
+            // `void main();`
+            "unary_expression" if call.child(0).is_some_and(|o| o.kind_str() == "void") => {
+                call.child_by_field_name("argument")?
+            }
+            "call_expression" => {
+                let callee = call.child_by_field_name("function")?;
+                return match callee.kind_str() {
+                    "identifier" => Some(callee),
+                    "member_expression" => {
+                        let property = callee.child_by_field_name("property")?;
+                        let object = callee.child_by_field_name("object")?;
+                        if object.kind_str() == "call_expression"
+                            && words().awaits_call(text(property, src))
+                        {
+                            // `main().catch(fail);`: the call whose promise is handled.
+                            call = object;
+                            continue;
+                        }
+                        Some(property)
+                    }
+                    _ => None,
+                };
+            }
+            _ => return None,
+        };
     }
-    let callee = call.child_by_field_name("function")?;
-    match callee.kind_str() {
-        "identifier" => Some(callee),
-        "member_expression" => callee.child_by_field_name("property"),
-        _ => None,
-    }
+    None
 }
 
 /// Whether a function expression is called where it is written: `(async () => { .. })()`.
