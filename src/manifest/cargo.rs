@@ -774,9 +774,12 @@ fn starts_a_server(bin: &BinTarget) -> bool {
         })
 }
 
+/// A workspace's root directory and the text of its `Cargo.toml`.
+type WorkspaceRoot = (PathBuf, String);
+
 /// The directory and manifest text of the workspace above a crate (when its manifest
 /// mentions a workspace at all).
-fn workspace_root(crate_dir: &Path, manifest: &str) -> Option<(PathBuf, String)> {
+fn workspace_root(crate_dir: &Path, manifest: &str) -> Option<WorkspaceRoot> {
     if !manifest.contains("workspace") {
         return None;
     }
@@ -789,15 +792,17 @@ fn workspace_root(crate_dir: &Path, manifest: &str) -> Option<(PathBuf, String)>
 /// Whether the crate in `dir` is an interactive terminal program (see
 /// [`is_terminal_program`]).
 fn terminal_at(dir: &Path) -> bool {
-    let Ok(manifest) = std::fs::read_to_string(dir.join("Cargo.toml")) else {
-        return false;
-    };
-    let Ok(table) = manifest.parse::<Table>() else {
-        return false;
-    };
+    crate_dependencies(dir).is_some_and(|(deps, _)| is_terminal_program(&deps))
+}
+
+/// The dependencies of the crate in `dir` (workspace-inherited ones resolved), with its
+/// workspace's root directory and manifest; `None` when its `Cargo.toml` cannot be read.
+fn crate_dependencies(dir: &Path) -> Option<(Vec<Dependency>, Option<WorkspaceRoot>)> {
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
+    let table = manifest.parse::<Table>().ok()?;
     let workspace = workspace_root(dir, &manifest);
     let workspace_deps = workspace_dependencies(workspace.as_ref().map(|(_, w)| w.as_str()));
-    is_terminal_program(&dependencies(&table, &workspace_deps))
+    Some((dependencies(&table, &workspace_deps), workspace))
 }
 
 /// Which dependencies [`serves_through_paths`] follows.
@@ -815,15 +820,10 @@ fn serves_through_paths(dir: &Path, links: Links, seen: &mut HashSet<PathBuf>) -
     if seen.len() > 200 || !seen.insert(dir.to_path_buf()) {
         return false;
     }
-    let Ok(manifest) = std::fs::read_to_string(dir.join("Cargo.toml")) else {
+    let Some((deps, workspace)) = crate_dependencies(dir) else {
         return false;
     };
-    let Ok(table) = manifest.parse::<Table>() else {
-        return false;
-    };
-    let workspace = workspace_root(dir, &manifest);
-    let workspace_deps = workspace_dependencies(workspace.as_ref().map(|(_, w)| w.as_str()));
-    let deps: Vec<Dependency> = dependencies(&table, &workspace_deps)
+    let deps: Vec<Dependency> = deps
         .into_iter()
         .filter(|d| links == Links::Any || !d.optional)
         .collect();
