@@ -6,7 +6,7 @@ use super::walk::Walker;
 use crate::event::Arg;
 use crate::frontend::object_copy::direction;
 use crate::frontend::scratch::{type_creates, use_of, Call, Transfer, Use};
-use crate::frontend::tree::{text, Kind};
+use crate::frontend::tree::{ancestors, text, Kind};
 use tree_sitter::Node;
 
 /// Function-like nodes: a path's uses are compared within one of them.
@@ -65,7 +65,7 @@ impl Walker<'_, '_> {
             (Use::Move, None) => return,
             (what, _) => (what, first, None),
         };
-        let (function, on_failure) = enclosing_function(node);
+        let (function, on_failure) = enclosing_function(self.work.root(), node);
         self.path_uses.record(Call {
             function,
             what,
@@ -105,7 +105,7 @@ impl Walker<'_, '_> {
                 && text(r, self.src) != "this"
         });
         self.path_uses.record_transfer(Transfer {
-            function: enclosing_function(node).0,
+            function: enclosing_function(self.work.root(), node).0,
             direction,
             at: node.start_byte(),
             args: &texts,
@@ -130,15 +130,13 @@ impl Walker<'_, '_> {
 
 /// The start byte of the method, accessor or lambda around `node` (0 at top level), and
 /// whether `node` sits in a `catch` block of it.
-fn enclosing_function(node: Node<'_>) -> (usize, bool) {
+fn enclosing_function(root: Node<'_>, node: Node<'_>) -> (usize, bool) {
     let mut in_catch = false;
-    let mut cur = node.parent();
-    while let Some(n) = cur {
+    for n in ancestors(root, node) {
         if FUNCTIONS.contains(&n.kind_str()) {
             return (n.start_byte(), in_catch);
         }
         in_catch |= n.kind_str() == "catch_clause";
-        cur = n.parent();
     }
     (0, in_catch)
 }
