@@ -54,6 +54,11 @@ pub struct Words {
 /// keyword, so no definition has it); `registration_words` lists it: such code keeps running.
 pub const LOOP: &str = "while";
 
+/// The name a frontend mentions for an endless loop that waits between its runs (a polling
+/// worker's loop: `for (;;) { ..; await sleep(ms) }`); `server_start_words` lists it: a
+/// program whose code keeps such a loop running is a worker process, not a one-off script.
+pub const POLL_LOOP: &str = "poll-loop";
+
 static WORDS: LazyLock<Words> = LazyLock::new(|| {
     // The file is part of the binary and covered by unit tests; it always parses.
     toml::from_str(include_str!("words.toml")).unwrap_or_else(|e| panic!("words.toml: {e}"))
@@ -323,6 +328,7 @@ mod tests {
         assert!(w.dispatches_commands("run_cli"));
         assert!(!w.dispatches_commands("handle_request"));
         assert!(w.registration_words.contains(LOOP));
+        assert!(w.server_start_words.contains(POLL_LOOP));
         assert!(w.runs_argument_once("MapResult"));
         assert!(w.awaits_call("ConfigureAwait"));
         assert!(w.start_methods.contains("ConfigureServices"));

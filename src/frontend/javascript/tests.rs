@@ -545,6 +545,38 @@ function jobs() { return new Bree({ jobs: [{ name: 'mail', interval: '1h' }], sc
 }
 
 #[test]
+fn renamed_imports_and_polling_loops_in_the_symbol_table() {
+    let src = "import { start as startJobs, stop } from './jobs';
+startJobs();
+async function poll() {
+  for (;;) {
+    const job = await next();
+    if (!job) { await sleep(POLL_MS); continue; }
+  }
+}
+async function waitForDb() {
+  while (true) {
+    try { await ping(); return; } catch { await sleep(1000); }
+  }
+}
+async function drain() {
+  while (true) {
+    try { await flush(); } catch { await sleep(1000); }
+  }
+}
+";
+    assert_eq!(
+        symbols(src),
+        [
+            " Main <- None: module:jobs start startJobs",
+            "poll Plain <- Some(0): POLL_MS job next poll-loop sleep while",
+            "waitForDb Plain <- Some(0): ping sleep while",
+            "drain Plain <- Some(0): flush sleep while",
+        ]
+    );
+}
+
+#[test]
 fn instance_paths_need_strong_evidence() {
     let src = r#"
 const fs = require('fs');
