@@ -46,6 +46,8 @@ pub struct Words {
     pub program_guards: HashSet<String>,
     /// Words of a line that stores a secret or identity the service generates when absent.
     pub secret_words: HashSet<String>,
+    /// Keys of a JavaScript object literal that schedule the work the object describes.
+    pub schedule_keys: HashSet<String>,
 }
 
 /// The name a frontend mentions for a loop that may run for the process's lifetime (a
@@ -117,6 +119,12 @@ impl Words {
             || split_words(function)
                 .iter()
                 .any(|w| self.command_functions.contains(w.as_str()))
+    }
+
+    /// Whether a key of a JavaScript object literal schedules work (`{ interval: '1h' }`):
+    /// mentioned like a call, where other keys name data and mention nothing.
+    pub fn schedules_work(&self, key: &str) -> bool {
+        self.schedule_keys.contains(key)
     }
 
     /// Whether a call runs a method passed to it once (`MapResult`).

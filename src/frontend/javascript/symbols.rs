@@ -205,6 +205,19 @@ impl SymbolWalk<'_> {
             {
                 return self.member(node, class, depth);
             }
+            // A key of an object literal names a property of data (`{ service: name }`, a
+            // configuration's `server:`), not code: only its value mentions names, unless
+            // the key schedules the work the object describes (`interval: '1h'`).
+            "pair" => {
+                let key = node.field("key").filter(|k| {
+                    k.kind_str() == "property_identifier"
+                        && !words().schedules_work(text(*k, self.src))
+                });
+                for child in named_children(node).filter(|c| Some(*c) != key) {
+                    self.visit(child, class, depth + 1);
+                }
+                return;
+            }
             // A method of an object literal (`Meteor.methods({ backup() { .. } })`) runs when
             // it is called, not when the object is built.
             "method_definition" => return self.visit_nested(node, class, depth),
