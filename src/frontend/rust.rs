@@ -8,6 +8,7 @@
 //! Contexts: unbounded loops, spawned tasks/threads (and local functions called
 //! from them), retry/error handling, and test code.
 
+mod actors;
 mod body;
 mod depth;
 mod local_types;

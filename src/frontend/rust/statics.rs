@@ -500,6 +500,9 @@ impl Statics {
 
 /// A collection named `name` of type `ty`, with the resolved candidates of every type its
 /// type names and the words of its name and type; and the simple names of those types.
+/// A generic container of another crate describes the container, not what it holds:
+/// `moka::sync::Cache<SessionId, Session>` says nothing of a cache the code chose to keep,
+/// so its name adds no words (`Session` does; a generic type of this crate does too).
 fn collection(
     name: &str,
     ty: &syn::Type,
@@ -508,17 +511,70 @@ fn collection(
 ) -> (Collection, Vec<String>) {
     let mut targets = Vec::new();
     let mut names = Vec::new();
+    let mut containers = BTreeSet::new();
     type_paths(ty, &mut |leading_colon, segments| {
-        targets.extend(resolve(leading_colon, segments));
+        let resolved = resolve(leading_colon, segments);
+        let foreign = !resolved.is_empty()
+            && resolved.iter().all(|t| {
+                t.contains("::")
+                    && !["crate::", "self::", "super::"]
+                        .iter()
+                        .any(|r| t.starts_with(r))
+            });
+        if foreign {
+            containers.extend(segments.last().cloned());
+        }
+        targets.extend(resolved);
         names.extend(segments.last().cloned());
     });
+    let generic = generic_names(ty);
     let mut seen = BTreeSet::new();
     targets.retain(|t| seen.insert(t.clone()));
     let mut collection = Collection::new(targets, span, name);
     for n in &names {
-        collection.describe(n);
+        if !(containers.contains(n) && generic.contains(n)) {
+            collection.describe(n);
+        }
     }
     (collection, names)
+}
+
+/// The simple names of the types in `ty` that take type arguments (`Cache` in
+/// `Mutex<moka::sync::Cache<String, Code>>`, and `Mutex`).
+fn generic_names(ty: &syn::Type) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut stack = vec![ty];
+    while let Some(ty) = stack.pop() {
+        if out.len() > 64 {
+            break;
+        }
+        match ty {
+            syn::Type::Path(p) => {
+                for segment in &p.path.segments {
+                    if let syn::PathArguments::AngleBracketed(args) = &segment.arguments {
+                        let mut typed = false;
+                        for arg in &args.args {
+                            if let syn::GenericArgument::Type(t) = arg {
+                                typed = true;
+                                stack.push(t);
+                            }
+                        }
+                        if typed {
+                            out.insert(segment.ident.to_string());
+                        }
+                    }
+                }
+            }
+            syn::Type::Reference(r) => stack.push(&r.elem),
+            syn::Type::Paren(p) => stack.push(&p.elem),
+            syn::Type::Group(g) => stack.push(&g.elem),
+            syn::Type::Tuple(t) => stack.extend(t.elems.iter()),
+            syn::Type::Array(a) => stack.push(&a.elem),
+            syn::Type::Slice(s) => stack.push(&s.elem),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The identifiers of a path's segments.

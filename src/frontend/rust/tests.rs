@@ -774,11 +774,11 @@ fn see(name: String) { SEEN.lock().unwrap().push(name); }
                     "RoomId",
                     "Peer"
                 ]),
-                strings(&["hash", "id", "lazy", "lock", "map", "peer", "room", "rooms", "rw"])
+                strings(&["id", "peer", "room", "rooms"])
             ),
             (
                 strings(&["std::sync::Mutex", "Vec", "String"]),
-                strings(&["mutex", "name", "seen", "string", "vec"])
+                strings(&["name", "seen", "string", "vec"])
             ),
         ]
     );
@@ -890,7 +890,7 @@ fn main() { App::new().app_data(web::Data::new(Registry::new())); }
         [
             (
                 Some("Rooms".to_string()),
-                strings(&["dash", "id", "map", "peer", "peers", "rooms"]),
+                strings(&["id", "peer", "peers", "rooms"]),
                 None
             ),
             (

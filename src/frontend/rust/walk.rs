@@ -4,6 +4,7 @@
 mod args;
 mod temp_flow;
 
+use super::actors::{handled_message, resends_message, AssocTypes};
 use super::body::{self, BodyFacts};
 use super::macros::{self, MacroBody, MAX_MACRO_DEPTH};
 use super::recurring;
@@ -258,6 +259,10 @@ pub(super) struct Walker<'t> {
     statics: Statics,
     /// The struct of the `impl` being walked (`self`'s type).
     impl_owner: Option<String>,
+    /// The associated types of the file's `impl` blocks, for `Self::Context`.
+    assoc_types: AssocTypes,
+    /// The message of the `impl Handler<Tick>` being walked.
+    handled_message: Option<String>,
     /// The bodies around the walk, innermost last: whether each is an endless loop, and
     /// the byte offset of its opening brace (see [`super::recurring`]).
     recurring: Vec<(bool, usize)>,
@@ -287,6 +292,8 @@ impl<'t> Walker<'t> {
             fn_facts: HashMap::new(),
             statics: Statics::default(),
             impl_owner: None,
+            assoc_types: AssocTypes::default(),
+            handled_message: None,
             bounded_tickers: Vec::new(),
             temp: temp_flow::TempItems::default(),
             path_uses: PathUses::default(),
@@ -684,6 +691,19 @@ impl<'t> Walker<'t> {
                 _ => return None,
             };
         };
+        // `ctx: &mut Self::Context`: the type the impl's `type Context = ..;` names.
+        if let (Some(owner), [this, name]) = (&self.impl_owner, &segments(&p.path)[..]) {
+            if this == "Self" && p.qself.is_none() {
+                let assoc = self.assoc_types.get(owner, name)?;
+                let again = matches!(assoc, syn::Type::Path(q)
+                    if q.path.segments.first().is_some_and(|s| s.ident == "Self"));
+                return if again {
+                    None
+                } else {
+                    self.type_builder(assoc)
+                };
+            }
+        }
         let first = self.first_target(p.qself.is_some(), &p.path)?;
         let name = first.rsplit_once("::")?.1;
         name.starts_with(|c: char| c.is_ascii_uppercase())
@@ -782,6 +802,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             self.file_context.insert(Context::Test);
         }
         self.fn_facts = body::function_facts(file);
+        self.assoc_types = AssocTypes::of_file(file);
         self.temp = temp_flow::temp_items(file);
         self.scopes.push(true);
         self.visit_items(&file.items);
@@ -805,6 +826,10 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
         let saved = (self.ctx, self.impl_owner.take());
+        let saved_message = std::mem::replace(
+            &mut self.handled_message,
+            i.trait_.as_ref().and_then(|(t, _)| handled_message(t)),
+        );
         self.ctx.test |= i.attrs.iter().any(is_test_attr);
         self.ctx.drop_guard = i
             .trait_
@@ -832,6 +857,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         }
         visit::visit_item_impl(self, i);
         (self.ctx, self.impl_owner) = saved;
+        self.handled_message = saved_message;
     }
 
     fn visit_item_struct(&mut self, s: &'ast syn::ItemStruct) {
@@ -1163,6 +1189,17 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             _ => None,
         };
         let start = self.offset(expr_start(root).start());
+        // `ctx.notify_later(Tick, d)` in `impl Handler<Tick>`: the handler runs again
+        // later, and again after that: a loop written as a message.
+        let saved_loop = self.ctx.unbounded_loop;
+        if let Some(message) = &self.handled_message {
+            let param = self
+                .current_fn
+                .and_then(|i| self.fn_params[i].first())
+                .map(String::as_str);
+            self.ctx.unbounded_loop |=
+                resends_message(&outer.method.to_string(), &outer.args, message, param);
+        }
         let mut builder = base;
         // Calls on a builder variable update it until the chain turns into another type.
         let mut var_calls = var.as_ref().map(|_| Vec::new());
@@ -1207,6 +1244,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         if let Some(calls) = var_calls {
             self.extend_var(var.as_deref(), &calls);
         }
+        self.ctx.unbounded_loop = saved_loop;
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
