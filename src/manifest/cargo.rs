@@ -41,6 +41,7 @@
 //! local-first clients use them as much as services do. An argument parser alone is
 //! no signal in a library: a server's shared config crate derives `clap::Parser` too.
 
+use super::cargo_workspace::WorkspaceUses;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -467,6 +468,8 @@ pub enum CrateRole {
     ClientLibrary,
     /// A desktop app or a plugin of one (see [`is_desktop_app`]).
     DesktopApp,
+    /// A library its workspace links only into tests (see [`super::cargo_workspace`]).
+    TestSupport,
 }
 
 /// Looks up and caches, per directory, what a Rust file's crate makes of it.
@@ -476,6 +479,8 @@ pub struct CargoCache {
     by_dir: Mutex<HashMap<PathBuf, DirRoles>>,
     /// Per crate directory, so each manifest is read once.
     by_crate: Mutex<HashMap<PathBuf, CrateInfo>>,
+    /// How each workspace's members use its packages.
+    workspaces: WorkspaceUses,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -502,6 +507,8 @@ struct CrateInfo {
     client_library: bool,
     /// The crate is a desktop app (see [`is_desktop_app`]).
     desktop: bool,
+    /// Its workspace links it only into tests (see [`super::cargo_workspace`]).
+    test_support: bool,
 }
 
 /// A binary target other than the crate's main one: its root file and the directory
@@ -540,7 +547,7 @@ impl CargoCache {
             Some(crate_dir) => {
                 let cached = lock(&self.by_crate).get(crate_dir).cloned();
                 let info = cached.unwrap_or_else(|| {
-                    let found = read_crate(crate_dir);
+                    let found = read_crate(crate_dir, &self.workspaces);
                     lock(&self.by_crate).insert(crate_dir.to_path_buf(), found.clone());
                     found
                 });
@@ -557,6 +564,12 @@ impl CargoCache {
 fn dir_roles(info: &CrateInfo, dir: &Path) -> DirRoles {
     let under = |dirs: &[PathBuf]| dirs.iter().any(|s| dir.starts_with(s));
     let tool = Some(CrateRole::Tool);
+    if info.test_support {
+        return DirRoles {
+            all: Some(CrateRole::TestSupport).filter(|_| under(&info.sources)),
+            files: Vec::new(),
+        };
+    }
     if info.desktop {
         return DirRoles {
             all: Some(CrateRole::DesktopApp).filter(|_| under(&info.sources)),
@@ -604,8 +617,9 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// What the crate in `crate_dir` is, and where its sources lie.
-fn read_crate(crate_dir: &Path) -> CrateInfo {
+/// What the crate in `crate_dir` is, and where its sources lie; `workspaces` tells how
+/// its workspace uses it.
+fn read_crate(crate_dir: &Path, workspaces: &WorkspaceUses) -> CrateInfo {
     let Ok(manifest) = std::fs::read_to_string(crate_dir.join("Cargo.toml")) else {
         return CrateInfo::default();
     };
@@ -678,7 +692,11 @@ fn read_crate(crate_dir: &Path) -> CrateInfo {
     } else {
         Vec::new()
     };
+    let test_support = workspace.as_ref().is_some_and(|(root, text)| {
+        package_name(&manifest).is_some_and(|name| workspaces.only_tests_use(root, text, &name))
+    });
     CrateInfo {
+        test_support,
         client_library: scope.is_none() && is_client_library(&manifest, targets, workspace_text),
         desktop: is_desktop_app(&manifest, workspace_text),
         scope,
@@ -776,6 +794,13 @@ fn starts_a_server(bin: &BinTarget) -> bool {
 
 /// A workspace's root directory and the text of its `Cargo.toml`.
 type WorkspaceRoot = (PathBuf, String);
+
+/// The `[package] name` of a crate manifest's text.
+fn package_name(manifest: &str) -> Option<String> {
+    let table = manifest.parse::<Table>().ok()?;
+    let package = table.get("package")?.as_table()?;
+    Some(package.get("name")?.as_str()?.to_string())
+}
 
 /// The directory and manifest text of the workspace above a crate (when its manifest
 /// mentions a workspace at all).

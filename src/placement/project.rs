@@ -31,6 +31,7 @@ impl ProjectPlacements {
                 Some(CrateRole::Tool) => Placement::Tooling,
                 Some(CrateRole::SeparateBinary) => Placement::SeparateProgram(Program::RustBinary),
                 Some(CrateRole::ClientLibrary | CrateRole::DesktopApp) => Placement::Client,
+                Some(CrateRole::TestSupport) => Placement::Test,
                 None => Placement::Server,
             },
             Language::JavaScript | Language::TypeScript | Language::Prisma => {
