@@ -4,6 +4,7 @@
 
 pub mod cargo;
 pub mod csproj;
+pub mod meteor;
 pub mod npm;
 pub mod npm_scripts;
 pub mod npm_workspace;

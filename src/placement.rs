@@ -31,7 +31,9 @@ pub enum Placement {
     Server,
     /// A program of its own that is deployed as an operating-system service (a .NET
     /// console project its deploy script installs with nssm or `New-Service`): reported
-    /// like server code, and its `main` runs for as long as the service does.
+    /// like server code, and its `main` runs for as long as the service does; also a file a
+    /// framework's package manifest loads into the server process (a Meteor package's
+    /// server files), whose top level runs there from the start.
     Service,
     /// Test code.
     Test,

@@ -57,6 +57,15 @@ thread_local! {
 /// Runs `f` (a frontend's extraction) with only `targets` asking for their body's work; see
 /// [`wanted`]. The previous setting is restored afterwards, also when `f` panics.
 pub fn with_targets<T>(targets: std::sync::Arc<WorkTargets>, f: impl FnOnce() -> T) -> T {
+    with_current_targets(Some(targets), f)
+}
+
+/// Runs `f` with the setting [`current_targets`] returned on another thread (`None`: every
+/// target wants its body's work); the previous setting is restored afterwards.
+pub fn with_current_targets<T>(
+    targets: Option<std::sync::Arc<WorkTargets>>,
+    f: impl FnOnce() -> T,
+) -> T {
     struct Restore(Option<std::sync::Arc<WorkTargets>>);
     impl Drop for Restore {
         fn drop(&mut self) {
@@ -64,8 +73,14 @@ pub fn with_targets<T>(targets: std::sync::Arc<WorkTargets>, f: impl FnOnce() ->
             WANTED.with(|w| *w.borrow_mut() = previous);
         }
     }
-    let _restore = Restore(WANTED.with(|w| w.borrow_mut().replace(targets)));
+    let _restore = Restore(WANTED.with(|w| std::mem::replace(&mut *w.borrow_mut(), targets)));
     f()
+}
+
+/// The targets set by the [`with_targets`] running on this thread, if any: to set them
+/// again on another thread that does part of the same extraction.
+pub fn current_targets() -> Option<std::sync::Arc<WorkTargets>> {
+    WANTED.with(|w| w.borrow().clone())
 }
 
 /// Whether an event with any of `targets` should carry its recurring body's work: always,

@@ -71,22 +71,37 @@ pub fn extract(text: &str, implicit_namespaces: &[String]) -> Extracted {
         return Extracted::default();
     };
     let root = tree.root_node();
-    let mut scope = FileScope::collect(root, text, implicit_namespaces);
-    let (mut facts, mut flow) = walk_file(root, text, &scope);
-    // While a walk finds more methods returning, or parameters receiving, only instance
-    // paths than the one before knew, walk again with that known (see `purpose_flow`).
-    for _ in 1..purpose_flow::MAX_WALKS {
-        if flow.instance_count() <= scope.flow.instance_count() {
-            break;
-        }
-        scope.flow = flow;
-        (facts, flow) = walk_file(root, text, &scope);
-    }
-    let (collections, registrations) = state::collection_events(root, text, &scope);
+    // The definitions read nothing else; the collections read the scope but not the walks'
+    // events (nor what the walks learn of the file's paths): each runs beside the walks.
+    let (definitions, (scope, mut facts, collections)) = super::parallel::join(
+        || symbols::collect(root, text),
+        || {
+            let scope = FileScope::collect(root, text, implicit_namespaces);
+            let ((facts, flow), collections) = super::parallel::join(
+                || walk_file(root, text, &scope),
+                || state::collection_events(root, text, &scope),
+            );
+            let mut scope = scope;
+            let mut facts = facts;
+            let mut flow = flow;
+            // While a walk finds more methods returning, or parameters receiving, only
+            // instance paths than the one before knew, walk again with that known (see
+            // `purpose_flow`).
+            for _ in 1..purpose_flow::MAX_WALKS {
+                if flow.instance_count() <= scope.flow.instance_count() {
+                    break;
+                }
+                scope.flow = flow;
+                (facts, flow) = walk_file(root, text, &scope);
+            }
+            (scope, facts, collections)
+        },
+    );
+    let (collections, registrations) = collections;
     facts.events.extend(collections);
     facts.registrations.extend(registrations);
     facts.events.sort_by_key(|e| e.span.start);
-    facts.definitions = symbols::collect(root, text);
+    facts.definitions = definitions;
     if scope.test_file {
         facts.file_context.insert(Context::Test);
     }

@@ -66,6 +66,18 @@ pub fn extract(src: &str, dialect: Dialect) -> Extracted {
         }
     }
     let root = tree.root_node();
+    // The definitions read nothing the other walks find: they are collected side by side.
+    let (definitions, mut facts) =
+        super::parallel::join(|| symbols::collect(root, src), || facts_of(root, src));
+    facts.definitions = definitions;
+    Extracted {
+        facts,
+        syntax_error: first_syntax_error(&tree),
+    }
+}
+
+/// Everything but the definitions: scopes, functions, events, collections, registrations.
+fn facts_of(root: Node<'_>, src: &str) -> FileFacts {
     let mut scopes = Scopes::default();
     let functions = functions::collect(root, src, &mut scopes);
     let mut facts = FileFacts::default();
@@ -79,45 +91,54 @@ pub fn extract(src: &str, dialect: Dialect) -> Extracted {
         0,
     );
     bind_temp_parameters(&functions.local, src, &mut scopes);
-    let mut emitter = Emitter {
-        src,
-        scopes: &scopes,
-        callees: functions.callees,
-        work: super::tree_work::BodyWork::new(&recurring::GRAMMAR, src, root, functions.bodies),
-        facts,
-        functions: Vec::new(),
-        function_starts: Vec::new(),
-        path_uses: PathUses::default(),
-    };
-    if is_use_client(root, src) || is_amd_module(root, src) {
-        emitter.facts.file_context.insert(Context::ClientSide);
-    }
-    if src.starts_with("#!") {
-        // `#!/usr/bin/env node`: a command-line script.
-        emitter.facts.file_context.insert(Context::Tooling);
-    }
-    // A module's top level runs once, when the process loads it.
-    let top = Ctx {
-        at_start: true,
-        ..Ctx::default()
-    };
-    emitter.visit(root, top, 0);
-    let mut facts = emitter.facts;
-    emitter.path_uses.apply(&mut facts.events);
-    let mut collections = state::collection_events(root, src, &scopes);
-    let (fields, registrations) = fields::field_collection_events(root, src, &scopes);
-    collections.extend(fields);
+    let scopes = &scopes;
+    // The collections and registrations read the scopes but not the events.
+    let (mut facts, (collections, registrations)) = super::parallel::join(
+        || {
+            let mut emitter = Emitter {
+                src,
+                scopes,
+                callees: functions.callees,
+                work: super::tree_work::BodyWork::new(
+                    &recurring::GRAMMAR,
+                    src,
+                    root,
+                    functions.bodies,
+                ),
+                facts,
+                functions: Vec::new(),
+                function_starts: Vec::new(),
+                path_uses: PathUses::default(),
+            };
+            if is_use_client(root, src) || is_amd_module(root, src) {
+                emitter.facts.file_context.insert(Context::ClientSide);
+            }
+            if src.starts_with("#!") {
+                // `#!/usr/bin/env node`: a command-line script.
+                emitter.facts.file_context.insert(Context::Tooling);
+            }
+            // A module's top level runs once, when the process loads it.
+            let top = Ctx {
+                at_start: true,
+                ..Ctx::default()
+            };
+            emitter.visit(root, top, 0);
+            let mut facts = emitter.facts;
+            emitter.path_uses.apply(&mut facts.events);
+            facts
+        },
+        || {
+            let mut collections = state::collection_events(root, src, scopes);
+            let (fields, mut registrations) = fields::field_collection_events(root, src, scopes);
+            collections.extend(fields);
+            registrations.extend(scopes.delay_registrations(root.byte_range().into()));
+            (collections, registrations)
+        },
+    );
     facts.registrations.extend(registrations);
-    facts
-        .registrations
-        .extend(scopes.delay_registrations(root.byte_range().into()));
     if !collections.is_empty() {
         facts.events.extend(collections);
         facts.events.sort_by_key(|e| e.span.start);
     }
-    facts.definitions = symbols::collect(root, src);
-    Extracted {
-        facts,
-        syntax_error: first_syntax_error(&tree),
-    }
+    facts
 }

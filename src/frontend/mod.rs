@@ -5,6 +5,7 @@ pub mod config_files;
 pub mod csharp;
 pub mod javascript;
 mod object_copy;
+mod parallel;
 mod reuse;
 pub mod rust;
 pub mod scratch;

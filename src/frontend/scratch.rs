@@ -5,8 +5,9 @@
 //! away), keyed by the path expression's text. A path that the function creates and later
 //! deletes is scratch: a write probe, a spool file removed in a `finally`, a working folder
 //! removed after use. Its delete is quiet, and so is its creation unless the function moves
-//! or copies it to a path outside the temporary directory (then the file outlives the
-//! function, and the creation stays reported along with the move). A copy or extraction
+//! it to a path outside the temporary directory (then the file outlives the function, and
+//! the creation stays reported along with the move; a file copied or extracted elsewhere
+//! and then deleted is still scratch, its copy is judged on its own). A copy or extraction
 //! whose destination is a temporary path only reads its source, so it is quiet too.
 //!
 //! A path that the function also downloads from or uploads to object storage is a working
@@ -246,8 +247,8 @@ impl PathUses {
 
     /// Marks the path arguments of scratch calls as temporary paths in `events` (indexed as
     /// recorded): deletes of a path the function created earlier; the creations of such a
-    /// path unless it is moved or copied out of the temporary directory or deleted only on
-    /// failure, and then also its deletes before the creation (leftovers of an earlier run);
+    /// path unless it is moved out of the temporary directory or deleted only on failure, and
+    /// then also its deletes before the creation (leftovers of an earlier run);
     /// deletes of this instance's own path (`Arg::InstancePath`) after the function read the
     /// file's age (an expired cache entry); copies into a temporary path that is not moved or copied out again;
     /// file operations on a path the function copies from or to object storage, and, in a
@@ -319,7 +320,10 @@ impl PathUses {
                 .filter(|u| u.what == Use::Delete && u.at > first_create)
                 .collect();
             quiet.extend(deletes.iter().filter_map(|u| u.event).map(|e| (e, 1)));
-            if !kept && deletes.iter().any(|u| !u.on_failure) {
+            // A file moved away outlives the function; one copied or extracted elsewhere and
+            // then deleted does not (the copy is judged where it is made).
+            let moved_out = uses.iter().any(|u| u.what == Use::Move && !u.to_temp);
+            if !moved_out && deletes.iter().any(|u| !u.on_failure) {
                 quiet.extend(creates().filter_map(|u| u.event).map(|e| (e, 1)));
                 // A scratch path of this function: a delete before its creation clears
                 // what an earlier run left behind.

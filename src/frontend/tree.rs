@@ -127,6 +127,27 @@ pub fn named_children<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
     })
 }
 
+/// The ancestors of `node` under `root` (its tree's root), innermost first: what calling
+/// `Node::parent` again and again gives, at the price of one call. Each call walks down from
+/// the root, through the children of every node on the way, so climbing k levels took k
+/// such walks; in a file of many top-level declarations each one is long.
+pub fn ancestors<'t>(root: Node<'t>, node: Node<'t>) -> Vec<Node<'t>> {
+    let mut path = Vec::new();
+    if root.id() == node.id() {
+        return path;
+    }
+    let mut cur = root;
+    loop {
+        path.push(cur);
+        match cur.child_with_descendant(node) {
+            Some(next) if next.id() != node.id() => cur = next,
+            _ => break,
+        }
+    }
+    path.reverse();
+    path
+}
+
 /// The source text of `node`.
 pub fn text<'s>(node: Node<'_>, src: &'s str) -> &'s str {
     src.get(node.byte_range()).unwrap_or("")
@@ -258,5 +279,39 @@ impl<'t> Kind<'t> for Node<'t> {
         });
         // Ids past the table: `ERROR` and the like.
         name.unwrap_or_else(|| self.kind())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ancestors_are_the_parents_in_turn() {
+        let src = "class A { void M() { if (x) { F(1, $\"{y}\"); } } }\nclass B { int f; }\n";
+        let tree = parse(&tree_sitter_c_sharp::LANGUAGE.into(), src).expect("parses");
+        let root = tree.root_node();
+        let mut cursor = root.walk();
+        let mut checked = 0;
+        loop {
+            let node = cursor.node();
+            let mut parents = Vec::new();
+            let mut cur = node.parent();
+            while let Some(p) = cur {
+                parents.push(p);
+                cur = p.parent();
+            }
+            assert_eq!(ancestors(root, node), parents, "{}", node.kind());
+            checked += 1;
+            if cursor.goto_first_child() {
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    assert!(checked > 30);
+                    return;
+                }
+            }
+        }
     }
 }

@@ -50,6 +50,11 @@ pub(super) struct BodyWork<'t> {
 }
 
 impl<'t> BodyWork<'t> {
+    /// The root of the tree whose bodies it reads.
+    pub fn root(&self) -> Node<'t> {
+        self.root
+    }
+
     /// A classifier over `root`, with `functions` (simple name → body byte ranges, in any
     /// order: the bodies of one name are read enclosing first, otherwise the later first).
     pub fn new(

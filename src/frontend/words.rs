@@ -260,6 +260,22 @@ pub fn module_purpose(path: &std::path::Path) -> PathPurpose {
     }
 }
 
+/// What the type whose methods are walked says about the paths they use: a type named for
+/// an instance store (`impl Cache`, `impl HotTierManager`, `impl SpoolWriter`) manages that
+/// store's files, like a module named for one (see [`module_purpose`]).
+pub fn store_type_purpose(name: &str) -> PathPurpose {
+    PathPurpose {
+        instance: has_word(name, MODULE_INSTANCE_WORDS),
+        ..PathPurpose::default()
+    }
+}
+
+/// Whether a function's name says it invalidates entries (`invalidate`, `invalidate_user`):
+/// a store's API for the code that changes the data, not its own housekeeping.
+pub fn names_an_invalidation(name: &str) -> bool {
+    has_word(name, &["invalidate", "invalidation"])
+}
+
 /// Words naming a folder the user points an external program at, or that belongs to the
 /// user's media library rather than to the service: a download client's watch or "blackhole"
 /// folder, DVR recordings, an SMTP server's pickup directory (.NET's
@@ -579,6 +595,18 @@ mod tests {
         assert!(!in_staging
             .with(PathPurpose::literal("exports"))
             .is_instance());
+    }
+
+    #[test]
+    fn type_names_designate_instance_stores() {
+        assert!(store_type_purpose("Cache").is_instance());
+        assert!(store_type_purpose("HotTierManager").is_instance());
+        assert!(!store_type_purpose("UploadService").is_instance());
+        assert!(!store_type_purpose("Cache")
+            .with(PathPurpose::designated("uploads_dir"))
+            .is_instance());
+        assert!(names_an_invalidation("invalidate_user"));
+        assert!(!names_an_invalidation("evict_oldest"));
     }
 
     #[test]

@@ -155,6 +155,9 @@ struct Server<'a> {
     client: ClientCapabilities,
     shutting_down: bool,
     next_request: u64,
+    /// Workers that lint a document, splitting its independent walks over the cores
+    /// (see `frontend::parallel`); `None` if they could not be started (lint on this thread).
+    pool: Option<rayon::ThreadPool>,
 }
 
 impl<'a> Server<'a> {
@@ -180,6 +183,13 @@ impl<'a> Server<'a> {
             client: params.capabilities.clone(),
             shutting_down: false,
             next_request: 0,
+            pool: rayon::ThreadPoolBuilder::new()
+                .num_threads(std::thread::available_parallelism().map_or(1, |n| n.get()))
+                .thread_name(|i| format!("scaleout-lint-{i}"))
+                // Parsers recurse; give them the room the server thread has.
+                .stack_size(64 * 1024 * 1024)
+                .build()
+                .ok(),
         }
     }
 
@@ -470,7 +480,11 @@ impl<'a> Server<'a> {
     fn flagged(&mut self, uri: &Uri) -> Option<&Vec<Flagged>> {
         let entry = self.documents.get(uri)?;
         if entry.flagged.is_none() {
-            let (found, problem) = lint(&mut self.profiles, &self.projects, &entry.doc);
+            let (profiles, projects) = (&mut self.profiles, &self.projects);
+            let (found, problem) = match &self.pool {
+                Some(pool) => pool.install(|| lint(profiles, projects, &entry.doc)),
+                None => lint(profiles, projects, &entry.doc),
+            };
             if let Some(p) = problem
                 .as_ref()
                 .filter(|p| Some(*p) != entry.problem.as_ref())

@@ -6,6 +6,7 @@ use super::{Placement, Program};
 use crate::frontend::Language;
 use crate::manifest::cargo::{CargoCache, CrateRole};
 use crate::manifest::csproj::{ConsoleCache, CsprojCache};
+use crate::manifest::meteor::MeteorCache;
 use crate::manifest::npm::{PackageCache, PackageKind};
 use crate::manifest::npm_scripts::ScriptCache;
 use std::path::Path;
@@ -17,6 +18,7 @@ pub struct ProjectPlacements {
     npm: PackageCache,
     console: ConsoleCache,
     scripts: ScriptCache,
+    meteor: MeteorCache,
 }
 
 impl ProjectPlacements {
@@ -39,6 +41,9 @@ impl ProjectPlacements {
                         Placement::SeparateProgram(Program::PackageScript)
                     }
                     None if self.scripts.is_service_script(path) => Placement::Service,
+                    // A file a Meteor package loads into the server runs there from the
+                    // start, whether or not it exports anything.
+                    None if self.meteor.is_server_file(path) => Placement::Service,
                     None => Placement::Server,
                 }
             }

@@ -406,6 +406,24 @@ impl<'a> Graph<'a> {
         }
     }
 
+    /// The nodes a name mentioned in `scope` reaches: every definition of that name, or for
+    /// a type's associated function (`SaltString::generate`, see the Rust symbol table) only
+    /// the definitions of that name whose owner is that type.
+    fn targets(&self, (scope, name): (Scope, &str)) -> Option<Vec<usize>> {
+        match name.rsplit_once("::") {
+            None => self.index.get(&(scope, name)).cloned(),
+            Some((owner, name)) => {
+                let all = self.index.get(&(scope, name))?;
+                Some(
+                    all.iter()
+                        .copied()
+                        .filter(|&t| self.nodes[t].1.owner.as_deref() == Some(owner))
+                        .collect(),
+                )
+            }
+        }
+    }
+
     /// The scopes a name mentioned by `node` is looked up in: its family's and its file's.
     fn lookup_scopes(&self, node: usize) -> [Scope; 2] {
         [self.nodes[node].0, FAMILIES + self.base[node]]
@@ -430,7 +448,8 @@ impl<'a> Graph<'a> {
                         .or_default()
                         .push(node);
                 }
-                if !serving[node] && words.contains(name) {
+                let word = name.rsplit_once("::").map_or(name.as_str(), |(_, n)| n);
+                if !serving[node] && (words.contains(name) || words.contains(word)) {
                     serving[node] = true;
                     queue.push_back(node);
                 }
@@ -448,6 +467,16 @@ impl<'a> Graph<'a> {
                 callers.extend(
                     mentioned_by
                         .get(&(scope, def.name.as_str()))
+                        .into_iter()
+                        .flatten(),
+                );
+            }
+            // Calls of this method through its type (`Owner::name`).
+            if let Some(owner) = def.owner.as_deref().filter(|_| !def.name.is_empty()) {
+                let qualified = format!("{owner}::{}", def.name);
+                callers.extend(
+                    mentioned_by
+                        .get(&(scope, qualified.as_str()))
                         .into_iter()
                         .flatten(),
                 );
@@ -521,7 +550,7 @@ impl<'a> Graph<'a> {
                         .binary_search_by(|c| c.as_str().cmp(key.1))
                         .is_ok()
                 {
-                    if let Some(targets) = self.index.get(&key) {
+                    if let Some(targets) = self.targets(key) {
                         let all_once = targets.iter().all(|&t| !self.busy[t]);
                         if all_once {
                             startup.extend(targets.iter().filter(|&&t| self.verdict[t].is_none()));
@@ -529,7 +558,7 @@ impl<'a> Graph<'a> {
                         }
                         // A busy function called once is part of the start: its own direct
                         // calls run once too (unless something else reached it first).
-                        for &target in targets {
+                        for &target in &targets {
                             if self.verdict[target].is_none() {
                                 self.start[target] = true;
                             }
@@ -539,10 +568,10 @@ impl<'a> Graph<'a> {
                 if !expanded.insert(key) {
                     continue;
                 }
-                let Some(targets) = self.index.get(&key) else {
+                let Some(targets) = self.targets(key) else {
                     continue;
                 };
-                for &target in targets {
+                for &target in &targets {
                     if self.verdict[target].is_some() {
                         continue;
                     }

@@ -509,3 +509,41 @@ fn server_code_never_reaches_the_definitions_of_test_files() {
         "a test's mock of the same name does not make the helper it calls reachable"
     );
 }
+
+#[test]
+fn a_call_through_a_type_reaches_only_that_types_function() {
+    let owned = |owner: &str, definition: Definition| Definition {
+        owner: Some(owner.to_string()),
+        ..definition
+    };
+    let server = file(
+        Language::Rust,
+        FileRole::Server,
+        vec![
+            def("", Role::Entry, None, &[]),
+            def(
+                "main",
+                Role::Main,
+                Some(0),
+                &["serve", "SaltString::generate", "Store::open"],
+            ),
+        ],
+    );
+    let lib = file(
+        Language::Rust,
+        FileRole::Server,
+        vec![
+            def("", Role::Plain, None, &[]),
+            def("generate", Role::Plain, Some(0), &[]),
+            owned("SaltString", def("generate", Role::Plain, Some(0), &[])),
+            owned("Store", def("open", Role::Plain, Some(0), &[])),
+            owned("Archive", def("open", Role::Plain, Some(0), &[])),
+        ],
+    );
+    let verdicts = solve(&[server, lib]);
+    assert_eq!(
+        verdicts[1],
+        [Reachable, Unreferenced, Reachable, Reachable, Unreferenced],
+        "a free function of the same name, or another type's, is not called"
+    );
+}

@@ -46,11 +46,18 @@ pub struct Words {
     pub program_guards: HashSet<String>,
     /// Words of a line that stores a secret or identity the service generates when absent.
     pub secret_words: HashSet<String>,
+    /// Keys of a JavaScript object literal that schedule the work the object describes.
+    pub schedule_keys: HashSet<String>,
 }
 
 /// The name a frontend mentions for a loop that may run for the process's lifetime (a
 /// keyword, so no definition has it); `registration_words` lists it: such code keeps running.
 pub const LOOP: &str = "while";
+
+/// The name a frontend mentions for an endless loop that waits between its runs (a polling
+/// worker's loop: `for (;;) { ..; await sleep(ms) }`); `server_start_words` lists it: a
+/// program whose code keeps such a loop running is a worker process, not a one-off script.
+pub const POLL_LOOP: &str = "poll-loop";
 
 static WORDS: LazyLock<Words> = LazyLock::new(|| {
     // The file is part of the binary and covered by unit tests; it always parses.
@@ -112,6 +119,12 @@ impl Words {
             || split_words(function)
                 .iter()
                 .any(|w| self.command_functions.contains(w.as_str()))
+    }
+
+    /// Whether a key of a JavaScript object literal schedules work (`{ interval: '1h' }`):
+    /// mentioned like a call, where other keys name data and mention nothing.
+    pub fn schedules_work(&self, key: &str) -> bool {
+        self.schedule_keys.contains(key)
     }
 
     /// Whether a call runs a method passed to it once (`MapResult`).
@@ -315,6 +328,7 @@ mod tests {
         assert!(w.dispatches_commands("run_cli"));
         assert!(!w.dispatches_commands("handle_request"));
         assert!(w.registration_words.contains(LOOP));
+        assert!(w.server_start_words.contains(POLL_LOOP));
         assert!(w.runs_argument_once("MapResult"));
         assert!(w.awaits_call("ConfigureAwait"));
         assert!(w.start_methods.contains("ConfigureServices"));

@@ -9,7 +9,7 @@ use super::resolve::Recv;
 use super::syntax::{base_type, last_segment, type_name};
 use super::walk::Walker;
 use crate::event::Event;
-use crate::frontend::tree::{text, Fields, Kind};
+use crate::frontend::tree::{ancestors, text, Fields, Kind};
 use crate::reach::words::split_words;
 use std::collections::BTreeSet;
 use tree_sitter::Node;
@@ -52,9 +52,10 @@ impl Walker<'_, '_> {
     /// `service`, `settings`.
     pub(super) fn enclosing_words(&self, node: Node<'_>) -> Vec<String> {
         let mut words = BTreeSet::new();
-        let mut cur = node.parent();
-        let mut steps = 0;
-        while let Some(n) = cur.filter(|_| steps < MAX_ENCLOSING) {
+        for n in ancestors(self.work.root(), node)
+            .into_iter()
+            .take(MAX_ENCLOSING)
+        {
             match n.kind_str() {
                 "method_declaration"
                 | "local_function_statement"
@@ -75,8 +76,6 @@ impl Walker<'_, '_> {
             ) {
                 break;
             }
-            cur = n.parent();
-            steps += 1;
         }
         words.into_iter().collect()
     }

@@ -1,12 +1,15 @@
 //! Scratch files by data flow: what each call does with the path it is given, recorded
 //! for [`crate::frontend::scratch`] (a file created and deleted in the same method).
+//! A `FileInfo`/`DirectoryInfo` built from a path acts on that path (`info.Delete()`), and
+//! a download (`DownloadArchiveAsync(url, zipPath)`) creates whichever argument is the path.
 
-use super::syntax::{last_named_child, unwrap_expr};
+use super::syntax::{last_named_child, last_segment, type_name, unwrap_expr};
 use super::walk::Walker;
 use crate::event::Arg;
 use crate::frontend::object_copy::direction;
 use crate::frontend::scratch::{type_creates, use_of, Call, Transfer, Use};
-use crate::frontend::tree::{text, Kind};
+use crate::frontend::tree::{ancestors, text, Fields, Kind};
+use crate::frontend::words::names_a_download;
 use tree_sitter::Node;
 
 /// Function-like nodes: a path's uses are compared within one of them.
@@ -19,17 +22,28 @@ const FUNCTIONS: &[&str] = &[
     "anonymous_method_expression",
 ];
 
+/// Types whose methods act on the path they were built from.
+const INFO_TYPES: &[&str] = &["FileInfo", "DirectoryInfo"];
+
+/// How many arguments of a download are looked at for its local path.
+const DOWNLOAD_ARGS: usize = 4;
+
+/// A path a call uses: its text, what the call does with it, and for a move or copy the
+/// destination's text and whether it is a temporary path.
+type FoundUse = (String, Use, Option<(String, bool)>);
+
 /// `FileMode`s that create or extend the file a `FileStream` opens.
 const CREATING_MODES: &[&str] = &["Create", "CreateNew", "Append", "OpenOrCreate"];
 
 impl Walker<'_, '_> {
     /// Records the path use of a call or construction `node` named `name` (method or type),
-    /// with its argument list and the index of the event it produced.
+    /// with its argument list, the receiver of a call and the index of the event it produced.
     pub(super) fn note_path_use(
         &mut self,
         node: Node<'_>,
         name: &str,
         arguments: Option<Node<'_>>,
+        receiver: Option<Node<'_>>,
         event: Option<usize>,
     ) {
         let Some(arguments) = arguments else { return };
@@ -39,10 +53,15 @@ impl Walker<'_, '_> {
             .filter(|a| a.kind_str() == "argument")
             .filter_map(last_named_child)
             .map(unwrap_expr)
-            .take(2)
+            .take(DOWNLOAD_ARGS)
             .collect();
-        let Some(&first) = values.first() else { return };
-        let what = if node.kind_str() == "invocation_expression" {
+        let invocation = node.kind_str() == "invocation_expression";
+        // `info.Delete()`, `new FileInfo(path).CreateText()`: the path the object was built from.
+        let own_file = receiver
+            .filter(|_| invocation)
+            .and_then(|r| self.receiver_file(r))
+            .map(|(path, _)| path);
+        let what = if invocation {
             match use_of(name) {
                 Some(what) => what,
                 None => return,
@@ -53,28 +72,74 @@ impl Walker<'_, '_> {
         } else {
             return;
         };
-        let (what, path, destination) = match (what, values.get(1)) {
-            (Use::Move | Use::Copy, Some(&dest)) => (
-                what,
-                first,
-                Some((text(dest, self.src), self.is_temp_path(dest))),
-            ),
-            // `entry.ExtractToFile(destination)`, `info.CopyTo(destination)`: the one
-            // argument is the file created.
-            (Use::Copy, None) => (Use::Create, first, None),
-            (Use::Move, None) => return,
-            (what, _) => (what, first, None),
-        };
-        let (function, on_failure) = enclosing_function(node);
-        self.path_uses.record(Call {
-            function,
-            what,
-            at: node.start_byte(),
-            event,
-            path: text(path, self.src),
-            destination,
-            on_failure,
-        });
+        let mut uses: Vec<FoundUse> = Vec::new();
+        let destination = |d: Node<'_>| (text(d, self.src).to_string(), self.is_temp_path(d));
+        if let Some(file) = own_file {
+            match (what, values.first()) {
+                (Use::Move | Use::Copy, None) => {}
+                (Use::Move | Use::Copy, Some(&d)) => uses.push((file, what, Some(destination(d)))),
+                (what, _) => uses.push((file, what, None)),
+            }
+        } else if what == Use::Create && invocation && names_a_download(name) {
+            // `DownloadFileAsync(url, path)`: one of the arguments is the local file.
+            uses.extend(
+                values
+                    .iter()
+                    .map(|&v| (text(v, self.src).to_string(), Use::Create, None)),
+            );
+        } else if let Some(&first) = values.first() {
+            let path = text(first, self.src).to_string();
+            match (what, values.get(1)) {
+                (Use::Move | Use::Copy, Some(&d)) => uses.push((path, what, Some(destination(d)))),
+                // `entry.ExtractToFile(destination)`, `info.CopyTo(destination)`: the one
+                // argument is the file created.
+                (Use::Copy, None) => uses.push((path, Use::Create, None)),
+                (Use::Move, None) => {}
+                (what, _) => uses.push((path, what, None)),
+            }
+        }
+        let (function, on_failure) = enclosing_function(self.work.root(), node);
+        for (path, what, destination) in &uses {
+            self.path_uses.record(Call {
+                function,
+                what: *what,
+                at: node.start_byte(),
+                event,
+                path,
+                destination: destination.as_ref().map(|(d, temp)| (d.as_str(), *temp)),
+                on_failure,
+            });
+        }
+    }
+
+    /// The text and the fact of the path a `FileInfo` or `DirectoryInfo` receiver was built
+    /// from: a local initialised with `new FileInfo(path)`, or the construction itself.
+    pub(super) fn receiver_file(&self, receiver: Node<'_>) -> Option<(String, Arg)> {
+        let receiver = unwrap_expr(receiver);
+        if receiver.kind_str() == "identifier" {
+            return self.lookup(text(receiver, self.src))?.file_of.clone();
+        }
+        self.info_path(receiver)
+            .map(|p| (text(p, self.src).to_string(), self.arg(p)))
+    }
+
+    /// The path argument of `new FileInfo(path)` / `new DirectoryInfo(path)`.
+    pub(super) fn info_path<'t>(&self, node: Node<'t>) -> Option<Node<'t>> {
+        if node.kind_str() != "object_creation_expression" {
+            return None;
+        }
+        let ty = node.field("type").and_then(|t| type_name(t, self.src))?;
+        if !INFO_TYPES.contains(&last_segment(&ty)) {
+            return None;
+        }
+        let arguments = node.field("arguments")?;
+        let mut cursor = arguments.walk();
+        let first = arguments
+            .named_children(&mut cursor)
+            .find(|a| a.kind_str() == "argument")
+            .and_then(last_named_child)
+            .map(unwrap_expr);
+        first
     }
 
     /// Records a call of method `name` on `receiver` that copies between object storage and
@@ -105,7 +170,7 @@ impl Walker<'_, '_> {
                 && text(r, self.src) != "this"
         });
         self.path_uses.record_transfer(Transfer {
-            function: enclosing_function(node).0,
+            function: enclosing_function(self.work.root(), node).0,
             direction,
             at: node.start_byte(),
             args: &texts,
@@ -130,15 +195,13 @@ impl Walker<'_, '_> {
 
 /// The start byte of the method, accessor or lambda around `node` (0 at top level), and
 /// whether `node` sits in a `catch` block of it.
-fn enclosing_function(node: Node<'_>) -> (usize, bool) {
+fn enclosing_function(root: Node<'_>, node: Node<'_>) -> (usize, bool) {
     let mut in_catch = false;
-    let mut cur = node.parent();
-    while let Some(n) = cur {
+    for n in ancestors(root, node) {
         if FUNCTIONS.contains(&n.kind_str()) {
             return (n.start_byte(), in_catch);
         }
         in_catch |= n.kind_str() == "catch_clause";
-        cur = n.parent();
     }
     (0, in_catch)
 }

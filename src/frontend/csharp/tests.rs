@@ -1175,6 +1175,66 @@ fn files_created_and_deleted_in_one_method_are_scratch() {
 }
 
 #[test]
+fn downloads_and_file_infos_take_part_in_scratch_flow() {
+    let src = r#"class Packages {
+ async Task Install(string root, Uri url) {
+  var folder = Path.Combine(root, "plugins", "p");
+  var zip = folder + ".zip";
+  if (File.Exists(zip)) File.Delete(zip);
+  await DownloadArchiveAsync(url, zip);
+  ZipFile.ExtractToDirectory(zip, folder);
+  File.Delete(zip);
+ }
+ void Import(string dir, byte[] b) {
+  var path = Path.Combine(dir, "in.nupkg");
+  try { File.WriteAllBytes(path, b); }
+  finally { var info = new FileInfo(path); if (info.Exists) info.Delete(); }
+ }
+ void Keep(string dir, byte[] b) {
+  var kept = Path.Combine(dir, "keep.bin");
+  File.WriteAllBytes(kept, b);
+  new FileInfo(kept).MoveTo(Path.Combine(dir, "final.bin"));
+  new FileInfo(Path.Combine(Path.GetTempPath(), "x")).Delete();
+ }
+}"#;
+    let f = facts(src);
+    let temps: Vec<(usize, String, bool)> = f
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::Call)
+        .filter_map(|e| {
+            let name = e.targets[0].rsplit('.').next().unwrap_or("").to_string();
+            let changes = ["Delete", "ExtractToDirectory", "WriteAllBytes", "MoveTo"];
+            changes.contains(&name.as_str()).then(|| {
+                (
+                    line(src, e),
+                    name,
+                    matches!(e.args.first(), Some(Arg::TempPath)),
+                )
+            })
+        })
+        .collect();
+    let expected: Vec<(usize, String, bool)> = [
+        // The leftover of an earlier download, the download's archive deleted after its
+        // extraction: scratch; the extraction into the plugins folder is not.
+        (5, "Delete", true),
+        (7, "ExtractToDirectory", false),
+        (8, "Delete", true),
+        // Written and removed through a `FileInfo` built from the same path.
+        (12, "WriteAllBytes", true),
+        (13, "Delete", true),
+        // Moved away through a `FileInfo`: kept; a `FileInfo` of a temporary path.
+        (17, "WriteAllBytes", false),
+        (18, "MoveTo", false),
+        (19, "Delete", true),
+    ]
+    .into_iter()
+    .map(|(l, n, t)| (l, n.to_string(), t))
+    .collect();
+    assert_eq!(temps, expected);
+}
+
+#[test]
 fn paths_under_a_condition_about_a_temp_file_are_temp() {
     let src = r#"class Images {
  void Close(string safePath, bool isSafePathTemp, string keepPath) {

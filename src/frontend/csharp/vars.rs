@@ -3,6 +3,7 @@
 use super::args::path_like_name;
 use super::syntax::{dotted, first_child_of_kind, initializer, type_name, unwrap_expr};
 use super::walk::Walker;
+use crate::event::Arg;
 use crate::frontend::tree::text;
 use crate::frontend::tree::{Fields, Kind};
 use crate::frontend::words::PathPurpose;
@@ -27,6 +28,10 @@ pub(super) struct VarInfo {
     /// The parameters of the enclosing method its value is built from, as a bit set, when
     /// it is built from nothing else (see [`Walker::parameter_mask`]).
     pub(super) params: Option<u64>,
+    /// For a `FileInfo` or `DirectoryInfo` built from a path (`new FileInfo(path)`), the
+    /// text of that path and what it is: the file its methods (`Delete()`, `CreateText()`)
+    /// act on.
+    pub(super) file_of: Option<(String, Arg)>,
 }
 
 impl Walker<'_, '_> {
@@ -100,6 +105,9 @@ impl Walker<'_, '_> {
         // `var thumbPath = Path.Combine(root, "uploads", ...)` holds an upload whatever its name.
         let purpose = init.map(|i| self.path_purpose(i));
         let params = init.and_then(|i| self.parameter_mask(i));
+        let file_of = init
+            .and_then(|i| self.info_path(i))
+            .map(|p| (text(p, self.src).to_string(), self.arg(p)));
         let path_like = match (&ty, init) {
             (Some(t), _) if !is_string_type(t) => false,
             (_, Some(i)) if self.path_like(i) => true,
@@ -112,6 +120,7 @@ impl Walker<'_, '_> {
             purpose,
             member: false,
             params,
+            file_of,
         }
     }
 

@@ -500,6 +500,10 @@ impl Walker<'_, '_> {
             }
             self.note_eviction_wrapper(node, &targets);
             event.words = self.enclosing_words(node);
+            // `info.Delete()` on `new FileInfo(path)`: the path is the call's first one.
+            if let Some((_, path)) = receiver.and_then(|r| self.receiver_file(r)) {
+                event.args.insert(0, path);
+            }
             let wrapped = method_name
                 .as_deref()
                 .and_then(|m| self.wrapped_eviction(m, receiver, &targets, &event));
@@ -529,7 +533,7 @@ impl Walker<'_, '_> {
         }
         if let Some(method) = &method_name {
             if !self.note_transfer(node, method, arguments, receiver) {
-                self.note_path_use(node, method, arguments, event_index);
+                self.note_path_use(node, method, arguments, receiver, event_index);
             }
         }
         if let Some(function) = function {
@@ -594,7 +598,7 @@ impl Walker<'_, '_> {
             self.facts.events.push(event);
             let name = last_segment(ty.as_str()).to_string();
             let index = self.facts.events.len() - 1;
-            self.note_path_use(node, &name, arguments, Some(index));
+            self.note_path_use(node, &name, arguments, None, Some(index));
         }
         let arg_ctx = Ctx {
             spawned: ctx.spawned || spawns,

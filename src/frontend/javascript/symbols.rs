@@ -21,8 +21,10 @@ use crate::frontend::symbols::{visit_subcommand_branch, SymbolTable};
 use crate::frontend::tree::named_children;
 use crate::frontend::tree::text;
 use crate::frontend::tree::{Fields, Kind};
+use crate::frontend::words::looks_like_duration;
 use crate::reach::words::ModeBranch;
 use crate::reach::{modules, words};
+use std::collections::HashMap;
 use tree_sitter::Node;
 
 /// The symbol table of a parsed file.
@@ -35,6 +37,8 @@ pub(super) fn collect(root: Node<'_>, src: &str) -> Vec<Definition> {
         exports: false,
         nested: 0,
         direct: None,
+        aliases: HashMap::new(),
+        poll_loop: false,
     };
     walk.visit(root, None, 0);
     if !walk.exports {
@@ -91,6 +95,13 @@ struct SymbolWalk<'s> {
     nested: usize,
     /// The name node of the call a statement of the definition's own body makes.
     direct: Option<usize>,
+    /// Local names of renamed imports (`import { start as startJobs }`) → the imported name,
+    /// which a use of the local name mentions too.
+    aliases: HashMap<String, String>,
+    /// Inside the body of an endless loop of the current definition that no finished work
+    /// leaves (see [`super::flow::exits_when_done`]), outside its error handling: a wait
+    /// there makes it a polling loop.
+    poll_loop: bool,
 }
 
 impl SymbolWalk<'_> {
@@ -110,16 +121,35 @@ impl SymbolWalk<'_> {
             }
         }
         match node.kind_str() {
-            "import_statement" | "comment" => return,
+            "import_statement" => return self.import_aliases(node),
+            "comment" => return,
             kind if is_function_value(kind) && !is_invoked(node) => {
                 return self.visit_nested(node, class, depth);
             }
             "for_statement" | "for_in_statement" | "while_statement" | "do_statement" => {
                 // A loop that may run for the process's lifetime: its code keeps running.
-                if super::flow::is_endless_loop(node, self.src) {
+                let endless = super::flow::is_endless_loop(node, self.src);
+                if endless {
                     self.table.mention(words::LOOP);
                 }
-                return self.visit_nested(node, class, depth);
+                let polls = endless
+                    && !node
+                        .field("body")
+                        .is_some_and(|b| super::flow::exits_when_done(b, self.src, 0));
+                let outer = self.poll_loop;
+                self.poll_loop |= polls;
+                self.visit_nested(node, class, depth);
+                self.poll_loop = outer;
+                return;
+            }
+            "catch_clause" if self.poll_loop => {
+                self.poll_loop = false;
+                self.visit_children(node, class, depth);
+                self.poll_loop = true;
+                return;
+            }
+            "await_expression" if self.poll_loop && self.is_wait(node) => {
+                self.table.mention(words::POLL_LOOP);
             }
             "export_statement" => self.exports = true,
             "export_clause" => {
@@ -143,10 +173,14 @@ impl SymbolWalk<'_> {
             | "property_identifier"
             | "shorthand_property_identifier"
             | "private_property_identifier" => {
-                if self.direct == Some(node.id()) {
-                    self.table.mention_call(text(node, self.src));
-                } else {
-                    self.table.mention(text(node, self.src));
+                let name = text(node, self.src);
+                let imported = self.aliases.get(name).map(String::as_str);
+                for name in std::iter::once(name).chain(imported) {
+                    if self.direct == Some(node.id()) {
+                        self.table.mention_call(name);
+                    } else {
+                        self.table.mention(name);
+                    }
                 }
                 return;
             }
@@ -170,6 +204,19 @@ impl SymbolWalk<'_> {
                 if class.is_some() =>
             {
                 return self.member(node, class, depth);
+            }
+            // A key of an object literal names a property of data (`{ service: name }`, a
+            // configuration's `server:`), not code: only its value mentions names, unless
+            // the key schedules the work the object describes (`interval: '1h'`).
+            "pair" => {
+                let key = node.field("key").filter(|k| {
+                    k.kind_str() == "property_identifier"
+                        && !words().schedules_work(text(*k, self.src))
+                });
+                for child in named_children(node).filter(|c| Some(*c) != key) {
+                    self.visit(child, class, depth + 1);
+                }
+                return;
             }
             // A method of an object literal (`Meteor.methods({ backup() { .. } })`) runs when
             // it is called, not when the object is built.
@@ -247,6 +294,7 @@ impl SymbolWalk<'_> {
         let label = text(name, self.src).to_string();
         let outer = std::mem::replace(&mut self.function, label.clone());
         let nested = std::mem::take(&mut self.nested);
+        let poll_loop = std::mem::take(&mut self.poll_loop);
         self.table
             .open(&label, owner, node.byte_range(), role, exported);
         for child in named_children(node) {
@@ -263,6 +311,7 @@ impl SymbolWalk<'_> {
         self.table.close();
         self.function = outer;
         self.nested = nested;
+        self.poll_loop = poll_loop;
     }
 
     fn class(&mut self, node: Node<'_>, depth: usize) {
@@ -413,6 +462,49 @@ impl SymbolWalk<'_> {
 
     /// The module an import names: `import .. from 'x'`, `export .. from 'x'`,
     /// `require('x')`, `import('x')`.
+    /// Records the renamed specifiers of an import (`import { start as startJobs } from
+    /// './jobs'`): a use of `startJobs` reaches the definitions named `start`.
+    fn import_aliases(&mut self, node: Node<'_>) {
+        let clauses = named_children(node).filter(|c| c.kind_str() == "import_clause");
+        for list in clauses.flat_map(named_children) {
+            if list.kind_str() != "named_imports" {
+                continue;
+            }
+            for specifier in named_children(list) {
+                if let (Some(name), Some(alias)) =
+                    (specifier.field("name"), specifier.field("alias"))
+                {
+                    self.aliases.insert(
+                        text(alias, self.src).to_string(),
+                        text(name, self.src).to_string(),
+                    );
+                }
+            }
+        }
+    }
+
+    /// An awaited wait: a call whose first argument reads as a duration (`await sleep(2000)`,
+    /// `await setTimeout(POLL_MS)`) or a promise settled by a timer (`await new Promise((r)
+    /// => setTimeout(r, ms))`).
+    fn is_wait(&self, node: Node<'_>) -> bool {
+        let Some(inner) = node.named_child(0) else {
+            return false;
+        };
+        match inner.kind_str() {
+            "call_expression" => inner
+                .field("arguments")
+                .and_then(|a| named_children(a).find(|c| c.kind_str() != "comment"))
+                .is_some_and(|first| looks_like_duration(text(first, self.src))),
+            "new_expression" => {
+                inner
+                    .field("constructor")
+                    .is_some_and(|c| text(c, self.src) == "Promise")
+                    && text(inner, self.src).contains("setTimeout")
+            }
+            _ => false,
+        }
+    }
+
     fn imported_module(&self, node: Node<'_>) -> Option<String> {
         match node.kind_str() {
             "import_statement" | "export_statement" => {

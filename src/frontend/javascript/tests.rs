@@ -510,7 +510,7 @@ export async function GET() {}
     assert_eq!(
         symbols(src),
         [
-            " Entry <- None: Injectable app argv build express get handler listen make module:fs process start",
+            " Entry <- None: Injectable app argv build express get handler listen module:fs process start",
             "handler Plain exported <- Some(0): body req res save",
             "save Plain exported <- Some(0): b writeFile",
             "neverCalled Plain <- Some(0): setInterval tick",
@@ -522,6 +522,56 @@ export async function GET() {}
             " Subcommand <- Some(0): restore",
             "run Plain exported <- Some(0): work",
             "GET Entry exported <- Some(0): ",
+        ]
+    );
+}
+
+#[test]
+fn object_keys_mention_nothing_but_schedules() {
+    let src = "function writeRoutes() {
+  const config = { service: 'app', servers: [{ url }], [computed]: hook, 'quoted': 1, save };
+  fs.writeFileSync(file, JSON.stringify(config));
+}
+function jobs() { return new Bree({ jobs: [{ name: 'mail', interval: '1h' }], schedule: plan }); }
+";
+    assert_eq!(
+        symbols(src),
+        [
+            " Main <- None: ",
+            "writeRoutes Plain <- Some(0): JSON computed config file fs hook save stringify url writeFileSync",
+            "jobs Plain <- Some(0): Bree interval plan schedule",
+        ]
+    );
+}
+
+#[test]
+fn renamed_imports_and_polling_loops_in_the_symbol_table() {
+    let src = "import { start as startJobs, stop } from './jobs';
+startJobs();
+async function poll() {
+  for (;;) {
+    const job = await next();
+    if (!job) { await sleep(POLL_MS); continue; }
+  }
+}
+async function waitForDb() {
+  while (true) {
+    try { await ping(); return; } catch { await sleep(1000); }
+  }
+}
+async function drain() {
+  while (true) {
+    try { await flush(); } catch { await sleep(1000); }
+  }
+}
+";
+    assert_eq!(
+        symbols(src),
+        [
+            " Main <- None: module:jobs start startJobs",
+            "poll Plain <- Some(0): POLL_MS job next poll-loop sleep while",
+            "waitForDb Plain <- Some(0): ping sleep while",
+            "drain Plain <- Some(0): flush sleep while",
         ]
     );
 }

@@ -7,6 +7,7 @@
 //! of a `match` over a command-line subcommand (`Commands::Backup { .. } => ..`,
 //! `Some(("backup", m))`) that is not the serve command is a subcommand branch.
 
+use super::shapes::pat_idents;
 use super::walk::Walker;
 use crate::event::{Definition, Role};
 use crate::frontend::symbols::SymbolTable;
@@ -23,6 +24,7 @@ pub(super) fn collect(file: &syn::File, walker: &Walker<'_>, source: &str) -> Ve
         table: SymbolTable::new(source.len()),
         function: String::new(),
         owner: None,
+        params: Vec::new(),
         trait_impl: false,
         nested: 0,
         direct: std::collections::HashSet::new(),
@@ -39,6 +41,9 @@ struct SymbolVisit<'w, 't> {
     function: String,
     /// The `impl` block's type, inside one.
     owner: Option<String>,
+    /// The parameters of the innermost function: calling one (`generate()` with
+    /// `generate: impl FnOnce()`) calls the closure it holds, no function of that name.
+    params: Vec<String>,
     /// Inside `impl Trait for Type`.
     trait_impl: bool,
     /// How many closures, async blocks and loops lie between the node visited and the
@@ -58,14 +63,14 @@ impl SymbolVisit<'_, '_> {
     /// Visits a function body as a definition.
     fn function(
         &mut self,
-        name: &syn::Ident,
+        sig: &syn::Signature,
         attrs: &[syn::Attribute],
         vis: Option<&syn::Visibility>,
         span: std::ops::Range<usize>,
         body: impl FnOnce(&mut Self),
     ) {
         let words = words();
-        let label = name.to_string();
+        let label = sig.ident.to_string();
         let attributed = attrs.iter().any(|a| {
             let path = a.path();
             let full = path
@@ -88,9 +93,17 @@ impl SymbolVisit<'_, '_> {
         self.table
             .open(&label, self.owner.as_deref(), span, role, exported);
         let outer = std::mem::replace(&mut self.function, label);
+        let mut params = Vec::new();
+        for input in &sig.inputs {
+            if let syn::FnArg::Typed(t) = input {
+                pat_idents(&t.pat, &mut params);
+            }
+        }
+        let outer_params = std::mem::replace(&mut self.params, params);
         let nested = std::mem::take(&mut self.nested);
         body(self);
         self.nested = nested;
+        self.params = outer_params;
         self.function = outer;
         self.table.close();
     }
@@ -100,6 +113,20 @@ impl SymbolVisit<'_, '_> {
         self.nested += 1;
         visit(self);
         self.nested -= 1;
+    }
+
+    /// The type a path's last segment is an associated function of (`SaltString` in
+    /// `SaltString::generate`, the `impl`'s type for `Self::new`): such a call reaches only
+    /// that type's functions (see [`crate::reach`]), not every function of the name. A
+    /// generic parameter (`T::default`) or a module (`utils::generate`) is no type here.
+    fn type_qualifier(&self, segment: &syn::Ident) -> Option<String> {
+        let name = segment.to_string();
+        if name == "Self" {
+            return self.owner.clone();
+        }
+        let named_type = name.starts_with(|c: char| c.is_ascii_uppercase())
+            && name.chars().any(|c| c.is_ascii_lowercase());
+        named_type.then_some(name)
     }
 
     fn mention_tokens(&mut self, tokens: TokenStream, depth: usize) {
@@ -123,7 +150,7 @@ impl<'ast> Visit<'ast> for SymbolVisit<'_, '_> {
         let span = self.range(item);
         let owner = self.owner.take();
         let trait_impl = std::mem::replace(&mut self.trait_impl, false);
-        self.function(&item.sig.ident, &item.attrs, Some(&item.vis), span, |v| {
+        self.function(&item.sig, &item.attrs, Some(&item.vis), span, |v| {
             v.visit_signature(&item.sig);
             v.visit_block(&item.block);
         });
@@ -147,7 +174,7 @@ impl<'ast> Visit<'ast> for SymbolVisit<'_, '_> {
 
     fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
         let span = self.range(item);
-        self.function(&item.sig.ident, &item.attrs, Some(&item.vis), span, |v| {
+        self.function(&item.sig, &item.attrs, Some(&item.vis), span, |v| {
             v.visit_signature(&item.sig);
             v.visit_block(&item.block);
         });
@@ -156,7 +183,7 @@ impl<'ast> Visit<'ast> for SymbolVisit<'_, '_> {
     fn visit_trait_item_fn(&mut self, item: &'ast syn::TraitItemFn) {
         if let Some(block) = &item.default {
             let span = self.range(item);
-            self.function(&item.sig.ident, &item.attrs, None, span, |v| {
+            self.function(&item.sig, &item.attrs, None, span, |v| {
                 v.visit_block(block);
             });
         }
@@ -199,13 +226,28 @@ impl<'ast> Visit<'ast> for SymbolVisit<'_, '_> {
     }
 
     fn visit_expr_path(&mut self, path: &'ast syn::ExprPath) {
+        if path.qself.is_none()
+            && path
+                .path
+                .get_ident()
+                .is_some_and(|i| self.params.iter().any(|p| i == p))
+        {
+            return;
+        }
         let direct = self.direct.contains(&address(path));
         let last = path.path.segments.len().saturating_sub(1);
         for (i, segment) in path.path.segments.iter().enumerate() {
+            let mut name = segment.ident.to_string();
+            if i == last && path.qself.is_none() {
+                let before = i.checked_sub(1).map(|b| &path.path.segments[b].ident);
+                if let Some(owner) = before.and_then(|b| self.type_qualifier(b)) {
+                    name = format!("{owner}::{name}");
+                }
+            }
             if direct && i == last {
-                self.table.mention_call(&segment.ident.to_string());
+                self.table.mention_call(&name);
             } else {
-                self.table.mention(&segment.ident.to_string());
+                self.table.mention(&name);
             }
         }
         visit::visit_expr_path(self, path);

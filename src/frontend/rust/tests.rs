@@ -659,15 +659,15 @@ fn dispatch(cmd: Cmd) { match cmd { Cmd::Get => get_key(), Cmd::Set => set_key()
         crate::frontend::symbols::describe(&defs),
         [
             " Entry <- None: ",
-            "main Main <- Some(0): Cli cli parse port serve",
+            "main Main <- Some(0): Cli Cli::parse cli port serve",
             " Subcommand <- Some(1): backup dir",
-            " Subcommand <- Some(1): Commands Vacuum db vacuum",
-            "serve Plain <- Some(0): Router describe get new port route spawn sweep tokio upload",
+            " Subcommand <- Some(1): Commands Commands::Vacuum db vacuum",
+            "serve Plain <- Some(0): Router Router::new describe get port route spawn sweep tokio upload",
             "upload Entry <- Some(0): ",
             "unused Plain exported <- Some(0): ",
             "Store.save Plain exported <- Some(0): flush self",
             "Store.drop Entry <- Some(0): cleanup",
-            "dispatch Plain <- Some(0): Cmd Get Set cmd get_key set_key",
+            "dispatch Plain <- Some(0): Cmd Cmd::Get Cmd::Set get_key set_key",
         ]
     );
 }
@@ -829,8 +829,31 @@ fn a_match_over_a_parsed_argument_enum_dispatches_subcommands() {
         crate::frontend::symbols::describe(&defs),
         [
             " Entry <- None: ",
-            "main Main <- Some(0): Args a e fail listen p parse port run server",
+            "main Main <- Some(0): Args Args::parse a e fail listen p parse port run server",
             " Subcommand <- Some(1): a gen_config write",
+        ]
+    );
+}
+
+#[test]
+fn associated_function_calls_name_their_type_and_parameters_are_no_functions() {
+    let src = r#"
+impl Store {
+    fn open(path: &str) -> Self { Self::load(path) }
+}
+fn hash(password: &str) -> String { SaltString::generate(&mut OsRng).to_string() }
+fn parse_secret<T, G: FnOnce() -> T>(generate: G) -> T { generate() }
+fn fresh<T: Default>() -> T { T::default() }
+"#;
+    let defs = extract(src, PathPurpose::default()).facts.definitions;
+    assert_eq!(
+        crate::frontend::symbols::describe(&defs),
+        [
+            " Entry <- None: ",
+            "Store.open Plain <- Some(0): Self Store::load",
+            "hash Plain <- Some(0): OsRng SaltString SaltString::generate to_string",
+            "parse_secret Plain <- Some(0): ",
+            "fresh Plain <- Some(0): T default",
         ]
     );
 }

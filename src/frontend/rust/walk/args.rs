@@ -5,7 +5,7 @@ use crate::event::Arg;
 use crate::frontend::rust::macros::{parse_body, MacroBody};
 use crate::frontend::rust::scope::Resolved;
 use crate::frontend::rust::words;
-use crate::frontend::words::{is_constant_name, PathPurpose};
+use crate::frontend::words::{is_constant_name, store_type_purpose, PathPurpose};
 use std::collections::HashSet;
 use syn::Expr;
 
@@ -202,6 +202,15 @@ impl Walker<'_> {
         }
     }
 
+    /// What the module the file implements and the type whose methods are walked say about
+    /// the paths used here (`src/hottier.rs`, `impl Cache`): an instance store's own files.
+    pub(super) fn store(&self) -> PathPurpose {
+        self.impl_owner
+            .as_deref()
+            .map_or_else(PathPurpose::default, store_type_purpose)
+            .with(self.module)
+    }
+
     /// [`is_temp_expr`] with the variables in scope and the file's temporary fields and
     /// temp-returning functions.
     pub(super) fn is_temp_expr(&self, expr: &Expr) -> bool {
@@ -224,7 +233,7 @@ impl Walker<'_> {
             if purpose.is_process_file() {
                 return Arg::ProcessPath;
             }
-            if purpose.is_instance() || self.module.with(purpose).is_instance() {
+            if purpose.is_instance() || self.store().with(purpose).is_instance() {
                 return Arg::InstancePath;
             }
             // A download's destination (and the partial file it is written to first) is a

@@ -3,9 +3,11 @@
 
 use super::args::{is_temp_expr, TempNames};
 use super::Walker;
+use crate::event::Arg;
 use crate::frontend::object_copy::direction;
 use crate::frontend::rust::shapes::simple_binding;
 use crate::frontend::scratch::{use_of, Call, Transfer, Use};
+use crate::frontend::words::names_an_invalidation;
 use std::collections::HashSet;
 use syn::visit::Visit;
 use syn::{Expr, Stmt};
@@ -213,6 +215,24 @@ impl Walker<'_> {
             (Use::Move | Use::Copy, None) => return,
             _ => None,
         };
+        // A delete by an instance store's own module or type (`src/hottier.rs`, `impl
+        // Cache`) is its housekeeping: evicting entries, dropping corrupt or partial ones.
+        // It invalidates no copy another instance serves; invalidations are made by the
+        // code that changes the data, outside the store, or by a method named for one.
+        let housekeeping = what == Use::Delete
+            && self.store().is_instance()
+            && !self
+                .current_fn
+                .and_then(|f| self.fn_names.get(f))
+                .is_some_and(|name| names_an_invalidation(name));
+        if let Some((event, _)) = event
+            .filter(|_| housekeeping)
+            .and_then(|i| self.events.get_mut(i))
+        {
+            if event.args.first() == Some(&Arg::InstancePath) {
+                event.args[0] = Arg::TempPath;
+            }
+        }
         self.path_uses.record(Call {
             function: self.current_fn.map_or(0, |f| f + 1),
             what,
