@@ -136,6 +136,10 @@ pub enum Context {
     /// A timer whose work concerns this instance itself: health checks, heartbeats,
     /// metrics, keep-alives (known from the names around it or a short callback).
     PerInstance,
+    /// A timer that a close handler of the same function clears
+    /// (`ws.on('close', () => clearInterval(id))`): it lives as long as one client's
+    /// connection or stream, which one instance holds.
+    PerConnection,
     /// Error-handling or retry code: a `catch` block, an `Err(_)` arm, an error callback, or a
     /// delay computed from an attempt counter. Back-offs are not periodic jobs.
     Retry,

@@ -12,6 +12,7 @@ use crate::frontend::scratch::PathUses;
 use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
+mod connection_timer;
 mod drain;
 mod emit;
 mod fields;

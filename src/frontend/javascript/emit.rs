@@ -390,6 +390,9 @@ impl Emitter<'_> {
         {
             event.context.insert(Context::SelfCancelling);
         }
+        if is_timer && connection_timer::cleared_on_close(node, self.src) {
+            event.context.insert(Context::PerConnection);
+        }
         if crate::work::wanted(event.targets.iter()) {
             event.work = self.recurring_work(kind, node, &arg_nodes, ctx.unbounded_loop);
         }
