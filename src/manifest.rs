@@ -10,6 +10,14 @@ pub mod npm;
 pub mod npm_scripts;
 pub mod npm_workspace;
 
+use std::sync::{Mutex, MutexGuard};
+
+/// Locks a manifest cache; a cache poisoned by a panic on another thread is still usable
+/// (it holds only parsed manifests), so the scan goes on.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// Writes `text` to `rel` under `root`, creating its directories: the project trees the
 /// manifest tests build.
 #[cfg(test)]

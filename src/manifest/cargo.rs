@@ -42,6 +42,7 @@
 //! no signal in a library: a server's shared config crate derives `clap::Parser` too.
 
 use super::cargo_workspace::WorkspaceUses;
+use super::lock;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -611,10 +612,6 @@ fn dir_roles(info: &CrateInfo, dir: &Path) -> DirRoles {
             }
         }
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// What the crate in `crate_dir` is, and where its sources lie; `workspaces` tells how

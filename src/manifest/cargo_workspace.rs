@@ -9,6 +9,7 @@
 //! The members are the root manifest's `workspace.members` (literal directories and
 //! `dir/*` patterns) and the root package itself, read once per workspace root.
 
+use super::lock;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -42,10 +43,6 @@ impl WorkspaceUses {
         });
         uses.tests.get(&name.replace('_', "-")) == Some(&true)
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// How the members of the workspace in `root` use each package: `true` when every use is a

@@ -1,5 +1,6 @@
 //! Project settings a file's text cannot tell: C#'s implicit usings from the nearest `.csproj`.
 
+use super::lock;
 use crate::frontend::csharp::SDK_IMPLICIT_NAMESPACES;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -337,10 +338,6 @@ fn installs_as_service(dir: &Path) -> bool {
             && std::fs::read_to_string(&p)
                 .is_ok_and(|text| markers.iter().any(|m| text.contains(m.as_str())))
     })
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// The first (by name) `.csproj` in the nearest directory above `dir` that has one.

@@ -7,6 +7,7 @@
 //!
 //! The manifest is read as text: the string literals of each `addFiles`/`mainModule` call.
 
+use super::lock;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -119,10 +120,6 @@ fn literals(text: &str) -> Vec<&str> {
         rest = &body[end + 1..];
     }
     out
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 #[cfg(test)]

@@ -49,6 +49,7 @@
 //! dependencies (`{"type": "module"}` in a subdirectory) is skipped and the search goes
 //! on upwards. Tests inside either kind of package are test code anyway.
 
+use super::lock;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -400,10 +401,6 @@ impl PackageCache {
         }
         None
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 //! What this cannot see: a file that the server also imports (the seed function a test
 //! endpoint calls) stays quiet here; telling that needs the project's import graph.
 
+use super::lock;
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
@@ -77,10 +78,6 @@ impl ScriptCache {
         lock(cache).insert(package, files.clone());
         Some((path, files))
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// The directory of the nearest `package.json` that is not a bare `{"type": ...}` marker.

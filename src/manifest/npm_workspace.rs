@@ -11,6 +11,7 @@
 //! `package.json` files below it (not in `node_modules` or git-ignored folders), read once
 //! per workspace.
 
+use super::lock;
 use super::npm::{classify, names_a_server, PackageKind};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -64,10 +65,6 @@ impl WorkspaceCache {
             && dependents
                 .all(|m| matches!(m.kind, Some(PackageKind::ClientSide | PackageKind::Tool)))
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// A `package.json` with `workspaces`, or a pnpm or lerna workspace file.
