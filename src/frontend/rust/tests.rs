@@ -1056,3 +1056,25 @@ async fn start() {
         ]
     );
 }
+
+#[test]
+fn an_arm_that_exits_successfully_after_its_work_is_a_subcommand_branch() {
+    let src = r#"
+fn boot(flag: &str) {
+    match flag {
+        "init" => { write_layout(); std::process::exit(0); }
+        "broken" => { dump_state(); std::process::exit(1); }
+        _ => serve(),
+    }
+}
+"#;
+    let defs = extract(src, PathPurpose::default()).facts.definitions;
+    assert_eq!(
+        crate::frontend::symbols::describe(&defs),
+        [
+            " Entry <- None: ",
+            "boot Plain <- Some(0): dump_state exit process serve std",
+            " Subcommand <- Some(1): exit process std write_layout",
+        ]
+    );
+}

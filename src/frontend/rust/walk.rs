@@ -4,7 +4,7 @@
 mod args;
 mod temp_flow;
 
-use super::actors::{handled_message, resends_message, AssocTypes};
+use super::actors::{handled_message, resends_message, runs_again_later, AssocTypes};
 use super::bindings;
 use super::body::{self, BodyFacts};
 use super::macros::{self, MacroBody, MAX_MACRO_DEPTH};
@@ -1211,6 +1211,10 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 .map(String::as_str);
             self.ctx.unbounded_loop |=
                 resends_message(&outer.method.to_string(), &outer.args, message, param);
+        }
+        if let Some(i) = self.current_fn {
+            self.ctx.unbounded_loop |=
+                runs_again_later(&outer.method.to_string(), &outer.args, &self.fn_names[i]);
         }
         let mut builder = base;
         // Calls on a builder variable update it until the chain turns into another type.
