@@ -10,7 +10,7 @@
 //! `cargo bench --bench lsp -- csharp rust` measures only the languages named;
 //! `--edits=N` and `--lints=N` change how many edits and lints from scratch are timed. To
 //! count the instructions of one edit, run the built bench under callgrind twice, with
-//! `--lints=0 --edits=0` and `--lints=0 --edits=4`, and divide the difference by 4.
+//! `--lints=0 --edits=2` and `--lints=0 --edits=8`, and divide the difference by 6.
 
 use lsp_server::{Connection, Message, Notification, Request, RequestId};
 use scaleout::catalogue::Catalogue;
