@@ -230,6 +230,12 @@ const INSTANCE_PATH_WORDS: &[&str] = &[
     "selfsigned",
 ];
 
+/// Folder names that, as a string literal in a path, name this installation's own files: its
+/// compiled assets (`'build/public'`, `'../build/languages'`), derived from its code and
+/// plugins, so every instance builds its own. Only a literal counts (`build_path(key)` is a
+/// verb); an export written under `build/` names shared data and stays reported.
+const INSTANCE_LITERAL_WORDS: &[&str] = &["build"];
+
 /// Words naming shared data, or a log file (a local log file is a local-disk write like any
 /// other): a path that has one is reported even beside an instance word (`uploads/thumbs`,
 /// `data/cache`, an attachment's preview, a plugin's cache folder, `cache/ffmpeg.log`).
@@ -401,6 +407,7 @@ impl PathPurpose {
         );
         Self {
             instance: instance
+                || has_word(&plain, INSTANCE_LITERAL_WORDS)
                 || INSTANCE_PATH_EXTENSIONS
                     .iter()
                     .any(|ext| lower.ends_with(ext)),

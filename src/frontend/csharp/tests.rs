@@ -1525,3 +1525,18 @@ fn the_named_walk_visits_the_named_nodes_in_order() {
     assert!(named.len() > 30);
     assert_eq!(named, all);
 }
+
+#[test]
+fn an_enum_members_name_mentions_nothing() {
+    let src = r#"public enum Provider { SQLite, Postgres = Defaults.First }
+public class SQLite { }
+"#;
+    let defs = facts(src).definitions;
+    assert_eq!(
+        crate::frontend::symbols::describe(&defs),
+        [
+            " Entry <- None: Defaults First Provider",
+            "SQLite Plain exported <- Some(0): ",
+        ]
+    );
+}

@@ -1,7 +1,7 @@
 //! Pass 2: the walk that emits events, with loop, retry, guard and per-instance contexts.
 
 use super::*;
-use crate::frontend::scratch::PathUses;
+use crate::frontend::scratch::{use_of, PathUses, Use};
 use crate::frontend::tree::{Fields, Kind};
 use crate::frontend::words::looks_like_duration;
 use crate::reach::words::ModeBranch;
@@ -32,6 +32,11 @@ pub(super) struct Ctx {
     pub(super) dev_only: bool,
     /// Runs once when the module loads (see [`Context::OnceAtStart`]).
     pub(super) at_start: bool,
+    /// Inside code that exists to handle a failure: a function named for it
+    /// (`abortWithError`), an error callback (`.catch(..)`, `.on('error', ..)`), the
+    /// `if (!success)` branch of a `finally`. A delete there removes what the failed work
+    /// left behind (a partial output file): scratch, wherever the file was created.
+    pub(super) failure_handler: bool,
 }
 
 pub(super) struct Emitter<'a> {
@@ -87,6 +92,7 @@ impl Emitter<'_> {
                 guarded: ctx.guarded,
                 dev_only: ctx.dev_only,
                 at_start: ctx.at_start && runs_where_written(node, self.src),
+                failure_handler: ctx.failure_handler || names_failure_handling(&name),
             };
             self.functions.push(name);
             self.function_starts.push(node.start_byte());
@@ -145,6 +151,8 @@ impl Emitter<'_> {
                     condition.is_some_and(|c| looks_error_condition(text(c, self.src)));
                 let guard = condition.is_some_and(|c| is_single_instance_guard(text(c, self.src)));
                 let dev_only = condition.is_some_and(|c| is_dev_only_condition(text(c, self.src)));
+                let unsuccessful =
+                    condition.is_some_and(|c| is_unsuccessful_condition(text(c, self.src)));
                 // The branch a generating, debugging or test mode's variable chooses.
                 let mode = condition
                     .and_then(|c| crate::reach::words().env_mode(text(c, self.src)))
@@ -160,6 +168,7 @@ impl Emitter<'_> {
                         retry: ctx.retry || (error_branch && in_consequence),
                         guarded: ctx.guarded || guard,
                         dev_only: ctx.dev_only || (dev_only && in_consequence) || in_mode,
+                        failure_handler: ctx.failure_handler || (unsuccessful && in_consequence),
                         ..ctx
                     };
                     self.visit(child, c, depth + 1);
@@ -201,9 +210,13 @@ impl Emitter<'_> {
                     self.visit(function, ctx, depth + 1);
                 }
                 if let Some(args) = args {
-                    let retry =
-                        ctx.retry || function.is_some_and(|f| self.is_error_handler(f, args));
-                    self.visit(args, Ctx { retry, ..ctx }, depth + 1);
+                    let handler = function.is_some_and(|f| self.is_error_handler(f, args));
+                    let c = Ctx {
+                        retry: ctx.retry || handler,
+                        failure_handler: ctx.failure_handler || handler,
+                        ..ctx
+                    };
+                    self.visit(args, c, depth + 1);
                 }
             }
             "new_expression" => {
@@ -354,6 +367,12 @@ impl Emitter<'_> {
         }
         let mut event = Event::new(kind, vec![target.clone()], node.byte_range());
         event.args = arg_nodes.iter().map(|&a| self.arg_fact(a)).collect();
+        // A delete in failure handling removes the failed work's leftovers.
+        if ctx.failure_handler && use_of(&target) == Some(Use::Delete) {
+            if let Some(first) = event.args.first_mut() {
+                *first = Arg::TempPath;
+            }
+        }
         if target == "globalThis.require" {
             if let Some(Arg::Str(module)) = event.args.first() {
                 note_module(&module_name(module), &mut self.facts);
@@ -612,9 +631,11 @@ impl Emitter<'_> {
                     path_like: name_is_path_like(text(arg, self.src)),
                 },
             },
-            "template_string" | "binary_expression" => Arg::Other {
-                path_like: arg.kind_str() == "template_string"
-                    || text(arg, self.src).contains(['\'', '"', '`']),
+            "template_string" => Arg::Other {
+                path_like: template_is_path_like(arg, self.src),
+            },
+            "binary_expression" => Arg::Other {
+                path_like: text(arg, self.src).contains(['\'', '"', '`']),
             },
             // `app.register(require('@fastify/rate-limit'), opts)`: the module itself.
             "call_expression" if self.scopes.required_module(arg, self.src).is_some() => {
@@ -643,4 +664,17 @@ impl Emitter<'_> {
             _ => Arg::Other { path_like: false },
         }
     }
+}
+
+/// Whether a template string can be a path: its literal text (outside `${..}`) has no
+/// whitespace and none of the characters of code or markup (`module.exports = ${x};`,
+/// `window._i18n = ${json}` are a file's content, not its name).
+fn template_is_path_like(node: Node<'_>, src: &str) -> bool {
+    !named_children(node)
+        .filter(|c| c.kind_str() == "string_fragment")
+        .any(|c| {
+            text(c, src)
+                .chars()
+                .any(|ch| ch.is_whitespace() || "=;(){}<>".contains(ch))
+        })
 }

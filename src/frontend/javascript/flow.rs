@@ -9,6 +9,29 @@ pub(super) fn looks_error_condition(text: &str) -> bool {
     looks_retry(&t) || t.contains("err") || t.contains("fail")
 }
 
+/// A condition that holds when the work did not succeed: `!success`, `!ok`, `!completed` (a
+/// flag set once the work succeeded, tested in a `finally`).
+pub(super) fn is_unsuccessful_condition(text: &str) -> bool {
+    let squashed: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '(' | ')'))
+        .collect::<String>()
+        .to_ascii_lowercase();
+    matches!(
+        squashed.as_str(),
+        "!success" | "!succeeded" | "!ok" | "!completed" | "!iscompleted" | "!done"
+    )
+}
+
+/// A function named for handling a failure (`abortWithError`, `onError`, `rollbackUpload`):
+/// it runs when something went wrong.
+pub(super) fn names_failure_handling(name: &str) -> bool {
+    crate::frontend::words::has_word(
+        name,
+        &["error", "abort", "fail", "failed", "failure", "rollback"],
+    )
+}
+
 /// A condition under which code only runs in development or tests: `isDev`,
 /// `process.env.NODE_ENV !== 'production'`, `NODE_ENV === 'test'`.
 pub(super) fn is_dev_only_condition(condition: &str) -> bool {
