@@ -7,7 +7,10 @@
 //! lint of the whole text from scratch (no kept tree) is printed beside it. On a shared
 //! machine take the minimum of repeated runs. Numbers, not assertions.
 //!
-//! `cargo bench --bench lsp -- csharp rust` measures only the languages named.
+//! `cargo bench --bench lsp -- csharp rust` measures only the languages named;
+//! `--edits=N` and `--lints=N` change how many edits and lints from scratch are timed. To
+//! count the instructions of one edit, run the built bench under callgrind twice, with
+//! `--lints=0 --edits=2` and `--lints=0 --edits=8`, and divide the difference by 6.
 
 use lsp_server::{Connection, Message, Notification, Request, RequestId};
 use scaleout::catalogue::Catalogue;
@@ -18,7 +21,7 @@ use std::time::{Duration, Instant};
 
 const LINES: usize = 5_000;
 const EDITS: usize = 40;
-const LINTS: u32 = 20;
+const LINTS: usize = 20;
 
 /// A server-side module of [`LINES`] lines: a header, then one block repeated with
 /// numbered names (each block holds a disk write, and in JavaScript and TypeScript a timer),
@@ -112,6 +115,9 @@ fn cpu(stat_file: &str) -> Option<Duration> {
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
     let i = ((sorted.len() - 1) as f64 * p).round() as usize;
     sorted[i].as_secs_f64() * 1e3
 }
@@ -120,25 +126,29 @@ fn main() {
     let catalogue = Catalogue::builtin().unwrap();
     let engine = Engine::new(&catalogue);
     // `cargo bench` adds `--bench`; other arguments name the languages to measure.
-    let only: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-'))
-        .collect();
-    println!("{EDITS} edits per file; latency = didChange sent to publishDiagnostics received");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let only: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    let count = |name: &str, default: usize| {
+        args.iter()
+            .find_map(|a| a.strip_prefix(name)?.strip_prefix('=')?.parse().ok())
+            .unwrap_or(default)
+    };
+    let (edits, lints) = (count("--edits", EDITS), count("--lints", LINTS));
+    println!("{edits} edits per file; latency = didChange sent to publishDiagnostics received");
     for (language, ext, header, block) in [
         ("javascript", "js", JS_HEADER, JS_BLOCK),
         ("typescript", "ts", JS_HEADER, JS_BLOCK),
         ("rust", "rs", RUST_HEADER, RUST_BLOCK),
         ("csharp", "cs", CSHARP_HEADER, CSHARP_BLOCK),
     ] {
-        if !only.is_empty() && !only.iter().any(|o| o == language) {
+        if !only.is_empty() && !only.iter().any(|o| *o == language) {
             continue;
         }
         let text = document(header, block);
         assert_eq!(text.lines().count(), LINES);
         let path = format!("src/big.{ext}");
         let cpu_before = cpu("/proc/thread-self/stat");
-        let mut lint_times: Vec<Duration> = (0..LINTS)
+        let mut lint_times: Vec<Duration> = (0..lints)
             .map(|_| {
                 let start = Instant::now();
                 std::hint::black_box(engine.lint_text(&path, &text));
@@ -149,7 +159,7 @@ fn main() {
         let lint_cpu = match (cpu_before, cpu("/proc/thread-self/stat")) {
             (Some(before), Some(after)) => format!(
                 "{:.1} ms",
-                (after - before).as_secs_f64() * 1e3 / LINTS as f64
+                (after - before).as_secs_f64() * 1e3 / lints.max(1) as f64
             ),
             _ => "unknown".into(),
         };
@@ -177,7 +187,7 @@ fn main() {
         let found = diagnostics(&client, 1);
         let mut latencies = Vec::new();
         let process_before = cpu("/proc/self/stat");
-        for edit in 0..EDITS {
+        for edit in 0..edits {
             let version = edit as i32 + 2;
             // Type a space at the start of lines spread over the file.
             let line = (edit * 997) % LINES;
@@ -201,7 +211,7 @@ fn main() {
             (Some(before), Some(after)) => {
                 format!(
                     "{:.1} ms",
-                    (after - before).as_secs_f64() * 1e3 / EDITS as f64
+                    (after - before).as_secs_f64() * 1e3 / edits.max(1) as f64
                 )
             }
             _ => "unknown".into(),

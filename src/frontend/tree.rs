@@ -101,7 +101,9 @@ const FEW_CHILDREN: usize = 8;
 
 /// The named children of `node`, in order. `Node::named_child(i)` walks the children from
 /// the first each time, so a node with many (a module's statements) is stepped through
-/// with a cursor instead; few are read by index, which spares the cursor's allocation.
+/// with a cursor instead; few are read by index, which costs less than a cursor's steps.
+/// The count is known, so no lookup is spent finding that there is no next child (a leaf
+/// is done without one).
 pub fn named_children<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
     let count = node.named_child_count();
     let mut cursor = (count > FEW_CHILDREN).then(|| {
@@ -112,6 +114,9 @@ pub fn named_children<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
     let mut next = 0;
     std::iter::from_fn(move || {
         let Some((cursor, more)) = cursor.as_mut() else {
+            if next >= count {
+                return None;
+            }
             let child = node.named_child(u32::try_from(next).ok()?);
             next += 1;
             return child;

@@ -69,6 +69,25 @@ const GUARD_WORDS: &[&str] = &[
 /// Whether `text` has one of `words` as a whole word (`sendHeartbeat`, `PING_INTERVAL`,
 /// `metrics::gauge`, `send_pings`; not `shipping`).
 pub fn has_word(text: &str, words: &[&str]) -> bool {
+    any_word(text, |w| words.contains(&w))
+}
+
+/// For each of `lists`, what [`has_word`] says of `text` with it, reading the text once.
+fn has_words<const N: usize>(text: &str, lists: [&[&str]; N]) -> [bool; N] {
+    let mut found = [false; N];
+    any_word(text, |w| {
+        for (f, list) in found.iter_mut().zip(lists) {
+            *f = *f || list.contains(&w);
+        }
+        found.iter().all(|f| *f)
+    });
+    found
+}
+
+/// Calls `wanted` with the words of `text` as [`has_word`] reads them (lower case, each also
+/// without a plural `s` and joined to the word before it in the same identifier) until it
+/// returns true; whether it did.
+fn any_word(text: &str, mut wanted: impl FnMut(&str) -> bool) -> bool {
     let mut word = String::new();
     // The previous word of the same identifier: `keepAlive` and `KEEP_ALIVE` are `keep` +
     // `alive`.
@@ -79,7 +98,7 @@ pub fn has_word(text: &str, words: &[&str]) -> bool {
         let boundary = !c.is_ascii_alphanumeric() || (c.is_ascii_uppercase() && prev_lower);
         if boundary && !word.is_empty() {
             let singular = word.strip_suffix('s').unwrap_or(&word);
-            if words.contains(&word.as_str()) || words.contains(&singular) {
+            if wanted(&word) || wanted(singular) {
                 return true;
             }
             if !previous.is_empty() {
@@ -87,7 +106,7 @@ pub fn has_word(text: &str, words: &[&str]) -> bool {
                 joined.push_str(&previous);
                 joined.push_str(&word);
                 let joined_singular = joined.strip_suffix('s').unwrap_or(&joined);
-                if words.contains(&joined.as_str()) || words.contains(&joined_singular) {
+                if wanted(&joined) || wanted(joined_singular) {
                     return true;
                 }
             }
@@ -377,15 +396,24 @@ impl PathPurpose {
         let process_file_name = PROCESS_FILE_EXTENSIONS
             .iter()
             .any(|ext| lower.ends_with(ext));
+        let [instance, shared, external, process] = has_words(
+            &plain,
+            [
+                INSTANCE_PATH_WORDS,
+                SHARED_DATA_WORDS,
+                EXTERNAL_FOLDER_WORDS,
+                PROCESS_FILE_WORDS,
+            ],
+        );
         Self {
-            instance: has_word(&plain, INSTANCE_PATH_WORDS)
+            instance: instance
                 || has_word(&plain, INSTANCE_LITERAL_WORDS)
                 || INSTANCE_PATH_EXTENSIONS
                     .iter()
                     .any(|ext| lower.ends_with(ext)),
-            shared: has_word(&plain, SHARED_DATA_WORDS),
-            external: has_word(&plain, EXTERNAL_FOLDER_WORDS),
-            process: process_file_name || has_word(&plain, PROCESS_FILE_WORDS),
+            shared,
+            external,
+            process: process_file_name || process,
             process_file_name,
         }
     }
@@ -393,11 +421,20 @@ impl PathPurpose {
     /// A name that designates a location for the whole program: a member or property, a
     /// constant, a function or method returning a path.
     pub fn designated(name: &str) -> Self {
+        let [instance, shared, external, process] = has_words(
+            name,
+            [
+                INSTANCE_PATH_WORDS,
+                SHARED_DATA_WORDS,
+                EXTERNAL_FOLDER_WORDS,
+                PROCESS_FILE_WORDS,
+            ],
+        );
         Self {
-            instance: has_word(name, INSTANCE_PATH_WORDS),
-            shared: has_word(name, SHARED_DATA_WORDS),
-            external: has_word(name, EXTERNAL_FOLDER_WORDS),
-            process: has_word(name, PROCESS_FILE_WORDS),
+            instance,
+            shared,
+            external,
+            process,
             process_file_name: false,
         }
     }
@@ -407,11 +444,15 @@ impl PathPurpose {
     /// of the running process (`socketPath`, whose word is unambiguous), never that it is
     /// this instance's own cache (`cachePath`).
     pub fn local_name(name: &str) -> Self {
+        let [shared, external, process] = has_words(
+            name,
+            [SHARED_DATA_WORDS, EXTERNAL_FOLDER_WORDS, PROCESS_FILE_WORDS],
+        );
         Self {
             instance: false,
-            shared: has_word(name, SHARED_DATA_WORDS),
-            external: has_word(name, EXTERNAL_FOLDER_WORDS),
-            process: has_word(name, PROCESS_FILE_WORDS),
+            shared,
+            external,
+            process,
             process_file_name: false,
         }
     }
@@ -514,6 +555,30 @@ pub fn is_constant_name(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_read_finds_what_each_list_finds() {
+        let lists = [
+            INSTANCE_PATH_WORDS,
+            SHARED_DATA_WORDS,
+            EXTERNAL_FOLDER_WORDS,
+            PROCESS_FILE_WORDS,
+        ];
+        for text in [
+            "CachePath",
+            "hot_tier_path",
+            "/var/data/uploads/{id}.json",
+            "GetUnixSocketPath",
+            "socketUploadDir",
+            "recordingsFolder",
+            "order",
+            "",
+        ] {
+            let each = lists.map(|list| has_word(text, list));
+            assert_eq!(has_words(text, lists), each, "{text}");
+        }
+        assert!(has_words("CachePath", lists)[0]);
+    }
 
     #[test]
     fn durations_are_numbers_constants_and_time_words() {

@@ -1,7 +1,8 @@
 //! Configuration per document: the `scaleout.toml` (or `.scaleout.toml`) nearest above a
 //! document decides its rules, severities and ignores, as it does for `scaleout check`.
-//! Each configuration's rules, engine and settings are built once and kept until a
-//! configuration, manifest or rule file may have changed.
+//! Which configuration file a document uses is found once, and each configuration's rules,
+//! engine and settings are built once; both are kept until a configuration, manifest or rule
+//! file may have changed.
 
 use crate::catalogue::Catalogue;
 use crate::cli::load_catalogue;
@@ -43,6 +44,9 @@ pub struct Profiles {
     /// Without a configuration file (also the fallback when one is invalid).
     plain: Profile,
     by_config: BTreeMap<PathBuf, Profile>,
+    /// The configuration file found for each document path asked about (or why none could
+    /// be used), so that a keystroke does not search the disk again.
+    found: BTreeMap<PathBuf, Result<Option<PathBuf>, String>>,
 }
 
 impl Profiles {
@@ -60,6 +64,7 @@ impl Profiles {
             choice,
             plain,
             by_config: BTreeMap::new(),
+            found: BTreeMap::new(),
         })
     }
 
@@ -67,16 +72,21 @@ impl Profiles {
     /// with its configuration file when that could not be used (the plain profile is then
     /// used instead).
     pub fn for_document(&mut self, path: Option<&Path>) -> (&Profile, Option<String>) {
-        let found = match &self.choice {
-            ConfigChoice::Nearest => {
-                path.map(|p| config::discover(&[p.to_path_buf()], Path::new("/")))
-            }
-            ConfigChoice::File(file) => Some(Ok(Some(file.clone()))),
-            ConfigChoice::Nothing => None,
+        let found = match (&self.choice, path) {
+            (ConfigChoice::Nearest, Some(p)) => Some(
+                self.found
+                    .entry(p.to_path_buf())
+                    .or_insert_with(|| {
+                        config::discover(&[p.to_path_buf()], Path::new("/")).map_err(|e| e.render())
+                    })
+                    .clone(),
+            ),
+            (ConfigChoice::Nearest, None) | (ConfigChoice::Nothing, _) => None,
+            (ConfigChoice::File(file), _) => Some(Ok(Some(file.clone()))),
         };
         let file = match found {
             None | Some(Ok(None)) => return (&self.plain, None),
-            Some(Err(e)) => return (&self.plain, Some(e.render())),
+            Some(Err(e)) => return (&self.plain, Some(e)),
             Some(Ok(Some(file))) => file,
         };
         if !self.by_config.contains_key(&file) {
@@ -93,9 +103,11 @@ impl Profiles {
         }
     }
 
-    /// Forgets every configuration read, so the next lint reads them afresh.
+    /// Forgets every configuration read and found, so the next lint looks for them and
+    /// reads them afresh.
     pub fn clear(&mut self) {
         self.by_config.clear();
+        self.found.clear();
     }
 }
 

@@ -2,7 +2,7 @@
 //! namespaces, types and methods declared in the file), and type-name resolution.
 
 use super::project::SDK_IMPLICIT_NAMESPACES;
-use super::syntax::{concat, dotted, for_each_node, last_segment};
+use super::syntax::{concat, dotted, for_each_named_node, last_segment};
 use crate::frontend::tree::text;
 use crate::frontend::tree::{Fields, Kind};
 use std::collections::{HashMap, HashSet};
@@ -138,7 +138,7 @@ impl FileScope {
         let mut imported: Vec<String> = Vec::new();
         let mut declared: Vec<String> = Vec::new();
         let mut types: Vec<(String, Node<'_>)> = Vec::new();
-        for_each_node(root, |node| match node.kind_str() {
+        for_each_named_node(root, |node| match node.kind_str() {
             "using_directive" => {
                 scope.add_using(node, src, &mut imported);
                 false

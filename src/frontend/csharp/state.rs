@@ -6,7 +6,7 @@
 //! registrations that make a class a single instance (`AddSingleton<IPresence, Presence>()`).
 
 use super::scope::FileScope;
-use super::syntax::{dotted, enclosing_name, for_each_node};
+use super::syntax::{dotted, enclosing_name, for_each_named_node};
 use crate::event::Event;
 use crate::frontend::collections::Collection;
 use crate::frontend::tree::text;
@@ -43,7 +43,7 @@ pub(super) fn collection_events(
     let mut candidates: HashMap<String, Collection> = HashMap::new();
     let mut writes: Vec<(String, Option<&str>)> = Vec::new();
     let mut registrations = BTreeSet::new();
-    for_each_node(root, |node| {
+    for_each_named_node(root, |node| {
         match node.kind_str() {
             "field_declaration" => {
                 field(node, src, scope, &mut candidates);

@@ -47,6 +47,20 @@ pub(super) fn returning_method_name<'s>(node: Node<'_>, src: &'s str) -> Option<
     None
 }
 
+/// [`for_each_node`] over the named nodes only, for visitors that look at no token (the
+/// tokens between named nodes are leaves): stepping a cursor through every token costs more
+/// than reading the named children by index.
+pub(super) fn for_each_named_node<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) {
+    let mut stack = vec![(root, 0usize)];
+    let mut children = Vec::new();
+    while let Some((node, depth)) = stack.pop() {
+        if visit(node) && depth < MAX_DEPTH {
+            children.extend(named_children(node));
+            stack.extend(children.drain(..).rev().map(|c| (c, depth + 1)));
+        }
+    }
+}
+
 pub(super) fn for_each_node<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) {
     let mut cursor = root.walk();
     let mut depth = 0usize;

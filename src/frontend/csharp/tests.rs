@@ -1504,6 +1504,29 @@ fn cache_wrappers_across_files_and_the_words_of_a_call() {
 }
 
 #[test]
+fn the_named_walk_visits_the_named_nodes_in_order() {
+    use super::syntax::{for_each_named_node, for_each_node};
+    let src = "using System.IO;\nnamespace N;\nclass A {\n  static Dictionary<string, int> _m = new();\n  void M(int x) { if (x > 1) { _m[\"k\"] = x; File.WriteAllText($\"/d/{x}.txt\", \"a\"); } }\n}\n";
+    let tree =
+        crate::frontend::tree::parse(&tree_sitter_c_sharp::LANGUAGE.into(), src).expect("parses");
+    let (mut all, mut named) = (Vec::new(), Vec::new());
+    // Skipping a subtree skips the same nodes either way.
+    let skip = |n: tree_sitter::Node<'_>| n.kind() != "argument_list";
+    for_each_node(tree.root_node(), |n| {
+        if n.is_named() {
+            all.push(n.id());
+        }
+        skip(n)
+    });
+    for_each_named_node(tree.root_node(), |n| {
+        named.push(n.id());
+        skip(n)
+    });
+    assert!(named.len() > 30);
+    assert_eq!(named, all);
+}
+
+#[test]
 fn an_enum_members_name_mentions_nothing() {
     let src = r#"public enum Provider { SQLite, Postgres = Defaults.First }
 public class SQLite { }

@@ -104,16 +104,15 @@ impl Emitter<'_> {
         match kind {
             "while_statement" | "do_statement" | "for_statement" => {
                 let condition = node.field("condition");
+                let body = node.field("body");
                 let unbounded = is_unbounded_condition(condition, self.src)
-                    && !(is_wait_loop(node.field("body"))
+                    && !(is_wait_loop(body)
                         && condition.is_some_and(|c| {
                             !matches!(text(c, self.src), "(true)" | "(1)" | "true" | "1")
                         }))
-                    && !node
-                        .field("body")
-                        .is_some_and(|b| exits_when_done(b, self.src, 0));
+                    && !body.is_some_and(|b| exits_when_done(b, self.src, 0));
                 for child in named_children(node) {
-                    let in_body = node.field("body") == Some(child);
+                    let in_body = body == Some(child);
                     let c = Ctx {
                         unbounded_loop: if in_body {
                             unbounded
@@ -161,8 +160,9 @@ impl Emitter<'_> {
                         ModeBranch::Consequence => node.field("consequence"),
                         ModeBranch::Alternative => node.field("alternative"),
                     });
+                let consequence = node.field("consequence");
                 for child in named_children(node) {
-                    let in_consequence = node.field("consequence") == Some(child);
+                    let in_consequence = consequence == Some(child);
                     let in_mode = mode.is_some_and(|m| m == Some(child));
                     let c = Ctx {
                         retry: ctx.retry || (error_branch && in_consequence),
