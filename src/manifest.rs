@@ -5,6 +5,7 @@
 pub mod cargo;
 pub mod cargo_workspace;
 pub mod csproj;
+pub mod dotnet_solution;
 pub mod meteor;
 pub mod npm;
 pub mod npm_scripts;

@@ -9,6 +9,7 @@
 //! from them), retry/error handling, and test code.
 
 mod actors;
+mod bindings;
 mod body;
 mod depth;
 mod local_types;

@@ -48,7 +48,7 @@ const DESKTOP_MARKER: &str = "System.Windows";
 /// `<UseWindowsForms>`, `<UseMaui>`, `<UseWinUI>`, `<OutputType>WinExe</OutputType>`, or a
 /// plain-SDK project targeting only Windows, Android, iOS or Mac Catalyst that hosts no web
 /// app or service.
-fn is_desktop_project(project: &str) -> bool {
+pub(super) fn is_desktop_project(project: &str) -> bool {
     let property = |name: &str| {
         property_values(project, name)
             .into_iter()
@@ -88,7 +88,7 @@ fn is_desktop_project(project: &str) -> bool {
 }
 
 /// The values of every `<Name>` / `<Name Condition="...">` element of a project file.
-fn property_values(project: &str, name: &str) -> Vec<String> {
+pub(super) fn property_values(project: &str, name: &str) -> Vec<String> {
     let open = format!("<{name}");
     let mut out = Vec::new();
     let mut rest = project;
@@ -341,7 +341,7 @@ fn installs_as_service(dir: &Path) -> bool {
 }
 
 /// The first (by name) `.csproj` in the nearest directory above `dir` that has one.
-fn nearest_project_file(dir: &Path) -> Option<PathBuf> {
+pub(super) fn nearest_project_file(dir: &Path) -> Option<PathBuf> {
     dir.ancestors().find_map(|d| {
         let mut projects: Vec<PathBuf> = std::fs::read_dir(d)
             .ok()?
@@ -354,14 +354,22 @@ fn nearest_project_file(dir: &Path) -> Option<PathBuf> {
 }
 
 /// The `Include` paths of `<ProjectReference>` items, with `/` separators.
-fn project_references(project: &str) -> Vec<String> {
+pub(super) fn project_references(project: &str) -> Vec<String> {
+    item_includes(project, "ProjectReference")
+        .into_iter()
+        .map(|include| include.replace('\\', "/"))
+        .collect()
+}
+
+/// The `Include` values of the `<item ...>` elements of a project file.
+pub(super) fn item_includes(project: &str, item: &str) -> Vec<String> {
     project
-        .split("<ProjectReference")
+        .split(&format!("<{item}"))
         .skip(1)
         .filter_map(|rest| {
             let tag = rest.split('>').next()?;
             let include = tag.split("Include=\"").nth(1)?.split('"').next()?;
-            Some(include.replace('\\', "/"))
+            Some(include.to_string())
         })
         .collect()
 }

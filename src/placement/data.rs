@@ -32,6 +32,9 @@ pub struct Places {
     pub desktop_crates: Vec<Glob>,
     /// npm packages of desktop frameworks: a package depending on one is a desktop app.
     pub desktop_packages: Vec<Glob>,
+    /// NuGet packages of desktop UI frameworks: a .NET project referencing one is a desktop
+    /// app or a library of one.
+    pub desktop_nuget: Vec<Glob>,
 }
 
 /// One `[[path]]` entry.
@@ -110,6 +113,8 @@ struct RawNpm {
 struct RawDesktop {
     crates: Vec<String>,
     packages: Vec<String>,
+    #[serde(default)]
+    nuget: Vec<String>,
 }
 
 /// Parses and validates placement data; errors name `file` and, where TOML can tell, the line.
@@ -168,6 +173,7 @@ pub fn parse(text: &str, file: &str) -> Result<Places, String> {
         npm_service_scripts: globs(&raw.npm.service_scripts, true, "[npm] service_scripts")?,
         desktop_crates: globs(&raw.desktop.crates, false, "[desktop] crates")?,
         desktop_packages: globs(&raw.desktop.packages, false, "[desktop] packages")?,
+        desktop_nuget: globs(&raw.desktop.nuget, true, "[desktop] nuget")?,
     })
 }
 

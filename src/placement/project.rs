@@ -6,6 +6,7 @@ use super::{Placement, Program};
 use crate::frontend::Language;
 use crate::manifest::cargo::{CargoCache, CrateRole};
 use crate::manifest::csproj::{ConsoleCache, CsprojCache};
+use crate::manifest::dotnet_solution::SolutionCache;
 use crate::manifest::meteor::MeteorCache;
 use crate::manifest::npm::{PackageCache, PackageKind};
 use crate::manifest::npm_scripts::ScriptCache;
@@ -19,6 +20,7 @@ pub struct ProjectPlacements {
     console: ConsoleCache,
     scripts: ScriptCache,
     meteor: MeteorCache,
+    solutions: SolutionCache,
 }
 
 impl ProjectPlacements {
@@ -56,6 +58,11 @@ impl ProjectPlacements {
             }
             Language::CSharp if self.console.is_installed_service(path) => Placement::Service,
             Language::DotnetConfig if csproj.is_desktop(path) => Placement::Client,
+            Language::CSharp | Language::DotnetConfig
+                if self.solutions.is_desktop_only_library(path) =>
+            {
+                Placement::Client
+            }
             Language::CSharp | Language::DotnetConfig => Placement::Server,
         }
     }

@@ -18,7 +18,8 @@
 //!
 //! Three walks give each definition a [`Reachability`]: from the entry points of server
 //! files, not entering start-up code (names with a start-up word: migrations, seeding,
-//! installers, upgrades) nor subcommand branches, is `reachable`; from the start-up code
+//! installers, upgrades, and the code of an installer's or migration's file) nor subcommand
+//! branches, is `reachable`; from the start-up code
 //! reached on the way is `startup`; from the subcommand branches reached on the way and the
 //! entry points of tool files is `offline`. What none of them reaches is `unreferenced`.
 //! A server's start (`main`, C# top-level statements, a server file's top level, a
@@ -311,6 +312,30 @@ fn file_local(language: Option<Language>, def: &Definition) -> bool {
         && def.owner.is_none()
 }
 
+/// Whether definition `d` of `file` is a C# local function of a method (a definition with
+/// no owner nested in a method, or in another local function): its name is visible in that
+/// method only, not wherever a method or local function of the same name is named.
+fn local_function(file: &FileModel, d: usize) -> bool {
+    let defs = &file.definitions;
+    let mut current = d;
+    // Definitions come in pre-order, so each step goes to an earlier one.
+    while file.language == Some(Language::CSharp)
+        && defs[current].owner.is_none()
+        && defs[current].role == Role::Plain
+    {
+        match defs[current].parent {
+            Some(p) if p != 0 && p < current => {
+                if defs[p].owner.is_some() {
+                    return true;
+                }
+                current = p;
+            }
+            _ => return false,
+        }
+    }
+    false
+}
+
 /// The definitions of all files as one numbered node list, with a name index.
 struct Graph<'a> {
     /// First node number of each file.
@@ -321,6 +346,9 @@ struct Graph<'a> {
     base: Vec<usize>,
     /// Per node: the scope its name is visible in.
     scope: Vec<Scope>,
+    /// Per node: the scope of the local functions visible in its code (those of the method
+    /// around it, see [`local_function`]).
+    locals: Vec<Scope>,
     /// (scope, name) → nodes of that name.
     index: HashMap<(Scope, &'a str), Vec<usize>>,
     /// Per node: the subcommand branches and framework-called members directly inside it.
@@ -344,6 +372,9 @@ impl<'a> Graph<'a> {
         let mut nodes = Vec::new();
         let mut bases = Vec::new();
         let mut scopes = Vec::new();
+        let mut locals = Vec::new();
+        // Scopes of local functions come after the families' and files'.
+        let local_base = FAMILIES + files.iter().map(|f| f.definitions.len()).sum::<usize>();
         let mut index: HashMap<(Scope, &str), Vec<usize>> = HashMap::new();
         let mut branches: HashMap<usize, Vec<usize>> = HashMap::new();
         let mut startup = Vec::new();
@@ -352,12 +383,23 @@ impl<'a> Graph<'a> {
             let family = family(file.language);
             let base = nodes.len();
             offsets.push(base);
-            for def in &file.definitions {
+            let mut host = Vec::with_capacity(file.definitions.len());
+            for (d, def) in file.definitions.iter().enumerate() {
                 let node = nodes.len();
                 nodes.push((family, def));
                 bases.push(base);
+                let local = local_function(file, d);
+                // A local function runs only where the method around it calls it.
+                let own_host = match def.parent {
+                    Some(p) if local => host.get(p).copied().unwrap_or(node),
+                    _ => node,
+                };
+                host.push(own_host);
+                locals.push(local_base + own_host);
                 // Test code never runs in a server: no other file reaches its definitions.
-                let scope = if file.role == FileRole::Test || file_local(file.language, def) {
+                let scope = if local {
+                    local_base + own_host
+                } else if file.role == FileRole::Test || file_local(file.language, def) {
                     FAMILIES + base
                 } else {
                     family
@@ -381,8 +423,12 @@ impl<'a> Graph<'a> {
                         && words.start_methods.contains(&def.name),
                 );
                 // A module's name is its file's: it says nothing about when the code runs.
+                // The code of an installer or migration file runs once per start or upgrade
+                // even where serving code names it (a name it shares with a serving method).
                 startup.push(
-                    (!modules::is_module_name(&def.name) && words.is_startup_name(&def.name))
+                    file.role == FileRole::Startup
+                        || (!modules::is_module_name(&def.name)
+                            && words.is_startup_name(&def.name))
                         || def
                             .owner
                             .as_deref()
@@ -399,6 +445,7 @@ impl<'a> Graph<'a> {
             nodes,
             base: bases,
             scope: scopes,
+            locals,
             index,
             branches,
             startup,
@@ -424,9 +471,14 @@ impl<'a> Graph<'a> {
         }
     }
 
-    /// The scopes a name mentioned by `node` is looked up in: its family's and its file's.
-    fn lookup_scopes(&self, node: usize) -> [Scope; 2] {
-        [self.nodes[node].0, FAMILIES + self.base[node]]
+    /// The scopes a name mentioned by `node` is looked up in: its family's, its file's and
+    /// its method's local functions.
+    fn lookup_scopes(&self, node: usize) -> [Scope; 3] {
+        [
+            self.nodes[node].0,
+            FAMILIES + self.base[node],
+            self.locals[node],
+        ]
     }
 
     /// Per node: whether code it reaches (not through subcommand branches) mentions one of
@@ -512,7 +564,8 @@ impl<'a> Graph<'a> {
             let (_, def) = self.nodes[node];
             // A method that runs has a class whose fields and constructor ran.
             if let Some(parent) = def.parent.map(|p| self.base[node] + p) {
-                if self.verdict[parent].is_none() && !self.startup[parent] {
+                let deferred = level == Reachability::Reachable && self.startup[parent];
+                if self.verdict[parent].is_none() && !deferred {
                     self.verdict[parent] = Some(level);
                     queue.push_back(parent);
                 }

@@ -416,13 +416,20 @@ fn what_only_an_installer_reaches_is_startup_code() {
             def("SaveTheme", Role::Plain, Some(0), &[]),
         ],
     );
-    let verdicts = solve(&[installer, web]);
+    let verdicts = solve(&[installer.clone(), web.clone()]);
     assert_eq!(verdicts[0], [Startup, Startup]);
     assert_eq!(
         verdicts[1],
         [Reachable, Reachable, Startup, Reachable],
         "what a route also reaches stays reachable"
     );
+    // A serving method that shares the installer page's name (`Index`) names it: the page
+    // still runs only at installation, and so does what only it reaches.
+    let mut web = web;
+    web.definitions[1].refs.push("Install".into());
+    let verdicts = solve(&[installer, web]);
+    assert_eq!(verdicts[0], [Startup, Startup]);
+    assert_eq!(verdicts[1], [Reachable, Reachable, Startup, Reachable]);
 }
 
 /// `definition`, calling `calls` directly as statements of its body.
@@ -545,5 +552,51 @@ fn a_call_through_a_type_reaches_only_that_types_function() {
         verdicts[1],
         [Reachable, Unreferenced, Reachable, Reachable, Unreferenced],
         "a free function of the same name, or another type's, is not called"
+    );
+}
+
+#[test]
+fn a_local_function_is_reached_from_its_own_method_only() {
+    let owned = |owner: &str, definition: Definition| Definition {
+        owner: Some(owner.to_string()),
+        ..definition
+    };
+    let backups = file(
+        Language::CSharp,
+        FileRole::Server,
+        vec![
+            def("", Role::Plain, None, &[]),
+            def("Backups", Role::Plain, Some(0), &[]),
+            owned("Backups", def("Create", Role::Plain, Some(1), &["Copy"])),
+            def("Copy", Role::Plain, Some(2), &[]),
+            owned("Backups", def("Restore", Role::Plain, Some(1), &["Copy"])),
+            def("Copy", Role::Plain, Some(4), &["Inner"]),
+            def("Inner", Role::Plain, Some(5), &[]),
+        ],
+    );
+    let routes = file(
+        Language::CSharp,
+        FileRole::Server,
+        vec![
+            def("", Role::Plain, None, &[]),
+            owned(
+                "Routes",
+                def("Post", Role::Entry, Some(0), &["Create", "Inner"]),
+            ),
+        ],
+    );
+    let verdicts = solve(&[backups, routes]);
+    assert_eq!(
+        verdicts[0],
+        [
+            Reachable,
+            Reachable,
+            Reachable,
+            Reachable,
+            Unreferenced,
+            Unreferenced,
+            Unreferenced
+        ],
+        "`Create`'s own `Copy` runs; `Restore` and its `Copy` do not"
     );
 }

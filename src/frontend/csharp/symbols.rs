@@ -6,7 +6,8 @@
 //! base types) with their public methods, and attributed methods (`[HttpGet]`,
 //! `[FunctionName]`). Constructors, properties, fields, overrides and framework-called
 //! methods (`ExecuteAsync`, `Handle`, `Invoke`) belong to their class. A branch on `args`
-//! that is not the serve command is a subcommand.
+//! that is not the serve command is a subcommand. An enum member's name is a declaration,
+//! not a mention.
 
 use super::MAX_DEPTH;
 use crate::event::{Definition, Role};
@@ -99,6 +100,15 @@ impl SymbolWalk<'_> {
                 return self.class(node, depth);
             }
             "method_declaration" => return self.method(node, class, depth),
+            // An enum member's name declares a value (`SQLite` of `enum Provider`): it calls
+            // nothing, even where a class or method has the same name.
+            "enum_member_declaration" => {
+                let name = node.field("name");
+                for child in named_children(node).filter(|&c| Some(c) != name) {
+                    self.visit(child, class, depth + 1);
+                }
+                return;
+            }
             "local_function_statement" => {
                 let name = node.field("name");
                 return self.definition(node, name, None, Role::Plain, false, depth);

@@ -1502,3 +1502,18 @@ fn cache_wrappers_across_files_and_the_words_of_a_call() {
         .words;
     assert_eq!(words, &["profile", "service", "update"]);
 }
+
+#[test]
+fn an_enum_members_name_mentions_nothing() {
+    let src = r#"public enum Provider { SQLite, Postgres = Defaults.First }
+public class SQLite { }
+"#;
+    let defs = facts(src).definitions;
+    assert_eq!(
+        crate::frontend::symbols::describe(&defs),
+        [
+            " Entry <- None: Defaults First Provider",
+            "SQLite Plain exported <- Some(0): ",
+        ]
+    );
+}

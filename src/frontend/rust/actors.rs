@@ -1,8 +1,9 @@
 //! Associated types and self-addressed messages of a file's `impl` blocks: what
 //! `ctx: &mut Self::Context` names in an actix actor (`type Context = Context<Self>;` in its
 //! `impl Actor`), and a handler that sends its own message again later
-//! (`ctx.notify_later(Tick, d)` in `impl Handler<Tick>`), a periodic job written as a
-//! message that reschedules itself.
+//! (`ctx.notify_later(Tick, d)` in `impl Handler<Tick>`) or a method that plans its own next
+//! run (`ctx.run_later(d, |act, ctx| { ..; act.plan_next(ctx) })` in `fn plan_next`), a
+//! periodic job that reschedules itself.
 
 use std::collections::HashMap;
 
@@ -107,5 +108,44 @@ pub(super) fn resends_message(
         syn::Expr::Struct(s) => names(&s.path),
         syn::Expr::Call(c) => matches!(&*c.func, syn::Expr::Path(p) if names(&p.path)),
         _ => false,
+    }
+}
+
+/// `ctx.run_later(d, |act, ctx| { act.sweep(); act.plan_next(ctx); })` in `fn plan_next`: the
+/// callback runs `launcher` (the method around the call) again, through the actor it is
+/// handed or `self`, as a statement of its own body, so the method runs forever.
+pub(super) fn runs_again_later(
+    method: &str,
+    args: &syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>,
+    launcher: &str,
+) -> bool {
+    if method != "run_later" {
+        return false;
+    }
+    let Some(syn::Expr::Closure(callback)) = args.last() else {
+        return false;
+    };
+    let actor = callback.inputs.first().and_then(|p| match p {
+        syn::Pat::Ident(i) => Some(i.ident.to_string()),
+        syn::Pat::Type(t) => match &*t.pat {
+            syn::Pat::Ident(i) => Some(i.ident.to_string()),
+            _ => None,
+        },
+        _ => None,
+    });
+    let calls_launcher = |e: &syn::Expr| {
+        let syn::Expr::MethodCall(m) = e else {
+            return false;
+        };
+        m.method == launcher
+            && matches!(&*m.receiver, syn::Expr::Path(p)
+                if p.path.get_ident().is_some_and(|i| i == "self" || Some(i.to_string()) == actor))
+    };
+    match &*callback.body {
+        syn::Expr::Block(b) => b.block.stmts.iter().any(|stmt| match stmt {
+            syn::Stmt::Expr(e, _) => calls_launcher(e),
+            _ => false,
+        }),
+        other => calls_launcher(other),
     }
 }

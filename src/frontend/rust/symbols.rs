@@ -5,7 +5,8 @@
 //! `main`, attributed handlers (`#[get("/")]`, `#[tokio::main]`) and the methods of trait
 //! implementations (called by the trait's users and by frameworks) are entry points. An arm
 //! of a `match` over a command-line subcommand (`Commands::Backup { .. } => ..`,
-//! `Some(("backup", m))`) that is not the serve command is a subcommand branch.
+//! `Some(("backup", m))`) that is not the serve command is a subcommand branch, and so is an
+//! arm that ends the process successfully once its work is done (`std::process::exit(0)`).
 
 use super::shapes::pat_idents;
 use super::walk::Walker;
@@ -279,8 +280,9 @@ impl<'ast> Visit<'ast> for SymbolVisit<'_, '_> {
                     self.direct.insert(callee);
                 }
             }
-            let offline = dispatch
-                && subcommand_name(&arm.pat, 0).is_some_and(|n| !words.is_serve_command(&n));
+            let offline = (dispatch
+                && subcommand_name(&arm.pat, 0).is_some_and(|n| !words.is_serve_command(&n)))
+                || exits_when_done(&arm.body);
             if offline {
                 let span = self.range(arm);
                 self.table.open("", None, span, Role::Subcommand, false);
@@ -319,6 +321,32 @@ fn direct_callee(expr: &syn::Expr, depth: usize) -> Option<*const ()> {
         syn::Expr::MethodCall(call) => Some(address(call)),
         _ => None,
     }
+}
+
+/// An arm that ends the process once its work is done (`("init", Some(dir)) => {
+/// quickstart(dir); std::process::exit(0); }`): a one-off command, whatever chooses it. An
+/// exit with a failure status ends a server that gave up, and says nothing of what ran.
+fn exits_when_done(body: &syn::Expr) -> bool {
+    let syn::Expr::Block(b) = body else {
+        return false;
+    };
+    let Some(syn::Stmt::Expr(syn::Expr::Call(call), _)) = b.block.stmts.last() else {
+        return false;
+    };
+    let syn::Expr::Path(p) = &*call.func else {
+        return false;
+    };
+    let names: Vec<String> = p
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    let exits = matches!(names.as_slice(), [.., a, b] if a == "process" && b == "exit");
+    let success = matches!(call.args.first(), Some(syn::Expr::Lit(syn::ExprLit {
+        lit: syn::Lit::Int(i), ..
+    })) if i.base10_digits() == "0");
+    exits && success && b.block.stmts.len() > 1
 }
 
 /// The subcommand an arm's pattern names: a variant (`Commands::Backup { .. }`,

@@ -1031,3 +1031,50 @@ fn table_mut() -> std::sync::RwLockWriteGuard<'static, Table> { TABLE.get().unwr
         ]
     );
 }
+
+#[test]
+fn a_let_bound_call_carries_the_words_of_its_names_and_type_arguments() {
+    let src = r#"
+use tokio::sync::broadcast;
+async fn start() {
+    let (events_tx, _) = broadcast::channel::<OrderPlaced>(64);
+    let shutdown = broadcast::channel(1).0;
+    forward(broadcast::channel::<u8>(1));
+}
+"#;
+    let words: Vec<Vec<String>> = hits(src, "tokio::sync::broadcast::channel")
+        .into_iter()
+        .map(|(_, e)| e.words)
+        .collect();
+    let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        words,
+        [
+            strings(&["events", "order", "placed", "tx"]),
+            strings(&["shutdown"]),
+            Vec::new()
+        ]
+    );
+}
+
+#[test]
+fn an_arm_that_exits_successfully_after_its_work_is_a_subcommand_branch() {
+    let src = r#"
+fn boot(flag: &str) {
+    match flag {
+        "init" => { write_layout(); std::process::exit(0); }
+        "broken" => { dump_state(); std::process::exit(1); }
+        _ => serve(),
+    }
+}
+"#;
+    let defs = extract(src, PathPurpose::default()).facts.definitions;
+    assert_eq!(
+        crate::frontend::symbols::describe(&defs),
+        [
+            " Entry <- None: ",
+            "boot Plain <- Some(0): dump_state exit process serve std",
+            " Subcommand <- Some(1): exit process std write_layout",
+        ]
+    );
+}

@@ -4,7 +4,8 @@
 mod args;
 mod temp_flow;
 
-use super::actors::{handled_message, resends_message, AssocTypes};
+use super::actors::{handled_message, resends_message, runs_again_later, AssocTypes};
+use super::bindings;
 use super::body::{self, BodyFacts};
 use super::macros::{self, MacroBody, MAX_MACRO_DEPTH};
 use super::recurring;
@@ -936,6 +937,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let mut builder = None;
         let mut temp = false;
         let mut purpose = PathPurpose::default();
+        let first_event = self.events.len();
         if let Some(init) = &local.init {
             let saved = self.ctx;
             // `let mut heartbeat = interval(..)`, `let metrics_task = tokio::spawn(..)`.
@@ -960,6 +962,16 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 self.ctx = saved;
             }
             builder = self.chain_builder(&init.expr);
+            // `let (events_tx, _) = broadcast::channel::<Event>(n)`: what the call makes.
+            if let Some((path, words)) = bindings::bound_call(&local.pat, &init.expr) {
+                let start = self.offset(bindings::call_start(path));
+                if let Some((event, _)) = self.events[first_event..]
+                    .iter_mut()
+                    .find(|(e, _)| e.kind == EventKind::Call && e.span.start == start)
+                {
+                    event.words = words;
+                }
+            }
         }
         if let (None, syn::Pat::Type(t)) = (&builder, &local.pat) {
             builder = self.type_builder(&t.ty);
@@ -1199,6 +1211,10 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 .map(String::as_str);
             self.ctx.unbounded_loop |=
                 resends_message(&outer.method.to_string(), &outer.args, message, param);
+        }
+        if let Some(i) = self.current_fn {
+            self.ctx.unbounded_loop |=
+                runs_again_later(&outer.method.to_string(), &outer.args, &self.fn_names[i]);
         }
         let mut builder = base;
         // Calls on a builder variable update it until the chain turns into another type.
