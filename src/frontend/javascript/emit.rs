@@ -399,7 +399,9 @@ impl Emitter<'_> {
         let is_timer = [".setInterval", ".setIntervalAsync", ".setTimeout"]
             .iter()
             .any(|t| target.ends_with(t));
-        if is_timer && self.is_per_instance_timer(node, arg_nodes.first().copied()) {
+        if (is_timer && self.is_per_instance_timer(node, arg_nodes.first().copied()))
+            || (kind == EventKind::Annotation && self.schedules_per_instance_work(node))
+        {
             event.context.insert(Context::PerInstance);
         }
         if target.ends_with(".setInterval")

@@ -69,6 +69,26 @@ impl Emitter<'_> {
     }
 }
 
+impl Emitter<'_> {
+    /// Whether a decorator schedules a method named for this instance's own upkeep
+    /// (`sendTelemetry`, `collectMetrics`, `refreshCache`), or a method of a class named for
+    /// it (`TelemetryService`, `HealthMonitor`).
+    pub(super) fn schedules_per_instance_work(&self, decorator: Node<'_>) -> bool {
+        let Some(method) = decorated_method(decorator) else {
+            return false;
+        };
+        let class = method
+            .parent()
+            .filter(|b| b.kind_str() == "class_body")
+            .and_then(|b| b.parent())
+            .and_then(|c| c.field("name"));
+        [method.field("name"), class]
+            .into_iter()
+            .flatten()
+            .any(|n| mentions_per_instance_work(text(n, self.src)))
+    }
+}
+
 /// The method a decorator sits on (inside the method, or before it in the class body).
 fn decorated_method(decorator: Node<'_>) -> Option<Node<'_>> {
     let parent = decorator.parent()?;
