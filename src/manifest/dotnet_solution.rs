@@ -17,7 +17,7 @@ use super::csproj::{
     is_desktop_project, item_includes, nearest_project_file, project_references, property_values,
 };
 use super::lock;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -52,6 +52,9 @@ struct Project {
 struct Solution {
     projects: HashMap<PathBuf, Project>,
     referrers: HashMap<PathBuf, Vec<PathBuf>>,
+    /// Per project: it is a desktop app or library, or references one (see
+    /// [`Solution::desktop_app`]), computed once when the solution is read.
+    desktop_apps: HashSet<PathBuf>,
 }
 
 /// Caches, per solution root and per directory, whether C# files belong to a library only
@@ -119,6 +122,13 @@ impl Solution {
             }
             solution.projects.insert(path, project);
         }
+        let mut memo = HashMap::new();
+        let paths: Vec<PathBuf> = solution.projects.keys().cloned().collect();
+        for path in paths {
+            if solution.desktop_app(&path, &mut memo, 0) {
+                solution.desktop_apps.insert(path);
+            }
+        }
         solution
     }
 
@@ -131,7 +141,7 @@ impl Solution {
         if own.program || own.test {
             return false;
         }
-        let mut seen = vec![library.to_path_buf()];
+        let mut seen = HashSet::from([library.to_path_buf()]);
         let mut frontier = vec![library.to_path_buf()];
         let mut reached_program = false;
         for _ in 0..MAX_DEPTH {
@@ -144,20 +154,19 @@ impl Solution {
                     let Some(top) = self.projects.get(project) else {
                         return false;
                     };
-                    if !top.program && !self.desktop_app(project, &mut Vec::new()) {
+                    if !top.program && !self.desktop_apps.contains(project) {
                         return false;
                     }
                 }
                 for referrer in referrers {
-                    if seen.contains(referrer) {
+                    if !seen.insert(referrer.clone()) {
                         continue;
                     }
-                    seen.push(referrer.clone());
                     let Some(p) = self.projects.get(referrer) else {
                         return false;
                     };
                     if p.program {
-                        if !self.desktop_app(referrer, &mut Vec::new()) {
+                        if !self.desktop_apps.contains(referrer) {
                             return false;
                         }
                         reached_program = true;
@@ -174,16 +183,25 @@ impl Solution {
     }
 
     /// Whether `project` is a desktop app or library, or references one (an `Exe` whose
-    /// window comes from a desktop UI library of the solution).
-    fn desktop_app(&self, project: &Path, seen: &mut Vec<PathBuf>) -> bool {
-        if seen.len() > MAX_DEPTH || seen.iter().any(|p| p == project) {
-            return false;
+    /// window comes from a desktop UI library of the solution). Memoised per project; a
+    /// cycle or a chain deeper than [`MAX_DEPTH`] counts as not desktop (when unsure, server).
+    fn desktop_app(&self, project: &Path, memo: &mut HashMap<PathBuf, bool>, depth: usize) -> bool {
+        if let Some(&known) = memo.get(project) {
+            return known;
         }
-        seen.push(project.to_path_buf());
         let Some(p) = self.projects.get(project) else {
             return false;
         };
-        p.desktop || p.references.iter().any(|r| self.desktop_app(r, seen))
+        if depth > MAX_DEPTH {
+            return false;
+        }
+        memo.insert(project.to_path_buf(), false);
+        let found = p.desktop
+            || p.references
+                .iter()
+                .any(|r| self.desktop_app(r, memo, depth + 1));
+        memo.insert(project.to_path_buf(), found);
+        found
     }
 }
 
