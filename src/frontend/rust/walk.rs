@@ -204,6 +204,9 @@ struct Ctx {
     /// In `impl Drop`: a guard removing what it holds when it goes out of scope; its
     /// file lives no longer than the guard (scratch).
     drop_guard: bool,
+    /// In a function that serves one connection (it takes a websocket or TCP stream): what
+    /// it builds lives as long as that connection, on this instance.
+    connection: bool,
 }
 
 /// Bodies up to this many bytes are searched for words about per-instance work,
@@ -378,6 +381,7 @@ impl<'t> Walker<'t> {
                 Context::PerInstance,
             ),
             (self.ctx.guarded, Context::SingleInstanceGuard),
+            (self.ctx.connection, Context::PerConnection),
         ] {
             if on {
                 set.insert(c);
@@ -513,6 +517,7 @@ impl<'t> Walker<'t> {
             guarded: facts.guard,
             download: crate::frontend::words::names_a_download(&name),
             drop_guard: self.ctx.drop_guard,
+            connection: false,
         };
         self.fn_names.push(name);
         self.fn_params.push(
@@ -554,7 +559,9 @@ impl<'t> Walker<'t> {
             }
             // `async fn handle_socket(socket: WebSocket, ..)`: timers here serve one
             // connection (pings, idle timeouts), however they are named.
-            self.ctx.per_instance |= is_connection_type(&t.ty);
+            let connection = is_connection_type(&t.ty);
+            self.ctx.per_instance |= connection;
+            self.ctx.connection |= connection;
         }
         self.bounded_tickers.push(body::bounded_tickers(block));
         let first_event = self.events.len();
