@@ -45,8 +45,9 @@ struct Names {
     kinds: Vec<&'static str>,
     /// Field names by field id (0 is no field).
     fields: Vec<&'static str>,
-    /// Field ids by name, sorted by name.
-    field_ids: Vec<(&'static str, u16)>,
+    /// Field ids by name, in buckets by the name's length (a lookup compares a name with
+    /// the few of its length).
+    field_ids: Vec<Vec<(&'static str, u16)>>,
 }
 
 /// The names of every grammar met so far.
@@ -73,13 +74,14 @@ fn names(language: &Language) -> &'static Names {
                 .map_or("", leak)
         })
         .collect();
-    let mut field_ids: Vec<(&'static str, u16)> = fields
-        .iter()
-        .enumerate()
-        .skip(1)
-        .filter_map(|(id, name)| Some((*name, u16::try_from(id).ok()?)))
-        .collect();
-    field_ids.sort_unstable();
+    let mut field_ids: Vec<Vec<(&'static str, u16)>> = Vec::new();
+    for (id, name) in fields.iter().enumerate().skip(1) {
+        let Ok(id) = u16::try_from(id) else { break };
+        if field_ids.len() <= name.len() {
+            field_ids.resize(name.len() + 1, Vec::new());
+        }
+        field_ids[name.len()].push((name, id));
+    }
     let names: &'static Names = Box::leak(Box::new(Names {
         kinds,
         fields,
@@ -381,9 +383,14 @@ impl<'t> Node<'t> {
 
     /// The first child in the field `name`.
     pub fn child_by_field_name(&self, name: &str) -> Option<Node<'t>> {
-        let ids = &self.tree.names.field_ids;
-        let at = ids.binary_search_by(|(n, _)| (*n).cmp(name)).ok()?;
-        self.child_by_field_id(ids[at].1)
+        let (_, id) = self
+            .tree
+            .names
+            .field_ids
+            .get(name.len())?
+            .iter()
+            .find(|(n, _)| n.as_bytes() == name.as_bytes())?;
+        self.child_by_field_id(*id)
     }
 
     /// The first child in the field with this id.
