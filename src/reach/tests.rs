@@ -600,3 +600,68 @@ fn a_local_function_is_reached_from_its_own_method_only() {
         "`Create`'s own `Copy` runs; `Restore` and its `Copy` do not"
     );
 }
+
+/// `definition`, a method of the class `owner`.
+fn method(owner: &str, definition: Definition) -> Definition {
+    Definition {
+        owner: Some(owner.to_string()),
+        ..definition
+    }
+}
+
+#[test]
+fn a_method_name_reaches_only_classes_that_server_code_names() {
+    let server = file(
+        Language::TypeScript,
+        FileRole::Server,
+        vec![def("", Role::Entry, None, &["MemoryStore", "set"])],
+    );
+    let stores = file(
+        Language::TypeScript,
+        FileRole::Server,
+        vec![
+            def("", Role::Plain, None, &[]),
+            exported(def("MemoryStore", Role::Plain, Some(0), &[])),
+            method("MemoryStore", def("set", Role::Plain, Some(1), &[])),
+            exported(def("DiskStore", Role::Plain, Some(0), &[])),
+            method(
+                "DiskStore",
+                def("set", Role::Plain, Some(3), &["DiskStore"]),
+            ),
+        ],
+    );
+    let test = file(
+        Language::TypeScript,
+        FileRole::Test,
+        vec![def("", Role::Entry, None, &["DiskStore", "set"])],
+    );
+    let browser = file(
+        Language::TypeScript,
+        FileRole::Client,
+        vec![def("", Role::Entry, None, &["DiskStore", "set"])],
+    );
+    let verdicts = solve(&[server, stores, test, browser]);
+    assert_eq!(
+        verdicts[1],
+        [Reachable, Reachable, Reachable, Offline, Offline],
+        "only a browser bundle names DiskStore: its `set` is not server code"
+    );
+}
+
+#[test]
+fn a_browser_bundle_never_launches_the_server() {
+    let bundle = file(
+        Language::TypeScript,
+        FileRole::Client,
+        vec![def("", Role::Entry, None, &["startServer"])],
+    );
+    let server = file(
+        Language::TypeScript,
+        FileRole::Server,
+        vec![
+            def("", Role::Plain, None, &[]),
+            exported(def("startServer", Role::Plain, Some(0), &["listen"])),
+        ],
+    );
+    assert_eq!(solve(&[bundle, server])[1], [Offline, Offline]);
+}

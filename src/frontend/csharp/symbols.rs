@@ -11,11 +11,11 @@
 
 use super::MAX_DEPTH;
 use crate::event::{Definition, Role};
+use crate::frontend::flat::Node;
 use crate::frontend::symbols::{visit_subcommand_branch, SymbolTable};
 use crate::frontend::tree::{named_children, text};
 use crate::frontend::tree::{Fields, Kind};
 use crate::reach::words;
-use tree_sitter::Node;
 
 /// The symbol table of a parsed file.
 pub(super) fn collect(root: Node<'_>, src: &str) -> Vec<Definition> {
