@@ -256,16 +256,15 @@ impl Engine {
             && !self.include_tests
         {
             FileRole::Test
-        } else if facts.file_context.contains(&Context::Tooling)
-            || facts.file_context.contains(&Context::ClientSide)
-        {
+        } else if facts.file_context.contains(&Context::ClientSide) {
+            FileRole::Client
+        } else if facts.file_context.contains(&Context::Tooling) {
             FileRole::Tool
         } else {
             match placement {
                 Placement::OnceAtStart => FileRole::Startup,
-                Placement::Tooling | Placement::Client | Placement::SeparateProgram(_) => {
-                    FileRole::Tool
-                }
+                Placement::Client => FileRole::Client,
+                Placement::Tooling | Placement::SeparateProgram(_) => FileRole::Tool,
                 Placement::Server | Placement::Test => FileRole::Server,
                 Placement::Service => FileRole::Service,
             }

@@ -70,7 +70,8 @@ pub fn extract(text: &str, implicit_namespaces: &[String]) -> Extracted {
     let Some(tree) = tree else {
         return Extracted::default();
     };
-    let root = tree.root_node();
+    let flat = super::flat::FlatTree::new(&tree);
+    let root = flat.root();
     // The definitions read nothing else; the collections read the scope but not the walks'
     // events (nor what the walks learn of the file's paths): each runs beside the walks.
     let (definitions, (scope, mut facts, collections)) = super::parallel::join(
@@ -120,7 +121,7 @@ pub fn extract(text: &str, implicit_namespaces: &[String]) -> Extracted {
 /// One walk of the file's tree with `scope`: the events (scratch files applied) and what
 /// the file's methods return and their calls pass.
 fn walk_file(
-    root: tree_sitter::Node<'_>,
+    root: crate::frontend::flat::Node<'_>,
     text: &str,
     scope: &FileScope,
 ) -> (FileFacts, purpose_flow::PurposeFlow) {

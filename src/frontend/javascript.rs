@@ -8,9 +8,9 @@ use super::tree::{first_syntax_error, named_children, parse, text, Kind};
 use super::words::{is_single_instance_guard, looks_retry, mentions_per_instance_work};
 use super::Extracted;
 use crate::event::{Arg, Context, Event, EventKind, FileFacts, Property, Value};
+use crate::frontend::flat::Node;
 use crate::frontend::scratch::PathUses;
 use std::collections::{HashMap, HashSet};
-use tree_sitter::Node;
 
 mod connection_timer;
 mod drain;
@@ -66,7 +66,8 @@ pub fn extract(src: &str, dialect: Dialect) -> Extracted {
             tree = retry;
         }
     }
-    let root = tree.root_node();
+    let flat = super::flat::FlatTree::new(&tree);
+    let root = flat.root();
     // The definitions read nothing the other walks find: they are collected side by side.
     let (definitions, mut facts) =
         super::parallel::join(|| symbols::collect(root, src), || facts_of(root, src));

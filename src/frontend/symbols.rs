@@ -2,10 +2,10 @@
 //! frontend walks its tree: shared by the three frontends.
 
 use crate::event::{Definition, Role, TypeInfo};
+use crate::frontend::flat::Node;
 use crate::frontend::tree::named_children;
 use std::collections::BTreeSet;
 use std::ops::Range;
-use tree_sitter::Node;
 
 /// Visits the named children of `node` with `visit`, the child `branch` (a command-line
 /// subcommand's branch of an `if` or `switch`) inside a [`Role::Subcommand`] definition of

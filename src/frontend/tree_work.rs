@@ -3,10 +3,10 @@
 //! [`crate::work::classify`] can follow them.
 
 use super::tree::text;
+use crate::frontend::flat::Node;
 use crate::frontend::tree::{Fields, Kind};
 use crate::work::{self, Call, Work};
 use std::collections::HashMap;
-use tree_sitter::Node;
 
 /// The node kinds and fields of a grammar that calls are read from.
 pub(super) struct Grammar {

@@ -32,8 +32,11 @@
 //! start-up code.
 //! Reaching a definition reaches the one around it (a method's class, whose field
 //! initializers and constructor then ran) and the framework-called members of a class.
+//! A JavaScript or TypeScript method's name reaches only the methods of classes that code of
+//! the walk's kind names ([`classes`]); client code never launches the server.
 //! Each walk expands a name once, so the cost is linear in definitions and references.
 
+mod classes;
 pub mod held;
 pub mod modules;
 mod types;
@@ -79,8 +82,12 @@ pub enum FileRole {
     /// Server code: its entry points are server entry points.
     #[default]
     Server,
-    /// Tooling or client code: what its entry points reach is offline.
+    /// Tooling code: what its entry points reach is offline, unless an entry point launches
+    /// the server (a command line's `start` command).
     Tool,
+    /// Client code (a browser bundle, a desktop app): what its entry points reach is
+    /// offline, and it never launches the server, whatever the names it mentions reach.
+    Client,
     /// Test code: its entry points reach nothing that runs in production.
     Test,
     /// Code that runs once per start or upgrade (an installer, a migration project): what
@@ -200,6 +207,7 @@ impl Solved {
 /// Verdicts for every definition of every file, and which definitions are starts.
 pub fn solve_with_starts(files: &[FileModel]) -> Solved {
     let mut graph = Graph::new(files);
+    graph.live = Some(classes::Liveness::new(&graph, files));
     let words = words();
     let serving = graph.reaching(&words.server_start_words, true);
     // Busy code is what the code a start calls actually runs: naming a class (a type, a
@@ -221,8 +229,11 @@ pub fn solve_with_starts(files: &[FileModel]) -> Solved {
                 (Role::Main, FileRole::Server) if !serving[node] => FileRole::Tool,
                 (Role::Main | Role::Entry | Role::Program, FileRole::Service) => FileRole::Server,
                 // A program that starts no server itself, whatever its names reach.
-                (Role::Program, FileRole::Server | FileRole::Tool) => FileRole::Tool,
+                (Role::Program, FileRole::Server | FileRole::Tool | FileRole::Client) => {
+                    FileRole::Tool
+                }
                 (Role::Program, role) => role,
+                (Role::Main | Role::Entry, FileRole::Client) => FileRole::Tool,
                 // A command-line launcher of the server (`thelounge start`).
                 (Role::Main | Role::Entry, FileRole::Tool) if serving[node] => FileRole::Server,
                 (Role::Main | Role::Entry, role) => role,
@@ -234,7 +245,7 @@ pub fn solve_with_starts(files: &[FileModel]) -> Solved {
                 FileRole::Server if graph.startup[node] => startup.push(node),
                 FileRole::Server | FileRole::Service => seeds.push(node),
                 FileRole::Startup => startup.push(node),
-                FileRole::Tool => offline.push(node),
+                FileRole::Tool | FileRole::Client => offline.push(node),
                 FileRole::Test => {}
             }
         }
@@ -375,6 +386,8 @@ struct Graph<'a> {
     types: types::Types<'a>,
     /// The names reachable C# code calls through a type (scope, bare name).
     typed_names: HashSet<(Scope, &'a str)>,
+    /// Which classes code names: a method's name reaches only those of named classes.
+    live: Option<classes::Liveness>,
 }
 
 impl<'a> Graph<'a> {
@@ -453,6 +466,7 @@ impl<'a> Graph<'a> {
         Graph {
             types: types::Types::new(files.iter().filter(|f| family(f.language) == CSHARP)),
             typed_names: HashSet::new(),
+            live: None,
             start,
             busy,
             offsets,
@@ -504,6 +518,16 @@ impl<'a> Graph<'a> {
                 .as_deref()
                 .is_none_or(|owner| self.types.related(qualifier, owner)),
         }
+    }
+
+    /// The nodes a name mentioned on the walk of `level` reaches: [`Graph::targets`], less the
+    /// methods of classes no code of that walk's kind names (see [`classes`]).
+    fn dispatched(&self, key: (Scope, &str), level: Reachability) -> Option<Vec<usize>> {
+        let mut targets = self.targets(key)?;
+        if let Some(live) = &self.live {
+            targets.retain(|&t| live.dispatches(t, level));
+        }
+        Some(targets)
     }
 
     /// The scopes a name mentioned by `node` is looked up in: its family's, its file's and
@@ -682,7 +706,7 @@ impl<'a> Graph<'a> {
                         .binary_search_by(|c| c.as_str().cmp(key.1))
                         .is_ok()
                 {
-                    if let Some(targets) = self.targets(key) {
+                    if let Some(targets) = self.dispatched(key, level) {
                         let all_once = targets.iter().all(|&t| !self.busy[t]);
                         if all_once {
                             startup.extend(targets.iter().filter(|&&t| self.verdict[t].is_none()));
@@ -705,7 +729,7 @@ impl<'a> Graph<'a> {
                         self.typed_names.insert((key.0, bare));
                     }
                 }
-                let Some(targets) = self.targets(key) else {
+                let Some(targets) = self.dispatched(key, level) else {
                     continue;
                 };
                 for &target in &targets {

@@ -612,6 +612,14 @@ fn typed(definition: Definition, bases: &[&str], members: &[&str]) -> Definition
     }
 }
 
+/// `definition`, a method of the class `owner`.
+fn method(owner: &str, definition: Definition) -> Definition {
+    Definition {
+        owner: Some(owner.to_string()),
+        ..definition
+    }
+}
+
 #[test]
 fn a_csharp_call_through_a_typed_receiver_reaches_related_types_only() {
     let owned = |owner: &str, definition: Definition| Definition {
@@ -699,4 +707,61 @@ fn a_csharp_call_through_a_typed_receiver_reaches_related_types_only() {
          `Save`; a method nothing reaches but an unrelated type's call names may be called \
          from unread code"
     );
+}
+
+#[test]
+fn a_method_name_reaches_only_classes_that_server_code_names() {
+    let server = file(
+        Language::TypeScript,
+        FileRole::Server,
+        vec![def("", Role::Entry, None, &["MemoryStore", "set"])],
+    );
+    let stores = file(
+        Language::TypeScript,
+        FileRole::Server,
+        vec![
+            def("", Role::Plain, None, &[]),
+            exported(def("MemoryStore", Role::Plain, Some(0), &[])),
+            method("MemoryStore", def("set", Role::Plain, Some(1), &[])),
+            exported(def("DiskStore", Role::Plain, Some(0), &[])),
+            method(
+                "DiskStore",
+                def("set", Role::Plain, Some(3), &["DiskStore"]),
+            ),
+        ],
+    );
+    let test = file(
+        Language::TypeScript,
+        FileRole::Test,
+        vec![def("", Role::Entry, None, &["DiskStore", "set"])],
+    );
+    let browser = file(
+        Language::TypeScript,
+        FileRole::Client,
+        vec![def("", Role::Entry, None, &["DiskStore", "set"])],
+    );
+    let verdicts = solve(&[server, stores, test, browser]);
+    assert_eq!(
+        verdicts[1],
+        [Reachable, Reachable, Reachable, Offline, Offline],
+        "only a browser bundle names DiskStore: its `set` is not server code"
+    );
+}
+
+#[test]
+fn a_browser_bundle_never_launches_the_server() {
+    let bundle = file(
+        Language::TypeScript,
+        FileRole::Client,
+        vec![def("", Role::Entry, None, &["startServer"])],
+    );
+    let server = file(
+        Language::TypeScript,
+        FileRole::Server,
+        vec![
+            def("", Role::Plain, None, &[]),
+            exported(def("startServer", Role::Plain, Some(0), &["listen"])),
+        ],
+    );
+    assert_eq!(solve(&[bundle, server])[1], [Offline, Offline]);
 }

@@ -10,10 +10,10 @@ use super::syntax::{
 use super::walk::Walker;
 use super::MAX_SCAN;
 use crate::event::{Arg, MAX_ARGS_TEXT};
+use crate::frontend::flat::Node;
 use crate::frontend::tree::text;
 use crate::frontend::tree::{Fields, Kind};
 use crate::frontend::words::{is_temp_name, PathPurpose};
-use tree_sitter::Node;
 
 /// Calls that return a temporary path; arguments derived from them are `Arg::TempPath`.
 const TEMP_PATH_CALLS: &[&str] = &[

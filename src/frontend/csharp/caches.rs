@@ -9,10 +9,10 @@ use super::resolve::Recv;
 use super::syntax::{base_type, last_segment, type_name};
 use super::walk::Walker;
 use crate::event::Event;
+use crate::frontend::flat::Node;
 use crate::frontend::tree::{ancestors, text, Fields, Kind};
 use crate::reach::words::split_words;
 use std::collections::BTreeSet;
-use tree_sitter::Node;
 
 /// Calls that drop entries of a cache held in this process's memory.
 const IN_PROCESS_EVICTIONS: &[&str] = &[

@@ -4,11 +4,11 @@
 use super::syntax::{dotted, last_named_child};
 use super::walk::Walker;
 use crate::event::Context;
+use crate::frontend::flat::Node;
 use crate::frontend::tree::text;
 use crate::frontend::tree::{Fields, Kind};
 use crate::frontend::words::{is_single_instance_guard, mentions_per_instance_work};
 use std::collections::BTreeSet;
-use tree_sitter::Node;
 
 /// Contexts inherited from enclosing syntax.
 #[derive(Debug, Clone, Copy, Default)]

@@ -7,8 +7,8 @@ use super::context::Ctx;
 use super::syntax::last_segment;
 use super::walk::Walker;
 use crate::event::{Event, EventKind};
+use crate::frontend::flat::Node;
 use crate::frontend::tree::{text, Fields, Kind};
-use tree_sitter::Node;
 
 /// A helper's body is at most this long: one call around the delay, not a job.
 const SHORT_HELPER: usize = 400;

@@ -10,9 +10,9 @@ use super::resolve::Recv;
 use super::syntax::{last_named_child, unwrap_expr};
 use super::walk::Walker;
 use crate::event::{Arg, Forwarded, SharedPathCall};
+use crate::frontend::flat::Node;
 use crate::frontend::tree::{text, Kind};
 use crate::frontend::words::{is_file_system_layer, PathPurpose};
-use tree_sitter::Node;
 
 /// The framework's file types (simple names): calls on them are not the project's own.
 const FRAMEWORK_FILE_TYPES: &[&str] = &[

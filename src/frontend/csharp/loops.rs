@@ -3,9 +3,9 @@
 
 use super::syntax::{for_each_node, last_named_child, last_segment, mentions, unwrap_expr};
 use super::MAX_SCAN;
+use crate::frontend::flat::Node;
 use crate::frontend::tree::{named_children, text};
 use crate::frontend::tree::{Fields, Kind};
-use tree_sitter::Node;
 
 /// Words in a loop-condition flag that say it tracks the service's life.
 const LIFECYCLE_WORDS: &[&str] = &[

@@ -13,10 +13,10 @@
 
 use super::syntax::{last_named_child, returning_method_name, unwrap_expr};
 use super::walk::Walker;
+use crate::frontend::flat::Node;
 use crate::frontend::tree::{text, Fields, Kind};
 use crate::frontend::words::PathPurpose;
 use std::collections::HashMap;
-use tree_sitter::Node;
 
 /// The most walks of one file: the first and the ones that know what the one before found.
 pub(super) const MAX_WALKS: usize = 3;

@@ -5,11 +5,11 @@
 
 use super::syntax::{last_named_child, last_segment};
 use super::walk::Walker;
+use crate::frontend::flat::Node;
 use crate::frontend::tree::text;
 use crate::frontend::tree::{Fields, Kind};
 use crate::frontend::tree_work::Grammar;
 use crate::work::{Call, Work};
-use tree_sitter::Node;
 
 /// How calls are read from a C# tree.
 pub(super) static GRAMMAR: Grammar = Grammar {

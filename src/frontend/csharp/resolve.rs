@@ -6,9 +6,9 @@ use super::syntax::{
     concat, dotted, last_named_child, last_segment, predefined_type, type_name, unwrap_expr,
 };
 use super::walk::Walker;
+use crate::frontend::flat::Node;
 use crate::frontend::tree::text;
 use crate::frontend::tree::{Fields, Kind};
-use tree_sitter::Node;
 
 /// What framework methods and properties return (for a collection, its element type), so
 /// that `Directory.GetParent(p).Delete()` and `foreach (var f in dir.GetFiles()) f.Delete()`

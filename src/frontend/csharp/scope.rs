@@ -3,10 +3,10 @@
 
 use super::project::SDK_IMPLICIT_NAMESPACES;
 use super::syntax::{concat, dotted, for_each_named_node, last_segment};
+use crate::frontend::flat::Node;
 use crate::frontend::tree::text;
 use crate::frontend::tree::{Fields, Kind};
 use std::collections::{HashMap, HashSet};
-use tree_sitter::Node;
 
 /// Namespaces (and their children) of desktop, mobile and WebAssembly UI frameworks: a
 /// file importing one runs on a user's device, not on a server behind a load balancer.

@@ -6,11 +6,11 @@
 use super::syntax::{last_named_child, last_segment, type_name, unwrap_expr};
 use super::walk::Walker;
 use crate::event::Arg;
+use crate::frontend::flat::Node;
 use crate::frontend::object_copy::direction;
 use crate::frontend::scratch::{type_creates, use_of, Call, Transfer, Use};
 use crate::frontend::tree::{ancestors, text, Fields, Kind};
 use crate::frontend::words::names_a_download;
-use tree_sitter::Node;
 
 /// Function-like nodes: a path's uses are compared within one of them.
 const FUNCTIONS: &[&str] = &[

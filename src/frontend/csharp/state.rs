@@ -9,10 +9,10 @@ use super::scope::FileScope;
 use super::syntax::{dotted, enclosing_name, for_each_named_node};
 use crate::event::Event;
 use crate::frontend::collections::Collection;
+use crate::frontend::flat::Node;
 use crate::frontend::tree::text;
 use crate::frontend::tree::{Fields, Kind};
 use std::collections::{BTreeSet, HashMap};
-use tree_sitter::Node;
 
 /// Methods that add to or change a collection.
 const WRITE_METHODS: &[&str] = &[

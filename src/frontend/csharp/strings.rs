@@ -1,7 +1,7 @@
 //! The values of string literals.
 
+use crate::frontend::flat::Node;
 use crate::frontend::tree::{text, Kind};
-use tree_sitter::Node;
 
 /// A literal's source text for a builder-chain entry: bools, numbers and strings.
 pub(super) fn literal_text(node: Node<'_>, src: &str) -> Option<String> {

@@ -12,12 +12,12 @@
 use super::syntax::{base_type, first_child_of_kind, initializer, last_segment, type_name};
 use super::MAX_DEPTH;
 use crate::event::{Definition, Role, TypeInfo};
+use crate::frontend::flat::Node;
 use crate::frontend::symbols::{visit_subcommand_branch, SymbolTable};
 use crate::frontend::tree::{named_children, text};
 use crate::frontend::tree::{Fields, Kind};
 use crate::reach::words;
 use std::collections::{HashMap, HashSet};
-use tree_sitter::Node;
 
 /// The symbol table of a parsed file.
 pub(super) fn collect(root: Node<'_>, src: &str) -> Vec<Definition> {

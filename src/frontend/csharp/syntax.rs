@@ -1,9 +1,9 @@
 //! Small helpers over tree-sitter-c-sharp nodes and dotted names.
 
 use super::MAX_DEPTH;
+use crate::frontend::flat::Node;
 use crate::frontend::tree::{named_children, text};
 use crate::frontend::tree::{Fields, Kind};
-use tree_sitter::Node;
 
 /// The name of the method or local function that contains `node`.
 pub(super) fn enclosing_method_name<'s>(node: Node<'_>, src: &'s str) -> Option<&'s str> {

@@ -1511,14 +1511,15 @@ fn the_named_walk_visits_the_named_nodes_in_order() {
         crate::frontend::tree::parse(&tree_sitter_c_sharp::LANGUAGE.into(), src).expect("parses");
     let (mut all, mut named) = (Vec::new(), Vec::new());
     // Skipping a subtree skips the same nodes either way.
-    let skip = |n: tree_sitter::Node<'_>| n.kind() != "argument_list";
-    for_each_node(tree.root_node(), |n| {
+    let flat = crate::frontend::flat::FlatTree::new(&tree);
+    let skip = |n: crate::frontend::flat::Node<'_>| n.kind() != "argument_list";
+    for_each_node(flat.root(), |n| {
         if n.is_named() {
             all.push(n.id());
         }
         skip(n)
     });
-    for_each_named_node(tree.root_node(), |n| {
+    for_each_named_node(flat.root(), |n| {
         named.push(n.id());
         skip(n)
     });

@@ -6,9 +6,9 @@ use super::syntax::{
     dotted, enclosing_method_name, first_child_of_kind, last_named_child, last_segment,
 };
 use super::walk::Walker;
+use crate::frontend::flat::Node;
 use crate::frontend::tree::text;
 use crate::frontend::tree::{Fields, Kind};
-use tree_sitter::Node;
 
 impl FileScope {
     /// Records `x.Change(due, period)` with a finite period: `x` is a periodic timer even

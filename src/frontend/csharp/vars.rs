@@ -4,11 +4,11 @@ use super::args::path_like_name;
 use super::syntax::{dotted, first_child_of_kind, initializer, type_name, unwrap_expr};
 use super::walk::Walker;
 use crate::event::Arg;
+use crate::frontend::flat::Node;
 use crate::frontend::tree::text;
 use crate::frontend::tree::{Fields, Kind};
 use crate::frontend::words::PathPurpose;
 use std::collections::HashMap;
-use tree_sitter::Node;
 
 /// What a variable is known to hold.
 #[derive(Debug, Clone, Default)]

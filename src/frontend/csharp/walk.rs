@@ -15,6 +15,7 @@ use super::syntax::{
 use super::vars::VarInfo;
 use super::MAX_DEPTH;
 use crate::event::{Arg, Context, Event, EventKind, FileFacts};
+use crate::frontend::flat::Node;
 use crate::frontend::scratch::PathUses;
 use crate::frontend::tree::{named_children, text};
 use crate::frontend::tree::{Fields, Kind};
@@ -22,7 +23,6 @@ use crate::frontend::words::{
     is_single_instance_guard, looks_like_duration, mentions_per_instance_work,
 };
 use std::collections::HashMap;
-use tree_sitter::Node;
 
 /// Words in a type name that say it schedules work: a one-shot timer there is armed for
 /// the next occurrence of a schedule, not a timeout.
@@ -445,7 +445,7 @@ impl Walker<'_, '_> {
             method_name = method;
             // A call at the end of a multi-line chain is reported on its own line.
             if let (Some(name), Some(recv)) = (name_node, recv) {
-                if recv.start_position().row != name.start_position().row {
+                if recv.start_row() != name.start_row() {
                     start = name.start_byte();
                 }
             }

@@ -5,8 +5,8 @@
 //! not run it more than once: a stats stream, a heartbeat or a server-sent-events tick.
 
 use super::syntax::is_function;
+use crate::frontend::flat::Node;
 use crate::frontend::tree::{named_children, text, Fields, Kind};
-use tree_sitter::Node;
 
 /// Events that end a connection, a request or a stream.
 const CLOSE_EVENTS: &[&str] = &["close", "disconnect", "end", "finish", "aborted"];

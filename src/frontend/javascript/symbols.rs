@@ -17,6 +17,7 @@
 use super::syntax::string_value;
 use super::MAX_DEPTH;
 use crate::event::{Definition, Role};
+use crate::frontend::flat::Node;
 use crate::frontend::symbols::{visit_subcommand_branch, SymbolTable};
 use crate::frontend::tree::named_children;
 use crate::frontend::tree::text;
@@ -25,7 +26,6 @@ use crate::frontend::words::looks_like_duration;
 use crate::reach::words::ModeBranch;
 use crate::reach::{modules, words};
 use std::collections::HashMap;
-use tree_sitter::Node;
 
 /// The symbol table of a parsed file.
 pub(super) fn collect(root: Node<'_>, src: &str) -> Vec<Definition> {
