@@ -256,15 +256,21 @@ impl Engine {
             && !self.include_tests
         {
             FileRole::Test
-        } else if facts.file_context.contains(&Context::ClientSide) {
+        } else if facts.file_context.contains(&Context::ClientSide)
+            && matches!(doc.language, Language::JavaScript | Language::TypeScript)
+        {
+            // Browser code; a desktop app may embed the server it starts.
             FileRole::Client
-        } else if facts.file_context.contains(&Context::Tooling) {
+        } else if facts.file_context.contains(&Context::Tooling)
+            || facts.file_context.contains(&Context::ClientSide)
+        {
             FileRole::Tool
         } else {
             match placement {
                 Placement::OnceAtStart => FileRole::Startup,
-                Placement::Client => FileRole::Client,
-                Placement::Tooling | Placement::SeparateProgram(_) => FileRole::Tool,
+                Placement::Tooling | Placement::Client | Placement::SeparateProgram(_) => {
+                    FileRole::Tool
+                }
                 Placement::Server | Placement::Test => FileRole::Server,
                 Placement::Service => FileRole::Service,
             }

@@ -85,8 +85,9 @@ pub enum FileRole {
     /// Tooling code: what its entry points reach is offline, unless an entry point launches
     /// the server (a command line's `start` command).
     Tool,
-    /// Client code (a browser bundle, a desktop app): what its entry points reach is
-    /// offline, and it never launches the server, whatever the names it mentions reach.
+    /// Browser code (a JavaScript or TypeScript bundle): what its entry points reach is
+    /// offline, and it never launches the server, whatever the names it mentions reach (a
+    /// desktop app, which may embed the server it starts, is [`FileRole::Tool`]).
     Client,
     /// Test code: its entry points reach nothing that runs in production.
     Test,
