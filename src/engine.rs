@@ -5,7 +5,9 @@
 
 use crate::catalogue::{Catalogue, Category};
 use crate::event::Context;
-use crate::finding::{assign_fingerprints, normalize_source, sort, Doubt, Finding};
+use crate::finding::{
+    assign_fingerprints, keep_first_per_file, normalize_source, sort, Doubt, Finding,
+};
 use crate::frontend::{self, FrontendOptions, Language};
 use crate::matcher::{in_external_folder, Matcher};
 use crate::placement::{self, Placement};
@@ -44,6 +46,10 @@ pub enum Outcome {
         /// Findings in code that no entry point of this file reaches and nothing outside
         /// it can call (each has `reachability` set), in source order.
         unreached: Vec<Finding>,
+        /// Later matches of rules reported once per file, set aside by
+        /// [`keep_first_per_file`]: the project's reachability may find that the first
+        /// match is not reached and one of these is.
+        repeated: Vec<Finding>,
         /// A problem worth telling the user about (a syntax error).
         warning: Option<String>,
         /// The file's part of the project model.
@@ -204,6 +210,7 @@ impl Engine {
                 definition: reach::innermost(&facts.definitions, span.start),
                 requires: m.requires,
                 setup_call: m.setup_call,
+                once_per_file: m.rule.once_per_file,
             };
             if m.rule.category == Category::LocalDiskWrite && in_external_folder(m.event) {
                 finding.set_doubt(Doubt::ExternalFolder);
@@ -252,6 +259,7 @@ impl Engine {
                 unreached.push(finding);
             }
         }
+        let repeated = keep_first_per_file(&mut findings, &mut unreached, &suppressed);
         let role = if (facts.file_context.contains(&Context::Test) || placement == Placement::Test)
             && !self.include_tests
         {
@@ -279,6 +287,7 @@ impl Engine {
             findings,
             suppressed,
             unreached,
+            repeated,
             warning,
             model: FileModel {
                 // Only reported (server) code mitigates: a test host's backplane proves nothing.

@@ -69,6 +69,10 @@ pub struct Finding {
     /// (creating a directory, see [`crate::matcher::Match::setup_call`]).
     #[serde(skip)]
     pub setup_call: Option<String>,
+    /// Whether the finding's rule reports only its first reached match in a file (see
+    /// [`keep_first_per_file`]).
+    #[serde(skip)]
+    pub once_per_file: bool,
 }
 
 /// The `definition` of a finding about something other than code (a suppression comment):
@@ -201,6 +205,33 @@ pub fn assign_fingerprints(findings: &mut [Finding]) {
     }
 }
 
+/// Keeps, for each rule reported once per file (`once_per_file`), the first reported match in
+/// each file per set of registrations it needs, once reachability is known: an unreached
+/// first match does not hide a reached later one. A suppressed match counts as the file's
+/// one, and unreached matches of a rule the file already reports are dropped too. Both lists
+/// must be sorted; returns the dropped findings.
+pub fn keep_first_per_file(
+    findings: &mut Vec<Finding>,
+    unreached: &mut Vec<Finding>,
+    suppressed: &[Finding],
+) -> Vec<Finding> {
+    let key = |f: &Finding| (f.path.clone(), f.rule_id.clone(), f.requires.clone());
+    let mut taken: std::collections::HashSet<_> = suppressed
+        .iter()
+        .filter(|f| f.once_per_file)
+        .map(key)
+        .collect();
+    let mut dropped = Vec::new();
+    for list in [findings, unreached] {
+        let (kept, repeated) = std::mem::take(list)
+            .into_iter()
+            .partition(|f| !f.once_per_file || taken.insert(key(f)));
+        *list = kept;
+        dropped.extend::<Vec<Finding>>(repeated);
+    }
+    dropped
+}
+
 /// Collapses runs of whitespace into one space.
 pub fn normalize_source(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -233,8 +264,36 @@ mod tests {
             definition: 0,
             requires: Vec::new(),
             setup_call: None,
+            once_per_file: false,
             suppression: None,
         }
+    }
+
+    #[test]
+    fn once_per_file_keeps_the_first_reached_match_per_file_and_registration() {
+        let once = |line: usize, requires: &[&str]| Finding {
+            once_per_file: true,
+            requires: requires.iter().map(|r| r.to_string()).collect(),
+            ..finding(line, "cache.Remove(key);")
+        };
+        // The file's first match is unreached (start-up code): the reached one at line 3 stands.
+        let mut findings = vec![
+            once(3, &[]),
+            once(4, &[]),
+            once(5, &["Tracker"]),
+            finding(6, "w"),
+        ];
+        let mut unreached = vec![once(1, &[]), once(2, &["Tracker"])];
+        let dropped = keep_first_per_file(&mut findings, &mut unreached, &[]);
+        let lines = |v: &[Finding]| v.iter().map(|f| f.start_line).collect::<Vec<_>>();
+        assert_eq!(lines(&findings), [3, 5, 6]);
+        assert_eq!(lines(&unreached), [] as [usize; 0]);
+        assert_eq!(lines(&dropped), [4, 1, 2]);
+        // A suppressed match is the file's one: nothing else of the rule is reported there.
+        let mut findings = vec![once(3, &[])];
+        let dropped = keep_first_per_file(&mut findings, &mut Vec::new(), &[once(9, &[])]);
+        assert!(findings.is_empty());
+        assert_eq!(lines(&dropped), [3]);
     }
 
     #[test]

@@ -95,8 +95,6 @@ impl Matcher {
     pub fn run<'e>(&self, language: Language, facts: &'e FileFacts) -> Vec<Match<'_, 'e>> {
         let mut out = Vec::new();
         let mut seen = BTreeSet::new();
-        // Rules reported once per file: (rule, registrations needed) already reported.
-        let mut first_in_file = BTreeSet::new();
         for (e, event) in facts.events.iter().enumerate() {
             for target in &event.targets {
                 let exact = self.exact.get(target.as_str()).into_iter().flatten();
@@ -122,15 +120,11 @@ impl Matcher {
                         && !mitigated(&rule.unless, event, facts)
                     {
                         seen.insert((e, r));
-                        let requires = owner_registrations(pattern, event, facts);
-                        if rule.once_per_file && !first_in_file.insert((r, requires.clone())) {
-                            continue;
-                        }
                         out.push(Match {
                             rule,
                             event,
                             target,
-                            requires,
+                            requires: owner_registrations(pattern, event, facts),
                             setup_call: targets_any(event, &rule.unless.setup_calls)
                                 .then(|| called_name(target).to_string()),
                         });
@@ -829,36 +823,5 @@ targets = ["*.setTimeout"]
             .registrations
             .insert("write:AddSingleton:Tracker.sessions".into());
         assert_eq!(requires(&facts), [Vec::<String>::new()]);
-    }
-
-    #[test]
-    fn a_rule_reported_once_per_file_keeps_its_first_match_per_registration() {
-        let mut c = Catalogue::default();
-        c.add_file(
-            "once.toml",
-            &RULE.replace(
-                "[[match]]\nkind = \"construct\"",
-                "once_per_file = true\n[[match]]\nkind = \"construct\"",
-            ),
-        )
-        .unwrap();
-        let m = Matcher::new(&c);
-        let write = |line: usize| {
-            let mut e = event(EventKind::Call, "System.IO.File.WriteAllText", vec![]);
-            e.span = line..line + 1;
-            e
-        };
-        let mut wrapped = write(3);
-        wrapped.requires_any = vec!["evict:ICache.Remove".into()];
-        let facts = FileFacts {
-            events: vec![write(1), write(2), wrapped.clone(), wrapped],
-            ..FileFacts::default()
-        };
-        let starts: Vec<usize> = m
-            .run(Language::CSharp, &facts)
-            .into_iter()
-            .map(|x| x.event.span.start)
-            .collect();
-        assert_eq!(starts, [1, 3]);
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::discover::{discover, display_path, SourceFile, WalkError};
 use crate::engine::{Document, Engine, Outcome};
-use crate::finding::{sort, Finding};
+use crate::finding::{keep_first_per_file, sort, Finding};
 use crate::frontend::{FrontendOptions, Language};
 use crate::limits::Limits;
 use crate::manifest::csproj::CsprojCache;
@@ -68,10 +68,12 @@ enum FileOutcome {
         findings: Vec<Finding>,
         suppressed: Vec<Finding>,
         unreached: Vec<Finding>,
+        /// Later matches of once-per-file rules (see [`Outcome::Linted`]).
+        repeated: Vec<Finding>,
         warning: Option<String>,
         /// Kept only when there are findings (reachable or not).
         text: Option<Arc<str>>,
-        model: FileModel,
+        model: Box<FileModel>,
     },
     Skipped,
     Failed(String),
@@ -147,6 +149,7 @@ pub fn scan_files(
                 findings,
                 suppressed,
                 unreached,
+                repeated,
                 warning,
                 text,
                 model,
@@ -165,8 +168,14 @@ pub fn scan_files(
                 registered.extend(model.registrations.iter().cloned());
                 if project {
                     let file = models.len();
-                    models.push(model);
-                    judged.extend(findings.into_iter().chain(unreached).map(|f| (file, f)));
+                    models.push(*model);
+                    judged.extend(
+                        findings
+                            .into_iter()
+                            .chain(unreached)
+                            .chain(repeated)
+                            .map(|f| (file, f)),
+                    );
                 } else {
                     result.findings.extend(findings);
                     result.unreachable.extend(unreached);
@@ -227,6 +236,14 @@ pub fn scan_files(
     sort(&mut result.findings);
     sort(&mut result.suppressed);
     sort(&mut result.unreachable);
+    if project {
+        // Judged again over the project: the first reached match of each file stands.
+        keep_first_per_file(
+            &mut result.findings,
+            &mut result.unreachable,
+            &result.suppressed,
+        );
+    }
     result.errors.sort_by(|a, b| a.path.cmp(&b.path));
     result
 }
@@ -283,6 +300,7 @@ fn scan_file(
             findings,
             suppressed,
             unreached,
+            repeated,
             warning,
             model,
         } => FileOutcome::Linted {
@@ -290,12 +308,13 @@ fn scan_file(
             findings,
             suppressed,
             unreached,
+            repeated,
             // The decoding note comes first: it explains odd characters in a syntax error.
             warning: match (note, warning) {
                 (Some(note), Some(warning)) => Some(format!("{note}; {warning}")),
                 (note, warning) => note.or(warning),
             },
-            model,
+            model: Box::new(model),
         },
         Outcome::Skipped(_) => FileOutcome::Skipped,
         Outcome::Failed(message) => FileOutcome::Failed(message),

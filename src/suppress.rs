@@ -408,6 +408,7 @@ impl SuppressionAudit {
                 definition: crate::finding::NOT_CODE,
                 requires: Vec::new(),
                 setup_call: None,
+                once_per_file: false,
             });
         }
         crate::finding::sort(&mut out);
@@ -509,6 +510,7 @@ mod tests {
             definition: 0,
             requires: Vec::new(),
             setup_call: None,
+            once_per_file: false,
         }
     }
 

@@ -165,6 +165,7 @@ fn at_call(wrapper: &Finding, forwarded: &Forwarded, site: &CallSite) -> Finding
         forwarded: None,
         definition: site.definition,
         setup_call: None,
+        once_per_file: false,
         ..wrapper.clone()
     }
 }
