@@ -256,6 +256,11 @@ impl Engine {
             && !self.include_tests
         {
             FileRole::Test
+        } else if facts.file_context.contains(&Context::ClientSide)
+            && matches!(doc.language, Language::JavaScript | Language::TypeScript)
+        {
+            // Browser code; a desktop app may embed the server it starts.
+            FileRole::Client
         } else if facts.file_context.contains(&Context::Tooling)
             || facts.file_context.contains(&Context::ClientSide)
         {

@@ -320,6 +320,22 @@ pub struct Definition {
     /// its own body (`init();`, `await setup(dir);`, `let c = load()?;`: outside callbacks,
     /// closures and loops), so each such call runs once per run of this definition.
     pub calls: Vec<String>,
+    /// For a C# type (class, struct, record, interface): what it derives from and holds, so
+    /// that a call through a typed receiver (`Owner::name` in [`refs`](Definition::refs))
+    /// reaches only the methods of related types.
+    pub type_info: Option<TypeInfo>,
+    /// A C# extension method (`static void F(this T t)`): callable on a value of any type.
+    pub extension: bool,
+}
+
+/// What a C# type declaration says about the type (see [`Definition::type_info`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TypeInfo {
+    /// The simple names of the types in its base list (no type arguments).
+    pub bases: Vec<String>,
+    /// The names of its fields and properties: a receiver written with such a name in
+    /// another file (an inherited member) is a value of unknown type, not a type.
+    pub members: Vec<String>,
 }
 
 impl Event {

@@ -1,7 +1,7 @@
 //! Builds a file's symbol table ([`Definition`]s and the names each one mentions) while a
 //! frontend walks its tree: shared by the three frontends.
 
-use crate::event::{Definition, Role};
+use crate::event::{Definition, Role, TypeInfo};
 use crate::frontend::flat::Node;
 use crate::frontend::tree::named_children;
 use std::collections::BTreeSet;
@@ -82,6 +82,8 @@ impl SymbolTable {
             parent: Some(self.current()),
             refs: Vec::new(),
             calls: Vec::new(),
+            type_info: None,
+            extension: false,
         });
         self.refs.push(BTreeSet::new());
         self.calls.push(BTreeSet::new());
@@ -135,6 +137,20 @@ impl SymbolTable {
     pub fn set_role(&mut self, index: usize, role: Role) {
         if let Some(d) = self.definitions.get_mut(index) {
             d.role = role;
+        }
+    }
+
+    /// Records what a type declaration (definition `index`) derives from and holds.
+    pub fn set_type_info(&mut self, index: usize, info: TypeInfo) {
+        if let Some(d) = self.definitions.get_mut(index) {
+            d.type_info = Some(info);
+        }
+    }
+
+    /// Marks definition `index` as an extension method.
+    pub fn set_extension(&mut self, index: usize) {
+        if let Some(d) = self.definitions.get_mut(index) {
+            d.extension = true;
         }
     }
 

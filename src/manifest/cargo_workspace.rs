@@ -2,9 +2,12 @@
 //! workspace depend on, every one of them only in `[dev-dependencies]` or as an optional
 //! dependency that only test features turn on (`testing = ["dep:shop-fakes"]`), holds test
 //! fakes, fixtures and harness set-up; it is never linked into a deployed program, whatever
-//! binaries it builds itself. A crate nobody in the workspace depends on, or that one member
-//! links for real (a `[dependencies]` or `[build-dependencies]` entry, or an optional one
-//! some other feature enables), stays what its own manifest makes it.
+//! binaries it builds itself. A member that only such test crates link for real counts as one
+//! too (a service's client library that only its integration-test harness crate links: the
+//! deployed programs never contain it). A crate nobody in the workspace depends on, or that
+//! one member links for real (a `[dependencies]` or `[build-dependencies]` entry, or an
+//! optional one some other feature enables) that is not itself test code, stays what its own
+//! manifest makes it.
 //!
 //! The members are the root manifest's `workspace.members` (literal directories and
 //! `dir/*` patterns) and the root package itself, read once per workspace root.
@@ -62,11 +65,50 @@ fn read_uses(root: &Path, root_text: &str) -> Uses {
             manifests.push(table);
         }
     }
+    // How many real links (not for tests) each package has from members not yet known to be
+    // test code, and which packages each member links for real.
+    let mut pending: HashMap<String, usize> = HashMap::new();
+    let mut links: HashMap<String, Vec<String>> = HashMap::new();
     for table in &manifests {
+        let user = table
+            .get("package")
+            .and_then(|p| p.get("name"))
+            .and_then(Value::as_str)
+            .map(|n| n.replace('_', "-"));
         for (name, test_only) in dependency_uses(table) {
-            let entry = uses.tests.entry(name).or_insert(true);
-            *entry &= test_only;
+            let count = pending.entry(name.clone()).or_insert(0);
+            if !test_only {
+                *count += 1;
+                match &user {
+                    Some(user) if *user != name => {
+                        links.entry(user.clone()).or_default().push(name)
+                    }
+                    // A link from an unnamed manifest or from itself never settles.
+                    _ => *count += 1,
+                }
+            }
         }
+    }
+    // A package whose every real link comes from test code is test code: settle the packages
+    // only tests use, then each settled member's links, once each.
+    let mut settled: Vec<String> = pending
+        .iter()
+        .filter(|(_, count)| **count == 0)
+        .map(|(name, _)| name.clone())
+        .collect();
+    while let Some(name) = settled.pop() {
+        uses.tests.insert(name.clone(), true);
+        for linked in links.remove(&name).unwrap_or_default() {
+            if let Some(count) = pending.get_mut(&linked) {
+                *count -= 1;
+                if *count == 0 {
+                    settled.push(linked);
+                }
+            }
+        }
+    }
+    for name in pending.into_keys() {
+        uses.tests.entry(name).or_insert(false);
     }
     uses
 }
@@ -191,5 +233,44 @@ shop_test_db = { path = "../shop-test-db" }
                 ("shop-test-db".to_string(), true),
             ]
         );
+    }
+
+    #[test]
+    fn members_only_test_code_links_are_test_code() {
+        let dir = tempfile::tempdir().unwrap();
+        let member = |name: &str, deps: &str| {
+            std::fs::create_dir_all(dir.path().join(name)).unwrap();
+            std::fs::write(
+                dir.path().join(name).join("Cargo.toml"),
+                format!("[package]\nname = \"{name}\"\n{deps}"),
+            )
+            .unwrap();
+        };
+        member("api", "[dependencies]\nshared = { path = \"../shared\" }\n[dev-dependencies]\nharness = { path = \"../harness\" }\n");
+        member(
+            "harness",
+            "[dependencies]\nprobe = { path = \"../probe\" }\nshared = { path = \"../shared\" }\n",
+        );
+        member(
+            "probe",
+            "[dependencies]\nloop-a = { path = \"../loop-a\" }\n",
+        );
+        member(
+            "loop-a",
+            "[dependencies]\nloop-b = { path = \"../loop-b\" }\n",
+        );
+        member(
+            "loop-b",
+            "[dependencies]\nloop-a = { path = \"../loop-a\" }\n",
+        );
+        let root =
+            "[workspace]\nmembers = [\"api\", \"harness\", \"probe\", \"loop-a\", \"loop-b\"]\n";
+        let uses = read_uses(dir.path(), root);
+        let test = |name: &str| uses.tests.get(name) == Some(&true);
+        // Only the harness links the probe; the API links `shared` itself.
+        assert!(test("harness") && test("probe"));
+        assert!(!test("shared") && !test("api"));
+        // Two crates that link each other are settled by neither.
+        assert!(!test("loop-a") && !test("loop-b"));
     }
 }

@@ -32,10 +32,14 @@
 //! start-up code.
 //! Reaching a definition reaches the one around it (a method's class, whose field
 //! initializers and constructor then ran) and the framework-called members of a class.
+//! A JavaScript or TypeScript method's name reaches only the methods of classes that code of
+//! the walk's kind names ([`classes`]); client code never launches the server.
 //! Each walk expands a name once, so the cost is linear in definitions and references.
 
+mod classes;
 pub mod held;
 pub mod modules;
+mod types;
 pub mod words;
 pub mod wrappers;
 
@@ -78,8 +82,13 @@ pub enum FileRole {
     /// Server code: its entry points are server entry points.
     #[default]
     Server,
-    /// Tooling or client code: what its entry points reach is offline.
+    /// Tooling code: what its entry points reach is offline, unless an entry point launches
+    /// the server (a command line's `start` command).
     Tool,
+    /// Browser code (a JavaScript or TypeScript bundle): what its entry points reach is
+    /// offline, and it never launches the server, whatever the names it mentions reach (a
+    /// desktop app, which may embed the server it starts, is [`FileRole::Tool`]).
+    Client,
     /// Test code: its entry points reach nothing that runs in production.
     Test,
     /// Code that runs once per start or upgrade (an installer, a migration project): what
@@ -147,6 +156,15 @@ pub fn innermost(definitions: &[Definition], offset: usize) -> usize {
         .unwrap_or(0)
 }
 
+/// The family of C# names (see [`family`]).
+const CSHARP: usize = 1;
+
+/// A type hierarchy deeper or wider than this is not followed further (a cycle guard).
+const MAX_ANCESTORS: usize = 256;
+
+/// At most this many rounds of reaching C# methods that may be called from unread code.
+const MAX_RESCUES: usize = 4;
+
 /// Names share a namespace within a family: JavaScript with TypeScript.
 fn family(language: Option<Language>) -> usize {
     match language {
@@ -190,6 +208,7 @@ impl Solved {
 /// Verdicts for every definition of every file, and which definitions are starts.
 pub fn solve_with_starts(files: &[FileModel]) -> Solved {
     let mut graph = Graph::new(files);
+    graph.live = Some(classes::Liveness::new(&graph, files));
     let words = words();
     let serving = graph.reaching(&words.server_start_words, true);
     // Busy code is what the code a start calls actually runs: naming a class (a type, a
@@ -211,8 +230,11 @@ pub fn solve_with_starts(files: &[FileModel]) -> Solved {
                 (Role::Main, FileRole::Server) if !serving[node] => FileRole::Tool,
                 (Role::Main | Role::Entry | Role::Program, FileRole::Service) => FileRole::Server,
                 // A program that starts no server itself, whatever its names reach.
-                (Role::Program, FileRole::Server | FileRole::Tool) => FileRole::Tool,
+                (Role::Program, FileRole::Server | FileRole::Tool | FileRole::Client) => {
+                    FileRole::Tool
+                }
                 (Role::Program, role) => role,
+                (Role::Main | Role::Entry, FileRole::Client) => FileRole::Tool,
                 // A command-line launcher of the server (`thelounge start`).
                 (Role::Main | Role::Entry, FileRole::Tool) if serving[node] => FileRole::Server,
                 (Role::Main | Role::Entry, role) => role,
@@ -224,24 +246,22 @@ pub fn solve_with_starts(files: &[FileModel]) -> Solved {
                 FileRole::Server if graph.startup[node] => startup.push(node),
                 FileRole::Server | FileRole::Service => seeds.push(node),
                 FileRole::Startup => startup.push(node),
-                FileRole::Tool => offline.push(node),
+                FileRole::Tool | FileRole::Client => offline.push(node),
                 FileRole::Test => {}
             }
         }
     }
-    graph.walk(Reachability::Reachable, seeds, &mut startup, &mut offline);
-    graph.walk(
-        Reachability::Startup,
-        startup,
-        &mut Vec::new(),
-        &mut offline,
-    );
-    graph.walk(
-        Reachability::Offline,
-        offline,
-        &mut Vec::new(),
-        &mut Vec::new(),
-    );
+    graph.walk_all(seeds, startup, offline);
+    // A C# method no walk reached, whose name reachable code calls through an unrelated
+    // type, may still be called from code the scan does not read (Razor markup,
+    // reflection): not proven dead, so reachable.
+    for _ in 0..MAX_RESCUES {
+        let unsure = graph.unsure_methods();
+        if unsure.is_empty() {
+            break;
+        }
+        graph.walk_all(unsure, Vec::new(), Vec::new());
+    }
     let verdicts = graph.verdicts(files);
     let starts = graph
         .offsets
@@ -363,6 +383,12 @@ struct Graph<'a> {
     /// Per node: code it reaches starts a server, keeps a periodic job or registers code that
     /// runs later (a route, a handler): never start-up code because a start calls it.
     busy: Vec<bool>,
+    /// The C# type hierarchy, for calls through a typed receiver.
+    types: types::Types<'a>,
+    /// The names reachable C# code calls through a type (scope, bare name).
+    typed_names: HashSet<(Scope, &'a str)>,
+    /// Which classes code names: a method's name reaches only those of named classes.
+    live: Option<classes::Liveness>,
 }
 
 impl<'a> Graph<'a> {
@@ -439,6 +465,9 @@ impl<'a> Graph<'a> {
         let verdict = vec![None; nodes.len()];
         let busy = vec![false; nodes.len()];
         Graph {
+            types: types::Types::new(files.iter().filter(|f| family(f.language) == CSHARP)),
+            typed_names: HashSet::new(),
+            live: None,
             start,
             busy,
             offsets,
@@ -455,7 +484,9 @@ impl<'a> Graph<'a> {
 
     /// The nodes a name mentioned in `scope` reaches: every definition of that name, or for
     /// a type's associated function (`SaltString::generate`, see the Rust symbol table) only
-    /// the definitions of that name whose owner is that type.
+    /// the definitions of that name whose owner is that type. A C# call through a typed
+    /// receiver (`IStore::Save`) reaches the methods of that name of related types and
+    /// extension methods (see [`types`]).
     fn targets(&self, (scope, name): (Scope, &str)) -> Option<Vec<usize>> {
         match name.rsplit_once("::") {
             None => self.index.get(&(scope, name)).cloned(),
@@ -464,11 +495,40 @@ impl<'a> Graph<'a> {
                 Some(
                     all.iter()
                         .copied()
-                        .filter(|&t| self.nodes[t].1.owner.as_deref() == Some(owner))
+                        .filter(|&t| self.qualified_target(owner, t))
                         .collect(),
                 )
             }
         }
+    }
+
+    /// Whether a call of node `t`'s name through `qualifier` (`qualifier::name`) may run it.
+    fn qualified_target(&self, qualifier: &str, t: usize) -> bool {
+        let (family, def) = self.nodes[t];
+        if family != CSHARP {
+            return def.owner.as_deref() == Some(qualifier);
+        }
+        if def.extension {
+            return true;
+        }
+        match self.types.classify(qualifier) {
+            types::Qualifier::Unsure => true,
+            types::Qualifier::External => false,
+            types::Qualifier::Type => def
+                .owner
+                .as_deref()
+                .is_none_or(|owner| self.types.related(qualifier, owner)),
+        }
+    }
+
+    /// The nodes a name mentioned on the walk of `level` reaches: [`Graph::targets`], less the
+    /// methods of classes no code of that walk's kind names (see [`classes`]).
+    fn dispatched(&self, key: (Scope, &str), level: Reachability) -> Option<Vec<usize>> {
+        let mut targets = self.targets(key)?;
+        if let Some(live) = &self.live {
+            targets.retain(|&t| live.dispatches(t, level));
+        }
+        Some(targets)
     }
 
     /// The scopes a name mentioned by `node` is looked up in: its family's, its file's and
@@ -489,16 +549,26 @@ impl<'a> Graph<'a> {
     /// [`Definition::calls`]) and the constructor of a class.
     fn reaching(&self, words: &HashSet<String>, members: bool) -> Vec<bool> {
         let mut mentioned_by: HashMap<(Scope, &str), Vec<usize>> = HashMap::new();
+        // C# calls through a type by the name called: what an extension method answers to.
+        let mut qualified_by: HashMap<(Scope, &str), Vec<usize>> = HashMap::new();
         let mut serving = vec![false; self.nodes.len()];
         let mut queue = VecDeque::new();
-        for (node, &(_, def)) in self.nodes.iter().enumerate() {
+        for (node, &(family, def)) in self.nodes.iter().enumerate() {
             for name in &def.refs {
                 let called = members || def.calls.binary_search(name).is_ok();
+                // A C# receiver of unknown type calls whatever has the name.
+                let (key, qualified) = match name.rsplit_once("::") {
+                    Some((q, bare)) if family == CSHARP => match self.types.classify(q) {
+                        types::Qualifier::Unsure => (bare, None),
+                        _ => (name.as_str(), Some(bare)),
+                    },
+                    _ => (name.as_str(), None),
+                };
                 for scope in self.lookup_scopes(node).into_iter().filter(|_| called) {
-                    mentioned_by
-                        .entry((scope, name.as_str()))
-                        .or_default()
-                        .push(node);
+                    mentioned_by.entry((scope, key)).or_default().push(node);
+                    if let Some(bare) = qualified {
+                        qualified_by.entry((scope, bare)).or_default().push(node);
+                    }
                 }
                 let word = name.rsplit_once("::").map_or(name.as_str(), |(_, n)| n);
                 if !serving[node] && (words.contains(name) || words.contains(word)) {
@@ -523,15 +593,31 @@ impl<'a> Graph<'a> {
                         .flatten(),
                 );
             }
-            // Calls of this method through its type (`Owner::name`).
-            if let Some(owner) = def.owner.as_deref().filter(|_| !def.name.is_empty()) {
-                let qualified = format!("{owner}::{}", def.name);
+            // Calls of this method through its type (`Owner::name`), for C# also through a
+            // related type; an extension method answers to calls through any type.
+            let csharp = self.nodes[node].0 == CSHARP;
+            if csharp && !def.name.is_empty() && (def.extension || def.owner.is_none()) {
                 callers.extend(
-                    mentioned_by
-                        .get(&(scope, qualified.as_str()))
+                    qualified_by
+                        .get(&(scope, def.name.as_str()))
                         .into_iter()
                         .flatten(),
                 );
+            } else if let Some(owner) = def.owner.as_deref().filter(|_| !def.name.is_empty()) {
+                let related = if csharp {
+                    self.types.related_types(owner)
+                } else {
+                    vec![owner]
+                };
+                for ty in related {
+                    let qualified = format!("{ty}::{}", def.name);
+                    callers.extend(
+                        mentioned_by
+                            .get(&(scope, qualified.as_str()))
+                            .into_iter()
+                            .flatten(),
+                    );
+                }
             }
             for caller in callers {
                 if !serving[caller] {
@@ -541,6 +627,24 @@ impl<'a> Graph<'a> {
             }
         }
         serving
+    }
+
+    /// The three walks in turn: from `seeds` (`reachable`), then from `startup` and the
+    /// start-up code met on the way, then from `offline` and the branches met on the way.
+    fn walk_all(&mut self, seeds: Vec<usize>, mut startup: Vec<usize>, mut offline: Vec<usize>) {
+        self.walk(Reachability::Reachable, seeds, &mut startup, &mut offline);
+        self.walk(
+            Reachability::Startup,
+            startup,
+            &mut Vec::new(),
+            &mut offline,
+        );
+        self.walk(
+            Reachability::Offline,
+            offline,
+            &mut Vec::new(),
+            &mut Vec::new(),
+        );
     }
 
     /// Marks everything `seeds` reach with `level`. Start-up code met on a `reachable` walk
@@ -603,7 +707,7 @@ impl<'a> Graph<'a> {
                         .binary_search_by(|c| c.as_str().cmp(key.1))
                         .is_ok()
                 {
-                    if let Some(targets) = self.targets(key) {
+                    if let Some(targets) = self.dispatched(key, level) {
                         let all_once = targets.iter().all(|&t| !self.busy[t]);
                         if all_once {
                             startup.extend(targets.iter().filter(|&&t| self.verdict[t].is_none()));
@@ -621,7 +725,12 @@ impl<'a> Graph<'a> {
                 if !expanded.insert(key) {
                     continue;
                 }
-                let Some(targets) = self.targets(key) else {
+                if level == Reachability::Reachable && self.nodes[node].0 == CSHARP {
+                    if let Some((_, bare)) = key.1.rsplit_once("::") {
+                        self.typed_names.insert((key.0, bare));
+                    }
+                }
+                let Some(targets) = self.dispatched(key, level) else {
                     continue;
                 };
                 for &target in &targets {
@@ -637,6 +746,21 @@ impl<'a> Graph<'a> {
                 }
             }
         }
+    }
+
+    /// The C# definitions no walk reached whose name reachable code calls through a type.
+    fn unsure_methods(&self) -> Vec<usize> {
+        (0..self.nodes.len())
+            .filter(|&n| {
+                let (family, def) = self.nodes[n];
+                family == CSHARP
+                    && self.verdict[n].is_none()
+                    && !def.name.is_empty()
+                    && self
+                        .typed_names
+                        .contains(&(self.scope[n], def.name.as_str()))
+            })
+            .collect()
     }
 
     fn verdicts(&self, files: &[FileModel]) -> Vec<Vec<Reachability>> {

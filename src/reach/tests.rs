@@ -600,3 +600,168 @@ fn a_local_function_is_reached_from_its_own_method_only() {
         "`Create`'s own `Copy` runs; `Restore` and its `Copy` do not"
     );
 }
+
+/// `definition` declared as a C# type with these bases and members.
+fn typed(definition: Definition, bases: &[&str], members: &[&str]) -> Definition {
+    Definition {
+        type_info: Some(crate::event::TypeInfo {
+            bases: bases.iter().map(|b| b.to_string()).collect(),
+            members: members.iter().map(|m| m.to_string()).collect(),
+        }),
+        ..definition
+    }
+}
+
+/// `definition`, a method of the class `owner`.
+fn method(owner: &str, definition: Definition) -> Definition {
+    Definition {
+        owner: Some(owner.to_string()),
+        ..definition
+    }
+}
+
+#[test]
+fn a_csharp_call_through_a_typed_receiver_reaches_related_types_only() {
+    let owned = |owner: &str, definition: Definition| Definition {
+        owner: Some(owner.to_string()),
+        ..definition
+    };
+    let controller = file(
+        Language::CSharp,
+        FileRole::Server,
+        vec![
+            def("", Role::Plain, None, &[]),
+            owned(
+                "Api",
+                def(
+                    "Post",
+                    Role::Entry,
+                    Some(0),
+                    &["IBackups::Restore", "Tuple::Create", "Settings::Save"],
+                ),
+            ),
+        ],
+    );
+    let services = file(
+        Language::CSharp,
+        FileRole::Server,
+        vec![
+            def("", Role::Plain, None, &[]),
+            typed(def("IBackups", Role::Plain, Some(0), &[]), &[], &[]),
+            typed(
+                def("Backups", Role::Plain, Some(0), &[]),
+                &["IBackups"],
+                &[],
+            ),
+            owned("Backups", def("Restore", Role::Plain, Some(2), &[])),
+            typed(
+                def("Database", Role::Plain, Some(0), &[]),
+                &["IDatabase"],
+                &[],
+            ),
+            owned("Database", def("Restore", Role::Plain, Some(4), &[])),
+            owned(
+                "Database",
+                def("Create", Role::Plain, Some(4), &["Restore"]),
+            ),
+            typed(def("Base", Role::Plain, Some(0), &[]), &[], &["Settings"]),
+            typed(def("Derived", Role::Plain, Some(0), &[]), &["Base"], &[]),
+            owned("Store", def("Save", Role::Plain, Some(0), &[])),
+            owned("Store", def("Export", Role::Plain, Some(0), &[])),
+        ],
+    );
+    let markup = file(
+        Language::CSharp,
+        FileRole::Server,
+        vec![
+            def("", Role::Plain, None, &[]),
+            owned(
+                "Page",
+                def("Load", Role::Entry, Some(0), &["Other::Export"]),
+            ),
+        ],
+    );
+    let installer = file(
+        Language::CSharp,
+        FileRole::Startup,
+        vec![def("", Role::Entry, None, &["Database::Create"])],
+    );
+    let verdicts = solve(&[controller, services, markup, installer]);
+    assert_eq!(
+        verdicts[1],
+        [
+            Reachable,
+            Unreferenced,
+            Reachable,
+            Reachable,
+            Startup,
+            Startup,
+            Startup,
+            Unreferenced,
+            Unreferenced,
+            Reachable,
+            Reachable,
+        ],
+        "`IBackups::Restore` reaches `Backups.Restore` only; an outside type's `Create` \
+         reaches nothing (the installer's does); an inherited member's `Save` reaches any \
+         `Save`; a method nothing reaches but an unrelated type's call names may be called \
+         from unread code"
+    );
+}
+
+#[test]
+fn a_method_name_reaches_only_classes_that_server_code_names() {
+    let server = file(
+        Language::TypeScript,
+        FileRole::Server,
+        vec![def("", Role::Entry, None, &["MemoryStore", "set"])],
+    );
+    let stores = file(
+        Language::TypeScript,
+        FileRole::Server,
+        vec![
+            def("", Role::Plain, None, &[]),
+            exported(def("MemoryStore", Role::Plain, Some(0), &[])),
+            method("MemoryStore", def("set", Role::Plain, Some(1), &[])),
+            exported(def("DiskStore", Role::Plain, Some(0), &[])),
+            method(
+                "DiskStore",
+                def("set", Role::Plain, Some(3), &["DiskStore"]),
+            ),
+        ],
+    );
+    let test = file(
+        Language::TypeScript,
+        FileRole::Test,
+        vec![def("", Role::Entry, None, &["DiskStore", "set"])],
+    );
+    let browser = file(
+        Language::TypeScript,
+        FileRole::Client,
+        vec![def("", Role::Entry, None, &["DiskStore", "set"])],
+    );
+    let verdicts = solve(&[server, stores, test, browser]);
+    assert_eq!(
+        verdicts[1],
+        [Reachable, Reachable, Reachable, Offline, Offline],
+        "only a browser bundle names DiskStore: its `set` is not server code"
+    );
+}
+
+#[test]
+fn a_browser_bundle_never_launches_the_server() {
+    let bundle = file(
+        Language::TypeScript,
+        FileRole::Client,
+        vec![def("", Role::Entry, None, &["startServer"])],
+    );
+    let server = file(
+        Language::TypeScript,
+        FileRole::Server,
+        vec![
+            def("", Role::Plain, None, &[]),
+            exported(def("startServer", Role::Plain, Some(0), &["listen"])),
+        ],
+    );
+    assert_eq!(solve(&[bundle, server])[1], [Offline, Offline]);
+}

@@ -9,13 +9,15 @@
 //! that is not the serve command is a subcommand. An enum member's name is a declaration,
 //! not a mention.
 
+use super::syntax::{base_type, first_child_of_kind, initializer, last_segment, type_name};
 use super::MAX_DEPTH;
-use crate::event::{Definition, Role};
+use crate::event::{Definition, Role, TypeInfo};
 use crate::frontend::flat::Node;
 use crate::frontend::symbols::{visit_subcommand_branch, SymbolTable};
 use crate::frontend::tree::{named_children, text};
 use crate::frontend::tree::{Fields, Kind};
 use crate::reach::words;
+use std::collections::{HashMap, HashSet};
 
 /// The symbol table of a parsed file.
 pub(super) fn collect(root: Node<'_>, src: &str) -> Vec<Definition> {
@@ -25,6 +27,7 @@ pub(super) fn collect(root: Node<'_>, src: &str) -> Vec<Definition> {
         function: String::new(),
         nested: 0,
         direct: std::collections::HashSet::new(),
+        frames: vec![Frame::default()],
     };
     walk.visit(root, None, 0);
     walk.table.finish()
@@ -51,6 +54,17 @@ struct SymbolWalk<'s> {
     /// The name nodes of the calls the statements of the definition's own body make (and
     /// of the methods they pass to a call that runs its argument once).
     direct: std::collections::HashSet<usize>,
+    /// The variables in scope with their declared types, innermost frame last.
+    frames: Vec<Frame>,
+}
+
+/// The variables one type or member declares: simple type name, or `None` when the type is
+/// not written (`var x = F()`, a lambda's parameter) or two declarations disagree.
+#[derive(Default)]
+struct Frame {
+    vars: HashMap<String, Option<String>>,
+    /// Type parameters (`T` of `F<T>(T x)`): a value of such a type may be of any type.
+    type_params: HashSet<String>,
 }
 
 impl SymbolWalk<'_> {
@@ -73,6 +87,33 @@ impl SymbolWalk<'_> {
                 }
                 return;
             }
+            "member_access_expression" if self.typed_member(node, class, depth) => return,
+            "parameter"
+            | "variable_declaration"
+            | "foreach_statement"
+            | "catch_declaration"
+            | "declaration_expression"
+            | "declaration_pattern"
+            | "recursive_pattern"
+            | "from_clause"
+            | "let_clause"
+            | "implicit_parameter"
+            | "parenthesized_variable_designation" => self.declare_in(node),
+            "constructor_declaration"
+            | "destructor_declaration"
+            | "operator_declaration"
+            | "conversion_operator_declaration"
+            | "property_declaration"
+            | "indexer_declaration"
+            | "event_declaration" => {
+                self.frames.push(Frame::default());
+                self.visit_children(node, class, depth);
+                self.frames.pop();
+                return;
+            }
+            _ => {}
+        }
+        match node.kind_str() {
             "lambda_expression"
             | "anonymous_method_expression"
             | "for_statement"
@@ -96,7 +137,10 @@ impl SymbolWalk<'_> {
                 self.nested -= 1;
                 return;
             }
-            "class_declaration" | "struct_declaration" | "record_declaration" => {
+            "class_declaration"
+            | "struct_declaration"
+            | "record_declaration"
+            | "interface_declaration" => {
                 return self.class(node, depth);
             }
             "method_declaration" => return self.method(node, class, depth),
@@ -159,11 +203,20 @@ impl SymbolWalk<'_> {
         let label = text(name, self.src).to_string();
         let outer = std::mem::replace(&mut self.function, label.clone());
         let nested = std::mem::take(&mut self.nested);
-        self.table
+        let index = self
+            .table
             .open(&label, owner, node.byte_range(), role, exported);
+        if is_extension(node, self.src) {
+            self.table.set_extension(index);
+        }
+        self.frames.push(Frame {
+            type_params: type_parameters(node, self.src),
+            ..Frame::default()
+        });
         for child in named_children(node).filter(|&c| c != name) {
             self.visit(child, None, depth + 1);
         }
+        self.frames.pop();
         self.table.close();
         self.function = outer;
         self.nested = nested;
@@ -184,13 +237,26 @@ impl SymbolWalk<'_> {
                 .any(|b| words.is_entry_base_type(text(b, self.src)));
         let label = text(name, self.src);
         let role = if entry { Role::Entry } else { Role::Plain };
-        self.table.open(
+        let index = self.table.open(
             label,
             None,
             node.byte_range(),
             role,
             has_modifier(node, self.src, "public"),
         );
+        let mut frame = Frame {
+            type_params: type_parameters(node, self.src),
+            ..Frame::default()
+        };
+        let members = self.members(node, &mut frame);
+        self.table.set_type_info(
+            index,
+            TypeInfo {
+                bases: bases(node, self.src),
+                members,
+            },
+        );
+        self.frames.push(frame);
         let inner = Class {
             name: label,
             entry,
@@ -205,6 +271,7 @@ impl SymbolWalk<'_> {
                 self.visit(child, None, depth + 1);
             }
         }
+        self.frames.pop();
         self.table.close();
     }
 
@@ -231,6 +298,171 @@ impl SymbolWalk<'_> {
         };
         let visible = public || class.is_some_and(|c| c.partial);
         self.definition(node, name, class.map(|c| c.name), role, visible, depth);
+    }
+
+    /// `x.F` on a receiver whose type is known (`x` a field, property, parameter or local
+    /// declared with a type) or written (`File.Create`): mentions `T::F`, which reaches only
+    /// the methods named `F` of types related to `T` (see [`crate::reach`]). Other member
+    /// accesses (`a.b.F`, a receiver of unknown type) mention the bare name.
+    fn typed_member(&mut self, node: Node<'_>, class: Option<Class<'_>>, depth: usize) -> bool {
+        let (Some(receiver), Some(name)) = (node.field("expression"), node.field("name")) else {
+            return false;
+        };
+        let Some(qualifier) = self.qualifier(receiver) else {
+            return false;
+        };
+        let id = match name.kind_str() {
+            "identifier" => name,
+            "generic_name" => match named_children(name).find(|c| c.kind_str() == "identifier") {
+                Some(id) => id,
+                None => return false,
+            },
+            _ => return false,
+        };
+        self.visit(receiver, class, depth + 1);
+        let qualified = format!("{qualifier}::{}", text(id, self.src));
+        if self.direct.contains(&id.id()) {
+            self.table.mention_call(&qualified);
+        } else {
+            self.table.mention(&qualified);
+        }
+        for child in named_children(name).filter(|&c| c != id) {
+            self.visit(child, class, depth + 1);
+        }
+        true
+    }
+
+    /// The type a receiver names: a variable's declared type, a type written by name
+    /// (upper-case and not a variable: `File`, `DatabaseFixes`), `this.field`'s type.
+    fn qualifier(&self, receiver: Node<'_>) -> Option<String> {
+        match receiver.kind_str() {
+            "identifier" => {
+                let name = text(receiver, self.src);
+                match self.lookup(name) {
+                    Some(ty) => ty.map(str::to_string),
+                    None => name
+                        .starts_with(|c: char| c.is_uppercase())
+                        .then(|| name.to_string()),
+                }
+            }
+            "predefined_type" => Some(text(receiver, self.src).to_string()),
+            "member_access_expression" => {
+                let this = receiver.field("expression")?;
+                let field = receiver.field("name")?;
+                if !matches!(this.kind_str(), "this_expression" | "this")
+                    || field.kind_str() != "identifier"
+                {
+                    return None;
+                }
+                self.lookup(text(field, self.src))
+                    .flatten()
+                    .map(str::to_string)
+            }
+            _ => None,
+        }
+    }
+
+    /// The declared type of the variable `name` in scope: `Some(None)` when it is declared
+    /// without a known type, `None` when no frame declares it.
+    fn lookup(&self, name: &str) -> Option<Option<&str>> {
+        self.frames
+            .iter()
+            .rev()
+            .find_map(|f| f.vars.get(name))
+            .map(Option::as_deref)
+    }
+
+    /// Declares the variables a declaration node introduces in the innermost frame.
+    fn declare_in(&mut self, node: Node<'_>) {
+        let src = self.src;
+        let simple = |t: Option<Node<'_>>| t.and_then(|t| simple_type(t, src));
+        let mut declared: Vec<(&str, Option<String>)> = Vec::new();
+        match node.kind_str() {
+            "variable_declaration" => {
+                let ty = simple(node.field("type"));
+                for declarator in
+                    named_children(node).filter(|c| c.kind_str() == "variable_declarator")
+                {
+                    let Some(name) = declarator.field("name") else {
+                        continue;
+                    };
+                    let value = initializer(declarator).map(|v| {
+                        if v.kind_str() == "equals_value_clause" {
+                            v.named_child(0).unwrap_or(v)
+                        } else {
+                            v
+                        }
+                    });
+                    let ty = ty
+                        .clone()
+                        .or_else(|| value.and_then(|v| constructed_type(v, src)));
+                    declared.push((text(name, src), ty));
+                }
+            }
+            "foreach_statement" => {
+                if let Some(left) = node.field("left").filter(|l| l.kind_str() == "identifier") {
+                    declared.push((text(left, src), simple(node.field("type"))));
+                }
+            }
+            "implicit_parameter" => declared.push((text(node, src), None)),
+            "parenthesized_variable_designation" | "let_clause" => {
+                for id in named_children(node).filter(|c| c.kind_str() == "identifier") {
+                    declared.push((text(id, src), None));
+                }
+            }
+            _ => {
+                if let Some(name) = node.field("name").filter(|n| n.kind_str() == "identifier") {
+                    declared.push((text(name, src), simple(node.field("type"))));
+                }
+            }
+        }
+        for (name, ty) in declared {
+            let ty = ty.filter(|t| !self.frames.iter().any(|f| f.type_params.contains(t)));
+            if let Some(frame) = self.frames.last_mut() {
+                declare(frame, name, ty);
+            }
+        }
+    }
+
+    /// Declares the fields and properties of a type declaration in `frame` (before its
+    /// members are visited: a method may use a field declared below it) and returns their
+    /// names.
+    fn members(&self, node: Node<'_>, frame: &mut Frame) -> Vec<String> {
+        let mut names = Vec::new();
+        let body = named_children(node).filter(|c| c.kind_str() == "declaration_list");
+        for member in body.flat_map(named_children) {
+            let mut add = |name: Node<'_>, ty: Option<Node<'_>>| {
+                let name = text(name, self.src);
+                let ty = ty
+                    .and_then(|t| simple_type(t, self.src))
+                    .filter(|t| !frame.type_params.contains(t));
+                declare(frame, name, ty);
+                names.push(name.to_string());
+            };
+            match member.kind_str() {
+                "field_declaration" => {
+                    let Some(declaration) = first_child_of_kind(member, "variable_declaration")
+                    else {
+                        continue;
+                    };
+                    let ty = declaration.field("type");
+                    for declarator in named_children(declaration)
+                        .filter(|c| c.kind_str() == "variable_declarator")
+                    {
+                        if let Some(name) = declarator.field("name") {
+                            add(name, ty);
+                        }
+                    }
+                }
+                "property_declaration" => {
+                    if let Some(name) = member.field("name") {
+                        add(name, member.field("type"));
+                    }
+                }
+                _ => {}
+            }
+        }
+        names
     }
 
     /// The consequence of `if (args[0] == "backup")` when it is not the serve command.
@@ -336,6 +568,73 @@ fn callee_name(function: Node<'_>) -> Option<Node<'_>> {
         "generic_name" => named_children(name).find(|c| c.kind_str() == "identifier"),
         _ => None,
     }
+}
+
+/// Records `name` with type `ty` in `frame`; a second declaration with another type makes
+/// the type unknown.
+fn declare(frame: &mut Frame, name: &str, ty: Option<String>) {
+    match frame.vars.get_mut(name) {
+        Some(known) if *known != ty => *known = None,
+        Some(_) => {}
+        None => {
+            frame.vars.insert(name.to_string(), ty);
+        }
+    }
+}
+
+/// The simple name of a written type (`IStore` for `Data.IStore<T>?`); `None` for `var`,
+/// `dynamic`, arrays and tuples.
+fn simple_type(node: Node<'_>, src: &str) -> Option<String> {
+    let name = type_name(node, src)?;
+    let simple = last_segment(&name);
+    (simple != "dynamic" && simple != "var").then(|| simple.to_string())
+}
+
+/// The type an initializer constructs or converts to (`new T(..)`, `(T)x`, `x as T`).
+fn constructed_type(value: Node<'_>, src: &str) -> Option<String> {
+    let ty = match value.kind_str() {
+        "object_creation_expression" | "cast_expression" => value.field("type"),
+        "as_expression" => value.field("right"),
+        _ => None,
+    };
+    simple_type(ty?, src)
+}
+
+/// The simple names of the types in a type declaration's base list.
+fn bases(node: Node<'_>, src: &str) -> Vec<String> {
+    named_children(node)
+        .filter(|c| c.kind_str() == "base_list")
+        .flat_map(named_children)
+        .filter(|b| b.kind_str() != "argument_list")
+        .filter_map(|b| base_type(b).and_then(|t| simple_type(t, src)))
+        .collect()
+}
+
+/// The names of a declaration's type parameters (`T` of `class Box<T>`, `void F<T>()`).
+fn type_parameters(node: Node<'_>, src: &str) -> HashSet<String> {
+    named_children(node)
+        .filter(|c| c.kind_str() == "type_parameter_list")
+        .flat_map(named_children)
+        .filter(|p| p.kind_str() == "type_parameter")
+        .filter_map(|p| {
+            p.field("name")
+                .or_else(|| named_children(p).find(|c| c.kind_str() == "identifier"))
+        })
+        .map(|n| text(n, src).to_string())
+        .collect()
+}
+
+/// Whether a method declaration is an extension method: static, its first parameter marked
+/// `this`.
+fn is_extension(node: Node<'_>, src: &str) -> bool {
+    node.kind_str() == "method_declaration"
+        && has_modifier(node, src, "static")
+        && node
+            .field("parameters")
+            .and_then(|list| named_children(list).find(|c| c.kind_str() == "parameter"))
+            .is_some_and(|first| {
+                named_children(first).any(|c| c.kind_str() == "modifier" && text(c, src) == "this")
+            })
 }
 
 fn has_modifier(node: Node<'_>, src: &str, modifier: &str) -> bool {

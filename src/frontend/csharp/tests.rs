@@ -1039,14 +1039,14 @@ static class Program {
         crate::frontend::symbols::describe(&defs),
         [
             " Main <- None: AddHostedService Length Run Services Worker app args builder",
-            " Subcommand <- Some(0): Backup Run",
+            " Subcommand <- Some(0): Backup Backup::Run",
             "FilesController Entry exported <- Some(0): ApiController ControllerBase FilesController IStore _store store",
             "FilesController.Upload Entry exported <- Some(2): HttpPost IActionResult Ok Save",
             "FilesController.Other Entry exported <- Some(2): Helper",
-            "FilesController.Save Plain <- Some(2): File WriteAllText",
+            "FilesController.Save Plain <- Some(2): File File::WriteAllText",
             "Worker Entry exported <- Some(0): BackgroundService",
             "Worker.ExecuteAsync Member <- Some(6): CancellationToken Task Tick t",
-            "Worker.Tick Plain <- Some(6): CompletedTask Task",
+            "Worker.Tick Plain <- Some(6): Task Task::CompletedTask",
             "Local Plain <- Some(8): ",
             "Worker.Unused Plain <- Some(6): ",
             "Program Plain <- Some(0): ",
@@ -1528,6 +1528,61 @@ fn the_named_walk_visits_the_named_nodes_in_order() {
 }
 
 #[test]
+fn calls_through_a_typed_receiver_name_the_type() {
+    let src = r#"public interface IStore : IDisposable { void Save(); }
+public static class Ext { public static void Touch(this IStore s) { } }
+public class Jobs<T> : Base, IJob where T : IStore {
+    private readonly IStore _store;
+    public Data.IArchive? Archive { get; set; }
+    public void Run(T item, IStore other) {
+        _store.Save();
+        this._store.Flush();
+        Archive.Create();
+        item.Save();
+        var copy = new Copier();
+        copy.Copy();
+        var list = Load();
+        list.Clear();
+        Tuple.Create(1, 2);
+        unknown.Delete();
+        Items.Remove(1);
+        other.Touch();
+    }
+}
+"#;
+    let defs = facts(src).definitions;
+    assert_eq!(
+        crate::frontend::symbols::describe(&defs),
+        [
+            " Entry <- None: ",
+            "IStore Plain exported <- Some(0): IDisposable",
+            "IStore.Save Plain <- Some(1): ",
+            "Ext Plain exported <- Some(0): ",
+            "Ext.Touch Plain exported <- Some(3): IStore s",
+            "Jobs Entry exported <- Some(0): Archive Base Data IArchive IJob IStore T _store",
+            "Jobs.Run Entry exported <- Some(5): Archive Clear Copier Copier::Copy Delete \
+             IArchive::Create IStore IStore::Flush IStore::Save IStore::Touch Items \
+             Items::Remove Load Save T Tuple Tuple::Create _store copy item list other unknown",
+        ]
+    );
+    let types: Vec<_> = defs
+        .iter()
+        .filter_map(|d| Some((d.name.as_str(), d.type_info.as_ref()?)))
+        .map(|(n, t)| format!("{n}: {} / {}", t.bases.join(" "), t.members.join(" ")))
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "IStore: IDisposable / ",
+            "Ext:  / ",
+            "Jobs: Base IJob / _store Archive"
+        ]
+    );
+    assert!(defs.iter().any(|d| d.name == "Touch" && d.extension));
+    assert!(!defs.iter().any(|d| d.name == "Run" && d.extension));
+}
+
+#[test]
 fn an_enum_members_name_mentions_nothing() {
     let src = r#"public enum Provider { SQLite, Postgres = Defaults.First }
 public class SQLite { }
@@ -1536,7 +1591,7 @@ public class SQLite { }
     assert_eq!(
         crate::frontend::symbols::describe(&defs),
         [
-            " Entry <- None: Defaults First Provider",
+            " Entry <- None: Defaults Defaults::First Provider",
             "SQLite Plain exported <- Some(0): ",
         ]
     );

@@ -402,3 +402,74 @@ impl TickScan {
         }
     }
 }
+
+/// Variables a loop body multiplies by themselves toward a cap named for retrying
+/// (`delay = (delay * 2).min(MAX_RECONNECT_DELAY)`): an exponential back-off. A sleep for
+/// such a duration waits before the next attempt of something that failed or ended (a
+/// reconnect), not for a schedule. Growth alone says less: a poller also slows down while
+/// it finds no work (`idle = (idle * 2).min(MAX_IDLE)`).
+pub(super) fn backed_off(block: &syn::Block) -> HashSet<String> {
+    let mut scan = BackOffScan::default();
+    scan.visit_block(block);
+    scan.vars
+}
+
+#[derive(Default)]
+struct BackOffScan {
+    vars: HashSet<String>,
+}
+
+/// The name of a plain variable expression (`delay`, `*delay`).
+fn variable_name(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Path(p) if p.qself.is_none() => p.path.get_ident().map(ToString::to_string),
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => variable_name(&u.expr),
+        Expr::Paren(p) => variable_name(&p.expr),
+        _ => None,
+    }
+}
+
+/// Whether `e` multiplies the variable `name` (`delay * 2`, `(delay * 2).min(MAX)`,
+/// `min(delay * 2, MAX)`, `delay.saturating_mul(2)`).
+fn multiplies(e: &Expr, name: &str) -> bool {
+    struct Find<'n> {
+        name: &'n str,
+        found: bool,
+    }
+    impl<'ast> Visit<'ast> for Find<'_> {
+        fn visit_expr_binary(&mut self, b: &'ast syn::ExprBinary) {
+            let operand = |e: &Expr| variable_name(e).as_deref() == Some(self.name);
+            if matches!(b.op, syn::BinOp::Mul(_)) && (operand(&b.left) || operand(&b.right)) {
+                self.found = true;
+            }
+            visit::visit_expr_binary(self, b);
+        }
+        fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+            let method = m.method.to_string();
+            if method.ends_with("_mul") && variable_name(&m.receiver).as_deref() == Some(self.name)
+            {
+                self.found = true;
+            }
+            visit::visit_expr_method_call(self, m);
+        }
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+    }
+    let mut find = Find { name, found: false };
+    find.visit_expr(e);
+    find.found
+}
+
+impl<'ast> Visit<'ast> for BackOffScan {
+    fn visit_expr_assign(&mut self, a: &'ast syn::ExprAssign) {
+        if let Some(name) = variable_name(&a.left) {
+            if multiplies(&a.right, &name)
+                && crate::frontend::words::looks_retry(&words::ident_text(&a.right))
+            {
+                self.vars.insert(name);
+            }
+        }
+        visit::visit_expr_assign(self, a);
+    }
+    // A closure's body is its own (a callback), not this loop's.
+    fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+}

@@ -311,6 +311,13 @@ fn direct_callee(expr: &syn::Expr, depth: usize) -> Option<*const ()> {
         syn::Expr::Await(e) => direct_callee(&e.base, depth + 1),
         syn::Expr::Try(e) => direct_callee(&e.expr, depth + 1),
         syn::Expr::Paren(e) => direct_callee(&e.expr, depth + 1),
+        // `if let Err(e) = run().await { .. }`, `match start().await { .. }`: the tested
+        // value is computed once, as a statement would be.
+        syn::Expr::If(e) => match &*e.cond {
+            syn::Expr::Let(l) => direct_callee(&l.expr, depth + 1),
+            _ => None,
+        },
+        syn::Expr::Match(e) => direct_callee(&e.expr, depth + 1),
         syn::Expr::Call(call) => match &*call.func {
             syn::Expr::Path(path) => Some(address(path)),
             _ => None,

@@ -276,6 +276,16 @@ fn retry_contexts() {
 }
 
 #[test]
+fn sleeps_for_a_grown_delay_are_back_offs() {
+    let src = "use tokio::time::sleep;\nasync fn a() {\n    loop {\n        let _ = listen().await;\n        sleep(wait).await;\n        wait = (wait * 2).min(MAX_RECONNECT_WAIT);\n    }\n    loop {\n        sleep(idle).await;\n        idle = (idle * 2).min(MAX_IDLE);\n    }\n    loop {\n        sleep(period).await;\n        batch = batch * 2;\n    }\n}\n";
+    let got: Vec<_> = hits(src, "tokio::time::sleep")
+        .into_iter()
+        .map(|(l, e)| (l, e.context.contains(&Context::Retry)))
+        .collect();
+    assert_eq!(got, [(5, true), (9, false), (13, false)]);
+}
+
+#[test]
 fn test_contexts() {
     let src = "use std::fs;\n#[cfg(test)]\nmod tests {\n    fn helper() { std::fs::write(p, b); }\n}\n#[tokio::test]\nasync fn t() { std::fs::write(p, b); }\n#[cfg(all(test, unix))]\nfn u() { std::fs::write(p, b); }\n#[cfg(not(test))]\nfn v() { std::fs::write(p, b); }\n";
     let got: Vec<_> = hits(src, "std::fs::write")
@@ -928,6 +938,10 @@ async fn main() {
         Command::Serve => media::serve().await,
         _ => {}
     }
+    let settings = Settings::new().wrap_err("settings")?;
+    if let Err(e) = start(settings).await { exit(1); }
+    match migrate().await { Ok(_) => {}, Err(_) => {} }
+    if ready(settings) { warm(); }
     loop { poll().await; }
 }
 "#;
@@ -936,7 +950,7 @@ async fn main() {
         crate::frontend::symbols::describe_calls(&defs),
         [
             ": ",
-            "main: check_root load_config prepare_secrets serve spawn"
+            "main: Settings::new check_root exit load_config migrate prepare_secrets serve spawn start warm"
         ]
     );
     assert!(defs[1].refs.iter().any(|r| r == crate::reach::words::LOOP));

@@ -204,6 +204,9 @@ struct Ctx {
     /// In `impl Drop`: a guard removing what it holds when it goes out of scope; its
     /// file lives no longer than the guard (scratch).
     drop_guard: bool,
+    /// In a function that serves one connection (it takes a websocket or TCP stream): what
+    /// it builds lives as long as that connection, on this instance.
+    connection: bool,
 }
 
 /// Bodies up to this many bytes are searched for words about per-instance work,
@@ -252,6 +255,9 @@ pub(super) struct Walker<'t> {
     fn_facts: HashMap<String, BodyFacts>,
     /// Per body being walked: timer variables ticked only in counted loops.
     bounded_tickers: Vec<HashSet<String>>,
+    /// Per enclosing `loop`: the variables it grows exponentially (see
+    /// [`body::backed_off`]); a sleep for one of them is a back-off.
+    backed_off: Vec<HashSet<String>>,
     /// The file's temporary fields and functions that return temporary paths.
     temp: temp_flow::TempItems,
     /// What the calls do with their paths, for scratch files (see [`PathUses`]).
@@ -296,6 +302,7 @@ impl<'t> Walker<'t> {
             assoc_types: AssocTypes::default(),
             handled_message: None,
             bounded_tickers: Vec::new(),
+            backed_off: Vec::new(),
             temp: temp_flow::TempItems::default(),
             path_uses: PathUses::default(),
             recurring: Vec::new(),
@@ -374,6 +381,7 @@ impl<'t> Walker<'t> {
                 Context::PerInstance,
             ),
             (self.ctx.guarded, Context::SingleInstanceGuard),
+            (self.ctx.connection, Context::PerConnection),
         ] {
             if on {
                 set.insert(c);
@@ -394,7 +402,12 @@ impl<'t> Walker<'t> {
         event.chain = chain;
         event.context = self.context();
         let names: String = args.iter().map(words::ident_text).collect();
-        if words::looks_retry(&names) {
+        let backs_off = |a: &Expr| {
+            self.backed_off.last().is_some_and(|vars| {
+                matches!(a, Expr::Path(p) if p.path.get_ident().is_some_and(|i| vars.contains(&i.to_string())))
+            })
+        };
+        if words::looks_retry(&names) || args.iter().any(backs_off) {
             event.context.insert(Context::Retry);
         }
         if words::mentions_per_instance_work(&names) {
@@ -504,6 +517,7 @@ impl<'t> Walker<'t> {
             guarded: facts.guard,
             download: crate::frontend::words::names_a_download(&name),
             drop_guard: self.ctx.drop_guard,
+            connection: false,
         };
         self.fn_names.push(name);
         self.fn_params.push(
@@ -520,21 +534,34 @@ impl<'t> Walker<'t> {
         let saved_bindings = self.statics.enter_fn();
         self.statics
             .note_accessor(block, self.impl_owner.as_deref());
-        for input in &sig.inputs {
-            if let syn::FnArg::Typed(t) = input {
-                self.bind_typed(&t.pat, &t.ty);
-                // `state: web::Data<AppState>`: application state, one per process.
-                let scopes = &self.scopes;
-                self.statics
-                    .register_type(&t.ty, |c, s| type_targets(scopes, c, s));
-                if let Some(name) = param_name(&t.pat) {
-                    self.statics
-                        .bind_param(name, &t.ty, |c, s| type_targets(scopes, c, s));
+        let method = sig.receiver().is_some();
+        let typed = sig.inputs.iter().filter_map(|input| match input {
+            syn::FnArg::Typed(t) => Some(t),
+            syn::FnArg::Receiver(_) => None,
+        });
+        for (position, t) in typed.enumerate() {
+            self.bind_typed(&t.pat, &t.ty);
+            // `fn remove_tempdirs(path: &Path)` that the file only ever hands a
+            // temporary folder (`remove_tempdirs(temp_dir)`).
+            if let Some(param) = param_name(&t.pat) {
+                let own_name = self.fn_names.last().map(String::as_str).unwrap_or("");
+                if self.temp.is_temp_param(own_name, method, position) {
+                    self.scopes.bind(param, Binding::TempPath);
                 }
-                // `async fn handle_socket(socket: WebSocket, ..)`: timers here serve one
-                // connection (pings, idle timeouts), however they are named.
-                self.ctx.per_instance |= is_connection_type(&t.ty);
             }
+            // `state: web::Data<AppState>`: application state, one per process.
+            let scopes = &self.scopes;
+            self.statics
+                .register_type(&t.ty, |c, s| type_targets(scopes, c, s));
+            if let Some(name) = param_name(&t.pat) {
+                self.statics
+                    .bind_param(name, &t.ty, |c, s| type_targets(scopes, c, s));
+            }
+            // `async fn handle_socket(socket: WebSocket, ..)`: timers here serve one
+            // connection (pings, idle timeouts), however they are named.
+            let connection = is_connection_type(&t.ty);
+            self.ctx.per_instance |= connection;
+            self.ctx.connection |= connection;
         }
         self.bounded_tickers.push(body::bounded_tickers(block));
         let first_event = self.events.len();
@@ -1057,7 +1084,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let brace = l.body.brace_token.span;
         self.ctx.per_instance |= self.short_body_mentions_per_instance(brace.open(), brace.close());
         let endless = self.ctx.unbounded_loop;
+        self.backed_off.push(body::backed_off(&l.body));
         self.enter_body(endless, brace.open(), |w| w.visit_block(&l.body));
+        self.backed_off.pop();
         self.ctx = saved;
     }
 

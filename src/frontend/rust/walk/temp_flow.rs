@@ -8,7 +8,7 @@ use crate::frontend::object_copy::direction;
 use crate::frontend::rust::shapes::simple_binding;
 use crate::frontend::scratch::{use_of, Call, Transfer, Use};
 use crate::frontend::words::names_an_invalidation;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use syn::visit::Visit;
 use syn::{Expr, Stmt};
 
@@ -26,6 +26,18 @@ pub(super) struct TempItems {
     /// (`std::env::temp_dir().join(..)`, a `let` bound to one, a temporary field, or a call
     /// of another such function): their calls are temporary paths too.
     pub(super) fns: HashSet<String>,
+    /// Parameters that every call in the file passes a temporary path (`remove_tempdirs(
+    /// temp_dir)`): the function's name, whether it is called as a method (`self.f(..)`),
+    /// and the argument's position after `self`.
+    pub(super) params: HashSet<(String, bool, usize)>,
+}
+
+impl TempItems {
+    /// Whether every call in the file of the function `name` (a method when `method`)
+    /// passes a temporary path at `position`.
+    pub(super) fn is_temp_param(&self, name: &str, method: bool, position: usize) -> bool {
+        self.params.contains(&(name.to_string(), method, position))
+    }
 }
 
 /// The file's temporary fields and the functions that return temporary paths.
@@ -49,7 +61,77 @@ pub(super) fn temp_items(file: &syn::File) -> TempItems {
         let found: Vec<String> = found.into_iter().cloned().collect();
         fns.extend(found);
     }
-    TempItems { fields, fns }
+    let defined: HashSet<&str> = bodies.0.iter().map(|(name, _)| name.as_str()).collect();
+    let mut calls = TempArgs {
+        defined: &defined,
+        fns: &fns,
+        fields: &fields,
+        positions: HashMap::new(),
+    };
+    calls.visit_file(file);
+    let params = calls
+        .positions
+        .into_iter()
+        .filter_map(|(key, temp)| temp.then_some(key))
+        .collect();
+    TempItems {
+        fields,
+        fns,
+        params,
+    }
+}
+
+/// For each argument position of the calls of the file's own functions (`f(..)`,
+/// `Self::f(..)`, `self.f(..)`): whether every call passes a temporary path there. Only an
+/// argument that is one by itself counts (`temp_dir`, `self.tempdir.path()`,
+/// `std::env::temp_dir()`), not a variable bound to one.
+struct TempArgs<'a> {
+    defined: &'a HashSet<&'a str>,
+    fns: &'a HashSet<String>,
+    fields: &'a HashSet<String>,
+    positions: HashMap<(String, bool, usize), bool>,
+}
+
+impl TempArgs<'_> {
+    fn record<'e>(&mut self, name: String, method: bool, args: impl Iterator<Item = &'e Expr>) {
+        if !self.defined.contains(name.as_str()) {
+            return;
+        }
+        let no_vars = |_: &str| false;
+        let names = TempNames {
+            var: &no_vars,
+            fns: self.fns,
+            fields: self.fields,
+        };
+        for (i, arg) in args.enumerate() {
+            let temp = is_temp_expr(arg, &names);
+            *self
+                .positions
+                .entry((name.clone(), method, i))
+                .or_insert(true) &= temp;
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for TempArgs<'_> {
+    fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+        if let Expr::Path(p) = &*c.func {
+            let segments = super::segments(&p.path);
+            if let [.., last] = segments.as_slice() {
+                if segments.len() == 1 || (segments.len() == 2 && segments[0] == "Self") {
+                    self.record(last.clone(), false, c.args.iter());
+                }
+            }
+        }
+        syn::visit::visit_expr_call(self, c);
+    }
+
+    fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+        if matches!(&*m.receiver, Expr::Path(p) if p.path.is_ident("self")) {
+            self.record(m.method.to_string(), true, m.args.iter());
+        }
+        syn::visit::visit_expr_method_call(self, m);
+    }
 }
 
 /// Named struct fields whose type is a `tempfile` type, directly or inside one wrapper,
