@@ -107,64 +107,53 @@ pub struct FlatTree {
 }
 
 impl FlatTree {
-    /// Copies `tree`, visiting each node once.
+    /// Copies `tree`, visiting each node once. The subtrees of the first half of the root's
+    /// children are copied beside those of the second half (see `parallel`).
     pub fn new(tree: &Tree) -> FlatTree {
         let root = tree.root_node();
         let names = names(&root.language());
-        let mut entries: Vec<Entry> = Vec::with_capacity(root.descendant_count());
-        let mut odd_kinds = Vec::new();
+        let mut tops = Vec::new();
         let mut cursor = root.walk();
-        // The index of the last node added at each depth of the cursor's path.
-        let mut path: Vec<u32> = Vec::new();
-        let mut last_child: Vec<u32> = vec![NONE];
-        loop {
-            let node = cursor.node();
-            let index = u32::try_from(entries.len()).unwrap_or(NONE);
-            let parent = path.last().copied().unwrap_or(NONE);
-            let prev = last_child.last().copied().unwrap_or(NONE);
-            if let Some(p) = entries.get_mut(prev as usize) {
-                p.next = index;
-            } else if let Some(p) = entries.get_mut(parent as usize) {
-                p.first_child = index;
-            }
-            if let Some(last) = last_child.last_mut() {
-                *last = index;
-            }
-            let kind = node.kind_id();
-            if usize::from(kind) >= names.kinds.len() {
-                odd_kinds.push((index, node.kind().to_string()));
-            }
-            let flag = |set: bool, flag: u8| if set { flag } else { 0 };
-            let flags = flag(node.is_named(), NAMED)
-                | flag(node.is_error(), ERROR)
-                | flag(node.has_error(), HAS_ERROR);
-            entries.push(Entry {
-                start: to_u32(node.start_byte()),
-                end: to_u32(node.end_byte()),
-                row: to_u32(node.start_position().row),
-                parent,
-                first_child: NONE,
-                next: NONE,
-                prev,
-                named_at: 0,
-                named_count: 0,
-                kind,
-                field: cursor.field_id().map_or(0, u16::from),
-                flags,
-            });
-            if cursor.goto_first_child() {
-                path.push(index);
-                last_child.push(NONE);
-                continue;
-            }
-            while !cursor.goto_next_sibling() {
-                if !cursor.goto_parent() {
-                    return FlatTree::finish(entries, names, odd_kinds);
+        if cursor.goto_first_child() {
+            loop {
+                tops.push((cursor.node(), cursor.field_id().map_or(0, u16::from)));
+                if !cursor.goto_next_sibling() {
+                    break;
                 }
-                path.pop();
-                last_child.pop();
             }
         }
+        let (first, second) = tops.split_at(tops.len() / 2);
+        let (first, second) =
+            super::parallel::join(|| Chunk::copy(first, names), || Chunk::copy(second, names));
+        let mut whole = Chunk::default();
+        whole.push(root, 0, NONE, NONE, names);
+        let mut last_top = NONE;
+        for chunk in [first, second] {
+            let base = to_u32(whole.entries.len());
+            let shift = |i: u32| if i == NONE { NONE } else { i + base };
+            whole
+                .entries
+                .extend(chunk.entries.into_iter().map(|e| Entry {
+                    parent: if e.parent == NONE { 0 } else { e.parent + base },
+                    first_child: shift(e.first_child),
+                    next: shift(e.next),
+                    prev: shift(e.prev),
+                    ..e
+                }));
+            let odd = chunk.odd_kinds.into_iter().map(|(i, k)| (i + base, k));
+            whole.odd_kinds.extend(odd);
+            if chunk.last_top == NONE {
+                continue;
+            }
+            // A chunk's first top-level node is its first entry.
+            match whole.entries.get_mut(last_top as usize) {
+                Some(last) => last.next = base,
+                None => whole.entries[0].first_child = base,
+            }
+            whole.entries[base as usize].prev = last_top;
+            last_top = chunk.last_top + base;
+        }
+        FlatTree::finish(whole.entries, names, whole.odd_kinds)
     }
 
     /// Lists each node's named children together.
@@ -201,6 +190,100 @@ impl FlatTree {
 
     fn node(&self, i: u32) -> Option<Node<'_>> {
         (i != NONE).then_some(Node { tree: self, i })
+    }
+}
+
+/// The copies of a run of sibling subtrees, linked as if their parent were `NONE`.
+#[derive(Default)]
+struct Chunk {
+    entries: Vec<Entry>,
+    odd_kinds: Vec<(u32, String)>,
+    /// The last of the top-level nodes (`NONE` when there is none).
+    last_top: u32,
+}
+
+impl Chunk {
+    /// Copies the subtrees of `tops` (each with the field it fills in its parent).
+    fn copy(tops: &[(tree_sitter::Node<'_>, u16)], names: &'static Names) -> Chunk {
+        let mut chunk = Chunk {
+            last_top: NONE,
+            ..Chunk::default()
+        };
+        for &(top, field) in tops {
+            let mut cursor = top.walk();
+            // The index of the last node added at each depth of the cursor's path.
+            let mut path: Vec<u32> = Vec::new();
+            let mut last_child: Vec<u32> = vec![chunk.last_top];
+            loop {
+                let parent = path.last().copied().unwrap_or(NONE);
+                let prev = last_child.last().copied().unwrap_or(NONE);
+                let field = match parent {
+                    NONE => field,
+                    _ => cursor.field_id().map_or(0, u16::from),
+                };
+                let index = chunk.push(cursor.node(), field, parent, prev, names);
+                if let Some(last) = last_child.last_mut() {
+                    *last = index;
+                }
+                if cursor.goto_first_child() {
+                    path.push(index);
+                    last_child.push(NONE);
+                    continue;
+                }
+                while !cursor.goto_next_sibling() {
+                    if !cursor.goto_parent() {
+                        break;
+                    }
+                    path.pop();
+                    last_child.pop();
+                }
+                if path.is_empty() {
+                    break;
+                }
+            }
+            chunk.last_top = last_child.first().copied().unwrap_or(NONE);
+        }
+        chunk
+    }
+
+    /// Adds `node`, linked after `prev` (or as the first child of `parent`); returns its index.
+    fn push(
+        &mut self,
+        node: tree_sitter::Node<'_>,
+        field: u16,
+        parent: u32,
+        prev: u32,
+        names: &Names,
+    ) -> u32 {
+        let index = to_u32(self.entries.len());
+        if let Some(p) = self.entries.get_mut(prev as usize) {
+            p.next = index;
+        } else if let Some(p) = self.entries.get_mut(parent as usize) {
+            p.first_child = index;
+        }
+        let kind = node.kind_id();
+        if usize::from(kind) >= names.kinds.len() {
+            self.odd_kinds.push((index, node.kind().to_string()));
+        }
+        let flag = |set: bool, flag: u8| if set { flag } else { 0 };
+        let flags = flag(node.is_named(), NAMED)
+            | flag(node.is_error(), ERROR)
+            | flag(node.has_error(), HAS_ERROR);
+        self.entries.push(Entry {
+            start: to_u32(node.start_byte()),
+            end: to_u32(node.end_byte()),
+            row: to_u32(node.start_position().row),
+            parent,
+            first_child: NONE,
+            next: NONE,
+            prev,
+            named_at: 0,
+            named_count: 0,
+            kind,
+            field,
+            flags,
+        });
+        index
     }
 }
 
