@@ -294,21 +294,11 @@ pub fn solve_file(language: Language, definitions: &[Definition]) -> Vec<Reachab
         })
         .collect();
     graph.startup.iter_mut().for_each(|s| *s = false);
-    let mut offline: Vec<usize> = (0..definitions.len())
+    let offline: Vec<usize> = (0..definitions.len())
         .filter(|&d| definitions[d].role == Role::Program)
         .collect();
-    graph.walk(
-        Reachability::Reachable,
-        seeds,
-        &mut Vec::new(),
-        &mut offline,
-    );
-    graph.walk(
-        Reachability::Offline,
-        offline,
-        &mut Vec::new(),
-        &mut Vec::new(),
-    );
+    // Nothing is start-up code here: the start-up walk has no seeds.
+    graph.walk_all(seeds, Vec::new(), offline);
     graph.verdicts(std::slice::from_ref(&file)).remove(0)
 }
 

@@ -519,10 +519,6 @@ fn server_code_never_reaches_the_definitions_of_test_files() {
 
 #[test]
 fn a_call_through_a_type_reaches_only_that_types_function() {
-    let owned = |owner: &str, definition: Definition| Definition {
-        owner: Some(owner.to_string()),
-        ..definition
-    };
     let server = file(
         Language::Rust,
         FileRole::Server,
@@ -557,10 +553,6 @@ fn a_call_through_a_type_reaches_only_that_types_function() {
 
 #[test]
 fn a_local_function_is_reached_from_its_own_method_only() {
-    let owned = |owner: &str, definition: Definition| Definition {
-        owner: Some(owner.to_string()),
-        ..definition
-    };
     let backups = file(
         Language::CSharp,
         FileRole::Server,
@@ -602,6 +594,14 @@ fn a_local_function_is_reached_from_its_own_method_only() {
 }
 
 /// `definition` declared as a C# type with these bases and members.
+/// `definition` as a method of `owner`.
+fn owned(owner: &str, definition: Definition) -> Definition {
+    Definition {
+        owner: Some(owner.to_string()),
+        ..definition
+    }
+}
+
 fn typed(definition: Definition, bases: &[&str], members: &[&str]) -> Definition {
     Definition {
         type_info: Some(crate::event::TypeInfo {
@@ -622,10 +622,6 @@ fn method(owner: &str, definition: Definition) -> Definition {
 
 #[test]
 fn a_csharp_call_through_a_typed_receiver_reaches_related_types_only() {
-    let owned = |owner: &str, definition: Definition| Definition {
-        owner: Some(owner.to_string()),
-        ..definition
-    };
     let controller = file(
         Language::CSharp,
         FileRole::Server,
