@@ -53,7 +53,7 @@ pub enum Outcome {
         /// A problem worth telling the user about (a syntax error).
         warning: Option<String>,
         /// The file's part of the project model.
-        model: FileModel,
+        model: Box<FileModel>,
     },
     /// Not linted on purpose (minified or generated code).
     Skipped(String),
@@ -306,7 +306,7 @@ impl Engine {
             unreached,
             repeated,
             warning,
-            model: FileModel {
+            model: Box::new(FileModel {
                 // Only reported (server) code mitigates: a test host's backplane proves nothing.
                 mitigations: if reported_file {
                     self.matcher.project_mitigations(doc.language, facts)
@@ -321,7 +321,7 @@ impl Engine {
                 },
                 shared_calls: call_sites,
                 ..FileModel::new(doc.language, doc.path, role, extracted.facts.definitions)
-            },
+            }),
         }
     }
 }

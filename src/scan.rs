@@ -326,7 +326,10 @@ fn scan_file(
                 (Some(note), Some(warning)) => Some(format!("{note}; {warning}")),
                 (note, warning) => note.or(warning),
             },
-            model: Box::new(model),
+            model: Box::new(FileModel {
+                hosts: projects.placements.hosts(&file.path, file.language),
+                ..*model
+            }),
         },
         Outcome::Skipped(_) => FileOutcome::Skipped,
         Outcome::Failed(message) => FileOutcome::Failed(message),
