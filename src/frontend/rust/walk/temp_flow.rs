@@ -301,18 +301,25 @@ impl Walker<'_> {
         // Cache`) is its housekeeping: evicting entries, dropping corrupt or partial ones.
         // It invalidates no copy another instance serves; invalidations are made by the
         // code that changes the data, outside the store, or by a method named for one.
-        let housekeeping = what == Use::Delete
-            && self.store().is_instance()
+        // The same holds for a fed struct's methods when its getters are assumed to return
+        // this instance's own folders.
+        let deletes = what == Use::Delete
             && !self
                 .current_fn
                 .and_then(|f| self.fn_names.get(f))
                 .is_some_and(|name| names_an_invalidation(name));
+        let housekeeping = deletes && self.store().is_instance();
         if let Some((event, _)) = event
-            .filter(|_| housekeeping)
+            .filter(|_| deletes)
             .and_then(|i| self.events.get_mut(i))
         {
-            if event.args.first() == Some(&Arg::InstancePath) {
+            if housekeeping && event.args.first() == Some(&Arg::InstancePath) {
                 event.args[0] = Arg::TempPath;
+            }
+            if let Some(assumed) = event.assumed.as_mut() {
+                if assumed.args.first() == Some(&Arg::InstancePath) {
+                    assumed.args[0] = Arg::TempPath;
+                }
             }
         }
         self.path_uses.record(Call {
