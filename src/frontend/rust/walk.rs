@@ -3,6 +3,7 @@
 
 mod args;
 mod getters;
+mod guards;
 mod temp_flow;
 
 use super::actors::{handled_message, resends_message, runs_again_later, AssocTypes};
@@ -1007,7 +1008,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             }
             self.visit_expr(&init.expr);
             self.ctx = saved;
-            temp = self.is_temp_expr(&init.expr);
+            temp = self.is_temp_expr(&init.expr) || self.guarded_local(&local.pat);
             purpose = self.path_purpose(&init.expr, 0);
             assumed = purpose;
             if self.fed_owner.is_some() {

@@ -249,6 +249,17 @@ impl Walker<'_> {
         }
     }
 
+    /// Whether a `let` of the walked function binds a path that a drop guard of the file
+    /// removes (see [`super::guards`]).
+    pub(super) fn guarded_local(&self, pat: &syn::Pat) -> bool {
+        let Some(name) = crate::frontend::rust::shapes::simple_binding(pat) else {
+            return false;
+        };
+        self.current_fn
+            .and_then(|f| self.fn_names.get(f))
+            .is_some_and(|f| self.temp.guarded_locals.contains(&(f.clone(), name)))
+    }
+
     /// [`is_temp_expr`] with the variables in scope and the file's temporary fields and
     /// temp-returning functions.
     pub(super) fn is_temp_expr(&self, expr: &Expr) -> bool {
