@@ -122,6 +122,22 @@ fn tails_of<'b>(e: &'b Expr, out: &mut Vec<&'b Expr>, depth: usize) -> bool {
     }
 }
 
+/// The simple name of the type an `impl` block is for.
+pub(super) fn self_type(i: &syn::ItemImpl) -> Option<String> {
+    match &*i.self_ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// The simple name of the struct a literal builds (`Self` is `owner`, the `impl`'s type).
+pub(super) fn literal_type(s: &syn::ExprStruct, owner: Option<&String>) -> Option<String> {
+    match s.path.segments.last().map(|seg| seg.ident.to_string()) {
+        Some(name) if name == "Self" => owner.cloned(),
+        name => name,
+    }
+}
+
 /// `Ok(..)` or `Some(..)`.
 fn wraps_value(func: &Expr) -> bool {
     matches!(func, Expr::Path(p) if p.path.get_ident().is_some_and(|i| i == "Ok" || i == "Some"))
@@ -214,10 +230,7 @@ impl<'ast> Visit<'ast> for Literals {
     }
 
     fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
-        let saved = self.owner.take();
-        if let syn::Type::Path(p) = &*i.self_ty {
-            self.owner = p.path.segments.last().map(|s| s.ident.to_string());
-        }
+        let saved = std::mem::replace(&mut self.owner, self_type(i));
         syn::visit::visit_item_impl(self, i);
         self.owner = saved;
     }
@@ -250,12 +263,7 @@ impl<'ast> Visit<'ast> for Literals {
     }
 
     fn visit_expr_struct(&mut self, s: &'ast syn::ExprStruct) {
-        let name = s.path.segments.last().map(|seg| seg.ident.to_string());
-        let name = match name.as_deref() {
-            Some("Self") => self.owner.clone(),
-            _ => name,
-        };
-        if let Some(name) = name {
+        if let Some(name) = literal_type(s, self.owner.as_ref()) {
             for field in &s.fields {
                 let syn::Member::Named(member) = &field.member else {
                     continue;

@@ -6,6 +6,7 @@
 //! there is scratch. A field, a local or a value whose words name shared data
 //! (`upload_dir`, `uploads.join(id)`) is not: a guard that removes it deletes shared data.
 
+use super::getters::{literal_type, self_type};
 use crate::frontend::rust::words::ident_text;
 use crate::frontend::words::PathPurpose;
 use std::collections::{HashMap, HashSet};
@@ -83,10 +84,7 @@ impl<'ast> Visit<'ast> for Drops {
             .as_ref()
             .and_then(|(t, _)| t.segments.last())
             .is_some_and(|s| s.ident == "Drop");
-        let owner = match &*i.self_ty {
-            syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-            _ => None,
-        };
+        let owner = self_type(i);
         if let (true, Some(owner)) = (is_drop, owner) {
             let mut removes = Removes::default();
             removes.visit_item_impl(i);
@@ -149,10 +147,7 @@ impl Handed<'_> {
 
 impl<'ast> Visit<'ast> for Handed<'_> {
     fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
-        let saved = self.owner.take();
-        if let syn::Type::Path(p) = &*i.self_ty {
-            self.owner = p.path.segments.last().map(|s| s.ident.to_string());
-        }
+        let saved = std::mem::replace(&mut self.owner, self_type(i));
         syn::visit::visit_item_impl(self, i);
         self.owner = saved;
     }
@@ -177,11 +172,7 @@ impl<'ast> Visit<'ast> for Handed<'_> {
     }
 
     fn visit_expr_struct(&mut self, s: &'ast syn::ExprStruct) {
-        let name = s.path.segments.last().map(|seg| seg.ident.to_string());
-        let name = match name.as_deref() {
-            Some("Self") => self.owner.clone(),
-            _ => name,
-        };
+        let name = literal_type(s, self.owner.as_ref());
         let fields = name.as_ref().and_then(|n| self.guarded.get(n));
         if let (Some(fields), Some(current)) = (fields, &self.current) {
             for field in &s.fields {
