@@ -225,6 +225,7 @@ impl Engine {
                 forwarded: m.event.forwarded.clone(),
                 definition: reach::innermost(&facts.definitions, span.start),
                 requires: m.requires,
+                quiet_if: m.quiet_if,
                 setup_call: m.setup_call,
                 once_per_file: m.rule.once_per_file,
                 reach_trace: Vec::new(),
