@@ -3,6 +3,7 @@
 //! [`crate::engine::Engine::lint`] never touches the disk.
 
 pub mod cargo;
+pub mod cargo_hosts;
 pub mod cargo_workspace;
 pub mod csproj;
 pub mod dotnet_solution;

@@ -394,6 +394,44 @@ impl Dependency {
     }
 }
 
+/// The directories of the crates the crate in `dir` links through `path` dependencies
+/// (`[dependencies]` and target-specific ones, optional ones too, workspace-inherited
+/// paths resolved against the workspace root); `None` when its `Cargo.toml` cannot be read.
+pub(super) fn path_dependency_dirs(dir: &Path) -> Option<Vec<PathBuf>> {
+    let (deps, workspace) = crate_dependencies(dir)?;
+    let dirs = deps.iter().filter_map(|d| d.path.as_ref());
+    Some(
+        dirs.map(|(inherited, path)| match (&workspace, inherited) {
+            (Some((root, _)), true) => root.join(path),
+            _ => dir.join(path),
+        })
+        .collect(),
+    )
+}
+
+/// The root files of every binary target of the crate in `crate_dir` whose manifest text
+/// is `manifest`: `src/main.rs`, each `src/bin/*.rs` and `src/bin/<name>/main.rs`, and the
+/// `[[bin]]` paths; with the directory holding only that binary's modules, if any.
+pub(super) fn binary_targets(crate_dir: &Path, manifest: &str) -> Vec<(PathBuf, Option<PathBuf>)> {
+    let main = crate_dir.join("src").join("main.rs");
+    let mut out: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
+    if main.is_file() {
+        out.push((main, None));
+    }
+    for bin in other_binaries(crate_dir, manifest) {
+        if !out.iter().any(|(root, _)| *root == bin.root) {
+            out.push((bin.root, bin.own_dir));
+        }
+    }
+    for path in target_paths(manifest).1 {
+        let root = crate_dir.join(path);
+        if !out.iter().any(|(r, _)| *r == root) {
+            out.push((root, None));
+        }
+    }
+    out
+}
+
 /// `[dependencies]` and `[target.'cfg(..)'.dependencies]`.
 fn dependencies(table: &Table, workspace_deps: &Table) -> Vec<Dependency> {
     let mut tables: Vec<&Table> = table

@@ -115,7 +115,7 @@ fn read_uses(root: &Path, root_text: &str) -> Uses {
 
 /// The member directories of a workspace root manifest: `members` entries that name a
 /// directory, and the directories below a `dir/*` entry.
-fn member_dirs(root: &Path, table: &Table) -> Vec<PathBuf> {
+pub(super) fn member_dirs(root: &Path, table: &Table) -> Vec<PathBuf> {
     let members = table
         .get("workspace")
         .and_then(|w| w.get("members"))

@@ -338,7 +338,7 @@ fn solution_root(project: &Path) -> Option<PathBuf> {
 }
 
 /// `path` with `.` and `dir/..` components removed, by text alone.
-fn normalise(path: &Path) -> PathBuf {
+pub(super) fn normalise(path: &Path) -> PathBuf {
     let mut out: Vec<Component> = Vec::new();
     for c in path.components() {
         match c {

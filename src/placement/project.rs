@@ -5,6 +5,7 @@
 use super::{Placement, Program};
 use crate::frontend::Language;
 use crate::manifest::cargo::{CargoCache, CrateRole};
+use crate::manifest::cargo_hosts::CargoHosts;
 use crate::manifest::csproj::{ConsoleCache, CsprojCache};
 use crate::manifest::dotnet_solution::{Hosts, SolutionCache};
 use crate::manifest::meteor::MeteorCache;
@@ -21,14 +22,16 @@ pub struct ProjectPlacements {
     scripts: ScriptCache,
     meteor: MeteorCache,
     solutions: SolutionCache,
+    binaries: CargoHosts,
 }
 
 impl ProjectPlacements {
-    /// The programs whose process loads the file at `path` (C# only, see
-    /// [`SolutionCache::hosts`]); `None` when unsure or for other languages.
+    /// The programs whose process loads the file at `path` (see [`SolutionCache::hosts`]
+    /// for C#, [`CargoHosts::hosts`] for Rust); `None` when unsure or for other languages.
     pub fn hosts(&self, path: &Path, language: Language) -> Option<Hosts> {
         match language {
             Language::CSharp | Language::Razor => self.solutions.hosts(path),
+            Language::Rust => self.binaries.hosts(path),
             _ => None,
         }
     }
