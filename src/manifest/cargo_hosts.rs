@@ -7,6 +7,9 @@
 //! it alone; the rest of a package's sources belong to its binaries and to those of every
 //! package that links it.
 //!
+//! A library built for another language's program (`crate-type = ["cdylib"]`: a Node or
+//! Python extension) is a process of its own too, standing for the program that loads it.
+//!
 //! Unsure means `None` (the file may run in any process): no `Cargo.toml`, an unreadable
 //! manifest, a workspace whose members cannot all be listed, a file outside the package's
 //! sources (tests, examples, `build.rs`), a library no binary of its workspace links (a
@@ -41,6 +44,9 @@ pub struct CargoHosts {
 struct Crate {
     /// Binary roots, each with the directory holding only its modules.
     binaries: Vec<(PathBuf, Option<PathBuf>)>,
+    /// Its manifest, standing for the program of another language that loads it, when its
+    /// library is built for one (see [`loaded_by_other_programs`]).
+    foreign_host: Option<PathBuf>,
     /// The directories its sources lie in (`src/`, a `[lib]` path's directory).
     sources: Vec<PathBuf>,
     /// The binaries that load its library and shared modules; `None` when none does.
@@ -142,6 +148,8 @@ impl Workspace {
                         .into_iter()
                         .map(|(root, own)| (normalise(&root), own.map(|d| normalise(&d))))
                         .collect(),
+                    foreign_host: loaded_by_other_programs(&manifest)
+                        .then(|| dir.join("Cargo.toml")),
                     sources: sources(&dir, &manifest),
                     hosts: None,
                 },
@@ -163,6 +171,7 @@ impl Workspace {
             while let Some(next) = stack.pop() {
                 if let Some(c) = crates.get(next) {
                     programs.extend(c.binaries.iter().map(|(root, _)| root.clone()));
+                    programs.extend(c.foreign_host.iter().cloned());
                 }
                 for user in linked_by.get(next).into_iter().flatten() {
                     if seen.insert(user) {
@@ -196,6 +205,24 @@ fn members_listable(table: &Table) -> bool {
             !m.contains(['*', '?', '['])
         })
     })
+}
+
+/// Whether a crate's `[lib] crate-type` builds a library other programs load (`cdylib`,
+/// `dylib`, `staticlib`: a Node or Python extension, a plugin): that program is a process
+/// of its own, loading the crates the library links.
+fn loaded_by_other_programs(manifest: &str) -> bool {
+    let Ok(table) = manifest.parse::<Table>() else {
+        return false;
+    };
+    let kinds = table
+        .get("lib")
+        .and_then(|l| l.get("crate-type"))
+        .and_then(Value::as_array);
+    kinds
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .any(|k| matches!(k, "cdylib" | "dylib" | "staticlib"))
 }
 
 /// The directories a crate's library and shared modules lie in: `src/`, and a `[lib]`
@@ -353,6 +380,26 @@ mod tests {
         write_tree_file(broken.path(), "Cargo.toml", "[package\nname = ");
         write_tree_file(broken.path(), "src/main.rs", "fn main() {}\n");
         assert_eq!(hosts(&fresh, broken.path(), "src/main.rs"), None);
+    }
+
+    #[test]
+    fn a_library_built_for_another_language_is_a_process_of_its_own() {
+        let dir = workspace();
+        let root = dir.path();
+        write_tree_file(
+            root,
+            "crates/node/Cargo.toml",
+            &(package("node", "orphan = { path = \"../orphan\" }\n")
+                + "\n[lib]\ncrate-type = [\"cdylib\"]\n"),
+        );
+        write_tree_file(root, "crates/node/src/lib.rs", "pub fn export() {}\n");
+        let cache = CargoHosts::default();
+        let node = ["crates/node/Cargo.toml"];
+        assert_eq!(
+            hosts(&cache, root, "crates/orphan/src/lib.rs").unwrap(),
+            node
+        );
+        assert_eq!(hosts(&cache, root, "crates/node/src/lib.rs").unwrap(), node);
     }
 
     #[test]
