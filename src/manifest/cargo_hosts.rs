@@ -7,8 +7,9 @@
 //! it alone; the rest of a package's sources belong to its binaries and to those of every
 //! package that links it.
 //!
-//! A library built for another language's program (`crate-type = ["cdylib"]`: a Node or
-//! Python extension) is a process of its own too, standing for the program that loads it.
+//! A crate that a library built for another language's program links (`crate-type =
+//! ["cdylib"]`: a Node or Python extension) is unsure: that program's code calls into it
+//! by names this model does not follow.
 //!
 //! Unsure means `None` (the file may run in any process): no `Cargo.toml`, an unreadable
 //! manifest, a workspace whose members cannot all be listed, a file outside the package's
@@ -44,9 +45,9 @@ pub struct CargoHosts {
 struct Crate {
     /// Binary roots, each with the directory holding only its modules.
     binaries: Vec<(PathBuf, Option<PathBuf>)>,
-    /// Its manifest, standing for the program of another language that loads it, when its
-    /// library is built for one (see [`loaded_by_other_programs`]).
-    foreign_host: Option<PathBuf>,
+    /// Its library is built for a program of another language (see
+    /// [`loaded_by_other_programs`]).
+    foreign_host: bool,
     /// The directories its sources lie in (`src/`, a `[lib]` path's directory).
     sources: Vec<PathBuf>,
     /// The binaries that load its library and shared modules; `None` when none does.
@@ -148,8 +149,7 @@ impl Workspace {
                         .into_iter()
                         .map(|(root, own)| (normalise(&root), own.map(|d| normalise(&d))))
                         .collect(),
-                    foreign_host: loaded_by_other_programs(&manifest)
-                        .then(|| dir.join("Cargo.toml")),
+                    foreign_host: loaded_by_other_programs(&manifest),
                     sources: sources(&dir, &manifest),
                     hosts: None,
                 },
@@ -168,10 +168,11 @@ impl Workspace {
             let mut seen: HashSet<&PathBuf> = HashSet::from([dir]);
             let mut stack = vec![dir];
             let mut programs: Vec<PathBuf> = Vec::new();
+            let mut foreign = false;
             while let Some(next) = stack.pop() {
                 if let Some(c) = crates.get(next) {
                     programs.extend(c.binaries.iter().map(|(root, _)| root.clone()));
-                    programs.extend(c.foreign_host.iter().cloned());
+                    foreign |= c.foreign_host;
                 }
                 for user in linked_by.get(next).into_iter().flatten() {
                     if seen.insert(user) {
@@ -181,7 +182,8 @@ impl Workspace {
             }
             programs.sort();
             programs.dedup();
-            hosts.push((dir.clone(), (!programs.is_empty()).then(|| programs.into())));
+            let known = !programs.is_empty() && !foreign;
+            hosts.push((dir.clone(), known.then(|| programs.into())));
         }
         for (dir, found) in hosts {
             if let Some(c) = crates.get_mut(&dir) {
@@ -208,8 +210,7 @@ fn members_listable(table: &Table) -> bool {
 }
 
 /// Whether a crate's `[lib] crate-type` builds a library other programs load (`cdylib`,
-/// `dylib`, `staticlib`: a Node or Python extension, a plugin): that program is a process
-/// of its own, loading the crates the library links.
+/// `dylib`, `staticlib`: a Node or Python extension, a plugin).
 fn loaded_by_other_programs(manifest: &str) -> bool {
     let Ok(table) = manifest.parse::<Table>() else {
         return false;
@@ -383,7 +384,7 @@ mod tests {
     }
 
     #[test]
-    fn a_library_built_for_another_language_is_a_process_of_its_own() {
+    fn crates_a_library_for_another_language_links_are_unsure() {
         let dir = workspace();
         let root = dir.path();
         write_tree_file(
@@ -394,12 +395,9 @@ mod tests {
         );
         write_tree_file(root, "crates/node/src/lib.rs", "pub fn export() {}\n");
         let cache = CargoHosts::default();
-        let node = ["crates/node/Cargo.toml"];
-        assert_eq!(
-            hosts(&cache, root, "crates/orphan/src/lib.rs").unwrap(),
-            node
-        );
-        assert_eq!(hosts(&cache, root, "crates/node/src/lib.rs").unwrap(), node);
+        assert_eq!(hosts(&cache, root, "crates/orphan/src/lib.rs"), None);
+        assert_eq!(hosts(&cache, root, "crates/node/src/lib.rs"), None);
+        assert!(hosts(&cache, root, "crates/shared/src/lib.rs").is_some());
     }
 
     #[test]
