@@ -28,7 +28,7 @@ pub(super) fn collect(file: &syn::File, walker: &Walker<'_>, source: &str) -> Ve
         params: Vec::new(),
         trait_impl: false,
         nested: 0,
-        direct: std::collections::HashSet::new(),
+        direct: foldhash::HashSet::default(),
     };
     visit.visit_file(file);
     visit.table.finish()
@@ -52,7 +52,7 @@ struct SymbolVisit<'w, 't> {
     nested: usize,
     /// The callee expressions (by address in the tree) of the calls the statements of the
     /// function's own body make.
-    direct: std::collections::HashSet<*const ()>,
+    direct: foldhash::HashSet<*const ()>,
 }
 
 impl SymbolVisit<'_, '_> {
