@@ -73,12 +73,12 @@ const MAX_DEPTH: usize = 500;
 /// the check between).
 fn parse(source: &str) -> syn::Result<syn::File> {
     let tokens: proc_macro2::TokenStream = source.parse().map_err(syn::Error::from)?;
-    let tokens = depth::too_deep(tokens, MAX_DEPTH).map_err(|span| {
-        syn::Error::new(
+    if let Some(span) = depth::too_deep(tokens.clone(), MAX_DEPTH) {
+        return Err(syn::Error::new(
             span,
             format!("nested too deeply to analyse (more than {MAX_DEPTH} levels)"),
-        )
-    })?;
+        ));
+    }
     syn::parse2(tokens)
 }
 
