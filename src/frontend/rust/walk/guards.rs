@@ -231,10 +231,10 @@ mod tests {
         )
         .expect("parses");
         let found = guarded(&file);
-        assert_eq!(found.fields, ["zip".to_string()].into());
+        assert_eq!(found.fields, HashSet::from_iter(["zip".to_string()]));
         assert_eq!(
             found.locals,
-            [("fetch".to_string(), "zip".to_string())].into()
+            HashSet::from_iter([("fetch".to_string(), "zip".to_string())])
         );
     }
 }
