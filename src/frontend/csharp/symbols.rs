@@ -336,7 +336,9 @@ impl SymbolWalk<'_> {
     }
 
     /// The type a receiver names: a variable's declared type, a type written by name
-    /// (upper-case and not a variable: `File`, `DatabaseFixes`), `this.field`'s type.
+    /// (upper-case and not a variable: `File`, `DatabaseFixes`), `this.field`'s type, the
+    /// type of an object constructed in place (`new Random()`), a member of a typed
+    /// variable (`info.Directory`, named `FileInfo.Directory`).
     fn qualifier(&self, receiver: Node<'_>) -> Option<String> {
         match receiver.kind_str() {
             "identifier" => {
@@ -349,6 +351,8 @@ impl SymbolWalk<'_> {
                 }
             }
             "predefined_type" => Some(text(receiver, self.src).to_string()),
+            // `new Random().Next(..)`: a call on the object just constructed.
+            "object_creation_expression" => constructed_type(receiver, self.src),
             "member_access_expression" => {
                 let this = receiver.field("expression")?;
                 let field = receiver.field("name")?;

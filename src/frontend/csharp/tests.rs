@@ -1589,6 +1589,7 @@ fn calls_on_a_member_of_a_typed_variable_name_the_member() {
     public void Fetch(string path, Session session) {
         var info = new FileInfo(path);
         info.Directory.Create();
+        new Random().Next(0, 9);
         _lazy.Value.Save();
         session.Store.Save();
         Storage.Blobs.Delete();
@@ -1599,8 +1600,8 @@ fn calls_on_a_member_of_a_typed_variable_name_the_member() {
     assert_eq!(
         crate::frontend::symbols::describe(&defs)[2],
         "Downloads.Fetch Plain exported <- Some(1): Delete FileInfo FileInfo.Directory::Create \
-         FileInfo::Directory Lazy::Value Save Session Session.Store::Save Session::Store Storage \
-         Storage::Blobs _lazy info path session"
+         FileInfo::Directory Lazy::Value Random Random::Next Save Session Session.Store::Save \
+         Session::Store Storage Storage::Blobs _lazy info path session"
     );
 }
 
