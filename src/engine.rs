@@ -53,7 +53,7 @@ pub enum Outcome {
         /// A problem worth telling the user about (a syntax error).
         warning: Option<String>,
         /// The file's part of the project model.
-        model: FileModel,
+        model: Box<FileModel>,
     },
     /// Not linted on purpose (minified or generated code).
     Skipped(String),
@@ -225,6 +225,7 @@ impl Engine {
                 forwarded: m.event.forwarded.clone(),
                 definition: reach::innermost(&facts.definitions, span.start),
                 requires: m.requires,
+                quiet_if: m.quiet_if,
                 setup_call: m.setup_call,
                 once_per_file: m.rule.once_per_file,
                 reach_trace: Vec::new(),
@@ -306,7 +307,7 @@ impl Engine {
             unreached,
             repeated,
             warning,
-            model: FileModel {
+            model: Box::new(FileModel {
                 // Only reported (server) code mitigates: a test host's backplane proves nothing.
                 mitigations: if reported_file {
                     self.matcher.project_mitigations(doc.language, facts)
@@ -321,7 +322,7 @@ impl Engine {
                 },
                 shared_calls: call_sites,
                 ..FileModel::new(doc.language, doc.path, role, extracted.facts.definitions)
-            },
+            }),
         }
     }
 }

@@ -209,6 +209,21 @@ pub struct Event {
     /// call to a helper another file defines is a delay only when that file registers it
     /// as one (`delay:sleep`, see [`FileFacts::registrations`]).
     pub requires_any: Vec<String>,
+    /// What the arguments would be if some project facts held (see [`Assumed`]).
+    pub assumed: Option<Assumed>,
+}
+
+/// The arguments of an event if every registration in `registrations` is supplied by some
+/// file of the project: a type whose path fields are all set from a path getter of another
+/// file (`options.local_stream_data_path(..)`) manages that getter's folder, and the getter's
+/// file registers `path:instance:local_stream_data_path` when it returns this instance's own
+/// folder. A finding the assumed arguments mitigate goes when the project supplies them all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assumed {
+    /// The registrations that must all be supplied.
+    pub registrations: Vec<String>,
+    /// The arguments' facts if they are.
+    pub args: Vec<Arg>,
 }
 
 /// A file operation of a file-system wrapper (`DiskProvider.DeleteFile(string path)`) whose
@@ -355,6 +370,7 @@ impl Event {
             written_elsewhere: None,
             forwarded: None,
             requires_any: Vec::new(),
+            assumed: None,
         }
     }
 }

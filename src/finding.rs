@@ -65,6 +65,10 @@ pub struct Finding {
     /// (see [`crate::matcher::Match::requires`]); empty for a finding its file proves alone.
     #[serde(skip)]
     pub requires: Vec<String>,
+    /// Project facts that, all supplied, make the finding go (see
+    /// [`crate::matcher::Match::quiet_if`]).
+    #[serde(skip)]
+    pub quiet_if: Vec<String>,
     /// The called name when the finding's call only prepares a place for later writes
     /// (creating a directory, see [`crate::matcher::Match::setup_call`]).
     #[serde(skip)]
@@ -281,6 +285,7 @@ mod tests {
             forwarded: None,
             definition: 0,
             requires: Vec::new(),
+            quiet_if: Vec::new(),
             setup_call: None,
             once_per_file: false,
             reach_trace: Vec::new(),

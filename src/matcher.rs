@@ -22,6 +22,9 @@ pub struct Match<'m, 'e> {
     /// `setup_calls`, see [`crate::catalogue::Unless::setup_calls`]): quiet where it runs
     /// once, as a statement of a server's start.
     pub setup_call: Option<String>,
+    /// Registrations that, all supplied by the project, mitigate the match after all (see
+    /// [`crate::event::Assumed`]); empty when nothing would.
+    pub quiet_if: Vec<String>,
 }
 
 /// The catalogue indexed by target, built once and shared by all files.
@@ -127,12 +130,31 @@ impl Matcher {
                             requires: owner_registrations(pattern, event, facts),
                             setup_call: targets_any(event, &rule.unless.setup_calls)
                                 .then(|| called_name(target).to_string()),
+                            quiet_if: assumed_mitigation(&rule.unless, event, facts),
                         });
                     }
                 }
             }
         }
         out
+    }
+}
+
+/// The registrations under which the event's assumed arguments mitigate it (see
+/// [`crate::event::Assumed`]).
+fn assumed_mitigation(unless: &Unless, event: &Event, facts: &FileFacts) -> Vec<String> {
+    let Some(assumed) = &event.assumed else {
+        return Vec::new();
+    };
+    let alternative = Event {
+        args: assumed.args.clone(),
+        assumed: None,
+        ..event.clone()
+    };
+    if mitigated(unless, &alternative, facts) {
+        assumed.registrations.clone()
+    } else {
+        Vec::new()
     }
 }
 

@@ -240,8 +240,12 @@ pub fn scan_files(
     // instance (`AddSingleton<Tracker>()` where the host is built), or a single instance
     // holds it.
     reach::held::close(&mut registered);
-    let stands =
-        |f: &Finding| f.requires.is_empty() || f.requires.iter().any(|r| registered.contains(r));
+    // A finding whose arguments another file's path getters would make this instance's own
+    // goes when the project registers them all.
+    let stands = |f: &Finding| {
+        (f.requires.is_empty() || f.requires.iter().any(|r| registered.contains(r)))
+            && (f.quiet_if.is_empty() || !f.quiet_if.iter().all(|r| registered.contains(r)))
+    };
     result.findings.retain(stands);
     result.unreachable.retain(stands);
     result.suppressed.retain(stands);
@@ -326,7 +330,10 @@ fn scan_file(
                 (Some(note), Some(warning)) => Some(format!("{note}; {warning}")),
                 (note, warning) => note.or(warning),
             },
-            model: Box::new(model),
+            model: Box::new(FileModel {
+                hosts: projects.placements.hosts(&file.path, file.language),
+                ..*model
+            }),
         },
         Outcome::Skipped(_) => FileOutcome::Skipped,
         Outcome::Failed(message) => FileOutcome::Failed(message),

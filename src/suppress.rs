@@ -409,6 +409,7 @@ impl SuppressionAudit {
                 requires: Vec::new(),
                 setup_call: None,
                 once_per_file: false,
+                quiet_if: Vec::new(),
                 reach_trace: Vec::new(),
             });
         }
@@ -512,6 +513,7 @@ mod tests {
             requires: Vec::new(),
             setup_call: None,
             once_per_file: false,
+            quiet_if: Vec::new(),
             reach_trace: Vec::new(),
         }
     }

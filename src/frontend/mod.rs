@@ -7,6 +7,7 @@ mod flat;
 pub mod javascript;
 mod object_copy;
 mod parallel;
+pub mod razor;
 mod reuse;
 pub mod rust;
 pub mod scratch;
@@ -41,6 +42,8 @@ pub enum Language {
     DotnetConfig,
     /// Prisma schemas (`*.prisma`), read by [`config_files`].
     Prisma,
+    /// Razor markup (`.razor`, `.cshtml`), read only for the calls it makes ([`razor`]).
+    Razor,
 }
 
 impl Language {
@@ -63,6 +66,7 @@ impl Language {
             "js" | "mjs" | "cjs" | "jsx" => Some(Language::JavaScript),
             "ts" | "mts" | "cts" | "tsx" => Some(Language::TypeScript),
             "cs" => Some(Language::CSharp),
+            "razor" | "cshtml" => Some(Language::Razor),
             _ => None,
         }
     }
@@ -76,6 +80,7 @@ impl Language {
             Language::CSharp => "csharp",
             Language::DotnetConfig => "dotnet-config",
             Language::Prisma => "prisma",
+            Language::Razor => "razor",
         }
     }
 
@@ -163,6 +168,7 @@ pub fn extract(
             Language::CSharp => csharp::extract(text, &options.csharp_implicit_namespaces),
             Language::DotnetConfig => config_files::extract_dotnet(text),
             Language::Prisma => config_files::extract_prisma(text),
+            Language::Razor => razor::extract(text),
         });
     if expired {
         Err(ParseTimeout(options.parse_budget))

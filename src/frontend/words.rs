@@ -418,6 +418,15 @@ impl PathPurpose {
         }
     }
 
+    /// What a value known to be this instance's own folder says (a field set from a getter
+    /// of one), whatever the name it is kept under.
+    pub fn instance() -> Self {
+        Self {
+            instance: true,
+            ..Self::default()
+        }
+    }
+
     /// A name that designates a location for the whole program: a member or property, a
     /// constant, a function or method returning a path.
     pub fn designated(name: &str) -> Self {

@@ -63,7 +63,12 @@ struct Solution {
 pub struct SolutionCache {
     by_root: Mutex<HashMap<PathBuf, Arc<Solution>>>,
     by_dir: Mutex<HashMap<PathBuf, bool>>,
+    hosts_by_dir: Mutex<HashMap<PathBuf, Option<Hosts>>>,
 }
+
+/// The programs of a solution whose process loads a project (see [`SolutionCache::hosts`]),
+/// as their project files' paths, sorted.
+pub type Hosts = Arc<[PathBuf]>;
 
 impl SolutionCache {
     /// Whether the C# file at `path` belongs to a class library that only desktop apps of
@@ -82,6 +87,25 @@ impl SolutionCache {
                 .is_some_and(|solution| solution.desktop_only(&project))
         });
         lock(&self.by_dir).insert(dir.to_path_buf(), found);
+        found
+    }
+
+    /// The programs whose process loads the code of the C# file at `path`: its project when
+    /// that is a program, and every program that references its project, directly or
+    /// through other libraries (test projects do not count). `None` when unsure: no project
+    /// file, or a library no program references (a plugin the server loads by path); code
+    /// in such a file may run in any process.
+    pub fn hosts(&self, path: &Path) -> Option<Hosts> {
+        let dir = path.parent()?;
+        if let Some(hit) = lock(&self.hosts_by_dir).get(dir) {
+            return hit.clone();
+        }
+        let found = nearest_project_file(dir).and_then(|project| {
+            let project = normalise(&project);
+            let solution = self.solution(&solution_root(&project)?);
+            solution.hosts(&project)
+        });
+        lock(&self.hosts_by_dir).insert(dir.to_path_buf(), found.clone());
         found
     }
 
@@ -130,6 +154,39 @@ impl Solution {
             }
         }
         solution
+    }
+
+    /// The programs whose process loads `project` (see [`SolutionCache::hosts`]).
+    fn hosts(&self, project: &Path) -> Option<Hosts> {
+        let own = self.projects.get(project)?;
+        if own.test {
+            return None;
+        }
+        let mut seen = HashSet::from([project.to_path_buf()]);
+        let mut frontier = vec![project.to_path_buf()];
+        let mut programs = Vec::new();
+        for _ in 0..MAX_DEPTH {
+            let mut next = Vec::new();
+            for p in &frontier {
+                if self.projects.get(p).is_some_and(|p| p.program) {
+                    programs.push(p.clone());
+                }
+                for referrer in self.referrers.get(p).into_iter().flatten() {
+                    if seen.insert(referrer.clone()) {
+                        next.push(referrer.clone());
+                    }
+                }
+            }
+            if next.is_empty() {
+                break;
+            }
+            frontier = next;
+        }
+        if programs.is_empty() {
+            return None;
+        }
+        programs.sort();
+        Some(programs.into())
     }
 
     /// Whether `library` is a class library that some program references and every
@@ -222,11 +279,22 @@ impl Project {
             .iter()
             .any(|v| v.eq_ignore_ascii_case("true"))
             || packages.iter().any(|p| TEST_PACKAGES.contains(&p.as_str()));
-        Project {
-            references: project_references(text)
+        // An Aspire app host references the programs it starts, each in a process of its
+        // own: it loads none of them.
+        let orchestrator = text.contains("Aspire.AppHost.Sdk")
+            || packages.iter().any(|p| p == "Aspire.Hosting.AppHost")
+            || property_values(text, "IsAspireHost")
                 .iter()
-                .map(|r| normalise(&base.join(r)))
-                .collect(),
+                .any(|v| v.eq_ignore_ascii_case("true"));
+        Project {
+            references: if orchestrator {
+                Vec::new()
+            } else {
+                project_references(text)
+                    .iter()
+                    .map(|r| normalise(&base.join(r)))
+                    .collect()
+            },
             program: sdk_program || output.is_some_and(|o| o == "exe" || o == "winexe"),
             desktop: is_desktop_project(text)
                 || packages
@@ -366,6 +434,44 @@ mod tests {
         // Programs are placed by their own project files, not here.
         assert!(!at("Desktop.Win/App.cs"));
         assert!(!at("Server/Program.cs"));
+    }
+
+    #[test]
+    fn a_files_hosts_are_the_programs_that_load_its_project() {
+        let dir = solution();
+        // An Aspire app host starts the server and the desktop app; it loads neither.
+        write_tree_file(
+            dir.path(),
+            "AppHost/AppHost.csproj",
+            &project(
+                r#"<Project Sdk="Microsoft.NET.Sdk"><Sdk Name="Aspire.AppHost.Sdk" Version="9.4.0"/><PropertyGroup><OutputType>Exe</OutputType></PropertyGroup>"#,
+                &["Server", "Desktop.Win"],
+            ),
+        );
+        let cache = SolutionCache::default();
+        let hosts = |p: &str| {
+            cache.hosts(&dir.path().join(p)).map(|h| {
+                h.iter()
+                    .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+            })
+        };
+        let some = |names: &[&str]| Some(names.iter().map(|n| n.to_string()).collect());
+        assert_eq!(hosts("Server/Program.cs"), some(&["Server"]));
+        assert_eq!(hosts("Both/Cache.cs"), some(&["Desktop.Win", "Server"]));
+        assert_eq!(
+            hosts("Shared/FileLogger.cs"),
+            some(&["Desktop.Linux", "Desktop.Win", "Server"])
+        );
+        assert_eq!(
+            hosts("Desktop.Core/Idle.cs"),
+            some(&["Desktop.Linux", "Desktop.Win"])
+        );
+        // Unsure: a library no program references, a test project, no project at all.
+        assert_eq!(hosts("Plugin/Hooks.cs"), None);
+        assert_eq!(hosts("Lonely/Writer.cs"), None);
+        assert_eq!(hosts("Desktop.Core.Tests/IdleTests.cs"), None);
+        assert!(cache.is_desktop_only_library(&dir.path().join("Desktop.Core/Idle.cs")));
     }
 
     #[test]

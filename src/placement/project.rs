@@ -6,7 +6,7 @@ use super::{Placement, Program};
 use crate::frontend::Language;
 use crate::manifest::cargo::{CargoCache, CrateRole};
 use crate::manifest::csproj::{ConsoleCache, CsprojCache};
-use crate::manifest::dotnet_solution::SolutionCache;
+use crate::manifest::dotnet_solution::{Hosts, SolutionCache};
 use crate::manifest::meteor::MeteorCache;
 use crate::manifest::npm::{PackageCache, PackageKind};
 use crate::manifest::npm_scripts::ScriptCache;
@@ -24,6 +24,15 @@ pub struct ProjectPlacements {
 }
 
 impl ProjectPlacements {
+    /// The programs whose process loads the file at `path` (C# only, see
+    /// [`SolutionCache::hosts`]); `None` when unsure or for other languages.
+    pub fn hosts(&self, path: &Path, language: Language) -> Option<Hosts> {
+        match language {
+            Language::CSharp | Language::Razor => self.solutions.hosts(path),
+            _ => None,
+        }
+    }
+
     /// Where the file at `path` runs according to its project; `Server` when the
     /// project tells nothing. `csproj` is the scan's cache of C# project settings (a
     /// desktop project's configuration files run on a user's machine).
@@ -50,20 +59,26 @@ impl ProjectPlacements {
                     None => Placement::Server,
                 }
             }
-            Language::CSharp | Language::DotnetConfig if self.console.is_separate_console(path) => {
+            Language::CSharp | Language::DotnetConfig | Language::Razor
+                if self.console.is_separate_console(path) =>
+            {
                 Placement::SeparateProgram(Program::ConsoleProject)
             }
-            Language::CSharp | Language::DotnetConfig if self.console.is_build_extension(path) => {
+            Language::CSharp | Language::DotnetConfig | Language::Razor
+                if self.console.is_build_extension(path) =>
+            {
                 Placement::Tooling
             }
-            Language::CSharp if self.console.is_installed_service(path) => Placement::Service,
+            Language::CSharp | Language::Razor if self.console.is_installed_service(path) => {
+                Placement::Service
+            }
             Language::DotnetConfig if csproj.is_desktop(path) => Placement::Client,
-            Language::CSharp | Language::DotnetConfig
+            Language::CSharp | Language::DotnetConfig | Language::Razor
                 if self.solutions.is_desktop_only_library(path) =>
             {
                 Placement::Client
             }
-            Language::CSharp | Language::DotnetConfig => Placement::Server,
+            Language::CSharp | Language::DotnetConfig | Language::Razor => Placement::Server,
         }
     }
 }

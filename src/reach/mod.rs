@@ -38,6 +38,7 @@
 
 mod classes;
 pub mod held;
+mod hosts;
 pub mod modules;
 pub mod trace;
 mod types;
@@ -48,6 +49,8 @@ use crate::event::{Definition, Role};
 use crate::frontend::Language;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::path::PathBuf;
+use std::sync::Arc;
 pub use words::words;
 
 /// Whether a finding's code runs in a scaled-out server.
@@ -117,6 +120,11 @@ pub struct FileModel {
     pub registrations: Vec<String>,
     /// Calls that pass a path naming shared data (see [`wrappers`]).
     pub shared_calls: Vec<wrappers::CallSite>,
+    /// The programs whose process loads this file's code (a .NET solution's executables
+    /// that reference its project; see [`hosts`]): its code reaches only definitions that
+    /// share a process with it. `None` when unknown: anything may call it and it may call
+    /// anything.
+    pub hosts: Option<Arc<[PathBuf]>>,
 }
 
 impl FileModel {
@@ -140,6 +148,7 @@ impl FileModel {
             mitigations: Vec::new(),
             registrations: Vec::new(),
             shared_calls: Vec::new(),
+            hosts: None,
         }
     }
 }
@@ -170,7 +179,8 @@ const MAX_RESCUES: usize = 4;
 fn family(language: Option<Language>) -> usize {
     match language {
         Some(Language::JavaScript | Language::TypeScript) => 0,
-        Some(Language::CSharp) => 1,
+        // Razor markup calls C# code.
+        Some(Language::CSharp | Language::Razor) => 1,
         Some(Language::Rust) => 2,
         // Configuration files define nothing.
         _ => 3,
@@ -311,6 +321,7 @@ pub fn solve_file(language: Language, definitions: &[Definition]) -> Vec<Reachab
         mitigations: Vec::new(),
         registrations: Vec::new(),
         shared_calls: Vec::new(),
+        hosts: None,
     };
     let mut graph = Graph::new(std::slice::from_ref(&file));
     let seeds = (0..definitions.len())
@@ -371,6 +382,17 @@ fn local_function(file: &FileModel, d: usize) -> bool {
     false
 }
 
+/// What reaching a definition does on a walk (see [`Graph::enters`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Entry {
+    /// Nothing: it cannot run there, or it was reached there before.
+    Skip,
+    /// It is reached for the first time.
+    New,
+    /// This walk reached it before, in fewer processes: walk its code again.
+    Again,
+}
+
 /// The definitions of all files as one numbered node list, with a name index.
 struct Graph<'a> {
     /// First node number of each file.
@@ -400,12 +422,16 @@ struct Graph<'a> {
     busy: Vec<bool>,
     /// The C# type hierarchy, for calls through a typed receiver.
     types: types::Types<'a>,
-    /// The names reachable C# code calls through a type (scope, bare name).
-    typed_names: HashSet<(Scope, &'a str)>,
+    /// The names reachable C# code calls through a type (scope, bare name), with the sets of
+    /// processes of the code that calls them (see [`hosts`]).
+    typed_names: HashMap<(Scope, &'a str), Vec<u32>>,
     /// Which classes code names: a method's name reaches only those of named classes.
     live: Option<classes::Liveness>,
     /// Per node: how the walk that marked it got there (see [`trace`]).
     via: Vec<Option<trace::Via>>,
+    /// Which processes load each node's code: a name reaches only definitions that share
+    /// one with the code that mentions it.
+    hosts: hosts::Processes,
 }
 
 impl<'a> Graph<'a> {
@@ -482,9 +508,10 @@ impl<'a> Graph<'a> {
         let verdict = vec![None; nodes.len()];
         let busy = vec![false; nodes.len()];
         Graph {
+            hosts: hosts::Processes::new(files),
             via: vec![None; nodes.len()],
             types: types::Types::new(files.iter().filter(|f| family(f.language) == CSHARP)),
-            typed_names: HashSet::new(),
+            typed_names: HashMap::new(),
             live: None,
             start,
             busy,
@@ -539,13 +566,20 @@ impl<'a> Graph<'a> {
         }
     }
 
-    /// The nodes a name mentioned on the walk of `level` reaches: [`Graph::targets`], less the
-    /// methods of classes no code of that walk's kind names (see [`classes`]).
-    fn dispatched(&self, key: (Scope, &str), level: Reachability) -> Option<Vec<usize>> {
+    /// The nodes a name that node `from` mentions on the walk of `level` reaches:
+    /// [`Graph::targets`], less the methods of classes no code of that walk's kind names
+    /// (see [`classes`]) and the definitions no process of `from` loads (see [`hosts`]).
+    fn dispatched(
+        &self,
+        key: (Scope, &str),
+        level: Reachability,
+        from: usize,
+    ) -> Option<Vec<usize>> {
         let mut targets = self.targets(key)?;
         if let Some(live) = &self.live {
             targets.retain(|&t| live.dispatches(t, level));
         }
+        targets.retain(|&t| self.hosts.share(from, t));
         Some(targets)
     }
 
@@ -595,7 +629,8 @@ impl<'a> Graph<'a> {
                 }
             }
         }
-        let mut expanded: HashSet<(Scope, &str)> = HashSet::new();
+        // Per name, once per set of processes: callers in other processes do not run it.
+        let mut expanded: HashSet<(Scope, &str, u32)> = HashSet::new();
         while let Some(node) = queue.pop_front() {
             let (_, def) = self.nodes[node];
             let scope = self.scope[node];
@@ -603,7 +638,8 @@ impl<'a> Graph<'a> {
             if def.role == Role::Member && (members || def.name == CONSTRUCTOR) {
                 callers.extend(def.parent.map(|p| self.base[node] + p));
             }
-            if !def.name.is_empty() && expanded.insert((scope, def.name.as_str())) {
+            let processes = self.hosts.id(node);
+            if !def.name.is_empty() && expanded.insert((scope, def.name.as_str(), processes)) {
                 callers.extend(
                     mentioned_by
                         .get(&(scope, def.name.as_str()))
@@ -638,7 +674,7 @@ impl<'a> Graph<'a> {
                 }
             }
             for caller in callers {
-                if !serving[caller] {
+                if !serving[caller] && self.hosts.share(caller, node) {
                     serving[caller] = true;
                     queue.push_back(caller);
                 }
@@ -674,11 +710,16 @@ impl<'a> Graph<'a> {
         startup: &mut Vec<usize>,
         offline: &mut Vec<usize>,
     ) {
-        let mut expanded: HashSet<(Scope, &str)> = HashSet::new();
+        // Per name, once per set of processes the code that mentions it runs in (see
+        // [`hosts`]).
+        let mut expanded: HashSet<((Scope, &str), u32)> = HashSet::new();
         let mut queue = VecDeque::new();
         for seed in seeds {
             if self.verdict[seed].is_none() {
                 self.verdict[seed] = Some(level);
+                // An entry point runs in the processes that load it (start-up code met on
+                // an earlier walk, in those it was met in).
+                self.hosts.reach(seed, self.hosts.context(seed));
                 queue.push_back(seed);
             }
         }
@@ -687,31 +728,41 @@ impl<'a> Graph<'a> {
             // A method that runs has a class whose fields and constructor ran.
             if let Some(parent) = def.parent.map(|p| self.base[node] + p) {
                 let deferred = level == Reachability::Reachable && self.startup[parent];
-                if self.verdict[parent].is_none() && !deferred {
-                    self.verdict[parent] = Some(level);
-                    self.via[parent] = Some(trace::Via::new(node, trace::How::Encloses));
-                    queue.push_back(parent);
+                match self.enters(parent, node, level) {
+                    Entry::New if !deferred => {
+                        self.verdict[parent] = Some(level);
+                        self.via[parent] = Some(trace::Via::new(node, trace::How::Encloses));
+                        queue.push_back(parent);
+                    }
+                    Entry::Again => queue.push_back(parent),
+                    _ => {}
                 }
             }
-            for branch in self.branches.get(&node).into_iter().flatten() {
-                if self.verdict[*branch].is_some() {
-                    continue;
+            let branches = self.branches.get(&node).cloned().unwrap_or_default();
+            for &branch in &branches {
+                match self.enters(branch, node, level) {
+                    Entry::New => {}
+                    Entry::Again => {
+                        queue.push_back(branch);
+                        continue;
+                    }
+                    Entry::Skip => continue,
                 }
-                let member = self.nodes[*branch].1.role == Role::Member;
+                let member = self.nodes[branch].1.role == Role::Member;
                 // A start's class is constructed once: its constructor is part of the start.
-                if member && self.start[node] && self.nodes[*branch].1.name == CONSTRUCTOR {
-                    self.start[*branch] = true;
+                if member && self.start[node] && self.nodes[branch].1.name == CONSTRUCTOR {
+                    self.start[branch] = true;
                 }
-                if member && level == Reachability::Reachable && self.startup[*branch] {
-                    trace::note(&mut self.via, *branch, node, trace::How::Member);
-                    startup.push(*branch);
+                if member && level == Reachability::Reachable && self.startup[branch] {
+                    trace::note(&mut self.via, branch, node, trace::How::Member);
+                    startup.push(branch);
                 } else if member || level == Reachability::Offline {
-                    self.verdict[*branch] = Some(level);
-                    self.via[*branch] = Some(trace::Via::new(node, trace::How::Member));
-                    queue.push_back(*branch);
+                    self.verdict[branch] = Some(level);
+                    self.via[branch] = Some(trace::Via::new(node, trace::How::Member));
+                    queue.push_back(branch);
                 } else {
-                    trace::note(&mut self.via, *branch, node, trace::How::Member);
-                    offline.push(*branch);
+                    trace::note(&mut self.via, branch, node, trace::How::Member);
+                    offline.push(branch);
                 }
             }
             let scopes = self.lookup_scopes(node);
@@ -730,11 +781,11 @@ impl<'a> Graph<'a> {
                         .binary_search_by(|c| c.as_str().cmp(key.1))
                         .is_ok()
                 {
-                    if let Some(targets) = self.dispatched(key, level) {
+                    if let Some(targets) = self.dispatched(key, level, node) {
                         let all_once = targets.iter().all(|&t| !self.busy[t]);
                         if all_once {
                             for &target in &targets {
-                                if self.verdict[target].is_none() {
+                                if self.enters(target, node, level) == Entry::New {
                                     trace::note(
                                         &mut self.via,
                                         target,
@@ -755,20 +806,29 @@ impl<'a> Graph<'a> {
                         }
                     }
                 }
-                if !expanded.insert(key) {
+                if !expanded.insert((key, self.hosts.context(node))) {
                     continue;
                 }
                 if level == Reachability::Reachable && self.nodes[node].0 == CSHARP {
                     if let Some((_, bare)) = key.1.rsplit_once("::") {
-                        self.typed_names.insert((key.0, bare));
+                        let callers = self.typed_names.entry((key.0, bare)).or_default();
+                        let processes = self.hosts.context(node);
+                        if !callers.contains(&processes) {
+                            callers.push(processes);
+                        }
                     }
                 }
-                let Some(targets) = self.dispatched(key, level) else {
+                let Some(targets) = self.dispatched(key, level, node) else {
                     continue;
                 };
                 for &target in &targets {
-                    if self.verdict[target].is_some() {
-                        continue;
+                    match self.enters(target, node, level) {
+                        Entry::New => {}
+                        Entry::Again => {
+                            queue.push_back(target);
+                            continue;
+                        }
+                        Entry::Skip => continue,
                     }
                     if level == Reachability::Reachable && self.startup[target] {
                         trace::note(&mut self.via, target, node, trace::How::Names(index));
@@ -783,6 +843,20 @@ impl<'a> Graph<'a> {
         }
     }
 
+    /// What reaching `target` from `node` on the walk of `level` does: nothing when no
+    /// process that runs `node` loads it or it was reached in all of them before, a first
+    /// reach, or a reach of a node this walk marked in more processes than before (its code
+    /// is walked again for them).
+    fn enters(&mut self, target: usize, node: usize, level: Reachability) -> Entry {
+        let within = self.hosts.context(node);
+        match (self.verdict[target], self.hosts.reach(target, within)) {
+            (_, hosts::Reached::Nowhere) => Entry::Skip,
+            (None, _) => Entry::New,
+            (Some(v), hosts::Reached::More) if v == level => Entry::Again,
+            _ => Entry::Skip,
+        }
+    }
+
     /// The C# definitions no walk reached whose name reachable code calls through a type.
     fn unsure_methods(&self) -> Vec<usize> {
         (0..self.nodes.len())
@@ -793,7 +867,11 @@ impl<'a> Graph<'a> {
                     && !def.name.is_empty()
                     && self
                         .typed_names
-                        .contains(&(self.scope[n], def.name.as_str()))
+                        .get(&(self.scope[n], def.name.as_str()))
+                        .is_some_and(|ids| {
+                            ids.iter()
+                                .any(|&id| self.hosts.share_ids(id, self.hosts.id(n)))
+                        })
             })
             .collect()
     }

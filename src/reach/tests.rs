@@ -1,4 +1,5 @@
 use super::*;
+use std::path::PathBuf;
 
 /// A definition named `name` with `role`, nested in `parent`, referring to `refs`.
 fn def(name: &str, role: Role, parent: Option<usize>, refs: &[&str]) -> Definition {
@@ -27,6 +28,7 @@ fn file(language: Language, role: FileRole, definitions: Vec<Definition>) -> Fil
         mitigations: Vec::new(),
         registrations: Vec::new(),
         shared_calls: Vec::new(),
+        hosts: None,
     }
 }
 
@@ -825,4 +827,63 @@ fn a_trace_follows_the_walk_from_its_entry_point() {
         ]
     );
     assert!(steps(9).is_empty(), "dead code has no path");
+}
+
+/// `file`, loaded by the processes of `programs` (see [`FileModel::hosts`]).
+fn hosted(file: FileModel, programs: &[&str]) -> FileModel {
+    FileModel {
+        hosts: Some(programs.iter().map(PathBuf::from).collect()),
+        ..file
+    }
+}
+
+#[test]
+fn a_name_reaches_only_definitions_a_process_of_the_caller_loads() {
+    let class = |owner: &str, name: &str, refs: &[&str]| {
+        vec![
+            def("", Role::Plain, None, &[]),
+            method(owner, def(name, Role::Plain, Some(0), refs)),
+        ]
+    };
+    let server = hosted(
+        file(
+            Language::CSharp,
+            FileRole::Server,
+            vec![def("", Role::Entry, None, &["Deploy", "Tail"])],
+        ),
+        &["Server.csproj"],
+    );
+    let agent_library = hosted(
+        file(
+            Language::CSharp,
+            FileRole::Server,
+            class("ModDeployer", "Deploy", &[]),
+        ),
+        &["Agent.csproj"],
+    );
+    let shared = hosted(
+        file(
+            Language::CSharp,
+            FileRole::Server,
+            class("ServerLog", "Tail", &["Deploy"]),
+        ),
+        &["Agent.csproj", "Server.csproj"],
+    );
+    let plugin = file(
+        Language::CSharp,
+        FileRole::Server,
+        class("PluginDeployer", "Deploy", &[]),
+    );
+    let verdicts = solve(&[server, agent_library, shared, plugin]);
+    assert_eq!(
+        verdicts[1],
+        [Unreferenced, Unreferenced],
+        "only the agent loads it"
+    );
+    assert_eq!(verdicts[2], [Reachable, Reachable], "both programs load it");
+    assert_eq!(
+        verdicts[3],
+        [Reachable, Reachable],
+        "a library no program references may be loaded by any"
+    );
 }

@@ -17,8 +17,10 @@ pub(super) enum Binding {
     TempPath,
     /// A `let` binding holding a path whose value says whose file it is: this instance's own
     /// (`let page = cache_dir().join(id)`) or shared data (`root.join("uploads")`, whatever
-    /// the binding's name); value namespace only.
-    Path(PathPurpose),
+    /// the binding's name); value namespace only. The second purpose is the value's while
+    /// the getters of the walked struct's path fields are assumed to return this instance's
+    /// own folders (see [`crate::event::Assumed`]).
+    Path(PathPurpose, PathPurpose),
     /// A `let` binding or parameter (value namespace only). When it holds a builder
     /// (`let mut o = OpenOptions::new()`), the builder's type and the calls made on it.
     Value(Option<Builder>),
@@ -147,7 +149,7 @@ impl Scopes {
         self.visible()
             .filter_map(|scope| scope.names.get(name))
             .find(|b| {
-                value || !matches!(b, Binding::Value(_) | Binding::TempPath | Binding::Path(_))
+                value || !matches!(b, Binding::Value(_) | Binding::TempPath | Binding::Path(..))
             })
     }
 
@@ -172,10 +174,12 @@ impl Scopes {
         }
     }
 
-    /// What the value of variable `name` says about whose path it holds, when it says anything.
-    pub fn path_purpose(&self, name: &str) -> Option<PathPurpose> {
+    /// What the value of variable `name` says about whose path it holds, when it says
+    /// anything (`assumed`: under the walk's assumption, see [`Binding::Path`]).
+    pub fn path_purpose(&self, name: &str, assumed: bool) -> Option<PathPurpose> {
         match self.lookup(name, true) {
-            Some(Binding::Path(purpose)) => Some(*purpose),
+            Some(Binding::Path(purpose, under)) => Some(if assumed { *under } else { *purpose })
+                .filter(|p| *p != PathPurpose::default()),
             _ => None,
         }
     }
@@ -215,7 +219,7 @@ impl Scopes {
                 }
                 Resolved::Targets(with_aliases(vec![path]))
             }
-            Some(Binding::Item | Binding::Value(_) | Binding::TempPath | Binding::Path(_)) => {
+            Some(Binding::Item | Binding::Value(_) | Binding::TempPath | Binding::Path(..)) => {
                 Resolved::Local
             }
             None => {

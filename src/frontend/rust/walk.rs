@@ -2,6 +2,8 @@
 //! chains and contexts, and records events.
 
 mod args;
+mod getters;
+mod guards;
 mod temp_flow;
 
 use super::actors::{handled_message, resends_message, runs_again_later, AssocTypes};
@@ -18,7 +20,7 @@ use super::shapes::{
 };
 use super::statics::{lazy_static_entries, Statics};
 use super::words;
-use crate::event::{Context, Event, EventKind, FileFacts};
+use crate::event::{Arg, Assumed, Context, Event, EventKind, FileFacts};
 use crate::frontend::scratch::PathUses;
 use crate::frontend::words::{looks_like_duration, PathPurpose};
 use crate::position::LineIndex;
@@ -277,6 +279,13 @@ pub(super) struct Walker<'t> {
     work_requests: Vec<(usize, usize)>,
     /// What the file's module name says about the paths it writes.
     pub(super) module: PathPurpose,
+    /// The file's structs whose path fields are all set from path getters.
+    fed: HashMap<String, getters::Fed>,
+    /// The fed struct of the `impl` being walked.
+    fed_owner: Option<getters::Fed>,
+    /// Set while the arguments are judged as if `fed_owner`'s getters returned this
+    /// instance's own folders (see [`crate::event::Assumed`]).
+    assuming: std::cell::Cell<bool>,
 }
 
 impl<'t> Walker<'t> {
@@ -308,6 +317,9 @@ impl<'t> Walker<'t> {
             recurring: Vec::new(),
             work_requests: Vec::new(),
             module: PathPurpose::default(),
+            fed: HashMap::new(),
+            fed_owner: None,
+            assuming: std::cell::Cell::new(false),
         }
     }
 
@@ -399,6 +411,17 @@ impl<'t> Walker<'t> {
     ) {
         let mut event = Event::new(EventKind::Call, targets, span);
         event.args = args.iter().map(|a| self.arg_fact(a)).collect();
+        if let Some(fed) = &self.fed_owner {
+            self.assuming.set(true);
+            let assumed: Vec<Arg> = args.iter().map(|a| self.arg_fact(a)).collect();
+            self.assuming.set(false);
+            if assumed != event.args {
+                event.assumed = Some(Assumed {
+                    registrations: fed.registrations(),
+                    args: assumed,
+                });
+            }
+        }
         event.chain = chain;
         event.context = self.context();
         let names: String = args.iter().map(words::ident_text).collect();
@@ -597,6 +620,7 @@ impl<'t> Walker<'t> {
                     .insert(format!("interval:{name}"));
             }
         }
+        self.register_path_getter(sig, block);
         self.statics.leave_fn(saved_bindings);
         self.scopes.pop();
         (self.ctx, self.current_fn) = saved;
@@ -832,6 +856,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.fn_facts = body::function_facts(file);
         self.assoc_types = AssocTypes::of_file(file);
         self.temp = temp_flow::temp_items(file);
+        self.fed = getters::fed_structs(file);
         self.scopes.push(true);
         self.visit_items(&file.items);
         self.scopes.pop();
@@ -854,6 +879,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
         let saved = (self.ctx, self.impl_owner.take());
+        let saved_fed = self.fed_owner.take();
         let saved_message = std::mem::replace(
             &mut self.handled_message,
             i.trait_.as_ref().and_then(|(t, _)| handled_message(t)),
@@ -869,6 +895,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             if let Some(last) = p.path.segments.last() {
                 self.ctx.per_instance |= words::mentions_per_instance_work(&last.ident.to_string());
                 self.impl_owner = Some(last.ident.to_string());
+                self.fed_owner = self.fed.get(&last.ident.to_string()).cloned();
                 // `impl Backend<Input> for MemoryBackend`: what the type is for.
                 if let Some((t, _)) = &i.trait_ {
                     let traits = type_targets(
@@ -885,6 +912,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         }
         visit::visit_item_impl(self, i);
         (self.ctx, self.impl_owner) = saved;
+        self.fed_owner = saved_fed;
         self.handled_message = saved_message;
     }
 
@@ -964,6 +992,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let mut builder = None;
         let mut temp = false;
         let mut purpose = PathPurpose::default();
+        let mut assumed = PathPurpose::default();
         let first_event = self.events.len();
         if let Some(init) = &local.init {
             let saved = self.ctx;
@@ -979,8 +1008,14 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             }
             self.visit_expr(&init.expr);
             self.ctx = saved;
-            temp = self.is_temp_expr(&init.expr);
+            temp = self.is_temp_expr(&init.expr) || self.guarded_local(&local.pat);
             purpose = self.path_purpose(&init.expr, 0);
+            assumed = purpose;
+            if self.fed_owner.is_some() {
+                self.assuming.set(true);
+                assumed = self.path_purpose(&init.expr, 0);
+                self.assuming.set(false);
+            }
             if let Some((_, diverge)) = &init.diverge {
                 let saved = self.ctx;
                 // `let Ok(conn) = connect() else { sleep(..); continue };` handles a failure.
@@ -1013,13 +1048,13 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             let path_type = builder
                 .as_ref()
                 .is_some_and(|b| matches!(b.ty.rsplit("::").next(), Some("Path" | "PathBuf")));
-            let known = purpose != PathPurpose::default();
+            let known = purpose != PathPurpose::default() || assumed != PathPurpose::default();
             match builder {
                 Some(b) if !(path_type && (temp || known)) => {
                     self.scopes.bind(name, Binding::Value(Some(b)));
                 }
                 _ if temp => self.scopes.bind(name, Binding::TempPath),
-                _ if known => self.scopes.bind(name, Binding::Path(purpose)),
+                _ if known => self.scopes.bind(name, Binding::Path(purpose, assumed)),
                 _ => {}
             }
         }

@@ -1,6 +1,6 @@
 //! Facts about call arguments: literals, members, path-like and temporary paths.
 
-use super::{segments, Walker, ARG_DEPTH};
+use super::{getters, segments, Walker, ARG_DEPTH};
 use crate::event::Arg;
 use crate::frontend::rust::macros::{parse_body, MacroBody};
 use crate::frontend::rust::scope::Resolved;
@@ -148,12 +148,17 @@ impl Walker<'_> {
                     PathPurpose::designated(&name)
                 } else {
                     self.scopes
-                        .path_purpose(&name)
+                        .path_purpose(&name, self.assuming.get())
                         .unwrap_or_else(|| PathPurpose::local_name(&name))
                 }
             }
-            // The field names the location; the value it is read from only holds it.
+            // The field names the location; the value it is read from only holds it. Judged
+            // as if the getters that set `self`'s path fields returned this instance's own
+            // folders, such a field is one, whatever its name.
             Expr::Field(f) => match &f.member {
+                syn::Member::Named(n) if self.assumes_own_field(f, &n.to_string()) => {
+                    PathPurpose::instance()
+                }
                 syn::Member::Named(n) => PathPurpose::designated(&n.to_string()),
                 syn::Member::Unnamed(_) => PathPurpose::default(),
             },
@@ -205,10 +210,54 @@ impl Walker<'_> {
     /// What the module the file implements and the type whose methods are walked say about
     /// the paths used here (`src/hottier.rs`, `impl Cache`): an instance store's own files.
     pub(super) fn store(&self) -> PathPurpose {
+        if self.assuming.get() {
+            return PathPurpose::instance();
+        }
         self.impl_owner
             .as_deref()
             .map_or_else(PathPurpose::default, store_type_purpose)
             .with(self.module)
+    }
+
+    /// Whether `self.<name>` is a path field of the fed struct whose methods are walked,
+    /// while its getters are assumed to return this instance's own folders.
+    fn assumes_own_field(&self, f: &syn::ExprField, name: &str) -> bool {
+        self.assuming.get()
+            && matches!(&*f.base, Expr::Path(p) if p.path.is_ident("self"))
+            && self
+                .fed_owner
+                .as_ref()
+                .is_some_and(|fed| fed.fields.contains(name))
+    }
+
+    /// Registers a function that returns a path whose every returned value is this
+    /// instance's own folder (`fn staging_dir(&self) -> PathBuf { self.staging.join(..) }`),
+    /// for the structs of other files that keep what it returns (see [`super::getters`]).
+    pub(super) fn register_path_getter(&mut self, sig: &syn::Signature, block: &syn::Block) {
+        if !getters::returns_path(sig) {
+            return;
+        }
+        let own = getters::tails(block).is_some_and(|tails| {
+            tails
+                .iter()
+                .all(|e| !self.is_temp_expr(e) && self.path_purpose(e, 0).is_instance())
+        });
+        if own {
+            self.statics
+                .registrations
+                .insert(getters::registration(&sig.ident.to_string()));
+        }
+    }
+
+    /// Whether a `let` of the walked function binds a path that a drop guard of the file
+    /// removes (see [`super::guards`]).
+    pub(super) fn guarded_local(&self, pat: &syn::Pat) -> bool {
+        let Some(name) = crate::frontend::rust::shapes::simple_binding(pat) else {
+            return false;
+        };
+        self.current_fn
+            .and_then(|f| self.fn_names.get(f))
+            .is_some_and(|f| self.temp.guarded_locals.contains(&(f.clone(), name)))
     }
 
     /// [`is_temp_expr`] with the variables in scope and the file's temporary fields and

@@ -30,6 +30,9 @@ pub(super) struct TempItems {
     /// temp_dir)`): the function's name, whether it is called as a method (`self.f(..)`),
     /// and the argument's position after `self`.
     pub(super) params: HashSet<(String, bool, usize)>,
+    /// (function, local): a `let` of that function that a drop guard of the file removes
+    /// (see [`super::guards`]).
+    pub(super) guarded_locals: HashSet<(String, String)>,
 }
 
 impl TempItems {
@@ -44,7 +47,9 @@ impl TempItems {
 pub(super) fn temp_items(file: &syn::File) -> TempItems {
     let mut fields = TempFields(HashSet::new());
     fields.visit_file(file);
-    let fields = fields.0;
+    let guarded = super::guards::guarded(file);
+    let mut fields = fields.0;
+    fields.extend(guarded.fields);
     let mut bodies = Bodies(Vec::new());
     bodies.visit_file(file);
     let mut fns = HashSet::new();
@@ -66,6 +71,8 @@ pub(super) fn temp_items(file: &syn::File) -> TempItems {
         defined: &defined,
         fns: &fns,
         fields: &fields,
+        guarded_locals: &guarded.locals,
+        current: None,
         positions: HashMap::new(),
     };
     calls.visit_file(file);
@@ -78,17 +85,22 @@ pub(super) fn temp_items(file: &syn::File) -> TempItems {
         fields,
         fns,
         params,
+        guarded_locals: guarded.locals,
     }
 }
 
 /// For each argument position of the calls of the file's own functions (`f(..)`,
 /// `Self::f(..)`, `self.f(..)`): whether every call passes a temporary path there. Only an
 /// argument that is one by itself counts (`temp_dir`, `self.tempdir.path()`,
-/// `std::env::temp_dir()`), not a variable bound to one.
+/// `std::env::temp_dir()`), not a variable bound to one, except a local that a drop guard
+/// removes.
 struct TempArgs<'a> {
     defined: &'a HashSet<&'a str>,
     fns: &'a HashSet<String>,
     fields: &'a HashSet<String>,
+    guarded_locals: &'a HashSet<(String, String)>,
+    /// The function whose calls are visited.
+    current: Option<String>,
     positions: HashMap<(String, bool, usize), bool>,
 }
 
@@ -97,9 +109,13 @@ impl TempArgs<'_> {
         if !self.defined.contains(name.as_str()) {
             return;
         }
-        let no_vars = |_: &str| false;
+        let current = self.current.clone().unwrap_or_default();
+        let guarded = |n: &str| {
+            self.guarded_locals
+                .contains(&(current.clone(), n.to_string()))
+        };
         let names = TempNames {
-            var: &no_vars,
+            var: &guarded,
             fns: self.fns,
             fields: self.fields,
         };
@@ -114,6 +130,18 @@ impl TempArgs<'_> {
 }
 
 impl<'ast> Visit<'ast> for TempArgs<'_> {
+    fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+        let saved = self.current.replace(f.sig.ident.to_string());
+        syn::visit::visit_item_fn(self, f);
+        self.current = saved;
+    }
+
+    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+        let saved = self.current.replace(f.sig.ident.to_string());
+        syn::visit::visit_impl_item_fn(self, f);
+        self.current = saved;
+    }
+
     fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
         if let Expr::Path(p) = &*c.func {
             let segments = super::segments(&p.path);
@@ -301,18 +329,25 @@ impl Walker<'_> {
         // Cache`) is its housekeeping: evicting entries, dropping corrupt or partial ones.
         // It invalidates no copy another instance serves; invalidations are made by the
         // code that changes the data, outside the store, or by a method named for one.
-        let housekeeping = what == Use::Delete
-            && self.store().is_instance()
+        // The same holds for a fed struct's methods when its getters are assumed to return
+        // this instance's own folders.
+        let deletes = what == Use::Delete
             && !self
                 .current_fn
                 .and_then(|f| self.fn_names.get(f))
                 .is_some_and(|name| names_an_invalidation(name));
+        let housekeeping = deletes && self.store().is_instance();
         if let Some((event, _)) = event
-            .filter(|_| housekeeping)
+            .filter(|_| deletes)
             .and_then(|i| self.events.get_mut(i))
         {
-            if event.args.first() == Some(&Arg::InstancePath) {
+            if housekeeping && event.args.first() == Some(&Arg::InstancePath) {
                 event.args[0] = Arg::TempPath;
+            }
+            if let Some(assumed) = event.assumed.as_mut() {
+                if assumed.args.first() == Some(&Arg::InstancePath) {
+                    assumed.args[0] = Arg::TempPath;
+                }
             }
         }
         self.path_uses.record(Call {
