@@ -147,6 +147,15 @@ impl SymbolWalk<'_> {
                 return self.class(node, depth);
             }
             "method_declaration" => return self.method(node, class, depth),
+            // A namespace's name (`namespace Shop.Download.Jobs`) calls nothing: its words
+            // are not mentions of methods named `Download`.
+            "namespace_declaration" | "file_scoped_namespace_declaration" => {
+                let name = node.field("name");
+                for child in named_children(node).filter(|&c| Some(c) != name) {
+                    self.visit(child, class, depth + 1);
+                }
+                return;
+            }
             // An enum member's name declares a value (`SQLite` of `enum Provider`): it calls
             // nothing, even where a class or method has the same name.
             "enum_member_declaration" => {

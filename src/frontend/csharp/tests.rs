@@ -1619,3 +1619,22 @@ public class SQLite { }
         ]
     );
 }
+
+#[test]
+fn a_namespaces_name_mentions_nothing() {
+    for src in [
+        "namespace Shop.Download.Jobs\n{\n    public class Mirror : IMirror { }\n}\n",
+        "namespace Shop.Download.Jobs;\npublic class Mirror : IMirror { }\n",
+    ] {
+        let defs = facts(src).definitions;
+        let described = crate::frontend::symbols::describe(&defs);
+        assert!(
+            !described[0].contains("Download") && !described[0].contains("Shop"),
+            "{described:?}"
+        );
+        assert!(
+            described.iter().any(|d| d.contains("IMirror")),
+            "{described:?}"
+        );
+    }
+}
