@@ -211,6 +211,7 @@ impl Engine {
                 requires: m.requires,
                 setup_call: m.setup_call,
                 once_per_file: m.rule.once_per_file,
+                reported_at_startup: m.rule.reported_at_startup,
             };
             if m.rule.category == Category::LocalDiskWrite && in_external_folder(m.event) {
                 finding.set_doubt(Doubt::ExternalFolder);

@@ -73,6 +73,10 @@ pub struct Finding {
     /// [`keep_first_per_file`]).
     #[serde(skip)]
     pub once_per_file: bool,
+    /// Whether the finding's rule reports it also in start-up code (see
+    /// [`crate::catalogue::Rule::reported_at_startup`]).
+    #[serde(skip)]
+    pub reported_at_startup: bool,
 }
 
 /// The `definition` of a finding about something other than code (a suppression comment):
@@ -265,6 +269,7 @@ mod tests {
             requires: Vec::new(),
             setup_call: None,
             once_per_file: false,
+            reported_at_startup: false,
             suppression: None,
         }
     }

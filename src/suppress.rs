@@ -409,6 +409,7 @@ impl SuppressionAudit {
                 requires: Vec::new(),
                 setup_call: None,
                 once_per_file: false,
+                reported_at_startup: false,
             });
         }
         crate::finding::sort(&mut out);
@@ -511,6 +512,7 @@ mod tests {
             requires: Vec::new(),
             setup_call: None,
             once_per_file: false,
+            reported_at_startup: false,
         }
     }
 

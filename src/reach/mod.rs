@@ -156,6 +156,9 @@ pub fn innermost(definitions: &[Definition], offset: usize) -> usize {
         .unwrap_or(0)
 }
 
+/// The family of JavaScript and TypeScript names (see [`family`]).
+const SCRIPT: usize = 0;
+
 /// The family of C# names (see [`family`]).
 const CSHARP: usize = 1;
 
@@ -168,7 +171,7 @@ const MAX_RESCUES: usize = 4;
 /// Names share a namespace within a family: JavaScript with TypeScript.
 fn family(language: Option<Language>) -> usize {
     match language {
-        Some(Language::JavaScript | Language::TypeScript) => 0,
+        Some(Language::JavaScript | Language::TypeScript) => SCRIPT,
         Some(Language::CSharp) => 1,
         Some(Language::Rust) => 2,
         // Configuration files define nothing.
@@ -375,6 +378,9 @@ struct Graph<'a> {
     busy: Vec<bool>,
     /// The C# type hierarchy, for calls through a typed receiver.
     types: types::Types<'a>,
+    /// The JavaScript and TypeScript class hierarchy, for a class's calls of its own
+    /// methods (`this.save()`, written `Class::save`).
+    classes: types::Types<'a>,
     /// The names reachable C# code calls through a type (scope, bare name).
     typed_names: HashSet<(Scope, &'a str)>,
     /// Which classes code names: a method's name reaches only those of named classes.
@@ -456,6 +462,7 @@ impl<'a> Graph<'a> {
         let busy = vec![false; nodes.len()];
         Graph {
             types: types::Types::new(files.iter().filter(|f| family(f.language) == CSHARP)),
+            classes: types::Types::new(files.iter().filter(|f| family(f.language) == SCRIPT)),
             typed_names: HashSet::new(),
             live: None,
             start,
@@ -477,17 +484,31 @@ impl<'a> Graph<'a> {
     /// the definitions of that name whose owner is that type. A C# call through a typed
     /// receiver (`IStore::Save`) reaches the methods of that name of related types and
     /// extension methods (see [`types`]).
+    /// A JavaScript or TypeScript property named through its receiver (`Store::open`, see
+    /// the JavaScript symbol table) reaches, when the receiver is a class of the project
+    /// (`this` in a class's body, `Store.open()`), the methods of that name of the class,
+    /// its ancestors and its descendants; otherwise (a value, or a class whose method an
+    /// outside base class or a mixin supplies) every method of that name but the `static`
+    /// ones, which run only through their class.
     fn targets(&self, (scope, name): (Scope, &str)) -> Option<Vec<usize>> {
         match name.rsplit_once("::") {
             None => self.index.get(&(scope, name)).cloned(),
             Some((owner, name)) => {
                 let all = self.index.get(&(scope, name))?;
-                Some(
+                let own: Vec<usize> = all
+                    .iter()
+                    .copied()
+                    .filter(|&t| self.qualified_target(owner, t))
+                    .collect();
+                let script = all.iter().all(|&t| self.nodes[t].0 == SCRIPT);
+                Some(if own.is_empty() && script {
                     all.iter()
                         .copied()
-                        .filter(|&t| self.qualified_target(owner, t))
-                        .collect(),
-                )
+                        .filter(|&t| !self.nodes[t].1.static_member)
+                        .collect()
+                } else {
+                    own
+                })
             }
         }
     }
@@ -495,6 +516,12 @@ impl<'a> Graph<'a> {
     /// Whether a call of node `t`'s name through `qualifier` (`qualifier::name`) may run it.
     fn qualified_target(&self, qualifier: &str, t: usize) -> bool {
         let (family, def) = self.nodes[t];
+        if family == SCRIPT {
+            return def
+                .owner
+                .as_deref()
+                .is_some_and(|owner| self.classes.related(qualifier, owner));
+        }
         if family != CSHARP {
             return def.owner.as_deref() == Some(qualifier);
         }
@@ -546,12 +573,14 @@ impl<'a> Graph<'a> {
         for (node, &(family, def)) in self.nodes.iter().enumerate() {
             for name in &def.refs {
                 let called = members || def.calls.binary_search(name).is_ok();
-                // A C# receiver of unknown type calls whatever has the name.
+                // A C# receiver of unknown type calls whatever has the name; so does, here,
+                // a JavaScript class's call of its own method.
                 let (key, qualified) = match name.rsplit_once("::") {
                     Some((q, bare)) if family == CSHARP => match self.types.classify(q) {
                         types::Qualifier::Unsure => (bare, None),
                         _ => (name.as_str(), Some(bare)),
                     },
+                    Some((_, bare)) if family == SCRIPT => (bare, None),
                     _ => (name.as_str(), None),
                 };
                 for scope in self.lookup_scopes(node).into_iter().filter(|_| called) {
