@@ -125,6 +125,11 @@ pub struct CheckArgs {
     /// unreferenced code), marked as of low confidence.
     #[arg(long)]
     pub show_all: bool,
+    /// Under each finding, show the path from a server entry point to its code that made
+    /// it count as reachable (or start-up, offline) code; in JSON, `reach_trace`. Project
+    /// scans only (directories named, no `--changed-since`).
+    #[arg(long)]
+    pub explain_reach: bool,
     /// When to colour human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -542,7 +547,8 @@ fn scan_showing_progress(
 ) -> ScanResult {
     let engine = Engine::new(catalogue)
         .include_tests(group.settings.include_tests)
-        .require_reason(group.settings.require_reason || args.require_reason);
+        .require_reason(group.settings.require_reason || args.require_reason)
+        .explain_reach(args.explain_reach);
     let limits = args.limits();
     let progress = ScanProgress::default();
     let show = progress::wanted(

@@ -70,6 +70,8 @@ pub struct Engine {
     audit: SuppressionAudit,
     /// Report findings in test code (the config's `include-tests`); off by default.
     include_tests: bool,
+    /// Give each finding of a project scan the path from an entry point to its code.
+    explain_reach: bool,
 }
 
 impl Engine {
@@ -81,6 +83,7 @@ impl Engine {
             matcher,
             audit: SuppressionAudit::new(catalogue),
             include_tests: false,
+            explain_reach: false,
         }
     }
 
@@ -94,6 +97,19 @@ impl Engine {
     pub fn include_tests(mut self, yes: bool) -> Self {
         self.include_tests = yes;
         self
+    }
+
+    /// Give each finding of a project scan the path from a server entry point to its code
+    /// ([`Finding::reach_trace`](crate::finding::Finding::reach_trace)).
+    pub fn explain_reach(mut self, yes: bool) -> Self {
+        self.explain_reach = yes;
+        self
+    }
+
+    /// Whether findings get the path from an entry point to their code (see
+    /// [`Engine::explain_reach`]).
+    pub fn explains_reach(&self) -> bool {
+        self.explain_reach
     }
 
     /// Lints `text` as the file at `path` (relative, `/`-separated), with the language
@@ -212,6 +228,7 @@ impl Engine {
                 setup_call: m.setup_call,
                 once_per_file: m.rule.once_per_file,
                 reported_at_startup: m.rule.reported_at_startup,
+                reach_trace: Vec::new(),
             };
             if m.rule.category == Category::LocalDiskWrite && in_external_folder(m.event) {
                 finding.set_doubt(Doubt::ExternalFolder);

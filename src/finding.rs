@@ -77,6 +77,10 @@ pub struct Finding {
     /// [`crate::catalogue::Rule::reported_at_startup`]).
     #[serde(skip)]
     pub reported_at_startup: bool,
+    /// With `--explain-reach` in a project scan: the path the project model's walk took from
+    /// an entry point to the finding's code (see [`crate::reach::trace`]); empty otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reach_trace: Vec<crate::reach::trace::Step>,
 }
 
 /// The `definition` of a finding about something other than code (a suppression comment):
@@ -122,6 +126,20 @@ impl Finding {
             (None, Some(d)) => format!("{} (low confidence: {})", self.message, d.name()),
             (None, None) => self.message.clone(),
         }
+    }
+
+    /// The path of [`Finding::reach_trace`] as text, one step per line (empty without one):
+    /// `reached (startup) through:` then `  path: name (how)`.
+    pub fn reach_trace_text(&self) -> String {
+        if self.reach_trace.is_empty() {
+            return String::new();
+        }
+        let level = self.reachability.map_or("reachable", |r| r.name());
+        let mut text = format!("reached ({level}) through:");
+        for step in &self.reach_trace {
+            text.push_str(&format!("\n  {}: {} ({})", step.path, step.name, step.how));
+        }
+        text
     }
 
     /// Records the reachability of the finding's code: reachable clears it, anything else
@@ -270,6 +288,7 @@ mod tests {
             setup_call: None,
             once_per_file: false,
             reported_at_startup: false,
+            reach_trace: Vec::new(),
             suppression: None,
         }
     }
@@ -278,6 +297,7 @@ mod tests {
     fn once_per_file_keeps_the_first_reached_match_per_file_and_registration() {
         let once = |line: usize, requires: &[&str]| Finding {
             once_per_file: true,
+            reach_trace: Vec::new(),
             requires: requires.iter().map(|r| r.to_string()).collect(),
             ..finding(line, "cache.Remove(key);")
         };

@@ -140,6 +140,8 @@ pub fn scan_files(
         });
     }
     let mut models = Vec::new();
+    // The path of each model's file, as shown.
+    let mut model_paths = Vec::new();
     let mut judged = Vec::new();
     let mut mitigated: BTreeSet<String> = BTreeSet::new();
     let mut registered: BTreeSet<String> = BTreeSet::new();
@@ -160,7 +162,10 @@ pub fn scan_files(
                 }
                 result.suppressed.extend(suppressed);
                 if let Some(message) = warning {
-                    result.errors.push(FileError { path, message });
+                    result.errors.push(FileError {
+                        path: path.clone(),
+                        message,
+                    });
                 }
                 if project {
                     mitigated.extend(model.mitigations.iter().cloned());
@@ -169,6 +174,7 @@ pub fn scan_files(
                 if project {
                     let file = models.len();
                     models.push(*model);
+                    model_paths.push(path);
                     judged.extend(
                         findings
                             .into_iter()
@@ -211,6 +217,12 @@ pub fn scan_files(
                 verdict = Reachability::Reachable;
             }
             finding.set_reachability(verdict);
+            if engine.explains_reach() {
+                finding.reach_trace = solved.trace(&models, file, finding.definition);
+                for step in &mut finding.reach_trace {
+                    step.path.clone_from(&model_paths[step.file]);
+                }
+            }
             if finding.suppression.is_some() {
                 result.suppressed.push(finding);
             } else if !finding.is_doubtful() {

@@ -410,6 +410,7 @@ impl SuppressionAudit {
                 setup_call: None,
                 once_per_file: false,
                 reported_at_startup: false,
+                reach_trace: Vec::new(),
             });
         }
         crate::finding::sort(&mut out);
@@ -513,6 +514,7 @@ mod tests {
             setup_call: None,
             once_per_file: false,
             reported_at_startup: false,
+            reach_trace: Vec::new(),
         }
     }
 

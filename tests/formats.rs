@@ -326,7 +326,11 @@ fn assert_valid_report(report: &Value) {
 #[test]
 fn json_output_matches_the_published_schema() {
     let dir = project();
-    for (d, args) in [(dir.path(), vec![]), (fixtures(), vec!["."])] {
+    for (d, args) in [
+        (dir.path(), vec![]),
+        (fixtures(), vec!["."]),
+        (fixtures(), vec![".", "--show-all", "--explain-reach"]),
+    ] {
         let out = check(d, &[&["--format", "json"], args.as_slice()].concat());
         let report: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert!(!report["findings"].as_array().unwrap().is_empty());
@@ -347,6 +351,91 @@ fn json_output_matches_the_published_schema() {
     report["findings"][0]["undocumented"] = 1.into();
     assert!(schema_errors(&report_schemas()[0], &report).is_empty());
     assert!(!schema_errors(&report_schemas()[1], &report).is_empty());
+}
+
+/// A server whose top level starts a job in another file, and writes an index once.
+fn served_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    std::fs::create_dir(&src).unwrap();
+    std::fs::write(
+        src.join("server.ts"),
+        "import express from 'express';\nimport { startJobs } from './jobs';\n\
+         import { writeIndex } from './store';\n\
+         writeIndex();\nconst app = express();\nstartJobs();\napp.listen(3000);\n",
+    )
+    .unwrap();
+    std::fs::write(
+        src.join("jobs.ts"),
+        "import { db } from './db';\nexport function startJobs() {\n\
+         setInterval(() => db.sessions.deleteMany({}), 60_000);\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        src.join("store.ts"),
+        "import fs from 'node:fs';\nexport function writeIndex() {\n\
+         fs.writeFileSync('data/index.json', JSON.stringify(items));\n}\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn explain_reach_gives_the_path_from_an_entry_point() {
+    let dir = served_project();
+    let json = |args: &[&str]| -> Value {
+        let out = check(dir.path(), &[&["--format", "json"], args].concat());
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let plain = json(&["--show-all"]);
+    assert!(plain["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f.get("reach_trace").is_none()));
+    let report = json(&["--show-all", "--explain-reach"]);
+    assert_valid_report(&report);
+    let trace = |rule: &str| {
+        let finding = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule_id"] == rule)
+            .unwrap_or_else(|| panic!("no {rule} in {report}"));
+        (
+            finding["reachability"].clone(),
+            finding["reach_trace"].clone(),
+        )
+    };
+    assert_eq!(
+        trace("node-set-interval"),
+        (
+            Value::Null,
+            serde_json::json!([
+                {"path": "src/server.ts", "name": "<top level>",
+                 "how": "entry point: the top level of a file that runs"},
+                {"path": "src/jobs.ts", "name": "startJobs", "how": "mentions `startJobs`"},
+            ])
+        )
+    );
+    // Run once as a statement of the server's start: start-up code, and the path says why.
+    assert_eq!(
+        trace("node-fs-write"),
+        (
+            "startup".into(),
+            serde_json::json!([
+                {"path": "src/server.ts", "name": "<top level>",
+                 "how": "entry point: the top level of a file that runs"},
+                {"path": "src/store.ts", "name": "writeIndex", "how": "mentions `writeIndex`"},
+            ])
+        )
+    );
+    let human = check(dir.path(), &["--explain-reach", "--color", "never"]);
+    let text = stdout(&human);
+    assert!(
+        text.contains("reached (reachable) through:") && text.contains("src/jobs.ts: startJobs"),
+        "{text}"
+    );
 }
 
 #[test]

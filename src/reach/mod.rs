@@ -39,6 +39,7 @@
 mod classes;
 pub mod held;
 pub mod modules;
+pub mod trace;
 mod types;
 pub mod words;
 pub mod wrappers;
@@ -193,9 +194,22 @@ pub struct Solved {
     /// framework's start-up method, a serving function a start calls directly): each
     /// statement of its own body runs once per start of the process.
     pub starts: Vec<Vec<bool>>,
+    /// First node number of each file (see [`Solved::trace`]).
+    offsets: Vec<usize>,
+    /// Per node: how the walk that marked it got there.
+    via: Vec<Option<trace::Via>>,
 }
 
 impl Solved {
+    /// The path the walks took from an entry point to definition `d` of file `f` (empty when
+    /// no walk reached it). Step paths are left empty for the caller to fill in.
+    pub fn trace(&self, files: &[FileModel], f: usize, d: usize) -> Vec<trace::Step> {
+        match self.verdicts.get(f).and_then(|v| v.get(d)) {
+            Some(Reachability::Unreferenced) | None => Vec::new(),
+            Some(_) => trace::path(files, &self.offsets, &self.via, f, d),
+        }
+    }
+
     /// Whether a call of `name` in definition `d` of file `f` runs once per start of the
     /// process: `d` is a start and calls `name` directly as a statement of its own body (see
     /// [`Definition::calls`]), nowhere else.
@@ -263,6 +277,12 @@ pub fn solve_with_starts(files: &[FileModel]) -> Solved {
         if unsure.is_empty() {
             break;
         }
+        for &node in &unsure {
+            graph.via[node] = Some(trace::Via {
+                from: None,
+                how: trace::How::Unsure,
+            });
+        }
         graph.walk_all(unsure, Vec::new(), Vec::new());
     }
     let verdicts = graph.verdicts(files);
@@ -276,7 +296,12 @@ pub fn solve_with_starts(files: &[FileModel]) -> Solved {
                 .collect()
         })
         .collect();
-    Solved { verdicts, starts }
+    Solved {
+        verdicts,
+        starts,
+        offsets: graph.offsets,
+        via: graph.via,
+    }
 }
 
 /// Verdicts for one file on its own (an editor or a run over named files): entry points and
@@ -385,6 +410,8 @@ struct Graph<'a> {
     typed_names: HashSet<(Scope, &'a str)>,
     /// Which classes code names: a method's name reaches only those of named classes.
     live: Option<classes::Liveness>,
+    /// Per node: how the walk that marked it got there (see [`trace`]).
+    via: Vec<Option<trace::Via>>,
 }
 
 impl<'a> Graph<'a> {
@@ -461,6 +488,7 @@ impl<'a> Graph<'a> {
         let verdict = vec![None; nodes.len()];
         let busy = vec![false; nodes.len()];
         Graph {
+            via: vec![None; nodes.len()],
             types: types::Types::new(files.iter().filter(|f| family(f.language) == CSHARP)),
             classes: types::Types::new(files.iter().filter(|f| family(f.language) == SCRIPT)),
             typed_names: HashSet::new(),
@@ -690,6 +718,7 @@ impl<'a> Graph<'a> {
                 let deferred = level == Reachability::Reachable && self.startup[parent];
                 if self.verdict[parent].is_none() && !deferred {
                     self.verdict[parent] = Some(level);
+                    self.via[parent] = Some(trace::Via::new(node, trace::How::Encloses));
                     queue.push_back(parent);
                 }
             }
@@ -703,11 +732,14 @@ impl<'a> Graph<'a> {
                     self.start[*branch] = true;
                 }
                 if member && level == Reachability::Reachable && self.startup[*branch] {
+                    trace::note(&mut self.via, *branch, node, trace::How::Member);
                     startup.push(*branch);
                 } else if member || level == Reachability::Offline {
                     self.verdict[*branch] = Some(level);
+                    self.via[*branch] = Some(trace::Via::new(node, trace::How::Member));
                     queue.push_back(*branch);
                 } else {
+                    trace::note(&mut self.via, *branch, node, trace::How::Member);
                     offline.push(*branch);
                 }
             }
@@ -716,8 +748,9 @@ impl<'a> Graph<'a> {
             let named = def
                 .refs
                 .iter()
-                .flat_map(|name| scopes.map(|s| (s, name.as_str())));
-            for key in named {
+                .enumerate()
+                .flat_map(|(i, name)| scopes.map(|s| (i, (s, name.as_str()))));
+            for (index, key) in named {
                 // What a server's start calls directly runs once, unless it serves or
                 // registers code that runs later; a later mention elsewhere still reaches it.
                 if start
@@ -729,7 +762,17 @@ impl<'a> Graph<'a> {
                     if let Some(targets) = self.dispatched(key, level) {
                         let all_once = targets.iter().all(|&t| !self.busy[t]);
                         if all_once {
-                            startup.extend(targets.iter().filter(|&&t| self.verdict[t].is_none()));
+                            for &target in &targets {
+                                if self.verdict[target].is_none() {
+                                    trace::note(
+                                        &mut self.via,
+                                        target,
+                                        node,
+                                        trace::How::Names(index),
+                                    );
+                                    startup.push(target);
+                                }
+                            }
                             continue;
                         }
                         // A busy function called once is part of the start: its own direct
@@ -757,9 +800,11 @@ impl<'a> Graph<'a> {
                         continue;
                     }
                     if level == Reachability::Reachable && self.startup[target] {
+                        trace::note(&mut self.via, target, node, trace::How::Names(index));
                         startup.push(target);
                     } else {
                         self.verdict[target] = Some(level);
+                        self.via[target] = Some(trace::Via::new(node, trace::How::Names(index)));
                         queue.push_back(target);
                     }
                 }

@@ -761,3 +761,63 @@ fn a_browser_bundle_never_launches_the_server() {
     );
     assert_eq!(solve(&[bundle, server])[1], [Offline, Offline]);
 }
+
+#[test]
+fn a_trace_follows_the_walk_from_its_entry_point() {
+    let main = file(
+        Language::Rust,
+        FileRole::Server,
+        vec![
+            def("", Role::Plain, None, &[]),
+            def("main", Role::Entry, Some(0), &["run_migrations", "serve"]),
+            def("", Role::Subcommand, Some(1), &["backup"]),
+            def("serve", Role::Plain, Some(0), &["save_upload"]),
+            def("run_migrations", Role::Plain, Some(0), &["write_marker"]),
+            def("backup", Role::Plain, Some(0), &["write_archive"]),
+            def("write_archive", Role::Plain, Some(0), &[]),
+            def("write_marker", Role::Plain, Some(0), &[]),
+            def("save_upload", Role::Plain, Some(0), &[]),
+            def("unused", Role::Plain, Some(0), &[]),
+        ],
+    );
+    let files = [main];
+    let solved = solve_with_starts(&files);
+    let steps = |d: usize| -> Vec<(String, String)> {
+        solved
+            .trace(&files, 0, d)
+            .into_iter()
+            .map(|s| (s.name, s.how))
+            .collect()
+    };
+    let step = |name: &str, how: &str| (name.to_string(), how.to_string());
+    let entry = step(
+        "main",
+        "entry point: a handler, hosted service, job or export",
+    );
+    assert_eq!(
+        steps(8),
+        [
+            entry.clone(),
+            step("serve", "mentions `serve`"),
+            step("save_upload", "mentions `save_upload`"),
+        ]
+    );
+    assert_eq!(
+        steps(7),
+        [
+            entry.clone(),
+            step("run_migrations", "mentions `run_migrations`"),
+            step("write_marker", "mentions `write_marker`"),
+        ]
+    );
+    assert_eq!(
+        steps(6),
+        [
+            entry,
+            step("<branch>", "a command-line subcommand"),
+            step("backup", "mentions `backup`"),
+            step("write_archive", "mentions `write_archive`"),
+        ]
+    );
+    assert!(steps(9).is_empty(), "dead code has no path");
+}

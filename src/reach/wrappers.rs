@@ -166,6 +166,7 @@ fn at_call(wrapper: &Finding, forwarded: &Forwarded, site: &CallSite) -> Finding
         definition: site.definition,
         setup_call: None,
         once_per_file: false,
+        reach_trace: Vec::new(),
         ..wrapper.clone()
     }
 }

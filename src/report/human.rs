@@ -56,7 +56,12 @@ impl Diagnostic for Report<'_> {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(&self.finding.alternative))
+        let trace = self.finding.reach_trace_text();
+        if trace.is_empty() {
+            Some(Box::new(&self.finding.alternative))
+        } else {
+            Some(Box::new(format!("{}\n{trace}", self.finding.alternative)))
+        }
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
