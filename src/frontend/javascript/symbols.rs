@@ -146,7 +146,10 @@ impl SymbolWalk<'_> {
         match node.kind_str() {
             "import_statement" => return self.import_aliases(node),
             "comment" => return,
-            kind if is_function_value(kind) && !is_invoked(node) => {
+            kind if is_function_value(kind)
+                && !is_invoked(node)
+                && !(self.nested == 0 && runs_once_when_passed(node, self.src)) =>
+            {
                 return self.visit_nested(node, class, depth);
             }
             "for_statement" | "for_in_statement" | "while_statement" | "do_statement" => {
@@ -786,6 +789,24 @@ fn is_invoked(node: Node<'_>) -> bool {
     outer.parent().is_some_and(|p| {
         p.kind_str() == "call_expression" && p.child_by_field_name("function") == Some(outer)
     })
+}
+
+/// Whether a function value is passed to a call that runs it once, right away or when a
+/// promise settles (`Meteor.startup(fn)`, `app.prepare().then(fn)`): from a statement of a
+/// body, its own statements run once per run of that body.
+fn runs_once_when_passed(function: Node<'_>, src: &str) -> bool {
+    let call = function
+        .parent()
+        .filter(|a| a.kind_str() == "arguments")
+        .and_then(|a| a.parent())
+        .filter(|c| c.kind_str() == "call_expression");
+    let method = call
+        .and_then(|c| c.field("function"))
+        .map(|f| match f.field("property") {
+            Some(property) => text(property, src),
+            None => text(f, src),
+        });
+    method.is_some_and(|m| words().runs_argument_once(m))
 }
 
 /// Whether a node of this kind is a function with its own `this` (not an arrow function).
