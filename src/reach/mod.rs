@@ -160,6 +160,10 @@ pub fn innermost(definitions: &[Definition], offset: usize) -> usize {
 /// The family of JavaScript and TypeScript names (see [`family`]).
 const SCRIPT: usize = 0;
 
+/// The receiver the JavaScript symbol table writes for a property whose receiver may be a
+/// value or a class of any name (`*::save` for `a.b.save()`): every method of the name.
+pub const ANY_RECEIVER: &str = "*";
+
 /// The family of C# names (see [`family`]).
 const CSHARP: usize = 1;
 
@@ -212,13 +216,14 @@ impl Solved {
 
     /// Whether a call of `name` in definition `d` of file `f` runs once per start of the
     /// process: `d` is a start and calls `name` directly as a statement of its own body (see
-    /// [`Definition::calls`]), nowhere else.
+    /// [`Definition::calls`]), nowhere else; in JavaScript and TypeScript, through any
+    /// receiver (`fs.promises.mkdir(dir)` is `*::mkdir`).
     pub fn runs_once(&self, files: &[FileModel], f: usize, d: usize, name: &str) -> bool {
+        let script = family(files[f].language) == SCRIPT;
         self.starts.get(f).and_then(|s| s.get(d)).copied() == Some(true)
-            && files[f].definitions[d]
-                .calls
-                .binary_search_by(|c| c.as_str().cmp(name))
-                .is_ok()
+            && files[f].definitions[d].calls.iter().any(|c| {
+                c == name || (script && c.rsplit_once("::").is_some_and(|(_, n)| n == name))
+            })
     }
 }
 
@@ -523,6 +528,9 @@ impl<'a> Graph<'a> {
             None => self.index.get(&(scope, name)).cloned(),
             Some((owner, name)) => {
                 let all = self.index.get(&(scope, name))?;
+                if owner == ANY_RECEIVER {
+                    return Some(all.clone());
+                }
                 let own: Vec<usize> = all
                     .iter()
                     .copied()
@@ -751,6 +759,9 @@ impl<'a> Graph<'a> {
                 .enumerate()
                 .flat_map(|(i, name)| scopes.map(|s| (i, (s, name.as_str()))));
             for (index, key) in named {
+                if self.shadowed(node, key) {
+                    continue;
+                }
                 // What a server's start calls directly runs once, unless it serves or
                 // registers code that runs later; a later mention elsewhere still reaches it.
                 if start
@@ -810,6 +821,20 @@ impl<'a> Graph<'a> {
                 }
             }
         }
+    }
+
+    /// Whether a name that `node`'s code mentions is not looked up in `key`'s scope: in
+    /// JavaScript and TypeScript, a plain name (not a property) that its file declares at
+    /// the module's top level names that declaration, not another module's.
+    fn shadowed(&self, node: usize, (scope, name): (Scope, &str)) -> bool {
+        let family = self.nodes[node].0;
+        family == SCRIPT
+            && scope == family
+            && !name.contains("::")
+            && self
+                .index
+                .get(&(FAMILIES + self.base[node], name))
+                .is_some_and(|local| local.iter().any(|&d| self.nodes[d].1.parent == Some(0)))
     }
 
     /// The C# definitions no walk reached whose name reachable code calls through a type.

@@ -85,6 +85,10 @@ fn as_program(definitions: &mut [Definition]) {
     }
 }
 
+/// The receiver written for a property whose receiver may be of any class (see
+/// [`SymbolWalk::own_member`] and [`crate::reach`]).
+const ANY_RECEIVER: &str = crate::reach::ANY_RECEIVER;
+
 struct SymbolWalk<'s> {
     src: &'s str,
     /// The file runs itself as a program when it is not imported (`require.main === module`).
@@ -290,8 +294,9 @@ impl SymbolWalk<'_> {
     /// `Class::name` for `this.name` inside a class's body (the class's own method, an
     /// ancestor's or a descendant's, not every method of that name), `store::name` for
     /// `store.name` (a class's static method when `store` names the class, otherwise an
-    /// instance's method). A receiver a module is bound to under a lower-case name may be a
-    /// class of any name: its property stays a bare name.
+    /// instance's method). Any other receiver (`a.b.name`, `load().name`, a module bound to
+    /// a lower-case name, which may be a class of any name) gives `*::name`: any method of
+    /// that name, but never a function the file declares under it.
     fn own_member(&self, node: Node<'_>, name: &str) -> Option<String> {
         let access = node
             .parent()
@@ -301,18 +306,18 @@ impl SymbolWalk<'_> {
         }
         let object = access.field("object")?;
         let receiver = match object.kind_str() {
-            "this" => self.this_class.clone()?,
-            "identifier" => {
+            "this" => self
+                .this_class
+                .clone()
+                .unwrap_or_else(|| ANY_RECEIVER.to_string()),
+            "identifier" if !self.bindings.contains(text(object, self.src)) => {
                 let receiver = text(object, self.src);
-                if self.bindings.contains(receiver) {
-                    return None;
-                }
                 self.aliases
                     .get(receiver)
                     .cloned()
                     .unwrap_or_else(|| receiver.to_string())
             }
-            _ => return None,
+            _ => ANY_RECEIVER.to_string(),
         };
         Some(format!("{receiver}::{name}"))
     }

@@ -515,7 +515,7 @@ export async function GET() {}
             "save Plain exported <- Some(0): b writeFile",
             "neverCalled Plain <- Some(0): setInterval tick",
             "api Plain exported <- Some(0): ",
-            "Jobs Entry exported <- Some(0): Cron Jobs::repo ready repo",
+            "Jobs Entry exported <- Some(0): *::ready Cron Jobs::repo repo",
             "Jobs.sweep Entry exported <- Some(5): Jobs::purge",
             "Jobs.purge Plain <- Some(5): ",
             " Subcommand <- Some(0): backup",
@@ -847,7 +847,7 @@ async function lazy() { const m = await import('./plugins/cache.mjs'); }
     assert_eq!(
         symbols(src),
         [
-            " Main <- None: action argv bot bot::command ctx ctx::reply db listen module:db module:express module:jobs module:server option program program::command require serve yargs yargs::command",
+            " Main <- None: *::action *::listen *::option argv bot bot::command ctx ctx::reply db module:db module:express module:jobs module:server program program::command require serve yargs yargs::command",
             " Subcommand <- Some(0): build targets",
             " Subcommand <- Some(0): argv argv::file dump",
             "lazy Plain <- Some(0): m module:cache",
