@@ -228,6 +228,7 @@ impl Engine {
                 quiet_if: m.quiet_if,
                 setup_call: m.setup_call,
                 once_per_file: m.rule.once_per_file,
+                reported_at_startup: m.rule.reported_at_startup,
                 reach_trace: Vec::new(),
             };
             if m.rule.category == Category::LocalDiskWrite && in_external_folder(m.event) {

@@ -172,6 +172,13 @@ pub fn innermost(definitions: &[Definition], offset: usize) -> usize {
         .unwrap_or(0)
 }
 
+/// The family of JavaScript and TypeScript names (see [`family`]).
+const SCRIPT: usize = 0;
+
+/// The receiver the JavaScript symbol table writes for a property whose receiver may be a
+/// value or a class of any name (`*::save` for `a.b.save()`): every method of the name.
+pub const ANY_RECEIVER: &str = "*";
+
 /// The family of C# names (see [`family`]).
 const CSHARP: usize = 1;
 
@@ -184,7 +191,7 @@ const MAX_RESCUES: usize = 4;
 /// Names share a namespace within a family: JavaScript with TypeScript.
 fn family(language: Option<Language>) -> usize {
     match language {
-        Some(Language::JavaScript | Language::TypeScript) => 0,
+        Some(Language::JavaScript | Language::TypeScript) => SCRIPT,
         // Razor markup calls C# code.
         Some(Language::CSharp | Language::Razor) => 1,
         Some(Language::Rust) => 2,
@@ -225,13 +232,14 @@ impl Solved {
 
     /// Whether a call of `name` in definition `d` of file `f` runs once per start of the
     /// process: `d` is a start and calls `name` directly as a statement of its own body (see
-    /// [`Definition::calls`]), nowhere else.
+    /// [`Definition::calls`]), nowhere else; in JavaScript and TypeScript, through any
+    /// receiver (`fs.promises.mkdir(dir)` is `*::mkdir`).
     pub fn runs_once(&self, files: &[FileModel], f: usize, d: usize, name: &str) -> bool {
+        let script = family(files[f].language) == SCRIPT;
         self.starts.get(f).and_then(|s| s.get(d)).copied() == Some(true)
-            && files[f].definitions[d]
-                .calls
-                .binary_search_by(|c| c.as_str().cmp(name))
-                .is_ok()
+            && files[f].definitions[d].calls.iter().any(|c| {
+                c == name || (script && c.rsplit_once("::").is_some_and(|(_, n)| n == name))
+            })
     }
 }
 
@@ -428,6 +436,9 @@ struct Graph<'a> {
     busy: Vec<bool>,
     /// The C# type hierarchy, for calls through a typed receiver.
     types: types::Types<'a>,
+    /// The JavaScript and TypeScript class hierarchy, for a class's calls of its own
+    /// methods (`this.save()`, written `Class::save`).
+    classes: types::Types<'a>,
     /// The names reachable C# code calls through a type (scope, bare name), with the sets of
     /// processes of the code that calls them (see [`hosts`]).
     typed_names: FastMap<(Scope, &'a str), Vec<u32>>,
@@ -517,6 +528,7 @@ impl<'a> Graph<'a> {
             hosts: hosts::Processes::new(files),
             via: vec![None; nodes.len()],
             types: types::Types::new(files.iter().filter(|f| family(f.language) == CSHARP)),
+            classes: types::Types::new(files.iter().filter(|f| family(f.language) == SCRIPT)),
             typed_names: FastMap::default(),
             live: None,
             start,
@@ -538,17 +550,34 @@ impl<'a> Graph<'a> {
     /// the definitions of that name whose owner is that type. A C# call through a typed
     /// receiver (`IStore::Save`) reaches the methods of that name of related types and
     /// extension methods (see [`types`]).
+    /// A JavaScript or TypeScript property named through its receiver (`Store::open`, see
+    /// the JavaScript symbol table) reaches, when the receiver is a class of the project
+    /// (`this` in a class's body, `Store.open()`), the methods of that name of the class,
+    /// its ancestors and its descendants; otherwise (a value, or a class whose method an
+    /// outside base class or a mixin supplies) every method of that name but the `static`
+    /// ones, which run only through their class.
     fn targets(&self, (scope, name): (Scope, &str)) -> Option<Vec<usize>> {
         match name.rsplit_once("::") {
             None => self.index.get(&(scope, name)).cloned(),
             Some((owner, name)) => {
                 let all = self.index.get(&(scope, name))?;
-                Some(
+                if owner == ANY_RECEIVER {
+                    return Some(all.clone());
+                }
+                let own: Vec<usize> = all
+                    .iter()
+                    .copied()
+                    .filter(|&t| self.qualified_target(owner, t))
+                    .collect();
+                let script = all.iter().all(|&t| self.nodes[t].0 == SCRIPT);
+                Some(if own.is_empty() && script {
                     all.iter()
                         .copied()
-                        .filter(|&t| self.qualified_target(owner, t))
-                        .collect(),
-                )
+                        .filter(|&t| !self.nodes[t].1.static_member)
+                        .collect()
+                } else {
+                    own
+                })
             }
         }
     }
@@ -556,6 +585,12 @@ impl<'a> Graph<'a> {
     /// Whether a call of node `t`'s name through `qualifier` (`qualifier::name`) may run it.
     fn qualified_target(&self, qualifier: &str, t: usize) -> bool {
         let (family, def) = self.nodes[t];
+        if family == SCRIPT {
+            return def
+                .owner
+                .as_deref()
+                .is_some_and(|owner| self.classes.related(qualifier, owner));
+        }
         if family != CSHARP {
             return def.owner.as_deref() == Some(qualifier);
         }
@@ -614,12 +649,14 @@ impl<'a> Graph<'a> {
         for (node, &(family, def)) in self.nodes.iter().enumerate() {
             for name in &def.refs {
                 let called = members || def.calls.binary_search(name).is_ok();
-                // A C# receiver of unknown type calls whatever has the name.
+                // A C# receiver of unknown type calls whatever has the name; so does, here,
+                // a JavaScript class's call of its own method.
                 let (key, qualified) = match name.rsplit_once("::") {
                     Some((q, bare)) if family == CSHARP => match self.types.classify(q) {
                         types::Qualifier::Unsure => (bare, None),
                         _ => (name.as_str(), Some(bare)),
                     },
+                    Some((_, bare)) if family == SCRIPT => (bare, None),
                     _ => (name.as_str(), None),
                 };
                 for scope in self.lookup_scopes(node).into_iter().filter(|_| called) {
@@ -779,6 +816,9 @@ impl<'a> Graph<'a> {
                 .enumerate()
                 .flat_map(|(i, name)| scopes.map(|s| (i, (s, name.as_str()))));
             for (index, key) in named {
+                if self.shadowed(node, key) {
+                    continue;
+                }
                 // What a server's start calls directly runs once, unless it serves or
                 // registers code that runs later; a later mention elsewhere still reaches it.
                 if start
@@ -861,6 +901,20 @@ impl<'a> Graph<'a> {
             (Some(v), hosts::Reached::More) if v == level => Entry::Again,
             _ => Entry::Skip,
         }
+    }
+
+    /// Whether a name that `node`'s code mentions is not looked up in `key`'s scope: in
+    /// JavaScript and TypeScript, a plain name (not a property) that its file declares at
+    /// the module's top level names that declaration, not another module's.
+    fn shadowed(&self, node: usize, (scope, name): (Scope, &str)) -> bool {
+        let family = self.nodes[node].0;
+        family == SCRIPT
+            && scope == family
+            && !name.contains("::")
+            && self
+                .index
+                .get(&(FAMILIES + self.base[node], name))
+                .is_some_and(|local| local.iter().any(|&d| self.nodes[d].1.parent == Some(0)))
     }
 
     /// The C# definitions no walk reached whose name reachable code calls through a type.
