@@ -104,6 +104,10 @@ pub struct Rule {
     /// repeats at every call, such as evicting an in-process cache in each update method.
     #[serde(default)]
     pub once_per_file: bool,
+    /// What a match sets up lives as long as the process (an embedded database opened at
+    /// start): reported also where only start-up code reaches it.
+    #[serde(default)]
+    pub reported_at_startup: bool,
     /// The documentation shown by `scaleout explain`.
     pub docs: Docs,
     /// Shipped in the binary (it has a page under `docs/rules/`), not a user's rule file.

@@ -228,6 +228,7 @@ impl Engine {
                 quiet_if: m.quiet_if,
                 setup_call: m.setup_call,
                 once_per_file: m.rule.once_per_file,
+                reported_at_startup: m.rule.reported_at_startup,
                 reach_trace: Vec::new(),
             };
             if m.rule.category == Category::LocalDiskWrite && in_external_folder(m.event) {
@@ -286,6 +287,12 @@ impl Engine {
             && matches!(doc.language, Language::JavaScript | Language::TypeScript)
         {
             // Browser code; a desktop app may embed the server it starts.
+            FileRole::Client
+        } else if placement == Placement::Client
+            && matches!(doc.language, Language::CSharp | Language::Razor)
+        {
+            // A .NET desktop app with no web server in its references, or a library only
+            // such apps load: its generic host starts nothing a load balancer sends to.
             FileRole::Client
         } else if facts.file_context.contains(&Context::Tooling)
             || facts.file_context.contains(&Context::ClientSide)

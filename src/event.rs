@@ -341,6 +341,9 @@ pub struct Definition {
     pub type_info: Option<TypeInfo>,
     /// A C# extension method (`static void F(this T t)`): callable on a value of any type.
     pub extension: bool,
+    /// A JavaScript or TypeScript `static` method: called through its class
+    /// (`Store.open()`), never through an instance (`store.open()`).
+    pub static_member: bool,
 }
 
 /// What a C# type declaration says about the type (see [`Definition::type_info`]).

@@ -77,6 +77,10 @@ pub struct Finding {
     /// [`keep_first_per_file`]).
     #[serde(skip)]
     pub once_per_file: bool,
+    /// Whether the finding's rule reports it also in start-up code (see
+    /// [`crate::catalogue::Rule::reported_at_startup`]).
+    #[serde(skip)]
+    pub reported_at_startup: bool,
     /// With `--explain-reach` in a project scan: the path the project model's walk took from
     /// an entry point to the finding's code (see [`crate::reach::trace`]); empty otherwise.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -288,6 +292,7 @@ mod tests {
             quiet_if: Vec::new(),
             setup_call: None,
             once_per_file: false,
+            reported_at_startup: false,
             reach_trace: Vec::new(),
             suppression: None,
         }

@@ -210,8 +210,10 @@ pub fn scan_files(
                 verdict = Reachability::Startup;
             }
             // A secret or identity stored at start-up is generated when absent: each instance
-            // would have its own.
-            if verdict == Reachability::Startup && reach::words().names_secret(&finding.snippet) {
+            // would have its own; a database opened at start is the instance's for its life.
+            if verdict == Reachability::Startup
+                && (finding.reported_at_startup || reach::words().names_secret(&finding.snippet))
+            {
                 verdict = Reachability::Reachable;
             }
             finding.set_reachability(verdict);

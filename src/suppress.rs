@@ -410,6 +410,7 @@ impl SuppressionAudit {
                 setup_call: None,
                 once_per_file: false,
                 quiet_if: Vec::new(),
+                reported_at_startup: false,
                 reach_trace: Vec::new(),
             });
         }
@@ -514,6 +515,7 @@ mod tests {
             setup_call: None,
             once_per_file: false,
             quiet_if: Vec::new(),
+            reported_at_startup: false,
             reach_trace: Vec::new(),
         }
     }

@@ -694,6 +694,23 @@ fn fresh_diagnostics(path: &str, text: &str) -> Vec<Value> {
         .collect()
 }
 
+/// The diagnostics the server publishes for `version`, as (code, range, message).
+fn published(client: &mut Client, version: i32) -> Vec<Value> {
+    let published = client.next(|m| {
+        matches!(m, Message::Notification(n)
+            if n.method == "textDocument/publishDiagnostics" && n.params["version"] == version)
+    });
+    let Message::Notification(published) = published else {
+        unreachable!()
+    };
+    published.params["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| json!({ "code": d["code"], "range": d["range"], "message": d["message"] }))
+        .collect()
+}
+
 #[test]
 fn diagnostics_after_edits_equal_a_fresh_lint_of_the_text() {
     let (mut client, _) = Client::start(json!({}));
@@ -754,21 +771,8 @@ fn diagnostics_after_edits_equal_a_fresh_lint_of_the_text() {
                     "contentChanges": [{ "range": range, "text": insert }]
                 }),
             );
-            let published = client.next(|m| {
-                matches!(m, Message::Notification(n)
-                    if n.method == "textDocument/publishDiagnostics" && n.params["version"] == version)
-            });
-            let Message::Notification(published) = published else {
-                unreachable!()
-            };
-            let got: Vec<Value> = published.params["diagnostics"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|d| json!({ "code": d["code"], "range": d["range"], "message": d["message"] }))
-                .collect();
             assert_eq!(
-                got,
+                published(&mut client, version),
                 fresh_diagnostics(&path, &text),
                 "{fixture}, version {version}:\n{text}"
             );
@@ -776,6 +780,79 @@ fn diagnostics_after_edits_equal_a_fresh_lint_of_the_text() {
         assert!(
             !opened["diagnostics"].as_array().unwrap().is_empty(),
             "{fixture} has findings to compare"
+        );
+    }
+    assert_eq!(client.finish(), Ending::Clean);
+}
+
+#[test]
+fn rust_diagnostics_after_item_edits_equal_a_fresh_lint_of_the_text() {
+    let (mut client, _) = Client::start(json!({}));
+    let fixture = "fixtures/rust/background/tasks.rs";
+    let mut text = std::fs::read_to_string(fixture).unwrap();
+    let path = "/nowhere-rust-items/src/tasks.rs";
+    let uri = format!("file://{path}");
+    client.open(&uri, "rust", &text);
+    assert!(
+        !client.diagnostics(&uri)["diagnostics"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "{fixture} has findings to compare"
+    );
+    let added = "\nfn flush_to_disk() {\n    fs::write(\"/var/data/stats\", \"x\").unwrap();\n}\n";
+    // (text replaced, its replacement): the first occurrence is edited.
+    let edits: &[(&str, &str)] = &[
+        // Inside an item: an argument, then a finding's call.
+        ("from_secs(60)", "from_secs(61)"),
+        ("interval(Duration", "interval( Duration"),
+        // Across items: from the end of one function into the next one's signature.
+        (
+            ".expect(\"spawn stats flusher\");\n}\n\nasync fn cleanup_loop(",
+            ".expect(\"spawn stats flusher\");\n}\nasync fn cleanup_loop(",
+        ),
+        // Adding an item, then the import it needs, before every item.
+        ("", added),
+        ("use std::sync::Arc;", "use std::fs;\nuse std::sync::Arc;"),
+        // Breaking the syntax inside an item and repairing it.
+        ("ticker.tick().await;", "ticker.tick().await;}"),
+        ("ticker.tick().await;}", "ticker.tick().await;"),
+        // An unclosed item at the end, then closed.
+        (
+            "",
+            "\nfn half_typed() {\n    std::fs::write(\"/tmp/x\", \"y\")",
+        ),
+        (
+            "std::fs::write(\"/tmp/x\", \"y\")",
+            "std::fs::write(\"/tmp/x\", \"y\").ok();\n}",
+        ),
+        // Removing items: the one added, then the import.
+        (added, ""),
+        ("use std::fs;\n", ""),
+    ];
+    for (step, (old, new)) in edits.iter().enumerate() {
+        let version = step as i32 + 2;
+        // An empty `old` appends at the end.
+        let start = if old.is_empty() {
+            text.len()
+        } else {
+            text.find(old)
+                .unwrap_or_else(|| panic!("{old:?} is in the text"))
+        };
+        let end = start + old.len();
+        let range = json!({ "start": lsp_position(&text, start), "end": lsp_position(&text, end) });
+        text.replace_range(start..end, new);
+        client.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": { "uri": uri, "version": version },
+                "contentChanges": [{ "range": range, "text": new }]
+            }),
+        );
+        assert_eq!(
+            published(&mut client, version),
+            fresh_diagnostics(path, &text),
+            "edit {step} ({old:?} -> {new:?}):\n{text}"
         );
     }
     assert_eq!(client.finish(), Ending::Clean);

@@ -51,6 +51,10 @@ const CREATE_WORDS: &[&str] = &[
 /// Calls that read a file's age (lower case, name prefixes).
 const AGE_GETTERS: &[&str] = &["getlastwritetime", "getcreationtime", "getlastaccesstime"];
 
+/// Calls that open a path for writing, creating the file when it is missing, though their
+/// first word says only "open" (lower case, whole names): `File.OpenWrite`.
+const OPENS_TO_WRITE: &[&str] = &["openwrite"];
+
 /// What a call named `name` (a method or function; the last segment of a dotted or `::`
 /// path counts) does with its first path argument, by the first word of its name
 /// (`WriteAllText`, `unlinkSync`, `remove_dir_all`; not `GetLastWriteTime`).
@@ -72,7 +76,7 @@ pub fn use_of(name: &str) -> Option<Use> {
         Some(Use::Move)
     } else if is(COPY_WORDS) {
         Some(Use::Copy)
-    } else if is(CREATE_WORDS) {
+    } else if is(CREATE_WORDS) || OPENS_TO_WRITE.contains(&lower.as_str()) {
         Some(Use::Create)
     } else {
         None
@@ -397,6 +401,8 @@ mod tests {
         assert_eq!(use_of("std::fs::remove_dir_all"), Some(Use::Delete));
         assert_eq!(use_of("fs/promises.rename"), Some(Use::Move));
         assert_eq!(use_of("System.IO.File.Copy"), Some(Use::Copy));
+        assert_eq!(use_of("System.IO.File.OpenWrite"), Some(Use::Create));
+        assert_eq!(use_of("System.IO.File.OpenRead"), None);
         assert!(type_creates("System.IO.StreamWriter"));
         assert_eq!(use_of("System.IO.File.Exists"), None);
         assert_eq!(

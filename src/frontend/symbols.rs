@@ -84,6 +84,7 @@ impl SymbolTable {
             calls: Vec::new(),
             type_info: None,
             extension: false,
+            static_member: false,
         });
         self.refs.push(BTreeSet::new());
         self.calls.push(BTreeSet::new());
@@ -151,6 +152,13 @@ impl SymbolTable {
     pub fn set_extension(&mut self, index: usize) {
         if let Some(d) = self.definitions.get_mut(index) {
             d.extension = true;
+        }
+    }
+
+    /// Marks definition `index` as a `static` method.
+    pub fn set_static(&mut self, index: usize) {
+        if let Some(d) = self.definitions.get_mut(index) {
+            d.static_member = true;
         }
     }
 

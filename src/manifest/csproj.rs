@@ -45,10 +45,13 @@ fn is_aspire_host(project: &str) -> bool {
 const DESKTOP_MARKER: &str = "System.Windows";
 
 /// A project that builds a desktop or mobile app, or a library of one: `<UseWPF>`,
-/// `<UseWindowsForms>`, `<UseMaui>`, `<UseWinUI>`, `<OutputType>WinExe</OutputType>`, or a
+/// `<UseWindowsForms>`, `<UseMaui>`, `<UseWinUI>`, `<OutputType>WinExe</OutputType>`, a
 /// plain-SDK project targeting only Windows, Android, iOS or Mac Catalyst that hosts no web
-/// app or service.
+/// app or service, or an agent installed on users' machines (see [`is_agent_project`]).
 pub(super) fn is_desktop_project(project: &str) -> bool {
+    if is_agent_project(project) {
+        return true;
+    }
     let property = |name: &str| {
         property_values(project, name)
             .into_iter()
@@ -85,6 +88,22 @@ pub(super) fn is_desktop_project(project: &str) -> bool {
     .iter()
     .any(|w| project.contains(w));
     platform_only && plain_sdk && !hosts_services
+}
+
+/// A console program on the plain SDK that references a client package of a server's own
+/// real-time endpoint (`[dotnet] server_clients`): an agent that dials home from the machines
+/// it is installed on, whatever host it runs under.
+fn is_agent_project(project: &str) -> bool {
+    let exe = property_values(project, "OutputType")
+        .iter()
+        .any(|v| v.eq_ignore_ascii_case("exe"));
+    let clients = crate::placement::builtin()
+        .map(|p| p.dotnet_server_clients.as_slice())
+        .unwrap_or_default();
+    exe && project.contains("Sdk=\"Microsoft.NET.Sdk\"")
+        && item_includes(project, "PackageReference")
+            .iter()
+            .any(|p| clients.iter().any(|g| g.matches(p)))
 }
 
 /// The values of every `<Name>` / `<Name Condition="...">` element of a project file.
@@ -520,6 +539,20 @@ mod tests {
         assert!(!is_desktop_project(multi));
         let conditional = r#"<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><UseMaui Condition=" '$(TargetFrameworks)' != '' ">true</UseMaui></PropertyGroup></Project>"#;
         assert!(is_desktop_project(conditional));
+    }
+
+    #[test]
+    fn console_clients_of_a_hub_are_agents() {
+        let agent = r#"<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><OutputType>Exe</OutputType></PropertyGroup><ItemGroup><PackageReference Include="Microsoft.Extensions.Hosting" /><PackageReference Include="Microsoft.AspNetCore.SignalR.Client" Version="8.0.0" /></ItemGroup></Project>"#;
+        assert!(is_desktop_project(agent));
+        let worker = agent.replace("Microsoft.NET.Sdk\"", "Microsoft.NET.Sdk.Worker\"");
+        assert!(!is_desktop_project(&worker));
+        let web = agent.replace("Microsoft.NET.Sdk\"", "Microsoft.NET.Sdk.Web\"");
+        assert!(!is_desktop_project(&web));
+        let library = agent.replace("<OutputType>Exe</OutputType>", "");
+        assert!(!is_desktop_project(&library));
+        let hosted = agent.replace("SignalR.Client", "SignalR");
+        assert!(!is_desktop_project(&hosted));
     }
 
     #[test]

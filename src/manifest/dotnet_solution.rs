@@ -24,6 +24,9 @@ use std::sync::{Arc, Mutex};
 /// Projects deeper than this below their referrers are not followed (a cycle guard).
 const MAX_DEPTH: usize = 64;
 
+/// More projects than this referenced by one program are not followed (a guard).
+const MAX_PROJECTS: usize = 4096;
+
 /// Packages only test projects reference.
 const TEST_PACKAGES: &[&str] = &[
     "Microsoft.NET.Test.Sdk",
@@ -32,6 +35,14 @@ const TEST_PACKAGES: &[&str] = &[
     "NUnit",
     "MSTest.TestFramework",
     "MSTest",
+];
+
+/// Package prefixes of an ASP.NET Core (or OWIN, Nancy) web server; a name with `.Client` in
+/// it is a client of one (`Microsoft.AspNetCore.SignalR.Client`).
+const WEB_SERVER_PACKAGES: &[&str] = &[
+    "Microsoft.AspNetCore.",
+    "Microsoft.Owin.Host",
+    "Nancy.Hosting",
 ];
 
 /// What one project file says about itself.
@@ -45,6 +56,9 @@ struct Project {
     desktop: bool,
     /// It is a test project.
     test: bool,
+    /// It builds or links a web server (the web SDK, the ASP.NET Core framework or its
+    /// server packages).
+    web: bool,
 }
 
 /// The projects of one solution and who references each.
@@ -109,6 +123,24 @@ impl SolutionCache {
         found
     }
 
+    /// Whether the C# file at `path` belongs to a desktop program (a WPF, WinForms, MAUI or
+    /// Avalonia app, or an `Exe` built on a desktop UI library of the solution) that carries
+    /// no web server: neither its
+    /// project nor any project it references, transitively, builds or links one. Such an
+    /// app runs on a user's machine; a tray app that starts the service's web host is not
+    /// one.
+    pub fn is_desktop_client_program(&self, path: &Path) -> bool {
+        let Some(dir) = path.parent() else {
+            return false;
+        };
+        nearest_project_file(dir).is_some_and(|project| {
+            let project = normalise(&project);
+            solution_root(&project)
+                .map(|root| self.solution(&root))
+                .is_some_and(|solution| solution.desktop_client(&project))
+        })
+    }
+
     fn solution(&self, root: &Path) -> Arc<Solution> {
         if let Some(hit) = lock(&self.by_root).get(root) {
             return hit.clone();
@@ -154,6 +186,34 @@ impl Solution {
             }
         }
         solution
+    }
+
+    /// Whether `project` is a desktop program with no web server in its references (see
+    /// [`SolutionCache::is_desktop_client_program`]).
+    fn desktop_client(&self, project: &Path) -> bool {
+        let Some(own) = self.projects.get(project) else {
+            return false;
+        };
+        if !(own.program && self.desktop_apps.contains(project)) {
+            return false;
+        }
+        let mut seen = HashSet::from([project.to_path_buf()]);
+        let mut stack = vec![project.to_path_buf()];
+        while let Some(p) = stack.pop() {
+            // An unreadable reference might be the web host: not a client.
+            let Some(p) = self.projects.get(&p) else {
+                return false;
+            };
+            if p.web || seen.len() > MAX_PROJECTS {
+                return false;
+            }
+            for r in &p.references {
+                if seen.insert(r.clone()) {
+                    stack.push(r.clone());
+                }
+            }
+        }
+        true
     }
 
     /// The programs whose process loads `project` (see [`SolutionCache::hosts`]).
@@ -296,6 +356,13 @@ impl Project {
                     .collect()
             },
             program: sdk_program || output.is_some_and(|o| o == "exe" || o == "winexe"),
+            web: text.contains("Microsoft.NET.Sdk.Web\"")
+                || item_includes(text, "FrameworkReference")
+                    .iter()
+                    .any(|f| f == "Microsoft.AspNetCore.App")
+                || packages.iter().any(|p| {
+                    WEB_SERVER_PACKAGES.iter().any(|w| p.starts_with(w)) && !p.contains(".Client")
+                }),
             desktop: is_desktop_project(text)
                 || packages
                     .iter()
@@ -472,6 +539,42 @@ mod tests {
         assert_eq!(hosts("Lonely/Writer.cs"), None);
         assert_eq!(hosts("Desktop.Core.Tests/IdleTests.cs"), None);
         assert!(cache.is_desktop_only_library(&dir.path().join("Desktop.Core/Idle.cs")));
+    }
+
+    #[test]
+    fn a_desktop_program_without_a_web_server_is_a_client() {
+        let dir = solution();
+        // A tray app that starts the service's web host references it.
+        write_tree_file(
+            dir.path(),
+            "Tray/Tray.csproj",
+            &project(
+                r#"<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><OutputType>WinExe</OutputType><UseWindowsForms>true</UseWindowsForms></PropertyGroup>"#,
+                &["Host"],
+            ),
+        );
+        write_tree_file(
+            dir.path(),
+            "Host/Host.csproj",
+            &format!(
+                r#"{LIB}<ItemGroup><PackageReference Include="Microsoft.AspNetCore.SignalR.Client" /><FrameworkReference Include="Microsoft.AspNetCore.App" /></ItemGroup></Project>"#
+            ),
+        );
+        // A SignalR client is not a server.
+        write_tree_file(
+            dir.path(),
+            "Desktop.Core/Desktop.Core.csproj",
+            &format!(
+                r#"{LIB}<ItemGroup><PackageReference Include="Microsoft.AspNetCore.SignalR.Client" /><ProjectReference Include="..\Shared\Shared.csproj" /></ItemGroup></Project>"#
+            ),
+        );
+        let cache = SolutionCache::default();
+        let client = |p: &str| cache.is_desktop_client_program(&dir.path().join(p));
+        assert!(client("Desktop.Win/App.cs"));
+        assert!(client("Desktop.Linux/Program.cs"));
+        assert!(!client("Tray/TrayIcon.cs"));
+        assert!(!client("Server/Program.cs"));
+        assert!(!client("Desktop.Core/Idle.cs"), "a library, not a program");
     }
 
     #[test]

@@ -22,6 +22,9 @@ pub struct Places {
     pub dotnet_hosting_direct: Vec<String>,
     /// Strings in a .NET console project's scripts that install it as a service.
     pub dotnet_service_installers: Vec<String>,
+    /// NuGet packages of a client of a server's own protocol (a hub connection): a console
+    /// program built on the plain SDK that references one is an agent on users' machines.
+    pub dotnet_server_clients: Vec<Glob>,
     /// Word parts of identifiers that make a Rust binary a server.
     pub rust_server_words: Vec<String>,
     /// Script names (or parts of them) that run a one-off job.
@@ -92,6 +95,8 @@ struct RawDotnet {
     hosting: Vec<String>,
     hosting_direct: Vec<String>,
     service_installers: Vec<String>,
+    #[serde(default)]
+    server_clients: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -168,6 +173,7 @@ pub fn parse(text: &str, file: &str) -> Result<Places, String> {
             raw.dotnet.service_installers,
             "[dotnet] service_installers",
         )?,
+        dotnet_server_clients: globs(&raw.dotnet.server_clients, true, "[dotnet] server_clients")?,
         rust_server_words,
         npm_one_off_scripts: globs(&raw.npm.one_off_scripts, true, "[npm] one_off_scripts")?,
         npm_service_scripts: globs(&raw.npm.service_scripts, true, "[npm] service_scripts")?,

@@ -77,7 +77,8 @@ impl ProjectPlacements {
             }
             Language::DotnetConfig if csproj.is_desktop(path) => Placement::Client,
             Language::CSharp | Language::DotnetConfig | Language::Razor
-                if self.solutions.is_desktop_only_library(path) =>
+                if self.solutions.is_desktop_only_library(path)
+                    || self.solutions.is_desktop_client_program(path) =>
             {
                 Placement::Client
             }

@@ -48,9 +48,15 @@ pub mod wrappers;
 use crate::event::{Definition, Role};
 use crate::frontend::Language;
 use serde::Serialize;
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashSet, VecDeque};
 use std::path::PathBuf;
 use std::sync::Arc;
+
+/// The graph's own maps and sets, keyed by node numbers and borrowed names, looked up
+/// on every step of a walk and never iterated into output: hashed with foldhash, which
+/// takes a fraction of the default hasher's instructions.
+type FastMap<K, V> = foldhash::HashMap<K, V>;
+type FastSet<T> = foldhash::HashSet<T>;
 pub use words::words;
 
 /// Whether a finding's code runs in a scaled-out server.
@@ -166,6 +172,13 @@ pub fn innermost(definitions: &[Definition], offset: usize) -> usize {
         .unwrap_or(0)
 }
 
+/// The family of JavaScript and TypeScript names (see [`family`]).
+const SCRIPT: usize = 0;
+
+/// The receiver the JavaScript symbol table writes for a property whose receiver may be a
+/// value or a class of any name (`*::save` for `a.b.save()`): every method of the name.
+pub const ANY_RECEIVER: &str = "*";
+
 /// The family of C# names (see [`family`]).
 const CSHARP: usize = 1;
 
@@ -178,7 +191,7 @@ const MAX_RESCUES: usize = 4;
 /// Names share a namespace within a family: JavaScript with TypeScript.
 fn family(language: Option<Language>) -> usize {
     match language {
-        Some(Language::JavaScript | Language::TypeScript) => 0,
+        Some(Language::JavaScript | Language::TypeScript) => SCRIPT,
         // Razor markup calls C# code.
         Some(Language::CSharp | Language::Razor) => 1,
         Some(Language::Rust) => 2,
@@ -219,13 +232,14 @@ impl Solved {
 
     /// Whether a call of `name` in definition `d` of file `f` runs once per start of the
     /// process: `d` is a start and calls `name` directly as a statement of its own body (see
-    /// [`Definition::calls`]), nowhere else.
+    /// [`Definition::calls`]), nowhere else; in JavaScript and TypeScript, through any
+    /// receiver (`fs.promises.mkdir(dir)` is `*::mkdir`).
     pub fn runs_once(&self, files: &[FileModel], f: usize, d: usize, name: &str) -> bool {
+        let script = family(files[f].language) == SCRIPT;
         self.starts.get(f).and_then(|s| s.get(d)).copied() == Some(true)
-            && files[f].definitions[d]
-                .calls
-                .binary_search_by(|c| c.as_str().cmp(name))
-                .is_ok()
+            && files[f].definitions[d].calls.iter().any(|c| {
+                c == name || (script && c.rsplit_once("::").is_some_and(|(_, n)| n == name))
+            })
     }
 }
 
@@ -407,9 +421,9 @@ struct Graph<'a> {
     /// around it, see [`local_function`]).
     locals: Vec<Scope>,
     /// (scope, name) → nodes of that name.
-    index: HashMap<(Scope, &'a str), Vec<usize>>,
+    index: FastMap<(Scope, &'a str), Vec<usize>>,
     /// Per node: the subcommand branches and framework-called members directly inside it.
-    branches: HashMap<usize, Vec<usize>>,
+    branches: FastMap<usize, Vec<usize>>,
     /// Per node: its name (or its owner's) says it runs once per start or upgrade.
     startup: Vec<bool>,
     /// Per node: the verdict once reached.
@@ -422,9 +436,12 @@ struct Graph<'a> {
     busy: Vec<bool>,
     /// The C# type hierarchy, for calls through a typed receiver.
     types: types::Types<'a>,
+    /// The JavaScript and TypeScript class hierarchy, for a class's calls of its own
+    /// methods (`this.save()`, written `Class::save`).
+    classes: types::Types<'a>,
     /// The names reachable C# code calls through a type (scope, bare name), with the sets of
     /// processes of the code that calls them (see [`hosts`]).
-    typed_names: HashMap<(Scope, &'a str), Vec<u32>>,
+    typed_names: FastMap<(Scope, &'a str), Vec<u32>>,
     /// Which classes code names: a method's name reaches only those of named classes.
     live: Option<classes::Liveness>,
     /// Per node: how the walk that marked it got there (see [`trace`]).
@@ -444,8 +461,8 @@ impl<'a> Graph<'a> {
         let mut locals = Vec::new();
         // Scopes of local functions come after the families' and files'.
         let local_base = FAMILIES + files.iter().map(|f| f.definitions.len()).sum::<usize>();
-        let mut index: HashMap<(Scope, &str), Vec<usize>> = HashMap::new();
-        let mut branches: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut index: FastMap<(Scope, &str), Vec<usize>> = FastMap::default();
+        let mut branches: FastMap<usize, Vec<usize>> = FastMap::default();
         let mut startup = Vec::new();
         let mut start = Vec::new();
         for file in files {
@@ -511,7 +528,8 @@ impl<'a> Graph<'a> {
             hosts: hosts::Processes::new(files),
             via: vec![None; nodes.len()],
             types: types::Types::new(files.iter().filter(|f| family(f.language) == CSHARP)),
-            typed_names: HashMap::new(),
+            classes: types::Types::new(files.iter().filter(|f| family(f.language) == SCRIPT)),
+            typed_names: FastMap::default(),
             live: None,
             start,
             busy,
@@ -532,17 +550,34 @@ impl<'a> Graph<'a> {
     /// the definitions of that name whose owner is that type. A C# call through a typed
     /// receiver (`IStore::Save`) reaches the methods of that name of related types and
     /// extension methods (see [`types`]).
+    /// A JavaScript or TypeScript property named through its receiver (`Store::open`, see
+    /// the JavaScript symbol table) reaches, when the receiver is a class of the project
+    /// (`this` in a class's body, `Store.open()`), the methods of that name of the class,
+    /// its ancestors and its descendants; otherwise (a value, or a class whose method an
+    /// outside base class or a mixin supplies) every method of that name but the `static`
+    /// ones, which run only through their class.
     fn targets(&self, (scope, name): (Scope, &str)) -> Option<Vec<usize>> {
         match name.rsplit_once("::") {
             None => self.index.get(&(scope, name)).cloned(),
             Some((owner, name)) => {
                 let all = self.index.get(&(scope, name))?;
-                Some(
+                if owner == ANY_RECEIVER {
+                    return Some(all.clone());
+                }
+                let own: Vec<usize> = all
+                    .iter()
+                    .copied()
+                    .filter(|&t| self.qualified_target(owner, t))
+                    .collect();
+                let script = all.iter().all(|&t| self.nodes[t].0 == SCRIPT);
+                Some(if own.is_empty() && script {
                     all.iter()
                         .copied()
-                        .filter(|&t| self.qualified_target(owner, t))
-                        .collect(),
-                )
+                        .filter(|&t| !self.nodes[t].1.static_member)
+                        .collect()
+                } else {
+                    own
+                })
             }
         }
     }
@@ -550,6 +585,12 @@ impl<'a> Graph<'a> {
     /// Whether a call of node `t`'s name through `qualifier` (`qualifier::name`) may run it.
     fn qualified_target(&self, qualifier: &str, t: usize) -> bool {
         let (family, def) = self.nodes[t];
+        if family == SCRIPT {
+            return def
+                .owner
+                .as_deref()
+                .is_some_and(|owner| self.classes.related(qualifier, owner));
+        }
         if family != CSHARP {
             return def.owner.as_deref() == Some(qualifier);
         }
@@ -600,20 +641,22 @@ impl<'a> Graph<'a> {
     /// false, only what runs when the node runs: the direct calls of its body (see
     /// [`Definition::calls`]) and the constructor of a class.
     fn reaching(&self, words: &HashSet<String>, members: bool) -> Vec<bool> {
-        let mut mentioned_by: HashMap<(Scope, &str), Vec<usize>> = HashMap::new();
+        let mut mentioned_by: FastMap<(Scope, &str), Vec<usize>> = FastMap::default();
         // C# calls through a type by the name called: what an extension method answers to.
-        let mut qualified_by: HashMap<(Scope, &str), Vec<usize>> = HashMap::new();
+        let mut qualified_by: FastMap<(Scope, &str), Vec<usize>> = FastMap::default();
         let mut serving = vec![false; self.nodes.len()];
         let mut queue = VecDeque::new();
         for (node, &(family, def)) in self.nodes.iter().enumerate() {
             for name in &def.refs {
                 let called = members || def.calls.binary_search(name).is_ok();
-                // A C# receiver of unknown type calls whatever has the name.
+                // A C# receiver of unknown type calls whatever has the name; so does, here,
+                // a JavaScript class's call of its own method.
                 let (key, qualified) = match name.rsplit_once("::") {
                     Some((q, bare)) if family == CSHARP => match self.types.classify(q) {
                         types::Qualifier::Unsure => (bare, None),
                         _ => (name.as_str(), Some(bare)),
                     },
+                    Some((_, bare)) if family == SCRIPT => (bare, None),
                     _ => (name.as_str(), None),
                 };
                 for scope in self.lookup_scopes(node).into_iter().filter(|_| called) {
@@ -630,7 +673,7 @@ impl<'a> Graph<'a> {
             }
         }
         // Per name, once per set of processes: callers in other processes do not run it.
-        let mut expanded: HashSet<(Scope, &str, u32)> = HashSet::new();
+        let mut expanded: FastSet<(Scope, &str, u32)> = FastSet::default();
         while let Some(node) = queue.pop_front() {
             let (_, def) = self.nodes[node];
             let scope = self.scope[node];
@@ -712,7 +755,7 @@ impl<'a> Graph<'a> {
     ) {
         // Per name, once per set of processes the code that mentions it runs in (see
         // [`hosts`]).
-        let mut expanded: HashSet<((Scope, &str), u32)> = HashSet::new();
+        let mut expanded: FastSet<((Scope, &str), u32)> = FastSet::default();
         let mut queue = VecDeque::new();
         for seed in seeds {
             if self.verdict[seed].is_none() {
@@ -773,6 +816,9 @@ impl<'a> Graph<'a> {
                 .enumerate()
                 .flat_map(|(i, name)| scopes.map(|s| (i, (s, name.as_str()))));
             for (index, key) in named {
+                if self.shadowed(node, key) {
+                    continue;
+                }
                 // What a server's start calls directly runs once, unless it serves or
                 // registers code that runs later; a later mention elsewhere still reaches it.
                 if start
@@ -855,6 +901,20 @@ impl<'a> Graph<'a> {
             (Some(v), hosts::Reached::More) if v == level => Entry::Again,
             _ => Entry::Skip,
         }
+    }
+
+    /// Whether a name that `node`'s code mentions is not looked up in `key`'s scope: in
+    /// JavaScript and TypeScript, a plain name (not a property) that its file declares at
+    /// the module's top level names that declaration, not another module's.
+    fn shadowed(&self, node: usize, (scope, name): (Scope, &str)) -> bool {
+        let family = self.nodes[node].0;
+        family == SCRIPT
+            && scope == family
+            && !name.contains("::")
+            && self
+                .index
+                .get(&(FAMILIES + self.base[node], name))
+                .is_some_and(|local| local.iter().any(|&d| self.nodes[d].1.parent == Some(0)))
     }
 
     /// The C# definitions no walk reached whose name reachable code calls through a type.

@@ -635,7 +635,12 @@ fn a_csharp_call_through_a_typed_receiver_reaches_related_types_only() {
                     "Post",
                     Role::Entry,
                     Some(0),
-                    &["IBackups::Restore", "Tuple::Create", "Settings::Save"],
+                    &[
+                        "IBackups::Restore",
+                        "Tuple::Create",
+                        "Settings::Save",
+                        "FileInfo.Directory::Create",
+                    ],
                 ),
             ),
         ],

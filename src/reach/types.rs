@@ -7,7 +7,8 @@
 //! inherited method), and extension methods. A qualifier that is no type of the project nor
 //! named in a base list is an outside type (`File`, `Tuple`, `string`): its calls reach only
 //! extension methods, unless a field or property of the project has that name (an inherited
-//! member of another file: a value of unknown type, so every method of the name).
+//! member of another file: a value of unknown type, so every method of the name). A member
+//! of a value (`FileInfo.Directory::Create`) is of an outside type when the value's type is.
 
 use crate::event::TypeInfo;
 use crate::reach::{FileModel, FileRole, MAX_ANCESTORS};
@@ -86,8 +87,16 @@ impl<'a> Types<'a> {
         }
     }
 
-    /// What `qualifier` (the `T` of `T::name`) is.
+    /// What `qualifier` (the `T` of `T::name`) is. A member of a value (`FileInfo.Directory`,
+    /// see the C# symbol table) is of an outside type when the value's type is one: a type
+    /// from outside the project, without type arguments, cannot name the project's types.
     pub(super) fn classify(&self, qualifier: &str) -> Qualifier {
+        if let Some((owner, _member)) = qualifier.rsplit_once('.') {
+            return match self.classify(owner) {
+                Qualifier::External => Qualifier::External,
+                Qualifier::Type | Qualifier::Unsure => Qualifier::Unsure,
+            };
+        }
         if self.ancestors.contains_key(qualifier) {
             Qualifier::Type
         } else if self.members.contains(qualifier) {

@@ -65,6 +65,9 @@ struct Frame {
     vars: HashMap<String, Option<String>>,
     /// Type parameters (`T` of `F<T>(T x)`): a value of such a type may be of any type.
     type_params: HashSet<String>,
+    /// The variables declared with type arguments (`Lazy<Store> x`): a member of theirs may
+    /// be of a type the arguments name.
+    generic: HashSet<String>,
 }
 
 impl SymbolWalk<'_> {
@@ -144,6 +147,15 @@ impl SymbolWalk<'_> {
                 return self.class(node, depth);
             }
             "method_declaration" => return self.method(node, class, depth),
+            // A namespace's name (`namespace Shop.Download.Jobs`) calls nothing: its words
+            // are not mentions of methods named `Download`.
+            "namespace_declaration" | "file_scoped_namespace_declaration" => {
+                let name = node.field("name");
+                for child in named_children(node).filter(|&c| Some(c) != name) {
+                    self.visit(child, class, depth + 1);
+                }
+                return;
+            }
             // An enum member's name declares a value (`SQLite` of `enum Provider`): it calls
             // nothing, even where a class or method has the same name.
             "enum_member_declaration" => {
@@ -333,7 +345,9 @@ impl SymbolWalk<'_> {
     }
 
     /// The type a receiver names: a variable's declared type, a type written by name
-    /// (upper-case and not a variable: `File`, `DatabaseFixes`), `this.field`'s type.
+    /// (upper-case and not a variable: `File`, `DatabaseFixes`), `this.field`'s type, the
+    /// type of an object constructed in place (`new Random()`), a member of a typed
+    /// variable (`info.Directory`, named `FileInfo.Directory`).
     fn qualifier(&self, receiver: Node<'_>) -> Option<String> {
         match receiver.kind_str() {
             "identifier" => {
@@ -346,20 +360,42 @@ impl SymbolWalk<'_> {
                 }
             }
             "predefined_type" => Some(text(receiver, self.src).to_string()),
+            // `new Random().Next(..)`: a call on the object just constructed.
+            "object_creation_expression" => constructed_type(receiver, self.src),
             "member_access_expression" => {
                 let this = receiver.field("expression")?;
                 let field = receiver.field("name")?;
-                if !matches!(this.kind_str(), "this_expression" | "this")
-                    || field.kind_str() != "identifier"
-                {
+                if field.kind_str() != "identifier" {
                     return None;
                 }
-                self.lookup(text(field, self.src))
-                    .flatten()
-                    .map(str::to_string)
+                match this.kind_str() {
+                    "this_expression" | "this" => self
+                        .lookup(text(field, self.src))
+                        .flatten()
+                        .map(str::to_string),
+                    // `info.Directory.Create()`: a member of a variable of a known type,
+                    // named `FileInfo.Directory`; the project model takes a member of an
+                    // outside type for an outside type (see `reach::types`). A generic
+                    // value's member may be of its type arguments, and an undeclared name
+                    // may be a namespace (`Storage.Blobs.Save()`): unknown.
+                    "identifier" if !self.declared_generic(text(this, self.src)) => {
+                        let owner = self.lookup(text(this, self.src)).flatten()?;
+                        Some(format!("{owner}.{}", text(field, self.src)))
+                    }
+                    _ => None,
+                }
             }
             _ => None,
         }
+    }
+
+    /// Whether the innermost declaration of the variable `name` in scope has type arguments.
+    fn declared_generic(&self, name: &str) -> bool {
+        self.frames
+            .iter()
+            .rev()
+            .find(|f| f.vars.contains_key(name))
+            .is_some_and(|f| f.generic.contains(name))
     }
 
     /// The declared type of the variable `name` in scope: `Some(None)` when it is declared
@@ -377,6 +413,7 @@ impl SymbolWalk<'_> {
         let src = self.src;
         let simple = |t: Option<Node<'_>>| t.and_then(|t| simple_type(t, src));
         let mut declared: Vec<(&str, Option<String>)> = Vec::new();
+        let mut generic: Vec<&str> = Vec::new();
         match node.kind_str() {
             "variable_declaration" => {
                 let ty = simple(node.field("type"));
@@ -396,6 +433,13 @@ impl SymbolWalk<'_> {
                     let ty = ty
                         .clone()
                         .or_else(|| value.and_then(|v| constructed_type(v, src)));
+                    let written = node
+                        .field("type")
+                        .filter(|t| t.kind_str() != "implicit_type")
+                        .or_else(|| value.and_then(constructed_type_node));
+                    if written.is_some_and(|t| has_type_arguments(t, src)) {
+                        generic.push(text(name, src));
+                    }
                     declared.push((text(name, src), ty));
                 }
             }
@@ -412,9 +456,20 @@ impl SymbolWalk<'_> {
             }
             _ => {
                 if let Some(name) = node.field("name").filter(|n| n.kind_str() == "identifier") {
+                    if node
+                        .field("type")
+                        .is_some_and(|t| has_type_arguments(t, src))
+                    {
+                        generic.push(text(name, src));
+                    }
                     declared.push((text(name, src), simple(node.field("type"))));
                 }
             }
+        }
+        if let Some(frame) = self.frames.last_mut() {
+            frame
+                .generic
+                .extend(generic.into_iter().map(str::to_string));
         }
         for (name, ty) in declared {
             let ty = ty.filter(|t| !self.frames.iter().any(|f| f.type_params.contains(t)));
@@ -433,6 +488,9 @@ impl SymbolWalk<'_> {
         for member in body.flat_map(named_children) {
             let mut add = |name: Node<'_>, ty: Option<Node<'_>>| {
                 let name = text(name, self.src);
+                if ty.is_some_and(|t| has_type_arguments(t, self.src)) {
+                    frame.generic.insert(name.to_string());
+                }
                 let ty = ty
                     .and_then(|t| simple_type(t, self.src))
                     .filter(|t| !frame.type_params.contains(t));
@@ -592,12 +650,22 @@ fn simple_type(node: Node<'_>, src: &str) -> Option<String> {
 
 /// The type an initializer constructs or converts to (`new T(..)`, `(T)x`, `x as T`).
 fn constructed_type(value: Node<'_>, src: &str) -> Option<String> {
-    let ty = match value.kind_str() {
+    simple_type(constructed_type_node(value)?, src)
+}
+
+/// The type node of [`constructed_type`].
+fn constructed_type_node(value: Node<'_>) -> Option<Node<'_>> {
+    match value.kind_str() {
         "object_creation_expression" | "cast_expression" => value.field("type"),
         "as_expression" => value.field("right"),
         _ => None,
-    };
-    simple_type(ty?, src)
+    }
+}
+
+/// Whether a written type has type arguments (`Lazy<Store>`, `Task<Order>?`), whose members
+/// may be of the types the arguments name.
+fn has_type_arguments(node: Node<'_>, src: &str) -> bool {
+    text(node, src).contains('<')
 }
 
 /// The simple names of the types in a type declaration's base list.

@@ -1583,6 +1583,29 @@ public class Jobs<T> : Base, IJob where T : IStore {
 }
 
 #[test]
+fn calls_on_a_member_of_a_typed_variable_name_the_member() {
+    let src = r#"public class Downloads {
+    private readonly Lazy<IStore> _lazy;
+    public void Fetch(string path, Session session) {
+        var info = new FileInfo(path);
+        info.Directory.Create();
+        new Random().Next(0, 9);
+        _lazy.Value.Save();
+        session.Store.Save();
+        Storage.Blobs.Delete();
+    }
+}
+"#;
+    let defs = facts(src).definitions;
+    assert_eq!(
+        crate::frontend::symbols::describe(&defs)[2],
+        "Downloads.Fetch Plain exported <- Some(1): Delete FileInfo FileInfo.Directory::Create \
+         FileInfo::Directory Lazy::Value Random Random::Next Save Session Session.Store::Save \
+         Session::Store Storage Storage::Blobs _lazy info path session"
+    );
+}
+
+#[test]
 fn an_enum_members_name_mentions_nothing() {
     let src = r#"public enum Provider { SQLite, Postgres = Defaults.First }
 public class SQLite { }
@@ -1595,4 +1618,23 @@ public class SQLite { }
             "SQLite Plain exported <- Some(0): ",
         ]
     );
+}
+
+#[test]
+fn a_namespaces_name_mentions_nothing() {
+    for src in [
+        "namespace Shop.Download.Jobs\n{\n    public class Mirror : IMirror { }\n}\n",
+        "namespace Shop.Download.Jobs;\npublic class Mirror : IMirror { }\n",
+    ] {
+        let defs = facts(src).definitions;
+        let described = crate::frontend::symbols::describe(&defs);
+        assert!(
+            !described[0].contains("Download") && !described[0].contains("Shop"),
+            "{described:?}"
+        );
+        assert!(
+            described.iter().any(|d| d.contains("IMirror")),
+            "{described:?}"
+        );
+    }
 }

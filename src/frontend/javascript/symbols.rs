@@ -16,7 +16,7 @@
 
 use super::syntax::string_value;
 use super::MAX_DEPTH;
-use crate::event::{Definition, Role};
+use crate::event::{Definition, Role, TypeInfo};
 use crate::frontend::flat::Node;
 use crate::frontend::symbols::{visit_subcommand_branch, SymbolTable};
 use crate::frontend::tree::named_children;
@@ -25,7 +25,7 @@ use crate::frontend::tree::{Fields, Kind};
 use crate::frontend::words::looks_like_duration;
 use crate::reach::words::ModeBranch;
 use crate::reach::{modules, words};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The symbol table of a parsed file.
 pub(super) fn collect(root: Node<'_>, src: &str) -> Vec<Definition> {
@@ -39,6 +39,9 @@ pub(super) fn collect(root: Node<'_>, src: &str) -> Vec<Definition> {
         direct: None,
         aliases: HashMap::new(),
         poll_loop: false,
+        this_class: None,
+        static_next: false,
+        bindings: HashSet::new(),
     };
     walk.visit(root, None, 0);
     if !walk.exports {
@@ -57,10 +60,11 @@ pub(super) fn collect(root: Node<'_>, src: &str) -> Vec<Definition> {
 /// files only through an import of the module, whose top level now mentions them.
 fn as_program(definitions: &mut [Definition]) {
     let starts = &words().server_start_words;
-    if definitions
-        .iter()
-        .any(|d| d.refs.iter().any(|r| starts.contains(r)))
-    {
+    if definitions.iter().any(|d| {
+        d.refs
+            .iter()
+            .any(|r| starts.contains(r.rsplit("::").next().unwrap_or(r)))
+    }) {
         return;
     }
     let mut inner: Vec<String> = Vec::new();
@@ -80,6 +84,10 @@ fn as_program(definitions: &mut [Definition]) {
         top.refs.dedup();
     }
 }
+
+/// The receiver written for a property whose receiver may be of any class (see
+/// [`SymbolWalk::own_member`] and [`crate::reach`]).
+const ANY_RECEIVER: &str = crate::reach::ANY_RECEIVER;
 
 struct SymbolWalk<'s> {
     src: &'s str,
@@ -102,11 +110,30 @@ struct SymbolWalk<'s> {
     /// leaves (see [`super::flow::exits_when_done`]), outside its error handling: a wait
     /// there makes it a polling loop.
     poll_loop: bool,
+    /// The class `this` is an instance of where the walk is (inside its body, outside
+    /// functions that bind their own `this`): `this.save()` names that class's `save`.
+    this_class: Option<String>,
+    /// The next definition opened is a `static` method.
+    static_next: bool,
+    /// Lower-case names a module is bound to (`import store from`, `import * as store`,
+    /// `const store = require(..)`): such a name may stand for a class, whose static
+    /// methods its properties then are.
+    bindings: HashSet<String>,
 }
 
 impl SymbolWalk<'_> {
     /// Visits `node`; `class` names the class whose body it is in.
     fn visit(&mut self, node: Node<'_>, class: Option<&str>, depth: usize) {
+        if binds_this(node.kind_str()) {
+            let outer = self.this_class.take();
+            self.visit_node(node, class, depth);
+            self.this_class = outer;
+        } else {
+            self.visit_node(node, class, depth);
+        }
+    }
+
+    fn visit_node(&mut self, node: Node<'_>, class: Option<&str>, depth: usize) {
         if depth > MAX_DEPTH {
             return;
         }
@@ -123,7 +150,10 @@ impl SymbolWalk<'_> {
         match node.kind_str() {
             "import_statement" => return self.import_aliases(node),
             "comment" => return,
-            kind if is_function_value(kind) && !is_invoked(node) => {
+            kind if is_function_value(kind)
+                && !is_invoked(node)
+                && !(self.nested == 0 && runs_once_when_passed(node, self.src)) =>
+            {
                 return self.visit_nested(node, class, depth);
             }
             "for_statement" | "for_in_statement" | "while_statement" | "do_statement" => {
@@ -173,7 +203,9 @@ impl SymbolWalk<'_> {
             | "property_identifier"
             | "shorthand_property_identifier"
             | "private_property_identifier" => {
-                let name = text(node, self.src);
+                let bare = text(node, self.src);
+                let own = self.own_member(node, bare);
+                let name = own.as_deref().unwrap_or(bare);
                 let imported = self.aliases.get(name).map(String::as_str);
                 for name in std::iter::once(name).chain(imported) {
                     if self.direct == Some(node.id()) {
@@ -191,6 +223,12 @@ impl SymbolWalk<'_> {
             }
             "variable_declarator" => {
                 let value = node.field("value");
+                // `const store = require('./store')`.
+                if let (Some(name), Some(v)) = (node.field("name"), value) {
+                    if name.kind_str() == "identifier" && self.imported_module(v).is_some() {
+                        self.bind_module(text(name, self.src));
+                    }
+                }
                 if value.is_some_and(|v| is_function_value(v.kind_str())) {
                     let name = node.field("name");
                     let (exported, role) = self.export_role(node, name);
@@ -220,7 +258,13 @@ impl SymbolWalk<'_> {
             }
             // A method of an object literal (`Meteor.methods({ backup() { .. } })`) runs when
             // it is called, not when the object is built.
-            "method_definition" => return self.visit_nested(node, class, depth),
+            // Its `this` is the object's.
+            "method_definition" => {
+                let outer = self.this_class.take();
+                self.visit_nested(node, class, depth);
+                self.this_class = outer;
+                return;
+            }
             "if_statement" => {
                 if self.function.is_empty()
                     && self.table.current() == 0
@@ -244,6 +288,38 @@ impl SymbolWalk<'_> {
             _ => {}
         }
         self.visit_children(node, class, depth);
+    }
+
+    /// The property of a member access, named through its receiver (see [`crate::reach`]):
+    /// `Class::name` for `this.name` inside a class's body (the class's own method, an
+    /// ancestor's or a descendant's, not every method of that name), `store::name` for
+    /// `store.name` (a class's static method when `store` names the class, otherwise an
+    /// instance's method). Any other receiver (`a.b.name`, `load().name`, a module bound to
+    /// a lower-case name, which may be a class of any name) gives `*::name`: any method of
+    /// that name, but never a function the file declares under it.
+    fn own_member(&self, node: Node<'_>, name: &str) -> Option<String> {
+        let access = node
+            .parent()
+            .filter(|p| p.kind_str() == "member_expression")?;
+        if access.field("property") != Some(node) {
+            return None;
+        }
+        let object = access.field("object")?;
+        let receiver = match object.kind_str() {
+            "this" => self
+                .this_class
+                .clone()
+                .unwrap_or_else(|| ANY_RECEIVER.to_string()),
+            "identifier" if !self.bindings.contains(text(object, self.src)) => {
+                let receiver = text(object, self.src);
+                self.aliases
+                    .get(receiver)
+                    .cloned()
+                    .unwrap_or_else(|| receiver.to_string())
+            }
+            _ => ANY_RECEIVER.to_string(),
+        };
+        Some(format!("{receiver}::{name}"))
     }
 
     /// Visits the children of `node`, `branch` as a subcommand branch.
@@ -295,15 +371,23 @@ impl SymbolWalk<'_> {
         let outer = std::mem::replace(&mut self.function, label.clone());
         let nested = std::mem::take(&mut self.nested);
         let poll_loop = std::mem::take(&mut self.poll_loop);
-        self.table
+        let index = self
+            .table
             .open(&label, owner, node.byte_range(), role, exported);
+        if std::mem::take(&mut self.static_next) {
+            self.table.set_static(index);
+        }
         for child in named_children(node) {
             if child == name {
                 continue;
             }
             // The body of a function defined here is its own: its statements run once per call.
             if is_function_value(child.kind_str()) {
+                let outer = self.this_class.take_if(|_| binds_this(child.kind_str()));
                 self.visit_children(child, None, depth + 1);
+                if outer.is_some() {
+                    self.this_class = outer;
+                }
             } else {
                 self.visit(child, None, depth + 1);
             }
@@ -320,14 +404,15 @@ impl SymbolWalk<'_> {
         let decorated = decorators(node, self.src)
             .iter()
             .any(|d| words.is_entry_class_attribute(d) || words.is_entry_attribute(d));
-        let based = node
+        let heritage: Vec<&str> = node
             .named_children(&mut node.walk())
             .filter(|c| c.kind_str() == "class_heritage")
-            .any(|h| {
-                text(h, self.src)
-                    .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
-                    .any(|t| words.is_entry_base_type(t))
-            });
+            .flat_map(|h| {
+                text(h, self.src).split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+            })
+            .filter(|t| !t.is_empty() && !matches!(*t, "extends" | "implements"))
+            .collect();
+        let based = heritage.iter().any(|t| words.is_entry_base_type(t));
         let (exported, export_role) = self.export_role(node, name);
         let role = if export_role == Role::Entry || decorated || based {
             Role::Entry
@@ -340,14 +425,31 @@ impl SymbolWalk<'_> {
         let label = text(name, self.src).to_string();
         self.table
             .open(&label, None, node.byte_range(), role, exported);
+        if !heritage.is_empty() {
+            // The classes it extends: `this.save()` of an ancestor may run its `save`.
+            let bases = heritage
+                .iter()
+                .map(|t| t.rsplit('.').next().unwrap_or(t).to_string())
+                .collect();
+            let current = self.table.current();
+            self.table.set_type_info(
+                current,
+                TypeInfo {
+                    bases,
+                    members: Vec::new(),
+                },
+            );
+        }
         for child in named_children(node) {
             if child == name {
                 continue;
             }
             if child.kind_str() == "class_body" {
+                let outer = self.this_class.replace(label.clone());
                 for member in named_children(child) {
                     self.visit(member, Some(&label), depth + 2);
                 }
+                self.this_class = outer;
             } else {
                 self.visit(child, None, depth + 1);
             }
@@ -387,6 +489,9 @@ impl SymbolWalk<'_> {
         };
         let public =
             !text(node, self.src).trim_start().starts_with("private") && !label.starts_with('#');
+        self.static_next = node
+            .children(&mut node.walk())
+            .any(|c| c.kind_str() == "static");
         self.definition(node, name, class, role, public, depth);
     }
 
@@ -467,6 +572,15 @@ impl SymbolWalk<'_> {
     fn import_aliases(&mut self, node: Node<'_>) {
         let clauses = named_children(node).filter(|c| c.kind_str() == "import_clause");
         for list in clauses.flat_map(named_children) {
+            // `import store from`, `import * as store from`.
+            let module = match list.kind_str() {
+                "identifier" => Some(list),
+                "namespace_import" => named_children(list).find(|c| c.kind_str() == "identifier"),
+                _ => None,
+            };
+            if let Some(binding) = module {
+                self.bind_module(text(binding, self.src));
+            }
             if list.kind_str() != "named_imports" {
                 continue;
             }
@@ -480,6 +594,14 @@ impl SymbolWalk<'_> {
                     );
                 }
             }
+        }
+    }
+
+    /// Records a name a module is bound to, when it is written in lower case (see
+    /// [`SymbolWalk::bindings`]).
+    fn bind_module(&mut self, name: &str) {
+        if !name.starts_with(|c: char| c.is_uppercase()) {
+            self.bindings.insert(name.to_string());
         }
     }
 
@@ -672,6 +794,36 @@ fn is_invoked(node: Node<'_>) -> bool {
     outer.parent().is_some_and(|p| {
         p.kind_str() == "call_expression" && p.child_by_field_name("function") == Some(outer)
     })
+}
+
+/// Whether a function value is passed to a call that runs it once, right away or when a
+/// promise settles (`Meteor.startup(fn)`, `app.prepare().then(fn)`): from a statement of a
+/// body, its own statements run once per run of that body.
+fn runs_once_when_passed(function: Node<'_>, src: &str) -> bool {
+    let call = function
+        .parent()
+        .filter(|a| a.kind_str() == "arguments")
+        .and_then(|a| a.parent())
+        .filter(|c| c.kind_str() == "call_expression");
+    let method = call
+        .and_then(|c| c.field("function"))
+        .map(|f| match f.field("property") {
+            Some(property) => text(property, src),
+            None => text(f, src),
+        });
+    method.is_some_and(|m| words().runs_argument_once(m))
+}
+
+/// Whether a node of this kind is a function with its own `this` (not an arrow function).
+fn binds_this(kind: &str) -> bool {
+    matches!(
+        kind,
+        "function_declaration"
+            | "generator_function_declaration"
+            | "function_expression"
+            | "function"
+            | "generator_function"
+    )
 }
 
 fn is_function_value(kind: &str) -> bool {

@@ -510,13 +510,13 @@ export async function GET() {}
     assert_eq!(
         symbols(src),
         [
-            " Entry <- None: Injectable app argv build express get handler listen module:fs process start",
-            "handler Plain exported <- Some(0): body req res save",
+            " Entry <- None: Injectable app app::get build express handler listen module:fs process process::argv start",
+            "handler Plain exported <- Some(0): req req::body res save",
             "save Plain exported <- Some(0): b writeFile",
             "neverCalled Plain <- Some(0): setInterval tick",
             "api Plain exported <- Some(0): ",
-            "Jobs Entry exported <- Some(0): Cron ready repo",
-            "Jobs.sweep Entry exported <- Some(5): purge",
+            "Jobs Entry exported <- Some(0): *::ready Cron Jobs::repo repo",
+            "Jobs.sweep Entry exported <- Some(5): Jobs::purge",
             "Jobs.purge Plain <- Some(5): ",
             " Subcommand <- Some(0): backup",
             " Subcommand <- Some(0): restore",
@@ -538,7 +538,7 @@ function jobs() { return new Bree({ jobs: [{ name: 'mail', interval: '1h' }], sc
         symbols(src),
         [
             " Main <- None: ",
-            "writeRoutes Plain <- Some(0): JSON computed config file fs hook save stringify url writeFileSync",
+            "writeRoutes Plain <- Some(0): JSON JSON::stringify computed config file fs fs::writeFileSync hook save url",
             "jobs Plain <- Some(0): Bree interval plan schedule",
         ]
     );
@@ -847,9 +847,9 @@ async function lazy() { const m = await import('./plugins/cache.mjs'); }
     assert_eq!(
         symbols(src),
         [
-            " Main <- None: action argv bot command ctx db listen module:db module:express module:jobs module:server option program reply require serve yargs",
+            " Main <- None: *::action *::listen *::option argv bot bot::command ctx ctx::reply db module:db module:express module:jobs module:server program program::command require serve yargs yargs::command",
             " Subcommand <- Some(0): build targets",
-            " Subcommand <- Some(0): argv dump file",
+            " Subcommand <- Some(0): argv argv::file dump",
             "lazy Plain <- Some(0): m module:cache",
         ]
     );
@@ -877,12 +877,12 @@ function start() { prepare(); setTimeout(() => later(), 5); }
         calls,
         [
             &[
+                "Database::initDataDir",
+                "app::get",
+                "app::use",
                 "express",
-                "get",
-                "initDataDir",
                 "loadConfig",
-                "setup",
-                "use"
+                "setup"
             ][..],
             &["prepare", "setTimeout"][..],
         ]

@@ -5,7 +5,7 @@
 //! run (`ctx.run_later(d, |act, ctx| { ..; act.plan_next(ctx) })` in `fn plan_next`), a
 //! periodic job that reschedules itself.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 /// Most nested modules followed when collecting associated types.
 const MAX_DEPTH: usize = 8;

@@ -9,7 +9,7 @@
 use super::macros::{self, MacroBody, MAX_MACRO_DEPTH};
 use super::shapes::simple_binding;
 use super::words;
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 use syn::visit::{self, Visit};
 use syn::Expr;
 
@@ -42,7 +42,7 @@ const CALL_DEPTH: usize = 3;
 /// it) and the local functions it calls, merged over functions that share a name.
 pub(super) fn function_facts(file: &syn::File) -> HashMap<String, BodyFacts> {
     let mut collector = FnCollector {
-        out: HashMap::new(),
+        out: HashMap::default(),
     };
     collector.visit_file(file);
     let mut facts: HashMap<String, BodyFacts> = collector
@@ -97,7 +97,7 @@ struct FnCollector {
 
 impl FnCollector {
     fn add(&mut self, name: String, block: &syn::Block) {
-        let empty = HashMap::new();
+        let empty = HashMap::default();
         let mut scan = Scan::new(false, &empty);
         scan.visit_block(block);
         let entry = self.out.entry(name).or_default();
@@ -163,13 +163,13 @@ struct Scan<'f> {
 impl<'f> Scan<'f> {
     fn new(loops_only: bool, fns: &'f HashMap<String, BodyFacts>) -> Self {
         Scan {
-            buffer_vars: HashSet::new(),
+            buffer_vars: HashSet::default(),
             loops_only,
             loop_depth: 0,
             macro_depth: 0,
             fns,
             facts: BodyFacts::default(),
-            calls: HashSet::new(),
+            calls: HashSet::default(),
         }
     }
 

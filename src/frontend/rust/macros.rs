@@ -2,9 +2,9 @@
 //! `tokio::select! { .. }` and friends are seen. Tokens keep their original spans.
 
 use super::words;
+use foldhash::HashMap;
 use proc_macro2::LineColumn;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
@@ -17,7 +17,7 @@ thread_local! {
     /// The macro bodies of the file being analysed on this thread, by their place:
     /// several passes visit each macro, and it is parsed once.
     static PARSED: RefCell<HashMap<MacroPlace, Option<Rc<MacroBody>>>> =
-        RefCell::new(HashMap::new());
+        RefCell::new(HashMap::default());
 }
 
 /// Forgets the macro bodies parsed so far (their positions are those of one file).

@@ -8,8 +8,8 @@
 use super::macros::{self, MacroBody, MAX_MACRO_DEPTH};
 use super::words::ident_text;
 use crate::work::{self, Call, Work};
+use foldhash::{HashMap, HashSet};
 use proc_macro2::LineColumn;
-use std::collections::{HashMap, HashSet};
 use syn::visit::{self, Visit};
 use syn::Expr;
 
@@ -26,7 +26,7 @@ pub(super) fn body_work(
 ) -> HashMap<usize, Work> {
     let mut budget = FILE_BUDGET;
     let mut functions = FunctionCalls {
-        out: HashMap::new(),
+        out: HashMap::default(),
         budget: &mut budget,
     };
     functions.visit_file(file);
@@ -34,7 +34,7 @@ pub(super) fn body_work(
     let mut finder = Finder {
         wanted,
         offset,
-        found: HashMap::new(),
+        found: HashMap::default(),
         budget: &mut budget,
         macro_depth: 0,
     };

@@ -2,7 +2,7 @@
 //! `let` bindings and glob imports, scoped per module and per block.
 
 use crate::frontend::words::PathPurpose;
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 /// What a name in scope stands for.
 #[derive(Debug, Clone)]

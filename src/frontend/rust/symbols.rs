@@ -13,7 +13,7 @@ use super::walk::Walker;
 use crate::event::{Definition, Role};
 use crate::frontend::symbols::SymbolTable;
 use crate::reach::words;
-use proc_macro2::{TokenStream, TokenTree};
+use proc_macro2::{Span, TokenStream, TokenTree};
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 
@@ -28,7 +28,7 @@ pub(super) fn collect(file: &syn::File, walker: &Walker<'_>, source: &str) -> Ve
         params: Vec::new(),
         trait_impl: false,
         nested: 0,
-        direct: std::collections::HashSet::new(),
+        direct: foldhash::HashSet::default(),
     };
     visit.visit_file(file);
     visit.table.finish()
@@ -52,13 +52,24 @@ struct SymbolVisit<'w, 't> {
     nested: usize,
     /// The callee expressions (by address in the tree) of the calls the statements of the
     /// function's own body make.
-    direct: std::collections::HashSet<*const ()>,
+    direct: foldhash::HashSet<*const ()>,
 }
 
 impl SymbolVisit<'_, '_> {
     fn range(&self, node: &impl Spanned) -> std::ops::Range<usize> {
         let span = node.span();
         self.walker.offset(span.start())..self.walker.offset(span.end())
+    }
+
+    /// [`Self::range`] of a function with a body, from [`function_ends`].
+    fn function_range(
+        &self,
+        attrs: &[syn::Attribute],
+        head: Span,
+        block: &syn::Block,
+    ) -> std::ops::Range<usize> {
+        let (start, end) = function_ends(attrs, head, block);
+        self.walker.offset(start.start())..self.walker.offset(end.end())
     }
 
     /// Visits a function body as a definition.
@@ -148,7 +159,8 @@ impl<'ast> Visit<'ast> for SymbolVisit<'_, '_> {
     fn visit_item_use(&mut self, _: &'ast syn::ItemUse) {}
 
     fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
-        let span = self.range(item);
+        let head = function_head(Some(&item.vis), None, &item.sig);
+        let span = self.function_range(&item.attrs, head, &item.block);
         let owner = self.owner.take();
         let trait_impl = std::mem::replace(&mut self.trait_impl, false);
         self.function(&item.sig, &item.attrs, Some(&item.vis), span, |v| {
@@ -174,7 +186,9 @@ impl<'ast> Visit<'ast> for SymbolVisit<'_, '_> {
     }
 
     fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
-        let span = self.range(item);
+        let defaultness = item.modifiers.defaultness.as_ref();
+        let head = function_head(Some(&item.vis), defaultness, &item.sig);
+        let span = self.function_range(&item.attrs, head, &item.block);
         self.function(&item.sig, &item.attrs, Some(&item.vis), span, |v| {
             v.visit_signature(&item.sig);
             v.visit_block(&item.block);
@@ -183,7 +197,8 @@ impl<'ast> Visit<'ast> for SymbolVisit<'_, '_> {
 
     fn visit_trait_item_fn(&mut self, item: &'ast syn::TraitItemFn) {
         if let Some(block) = &item.default {
-            let span = self.range(item);
+            let head = function_head(None, None, &item.sig);
+            let span = self.function_range(&item.attrs, head, block);
             self.function(&item.sig, &item.attrs, None, span, |v| {
                 v.visit_block(block);
             });
@@ -296,6 +311,31 @@ impl<'ast> Visit<'ast> for SymbolVisit<'_, '_> {
 }
 
 /// The address of a node of the tree, which identifies it during the visit.
+/// Where a function's head starts: its visibility or `default` when it has one, else
+/// its signature (`const`, `async`, `unsafe`, `extern` or `fn`).
+fn function_head(
+    vis: Option<&syn::Visibility>,
+    defaultness: Option<&syn::Token![default]>,
+    sig: &syn::Signature,
+) -> Span {
+    match (vis, defaultness) {
+        (Some(vis), _) if !matches!(vis, syn::Visibility::Inherited) => vis.span(),
+        (_, Some(default)) => default.span,
+        _ => sig.span(),
+    }
+}
+
+/// The first and last token of a function with a body, which `Spanned::span` joins, found
+/// without printing the body as `Spanned::span` does: the first outer attribute, else the
+/// `head` (see [`function_head`]); the body's closing brace.
+fn function_ends(attrs: &[syn::Attribute], head: Span, block: &syn::Block) -> (Span, Span) {
+    let start = attrs
+        .iter()
+        .find(|a| matches!(a.style, syn::AttrStyle::Outer))
+        .map_or(head, |a| a.pound_token.span);
+    (start, block.brace_token.span.close())
+}
+
 fn address<T>(node: &T) -> *const () {
     (node as *const T).cast()
 }
@@ -381,5 +421,63 @@ fn subcommand_name(pat: &syn::Pat, depth: usize) -> Option<String> {
             ..
         }) => Some(s.value()),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Where `Spanned::span` starts and ends, as (line, column) pairs.
+    fn places(span: Span) -> ((usize, usize), (usize, usize)) {
+        let (start, end) = (span.start(), span.end());
+        ((start.line, start.column), (end.line, end.column))
+    }
+
+    #[test]
+    fn function_ends_are_those_spanned_gives() {
+        let file: syn::File = syn::parse_str(
+            "/// Docs.\n#[inline]\npub(crate) async fn a() { let x = 1; }\n\
+             fn b<T>(t: T) -> T where T: Copy { #![allow(unused)] t }\n\
+             #[test] const unsafe extern \"C\" fn c() {}\n\
+             impl S { pub fn d(&self) {} default fn e() {} /** Docs. */ fn f() { g() } }\n\
+             trait T { fn h() { } #[doc = \"x\"] async fn i(); }\n",
+        )
+        .unwrap();
+        let mut checked = 0;
+        for item in &file.items {
+            match item {
+                syn::Item::Fn(f) => {
+                    let head = function_head(Some(&f.vis), None, &f.sig);
+                    let (start, end) = function_ends(&f.attrs, head, &f.block);
+                    assert_eq!(places(start.join(end).unwrap()), places(f.span()));
+                    checked += 1;
+                }
+                syn::Item::Impl(i) => {
+                    for item in &i.items {
+                        let syn::ImplItem::Fn(f) = item else { continue };
+                        let default = f.modifiers.defaultness.as_ref();
+                        let head = function_head(Some(&f.vis), default, &f.sig);
+                        let (start, end) = function_ends(&f.attrs, head, &f.block);
+                        assert_eq!(places(start.join(end).unwrap()), places(f.span()));
+                        checked += 1;
+                    }
+                }
+                syn::Item::Trait(t) => {
+                    for item in &t.items {
+                        let syn::TraitItem::Fn(f) = item else {
+                            continue;
+                        };
+                        let Some(block) = &f.default else { continue };
+                        let head = function_head(None, None, &f.sig);
+                        let (start, end) = function_ends(&f.attrs, head, block);
+                        assert_eq!(places(start.join(end).unwrap()), places(f.span()));
+                        checked += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        assert_eq!(checked, 7);
     }
 }

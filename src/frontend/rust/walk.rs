@@ -24,8 +24,9 @@ use crate::event::{Arg, Assumed, Context, Event, EventKind, FileFacts};
 use crate::frontend::scratch::PathUses;
 use crate::frontend::words::{looks_like_duration, PathPurpose};
 use crate::position::LineIndex;
+use foldhash::{HashMap, HashSet};
 use proc_macro2::{LineColumn, Span};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
 use syn::punctuated::Punctuated;
 use syn::visit::{self, Visit};
 use syn::{Expr, Token};
@@ -300,12 +301,12 @@ impl<'t> Walker<'t> {
             fn_names: Vec::new(),
             fn_params: Vec::new(),
             events: Vec::new(),
-            spawned_names: HashSet::new(),
+            spawned_names: HashSet::default(),
             calls: BTreeSet::new(),
             strings: BTreeSet::new(),
             file_context: BTreeSet::new(),
             macro_depth: 0,
-            fn_facts: HashMap::new(),
+            fn_facts: HashMap::default(),
             statics: Statics::default(),
             impl_owner: None,
             assoc_types: AssocTypes::default(),
@@ -317,7 +318,7 @@ impl<'t> Walker<'t> {
             recurring: Vec::new(),
             work_requests: Vec::new(),
             module: PathPurpose::default(),
-            fed: HashMap::new(),
+            fed: HashMap::default(),
             fed_owner: None,
             assuming: std::cell::Cell::new(false),
         }

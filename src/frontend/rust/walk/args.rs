@@ -6,7 +6,7 @@ use crate::frontend::rust::macros::{parse_body, MacroBody};
 use crate::frontend::rust::scope::Resolved;
 use crate::frontend::rust::words;
 use crate::frontend::words::{is_constant_name, store_type_purpose, PathPurpose};
-use std::collections::HashSet;
+use foldhash::HashSet;
 use syn::Expr;
 
 /// What is known about names while judging temp-ness: which variables hold temporary

@@ -4,7 +4,8 @@
 //! own folder (`self.local_staging_path.join(name)`) says so to the other files of the
 //! project with the registration `path:instance:<getter>` (see [`crate::event::Assumed`]).
 
-use std::collections::{BTreeSet, HashMap};
+use foldhash::HashMap;
+use std::collections::BTreeSet;
 use syn::visit::Visit;
 use syn::{Expr, Stmt};
 
@@ -36,7 +37,7 @@ impl Fed {
 pub(super) fn fed_structs(file: &syn::File) -> HashMap<String, Fed> {
     let mut visitor = Literals::default();
     visitor.visit_file(file);
-    let mut fed = HashMap::new();
+    let mut fed = HashMap::default();
     for (name, fields) in visitor.path_fields {
         let mut getters = BTreeSet::new();
         let all_fed = !fields.is_empty()

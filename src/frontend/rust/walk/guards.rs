@@ -9,7 +9,7 @@
 use super::getters::{literal_type, self_type};
 use crate::frontend::rust::words::ident_text;
 use crate::frontend::words::PathPurpose;
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 use syn::visit::Visit;
 use syn::Expr;
 
@@ -35,8 +35,8 @@ pub(super) fn guarded(file: &syn::File) -> Guarded {
         guarded: &drops.0,
         current: None,
         owner: None,
-        lets: HashMap::new(),
-        locals: HashSet::new(),
+        lets: HashMap::default(),
+        locals: HashSet::default(),
     };
     handed.visit_file(file);
     Guarded {
@@ -231,10 +231,10 @@ mod tests {
         )
         .expect("parses");
         let found = guarded(&file);
-        assert_eq!(found.fields, ["zip".to_string()].into());
+        assert_eq!(found.fields, HashSet::from_iter(["zip".to_string()]));
         assert_eq!(
             found.locals,
-            [("fetch".to_string(), "zip".to_string())].into()
+            HashSet::from_iter([("fetch".to_string(), "zip".to_string())])
         );
     }
 }

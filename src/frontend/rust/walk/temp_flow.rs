@@ -8,7 +8,7 @@ use crate::frontend::object_copy::direction;
 use crate::frontend::rust::shapes::simple_binding;
 use crate::frontend::scratch::{use_of, Call, Transfer, Use};
 use crate::frontend::words::names_an_invalidation;
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 use syn::visit::Visit;
 use syn::{Expr, Stmt};
 
@@ -45,14 +45,14 @@ impl TempItems {
 
 /// The file's temporary fields and the functions that return temporary paths.
 pub(super) fn temp_items(file: &syn::File) -> TempItems {
-    let mut fields = TempFields(HashSet::new());
+    let mut fields = TempFields(HashSet::default());
     fields.visit_file(file);
     let guarded = super::guards::guarded(file);
     let mut fields = fields.0;
     fields.extend(guarded.fields);
     let mut bodies = Bodies(Vec::new());
     bodies.visit_file(file);
-    let mut fns = HashSet::new();
+    let mut fns = HashSet::default();
     for _ in 0..ROUNDS {
         let found: Vec<&String> = bodies
             .0
@@ -73,7 +73,7 @@ pub(super) fn temp_items(file: &syn::File) -> TempItems {
         fields: &fields,
         guarded_locals: &guarded.locals,
         current: None,
-        positions: HashMap::new(),
+        positions: HashMap::default(),
     };
     calls.visit_file(file);
     let params = calls
@@ -205,7 +205,7 @@ fn holds_temp_type(ty: &syn::Type, depth: usize) -> bool {
 
 /// The block's last expression is a temporary path, given the `let`s before it.
 fn ends_in_temp(block: &syn::Block, fns: &HashSet<String>, fields: &HashSet<String>) -> bool {
-    let mut temp_lets: HashSet<String> = HashSet::new();
+    let mut temp_lets: HashSet<String> = HashSet::default();
     for stmt in &block.stmts {
         match stmt {
             Stmt::Local(local) => {
