@@ -17,6 +17,8 @@ use super::csproj::{
     is_desktop_project, item_includes, nearest_project_file, project_references, property_values,
 };
 use super::lock;
+use crate::placement::glob::Glob;
+use crate::placement::Places;
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -26,24 +28,6 @@ const MAX_DEPTH: usize = 64;
 
 /// More projects than this referenced by one program are not followed (a guard).
 const MAX_PROJECTS: usize = 4096;
-
-/// Packages only test projects reference.
-const TEST_PACKAGES: &[&str] = &[
-    "Microsoft.NET.Test.Sdk",
-    "xunit",
-    "xunit.v3",
-    "NUnit",
-    "MSTest.TestFramework",
-    "MSTest",
-];
-
-/// Package prefixes of an ASP.NET Core (or OWIN, Nancy) web server; a name with `.Client` in
-/// it is a client of one (`Microsoft.AspNetCore.SignalR.Client`).
-const WEB_SERVER_PACKAGES: &[&str] = &[
-    "Microsoft.AspNetCore.",
-    "Microsoft.Owin.Host",
-    "Nancy.Hosting",
-];
 
 /// What one project file says about itself.
 #[derive(Debug)]
@@ -332,13 +316,16 @@ impl Project {
             .iter()
             .any(|s| text.contains(s));
         let packages = item_includes(text, "PackageReference");
-        let desktop_packages = crate::placement::builtin()
-            .map(|p| p.desktop_nuget.as_slice())
-            .unwrap_or_default();
+        let places = crate::placement::builtin().ok();
+        let listed = |list: fn(&Places) -> &[Glob], package: &str| {
+            places.is_some_and(|p| list(p).iter().any(|g| g.matches(package)))
+        };
         let test = property_values(text, "IsTestProject")
             .iter()
             .any(|v| v.eq_ignore_ascii_case("true"))
-            || packages.iter().any(|p| TEST_PACKAGES.contains(&p.as_str()));
+            || packages
+                .iter()
+                .any(|p| listed(|l| &l.dotnet_test_packages, p));
         // An Aspire app host references the programs it starts, each in a process of its
         // own: it loads none of them.
         let orchestrator = text.contains("Aspire.AppHost.Sdk")
@@ -361,12 +348,10 @@ impl Project {
                     .iter()
                     .any(|f| f == "Microsoft.AspNetCore.App")
                 || packages.iter().any(|p| {
-                    WEB_SERVER_PACKAGES.iter().any(|w| p.starts_with(w)) && !p.contains(".Client")
+                    !p.contains(".Client") && listed(|l| &l.dotnet_web_server_packages, p)
                 }),
             desktop: is_desktop_project(text)
-                || packages
-                    .iter()
-                    .any(|p| desktop_packages.iter().any(|g| g.matches(p))),
+                || packages.iter().any(|p| listed(|l| &l.desktop_nuget, p)),
             test,
         }
     }

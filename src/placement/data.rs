@@ -25,6 +25,10 @@ pub struct Places {
     /// NuGet packages of a client of a server's own protocol (a hub connection): a console
     /// program built on the plain SDK that references one is an agent on users' machines.
     pub dotnet_server_clients: Vec<Glob>,
+    /// NuGet packages of a web server: a .NET project referencing one serves HTTP.
+    pub dotnet_web_server_packages: Vec<Glob>,
+    /// NuGet packages only test projects reference.
+    pub dotnet_test_packages: Vec<Glob>,
     /// Word parts of identifiers that make a Rust binary a server.
     pub rust_server_words: Vec<String>,
     /// Script names (or parts of them) that run a one-off job.
@@ -97,6 +101,10 @@ struct RawDotnet {
     service_installers: Vec<String>,
     #[serde(default)]
     server_clients: Vec<String>,
+    #[serde(default)]
+    web_server_packages: Vec<String>,
+    #[serde(default)]
+    test_packages: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -174,6 +182,12 @@ pub fn parse(text: &str, file: &str) -> Result<Places, String> {
             "[dotnet] service_installers",
         )?,
         dotnet_server_clients: globs(&raw.dotnet.server_clients, true, "[dotnet] server_clients")?,
+        dotnet_web_server_packages: globs(
+            &raw.dotnet.web_server_packages,
+            true,
+            "[dotnet] web_server_packages",
+        )?,
+        dotnet_test_packages: globs(&raw.dotnet.test_packages, true, "[dotnet] test_packages")?,
         rust_server_words,
         npm_one_off_scripts: globs(&raw.npm.one_off_scripts, true, "[npm] one_off_scripts")?,
         npm_service_scripts: globs(&raw.npm.service_scripts, true, "[npm] service_scripts")?,
