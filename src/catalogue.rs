@@ -175,6 +175,13 @@ pub struct Pattern {
     /// allowed): evidence the match needs from elsewhere in the file.
     #[serde(default)]
     pub file_calls_any: Vec<String>,
+    /// Some server file of the scanned project, this one included, calls one of these
+    /// (like `file_calls_any`): evidence the match needs from elsewhere in the project, such
+    /// as Hangfire's in-memory storage set up where the host is built for a recurring job
+    /// registered here. Not with `owner_registered_any`. A run over single files sees only
+    /// those files.
+    #[serde(default)]
+    pub project_calls_any: Vec<String>,
     /// The event's words (what a collection holds: its name, type arguments and keys) include
     /// one of these; a word also matches its plural (`user` matches `users`), a trailing `*`
     /// any ending.
@@ -456,6 +463,20 @@ fn validate(rule: &Rule) -> Result<(), (Vec<Step>, String)> {
         }
     }
     for (i, pattern) in rule.patterns.iter().enumerate() {
+        if !pattern.project_calls_any.is_empty() && !pattern.owner_registered_any.is_empty() {
+            return Err((
+                vec![
+                    Step::Key("match"),
+                    Step::Index(i),
+                    Step::Key("project_calls_any"),
+                ],
+                format!(
+                    "rule `{}`: match #{}: `project_calls_any` and `owner_registered_any` cannot be combined",
+                    rule.id,
+                    i + 1
+                ),
+            ));
+        }
         let field = pattern.kind == EventKind::FieldCollection;
         if field == pattern.owner_registered_any.is_empty() {
             return Err((

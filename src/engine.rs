@@ -267,10 +267,15 @@ impl Engine {
         let verdicts = reach::solve_file(doc.language, &facts.definitions);
         let mut unreached = Vec::new();
         for mut finding in std::mem::take(&mut findings) {
-            let verdict = verdicts
+            let mut verdict = verdicts
                 .get(finding.definition)
                 .copied()
                 .unwrap_or(Reachability::Reachable);
+            // What the match sets up lives as long as the process (a schedule registered at
+            // start), as in a project scan.
+            if verdict == Reachability::Startup && finding.reported_at_startup {
+                verdict = Reachability::Reachable;
+            }
             finding.set_reachability(verdict);
             if !finding.is_doubtful() {
                 findings.push(finding);
@@ -323,7 +328,13 @@ impl Engine {
                 },
                 // Nor does a test that registers a tracker as a singleton.
                 registrations: if reported_file {
-                    facts.registrations.iter().cloned().collect()
+                    let evidence = self.matcher.project_evidence(doc.language, facts);
+                    facts
+                        .registrations
+                        .iter()
+                        .cloned()
+                        .chain(evidence)
+                        .collect()
                 } else {
                     Vec::new()
                 },

@@ -263,7 +263,8 @@ pub struct FileFacts {
     /// The events, in source order.
     pub events: Vec<Event>,
     /// Every call target (resolved where possible, else the bare method name) in the file,
-    /// used by file-wide mitigations such as a clustered Quartz store.
+    /// used by file-wide mitigations such as a clustered Quartz store; C# also records each
+    /// construction as `new T` (`new System.Timers.Timer`).
     pub calls: BTreeSet<String>,
     /// Every string literal in the file, used by file-wide mitigations.
     pub strings: BTreeSet<String>,

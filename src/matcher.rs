@@ -93,6 +93,22 @@ impl Matcher {
             .collect()
     }
 
+    /// The registrations (`calls:<rule id>`) by which this file gives the project the
+    /// evidence some rule's pattern asks of it (`project_calls_any`): the rule's matches in
+    /// every other file of the project then stand.
+    pub fn project_evidence(&self, language: Language, facts: &FileFacts) -> Vec<String> {
+        self.rules
+            .iter()
+            .filter(|rule| rule.languages.contains(&language))
+            .filter(|rule| {
+                rule.patterns
+                    .iter()
+                    .any(|p| glob_contains(&facts.calls, &p.project_calls_any))
+            })
+            .map(project_evidence_name)
+            .collect()
+    }
+
     /// Every (rule, event) match in `facts` for a file in `language`, in event order,
     /// at most one per rule and event.
     pub fn run<'e>(&self, language: Language, facts: &'e FileFacts) -> Vec<Match<'_, 'e>> {
@@ -127,7 +143,7 @@ impl Matcher {
                             rule,
                             event,
                             target,
-                            requires: owner_registrations(pattern, event, facts),
+                            requires: required_registrations(rule, pattern, event, facts),
                             setup_call: targets_any(event, &rule.unless.setup_calls)
                                 .then(|| called_name(target).to_string()),
                             quiet_if: assumed_mitigation(&rule.unless, event, facts),
@@ -252,6 +268,28 @@ fn pattern_holds(pattern: &Pattern, event: &Event, facts: &FileFacts) -> bool {
         .context
         .iter()
         .all(|&c| has_context(event, facts, c))
+}
+
+/// The registration a file makes by supplying the evidence `rule` asks of the project.
+fn project_evidence_name(rule: &Rule) -> String {
+    format!("calls:{}", rule.id)
+}
+
+/// What some server file of the project must supply for the match to stand: the evidence
+/// the pattern asks of the project when this file does not call it itself, else the
+/// registrations of [`owner_registrations`].
+fn required_registrations(
+    rule: &Rule,
+    pattern: &Pattern,
+    event: &Event,
+    facts: &FileFacts,
+) -> Vec<String> {
+    if !pattern.project_calls_any.is_empty()
+        && !glob_contains(&facts.calls, &pattern.project_calls_any)
+    {
+        return vec![project_evidence_name(rule)];
+    }
+    owner_registrations(pattern, event, facts)
 }
 
 /// The registrations (`how:Owner`) that would make the event's owner a process-lived
@@ -804,6 +842,40 @@ targets = ["*.setTimeout"]
         assert!(w(&["box"]));
         assert!(w(&["on*"]));
         assert!(!w(&["use", "line", "session"]));
+    }
+
+    #[test]
+    fn project_evidence_is_required_of_the_project_unless_the_file_supplies_it() {
+        let rule = RULE.replace(
+            "targets = [\"System.IO.File.Write*\"]",
+            "targets = [\"System.IO.File.Write*\"]\nproject_calls_any = [\"UseInMemoryStorage\"]",
+        );
+        let mut c = Catalogue::default();
+        c.add_file("demo.toml", &rule).unwrap();
+        let m = Matcher::new(&c);
+        let write = event(EventKind::Call, "System.IO.File.WriteAllText", vec![]);
+        let mut facts = FileFacts {
+            events: vec![write],
+            ..FileFacts::default()
+        };
+        let requires = |facts: &FileFacts| -> Vec<Vec<String>> {
+            m.run(Language::CSharp, facts)
+                .into_iter()
+                .map(|x| x.requires)
+                .collect()
+        };
+        assert_eq!(requires(&facts), [vec!["calls:demo".to_string()]]);
+        assert!(m.project_evidence(Language::CSharp, &facts).is_empty());
+        facts.calls.insert("UseInMemoryStorage".into());
+        assert_eq!(requires(&facts), [Vec::<String>::new()]);
+        assert_eq!(m.project_evidence(Language::CSharp, &facts), ["calls:demo"]);
+        assert!(m.project_evidence(Language::JavaScript, &facts).is_empty());
+        // Not together with a condition on the owner's registration.
+        let both = rule.replace(
+            "project_calls_any",
+            "owner_registered_any = [\"AddSingleton\"]\nproject_calls_any",
+        );
+        assert!(Catalogue::default().add_file("both.toml", &both).is_err());
     }
 
     #[test]

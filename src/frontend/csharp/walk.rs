@@ -564,6 +564,10 @@ impl Walker<'_, '_> {
         if let Some(ty) = ty {
             let targets = self.file.resolve_type(&ty);
             spawns = targets.iter().any(|t| SPAWNING_TYPES.contains(&t.as_str()));
+            // Constructions count as calls of `new T` for file- and project-wide conditions.
+            self.facts
+                .calls
+                .extend(targets.iter().map(|t| format!("new {t}")));
             let mut event = Event::new(EventKind::Construct, targets, node.byte_range());
             event.args = arguments.map(|a| self.args(a)).unwrap_or_default();
             event.forwarded = self.forwarded(node, &event.args, arguments, None);
