@@ -4,7 +4,7 @@ use crate::catalogue::{Catalogue, ObjectValue, Pattern, Rule, Unless};
 use crate::event::{Arg, Context, Event, FileFacts, Property, Value};
 use crate::frontend::words::PathPurpose;
 use crate::frontend::Language;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A rule that matched an event.
 #[derive(Debug, Clone)]
@@ -112,8 +112,9 @@ impl Matcher {
     /// Every (rule, event) match in `facts` for a file in `language`, in event order,
     /// at most one per rule and event.
     pub fn run<'e>(&self, language: Language, facts: &'e FileFacts) -> Vec<Match<'_, 'e>> {
-        let mut out = Vec::new();
-        let mut seen = BTreeSet::new();
+        let mut out: Vec<Match> = Vec::new();
+        // (event, rule) → its match in `out`.
+        let mut seen = BTreeMap::new();
         for (e, event) in facts.events.iter().enumerate() {
             for target in &event.targets {
                 let exact = self.exact.get(target.as_str()).into_iter().flatten();
@@ -131,14 +132,28 @@ impl Matcher {
                 let globbed = prefixed.chain(suffixed).map(|(_, r, p)| (r, p));
                 for (&r, &p) in exact.map(|(r, p)| (r, p)).chain(globbed) {
                     let rule = &self.rules[r];
-                    if seen.contains(&(e, r)) || !rule.languages.contains(&language) {
+                    if !rule.languages.contains(&language) {
                         continue;
                     }
                     let pattern = &rule.patterns[p];
+                    // Another pattern of the rule that holds too offers its registrations as
+                    // alternatives (a limiter backend's trait, or application state).
+                    if let Some(&m) = seen.get(&(e, r)) {
+                        let earlier: &mut Match = &mut out[m];
+                        if !earlier.requires.is_empty() && pattern_holds(pattern, event, facts) {
+                            let more = owner_registrations(pattern, event, facts);
+                            if more.is_empty() {
+                                earlier.requires.clear();
+                            } else {
+                                earlier.requires.extend(more);
+                            }
+                        }
+                        continue;
+                    }
                     if pattern_holds(pattern, event, facts)
                         && !mitigated(&rule.unless, event, facts)
                     {
-                        seen.insert((e, r));
+                        seen.insert((e, r), out.len());
                         out.push(Match {
                             rule,
                             event,

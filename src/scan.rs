@@ -241,7 +241,10 @@ pub fn scan_files(
     // A field collection stands when some scanned server file makes its owner a single
     // instance (`AddSingleton<Tracker>()` where the host is built), or a single instance
     // holds it.
+    // A call that hands a field to a function writing its parameter writes the field.
+    reach::passed::join_passes(&mut registered);
     reach::held::close(&mut registered);
+    reach::passed::join_wrote(&mut registered);
     // A finding whose arguments another file's path getters would make this instance's own
     // goes when the project registers them all.
     let stands = |f: &Finding| {

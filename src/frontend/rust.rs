@@ -14,6 +14,7 @@ mod body;
 mod depth;
 mod local_types;
 mod macros;
+mod param_writes;
 mod recurring;
 mod scope;
 mod shapes;

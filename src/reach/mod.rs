@@ -40,6 +40,7 @@ mod classes;
 pub mod held;
 mod hosts;
 pub mod modules;
+pub mod passed;
 pub mod trace;
 mod types;
 pub mod words;

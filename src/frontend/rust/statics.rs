@@ -7,9 +7,11 @@
 //! `.app_data(AppState { .. })`).
 
 use super::local_types::{held_types, LocalTypes};
+use super::param_writes::{ParamWrites, Passed};
 use crate::event::Event;
 use crate::frontend::collections::Collection;
 use crate::reach::held::HELD_BY;
+use crate::reach::passed::WROTE;
 use std::collections::{BTreeMap, BTreeSet};
 use syn::Expr;
 
@@ -24,6 +26,7 @@ const WRITE_METHODS: &[&str] = &[
     "extend",
     "append",
     "get_or_insert_with",
+    "remove",
 ];
 
 /// The statics and struct fields of a file and the writes to them, joined when the walk ends
@@ -47,6 +50,11 @@ pub(super) struct Statics {
     /// The parameters of the function being walked that wrap application state
     /// (`state: web::Data<AppState>`): name → (resolved wrapper, type inside).
     state_params: BTreeMap<String, Vec<(String, String)>>,
+    /// The function being walked: its names (`name`, and `Type::name` in an `impl`) and its
+    /// parameters in order (a name that a `let` shadows is blanked).
+    current: Option<(Vec<String>, Vec<String>)>,
+    /// Writes through parameters and the calls that hand collections to functions.
+    params: ParamWrites,
 }
 
 /// A collection a place expression names: its candidate key (`STATIC`, `Owner.field`), the
@@ -58,6 +66,8 @@ pub(super) struct Place {
     name: String,
     fields: Vec<String>,
     writes_state: Vec<String>,
+    /// The position of the current function's parameter it is, when it is one.
+    param: Option<usize>,
 }
 
 /// One write to a place: the fields passed on the way to the collection (innermost last:
@@ -81,6 +91,18 @@ const GUARD_METHODS: &[&str] = &[
     "force",
 ];
 
+/// Methods that only read a collection.
+const READ_METHODS: &[&str] = &[
+    "contains_key",
+    "contains",
+    "len",
+    "is_empty",
+    "iter",
+    "keys",
+    "values",
+    "clone",
+];
+
 /// The [`GUARD_METHODS`] that give write access.
 const MUTABLE_ACCESS: &[&str] = &["lock", "write", "get_mut", "borrow_mut", "as_mut"];
 
@@ -88,7 +110,11 @@ const MUTABLE_ACCESS: &[&str] = &["lock", "write", "get_mut", "borrow_mut", "as_
 pub(super) type FnBindings = (
     BTreeMap<String, Place>,
     BTreeMap<String, Vec<(String, String)>>,
+    Option<(Vec<String>, Vec<String>)>,
 );
+
+/// The `how` of a state parameter known only by its type (`state: &AppState`).
+const PLAIN: &str = "param";
 
 impl Statics {
     /// Records a `static NAME: TYPE`, with the resolved candidates of every type its type
@@ -219,18 +245,74 @@ impl Statics {
         }
     }
 
-    /// Starts a function: its guards and state parameters replace the enclosing one's,
-    /// which are returned for [`Statics::leave_fn`].
-    pub(super) fn enter_fn(&mut self) -> FnBindings {
+    /// Starts a function named `names` with these parameters (`None` for one it cannot
+    /// name): its guards and state parameters replace the enclosing one's, which are
+    /// returned for [`Statics::leave_fn`].
+    pub(super) fn enter_fn(&mut self, names: Vec<String>, params: Vec<String>) -> FnBindings {
+        self.params.define(&names);
         (
             std::mem::take(&mut self.guards),
             std::mem::take(&mut self.state_params),
+            self.current.replace((names, params)),
         )
     }
 
     /// Ends a function started with [`Statics::enter_fn`].
     pub(super) fn leave_fn(&mut self, saved: FnBindings) {
-        (self.guards, self.state_params) = saved;
+        (self.guards, self.state_params, self.current) = saved;
+    }
+
+    /// The position of the current function's parameter `name`.
+    fn param_index(&self, name: &str) -> Option<usize> {
+        let (_, params) = self.current.as_ref()?;
+        params.iter().position(|p| p == name)
+    }
+
+    /// Records a call of `callees` with these arguments: a collection handed to a function
+    /// that writes it is written (see [`ParamWrites`]).
+    pub(super) fn note_args(&mut self, callees: Vec<String>, args: &[&Expr], owner: Option<&str>) {
+        // The collections' own methods (`map.insert(key, v)`) hand nothing on.
+        let own_method = |c: &String| {
+            [WRITE_METHODS, GUARD_METHODS, READ_METHODS]
+                .iter()
+                .any(|list| list.contains(&c.as_str()))
+        };
+        if callees.is_empty() || callees.iter().all(own_method) {
+            return;
+        }
+        let caller = self
+            .current
+            .as_ref()
+            .map(|(names, _)| names.clone())
+            .unwrap_or_default();
+        for (index, arg) in args.iter().enumerate() {
+            let mut arg = *arg;
+            while let Expr::Reference(r) = arg {
+                arg = &r.expr;
+            }
+            if !matches!(arg, Expr::Path(_) | Expr::Field(_)) {
+                continue;
+            }
+            let Some(place) = self.place(arg, owner) else {
+                continue;
+            };
+            let passed = match place.param {
+                Some(p) if place.fields.is_empty() => Passed::Param(p),
+                _ => {
+                    let mut facts = place.writes_state;
+                    if place.fields.is_empty() && place.name.contains('.') {
+                        facts.push(format!("{WROTE}{}", place.name));
+                    }
+                    Passed::Place {
+                        name: place.name,
+                        fields: place.fields,
+                        facts,
+                    }
+                }
+            };
+            self.params
+                .call(callees.clone(), index, caller.clone(), passed);
+        }
     }
 
     /// Records a parameter `name` of type `ty` that wraps application state
@@ -244,7 +326,18 @@ impl Statics {
         resolve: impl Fn(bool, &[String]) -> Vec<String>,
     ) {
         self.guards.remove(&name);
-        let syn::Type::Path(p) = ty else {
+        // `state: &AppState`: a write through a shared reference changes state that lives
+        // on (a `&mut` one is usually the state being built).
+        let shared = match ty {
+            syn::Type::Reference(r) if r.mutability.is_none() => &*r.elem,
+            other => other,
+        };
+        if let Some(owner) = plain_type_name(shared) {
+            self.state_params
+                .insert(name, vec![(PLAIN.to_string(), owner)]);
+            return;
+        }
+        let syn::Type::Path(p) = shared else {
             self.state_params.remove(&name);
             return;
         };
@@ -278,27 +371,22 @@ impl Statics {
     /// name forgets what it stood for.
     pub(super) fn bind_local(&mut self, name: String, init: Option<&Expr>, owner: Option<&str>) {
         let target = init.and_then(|init| {
-            let mut expr = init;
-            loop {
-                expr = match expr {
-                    Expr::Await(a) => &a.base,
-                    Expr::Try(t) => &t.expr,
-                    Expr::Paren(p) => &p.expr,
-                    Expr::Reference(r) => &r.expr,
-                    Expr::MethodCall(m)
-                        if GUARD_METHODS.contains(&m.method.to_string().as_str()) =>
-                    {
-                        &m.receiver
-                    }
-                    _ => break,
-                };
-            }
+            let expr = peel(init, GUARD_METHODS, true);
             match expr {
                 Expr::Path(_) | Expr::Field(_) => self.place(expr, owner),
                 _ => None,
             }
         });
         self.state_params.remove(&name);
+        if let Some(taken) = init.and_then(state_local) {
+            self.state_params.insert(name.clone(), vec![taken]);
+        }
+        if let Some((_, params)) = self.current.as_mut() {
+            params
+                .iter_mut()
+                .filter(|p| **p == name)
+                .for_each(String::clear);
+        }
         match target {
             Some(target) => self.guards.insert(name, target),
             None => self.guards.remove(&name),
@@ -340,22 +428,35 @@ impl Statics {
             name,
             fields,
             writes_state: Vec::new(),
+            param: None,
         };
         if let Some(guard) = self.guards.get(&name).filter(|_| single) {
             let mut guard = guard.clone();
             guard.fields.extend(fields);
             return Some(guard);
         }
+        // `map.insert(..)` on a parameter `map: &DashMap<..>`: a write to what callers pass.
+        let param = self.param_index(&name).filter(|_| single);
+        if let (Some(_), true) = (param, fields.is_empty()) {
+            return Some(Place {
+                param,
+                ..place(name, fields)
+            });
+        }
         if let (Some(params), true) = (self.state_params.get(&name), single) {
             let field = fields.pop()?;
             let (_, ty) = params.last()?;
+            let mut writes_state: Vec<String> = params
+                .iter()
+                .filter(|(how, _)| how != PLAIN)
+                .map(|(how, ty)| format!("write:{how}:{ty}.{field}"))
+                .collect();
+            writes_state.push(format!("{WROTE}{ty}.{field}"));
             return Some(Place {
                 name: format!("{ty}.{field}"),
                 fields,
-                writes_state: params
-                    .iter()
-                    .map(|(how, ty)| format!("write:{how}:{ty}.{field}"))
-                    .collect(),
+                writes_state,
+                param: None,
             });
         }
         // `self.sessions.insert(..)`: the field next to `self`, of the impl's struct.
@@ -391,6 +492,12 @@ impl Statics {
         let Some(place) = self.place(root, owner) else {
             return;
         };
+        if let (Some(index), true) = (place.param, place.fields.is_empty()) {
+            if let Some((names, _)) = &self.current {
+                self.params.write(names, index);
+            }
+            return;
+        }
         self.registrations.extend(place.writes_state);
         let key = write
             .args
@@ -431,7 +538,7 @@ impl Statics {
         if !mutable || !matches!(expr, Expr::Path(_) | Expr::Field(_)) {
             return;
         }
-        if let Some(place) = self.place(expr, owner) {
+        if let Some(place) = self.place(expr, owner).filter(|p| p.param.is_none()) {
             self.writes.entry(place.name).or_default().push(Write {
                 fields: place.fields,
                 key: None,
@@ -443,14 +550,25 @@ impl Statics {
     /// field: written by the struct's methods here, or (pending) by handlers elsewhere. A
     /// write through a field that holds one of the file's structs
     /// (`self.idempotency_set.set.write().insert(..)`) is a write to that struct's field.
-    pub(super) fn events(self) -> Vec<Event> {
+    /// Also the file's registrations, with the facts of its writes through parameters.
+    pub(super) fn events(self) -> (Vec<Event>, BTreeSet<String>) {
         let Statics {
             candidates,
             mut writes,
             type_names,
             types,
+            params,
+            mut registrations,
             ..
         } = self;
+        let (passed, facts) = params.resolve();
+        registrations.extend(facts);
+        for (name, fields) in passed {
+            writes
+                .entry(name)
+                .or_default()
+                .push(Write { fields, key: None });
+        }
         let through: Vec<(String, String)> = writes
             .keys()
             .filter_map(|name| Some((name.clone(), types.held_by_field(name)?.to_string())))
@@ -471,7 +589,7 @@ impl Statics {
                 }
             }
         }
-        candidates
+        let events = candidates
             .into_iter()
             .filter_map(|(name, mut c)| {
                 if let Some(names) = type_names.get(&name) {
@@ -494,7 +612,8 @@ impl Statics {
                 }
                 c.into_event()
             })
-            .collect()
+            .collect();
+        (events, registrations)
     }
 }
 
@@ -652,4 +771,110 @@ pub(super) fn lazy_static_entries(
         i += 1;
     }
     out
+}
+
+/// The name of a type that is a plain path of the crate's own kind (`AppState`,
+/// `Arc<AppState>`, `services::Registry`): no arguments but an `Arc`'s, capitalised.
+fn plain_type_name(ty: &syn::Type) -> Option<String> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    match &last.arguments {
+        syn::PathArguments::None => {
+            let name = last.ident.to_string();
+            name.starts_with(|c: char| c.is_ascii_uppercase())
+                .then_some(name)
+        }
+        syn::PathArguments::AngleBracketed(args) if last.ident == "Arc" && args.args.len() == 1 => {
+            match &args.args[0] {
+                syn::GenericArgument::Type(inner) => plain_type_name(inner),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A local taken out of application state, as (how, type): `Limits::from_ref(state)`
+/// (axum's `FromRef`), `request.guard::<&State<Limits>>()` and `.state::<Limits>()` (rocket's
+/// managed state), also awaited or unwrapped.
+fn state_local(init: &Expr) -> Option<(String, String)> {
+    match peel(init, &["unwrap", "expect"], false) {
+        Expr::Call(call) => {
+            let Expr::Path(p) = &*call.func else {
+                return None;
+            };
+            let names = segment_names(&p.path);
+            match &names[..] {
+                [.., ty, last] if last == "from_ref" => {
+                    Some(("axum::extract::State".to_string(), ty.clone()))
+                }
+                _ => None,
+            }
+        }
+        Expr::MethodCall(m) => {
+            let turbofish = m.turbofish.as_ref()?;
+            let Some(syn::GenericArgument::Type(ty)) = turbofish.args.first() else {
+                return None;
+            };
+            let ty = match ty {
+                syn::Type::Reference(r) => &*r.elem,
+                other => other,
+            };
+            match m.method.to_string().as_str() {
+                "state" => Some(("rocket::State".to_string(), plain_type_name(ty)?)),
+                "guard" => {
+                    let syn::Type::Path(p) = ty else { return None };
+                    let last = p.path.segments.last()?;
+                    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+                        return None;
+                    };
+                    match (last.ident == "State", args.args.first()) {
+                        (true, Some(syn::GenericArgument::Type(inner))) => {
+                            Some(("rocket::State".to_string(), plain_type_name(inner)?))
+                        }
+                        _ => None,
+                    }
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Whether a parameter of this type can hold a collection to write to: not a number, a
+/// flag, a string, a path or a duration (`key: u64`, `name: &str`).
+pub(super) fn may_hold_collection(ty: &syn::Type) -> bool {
+    const SCALARS: &[&str] = &[
+        "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
+        "f32", "f64", "bool", "char", "str", "String", "Path", "PathBuf", "Duration", "Uuid",
+    ];
+    let mut ty = ty;
+    while let syn::Type::Reference(r) = ty {
+        ty = &r.elem;
+    }
+    match ty {
+        syn::Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| !SCALARS.contains(&s.ident.to_string().as_str())),
+        _ => true,
+    }
+}
+
+/// `expr` without the awaits, `?`s, parentheses, method calls named in `through` and, when
+/// `references`, borrows around it (`&TOKENS.lock().await?` gives `TOKENS`).
+fn peel<'e>(expr: &'e Expr, through: &[&str], references: bool) -> &'e Expr {
+    let mut expr = expr;
+    loop {
+        expr = match expr {
+            Expr::Await(a) => &a.base,
+            Expr::Try(t) => &t.expr,
+            Expr::Paren(p) => &p.expr,
+            Expr::Reference(r) if references => &r.expr,
+            Expr::MethodCall(m) if through.contains(&m.method.to_string().as_str()) => &m.receiver,
+            _ => return expr,
+        };
+    }
 }

@@ -920,6 +920,57 @@ fn main() { App::new().app_data(web::Data::new(Registry::new())); }
             "app_data:Data",
             "app_data:Registry",
             "write:State:Lobby.invites",
+            "wrote:Lobby.invites",
+        ]
+    );
+}
+
+#[test]
+fn writes_through_parameters_reach_the_fields_callers_pass() {
+    let src = r#"
+use dashmap::DashMap;
+struct Limits { hits: DashMap<u64, u32>, names: DashMap<u64, String> }
+fn bump(map: &DashMap<u64, u32>, key: u64) { map.insert(key, 1); }
+fn count(map: &DashMap<u64, u32>, key: u64) { bump(map, key) }
+fn read(map: &DashMap<u64, String>, key: u64) -> bool { map.contains_key(&key) }
+impl Limits {
+    fn check(&self, key: u64) { count(&self.hits, key); read(&self.names, key); }
+}
+fn shadowed(map: &DashMap<u64, u32>) { let map = DashMap::new(); map.insert(1, 2); }
+async fn handler(state: &Limits, owner: &mut Owner, app: Arc<Shared>) {
+    state.names.insert(1, String::new());
+    owner.items.push(1);
+    other::record(&app.peers, 1);
+}
+"#;
+    let f = facts(src);
+    let written: Vec<(Option<String>, Option<String>)> = f
+        .events
+        .into_iter()
+        .filter(|e| e.kind == crate::event::EventKind::FieldCollection)
+        .map(|e| (e.owner, e.written_elsewhere))
+        .collect();
+    // `hits` through `count` and `bump`; `names` through the `&Limits` parameter.
+    assert_eq!(
+        written,
+        [(Some("Limits".into()), None), (Some("Limits".into()), None)]
+    );
+    let facts: Vec<&str> = f
+        .registrations
+        .iter()
+        .map(String::as_str)
+        .filter(|r| {
+            r.starts_with("param-write:") || r.starts_with("pass:") || r.starts_with("wrote:")
+        })
+        .collect();
+    assert_eq!(
+        facts,
+        [
+            "param-write:bump:0",
+            "param-write:count:0",
+            "pass:record:0:wrote:Shared.peers",
+            "wrote:Limits.hits",
+            "wrote:Limits.names",
         ]
     );
 }

@@ -18,7 +18,7 @@ use super::shapes::{
     is_wait_loop, never_returns, param_name, pat_holds_variant, pat_idents, pat_is_variant,
     path_start, relaunches, simple_binding,
 };
-use super::statics::{lazy_static_entries, Statics};
+use super::statics::{lazy_static_entries, may_hold_collection, Statics};
 use super::words;
 use crate::event::{Arg, Assumed, Context, Event, EventKind, FileFacts};
 use crate::frontend::scratch::PathUses;
@@ -325,7 +325,7 @@ impl<'t> Walker<'t> {
     }
 
     /// The facts collected, with functions called from spawned code marked as spawned.
-    pub fn finish(mut self) -> FileFacts {
+    pub fn finish(self) -> FileFacts {
         let spawned_fns: Vec<bool> = self
             .fn_names
             .iter()
@@ -342,8 +342,7 @@ impl<'t> Walker<'t> {
             })
             .collect();
         self.path_uses.apply(&mut events);
-        let registrations = std::mem::take(&mut self.statics.registrations);
-        let statics = self.statics.events();
+        let (statics, registrations) = self.statics.events();
         if !statics.is_empty() {
             events.extend(statics);
             events.sort_by_key(|e| e.span.start);
@@ -360,6 +359,25 @@ impl<'t> Walker<'t> {
             definitions: Vec::new(),
             registrations,
             shared_path_calls: Vec::new(),
+        }
+    }
+
+    /// The names a call's path gives its function, for writes through parameters:
+    /// `Type::name` for an associated function (`Self` is the `impl`'s type), else `name`.
+    fn callee_names(&self, segments: &[String]) -> Vec<String> {
+        let Some(name) = segments.last() else {
+            return Vec::new();
+        };
+        match segments.len().checked_sub(2).map(|i| segments[i].as_str()) {
+            Some("Self") => self
+                .impl_owner
+                .iter()
+                .map(|o| format!("{o}::{name}"))
+                .collect(),
+            Some(ty) if ty.starts_with(|c: char| c.is_ascii_uppercase()) => {
+                vec![format!("{ty}::{name}")]
+            }
+            _ => vec![name.clone()],
         }
     }
 
@@ -555,7 +573,22 @@ impl<'t> Walker<'t> {
         );
         self.current_fn = Some(self.fn_names.len() - 1);
         self.scopes.push(false);
-        let saved_bindings = self.statics.enter_fn();
+        let own = self.fn_names.last().cloned().unwrap_or_default();
+        let mut names = vec![own.clone()];
+        names.extend(self.impl_owner.as_ref().map(|o| format!("{o}::{own}")));
+        // By position among the typed parameters; one without a plain name is blank.
+        let params = sig
+            .inputs
+            .iter()
+            .filter_map(|input| match input {
+                syn::FnArg::Typed(t) if may_hold_collection(&t.ty) => {
+                    Some(param_name(&t.pat).unwrap_or_default())
+                }
+                syn::FnArg::Typed(_) => Some(String::new()),
+                syn::FnArg::Receiver(_) => None,
+            })
+            .collect();
+        let saved_bindings = self.statics.enter_fn(names, params);
         self.statics
             .note_accessor(block, self.impl_owner.as_deref());
         let method = sig.receiver().is_some();
@@ -1219,6 +1252,10 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 if self.ctx.unbounded_loop {
                     self.delay_helper_call(&resolved, &segments, p, call);
                 }
+                let callees = self.callee_names(&segments);
+                let args: Vec<&Expr> = call.args.iter().collect();
+                self.statics
+                    .note_args(callees, &args, self.impl_owner.as_deref());
                 if let Resolved::Targets(targets) = resolved {
                     self.calls.extend(targets.iter().cloned());
                     let end = self.offset(call.paren_token.span.close().end());
@@ -1242,7 +1279,10 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         links.insert(0, outer);
         for link in &links {
             let args: Vec<&Expr> = link.args.iter().collect();
-            self.statics.register_call(&link.method.to_string(), &args);
+            let method = link.method.to_string();
+            self.statics.register_call(&method, &args);
+            self.statics
+                .note_args(vec![method], &args, self.impl_owner.as_deref());
         }
         let (index, text) = (&self.index, self.text);
         let owner = self.impl_owner.as_deref();
