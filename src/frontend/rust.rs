@@ -70,17 +70,20 @@ pub fn extract(text: &str, module: PathPurpose) -> Extracted {
 /// run, as it could exhaust the stack.
 const MAX_DEPTH: usize = 500;
 
-/// Lexes, checks the nesting, then parses the tokens (what `syn::parse_str` does, with
-/// the check between).
+/// Lexes, then parses the tokens (what `syn::parse_str` does), checking the nesting
+/// first on the buffer `syn` parses from.
 fn parse(source: &str) -> syn::Result<syn::File> {
     let tokens: proc_macro2::TokenStream = source.parse().map_err(syn::Error::from)?;
-    if let Some(span) = depth::too_deep(tokens.clone(), MAX_DEPTH) {
-        return Err(syn::Error::new(
-            span,
-            format!("nested too deeply to analyse (more than {MAX_DEPTH} levels)"),
-        ));
-    }
-    syn::parse2(tokens)
+    let checked = |input: syn::parse::ParseStream| {
+        if let Some(span) = depth::too_deep(input.cursor(), MAX_DEPTH) {
+            return Err(syn::Error::new(
+                span,
+                format!("nested too deeply to analyse (more than {MAX_DEPTH} levels)"),
+            ));
+        }
+        input.parse::<syn::File>()
+    };
+    syn::parse::Parser::parse2(checked, tokens)
 }
 
 /// Blanks what `syn` cannot parse before the first item — a byte-order mark, a

@@ -11,80 +11,85 @@
 //! overestimates (a statement with hundreds of operators counts as deep), never
 //! underestimates.
 
-use proc_macro2::{Delimiter, Spacing, Span, TokenStream, TokenTree};
-use std::iter::Peekable;
+use proc_macro2::{Delimiter, Spacing, Span};
+use syn::buffer::Cursor;
 
 /// Keywords that take an expression and may nest again inside it.
 const NESTING_KEYWORDS: &[&str] = &[
     "return", "break", "yield", "box", "become", "if", "match", "while", "for", "loop",
 ];
 
-/// Where the estimated depth first exceeds `limit`, if it does.
-pub fn too_deep(tokens: TokenStream, limit: usize) -> Option<Span> {
+/// Where the estimated depth first exceeds `limit`, if it does. Reads the tokens in place
+/// (the buffer `syn` then parses from), so checking copies none of them.
+pub fn too_deep(tokens: Cursor<'_>, limit: usize) -> Option<Span> {
     let mut stack = vec![Level::new(tokens, 0)];
     while let Some(level) = stack.last_mut() {
-        let Some(token) = level.tokens.next() else {
+        if level.tokens.eof() {
             stack.pop();
             continue;
-        };
-        match token {
-            TokenTree::Group(group) => {
-                let brace = group.delimiter() == Delimiter::Brace;
-                let ends_statement = brace
-                    && match level.tokens.peek() {
-                        Some(TokenTree::Ident(next)) => next != "as",
-                        Some(TokenTree::Punct(next)) => next.as_char() == '#',
-                        _ => false,
-                    };
-                let inner = level.depth + 1;
-                if ends_statement {
-                    level.restart();
-                }
-                if inner > limit {
-                    return Some(group.span());
-                }
-                stack.push(Level::new(group.stream(), inner));
-            }
-            TokenTree::Ident(ident) => {
-                if NESTING_KEYWORDS.iter().any(|k| ident == k) {
-                    level.depth += 1;
-                }
-                if level.depth > limit {
-                    return Some(ident.span());
-                }
-            }
-            TokenTree::Punct(punct) => {
-                let c = punct.as_char();
-                // `::`, `=>`, `->` and `..` mean something of their own; other operators
-                // count once per character (`&&` twice: an overestimate).
-                // Inner attributes and `//!` docs are `#` `!` `[...]`, spaced or not.
-                let pair = match level.tokens.peek() {
-                    Some(TokenTree::Punct(next))
-                        if punct.spacing() == Spacing::Joint || c == '#' =>
-                    {
-                        [(':', ':'), ('=', '>'), ('-', '>'), ('.', '.'), ('#', '!')]
-                            .contains(&(c, next.as_char()))
-                            .then(|| next.as_char())
-                    }
-                    _ => None,
+        }
+        if let Some((inside, delimiter, span, after)) = level.tokens.any_group() {
+            level.tokens = after;
+            let brace = delimiter == Delimiter::Brace;
+            let ends_statement = brace
+                && match (after.ident(), after.punct()) {
+                    (Some((next, _)), _) => next != "as",
+                    (_, Some((next, _))) => next.as_char() == '#',
+                    _ => false,
                 };
-                if pair.is_some() {
-                    level.tokens.next();
+            let inner = level.depth + 1;
+            if ends_statement {
+                level.restart();
+            }
+            if inner > limit {
+                return Some(span.join());
+            }
+            stack.push(Level::new(inside, inner));
+        } else if let Some((ident, after)) = level.tokens.ident() {
+            level.tokens = after;
+            if NESTING_KEYWORDS.iter().any(|k| ident == k) {
+                level.depth += 1;
+            }
+            if level.depth > limit {
+                return Some(ident.span());
+            }
+        } else if let Some((punct, after)) = level.tokens.punct() {
+            level.tokens = after;
+            let c = punct.as_char();
+            // `::`, `=>`, `->` and `..` mean something of their own; other operators
+            // count once per character (`&&` twice: an overestimate).
+            // Inner attributes and `//!` docs are `#` `!` `[...]`, spaced or not.
+            let pair = match after.punct() {
+                Some((next, rest)) if punct.spacing() == Spacing::Joint || c == '#' => {
+                    let pair = [(':', ':'), ('=', '>'), ('-', '>'), ('.', '.'), ('#', '!')]
+                        .contains(&(c, next.as_char()));
+                    if pair {
+                        level.tokens = rest;
+                    }
+                    pair.then(|| next.as_char())
                 }
-                level.punct(c, pair);
-                if level.depth > limit {
-                    return Some(punct.span());
+                _ => None,
+            };
+            level.punct(c, pair);
+            if level.depth > limit {
+                return Some(punct.span());
+            }
+        } else {
+            // Literals, and the `'` of a lifetime or label (its name is read next).
+            match level.tokens.token_tree() {
+                Some((_, after)) => level.tokens = after,
+                None => {
+                    stack.pop();
                 }
             }
-            TokenTree::Literal(_) => {}
         }
     }
     None
 }
 
 /// One token stream being read, with the estimated depth so far.
-struct Level {
-    tokens: Peekable<proc_macro2::token_stream::IntoIter>,
+struct Level<'a> {
+    tokens: Cursor<'a>,
     /// The depth of the enclosing brackets.
     base: usize,
     /// The estimated depth at the current token.
@@ -95,10 +100,10 @@ struct Level {
     angles: usize,
 }
 
-impl Level {
-    fn new(tokens: TokenStream, base: usize) -> Self {
+impl<'a> Level<'a> {
+    fn new(tokens: Cursor<'a>, base: usize) -> Self {
         Level {
-            tokens: tokens.into_iter().peekable(),
+            tokens,
             base,
             depth: base,
             pipes: 0,
@@ -138,7 +143,8 @@ mod tests {
     use super::*;
 
     fn depth_over(src: &str, limit: usize) -> bool {
-        too_deep(src.parse().expect("tokens"), limit).is_some()
+        let buffer = syn::buffer::TokenBuffer::new2(src.parse().expect("tokens"));
+        too_deep(buffer.begin(), limit).is_some()
     }
 
     #[test]

@@ -443,7 +443,7 @@ impl<'t> Walker<'t> {
         }
         event.chain = chain;
         event.context = self.context();
-        let names: String = args.iter().map(words::ident_text).collect();
+        let names = words::ident_texts(args);
         let backs_off = |a: &Expr| {
             self.backed_off.last().is_some_and(|vars| {
                 matches!(a, Expr::Path(p) if p.path.get_ident().is_some_and(|i| vars.contains(&i.to_string())))

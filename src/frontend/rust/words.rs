@@ -18,38 +18,42 @@ pub(super) fn ident_text(e: &Expr) -> String {
     out
 }
 
+/// [`ident_text`] of each expression, one after the other.
+pub(super) fn ident_texts<'e>(exprs: impl IntoIterator<Item = &'e Expr>) -> String {
+    let mut out = String::new();
+    for e in exprs {
+        collect(e, 0, &mut out);
+    }
+    out
+}
+
 fn collect(e: &Expr, depth: usize, out: &mut String) {
     if depth > DEPTH {
         return;
     }
     let d = depth + 1;
-    let mut push = |s: &str| {
-        out.push_str(s);
+    let name = |out: &mut String, ident: &syn::Ident| {
+        out.push_str(&ident.to_string());
         out.push(' ');
     };
     match e {
-        Expr::Path(p) => p
-            .path
-            .segments
-            .iter()
-            .for_each(|s| push(&s.ident.to_string())),
+        Expr::Path(p) => p.path.segments.iter().for_each(|s| name(out, &s.ident)),
         Expr::Lit(l) => {
             if let syn::Lit::Str(s) = &l.lit {
-                push(&s.value());
+                out.push_str(&s.value());
+                out.push(' ');
             }
         }
         // Source order, so `cfg.scheduler.enabled` reads `cfg scheduler enabled`.
         Expr::Field(f) => {
             collect(&f.base, d, out);
             if let syn::Member::Named(n) = &f.member {
-                out.push_str(&n.to_string());
-                out.push(' ');
+                name(out, n);
             }
         }
         Expr::MethodCall(m) => {
             collect(&m.receiver, d, out);
-            out.push_str(&m.method.to_string());
-            out.push(' ');
+            name(out, &m.method);
             m.args.iter().for_each(|a| collect(a, d, out));
         }
         Expr::Call(c) => {
