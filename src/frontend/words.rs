@@ -552,6 +552,14 @@ pub fn looks_like_duration(text: &str) -> bool {
     text.chars().any(|c| c.is_ascii_digit()) || is_constant_name(text) || has_word(text, WORDS)
 }
 
+/// Whether a method's name says it pauses (`Pause`, `WaitAsync`, `DelayBetweenRuns`,
+/// `SleepUntilNextRun`): a call of another file's helper by such a name is a sleep whatever its
+/// arguments (`await Waits.Pause(token)`, the pause fixed inside it), once that file shows the
+/// helper is a short method around a delay.
+pub fn names_a_pause(name: &str) -> bool {
+    has_word(name, &["delay", "sleep", "wait", "pause", "nap", "idle"])
+}
+
 /// Whether a name is a constant's (`SELF_SIGNED_KEY`, `CACHE_DIR`): a location designated
 /// for the whole program, unlike a local's name.
 pub fn is_constant_name(name: &str) -> bool {

@@ -48,6 +48,11 @@ const RETURN_TYPES: &[(&str, &str)] = &[
     ("System.IO.DirectoryInfo.Root", "System.IO.DirectoryInfo"),
     ("System.IO.FileInfo.Directory", "System.IO.DirectoryInfo"),
     ("System.IO.FileInfo.CopyTo", "System.IO.FileInfo"),
+    // `CrontabSchedule.TryParse(expr)` returns the schedule or null.
+    (
+        "NCrontab.CrontabSchedule.TryParse",
+        "NCrontab.CrontabSchedule",
+    ),
 ];
 /// Namespaces of file-system abstractions whose `IFileSystem.File` / `.Directory` mirror
 /// `System.IO.File` / `Directory`.

@@ -514,7 +514,10 @@ impl Walker<'_, '_> {
         let duration = arguments
             .and_then(|a| a.named_child(0))
             .is_some_and(|first| looks_like_duration(text(first, self.src)));
-        let own_method = duration
+        let pause = method_name
+            .as_deref()
+            .is_some_and(|m| crate::frontend::words::names_a_pause(last_segment(m)));
+        let own_method = (duration || pause)
             && !method_is(&targets, &["Sleep", "Delay"])
             && node.parent().is_some_and(|p| {
                 matches!(p.kind_str(), "await_expression" | "expression_statement")
