@@ -105,12 +105,16 @@ impl Emitter<'_> {
             "while_statement" | "do_statement" | "for_statement" => {
                 let condition = node.field("condition");
                 let body = node.field("body");
+                // A batch loop leaves when its work runs out (`if (!rows.length) break;`,
+                // `done = true` under `while (!done)`).
+                let ends_itself = body.is_some_and(|b| exits_when_done(b, self.src, 0))
+                    || sets_own_flag(condition, body, self.src);
                 let unbounded = is_unbounded_condition(condition, self.src)
                     && !(is_wait_loop(body)
                         && condition.is_some_and(|c| {
                             !matches!(text(c, self.src), "(true)" | "(1)" | "true" | "1")
                         }))
-                    && !body.is_some_and(|b| exits_when_done(b, self.src, 0));
+                    && !ends_itself;
                 for child in named_children(node) {
                     let in_body = body == Some(child);
                     let c = Ctx {
@@ -424,7 +428,9 @@ impl Emitter<'_> {
         {
             event.context.insert(Context::SelfRescheduling);
         }
-        let helper = (ctx.unbounded_loop && !target.starts_with("globalThis"))
+        // A module's own timer (`timers/promises.setTimeout` imported as `sleep`) is the
+        // delay itself, not a helper another file of the project may define.
+        let helper = (ctx.unbounded_loop && !target.starts_with("globalThis") && !is_timer)
             .then(|| self.imported_delay(node, callee, &event))
             .flatten();
         self.facts.events.push(event);

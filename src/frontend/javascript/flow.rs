@@ -88,6 +88,44 @@ pub(super) fn is_unbounded_condition(condition: Option<Node<'_>>, src: &str) -> 
     !matches!(c.kind_str(), "number" | "false" | "null" | "undefined")
 }
 
+/// A loop on a flag (`while (!done)`) whose own body sets that flag (`if (item === null) done =
+/// true;`): it ends when its work runs out, not at shutdown, which another function signals.
+pub(super) fn sets_own_flag(
+    condition: Option<Node<'_>>,
+    body: Option<Node<'_>>,
+    src: &str,
+) -> bool {
+    let (Some(mut flag), Some(body)) = (condition, body) else {
+        return false;
+    };
+    while matches!(
+        flag.kind_str(),
+        "parenthesized_expression" | "unary_expression"
+    ) {
+        match flag.named_child(0) {
+            Some(inner) => flag = inner,
+            None => return false,
+        }
+    }
+    if !matches!(flag.kind_str(), "identifier" | "member_expression") {
+        return false;
+    }
+    assigns(body, text(flag, src), src, 0)
+}
+
+/// Whether `node` assigns `name` outside nested functions.
+fn assigns(node: Node<'_>, name: &str, src: &str, depth: usize) -> bool {
+    if depth > 60 || is_function(node.kind_str()) {
+        return false;
+    }
+    if node.kind_str() == "assignment_expression"
+        && node.field("left").is_some_and(|l| text(l, src) == name)
+    {
+        return true;
+    }
+    named_children(node).any(|c| assigns(c, name, src, depth + 1))
+}
+
 /// A loop that only a shutdown ends (`while (true)`, `for (;;)`, `do { } while (!this.stopped)`,
 /// `while (!signal.aborted)`): it may run for the process's lifetime. Narrower than
 /// [`is_unbounded_condition`]: a flag counts only when its name speaks of the service's life.
@@ -137,6 +175,29 @@ fn names_shutdown(condition: &str) -> bool {
     .any(|w| t.contains(w))
 }
 
+/// Whether an exit's condition holds only on shutdown: it names shutdown, and so does each
+/// side of an `||` (`if (!ids.length || stopped) return;` also leaves when the work is done).
+fn only_shutdown(condition: Node<'_>, src: &str, depth: usize) -> bool {
+    if depth > 60 {
+        return false;
+    }
+    match condition.kind_str() {
+        "parenthesized_expression" => named_children(condition)
+            .next()
+            .is_some_and(|inner| only_shutdown(inner, src, depth + 1)),
+        "binary_expression"
+            if condition
+                .field("operator")
+                .is_some_and(|o| text(o, src) == "||") =>
+        {
+            [condition.field("left"), condition.field("right")]
+                .into_iter()
+                .all(|side| side.is_some_and(|s| only_shutdown(s, src, depth + 1)))
+        }
+        _ => names_shutdown(text(condition, src)),
+    }
+}
+
 /// A loop whose body is a single statement (`while (paused) await sleep(200);`): with a real
 /// condition it waits for that condition and does no recurring work of its own.
 pub(super) fn is_wait_loop(body: Option<Node<'_>>) -> bool {
@@ -165,7 +226,7 @@ pub(super) fn exits_when_done(node: Node<'_>, src: &str, depth: usize) -> bool {
         "if_statement" => {
             let shutdown = node
                 .field("condition")
-                .is_some_and(|c| names_shutdown(text(c, src)));
+                .is_some_and(|c| only_shutdown(c, src, depth));
             !shutdown
                 && named_children(node)
                     .skip(1)

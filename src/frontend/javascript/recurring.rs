@@ -62,7 +62,15 @@ impl Emitter<'_> {
                 if in_loop {
                     return self.work.of_node(enclosing_loop_body(node)?);
                 }
-                None
+                // An observable ticking into the callbacks of its chain
+                // (`interval(ms).pipe(..).subscribe(() => ..)`): their work together.
+                let mut work: Option<Work> = None;
+                for callback in chained_callbacks(node) {
+                    let body = callback.field("body").unwrap_or(callback);
+                    work.get_or_insert_with(Work::new)
+                        .extend(self.work.of_node(body)?);
+                }
+                work
             }
             EventKind::Subclass | EventKind::Collection | EventKind::FieldCollection => None,
         }
@@ -87,6 +95,36 @@ impl Emitter<'_> {
             .flatten()
             .any(|n| mentions_per_instance_work(text(n, self.src)))
     }
+}
+
+/// The function arguments of the calls chained on a call, and of the operators handed to
+/// them (`.pipe(switchMap(() => ..))`, `.subscribe(() => ..)` after `interval(ms)`),
+/// innermost call first.
+fn chained_callbacks(call: Node<'_>) -> Vec<Node<'_>> {
+    let mut callbacks = Vec::new();
+    let mut node = call;
+    for _ in 0..8 {
+        let member = node
+            .parent()
+            .filter(|m| m.kind_str() == "member_expression" && m.field("object") == Some(node));
+        let Some(next) = member
+            .and_then(|m| m.parent())
+            .filter(|c| c.kind_str() == "call_expression")
+        else {
+            break;
+        };
+        // A callback, or one handed to an operator (`.pipe(switchMap(() => ..))`).
+        for arg in next.field("arguments").into_iter().flat_map(named_children) {
+            if is_function(arg.kind_str()) {
+                callbacks.push(arg);
+            } else if arg.kind_str() == "call_expression" {
+                let inner = arg.field("arguments").into_iter().flat_map(named_children);
+                callbacks.extend(inner.filter(|a| is_function(a.kind_str())));
+            }
+        }
+        node = next;
+    }
+    callbacks
 }
 
 /// The method a decorator sits on (inside the method, or before it in the class body).

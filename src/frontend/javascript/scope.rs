@@ -316,7 +316,11 @@ pub(super) fn collect(
             let scope = if is_var { func } else { block };
             if let Some(name) = node.field("name") {
                 let binding = match node.field("value") {
-                    Some(value) if wraps_set_timeout(value, src) => Binding::Delay,
+                    Some(value)
+                        if wraps_set_timeout(value, src) || promisifies_set_timeout(value, src) =>
+                    {
+                        Binding::Delay
+                    }
                     Some(value) => value_binding(value, src, scopes),
                     None => Binding::Local,
                 };
@@ -606,6 +610,28 @@ pub(super) fn wraps_set_timeout(node: Node<'_>, src: &str) -> bool {
     };
     let body = text(function, src);
     body.len() < 400 && body.contains("Promise") && body.contains("setTimeout")
+}
+
+/// `promisify(setTimeout)`, `util.promisify(global.setTimeout)`: a sleep helper made by
+/// Node's `util.promisify` (setTimeout's custom promisified form).
+fn promisifies_set_timeout(value: Node<'_>, src: &str) -> bool {
+    if value.kind_str() != "call_expression" {
+        return false;
+    }
+    let promisify = value.field("function").is_some_and(|f| {
+        let callee = text(f, src);
+        callee == "promisify" || callee.ends_with(".promisify")
+    });
+    let timer = value
+        .field("arguments")
+        .and_then(|a| named_children(a).find(|c| c.kind_str() != "comment"))
+        .is_some_and(|a| {
+            matches!(
+                text(a, src),
+                "setTimeout" | "global.setTimeout" | "globalThis.setTimeout" | "timers.setTimeout"
+            )
+        });
+    promisify && timer
 }
 
 /// The exported name of `exports.name = ..` or `module.exports.name = ..`.

@@ -228,6 +228,10 @@ impl SymbolWalk<'_> {
                     if name.kind_str() == "identifier" && self.imported_module(v).is_some() {
                         self.bind_module(text(name, self.src));
                     }
+                    // `const { setInterval: every } = require('timers')`: a renamed member.
+                    if name.kind_str() == "object_pattern" && self.imported_module(v).is_some() {
+                        self.require_aliases(name);
+                    }
                 }
                 if value.is_some_and(|v| is_function_value(v.kind_str())) {
                     let name = node.field("name");
@@ -591,6 +595,21 @@ impl SymbolWalk<'_> {
                     self.aliases.insert(
                         text(alias, self.src).to_string(),
                         text(name, self.src).to_string(),
+                    );
+                }
+            }
+        }
+    }
+
+    /// The renamed members of a destructured `require` (`{ setInterval: every }`), which a
+    /// use of the local name mentions too, as for a renamed import.
+    fn require_aliases(&mut self, pattern: Node<'_>) {
+        for pair in named_children(pattern).filter(|p| p.kind_str() == "pair_pattern") {
+            if let (Some(key), Some(value)) = (pair.field("key"), pair.field("value")) {
+                if value.kind_str() == "identifier" {
+                    self.aliases.insert(
+                        text(value, self.src).to_string(),
+                        text(key, self.src).to_string(),
                     );
                 }
             }

@@ -1045,3 +1045,75 @@ function onDone(socket) {
     let names = sorted_collection_words(src);
     assert_eq!(names, ["by data socket user", "id roster socket"]);
 }
+
+#[test]
+fn node_timers_are_delays_once() {
+    let src = r#"
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+const nap = promisify(setTimeout);
+async function a() { while (true) { await work(); await sleep(1000); } }
+async function b() { while (true) { await work(); await nap(1000); } }
+"#;
+    let ex = extract(src, Dialect::TypeScript);
+    let delays: Vec<_> = ex
+        .facts
+        .events
+        .iter()
+        .filter(|e| e.targets[0].ends_with(".setTimeout"))
+        .map(|e| (e.targets[0].as_str(), e.requires_any.len()))
+        .collect();
+    // The module's own timer needs no helper registration, so it is not doubled by one.
+    assert_eq!(
+        delays,
+        [
+            ("timers/promises.setTimeout", 0),
+            ("globalThis.setTimeout", 0)
+        ]
+    );
+    assert!(ex.facts.registrations.contains("delay:nap"));
+}
+
+#[test]
+fn observable_work_comes_from_its_chain() {
+    let src = r#"
+import { interval } from 'rxjs';
+interval(1000).subscribe(() => metrics.gauge('heap', 1));
+interval(1000).pipe(switchMap(() => db.poll())).subscribe();
+"#;
+    let ex = extract(src, Dialect::TypeScript);
+    let work: Vec<_> = ex
+        .facts
+        .events
+        .iter()
+        .filter(|e| e.targets[0] == "rxjs.interval")
+        .map(|e| {
+            e.work
+                .clone()
+                .unwrap_or_default()
+                .into_iter()
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(
+        work,
+        [vec!["metrics".to_string()], vec!["database".to_string()]]
+    );
+}
+
+#[test]
+fn loops_that_end_with_their_work_are_bounded() {
+    let src = r#"
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function a() { while (true) { const ids = await next(); if (!ids.length || stopped) return; await sleep(5); } }
+async function b() { let done = false; while (!done) { const x = await next(); if (x === null) { done = true; } await sleep(5); } }
+async function c() { while (true) { await work(); if (stopped || signal.aborted) return; await sleep(5); } }
+class W { async d() { while (!this.stopped) { await work(); await sleep(5); } } stop() { this.stopped = true; } }
+"#;
+    let unbounded: Vec<bool> = events(src)
+        .into_iter()
+        .filter(|e| e.0 == "globalThis.setTimeout" && e.1 > 2)
+        .map(|e| e.2.contains(&Context::UnboundedLoop))
+        .collect();
+    assert_eq!(unbounded, [false, false, true, true]);
+}
