@@ -47,6 +47,11 @@ impl LocalTypes {
         }
     }
 
+    /// Whether the file declares the struct `name` with named fields.
+    pub(super) fn has_struct(&self, name: &str) -> bool {
+        self.structs.contains_key(name)
+    }
+
     /// The struct of this file the field `Owner.field` holds, when it holds one.
     pub(super) fn held_by_field(&self, field: &str) -> Option<&str> {
         self.held

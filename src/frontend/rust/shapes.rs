@@ -404,19 +404,22 @@ pub(super) fn exits(block: &syn::Block) -> bool {
 }
 
 /// Whether a function body ends in a `loop` (or a `while` on a shutdown check, `while
-/// !token.is_cancelled()`) that no `break` or `return` leaves (other than at shutdown),
+/// !token.is_cancelled()`, or a `for` over a cron schedule's coming times) that no `break` or `return` leaves (other than at shutdown),
 /// followed at most by a plain result (`Ok(())`) and log lines.
 pub(super) fn never_returns(block: &syn::Block) -> bool {
-    let Some(at) = block
-        .stmts
-        .iter()
-        .rposition(|s| matches!(s, syn::Stmt::Expr(Expr::Loop(_) | Expr::While(_), _)))
-    else {
+    let Some(at) = block.stmts.iter().rposition(|s| {
+        matches!(
+            s,
+            syn::Stmt::Expr(Expr::Loop(_) | Expr::While(_) | Expr::ForLoop(_), _)
+        )
+    }) else {
         return false;
     };
     let (label, body) = match &block.stmts[at] {
         syn::Stmt::Expr(Expr::Loop(l), _) => (&l.label, &l.body),
         syn::Stmt::Expr(Expr::While(w), _) if runs_until_shutdown(&w.cond) => (&w.label, &w.body),
+        // `for next in schedule.upcoming(Utc) { .. }`: a cron schedule's times never end.
+        syn::Stmt::Expr(Expr::ForLoop(f), _) if is_endless_iterator(&f.expr) => (&f.label, &f.body),
         _ => return false,
     };
     if !block.stmts[at + 1..].iter().all(is_plain_tail) {

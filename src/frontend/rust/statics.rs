@@ -55,6 +55,8 @@ pub(super) struct Statics {
     current: Option<(Vec<String>, Vec<String>)>,
     /// Writes through parameters and the calls that hand collections to functions.
     params: ParamWrites,
+    /// The crate's structs a `static` holds (`static HUB: LazyLock<Hub>`).
+    static_held: BTreeSet<String>,
 }
 
 /// A collection a place expression names: its candidate key (`STATIC`, `Owner.field`), the
@@ -158,6 +160,13 @@ impl Statics {
         let key = format!("{owner}.{name}");
         self.type_names.insert(key.clone(), names);
         self.candidates.insert(key, collection.field_of(owner));
+    }
+
+    /// Records the crate's structs a `static` holds: one value per process, registered as
+    /// `static:Type` unless the file declares the struct (the static is then reported
+    /// itself, as the maps of its fields).
+    pub(super) fn held_by_static(&mut self, held: Vec<String>) {
+        self.static_held.extend(held);
     }
 
     /// Records `type name = TYPE;`: a collection whose type names the alias is of the types
@@ -559,8 +568,15 @@ impl Statics {
             types,
             params,
             mut registrations,
+            static_held,
             ..
         } = self;
+        registrations.extend(
+            static_held
+                .into_iter()
+                .filter(|held| !types.has_struct(held))
+                .map(|held| format!("static:{held}")),
+        );
         let (passed, facts) = params.resolve();
         registrations.extend(facts);
         for (name, fields) in passed {

@@ -9,6 +9,7 @@ mod temp_flow;
 use super::actors::{handled_message, resends_message, runs_again_later, AssocTypes};
 use super::bindings;
 use super::body::{self, BodyFacts};
+use super::local_types::held_types;
 use super::macros::{self, MacroBody, MAX_MACRO_DEPTH};
 use super::recurring;
 use super::scope::{is_local_root, Binding, Builder, Resolved, Scopes};
@@ -390,6 +391,9 @@ impl<'t> Walker<'t> {
             .declare(&name.to_string(), ty, start..end, |c, s| {
                 type_targets(scopes, c, s)
             });
+        // `static HUB: LazyLock<Hub>`: one `Hub` for the process, like application state.
+        let held = held_types(ty, |c, s| of_this_crate(scopes, c, s));
+        self.statics.held_by_static(held);
     }
 
     /// Byte offset of a proc-macro2 position.
