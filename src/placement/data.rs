@@ -85,6 +85,7 @@ struct RawPath {
 enum RawPlacement {
     Test,
     Tooling,
+    DevTasks,
     Client,
     OnceAtStart,
 }
@@ -142,6 +143,7 @@ pub fn parse(text: &str, file: &str) -> Result<Places, String> {
             placement: match entry.placement {
                 RawPlacement::Test => Placement::Test,
                 RawPlacement::Tooling => Placement::Tooling,
+                RawPlacement::DevTasks => Placement::DevTasks,
                 RawPlacement::Client => Placement::Client,
                 RawPlacement::OnceAtStart => Placement::OnceAtStart,
             },
