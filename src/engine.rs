@@ -306,6 +306,7 @@ impl Engine {
         } else {
             match placement {
                 Placement::OnceAtStart => FileRole::Startup,
+                Placement::DevTasks => FileRole::DevTasks,
                 Placement::Tooling | Placement::Client | Placement::SeparateProgram(_) => {
                     FileRole::Tool
                 }

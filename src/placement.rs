@@ -39,6 +39,9 @@ pub enum Placement {
     Test,
     /// Build, release and developer tooling.
     Tooling,
+    /// A developer's task runner (`Gruntfile.js`, `gulpfile.js`): tooling whose watch or dev
+    /// task may start the server for development, so it is never the server's launcher.
+    DevTasks,
     /// A browser, desktop or mobile client: once per user, not per instance.
     Client,
     /// Once per start or upgrade: migrations, seeding, installers, upgrade steps.
@@ -167,6 +170,9 @@ mod tests {
             "packages/create-payload-app/src/index.ts",
         ] {
             assert_eq!(at(path), Placement::Tooling, "{path}");
+        }
+        for path in ["Gruntfile.js", "gulpfile.mjs", "web/Jakefile.js"] {
+            assert_eq!(at(path), Placement::DevTasks, "{path}");
         }
         for path in ["src/config.js", "src/jobs/build.js", "src/binary.js"] {
             assert_eq!(at(path), Placement::Server, "{path}");

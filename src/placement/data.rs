@@ -89,6 +89,7 @@ struct RawPath {
 enum RawPlacement {
     Test,
     Tooling,
+    DevTasks,
     Client,
     OnceAtStart,
 }
@@ -150,6 +151,7 @@ pub fn parse(text: &str, file: &str) -> Result<Places, String> {
             placement: match entry.placement {
                 RawPlacement::Test => Placement::Test,
                 RawPlacement::Tooling => Placement::Tooling,
+                RawPlacement::DevTasks => Placement::DevTasks,
                 RawPlacement::Client => Placement::Client,
                 RawPlacement::OnceAtStart => Placement::OnceAtStart,
             },

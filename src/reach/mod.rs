@@ -100,6 +100,11 @@ pub enum FileRole {
     /// offline, and it never launches the server, whatever the names it mentions reach (a
     /// desktop app, which may embed the server it starts, is [`FileRole::Tool`]).
     Client,
+    /// A developer's task runner (`Gruntfile.js`, `gulpfile.js`): what its entry points
+    /// reach is offline, like tooling, and it never launches the server, whatever the names
+    /// it mentions reach (its watch task starts the server for development, not in
+    /// production).
+    DevTasks,
     /// Test code: its entry points reach nothing that runs in production.
     Test,
     /// Code that runs once per start or upgrade (an installer, a migration project): what
@@ -269,11 +274,12 @@ pub fn solve_with_starts(files: &[FileModel]) -> Solved {
                 (Role::Main, FileRole::Server) if !serving[node] => FileRole::Tool,
                 (Role::Main | Role::Entry | Role::Program, FileRole::Service) => FileRole::Server,
                 // A program that starts no server itself, whatever its names reach.
-                (Role::Program, FileRole::Server | FileRole::Tool | FileRole::Client) => {
-                    FileRole::Tool
-                }
+                (
+                    Role::Program,
+                    FileRole::Server | FileRole::Tool | FileRole::Client | FileRole::DevTasks,
+                ) => FileRole::Tool,
                 (Role::Program, role) => role,
-                (Role::Main | Role::Entry, FileRole::Client) => FileRole::Tool,
+                (Role::Main | Role::Entry, FileRole::Client | FileRole::DevTasks) => FileRole::Tool,
                 // A command-line launcher of the server (`thelounge start`).
                 (Role::Main | Role::Entry, FileRole::Tool) if serving[node] => FileRole::Server,
                 (Role::Main | Role::Entry, role) => role,
@@ -285,7 +291,7 @@ pub fn solve_with_starts(files: &[FileModel]) -> Solved {
                 FileRole::Server if graph.startup[node] => startup.push(node),
                 FileRole::Server | FileRole::Service => seeds.push(node),
                 FileRole::Startup => startup.push(node),
-                FileRole::Tool | FileRole::Client => offline.push(node),
+                FileRole::Tool | FileRole::Client | FileRole::DevTasks => offline.push(node),
                 FileRole::Test => {}
             }
         }

@@ -344,6 +344,27 @@ fn a_tool_that_launches_the_server_is_a_server_entry_point() {
 }
 
 #[test]
+fn a_task_runner_that_starts_the_server_for_development_is_no_launcher() {
+    // A Gruntfile's watch task starts the server and its build task writes assets: both
+    // are the developer's, and what only the task runner reaches is offline.
+    let tasks = file(
+        Language::JavaScript,
+        FileRole::DevTasks,
+        vec![def("", Role::Entry, None, &["startServer", "buildAssets"])],
+    );
+    let server = file(
+        Language::JavaScript,
+        FileRole::Server,
+        vec![
+            def("", Role::Plain, None, &[]),
+            exported(def("startServer", Role::Plain, Some(0), &["listen"])),
+            exported(def("buildAssets", Role::Plain, Some(0), &[])),
+        ],
+    );
+    assert_eq!(solve(&[tasks, server])[1], [Offline, Offline, Offline]);
+}
+
+#[test]
 fn a_javascript_function_nobody_exports_is_reached_only_from_its_own_file() {
     let server = file(
         Language::JavaScript,

@@ -23,7 +23,7 @@ use crate::frontend::tree::named_children;
 use crate::frontend::tree::text;
 use crate::frontend::tree::{Fields, Kind};
 use crate::frontend::words::looks_like_duration;
-use crate::reach::words::ModeBranch;
+use crate::reach::words::{split_words, ModeBranch};
 use crate::reach::{modules, words};
 use std::collections::{HashMap, HashSet};
 
@@ -42,6 +42,7 @@ pub(super) fn collect(root: Node<'_>, src: &str) -> Vec<Definition> {
         this_class: None,
         static_next: false,
         bindings: HashSet::new(),
+        ladder: HashSet::new(),
     };
     walk.visit(root, None, 0);
     if !walk.exports {
@@ -115,6 +116,9 @@ struct SymbolWalk<'s> {
     this_class: Option<String>,
     /// The next definition opened is a `static` method.
     static_next: bool,
+    /// The `if` statements of a command-line flag ladder (see [`flag_ladder`]), by node id:
+    /// found at the ladder's head, read at each link.
+    ladder: HashSet<usize>,
     /// Lower-case names a module is bound to (`import store from`, `import * as store`,
     /// `const store = require(..)`): such a name may stand for a class, whose static
     /// methods its properties then are.
@@ -277,6 +281,9 @@ impl SymbolWalk<'_> {
                         .is_some_and(|c| words().is_program_guard(text(c, self.src)))
                 {
                     self.program_guard = true;
+                }
+                if words().dispatches_commands(&self.function) {
+                    self.ladder.extend(flag_ladder(node, self.src));
                 }
                 if let Some(branch) = self.subcommand_branch(node) {
                     return self.visit_with_branch(node, branch, class, depth);
@@ -724,7 +731,7 @@ impl SymbolWalk<'_> {
             Some(ModeBranch::Alternative) => return node.field("alternative"),
             None => {}
         }
-        if !words.chooses_command(text(condition, self.src)) {
+        if !words.chooses_command(text(condition, self.src)) && !self.ladder.contains(&node.id()) {
             return None;
         }
         let literal = first_string(condition, self.src)?;
@@ -746,6 +753,50 @@ impl SymbolWalk<'_> {
             && !words.is_serve_command(&value)
     }
 }
+
+/// The `if` statements of a ladder that picks a program's mode from command-line flags, when
+/// `node` heads one: `if`s chained by `else if`, at least [`LADDER_LINKS`] of them naming
+/// a flag in a string (`nconf.get('build')`, `opts.has('reset')`), ending in an
+/// `else` that starts the service (`else { require('./start').start(); }`: a serve
+/// command's word). Each flag's branch is then a subcommand like `args[0] === 'build'`.
+fn flag_ladder(node: Node<'_>, src: &str) -> Vec<usize> {
+    if node.parent().is_some_and(|p| p.kind_str() == "else_clause") {
+        return Vec::new();
+    }
+    let words = words();
+    let mut links = Vec::new();
+    let mut flags = 0;
+    let mut link = node;
+    loop {
+        flags += usize::from(
+            link.field("condition")
+                .and_then(|c| first_string(c, src))
+                .is_some(),
+        );
+        links.push(link.id());
+        let Some(last) = link
+            .field("alternative")
+            .and_then(|a| named_children(a).next())
+        else {
+            return Vec::new();
+        };
+        if last.kind_str() != "if_statement" {
+            let serves = split_words(text(last, src))
+                .iter()
+                .any(|w| words.is_serve_command(w));
+            return if serves && flags >= LADDER_LINKS {
+                links
+            } else {
+                Vec::new()
+            };
+        }
+        link = last;
+    }
+}
+
+/// The fewest flags a ladder of [`flag_ladder`] tests: one or two `if`s over a setting
+/// (`if (nconf.get('ssl')) .. else ..`) configure the server, they choose no mode.
+const LADDER_LINKS: usize = 3;
 
 /// The name node of the function a statement calls directly: `init(dir);`,
 /// `await db.connect();`, `const config = load();` (the callee's last name), also when the

@@ -1117,3 +1117,37 @@ class W { async d() { while (!this.stopped) { await work(); await sleep(5); } } 
         .collect();
     assert_eq!(unbounded, [false, false, true, true]);
 }
+
+#[test]
+fn a_ladder_of_flags_ending_in_the_serve_path_chooses_subcommands() {
+    // Two settings before the serve path configure it (`tls`, `h2`): no ladder.
+    let src = "const opts = require('./options');
+if (opts.get('setup') || opts.get('install')) {
+  require('./cli/setup').setup();
+} else if (!configured) {
+  require('./install/web').install(opts.get('port'));
+} else if (opts.get('reindex')) {
+  require('./cli/search').reindex();
+} else if (opts.get('bundle')) {
+  require('./cli/assets').bundle();
+} else {
+  require('./boot').start();
+}
+if (opts.get('tls')) {
+  useTls();
+} else if (opts.get('h2')) {
+  useH2();
+} else {
+  listen();
+}
+";
+    assert_eq!(
+        symbols(src),
+        [
+            " Main <- None: *::get *::install *::start configured listen module:boot module:options module:web opts require useH2 useTls",
+            " Subcommand <- Some(0): *::setup module:setup require",
+            " Subcommand <- Some(0): *::reindex module:search require",
+            " Subcommand <- Some(0): *::bundle module:assets require",
+        ]
+    );
+}
