@@ -27,6 +27,8 @@ const WRITE_METHODS: &[&str] = &[
     "AddRange",
     "AddFirst",
     "AddLast",
+    // A `MemoryCache` entry (`_codes.Set(code, userId, expiry)`).
+    "Set",
 ];
 
 /// One collection event per `static` field that code in a method, an instance constructor
