@@ -945,19 +945,6 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                             .collect::<Vec<_>>(),
                     );
                     self.statics.register_impl(&traits, &last.ident.to_string());
-                    // A plain actix actor (`type Context = Context<Self>`) is started once and
-                    // addressed by every session: one per process, like application state. A
-                    // websocket session's actor (`ws::WebsocketContext<Self>`) serves one
-                    // connection.
-                    if traits
-                        .iter()
-                        .any(|t| t == "actix::Actor" || t == "actix::prelude::Actor")
-                        && plain_actor(i)
-                    {
-                        self.statics
-                            .registrations
-                            .insert(format!("actor:{}", last.ident));
-                    }
                 }
             }
         }
@@ -1519,15 +1506,5 @@ fn use_roots(tree: &syn::UseTree) -> impl Iterator<Item = &syn::Ident> {
             syn::UseTree::Glob(_) => {}
             syn::UseTree::Group(g) => stack.extend(g.items.iter()),
         }
-    })
-}
-
-/// Whether an `impl Actor` declares `type Context = Context<Self>` (also `actix::Context`):
-/// an actor that no single connection owns.
-fn plain_actor(i: &syn::ItemImpl) -> bool {
-    i.items.iter().any(|item| match item {
-        syn::ImplItem::Type(t) if t.ident == "Context" => matches!(&t.ty,
-            syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Context")),
-        _ => false,
     })
 }
