@@ -49,8 +49,9 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reachability: Option<Reachability>,
     /// Set when the finding's code is reached but what it writes is doubtful: a folder the
-    /// user points an external program at (`external-folder`). Such findings have severity
-    /// `info` and are reported only on request.
+    /// user points an external program at (`external-folder`, severity `info`), a thin
+    /// file-system wrapper (`wrapper`), a copy of a resource fetched over HTTP
+    /// (`fetched-copy`). Such findings are reported only on request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub doubt: Option<Doubt>,
     /// Set when the finding's file operation only forwards paths its method's parameters give
@@ -109,6 +110,10 @@ pub enum Doubt {
     /// A thin file-system wrapper's operation that no reached caller gives a path naming
     /// shared data.
     Wrapper,
+    /// A write in a function that fetches a resource over HTTP: a local copy of data whose
+    /// source of truth is elsewhere, which another instance fetches for itself (see
+    /// [`crate::frontend::fetched`]).
+    FetchedCopy,
 }
 
 impl Doubt {
@@ -117,6 +122,7 @@ impl Doubt {
         match self {
             Doubt::ExternalFolder => "external folder",
             Doubt::Wrapper => "file-system wrapper",
+            Doubt::FetchedCopy => "fetched copy",
         }
     }
 }
