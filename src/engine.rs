@@ -8,7 +8,7 @@ use crate::event::Context;
 use crate::finding::{
     assign_fingerprints, keep_first_per_file, normalize_source, sort, Doubt, Finding,
 };
-use crate::frontend::{self, fetched, FrontendOptions, Language};
+use crate::frontend::{self, fetched, scratch, FrontendOptions, Language};
 use crate::matcher::{in_external_folder, Matcher};
 use crate::placement::{self, Placement};
 use crate::position::{self, LineIndex};
@@ -240,6 +240,15 @@ impl Engine {
                     doc.text.get(span.clone()).unwrap_or(""),
                 ) {
                     finding.set_doubt(Doubt::FetchedCopy);
+                } else if scratch::use_of(m.target) == Some(scratch::Use::Delete)
+                    && fetched::drops_a_copy(
+                        &facts.definitions,
+                        finding.definition,
+                        doc.text.get(span.clone()).unwrap_or(""),
+                        doc.text,
+                    )
+                {
+                    finding.set_doubt(Doubt::DroppedCopy);
                 }
             }
             finding

@@ -51,7 +51,8 @@ pub struct Finding {
     /// Set when the finding's code is reached but what it writes is doubtful: a folder the
     /// user points an external program at (`external-folder`, severity `info`), a thin
     /// file-system wrapper (`wrapper`), a copy of a resource fetched over HTTP
-    /// (`fetched-copy`). Such findings are reported only on request.
+    /// (`fetched-copy`), the removal of a copy of an object deleted from shared storage
+    /// (`dropped-copy`). Such findings are reported only on request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub doubt: Option<Doubt>,
     /// Set when the finding's file operation only forwards paths its method's parameters give
@@ -114,6 +115,9 @@ pub enum Doubt {
     /// source of truth is elsewhere, which another instance fetches for itself (see
     /// [`crate::frontend::fetched`]).
     FetchedCopy,
+    /// A removal of local files in a function that deletes an object from shared storage:
+    /// this instance's copy of what is deleted everywhere (see [`crate::frontend::fetched`]).
+    DroppedCopy,
 }
 
 impl Doubt {
@@ -123,6 +127,7 @@ impl Doubt {
             Doubt::ExternalFolder => "external folder",
             Doubt::Wrapper => "file-system wrapper",
             Doubt::FetchedCopy => "fetched copy",
+            Doubt::DroppedCopy => "dropped copy",
         }
     }
 }

@@ -8,7 +8,12 @@
 //! single-instance problem and the engine marks it of low confidence
 //! ([`crate::finding::Doubt::FetchedCopy`]). A write whose own text names data the service
 //! keeps (`uploads`, `backup`, `avatar`, a log or a database) stays reported: a file fetched
-//! into them is the only copy the service has. The names are data (`fetched.toml`).
+//! into them is the only copy the service has.
+//!
+//! The other way round, a function that deletes an object from shared storage
+//! (`storage.delete_prefix(key)`) and removes local files drops this instance's copy of what
+//! it deletes everywhere ([`crate::finding::Doubt::DroppedCopy`]): no instance reads that
+//! copy again. The names are data (`fetched.toml`).
 
 use crate::event::{Definition, Role};
 use crate::frontend::words::has_word;
@@ -24,6 +29,8 @@ struct Names {
     client: Vec<String>,
     kept: Vec<String>,
     installs: Vec<String>,
+    store_delete: Vec<String>,
+    store: Vec<String>,
 }
 
 fn names() -> &'static Names {
@@ -37,6 +44,8 @@ fn names() -> &'static Names {
             &mut names.client,
             &mut names.kept,
             &mut names.installs,
+            &mut names.store_delete,
+            &mut names.store,
         ] {
             for name in list.iter_mut() {
                 name.make_ascii_lowercase();
@@ -83,6 +92,31 @@ pub fn is_fetched_copy(definitions: &[Definition], index: usize, call: &str) -> 
     fetches(definitions, index) && !has_word(call, &kept)
 }
 
+/// Whether a removal in the definition at `index`, whose call reads `call`, drops this
+/// instance's copy of an object the definition deletes from shared storage: its code calls
+/// a delete of `store_delete` (`delete_prefix`, `delete_stream`), its text (`source` is the
+/// file's) names object storage (`storage.delete_prefix(key)`, `objectstore`: a parameter's
+/// name is no reference of the symbol table) and the call's text names no data the service
+/// keeps.
+pub fn drops_a_copy(definitions: &[Definition], index: usize, call: &str, source: &str) -> bool {
+    let Some(definition) = definitions.get(index).filter(|_| index != 0) else {
+        return false;
+    };
+    let names = names();
+    let deletes = definition.refs.iter().any(|name| {
+        let last = name.rsplit(['.', ':']).next().unwrap_or(name);
+        let lower = last.to_ascii_lowercase();
+        names.store_delete.iter().any(|d| lower.starts_with(d))
+    });
+    if !deletes {
+        return false;
+    }
+    let store: Vec<&str> = names.store.iter().map(String::as_str).collect();
+    let kept: Vec<&str> = names.kept.iter().map(String::as_str).collect();
+    let body = source.get(definition.span.clone()).unwrap_or("");
+    has_word(body, &store) && !has_word(call, &kept)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,6 +153,35 @@ mod tests {
         let mut handler = definition(&["GetByteArrayAsync"]);
         handler[1].role = Role::Entry;
         assert!(!fetches(&handler, 1));
+    }
+
+    #[test]
+    fn removals_after_a_store_delete_drop_a_copy() {
+        let call = "fs::remove_dir_all(&dir.staging_path)";
+        let body = "storage.delete_prefix(&key).await?; fs::remove_dir_all(&dir.staging_path)";
+        let mut defs = definition(&["delete_prefix", "remove_dir_all"]);
+        defs[1].span = 0..body.len();
+        assert!(drops_a_copy(&defs, 1, call, body));
+        // A database row deleted beside the file: the file may be the only copy.
+        let body = "db.delete_user(id).await?; fs::remove_dir_all(&dir.staging_path)";
+        let mut defs = definition(&["delete_user", "remove_dir_all"]);
+        defs[1].span = 0..body.len();
+        assert!(!drops_a_copy(&defs, 1, call, body));
+        // .NET's `File.Delete` is no store's.
+        let body = "File.Delete(p); storage.Flush();";
+        let mut defs = definition(&["File::Delete", "Flush"]);
+        defs[1].span = 0..body.len();
+        assert!(!drops_a_copy(&defs, 1, "File.Delete(p)", body));
+        // A removal naming kept data stays reported.
+        let body = "storage.delete_prefix(&key).await?; fs::remove_file(upload_path)";
+        let mut defs = definition(&["delete_prefix", "remove_file"]);
+        defs[1].span = 0..body.len();
+        assert!(!drops_a_copy(
+            &defs,
+            1,
+            "fs::remove_file(upload_path)",
+            body
+        ));
     }
 
     #[test]

@@ -92,7 +92,7 @@ pub fn summary_line(result: &ScanResult) -> String {
         }
         if doubts > 0 {
             parts.push(format!(
-                "+{doubts} in external folders, wrappers or fetched copies"
+                "+{doubts} in external folders, wrappers or local copies"
             ));
         }
         line.push_str(&format!(" ({}: --show-all)", parts.join(", ")));
