@@ -8,7 +8,7 @@ use crate::event::Context;
 use crate::finding::{
     assign_fingerprints, keep_first_per_file, normalize_source, sort, Doubt, Finding,
 };
-use crate::frontend::{self, FrontendOptions, Language};
+use crate::frontend::{self, fetched, scratch, FrontendOptions, Language};
 use crate::matcher::{in_external_folder, Matcher};
 use crate::placement::{self, Placement};
 use crate::position::{self, LineIndex};
@@ -231,8 +231,25 @@ impl Engine {
                 reported_at_startup: m.rule.reported_at_startup,
                 reach_trace: Vec::new(),
             };
-            if m.rule.category == Category::LocalDiskWrite && in_external_folder(m.event) {
-                finding.set_doubt(Doubt::ExternalFolder);
+            if m.rule.category == Category::LocalDiskWrite {
+                if in_external_folder(m.event) {
+                    finding.set_doubt(Doubt::ExternalFolder);
+                } else if fetched::is_fetched_copy(
+                    &facts.definitions,
+                    finding.definition,
+                    doc.text.get(span.clone()).unwrap_or(""),
+                ) {
+                    finding.set_doubt(Doubt::FetchedCopy);
+                } else if scratch::use_of(m.target) == Some(scratch::Use::Delete)
+                    && fetched::drops_a_copy(
+                        &facts.definitions,
+                        finding.definition,
+                        doc.text.get(span.clone()).unwrap_or(""),
+                        doc.text,
+                    )
+                {
+                    finding.set_doubt(Doubt::DroppedCopy);
+                }
             }
             finding
         };

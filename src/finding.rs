@@ -49,8 +49,10 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reachability: Option<Reachability>,
     /// Set when the finding's code is reached but what it writes is doubtful: a folder the
-    /// user points an external program at (`external-folder`). Such findings have severity
-    /// `info` and are reported only on request.
+    /// user points an external program at (`external-folder`, severity `info`), a thin
+    /// file-system wrapper (`wrapper`), a copy of a resource fetched over HTTP
+    /// (`fetched-copy`), the removal of a copy of an object deleted from shared storage
+    /// (`dropped-copy`). Such findings are reported only on request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub doubt: Option<Doubt>,
     /// Set when the finding's file operation only forwards paths its method's parameters give
@@ -109,6 +111,13 @@ pub enum Doubt {
     /// A thin file-system wrapper's operation that no reached caller gives a path naming
     /// shared data.
     Wrapper,
+    /// A write in a function that fetches a resource over HTTP: a local copy of data whose
+    /// source of truth is elsewhere, which another instance fetches for itself (see
+    /// [`crate::frontend::fetched`]).
+    FetchedCopy,
+    /// A removal of local files in a function that deletes an object from shared storage:
+    /// this instance's copy of what is deleted everywhere (see [`crate::frontend::fetched`]).
+    DroppedCopy,
 }
 
 impl Doubt {
@@ -117,6 +126,8 @@ impl Doubt {
         match self {
             Doubt::ExternalFolder => "external folder",
             Doubt::Wrapper => "file-system wrapper",
+            Doubt::FetchedCopy => "fetched copy",
+            Doubt::DroppedCopy => "dropped copy",
         }
     }
 }

@@ -3,6 +3,7 @@
 mod collections;
 pub mod config_files;
 pub mod csharp;
+pub mod fetched;
 mod flat;
 pub mod javascript;
 mod object_copy;

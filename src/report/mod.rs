@@ -91,7 +91,9 @@ pub fn summary_line(result: &ScanResult) -> String {
             ));
         }
         if doubts > 0 {
-            parts.push(format!("+{doubts} in external folders or wrappers"));
+            parts.push(format!(
+                "+{doubts} in external folders, wrappers or local copies"
+            ));
         }
         line.push_str(&format!(" ({}: --show-all)", parts.join(", ")));
     }

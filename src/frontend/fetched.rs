@@ -1,0 +1,207 @@
+//! Fetched copies: files a function writes after fetching a resource over HTTP.
+//!
+//! A function whose code reads the body of an HTTP response (`GetByteArrayAsync`,
+//! `response.Content.ReadAsStreamAsync()`, `EnsureSuccessStatusCode`, reqwest's
+//! `bytes_stream`) and writes files is storing a copy of data whose source of truth is
+//! elsewhere: a provider's image, a release manifest, a helper tool's binary, a GeoIP
+//! database. Every instance fetches its own copy again when it lacks one, so the write is no
+//! single-instance problem and the engine marks it of low confidence
+//! ([`crate::finding::Doubt::FetchedCopy`]). A write whose own text names data the service
+//! keeps (`uploads`, `backup`, `avatar`, a log or a database) stays reported: a file fetched
+//! into them is the only copy the service has.
+//!
+//! The other way round, a function that deletes an object from shared storage
+//! (`storage.delete_prefix(key)`) and removes local files drops this instance's copy of what
+//! it deletes everywhere ([`crate::finding::Doubt::DroppedCopy`]): no instance reads that
+//! copy again. The names are data (`fetched.toml`).
+
+use crate::event::{Definition, Role};
+use crate::frontend::words::has_word;
+use serde::Deserialize;
+use std::sync::OnceLock;
+
+/// The embedded lists, lower-cased.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Names {
+    fetch: Vec<String>,
+    fetch_with: Vec<String>,
+    client: Vec<String>,
+    kept: Vec<String>,
+    installs: Vec<String>,
+    store_delete: Vec<String>,
+    store: Vec<String>,
+}
+
+fn names() -> &'static Names {
+    static NAMES: OnceLock<Names> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut names: Names = toml::from_str(include_str!("fetched.toml"))
+            .unwrap_or_else(|e| panic!("fetched.toml: {e}"));
+        for list in [
+            &mut names.fetch,
+            &mut names.fetch_with,
+            &mut names.client,
+            &mut names.kept,
+            &mut names.installs,
+            &mut names.store_delete,
+            &mut names.store,
+        ] {
+            for name in list.iter_mut() {
+                name.make_ascii_lowercase();
+            }
+        }
+        names
+    })
+}
+
+/// Whether the definition at `index` of a file's symbol table fetches a resource over HTTP,
+/// by the names its code mentions, and installs no plugin (no name of it or its code has a
+/// word of `installs`). Neither the file's top level nor an entry point counts: a route
+/// handler that fetches what the request names (`POST /feeds/{name}` with a source URL)
+/// keeps it as the service's data, which no other instance knows how to fetch again.
+pub fn fetches(definitions: &[Definition], index: usize) -> bool {
+    let Some(definition) = definitions
+        .get(index)
+        .filter(|d| index != 0 && d.role != Role::Entry)
+    else {
+        return false;
+    };
+    let names = names();
+    let installs: Vec<&str> = names.installs.iter().map(String::as_str).collect();
+    let (mut fetch, mut client, mut fetch_with) = (false, false, false);
+    let own = [Some(&definition.name), definition.owner.as_ref()];
+    for name in own.into_iter().flatten().chain(&definition.refs) {
+        if has_word(name, &installs) {
+            return false;
+        }
+        let last = name.rsplit(['.', ':']).next().unwrap_or(name);
+        let lower = last.to_ascii_lowercase();
+        fetch = fetch || names.fetch.contains(&lower);
+        client = client || names.client.contains(&lower);
+        fetch_with = fetch_with || names.fetch_with.contains(&lower);
+    }
+    fetch || (client && fetch_with)
+}
+
+/// Whether a write in the definition at `index`, whose call reads `call` in the source,
+/// stores a fetched copy: the definition fetches and the call's text names no data the
+/// service keeps.
+pub fn is_fetched_copy(definitions: &[Definition], index: usize, call: &str) -> bool {
+    let kept: Vec<&str> = names().kept.iter().map(String::as_str).collect();
+    fetches(definitions, index) && !has_word(call, &kept)
+}
+
+/// Whether a removal in the definition at `index`, whose call reads `call`, drops this
+/// instance's copy of an object the definition deletes from shared storage: its code calls
+/// a delete of `store_delete` (`delete_prefix`, `delete_stream`), its text (`source` is the
+/// file's) names object storage (`storage.delete_prefix(key)`, `objectstore`: a parameter's
+/// name is no reference of the symbol table) and the call's text names no data the service
+/// keeps.
+pub fn drops_a_copy(definitions: &[Definition], index: usize, call: &str, source: &str) -> bool {
+    let Some(definition) = definitions.get(index).filter(|_| index != 0) else {
+        return false;
+    };
+    let names = names();
+    let deletes = definition.refs.iter().any(|name| {
+        let last = name.rsplit(['.', ':']).next().unwrap_or(name);
+        let lower = last.to_ascii_lowercase();
+        names.store_delete.iter().any(|d| lower.starts_with(d))
+    });
+    if !deletes {
+        return false;
+    }
+    let store: Vec<&str> = names.store.iter().map(String::as_str).collect();
+    let kept: Vec<&str> = names.kept.iter().map(String::as_str).collect();
+    let body = source.get(definition.span.clone()).unwrap_or("");
+    has_word(body, &store) && !has_word(call, &kept)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn definition(refs: &[&str]) -> Vec<Definition> {
+        vec![
+            Definition::default(),
+            Definition {
+                refs: refs.iter().map(|r| (*r).to_string()).collect(),
+                ..Definition::default()
+            },
+        ]
+    }
+
+    #[test]
+    fn response_reads_make_a_fetch() {
+        assert!(fetches(&definition(&["client", "GetByteArrayAsync"]), 1));
+        assert!(fetches(&definition(&["HttpClient::GetStreamAsync"]), 1));
+        assert!(fetches(&definition(&["res", "bytes_stream"]), 1));
+        assert!(fetches(&definition(&["CreateClient", "GetStringAsync"]), 1));
+        // A cache's or repository's getter reads no response.
+        assert!(!fetches(&definition(&["_cache", "GetStringAsync"]), 1));
+        assert!(!fetches(&definition(&["_repo", "GetAsync"]), 1));
+        // Installing a plugin changes what the deployment runs.
+        assert!(!fetches(
+            &definition(&["pluginsRoot", "ReadAsStreamAsync"]),
+            1
+        ));
+        // The top level is no function.
+        let mut top = definition(&[]);
+        top[0].refs = vec!["GetByteArrayAsync".into()];
+        assert!(!fetches(&top, 0));
+        // A route handler keeps what its request fetches.
+        let mut handler = definition(&["GetByteArrayAsync"]);
+        handler[1].role = Role::Entry;
+        assert!(!fetches(&handler, 1));
+    }
+
+    #[test]
+    fn removals_after_a_store_delete_drop_a_copy() {
+        let call = "fs::remove_dir_all(&dir.staging_path)";
+        let body = "storage.delete_prefix(&key).await?; fs::remove_dir_all(&dir.staging_path)";
+        let mut defs = definition(&["delete_prefix", "remove_dir_all"]);
+        defs[1].span = 0..body.len();
+        assert!(drops_a_copy(&defs, 1, call, body));
+        // A database row deleted beside the file: the file may be the only copy.
+        let body = "db.delete_user(id).await?; fs::remove_dir_all(&dir.staging_path)";
+        let mut defs = definition(&["delete_user", "remove_dir_all"]);
+        defs[1].span = 0..body.len();
+        assert!(!drops_a_copy(&defs, 1, call, body));
+        // .NET's `File.Delete` is no store's.
+        let body = "File.Delete(p); storage.Flush();";
+        let mut defs = definition(&["File::Delete", "Flush"]);
+        defs[1].span = 0..body.len();
+        assert!(!drops_a_copy(&defs, 1, "File.Delete(p)", body));
+        // A removal naming kept data stays reported.
+        let body = "storage.delete_prefix(&key).await?; fs::remove_file(upload_path)";
+        let mut defs = definition(&["delete_prefix", "remove_file"]);
+        defs[1].span = 0..body.len();
+        assert!(!drops_a_copy(
+            &defs,
+            1,
+            "fs::remove_file(upload_path)",
+            body
+        ));
+    }
+
+    #[test]
+    fn writes_into_kept_data_stay_reported() {
+        let defs = definition(&["GetByteArrayAsync"]);
+        assert!(is_fetched_copy(
+            &defs,
+            1,
+            "File.WriteAllBytes(image.LocalPath, bytes)"
+        ));
+        assert!(!is_fetched_copy(
+            &defs,
+            1,
+            "File.WriteAllBytes(uploadPath, bytes)"
+        ));
+        assert!(!is_fetched_copy(&defs, 1, "File.AppendAllText(feed, body)"));
+        assert!(!is_fetched_copy(
+            &defs,
+            1,
+            "File.WriteAllBytes(Path.Combine(_backups, n), b)"
+        ));
+    }
+}
