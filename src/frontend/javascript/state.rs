@@ -183,10 +183,17 @@ pub(super) fn value_constructor(new: Node<'_>, src: &str, scopes: &Scopes) -> Op
 }
 
 /// The collection a node writes to, by name, with the text of the key when it has one:
-/// `name.set(key, v)`, `name.add(key)`, `name.push(v)`, `name[key] = v`.
+/// `name.set(key, v)`, `name.add(key)`, `name.push(v)`, `name[key] = v`, and a collection
+/// in a property of a module-level object (`state.users.set(id, v)`, `state.rooms[id] = v`),
+/// by the object's name.
 fn written_collection<'s>(node: Node<'_>, src: &'s str) -> Option<(&'s str, Option<&'s str>)> {
-    written_by(node, src, |object| {
-        (object.kind_str() == "identifier").then(|| text(object, src))
+    written_by(node, src, |object| match object.kind_str() {
+        "identifier" => Some(text(object, src)),
+        "member_expression" => object
+            .field("object")
+            .filter(|o| o.kind_str() == "identifier")
+            .map(|o| text(o, src)),
+        _ => None,
     })
 }
 
