@@ -103,18 +103,43 @@ pub fn drops_a_copy(definitions: &[Definition], index: usize, call: &str, source
         return false;
     };
     let names = names();
-    let deletes = definition.refs.iter().any(|name| {
-        let last = name.rsplit(['.', ':']).next().unwrap_or(name);
-        let lower = last.to_ascii_lowercase();
-        names.store_delete.iter().any(|d| lower.starts_with(d))
-    });
-    if !deletes {
+    let deletes: Vec<&str> = definition
+        .refs
+        .iter()
+        .map(|name| name.rsplit(['.', ':']).next().unwrap_or(name))
+        .filter(|last| {
+            let lower = last.to_ascii_lowercase();
+            names.store_delete.iter().any(|d| lower.starts_with(d))
+        })
+        .collect();
+    if deletes.is_empty() {
         return false;
     }
     let store: Vec<&str> = names.store.iter().map(String::as_str).collect();
     let kept: Vec<&str> = names.kept.iter().map(String::as_str).collect();
     let body = source.get(definition.span.clone()).unwrap_or("");
-    has_word(body, &store) && !has_word(call, &kept)
+    has_word(body, &store)
+        && !has_word(call, &kept)
+        && deletes.iter().any(|name| deletes_beside(body, name, call))
+}
+
+/// Whether a call of `delete` in `body` runs beside the removal `call`, not instead of it:
+/// no `else` lies between them (`if s3 { bucket.delete_object(..) } else { fs::remove_file(..) }`
+/// deletes from the store *or* from the local folder, which is then the only copy). Text
+/// positions of names the body does not spell out count as beside.
+fn deletes_beside(body: &str, delete: &str, call: &str) -> bool {
+    let Some(removal) = body.find(call) else {
+        return true;
+    };
+    let mut found = false;
+    for (at, _) in body.match_indices(delete) {
+        found = true;
+        let between = &body[at.min(removal)..at.max(removal)];
+        if !has_word(between, &["else"]) {
+            return true;
+        }
+    }
+    !found
 }
 
 #[cfg(test)]
@@ -165,6 +190,12 @@ mod tests {
         // A database row deleted beside the file: the file may be the only copy.
         let body = "db.delete_user(id).await?; fs::remove_dir_all(&dir.staging_path)";
         let mut defs = definition(&["delete_user", "remove_dir_all"]);
+        defs[1].span = 0..body.len();
+        assert!(!drops_a_copy(&defs, 1, call, body));
+        // The store or the local folder, whichever is configured: the local file is the copy.
+        let call = "fs::remove_file(self.local_path()?)";
+        let body = "if CONFIG.s3.is_some() { bucket().delete_object(&key)?; } else { fs::remove_file(self.local_path()?)?; }";
+        let mut defs = definition(&["delete_object", "remove_file"]);
         defs[1].span = 0..body.len();
         assert!(!drops_a_copy(&defs, 1, call, body));
         // .NET's `File.Delete` is no store's.
