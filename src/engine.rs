@@ -226,6 +226,7 @@ impl Engine {
                 definition: reach::innermost(&facts.definitions, span.start),
                 requires: m.requires,
                 quiet_if: m.quiet_if,
+                quiet_if_any: m.quiet_if_any,
                 setup_call: m.setup_call,
                 once_per_file: m.rule.once_per_file,
                 reported_at_startup: m.rule.reported_at_startup,

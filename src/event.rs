@@ -345,6 +345,10 @@ pub struct Definition {
     /// A JavaScript or TypeScript `static` method: called through its class
     /// (`Store.open()`), never through an instance (`store.open()`).
     pub static_member: bool,
+    /// Its own code claims work for one instance: a string naming a way of claiming
+    /// (`FOR UPDATE SKIP LOCKED`) or a call taking a distributed lock (see
+    /// [`crate::reach::claims`]).
+    pub claims: bool,
 }
 
 /// What a C# type declaration says about the type (see [`Definition::type_info`]).

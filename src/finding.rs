@@ -71,6 +71,10 @@ pub struct Finding {
     /// [`crate::matcher::Match::quiet_if`]).
     #[serde(skip)]
     pub quiet_if: Vec<String>,
+    /// Project facts of which any one, supplied, makes the finding go (see
+    /// [`crate::matcher::Match::quiet_if_any`]).
+    #[serde(skip)]
+    pub quiet_if_any: Vec<String>,
     /// The called name when the finding's call only prepares a place for later writes
     /// (creating a directory, see [`crate::matcher::Match::setup_call`]).
     #[serde(skip)]
@@ -301,6 +305,7 @@ mod tests {
             definition: 0,
             requires: Vec::new(),
             quiet_if: Vec::new(),
+            quiet_if_any: Vec::new(),
             setup_call: None,
             once_per_file: false,
             reported_at_startup: false,

@@ -25,6 +25,10 @@ pub struct Match<'m, 'e> {
     /// Registrations that, all supplied by the project, mitigate the match after all (see
     /// [`crate::event::Assumed`]); empty when nothing would.
     pub quiet_if: Vec<String>,
+    /// Registrations of which any one, supplied by the project, mitigates the match: a
+    /// function of another file that the recurring body calls claims the work
+    /// (`claims:process_next_job`, see [`crate::reach::claims`]).
+    pub quiet_if_any: Vec<String>,
 }
 
 /// The catalogue indexed by target, built once and shared by all files.
@@ -162,6 +166,7 @@ impl Matcher {
                             setup_call: targets_any(event, &rule.unless.setup_calls)
                                 .then(|| called_name(target).to_string()),
                             quiet_if: assumed_mitigation(&rule.unless, event, facts),
+                            quiet_if_any: claimed_elsewhere(&rule.unless, event),
                         });
                     }
                 }
@@ -186,6 +191,19 @@ fn assumed_mitigation(unless: &Unless, event: &Event, facts: &FileFacts) -> Vec<
         assumed.registrations.clone()
     } else {
         Vec::new()
+    }
+}
+
+/// The registrations under which another file's function that the event's recurring body
+/// calls claims its work, for a rule that a claim mitigates (`[unless] work_any`).
+fn claimed_elsewhere(unless: &Unless, event: &Event) -> Vec<String> {
+    match &event.work {
+        Some(work) if !unless.work_any.is_empty() => work
+            .callees
+            .iter()
+            .map(|name| crate::reach::claims::registration(name))
+            .collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -458,7 +476,7 @@ fn does_only(event: &Event, kinds: &[String]) -> bool {
         && event
             .work
             .as_ref()
-            .is_some_and(|w| !w.is_empty() && w.iter().all(|k| kinds.contains(k)))
+            .is_some_and(|w| !w.kinds.is_empty() && w.kinds.iter().all(|k| kinds.contains(k)))
 }
 
 /// Whether the event's recurring body does one of these kinds of work, among others.
@@ -466,7 +484,7 @@ fn does_any(event: &Event, kinds: &[String]) -> bool {
     event
         .work
         .as_ref()
-        .is_some_and(|w| kinds.iter().any(|k| w.contains(k)))
+        .is_some_and(|w| kinds.iter().any(|k| w.kinds.contains(k)))
 }
 
 fn mitigated(unless: &Unless, event: &Event, facts: &FileFacts) -> bool {

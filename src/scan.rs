@@ -245,11 +245,15 @@ pub fn scan_files(
     reach::passed::join_passes(&mut registered);
     reach::held::close(&mut registered);
     reach::passed::join_wrote(&mut registered);
+    if project {
+        registered.extend(reach::claims::registrations(&models));
+    }
     // A finding whose arguments another file's path getters would make this instance's own
     // goes when the project registers them all.
     let stands = |f: &Finding| {
         (f.requires.is_empty() || f.requires.iter().any(|r| registered.contains(r)))
             && (f.quiet_if.is_empty() || !f.quiet_if.iter().all(|r| registered.contains(r)))
+            && !f.quiet_if_any.iter().any(|r| registered.contains(r))
     };
     result.findings.retain(stands);
     result.unreachable.retain(stands);

@@ -410,6 +410,7 @@ impl SuppressionAudit {
                 setup_call: None,
                 once_per_file: false,
                 quiet_if: Vec::new(),
+                quiet_if_any: Vec::new(),
                 reported_at_startup: false,
                 reach_trace: Vec::new(),
             });
@@ -515,6 +516,7 @@ mod tests {
             setup_call: None,
             once_per_file: false,
             quiet_if: Vec::new(),
+            quiet_if_any: Vec::new(),
             reported_at_startup: false,
             reach_trace: Vec::new(),
         }

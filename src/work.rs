@@ -13,8 +13,24 @@ use serde::Deserialize;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::LazyLock;
 
-/// The kinds of work a body does, by kind id, sorted.
-pub type Work = BTreeSet<String>;
+/// What a body does: its kinds of work, and the functions of other files it calls.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Work {
+    /// The kinds of work, by kind id, sorted.
+    pub kinds: BTreeSet<String>,
+    /// The simple names of the functions it calls (a few calls deep) that its own file does
+    /// not define: another file's function may claim the work
+    /// ([`crate::reach::claims`]: rows locked with `SKIP LOCKED`, a distributed lock).
+    pub callees: BTreeSet<String>,
+}
+
+impl Work {
+    /// Adds the kinds and callees of `other` (the work of another callback of one timer).
+    pub fn extend(&mut self, other: Work) {
+        self.kinds.extend(other.kinds);
+        self.callees.extend(other.callees);
+    }
+}
 
 /// The event targets whose recurring body is worth classifying: those a rule with a
 /// `work_only` mitigation can match (exact targets, `prefix*` and `*suffix` globs).
@@ -294,6 +310,40 @@ impl Kinds {
         }
     }
 
+    /// Whether work of this kind may be claimed inside the function called: unknown or
+    /// shared work (a query polling for jobs), not this process's own (logging).
+    fn may_be_claimed(&self, kind: &str) -> bool {
+        kind == UNKNOWN || self.kinds.iter().any(|k| k.id == kind && k.shared)
+    }
+
+    /// Whether a string literal's words name a way of claiming work
+    /// (`FOR UPDATE SKIP LOCKED`, `pg_try_advisory_lock`): the arguments of the
+    /// coordinating kinds.
+    pub fn claims_text(&self, text: &str) -> bool {
+        self.coordinating(text, |k| &k.arguments)
+    }
+
+    /// Whether a called name claims work (`acquireLock`, `xreadgroup`): the methods and
+    /// receivers of the coordinating kinds.
+    pub fn claims_call(&self, name: &str) -> bool {
+        self.coordinating(name, |k| &k.methods) || self.coordinating(name, |k| &k.receivers)
+    }
+
+    fn coordinating(&self, text: &str, list: impl Fn(&Kind) -> &Vec<String>) -> bool {
+        let letters: String = text
+            .chars()
+            .filter(char::is_ascii_alphabetic)
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        let coordinating = || self.kinds.iter().filter(|k| k.coordinates);
+        // Most texts name none of the words even run together: no word split for them.
+        if !coordinating().any(|k| list(k).iter().any(|w| letters.contains(w.as_str()))) {
+            return false;
+        }
+        let words = split_words(text);
+        coordinating().any(|k| has_any(&words, list(k)))
+    }
+
     /// The one name a call may run of the same file: its only non-neutral method
     /// (`OnPlaybackStopped(..).ConfigureAwait(false)`, `this.cleanup()`, `report.send()`).
     fn local_callee<'c>(&self, call: &'c Call) -> Option<&'c str> {
@@ -344,9 +394,9 @@ fn has_any(words: &[String], list: &[String]) -> bool {
 /// the same file (`lookup` gives its calls) that function's kinds, a few calls deep.
 /// A body with only neutral calls does [`IN_MEMORY`] work.
 pub fn classify(body: &[Call], lookup: &mut dyn FnMut(&str) -> Option<Vec<Call>>) -> Work {
-    let mut work = Work::new();
+    let mut work = Work::default();
     let Ok(kinds) = kinds() else {
-        work.insert(UNKNOWN.to_string());
+        work.kinds.insert(UNKNOWN.to_string());
         return work;
     };
     let mut seen: HashSet<String> = HashSet::new();
@@ -362,8 +412,8 @@ pub fn classify(body: &[Call], lookup: &mut dyn FnMut(&str) -> Option<Vec<Call>>
         &mut cache,
         &mut work,
     );
-    if work.is_empty() {
-        work.insert(IN_MEMORY.to_string());
+    if work.kinds.is_empty() {
+        work.kinds.insert(IN_MEMORY.to_string());
     }
     work
 }
@@ -381,7 +431,7 @@ fn visit(
 ) {
     for call in body {
         if *budget == 0 {
-            work.insert(UNKNOWN.to_string());
+            work.kinds.insert(UNKNOWN.to_string());
             return;
         }
         *budget -= 1;
@@ -395,7 +445,7 @@ fn visit(
                     continue;
                 }
                 if let Some(k) = kinds.kind_of(call) {
-                    work.insert(k.to_string());
+                    work.kinds.insert(k.to_string());
                 }
                 continue;
             }
@@ -405,7 +455,7 @@ fn visit(
                 .clone();
             if let Some(calls) = callee {
                 if depth >= DEPTH {
-                    work.insert(UNKNOWN.to_string());
+                    work.kinds.insert(UNKNOWN.to_string());
                     continue;
                 }
                 seen.insert(name.to_string());
@@ -413,10 +463,16 @@ fn visit(
                 continue;
             }
         }
-        let kind = kinds.kind_of(call);
-        if let Some(k) = kind {
-            work.insert(k.to_string());
+        let Some(kind) = kinds.kind_of(call) else {
+            continue;
+        };
+        // Work another file's function may claim for this instance alone.
+        if kinds.may_be_claimed(kind) {
+            if let Some(name) = kinds.local_callee(call) {
+                work.callees.insert(name.to_string());
+            }
         }
+        work.kinds.insert(kind.to_string());
     }
 }
 

@@ -85,6 +85,7 @@ impl SymbolTable {
             type_info: None,
             extension: false,
             static_member: false,
+            claims: false,
         });
         self.refs.push(BTreeSet::new());
         self.calls.push(BTreeSet::new());
@@ -122,6 +123,9 @@ impl SymbolTable {
             return;
         }
         if !self.refs[current].contains(name) {
+            if crate::work::kinds().is_ok_and(|k| k.claims_call(name)) {
+                self.definitions[current].claims = true;
+            }
             self.refs[current].insert(name.to_string());
         }
         let kind = if call {
@@ -131,6 +135,15 @@ impl SymbolTable {
         };
         if !kind.contains(name) {
             kind.insert(name.to_string());
+        }
+    }
+
+    /// Reads a string literal of the current definition's code: one naming a way of
+    /// claiming work (`FOR UPDATE SKIP LOCKED`) makes the definition claim its work.
+    pub fn mention_text(&mut self, text: &str) {
+        if crate::work::kinds().is_ok_and(|k| k.claims_text(text)) {
+            let current = self.current();
+            self.definitions[current].claims = true;
         }
     }
 

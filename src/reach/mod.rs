@@ -36,6 +36,7 @@
 //! the walk's kind names ([`classes`]); client code never launches the server.
 //! Each walk expands a name once, so the cost is linear in definitions and references.
 
+pub mod claims;
 mod classes;
 pub mod held;
 mod hosts;

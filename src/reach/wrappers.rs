@@ -167,6 +167,7 @@ fn at_call(wrapper: &Finding, forwarded: &Forwarded, site: &CallSite) -> Finding
         setup_call: None,
         once_per_file: false,
         quiet_if: Vec::new(),
+        quiet_if_any: Vec::new(),
         reach_trace: Vec::new(),
         ..wrapper.clone()
     }

@@ -9,7 +9,7 @@ fn call(receiver: &str, methods: &[&str], args: &str) -> Call {
 }
 
 fn work_of(body: &[Call]) -> Vec<String> {
-    classify(body, &mut |_| None).into_iter().collect()
+    classify(body, &mut |_| None).kinds.into_iter().collect()
 }
 
 #[test]
@@ -112,17 +112,20 @@ fn same_file_functions_are_followed() {
     };
     let quiet = classify(&[call("this", &["cleanup"], "")], &mut lookup);
     assert_eq!(
-        quiet.into_iter().collect::<Vec<_>>(),
+        quiet.kinds.into_iter().collect::<Vec<_>>(),
         ["logging", "own-cache"]
     );
     let shared = classify(&[call("", &["expire"], "")], &mut lookup);
-    assert!(shared.contains("database"));
+    assert!(shared.kinds.contains("database"));
     // A function that calls itself does nothing more by doing so.
     let recursive = classify(&[call("", &["tick"], "")], &mut lookup);
-    assert_eq!(recursive.into_iter().collect::<Vec<_>>(), ["own-cache"]);
+    assert_eq!(
+        recursive.kinds.into_iter().collect::<Vec<_>>(),
+        ["own-cache"]
+    );
     // `db.purgeOrders()` inside `purgeOrders`: the database's method of the same name.
     let wrapper = classify(&[call("", &["purgeOrders"], "")], &mut lookup);
-    assert!(wrapper.contains("database"), "{wrapper:?}");
+    assert!(wrapper.kinds.contains("database"), "{wrapper:?}");
 }
 
 #[test]
@@ -132,11 +135,11 @@ fn deep_or_huge_bodies_are_unknown() {
         Some(vec![call("", &[&format!("f{}", n + 1)], "")])
     };
     let deep = classify(&[call("", &["f0"], "")], &mut chain);
-    assert!(deep.contains(UNKNOWN));
+    assert!(deep.kinds.contains(UNKNOWN));
     let many: Vec<Call> = (0..MAX_CALLS + 1)
         .map(|_| call("log", &["info"], ""))
         .collect();
-    assert!(classify(&many, &mut |_| None).contains(UNKNOWN));
+    assert!(classify(&many, &mut |_| None).kinds.contains(UNKNOWN));
 }
 
 #[test]
@@ -216,4 +219,33 @@ fn a_chain_ending_in_a_count_only_counts() {
         )]),
         ["database"]
     );
+}
+
+#[test]
+fn functions_of_other_files_doing_shared_work_are_callees() {
+    let body = [
+        call("", &["deliver_pending"], "pool"),
+        call("outbox", &["claimNext"], ""),
+        call("", &["info!"], "tick"),
+        call("", &["local_helper"], ""),
+    ];
+    let mut lookup =
+        |name: &str| (name == "local_helper").then(|| vec![call("", &["send_report"], "")]);
+    let work = classify(&body, &mut lookup);
+    let callees: Vec<&str> = work.callees.iter().map(String::as_str).collect();
+    // Logging is this process's own; the same file's helper is followed, its callee kept.
+    assert_eq!(callees, ["claimNext", "deliver_pending", "send_report"]);
+}
+
+#[test]
+fn claiming_words_in_strings_and_names() {
+    let k = kinds().expect("kinds.toml is valid");
+    assert!(k.claims_text("SELECT id FROM jobs LIMIT 1 FOR UPDATE SKIP LOCKED"));
+    assert!(k.claims_text("SELECT pg_try_advisory_xact_lock(42)"));
+    assert!(!k.claims_text("SELECT id FROM jobs WHERE locked = false"));
+    assert!(k.claims_call("acquireLock"));
+    assert!(k.claims_call("pg_try_advisory_lock"));
+    // A word inside another word is not the word.
+    assert!(!k.claims_call("getSelection"));
+    assert!(!k.claims_call("blockUser"));
 }

@@ -81,6 +81,10 @@ impl SymbolWalk<'_> {
         }
         match node.kind_str() {
             "using_directive" | "comment" => return,
+            "string_literal"
+            | "verbatim_string_literal"
+            | "raw_string_literal"
+            | "interpolated_string_expression" => self.table.mention_text(text(node, self.src)),
             "global_statement" => self.table.set_role(0, Role::Main),
             "identifier" => {
                 if self.direct.contains(&node.id()) {

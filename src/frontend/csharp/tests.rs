@@ -1347,7 +1347,12 @@ fn timer_callbacks_and_delay_loops_carry_their_work() {
         .filter(|e| e.kind == EventKind::Construct)
         .map(|e| {
             (
-                e.work.clone().unwrap_or_default().into_iter().collect(),
+                e.work
+                    .clone()
+                    .unwrap_or_default()
+                    .kinds
+                    .into_iter()
+                    .collect(),
                 e.context.contains(&Context::SelfCancelling),
             )
         })
@@ -1360,7 +1365,13 @@ fn timer_callbacks_and_delay_loops_carry_their_work() {
         ]
     );
     let delay = find(&f, EventKind::Call, "System.Threading.Tasks.Task.Delay").expect("delay");
-    let work: Vec<String> = delay.work.clone().unwrap_or_default().into_iter().collect();
+    let work: Vec<String> = delay
+        .work
+        .clone()
+        .unwrap_or_default()
+        .kinds
+        .into_iter()
+        .collect();
     assert_eq!(work, ["own-cache", "waiting"]);
 }
 

@@ -67,7 +67,7 @@ impl Emitter<'_> {
                 let mut work: Option<Work> = None;
                 for callback in chained_callbacks(node) {
                     let body = callback.field("body").unwrap_or(callback);
-                    work.get_or_insert_with(Work::new)
+                    work.get_or_insert_with(Work::default)
                         .extend(self.work.of_node(body)?);
                 }
                 work

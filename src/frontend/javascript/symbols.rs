@@ -154,6 +154,7 @@ impl SymbolWalk<'_> {
         match node.kind_str() {
             "import_statement" => return self.import_aliases(node),
             "comment" => return,
+            "string_fragment" => return self.table.mention_text(text(node, self.src)),
             kind if is_function_value(kind)
                 && !is_invoked(node)
                 && !(self.nested == 0 && runs_once_when_passed(node, self.src)) =>

@@ -815,7 +815,7 @@ async function poll() {
         .filter(|e| e.targets[0] != "Promise")
         .filter_map(|e| {
             let line = index.line_col(src, e.span.start).0;
-            Some((line, e.work.clone()?.into_iter().collect()))
+            Some((line, e.work.clone()?.kinds.into_iter().collect()))
         })
         .collect();
     let at = |line: usize| -> Vec<String> {
@@ -1091,6 +1091,7 @@ interval(1000).pipe(switchMap(() => db.poll())).subscribe();
             e.work
                 .clone()
                 .unwrap_or_default()
+                .kinds
                 .into_iter()
                 .collect::<Vec<_>>()
         })

@@ -149,13 +149,18 @@ impl SymbolVisit<'_, '_> {
             match tree {
                 TokenTree::Ident(ident) => self.table.mention(&ident.to_string()),
                 TokenTree::Group(group) => self.mention_tokens(group.stream(), depth + 1),
-                _ => {}
+                TokenTree::Literal(lit) => self.table.mention_text(&lit.to_string()),
+                TokenTree::Punct(_) => {}
             }
         }
     }
 }
 
 impl<'ast> Visit<'ast> for SymbolVisit<'_, '_> {
+    fn visit_lit_str(&mut self, lit: &'ast syn::LitStr) {
+        self.table.mention_text(&lit.value());
+    }
+
     fn visit_item_use(&mut self, _: &'ast syn::ItemUse) {}
 
     fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {

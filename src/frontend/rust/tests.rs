@@ -818,7 +818,7 @@ async fn purge(pool: &Pool) { sqlx::query("DELETE FROM t").execute(pool).await; 
 "#;
     let work = |target: &str| -> Vec<String> {
         let (_, e) = hits(src, target).into_iter().next().expect(target);
-        e.work.expect("work").into_iter().collect()
+        e.work.expect("work").kinds.into_iter().collect()
     };
     assert_eq!(work("tokio::time::sleep"), ["logging", "waiting"]);
     assert_eq!(work("tokio::time::interval"), ["database", "waiting"]);
