@@ -341,6 +341,7 @@ fn scan_file(
             },
             model: Box::new(FileModel {
                 hosts: projects.placements.hosts(&file.path, file.language),
+                client_hosts: projects.placements.client_hosts(&file.path, file.language),
                 ..*model
             }),
         },

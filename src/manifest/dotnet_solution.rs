@@ -62,6 +62,7 @@ pub struct SolutionCache {
     by_root: Mutex<HashMap<PathBuf, Arc<Solution>>>,
     by_dir: Mutex<HashMap<PathBuf, bool>>,
     hosts_by_dir: Mutex<HashMap<PathBuf, Option<Hosts>>>,
+    clients_by_dir: Mutex<HashMap<PathBuf, Option<Hosts>>>,
 }
 
 /// The programs of a solution whose process loads a project (see [`SolutionCache::hosts`]),
@@ -104,6 +105,31 @@ impl SolutionCache {
             solution.hosts(&project)
         });
         lock(&self.hosts_by_dir).insert(dir.to_path_buf(), found.clone());
+        found
+    }
+
+    /// The programs among [`SolutionCache::hosts`] of the C# file at `path` that are desktop
+    /// apps carrying no web server (see [`SolutionCache::is_desktop_client_program`]): when
+    /// only they load a piece of code, it runs on a user's machine, never in the server's
+    /// process. `None` when it has no hosts or none of them is such an app.
+    pub fn client_hosts(&self, path: &Path) -> Option<Hosts> {
+        let dir = path.parent()?;
+        if let Some(hit) = lock(&self.clients_by_dir).get(dir) {
+            return hit.clone();
+        }
+        let hosts = self.hosts(path);
+        let clients: Vec<PathBuf> = hosts
+            .iter()
+            .flat_map(|h| h.iter())
+            .filter(|program| {
+                solution_root(program)
+                    .map(|root| self.solution(&root))
+                    .is_some_and(|solution| solution.desktop_client(program))
+            })
+            .cloned()
+            .collect();
+        let found = (!clients.is_empty()).then(|| clients.into());
+        lock(&self.clients_by_dir).insert(dir.to_path_buf(), found.clone());
         found
     }
 

@@ -36,6 +36,15 @@ impl ProjectPlacements {
         }
     }
 
+    /// The programs among [`ProjectPlacements::hosts`] that run on a user's machine (a .NET
+    /// desktop app carrying no web server, see [`SolutionCache::client_hosts`]).
+    pub fn client_hosts(&self, path: &Path, language: Language) -> Option<Hosts> {
+        match language {
+            Language::CSharp | Language::Razor => self.solutions.client_hosts(path),
+            _ => None,
+        }
+    }
+
     /// Where the file at `path` runs according to its project; `Server` when the
     /// project tells nothing. `csproj` is the scan's cache of C# project settings (a
     /// desktop project's configuration files run on a user's machine).

@@ -32,6 +32,9 @@ pub(super) struct Processes {
     /// the scan.
     sets: Vec<Vec<u64>>,
     ids: HashMap<Vec<u64>, u32>,
+    /// The programs that run on a user's machine (see [`FileModel::client_hosts`]), as a
+    /// bit set like [`Processes::sets`].
+    clients: Vec<u64>,
 }
 
 /// What reaching a definition in some processes changes (see [`Processes::reach`]).
@@ -57,6 +60,16 @@ impl Processes {
             }
         }
         let words = programs.len().div_ceil(64);
+        let mut clients = vec![0u64; words];
+        for program in files
+            .iter()
+            .filter_map(|f| f.client_hosts.as_deref())
+            .flatten()
+        {
+            if let Some(&i) = programs.get(program) {
+                clients[i / 64] |= 1 << (i % 64);
+            }
+        }
         let mut ids: HashMap<Vec<u64>, u32> = HashMap::new();
         let mut sets = vec![Vec::new()];
         let mut of_node = Vec::new();
@@ -82,7 +95,22 @@ impl Processes {
             of_node,
             sets,
             ids,
+            clients,
         }
+    }
+
+    /// The server-side processes among `id`: without the desktop apps that run on a user's
+    /// machine; `None` when only such apps load the code. Unknown processes stay unknown.
+    pub(super) fn serving(&mut self, id: u32) -> Option<u32> {
+        if id == ALL || self.clients.iter().all(|&c| c == 0) {
+            return Some(id);
+        }
+        let bits: Vec<u64> = self
+            .bits(id)
+            .zip(&self.clients)
+            .map(|(x, c)| x & !c)
+            .collect();
+        bits.iter().any(|&w| w != 0).then(|| self.intern(bits))
     }
 
     /// The interned set of processes that load `node` ([`ALL`]: unknown).

@@ -138,6 +138,9 @@ pub struct FileModel {
     /// share a process with it. `None` when unknown: anything may call it and it may call
     /// anything.
     pub hosts: Option<Arc<[PathBuf]>>,
+    /// The programs among [`hosts`](FileModel::hosts) that run on a user's machine (a
+    /// desktop app carrying no web server): a server's walk does not run in their processes.
+    pub client_hosts: Option<Arc<[PathBuf]>>,
 }
 
 impl FileModel {
@@ -162,6 +165,7 @@ impl FileModel {
             registrations: Vec::new(),
             shared_calls: Vec::new(),
             hosts: None,
+            client_hosts: None,
         }
     }
 }
@@ -344,6 +348,7 @@ pub fn solve_file(language: Language, definitions: &[Definition]) -> Vec<Reachab
         registrations: Vec::new(),
         shared_calls: Vec::new(),
         hosts: None,
+        client_hosts: None,
     };
     let mut graph = Graph::new(std::slice::from_ref(&file));
     let seeds = (0..definitions.len())
@@ -767,10 +772,18 @@ impl<'a> Graph<'a> {
         let mut queue = VecDeque::new();
         for seed in seeds {
             if self.verdict[seed].is_none() {
-                self.verdict[seed] = Some(level);
                 // An entry point runs in the processes that load it (start-up code met on
-                // an earlier walk, in those it was met in).
-                self.hosts.reach(seed, self.hosts.context(seed));
+                // an earlier walk, in those it was met in); a server's walk, only in the
+                // server-side ones.
+                let mut within = self.hosts.context(seed);
+                if level == Reachability::Reachable {
+                    match self.hosts.serving(within) {
+                        Some(serving) => within = serving,
+                        None => continue,
+                    }
+                }
+                self.verdict[seed] = Some(level);
+                self.hosts.reach(seed, within);
                 queue.push_back(seed);
             }
         }

@@ -29,6 +29,7 @@ fn file(language: Language, role: FileRole, definitions: Vec<Definition>) -> Fil
         registrations: Vec::new(),
         shared_calls: Vec::new(),
         hosts: None,
+        client_hosts: None,
     }
 }
 
@@ -906,5 +907,52 @@ fn a_name_reaches_only_definitions_a_process_of_the_caller_loads() {
         verdicts[3],
         [Reachable, Reachable],
         "a library no program references may be loaded by any"
+    );
+}
+
+#[test]
+fn a_servers_walk_from_shared_code_runs_only_in_server_side_processes() {
+    let class = |owner: &str, name: &str, refs: &[&str]| {
+        vec![
+            def("", Role::Plain, None, &[]),
+            method(owner, def(name, Role::Plain, Some(0), refs)),
+        ]
+    };
+    // A hosted service in a library that the server and a desktop launcher both load.
+    let shared = FileModel {
+        client_hosts: Some(vec![PathBuf::from("Launcher.csproj")].into()),
+        ..hosted(
+            file(
+                Language::CSharp,
+                FileRole::Server,
+                vec![
+                    def("", Role::Plain, None, &[]),
+                    method("Sync", def("ExecuteAsync", Role::Entry, Some(0), &["Add"])),
+                ],
+            ),
+            &["Launcher.csproj", "Server.csproj"],
+        )
+    };
+    // The launcher's own library: its `Add` runs only on a player's machine.
+    let launcher_library = FileModel {
+        client_hosts: Some(vec![PathBuf::from("Launcher.csproj")].into()),
+        ..hosted(
+            file(
+                Language::CSharp,
+                FileRole::Server,
+                class("InstallQueue", "Add", &[]),
+            ),
+            &["Launcher.csproj"],
+        )
+    };
+    let verdicts = solve(&[shared, launcher_library]);
+    assert_eq!(
+        verdicts[0][1], Reachable,
+        "the server runs the hosted service"
+    );
+    assert_eq!(
+        verdicts[1],
+        [Unreferenced, Unreferenced],
+        "no server process loads the launcher's library"
     );
 }
