@@ -629,6 +629,11 @@ impl<'a> Graph<'a> {
         level: Reachability,
         from: usize,
     ) -> Option<Vec<usize>> {
+        // `x.Dispose()` runs the `Dispose` of whatever `x` is: it reaches no class by name.
+        let called = key.1.rsplit("::").next().unwrap_or(key.1);
+        if words().teardown_methods.contains(called) {
+            return None;
+        }
         let mut targets = self.targets(key)?;
         if let Some(live) = &self.live {
             targets.retain(|&t| live.dispatches(t, level));

@@ -48,6 +48,8 @@ pub struct Words {
     pub secret_words: HashSet<String>,
     /// Keys of a JavaScript object literal that schedule the work the object describes.
     pub schedule_keys: HashSet<String>,
+    /// Methods nearly every class has (`Dispose`): a call by name reaches none of them.
+    pub teardown_methods: HashSet<String>,
 }
 
 /// The name a frontend mentions for a loop that may run for the process's lifetime (a
