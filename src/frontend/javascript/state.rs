@@ -59,7 +59,7 @@ pub(super) fn collection_events(
             if name.kind_str() != "identifier" {
                 continue;
             }
-            let value = unwrap_type_assertion(value);
+            let value = kept_or_new(unwrap_type_assertion(value), src);
             if let Some((target, class)) = own_instance(value, src, scopes, &classes) {
                 let name = text(name, src);
                 let mut instance = Collection::new(vec![target], declarator.byte_range(), name);
@@ -303,6 +303,23 @@ fn own_instance<'s>(
         .path_of(constructor, src)
         .filter(|p| p.starts_with('.') || p.starts_with('/'))?;
     Some((path, class.rsplit('.').next().unwrap_or(class)))
+}
+
+/// `globalForApp.sessions ?? new Map()` (also `||`): a collection kept on `globalThis` across
+/// module reloads, or a new one; the new one is what the module holds.
+fn kept_or_new<'t>(value: Node<'t>, src: &str) -> Node<'t> {
+    if value.kind_str() != "binary_expression"
+        || !value
+            .field("operator")
+            .is_some_and(|o| matches!(text(o, src), "??" | "||"))
+    {
+        return value;
+    }
+    value
+        .field("right")
+        .map(unwrap_type_assertion)
+        .filter(|r| matches!(r.kind_str(), "new_expression" | "object" | "array"))
+        .unwrap_or(value)
 }
 
 /// `x as Map<K, V>`, `x satisfies T`, `x!`: the expression inside.
