@@ -145,7 +145,9 @@ impl Matcher {
                     if let Some(&m) = seen.get(&(e, r)) {
                         let earlier: &mut Match = &mut out[m];
                         if !earlier.requires.is_empty() && pattern_holds(pattern, event, facts) {
-                            let more = owner_registrations(pattern, event, facts);
+                            // The project evidence a pattern asks for counts too: a match
+                            // through a second candidate target must not drop it.
+                            let more = required_registrations(rule, pattern, event, facts);
                             if more.is_empty() {
                                 earlier.requires.clear();
                             } else {
@@ -898,6 +900,14 @@ targets = ["*.setTimeout"]
                 .collect()
         };
         assert_eq!(requires(&facts), [vec!["calls:demo".to_string()]]);
+        // An event whose candidate targets match the rule twice (C#: one per imported
+        // namespace) still needs the evidence.
+        let mut twice = facts.clone();
+        twice.events[0].targets = vec![
+            "System.IO.File.WriteAllText".into(),
+            "System.IO.File.WriteAllBytes".into(),
+        ];
+        assert_eq!(requires(&twice), [vec!["calls:demo".to_string(); 2]]);
         assert!(m.project_evidence(Language::CSharp, &facts).is_empty());
         facts.calls.insert("UseInMemoryStorage".into());
         assert_eq!(requires(&facts), [Vec::<String>::new()]);

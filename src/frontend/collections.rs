@@ -20,7 +20,14 @@ pub(crate) struct Collection {
     /// The field's name, when its own file does not write it (see
     /// [`Event::written_elsewhere`]).
     elsewhere: Option<String>,
+    /// The name a module exports it under, when its own file does not write it: its event
+    /// stands only when another file writes that export (see [`WRITTEN_EXPORT`]).
+    exported: Option<String>,
 }
+
+/// The registration prefix of a write to another module's exported collection
+/// (`sessions.set(..)` on `import { sessions } from './state'`): `write:export:sessions`.
+pub(crate) const WRITTEN_EXPORT: &str = "write:export:";
 
 impl Collection {
     /// A collection named `name`, of a type with these candidate `targets`.
@@ -32,6 +39,7 @@ impl Collection {
             written: false,
             owner: None,
             elsewhere: None,
+            exported: None,
         }
     }
 
@@ -78,9 +86,17 @@ impl Collection {
         }
     }
 
+    /// Marks a module-level collection that its module exports as `name`: unwritten in its
+    /// own file, its event needs a write in another file (`write:export:name`).
+    pub(crate) fn exported_as(&mut self, name: &str) {
+        if self.owner.is_none() {
+            self.exported = Some(name.to_string());
+        }
+    }
+
     /// The event, when something wrote to the collection or may elsewhere.
     pub(crate) fn into_event(self) -> Option<Event> {
-        if !self.written && self.elsewhere.is_none() {
+        if !self.written && self.elsewhere.is_none() && self.exported.is_none() {
             return None;
         }
         let kind = match self.owner {
@@ -90,7 +106,14 @@ impl Collection {
         let mut event = Event::new(kind, self.targets, self.span);
         event.words = self.words.into_iter().collect();
         event.owner = self.owner;
-        event.written_elsewhere = if self.written { None } else { self.elsewhere };
+        if !self.written {
+            event.written_elsewhere = self.elsewhere;
+            event.requires_any = self
+                .exported
+                .map(|name| format!("{WRITTEN_EXPORT}{name}"))
+                .into_iter()
+                .collect();
+        }
         Some(event)
     }
 }

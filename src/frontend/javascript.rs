@@ -130,9 +130,10 @@ fn facts_of(root: Node<'_>, src: &str) -> FileFacts {
             facts
         },
         || {
-            let mut collections = state::collection_events(root, src, scopes);
+            let (mut collections, written_exports) = state::collection_events(root, src, scopes);
             let (fields, mut registrations) = fields::field_collection_events(root, src, scopes);
             collections.extend(fields);
+            registrations.extend(written_exports);
             registrations.extend(scopes.delay_registrations(root.byte_range().into()));
             (collections, registrations)
         },

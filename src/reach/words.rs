@@ -50,6 +50,8 @@ pub struct Words {
     pub schedule_keys: HashSet<String>,
     /// Methods nearly every class has (`Dispose`): a call by name reaches none of them.
     pub teardown_methods: HashSet<String>,
+    /// Words of a callee that dispatches a plugin hook by the name in its first argument.
+    pub hook_dispatch_words: HashSet<String>,
 }
 
 /// The name a frontend mentions for a loop that may run for the process's lifetime (a
@@ -127,6 +129,14 @@ impl Words {
     /// mentioned like a call, where other keys name data and mention nothing.
     pub fn schedules_work(&self, key: &str) -> bool {
         self.schedule_keys.contains(key)
+    }
+
+    /// Whether a callee (`hooks.aCallAll`, `runHook`) dispatches a plugin hook by name: the
+    /// string it is given names the exported functions the plugin loader calls.
+    pub fn dispatches_hooks(&self, callee: &str) -> bool {
+        split_words(callee)
+            .iter()
+            .any(|w| self.hook_dispatch_words.contains(w))
     }
 
     /// Whether a call runs a method passed to it once (`MapResult`).

@@ -635,7 +635,7 @@ fn promisifies_set_timeout(value: Node<'_>, src: &str) -> bool {
 }
 
 /// The exported name of `exports.name = ..` or `module.exports.name = ..`.
-fn commonjs_export_name<'s>(left: Node<'_>, src: &'s str) -> Option<&'s str> {
+pub(super) fn commonjs_export_name<'s>(left: Node<'_>, src: &'s str) -> Option<&'s str> {
     if left.kind_str() != "member_expression" {
         return None;
     }

@@ -8,8 +8,9 @@
 
 use super::drain::{self, Uses};
 use super::*;
-use crate::frontend::collections::Collection;
+use crate::frontend::collections::{Collection, WRITTEN_EXPORT};
 use crate::frontend::tree::{Fields, Kind};
+use std::collections::BTreeSet;
 
 /// Methods that add to or change a collection.
 const WRITE_METHODS: &[&str] = &["set", "add", "push", "unshift", "splice"];
@@ -19,11 +20,28 @@ const WRITE_METHODS: &[&str] = &["set", "add", "push", "unshift", "splice"];
 /// written with, and one per module-level `new Own()` of a class declared in the file or
 /// imported from a relative path (target: the class's path, or its name when declared here;
 /// words: the variable's and the class's names).
-pub(super) fn collection_events(root: Node<'_>, src: &str, scopes: &Scopes) -> Vec<Event> {
+///
+/// A collection its module exports (`export const sessions = new Map()`, `exports.sessions =
+/// new Map()`, `module.exports = { sessions }`) that its own file does not write needs a
+/// write in another file; the second value holds this file's such writes, from functions, to
+/// what it imports from the project's own modules (`sessions.set(..)` on `import { sessions }
+/// from './state'`, `state.sessions[id] = ..`): `write:export:sessions`.
+pub(super) fn collection_events(
+    root: Node<'_>,
+    src: &str,
+    scopes: &Scopes,
+) -> (Vec<Event>, BTreeSet<String>) {
     let module: Scope = root.byte_range().into();
     let classes = own_classes(root, src);
     let mut candidates: HashMap<String, Collection> = HashMap::new();
     for statement in named_children(root) {
+        // `exports.sessions = new Map()`: reached by other modules under that name.
+        if let Some((name, declaration)) = commonjs_collection(statement, src, scopes) {
+            let mut collection = Collection::new(vec![declaration.0], declaration.1, name);
+            collection.exported_as(name);
+            candidates.insert(format!("exports.{name}"), collection);
+            continue;
+        }
         let declaration = match statement.kind_str() {
             "export_statement" => statement.field("declaration"),
             _ => Some(statement),
@@ -41,7 +59,7 @@ pub(super) fn collection_events(root: Node<'_>, src: &str, scopes: &Scopes) -> V
             if name.kind_str() != "identifier" {
                 continue;
             }
-            let value = unwrap_type_assertion(value);
+            let value = kept_or_new(unwrap_type_assertion(value), src);
             if let Some((target, class)) = own_instance(value, src, scopes, &classes) {
                 let name = text(name, src);
                 let mut instance = Collection::new(vec![target], declarator.byte_range(), name);
@@ -65,9 +83,12 @@ pub(super) fn collection_events(root: Node<'_>, src: &str, scopes: &Scopes) -> V
             }
         }
     }
-    if candidates.is_empty() {
-        return Vec::new();
+    for (local, exported) in exported_names(root, src) {
+        if let Some(c) = candidates.get_mut(local) {
+            c.exported_as(exported);
+        }
     }
+    let mut written_exports = BTreeSet::new();
     let mut uses: HashMap<&str, Uses> = HashMap::new();
     let mut stack = vec![(root, false, 0usize)];
     while let Some((node, in_function, depth)) = stack.pop() {
@@ -80,10 +101,15 @@ pub(super) fn collection_events(root: Node<'_>, src: &str, scopes: &Scopes) -> V
         }
         if in_function {
             if let Some((name, key)) = written_collection(node, src) {
-                let module_level = scopes.visible_scope(name, node.start_byte()) == Some(module);
+                let name = name.strip_prefix("module.").unwrap_or(name);
+                let module_level = name.starts_with("exports.")
+                    || scopes.visible_scope(name, node.start_byte()) == Some(module);
                 if let Some(c) = candidates.get_mut(name).filter(|_| module_level) {
                     c.written_with(key);
                 }
+            }
+            if let Some(export) = imported_write(node, src, scopes) {
+                written_exports.insert(format!("{WRITTEN_EXPORT}{export}"));
             }
         }
         let inside = in_function || is_function(node.kind_str());
@@ -97,7 +123,119 @@ pub(super) fn collection_events(root: Node<'_>, src: &str, scopes: &Scopes) -> V
         .filter_map(|(_, collection)| collection.into_event())
         .collect();
     events.sort_by_key(|e| e.span.start);
-    events
+    (events, written_exports)
+}
+
+/// `exports.sessions = new Map()` (also `module.exports.sessions = ..`, an object or an
+/// array) at the top level: the exported name, and the collection's target and span.
+fn commonjs_collection<'s>(
+    statement: Node<'_>,
+    src: &'s str,
+    scopes: &Scopes,
+) -> Option<(&'s str, (String, std::ops::Range<usize>))> {
+    let assignment =
+        (statement.kind_str() == "expression_statement").then(|| statement.named_child(0))??;
+    if assignment.kind_str() != "assignment_expression" {
+        return None;
+    }
+    let name = commonjs_export_name(assignment.field("left")?, src)?;
+    let value = unwrap_type_assertion(assignment.field("right")?);
+    let target = match value.kind_str() {
+        "new_expression" => value_constructor(value, src, scopes)?,
+        "object" => "globalThis.Object".to_string(),
+        "array" => "globalThis.Array".to_string(),
+        _ => return None,
+    };
+    Some((name, (target, assignment.byte_range())))
+}
+
+/// The module-level names the file exports, with the name each is exported under:
+/// `export const sessions = ..`, `export { rooms as liveRooms }`, `module.exports = { sessions,
+/// rooms: liveRooms }`, `exports.sessions = sessions`.
+fn exported_names<'s>(root: Node<'_>, src: &'s str) -> Vec<(&'s str, &'s str)> {
+    let mut out = Vec::new();
+    for statement in named_children(root) {
+        match statement.kind_str() {
+            "export_statement" if statement.field("source").is_none() => {
+                if let Some(declaration) = statement.field("declaration") {
+                    out.extend(
+                        named_children(declaration)
+                            .filter_map(|d| d.field("name"))
+                            .filter(|n| n.kind_str() == "identifier")
+                            .map(|n| (text(n, src), text(n, src))),
+                    );
+                }
+                let clauses = named_children(statement).filter(|c| c.kind_str() == "export_clause");
+                for specifier in clauses.flat_map(named_children) {
+                    let Some(name) = specifier.field("name") else {
+                        continue;
+                    };
+                    let alias = specifier.field("alias").unwrap_or(name);
+                    out.push((text(name, src), text(alias, src)));
+                }
+            }
+            "expression_statement" => {
+                let Some(assignment) = statement
+                    .named_child(0)
+                    .filter(|a| a.kind_str() == "assignment_expression")
+                else {
+                    continue;
+                };
+                let (Some(left), Some(right)) =
+                    (assignment.field("left"), assignment.field("right"))
+                else {
+                    continue;
+                };
+                if let Some(name) = commonjs_export_name(left, src) {
+                    if right.kind_str() == "identifier" {
+                        out.push((text(right, src), name));
+                    }
+                } else if text(left, src) == "module.exports" && right.kind_str() == "object" {
+                    for property in named_children(right) {
+                        match property.kind_str() {
+                            "shorthand_property_identifier" => {
+                                out.push((text(property, src), text(property, src)));
+                            }
+                            "pair" => {
+                                let key = property.field("key");
+                                let value = property.field("value");
+                                if let (Some(key), Some(value)) = (key, value) {
+                                    if value.kind_str() == "identifier" {
+                                        out.push((text(value, src), text(key, src)));
+                                    }
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The exported name a write inside a function reaches in another of the project's modules
+/// (imported from a relative, rooted or `@/`/`~/` aliased path): `sessions.set(..)` on
+/// `import { sessions } from './state'`, `state.rooms[id] = ..` on `import * as state from
+/// './state'`.
+fn imported_write(node: Node<'_>, src: &str, scopes: &Scopes) -> Option<String> {
+    let (path, _) = written_by(node, src, |object| {
+        if !matches!(object.kind_str(), "identifier" | "member_expression") {
+            return None;
+        }
+        scopes.path_of(object, src)
+    })?;
+    let own = ["./", "../", "/", "@/", "~/"]
+        .iter()
+        .any(|p| path.starts_with(p));
+    let (_, member) = path.rsplit_once('.')?;
+    let plain = !member.is_empty()
+        && member
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '$');
+    (own && plain).then(|| member.to_string())
 }
 
 /// A mention of a module-level candidate by name (its declaration aside) and how it uses
@@ -167,6 +305,23 @@ fn own_instance<'s>(
     Some((path, class.rsplit('.').next().unwrap_or(class)))
 }
 
+/// `globalForApp.sessions ?? new Map()` (also `||`): a collection kept on `globalThis` across
+/// module reloads, or a new one; the new one is what the module holds.
+fn kept_or_new<'t>(value: Node<'t>, src: &str) -> Node<'t> {
+    if value.kind_str() != "binary_expression"
+        || !value
+            .field("operator")
+            .is_some_and(|o| matches!(text(o, src), "??" | "||"))
+    {
+        return value;
+    }
+    value
+        .field("right")
+        .map(unwrap_type_assertion)
+        .filter(|r| matches!(r.kind_str(), "new_expression" | "object" | "array"))
+        .unwrap_or(value)
+}
+
 /// `x as Map<K, V>`, `x satisfies T`, `x!`: the expression inside.
 pub(super) fn unwrap_type_assertion(node: Node<'_>) -> Node<'_> {
     match node.kind_str() {
@@ -189,6 +344,10 @@ pub(super) fn value_constructor(new: Node<'_>, src: &str, scopes: &Scopes) -> Op
 fn written_collection<'s>(node: Node<'_>, src: &'s str) -> Option<(&'s str, Option<&'s str>)> {
     written_by(node, src, |object| match object.kind_str() {
         "identifier" => Some(text(object, src)),
+        // `exports.sessions.set(..)`: the collection a module exports by assignment.
+        "member_expression" if commonjs_export_name(object, src).is_some() => {
+            Some(text(object, src))
+        }
         "member_expression" => object
             .field("object")
             .filter(|o| o.kind_str() == "identifier")
@@ -199,11 +358,11 @@ fn written_collection<'s>(node: Node<'_>, src: &'s str) -> Option<(&'s str, Opti
 
 /// What a node writes to, by the name `collection` gives the written object, with the text
 /// of the key when it has one: `x.set(key, v)`, `x.add(key)`, `x.push(v)`, `x[key] = v`.
-pub(super) fn written_by<'s>(
+pub(super) fn written_by<'s, T>(
     node: Node<'_>,
     src: &'s str,
-    collection: impl Fn(Node<'_>) -> Option<&'s str>,
-) -> Option<(&'s str, Option<&'s str>)> {
+    collection: impl Fn(Node<'_>) -> Option<T>,
+) -> Option<(T, Option<&'s str>)> {
     match node.kind_str() {
         "call_expression" => {
             let callee = node.field("function")?;

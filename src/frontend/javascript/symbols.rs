@@ -7,7 +7,9 @@
 //! `module.exports = { f }` do not count as uses); anonymous callbacks belong to the code around them;
 //! a branch on `process.argv` that is not the serve command is a subcommand, and so is the
 //! handler of a command-line parser's command (commander's `.command('build').action(fn)`,
-//! yargs' `.command('build', 'desc', builder, fn)`).
+//! yargs' `.command('build', 'desc', builder, fn)`). A plugin-hook dispatch by name
+//! (`hooks.aCallAll('expressCreateServer', ..)`: a callee with a `hook_dispatch_words` word)
+//! mentions the hook's name, which the plugins export.
 //!
 //! Imports (`import`, `require`, `import()`, `export .. from`) mention the imported module's
 //! name (see [`crate::reach::modules`]). A file that exports nothing is a program of its
@@ -202,6 +204,9 @@ impl SymbolWalk<'_> {
             "call_expression" => {
                 if let Some(handlers) = self.command_handlers(node) {
                     return self.visit_with_branch(node, handlers, class, depth);
+                }
+                if let Some(hook) = self.dispatched_hook(node) {
+                    self.table.mention(&hook);
                 }
             }
             "identifier"
@@ -698,6 +703,25 @@ impl SymbolWalk<'_> {
         let name = command.split_whitespace().next().unwrap_or("");
         let default = name.is_empty() || name.starts_with("$0") || name.starts_with(['<', '[']);
         (!default && !words().is_serve_command(name)).then_some(arguments)
+    }
+
+    /// The hook a plugin-hook dispatch names (`hooks.aCallAll('expressCreateServer', ..)`):
+    /// a string argument that is a plain name, given first to a callee named for hooks.
+    fn dispatched_hook(&self, node: Node<'_>) -> Option<String> {
+        let callee = node.field("function")?;
+        if !words().dispatches_hooks(text(callee, self.src)) {
+            return None;
+        }
+        let first = node.field("arguments")?.named_child(0)?;
+        let name = string_value(first, self.src)?;
+        let plain = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_')
+            && name
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '$');
+        plain.then_some(name)
     }
 
     /// The command a commander chain names: `program.command('build').option(..)`.

@@ -118,6 +118,22 @@ pub(super) type FnBindings = (
 /// The `how` of a state parameter known only by its type (`state: &AppState`).
 const PLAIN: &str = "param";
 
+/// Framework extractors whose value is one per process, shared by every request: a
+/// collection handed to handlers through one (`sessions: web::Data<Mutex<HashMap<..>>>`,
+/// `State(users): State<Users>`) is process-wide state itself.
+const SHARED_STATE: &[&str] = &[
+    "actix_web::web::Data",
+    "actix_web::web::types::Data",
+    "axum::extract::State",
+    "axum::Extension",
+    "axum::extract::Extension",
+    "rocket::State",
+    "poem::web::Data",
+];
+
+/// The candidate key of a collection a handler takes straight from shared state.
+const STATE_COLLECTION: &str = "state-param:";
+
 impl Statics {
     /// Records a `static NAME: TYPE`, with the resolved candidates of every type its type
     /// names and the words of its name and type.
@@ -271,6 +287,16 @@ impl Statics {
         (self.guards, self.state_params, self.current) = saved;
     }
 
+    /// The candidate key of the current function's parameter `name` taken from shared state.
+    fn state_collection(&self, name: &str) -> String {
+        let function = self
+            .current
+            .as_ref()
+            .and_then(|(names, _)| names.last())
+            .map_or("", String::as_str);
+        format!("{STATE_COLLECTION}{function}:{name}")
+    }
+
     /// The position of the current function's parameter `name`.
     fn param_index(&self, name: &str) -> Option<usize> {
         let (_, params) = self.current.as_ref()?;
@@ -328,10 +354,15 @@ impl Statics {
     /// (`state: web::Data<AppState>`, `State(state): State<Arc<AppState>>`): a write to
     /// `state.sessions` is a write to the field `sessions` of `AppState`, wherever
     /// `AppState` is declared (see [`Statics::note_chain`]).
+    ///
+    /// A collection taken straight from shared state (`sessions: web::Data<Mutex<HashMap<..>>>`,
+    /// `State(users): State<Users>` with `type Users = Arc<RwLock<HashMap<..>>>`) is a
+    /// candidate of its own, written when the handler writes the parameter.
     pub(super) fn bind_param(
         &mut self,
         name: String,
         ty: &syn::Type,
+        span: std::ops::Range<usize>,
         resolve: impl Fn(bool, &[String]) -> Vec<String>,
     ) {
         self.guards.remove(&name);
@@ -355,8 +386,15 @@ impl Statics {
             p.path.segments.last().map(|s| &s.arguments)
         {
             let wrappers = resolve(p.path.leading_colon.is_some(), &segment_names(&p.path));
+            let shared = wrappers.iter().any(|w| SHARED_STATE.contains(&w.as_str()));
             for arg in &args.args {
                 if let syn::GenericArgument::Type(t) = arg {
+                    if shared {
+                        let key = self.state_collection(&name);
+                        let (collection, names) = collection(&name, t, span.clone(), &resolve);
+                        self.type_names.insert(key.clone(), names);
+                        self.candidates.insert(key, collection);
+                    }
                     type_paths(t, &mut |_, segments| {
                         if let Some(ty) = segments.last() {
                             for how in &wrappers {
@@ -443,6 +481,11 @@ impl Statics {
             let mut guard = guard.clone();
             guard.fields.extend(fields);
             return Some(guard);
+        }
+        // `sessions.lock().unwrap().insert(..)` on a collection taken from shared state.
+        let key = self.state_collection(&name);
+        if single && fields.is_empty() && self.candidates.contains_key(&key) {
+            return Some(place(key, fields));
         }
         // `map.insert(..)` on a parameter `map: &DashMap<..>`: a write to what callers pass.
         let param = self.param_index(&name).filter(|_| single);

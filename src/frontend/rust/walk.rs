@@ -615,8 +615,10 @@ impl<'t> Walker<'t> {
             self.statics
                 .register_type(&t.ty, |c, s| type_targets(scopes, c, s));
             if let Some(name) = param_name(&t.pat) {
+                use syn::spanned::Spanned;
+                let span = self.offset(t.span().start())..self.offset(t.span().end());
                 self.statics
-                    .bind_param(name, &t.ty, |c, s| type_targets(scopes, c, s));
+                    .bind_param(name, &t.ty, span, |c, s| type_targets(scopes, c, s));
             }
             // `async fn handle_socket(socket: WebSocket, ..)`: timers here serve one
             // connection (pings, idle timeouts), however they are named.
