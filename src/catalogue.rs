@@ -108,6 +108,12 @@ pub struct Rule {
     /// start): reported also where only start-up code reaches it.
     #[serde(default)]
     pub reported_at_startup: bool,
+    /// What a match does is over when its call returns (a file written, moved or deleted),
+    /// unlike what a call sets up for the process's lifetime (a hub, a limiter, a log sink):
+    /// as a statement of a server's start it happens once per start, like start-up code (see
+    /// [`crate::reach::Solved::runs_once`]).
+    #[serde(default)]
+    pub one_shot: bool,
     /// The documentation shown by `scaleout explain`.
     pub docs: Docs,
     /// Shipped in the binary (it has a page under `docs/rules/`), not a user's rule file.

@@ -228,6 +228,7 @@ impl Engine {
                 quiet_if: m.quiet_if,
                 quiet_if_any: m.quiet_if_any,
                 setup_call: m.setup_call,
+                one_shot_call: m.one_shot_call,
                 once_per_file: m.rule.once_per_file,
                 reported_at_startup: m.rule.reported_at_startup,
                 reach_trace: Vec::new(),

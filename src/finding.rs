@@ -75,10 +75,14 @@ pub struct Finding {
     /// [`crate::matcher::Match::quiet_if_any`]).
     #[serde(skip)]
     pub quiet_if_any: Vec<String>,
-    /// The called name when the finding's call only prepares a place for later writes
-    /// (creating a directory, see [`crate::matcher::Match::setup_call`]).
+    /// The call's resolved target when the finding's call only prepares a place for later
+    /// writes (creating a directory, see [`crate::matcher::Match::setup_call`]).
     #[serde(skip)]
     pub setup_call: Option<String>,
+    /// The call's resolved target when what it does is over when it returns (see
+    /// [`crate::matcher::Match::one_shot_call`]).
+    #[serde(skip)]
+    pub one_shot_call: Option<String>,
     /// Whether the finding's rule reports only its first reached match in a file (see
     /// [`keep_first_per_file`]).
     #[serde(skip)]
@@ -307,6 +311,7 @@ mod tests {
             quiet_if: Vec::new(),
             quiet_if_any: Vec::new(),
             setup_call: None,
+            one_shot_call: None,
             once_per_file: false,
             reported_at_startup: false,
             reach_trace: Vec::new(),

@@ -18,10 +18,14 @@ pub struct Match<'m, 'e> {
     /// Project facts (`how:Type` registrations) of which some server file of the project
     /// must supply one for the match to stand; empty when the file itself proves it.
     pub requires: Vec<String>,
-    /// The called name when the call only prepares a place for later writes (the rule's
+    /// The call's target when it only prepares a place for later writes (the rule's
     /// `setup_calls`, see [`crate::catalogue::Unless::setup_calls`]): quiet where it runs
     /// once, as a statement of a server's start.
     pub setup_call: Option<String>,
+    /// The call's target when what it does is over when it returns (a `one_shot` rule, see
+    /// [`crate::catalogue::Rule::one_shot`]): quiet where it runs once, as a statement of a
+    /// function that is part of a server's start.
+    pub one_shot_call: Option<String>,
     /// Registrations that, all supplied by the project, mitigate the match after all (see
     /// [`crate::event::Assumed`]); empty when nothing would.
     pub quiet_if: Vec<String>,
@@ -166,7 +170,8 @@ impl Matcher {
                             target,
                             requires: required_registrations(rule, pattern, event, facts),
                             setup_call: targets_any(event, &rule.unless.setup_calls)
-                                .then(|| called_name(target).to_string()),
+                                .then(|| target.to_string()),
+                            one_shot_call: rule.one_shot.then(|| target.to_string()),
                             quiet_if: assumed_mitigation(&rule.unless, event, facts),
                             quiet_if_any: claimed_elsewhere(&rule.unless, event),
                         });
@@ -407,12 +412,6 @@ fn mentions_any(text: &str, needles: &[String]) -> bool {
 }
 
 /// One of the event's targets matches one of `patterns` (`*suffix`, `prefix*` or exact).
-/// The last name of a resolved target (`fs.mkdirSync`, `tokio::fs::create_dir_all`): the
-/// name its call site writes.
-fn called_name(target: &str) -> &str {
-    target.rsplit(['.', ':']).next().unwrap_or(target)
-}
-
 fn targets_any(event: &Event, patterns: &[String]) -> bool {
     patterns.iter().any(|p| {
         event.targets.iter().any(|t| {

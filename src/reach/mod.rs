@@ -241,15 +241,37 @@ impl Solved {
         }
     }
 
-    /// Whether a call of `name` in definition `d` of file `f` runs once per start of the
-    /// process: `d` is a start and calls `name` directly as a statement of its own body (see
-    /// [`Definition::calls`]), nowhere else; in JavaScript and TypeScript, through any
-    /// receiver (`fs.promises.mkdir(dir)` is `*::mkdir`).
-    pub fn runs_once(&self, files: &[FileModel], f: usize, d: usize, name: &str) -> bool {
+    /// Whether a call of `target` (resolved: `fs.mkdirSync`, `System.IO.File.Delete`,
+    /// `tokio::fs::create_dir_all`) in definition `d` of file `f` runs once per start of the
+    /// process: `d` is a start and calls it directly as a statement of its own body (see
+    /// [`Definition::calls`]), nowhere else. The call is named by the target's last name; in
+    /// JavaScript and TypeScript through any receiver (`fs.promises.mkdir(dir)` is
+    /// `*::mkdir`), in C# and Rust also through the target's type or module (`File::Delete`).
+    /// With `entry` false, `d` must be a function that is part of the start, not the
+    /// program's entry itself (`main`, C# top-level statements, a module's top level).
+    pub fn runs_once(
+        &self,
+        files: &[FileModel],
+        f: usize,
+        d: usize,
+        target: &str,
+        entry: bool,
+    ) -> bool {
+        if !entry && (d == 0 || files[f].definitions[d].role == Role::Main) {
+            return false;
+        }
+        let mut names = target.rsplit(['.', ':']).filter(|n| !n.is_empty());
+        let Some(name) = names.next() else {
+            return false;
+        };
+        let owner = names.next();
         let script = family(files[f].language) == SCRIPT;
         self.starts.get(f).and_then(|s| s.get(d)).copied() == Some(true)
             && files[f].definitions[d].calls.iter().any(|c| {
-                c == name || (script && c.rsplit_once("::").is_some_and(|(_, n)| n == name))
+                c == name
+                    || c.rsplit_once("::").is_some_and(|(receiver, n)| {
+                        n == name && (script || Some(receiver) == owner)
+                    })
             })
     }
 }

@@ -504,6 +504,38 @@ fn what_a_server_start_calls_directly_runs_once() {
 }
 
 #[test]
+fn a_call_a_start_makes_as_a_statement_runs_once_through_its_own_type() {
+    let program = file(
+        Language::CSharp,
+        FileRole::Server,
+        vec![calling(
+            def(
+                "",
+                Role::Main,
+                None,
+                &["CreateBuilder", "File::WriteAllText", "Directory::Delete"],
+            ),
+            &["File::WriteAllText"],
+        )],
+    );
+    let files = [program];
+    let solved = solve_with_starts(&files);
+    assert!(solved.runs_once(&files, 0, 0, "System.IO.File.WriteAllText", true));
+    assert!(
+        !solved.runs_once(&files, 0, 0, "System.IO.File.WriteAllText", false),
+        "the program's entry itself"
+    );
+    assert!(
+        !solved.runs_once(&files, 0, 0, "System.IO.FileInfo.WriteAllText", true),
+        "another type's method of the same name"
+    );
+    assert!(
+        !solved.runs_once(&files, 0, 0, "System.IO.Directory.Delete", true),
+        "not a statement of the start (a callback's call)"
+    );
+}
+
+#[test]
 fn server_code_never_reaches_the_definitions_of_test_files() {
     let server = file(
         Language::JavaScript,
