@@ -309,7 +309,9 @@ impl PathUses {
     /// then also its deletes before the creation (leftovers of an earlier run);
     /// deletes of this instance's own path (`Arg::InstancePath`) after the function read the
     /// file's age (an expired cache entry); a delete in a callback written inside the
-    /// function that created the path counts as that function's; copies into a temporary path that is not moved or copied out again;
+    /// function that created the path counts as that function's; deletes after a copy of the
+    /// same path out of the temporary directory's reach (a move in two calls, reported at
+    /// the copy); copies into a temporary path that is not moved or copied out again;
     /// file operations on a path the function copies from or to object storage, and, in a
     /// file that mirrors a store, on every computed path (not a literal).
     pub fn apply(mut self, events: &mut [Event]) {
@@ -352,6 +354,23 @@ impl PathUses {
                         .filter(|u| u.copied_in)
                         .filter_map(|u| u.event)
                         .map(|e| (e, 2)),
+                );
+            }
+            // Copied out of the temporary directory's reach and then deleted: a move in two
+            // calls, reported at the copy as a move is (`fse.copy(staged, kept)` then
+            // `fse.remove(staged)`). A copy into a temporary path keeps its delete reported:
+            // the file left its folder.
+            if let Some(first_copy) = uses
+                .iter()
+                .filter(|u| u.what == Use::Copy && !u.to_temp && !u.copied_in)
+                .map(|u| u.at)
+                .min()
+            {
+                quiet.extend(
+                    uses.iter()
+                        .filter(|u| u.what == Use::Delete && u.at > first_copy)
+                        .filter_map(|u| u.event)
+                        .map(|e| (e, 1)),
                 );
             }
             let creates = || {
