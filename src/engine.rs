@@ -200,6 +200,8 @@ impl Engine {
             .partition(|m| {
                 reported_file && unreported.iter().all(|c| !m.event.context.contains(c))
             });
+        // Which definitions handle fetched data, worked out once per file when needed.
+        let fetchers = std::cell::OnceCell::new();
         let to_finding = |m: crate::matcher::Match<'_, '_>| {
             let span = m.event.span.clone();
             let (start_line, start_column) = index.line_col(doc.text, span.start);
@@ -237,7 +239,7 @@ impl Engine {
                 if in_external_folder(m.event) {
                     finding.set_doubt(Doubt::ExternalFolder);
                 } else if fetched::is_fetched_copy(
-                    &facts.definitions,
+                    fetchers.get_or_init(|| fetched::fetchers(&facts.definitions)),
                     finding.definition,
                     doc.text.get(span.clone()).unwrap_or(""),
                 ) {

@@ -18,6 +18,7 @@
 use crate::event::{Definition, Role};
 use crate::frontend::words::has_word;
 use serde::Deserialize;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// The embedded lists, lower-cased.
@@ -56,27 +57,37 @@ fn names() -> &'static Names {
 }
 
 /// Whether the definition at `index` of a file's symbol table fetches a resource over HTTP,
-/// by the names its code mentions, and installs no plugin (no name of it or its code has a
-/// word of `installs`). Neither the file's top level nor an entry point counts: a route
-/// handler that fetches what the request names (`POST /feeds/{name}` with a source URL)
-/// keeps it as the service's data, which no other instance knows how to fetch again.
+/// by the names its code mentions, and may store a fetched copy (see [`may_copy`]).
 pub fn fetches(definitions: &[Definition], index: usize) -> bool {
+    may_copy(definitions, index) && reads_a_response(&definitions[index])
+}
+
+/// Whether the definition at `index` can store fetched copies at all: neither the file's
+/// top level nor an entry point (a route handler that fetches what the request names, `POST
+/// /feeds/{name}` with a source URL, keeps it as the service's data, which no other instance
+/// knows how to fetch again), and no name of it or its code has a word of `installs` (a
+/// plugin installed from a catalogue).
+fn may_copy(definitions: &[Definition], index: usize) -> bool {
     let Some(definition) = definitions
         .get(index)
         .filter(|d| index != 0 && d.role != Role::Entry)
     else {
         return false;
     };
-    let names = names();
-    let installs: Vec<&str> = names.installs.iter().map(String::as_str).collect();
-    let (mut fetch, mut client, mut fetch_with) = (false, false, false);
+    let installs: Vec<&str> = names().installs.iter().map(String::as_str).collect();
     let own = [Some(&definition.name), definition.owner.as_ref()];
-    for name in own.into_iter().flatten().chain(&definition.refs) {
-        if has_word(name, &installs) {
-            return false;
-        }
-        let last = name.rsplit(['.', ':']).next().unwrap_or(name);
-        let lower = last.to_ascii_lowercase();
+    !own.into_iter()
+        .flatten()
+        .chain(&definition.refs)
+        .any(|name| has_word(name, &installs))
+}
+
+/// Whether a definition's code reads the body of an HTTP response.
+fn reads_a_response(definition: &Definition) -> bool {
+    let names = names();
+    let (mut fetch, mut client, mut fetch_with) = (false, false, false);
+    for name in &definition.refs {
+        let lower = last_segment(name).to_ascii_lowercase();
         fetch = fetch || names.fetch.contains(&lower);
         client = client || names.client.contains(&lower);
         fetch_with = fetch_with || names.fetch_with.contains(&lower);
@@ -84,12 +95,79 @@ pub fn fetches(definitions: &[Definition], index: usize) -> bool {
     fetch || (client && fetch_with)
 }
 
+/// The last segment of a name after `.` or `::`.
+fn last_segment(name: &str) -> &str {
+    name.rsplit(['.', ':']).next().unwrap_or(name)
+}
+
+/// The most rounds of [`fetchers`]: a chain of that many helpers.
+const MAX_ROUNDS: usize = 4;
+
+/// Which definitions of a file's symbol table handle fetched data, by index: those that
+/// fetch ([`fetches`]), those that call a function of the same file that does (`CreateCache`
+/// calling `DownloadCache`, then moving the downloaded file into place), and those that only
+/// functions handling fetched data refer to (`Decompress` of the downloaded dump, the
+/// completion handler of a download, the version file an update writes after fetching the
+/// release), when no other file can call them (not exported: a public `WriteToFile` that
+/// one download of the file calls also stores what other files' uploads give it). Each must be able to store a copy ([`may_copy`]). Names are matched within the
+/// file only; at most [`MAX_ROUNDS`] rounds, each linear in the names the code mentions.
+pub fn fetchers(definitions: &[Definition]) -> Vec<bool> {
+    let mut fetcher: Vec<bool> = (0..definitions.len())
+        .map(|i| fetches(definitions, i))
+        .collect();
+    if !fetcher.contains(&true) {
+        return fetcher;
+    }
+    let eligible: Vec<bool> = (0..definitions.len())
+        .map(|i| may_copy(definitions, i))
+        .collect();
+    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, definition) in definitions.iter().enumerate().skip(1) {
+        if !definition.name.is_empty() {
+            by_name.entry(definition.name.as_str()).or_default().push(i);
+        }
+    }
+    // The file's definitions each one refers to, and those referring to it.
+    let mut callees: Vec<Vec<usize>> = vec![Vec::new(); definitions.len()];
+    let mut callers: Vec<Vec<usize>> = vec![Vec::new(); definitions.len()];
+    for (caller, definition) in definitions.iter().enumerate().skip(1) {
+        for name in &definition.refs {
+            for &callee in by_name.get(last_segment(name)).into_iter().flatten() {
+                if callee != caller {
+                    callees[caller].push(callee);
+                    callers[callee].push(caller);
+                }
+            }
+        }
+    }
+    for _ in 0..MAX_ROUNDS {
+        let mut changed = false;
+        for i in 0..definitions.len() {
+            if fetcher[i] || !eligible[i] {
+                continue;
+            }
+            if callees[i].iter().any(|&c| fetcher[c])
+                || (!definitions[i].exported
+                    && !callers[i].is_empty()
+                    && callers[i].iter().all(|&c| fetcher[c]))
+            {
+                fetcher[i] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    fetcher
+}
+
 /// Whether a write in the definition at `index`, whose call reads `call` in the source,
-/// stores a fetched copy: the definition fetches and the call's text names no data the
-/// service keeps.
-pub fn is_fetched_copy(definitions: &[Definition], index: usize, call: &str) -> bool {
+/// stores a fetched copy: the definition handles fetched data (`fetchers`, from
+/// [`fetchers`]) and the call's text names no data the service keeps.
+pub fn is_fetched_copy(fetchers: &[bool], index: usize, call: &str) -> bool {
     let kept: Vec<&str> = names().kept.iter().map(String::as_str).collect();
-    fetches(definitions, index) && !has_word(call, &kept)
+    fetchers.get(index).copied().unwrap_or(false) && !has_word(call, &kept)
 }
 
 /// Whether a removal in the definition at `index`, whose call reads `call`, drops this
@@ -106,7 +184,7 @@ pub fn drops_a_copy(definitions: &[Definition], index: usize, call: &str, source
     let deletes: Vec<&str> = definition
         .refs
         .iter()
-        .map(|name| name.rsplit(['.', ':']).next().unwrap_or(name))
+        .map(|name| last_segment(name))
         .filter(|last| {
             let lower = last.to_ascii_lowercase();
             names.store_delete.iter().any(|d| lower.starts_with(d))
@@ -215,9 +293,58 @@ mod tests {
         ));
     }
 
+    fn named(name: &str, refs: &[&str]) -> Definition {
+        Definition {
+            name: name.to_string(),
+            refs: refs.iter().map(|r| (*r).to_string()).collect(),
+            ..Definition::default()
+        }
+    }
+
+    #[test]
+    fn fetched_data_is_followed_through_the_file() {
+        let mut defs = vec![
+            Definition::default(),
+            // Fills the cache on a miss through a helper that fetches.
+            named(
+                "EnsureCache",
+                &["File::Exists", "DownloadDump", "File::Move"],
+            ),
+            named(
+                "DownloadDump",
+                &["HttpClient", "GetStringAsync", "File::WriteAllText"],
+            ),
+            // Only functions that handle fetched data call it.
+            named("Unpack", &["GZipStream", "File::WriteAllText"]),
+            named("Load", &["EnsureCache", "Unpack"]),
+            // Called by a fetcher and by a function that fetches nothing.
+            named("Save", &["File::WriteAllText"]),
+            // Public: other files may call it with their own data.
+            named("Write", &["File::WriteAllBytes"]),
+            named("Rename", &["Save", "File::Move"]),
+        ];
+        defs[1].refs.push("Unpack".into());
+        defs[2].refs.push("Save".into());
+        defs[2].refs.push("Write".into());
+        defs[6].exported = true;
+        let found = fetchers(&defs);
+        assert_eq!(found, [false, true, true, true, true, false, false, false]);
+        // Nothing fetches: nothing is followed.
+        let quiet = vec![Definition::default(), named("A", &["B"]), named("B", &[])];
+        assert_eq!(fetchers(&quiet), [false, false, false]);
+        // An entry point that fetches keeps what it fetches, and so do its helpers.
+        let mut entry = vec![
+            Definition::default(),
+            named("Import", &["GetByteArrayAsync", "Store"]),
+            named("Store", &["File::WriteAllBytes"]),
+        ];
+        entry[1].role = Role::Entry;
+        assert_eq!(fetchers(&entry), [false, false, false]);
+    }
+
     #[test]
     fn writes_into_kept_data_stay_reported() {
-        let defs = definition(&["GetByteArrayAsync"]);
+        let defs = fetchers(&definition(&["GetByteArrayAsync"]));
         assert!(is_fetched_copy(
             &defs,
             1,

@@ -149,6 +149,9 @@ struct PathUse {
 #[derive(Debug, Default)]
 pub struct PathUses {
     uses: Vec<PathUse>,
+    /// Function start → the start of the function it is written in, for functions nested
+    /// in another function (not in top-level code): callbacks and continuations.
+    outer: BTreeMap<usize, usize>,
     /// The file downloads from a storage client (a receiver other than its own class).
     downloads_from_client: bool,
     /// The file uploads to a storage client.
@@ -229,6 +232,57 @@ impl PathUses {
         }
     }
 
+    /// Records that the function starting at `inner` is written inside the function
+    /// starting at `outer` (a callback, a continuation); top-level code (0) is no function.
+    pub fn nest(&mut self, inner: usize, outer: usize) {
+        if outer != 0 && inner != outer {
+            self.outer.insert(inner, outer);
+        }
+    }
+
+    /// A delete in a callback written inside the function that created the path earlier
+    /// (`ws.on('finish', () => unlink(p))` after `createWriteStream(p)`) runs after that
+    /// creation, as its continuation: it counts as the creating function's own.
+    fn join_continuations(&mut self) {
+        if self.outer.is_empty() {
+            return;
+        }
+        let creates: BTreeMap<(usize, &str), usize> = self
+            .uses
+            .iter()
+            .filter(|u| u.what == Use::Create)
+            .fold(BTreeMap::new(), |mut first, u| {
+                let at = first.entry((u.function, u.key.as_str())).or_insert(u.at);
+                *at = (*at).min(u.at);
+                first
+            });
+        let mut moved = Vec::new();
+        for (index, u) in self.uses.iter().enumerate() {
+            if u.what != Use::Delete {
+                continue;
+            }
+            let mut function = u.function;
+            // Nesting is bounded by the source's depth; a cycle cannot occur (an inner
+            // function starts after its outer one), but the walk is bounded anyway.
+            for _ in 0..64 {
+                let Some(&outer) = self.outer.get(&function) else {
+                    break;
+                };
+                if creates
+                    .get(&(outer, u.key.as_str()))
+                    .is_some_and(|&at| at < u.at)
+                {
+                    moved.push((index, outer));
+                    break;
+                }
+                function = outer;
+            }
+        }
+        for (index, function) in moved {
+            self.uses[index].function = function;
+        }
+    }
+
     /// Records a call that copies between object storage and local files.
     pub fn record_transfer(&mut self, transfer: Transfer<'_>) {
         match transfer.direction {
@@ -254,10 +308,14 @@ impl PathUses {
     /// path unless it is moved out of the temporary directory or deleted only on failure, and
     /// then also its deletes before the creation (leftovers of an earlier run);
     /// deletes of this instance's own path (`Arg::InstancePath`) after the function read the
-    /// file's age (an expired cache entry); copies into a temporary path that is not moved or copied out again;
+    /// file's age (an expired cache entry); a delete in a callback written inside the
+    /// function that created the path counts as that function's; deletes after a copy of the
+    /// same path out of the temporary directory's reach (a move in two calls, reported at
+    /// the copy); copies into a temporary path that is not moved or copied out again;
     /// file operations on a path the function copies from or to object storage, and, in a
     /// file that mirrors a store, on every computed path (not a literal).
-    pub fn apply(self, events: &mut [Event]) {
+    pub fn apply(mut self, events: &mut [Event]) {
+        self.join_continuations();
         let mut quiet = Vec::new();
         // Events on working copies of the store's objects.
         let mut copies = Vec::new();
@@ -296,6 +354,23 @@ impl PathUses {
                         .filter(|u| u.copied_in)
                         .filter_map(|u| u.event)
                         .map(|e| (e, 2)),
+                );
+            }
+            // Copied out of the temporary directory's reach and then deleted: a move in two
+            // calls, reported at the copy as a move is (`fse.copy(staged, kept)` then
+            // `fse.remove(staged)`). A copy into a temporary path keeps its delete reported:
+            // the file left its folder.
+            if let Some(first_copy) = uses
+                .iter()
+                .filter(|u| u.what == Use::Copy && !u.to_temp && !u.copied_in)
+                .map(|u| u.at)
+                .min()
+            {
+                quiet.extend(
+                    uses.iter()
+                        .filter(|u| u.what == Use::Delete && u.at > first_copy)
+                        .filter_map(|u| u.event)
+                        .map(|e| (e, 1)),
                 );
             }
             let creates = || {

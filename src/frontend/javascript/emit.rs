@@ -95,6 +95,9 @@ impl Emitter<'_> {
                 failure_handler: ctx.failure_handler || names_failure_handling(&name),
             };
             self.functions.push(name);
+            if let Some(&outer) = self.function_starts.last() {
+                self.path_uses.nest(node.start_byte(), outer);
+            }
             self.function_starts.push(node.start_byte());
             self.visit_children(node, inner, depth);
             self.function_starts.pop();
