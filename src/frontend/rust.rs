@@ -39,7 +39,7 @@ pub fn extract(text: &str, module: PathPurpose) -> Extracted {
     macros::forget_parsed();
     let source = sanitize(text);
     let result = match parse(&source) {
-        Ok(file) => analyse(&file, &source, module),
+        Ok(file) => analyse(&file, &source, module, None),
         Err(error) => syntax_error(&source, &error),
     };
     // Every span has been converted to a byte offset by now; drop the thread's
@@ -63,7 +63,7 @@ pub fn extract_kept(text: &str, module: PathPurpose, document: u64) -> Extracted
     };
     let (result, parsed) = match parsed {
         Ok(mut parsed) => (
-            parsed.analyse(|file| analyse(file, &source, module)),
+            parsed.analyse(|file, lines| analyse(file, &source, module, Some(lines))),
             Some(parsed),
         ),
         Err(error) => (syntax_error(&source, &error), None),
@@ -73,10 +73,17 @@ pub fn extract_kept(text: &str, module: PathPurpose, document: u64) -> Extracted
     result
 }
 
-/// The facts of a parsed file.
-fn analyse(file: &syn::File, source: &str, module: PathPurpose) -> Extracted {
+/// The facts of a parsed file; `lines` maps its spans' lines to those of `source` (see
+/// [`kept`]).
+fn analyse(
+    file: &syn::File,
+    source: &str,
+    module: PathPurpose,
+    lines: Option<&kept::Lines>,
+) -> Extracted {
     let mut walker = walk::Walker::new(source);
     walker.module = module;
+    walker.lines = lines;
     walker.visit_file(file);
     let definitions = symbols::collect(file, &walker, source);
     let mut facts = walker.finish();

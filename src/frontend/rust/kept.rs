@@ -5,19 +5,21 @@
 //! `proc_macro2` finds a span's line and column through a source map kept per thread, and
 //! `syn` trees are neither `Send` nor `Sync`: the trees are kept on the thread that parsed
 //! them, keyed by the document, and that thread's source map is kept alive while they are
-//! (see [`settle`]). A changed region is lexed padded with the newlines and spaces that
-//! precede it in the new text, so its spans give the line and column of the new text
-//! directly, as the kept items' spans still do: every position goes through
-//! `Walker::offset` unchanged.
+//! (see [`settle`]).
 //!
 //! An edit is found by comparing the kept text with the new one (common prefix and
-//! suffix). Items wholly before it are kept; items wholly after it are kept only when
-//! they start at the same line and column as before (typing within a line; a new line
-//! moves everything after it, which is then parsed again). Everything else, with the gaps
-//! between items, is parsed again as a sequence of items; when that fails the whole file
-//! is parsed, which reports the syntax error as a scan does.
+//! suffix). Items wholly before it are kept; items wholly after it are kept when they start
+//! at the same column as before, on the line they moved to (all later lines move alike).
+//! Everything else, with the gaps between items, is parsed again as a sequence of items;
+//! when that fails the whole file is parsed, which reports the syntax error as a scan does.
+//!
+//! Each parse of a changed region is lexed padded with newlines and spaces, so that it
+//! starts on lines no earlier parse of the document used and at its own column: the spans
+//! of every item kept tell apart which parse they come from by their line alone, and
+//! [`Lines`] maps each item's lines to the lines it is on now (`Walker::offset`); columns
+//! never change.
 
-use super::macros::{self, ParsedBodies};
+use super::macros::{self, MacroPlace, ParsedBodies};
 use super::{depth, MAX_DEPTH};
 use crate::frontend::reuse;
 use crate::position::LineIndex;
@@ -46,22 +48,48 @@ thread_local! {
 /// each top-level item lies.
 pub(super) struct Kept {
     text: String,
-    pub(super) file: syn::File,
-    /// Where the file's inner attributes end (0 without any): an edit before this point
-    /// parses the whole file.
+    file: syn::File,
+    /// Where the file's inner attributes end (0 without any): an edit before the end of
+    /// their line parses the whole file.
     header_end: usize,
-    /// The byte range and start of each of `file.items`, in order.
+    /// Where each of `file.items` lies, in order.
     places: Vec<Place>,
+    /// The first line that no parse of this document has used in its spans.
+    next_line: usize,
     /// The bodies of the macros in `file`, parsed by the walks.
     macros: ParsedBodies,
 }
 
-/// Where one top-level item lies.
+/// Where one top-level item lies: in the text, and in its spans.
 #[derive(Clone, Copy)]
 struct Place {
+    /// Its byte range in the text.
     start: usize,
     end: usize,
+    /// The line and column it starts at in the text.
     at: LineColumn,
+    /// Where its spans say it starts and ends (the same column as `at`).
+    first: LineColumn,
+    last: LineColumn,
+}
+
+/// The line of the text that each line of a kept document's spans stands for.
+pub(super) struct Lines {
+    /// First and last line of the spans of an item, and the line its first one is now;
+    /// sorted by the first.
+    items: Vec<(usize, usize, usize)>,
+}
+
+impl Lines {
+    /// The line of the text that `line` of the spans stands for.
+    pub(super) fn of(&self, line: usize) -> usize {
+        let i = self.items.partition_point(|&(first, _, _)| first <= line);
+        match i.checked_sub(1).map(|i| self.items[i]) {
+            Some((first, last, now)) if line <= last => line - first + now,
+            // The inner attributes, never moved.
+            _ => line,
+        }
+    }
 }
 
 /// Takes the trees kept for `document` on this thread, if any.
@@ -120,8 +148,8 @@ pub(super) fn parse_whole(source: &str) -> syn::Result<Kept> {
     let tokens: proc_macro2::TokenStream = source.parse().map_err(syn::Error::from)?;
     let (attrs, header_end, items) = checked_items.parse2(tokens)?;
     let index = LineIndex::new(source);
-    let header_end = header_end.map_or(0, |at| offset(&index, source, at));
-    let (items, places) = placed(items, &index, source);
+    let header_end = header_end.map_or(0, |at| offset(&index, source, at.line, at.column));
+    let (items, places) = placed(items, &index, source, 0);
     Ok(Kept {
         text: source.to_string(),
         file: syn::File {
@@ -132,15 +160,23 @@ pub(super) fn parse_whole(source: &str) -> syn::Result<Kept> {
         },
         header_end,
         places,
+        next_line: bytecount(source.as_bytes()) + 2,
         macros: ParsedBodies::default(),
     })
 }
 
 impl Kept {
-    /// Runs `analyse` over the file, with the macro bodies parsed by earlier runs.
-    pub(super) fn analyse<T>(&mut self, analyse: impl FnOnce(&syn::File) -> T) -> T {
+    /// Runs `analyse` over the file and the lines its spans stand for, with the macro
+    /// bodies parsed by earlier runs.
+    pub(super) fn analyse<T>(&mut self, analyse: impl FnOnce(&syn::File, &Lines) -> T) -> T {
+        let mut items: Vec<_> = self
+            .places
+            .iter()
+            .map(|p| (p.first.line, p.last.line, p.at.line))
+            .collect();
+        items.sort_unstable();
         macros::restore_parsed(std::mem::take(&mut self.macros));
-        let result = analyse(&self.file);
+        let result = analyse(&self.file, &Lines { items });
         self.macros = macros::take_parsed();
         result
     }
@@ -150,40 +186,47 @@ impl Kept {
 /// does not parse on its own (the caller then parses the whole file).
 pub(super) fn reparse(mut kept: Kept, source: &str) -> Option<Kept> {
     let (start, old_end, new_end) = reuse::changed(&kept.text, source);
-    if start < kept.header_end {
+    // The inner attributes and the end of their last line are kept as they are: a `//!`
+    // comment runs to the end of its line.
+    let header = kept.text.as_bytes().get(kept.header_end..start);
+    if kept.header_end > 0 && !header.is_some_and(|h| h.contains(&b'\n')) {
         return None;
     }
     let shift = new_end as isize - old_end as isize;
+    let line_shift = bytecount(&source.as_bytes()[start..new_end]) as isize
+        - bytecount(&kept.text.as_bytes()[start..old_end]) as isize;
     let places = &kept.places;
     let before = places.partition_point(|p| p.end <= start);
     let after = places.partition_point(|p| p.start < old_end).max(before);
     let region_start = places[..before].last().map_or(kept.header_end, |p| p.end);
     let index = LineIndex::new(source);
-    // Later items keep their places only when no line was added or removed; then the
-    // first of them that starts where it did, and every one after it, are kept.
-    let newlines = |text: &str, range: Range<usize>| bytecount(&text.as_bytes()[range]);
+    // The first later item that starts at the same column on the line it moved to is
+    // kept, and every one after it.
     let mut clean = places.len();
-    if newlines(&kept.text, start..old_end) == newlines(source, start..new_end) {
-        for (i, place) in places.iter().enumerate().skip(after) {
-            let moved = place.start.checked_add_signed(shift)?;
-            if line_column(&index, source, moved) == place.at
-                && ends_cleanly(&source[region_start..moved])
-            {
-                clean = i;
-                break;
-            }
+    for (i, place) in places.iter().enumerate().skip(after) {
+        let moved = place.start.checked_add_signed(shift)?;
+        let at = line_column(&index, source, moved);
+        let same = at.column == place.at.column
+            && Some(at.line) == place.at.line.checked_add_signed(line_shift);
+        if same && ends_cleanly(&source[region_start..moved]) {
+            clean = i;
+            break;
         }
     }
     let region_end = match places.get(clean) {
         Some(p) => p.start.checked_add_signed(shift)?,
         None => source.len(),
     };
-    let (fresh, fresh_places) = parse_region(source, &index, region_start..region_end)?;
+    let region = region_start..region_end;
+    let (fresh, fresh_places) = parse_region(source, &index, region.clone(), kept.next_line)?;
+    kept.next_line += bytecount(&source.as_bytes()[region]) + 1;
     // The macros of the items parsed again are parsed again too.
-    let first = line_column(&index, source, region_start);
-    let last = (clean < places.len()).then(|| line_column(&index, source, region_end));
-    kept.macros
-        .retain(|(at, _), _| *at < first || last.is_some_and(|last| *at >= last));
+    let mut dropped: Vec<(LineColumn, LineColumn)> = places[before..clean]
+        .iter()
+        .map(|p| (p.first, p.last))
+        .collect();
+    dropped.sort_unstable();
+    kept.macros.retain(|place, _| !within(&dropped, place));
     let mut items = std::mem::take(&mut kept.file.items);
     let later = items.split_off(clean);
     items.truncate(before);
@@ -194,13 +237,23 @@ pub(super) fn reparse(mut kept: Kept, source: &str) -> Option<Kept> {
     new_places.extend(kept.places[clean..].iter().map(|p| Place {
         start: p.start.wrapping_add_signed(shift),
         end: p.end.wrapping_add_signed(shift),
-        at: p.at,
+        at: LineColumn {
+            line: p.at.line.wrapping_add_signed(line_shift),
+            column: p.at.column,
+        },
+        ..*p
     }));
     kept.file.items = items;
     kept.places = new_places;
     kept.text.clear();
     kept.text.push_str(source);
     Some(kept)
+}
+
+/// Whether a macro's place lies within one of the sorted, disjoint ranges of spans.
+fn within(ranges: &[(LineColumn, LineColumn)], (at, _): &MacroPlace) -> bool {
+    let i = ranges.partition_point(|(first, _)| first <= at);
+    i > 0 && *at <= ranges[i - 1].1
 }
 
 /// How many line feeds `bytes` holds.
@@ -218,8 +271,9 @@ fn line_column(index: &LineIndex, source: &str, offset: usize) -> LineColumn {
 }
 
 /// Whether a region of text that ends where a kept item starts cannot run into it when
-/// the whole file is lexed: it does not end in a token that the item's first token would
-/// extend, nor in a `//` comment that would swallow the item's first line.
+/// the whole file is lexed: it does not end in a `//` comment that would swallow the
+/// item's first line, nor (to be safe) in a token that the item's first token could
+/// extend.
 fn ends_cleanly(region: &str) -> bool {
     let last_line = region.rsplit('\n').next().unwrap_or(region);
     !last_line.contains("//")
@@ -229,17 +283,18 @@ fn ends_cleanly(region: &str) -> bool {
             .is_none_or(|c| c.is_whitespace() || c == '}' || c == ';')
 }
 
-/// Parses `source[range]` as a sequence of items, padded so that its spans give lines and
-/// columns of `source`.
+/// Parses `source[range]` as a sequence of items, padded to start on line `line` of its
+/// spans, at its own column.
 fn parse_region(
     source: &str,
     index: &LineIndex,
     range: Range<usize>,
+    line: usize,
 ) -> Option<(Vec<syn::Item>, Vec<Place>)> {
     let at = line_column(index, source, range.start);
     let region = &source[range];
-    let mut padded = String::with_capacity(at.line - 1 + at.column + region.len());
-    padded.extend(std::iter::repeat_n('\n', at.line - 1));
+    let mut padded = String::with_capacity(line - 1 + at.column + region.len());
+    padded.extend(std::iter::repeat_n('\n', line - 1));
     padded.extend(std::iter::repeat_n(' ', at.column));
     padded.push_str(region);
     lexed(&padded);
@@ -248,30 +303,38 @@ fn parse_region(
     if !attrs.is_empty() {
         return None;
     }
-    Some(placed(items, index, source))
+    Some(placed(items, index, source, line.checked_sub(at.line)?))
 }
 
-/// The items with their byte ranges in `source`.
+/// The items with where they lie in `source`, their spans' lines being `moved` more than
+/// the lines of `source`.
 fn placed(
     items: Vec<(LineColumn, LineColumn, syn::Item)>,
     index: &LineIndex,
     source: &str,
+    moved: usize,
 ) -> (Vec<syn::Item>, Vec<Place>) {
     items
         .into_iter()
-        .map(|(at, end, item)| {
+        .map(|(first, last, item)| {
+            let at = LineColumn {
+                line: first.line - moved,
+                column: first.column,
+            };
             let place = Place {
-                start: offset(index, source, at),
-                end: offset(index, source, end),
+                start: offset(index, source, at.line, at.column),
+                end: offset(index, source, last.line - moved, last.column),
                 at,
+                first,
+                last,
             };
             (item, place)
         })
         .unzip()
 }
 
-fn offset(index: &LineIndex, source: &str, at: LineColumn) -> usize {
-    index.offset_of(source, at.line, at.column)
+fn offset(index: &LineIndex, source: &str, line: usize, column: usize) -> usize {
+    index.offset_of(source, line, column)
 }
 
 /// What `syn::File`'s parser reads (inner attributes, then items), with where the inner
@@ -387,7 +450,7 @@ mod tests {
     fn edits_give_what_a_fresh_parse_gives() {
         let module = PathPurpose::default();
         for (n, (original, rounds)) in documents().into_iter().enumerate() {
-            let mut seed = n as u64;
+            let mut seed = n as u64 + 9100;
             // Each edit is made to the last version that parsed, so edits accumulate; the
             // lints from scratch run on another thread, whose source map is emptied after
             // each of them.
@@ -464,7 +527,12 @@ mod tests {
                 format!("fn z() {{}}\n/* c */ {write}\n"),
                 format!("fn z() {{}}\n/* d */{write}\n"),
             ],
-            // An inner attribute added after the first ones, an item removed.
+            // A `//!` comment that runs on into the next line, an inner attribute added
+            // after the first ones, an item removed.
+            [
+                "//! Docs.\nuse std::fs;\nfn b() { fs::write(\"/a\", b\"x\").ok(); }\n".to_string(),
+                "//! Docs.use std::fs;\nfn b() { fs::write(\"/a\", b\"x\").ok(); }\n".to_string(),
+            ],
             [
                 format!("#![allow(x)]\n{write}\nfn z() {{}}\n"),
                 format!("#![allow(x)]\n#![allow(y)]\n{write}\nfn z() {{}}\n"),
@@ -480,25 +548,35 @@ mod tests {
     }
 
     #[test]
-    fn typing_in_one_item_parses_only_that_item() {
+    fn an_edit_parses_only_the_items_it_touched() {
         let text = "#![allow(dead_code)]\nfn a() { f(1); }\n\nfn b() { g(2); }\nfn c() {}\n";
         let kept = parse_whole(text).expect("parses");
-        assert_eq!(kept.places.len(), 3);
         assert_eq!(kept.header_end, "#![allow(dead_code)]".len());
+        let firsts = |k: &Kept| k.places.iter().map(|p| p.first).collect::<Vec<_>>();
+        let old = firsts(&kept);
+        assert_eq!(old.len(), 3);
         let typed = text.replace("g(2)", "g(23)");
-        let before = LEXED.get();
         let kept = reparse(kept, &typed).expect("reparses");
-        // Padding up to line 4, and the item `b` with the gap before it.
-        assert!(LEXED.get() - before < 100, "{}", LEXED.get() - before);
-        assert_eq!(kept.places.len(), 3);
-        assert_eq!(
-            &typed[kept.places[1].start..kept.places[1].end],
-            "fn b() { g(23); }"
-        );
-        // A new line moves every later item: they are parsed again.
+        let new = firsts(&kept);
+        // `b` was parsed again, on lines of its own; `a` and `c` were kept.
+        assert_eq!((new[0], new[2]), (old[0], old[2]));
+        assert!(new[1].line > 6, "{:?}", new[1]);
+        let b = kept.places[1];
+        assert_eq!(&typed[b.start..b.end], "fn b() { g(23); }");
+        assert_eq!(b.at, LineColumn { line: 4, column: 0 });
+        // A new line moves the later items, which are kept: their lines are mapped.
         let entered = typed.replace("fn b()", "\nfn b()");
         let kept = reparse(kept, &entered).expect("reparses");
-        assert_eq!(kept.places[2].at, LineColumn { line: 6, column: 0 });
+        assert_eq!(firsts(&kept), new);
+        let c = kept.places[2];
+        assert_eq!(c.at, LineColumn { line: 6, column: 0 });
+        assert_eq!(&entered[c.start..c.end], "fn c() {}");
+        let mut kept = kept;
+        let lines = kept.analyse(|_, lines| lines.items.clone());
+        let lines = Lines { items: lines };
+        assert_eq!(lines.of(c.first.line), 6);
+        assert_eq!(lines.of(new[1].line), 5);
+        assert_eq!(lines.of(1), 1);
         // A region that does not parse alone: the caller parses the whole file.
         assert!(reparse(kept, &entered.replace("g(23);", "g(23); }")).is_none());
         reset_spans();
