@@ -203,7 +203,8 @@ pub(super) fn reparse(mut kept: Kept, source: &str) -> Option<Kept> {
     // The first later item that starts at the same column on the line it moved to is
     // kept, and every one after it.
     let mut clean = places.len();
-    for (i, place) in places.iter().enumerate().skip(after) {
+    let mut i = after;
+    while let Some(place) = places.get(i) {
         let moved = place.start.checked_add_signed(shift)?;
         let at = line_column(&index, source, moved);
         let same = at.column == place.at.column
@@ -212,6 +213,9 @@ pub(super) fn reparse(mut kept: Kept, source: &str) -> Option<Kept> {
             clean = i;
             break;
         }
+        // The other items of its line moved as many columns, after the same text: none
+        // is kept (and long lines are not measured again for each of their items).
+        i += places[i..].partition_point(|p| p.at.line == place.at.line);
     }
     let region_end = match places.get(clean) {
         Some(p) => p.start.checked_add_signed(shift)?,
@@ -545,6 +549,26 @@ mod tests {
         for (n, [old, new]) in cases.iter().enumerate() {
             assert_same(&[old, new, old], 2_000_000 + n as u64);
         }
+    }
+
+    #[test]
+    fn closing_a_document_drops_its_trees() {
+        use crate::frontend::{FrontendOptions, Language, TreeCache};
+        let kept_here = |id| KEPT.with_borrow(|k| k.iter().any(|(d, _)| *d == id));
+        let trees = TreeCache::default();
+        let id = trees.id();
+        let options = FrontendOptions {
+            trees: Some(trees.clone()),
+            ..FrontendOptions::default()
+        };
+        let text = "fn a() { std::fs::write(\"/a\", b\"x\").ok(); }\n";
+        crate::frontend::extract(Language::Rust, text, &options).expect("in time");
+        assert!(kept_here(id));
+        // The options' clone goes first: the trees stay until the last clone goes.
+        drop(options);
+        assert!(kept_here(id));
+        drop(trees);
+        assert!(!kept_here(id));
     }
 
     #[test]
