@@ -157,6 +157,7 @@ struct Server<'a> {
     next_request: u64,
     /// Workers that lint a document, splitting its independent walks over the cores
     /// (see `frontend::parallel`); `None` if they could not be started (lint on this thread).
+    /// Rust is always linted on this thread, which keeps its documents' `syn` trees.
     pool: Option<rayon::ThreadPool>,
 }
 

@@ -68,7 +68,8 @@ struct Place {
     end: usize,
     /// The line and column it starts at in the text.
     at: LineColumn,
-    /// Where its spans say it starts and ends (the same column as `at`).
+    /// Where its spans say it starts and ends: lines of their own parse, columns of the
+    /// text.
     first: LineColumn,
     last: LineColumn,
 }
