@@ -56,17 +56,19 @@ pub fn extract(text: &str, module: PathPurpose) -> Extracted {
 pub fn extract_kept(text: &str, module: PathPurpose, document: u64) -> Extracted {
     macros::forget_parsed();
     let source = sanitize(text);
-    let previous = kept::take(document);
-    let parsed = match previous.and_then(|p| kept::reparse(p, &source)) {
-        Some(parsed) => Ok(parsed),
-        None => kept::parse_whole(&source),
+    // While the text does not parse, its last version that did is kept, so that the first
+    // lint after the repair parses only what changed since.
+    let (parsed, last_good) = match kept::take(document).map(|k| kept::reparse(k, &source)) {
+        Some(Ok(parsed)) => (Ok(parsed), None),
+        Some(Err(last_good)) => (kept::parse_whole(&source), Some(*last_good)),
+        None => (kept::parse_whole(&source), None),
     };
     let (result, parsed) = match parsed {
         Ok(mut parsed) => (
             parsed.analyse(|file, lines| analyse(file, &source, module, Some(lines))),
             Some(parsed),
         ),
-        Err(error) => (syntax_error(&source, &error), None),
+        Err(error) => (syntax_error(&source, &error), last_good),
     };
     macros::forget_parsed();
     kept::settle(document, parsed);
