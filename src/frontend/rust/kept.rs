@@ -258,16 +258,9 @@ fn changed_items(kept: &Kept, source: &str) -> Option<Changed> {
 
 /// `kept` with `changed` made, for the text `source`.
 fn replace(mut kept: Kept, changed: Changed, source: &str) -> Kept {
-    let Changed {
-        before,
-        clean,
-        fresh,
-        fresh_places,
-        region,
-        shift,
-        line_shift,
-    } = changed;
-    kept.next_line += bytecount(&source.as_bytes()[region]) + 1;
+    let (before, clean) = (changed.before, changed.clean);
+    let (shift, line_shift) = (changed.shift, changed.line_shift);
+    kept.next_line += bytecount(&source.as_bytes()[changed.region]) + 1;
     // The macros of the items parsed again are parsed again too.
     let mut dropped: Vec<(LineColumn, LineColumn)> = kept.places[before..clean]
         .iter()
@@ -278,10 +271,10 @@ fn replace(mut kept: Kept, changed: Changed, source: &str) -> Kept {
     let mut items = std::mem::take(&mut kept.file.items);
     let later = items.split_off(clean);
     items.truncate(before);
-    items.extend(fresh);
+    items.extend(changed.fresh);
     items.extend(later);
     let mut new_places = kept.places[..before].to_vec();
-    new_places.extend(fresh_places);
+    new_places.extend(changed.fresh_places);
     new_places.extend(kept.places[clean..].iter().map(|p| Place {
         start: p.start.wrapping_add_signed(shift),
         end: p.end.wrapping_add_signed(shift),
