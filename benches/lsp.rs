@@ -8,7 +8,8 @@
 //! machine take the minimum of repeated runs. Numbers, not assertions.
 //!
 //! `cargo bench --bench lsp -- csharp rust` measures only the languages named;
-//! `--edits=N` and `--lints=N` change how many edits and lints from scratch are timed. To
+//! `--edits=N` and `--lints=N` change how many edits and lints from scratch are timed;
+//! `--newline` types a line break instead of a space (every later line moves). To
 //! count the instructions of one edit, run the built bench under callgrind twice, with
 //! `--lints=0 --edits=2` and `--lints=0 --edits=8`, and divide the difference by 6.
 
@@ -134,6 +135,11 @@ fn main() {
             .unwrap_or(default)
     };
     let (edits, lints) = (count("--edits", EDITS), count("--lints", LINTS));
+    let typed = if args.iter().any(|a| a == "--newline") {
+        "\n"
+    } else {
+        " "
+    };
     println!("{edits} edits per file; latency = didChange sent to publishDiagnostics received");
     for (language, ext, header, block) in [
         ("javascript", "js", JS_HEADER, JS_BLOCK),
@@ -189,7 +195,7 @@ fn main() {
         let process_before = cpu("/proc/self/stat");
         for edit in 0..edits {
             let version = edit as i32 + 2;
-            // Type a space at the start of lines spread over the file.
+            // Type a space (or a line break) at the start of lines spread over the file.
             let line = (edit * 997) % LINES;
             let start = Instant::now();
             notify(
@@ -199,7 +205,7 @@ fn main() {
                     "textDocument": { "uri": uri, "version": version },
                     "contentChanges": [{
                         "range": { "start": { "line": line, "character": 0 }, "end": { "line": line, "character": 0 } },
-                        "text": " "
+                        "text": typed
                     }]
                 }),
             );

@@ -160,7 +160,10 @@ pub fn extract(
         .unwrap_or_else(|| Instant::now() + std::time::Duration::from_secs(86_400 * 365));
     let (extracted, expired) =
         tree::with_deadline(deadline, options.trees.as_ref(), || match language {
-            Language::Rust => rust::extract(text, options.module_purpose),
+            Language::Rust => match &options.trees {
+                Some(trees) => rust::extract_kept(text, options.module_purpose, trees.id()),
+                None => rust::extract(text, options.module_purpose),
+            },
             Language::JavaScript => javascript::extract(text, javascript::Dialect::JavaScript),
             Language::TypeScript if options.jsx => {
                 javascript::extract(text, javascript::Dialect::Tsx)

@@ -12,6 +12,7 @@ mod actors;
 mod bindings;
 mod body;
 mod depth;
+mod kept;
 mod local_types;
 mod macros;
 mod param_writes;
@@ -28,6 +29,8 @@ use super::{Extracted, SyntaxError};
 use std::borrow::Cow;
 use syn::visit::Visit;
 
+pub use kept::forget;
+
 /// Extracts facts from Rust source. `syn` has no error recovery, so a file that
 /// does not parse yields no facts and a [`SyntaxError`] at the offending token. `module` is
 /// what the file's module name says about the paths it writes.
@@ -36,34 +39,73 @@ pub fn extract(text: &str, module: PathPurpose) -> Extracted {
     macros::forget_parsed();
     let source = sanitize(text);
     let result = match parse(&source) {
-        Ok(file) => {
-            let mut walker = walk::Walker::new(&source);
-            walker.module = module;
-            walker.visit_file(&file);
-            let definitions = symbols::collect(&file, &walker, &source);
-            let mut facts = walker.finish();
-            facts.definitions = definitions;
-            Extracted {
-                facts,
-                syntax_error: None,
-            }
-        }
-        Err(error) => {
-            let offset = walk::Walker::new(&source).offset(error.span().start());
-            Extracted {
-                facts: Default::default(),
-                syntax_error: Some(SyntaxError {
-                    offset,
-                    message: error.to_string(),
-                }),
-            }
-        }
+        Ok(file) => analyse(&file, &source, module, None),
+        Err(error) => syntax_error(&source, &error),
     };
     // Every span has been converted to a byte offset by now; drop the thread's
     // source map so long runs do not accumulate every file parsed on this thread.
-    proc_macro2::extra::invalidate_current_thread_spans();
+    kept::reset_spans();
     macros::forget_parsed();
     result
+}
+
+/// [`extract`] for a document linted again after edits (the language server): its
+/// unchanged top-level items are taken from its last parse on this thread, only the
+/// changed ones are lexed and parsed (see [`kept`]), and the walks run over the whole
+/// file as [`extract`]'s do. `document` tells the documents apart (see [`forget`]).
+pub fn extract_kept(text: &str, module: PathPurpose, document: u64) -> Extracted {
+    macros::forget_parsed();
+    let source = sanitize(text);
+    // While the text does not parse, its last version that did is kept, so that the first
+    // lint after the repair parses only what changed since.
+    let (parsed, last_good) = match kept::take(document).map(|k| kept::reparse(k, &source)) {
+        Some(Ok(parsed)) => (Ok(parsed), None),
+        Some(Err(last_good)) => (kept::parse_whole(&source), Some(*last_good)),
+        None => (kept::parse_whole(&source), None),
+    };
+    let (result, parsed) = match parsed {
+        Ok(mut parsed) => (
+            parsed.analyse(|file, lines| analyse(file, &source, module, Some(lines))),
+            Some(parsed),
+        ),
+        Err(error) => (syntax_error(&source, &error), last_good),
+    };
+    macros::forget_parsed();
+    kept::settle(document, parsed);
+    result
+}
+
+/// The facts of a parsed file; `lines` maps its spans' lines to those of `source` (see
+/// [`kept`]).
+fn analyse(
+    file: &syn::File,
+    source: &str,
+    module: PathPurpose,
+    lines: Option<&kept::Lines>,
+) -> Extracted {
+    let mut walker = walk::Walker::new(source);
+    walker.module = module;
+    walker.lines = lines;
+    walker.visit_file(file);
+    let definitions = symbols::collect(file, &walker, source);
+    let mut facts = walker.finish();
+    facts.definitions = definitions;
+    Extracted {
+        facts,
+        syntax_error: None,
+    }
+}
+
+/// No facts, and where and why `source` did not parse.
+fn syntax_error(source: &str, error: &syn::Error) -> Extracted {
+    let offset = walk::Walker::new(source).offset(error.span().start());
+    Extracted {
+        facts: Default::default(),
+        syntax_error: Some(SyntaxError {
+            offset,
+            message: error.to_string(),
+        }),
+    }
 }
 
 /// Nesting (brackets and bracket-free chains, see [`depth`]) beyond which `syn` is not
@@ -76,14 +118,19 @@ fn parse(source: &str) -> syn::Result<syn::File> {
     let tokens: proc_macro2::TokenStream = source.parse().map_err(syn::Error::from)?;
     let checked = |input: syn::parse::ParseStream| {
         if let Some(span) = depth::too_deep(input.cursor(), MAX_DEPTH) {
-            return Err(syn::Error::new(
-                span,
-                format!("nested too deeply to analyse (more than {MAX_DEPTH} levels)"),
-            ));
+            return Err(too_deep(span));
         }
         input.parse::<syn::File>()
     };
     syn::parse::Parser::parse2(checked, tokens)
+}
+
+/// The error for tokens nested beyond [`MAX_DEPTH`] at `span`.
+fn too_deep(span: proc_macro2::Span) -> syn::Error {
+    syn::Error::new(
+        span,
+        format!("nested too deeply to analyse (more than {MAX_DEPTH} levels)"),
+    )
 }
 
 /// Blanks what `syn` cannot parse before the first item — a byte-order mark, a

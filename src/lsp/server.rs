@@ -14,7 +14,7 @@ use super::profiles::Profiles;
 use super::transport::MALFORMED;
 use crate::catalogue::Catalogue;
 use crate::engine::{Document, Outcome};
-use crate::frontend::FrontendOptions;
+use crate::frontend::{FrontendOptions, Language};
 use crate::limits::DEFAULT_MAX_FILE_SIZE as MAX_FILE_BYTES;
 use crate::scan::{Projects, ScanResult};
 use lsp_server::{
@@ -157,6 +157,7 @@ struct Server<'a> {
     next_request: u64,
     /// Workers that lint a document, splitting its independent walks over the cores
     /// (see `frontend::parallel`); `None` if they could not be started (lint on this thread).
+    /// Rust is always linted on this thread, which keeps its documents' `syn` trees.
     pool: Option<rayon::ThreadPool>,
 }
 
@@ -481,9 +482,13 @@ impl<'a> Server<'a> {
         let entry = self.documents.get(uri)?;
         if entry.flagged.is_none() {
             let (profiles, projects) = (&mut self.profiles, &self.projects);
+            // Rust is linted on this thread: the `syn` trees kept for its next lint stay
+            // on the thread that parsed them, and are dropped here when it is closed.
             let (found, problem) = match &self.pool {
-                Some(pool) => pool.install(|| lint(profiles, projects, &entry.doc)),
-                None => lint(profiles, projects, &entry.doc),
+                Some(pool) if entry.doc.language != Some(Language::Rust) => {
+                    pool.install(|| lint(profiles, projects, &entry.doc))
+                }
+                _ => lint(profiles, projects, &entry.doc),
             };
             if let Some(p) = problem
                 .as_ref()

@@ -11,18 +11,31 @@ use syn::punctuated::Punctuated;
 use syn::{Expr, MacroDelimiter, Token};
 
 /// Where a macro's `!` starts and its body ends.
-type MacroPlace = (LineColumn, LineColumn);
+pub(super) type MacroPlace = (LineColumn, LineColumn);
+
+/// Macro bodies parsed, by their place (`None`: custom syntax).
+pub(super) type ParsedBodies = HashMap<MacroPlace, Option<Rc<MacroBody>>>;
 
 thread_local! {
     /// The macro bodies of the file being analysed on this thread, by their place:
     /// several passes visit each macro, and it is parsed once.
-    static PARSED: RefCell<HashMap<MacroPlace, Option<Rc<MacroBody>>>> =
-        RefCell::new(HashMap::default());
+    static PARSED: RefCell<ParsedBodies> = RefCell::new(HashMap::default());
 }
 
 /// Forgets the macro bodies parsed so far (their positions are those of one file).
 pub(super) fn forget_parsed() {
     PARSED.with_borrow_mut(HashMap::clear);
+}
+
+/// Takes out the macro bodies parsed so far, to be put back by [`restore_parsed`] when
+/// the same tokens are analysed again (a document's kept items, see `kept`).
+pub(super) fn take_parsed() -> ParsedBodies {
+    PARSED.take()
+}
+
+/// Puts back macro bodies parsed from the tokens about to be analysed.
+pub(super) fn restore_parsed(bodies: ParsedBodies) {
+    PARSED.set(bodies);
 }
 
 /// Macro bodies inside macro bodies are re-parsed up to this depth.

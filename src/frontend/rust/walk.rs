@@ -9,6 +9,7 @@ mod temp_flow;
 use super::actors::{handled_message, resends_message, runs_again_later, AssocTypes};
 use super::bindings;
 use super::body::{self, BodyFacts};
+use super::kept::Lines;
 use super::local_types::held_types;
 use super::macros::{self, MacroBody, MAX_MACRO_DEPTH};
 use super::recurring;
@@ -241,6 +242,9 @@ const HELPER_INTERVAL: &str = "tokio::time::interval";
 pub(super) struct Walker<'t> {
     text: &'t str,
     index: LineIndex,
+    /// The line of `text` that each line of the spans is, when the tree was put together
+    /// from several parses (a document's kept items, see `kept`); `None`: the same line.
+    pub(super) lines: Option<&'t Lines>,
     scopes: Scopes,
     ctx: Ctx,
     /// Index into `fn_names` of the innermost named function.
@@ -290,12 +294,28 @@ pub(super) struct Walker<'t> {
     assuming: std::cell::Cell<bool>,
 }
 
+/// Byte offset in `text` of a proc-macro2 position (`None`: a token without a place),
+/// its line mapped through `lines` if given.
+fn offset_in(
+    text: &str,
+    index: &LineIndex,
+    lines: Option<&Lines>,
+    at: LineColumn,
+) -> Option<usize> {
+    if at.line == 0 {
+        return None;
+    }
+    let line = lines.map_or(at.line, |l| l.of(at.line));
+    Some(index.offset_of(text, line, at.column))
+}
+
 impl<'t> Walker<'t> {
     /// A walker over `text`, the (sanitized) source that was parsed.
     pub fn new(text: &'t str) -> Self {
         Walker {
             text,
             index: LineIndex::new(text),
+            lines: None,
             scopes: Scopes::default(),
             ctx: Ctx::default(),
             current_fn: None,
@@ -398,10 +418,7 @@ impl<'t> Walker<'t> {
 
     /// Byte offset of a proc-macro2 position.
     pub fn offset(&self, at: LineColumn) -> usize {
-        if at.line == 0 {
-            return self.text.len();
-        }
-        self.index.offset_of(self.text, at.line, at.column)
+        offset_in(self.text, &self.index, self.lines, at).unwrap_or(self.text.len())
     }
 
     fn context(&self) -> BTreeSet<Context> {
@@ -1290,12 +1307,12 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             self.statics
                 .note_args(vec![method], &args, self.impl_owner.as_deref());
         }
-        let (index, text) = (&self.index, self.text);
+        let (index, text, lines) = (&self.index, self.text, self.lines);
         let owner = self.impl_owner.as_deref();
         self.statics.note_chain(&links, root, owner, |e| {
             use syn::spanned::Spanned;
             let span = e.span();
-            let at = |p: LineColumn| (p.line > 0).then(|| index.offset_of(text, p.line, p.column));
+            let at = |p: LineColumn| offset_in(text, index, lines, p);
             text.get(at(span.start())?..at(span.end())?)
                 .map(str::to_string)
         });
