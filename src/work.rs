@@ -190,12 +190,17 @@ struct Neutral {
     methods: HashSet<String>,
     /// First words of called names that only read (`getDelayedCount`, `is_empty`).
     prefixes: HashSet<String>,
+    /// Macros (name without `!`, lower case, `_` dropped) that only build a value
+    /// (`format!`, `params!`) or combine futures (`try_join!`).
+    macros: HashSet<String>,
 }
 
 impl Neutral {
     /// Whether a called name is neutral: listed whole, or starting with a reading word.
     fn has(&self, method: &str) -> bool {
-        self.methods.contains(&plain_method(method))
+        let plain = plain_method(method);
+        (method.ends_with('!') && self.macros.contains(&plain))
+            || self.methods.contains(&plain)
             || split_words(method)
                 .first()
                 .is_some_and(|w| self.prefixes.contains(w))

@@ -98,6 +98,36 @@ fn neutral_calls_leave_in_memory_work_and_unknown_calls_count_as_shared() {
 }
 
 #[test]
+fn value_building_macros_configuration_reads_and_spawn_helpers_do_no_work() {
+    assert_eq!(
+        work_of(&[
+            call("", &["format!"], ""),
+            call("", &["try_join!"], ""),
+            call("", &["params!"], ""),
+            call("this", &["configurationService", "get"], "FEATURE"),
+            call("", &["spawn_ignoring_shutdown"], ""),
+            call("", &["Number"], "slots"),
+        ]),
+        [IN_MEMORY]
+    );
+    // Only a macro's name is read as a macro: a `write` method stays unexplained.
+    assert_eq!(work_of(&[call("conn", &["write"], "")]), [UNKNOWN]);
+}
+
+#[test]
+fn a_method_named_for_analytics_is_no_usage_report() {
+    // Resetting what members see is work on their data, not a report about the instance.
+    assert_eq!(
+        work_of(&[call("this", &["userService", "resetAnalytics"], "")]),
+        [UNKNOWN]
+    );
+    assert_eq!(
+        work_of(&[call("client", &["sendAnalytics"], "")]),
+        ["usage-analytics"]
+    );
+}
+
+#[test]
 fn same_file_functions_are_followed() {
     let mut lookup = |name: &str| match name {
         "cleanup" => Some(vec![call("log", &["debug"], ""), call("", &["sweep"], "")]),

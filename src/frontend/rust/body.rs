@@ -336,8 +336,10 @@ impl TickScan {
 }
 
 impl<'ast> Visit<'ast> for TickScan {
+    // A loop that leaves when one client's session ends lives as long as that client.
     fn visit_expr_loop(&mut self, l: &'ast syn::ExprLoop) {
-        self.in_loop(false, |s| visit::visit_expr_loop(s, l));
+        let bounded = macros::ends_with_client(&l.body);
+        self.in_loop(bounded, |s| visit::visit_expr_loop(s, l));
     }
 
     fn visit_expr_while(&mut self, w: &'ast syn::ExprWhile) {

@@ -115,7 +115,10 @@ fn parse_select(input: ParseStream) -> syn::Result<Vec<Expr>> {
             syn::Pat::parse_multi_with_leading_vert(input)?;
             input.parse::<Token![=]>()?;
             let future = input.parse::<Expr>()?;
-            stop = words::is_stop_signal(&words::ident_text(&future));
+            let text = words::ident_text(&future);
+            // A client's session ending is no shutdown: its exit is kept (see
+            // [`ends_with_client`]).
+            stop = words::is_stop_signal(&text) && !words::ends_a_client(&text);
             exprs.push(future);
             if input.peek(Token![,]) && input.peek2(Token![if]) {
                 input.parse::<Token![,]>()?;
@@ -145,6 +148,33 @@ fn parse_select(input: ParseStream) -> syn::Result<Vec<Expr>> {
         }
     }
     Ok(exprs)
+}
+
+/// Whether a loop's body leaves when one client's session or connection ends: a `select!`
+/// of the body (a statement of it) with an arm `_ = session.terminated() => break`. The loop
+/// then lives as long as that client, on the one instance that holds it.
+pub(super) fn ends_with_client(body: &syn::Block) -> bool {
+    body.stmts.iter().any(|s| {
+        let mac = match s {
+            syn::Stmt::Macro(m) => &m.mac,
+            syn::Stmt::Expr(Expr::Macro(m), _) => &m.mac,
+            _ => return false,
+        };
+        let select = mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|n| n.ident == "select" || n.ident == "select_biased");
+        if !select {
+            return false;
+        }
+        match parse_body(mac).as_deref() {
+            Some(MacroBody::Exprs(exprs)) => exprs.windows(2).any(|pair| {
+                words::ends_a_client(&words::ident_text(&pair[0])) && is_bare_exit(&pair[1])
+            }),
+            _ => false,
+        }
+    })
 }
 
 /// A handler that only leaves (`break`, `return`, `{ info!(..); break; }`).

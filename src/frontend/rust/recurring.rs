@@ -79,11 +79,45 @@ impl<'ast> Visit<'ast> for FunctionCalls<'_> {
         visit::visit_impl_item_fn(self, f);
     }
 
+    fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+        self.scheduled_job(m);
+        visit::visit_expr_method_call(self, m);
+    }
+
     fn visit_trait_item_fn(&mut self, f: &'ast syn::TraitItemFn) {
         if let Some(block) = &f.default {
             self.add(f.sig.ident.to_string(), block);
         }
         visit::visit_trait_item_fn(self, f);
+    }
+}
+
+/// The name a scheduler's jobs are filed under: `scheduler.run_pending()` in a loop runs the
+/// jobs given to `scheduler.every(..).run(job)` (clokwerk), so the loop does their work.
+const SCHEDULER_PUMP: &str = "run_pending";
+
+impl<'ast> FunctionCalls<'_> {
+    /// `scheduler.every(d).at(t).run(move || async { .. })`: the job's calls, filed under
+    /// [`SCHEDULER_PUMP`] (every scheduler of the file together).
+    fn scheduled_job(&mut self, m: &'ast syn::ExprMethodCall) {
+        if m.method != "run" {
+            return;
+        }
+        let (links, _) = super::walk::method_chain(&m.receiver);
+        if !links.iter().any(|l| l.method == "every") {
+            return;
+        }
+        for job in &m.args {
+            let calls = calls_of_expr(job, self.budget);
+            let entry = self
+                .out
+                .entry(SCHEDULER_PUMP.to_string())
+                .or_insert_with(|| Some(Vec::new()));
+            match (entry.as_mut(), calls) {
+                (Some(all), Some(calls)) => all.extend(calls),
+                _ => *entry = None,
+            }
+        }
     }
 }
 
@@ -132,6 +166,33 @@ fn calls_of_block(block: &syn::Block, budget: &mut usize) -> Option<Vec<Call>> {
     (!collector.exhausted).then_some(collector.out)
 }
 
+/// `every(..)` then `run(job)` along a chain (innermost first): a scheduler's job registered.
+fn is_job_registration(methods: &[String]) -> bool {
+    methods.last().is_some_and(|m| m == "run") && methods.iter().any(|m| m == "every")
+}
+
+/// The calls of an expression (a job handed to a scheduler: a closure, or a function's name).
+fn calls_of_expr(e: &Expr, budget: &mut usize) -> Option<Vec<Call>> {
+    let mut collector = Collector {
+        out: Vec::new(),
+        budget,
+        exhausted: false,
+        macro_depth: 0,
+    };
+    match e {
+        // `.run(job)`: the function or closure variable named runs.
+        Expr::Path(p) => {
+            if let Some(last) = p.path.segments.last() {
+                collector
+                    .out
+                    .push(Call::new("", vec![last.ident.to_string()], ""));
+            }
+        }
+        _ => collector.visit_expr(e),
+    }
+    (!collector.exhausted).then_some(collector.out)
+}
+
 struct Collector<'b> {
     out: Vec<Call>,
     budget: &'b mut usize,
@@ -168,6 +229,9 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         match e {
             Expr::Call(c) => {
                 match self.path_call(&c.func) {
+                    // `SqliteStatus::Other(x)`, `Some(v)`: a tuple struct or enum variant
+                    // built, no work (Rust names functions in lower case).
+                    Some((_, name)) if name.starts_with(|c: char| c.is_ascii_uppercase()) => {}
                     Some((receiver, method)) => {
                         let args = Self::args_words(c.args.iter());
                         self.out.push(Call::new(receiver, vec![method], args));
@@ -201,9 +265,22 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                     }
                 };
                 methods.extend(links.iter().rev().map(|l| l.method.to_string()));
+                // Registering a job, or running the pending ones, does the jobs' work: a
+                // call of the file's [`SCHEDULER_PUMP`] (read once per body).
+                // The job itself is read there, not here again.
+                let registration = is_job_registration(&methods);
+                let receiver = if registration || methods == [SCHEDULER_PUMP] {
+                    methods = vec![SCHEDULER_PUMP.to_string()];
+                    args.clear();
+                    String::new()
+                } else {
+                    receiver
+                };
                 self.out.push(Call::new(receiver, methods, args));
-                for link in &links {
-                    link.args.iter().for_each(|a| self.visit_expr(a));
+                if !registration {
+                    for link in &links {
+                        link.args.iter().for_each(|a| self.visit_expr(a));
+                    }
                 }
             }
             _ => visit::visit_expr(self, e),

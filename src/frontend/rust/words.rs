@@ -98,6 +98,29 @@ pub(super) fn is_stop_signal(text: &str) -> bool {
     words.iter().any(|w| STEMS.iter().any(|s| w.starts_with(s)))
 }
 
+/// Whether a future's text says that one client's session or connection ends
+/// (`session.terminated()`, `socket.closed()`, `peer.disconnected()`): a loop that leaves then
+/// lives as long as that client, which one instance holds, unlike a process's shutdown.
+pub(super) fn ends_a_client(text: &str) -> bool {
+    const CLIENTS: &[&str] = &[
+        "session",
+        "socket",
+        "websocket",
+        "connection",
+        "conn",
+        "peer",
+        "ws",
+        "subscriber",
+        "subscription",
+    ];
+    const ENDS: &[&str] = &["end", "close", "terminat", "disconnect", "hangup", "finish"];
+    let words = crate::reach::words::split_words(text);
+    words.iter().any(|w| {
+        let w = w.strip_suffix('s').filter(|_| w.len() > 3).unwrap_or(w);
+        CLIENTS.contains(&w)
+    }) && words.iter().any(|w| ENDS.iter().any(|e| w.starts_with(e)))
+}
+
 /// A retry helper's name (`retry`, `fetch_with_retry`, `connect_with_backoff`,
 /// `send_retrying`), unlike a periodic job that happens to retry things (`retry_failed_jobs`).
 pub(super) fn is_retry_helper_name(name: &str) -> bool {
