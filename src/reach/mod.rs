@@ -904,7 +904,14 @@ impl<'a> Graph<'a> {
                     continue;
                 }
                 if level == Reachability::Reachable && self.nodes[node].0 == CSHARP {
-                    if let Some((_, bare)) = key.1.rsplit_once("::") {
+                    // `Owner::Dispose` reaches no class by name (see `dispatched`), and a
+                    // class's call of its own method (`Start()` in `Tray`, named
+                    // `Tray::Start`) is not a call through a type the scan cannot see into.
+                    let own = def.owner.as_deref();
+                    let typed = key.1.rsplit_once("::").filter(|&(q, bare)| {
+                        Some(q) != own && !words().teardown_methods.contains(bare)
+                    });
+                    if let Some((_, bare)) = typed {
                         let callers = self.typed_names.entry((key.0, bare)).or_default();
                         let processes = self.hosts.context(node);
                         if !callers.contains(&processes) {

@@ -28,6 +28,7 @@ pub(super) fn collect(root: Node<'_>, src: &str) -> Vec<Definition> {
         nested: 0,
         direct: std::collections::HashSet::new(),
         frames: vec![Frame::default()],
+        classes: Vec::new(),
     };
     walk.visit(root, None, 0);
     walk.table.finish()
@@ -56,6 +57,9 @@ struct SymbolWalk<'s> {
     direct: std::collections::HashSet<usize>,
     /// The variables in scope with their declared types, innermost frame last.
     frames: Vec<Frame>,
+    /// The types around the node visited, innermost last, with the names of the methods
+    /// each declares (see [`SymbolWalk::own_method`]).
+    classes: Vec<(String, HashSet<String>)>,
 }
 
 /// The variables one type or member declares: simple type name, or `None` when the type is
@@ -87,10 +91,14 @@ impl SymbolWalk<'_> {
             | "interpolated_string_expression" => self.table.mention_text(text(node, self.src)),
             "global_statement" => self.table.set_role(0, Role::Main),
             "identifier" => {
+                let name = text(node, self.src);
+                let name = self
+                    .own_method(node, name)
+                    .unwrap_or_else(|| name.to_string());
                 if self.direct.contains(&node.id()) {
-                    self.table.mention_call(text(node, self.src));
+                    self.table.mention_call(&name);
                 } else {
-                    self.table.mention(text(node, self.src));
+                    self.table.mention(&name);
                 }
                 return;
             }
@@ -121,6 +129,8 @@ impl SymbolWalk<'_> {
             _ => {}
         }
         match node.kind_str() {
+            // `.ConfigureServices(s => ..)`: a lambda a host runs once while it is built.
+            "lambda_expression" if self.nested == 0 && runs_once(node, self.src) => {}
             "lambda_expression"
             | "anonymous_method_expression"
             | "for_statement"
@@ -273,6 +283,8 @@ impl SymbolWalk<'_> {
             },
         );
         self.frames.push(frame);
+        self.classes
+            .push((label.to_string(), method_names(node, self.src)));
         let inner = Class {
             name: label,
             entry,
@@ -287,8 +299,28 @@ impl SymbolWalk<'_> {
                 self.visit(child, None, depth + 1);
             }
         }
+        self.classes.pop();
         self.frames.pop();
         self.table.close();
+    }
+
+    /// A simple name that calls or passes a method of the type around it (`Start()`,
+    /// `new Thread(Start)`, `Changed += OnChanged`), named `Type::Name`: C# looks a simple
+    /// name up in the enclosing type first, so it runs that type's method (or an override),
+    /// not every method of the name. `None` for a variable, a member access's name and a
+    /// name the type does not declare as a method.
+    fn own_method(&self, node: Node<'_>, name: &str) -> Option<String> {
+        let parent = node.parent()?;
+        let simple = match parent.kind_str() {
+            "invocation_expression" => node.field_name() == Some("function"),
+            "argument" | "assignment_expression" | "equals_value_clause" => true,
+            _ => false,
+        };
+        if !simple || self.lookup(name).is_some() {
+            return None;
+        }
+        let (class, methods) = self.classes.last()?;
+        methods.contains(name).then(|| format!("{class}::{name}"))
     }
 
     /// A method: `Main`, attributed methods and the public methods of reflected classes
@@ -366,6 +398,7 @@ impl SymbolWalk<'_> {
             "predefined_type" => Some(text(receiver, self.src).to_string()),
             // `new Random().Next(..)`: a call on the object just constructed.
             "object_creation_expression" => constructed_type(receiver, self.src),
+            "invocation_expression" => chain_root_type(receiver, self.src),
             "member_access_expression" => {
                 let this = receiver.field("expression")?;
                 let field = receiver.field("name")?;
@@ -569,6 +602,10 @@ fn direct_calls<'t>(node: Node<'t>, src: &str) -> Vec<Node<'t>> {
     let expression = match node.kind_str() {
         "expression_statement" | "return_statement" => node.named_child(0),
         "variable_declarator" => named_children(node).last(),
+        // `ConfigureServices(s => s.AddJournal())`: the body of a lambda run once.
+        "lambda_expression" if runs_once(node, src) => {
+            node.field("body").filter(|b| b.kind_str() != "block")
+        }
         _ => None,
     };
     let Some(mut call) = expression else {
@@ -604,13 +641,71 @@ fn direct_calls<'t>(node: Node<'t>, src: &str) -> Vec<Node<'t>> {
                         );
                     }
                     out.push(name);
-                    break;
+                    // `c.AddLogger().AddDatabase();`: each call of a fluent chain runs once.
+                    match call.field("function").and_then(|f| f.field("expression")) {
+                        Some(inner) if inner.kind_str() == "invocation_expression" => inner,
+                        _ => break,
+                    }
                 }
             }
             _ => break,
         };
     }
     out
+}
+
+/// The names of the methods a type declaration declares itself.
+fn method_names(node: Node<'_>, src: &str) -> HashSet<String> {
+    named_children(node)
+        .filter(|c| c.kind_str() == "declaration_list")
+        .flat_map(named_children)
+        .filter(|m| m.kind_str() == "method_declaration")
+        .filter_map(|m| m.field("name"))
+        .map(|n| text(n, src).to_string())
+        .collect()
+}
+
+/// Whether a lambda is an argument of a call that runs its argument once
+/// (`ConfigureServices(services => ..)`, see `once_calls`).
+fn runs_once(lambda: Node<'_>, src: &str) -> bool {
+    let call = lambda
+        .parent()
+        .filter(|a| a.kind_str() == "argument")
+        .and_then(|a| a.parent())
+        .and_then(|list| list.parent())
+        .filter(|c| c.kind_str() == "invocation_expression");
+    call.and_then(|c| c.field("function"))
+        .and_then(callee_name)
+        .is_some_and(|name| words().runs_argument_once(text(name, src)))
+}
+
+/// The type a fluent chain starts from when it is built on an object constructed in place
+/// (`new HostBuilder().ConfigureServices(..).Build()`): a builder's calls return the builder,
+/// so its links are that type's methods (or extension methods). `None` when a link has type
+/// arguments (`.Resolve<Store>()` returns another type) or a member access breaks the chain.
+fn chain_root_type(receiver: Node<'_>, src: &str) -> Option<String> {
+    let mut node = receiver;
+    for _ in 0..MAX_DEPTH {
+        match node.kind_str() {
+            "invocation_expression" => {
+                let function = node.field("function")?;
+                if function.kind_str() != "member_access_expression"
+                    || function.field("name")?.kind_str() != "identifier"
+                {
+                    return None;
+                }
+                node = function.field("expression")?;
+            }
+            "object_creation_expression" => {
+                let ty = constructed_type_node(node)?;
+                return (!has_type_arguments(ty, src))
+                    .then(|| simple_type(ty, src))
+                    .flatten();
+            }
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// Whether a loop condition keeps the loop running for the process's lifetime: `true`, or

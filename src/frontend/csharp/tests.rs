@@ -1041,11 +1041,11 @@ static class Program {
             " Main <- None: AddHostedService Length Run Services Worker app args builder",
             " Subcommand <- Some(0): Backup Backup::Run",
             "FilesController Entry exported <- Some(0): ApiController ControllerBase FilesController IStore _store store",
-            "FilesController.Upload Entry exported <- Some(2): HttpPost IActionResult Ok Save",
+            "FilesController.Upload Entry exported <- Some(2): FilesController::Save HttpPost IActionResult Ok",
             "FilesController.Other Entry exported <- Some(2): Helper",
             "FilesController.Save Plain <- Some(2): File File::WriteAllText",
             "Worker Entry exported <- Some(0): BackgroundService",
-            "Worker.ExecuteAsync Member <- Some(6): CancellationToken Task Tick t",
+            "Worker.ExecuteAsync Member <- Some(6): CancellationToken Task Worker::Tick t",
             "Worker.Tick Plain <- Some(6): Task Task::CompletedTask",
             "Local Plain <- Some(8): ",
             "Worker.Unused Plain <- Some(6): ",
@@ -1462,7 +1462,7 @@ public static class Program {
         [
             ": ",
             "Program: ",
-            "Main: Fail MapResult StartApp",
+            "Main: Fail MapResult ParseArguments Program::StartApp",
             "StartApp: CreatePaths InitLogging MakeSanityCheck MapGet",
         ]
     );
@@ -1648,4 +1648,32 @@ fn a_namespaces_name_mentions_nothing() {
             "{described:?}"
         );
     }
+}
+
+#[test]
+fn a_hosts_configuration_lambdas_and_a_fluent_chain_run_once() {
+    let src = r#"
+public static class Boot {
+    public static void Start() {
+        new HostBuilder()
+            .ConfigureServices(s => s.AddJournal())
+            .ConfigureContainer(c => { c.AddLogs().AddStore(); })
+            .Build();
+        app.MapGet("/x", () => Handle());
+        Stop();
+    }
+    static void Stop() { }
+}
+"#;
+    let defs = facts(src).definitions;
+    assert_eq!(
+        crate::frontend::symbols::describe_calls(&defs),
+        [
+            ": ",
+            "Boot: ",
+            "Start: AddJournal AddLogs AddStore Boot::Stop HostBuilder::Build \
+             HostBuilder::ConfigureContainer HostBuilder::ConfigureServices MapGet",
+            "Stop: ",
+        ]
+    );
 }
