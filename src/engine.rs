@@ -235,6 +235,9 @@ impl Engine {
                 reported_at_startup: m.rule.reported_at_startup,
                 reach_trace: Vec::new(),
             };
+            if let Some(call) = &m.optional_mitigation {
+                finding.note_optional_mitigation(call);
+            }
             if m.rule.category == Category::LocalDiskWrite {
                 if in_external_folder(m.event) {
                     finding.set_doubt(Doubt::ExternalFolder);
@@ -345,6 +348,11 @@ impl Engine {
                 // Only reported (server) code mitigates: a test host's backplane proves nothing.
                 mitigations: if reported_file {
                     self.matcher.project_mitigations(doc.language, facts)
+                } else {
+                    Vec::new()
+                },
+                optional_mitigations: if reported_file {
+                    self.matcher.optional_mitigations(doc.language, facts)
                 } else {
                     Vec::new()
                 },

@@ -5,7 +5,7 @@
 //! `::`-separated name such as `fs/promises.writeFile`,
 //! `System.IO.File.WriteAllText` or `std::fs::write`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What kind of syntax produced an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
@@ -266,6 +266,11 @@ pub struct FileFacts {
     /// used by file-wide mitigations such as a clustered Quartz store; C# also records each
     /// construction as `new T` (`new System.Timers.Timer`).
     pub calls: BTreeSet<String>,
+    /// The call targets of `calls` that the file makes only inside a branch its settings
+    /// choose (`if (config.redis.enabled) io.adapter(createAdapter(..))`), with the byte
+    /// ranges of those branches: a mitigation made only so holds for the code of its branch,
+    /// elsewhere it is optional (C#, JavaScript).
+    pub optional_calls: BTreeMap<String, Vec<(usize, usize)>>,
     /// Every string literal in the file, used by file-wide mitigations.
     pub strings: BTreeSet<String>,
     /// Contexts that hold for the whole file (browser code, test code).

@@ -151,6 +151,16 @@ impl Finding {
         }
     }
 
+    /// Adds to the message that the project makes the rule's mitigation (`call`) only in a
+    /// branch its settings choose, which a scaled-out deployment must take.
+    pub fn note_optional_mitigation(&mut self, call: &str) {
+        let call = call.rsplit(['.', ':']).next().unwrap_or(call);
+        self.message.push_str(&format!(
+            "; the project's mitigation (`{call}`) runs only when a setting turns it on: \
+             confirm that every deployment of more than one instance turns it on"
+        ));
+    }
+
     /// The path of [`Finding::reach_trace`] as text, one step per line (empty without one):
     /// `reached (startup) through:` then `  path: name (how)`.
     pub fn reach_trace_text(&self) -> String {

@@ -33,6 +33,10 @@ pub struct Match<'m, 'e> {
     /// function of another file that the recurring body calls claims the work
     /// (`claims:process_next_job`, see [`crate::reach::claims`]).
     pub quiet_if_any: Vec<String>,
+    /// The call by which the file makes the rule's mitigation only in a branch its
+    /// settings choose, away from the match: the match stands with a note that the
+    /// mitigation is optional.
+    pub optional_mitigation: Option<String>,
 }
 
 /// The catalogue indexed by target, built once and shared by all files.
@@ -98,6 +102,25 @@ impl Matcher {
             .filter(|rule| rule.languages.contains(&language))
             .filter(|rule| supplies_project_mitigation(&rule.unless, facts))
             .map(|rule| rule.id.clone())
+            .collect()
+    }
+
+    /// The rules (for `language`) whose project-scope mitigation this file makes only in a
+    /// branch its settings choose, each with the call that makes it: their findings stand,
+    /// with a note that the mitigation is optional.
+    pub fn optional_mitigations(
+        &self,
+        language: Language,
+        facts: &FileFacts,
+    ) -> Vec<(String, String)> {
+        self.rules
+            .iter()
+            .filter(|rule| rule.languages.contains(&language))
+            .filter(|rule| !supplies_project_mitigation(&rule.unless, facts))
+            .filter_map(|rule| {
+                optional_call(facts, &rule.unless.project_calls_any)
+                    .map(|call| (rule.id.clone(), call))
+            })
             .collect()
     }
 
@@ -174,6 +197,8 @@ impl Matcher {
                             one_shot_call: rule.one_shot.then(|| target.to_string()),
                             quiet_if: assumed_mitigation(&rule.unless, event, facts),
                             quiet_if_any: claimed_elsewhere(&rule.unless, event),
+                            optional_mitigation: optional_call(facts, &rule.unless.file_calls_any)
+                                .or_else(|| optional_call(facts, &rule.unless.project_calls_any)),
                         });
                     }
                 }
@@ -427,13 +452,7 @@ fn targets_any(event: &Event, patterns: &[String]) -> bool {
 }
 
 fn glob_contains(set: &BTreeSet<String>, patterns: &[String]) -> bool {
-    patterns.iter().any(|p| match p.strip_suffix('*') {
-        Some(prefix) => set
-            .range(prefix.to_string()..)
-            .next()
-            .is_some_and(|s| s.starts_with(prefix)),
-        None => set.contains(p),
-    })
+    glob_matches(set, patterns).next().is_some()
 }
 
 /// The first argument is a path with one of `purposes` and no other argument is another
@@ -527,7 +546,9 @@ fn mitigated(unless: &Unless, event: &Event, facts: &FileFacts) -> bool {
             .object_values_any
             .iter()
             .any(|c| has_object_value(event, c))
-        || glob_contains(&facts.calls, &unless.file_calls_any)
+        || calls_for_certain(facts, &unless.file_calls_any)
+        || calls_around(facts, &unless.file_calls_any, event)
+        || calls_around(facts, &unless.project_calls_any, event)
         || has_string(facts, &unless.file_strings_any)
         || supplies_project_mitigation(unless, facts)
 }
@@ -540,10 +561,50 @@ fn has_string(facts: &FileFacts, needles: &[String]) -> bool {
 }
 
 /// The file makes one of the rule's project-scope mitigations (`project_calls_any`,
-/// `project_strings_any`) hold.
+/// `project_strings_any`) hold, with a call made outside any branch its settings choose.
 fn supplies_project_mitigation(unless: &Unless, facts: &FileFacts) -> bool {
-    glob_contains(&facts.calls, &unless.project_calls_any)
+    calls_for_certain(facts, &unless.project_calls_any)
         || has_string(facts, &unless.project_strings_any)
+}
+
+/// The file calls one of `patterns` outside any branch its settings choose.
+fn calls_for_certain(facts: &FileFacts, patterns: &[String]) -> bool {
+    glob_matches(&facts.calls, patterns).any(|call| !facts.optional_calls.contains_key(call))
+}
+
+/// The file calls one of `patterns` in a branch its settings choose that holds the event:
+/// the mitigation and the code it mitigates come and go together.
+fn calls_around(facts: &FileFacts, patterns: &[String], event: &Event) -> bool {
+    glob_matches(&facts.calls, patterns)
+        .filter_map(|call| facts.optional_calls.get(call))
+        .flatten()
+        .any(|&(start, end)| start <= event.span.start && event.span.end <= end)
+}
+
+/// The call by which the file makes one of `patterns` only in a branch its settings choose
+/// (`if (config.redis.enabled) io.adapter(createAdapter(..))`).
+fn optional_call(facts: &FileFacts, patterns: &[String]) -> Option<String> {
+    glob_matches(&facts.calls, patterns)
+        .find(|call| facts.optional_calls.contains_key(*call))
+        .cloned()
+}
+
+/// The members of `set` that `patterns` (exact, or a prefix ending in `*`) name.
+fn glob_matches<'s>(
+    set: &'s BTreeSet<String>,
+    patterns: &'s [String],
+) -> impl Iterator<Item = &'s String> {
+    patterns
+        .iter()
+        .flat_map(move |p| -> Box<dyn Iterator<Item = &'s String>> {
+            match p.strip_suffix('*') {
+                Some(prefix) => Box::new(
+                    set.range(prefix.to_string()..)
+                        .take_while(move |s| s.starts_with(prefix)),
+                ),
+                None => Box::new(set.get(p).into_iter()),
+            }
+        })
 }
 
 #[cfg(test)]

@@ -143,7 +143,6 @@ pub fn scan_files(
     // The path of each model's file, as shown.
     let mut model_paths = Vec::new();
     let mut judged = Vec::new();
-    let mut mitigated: BTreeSet<String> = BTreeSet::new();
     let mut registered: BTreeSet<String> = BTreeSet::new();
     for (path, outcome) in outcomes {
         match outcome {
@@ -167,9 +166,6 @@ pub fn scan_files(
                         message,
                     });
                 }
-                if project {
-                    mitigated.extend(model.mitigations.iter().cloned());
-                }
                 registered.extend(model.registrations.iter().cloned());
                 if project {
                     let file = models.len();
@@ -191,6 +187,7 @@ pub fn scan_files(
             FileOutcome::Failed(message) => result.errors.push(FileError { path, message }),
         }
     }
+    let mitigations = reach::mitigations::of_project(&models, &model_paths, &registered);
     if project {
         let solved = reach::solve_with_starts(&models);
         let verdicts = &solved.verdicts;
@@ -237,10 +234,20 @@ pub fn scan_files(
     }
     // In a project, a mitigation one file supplies (a backplane added where the host is
     // built) holds for the findings of that rule in every file; named files are judged alone.
+    let mitigated = &mitigations.certain;
     result.findings.retain(|f| !mitigated.contains(&f.rule_id));
     result
         .unreachable
         .retain(|f| !mitigated.contains(&f.rule_id));
+    // A mitigation made only in a branch the settings choose leaves the findings standing:
+    // a deployment that leaves the setting off runs without it (the file's own findings
+    // say so already).
+    for finding in result.findings.iter_mut().chain(&mut result.unreachable) {
+        match mitigations.optional.get(&finding.rule_id) {
+            Some((call, path)) if *path != finding.path => finding.note_optional_mitigation(call),
+            _ => {}
+        }
+    }
     // A field collection stands when some scanned server file makes its owner a single
     // instance (`AddSingleton<Tracker>()` where the host is built), or a single instance
     // holds it.

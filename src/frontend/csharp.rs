@@ -34,6 +34,7 @@ mod walk;
 use super::tree::{first_syntax_error, parse};
 use super::Extracted;
 use crate::event::{Context, FileFacts};
+use crate::frontend::branches::BranchCalls;
 use crate::frontend::scratch::PathUses;
 use context::Ctx;
 use preprocess::rewrite_for_grammar;
@@ -138,10 +139,12 @@ fn walk_file(
         forwarded_events: Vec::new(),
         thick_methods: std::collections::HashSet::new(),
         flow: purpose_flow::PurposeFlow::default(),
+        branch_calls: BranchCalls::default(),
     };
     walker.walk(root, Ctx::default(), 0);
     walker.drop_thick_wrappers();
     let mut facts = walker.facts;
+    facts.optional_calls = walker.branch_calls.only_optional();
     walker.path_uses.apply(&mut facts.events);
     (facts, walker.flow)
 }

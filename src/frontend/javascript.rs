@@ -8,6 +8,7 @@ use super::tree::{first_syntax_error, named_children, parse, text, Kind};
 use super::words::{is_single_instance_guard, looks_retry, mentions_per_instance_work};
 use super::Extracted;
 use crate::event::{Arg, Context, Event, EventKind, FileFacts, Property, Value};
+use crate::frontend::branches::{chosen_by_settings, if_chain, Branch, BranchCalls};
 use crate::frontend::flat::Node;
 use crate::frontend::scratch::PathUses;
 use std::collections::{HashMap, HashSet};
@@ -111,6 +112,7 @@ fn facts_of(root: Node<'_>, src: &str) -> FileFacts {
                 functions: Vec::new(),
                 function_starts: Vec::new(),
                 path_uses: PathUses::default(),
+                branch_calls: BranchCalls::default(),
             };
             if is_use_client(root, src) || is_amd_module(root, src) {
                 emitter.facts.file_context.insert(Context::ClientSide);
@@ -126,6 +128,7 @@ fn facts_of(root: Node<'_>, src: &str) -> FileFacts {
             };
             emitter.visit(root, top, 0);
             let mut facts = emitter.facts;
+            facts.optional_calls = emitter.branch_calls.only_optional();
             emitter.path_uses.apply(&mut facts.events);
             facts
         },

@@ -1,5 +1,6 @@
 //! Frontends: one per language, each parses a file once and lowers it to [`FileFacts`].
 
+mod branches;
 mod collections;
 pub mod config_files;
 pub mod csharp;

@@ -40,6 +40,7 @@ pub mod claims;
 mod classes;
 pub mod held;
 mod hosts;
+pub mod mitigations;
 pub mod modules;
 pub mod passed;
 pub mod trace;
@@ -128,6 +129,10 @@ pub struct FileModel {
     /// The rules whose project-scope mitigation (`project_calls_any`,
     /// `project_strings_any`) this file supplies, for every file of the project.
     pub mitigations: Vec<String>,
+    /// The rules whose project-scope mitigation this file makes only in a branch its
+    /// settings choose, each with the call that makes it (see
+    /// [`crate::event::FileFacts::optional_calls`]).
+    pub optional_mitigations: Vec<(String, String)>,
     /// The `how:Type` registrations this file supplies (see
     /// [`crate::event::FileFacts::registrations`]), for the findings of every file.
     pub registrations: Vec<String>,
@@ -162,6 +167,7 @@ impl FileModel {
             role,
             definitions,
             mitigations: Vec::new(),
+            optional_mitigations: Vec::new(),
             registrations: Vec::new(),
             shared_calls: Vec::new(),
             hosts: None,
@@ -367,6 +373,7 @@ pub fn solve_file(language: Language, definitions: &[Definition]) -> Vec<Reachab
         role: FileRole::Server,
         definitions: definitions.to_vec(),
         mitigations: Vec::new(),
+        optional_mitigations: Vec::new(),
         registrations: Vec::new(),
         shared_calls: Vec::new(),
         hosts: None,

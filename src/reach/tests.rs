@@ -26,6 +26,7 @@ fn file(language: Language, role: FileRole, definitions: Vec<Definition>) -> Fil
         role,
         definitions,
         mitigations: Vec::new(),
+        optional_mitigations: Vec::new(),
         registrations: Vec::new(),
         shared_calls: Vec::new(),
         hosts: None,

@@ -4,6 +4,7 @@
 use super::syntax::{dotted, last_named_child};
 use super::walk::Walker;
 use crate::event::Context;
+use crate::frontend::branches::Branch;
 use crate::frontend::flat::Node;
 use crate::frontend::tree::text;
 use crate::frontend::tree::{Fields, Kind};
@@ -24,6 +25,9 @@ pub(super) struct Ctx {
     /// Under `if (isTempFile)`: a condition about a temporary file, so the paths handled
     /// there are temporary ones.
     pub(super) temp_guard: bool,
+    /// The innermost branch of an `if` or `switch` that the settings choose around the
+    /// code (see [`crate::frontend::branches`]).
+    pub(super) optional: Option<Branch>,
 }
 
 impl Ctx {

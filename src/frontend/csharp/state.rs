@@ -8,6 +8,7 @@
 use super::scope::FileScope;
 use super::syntax::{dotted, enclosing_name, for_each_named_node};
 use crate::event::Event;
+use crate::frontend::branches::in_settings_branch;
 use crate::frontend::collections::Collection;
 use crate::frontend::flat::Node;
 use crate::frontend::tree::text;
@@ -127,9 +128,16 @@ fn registration(node: Node<'_>, src: &str, out: &mut BTreeSet<String>) {
             }
         }
     }
+    // Whether the settings choose the registration, for mitigations its types make
+    // (`chosen:RedisMessageBus` under `if (config.RedisPubSubEnabled)`, else `fixed:..`).
+    let chosen = !types.is_empty() && in_settings_branch(node, src);
     for ty in types {
         if let Some(simple) = simple_type_name(ty, src) {
             out.insert(format!("{name}:{simple}"));
+            out.insert(format!(
+                "{}:{simple}",
+                if chosen { "chosen" } else { "fixed" }
+            ));
         }
     }
 }

@@ -1300,6 +1300,8 @@ static class Setup
         s.AddSingleton<IClock>(sp => new Clock());
         s.AddHostedService(typeof(Worker));
         s.addLower<Hidden>();
+        if (settings.RelayEnabled) { s.AddHostedService<Relay>(); }
+        if (env.IsDevelopment()) { s.AddSingleton<DevClock>(); }
     }
 }
 "#,
@@ -1312,12 +1314,21 @@ static class Setup
         .collect();
     let words = ["id", "peer", "sessions", "state", "string", "user"].map(String::from);
     assert_eq!(fields, [(Some("Tracker"), &words[..])]);
-    let registrations: Vec<&str> = f.registrations.iter().map(String::as_str).collect();
+    let (marked, registrations): (Vec<&str>, Vec<&str>) = f
+        .registrations
+        .iter()
+        .map(String::as_str)
+        .partition(|r| r.starts_with("chosen:") || r.starts_with("fixed:"));
+    // A registration the settings choose is marked `chosen:`, every other `fixed:`.
+    assert!(marked.contains(&"chosen:Relay") && marked.contains(&"fixed:DevClock"));
+    assert!(marked.contains(&"fixed:Tracker") && !marked.contains(&"chosen:Tracker"));
     assert_eq!(
         registrations,
         [
+            "AddHostedService:Relay",
             "AddHostedService:Worker",
             "AddSingleton:Clock",
+            "AddSingleton:DevClock",
             "AddSingleton:IClock",
             "AddSingleton:ITracker",
             "AddSingleton:Tracker",

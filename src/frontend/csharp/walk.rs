@@ -15,6 +15,7 @@ use super::syntax::{
 use super::vars::VarInfo;
 use super::MAX_DEPTH;
 use crate::event::{Arg, Context, Event, EventKind, FileFacts};
+use crate::frontend::branches::{chosen_by_settings, if_chain, BranchCalls};
 use crate::frontend::flat::Node;
 use crate::frontend::scratch::PathUses;
 use crate::frontend::tree::{named_children, text};
@@ -89,6 +90,8 @@ pub(super) struct Walker<'s, 'f> {
     pub(super) thick_methods: std::collections::HashSet<usize>,
     /// What the file's methods return and their calls pass (see [`super::purpose_flow`]).
     pub(super) flow: super::purpose_flow::PurposeFlow,
+    /// The calls made inside and outside branches the settings choose.
+    pub(super) branch_calls: BranchCalls,
 }
 
 impl Walker<'_, '_> {
@@ -162,16 +165,36 @@ impl Walker<'_, '_> {
                 let body_ctx = Ctx { retry: true, ..ctx };
                 self.walk_fields(node, ctx, depth, &[("body", body_ctx)]);
             }
+            "switch_section" => {
+                let switch = node.parent().and_then(|body| body.parent());
+                let on_settings = switch
+                    .and_then(|switch| switch.field("value"))
+                    .is_some_and(|v| chosen_by_settings(text(v, self.src)));
+                let inner = Ctx {
+                    optional: match switch {
+                        Some(s) if on_settings => Some((s.start_byte(), s.end_byte())),
+                        _ => ctx.optional,
+                    },
+                    ..ctx
+                };
+                self.walk_children(node, inner, depth);
+            }
             "if_statement" => {
                 let condition = node.field("condition");
                 let retry =
                     condition.is_some_and(|c| mentions(text(c, self.src), RETRY_CONDITION_WORDS));
                 let guard = condition.is_some_and(|c| is_single_instance_guard(text(c, self.src)));
                 let temp_guard = condition.is_some_and(|c| names_temp(c, self.src));
+                let settings = condition.is_some_and(|c| chosen_by_settings(text(c, self.src)));
                 let inner = Ctx {
                     retry: ctx.retry || retry,
                     guarded: ctx.guarded || guard,
                     temp_guard: ctx.temp_guard || temp_guard,
+                    optional: if settings {
+                        Some(if_chain(node))
+                    } else {
+                        ctx.optional
+                    },
                     ..ctx
                 };
                 // The `else` of a leader check runs on the other instances.
@@ -402,6 +425,12 @@ impl Walker<'_, '_> {
         self.facts.events.push(event);
     }
 
+    /// Records a call target among the file's calls, and whether a setting chooses it.
+    fn note_call(&mut self, target: String, ctx: Ctx) {
+        self.branch_calls.note(&target, ctx.optional);
+        self.facts.calls.insert(target);
+    }
+
     fn invocation(&mut self, node: Node<'_>, ctx: Ctx, depth: usize) {
         let function = node.field("function");
         let arguments = node.field("arguments");
@@ -433,13 +462,15 @@ impl Walker<'_, '_> {
                     .chars()
                     .filter(|c| !c.is_whitespace())
                     .collect();
-                self.facts.calls.insert(written);
+                self.note_call(written, ctx);
             }
             let method = method.and_then(|m| dotted(m, self.src));
             if let Some(method) = &method {
                 targets = self.call_targets(method, recv);
-                self.facts.calls.extend(targets.iter().cloned());
-                self.facts.calls.insert(method.clone());
+                for target in &targets {
+                    self.note_call(target.clone(), ctx);
+                }
+                self.note_call(method.clone(), ctx);
             }
             receiver = recv;
             method_name = method;

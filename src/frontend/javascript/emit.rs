@@ -37,6 +37,9 @@ pub(super) struct Ctx {
     /// `if (!success)` branch of a `finally`. A delete there removes what the failed work
     /// left behind (a partial output file): scratch, wherever the file was created.
     pub(super) failure_handler: bool,
+    /// The innermost branch of an `if` or `switch` that the settings choose around the
+    /// code (see [`crate::frontend::branches`]).
+    pub(super) optional: Option<Branch>,
 }
 
 pub(super) struct Emitter<'a> {
@@ -53,6 +56,8 @@ pub(super) struct Emitter<'a> {
     pub(super) path_uses: PathUses,
     /// What recurring bodies do (see [`crate::work`]).
     pub(super) work: crate::frontend::tree_work::BodyWork<'a>,
+    /// The calls made inside and outside branches the settings choose.
+    pub(super) branch_calls: BranchCalls,
 }
 
 impl Emitter<'_> {
@@ -93,6 +98,7 @@ impl Emitter<'_> {
                 dev_only: ctx.dev_only,
                 at_start: ctx.at_start && runs_where_written(node, self.src),
                 failure_handler: ctx.failure_handler || names_failure_handling(&name),
+                optional: ctx.optional,
             };
             self.functions.push(name);
             if let Some(&outer) = self.function_starts.last() {
@@ -146,8 +152,16 @@ impl Emitter<'_> {
                     .field("value")
                     .and_then(|v| string_value(v, self.src))
                     .is_some_and(|v| matches!(v.as_str(), "development" | "dev" | "test"));
+                let switch = node.parent().and_then(|body| body.parent());
+                let on_settings = switch
+                    .and_then(|switch| switch.field("value"))
+                    .is_some_and(|v| chosen_by_settings(text(v, self.src)));
                 let c = Ctx {
                     dev_only: ctx.dev_only || (on_env && dev_case),
+                    optional: match switch {
+                        Some(s) if on_settings => Some((s.start_byte(), s.end_byte())),
+                        _ => ctx.optional,
+                    },
                     ..ctx
                 };
                 self.visit_children(node, c, depth);
@@ -167,6 +181,7 @@ impl Emitter<'_> {
                         ModeBranch::Consequence => node.field("consequence"),
                         ModeBranch::Alternative => node.field("alternative"),
                     });
+                let settings = condition.is_some_and(|c| chosen_by_settings(text(c, self.src)));
                 let consequence = node.field("consequence");
                 for child in named_children(node) {
                     let in_consequence = consequence == Some(child);
@@ -176,6 +191,11 @@ impl Emitter<'_> {
                         guarded: ctx.guarded || guard,
                         dev_only: ctx.dev_only || (dev_only && in_consequence) || in_mode,
                         failure_handler: ctx.failure_handler || (unsuccessful && in_consequence),
+                        optional: if settings && condition != Some(child) {
+                            Some(if_chain(node))
+                        } else {
+                            ctx.optional
+                        },
                         ..ctx
                     };
                     self.visit(child, c, depth + 1);
@@ -369,8 +389,10 @@ impl Emitter<'_> {
             return;
         };
         self.facts.calls.insert(target.clone());
+        self.branch_calls.note(&target, ctx.optional);
         if let Some(method) = target.rsplit('.').next() {
             self.facts.calls.insert(method.to_string());
+            self.branch_calls.note(method, ctx.optional);
         }
         let mut event = Event::new(kind, vec![target.clone()], node.byte_range());
         event.args = arg_nodes.iter().map(|&a| self.arg_fact(a)).collect();

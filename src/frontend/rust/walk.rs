@@ -375,6 +375,8 @@ impl<'t> Walker<'t> {
         FileFacts {
             events,
             calls: self.calls,
+            // Rust mitigations are taken as made wherever they are written.
+            optional_calls: Default::default(),
             strings: self.strings,
             file_context,
             definitions: Vec::new(),
