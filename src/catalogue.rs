@@ -258,9 +258,8 @@ pub struct Unless {
     #[serde(default)]
     pub instance_paths: bool,
     /// Calls (resolved targets, `*suffix` / `prefix*` globs) that `instance_paths` does not
-    /// silence in a function named for an invalidation (`invalidatePreview`): deleting from
-    /// this instance's cache there invalidates it here only, while the other instances keep
-    /// serving stale copies.
+    /// silence: deleting from this instance's cache invalidates it here only, while the other
+    /// instances keep serving stale copies.
     #[serde(default)]
     pub invalidating_calls: Vec<String>,
     /// Calls (resolved targets, `*suffix` / `prefix*` globs) that only prepare a place for

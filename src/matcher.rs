@@ -2,7 +2,7 @@
 
 use crate::catalogue::{Catalogue, ObjectValue, Pattern, Rule, Unless};
 use crate::event::{Arg, Context, Event, FileFacts, Property, Value};
-use crate::frontend::words::{names_an_invalidation, PathPurpose};
+use crate::frontend::words::PathPurpose;
 use crate::frontend::Language;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -507,19 +507,6 @@ fn does_any(event: &Event, kinds: &[String]) -> bool {
         .is_some_and(|w| kinds.iter().any(|k| w.kinds.contains(k)))
 }
 
-/// Whether the event sits in a definition named for an invalidation (`invalidatePreview`,
-/// `InvalidateRate`, `invalidate_layer`, or a function around it): the code that changes the
-/// data drops this instance's copy there, while the other instances keep serving theirs. A
-/// delete anywhere else in an instance's own cache is its housekeeping (expiring entries,
-/// dropping a deleted tuner's listings), which every instance does for itself.
-fn in_invalidation(event: &Event, facts: &FileFacts) -> bool {
-    facts.definitions.iter().any(|d| {
-        d.span.start <= event.span.start
-            && event.span.end <= d.span.end
-            && names_an_invalidation(&d.name)
-    })
-}
-
 fn mitigated(unless: &Unless, event: &Event, facts: &FileFacts) -> bool {
     unless
         .context_any
@@ -530,8 +517,7 @@ fn mitigated(unless: &Unless, event: &Event, facts: &FileFacts) -> bool {
         || (unless.temp_paths && only_paths_of(event, &[Arg::TempPath]))
         || (unless.instance_paths
             && (only_paths_of(event, &[Arg::TempPath, Arg::ProcessPath])
-                || (!(targets_any(event, &unless.invalidating_calls)
-                    && in_invalidation(event, facts))
+                || (!targets_any(event, &unless.invalidating_calls)
                     && only_paths_of(
                         event,
                         &[Arg::TempPath, Arg::InstancePath, Arg::ProcessPath],
@@ -721,22 +707,11 @@ fine_when = "f"
 "#;
 
     #[test]
-    fn instance_paths_spare_invalidations_and_shared_destinations() {
+    fn instance_paths_spare_invalidating_calls_and_shared_destinations() {
         let mut c = Catalogue::default();
         c.add_file("disk.toml", INSTANCE_RULE).unwrap();
         let m = Matcher::new(&c);
-        // A delete in `InvalidatePreview` (10..20) stays; one in `ExpireOld` (30..40) is
-        // the cache's housekeeping.
-        let in_span = |mut e: Event, at: usize| {
-            e.span = at..at + 1;
-            e
-        };
-        let definition = |name: &str, span: std::ops::Range<usize>| crate::event::Definition {
-            name: name.into(),
-            span,
-            ..crate::event::Definition::default()
-        };
-        let mut facts = FileFacts {
+        let facts = FileFacts {
             events: vec![
                 event(
                     EventKind::Call,
@@ -753,21 +728,10 @@ fine_when = "f"
                     "System.IO.File.WriteAllText",
                     vec![Arg::Str("app.log".into())],
                 ),
-                in_span(
-                    event(
-                        EventKind::Call,
-                        "System.IO.File.Delete",
-                        vec![Arg::InstancePath],
-                    ),
-                    12,
-                ),
-                in_span(
-                    event(
-                        EventKind::Call,
-                        "System.IO.File.Delete",
-                        vec![Arg::InstancePath],
-                    ),
-                    32,
+                event(
+                    EventKind::Call,
+                    "System.IO.File.Delete",
+                    vec![Arg::InstancePath],
                 ),
                 event(
                     EventKind::Call,
@@ -777,21 +741,17 @@ fine_when = "f"
             ],
             ..FileFacts::default()
         };
-        facts.definitions = vec![
-            definition("InvalidatePreview", 10..20),
-            definition("ExpireOld", 30..40),
-        ];
         let found: Vec<_> = m
             .run(Language::CSharp, &facts)
             .iter()
-            .map(|m| (m.target.to_string(), m.event.span.start))
+            .map(|m| m.target.to_string())
             .collect();
         assert_eq!(
             found,
             [
-                ("System.IO.File.WriteAllText".to_string(), 0),
-                ("System.IO.File.Delete".to_string(), 12),
-                ("System.IO.File.Copy".to_string(), 0)
+                "System.IO.File.WriteAllText",
+                "System.IO.File.Delete",
+                "System.IO.File.Copy"
             ]
         );
     }
