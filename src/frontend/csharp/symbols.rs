@@ -656,13 +656,23 @@ fn direct_calls<'t>(node: Node<'t>, src: &str) -> Vec<Node<'t>> {
 
 /// The names of the methods a type declaration declares itself.
 fn method_names(node: Node<'_>, src: &str) -> HashSet<String> {
+    item_names(node, src, "declaration_list", "method_declaration").collect()
+}
+
+/// The `name` fields of the `item` nodes inside the `list` children of `node`: the methods
+/// of a type's declaration list, the attributes of a declaration's attribute lists.
+fn item_names<'a>(
+    node: Node<'a>,
+    src: &'a str,
+    list: &'static str,
+    item: &'static str,
+) -> impl Iterator<Item = String> + 'a {
     named_children(node)
-        .filter(|c| c.kind_str() == "declaration_list")
+        .filter(move |c| c.kind_str() == list)
         .flat_map(named_children)
-        .filter(|m| m.kind_str() == "method_declaration")
+        .filter(move |m| m.kind_str() == item)
         .filter_map(|m| m.field("name"))
-        .map(|n| text(n, src).to_string())
-        .collect()
+        .map(move |n| text(n, src).to_string())
 }
 
 /// Whether a lambda is an argument of a call that runs its argument once
@@ -810,13 +820,7 @@ fn has_modifier(node: Node<'_>, src: &str, modifier: &str) -> bool {
 
 /// The attribute names on a declaration (`HttpGet`, `ApiController`).
 fn attributes(node: Node<'_>, src: &str) -> Vec<String> {
-    named_children(node)
-        .filter(|c| c.kind_str() == "attribute_list")
-        .flat_map(named_children)
-        .filter(|a| a.kind_str() == "attribute")
-        .filter_map(|a| a.field("name"))
-        .map(|n| text(n, src).to_string())
-        .collect()
+    item_names(node, src, "attribute_list", "attribute").collect()
 }
 
 /// The first string literal inside `node`, unquoted.
