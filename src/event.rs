@@ -364,6 +364,10 @@ pub struct TypeInfo {
     /// The names of its fields and properties: a receiver written with such a name in
     /// another file (an inherited member) is a value of unknown type, not a type.
     pub members: Vec<String>,
+    /// The fields and properties declared with a plain type (no type arguments, not a type
+    /// parameter), with that type's simple name: `(Services, IRequestFactory)`. A call on
+    /// such a member (`builder.Services.Create()`) is a call through its type.
+    pub member_types: Vec<(String, String)>,
 }
 
 impl Event {

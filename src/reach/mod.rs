@@ -31,7 +31,8 @@
 //! A file's [`FileRole`] comes from its placement: an installer's entry points lead to
 //! start-up code.
 //! Reaching a definition reaches the one around it (a method's class, whose field
-//! initializers and constructor then ran) and the framework-called members of a class.
+//! initializers and constructor then ran) and the framework-called members of a class (not
+//! a C# override of a method a project base type declares: calls of its name reach it).
 //! A JavaScript or TypeScript method's name reaches only the methods of classes that code of
 //! the walk's kind names ([`classes`]); client code never launches the server.
 //! Each walk expands a name once, so the cost is linear in definitions and references.
@@ -507,6 +508,7 @@ impl<'a> Graph<'a> {
         let mut branches: FastMap<usize, Vec<usize>> = FastMap::default();
         let mut startup = Vec::new();
         let mut start = Vec::new();
+        let types = types::Types::new(files.iter().filter(|f| family(f.language) == CSHARP));
         for file in files {
             let family = family(file.language);
             let base = nodes.len();
@@ -539,7 +541,15 @@ impl<'a> Graph<'a> {
                         .or_default()
                         .push(node);
                 }
-                if matches!(def.role, Role::Subcommand | Role::Member) {
+                // An override of a method a project base type declares runs where that
+                // method is called, not whenever its class is constructed.
+                let dispatched = family == CSHARP
+                    && def.role == Role::Member
+                    && def
+                        .owner
+                        .as_deref()
+                        .is_some_and(|owner| types.overrides_declared(owner, &def.name));
+                if matches!(def.role, Role::Subcommand | Role::Member) && !dispatched {
                     if let Some(parent) = def.parent {
                         branches.entry(base + parent).or_default().push(node);
                     }
@@ -569,7 +579,7 @@ impl<'a> Graph<'a> {
         Graph {
             hosts: hosts::Processes::new(files),
             via: vec![None; nodes.len()],
-            types: types::Types::new(files.iter().filter(|f| family(f.language) == CSHARP)),
+            types,
             classes: types::Types::new(files.iter().filter(|f| family(f.language) == SCRIPT)),
             typed_names: FastMap::default(),
             live: None,
@@ -639,6 +649,8 @@ impl<'a> Graph<'a> {
         if def.extension {
             return true;
         }
+        // `builder.Services.Create()`: a call through the member's declared type.
+        let qualifier = self.types.resolve(qualifier).unwrap_or(qualifier);
         match self.types.classify(qualifier) {
             types::Qualifier::Unsure => true,
             types::Qualifier::External => false,

@@ -664,6 +664,7 @@ fn typed(definition: Definition, bases: &[&str], members: &[&str]) -> Definition
         type_info: Some(crate::event::TypeInfo {
             bases: bases.iter().map(|b| b.to_string()).collect(),
             members: members.iter().map(|m| m.to_string()).collect(),
+            member_types: Vec::new(),
         }),
         ..definition
     }
@@ -987,5 +988,102 @@ fn a_servers_walk_from_shared_code_runs_only_in_server_side_processes() {
         verdicts[1],
         [Unreferenced, Unreferenced],
         "no server process loads the launcher's library"
+    );
+}
+
+#[test]
+fn an_override_of_a_project_method_runs_where_a_call_names_it() {
+    let code = file(
+        Language::CSharp,
+        FileRole::Server,
+        vec![
+            def("", Role::Plain, None, &[]),
+            typed(def("Catalogue", Role::Plain, Some(0), &[]), &[], &[]),
+            owned("Catalogue", def("Prepare", Role::Plain, Some(1), &[])),
+            owned("Catalogue", def("Ping", Role::Plain, Some(1), &[])),
+            typed(
+                def("FileCatalogue", Role::Plain, Some(0), &[]),
+                &["Catalogue", "DbContext"],
+                &[],
+            ),
+            owned("FileCatalogue", def("Prepare", Role::Member, Some(4), &[])),
+            owned("FileCatalogue", def("Ping", Role::Member, Some(4), &[])),
+            owned(
+                "FileCatalogue",
+                def("OnModelCreating", Role::Member, Some(4), &[]),
+            ),
+            owned(
+                "Api",
+                def(
+                    "Get",
+                    Role::Entry,
+                    Some(0),
+                    &["FileCatalogue", "FileCatalogue::Ping"],
+                ),
+            ),
+        ],
+    );
+    let installer = file(
+        Language::CSharp,
+        FileRole::Startup,
+        vec![def("", Role::Entry, None, &["Catalogue::Prepare"])],
+    );
+    let verdicts = solve(&[code, installer]);
+    assert_eq!(
+        verdicts[0],
+        [
+            Reachable, Reachable, Startup, Reachable, Reachable, Startup, Reachable, Reachable,
+            Reachable,
+        ],
+        "constructing the type runs the override of an outside type's method, not `Prepare`"
+    );
+}
+
+#[test]
+fn a_call_on_a_typed_member_goes_through_the_members_type() {
+    let gateways = Definition {
+        type_info: Some(crate::event::TypeInfo {
+            members: vec!["Outbound".to_string(), "Legacy".to_string()],
+            member_types: vec![("Outbound".to_string(), "IRequests".to_string())],
+            ..crate::event::TypeInfo::default()
+        }),
+        ..def("IGateways", Role::Plain, Some(0), &[])
+    };
+    let project = |call: &str| {
+        let code = file(
+            Language::CSharp,
+            FileRole::Server,
+            vec![
+                def("", Role::Plain, None, &[]),
+                gateways.clone(),
+                typed(def("IRequests", Role::Plain, Some(0), &[]), &[], &[]),
+                typed(
+                    def("Requests", Role::Plain, Some(0), &[]),
+                    &["IRequests"],
+                    &[],
+                ),
+                owned("Requests", def("Create", Role::Plain, Some(3), &[])),
+                typed(def("Ledger", Role::Plain, Some(0), &[]), &[], &[]),
+                owned("Ledger", def("Create", Role::Plain, Some(5), &[])),
+                owned("Api", def("Post", Role::Entry, Some(0), &[call])),
+            ],
+        );
+        let installer = file(
+            Language::CSharp,
+            FileRole::Startup,
+            vec![def("", Role::Entry, None, &["Ledger::Create"])],
+        );
+        solve(&[code, installer]).remove(0)
+    };
+    let ledger = |verdicts: &[Reachability]| (verdicts[4], verdicts[6]);
+    assert_eq!(
+        ledger(&project("IGateways.Outbound::Create")),
+        (Reachable, Startup),
+        "`gateways.Outbound` is an `IRequests`"
+    );
+    assert_eq!(
+        ledger(&project("IGateways.Legacy::Create")),
+        (Reachable, Reachable),
+        "a member of unknown type may be of any type"
     );
 }

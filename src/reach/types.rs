@@ -10,7 +10,7 @@
 //! member of another file: a value of unknown type, so every method of the name). A member
 //! of a value (`FileInfo.Directory::Create`) is of an outside type when the value's type is.
 
-use crate::event::TypeInfo;
+use crate::event::{Definition, Role, TypeInfo};
 use crate::reach::{FileModel, FileRole, MAX_ANCESTORS};
 use std::collections::{HashMap, HashSet};
 
@@ -35,6 +35,13 @@ pub(super) struct Types<'a> {
     descendants: HashMap<&'a str, Vec<&'a str>>,
     /// The names of the fields and properties other files may use by their simple name.
     members: HashSet<&'a str>,
+    /// Per (type, field or property): its plain declared type (see
+    /// [`TypeInfo::member_types`]); `None` when two declarations disagree.
+    member_types: HashMap<(&'a str, &'a str), Option<&'a str>>,
+    /// The (type, name) of the methods a type declares that neither override an outside
+    /// type's method nor are called by a framework (a plain, virtual or abstract method of
+    /// the project, an interface's method).
+    declared: HashSet<(&'a str, &'a str)>,
 }
 
 impl<'a> Types<'a> {
@@ -42,11 +49,30 @@ impl<'a> Types<'a> {
     pub(super) fn new(files: impl Iterator<Item = &'a FileModel>) -> Self {
         let mut bases: HashMap<&str, Vec<&str>> = HashMap::new();
         // Test code is visible in its own file only: its members are nobody's inheritance.
-        let declarations: Vec<(&str, &TypeInfo)> = files
+        let definitions: Vec<&Definition> = files
             .filter(|f| f.role != FileRole::Test)
             .flat_map(|f| &f.definitions)
+            .collect();
+        let declarations: Vec<(&str, &TypeInfo)> = definitions
+            .iter()
             .filter_map(|d| Some((d.name.as_str(), d.type_info.as_ref()?)))
             .collect();
+        let declared = definitions
+            .iter()
+            .filter(|d| d.role == Role::Plain && d.type_info.is_none())
+            .filter_map(|d| Some((d.owner.as_deref()?, d.name.as_str())))
+            .collect();
+        let mut member_types: HashMap<(&str, &str), Option<&str>> = HashMap::new();
+        for &(name, info) in &declarations {
+            for (member, ty) in &info.member_types {
+                let known = member_types
+                    .entry((name, member.as_str()))
+                    .or_insert(Some(ty.as_str()));
+                if *known != Some(ty.as_str()) {
+                    *known = None;
+                }
+            }
+        }
         let mut parts: HashMap<&str, usize> = HashMap::new();
         for &(name, info) in &declarations {
             for base in &info.bases {
@@ -84,7 +110,41 @@ impl<'a> Types<'a> {
             ancestors,
             descendants,
             members,
+            member_types,
+            declared,
         }
+    }
+
+    /// The declared type of a member of a typed value (`Builder.Services`, see the C#
+    /// symbol table): the plain type the value's type, or one type it derives from,
+    /// declares the member with. `None` when no project type declares it, or the
+    /// declarations disagree.
+    pub(super) fn resolve(&self, qualifier: &str) -> Option<&'a str> {
+        let (owner, member) = qualifier.rsplit_once('.')?;
+        if owner.contains('.') {
+            return None;
+        }
+        let mut found = None;
+        for &ty in self.ancestors.get(owner)? {
+            match self.member_types.get(&(ty, member)) {
+                None => {}
+                Some(None) => return None,
+                Some(Some(t)) if found.is_some_and(|f| f != *t) => return None,
+                Some(&Some(t)) => found = Some(t),
+            }
+        }
+        found
+    }
+
+    /// Whether a method `name` of type `owner` overrides a method a project type it derives
+    /// from declares (`override CreateSchema()` of a `Database` base declaring
+    /// `abstract CreateSchema()`): calls of that name run it, through the base type or its
+    /// own, not the framework.
+    pub(super) fn overrides_declared(&self, owner: &str, name: &str) -> bool {
+        self.ancestors.get(owner).is_some_and(|set| {
+            set.iter()
+                .any(|&ty| ty != owner && self.declared.contains(&(ty, name)))
+        })
     }
 
     /// What `qualifier` (the `T` of `T::name`) is. A member of a value (`FileInfo.Directory`,

@@ -274,12 +274,13 @@ impl SymbolWalk<'_> {
             type_params: type_parameters(node, self.src),
             ..Frame::default()
         };
-        let members = self.members(node, &mut frame);
+        let (members, member_types) = self.members(node, &mut frame);
         self.table.set_type_info(
             index,
             TypeInfo {
                 bases: bases(node, self.src),
                 members,
+                member_types,
             },
         );
         self.frames.push(frame);
@@ -518,19 +519,25 @@ impl SymbolWalk<'_> {
 
     /// Declares the fields and properties of a type declaration in `frame` (before its
     /// members are visited: a method may use a field declared below it) and returns their
-    /// names.
-    fn members(&self, node: Node<'_>, frame: &mut Frame) -> Vec<String> {
+    /// names, and the plain types of those declared with one (see
+    /// [`TypeInfo::member_types`]).
+    fn members(&self, node: Node<'_>, frame: &mut Frame) -> (Vec<String>, Vec<(String, String)>) {
         let mut names = Vec::new();
+        let mut types = Vec::new();
         let body = named_children(node).filter(|c| c.kind_str() == "declaration_list");
         for member in body.flat_map(named_children) {
             let mut add = |name: Node<'_>, ty: Option<Node<'_>>| {
                 let name = text(name, self.src);
-                if ty.is_some_and(|t| has_type_arguments(t, self.src)) {
+                let generic = ty.is_some_and(|t| has_type_arguments(t, self.src));
+                if generic {
                     frame.generic.insert(name.to_string());
                 }
                 let ty = ty
                     .and_then(|t| simple_type(t, self.src))
                     .filter(|t| !frame.type_params.contains(t));
+                if let Some(ty) = ty.as_ref().filter(|_| !generic) {
+                    types.push((name.to_string(), ty.clone()));
+                }
                 declare(frame, name, ty);
                 names.push(name.to_string());
             };
@@ -557,7 +564,7 @@ impl SymbolWalk<'_> {
                 _ => {}
             }
         }
-        names
+        (names, types)
     }
 
     /// The consequence of `if (args[0] == "backup")` when it is not the serve command.

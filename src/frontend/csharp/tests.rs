@@ -1590,14 +1590,26 @@ public class Jobs<T> : Base, IJob where T : IStore {
     let types: Vec<_> = defs
         .iter()
         .filter_map(|d| Some((d.name.as_str(), d.type_info.as_ref()?)))
-        .map(|(n, t)| format!("{n}: {} / {}", t.bases.join(" "), t.members.join(" ")))
+        .map(|(n, t)| {
+            let typed: Vec<String> = t
+                .member_types
+                .iter()
+                .map(|(m, t)| format!("{m}:{t}"))
+                .collect();
+            format!(
+                "{n}: {} / {} / {}",
+                t.bases.join(" "),
+                t.members.join(" "),
+                typed.join(" ")
+            )
+        })
         .collect();
     assert_eq!(
         types,
         [
-            "IStore: IDisposable / ",
-            "Ext:  / ",
-            "Jobs: Base IJob / _store Archive"
+            "IStore: IDisposable /  / ",
+            "Ext:  /  / ",
+            "Jobs: Base IJob / _store Archive / _store:IStore Archive:IArchive"
         ]
     );
     assert!(defs.iter().any(|d| d.name == "Touch" && d.extension));

@@ -453,7 +453,7 @@ impl SymbolWalk<'_> {
                 current,
                 TypeInfo {
                     bases,
-                    members: Vec::new(),
+                    ..TypeInfo::default()
                 },
             );
         }
