@@ -20,7 +20,9 @@
 
 use crate::event::{Arg, Event};
 use crate::frontend::object_copy::Direction;
+use serde::Deserialize;
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 /// What a call does with the path it is given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,8 +35,10 @@ pub enum Use {
     Move,
     /// Copies (or extracts) it to a second path: `copyFile`, `File.Copy`, `ExtractToDirectory`.
     Copy,
-    /// Reads its age: `File.GetLastWriteTimeUtc`, `GetCreationTime`.
-    Dated,
+    /// Reads it without changing it: its age (`File.GetLastWriteTimeUtc`) or its content
+    /// (`File.ReadAllText`, `readFile`, `fs::read_to_string`); the names are data
+    /// (`scratch.toml`).
+    Read,
     /// Copies it from or to object storage: `store.download(key, path)`, `fPutObject`.
     Transfer,
 }
@@ -48,8 +52,43 @@ const CREATE_WORDS: &[&str] = &[
     "write", "create", "save", "append", "mkdir", "mkdirp", "mkdtemp", "download", "output",
 ];
 
-/// Calls that read a file's age (lower case, name prefixes).
-const AGE_GETTERS: &[&str] = &["getlastwritetime", "getcreationtime", "getlastaccesstime"];
+/// The embedded names of calls that read a file (`scratch.toml`), lower-cased.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Reads {
+    /// Name prefixes of calls that read a file's age.
+    age: Vec<String>,
+    /// Name prefixes of calls that read a file's content.
+    content: Vec<String>,
+    /// Whole names of calls that read a file's content.
+    content_exact: Vec<String>,
+}
+
+fn reads() -> &'static Reads {
+    static READS: OnceLock<Reads> = OnceLock::new();
+    READS.get_or_init(|| {
+        let mut reads: Reads = toml::from_str(include_str!("scratch.toml"))
+            .unwrap_or_else(|e| panic!("scratch.toml: {e}"));
+        for list in [&mut reads.age, &mut reads.content, &mut reads.content_exact] {
+            for name in list.iter_mut() {
+                name.make_ascii_lowercase();
+            }
+        }
+        reads
+    })
+}
+
+/// Whether a call's last name (lower case) reads a file without changing it.
+fn reads_file(lower: &str) -> bool {
+    let plain = lower.replace('_', "");
+    let reads = reads();
+    reads
+        .age
+        .iter()
+        .chain(&reads.content)
+        .any(|p| plain.starts_with(p.as_str()))
+        || reads.content_exact.contains(&plain)
+}
 
 /// Calls that open a path for writing, creating the file when it is missing, though their
 /// first word says only "open" (lower case, whole names): `File.OpenWrite`.
@@ -68,8 +107,8 @@ pub fn use_of(name: &str) -> Option<Use> {
     let first = last[..end].to_ascii_lowercase();
     let is = |words: &[&str]| words.contains(&first.as_str());
     let lower = last.to_ascii_lowercase();
-    if AGE_GETTERS.iter().any(|g| lower.starts_with(g)) {
-        Some(Use::Dated)
+    if reads_file(&lower) {
+        Some(Use::Read)
     } else if is(DELETE_WORDS) {
         Some(Use::Delete)
     } else if is(MOVE_WORDS) {
@@ -308,7 +347,7 @@ impl PathUses {
     /// path unless it is moved out of the temporary directory or deleted only on failure, and
     /// then also its deletes before the creation (leftovers of an earlier run);
     /// deletes of this instance's own path (`Arg::InstancePath`) after the function read the
-    /// file's age (an expired cache entry); a delete in a callback written inside the
+    /// file's age or content (an expired or corrupt cache entry); a delete in a callback written inside the
     /// function that created the path counts as that function's; deletes after a copy of the
     /// same path out of the temporary directory's reach (a move in two calls, reported at
     /// the copy); copies into a temporary path that is not moved or copied out again;
@@ -377,17 +416,18 @@ impl PathUses {
                 uses.iter()
                     .filter(|u| u.what == Use::Create && !u.copied_in)
             };
-            // An entry of this instance's own cache whose age the function reads before
-            // deleting it: an expired copy, which every instance expires on its own.
-            if let Some(first_dated) = uses
+            // An entry of this instance's own cache that the function reads (its age or its
+            // content) before deleting it: an expired or corrupt copy dropped on the way to
+            // a fresh one, which every instance does for itself.
+            if let Some(first_read) = uses
                 .iter()
-                .filter(|u| u.what == Use::Dated)
+                .filter(|u| u.what == Use::Read)
                 .map(|u| u.at)
                 .min()
             {
                 expired.extend(
                     uses.iter()
-                        .filter(|u| u.what == Use::Delete && u.at > first_dated)
+                        .filter(|u| u.what == Use::Delete && u.at > first_read)
                         .filter_map(|u| u.event),
                 );
             }
@@ -477,14 +517,19 @@ mod tests {
         assert_eq!(use_of("fs/promises.rename"), Some(Use::Move));
         assert_eq!(use_of("System.IO.File.Copy"), Some(Use::Copy));
         assert_eq!(use_of("System.IO.File.OpenWrite"), Some(Use::Create));
-        assert_eq!(use_of("System.IO.File.OpenRead"), None);
+        assert_eq!(use_of("System.IO.File.OpenRead"), Some(Use::Read));
         assert!(type_creates("System.IO.StreamWriter"));
         assert_eq!(use_of("System.IO.File.Exists"), None);
         assert_eq!(
             use_of("System.IO.File.GetLastWriteTimeUtc"),
-            Some(Use::Dated)
+            Some(Use::Read)
         );
-        assert_eq!(use_of("fs.readFileSync"), None);
+        assert_eq!(use_of("System.IO.File.ReadAllTextAsync"), Some(Use::Read));
+        assert_eq!(use_of("fs.readFileSync"), Some(Use::Read));
+        assert_eq!(use_of("std::fs::read_to_string"), Some(Use::Read));
+        assert_eq!(use_of("tokio::fs::read"), Some(Use::Read));
+        assert_eq!(use_of("std::fs::read_dir"), None);
+        assert_eq!(use_of("fs.readdirSync"), None);
     }
 
     #[test]
@@ -527,6 +572,28 @@ mod tests {
         uses.record(other_function);
         uses.apply(&mut events);
         assert!(events.iter().all(|e| e.args[0] == path()));
+    }
+
+    #[test]
+    fn a_cache_entry_read_before_its_delete_is_housekeeping() {
+        let mut events = vec![
+            event(vec![Arg::InstancePath]),
+            event(vec![Arg::InstancePath]),
+            event(vec![path()]),
+        ];
+        let mut uses = PathUses::default();
+        // Read, found expired or corrupt, deleted: each instance does it for itself.
+        uses.record(call(Use::Read, 10, 9, "entry"));
+        uses.record(call(Use::Delete, 20, 0, "entry"));
+        // Deleted without reading it (the data changed): the other instances keep theirs.
+        uses.record(call(Use::Delete, 30, 1, "other"));
+        // A shared file read before its delete is no cache entry.
+        uses.record(call(Use::Read, 40, 9, "upload"));
+        uses.record(call(Use::Delete, 50, 2, "upload"));
+        uses.apply(&mut events);
+        assert_eq!(events[0].args[0], Arg::TempPath);
+        assert_eq!(events[1].args[0], Arg::InstancePath);
+        assert_eq!(events[2].args[0], path());
     }
 
     #[test]

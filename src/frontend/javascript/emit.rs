@@ -700,14 +700,15 @@ impl Emitter<'_> {
 }
 
 /// Whether a template string can be a path: its literal text (outside `${..}`) has no
-/// whitespace and none of the characters of code or markup (`module.exports = ${x};`,
-/// `window._i18n = ${json}` are a file's content, not its name).
+/// whitespace, no escaped line break or tab (`${name}\n`), and none of the characters of
+/// code or markup (`module.exports = ${x};`, `window._i18n = ${json}` are a file's content,
+/// not its name).
 fn template_is_path_like(node: Node<'_>, src: &str) -> bool {
-    !named_children(node)
-        .filter(|c| c.kind_str() == "string_fragment")
-        .any(|c| {
-            text(c, src)
-                .chars()
-                .any(|ch| ch.is_whitespace() || "=;(){}<>".contains(ch))
-        })
+    !named_children(node).any(|c| match c.kind_str() {
+        "string_fragment" => text(c, src)
+            .chars()
+            .any(|ch| ch.is_whitespace() || "=;(){}<>".contains(ch)),
+        "escape_sequence" => matches!(text(c, src), "\\n" | "\\r" | "\\t"),
+        _ => false,
+    })
 }

@@ -235,7 +235,10 @@ pub(super) fn path_purpose(
             let name = text(node, src);
             match scopes.lookup(name, node.start_byte()) {
                 Some(Binding::Path(purpose)) => *purpose,
-                Some(Binding::Module(_)) | None if is_constant_name(name) => {
+                // A constant (`CACHE_DIR`, also one whose value says nothing:
+                // `process.env.SNAP_COMMON || ''`) designates a location for the whole
+                // program, as a member's name does.
+                Some(Binding::Module(_) | Binding::Local) | None if is_constant_name(name) => {
                     PathPurpose::designated(name)
                 }
                 _ => PathPurpose::local_name(name),
