@@ -59,6 +59,12 @@ impl Collection {
         }
     }
 
+    /// Whether it is a plain object literal (`{ failures: new Map() }`), whose properties
+    /// may hold the collections.
+    pub(crate) fn is_object_literal(&self) -> bool {
+        self.targets.iter().any(|t| t == "globalThis.Object")
+    }
+
     /// Adds the words of a name that describes what it holds (a type, a field).
     pub(crate) fn describe(&mut self, name: &str) {
         self.words.extend(split_words(name));

@@ -372,10 +372,7 @@ impl Emitter<'_> {
         // `await this.sleep(ms)` in an endless loop: a member of no module, which may be a
         // sleep helper some file of the project defines (see `imported_delay`).
         let awaited_member = || {
-            let member = callee.kind_str() == "member_expression"
-                && node
-                    .parent()
-                    .is_some_and(|p| p.kind_str() == "await_expression");
+            let member = callee.kind_str() == "member_expression" && is_awaited(node, self.src);
             let property = callee.field("property").map(|p| text(p, self.src));
             property
                 .filter(|_| member && ctx.unbounded_loop)
@@ -467,7 +464,7 @@ impl Emitter<'_> {
     /// module's file registers it as a sleep helper (`delay:sleep`), so the event asks for
     /// the registration and stands only if some file of the project supplies it.
     fn imported_delay(&mut self, node: Node<'_>, callee: Node<'_>, call: &Event) -> Option<Event> {
-        if node.parent()?.kind_str() != "await_expression" {
+        if !is_awaited(node, self.src) {
             return None;
         }
         let name = match callee.kind_str() {
@@ -710,5 +707,33 @@ fn template_is_path_like(node: Node<'_>, src: &str) -> bool {
             .any(|ch| ch.is_whitespace() || "=;(){}<>".contains(ch)),
         "escape_sequence" => matches!(text(c, src), "\\n" | "\\r" | "\\t"),
         _ => false,
+    })
+}
+
+/// Whether a call's promise is awaited: `await sleep(ms)`, or raced or joined in an awaited
+/// `Promise.race([sleep(ms), this.wakeUp])` (also `any`, `all`, `allSettled`): the loop
+/// waits for the delay either way.
+fn is_awaited(call: Node<'_>, src: &str) -> bool {
+    let Some(parent) = call.parent() else {
+        return false;
+    };
+    if parent.kind_str() == "await_expression" {
+        return true;
+    }
+    let combinator = (parent.kind_str() == "array")
+        .then(|| parent.parent())
+        .flatten()
+        .filter(|a| a.kind_str() == "arguments")
+        .and_then(|a| a.parent())
+        .filter(|c| c.kind_str() == "call_expression");
+    combinator.is_some_and(|c| {
+        c.field("function").is_some_and(|f| {
+            matches!(
+                text(f, src),
+                "Promise.race" | "Promise.any" | "Promise.all" | "Promise.allSettled"
+            )
+        }) && c
+            .parent()
+            .is_some_and(|p| p.kind_str() == "await_expression")
     })
 }

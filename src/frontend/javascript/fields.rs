@@ -5,7 +5,8 @@
 //! `@Injectable()` (`@nestjs/common.Injectable:ChatService`, unless it is given a `scope`)
 //! and a `new ClientManager()` that a module-level variable holds (`new:ClientManager`), made
 //! where it is declared or assigned later (`manager = new ClientManager()` when the server
-//! starts). A class's `static` collections are process-lived like module-level ones: written
+//! starts), or that a class's `static` field holds (`static store = new StateStore()`). A
+//! class's `static` collections are process-lived like module-level ones: written
 //! as `Owner.field.set(..)` (or through `this` in static methods), they become `Collection`
 //! events.
 
@@ -151,6 +152,10 @@ fn class_fields(
                     static_writers.push((value, is_static));
                     writers.push(value);
                     continue;
+                }
+                // `static readonly store = new StateStore()`: one instance per process.
+                if is_static {
+                    registrations.extend(constructed(value, src));
                 }
                 let annotation = member.child_by_field_name("type");
                 let held = if is_static {

@@ -34,6 +34,9 @@ pub(super) fn collection_events(
     let module: Scope = root.byte_range().into();
     let classes = own_classes(root, src);
     let mut candidates: HashMap<String, Collection> = HashMap::new();
+    // Module-level names of collections in properties of module-level objects, and the
+    // objects' names.
+    let mut aliases: HashMap<&str, String> = HashMap::new();
     for statement in named_children(root) {
         // `exports.sessions = new Map()`: reached by other modules under that name.
         if let Some((name, declaration)) = commonjs_collection(statement, src, scopes) {
@@ -57,6 +60,14 @@ pub(super) fn collection_events(
                 continue;
             };
             if name.kind_str() != "identifier" {
+                continue;
+            }
+            if let Some(object) = property_alias(value, src, &candidates) {
+                let alias = text(name, src);
+                if let Some(c) = candidates.get_mut(object) {
+                    c.describe(alias);
+                }
+                aliases.insert(alias, object.to_string());
                 continue;
             }
             let value = kept_or_new(unwrap_type_assertion(value), src);
@@ -89,19 +100,22 @@ pub(super) fn collection_events(
         }
     }
     let mut written_exports = BTreeSet::new();
-    let mut uses: HashMap<&str, Uses> = HashMap::new();
+    let mut uses: HashMap<String, Uses> = HashMap::new();
     let mut stack = vec![(root, false, 0usize)];
     while let Some((node, in_function, depth)) = stack.pop() {
         if depth > MAX_DEPTH {
             continue;
         }
-        if let Some((name, used)) = mention(node, src, &candidates, scopes, module) {
+        if let Some((name, used)) = mention(node, src, &candidates, &aliases, scopes, module) {
             let by_connection = drain::keyed_by_connection(node, src);
-            uses.entry(name).or_default().record(used, by_connection);
+            uses.entry(name.to_string())
+                .or_default()
+                .record(used, by_connection);
         }
         if in_function {
             if let Some((name, key)) = written_collection(node, src) {
                 let name = name.strip_prefix("module.").unwrap_or(name);
+                let name = aliases.get(name).map_or(name, String::as_str);
                 let module_level = name.starts_with("exports.")
                     || scopes.visible_scope(name, node.start_byte()) == Some(module);
                 if let Some(c) = candidates.get_mut(name).filter(|_| module_level) {
@@ -119,7 +133,7 @@ pub(super) fn collection_events(
     }
     let mut events: Vec<Event> = candidates
         .into_iter()
-        .filter(|(name, _)| !uses.get(name.as_str()).is_some_and(Uses::per_connection))
+        .filter(|(name, _)| !uses.get(name).is_some_and(Uses::per_connection))
         .filter_map(|(_, collection)| collection.into_event())
         .collect();
     events.sort_by_key(|e| e.span.start);
@@ -238,12 +252,14 @@ fn imported_write(node: Node<'_>, src: &str, scopes: &Scopes) -> Option<String> 
     (own && plain).then(|| member.to_string())
 }
 
-/// A mention of a module-level candidate by name (its declaration aside) and how it uses
-/// the collection; a shorthand property (`{ sockets }`) passes it on.
+/// A mention of a module-level candidate by name (its declaration aside), or of a name for
+/// one of its properties (`aliases`), and how it uses the collection; a shorthand property
+/// (`{ sockets }`) passes it on. The candidate's name.
 fn mention<'s>(
     node: Node<'_>,
     src: &'s str,
-    candidates: &HashMap<String, Collection>,
+    candidates: &'s HashMap<String, Collection>,
+    aliases: &'s HashMap<&str, String>,
     scopes: &Scopes,
     module: Scope,
 ) -> Option<(&'s str, drain::Use)> {
@@ -251,10 +267,12 @@ fn mention<'s>(
     if kind != "identifier" && kind != "shorthand_property_identifier" {
         return None;
     }
-    let name = text(node, src);
-    if !candidates.contains_key(name)
-        || scopes.visible_scope(name, node.start_byte()) != Some(module)
-    {
+    let mentioned = text(node, src);
+    let name = match aliases.get(mentioned) {
+        Some(object) => object.as_str(),
+        None => candidates.get_key_value(mentioned)?.0.as_str(),
+    };
+    if scopes.visible_scope(mentioned, node.start_byte()) != Some(module) {
         return None;
     }
     let used = match kind {
@@ -305,21 +323,61 @@ fn own_instance<'s>(
     Some((path, class.rsplit('.').next().unwrap_or(class)))
 }
 
-/// `globalForApp.sessions ?? new Map()` (also `||`): a collection kept on `globalThis` across
-/// module reloads, or a new one; the new one is what the module holds.
+/// `globalForApp.sessions ?? new Map()` (also `||`, and the store kept on the way:
+/// `globalThis.limits ?? (globalThis.limits = new Map())`, `globalThis.limits ??= new Map()`):
+/// a collection kept on `globalThis` across module reloads, or a new one; the new one is what
+/// the module holds.
 fn kept_or_new<'t>(value: Node<'t>, src: &str) -> Node<'t> {
-    if value.kind_str() != "binary_expression"
-        || !value
-            .field("operator")
-            .is_some_and(|o| matches!(text(o, src), "??" | "||"))
-    {
+    let right = match value.kind_str() {
+        "binary_expression"
+            if value
+                .field("operator")
+                .is_some_and(|o| matches!(text(o, src), "??" | "||")) =>
+        {
+            value.field("right")
+        }
+        "parenthesized_expression" => value.named_child(0),
+        "augmented_assignment_expression" | "assignment_expression" => Some(value),
+        _ => None,
+    };
+    let Some(right) = right.map(unwrap_type_assertion) else {
         return value;
-    }
-    value
-        .field("right")
-        .map(unwrap_type_assertion)
+    };
+    let right = match right.kind_str() {
+        "parenthesized_expression" => right.named_child(0).map(unwrap_type_assertion),
+        _ => Some(right),
+    };
+    // `(globalThis.limits = new Map())`, `globalThis.limits ??= new Map()`: what is stored.
+    let right = right.map(|r| match r.kind_str() {
+        "assignment_expression" | "augmented_assignment_expression" => {
+            r.field("right").map(unwrap_type_assertion).unwrap_or(r)
+        }
+        _ => r,
+    });
+    right
         .filter(|r| matches!(r.kind_str(), "new_expression" | "object" | "array"))
         .unwrap_or(value)
+}
+
+/// `const failures = store.failures`: a module-level name for a collection in a property of
+/// a module-level object literal among `candidates`; the object's name.
+fn property_alias<'s>(
+    value: Node<'_>,
+    src: &'s str,
+    candidates: &HashMap<String, Collection>,
+) -> Option<&'s str> {
+    let value = unwrap_type_assertion(value);
+    if value.kind_str() != "member_expression" {
+        return None;
+    }
+    let object = value
+        .field("object")
+        .filter(|o| o.kind_str() == "identifier")?;
+    let name = text(object, src);
+    candidates
+        .get(name)
+        .is_some_and(Collection::is_object_literal)
+        .then_some(name)
 }
 
 /// `x as Map<K, V>`, `x satisfies T`, `x!`: the expression inside.
