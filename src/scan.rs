@@ -199,14 +199,14 @@ pub fn scan_files(
                 .unwrap_or(Reachability::Reachable);
             // Preparing a folder as a statement of a server's start runs once per start (the
             // writes into it are judged where they happen); so does a write that is over when it
-            // returns, as a statement of a function that is part of the start (not of `main` or
-            // a module's top level, where a program's own work is judged as written).
-            let once = |call: &Option<String>, entry: bool| {
+            // returns, as a statement of the start (`main`, a module's top level) or of a
+            // function that is part of it: the files it leaves are judged where requests use them.
+            let once = |call: &Option<String>| {
                 call.as_deref().is_some_and(|target| {
-                    solved.runs_once(&models, file, finding.definition, target, entry)
+                    solved.runs_once(&models, file, finding.definition, target)
                 })
             };
-            if once(&finding.setup_call, true) || once(&finding.one_shot_call, false) {
+            if once(&finding.setup_call) || once(&finding.one_shot_call) {
                 verdict = Reachability::Startup;
             }
             // A secret or identity stored at start-up is generated when absent: each instance

@@ -60,11 +60,11 @@ fn only_new_findings_are_reported() {
         dir.path(),
         &[(
             "src/upload.js",
-            &format!("{UPLOAD}fs.unlinkSync('old.json');\n"),
+            &format!("{UPLOAD}app.post('/', () => fs.unlinkSync('old.json'));\n"),
         )],
     );
     let out = with_baseline(dir.path(), &[]);
-    insta::assert_snapshot!(brief(&out.stdout), @"src/upload.js:9:1: warning [node-fs-write]");
+    insta::assert_snapshot!(brief(&out.stdout), @"src/upload.js:9:21: warning [node-fs-write]");
     assert_eq!(out.code, 1);
 }
 

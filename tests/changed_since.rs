@@ -49,9 +49,9 @@ fn only_changed_and_untracked_files_are_reported() {
         &["--changed-since", "HEAD", "--select", "node-fs-write"],
     );
     insta::assert_snapshot!(brief(&out.stdout), @r"
-    src/edited.js:2:1: warning [node-fs-write]
-    src/staged.js:2:1: warning [node-fs-write]
-    src/untracked.js:2:1: warning [node-fs-write]
+    src/edited.js:2:21: warning [node-fs-write]
+    src/staged.js:2:21: warning [node-fs-write]
+    src/untracked.js:2:21: warning [node-fs-write]
     ");
     // From a subdirectory, with a path argument.
     let out = concise(
@@ -59,9 +59,9 @@ fn only_changed_and_untracked_files_are_reported() {
         &["--changed-since", "HEAD", "--select", "node-fs-write", "."],
     );
     insta::assert_snapshot!(brief(&out.stdout), @r"
-    edited.js:2:1: warning [node-fs-write]
-    staged.js:2:1: warning [node-fs-write]
-    untracked.js:2:1: warning [node-fs-write]
+    edited.js:2:21: warning [node-fs-write]
+    staged.js:2:21: warning [node-fs-write]
+    untracked.js:2:21: warning [node-fs-write]
     ");
     let out = concise(dir.path(), &["--changed-since", "no-such-ref"]);
     assert_eq!(out.code, 2);

@@ -5,8 +5,8 @@ use std::path::Path;
 
 const SAMPLE: &str = "const fs = require('fs');
 const cron = require('node-cron');
-
-fs.writeFileSync('state.json', JSON.stringify({ counter: 1 }));
+app.post('/count', () =>
+fs.writeFileSync('state.json', JSON.stringify({ counter: 1 })));
 cron.schedule('*/5 * * * *', () => mailer.log('ticks'));
 ";
 
@@ -144,7 +144,7 @@ fn bad_files_are_reported_and_the_scan_goes_on() {
     std::fs::write(
         d.join("good.js"),
         // Exports something: a module the server imports, not a script run by hand.
-        "require('fs').writeFileSync('a', 'b');\nmodule.exports = {};\n",
+        "app.post('/', () => require('fs').writeFileSync('a', 'b'));\nmodule.exports = {};\n",
     )
     .unwrap();
     std::fs::write(d.join("latin1.js"), b"// caf\xe9\nsetInterval(f, 1);\n").unwrap();
@@ -236,7 +236,7 @@ fn bad_files_are_reported_and_the_scan_goes_on() {
 fn dependency_and_build_directories_and_gitignored_files_are_skipped() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let write = "require('fs').writeFileSync('state.json', '{}');\nmodule.exports = {};\n";
+    let write = "app.post('/', () => require('fs').writeFileSync('state.json', '{}'));\nmodule.exports = {};\n";
     for sub in [
         "node_modules/lib",
         "dist",
@@ -311,7 +311,7 @@ fn rust_src_bin_is_source_but_dotnet_bin_is_output() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     // `serve()`: a program that starts a server (one that does not is a separate tool).
-    let write = "fn main() { std::fs::write(\"state.json\", b\"{}\").unwrap(); serve(); }\n";
+    let write = "fn main() { serve(save); }\nfn save() { std::fs::write(\"state.json\", b\"{}\").unwrap(); }\n";
     std::fs::create_dir_all(d.join("server/src/bin")).unwrap();
     std::fs::write(d.join("server/src/bin/worker.rs"), write).unwrap();
     std::fs::create_dir_all(d.join("Api/bin/Debug/net8.0")).unwrap();
@@ -322,7 +322,7 @@ fn rust_src_bin_is_source_but_dotnet_bin_is_output() {
     .unwrap();
     std::fs::write(
         d.join("Api/bin/Debug/net8.0/Gen.cs"),
-        "System.IO.File.WriteAllText(\"a\", \"b\");\n",
+        "app.MapPost(\"/\", () => System.IO.File.WriteAllText(\"a\", \"b\"));\n",
     )
     .unwrap();
     let (value, _) = json(&["."], d);
@@ -335,7 +335,7 @@ fn a_rust_command_line_crate_is_tooling_but_a_server_crate_is_not() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     // `serve()`: a program that starts a server (one that does not is a separate tool).
-    let write = "fn main() { std::fs::write(\"state.json\", b\"{}\").unwrap(); serve(); }\n";
+    let write = "fn main() { serve(save); }\nfn save() { std::fs::write(\"state.json\", b\"{}\").unwrap(); }\n";
     std::fs::write(
         d.join("Cargo.toml"),
         "[workspace]\nmembers = [\"crates/*\"]\n\n[workspace.dependencies]\nclap = { version = \"4\", features = [\"derive\"] }\n",
@@ -381,7 +381,7 @@ fn javascript_web_and_command_line_packages_are_quiet_but_a_server_package_is_no
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let timer = "setInterval(() => refresh(), 60_000);\n";
-    let write = "import fs from 'node:fs';\nfs.writeFileSync('state.json', '{}');\nexport {};\n";
+    let write = "import fs from 'node:fs';\napp.post('/', () => fs.writeFileSync('state.json', '{}'));\nexport {};\n";
     std::fs::write(
         d.join("package.json"),
         r#"{"name": "shop", "private": true, "workspaces": ["apps/*"], "devDependencies": {"commander": "12"}}"#,

@@ -24,7 +24,7 @@ fn every_key_shapes_the_report() {
     let out = concise(dir.path(), &[]);
     // a.js: the timer is ignored, fs-write downgraded to info (so exit 0); jobs/ ignores
     // disk writes; generated/ is excluded.
-    insta::assert_snapshot!(brief(&out.stdout), @"src/a.js:2:1: info [node-fs-write]");
+    insta::assert_snapshot!(brief(&out.stdout), @"src/a.js:2:21: info [node-fs-write]");
     assert_eq!(out.code, 0);
     assert!(out.stderr.contains("2 files scanned"), "{}", out.stderr);
 }
@@ -45,7 +45,7 @@ fn command_line_flags_replace_the_file() {
         dir.path(),
         &["--select", "local-disk-write,node-set-interval"],
     );
-    insta::assert_snapshot!(brief(&out.stdout), @"src/a.js:2:1: info [node-fs-write]");
+    insta::assert_snapshot!(brief(&out.stdout), @"src/a.js:2:21: info [node-fs-write]");
 }
 
 #[test]
@@ -57,7 +57,7 @@ fn files_named_explicitly_still_honour_excludes() {
     ]);
     let out = concise(dir.path(), &["legacy/old/a.js", "src/b.js"]);
     insta::assert_snapshot!(brief(&out.stdout), @r"
-    src/b.js:2:1: warning [node-fs-write]
+    src/b.js:2:21: warning [node-fs-write]
     src/b.js:3:1: warning [node-set-interval]
     ");
 }
@@ -90,19 +90,19 @@ fn the_closest_config_wins_and_roots_must_agree() {
     let out = concise(dir.path().join("api").as_path(), &["a.js"]);
     insta::assert_snapshot!(brief(&out.stdout), @"a.js:3:1: warning [node-set-interval]");
     let out = concise(dir.path(), &["web"]);
-    insta::assert_snapshot!(brief(&out.stdout), @"web/b.js:2:1: warning [node-fs-write]");
+    insta::assert_snapshot!(brief(&out.stdout), @"web/b.js:2:21: warning [node-fs-write]");
     // Scanning the root uses the root's config for every file below it.
     let out = concise(dir.path(), &[]);
     insta::assert_snapshot!(brief(&out.stdout), @r"
-    api/a.js:2:1: warning [node-fs-write]
-    web/b.js:2:1: warning [node-fs-write]
+    api/a.js:2:21: warning [node-fs-write]
+    web/b.js:2:21: warning [node-fs-write]
     ");
     // Paths under different configs (a monorepo, a pre-commit run): each file gets its own.
     let out = concise(dir.path(), &["api/a.js", "web"]);
     assert_eq!(out.code, 1);
     insta::assert_snapshot!(brief(&out.stdout), @r"
     api/a.js:3:1: warning [node-set-interval]
-    web/b.js:2:1: warning [node-fs-write]
+    web/b.js:2:21: warning [node-fs-write]
     ");
 }
 
@@ -158,7 +158,7 @@ fn include_tests_reports_test_code() {
     write(dir.path(), &[("scaleout.toml", "include-tests = true\n")]);
     let out = concise(dir.path(), &[]);
     insta::assert_snapshot!(brief(&out.stdout), @r"
-    src/a.test.js:2:1: warning [node-fs-write]
+    src/a.test.js:2:21: warning [node-fs-write]
     src/a.test.js:3:1: warning [node-set-interval]
     ");
 }

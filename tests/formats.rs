@@ -15,8 +15,8 @@ fn project() -> tempfile::TempDir {
     std::fs::create_dir(&src).unwrap();
     std::fs::write(
         src.join("sample.js"),
-        "const fs = require('fs');\nconst cron = require('node-cron');\n\n\
-         fs.writeFileSync('state.json', JSON.stringify({ counter: 1 }));\n\
+        "const fs = require('fs');\nconst cron = require('node-cron');\napp.post('/count', () =>\n\
+         fs.writeFileSync('state.json', JSON.stringify({ counter: 1 })));\n\
          cron.schedule('*/5 * * * *', () => mailer.log('ticks'));\n",
     )
     .unwrap();
@@ -473,7 +473,7 @@ fn html_report_is_one_escaped_self_contained_page() {
     let dir = project();
     std::fs::write(
         dir.path().join("src/<b>&.js"),
-        "require('fs').writeFileSync('</script><script>alert(1)</script>', \"'\");\nmodule.exports = {};\n",
+        "app.post('/', () => require('fs').writeFileSync('</script><script>alert(1)</script>', \"'\"));\nmodule.exports = {};\n",
     )
     .unwrap();
     let out = check(dir.path(), &["--format", "html"]);

@@ -254,19 +254,9 @@ impl Solved {
     /// [`Definition::calls`]), nowhere else. The call is named by the target's last name; in
     /// JavaScript and TypeScript through any receiver (`fs.promises.mkdir(dir)` is
     /// `*::mkdir`), in C# and Rust also through the target's type or module (`File::Delete`).
-    /// With `entry` false, `d` must be a function that is part of the start, not the
-    /// program's entry itself (`main`, C# top-level statements, a module's top level).
-    pub fn runs_once(
-        &self,
-        files: &[FileModel],
-        f: usize,
-        d: usize,
-        target: &str,
-        entry: bool,
-    ) -> bool {
-        if !entry && (d == 0 || files[f].definitions[d].role == Role::Main) {
-            return false;
-        }
+    /// A start is the program's entry itself (`main`, C# top-level statements, a server
+    /// module's top level) or a function that is part of it.
+    pub fn runs_once(&self, files: &[FileModel], f: usize, d: usize, target: &str) -> bool {
         let mut names = target.rsplit(['.', ':']).filter(|n| !n.is_empty());
         let Some(name) = names.next() else {
             return false;

@@ -6,7 +6,7 @@ use std::path::Path;
 
 /// JavaScript with one `node-fs-write` (line 2) and one `node-set-interval` (line 3).
 pub const JS: &str =
-    "const fs = require('fs');\nfs.writeFileSync('state.json', '{}');\nsetInterval(tick, 1000);\n";
+    "const fs = require('fs');\napp.post('/', () => fs.writeFileSync('state.json', '{}'));\nsetInterval(tick, 1000);\n";
 
 /// A temporary directory holding `files` (path, contents); parent directories are created.
 pub fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
