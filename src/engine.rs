@@ -369,6 +369,15 @@ impl Engine {
                     Vec::new()
                 },
                 shared_calls: call_sites,
+                // Nor do a test's calls say what production code passes.
+                arg_flows: if reported_file {
+                    let mut flows = facts.arg_flows.clone();
+                    flows.sort_unstable();
+                    flows.dedup();
+                    flows
+                } else {
+                    Vec::new()
+                },
                 ..FileModel::new(doc.language, doc.path, role, extracted.facts.definitions)
             }),
         }

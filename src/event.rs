@@ -289,6 +289,51 @@ pub struct FileFacts {
     /// Calls of the file's or the project's own methods that pass a path naming shared
     /// data (see [`Forwarded`]).
     pub shared_path_calls: Vec<SharedPathCall>,
+    /// What the file's calls pass at each argument position (outside test code): a
+    /// temporary path, a value of one of the caller's parameters, or anything else (see
+    /// [`crate::reach::temp_params`]). Sorted and deduplicated by the engine.
+    pub arg_flows: Vec<ArgFlow>,
+}
+
+/// What one call passes at one argument position (the receiver is not counted), for
+/// following temporary paths into the called function in another file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ArgFlow {
+    /// The called function's or method's simple name (`gen_scripts`, `ExtractTo`).
+    pub callee: String,
+    /// The argument position.
+    pub index: usize,
+    /// What the argument is.
+    pub source: ArgSource,
+}
+
+/// What an argument is, for [`ArgFlow`].
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ArgSource {
+    /// A path in a temporary directory, as the file's own data flow tells.
+    Temp,
+    /// A value built from the parameter at `index` of the calling function `function`
+    /// (`path.join(dir, name)` in `function extract(zip, dir)`): temporary when every call of
+    /// that function passes a temporary path there.
+    Param {
+        /// The calling function's simple name.
+        function: String,
+        /// The parameter's position (the receiver is not counted).
+        index: usize,
+    },
+    /// Anything else.
+    Plain,
+}
+
+impl ArgFlow {
+    /// The fact that a call of `callee` passes `source` at `index`.
+    pub fn new(callee: impl Into<String>, index: usize, source: ArgSource) -> Self {
+        ArgFlow {
+            callee: callee.into(),
+            index,
+            source,
+        }
+    }
 }
 
 /// How a definition is reached, as the frontend sees it.

@@ -257,6 +257,10 @@ pub fn scan_files(
     reach::passed::join_wrote(&mut registered);
     if project {
         registered.extend(reach::claims::registrations(&models));
+        // A parameter every call hands a temporary path is one.
+        registered.extend(reach::temp_params::registrations(
+            models.iter().flat_map(|m| &m.arg_flows),
+        ));
     }
     // A finding whose arguments another file's path getters would make this instance's own
     // goes when the project registers them all.

@@ -16,6 +16,7 @@ mod context;
 mod delays;
 mod forward;
 mod loops;
+mod param_flow;
 mod preprocess;
 mod project;
 mod purpose_flow;

@@ -19,6 +19,7 @@ mod emit;
 mod fields;
 mod flow;
 mod functions;
+mod param_flow;
 mod path_uses;
 mod paths;
 mod recurring;
@@ -113,6 +114,7 @@ fn facts_of(root: Node<'_>, src: &str) -> FileFacts {
                 function_starts: Vec::new(),
                 path_uses: PathUses::default(),
                 branch_calls: BranchCalls::default(),
+                param_flow: param_flow::ParamFlow::default(),
             };
             if is_use_client(root, src) || is_amd_module(root, src) {
                 emitter.facts.file_context.insert(Context::ClientSide);

@@ -44,6 +44,7 @@ mod hosts;
 pub mod mitigations;
 pub mod modules;
 pub mod passed;
+pub mod temp_params;
 pub mod trace;
 mod types;
 pub mod words;
@@ -139,6 +140,8 @@ pub struct FileModel {
     pub registrations: Vec<String>,
     /// Calls that pass a path naming shared data (see [`wrappers`]).
     pub shared_calls: Vec<wrappers::CallSite>,
+    /// What this server file's calls pass at each argument position (see [`temp_params`]).
+    pub arg_flows: Vec<crate::event::ArgFlow>,
     /// The programs whose process loads this file's code (a .NET solution's executables
     /// that reference its project; see [`hosts`]): its code reaches only definitions that
     /// share a process with it. `None` when unknown: anything may call it and it may call
@@ -171,6 +174,7 @@ impl FileModel {
             optional_mitigations: Vec::new(),
             registrations: Vec::new(),
             shared_calls: Vec::new(),
+            arg_flows: Vec::new(),
             hosts: None,
             client_hosts: None,
         }
@@ -367,6 +371,7 @@ pub fn solve_file(language: Language, definitions: &[Definition]) -> Vec<Reachab
         optional_mitigations: Vec::new(),
         registrations: Vec::new(),
         shared_calls: Vec::new(),
+        arg_flows: Vec::new(),
         hosts: None,
         client_hosts: None,
     };

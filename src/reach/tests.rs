@@ -29,6 +29,7 @@ fn file(language: Language, role: FileRole, definitions: Vec<Definition>) -> Fil
         optional_mitigations: Vec::new(),
         registrations: Vec::new(),
         shared_calls: Vec::new(),
+        arg_flows: Vec::new(),
         hosts: None,
         client_hosts: None,
     }

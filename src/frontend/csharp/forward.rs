@@ -258,7 +258,7 @@ fn receiver_name(receiver: Node<'_>, src: &str) -> Option<String> {
 }
 
 /// The values of an argument list's arguments, in order.
-fn argument_values(arguments: Option<Node<'_>>) -> Vec<Node<'_>> {
+pub(super) fn argument_values(arguments: Option<Node<'_>>) -> Vec<Node<'_>> {
     let Some(arguments) = arguments else {
         return Vec::new();
     };
@@ -272,7 +272,7 @@ fn argument_values(arguments: Option<Node<'_>>) -> Vec<Node<'_>> {
 
 /// The method declaration whose body holds `node` (through lambdas and blocks, not through
 /// local functions, constructors or accessors).
-fn enclosing_method(node: Node<'_>) -> Option<Node<'_>> {
+pub(super) fn enclosing_method(node: Node<'_>) -> Option<Node<'_>> {
     let mut cur = node.parent();
     while let Some(n) = cur {
         match n.kind_str() {

@@ -1700,3 +1700,41 @@ public static class Boot {
         ]
     );
 }
+
+#[test]
+fn paths_built_on_parameters_assume_them_temporary_and_calls_record_what_they_pass() {
+    use crate::event::{ArgFlow, ArgSource};
+    let src = r#"
+public class Unpacker
+{
+    public void UnpackTo(Stream package, string targetFolder)
+    {
+        var destination = Path.Combine(targetFolder, "entry.bin");
+        File.WriteAllText(destination, "x");
+        _notes.WriteNote(targetFolder, "unpacked");
+    }
+    public void Check(Stream body)
+    {
+        var workFolder = Path.Combine(Path.GetTempPath(), "check");
+        UnpackTo(body, workFolder);
+    }
+}
+"#;
+    let facts = facts(src);
+    let write = call(&facts, "System.IO.File.WriteAllText");
+    assert_eq!(
+        write.assumed.as_ref().unwrap().registrations,
+        ["temp-param:UnpackTo:1"]
+    );
+    let param = ArgSource::Param {
+        function: "UnpackTo".to_string(),
+        index: 1,
+    };
+    for flow in [
+        ArgFlow::new("WriteNote", 0, param),
+        ArgFlow::new("WriteNote", 1, ArgSource::Plain),
+        ArgFlow::new("UnpackTo", 1, ArgSource::Temp),
+    ] {
+        assert!(facts.arg_flows.contains(&flow), "{flow:?}");
+    }
+}

@@ -28,6 +28,9 @@ pub(super) struct VarInfo {
     /// The parameters of the enclosing method its value is built from, as a bit set, when
     /// it is built from nothing else (see [`Walker::parameter_mask`]).
     pub(super) params: Option<u64>,
+    /// The position of the enclosing method's parameter its path is built on, as its first
+    /// component (`Path.Combine(folder, entry.Name)`; see [`Walker::path_root`]).
+    pub(super) root: Option<usize>,
     /// For a `FileInfo` or `DirectoryInfo` built from a path (`new FileInfo(path)`), the
     /// text of that path and what it is: the file its methods (`Delete()`, `CreateText()`)
     /// act on.
@@ -105,6 +108,7 @@ impl Walker<'_, '_> {
         // `var thumbPath = Path.Combine(root, "uploads", ...)` holds an upload whatever its name.
         let purpose = init.map(|i| self.path_purpose(i));
         let params = init.and_then(|i| self.parameter_mask(i));
+        let root = init.and_then(|i| self.path_root(i, 0));
         let file_of = init
             .and_then(|i| self.info_path(i))
             .map(|p| (text(p, self.src).to_string(), self.arg(p)));
@@ -120,6 +124,7 @@ impl Walker<'_, '_> {
             purpose,
             member: false,
             params,
+            root,
             file_of,
         }
     }

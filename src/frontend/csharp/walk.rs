@@ -257,6 +257,7 @@ impl Walker<'_, '_> {
                     if let Some(var) = self.vars.last_mut().and_then(|s| s.get_mut(name)) {
                         var.temp |= temp;
                         var.params = bit;
+                        var.root = bit.map(|b| b.trailing_zeros() as usize);
                         var.purpose = instance.or(var.purpose);
                     }
                 }
@@ -526,6 +527,7 @@ impl Walker<'_, '_> {
                 event.work = self.subscription_work(node);
             }
             event.forwarded = self.forwarded(node, &event.args, arguments, receiver);
+            self.assume_temp_params(node, &mut event, arguments);
             if !ctx.unbounded_loop && method_is(&targets, &["Sleep", "Delay"]) {
                 self.note_delay_helper(node);
             }
@@ -533,6 +535,9 @@ impl Walker<'_, '_> {
             event.words = self.enclosing_words(node);
             // `info.Delete()` on `new FileInfo(path)`: the path is the call's first one.
             if let Some((_, path)) = receiver.and_then(|r| self.receiver_file(r)) {
+                if let Some(assumed) = &mut event.assumed {
+                    assumed.args.insert(0, path.clone());
+                }
                 event.args.insert(0, path);
             }
             let wrapped = method_name
@@ -564,6 +569,7 @@ impl Walker<'_, '_> {
                 .and_then(|i| self.facts.events.get(i))
                 .map_or(args_for_calls, |e| e.args.clone());
             self.note_shared_path_args(start..node.end_byte(), method, receiver, &args, arguments);
+            self.note_arg_flows(node, method, &args, arguments);
         }
         if let Some(method) = &method_name {
             if !self.note_transfer(node, method, arguments, receiver) {
@@ -605,6 +611,7 @@ impl Walker<'_, '_> {
             let mut event = Event::new(EventKind::Construct, targets, node.byte_range());
             event.args = arguments.map(|a| self.args(a)).unwrap_or_default();
             event.forwarded = self.forwarded(node, &event.args, arguments, None);
+            self.assume_temp_params(node, &mut event, arguments);
             event.context = ctx.set();
             // What the object is for, as its name says (`_logRateLimiter`).
             if let Some(name) = self.initialised_name(node) {

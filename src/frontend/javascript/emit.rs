@@ -58,6 +58,8 @@ pub(super) struct Emitter<'a> {
     pub(super) work: crate::frontend::tree_work::BodyWork<'a>,
     /// The calls made inside and outside branches the settings choose.
     pub(super) branch_calls: BranchCalls,
+    /// The named functions around the walk, for paths built on their parameters.
+    pub(super) param_flow: super::param_flow::ParamFlow,
 }
 
 impl Emitter<'_> {
@@ -80,6 +82,7 @@ impl Emitter<'_> {
                     self.facts.file_context.insert(Context::ClientSide);
                 }
             }
+            "variable_declarator" => self.note_param_local(node),
             "import_statement" => {
                 if let Some(m) = node.field("source").and_then(|s| string_value(s, self.src)) {
                     note_module(&module_name(&m), &mut self.facts);
@@ -100,12 +103,16 @@ impl Emitter<'_> {
                 failure_handler: ctx.failure_handler || names_failure_handling(&name),
                 optional: ctx.optional,
             };
+            let named = self.param_flow.enter(node, &name, self.src);
             self.functions.push(name);
             if let Some(&outer) = self.function_starts.last() {
                 self.path_uses.nest(node.start_byte(), outer);
             }
             self.function_starts.push(node.start_byte());
             self.visit_children(node, inner, depth);
+            if named {
+                self.param_flow.leave();
+            }
             self.function_starts.pop();
             self.functions.pop();
             return;
@@ -368,6 +375,13 @@ impl Emitter<'_> {
             .clone()
             .unwrap_or_else(|| text(callee, self.src).to_string());
         let event_index = resolved.as_ref().map(|_| self.facts.events.len());
+        if kind == EventKind::Call && !ctx.dev_only {
+            // An installed package's function is not the project's own.
+            let own = resolved
+                .as_deref()
+                .is_none_or(|r| r.starts_with('.') || r.starts_with('/'));
+            self.note_arg_flows(callee, &arg_nodes, own);
+        }
         self.note_path_use(node, &name, &arg_nodes, event_index, ctx.retry);
         // `await this.sleep(ms)` in an endless loop: a member of no module, which may be a
         // sleep helper some file of the project defines (see `imported_delay`).
@@ -393,6 +407,7 @@ impl Emitter<'_> {
         }
         let mut event = Event::new(kind, vec![target.clone()], node.byte_range());
         event.args = arg_nodes.iter().map(|&a| self.arg_fact(a)).collect();
+        self.assume_temp_params(&mut event, &arg_nodes);
         // A delete in failure handling removes the failed work's leftovers.
         if ctx.failure_handler && use_of(&target) == Some(Use::Delete) {
             if let Some(first) = event.args.first_mut() {

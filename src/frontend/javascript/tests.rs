@@ -1152,3 +1152,48 @@ if (opts.get('tls')) {
         ]
     );
 }
+
+#[test]
+fn paths_built_on_parameters_assume_them_temporary_and_calls_record_what_they_pass() {
+    use crate::event::{ArgFlow, ArgSource};
+    let src = r#"
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { placeEntry } = require('./entries');
+function unpack(archive, target) {
+  const entryPath = path.join(target, archive.name);
+  fs.writeFileSync(entryPath, archive.data);
+  placeEntry(target, archive);
+}
+function handle(req) {
+  const tmpDir = path.join(os.tmpdir(), 'x');
+  unpack(req.body, tmpDir);
+  fs.writeFile(req.body.name, 'x', () => {});
+}
+module.exports = { unpack, handle };
+"#;
+    let facts = extract(src, Dialect::JavaScript).facts;
+    let write = facts
+        .events
+        .iter()
+        .find(|e| e.targets[0] == "fs.writeFileSync")
+        .unwrap();
+    assert_eq!(
+        write.assumed.as_ref().unwrap().registrations,
+        ["temp-param:unpack:1"]
+    );
+    let param = ArgSource::Param {
+        function: "unpack".to_string(),
+        index: 1,
+    };
+    for flow in [
+        ArgFlow::new("placeEntry", 0, param),
+        ArgFlow::new("unpack", 1, ArgSource::Temp),
+        ArgFlow::new("unpack", 0, ArgSource::Plain),
+        // An installed module's function passes only plain values.
+        ArgFlow::new("writeFile", 0, ArgSource::Plain),
+    ] {
+        assert!(facts.arg_flows.contains(&flow), "{flow:?}");
+    }
+}

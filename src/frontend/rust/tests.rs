@@ -1143,3 +1143,56 @@ fn boot(flag: &str) {
         ]
     );
 }
+
+#[test]
+fn paths_built_on_parameters_assume_them_temporary_and_calls_record_what_they_pass() {
+    use crate::event::{ArgFlow, ArgSource};
+    let src = r#"
+use std::fs;
+use std::path::Path;
+pub fn write_manifest(folder: &Path, body: &[u8]) -> std::io::Result<()> {
+    let manifest = folder.join("manifest.txt");
+    fs::write(&manifest, body)
+}
+fn pack(root: &Path) {
+    crate::layout::build_index(&root.join("index.bin"));
+}
+fn bundle() {
+    let staging = std::env::temp_dir().join("bundle");
+    write_manifest(&staging, b"x");
+}
+#[cfg(test)]
+mod tests {
+    fn writes() { super::write_manifest(Path::new("out"), b"x"); }
+}
+"#;
+    let facts = facts(src);
+    let write = facts
+        .events
+        .iter()
+        .find(|e| e.targets.iter().any(|t| t == "std::fs::write"))
+        .unwrap();
+    let assumed = write.assumed.as_ref().unwrap();
+    assert_eq!(assumed.registrations, ["temp-param:write_manifest:0"]);
+    assert_eq!(assumed.args[0], Arg::TempPath);
+    let param = ArgSource::Param {
+        function: "pack".to_string(),
+        index: 0,
+    };
+    for flow in [
+        ArgFlow::new("build_index", 0, param),
+        ArgFlow::new("write_manifest", 0, ArgSource::Temp),
+        ArgFlow::new("write_manifest", 1, ArgSource::Plain),
+    ] {
+        assert!(facts.arg_flows.contains(&flow), "{flow:?}");
+    }
+    // The test module's call is no evidence either way.
+    assert_eq!(
+        facts
+            .arg_flows
+            .iter()
+            .filter(|f| f.callee == "write_manifest")
+            .count(),
+        2
+    );
+}

@@ -4,6 +4,7 @@
 mod args;
 mod getters;
 mod guards;
+mod param_flow;
 mod temp_flow;
 
 use super::actors::{handled_message, resends_message, runs_again_later, AssocTypes};
@@ -22,7 +23,7 @@ use super::shapes::{
 };
 use super::statics::{lazy_static_entries, may_hold_collection, Statics};
 use super::words;
-use crate::event::{Arg, Assumed, Context, Event, EventKind, FileFacts};
+use crate::event::{Arg, ArgFlow, Assumed, Context, Event, EventKind, FileFacts};
 use crate::frontend::scratch::PathUses;
 use crate::frontend::words::{looks_like_duration, PathPurpose};
 use crate::position::LineIndex;
@@ -292,6 +293,11 @@ pub(super) struct Walker<'t> {
     /// Set while the arguments are judged as if `fed_owner`'s getters returned this
     /// instance's own folders (see [`crate::event::Assumed`]).
     assuming: std::cell::Cell<bool>,
+    /// The current function's parameters, and the locals built on them, by name → the
+    /// parameter's position (see [`param_flow`]).
+    param_roots: HashMap<String, usize>,
+    /// What the file's calls pass at each argument position (see [`ArgFlow`]).
+    arg_flows: Vec<ArgFlow>,
 }
 
 /// Byte offset in `text` of a proc-macro2 position (`None`: a token without a place),
@@ -342,6 +348,8 @@ impl<'t> Walker<'t> {
             fed: HashMap::default(),
             fed_owner: None,
             assuming: std::cell::Cell::new(false),
+            param_roots: HashMap::default(),
+            arg_flows: Vec::new(),
         }
     }
 
@@ -382,6 +390,7 @@ impl<'t> Walker<'t> {
             definitions: Vec::new(),
             registrations,
             shared_path_calls: Vec::new(),
+            arg_flows: self.arg_flows,
         }
     }
 
@@ -464,6 +473,7 @@ impl<'t> Walker<'t> {
                 });
             }
         }
+        self.assume_temp_params(&mut event, args.iter());
         event.chain = chain;
         event.context = self.context();
         let names = words::ident_texts(args);
@@ -619,11 +629,13 @@ impl<'t> Walker<'t> {
             syn::FnArg::Typed(t) => Some(t),
             syn::FnArg::Receiver(_) => None,
         });
+        let saved_roots = std::mem::take(&mut self.param_roots);
         for (position, t) in typed.enumerate() {
             self.bind_typed(&t.pat, &t.ty);
             // `fn remove_tempdirs(path: &Path)` that the file only ever hands a
             // temporary folder (`remove_tempdirs(temp_dir)`).
             if let Some(param) = param_name(&t.pat) {
+                self.param_roots.insert(param.clone(), position);
                 let own_name = self.fn_names.last().map(String::as_str).unwrap_or("");
                 if self.temp.is_temp_param(own_name, method, position) {
                     self.scopes.bind(param, Binding::TempPath);
@@ -681,6 +693,7 @@ impl<'t> Walker<'t> {
         }
         self.register_path_getter(sig, block);
         self.statics.leave_fn(saved_bindings);
+        self.param_roots = saved_roots;
         self.scopes.pop();
         (self.ctx, self.current_fn) = saved;
     }
@@ -1100,6 +1113,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.bind_pat(&local.pat);
         if let Some(name) = simple_binding(&local.pat) {
             let init = local.init.as_ref().map(|i| &*i.expr);
+            self.note_param_local(&name, init);
             self.statics
                 .bind_local(name.clone(), init, self.impl_owner.as_deref());
             // A typed `NamedTempFile` stays a builder: its `persist(dest)` writes for good.
@@ -1278,6 +1292,13 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                     self.delay_helper_call(&resolved, &segments, p, call);
                 }
                 let callees = self.callee_names(&segments);
+                // What the parameters of the crate's own functions receive; another crate's
+                // function of the same name only ever counts against them.
+                if let Some(last) = segments.last() {
+                    let own = local_name
+                        || of_this_crate(&self.scopes, p.path.leading_colon.is_some(), &segments);
+                    self.note_arg_flows(last, call.args.iter(), own);
+                }
                 let args: Vec<&Expr> = call.args.iter().collect();
                 self.statics
                     .note_args(callees, &args, self.impl_owner.as_deref());
@@ -1379,6 +1400,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 } else if let Some(calls) = &mut var_calls {
                     calls.push(chain_form(&method, &link.args));
                 }
+            }
+            if builder.is_none() {
+                self.note_arg_flows(&method, link.args.iter(), true);
             }
             // `ws.on_upgrade(|socket| async move { .. })`: the callback serves one connection.
             let saved_per_instance = self.ctx.per_instance;

@@ -1,0 +1,168 @@
+//! Temporary paths followed into the functions they are passed to, over the project. Each
+//! file records what its calls pass at each argument position ([`ArgFlow`]): a temporary
+//! path, a value built from one of the calling function's own parameters, or anything
+//! else. A file operation whose path is built from a parameter of its function carries the
+//! assumption that the parameter is a temporary path (`temp-param:Function:Index`, see
+//! [`crate::event::Assumed`]); the project registers it when at least one call passes a
+//! temporary path there and none passes anything else, a parameter handed on counting as
+//! what its own function's calls pass (`fn dump(dir) { write_scripts(&dir) }`).
+//!
+//! Functions are known by their simple names, as the call graph knows them: every call of a
+//! name counts, whichever function of that name it reaches, so a name that any call hands a
+//! plain value keeps its writes reported.
+
+use crate::event::{Arg, ArgFlow, ArgSource, Assumed, Event};
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+/// The prefix of the registrations `temp-param:Function:Index`: every known call of
+/// `Function` passes a temporary path as its `Index`-th argument.
+pub const TEMP_PARAM: &str = "temp-param:";
+
+/// The registration that the parameter at `index` of the function `function` only ever
+/// receives temporary paths.
+pub fn registration(function: &str, index: usize) -> String {
+    format!("{TEMP_PARAM}{function}:{index}")
+}
+
+/// Gives an event the arguments it would have if the parameters its path arguments are
+/// built on were temporary paths (`roots`: per argument, the function and parameter
+/// position it is built on), under the registrations that say so. The first argument is
+/// the path of most file operations; a later one counts only when it looks like one (a
+/// move's destination), not the contents written. An event that already assumes
+/// something keeps its assumption.
+pub fn assume_temp(event: &mut Event, roots: impl Iterator<Item = Option<(String, usize)>>) {
+    if event.assumed.is_some() {
+        return;
+    }
+    let mut registrations = Vec::new();
+    let mut args = event.args.clone();
+    for (i, (root, fact)) in roots.zip(args.iter_mut()).enumerate() {
+        if *fact == Arg::TempPath || (i > 0 && *fact != (Arg::Other { path_like: true })) {
+            continue;
+        }
+        if let Some((function, position)) = root {
+            *fact = Arg::TempPath;
+            registrations.push(registration(&function, position));
+        }
+    }
+    if !registrations.is_empty() {
+        registrations.sort();
+        registrations.dedup();
+        event.assumed = Some(Assumed {
+            registrations,
+            args,
+        });
+    }
+}
+
+/// What the calls of one (function, position) pass.
+#[derive(Default)]
+struct Sources<'a> {
+    temp: bool,
+    plain: bool,
+    /// Parameters of calling functions whose values are passed on.
+    params: Vec<(&'a str, usize)>,
+}
+
+/// The `temp-param:` registrations the project's calls support: linear in the number of
+/// flows (two worklists over the hand-on edges).
+pub fn registrations<'a>(flows: impl IntoIterator<Item = &'a ArgFlow>) -> BTreeSet<String> {
+    let mut keys: HashMap<(&str, usize), Sources<'_>> = HashMap::new();
+    for flow in flows {
+        let sources = keys.entry((flow.callee.as_str(), flow.index)).or_default();
+        match &flow.source {
+            ArgSource::Temp => sources.temp = true,
+            ArgSource::Plain => sources.plain = true,
+            ArgSource::Param { function, index } => sources.params.push((function, *index)),
+        }
+    }
+    // Who hands on each parameter: (function, position) → the keys it is passed to.
+    let mut handed: HashMap<(&str, usize), Vec<(&str, usize)>> = HashMap::new();
+    for (&key, sources) in &keys {
+        for &param in &sources.params {
+            handed.entry(param).or_default().push(key);
+        }
+    }
+    // A key is out when a call passes a plain value, or hands on a parameter that is out
+    // (a parameter no call passes anything is unknown, so out).
+    let mut out: HashSet<(&str, usize)> = HashSet::new();
+    let mut queue: Vec<(&str, usize)> = Vec::new();
+    for (&key, sources) in &keys {
+        if sources.plain || sources.params.iter().any(|p| !keys.contains_key(p)) {
+            out.insert(key);
+            queue.push(key);
+        }
+    }
+    while let Some(key) = queue.pop() {
+        for &next in handed.get(&key).into_iter().flatten() {
+            if out.insert(next) {
+                queue.push(next);
+            }
+        }
+    }
+    // Of the rest, a key holds when a temporary path reaches it: passed directly, or
+    // through a parameter that holds (a cycle of hand-ons alone proves nothing).
+    let mut holds: HashSet<(&str, usize)> = HashSet::new();
+    let mut queue: Vec<(&str, usize)> = keys
+        .iter()
+        .filter(|(key, sources)| sources.temp && !out.contains(*key))
+        .map(|(&key, _)| key)
+        .collect();
+    holds.extend(queue.iter().copied());
+    while let Some(key) = queue.pop() {
+        for &next in handed.get(&key).into_iter().flatten() {
+            if !out.contains(&next) && holds.insert(next) {
+                queue.push(next);
+            }
+        }
+    }
+    holds
+        .into_iter()
+        .map(|(function, index)| registration(function, index))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn param(function: &str, index: usize) -> ArgSource {
+        ArgSource::Param {
+            function: function.to_string(),
+            index,
+        }
+    }
+
+    #[test]
+    fn a_parameter_every_call_passes_a_temporary_path_is_temporary() {
+        let flows = [
+            ArgFlow::new("gen_scripts", 0, ArgSource::Temp),
+            ArgFlow::new("gen_scripts", 1, ArgSource::Temp),
+            ArgFlow::new("gen_scripts", 1, ArgSource::Plain),
+            ArgFlow::new("save", 0, ArgSource::Plain),
+        ];
+        let got = registrations(&flows);
+        assert_eq!(got, BTreeSet::from([registration("gen_scripts", 0)]));
+    }
+
+    #[test]
+    fn a_parameter_handed_on_is_what_its_own_calls_pass() {
+        let flows = [
+            ArgFlow::new("create", 1, ArgSource::Temp),
+            ArgFlow::new("sqlite_create", 0, param("create", 1)),
+            // Handed on from a parameter that a call passes a plain value.
+            ArgFlow::new("export", 0, ArgSource::Plain),
+            ArgFlow::new("write_all", 0, param("export", 0)),
+            ArgFlow::new("write_all", 0, ArgSource::Temp),
+            // From a parameter no call is known to pass anything.
+            ArgFlow::new("unpack", 0, param("nobody_calls", 0)),
+            // A cycle with no temporary path entering it.
+            ArgFlow::new("walk", 0, param("walk", 0)),
+        ];
+        let got = registrations(&flows);
+        assert_eq!(
+            got,
+            BTreeSet::from([registration("create", 1), registration("sqlite_create", 0)])
+        );
+    }
+}
