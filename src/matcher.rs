@@ -2,6 +2,7 @@
 
 use crate::catalogue::{Catalogue, ObjectValue, Pattern, Rule, Unless};
 use crate::event::{Arg, Context, Event, FileFacts, Property, Value};
+use crate::frontend::scratch;
 use crate::frontend::words::PathPurpose;
 use crate::frontend::Language;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -467,7 +468,10 @@ fn only_paths_of(event: &Event, purposes: &[Arg]) -> bool {
             || (purposes.contains(&Arg::ProcessPath)
                 && matches!(a, Arg::Str(s) if PathPurpose::literal(s).is_process_file()))
     };
+    // A move's or copy's second argument is its destination, a path whatever its name says.
+    let destination = moves_or_copies(event).then(|| event.args.get(1)).flatten();
     event.args.first().is_some_and(has)
+        && destination.is_none_or(has)
         && !event.args[1..].iter().any(|a| match a {
             Arg::Str(s) => s.contains(['/', '\\']) && !has(a),
             Arg::Other { path_like } => *path_like,
@@ -476,6 +480,20 @@ fn only_paths_of(event: &Event, purposes: &[Arg]) -> bool {
             }
             _ => false,
         })
+}
+
+/// Whether the event's call moves or copies its first path argument to its second (`rename`,
+/// `File.Copy`, `fs::copy`); a method named for where it puts its receiver (`CopyTo`,
+/// `MoveTo`, `ExtractToFile`) takes the destination first.
+pub fn moves_or_copies(event: &Event) -> bool {
+    event.targets.iter().any(|t| {
+        let last = t.rsplit(['.', ':']).next().unwrap_or(t);
+        !last.contains("To")
+            && matches!(
+                scratch::use_of(t),
+                Some(scratch::Use::Move | scratch::Use::Copy)
+            )
+    })
 }
 
 /// Whether an event's paths lie in a folder the user points an external program at (see

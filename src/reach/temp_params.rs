@@ -27,17 +27,19 @@ pub fn registration(function: &str, index: usize) -> String {
 /// Gives an event the arguments it would have if the parameters its path arguments are
 /// built on were temporary paths (`roots`: per argument, the function and parameter
 /// position it is built on), under the registrations that say so. The first argument is
-/// the path of most file operations; a later one counts only when it looks like one (a
-/// move's destination), not the contents written. An event that already assumes
+/// the path of most file operations; a later one counts only when it looks like one or is a
+/// move's or copy's destination, not the contents written. An event that already assumes
 /// something keeps its assumption.
 pub fn assume_temp(event: &mut Event, roots: impl Iterator<Item = Option<(String, usize)>>) {
     if event.assumed.is_some() {
         return;
     }
+    let destination = crate::matcher::moves_or_copies(event);
     let mut registrations = Vec::new();
     let mut args = event.args.clone();
     for (i, (root, fact)) in roots.zip(args.iter_mut()).enumerate() {
-        if *fact == Arg::TempPath || (i > 0 && *fact != (Arg::Other { path_like: true })) {
+        let path = i == 0 || (i == 1 && destination) || *fact == (Arg::Other { path_like: true });
+        if *fact == Arg::TempPath || !path {
             continue;
         }
         if let Some((function, position)) = root {
