@@ -924,13 +924,14 @@ pub(super) fn may_hold_collection(ty: &syn::Type) -> bool {
 
 /// `expr` without the awaits, `?`s, parentheses, method calls named in `through` and, when
 /// `references`, borrows around it (`&TOKENS.lock().await?` gives `TOKENS`).
-fn peel<'e>(expr: &'e Expr, through: &[&str], references: bool) -> &'e Expr {
+pub(super) fn peel<'e>(expr: &'e Expr, through: &[&str], references: bool) -> &'e Expr {
     let mut expr = expr;
     loop {
         expr = match expr {
             Expr::Await(a) => &a.base,
             Expr::Try(t) => &t.expr,
             Expr::Paren(p) => &p.expr,
+            Expr::Group(g) => &g.expr,
             Expr::Reference(r) if references => &r.expr,
             Expr::MethodCall(m) if through.contains(&m.method.to_string().as_str()) => &m.receiver,
             _ => return expr,

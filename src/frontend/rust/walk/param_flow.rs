@@ -3,11 +3,9 @@
 
 use super::Walker;
 use crate::event::{ArgFlow, ArgSource, Event};
+use crate::frontend::rust::statics::peel;
 use crate::reach::temp_params::assume_temp;
 use syn::Expr;
-
-/// How many wrappers (borrows, `?`, `.await`, method calls) are looked through.
-const DEPTH: usize = 8;
 
 /// Methods on a path that keep pointing into it (`dir.join(name)`, `path.as_ref()`).
 const PATH_METHODS: &[&str] = &[
@@ -26,25 +24,13 @@ impl Walker<'_> {
     /// The position of the current function's parameter a path expression is built on:
     /// the parameter itself, a path joined onto it, or a `let` bound to one.
     pub(super) fn param_root(&self, expr: &Expr) -> Option<usize> {
-        let mut e = expr;
-        for _ in 0..DEPTH {
-            e = match e {
-                Expr::Reference(r) => &r.expr,
-                Expr::Paren(p) => &p.expr,
-                Expr::Group(g) => &g.expr,
-                Expr::Try(t) => &t.expr,
-                Expr::Await(a) => &a.base,
-                Expr::MethodCall(m) if PATH_METHODS.contains(&m.method.to_string().as_str()) => {
-                    &m.receiver
-                }
-                Expr::Path(p) if p.qself.is_none() => {
-                    let name = p.path.get_ident()?.to_string();
-                    return self.param_roots.get(&name).copied();
-                }
-                _ => return None,
-            };
+        match peel(expr, PATH_METHODS, true) {
+            Expr::Path(p) if p.qself.is_none() => {
+                let name = p.path.get_ident()?.to_string();
+                self.param_roots.get(&name).copied()
+            }
+            _ => None,
         }
-        None
     }
 
     /// `let path = dir.join("a")`: `path` stands for the parameter `dir` is, or no longer
