@@ -290,7 +290,7 @@ pub struct FileFacts {
     /// data (see [`Forwarded`]).
     pub shared_path_calls: Vec<SharedPathCall>,
     /// What the file's calls pass at each argument position (outside test code): a
-    /// temporary path, a value of one of the caller's parameters, or anything else (see
+    /// temporary path, this instance's own path (a cache), a value of one of the caller's parameters, or anything else (see
     /// [`crate::reach::temp_params`]). Sorted and deduplicated by the engine.
     pub arg_flows: Vec<ArgFlow>,
 }
@@ -312,6 +312,9 @@ pub struct ArgFlow {
 pub enum ArgSource {
     /// A path in a temporary directory, as the file's own data flow tells.
     Temp,
+    /// A path this instance alone keeps (a cache folder, `Arg::InstancePath`), as the file's
+    /// own data flow tells: as regenerable as a temporary one for a write, not for a delete.
+    Instance,
     /// A value built from the parameter at `index` of the calling function `function`
     /// (`path.join(dir, name)` in `function extract(zip, dir)`): temporary when every call of
     /// that function passes a temporary path there.

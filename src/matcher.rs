@@ -5,6 +5,7 @@ use crate::event::{Arg, Context, Event, FileFacts, Property, Value};
 use crate::frontend::scratch;
 use crate::frontend::words::PathPurpose;
 use crate::frontend::Language;
+use crate::reach::temp_params;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A rule that matched an event.
@@ -210,20 +211,32 @@ impl Matcher {
 }
 
 /// The registrations under which the event's assumed arguments mitigate it (see
-/// [`crate::event::Assumed`]).
+/// [`crate::event::Assumed`]). When the parameters assumed temporary would mitigate it as
+/// this instance's own paths too (a write, not a delete that invalidates a cached copy), the
+/// weaker `own-param:` registrations do: calls handing it cache folders count as well.
 fn assumed_mitigation(unless: &Unless, event: &Event, facts: &FileFacts) -> Vec<String> {
     let Some(assumed) = &event.assumed else {
         return Vec::new();
     };
-    let alternative = Event {
+    let mut alternative = Event {
         args: assumed.args.clone(),
         assumed: None,
         ..event.clone()
     };
-    if mitigated(unless, &alternative, facts) {
-        assumed.registrations.clone()
+    if !mitigated(unless, &alternative, facts) {
+        return Vec::new();
+    }
+    let mut own = false;
+    for (assumed, given) in alternative.args.iter_mut().zip(&event.args) {
+        if *assumed == Arg::TempPath && *given != Arg::TempPath {
+            *assumed = Arg::InstancePath;
+            own = true;
+        }
+    }
+    if own && mitigated(unless, &alternative, facts) {
+        temp_params::own_registrations(&assumed.registrations)
     } else {
-        Vec::new()
+        assumed.registrations.clone()
     }
 }
 

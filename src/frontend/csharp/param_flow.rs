@@ -1,5 +1,5 @@
 //! Paths built from a method's parameters, and what calls of the project's own methods
-//! pass, for following temporary paths across files (see [`crate::reach::temp_params`]).
+//! pass, for following temporary and cache paths across files (see [`crate::reach::temp_params`]).
 
 use super::forward::{argument_values, enclosing_method};
 use super::syntax::unwrap_expr;
@@ -113,6 +113,7 @@ impl Walker<'_, '_> {
                 let source = match self.param_root(caller, expr) {
                     Some((function, index)) => ArgSource::Param { function, index },
                     None if *arg == Arg::TempPath => ArgSource::Temp,
+                    None if *arg == Arg::InstancePath => ArgSource::Instance,
                     None => ArgSource::Plain,
                 };
                 ArgFlow::new(callee, index, source)

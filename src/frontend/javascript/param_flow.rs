@@ -1,8 +1,8 @@
 //! Paths built from a named function's parameters, and what calls pass their callees, for
-//! following temporary paths across files (see [`crate::reach::temp_params`]).
+//! following temporary and cache paths across files (see [`crate::reach::temp_params`]).
 
 use super::emit::Emitter;
-use super::paths::{is_temp_path_node, parameter_names};
+use super::paths::{is_instance_path_node, is_temp_path_node, parameter_names};
 use super::scope::Scope;
 use crate::event::{ArgFlow, ArgSource, Event};
 use crate::frontend::flat::Node;
@@ -166,6 +166,7 @@ impl Emitter<'_> {
                 (false, _) => ArgSource::Plain,
                 (true, Some((function, index))) => ArgSource::Param { function, index },
                 _ if is_temp_path_node(arg, self.src, self.scopes, 0) => ArgSource::Temp,
+                _ if is_instance_path_node(arg, self.src, self.scopes) => ArgSource::Instance,
                 _ => ArgSource::Plain,
             };
             self.facts.arg_flows.push(ArgFlow::new(name, index, source));

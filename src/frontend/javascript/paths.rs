@@ -276,6 +276,13 @@ pub(super) fn path_purpose(
     }
 }
 
+/// Whether an expression is a path this instance alone keeps (`config.cacheDir`, a literal
+/// `'cache/pages'`), not a file of the process: what a call hands a parameter.
+pub(super) fn is_instance_path_node(node: Node<'_>, src: &str, scopes: &Scopes) -> bool {
+    let purpose = path_purpose(node, src, scopes, 0);
+    purpose.is_instance() && !purpose.is_process_file()
+}
+
 /// An expression that builds a path in the temporary directory: `os.tmpdir()`, `mkdtemp`,
 /// a `/tmp/` literal, or a name like `tmpFile` / `tempDir` (but not `template`).
 pub(super) fn is_temp_path_expr(source: &str) -> bool {

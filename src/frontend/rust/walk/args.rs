@@ -272,6 +272,19 @@ impl Walker<'_> {
         is_temp_expr(expr, &names)
     }
 
+    /// Whether a path with these words is this instance's own, its module or store type
+    /// counting too (a staging module's files).
+    fn is_instance_purpose(&self, purpose: PathPurpose) -> bool {
+        purpose.is_instance() || self.store().with(purpose).is_instance()
+    }
+
+    /// Whether an argument is a path this instance alone keeps (a cache folder, a literal
+    /// `"cache/pages"`), not a file of the process: what a call hands a parameter.
+    pub(super) fn is_instance_expr(&self, arg: &Expr) -> bool {
+        let purpose = self.path_purpose(arg, 0);
+        !purpose.is_process_file() && self.is_instance_purpose(purpose)
+    }
+
     pub(super) fn arg_fact(&self, arg: &Expr) -> Arg {
         if self.is_temp_expr(arg) {
             return Arg::TempPath;
@@ -282,7 +295,7 @@ impl Walker<'_> {
             if purpose.is_process_file() {
                 return Arg::ProcessPath;
             }
-            if purpose.is_instance() || self.store().with(purpose).is_instance() {
+            if self.is_instance_purpose(purpose) {
                 return Arg::InstancePath;
             }
             // A download's destination (and the partial file it is written to first) is a

@@ -1,5 +1,5 @@
 //! Paths built from a function's parameters, and what calls pass their callees, for
-//! following temporary paths across files (see [`crate::reach::temp_params`]).
+//! following temporary and cache paths across files (see [`crate::reach::temp_params`]).
 
 use super::Walker;
 use crate::event::{ArgFlow, ArgSource, Event};
@@ -47,7 +47,7 @@ impl Walker<'_> {
     }
 
     /// Records what a call of `callee` passes at each position (nothing in test code); a
-    /// call that may be the project's own (`own`) may also pass temporary paths, any other
+    /// call that may be the project's own (`own`) may also pass temporary or cache paths, any other
     /// passes only plain values.
     pub(super) fn note_arg_flows<'e>(
         &mut self,
@@ -69,6 +69,7 @@ impl Walker<'_> {
                     index: position,
                 },
                 _ if self.is_temp_expr(arg) => ArgSource::Temp,
+                _ if self.is_instance_expr(arg) => ArgSource::Instance,
                 _ => ArgSource::Plain,
             };
             self.arg_flows.push(ArgFlow::new(callee, index, source));
