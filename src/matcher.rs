@@ -787,6 +787,47 @@ fine_when = "f"
         );
     }
 
+    #[test]
+    fn parameters_assumed_temporary_ask_for_cache_paths_only_where_those_mitigate() {
+        use crate::event::Assumed;
+        let mut c = Catalogue::default();
+        c.add_file("disk.toml", INSTANCE_RULE).unwrap();
+        let m = Matcher::new(&c);
+        let assumed = |target: &str| {
+            let mut e = event(
+                EventKind::Call,
+                target,
+                vec![Arg::Other { path_like: true }],
+            );
+            e.assumed = Some(Assumed {
+                registrations: vec!["temp-param:Unpack:1".into()],
+                args: vec![Arg::TempPath],
+            });
+            e
+        };
+        let facts = FileFacts {
+            events: vec![
+                assumed("System.IO.File.WriteAllText"),
+                assumed("System.IO.File.Delete"),
+            ],
+            ..FileFacts::default()
+        };
+        let quiet_if: Vec<_> = m
+            .run(Language::CSharp, &facts)
+            .iter()
+            .map(|m| m.quiet_if.clone())
+            .collect();
+        // A write goes when cache folders reach the parameter too; a delete of a cached copy
+        // only when temporary paths alone do.
+        assert_eq!(
+            quiet_if,
+            [
+                vec!["own-param:Unpack:1".to_string()],
+                vec!["temp-param:Unpack:1".to_string()]
+            ]
+        );
+    }
+
     const OBJECT_RULE: &str = r#"
 id = "db"
 category = "local-disk-write"

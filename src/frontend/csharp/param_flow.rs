@@ -7,6 +7,7 @@ use super::walk::Walker;
 use crate::event::{Arg, ArgFlow, ArgSource, Event};
 use crate::frontend::flat::Node;
 use crate::frontend::tree::{text, Fields, Kind};
+use crate::frontend::words::PathPurpose;
 use crate::reach::temp_params::assume_temp;
 
 /// How deep a path expression is followed to the parameter it is built on.
@@ -14,6 +15,19 @@ const DEPTH: usize = 8;
 
 /// `Path`'s methods whose first argument is the folder the result lies in.
 const PATH_BUILDERS: &[&str] = &["Combine", "Join", "GetDirectoryName", "GetFullPath"];
+
+/// Whether an argument is a path this instance alone keeps: a cache folder by its words, or a
+/// literal naming one (`"cache/pages"`), not a file of the process.
+fn is_instance_arg(arg: &Arg) -> bool {
+    match arg {
+        Arg::InstancePath => true,
+        Arg::Str(s) => {
+            let purpose = PathPurpose::literal(s);
+            purpose.is_instance() && !purpose.is_process_file()
+        }
+        _ => false,
+    }
+}
 
 impl Walker<'_, '_> {
     /// The position of the enclosing method's parameter a path expression is built on: the
@@ -113,7 +127,7 @@ impl Walker<'_, '_> {
                 let source = match self.param_root(caller, expr) {
                     Some((function, index)) => ArgSource::Param { function, index },
                     None if *arg == Arg::TempPath => ArgSource::Temp,
-                    None if *arg == Arg::InstancePath => ArgSource::Instance,
+                    None if is_instance_arg(arg) => ArgSource::Instance,
                     None => ArgSource::Plain,
                 };
                 ArgFlow::new(callee, index, source)

@@ -1738,3 +1738,33 @@ public class Unpacker
         assert!(facts.arg_flows.contains(&flow), "{flow:?}");
     }
 }
+
+#[test]
+fn calls_handing_cache_folders_record_them_as_this_instances_own() {
+    use crate::event::{ArgFlow, ArgSource};
+    let src = r#"
+public class Pages
+{
+    public string GetCachePath(int id) => Path.Combine(_paths.CachePath, id.ToString());
+    public void Ensure(int id)
+    {
+        var folder = GetCachePath(id);
+        _unpacker.UnpackPages(id, folder);
+        _unpacker.RenderCover(id, Path.Combine(_paths.CachePath, "covers"));
+        _unpacker.RenderCover(id, "cache/covers");
+        _unpacker.RenderCover(id, Path.Combine(_paths.MediaPath, "covers"));
+        _unpacker.KeepScan(id, _paths.CachedUploadsPath);
+    }
+}
+"#;
+    let facts = facts(src);
+    for flow in [
+        ArgFlow::new("UnpackPages", 1, ArgSource::Instance),
+        ArgFlow::new("RenderCover", 1, ArgSource::Instance),
+        ArgFlow::new("RenderCover", 1, ArgSource::Plain),
+        // A cache word beside a word naming shared data is shared data.
+        ArgFlow::new("KeepScan", 1, ArgSource::Plain),
+    ] {
+        assert!(facts.arg_flows.contains(&flow), "{flow:?}");
+    }
+}

@@ -1197,3 +1197,35 @@ module.exports = { unpack, handle };
         assert!(facts.arg_flows.contains(&flow), "{flow:?}");
     }
 }
+
+#[test]
+fn calls_handing_cache_folders_record_them_as_this_instances_own() {
+    use crate::event::{ArgFlow, ArgSource};
+    let src = r#"
+const path = require('path');
+const config = require('./config');
+const { render, keep } = require('./render');
+const CACHE_DIR = path.join(__dirname, 'var');
+function handle(req) {
+  render(req.id, path.join(config.cacheDir, 'previews'));
+  render(req.id, CACHE_DIR);
+  render(req.id, path.join(config.mediaDir, 'previews'));
+  keep(req.id, config.cachedUploadsDir);
+}
+module.exports = { handle };
+"#;
+    let facts = extract(src, Dialect::JavaScript).facts;
+    for flow in [
+        ArgFlow::new("render", 1, ArgSource::Instance),
+        ArgFlow::new("render", 1, ArgSource::Plain),
+        ArgFlow::new("keep", 1, ArgSource::Plain),
+    ] {
+        assert!(facts.arg_flows.contains(&flow), "{flow:?}");
+    }
+    let instances = facts
+        .arg_flows
+        .iter()
+        .filter(|f| f.source == ArgSource::Instance)
+        .count();
+    assert_eq!(instances, 2);
+}

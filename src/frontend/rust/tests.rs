@@ -1196,3 +1196,29 @@ mod tests {
         2
     );
 }
+
+#[test]
+fn calls_handing_cache_folders_record_them_as_this_instances_own() {
+    use crate::event::{ArgFlow, ArgSource};
+    let src = r#"
+use std::path::PathBuf;
+fn tile_cache_path(z: u8) -> PathBuf {
+    PathBuf::from("/srv").join(z.to_string())
+}
+fn handle(dirs: &Dirs) {
+    crate::render::render_tile(&dirs.cache_dir.join("tiles"));
+    crate::render::render_legend(&tile_cache_path(3));
+    crate::render::render_legend(&dirs.media_dir);
+    crate::store::keep(&dirs.cached_uploads_dir);
+}
+"#;
+    let facts = facts(src);
+    for flow in [
+        ArgFlow::new("render_tile", 0, ArgSource::Instance),
+        ArgFlow::new("render_legend", 0, ArgSource::Instance),
+        ArgFlow::new("render_legend", 0, ArgSource::Plain),
+        ArgFlow::new("keep", 0, ArgSource::Plain),
+    ] {
+        assert!(facts.arg_flows.contains(&flow), "{flow:?}");
+    }
+}
