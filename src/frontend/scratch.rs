@@ -619,6 +619,32 @@ mod tests {
     }
 
     #[test]
+    fn a_write_and_a_delete_in_two_branches_of_one_if_stay() {
+        let mut events = vec![
+            event(vec![path()]),
+            event(vec![path()]),
+            event(vec![path()]),
+        ];
+        let mut uses = PathUses::default();
+        let mut write = call(Use::Create, 10, 0, "css");
+        write.arms = &[(5, true)];
+        uses.record(write);
+        let mut delete = call(Use::Delete, 20, 1, "css");
+        delete.arms = &[(18, true), (5, false)];
+        uses.record(delete);
+        uses.apply(&mut events);
+        assert_eq!(events[0].args[0], path());
+        assert_eq!(events[1].args[0], path());
+        // A delete after the `if` follows the write in either branch.
+        let mut uses = PathUses::default();
+        uses.record(write);
+        uses.record(call(Use::Delete, 30, 2, "css"));
+        uses.apply(&mut events);
+        assert_eq!(events[0].args[0], Arg::TempPath);
+        assert_eq!(events[2].args[0], Arg::TempPath);
+    }
+
+    #[test]
     fn a_delete_before_the_write_or_elsewhere_stays() {
         let mut events = vec![
             event(vec![path()]),
