@@ -4,7 +4,9 @@
 //! creates `probe`, `File.Delete(probe)` deletes it, `File.Move(part, target)` moves `part`
 //! away), keyed by the path expression's text. A path that the function creates and later
 //! deletes is scratch: a write probe, a spool file removed in a `finally`, a working folder
-//! removed after use. Its delete is quiet, and so is its creation unless the function moves
+//! removed after use (a delete in another branch of the creation's `if` does not follow it:
+//! `if (css) write(p) else delete(p)` keeps or drops a file meant to stay, see
+//! [`branch_arms`]). Its delete is quiet, and so is its creation unless the function moves
 //! it to a path outside the temporary directory (then the file outlives the function, and
 //! the creation stays reported along with the move; a file copied or extracted elsewhere
 //! and then deleted is still scratch, its copy is judged on its own). A copy or extraction
