@@ -4,7 +4,9 @@
 //! creates `probe`, `File.Delete(probe)` deletes it, `File.Move(part, target)` moves `part`
 //! away), keyed by the path expression's text. A path that the function creates and later
 //! deletes is scratch: a write probe, a spool file removed in a `finally`, a working folder
-//! removed after use. Its delete is quiet, and so is its creation unless the function moves
+//! removed after use (a delete in another branch of the creation's `if` does not follow it:
+//! `if (css) write(p) else delete(p)` keeps or drops a file meant to stay, see
+//! [`branch_arms`]). Its delete is quiet, and so is its creation unless the function moves
 //! it to a path outside the temporary directory (then the file outlives the function, and
 //! the creation stays reported along with the move; a file copied or extracted elsewhere
 //! and then deleted is still scratch, its copy is judged on its own). A copy or extraction
@@ -19,6 +21,7 @@
 //! number of uses) and marks the quiet events' path arguments [`Arg::TempPath`].
 
 use crate::event::{Arg, Event};
+use crate::frontend::flat::Node;
 use crate::frontend::object_copy::Direction;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -165,6 +168,39 @@ pub fn path_key(source: &str) -> Option<String> {
     (!key.is_empty()).then_some(key)
 }
 
+/// One arm of an `if` a call sits in: the `if`'s start byte and whether the call is in its
+/// `consequence` (else its `alternative`).
+pub type Arm = (usize, bool);
+
+/// How many creations (deletes) of one path in one function are compared with each delete
+/// (creation) for exclusive branches: a bound, so the comparison stays linear in the uses.
+const COMPARED_CREATES: usize = 16;
+
+/// The arms of the `if` statements around `node`, innermost first (tree-sitter grammars that
+/// name an `if`'s branches `consequence` and `alternative`: C#, JavaScript, TypeScript).
+pub fn branch_arms(node: Node<'_>) -> Vec<Arm> {
+    let mut arms = Vec::new();
+    let mut child = node;
+    while let Some(parent) = child.parent() {
+        if parent.kind() == "if_statement" {
+            match child.field_name() {
+                Some("consequence") => arms.push((parent.start_byte(), true)),
+                Some("alternative") => arms.push((parent.start_byte(), false)),
+                _ => {}
+            }
+        }
+        child = parent;
+    }
+    arms
+}
+
+/// Whether two calls sit in different branches of one `if`: at most one of them runs
+/// (`if (content) write(p) else delete(p)`).
+fn exclusive(a: &[Arm], b: &[Arm]) -> bool {
+    a.iter()
+        .any(|&(at, arm)| b.iter().any(|&(other, o)| other == at && o != arm))
+}
+
 /// One call's use of one path.
 #[derive(Debug, Clone)]
 struct PathUse {
@@ -182,6 +218,8 @@ struct PathUse {
     copied_in: bool,
     /// Runs when something failed (a `catch` block, an error branch).
     on_failure: bool,
+    /// The arms of the `if` statements around the call.
+    arms: Vec<Arm>,
 }
 
 /// The path uses of one file, recorded while walking it.
@@ -231,6 +269,10 @@ pub struct Call<'a> {
     /// The call runs when something failed (a `catch` block, an error branch): a delete
     /// there rolls back a file meant to stay, so it does not make the creation scratch.
     pub on_failure: bool,
+    /// The arms of the `if` statements around the call ([`branch_arms`]; empty where the
+    /// frontend does not tell): a delete in the other branch of a creation's `if` does not
+    /// follow it (`if (css) write(path) else delete(path)` keeps or drops a file meant to stay).
+    pub arms: &'a [Arm],
 }
 
 impl PathUses {
@@ -249,6 +291,7 @@ impl PathUses {
             to_temp,
             copied_in: false,
             on_failure: call.on_failure,
+            arms: call.arms.to_vec(),
         });
         // The destination of a move or copy is created there.
         let copied_in = call.what == Use::Copy && to_temp;
@@ -267,6 +310,7 @@ impl PathUses {
                 to_temp,
                 copied_in,
                 on_failure: call.on_failure,
+                arms: call.arms.to_vec(),
             });
         }
     }
@@ -338,6 +382,7 @@ impl PathUses {
                 to_temp: false,
                 copied_in: false,
                 on_failure: false,
+                arms: Vec::new(),
             });
         }
     }
@@ -434,16 +479,33 @@ impl PathUses {
             let Some(first_create) = creates().map(|u| u.at).min() else {
                 continue;
             };
+            // A delete follows a creation made before it, not in another branch of an `if`.
             let deletes: Vec<&&PathUse> = uses
                 .iter()
-                .filter(|u| u.what == Use::Delete && u.at > first_create)
+                .filter(|u| {
+                    u.what == Use::Delete
+                        && creates()
+                            .take(COMPARED_CREATES)
+                            .any(|c| c.at < u.at && !exclusive(&c.arms, &u.arms))
+                })
                 .collect();
             quiet.extend(deletes.iter().filter_map(|u| u.event).map(|e| (e, 1)));
             // A file moved away outlives the function; one copied or extracted elsewhere and
             // then deleted does not (the copy is judged where it is made).
             let moved_out = uses.iter().any(|u| u.what == Use::Move && !u.to_temp);
             if !moved_out && deletes.iter().any(|u| !u.on_failure) {
-                quiet.extend(creates().filter_map(|u| u.event).map(|e| (e, 1)));
+                // A creation only in another branch than every such delete stays.
+                quiet.extend(
+                    creates()
+                        .filter(|c| {
+                            deletes
+                                .iter()
+                                .take(COMPARED_CREATES)
+                                .any(|d| !d.on_failure && !exclusive(&c.arms, &d.arms))
+                        })
+                        .filter_map(|u| u.event)
+                        .map(|e| (e, 1)),
+                );
                 // A scratch path of this function: a delete before its creation clears
                 // what an earlier run left behind.
                 quiet.extend(
@@ -506,6 +568,7 @@ mod tests {
             path,
             destination: None,
             on_failure: false,
+            arms: &[],
         }
     }
 
@@ -555,6 +618,32 @@ mod tests {
         assert_eq!(events[0].args[0], Arg::TempPath);
         assert_eq!(events[0].args[1], Arg::Str(String::new()));
         assert_eq!(events[1].args[0], Arg::TempPath);
+    }
+
+    #[test]
+    fn a_write_and_a_delete_in_two_branches_of_one_if_stay() {
+        let mut events = vec![
+            event(vec![path()]),
+            event(vec![path()]),
+            event(vec![path()]),
+        ];
+        let mut uses = PathUses::default();
+        let mut write = call(Use::Create, 10, 0, "css");
+        write.arms = &[(5, true)];
+        uses.record(write);
+        let mut delete = call(Use::Delete, 20, 1, "css");
+        delete.arms = &[(18, true), (5, false)];
+        uses.record(delete);
+        uses.apply(&mut events);
+        assert_eq!(events[0].args[0], path());
+        assert_eq!(events[1].args[0], path());
+        // A delete after the `if` follows the write in either branch.
+        let mut uses = PathUses::default();
+        uses.record(write);
+        uses.record(call(Use::Delete, 30, 2, "css"));
+        uses.apply(&mut events);
+        assert_eq!(events[0].args[0], Arg::TempPath);
+        assert_eq!(events[2].args[0], Arg::TempPath);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use super::walk::Walker;
 use crate::event::Arg;
 use crate::frontend::flat::Node;
 use crate::frontend::object_copy::direction;
-use crate::frontend::scratch::{type_creates, use_of, Call, Transfer, Use};
+use crate::frontend::scratch::{branch_arms, type_creates, use_of, Call, Transfer, Use};
 use crate::frontend::tree::{ancestors, text, Fields, Kind};
 use crate::frontend::words::names_a_download;
 
@@ -99,6 +99,7 @@ impl Walker<'_, '_> {
             }
         }
         let (function, on_failure) = enclosing_function(self.work.root(), node);
+        let arms = branch_arms(node);
         for (path, what, destination) in &uses {
             self.path_uses.record(Call {
                 function,
@@ -108,6 +109,7 @@ impl Walker<'_, '_> {
                 path,
                 destination: destination.as_ref().map(|(d, temp)| (d.as_str(), *temp)),
                 on_failure,
+                arms: &arms,
             });
         }
     }

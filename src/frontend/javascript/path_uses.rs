@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::frontend::object_copy::{direction, on_client};
-use crate::frontend::scratch::{use_of, Call, Transfer, Use};
+use crate::frontend::scratch::{branch_arms, use_of, Call, Transfer, Use};
 
 impl Emitter<'_> {
     /// Records what a call does with its path arguments, for scratch files: `name` is the
@@ -49,6 +49,7 @@ impl Emitter<'_> {
             path: text(first, self.src),
             destination,
             on_failure,
+            arms: &branch_arms(node),
         });
     }
 }

@@ -358,6 +358,7 @@ impl Walker<'_> {
             path: &path,
             destination: destination.as_ref().map(|(d, t)| (d.as_str(), *t)),
             on_failure: self.ctx.retry,
+            arms: &[],
         });
     }
 
