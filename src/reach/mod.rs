@@ -110,7 +110,7 @@ pub enum FileRole {
     /// A developer's task runner (`Gruntfile.js`, `gulpfile.js`): what its entry points
     /// reach is offline, like tooling, and it never launches the server, whatever the names
     /// it mentions reach (its watch task starts the server for development, not in
-    /// production).
+    /// production). A Cargo build script (`build.rs`) is one too.
     DevTasks,
     /// Test code: its entry points reach nothing that runs in production.
     Test,
