@@ -1179,6 +1179,37 @@ cli = ["dep:clap"]
     }
 
     #[test]
+    fn terminal_programs_and_desktop_apps_run_on_their_users_machine() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let write = |p: &str, t: &str| super::super::write_tree_file(d, p, t);
+        let deps = |name: &str, deps: &str| {
+            format!("[package]\nname = \"{name}\"\n[dependencies]\n{deps}")
+        };
+        write(
+            "term/Cargo.toml",
+            &deps("term", "clap = \"4\"\nratatui = \"0.29\"\n"),
+        );
+        write("term/src/main.rs", "fn main() {}\n");
+        write("notes/Cargo.toml", &deps("notes", "tauri = \"2\"\n"));
+        write("notes/src/main.rs", "fn main() {}\n");
+        // A tool by its name or its argument parser only may run on the servers.
+        write("ops-cli/Cargo.toml", &deps("ops-cli", "serde = \"1\"\n"));
+        write("ops-cli/src/main.rs", "fn main() {}\n");
+        write("sweep/Cargo.toml", &deps("sweep", "clap = \"4\"\n"));
+        write("sweep/src/main.rs", "fn main() {}\n");
+        write("api/Cargo.toml", &deps("api", "axum = \"0.8\"\n"));
+        write("api/src/main.rs", "fn main() {}\n");
+        let cache = CargoCache::default();
+        let user = |p: &str| cache.is_user_program(&d.join(p));
+        assert!(user("term/src/main.rs"));
+        assert!(user("notes/src/main.rs"));
+        assert!(!user("ops-cli/src/main.rs"));
+        assert!(!user("sweep/src/main.rs"));
+        assert!(!user("api/src/main.rs"));
+    }
+
+    #[test]
     fn binaries_that_start_no_server_are_separate_programs_in_a_serving_crate() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
