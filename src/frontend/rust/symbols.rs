@@ -141,8 +141,7 @@ impl SymbolVisit<'_, '_> {
     /// generic parameter (`T::default`) is no type here. A module (`utils` in
     /// `utils::generate`) qualifies the name too: the call reaches the functions of that
     /// name in a module so named, when there are any (see [`crate::reach::rust_modules`]).
-    fn qualifier(&self, segment: &syn::Ident) -> Option<String> {
-        let name = segment.to_string();
+    fn qualifier(&self, name: String) -> Option<String> {
         if name == "Self" {
             return self.owner.clone();
         }
@@ -151,17 +150,52 @@ impl SymbolVisit<'_, '_> {
         (named_type || rust_modules::is_module_qualifier(&name)).then_some(name)
     }
 
+    /// Mentions the names of a macro's tokens; a path's last name through its type or
+    /// module, as [`Visit::visit_expr_path`] does (`vec![Plan::new(4)]` mentions `Plan` and
+    /// `Plan::new`, no bare `new`).
     fn mention_tokens(&mut self, tokens: TokenStream, depth: usize) {
         if depth > 64 {
             return;
         }
+        // The ident before a `::` (the qualifier), and the last ident, not yet mentioned:
+        // whether a `::` follows tells a path's inner segment from its last name.
+        let mut before: Option<String> = None;
+        let mut pending: Option<(Option<String>, String)> = None;
+        let mut colons = 0;
         for tree in tokens {
+            if let TokenTree::Punct(p) = &tree {
+                if p.as_char() == ':' {
+                    colons += 1;
+                    if colons == 2 {
+                        if let Some((_, name)) = pending.take() {
+                            self.table.mention(&name);
+                            before = Some(name);
+                        }
+                    }
+                    continue;
+                }
+            }
+            self.mention_pending(pending.take());
+            let qualifier = before.take().filter(|_| colons == 2);
+            colons = 0;
             match tree {
-                TokenTree::Ident(ident) => self.table.mention(&ident.to_string()),
+                TokenTree::Ident(ident) => pending = Some((qualifier, ident.to_string())),
                 TokenTree::Group(group) => self.mention_tokens(group.stream(), depth + 1),
                 TokenTree::Literal(lit) => self.table.mention_text(&lit.to_string()),
                 TokenTree::Punct(_) => {}
             }
+        }
+        self.mention_pending(pending);
+    }
+
+    /// Mentions a macro token's name, through its qualifier when that names a type or module.
+    fn mention_pending(&mut self, pending: Option<(Option<String>, String)>) {
+        let Some((qualifier, name)) = pending else {
+            return;
+        };
+        match qualifier.and_then(|q| self.qualifier(q)) {
+            Some(owner) => self.table.mention(&format!("{owner}::{name}")),
+            None => self.table.mention(&name),
         }
     }
 }
@@ -278,7 +312,7 @@ impl<'ast> Visit<'ast> for SymbolVisit<'_, '_> {
             let mut name = segment.ident.to_string();
             if i == last && path.qself.is_none() {
                 let before = i.checked_sub(1).map(|b| &path.path.segments[b].ident);
-                if let Some(owner) = before.and_then(|b| self.qualifier(b)) {
+                if let Some(owner) = before.and_then(|b| self.qualifier(b.to_string())) {
                     name = format!("{owner}::{name}");
                 }
             }

@@ -892,6 +892,21 @@ mod jobs {
 }
 
 #[test]
+fn paths_in_macro_tokens_name_their_type_or_module() {
+    let src = r#"
+fn plan() { let v = vec![Plan::new(4), jobs::sweep(), a::b::run(), <u8>::MIN, x.len()]; }
+"#;
+    let defs = extract(src, PathPurpose::default()).facts.definitions;
+    assert_eq!(
+        crate::frontend::symbols::describe(&defs),
+        [
+            " Entry <- None: ",
+            "plan Plain <- Some(0): MIN Plan Plan::new a b b::run jobs jobs::sweep len u8 x",
+        ]
+    );
+}
+
+#[test]
 fn struct_fields_written_by_own_methods_and_app_state_registrations() {
     let src = r#"
 use dashmap::DashMap;
