@@ -402,6 +402,11 @@ pub struct Definition {
     /// (`FOR UPDATE SKIP LOCKED`) or a call taking a distributed lock (see
     /// [`crate::reach::claims`]).
     pub claims: bool,
+    /// Rust: the path of the module it is declared in, `::`-joined: its file's module (see
+    /// [`crate::reach::rust_modules::file_module`]) and the inline `mod` blocks around it.
+    /// A module-qualified call (`ssh::write_keys()`) reaches the functions of that name in a
+    /// module of the qualifier's name. Empty in other languages.
+    pub module: String,
 }
 
 /// What a C# type declaration says about the type (see [`Definition::type_info`]).

@@ -40,7 +40,8 @@ pub enum Placement {
     /// Build, release and developer tooling.
     Tooling,
     /// A developer's task runner (`Gruntfile.js`, `gulpfile.js`): tooling whose watch or dev
-    /// task may start the server for development, so it is never the server's launcher.
+    /// task may start the server for development, so it is never the server's launcher; and
+    /// a Cargo build script (`build.rs`), which runs when its crate compiles.
     DevTasks,
     /// A browser, desktop or mobile client: once per user, not per instance.
     Client,
@@ -159,7 +160,6 @@ mod tests {
         for path in [
             "scripts/seed.js",
             "webpack.config.js",
-            "build.rs",
             "examples/upload/main.rs",
             "samples/Sample.Worker/Program.cs",
             "demo/server.js",
@@ -171,7 +171,12 @@ mod tests {
         ] {
             assert_eq!(at(path), Placement::Tooling, "{path}");
         }
-        for path in ["Gruntfile.js", "gulpfile.mjs", "web/Jakefile.js"] {
+        for path in [
+            "Gruntfile.js",
+            "gulpfile.mjs",
+            "web/Jakefile.js",
+            "build.rs",
+        ] {
             assert_eq!(at(path), Placement::DevTasks, "{path}");
         }
         for path in ["src/config.js", "src/jobs/build.js", "src/binary.js"] {

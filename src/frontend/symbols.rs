@@ -86,6 +86,7 @@ impl SymbolTable {
             extension: false,
             static_member: false,
             claims: false,
+            module: String::new(),
         });
         self.refs.push(BTreeSet::new());
         self.calls.push(BTreeSet::new());
@@ -165,6 +166,13 @@ impl SymbolTable {
     pub fn set_extension(&mut self, index: usize) {
         if let Some(d) = self.definitions.get_mut(index) {
             d.extension = true;
+        }
+    }
+
+    /// Records the module definition `index` is declared in (see [`Definition::module`]).
+    pub fn set_module(&mut self, index: usize, module: &str) {
+        if let Some(d) = self.definitions.get_mut(index) {
+            d.module = module.to_string();
         }
     }
 

@@ -520,6 +520,9 @@ pub struct CargoCache {
     by_crate: Mutex<HashMap<PathBuf, CrateInfo>>,
     /// How each workspace's members use its packages.
     workspaces: WorkspaceUses,
+    /// Per binary root file: whether it runs on its user's machine (see
+    /// [`CargoCache::is_user_program`]).
+    user_programs: Mutex<HashMap<PathBuf, bool>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -559,6 +562,26 @@ struct BinTarget {
 }
 
 impl CargoCache {
+    /// Whether the binary whose root file is `path` runs on its user's machine: its crate is
+    /// a desktop app, or an interactive terminal program (see [`is_terminal_program`]) that
+    /// is a tool. A tool known only by its name or its argument parser may be an operator's
+    /// command on the servers, or launch the server itself. Cached per binary.
+    pub fn is_user_program(&self, path: &Path) -> bool {
+        if let Some(&hit) = lock(&self.user_programs).get(path) {
+            return hit;
+        }
+        let found = match self.role(path) {
+            Some(CrateRole::DesktopApp) => true,
+            Some(CrateRole::Tool) => path
+                .ancestors()
+                .find(|d| d.join("Cargo.toml").is_file())
+                .is_some_and(terminal_at),
+            _ => false,
+        };
+        lock(&self.user_programs).insert(path.to_path_buf(), found);
+        found
+    }
+
     /// What the Rust file at `path` is compiled into: a command-line tool (it lies in the
     /// sources, see [`ToolScope`], of the crate whose `Cargo.toml` is nearest above it),
     /// a separate binary, or `None` (a service, or not known: no manifest, one without
@@ -845,8 +868,16 @@ fn workspace_root(crate_dir: &Path, manifest: &str) -> Option<WorkspaceRoot> {
     }
     crate_dir.ancestors().skip(1).find_map(|d| {
         let text = std::fs::read_to_string(d.join("Cargo.toml")).ok()?;
-        text.contains("[workspace").then(|| (d.to_path_buf(), text))
+        declares_workspace(&text).then(|| (d.to_path_buf(), text))
     })
+}
+
+/// Whether a manifest declares a workspace: a `[workspace]` or `[workspace.*]` table header
+/// (a comment that mentions `[workspace.dependencies]` declares nothing).
+pub(super) fn declares_workspace(manifest: &str) -> bool {
+    manifest
+        .lines()
+        .any(|line| line.trim_start().starts_with("[workspace"))
 }
 
 /// Whether the crate in `dir` is an interactive terminal program (see
@@ -1145,6 +1176,37 @@ cli = ["dep:clap"]
             CargoCache::default().role(Path::new("/no/such/dir/main.rs")),
             None
         );
+    }
+
+    #[test]
+    fn terminal_programs_and_desktop_apps_run_on_their_users_machine() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let write = |p: &str, t: &str| super::super::write_tree_file(d, p, t);
+        let deps = |name: &str, deps: &str| {
+            format!("[package]\nname = \"{name}\"\n[dependencies]\n{deps}")
+        };
+        write(
+            "term/Cargo.toml",
+            &deps("term", "clap = \"4\"\nratatui = \"0.29\"\n"),
+        );
+        write("term/src/main.rs", "fn main() {}\n");
+        write("notes/Cargo.toml", &deps("notes", "tauri = \"2\"\n"));
+        write("notes/src/main.rs", "fn main() {}\n");
+        // A tool by its name or its argument parser only may run on the servers.
+        write("ops-cli/Cargo.toml", &deps("ops-cli", "serde = \"1\"\n"));
+        write("ops-cli/src/main.rs", "fn main() {}\n");
+        write("sweep/Cargo.toml", &deps("sweep", "clap = \"4\"\n"));
+        write("sweep/src/main.rs", "fn main() {}\n");
+        write("api/Cargo.toml", &deps("api", "axum = \"0.8\"\n"));
+        write("api/src/main.rs", "fn main() {}\n");
+        let cache = CargoCache::default();
+        let user = |p: &str| cache.is_user_program(&d.join(p));
+        assert!(user("term/src/main.rs"));
+        assert!(user("notes/src/main.rs"));
+        assert!(!user("ops-cli/src/main.rs"));
+        assert!(!user("sweep/src/main.rs"));
+        assert!(!user("api/src/main.rs"));
     }
 
     #[test]

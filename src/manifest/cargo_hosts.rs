@@ -19,7 +19,7 @@
 //! A workspace is read once per root: its members, the root package and the crates they
 //! link by path.
 
-use super::cargo::{binary_targets, path_dependency_dirs};
+use super::cargo::{binary_targets, declares_workspace, path_dependency_dirs};
 use super::cargo_workspace::member_dirs;
 use super::dotnet_solution::{normalise, Hosts};
 use super::lock;
@@ -104,7 +104,7 @@ fn workspace_root(crate_dir: &Path) -> PathBuf {
     crate_dir
         .ancestors()
         .find(|d| {
-            std::fs::read_to_string(d.join("Cargo.toml")).is_ok_and(|t| t.contains("[workspace"))
+            std::fs::read_to_string(d.join("Cargo.toml")).is_ok_and(|t| declares_workspace(&t))
         })
         .unwrap_or(crate_dir)
         .to_path_buf()
@@ -283,7 +283,11 @@ mod tests {
             ("cli/src/lib.rs", "pub fn run() {}\n".into()),
             ("crates/shared/Cargo.toml", package("shared", "")),
             ("crates/shared/src/lib.rs", "pub fn write() {}\n".into()),
-            ("crates/client/Cargo.toml", package("client", "")),
+            // A comment naming a workspace table declares no workspace of its own.
+            (
+                "crates/client/Cargo.toml",
+                package("client", "# moves to [workspace.dependencies] later\n"),
+            ),
             ("crates/client/src/lib.rs", "mod cache;\n".into()),
             ("crates/client/src/cache.rs", "pub fn write() {}\n".into()),
             ("crates/client/tests/it.rs", "fn t() {}\n".into()),

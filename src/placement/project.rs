@@ -37,12 +37,30 @@ impl ProjectPlacements {
     }
 
     /// The programs among [`ProjectPlacements::hosts`] that run on a user's machine (a .NET
-    /// desktop app carrying no web server, see [`SolutionCache::client_hosts`]).
+    /// desktop app carrying no web server, see [`SolutionCache::client_hosts`]; a Rust
+    /// terminal program or desktop app).
     pub fn client_hosts(&self, path: &Path, language: Language) -> Option<Hosts> {
         match language {
             Language::CSharp | Language::Razor => self.solutions.client_hosts(path),
+            Language::Rust => self.rust_client_hosts(path),
             _ => None,
         }
+    }
+
+    /// The binaries among a Rust file's hosts that run on a user's machine (a terminal
+    /// program or a desktop app, see [`CargoCache::is_user_program`]): a workspace crate
+    /// that only such binaries link (a terminal program's daemon, its client library) is
+    /// then client code, and a shared crate's function that only their code calls is no
+    /// server code.
+    fn rust_client_hosts(&self, path: &Path) -> Option<Hosts> {
+        let clients: Vec<_> = self
+            .binaries
+            .hosts(path)?
+            .iter()
+            .filter(|binary| self.cargo.is_user_program(binary))
+            .cloned()
+            .collect();
+        (!clients.is_empty()).then(|| clients.into())
     }
 
     /// Where the file at `path` runs according to its project; `Server` when the

@@ -14,7 +14,8 @@
 //! one-word name (`run`, `process`, `tick`) is shared by too many unrelated functions for a
 //! name-based call graph to tell which one the loop calls.
 
-use super::{FileModel, FileRole};
+use super::{rust_modules, FileModel, FileRole};
+use crate::frontend::Language;
 use crate::reach::words::split_words;
 use std::collections::{BTreeSet, HashSet};
 
@@ -31,25 +32,34 @@ pub fn registrations(models: &[FileModel]) -> BTreeSet<String> {
         models
             .iter()
             .filter(|m| m.role != FileRole::Test)
-            .flat_map(|m| m.definitions.iter())
+            .flat_map(|m| {
+                let rust = m.language == Some(Language::Rust);
+                m.definitions.iter().map(move |d| (rust, d))
+            })
     };
     let specific = |name: &str| !name.is_empty() && split_words(name).len() >= 2;
     let direct: HashSet<&str> = definitions()
-        .filter(|d| d.claims && specific(&d.name))
-        .map(|d| d.name.as_str())
+        .filter(|(_, d)| d.claims && specific(&d.name))
+        .map(|(_, d)| d.name.as_str())
         .collect();
     if direct.is_empty() {
         return BTreeSet::new();
     }
     definitions()
-        .filter(|d| specific(&d.name))
-        .filter(|d| {
+        .filter(|(_, d)| specific(&d.name))
+        .filter(|&(rust, d)| {
             direct.contains(d.name.as_str())
-                || d.refs
-                    .iter()
-                    .any(|r| r != &d.name && direct.contains(r.as_str()))
+                || d.refs.iter().any(|r| {
+                    // A Rust call through a module (`queue::claim_next`) names the function.
+                    let r = if rust {
+                        rust_modules::unqualified(r)
+                    } else {
+                        r
+                    };
+                    r != d.name && direct.contains(r)
+                })
         })
-        .map(|d| registration(&d.name))
+        .map(|(_, d)| registration(&d.name))
         .collect()
 }
 

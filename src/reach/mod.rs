@@ -7,7 +7,9 @@
 //! framework finds by reflection). A reference to a name reaches every definition of that
 //! name in the same language family: dynamic dispatch and interfaces over-approximate. A
 //! JavaScript or TypeScript function its file does not export is visible in that file only,
-//! and a module's top level answers to the imports of its file name ([`modules`]).
+//! and a module's top level answers to the imports of its file name ([`modules`]). A Rust
+//! call through a module (`ssh::write_keys()`) reaches the functions of that name in a module
+//! so named, when there are any ([`rust_modules`]).
 //!
 //! A program's `main` (or C# top-level statements) is an entry point when the program
 //! serves: some code it reaches mentions a server-start word (`serve`, `HttpServer`,
@@ -44,6 +46,7 @@ mod hosts;
 pub mod mitigations;
 pub mod modules;
 pub mod passed;
+pub mod rust_modules;
 pub mod temp_params;
 pub mod trace;
 mod types;
@@ -107,7 +110,7 @@ pub enum FileRole {
     /// A developer's task runner (`Gruntfile.js`, `gulpfile.js`): what its entry points
     /// reach is offline, like tooling, and it never launches the server, whatever the names
     /// it mentions reach (its watch task starts the server for development, not in
-    /// production).
+    /// production). A Cargo build script (`build.rs`) is one too.
     DevTasks,
     /// Test code: its entry points reach nothing that runs in production.
     Test,
@@ -154,7 +157,9 @@ pub struct FileModel {
 
 impl FileModel {
     /// The model of the file at `path`; a JavaScript or TypeScript file's top level is
-    /// named for its module (see [`modules`]), so that importing the file reaches it.
+    /// named for its module (see [`modules`]), so that importing the file reaches it, and a
+    /// Rust file's definitions are placed in the module its path stands for (see
+    /// [`rust_modules`]).
     pub fn new(
         language: Language,
         path: &str,
@@ -164,6 +169,12 @@ impl FileModel {
         if matches!(language, Language::JavaScript | Language::TypeScript) {
             if let (Some(top), Some(name)) = (definitions.first_mut(), modules::module_name(path)) {
                 top.name = name;
+            }
+        }
+        if language == Language::Rust {
+            let file = rust_modules::file_module(path);
+            for definition in &mut definitions {
+                definition.module = rust_modules::join(&file, &definition.module);
             }
         }
         FileModel {
@@ -204,6 +215,9 @@ pub const ANY_RECEIVER: &str = "*";
 /// The family of C# names (see [`family`]).
 const CSHARP: usize = 1;
 
+/// The family of Rust names (see [`family`]).
+const RUST: usize = 2;
+
 /// A type hierarchy deeper or wider than this is not followed further (a cycle guard).
 const MAX_ANCESTORS: usize = 256;
 
@@ -216,7 +230,7 @@ fn family(language: Option<Language>) -> usize {
         Some(Language::JavaScript | Language::TypeScript) => SCRIPT,
         // Razor markup calls C# code.
         Some(Language::CSharp | Language::Razor) => 1,
-        Some(Language::Rust) => 2,
+        Some(Language::Rust) => RUST,
         // Configuration files define nothing.
         _ => 3,
     }
@@ -267,11 +281,14 @@ impl Solved {
         };
         let owner = names.next();
         let script = family(files[f].language) == SCRIPT;
+        let rust = family(files[f].language) == RUST;
         self.starts.get(f).and_then(|s| s.get(d)).copied() == Some(true)
             && files[f].definitions[d].calls.iter().any(|c| {
                 c == name
                     || c.rsplit_once("::").is_some_and(|(receiver, n)| {
-                        n == name && (script || Some(receiver) == owner)
+                        // A Rust module path may be an alias (`use std::fs as disk`).
+                        let module = rust && rust_modules::is_module_qualifier(receiver);
+                        n == name && (script || module || Some(receiver) == owner)
                     })
             })
     }
@@ -460,6 +477,9 @@ struct Graph<'a> {
     locals: Vec<Scope>,
     /// (scope, name) → nodes of that name.
     index: FastMap<(Scope, &'a str), Vec<usize>>,
+    /// (scope, module, name) of each Rust free function, for every segment of its module
+    /// path (see [`rust_modules`]).
+    modules: FastSet<(Scope, &'a str, &'a str)>,
     /// Per node: the subcommand branches and framework-called members directly inside it.
     branches: FastMap<usize, Vec<usize>>,
     /// Per node: its name (or its owner's) says it runs once per start or upgrade.
@@ -500,6 +520,7 @@ impl<'a> Graph<'a> {
         // Scopes of local functions come after the families' and files'.
         let local_base = FAMILIES + files.iter().map(|f| f.definitions.len()).sum::<usize>();
         let mut index: FastMap<(Scope, &str), Vec<usize>> = FastMap::default();
+        let mut modules: FastSet<(Scope, &str, &str)> = FastSet::default();
         let mut branches: FastMap<usize, Vec<usize>> = FastMap::default();
         let mut startup = Vec::new();
         let mut start = Vec::new();
@@ -535,6 +556,11 @@ impl<'a> Graph<'a> {
                         .entry((scope, def.name.as_str()))
                         .or_default()
                         .push(node);
+                    if family == RUST && def.owner.is_none() {
+                        for module in rust_modules::segments(&def.module) {
+                            modules.insert((scope, module, def.name.as_str()));
+                        }
+                    }
                 }
                 // An override of a method a project base type declares runs where that
                 // method is called, not whenever its class is constructed.
@@ -586,6 +612,7 @@ impl<'a> Graph<'a> {
             scope: scopes,
             locals,
             index,
+            modules,
             branches,
             startup,
             verdict,
@@ -603,6 +630,9 @@ impl<'a> Graph<'a> {
     /// its ancestors and its descendants; otherwise (a value, or a class whose method an
     /// outside base class or a mixin supplies) every method of that name but the `static`
     /// ones, which run only through their class.
+    /// A Rust function named through its module (`ssh::write_keys`) reaches the free
+    /// functions of that name in a module so named, or every definition of the name when
+    /// no module is so named (see [`rust_modules`]).
     fn targets(&self, (scope, name): (Scope, &str)) -> Option<Vec<usize>> {
         match name.rsplit_once("::") {
             None => self.index.get(&(scope, name)).cloned(),
@@ -610,6 +640,18 @@ impl<'a> Graph<'a> {
                 let all = self.index.get(&(scope, name))?;
                 if owner == ANY_RECEIVER {
                     return Some(all.clone());
+                }
+                let rust = all.first().is_some_and(|&t| self.nodes[t].0 == RUST);
+                if rust && rust_modules::is_module_qualifier(owner) {
+                    if !self.modules.contains(&(scope, owner, name)) {
+                        return Some(all.clone());
+                    }
+                    let in_module = |&t: &usize| {
+                        let def = self.nodes[t].1;
+                        def.owner.is_none()
+                            && rust_modules::segments(&def.module).any(|m| m == owner)
+                    };
+                    return Some(all.iter().copied().filter(in_module).collect());
                 }
                 let own: Vec<usize> = all
                     .iter()
@@ -678,6 +720,21 @@ impl<'a> Graph<'a> {
         Some(targets)
     }
 
+    /// The name a Rust mention is known by in `scope` to [`Graph::reaching`]: a call through
+    /// a module (`ssh::write_keys`) keeps its module when a function of the name lives in a
+    /// module so named, else it is the bare name, as [`Graph::targets`] resolves it.
+    fn rust_key<'n>(&self, scope: Scope, name: &'n str) -> &'n str {
+        match name.rsplit_once("::") {
+            Some((module, bare))
+                if rust_modules::is_module_qualifier(module)
+                    && !self.modules.contains(&(scope, module, bare)) =>
+            {
+                bare
+            }
+            _ => name,
+        }
+    }
+
     /// The scopes a name mentioned by `node` is looked up in: its family's, its file's and
     /// its method's local functions.
     fn lookup_scopes(&self, node: usize) -> [Scope; 3] {
@@ -714,6 +771,11 @@ impl<'a> Graph<'a> {
                     _ => (name.as_str(), None),
                 };
                 for scope in self.lookup_scopes(node).into_iter().filter(|_| called) {
+                    let key = if family == RUST {
+                        self.rust_key(scope, key)
+                    } else {
+                        key
+                    };
                     mentioned_by.entry((scope, key)).or_default().push(node);
                     if let Some(bare) = qualified {
                         qualified_by.entry((scope, bare)).or_default().push(node);
@@ -743,6 +805,18 @@ impl<'a> Graph<'a> {
                         .into_iter()
                         .flatten(),
                 );
+            }
+            // A Rust free function's calls through its module (`ssh::write_keys`).
+            if self.nodes[node].0 == RUST && def.owner.is_none() && !def.name.is_empty() {
+                for module in rust_modules::segments(&def.module) {
+                    let qualified = format!("{module}::{}", def.name);
+                    callers.extend(
+                        mentioned_by
+                            .get(&(scope, qualified.as_str()))
+                            .into_iter()
+                            .flatten(),
+                    );
+                }
             }
             // Calls of this method through its type (`Owner::name`), for C# also through a
             // related type; an extension method answers to calls through any type.

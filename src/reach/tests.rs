@@ -608,6 +608,70 @@ fn a_call_through_a_type_reaches_only_that_types_function() {
     );
 }
 
+/// `definition`, declared in the Rust module `module` (see [`Definition::module`]).
+fn in_module(module: &str, definition: Definition) -> Definition {
+    Definition {
+        module: module.to_string(),
+        ..definition
+    }
+}
+
+#[test]
+fn a_call_through_a_module_reaches_that_modules_function() {
+    let server = file(
+        Language::Rust,
+        FileRole::Server,
+        vec![
+            def("", Role::Entry, None, &[]),
+            def(
+                "main",
+                Role::Main,
+                Some(0),
+                &["worker::run", "jobs::sweep", "tokio::spawn"],
+            ),
+        ],
+    );
+    let lib = file(
+        Language::Rust,
+        FileRole::Server,
+        vec![
+            def("", Role::Plain, None, &[]),
+            in_module("app::worker", def("run", Role::Plain, Some(0), &["serve"])),
+            in_module("app::admin", def("run", Role::Plain, Some(0), &[])),
+            in_module("app::jobs", def("sweep", Role::Plain, Some(0), &[])),
+            // A submodule whose function its parent module re-exports.
+            in_module("app::jobs::daily", def("sweep", Role::Plain, Some(0), &[])),
+            in_module("app::reports", def("sweep", Role::Plain, Some(0), &[])),
+            in_module(
+                "app::reports",
+                owned("Sweeper", def("sweep", Role::Plain, Some(0), &[])),
+            ),
+            // No module of the project is named `tokio`: every `spawn` may be the one.
+            in_module("app::tasks", def("spawn", Role::Plain, Some(0), &[])),
+        ],
+    );
+    let verdicts = solve(&[server, lib]);
+    assert_eq!(
+        verdicts[0],
+        [Reachable, Reachable],
+        "main serves through `worker::run`"
+    );
+    assert_eq!(
+        verdicts[1],
+        [
+            Reachable,
+            Reachable,
+            Unreferenced,
+            Reachable,
+            Reachable,
+            Unreferenced,
+            Unreferenced,
+            Reachable
+        ],
+        "another module's function of the same name is not called"
+    );
+}
+
 #[test]
 fn a_local_function_is_reached_from_its_own_method_only() {
     let backups = file(

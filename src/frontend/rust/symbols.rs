@@ -12,7 +12,7 @@ use super::shapes::pat_idents;
 use super::walk::Walker;
 use crate::event::{Definition, Role};
 use crate::frontend::symbols::SymbolTable;
-use crate::reach::words;
+use crate::reach::{rust_modules, words};
 use proc_macro2::{Span, TokenStream, TokenTree};
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
@@ -29,6 +29,7 @@ pub(super) fn collect(file: &syn::File, walker: &Walker<'_>, source: &str) -> Ve
         trait_impl: false,
         nested: 0,
         direct: foldhash::HashSet::default(),
+        module: String::new(),
     };
     visit.visit_file(file);
     visit.table.finish()
@@ -53,6 +54,9 @@ struct SymbolVisit<'w, 't> {
     /// The callee expressions (by address in the tree) of the calls the statements of the
     /// function's own body make.
     direct: foldhash::HashSet<*const ()>,
+    /// The inline `mod` blocks around the node visited, `::`-joined (see
+    /// [`crate::event::Definition::module`]).
+    module: String,
 }
 
 impl SymbolVisit<'_, '_> {
@@ -102,8 +106,12 @@ impl SymbolVisit<'_, '_> {
             Role::Plain
         };
         let exported = vis.is_some_and(|v| !matches!(v, syn::Visibility::Inherited));
-        self.table
+        let index = self
+            .table
             .open(&label, self.owner.as_deref(), span, role, exported);
+        if !self.module.is_empty() {
+            self.table.set_module(index, &self.module);
+        }
         let outer = std::mem::replace(&mut self.function, label);
         let mut params = Vec::new();
         for input in &sig.inputs {
@@ -130,28 +138,64 @@ impl SymbolVisit<'_, '_> {
     /// The type a path's last segment is an associated function of (`SaltString` in
     /// `SaltString::generate`, the `impl`'s type for `Self::new`): such a call reaches only
     /// that type's functions (see [`crate::reach`]), not every function of the name. A
-    /// generic parameter (`T::default`) or a module (`utils::generate`) is no type here.
-    fn type_qualifier(&self, segment: &syn::Ident) -> Option<String> {
-        let name = segment.to_string();
+    /// generic parameter (`T::default`) is no type here. A module (`utils` in
+    /// `utils::generate`) qualifies the name too: the call reaches the functions of that
+    /// name in a module so named, when there are any (see [`crate::reach::rust_modules`]).
+    fn qualifier(&self, name: String) -> Option<String> {
         if name == "Self" {
             return self.owner.clone();
         }
         let named_type = name.starts_with(|c: char| c.is_ascii_uppercase())
             && name.chars().any(|c| c.is_ascii_lowercase());
-        named_type.then_some(name)
+        (named_type || rust_modules::is_module_qualifier(&name)).then_some(name)
     }
 
+    /// Mentions the names of a macro's tokens; a path's last name through its type or
+    /// module, as [`Visit::visit_expr_path`] does (`vec![Plan::new(4)]` mentions `Plan` and
+    /// `Plan::new`, no bare `new`).
     fn mention_tokens(&mut self, tokens: TokenStream, depth: usize) {
         if depth > 64 {
             return;
         }
+        // The ident before a `::` (the qualifier), and the last ident, not yet mentioned:
+        // whether a `::` follows tells a path's inner segment from its last name.
+        let mut before: Option<String> = None;
+        let mut pending: Option<(Option<String>, String)> = None;
+        let mut colons = 0;
         for tree in tokens {
+            if let TokenTree::Punct(p) = &tree {
+                if p.as_char() == ':' {
+                    colons += 1;
+                    if colons == 2 {
+                        if let Some((_, name)) = pending.take() {
+                            self.table.mention(&name);
+                            before = Some(name);
+                        }
+                    }
+                    continue;
+                }
+            }
+            self.mention_pending(pending.take());
+            let qualifier = before.take().filter(|_| colons == 2);
+            colons = 0;
             match tree {
-                TokenTree::Ident(ident) => self.table.mention(&ident.to_string()),
+                TokenTree::Ident(ident) => pending = Some((qualifier, ident.to_string())),
                 TokenTree::Group(group) => self.mention_tokens(group.stream(), depth + 1),
                 TokenTree::Literal(lit) => self.table.mention_text(&lit.to_string()),
                 TokenTree::Punct(_) => {}
             }
+        }
+        self.mention_pending(pending);
+    }
+
+    /// Mentions a macro token's name, through its qualifier when that names a type or module.
+    fn mention_pending(&mut self, pending: Option<(Option<String>, String)>) {
+        let Some((qualifier, name)) = pending else {
+            return;
+        };
+        match qualifier.and_then(|q| self.qualifier(q)) {
+            Some(owner) => self.table.mention(&format!("{owner}::{name}")),
+            None => self.table.mention(&name),
         }
     }
 }
@@ -162,6 +206,13 @@ impl<'ast> Visit<'ast> for SymbolVisit<'_, '_> {
     }
 
     fn visit_item_use(&mut self, _: &'ast syn::ItemUse) {}
+
+    fn visit_item_mod(&mut self, item: &'ast syn::ItemMod) {
+        let outer = self.module.clone();
+        self.module = rust_modules::join(&outer, &item.ident.to_string());
+        visit::visit_item_mod(self, item);
+        self.module = outer;
+    }
 
     fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
         let head = function_head(Some(&item.vis), None, &item.sig);
@@ -261,7 +312,7 @@ impl<'ast> Visit<'ast> for SymbolVisit<'_, '_> {
             let mut name = segment.ident.to_string();
             if i == last && path.qself.is_none() {
                 let before = i.checked_sub(1).map(|b| &path.path.segments[b].ident);
-                if let Some(owner) = before.and_then(|b| self.type_qualifier(b)) {
+                if let Some(owner) = before.and_then(|b| self.qualifier(b.to_string())) {
                     name = format!("{owner}::{name}");
                 }
             }

@@ -671,8 +671,8 @@ fn dispatch(cmd: Cmd) { match cmd { Cmd::Get => get_key(), Cmd::Set => set_key()
             " Entry <- None: ",
             "main Main <- Some(0): Cli Cli::parse cli port serve",
             " Subcommand <- Some(1): backup dir",
-            " Subcommand <- Some(1): Commands Commands::Vacuum db vacuum",
-            "serve Plain <- Some(0): Router Router::new describe get port route spawn sweep tokio upload",
+            " Subcommand <- Some(1): Commands Commands::Vacuum db db::vacuum",
+            "serve Plain <- Some(0): Router Router::new describe get port route sweep tokio tokio::spawn upload",
             "upload Entry <- Some(0): ",
             "unused Plain exported <- Some(0): ",
             "Store.save Plain exported <- Some(0): flush self",
@@ -839,8 +839,8 @@ fn a_match_over_a_parsed_argument_enum_dispatches_subcommands() {
         crate::frontend::symbols::describe(&defs),
         [
             " Entry <- None: ",
-            "main Main <- Some(0): Args Args::parse a e fail listen p parse port run server",
-            " Subcommand <- Some(1): a gen_config write",
+            "main Main <- Some(0): Args Args::parse a e fail listen p parse port server server::run",
+            " Subcommand <- Some(1): a gen_config gen_config::write",
         ]
     );
 }
@@ -864,6 +864,44 @@ fn fresh<T: Default>() -> T { T::default() }
             "hash Plain <- Some(0): OsRng SaltString SaltString::generate to_string",
             "parse_secret Plain <- Some(0): ",
             "fresh Plain <- Some(0): T default",
+        ]
+    );
+}
+
+#[test]
+fn calls_through_a_module_name_it_and_inline_modules_are_recorded() {
+    let src = r#"
+fn start() { ssh::install_keys(); crate::jobs::sweep(); super::helper(); self::local(); }
+mod jobs {
+    pub fn sweep() {}
+    mod daily { fn sweep() {} }
+}
+"#;
+    let defs = extract(src, PathPurpose::default()).facts.definitions;
+    assert_eq!(
+        crate::frontend::symbols::describe(&defs),
+        [
+            " Entry <- None: ",
+            "start Plain <- Some(0): crate helper jobs jobs::sweep local self ssh ssh::install_keys super",
+            "sweep Plain exported <- Some(0): ",
+            "sweep Plain <- Some(0): ",
+        ]
+    );
+    let modules: Vec<&str> = defs.iter().map(|d| d.module.as_str()).collect();
+    assert_eq!(modules, ["", "", "jobs", "jobs::daily"]);
+}
+
+#[test]
+fn paths_in_macro_tokens_name_their_type_or_module() {
+    let src = r#"
+fn plan() { let v = vec![Plan::new(4), jobs::sweep(), a::b::run(), <u8>::MIN, x.len()]; }
+"#;
+    let defs = extract(src, PathPurpose::default()).facts.definitions;
+    assert_eq!(
+        crate::frontend::symbols::describe(&defs),
+        [
+            " Entry <- None: ",
+            "plan Plain <- Some(0): MIN Plan Plan::new a b b::run jobs jobs::sweep len u8 x",
         ]
     );
 }
@@ -1001,7 +1039,7 @@ async fn main() {
         crate::frontend::symbols::describe_calls(&defs),
         [
             ": ",
-            "main: Settings::new check_root exit load_config migrate prepare_secrets serve spawn start warm"
+            "main: Settings::new bootstrap::prepare_secrets check_root exit load_config media::serve migrate start tokio::spawn warm"
         ]
     );
     assert!(defs[1].refs.iter().any(|r| r == crate::reach::words::LOOP));
@@ -1138,8 +1176,8 @@ fn boot(flag: &str) {
         crate::frontend::symbols::describe(&defs),
         [
             " Entry <- None: ",
-            "boot Plain <- Some(0): dump_state exit process serve std",
-            " Subcommand <- Some(1): exit process std write_layout",
+            "boot Plain <- Some(0): dump_state process process::exit serve std",
+            " Subcommand <- Some(1): process process::exit std write_layout",
         ]
     );
 }
