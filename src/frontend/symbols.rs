@@ -86,6 +86,7 @@ impl SymbolTable {
             extension: false,
             static_member: false,
             claims: false,
+            startup: false,
         });
         self.refs.push(BTreeSet::new());
         self.calls.push(BTreeSet::new());
@@ -165,6 +166,14 @@ impl SymbolTable {
     pub fn set_extension(&mut self, index: usize) {
         if let Some(d) = self.definitions.get_mut(index) {
             d.extension = true;
+        }
+    }
+
+    /// Marks definition `index` as one that runs once per start (see
+    /// [`Definition::startup`]).
+    pub fn set_startup(&mut self, index: usize) {
+        if let Some(d) = self.definitions.get_mut(index) {
+            d.startup = true;
         }
     }
 

@@ -562,6 +562,7 @@ impl<'a> Graph<'a> {
                     file.role == FileRole::Startup
                         || (!modules::is_module_name(&def.name)
                             && words.is_startup_name(&def.name))
+                        || def.startup
                         || def
                             .owner
                             .as_deref()

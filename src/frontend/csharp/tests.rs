@@ -1463,21 +1463,40 @@ public static class Program {
         await InitLogging<Program>(paths).ConfigureAwait(false);
         app.MapGet("/x", () => Handle());
         foreach (var p in plugins) { Load(p); }
+        for (var i = 0; i < 3; i++) { Warm(i); }
+        for (;;) { Tick(); }
+        foreach (var job in queue.GetConsumingEnumerable()) { Work(job); }
+        await foreach (var message in reader.ReadAsync()) { Relay(message); }
         while (true) { await Poll(); }
     }
 }
 "#;
     let defs = facts(src).definitions;
+    // A loop over a finite sequence runs within the start; an endless one does not.
     assert_eq!(
         crate::frontend::symbols::describe_calls(&defs),
         [
             ": ",
             "Program: ",
             "Main: Fail MapResult ParseArguments Program::StartApp",
-            "StartApp: CreatePaths InitLogging MakeSanityCheck MapGet",
+            "StartApp: CreatePaths InitLogging Load MakeSanityCheck MapGet Warm",
         ]
     );
     assert!(defs[3].refs.iter().any(|r| r == crate::reach::words::LOOP));
+}
+
+#[test]
+fn a_handler_of_the_application_start_event_runs_once_per_start() {
+    let src = r#"
+public class Housekeeping : IHandle<ApplicationStartedEvent>, IHandle<OrderPlacedEvent> {
+    public void Handle(ApplicationStartedEvent message) { Sweep(); }
+    public void Handle(OrderPlacedEvent message) { Sweep(); }
+    public void Note(ApplicationStartedEvent message, string text) { }
+}
+"#;
+    let defs = facts(src).definitions;
+    let startup: Vec<bool> = defs.iter().skip(2).map(|d| d.startup).collect();
+    assert_eq!(startup, [true, false, false]);
 }
 
 #[test]
