@@ -384,7 +384,8 @@ pub struct Definition {
     pub refs: Vec<String>,
     /// The names of [`refs`](Definition::refs) only ever called directly as a statement of
     /// its own body (`init();`, `await setup(dir);`, `let c = load()?;`: outside callbacks,
-    /// closures and loops), so each such call runs once per run of this definition.
+    /// closures and loops; in C#, a `foreach` over a finite sequence or a bounded `for`
+    /// counts as the body), so each such call runs within each run of this definition.
     pub calls: Vec<String>,
     /// For a C# type (class, struct, record, interface): what it derives from and holds, so
     /// that a call through a typed receiver (`Owner::name` in [`refs`](Definition::refs))

@@ -113,7 +113,8 @@ impl SymbolTable {
     }
 
     /// Records that the current definition's body calls `name` directly as a statement
-    /// (outside callbacks, closures and loops): the call runs once per run of the definition.
+    /// (outside callbacks, closures and loops that may not end): the call runs within each
+    /// run of the definition.
     pub fn mention_call(&mut self, name: &str) {
         self.record(name, true);
     }
