@@ -52,6 +52,8 @@ pub struct Words {
     pub start_event_subjects: HashSet<String>,
     /// Words of an event type's name that say it is published at a start (`started`).
     pub start_event_verbs: HashSet<String>,
+    /// Calls on an application's start event that run the function passed to them once.
+    pub start_event_calls: HashSet<String>,
     /// Calls whose sequence may never end: a C# `foreach` over one is no direct statement.
     pub endless_sequences: Vec<String>,
     /// Methods nearly every class has (`Dispose`): a call by name reaches none of them.

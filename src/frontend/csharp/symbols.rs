@@ -650,7 +650,10 @@ fn direct_calls<'t>(node: Node<'t>, src: &str) -> Vec<Node<'t>> {
                         None => break,
                     }
                 } else {
-                    if words.runs_argument_once(label) {
+                    if call
+                        .field("function")
+                        .is_some_and(|f| runs_argument_once(f, src))
+                    {
                         out.extend(
                             call.field("arguments")
                                 .into_iter()
@@ -704,8 +707,30 @@ fn runs_once(lambda: Node<'_>, src: &str) -> bool {
         .and_then(|list| list.parent())
         .filter(|c| c.kind_str() == "invocation_expression");
     call.and_then(|c| c.field("function"))
-        .and_then(callee_name)
-        .is_some_and(|name| words().runs_argument_once(text(name, src)))
+        .is_some_and(|f| runs_argument_once(f, src))
+}
+
+/// Whether a call (its `function` node) runs the function passed to it once: a `once_calls`
+/// name (`.MapResult(StartApp, ..)`), or a registration on the event of the application's
+/// start (`lifetime.ApplicationStarted.Register(OnStarted)`: `start_event_calls`).
+fn runs_argument_once(function: Node<'_>, src: &str) -> bool {
+    let Some(name) = callee_name(function) else {
+        return false;
+    };
+    let label = text(name, src);
+    let words = words();
+    if words.runs_argument_once(label) {
+        return true;
+    }
+    let receiver = function
+        .field("expression")
+        .filter(|_| function.kind_str() == "member_access_expression")
+        .and_then(|r| match r.kind_str() {
+            "member_access_expression" => r.field("name"),
+            _ => Some(r),
+        });
+    words.start_event_calls.contains(label)
+        && receiver.is_some_and(|r| words.names_start_event(text(r, src)))
 }
 
 /// The type a fluent chain starts from when it is built on an object constructed in place

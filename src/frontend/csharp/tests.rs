@@ -1500,6 +1500,28 @@ public class Housekeeping : IHandle<ApplicationStartedEvent>, IHandle<OrderPlace
 }
 
 #[test]
+fn a_callback_registered_on_the_application_start_runs_once() {
+    let src = r#"
+public class Startup {
+    public void Configure(IApplicationBuilder app, IHostApplicationLifetime lifetime) {
+        lifetime.ApplicationStarted.Register(Warm);
+        lifetime.ApplicationStarted.Register(() => Prime());
+        lifetime.ApplicationStopping.Register(Flush);
+        tokens.Register(Cancel);
+    }
+}
+"#;
+    let defs = facts(src).definitions;
+    let calls = &defs[2].calls;
+    for once in ["Warm", "Prime"] {
+        assert!(calls.iter().any(|c| c == once), "{once}: {calls:?}");
+    }
+    for later in ["Flush", "Cancel"] {
+        assert!(!calls.iter().any(|c| c == later), "{later}: {calls:?}");
+    }
+}
+
+#[test]
 fn delay_helpers_across_files() {
     let helper = "public static class Pacing {\n  public static Task Rest(TimeSpan d, CancellationToken t) => Task.Delay(d, t);\n  public static async Task Spin(CancellationToken t) { while (true) { await Task.Delay(1000, t); } }\n}\n";
     let registered = extract(helper, &implicit()).facts.registrations;
