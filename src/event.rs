@@ -400,10 +400,11 @@ pub struct Definition {
     /// (`FOR UPDATE SKIP LOCKED`) or a call taking a distributed lock (see
     /// [`crate::reach::claims`]).
     pub claims: bool,
-    /// Its own declaration says it runs once per start of the process: a C# handler of the
-    /// event an application publishes when it starts (`Handle(ApplicationStartedEvent e)`,
-    /// see `start_event_subjects` in `src/reach/words.toml`).
-    pub startup: bool,
+    /// Its own declaration says it runs once per start of the process, as part of the start
+    /// (like `StartAsync`): a C# handler of the event an application publishes when it starts
+    /// (`Handle(ApplicationStartedEvent e)`, see `start_event_subjects` in
+    /// `src/reach/words.toml`).
+    pub start: bool,
 }
 
 /// What a C# type declaration says about the type (see [`Definition::type_info`]).

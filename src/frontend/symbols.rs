@@ -86,7 +86,7 @@ impl SymbolTable {
             extension: false,
             static_member: false,
             claims: false,
-            startup: false,
+            start: false,
         });
         self.refs.push(BTreeSet::new());
         self.calls.push(BTreeSet::new());
@@ -170,11 +170,10 @@ impl SymbolTable {
         }
     }
 
-    /// Marks definition `index` as one that runs once per start (see
-    /// [`Definition::startup`]).
-    pub fn set_startup(&mut self, index: usize) {
+    /// Marks definition `index` as part of each start (see [`Definition::start`]).
+    pub fn set_start(&mut self, index: usize) {
         if let Some(d) = self.definitions.get_mut(index) {
-            d.startup = true;
+            d.start = true;
         }
     }
 

@@ -549,11 +549,12 @@ impl<'a> Graph<'a> {
                         branches.entry(base + parent).or_default().push(node);
                     }
                 }
-                // A framework's start-up method of a server class runs once, like `main`.
+                // A framework's start-up method of a server class runs once, like `main`; so
+                // does a handler of the application's start event.
                 start.push(
                     matches!(file.role, FileRole::Server | FileRole::Service)
                         && matches!(def.role, Role::Member | Role::Entry)
-                        && words.start_methods.contains(&def.name),
+                        && (def.start || words.start_methods.contains(&def.name)),
                 );
                 // A module's name is its file's: it says nothing about when the code runs.
                 // The code of an installer or migration file runs once per start or upgrade
@@ -562,7 +563,6 @@ impl<'a> Graph<'a> {
                     file.role == FileRole::Startup
                         || (!modules::is_module_name(&def.name)
                             && words.is_startup_name(&def.name))
-                        || def.startup
                         || def
                             .owner
                             .as_deref()

@@ -357,7 +357,7 @@ impl SymbolWalk<'_> {
         let visible = public || class.is_some_and(|c| c.partial);
         let index = self.definition(node, name, class.map(|c| c.name), role, visible, depth);
         if let Some(index) = index.filter(|_| handles_start_event(node, self.src)) {
-            self.table.set_startup(index);
+            self.table.set_start(index);
         }
     }
 

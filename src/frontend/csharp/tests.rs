@@ -1495,8 +1495,8 @@ public class Housekeeping : IHandle<ApplicationStartedEvent>, IHandle<OrderPlace
 }
 "#;
     let defs = facts(src).definitions;
-    let startup: Vec<bool> = defs.iter().skip(2).map(|d| d.startup).collect();
-    assert_eq!(startup, [true, false, false]);
+    let start: Vec<bool> = defs.iter().skip(2).map(|d| d.start).collect();
+    assert_eq!(start, [true, false, false]);
 }
 
 #[test]
