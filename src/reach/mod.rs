@@ -257,7 +257,9 @@ impl Solved {
     /// process: `d` is a start and calls it directly as a statement of its own body (see
     /// [`Definition::calls`]), nowhere else. The call is named by the target's last name; in
     /// JavaScript and TypeScript through any receiver (`fs.promises.mkdir(dir)` is
-    /// `*::mkdir`), in C# and Rust also through the target's type or module (`File::Delete`).
+    /// `*::mkdir`), in C# and Rust also through the target's type or module (`File::Delete`),
+    /// or through any receiver when the target's owner is [`ANY_RECEIVER`] (a wrapper's call,
+    /// `*.DeleteFile`, see [`wrappers`]).
     /// A start is the program's entry itself (`main`, C# top-level statements, a server
     /// module's top level) or a function that is part of it.
     pub fn runs_once(&self, files: &[FileModel], f: usize, d: usize, target: &str) -> bool {
@@ -271,7 +273,8 @@ impl Solved {
             && files[f].definitions[d].calls.iter().any(|c| {
                 c == name
                     || c.rsplit_once("::").is_some_and(|(receiver, n)| {
-                        n == name && (script || Some(receiver) == owner)
+                        n == name
+                            && (script || owner == Some(ANY_RECEIVER) || Some(receiver) == owner)
                     })
             })
     }
