@@ -387,7 +387,8 @@ pub struct Definition {
     pub refs: Vec<String>,
     /// The names of [`refs`](Definition::refs) only ever called directly as a statement of
     /// its own body (`init();`, `await setup(dir);`, `let c = load()?;`: outside callbacks,
-    /// closures and loops), so each such call runs once per run of this definition.
+    /// closures and loops; in C#, a `foreach` over a finite sequence or a bounded `for`
+    /// counts as the body), so each such call runs within each run of this definition.
     pub calls: Vec<String>,
     /// For a C# type (class, struct, record, interface): what it derives from and holds, so
     /// that a call through a typed receiver (`Owner::name` in [`refs`](Definition::refs))
@@ -407,6 +408,11 @@ pub struct Definition {
     /// A module-qualified call (`ssh::write_keys()`) reaches the functions of that name in a
     /// module of the qualifier's name. Empty in other languages.
     pub module: String,
+    /// Its own declaration says it runs once per start of the process, as part of the start
+    /// (like `StartAsync`): a C# handler of the event an application publishes when it starts
+    /// (`Handle(ApplicationStartedEvent e)`, see `start_event_subjects` in
+    /// `src/reach/words.toml`).
+    pub start: bool,
 }
 
 /// What a C# type declaration says about the type (see [`Definition::type_info`]).

@@ -87,6 +87,7 @@ impl SymbolTable {
             static_member: false,
             claims: false,
             module: String::new(),
+            start: false,
         });
         self.refs.push(BTreeSet::new());
         self.calls.push(BTreeSet::new());
@@ -113,7 +114,8 @@ impl SymbolTable {
     }
 
     /// Records that the current definition's body calls `name` directly as a statement
-    /// (outside callbacks, closures and loops): the call runs once per run of the definition.
+    /// (outside callbacks, closures and loops that may not end): the call runs within each
+    /// run of the definition.
     pub fn mention_call(&mut self, name: &str) {
         self.record(name, true);
     }
@@ -173,6 +175,13 @@ impl SymbolTable {
     pub fn set_module(&mut self, index: usize, module: &str) {
         if let Some(d) = self.definitions.get_mut(index) {
             d.module = module.to_string();
+        }
+    }
+
+    /// Marks definition `index` as part of each start (see [`Definition::start`]).
+    pub fn set_start(&mut self, index: usize) {
+        if let Some(d) = self.definitions.get_mut(index) {
+            d.start = true;
         }
     }
 

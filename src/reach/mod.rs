@@ -271,7 +271,9 @@ impl Solved {
     /// process: `d` is a start and calls it directly as a statement of its own body (see
     /// [`Definition::calls`]), nowhere else. The call is named by the target's last name; in
     /// JavaScript and TypeScript through any receiver (`fs.promises.mkdir(dir)` is
-    /// `*::mkdir`), in C# and Rust also through the target's type or module (`File::Delete`).
+    /// `*::mkdir`), in C# and Rust also through the target's type or module (`File::Delete`),
+    /// or through any receiver when the target's owner is [`ANY_RECEIVER`] (a wrapper's call,
+    /// `*.DeleteFile`, see [`wrappers`]).
     /// A start is the program's entry itself (`main`, C# top-level statements, a server
     /// module's top level) or a function that is part of it.
     pub fn runs_once(&self, files: &[FileModel], f: usize, d: usize, target: &str) -> bool {
@@ -288,7 +290,11 @@ impl Solved {
                     || c.rsplit_once("::").is_some_and(|(receiver, n)| {
                         // A Rust module path may be an alias (`use std::fs as disk`).
                         let module = rust && rust_modules::is_module_qualifier(receiver);
-                        n == name && (script || module || Some(receiver) == owner)
+                        n == name
+                            && (script
+                                || module
+                                || owner == Some(ANY_RECEIVER)
+                                || Some(receiver) == owner)
                     })
             })
     }
@@ -575,11 +581,12 @@ impl<'a> Graph<'a> {
                         branches.entry(base + parent).or_default().push(node);
                     }
                 }
-                // A framework's start-up method of a server class runs once, like `main`.
+                // A framework's start-up method of a server class runs once, like `main`; so
+                // does a handler of the application's start event.
                 start.push(
                     matches!(file.role, FileRole::Server | FileRole::Service)
                         && matches!(def.role, Role::Member | Role::Entry)
-                        && words.start_methods.contains(&def.name),
+                        && (def.start || words.start_methods.contains(&def.name)),
                 );
                 // A module's name is its file's: it says nothing about when the code runs.
                 // The code of an installer or migration file runs once per start or upgrade

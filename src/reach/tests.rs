@@ -534,6 +534,14 @@ fn a_call_a_start_makes_as_a_statement_runs_once_through_its_own_type() {
         !solved.runs_once(&files, 0, 0, "System.IO.Directory.Delete"),
         "not a statement of the start (a callback's call)"
     );
+    assert!(
+        solved.runs_once(&files, 0, 0, "*.WriteAllText"),
+        "a wrapper's call, through any receiver"
+    );
+    assert!(
+        !solved.runs_once(&files, 0, 0, "*.Delete"),
+        "a wrapper's call in a callback"
+    );
 }
 
 #[test]

@@ -48,6 +48,14 @@ pub struct Words {
     pub secret_words: HashSet<String>,
     /// Keys of a JavaScript object literal that schedule the work the object describes.
     pub schedule_keys: HashSet<String>,
+    /// Words of an event type's name that say whose start it is (`application`).
+    pub start_event_subjects: HashSet<String>,
+    /// Words of an event type's name that say it is published at a start (`started`).
+    pub start_event_verbs: HashSet<String>,
+    /// Calls on an application's start event that run the function passed to them once.
+    pub start_event_calls: HashSet<String>,
+    /// Calls whose sequence may never end: a C# `foreach` over one is no direct statement.
+    pub endless_sequences: Vec<String>,
     /// Methods nearly every class has (`Dispose`): a call by name reaches none of them.
     pub teardown_methods: HashSet<String>,
     /// Words of a callee that dispatches a plugin hook by the name in its first argument.
@@ -106,6 +114,24 @@ impl Words {
         split_words(name)
             .iter()
             .any(|w| self.startup_words.contains(w.as_str()))
+    }
+
+    /// Whether a type (any path, generic arguments ignored) names the event an application
+    /// publishes when it starts: its name has a subject and a verb of a start
+    /// (`ApplicationStartedEvent`, `UmbracoApplicationStartingNotification`).
+    pub fn names_start_event(&self, ty: &str) -> bool {
+        let plain = ty.split('<').next().unwrap_or(ty).trim();
+        let words = split_words(last_segment(plain));
+        words.iter().any(|w| self.start_event_subjects.contains(w))
+            && words.iter().any(|w| self.start_event_verbs.contains(w))
+    }
+
+    /// Whether a loop's collection (`queue.GetConsumingEnumerable()`) names a sequence that
+    /// may never end.
+    pub fn names_endless_sequence(&self, collection: &str) -> bool {
+        self.endless_sequences
+            .iter()
+            .any(|w| collection.contains(w.as_str()))
     }
 
     /// Whether an expression (a `match` scrutinee, a `switch` value, an `if` condition)
@@ -284,6 +310,17 @@ pub fn split_words(name: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn event_types_named_for_the_application_start() {
+        let w = words();
+        assert!(w.names_start_event("ApplicationStartedEvent"));
+        assert!(w.names_start_event("Events.UmbracoApplicationStartingNotification"));
+        assert!(w.names_start_event("HostStartingEvent"));
+        assert!(!w.names_start_event("ApplicationShutdownEvent"));
+        assert!(!w.names_start_event("DownloadStartedEvent"));
+        assert!(!w.names_start_event("ApplicationSettings"));
+    }
 
     #[test]
     fn environment_variables_named_for_a_mode_choose_a_branch() {

@@ -18,7 +18,7 @@
 //! graph. One index of (method, position) over all recorded calls, one lookup per finding:
 //! linear in calls plus findings.
 
-use super::{FileModel, Reachability};
+use super::{FileModel, Reachability, ANY_RECEIVER};
 use crate::event::{Definition, Forwarded, SharedPathCall};
 use crate::finding::{assign_fingerprints, normalize_source, Doubt, Finding};
 use crate::position::LineIndex;
@@ -165,6 +165,12 @@ fn at_call(wrapper: &Finding, forwarded: &Forwarded, site: &CallSite) -> Finding
         forwarded: None,
         definition: site.definition,
         setup_call: None,
+        // A write over when it returns is, at the call, the call of the wrapper (through
+        // whatever receiver): made as a statement of a start, it runs once per start.
+        one_shot_call: wrapper
+            .one_shot_call
+            .as_ref()
+            .map(|_| format!("{ANY_RECEIVER}.{}", site.method)),
         once_per_file: false,
         quiet_if: Vec::new(),
         quiet_if_any: Vec::new(),

@@ -131,6 +131,12 @@ impl SymbolWalk<'_> {
         match node.kind_str() {
             // `.ConfigureServices(s => ..)`: a lambda a host runs once while it is built.
             "lambda_expression" if self.nested == 0 && runs_once(node, self.src) => {}
+            // A loop over a finite sequence (`foreach (var p in plugins)`, `for (i = 0; i < n;
+            // i++)`) ends within the run of its definition: its calls are that run's, as
+            // direct as the statements around it (a start's loop over plugins runs once per
+            // start). One that may wait for ever (`await foreach`, a consuming enumerable,
+            // `for (;;)`) is not.
+            "for_statement" | "foreach_statement" if finite_loop(node, self.src) => {}
             "lambda_expression"
             | "anonymous_method_expression"
             | "for_statement"
@@ -181,7 +187,8 @@ impl SymbolWalk<'_> {
             }
             "local_function_statement" => {
                 let name = node.field("name");
-                return self.definition(node, name, None, Role::Plain, false, depth);
+                self.definition(node, name, None, Role::Plain, false, depth);
+                return;
             }
             "if_statement" => {
                 if let Some(branch) = self.subcommand_branch(node) {
@@ -222,9 +229,10 @@ impl SymbolWalk<'_> {
         role: Role,
         exported: bool,
         depth: usize,
-    ) {
+    ) -> Option<usize> {
         let Some(name) = name else {
-            return self.visit_children(node, None, depth);
+            self.visit_children(node, None, depth);
+            return None;
         };
         let label = text(name, self.src).to_string();
         let outer = std::mem::replace(&mut self.function, label.clone());
@@ -246,6 +254,7 @@ impl SymbolWalk<'_> {
         self.table.close();
         self.function = outer;
         self.nested = nested;
+        Some(index)
     }
 
     fn class(&mut self, node: Node<'_>, depth: usize) {
@@ -346,7 +355,10 @@ impl SymbolWalk<'_> {
             Role::Plain
         };
         let visible = public || class.is_some_and(|c| c.partial);
-        self.definition(node, name, class.map(|c| c.name), role, visible, depth);
+        let index = self.definition(node, name, class.map(|c| c.name), role, visible, depth);
+        if let Some(index) = index.filter(|_| handles_start_event(node, self.src)) {
+            self.table.set_start(index);
+        }
     }
 
     /// `x.F` on a receiver whose type is known (`x` a field, property, parameter or local
@@ -638,7 +650,10 @@ fn direct_calls<'t>(node: Node<'t>, src: &str) -> Vec<Node<'t>> {
                         None => break,
                     }
                 } else {
-                    if words.runs_argument_once(label) {
+                    if call
+                        .field("function")
+                        .is_some_and(|f| runs_argument_once(f, src))
+                    {
                         out.extend(
                             call.field("arguments")
                                 .into_iter()
@@ -692,8 +707,30 @@ fn runs_once(lambda: Node<'_>, src: &str) -> bool {
         .and_then(|list| list.parent())
         .filter(|c| c.kind_str() == "invocation_expression");
     call.and_then(|c| c.field("function"))
-        .and_then(callee_name)
-        .is_some_and(|name| words().runs_argument_once(text(name, src)))
+        .is_some_and(|f| runs_argument_once(f, src))
+}
+
+/// Whether a call (its `function` node) runs the function passed to it once: a `once_calls`
+/// name (`.MapResult(StartApp, ..)`), or a registration on the event of the application's
+/// start (`lifetime.ApplicationStarted.Register(OnStarted)`: `start_event_calls`).
+fn runs_argument_once(function: Node<'_>, src: &str) -> bool {
+    let Some(name) = callee_name(function) else {
+        return false;
+    };
+    let label = text(name, src);
+    let words = words();
+    if words.runs_argument_once(label) {
+        return true;
+    }
+    let receiver = function
+        .field("expression")
+        .filter(|_| function.kind_str() == "member_access_expression")
+        .and_then(|r| match r.kind_str() {
+            "member_access_expression" => r.field("name"),
+            _ => Some(r),
+        });
+    words.start_event_calls.contains(label)
+        && receiver.is_some_and(|r| words.names_start_event(text(r, src)))
 }
 
 /// The type a fluent chain starts from when it is built on an object constructed in place
@@ -729,6 +766,40 @@ fn chain_root_type(receiver: Node<'_>, src: &str) -> Option<String> {
 /// until a cancellation token says the host stops.
 fn endless_condition(condition: &str) -> bool {
     condition == "true" || condition.contains("IsCancellationRequested")
+}
+
+/// Whether a method takes one parameter, of a type named for the application's start
+/// (`Handle(ApplicationStartedEvent message)`, `Handle(UmbracoApplicationStartingNotification
+/// n)`): a handler of the event published once per start of the process.
+fn handles_start_event(method: Node<'_>, src: &str) -> bool {
+    let mut parameters = method
+        .field("parameters")
+        .into_iter()
+        .flat_map(named_children)
+        .filter(|p| p.kind_str() == "parameter");
+    let (Some(parameter), None) = (parameters.next(), parameters.next()) else {
+        return false;
+    };
+    parameter
+        .field("type")
+        .is_some_and(|t| words().names_start_event(text(t, src)))
+}
+
+/// Whether a `for` or `foreach` loop runs over a finite sequence: a `foreach` that is not
+/// `await foreach` and whose collection names no endless sequence (`endless_sequences`:
+/// `queue.GetConsumingEnumerable()`), a `for` with a condition that is not endless.
+fn finite_loop(node: Node<'_>, src: &str) -> bool {
+    match node.kind_str() {
+        "foreach_statement" => {
+            !text(node, src).starts_with("await")
+                && node.field("right").is_some_and(|collection| {
+                    !words().names_endless_sequence(text(collection, src))
+                })
+        }
+        _ => node
+            .field("condition")
+            .is_some_and(|c| !endless_condition(text(c, src))),
+    }
 }
 
 /// The identifier naming an invoked method: `F`, `x.F`, `F<T>`, `x.F<T>`.

@@ -1463,21 +1463,62 @@ public static class Program {
         await InitLogging<Program>(paths).ConfigureAwait(false);
         app.MapGet("/x", () => Handle());
         foreach (var p in plugins) { Load(p); }
+        for (var i = 0; i < 3; i++) { Warm(i); }
+        for (;;) { Tick(); }
+        foreach (var job in queue.GetConsumingEnumerable()) { Work(job); }
+        await foreach (var message in reader.ReadAsync()) { Relay(message); }
         while (true) { await Poll(); }
     }
 }
 "#;
     let defs = facts(src).definitions;
+    // A loop over a finite sequence runs within the start; an endless one does not.
     assert_eq!(
         crate::frontend::symbols::describe_calls(&defs),
         [
             ": ",
             "Program: ",
             "Main: Fail MapResult ParseArguments Program::StartApp",
-            "StartApp: CreatePaths InitLogging MakeSanityCheck MapGet",
+            "StartApp: CreatePaths InitLogging Load MakeSanityCheck MapGet Warm",
         ]
     );
     assert!(defs[3].refs.iter().any(|r| r == crate::reach::words::LOOP));
+}
+
+#[test]
+fn a_handler_of_the_application_start_event_runs_once_per_start() {
+    let src = r#"
+public class Housekeeping : IHandle<ApplicationStartedEvent>, IHandle<OrderPlacedEvent> {
+    public void Handle(ApplicationStartedEvent message) { Sweep(); }
+    public void Handle(OrderPlacedEvent message) { Sweep(); }
+    public void Note(ApplicationStartedEvent message, string text) { }
+}
+"#;
+    let defs = facts(src).definitions;
+    let start: Vec<bool> = defs.iter().skip(2).map(|d| d.start).collect();
+    assert_eq!(start, [true, false, false]);
+}
+
+#[test]
+fn a_callback_registered_on_the_application_start_runs_once() {
+    let src = r#"
+public class Startup {
+    public void Configure(IApplicationBuilder app, IHostApplicationLifetime lifetime) {
+        lifetime.ApplicationStarted.Register(Warm);
+        lifetime.ApplicationStarted.Register(() => Prime());
+        lifetime.ApplicationStopping.Register(Flush);
+        tokens.Register(Cancel);
+    }
+}
+"#;
+    let defs = facts(src).definitions;
+    let calls = &defs[2].calls;
+    for once in ["Warm", "Prime"] {
+        assert!(calls.iter().any(|c| c == once), "{once}: {calls:?}");
+    }
+    for later in ["Flush", "Cancel"] {
+        assert!(!calls.iter().any(|c| c == later), "{later}: {calls:?}");
+    }
 }
 
 #[test]
