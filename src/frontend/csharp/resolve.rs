@@ -48,6 +48,23 @@ const RETURN_TYPES: &[(&str, &str)] = &[
     ("System.IO.DirectoryInfo.Root", "System.IO.DirectoryInfo"),
     ("System.IO.FileInfo.Directory", "System.IO.DirectoryInfo"),
     ("System.IO.FileInfo.CopyTo", "System.IO.FileInfo"),
+    // NetVips: an image from a file, buffer or stream, and the images derived from one.
+    ("NetVips.Image.NewFromFile", "NetVips.Image"),
+    ("NetVips.Image.NewFromBuffer", "NetVips.Image"),
+    ("NetVips.Image.NewFromStream", "NetVips.Image"),
+    ("NetVips.Image.NewFromMemory", "NetVips.Image"),
+    ("NetVips.Image.Thumbnail", "NetVips.Image"),
+    ("NetVips.Image.ThumbnailBuffer", "NetVips.Image"),
+    ("NetVips.Image.ThumbnailStream", "NetVips.Image"),
+    ("NetVips.Image.Arrayjoin", "NetVips.Image"),
+    ("NetVips.Image.ThumbnailImage", "NetVips.Image"),
+    ("NetVips.Image.Resize", "NetVips.Image"),
+    ("NetVips.Image.Crop", "NetVips.Image"),
+    ("NetVips.Image.Autorot", "NetVips.Image"),
+    ("NetVips.Image.Flatten", "NetVips.Image"),
+    ("NetVips.Image.Colourspace", "NetVips.Image"),
+    ("NetVips.Image.Rotate", "NetVips.Image"),
+    ("NetVips.Image.Embed", "NetVips.Image"),
     // `CrontabSchedule.TryParse(expr)` returns the schedule or null.
     (
         "NCrontab.CrontabSchedule.TryParse",
@@ -179,11 +196,14 @@ impl Walker<'_, '_> {
         }
     }
 
-    /// `_fileSystem.File` / `.Directory` of a System.IO.Abstractions `IFileSystem`: the
-    /// same operations as `System.IO.File` / `Directory` on the real file system.
+    /// `_fileSystem.File` / `.Directory` / `.Path` of a System.IO.Abstractions
+    /// `IFileSystem`: the same operations as `System.IO.File` / `Directory` / `Path` on the
+    /// real file system. The abstraction is imported, or the owner is a service's
+    /// `FileSystem` property (`_directoryService.FileSystem.Path.Join(..)` in a file that
+    /// never names the abstraction's namespace).
     fn abstract_file_system(&self, name: &str) -> Option<String> {
         let (owner, member) = name.rsplit_once('.')?;
-        if !matches!(member, "File" | "Directory") {
+        if !matches!(member, "File" | "Directory" | "Path") {
             return None;
         }
         let imported = self
@@ -191,7 +211,7 @@ impl Walker<'_, '_> {
             .namespaces
             .iter()
             .any(|ns| ABSTRACT_FS_NAMESPACES.contains(&ns.as_str()));
-        if !imported {
+        if !imported && last_segment(owner) != "FileSystem" {
             return None;
         }
         let owner = owner.strip_prefix("this.").unwrap_or(owner);
