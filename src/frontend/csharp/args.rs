@@ -488,12 +488,13 @@ impl Walker<'_, '_> {
 
     /// What a bare name in a path says: a variable by its known value, a field or property
     /// (or an inherited member, `CachePath`) by its name, a local or parameter by its name
-    /// only as far as it names shared data or an external folder (a local's name tells the
-    /// latter even when its value is known: `var recordingPath = timer.Path`).
+    /// only as far as it names shared data or an external folder (a variable's name tells the
+    /// latter even when its value is known: `var recordingPath = timer.Path`, a
+    /// `RecordingsFolder` property returning `settings.CameraFolder`; a data word in the value
+    /// still wins, `Path.Combine(baseDir, "AppData", "recordings")`).
     fn name_purpose(&self, name: &str) -> PathPurpose {
         match self.lookup(name) {
             Some(var) => match var.purpose {
-                Some(purpose) if var.member => purpose,
                 Some(purpose) => purpose.with(PathPurpose::external_name(name)),
                 None if var.member => PathPurpose::designated(name),
                 None => PathPurpose::local_name(name),

@@ -151,6 +151,24 @@ pub(super) fn first_child_of_kind<'t>(node: Node<'t>, kind: &str) -> Option<Node
     named_children(node).find(|c| c.kind_str() == kind)
 }
 
+/// The one value a property's getter returns: `get => value;` or a body that is a single
+/// `return value;`.
+pub(super) fn getter_value<'t>(property: Node<'t>, src: &str) -> Option<Node<'t>> {
+    let getter = named_children(property.field("accessors")?).find(|a| {
+        a.kind_str() == "accessor_declaration"
+            && a.field("name").is_some_and(|n| text(n, src) == "get")
+    })?;
+    let body = getter.field("body")?;
+    match body.kind_str() {
+        "arrow_expression_clause" => body.named_child(0),
+        "block" if body.named_child_count() == 1 => body
+            .named_child(0)
+            .filter(|s| s.kind_str() == "return_statement")
+            .and_then(|r| r.named_child(0)),
+        _ => None,
+    }
+}
+
 /// The value of an `argument` or `attribute_argument`: its last named child (after
 /// any `name:` or `Name =`).
 pub(super) fn last_named_child(node: Node<'_>) -> Option<Node<'_>> {

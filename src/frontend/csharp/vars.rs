@@ -1,7 +1,9 @@
 //! Variables in scope (locals, parameters, fields, properties) and what they hold.
 
 use super::args::path_like_name;
-use super::syntax::{dotted, first_child_of_kind, initializer, type_name, unwrap_expr};
+use super::syntax::{
+    dotted, first_child_of_kind, getter_value, initializer, type_name, unwrap_expr,
+};
 use super::walk::Walker;
 use crate::event::Arg;
 use crate::frontend::flat::Node;
@@ -49,11 +51,15 @@ impl Walker<'_, '_> {
         if let Some(name) = node.field("name") {
             let name = text(name, self.src);
             let ty = node.field("type").and_then(|t| type_name(t, self.src));
-            // `string CachePath => Path.Combine(root, "device.txt");`
-            let value = node.field("value").or_else(|| {
-                first_child_of_kind(node, "arrow_expression_clause")
-                    .and_then(|arrow| arrow.named_child(0))
-            });
+            // `string CachePath => Path.Combine(root, "device.txt");`, or its getter's
+            // one returned value (`get { return Path.Combine(..); }`).
+            let value = node
+                .field("value")
+                .or_else(|| {
+                    first_child_of_kind(node, "arrow_expression_clause")
+                        .and_then(|arrow| arrow.named_child(0))
+                })
+                .or_else(|| getter_value(node, self.src));
             let info = VarInfo {
                 member,
                 ..self.var_info(name, ty, value)
