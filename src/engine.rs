@@ -183,7 +183,11 @@ impl Engine {
         if !doc.language.recovers_from_syntax_errors() && warning.is_some() {
             return Outcome::Failed(warning.unwrap_or_default());
         }
-        let placement = placement::resolve(doc.options.placement, doc.path, doc.language);
+        let placement = placement::resolve(
+            doc.options.placement,
+            placement::within_package(doc.path, doc.options.package_depth),
+            doc.language,
+        );
         let facts = &extracted.facts;
         let unreported: &[Context] = if self.include_tests {
             &[Context::Tooling, Context::ClientSide]

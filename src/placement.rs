@@ -103,6 +103,23 @@ pub fn resolve(project: Placement, path: &str, language: Language) -> Placement 
     }
 }
 
+/// The last `depth` components of `path` (`/`-separated): the part inside a package that
+/// decides where its files run (see [`project::ProjectPlacements::package_depth`]); the
+/// whole path when `None`.
+pub fn within_package(path: &str, depth: Option<usize>) -> &str {
+    let Some(depth) = depth else {
+        return path;
+    };
+    let path = path.trim_end_matches('/');
+    match path
+        .rmatch_indices(['/', '\\'])
+        .nth(depth.saturating_sub(1))
+    {
+        Some((at, _)) if depth > 0 => &path[at + 1..],
+        _ => path,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,5 +245,19 @@ mod tests {
             resolve(Placement::Server, "src/a.js", JavaScript),
             Placement::Server
         );
+    }
+
+    #[test]
+    fn a_package_judges_only_the_path_inside_it() {
+        let path = "crates/docs/src/queue.rs";
+        assert_eq!(within_package(path, None), path);
+        assert_eq!(within_package(path, Some(2)), "src/queue.rs");
+        assert_eq!(within_package(path, Some(9)), path);
+        assert_eq!(within_package("queue.rs", Some(1)), "queue.rs");
+        assert_eq!(
+            resolve(Placement::Server, within_package(path, Some(2)), Rust),
+            Placement::Server
+        );
+        assert_eq!(resolve(Placement::Server, path, Rust), Placement::Tooling);
     }
 }

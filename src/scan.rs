@@ -307,6 +307,7 @@ impl Projects {
             },
             jsx: path.extension().is_some_and(|x| x == "tsx" || x == "jsx"),
             placement: self.placements.of_file(path, language, &self.csproj),
+            package_depth: self.placements.package_depth(path, language),
             module_purpose: crate::frontend::words::module_purpose(path),
             ..FrontendOptions::default()
         }

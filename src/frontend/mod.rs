@@ -126,6 +126,10 @@ pub struct FrontendOptions {
     /// `package.json`; see [`crate::placement::project`]); the engine reports findings
     /// only in server code.
     pub placement: crate::placement::Placement,
+    /// How many trailing components of the file's path its package judges by name, when
+    /// the package decides where the file runs (see
+    /// [`crate::placement::project::ProjectPlacements::package_depth`]); `None`: all.
+    pub package_depth: Option<usize>,
     /// What the module the file implements says about the paths it writes (see
     /// [`words::module_purpose`]).
     pub module_purpose: words::PathPurpose,

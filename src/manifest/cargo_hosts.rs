@@ -84,6 +84,17 @@ impl CargoHosts {
         in_sources.then(|| own.hosts.clone()).flatten()
     }
 
+    /// The directory of the crate the Rust file at `path` belongs to (its nearest
+    /// `Cargo.toml`), its workspace's root directory, and how many components of `path` lie
+    /// below the crate's directory.
+    pub fn package_dirs(&self, path: &Path) -> Option<(PathBuf, PathBuf, usize)> {
+        let path = normalise(&std::path::absolute(path).ok()?);
+        let crate_dir = self.crate_dir(path.parent()?)?;
+        let inside = path.strip_prefix(&crate_dir).ok()?.components().count();
+        let root = workspace_root(&crate_dir);
+        Some((crate_dir, root, inside))
+    }
+
     /// The directory of the nearest `Cargo.toml` above `dir`, cached per directory.
     fn crate_dir(&self, dir: &Path) -> Option<PathBuf> {
         if let Some(hit) = lock(&self.crate_of_dir).get(dir) {

@@ -63,6 +63,31 @@ impl ProjectPlacements {
         (!clients.is_empty()).then(|| clients.into())
     }
 
+    /// How many trailing components of `path` lie inside a package that decides where the
+    /// file runs, so that only they are judged by name (see [`crate::placement::resolve`]):
+    /// a Rust crate that a server binary of another package links runs in that server, even
+    /// in a directory named like tooling (`crates/docs/`). `None`: the whole path counts (a
+    /// docs site that is a package of its own, linked by no server, stays tooling).
+    pub fn package_depth(&self, path: &Path, language: Language) -> Option<usize> {
+        if language != Language::Rust {
+            return None;
+        }
+        let hosts = self.binaries.hosts(path)?;
+        let (crate_dir, root, inside) = self.binaries.package_dirs(path)?;
+        let linked_by_server = hosts.iter().any(|binary| {
+            !binary.starts_with(&crate_dir)
+                && self.cargo.role(binary).is_none()
+                && binary
+                    .strip_prefix(&root)
+                    .ok()
+                    .and_then(Path::to_str)
+                    .is_some_and(|rel| {
+                        super::of_path(&rel.replace('\\', "/"), language) == Placement::Server
+                    })
+        });
+        linked_by_server.then_some(inside)
+    }
+
     /// Where the file at `path` runs according to its project; `Server` when the
     /// project tells nothing. `csproj` is the scan's cache of C# project settings (a
     /// desktop project's configuration files run on a user's machine).
