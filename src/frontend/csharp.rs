@@ -31,6 +31,7 @@ mod syntax;
 mod timers;
 mod vars;
 mod walk;
+mod words;
 
 use super::tree::{first_syntax_error, parse};
 use super::Extracted;

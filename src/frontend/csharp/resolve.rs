@@ -6,76 +6,10 @@ use super::syntax::{
     concat, dotted, last_named_child, last_segment, predefined_type, type_name, unwrap_expr,
 };
 use super::walk::Walker;
+use super::words::words;
 use crate::frontend::flat::Node;
 use crate::frontend::tree::text;
 use crate::frontend::tree::{Fields, Kind};
-
-/// What framework methods and properties return (for a collection, its element type), so
-/// that `Directory.GetParent(p).Delete()` and `foreach (var f in dir.GetFiles()) f.Delete()`
-/// resolve.
-const RETURN_TYPES: &[(&str, &str)] = &[
-    ("System.IO.Directory.GetParent", "System.IO.DirectoryInfo"),
-    (
-        "System.IO.Directory.CreateDirectory",
-        "System.IO.DirectoryInfo",
-    ),
-    (
-        "System.IO.DirectoryInfo.CreateSubdirectory",
-        "System.IO.DirectoryInfo",
-    ),
-    (
-        "System.IO.DirectoryInfo.GetDirectories",
-        "System.IO.DirectoryInfo",
-    ),
-    (
-        "System.IO.DirectoryInfo.EnumerateDirectories",
-        "System.IO.DirectoryInfo",
-    ),
-    ("System.IO.DirectoryInfo.GetFiles", "System.IO.FileInfo"),
-    (
-        "System.IO.DirectoryInfo.EnumerateFiles",
-        "System.IO.FileInfo",
-    ),
-    (
-        "System.IO.DirectoryInfo.GetFileSystemInfos",
-        "System.IO.FileSystemInfo",
-    ),
-    (
-        "System.IO.DirectoryInfo.EnumerateFileSystemInfos",
-        "System.IO.FileSystemInfo",
-    ),
-    ("System.IO.DirectoryInfo.Parent", "System.IO.DirectoryInfo"),
-    ("System.IO.DirectoryInfo.Root", "System.IO.DirectoryInfo"),
-    ("System.IO.FileInfo.Directory", "System.IO.DirectoryInfo"),
-    ("System.IO.FileInfo.CopyTo", "System.IO.FileInfo"),
-    // NetVips: an image from a file, buffer or stream, and the images derived from one.
-    ("NetVips.Image.NewFromFile", "NetVips.Image"),
-    ("NetVips.Image.NewFromBuffer", "NetVips.Image"),
-    ("NetVips.Image.NewFromStream", "NetVips.Image"),
-    ("NetVips.Image.NewFromMemory", "NetVips.Image"),
-    ("NetVips.Image.Thumbnail", "NetVips.Image"),
-    ("NetVips.Image.ThumbnailBuffer", "NetVips.Image"),
-    ("NetVips.Image.ThumbnailStream", "NetVips.Image"),
-    ("NetVips.Image.Arrayjoin", "NetVips.Image"),
-    ("NetVips.Image.ThumbnailImage", "NetVips.Image"),
-    ("NetVips.Image.Resize", "NetVips.Image"),
-    ("NetVips.Image.Crop", "NetVips.Image"),
-    ("NetVips.Image.Autorot", "NetVips.Image"),
-    ("NetVips.Image.Flatten", "NetVips.Image"),
-    ("NetVips.Image.Colourspace", "NetVips.Image"),
-    ("NetVips.Image.Rotate", "NetVips.Image"),
-    ("NetVips.Image.Embed", "NetVips.Image"),
-    // `CrontabSchedule.TryParse(expr)` returns the schedule or null.
-    (
-        "NCrontab.CrontabSchedule.TryParse",
-        "NCrontab.CrontabSchedule",
-    ),
-];
-/// Namespaces of file-system abstractions whose `IFileSystem.File` / `.Directory` mirror
-/// `System.IO.File` / `Directory`.
-const ABSTRACT_FS_NAMESPACES: &[&str] = &["System.IO.Abstractions", "Testably.Abstractions"];
-/// Static methods that return an instance of the type they are called on.
-const FACTORY_METHODS: &[&str] = &["Load", "LoadAsync", "Parse", "FromFile", "FromStream"];
 
 /// What the receiver of a member call is.
 pub(super) enum Recv {
@@ -110,8 +44,8 @@ impl Walker<'_, '_> {
                     .field("function")
                     .filter(|f| f.kind_str() == "member_access_expression")?;
                 let method = text(function.field("name")?, self.src);
-                let known = RETURN_TYPES.iter().any(|(m, _)| last_segment(m) == method);
-                if !known && !FACTORY_METHODS.contains(&method) {
+                let factory = words().factory_methods.contains(method);
+                if !factory && !words().return_members.contains(method) {
                     return None;
                 }
                 let recv = function.field("expression")?;
@@ -119,7 +53,7 @@ impl Walker<'_, '_> {
                 if let Some(ty) = self.known_return_type(&receiver, method) {
                     return Some(ty);
                 }
-                if !FACTORY_METHODS.contains(&method) {
+                if !factory {
                     return None;
                 }
                 match receiver {
@@ -130,7 +64,7 @@ impl Walker<'_, '_> {
             // Framework properties: `fileInfo.Directory`, `dir.Parent`.
             "member_access_expression" => {
                 let name = text(expr.field("name")?, self.src);
-                if !RETURN_TYPES.iter().any(|(m, _)| last_segment(m) == name) {
+                if !words().return_members.contains(name) {
                     return None;
                 }
                 let receiver = self.receiver(expr.field("expression")?);
@@ -140,7 +74,7 @@ impl Walker<'_, '_> {
         }
     }
 
-    /// The return type of `member` on a receiver, from [`RETURN_TYPES`].
+    /// The return type of `member` on a receiver, from `return_types` (`words.toml`).
     fn known_return_type(&self, receiver: &Recv, member: &str) -> Option<String> {
         let types = match receiver {
             Recv::Type(types) => types.clone(),
@@ -148,9 +82,12 @@ impl Walker<'_, '_> {
             Recv::Value(None) => return None,
         };
         types.iter().find_map(|t| {
-            RETURN_TYPES.iter().find_map(|(m, ret)| {
-                (m.strip_prefix(t.as_str()).and_then(|r| r.strip_prefix('.')) == Some(member))
-                    .then(|| ret.to_string())
+            words().return_types.iter().find_map(|r| {
+                (r.member
+                    .strip_prefix(t.as_str())
+                    .and_then(|r| r.strip_prefix('.'))
+                    == Some(member))
+                .then(|| r.returns.clone())
             })
         })
     }
@@ -210,7 +147,7 @@ impl Walker<'_, '_> {
             .file
             .namespaces
             .iter()
-            .any(|ns| ABSTRACT_FS_NAMESPACES.contains(&ns.as_str()));
+            .any(|ns| words().abstract_fs_namespaces.contains(ns.as_str()));
         if !imported && last_segment(owner) != "FileSystem" {
             return None;
         }

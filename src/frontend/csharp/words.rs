@@ -1,0 +1,59 @@
+//! The word lists of the C# frontend, from the embedded `words.toml`: framework return
+//! types, factory methods, namespaces, attributes and the words of names the walk tests.
+
+use super::syntax::last_segment;
+use serde::Deserialize;
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+/// What a framework method or property returns.
+#[derive(Debug, Deserialize)]
+pub(super) struct ReturnType {
+    /// The member, fully qualified (`System.IO.Directory.GetParent`).
+    pub member: String,
+    /// Its type, for a collection its element type (`System.IO.DirectoryInfo`).
+    pub returns: String,
+}
+
+/// The parsed `words.toml`.
+#[derive(Debug, Deserialize)]
+pub(super) struct Words {
+    /// What framework methods and properties return, first match wins.
+    pub return_types: Vec<ReturnType>,
+    /// The last segments of `return_types`' members (not in the file).
+    #[serde(skip)]
+    pub return_members: HashSet<String>,
+    /// Static methods that return an instance of the type they are called on.
+    pub factory_methods: HashSet<String>,
+    /// Namespaces of file-system abstractions that mirror `System.IO`.
+    pub abstract_fs_namespaces: HashSet<String>,
+}
+
+static WORDS: LazyLock<Words> = LazyLock::new(|| {
+    // The file is part of the binary and covered by unit tests; it always parses.
+    let mut words: Words = toml::from_str(include_str!("words.toml"))
+        .unwrap_or_else(|e| panic!("csharp/words.toml: {e}"));
+    words.return_members = words
+        .return_types
+        .iter()
+        .map(|r| last_segment(&r.member).to_string())
+        .collect();
+    words
+});
+
+/// The word lists, parsed once.
+pub(super) fn words() -> &'static Words {
+    &WORDS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_parse() {
+        let w = words();
+        assert!(w.return_members.contains("GetParent"));
+        assert!(w.factory_methods.contains("FromFile"));
+    }
+}
