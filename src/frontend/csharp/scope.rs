@@ -3,75 +3,26 @@
 
 use super::project::SDK_IMPLICIT_NAMESPACES;
 use super::syntax::{concat, dotted, for_each_named_node, last_segment};
+use super::words::words;
 use crate::frontend::flat::Node;
 use crate::frontend::tree::text;
 use crate::frontend::tree::{Fields, Kind};
 use std::collections::{HashMap, HashSet};
 
-/// Namespaces (and their children) of desktop, mobile and WebAssembly UI frameworks: a
-/// file importing one runs on a user's device, not on a server behind a load balancer.
-const CLIENT_UI_NAMESPACES: &[&str] = &[
-    "Microsoft.Maui",
-    "Xamarin.Forms",
-    "Xamarin.Essentials",
-    "System.Windows",
-    "Avalonia",
-    "Microsoft.UI.Xaml",
-    "Windows.UI.Xaml",
-    "Uno",
-    "Android.App",
-    "UIKit",
-    "CommunityToolkit.Maui",
-    "Microsoft.AspNetCore.Components.WebAssembly",
-];
-/// Namespaces whose import marks a file as developer tooling: the Aspire AppHost
-/// orchestrates the app on a developer's machine and never serves traffic itself; build
-/// scripts (NUKE, Cake, Bullseye) and benchmarks run on a developer's or CI's machine, and
-/// command-line commands (System.CommandLine, CommandLineUtils, Spectre.Console.Cli, ...) run
-/// once when an operator starts them.
-const TOOLING_NAMESPACES: &[&str] = &[
-    "Aspire.Hosting",
-    "System.CommandLine",
-    "Microsoft.Extensions.CommandLineUtils",
-    "McMaster.Extensions.CommandLineUtils",
-    "Spectre.Console.Cli",
-    "CommandLine",
-    "Cocona",
-    "CliFx",
-    "Nuke.Common",
-    "Cake.Core",
-    "Cake.Common",
-    "Cake.Frosting",
-    "Bullseye",
-    "BenchmarkDotNet",
-];
-/// Base classes of command-line commands whose namespaces a server's `Program.cs` also
-/// imports (to call `RunJasperFxCommands` / `RunOaktonCommands`), so only a class deriving
-/// from one marks its file as tooling.
-const COMMAND_BASES: &[&str] = &[
-    "JasperFxCommand<",
-    "JasperFxAsyncCommand<",
-    "OaktonCommand<",
-    "OaktonAsyncCommand<",
-];
-
+/// Whether a line declares a class whose first base is a command-line command
+/// (`command_bases` in `words.toml`).
 fn declares_command_class(line: &str) -> bool {
     line.split_once(" class ")
         .or_else(|| line.trim_start().strip_prefix("class ").map(|r| ("", r)))
         .and_then(|(_, rest)| rest.split_once(':'))
         .is_some_and(|(_, bases)| {
             let first = bases.trim_start();
-            COMMAND_BASES.iter().any(|b| first.starts_with(b))
+            words()
+                .command_bases
+                .iter()
+                .any(|b| first.starts_with(b.as_str()))
         })
 }
-
-/// Namespaces whose import marks a file as test code.
-const TEST_NAMESPACES: &[&str] = &[
-    "Xunit",
-    "NUnit.Framework",
-    "Microsoft.VisualStudio.TestTools.UnitTesting",
-    "TUnit.Core",
-];
 
 /// What the file's names can refer to, independent of position.
 #[derive(Debug, Default)]
@@ -220,8 +171,8 @@ impl FileScope {
         }
         // Test projects name their namespaces `App.Tests`, `App.IntegrationTests`, ...
         let tooling = imported.iter().any(|ns| {
-            TOOLING_NAMESPACES.iter().any(|t| {
-                ns.strip_prefix(t)
+            words().tooling_namespaces.iter().any(|t| {
+                ns.strip_prefix(t.as_str())
                     .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
             })
         }) || src
@@ -232,7 +183,7 @@ impl FileScope {
         scope.tooling_file = tooling;
         scope.test_file = imported
             .iter()
-            .any(|ns| TEST_NAMESPACES.contains(&ns.as_str()))
+            .any(|ns| words().test_namespaces.contains(ns.as_str()))
             || declared.iter().any(|ns| {
                 ns.split('.').any(|seg| {
                     seg.ends_with("Tests")
@@ -241,8 +192,8 @@ impl FileScope {
                 })
             });
         scope.client_ui = imported.iter().any(|ns| {
-            CLIENT_UI_NAMESPACES.iter().any(|ui| {
-                ns.strip_prefix(ui)
+            words().client_ui_namespaces.iter().any(|ui| {
+                ns.strip_prefix(ui.as_str())
                     .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
             })
         });

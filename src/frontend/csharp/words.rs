@@ -27,6 +27,15 @@ pub(super) struct Words {
     pub factory_methods: HashSet<String>,
     /// Namespaces of file-system abstractions that mirror `System.IO`.
     pub abstract_fs_namespaces: HashSet<String>,
+    /// Namespaces (and their children) of client UI frameworks: the file runs on a device.
+    pub client_ui_namespaces: Vec<String>,
+    /// Namespaces (and their children) whose import marks a file as developer tooling.
+    pub tooling_namespaces: Vec<String>,
+    /// Base classes (prefixes up to `<`) of command-line commands: a file deriving from one
+    /// is tooling.
+    pub command_bases: Vec<String>,
+    /// Namespaces whose import marks a file as test code.
+    pub test_namespaces: HashSet<String>,
 }
 
 static WORDS: LazyLock<Words> = LazyLock::new(|| {
