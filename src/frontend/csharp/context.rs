@@ -9,7 +9,7 @@ use crate::frontend::flat::Node;
 use crate::frontend::tree::text;
 use crate::frontend::tree::{Fields, Kind};
 use crate::frontend::words::{is_single_instance_guard, mentions_per_instance_work};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 /// Contexts inherited from enclosing syntax.
 #[derive(Debug, Clone, Copy, Default)]
@@ -60,7 +60,7 @@ impl Ctx {
 }
 
 impl Walker<'_, '_> {
-    pub(super) fn has_attribute(&self, node: Node<'_>, names: &[&str]) -> bool {
+    pub(super) fn has_attribute(&self, node: Node<'_>, names: &HashSet<String>) -> bool {
         let mut cursor = node.walk();
         for list in node.named_children(&mut cursor) {
             if list.kind_str() != "attribute_list" {
@@ -72,7 +72,7 @@ impl Walker<'_, '_> {
                 if let Some(name) = name {
                     let last = name.rsplit(['.', ':']).next().unwrap_or(&name);
                     let last = last.strip_suffix("Attribute").unwrap_or(last);
-                    if names.contains(&last) {
+                    if names.contains(last) {
                         return true;
                     }
                 }

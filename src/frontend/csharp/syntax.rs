@@ -212,9 +212,9 @@ pub(super) fn last_segment(name: &str) -> &str {
     name.rsplit(['.', ':']).next().unwrap_or(name)
 }
 
-pub(super) fn mentions(haystack: &str, words: &[&str]) -> bool {
+pub(super) fn mentions<S: AsRef<str>>(haystack: &str, words: &[S]) -> bool {
     let lower = haystack.to_ascii_lowercase();
-    words.iter().any(|w| lower.contains(w))
+    words.iter().any(|w| lower.contains(w.as_ref()))
 }
 
 /// The type a C# keyword stands for (`string.Join` is `System.String.Join`).

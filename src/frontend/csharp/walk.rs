@@ -13,6 +13,7 @@ use super::syntax::{
     mentions, method_is, type_name, unwrap_expr,
 };
 use super::vars::VarInfo;
+use super::words::words;
 use super::MAX_DEPTH;
 use crate::event::{Arg, Context, Event, EventKind, FileFacts};
 use crate::frontend::branches::{chosen_by_settings, if_chain, BranchCalls};
@@ -24,49 +25,6 @@ use crate::frontend::words::{
     is_single_instance_guard, looks_like_duration, mentions_per_instance_work,
 };
 use std::collections::HashMap;
-
-/// Words in a type name that say it schedules work: a one-shot timer there is armed for
-/// the next occurrence of a schedule, not a timeout.
-const SCHEDULER_WORDS: &[&str] = &[
-    "schedul", "trigger", "cron", "daily", "weekly", "hourly", "nightly", "recurr",
-];
-/// Type-name endings of objects that live with one connection, session or subscription on
-/// the instance that holds it: their timers and loops serve that object, not the cluster.
-const PER_CONNECTION_SUFFIXES: &[&str] = &[
-    "Connection",
-    "Subscription",
-    "Socket",
-    "WebSocketHandler",
-    "Stream",
-];
-/// Method attributes that mark test methods (last name segment).
-const TEST_METHOD_ATTRIBUTES: &[&str] = &[
-    "Fact",
-    "Theory",
-    "Test",
-    "TestMethod",
-    "DataTestMethod",
-    "TestCase",
-    "TestCaseSource",
-    "SkippableFact",
-    "SkippableTheory",
-];
-/// Class attributes that mark test classes (last name segment).
-const TEST_CLASS_ATTRIBUTES: &[&str] = &["TestClass", "TestFixture"];
-/// Calls whose delegate arguments run on another task or thread.
-const SPAWNERS: &[&str] = &[
-    "System.Threading.Tasks.Task.Run",
-    "System.Threading.Tasks.Task.Factory.StartNew",
-    "System.Threading.Tasks.TaskFactory.StartNew",
-    "System.Threading.ThreadPool.QueueUserWorkItem",
-    "System.Threading.ThreadPool.UnsafeQueueUserWorkItem",
-];
-/// Constructions whose delegate arguments run on another thread.
-const SPAWNING_TYPES: &[&str] = &["System.Threading.Thread"];
-/// Words in an `if` condition that mark error handling or retry code.
-const RETRY_CONDITION_WORDS: &[&str] = &["attempt", "retry", "retries", "fail", "error", "backoff"];
-/// Words in a call's arguments that mark a computed back-off delay.
-const RETRY_ARG_WORDS: &[&str] = &["attempt", "retry", "retries", "backoff"];
 
 pub(super) struct Walker<'s, 'f> {
     pub(super) src: &'s str,
@@ -132,7 +90,7 @@ impl Walker<'_, '_> {
                     .field("name")
                     .is_some_and(|n| mentions_per_instance_work(text(n, self.src)));
                 let ctx = Ctx {
-                    test: ctx.test || self.has_attribute(node, TEST_METHOD_ATTRIBUTES),
+                    test: ctx.test || self.has_attribute(node, &words().test_method_attributes),
                     per_instance: ctx.per_instance || named_per_instance,
                     ..ctx.function()
                 };
@@ -181,8 +139,8 @@ impl Walker<'_, '_> {
             }
             "if_statement" => {
                 let condition = node.field("condition");
-                let retry =
-                    condition.is_some_and(|c| mentions(text(c, self.src), RETRY_CONDITION_WORDS));
+                let retry = condition
+                    .is_some_and(|c| mentions(text(c, self.src), &words().retry_condition_words));
                 let guard = condition.is_some_and(|c| is_single_instance_guard(text(c, self.src)));
                 let temp_guard = condition.is_some_and(|c| names_temp(c, self.src));
                 let settings = condition.is_some_and(|c| chosen_by_settings(text(c, self.src)));
@@ -370,10 +328,13 @@ impl Walker<'_, '_> {
         let named_per_instance = node.field("name").is_some_and(|n| {
             let name = text(n, self.src);
             mentions_per_instance_work(name)
-                || PER_CONNECTION_SUFFIXES.iter().any(|s| name.ends_with(s))
+                || words()
+                    .per_connection_suffixes
+                    .iter()
+                    .any(|s| name.ends_with(s.as_str()))
         });
         let ctx = Ctx {
-            test: ctx.test || self.has_attribute(node, TEST_CLASS_ATTRIBUTES),
+            test: ctx.test || self.has_attribute(node, &words().test_class_attributes),
             per_instance: ctx.per_instance || named_per_instance,
             ..ctx
         };
@@ -502,7 +463,7 @@ impl Walker<'_, '_> {
                 .unwrap_or_default();
             event.chain = receiver.map(|r| self.chain(r)).unwrap_or_default();
             event.context = ctx.set();
-            if arguments.is_some_and(|a| mentions(text(a, self.src), RETRY_ARG_WORDS)) {
+            if arguments.is_some_and(|a| mentions(text(a, self.src), &words().retry_arg_words)) {
                 event.context.insert(Context::Retry);
             }
             // `Thread.Sleep(0)`, `Task.Delay(1)`: a spin loop yielding its time slice, not
@@ -580,7 +541,7 @@ impl Walker<'_, '_> {
             self.walk(function, ctx, depth + 1);
         }
         if let Some(arguments) = arguments {
-            let spawns = targets.iter().any(|t| SPAWNERS.contains(&t.as_str()));
+            let spawns = targets.iter().any(|t| words().spawners.contains(t));
             let arg_ctx = Ctx {
                 spawned: ctx.spawned || spawns,
                 ..ctx
@@ -603,7 +564,7 @@ impl Walker<'_, '_> {
         let mut spawns = false;
         if let Some(ty) = ty {
             let targets = self.file.resolve_type(&ty);
-            spawns = targets.iter().any(|t| SPAWNING_TYPES.contains(&t.as_str()));
+            spawns = targets.iter().any(|t| words().spawning_types.contains(t));
             // Constructions count as calls of `new T` for file- and project-wide conditions.
             self.facts
                 .calls
@@ -628,7 +589,7 @@ impl Walker<'_, '_> {
             if self.fires_once(&event.targets, node, arguments)
                 && !self
                     .enclosing_type_name()
-                    .is_some_and(|t| mentions(t, SCHEDULER_WORDS))
+                    .is_some_and(|t| mentions(t, &words().scheduler_words))
             {
                 event.context.insert(Context::SelfCancelling);
             }

@@ -36,6 +36,22 @@ pub(super) struct Words {
     pub command_bases: Vec<String>,
     /// Namespaces whose import marks a file as test code.
     pub test_namespaces: HashSet<String>,
+    /// Words in a type name that say it schedules work (lower case, parts of words).
+    pub scheduler_words: Vec<String>,
+    /// Type-name endings of objects that live with one connection, session or subscription.
+    pub per_connection_suffixes: Vec<String>,
+    /// Method attributes that mark test methods (last name segment).
+    pub test_method_attributes: HashSet<String>,
+    /// Class attributes that mark test classes (last name segment).
+    pub test_class_attributes: HashSet<String>,
+    /// Calls whose delegate arguments run on another task or thread.
+    pub spawners: HashSet<String>,
+    /// Constructions whose delegate arguments run on another thread.
+    pub spawning_types: HashSet<String>,
+    /// Words in an `if` condition that mark error handling or retry code (lower case).
+    pub retry_condition_words: Vec<String>,
+    /// Words in a call's arguments that mark a computed back-off delay (lower case).
+    pub retry_arg_words: Vec<String>,
 }
 
 static WORDS: LazyLock<Words> = LazyLock::new(|| {
