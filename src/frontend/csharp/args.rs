@@ -8,18 +8,13 @@ use super::syntax::{
     first_child_of_kind, for_each_node, last_named_child, returning_method_name, unwrap_expr,
 };
 use super::walk::Walker;
+use super::words::words;
 use super::MAX_SCAN;
 use crate::event::{Arg, MAX_ARGS_TEXT};
 use crate::frontend::flat::Node;
 use crate::frontend::tree::text;
 use crate::frontend::tree::{Fields, Kind};
 use crate::frontend::words::{is_temp_name, PathPurpose};
-
-/// Calls that return a temporary path; arguments derived from them are `Arg::TempPath`.
-const TEMP_PATH_CALLS: &[&str] = &[
-    "System.IO.Path.GetTempPath",
-    "System.IO.Path.GetTempFileName",
-];
 
 impl FileScope {
     /// Records, per argument position of an unqualified call (`Write(a, b)`,
@@ -582,7 +577,7 @@ impl Walker<'_, '_> {
         };
         let method = text(method, self.src);
         match self.receiver(recv) {
-            Recv::Type(types) => TEMP_PATH_CALLS.iter().any(|c| {
+            Recv::Type(types) => words().temp_path_calls.iter().any(|c| {
                 types.iter().any(|t| {
                     c.strip_prefix(t.as_str()).and_then(|r| r.strip_prefix('.')) == Some(method)
                 })

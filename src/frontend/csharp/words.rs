@@ -52,6 +52,8 @@ pub(super) struct Words {
     pub retry_condition_words: Vec<String>,
     /// Words in a call's arguments that mark a computed back-off delay (lower case).
     pub retry_arg_words: Vec<String>,
+    /// Calls that return a temporary path, fully qualified.
+    pub temp_path_calls: Vec<String>,
 }
 
 static WORDS: LazyLock<Words> = LazyLock::new(|| {
