@@ -8,37 +8,15 @@
 use super::resolve::Recv;
 use super::syntax::{base_type, last_segment, type_name};
 use super::walk::Walker;
+use super::words::words;
 use crate::event::Event;
 use crate::frontend::flat::Node;
 use crate::frontend::tree::{ancestors, text, Fields, Kind};
 use crate::reach::words::split_words;
 use std::collections::BTreeSet;
 
-/// Calls that drop entries of a cache held in this process's memory.
-const IN_PROCESS_EVICTIONS: &[&str] = &[
-    "Microsoft.Extensions.Caching.Memory.IMemoryCache.Remove",
-    "Microsoft.Extensions.Caching.Memory.MemoryCache.Remove",
-    "Microsoft.Extensions.Caching.Memory.MemoryCache.Clear",
-    "Microsoft.Extensions.Caching.Memory.MemoryCache.Compact",
-    "System.Runtime.Caching.MemoryCache.Remove",
-    "System.Runtime.Caching.ObjectCache.Remove",
-    "LazyCache.IAppCache.Remove",
-];
-
 /// The target an eviction through the project's own wrapper is reported as.
 const WRAPPED_EVICTION: &str = "Microsoft.Extensions.Caching.Memory.IMemoryCache.Remove";
-
-/// How the names of methods that drop cache entries begin.
-const EVICTION_VERBS: &[&str] = &[
-    "Remove",
-    "Clear",
-    "Purge",
-    "Invalidate",
-    "Evict",
-    "Expire",
-    "Flush",
-    "Reset",
-];
 
 /// A wrapper method's body is at most this long: a few calls around the eviction.
 const SHORT_WRAPPER: usize = 600;
@@ -86,7 +64,7 @@ impl Walker<'_, '_> {
     pub(super) fn note_eviction_wrapper(&mut self, node: Node<'_>, targets: &[String]) {
         if !targets
             .iter()
-            .any(|t| IN_PROCESS_EVICTIONS.contains(&t.as_str()))
+            .any(|t| words().in_process_evictions.contains(t))
         {
             return;
         }
@@ -146,10 +124,13 @@ impl Walker<'_, '_> {
         call: &Event,
     ) -> Option<Event> {
         let method = last_segment(method);
-        if !EVICTION_VERBS.iter().any(|v| method.starts_with(v))
+        if !words()
+            .eviction_verbs
+            .iter()
+            .any(|v| method.starts_with(v.as_str()))
             || targets
                 .iter()
-                .any(|t| IN_PROCESS_EVICTIONS.contains(&t.as_str()))
+                .any(|t| words().in_process_evictions.contains(t))
         {
             return None;
         }

@@ -54,6 +54,10 @@ pub(super) struct Words {
     pub retry_arg_words: Vec<String>,
     /// Calls that return a temporary path, fully qualified.
     pub temp_path_calls: Vec<String>,
+    /// Calls that drop entries of a cache held in this process's memory.
+    pub in_process_evictions: HashSet<String>,
+    /// How the names of methods that drop cache entries begin.
+    pub eviction_verbs: Vec<String>,
 }
 
 static WORDS: LazyLock<Words> = LazyLock::new(|| {
