@@ -9,23 +9,11 @@
 use super::resolve::Recv;
 use super::syntax::{last_named_child, unwrap_expr};
 use super::walk::Walker;
+use super::words::words;
 use crate::event::{Arg, Forwarded, SharedPathCall};
 use crate::frontend::flat::Node;
 use crate::frontend::tree::{text, Kind};
 use crate::frontend::words::{is_file_system_layer, PathPurpose};
-
-/// The framework's file types (simple names): calls on them are not the project's own.
-const FRAMEWORK_FILE_TYPES: &[&str] = &[
-    "File",
-    "Directory",
-    "Path",
-    "FileInfo",
-    "DirectoryInfo",
-    "FileSystemInfo",
-    "ZipFile",
-    "ZipArchive",
-    "ZipArchiveEntry",
-];
 
 /// At most this many nodes are inspected for one path expression.
 const MAX_NODES: usize = 128;
@@ -200,7 +188,7 @@ impl Walker<'_, '_> {
         };
         ty.is_some_and(|t| {
             let simple = t.rsplit('.').next().unwrap_or(&t);
-            FRAMEWORK_FILE_TYPES.contains(&simple)
+            words().framework_file_types.contains(simple)
         })
     }
 
@@ -208,9 +196,9 @@ impl Walker<'_, '_> {
     /// or not known.
     fn may_be_file_object(&self, receiver: Node<'_>) -> bool {
         match self.receiver(receiver) {
-            Recv::Value(Some(ty)) => {
-                FRAMEWORK_FILE_TYPES.contains(&ty.rsplit('.').next().unwrap_or(&ty))
-            }
+            Recv::Value(Some(ty)) => words()
+                .framework_file_types
+                .contains(ty.rsplit('.').next().unwrap_or(&ty)),
             Recv::Value(None) => true,
             Recv::Type(_) => false,
         }

@@ -58,6 +58,8 @@ pub(super) struct Words {
     pub in_process_evictions: HashSet<String>,
     /// How the names of methods that drop cache entries begin.
     pub eviction_verbs: Vec<String>,
+    /// The framework's file types (simple names): calls on them are not the project's own.
+    pub framework_file_types: HashSet<String>,
 }
 
 static WORDS: LazyLock<Words> = LazyLock::new(|| {
