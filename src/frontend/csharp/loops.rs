@@ -2,16 +2,11 @@
 //! consume, wait for a state or serve one request instead.
 
 use super::syntax::{for_each_node, last_named_child, last_segment, mentions, unwrap_expr};
+use super::words::words;
 use super::MAX_SCAN;
 use crate::frontend::flat::Node;
 use crate::frontend::tree::{named_children, text};
 use crate::frontend::tree::{Fields, Kind};
-
-/// Words in a loop-condition flag that say it tracks the service's life.
-const LIFECYCLE_WORDS: &[&str] = &[
-    "cancel", "run", "active", "alive", "enable", "start", "stop", "dispos", "shutdown", "quit",
-    "terminat", "keep", "continue", "listen", "poll", "clos", "loop", "work", "live", "forever",
-];
 
 /// A loop condition that only a shutdown or a flag ends: `true`, `!token.IsCancellationRequested`,
 /// `_running`, `await timer.WaitForNextTickAsync(ct)`, or a conjunction of these. Conditions
@@ -250,5 +245,5 @@ fn lifecycle_flag(node: Node<'_>, src: &str) -> bool {
         "member_access_expression" => node.field("name"),
         _ => None,
     };
-    name.is_some_and(|n| mentions(text(n, src), LIFECYCLE_WORDS))
+    name.is_some_and(|n| mentions(text(n, src), &words().lifecycle_words))
 }

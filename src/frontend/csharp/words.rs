@@ -60,6 +60,8 @@ pub(super) struct Words {
     pub eviction_verbs: Vec<String>,
     /// The framework's file types (simple names): calls on them are not the project's own.
     pub framework_file_types: HashSet<String>,
+    /// Words in a loop-condition flag that say it tracks the service's life (lower case, parts of words).
+    pub lifecycle_words: Vec<String>,
 }
 
 static WORDS: LazyLock<Words> = LazyLock::new(|| {
