@@ -4,6 +4,7 @@
 use super::forward::{argument_values, enclosing_method};
 use super::syntax::unwrap_expr;
 use super::walk::Walker;
+use super::words::words;
 use crate::event::{Arg, ArgFlow, ArgSource, Event};
 use crate::frontend::flat::Node;
 use crate::frontend::tree::{text, Fields, Kind};
@@ -12,9 +13,6 @@ use crate::reach::temp_params::assume_temp;
 
 /// How deep a path expression is followed to the parameter it is built on.
 const DEPTH: usize = 8;
-
-/// `Path`'s methods whose first argument is the folder the result lies in.
-const PATH_BUILDERS: &[&str] = &["Combine", "Join", "GetDirectoryName", "GetFullPath"];
 
 /// Whether an argument is a path this instance alone keeps: a cache folder by its words, or a
 /// literal naming one (`"cache/pages"`), not a file of the process.
@@ -47,7 +45,7 @@ impl Walker<'_, '_> {
                         .is_some_and(|e| matches!(text(e, self.src), "Path" | "System.IO.Path"))
                     && function
                         .field("name")
-                        .is_some_and(|n| PATH_BUILDERS.contains(&text(n, self.src)));
+                        .is_some_and(|n| words().path_builders.contains(text(n, self.src)));
                 if !builds {
                     return None;
                 }

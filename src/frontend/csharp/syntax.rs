@@ -212,9 +212,9 @@ pub(super) fn last_segment(name: &str) -> &str {
     name.rsplit(['.', ':']).next().unwrap_or(name)
 }
 
-pub(super) fn mentions<S: AsRef<str>>(haystack: &str, words: &[S]) -> bool {
+pub(super) fn mentions(haystack: &str, words: &[String]) -> bool {
     let lower = haystack.to_ascii_lowercase();
-    words.iter().any(|w| lower.contains(w.as_ref()))
+    words.iter().any(|w| lower.contains(w.as_str()))
 }
 
 /// The type a C# keyword stands for (`string.Join` is `System.String.Join`).

@@ -62,6 +62,8 @@ pub(super) struct Words {
     pub framework_file_types: HashSet<String>,
     /// Words in a loop-condition flag that say it tracks the service's life (lower case, parts of words).
     pub lifecycle_words: Vec<String>,
+    /// `Path`'s methods whose first argument is the folder the result lies in.
+    pub path_builders: HashSet<String>,
 }
 
 static WORDS: LazyLock<Words> = LazyLock::new(|| {
