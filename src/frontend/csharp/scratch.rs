@@ -5,6 +5,7 @@
 
 use super::syntax::{last_named_child, last_segment, type_name, unwrap_expr};
 use super::walk::Walker;
+use super::words::words;
 use crate::event::Arg;
 use crate::frontend::flat::Node;
 use crate::frontend::object_copy::direction;
@@ -22,18 +23,12 @@ const FUNCTIONS: &[&str] = &[
     "anonymous_method_expression",
 ];
 
-/// Types whose methods act on the path they were built from.
-const INFO_TYPES: &[&str] = &["FileInfo", "DirectoryInfo"];
-
 /// How many arguments of a download are looked at for its local path.
 const DOWNLOAD_ARGS: usize = 4;
 
 /// A path a call uses: its text, what the call does with it, and for a move or copy the
 /// destination's text and whether it is a temporary path.
 type FoundUse = (String, Use, Option<(String, bool)>);
-
-/// `FileMode`s that create or extend the file a `FileStream` opens.
-const CREATING_MODES: &[&str] = &["Create", "CreateNew", "Append", "OpenOrCreate"];
 
 impl Walker<'_, '_> {
     /// Records the path use of a call or construction `node` named `name` (method or type),
@@ -131,7 +126,7 @@ impl Walker<'_, '_> {
             return None;
         }
         let ty = node.field("type").and_then(|t| type_name(t, self.src))?;
-        if !INFO_TYPES.contains(&last_segment(&ty)) {
+        if !words().info_types.contains(last_segment(&ty)) {
             return None;
         }
         let arguments = node.field("arguments")?;
@@ -186,7 +181,7 @@ impl Walker<'_, '_> {
             e.args.iter().any(|a| match a {
                 Arg::Member(candidates) => candidates.iter().any(|c| {
                     c.rsplit_once('.').is_some_and(|(ty, mode)| {
-                        ty.ends_with("FileMode") && CREATING_MODES.contains(&mode)
+                        ty.ends_with("FileMode") && words().creating_modes.contains(mode)
                     })
                 }),
                 _ => false,

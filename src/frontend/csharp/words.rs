@@ -64,6 +64,10 @@ pub(super) struct Words {
     pub lifecycle_words: Vec<String>,
     /// `Path`'s methods whose first argument is the folder the result lies in.
     pub path_builders: HashSet<String>,
+    /// Types whose methods act on the path they were built from (simple names).
+    pub info_types: HashSet<String>,
+    /// `FileMode`s that create or extend the file a `FileStream` opens.
+    pub creating_modes: HashSet<String>,
 }
 
 static WORDS: LazyLock<Words> = LazyLock::new(|| {
