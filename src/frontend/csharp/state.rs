@@ -7,6 +7,7 @@
 
 use super::scope::FileScope;
 use super::syntax::{dotted, enclosing_name, for_each_named_node};
+use super::words::words;
 use crate::event::Event;
 use crate::frontend::branches::in_settings_branch;
 use crate::frontend::collections::Collection;
@@ -14,23 +15,6 @@ use crate::frontend::flat::Node;
 use crate::frontend::tree::text;
 use crate::frontend::tree::{Fields, Kind};
 use std::collections::{BTreeSet, HashMap};
-
-/// Methods that add to or change a collection.
-const WRITE_METHODS: &[&str] = &[
-    "Add",
-    "TryAdd",
-    "AddOrUpdate",
-    "GetOrAdd",
-    "TryUpdate",
-    "Insert",
-    "Push",
-    "Enqueue",
-    "AddRange",
-    "AddFirst",
-    "AddLast",
-    // A `MemoryCache` entry (`_codes.Set(code, userId, expiry)`).
-    "Set",
-];
 
 /// One collection event per `static` field that code in a method, an instance constructor
 /// or an accessor writes to, and one field-collection event per instance field of a class
@@ -235,7 +219,7 @@ fn written_field<'s>(node: Node<'_>, src: &'s str) -> Option<(&'s str, Option<&'
                 return None;
             }
             let method = text(function.field("name")?, src);
-            if !WRITE_METHODS.contains(&method) {
+            if !words().write_methods.contains(method) {
                 return None;
             }
             let field = field_name(function.field("expression")?)?;

@@ -68,6 +68,8 @@ pub(super) struct Words {
     pub info_types: HashSet<String>,
     /// `FileMode`s that create or extend the file a `FileStream` opens.
     pub creating_modes: HashSet<String>,
+    /// Methods that add to or change a collection.
+    pub write_methods: HashSet<String>,
 }
 
 static WORDS: LazyLock<Words> = LazyLock::new(|| {
