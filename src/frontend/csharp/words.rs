@@ -60,7 +60,8 @@ pub(super) struct Words {
     pub eviction_verbs: Vec<String>,
     /// The framework's file types (simple names): calls on them are not the project's own.
     pub framework_file_types: HashSet<String>,
-    /// Words in a loop-condition flag that say it tracks the service's life (lower case, parts of words).
+    /// Words in a loop-condition flag that say it tracks the service's life (lower case,
+    /// parts of words).
     pub lifecycle_words: Vec<String>,
     /// `Path`'s methods whose first argument is the folder the result lies in.
     pub path_builders: HashSet<String>,
@@ -98,5 +99,23 @@ mod tests {
         let w = words();
         assert!(w.return_members.contains("GetParent"));
         assert!(w.factory_methods.contains("FromFile"));
+    }
+
+    /// `mentions` lower-cases the text it searches, so its words must be lower case.
+    #[test]
+    fn mentioned_words_are_lower_case() {
+        let w = words();
+        for list in [
+            &w.scheduler_words,
+            &w.retry_condition_words,
+            &w.retry_arg_words,
+            &w.lifecycle_words,
+        ] {
+            assert!(!list.is_empty());
+            assert!(
+                list.iter().all(|x| *x == x.to_ascii_lowercase()),
+                "{list:?}"
+            );
+        }
     }
 }
