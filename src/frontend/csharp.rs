@@ -44,7 +44,8 @@ use scope::FileScope;
 use std::collections::HashMap;
 use walk::Walker;
 
-pub use project::{global_usings, SDK_IMPLICIT_NAMESPACES};
+pub use project::{global_usings, implicit_usings};
+pub use words::ImplicitUsings;
 
 /// Deeper nesting than this is not analysed (guards the recursive walk).
 const MAX_DEPTH: usize = 400;

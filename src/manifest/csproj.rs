@@ -1,34 +1,10 @@
 //! Project settings a file's text cannot tell: C#'s implicit usings from the nearest `.csproj`.
 
 use super::lock;
-use crate::frontend::csharp::SDK_IMPLICIT_NAMESPACES;
+use crate::frontend::csharp::implicit_usings;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-
-/// Added by `Microsoft.NET.Sdk.Web`.
-const WEB: &[&str] = &[
-    "System.Net.Http.Json",
-    "Microsoft.AspNetCore.Builder",
-    "Microsoft.AspNetCore.Hosting",
-    "Microsoft.AspNetCore.Http",
-    "Microsoft.AspNetCore.Routing",
-    "Microsoft.Extensions.Configuration",
-    "Microsoft.Extensions.DependencyInjection",
-    "Microsoft.Extensions.Hosting",
-    "Microsoft.Extensions.Logging",
-];
-/// Added by `Microsoft.NET.Sdk.Worker`.
-const WORKER: &[&str] = &[
-    "Microsoft.Extensions.Configuration",
-    "Microsoft.Extensions.DependencyInjection",
-    "Microsoft.Extensions.Hosting",
-    "Microsoft.Extensions.Logging",
-];
-
-/// Added by the Aspire AppHost SDK: an AppHost orchestrates the app on a developer's
-/// machine (or emits a deployment manifest); it never serves traffic itself.
-const ASPIRE_HOST: &[&str] = &["Aspire.Hosting", "Aspire.Hosting.ApplicationModel"];
 
 /// A project built with the Aspire AppHost SDK (`Sdk="Aspire.AppHost.Sdk/..."`,
 /// `<Sdk Name="Aspire.AppHost.Sdk" ... />` or `<IsAspireHost>true</IsAspireHost>`).
@@ -165,7 +141,7 @@ impl CsprojCache {
                         .map(|(text, _)| {
                             let mut found = implicit_for(Some(&text));
                             if is_aspire_host(&text) {
-                                found.extend(ASPIRE_HOST.iter().map(|s| s.to_string()));
+                                found.extend(implicit_usings().aspire_host.iter().cloned());
                             }
                             if is_desktop_project(&text) {
                                 found.push(DESKTOP_MARKER.to_string());
@@ -492,16 +468,13 @@ fn implicit_for(csproj: Option<&str>) -> Vec<String> {
     if !enabled {
         return Vec::new();
     }
-    let extra = match sdk {
-        "Microsoft.NET.Sdk.Web" => WEB,
-        "Microsoft.NET.Sdk.Worker" => WORKER,
+    let usings = implicit_usings();
+    let extra: &[String] = match sdk {
+        "Microsoft.NET.Sdk.Web" => &usings.web,
+        "Microsoft.NET.Sdk.Worker" => &usings.worker,
         _ => &[],
     };
-    let mut all: Vec<String> = SDK_IMPLICIT_NAMESPACES
-        .iter()
-        .chain(extra)
-        .map(|s| s.to_string())
-        .collect();
+    let mut all: Vec<String> = usings.base.iter().chain(extra).cloned().collect();
     all.dedup();
     all
 }

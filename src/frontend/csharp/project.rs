@@ -1,16 +1,12 @@
 //! Project-level facts: the SDK's implicit usings and the `global using`s a file
 //! contributes to every file of its project.
 
-/// The implicit usings every SDK-style project gets with `<ImplicitUsings>enable`.
-pub const SDK_IMPLICIT_NAMESPACES: &[&str] = &[
-    "System",
-    "System.Collections.Generic",
-    "System.IO",
-    "System.Linq",
-    "System.Net.Http",
-    "System.Threading",
-    "System.Threading.Tasks",
-];
+use super::words::{words, ImplicitUsings};
+
+/// The namespaces SDK-style projects import implicitly, per SDK (from `words.toml`).
+pub fn implicit_usings() -> &'static ImplicitUsings {
+    &words().implicit_usings
+}
 
 /// The `global using` directives of a file, which apply to every file of its project,
 /// as `N`, `static T` or `A = X.Y` (the forms [`extract`](super::extract) accepts as implicit usings).

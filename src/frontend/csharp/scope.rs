@@ -1,7 +1,7 @@
 //! The first pass: what the file's names can refer to (usings, static usings, aliases,
 //! namespaces, types and methods declared in the file), and type-name resolution.
 
-use super::project::SDK_IMPLICIT_NAMESPACES;
+use super::project::implicit_usings;
 use super::syntax::{concat, dotted, for_each_named_node, last_segment};
 use super::words::words;
 use crate::frontend::flat::Node;
@@ -167,7 +167,7 @@ impl FileScope {
         // (an imported `.props` file). A file that compiles without `using System;` gets
         // `System` from a global using, so assume the SDK's base set.
         if implicit.is_empty() && !imported.iter().any(|ns| ns == "System") {
-            imported.extend(SDK_IMPLICIT_NAMESPACES.iter().map(|ns| ns.to_string()));
+            imported.extend(implicit_usings().base.iter().cloned());
         }
         // Test projects name their namespaces `App.Tests`, `App.IntegrationTests`, ...
         let tooling = imported.iter().any(|ns| {

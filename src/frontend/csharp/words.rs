@@ -71,6 +71,21 @@ pub(super) struct Words {
     pub creating_modes: HashSet<String>,
     /// Methods that add to or change a collection.
     pub write_methods: HashSet<String>,
+    /// The namespaces SDK-style projects import implicitly.
+    pub implicit_usings: ImplicitUsings,
+}
+
+/// The namespaces an SDK-style project imports with `<ImplicitUsings>enable`, per SDK.
+#[derive(Debug, Deserialize)]
+pub struct ImplicitUsings {
+    /// Imported by every SDK.
+    pub base: Vec<String>,
+    /// Added by `Microsoft.NET.Sdk.Web`.
+    pub web: Vec<String>,
+    /// Added by `Microsoft.NET.Sdk.Worker`.
+    pub worker: Vec<String>,
+    /// Added by the Aspire AppHost SDK.
+    pub aspire_host: Vec<String>,
 }
 
 static WORDS: LazyLock<Words> = LazyLock::new(|| {
