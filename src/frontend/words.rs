@@ -487,6 +487,18 @@ impl PathPurpose {
         }
     }
 
+    /// What a value that is one of two paths says (the branches of an `if`): whose file
+    /// both say it is, and shared data when either names it.
+    pub fn either(self, other: Self) -> Self {
+        Self {
+            instance: self.instance && other.instance,
+            shared: self.shared || other.shared,
+            external: self.external && other.external,
+            process: self.process && other.process,
+            process_file_name: self.process_file_name && other.process_file_name,
+        }
+    }
+
     /// The path is in a folder the user points an external program at (a watch folder,
     /// recordings, playlists beside the media) and no word names the service's own data.
     pub fn is_external(self) -> bool {
