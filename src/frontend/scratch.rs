@@ -65,6 +65,8 @@ struct Reads {
     content: Vec<String>,
     /// Whole names of calls that read a file's content.
     content_exact: Vec<String>,
+    /// Calls that make a fresh unique name, as letters and digits (see [`is_fresh_name`]).
+    fresh: Vec<String>,
 }
 
 fn reads() -> &'static Reads {
@@ -72,13 +74,25 @@ fn reads() -> &'static Reads {
     READS.get_or_init(|| {
         let mut reads: Reads = toml::from_str(include_str!("scratch.toml"))
             .unwrap_or_else(|e| panic!("scratch.toml: {e}"));
-        for list in [&mut reads.age, &mut reads.content, &mut reads.content_exact] {
+        for list in [
+            &mut reads.age,
+            &mut reads.content,
+            &mut reads.content_exact,
+            &mut reads.fresh,
+        ] {
             for name in list.iter_mut() {
                 name.make_ascii_lowercase();
             }
         }
         reads
     })
+}
+
+/// Whether an expression's text makes a fresh unique name (`Uuid::new_v4()`, `nanoid!()`;
+/// the names are data, `scratch.toml`): compared with its letters and digits, lower case.
+pub fn is_fresh_name(text: &str) -> bool {
+    let plain = crate::frontend::words::squashed(text);
+    reads().fresh.iter().any(|f| plain.contains(f.as_str()))
 }
 
 /// Whether a call's last name (lower case) reads a file without changing it.

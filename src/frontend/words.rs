@@ -131,11 +131,7 @@ pub fn mentions_per_instance_work(text: &str) -> bool {
         return true;
     }
     // Checks for a newer release of the app itself: `checkForUpdates`, `check_version`.
-    let squashed: String = text
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
+    let squashed = squashed(text);
     [
         "checkforupdate",
         "checkupdate",
@@ -148,13 +144,17 @@ pub fn mentions_per_instance_work(text: &str) -> bool {
     .any(|p| squashed.contains(p))
 }
 
-/// A condition such as `is_leader()`, `config.run_jobs` or `settings.scheduler.enabled`.
-pub fn is_single_instance_guard(text: &str) -> bool {
-    let squashed: String = text
-        .chars()
+/// The letters and digits of a text, lower case: `Uuid::new_v4()` reads `uuidnewv4`.
+pub fn squashed(text: &str) -> String {
+    text.chars()
         .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_lowercase())
-        .collect();
+        .collect()
+}
+
+/// A condition such as `is_leader()`, `config.run_jobs` or `settings.scheduler.enabled`.
+pub fn is_single_instance_guard(text: &str) -> bool {
+    let squashed = squashed(text);
     // A leaderboard ranks players; it elects nothing.
     let squashed = squashed.replace("leaderboard", "");
     GUARD_WORDS.iter().any(|w| squashed.contains(w))
@@ -484,6 +484,18 @@ impl PathPurpose {
             external: self.external || other.external,
             process: self.process || other.process,
             process_file_name: self.process_file_name || other.process_file_name,
+        }
+    }
+
+    /// What a value that is one of two paths says (the branches of an `if`): whose file
+    /// both say it is, and shared data when either names it.
+    pub fn either(self, other: Self) -> Self {
+        Self {
+            instance: self.instance && other.instance,
+            shared: self.shared || other.shared,
+            external: self.external && other.external,
+            process: self.process && other.process,
+            process_file_name: self.process_file_name && other.process_file_name,
         }
     }
 

@@ -149,3 +149,94 @@ pub(super) fn runs_again_later(
         other => calls_launcher(other),
     }
 }
+
+impl AssocTypes {
+    /// Whether `owner` is an actor that serves one WebSocket connection: its `impl Actor`
+    /// says `type Context = ws::WebsocketContext<Self>`. Each value lives as long as one
+    /// client's connection, on the instance that holds it.
+    pub(super) fn serves_a_websocket(&self, owner: &str) -> bool {
+        matches!(self.get(owner, "Context"), Some(syn::Type::Path(p))
+        if p.path.segments.last().is_some_and(|s| {
+            s.ident.to_string().to_ascii_lowercase().contains("websocket")
+        }))
+    }
+}
+
+/// The private free functions of the file that only the methods of WebSocket actors (see
+/// [`AssocTypes::serves_a_websocket`]) name (`fn gen_rate_limiter(..)` called by the
+/// actor's `new`): what they build serves one connection too. Code of `#[cfg(test)]`
+/// modules does not count.
+pub(super) fn connection_helpers(
+    file: &syn::File,
+    assoc: &AssocTypes,
+) -> foldhash::HashSet<String> {
+    let mut names = Named {
+        assoc,
+        inside: false,
+        private: foldhash::HashSet::default(),
+        by_actor: foldhash::HashSet::default(),
+        elsewhere: foldhash::HashSet::default(),
+    };
+    syn::visit::Visit::visit_file(&mut names, file);
+    names
+        .by_actor
+        .into_iter()
+        .filter(|n| names.private.contains(n) && !names.elsewhere.contains(n))
+        .collect()
+}
+
+/// Where the file names each function (see [`connection_helpers`]).
+struct Named<'a> {
+    assoc: &'a AssocTypes,
+    /// Inside an `impl` of a WebSocket actor.
+    inside: bool,
+    /// The private free functions the file declares.
+    private: foldhash::HashSet<String>,
+    /// Names a WebSocket actor's methods mention.
+    by_actor: foldhash::HashSet<String>,
+    /// Names mentioned anywhere else.
+    elsewhere: foldhash::HashSet<String>,
+}
+
+impl<'ast> syn::visit::Visit<'ast> for Named<'_> {
+    fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
+        if !m.attrs.iter().any(super::shapes::is_test_attr) {
+            syn::visit::visit_item_mod(self, m);
+        }
+    }
+
+    fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+        if matches!(f.vis, syn::Visibility::Inherited) {
+            self.private.insert(f.sig.ident.to_string());
+        }
+        syn::visit::visit_item_fn(self, f);
+    }
+
+    fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
+        let actor = self_type_name(&i.self_ty).is_some_and(|o| self.assoc.serves_a_websocket(&o));
+        let outer = std::mem::replace(&mut self.inside, actor);
+        syn::visit::visit_item_impl(self, i);
+        self.inside = outer;
+    }
+
+    fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+        if let Some(last) = p.path.segments.last() {
+            let name = last.ident.to_string();
+            if self.inside {
+                self.by_actor.insert(name);
+            } else {
+                self.elsewhere.insert(name);
+            }
+        }
+        syn::visit::visit_expr_path(self, p);
+    }
+
+    fn visit_macro(&mut self, m: &'ast syn::Macro) {
+        // A name in a macro's tokens counts as named elsewhere.
+        for tree in m.tokens.clone() {
+            if let proc_macro2::TokenTree::Ident(i) = tree {
+                self.elsewhere.insert(i.to_string());
+            }
+        }
+    }
+}

@@ -277,6 +277,9 @@ pub(super) struct Walker<'t> {
     impl_owner: Option<String>,
     /// The associated types of the file's `impl` blocks, for `Self::Context`.
     assoc_types: AssocTypes,
+    /// The private free functions only WebSocket actors call (see
+    /// [`super::actors::connection_helpers`]).
+    connection_helpers: HashSet<String>,
     /// The message of the `impl Handler<Tick>` being walked.
     handled_message: Option<String>,
     /// The bodies around the walk, innermost last: whether each is an endless loop, and
@@ -337,6 +340,7 @@ impl<'t> Walker<'t> {
             statics: Statics::default(),
             impl_owner: None,
             assoc_types: AssocTypes::default(),
+            connection_helpers: HashSet::default(),
             handled_message: None,
             bounded_tickers: Vec::new(),
             backed_off: Vec::new(),
@@ -592,7 +596,11 @@ impl<'t> Walker<'t> {
             guarded: facts.guard,
             download: crate::frontend::words::names_a_download(&name),
             drop_guard: self.ctx.drop_guard,
-            connection: false,
+            // A WebSocket actor's methods and the helpers only they call serve one connection.
+            connection: match &self.impl_owner {
+                Some(owner) => self.assoc_types.serves_a_websocket(owner),
+                None => self.connection_helpers.contains(&name),
+            },
         };
         self.fn_names.push(name);
         self.fn_params.push(
@@ -927,6 +935,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         }
         self.fn_facts = body::function_facts(file);
         self.assoc_types = AssocTypes::of_file(file);
+        self.connection_helpers = super::actors::connection_helpers(file, &self.assoc_types);
         self.temp = temp_flow::temp_items(file);
         self.fed = getters::fed_structs(file);
         self.scopes.push(true);

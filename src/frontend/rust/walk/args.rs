@@ -112,6 +112,22 @@ fn is_temp_format(mac: &syn::Macro, names: &TempNames<'_>) -> bool {
             })
 }
 
+/// The local a path expression is built on: `dir` in `&dir.join("a")` (through joins and
+/// other method calls, references and fields).
+fn root_local(mut e: &Expr) -> Option<&syn::Ident> {
+    for _ in 0..ARG_DEPTH {
+        e = match e {
+            Expr::MethodCall(m) => &m.receiver,
+            Expr::Reference(r) => &r.expr,
+            Expr::Paren(p) => &p.expr,
+            Expr::Field(f) => &f.base,
+            Expr::Path(p) => return p.path.get_ident(),
+            _ => return None,
+        };
+    }
+    None
+}
+
 impl Walker<'_> {
     /// What the words of a path expression say about whose file it is (see [`PathPurpose`]):
     /// string literals, field names (`self.hot_tier_path`), constants (`SELF_SIGNED_CERT`) and
@@ -138,6 +154,20 @@ impl Walker<'_> {
             Expr::Await(a) => part(&a.base),
             Expr::Unary(u) => part(&u.expr),
             Expr::Binary(b) => part(&b.left).with(part(&b.right)),
+            // A value chosen by a condition: what each branch's value says alike.
+            Expr::Block(b) => self.block_purpose(&b.block, depth + 1),
+            Expr::If(i) => match &i.else_branch {
+                Some((_, other)) => self
+                    .block_purpose(&i.then_branch, depth + 1)
+                    .either(part(other)),
+                None => PathPurpose::default(),
+            },
+            Expr::Match(m) => m
+                .arms
+                .iter()
+                .map(|arm| part(&arm.body))
+                .reduce(PathPurpose::either)
+                .unwrap_or_default(),
             Expr::Path(p) if p.qself.is_none() => {
                 let Some(last) = p.path.segments.last() else {
                     return PathPurpose::default();
@@ -205,6 +235,30 @@ impl Walker<'_> {
             }
             _ => PathPurpose::default(),
         }
+    }
+
+    /// What the value a block ends in says (see [`Walker::path_purpose`]); a local of the
+    /// block it is built on counts by its value (`{ let dir = staging.join(t); dir.join(f) }`),
+    /// as its binding has left scope when the block's value is judged.
+    fn block_purpose(&self, block: &syn::Block, depth: usize) -> PathPurpose {
+        let Some(syn::Stmt::Expr(tail, None)) = block.stmts.last() else {
+            return PathPurpose::default();
+        };
+        let purpose = self.path_purpose(tail, depth);
+        let Some(root) = root_local(tail) else {
+            return purpose;
+        };
+        let bound = block.stmts.iter().rev().find_map(|stmt| match stmt {
+            syn::Stmt::Local(local) => local
+                .init
+                .as_ref()
+                .filter(|_| matches!(&local.pat, syn::Pat::Ident(p) if p.ident == *root))
+                .map(|init| &*init.expr),
+            _ => None,
+        });
+        bound.map_or(purpose, |init| {
+            purpose.with(self.path_purpose(init, depth + 1))
+        })
     }
 
     /// What the module the file implements and the type whose methods are walked say about

@@ -3,11 +3,14 @@
 //! longer than the guard, like a `tempfile::TempPath`. The field is a temporary path, and so
 //! is a `let` of a function of the file that builds such a guard around it
 //! (`let zip_path = dir.join("a.zip"); ..; Guard { zip_path }`): what the function writes
-//! there is scratch. A field, a local or a value whose words name shared data
+//! there is scratch. So is the folder such a local is joined onto when a `let` of the same
+//! function made it (`let dir = root.join(id); create_dir_all(&dir)`): the function creates
+//! it to hold the guarded file. A field, a local or a value whose words name shared data
 //! (`upload_dir`, `uploads.join(id)`) is not: a guard that removes it deletes shared data.
 
 use super::getters::{literal_type, self_type};
 use crate::frontend::rust::words::ident_text;
+use crate::frontend::scratch;
 use crate::frontend::words::PathPurpose;
 use foldhash::{HashMap, HashSet};
 use syn::visit::Visit;
@@ -36,6 +39,8 @@ pub(super) fn guarded(file: &syn::File) -> Guarded {
         current: None,
         owner: None,
         lets: HashMap::default(),
+        bases: HashMap::default(),
+        fresh: HashSet::default(),
         locals: HashSet::default(),
     };
     handed.visit_file(file);
@@ -134,14 +139,80 @@ struct Handed<'a> {
     owner: Option<String>,
     /// The `let`s of the current function: whether their name or value names shared data.
     lets: HashMap<String, bool>,
+    /// The `let`s of the current function that join a path onto another of its `let`s
+    /// (`let zip = dir.join("a.zip")`): that `let`'s name.
+    bases: HashMap<String, String>,
+    /// The `let`s of the current function that join a fresh unique name onto a folder
+    /// (`let dir = root.join(Uuid::new_v4().to_string())`, see
+    /// [`scratch::is_fresh_name`]), or a path onto such a `let`: a folder made for one run.
+    fresh: HashSet<String>,
     locals: HashSet<(String, String)>,
 }
 
 impl Handed<'_> {
     fn in_fn(&mut self, name: String, visit: impl FnOnce(&mut Self)) {
-        let saved = (self.current.replace(name), std::mem::take(&mut self.lets));
+        let saved = (
+            self.current.replace(name),
+            std::mem::take(&mut self.lets),
+            std::mem::take(&mut self.bases),
+            std::mem::take(&mut self.fresh),
+        );
         visit(self);
-        (self.current, self.lets) = saved;
+        (self.current, self.lets, self.bases, self.fresh) = saved;
+    }
+
+    /// Records `local` of the current function as guarded, unless its name or value names
+    /// shared data, and the folders it lies in up to the one made under a fresh name (see
+    /// [`Handed::fresh`]), unless their own names name shared data: the function makes them
+    /// to hold the guarded file.
+    fn guard(&mut self, mut local: String) {
+        let Some(current) = &self.current else {
+            return;
+        };
+        if self.lets.get(&local) != Some(&false) {
+            return;
+        }
+        for _ in 0..MAX_BASES {
+            if !self.locals.insert((current.clone(), local.clone())) {
+                return;
+            }
+            match self.bases.get(&local) {
+                Some(base) if self.fresh.contains(base) && !names_shared(base) => {
+                    local = base.clone();
+                }
+                _ => return,
+            }
+        }
+    }
+}
+
+/// How many folders a guarded local's `let`s are followed up through.
+const MAX_BASES: usize = 4;
+
+/// The local a path is joined onto, `dir` in `dir.join("a.zip")` (through `&`, `()` and
+/// further joins), and whether a fresh name is joined onto it (`root.join(Uuid::new_v4()
+/// .to_string())`, `root.join(format!("{}", Uuid::new_v4()))`).
+fn joined_onto(e: &Expr) -> Option<(String, bool)> {
+    match e {
+        Expr::MethodCall(m) if m.method == "join" => {
+            let fresh = m.args.iter().any(names_fresh);
+            match &*m.receiver {
+                Expr::Path(p) => p.path.get_ident().map(|i| (i.to_string(), fresh)),
+                inner => joined_onto(inner).map(|(base, f)| (base, f || fresh)),
+            }
+        }
+        Expr::Reference(r) => joined_onto(&r.expr),
+        Expr::Paren(p) => joined_onto(&p.expr),
+        _ => None,
+    }
+}
+
+/// Whether an expression makes a fresh unique name (see [`scratch::is_fresh_name`]), also
+/// inside a macro's arguments (`format!("{}", Uuid::new_v4())`).
+fn names_fresh(e: &Expr) -> bool {
+    match e {
+        Expr::Macro(m) => scratch::is_fresh_name(&m.mac.tokens.to_string()),
+        e => scratch::is_fresh_name(&ident_text(e)),
     }
 }
 
@@ -166,6 +237,16 @@ impl<'ast> Visit<'ast> for Handed<'_> {
         if let (syn::Pat::Ident(p), Some(init)) = (&local.pat, &local.init) {
             let name = p.ident.to_string();
             let shared = names_shared(&name) || names_shared(&ident_text(&init.expr));
+            self.bases.remove(&name);
+            self.fresh.remove(&name);
+            if let Some((base, fresh)) = joined_onto(&init.expr) {
+                if fresh || self.fresh.contains(&base) {
+                    self.fresh.insert(name.clone());
+                }
+                if self.lets.contains_key(&base) {
+                    self.bases.insert(name.clone(), base);
+                }
+            }
             self.lets.insert(name, shared);
         }
         syn::visit::visit_local(self, local);
@@ -174,7 +255,7 @@ impl<'ast> Visit<'ast> for Handed<'_> {
     fn visit_expr_struct(&mut self, s: &'ast syn::ExprStruct) {
         let name = literal_type(s, self.owner.as_ref());
         let fields = name.as_ref().and_then(|n| self.guarded.get(n));
-        if let (Some(fields), Some(current)) = (fields, &self.current) {
+        if let Some(fields) = fields {
             for field in &s.fields {
                 let syn::Member::Named(member) = &field.member else {
                     continue;
@@ -186,9 +267,7 @@ impl<'ast> Visit<'ast> for Handed<'_> {
                     Expr::Path(p) => p.path.get_ident().map(ToString::to_string),
                     _ => None,
                 } {
-                    if self.lets.get(&local) == Some(&false) {
-                        self.locals.insert((current.clone(), local));
-                    }
+                    self.guard(local);
                 }
             }
         }
@@ -227,14 +306,38 @@ mod tests {
                 let _ = Kept { out };
                 Download { zip, name }
             }
+            struct Page { page: PathBuf }
+            impl Drop for Page {
+                fn drop(&mut self) { let _ = std::fs::remove_file(&self.page); }
+            }
+            fn render(root: &Path) -> Page {
+                let run = root.join(format!("r-{}", Uuid::new_v4()));
+                let pages = run.join("pages");
+                let page = pages.join("1.html");
+                Page { page }
+            }
+            fn keep(root: &Path, user: &str) -> Page {
+                let user_dir = root.join(user);
+                let page = user_dir.join("1.html");
+                Page { page }
+            }
             "#,
         )
         .expect("parses");
         let found = guarded(&file);
-        assert_eq!(found.fields, HashSet::from_iter(["zip".to_string()]));
         assert_eq!(
-            found.locals,
-            HashSet::from_iter([("fetch".to_string(), "zip".to_string())])
+            found.fields,
+            HashSet::from_iter(["zip".to_string(), "page".to_string()])
         );
+        let handed = |f: &str, locals: &[&str]| {
+            locals
+                .iter()
+                .map(|l| (f.to_string(), (*l).to_string()))
+                .collect::<Vec<_>>()
+        };
+        let mut expected = handed("fetch", &["zip"]);
+        expected.extend(handed("render", &["page", "pages", "run"]));
+        expected.extend(handed("keep", &["page"]));
+        assert_eq!(found.locals, HashSet::from_iter(expected));
     }
 }
