@@ -359,6 +359,12 @@ impl SymbolWalk<'_> {
         if let Some(index) = index.filter(|_| handles_start_event(node, self.src)) {
             self.table.set_start(index);
         }
+        // A static method (not an extension method) runs only through its own type's name.
+        if let Some(index) = index
+            .filter(|_| has_modifier(node, self.src, "static") && !is_extension(node, self.src))
+        {
+            self.table.set_static(index);
+        }
     }
 
     /// `x.F` on a receiver whose type is known (`x` a field, property, parameter or local
