@@ -29,6 +29,7 @@ pub(super) fn collect(root: Node<'_>, src: &str) -> Vec<Definition> {
         direct: std::collections::HashSet::new(),
         frames: vec![Frame::default()],
         classes: Vec::new(),
+        options: Vec::new(),
     };
     walk.visit(root, None, 0);
     walk.table.finish()
@@ -60,6 +61,9 @@ struct SymbolWalk<'s> {
     /// The types around the node visited, innermost last, with the names of the methods
     /// each declares (see [`SymbolWalk::own_method`]).
     classes: Vec<(String, HashSet<String>)>,
+    /// Per type around the node visited, innermost last: its fields set from the program's
+    /// command-line arguments (see [`option_fields`]).
+    options: Vec<HashSet<String>>,
 }
 
 /// The variables one type or member declares: simple type name, or `None` when the type is
@@ -295,6 +299,7 @@ impl SymbolWalk<'_> {
         self.frames.push(frame);
         self.classes
             .push((label.to_string(), method_names(node, self.src)));
+        self.options.push(option_fields(node, self.src));
         let inner = Class {
             name: label,
             entry,
@@ -310,6 +315,7 @@ impl SymbolWalk<'_> {
             }
         }
         self.classes.pop();
+        self.options.pop();
         self.frames.pop();
         self.table.close();
     }
@@ -589,13 +595,25 @@ impl SymbolWalk<'_> {
     fn subcommand_branch<'t>(&self, node: Node<'t>) -> Option<Node<'t>> {
         let words = words();
         let condition = node.field("condition")?;
-        if !words.dispatches_commands(&self.function)
-            || !words.chooses_command(text(condition, self.src))
-        {
+        let chosen = words.dispatches_commands(&self.function)
+            && words.chooses_command(text(condition, self.src));
+        if !chosen && !self.names_option(condition) {
             return None;
         }
         let literal = first_string(condition, self.src, 0)?;
         (!words.is_serve_command(&literal)).then(|| node.field("consequence"))?
+    }
+
+    /// Whether an expression (a `switch` value, an `if` condition) reads a field of the type
+    /// around it that the command line sets (`switch (_mode)`): it picks what this run of
+    /// the program does, in whatever method it sits.
+    fn names_option(&self, expression: Node<'_>) -> bool {
+        let Some(fields) = self.options.last().filter(|f| !f.is_empty()) else {
+            return false;
+        };
+        text(expression, self.src)
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .any(|word| fields.contains(word))
     }
 
     /// `case "backup":` in a `switch` over `args[0]`.
@@ -613,9 +631,12 @@ impl SymbolWalk<'_> {
             .parent()
             .and_then(|body| body.parent())
             .and_then(|switch| switch.field("value"));
-        words.dispatches_commands(&self.function)
-            && scrutinee.is_some_and(|s| words.chooses_command(text(s, self.src)))
-            && !words.is_serve_command(&label)
+        let Some(scrutinee) = scrutinee else {
+            return false;
+        };
+        let chosen = words.dispatches_commands(&self.function)
+            && words.chooses_command(text(scrutinee, self.src));
+        (chosen || self.names_option(scrutinee)) && !words.is_serve_command(&label)
     }
 }
 
@@ -683,6 +704,80 @@ fn direct_calls<'t>(node: Node<'t>, src: &str) -> Vec<Node<'t>> {
 }
 
 /// The names of the methods a type declaration declares itself.
+/// The fields (or variables) a type's methods assign from the program's command-line
+/// arguments (`_mode = arguments["mode"];`, `this.command = args[0];`): a value naming a
+/// parameter of the method that holds them, by its name (`argument_words`) and its type
+/// (`argument_types`: `string[] args`, `IDictionary<string, string> arguments`; not an event's
+/// `EventArgs args`). One pass over the type's members; nested types are their own.
+fn option_fields(node: Node<'_>, src: &str) -> HashSet<String> {
+    let words = words();
+    let mut fields = HashSet::new();
+    let members = named_children(node)
+        .filter(|c| c.kind_str() == "declaration_list")
+        .flat_map(named_children)
+        .filter(|m| {
+            matches!(
+                m.kind_str(),
+                "method_declaration" | "constructor_declaration"
+            )
+        });
+    for member in members {
+        let arguments: HashSet<&str> = member
+            .field("parameters")
+            .into_iter()
+            .flat_map(named_children)
+            .filter(|p| p.kind_str() == "parameter")
+            .filter(|p| {
+                p.field("type").is_some_and(|t| {
+                    let ty: String = text(t, src).split_whitespace().collect();
+                    words.argument_types.contains(&ty)
+                })
+            })
+            .filter_map(|p| p.field("name").map(|n| text(n, src)))
+            .filter(|name| words.names_arguments(name))
+            .collect();
+        if arguments.is_empty() {
+            continue;
+        }
+        let mut stack: Vec<Node<'_>> = named_children(member).collect();
+        while let Some(current) = stack.pop() {
+            if current.kind_str() == "assignment_expression" {
+                let target = current
+                    .field("left")
+                    .and_then(|left| match left.kind_str() {
+                        "identifier" => Some(left),
+                        "member_access_expression" => left
+                            .field("expression")
+                            .filter(|e| matches!(e.kind_str(), "this_expression" | "this"))
+                            .and(left.field("name")),
+                        _ => None,
+                    });
+                let from_arguments = current
+                    .field("right")
+                    .is_some_and(|right| names_any(right, src, &arguments));
+                if let Some(target) = target.filter(|_| from_arguments) {
+                    fields.insert(text(target, src).to_string());
+                }
+            }
+            stack.extend(named_children(current));
+        }
+    }
+    fields
+}
+
+/// Whether an expression (outside the lambdas in it) names one of `names`.
+fn names_any(node: Node<'_>, src: &str, names: &HashSet<&str>) -> bool {
+    let mut stack = vec![node];
+    while let Some(current) = stack.pop() {
+        match current.kind_str() {
+            "identifier" if names.contains(text(current, src)) => return true,
+            "lambda_expression" | "anonymous_method_expression" => {}
+            _ => stack.extend(named_children(current)),
+        }
+    }
+    false
+}
+
 fn method_names(node: Node<'_>, src: &str) -> HashSet<String> {
     item_names(node, src, "declaration_list", "method_declaration").collect()
 }
