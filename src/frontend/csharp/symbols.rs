@@ -6,7 +6,9 @@
 //! base types) with their public methods, and attributed methods (`[HttpGet]`,
 //! `[FunctionName]`). Constructors, properties, fields, overrides and framework-called
 //! methods (`ExecuteAsync`, `Handle`, `Invoke`) belong to their class. A branch on `args`
-//! that is not the serve command is a subcommand. An enum member's name is a declaration,
+//! that is not the serve command is a subcommand, and so is one on a field its type sets
+//! from the command-line arguments (`_mode = args[0]`), in any method. A `static` method
+//! (not an extension method) is marked: it runs only through its own type's name. An enum member's name is a declaration,
 //! not a mention.
 
 use super::syntax::{base_type, first_child_of_kind, initializer, last_segment, type_name};
@@ -18,10 +20,15 @@ use crate::frontend::tree::{named_children, text};
 use crate::frontend::tree::{Fields, Kind};
 use crate::reach::words;
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
-/// The symbol table of a parsed file.
-pub(super) fn collect(root: Node<'_>, src: &str) -> Vec<Definition> {
+/// The symbol table of a parsed file. `dead` are the byte ranges of code under an `#if` that
+/// is never compiled (see `preprocess::dead_regions`): each statement there is a definition
+/// of its own that nothing reaches, so what it calls is not called and what it does is dead.
+pub(super) fn collect(root: Node<'_>, src: &str, dead: &[Range<usize>]) -> Vec<Definition> {
     let mut walk = SymbolWalk {
+        dead,
+        in_dead: false,
         src,
         table: SymbolTable::new(src.len()),
         function: String::new(),
@@ -47,6 +54,10 @@ struct Class<'a> {
 
 struct SymbolWalk<'s> {
     src: &'s str,
+    /// Byte ranges of code that is never compiled.
+    dead: &'s [Range<usize>],
+    /// Whether the node visited lies in a statement of `dead` already opened.
+    in_dead: bool,
     table: SymbolTable,
     /// The innermost named method (empty at the top level).
     function: String,
@@ -80,6 +91,24 @@ struct Frame {
 
 impl SymbolWalk<'_> {
     fn visit(&mut self, node: Node<'_>, class: Option<Class<'_>>, depth: usize) {
+        let range = node.byte_range();
+        let dead = !self.in_dead
+            && node.kind_str().ends_with("_statement")
+            && self
+                .dead
+                .iter()
+                .any(|r| r.start <= range.start && range.end <= r.end);
+        if !dead {
+            return self.visit_node(node, class, depth);
+        }
+        self.in_dead = true;
+        self.table.open("", None, range, Role::Plain, false);
+        self.visit_node(node, class, depth);
+        self.table.close();
+        self.in_dead = false;
+    }
+
+    fn visit_node(&mut self, node: Node<'_>, class: Option<Class<'_>>, depth: usize) {
         if depth > MAX_DEPTH {
             return;
         }
