@@ -396,8 +396,8 @@ pub struct Definition {
     pub type_info: Option<TypeInfo>,
     /// A C# extension method (`static void F(this T t)`): callable on a value of any type.
     pub extension: bool,
-    /// A JavaScript or TypeScript `static` method: called through its class
-    /// (`Store.open()`), never through an instance (`store.open()`).
+    /// A JavaScript, TypeScript or C# `static` method (not a C# extension method): called
+    /// through its class (`Store.open()`), never through an instance (`store.open()`).
     pub static_member: bool,
     /// Its own code claims work for one instance: a string naming a way of claiming
     /// (`FOR UPDATE SKIP LOCKED`) or a call taking a distributed lock (see

@@ -52,12 +52,32 @@ const MAX_DEPTH: usize = 400;
 /// At most this many nodes are inspected when classifying one expression.
 const MAX_SCAN: usize = 256;
 
+/// The conditional-compilation symbols the project defines, carried among its implicit
+/// namespaces (see [`crate::manifest::csproj::DEFINES`]); `None` when no project file was
+/// read.
+fn project_symbols(implicit_namespaces: &[String]) -> Option<std::collections::HashSet<&str>> {
+    let defines = crate::manifest::csproj::DEFINES;
+    implicit_namespaces.iter().any(|n| n == defines).then(|| {
+        implicit_namespaces
+            .iter()
+            .filter_map(|n| n.strip_prefix(defines)?.strip_prefix(' '))
+            .collect()
+    })
+}
+
 /// Extracts facts from C# source. `implicit_namespaces` are the project's implicit
 /// usings (`<ImplicitUsings>enable</ImplicitUsings>`, `<Using Include>` items) and the
 /// `global using`s of its other files, each in the form [`global_usings`] returns:
 /// `N`, `static T` or `A = X.Y`.
 pub fn extract(text: &str, implicit_namespaces: &[String]) -> Extracted {
     let language = tree_sitter_c_sharp::LANGUAGE.into();
+    let dead = preprocess::dead_regions(text, project_symbols(implicit_namespaces).as_ref());
+    let defines = crate::manifest::csproj::DEFINES;
+    let namespaces: Vec<String> = implicit_namespaces
+        .iter()
+        .filter(|n| !n.starts_with(defines))
+        .cloned()
+        .collect();
     // Conditional compilation: read every branch when that parses (both versions of the
     // code are then analysed), else only the first branch of each `#if`.
     let mut rewritten = rewrite_for_grammar(text, true);
@@ -79,9 +99,9 @@ pub fn extract(text: &str, implicit_namespaces: &[String]) -> Extracted {
     // The definitions read nothing else; the collections read the scope but not the walks'
     // events (nor what the walks learn of the file's paths): each runs beside the walks.
     let (definitions, (scope, mut facts, collections)) = super::parallel::join(
-        || symbols::collect(root, text),
+        || symbols::collect(root, text, &dead),
         || {
-            let scope = FileScope::collect(root, text, implicit_namespaces);
+            let scope = FileScope::collect(root, text, &namespaces);
             let ((facts, flow), collections) = super::parallel::join(
                 || walk_file(root, text, &scope),
                 || state::collection_events(root, text, &scope),

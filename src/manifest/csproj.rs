@@ -20,6 +20,24 @@ fn is_aspire_host(project: &str) -> bool {
 /// it (or a namespace below it) for client code.
 const DESKTOP_MARKER: &str = "System.Windows";
 
+/// The conditional-compilation symbols a project defines travel with its implicit
+/// namespaces (no namespace begins with `#`): this entry alone says the project file was
+/// read, and `#define NAME` each symbol its `<DefineConstants>` (or a `Directory.Build.props`
+/// above it) names. The C# frontend takes a symbol no entry names for undefined only then.
+pub const DEFINES: &str = "#define";
+
+/// The symbols of the `<DefineConstants>` properties of a project file's text
+/// (`$(DefineConstants);TRACE;FEATURE_X`; references to other properties skipped).
+fn defined_symbols(project: &str) -> Vec<String> {
+    property_values(project, "DefineConstants")
+        .iter()
+        .flat_map(|v| v.split([';', ',']))
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_'))
+        .map(|s| format!("{DEFINES} {s}"))
+        .collect()
+}
+
 /// A project that builds a desktop or mobile app, or a library of one: `<UseWPF>`,
 /// `<UseWindowsForms>`, `<UseMaui>`, `<UseWinUI>`, `<OutputType>WinExe</OutputType>`, a
 /// plain-SDK project targeting only Windows, Android, iOS or Mac Catalyst that hosts no web
@@ -148,6 +166,8 @@ impl CsprojCache {
                             }
                             found.extend(using_items(&text));
                             found.extend(project_global_usings(&project_dir));
+                            found.push(DEFINES.to_string());
+                            found.extend(defined_symbols(&text));
                             found
                         })
                         .unwrap_or_default();
@@ -397,6 +417,9 @@ fn nearest_csproj(dir: &Path) -> Option<(String, PathBuf)> {
                 .map(|u| format!("<Using Include=\"{u}\" />"))
                 .collect::<String>(),
         );
+        for constants in property_values(&props, "DefineConstants") {
+            text.push_str(&format!("<DefineConstants>{constants}</DefineConstants>"));
+        }
     }
     Some((text, d.to_path_buf()))
 }
@@ -482,6 +505,21 @@ fn implicit_for(csproj: Option<&str>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_the_symbols_a_project_defines() {
+        let project = r#"<Project><PropertyGroup><DefineConstants>$(DefineConstants);AUDIT_TRAIL, FAST</DefineConstants></PropertyGroup>
+<PropertyGroup Condition="'$(Configuration)'=='Debug'"><DefineConstants>DEBUG;TRACE</DefineConstants></PropertyGroup></Project>"#;
+        assert_eq!(
+            defined_symbols(project),
+            [
+                "#define AUDIT_TRAIL",
+                "#define FAST",
+                "#define DEBUG",
+                "#define TRACE"
+            ]
+        );
+    }
 
     #[test]
     fn reads_implicit_usings_from_the_project_file() {

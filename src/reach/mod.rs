@@ -1068,6 +1068,8 @@ impl<'a> Graph<'a> {
     }
 
     /// The C# definitions no walk reached whose name reachable code calls through a type.
+    /// Not a static method (an extension method aside): it runs only through its own type's
+    /// name (`DiskHelpers.Wipe()`), so a call through another type is never one of it.
     fn unsure_methods(&self) -> Vec<usize> {
         (0..self.nodes.len())
             .filter(|&n| {
@@ -1075,6 +1077,7 @@ impl<'a> Graph<'a> {
                 family == CSHARP
                     && self.verdict[n].is_none()
                     && !def.name.is_empty()
+                    && !def.static_member
                     && self
                         .typed_names
                         .get(&(self.scope[n], def.name.as_str()))

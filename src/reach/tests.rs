@@ -1159,3 +1159,57 @@ fn a_call_on_a_typed_member_goes_through_the_members_type() {
         "a member of unknown type may be of any type"
     );
 }
+
+#[test]
+fn a_static_csharp_method_is_not_rescued_by_another_types_call() {
+    let routes = file(
+        Language::CSharp,
+        FileRole::Server,
+        vec![
+            def("", Role::Plain, None, &[]),
+            owned(
+                "Routes",
+                def(
+                    "Delete",
+                    Role::Entry,
+                    Some(0),
+                    &["Shelf::Discard", "Queue::Take"],
+                ),
+            ),
+        ],
+    );
+    let helpers = file(
+        Language::CSharp,
+        FileRole::Server,
+        vec![
+            def("", Role::Plain, None, &[]),
+            typed(def("Shelf", Role::Plain, Some(0), &[]), &[], &[]),
+            Definition {
+                static_member: true,
+                ..owned("Shelf", def("Discard", Role::Plain, Some(1), &[]))
+            },
+            typed(def("Spool", Role::Plain, Some(0), &[]), &[], &[]),
+            Definition {
+                static_member: true,
+                ..owned("Spool", def("Discard", Role::Plain, Some(3), &[]))
+            },
+            typed(def("Letters", Role::Plain, Some(0), &[]), &[], &[]),
+            owned("Letters", def("Take", Role::Plain, Some(5), &[])),
+        ],
+    );
+    let verdicts = solve(&[routes, helpers]);
+    assert_eq!(
+        verdicts[1],
+        [
+            Reachable,
+            Reachable,
+            Reachable,
+            Unreferenced,
+            Unreferenced,
+            Reachable,
+            Reachable
+        ],
+        "`Shelf::Discard` never runs the static `Spool.Discard`; an outside type's `Take` \
+         may still stand for an instance method unread code calls"
+    );
+}

@@ -26,6 +26,10 @@ pub struct Words {
     pub command_words: Vec<String>,
     /// Words of a function name where a command line is dispatched.
     pub command_functions: HashSet<String>,
+    /// Words of a variable holding a program's command-line arguments (C#).
+    pub argument_words: HashSet<String>,
+    /// Types of a parameter holding a program's command-line arguments (C#, spaces removed).
+    pub argument_types: HashSet<String>,
     /// Subcommands that start the service.
     pub serve_commands: HashSet<String>,
     /// Names a program mentions when it starts a server.
@@ -149,6 +153,13 @@ impl Words {
             || split_words(function)
                 .iter()
                 .any(|w| self.command_functions.contains(w.as_str()))
+    }
+
+    /// Whether a name (`args`, `jobArguments`) holds a program's command-line arguments.
+    pub fn names_arguments(&self, name: &str) -> bool {
+        split_words(name)
+            .iter()
+            .any(|w| self.argument_words.contains(w.as_str()))
     }
 
     /// Whether a key of a JavaScript object literal schedules work (`{ interval: '1h' }`):

@@ -1,4 +1,5 @@
-//! Source rewrites done before parsing, for syntax tree-sitter-c-sharp cannot parse.
+//! Source rewrites done before parsing, for syntax tree-sitter-c-sharp cannot parse, and
+//! the code conditional compilation never compiles.
 
 /// Rewrites, byte for byte in place, what the grammar cannot parse, so that spans still
 /// point into the original text (`None`: nothing to rewrite):
@@ -174,4 +175,105 @@ pub(super) fn rewrite_for_grammar(src: &str, all_branches: bool) -> Option<Strin
         return None;
     }
     String::from_utf8(out).ok()
+}
+
+/// The byte ranges of code under a `#if NAME` (or `#elif NAME`) that is never compiled: its
+/// condition is one symbol that the file does not `#define` before it, that the project
+/// does not define (`project`: `None` when no project file was read, and then nothing is
+/// known to be undefined) and that no build defines without saying so (`sdk_symbols`,
+/// `DEBUG`, `NET8_0_OR_GREATER`). A range runs from the line after the directive to the
+/// start of the branch's `#elif`, `#else` or `#endif`. One pass over the lines.
+pub(super) fn dead_regions(
+    src: &str,
+    project: Option<&std::collections::HashSet<&str>>,
+) -> Vec<std::ops::Range<usize>> {
+    let Some(project) = project else {
+        return Vec::new();
+    };
+    let words = super::words::words();
+    let mut defined: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    // Per open `#if`: where its current branch's dead code began, if it is dead.
+    let mut open: Vec<Option<usize>> = Vec::new();
+    let mut out = Vec::new();
+    let mut offset = 0usize;
+    for line in src.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let Some(directive) = line
+            .trim_start_matches('\u{feff}')
+            .trim_start()
+            .strip_prefix('#')
+            .map(str::trim_start)
+        else {
+            continue;
+        };
+        let (word, rest) = directive
+            .split_once(|c: char| c.is_whitespace())
+            .unwrap_or((directive.trim_end(), ""));
+        let condition = rest.split("//").next().unwrap_or("").trim();
+        let undefined = |symbol: &str| {
+            !symbol.is_empty()
+                && symbol.chars().all(|c| c.is_alphanumeric() || c == '_')
+                && !defined.contains(symbol)
+                && !project.contains(symbol)
+                && !words.sdk_symbols.contains(symbol)
+                && !words
+                    .sdk_symbol_prefixes
+                    .iter()
+                    .any(|p| symbol.starts_with(p.as_str()))
+                && !words
+                    .sdk_symbol_suffixes
+                    .iter()
+                    .any(|s| symbol.ends_with(s.as_str()))
+        };
+        match word {
+            "define" => {
+                defined.insert(condition);
+            }
+            "if" => open.push(undefined(condition).then_some(offset)),
+            "elif" | "else" | "endif" => {
+                if let Some(Some(begin)) = open.last().copied() {
+                    out.push(begin..start);
+                }
+                match word {
+                    "endif" => {
+                        open.pop();
+                    }
+                    "elif" => {
+                        if let Some(top) = open.last_mut() {
+                            *top = undefined(condition).then_some(offset);
+                        }
+                    }
+                    _ => {
+                        if let Some(top) = open.last_mut() {
+                            *top = None;
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dead_regions;
+    use std::collections::HashSet;
+
+    #[test]
+    fn code_under_a_symbol_nothing_defines_is_dead() {
+        let src = "#define LOCAL\nclass A {\n#if NOWHERE\nvoid F() {}\n#elif LOCAL\nvoid G() {}\n#endif\n#if PROJECT\nvoid H() {}\n#else\nvoid I() {}\n#endif\n#if DEBUG\nvoid J() {}\n#endif\n}\n";
+        let project = HashSet::from(["PROJECT"]);
+        let dead: Vec<&str> = dead_regions(src, Some(&project))
+            .into_iter()
+            .map(|r| &src[r])
+            .collect();
+        assert_eq!(dead, ["void F() {}\n"]);
+        assert!(
+            dead_regions(src, None).is_empty(),
+            "with no project file read, any symbol may be defined"
+        );
+    }
 }

@@ -6,7 +6,9 @@
 //! base types) with their public methods, and attributed methods (`[HttpGet]`,
 //! `[FunctionName]`). Constructors, properties, fields, overrides and framework-called
 //! methods (`ExecuteAsync`, `Handle`, `Invoke`) belong to their class. A branch on `args`
-//! that is not the serve command is a subcommand. An enum member's name is a declaration,
+//! that is not the serve command is a subcommand, and so is one on a field its type sets
+//! from the command-line arguments (`_mode = args[0]`), in any method. A `static` method
+//! (not an extension method) is marked: it runs only through its own type's name. An enum member's name is a declaration,
 //! not a mention.
 
 use super::syntax::{base_type, first_child_of_kind, initializer, last_segment, type_name};
@@ -18,10 +20,15 @@ use crate::frontend::tree::{named_children, text};
 use crate::frontend::tree::{Fields, Kind};
 use crate::reach::words;
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
-/// The symbol table of a parsed file.
-pub(super) fn collect(root: Node<'_>, src: &str) -> Vec<Definition> {
+/// The symbol table of a parsed file. `dead` are the byte ranges of code under an `#if` that
+/// is never compiled (see `preprocess::dead_regions`): each statement there is a definition
+/// of its own that nothing reaches, so what it calls is not called and what it does is dead.
+pub(super) fn collect(root: Node<'_>, src: &str, dead: &[Range<usize>]) -> Vec<Definition> {
     let mut walk = SymbolWalk {
+        dead,
+        in_dead: false,
         src,
         table: SymbolTable::new(src.len()),
         function: String::new(),
@@ -29,6 +36,7 @@ pub(super) fn collect(root: Node<'_>, src: &str) -> Vec<Definition> {
         direct: std::collections::HashSet::new(),
         frames: vec![Frame::default()],
         classes: Vec::new(),
+        options: Vec::new(),
     };
     walk.visit(root, None, 0);
     walk.table.finish()
@@ -46,6 +54,10 @@ struct Class<'a> {
 
 struct SymbolWalk<'s> {
     src: &'s str,
+    /// Byte ranges of code that is never compiled.
+    dead: &'s [Range<usize>],
+    /// Whether the node visited lies in a statement of `dead` already opened.
+    in_dead: bool,
     table: SymbolTable,
     /// The innermost named method (empty at the top level).
     function: String,
@@ -60,6 +72,9 @@ struct SymbolWalk<'s> {
     /// The types around the node visited, innermost last, with the names of the methods
     /// each declares (see [`SymbolWalk::own_method`]).
     classes: Vec<(String, HashSet<String>)>,
+    /// Per type around the node visited, innermost last: its fields set from the program's
+    /// command-line arguments (see [`option_fields`]).
+    options: Vec<HashSet<String>>,
 }
 
 /// The variables one type or member declares: simple type name, or `None` when the type is
@@ -76,6 +91,24 @@ struct Frame {
 
 impl SymbolWalk<'_> {
     fn visit(&mut self, node: Node<'_>, class: Option<Class<'_>>, depth: usize) {
+        let range = node.byte_range();
+        let dead = !self.in_dead
+            && node.kind_str().ends_with("_statement")
+            && self
+                .dead
+                .iter()
+                .any(|r| r.start <= range.start && range.end <= r.end);
+        if !dead {
+            return self.visit_node(node, class, depth);
+        }
+        self.in_dead = true;
+        self.table.open("", None, range, Role::Plain, false);
+        self.visit_node(node, class, depth);
+        self.table.close();
+        self.in_dead = false;
+    }
+
+    fn visit_node(&mut self, node: Node<'_>, class: Option<Class<'_>>, depth: usize) {
         if depth > MAX_DEPTH {
             return;
         }
@@ -295,6 +328,7 @@ impl SymbolWalk<'_> {
         self.frames.push(frame);
         self.classes
             .push((label.to_string(), method_names(node, self.src)));
+        self.options.push(option_fields(node, self.src));
         let inner = Class {
             name: label,
             entry,
@@ -310,6 +344,7 @@ impl SymbolWalk<'_> {
             }
         }
         self.classes.pop();
+        self.options.pop();
         self.frames.pop();
         self.table.close();
     }
@@ -358,6 +393,12 @@ impl SymbolWalk<'_> {
         let index = self.definition(node, name, class.map(|c| c.name), role, visible, depth);
         if let Some(index) = index.filter(|_| handles_start_event(node, self.src)) {
             self.table.set_start(index);
+        }
+        // A static method (not an extension method) runs only through its own type's name.
+        if let Some(index) = index
+            .filter(|_| has_modifier(node, self.src, "static") && !is_extension(node, self.src))
+        {
+            self.table.set_static(index);
         }
     }
 
@@ -583,13 +624,25 @@ impl SymbolWalk<'_> {
     fn subcommand_branch<'t>(&self, node: Node<'t>) -> Option<Node<'t>> {
         let words = words();
         let condition = node.field("condition")?;
-        if !words.dispatches_commands(&self.function)
-            || !words.chooses_command(text(condition, self.src))
-        {
+        let chosen = words.dispatches_commands(&self.function)
+            && words.chooses_command(text(condition, self.src));
+        if !chosen && !self.names_option(condition) {
             return None;
         }
         let literal = first_string(condition, self.src, 0)?;
         (!words.is_serve_command(&literal)).then(|| node.field("consequence"))?
+    }
+
+    /// Whether an expression (a `switch` value, an `if` condition) reads a field of the type
+    /// around it that the command line sets (`switch (_mode)`): it picks what this run of
+    /// the program does, in whatever method it sits.
+    fn names_option(&self, expression: Node<'_>) -> bool {
+        let Some(fields) = self.options.last().filter(|f| !f.is_empty()) else {
+            return false;
+        };
+        text(expression, self.src)
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .any(|word| fields.contains(word))
     }
 
     /// `case "backup":` in a `switch` over `args[0]`.
@@ -607,9 +660,12 @@ impl SymbolWalk<'_> {
             .parent()
             .and_then(|body| body.parent())
             .and_then(|switch| switch.field("value"));
-        words.dispatches_commands(&self.function)
-            && scrutinee.is_some_and(|s| words.chooses_command(text(s, self.src)))
-            && !words.is_serve_command(&label)
+        let Some(scrutinee) = scrutinee else {
+            return false;
+        };
+        let chosen = words.dispatches_commands(&self.function)
+            && words.chooses_command(text(scrutinee, self.src));
+        (chosen || self.names_option(scrutinee)) && !words.is_serve_command(&label)
     }
 }
 
@@ -677,6 +733,80 @@ fn direct_calls<'t>(node: Node<'t>, src: &str) -> Vec<Node<'t>> {
 }
 
 /// The names of the methods a type declaration declares itself.
+/// The fields (or variables) a type's methods assign from the program's command-line
+/// arguments (`_mode = arguments["mode"];`, `this.command = args[0];`): a value naming a
+/// parameter of the method that holds them, by its name (`argument_words`) and its type
+/// (`argument_types`: `string[] args`, `IDictionary<string, string> arguments`; not an event's
+/// `EventArgs args`). One pass over the type's members; nested types are their own.
+fn option_fields(node: Node<'_>, src: &str) -> HashSet<String> {
+    let words = words();
+    let mut fields = HashSet::new();
+    let members = named_children(node)
+        .filter(|c| c.kind_str() == "declaration_list")
+        .flat_map(named_children)
+        .filter(|m| {
+            matches!(
+                m.kind_str(),
+                "method_declaration" | "constructor_declaration"
+            )
+        });
+    for member in members {
+        let arguments: HashSet<&str> = member
+            .field("parameters")
+            .into_iter()
+            .flat_map(named_children)
+            .filter(|p| p.kind_str() == "parameter")
+            .filter(|p| {
+                p.field("type").is_some_and(|t| {
+                    let ty: String = text(t, src).split_whitespace().collect();
+                    words.argument_types.contains(&ty)
+                })
+            })
+            .filter_map(|p| p.field("name").map(|n| text(n, src)))
+            .filter(|name| words.names_arguments(name))
+            .collect();
+        if arguments.is_empty() {
+            continue;
+        }
+        let mut stack: Vec<Node<'_>> = named_children(member).collect();
+        while let Some(current) = stack.pop() {
+            if current.kind_str() == "assignment_expression" {
+                let target = current
+                    .field("left")
+                    .and_then(|left| match left.kind_str() {
+                        "identifier" => Some(left),
+                        "member_access_expression" => left
+                            .field("expression")
+                            .filter(|e| matches!(e.kind_str(), "this_expression" | "this"))
+                            .and(left.field("name")),
+                        _ => None,
+                    });
+                let from_arguments = current
+                    .field("right")
+                    .is_some_and(|right| names_any(right, src, &arguments));
+                if let Some(target) = target.filter(|_| from_arguments) {
+                    fields.insert(text(target, src).to_string());
+                }
+            }
+            stack.extend(named_children(current));
+        }
+    }
+    fields
+}
+
+/// Whether an expression (outside the lambdas in it) names one of `names`.
+fn names_any(node: Node<'_>, src: &str, names: &HashSet<&str>) -> bool {
+    let mut stack = vec![node];
+    while let Some(current) = stack.pop() {
+        match current.kind_str() {
+            "identifier" if names.contains(text(current, src)) => return true,
+            "lambda_expression" | "anonymous_method_expression" => {}
+            _ => stack.extend(named_children(current)),
+        }
+    }
+    false
+}
+
 fn method_names(node: Node<'_>, src: &str) -> HashSet<String> {
     item_names(node, src, "declaration_list", "method_declaration").collect()
 }

@@ -71,6 +71,12 @@ pub(super) struct Words {
     pub creating_modes: HashSet<String>,
     /// Methods that add to or change a collection.
     pub write_methods: HashSet<String>,
+    /// Conditional-compilation symbols a build may define without the project file saying so.
+    pub sdk_symbols: HashSet<String>,
+    /// How such symbols begin (`NET8_0`, `NETSTANDARD2_0`, `WINDOWS`) or end (`_OR_GREATER`).
+    pub sdk_symbol_prefixes: Vec<String>,
+    /// See `sdk_symbol_prefixes`.
+    pub sdk_symbol_suffixes: Vec<String>,
     /// The namespaces SDK-style projects import implicitly.
     pub implicit_usings: ImplicitUsings,
 }
