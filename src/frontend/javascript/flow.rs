@@ -271,9 +271,60 @@ pub(super) fn function_reference_under<'t>(
             .or_else(|| parent.field("property"))
             .map(|k| format!("this.{}", text(k, src))),
         "assignment_expression" => parent.field("left").map(compact),
+        _ => wrapped_reference(node, parent, src),
+    }
+}
+
+/// The name a wrapped function is called by: the function a call made where a variable is
+/// declared hands back, `const tick = (run => () => { run(); setTimeout(tick, ms); })(job)`
+/// (the body of the arrow called in place) or `const tick = debounce(() => { ..; tick(); })`
+/// (the function handed to a named wrapper). Calling `tick` calls it. The callbacks of timers
+/// (`const id = setInterval(() => .., ms)`) are not called by the name of their handle.
+fn wrapped_reference<'t>(node: Node<'t>, parent: Node<'t>, src: &str) -> Option<String> {
+    let call = match parent.kind_str() {
+        // `(run => () => { .. })(job)`: the inner arrow is the outer one's body.
+        "arrow_function" if parent.field("body") == Some(node) => {
+            let outer = skip_parens(parent);
+            outer.parent().filter(|c| {
+                c.kind_str() == "call_expression" && c.field("function") == Some(outer)
+            })?
+        }
+        // `debounce(() => { .. }, 500)`: the wrapper's first argument.
+        "arguments" if parent.named_child(0) == Some(node) => parent
+            .parent()
+            .filter(|c| c.kind_str() == "call_expression")
+            .filter(|c| {
+                c.field("function").is_some_and(|f| {
+                    let name = text(f, src).rsplit('.').next().unwrap_or_default();
+                    matches!(f.kind_str(), "identifier" | "member_expression")
+                        && !TIMER_CALLS.contains(&name)
+                })
+            })?,
+        _ => return None,
+    };
+    let holder = skip_parens(call).parent()?;
+    match holder.kind_str() {
+        "variable_declarator" => holder
+            .field("name")
+            .filter(|n| n.kind_str() == "identifier")
+            .map(|n| text(n, src).to_string()),
         _ => None,
     }
 }
+
+/// `node`, or the parentheses around it (at most four deep).
+fn skip_parens(mut node: Node<'_>) -> Node<'_> {
+    for _ in 0..4 {
+        match node.parent() {
+            Some(p) if p.kind_str() == "parenthesized_expression" => node = p,
+            _ => break,
+        }
+    }
+    node
+}
+
+/// Calls that run a callback later, whose handle is not the callback's name.
+const TIMER_CALLS: &[&str] = &["setTimeout", "setInterval", "setImmediate", "nextTick"];
 
 /// `async function poll() { await work(); await sleep(ms); poll(); }`: a function whose
 /// last statement calls itself again with its own parameters (`poll()`, `return poll(db)`,

@@ -55,8 +55,9 @@ pub(super) struct Statics {
     current: Option<(Vec<String>, Vec<String>)>,
     /// Writes through parameters and the calls that hand collections to functions.
     params: ParamWrites,
-    /// The crate's structs a `static` holds (`static HUB: LazyLock<Hub>`).
-    static_held: BTreeSet<String>,
+    /// The crate's structs each `static` holds (`static HUB: LazyLock<Hub>`), by the static's
+    /// name.
+    static_held: BTreeMap<String, Vec<String>>,
 }
 
 /// A collection a place expression names: its candidate key (`STATIC`, `Owner.field`), the
@@ -178,11 +179,15 @@ impl Statics {
         self.candidates.insert(key, collection.field_of(owner));
     }
 
-    /// Records the crate's structs a `static` holds: one value per process, registered as
-    /// `static:Type` unless the file declares the struct (the static is then reported
-    /// itself, as the maps of its fields).
-    pub(super) fn held_by_static(&mut self, held: Vec<String>) {
-        self.static_held.extend(held);
+    /// Records the crate's structs the `static` named `name` holds: one value per process,
+    /// registered as `static:Type`. When the file declares the struct and writes the static's
+    /// fields itself (`HUB.peers.insert(..)`), the static is reported as the maps of its
+    /// fields instead; when only the struct's methods write them (`HUB.join(..)` with
+    /// `self.peers.insert(..)` in `join`), the fields are.
+    pub(super) fn held_by_static(&mut self, name: &str, held: Vec<String>) {
+        if !held.is_empty() {
+            self.static_held.insert(name.to_string(), held);
+        }
     }
 
     /// Records `type name = TYPE;`: a collection whose type names the alias is of the types
@@ -614,12 +619,20 @@ impl Statics {
             static_held,
             ..
         } = self;
-        registrations.extend(
-            static_held
-                .into_iter()
-                .filter(|held| !types.has_struct(held))
-                .map(|held| format!("static:{held}")),
-        );
+        // A struct of this file that a written static holds is reported as that static.
+        let reported: BTreeSet<&String> = static_held
+            .iter()
+            .filter(|(name, _)| writes.contains_key(*name))
+            .flat_map(|(_, held)| held)
+            .filter(|held| types.has_struct(held))
+            .collect();
+        let registered: BTreeSet<String> = static_held
+            .values()
+            .flatten()
+            .filter(|held| !reported.contains(held))
+            .map(|held| format!("static:{held}"))
+            .collect();
+        registrations.extend(registered);
         let (passed, facts) = params.resolve();
         registrations.extend(facts);
         for (name, fields) in passed {

@@ -428,7 +428,7 @@ impl<'t> Walker<'t> {
             });
         // `static HUB: LazyLock<Hub>`: one `Hub` for the process, like application state.
         let held = held_types(ty, |c, s| of_this_crate(scopes, c, s));
-        self.statics.held_by_static(held);
+        self.statics.held_by_static(&name.to_string(), held);
     }
 
     /// Byte offset of a proc-macro2 position.
