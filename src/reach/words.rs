@@ -28,6 +28,8 @@ pub struct Words {
     pub command_functions: HashSet<String>,
     /// Subcommands that start the service.
     pub serve_commands: HashSet<String>,
+    /// Classes a command-line parser builds one command with (`new Command('remove')`).
+    pub command_constructors: HashSet<String>,
     /// Names a program mentions when it starts a server.
     pub server_start_words: HashSet<String>,
     /// Names a function mentions when it registers code that runs later.
