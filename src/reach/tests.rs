@@ -1159,3 +1159,12 @@ fn a_call_on_a_typed_member_goes_through_the_members_type() {
         "a member of unknown type may be of any type"
     );
 }
+
+#[test]
+fn a_value_named_like_a_class_names_that_class() {
+    assert_eq!(class_of_value("chan").as_deref(), Some("Chan"));
+    assert_eq!(class_of_value("userStore").as_deref(), Some("UserStore"));
+    for other in ["*", "Chan", "_cache", "module:store", "a.b", ""] {
+        assert_eq!(class_of_value(other), None, "{other}");
+    }
+}
