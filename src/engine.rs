@@ -10,7 +10,7 @@ use crate::finding::{
 };
 use crate::frontend::{self, fetched, scratch, FrontendOptions, Language};
 use crate::matcher::{in_external_folder, Matcher};
-use crate::placement::{self, Placement};
+use crate::placement::{self, Placement, Program};
 use crate::position::{self, LineIndex};
 use crate::reach::{self, wrappers, FileModel, FileRole, Reachability};
 use crate::suppress::{SuppressionAudit, Suppressions};
@@ -334,7 +334,12 @@ impl Engine {
         } else {
             match placement {
                 Placement::OnceAtStart => FileRole::Startup,
-                Placement::DevTasks => FileRole::DevTasks,
+                // A script only one-off package scripts run (a seeder, an operator's admin
+                // task) is run by hand: it never launches the server, whatever the names it
+                // mentions reach, like a developer's task runner.
+                Placement::DevTasks | Placement::SeparateProgram(Program::PackageScript) => {
+                    FileRole::DevTasks
+                }
                 Placement::Tooling | Placement::Client | Placement::SeparateProgram(_) => {
                     FileRole::Tool
                 }

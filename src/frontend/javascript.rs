@@ -115,6 +115,7 @@ fn facts_of(root: Node<'_>, src: &str) -> FileFacts {
                 path_uses: PathUses::default(),
                 branch_calls: BranchCalls::default(),
                 param_flow: param_flow::ParamFlow::default(),
+                mode_names: functions.mode_names,
             };
             if is_use_client(root, src) || is_amd_module(root, src) {
                 emitter.facts.file_context.insert(Context::ClientSide);

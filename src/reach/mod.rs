@@ -426,6 +426,18 @@ type Scope = usize;
 /// Whether a definition's name is visible only in its own file: a JavaScript or TypeScript
 /// function that is not exported nor a class member (module scope; other files reach it only
 /// through code of this file that mentions it).
+/// The class a JavaScript value's name names (`chan` → `Chan`, `userStore` → `UserStore`):
+/// a lower-camel-case receiver written like its class. `None` for other names (`*`, `this`
+/// classes already named, `_cache`).
+fn class_of_value(receiver: &str) -> Option<String> {
+    let mut chars = receiver.chars();
+    let first = chars.next().filter(char::is_ascii_lowercase)?;
+    let rest = chars.as_str();
+    rest.chars()
+        .all(|c| c.is_ascii_alphanumeric())
+        .then(|| format!("{}{rest}", first.to_ascii_uppercase()))
+}
+
 fn file_local(language: Option<Language>, def: &Definition) -> bool {
     matches!(language, Some(Language::JavaScript | Language::TypeScript))
         && def.role == Role::Plain
@@ -549,9 +561,16 @@ impl<'a> Graph<'a> {
                 host.push(own_host);
                 locals.push(local_base + own_host);
                 // Test code never runs in a server: no other file reaches its definitions.
+                // Nor does a server import a developer's task runner or a script that
+                // one-off package scripts run (importing it would run the task): another
+                // module of its file name is meant (`module:setup`).
+                let task_module = family == SCRIPT && file.role == FileRole::DevTasks && d == 0;
                 let scope = if local {
                     local_base + own_host
-                } else if file.role == FileRole::Test || file_local(file.language, def) {
+                } else if file.role == FileRole::Test
+                    || task_module
+                    || file_local(file.language, def)
+                {
                     FAMILIES + base
                 } else {
                     family
@@ -666,13 +685,25 @@ impl<'a> Graph<'a> {
                     .filter(|&t| self.qualified_target(owner, t))
                     .collect();
                 let script = all.iter().all(|&t| self.nodes[t].0 == SCRIPT);
-                Some(if own.is_empty() && script {
-                    all.iter()
-                        .copied()
-                        .filter(|&t| !self.nodes[t].1.static_member)
-                        .collect()
+                if !own.is_empty() || !script {
+                    return Some(own);
+                }
+                let instances = |t: &usize| !self.nodes[*t].1.static_member;
+                // `chan.removeUser()`: a value named for a class of the project (`Chan`) is
+                // an instance of it, when that class has a method of the name.
+                let named_class: Vec<usize> = class_of_value(owner)
+                    .map(|class| {
+                        all.iter()
+                            .copied()
+                            .filter(instances)
+                            .filter(|&t| self.qualified_target(&class, t))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                Some(if named_class.is_empty() {
+                    all.iter().copied().filter(instances).collect()
                 } else {
-                    own
+                    named_class
                 })
             }
         }

@@ -1213,3 +1213,12 @@ fn a_static_csharp_method_is_not_rescued_by_another_types_call() {
          may still stand for an instance method unread code calls"
     );
 }
+
+#[test]
+fn a_value_named_like_a_class_names_that_class() {
+    assert_eq!(class_of_value("chan").as_deref(), Some("Chan"));
+    assert_eq!(class_of_value("userStore").as_deref(), Some("UserStore"));
+    for other in ["*", "Chan", "_cache", "module:store", "a.b", ""] {
+        assert_eq!(class_of_value(other), None, "{other}");
+    }
+}

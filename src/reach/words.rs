@@ -32,6 +32,8 @@ pub struct Words {
     pub argument_types: HashSet<String>,
     /// Subcommands that start the service.
     pub serve_commands: HashSet<String>,
+    /// Classes a command-line parser builds one command with (`new Command('remove')`).
+    pub command_constructors: HashSet<String>,
     /// Names a program mentions when it starts a server.
     pub server_start_words: HashSet<String>,
     /// Names a function mentions when it registers code that runs later.
@@ -227,20 +229,29 @@ impl Words {
     /// verbose`, the `else` of `!process.env.GENERATE_GQL_SCHEMA`. `None` when no such variable
     /// is read or the mode is not certain (`||`, a negated `&&`, a comparison with `!=`).
     pub fn env_mode(&self, condition: &str) -> Option<ModeBranch> {
+        self.mode_branch(condition, |c| self.reads_mode_env(c))
+    }
+
+    /// The branch of an `if` on a name that holds a mode's environment variable (`if
+    /// (this.recordDir)` after `recordDir = process.env.RECORD_BUFFERS_DIR`; see
+    /// [`Words::env_mode`]): `is_mode_name` tells such names (written as in the code,
+    /// `this.` included) from others. The condition is the name or its negation alone.
+    pub fn mode_name_branch(
+        &self,
+        condition: &str,
+        is_mode_name: impl Fn(&str) -> bool,
+    ) -> Option<ModeBranch> {
+        self.mode_branch(condition, |c| {
+            is_mode_name(c.strip_prefix('!').map_or(c, bare))
+        })
+    }
+
+    /// The branch of an `if` whose condition (whitespace and outer parentheses removed)
+    /// `is_mode` reads as a mode's: the consequence, or the `else` of a negation.
+    fn mode_branch(&self, condition: &str, is_mode: impl Fn(&str) -> bool) -> Option<ModeBranch> {
         let squashed = squash(condition);
         let c = bare(&squashed);
-        if c.contains("||") || c.contains("!=") {
-            return None;
-        }
-        let mode = c
-            .match_indices("process.env")
-            .filter_map(|(at, _)| env_name(&c[at + "process.env".len()..]))
-            .any(|name| {
-                split_words(name)
-                    .iter()
-                    .any(|w| self.mode_env_words.contains(w.as_str()))
-            });
-        if !mode {
+        if c.contains("||") || c.contains("!=") || !is_mode(c) {
             return None;
         }
         match c.strip_prefix('!') {
@@ -248,6 +259,18 @@ impl Words {
             Some(_) => Some(ModeBranch::Alternative),
             None => Some(ModeBranch::Consequence),
         }
+    }
+
+    /// Whether a text reads an environment variable whose name has a mode word
+    /// (`process.env.RECORD_BUFFERS_DIR`, see `mode_env_words`).
+    pub fn reads_mode_env(&self, text: &str) -> bool {
+        text.match_indices("process.env")
+            .filter_map(|(at, _)| env_name(&text[at + "process.env".len()..]))
+            .any(|name| {
+                split_words(name)
+                    .iter()
+                    .any(|w| self.mode_env_words.contains(w.as_str()))
+            })
     }
 
     /// Whether a top-level `if` condition runs its file as a program only when it is not
@@ -364,6 +387,25 @@ mod tests {
         ] {
             assert_eq!(mode(condition), None, "{condition}");
         }
+    }
+
+    #[test]
+    fn names_holding_a_mode_choose_a_branch() {
+        let w = words();
+        let held = |name: &str| name == "this.traceDir";
+        let mode = |c: &str| w.mode_name_branch(c, held);
+        assert_eq!(mode("(this.traceDir)"), Some(ModeBranch::Consequence));
+        assert_eq!(mode("( !this.traceDir )"), Some(ModeBranch::Alternative));
+        assert_eq!(mode("(!(this.traceDir))"), Some(ModeBranch::Alternative));
+        for condition in [
+            "(this.traceDir || forced)",
+            "(this.uploadDir)",
+            "(!this.traceDir && ready)",
+        ] {
+            assert_eq!(mode(condition), None, "{condition}");
+        }
+        assert!(w.reads_mode_env("root ? process.env.DEBUG_TRACE_DIR : null"));
+        assert!(!w.reads_mode_env("process.env.UPLOAD_DIR"));
     }
 
     #[test]

@@ -60,6 +60,9 @@ pub(super) struct Emitter<'a> {
     pub(super) branch_calls: BranchCalls,
     /// The named functions around the walk, for paths built on their parameters.
     pub(super) param_flow: super::param_flow::ParamFlow,
+    /// Names holding a debugging or generating mode's environment variable (see
+    /// [`super::functions::Functions::mode_names`]).
+    pub(super) mode_names: HashSet<String>,
 }
 
 impl Emitter<'_> {
@@ -182,12 +185,10 @@ impl Emitter<'_> {
                 let unsuccessful =
                     condition.is_some_and(|c| is_unsuccessful_condition(text(c, self.src)));
                 // The branch a generating, debugging or test mode's variable chooses.
-                let mode = condition
-                    .and_then(|c| crate::reach::words().env_mode(text(c, self.src)))
-                    .map(|branch| match branch {
-                        ModeBranch::Consequence => node.field("consequence"),
-                        ModeBranch::Alternative => node.field("alternative"),
-                    });
+                let mode = self.mode_branch(node).map(|branch| match branch {
+                    ModeBranch::Consequence => node.field("consequence"),
+                    ModeBranch::Alternative => node.field("alternative"),
+                });
                 let settings = condition.is_some_and(|c| chosen_by_settings(text(c, self.src)));
                 let consequence = node.field("consequence");
                 for child in named_children(node) {
@@ -215,6 +216,13 @@ impl Emitter<'_> {
                     self.visit(child, ctx, depth + 1);
                     if child.kind_str() == "if_statement" && self.is_guard_exit(child) {
                         ctx.guarded = true;
+                    }
+                    // After `if (!this.traceDir) return;` the rest runs only in the mode.
+                    if child.kind_str() == "if_statement"
+                        && self.mode_branch(child) == Some(ModeBranch::Alternative)
+                        && exits(child)
+                    {
+                        ctx.dev_only = true;
                     }
                 }
             }
@@ -323,16 +331,17 @@ impl Emitter<'_> {
         let guard = if_statement
             .field("condition")
             .is_some_and(|c| is_single_instance_guard(text(c, self.src)));
-        guard
-            && if_statement.field("consequence").is_some_and(|c| {
-                let kind = c.kind_str();
-                kind == "return_statement"
-                    || kind == "throw_statement"
-                    || (kind == "statement_block"
-                        && named_children(c).any(|s| {
-                            matches!(s.kind_str(), "return_statement" | "throw_statement")
-                        }))
-            })
+        guard && exits(if_statement)
+    }
+
+    /// The branch of an `if` that a generating, debugging or test mode's environment
+    /// variable chooses, read directly or through a name holding it (`if (this.traceDir)`).
+    fn mode_branch(&self, if_statement: Node<'_>) -> Option<ModeBranch> {
+        let words = crate::reach::words();
+        let condition = text(if_statement.field("condition")?, self.src);
+        words
+            .env_mode(condition)
+            .or_else(|| words.mode_name_branch(condition, |name| self.mode_names.contains(name)))
     }
 
     /// `.on('error', cb)`, `.once('close', cb)`, `.catch(cb)`: the callback handles a failure.
@@ -750,5 +759,17 @@ fn is_awaited(call: Node<'_>, src: &str) -> bool {
         }) && c
             .parent()
             .is_some_and(|p| p.kind_str() == "await_expression")
+    })
+}
+
+/// Whether an `if`'s consequence leaves the function (`return`, `throw`, or a block holding one).
+fn exits(if_statement: Node<'_>) -> bool {
+    if_statement.field("consequence").is_some_and(|c| {
+        let kind = c.kind_str();
+        kind == "return_statement"
+            || kind == "throw_statement"
+            || (kind == "statement_block"
+                && named_children(c)
+                    .any(|s| matches!(s.kind_str(), "return_statement" | "throw_statement")))
     })
 }

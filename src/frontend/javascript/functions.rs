@@ -20,7 +20,15 @@ pub(super) struct Functions<'t> {
     pub(super) bodies: HashMap<String, Vec<Range<usize>>>,
     /// File-local functions with the argument lists of their direct calls.
     pub(super) local: HashMap<String, LocalFunction<'t>>,
+    /// Variables and `this.` fields (written as in the code: `recordDir`, `this.recordDir`)
+    /// that hold a debugging or generating mode's environment variable, or a value built
+    /// on another such name (see [`crate::reach::words::Words::mode_name_branch`]).
+    pub(super) mode_names: HashSet<String>,
 }
+
+/// The longest value read for a mode's environment variable: such a value is a short
+/// expression, and a longer one (a function, an object) is not read at all.
+const MODE_VALUE_LIMIT: usize = 300;
 
 /// Walks the tree under `root` once; records temporary fields and returns in `scopes`.
 pub(super) fn collect<'t>(root: Node<'t>, src: &str, scopes: &mut Scopes) -> Functions<'t> {
@@ -74,9 +82,21 @@ impl<'t> Walk<'_, 't> {
                     .is_some_and(|v| is_temp_value(v, self.src, &self.empty));
                 note_return(self.scopes, self.enclosing.last().map(String::as_str), temp);
             }
+            "variable_declarator" | "public_field_definition" | "field_definition" => {
+                let name = node.field("name").or_else(|| node.field("property"));
+                if let (Some(name), Some(value)) = (name, node.field("value")) {
+                    let prefix = if kind == "variable_declarator" {
+                        ""
+                    } else {
+                        "this."
+                    };
+                    self.note_mode(&format!("{prefix}{}", text(name, self.src)), value);
+                }
+            }
             "assignment_expression" => {
                 if let (Some(left), Some(right)) = (node.field("left"), node.field("right")) {
                     let member: String = text(left, self.src).split_whitespace().collect();
+                    self.note_mode(&member, right);
                     if member.starts_with("this.")
                         && left.kind_str() == "member_expression"
                         && is_temp_value(right, self.src, &self.empty)
@@ -99,6 +119,22 @@ impl<'t> Walk<'_, 't> {
             if reference.is_some() {
                 self.callers.pop();
             }
+        }
+    }
+
+    /// Records `name` as a mode's when `value` reads a mode's environment variable or
+    /// names one of the mode names found before it.
+    fn note_mode(&mut self, name: &str, value: Node<'_>) {
+        let value = text(value, self.src);
+        if value.len() > MODE_VALUE_LIMIT {
+            return;
+        }
+        let names = &self.found.mode_names;
+        let built_on_mode = value
+            .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$' || c == '.'))
+            .any(|word| names.contains(word));
+        if built_on_mode || crate::reach::words().reads_mode_env(value) {
+            self.found.mode_names.insert(name.to_string());
         }
     }
 

@@ -7,7 +7,8 @@
 //! `module.exports = { f }` do not count as uses); anonymous callbacks belong to the code around them;
 //! a branch on `process.argv` that is not the serve command is a subcommand, and so is the
 //! handler of a command-line parser's command (commander's `.command('build').action(fn)`,
-//! yargs' `.command('build', 'desc', builder, fn)`). A plugin-hook dispatch by name
+//! or `.action(fn)` on a command built on its own, `new Command('build')`, directly or
+//! through the local bound to it; yargs' `.command('build', 'desc', builder, fn)`). A plugin-hook dispatch by name
 //! (`hooks.aCallAll('expressCreateServer', ..)`: a callee with a `hook_dispatch_words` word)
 //! mentions the hook's name, which the plugins export.
 //!
@@ -45,6 +46,7 @@ pub(super) fn collect(root: Node<'_>, src: &str) -> Vec<Definition> {
         static_next: false,
         bindings: HashSet::new(),
         ladder: HashSet::new(),
+        commands: HashMap::new(),
     };
     walk.visit(root, None, 0);
     if !walk.exports {
@@ -125,6 +127,9 @@ struct SymbolWalk<'s> {
     /// `const store = require(..)`): such a name may stand for a class, whose static
     /// methods its properties then are.
     bindings: HashSet<String>,
+    /// Local names bound to one command of a command-line parser (`const program = new
+    /// Command('remove')`) → the command's name, which `program.action(fn)` handles.
+    commands: HashMap<String, String>,
 }
 
 impl SymbolWalk<'_> {
@@ -237,6 +242,10 @@ impl SymbolWalk<'_> {
                 if let (Some(name), Some(v)) = (node.field("name"), value) {
                     if name.kind_str() == "identifier" && self.imported_module(v).is_some() {
                         self.bind_module(text(name, self.src));
+                    }
+                    if let Some(command) = self.constructed_command(v) {
+                        self.commands
+                            .insert(text(name, self.src).to_string(), command);
                     }
                     // `const { setInterval: every } = require('timers')`: a renamed member.
                     if name.kind_str() == "object_pattern" && self.imported_module(v).is_some() {
@@ -724,9 +733,20 @@ impl SymbolWalk<'_> {
         plain.then_some(name)
     }
 
-    /// The command a commander chain names: `program.command('build').option(..)`.
+    /// The command a commander chain names: `program.command('build').option(..)`, or the
+    /// command its root is built as (`new Command('build').option(..)`, a local bound to
+    /// one).
     fn chained_command(&self, mut node: Node<'_>) -> Option<String> {
         for _ in 0..MAX_DEPTH {
+            match node.kind_str() {
+                "identifier" => return self.commands.get(text(node, self.src)).cloned(),
+                "new_expression" => return self.constructed_command(node),
+                "parenthesized_expression" => {
+                    node = node.named_child(0)?;
+                    continue;
+                }
+                _ => {}
+            }
             let callee =
                 (node.kind_str() == "call_expression").then(|| node.field("function"))??;
             let method = text(callee.field("property")?, self.src);
@@ -740,6 +760,20 @@ impl SymbolWalk<'_> {
             }
         }
         None
+    }
+
+    /// The name of the command a command-line parser's constructor builds (`new
+    /// Command('remove')`, `new commander.Command("remove")`): its first argument, a string.
+    fn constructed_command(&self, node: Node<'_>) -> Option<String> {
+        if node.kind_str() != "new_expression" {
+            return None;
+        }
+        let constructor = text(node.field("constructor")?, self.src);
+        let last = constructor.rsplit('.').next().unwrap_or(constructor);
+        if !words().command_constructors.contains(last) {
+            return None;
+        }
+        string_value(node.field("arguments")?.named_child(0)?, self.src)
     }
 
     /// The consequence of `if (process.argv[2] === 'backup')` when it is not the serve command,
