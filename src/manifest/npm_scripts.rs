@@ -162,8 +162,12 @@ pub fn service_files(text: &str) -> BTreeSet<String> {
 }
 
 /// Whether a script name, or one of its `:`/`-`/`_`-separated parts, names a one-off job.
+/// (A script that starts the application, `start:admin`, is none, whatever its other parts say.)
 fn is_one_off(name: &str) -> bool {
-    crate::placement::builtin().is_ok_and(|places| name_matches(name, &places.npm_one_off_scripts))
+    crate::placement::builtin().is_ok_and(|places| {
+        name_matches(name, &places.npm_one_off_scripts)
+            && !name_matches(name, &places.npm_start_scripts)
+    })
 }
 
 /// Whether a script name, or one of its parts, names a long-lived process (a worker).
@@ -246,14 +250,21 @@ mod tests {
                 "worker": "node src/worker.js",
                 "import-products": "ts-node src/import.ts",
                 "reindex": "node src/import.ts",
-                "postinstall": "node ./src/server.js --check"
+                "postinstall": "node ./src/server.js --check",
+                "admin:prune": "node src/admin/prune.js",
+                "start:admin": "node src/admin/panel.js"
             }
         }"#;
         let files = one_off_files(text);
-        let expected: BTreeSet<String> = ["db/migrate.ts", "scripts/icons.mjs", "src/seed.js"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let expected: BTreeSet<String> = [
+            "db/migrate.ts",
+            "scripts/icons.mjs",
+            "src/admin/prune.js",
+            "src/seed.js",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         assert_eq!(files, expected);
         assert!(one_off_files("not json").is_empty());
         assert!(one_off_files(r#"{"name": "x"}"#).is_empty());

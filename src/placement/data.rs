@@ -35,6 +35,8 @@ pub struct Places {
     pub npm_one_off_scripts: Vec<Glob>,
     /// Script names (or parts of them) that run a long-lived process beside the server.
     pub npm_service_scripts: Vec<Glob>,
+    /// Script names (or parts of them) that start the application: never one-off.
+    pub npm_start_scripts: Vec<Glob>,
     /// Rust crates of desktop and GUI frameworks: a crate depending on one is a desktop app.
     pub desktop_crates: Vec<Glob>,
     /// npm packages of desktop frameworks: a package depending on one is a desktop app.
@@ -120,6 +122,8 @@ struct RawNpm {
     one_off_scripts: Vec<String>,
     #[serde(default)]
     service_scripts: Vec<String>,
+    #[serde(default)]
+    start_scripts: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -193,6 +197,7 @@ pub fn parse(text: &str, file: &str) -> Result<Places, String> {
         rust_server_words,
         npm_one_off_scripts: globs(&raw.npm.one_off_scripts, true, "[npm] one_off_scripts")?,
         npm_service_scripts: globs(&raw.npm.service_scripts, true, "[npm] service_scripts")?,
+        npm_start_scripts: globs(&raw.npm.start_scripts, true, "[npm] start_scripts")?,
         desktop_crates: globs(&raw.desktop.crates, false, "[desktop] crates")?,
         desktop_packages: globs(&raw.desktop.packages, false, "[desktop] packages")?,
         desktop_nuget: globs(&raw.desktop.nuget, true, "[desktop] nuget")?,
