@@ -26,6 +26,7 @@ pub(super) fn collect(file: &syn::File, walker: &Walker<'_>, source: &str) -> Ve
         function: String::new(),
         owner: None,
         params: Vec::new(),
+        generics: Vec::new(),
         trait_impl: false,
         nested: 0,
         direct: foldhash::HashSet::default(),
@@ -46,6 +47,10 @@ struct SymbolVisit<'w, 't> {
     /// The parameters of the innermost function: calling one (`generate()` with
     /// `generate: impl FnOnce()`) calls the closure it holds, no function of that name.
     params: Vec<String>,
+    /// The type parameters of the enclosing `impl` and function (`Db` in `fn open<Db:
+    /// Database>()`): a call through one (`Db::new()`) is a call of whatever type the
+    /// caller chooses, as a method call on a value is.
+    generics: Vec<String>,
     /// Inside `impl Trait for Type`.
     trait_impl: bool,
     /// How many closures, async blocks and loops lie between the node visited and the
@@ -120,9 +125,12 @@ impl SymbolVisit<'_, '_> {
             }
         }
         let outer_params = std::mem::replace(&mut self.params, params);
+        let generic_count = self.generics.len();
+        type_params(&sig.generics, &mut self.generics);
         let nested = std::mem::take(&mut self.nested);
         body(self);
         self.nested = nested;
+        self.generics.truncate(generic_count);
         self.params = outer_params;
         self.function = outer;
         self.table.close();
@@ -138,12 +146,16 @@ impl SymbolVisit<'_, '_> {
     /// The type a path's last segment is an associated function of (`SaltString` in
     /// `SaltString::generate`, the `impl`'s type for `Self::new`): such a call reaches only
     /// that type's functions (see [`crate::reach`]), not every function of the name. A
-    /// generic parameter (`T::default`) is no type here. A module (`utils` in
+    /// generic parameter (`T::default`, `Db::new` in `fn open<Db: Database>()`) is no type
+    /// here: the call reaches every function of the name, as a method call does. A module (`utils` in
     /// `utils::generate`) qualifies the name too: the call reaches the functions of that
     /// name in a module so named, when there are any (see [`crate::reach::rust_modules`]).
     fn qualifier(&self, name: String) -> Option<String> {
         if name == "Self" {
             return self.owner.clone();
+        }
+        if self.generics.contains(&name) {
+            return None;
         }
         let named_type = name.starts_with(|c: char| c.is_ascii_uppercase())
             && name.chars().any(|c| c.is_ascii_lowercase());
@@ -218,11 +230,13 @@ impl<'ast> Visit<'ast> for SymbolVisit<'_, '_> {
         let head = function_head(Some(&item.vis), None, &item.sig);
         let span = self.function_range(&item.attrs, head, &item.block);
         let owner = self.owner.take();
+        let generics = std::mem::take(&mut self.generics);
         let trait_impl = std::mem::replace(&mut self.trait_impl, false);
         self.function(&item.sig, &item.attrs, Some(&item.vis), span, |v| {
             v.visit_signature(&item.sig);
             v.visit_block(&item.block);
         });
+        self.generics = generics;
         self.owner = owner;
         self.trait_impl = trait_impl;
     }
@@ -234,9 +248,13 @@ impl<'ast> Visit<'ast> for SymbolVisit<'_, '_> {
         };
         let outer = std::mem::replace(&mut self.owner, owner);
         let trait_impl = std::mem::replace(&mut self.trait_impl, item.trait_.is_some());
+        let mut generics = Vec::new();
+        type_params(&item.generics, &mut generics);
+        let outer_generics = std::mem::replace(&mut self.generics, generics);
         for impl_item in &item.items {
             self.visit_impl_item(impl_item);
         }
+        self.generics = outer_generics;
         self.owner = outer;
         self.trait_impl = trait_impl;
     }
@@ -366,7 +384,12 @@ impl<'ast> Visit<'ast> for SymbolVisit<'_, '_> {
     }
 }
 
-/// The address of a node of the tree, which identifies it during the visit.
+/// Adds the names of `generics`' type parameters (`Db` in `<'a, Db: Database, const N:
+/// usize>`) to `names`.
+fn type_params(generics: &syn::Generics, names: &mut Vec<String>) {
+    names.extend(generics.type_params().map(|p| p.ident.to_string()));
+}
+
 /// Where a function's head starts: its visibility or `default` when it has one, else
 /// its signature (`const`, `async`, `unsafe`, `extern` or `fn`).
 fn function_head(
@@ -392,6 +415,7 @@ fn function_ends(attrs: &[syn::Attribute], head: Span, block: &syn::Block) -> (S
     (start, block.brace_token.span.close())
 }
 
+/// The address of a node of the tree, which identifies it during the visit.
 fn address<T>(node: &T) -> *const () {
     (node as *const T).cast()
 }

@@ -1260,3 +1260,26 @@ fn handle(dirs: &Dirs) {
         assert!(facts.arg_flows.contains(&flow), "{flow:?}");
     }
 }
+
+#[test]
+fn calls_through_type_parameters_name_no_type() {
+    // `Db` is a type parameter of the function, `Pool` of the `impl`: their calls reach the
+    // functions of the name; `Store` is a type, and stays the call's qualifier.
+    let src = r#"
+fn open<Db: Database>() { Db::connect(); Store::create(); }
+fn sweep<Kind>() where Kind: Shelf { Kind::tidy(); }
+impl<Pool: Source> Cache<Pool> { fn fill(&self) { Pool::fetch(); Self::trim(); } }
+fn later() { Db::connect(); }
+"#;
+    let defs = facts(src).definitions;
+    assert_eq!(
+        crate::frontend::symbols::describe_calls(&defs),
+        [
+            ": ",
+            "open: Store::create connect",
+            "sweep: tidy",
+            "fill: Cache::trim fetch",
+            "later: Db::connect"
+        ]
+    );
+}

@@ -112,6 +112,50 @@ fn is_temp_format(mac: &syn::Macro, names: &TempNames<'_>) -> bool {
             })
 }
 
+/// Macros that never give a value (their type is `!`): they panic or return an error.
+const DIVERGING_MACROS: &[&str] = &["panic", "unreachable", "todo", "unimplemented", "bail"];
+
+/// Whether an expression never gives a value (its type is `!`): it returns, breaks,
+/// continues, panics (`panic!`, `unreachable!`), returns an error (`bail!(..)`,
+/// `Err(e)?`) or ends the process (`std::process::exit(1)`); a block that does so at its
+/// top level.
+fn diverges(e: &Expr, depth: usize) -> bool {
+    if depth > ARG_DEPTH {
+        return false;
+    }
+    match e {
+        Expr::Return(_) | Expr::Break(_) | Expr::Continue(_) => true,
+        Expr::Macro(m) => is_diverging_macro(&m.mac),
+        Expr::Paren(p) => diverges(&p.expr, depth + 1),
+        Expr::Block(b) => block_diverges(&b.block, depth + 1),
+        Expr::Try(t) => matches!(&*t.expr, Expr::Call(c)
+            if matches!(&*c.func, Expr::Path(p) if p.path.is_ident("Err"))),
+        Expr::Call(c) => matches!(&*c.func, Expr::Path(p) if {
+            let mut names = p.path.segments.iter().rev().map(|s| &s.ident);
+            names.next().is_some_and(|n| n == "exit")
+                && names.next().is_some_and(|n| n == "process")
+        }),
+        _ => false,
+    }
+}
+
+/// Whether a block never gives a value: one of its top-level statements diverges (see
+/// [`diverges`]).
+fn block_diverges(block: &syn::Block, depth: usize) -> bool {
+    block.stmts.iter().any(|stmt| match stmt {
+        syn::Stmt::Expr(e, _) => diverges(e, depth),
+        syn::Stmt::Macro(m) => is_diverging_macro(&m.mac),
+        _ => false,
+    })
+}
+
+fn is_diverging_macro(mac: &syn::Macro) -> bool {
+    mac.path
+        .segments
+        .last()
+        .is_some_and(|s| DIVERGING_MACROS.iter().any(|m| s.ident == m))
+}
+
 /// The local a path expression is built on: `dir` in `&dir.join("a")` (through joins and
 /// other method calls, references and fields).
 fn root_local(mut e: &Expr) -> Option<&syn::Ident> {
@@ -154,17 +198,24 @@ impl Walker<'_> {
             Expr::Await(a) => part(&a.base),
             Expr::Unary(u) => part(&u.expr),
             Expr::Binary(b) => part(&b.left).with(part(&b.right)),
-            // A value chosen by a condition: what each branch's value says alike.
+            // A value chosen by a condition: what each branch's value says alike. A branch
+            // that gives no value (`return Err(..)`, `panic!(..)`) says nothing of it.
             Expr::Block(b) => self.block_purpose(&b.block, depth + 1),
             Expr::If(i) => match &i.else_branch {
-                Some((_, other)) => self
-                    .block_purpose(&i.then_branch, depth + 1)
-                    .either(part(other)),
+                Some((_, other)) => {
+                    let then = (!block_diverges(&i.then_branch, 0))
+                        .then(|| self.block_purpose(&i.then_branch, depth + 1));
+                    then.into_iter()
+                        .chain((!diverges(other, 0)).then(|| part(other)))
+                        .reduce(PathPurpose::either)
+                        .unwrap_or_default()
+                }
                 None => PathPurpose::default(),
             },
             Expr::Match(m) => m
                 .arms
                 .iter()
+                .filter(|arm| !diverges(&arm.body, 0))
                 .map(|arm| part(&arm.body))
                 .reduce(PathPurpose::either)
                 .unwrap_or_default(),
