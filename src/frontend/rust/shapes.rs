@@ -394,13 +394,51 @@ fn leaves_loop(block: &syn::Block) -> bool {
         .any(|s| matches!(s, syn::Stmt::Expr(Expr::Return(_) | Expr::Break(_), _)))
 }
 
-/// Whether a block leaves the enclosing function or loop iteration at its top level.
-pub(super) fn exits(block: &syn::Block) -> bool {
-    block.stmts.iter().any(|s| match s {
-        syn::Stmt::Expr(Expr::Return(_) | Expr::Continue(_) | Expr::Break(_), _) => true,
-        syn::Stmt::Macro(m) => m.mac.path.is_ident("bail"),
+/// How deep [`diverges`] looks through parentheses and blocks.
+const MAX_DIVERGE_DEPTH: usize = 6;
+
+/// Macros that never give a value (their type is `!`): they panic or return an error.
+const DIVERGING_MACROS: &[&str] = &["panic", "unreachable", "todo", "unimplemented", "bail"];
+
+/// Whether an expression never gives a value (its type is `!`): it returns, breaks,
+/// continues, panics (`panic!`, `unreachable!`), returns an error (`bail!(..)`,
+/// `Err(e)?`) or ends the process (`std::process::exit(1)`); a block that does so at its
+/// top level.
+pub(super) fn diverges(e: &Expr, depth: usize) -> bool {
+    if depth > MAX_DIVERGE_DEPTH {
+        return false;
+    }
+    match e {
+        Expr::Return(_) | Expr::Break(_) | Expr::Continue(_) => true,
+        Expr::Macro(m) => is_diverging_macro(&m.mac),
+        Expr::Paren(p) => diverges(&p.expr, depth + 1),
+        Expr::Block(b) => block_diverges(&b.block, depth + 1),
+        Expr::Try(t) => matches!(&*t.expr, Expr::Call(c)
+            if matches!(&*c.func, Expr::Path(p) if p.path.is_ident("Err"))),
+        Expr::Call(c) => matches!(&*c.func, Expr::Path(p) if {
+            let mut names = p.path.segments.iter().rev().map(|s| &s.ident);
+            names.next().is_some_and(|n| n == "exit")
+                && names.next().is_some_and(|n| n == "process")
+        }),
+        _ => false,
+    }
+}
+
+/// Whether a block never gives a value: one of its top-level statements diverges (see
+/// [`diverges`]).
+pub(super) fn block_diverges(block: &syn::Block, depth: usize) -> bool {
+    block.stmts.iter().any(|stmt| match stmt {
+        syn::Stmt::Expr(e, _) => diverges(e, depth),
+        syn::Stmt::Macro(m) => is_diverging_macro(&m.mac),
         _ => false,
     })
+}
+
+fn is_diverging_macro(mac: &syn::Macro) -> bool {
+    mac.path
+        .segments
+        .last()
+        .is_some_and(|s| DIVERGING_MACROS.iter().any(|m| s.ident == m))
 }
 
 /// Whether a function body ends in a `loop` (or a `while` on a shutdown check, `while

@@ -16,10 +16,10 @@ use super::macros::{self, MacroBody, MAX_MACRO_DEPTH};
 use super::recurring;
 use super::scope::{is_local_root, Binding, Builder, Resolved, Scopes};
 use super::shapes::{
-    body_braces, condition_checks, exits, expr_start, is_bounded_condition, is_endless_iterator,
-    is_finite_loop, is_interval_target, is_short_straight_body, is_sleep_target, is_test_attr,
-    is_wait_loop, never_returns, param_name, pat_holds_variant, pat_idents, pat_is_variant,
-    path_start, relaunches, simple_binding,
+    block_diverges, body_braces, condition_checks, expr_start, is_bounded_condition,
+    is_endless_iterator, is_finite_loop, is_interval_target, is_short_straight_body,
+    is_sleep_target, is_test_attr, is_wait_loop, never_returns, param_name, pat_holds_variant,
+    pat_idents, pat_is_variant, path_start, relaunches, simple_binding,
 };
 use super::statics::{lazy_static_entries, may_hold_collection, Statics};
 use super::words;
@@ -867,7 +867,7 @@ impl<'t> Walker<'t> {
             // After `if !is_leader().await { return; }` the rest runs on one instance only.
             if let syn::Stmt::Expr(Expr::If(i), _) = stmt {
                 if i.else_branch.is_none()
-                    && exits(&i.then_branch)
+                    && block_diverges(&i.then_branch, 0)
                     && words::is_single_instance_guard(&words::ident_text(&i.cond))
                 {
                     self.ctx.guarded = true;

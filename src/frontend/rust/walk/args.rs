@@ -4,6 +4,7 @@ use super::{getters, segments, Walker, ARG_DEPTH};
 use crate::event::Arg;
 use crate::frontend::rust::macros::{parse_body, MacroBody};
 use crate::frontend::rust::scope::Resolved;
+use crate::frontend::rust::shapes::{block_diverges, diverges};
 use crate::frontend::rust::words;
 use crate::frontend::words::{is_constant_name, store_type_purpose, PathPurpose};
 use foldhash::HashSet;
@@ -110,50 +111,6 @@ fn is_temp_format(mac: &syn::Macro, names: &TempNames<'_>) -> bool {
                 }
                 _ => false,
             })
-}
-
-/// Macros that never give a value (their type is `!`): they panic or return an error.
-const DIVERGING_MACROS: &[&str] = &["panic", "unreachable", "todo", "unimplemented", "bail"];
-
-/// Whether an expression never gives a value (its type is `!`): it returns, breaks,
-/// continues, panics (`panic!`, `unreachable!`), returns an error (`bail!(..)`,
-/// `Err(e)?`) or ends the process (`std::process::exit(1)`); a block that does so at its
-/// top level.
-fn diverges(e: &Expr, depth: usize) -> bool {
-    if depth > ARG_DEPTH {
-        return false;
-    }
-    match e {
-        Expr::Return(_) | Expr::Break(_) | Expr::Continue(_) => true,
-        Expr::Macro(m) => is_diverging_macro(&m.mac),
-        Expr::Paren(p) => diverges(&p.expr, depth + 1),
-        Expr::Block(b) => block_diverges(&b.block, depth + 1),
-        Expr::Try(t) => matches!(&*t.expr, Expr::Call(c)
-            if matches!(&*c.func, Expr::Path(p) if p.path.is_ident("Err"))),
-        Expr::Call(c) => matches!(&*c.func, Expr::Path(p) if {
-            let mut names = p.path.segments.iter().rev().map(|s| &s.ident);
-            names.next().is_some_and(|n| n == "exit")
-                && names.next().is_some_and(|n| n == "process")
-        }),
-        _ => false,
-    }
-}
-
-/// Whether a block never gives a value: one of its top-level statements diverges (see
-/// [`diverges`]).
-fn block_diverges(block: &syn::Block, depth: usize) -> bool {
-    block.stmts.iter().any(|stmt| match stmt {
-        syn::Stmt::Expr(e, _) => diverges(e, depth),
-        syn::Stmt::Macro(m) => is_diverging_macro(&m.mac),
-        _ => false,
-    })
-}
-
-fn is_diverging_macro(mac: &syn::Macro) -> bool {
-    mac.path
-        .segments
-        .last()
-        .is_some_and(|s| DIVERGING_MACROS.iter().any(|m| s.ident == m))
 }
 
 /// The local a path expression is built on: `dir` in `&dir.join("a")` (through joins and
