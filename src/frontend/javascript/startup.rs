@@ -2,7 +2,8 @@
 //! directly in a top-level function named for building the application
 //! (`createServices`, `init`, `setupServer`; the names are data, `startup.toml`), outside
 //! nested functions and loops (a callback or a loop body may run once per request or
-//! connection), registers `startup:UserService`. The objects such a function returns or
+//! connection), registers `startup:UserService` (a class named plainly, not
+//! `new pkg.Client()`). The objects such a function returns or
 //! hands to a server (`extensions: [new Limits()]`) live as long as the process. A builder
 //! named for test doubles (`createFakeServices`) builds nothing a server runs.
 
@@ -95,7 +96,7 @@ pub(super) fn startup_instances(root: Node<'_>, src: &str) -> BTreeSet<String> {
             if depth > MAX_DEPTH || (depth > 0 && once_per_run_ends(node.kind_str())) {
                 continue;
             }
-            if node.kind_str() == "new_expression" {
+            if node.kind_str() == "new_expression" && constructs_by_name(node) {
                 out.extend(
                     super::fields::constructed(node, src)
                         .and_then(|c| c.strip_prefix("new:").map(|n| format!("startup:{n}"))),
@@ -107,6 +108,14 @@ pub(super) fn startup_instances(root: Node<'_>, src: &str) -> BTreeSet<String> {
         }
     }
     out
+}
+
+/// Whether a `new` expression names its class plainly (`new UserService(..)`): a class
+/// reached through an object (`new issuer.Client(..)`, `new pg.Pool(..)`) is a package's,
+/// whose last name may be shared by unrelated classes of the project.
+fn constructs_by_name(new: Node<'_>) -> bool {
+    new.child_by_field_name("constructor")
+        .is_some_and(|c| c.kind_str() == "identifier")
 }
 
 /// Nodes whose code may run more than once per call of the builder: nested functions
