@@ -935,7 +935,10 @@ function start() { manager = new Manager(); let local; local = new Local(); }
             "@nestjs/common.Injectable:Codes",
             "new:Directory",
             "new:Manager",
-            "new:Tracker"
+            "new:Tracker",
+            // `start` builds the application: what it constructs directly is built once.
+            "startup:Local",
+            "startup:Manager"
         ]
     );
 }
