@@ -5,7 +5,8 @@
 //! `@Injectable()` (`@nestjs/common.Injectable:ChatService`, unless it is given a `scope`)
 //! and a `new ClientManager()` that a module-level variable holds (`new:ClientManager`), made
 //! where it is declared or assigned later (`manager = new ClientManager()` when the server
-//! starts), or that a class's `static` field holds (`static store = new StateStore()`). A
+//! starts), or that a class's `static` field holds (`static store = new StateStore()`), or
+//! that a function building the application at start-up constructs (`startup.rs`). A
 //! class's `static` collections are process-lived like module-level ones: written
 //! as `Owner.field.set(..)` (or through `this` in static methods), they become `Collection`
 //! events.
@@ -23,6 +24,7 @@ pub(super) fn field_collection_events(
     scopes: &Scopes,
 ) -> (Vec<Event>, BTreeSet<String>) {
     let mut registrations = module_instances(root, src);
+    registrations.extend(super::startup::startup_instances(root, src));
     let module: Scope = root.byte_range().into();
     let mut events = Vec::new();
     let mut stack = vec![(root, 0usize)];
@@ -92,7 +94,7 @@ fn module_instances(root: Node<'_>, src: &str) -> BTreeSet<String> {
 }
 
 /// `new:Name` when `value` is `new Name(..)` (or `new pkg.Name(..)`).
-fn constructed(value: Node<'_>, src: &str) -> Option<String> {
+pub(super) fn constructed(value: Node<'_>, src: &str) -> Option<String> {
     let value = unwrap_type_assertion(value);
     if value.kind_str() != "new_expression" {
         return None;

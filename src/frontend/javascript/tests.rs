@@ -935,9 +935,34 @@ function start() { manager = new Manager(); let local; local = new Local(); }
             "@nestjs/common.Injectable:Codes",
             "new:Directory",
             "new:Manager",
-            "new:Tracker"
+            "new:Tracker",
+            // `start` builds the application: what it constructs directly is built once.
+            "startup:Local",
+            "startup:Manager"
         ]
     );
+}
+
+#[test]
+fn classes_built_once_by_start_up_builders() {
+    // Directly in a top-level builder: registered. In a callback, a loop, a builder of test
+    // doubles, a per-request `createUser`, or reached through a package object: not.
+    let src =
+        "export const createServices = (db) => ({ mail: new Mailer(db), pool: new pg.Pool() });\n\
+        export default function init(app) {\n\
+          app.register([new SeatLimit()]);\n\
+          app.post('/x', () => new PerRequest());\n\
+          for (const s of shards) { new PerShard(s); }\n\
+        }\n\
+        function createFakeServices() { return new FakeStore(); }\n\
+        function createUser() { return new Draft(); }\n";
+    let startup: Vec<String> = extract(src, Dialect::TypeScript)
+        .facts
+        .registrations
+        .into_iter()
+        .filter(|r| r.starts_with("startup:"))
+        .collect();
+    assert_eq!(startup, ["startup:Mailer", "startup:SeatLimit"]);
 }
 
 #[test]
