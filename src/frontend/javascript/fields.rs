@@ -15,7 +15,7 @@ use super::state::{unwrap_type_assertion, value_constructor, written_by};
 use super::symbols::{decorator_callee, decorator_nodes};
 use super::*;
 use crate::frontend::collections::Collection;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 /// The field-collection events of every class of the file and the file's registrations.
 pub(super) fn field_collection_events(
@@ -285,9 +285,30 @@ fn declare(
         .into_iter()
         .flatten()
     {
-        collection.describe(text(described, src));
+        collection.describe(&type_names(text(described, src)));
     }
     candidates.insert(name.to_string(), collection);
+}
+
+/// The names of a type annotation that say what it holds: its identifiers other than
+/// TypeScript's own type operators, utility and primitive types (`builtin_types.toml`).
+fn type_names(annotation: &str) -> String {
+    static BUILTIN: std::sync::OnceLock<HashSet<String>> = std::sync::OnceLock::new();
+    let builtin = BUILTIN.get_or_init(|| {
+        #[derive(serde::Deserialize)]
+        struct Builtin {
+            names: HashSet<String>,
+        }
+        // Embedded and covered by a unit test; it always parses.
+        toml::from_str::<Builtin>(include_str!("builtin_types.toml"))
+            .unwrap_or_else(|e| panic!("builtin_types.toml: {e}"))
+            .names
+    });
+    annotation
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+        .filter(|w| !w.is_empty() && !builtin.contains(*w))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The `this.x = value` assignments of a constructor body, outside nested functions.
@@ -329,4 +350,18 @@ fn written_field<'s>(node: Node<'_>, src: &'s str) -> Option<(&'s str, Option<&'
     written_by(node, src, |object| {
         this_member(object, src).map(|field| text(field, src).trim_start_matches('#'))
     })
+}
+
+#[cfg(test)]
+mod type_name_tests {
+    use super::type_names;
+
+    #[test]
+    fn builtin_type_words_say_nothing() {
+        assert_eq!(
+            type_names("Map<string, ReturnType<typeof setTimeout>>"),
+            "setTimeout"
+        );
+        assert_eq!(type_names(": Record<string, UserSession[]>"), "UserSession");
+    }
 }
