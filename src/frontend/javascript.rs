@@ -30,6 +30,7 @@ mod symbols;
 mod syntax;
 #[cfg(test)]
 mod tests;
+mod words;
 
 use emit::*;
 use flow::*;

@@ -15,7 +15,7 @@ use super::state::{unwrap_type_assertion, value_constructor, written_by};
 use super::symbols::{decorator_callee, decorator_nodes};
 use super::*;
 use crate::frontend::collections::Collection;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 
 /// The field-collection events of every class of the file and the file's registrations.
 pub(super) fn field_collection_events(
@@ -291,19 +291,9 @@ fn declare(
 }
 
 /// The names of a type annotation that say what it holds: its identifiers other than
-/// TypeScript's own type operators, utility and primitive types (`builtin_types.toml`).
+/// TypeScript's own type operators, utility and primitive types (`words.toml`).
 fn type_names(annotation: &str) -> String {
-    static BUILTIN: std::sync::OnceLock<HashSet<String>> = std::sync::OnceLock::new();
-    let builtin = BUILTIN.get_or_init(|| {
-        #[derive(serde::Deserialize)]
-        struct Builtin {
-            names: HashSet<String>,
-        }
-        // Embedded and covered by a unit test; it always parses.
-        toml::from_str::<Builtin>(include_str!("builtin_types.toml"))
-            .unwrap_or_else(|e| panic!("builtin_types.toml: {e}"))
-            .names
-    });
+    let builtin = &super::words::words().builtin_types;
     annotation
         .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
         .filter(|w| !w.is_empty() && !builtin.contains(*w))

@@ -1,6 +1,6 @@
 //! Classes the application constructs once when it starts: a `new UserService(..)` made
 //! directly in a top-level function named for building the application
-//! (`createServices`, `init`, `setupServer`; the names are data, `startup.toml`), outside
+//! (`createServices`, `init`, `setupServer`; the names are data, `words.toml`), outside
 //! nested functions and loops (a callback or a loop body may run once per request or
 //! connection), registers `startup:UserService` (a class named plainly, not
 //! `new pkg.Client()`). The objects such a function returns or
@@ -10,26 +10,7 @@
 use super::syntax::is_function;
 use super::*;
 use crate::reach::words::split_words;
-use serde::Deserialize;
 use std::collections::BTreeSet;
-use std::sync::OnceLock;
-
-/// The embedded name lists.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Names {
-    verbs: Vec<String>,
-    makers: Vec<String>,
-    products: Vec<String>,
-    doubles: Vec<String>,
-}
-
-fn names() -> &'static Names {
-    static NAMES: OnceLock<Names> = OnceLock::new();
-    NAMES.get_or_init(|| {
-        toml::from_str(include_str!("startup.toml")).unwrap_or_else(|e| panic!("startup.toml: {e}"))
-    })
-}
 
 /// Whether a function of this name builds the application once at start-up.
 fn builds_the_application(name: &str) -> bool {
@@ -37,7 +18,7 @@ fn builds_the_application(name: &str) -> bool {
     let (Some(first), Some(last)) = (words.first(), words.last()) else {
         return false;
     };
-    let names = names();
+    let names = super::words::words();
     if words.iter().any(|w| names.doubles.contains(w)) {
         return false;
     }

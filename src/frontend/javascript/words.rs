@@ -1,0 +1,45 @@
+//! The word lists of the JavaScript/TypeScript frontend, from the embedded `words.toml`:
+//! the names of functions that build the application at start-up and TypeScript's own type
+//! names.
+
+use serde::Deserialize;
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+/// The parsed `words.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Words {
+    /// First words of the names of start-up builders (`init`, `setupServer`).
+    pub verbs: Vec<String>,
+    /// First words of builders whose last word is one of `products` (`createServices`).
+    pub makers: Vec<String>,
+    /// See `makers`.
+    pub products: Vec<String>,
+    /// Words of builders of test doubles (`createFakeServices`).
+    pub doubles: Vec<String>,
+    /// TypeScript's type operators, utility and primitive types: they say nothing of what a
+    /// collection holds.
+    pub builtin_types: HashSet<String>,
+}
+
+static WORDS: LazyLock<Words> = LazyLock::new(|| {
+    // The file is part of the binary and covered by a unit test; it always parses.
+    toml::from_str(include_str!("words.toml"))
+        .unwrap_or_else(|e| panic!("javascript/words.toml: {e}"))
+});
+
+/// The word lists, parsed once.
+pub(super) fn words() -> &'static Words {
+    &WORDS
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn words_parse() {
+        let w = super::words();
+        assert!(w.verbs.iter().any(|v| v == "init"));
+        assert!(w.builtin_types.contains("ReturnType"));
+    }
+}
