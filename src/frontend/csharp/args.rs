@@ -375,10 +375,15 @@ impl Walker<'_, '_> {
                     false
                 }
                 // `$"{Guid.NewGuid()}.tmp"`: a file named as temporary.
+                // A folder named as temporary: `Path.Combine(root, "TempUpdate")`.
                 "string_literal" | "verbatim_string_literal" | "interpolated_string_expression" => {
                     let lower = text(node, self.src).to_ascii_lowercase();
                     let value = lower.trim_end_matches(['"', '\'']);
-                    found = value.ends_with(".tmp") || value.ends_with(".temp");
+                    found = value.ends_with(".tmp")
+                        || value.ends_with(".temp")
+                        || string_value(node, self.src).is_some_and(|s| {
+                            s.split(['/', '\\']).any(|part| !part.is_empty() && is_temp_name(part))
+                        });
                     // Look into the interpolations: `$"{Path.GetTempPath()}/x.db"`.
                     !found && node.kind_str() == "interpolated_string_expression"
                 }
@@ -419,10 +424,19 @@ impl Walker<'_, '_> {
                     // The object it is read from (`_config` in `_config.Paths.CachePath`)
                     // holds the path; the member names it. A combining call's own name
                     // (`Path.Combine`) says nothing.
+                    // A local whose value is a known location (`dir.PhysicalPath` of
+                    // `var dir = _store.GetDirectoryInfo(ThumbsPath)`) keeps saying it.
+                    let local = node
+                        .field("expression")
+                        .filter(|e| e.kind_str() == "identifier")
+                        .and_then(|e| self.lookup(text(e, self.src)))
+                        .filter(|v| !v.member)
+                        .and_then(|v| v.purpose)
+                        .unwrap_or_default();
                     Some(match (callee, on_this) {
                         (true, _) => PathPurpose::default(),
                         (false, true) => self.name_purpose(name),
-                        (false, false) => PathPurpose::designated(name),
+                        (false, false) => PathPurpose::designated(name).with(local),
                     })
                 }
                 "member_binding_expression" => node
@@ -448,11 +462,21 @@ impl Walker<'_, '_> {
                         // whatever its arguments name.
                         let process =
                             name.is_some_and(|n| PathPurpose::designated(n).is_process_file());
+                        // A call that resolves a location inside its argument
+                        // (`_store.GetDirectoryInfo(ThumbsPath)`) returns a file of the
+                        // folder its arguments name, whoever's it is.
+                        let inside =
+                            name.is_some_and(|n| words().location_calls.contains(n));
                         let arguments = node
                             .child_by_field_name("arguments")
                             .filter(|_| !process)
                             .map_or_else(PathPurpose::default, |a| {
-                                self.path_purpose(a).shared_only()
+                                let said = self.path_purpose(a);
+                                if inside {
+                                    said
+                                } else {
+                                    said.shared_only()
+                                }
                             });
                         // A method of this file that returns only instance paths: what
                         // it returns tells, not its name (`GetDataFilePath` of a cache).

@@ -59,6 +59,31 @@ impl Walker<'_, '_> {
         }
     }
 
+    /// The parameter a listing of a folder's entries is built on
+    /// (`Directory.GetDirectories(path)`, `Directory.EnumerateFiles(dir, "*.tmp")`): its
+    /// entries lie inside the folder (see [`Self::path_root`]).
+    pub(super) fn listing_root(&self, expr: Node<'_>) -> Option<usize> {
+        let expr = unwrap_expr(expr);
+        if expr.kind_str() != "invocation_expression" {
+            return None;
+        }
+        let function = expr.field("function")?;
+        let lists = function.kind_str() == "member_access_expression"
+            && function.field("expression").is_some_and(|e| {
+                matches!(text(e, self.src), "Directory" | "System.IO.Directory")
+            })
+            && function
+                .field("name")
+                .is_some_and(|n| words().folder_listings.contains(text(n, self.src)));
+        if !lists {
+            return None;
+        }
+        let first = argument_values(expr.field("arguments"))
+            .into_iter()
+            .next()?;
+        self.path_root(first, 0)
+    }
+
     /// The enclosing method's name and the position (as its callers count, without an
     /// extension method's `this`) of the one parameter an expression is built on.
     fn param_root(&self, method: Option<(&str, bool)>, expr: Node<'_>) -> Option<(String, usize)> {

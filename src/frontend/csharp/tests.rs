@@ -1809,3 +1809,42 @@ public class Pages
         assert!(facts.arg_flows.contains(&flow), "{flow:?}");
     }
 }
+
+#[test]
+fn entries_listed_from_a_parameter_are_built_on_it() {
+    use crate::event::{ArgFlow, ArgSource};
+    let src = r#"
+public class Staging
+{
+    public static void ClearTree(string root)
+    {
+        foreach (var child in Directory.GetDirectories(root))
+            ClearTree(child);
+        foreach (var other in _store.GetDirectories(root))
+            ClearTree(other);
+        Directory.Delete(root, true);
+    }
+    public static void Stage()
+    {
+        var installRoot = AppContext.BaseDirectory;
+        var staging = Path.Combine(installRoot, "TempUpdate");
+        ClearTree(staging);
+        ClearTree(Path.Combine(installRoot, "Templates"));
+    }
+}
+"#;
+    let facts = facts(src);
+    let param = ArgSource::Param {
+        function: "ClearTree".to_string(),
+        index: 0,
+    };
+    for flow in [
+        ArgFlow::new("ClearTree", 0, param),
+        // Another type's listing may return anything; `Templates` is no temporary folder.
+        ArgFlow::new("ClearTree", 0, ArgSource::Plain),
+        // A folder literal named as temporary.
+        ArgFlow::new("ClearTree", 0, ArgSource::Temp),
+    ] {
+        assert!(facts.arg_flows.contains(&flow), "{flow:?}\n{:?}", facts.arg_flows);
+    }
+}

@@ -237,9 +237,15 @@ impl Walker<'_, '_> {
                         let params = node
                             .child_by_field_name("right")
                             .and_then(|r| self.parameter_mask(r));
+                        // `foreach (var d in Directory.GetDirectories(path))`: each entry
+                        // lies inside `path`, so it is built on the parameter `path` is.
+                        let root = node
+                            .child_by_field_name("right")
+                            .and_then(|r| self.listing_root(r));
                         let name = text(left, self.src);
                         if let Some(var) = self.vars.last_mut().and_then(|s| s.get_mut(name)) {
                             var.params = params;
+                            var.root = root;
                         }
                     }
                 }

@@ -65,6 +65,12 @@ pub(super) struct Words {
     pub lifecycle_words: Vec<String>,
     /// `Path`'s methods whose first argument is the folder the result lies in.
     pub path_builders: HashSet<String>,
+    /// `Directory`'s methods that list the entries inside the folder their first argument
+    /// names.
+    pub folder_listings: HashSet<String>,
+    /// Calls of any receiver that return a location inside the path they are given (simple
+    /// names): their arguments' purpose holds for what they return.
+    pub location_calls: HashSet<String>,
     /// Types whose methods act on the path they were built from (simple names).
     pub info_types: HashSet<String>,
     /// `FileMode`s that create or extend the file a `FileStream` opens.
