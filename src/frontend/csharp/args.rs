@@ -382,7 +382,8 @@ impl Walker<'_, '_> {
                     found = value.ends_with(".tmp")
                         || value.ends_with(".temp")
                         || string_value(node, self.src).is_some_and(|s| {
-                            s.split(['/', '\\']).any(|part| !part.is_empty() && is_temp_name(part))
+                            s.split(['/', '\\'])
+                                .any(|part| !part.is_empty() && is_temp_name(part))
                         });
                     // Look into the interpolations: `$"{Path.GetTempPath()}/x.db"`.
                     !found && node.kind_str() == "interpolated_string_expression"
@@ -424,14 +425,18 @@ impl Walker<'_, '_> {
                     // The object it is read from (`_config` in `_config.Paths.CachePath`)
                     // holds the path; the member names it. A combining call's own name
                     // (`Path.Combine`) says nothing.
-                    // A local whose value is a known location (`dir.PhysicalPath` of
-                    // `var dir = _store.GetDirectoryInfo(ThumbsPath)`) keeps saying it.
+                    // A local whose value is this instance's own folder (`dir.PhysicalPath`
+                    // of `var dir = _store.GetDirectoryInfo(ThumbsPath)`) holds a path in
+                    // it. Other words of the value say nothing about the member
+                    // (`stream.Path` of a `GetMediaStreams(query)` result).
                     let local = node
                         .field("expression")
                         .filter(|e| e.kind_str() == "identifier")
                         .and_then(|e| self.lookup(text(e, self.src)))
                         .filter(|v| !v.member)
                         .and_then(|v| v.purpose)
+                        .filter(|p| p.is_instance())
+                        .map(|_| PathPurpose::instance())
                         .unwrap_or_default();
                     Some(match (callee, on_this) {
                         (true, _) => PathPurpose::default(),
@@ -465,8 +470,7 @@ impl Walker<'_, '_> {
                         // A call that resolves a location inside its argument
                         // (`_store.GetDirectoryInfo(ThumbsPath)`) returns a file of the
                         // folder its arguments name, whoever's it is.
-                        let inside =
-                            name.is_some_and(|n| words().location_calls.contains(n));
+                        let inside = name.is_some_and(|n| words().location_calls.contains(n));
                         let arguments = node
                             .child_by_field_name("arguments")
                             .filter(|_| !process)

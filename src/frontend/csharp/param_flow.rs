@@ -69,9 +69,9 @@ impl Walker<'_, '_> {
         }
         let function = expr.field("function")?;
         let lists = function.kind_str() == "member_access_expression"
-            && function.field("expression").is_some_and(|e| {
-                matches!(text(e, self.src), "Directory" | "System.IO.Directory")
-            })
+            && function
+                .field("expression")
+                .is_some_and(|e| matches!(text(e, self.src), "Directory" | "System.IO.Directory"))
             && function
                 .field("name")
                 .is_some_and(|n| words().folder_listings.contains(text(n, self.src)));

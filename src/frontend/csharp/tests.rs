@@ -1845,6 +1845,10 @@ public class Staging
         // A folder literal named as temporary.
         ArgFlow::new("ClearTree", 0, ArgSource::Temp),
     ] {
-        assert!(facts.arg_flows.contains(&flow), "{flow:?}\n{:?}", facts.arg_flows);
+        assert!(
+            facts.arg_flows.contains(&flow),
+            "{flow:?}\n{:?}",
+            facts.arg_flows
+        );
     }
 }
