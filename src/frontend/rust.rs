@@ -21,6 +21,7 @@ mod scope;
 mod shapes;
 mod statics;
 mod symbols;
+mod tickers;
 mod walk;
 mod words;
 

@@ -249,6 +249,13 @@ impl Emitter<'_> {
                 let args = node.field("arguments");
                 if let Some(function) = function {
                     self.emit(EventKind::Call, node, function, args, ctx);
+                    // `super(options)` in a constructor builds the class it extends.
+                    if let Some(base) = (function.kind_str() == "super")
+                        .then(|| extended_class(node))
+                        .flatten()
+                    {
+                        self.emit(EventKind::Construct, node, base, args, ctx);
+                    }
                     self.visit(function, ctx, depth + 1);
                 }
                 if let Some(args) = args {
@@ -772,4 +779,28 @@ fn exits(if_statement: Node<'_>) -> bool {
                 && named_children(c)
                     .any(|s| matches!(s.kind_str(), "return_statement" | "throw_statement")))
     })
+}
+
+/// The class that the class around `node` extends (`class Hub extends ShareDB`: `ShareDB`;
+/// `extends mod.Store`: `mod.Store`), when it is named by an identifier or a member
+/// expression.
+fn extended_class(node: Node<'_>) -> Option<Node<'_>> {
+    let mut current = node;
+    let class = loop {
+        current = current.parent()?;
+        if matches!(
+            current.kind_str(),
+            "class_declaration" | "class" | "abstract_class_declaration"
+        ) {
+            break current;
+        }
+    };
+    let heritage = named_children(class).find(|c| c.kind_str() == "class_heritage")?;
+    // JavaScript: `class_heritage` holds the expression; TypeScript: an `extends_clause`
+    // whose `value` it is.
+    let base = match named_children(heritage).next()? {
+        clause if clause.kind_str() == "extends_clause" => clause.field("value")?,
+        expression => expression,
+    };
+    matches!(base.kind_str(), "identifier" | "member_expression").then_some(base)
 }

@@ -22,6 +22,7 @@ use super::shapes::{
     pat_idents, pat_is_variant, path_start, relaunches, simple_binding,
 };
 use super::statics::{lazy_static_entries, may_hold_collection, Statics};
+use super::tickers;
 use super::words;
 use crate::event::{Arg, ArgFlow, Assumed, Context, Event, EventKind, FileFacts};
 use crate::frontend::scratch::PathUses;
@@ -287,6 +288,9 @@ pub(super) struct Walker<'t> {
     recurring: Vec<(bool, usize)>,
     /// For each event (by index), the body whose work it gets.
     work_requests: Vec<(usize, usize)>,
+    /// Timers stored under a name (by event index): a local or a struct field that another
+    /// method's loop may tick (see [`super::tickers`]).
+    stored_tickers: Vec<(usize, String)>,
     /// What the file's module name says about the paths it writes.
     pub(super) module: PathPurpose,
     /// The file's structs whose path fields are all set from path getters.
@@ -348,6 +352,7 @@ impl<'t> Walker<'t> {
             path_uses: PathUses::default(),
             recurring: Vec::new(),
             work_requests: Vec::new(),
+            stored_tickers: Vec::new(),
             module: PathPurpose::default(),
             fed: HashMap::default(),
             fed_owner: None,
@@ -1066,6 +1071,27 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.visit_stmts(&block.stmts);
     }
 
+    fn visit_expr_struct(&mut self, s: &'ast syn::ExprStruct) {
+        let first_event = self.events.len();
+        visit::visit_expr_struct(self, s);
+        for field in &s.fields {
+            if let syn::Member::Named(name) = &field.member {
+                self.note_stored_ticker(first_event, &field.expr, name.to_string());
+            }
+        }
+    }
+
+    fn visit_expr_assign(&mut self, a: &'ast syn::ExprAssign) {
+        let first_event = self.events.len();
+        visit::visit_expr_assign(self, a);
+        // `self.ticker = interval(d)`.
+        if let Expr::Field(f) = &*a.left {
+            if let syn::Member::Named(name) = &f.member {
+                self.note_stored_ticker(first_event, &a.right, name.to_string());
+            }
+        }
+    }
+
     fn visit_local(&mut self, local: &'ast syn::Local) {
         if let Some(init) = &local.init {
             self.interval_helper_call(&init.expr);
@@ -1089,6 +1115,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             }
             self.visit_expr(&init.expr);
             self.ctx = saved;
+            if let Some(name) = simple_binding(&local.pat) {
+                self.note_stored_ticker(first_event, &init.expr, name);
+            }
             temp = self.is_temp_expr(&init.expr) || self.guarded_local(&local.pat);
             purpose = self.path_purpose(&init.expr, 0);
             assumed = purpose;
@@ -1466,8 +1495,46 @@ impl Walker<'_> {
         self.recurring.pop();
     }
 
+    /// Remembers that the timer `init` makes (an event from `first_event` on) is stored
+    /// under `name`.
+    fn note_stored_ticker(&mut self, first_event: usize, init: &Expr, name: String) {
+        let Some(path) = tickers::stored_call(init) else {
+            return;
+        };
+        let start = self.offset(bindings::call_start(path));
+        let made = (first_event..self.events.len()).find(|&i| {
+            let (e, _) = &self.events[i];
+            e.kind == EventKind::Call
+                && e.span.start == start
+                && e.targets.iter().any(|t| is_interval_target(t))
+        });
+        if let Some(i) = made {
+            self.stored_tickers.push((i, name));
+        }
+    }
+
+    /// A timer kept in a struct field and ticked by another method's endless loop takes its
+    /// work from that loop rather than from the constructor that made it.
+    fn redirect_stored_tickers(&mut self, file: &syn::File) {
+        if self.stored_tickers.is_empty() {
+            return;
+        }
+        let names: HashSet<String> = self.stored_tickers.iter().map(|(_, n)| n.clone()).collect();
+        let loops = tickers::ticking_loops(file, &names, &|at| self.offset(at));
+        for (event, name) in &self.stored_tickers {
+            let Some(&key) = loops.get(name) else {
+                continue;
+            };
+            match self.work_requests.iter_mut().find(|(e, _)| e == event) {
+                Some(request) => request.1 = key,
+                None => self.work_requests.push((*event, key)),
+            }
+        }
+    }
+
     /// Gives each event the work of its body (see [`super::recurring`]).
     fn assign_work(&mut self, file: &syn::File) {
+        self.redirect_stored_tickers(file);
         let wanted: HashSet<usize> = self.work_requests.iter().map(|&(_, k)| k).collect();
         if wanted.is_empty() {
             return;
