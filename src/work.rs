@@ -407,6 +407,24 @@ impl Kinds {
     }
 }
 
+impl Kinds {
+    /// The key by which the project looks up what a call runs (see [`callee_key`]): its one
+    /// non-neutral name, or else its last one read through the segment before it
+    /// (`this.store.flushQueue()` is `flushQueue` of `store`).
+    fn pending_key(&self, call: &Call) -> Option<String> {
+        if let Some(name) = self.local_callee(call) {
+            return callee_key(call, name);
+        }
+        let mut named = call
+            .methods
+            .iter()
+            .filter(|m| !self.neutral.methods.contains(&plain_method(m)));
+        let name = named.next_back()?;
+        let before = named.next_back()?;
+        callee_key(&Call::new(before.as_str(), Vec::new(), ""), name)
+    }
+}
+
 /// A receiver that is the calling object or module itself (none, `this`, `self`, `Self`).
 fn own_receiver(receiver: &str) -> bool {
     matches!(receiver, "" | "this" | "self" | "Self" | "base")
@@ -487,7 +505,7 @@ pub fn direct(body: &[Call], defined: &dyn Fn(&str) -> bool) -> DirectWork {
         };
         match kind {
             None => {}
-            Some(UNKNOWN) => match callee.and_then(|name| callee_key(call, name)) {
+            Some(UNKNOWN) => match kinds.pending_key(call) {
                 Some(key) => {
                     work.callees.insert(key);
                 }
@@ -621,7 +639,7 @@ fn visit(
         }
         // Another file's function: the project tells what it does.
         if kind == UNKNOWN {
-            match callee.and_then(|name| callee_key(call, name)) {
+            match kinds.pending_key(call) {
                 Some(key) => {
                     work.pending.insert(key);
                 }

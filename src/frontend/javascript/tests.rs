@@ -1261,7 +1261,7 @@ fn each_definition_carries_its_own_direct_work() {
 import { flushQueue } from './queue';
 export function pruneIdle() {
   console.log('pruning');
-  const inner = () => metrics.gauge('idle', 1);
+  [1].forEach(() => metrics.gauge('idle', 1));
   forgetOld();
 }
 function forgetOld() { recent.clear(); }
