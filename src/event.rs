@@ -413,6 +413,9 @@ pub struct Definition {
     /// (`Handle(ApplicationStartedEvent e)`, see `start_event_subjects` in
     /// `src/reach/words.toml`).
     pub start: bool,
+    /// Its own work, for a recurring body of another file that calls it (see
+    /// [`crate::reach::work`]); `None` when its frontend does not tell (its work is unknown).
+    pub work: Option<crate::work::DirectWork>,
 }
 
 /// What a C# type declaration says about the type (see [`Definition::type_info`]).

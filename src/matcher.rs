@@ -197,7 +197,7 @@ impl Matcher {
                             setup_call: targets_any(event, &rule.unless.setup_calls)
                                 .then(|| target.to_string()),
                             one_shot_call: rule.one_shot.then(|| target.to_string()),
-                            quiet_if: assumed_mitigation(&rule.unless, event, facts),
+                            quiet_if: quiet_if(&rule.unless, event, facts, language),
                             quiet_if_any: claimed_elsewhere(&rule.unless, event),
                             optional_mitigation: optional_call(facts, &rule.unless.file_calls_any)
                                 .or_else(|| optional_call(facts, &rule.unless.project_calls_any)),
@@ -238,6 +238,43 @@ fn assumed_mitigation(unless: &Unless, event: &Event, facts: &FileFacts) -> Vec<
     } else {
         assumed.registrations.clone()
     }
+}
+
+/// The registrations that, all supplied, mitigate the match: those of its assumed arguments
+/// ([`assumed_mitigation`]), else those under which the functions of other files its
+/// recurring body calls do only this process's own work ([`pending_work`]).
+fn quiet_if(unless: &Unless, event: &Event, facts: &FileFacts, language: Language) -> Vec<String> {
+    let assumed = assumed_mitigation(unless, event, facts);
+    if assumed.is_empty() {
+        pending_work(unless, event, language)
+    } else {
+        assumed
+    }
+}
+
+/// When the event's recurring body does only work of the rule's `work_only` kinds but for
+/// calls of other files' functions ([`crate::work::Work::pending`]), and the rule accepts
+/// every kind of this process's own work: one registration per function, supplied by the
+/// project when it does only such work ([`crate::reach::work`]).
+fn pending_work(unless: &Unless, event: &Event, language: Language) -> Vec<String> {
+    let Some(work) = event.work.as_ref().filter(|w| !w.pending.is_empty()) else {
+        return Vec::new();
+    };
+    let Ok(kinds) = crate::work::kinds() else {
+        return Vec::new();
+    };
+    let accepted = |k: &str| unless.work_only.iter().any(|w| w == k);
+    let accepts_own = kinds.ids().filter(|k| kinds.is_own(k)).all(accepted);
+    let rest_accepted = work
+        .kinds_but_pending()
+        .is_some_and(|mut rest| rest.all(accepted));
+    if !accepts_own || !rest_accepted {
+        return Vec::new();
+    }
+    work.pending
+        .iter()
+        .map(|key| crate::reach::work::registration(language, key))
+        .collect()
 }
 
 /// The registrations under which another file's function that the event's recurring body

@@ -257,6 +257,8 @@ pub fn scan_files(
     reach::passed::join_wrote(&mut registered);
     if project {
         registered.extend(reach::claims::registrations(&models));
+        // Another file's function a recurring body calls does what its definitions do.
+        registered.extend(reach::work::registrations(&models));
         // A parameter every call hands a temporary path is one.
         registered.extend(reach::temp_params::registrations(
             models.iter().flat_map(|m| &m.arg_flows),

@@ -7,6 +7,11 @@
 //! embedded and validated at start-up); rules name the kinds that silence them
 //! (`[unless] work_only`). A call that no kind, neutral word or same-file function explains
 //! is [`UNKNOWN`]: when unsure, a body does shared work.
+//!
+//! A call of a function another file defines is left to the project ([`Work::pending`]):
+//! each frontend gives every definition its own direct work ([`DirectWork`], the same
+//! classification over its calls), and [`crate::reach::work`] closes it over the name-based
+//! call graph, once per scan. A single-file run knows no other file: such a call is unknown.
 
 use crate::reach::words::split_words;
 use serde::Deserialize;
@@ -22,6 +27,14 @@ pub struct Work {
     /// not define: another file's function may claim the work
     /// ([`crate::reach::claims`]: rows locked with `SKIP LOCKED`, a distributed lock).
     pub callees: BTreeSet<String>,
+    /// The functions of other files whose work nothing here explains, by [`callee_key`]:
+    /// the project tells what they do ([`crate::reach::work`]); until it does, they make
+    /// the body's work [`UNKNOWN`].
+    pub pending: BTreeSet<String>,
+    /// Whether something other than [`pending`](Work::pending) makes the work unknown (a
+    /// call with no name to look up, a chain followed too deep): then the project cannot
+    /// tell it either.
+    pub unknown_here: bool,
 }
 
 impl Work {
@@ -29,7 +42,30 @@ impl Work {
     pub fn extend(&mut self, other: Work) {
         self.kinds.extend(other.kinds);
         self.callees.extend(other.callees);
+        self.pending.extend(other.pending);
+        self.unknown_here |= other.unknown_here;
     }
+
+    /// The kinds of work but for the pending functions' (which the project tells):
+    /// `None` when something else makes the work unknown.
+    pub fn kinds_but_pending(&self) -> Option<impl Iterator<Item = &str>> {
+        (!self.unknown_here).then(|| {
+            self.kinds
+                .iter()
+                .map(String::as_str)
+                .filter(|k| *k != UNKNOWN || self.pending.is_empty())
+        })
+    }
+}
+
+/// A definition's own work: the kinds of its direct calls, and the functions it calls whose
+/// work their own definitions tell (by [`callee_key`]), for [`crate::reach::work`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DirectWork {
+    /// The kinds of work of its calls, sorted.
+    pub kinds: BTreeSet<String>,
+    /// The functions it calls that no kind explains, by [`callee_key`], sorted.
+    pub callees: BTreeSet<String>,
 }
 
 /// The event targets whose recurring body is worth classifying: those a rule with a
@@ -315,6 +351,16 @@ impl Kinds {
         }
     }
 
+    /// Whether work of this kind is this process's own: [`IN_MEMORY`] or a kind that is
+    /// neither shared nor coordinating (logging, metrics, its own cache or sessions).
+    pub fn is_own(&self, kind: &str) -> bool {
+        kind == IN_MEMORY
+            || self
+                .kinds
+                .iter()
+                .any(|k| k.id == kind && !k.shared && !k.coordinates)
+    }
+
     /// Whether work of this kind may be claimed inside the function called: unknown or
     /// shared work (a query polling for jobs), not this process's own (logging).
     fn may_be_claimed(&self, kind: &str) -> bool {
@@ -361,6 +407,24 @@ impl Kinds {
     }
 }
 
+impl Kinds {
+    /// The key by which the project looks up what a call runs (see [`callee_key`]): its one
+    /// non-neutral name, or else its last one read through the segment before it
+    /// (`this.store.flushQueue()` is `flushQueue` of `store`).
+    fn pending_key(&self, call: &Call) -> Option<String> {
+        if let Some(name) = self.local_callee(call) {
+            return callee_key(call, name);
+        }
+        let mut named = call
+            .methods
+            .iter()
+            .filter(|m| !self.neutral.methods.contains(&plain_method(m)));
+        let name = named.next_back()?;
+        let before = named.next_back()?;
+        callee_key(&Call::new(before.as_str(), Vec::new(), ""), name)
+    }
+}
+
 /// A receiver that is the calling object or module itself (none, `this`, `self`, `Self`).
 fn own_receiver(receiver: &str) -> bool {
     matches!(receiver, "" | "this" | "self" | "Self" | "base")
@@ -402,6 +466,7 @@ pub fn classify(body: &[Call], lookup: &mut dyn FnMut(&str) -> Option<Vec<Call>>
     let mut work = Work::default();
     let Ok(kinds) = kinds() else {
         work.kinds.insert(UNKNOWN.to_string());
+        work.unknown_here = true;
         return work;
     };
     let mut seen: HashSet<String> = HashSet::new();
@@ -423,6 +488,97 @@ pub fn classify(body: &[Call], lookup: &mut dyn FnMut(&str) -> Option<Vec<Call>>
     work
 }
 
+/// The own work of a definition made of `body`'s calls (see [`DirectWork`]): a call of one of
+/// its file's functions (`defined`) or one that no kind explains leaves a callee for the
+/// project to resolve; every other call gives its kind.
+pub fn direct(body: &[Call], defined: &dyn Fn(&str) -> bool) -> DirectWork {
+    let mut work = DirectWork::default();
+    let Ok(kinds) = kinds() else {
+        work.kinds.insert(UNKNOWN.to_string());
+        return work;
+    };
+    for call in body {
+        let callee = kinds.local_callee(call);
+        let kind = match callee.filter(|name| defined(name)) {
+            Some(_) => Some(UNKNOWN),
+            None => kinds.kind_of(call),
+        };
+        match kind {
+            None => {}
+            Some(UNKNOWN) => match kinds.pending_key(call) {
+                Some(key) => {
+                    work.callees.insert(key);
+                }
+                None => {
+                    work.kinds.insert(UNKNOWN.to_string());
+                }
+            },
+            Some(k) => {
+                work.kinds.insert(k.to_string());
+            }
+        }
+    }
+    work
+}
+
+/// The name by which the project looks up the functions a call may run: the called name when
+/// the receiver is the caller itself (`this.flush()`, `cleanup()`) or the name has two words
+/// or more (`_sweeper.RemoveExpired()`); a one-word name on another receiver
+/// (`client.send()`, `_watchdog.Check()`) is looked up only in the types named like the
+/// receiver's last segment (`watchdog.check`, see [`definition_keys`]). `None` for a receiver
+/// that names nothing (`items[0].run()`, `(await x()).go()`).
+pub fn callee_key(call: &Call, name: &str) -> Option<String> {
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+    {
+        return None;
+    }
+    if own_receiver(&call.receiver) || split_words(name).len() >= 2 {
+        return Some(name.to_string());
+    }
+    let last = call
+        .receiver
+        .rsplit(['.', ':'])
+        .next()
+        .unwrap_or(&call.receiver)
+        .trim_start_matches(['_', '$']);
+    if last.is_empty() || !last.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        return None;
+    }
+    Some(format!("{}.{name}", owner_word(last)))
+}
+
+/// The keys a definition answers to (see [`callee_key`]): its name, and for a method its
+/// type's name with it (`jobwatchdog.check` for `JobWatchdog.Check`; an interface's leading
+/// `I` dropped too: `ISessionStore.Flush` also answers to `sessionstore.flush`).
+pub fn definition_keys(name: &str, owner: Option<&str>) -> Vec<String> {
+    let mut keys = vec![name.to_string()];
+    if let Some(owner) = owner {
+        let plain = owner
+            .strip_prefix('I')
+            .filter(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
+            .unwrap_or(owner);
+        for o in [owner, plain] {
+            let key = format!("{}.{name}", owner_word(o));
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+    }
+    keys
+}
+
+/// A receiver's or type's name as one lower-case word, `_` dropped (`_jobWatchdog`,
+/// `JobWatchdog`: `jobwatchdog`).
+fn owner_word(name: &str) -> String {
+    name.chars()
+        .filter(|c| *c != '_' && *c != '$')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 #[allow(clippy::too_many_arguments)]
 fn visit(
     kinds: &Kinds,
@@ -437,6 +593,7 @@ fn visit(
     for call in body {
         if *budget == 0 {
             work.kinds.insert(UNKNOWN.to_string());
+            work.unknown_here = true;
             return;
         }
         *budget -= 1;
@@ -450,6 +607,7 @@ fn visit(
                     continue;
                 }
                 if let Some(k) = kinds.kind_of(call) {
+                    work.unknown_here |= k == UNKNOWN;
                     work.kinds.insert(k.to_string());
                 }
                 continue;
@@ -461,6 +619,7 @@ fn visit(
             if let Some(calls) = callee {
                 if depth >= DEPTH {
                     work.kinds.insert(UNKNOWN.to_string());
+                    work.unknown_here = true;
                     continue;
                 }
                 seen.insert(name.to_string());
@@ -471,10 +630,20 @@ fn visit(
         let Some(kind) = kinds.kind_of(call) else {
             continue;
         };
+        let callee = kinds.local_callee(call);
         // Work another file's function may claim for this instance alone.
         if kinds.may_be_claimed(kind) {
-            if let Some(name) = kinds.local_callee(call) {
+            if let Some(name) = callee {
                 work.callees.insert(name.to_string());
+            }
+        }
+        // Another file's function: the project tells what it does.
+        if kind == UNKNOWN {
+            match kinds.pending_key(call) {
+                Some(key) => {
+                    work.pending.insert(key);
+                }
+                None => work.unknown_here = true,
             }
         }
         work.kinds.insert(kind.to_string());

@@ -99,7 +99,11 @@ pub fn extract(text: &str, implicit_namespaces: &[String]) -> Extracted {
     // The definitions read nothing else; the collections read the scope but not the walks'
     // events (nor what the walks learn of the file's paths): each runs beside the walks.
     let (definitions, (scope, mut facts, collections)) = super::parallel::join(
-        || symbols::collect(root, text, &dead),
+        || {
+            let mut definitions = symbols::collect(root, text, &dead);
+            super::tree_work::definitions_work(&recurring::GRAMMAR, text, root, &mut definitions);
+            definitions
+        },
         || {
             let scope = FileScope::collect(root, text, &namespaces);
             let ((facts, flow), collections) = super::parallel::join(

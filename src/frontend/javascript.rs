@@ -73,8 +73,14 @@ pub fn extract(src: &str, dialect: Dialect) -> Extracted {
     let flat = super::flat::FlatTree::new(&tree);
     let root = flat.root();
     // The definitions read nothing the other walks find: they are collected side by side.
-    let (definitions, mut facts) =
-        super::parallel::join(|| symbols::collect(root, src), || facts_of(root, src));
+    let (definitions, mut facts) = super::parallel::join(
+        || {
+            let mut definitions = symbols::collect(root, src);
+            super::tree_work::definitions_work(&recurring::GRAMMAR, src, root, &mut definitions);
+            definitions
+        },
+        || facts_of(root, src),
+    );
     facts.definitions = definitions;
     Extracted {
         facts,

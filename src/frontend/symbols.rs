@@ -88,6 +88,7 @@ impl SymbolTable {
             claims: false,
             module: String::new(),
             start: false,
+            work: None,
         });
         self.refs.push(BTreeSet::new());
         self.calls.push(BTreeSet::new());

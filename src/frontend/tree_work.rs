@@ -3,6 +3,7 @@
 //! [`crate::work::classify`] can follow them.
 
 use super::tree::text;
+use crate::event::Definition;
 use crate::frontend::flat::Node;
 use crate::frontend::tree::{Fields, Kind};
 use crate::work::{self, Call, Work};
@@ -34,6 +35,10 @@ pub(super) struct Grammar {
 /// The most nodes read for the recurring bodies of one file; beyond it, bodies are not
 /// classified (and so stay reported).
 const FILE_BUDGET: usize = 200_000;
+
+/// The most nodes read for the own work of one file's definitions; beyond it they tell
+/// none (a call of them stays unknown).
+const DEFINITIONS_BUDGET: usize = 400_000;
 
 /// The most argument text kept per call.
 const MAX_ARGS: usize = 300;
@@ -150,6 +155,16 @@ impl<'t> BodyWork<'t> {
 
     /// The calls under `node`, a method chain counting once; `None` once the budget is spent.
     fn calls(&mut self, node: Node<'_>) -> Option<Vec<Call>> {
+        Some(
+            self.placed_calls(node)?
+                .into_iter()
+                .map(|(_, c)| c)
+                .collect(),
+        )
+    }
+
+    /// The calls under `node` with the byte offset each starts at.
+    fn placed_calls(&mut self, node: Node<'_>) -> Option<Vec<(usize, Call)>> {
         let mut out = Vec::new();
         let mut stack = vec![node];
         while let Some(n) = stack.pop() {
@@ -159,7 +174,7 @@ impl<'t> BodyWork<'t> {
             self.budget -= 1;
             let kind = n.kind_str();
             if kind == self.grammar.call {
-                out.push(self.chain(n, &mut stack));
+                out.push((n.start_byte(), self.chain(n, &mut stack)));
                 continue;
             }
             if self.grammar.constructs.contains(&kind) {
@@ -168,7 +183,8 @@ impl<'t> BodyWork<'t> {
                     .map(|t| text(t, self.src))
                     .unwrap_or("");
                 let args = n.field(self.grammar.arguments);
-                out.push(Call::new(ty, vec!["new".into()], self.arg_words(args)));
+                let call = Call::new(ty, vec!["new".into()], self.arg_words(args));
+                out.push((n.start_byte(), call));
                 if let Some(a) = args {
                     stack.push(a);
                 }
@@ -261,6 +277,73 @@ impl<'t> BodyWork<'t> {
             out.push(' ');
         }
         out
+    }
+}
+
+/// Gives each named definition with a body its own work ([`Definition::work`], see
+/// [`crate::reach::work`]): one read of the file's calls, each counted for the innermost
+/// definition around it (nested closures count for the function around them). A declaration
+/// without a body (an interface's or abstract method) tells nothing; nor does any
+/// definition of a file too large to read.
+pub(super) fn definitions_work(
+    grammar: &'static Grammar,
+    src: &str,
+    root: Node<'_>,
+    definitions: &mut [Definition],
+) {
+    let mut reader = BodyWork::new(grammar, src, root, HashMap::new());
+    reader.budget = DEFINITIONS_BUDGET;
+    let Some(mut calls) = reader.placed_calls(root) else {
+        return;
+    };
+    calls.sort_by_key(|(at, _)| *at);
+    // Definitions by start, the enclosing one first; a stack of those open at each call.
+    let mut order: Vec<usize> = (1..definitions.len()).collect();
+    order.sort_by_key(|&i| {
+        (
+            definitions[i].span.start,
+            std::cmp::Reverse(definitions[i].span.end),
+        )
+    });
+    let mut per_definition: Vec<Vec<Call>> = vec![Vec::new(); definitions.len()];
+    let mut open: Vec<usize> = Vec::new();
+    let mut next = 0;
+    for (at, call) in calls {
+        while let Some(&d) = order
+            .get(next)
+            .filter(|&&d| definitions[d].span.start <= at)
+        {
+            let start = definitions[d].span.start;
+            while open
+                .last()
+                .is_some_and(|&o| definitions[o].span.end <= start)
+            {
+                open.pop();
+            }
+            open.push(d);
+            next += 1;
+        }
+        while open.last().is_some_and(|&o| definitions[o].span.end <= at) {
+            open.pop();
+        }
+        if let Some(&d) = open.last() {
+            per_definition[d].push(call);
+        }
+    }
+    let defined: std::collections::HashSet<&str> =
+        definitions.iter().map(|d| d.name.as_str()).collect();
+    let works: Vec<Option<work::DirectWork>> = definitions
+        .iter()
+        .zip(&per_definition)
+        .map(|(d, calls)| {
+            let text = src.get(d.span.clone()).unwrap_or("");
+            let has_body = text.contains('{') || text.contains("=>");
+            (!d.name.is_empty() && has_body)
+                .then(|| work::direct(calls, &|name| defined.contains(name)))
+        })
+        .collect();
+    for (d, w) in definitions.iter_mut().zip(works) {
+        d.work = w;
     }
 }
 

@@ -51,6 +51,7 @@ pub mod temp_params;
 pub mod trace;
 mod types;
 pub mod words;
+pub mod work;
 pub mod wrappers;
 
 use crate::event::{Definition, Role};
@@ -225,7 +226,7 @@ const MAX_ANCESTORS: usize = 256;
 const MAX_RESCUES: usize = 4;
 
 /// Names share a namespace within a family: JavaScript with TypeScript.
-fn family(language: Option<Language>) -> usize {
+pub(crate) fn family(language: Option<Language>) -> usize {
     match language {
         Some(Language::JavaScript | Language::TypeScript) => SCRIPT,
         // Razor markup calls C# code.

@@ -279,3 +279,28 @@ fn claiming_words_in_strings_and_names() {
     assert!(!k.claims_call("getSelection"));
     assert!(!k.claims_call("blockUser"));
 }
+
+#[test]
+fn another_files_functions_are_left_to_the_project() {
+    let body = [
+        call("Logger", &["info"], "tick"),
+        call("this", &["store", "flushQueue"], ""),
+        call("_watchdog", &["Check"], ""),
+        call("", &["pruneIdle"], ""),
+    ];
+    let work = classify(&body, &mut |_| None);
+    assert_eq!(
+        work.pending.iter().map(String::as_str).collect::<Vec<_>>(),
+        ["flushQueue", "pruneIdle", "watchdog.Check"]
+    );
+    assert!(!work.unknown_here);
+    let rest: Vec<&str> = work.kinds_but_pending().unwrap().collect();
+    assert_eq!(rest, ["logging"]);
+    // A receiver that names nothing leaves nothing to look up.
+    let odd = classify(&[call("items[0]", &["run"], "")], &mut |_| None);
+    assert!(odd.unknown_here && odd.pending.is_empty());
+    // A definition's own work: kinds, and the names its calls leave to the project.
+    let own = direct(&body, &|name| name == "pruneIdle");
+    assert_eq!(own.kinds.iter().collect::<Vec<_>>(), ["logging"]);
+    assert_eq!(own.callees.len(), 3);
+}

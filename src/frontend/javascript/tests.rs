@@ -1254,3 +1254,54 @@ module.exports = { handle };
         .count();
     assert_eq!(instances, 2);
 }
+
+#[test]
+fn each_definition_carries_its_own_direct_work() {
+    let src = r#"
+import { flushQueue } from './queue';
+export function pruneIdle() {
+  console.log('pruning');
+  [1].forEach(() => metrics.gauge('idle', 1));
+  forgetOld();
+}
+function forgetOld() { recent.clear(); }
+export class Digest {
+  async send() { await mailer.sendMail({}); await this.store.flushQueue(); }
+}
+interface Sender { deliver(to: string): Promise<void>; }
+"#;
+    let ex = extract(src, Dialect::TypeScript);
+    let work = |name: &str| -> (Vec<String>, Vec<String>) {
+        let d = ex
+            .facts
+            .definitions
+            .iter()
+            .find(|d| d.name == name)
+            .unwrap();
+        let w = d.work.clone().unwrap_or_default();
+        (
+            w.kinds.into_iter().collect(),
+            w.callees.into_iter().collect(),
+        )
+    };
+    // A closure's calls count for the function around it; a function of the same file is
+    // a callee the project resolves.
+    assert_eq!(
+        work("pruneIdle"),
+        (
+            vec!["logging".into(), "metrics".into()],
+            vec!["forgetOld".into()]
+        )
+    );
+    assert_eq!(work("forgetOld"), (vec![], vec![]));
+    assert_eq!(
+        work("send"),
+        (vec!["email".into()], vec!["flushQueue".into()])
+    );
+    // A declaration without a body tells nothing.
+    assert!(ex
+        .facts
+        .definitions
+        .iter()
+        .all(|d| d.name != "deliver" || d.work.is_none()));
+}
