@@ -352,7 +352,7 @@ impl SymbolWalk<'_> {
         let bases = bases(node, self.src);
         // Without a constructor of its own, building the type runs its base's: the class's
         // code stands for the implicit one.
-        if !declares_constructor(node, self.src) {
+        if node.kind_str() != "interface_declaration" && !declares_constructor(node, self.src) {
             for base in &bases {
                 self.table.mention(&constructor_name(base));
             }
