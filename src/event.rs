@@ -364,6 +364,19 @@ pub enum Role {
     Subcommand,
 }
 
+/// The name of a C# type's instance constructor in the symbol table (`new Store`): no code
+/// names it; the sites that build the type mention it (see `frontend/csharp/constructs.rs`).
+pub fn constructor_name(ty: &str) -> String {
+    format!("{CONSTRUCTOR_PREFIX}{ty}")
+}
+
+/// The type whose constructor a name of [`constructor_name`] stands for.
+pub fn constructed_type(name: &str) -> Option<&str> {
+    name.strip_prefix(CONSTRUCTOR_PREFIX)
+}
+
+const CONSTRUCTOR_PREFIX: &str = "new ";
+
 /// One function, method, class or pseudo-definition (module top level, a subcommand
 /// branch) in a file, with the names its code refers to.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

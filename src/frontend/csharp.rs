@@ -12,6 +12,7 @@
 
 mod args;
 mod caches;
+mod constructs;
 mod context;
 mod delays;
 mod forward;

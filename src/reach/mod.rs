@@ -33,8 +33,12 @@
 //! A file's [`FileRole`] comes from its placement: an installer's entry points lead to
 //! start-up code.
 //! Reaching a definition reaches the one around it (a method's class, whose field
-//! initializers and constructor then ran) and the framework-called members of a class (not
+//! initializers then ran) and the framework-called members of a class (not
 //! a C# override of a method a project base type declares: calls of its name reach it).
+//! A C# constructor runs where code builds its type (`new T(..)`, `AddSingleton<I, T>()`,
+//! `typeof(T)` passed to a call: a start that registers a singleton builds it once), not
+//! whenever a method of its type runs; when no code of the project builds the type visibly
+//! (assembly scanning, reflection), it runs wherever its class is reached.
 //! A JavaScript or TypeScript method's name reaches only the methods of classes that code of
 //! the walk's kind names ([`classes`]); client code never launches the server.
 //! Each walk expands a name once, so the cost is linear in definitions and references.
@@ -54,7 +58,7 @@ pub mod words;
 pub mod work;
 pub mod wrappers;
 
-use crate::event::{Definition, Role};
+use crate::event::{constructed_type, Definition, Role};
 use crate::frontend::Language;
 use serde::Serialize;
 use std::collections::{HashSet, VecDeque};
@@ -418,6 +422,32 @@ pub fn solve_file(language: Language, definitions: &[Definition]) -> Vec<Reachab
 /// its class's own).
 const CONSTRUCTOR: &str = "constructor";
 
+/// Whether a definition is a class's constructor (JavaScript's `constructor`, a C# one named
+/// by [`constructor_name`](crate::event::constructor_name)).
+fn is_constructor(def: &Definition) -> bool {
+    def.name == CONSTRUCTOR || constructed_type(&def.name).is_some()
+}
+
+/// The C# constructors some code of the project names by building their type (`new T(..)`,
+/// `AddSingleton<I, T>()`, `typeof(T)`; see `frontend/csharp/constructs.rs`).
+fn built_types(files: &[FileModel]) -> FastSet<&str> {
+    files
+        .iter()
+        .filter(|f| family(f.language) == CSHARP)
+        .flat_map(|f| &f.definitions)
+        .flat_map(|d| &d.refs)
+        .filter(|r| constructed_type(r).is_some())
+        .map(String::as_str)
+        .collect()
+}
+
+/// Whether a C# constructor's type is built by no code the scan reads (a registration by
+/// assembly scanning, a framework's reflection): it runs wherever its class is reached, as
+/// if its code were the class's own.
+fn unseen_constructor(def: &Definition, built: &FastSet<&str>) -> bool {
+    constructed_type(&def.name).is_some() && !built.contains(def.name.as_str())
+}
+
 /// How many families [`family`] tells apart; scope numbers above are files.
 const FAMILIES: usize = 4;
 
@@ -503,6 +533,9 @@ struct Graph<'a> {
     branches: FastMap<usize, Vec<usize>>,
     /// Per node: its name (or its owner's) says it runs once per start or upgrade.
     startup: Vec<bool>,
+    /// Per node: it runs whenever its class is reached (a framework-called member, a C#
+    /// constructor of a type no code builds visibly, see [`unseen_constructor`]).
+    member: Vec<bool>,
     /// Per node: the verdict once reached.
     verdict: Vec<Option<Reachability>>,
     /// Per node: it is a server's start (see [`solve`]): the functions it calls directly as
@@ -544,6 +577,8 @@ impl<'a> Graph<'a> {
         let mut startup = Vec::new();
         let mut start = Vec::new();
         let types = types::Types::new(files.iter().filter(|f| family(f.language) == CSHARP));
+        let built = built_types(files);
+        let mut member = Vec::new();
         for file in files {
             let family = family(file.language);
             let base = nodes.len();
@@ -596,7 +631,9 @@ impl<'a> Graph<'a> {
                         .owner
                         .as_deref()
                         .is_some_and(|owner| types.overrides_declared(owner, &def.name));
-                if matches!(def.role, Role::Subcommand | Role::Member) && !dispatched {
+                let unseen = family == CSHARP && unseen_constructor(def, &built);
+                member.push((def.role == Role::Member && !dispatched) || unseen);
+                if (matches!(def.role, Role::Subcommand | Role::Member) && !dispatched) || unseen {
                     if let Some(parent) = def.parent {
                         branches.entry(base + parent).or_default().push(node);
                     }
@@ -642,6 +679,7 @@ impl<'a> Graph<'a> {
             modules,
             branches,
             startup,
+            member,
             verdict,
         }
     }
@@ -833,7 +871,9 @@ impl<'a> Graph<'a> {
             let (_, def) = self.nodes[node];
             let scope = self.scope[node];
             let mut callers: Vec<usize> = Vec::new();
-            if def.role == Role::Member && (members || def.name == CONSTRUCTOR) {
+            if (def.role == Role::Member && (members || def.name == CONSTRUCTOR))
+                || (self.member[node] && constructed_type(&def.name).is_some())
+            {
                 callers.extend(def.parent.map(|p| self.base[node] + p));
             }
             let processes = self.hosts.id(node);
@@ -966,9 +1006,9 @@ impl<'a> Graph<'a> {
                     }
                     Entry::Skip => continue,
                 }
-                let member = self.nodes[branch].1.role == Role::Member;
+                let member = self.member[branch];
                 // A start's class is constructed once: its constructor is part of the start.
-                if member && self.start[node] && self.nodes[branch].1.name == CONSTRUCTOR {
+                if member && self.start[node] && is_constructor(self.nodes[branch].1) {
                     self.start[branch] = true;
                 }
                 if member && level == Reachability::Reachable && self.startup[branch] {

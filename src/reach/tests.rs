@@ -1222,3 +1222,50 @@ fn a_value_named_like_a_class_names_that_class() {
         assert_eq!(class_of_value(other), None, "{other}");
     }
 }
+
+#[test]
+fn a_csharp_constructor_runs_where_its_type_is_built() {
+    let owned = |d: Definition, owner: &str| Definition {
+        owner: Some(owner.to_string()),
+        ..d
+    };
+    let lib = file(
+        Language::CSharp,
+        FileRole::Server,
+        vec![
+            calling(
+                def(
+                    "",
+                    Role::Main,
+                    None,
+                    &["CreateBuilder", "new Store", "Handle", "Run"],
+                ),
+                &["new Store"],
+            ),
+            def("Store", Role::Plain, Some(0), &[]),
+            owned(
+                def("new Store", Role::Plain, Some(1), &["MarkFolder"]),
+                "Store",
+            ),
+            owned(def("Save", Role::Plain, Some(1), &[]), "Store"),
+            def("MarkFolder", Role::Plain, Some(0), &[]),
+            // Built by no code of the project (an assembly scan): its constructor runs
+            // wherever a method of it does.
+            def("Watcher", Role::Plain, Some(0), &[]),
+            owned(
+                def("new Watcher", Role::Plain, Some(5), &["Tick"]),
+                "Watcher",
+            ),
+            owned(def("Handle", Role::Plain, Some(5), &["Save"]), "Watcher"),
+            def("Tick", Role::Plain, Some(0), &[]),
+        ],
+    );
+    assert_eq!(
+        solve(&[lib])[0],
+        [
+            Reachable, Reachable,
+            Startup, // built once by the start, not by the route that calls `Save`
+            Reachable, Startup, Reachable, Reachable, Reachable, Reachable,
+        ]
+    );
+}

@@ -4,16 +4,19 @@
 //! Top-level statements and `Main` are entry points, as are classes a framework finds by
 //! reflection (controllers, hubs, hosted services, consumers: from their attributes and
 //! base types) with their public methods, and attributed methods (`[HttpGet]`,
-//! `[FunctionName]`). Constructors, properties, fields, overrides and framework-called
-//! methods (`ExecuteAsync`, `Handle`, `Invoke`) belong to their class. A branch on `args`
+//! `[FunctionName]`). Properties, fields, overrides and framework-called
+//! methods (`ExecuteAsync`, `Handle`, `Invoke`) belong to their class; an instance
+//! constructor is a definition of its own, reached where its type is built (see
+//! [`constructs`]), and so is a field listing schema versions' fixes (a start-up member). A branch on `args`
 //! that is not the serve command is a subcommand, and so is one on a field its type sets
 //! from the command-line arguments (`_mode = args[0]`), in any method. A `static` method
 //! (not an extension method) is marked: it runs only through its own type's name. An enum member's name is a declaration,
 //! not a mention.
 
+use super::constructs;
 use super::syntax::{base_type, first_child_of_kind, initializer, last_segment, type_name};
 use super::MAX_DEPTH;
-use crate::event::{Definition, Role, TypeInfo};
+use crate::event::{constructor_name, Definition, Role, TypeInfo};
 use crate::frontend::flat::Node;
 use crate::frontend::symbols::{visit_subcommand_branch, SymbolTable};
 use crate::frontend::tree::{named_children, text};
@@ -37,6 +40,7 @@ pub(super) fn collect(root: Node<'_>, src: &str, dead: &[Range<usize>]) -> Vec<D
         frames: vec![Frame::default()],
         classes: Vec::new(),
         options: Vec::new(),
+        bases: Vec::new(),
     };
     walk.visit(root, None, 0);
     walk.table.finish()
@@ -75,6 +79,9 @@ struct SymbolWalk<'s> {
     /// Per type around the node visited, innermost last: its fields set from the program's
     /// command-line arguments (see [`option_fields`]).
     options: Vec<HashSet<String>>,
+    /// Per type around the node visited, innermost last: its base types, whose
+    /// constructors its own run.
+    bases: Vec<Vec<String>>,
 }
 
 /// The variables one type or member declares: simple type name, or `None` when the type is
@@ -116,6 +123,7 @@ impl SymbolWalk<'_> {
             self.direct
                 .extend(direct_calls(node, self.src).iter().map(|n| n.id()));
         }
+        self.constructions(node);
         match node.kind_str() {
             "using_directive" | "comment" => return,
             "string_literal"
@@ -147,6 +155,30 @@ impl SymbolWalk<'_> {
             | "let_clause"
             | "implicit_parameter"
             | "parenthesized_variable_designation" => self.declare_in(node),
+            // A list of schema versions' fixes: its code is a start-up pseudo-member of the
+            // class, reached with it.
+            "field_declaration"
+                if class.is_some() && constructs::migration_list(node, self.src) =>
+            {
+                self.table.open(
+                    constructs::MIGRATION_LIST,
+                    class.map(|c| c.name),
+                    node.byte_range(),
+                    Role::Member,
+                    false,
+                );
+                self.visit_children(node, class, depth);
+                self.table.close();
+                return;
+            }
+            "constructor_declaration" if !has_modifier(node, self.src, "static") => {
+                if let Some(class) = class {
+                    return self.constructor(node, class, depth);
+                }
+            }
+            _ => {}
+        }
+        match node.kind_str() {
             "constructor_declaration"
             | "destructor_declaration"
             | "operator_declaration"
@@ -317,14 +349,23 @@ impl SymbolWalk<'_> {
             ..Frame::default()
         };
         let (members, member_types) = self.members(node, &mut frame);
+        let bases = bases(node, self.src);
+        // Without a constructor of its own, building the type runs its base's: the class's
+        // code stands for the implicit one.
+        if node.kind_str() != "interface_declaration" && !declares_constructor(node, self.src) {
+            for base in &bases {
+                self.table.mention(&constructor_name(base));
+            }
+        }
         self.table.set_type_info(
             index,
             TypeInfo {
-                bases: bases(node, self.src),
+                bases: bases.clone(),
                 members,
                 member_types,
             },
         );
+        self.bases.push(bases);
         self.frames.push(frame);
         self.classes
             .push((label.to_string(), method_names(node, self.src)));
@@ -344,9 +385,60 @@ impl SymbolWalk<'_> {
             }
         }
         self.classes.pop();
+        self.bases.pop();
         self.options.pop();
         self.frames.pop();
         self.table.close();
+    }
+
+    /// An instance constructor: a definition of its own, named for its type
+    /// ([`constructor_name`]), which the sites that build the type reach; it runs its base
+    /// types' constructors.
+    fn constructor(&mut self, node: Node<'_>, class: Class<'_>, depth: usize) {
+        let label = constructor_name(class.name);
+        let outer = std::mem::replace(&mut self.function, label.clone());
+        let nested = std::mem::take(&mut self.nested);
+        self.table.open(
+            &label,
+            Some(class.name),
+            node.byte_range(),
+            Role::Plain,
+            has_modifier(node, self.src, "public"),
+        );
+        for base in self.bases.last().cloned().unwrap_or_default() {
+            self.table.mention_call(&constructor_name(&base));
+        }
+        self.frames.push(Frame::default());
+        let name = node.field("name");
+        for child in named_children(node).filter(|&c| Some(c) != name) {
+            self.visit(child, Some(class), depth + 1);
+        }
+        self.frames.pop();
+        self.table.close();
+        self.function = outer;
+        self.nested = nested;
+    }
+
+    /// Mentions the constructors of the types `node` builds (see [`constructs`]), as a call
+    /// when the building is a statement of the definition's own body.
+    fn constructions(&mut self, node: Node<'_>) {
+        let built = constructs::built_types(node, self.src);
+        if built.is_empty() {
+            return;
+        }
+        let direct = self.direct.contains(&node.id())
+            || node
+                .field("function")
+                .and_then(callee_name)
+                .is_some_and(|name| self.direct.contains(&name.id()));
+        for ty in built {
+            let name = constructor_name(&ty);
+            if direct {
+                self.table.mention_call(&name);
+            } else {
+                self.table.mention(&name);
+            }
+        }
     }
 
     /// A simple name that calls or passes a method of the type around it (`Start()`,
@@ -694,6 +786,15 @@ fn direct_calls<'t>(node: Node<'t>, src: &str) -> Vec<Node<'t>> {
                 Some(inner) => inner,
                 None => break,
             },
+            // `_store = new Store(..);`: the object is built as the statement runs.
+            "assignment_expression" => match call.field("right") {
+                Some(built) if built.kind_str().ends_with("object_creation_expression") => built,
+                _ => break,
+            },
+            "object_creation_expression" | "implicit_object_creation_expression" => {
+                out.push(call);
+                break;
+            }
             "invocation_expression" => {
                 let Some(name) = call.field("function").and_then(callee_name) else {
                     break;
@@ -1020,6 +1121,14 @@ fn is_extension(node: Node<'_>, src: &str) -> bool {
             .is_some_and(|first| {
                 named_children(first).any(|c| c.kind_str() == "modifier" && text(c, src) == "this")
             })
+}
+
+/// Whether a type declaration declares an instance constructor of its own.
+fn declares_constructor(node: Node<'_>, src: &str) -> bool {
+    named_children(node)
+        .filter(|c| c.kind_str() == "declaration_list")
+        .flat_map(named_children)
+        .any(|m| m.kind_str() == "constructor_declaration" && !has_modifier(m, src, "static"))
 }
 
 fn has_modifier(node: Node<'_>, src: &str, modifier: &str) -> bool {

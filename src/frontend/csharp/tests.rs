@@ -1038,20 +1038,23 @@ static class Program {
     assert_eq!(
         crate::frontend::symbols::describe(&defs),
         [
-            " Main <- None: AddHostedService Length Run Services Worker app args builder",
+            " Main <- None: AddHostedService Length Run Services Worker app args builder new Worker",
             " Subcommand <- Some(0): Backup Backup::Run",
-            "FilesController Entry exported <- Some(0): ApiController ControllerBase FilesController IStore _store store",
+            "FilesController Entry exported <- Some(0): ApiController ControllerBase",
+            // The constructor is a definition of its own, reached where the type is built.
+            "FilesController.new FilesController Plain exported <- Some(2): IStore _store new ControllerBase store",
             "FilesController.Upload Entry exported <- Some(2): FilesController::Save HttpPost IActionResult Ok",
             "FilesController.Other Entry exported <- Some(2): Helper",
             "FilesController.Save Plain <- Some(2): File File::WriteAllText",
-            "Worker Entry exported <- Some(0): BackgroundService",
-            "Worker.ExecuteAsync Member <- Some(6): CancellationToken Task Worker::Tick t",
-            "Worker.Tick Plain <- Some(6): Task Task::CompletedTask",
-            "Local Plain <- Some(8): ",
-            "Worker.Unused Plain <- Some(6): ",
+            // Without a constructor of its own, the class runs its base's.
+            "Worker Entry exported <- Some(0): BackgroundService new BackgroundService",
+            "Worker.ExecuteAsync Member <- Some(7): CancellationToken Task Worker::Tick t",
+            "Worker.Tick Plain <- Some(7): Task Task::CompletedTask",
+            "Local Plain <- Some(9): ",
+            "Worker.Unused Plain <- Some(7): ",
             "Program Plain <- Some(0): ",
-            "Program.Main Main <- Some(11): Serve args",
-            " Subcommand <- Some(12): Export",
+            "Program.Main Main <- Some(12): Serve args",
+            " Subcommand <- Some(13): Export",
         ]
     );
 }
@@ -1478,8 +1481,8 @@ public static class Program {
         [
             ": ",
             "Program: ",
-            "Main: Fail MapResult ParseArguments Program::StartApp",
-            "StartApp: CreatePaths InitLogging Load MakeSanityCheck MapGet Warm",
+            "Main: Fail MapResult ParseArguments Program::StartApp new Options",
+            "StartApp: CreatePaths InitLogging Load MakeSanityCheck MapGet Warm new Program",
         ]
     );
     assert!(defs[3].refs.iter().any(|r| r == crate::reach::words::LOOP));
@@ -1622,10 +1625,11 @@ public class Jobs<T> : Base, IJob where T : IStore {
             "IStore.Save Plain <- Some(1): ",
             "Ext Plain exported <- Some(0): ",
             "Ext.Touch Plain exported <- Some(3): IStore s",
-            "Jobs Entry exported <- Some(0): Archive Base Data IArchive IJob IStore T _store",
+            "Jobs Entry exported <- Some(0): Archive Base Data IArchive IJob IStore T _store new Base new IJob",
             "Jobs.Run Entry exported <- Some(5): Archive Clear Copier Copier::Copy Delete \
              IArchive::Create IStore IStore::Flush IStore::Save IStore::Touch Items \
-             Items::Remove Load Save T Tuple Tuple::Create _store copy item list other unknown",
+             Items::Remove Load Save T Tuple Tuple::Create _store copy item list new Copier other \
+             unknown",
         ]
     );
     let types: Vec<_> = defs
@@ -1676,7 +1680,7 @@ fn calls_on_a_member_of_a_typed_variable_name_the_member() {
         crate::frontend::symbols::describe(&defs)[2],
         "Downloads.Fetch Plain exported <- Some(1): Delete FileInfo FileInfo.Directory::Create \
          FileInfo::Directory Lazy::Value Random Random::Next Save Session Session.Store::Save \
-         Session::Store Storage Storage::Blobs _lazy info path session"
+         Session::Store Storage Storage::Blobs _lazy info new FileInfo new Random path session"
     );
 }
 

@@ -36,6 +36,9 @@ pub(super) struct Words {
     pub command_bases: Vec<String>,
     /// Namespaces whose import marks a file as test code.
     pub test_namespaces: HashSet<String>,
+    /// Words of a field's name that say it lists schema versions (see
+    /// `constructs::migration_list`).
+    pub migration_list_words: HashSet<String>,
     /// Words in a type name that say it schedules work (lower case, parts of words).
     pub scheduler_words: Vec<String>,
     /// Type-name endings of objects that live with one connection, session or subscription.
