@@ -206,6 +206,9 @@ impl Engine {
             });
         // Which definitions handle fetched data, worked out once per file when needed.
         let fetchers = std::cell::OnceCell::new();
+        // The same, taking the file as the sole part of its `partial` types (a project scan
+        // checks that no other file declares one).
+        let sole_part = std::cell::OnceCell::new();
         let to_finding = |m: crate::matcher::Match<'_, '_>| {
             let span = m.event.span.clone();
             let (start_line, start_column) = index.line_col(doc.text, span.start);
@@ -235,6 +238,7 @@ impl Engine {
                 quiet_if_any: m.quiet_if_any,
                 setup_call: m.setup_call,
                 one_shot_call: m.one_shot_call,
+                fetched_if_sole_part: Vec::new(),
                 once_per_file: m.rule.once_per_file,
                 reported_at_startup: m.rule.reported_at_startup,
                 reach_trace: Vec::new(),
@@ -243,21 +247,27 @@ impl Engine {
                 finding.note_optional_mitigation(call);
             }
             if m.rule.category == Category::LocalDiskWrite {
+                let call = doc.text.get(span.clone()).unwrap_or("");
                 if in_external_folder(m.event) {
                     finding.set_doubt(Doubt::ExternalFolder);
                 } else if fetched::is_fetched_copy(
-                    fetchers.get_or_init(|| fetched::fetchers(&facts.definitions)),
+                    fetchers.get_or_init(|| fetched::fetchers(&facts.definitions, false)),
                     finding.definition,
-                    doc.text.get(span.clone()).unwrap_or(""),
+                    call,
                 ) {
                     finding.set_doubt(Doubt::FetchedCopy);
+                } else if let Some((types, _)) = sole_part
+                    .get_or_init(|| {
+                        let types = fetched::partial_types(&facts.definitions, doc.path);
+                        (!types.is_empty())
+                            .then(|| (types, fetched::fetchers(&facts.definitions, true)))
+                    })
+                    .as_ref()
+                    .filter(|(_, sole)| fetched::is_fetched_copy(sole, finding.definition, call))
+                {
+                    finding.fetched_if_sole_part = types.iter().map(|t| (*t).to_string()).collect();
                 } else if scratch::use_of(m.target) == Some(scratch::Use::Delete)
-                    && fetched::drops_a_copy(
-                        &facts.definitions,
-                        finding.definition,
-                        doc.text.get(span.clone()).unwrap_or(""),
-                        doc.text,
-                    )
+                    && fetched::drops_a_copy(&facts.definitions, finding.definition, call, doc.text)
                 {
                     finding.set_doubt(Doubt::DroppedCopy);
                 }

@@ -409,6 +409,10 @@ pub struct Definition {
     pub type_info: Option<TypeInfo>,
     /// A C# extension method (`static void F(this T t)`): callable on a value of any type.
     pub extension: bool,
+    /// Part of a C# `partial` type: the type's own definition when declared `partial`, or a
+    /// private member of such a type, which only files declaring the same type may call
+    /// ([`exported`](Definition::exported) is set too: a single-file run cannot tell).
+    pub partial: bool,
     /// A JavaScript, TypeScript or C# `static` method (not a C# extension method): called
     /// through its class (`Store.open()`), never through an instance (`store.open()`).
     pub static_member: bool,

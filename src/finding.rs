@@ -83,6 +83,11 @@ pub struct Finding {
     /// [`crate::matcher::Match::one_shot_call`]).
     #[serde(skip)]
     pub one_shot_call: Option<String>,
+    /// The C# `partial` types of the finding's file when the finding stores a fetched copy
+    /// only if the file is their sole part (see [`crate::frontend::fetched::fetchers`]): a
+    /// project scan gives it [`Doubt::FetchedCopy`] when no other file declares one of them.
+    #[serde(skip)]
+    pub fetched_if_sole_part: Vec<String>,
     /// Whether the finding's rule reports only its first reached match in a file (see
     /// [`keep_first_per_file`]).
     #[serde(skip)]
@@ -322,6 +327,7 @@ mod tests {
             quiet_if_any: Vec::new(),
             setup_call: None,
             one_shot_call: None,
+            fetched_if_sole_part: Vec::new(),
             once_per_file: false,
             reported_at_startup: false,
             reach_trace: Vec::new(),

@@ -2,7 +2,7 @@
 
 use crate::discover::{discover, display_path, SourceFile, WalkError};
 use crate::engine::{Document, Engine, Outcome};
-use crate::finding::{keep_first_per_file, sort, Finding};
+use crate::finding::{keep_first_per_file, sort, Doubt, Finding};
 use crate::frontend::{FrontendOptions, Language};
 use crate::limits::Limits;
 use crate::manifest::csproj::CsprojCache;
@@ -12,7 +12,7 @@ use crate::reach::{self, FileModel, Reachability};
 use crate::read::read_source;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -192,7 +192,15 @@ pub fn scan_files(
         let solved = reach::solve_with_starts(&models);
         let verdicts = &solved.verdicts;
         reach::wrappers::judge(&models, verdicts, &mut judged);
+        let parts = std::cell::OnceCell::new();
         for (file, mut finding) in judged {
+            if !finding.fetched_if_sole_part.is_empty()
+                && finding.fetched_if_sole_part.iter().all(|t| {
+                    parts.get_or_init(|| partial_parts(&models)).get(t.as_str()) == Some(&1)
+                })
+            {
+                finding.set_doubt(Doubt::FetchedCopy);
+            }
             let mut verdict = verdicts[file]
                 .get(finding.definition)
                 .copied()
@@ -287,6 +295,26 @@ pub fn scan_files(
     }
     result.errors.sort_by(|a, b| a.path.cmp(&b.path));
     result
+}
+
+/// How many files declare each C# `partial` type of the project, by name: a finding that
+/// stores a fetched copy if its file is the sole part of its partial types (see
+/// [`Finding::fetched_if_sole_part`]) does so when each has one.
+fn partial_parts(models: &[FileModel]) -> HashMap<&str, usize> {
+    let mut parts = HashMap::new();
+    for model in models {
+        let mut seen = BTreeSet::new();
+        for d in model
+            .definitions
+            .iter()
+            .filter(|d| d.partial && d.type_info.is_some())
+        {
+            if seen.insert(d.name.as_str()) {
+                *parts.entry(d.name.as_str()).or_insert(0) += 1;
+            }
+        }
+    }
+    parts
 }
 
 /// Project files (`.csproj`, `Cargo.toml`, `package.json`) read while linting, cached per

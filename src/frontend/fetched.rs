@@ -32,6 +32,7 @@ struct Names {
     installs: Vec<String>,
     store_delete: Vec<String>,
     store: Vec<String>,
+    markup_parts: Vec<String>,
 }
 
 fn names() -> &'static Names {
@@ -47,6 +48,7 @@ fn names() -> &'static Names {
             &mut names.installs,
             &mut names.store_delete,
             &mut names.store,
+            &mut names.markup_parts,
         ] {
             for name in list.iter_mut() {
                 name.make_ascii_lowercase();
@@ -109,9 +111,12 @@ const MAX_ROUNDS: usize = 4;
 /// functions handling fetched data refer to (`Decompress` of the downloaded dump, the
 /// completion handler of a download, the version file an update writes after fetching the
 /// release), when no other file can call them (not exported: a public `WriteToFile` that
-/// one download of the file calls also stores what other files' uploads give it). Each must be able to store a copy ([`may_copy`]). Names are matched within the
-/// file only; at most [`MAX_ROUNDS`] rounds, each linear in the names the code mentions.
-pub fn fetchers(definitions: &[Definition]) -> Vec<bool> {
+/// one download of the file calls also stores what other files' uploads give it). With
+/// `sole_part`, the file is known to be the only part of its C# `partial` types, so their
+/// private members ([`Definition::partial`]) are the file's own too. Each must be able to
+/// store a copy ([`may_copy`]). Names are matched within the file only; at most
+/// [`MAX_ROUNDS`] rounds, each linear in the names the code mentions.
+pub fn fetchers(definitions: &[Definition], sole_part: bool) -> Vec<bool> {
     let mut fetcher: Vec<bool> = (0..definitions.len())
         .map(|i| fetches(definitions, i))
         .collect();
@@ -147,7 +152,7 @@ pub fn fetchers(definitions: &[Definition]) -> Vec<bool> {
                 continue;
             }
             if callees[i].iter().any(|&c| fetcher[c])
-                || (!definitions[i].exported
+                || (own_to_file(&definitions[i], sole_part)
                     && !callers[i].is_empty()
                     && callers[i].iter().all(|&c| fetcher[c]))
             {
@@ -160,6 +165,28 @@ pub fn fetchers(definitions: &[Definition]) -> Vec<bool> {
         }
     }
     fetcher
+}
+
+/// Whether no other file can call `definition`: not exported, or (with `sole_part`) a
+/// private member of a `partial` type whose other parts, if any, are not code.
+fn own_to_file(definition: &Definition, sole_part: bool) -> bool {
+    !definition.exported || (sole_part && definition.partial)
+}
+
+/// The C# `partial` types a file declares, by name: with none of them declared in another
+/// file, [`fetchers`] may take the file as their sole part. Empty when the file is the code
+/// behind a markup file (`Page.razor.cs`, `markup_parts`): the markup, which is no code the
+/// project model reads, calls its private methods.
+pub fn partial_types<'d>(definitions: &'d [Definition], path: &str) -> Vec<&'d str> {
+    let lower = path.to_ascii_lowercase();
+    if names().markup_parts.iter().any(|end| lower.ends_with(end)) {
+        return Vec::new();
+    }
+    definitions
+        .iter()
+        .filter(|d| d.partial && d.type_info.is_some())
+        .map(|d| d.name.as_str())
+        .collect()
 }
 
 /// Whether a write in the definition at `index`, whose call reads `call` in the source,
@@ -327,11 +354,11 @@ mod tests {
         defs[2].refs.push("Save".into());
         defs[2].refs.push("Write".into());
         defs[6].exported = true;
-        let found = fetchers(&defs);
+        let found = fetchers(&defs, false);
         assert_eq!(found, [false, true, true, true, true, false, false, false]);
         // Nothing fetches: nothing is followed.
         let quiet = vec![Definition::default(), named("A", &["B"]), named("B", &[])];
-        assert_eq!(fetchers(&quiet), [false, false, false]);
+        assert_eq!(fetchers(&quiet, false), [false, false, false]);
         // An entry point that fetches keeps what it fetches, and so do its helpers.
         let mut entry = vec![
             Definition::default(),
@@ -339,12 +366,32 @@ mod tests {
             named("Store", &["File::WriteAllBytes"]),
         ];
         entry[1].role = Role::Entry;
-        assert_eq!(fetchers(&entry), [false, false, false]);
+        assert_eq!(fetchers(&entry, false), [false, false, false]);
+        // A private helper of a `partial` class: other parts may call it, unless the file is
+        // known to be the class's sole part.
+        let mut parts = vec![
+            Definition::default(),
+            named("Check", &["GetByteArrayAsync", "Remember"]),
+            named("Remember", &["File::WriteAllText"]),
+        ];
+        parts[2].exported = true;
+        parts[2].partial = true;
+        assert_eq!(fetchers(&parts, false), [false, true, false]);
+        assert_eq!(fetchers(&parts, true), [false, true, true]);
+    }
+
+    #[test]
+    fn partial_types_are_named_unless_markup_is_a_part() {
+        let mut defs = vec![Definition::default(), named("Checker", &[])];
+        defs[1].partial = true;
+        defs[1].type_info = Some(crate::event::TypeInfo::default());
+        assert_eq!(partial_types(&defs, "src/Checker.cs"), ["Checker"]);
+        assert!(partial_types(&defs, "Pages/Checker.razor.cs").is_empty());
     }
 
     #[test]
     fn writes_into_kept_data_stay_reported() {
-        let defs = fetchers(&definition(&["GetByteArrayAsync"]));
+        let defs = fetchers(&definition(&["GetByteArrayAsync"]), false);
         assert!(is_fetched_copy(
             &defs,
             1,

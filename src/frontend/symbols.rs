@@ -84,6 +84,7 @@ impl SymbolTable {
             calls: Vec::new(),
             type_info: None,
             extension: false,
+            partial: false,
             static_member: false,
             claims: false,
             module: String::new(),
@@ -169,6 +170,13 @@ impl SymbolTable {
     pub fn set_extension(&mut self, index: usize) {
         if let Some(d) = self.definitions.get_mut(index) {
             d.extension = true;
+        }
+    }
+
+    /// Marks definition `index` as a part of a C# `partial` type (see [`Definition::partial`]).
+    pub fn set_partial(&mut self, index: usize) {
+        if let Some(d) = self.definitions.get_mut(index) {
+            d.partial = true;
         }
     }
 

@@ -171,6 +171,7 @@ fn at_call(wrapper: &Finding, forwarded: &Forwarded, site: &CallSite) -> Finding
             .one_shot_call
             .as_ref()
             .map(|_| format!("{ANY_RECEIVER}.{}", site.method)),
+        fetched_if_sole_part: Vec::new(),
         once_per_file: false,
         quiet_if: Vec::new(),
         quiet_if_any: Vec::new(),

@@ -30,6 +30,8 @@ pub(super) fn collection_events(
     let mut candidates: HashMap<String, Collection> = HashMap::new();
     let mut writes: Vec<(String, Option<&str>)> = Vec::new();
     let mut registrations = BTreeSet::new();
+    // Field names the file walks to close each element, and those it reads otherwise.
+    let (mut closed, mut read) = (BTreeSet::new(), BTreeSet::new());
     for_each_named_node(root, |node| {
         match node.kind_str() {
             "field_declaration" => {
@@ -37,6 +39,15 @@ pub(super) fn collection_events(
                 return false;
             }
             "invocation_expression" => registration(node, src, &mut registrations),
+            "identifier" => match handle_use(node, src) {
+                HandleUse::Lifecycle => {}
+                HandleUse::Closed => {
+                    closed.insert(text(node, src));
+                }
+                HandleUse::Other => {
+                    read.insert(text(node, src));
+                }
+            },
             _ => {}
         }
         if let Some((name, key)) = written_field(node, src) {
@@ -60,6 +71,11 @@ pub(super) fn collection_events(
             c.written_with(key);
         }
     }
+    // Live handles of this process, only walked to close them: plumbing, not client state.
+    candidates.retain(|name, _| {
+        let field = name.rsplit('.').next().unwrap_or(name);
+        !closed.contains(field) || read.contains(field)
+    });
     let mut events: Vec<Event> = candidates
         .into_values()
         .filter_map(Collection::into_event)
@@ -240,6 +256,120 @@ fn written_field<'s>(node: Node<'_>, src: &'s str) -> Option<(&'s str, Option<&'
         }
         _ => None,
     }
+}
+
+/// What a mention of a name does with the collection it may name.
+enum HandleUse {
+    /// Fills it, takes an element out of it or counts it (`_sockets.Add(s)`,
+    /// `_sockets.Remove(s)`, `_sockets[id] = s`, `_sockets.Count`): with walks that close
+    /// each element, what a graceful shutdown keeps (as JavaScript's `drain.rs`).
+    Lifecycle,
+    /// Walks it to end each element: `foreach (var s in _sockets) s.Dispose();`, where every
+    /// call on the loop variable is one of `closing_methods`.
+    Closed,
+    /// Anything else: a look-up, a walk that sends, an argument.
+    Other,
+}
+
+/// What the mention `name` (an identifier, or the name of `this.name`) does with a
+/// collection (see [`HandleUse`]).
+fn handle_use(name: Node<'_>, src: &str) -> HandleUse {
+    let words = words();
+    let mut used = name;
+    if let Some(parent) = name.parent().filter(|p| {
+        p.kind_str() == "member_access_expression"
+            && p.field("name") == Some(name)
+            && p.field("expression")
+                .is_some_and(|e| e.kind_str() == "this_expression" || e.kind_str() == "this")
+    }) {
+        used = parent;
+    }
+    // A dictionary's handles: `foreach (var p in _helpers.Values) p.Kill();`.
+    if let Some(values) = used.parent().filter(|p| {
+        p.kind_str() == "member_access_expression"
+            && p.field("expression") == Some(used)
+            && p.field("name").is_some_and(|n| text(n, src) == "Values")
+    }) {
+        used = values;
+    }
+    let Some(parent) = used.parent() else {
+        return HandleUse::Other;
+    };
+    match parent.kind_str() {
+        "member_access_expression" if parent.field("expression") == Some(used) => {
+            let method = parent.field("name").map(|n| text(n, src)).unwrap_or("");
+            let called = parent.parent().is_some_and(|call| {
+                call.kind_str() == "invocation_expression" && call.field("function") == Some(parent)
+            });
+            let counted = !called && method == "Count";
+            if counted
+                || called
+                    && (words.write_methods.contains(method) || words.removals.contains(method))
+            {
+                HandleUse::Lifecycle
+            } else {
+                HandleUse::Other
+            }
+        }
+        "element_access_expression" if parent.field("expression") == Some(used) => {
+            let assigned = parent.parent().is_some_and(|a| {
+                a.kind_str() == "assignment_expression" && a.field("left") == Some(parent)
+            });
+            if assigned {
+                HandleUse::Lifecycle
+            } else {
+                HandleUse::Other
+            }
+        }
+        "foreach_statement" if parent.field("right") == Some(used) => {
+            if closes_each(parent, src) {
+                HandleUse::Closed
+            } else {
+                HandleUse::Other
+            }
+        }
+        _ => HandleUse::Other,
+    }
+}
+
+/// Whether a `foreach` only ends each element: its loop variable is mentioned only as the
+/// receiver of member accesses (`s.IsDisposed`), at least one a call, and every call on it is
+/// one of `closing_methods`.
+fn closes_each(foreach: Node<'_>, src: &str) -> bool {
+    let (Some(variable), Some(body)) = (foreach.field("left"), foreach.field("body")) else {
+        return false;
+    };
+    if variable.kind_str() != "identifier" {
+        return false;
+    }
+    let variable = text(variable, src);
+    let closing = &words().closing_methods;
+    let (mut closes, mut other) = (false, false);
+    for_each_named_node(body, |node| {
+        if node.kind_str() != "identifier" || text(node, src) != variable {
+            return true;
+        }
+        let access = node.parent().filter(|p| {
+            p.kind_str() == "member_access_expression" && p.field("expression") == Some(node)
+        });
+        let Some(access) = access else {
+            other = true;
+            return false;
+        };
+        let called = access.parent().is_some_and(|call| {
+            call.kind_str() == "invocation_expression" && call.field("function") == Some(access)
+        });
+        if called {
+            let method = access.field("name").map(|n| text(n, src)).unwrap_or("");
+            if closing.contains(method) {
+                closes = true;
+            } else {
+                other = true;
+            }
+        }
+        true
+    });
+    closes && !other
 }
 
 /// Which fields a write in this place changes after their initialisation.

@@ -344,6 +344,10 @@ impl SymbolWalk<'_> {
             role,
             has_modifier(node, self.src, "public"),
         );
+        let partial = has_modifier(node, self.src, "partial");
+        if partial {
+            self.table.set_partial(index);
+        }
         let mut frame = Frame {
             type_params: type_parameters(node, self.src),
             ..Frame::default()
@@ -373,7 +377,7 @@ impl SymbolWalk<'_> {
         let inner = Class {
             name: label,
             entry,
-            partial: has_modifier(node, self.src, "partial"),
+            partial,
         };
         for child in named_children(node).filter(|&c| c != name) {
             if child.kind_str() == "declaration_list" {
@@ -481,8 +485,18 @@ impl SymbolWalk<'_> {
         } else {
             Role::Plain
         };
-        let visible = public || class.is_some_and(|c| c.partial);
-        let index = self.definition(node, name, class.map(|c| c.name), role, visible, depth);
+        let part = !public && class.is_some_and(|c| c.partial);
+        let index = self.definition(
+            node,
+            name,
+            class.map(|c| c.name),
+            role,
+            public || part,
+            depth,
+        );
+        if let Some(index) = index.filter(|_| part) {
+            self.table.set_partial(index);
+        }
         if let Some(index) = index.filter(|_| handles_start_event(node, self.src)) {
             self.table.set_start(index);
         }

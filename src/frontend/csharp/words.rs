@@ -80,6 +80,10 @@ pub(super) struct Words {
     pub creating_modes: HashSet<String>,
     /// Methods that add to or change a collection.
     pub write_methods: HashSet<String>,
+    /// Methods that take a handle out of a collection at the end of its life.
+    pub removals: HashSet<String>,
+    /// Methods that end a live handle (`Dispose`, `Kill`, `Cancel`).
+    pub closing_methods: HashSet<String>,
     /// Conditional-compilation symbols a build may define without the project file saying so.
     pub sdk_symbols: HashSet<String>,
     /// How such symbols begin (`NET8_0`, `NETSTANDARD2_0`, `WINDOWS`) or end (`_OR_GREATER`).
