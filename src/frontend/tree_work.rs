@@ -108,7 +108,8 @@ impl<'t> BodyWork<'t> {
 
     /// The work that the calls of a timer wrapper in this file hand it (issue: a timer whose
     /// callback is a parameter of the function or constructor around it, `new Interval(cb,
-    /// ms)`): each call or construction named one of `names`, outside the wrapper itself
+    /// ms)`): each call written as one of `names` (a construction: its type's last name),
+    /// outside the wrapper itself
     /// (`inside`), gives the work of its argument at `index` (a function literal, a function
     /// of this file by name, anything else unknown). `None` when the file makes no such call
     /// (or its budget is spent): the wrapper is then judged by its own body.
@@ -124,17 +125,19 @@ impl<'t> BodyWork<'t> {
         while let Some(n) = stack.pop() {
             self.budget = self.budget.checked_sub(1)?;
             let kind = n.kind_str();
+            // A call names the wrapper as written (`every`, `this.every`, `Timers.Every`); a
+            // construction by its type's last name.
             let callee = if kind == g.call {
-                n.field(g.function)
+                n.field(g.function).map(|f| compact(text(f, self.src)))
             } else if g.constructs.contains(&kind) {
                 n.field(g.constructed)
+                    .map(|t| simple_name(text(t, self.src)).to_string())
             } else {
                 None
             };
             let outside = n.start_byte() >= inside.end || n.end_byte() <= inside.start;
             if let Some(callee) = callee.filter(|_| outside) {
-                let name = simple_name(text(callee, self.src));
-                if names.iter().any(|w| w == name) {
+                if names.contains(&callee) {
                     if let Some(arg) = self.argument(n, index) {
                         sites.push(arg);
                     }

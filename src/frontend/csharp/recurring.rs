@@ -167,8 +167,8 @@ impl Walker<'_, '_> {
     }
 }
 
-/// When `cb` names a parameter of the method or constructor around `node`: the names its
-/// callers use (the method's; a constructor's is its type's), the parameter's position and
+/// When `cb` names a parameter of the method or constructor around `node`: how its callers
+/// name it (the method's name, through `this` or its type; a constructor's type), the parameter's position and
 /// the declaration's byte range.
 fn forwarding_wrapper(
     node: Node<'_>,
@@ -187,8 +187,19 @@ fn forwarding_wrapper(
         .filter(|p| p.kind_str() == "parameter")
         .position(|p| p.field("name").map(|n| text(n, src)) == Some(param))?;
     let name = text(declaration.field("name")?, src).to_string();
+    let names = if declaration.kind_str() == "constructor_declaration" {
+        vec![name]
+    } else {
+        let mut names = vec![format!("this.{name}")];
+        let owner = declaration.parent().and_then(|b| b.parent());
+        if let Some(owner) = owner.and_then(|o| o.field("name")) {
+            names.push(format!("{}.{name}", text(owner, src)));
+        }
+        names.push(name);
+        names
+    };
     let range = declaration.start_byte()..declaration.end_byte();
-    Some((vec![name], index, range))
+    Some((names, index, range))
 }
 
 /// The innermost ancestor of one of these kinds.

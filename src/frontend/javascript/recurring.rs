@@ -137,8 +137,8 @@ fn chained_callbacks(call: Node<'_>) -> Vec<Node<'_>> {
     callbacks
 }
 
-/// When `param` is a parameter of the function around `node`: the names its callers use
-/// (the function's, or for a constructor its class's), the parameter's position and the
+/// When `param` is a parameter of the function around `node`: how its callers name it (the
+/// function's name; a method's through `this` or its class; a constructor's class), the parameter's position and the
 /// function's byte range.
 fn forwarding_wrapper(
     node: Node<'_>,
@@ -159,28 +159,29 @@ fn forwarding_wrapper(
     let index = named_children(params)
         .filter(|p| p.kind_str() != "comment")
         .position(|p| parameter_name(p, src) == Some(param))?;
-    let name = match function.kind_str() {
+    let names = match function.kind_str() {
         "method_definition" => {
             let name = text(function.field("name")?, src);
+            let class = function.parent().and_then(|b| b.parent())?;
+            let class = text(class.field("name")?, src);
             if name == "constructor" {
-                let class = function.parent().and_then(|b| b.parent())?;
-                text(class.field("name")?, src)
+                vec![class.to_string()]
             } else {
-                name
+                vec![format!("this.{name}"), format!("{class}.{name}")]
             }
         }
         _ => match function.field("name") {
-            Some(n) => text(n, src),
+            Some(n) => vec![text(n, src).to_string()],
             None => {
                 let declarator = function
                     .parent()
                     .filter(|d| d.kind_str() == "variable_declarator")?;
-                text(declarator.field("name")?, src)
+                vec![text(declarator.field("name")?, src).to_string()]
             }
         },
     };
     let range = function.start_byte()..function.end_byte();
-    Some((vec![name.to_string()], index, range))
+    Some((names, index, range))
 }
 
 /// The name a parameter binds (`cb`, `cb: () => void`, `cb = noop`).
