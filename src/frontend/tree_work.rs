@@ -111,6 +111,84 @@ impl<'t> BodyWork<'t> {
         (self.budget > 0).then(|| self.classify(calls))
     }
 
+    /// The work that the calls of a timer wrapper in this file hand it (issue: a timer whose
+    /// callback is a parameter of the function or constructor around it, `new Interval(cb,
+    /// ms)`): each call written as one of `names` (a construction: its type's last name),
+    /// outside the wrapper itself
+    /// (`inside`), gives the work of its argument at `index` (a function literal, a function
+    /// of this file by name, anything else unknown). `None` when the file makes no such call
+    /// (or its budget is spent): the wrapper is then judged by its own body.
+    pub fn forwarded_work(
+        &mut self,
+        names: &[String],
+        index: usize,
+        inside: std::ops::Range<usize>,
+    ) -> Option<Work> {
+        let g = self.grammar;
+        let mut sites = Vec::new();
+        let mut stack = vec![self.root];
+        while let Some(n) = stack.pop() {
+            self.budget = self.budget.checked_sub(1)?;
+            let kind = n.kind_str();
+            // A call names the wrapper as written (`every`, `this.every`, `Timers.Every`); a
+            // construction by its type's last name.
+            let callee = if kind == g.call {
+                n.field(g.function).map(|f| compact(text(f, self.src)))
+            } else if g.constructs.contains(&kind) {
+                n.field(g.constructed)
+                    .map(|t| simple_name(text(t, self.src)).to_string())
+            } else {
+                None
+            };
+            let outside = n.start_byte() >= inside.end || n.end_byte() <= inside.start;
+            if let Some(callee) = callee.filter(|_| outside) {
+                if names.contains(&callee) {
+                    if let Some(arg) = self.argument(n, index) {
+                        sites.push(arg);
+                    }
+                }
+            }
+            let mut cursor = n.walk();
+            stack.extend(n.named_children(&mut cursor));
+        }
+        let mut work: Option<Work> = None;
+        for arg in sites {
+            let w = self.of_argument(arg)?;
+            work.get_or_insert_with(Work::default).extend(w);
+        }
+        work
+    }
+
+    /// The argument at `index` of a call or construction, looked through its wrappers.
+    fn argument<'n>(&self, call: Node<'n>, index: usize) -> Option<Node<'n>> {
+        let args = call.field(self.grammar.arguments)?;
+        let mut cursor = args.walk();
+        let mut arg = args
+            .named_children(&mut cursor)
+            .filter(|a| a.kind_str() != "comment")
+            .nth(index)?;
+        while self.grammar.wrappers.contains(&arg.kind_str()) {
+            let count = arg.named_child_count();
+            arg = arg.named_child(u32::try_from(count.checked_sub(1)?).ok()?)?;
+        }
+        Some(arg)
+    }
+
+    /// The work of a callback handed to a call: a function literal's body, the same file's
+    /// function it names, or unknown work.
+    fn of_argument(&mut self, arg: Node<'_>) -> Option<Work> {
+        if self.grammar.functions.contains(&arg.kind_str()) {
+            return self.of_node(arg.field("body").unwrap_or(arg));
+        }
+        let name = simple_name(text(arg, self.src));
+        if self.defines(name) {
+            return self.of_function(name);
+        }
+        let mut work = Work::default();
+        work.kinds.insert(work::UNKNOWN.to_string());
+        Some(work)
+    }
+
     /// Whether the same file's function `name`, or one it calls (a few calls deep), makes a
     /// call for which `wanted` holds (a timer callback that disposes its own timer).
     pub fn function_calls(&mut self, name: &str, wanted: &dyn Fn(&Call) -> bool) -> bool {
@@ -345,6 +423,12 @@ pub(super) fn definitions_work(
     for (d, w) in definitions.iter_mut().zip(works) {
         d.work = w;
     }
+}
+
+/// The last name of a callee or type (`this.repeat`, `Timers.Interval<T>`, `PortableTimer`).
+fn simple_name(s: &str) -> &str {
+    let s = s.split('<').next().unwrap_or(s);
+    s.rsplit('.').next().unwrap_or(s).trim()
 }
 
 /// A receiver's text without whitespace, cut short.

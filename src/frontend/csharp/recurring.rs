@@ -54,6 +54,13 @@ impl Walker<'_, '_> {
             if let Some(name) = self.callback_method(cb) {
                 return self.work.of_function(&name);
             }
+            // A wrapper's timer (`new Timer(callback, ..)` in `Create(TimerCallback
+            // callback, ..)`): the callbacks its calls in this file hand it.
+            if let Some((names, index, inside)) = forwarding_wrapper(node, cb, self.src) {
+                if let Some(work) = self.work.forwarded_work(&names, index, inside) {
+                    return Some(work);
+                }
+            }
         }
         if let Some(var) = self
             .assigned_name(node)
@@ -158,6 +165,41 @@ impl Walker<'_, '_> {
         let name = last_segment(text(cb, self.src)).trim().to_string();
         self.work.defines(&name).then_some(name)
     }
+}
+
+/// When `cb` names a parameter of the method or constructor around `node`: how its callers
+/// name it (the method's name, through `this` or its type; a constructor's type), the parameter's position and
+/// the declaration's byte range.
+fn forwarding_wrapper(
+    node: Node<'_>,
+    cb: Node<'_>,
+    src: &str,
+) -> Option<(Vec<String>, usize, std::ops::Range<usize>)> {
+    if cb.kind_str() != "identifier" {
+        return None;
+    }
+    let param = text(cb, src);
+    let declaration = enclosing(node, &["method_declaration", "constructor_declaration"])?;
+    let params = declaration.field("parameters")?;
+    let mut cursor = params.walk();
+    let index = params
+        .named_children(&mut cursor)
+        .filter(|p| p.kind_str() == "parameter")
+        .position(|p| p.field("name").map(|n| text(n, src)) == Some(param))?;
+    let name = text(declaration.field("name")?, src).to_string();
+    let names = if declaration.kind_str() == "constructor_declaration" {
+        vec![name]
+    } else {
+        let mut names = vec![format!("this.{name}")];
+        let owner = declaration.parent().and_then(|b| b.parent());
+        if let Some(owner) = owner.and_then(|o| o.field("name")) {
+            names.push(format!("{}.{name}", text(owner, src)));
+        }
+        names.push(name);
+        names
+    };
+    let range = declaration.start_byte()..declaration.end_byte();
+    Some((names, index, range))
 }
 
 /// The innermost ancestor of one of these kinds.

@@ -56,8 +56,18 @@ impl Emitter<'_> {
                         t.rsplit('.').next().unwrap_or(t).trim().to_string()
                     })
                 });
-                if let Some(name) = named.filter(|n| self.work.defines(n)) {
-                    return self.work.of_function(&name);
+                if let Some(name) = named {
+                    if self.work.defines(&name) {
+                        return self.work.of_function(&name);
+                    }
+                    // A wrapper's timer (`repeat(fn, ms)`, `new Interval(cb, ms)`): the
+                    // callbacks its calls in this file hand it.
+                    if let Some((names, index, inside)) = forwarding_wrapper(node, &name, self.src)
+                    {
+                        if let Some(work) = self.work.forwarded_work(&names, index, inside) {
+                            return Some(work);
+                        }
+                    }
                 }
                 if in_loop {
                     return self.work.of_node(enclosing_loop_body(node)?);
@@ -125,6 +135,63 @@ fn chained_callbacks(call: Node<'_>) -> Vec<Node<'_>> {
         node = next;
     }
     callbacks
+}
+
+/// When `param` is a parameter of the function around `node`: how its callers name it (the
+/// function's name; a method's through `this` or its class; a constructor's class), the parameter's position and the
+/// function's byte range.
+fn forwarding_wrapper(
+    node: Node<'_>,
+    param: &str,
+    src: &str,
+) -> Option<(Vec<String>, usize, std::ops::Range<usize>)> {
+    let mut cur = node.parent();
+    let function = loop {
+        let n = cur?;
+        if is_function(n.kind_str()) || n.kind_str() == "method_definition" {
+            break n;
+        }
+        cur = n.parent();
+    };
+    let params = function
+        .field("parameters")
+        .or_else(|| function.field("value").and_then(|v| v.field("parameters")))?;
+    let index = named_children(params)
+        .filter(|p| p.kind_str() != "comment")
+        .position(|p| parameter_name(p, src) == Some(param))?;
+    let names = match function.kind_str() {
+        "method_definition" => {
+            let name = text(function.field("name")?, src);
+            let class = function.parent().and_then(|b| b.parent())?;
+            let class = text(class.field("name")?, src);
+            if name == "constructor" {
+                vec![class.to_string()]
+            } else {
+                vec![format!("this.{name}"), format!("{class}.{name}")]
+            }
+        }
+        _ => match function.field("name") {
+            Some(n) => vec![text(n, src).to_string()],
+            None => {
+                let declarator = function
+                    .parent()
+                    .filter(|d| d.kind_str() == "variable_declarator")?;
+                vec![text(declarator.field("name")?, src).to_string()]
+            }
+        },
+    };
+    let range = function.start_byte()..function.end_byte();
+    Some((names, index, range))
+}
+
+/// The name a parameter binds (`cb`, `cb: () => void`, `cb = noop`).
+fn parameter_name<'s>(param: Node<'_>, src: &'s str) -> Option<&'s str> {
+    match param.kind_str() {
+        "identifier" => Some(text(param, src)),
+        "required_parameter" | "optional_parameter" => parameter_name(param.field("pattern")?, src),
+        "assignment_pattern" => parameter_name(param.field("left")?, src),
+        _ => None,
+    }
 }
 
 /// The method a decorator sits on (inside the method, or before it in the class body).
