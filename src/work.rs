@@ -425,9 +425,13 @@ impl Kinds {
     }
 }
 
-/// A receiver that is the calling object or module itself (none, `this`, `self`, `Self`).
+/// A receiver that is the calling object or module itself (none, `this`, `self`, `Self`;
+/// Rust's `crate::` and `super::`, which name the function alone).
 fn own_receiver(receiver: &str) -> bool {
-    matches!(receiver, "" | "this" | "self" | "Self" | "base")
+    matches!(
+        receiver,
+        "" | "this" | "self" | "Self" | "base" | "crate" | "super"
+    )
 }
 
 /// A method name without `Async`, in lower case, `_` dropped: `RefreshAsync` → `refresh`.

@@ -108,9 +108,19 @@ impl Graph {
     }
 }
 
-/// The keys a definition answers to (see [`crate::work::definition_keys`]).
+/// The keys a definition answers to (see [`crate::work::definition_keys`]); a Rust function
+/// outside an `impl` also to its module's name with it (`state::prune()` is `state.prune`).
 fn keys(d: &Definition) -> Vec<String> {
-    work::definition_keys(&d.name, d.owner.as_deref())
+    let mut keys = work::definition_keys(&d.name, d.owner.as_deref());
+    let module = d.module.rsplit("::").next().filter(|m| !m.is_empty());
+    if let (None, Some(module)) = (&d.owner, module) {
+        keys.extend(
+            work::definition_keys(&d.name, Some(module))
+                .into_iter()
+                .skip(1),
+        );
+    }
+    keys
 }
 
 /// The kinds that are this process's own work, as a bit set over `ids`.
@@ -170,6 +180,21 @@ mod tests {
         assert!(has("jobwatchdog.Check"));
         // Another family's functions never answer.
         assert!(!got.contains(&registration(Language::CSharp, "pruneSessions")));
+    }
+
+    #[test]
+    fn a_rust_function_answers_to_its_module() {
+        let rs = Language::Rust;
+        let mut sweep = def("sweep", None, &["in-memory"], &[]);
+        sweep.module = "chat::rooms".to_string();
+        let mut flush = def("flush", Some("Outbox"), &["database"], &[]);
+        flush.module = "chat::rooms".to_string();
+        let got = registrations(&[model(rs, vec![sweep, flush])]);
+        assert!(got.contains(&registration(rs, "rooms.sweep")));
+        assert!(
+            !got.contains(&registration(rs, "rooms.flush")),
+            "a method answers to its type"
+        );
     }
 
     #[test]

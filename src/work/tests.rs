@@ -303,4 +303,14 @@ fn another_files_functions_are_left_to_the_project() {
     let own = direct(&body, &|name| name == "pruneIdle");
     assert_eq!(own.kinds.iter().collect::<Vec<_>>(), ["logging"]);
     assert_eq!(own.callees.len(), 3);
+    // Rust: a module's function by the module's name, `crate::`/`super::` by its own.
+    let rust = [
+        call("crate::rooms", &["sweep"], "table"),
+        call("super", &["settle"], ""),
+    ];
+    let work = classify(&rust, &mut |_| None);
+    assert_eq!(
+        work.pending.iter().map(String::as_str).collect::<Vec<_>>(),
+        ["rooms.sweep", "settle"]
+    );
 }

@@ -15,7 +15,7 @@ use syn::Expr;
 
 /// The most expressions read for the recurring bodies of one file; beyond it, bodies are
 /// not classified (and so stay reported).
-const FILE_BUDGET: usize = 200_000;
+pub(super) const FILE_BUDGET: usize = 200_000;
 
 /// The work of each requested body (by the byte offset of its opening brace), following
 /// calls of the file's own functions.
@@ -155,7 +155,7 @@ impl<'ast> Visit<'ast> for Finder<'_, '_> {
 }
 
 /// The calls of a block, closures and async blocks in it included, nested items left out.
-fn calls_of_block(block: &syn::Block, budget: &mut usize) -> Option<Vec<Call>> {
+pub(super) fn calls_of_block(block: &syn::Block, budget: &mut usize) -> Option<Vec<Call>> {
     let mut collector = Collector {
         out: Vec::new(),
         budget,

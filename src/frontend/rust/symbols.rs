@@ -13,6 +13,7 @@ use super::walk::Walker;
 use crate::event::{Definition, Role};
 use crate::frontend::symbols::SymbolTable;
 use crate::reach::{rust_modules, words};
+use crate::work::{self, Call};
 use proc_macro2::{Span, TokenStream, TokenTree};
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
@@ -31,9 +32,27 @@ pub(super) fn collect(file: &syn::File, walker: &Walker<'_>, source: &str) -> Ve
         nested: 0,
         direct: foldhash::HashSet::default(),
         module: String::new(),
+        bodies: Vec::new(),
+        work_budget: super::recurring::FILE_BUDGET,
     };
     visit.visit_file(file);
-    visit.table.finish()
+    let bodies = std::mem::take(&mut visit.bodies);
+    let mut definitions = visit.table.finish();
+    own_work(&mut definitions, bodies);
+    definitions
+}
+
+/// Gives each function and method with a body its own work ([`Definition::work`], see
+/// [`crate::reach::work`]) from the calls of its block (closures and async blocks in it
+/// included, nested items left out). A definition whose calls the file's budget left
+/// unread tells nothing.
+fn own_work(definitions: &mut [Definition], bodies: Vec<(usize, Option<Vec<Call>>)>) {
+    let defined: foldhash::HashSet<String> = definitions.iter().map(|d| d.name.clone()).collect();
+    for (index, calls) in bodies {
+        if let (Some(d), Some(calls)) = (definitions.get_mut(index), calls) {
+            d.work = Some(work::direct(&calls, &|name| defined.contains(name)));
+        }
+    }
 }
 
 struct SymbolVisit<'w, 't> {
@@ -62,6 +81,10 @@ struct SymbolVisit<'w, 't> {
     /// The inline `mod` blocks around the node visited, `::`-joined (see
     /// [`crate::event::Definition::module`]).
     module: String,
+    /// The calls of each definition's own block, by its index (see [`own_work`]).
+    bodies: Vec<(usize, Option<Vec<Call>>)>,
+    /// The expressions left to read for [`bodies`](SymbolVisit::bodies).
+    work_budget: usize,
 }
 
 impl SymbolVisit<'_, '_> {
@@ -88,6 +111,7 @@ impl SymbolVisit<'_, '_> {
         attrs: &[syn::Attribute],
         vis: Option<&syn::Visibility>,
         span: std::ops::Range<usize>,
+        block: &syn::Block,
         body: impl FnOnce(&mut Self),
     ) {
         let words = words();
@@ -117,6 +141,8 @@ impl SymbolVisit<'_, '_> {
         if !self.module.is_empty() {
             self.table.set_module(index, &self.module);
         }
+        let calls = super::recurring::calls_of_block(block, &mut self.work_budget);
+        self.bodies.push((index, calls));
         let outer = std::mem::replace(&mut self.function, label);
         let mut params = Vec::new();
         for input in &sig.inputs {
@@ -232,10 +258,17 @@ impl<'ast> Visit<'ast> for SymbolVisit<'_, '_> {
         let owner = self.owner.take();
         let generics = std::mem::take(&mut self.generics);
         let trait_impl = std::mem::replace(&mut self.trait_impl, false);
-        self.function(&item.sig, &item.attrs, Some(&item.vis), span, |v| {
-            v.visit_signature(&item.sig);
-            v.visit_block(&item.block);
-        });
+        self.function(
+            &item.sig,
+            &item.attrs,
+            Some(&item.vis),
+            span,
+            &item.block,
+            |v| {
+                v.visit_signature(&item.sig);
+                v.visit_block(&item.block);
+            },
+        );
         self.generics = generics;
         self.owner = owner;
         self.trait_impl = trait_impl;
@@ -263,17 +296,24 @@ impl<'ast> Visit<'ast> for SymbolVisit<'_, '_> {
         let defaultness = item.modifiers.defaultness.as_ref();
         let head = function_head(Some(&item.vis), defaultness, &item.sig);
         let span = self.function_range(&item.attrs, head, &item.block);
-        self.function(&item.sig, &item.attrs, Some(&item.vis), span, |v| {
-            v.visit_signature(&item.sig);
-            v.visit_block(&item.block);
-        });
+        self.function(
+            &item.sig,
+            &item.attrs,
+            Some(&item.vis),
+            span,
+            &item.block,
+            |v| {
+                v.visit_signature(&item.sig);
+                v.visit_block(&item.block);
+            },
+        );
     }
 
     fn visit_trait_item_fn(&mut self, item: &'ast syn::TraitItemFn) {
         if let Some(block) = &item.default {
             let head = function_head(None, None, &item.sig);
             let span = self.function_range(&item.attrs, head, block);
-            self.function(&item.sig, &item.attrs, None, span, |v| {
+            self.function(&item.sig, &item.attrs, None, span, block, |v| {
                 v.visit_block(block);
             });
         }
