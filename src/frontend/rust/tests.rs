@@ -1283,3 +1283,34 @@ fn later() { Db::connect(); }
         ]
     );
 }
+
+#[test]
+fn each_function_carries_its_own_direct_work() {
+    let src = r#"
+pub fn sweep(table: &Rooms) {
+    table.members.lock().unwrap().retain(|_, p| !p.is_empty());
+    report_left(3);
+    crate::rooms::settle();
+}
+fn report_left(n: usize) { tracing::info!(n, "left"); }
+trait Tidy { fn tidy(&self); }
+"#;
+    let defs = extract(src, PathPurpose::default()).facts.definitions;
+    let work = |name: &str| {
+        let d = defs.iter().find(|d| d.name == name).expect("defined");
+        d.work.clone().map(|w| (w.kinds, w.callees))
+    };
+    let (kinds, callees) = work("sweep").expect("a body");
+    assert!(!kinds.contains(crate::work::UNKNOWN));
+    assert_eq!(
+        callees.into_iter().collect::<Vec<_>>(),
+        ["report_left", "rooms.settle"]
+    );
+    let (kinds, callees) = work("report_left").expect("a body");
+    assert_eq!(kinds.into_iter().collect::<Vec<_>>(), ["logging"]);
+    assert!(callees.is_empty());
+    assert!(
+        defs.iter().all(|d| d.name != "tidy"),
+        "no body, no definition"
+    );
+}
