@@ -104,6 +104,23 @@ impl SymbolVisit<'_, '_> {
         self.walker.offset(start.start())..self.walker.offset(end.end())
     }
 
+    /// Visits a free function or a method (with its visibility and signature) as a definition.
+    fn visible_function<'ast>(
+        &mut self,
+        vis: &'ast syn::Visibility,
+        defaultness: Option<&syn::Token![default]>,
+        sig: &'ast syn::Signature,
+        attrs: &[syn::Attribute],
+        block: &'ast syn::Block,
+    ) {
+        let head = function_head(Some(vis), defaultness, sig);
+        let span = self.function_range(attrs, head, block);
+        self.function(sig, attrs, Some(vis), span, block, |v| {
+            v.visit_signature(sig);
+            v.visit_block(block);
+        });
+    }
+
     /// Visits a function body as a definition.
     fn function(
         &mut self,
@@ -253,22 +270,10 @@ impl<'ast> Visit<'ast> for SymbolVisit<'_, '_> {
     }
 
     fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
-        let head = function_head(Some(&item.vis), None, &item.sig);
-        let span = self.function_range(&item.attrs, head, &item.block);
         let owner = self.owner.take();
         let generics = std::mem::take(&mut self.generics);
         let trait_impl = std::mem::replace(&mut self.trait_impl, false);
-        self.function(
-            &item.sig,
-            &item.attrs,
-            Some(&item.vis),
-            span,
-            &item.block,
-            |v| {
-                v.visit_signature(&item.sig);
-                v.visit_block(&item.block);
-            },
-        );
+        self.visible_function(&item.vis, None, &item.sig, &item.attrs, &item.block);
         self.generics = generics;
         self.owner = owner;
         self.trait_impl = trait_impl;
@@ -294,19 +299,7 @@ impl<'ast> Visit<'ast> for SymbolVisit<'_, '_> {
 
     fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
         let defaultness = item.modifiers.defaultness.as_ref();
-        let head = function_head(Some(&item.vis), defaultness, &item.sig);
-        let span = self.function_range(&item.attrs, head, &item.block);
-        self.function(
-            &item.sig,
-            &item.attrs,
-            Some(&item.vis),
-            span,
-            &item.block,
-            |v| {
-                v.visit_signature(&item.sig);
-                v.visit_block(&item.block);
-            },
-        );
+        self.visible_function(&item.vis, defaultness, &item.sig, &item.attrs, &item.block);
     }
 
     fn visit_trait_item_fn(&mut self, item: &'ast syn::TraitItemFn) {
