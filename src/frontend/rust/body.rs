@@ -6,7 +6,7 @@
 //! if !db.is_leader().await { continue; } .. }`), so these facts are gathered before
 //! the body is walked and apply to all of it.
 
-use super::macros::{self, MacroBody, MAX_MACRO_DEPTH};
+use super::macros::{self, MAX_MACRO_DEPTH};
 use super::shapes::simple_binding;
 use super::words;
 use foldhash::{HashMap, HashSet};
@@ -287,11 +287,7 @@ impl<'ast> Visit<'ast> for Scan<'_> {
             return;
         }
         self.macro_depth += 1;
-        match macros::parse_body(mac).as_deref() {
-            Some(MacroBody::Exprs(exprs)) => exprs.iter().for_each(|e| self.visit_expr(e)),
-            Some(MacroBody::Stmts(stmts)) => stmts.iter().for_each(|s| self.visit_stmt(s)),
-            None => {}
-        }
+        macros::visit_body(self, mac);
         self.macro_depth -= 1;
     }
 }
@@ -386,11 +382,7 @@ impl<'ast> Visit<'ast> for TickScan {
             return;
         }
         self.macro_depth += 1;
-        match macros::parse_body(mac).as_deref() {
-            Some(MacroBody::Exprs(exprs)) => exprs.iter().for_each(|e| self.visit_expr(e)),
-            Some(MacroBody::Stmts(stmts)) => stmts.iter().for_each(|s| self.visit_stmt(s)),
-            None => {}
-        }
+        macros::visit_body(self, mac);
         self.macro_depth -= 1;
     }
 }

@@ -51,6 +51,19 @@ pub(super) enum MacroBody {
     Stmts(Vec<syn::Stmt>),
 }
 
+/// Visits the expressions or statements a macro's body parses to (nothing for custom
+/// syntax): what every visitor that looks into macros does, its depth check aside.
+pub(super) fn visit_body<V>(visitor: &mut V, mac: &syn::Macro)
+where
+    V: for<'a> syn::visit::Visit<'a>,
+{
+    match parse_body(mac).as_deref() {
+        Some(MacroBody::Exprs(exprs)) => exprs.iter().for_each(|e| visitor.visit_expr(e)),
+        Some(MacroBody::Stmts(stmts)) => stmts.iter().for_each(|s| visitor.visit_stmt(s)),
+        None => {}
+    }
+}
+
 /// Parses a macro body, or `None` when it is custom syntax; each macro of a file once.
 pub(super) fn parse_body(mac: &syn::Macro) -> Option<Rc<MacroBody>> {
     let key = (

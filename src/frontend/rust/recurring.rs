@@ -145,11 +145,7 @@ impl<'ast> Visit<'ast> for Finder<'_, '_> {
             return;
         }
         self.macro_depth += 1;
-        match macros::parse_body(mac).as_deref() {
-            Some(MacroBody::Exprs(exprs)) => exprs.iter().for_each(|e| self.visit_expr(e)),
-            Some(MacroBody::Stmts(stmts)) => stmts.iter().for_each(|s| self.visit_stmt(s)),
-            None => {}
-        }
+        macros::visit_body(self, mac);
         self.macro_depth -= 1;
     }
 }

@@ -1,7 +1,7 @@
 //! Questions about the shape of syntax that the walk asks: loop conditions, error
 //! patterns, test attributes, where an expression starts, whether a loop is left.
 
-use super::macros::{self, MacroBody, MAX_MACRO_DEPTH};
+use super::macros::{self, MAX_MACRO_DEPTH};
 use super::words;
 use proc_macro2::Span;
 use syn::spanned::Spanned;
@@ -603,11 +603,7 @@ impl<'ast> Visit<'ast> for ExitFinder {
             return;
         }
         self.macro_depth += 1;
-        match macros::parse_body(mac).as_deref() {
-            Some(MacroBody::Exprs(exprs)) => exprs.iter().for_each(|e| self.visit_expr(e)),
-            Some(MacroBody::Stmts(stmts)) => stmts.iter().for_each(|s| self.visit_stmt(s)),
-            None => {}
-        }
+        macros::visit_body(self, mac);
         self.macro_depth -= 1;
     }
 }

@@ -3,7 +3,7 @@
 //! by another method's endless loop (`loop { self.ticker.tick().await; work().await; }`).
 //! The timer's recurring body is that loop, not the constructor that made it.
 
-use super::macros::{self, MacroBody, MAX_MACRO_DEPTH};
+use super::macros::{self, MAX_MACRO_DEPTH};
 use foldhash::{HashMap, HashSet};
 use proc_macro2::LineColumn;
 use syn::visit::{self, Visit};
@@ -74,11 +74,7 @@ impl<'ast> Visit<'ast> for LoopFinder<'_> {
             return;
         }
         self.macro_depth += 1;
-        match macros::parse_body(mac).as_deref() {
-            Some(MacroBody::Exprs(exprs)) => exprs.iter().for_each(|e| self.visit_expr(e)),
-            Some(MacroBody::Stmts(stmts)) => stmts.iter().for_each(|s| self.visit_stmt(s)),
-            None => {}
-        }
+        macros::visit_body(self, mac);
         self.macro_depth -= 1;
     }
 }
