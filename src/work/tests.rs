@@ -349,7 +349,7 @@ fn queue_pops_and_receives_claim_their_items() {
         call("channel", &["ack"], "message"),
     ] {
         assert!(
-            work_of(&[c.clone()]).contains(&"coordinated".to_string()),
+            work_of(std::slice::from_ref(&c)).contains(&"coordinated".to_string()),
             "{c:?}"
         );
     }
