@@ -46,6 +46,12 @@ impl Work {
         self.unknown_here |= other.unknown_here;
     }
 
+    /// Whether some call does work of a known shared kind (a database write, an e-mail,
+    /// an HTTP call), not merely unknown work.
+    pub fn is_shared(&self) -> bool {
+        kinds().is_ok_and(|k| self.kinds.iter().any(|id| k.is_shared(id)))
+    }
+
     /// The kinds of work but for the pending functions' (which the project tells):
     /// `None` when something else makes the work unknown.
     pub fn kinds_but_pending(&self) -> Option<impl Iterator<Item = &str>> {
@@ -200,6 +206,25 @@ pub struct Kind {
     /// Words of an argument that name the work (`ANALYTICS_URL`); checked first.
     #[serde(default)]
     pub arguments: Vec<String>,
+    /// Words the arguments must start with (`SELECT`): a query whose text opens so, with all
+    /// of `then_arguments` and none of `not_arguments` in it, is of this kind; checked with
+    /// `arguments`.
+    #[serde(default)]
+    pub leading_arguments: Vec<String>,
+    /// Words of a called name that say a function of the same file does this work, whatever
+    /// its calls do: for this instance's own kinds instead of judging it by its calls
+    /// (`WriteHeartbeatAsync`: each instance upserting its own heartbeat row is the design),
+    /// for a shared kind besides them (`send_mail` sends mail, however it does it).
+    #[serde(default)]
+    pub named_methods: Vec<String>,
+    /// Words an argument opened by `leading_arguments` must also name (`FROM`: a
+    /// `SELECT purge_expired()` may call a function that writes).
+    #[serde(default)]
+    pub then_arguments: Vec<String>,
+    /// Words that an argument opened by `leading_arguments` must not name (`UPDATE`,
+    /// `INSERT`, `INTO`: a read that also writes).
+    #[serde(default)]
+    pub not_arguments: Vec<String>,
     /// Words of the receiver (`_logger`, `db`, `this.cache`).
     #[serde(default)]
     pub receivers: Vec<String>,
@@ -214,6 +239,17 @@ pub struct Kind {
     /// (`contentService.Refresh()`, `this.reload()`; a bare `refresh()` says too little).
     #[serde(default)]
     pub whole_methods: Vec<String>,
+}
+
+impl Kind {
+    /// Whether argument words open with one of `leading_arguments`, name every one of
+    /// `then_arguments` and none of `not_arguments` (`SELECT key FROM settings`).
+    fn leads(&self, args: &[String]) -> bool {
+        args.first()
+            .is_some_and(|first| self.leading_arguments.contains(first))
+            && self.then_arguments.iter().all(|w| args.contains(w))
+            && !has_any(args, &self.not_arguments)
+    }
 }
 
 /// Calls that do no work of their own kind: pure helpers, collection reads, waiting.
@@ -281,7 +317,11 @@ impl Kinds {
                 .chain(&kind.receivers)
                 .chain(&kind.methods)
                 .chain(&kind.whole_methods)
-                .chain(&kind.last_methods);
+                .chain(&kind.last_methods)
+                .chain(&kind.leading_arguments)
+                .chain(&kind.named_methods)
+                .chain(&kind.then_arguments)
+                .chain(&kind.not_arguments);
             for w in words {
                 if w.is_empty() || !w.chars().all(|c| c.is_ascii_lowercase()) {
                     return Err(format!(
@@ -332,7 +372,18 @@ impl Kinds {
                 let last = plain_method(call.methods.last()?);
                 local().find(|k| k.last_methods.contains(&last))
             })
-            .or_else(|| local().find(|k| has_any(&args, &k.arguments)))
+            .or_else(|| local().find(|k| has_any(&args, &k.arguments) || k.leads(&args)))
+            // A receiver named by a compound word is what its last word says (`poolGauge`
+            // is a gauge, `dbLogger` a logger), before an earlier word names shared work;
+            // not a path's segments (`prisma.session` is a table).
+            .or_else(|| {
+                let segment = call.receiver.rsplit(['.', ':']).next()?;
+                let words = split_words(segment);
+                let head = &words[words.len().checked_sub(1)?..];
+                (words.len() > 1)
+                    .then(|| local().find(|k| has_any(head, &k.receivers)))
+                    .flatten()
+            })
             .or_else(|| shared().find(by_receiver))
             .or_else(|| shared().find(by_method))
             .or_else(|| local().find(by_receiver))
@@ -359,6 +410,11 @@ impl Kinds {
                 .kinds
                 .iter()
                 .any(|k| k.id == kind && !k.shared && !k.coordinates)
+    }
+
+    /// Whether work of this kind is a known kind shared by every instance (not [`UNKNOWN`]).
+    pub fn is_shared(&self, kind: &str) -> bool {
+        self.kinds.iter().any(|k| k.id == kind && k.shared)
     }
 
     /// Whether work of this kind may be claimed inside the function called: unknown or
@@ -393,6 +449,17 @@ impl Kinds {
         }
         let words = split_words(text);
         coordinating().any(|k| has_any(&words, list(k)))
+    }
+
+    /// The kind a call's name gives by its [`Kind::named_methods`] (`writeHeartbeat()`): the
+    /// function it runs does that work, whatever its own calls write.
+    fn named_kind(&self, call: &Call) -> Option<&str> {
+        let id = self.kind_of(call)?;
+        let kind = self.kinds.iter().find(|k| k.id == id)?;
+        call.methods
+            .iter()
+            .any(|m| has_any(&split_words(m), &kind.named_methods))
+            .then_some(id)
     }
 
     /// The one name a call may run of the same file: its only non-neutral method
@@ -504,7 +571,7 @@ pub fn direct(body: &[Call], defined: &dyn Fn(&str) -> bool) -> DirectWork {
     for call in body {
         let callee = kinds.local_callee(call);
         let kind = match callee.filter(|name| defined(name)) {
-            Some(_) => Some(UNKNOWN),
+            Some(_) => kinds.named_kind(call).or(Some(UNKNOWN)),
             None => kinds.kind_of(call),
         };
         match kind {
@@ -603,6 +670,14 @@ fn visit(
         *budget -= 1;
         // A function of this file: its own calls say more than its name.
         if let Some(name) = kinds.local_callee(call) {
+            // Named for its work (`writeHeartbeat()`, `send_mail()`): it does that work; this
+            // instance's own is taken at its word, shared work is followed for more.
+            if let Some(kind) = kinds.named_kind(call) {
+                work.kinds.insert(kind.to_string());
+                if kinds.is_own(kind) {
+                    continue;
+                }
+            }
             // Back at a function already followed: a call of itself, or (`db.expireHolds()`
             // inside `expireHolds`) a method of the same name on another object, which is
             // judged by its own words.

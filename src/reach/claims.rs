@@ -10,8 +10,8 @@
 //! ([`crate::matcher::Match::quiet_if_any`]). [`registrations`] gives the names that claim:
 //! a definition claims when its own code does, or when it mentions a name that claims (one
 //! call further: `build_next()` calls `queue.process_next()`, whose query skips locked
-//! rows). Only names of two words or more count (`process_next_job`, `claimBatch`): a
-//! one-word name (`run`, `process`, `tick`) is shared by too many unrelated functions for a
+//! rows). Only names of two words or more count (`process_next_job`, `claimBatch`; an
+//! `Async` suffix is no word): a one-word name (`run`, `process`, `tick`, `ExecuteAsync`) is shared by too many unrelated functions for a
 //! name-based call graph to tell which one the loop calls.
 
 use super::{rust_modules, FileModel, FileRole};
@@ -37,7 +37,15 @@ pub fn registrations(models: &[FileModel]) -> BTreeSet<String> {
                 m.definitions.iter().map(move |d| (rust, d))
             })
     };
-    let specific = |name: &str| !name.is_empty() && split_words(name).len() >= 2;
+    let specific = |name: &str| {
+        // `ExecuteAsync` is one word, `execute`: a hosted service's loop and Dapper's
+        // `conn.ExecuteAsync(..)` share it.
+        let plain = name
+            .strip_suffix("Async")
+            .or_else(|| name.strip_suffix("_async"))
+            .unwrap_or(name);
+        !plain.is_empty() && split_words(plain).len() >= 2
+    };
     let direct: HashSet<&str> = definitions()
         .filter(|(_, d)| d.claims && specific(&d.name))
         .map(|(_, d)| d.name.as_str())
@@ -103,6 +111,8 @@ mod tests {
         let models = [model(vec![
             def("process", true, &[]),
             def("run", false, &["process"]),
+            // A hosted service's loop shares its name with Dapper's `conn.ExecuteAsync`.
+            def("ExecuteAsync", true, &[]),
         ])];
         assert!(registrations(&models).is_empty());
     }

@@ -314,3 +314,105 @@ fn another_files_functions_are_left_to_the_project() {
         ["rooms.sweep", "settle"]
     );
 }
+
+#[test]
+fn a_plain_select_only_reads_into_memory() {
+    assert_eq!(
+        work_of(&[
+            call("pool", &["query"], "SELECT key, value FROM settings"),
+            call("_db", &["Open"], ""),
+        ]),
+        ["database-read"]
+    );
+    // A read that writes, or a function called in a SELECT, is database work.
+    for sql in [
+        "SELECT id FROM jobs FOR UPDATE",
+        "SELECT purge_expired()",
+        "INSERT INTO stats SELECT count(*) FROM renders",
+        "UPDATE users SET online = false WHERE id IN (SELECT id FROM users)",
+    ] {
+        assert_eq!(
+            work_of(&[call("pool", &["query"], sql)]),
+            ["database"],
+            "{sql}"
+        );
+    }
+}
+
+#[test]
+fn queue_pops_and_receives_claim_their_items() {
+    for c in [
+        call("redis", &["brpoplpush"], "render queue"),
+        call("conn", &["blmove"], "queue"),
+        call("sqs", &["send"], "new ReceiveMessageCommand QueueUrl"),
+        call("_sqs", &["ReceiveMessageAsync"], "request"),
+        call("channel", &["ack"], "message"),
+    ] {
+        assert!(
+            work_of(std::slice::from_ref(&c)).contains(&"coordinated".to_string()),
+            "{c:?}"
+        );
+    }
+}
+
+#[test]
+fn renewing_a_key_and_closing_own_handles_are_own_work() {
+    assert_eq!(
+        work_of(&[call("redis", &["pexpire"], "LEASE_KEY")]),
+        ["lock-renewal"]
+    );
+    assert_eq!(
+        work_of(&[call("db", &["KeyExpireAsync"], "lease key")]),
+        ["lock-renewal"]
+    );
+    assert_eq!(
+        work_of(&[call("entry.page", &["close"], "")]),
+        ["own-resources"]
+    );
+    assert_eq!(
+        work_of(&[call("child", &["start_kill"], "")]),
+        ["own-resources"]
+    );
+    // A database handle's close is still the database's kind.
+    assert_eq!(work_of(&[call("db", &["close"], "")]), ["database"]);
+}
+
+#[test]
+fn a_compound_receiver_is_what_its_last_word_says() {
+    assert_eq!(
+        work_of(&[call("this.poolGauge", &["set"], "idle")]),
+        ["metrics"]
+    );
+    // A path's segments are not one compound word: `prisma.session` is a table.
+    assert_eq!(
+        work_of(&[call("prisma.session", &["deleteMany"], "")]),
+        ["database"]
+    );
+}
+
+#[test]
+fn a_same_file_function_named_for_its_heartbeat_writes_its_own_row() {
+    let mut lookup = |name: &str| {
+        (name == "WriteHeartbeatAsync" || name == "renewSubscriptions")
+            .then(|| vec![call("conn", &["ExecuteAsync"], "INSERT INTO t")])
+    };
+    let heartbeat = classify(&[call("", &["WriteHeartbeatAsync"], "")], &mut lookup);
+    assert_eq!(
+        heartbeat.kinds.into_iter().collect::<Vec<_>>(),
+        ["lock-renewal"]
+    );
+    // `renew` alone names no lease: the function is judged by its calls.
+    let renewal = classify(&[call("this", &["renewSubscriptions"], "")], &mut lookup);
+    assert_eq!(renewal.kinds.into_iter().collect::<Vec<_>>(), ["database"]);
+}
+
+#[test]
+fn a_same_file_function_named_for_mailing_sends_mail() {
+    let mut lookup =
+        |name: &str| (name == "send_mail").then(|| vec![call("tracing", &["info!"], "to")]);
+    let work = classify(&[call("", &["send_mail"], "email")], &mut lookup);
+    assert_eq!(
+        work.kinds.into_iter().collect::<Vec<_>>(),
+        ["email", "logging"]
+    );
+}

@@ -486,6 +486,7 @@ impl Walker<'_, '_> {
             }
             if ctx.unbounded_loop && crate::work::wanted(event.targets.iter()) {
                 event.work = self.loop_work(node);
+                drop_named_per_instance(&mut event);
             } else if targets
                 .iter()
                 .any(|t| t.starts_with("System.Reactive.Linq.Observable."))
@@ -587,9 +588,7 @@ impl Walker<'_, '_> {
                 words.dedup();
                 event.words = words;
             }
-            if self.constructs_per_instance_work(node, arguments) {
-                event.context.insert(Context::PerInstance);
-            }
+            let names_own_work = self.constructs_per_instance_work(node, arguments);
             // A one-shot timer in a scheduler (`class DailyTrigger`) is armed for the next
             // occurrence of a schedule: still a recurring job.
             if self.fires_once(&event.targets, node, arguments)
@@ -602,10 +601,14 @@ impl Walker<'_, '_> {
             if event.targets.iter().any(|t| t.ends_with("Timer")) {
                 if crate::work::wanted(event.targets.iter()) {
                     event.work = self.timer_work(node, arguments);
+                    drop_named_per_instance(&mut event);
                 }
                 if self.callback_stops_timer(node, arguments) {
                     event.context.insert(Context::SelfCancelling);
                 }
+            }
+            if names_own_work {
+                event.context.insert(Context::PerInstance);
             }
             self.facts.events.push(event);
             let name = last_segment(ty.as_str()).to_string();
@@ -645,4 +648,18 @@ fn names_temp(condition: Node<'_>, src: &str) -> bool {
         true
     });
     found
+}
+
+/// A recurring body whose calls do known shared work (a database write, an e-mail) is not
+/// made this instance's own by the name of the class or method around it
+/// (`ProcessMetricsService` rolling statistics up into a shared table); only its callback's
+/// own name says so (`new Timer(SendHeartbeat, ..)`).
+fn drop_named_per_instance(event: &mut Event) {
+    if event
+        .work
+        .as_ref()
+        .is_some_and(crate::work::Work::is_shared)
+    {
+        event.context.remove(&Context::PerInstance);
+    }
 }

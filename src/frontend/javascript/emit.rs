@@ -290,13 +290,26 @@ impl Emitter<'_> {
     /// heartbeats, metrics, keep-alives or update checks, or the flag it is started under
     /// does (`if (metricsEnabled)`). The variable holding the timer
     /// handle does not count: `this.heartbeatInterval` may well drive the product's main job.
-    pub(super) fn is_per_instance_timer(&self, call: Node<'_>, callback: Option<Node<'_>>) -> bool {
+    /// When the callback's calls do known shared work (`shared`: a database write, an e-mail),
+    /// only the callback's own name speaks (`setInterval(writeHeartbeat, ..)`, each instance
+    /// writing its own row): a `startMetrics` around it, or a table named in its query
+    /// (`instance_heartbeats`), does not make a shared write this instance's own.
+    pub(super) fn is_per_instance_timer(
+        &self,
+        call: Node<'_>,
+        callback: Option<Node<'_>>,
+        shared: bool,
+    ) -> bool {
         let mut names: Vec<&str> = Vec::new();
         if let Some(cb) = callback {
             let t = text(cb, self.src);
-            if matches!(cb.kind_str(), "identifier" | "member_expression") || t.len() <= 400 {
+            let named = matches!(cb.kind_str(), "identifier" | "member_expression");
+            if named || (!shared && t.len() <= 400) {
                 names.push(t);
             }
+        }
+        if shared {
+            return names.iter().any(|n| mentions_per_instance_work(n));
         }
         let mut node = call;
         // Conditions count only inside the timer's own function.
@@ -456,7 +469,14 @@ impl Emitter<'_> {
         let is_timer = [".setInterval", ".setIntervalAsync", ".setTimeout"]
             .iter()
             .any(|t| target.ends_with(t));
-        if (is_timer && self.is_per_instance_timer(node, arg_nodes.first().copied()))
+        if crate::work::wanted(event.targets.iter()) {
+            event.work = self.recurring_work(kind, node, &arg_nodes, ctx.unbounded_loop);
+        }
+        let shared = event
+            .work
+            .as_ref()
+            .is_some_and(crate::work::Work::is_shared);
+        if (is_timer && self.is_per_instance_timer(node, arg_nodes.first().copied(), shared))
             || (kind == EventKind::Annotation && self.schedules_per_instance_work(node))
         {
             event.context.insert(Context::PerInstance);
@@ -470,9 +490,6 @@ impl Emitter<'_> {
         }
         if is_timer && connection_timer::cleared_on_close(node, self.src) {
             event.context.insert(Context::PerConnection);
-        }
-        if crate::work::wanted(event.targets.iter()) {
-            event.work = self.recurring_work(kind, node, &arg_nodes, ctx.unbounded_loop);
         }
         if target.ends_with(".setTimeout")
             && arg_nodes

@@ -239,13 +239,16 @@ impl<'ast> Visit<'ast> for Collector<'_> {
             Expr::MethodCall(_) => {
                 let (links, root) = super::walk::method_chain(e);
                 let mut methods: Vec<String> = Vec::new();
-                let mut args = Self::args_words(links.iter().flat_map(|l| l.args.iter()));
+                let links_args = Self::args_words(links.iter().rev().flat_map(|l| l.args.iter()));
+                let mut args = String::new();
                 let receiver = match root {
                     Expr::Call(c) => match self.path_call(&c.func) {
                         Some((receiver, method)) => {
                             methods.push(method);
-                            args.push(' ');
+                            // The root call's arguments first, as its name is first:
+                            // `sqlx::query("SELECT ..").fetch_all(&pool)` opens with its query.
                             args.push_str(&Self::args_words(c.args.iter()));
+                            args.push(' ');
                             c.args.iter().for_each(|a| self.visit_expr(a));
                             receiver
                         }
@@ -260,6 +263,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                         String::new()
                     }
                 };
+                args.push_str(&links_args);
                 methods.extend(links.iter().rev().map(|l| l.method.to_string()));
                 // Registering a job, or running the pending ones, does the jobs' work: a
                 // call of the file's [`SCHEDULER_PUMP`] (read once per body).
