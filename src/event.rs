@@ -364,8 +364,9 @@ pub enum Role {
     Subcommand,
 }
 
-/// The name of a C# type's instance constructor in the symbol table (`new Store`): no code
-/// names it; the sites that build the type mention it (see `frontend/csharp/constructs.rs`).
+/// The name of a C# type's instance constructor, or a JavaScript or TypeScript class's
+/// `constructor`, in the symbol table (`new Store`): no code names it; the sites that build the
+/// type mention it (see `frontend/csharp/constructs.rs`; JavaScript: `new Store(..)`).
 pub fn constructor_name(ty: &str) -> String {
     format!("{CONSTRUCTOR_PREFIX}{ty}")
 }
@@ -428,7 +429,8 @@ pub struct Definition {
     /// Its own declaration says it runs once per start of the process, as part of the start
     /// (like `StartAsync`): a C# handler of the event an application publishes when it starts
     /// (`Handle(ApplicationStartedEvent e)`, see `start_event_subjects` in
-    /// `src/reach/words.toml`).
+    /// `src/reach/words.toml`), or the constructor of a JavaScript or TypeScript provider a
+    /// dependency-injection container builds once (`@Injectable()` without a `scope`).
     pub start: bool,
     /// Its own work, for a recurring body of another file that calls it (see
     /// [`crate::reach::work`]); `None` when its frontend does not tell (its work is unknown).

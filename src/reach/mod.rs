@@ -38,7 +38,9 @@
 //! A C# constructor runs where code builds its type (`new T(..)`, `AddSingleton<I, T>()`,
 //! `typeof(T)` passed to a call: a start that registers a singleton builds it once), not
 //! whenever a method of its type runs; when no code of the project builds the type visibly
-//! (assembly scanning, reflection), it runs wherever its class is reached.
+//! (assembly scanning, reflection), it runs wherever its class is reached. So does a
+//! JavaScript or TypeScript class's `constructor` (`new T(..)`, a class extending `T`; a
+//! class only dependency injection builds runs it wherever the class is reached).
 //! A JavaScript or TypeScript method's name reaches only the methods of classes that code of
 //! the walk's kind names ([`classes`]); client code never launches the server.
 //! Each walk expands a name once, so the cost is linear in definitions and references.
@@ -428,12 +430,13 @@ fn is_constructor(def: &Definition) -> bool {
     def.name == CONSTRUCTOR || constructed_type(&def.name).is_some()
 }
 
-/// The C# constructors some code of the project names by building their type (`new T(..)`,
-/// `AddSingleton<I, T>()`, `typeof(T)`; see `frontend/csharp/constructs.rs`).
+/// The C# and JavaScript constructors some code of the project names by building their type
+/// (`new T(..)`, `AddSingleton<I, T>()`, `typeof(T)`; see `frontend/csharp/constructs.rs`; a
+/// JavaScript class's `new T(..)` and the classes extending it).
 fn built_types(files: &[FileModel]) -> FastSet<&str> {
     files
         .iter()
-        .filter(|f| family(f.language) == CSHARP)
+        .filter(|f| matches!(family(f.language), CSHARP | SCRIPT))
         .flat_map(|f| &f.definitions)
         .flat_map(|d| &d.refs)
         .filter(|r| constructed_type(r).is_some())
@@ -441,7 +444,7 @@ fn built_types(files: &[FileModel]) -> FastSet<&str> {
         .collect()
 }
 
-/// Whether a C# constructor's type is built by no code the scan reads (a registration by
+/// Whether a C# or JavaScript constructor's type is built by no code the scan reads (a registration by
 /// assembly scanning, a framework's reflection): it runs wherever its class is reached, as
 /// if its code were the class's own.
 fn unseen_constructor(def: &Definition, built: &FastSet<&str>) -> bool {
@@ -631,7 +634,7 @@ impl<'a> Graph<'a> {
                         .owner
                         .as_deref()
                         .is_some_and(|owner| types.overrides_declared(owner, &def.name));
-                let unseen = family == CSHARP && unseen_constructor(def, &built);
+                let unseen = matches!(family, CSHARP | SCRIPT) && unseen_constructor(def, &built);
                 member.push((def.role == Role::Member && !dispatched) || unseen);
                 if (matches!(def.role, Role::Subcommand | Role::Member) && !dispatched) || unseen {
                     if let Some(parent) = def.parent {
@@ -1043,7 +1046,12 @@ impl<'a> Graph<'a> {
                         .is_ok()
                 {
                     if let Some(targets) = self.dispatched(key, level, node) {
-                        let all_once = targets.iter().all(|&t| !self.busy[t]);
+                        // A JavaScript object built once lives on: what its constructor sets up
+                        // (a limiter, a map) serves the process's lifetime, so the constructor
+                        // is part of the start (its one-shot writes run once), not start-up code.
+                        let lives_on =
+                            |t: usize| self.nodes[t].0 == SCRIPT && is_constructor(self.nodes[t].1);
+                        let all_once = targets.iter().all(|&t| !self.busy[t] && !lives_on(t));
                         if all_once {
                             for &target in &targets {
                                 if self.enters(target, node, level) == Entry::New {

@@ -19,7 +19,7 @@
 
 use super::syntax::string_value;
 use super::MAX_DEPTH;
-use crate::event::{Definition, Role, TypeInfo};
+use crate::event::{constructor_name, Definition, Role, TypeInfo};
 use crate::frontend::flat::Node;
 use crate::frontend::symbols::{visit_subcommand_branch, SymbolTable};
 use crate::frontend::tree::named_children;
@@ -44,6 +44,9 @@ pub(super) fn collect(root: Node<'_>, src: &str) -> Vec<Definition> {
         poll_loop: false,
         this_class: None,
         static_next: false,
+        rename_next: None,
+        injected: false,
+        start_next: false,
         bindings: HashSet::new(),
         ladder: HashSet::new(),
         commands: HashMap::new(),
@@ -120,6 +123,15 @@ struct SymbolWalk<'s> {
     this_class: Option<String>,
     /// The next definition opened is a `static` method.
     static_next: bool,
+    /// The name the next definition opened goes by instead of its name node's text (a
+    /// class's constructor, [`constructor_name`]).
+    rename_next: Option<String>,
+    /// Inside the body of a class a dependency-injection container builds once per process
+    /// (a decorated provider, `@Injectable()`, without a `scope`): its constructor is part
+    /// of the application's start, like a framework's start-up method.
+    injected: bool,
+    /// The next definition opened runs once per start (see [`Definition::start`]).
+    start_next: bool,
     /// The `if` statements of a command-line flag ladder (see [`flag_ladder`]), by node id:
     /// found at the ladder's head, read at each link.
     ladder: HashSet<usize>,
@@ -222,7 +234,11 @@ impl SymbolWalk<'_> {
                 let own = self.own_member(node, bare);
                 let name = own.as_deref().unwrap_or(bare);
                 let imported = self.aliases.get(name).map(String::as_str);
-                for name in std::iter::once(name).chain(imported) {
+                let built = constructs(node).then(|| constructor_name(name));
+                for name in std::iter::once(name)
+                    .chain(imported)
+                    .chain(built.as_deref())
+                {
                     if self.direct == Some(node.id()) {
                         self.table.mention_call(name);
                     } else {
@@ -393,7 +409,10 @@ impl SymbolWalk<'_> {
         else {
             return self.visit_children(node, None, depth);
         };
-        let label = text(name, self.src).to_string();
+        let label = self
+            .rename_next
+            .take()
+            .unwrap_or_else(|| text(name, self.src).to_string());
         let outer = std::mem::replace(&mut self.function, label.clone());
         let nested = std::mem::take(&mut self.nested);
         let poll_loop = std::mem::take(&mut self.poll_loop);
@@ -402,6 +421,9 @@ impl SymbolWalk<'_> {
             .open(&label, owner, node.byte_range(), role, exported);
         if std::mem::take(&mut self.static_next) {
             self.table.set_static(index);
+        }
+        if std::mem::take(&mut self.start_next) {
+            self.table.set_start(index);
         }
         for child in named_children(node) {
             if child == name {
@@ -430,6 +452,12 @@ impl SymbolWalk<'_> {
         let decorated = decorators(node, self.src)
             .iter()
             .any(|d| words.is_entry_class_attribute(d) || words.is_entry_attribute(d));
+        // A provider the container builds once per process: decorated as one, with no
+        // `scope` option (`Scope.REQUEST` builds one per request).
+        let singleton_provider = decorator_nodes(node).iter().any(|&d| {
+            decorator_callee(d).is_some_and(|c| words.is_entry_class_attribute(text(c, self.src)))
+                && !text(d, self.src).contains("scope")
+        });
         let heritage: Vec<&str> = node
             .named_children(&mut node.walk())
             .filter(|c| c.kind_str() == "class_heritage")
@@ -453,10 +481,14 @@ impl SymbolWalk<'_> {
             .open(&label, None, node.byte_range(), role, exported);
         if !heritage.is_empty() {
             // The classes it extends: `this.save()` of an ancestor may run its `save`.
-            let bases = heritage
+            let bases: Vec<String> = heritage
                 .iter()
                 .map(|t| t.rsplit('.').next().unwrap_or(t).to_string())
                 .collect();
+            // Building it runs the constructors of the classes it extends (`super(..)`).
+            for base in &bases {
+                self.table.mention(&constructor_name(base));
+            }
             let current = self.table.current();
             self.table.set_type_info(
                 current,
@@ -472,9 +504,11 @@ impl SymbolWalk<'_> {
             }
             if child.kind_str() == "class_body" {
                 let outer = self.this_class.replace(label.clone());
+                let injected = std::mem::replace(&mut self.injected, singleton_provider);
                 for member in named_children(child) {
                     self.visit(member, Some(&label), depth + 2);
                 }
+                self.injected = injected;
                 self.this_class = outer;
             } else {
                 self.visit(child, None, depth + 1);
@@ -494,6 +528,19 @@ impl SymbolWalk<'_> {
             && node
                 .field("value")
                 .is_some_and(|v| is_function_value(v.kind_str()));
+        // A constructor runs where code builds its class (`new Store(..)`), not whenever a
+        // method of the class runs: a definition of its own, named for the class.
+        if label == "constructor" && node.kind_str() == "method_definition" {
+            if let Some(class) = class {
+                self.rename_next = Some(constructor_name(class));
+                if self.injected {
+                    // Built by the container, with its class: once, at bootstrap.
+                    self.start_next = true;
+                    return self.definition(node, name, Some(class), Role::Member, true, depth);
+                }
+                return self.definition(node, name, Some(class), Role::Plain, true, depth);
+            }
+        }
         if label.is_empty()
             || label == "constructor"
             || (node.kind_str() != "method_definition" && !function_field)
@@ -941,6 +988,18 @@ fn runs_once_when_passed(function: Node<'_>, src: &str) -> bool {
             None => text(f, src),
         });
     method.is_some_and(|m| words().runs_argument_once(m))
+}
+
+/// Whether a name is the class a `new` expression builds (`Store` in `new Store(..)` or
+/// `new db.Store(..)`).
+fn constructs(name: Node<'_>) -> bool {
+    let constructor = match name.parent() {
+        Some(p) if p.kind_str() == "member_expression" && p.field("property") == Some(name) => p,
+        _ => name,
+    };
+    constructor.parent().is_some_and(|p| {
+        p.kind_str() == "new_expression" && p.field("constructor") == Some(constructor)
+    })
 }
 
 /// Whether a node of this kind is a function with its own `this` (not an arrow function).

@@ -515,7 +515,8 @@ export async function GET() {}
             "save Plain exported <- Some(0): b writeFile",
             "neverCalled Plain <- Some(0): setInterval tick",
             "api Plain exported <- Some(0): ",
-            "Jobs Entry exported <- Some(0): *::ready Cron Jobs::repo repo",
+            "Jobs Entry exported <- Some(0): Cron",
+            "Jobs.new Jobs Member exported <- Some(5): *::ready Jobs::repo repo",
             "Jobs.sweep Entry exported <- Some(5): Jobs::purge",
             "Jobs.purge Plain <- Some(5): ",
             " Subcommand <- Some(0): backup",
@@ -539,7 +540,7 @@ function jobs() { return new Bree({ jobs: [{ name: 'mail', interval: '1h' }], sc
         [
             " Main <- None: ",
             "writeRoutes Plain <- Some(0): JSON JSON::stringify computed config file fs fs::writeFileSync hook save url",
-            "jobs Plain <- Some(0): Bree interval plan schedule",
+            "jobs Plain <- Some(0): Bree interval new Bree plan schedule",
         ]
     );
 }

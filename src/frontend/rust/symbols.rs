@@ -31,6 +31,7 @@ pub(super) fn collect(file: &syn::File, walker: &Walker<'_>, source: &str) -> Ve
         trait_impl: false,
         nested: 0,
         direct: foldhash::HashSet::default(),
+        spawned: foldhash::HashSet::default(),
         module: String::new(),
         bodies: Vec::new(),
         work_budget: super::recurring::FILE_BUDGET,
@@ -78,6 +79,10 @@ struct SymbolVisit<'w, 't> {
     /// The callee expressions (by address in the tree) of the calls the statements of the
     /// function's own body make.
     direct: foldhash::HashSet<*const ()>,
+    /// The closures and async blocks (by address) a statement of the function's own body
+    /// spawns as a task or thread (`tokio::spawn(async move { .. });`): the task runs once
+    /// per run of the function, so its own statements are direct like the function's.
+    spawned: foldhash::HashSet<*const ()>,
     /// The inline `mod` blocks around the node visited, `::`-joined (see
     /// [`crate::event::Definition::module`]).
     module: String,
@@ -322,15 +327,28 @@ impl<'ast> Visit<'ast> for SymbolVisit<'_, '_> {
             if let Some(callee) = expression.and_then(|e| direct_callee(e, 0)) {
                 self.direct.insert(callee);
             }
+            if let Some(task) = expression.and_then(|e| spawned_task(e, 0)) {
+                self.spawned.insert(task);
+            }
         }
         visit::visit_stmt(self, stmt);
     }
 
     fn visit_expr_closure(&mut self, expr: &'ast syn::ExprClosure) {
+        if self.spawned.contains(&address(expr)) {
+            // A task spawned once: its body's statements run once per run of the function.
+            if let Some(callee) = direct_callee(&expr.body, 0) {
+                self.direct.insert(callee);
+            }
+            return visit::visit_expr_closure(self, expr);
+        }
         self.nested(|v| visit::visit_expr_closure(v, expr));
     }
 
     fn visit_expr_async(&mut self, expr: &'ast syn::ExprAsync) {
+        if self.spawned.contains(&address(expr)) {
+            return visit::visit_expr_async(self, expr);
+        }
         self.nested(|v| visit::visit_expr_async(v, expr));
     }
 
@@ -345,6 +363,11 @@ impl<'ast> Visit<'ast> for SymbolVisit<'_, '_> {
     }
 
     fn visit_expr_while(&mut self, expr: &'ast syn::ExprWhile) {
+        // A loop over what a channel or a stream yields (`while let Some(job) =
+        // rx.recv().await`) lives as long as its sender: a consumer's loop keeps running.
+        if awaits_next(&expr.cond) {
+            self.table.mention(words::LOOP);
+        }
         self.nested(|v| visit::visit_expr_while(v, expr));
     }
 
@@ -481,6 +504,40 @@ fn direct_callee(expr: &syn::Expr, depth: usize) -> Option<*const ()> {
         syn::Expr::MethodCall(call) => Some(address(call)),
         _ => None,
     }
+}
+
+/// The closure or async block a statement spawns as a task or thread (`tokio::spawn(async
+/// move { .. })`, `let worker = thread::spawn(move || ..);`, `tasks.spawn(async { .. })`,
+/// see [`super::walk::is_spawn`]): a task spawned by a statement runs once per run of it.
+fn spawned_task(expr: &syn::Expr, depth: usize) -> Option<*const ()> {
+    if depth > 8 {
+        return None;
+    }
+    let (name, args) = match expr {
+        syn::Expr::Await(e) => return spawned_task(&e.base, depth + 1),
+        syn::Expr::Try(e) => return spawned_task(&e.expr, depth + 1),
+        syn::Expr::Paren(e) => return spawned_task(&e.expr, depth + 1),
+        syn::Expr::Call(call) => match &*call.func {
+            syn::Expr::Path(p) => (p.path.segments.last()?.ident.to_string(), &call.args),
+            _ => return None,
+        },
+        syn::Expr::MethodCall(call) => (call.method.to_string(), &call.args),
+        _ => return None,
+    };
+    if !super::walk::is_spawn(&name) {
+        return None;
+    }
+    match args.first()? {
+        syn::Expr::Closure(c) => Some(address(c)),
+        syn::Expr::Async(a) => Some(address(a)),
+        _ => None,
+    }
+}
+
+/// Whether a `while` condition waits for the next item of a channel or a stream:
+/// `let Some(job) = rx.recv().await`.
+fn awaits_next(cond: &syn::Expr) -> bool {
+    matches!(cond, syn::Expr::Let(l) if matches!(&*l.expr, syn::Expr::Await(_)))
 }
 
 /// An arm that ends the process once its work is done (`("init", Some(dir)) => {

@@ -1022,6 +1022,7 @@ async fn main() {
     bootstrap::prepare_secrets(&config).await?;
     store.check_root().await.unwrap();
     tokio::spawn(async move { refresh().await });
+    std::thread::spawn(move || sweep_spool());
     for p in plugins { load(p); }
     match cli.command {
         Command::Serve => media::serve().await,
@@ -1039,10 +1040,30 @@ async fn main() {
         crate::frontend::symbols::describe_calls(&defs),
         [
             ": ",
-            "main: Settings::new bootstrap::prepare_secrets check_root exit load_config media::serve migrate start tokio::spawn warm"
+            "main: Settings::new bootstrap::prepare_secrets check_root exit load_config media::serve migrate refresh start sweep_spool thread::spawn tokio::spawn warm"
         ]
     );
     assert!(defs[1].refs.iter().any(|r| r == crate::reach::words::LOOP));
+}
+
+#[test]
+fn a_task_spawned_in_a_loop_or_a_consumer_loop_is_not_direct() {
+    // A task spawned per accepted connection runs many times; a `while let` over an
+    // awaited receive lives as long as its channel.
+    let src = r#"
+async fn main() {
+    loop { let s = accept().await; tokio::spawn(async move { handle(s).await }); }
+}
+async fn consume(mut rx: Receiver<Job>) {
+    while let Some(job) = rx.recv().await { store(job); }
+}
+"#;
+    let defs = facts(src).definitions;
+    assert_eq!(
+        crate::frontend::symbols::describe_calls(&defs),
+        [": ", "main: ", "consume: "]
+    );
+    assert!(defs[2].refs.iter().any(|r| r == crate::reach::words::LOOP));
 }
 
 #[test]

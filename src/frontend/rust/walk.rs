@@ -39,7 +39,7 @@ use syn::{Expr, Token};
 /// task or thread: `tokio::spawn`, `thread::spawn`, `Builder::spawn`, `spawn_blocking`,
 /// `spawn_local`, `JoinSet::spawn`, `scope.spawn`, and project helpers such as
 /// `spawn_try_task` that wrap them.
-fn is_spawn(name: &str) -> bool {
+pub(super) fn is_spawn(name: &str) -> bool {
     name == "spawn" || name.starts_with("spawn_")
 }
 
