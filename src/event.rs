@@ -307,10 +307,9 @@ pub struct Forwards {
     /// The functions handed to calls (a function literal, a function of the same file by
     /// name) whose work is not all this process's own, or not known in the file.
     pub flows: Vec<CallbackFlow>,
-    /// Names whose call runs what a slot is handed: a field a constructor sets from its
-    /// parameter (`this._cb = cb`, `_onTick = onTick`: `_cb` runs `new:Interval#0`).
-    pub links: Vec<(String, String)>,
-    /// The slots the file's timer wrappers take their work from.
+    /// The slots the file's timer wrappers take their work from, and those of its
+    /// constructors that set a field from a function parameter (`this._cb = cb`,
+    /// `_onTick = onTick`: a call of `_cb` runs what `new:Interval#0` is handed).
     pub slots: Vec<String>,
 }
 

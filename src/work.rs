@@ -467,16 +467,16 @@ fn has_any(words: &[String], list: &[String]) -> bool {
 /// the same file (`lookup` gives its calls) that function's kinds, a few calls deep.
 /// A body with only neutral calls does [`IN_MEMORY`] work.
 pub fn classify(body: &[Call], lookup: &mut dyn FnMut(&str) -> Option<Vec<Call>>) -> Work {
-    classify_handed(body, lookup, &|_| false)
+    classify_handed(body, lookup, &|_| None)
 }
 
-/// [`classify`], where a call of a name for which `handed` holds (a field its constructor
+/// [`classify`], where a call of a name `handed` gives slots for (a field its constructor
 /// sets from a parameter, see [`crate::event::Forwards`]) runs what the project's calls
-/// hand it: left to the project whatever its name says.
+/// hand those slots: left to the project whatever its name says.
 pub fn classify_handed(
     body: &[Call],
     lookup: &mut dyn FnMut(&str) -> Option<Vec<Call>>,
-    handed: &dyn Fn(&str) -> bool,
+    handed: &dyn Fn(&str) -> Option<Vec<String>>,
 ) -> Work {
     let mut work = Work::default();
     let Ok(kinds) = kinds() else {
@@ -602,7 +602,7 @@ fn owner_word(name: &str) -> String {
 /// hand them.
 struct Lookup<'a> {
     calls: &'a mut dyn FnMut(&str) -> Option<Vec<Call>>,
-    handed: &'a dyn Fn(&str) -> bool,
+    handed: &'a dyn Fn(&str) -> Option<Vec<String>>,
 }
 
 fn visit(
@@ -637,13 +637,8 @@ fn visit(
                 }
                 continue;
             }
-            if (lookup.handed)(name) {
-                match callee_key(call, name) {
-                    Some(key) => {
-                        work.pending.insert(key);
-                    }
-                    None => work.unknown_here = true,
-                }
+            if let Some(slots) = (lookup.handed)(name) {
+                work.pending.extend(slots);
                 work.kinds.insert(UNKNOWN.to_string());
                 continue;
             }

@@ -165,7 +165,7 @@ fn walk_file(
     let links = recurring::field_links(root, text);
     work.set_handed_fields(&links);
     let mut facts = FileFacts::default();
-    facts.forwards.links = links;
+    facts.forwards.slots = links.into_iter().map(|(_, slot)| slot).collect();
     let mut walker = Walker {
         src: text,
         work,

@@ -118,7 +118,7 @@ fn facts_of(root: Node<'_>, src: &str) -> FileFacts {
             let links = recurring::field_links(root, src);
             work.set_handed_fields(&links);
             let mut facts = facts;
-            facts.forwards.links = links;
+            facts.forwards.slots = links.into_iter().map(|(_, slot)| slot).collect();
             let mut emitter = Emitter {
                 src,
                 scopes,

@@ -54,8 +54,8 @@ pub(super) struct BodyWork<'t> {
     budget: usize,
     /// The functions handed to calls, when asked for (see [`definitions_work`]).
     handed: Option<Vec<Handed>>,
-    /// Fields whose calls run what the project's calls hand the constructor.
-    handed_fields: std::collections::HashSet<String>,
+    /// Fields whose calls run what the project's calls hand a constructor, with its slots.
+    handed_fields: HashMap<String, Vec<String>>,
 }
 
 /// A function handed to a call: where it goes and what it is.
@@ -250,15 +250,21 @@ impl<'t> BodyWork<'t> {
     fn classify(&mut self, calls: &[Call]) -> Work {
         let fields = std::mem::take(&mut self.handed_fields);
         let mut lookup = |name: &str| self.function_body_calls(name);
-        let work = work::classify_handed(calls, &mut lookup, &|name| fields.contains(name));
+        let work = work::classify_handed(calls, &mut lookup, &|name| fields.get(name).cloned());
         self.handed_fields = fields;
         work
     }
 
-    /// Sets the fields whose calls run what the project's calls hand the constructor (see
-    /// [`crate::event::Forwards::links`]).
+    /// Sets the fields whose calls run what the project's calls hand a constructor, with
+    /// its slots (see [`crate::event::Forwards::links`]).
     pub fn set_handed_fields(&mut self, links: &[(String, String)]) {
-        self.handed_fields = links.iter().map(|(field, _)| field.clone()).collect();
+        self.handed_fields.clear();
+        for (field, slot) in links {
+            self.handed_fields
+                .entry(field.clone())
+                .or_default()
+                .push(slot.clone());
+        }
     }
 
     /// The calls under `node`, a method chain counting once; `None` once the budget is spent.

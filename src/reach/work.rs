@@ -27,15 +27,14 @@ pub fn registration(language: Language, key: &str) -> String {
 pub struct ProjectWork {
     /// The `own-work:` registrations of the keys whose work is all this process's own.
     pub registered: BTreeSet<String>,
-    /// For a timer wrapper's slot (or a field that runs one) that some call hands work
+    /// For a timer wrapper's slot that some call hands work
     /// not all this process's own: the first such call, as (file index, line).
     pub culprits: HashMap<String, (usize, usize)>,
 }
 
 /// The registrations of every key whose functions, and all they call, do only this
 /// process's own work; a timer wrapper's slot ([`crate::event::Forwards`]) does what the
-/// functions handed to it do (none handed: nothing), and a field a constructor sets from
-/// its parameter does what that slot does. Linear in definitions, calls and flows (each
+/// functions handed to it do (none handed: nothing). Linear in definitions, calls and flows (each
 /// key's set of kinds only grows, a bit at a time).
 pub fn registrations(models: &[FileModel]) -> ProjectWork {
     let Ok(kinds) = work::kinds() else {
@@ -66,7 +65,7 @@ pub fn registrations(models: &[FileModel]) -> ProjectWork {
             }
         }
     }
-    // The slots and the fields that run them, then the functions handed to those slots.
+    // The slots, then the functions handed to them.
     let servers = || {
         models
             .iter()
@@ -77,11 +76,6 @@ pub fn registrations(models: &[FileModel]) -> ProjectWork {
         let fam = family(model.language);
         for slot in &model.forwards.slots {
             graph.key((fam, slot.clone()));
-        }
-        for (field, slot) in &model.forwards.links {
-            let at = graph.key((fam, field.clone()));
-            graph.key((fam, slot.clone()));
-            edges.push((at, (fam, slot.clone())));
         }
     }
     let mut flows: Vec<(usize, usize, usize, u64, &BTreeSet<String>)> = Vec::new();
@@ -132,20 +126,6 @@ pub fn registrations(models: &[FileModel]) -> ProjectWork {
         });
         if mask & !own != 0 && culprit[at].is_none() {
             culprit[at] = Some((file, line));
-        }
-    }
-    for (_, model) in servers() {
-        let fam = family(model.language);
-        for (field, slot) in &model.forwards.links {
-            let (Some(&from), Some(&to)) = (
-                index.get(&(fam, field.clone())),
-                index.get(&(fam, slot.clone())),
-            ) else {
-                continue;
-            };
-            if culprit[from].is_none() {
-                culprit[from] = culprit[to];
-            }
         }
     }
     let culprits = names
@@ -292,8 +272,9 @@ mod tests {
     fn a_wrappers_slot_does_what_its_callers_hand_it() {
         let ts = Language::TypeScript;
         let mut wrappers = model(ts, vec![]);
-        wrappers.forwards.slots = vec!["every#1".into(), "pulse#0".into(), "unused#0".into()];
-        wrappers.forwards.links = vec![("_callback".into(), "new:Interval#0".into())];
+        wrappers.forwards.slots = ["every#1", "pulse#0", "unused#0", "new:Interval#0"]
+            .map(String::from)
+            .to_vec();
         let mut callers = model(
             ts,
             vec![
@@ -315,7 +296,7 @@ mod tests {
             has("pulse#0") && has("unused#0"),
             "own work, or none handed"
         );
-        assert!(!has("every#1") && !has("new:Interval#0") && !has("_callback"));
+        assert!(!has("every#1") && !has("new:Interval#0"));
         assert!(!has("app.get#1"));
         assert_eq!(
             got.culprits.get(&registration(ts, "every#1")),

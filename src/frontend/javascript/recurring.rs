@@ -193,7 +193,12 @@ fn forwarding_wrapper(node: Node<'_>, param: &str, src: &str) -> Option<Wrapper>
                 (names, vec![format!("new:{class_name}")], class)
             } else {
                 let names = vec![format!("this.{name}"), format!("{class_name}.{name}")];
-                let keys = crate::work::definition_keys(name, Some(class_name));
+                // Other files call a method through an object named like its class
+                // (`scheduler.every(..)`); a bare `every(..)` is a function's call.
+                let keys = crate::work::definition_keys(name, Some(class_name))
+                    .into_iter()
+                    .skip(1)
+                    .collect();
                 (names, keys, class)
             }
         }
