@@ -597,7 +597,6 @@ fn owner_word(name: &str) -> String {
         .collect()
 }
 
-#[allow(clippy::too_many_arguments)]
 /// How [`visit`] looks up the same file's functions and the fields that run what callers
 /// hand them.
 struct Lookup<'a> {
@@ -605,6 +604,7 @@ struct Lookup<'a> {
     handed: &'a dyn Fn(&str) -> Option<Vec<String>>,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn visit(
     kinds: &Kinds,
     body: &[Call],

@@ -256,7 +256,7 @@ impl<'t> BodyWork<'t> {
     }
 
     /// Sets the fields whose calls run what the project's calls hand a constructor, with
-    /// its slots (see [`crate::event::Forwards::links`]).
+    /// its slots (see [`crate::event::Forwards::slots`]).
     pub fn set_handed_fields(&mut self, links: &[(String, String)]) {
         self.handed_fields.clear();
         for (field, slot) in links {
