@@ -303,7 +303,7 @@ mod tests {
             Some(&(1, 7))
         );
         assert_eq!(
-            got.culprits.get(&registration(ts, "_callback")),
+            got.culprits.get(&registration(ts, "new:Interval#0")),
             Some(&(1, 12))
         );
     }
