@@ -166,12 +166,12 @@ impl Finding {
         ));
     }
 
-    /// Says which call hands the timer wrapper of this finding work shared by every
-    /// instance (see [`crate::reach::work`]): where to act on it.
+    /// Says which call hands the timer wrapper of this finding work that is not only this
+    /// instance's own (shared, or unknown) (see [`crate::reach::work`]): where to act on it.
     pub fn note_handed_work(&mut self, path: &str, line: usize) {
         self.message.push_str(&format!(
             "; the timer runs the callback its callers hand it, and the call at \
-             {path}:{line} hands it work shared by every instance"
+             {path}:{line} hands it work that is not only this instance's own"
         ));
     }
 
