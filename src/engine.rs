@@ -397,6 +397,11 @@ impl Engine {
                 } else {
                     Vec::new()
                 },
+                forwards: if reported_file {
+                    facts.forwards.clone()
+                } else {
+                    Default::default()
+                },
                 ..FileModel::new(doc.language, doc.path, role, extracted.facts.definitions)
             }),
         }

@@ -293,6 +293,35 @@ pub struct FileFacts {
     /// temporary path, this instance's own path (a cache), a value of one of the caller's parameters, or anything else (see
     /// [`crate::reach::temp_params`]). Sorted and deduplicated by the engine.
     pub arg_flows: Vec<ArgFlow>,
+    /// Functions the file hands to calls, and the timers whose callback its calls hand them
+    /// (see [`Forwards`]).
+    pub forwards: Forwards,
+}
+
+/// Timer wrappers whose callback is a parameter, judged by what the calls of the whole
+/// project hand them (see [`crate::reach::work`]): the *slots* are `Key#Index` (a call's
+/// [`crate::work::callee_key`], or `new:Type` for a construction, and the argument
+/// position).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Forwards {
+    /// The functions handed to calls (a function literal, a function of the same file by
+    /// name) whose work is not all this process's own, or not known in the file.
+    pub flows: Vec<CallbackFlow>,
+    /// The slots the file's timer wrappers take their work from, and those of its
+    /// constructors that set a field from a function parameter (`this._cb = cb`,
+    /// `_onTick = onTick`: a call of `_cb` runs what `new:Interval#0` is handed).
+    pub slots: Vec<String>,
+}
+
+/// A function handed to a call (see [`Forwards`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallbackFlow {
+    /// The slot it is handed to (`every#0`, `new:Interval#0`).
+    pub slot: String,
+    /// Its own work (the kinds of its calls, the functions it calls).
+    pub work: crate::work::DirectWork,
+    /// The 1-based line of the call.
+    pub line: usize,
 }
 
 /// What one call passes at one argument position (the receiver is not counted), for

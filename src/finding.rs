@@ -166,6 +166,15 @@ impl Finding {
         ));
     }
 
+    /// Says which call hands the timer wrapper of this finding work that is not only this
+    /// instance's own (shared, or unknown) (see [`crate::reach::work`]): where to act on it.
+    pub fn note_handed_work(&mut self, path: &str, line: usize) {
+        self.message.push_str(&format!(
+            "; the timer runs the callback its callers hand it, and the call at \
+             {path}:{line} hands it work that is not only this instance's own"
+        ));
+    }
+
     /// The path of [`Finding::reach_trace`] as text, one step per line (empty without one):
     /// `reached (startup) through:` then `  path: name (how)`.
     pub fn reach_trace_text(&self) -> String {

@@ -263,10 +263,13 @@ pub fn scan_files(
     reach::passed::join_passes(&mut registered);
     reach::held::close(&mut registered);
     reach::passed::join_wrote(&mut registered);
+    let mut culprits = HashMap::new();
     if project {
         registered.extend(reach::claims::registrations(&models));
         // Another file's function a recurring body calls does what its definitions do.
-        registered.extend(reach::work::registrations(&models));
+        let work = reach::work::registrations(&models);
+        registered.extend(work.registered);
+        culprits = work.culprits;
         // A parameter every call hands a temporary path is one.
         registered.extend(reach::temp_params::registrations(
             models.iter().flat_map(|m| &m.arg_flows),
@@ -280,6 +283,13 @@ pub fn scan_files(
             && !f.quiet_if_any.iter().any(|r| registered.contains(r))
     };
     result.findings.retain(stands);
+    // A timer wrapper's finding names the call that hands it shared work.
+    for finding in &mut result.findings {
+        let culprit = finding.quiet_if.iter().find_map(|r| culprits.get(r));
+        if let Some(&(file, line)) = culprit {
+            finding.note_handed_work(&model_paths[file], line);
+        }
+    }
     result.unreachable.retain(stands);
     result.suppressed.retain(stands);
     sort(&mut result.findings);

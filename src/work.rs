@@ -534,6 +534,17 @@ fn has_any(words: &[String], list: &[String]) -> bool {
 /// the same file (`lookup` gives its calls) that function's kinds, a few calls deep.
 /// A body with only neutral calls does [`IN_MEMORY`] work.
 pub fn classify(body: &[Call], lookup: &mut dyn FnMut(&str) -> Option<Vec<Call>>) -> Work {
+    classify_handed(body, lookup, &|_| None)
+}
+
+/// [`classify`], where a call of a name `handed` gives slots for (a field its constructor
+/// sets from a parameter, see [`crate::event::Forwards`]) runs what the project's calls
+/// hand those slots: left to the project whatever its name says.
+pub fn classify_handed(
+    body: &[Call],
+    lookup: &mut dyn FnMut(&str) -> Option<Vec<Call>>,
+    handed: &dyn Fn(&str) -> Option<Vec<String>>,
+) -> Work {
     let mut work = Work::default();
     let Ok(kinds) = kinds() else {
         work.kinds.insert(UNKNOWN.to_string());
@@ -547,7 +558,10 @@ pub fn classify(body: &[Call], lookup: &mut dyn FnMut(&str) -> Option<Vec<Call>>
         kinds,
         body,
         0,
-        lookup,
+        &mut Lookup {
+            calls: lookup,
+            handed,
+        },
         &mut seen,
         &mut budget,
         &mut cache,
@@ -650,12 +664,19 @@ fn owner_word(name: &str) -> String {
         .collect()
 }
 
+/// How [`visit`] looks up the same file's functions and the fields that run what callers
+/// hand them.
+struct Lookup<'a> {
+    calls: &'a mut dyn FnMut(&str) -> Option<Vec<Call>>,
+    handed: &'a dyn Fn(&str) -> Option<Vec<String>>,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn visit(
     kinds: &Kinds,
     body: &[Call],
     depth: usize,
-    lookup: &mut dyn FnMut(&str) -> Option<Vec<Call>>,
+    lookup: &mut Lookup<'_>,
     seen: &mut HashSet<String>,
     budget: &mut usize,
     cache: &mut HashMap<String, Option<Vec<Call>>>,
@@ -691,9 +712,14 @@ fn visit(
                 }
                 continue;
             }
+            if let Some(slots) = (lookup.handed)(name) {
+                work.pending.extend(slots);
+                work.kinds.insert(UNKNOWN.to_string());
+                continue;
+            }
             let callee = cache
                 .entry(name.to_string())
-                .or_insert_with(|| lookup(name))
+                .or_insert_with(|| (lookup.calls)(name))
                 .clone();
             if let Some(calls) = callee {
                 if depth >= DEPTH {

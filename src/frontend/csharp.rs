@@ -99,11 +99,16 @@ pub fn extract(text: &str, implicit_namespaces: &[String]) -> Extracted {
     let root = flat.root();
     // The definitions read nothing else; the collections read the scope but not the walks'
     // events (nor what the walks learn of the file's paths): each runs beside the walks.
-    let (definitions, (scope, mut facts, collections)) = super::parallel::join(
+    let ((definitions, flows), (scope, mut facts, collections)) = super::parallel::join(
         || {
             let mut definitions = symbols::collect(root, text, &dead);
-            super::tree_work::definitions_work(&recurring::GRAMMAR, text, root, &mut definitions);
-            definitions
+            let flows = super::tree_work::definitions_work(
+                &recurring::GRAMMAR,
+                text,
+                root,
+                &mut definitions,
+            );
+            (definitions, flows)
         },
         || {
             let scope = FileScope::collect(root, text, &namespaces);
@@ -132,6 +137,7 @@ pub fn extract(text: &str, implicit_namespaces: &[String]) -> Extracted {
     facts.registrations.extend(registrations);
     facts.events.sort_by_key(|e| e.span.start);
     facts.definitions = definitions;
+    facts.forwards.flows = flows;
     if scope.test_file {
         facts.file_context.insert(Context::Test);
     }
@@ -155,11 +161,16 @@ fn walk_file(
     scope: &FileScope,
 ) -> (FileFacts, purpose_flow::PurposeFlow) {
     let functions = scope.method_bodies.clone();
+    let mut work = super::tree_work::BodyWork::new(&recurring::GRAMMAR, text, root, functions);
+    let links = recurring::field_links(root, text);
+    work.set_handed_fields(&links);
+    let mut facts = FileFacts::default();
+    facts.forwards.slots = links.into_iter().map(|(_, slot)| slot).collect();
     let mut walker = Walker {
         src: text,
-        work: super::tree_work::BodyWork::new(&recurring::GRAMMAR, text, root, functions),
+        work,
         file: scope,
-        facts: FileFacts::default(),
+        facts,
         vars: vec![HashMap::new()],
         type_depth: std::cell::Cell::new(0),
         path_uses: PathUses::default(),

@@ -73,15 +73,21 @@ pub fn extract(src: &str, dialect: Dialect) -> Extracted {
     let flat = super::flat::FlatTree::new(&tree);
     let root = flat.root();
     // The definitions read nothing the other walks find: they are collected side by side.
-    let (definitions, mut facts) = super::parallel::join(
+    let ((definitions, flows), mut facts) = super::parallel::join(
         || {
             let mut definitions = symbols::collect(root, src);
-            super::tree_work::definitions_work(&recurring::GRAMMAR, src, root, &mut definitions);
-            definitions
+            let flows = super::tree_work::definitions_work(
+                &recurring::GRAMMAR,
+                src,
+                root,
+                &mut definitions,
+            );
+            (definitions, flows)
         },
         || facts_of(root, src),
     );
     facts.definitions = definitions;
+    facts.forwards.flows = flows;
     Extracted {
         facts,
         syntax_error: first_syntax_error(&tree),
@@ -107,16 +113,17 @@ fn facts_of(root: Node<'_>, src: &str) -> FileFacts {
     // The collections and registrations read the scopes but not the events.
     let (mut facts, (collections, registrations)) = super::parallel::join(
         || {
+            let mut work =
+                super::tree_work::BodyWork::new(&recurring::GRAMMAR, src, root, functions.bodies);
+            let links = recurring::field_links(root, src);
+            work.set_handed_fields(&links);
+            let mut facts = facts;
+            facts.forwards.slots = links.into_iter().map(|(_, slot)| slot).collect();
             let mut emitter = Emitter {
                 src,
                 scopes,
                 callees: functions.callees,
-                work: super::tree_work::BodyWork::new(
-                    &recurring::GRAMMAR,
-                    src,
-                    root,
-                    functions.bodies,
-                ),
+                work,
                 facts,
                 functions: Vec::new(),
                 function_starts: Vec::new(),

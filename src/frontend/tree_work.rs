@@ -3,7 +3,7 @@
 //! [`crate::work::classify`] can follow them.
 
 use super::tree::text;
-use crate::event::Definition;
+use crate::event::{CallbackFlow, Definition};
 use crate::frontend::flat::Node;
 use crate::frontend::tree::{Fields, Kind};
 use crate::work::{self, Call, Work};
@@ -52,6 +52,20 @@ pub(super) struct BodyWork<'t> {
     functions: HashMap<String, Vec<std::ops::Range<usize>>>,
     /// Nodes still to be read in this file.
     budget: usize,
+    /// The functions handed to calls, when asked for (see [`definitions_work`]).
+    handed: Option<Vec<Handed>>,
+    /// Fields whose calls run what the project's calls hand a constructor, with its slots.
+    handed_fields: HashMap<String, Vec<String>>,
+}
+
+/// A function handed to a call: where it goes and what it is.
+struct Handed {
+    /// The slot (`every#0`, `new:Interval#0`, see [`crate::event::Forwards`]).
+    slot: String,
+    /// Where the call starts.
+    at: usize,
+    /// A function literal's byte range, or the name of a function passed by reference.
+    callback: Result<std::ops::Range<usize>, String>,
 }
 
 impl<'t> BodyWork<'t> {
@@ -85,6 +99,8 @@ impl<'t> BodyWork<'t> {
             root,
             functions,
             budget: FILE_BUDGET,
+            handed: None,
+            handed_fields: Default::default(),
         }
     }
 
@@ -163,10 +179,15 @@ impl<'t> BodyWork<'t> {
     fn argument<'n>(&self, call: Node<'n>, index: usize) -> Option<Node<'n>> {
         let args = call.field(self.grammar.arguments)?;
         let mut cursor = args.walk();
-        let mut arg = args
+        let arg = args
             .named_children(&mut cursor)
             .filter(|a| a.kind_str() != "comment")
             .nth(index)?;
+        self.unwrapped(arg)
+    }
+
+    /// An argument looked through its wrappers (`await`, parentheses, C#'s `argument`).
+    fn unwrapped<'n>(&self, mut arg: Node<'n>) -> Option<Node<'n>> {
         while self.grammar.wrappers.contains(&arg.kind_str()) {
             let count = arg.named_child_count();
             arg = arg.named_child(u32::try_from(count.checked_sub(1)?).ok()?)?;
@@ -227,8 +248,23 @@ impl<'t> BodyWork<'t> {
     }
 
     fn classify(&mut self, calls: &[Call]) -> Work {
+        let fields = std::mem::take(&mut self.handed_fields);
         let mut lookup = |name: &str| self.function_body_calls(name);
-        work::classify(calls, &mut lookup)
+        let work = work::classify_handed(calls, &mut lookup, &|name| fields.get(name).cloned());
+        self.handed_fields = fields;
+        work
+    }
+
+    /// Sets the fields whose calls run what the project's calls hand a constructor, with
+    /// its slots (see [`crate::event::Forwards::slots`]).
+    pub fn set_handed_fields(&mut self, links: &[(String, String)]) {
+        self.handed_fields.clear();
+        for (field, slot) in links {
+            self.handed_fields
+                .entry(field.clone())
+                .or_default()
+                .push(slot.clone());
+        }
     }
 
     /// The calls under `node`, a method chain counting once; `None` once the budget is spent.
@@ -252,7 +288,13 @@ impl<'t> BodyWork<'t> {
             self.budget -= 1;
             let kind = n.kind_str();
             if kind == self.grammar.call {
-                out.push((n.start_byte(), self.chain(n, &mut stack)));
+                let call = self.chain(n, &mut stack);
+                if self.handed.is_some() {
+                    if let Some(key) = call_key(&call) {
+                        self.note_handed(n, &key);
+                    }
+                }
+                out.push((n.start_byte(), call));
                 continue;
             }
             if self.grammar.constructs.contains(&kind) {
@@ -260,6 +302,12 @@ impl<'t> BodyWork<'t> {
                     .field(self.grammar.constructed)
                     .map(|t| text(t, self.src))
                     .unwrap_or("");
+                if self.handed.is_some() {
+                    let name = simple_name(ty);
+                    if !name.is_empty() {
+                        self.note_handed(n, &format!("new:{name}"));
+                    }
+                }
                 let args = n.field(self.grammar.arguments);
                 let call = Call::new(ty, vec!["new".into()], self.arg_words(args));
                 out.push((n.start_byte(), call));
@@ -272,6 +320,60 @@ impl<'t> BodyWork<'t> {
             stack.extend(n.named_children(&mut cursor));
         }
         Some(out)
+    }
+
+    /// Notes the functions handed to a call or construction keyed `key`: function literals
+    /// and functions named by reference (`tick`, `this.tick`, `this.tick.bind(this)`).
+    fn note_handed(&mut self, call: Node<'_>, key: &str) {
+        let Some(args) = call.field(self.grammar.arguments) else {
+            return;
+        };
+        let mut found = Vec::new();
+        let mut cursor = args.walk();
+        let all = args.named_children(&mut cursor);
+        for (index, arg) in all.filter(|a| a.kind_str() != "comment").enumerate() {
+            let Some(arg) = self.unwrapped(arg) else {
+                continue;
+            };
+            let callback = if self.grammar.functions.contains(&arg.kind_str()) {
+                Ok(arg.start_byte()..arg.end_byte())
+            } else {
+                match self.referenced_function(arg) {
+                    Some(name) => Err(name),
+                    None => continue,
+                }
+            };
+            found.push(Handed {
+                slot: format!("{key}#{index}"),
+                at: call.start_byte(),
+                callback,
+            });
+        }
+        if let Some(handed) = &mut self.handed {
+            handed.extend(found);
+        }
+    }
+
+    /// The name of a function passed by reference: a name, a member (`this.tick`) or a
+    /// member bound to its object (`this.tick.bind(this)`).
+    fn referenced_function(&self, arg: Node<'_>) -> Option<String> {
+        let g = self.grammar;
+        let mut arg = arg;
+        if arg.kind_str() == g.call {
+            let f = arg.field(g.function)?;
+            let bound = g.members.contains(&f.kind_str())
+                && f.field(g.property).map(|p| text(p, self.src)) == Some("bind");
+            arg = if bound {
+                f.field(g.object)?
+            } else {
+                return None;
+            };
+        }
+        if arg.kind_str() != "identifier" && !g.members.contains(&arg.kind_str()) {
+            return None;
+        }
+        let name = simple_name(text(arg, self.src));
+        (!name.is_empty()).then(|| name.to_string())
     }
 
     /// One method chain (`a.b(x).c(y)`) as a call; pushes the arguments (and any complex
@@ -363,18 +465,29 @@ impl<'t> BodyWork<'t> {
 /// definition around it (nested closures count for the function around them). A declaration
 /// without a body (an interface's or abstract method) tells nothing; nor does any
 /// definition of a file too large to read.
+///
+/// Returns the functions the file hands to calls whose work is not all this process's own
+/// (see [`crate::event::Forwards`]).
 pub(super) fn definitions_work(
     grammar: &'static Grammar,
     src: &str,
     root: Node<'_>,
     definitions: &mut [Definition],
-) {
+) -> Vec<CallbackFlow> {
     let mut reader = BodyWork::new(grammar, src, root, HashMap::new());
     reader.budget = DEFINITIONS_BUDGET;
+    reader.handed = Some(Vec::new());
     let Some(mut calls) = reader.placed_calls(root) else {
-        return;
+        return Vec::new();
     };
+    let handed = reader.handed.take().unwrap_or_default();
     calls.sort_by_key(|(at, _)| *at);
+    let (offsets, calls): (Vec<usize>, Vec<Call>) = calls.into_iter().unzip();
+    let defined: std::collections::HashSet<&str> =
+        definitions.iter().map(|d| d.name.as_str()).collect();
+    let flows = callback_flows(src, handed, &offsets, &calls, &|name| {
+        defined.contains(name)
+    });
     // Definitions by start, the enclosing one first; a stack of those open at each call.
     let mut order: Vec<usize> = (1..definitions.len()).collect();
     order.sort_by_key(|&i| {
@@ -386,7 +499,7 @@ pub(super) fn definitions_work(
     let mut per_definition: Vec<Vec<Call>> = vec![Vec::new(); definitions.len()];
     let mut open: Vec<usize> = Vec::new();
     let mut next = 0;
-    for (at, call) in calls {
+    for (at, call) in offsets.into_iter().zip(calls) {
         while let Some(&d) = order
             .get(next)
             .filter(|&&d| definitions[d].span.start <= at)
@@ -408,8 +521,6 @@ pub(super) fn definitions_work(
             per_definition[d].push(call);
         }
     }
-    let defined: std::collections::HashSet<&str> =
-        definitions.iter().map(|d| d.name.as_str()).collect();
     let works: Vec<Option<work::DirectWork>> = definitions
         .iter()
         .zip(&per_definition)
@@ -423,6 +534,70 @@ pub(super) fn definitions_work(
     for (d, w) in definitions.iter_mut().zip(works) {
         d.work = w;
     }
+    flows
+}
+
+/// The flows of the functions handed to calls (`offsets`: where each of `calls` starts,
+/// in order): each literal's calls, nested ones included, or the function it names. Flows
+/// of only this process's own work are left out (a slot nothing else reaches is own).
+fn callback_flows(
+    src: &str,
+    mut handed: Vec<Handed>,
+    offsets: &[usize],
+    calls: &[Call],
+    defined: &dyn Fn(&str) -> bool,
+) -> Vec<CallbackFlow> {
+    let Ok(kinds) = work::kinds() else {
+        return Vec::new();
+    };
+    handed.sort_by_key(|h| h.at);
+    let mut budget = DEFINITIONS_BUDGET;
+    let mut line = 1;
+    let mut counted = 0;
+    let mut flows = Vec::new();
+    for h in handed {
+        let own_work = match &h.callback {
+            Ok(range) => {
+                let first = offsets.partition_point(|&o| o < range.start);
+                let last = offsets.partition_point(|&o| o < range.end);
+                let Some(left) = budget.checked_sub(last.saturating_sub(first)) else {
+                    break;
+                };
+                budget = left;
+                work::direct(calls.get(first..last).unwrap_or(&[]), defined)
+            }
+            Err(name) if defined(name) => {
+                work::direct(&[Call::new("", vec![name.clone()], "")], defined)
+            }
+            Err(_) => continue,
+        };
+        if own_work.callees.is_empty() && own_work.kinds.iter().all(|k| kinds.is_own(k)) {
+            continue;
+        }
+        line += src
+            .get(counted..h.at)
+            .map_or(0, |s| s.bytes().filter(|b| *b == b'\n').count());
+        counted = counted.max(h.at);
+        flows.push(CallbackFlow {
+            slot: h.slot,
+            work: own_work,
+            line,
+        });
+    }
+    flows
+}
+
+/// The key a call answers to as a wrapper's caller: its last name, read through the
+/// receiver and the names before it (`every`, `this.every`: `every`; `Timers.Every`:
+/// `timers.Every`; see [`work::callee_key`]).
+fn call_key(call: &Call) -> Option<String> {
+    let (name, before) = call.methods.split_last()?;
+    let receiver = std::iter::once(call.receiver.as_str())
+        .chain(before.iter().map(String::as_str))
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(".");
+    work::callee_key(&Call::new(receiver, Vec::new(), ""), name)
 }
 
 /// The last name of a callee or type (`this.repeat`, `Timers.Interval<T>`, `PortableTimer`).

@@ -152,6 +152,9 @@ pub struct FileModel {
     pub shared_calls: Vec<wrappers::CallSite>,
     /// What this server file's calls pass at each argument position (see [`temp_params`]).
     pub arg_flows: Vec<crate::event::ArgFlow>,
+    /// The functions this server file hands to calls and its timers' slots (see
+    /// [`work`]).
+    pub forwards: crate::event::Forwards,
     /// The programs whose process loads this file's code (a .NET solution's executables
     /// that reference its project; see [`hosts`]): its code reaches only definitions that
     /// share a process with it. `None` when unknown: anything may call it and it may call
@@ -193,6 +196,7 @@ impl FileModel {
             registrations: Vec::new(),
             shared_calls: Vec::new(),
             arg_flows: Vec::new(),
+            forwards: crate::event::Forwards::default(),
             hosts: None,
             client_hosts: None,
         }
@@ -402,6 +406,7 @@ pub fn solve_file(language: Language, definitions: &[Definition]) -> Vec<Reachab
         registrations: Vec::new(),
         shared_calls: Vec::new(),
         arg_flows: Vec::new(),
+        forwards: crate::event::Forwards::default(),
         hosts: None,
         client_hosts: None,
     };

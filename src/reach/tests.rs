@@ -30,6 +30,7 @@ fn file(language: Language, role: FileRole, definitions: Vec<Definition>) -> Fil
         registrations: Vec::new(),
         shared_calls: Vec::new(),
         arg_flows: Vec::new(),
+        forwards: Default::default(),
         hosts: None,
         client_hosts: None,
     }

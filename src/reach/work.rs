@@ -22,12 +22,23 @@ pub fn registration(language: Language, key: &str) -> String {
     format!("own-work:{}:{key}", family(Some(language)))
 }
 
+/// What the project's functions do (see [`registrations`]).
+#[derive(Debug, Default)]
+pub struct ProjectWork {
+    /// The `own-work:` registrations of the keys whose work is all this process's own.
+    pub registered: BTreeSet<String>,
+    /// For a timer wrapper's slot that some call hands work
+    /// not all this process's own: the first such call, as (file index, line).
+    pub culprits: HashMap<String, (usize, usize)>,
+}
+
 /// The registrations of every key whose functions, and all they call, do only this
-/// process's own work. Linear in definitions and calls (each key's set of kinds only
-/// grows, a bit at a time).
-pub fn registrations(models: &[FileModel]) -> BTreeSet<String> {
+/// process's own work; a timer wrapper's slot ([`crate::event::Forwards`]) does what the
+/// functions handed to it do (none handed: nothing). Linear in definitions, calls and flows (each
+/// key's set of kinds only grows, a bit at a time).
+pub fn registrations(models: &[FileModel]) -> ProjectWork {
     let Ok(kinds) = work::kinds() else {
-        return BTreeSet::new();
+        return ProjectWork::default();
     };
     let ids: Vec<&str> = kinds.ids().collect();
     let bit = |kind: &str| {
@@ -54,6 +65,34 @@ pub fn registrations(models: &[FileModel]) -> BTreeSet<String> {
             }
         }
     }
+    // The slots, then the functions handed to them.
+    let servers = || {
+        models
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.role != FileRole::Test)
+    };
+    for (_, model) in servers() {
+        let fam = family(model.language);
+        for slot in &model.forwards.slots {
+            graph.key((fam, slot.clone()));
+        }
+    }
+    let mut flows: Vec<(usize, usize, usize, u64, &BTreeSet<String>)> = Vec::new();
+    for (f, model) in servers() {
+        let fam = family(model.language);
+        for flow in &model.forwards.flows {
+            let Some(&at) = graph.index.get(&(fam, flow.slot.clone())) else {
+                continue;
+            };
+            let direct = flow.work.kinds.iter().fold(0u64, |m, k| m | bit(k));
+            graph.masks[at] |= direct;
+            for callee in &flow.work.callees {
+                edges.push((at, (fam, callee.clone())));
+            }
+            flows.push((at, f, flow.line, direct, &flow.work.callees));
+        }
+    }
     let Graph {
         index,
         mut masks,
@@ -78,12 +117,32 @@ pub fn registrations(models: &[FileModel]) -> BTreeSet<String> {
         }
     }
     let own = own_mask(kinds, &ids);
-    names
+    // The first function handed to each slot whose work is not all this process's own.
+    let mut culprit: Vec<Option<(usize, usize)>> = vec![None; masks.len()];
+    for (at, file, line, direct, callees) in flows {
+        let fam = names[at].0;
+        let mask = callees.iter().fold(direct, |m, c| {
+            m | index.get(&(fam, c.clone())).map_or(unknown, |&i| masks[i])
+        });
+        if mask & !own != 0 && culprit[at].is_none() {
+            culprit[at] = Some((file, line));
+        }
+    }
+    let culprits = names
+        .iter()
+        .zip(&culprit)
+        .filter_map(|((fam, key), c)| Some((format!("own-work:{fam}:{key}"), (*c)?)))
+        .collect();
+    let registered = names
         .into_iter()
         .zip(masks)
         .filter(|(_, mask)| mask & !own == 0)
         .map(|((fam, key), _)| format!("own-work:{fam}:{key}"))
-        .collect()
+        .collect();
+    ProjectWork {
+        registered,
+        culprits,
+    }
 }
 
 /// The keys of the definitions with a body, by (family, key), each with its kinds of work
@@ -134,6 +193,7 @@ fn own_mask(kinds: &Kinds, ids: &[&str]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::event::CallbackFlow;
     use crate::work::DirectWork;
 
     fn def(name: &str, owner: Option<&str>, kinds: &[&str], callees: &[&str]) -> Definition {
@@ -172,7 +232,7 @@ mod tests {
             ),
             model(ts, vec![def("dropExpired", None, &["logging"], &[])]),
         ];
-        let got = registrations(&models);
+        let got = registrations(&models).registered;
         let has = |k: &str| got.contains(&registration(ts, k));
         assert!(has("pruneSessions") && has("dropExpired"));
         assert!(!has("sendDigest") && !has("mailOut"));
@@ -189,11 +249,62 @@ mod tests {
         sweep.module = "chat::rooms".to_string();
         let mut flush = def("flush", Some("Outbox"), &["database"], &[]);
         flush.module = "chat::rooms".to_string();
-        let got = registrations(&[model(rs, vec![sweep, flush])]);
+        let got = registrations(&[model(rs, vec![sweep, flush])]).registered;
         assert!(got.contains(&registration(rs, "rooms.sweep")));
         assert!(
             !got.contains(&registration(rs, "rooms.flush")),
             "a method answers to its type"
+        );
+    }
+
+    fn flow(slot: &str, kinds: &[&str], callees: &[&str], line: usize) -> CallbackFlow {
+        CallbackFlow {
+            slot: slot.to_string(),
+            work: DirectWork {
+                kinds: kinds.iter().map(|k| k.to_string()).collect(),
+                callees: callees.iter().map(|k| k.to_string()).collect(),
+            },
+            line,
+        }
+    }
+
+    #[test]
+    fn a_wrappers_slot_does_what_its_callers_hand_it() {
+        let ts = Language::TypeScript;
+        let mut wrappers = model(ts, vec![]);
+        wrappers.forwards.slots = ["every#1", "pulse#0", "unused#0", "new:Interval#0"]
+            .map(String::from)
+            .to_vec();
+        let mut callers = model(
+            ts,
+            vec![
+                def("mailOverdue", None, &["email"], &[]),
+                def("forgetExpired", None, &["in-memory"], &[]),
+            ],
+        );
+        callers.forwards.flows = vec![
+            flow("every#1", &[], &["forgetExpired"], 3),
+            flow("every#1", &["logging"], &["mailOverdue"], 7),
+            flow("pulse#0", &[], &["forgetExpired"], 9),
+            flow("new:Interval#0", &["database"], &[], 12),
+            // Handed to a call of no wrapper: not a slot.
+            flow("app.get#1", &["database"], &[], 20),
+        ];
+        let got = registrations(&[wrappers, callers]);
+        let has = |k: &str| got.registered.contains(&registration(ts, k));
+        assert!(
+            has("pulse#0") && has("unused#0"),
+            "own work, or none handed"
+        );
+        assert!(!has("every#1") && !has("new:Interval#0"));
+        assert!(!has("app.get#1"));
+        assert_eq!(
+            got.culprits.get(&registration(ts, "every#1")),
+            Some(&(1, 7))
+        );
+        assert_eq!(
+            got.culprits.get(&registration(ts, "new:Interval#0")),
+            Some(&(1, 12))
         );
     }
 
@@ -208,7 +319,7 @@ mod tests {
                 def("Tick", None, &[], &["Flush"]),
             ],
         )];
-        let got = registrations(&models);
+        let got = registrations(&models).registered;
         assert!(got.contains(&registration(cs, "logbuffer.Flush")));
         assert!(!got.contains(&registration(cs, "Flush")));
         assert!(!got.contains(&registration(cs, "Tick")));

@@ -55,11 +55,20 @@ impl Walker<'_, '_> {
                 return self.work.of_function(&name);
             }
             // A wrapper's timer (`new Timer(callback, ..)` in `Create(TimerCallback
-            // callback, ..)`): the callbacks its calls in this file hand it.
-            if let Some((names, index, inside)) = forwarding_wrapper(node, cb, self.src) {
-                if let Some(work) = self.work.forwarded_work(&names, index, inside) {
-                    return Some(work);
-                }
+            // callback, ..)`): the callbacks its calls in this file hand it and, when other
+            // files may call it, those the project's calls hand it.
+            if let Some(w) = forwarding_wrapper(node, cb, self.src) {
+                let here = self.work.forwarded_work(&w.names, w.index, w.inside);
+                return match here {
+                    Some(work) if !w.exported => Some(work),
+                    here => {
+                        let mut work = here.unwrap_or_default();
+                        work.kinds.insert(crate::work::UNKNOWN.to_string());
+                        work.pending.extend(w.slots.iter().cloned());
+                        self.facts.forwards.slots.extend(w.slots);
+                        Some(work)
+                    }
+                };
             }
         }
         if let Some(var) = self
@@ -167,14 +176,25 @@ impl Walker<'_, '_> {
     }
 }
 
-/// When `cb` names a parameter of the method or constructor around `node`: how its callers
-/// name it (the method's name, through `this` or its type; a constructor's type), the parameter's position and
-/// the declaration's byte range.
-fn forwarding_wrapper(
-    node: Node<'_>,
-    cb: Node<'_>,
-    src: &str,
-) -> Option<(Vec<String>, usize, std::ops::Range<usize>)> {
+/// A timer wrapper: a method or constructor whose timer's callback is one of its parameters.
+struct Wrapper {
+    /// How its callers in its own file name it (the method's name, through `this` or its
+    /// type; a constructor's type).
+    names: Vec<String>,
+    /// The parameter's position.
+    index: usize,
+    /// The declaration's byte range.
+    inside: std::ops::Range<usize>,
+    /// The slots its callers anywhere hand it (`Create#0`, `noncapturingtimer.Create#0`,
+    /// `new:PortableTimer#0`).
+    slots: Vec<String>,
+    /// Not `private` (a member without an access modifier is): other files may call it.
+    exported: bool,
+}
+
+/// When `cb` names a parameter of the method or constructor around `node`: the wrapper it
+/// makes.
+fn forwarding_wrapper(node: Node<'_>, cb: Node<'_>, src: &str) -> Option<Wrapper> {
     if cb.kind_str() != "identifier" {
         return None;
     }
@@ -187,19 +207,118 @@ fn forwarding_wrapper(
         .filter(|p| p.kind_str() == "parameter")
         .position(|p| p.field("name").map(|n| text(n, src)) == Some(param))?;
     let name = text(declaration.field("name")?, src).to_string();
-    let names = if declaration.kind_str() == "constructor_declaration" {
-        vec![name]
+    let owner = declaration
+        .parent()
+        .and_then(|b| b.parent())
+        .and_then(|o| o.field("name"))
+        .map(|o| text(o, src));
+    let (names, keys) = if declaration.kind_str() == "constructor_declaration" {
+        (vec![name.clone()], vec![format!("new:{name}")])
     } else {
         let mut names = vec![format!("this.{name}")];
-        let owner = declaration.parent().and_then(|b| b.parent());
-        if let Some(owner) = owner.and_then(|o| o.field("name")) {
-            names.push(format!("{}.{name}", text(owner, src)));
+        if let Some(owner) = owner {
+            names.push(format!("{owner}.{name}"));
         }
-        names.push(name);
-        names
+        names.push(name.clone());
+        (names, crate::work::definition_keys(&name, owner))
     };
-    let range = declaration.start_byte()..declaration.end_byte();
-    Some((names, index, range))
+    let mut cursor = declaration.walk();
+    let exported = declaration
+        .children(&mut cursor)
+        .filter(|m| m.kind_str() == "modifier")
+        .any(|m| matches!(text(m, src), "public" | "internal" | "protected"));
+    Some(Wrapper {
+        names,
+        index,
+        inside: declaration.start_byte()..declaration.end_byte(),
+        slots: keys.into_iter().map(|k| format!("{k}#{index}")).collect(),
+        exported,
+    })
+}
+
+/// The fields a constructor sets from a delegate parameter (`_onTick = onTick`,
+/// `_onTick = Guard.NotNull(onTick)`, `_onTick = onTick ?? throw ..`), as links from the
+/// field's name to the constructor's slot (`_onTick` runs `new:PortableTimer#0`, see
+/// [`crate::event::Forwards`]): a call of the field runs what the constructions hand it.
+pub(super) fn field_links(root: Node<'_>, src: &str) -> Vec<(String, String)> {
+    let mut links = Vec::new();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if n.kind_str() == "constructor_declaration" {
+            constructor_links(n, src, &mut links);
+            continue;
+        }
+        let mut cursor = n.walk();
+        stack.extend(n.named_children(&mut cursor));
+    }
+    links
+}
+
+/// The links of one constructor (see [`field_links`]).
+fn constructor_links(ctor: Node<'_>, src: &str, links: &mut Vec<(String, String)>) {
+    let (Some(name), Some(params)) = (ctor.field("name"), ctor.field("parameters")) else {
+        return;
+    };
+    let class = text(name, src);
+    let mut cursor = params.walk();
+    let delegates: Vec<(&str, String)> = params
+        .named_children(&mut cursor)
+        .filter(|p| p.kind_str() == "parameter")
+        .enumerate()
+        .filter(|(_, p)| p.field("type").is_some_and(|t| is_delegate(text(t, src))))
+        .filter_map(|(i, p)| Some((text(p.field("name")?, src), format!("new:{class}#{i}"))))
+        .collect();
+    if delegates.is_empty() {
+        return;
+    }
+    let Some(body) = ctor.field("body") else {
+        return;
+    };
+    let mut stack = vec![body];
+    while let Some(n) = stack.pop() {
+        if n.kind_str() == "assignment_expression" {
+            let field = n.field("left").map(|l| text(l, src));
+            let value = n.field("right").and_then(|r| assigned_parameter(r, src));
+            if let (Some(field), Some(value)) = (field, value) {
+                if let Some((_, slot)) = delegates.iter().find(|(p, _)| *p == value) {
+                    let field = field.trim_start_matches("this.");
+                    links.push((field.to_string(), slot.clone()));
+                }
+            }
+            continue;
+        }
+        if !GRAMMAR.functions.contains(&n.kind_str()) {
+            let mut cursor = n.walk();
+            stack.extend(n.named_children(&mut cursor));
+        }
+    }
+}
+
+/// The parameter an assigned value is: the name itself, a guard's first argument
+/// (`Guard.NotNull(onTick)`), or the left of a `??` (`onTick ?? throw ..`).
+fn assigned_parameter<'s>(value: Node<'_>, src: &'s str) -> Option<&'s str> {
+    match value.kind_str() {
+        "identifier" => Some(text(value, src)),
+        "binary_expression" => assigned_parameter(value.field("left")?, src),
+        "invocation_expression" => {
+            let arg = value.field("arguments")?.named_child(0)?;
+            assigned_parameter(last_named_child(arg)?, src)
+        }
+        _ => None,
+    }
+}
+
+/// Whether a parameter's type is a delegate (`Func<CancellationToken, Task>`, `Action`,
+/// `TimerCallback`, `ElapsedEventHandler`).
+fn is_delegate(ty: &str) -> bool {
+    let name = ty
+        .split('<')
+        .next()
+        .unwrap_or(ty)
+        .trim()
+        .trim_end_matches('?');
+    let name = name.rsplit('.').next().unwrap_or(name);
+    matches!(name, "Func" | "Action") || name.ends_with("Callback") || name.ends_with("Handler")
 }
 
 /// The innermost ancestor of one of these kinds.

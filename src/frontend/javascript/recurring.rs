@@ -61,12 +61,14 @@ impl Emitter<'_> {
                         return self.work.of_function(&name);
                     }
                     // A wrapper's timer (`repeat(fn, ms)`, `new Interval(cb, ms)`): the
-                    // callbacks its calls in this file hand it.
-                    if let Some((names, index, inside)) = forwarding_wrapper(node, &name, self.src)
-                    {
-                        if let Some(work) = self.work.forwarded_work(&names, index, inside) {
-                            return Some(work);
-                        }
+                    // callbacks its calls in this file hand it and, when other files may
+                    // call it, those the project's calls hand it.
+                    if let Some(w) = forwarding_wrapper(node, &name, self.src) {
+                        let here = self.work.forwarded_work(&w.names, w.index, w.inside);
+                        return match here {
+                            Some(work) if !w.exported => Some(work),
+                            here => Some(self.handed_work(here, w.slots)),
+                        };
                     }
                 }
                 if in_loop {
@@ -88,6 +90,17 @@ impl Emitter<'_> {
 }
 
 impl Emitter<'_> {
+    /// The work of a wrapper's timer whose callers in other files decide it: `here` (its
+    /// own file's callers) and what the project's calls hand its `slots` (see
+    /// [`crate::event::Forwards`]).
+    fn handed_work(&mut self, here: Option<Work>, slots: Vec<String>) -> Work {
+        let mut work = here.unwrap_or_default();
+        work.kinds.insert(crate::work::UNKNOWN.to_string());
+        work.pending.extend(slots.iter().cloned());
+        self.facts.forwards.slots.extend(slots);
+        work
+    }
+
     /// Whether a decorator schedules a method named for this instance's own upkeep
     /// (`sendTelemetry`, `collectMetrics`, `refreshCache`), or a method of a class named for
     /// it (`TelemetryService`, `HealthMonitor`).
@@ -137,14 +150,25 @@ fn chained_callbacks(call: Node<'_>) -> Vec<Node<'_>> {
     callbacks
 }
 
-/// When `param` is a parameter of the function around `node`: how its callers name it (the
-/// function's name; a method's through `this` or its class; a constructor's class), the parameter's position and the
-/// function's byte range.
-fn forwarding_wrapper(
-    node: Node<'_>,
-    param: &str,
-    src: &str,
-) -> Option<(Vec<String>, usize, std::ops::Range<usize>)> {
+/// A timer wrapper: a function, method or constructor whose timer's callback is one of its
+/// parameters.
+struct Wrapper {
+    /// How its callers name it in its own file (the function's name; a method's through
+    /// `this` or its class; a constructor's class).
+    names: Vec<String>,
+    /// The parameter's position.
+    index: usize,
+    /// The function's byte range.
+    inside: std::ops::Range<usize>,
+    /// The slots its callers anywhere hand it (`every#0`, `new:Interval#0`).
+    slots: Vec<String>,
+    /// Exported (`export function every`, a method of an exported class): other files
+    /// may call it.
+    exported: bool,
+}
+
+/// When `param` is a parameter of the function around `node`: the wrapper it makes.
+fn forwarding_wrapper(node: Node<'_>, param: &str, src: &str) -> Option<Wrapper> {
     let mut cur = node.parent();
     let function = loop {
         let n = cur?;
@@ -159,29 +183,125 @@ fn forwarding_wrapper(
     let index = named_children(params)
         .filter(|p| p.kind_str() != "comment")
         .position(|p| parameter_name(p, src) == Some(param))?;
-    let names = match function.kind_str() {
+    let (names, keys, declaration) = match function.kind_str() {
         "method_definition" => {
             let name = text(function.field("name")?, src);
             let class = function.parent().and_then(|b| b.parent())?;
-            let class = text(class.field("name")?, src);
+            let class_name = text(class.field("name")?, src);
             if name == "constructor" {
-                vec![class.to_string()]
+                let names = vec![class_name.to_string()];
+                (names, vec![format!("new:{class_name}")], class)
             } else {
-                vec![format!("this.{name}"), format!("{class}.{name}")]
+                let names = vec![format!("this.{name}"), format!("{class_name}.{name}")];
+                // Other files call a method through an object named like its class
+                // (`scheduler.every(..)`); a bare `every(..)` is a function's call.
+                let keys = crate::work::definition_keys(name, Some(class_name))
+                    .into_iter()
+                    .skip(1)
+                    .collect();
+                (names, keys, class)
             }
         }
         _ => match function.field("name") {
-            Some(n) => vec![text(n, src).to_string()],
+            Some(n) => {
+                let name = text(n, src).to_string();
+                (vec![name.clone()], vec![name], function)
+            }
             None => {
                 let declarator = function
                     .parent()
                     .filter(|d| d.kind_str() == "variable_declarator")?;
-                vec![text(declarator.field("name")?, src).to_string()]
+                let name = text(declarator.field("name")?, src).to_string();
+                (vec![name.clone()], vec![name], declarator.parent()?)
             }
         },
     };
-    let range = function.start_byte()..function.end_byte();
-    Some((names, index, range))
+    let exported = declaration
+        .parent()
+        .is_some_and(|p| p.kind_str() == "export_statement");
+    Some(Wrapper {
+        names,
+        index,
+        inside: function.start_byte()..function.end_byte(),
+        slots: keys.into_iter().map(|k| format!("{k}#{index}")).collect(),
+        exported,
+    })
+}
+
+/// The fields a class's constructor sets from its parameters (`constructor(cb) { this._cb =
+/// cb }`, TypeScript's `constructor(private _cb: () => void)`), as links from the field's
+/// name to the constructor's slot (`_cb` runs `new:Interval#0`, see
+/// [`crate::event::Forwards`]): a call of the field runs what the class's constructions
+/// hand it. A typed parameter counts only when its type is a function's.
+pub(super) fn field_links(root: Node<'_>, src: &str) -> Vec<(String, String)> {
+    let mut links = Vec::new();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if n.kind_str() == "method_definition"
+            && n.field("name").map(|m| text(m, src)) == Some("constructor")
+        {
+            constructor_links(n, src, &mut links);
+            continue;
+        }
+        stack.extend(named_children(n));
+    }
+    links
+}
+
+/// The links of one constructor (see [`field_links`]).
+fn constructor_links(ctor: Node<'_>, src: &str, links: &mut Vec<(String, String)>) {
+    let Some(class) = ctor
+        .parent()
+        .and_then(|b| b.parent())
+        .and_then(|c| c.field("name"))
+    else {
+        return;
+    };
+    let class = text(class, src);
+    let Some(params) = ctor.field("parameters") else {
+        return;
+    };
+    let mut by_name = Vec::new();
+    for (index, p) in named_children(params)
+        .filter(|p| p.kind_str() != "comment")
+        .enumerate()
+    {
+        let callable = p
+            .field("type")
+            .and_then(|t| t.named_child(0))
+            .is_none_or(|t| t.kind_str() == "function_type");
+        let Some(name) = parameter_name(p, src).filter(|_| callable) else {
+            continue;
+        };
+        let slot = format!("new:{class}#{index}");
+        let property = named_children(p).any(|c| c.kind_str() == "accessibility_modifier");
+        if property {
+            links.push((name.to_string(), slot.clone()));
+        }
+        by_name.push((name, slot));
+    }
+    let Some(body) = ctor.field("body") else {
+        return;
+    };
+    for statement in named_children(body) {
+        let Some(assign) = statement
+            .named_child(0)
+            .filter(|a| a.kind_str() == "assignment_expression")
+        else {
+            continue;
+        };
+        let (Some(left), Some(right)) = (assign.field("left"), assign.field("right")) else {
+            continue;
+        };
+        let this_field = left.kind_str() == "member_expression"
+            && left.field("object").map(|o| text(o, src)) == Some("this");
+        let value = text(right, src);
+        if let (true, Some((_, slot))) = (this_field, by_name.iter().find(|(n, _)| *n == value)) {
+            if let Some(field) = left.field("property") {
+                links.push((text(field, src).to_string(), slot.clone()));
+            }
+        }
+    }
 }
 
 /// The name a parameter binds (`cb`, `cb: () => void`, `cb = noop`).

@@ -400,6 +400,7 @@ impl<'t> Walker<'t> {
             registrations,
             shared_path_calls: Vec::new(),
             arg_flows: self.arg_flows,
+            forwards: Default::default(),
         }
     }
 
