@@ -191,6 +191,12 @@ pub struct Event {
     /// [`EventKind::Construct`] that initialises or is assigned to a variable, field or
     /// property, the words of that name (`_logRateLimiter` gives `limiter`, `log`, `rate`).
     pub words: Vec<String>,
+    /// For a [`EventKind::Collection`] or [`EventKind::FieldCollection`], the lower-case words
+    /// of the fields of the entries written into it (`outstanding.set(secret, { email,
+    /// expires })` gives `email`, `expires`): what each entry holds says whose it is, so a
+    /// pattern's `words_any` tests them; an `[unless]` does not (an entry's `type` or `url`
+    /// field does not make the collection a registry or a cache).
+    pub held_words: Vec<String>,
     /// What the recurring body behind the event does (a timer's callback, a scheduled job's
     /// function, the loop around a sleep), when the event has one (see [`crate::work`]).
     pub work: Option<crate::work::Work>,
@@ -492,6 +498,7 @@ impl Event {
             context: BTreeSet::new(),
             args_text: String::new(),
             words: Vec::new(),
+            held_words: Vec::new(),
             work: None,
             owner: None,
             written_elsewhere: None,

@@ -371,7 +371,10 @@ fn pattern_holds(pattern: &Pattern, event: &Event, facts: &FileFacts) -> bool {
             return false;
         }
     }
-    if !pattern.words_any.is_empty() && !has_word(event, &pattern.words_any) {
+    if !pattern.words_any.is_empty()
+        && !has_word(&event.words, &pattern.words_any)
+        && !has_word(&event.held_words, &pattern.words_any)
+    {
         return false;
     }
     if !pattern.owner_registered_any.is_empty() && event.owner.is_none() {
@@ -460,10 +463,10 @@ fn has_object_value(event: &Event, condition: &ObjectValue) -> bool {
     })
 }
 
-/// One of the event's words is one of `wanted`, or its plural (`users`, `boxes`), or starts
-/// with a `prefix*` of it.
-fn has_word(event: &Event, wanted: &[String]) -> bool {
-    event.words.iter().any(|word| {
+/// One of `words` (an event's) is one of `wanted`, or its plural (`users`, `boxes`), or
+/// starts with a `prefix*` of it.
+fn has_word(words: &[String], wanted: &[String]) -> bool {
+    words.iter().any(|word| {
         wanted.iter().any(|w| match w.strip_suffix('*') {
             Some(prefix) => word.starts_with(prefix),
             None => {
@@ -592,7 +595,7 @@ fn mitigated(unless: &Unless, event: &Event, facts: &FileFacts) -> bool {
                     ))))
         || (event.context.contains(&Context::OnceAtStart)
             && targets_any(event, &unless.setup_calls))
-        || (!unless.words_any.is_empty() && has_word(event, &unless.words_any))
+        || (!unless.words_any.is_empty() && has_word(&event.words, &unless.words_any))
         || does_only(event, &unless.work_only)
         || does_any(event, &unless.work_any)
         || mentions_any(&event.args_text, &unless.args_text_any)
@@ -1040,12 +1043,50 @@ targets = ["*.setTimeout"]
     fn words_match_plurals_and_prefixes() {
         let mut e = Event::new(EventKind::Collection, vec!["Map".into()], 0..1);
         e.words = vec!["boxes".into(), "online".into(), "users".into()];
-        let w =
-            |list: &[&str]| has_word(&e, &list.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        let w = |list: &[&str]| {
+            has_word(
+                &e.words,
+                &list.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            )
+        };
         assert!(w(&["user"]));
         assert!(w(&["box"]));
         assert!(w(&["on*"]));
         assert!(!w(&["use", "line", "session"]));
+    }
+
+    #[test]
+    fn held_words_match_a_pattern_but_never_its_unless() {
+        let rule = RULE
+            .replace(
+                "kind = \"call\"\ntargets = [\"System.IO.File.Write*\"]",
+                "kind = \"collection\"\ntargets = [\"Map\"]\nwords_any = [\"email\"]",
+            )
+            .replace(
+                "file_calls_any = [\"UseClustering\"]",
+                "words_any = [\"cache\", \"type\"]",
+            );
+        let mut c = Catalogue::default();
+        c.add_file("demo.toml", &rule).unwrap();
+        let m = Matcher::new(&c);
+        let mut held = Event::new(EventKind::Collection, vec!["Map".into()], 0..1);
+        held.words = vec!["resets".into()];
+        held.held_words = vec!["email".into(), "type".into()];
+        let mut cached = held.clone();
+        cached.words.push("cache".into());
+        let found = |e: &Event| {
+            let facts = FileFacts {
+                events: vec![e.clone()],
+                ..FileFacts::default()
+            };
+            m.run(Language::CSharp, &facts).len()
+        };
+        assert_eq!(
+            found(&held),
+            1,
+            "an entry's `type` field does not silence it"
+        );
+        assert_eq!(found(&cached), 0, "its own name still does");
     }
 
     #[test]

@@ -14,6 +14,8 @@ pub(crate) struct Collection {
     targets: Vec<String>,
     span: std::ops::Range<usize>,
     words: BTreeSet<String>,
+    /// The words of the fields of the entries written into it (see [`Event::held_words`]).
+    held: BTreeSet<String>,
     written: bool,
     /// The type whose field holds it; `None` for a module-level or `static` collection.
     owner: Option<String>,
@@ -36,6 +38,7 @@ impl Collection {
             targets,
             span,
             words: split_words(name).into_iter().collect(),
+            held: BTreeSet::new(),
             written: false,
             owner: None,
             elsewhere: None,
@@ -78,6 +81,13 @@ impl Collection {
         }
     }
 
+    /// Records the names of the fields of an entry written into it (`{ email, expires }`).
+    pub(crate) fn holds_entries_with<'a>(&mut self, fields: impl IntoIterator<Item = &'a str>) {
+        for field in fields {
+            self.held.extend(split_words(field));
+        }
+    }
+
     /// Marks a collection that is state by itself, written or not: a module-level instance of
     /// the project's own class lives as long as the process, whatever its methods keep.
     pub(crate) fn lives_with_process(&mut self) {
@@ -111,6 +121,7 @@ impl Collection {
         };
         let mut event = Event::new(kind, self.targets, self.span);
         event.words = self.words.into_iter().collect();
+        event.held_words = self.held.into_iter().collect();
         event.owner = self.owner;
         if !self.written {
             event.written_elsewhere = self.elsewhere;

@@ -11,7 +11,7 @@
 //! as `Owner.field.set(..)` (or through `this` in static methods), they become `Collection`
 //! events.
 
-use super::state::{unwrap_type_assertion, value_constructor, written_by};
+use super::state::{entry_fields, unwrap_type_assertion, value_constructor, written_by};
 use super::symbols::{decorator_callee, decorator_nodes};
 use super::*;
 use crate::frontend::collections::Collection;
@@ -202,6 +202,7 @@ fn class_fields(
             if let Some((field, key)) = written_field(node, src) {
                 if let Some(c) = candidates.get_mut(field) {
                     c.written_with(key);
+                    c.holds_entries_with(entry_fields(node, src));
                 }
             }
             for child in named_children(node) {
@@ -252,6 +253,7 @@ fn static_writes(
             if let Some((field, key)) = written {
                 if let Some(c) = statics.get_mut(field) {
                     c.written_with(key);
+                    c.holds_entries_with(entry_fields(node, src));
                 }
             }
             for child in named_children(node) {

@@ -120,6 +120,7 @@ pub(super) fn collection_events(
                     || scopes.visible_scope(name, node.start_byte()) == Some(module);
                 if let Some(c) = candidates.get_mut(name).filter(|_| module_level) {
                     c.written_with(key);
+                    c.holds_entries_with(entry_fields(node, src));
                 }
             }
             if let Some(export) = imported_write(node, src, scopes) {
@@ -412,6 +413,44 @@ fn written_collection<'s>(node: Node<'_>, src: &'s str) -> Option<(&'s str, Opti
             .map(|o| text(o, src)),
         _ => None,
     })
+}
+
+/// The names of the fields of the object literal a write stores (`x.set(k, { email, code })`,
+/// `x.push({ userId })`, `x[k] = { email: e }`): what each entry holds.
+pub(super) fn entry_fields<'s>(node: Node<'_>, src: &'s str) -> Vec<&'s str> {
+    let value = match node.kind_str() {
+        "call_expression" => {
+            let method = node
+                .field("function")
+                .and_then(|f| f.field("property"))
+                .map(|p| text(p, src));
+            let position = match method {
+                Some("set") => 1,
+                Some("add" | "push" | "unshift") => 0,
+                _ => return Vec::new(),
+            };
+            node.field("arguments")
+                .and_then(|a| a.named_child(position))
+        }
+        "assignment_expression" => node.field("right"),
+        _ => None,
+    };
+    let Some(object) = value
+        .map(unwrap_type_assertion)
+        .filter(|v| v.kind_str() == "object")
+    else {
+        return Vec::new();
+    };
+    named_children(object)
+        .filter_map(|property| match property.kind_str() {
+            "shorthand_property_identifier" => Some(property),
+            "pair" => property
+                .field("key")
+                .filter(|k| k.kind_str() == "property_identifier"),
+            _ => None,
+        })
+        .map(|name| text(name, src))
+        .collect()
 }
 
 /// What a node writes to, by the name `collection` gives the written object, with the text

@@ -788,6 +788,36 @@ function shadowed(queue) { queue.push(1); }
 }
 
 #[test]
+fn entries_written_into_a_collection_give_held_words() {
+    let src = r#"
+const resets = new Map();
+const queue = [];
+const byDigest = {};
+function request(digest, email) {
+    resets.set(digest, { email, expires: Date.now() });
+    queue.push({ userId: 1, ['computed']: 2 });
+    byDigest[digest] = { 'quoted': 1, socketId: 2 };
+}
+"#;
+    let ex = extract(src, Dialect::JavaScript);
+    let held: Vec<Vec<String>> = ex
+        .facts
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::Collection)
+        .map(|e| e.held_words.clone())
+        .collect();
+    assert_eq!(
+        held,
+        [
+            vec!["email".to_string(), "expires".into()],
+            vec!["id".to_string(), "user".into()],
+            vec!["id".to_string(), "socket".into()],
+        ]
+    );
+}
+
+#[test]
 fn recurring_bodies_carry_their_work() {
     let src = r#"
 import { Cron } from '@nestjs/schedule';

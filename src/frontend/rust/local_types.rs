@@ -27,6 +27,8 @@ pub(super) struct LocalTypes {
     structs: BTreeMap<String, Vec<String>>,
     /// `Owner.field` → the one struct the field holds (`idempotency_set: IdempotencySet`).
     held: BTreeMap<String, String>,
+    /// A struct → the names of its named fields.
+    field_names: BTreeMap<String, Vec<String>>,
 }
 
 impl LocalTypes {
@@ -45,6 +47,27 @@ impl LocalTypes {
         if let [one] = held {
             self.held.insert(format!("{owner}.{field}"), one.clone());
         }
+        self.field_names
+            .entry(owner.to_string())
+            .or_default()
+            .push(field.to_string());
+    }
+
+    /// The names of the fields of this file's structs among a collection's type `names`
+    /// (`verifier` of `struct Handoff { verifier: String }` in `HashMap<String, Handoff>`),
+    /// but `held`, the struct a field or static holds by itself (its fields are collections
+    /// of their own): what each entry holds.
+    pub(super) fn entry_fields<'a>(
+        &'a self,
+        names: &'a [String],
+        held: &'a [String],
+    ) -> impl Iterator<Item = &'a str> {
+        names
+            .iter()
+            .filter(move |n| !held.contains(n))
+            .filter_map(|n| self.field_names.get(n))
+            .flatten()
+            .map(String::as_str)
     }
 
     /// Whether the file declares the struct `name` with named fields.

@@ -666,6 +666,9 @@ impl Statics {
             .filter_map(|(name, mut c)| {
                 if let Some(names) = type_names.get(&name) {
                     c.add_targets(types.expand(names, !name.contains('.')));
+                    let mut held: Vec<String> = static_held.get(&name).cloned().unwrap_or_default();
+                    held.extend(types.held_by_field(&name).map(str::to_string));
+                    c.holds_entries_with(types.entry_fields(names, &held));
                 }
                 match writes.remove(&name) {
                     Some(list) => {

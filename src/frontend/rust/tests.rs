@@ -1335,3 +1335,28 @@ trait Tidy { fn tidy(&self); }
         "no body, no definition"
     );
 }
+
+#[test]
+fn entries_of_a_struct_of_the_file_give_held_words() {
+    let src = r#"
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+pub struct Handoff { verifier: String, return_to: String }
+pub struct Inner { users: HashMap<u32, u32> }
+static PENDING: LazyLock<Mutex<HashMap<String, Handoff>>> = LazyLock::new(Default::default);
+static HUB: LazyLock<Mutex<Inner>> = LazyLock::new(Default::default);
+fn begin(csrf: String, h: Handoff) { PENDING.lock().unwrap().insert(csrf, h); }
+fn touch() { HUB.lock().unwrap().users.insert(1, 2); }
+"#;
+    let f = facts(src);
+    let held: Vec<Vec<String>> = f
+        .events
+        .into_iter()
+        .filter(|e| e.kind == crate::event::EventKind::Collection)
+        .map(|e| e.held_words)
+        .collect();
+    // `Handoff`'s fields are what each entry holds; `Inner`, held by the static itself, is
+    // reported as its own maps, whose fields say nothing of entries.
+    assert!(held.iter().any(|h| h == &["return", "to", "verifier"]));
+    assert!(held.iter().all(|h| !h.contains(&"users".to_string())));
+}
