@@ -32,8 +32,12 @@ pub(super) struct Grammar {
     pub functions: &'static [&'static str],
     /// A construction whose type is the declared type of what it initializes (C#
     /// target-typed `new(..)`), with the reader of that type in the same file.
-    pub implicit_construct: Option<(&'static str, fn(Node<'_>, &str) -> Option<String>)>,
+    pub implicit_construct: Option<(&'static str, DeclaredType)>,
 }
+
+/// Reads the type a construction initializes from the tree around it (see
+/// [`Grammar::implicit_construct`]).
+pub(super) type DeclaredType = fn(Node<'_>, &str) -> Option<String>;
 
 /// The most nodes read for the recurring bodies of one file; beyond it, bodies are not
 /// classified (and so stay reported).
