@@ -66,7 +66,7 @@ impl Work {
 
 /// A definition's own work: the kinds of its direct calls, and the functions it calls whose
 /// work their own definitions tell (by [`callee_key`]), for [`crate::reach::work`].
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct DirectWork {
     /// The kinds of work of its calls, sorted.
     pub kinds: BTreeSet<String>,

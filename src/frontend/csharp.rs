@@ -107,6 +107,7 @@ pub fn extract(text: &str, implicit_namespaces: &[String]) -> Extracted {
                 text,
                 root,
                 &mut definitions,
+                &Default::default(),
             );
             (definitions, flows)
         },

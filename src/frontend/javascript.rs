@@ -76,11 +76,13 @@ pub fn extract(src: &str, dialect: Dialect) -> Extracted {
     let ((definitions, flows), mut facts) = super::parallel::join(
         || {
             let mut definitions = symbols::collect(root, src);
+            let imported = recurring::imported_names(root, src);
             let flows = super::tree_work::definitions_work(
                 &recurring::GRAMMAR,
                 src,
                 root,
                 &mut definitions,
+                &imported,
             );
             (definitions, flows)
         },

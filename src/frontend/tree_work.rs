@@ -30,7 +30,14 @@ pub(super) struct Grammar {
     pub wrappers: &'static [&'static str],
     /// Function literals: code of their own, left out of argument words.
     pub functions: &'static [&'static str],
+    /// A construction whose type is the declared type of what it initializes (C#
+    /// target-typed `new(..)`), with the reader of that type in the same file.
+    pub implicit_construct: Option<(&'static str, DeclaredType)>,
 }
+
+/// Reads the type a construction initializes from the tree around it (see
+/// [`Grammar::implicit_construct`]).
+pub(super) type DeclaredType = fn(Node<'_>, &str) -> Option<String>;
 
 /// The most nodes read for the recurring bodies of one file; beyond it, bodies are not
 /// classified (and so stay reported).
@@ -64,8 +71,20 @@ struct Handed {
     slot: String,
     /// Where the call starts.
     at: usize,
-    /// A function literal's byte range, or the name of a function passed by reference.
-    callback: Result<std::ops::Range<usize>, String>,
+    /// What is handed.
+    callback: Callback,
+}
+
+/// What a call hands at one position (see [`Handed`]).
+enum Callback {
+    /// A function literal's byte range.
+    Literal(std::ops::Range<usize>),
+    /// A name, or a member of the caller itself (`tick`, `this.tick`): the same file's
+    /// function, an imported one, or else a value (a parameter, a local) of unknown work.
+    Name(String),
+    /// A member of another receiver (`jobs.purge`, `_mailer.SendReminders`, a C# method
+    /// group): what a call of it runs.
+    Member(Call),
 }
 
 impl<'t> BodyWork<'t> {
@@ -297,6 +316,25 @@ impl<'t> BodyWork<'t> {
                 out.push((n.start_byte(), call));
                 continue;
             }
+            let implicit = self
+                .grammar
+                .implicit_construct
+                .filter(|(k, _)| *k == kind)
+                .map(|(_, declared)| declared(n, self.src).unwrap_or_default());
+            if let Some(ty) = implicit {
+                if self.handed.is_some() && !ty.is_empty() {
+                    self.note_handed(n, &format!("new:{}", simple_name(&ty)));
+                }
+                let args = self.arguments_of(n);
+                out.push((
+                    n.start_byte(),
+                    Call::new(ty, vec!["new".into()], self.arg_words(args)),
+                ));
+                if let Some(a) = args {
+                    stack.push(a);
+                }
+                continue;
+            }
             if self.grammar.constructs.contains(&kind) {
                 let ty = n
                     .field(self.grammar.constructed)
@@ -325,7 +363,7 @@ impl<'t> BodyWork<'t> {
     /// Notes the functions handed to a call or construction keyed `key`: function literals
     /// and functions named by reference (`tick`, `this.tick`, `this.tick.bind(this)`).
     fn note_handed(&mut self, call: Node<'_>, key: &str) {
-        let Some(args) = call.field(self.grammar.arguments) else {
+        let Some(args) = self.arguments_of(call) else {
             return;
         };
         let mut found = Vec::new();
@@ -336,10 +374,10 @@ impl<'t> BodyWork<'t> {
                 continue;
             };
             let callback = if self.grammar.functions.contains(&arg.kind_str()) {
-                Ok(arg.start_byte()..arg.end_byte())
+                Callback::Literal(arg.start_byte()..arg.end_byte())
             } else {
                 match self.referenced_function(arg) {
-                    Some(name) => Err(name),
+                    Some(callback) => callback,
                     None => continue,
                 }
             };
@@ -354,9 +392,20 @@ impl<'t> BodyWork<'t> {
         }
     }
 
-    /// The name of a function passed by reference: a name, a member (`this.tick`) or a
+    /// The arguments of a call or construction (a target-typed `new(..)` has no field).
+    fn arguments_of<'n>(&self, call: Node<'n>) -> Option<Node<'n>> {
+        call.field(self.grammar.arguments).or_else(|| {
+            let mut cursor = call.walk();
+            let found = call
+                .named_children(&mut cursor)
+                .find(|c| c.kind_str() == "argument_list");
+            found
+        })
+    }
+
+    /// A function passed by reference: a name, a member (`this.tick`, `jobs.purge`) or a
     /// member bound to its object (`this.tick.bind(this)`).
-    fn referenced_function(&self, arg: Node<'_>) -> Option<String> {
+    fn referenced_function(&self, arg: Node<'_>) -> Option<Callback> {
         let g = self.grammar;
         let mut arg = arg;
         if arg.kind_str() == g.call {
@@ -369,11 +418,22 @@ impl<'t> BodyWork<'t> {
                 return None;
             };
         }
-        if arg.kind_str() != "identifier" && !g.members.contains(&arg.kind_str()) {
+        if arg.kind_str() == "identifier" {
+            let name = text(arg, self.src);
+            return (!name.is_empty()).then(|| Callback::Name(name.to_string()));
+        }
+        if !g.members.contains(&arg.kind_str()) {
             return None;
         }
-        let name = simple_name(text(arg, self.src));
-        (!name.is_empty()).then(|| name.to_string())
+        let name = text(arg.field(g.property)?, self.src);
+        let object = arg.field(g.object)?;
+        let receiver = text(object, self.src);
+        if receiver == "this" {
+            return Some(Callback::Name(name.to_string()));
+        }
+        let plain = |n: Node<'_>| n.kind_str() == "identifier" || g.members.contains(&n.kind_str());
+        (plain(object) && !name.is_empty())
+            .then(|| Callback::Member(Call::new(compact(receiver), vec![name.to_string()], "")))
     }
 
     /// One method chain (`a.b(x).c(y)`) as a call; pushes the arguments (and any complex
@@ -467,12 +527,14 @@ impl<'t> BodyWork<'t> {
 /// definition of a file too large to read.
 ///
 /// Returns the functions the file hands to calls whose work is not all this process's own
-/// (see [`crate::event::Forwards`]).
+/// (see [`crate::event::Forwards`]); `imported` gives the name an imported binding stands
+/// for in its own module (`import { sendDigests as digest }`: `digest` is `sendDigests`).
 pub(super) fn definitions_work(
     grammar: &'static Grammar,
     src: &str,
     root: Node<'_>,
     definitions: &mut [Definition],
+    imported: &HashMap<String, String>,
 ) -> Vec<CallbackFlow> {
     let mut reader = BodyWork::new(grammar, src, root, HashMap::new());
     reader.budget = DEFINITIONS_BUDGET;
@@ -485,9 +547,13 @@ pub(super) fn definitions_work(
     let (offsets, calls): (Vec<usize>, Vec<Call>) = calls.into_iter().unzip();
     let defined: std::collections::HashSet<&str> =
         definitions.iter().map(|d| d.name.as_str()).collect();
-    let flows = callback_flows(src, handed, &offsets, &calls, &|name| {
-        defined.contains(name)
-    });
+    let flows = callback_flows(
+        src,
+        handed,
+        (&offsets, &calls),
+        &|name| defined.contains(name),
+        imported,
+    );
     // Definitions by start, the enclosing one first; a stack of those open at each call.
     let mut order: Vec<usize> = (1..definitions.len()).collect();
     order.sort_by_key(|&i| {
@@ -537,15 +603,18 @@ pub(super) fn definitions_work(
     flows
 }
 
-/// The flows of the functions handed to calls (`offsets`: where each of `calls` starts,
-/// in order): each literal's calls, nested ones included, or the function it names. Flows
-/// of only this process's own work are left out (a slot nothing else reaches is own).
+/// The flows of the functions handed to calls (`placed`: the calls, each with where it
+/// starts, in order): each literal's calls, nested ones included, the same file's function
+/// or the imported one a name stands for (by its key, for the project to resolve), what a
+/// call of a member of another receiver runs; any other name (a parameter, a local) does
+/// unknown work. Flows of only this process's own work are left out (a slot nothing else
+/// reaches is own), and so is a flow the file already handed the same slot.
 fn callback_flows(
     src: &str,
     mut handed: Vec<Handed>,
-    offsets: &[usize],
-    calls: &[Call],
+    (offsets, calls): (&[usize], &[Call]),
     defined: &dyn Fn(&str) -> bool,
+    imported: &HashMap<String, String>,
 ) -> Vec<CallbackFlow> {
     let Ok(kinds) = work::kinds() else {
         return Vec::new();
@@ -555,9 +624,10 @@ fn callback_flows(
     let mut line = 1;
     let mut counted = 0;
     let mut flows = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for h in handed {
         let own_work = match &h.callback {
-            Ok(range) => {
+            Callback::Literal(range) => {
                 let first = offsets.partition_point(|&o| o < range.start);
                 let last = offsets.partition_point(|&o| o < range.end);
                 let Some(left) = budget.checked_sub(last.saturating_sub(first)) else {
@@ -566,12 +636,24 @@ fn callback_flows(
                 budget = left;
                 work::direct(calls.get(first..last).unwrap_or(&[]), defined)
             }
-            Err(name) if defined(name) => {
+            Callback::Name(name) if defined(name) => {
                 work::direct(&[Call::new("", vec![name.clone()], "")], defined)
             }
-            Err(_) => continue,
+            Callback::Name(name) => match imported.get(name) {
+                Some(original) => {
+                    work::direct(&[Call::new("", vec![original.clone()], "")], &|_| false)
+                }
+                None => work::DirectWork {
+                    kinds: [work::UNKNOWN.to_string()].into(),
+                    callees: Default::default(),
+                },
+            },
+            Callback::Member(call) => work::direct(std::slice::from_ref(call), defined),
         };
         if own_work.callees.is_empty() && own_work.kinds.iter().all(|k| kinds.is_own(k)) {
+            continue;
+        }
+        if !seen.insert((h.slot.clone(), own_work.clone())) {
             continue;
         }
         line += src

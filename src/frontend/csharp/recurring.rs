@@ -29,7 +29,62 @@ pub(super) static GRAMMAR: Grammar = Grammar {
         "argument",
     ],
     functions: &["lambda_expression", "anonymous_method_expression"],
+    implicit_construct: Some(("implicit_object_creation_expression", declared_type)),
 };
+
+/// The type a target-typed `new(..)` constructs, when the same file declares it: the type of
+/// the local or field it initializes (`PortableTimer t = new(..)`), or of the field or
+/// property of the enclosing type it is assigned to (`_timer = new(..)`, `this._timer = ..`).
+fn declared_type(node: Node<'_>, src: &str) -> Option<String> {
+    declared_type_text(node, src).map(|t| t.trim_end_matches('?').to_string())
+}
+
+/// The declared type's text (see [`declared_type`]), nullable or not.
+fn declared_type_text(node: Node<'_>, src: &str) -> Option<String> {
+    let parent = node.parent()?;
+    let name = match parent.kind_str() {
+        "variable_declarator" => {
+            let declaration = parent.parent()?;
+            return (declaration.kind_str() == "variable_declaration")
+                .then(|| declaration.field("type"))
+                .flatten()
+                .map(|t| text(t, src).to_string());
+        }
+        "assignment_expression" if parent.field("right") == Some(node) => {
+            let left = parent.field("left")?;
+            last_segment(text(left, src)).to_string()
+        }
+        _ => return None,
+    };
+    let mut owner = parent;
+    while !matches!(
+        owner.kind_str(),
+        "class_declaration" | "struct_declaration" | "record_declaration"
+    ) {
+        owner = owner.parent()?;
+    }
+    let body = owner.field("body")?;
+    let mut cursor = body.walk();
+    let members: Vec<Node<'_>> = body.named_children(&mut cursor).collect();
+    members.into_iter().find_map(|m| match m.kind_str() {
+        "property_declaration" => (m.field("name").map(|n| text(n, src)) == Some(name.as_str()))
+            .then(|| m.field("type").map(|t| text(t, src).to_string()))
+            .flatten(),
+        "field_declaration" => {
+            let declaration = m
+                .named_iter()
+                .find(|c| c.kind_str() == "variable_declaration")?;
+            let declared = declaration.named_iter().any(|d| {
+                d.kind_str() == "variable_declarator"
+                    && d.field("name").map(|n| text(n, src)) == Some(name.as_str())
+            });
+            declared
+                .then(|| declaration.field("type").map(|t| text(t, src).to_string()))
+                .flatten()
+        }
+        _ => None,
+    })
+}
 
 /// Method and local-function kinds.
 const METHODS: &[&str] = &["method_declaration", "local_function_statement"];

@@ -1856,3 +1856,52 @@ public class Staging
         );
     }
 }
+
+#[test]
+fn method_groups_of_other_types_and_target_typed_constructions_are_handed() {
+    let src = r#"
+namespace App;
+public sealed class Jobs
+{
+    private readonly PortableTimer _timer;
+    private Ticker? _ticker;
+
+    public Jobs(Batches batches, Func<CancellationToken, Task> job)
+    {
+        _timer = new(batches.RunNightlyBatch, TimeSpan.FromMinutes(1));
+        _ticker = new(job, TimeSpan.FromMinutes(1));
+        PortableTimer other = new(Ledger.ReconcileAccounts, TimeSpan.FromHours(1));
+        TimerFactory.Create(job, null, TimeSpan.FromSeconds(5));
+    }
+}
+"#;
+    let flows: Vec<(String, Vec<String>, Vec<String>)> = facts(src)
+        .forwards
+        .flows
+        .into_iter()
+        .map(|f| {
+            (
+                f.slot,
+                f.work.kinds.into_iter().collect(),
+                f.work.callees.into_iter().collect(),
+            )
+        })
+        .collect();
+    let has = |slot: &str, callee: &str| {
+        flows
+            .iter()
+            .any(|(s, _, c)| s == slot && c.iter().any(|c| c == callee))
+    };
+    assert!(has("new:PortableTimer#0", "RunNightlyBatch"), "{flows:?}");
+    assert!(has("new:PortableTimer#0", "ReconcileAccounts"), "{flows:?}");
+    let unknown = |slot: &str| {
+        flows
+            .iter()
+            .any(|(s, k, _)| s == slot && k.iter().any(|k| k == crate::work::UNKNOWN))
+    };
+    assert!(unknown("new:Ticker#0"), "{flows:?}");
+    assert!(
+        unknown("TimerFactory.Create#0") || unknown("timerfactory.Create#0"),
+        "{flows:?}"
+    );
+}

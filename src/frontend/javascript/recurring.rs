@@ -29,7 +29,100 @@ pub(super) static GRAMMAR: Grammar = Grammar {
         "function",
         "generator_function",
     ],
+    implicit_construct: None,
 };
+
+/// The names the module's top level binds by an import or a `require`, each with the name
+/// it has in its own module (`import { sendDigests as digest }`: `digest` → `sendDigests`;
+/// `const { purge } = require('./jobs')`; `const purge = require('./purge')` and default
+/// imports keep their own name). A namespace's members are read as members (`jobs.purge`).
+pub(super) fn imported_names(root: Node<'_>, src: &str) -> HashMap<String, String> {
+    use crate::frontend::tree::named_children;
+    let mut out = HashMap::new();
+    let mut bind = |local: Node<'_>, original: Option<Node<'_>>| {
+        let local = text(local, src);
+        let original = original.map_or(local, |o| text(o, src));
+        out.insert(local.to_string(), original.to_string());
+    };
+    for statement in named_children(root) {
+        match statement.kind_str() {
+            "import_statement" => {
+                for clause in named_children(statement).filter(|c| c.kind_str() == "import_clause")
+                {
+                    for part in named_children(clause) {
+                        match part.kind_str() {
+                            "identifier" => bind(part, None),
+                            "named_imports" => {
+                                for spec in named_children(part)
+                                    .filter(|s| s.kind_str() == "import_specifier")
+                                {
+                                    if let Some(name) = spec.field("name") {
+                                        bind(spec.field("alias").unwrap_or(name), Some(name));
+                                    }
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            "lexical_declaration" | "variable_declaration" => {
+                for declarator in named_children(statement) {
+                    let (Some(name), Some(value)) =
+                        (declarator.field("name"), declarator.field("value"))
+                    else {
+                        continue;
+                    };
+                    let (value, member) = match value.kind_str() {
+                        "member_expression" => (value.field("object"), value.field("property")),
+                        _ => (Some(value), None),
+                    };
+                    if !value.is_some_and(|v| is_require(v, src)) {
+                        continue;
+                    }
+                    match name.kind_str() {
+                        "identifier" => bind(name, member),
+                        "object_pattern" => {
+                            for p in named_children(name) {
+                                match p.kind_str() {
+                                    "shorthand_property_identifier_pattern" => bind(p, None),
+                                    "pair_pattern" => {
+                                        if let (Some(k), Some(v)) =
+                                            (p.field("key"), p.field("value"))
+                                        {
+                                            if v.kind_str() == "identifier" {
+                                                bind(v, Some(k));
+                                            }
+                                        }
+                                    }
+                                    _ => {}
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Whether a value is `require(..)` (or `await import(..)`).
+fn is_require(value: Node<'_>, src: &str) -> bool {
+    let value = match value.kind_str() {
+        "await_expression" => match value.named_child(0) {
+            Some(v) => v,
+            None => return false,
+        },
+        _ => value,
+    };
+    value.kind_str() == "call_expression"
+        && value
+            .field("function")
+            .is_some_and(|f| matches!(text(f, src), "require" | "import"))
+}
 
 impl Emitter<'_> {
     /// The work of the body an event runs again and again, when it has one.

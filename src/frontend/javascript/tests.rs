@@ -1336,3 +1336,62 @@ interface Sender { deliver(to: string): Promise<void>; }
         .iter()
         .all(|d| d.name != "deliver" || d.work.is_none()));
 }
+
+/// The flows a file hands to calls: (slot, kinds, callees).
+fn handed(src: &str) -> Vec<(String, Vec<String>, Vec<String>)> {
+    extract(src, Dialect::TypeScript)
+        .facts
+        .forwards
+        .flows
+        .into_iter()
+        .map(|f| {
+            (
+                f.slot,
+                f.work.kinds.into_iter().collect(),
+                f.work.callees.into_iter().collect(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn imported_callbacks_are_handed_by_their_own_name_and_other_names_as_unknown() {
+    let src = r#"
+import { every } from './every';
+import { sendDigests as mailDigests } from './digest';
+const { reconcile } = require('./jobs');
+const jobs = require('./jobs');
+
+export function start(task: () => void) {
+    every(60_000, mailDigests);
+    every(60_000, reconcile);
+    every(60_000, task);
+    const local = makeJob();
+    every(60_000, local);
+    every(60_000, jobs.rotateKeys);
+    every(60_000, task);
+}
+"#;
+    let flows = handed(src);
+    let slot = |callee: &str| {
+        flows
+            .iter()
+            .any(|(s, _, c)| s == "every#1" && c.iter().any(|c| c == callee))
+    };
+    assert!(slot("sendDigests"), "{flows:?}");
+    assert!(slot("reconcile"), "{flows:?}");
+    assert!(
+        flows
+            .iter()
+            .any(|(_, _, c)| c.iter().any(|c| c.ends_with("rotateKeys"))),
+        "{flows:?}"
+    );
+    let unknown: Vec<_> = flows
+        .iter()
+        .filter(|(s, k, _)| s == "every#1" && k.iter().any(|k| k == crate::work::UNKNOWN))
+        .collect();
+    // The parameter and the local hand unknown work, once per slot.
+    assert_eq!(unknown.len(), 1, "{flows:?}");
+    // A number handed beside them is no callback.
+    assert!(flows.iter().all(|(s, _, _)| s != "every#0"), "{flows:?}");
+}
