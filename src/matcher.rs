@@ -533,9 +533,9 @@ fn only_paths_of(event: &Event, purposes: &[Arg]) -> bool {
 }
 
 /// Whether a string literal among a call's later arguments may be a path: it has a
-/// separator and no markup or line break (`"<h1>Digest</h1>"` is the content written).
+/// separator and no markup (`"<h1>Digest</h1>"` is the content written).
 fn names_a_path(s: &str) -> bool {
-    s.contains(['/', '\\']) && !s.contains(['<', '>', '\n'])
+    s.contains(['/', '\\']) && !s.contains(['<', '>'])
 }
 
 /// Whether the event's call moves or copies its first path argument to its second (`rename`,
