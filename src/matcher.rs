@@ -526,13 +526,19 @@ fn only_paths_of(event: &Event, purposes: &[Arg]) -> bool {
     event.args.first().is_some_and(has)
         && destination.is_none_or(has)
         && !event.args[1..].iter().any(|a| match a {
-            Arg::Str(s) => s.contains(['/', '\\']) && !has(a),
+            Arg::Str(s) => names_a_path(s) && !has(a),
             Arg::Other { path_like } => *path_like,
             Arg::InstancePath | Arg::ProcessPath | Arg::TempPath | Arg::ExternalPath => {
                 !purposes.contains(a)
             }
             _ => false,
         })
+}
+
+/// Whether a string literal among a call's later arguments may be a path: it has a
+/// separator and no markup (`"<h1>Digest</h1>"` is the content written).
+fn names_a_path(s: &str) -> bool {
+    s.contains(['/', '\\']) && !s.contains(['<', '>'])
 }
 
 /// Whether the event's call moves or copies its first path argument to its second (`rename`,

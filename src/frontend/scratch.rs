@@ -247,6 +247,22 @@ pub struct PathUses {
     downloads_from_client: bool,
     /// The file uploads to a storage client.
     uploads_to_client: bool,
+    /// (Function start, path key) → the key of the folder the path was joined under there
+    /// (`const input = path.join(folder, name)`, `var input = Path.Combine(folder, name)`).
+    parents: BTreeMap<(usize, String), String>,
+}
+
+/// How many folders up a path's parents are followed for a delete that removes it.
+const PARENT_DEPTH: usize = 4;
+
+/// The last names of calls that join a folder and names into a path under it (lower case):
+/// `path.join`, `path.resolve`, `Path.Combine`, `Path::join`.
+const JOINS: &[&str] = &["join", "resolve", "combine"];
+
+/// Whether a call named `name` joins its first argument and names into a path under it.
+pub fn joins_path(name: &str) -> bool {
+    let last = name.rsplit(['.', ':']).next().unwrap_or(name);
+    JOINS.iter().any(|j| last.eq_ignore_ascii_case(j))
 }
 
 /// One call that copies between object storage and local files (see
@@ -327,6 +343,78 @@ impl PathUses {
                 arms: call.arms.to_vec(),
             });
         }
+    }
+
+    /// Records that, in the function starting at `function`, the variable `child` holds a
+    /// path joined under the folder `parent` (`const input = path.join(folder, name)`): a
+    /// delete of the folder later in the function removes the file too.
+    pub fn derive(&mut self, function: usize, child: &str, parent: &str) {
+        let (Some(child), Some(parent)) = (path_key(child), path_key(parent)) else {
+            return;
+        };
+        if child != parent {
+            self.parents.insert((function, child), parent);
+        }
+    }
+
+    /// A delete of a folder counts as a delete of each path the same function created under
+    /// it before ([`PathUses::derive`]): a working folder removed with the files put in it
+    /// (`fs.rm(folder, { recursive: true })` after `writeFile(path.join(folder, 'in'))`).
+    /// The folder's delete itself then removes only what the function made.
+    fn join_parents(&mut self) {
+        if self.parents.is_empty() {
+            return;
+        }
+        let deletes: BTreeMap<(usize, &str), Vec<usize>> = self
+            .uses
+            .iter()
+            .enumerate()
+            .filter(|(_, u)| u.what == Use::Delete)
+            .fold(BTreeMap::new(), |mut all, (i, u)| {
+                all.entry((u.function, u.key.as_str())).or_default().push(i);
+                all
+            });
+        let mut added = Vec::new();
+        for u in self.uses.iter().filter(|u| u.what == Use::Create) {
+            let mut key = &u.key;
+            for _ in 0..PARENT_DEPTH {
+                let Some(parent) = self.parents.get(&(u.function, key.clone())) else {
+                    break;
+                };
+                for &i in deletes
+                    .get(&(u.function, parent.as_str()))
+                    .into_iter()
+                    .flatten()
+                {
+                    let delete = &self.uses[i];
+                    if delete.at > u.at && !exclusive(&u.arms, &delete.arms) {
+                        added.push(PathUse {
+                            key: u.key.clone(),
+                            ..delete.clone()
+                        });
+                        // The folder's own delete, as a delete of a path the function made.
+                        added.push(PathUse {
+                            key: delete.key.clone(),
+                            what: Use::Create,
+                            event: None,
+                            at: u.at,
+                            to_temp: false,
+                            copied_in: false,
+                            ..delete.clone()
+                        });
+                    }
+                }
+                key = parent;
+            }
+        }
+        // The delete's event is marked once, through the file's group (not through the
+        // synthetic copies, which carry it too).
+        for u in &mut added {
+            if u.what == Use::Delete {
+                u.event = None;
+            }
+        }
+        self.uses.extend(added);
     }
 
     /// Records that the function starting at `inner` is written inside the function
@@ -414,6 +502,7 @@ impl PathUses {
     /// file that mirrors a store, on every computed path (not a literal).
     pub fn apply(mut self, events: &mut [Event]) {
         self.join_continuations();
+        self.join_parents();
         let mut quiet = Vec::new();
         // Events on working copies of the store's objects.
         let mut copies = Vec::new();

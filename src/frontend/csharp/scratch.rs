@@ -9,7 +9,9 @@ use super::words::words;
 use crate::event::Arg;
 use crate::frontend::flat::Node;
 use crate::frontend::object_copy::direction;
-use crate::frontend::scratch::{branch_arms, type_creates, use_of, Call, Transfer, Use};
+use crate::frontend::scratch::{
+    branch_arms, joins_path, type_creates, use_of, Call, Transfer, Use,
+};
 use crate::frontend::tree::{ancestors, text, Fields, Kind};
 use crate::frontend::words::names_a_download;
 
@@ -51,6 +53,15 @@ impl Walker<'_, '_> {
             .take(DOWNLOAD_ARGS)
             .collect();
         let invocation = node.kind_str() == "invocation_expression";
+        if invocation && joins_path(name) {
+            // `var input = Path.Combine(folder, name)`: a path under `folder`.
+            if let (Some(holder), Some(&first)) = (assigned_to(node), values.first()) {
+                let (function, _) = enclosing_function(self.work.root(), node);
+                let (child, parent) = (text(holder, self.src), text(first, self.src));
+                self.path_uses.derive(function, child, parent);
+            }
+            return;
+        }
         // `info.Delete()`, `new FileInfo(path).CreateText()`: the path the object was built from.
         let own_file = receiver
             .filter(|_| invocation)
@@ -201,4 +212,17 @@ fn enclosing_function(root: Node<'_>, node: Node<'_>) -> (usize, bool) {
         in_catch |= n.kind_str() == "catch_clause";
     }
     (0, in_catch)
+}
+
+/// The variable or member a call's value is assigned to: `var x = Call()`, `x = Call()`.
+fn assigned_to(call: Node<'_>) -> Option<Node<'_>> {
+    let mut parent = call.parent()?;
+    if parent.kind_str() == "equals_value_clause" {
+        parent = parent.parent()?;
+    }
+    match parent.kind_str() {
+        "variable_declarator" => parent.field("name"),
+        "assignment_expression" if parent.field("right") == Some(call) => parent.field("left"),
+        _ => None,
+    }
 }

@@ -2,7 +2,8 @@
 
 use super::*;
 use crate::frontend::object_copy::{direction, on_client};
-use crate::frontend::scratch::{branch_arms, use_of, Call, Transfer, Use};
+use crate::frontend::scratch::{branch_arms, joins_path, use_of, Call, Transfer, Use};
+use crate::frontend::tree::Fields;
 
 impl Emitter<'_> {
     /// Records what a call does with its path arguments, for scratch files: `name` is the
@@ -18,6 +19,14 @@ impl Emitter<'_> {
     ) {
         let Some(&first) = args.first() else { return };
         let function = self.function_starts.last().copied().unwrap_or(0);
+        if joins_path(name) {
+            // `const input = path.join(folder, name)`: a path under `folder`.
+            if let Some(holder) = assigned_to(node) {
+                let (child, parent) = (text(holder, self.src), text(first, self.src));
+                self.path_uses.derive(function, child, parent);
+            }
+            return;
+        }
         if let Some(direction) = direction(name) {
             let texts: Vec<&str> = args.iter().map(|&a| text(a, self.src)).collect();
             self.path_uses.record_transfer(Transfer {
@@ -51,5 +60,15 @@ impl Emitter<'_> {
             on_failure,
             arms: &branch_arms(node),
         });
+    }
+}
+
+/// The variable a call's value is assigned to: `const x = call()`, `x = call()`.
+fn assigned_to(call: Node<'_>) -> Option<Node<'_>> {
+    let parent = call.parent()?;
+    match parent.kind_str() {
+        "variable_declarator" if parent.field("value") == Some(call) => parent.field("name"),
+        "assignment_expression" if parent.field("right") == Some(call) => parent.field("left"),
+        _ => None,
     }
 }

@@ -1160,9 +1160,12 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             let path_type = builder
                 .as_ref()
                 .is_some_and(|b| matches!(b.ty.rsplit("::").next(), Some("Path" | "PathBuf")));
+            // `tempfile::Builder::new().prefix(..).tempdir()?` makes a temporary folder, not
+            // a builder to follow.
+            let temp_dir = temp && init.is_some_and(makes_temp_dir);
             let known = purpose != PathPurpose::default() || assumed != PathPurpose::default();
             match builder {
-                Some(b) if !(path_type && (temp || known)) => {
+                Some(b) if !temp_dir && !(path_type && (temp || known)) => {
                     self.scopes.bind(name, Binding::Value(Some(b)));
                 }
                 _ if temp => self.scopes.bind(name, Binding::TempPath),
@@ -1629,4 +1632,23 @@ fn use_roots(tree: &syn::UseTree) -> impl Iterator<Item = &syn::Ident> {
             syn::UseTree::Group(g) => stack.extend(g.items.iter()),
         }
     })
+}
+
+/// Whether an expression ends in a call that makes a temporary folder, through `?`,
+/// `.await`, `.unwrap()` and `.expect(..)`: `Builder::new().prefix("x").tempdir()?`.
+fn makes_temp_dir(mut e: &Expr) -> bool {
+    for _ in 0..ARG_DEPTH {
+        e = match e {
+            Expr::Try(t) => &t.expr,
+            Expr::Await(a) => &a.base,
+            Expr::MethodCall(m) if matches!(m.method.to_string().as_str(), "unwrap" | "expect") => {
+                &m.receiver
+            }
+            Expr::MethodCall(m) => {
+                return matches!(m.method.to_string().as_str(), "tempdir" | "tempdir_in")
+            }
+            _ => return false,
+        };
+    }
+    false
 }

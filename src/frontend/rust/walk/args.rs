@@ -22,7 +22,7 @@ pub(super) struct TempNames<'a> {
 }
 
 /// Whether an expression yields a path in the temporary directory: `std::env::temp_dir()`,
-/// `tempfile::tempdir()?.path().join(..)`, a `/tmp/` literal, a `tmp`/`temp` name, a
+/// `tempfile::tempdir()?.path().join(..)`, `Builder::new().tempfile()`, a `/tmp/` literal, a `tmp`/`temp` name, a
 /// variable bound to one of those, a field of a `tempfile` type (`self.dir.path()` when
 /// `dir: TempDir`), or a call of a function of the file that returns one
 /// (`scratch_path(id)`, `self.work_dir()`).
@@ -38,6 +38,10 @@ pub(super) fn is_temp_expr(expr: &Expr, names: &TempNames<'_>) -> bool {
             Expr::MethodCall(m) => {
                 let on_self = matches!(&*m.receiver, Expr::Path(p) if p.path.is_ident("self"));
                 if on_self && names.fns.contains(&m.method.to_string()) {
+                    return true;
+                }
+                // A builder's last call: `tempfile::Builder::new().prefix("x").tempdir()`.
+                if words::is_temp_call(&[m.method.to_string()]) {
                     return true;
                 }
                 &m.receiver
