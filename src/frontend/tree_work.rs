@@ -30,6 +30,10 @@ pub(super) struct Grammar {
     pub wrappers: &'static [&'static str],
     /// Function literals: code of their own, left out of argument words.
     pub functions: &'static [&'static str],
+    /// Methods that only chain handlers onto the result of the call they follow (a promise's
+    /// `then`, `catch`, `finally`): a chain of them rooted at a plain function's call is that
+    /// call (`query(sql).catch(log)`).
+    pub continuations: &'static [&'static str],
 }
 
 /// The most nodes read for the recurring bodies of one file; beyond it, bodies are not
@@ -283,6 +287,24 @@ impl<'t> BodyWork<'t> {
         let mut cur = call;
         let receiver = loop {
             match cur.kind_str() {
+                // `query(sql).catch(log)`: a chain of continuations rooted at a plain
+                // function's call is that call too (the job itself, whatever the promise's
+                // handlers do), read as its own call.
+                k if k == g.call
+                    && !methods.is_empty()
+                    && methods
+                        .iter()
+                        .all(|m: &String| g.continuations.contains(&m.as_str()))
+                    && cur
+                        .field(g.function)
+                        .is_some_and(|f| f.kind_str() == "identifier") =>
+                {
+                    stack.push(cur);
+                    break cur
+                        .field(g.function)
+                        .map(|f| compact(text(f, self.src)))
+                        .unwrap_or_default();
+                }
                 k if k == g.call => {
                     let a = cur.field(g.arguments);
                     if let Some(a) = a {

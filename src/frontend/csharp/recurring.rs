@@ -29,6 +29,7 @@ pub(super) static GRAMMAR: Grammar = Grammar {
         "argument",
     ],
     functions: &["lambda_expression", "anonymous_method_expression"],
+    continuations: &["ContinueWith", "ConfigureAwait"],
 };
 
 /// Method and local-function kinds.

@@ -29,6 +29,7 @@ pub(super) static GRAMMAR: Grammar = Grammar {
         "function",
         "generator_function",
     ],
+    continuations: &["then", "catch", "finally"],
 };
 
 impl Emitter<'_> {
