@@ -33,6 +33,10 @@ pub(super) struct Grammar {
     /// A construction whose type is the declared type of what it initializes (C#
     /// target-typed `new(..)`), with the reader of that type in the same file.
     pub implicit_construct: Option<(&'static str, DeclaredType)>,
+    /// Methods that only chain handlers onto the result of the call they follow (a promise's
+    /// `then`, `catch`, `finally`): a chain of them rooted at a plain function's call is that
+    /// call (`query(sql).catch(log)`).
+    pub continuations: &'static [&'static str],
 }
 
 /// Reads the type a construction initializes from the tree around it (see
@@ -445,6 +449,24 @@ impl<'t> BodyWork<'t> {
         let mut cur = call;
         let receiver = loop {
             match cur.kind_str() {
+                // `query(sql).catch(log)`: a chain of continuations rooted at a plain
+                // function's call is that call too (the job itself, whatever the promise's
+                // handlers do), read as its own call.
+                k if k == g.call
+                    && !methods.is_empty()
+                    && methods
+                        .iter()
+                        .all(|m: &String| g.continuations.contains(&m.as_str()))
+                    && cur
+                        .field(g.function)
+                        .is_some_and(|f| f.kind_str() == "identifier") =>
+                {
+                    stack.push(cur);
+                    break cur
+                        .field(g.function)
+                        .map(|f| compact(text(f, self.src)))
+                        .unwrap_or_default();
+                }
                 k if k == g.call => {
                     let a = cur.field(g.arguments);
                     if let Some(a) = a {

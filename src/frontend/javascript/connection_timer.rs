@@ -3,6 +3,10 @@
 //! `req.on('close', ..)`, `socket.once('disconnect', ..)`). The timer lives as long as that
 //! connection or stream, and the connection is held by one instance, so scaling out does
 //! not run it more than once: a stats stream, a heartbeat or a server-sent-events tick.
+//! So is any timer a server's connection handler starts (`io.on('connection', socket =>
+//! ..)`, NestJS's `handleConnection(client)`): it runs once per client connection, which one
+//! instance holds, not once per instance (a client's `connect` event is no such handler: a
+//! database client connects once per process).
 
 use super::syntax::is_function;
 use crate::frontend::flat::Node;
@@ -10,6 +14,12 @@ use crate::frontend::tree::{named_children, text, Fields, Kind};
 
 /// Events that end a connection, a request or a stream.
 const CLOSE_EVENTS: &[&str] = &["close", "disconnect", "end", "finish", "aborted"];
+
+/// The event a server raises for each new client connection (socket.io, `ws`, `net`).
+const CONNECTION_EVENT: &str = "connection";
+
+/// The method NestJS calls for each new client of a gateway (`OnGatewayConnection`).
+const CONNECTION_HOOK: &str = "handleConnection";
 
 /// Methods that register an event handler.
 const HANDLER_METHODS: &[&str] = &["on", "once", "addListener", "addEventListener"];
@@ -47,6 +57,58 @@ pub(super) fn cleared_on_close(call: Node<'_>, src: &str) -> bool {
     registers_clearing_close_handler(function, src, &clear, 0)
 }
 
+/// Whether `call` runs inside a server's handler of a new client connection (the callback of
+/// `x.on('connection', ..)` or a gateway's `handleConnection` method), at any depth.
+pub(super) fn in_connection_handler(call: Node<'_>, src: &str) -> bool {
+    let mut cur = call.parent();
+    let mut depth = 0;
+    while let Some(n) = cur {
+        depth += 1;
+        if depth > MAX_DEPTH * 4 {
+            return false;
+        }
+        if n.kind_str() == "method_definition"
+            && n.field("name")
+                .is_some_and(|m| text(m, src) == CONNECTION_HOOK)
+        {
+            return true;
+        }
+        if is_function(n.kind_str()) && is_connection_callback(n, src) {
+            return true;
+        }
+        cur = n.parent();
+    }
+    false
+}
+
+/// A function passed to `x.on('connection', fn)` (or `once`, `addListener`).
+fn is_connection_callback(function: Node<'_>, src: &str) -> bool {
+    let Some(call) = function
+        .parent()
+        .filter(|a| a.kind_str() == "arguments")
+        .and_then(|a| a.parent())
+        .filter(|c| c.kind_str() == "call_expression")
+    else {
+        return false;
+    };
+    handler_event(call, src) == Some(CONNECTION_EVENT)
+}
+
+/// The event a handler registration names: `connection` in `io.on('connection', cb)`.
+fn handler_event<'s>(call: Node<'_>, src: &'s str) -> Option<&'s str> {
+    let method = call
+        .field("function")
+        .filter(|f| f.kind_str() == "member_expression")
+        .and_then(|f| f.field("property"))?;
+    if !HANDLER_METHODS.contains(&text(method, src)) {
+        return None;
+    }
+    let args = call.field("arguments")?;
+    let event = named_children(args).next()?;
+    (event.kind_str() == "string")
+        .then(|| text(event, src).trim_matches(|c| c == '\'' || c == '"' || c == '`'))
+}
+
 /// A close handler below `node` whose callback clears the timer.
 fn registers_clearing_close_handler(
     node: Node<'_>,
@@ -65,28 +127,13 @@ fn registers_clearing_close_handler(
 
 /// `x.on('close', cb)` where `cb` clears the timer.
 fn is_clearing_close_handler(call: Node<'_>, src: &str, clear: &[String]) -> bool {
-    let Some(method) = call
-        .field("function")
-        .filter(|f| f.kind_str() == "member_expression")
-        .and_then(|f| f.field("property"))
-    else {
-        return false;
-    };
-    if !HANDLER_METHODS.contains(&text(method, src)) {
+    if !handler_event(call, src).is_some_and(|e| CLOSE_EVENTS.contains(&e)) {
         return false;
     }
     let Some(args) = call.field("arguments") else {
         return false;
     };
-    let mut args = named_children(args);
-    let event = args
-        .next()
-        .filter(|e| e.kind_str() == "string")
-        .map(|e| text(e, src).trim_matches(|c| c == '\'' || c == '"' || c == '`'));
-    if !event.is_some_and(|e| CLOSE_EVENTS.contains(&e)) {
-        return false;
-    }
-    args.next().is_some_and(|cb| {
+    named_children(args).nth(1).is_some_and(|cb| {
         let body: String = text(cb, src).split_whitespace().collect();
         clear.iter().any(|c| body.contains(c.as_str()))
     })

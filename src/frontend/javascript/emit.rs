@@ -488,7 +488,10 @@ impl Emitter<'_> {
         {
             event.context.insert(Context::SelfCancelling);
         }
-        if is_timer && connection_timer::cleared_on_close(node, self.src) {
+        if is_timer
+            && (connection_timer::cleared_on_close(node, self.src)
+                || connection_timer::in_connection_handler(node, self.src))
+        {
             event.context.insert(Context::PerConnection);
         }
         if target.ends_with(".setTimeout")

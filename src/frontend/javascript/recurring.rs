@@ -30,6 +30,7 @@ pub(super) static GRAMMAR: Grammar = Grammar {
         "generator_function",
     ],
     implicit_construct: None,
+    continuations: &["then", "catch", "finally"],
 };
 
 /// The names the module's top level binds by an import or a `require`, each with the name

@@ -310,6 +310,12 @@ pub(super) fn is_endless_iterator(e: &Expr) -> bool {
     }
 }
 
+/// The next item of an endless iterator (`schedule.upcoming(Utc).next()`), which is always
+/// there.
+fn takes_from_endless_iterator(e: &Expr) -> bool {
+    matches!(e, Expr::MethodCall(m) if m.method == "next" && is_endless_iterator(&m.receiver))
+}
+
 /// Whether a `loop` ends once its work is done: somewhere in its body an `if` leaves it
 /// (`if users.is_empty() { break; }`, `if job.status != Open { return Ok(()); }`) on a
 /// condition that is neither a stop signal (`shutdown`, `cancelled`) nor an error check.
@@ -590,6 +596,18 @@ impl<'ast> Visit<'ast> for ExitFinder {
             return;
         }
         visit::visit_expr_if(self, i);
+    }
+
+    // `let Some(next) = schedule.upcoming(Utc).next() else { break };`: an endless
+    // iterator always has a next item, so the `else` never runs.
+    fn visit_local(&mut self, local: &'ast syn::Local) {
+        if let Some(init) = &local.init {
+            if init.diverge.is_some() && takes_from_endless_iterator(&init.expr) {
+                self.visit_expr(&init.expr);
+                return;
+            }
+        }
+        visit::visit_local(self, local);
     }
 
     fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}

@@ -1342,6 +1342,11 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                     self.note_arg_flows(last, call.args.iter(), own);
                 }
                 let args: Vec<&Expr> = call.args.iter().collect();
+                // `send_reminders(pool, ticks::every(d))`: an interval another function
+                // builds, handed to the function that ticks it.
+                for arg in &args {
+                    self.interval_helper_call(arg);
+                }
                 self.statics
                     .note_args(callees, &args, self.impl_owner.as_deref());
                 if let Resolved::Targets(targets) = resolved {
