@@ -34,9 +34,11 @@ pub(super) fn shape_of<'s>(
     }
 }
 
-/// `if (seen.has(id)) return ..; seen.add(id)` (also `set(id, ..)`, `push(id)` after an
-/// `includes`), and `if (!seen.has(id)) { seen.add(id); .. }` (a set only: a map filled on a
-/// miss is a memo). The exit must not read the collection: `return cache.get(k)` is a memo's.
+/// `if (seen.has(id)) return ..; seen.add(id)` (`push(id)` after an `includes`): a set
+/// whose check ends the function. A map's entry holds a value, which makes it a table (a
+/// memo, a registry of names, a lock's holder) more often than a record of what was seen; a
+/// set filled where it was missing and going on (`if (!logged.has(k)) { logged.add(k); .. }`)
+/// does something once per process (a log line). The exit must not read the collection.
 fn dedupe_check<'s>(
     node: Node<'_>,
     src: &'s str,
@@ -46,27 +48,10 @@ fn dedupe_check<'s>(
     while condition.kind_str() == "parenthesized_expression" {
         condition = condition.named_child(0)?;
     }
-    let negated = condition.kind_str() == "unary_expression"
-        && condition.field("operator").map(|o| text(o, src)) == Some("!");
-    let check = if negated {
-        condition.field("argument")?
-    } else {
-        condition
-    };
-    let (object, key) = membership(check, src)?;
+    let (object, key) = membership(condition, src)?;
     let name = collection(object)?;
     let object_text = text(object, src);
     let consequence = node.field("consequence")?;
-    if negated {
-        let statements: Vec<Node<'_>> = match consequence.kind_str() {
-            "statement_block" => named_children(consequence).collect(),
-            _ => vec![consequence],
-        };
-        let filled = statements
-            .into_iter()
-            .any(|s| fills(s, src, object_text, key, &["add", "push"]));
-        return filled.then_some(name);
-    }
     if node.field("alternative").is_some()
         || !exits(consequence)
         || text(consequence, src).contains(object_text)
@@ -76,7 +61,7 @@ fn dedupe_check<'s>(
     let mut next = node.next_named_sibling();
     for _ in 0..FILL_WINDOW {
         let statement = next?;
-        if fills(statement, src, object_text, key, &["add", "set", "push"]) {
+        if fills(statement, src, object_text, key, &["add", "push"]) {
             return Some(name);
         }
         next = statement.next_named_sibling();
@@ -140,7 +125,10 @@ fn fills(statement: Node<'_>, src: &str, object: &str, key: &str, methods: &[&st
         .is_some_and(|(_, written)| written == Some(key))
 }
 
-/// `queue.shift()` inside a loop of its function: a worker taking entries one at a time.
+/// `queue.shift()` inside a loop of a recurring body: an endless loop (`while (true)`,
+/// `for (;;)`) or a timer's callback (`setInterval(() => { while (q.length) q.shift() })`).
+/// A loop taking entries on demand (`while (free.length) { const p = free.shift(); .. }` in
+/// a function called when a worker is needed) picks from a pool.
 fn taken_one_by_one<'s>(
     node: Node<'_>,
     src: &'s str,
@@ -151,19 +139,52 @@ fn taken_one_by_one<'s>(
         return None;
     }
     let name = collection(callee.field("object")?)?;
+    let mut in_loop = false;
     let mut up = node.parent();
     while let Some(ancestor) = up {
         let kind = ancestor.kind_str();
-        if matches!(
-            kind,
-            "while_statement" | "do_statement" | "for_statement" | "for_in_statement"
-        ) {
-            return Some(name);
-        }
-        if is_function(kind) {
-            return None;
+        match kind {
+            "while_statement" | "do_statement" | "for_statement" => {
+                if endless(ancestor, src) {
+                    return Some(name);
+                }
+                in_loop = true;
+            }
+            "for_in_statement" => in_loop = true,
+            _ if is_function(kind) => {
+                return (in_loop && timer_callback(ancestor, src)).then_some(name);
+            }
+            _ => {}
         }
         up = ancestor.parent();
     }
     None
+}
+
+/// `while (true)`, `do .. while (true)`, `for (;;)`.
+fn endless(loop_: Node<'_>, src: &str) -> bool {
+    match loop_.field("condition") {
+        None => loop_.kind_str() == "for_statement",
+        Some(condition) => {
+            let condition = text(condition, src);
+            let condition = condition.trim_matches(|c: char| c == '(' || c == ')' || c == ';');
+            matches!(condition.trim(), "true" | "1" | "")
+        }
+    }
+}
+
+/// Whether a function is handed to a timer: `setInterval(fn, ms)`, `setTimeout(fn, ms)`.
+fn timer_callback(function: Node<'_>, src: &str) -> bool {
+    let Some(call) = function
+        .parent()
+        .filter(|p| p.kind_str() == "arguments")
+        .and_then(|a| a.parent())
+    else {
+        return false;
+    };
+    call.field("function").is_some_and(|f| {
+        let name = text(f, src);
+        let last = name.rsplit('.').next().unwrap_or(name);
+        matches!(last, "setInterval" | "setTimeout" | "setImmediate")
+    })
 }
