@@ -24,6 +24,7 @@ mod path_uses;
 mod paths;
 mod recurring;
 mod scope;
+mod shapes;
 mod startup;
 mod state;
 mod symbols;

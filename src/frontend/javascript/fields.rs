@@ -205,6 +205,14 @@ fn class_fields(
                     c.holds_entries_with(entry_fields(node, src));
                 }
             }
+            let shape = super::shapes::shape_of(node, src, |object| {
+                this_member(object, src).map(|field| text(field, src).trim_start_matches('#'))
+            });
+            if let Some((field, word)) = shape {
+                if let Some(c) = candidates.get_mut(field) {
+                    c.describe(word);
+                }
+            }
             for child in named_children(node) {
                 stack.push((child, depth + 1));
             }

@@ -7,6 +7,7 @@
 //! not (see [`drain`](super::drain)).
 
 use super::drain::{self, Uses};
+use super::shapes;
 use super::*;
 use crate::frontend::collections::{Collection, WRITTEN_EXPORT};
 use crate::frontend::tree::{Fields, Kind};
@@ -121,6 +122,16 @@ pub(super) fn collection_events(
                 if let Some(c) = candidates.get_mut(name).filter(|_| module_level) {
                     c.written_with(key);
                     c.holds_entries_with(entry_fields(node, src));
+                }
+            }
+            let shape = shapes::shape_of(node, src, |object| {
+                (object.kind_str() == "identifier").then(|| text(object, src))
+            });
+            if let Some((name, word)) = shape {
+                let name = aliases.get(name).map_or(name, String::as_str);
+                let module_level = scopes.visible_scope(name, node.start_byte()) == Some(module);
+                if let Some(c) = candidates.get_mut(name).filter(|_| module_level) {
+                    c.describe(word);
                 }
             }
             if let Some(export) = imported_write(node, src, scopes) {

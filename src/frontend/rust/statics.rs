@@ -58,7 +58,15 @@ pub(super) struct Statics {
     /// The crate's structs each `static` holds (`static HUB: LazyLock<Hub>`), by the static's
     /// name.
     static_held: BTreeMap<String, Vec<String>>,
+    /// Whether the chain being noted is the condition of an `if` that ends the function
+    /// when the key was already there (`if !seen.insert(id) { return .. }`): see
+    /// [`Statics::checking_fill`].
+    checked_fill: bool,
 }
+
+/// The word a collection filled under a key that, already there, ends the function is
+/// described by: it records what was already handled.
+const DEDUPE_WORD: &str = "dedupe";
 
 /// A collection a place expression names: its candidate key (`STATIC`, `Owner.field`), the
 /// fields passed on the way to it (innermost last), and, for a field of application state
@@ -78,6 +86,8 @@ pub(super) struct Place {
 struct Write {
     fields: Vec<String>,
     key: Option<String>,
+    /// Whether the write's result ends the function when the key was there (a dedupe set).
+    dedupe: bool,
 }
 
 /// Methods that lead from a collection's holder to the collection itself: a lock guard, a
@@ -561,10 +571,19 @@ impl Statics {
             .first()
             .filter(|k| !matches!(k, Expr::Closure(_)))
             .and_then(&text_of);
+        let dedupe = std::mem::take(&mut self.checked_fill) && write.method == "insert";
         self.writes.entry(place.name).or_default().push(Write {
             fields: place.fields,
             key,
+            dedupe,
         });
+    }
+
+    /// Marks the next chain noted as the condition of an `if` that returns when the key was
+    /// already there: `if !seen.insert(id) { return Ok(..) }` (a set's `insert` is `false`
+    /// then). A memo fills a miss and goes on; this check drops a repeated event.
+    pub(super) fn checking_fill(&mut self, checks: bool) {
+        self.checked_fill = checks;
     }
 
     /// Records a write when a function hands out write access to a collection: its body
@@ -599,6 +618,7 @@ impl Statics {
             self.writes.entry(place.name).or_default().push(Write {
                 fields: place.fields,
                 key: None,
+                dedupe: false,
             });
         }
     }
@@ -636,10 +656,11 @@ impl Statics {
         let (passed, facts) = params.resolve();
         registrations.extend(facts);
         for (name, fields) in passed {
-            writes
-                .entry(name)
-                .or_default()
-                .push(Write { fields, key: None });
+            writes.entry(name).or_default().push(Write {
+                fields,
+                key: None,
+                dedupe: false,
+            });
         }
         let through: Vec<(String, String)> = writes
             .keys()
@@ -677,6 +698,9 @@ impl Statics {
                                 c.written_with(Some(field));
                             }
                             c.written_with(write.key.as_deref());
+                            if write.dedupe {
+                                c.describe(DEDUPE_WORD);
+                            }
                         }
                     }
                     None => {

@@ -1279,7 +1279,13 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_expr_if(&mut self, i: &'ast syn::ExprIf) {
+        let drops_repeat = i.else_branch.is_none()
+            && matches!(&*i.cond, Expr::Unary(u) if matches!(u.op, syn::UnOp::Not(_))
+                && matches!(&*u.expr, Expr::MethodCall(m) if m.method == "insert"))
+            && ends_in_return(&i.then_branch);
+        self.statics.checking_fill(drops_repeat);
         self.visit_expr(&i.cond);
+        self.statics.checking_fill(false);
         let saved = self.ctx;
         self.ctx.retry |= condition_checks(&i.cond, "Err", "is_err");
         self.ctx.guarded |= words::is_single_instance_guard(&words::ident_text(&i.cond));
@@ -1656,4 +1662,12 @@ fn makes_temp_dir(mut e: &Expr) -> bool {
         };
     }
     false
+}
+
+/// Whether a block's last statement returns: `return ..;`, `return ..`.
+fn ends_in_return(block: &syn::Block) -> bool {
+    matches!(
+        block.stmts.last(),
+        Some(syn::Stmt::Expr(Expr::Return(_), _))
+    )
 }
