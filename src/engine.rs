@@ -331,11 +331,11 @@ impl Engine {
         {
             // Browser code; a desktop app may embed the server it starts.
             FileRole::Client
-        } else if placement == Placement::Client
-            && matches!(doc.language, Language::CSharp | Language::Razor)
-        {
+        } else if placement == Placement::Client {
             // A .NET desktop app with no web server in its references, or a library only
-            // such apps load: its generic host starts nothing a load balancer sends to.
+            // such apps load: its generic host starts nothing a load balancer sends to. A
+            // script in a front-end asset folder runs in the browser, whatever server
+            // method names it shares (`this.cursor.run()`).
             FileRole::Client
         } else if facts.file_context.contains(&Context::Tooling)
             || facts.file_context.contains(&Context::ClientSide)

@@ -703,11 +703,25 @@ impl<'a> Graph<'a> {
     /// its ancestors and its descendants; otherwise (a value, or a class whose method an
     /// outside base class or a mixin supplies) every method of that name but the `static`
     /// ones, which run only through their class.
+    /// A bare JavaScript or TypeScript name reaches no class method.
     /// A Rust function named through its module (`ssh::write_keys`) reaches the free
     /// functions of that name in a module so named, or every definition of the name when
     /// no module is so named (see [`rust_modules`]).
     fn targets(&self, (scope, name): (Scope, &str)) -> Option<Vec<usize>> {
         match name.rsplit_once("::") {
+            // A bare JavaScript name (`create()`, `list.map(create)`) is a function in scope,
+            // never a class's method (called through a receiver) but its constructor.
+            None if scope == SCRIPT => Some(
+                self.index
+                    .get(&(scope, name))?
+                    .iter()
+                    .copied()
+                    .filter(|&t| {
+                        let def = self.nodes[t].1;
+                        def.owner.is_none() || constructed_type(&def.name).is_some()
+                    })
+                    .collect(),
+            ),
             None => self.index.get(&(scope, name)).cloned(),
             Some((owner, name)) => {
                 let all = self.index.get(&(scope, name))?;
@@ -737,13 +751,21 @@ impl<'a> Graph<'a> {
                 }
                 let instances = |t: &usize| !self.nodes[*t].1.static_member;
                 // `chan.removeUser()`: a value named for a class of the project (`Chan`) is
-                // an instance of it, when that class has a method of the name.
+                // an instance of it, when that class has a method of the name; so is
+                // `handler.create()` of a class whose name ends so (`SocketHandler`).
                 let named_class: Vec<usize> = class_of_value(owner)
                     .map(|class| {
                         all.iter()
                             .copied()
                             .filter(instances)
-                            .filter(|&t| self.qualified_target(&class, t))
+                            .filter(|&t| {
+                                self.qualified_target(&class, t)
+                                    || self.nodes[t]
+                                        .1
+                                        .owner
+                                        .as_deref()
+                                        .is_some_and(|o| o.ends_with(&class))
+                            })
                             .collect()
                     })
                     .unwrap_or_default();

@@ -846,7 +846,7 @@ fn a_method_name_reaches_only_classes_that_server_code_names() {
     let server = file(
         Language::TypeScript,
         FileRole::Server,
-        vec![def("", Role::Entry, None, &["MemoryStore", "set"])],
+        vec![def("", Role::Entry, None, &["MemoryStore", "*::set"])],
     );
     let stores = file(
         Language::TypeScript,
@@ -865,12 +865,12 @@ fn a_method_name_reaches_only_classes_that_server_code_names() {
     let test = file(
         Language::TypeScript,
         FileRole::Test,
-        vec![def("", Role::Entry, None, &["DiskStore", "set"])],
+        vec![def("", Role::Entry, None, &["DiskStore", "*::set"])],
     );
     let browser = file(
         Language::TypeScript,
         FileRole::Client,
-        vec![def("", Role::Entry, None, &["DiskStore", "set"])],
+        vec![def("", Role::Entry, None, &["DiskStore", "*::set"])],
     );
     let verdicts = solve(&[server, stores, test, browser]);
     assert_eq!(

@@ -96,6 +96,9 @@ fn as_program(definitions: &mut [Definition]) {
 /// The receiver written for a property whose receiver may be of any class (see
 /// [`SymbolWalk::own_member`] and [`crate::reach`]).
 const ANY_RECEIVER: &str = crate::reach::ANY_RECEIVER;
+/// The receiver of a call on a computed value: it names no class, so the call reaches the
+/// methods of the name but the `static` ones.
+const VALUE_RECEIVER: &str = "()";
 
 struct SymbolWalk<'s> {
     src: &'s str,
@@ -336,8 +339,9 @@ impl SymbolWalk<'_> {
     /// `Class::name` for `this.name` inside a class's body (the class's own method, an
     /// ancestor's or a descendant's, not every method of that name), `store::name` for
     /// `store.name` (a class's static method when `store` names the class, otherwise an
-    /// instance's method). Any other receiver (`a.b.name`, `load().name`, a module bound to
-    /// a lower-case name, which may be a class of any name) gives `*::name`: any method of
+    /// instance's method); `a.b.name` is named through its last property (`b::name`), a
+    /// computed value (`load().name`) through [`VALUE_RECEIVER`]. A module bound to a
+    /// lower-case name, which may be a class of any name, gives `*::name`: any method of
     /// that name, but never a function the file declares under it.
     fn own_member(&self, node: Node<'_>, name: &str) -> Option<String> {
         let access = node
@@ -359,7 +363,29 @@ impl SymbolWalk<'_> {
                     .cloned()
                     .unwrap_or_else(|| receiver.to_string())
             }
-            _ => ANY_RECEIVER.to_string(),
+            // `server.MergedServer.create()`, `this.store.open()`: the last property names
+            // the receiver, a class (written in capitals) or a value of one.
+            "member_expression" => match object.field("property") {
+                // `this.constructor.create()` calls a static method of any class.
+                Some(property)
+                    if property.kind_str() == "property_identifier"
+                        && text(property, self.src) != "constructor" =>
+                {
+                    text(property, self.src).to_string()
+                }
+                _ => ANY_RECEIVER.to_string(),
+            },
+            "identifier" | "super" => ANY_RECEIVER.to_string(),
+            // `require('./cli').run()`: a module, like a module bound to a name.
+            "call_expression"
+                if object
+                    .field("function")
+                    .is_some_and(|f| matches!(text(f, self.src), "require" | "import")) =>
+            {
+                ANY_RECEIVER.to_string()
+            }
+            // `load().create()`, `list[0].create()`: a value, which calls an instance's method.
+            _ => VALUE_RECEIVER.to_string(),
         };
         Some(format!("{receiver}::{name}"))
     }

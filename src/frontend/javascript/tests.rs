@@ -516,7 +516,7 @@ export async function GET() {}
             "neverCalled Plain <- Some(0): setInterval tick",
             "api Plain exported <- Some(0): ",
             "Jobs Entry exported <- Some(0): Cron",
-            "Jobs.new Jobs Member exported <- Some(5): *::ready Jobs::repo repo",
+            "Jobs.new Jobs Member exported <- Some(5): Jobs::repo repo repo::ready",
             "Jobs.sweep Entry exported <- Some(5): Jobs::purge",
             "Jobs.purge Plain <- Some(5): ",
             " Subcommand <- Some(0): backup",
@@ -878,7 +878,7 @@ async function lazy() { const m = await import('./plugins/cache.mjs'); }
     assert_eq!(
         symbols(src),
         [
-            " Main <- None: *::action *::listen *::option argv bot bot::command ctx ctx::reply db module:db module:express module:jobs module:server program program::command require serve yargs yargs::command",
+            " Main <- None: ()::action ()::option *::listen argv bot bot::command ctx ctx::reply db module:db module:express module:jobs module:server program program::command require serve yargs yargs::command",
             " Subcommand <- Some(0): build targets",
             " Subcommand <- Some(0): argv argv::file dump",
             "lazy Plain <- Some(0): m module:cache",
