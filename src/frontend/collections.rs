@@ -3,6 +3,7 @@
 //! collection event they make.
 
 use crate::event::{Event, EventKind};
+use crate::frontend::handles::{self, Entry};
 use crate::reach::words::split_words;
 use std::collections::BTreeSet;
 
@@ -25,6 +26,13 @@ pub(crate) struct Collection {
     /// The name a module exports it under, when its own file does not write it: its event
     /// stands only when another file writes that export (see [`WRITTEN_EXPORT`]).
     exported: Option<String>,
+    /// What its declared type says its entries are.
+    typed: Entry,
+    /// What the entries written into it are, as far as their code tells: whether one was
+    /// this process's own (a live handle, a function), data, or unknown.
+    written_own: bool,
+    written_data: bool,
+    written_unknown: bool,
 }
 
 /// The registration prefix of a write to another module's exported collection
@@ -43,6 +51,10 @@ impl Collection {
             owner: None,
             elsewhere: None,
             exported: None,
+            typed: Entry::Unknown,
+            written_own: false,
+            written_data: false,
+            written_unknown: false,
         }
     }
 
@@ -71,6 +83,35 @@ impl Collection {
     /// Adds the words of a name that describes what it holds (a type, a field).
     pub(crate) fn describe(&mut self, name: &str) {
         self.words.extend(split_words(name));
+    }
+
+    /// Records the text of its declared type, or of the type arguments it is constructed
+    /// with (`ConcurrentDictionary<string, WebSocket>`, `<string, ChildProcess>`), which may
+    /// say its entries are live handles or functions (see [`handles`]).
+    pub(crate) fn declared_as(&mut self, ty: &str) {
+        if self.typed == Entry::Unknown {
+            self.typed = handles::entries_of(ty);
+        }
+    }
+
+    /// Records what an entry written into it is (`sockets.set(id, ws)`: a live handle).
+    pub(crate) fn holds_entry(&mut self, entry: Entry) {
+        match entry {
+            Entry::Own => self.written_own = true,
+            Entry::Data => self.written_data = true,
+            Entry::Unknown => self.written_unknown = true,
+        }
+    }
+
+    /// Whether its entries are this process's own live handles or functions, by its type
+    /// (unless a write puts data into it) or by every write into it: bookkeeping of its own
+    /// resources, not state another instance would need.
+    fn holds_own_resources(&self) -> bool {
+        match self.typed {
+            Entry::Own => !self.written_data,
+            Entry::Data => false,
+            Entry::Unknown => self.written_own && !self.written_data && !self.written_unknown,
+        }
     }
 
     /// Records a write after initialisation, with the text of its key when short.
@@ -113,6 +154,9 @@ impl Collection {
     /// The event, when something wrote to the collection or may elsewhere.
     pub(crate) fn into_event(self) -> Option<Event> {
         if !self.written && self.elsewhere.is_none() && self.exported.is_none() {
+            return None;
+        }
+        if self.holds_own_resources() {
             return None;
         }
         let kind = match self.owner {

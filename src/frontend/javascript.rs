@@ -16,6 +16,7 @@ use std::collections::{HashMap, HashSet};
 mod connection_timer;
 mod drain;
 mod emit;
+mod entries;
 mod fields;
 mod flow;
 mod functions;

@@ -6,6 +6,7 @@ pub mod config_files;
 pub mod csharp;
 pub mod fetched;
 mod flat;
+mod handles;
 pub mod javascript;
 mod object_copy;
 mod parallel;

@@ -208,6 +208,7 @@ fn field(
         };
         let field = text(field, src);
         let mut collection = Collection::new(targets.clone(), declarator.byte_range(), field);
+        collection.declared_as(text(ty, src));
         for args in &type_arguments {
             collection.describe(args);
         }

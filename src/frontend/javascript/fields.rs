@@ -11,6 +11,7 @@
 //! as `Owner.field.set(..)` (or through `this` in static methods), they become `Collection`
 //! events.
 
+use super::entries::written_entry;
 use super::state::{entry_fields, unwrap_type_assertion, value_constructor, written_by};
 use super::symbols::{decorator_callee, decorator_nodes};
 use super::*;
@@ -203,6 +204,9 @@ fn class_fields(
                 if let Some(c) = candidates.get_mut(field) {
                     c.written_with(key);
                     c.holds_entries_with(entry_fields(node, src));
+                    if let Some(entry) = written_entry(node, src, field) {
+                        c.holds_entry(entry);
+                    }
                 }
             }
             let shape = super::shapes::shape_of(node, src, |object| {
@@ -262,6 +266,9 @@ fn static_writes(
                 if let Some(c) = statics.get_mut(field) {
                     c.written_with(key);
                     c.holds_entries_with(entry_fields(node, src));
+                    if let Some(entry) = written_entry(node, src, field) {
+                        c.holds_entry(entry);
+                    }
                 }
             }
             for child in named_children(node) {
@@ -296,6 +303,7 @@ fn declare(
         .flatten()
     {
         collection.describe(&type_names(text(described, src)));
+        collection.declared_as(text(described, src));
     }
     candidates.insert(name.to_string(), collection);
 }

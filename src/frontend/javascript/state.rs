@@ -7,6 +7,7 @@
 //! not (see [`drain`](super::drain)).
 
 use super::drain::{self, Uses};
+use super::entries::written_entry;
 use super::shapes;
 use super::*;
 use crate::frontend::collections::{Collection, WRITTEN_EXPORT};
@@ -88,10 +89,15 @@ pub(super) fn collection_events(
             };
             if let Some(target) = target {
                 let name = text(name, src);
-                candidates.insert(
-                    name.to_string(),
-                    Collection::new(vec![target], declarator.byte_range(), name),
-                );
+                let mut collection = Collection::new(vec![target], declarator.byte_range(), name);
+                // `const sockets: Map<string, WebSocket> = new Map()`, `new Map<string, T>()`.
+                for declared in [declarator.field("type"), value.field("type_arguments")]
+                    .into_iter()
+                    .flatten()
+                {
+                    collection.declared_as(text(declared, src));
+                }
+                candidates.insert(name.to_string(), collection);
             }
         }
     }
@@ -122,6 +128,10 @@ pub(super) fn collection_events(
                 if let Some(c) = candidates.get_mut(name).filter(|_| module_level) {
                     c.written_with(key);
                     c.holds_entries_with(entry_fields(node, src));
+                    let collection = name.rsplit('.').next().unwrap_or(name);
+                    if let Some(entry) = written_entry(node, src, collection) {
+                        c.holds_entry(entry);
+                    }
                 }
             }
             let shape = shapes::shape_of(node, src, |object| {

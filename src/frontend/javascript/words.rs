@@ -21,6 +21,12 @@ pub(super) struct Words {
     /// TypeScript's type operators, utility and primitive types: they say nothing of what a
     /// collection holds.
     pub builtin_types: HashSet<String>,
+    /// Words of the names of values that are live handles or functions (`socket`, `resolve`).
+    pub handle_names: HashSet<String>,
+    /// Constructors of live handles (`AbortController`, an outgoing `WebSocket`).
+    pub handle_constructors: HashSet<String>,
+    /// Calls that make a live handle (`spawn`, `setInterval`).
+    pub handle_calls: HashSet<String>,
 }
 
 static WORDS: LazyLock<Words> = LazyLock::new(|| {

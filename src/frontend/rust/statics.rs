@@ -749,12 +749,73 @@ fn collection(
     let mut seen = BTreeSet::new();
     targets.retain(|t| seen.insert(t.clone()));
     let mut collection = Collection::new(targets, span, name);
+    let mut declared = String::new();
+    type_text(ty, &mut declared, 0);
+    collection.declared_as(&declared);
     for n in &names {
         if !(containers.contains(n) && generic.contains(n)) {
             collection.describe(n);
         }
     }
     (collection, names)
+}
+
+/// The text of a type as far as what its values are goes: paths with their type
+/// arguments, a trait object or `impl` type by its first bound (`Box<dyn Fn() + Send>` is
+/// `Box<Fn>`), a reference by what it refers to, a tuple, a function pointer as `fn`.
+fn type_text(ty: &syn::Type, out: &mut String, depth: usize) {
+    if depth > 16 {
+        return;
+    }
+    let path = |p: &syn::Path, out: &mut String| {
+        for (i, segment) in p.segments.iter().enumerate() {
+            if i > 0 {
+                out.push_str("::");
+            }
+            out.push_str(&segment.ident.to_string());
+            if let syn::PathArguments::AngleBracketed(args) = &segment.arguments {
+                out.push('<');
+                for (j, arg) in args.args.iter().enumerate() {
+                    if j > 0 {
+                        out.push(',');
+                    }
+                    match arg {
+                        syn::GenericArgument::Type(t) => type_text(t, out, depth + 1),
+                        _ => out.push('_'),
+                    }
+                }
+                out.push('>');
+            }
+        }
+    };
+    match ty {
+        syn::Type::Path(p) => path(&p.path, out),
+        syn::Type::Reference(r) => type_text(&r.elem, out, depth + 1),
+        syn::Type::Paren(p) => type_text(&p.elem, out, depth + 1),
+        syn::Type::Group(g) => type_text(&g.elem, out, depth + 1),
+        syn::Type::TraitObject(t) => t.bounds.iter().take(1).for_each(|b| {
+            if let syn::TypeParamBound::Trait(t) = b {
+                path(&t.path, out);
+            }
+        }),
+        syn::Type::ImplTrait(t) => t.bounds.iter().take(1).for_each(|b| {
+            if let syn::TypeParamBound::Trait(t) = b {
+                path(&t.path, out);
+            }
+        }),
+        syn::Type::FnPtr(_) => out.push_str("fn"),
+        syn::Type::Tuple(t) => {
+            out.push('(');
+            for (i, elem) in t.elems.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                type_text(elem, out, depth + 1);
+            }
+            out.push(')');
+        }
+        _ => out.push('_'),
+    }
 }
 
 /// The simple names of the types in `ty` that take type arguments (`Cache` in
