@@ -25,6 +25,8 @@ struct Names {
     cache: Vec<String>,
     looks: Vec<String>,
     kept: Vec<String>,
+    folders: Vec<String>,
+    request_data: Vec<String>,
 }
 
 fn names() -> &'static Names {
@@ -32,11 +34,19 @@ fn names() -> &'static Names {
     NAMES.get_or_init(|| {
         let mut names: Names = toml::from_str(include_str!("cached.toml"))
             .unwrap_or_else(|e| panic!("cached.toml: {e}"));
-        for list in [&mut names.cache, &mut names.looks, &mut names.kept] {
+        for list in [
+            &mut names.cache,
+            &mut names.looks,
+            &mut names.kept,
+            &mut names.folders,
+        ] {
             for name in list.iter_mut() {
                 name.make_ascii_lowercase();
                 name.retain(|c| c != '_');
             }
+        }
+        for text in names.request_data.iter_mut() {
+            text.make_ascii_lowercase();
         }
         names
     })
@@ -46,10 +56,15 @@ fn names() -> &'static Names {
 /// `dir = join(cacheRoot, "images")`).
 const MAX_DEPTH: usize = 2;
 
+/// The most texts (the path and the bindings found) [`names_cache`] reads for one write.
+const MAX_TEXTS: usize = 16;
+
 /// Whether the write `call` (a byte range of `source`) in the definition at `index` fills an
-/// on-demand cache: its path names a cache ([`names_cache`]), the definition looks for that
-/// path before the write ([`looked_for`]), and the call's text names nothing the service
-/// keeps. The file's top level never does (start-up code writing a file once).
+/// on-demand cache: its path names a cache and nothing the service keeps ([`names_cache`]),
+/// the definition looks for that path before the write and uses it on a hit
+/// ([`looked_for`]), and neither the call's text names kept data nor the definition's text
+/// handles what the request brought (`request_data`). The file's top level never does
+/// (start-up code writing a file once).
 pub fn fills_on_miss(
     definitions: &[Definition],
     index: usize,
@@ -59,7 +74,11 @@ pub fn fills_on_miss(
     let Some(definition) = definitions.get(index).filter(|_| index != 0) else {
         return false;
     };
-    let Some(text) = source.get(call.clone()) else {
+    let (Some(text), Some(body), Some(before)) = (
+        source.get(call.clone()),
+        source.get(definition.span.clone()),
+        source.get(definition.span.start..call.start),
+    ) else {
         return false;
     };
     let names = names();
@@ -67,12 +86,48 @@ pub fn fills_on_miss(
     if has_word(text, &kept) {
         return false;
     }
-    let Some(before) = source.get(definition.span.start..call.start) else {
+    let lower = body.to_ascii_lowercase();
+    if names
+        .request_data
+        .iter()
+        .any(|t| lower.contains(t.as_str()))
+    {
         return false;
+    }
+    let helpers = Helpers {
+        definitions,
+        source,
+        own: index,
     };
-    path_arguments(text)
-        .into_iter()
-        .any(|path| names_cache(before, path, MAX_DEPTH) && looked_for(before, path))
+    let folder = has_word(
+        text,
+        &names.folders.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    path_arguments(text).into_iter().any(|path| {
+        names_cache(before, path, &helpers)
+            && (looked_for(before, path) || (folder && looked_inside(before, path)))
+    })
+}
+
+/// The file's functions, to read what a helper returning a path says (`GetThumbCachePath(id)`).
+struct Helpers<'a> {
+    definitions: &'a [Definition],
+    source: &'a str,
+    /// The definition that writes, never its own helper.
+    own: usize,
+}
+
+impl<'a> Helpers<'a> {
+    /// The text of the file's function named `name`, other than the writer itself: its
+    /// signature and body (the path it returns).
+    fn text(&self, name: &str) -> Option<&'a str> {
+        self.definitions
+            .iter()
+            .enumerate()
+            .skip(1)
+            .find(|(i, d)| *i != self.own && d.name == name && d.type_info.is_none())
+            .and_then(|(_, d)| self.source.get(d.span.clone()))
+    }
 }
 
 /// The path arguments of a call's text: the first argument of its first call, and of its last
@@ -136,17 +191,28 @@ fn first_argument(text: &str) -> Option<&str> {
     (!arg.is_empty()).then_some(arg)
 }
 
-/// Whether `path` names a cache: by its own words, or (up to `depth` bindings deep) by what
-/// an identifier of it is last bound to in `before` (the function's text before the write).
-fn names_cache(before: &str, path: &str, depth: usize) -> bool {
-    let cache: Vec<&str> = names().cache.iter().map(String::as_str).collect();
-    if has_word(path, &cache) {
-        return true;
+/// Whether `path` names a cache: its own text or what an identifier of it is last bound to
+/// in `before` (the function's text before the write), up to [`MAX_DEPTH`] bindings deep,
+/// has a word of `cache`, and none of them has a word of `kept` (`thumb = join(UPLOADS, id)`
+/// is an upload's file).
+fn names_cache<'a>(before: &'a str, path: &'a str, helpers: &Helpers<'a>) -> bool {
+    let names = names();
+    let cache: Vec<&str> = names.cache.iter().map(String::as_str).collect();
+    let kept: Vec<&str> = names.kept.iter().map(String::as_str).collect();
+    let mut texts = vec![path];
+    let mut next = 0;
+    for _ in 0..MAX_DEPTH {
+        let end = texts.len();
+        for i in next..end {
+            let found: Vec<&str> = identifiers(texts[i])
+                .filter_map(|ident| binding(before, ident).or_else(|| helpers.text(ident)))
+                .collect();
+            texts.extend(found);
+            texts.truncate(MAX_TEXTS);
+        }
+        next = end;
     }
-    depth > 0
-        && identifiers(path).any(|ident| {
-            binding(before, ident).is_some_and(|value| names_cache(before, value, depth - 1))
-        })
+    texts.iter().any(|t| has_word(t, &cache)) && !texts.iter().any(|t| has_word(t, &kept))
 }
 
 /// The identifiers of an expression's text (`self.root`, `Path.Combine` split at `.`).
@@ -192,21 +258,68 @@ fn whole_word(text: &str, at: usize, len: usize) -> bool {
         && !text[at + len..].chars().next().is_some_and(ident)
 }
 
-/// Whether a line of `before` mentions `path` and looks for a file or reads it there
-/// (`if (File.Exists(path)) return path;`, `if cached.exists() {`, `fs.readFile(p, ..)`).
-fn looked_for(before: &str, path: &str) -> bool {
+/// Whether a line of `before` looks for a file whose path is bound to one built on `folder`
+/// and uses it on a hit (see [`looked_for`]): the folder made for the entry of a cache-aside
+/// (`mkdir(CACHE_DIR)` before writing `join(CACHE_DIR, key)` that was looked for first).
+fn looked_inside(before: &str, folder: &str) -> bool {
+    let mut entries = Vec::new();
+    for line in before.lines() {
+        if let Some((ident, value)) = assignment(line) {
+            if mentions(value, folder) {
+                entries.push(ident);
+            }
+        }
+    }
+    entries.iter().any(|entry| looked_for(before, entry))
+}
+
+/// The identifier and value of a line that binds one (`const p = join(dir, id);`).
+fn assignment(line: &str) -> Option<(&str, &str)> {
+    let ident = identifiers(line.split('=').next()?).last()?;
+    binding(line, ident).map(|value| (ident, value))
+}
+
+/// Whether `text` mentions `path`: as a whole identifier when it is one, else as text.
+fn mentions(text: &str, path: &str) -> bool {
     let simple = path
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$' || c == '.');
-    before.lines().any(|line| {
-        let mentions = if simple {
-            line.match_indices(path)
-                .any(|(at, _)| whole_word(line, at, path.len()))
-        } else {
-            line.contains(path)
-        };
-        mentions && looks(line)
+    if simple {
+        text.match_indices(path)
+            .any(|(at, _)| whole_word(text, at, path.len()))
+    } else {
+        text.contains(path)
+    }
+}
+
+/// How many lines after a look a `return` may use the file it found.
+const HIT_LINES: usize = 3;
+
+/// Whether a line of `before` mentions `path` and looks for a file or reads it there, and the
+/// function uses what it found on a hit: the look is negated (`if (!File.Exists(path)) {`,
+/// `if !thumb.exists() {`: the write is the miss's branch) or a `return` follows within
+/// [`HIT_LINES`] lines (`if (fs.existsSync(p)) return p;`). A look whose hit goes on to the
+/// write (`if (fs.existsSync(file)) { merge(JSON.parse(..)) }`, a file kept up to date)
+/// fills no cache.
+fn looked_for(before: &str, path: &str) -> bool {
+    let lines: Vec<&str> = before.lines().collect();
+    lines.iter().enumerate().any(|(i, line)| {
+        mentions(line, path)
+            && looks(line)
+            && (negated(line)
+                || lines[i..lines.len().min(i + 1 + HIT_LINES)]
+                    .iter()
+                    .any(|l| has_word(l, &["return"])))
     })
+}
+
+/// Whether a line negates what it tests (`!File.Exists(p)`, `!p.exists()`, `is false`), not
+/// only compares (`!=`).
+fn negated(line: &str) -> bool {
+    line.match_indices('!')
+        .any(|(at, _)| !line[at + 1..].starts_with('='))
+        || line.contains("== false")
+        || line.contains("is false")
 }
 
 /// Whether a line calls one of `looks` (the name right before a `(`).
@@ -261,6 +374,51 @@ mod tests {
         assert!(!fills(upload, "fs.writeFileSync(p, req.body)"));
         let folder = "var dir = Path.Combine(CachePath, \"x\");\nif (!Directory.Exists(dir)) Directory.CreateDirectory(dir);\nvar file = Path.Combine(dir, name);\nFile.WriteAllText(file, json);";
         assert!(!fills(folder, "File.WriteAllText(file, json)"));
+        let merged = "const file = path.join(cacheDir, id);\nif (fs.existsSync(file)) {\n  Object.assign(draft, JSON.parse(fs.readFileSync(file)));\n}\nfs.writeFileSync(file, JSON.stringify(draft));";
+        assert!(!fills(
+            merged,
+            "fs.writeFileSync(file, JSON.stringify(draft))"
+        ));
+        let kept = "const dir = path.join(UPLOADS, id);\nconst thumb = path.join(dir, 'thumb.png');\nif (fs.existsSync(thumb)) return thumb;\nfs.writeFileSync(thumb, png);";
+        assert!(!fills(kept, "fs.writeFileSync(thumb, png)"));
+        let body = "const p = path.join(cacheDir, id);\nif (fs.existsSync(p)) return p;\nconst data = req.file.buffer;\nfs.writeFileSync(p, data);";
+        assert!(!fills(body, "fs.writeFileSync(p, data)"));
+    }
+
+    #[test]
+    fn a_helper_returning_the_path_and_the_folder_of_the_entry() {
+        let src = "string ThumbCachePath(string id) => Path.Combine(_paths.DataPath, \"thumb-cache\", id);\nstring Get(string id)\n{\n    var file = ThumbCachePath(id);\n    if (File.Exists(file)) return file;\n    File.WriteAllBytes(file, Render(id));\n}";
+        let start = src.find("File.WriteAllBytes").unwrap();
+        let helper_end = src.find('\n').unwrap();
+        let definitions = vec![
+            Definition::default(),
+            Definition {
+                name: "ThumbCachePath".into(),
+                span: 0..helper_end,
+                ..Definition::default()
+            },
+            Definition {
+                name: "Get".into(),
+                span: helper_end + 1..src.len(),
+                ..Definition::default()
+            },
+        ];
+        assert!(fills_on_miss(
+            &definitions,
+            2,
+            src,
+            start..start + "File.WriteAllBytes(file, Render(id))".len()
+        ));
+        let mkdir = "const target = path.join(CACHE_DIR, id);\nif (fs.existsSync(target)) return target;\nfs.mkdirSync(CACHE_DIR, { recursive: true });";
+        assert!(fills(mkdir, "fs.mkdirSync(CACHE_DIR, { recursive: true })"));
+        let written = "const target = path.join(CACHE_DIR, id);\nif (fs.existsSync(target)) return target;\nfs.writeFileSync(CACHE_DIR, x);";
+        assert!(!fills(written, "fs.writeFileSync(CACHE_DIR, x)"));
+    }
+
+    #[test]
+    fn a_negated_look_guards_the_miss() {
+        let src = "var path = GetThumbnailPath(id);\nif (!File.Exists(path))\n{\n    File.WriteAllBytes(path, Render(id));\n}";
+        assert!(fills(src, "File.WriteAllBytes(path, Render(id))"));
     }
 
     #[test]
