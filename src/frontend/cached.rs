@@ -229,8 +229,8 @@ fn binding<'t>(text: &'t str, ident: &str) -> Option<&'t str> {
         if !whole_word(text, at, ident.len()) {
             continue;
         }
-        let rest = &text[at + ident.len()..];
-        let rest = rest.trim_start();
+        // A pattern's binding: `if let Some(dir) = path.parent()`, `Ok(file) = open(..)`.
+        let rest = text[at + ident.len()..].trim_start_matches([')', ' ']);
         // A type annotation: `let dir: PathBuf = ..`, `const dir: string = ..`.
         let rest = match rest.strip_prefix(':') {
             Some(typed) if !typed.starts_with(':') => match typed.find(['=', ';', '\n']) {
@@ -258,9 +258,10 @@ fn whole_word(text: &str, at: usize, len: usize) -> bool {
         && !text[at + len..].chars().next().is_some_and(ident)
 }
 
-/// Whether a line of `before` looks for a file whose path is bound to one built on `folder`
-/// and uses it on a hit (see [`looked_for`]): the folder made for the entry of a cache-aside
-/// (`mkdir(CACHE_DIR)` before writing `join(CACHE_DIR, key)` that was looked for first).
+/// Whether a line of `before` looks for a file whose path is bound to one built on `folder`,
+/// or that `folder` is taken from, and uses it on a hit (see [`looked_for`]): the folder made
+/// for the entry of a cache-aside (`mkdir(CACHE_DIR)` before writing `join(CACHE_DIR, key)`
+/// that was looked for first, `create_dir_all(entry.parent())`).
 fn looked_inside(before: &str, folder: &str) -> bool {
     let mut entries = Vec::new();
     for line in before.lines() {
@@ -270,7 +271,12 @@ fn looked_inside(before: &str, folder: &str) -> bool {
             }
         }
     }
-    entries.iter().any(|entry| looked_for(before, entry))
+    // The folder taken from the entry's path (`if let Some(parent) = entry.parent()`).
+    let from_entry = binding(before, folder).into_iter().flat_map(identifiers);
+    entries
+        .into_iter()
+        .chain(from_entry)
+        .any(|entry| entry != folder && looked_for(before, entry))
 }
 
 /// The identifier and value of a line that binds one (`const p = join(dir, id);`).
@@ -430,5 +436,9 @@ mod tests {
             Some("a.join(b)")
         );
         assert_eq!(binding("if (p == q) {}", "p"), None);
+        assert_eq!(
+            binding("if let Some(d) = f.parent() {", "d"),
+            Some("f.parent() {")
+        );
     }
 }
