@@ -320,11 +320,16 @@ fn looked_for(before: &str, path: &str) -> bool {
 }
 
 /// Whether a line negates what it tests (`!File.Exists(p)`, `!p.exists()`, `is false`), not
-/// only compares (`!=`).
+/// only compares (`!=`); a `!` after a name or a closing bracket is no negation (C#'s
+/// `path!`, a Rust macro's `format!(..)`).
 fn negated(line: &str) -> bool {
-    line.match_indices('!')
-        .any(|(at, _)| !line[at + 1..].starts_with('='))
-        || line.contains("== false")
+    line.match_indices('!').any(|(at, _)| {
+        !line[at + 1..].starts_with('=')
+            && !line[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ')' | ']'))
+    }) || line.contains("== false")
         || line.contains("is false")
 }
 
@@ -425,6 +430,9 @@ mod tests {
     fn a_negated_look_guards_the_miss() {
         let src = "var path = GetThumbnailPath(id);\nif (!File.Exists(path))\n{\n    File.WriteAllBytes(path, Render(id));\n}";
         assert!(fills(src, "File.WriteAllBytes(path, Render(id))"));
+        assert!(!negated("if (File.Exists(path!)) {"));
+        assert!(!negated("if p.exists() { log!(\"x\") }"));
+        assert!(negated("if !(await exists(p)) {"));
     }
 
     #[test]
