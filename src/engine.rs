@@ -8,7 +8,7 @@ use crate::event::Context;
 use crate::finding::{
     assign_fingerprints, keep_first_per_file, normalize_source, sort, Doubt, Finding,
 };
-use crate::frontend::{self, fetched, scratch, FrontendOptions, Language};
+use crate::frontend::{self, cached, fetched, scratch, FrontendOptions, Language};
 use crate::matcher::{in_external_folder, Matcher};
 use crate::placement::{self, Placement, Program};
 use crate::position::{self, LineIndex};
@@ -270,6 +270,15 @@ impl Engine {
                     && fetched::drops_a_copy(&facts.definitions, finding.definition, call, doc.text)
                 {
                     finding.set_doubt(Doubt::DroppedCopy);
+                } else if scratch::use_of(m.target) != Some(scratch::Use::Delete)
+                    && cached::fills_on_miss(
+                        &facts.definitions,
+                        finding.definition,
+                        doc.text,
+                        span.clone(),
+                    )
+                {
+                    finding.set_doubt(Doubt::CachedCopy);
                 }
             }
             finding

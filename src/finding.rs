@@ -52,7 +52,8 @@ pub struct Finding {
     /// user points an external program at (`external-folder`, severity `info`), a thin
     /// file-system wrapper (`wrapper`), a copy of a resource fetched over HTTP
     /// (`fetched-copy`), the removal of a copy of an object deleted from shared storage
-    /// (`dropped-copy`). Such findings are reported only on request.
+    /// (`dropped-copy`), a cache entry written on a miss (`cached-copy`). Such findings are
+    /// reported only on request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub doubt: Option<Doubt>,
     /// Set when the finding's file operation only forwards paths its method's parameters give
@@ -131,6 +132,10 @@ pub enum Doubt {
     /// A removal of local files in a function that deletes an object from shared storage:
     /// this instance's copy of what is deleted everywhere (see [`crate::frontend::fetched`]).
     DroppedCopy,
+    /// A write of a file whose path names a cache, which the function makes only after
+    /// looking for that file: this instance's on-demand copy of derived or fetched data,
+    /// which another instance makes for itself on a miss (see [`crate::frontend::cached`]).
+    CachedCopy,
 }
 
 impl Doubt {
@@ -141,6 +146,7 @@ impl Doubt {
             Doubt::Wrapper => "file-system wrapper",
             Doubt::FetchedCopy => "fetched copy",
             Doubt::DroppedCopy => "dropped copy",
+            Doubt::CachedCopy => "on-demand cache",
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Frontends: one per language, each parses a file once and lowers it to [`FileFacts`].
 
 mod branches;
+pub mod cached;
 mod collections;
 pub mod config_files;
 pub mod csharp;
