@@ -19,6 +19,7 @@ mod emit;
 mod fields;
 mod flow;
 mod functions;
+mod operation_timer;
 mod param_flow;
 mod path_uses;
 mod paths;

@@ -21,6 +21,8 @@ pub(super) struct Words {
     /// TypeScript's type operators, utility and primitive types: they say nothing of what a
     /// collection holds.
     pub builtin_types: HashSet<String>,
+    /// Events a process raises when it shuts down (`SIGTERM`, `beforeExit`).
+    pub shutdown_events: Vec<String>,
 }
 
 static WORDS: LazyLock<Words> = LazyLock::new(|| {
