@@ -149,7 +149,6 @@ mod tests {
             &w.retry_condition_words,
             &w.retry_arg_words,
             &w.lifecycle_words,
-            &w.endless_waits,
         ] {
             assert!(!list.is_empty());
             assert!(
