@@ -110,20 +110,66 @@ fn is_clear_of(call: Node<'_>, src: &str, handle: &str) -> bool {
 }
 
 /// Whether every function between the clear and `function` is a callback handed to a call
-/// (a continuation, an event of the operation), none a shutdown's handler, a method or a
-/// returned disposer.
+/// (a continuation, an event of the operation) or a local helper `function` calls or hands
+/// to a call (`const finish = () => { clearInterval(t); .. }; stream.on('end', finish)`),
+/// none a shutdown's handler, a method or a returned disposer.
 fn runs_in_operation(clear: Node<'_>, function: Node<'_>, src: &str) -> bool {
     let mut cur = clear.parent();
     while let Some(n) = cur {
         if n == function {
             return true;
         }
-        if is_function(n.kind_str()) && !is_operation_callback(n, src) {
+        if is_function(n.kind_str())
+            && !is_operation_callback(n, src)
+            && !is_used_helper(n, function, src)
+        {
             return false;
         }
         cur = n.parent();
     }
     false
+}
+
+/// A function declared by name inside `function` (`const finish = () => ..`, `function
+/// finish() {}`) that `function` calls (`finish()`) or hands to a call that is no shutdown's
+/// registration (`stream.on('end', finish)`).
+fn is_used_helper(helper: Node<'_>, function: Node<'_>, src: &str) -> bool {
+    let name = match helper.kind_str() {
+        "function_declaration" => helper.field("name"),
+        _ => helper
+            .parent()
+            .filter(|p| p.kind_str() == "variable_declarator")
+            .and_then(|p| p.field("name")),
+    };
+    let Some(name) = name.filter(|n| n.kind_str() == "identifier") else {
+        return false;
+    };
+    let name = text(name, src);
+    function
+        .field("body")
+        .is_some_and(|body| uses_helper(body, name, src, 0))
+}
+
+/// A call of `name`, or `name` handed to a call that is no shutdown's registration, below
+/// `node`.
+fn uses_helper(node: Node<'_>, name: &str, src: &str, depth: usize) -> bool {
+    if depth > MAX_DEPTH {
+        return false;
+    }
+    if node.kind_str() == "identifier" && text(node, src) == name {
+        if let Some(parent) = node.parent() {
+            match parent.kind_str() {
+                "call_expression" if parent.field("function") == Some(node) => return true,
+                "arguments" => {
+                    return parent
+                        .parent()
+                        .is_some_and(|call| !is_shutdown_registration(call, src))
+                }
+                _ => {}
+            }
+        }
+    }
+    named_children(node).any(|c| uses_helper(c, name, src, depth + 1))
 }
 
 /// A function passed to a call that is not a shutdown's registration

@@ -1425,6 +1425,17 @@ async function lease(u) {
   renew();
   try { await work(u); } finally { clearTimeout(h); }
 }
+function proxy(up, res) {
+  const k = setInterval(() => touch(), 1000);
+  const finish = () => { clearInterval(k); res.end(); };
+  up.on('error', finish);
+}
+function sweeper() {
+  const s = setInterval(job, 1000);
+  const stop = () => clearInterval(s);
+  process.once('SIGINT', stop);
+  return stop;
+}
 "#;
     let per: Vec<(usize, bool)> = events(src)
         .into_iter()
@@ -1440,7 +1451,9 @@ async function lease(u) {
             (15, false),
             (19, false),
             (20, true),
-            (24, true)
+            (24, true),
+            (29, true),
+            (34, false)
         ]
     );
 }
