@@ -140,6 +140,10 @@ pub enum Context {
     /// (`ws.on('close', () => clearInterval(id))`): it lives as long as one client's
     /// connection or stream, which one instance holds.
     PerConnection,
+    /// A timer or loop whose lifetime is one operation (a request, a job, an upload): the
+    /// function that starts it also clears it, or the loop ends when the operation does. It
+    /// runs once per operation, not once per instance.
+    PerOperation,
     /// Error-handling or retry code: a `catch` block, an `Err(_)` arm, an error callback, or a
     /// delay computed from an attempt counter. Back-offs are not periodic jobs.
     Retry,

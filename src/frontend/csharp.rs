@@ -17,6 +17,7 @@ mod context;
 mod delays;
 mod forward;
 mod loops;
+mod operation_timer;
 mod param_flow;
 mod preprocess;
 mod project;

@@ -20,6 +20,7 @@ mod entries;
 mod fields;
 mod flow;
 mod functions;
+mod operation_timer;
 mod param_flow;
 mod path_uses;
 mod paths;

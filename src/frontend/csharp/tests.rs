@@ -1905,3 +1905,16 @@ public sealed class Jobs
         "{flows:?}"
     );
 }
+
+#[test]
+fn timers_the_method_disposes_are_per_operation() {
+    let src = "using System.Threading;\nclass E {\n async Task A() { var t = new Timer(Tick, null, 0, 5000); try { await Work(); } finally { t.Dispose(); } }\n async Task B(Task w) { using var t = new PeriodicTimer(TimeSpan.FromSeconds(5)); while (!w.IsCompleted && await t.WaitForNextTickAsync()) { await Touch(); } }\n async Task C(CancellationToken ct) { using var t = new PeriodicTimer(TimeSpan.FromSeconds(5)); while (await t.WaitForNextTickAsync(ct)) { await Touch(); } }\n protected override async Task ExecuteAsync(CancellationToken ct) { using var t = new Timer(Tick, null, 0, 5000); await Task.Delay(Timeout.Infinite, ct); }\n void D() { _t?.Dispose(); _t = new Timer(Tick, null, 0, 5000); }\n async Task F(CancellationToken ct) { using var t = new Timer(Tick, null, 0, 5000); await Task.Delay(Timeout.Infinite, ct); }\n}";
+    let f = facts(src);
+    let per: Vec<bool> = f
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::Construct && e.targets[0].ends_with("Timer"))
+        .map(|e| e.context.contains(&Context::PerOperation))
+        .collect();
+    assert_eq!(per, vec![true, true, false, false, false, false]);
+}

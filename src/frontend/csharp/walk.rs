@@ -606,6 +606,9 @@ impl Walker<'_, '_> {
                 if self.callback_stops_timer(node, arguments) {
                     event.context.insert(Context::SelfCancelling);
                 }
+                if super::operation_timer::ends_with_operation(node, self.src) {
+                    event.context.insert(Context::PerOperation);
+                }
             }
             if names_own_work {
                 event.context.insert(Context::PerInstance);

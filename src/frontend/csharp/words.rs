@@ -63,6 +63,11 @@ pub(super) struct Words {
     pub eviction_verbs: Vec<String>,
     /// The framework's file types (simple names): calls on them are not the project's own.
     pub framework_file_types: HashSet<String>,
+    /// Methods that run as long as the service (`ExecuteAsync`): a timer they dispose at
+    /// their end lived as long as the instance.
+    pub service_lifetime_methods: HashSet<String>,
+    /// Waits that only the service's end ends (`Delay(Timeout.Infinite`), without whitespace.
+    pub endless_waits: Vec<String>,
     /// Words in a loop-condition flag that say it tracks the service's life (lower case,
     /// parts of words).
     pub lifecycle_words: Vec<String>,

@@ -494,6 +494,9 @@ impl Emitter<'_> {
         {
             event.context.insert(Context::PerConnection);
         }
+        if is_timer && operation_timer::cleared_by_operation(node, self.src) {
+            event.context.insert(Context::PerOperation);
+        }
         if target.ends_with(".setTimeout")
             && arg_nodes
                 .first()

@@ -1395,3 +1395,65 @@ export function start(task: () => void) {
     // A number handed beside them is no callback.
     assert!(flows.iter().all(|(s, _, _)| s != "every#0"), "{flows:?}");
 }
+
+#[test]
+fn timers_the_operation_clears_are_per_operation() {
+    let src = r#"
+async function exportReport(id) {
+  const beat = setInterval(() => touch(id), 5000);
+  try { await build(id); } finally { clearInterval(beat); }
+}
+function stream(req, res) {
+  const ping = setInterval(() => res.write(':\n'), 15000);
+  pump(req, res).finally(() => clearInterval(ping));
+}
+function start() {
+  const t = setInterval(job, 60000);
+  process.on('SIGTERM', () => clearInterval(t));
+}
+function every() {
+  const t = setInterval(job, 60000);
+  return () => clearInterval(t);
+}
+class A {
+  restart() { clearInterval(this.t); this.t = setInterval(job, 1000); }
+  run() { this.p = setInterval(job, 1000); child.on('exit', () => clearInterval(this.p)); }
+}
+async function lease(u) {
+  let h;
+  const renew = () => { touch(u); h = setTimeout(renew, 1000); };
+  renew();
+  try { await work(u); } finally { clearTimeout(h); }
+}
+function proxy(up, res) {
+  const k = setInterval(() => touch(), 1000);
+  const finish = () => { clearInterval(k); res.end(); };
+  up.on('error', finish);
+}
+function sweeper() {
+  const s = setInterval(job, 1000);
+  const stop = () => clearInterval(s);
+  process.once('SIGINT', stop);
+  return stop;
+}
+"#;
+    let per: Vec<(usize, bool)> = events(src)
+        .into_iter()
+        .filter(|e| e.0.starts_with("globalThis.set"))
+        .map(|e| (e.1, e.2.contains(&Context::PerOperation)))
+        .collect();
+    assert_eq!(
+        per,
+        vec![
+            (3, true),
+            (7, true),
+            (11, false),
+            (15, false),
+            (19, false),
+            (20, true),
+            (24, true),
+            (29, true),
+            (34, false)
+        ]
+    );
+}

@@ -27,6 +27,8 @@ pub(super) struct Words {
     pub handle_constructors: HashSet<String>,
     /// Calls that make a live handle (`spawn`, `setInterval`).
     pub handle_calls: HashSet<String>,
+    /// Events a process raises when it shuts down (`SIGTERM`, `beforeExit`).
+    pub shutdown_events: Vec<String>,
 }
 
 static WORDS: LazyLock<Words> = LazyLock::new(|| {

@@ -7,7 +7,7 @@
 //! the body is walked and apply to all of it.
 
 use super::macros::{self, MAX_MACRO_DEPTH};
-use super::shapes::simple_binding;
+use super::shapes::{self, simple_binding};
 use super::words;
 use foldhash::{HashMap, HashSet};
 use syn::visit::{self, Visit};
@@ -333,13 +333,18 @@ impl TickScan {
 
 impl<'ast> Visit<'ast> for TickScan {
     // A loop that leaves when one client's session ends lives as long as that client.
+    // So does one that leaves when the operation it paces completes (a `select!` arm on the
+    // operation, `if export.is_done() { break; }`, `while !export.is_done()`).
     fn visit_expr_loop(&mut self, l: &'ast syn::ExprLoop) {
-        let bounded = macros::ends_with_client(&l.body);
+        let bounded = macros::ends_with_client(&l.body)
+            || macros::ends_with_operation(&l.body)
+            || shapes::is_finite_loop(&l.body);
         self.in_loop(bounded, |s| visit::visit_expr_loop(s, l));
     }
 
     fn visit_expr_while(&mut self, w: &'ast syn::ExprWhile) {
-        self.in_loop(false, |s| visit::visit_expr_while(s, w));
+        let bounded = words::waits_for_completion(&w.cond);
+        self.in_loop(bounded, |s| visit::visit_expr_while(s, w));
     }
 
     fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {

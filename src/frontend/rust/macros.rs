@@ -122,8 +122,10 @@ fn parse_select(input: ParseStream) -> syn::Result<Vec<Expr>> {
     }
     while !input.is_empty() {
         if input.peek2(Token![=>]) {
-            // `else => ..` (tokio), `default => ..` / `complete => ..` (futures).
+            // `else => ..` (tokio), `default => ..` / `complete => ..` (futures): no future,
+            // an empty one keeps each handler after its arm's future.
             input.parse::<proc_macro2::TokenTree>()?;
+            exprs.push(Expr::Verbatim(proc_macro2::TokenStream::new()));
         } else {
             syn::Pat::parse_multi_with_leading_vert(input)?;
             input.parse::<Token![=]>()?;
@@ -188,6 +190,56 @@ pub(super) fn ends_with_client(body: &syn::Block) -> bool {
             _ => false,
         }
     })
+}
+
+/// Whether a loop's body leaves when the operation it watches completes: a `select!` of the
+/// body with an arm whose future is the operation itself, not a shutdown, a cancellation or
+/// a message (`_ = &mut export => break`, `res = handle => return res`), and whose handler
+/// ends by leaving. A ticker or sleep beside it paces that one operation (a progress report,
+/// a keep-alive), which runs once per operation, not once per instance.
+pub(super) fn ends_with_operation(body: &syn::Block) -> bool {
+    body.stmts.iter().any(|s| {
+        let mac = match s {
+            syn::Stmt::Macro(m) => &m.mac,
+            syn::Stmt::Expr(Expr::Macro(m), _) => &m.mac,
+            _ => return false,
+        };
+        let select = mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|n| n.ident == "select" || n.ident == "select_biased");
+        if !select {
+            return false;
+        }
+        match parse_body(mac).as_deref() {
+            Some(MacroBody::Exprs(exprs)) => exprs
+                .windows(2)
+                .any(|pair| is_operation_future(&pair[0]) && ends_by_leaving(&pair[1])),
+            _ => false,
+        }
+    })
+}
+
+/// A future that is an operation's own completion: not empty (an `else` arm), not a
+/// shutdown's or cancellation's signal, not a message or a tick.
+fn is_operation_future(future: &Expr) -> bool {
+    let text = words::ident_text(future);
+    !text.trim().is_empty() && !words::is_stop_signal(&text) && !words::is_message_wait(future)
+}
+
+/// A handler whose last statement leaves the loop (`break`, `break res`, `return res`).
+fn ends_by_leaving(handler: &Expr) -> bool {
+    match handler {
+        Expr::Break(b) => b.label.is_none(),
+        Expr::Return(_) => true,
+        Expr::Block(b) => b
+            .block
+            .stmts
+            .last()
+            .is_some_and(|s| matches!(s, syn::Stmt::Expr(e, _) if ends_by_leaving(e))),
+        _ => false,
+    }
 }
 
 /// A handler that only leaves (`break`, `return`, `{ info!(..); break; }`).

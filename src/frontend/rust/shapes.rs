@@ -319,16 +319,23 @@ fn takes_from_endless_iterator(e: &Expr) -> bool {
 /// Whether a `loop` ends once its work is done: somewhere in its body an `if` leaves it
 /// (`if users.is_empty() { break; }`, `if job.status != Open { return Ok(()); }`) on a
 /// condition that is neither a stop signal (`shutdown`, `cancelled`) nor an error check.
-/// Such a loop is a batch or a wait that finishes, not a schedule. Exits inside error
-/// arms, `let .. else`, nested loops, closures and macro bodies do not count.
+/// Such a loop is a batch or a wait that finishes, not a schedule. So is one whose `select!`
+/// handler leaves on such a condition (`_ = ticker.tick() => { if started.elapsed() >= limit
+/// { break; } .. }`: a `select!` is no loop, its `break` leaves the loop around it). Exits
+/// inside error arms, `let .. else`, nested loops, closures and other macro bodies do not
+/// count.
 pub(super) fn is_finite_loop(body: &syn::Block) -> bool {
-    let mut finder = CompletionExit { found: false };
+    let mut finder = CompletionExit {
+        found: false,
+        macro_depth: 0,
+    };
     finder.visit_block(body);
     finder.found
 }
 
 struct CompletionExit {
     found: bool,
+    macro_depth: usize,
 }
 
 impl CompletionExit {
@@ -379,7 +386,20 @@ impl<'ast> Visit<'ast> for CompletionExit {
 
     fn visit_item(&mut self, _: &'ast syn::Item) {}
 
-    fn visit_macro(&mut self, _: &'ast syn::Macro) {}
+    // A shutdown arm's bare exit is left out of the parsed body (`macros::parse_body`).
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        let select = mac
+            .path
+            .segments
+            .last()
+            .is_some_and(|n| n.ident == "select" || n.ident == "select_biased");
+        if !select || self.macro_depth >= MAX_MACRO_DEPTH {
+            return;
+        }
+        self.macro_depth += 1;
+        macros::visit_body(self, mac);
+        self.macro_depth -= 1;
+    }
 }
 
 /// `tracing` / `log` macros, which do no work of their own.

@@ -1360,3 +1360,21 @@ fn touch() { HUB.lock().unwrap().users.insert(1, 2); }
     assert!(held.iter().any(|h| h == &["return", "to", "verifier"]));
     assert!(held.iter().all(|h| !h.contains(&"users".to_string())));
 }
+
+#[test]
+fn tickers_that_end_with_their_operation_pace_it() {
+    let src = "use tokio::time::{interval, sleep};\nasync fn a(op: Op) {\n    let mut t = interval(d);\n    loop { tokio::select! { _ = &mut op => break, _ = t.tick() => progress().await } }\n}\nasync fn b(stop: Token) {\n    let mut t = interval(d);\n    loop { tokio::select! { _ = stop.cancelled() => break, _ = t.tick() => job().await } }\n}\nasync fn c(rx: Rx) {\n    let mut t = interval(d);\n    loop { tokio::select! { _ = rx.recv() => break, _ = t.tick() => job().await } }\n}\nasync fn d(e: Export) {\n    let mut t = interval(d);\n    while !e.is_done() { t.tick().await; progress().await; }\n}\nasync fn e(h: Handle) {\n    loop { tokio::select! { res = &mut h => return res, _ = sleep(d) => touch().await } }\n}\nasync fn f() {\n    let mut t = interval(d);\n    loop { tokio::select! { _ = t.tick() => { if started.elapsed() >= limit { break; } send().await; } } }\n}\n";
+    let retry: Vec<(usize, bool)> = hits(src, "tokio::time::interval")
+        .into_iter()
+        .map(|(l, e)| (l, e.context.contains(&Context::Retry)))
+        .collect();
+    assert_eq!(
+        retry,
+        vec![(3, true), (7, false), (11, false), (15, true), (22, true)]
+    );
+    let unbounded: Vec<(usize, bool)> = hits(src, "tokio::time::sleep")
+        .into_iter()
+        .map(|(l, e)| (l, e.context.contains(&Context::UnboundedLoop)))
+        .collect();
+    assert_eq!(unbounded, vec![(19, false)]);
+}

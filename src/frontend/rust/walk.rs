@@ -1227,7 +1227,10 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let saved = self.ctx;
         // A loop that leaves once its batch is done (`if rows.is_empty() { break; }`)
         // finishes; only a loop that runs until shutdown is a schedule.
-        self.ctx.unbounded_loop = !is_finite_loop(&l.body);
+        // So does one that leaves when the operation it watches completes
+        // (`_ = &mut export => break` in a `select!`).
+        self.ctx.unbounded_loop =
+            !is_finite_loop(&l.body) && !super::macros::ends_with_operation(&l.body);
         // `loop { sleep(d).await; if ready() { break; } }` waits; it is no job.
         self.ctx.retry |= is_wait_loop(&l.body);
         // A short loop body about metrics or heartbeats, like a short callback.
@@ -1243,7 +1246,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_expr_while(&mut self, w: &'ast syn::ExprWhile) {
         self.visit_expr(&w.cond);
         let saved = self.ctx;
-        if !is_bounded_condition(&w.cond) {
+        if !is_bounded_condition(&w.cond) && !words::waits_for_completion(&w.cond) {
             self.ctx.unbounded_loop = true;
         }
         self.ctx.retry |= condition_checks(&w.cond, "Err", "is_err");

@@ -98,6 +98,61 @@ pub(super) fn is_stop_signal(text: &str) -> bool {
     words.iter().any(|w| STEMS.iter().any(|s| w.starts_with(s)))
 }
 
+/// Whether a future waits for a message, a notification or a tick (`rx.recv()`,
+/// `notify.notified()`, `watch.changed()`, `stream.next()`, `ticker.tick()`): what ends a
+/// loop there is a command or a channel's end, not an operation's completion.
+pub(super) fn is_message_wait(future: &syn::Expr) -> bool {
+    const WAITS: &[&str] = &[
+        "recv",
+        "recv_async",
+        "recv_many",
+        "notified",
+        "changed",
+        "next",
+        "tick",
+        "accept",
+        "wait_for_message",
+        "read_message",
+    ];
+    let mut e = future;
+    loop {
+        match e {
+            syn::Expr::Await(a) => e = &a.base,
+            syn::Expr::Reference(r) => e = &r.expr,
+            syn::Expr::Paren(p) => e = &p.expr,
+            syn::Expr::MethodCall(m) => return WAITS.contains(&m.method.to_string().as_str()),
+            _ => return false,
+        }
+    }
+}
+
+/// Whether a `while` condition waits for something to be done (`while !export.is_done()`,
+/// `while !finished`, `while !ready`): the loop ends when that one operation completes.
+pub(super) fn waits_for_completion(cond: &syn::Expr) -> bool {
+    const DONE: &[&str] = &[
+        "done",
+        "finished",
+        "complete",
+        "completed",
+        "ready",
+        "exited",
+        "settled",
+        "succeeded",
+        "healthy",
+    ];
+    let syn::Expr::Unary(u) = cond else {
+        return false;
+    };
+    if !matches!(u.op, syn::UnOp::Not(_)) {
+        return false;
+    }
+    let text = ident_text(&u.expr);
+    !is_stop_signal(&text)
+        && crate::reach::words::split_words(&text)
+            .iter()
+            .any(|w| DONE.contains(&w.as_str()))
+}
+
 /// Whether a future's text says that one client's session or connection ends
 /// (`session.terminated()`, `socket.closed()`, `peer.disconnected()`): a loop that leaves then
 /// lives as long as that client, which one instance holds, unlike a process's shutdown.
