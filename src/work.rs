@@ -15,6 +15,7 @@
 
 use crate::reach::words::split_words;
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::LazyLock;
 
@@ -265,6 +266,9 @@ struct Neutral {
     /// Macros (name without `!`, lower case, `_` dropped) that only build a value
     /// (`format!`, `params!`) or combine futures (`try_join!`).
     macros: HashSet<String>,
+    /// Called names that block until the call before them in the chain is done
+    /// (`SaveAsync().Wait()`, `.GetAwaiter().GetResult()`).
+    blocking_waits: HashSet<String>,
 }
 
 impl Neutral {
@@ -462,6 +466,25 @@ impl Kinds {
             .then_some(id)
     }
 
+    /// A chain without the blocking waits that end it (`_store.SaveAsync().Wait()` is
+    /// `_store.SaveAsync()`): it does the work it waits for. A chain of waits alone
+    /// (`_gate.Wait()`) is kept whole.
+    fn unwaited<'c>(&self, call: &'c Call) -> Cow<'c, Call> {
+        let waits = call
+            .methods
+            .iter()
+            .rev()
+            .take_while(|m| self.neutral.blocking_waits.contains(&plain_method(m)))
+            .count();
+        let kept = call.methods.len() - waits;
+        if waits == 0 || kept == 0 {
+            return Cow::Borrowed(call);
+        }
+        let mut call = call.clone();
+        call.methods.truncate(kept);
+        Cow::Owned(call)
+    }
+
     /// The one name a call may run of the same file: its only non-neutral method
     /// (`OnPlaybackStopped(..).ConfigureAwait(false)`, `this.cleanup()`, `report.send()`).
     fn local_callee<'c>(&self, call: &'c Call) -> Option<&'c str> {
@@ -583,6 +606,7 @@ pub fn direct(body: &[Call], defined: &dyn Fn(&str) -> bool) -> DirectWork {
         return work;
     };
     for call in body {
+        let call = &*kinds.unwaited(call);
         let callee = kinds.local_callee(call);
         let kind = match callee.filter(|name| defined(name)) {
             Some(_) => kinds.named_kind(call).or(Some(UNKNOWN)),
@@ -689,6 +713,7 @@ fn visit(
             return;
         }
         *budget -= 1;
+        let call = &*kinds.unwaited(call);
         // A function of this file: its own calls say more than its name.
         if let Some(name) = kinds.local_callee(call) {
             // Named for its work (`writeHeartbeat()`, `send_mail()`): it does that work; this

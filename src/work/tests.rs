@@ -416,3 +416,26 @@ fn a_same_file_function_named_for_mailing_sends_mail() {
         ["email", "logging"]
     );
 }
+
+#[test]
+fn a_blocking_wait_on_a_task_does_the_work_it_waits_for() {
+    // `_store.MarkRemindedAsync().Wait()`: the project decides what the store's call does.
+    let waited = classify(
+        &[call("_store", &["MarkRemindedAsync", "Wait"], "")],
+        &mut |_| None,
+    );
+    assert_eq!(
+        waited.pending.iter().collect::<Vec<_>>(),
+        ["MarkRemindedAsync"]
+    );
+    assert_eq!(
+        work_of(&[call(
+            "_db",
+            &["SaveChangesAsync", "GetAwaiter", "GetResult"],
+            ""
+        )]),
+        ["database"]
+    );
+    // A wait alone is still a wait.
+    assert_eq!(work_of(&[call("_gate", &["Wait"], "")]), ["waiting"]);
+}

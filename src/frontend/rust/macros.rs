@@ -115,42 +115,53 @@ fn parse_fresh(mac: &syn::Macro) -> Option<MacroBody> {
 /// `[biased;] pat = future [, if cond] => handler [,] ... [else => handler]`.
 fn parse_select(input: ParseStream) -> syn::Result<Vec<Expr>> {
     let mut exprs = Vec::new();
-    let mut stop = false;
     if input.peek(syn::Ident) && input.peek2(Token![;]) {
         input.parse::<syn::Ident>()?;
         input.parse::<Token![;]>()?;
     }
+    let empty = || Expr::Verbatim(proc_macro2::TokenStream::new());
     while !input.is_empty() {
+        let mut arm = None;
         if input.peek2(Token![=>]) {
             // `else => ..` (tokio), `default => ..` / `complete => ..` (futures): no future,
             // an empty one keeps each handler after its arm's future.
             input.parse::<proc_macro2::TokenTree>()?;
-            exprs.push(Expr::Verbatim(proc_macro2::TokenStream::new()));
         } else {
-            syn::Pat::parse_multi_with_leading_vert(input)?;
+            let pat = syn::Pat::parse_multi_with_leading_vert(input)?;
             input.parse::<Token![=]>()?;
             let future = input.parse::<Expr>()?;
-            let text = words::ident_text(&future);
-            // A client's session ending is no shutdown: its exit is kept (see
-            // [`ends_with_client`]).
-            stop = words::is_stop_signal(&text) && !words::ends_a_client(&text);
-            exprs.push(future);
-            if input.peek(Token![,]) && input.peek2(Token![if]) {
+            let guard = if input.peek(Token![,]) && input.peek2(Token![if]) {
                 input.parse::<Token![,]>()?;
                 input.parse::<Token![if]>()?;
-                exprs.push(input.parse::<Expr>()?);
-            }
+                Some(input.parse::<Expr>()?)
+            } else {
+                None
+            };
+            arm = Some((pat, future, guard));
         }
         input.parse::<Token![=>]>()?;
         let handler = input.parse::<Expr>()?;
         let block_handler = matches!(handler, Expr::Block(_));
+        let exits = is_bare_exit(&handler);
+        let mut stop = false;
+        match arm {
+            None => exprs.push(empty()),
+            Some((pat, future, guard)) => {
+                let text = words::ident_text(&future);
+                // A client's session ending is no shutdown: its exit is kept (see
+                // [`ends_with_client`]).
+                stop = words::is_stop_signal(&text) && !words::ends_a_client(&text);
+                // `_ = rx.recv() => break`: a message nothing reads that only ends the loop
+                // is a signal, its channel no queue of work: the future is left out (the
+                // exit is kept: the sender may end one operation, not the service).
+                let signal = exits && binds_nothing(&pat) && words::is_notice_wait(&future);
+                exprs.push(if signal { empty() } else { future });
+                exprs.extend(guard);
+            }
+        }
         // `_ = token.cancelled() => break`: leaving at shutdown does not end the job's
         // loop early (like `if shutdown { break; }`), so the bare exit is left out.
-        if !(std::mem::take(&mut stop) && is_bare_exit(&handler)) {
-            exprs.push(handler);
-        } else {
-            exprs.push(Expr::Verbatim(proc_macro2::TokenStream::new()));
-        }
+        exprs.push(if stop && exits { empty() } else { handler });
         if !input.is_empty() {
             input.parse::<Token![,]>().or_else(|e| {
                 // A block handler needs no comma after it.
@@ -163,6 +174,23 @@ fn parse_select(input: ParseStream) -> syn::Result<Vec<Expr>> {
         }
     }
     Ok(exprs)
+}
+
+/// Whether a pattern binds no value (`_`, `None`, `Ok(())`, `Err(_)`): the arm reads nothing
+/// of what its future gives.
+fn binds_nothing(pat: &syn::Pat) -> bool {
+    match pat {
+        syn::Pat::Wild(_) | syn::Pat::Path(_) | syn::Pat::Lit(_) | syn::Pat::Rest(_) => true,
+        // An ident pattern binds unless it names a variant (`None`).
+        syn::Pat::Ident(i) => {
+            i.subpat.is_none() && i.ident.to_string().starts_with(char::is_uppercase)
+        }
+        syn::Pat::Tuple(t) => t.elems.iter().all(binds_nothing),
+        syn::Pat::TupleStruct(t) => t.elems.iter().all(binds_nothing),
+        syn::Pat::Paren(p) => binds_nothing(&p.pat),
+        syn::Pat::Reference(r) => binds_nothing(&r.pat),
+        _ => false,
+    }
 }
 
 /// Whether a loop's body leaves when one client's session or connection ends: a `select!`

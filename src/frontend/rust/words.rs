@@ -102,6 +102,17 @@ pub(super) fn is_stop_signal(text: &str) -> bool {
 /// `notify.notified()`, `watch.changed()`, `stream.next()`, `ticker.tick()`): what ends a
 /// loop there is a command or a channel's end, not an operation's completion.
 pub(super) fn is_message_wait(future: &syn::Expr) -> bool {
+    message_wait(future).is_some()
+}
+
+/// Whether a future waits for a message or a notification, not a tick (`rx.recv()`,
+/// `notify.notified()`): when its arm only leaves, the message is a stop signal.
+pub(super) fn is_notice_wait(future: &syn::Expr) -> bool {
+    message_wait(future).is_some_and(|m| m != "tick")
+}
+
+/// The method of a future that waits for a message, a notification or a tick.
+fn message_wait(future: &syn::Expr) -> Option<&'static str> {
     const WAITS: &[&str] = &[
         "recv",
         "recv_async",
@@ -120,8 +131,11 @@ pub(super) fn is_message_wait(future: &syn::Expr) -> bool {
             syn::Expr::Await(a) => e = &a.base,
             syn::Expr::Reference(r) => e = &r.expr,
             syn::Expr::Paren(p) => e = &p.expr,
-            syn::Expr::MethodCall(m) => return WAITS.contains(&m.method.to_string().as_str()),
-            _ => return false,
+            syn::Expr::MethodCall(m) => {
+                let method = m.method.to_string();
+                return WAITS.iter().copied().find(|w| *w == method);
+            }
+            _ => return None,
         }
     }
 }
