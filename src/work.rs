@@ -235,6 +235,10 @@ pub struct Kind {
     /// they give, whatever its receiver (`createQueryBuilder()..getCount()` counts rows).
     #[serde(default)]
     pub last_methods: Vec<String>,
+    /// Words of an earlier name in the chain that keep `last_methods` from deciding it
+    /// (`findOneAndUpdate(..).lean()` writes before it reads).
+    #[serde(default)]
+    pub not_methods: Vec<String>,
     /// Whole names called on a receiver, `Async` suffix and case ignored
     /// (`contentService.Refresh()`, `this.reload()`; a bare `refresh()` says too little).
     #[serde(default)]
@@ -318,6 +322,7 @@ impl Kinds {
                 .chain(&kind.methods)
                 .chain(&kind.whole_methods)
                 .chain(&kind.last_methods)
+                .chain(&kind.not_methods)
                 .chain(&kind.leading_arguments)
                 .chain(&kind.named_methods)
                 .chain(&kind.then_arguments)
@@ -369,8 +374,15 @@ impl Kinds {
             .filter(|k| k.coordinates)
             .find(|k| has_any(&args, &k.arguments) || by_receiver(k) || by_method(k))
             .or_else(|| {
-                let last = plain_method(call.methods.last()?);
-                local().find(|k| k.last_methods.contains(&last))
+                let (last, earlier) = call.methods.split_last()?;
+                let last = plain_method(last);
+                local().find(|k| {
+                    k.last_methods.contains(&last)
+                        && !has_any(&args, &k.not_arguments)
+                        && !methods[..earlier.len()]
+                            .iter()
+                            .any(|m| has_any(m, &k.not_methods))
+                })
             })
             .or_else(|| local().find(|k| has_any(&args, &k.arguments) || k.leads(&args)))
             // A receiver named by a compound word is what its last word says (`poolGauge`

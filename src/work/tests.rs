@@ -416,3 +416,47 @@ fn a_same_file_function_named_for_mailing_sends_mail() {
         ["email", "logging"]
     );
 }
+
+#[test]
+fn an_orm_query_that_ends_in_a_read_only_reads_into_memory() {
+    for (receiver, methods) in [
+        ("_db.Settings", &["AsNoTracking", "ToListAsync"][..]),
+        ("prisma.flag", &["findMany"]),
+        (
+            "this.flagRepository",
+            &["createQueryBuilder", "where", "getMany"],
+        ),
+        ("Flag", &["findById", "lean"]),
+        ("settings::table", &["filter", "load"]),
+    ] {
+        assert_eq!(
+            work_of(&[call(receiver, methods, "")]),
+            ["database-read"],
+            "{receiver}"
+        );
+    }
+    // A chain that writes before it reads, or names a write, is database work.
+    for (receiver, methods, args) in [
+        ("Flag", &["findOneAndUpdate", "lean"][..], ""),
+        ("diesel", &["insert_into", "values", "get_result"], ""),
+        (
+            "db",
+            &["prepare", "all"],
+            "UPDATE jobs SET taken = 1 RETURNING id",
+        ),
+    ] {
+        assert_eq!(
+            work_of(&[call(receiver, methods, args)]),
+            ["database"],
+            "{receiver}"
+        );
+    }
+    // Reading, then mailing what was read, is shared work.
+    assert_eq!(
+        work_of(&[
+            call("prisma.reminder", &["findMany"], ""),
+            call("mailer", &["sendMail"], ""),
+        ]),
+        ["database-read", "email"]
+    );
+}
