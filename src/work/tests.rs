@@ -460,3 +460,28 @@ fn an_orm_query_that_ends_in_a_read_only_reads_into_memory() {
         ["database-read", "email"]
     );
 }
+
+#[test]
+fn a_chain_ends_at_its_last_name_that_is_not_neutral() {
+    assert_eq!(
+        work_of(&[call(
+            "rates::table",
+            &["filter", "load", "unwrap_or_default"],
+            ""
+        )]),
+        ["database-read"]
+    );
+    assert_eq!(
+        work_of(&[call(
+            "diesel",
+            &["update", "set", "get_results", "unwrap"],
+            ""
+        )]),
+        ["database"]
+    );
+    // A neutral name after the read that removes is a write (`find(..).remove()`).
+    assert_eq!(
+        work_of(&[call("db.sessions", &["find", "remove"], "")]),
+        ["database"]
+    );
+}
