@@ -232,10 +232,15 @@ pub struct Kind {
     /// Words of a called name (`LogDebug`, `gauge`, `sendMail`).
     #[serde(default)]
     pub methods: Vec<String>,
-    /// Whole names that end a chain, `Async` suffix and case ignored: the chain gives what
-    /// they give, whatever its receiver (`createQueryBuilder()..getCount()` counts rows).
+    /// Whole names that end a chain (before neutral names like `unwrap`), `Async` suffix and
+    /// case ignored: the chain gives what they give, whatever its receiver
+    /// (`createQueryBuilder()..getCount()` counts rows).
     #[serde(default)]
     pub last_methods: Vec<String>,
+    /// Words of another name in the chain that keep `last_methods` from deciding it
+    /// (`findOneAndUpdate(..).lean()` writes before it reads).
+    #[serde(default)]
+    pub not_methods: Vec<String>,
     /// Whole names called on a receiver, `Async` suffix and case ignored
     /// (`contentService.Refresh()`, `this.reload()`; a bare `refresh()` says too little).
     #[serde(default)]
@@ -322,6 +327,7 @@ impl Kinds {
                 .chain(&kind.methods)
                 .chain(&kind.whole_methods)
                 .chain(&kind.last_methods)
+                .chain(&kind.not_methods)
                 .chain(&kind.leading_arguments)
                 .chain(&kind.named_methods)
                 .chain(&kind.then_arguments)
@@ -373,8 +379,20 @@ impl Kinds {
             .filter(|k| k.coordinates)
             .find(|k| has_any(&args, &k.arguments) || by_receiver(k) || by_method(k))
             .or_else(|| {
-                let last = plain_method(call.methods.last()?);
-                local().find(|k| k.last_methods.contains(&last))
+                // The chain ends where its last name that is not a neutral reshaping is
+                // (`.load(conn).unwrap_or_default()` ends in `load`).
+                let ends = |m: &String| {
+                    let plain = plain_method(m);
+                    local().any(|k| k.last_methods.contains(&plain)) || !self.neutral.has(m)
+                };
+                let at = call.methods.iter().rposition(ends)?;
+                let last = plain_method(&call.methods[at]);
+                let others = || methods.iter().enumerate().filter(move |(i, _)| *i != at);
+                local().find(|k| {
+                    k.last_methods.contains(&last)
+                        && !has_any(&args, &k.not_arguments)
+                        && !others().any(|(_, m)| has_any(m, &k.not_methods))
+                })
             })
             .or_else(|| local().find(|k| has_any(&args, &k.arguments) || k.leads(&args)))
             // A receiver named by a compound word is what its last word says (`poolGauge`

@@ -439,3 +439,72 @@ fn a_blocking_wait_on_a_task_does_the_work_it_waits_for() {
     // A wait alone is still a wait.
     assert_eq!(work_of(&[call("_gate", &["Wait"], "")]), ["waiting"]);
 }
+
+#[test]
+fn an_orm_query_that_ends_in_a_read_only_reads_into_memory() {
+    for (receiver, methods) in [
+        ("_db.Settings", &["AsNoTracking", "ToListAsync"][..]),
+        ("prisma.flag", &["findMany"]),
+        (
+            "this.flagRepository",
+            &["createQueryBuilder", "where", "getMany"],
+        ),
+        ("Flag", &["findById", "lean"]),
+        ("settings::table", &["filter", "load"]),
+    ] {
+        assert_eq!(
+            work_of(&[call(receiver, methods, "")]),
+            ["database-read"],
+            "{receiver}"
+        );
+    }
+    // A chain that writes before it reads, or names a write, is database work.
+    for (receiver, methods, args) in [
+        ("Flag", &["findOneAndUpdate", "lean"][..], ""),
+        ("diesel", &["insert_into", "values", "get_result"], ""),
+        (
+            "db",
+            &["prepare", "all"],
+            "UPDATE jobs SET taken = 1 RETURNING id",
+        ),
+    ] {
+        assert_eq!(
+            work_of(&[call(receiver, methods, args)]),
+            ["database"],
+            "{receiver}"
+        );
+    }
+    // Reading, then mailing what was read, is shared work.
+    assert_eq!(
+        work_of(&[
+            call("prisma.reminder", &["findMany"], ""),
+            call("mailer", &["sendMail"], ""),
+        ]),
+        ["database-read", "email"]
+    );
+}
+
+#[test]
+fn a_chain_ends_at_its_last_name_that_is_not_neutral() {
+    assert_eq!(
+        work_of(&[call(
+            "rates::table",
+            &["filter", "load", "unwrap_or_default"],
+            ""
+        )]),
+        ["database-read"]
+    );
+    assert_eq!(
+        work_of(&[call(
+            "diesel",
+            &["update", "set", "get_results", "unwrap"],
+            ""
+        )]),
+        ["database"]
+    );
+    // A neutral name after the read that removes is a write (`find(..).remove()`).
+    assert_eq!(
+        work_of(&[call("db.sessions", &["find", "remove"], "")]),
+        ["database"]
+    );
+}
