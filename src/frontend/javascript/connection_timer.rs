@@ -8,7 +8,7 @@
 //! instance holds, not once per instance (a client's `connect` event is no such handler: a
 //! database client connects once per process).
 
-use super::syntax::is_function;
+use super::syntax::{call_taking, is_function};
 use crate::frontend::flat::Node;
 use crate::frontend::tree::{named_children, text, Fields, Kind};
 
@@ -83,12 +83,7 @@ pub(super) fn in_connection_handler(call: Node<'_>, src: &str) -> bool {
 
 /// A function passed to `x.on('connection', fn)` (or `once`, `addListener`).
 fn is_connection_callback(function: Node<'_>, src: &str) -> bool {
-    let Some(call) = function
-        .parent()
-        .filter(|a| a.kind_str() == "arguments")
-        .and_then(|a| a.parent())
-        .filter(|c| c.kind_str() == "call_expression")
-    else {
+    let Some(call) = call_taking(function) else {
         return false;
     };
     handler_event(call, src) == Some(CONNECTION_EVENT)

@@ -7,7 +7,7 @@
 //! instance. A clear only a shutdown runs (`process.on('SIGTERM', ..)`), or one in another
 //! function (a `stop()` method, a returned disposer), leaves the timer per instance.
 
-use super::syntax::is_function;
+use super::syntax::{call_taking, is_function};
 use super::words::words;
 use crate::frontend::flat::Node;
 use crate::frontend::tree::{named_children, text, Fields, Kind};
@@ -175,12 +175,7 @@ fn uses_helper(node: Node<'_>, name: &str, src: &str, depth: usize) -> bool {
 /// A function passed to a call that is not a shutdown's registration
 /// (`process.on('SIGTERM', fn)`, `server.on('close', fn)` registered at start).
 fn is_operation_callback(function: Node<'_>, src: &str) -> bool {
-    let Some(call) = function
-        .parent()
-        .filter(|a| a.kind_str() == "arguments")
-        .and_then(|a| a.parent())
-        .filter(|c| c.kind_str() == "call_expression")
-    else {
+    let Some(call) = call_taking(function) else {
         return false;
     };
     !is_shutdown_registration(call, src)

@@ -36,3 +36,12 @@ pub(super) fn is_block_scope(kind: &str) -> bool {
         "statement_block" | "for_statement" | "for_in_statement" | "switch_body" | "class_body"
     )
 }
+
+/// The call a function literal is handed to as an argument (`x.on('connection', fn)`).
+pub(super) fn call_taking(function: Node<'_>) -> Option<Node<'_>> {
+    function
+        .parent()
+        .filter(|a| a.kind_str() == "arguments")
+        .and_then(|a| a.parent())
+        .filter(|c| c.kind_str() == "call_expression")
+}
