@@ -16,6 +16,7 @@ mod kept;
 mod local_types;
 mod macros;
 mod param_writes;
+mod receivers;
 mod recurring;
 mod scope;
 mod shapes;

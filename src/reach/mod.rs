@@ -9,7 +9,9 @@
 //! JavaScript or TypeScript function its file does not export is visible in that file only,
 //! and a module's top level answers to the imports of its file name ([`modules`]). A Rust
 //! call through a module (`ssh::write_keys()`) reaches the functions of that name in a module
-//! so named, when there are any ([`rust_modules`]).
+//! so named, when there are any ([`rust_modules`]); a Rust method called on a value of a
+//! known type (`Server.run`) reaches that type's method when the project declares one
+//! ([`rust_methods`]).
 //!
 //! A program's `main` (or C# top-level statements) is an entry point when the program
 //! serves: some code it reaches mentions a server-start word (`serve`, `HttpServer`,
@@ -52,6 +54,7 @@ mod hosts;
 pub mod mitigations;
 pub mod modules;
 pub mod passed;
+pub mod rust_methods;
 pub mod rust_modules;
 pub mod temp_params;
 pub mod trace;
@@ -297,6 +300,10 @@ impl Solved {
         let rust = family(files[f].language) == RUST;
         self.starts.get(f).and_then(|s| s.get(d)).copied() == Some(true)
             && files[f].definitions[d].calls.iter().any(|c| {
+                // A method called on a value of a known type is called by its name here.
+                let c = rust_methods::split(c)
+                    .filter(|_| rust)
+                    .map_or(c.as_str(), |(_, m)| m);
                 c == name
                     || c.rsplit_once("::").is_some_and(|(receiver, n)| {
                         // A Rust module path may be an alias (`use std::fs as disk`).
@@ -537,6 +544,9 @@ struct Graph<'a> {
     /// (scope, module, name) of each Rust free function, for every segment of its module
     /// path (see [`rust_modules`]).
     modules: FastSet<(Scope, &'a str, &'a str)>,
+    /// (scope, type, name) of each Rust method, for method calls through a value of a known
+    /// type (`Server.run`, see [`rust_methods`]).
+    methods: FastSet<(Scope, &'a str, &'a str)>,
     /// Per node: the subcommand branches and framework-called members directly inside it.
     branches: FastMap<usize, Vec<usize>>,
     /// Per node: its name (or its owner's) says it runs once per start or upgrade.
@@ -581,6 +591,7 @@ impl<'a> Graph<'a> {
         let local_base = FAMILIES + files.iter().map(|f| f.definitions.len()).sum::<usize>();
         let mut index: FastMap<(Scope, &str), Vec<usize>> = FastMap::default();
         let mut modules: FastSet<(Scope, &str, &str)> = FastSet::default();
+        let mut methods: FastSet<(Scope, &str, &str)> = FastSet::default();
         let mut branches: FastMap<usize, Vec<usize>> = FastMap::default();
         let mut startup = Vec::new();
         let mut start = Vec::new();
@@ -625,10 +636,16 @@ impl<'a> Graph<'a> {
                         .entry((scope, def.name.as_str()))
                         .or_default()
                         .push(node);
-                    if family == RUST && def.owner.is_none() {
-                        for module in rust_modules::segments(&def.module) {
-                            modules.insert((scope, module, def.name.as_str()));
+                    match def.owner.as_deref() {
+                        Some(owner) if family == RUST => {
+                            methods.insert((scope, owner, def.name.as_str()));
                         }
+                        None if family == RUST => {
+                            for module in rust_modules::segments(&def.module) {
+                                modules.insert((scope, module, def.name.as_str()));
+                            }
+                        }
+                        _ => {}
                     }
                 }
                 // An override of a method a project base type declares runs where that
@@ -685,6 +702,7 @@ impl<'a> Graph<'a> {
             locals,
             index,
             modules,
+            methods,
             branches,
             startup,
             member,
@@ -706,8 +724,19 @@ impl<'a> Graph<'a> {
     /// A bare JavaScript or TypeScript name reaches no class method.
     /// A Rust function named through its module (`ssh::write_keys`) reaches the free
     /// functions of that name in a module so named, or every definition of the name when
-    /// no module is so named (see [`rust_modules`]).
+    /// no module is so named (see [`rust_modules`]). A Rust method called on a value of a
+    /// known type (`Server.run`) reaches that type's method of the name, or every
+    /// definition of the name when the type has none (a trait's default method, a type that
+    /// lends its value's methods, a type of another crate; see [`rust_methods`]).
     fn targets(&self, (scope, name): (Scope, &str)) -> Option<Vec<usize>> {
+        if let Some((ty, method)) = rust_methods::split(name) {
+            let all = self.index.get(&(scope, method))?;
+            if !self.methods.contains(&(scope, ty, method)) {
+                return Some(all.clone());
+            }
+            let own = |t: &usize| self.nodes[*t].1.owner.as_deref() == Some(ty);
+            return Some(all.iter().copied().filter(own).collect());
+        }
         match name.rsplit_once("::") {
             // A bare JavaScript name (`create()`, `list.map(create)`) is a function in scope,
             // never a class's method (called through a receiver) but its constructor.
@@ -831,6 +860,13 @@ impl<'a> Graph<'a> {
     /// a module (`ssh::write_keys`) keeps its module when a function of the name lives in a
     /// module so named, else it is the bare name, as [`Graph::targets`] resolves it.
     fn rust_key<'n>(&self, scope: Scope, name: &'n str) -> &'n str {
+        if let Some((ty, method)) = rust_methods::split(name) {
+            return if self.methods.contains(&(scope, ty, method)) {
+                name
+            } else {
+                method
+            };
+        }
         match name.rsplit_once("::") {
             Some((module, bare))
                 if rust_modules::is_module_qualifier(module)
@@ -888,7 +924,7 @@ impl<'a> Graph<'a> {
                         qualified_by.entry((scope, bare)).or_default().push(node);
                     }
                 }
-                let word = name.rsplit_once("::").map_or(name.as_str(), |(_, n)| n);
+                let word = name.rsplit(['.', ':']).next().unwrap_or(name);
                 if !serving[node] && (words.contains(name) || words.contains(word)) {
                     serving[node] = true;
                     queue.push_back(node);
@@ -948,6 +984,15 @@ impl<'a> Graph<'a> {
                     callers.extend(
                         mentioned_by
                             .get(&(scope, qualified.as_str()))
+                            .into_iter()
+                            .flatten(),
+                    );
+                }
+                if self.nodes[node].0 == RUST {
+                    let called = rust_methods::join(owner, &def.name);
+                    callers.extend(
+                        mentioned_by
+                            .get(&(scope, called.as_str()))
                             .into_iter()
                             .flatten(),
                     );

@@ -64,8 +64,12 @@ pub fn join(file: &str, inline: &str) -> String {
 }
 
 /// A Rust name without the module it is called through (`claim_next` for
-/// `queue::claim_next`); a type's function (`Queue::claim_next`) keeps its type.
+/// `queue::claim_next`) or the type of the value a method is called on (`Queue.claim_next`,
+/// see [`super::rust_methods`]); a type's function (`Queue::claim_next`) keeps its type.
 pub fn unqualified(name: &str) -> &str {
+    if let Some((_, method)) = super::rust_methods::split(name) {
+        return method;
+    }
     match name.rsplit_once("::") {
         Some((module, bare)) if is_module_qualifier(module) => bare,
         _ => name,

@@ -1270,3 +1270,48 @@ fn a_csharp_constructor_runs_where_its_type_is_built() {
         ]
     );
 }
+
+#[test]
+fn a_rust_method_called_on_a_typed_value_reaches_that_types_method() {
+    let server = file(
+        Language::Rust,
+        FileRole::Server,
+        vec![
+            def("", Role::Entry, None, &[]),
+            def(
+                "main",
+                Role::Main,
+                Some(0),
+                &["serve", "Server::new", "Server.run", "Cache.refresh"],
+            ),
+        ],
+    );
+    let lib = file(
+        Language::Rust,
+        FileRole::Server,
+        vec![
+            def("", Role::Plain, None, &[]),
+            owned("Server", def("new", Role::Plain, Some(0), &[])),
+            owned("Server", def("run", Role::Plain, Some(0), &[])),
+            // Nobody builds the legacy job: its `run` is another type's.
+            owned("LegacyJob", def("run", Role::Plain, Some(0), &[])),
+            // `Cache` has no `refresh` of its own (a trait's default method, a `Deref`
+            // target): every `refresh` may be the one called.
+            owned("Store", def("refresh", Role::Plain, Some(0), &[])),
+            def("refresh", Role::Plain, Some(0), &[]),
+        ],
+    );
+    let verdicts = solve(&[server, lib]);
+    assert_eq!(
+        verdicts[1],
+        [
+            Reachable,
+            Reachable,
+            Reachable,
+            Unreferenced,
+            Reachable,
+            Reachable
+        ],
+        "another type's method of the name is not called"
+    );
+}

@@ -8,6 +8,7 @@
 //! `Some(("backup", m))`) that is not the serve command is a subcommand branch, and so is an
 //! arm that ends the process successfully once its work is done (`std::process::exit(0)`).
 
+use super::receivers::{field_types, FieldTypes, Receivers, TypeScope};
 use super::shapes::pat_idents;
 use super::walk::Walker;
 use crate::event::{Definition, Role};
@@ -35,6 +36,8 @@ pub(super) fn collect(file: &syn::File, walker: &Walker<'_>, source: &str) -> Ve
         module: String::new(),
         bodies: Vec::new(),
         work_budget: super::recurring::FILE_BUDGET,
+        receivers: Receivers::default(),
+        fields: field_types(&file.items),
     };
     visit.visit_file(file);
     let bodies = std::mem::take(&mut visit.bodies);
@@ -90,6 +93,10 @@ struct SymbolVisit<'w, 't> {
     bodies: Vec<(usize, Option<Vec<Call>>)>,
     /// The expressions left to read for [`bodies`](SymbolVisit::bodies).
     work_budget: usize,
+    /// The names in scope and the types of their values, for method calls through them.
+    receivers: Receivers,
+    /// The types of the named fields of the file's structs.
+    fields: FieldTypes,
 }
 
 impl SymbolVisit<'_, '_> {
@@ -175,9 +182,21 @@ impl SymbolVisit<'_, '_> {
         let outer_params = std::mem::replace(&mut self.params, params);
         let generic_count = self.generics.len();
         type_params(&sig.generics, &mut self.generics);
+        let outer_receivers = std::mem::take(&mut self.receivers);
+        for input in &sig.inputs {
+            if let syn::FnArg::Typed(t) = input {
+                let scope = TypeScope {
+                    owner: self.owner.as_deref(),
+                    generics: &self.generics,
+                    fields: &self.fields,
+                };
+                self.receivers.bind_param(t, &scope);
+            }
+        }
         let nested = std::mem::take(&mut self.nested);
         body(self);
         self.nested = nested;
+        self.receivers = outer_receivers;
         self.generics.truncate(generic_count);
         self.params = outer_params;
         self.function = outer;
@@ -189,6 +208,31 @@ impl SymbolVisit<'_, '_> {
         self.nested += 1;
         visit(self);
         self.nested -= 1;
+    }
+
+    /// Visits code whose bindings end with it (a block, a `match` arm, a closure, a loop's
+    /// pattern), after binding `pat`'s names as of unknown type.
+    fn scoped(&mut self, pats: &[&syn::Pat], visit: impl FnOnce(&mut Self)) {
+        let depth = self.receivers.depth();
+        for pat in pats {
+            self.receivers.bind_unknown(pat);
+        }
+        visit(self);
+        self.receivers.end_scope(depth);
+    }
+
+    /// A method's name as the call graph knows it: `Type.name` when the receiver's type is
+    /// known (see [`super::receivers`]).
+    fn method_name(&self, call: &syn::ExprMethodCall) -> String {
+        let scope = TypeScope {
+            owner: self.owner.as_deref(),
+            generics: &self.generics,
+            fields: &self.fields,
+        };
+        match self.receivers.type_of(&call.receiver, &scope, 0) {
+            Some(ty) => crate::reach::rust_methods::join(&ty, &call.method.to_string()),
+            None => call.method.to_string(),
+        }
     }
 
     /// The type a path's last segment is an associated function of (`SaltString` in
@@ -335,14 +379,48 @@ impl<'ast> Visit<'ast> for SymbolVisit<'_, '_> {
     }
 
     fn visit_expr_closure(&mut self, expr: &'ast syn::ExprClosure) {
+        let inputs: Vec<&syn::Pat> = expr.inputs.iter().collect();
         if self.spawned.contains(&address(expr)) {
             // A task spawned once: its body's statements run once per run of the function.
             if let Some(callee) = direct_callee(&expr.body, 0) {
                 self.direct.insert(callee);
             }
-            return visit::visit_expr_closure(self, expr);
+            return self.scoped(&inputs, |v| visit::visit_expr_closure(v, expr));
         }
-        self.nested(|v| visit::visit_expr_closure(v, expr));
+        self.scoped(&inputs, |v| {
+            v.nested(|v| visit::visit_expr_closure(v, expr));
+        });
+    }
+
+    fn visit_block(&mut self, block: &'ast syn::Block) {
+        self.scoped(&[], |v| visit::visit_block(v, block));
+    }
+
+    fn visit_local(&mut self, local: &'ast syn::Local) {
+        // The value is computed before its name is bound (`let s = s.start();`).
+        if let Some(init) = &local.init {
+            self.visit_expr(&init.expr);
+            if let Some((_, diverge)) = &init.diverge {
+                self.visit_expr(diverge);
+            }
+        }
+        self.visit_pat(&local.pat);
+        let scope = TypeScope {
+            owner: self.owner.as_deref(),
+            generics: &self.generics,
+            fields: &self.fields,
+        };
+        self.receivers.bind_local(local, &scope);
+    }
+
+    fn visit_arm(&mut self, arm: &'ast syn::Arm) {
+        self.scoped(&[&arm.pat], |v| visit::visit_arm(v, arm));
+    }
+
+    fn visit_expr_let(&mut self, expr: &'ast syn::ExprLet) {
+        // `if let Some(s) = ..`: the name is unknown until the block around the `if` ends.
+        visit::visit_expr_let(self, expr);
+        self.receivers.bind_unknown(&expr.pat);
     }
 
     fn visit_expr_async(&mut self, expr: &'ast syn::ExprAsync) {
@@ -353,7 +431,9 @@ impl<'ast> Visit<'ast> for SymbolVisit<'_, '_> {
     }
 
     fn visit_expr_for_loop(&mut self, expr: &'ast syn::ExprForLoop) {
-        self.nested(|v| visit::visit_expr_for_loop(v, expr));
+        self.scoped(&[&expr.pat], |v| {
+            v.nested(|v| visit::visit_expr_for_loop(v, expr));
+        });
     }
 
     fn visit_expr_loop(&mut self, expr: &'ast syn::ExprLoop) {
@@ -400,10 +480,11 @@ impl<'ast> Visit<'ast> for SymbolVisit<'_, '_> {
     }
 
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        let name = self.method_name(call);
         if self.direct.contains(&address(call)) {
-            self.table.mention_call(&call.method.to_string());
+            self.table.mention_call(&name);
         } else {
-            self.table.mention(&call.method.to_string());
+            self.table.mention(&name);
         }
         visit::visit_expr_method_call(self, call);
     }

@@ -672,10 +672,10 @@ fn dispatch(cmd: Cmd) { match cmd { Cmd::Get => get_key(), Cmd::Set => set_key()
             "main Main <- Some(0): Cli Cli::parse cli port serve",
             " Subcommand <- Some(1): backup dir",
             " Subcommand <- Some(1): Commands Commands::Vacuum db db::vacuum",
-            "serve Plain <- Some(0): Router Router::new describe get port route sweep tokio tokio::spawn upload",
+            "serve Plain <- Some(0): Router Router.route Router::new describe get port sweep tokio tokio::spawn upload",
             "upload Entry <- Some(0): ",
             "unused Plain exported <- Some(0): ",
-            "Store.save Plain exported <- Some(0): flush self",
+            "Store.save Plain exported <- Some(0): Store.flush self",
             "Store.drop Entry <- Some(0): cleanup",
             "dispatch Plain <- Some(0): Cmd Cmd::Get Cmd::Set get_key set_key",
         ]
