@@ -406,6 +406,7 @@ impl SuppressionAudit {
                 forwarded: None,
                 // About a comment, not code: always reported.
                 definition: crate::finding::NOT_CODE,
+                writer_definitions: Vec::new(),
                 requires: Vec::new(),
                 setup_call: None,
                 one_shot_call: None,
@@ -514,6 +515,7 @@ mod tests {
             doubt: None,
             forwarded: None,
             definition: 0,
+            writer_definitions: Vec::new(),
             requires: Vec::new(),
             setup_call: None,
             one_shot_call: None,
