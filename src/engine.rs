@@ -233,12 +233,6 @@ impl Engine {
                 doubt: None,
                 forwarded: m.event.forwarded.clone(),
                 definition: reach::innermost(&facts.definitions, span.start),
-                writer_definitions: m
-                    .event
-                    .writers
-                    .iter()
-                    .map(|&at| reach::innermost(&facts.definitions, at))
-                    .collect(),
                 requires: m.requires,
                 quiet_if: m.quiet_if,
                 quiet_if_any: m.quiet_if_any,
@@ -320,7 +314,10 @@ impl Engine {
         let verdicts = reach::solve_file(doc.language, &facts.definitions);
         let mut unreached = Vec::new();
         for mut finding in std::mem::take(&mut findings) {
-            let mut verdict = finding.reach_in(&verdicts);
+            let mut verdict = verdicts
+                .get(finding.definition)
+                .copied()
+                .unwrap_or(Reachability::Reachable);
             // What the match sets up lives as long as the process (a schedule registered at
             // start), as in a project scan.
             if verdict == Reachability::Startup && finding.reported_at_startup {

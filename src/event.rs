@@ -221,12 +221,6 @@ pub struct Event {
     pub requires_any: Vec<String>,
     /// What the arguments would be if some project facts held (see [`Assumed`]).
     pub assumed: Option<Assumed>,
-    /// For a C# [`EventKind::Collection`] or [`EventKind::FieldCollection`], where its own
-    /// file writes it after initialisation (byte offsets): the collection holds state only
-    /// if one of the functions around them runs in the server's request or job paths, so a
-    /// project scan judges its reachability by the best of theirs (a table filled only at
-    /// start-up is start-up code).
-    pub writers: Vec<usize>,
 }
 
 /// The arguments of an event if every registration in `registrations` is supplied by some
@@ -515,7 +509,6 @@ impl Event {
             forwarded: None,
             requires_any: Vec::new(),
             assumed: None,
-            writers: Vec::new(),
         }
     }
 }

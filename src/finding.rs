@@ -64,11 +64,6 @@ pub struct Finding {
     /// [`NOT_CODE`].
     #[serde(skip)]
     pub definition: usize,
-    /// The definitions that write the collection the finding is about (see
-    /// [`crate::event::Event::writers`]): when there are any, a project scan judges the
-    /// finding's reachability by the best of theirs instead of `definition`'s.
-    #[serde(skip)]
-    pub writer_definitions: Vec<usize>,
     /// Project facts of which some server file must supply one for the finding to stand
     /// (see [`crate::matcher::Match::requires`]); empty for a finding its file proves alone.
     #[serde(skip)]
@@ -106,17 +101,6 @@ pub struct Finding {
     /// an entry point to the finding's code (see [`crate::reach::trace`]); empty otherwise.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub reach_trace: Vec<crate::reach::trace::Step>,
-}
-
-/// A definition's verdict; one the table does not know (a finding about no code) is reached.
-fn reach_of(
-    verdicts: &[crate::reach::Reachability],
-    definition: usize,
-) -> crate::reach::Reachability {
-    verdicts
-        .get(definition)
-        .copied()
-        .unwrap_or(crate::reach::Reachability::Reachable)
 }
 
 /// The `definition` of a finding about something other than code (a suppression comment):
@@ -168,22 +152,6 @@ impl Doubt {
 }
 
 impl Finding {
-    /// The definition whose reachability is the finding's, by its file's verdicts (one per
-    /// definition): its own, or the best placed of its writers' when it is about a
-    /// collection its file writes (`Reachable` orders first), so a table filled only at
-    /// start-up is start-up code.
-    pub fn judged_definition(&self, verdicts: &[crate::reach::Reachability]) -> usize {
-        self.writer_definitions
-            .iter()
-            .copied()
-            .min_by_key(|&d| reach_of(verdicts, d))
-            .unwrap_or(self.definition)
-    }
-
-    /// Where the finding's code runs (see [`Finding::judged_definition`]).
-    pub fn reach_in(&self, verdicts: &[crate::reach::Reachability]) -> crate::reach::Reachability {
-        reach_of(verdicts, self.judged_definition(verdicts))
-    }
     /// The message with a note when the finding is of low confidence:
     /// `... (low confidence: unreferenced code)`, `... (low confidence: external folder)`.
     pub fn message_with_reachability(&self) -> String {
@@ -369,7 +337,6 @@ mod tests {
             doubt: None,
             forwarded: None,
             definition: 0,
-            writer_definitions: Vec::new(),
             requires: Vec::new(),
             quiet_if: Vec::new(),
             quiet_if_any: Vec::new(),

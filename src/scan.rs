@@ -201,7 +201,10 @@ pub fn scan_files(
             {
                 finding.set_doubt(Doubt::FetchedCopy);
             }
-            let mut verdict = finding.reach_in(&verdicts[file]);
+            let mut verdict = verdicts[file]
+                .get(finding.definition)
+                .copied()
+                .unwrap_or(Reachability::Reachable);
             // Preparing a folder as a statement of a server's start runs once per start (the
             // writes into it are judged where they happen); so does a write that is over when it
             // returns, as a statement of the start (`main`, a module's top level) or of a
@@ -223,8 +226,7 @@ pub fn scan_files(
             }
             finding.set_reachability(verdict);
             if engine.explains_reach() {
-                let judged = finding.judged_definition(&verdicts[file]);
-                finding.reach_trace = solved.trace(&models, file, judged);
+                finding.reach_trace = solved.trace(&models, file, finding.definition);
                 for step in &mut finding.reach_trace {
                     step.path.clone_from(&model_paths[step.file]);
                 }

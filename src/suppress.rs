@@ -406,7 +406,6 @@ impl SuppressionAudit {
                 forwarded: None,
                 // About a comment, not code: always reported.
                 definition: crate::finding::NOT_CODE,
-                writer_definitions: Vec::new(),
                 requires: Vec::new(),
                 setup_call: None,
                 one_shot_call: None,
@@ -515,7 +514,6 @@ mod tests {
             doubt: None,
             forwarded: None,
             definition: 0,
-            writer_definitions: Vec::new(),
             requires: Vec::new(),
             setup_call: None,
             one_shot_call: None,

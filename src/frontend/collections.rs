@@ -33,8 +33,6 @@ pub(crate) struct Collection {
     written_own: bool,
     written_data: bool,
     written_unknown: bool,
-    /// Where its file writes it (see [`Event::writers`]).
-    writers: Vec<usize>,
 }
 
 /// The registration prefix of a write to another module's exported collection
@@ -57,7 +55,6 @@ impl Collection {
             written_own: false,
             written_data: false,
             written_unknown: false,
-            writers: Vec::new(),
         }
     }
 
@@ -125,11 +122,6 @@ impl Collection {
         }
     }
 
-    /// Records where a write after initialisation sits (see [`Event::writers`]).
-    pub(crate) fn written_at(&mut self, offset: usize) {
-        self.writers.push(offset);
-    }
-
     /// Records the names of the fields of an entry written into it (`{ email, expires }`).
     pub(crate) fn holds_entries_with<'a>(&mut self, fields: impl IntoIterator<Item = &'a str>) {
         for field in fields {
@@ -175,7 +167,6 @@ impl Collection {
         event.words = self.words.into_iter().collect();
         event.held_words = self.held.into_iter().collect();
         event.owner = self.owner;
-        event.writers = self.writers;
         if !self.written {
             event.written_elsewhere = self.elsewhere;
             event.requires_any = self

@@ -164,7 +164,6 @@ fn at_call(wrapper: &Finding, forwarded: &Forwarded, site: &CallSite) -> Finding
         doubt: None,
         forwarded: None,
         definition: site.definition,
-        writer_definitions: Vec::new(),
         setup_call: None,
         // A write over when it returns is, at the call, the call of the wrapper (through
         // whatever receiver): made as a statement of a start, it runs once per start.

@@ -28,7 +28,7 @@ pub(super) fn collection_events(
 ) -> (Vec<Event>, BTreeSet<String>) {
     // Statics by name, instance fields by `Class.name`.
     let mut candidates: HashMap<String, Collection> = HashMap::new();
-    let mut writes: Vec<(String, Option<&str>, usize)> = Vec::new();
+    let mut writes: Vec<(String, Option<&str>)> = Vec::new();
     let mut registrations = BTreeSet::new();
     // Field names the file walks to close each element, and those it reads otherwise.
     let (mut closed, mut read) = (BTreeSet::new(), BTreeSet::new());
@@ -53,26 +53,24 @@ pub(super) fn collection_events(
             _ => {}
         }
         if let Some((name, key)) = written_field(node, src) {
-            let at = node.start_byte();
             match after_initialisation(node, src) {
                 Written::Never => {}
-                Written::Static => writes.push((name.to_string(), key, at)),
+                Written::Static => writes.push((name.to_string(), key)),
                 Written::Both => {
-                    writes.push((name.to_string(), key, at));
+                    writes.push((name.to_string(), key));
                     if let Some(class) =
                         enclosing_name(node, src, &["class_declaration", "record_declaration"])
                     {
-                        writes.push((format!("{class}.{name}"), key, at));
+                        writes.push((format!("{class}.{name}"), key));
                     }
                 }
             }
         }
         true
     });
-    for (name, key, at) in writes {
+    for (name, key) in writes {
         if let Some(c) = candidates.get_mut(&name) {
             c.written_with(key);
-            c.written_at(at);
         }
     }
     // Live handles of this process, only walked to close them: plumbing, not client state.
