@@ -38,6 +38,8 @@ pub(super) fn collection_events(
                 field(node, src, scope, &mut candidates);
                 return false;
             }
+            // Its accessors may write other collections: walk on.
+            "property_declaration" => property(node, src, scope, &mut candidates),
             "invocation_expression" => registration(node, src, &mut registrations),
             "identifier" => match handle_use(node, src) {
                 HandleUse::Lifecycle => {}
@@ -107,6 +109,11 @@ fn registration(node: Node<'_>, src: &str, out: &mut BTreeSet<String>) {
         return;
     };
     let mut types = Vec::new();
+    // Autofac: `builder.RegisterType<Presence>().As<IPresence>().SingleInstance()` registers
+    // the type its chain's `RegisterType<T>()` names.
+    if name == "SingleInstance" {
+        types.extend(registered_type(function, src));
+    }
     if method.kind_str() == "generic_name" {
         for list in named(method).filter(|c| c.kind_str() == "type_argument_list") {
             types.extend(named(list));
@@ -142,6 +149,28 @@ fn registration(node: Node<'_>, src: &str, out: &mut BTreeSet<String>) {
     }
 }
 
+/// The type argument of the `RegisterType<T>()` call down a fluent chain's receivers.
+fn registered_type<'t>(function: Node<'t>, src: &str) -> Option<Node<'t>> {
+    let mut receiver = function.child_by_field_name("expression");
+    while let Some(call) = receiver.filter(|r| r.kind_str() == "invocation_expression") {
+        let function = call.child_by_field_name("function")?;
+        let method = match function.kind_str() {
+            "member_access_expression" => function.child_by_field_name("name")?,
+            _ => function,
+        };
+        if method.kind_str() == "generic_name"
+            && method
+                .named_child(0)
+                .is_some_and(|n| text(n, src) == "RegisterType")
+        {
+            let list = named(method).find(|c| c.kind_str() == "type_argument_list")?;
+            return named(list).next();
+        }
+        receiver = function.child_by_field_name("expression");
+    }
+    None
+}
+
 /// `Presence`, for `Presence`, `Tracking.Presence` and `Presence<T>`.
 fn simple_type_name<'s>(ty: Node<'_>, src: &'s str) -> Option<&'s str> {
     match ty.kind_str() {
@@ -162,6 +191,21 @@ fn has_modifier(node: Node<'_>, src: &str, modifier: &str) -> bool {
     named(node).any(|c| c.kind_str() == "modifier" && text(c, src) == modifier)
 }
 
+/// Who holds a member: `Some(None)` for a `static` one, `Some(Some(class))` for an instance
+/// member of a class or record, `None` for anything else (a struct's, an interface's).
+fn member_owner<'s>(node: Node<'_>, src: &'s str) -> Option<Option<&'s str>> {
+    if has_modifier(node, src, "static") {
+        return Some(None);
+    }
+    let class = node.parent().and_then(|body| body.parent())?;
+    if !matches!(class.kind_str(), "class_declaration" | "record_declaration") {
+        return None;
+    }
+    class
+        .child_by_field_name("name")
+        .map(|n| Some(text(n, src)))
+}
+
 /// Records the variables of a field declaration: a `static` one by name, an instance
 /// field of a class or record by `Class.name` (not `const` ones).
 fn field(
@@ -173,20 +217,8 @@ fn field(
     if has_modifier(node, src, "const") {
         return;
     }
-    let owner = if has_modifier(node, src, "static") {
-        None
-    } else {
-        match node.parent().and_then(|body| body.parent()) {
-            Some(class)
-                if matches!(class.kind_str(), "class_declaration" | "record_declaration") =>
-            {
-                match class.child_by_field_name("name") {
-                    Some(name) => Some(text(name, src)),
-                    None => return,
-                }
-            }
-            _ => return,
-        }
+    let Some(owner) = member_owner(node, src) else {
+        return;
     };
     let Some(declaration) = named(node).find(|c| c.kind_str() == "variable_declaration") else {
         return;
@@ -194,31 +226,66 @@ fn field(
     let Some(ty) = declaration.field("type") else {
         return;
     };
-    let Some(name) = dotted(ty, src) else {
+    for declarator in named(declaration).filter(|c| c.kind_str() == "variable_declarator") {
+        if let Some(field) = declarator.field("name") {
+            let field = text(field, src);
+            declare(
+                ty,
+                field,
+                declarator.byte_range(),
+                owner,
+                src,
+                scope,
+                candidates,
+            );
+        }
+    }
+}
+
+/// Records an auto-property that holds its own collection object, like a field
+/// (`public static HashSet<string> Spectators { get; } = new();`): one with an initializer,
+/// or a `static` one.
+fn property(
+    node: Node<'_>,
+    src: &str,
+    scope: &FileScope,
+    candidates: &mut HashMap<String, Collection>,
+) {
+    let Some(owner) = member_owner(node, src) else {
         return;
     };
-    let targets = scope.resolve_type(&name);
-    let type_arguments: Vec<&str> = named(ty)
-        .filter(|c| c.kind_str() == "type_argument_list")
-        .map(|args| text(args, src))
-        .collect();
-    for declarator in named(declaration).filter(|c| c.kind_str() == "variable_declarator") {
-        let Some(field) = declarator.field("name") else {
-            continue;
-        };
-        let field = text(field, src);
-        let mut collection = Collection::new(targets.clone(), declarator.byte_range(), field);
-        collection.declared_as(text(ty, src));
-        for args in &type_arguments {
-            collection.describe(args);
-        }
-        match owner {
-            Some(owner) => {
-                candidates.insert(format!("{owner}.{field}"), collection.field_of(owner))
-            }
-            None => candidates.insert(field.to_string(), collection),
-        };
+    if owner.is_some() && node.field("value").is_none() {
+        return;
     }
+    let (Some(ty), Some(name)) = (node.field("type"), node.field("name")) else {
+        return;
+    };
+    let span = name.start_byte()..node.end_byte();
+    declare(ty, text(name, src), span, owner, src, scope, candidates);
+}
+
+/// Records the collection a member of type `ty` named `name` may hold.
+fn declare(
+    ty: Node<'_>,
+    name: &str,
+    span: std::ops::Range<usize>,
+    owner: Option<&str>,
+    src: &str,
+    scope: &FileScope,
+    candidates: &mut HashMap<String, Collection>,
+) {
+    let Some(type_name) = dotted(ty, src) else {
+        return;
+    };
+    let mut collection = Collection::new(scope.resolve_type(&type_name), span, name);
+    collection.declared_as(text(ty, src));
+    for args in named(ty).filter(|c| c.kind_str() == "type_argument_list") {
+        collection.describe(text(args, src));
+    }
+    match owner {
+        Some(owner) => candidates.insert(format!("{owner}.{name}"), collection.field_of(owner)),
+        None => candidates.insert(name.to_string(), collection),
+    };
 }
 
 /// The field a node writes to, by name, with the text of the key when it has one:

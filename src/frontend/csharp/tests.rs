@@ -1283,6 +1283,49 @@ class Tracker
 }
 
 #[test]
+fn auto_properties_holding_collections_are_fields() {
+    let f = facts(
+        r#"
+class Hub
+{
+    public static HashSet<string> Spectators { get; } = new();
+    public static List<string> Unwritten { get; } = new();
+}
+class Rooms
+{
+    public Dictionary<string, Room> Open { get; } = new();
+    public List<string> Assigned { get; set; }
+    public void Enter(string id, Room r) { Open[id] = r; Assigned.Add(id); Hub.Spectators.Add(id); }
+}
+"#,
+    );
+    let mut found: Vec<(EventKind, Option<&str>, String)> = f
+        .events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::Collection | EventKind::FieldCollection))
+        .map(|e| (e.kind, e.owner.as_deref(), e.words.join(" ")))
+        .collect();
+    found.sort_by_key(|(_, owner, _)| owner.is_some());
+    // The static one written elsewhere and the initialised instance one; not the static one
+    // nothing writes, nor the property without an object of its own.
+    assert_eq!(
+        found,
+        [
+            (
+                EventKind::Collection,
+                None,
+                "id spectators string".to_string()
+            ),
+            (
+                EventKind::FieldCollection,
+                Some("Rooms"),
+                "id open room string".to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
 fn instance_fields_written_by_methods_and_singleton_registrations() {
     let f = facts(
         r#"
@@ -1303,6 +1346,8 @@ static class Setup
         s.AddSingleton<IClock>(sp => new Clock());
         s.AddHostedService(typeof(Worker));
         s.addLower<Hidden>();
+        b.RegisterType<Rooms>().As<IRooms>().SingleInstance();
+        s.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, Pump>());
         if (settings.RelayEnabled) { s.AddHostedService<Relay>(); }
         if (env.IsDevelopment()) { s.AddSingleton<DevClock>(); }
     }
@@ -1335,6 +1380,11 @@ static class Setup
             "AddSingleton:IClock",
             "AddSingleton:ITracker",
             "AddSingleton:Tracker",
+            "As:IRooms",
+            "RegisterType:Rooms",
+            "SingleInstance:Rooms",
+            "Singleton:IHostedService",
+            "Singleton:Pump",
             "TryAddSingleton:Codes",
         ]
     );
