@@ -293,8 +293,57 @@ impl Neutral {
 #[serde(deny_unknown_fields)]
 pub struct Kinds {
     neutral: Neutral,
+    schedulers: Schedulers,
     #[serde(rename = "kind")]
     kinds: Vec<Kind>,
+}
+
+/// How a file's scheduler jobs are found (the Rust frontend's `recurring`): a scheduler's
+/// construction does the work of every job its file registers, wherever in the file the jobs
+/// are built and added.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Schedulers {
+    /// Last words of the types whose associated calls build a scheduler (`JobScheduler::new()`,
+    /// `AsyncScheduler::with_tz(Utc)`).
+    types: HashSet<String>,
+    /// Last words of the job types whose constructors take the job (`Job::new_async(..)`,
+    /// `CronJob::new(..)`).
+    jobs: HashSet<String>,
+    /// Methods that register a job a function of the file builds (`sched.add(invoice_job(pool))`).
+    registrations: HashSet<String>,
+}
+
+impl Schedulers {
+    /// Whether a type's name (`JobScheduler`, `tokio_cron_scheduler::JobScheduler`) names a
+    /// scheduler.
+    pub fn is_scheduler_type(&self, path: &str) -> bool {
+        last_type_word(path).is_some_and(|w| self.types.contains(&w))
+    }
+
+    /// Whether a type's name (`CronJob`) names a scheduler's job.
+    pub fn is_job_type(&self, path: &str) -> bool {
+        last_type_word(path).is_some_and(|w| self.jobs.contains(&w))
+    }
+
+    /// Whether a method registers a job with a scheduler (`add`).
+    pub fn is_registration(&self, method: &str) -> bool {
+        self.registrations.contains(&method.to_lowercase())
+    }
+}
+
+/// The last word of a path's last segment, lower case (`tokio_cron_scheduler::JobScheduler`:
+/// `scheduler`).
+fn last_type_word(path: &str) -> Option<String> {
+    let last = path.rsplit("::").next()?;
+    split_words(last).pop()
+}
+
+impl Kinds {
+    /// How scheduler jobs are found.
+    pub fn schedulers(&self) -> &Schedulers {
+        &self.schedulers
+    }
 }
 
 static KINDS: LazyLock<Result<Kinds, String>> = LazyLock::new(|| {

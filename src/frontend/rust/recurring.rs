@@ -81,7 +81,13 @@ impl<'ast> Visit<'ast> for FunctionCalls<'_> {
 
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
         self.scheduled_job(m);
+        self.registered_job(m);
         visit::visit_expr_method_call(self, m);
+    }
+
+    fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+        self.constructed_job(c);
+        visit::visit_expr_call(self, c);
     }
 
     fn visit_trait_item_fn(&mut self, f: &'ast syn::TraitItemFn) {
@@ -108,15 +114,53 @@ impl<'ast> FunctionCalls<'_> {
             return;
         }
         for job in &m.args {
-            let calls = calls_of_expr(job, self.budget);
-            let entry = self
-                .out
-                .entry(SCHEDULER_PUMP.to_string())
-                .or_insert_with(|| Some(Vec::new()));
-            match (entry.as_mut(), calls) {
-                (Some(all), Some(calls)) => all.extend(calls),
-                _ => *entry = None,
+            self.file_job(job);
+        }
+    }
+
+    /// `sched.add(invoice_job(pool))`: a job a function of the file builds, registered (the
+    /// jobs built in place, `Job::new_async(..)`, are read at their constructor).
+    fn registered_job(&mut self, m: &'ast syn::ExprMethodCall) {
+        let Ok(kinds) = work::kinds() else { return };
+        if m.args.len() != 1 || !kinds.schedulers().is_registration(&m.method.to_string()) {
+            return;
+        }
+        let (_, root) = super::walk::method_chain(&m.args[0]);
+        if let Expr::Call(c) = root {
+            if matches!(&*c.func, Expr::Path(p) if p.path.segments.len() == 1) {
+                self.file_job(root);
             }
+        }
+    }
+
+    /// `Job::new_async("0 0 3 * * *", |_id, _l| Box::pin(async { .. }))`: the job's calls.
+    fn constructed_job(&mut self, c: &'ast syn::ExprCall) {
+        let Ok(kinds) = work::kinds() else { return };
+        let Expr::Path(p) = &*c.func else { return };
+        let mut segments = path_text(&p.path);
+        let Some(method) = segments.pop() else { return };
+        if !method.starts_with("new") || !kinds.schedulers().is_job_type(&segments.join("::")) {
+            return;
+        }
+        for arg in c
+            .args
+            .iter()
+            .filter(|a| matches!(a, Expr::Closure(_) | Expr::Path(_)))
+        {
+            self.file_job(arg);
+        }
+    }
+
+    /// Files a job's calls under [`SCHEDULER_PUMP`].
+    fn file_job(&mut self, job: &Expr) {
+        let calls = calls_of_expr(job, self.budget);
+        let entry = self
+            .out
+            .entry(SCHEDULER_PUMP.to_string())
+            .or_insert_with(|| Some(Vec::new()));
+        match (entry.as_mut(), calls) {
+            (Some(all), Some(calls)) => all.extend(calls),
+            _ => *entry = None,
         }
     }
 }
@@ -210,6 +254,15 @@ impl Collector<'_> {
         Some((segments.join("::"), last))
     }
 
+    /// A scheduler built (`JobScheduler::new()`, `AsyncScheduler::with_tz(Utc)`) runs the jobs
+    /// its file registers: a call of the file's [`SCHEDULER_PUMP`].
+    fn scheduler_built(&mut self, receiver: &str) {
+        if work::kinds().is_ok_and(|k| k.schedulers().is_scheduler_type(receiver)) {
+            self.out
+                .push(Call::new("", vec![SCHEDULER_PUMP.to_string()], ""));
+        }
+    }
+
     fn args_words<'a>(args: impl Iterator<Item = &'a Expr>) -> String {
         args.map(ident_text).collect::<Vec<_>>().join(" ")
     }
@@ -229,6 +282,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                     // built, no work (Rust names functions in lower case).
                     Some((_, name)) if name.starts_with(|c: char| c.is_ascii_uppercase()) => {}
                     Some((receiver, method)) => {
+                        self.scheduler_built(&receiver);
                         let args = Self::args_words(c.args.iter());
                         self.out.push(Call::new(receiver, vec![method], args));
                     }
@@ -244,6 +298,7 @@ impl<'ast> Visit<'ast> for Collector<'_> {
                 let receiver = match root {
                     Expr::Call(c) => match self.path_call(&c.func) {
                         Some((receiver, method)) => {
+                            self.scheduler_built(&receiver);
                             methods.push(method);
                             // The root call's arguments first, as its name is first:
                             // `sqlx::query("SELECT ..").fetch_all(&pool)` opens with its query.

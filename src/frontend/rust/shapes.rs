@@ -13,7 +13,9 @@ use syn::Expr;
 pub(super) fn is_bounded_condition(cond: &Expr) -> bool {
     use syn::BinOp;
     match cond {
-        Expr::Let(_) => true,
+        // `while let Some(next) = schedule.upcoming(Utc).next()`: a cron schedule's next time
+        // is always there.
+        Expr::Let(l) => !takes_from_endless_iterator(&l.expr),
         Expr::Paren(p) => is_bounded_condition(&p.expr),
         Expr::Binary(b) => match b.op {
             BinOp::Lt(_)
@@ -468,7 +470,7 @@ fn is_diverging_macro(mac: &syn::Macro) -> bool {
 }
 
 /// Whether a function body ends in a `loop` (or a `while` on a shutdown check, `while
-/// !token.is_cancelled()`, or a `for` over a cron schedule's coming times) that no `break` or `return` leaves (other than at shutdown),
+/// !token.is_cancelled()`, or a `for` or `while let` over a cron schedule's coming times) that no `break` or `return` leaves (other than at shutdown),
 /// followed at most by a plain result (`Ok(())`) and log lines.
 pub(super) fn never_returns(block: &syn::Block) -> bool {
     let Some(at) = block.stmts.iter().rposition(|s| {
@@ -481,7 +483,12 @@ pub(super) fn never_returns(block: &syn::Block) -> bool {
     };
     let (label, body) = match &block.stmts[at] {
         syn::Stmt::Expr(Expr::Loop(l), _) => (&l.label, &l.body),
-        syn::Stmt::Expr(Expr::While(w), _) if runs_until_shutdown(&w.cond) => (&w.label, &w.body),
+        syn::Stmt::Expr(Expr::While(w), _)
+            if runs_until_shutdown(&w.cond)
+                || matches!(&*w.cond, Expr::Let(l) if takes_from_endless_iterator(&l.expr)) =>
+        {
+            (&w.label, &w.body)
+        }
         // `for next in schedule.upcoming(Utc) { .. }`: a cron schedule's times never end.
         syn::Stmt::Expr(Expr::ForLoop(f), _) if is_endless_iterator(&f.expr) => (&f.label, &f.body),
         _ => return false,
