@@ -13,6 +13,7 @@ use crate::frontend::flat::Node;
 use crate::frontend::scratch::PathUses;
 use std::collections::{HashMap, HashSet};
 
+mod closures;
 mod connection_timer;
 mod drain;
 mod emit;
@@ -20,6 +21,7 @@ mod entries;
 mod fields;
 mod flow;
 mod functions;
+mod minted;
 mod operation_timer;
 mod param_flow;
 mod path_uses;
@@ -159,6 +161,7 @@ fn facts_of(root: Node<'_>, src: &str) -> FileFacts {
             let (mut collections, written_exports) = state::collection_events(root, src, scopes);
             let (fields, mut registrations) = fields::field_collection_events(root, src, scopes);
             collections.extend(fields);
+            collections.extend(closures::closure_collection_events(root, src, scopes));
             registrations.extend(written_exports);
             registrations.extend(scopes.delay_registrations(root.byte_range().into()));
             (collections, registrations)

@@ -86,6 +86,26 @@ impl Emitter<'_> {
                 }
             }
             "variable_declarator" => self.note_param_local(node),
+            // `for (const c of wss.clients) c.send(m)` sends to each member as
+            // `wss.clients.forEach(c => c.send(m))` does: recorded among the file's calls as
+            // that. A loop that only ends them (`ws.terminate()` at shutdown) sends nothing.
+            "for_in_statement" => {
+                let sends = node
+                    .field("body")
+                    .is_some_and(|b| text(b, self.src).contains(".send("));
+                let walked = node
+                    .field("right")
+                    .filter(|_| {
+                        node.field("operator")
+                            .is_some_and(|o| text(o, self.src) == "of")
+                    })
+                    .filter(|r| sends && r.kind_str() == "member_expression")
+                    .and_then(|r| r.field("property"));
+                if let Some(member) = walked {
+                    let member = text(member, self.src);
+                    self.facts.calls.insert(format!("{member}.forEach"));
+                }
+            }
             "import_statement" => {
                 if let Some(m) = node.field("source").and_then(|s| string_value(s, self.src)) {
                     note_module(&module_name(&m), &mut self.facts);

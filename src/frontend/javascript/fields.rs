@@ -11,8 +11,7 @@
 //! as `Owner.field.set(..)` (or through `this` in static methods), they become `Collection`
 //! events.
 
-use super::entries::written_entry;
-use super::state::{entry_fields, unwrap_type_assertion, value_constructor, written_by};
+use super::state::{record_write, unwrap_type_assertion, value_constructor, written_by};
 use super::symbols::{decorator_callee, decorator_nodes};
 use super::*;
 use crate::frontend::collections::Collection;
@@ -202,11 +201,7 @@ fn class_fields(
             }
             if let Some((field, key)) = written_field(node, src) {
                 if let Some(c) = candidates.get_mut(field) {
-                    c.written_with(key);
-                    c.holds_entries_with(entry_fields(node, src));
-                    if let Some(entry) = written_entry(node, src, field) {
-                        c.holds_entry(entry);
-                    }
+                    record_write(c, node, src, key, field);
                 }
             }
             let shape = super::shapes::shape_of(node, src, |object| {
@@ -264,11 +259,7 @@ fn static_writes(
             });
             if let Some((field, key)) = written {
                 if let Some(c) = statics.get_mut(field) {
-                    c.written_with(key);
-                    c.holds_entries_with(entry_fields(node, src));
-                    if let Some(entry) = written_entry(node, src, field) {
-                        c.holds_entry(entry);
-                    }
+                    record_write(c, node, src, key, field);
                 }
             }
             for child in named_children(node) {
@@ -298,6 +289,9 @@ fn declare(
     let Some(target) = target else { return };
     let name = text(field, src).trim_start_matches('#');
     let mut collection = Collection::new(vec![target], field.byte_range(), name);
+    if value.kind_str() == "new_expression" && super::state::store_backed(value, src) {
+        collection.describe(super::state::BACKED_WORD);
+    }
     for described in [annotation, value.child_by_field_name("type_arguments")]
         .into_iter()
         .flatten()

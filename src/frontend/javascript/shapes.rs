@@ -102,18 +102,9 @@ fn exits(statement: Node<'_>) -> bool {
 
 /// Whether a statement is `object.method(key, ..)` (awaited or not) with one of `methods`.
 fn fills(statement: Node<'_>, src: &str, object: &str, key: &str, methods: &[&str]) -> bool {
-    if statement.kind_str() != "expression_statement" {
-        return false;
-    }
-    let Some(mut call) = statement.named_child(0) else {
+    let Some(call) = statement_call(statement) else {
         return false;
     };
-    if call.kind_str() == "await_expression" {
-        match call.named_child(0) {
-            Some(inner) => call = inner,
-            None => return false,
-        }
-    }
     let method = call
         .field("function")
         .and_then(|f| f.field("property"))
@@ -123,6 +114,18 @@ fn fills(statement: Node<'_>, src: &str, object: &str, key: &str, methods: &[&st
     }
     written_by(call, src, |o| (text(o, src) == object).then_some(()))
         .is_some_and(|(_, written)| written == Some(key))
+}
+
+/// The call a statement makes, awaited or not: `x.add(k);`, `await app.post('/x', fn);`.
+pub(super) fn statement_call(statement: Node<'_>) -> Option<Node<'_>> {
+    if statement.kind_str() != "expression_statement" {
+        return None;
+    }
+    let mut call = statement.named_child(0)?;
+    if call.kind_str() == "await_expression" {
+        call = call.named_child(0)?;
+    }
+    (call.kind_str() == "call_expression").then_some(call)
 }
 
 /// `queue.shift()` inside a loop of a recurring body: an endless loop (`while (true)`,

@@ -8,6 +8,7 @@
 
 use super::drain::{self, Uses};
 use super::entries::written_entry;
+use super::minted;
 use super::shapes;
 use super::*;
 use crate::frontend::collections::{Collection, WRITTEN_EXPORT};
@@ -81,22 +82,8 @@ pub(super) fn collection_events(
                 candidates.insert(name.to_string(), instance);
                 continue;
             }
-            let target = match value.kind_str() {
-                "new_expression" => value_constructor(value, src, scopes),
-                "object" => Some("globalThis.Object".to_string()),
-                "array" => Some("globalThis.Array".to_string()),
-                _ => None,
-            };
-            if let Some(target) = target {
-                let name = text(name, src);
-                let mut collection = Collection::new(vec![target], declarator.byte_range(), name);
-                // `const sockets: Map<string, WebSocket> = new Map()`, `new Map<string, T>()`.
-                for declared in [declarator.field("type"), value.field("type_arguments")]
-                    .into_iter()
-                    .flatten()
-                {
-                    collection.declared_as(text(declared, src));
-                }
+            let name = text(name, src);
+            if let Some(collection) = declared_collection(declarator, value, name, src, scopes) {
                 candidates.insert(name.to_string(), collection);
             }
         }
@@ -126,12 +113,8 @@ pub(super) fn collection_events(
                 let module_level = name.starts_with("exports.")
                     || scopes.visible_scope(name, node.start_byte()) == Some(module);
                 if let Some(c) = candidates.get_mut(name).filter(|_| module_level) {
-                    c.written_with(key);
-                    c.holds_entries_with(entry_fields(node, src));
                     let collection = name.rsplit('.').next().unwrap_or(name);
-                    if let Some(entry) = written_entry(node, src, collection) {
-                        c.holds_entry(entry);
-                    }
+                    record_write(c, node, src, key, collection);
                 }
             }
             let shape = shapes::shape_of(node, src, |object| {
@@ -412,6 +395,62 @@ pub(super) fn unwrap_type_assertion(node: Node<'_>) -> Node<'_> {
     }
 }
 
+/// The collection a declarator of `name` makes with `value` (`new Map()`, `{}`, `[]`), with
+/// what its declared type (`const sockets: Map<string, WebSocket> = new Map()`, `new
+/// Map<string, T>()`) and its constructor's arguments say of it.
+pub(super) fn declared_collection(
+    declarator: Node<'_>,
+    value: Node<'_>,
+    name: &str,
+    src: &str,
+    scopes: &Scopes,
+) -> Option<Collection> {
+    let target = match value.kind_str() {
+        "new_expression" => value_constructor(value, src, scopes),
+        "object" => Some("globalThis.Object".to_string()),
+        "array" => Some("globalThis.Array".to_string()),
+        _ => None,
+    }?;
+    let mut collection = Collection::new(vec![target], declarator.byte_range(), name);
+    if value.kind_str() == "new_expression" && store_backed(value, src) {
+        collection.describe(BACKED_WORD);
+    }
+    for declared in [declarator.field("type"), value.field("type_arguments")]
+        .into_iter()
+        .flatten()
+    {
+        collection.declared_as(text(declared, src));
+    }
+    Some(collection)
+}
+
+/// The word a collection built on a store elsewhere is described by.
+pub(super) const BACKED_WORD: &str = "backed";
+
+/// Whether a constructed collection keeps its entries in a store elsewhere: its first
+/// argument is a connection string (`new Keyv('redis://cache:6379')`) or options naming one
+/// (`new Keyv({ store: new KeyvRedis(url) })`, `{ uri }`: `store_option_keys`).
+pub(super) fn store_backed(new: Node<'_>, src: &str) -> bool {
+    let Some(first) = new.field("arguments").and_then(|a| a.named_child(0)) else {
+        return false;
+    };
+    match first.kind_str() {
+        "string" | "template_string" => true,
+        "object" => {
+            let keys = &super::words::words().store_option_keys;
+            named_children(first).any(|property| {
+                let key = match property.kind_str() {
+                    "shorthand_property_identifier" => Some(property),
+                    "pair" => property.field("key"),
+                    _ => None,
+                };
+                key.is_some_and(|k| keys.contains(text(k, src).trim_matches(['"', '\''])))
+            })
+        }
+        _ => false,
+    }
+}
+
 pub(super) fn value_constructor(new: Node<'_>, src: &str, scopes: &Scopes) -> Option<String> {
     let constructor = new.field("constructor")?;
     scopes.path_of(constructor, src)
@@ -434,6 +473,25 @@ fn written_collection<'s>(node: Node<'_>, src: &'s str) -> Option<(&'s str, Opti
             .map(|o| text(o, src)),
         _ => None,
     })
+}
+
+/// Records a write `node` makes to collection `c` (named `collection`) under `key`: the
+/// key's words, what its entries hold, and whether the key was just minted.
+pub(super) fn record_write(
+    c: &mut Collection,
+    node: Node<'_>,
+    src: &str,
+    key: Option<&str>,
+    collection: &str,
+) {
+    c.written_with(key);
+    c.holds_entries_with(entry_fields(node, src));
+    if minted::minted_key(node, src) {
+        c.describe(minted::MINTED_WORD);
+    }
+    if let Some(entry) = written_entry(node, src, collection) {
+        c.holds_entry(entry);
+    }
 }
 
 /// The names of the fields of the object literal a write stores (`x.set(k, { email, code })`,

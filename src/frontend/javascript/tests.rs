@@ -1457,3 +1457,93 @@ function sweeper() {
         ]
     );
 }
+
+/// The words of each collection event of `src`, in order.
+fn collection_words(src: &str) -> Vec<Vec<String>> {
+    extract(src, Dialect::JavaScript)
+        .facts
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::Collection)
+        .map(|e| e.words.clone())
+        .collect()
+}
+
+#[test]
+fn collections_written_under_a_minted_id_are_described_as_minted() {
+    let src = r#"
+const crypto = require('crypto');
+const inFlight = new Map();
+const byHash = new Map();
+const tickets = {};
+function start(req) {
+    const id = crypto.randomUUID();
+    inFlight.set(id, { size: req.body.size });
+    byHash.set(hash(req.body), 1);
+    tickets[crypto.randomBytes(8).toString('hex')] = req.body;
+}
+"#;
+    let words = collection_words(src);
+    assert!(words[0].contains(&"minted".to_string()), "{words:?}");
+    assert!(!words[1].contains(&"minted".to_string()), "{words:?}");
+    assert!(words[2].contains(&"minted".to_string()), "{words:?}");
+}
+
+#[test]
+fn route_registering_functions_keep_their_collections_for_the_handlers() {
+    let src = r#"
+module.exports = async function notes(app) {
+    const shares = new Map();
+    const allowed = new Set(['a']);
+    app.post('/share', async (req) => { shares.set(req.params.id, 1); });
+    app.get('/x', async (req) => {
+        const chunks = [];
+        req.raw.on('data', (c) => chunks.push(c));
+        return allowed.has(req.query.t);
+    });
+};
+function perRequest(req) {
+    const seen = new Set();
+    req.items.forEach((i) => seen.add(i));
+}
+"#;
+    assert_eq!(
+        collection_words(src),
+        [vec![
+            "id".to_string(),
+            "params".into(),
+            "req".into(),
+            "shares".into()
+        ]]
+    );
+}
+
+#[test]
+fn caches_built_on_a_store_are_described_as_backed() {
+    let src = r#"
+import Keyv from 'keyv';
+const codes = new Keyv({ namespace: 'codes' });
+const tokens = new Keyv({ store: redisStore });
+const grants = new Keyv('redis://cache:6379');
+export function issue(k, v) { codes.set(k, v); tokens.set(k, v); grants.set(k, v); }
+"#;
+    let backed: Vec<bool> = collection_words(src)
+        .iter()
+        .map(|w| w.contains(&"backed".to_string()))
+        .collect();
+    assert_eq!(backed, [false, true, true]);
+}
+
+#[test]
+fn a_loop_sending_to_a_servers_clients_is_a_broadcast() {
+    let sends = extract(
+        "function all(m) { for (const c of wss.clients) { c.send(m); } }",
+        Dialect::JavaScript,
+    );
+    assert!(sends.facts.calls.contains("clients.forEach"));
+    let ends = extract(
+        "function close() { for (const c of wss.clients) { c.terminate(); } }",
+        Dialect::JavaScript,
+    );
+    assert!(!ends.facts.calls.contains("clients.forEach"));
+}

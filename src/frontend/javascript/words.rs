@@ -29,6 +29,13 @@ pub(super) struct Words {
     pub handle_calls: HashSet<String>,
     /// Events a process raises when it shuts down (`SIGTERM`, `beforeExit`).
     pub shutdown_events: Vec<String>,
+    /// Calls that mint a random id (`randomUUID`, `nanoid`): a collection written under one
+    /// holds what a client will come back for.
+    pub minting_calls: HashSet<String>,
+    /// Option keys that name where a constructed cache keeps its entries (`store`, `uri`).
+    pub store_option_keys: HashSet<String>,
+    /// Methods that register a route handler for a path (`app.post('/x', fn)`).
+    pub route_methods: HashSet<String>,
 }
 
 static WORDS: LazyLock<Words> = LazyLock::new(|| {
