@@ -37,10 +37,10 @@ pub(super) struct Grammar {
     /// `then`, `catch`, `finally`): a chain of them rooted at a plain function's call is that
     /// call (`query(sql).catch(log)`).
     pub continuations: &'static [&'static str],
-    /// The receiver that is the object itself (`this`): a chain that only reads fields of it
-    /// and ends in one neutral call (`this.pending.clear()`) has the fields as its receiver
-    /// (`this.pending`), not as names it calls.
-    pub own_object: &'static str,
+    /// The roots (`this`; `*`: any name) of a chain that only reads fields of them and ends in
+    /// one neutral call (`this.pending.clear()`, `state.peers.delete(id)`): such a chain has
+    /// the fields as its receiver (`this.pending`), not as names it calls.
+    pub field_roots: &'static [&'static str],
 }
 
 /// Reads the type a construction initializes from the tree around it (see
@@ -534,13 +534,21 @@ impl<'t> BodyWork<'t> {
         Call::new(receiver, methods, args)
     }
 
-    /// A chain on the object itself that reads only fields of it before one neutral call
-    /// (`this.pending.clear()`: `read` fields, then `clear`) calls it on those fields: they
-    /// become the receiver (`this.pending`), so a field is not taken for a function the
-    /// object calls. Other chains are kept as they are.
+    /// A chain on the object itself or a variable that reads only fields of it before one
+    /// neutral call (`this.pending.clear()`: `read` fields, then `clear`) calls it on those
+    /// fields: they become the receiver (`this.pending`), so a field is not taken for a
+    /// function the object calls. Other chains are kept as they are.
     fn own_fields(&self, receiver: String, methods: &mut Vec<String>, read: usize) -> String {
-        let own = !self.grammar.own_object.is_empty() && receiver == self.grammar.own_object;
-        if !own || read == 0 || methods.len() != read + 1 {
+        let named = !receiver.is_empty()
+            && receiver
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '$');
+        let root = self
+            .grammar
+            .field_roots
+            .iter()
+            .any(|r| *r == receiver || (*r == "*" && named));
+        if !root || read == 0 || methods.len() != read + 1 {
             return receiver;
         }
         let neutral = methods

@@ -31,7 +31,7 @@ pub(super) static GRAMMAR: Grammar = Grammar {
     functions: &["lambda_expression", "anonymous_method_expression"],
     implicit_construct: Some(("implicit_object_creation_expression", declared_type)),
     continuations: &["ContinueWith", "ConfigureAwait"],
-    own_object: "",
+    field_roots: &["this"],
 };
 
 /// The type a target-typed `new(..)` constructs, when the same file declares it: the type of
@@ -139,12 +139,27 @@ impl Walker<'_, '_> {
                 .filter(|(owner, _)| *owner == var)
                 .map(|(_, handler)| handler.clone())
                 .collect();
-            if !handlers.is_empty() {
+            let lambdas: Vec<std::ops::Range<usize>> = self
+                .file
+                .elapsed_lambdas
+                .iter()
+                .filter(|(owner, _)| *owner == var)
+                .map(|(_, range)| range.clone())
+                .collect();
+            if !handlers.is_empty() || !lambdas.is_empty() {
                 let calls: Vec<Call> = handlers
                     .into_iter()
                     .map(|h| Call::new("", vec![h], ""))
                     .collect();
-                return self.work.of_calls(&calls);
+                let mut work = self.work.of_calls(&calls)?;
+                // A lambda handler (`_timer.Elapsed += (s, e) => Reset();`): its body's work.
+                for range in lambdas {
+                    let root = self.work.root();
+                    let lambda = root.descendant_for_byte_range(range.start, range.end)?;
+                    let body = lambda.field("body").unwrap_or(lambda);
+                    work.extend(self.work.of_node(body)?);
+                }
+                return Some(work);
             }
         }
         let method = enclosing(node, METHODS)?;
