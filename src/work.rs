@@ -157,6 +157,13 @@ pub fn is_neutral_method(name: &str) -> bool {
     kinds().is_ok_and(|k| k.neutral.methods.contains(&plain_method(name)))
 }
 
+/// Whether a field's name says it holds an object that does work of its own (an injected
+/// service, a repository, a client: `reverseShareService`, `_commandQueue`), by its last word.
+pub fn names_working_object(field: &str) -> bool {
+    let words = split_words(field);
+    kinds().is_ok_and(|k| has_any(&words[words.len().saturating_sub(1)..], &k.neutral.objects))
+}
+
 /// The kind of a call nothing explains: shared work, since unsure.
 pub const UNKNOWN: &str = "unknown";
 
@@ -282,6 +289,9 @@ struct Neutral {
     /// Macros (name without `!`, lower case, `_` dropped) that only build a value
     /// (`format!`, `params!`) or combine futures (`try_join!`).
     macros: HashSet<String>,
+    /// Last words of a field's name that say it holds an object doing work of its own
+    /// (`shareService`, `_commandQueue`).
+    objects: Vec<String>,
     /// Called names that block until the call before them in the chain is done
     /// (`SaveAsync().Wait()`, `.GetAwaiter().GetResult()`).
     blocking_waits: HashSet<String>,

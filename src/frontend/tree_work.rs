@@ -554,7 +554,10 @@ impl<'t> BodyWork<'t> {
         let neutral = methods
             .last()
             .is_some_and(|m| crate::work::is_neutral_method(m));
-        if !neutral {
+        let objects = methods[..read]
+            .iter()
+            .any(|f| crate::work::names_working_object(f));
+        if !neutral || objects {
             return receiver;
         }
         let last = methods.pop().unwrap_or_default();

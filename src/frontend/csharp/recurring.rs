@@ -139,27 +139,12 @@ impl Walker<'_, '_> {
                 .filter(|(owner, _)| *owner == var)
                 .map(|(_, handler)| handler.clone())
                 .collect();
-            let lambdas: Vec<std::ops::Range<usize>> = self
-                .file
-                .elapsed_lambdas
-                .iter()
-                .filter(|(owner, _)| *owner == var)
-                .map(|(_, range)| range.clone())
-                .collect();
-            if !handlers.is_empty() || !lambdas.is_empty() {
+            if !handlers.is_empty() {
                 let calls: Vec<Call> = handlers
                     .into_iter()
                     .map(|h| Call::new("", vec![h], ""))
                     .collect();
-                let mut work = self.work.of_calls(&calls)?;
-                // A lambda handler (`_timer.Elapsed += (s, e) => Reset();`): its body's work.
-                for range in lambdas {
-                    let root = self.work.root();
-                    let lambda = root.descendant_for_byte_range(range.start, range.end)?;
-                    let body = lambda.field("body").unwrap_or(lambda);
-                    work.extend(self.work.of_node(body)?);
-                }
-                return Some(work);
+                return self.work.of_calls(&calls);
             }
         }
         let method = enclosing(node, METHODS)?;

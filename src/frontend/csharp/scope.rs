@@ -79,8 +79,6 @@ pub(super) struct FileScope {
     pub(super) flow: super::purpose_flow::PurposeFlow,
     /// `(variable, handler)`: `_timer.Elapsed += handler`.
     pub(super) elapsed_handlers: HashSet<(String, String)>,
-    /// `(variable, lambda)`: `_timer.Elapsed += (s, e) => Reset();`, the lambda's byte range.
-    pub(super) elapsed_lambdas: Vec<(String, std::ops::Range<usize>)>,
     /// The first namespace the file declares.
     pub(super) declared_namespace: Option<String>,
 }

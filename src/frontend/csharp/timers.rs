@@ -85,13 +85,6 @@ impl FileScope {
                 if let Some(handler) = right.and_then(|r| dotted(r, src)) {
                     self.elapsed_handlers
                         .insert((owner, last_segment(&handler).to_string()));
-                } else if let Some(lambda) = right.filter(|r| {
-                    matches!(
-                        r.kind_str(),
-                        "lambda_expression" | "anonymous_method_expression"
-                    )
-                }) {
-                    self.elapsed_lambdas.push((owner, lambda.byte_range()));
                 }
             }
             (Some("Enabled"), Some("=")) => {
