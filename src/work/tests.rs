@@ -548,3 +548,13 @@ fn conditional_updates_that_flip_what_they_test_claim_their_rows() {
     );
     assert_ne!(work_of(&[update]), ["coordinated"]);
 }
+
+#[test]
+fn fields_named_for_working_objects_stay_called_names() {
+    assert!(names_working_object("reverseShareService"));
+    assert!(names_working_object("_commandQueue"));
+    assert!(!names_working_object("pending"));
+    assert!(!names_working_object("peers"));
+    assert!(is_neutral_method("clear"));
+    assert!(!is_neutral_method("send"));
+}
