@@ -151,6 +151,19 @@ pub fn wanted<'a>(mut targets: impl Iterator<Item = &'a String>) -> bool {
     })
 }
 
+/// Whether `name` is a called name listed as neutral whole (`clear`, `delete`, `push`): it
+/// reads or reshapes a value, or changes a collection of this process.
+pub fn is_neutral_method(name: &str) -> bool {
+    kinds().is_ok_and(|k| k.neutral.methods.contains(&plain_method(name)))
+}
+
+/// Whether a field's name says it holds an object that does work of its own (an injected
+/// service, a repository, a client: `reverseShareService`, `_commandQueue`), by its last word.
+pub fn names_working_object(field: &str) -> bool {
+    let words = split_words(field);
+    kinds().is_ok_and(|k| has_any(&words[words.len().saturating_sub(1)..], &k.neutral.objects))
+}
+
 /// The kind of a call nothing explains: shared work, since unsure.
 pub const UNKNOWN: &str = "unknown";
 
@@ -245,6 +258,11 @@ pub struct Kind {
     /// (`contentService.Refresh()`, `this.reload()`; a bare `refresh()` says too little).
     #[serde(default)]
     pub whole_methods: Vec<String>,
+    /// Whole names of document updates that return the document they change
+    /// (`findOneAndUpdate`): one whose update sets a field its filter tests claims the
+    /// document (see [`swap`]); for a kind that `coordinates`.
+    #[serde(default)]
+    pub claiming_updates: Vec<String>,
 }
 
 impl Kind {
@@ -271,6 +289,9 @@ struct Neutral {
     /// Macros (name without `!`, lower case, `_` dropped) that only build a value
     /// (`format!`, `params!`) or combine futures (`try_join!`).
     macros: HashSet<String>,
+    /// Last words of a field's name that say it holds an object doing work of its own
+    /// (`shareService`, `_commandQueue`).
+    objects: Vec<String>,
     /// Called names that block until the call before them in the chain is done
     /// (`SaveAsync().Wait()`, `.GetAwaiter().GetResult()`).
     blocking_waits: HashSet<String>,
@@ -380,7 +401,8 @@ impl Kinds {
                 .chain(&kind.leading_arguments)
                 .chain(&kind.named_methods)
                 .chain(&kind.then_arguments)
-                .chain(&kind.not_arguments);
+                .chain(&kind.not_arguments)
+                .chain(&kind.claiming_updates);
             for w in words {
                 if w.is_empty() || !w.chars().all(|c| c.is_ascii_lowercase()) {
                     return Err(format!(
@@ -426,7 +448,12 @@ impl Kinds {
             .kinds
             .iter()
             .filter(|k| k.coordinates)
-            .find(|k| has_any(&args, &k.arguments) || by_receiver(k) || by_method(k))
+            .find(|k| {
+                has_any(&args, &k.arguments)
+                    || by_receiver(k)
+                    || by_method(k)
+                    || claims_by_swap(k, call)
+            })
             .or_else(|| {
                 // The chain ends where its last name that is not a neutral reshaping is
                 // (`.load(conn).unwrap_or_default()` ends in `load`).
@@ -498,7 +525,7 @@ impl Kinds {
     /// (`FOR UPDATE SKIP LOCKED`, `pg_try_advisory_lock`): the arguments of the
     /// coordinating kinds.
     pub fn claims_text(&self, text: &str) -> bool {
-        self.coordinating(text, |k| &k.arguments)
+        self.coordinating(text, |k| &k.arguments) || swap::claims_by_update(text)
     }
 
     /// Whether a called name claims work (`acquireLock`, `xreadgroup`): the methods and
@@ -580,6 +607,19 @@ impl Kinds {
         let before = named.next_back()?;
         callee_key(&Call::new(before.as_str(), Vec::new(), ""), name)
     }
+}
+
+/// Whether a call of a kind that `coordinates` claims what it changes with a conditional
+/// update: an `UPDATE` whose text sets a column its condition tests and returns the rows, or
+/// a document update of [`Kind::claiming_updates`] whose update sets a field its filter tests.
+fn claims_by_swap(kind: &Kind, call: &Call) -> bool {
+    kind.coordinates
+        && (swap::claims_by_update(&call.args)
+            || (call
+                .methods
+                .iter()
+                .any(|m| kind.claiming_updates.contains(&plain_method(m)))
+                && swap::claims_by_document(&call.args)))
 }
 
 /// A receiver that is the calling object or module itself (none, `this`, `self`, `Self`;
@@ -846,6 +886,8 @@ fn visit(
         work.kinds.insert(kind.to_string());
     }
 }
+
+mod swap;
 
 #[cfg(test)]
 mod tests;

@@ -37,6 +37,10 @@ pub(super) struct Grammar {
     /// `then`, `catch`, `finally`): a chain of them rooted at a plain function's call is that
     /// call (`query(sql).catch(log)`).
     pub continuations: &'static [&'static str],
+    /// The roots (`this`; `*`: any name) of a chain that only reads fields of them and ends in
+    /// one neutral call (`this.pending.clear()`, `state.peers.delete(id)`): such a chain has
+    /// the fields as its receiver (`this.pending`), not as names it calls.
+    pub field_roots: &'static [&'static str],
 }
 
 /// Reads the type a construction initializes from the tree around it (see
@@ -447,6 +451,9 @@ impl<'t> BodyWork<'t> {
         let mut methods = Vec::new();
         let mut args = String::new();
         let mut cur = call;
+        // Whether the next member read is the name of a call (`a.b()`) or a field read (`a.b.c()`).
+        let mut next_called = true;
+        let mut read_fields = 0usize;
         let receiver = loop {
             match cur.kind_str() {
                 // `query(sql).catch(log)`: a chain of continuations rooted at a plain
@@ -474,6 +481,7 @@ impl<'t> BodyWork<'t> {
                     }
                     args.push_str(&self.arg_words(a));
                     args.push(' ');
+                    next_called = true;
                     match cur.field(g.function) {
                         Some(f) => cur = f,
                         None => break String::new(),
@@ -482,7 +490,9 @@ impl<'t> BodyWork<'t> {
                 k if g.members.contains(&k) => {
                     if let Some(p) = cur.field(g.property) {
                         methods.push(text(p, self.src).to_string());
+                        read_fields = if next_called { 0 } else { read_fields + 1 };
                     }
+                    next_called = false;
                     match cur.field(g.object) {
                         Some(o) => cur = o,
                         None => break String::new(),
@@ -520,7 +530,42 @@ impl<'t> BodyWork<'t> {
             }
         };
         methods.reverse();
+        let receiver = self.own_fields(receiver, &mut methods, read_fields);
         Call::new(receiver, methods, args)
+    }
+
+    /// A chain on the object itself or a variable that reads only fields of it before one
+    /// neutral call (`this.pending.clear()`: `read` fields, then `clear`) calls it on those
+    /// fields: they become the receiver (`this.pending`), so a field is not taken for a
+    /// function the object calls. Other chains are kept as they are.
+    fn own_fields(&self, receiver: String, methods: &mut Vec<String>, read: usize) -> String {
+        let named = !receiver.is_empty()
+            && receiver
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '$');
+        let root = self
+            .grammar
+            .field_roots
+            .iter()
+            .any(|r| *r == receiver || (*r == "*" && named));
+        if !root || read == 0 || methods.len() != read + 1 {
+            return receiver;
+        }
+        let neutral = methods
+            .last()
+            .is_some_and(|m| crate::work::is_neutral_method(m));
+        let objects = methods[..read]
+            .iter()
+            .any(|f| crate::work::names_working_object(f));
+        if !neutral || objects {
+            return receiver;
+        }
+        let last = methods.pop().unwrap_or_default();
+        let fields = std::mem::replace(methods, vec![last]);
+        std::iter::once(receiver)
+            .chain(fields)
+            .collect::<Vec<_>>()
+            .join(".")
     }
 
     /// The words of an argument list, function literals left out.

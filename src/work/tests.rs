@@ -508,3 +508,53 @@ fn a_chain_ends_at_its_last_name_that_is_not_neutral() {
         ["database"]
     );
 }
+
+#[test]
+fn conditional_updates_that_flip_what_they_test_claim_their_rows() {
+    let k = kinds().expect("kinds.toml is valid");
+    assert!(k.claims_text(
+        "UPDATE jobs SET state = 'running', owner = $1 WHERE state = 'queued' RETURNING id"
+    ));
+    assert!(k.claims_text(
+        r#"update "jobs" set "locked_at" = now() where locked_at is null returning *"#
+    ));
+    // No `RETURNING`: nothing says which rows this instance got.
+    assert!(!k.claims_text("UPDATE jobs SET state = 'running' WHERE state = 'queued'"));
+    // The column tested is not the one set.
+    assert!(!k.claims_text("UPDATE users SET online = false WHERE last_seen < now() RETURNING id"));
+    // A subquery picks the same rows for every instance.
+    assert!(!k.claims_text(
+        "UPDATE invoices SET reminded = true WHERE id IN (SELECT id FROM invoices WHERE reminded = false) RETURNING id"
+    ));
+    // The value reads the column: each instance adds its own step.
+    assert!(!k.claims_text("UPDATE quotas SET used = used - 1 WHERE used > 0 RETURNING used"));
+    let claim = call(
+        "Job",
+        &["findOneAndUpdate", "lean"],
+        "{ status: 'queued' }, { $set: { status: 'running', owner: me } }, { new: true }",
+    );
+    assert_eq!(work_of(&[claim]), ["coordinated"]);
+    let bump = call(
+        "Job",
+        &["findOneAndUpdate"],
+        "{ kind: 'count' }, { $inc: { runs: 1 }, $set: { owner: me } }",
+    );
+    assert_ne!(work_of(&[bump]), ["coordinated"]);
+    // The same arguments on another method are no claim.
+    let update = call(
+        "Job",
+        &["updateMany"],
+        "{ status: 'queued' }, { $set: { status: 'x' } }",
+    );
+    assert_ne!(work_of(&[update]), ["coordinated"]);
+}
+
+#[test]
+fn fields_named_for_working_objects_stay_called_names() {
+    assert!(names_working_object("reverseShareService"));
+    assert!(names_working_object("_commandQueue"));
+    assert!(!names_working_object("pending"));
+    assert!(!names_working_object("peers"));
+    assert!(is_neutral_method("clear"));
+    assert!(!is_neutral_method("send"));
+}

@@ -31,6 +31,7 @@ pub(super) static GRAMMAR: Grammar = Grammar {
     functions: &["lambda_expression", "anonymous_method_expression"],
     implicit_construct: Some(("implicit_object_creation_expression", declared_type)),
     continuations: &["ContinueWith", "ConfigureAwait"],
+    field_roots: &["this"],
 };
 
 /// The type a target-typed `new(..)` constructs, when the same file declares it: the type of

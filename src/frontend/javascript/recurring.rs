@@ -31,6 +31,7 @@ pub(super) static GRAMMAR: Grammar = Grammar {
     ],
     implicit_construct: None,
     continuations: &["then", "catch", "finally"],
+    field_roots: &["*"],
 };
 
 /// The names the module's top level binds by an import or a `require`, each with the name
