@@ -5,7 +5,10 @@
 //! keep the collection for the process's lifetime, as they keep a module-level one, so it is a
 //! collection event of its own. A collection a handler declares for one request, and one a
 //! connection handler keeps for its connection, are not: their functions register no routes.
+//! Nor is a registry of this process's own connections such a function keeps (see
+//! [`drain`](super::drain)), as at module level.
 
+use super::drain::{self, Uses};
 use super::shapes::statement_call;
 use super::state::{declared_collection, record_write, unwrap_type_assertion, written_by};
 use super::words::words;
@@ -88,10 +91,24 @@ fn kept_by_handlers(body: Node<'_>, src: &str, scopes: &Scopes) -> Vec<Event> {
     if candidates.is_empty() {
         return Vec::new();
     }
+    let mut uses: HashMap<&str, Uses> = HashMap::new();
     let mut stack = vec![(body, false, 0usize)];
     while let Some((node, in_function, depth)) = stack.pop() {
         if depth > MAX_DEPTH {
             continue;
+        }
+        if node.kind_str() == "identifier" {
+            let name = text(node, src);
+            if let Some((_, scope)) = candidates.get(name) {
+                let here =
+                    scope.is_some() && scopes.visible_scope(name, node.start_byte()) == *scope;
+                if here {
+                    if let Some(used) = drain::use_of(node, src) {
+                        let by_connection = drain::keyed_by_connection(node, src);
+                        uses.entry(name).or_default().record(used, by_connection);
+                    }
+                }
+            }
         }
         if in_function {
             let identifier =
@@ -120,7 +137,8 @@ fn kept_by_handlers(body: Node<'_>, src: &str, scopes: &Scopes) -> Vec<Event> {
         }
     }
     candidates
-        .into_values()
-        .filter_map(|(c, _)| c.into_event())
+        .into_iter()
+        .filter(|(name, _)| !uses.get(name).is_some_and(Uses::per_connection))
+        .filter_map(|(_, (c, _))| c.into_event())
         .collect()
 }

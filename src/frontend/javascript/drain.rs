@@ -101,7 +101,7 @@ pub(super) fn use_of(name: Node<'_>, src: &str) -> Option<Use> {
     Some(match parent.kind_str() {
         "variable_declarator" if is_field(parent, "name", name) => return None,
         "member_expression" if is_field(parent, "object", name) => member_use(parent, src),
-        "subscript_expression" if is_field(parent, "object", name) => subscript_use(parent),
+        "subscript_expression" if is_field(parent, "object", name) => subscript_use(parent, src),
         "for_in_statement" if is_field(parent, "right", name) => loop_use(parent, src),
         "arguments" => object_helper_use(parent, name, src),
         _ => Use::Other,
@@ -128,15 +128,15 @@ fn member_use(member: Node<'_>, src: &str) -> Use {
     match property {
         "add" | "push" | "unshift" => stores(argument(0)),
         "set" => stores(argument(1)),
-        "delete" | "clear" => Use::Removes,
+        "delete" | "clear" | "splice" => Use::Removes,
         "forEach" if argument(0).is_some_and(|f| callback_closes(f, src)) => Use::Closes,
         "values" => walked(call, src),
         _ => Use::Other,
     }
 }
 
-/// `x[key] = conn`, `delete x[key]`.
-fn subscript_use(subscript: Node<'_>) -> Use {
+/// `x[key] = conn`, `delete x[key]`, `x[key].destroy()`.
+fn subscript_use(subscript: Node<'_>, src: &str) -> Use {
     let Some(parent) = subscript.parent() else {
         return Use::Other;
     };
@@ -150,6 +150,17 @@ fn subscript_use(subscript: Node<'_>) -> Use {
                 .is_some_and(|o| o.kind_str() == "delete") =>
         {
             Use::Removes
+        }
+        "member_expression"
+            if is_field(parent, "object", subscript)
+                && parent
+                    .field("property")
+                    .is_some_and(|p| CLOSE_METHODS.contains(&text(p, src)))
+                && parent
+                    .parent()
+                    .is_some_and(|c| c.kind_str() == "call_expression") =>
+        {
+            Use::Closes
         }
         _ => Use::Other,
     }
@@ -202,8 +213,19 @@ fn loop_use(for_in: Node<'_>, src: &str) -> Use {
     let variable = for_in
         .field("left")
         .filter(|l| l.kind_str() == "identifier");
-    match (variable, for_in.field("body")) {
-        (Some(variable), Some(body)) if closes(body, text(variable, src), src) => Use::Closes,
+    // `for (const key in x) x[key].destroy()` walks the keys: the element is `x[key]`.
+    let keys = for_in
+        .field("operator")
+        .is_some_and(|o| text(o, src) == "in");
+    let element = match (variable, for_in.field("right")) {
+        (Some(v), Some(collection)) if keys => {
+            format!("{}[{}]", text(collection, src), text(v, src))
+        }
+        (Some(v), _) => text(v, src).to_string(),
+        _ => return Use::Other,
+    };
+    match for_in.field("body") {
+        Some(body) if closes(body, &element, src) => Use::Closes,
         _ => Use::Other,
     }
 }
@@ -238,8 +260,10 @@ fn closes(node: Node<'_>, element: &str, src: &str) -> bool {
         "await_expression" => node.named_child(0).is_some_and(|e| closes(e, element, src)),
         "call_expression" => node.field("function").is_some_and(|f| {
             f.kind_str() == "member_expression"
-                && f.field("object")
-                    .is_some_and(|o| o.kind_str() == "identifier" && text(o, src) == element)
+                && f.field("object").is_some_and(|o| {
+                    matches!(o.kind_str(), "identifier" | "subscript_expression")
+                        && text(o, src) == element
+                })
                 && f.field("property")
                     .is_some_and(|p| CLOSE_METHODS.contains(&text(p, src)))
         }),

@@ -1501,6 +1501,14 @@ module.exports = async function notes(app) {
         req.raw.on('data', (c) => chunks.push(c));
         return allowed.has(req.query.t);
     });
+    // The server's own open connections, kept to close them at shutdown.
+    const open = [];
+    server.on('connection', (conn) => {
+        const key = conn.remoteAddress + ':' + conn.remotePort;
+        open[key] = conn;
+        conn.on('close', () => open.splice(key, 1));
+    });
+    app.destroy = () => { for (const key in open) { open[key].destroy(); } };
 };
 function perRequest(req) {
     const seen = new Set();
