@@ -241,6 +241,7 @@ impl Engine {
                 fetched_if_sole_part: Vec::new(),
                 once_per_file: m.rule.once_per_file,
                 reported_at_startup: m.rule.reported_at_startup,
+                fixed_content: writes_fixed_content(m.target, &m.event.args),
                 reach_trace: Vec::new(),
             };
             if let Some(call) = &m.optional_mitigation {
@@ -417,6 +418,20 @@ impl Engine {
     }
 }
 
+/// Whether a call writes content written out in the code: a write or append (its method's
+/// name says so) whose content, the argument after the path, is a string literal
+/// (`File.WriteAllText(path, "{}")`, `fs.writeFileSync(p, '')`). Such a write generates
+/// nothing: every instance that makes it writes the same bytes.
+pub fn writes_fixed_content(target: &str, args: &[crate::event::Arg]) -> bool {
+    let method = target
+        .rsplit(['.', ':'])
+        .next()
+        .unwrap_or(target)
+        .to_ascii_lowercase();
+    (method.contains("write") || method.contains("append"))
+        && matches!(args.get(1), Some(crate::event::Arg::Str(_)))
+}
+
 /// How a resolved target is shown: JavaScript globals without the `globalThis.` prefix.
 fn display_target(target: &str) -> &str {
     target.strip_prefix("globalThis.").unwrap_or(target)
@@ -475,6 +490,27 @@ fn nesting_depth(text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::event::Arg;
+
+    #[test]
+    fn fixed_content_is_a_literal_written() {
+        let literal = [Arg::Other { path_like: true }, Arg::Str("{}".into())];
+        assert!(writes_fixed_content(
+            "System.IO.File.WriteAllTextAsync",
+            &literal
+        ));
+        assert!(writes_fixed_content("fs.appendFileSync", &literal));
+        // A value computed at run time, or a move to a literal path, generates or carries data.
+        let computed = [
+            Arg::Other { path_like: true },
+            Arg::Other { path_like: false },
+        ];
+        assert!(!writes_fixed_content(
+            "System.IO.File.WriteAllText",
+            &computed
+        ));
+        assert!(!writes_fixed_content("System.IO.File.Move", &literal));
+    }
 
     #[test]
     fn lints_an_in_memory_document() {

@@ -97,6 +97,11 @@ pub struct Finding {
     /// [`crate::catalogue::Rule::reported_at_startup`]).
     #[serde(skip)]
     pub reported_at_startup: bool,
+    /// Whether the finding's call writes content written out in the code (a string literal,
+    /// `File.WriteAllText(path, "{}")`): it generates nothing, so every instance writes the
+    /// same (see [`crate::engine::writes_fixed_content`]).
+    #[serde(skip)]
+    pub fixed_content: bool,
     /// With `--explain-reach` in a project scan: the path the project model's walk took from
     /// an entry point to the finding's code (see [`crate::reach::trace`]); empty otherwise.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -345,6 +350,7 @@ mod tests {
             fetched_if_sole_part: Vec::new(),
             once_per_file: false,
             reported_at_startup: false,
+            fixed_content: false,
             reach_trace: Vec::new(),
             suppression: None,
         }

@@ -218,9 +218,12 @@ pub fn scan_files(
                 verdict = Reachability::Startup;
             }
             // A secret or identity stored at start-up is generated when absent: each instance
-            // would have its own; a database opened at start is the instance's for its life.
+            // would have its own (not when the content is written out in the code: an empty
+            // `"{}"` is the same everywhere); a database opened at start is the instance's for
+            // its life.
             if verdict == Reachability::Startup
-                && (finding.reported_at_startup || reach::words().names_secret(&finding.snippet))
+                && (finding.reported_at_startup
+                    || (reach::words().names_secret(&finding.snippet) && !finding.fixed_content))
             {
                 verdict = Reachability::Reachable;
             }

@@ -414,6 +414,7 @@ impl SuppressionAudit {
                 quiet_if: Vec::new(),
                 quiet_if_any: Vec::new(),
                 reported_at_startup: false,
+                fixed_content: false,
                 reach_trace: Vec::new(),
             });
         }
@@ -522,6 +523,7 @@ mod tests {
             quiet_if: Vec::new(),
             quiet_if_any: Vec::new(),
             reported_at_startup: false,
+            fixed_content: false,
             reach_trace: Vec::new(),
         }
     }

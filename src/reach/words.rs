@@ -60,6 +60,8 @@ pub struct Words {
     pub start_event_verbs: HashSet<String>,
     /// Calls on an application's start event that run the function passed to them once.
     pub start_event_calls: HashSet<String>,
+    /// C# overrides (`Base.Method`) a host calls once when it starts the object.
+    pub start_overrides: HashSet<String>,
     /// Calls whose sequence may never end: a C# `foreach` over one is no direct statement.
     pub endless_sequences: Vec<String>,
     /// Methods nearly every class has (`Dispose`): a call by name reaches none of them.
@@ -130,6 +132,17 @@ impl Words {
         let words = split_words(last_segment(plain));
         words.iter().any(|w| self.start_event_subjects.contains(w))
             && words.iter().any(|w| self.start_event_verbs.contains(w))
+    }
+
+    /// Whether a C# method named `method` that overrides one of `bases` (any path, generic
+    /// arguments ignored) is called once when the host starts its object
+    /// (`BackgroundService.ExecuteAsync`).
+    pub fn is_start_override(&self, bases: &[String], method: &str) -> bool {
+        bases.iter().any(|base| {
+            let plain = base.split('<').next().unwrap_or(base).trim();
+            self.start_overrides
+                .contains(&format!("{}.{method}", last_segment(plain)))
+        })
     }
 
     /// Whether a loop's collection (`queue.GetConsumingEnumerable()`) names a sequence that

@@ -188,7 +188,8 @@ impl Walker<'_, '_> {
                         && self.file.local_methods.contains(method)
                 });
                 let mut out: Vec<String> = ty
-                    .map(|t| self.file.resolve_type(&t))
+                    .as_deref()
+                    .map(|t| self.file.resolve_type(t))
                     .unwrap_or_default()
                     .into_iter()
                     .map(|t| concat(&[&t, ".", method]))
@@ -196,12 +197,14 @@ impl Walker<'_, '_> {
                 if own_method {
                     return out;
                 }
-                // Extension methods: any imported namespace may supply one.
+                // Extension methods: any imported namespace may supply one, when it extends
+                // the receiver's declared type.
                 out.extend(
                     self.file
                         .namespaces
                         .iter()
-                        .map(|ns| concat(&[ns, ".", method])),
+                        .map(|ns| concat(&[ns, ".", method]))
+                        .filter(|target| ty.as_deref().is_none_or(|t| words().extends(target, t))),
                 );
                 out
             }

@@ -169,16 +169,23 @@ impl FileScope {
         if implicit.is_empty() && !imported.iter().any(|ns| ns == "System") {
             imported.extend(implicit_usings().base.iter().cloned());
         }
+        // A file that builds a web host serves, whatever parser reads its options.
+        let serves = words()
+            .web_host_calls
+            .iter()
+            .any(|call| src.contains(call.as_str()));
         // Test projects name their namespaces `App.Tests`, `App.IntegrationTests`, ...
-        let tooling = imported.iter().any(|ns| {
-            words().tooling_namespaces.iter().any(|t| {
-                ns.strip_prefix(t.as_str())
-                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+        let tooling = !serves
+            && imported.iter().any(|ns| {
+                words().tooling_namespaces.iter().any(|t| {
+                    ns.strip_prefix(t.as_str())
+                        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+                })
             })
-        }) || src
-            .lines()
-            .take(20)
-            .any(|l| l.contains("#:sdk Aspire.AppHost.Sdk"))
+            || src
+                .lines()
+                .take(20)
+                .any(|l| l.contains("#:sdk Aspire.AppHost.Sdk"))
             || src.lines().any(declares_command_class);
         scope.tooling_file = tooling;
         scope.test_file = imported

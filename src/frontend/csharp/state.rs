@@ -244,7 +244,8 @@ fn field(
 
 /// Records an auto-property that holds its own collection object, like a field
 /// (`public static HashSet<string> Spectators { get; } = new();`): one with an initializer,
-/// or a `static` one.
+/// a `static` one, or a get-only one (`Clients { get; }`), which only its constructors can
+/// set, like a `readonly` field.
 fn property(
     node: Node<'_>,
     src: &str,
@@ -254,7 +255,7 @@ fn property(
     let Some(owner) = member_owner(node, src) else {
         return;
     };
-    if owner.is_some() && node.field("value").is_none() {
+    if owner.is_some() && node.field("value").is_none() && !get_only(node, src) {
         return;
     }
     let (Some(ty), Some(name)) = (node.field("type"), node.field("name")) else {
@@ -262,6 +263,19 @@ fn property(
     };
     let span = name.start_byte()..node.end_byte();
     declare(ty, text(name, src), span, owner, src, scope, candidates);
+}
+
+/// Whether a property is a get-only auto-property (`{ get; }`): one accessor, `get`, with no
+/// body of its own.
+fn get_only(node: Node<'_>, src: &str) -> bool {
+    let Some(accessors) = node.field("accessors") else {
+        return false;
+    };
+    let mut list = named(accessors).filter(|c| c.kind_str() == "accessor_declaration");
+    match (list.next(), list.next()) {
+        (Some(get), None) => text(get, src).trim_end_matches(';').trim() == "get",
+        _ => false,
+    }
 }
 
 /// Records the collection a member of type `ty` named `name` may hold.

@@ -497,7 +497,15 @@ impl SymbolWalk<'_> {
         if let Some(index) = index.filter(|_| part) {
             self.table.set_partial(index);
         }
-        if let Some(index) = index.filter(|_| handles_start_event(node, self.src)) {
+        // A start event's handler, or an override the host calls once when it starts the
+        // object (`BackgroundService.ExecuteAsync`).
+        let starts = handles_start_event(node, self.src)
+            || (has_modifier(node, self.src, "override")
+                && self
+                    .bases
+                    .last()
+                    .is_some_and(|bases| words.is_start_override(bases, label)));
+        if let Some(index) = index.filter(|_| starts) {
             self.table.set_start(index);
         }
         // A static method (not an extension method) runs only through its own type's name.

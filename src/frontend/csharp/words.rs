@@ -15,6 +15,15 @@ pub(super) struct ReturnType {
     pub returns: String,
 }
 
+/// An extension method and the only types it extends.
+#[derive(Debug, Deserialize)]
+pub(super) struct ExtensionReceivers {
+    /// The extension method, fully qualified (`Microsoft.Extensions.Logging.AddFile`).
+    pub method: String,
+    /// The simple names of the types it extends (`ILoggingBuilder`).
+    pub receivers: HashSet<String>,
+}
+
 /// The parsed `words.toml`.
 #[derive(Debug, Deserialize)]
 pub(super) struct Words {
@@ -23,12 +32,16 @@ pub(super) struct Words {
     /// The last segments of `return_types`' members (not in the file).
     #[serde(skip)]
     pub return_members: HashSet<String>,
+    /// Extension methods that extend only some types.
+    pub extension_receivers: Vec<ExtensionReceivers>,
     /// Static methods that return an instance of the type they are called on.
     pub factory_methods: HashSet<String>,
     /// Namespaces of file-system abstractions that mirror `System.IO`.
     pub abstract_fs_namespaces: HashSet<String>,
     /// Namespaces (and their children) of client UI frameworks: the file runs on a device.
     pub client_ui_namespaces: Vec<String>,
+    /// Calls (as text) that build a web host: a file making one is no tool.
+    pub web_host_calls: Vec<String>,
     /// Namespaces (and their children) whose import marks a file as developer tooling.
     pub tooling_namespaces: Vec<String>,
     /// Base classes (prefixes up to `<`) of command-line commands: a file deriving from one
@@ -129,6 +142,19 @@ pub(super) fn words() -> &'static Words {
     &WORDS
 }
 
+impl Words {
+    /// Whether the extension method `target` (fully qualified) may be called on a value of
+    /// declared type `ty` (any path, generic arguments ignored): always, unless
+    /// `extension_receivers` lists the only types it extends and `ty` is not one of them.
+    pub(super) fn extends(&self, target: &str, ty: &str) -> bool {
+        let plain = ty.split('<').next().unwrap_or(ty).trim();
+        self.extension_receivers
+            .iter()
+            .find(|e| e.method == target)
+            .is_none_or(|e| e.receivers.contains(last_segment(plain)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,6 +164,9 @@ mod tests {
         let w = words();
         assert!(w.return_members.contains("GetParent"));
         assert!(w.factory_methods.contains("FromFile"));
+        assert!(w.extends("Microsoft.Extensions.Logging.AddFile", "ILoggingBuilder"));
+        assert!(!w.extends("Microsoft.Extensions.Logging.AddFile", "IFileService"));
+        assert!(w.extends("Quartz.AddQuartz", "IServiceCollection"));
     }
 
     /// `mentions` lower-cases the text it searches, so its words must be lower case.
