@@ -116,6 +116,9 @@ const READ_METHODS: &[&str] = &[
     "clone",
 ];
 
+/// Pointers whose `clone` shares the value they point to (`Arc::clone(&state)`).
+const SHARED_OWNERS: &[&str] = &["Arc", "Rc"];
+
 /// The [`GUARD_METHODS`] that give write access.
 const MUTABLE_ACCESS: &[&str] = &["lock", "write", "get_mut", "borrow_mut", "as_mut"];
 
@@ -433,7 +436,7 @@ impl Statics {
     /// name forgets what it stood for.
     pub(super) fn bind_local(&mut self, name: String, init: Option<&Expr>, owner: Option<&str>) {
         let target = init.and_then(|init| {
-            let expr = peel(init, GUARD_METHODS, true);
+            let expr = peel(shared_handle(init), GUARD_METHODS, true);
             match expr {
                 Expr::Path(_) | Expr::Field(_) => self.place(expr, owner),
                 _ => None,
@@ -1020,6 +1023,27 @@ pub(super) fn may_hold_collection(ty: &syn::Type) -> bool {
             .last()
             .is_some_and(|s| !SCALARS.contains(&s.ident.to_string().as_str())),
         _ => true,
+    }
+}
+
+/// The value a new handle to shared ownership points to: `Arc::clone(&WS_USERS)` and
+/// `Rc::clone(&rooms)` give `&WS_USERS` and `&rooms` (a write through the clone is a write
+/// to the one value both share); any other expression is itself.
+fn shared_handle(expr: &Expr) -> &Expr {
+    let Expr::Call(call) = peel(expr, &[], false) else {
+        return expr;
+    };
+    let Expr::Path(p) = &*call.func else {
+        return expr;
+    };
+    let names = segment_names(&p.path);
+    let shared = matches!(
+        names.as_slice(),
+        [.., owner, clone] if clone == "clone" && SHARED_OWNERS.contains(&owner.as_str())
+    );
+    match call.args.first() {
+        Some(arg) if shared && call.args.len() == 1 => arg,
+        _ => expr,
     }
 }
 
