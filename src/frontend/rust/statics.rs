@@ -475,6 +475,16 @@ impl Statics {
                 Expr::Unary(u) => &u.expr,
                 Expr::Reference(r) => &r.expr,
                 Expr::Paren(p) => &p.expr,
+                // `PRESENCE.lock().unwrap().online.insert(..)`: a field of the value the
+                // guard leads to, as through a guard local.
+                Expr::Await(a) => &a.base,
+                Expr::Try(t) => &t.expr,
+                Expr::MethodCall(m)
+                    if !fields.is_empty()
+                        && GUARD_METHODS.contains(&m.method.to_string().as_str()) =>
+                {
+                    &m.receiver
+                }
                 Expr::Path(p) if p.qself.is_none() => {
                     let segments = segment_names(&p.path);
                     let local = segments[..segments.len().saturating_sub(1)]
@@ -685,8 +695,14 @@ impl Statics {
                 }
             }
         }
+        // The fields of a struct reported as its static are that static's finding.
+        let of_reported = |name: &str| {
+            name.split_once('.')
+                .is_some_and(|(owner, _)| reported.iter().any(|r| r.as_str() == owner))
+        };
         let events = candidates
             .into_iter()
+            .filter(|(name, _)| !of_reported(name))
             .filter_map(|(name, mut c)| {
                 if let Some(names) = type_names.get(&name) {
                     c.add_targets(types.expand(names, !name.contains('.')));
