@@ -190,6 +190,8 @@ pub fn scan_files(
     let mitigations = reach::mitigations::of_project(&models, &model_paths, &registered);
     if project {
         let solved = reach::solve_with_starts(&models);
+        // A Rust value a server's start builds lives as long as the process.
+        registered.extend(reach::started::registrations(&models, &solved));
         let verdicts = &solved.verdicts;
         reach::wrappers::judge(&models, verdicts, &mut judged);
         let parts = std::cell::OnceCell::new();

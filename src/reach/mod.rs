@@ -56,6 +56,7 @@ pub mod modules;
 pub mod passed;
 pub mod rust_methods;
 pub mod rust_modules;
+pub mod started;
 pub mod temp_params;
 pub mod trace;
 mod types;

@@ -68,6 +68,9 @@ pub struct Words {
     pub teardown_methods: HashSet<String>,
     /// Words of a callee that dispatches a plugin hook by the name in its first argument.
     pub hook_dispatch_words: HashSet<String>,
+    /// Rust associated functions that build a value of their type (`new`, `with_*`): a
+    /// start that calls one as a statement keeps the value (see [`super::started`]).
+    pub value_constructors: Vec<String>,
 }
 
 /// The name a frontend mentions for a loop that may run for the process's lifetime (a
@@ -90,6 +93,17 @@ pub fn words() -> &'static Words {
 }
 
 impl Words {
+    /// Whether a Rust associated function of this name builds a value of its type: one of
+    /// `value_constructors`, or a `prefix_*` of one.
+    pub fn builds_value(&self, name: &str) -> bool {
+        self.value_constructors
+            .iter()
+            .any(|w| match w.strip_suffix('*') {
+                Some(prefix) => name.starts_with(prefix) && name.len() > prefix.len(),
+                None => name == w,
+            })
+    }
+
     /// Whether an attribute or decorator (any path, optional `Attribute` suffix) marks an
     /// entry point.
     pub fn is_entry_attribute(&self, name: &str) -> bool {

@@ -116,6 +116,9 @@ const READ_METHODS: &[&str] = &[
     "clone",
 ];
 
+/// Pointers whose `clone` shares the value they point to (`Arc::clone(&state)`).
+const SHARED_OWNERS: &[&str] = &["Arc", "Rc"];
+
 /// The [`GUARD_METHODS`] that give write access.
 const MUTABLE_ACCESS: &[&str] = &["lock", "write", "get_mut", "borrow_mut", "as_mut"];
 
@@ -433,7 +436,7 @@ impl Statics {
     /// name forgets what it stood for.
     pub(super) fn bind_local(&mut self, name: String, init: Option<&Expr>, owner: Option<&str>) {
         let target = init.and_then(|init| {
-            let expr = peel(init, GUARD_METHODS, true);
+            let expr = peel(shared_handle(init), GUARD_METHODS, true);
             match expr {
                 Expr::Path(_) | Expr::Field(_) => self.place(expr, owner),
                 _ => None,
@@ -472,6 +475,16 @@ impl Statics {
                 Expr::Unary(u) => &u.expr,
                 Expr::Reference(r) => &r.expr,
                 Expr::Paren(p) => &p.expr,
+                // `PRESENCE.lock().unwrap().online.insert(..)`: a field of the value the
+                // guard leads to, as through a guard local.
+                Expr::Await(a) => &a.base,
+                Expr::Try(t) => &t.expr,
+                Expr::MethodCall(m)
+                    if !fields.is_empty()
+                        && GUARD_METHODS.contains(&m.method.to_string().as_str()) =>
+                {
+                    &m.receiver
+                }
                 Expr::Path(p) if p.qself.is_none() => {
                     let segments = segment_names(&p.path);
                     let local = segments[..segments.len().saturating_sub(1)]
@@ -682,8 +695,14 @@ impl Statics {
                 }
             }
         }
+        // The fields of a struct reported as its static are that static's finding.
+        let of_reported = |name: &str| {
+            name.split_once('.')
+                .is_some_and(|(owner, _)| reported.iter().any(|r| r.as_str() == owner))
+        };
         let events = candidates
             .into_iter()
+            .filter(|(name, _)| !of_reported(name))
             .filter_map(|(name, mut c)| {
                 if let Some(names) = type_names.get(&name) {
                     c.add_targets(types.expand(names, !name.contains('.')));
@@ -1020,6 +1039,27 @@ pub(super) fn may_hold_collection(ty: &syn::Type) -> bool {
             .last()
             .is_some_and(|s| !SCALARS.contains(&s.ident.to_string().as_str())),
         _ => true,
+    }
+}
+
+/// The value a new handle to shared ownership points to: `Arc::clone(&WS_USERS)` and
+/// `Rc::clone(&rooms)` give `&WS_USERS` and `&rooms` (a write through the clone is a write
+/// to the one value both share); any other expression is itself.
+fn shared_handle(expr: &Expr) -> &Expr {
+    let Expr::Call(call) = peel(expr, &[], false) else {
+        return expr;
+    };
+    let Expr::Path(p) = &*call.func else {
+        return expr;
+    };
+    let names = segment_names(&p.path);
+    let shared = matches!(
+        names.as_slice(),
+        [.., owner, clone] if clone == "clone" && SHARED_OWNERS.contains(&owner.as_str())
+    );
+    match call.args.first() {
+        Some(arg) if shared && call.args.len() == 1 => arg,
+        _ => expr,
     }
 }
 

@@ -431,6 +431,12 @@ impl<'ast> Visit<'ast> for SymbolVisit<'_, '_> {
     }
 
     fn visit_expr_for_loop(&mut self, expr: &'ast syn::ExprForLoop) {
+        // A loop over the items written in the code (`for kind in &[Kind::A, Kind::B]`) ends
+        // within each run of the function: its statements are direct, as C#'s `foreach`
+        // over a finite sequence is.
+        if written_items(&expr.expr) {
+            return self.scoped(&[&expr.pat], |v| visit::visit_expr_for_loop(v, expr));
+        }
         self.scoped(&[&expr.pat], |v| {
             v.nested(|v| visit::visit_expr_for_loop(v, expr));
         });
@@ -612,6 +618,23 @@ fn spawned_task(expr: &syn::Expr, depth: usize) -> Option<*const ()> {
         syn::Expr::Closure(c) => Some(address(c)),
         syn::Expr::Async(a) => Some(address(a)),
         _ => None,
+    }
+}
+
+/// Whether a loop's sequence is a list of items written in the code: an array literal
+/// (`[a, b]`, `&[a, b]`, `[a, b].iter()`).
+fn written_items(expr: &syn::Expr) -> bool {
+    match expr {
+        syn::Expr::Array(_) => true,
+        syn::Expr::Reference(r) => written_items(&r.expr),
+        syn::Expr::Paren(p) => written_items(&p.expr),
+        syn::Expr::MethodCall(m)
+            if m.args.is_empty()
+                && matches!(m.method.to_string().as_str(), "iter" | "into_iter") =>
+        {
+            written_items(&m.receiver)
+        }
+        _ => false,
     }
 }
 
