@@ -393,6 +393,15 @@ impl Engine {
                         .cloned()
                         .chain(evidence)
                         .collect()
+                } else if role != FileRole::Test {
+                    // What a helper is (a sleep, an interval) holds wherever its file runs:
+                    // a shared module the browser also loads still sleeps for the server.
+                    facts
+                        .registrations
+                        .iter()
+                        .filter(|r| helper_nature(r))
+                        .cloned()
+                        .collect()
                 } else {
                     Vec::new()
                 },
@@ -415,6 +424,12 @@ impl Engine {
             }),
         }
     }
+}
+
+/// A registration that says what a helper function is (`delay:sleep`, `interval:every`),
+/// not what a file of the server does.
+fn helper_nature(registration: &str) -> bool {
+    registration.starts_with("delay:") || registration.starts_with("interval:")
 }
 
 /// How a resolved target is shown: JavaScript globals without the `globalThis.` prefix.
