@@ -587,3 +587,21 @@ fn draining_a_buffer_others_fill_is_each_instance_s_own_unless_the_body_fills_it
     let k = kinds().expect("kinds.toml is valid");
     assert!(!k.claims_call("TryDequeue"));
 }
+
+#[test]
+fn metrics_services_and_meters_are_this_instance_s_metrics() {
+    assert_eq!(
+        work_of(&[call("opentelemetry::global", &["meter"], "jobs")]),
+        ["metrics"]
+    );
+    assert_eq!(
+        work_of(&[call(
+            "cloudWatchClient",
+            &["send"],
+            "new PutMetricDataCommand"
+        )]),
+        ["metrics"]
+    );
+    // Another client's send stays unexplained.
+    assert_eq!(work_of(&[call("partnerClient", &["send"], "")]), [UNKNOWN]);
+}
