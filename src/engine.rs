@@ -394,6 +394,15 @@ impl Engine {
                         .cloned()
                         .chain(evidence)
                         .collect()
+                } else if role != FileRole::Test {
+                    // What a helper is (a sleep, an interval) holds wherever its file runs:
+                    // a shared module the browser also loads still sleeps for the server.
+                    facts
+                        .registrations
+                        .iter()
+                        .filter(|r| helper_nature(r))
+                        .cloned()
+                        .collect()
                 } else {
                     Vec::new()
                 },
@@ -430,6 +439,12 @@ pub fn writes_fixed_content(target: &str, args: &[crate::event::Arg]) -> bool {
         .to_ascii_lowercase();
     (method.contains("write") || method.contains("append"))
         && matches!(args.get(1), Some(crate::event::Arg::Str(_)))
+}
+
+/// A registration that says what a helper function is (`delay:sleep`, `interval:every`),
+/// not what a file of the server does.
+fn helper_nature(registration: &str) -> bool {
+    registration.starts_with("delay:") || registration.starts_with("interval:")
 }
 
 /// How a resolved target is shown: JavaScript globals without the `globalThis.` prefix.

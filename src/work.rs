@@ -263,6 +263,11 @@ pub struct Kind {
     /// document (see [`swap`]); for a kind that `coordinates`.
     #[serde(default)]
     pub claiming_updates: Vec<String>,
+    /// Kinds whose work in the same body takes this kind away (`queue`: a job that drains
+    /// an in-memory buffer it also fills, from a schedule or a shared table, repeats that
+    /// work on every instance); such a kind claims nothing for another file's callers.
+    #[serde(default)]
+    pub not_with_kinds: Vec<String>,
 }
 
 impl Kind {
@@ -403,6 +408,16 @@ impl Kinds {
                 .chain(&kind.then_arguments)
                 .chain(&kind.not_arguments)
                 .chain(&kind.claiming_updates);
+            if let Some(other) = kind
+                .not_with_kinds
+                .iter()
+                .find(|o| !self.kinds.iter().any(|k| k.id == **o))
+            {
+                return Err(format!(
+                    "src/work/kinds.toml: kind `{}`: `not_with_kinds` names no kind `{other}`",
+                    kind.id
+                ));
+            }
             for w in words {
                 if w.is_empty() || !w.chars().all(|c| c.is_ascii_lowercase()) {
                     return Err(format!(
@@ -500,6 +515,15 @@ impl Kinds {
         }
     }
 
+    /// Takes away the kinds whose `not_with_kinds` the same body also does.
+    fn drop_taken_away(&self, work: &mut Work) {
+        for kind in &self.kinds {
+            if kind.not_with_kinds.iter().any(|o| work.kinds.contains(o)) {
+                work.kinds.remove(&kind.id);
+            }
+        }
+    }
+
     /// Whether work of this kind is this process's own: [`IN_MEMORY`] or a kind that is
     /// neither shared nor coordinating (logging, metrics, its own cache or sessions).
     pub fn is_own(&self, kind: &str) -> bool {
@@ -540,7 +564,11 @@ impl Kinds {
             .filter(char::is_ascii_alphabetic)
             .map(|c| c.to_ascii_lowercase())
             .collect();
-        let coordinating = || self.kinds.iter().filter(|k| k.coordinates);
+        let coordinating = || {
+            self.kinds
+                .iter()
+                .filter(|k| k.coordinates && k.not_with_kinds.is_empty())
+        };
         // Most texts name none of the words even run together: no word split for them.
         if !coordinating().any(|k| list(k).iter().any(|w| letters.contains(w.as_str()))) {
             return false;
@@ -697,6 +725,7 @@ pub fn classify_handed(
         &mut cache,
         &mut work,
     );
+    kinds.drop_taken_away(&mut work);
     if work.kinds.is_empty() {
         work.kinds.insert(IN_MEMORY.to_string());
     }

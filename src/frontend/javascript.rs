@@ -35,6 +35,7 @@ mod symbols;
 mod syntax;
 #[cfg(test)]
 mod tests;
+mod wait_until;
 mod words;
 
 use emit::*;

@@ -558,3 +558,50 @@ fn fields_named_for_working_objects_stay_called_names() {
     assert!(is_neutral_method("clear"));
     assert!(!is_neutral_method("send"));
 }
+
+#[test]
+fn draining_a_buffer_others_fill_is_each_instance_s_own_unless_the_body_fills_it() {
+    // The batch comes out of this process's buffer, whatever is done with it then.
+    assert_eq!(
+        work_of(&[
+            call("_buffer", &["TakeAll"], ""),
+            call("_client", &["BulkSendAsync"], "rows"),
+        ]),
+        ["own-buffer", UNKNOWN]
+    );
+    assert_eq!(
+        work_of(&[call("_pending", &["TryDequeue"], "out var item")]),
+        ["own-buffer"]
+    );
+    // A plain dequeue, and a body that queues the items it takes, drain what every
+    // instance makes.
+    assert_eq!(work_of(&[call("taskQueue", &["Dequeue"], "")]), [UNKNOWN]);
+    assert_eq!(
+        work_of(&[
+            call("_jobs", &["Enqueue"], "due"),
+            call("_jobs", &["TryDequeue"], "out var job"),
+        ]),
+        ["queue"]
+    );
+    // Its words claim nothing for the callers of another file's function.
+    let k = kinds().expect("kinds.toml is valid");
+    assert!(!k.claims_call("TryDequeue"));
+}
+
+#[test]
+fn metrics_services_and_meters_are_this_instance_s_metrics() {
+    assert_eq!(
+        work_of(&[call("opentelemetry::global", &["meter"], "jobs")]),
+        ["metrics"]
+    );
+    assert_eq!(
+        work_of(&[call(
+            "cloudWatchClient",
+            &["send"],
+            "new PutMetricDataCommand"
+        )]),
+        ["metrics"]
+    );
+    // Another client's send stays unexplained.
+    assert_eq!(work_of(&[call("partnerClient", &["send"], "")]), [UNKNOWN]);
+}

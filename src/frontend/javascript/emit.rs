@@ -523,6 +523,12 @@ impl Emitter<'_> {
                 .is_some_and(|cb| self.calls_enclosing_function(*cb, 0))
         {
             event.context.insert(Context::SelfRescheduling);
+            // Re-armed only while it waits for a condition, the work then running once.
+            if arg_nodes.first().is_some_and(|cb| {
+                wait_until::waits_until_ready(node, *cb, &self.functions, self.src)
+            }) {
+                event.context.insert(Context::SelfCancelling);
+            }
         }
         // A module's own timer (`timers/promises.setTimeout` imported as `sleep`) is the
         // delay itself, not a helper another file of the project may define.
@@ -554,6 +560,8 @@ impl Emitter<'_> {
         }
         let mut event = call.clone();
         event.targets = vec!["globalThis.setTimeout".to_string()];
+        // A duration is no path: a parameter handed to the delay assumes nothing.
+        event.assumed = None;
         event.requires_any = vec![format!("delay:{}", text(name, self.src))];
         if event.work.is_none() {
             let args: Vec<Node<'_>> = node
@@ -787,7 +795,7 @@ fn template_is_path_like(node: Node<'_>, src: &str) -> bool {
 /// Whether a call's promise is awaited: `await sleep(ms)`, or raced or joined in an awaited
 /// `Promise.race([sleep(ms), this.wakeUp])` (also `any`, `all`, `allSettled`): the loop
 /// waits for the delay either way.
-fn is_awaited(call: Node<'_>, src: &str) -> bool {
+pub(super) fn is_awaited(call: Node<'_>, src: &str) -> bool {
     let Some(parent) = call.parent() else {
         return false;
     };

@@ -145,6 +145,12 @@ impl Emitter<'_> {
                     let body = f.field("body").unwrap_or(*f);
                     return self.work.of_node(body);
                 }
+                // An awaited call in an endless loop is the loop's delay (`await
+                // delay(intervalSec)`): its argument is the duration, not a callback, so the
+                // loop's body is the work even when a parameter gives the duration.
+                if in_loop && emit::is_awaited(node, self.src) {
+                    return self.work.of_node(enclosing_loop_body(node)?);
+                }
                 let named = args.iter().find_map(|a| {
                     matches!(a.kind_str(), "identifier" | "member_expression").then(|| {
                         let t = text(*a, self.src);

@@ -1555,3 +1555,20 @@ fn a_loop_sending_to_a_servers_clients_is_a_broadcast() {
     );
     assert!(!ends.facts.calls.contains("clients.forEach"));
 }
+
+#[test]
+fn a_delay_given_a_parameter_still_takes_the_loop_body_as_its_work() {
+    // The duration comes from a parameter of the function around the loop: it is no
+    // callback whose work the function's callers hand it.
+    let job = "import { delay } from '@acme/lib/utils';\nexport async function start(interval = 10) {\n  while (true) {\n    await prisma.link.create({ data: {} });\n    await delay(interval);\n  }\n}\n";
+    let ex = extract(job, Dialect::TypeScript);
+    let delay = ex
+        .facts
+        .events
+        .iter()
+        .find(|e| e.requires_any == ["delay:delay"])
+        .expect("the helper's delay");
+    let work = delay.work.as_ref().expect("the loop's work");
+    assert!(work.pending.is_empty(), "{work:?}");
+    assert!(work.kinds.contains("database"), "{work:?}");
+}
