@@ -174,8 +174,16 @@ pub(super) fn collection_events(
 /// function mentioned anywhere else (called inside another function, handed on as a
 /// callback, exported) may run at any time.
 struct Loaders<'s> {
-    /// Each top-level function's name and whether something may call it after the load.
-    declared: HashMap<&'s str, bool>,
+    /// Each top-level function's name, whether the top level calls it and whether something
+    /// may call it after the load.
+    declared: HashMap<&'s str, Calls>,
+}
+
+/// How a module-level function is called (see [`Loaders`]).
+#[derive(Default)]
+struct Calls {
+    at_load: bool,
+    later: bool,
 }
 
 impl<'s> Loaders<'s> {
@@ -183,7 +191,7 @@ impl<'s> Loaders<'s> {
         let declared = named_children(root)
             .filter(|s| s.kind_str() == "function_declaration")
             .filter_map(|f| f.field("name"))
-            .map(|n| (text(n, src), false))
+            .map(|n| (text(n, src), Calls::default()))
             .collect();
         Self { declared }
     }
@@ -198,7 +206,7 @@ impl<'s> Loaders<'s> {
         ) {
             return;
         }
-        let Some(later) = self.declared.get_mut(text(node, src)) else {
+        let Some(calls) = self.declared.get_mut(text(node, src)) else {
             return;
         };
         let Some(parent) = node.parent() else {
@@ -218,14 +226,16 @@ impl<'s> Loaders<'s> {
                         .parent()
                         .is_some_and(|p| p.kind_str() == "program")
             });
-        if !declaration && !load_call {
-            *later = true;
-        }
+        calls.at_load |= load_call;
+        calls.later |= !declaration && !load_call;
     }
 
-    /// Whether the function `name` runs only while the module loads.
+    /// Whether the function `name` runs only while the module loads (a function its file
+    /// never calls may be a script's global, called from elsewhere).
     fn runs_at_load(&self, name: &str) -> bool {
-        self.declared.get(name).is_some_and(|later| !later)
+        self.declared
+            .get(name)
+            .is_some_and(|calls| calls.at_load && !calls.later)
     }
 }
 
