@@ -41,7 +41,9 @@ pub(super) fn closure_collection_events(root: Node<'_>, src: &str, scopes: &Scop
 }
 
 /// Whether a body registers a route as one of its statements: `app.post('/share', handler)`
-/// (`route_methods` of `words.toml`, with a path as the first argument).
+/// (`route_methods` of `words.toml`, with a path as the first argument), or a route described
+/// by an object with its path (`fastify.route({ method: 'POST', url: '/share', handler })`,
+/// hapi's `server.route({ path, handler })`).
 fn registers_routes(body: Node<'_>, src: &str) -> bool {
     named_children(body).any(|statement| {
         let Some(call) = statement_call(statement) else {
@@ -52,12 +54,28 @@ fn registers_routes(body: Node<'_>, src: &str) -> bool {
             .filter(|f| f.kind_str() == "member_expression")
             .and_then(|f| f.field("property"))
             .map(|p| text(p, src));
-        let path = call
-            .field("arguments")
-            .and_then(|a| a.named_child(0))
-            .is_some_and(|a| matches!(a.kind_str(), "string" | "template_string"));
-        path && method.is_some_and(|m| words().route_methods.contains(m))
+        let first = call.field("arguments").and_then(|a| a.named_child(0));
+        let path = first.is_some_and(|a| is_path(a));
+        let described = first.is_some_and(|a| describes_route(a, src));
+        (path && method.is_some_and(|m| words().route_methods.contains(m)))
+            || (described && method == Some("route"))
     })
+}
+
+fn is_path(node: Node<'_>) -> bool {
+    matches!(node.kind_str(), "string" | "template_string")
+}
+
+/// `{ method: 'POST', url: '/share', handler }`: an object naming a route's path.
+fn describes_route(object: Node<'_>, src: &str) -> bool {
+    object.kind_str() == "object"
+        && named_children(object).any(|pair| {
+            pair.kind_str() == "pair"
+                && pair
+                    .field("key")
+                    .is_some_and(|k| matches!(text(k, src), "url" | "path"))
+                && pair.field("value").is_some_and(is_path)
+        })
 }
 
 /// The collections declared as statements of `body` and written inside the functions it

@@ -33,7 +33,91 @@ pub(super) fn written_entry(node: Node<'_>, src: &str, collection: &str) -> Opti
         "assignment_expression" => node.field("right")?,
         _ => return None,
     };
+    if let Some(entry) = filled_list(node, value, src, collection) {
+        return Some(entry);
+    }
     Some(value_entry(value, src, collection, 0))
+}
+
+/// An empty list stored under a key and bound to a local in the same expression
+/// (`queue = waiting[id] = []`): its entries are what the function then adds through that
+/// local (`queue.push(resolve)`: a list of functions this process will call).
+fn filled_list(write: Node<'_>, value: Node<'_>, src: &str, collection: &str) -> Option<Entry> {
+    if value.kind_str() != "array" || value.named_child_count() > 0 {
+        return None;
+    }
+    let parent = write.parent()?;
+    let local = match parent.kind_str() {
+        "assignment_expression" => parent.field("left"),
+        "variable_declarator" => parent.field("name"),
+        _ => None,
+    }
+    .filter(|l| l.kind_str() == "identifier")
+    .map(|l| text(l, src))?;
+    let mut function = parent;
+    while !is_function(function.kind_str()) {
+        function = function.parent()?;
+    }
+    let mut entries = Vec::new();
+    let mut stack = vec![(function, 0usize)];
+    while let Some((node, depth)) = stack.pop() {
+        if depth > MAX_DEPTH {
+            continue;
+        }
+        if node.kind_str() == "call_expression" {
+            let added = node
+                .field("function")
+                .filter(|f| f.kind_str() == "member_expression")
+                .filter(|f| f.field("object").is_some_and(|o| text(o, src) == local))
+                .and_then(|f| f.field("property"))
+                .is_some_and(|p| matches!(text(p, src), "push" | "unshift"));
+            if let Some(added) = node
+                .field("arguments")
+                .and_then(|a| a.named_child(0))
+                .filter(|_| added)
+            {
+                entries.push(value_entry(added, src, collection, 1));
+            }
+        }
+        for child in named_children(node) {
+            stack.push((child, depth + 1));
+        }
+    }
+    (!entries.is_empty() && entries.iter().all(|e| *e == Entry::Own)).then_some(Entry::Own)
+}
+
+/// The word a list of callers waiting in line is described by (see [`awaited_entry`]).
+pub(super) const AWAITED_WORD: &str = "awaited";
+
+/// A record carrying the resolver of a promise that a write adds to a list under no key
+/// (`queue.push({ id, args, resolve })`): a caller of this process waiting in line for
+/// something this process does (a worker of its pool, a slot of its limiter). The caller
+/// awaits it here, so the record is this process's own work in flight, whatever data it
+/// carries beside; a record stored under a key (`waiting.set(code, { email, resolve })`) may
+/// be resolved by a later request and is judged by its fields.
+pub(super) fn awaited_entry(node: Node<'_>, src: &str) -> bool {
+    let pushed = node.kind_str() == "call_expression"
+        && node
+            .field("function")
+            .and_then(|f| f.field("property"))
+            .is_some_and(|p| matches!(text(p, src), "push" | "unshift"));
+    let Some(value) = node
+        .field("arguments")
+        .and_then(|a| a.named_child(0))
+        .filter(|_| pushed)
+        .map(unwrap_type_assertion)
+    else {
+        return false;
+    };
+    value.kind_str() == "object"
+        && named_children(value).any(|property| {
+            let name = match property.kind_str() {
+                "shorthand_property_identifier" => Some(property),
+                "pair" => property.field("key"),
+                _ => None,
+            };
+            name.is_some_and(|n| matches!(text(n, src), "resolve" | "resolver"))
+        })
 }
 
 /// Object literals nested deeper than this say nothing.

@@ -109,9 +109,14 @@ fn bind_temp_parameters_once(
 }
 
 /// The file an upload middleware stored for this request (`req.file`, `req.file.path`,
-/// `req.files.doc.path`): scratch that the handler removes once it has read it.
+/// `req.files.doc.path`), or the temporary file a multipart parser names in the files it
+/// hands its callback (`files.doc[0].filepath` of formidable's `(err, fields, files)`, any
+/// `.tempFilePath`): scratch that the handler removes once it has read it.
 /// Moving it elsewhere is still reported, since the destination is another path.
 pub(super) fn is_request_upload(source: &str) -> bool {
+    if parser_temp_file(source) {
+        return true;
+    }
     let Some(rest) = ["req.", "request.", "ctx.request."]
         .iter()
         .find_map(|p| source.strip_prefix(p))
@@ -129,6 +134,17 @@ pub(super) fn is_request_upload(source: &str) -> bool {
                 "file" | "files" | "path" | "filepath" | "tempFilePath"
             ) || last.ends_with(']')
         })
+}
+
+/// `files.doc[0].filepath`, `upload.tempFilePath`: a plain member chain ending in the name a
+/// multipart parser gives the temporary file it wrote (`filepath` only on the parsed `files`).
+fn parser_temp_file(source: &str) -> bool {
+    let plain = source
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '$' | '[' | ']' | '\'' | '"'));
+    plain
+        && (source.ends_with(".tempFilePath")
+            || (source.starts_with("files.") && source.ends_with(".filepath")))
 }
 
 /// A path inside a temporary directory: a temp-path expression, a local bound to one, or

@@ -7,7 +7,7 @@
 //! not (see [`drain`](super::drain)).
 
 use super::drain::{self, Uses};
-use super::entries::written_entry;
+use super::entries::{awaited_entry, written_entry, AWAITED_WORD};
 use super::minted;
 use super::shapes;
 use super::*;
@@ -95,11 +95,16 @@ pub(super) fn collection_events(
     }
     let mut written_exports = BTreeSet::new();
     let mut uses: HashMap<String, Uses> = HashMap::new();
-    let mut stack = vec![(root, false, 0usize)];
-    while let Some((node, in_function, depth)) = stack.pop() {
+    let mut loaders = Loaders::new(root, src);
+    // Writes made by a module-level function's own body, kept until the file tells whether
+    // that function runs only while the module loads.
+    let mut deferred = Vec::new();
+    let mut stack = vec![(root, false, 0usize, None)];
+    while let Some((node, in_function, depth, loader)) = stack.pop() {
         if depth > MAX_DEPTH {
             continue;
         }
+        loaders.note(node, src);
         if let Some((name, used)) = mention(node, src, &candidates, &aliases, scopes, module) {
             let by_connection = drain::keyed_by_connection(node, src);
             uses.entry(name.to_string())
@@ -114,7 +119,10 @@ pub(super) fn collection_events(
                     || scopes.visible_scope(name, node.start_byte()) == Some(module);
                 if let Some(c) = candidates.get_mut(name).filter(|_| module_level) {
                     let collection = name.rsplit('.').next().unwrap_or(name);
-                    record_write(c, node, src, key, collection);
+                    match loader {
+                        Some(loader) => deferred.push((name.to_string(), node, key, loader)),
+                        None => record_write(c, node, src, key, collection),
+                    }
                 }
             }
             let shape = shapes::shape_of(node, src, |object| {
@@ -132,8 +140,22 @@ pub(super) fn collection_events(
             }
         }
         let inside = in_function || is_function(node.kind_str());
+        let loader = match node.kind_str() {
+            "function_declaration" if !in_function => node.field("name").map(|n| text(n, src)),
+            kind if is_function(kind) => None,
+            _ => loader,
+        };
         for child in named_children(node) {
-            stack.push((child, inside, depth + 1));
+            stack.push((child, inside, depth + 1, loader));
+        }
+    }
+    for (name, node, key, loader) in deferred {
+        if loaders.runs_at_load(loader) {
+            continue;
+        }
+        if let Some(c) = candidates.get_mut(&name) {
+            let collection = name.rsplit('.').next().unwrap_or(&name);
+            record_write(c, node, src, key, collection);
         }
     }
     let mut events: Vec<Event> = candidates
@@ -143,6 +165,78 @@ pub(super) fn collection_events(
         .collect();
     events.sort_by_key(|e| e.span.start);
     (events, written_exports)
+}
+
+/// The module-level function declarations of a file and whether each is only called as a
+/// statement of the module's top level (`function define(code, msg) { codes[code] = .. }`
+/// with `define('E_LIMIT', ..)` below it): a table such a function fills is built while the
+/// module loads, once per process like its declaration, and nothing changes it afterwards. A
+/// function mentioned anywhere else (called inside another function, handed on as a
+/// callback, exported) may run at any time.
+struct Loaders<'s> {
+    /// Each top-level function's name, whether the top level calls it and whether something
+    /// may call it after the load.
+    declared: HashMap<&'s str, Calls>,
+}
+
+/// How a module-level function is called (see [`Loaders`]).
+#[derive(Default)]
+struct Calls {
+    at_load: bool,
+    later: bool,
+}
+
+impl<'s> Loaders<'s> {
+    fn new(root: Node<'_>, src: &'s str) -> Self {
+        let declared = named_children(root)
+            .filter(|s| s.kind_str() == "function_declaration")
+            .filter_map(|f| f.field("name"))
+            .map(|n| (text(n, src), Calls::default()))
+            .collect();
+        Self { declared }
+    }
+
+    /// Notes a mention of a declared function that is not a call made as a top-level
+    /// statement (nor the declaration's own name).
+    fn note(&mut self, node: Node<'_>, src: &'s str) {
+        // `module.exports = { fill }` names it as a shorthand property.
+        if !matches!(
+            node.kind_str(),
+            "identifier" | "shorthand_property_identifier"
+        ) {
+            return;
+        }
+        let Some(calls) = self.declared.get_mut(text(node, src)) else {
+            return;
+        };
+        let Some(parent) = node.parent() else {
+            return;
+        };
+        let declaration = parent.kind_str() == "function_declaration"
+            && parent
+                .field("name")
+                .is_some_and(|n| n.start_byte() == node.start_byte());
+        let load_call = parent.kind_str() == "call_expression"
+            && parent
+                .field("function")
+                .is_some_and(|f| f.start_byte() == node.start_byte())
+            && parent.parent().is_some_and(|statement| {
+                statement.kind_str() == "expression_statement"
+                    && statement
+                        .parent()
+                        .is_some_and(|p| p.kind_str() == "program")
+            });
+        calls.at_load |= load_call;
+        calls.later |= !declaration && !load_call;
+    }
+
+    /// Whether the function `name` runs only while the module loads (a function its file
+    /// never calls may be a script's global, called from elsewhere).
+    fn runs_at_load(&self, name: &str) -> bool {
+        self.declared
+            .get(name)
+            .is_some_and(|calls| calls.at_load && !calls.later)
+    }
 }
 
 /// `exports.sessions = new Map()` (also `module.exports.sessions = ..`, an object or an
@@ -488,6 +582,9 @@ pub(super) fn record_write(
     c.holds_entries_with(entry_fields(node, src));
     if minted::minted_key(node, src) {
         c.describe(minted::MINTED_WORD);
+    }
+    if awaited_entry(node, src) {
+        c.describe(AWAITED_WORD);
     }
     if let Some(entry) = written_entry(node, src, collection) {
         c.holds_entry(entry);
